@@ -1,0 +1,94 @@
+package pricing
+
+import (
+	"github.com/spendsim/spendsim/model/money"
+)
+
+// Model is Meta's pricing.pricing_model.
+type Model uint8
+
+const (
+	ModelNone Model = iota // not billed (user messages, undelivered messages)
+	NBP                    // per delivered template, 2018-08-01 to 2022-01-31
+	CBP                    // conversation-based, 2022-02-01 to 2025-06-30
+	PMP                    // per-message, 2025-07-01 on
+)
+
+var modelNames = [...]string{"", "NBP", "CBP", "PMP"}
+
+func (m Model) String() string { return modelNames[m] }
+
+// Type is Meta's pricing.type (PMP vocabulary, which spendsim uses for every era).
+type Type uint8
+
+const (
+	TypeNone                Type = iota
+	Regular                      // charged
+	FreeCustomerService          // free_customer_service: inside the customer service window
+	FreeEntryPoint               // free_entry_point: inside a free entry point window
+	FreeTier                     // free_tier: covered by a monthly free allowance
+)
+
+var typeNames = [...]string{"", "regular", "free_customer_service", "free_entry_point", "free_tier"}
+
+func (t Type) String() string { return typeNames[t] }
+
+// Category is Meta's pricing.category.
+type Category uint8
+
+const (
+	CatNone Category = iota
+	Marketing
+	Utility
+	Authentication
+	AuthenticationInternational
+	Service
+	ReferralConversion
+	UserInitiated     // CBP 2022
+	BusinessInitiated // CBP 2022
+	NumCategories
+)
+
+var categoryNames = [...]string{"", "marketing", "utility", "authentication",
+	"authentication_international", "service", "referral_conversion",
+	"user_initiated", "business_initiated"}
+
+func (c Category) String() string { return categoryNames[c] }
+
+// Categories lists every real category in a fixed order, for reports.
+func Categories() []Category {
+	cs := make([]Category, 0, NumCategories-1)
+	for c := Marketing; c < NumCategories; c++ {
+		cs = append(cs, c)
+	}
+	return cs
+}
+
+// Confidence is how sure the rate data behind a charge is (domain/README.md).
+type Confidence uint8
+
+const (
+	ConfNone Confidence = iota
+	Official
+	BSP
+	ThirdParty
+	Derived
+	UserSupplied // from a --rates file
+)
+
+var confidenceNames = [...]string{"", "official", "bsp", "third_party", "derived", "user"}
+
+func (c Confidence) String() string { return confidenceNames[c] }
+
+// Charge is the pricing outcome of one business message, in Meta's vocabulary.
+type Charge struct {
+	Model          Model
+	Type           Type
+	Category       Category
+	Billable       bool   // true when this message is charged (Amount may still be 0 for a zero rate)
+	ConversationID uint64 // CBP conversation the message belongs to; 0 for none
+	Tier           int8   // PMP volume tier index the charge fell in (0 = list rate)
+	Market         uint16 // market.ID
+	Amount         money.Micros
+	Confidence     Confidence // of the rate behind Amount; ConfNone when not billable
+}

@@ -1,0 +1,69 @@
+package sim
+
+import (
+	"time"
+
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
+)
+
+// Param is one swept scenario field and the value it took in a run.
+type Param struct {
+	Path  string  // scenario field path, e.g. "agents.shifts[0].headcount"
+	Value float64 // in the field's own unit
+}
+
+// RunResult is everything one run (one sweep point × one replication) reports.
+// Durations are seconds; money is micros of Currency.
+type RunResult struct {
+	RunID       string // stable, readable: "headcount=8,handle=600s/r0"
+	Point       int    // sweep point index, in declared order
+	Replication int
+	Seed        uint64 // the run's own seed, derived from the scenario seed
+	Params      []Param
+	Currency    string
+
+	Customers         int64
+	Conversations     int64 // conversations started by customers
+	UserMessages      int64
+	BusinessMessages  int64 // sent (including undelivered)
+	Templates         int64 // business messages that were templates
+	Replies           int64 // agent replies wanted (one per user message)
+	RepliesInWindow   int64 // sent as free-form text inside the window
+	LateUtility       int64 // late replies sent as a utility template
+	LateMarketing     int64 // late replies sent as a marketing template
+	Dropped           int64 // late replies dropped: the customer was not answered
+	Unanswered        int64 // user messages still waiting at the end of the horizon
+	FirstResponses    int64 // conversations that got a first response
+	InWindowShare     float64
+	WaitMeanS         float64 // mean time from conversation start to an agent picking it up
+	WaitedShare       float64 // share of conversations that waited for an agent at all
+	FirstResponseMean float64 // seconds
+	FirstResponseP50S float64
+	FirstResponseP90S float64
+	FirstResponseP99S float64
+	AgentHours        float64 // staffed agent-hours over the horizon
+	Utilisation       float64 // busy slot-hours / staffed slot-hours
+
+	MessagingMicros    money.Micros
+	StaffingMicros     money.Micros
+	AmountByCategory   [pricing.NumCategories]money.Micros
+	BillableByCategory [pricing.NumCategories]int64
+}
+
+// DayRow is one run's figures for one calendar day in the business's time zone.
+type DayRow struct {
+	RunID string
+	Day   time.Time // midnight starting the day, in the business's time zone
+
+	Conversations     int64
+	UserMessages      int64
+	BusinessMessages  int64
+	Billable          int64
+	LateReplies       int64 // late utility + late marketing
+	Dropped           int64
+	FirstResponses    int64
+	FirstResponseSumS float64 // sum of first-response times of conversations answered this day
+	MessagingMicros   money.Micros
+	AmountByCategory  [pricing.NumCategories]money.Micros
+}
