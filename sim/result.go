@@ -49,6 +49,7 @@ type RunResult struct {
 	StaffingMicros     money.Micros
 	AmountByCategory   [pricing.NumCategories]money.Micros
 	BillableByCategory [pricing.NumCategories]int64
+	MessagesByType     [pricing.NumTypes]int64 // delivered business messages by pricing type
 }
 
 // DayRow is one run's figures for one calendar day in the business's time zone.

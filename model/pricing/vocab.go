@@ -22,11 +22,12 @@ func (m Model) String() string { return modelNames[m] }
 type Type uint8
 
 const (
-	TypeNone                Type = iota
-	Regular                      // charged
-	FreeCustomerService          // free_customer_service: inside the customer service window
-	FreeEntryPoint               // free_entry_point: inside a free entry point window
-	FreeTier                     // free_tier: covered by a monthly free allowance
+	TypeNone            Type = iota
+	Regular                  // charged
+	FreeCustomerService      // free_customer_service: inside the customer service window
+	FreeEntryPoint           // free_entry_point: inside a free entry point window
+	FreeTier                 // free_tier: covered by a monthly free allowance
+	NumTypes
 )
 
 var typeNames = [...]string{"", "regular", "free_customer_service", "free_entry_point", "free_tier"}
