@@ -1,0 +1,210 @@
+package agents
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/dist"
+	"github.com/spendsim/spendsim/model/money"
+)
+
+// LatePolicy is what the business does with a reply that is ready after the customer's
+// 24-hour window has closed, when only a paid template may be sent.
+type LatePolicy string
+
+const (
+	LateUtility   LatePolicy = "utility"   // send it as a utility template (paid)
+	LateMarketing LatePolicy = "marketing" // send it as a marketing template (paid, dearer)
+	LateDrop      LatePolicy = "drop"      // don't send: the customer is left unanswered
+)
+
+// Shift is a block of agents working the same hours on the same weekdays.
+type Shift struct {
+	Name      string   `yaml:"name"`      // label for reports; default "shift N"
+	Days      []string `yaml:"days"`      // weekdays: mon tue wed thu fri sat sun; default mon–fri
+	Start     string   `yaml:"start"`     // local start time HH:MM
+	End       string   `yaml:"end"`       // local end time HH:MM; earlier than start means the shift ends the next day; 24:00 allowed
+	Headcount int      `yaml:"headcount"` // agents on this shift, >= 0
+}
+
+// Staffing is the whole support team.
+type Staffing struct {
+	Shifts      []Shift      `yaml:"shifts"`
+	Concurrency int          `yaml:"concurrency"`   // chats one agent handles at once; default 1
+	HandleTime  dist.Spec    `yaml:"handle_time"`   // agent time to answer one customer message
+	CostPerHour money.Micros `yaml:"cost_per_hour"` // fully loaded cost of one agent-hour, in the scenario currency; 0 = not costed
+	LateReply   LatePolicy   `yaml:"late_reply"`    // utility (default), marketing or drop
+}
+
+var weekdays = map[string]time.Weekday{
+	"mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday, "thu": time.Thursday,
+	"fri": time.Friday, "sat": time.Saturday, "sun": time.Sunday,
+}
+
+// parseClock reads HH:MM into minutes after midnight (24:00 allowed).
+func parseClock(s string) (int, bool) {
+	var h, m int
+	if len(s) != 5 || s[2] != ':' {
+		return 0, false
+	}
+	if _, err := fmt.Sscanf(s, "%02d:%02d", &h, &m); err != nil {
+		return 0, false
+	}
+	if h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0) {
+		return 0, false
+	}
+	return h*60 + m, true
+}
+
+// Validate reports problems, each prefixed by path.
+func (s Staffing) Validate(path string) []string {
+	var errs []string
+	if len(s.Shifts) == 0 {
+		errs = append(errs, path+".shifts: at least one shift is needed")
+	}
+	for i, sh := range s.Shifts {
+		p := fmt.Sprintf("%s.shifts[%d]", path, i)
+		if sh.Headcount < 0 {
+			errs = append(errs, fmt.Sprintf("%s.headcount: must be >= 0, got %d", p, sh.Headcount))
+		}
+		for j, d := range sh.Days {
+			if _, ok := weekdays[strings.ToLower(d)]; !ok {
+				errs = append(errs, fmt.Sprintf("%s.days[%d]: %q is not one of mon, tue, wed, thu, fri, sat, sun", p, j, d))
+			}
+		}
+		start, ok1 := parseClock(sh.Start)
+		if !ok1 {
+			errs = append(errs, fmt.Sprintf("%s.start: %q is not a local time HH:MM", p, sh.Start))
+		}
+		end, ok2 := parseClock(sh.End)
+		if !ok2 {
+			errs = append(errs, fmt.Sprintf("%s.end: %q is not a local time HH:MM", p, sh.End))
+		}
+		if ok1 && ok2 && start == end {
+			errs = append(errs, fmt.Sprintf("%s: start and end are both %s; a shift must last > 0 (use 00:00 to 24:00 for all day)", p, sh.Start))
+		}
+	}
+	if s.Concurrency < 1 {
+		errs = append(errs, fmt.Sprintf("%s.concurrency: must be >= 1, got %d", path, s.Concurrency))
+	}
+	if s.CostPerHour < 0 {
+		errs = append(errs, fmt.Sprintf("%s.cost_per_hour: must be >= 0, got %s", path, s.CostPerHour))
+	}
+	switch s.LateReply {
+	case LateUtility, LateMarketing, LateDrop:
+	default:
+		errs = append(errs, fmt.Sprintf("%s.late_reply: %q is not one of utility, marketing, drop", path, s.LateReply))
+	}
+	return append(errs, s.HandleTime.Validate(path+".handle_time")...)
+}
+
+// Step is a point where the number of agents on duty changes.
+type Step struct {
+	At     model.Time
+	Agents int // agents on duty from At until the next step
+}
+
+// Timeline is the number of agents on duty over a horizon, as steps.
+type Timeline struct {
+	Steps      []Step     // sorted; the first is at the horizon start
+	AgentTime  model.Time // agent-time on duty over the horizon (agents × duration)
+	HorizonEnd model.Time
+}
+
+// Timeline lays the shifts over [from, to) in loc. Shifts are placed on local calendar
+// days, so a 09:00 shift starts at 09:00 local time on both sides of a
+// daylight-saving change.
+func (s Staffing) Timeline(from, to model.Time, loc *time.Location) Timeline {
+	type change struct {
+		at    model.Time
+		delta int
+	}
+	var cs []change
+	first := from.In(loc)
+	day0 := time.Date(first.Year(), first.Month(), first.Day()-1, 0, 0, 0, 0, loc) // a shift from the day before may run into the horizon
+	for d := day0; model.FromStd(d) < to; d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc) {
+		for _, sh := range s.Shifts {
+			if sh.Headcount == 0 || !worksOn(sh, d.Weekday()) {
+				continue
+			}
+			sm, _ := parseClock(sh.Start)
+			em, _ := parseClock(sh.End)
+			if em <= sm {
+				em += 24 * 60
+			}
+			a := model.FromStd(time.Date(d.Year(), d.Month(), d.Day(), 0, sm, 0, 0, loc))
+			b := model.FromStd(time.Date(d.Year(), d.Month(), d.Day(), 0, em, 0, 0, loc))
+			a, b = max(a, from), min(b, to)
+			if a >= b {
+				continue
+			}
+			cs = append(cs, change{a, sh.Headcount}, change{b, -sh.Headcount})
+		}
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].at < cs[j].at })
+	tl := Timeline{Steps: []Step{{At: from}}, HorizonEnd: to}
+	on := 0
+	for _, c := range cs {
+		on += c.delta
+		last := &tl.Steps[len(tl.Steps)-1]
+		if c.at == last.At {
+			last.Agents = on
+			continue
+		}
+		tl.Steps = append(tl.Steps, Step{At: c.at, Agents: on})
+	}
+	// merge steps that do not change the count
+	out := tl.Steps[:1]
+	for _, st := range tl.Steps[1:] {
+		if st.Agents != out[len(out)-1].Agents {
+			out = append(out, st)
+		}
+	}
+	tl.Steps = out
+	for i, st := range tl.Steps {
+		end := to
+		if i+1 < len(tl.Steps) {
+			end = tl.Steps[i+1].At
+		}
+		tl.AgentTime += model.Time(st.Agents) * (end - st.At)
+	}
+	return tl
+}
+
+func worksOn(sh Shift, wd time.Weekday) bool {
+	if len(sh.Days) == 0 {
+		return wd >= time.Monday && wd <= time.Friday
+	}
+	for _, d := range sh.Days {
+		if weekdays[strings.ToLower(d)] == wd {
+			return true
+		}
+	}
+	return false
+}
+
+// Cost is the staffing cost of agentTime at costPerHour, rounded half away from zero
+// to the micro once, on the exact product (no float, no intermediate rounding).
+func Cost(costPerHour money.Micros, agentTime model.Time) (money.Micros, error) {
+	if costPerHour < 0 || agentTime < 0 {
+		return 0, fmt.Errorf("agents: negative cost or time")
+	}
+	hi, lo := bits.Mul64(uint64(costPerHour), uint64(agentTime))
+	const hour = uint64(model.Hour)
+	if hi >= hour {
+		return 0, money.ErrOverflow
+	}
+	q, r := bits.Div64(hi, lo, hour)
+	if r*2 >= hour {
+		q++
+	}
+	if q > math.MaxInt64 {
+		return 0, money.ErrOverflow
+	}
+	return money.Micros(q), nil
+}

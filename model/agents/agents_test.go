@@ -1,0 +1,111 @@
+package agents
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/dist"
+	"github.com/spendsim/spendsim/model/money"
+)
+
+func at(loc *time.Location, s string) model.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+	if err != nil {
+		panic(err)
+	}
+	return model.FromStd(t)
+}
+
+// TestTimelineWeek lays a weekday day shift, a Saturday shift and an overnight shift over
+// one week in São Paulo and checks every step by hand.
+func TestTimelineWeek(t *testing.T) {
+	loc, err := time.LoadLocation("America/Sao_Paulo")
+	if err != nil {
+		t.Skip(err)
+	}
+	s := Staffing{Shifts: []Shift{
+		{Start: "09:00", End: "18:00", Headcount: 5},                        // mon–fri by default
+		{Days: []string{"sat"}, Start: "10:00", End: "14:00", Headcount: 2}, // Saturday morning
+		{Days: []string{"sun"}, Start: "22:00", End: "06:00", Headcount: 1}, // Sunday night into Monday
+	}}
+	from := at(loc, "2025-09-01 00:00") // a Monday
+	to := at(loc, "2025-09-08 00:00")
+	tl := s.Timeline(from, to, loc)
+	// The Sunday-night shift of 31 August runs into Monday morning.
+	want := []Step{{from, 1}, {at(loc, "2025-09-01 06:00"), 0}}
+	for d := 1; d <= 5; d++ {
+		day := "2025-09-0" + string(rune('0'+d))
+		want = append(want, Step{at(loc, day+" 09:00"), 5}, Step{at(loc, day+" 18:00"), 0})
+	}
+	want = append(want,
+		Step{at(loc, "2025-09-06 10:00"), 2}, Step{at(loc, "2025-09-06 14:00"), 0},
+		Step{at(loc, "2025-09-07 22:00"), 1}) // runs past the horizon end
+	if len(tl.Steps) != len(want) {
+		t.Fatalf("got %d steps %v, want %d", len(tl.Steps), tl.Steps, len(want))
+	}
+	for i := range want {
+		if tl.Steps[i] != want[i] {
+			t.Errorf("step %d: got %+v, want %+v", i, tl.Steps[i], want[i])
+		}
+	}
+	wantAgentTime := 6*model.Hour + 5*5*9*model.Hour + 2*4*model.Hour + 2*model.Hour
+	if tl.AgentTime != wantAgentTime {
+		t.Errorf("agent time %v h, want %v h", tl.AgentTime.Hours(), wantAgentTime.Hours())
+	}
+}
+
+// TestTimelineOvernightFromBefore checks that a shift that started the evening before
+// the horizon contributes its morning hours.
+func TestTimelineOvernightFromBefore(t *testing.T) {
+	s := Staffing{Shifts: []Shift{{Days: []string{"sun"}, Start: "20:00", End: "04:00", Headcount: 3}}}
+	from := at(time.UTC, "2025-09-01 00:00") // Monday
+	tl := s.Timeline(from, from+model.Day, time.UTC)
+	want := []Step{{from, 3}, {from + 4*model.Hour, 0}}
+	if len(tl.Steps) != 2 || tl.Steps[0] != want[0] || tl.Steps[1] != want[1] {
+		t.Fatalf("got %+v, want %+v", tl.Steps, want)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	s := Staffing{
+		Shifts:      []Shift{{Days: []string{"monday"}, Start: "9:00", End: "25:00", Headcount: -2}},
+		Concurrency: 0,
+		HandleTime:  dist.Spec{MeanS: 300},
+		LateReply:   "email",
+	}
+	got := strings.Join(s.Validate("agents"), "\n")
+	want := strings.Join([]string{
+		`agents.shifts[0].headcount: must be >= 0, got -2`,
+		`agents.shifts[0].days[0]: "monday" is not one of mon, tue, wed, thu, fri, sat, sun`,
+		`agents.shifts[0].start: "9:00" is not a local time HH:MM`,
+		`agents.shifts[0].end: "25:00" is not a local time HH:MM`,
+		`agents.concurrency: must be >= 1, got 0`,
+		`agents.late_reply: "email" is not one of utility, marketing, drop`,
+	}, "\n")
+	if got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestCost(t *testing.T) {
+	for _, c := range []struct {
+		rate  string
+		hours model.Time
+		want  string
+	}{
+		{"12.50", 160 * model.Hour, "2000.000000"},
+		{"10.00", 90 * model.Minute, "15.000000"},
+		{"0.000001", model.Hour / 2, "0.000001"}, // half a micro rounds away from zero
+		{"0.000001", model.Hour/2 - 1, "0.000000"},
+	} {
+		got, err := Cost(money.MustParse(c.rate), c.hours)
+		if err != nil || got.String() != c.want {
+			t.Errorf("Cost(%s, %v h) = %s, %v; want %s", c.rate, c.hours.Hours(), got, err, c.want)
+		}
+	}
+	if _, err := Cost(money.MustParse("1000000000"), 1<<62); err == nil {
+		t.Error("overflow not reported")
+	}
+}

@@ -1,0 +1,10 @@
+// Package sim is spendsim's discrete-event engine: integer virtual time, an event queue
+// ordered by (time, seq), named random streams per run derived from one seed, the run
+// loop of the support-centre model, and a pool that runs independent runs on many cores.
+//
+// One run is pure and single-threaded: no goroutines, wall clock, I/O or global random
+// numbers inside it, and nothing depends on map order. Parallelism exists only between
+// runs, and results are written by run index, so output is identical at any worker
+// count. sim never knows about files: runs report through the narrow Recorder interface
+// and return plain structs (RunResult, DayRow) that package reports turns into files.
+package sim
