@@ -143,7 +143,10 @@ func (s Staffing) Timeline(from, to model.Time, loc *time.Location) Timeline {
 			if a >= b {
 				continue
 			}
-			cs = append(cs, change{a, sh.Headcount}, change{b, -sh.Headcount})
+			cs = append(cs, change{a, sh.Headcount})
+			if b < to { // the horizon end is not a step
+				cs = append(cs, change{b, -sh.Headcount})
+			}
 		}
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].at < cs[j].at })
