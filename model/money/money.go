@@ -134,3 +134,17 @@ func (s *Sum) Total() (Micros, error) {
 	}
 	return s.v, nil
 }
+
+// UnmarshalText parses a decimal amount, so scenario files and flags can write money as
+// plain decimals ("9.50") and get it exactly.
+func (m *Micros) UnmarshalText(b []byte) error {
+	v, err := Parse(string(b))
+	if err != nil {
+		return err
+	}
+	*m = v
+	return nil
+}
+
+// MarshalText writes the decimal form.
+func (m Micros) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
