@@ -64,6 +64,9 @@ func Parse(s string) (Micros, error) {
 		f, _ = strconv.ParseInt(frac+strings.Repeat("0", 6-len(frac)), 10, 64)
 	}
 	v := whole*int64(PerUnit) + f
+	if v < 0 { // wrapped past MaxInt64
+		return 0, fmt.Errorf("money: %q: %w", orig, ErrOverflow)
+	}
 	if neg {
 		v = -v
 	}
