@@ -1,0 +1,403 @@
+package billing
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/market"
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/model/window"
+)
+
+// Defaults of Options.
+const (
+	DefaultCurrency                  = "USD"
+	DefaultFreeConversationsPerMonth = 1000 // CBP 2022 conversations, CBP 2023 service conversations
+	DefaultServiceAllowancePerNumber = 1000 // PMP from 2026-10-01, partners' report
+)
+
+// Options configures a Biller. The zero value of every field but Book is a usable
+// default; each Decision of BILLING.md is a field here.
+type Options struct {
+	// Era selects the rules. EraAuto (default): each message under the era in force on its
+	// date. Any other era: every message under that era's rules, with rate cards still
+	// picked by date (see Biller).
+	Era Era
+
+	// Book holds the rate cards. Required; the NBP rules additionally need a user-supplied
+	// card with pricing_model NBP (none is built in).
+	Book *pricing.Book
+	// Markets names markets in error messages; nil prints market ids.
+	Markets *market.Table
+
+	// Currency of the rate cards to bill in, e.g. "USD" (default).
+	Currency string
+	// Location is the business account's time zone: month boundaries, free-tier resets,
+	// rule-change and card effective dates fall at its midnight. Default UTC.
+	Location *time.Location
+
+	// ServiceAllowancePerNumber is how many service (non-template) messages per business
+	// phone number per calendar month are free under the rules from 2026-10-01.
+	// 0 means the default, 1000 (reported by partners, not on Meta's page); negative
+	// turns the allowance off so every delivered service message is charged.
+	ServiceAllowancePerNumber int
+	// FreeConversationsPerMonth is the CBP monthly free tier per account: the first N
+	// conversations (CBP 2022, user- and business-initiated together) or service
+	// conversations (CBP 2023, until 2024-10-31). 0 means the default, 1000; negative
+	// turns the free tier off.
+	FreeConversationsPerMonth int
+
+	// PrimaryCountry is the business's primary country, ISO 3166-1 alpha-2 ("IN"); ""
+	// means the business is not eligible for authentication-international rates.
+	PrimaryCountry string
+	// AuthIntlFrom is when the business became eligible for authentication-international
+	// rates; 0 means never.
+	AuthIntlFrom model.Time
+
+	// NumberAccount maps a business phone number (model.Message.Number) to the business
+	// account that owns it; free tiers and volume tiers are counted per account. Nil (the
+	// default) puts every number in one account, as BILLING.md's "Decision — scope" says
+	// for a trace; numbers past the end of the slice belong to account 0.
+	NumberAccount []uint16
+
+	// AtSendTime evaluates the rules at the send time (Message.TS) instead of the delivery
+	// time. Default false: BILLING.md's "Decision — which time" is the delivery time
+	// (model.Message.At). Messages must then come in TS order.
+	AtSendTime bool
+
+	// EntryPointV1 is how long a CBP 2022 free entry point conversation lasts. 0 means the
+	// default date rule: 24 h before 2023-03-01 and 72 h from then on (BILLING.md
+	// Decision).
+	EntryPointV1 model.Time
+
+	// DeliverUSMarketing turns off the rule that marketing templates to United States
+	// numbers (Message.Country "US") are not delivered, so never charged, from
+	// 2025-04-01. Default false: the rule applies, under every era, because it is a fact
+	// about delivery and not a pricing rule.
+	DeliverUSMarketing bool
+
+	// StrictWindow makes a delivered non-template business message outside the customer
+	// service window an error (WhatsApp refuses to send one, so a trace that has one has
+	// lost a user message). Default false: it is billed as its era's rules price a
+	// non-template message and counted in Stats.TextOutsideWindow.
+	StrictWindow bool
+
+	// book and tiers replace Book and Tiers in tests.
+	book  rateBook
+	tiers tierSource
+}
+
+// Stats counts what a Biller has seen, for replay summaries and warnings.
+type Stats struct {
+	Messages          int64 // all messages billed
+	Business          int64 // business messages
+	Delivered         int64 // business messages counted as delivered
+	Billable          int64 // charged business messages
+	TextOutsideWindow int64 // delivered non-template messages outside the CSW
+	USMarketingHeld   int64 // marketing templates to US numbers not delivered (from 2025-04-01)
+}
+
+// Biller applies WhatsApp's billing rules to a time-ordered stream of messages. It is a
+// pure, single-threaded state machine: per-pair windows and conversations live in dense
+// slices indexed by Message.Pair, monthly counters per account, number and market, and
+// the steady state allocates nothing per message.
+//
+// Rate cards under a counterfactual era ("dates still pick the rate card"): the latest
+// card of the era's pricing model on the message's date in Location, or that model's
+// first card for a date before any. So a 2024 trace under pmp-2025 uses the 2025-07-01
+// card; CBP cards changed shape on 2023-06-01, so cbp-2022 never reads a later CBP card
+// (a 2025 trace under cbp-2022 uses the last user-/business-initiated card) and cbp-2023
+// never an earlier one (a 2022 trace under cbp-2023 uses the 2023-06-01 card).
+type Biller struct {
+	era      Era // fixed era, or EraAuto
+	book     rateBook
+	tiers    tierSource
+	markets  *market.Table
+	currency string
+	loc      *time.Location
+	bounds   bounds
+
+	freeConvs      int // per month; <0 off
+	serviceAllow   int // per number per month; <0 off
+	primary        [2]byte
+	authIntl       bool
+	authIntlFrom   model.Time
+	numberAccount  []uint16
+	atSend         bool
+	entryV1        model.Time
+	usMarketingOff bool
+	strict         bool
+
+	pairs window.Table
+	last  model.Time // latest message time seen, for the ordering check
+	begun bool
+
+	// Calendar of the current message: refreshed when a message passes dayEnd.
+	dayEnd   model.Time
+	monthEnd model.Time
+	dayEra   Era // era in force today (EraAuto mode)
+
+	cards    [numEras]cardSlot
+	cardList []*cardCache
+
+	// Monthly counters, reset when a message passes monthEnd.
+	accounts []accountMonth
+	service  []int32 // service messages charged-or-allowed per number this month (PMP 2026-10)
+
+	bandCache []bandRow // per market: today's bands per tiered category
+
+	stats Stats
+	total money.Sum
+}
+
+type accountMonth struct {
+	freeUsed int     // CBP free-tier conversations used this month
+	volume   []int64 // charged utility+authentication(+intl) messages per market this month
+}
+
+// tiered categories share one volume counter per market but may have their own bands.
+const (
+	tierUtility = iota
+	tierAuth
+	tierAuthIntl
+	numTiered
+)
+
+type bandRow struct {
+	validTo [numTiered]model.Time
+	bands   [numTiered][]band
+}
+
+// New checks o and returns a Biller.
+func New(o Options) (*Biller, error) {
+	b := &Biller{
+		era:            o.Era,
+		book:           o.book,
+		tiers:          o.tiers,
+		markets:        o.Markets,
+		currency:       o.Currency,
+		loc:            o.Location,
+		freeConvs:      o.FreeConversationsPerMonth,
+		serviceAllow:   o.ServiceAllowancePerNumber,
+		authIntlFrom:   o.AuthIntlFrom,
+		numberAccount:  o.NumberAccount,
+		atSend:         o.AtSendTime,
+		entryV1:        o.EntryPointV1,
+		usMarketingOff: !o.DeliverUSMarketing,
+		strict:         o.StrictWindow,
+	}
+	if o.Era >= numEras {
+		return nil, fmt.Errorf("billing: unknown era %d", o.Era)
+	}
+	if b.book == nil && o.Book != nil {
+		b.book = bookRates{o.Book}
+	}
+	if b.book == nil {
+		return nil, fmt.Errorf("billing: Options.Book is required (the rate cards to bill with)")
+	}
+	if b.currency == "" {
+		b.currency = DefaultCurrency
+	}
+	if b.loc == nil {
+		b.loc = time.UTC
+	}
+	if b.freeConvs == 0 {
+		b.freeConvs = DefaultFreeConversationsPerMonth
+	}
+	if b.serviceAllow == 0 {
+		b.serviceAllow = DefaultServiceAllowancePerNumber
+	}
+	if o.EntryPointV1 < 0 {
+		return nil, fmt.Errorf("billing: EntryPointV1 %v is negative", o.EntryPointV1)
+	}
+	switch pc := o.PrimaryCountry; {
+	case pc == "":
+	case len(pc) == 2 && isUpper(pc[0]) && isUpper(pc[1]):
+		b.primary = [2]byte{pc[0], pc[1]}
+		b.authIntl = o.AuthIntlFrom != 0
+	default:
+		return nil, fmt.Errorf("billing: PrimaryCountry %q is not an upper-case ISO 3166-1 alpha-2 code such as \"IN\"", pc)
+	}
+	b.bounds = newBounds(b.loc)
+	nAcc := 1
+	for _, a := range b.numberAccount {
+		nAcc = max(nAcc, int(a)+1)
+	}
+	b.accounts = make([]accountMonth, nAcc)
+	if o.Era == EraNBP2018 {
+		// Fail now rather than at the first message: there is no built-in NBP card.
+		if _, err := b.book.first(pricing.NBP, b.currency); err != nil {
+			return nil, fmt.Errorf("billing: the nbp-2018 rules need an NBP rate card in %s, and spendsim ships none (Meta's 2018 prices are not public): pass --rates FILE with pricing_model NBP, category template rows: %w", b.currency, err)
+		}
+	}
+	return b, nil
+}
+
+func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
+
+// Stats returns the counts so far.
+func (b *Biller) Stats() Stats { return b.stats }
+
+// Total returns the sum of every Charge.Amount returned so far, or money.ErrOverflow.
+func (b *Biller) Total() (money.Micros, error) { return b.total.Total() }
+
+// WindowOpen reports whether the customer service window of pair is open at t, given the
+// user messages billed so far.
+func (b *Biller) WindowOpen(pair uint32, t model.Time) bool {
+	p := b.pairs.Peek(pair)
+	return p != nil && p.CSWOpen(t)
+}
+
+// EntryPointOpen reports whether a free entry point window (PMP, CBP 2023) or
+// conversation (CBP 2022) of pair is open at t.
+func (b *Biller) EntryPointOpen(pair uint32, t model.Time) bool {
+	p := b.pairs.Peek(pair)
+	return p != nil && p.EntryOpen(t)
+}
+
+// Bill applies the rules to one message and returns its charge. User messages open or
+// refresh the pair's windows and return a zero Charge. Business messages return their
+// Charge; one that was not delivered (status sent or failed, or a marketing template
+// to a US number from 2025-04-01) has Model pricing.ModelNone and changes no state.
+//
+// Messages must come in non-decreasing order of Message.At (Message.TS with
+// Options.AtSendTime); an earlier one is an error naming both times, and is not billed.
+// A message without a valid direction, or a template without a category, is an error.
+func (b *Biller) Bill(m *model.Message) (pricing.Charge, error) {
+	at := m.At()
+	if b.atSend {
+		at = m.TS
+	}
+	if at < b.last && b.begun {
+		return pricing.Charge{}, fmt.Errorf("billing: message at %v (pair %d) comes after one at %v: messages must be in non-decreasing time order", at, m.Pair, b.last)
+	}
+	if m.Direction != model.FromUser && m.Direction != model.FromBusiness {
+		return pricing.Charge{}, fmt.Errorf("billing: message at %v (pair %d) has direction %d, neither user nor business", at, m.Pair, m.Direction)
+	}
+	if m.Direction == model.FromBusiness && m.Kind == model.Template && (m.Category == model.CatNone || m.Category > model.Authentication) {
+		return pricing.Charge{}, fmt.Errorf("billing: template at %v (pair %d) has no valid category (%d): it must be marketing, utility or authentication", at, m.Pair, m.Category)
+	}
+	b.last, b.begun = at, true
+	if at >= b.dayEnd {
+		b.newDay(at)
+	}
+	b.stats.Messages++
+	p := b.pairs.Get(m.Pair)
+	if m.Direction == model.FromUser {
+		p.UserMessage(at, m.EntryPoint)
+		return pricing.Charge{}, nil
+	}
+
+	b.stats.Business++
+	ch := pricing.Charge{Market: m.Market, Category: messageCategory(m)}
+	if !m.Status.WasDelivered() {
+		return ch, nil
+	}
+	if b.usMarketingOff && m.Kind == model.Template && m.Category == model.Marketing &&
+		m.Country == [2]byte{'U', 'S'} && at >= b.bounds.usMarketingOff {
+		b.stats.USMarketingHeld++
+		return ch, nil
+	}
+	b.stats.Delivered++
+	if m.Kind == model.Text && !p.CSWOpen(at) {
+		if b.strict {
+			return pricing.Charge{}, fmt.Errorf("billing: non-template message at %v (pair %d) delivered outside the customer service window (no user message in the 24 h before): WhatsApp would not send it", at, m.Pair)
+		}
+		b.stats.TextOutsideWindow++
+	}
+
+	era := b.era
+	if era == EraAuto {
+		era = b.dayEra
+	}
+	var err error
+	switch era {
+	case EraNBP2018:
+		err = b.billNBP(&ch, p, m, at)
+	case EraCBP2022:
+		err = b.billCBP2022(&ch, p, m, at)
+	case EraCBP2023:
+		err = b.billCBP2023(&ch, p, m, at)
+	default:
+		err = b.billPMP(&ch, p, m, at, era)
+	}
+	if err != nil {
+		return pricing.Charge{}, err
+	}
+	if ch.Billable {
+		b.stats.Billable++
+		b.total.Add(ch.Amount)
+	}
+	return ch, nil
+}
+
+// messageCategory is the category a message is reported under by default: its template
+// category, or service for a non-template message.
+func messageCategory(m *model.Message) pricing.Category {
+	if m.Kind != model.Template {
+		return pricing.Service
+	}
+	switch m.Category {
+	case model.Marketing:
+		return pricing.Marketing
+	case model.Utility:
+		return pricing.Utility
+	case model.Authentication:
+		return pricing.Authentication
+	}
+	return pricing.CatNone
+}
+
+// newDay moves the calendar to the day of at: era, card and band caches are per day, and
+// monthly counters reset when the month changes.
+func (b *Biller) newDay(at model.Time) {
+	t := at.In(b.loc)
+	y, mo, d := t.Date()
+	b.dayEnd = model.FromStd(time.Date(y, mo, d+1, 0, 0, 0, 0, b.loc))
+	b.dayEra = b.bounds.era(at)
+	if at >= b.monthEnd {
+		b.monthEnd = model.FromStd(time.Date(y, mo+1, 1, 0, 0, 0, 0, b.loc))
+		for i := range b.accounts {
+			a := &b.accounts[i]
+			a.freeUsed = 0
+			clear(a.volume)
+		}
+		clear(b.service)
+	}
+}
+
+func (b *Biller) account(number uint16) *accountMonth {
+	if int(number) < len(b.numberAccount) {
+		return &b.accounts[b.numberAccount[number]]
+	}
+	return &b.accounts[0]
+}
+
+// authCategory is authentication_international when the business is eligible (primary
+// country set, start time passed), the recipient's country differs from the primary
+// country, and the card has an international rate for the market; else authentication
+// (a market without such a rate bills the authentication rate, domain/README.md).
+func (b *Biller) authCategory(cc *cardCache, m *model.Message, at model.Time) pricing.Category {
+	if b.authIntl && at >= b.authIntlFrom && m.Country != [2]byte{} && m.Country != b.primary &&
+		cc.has(m.Market, pricing.AuthenticationInternational) {
+		return pricing.AuthenticationInternational
+	}
+	return pricing.Authentication
+}
+
+// charge marks ch billable at the list rate of cat in market mkt.
+func (b *Biller) charge(ch *pricing.Charge, cc *cardCache, mkt uint16, cat pricing.Category) error {
+	cell, err := cc.rate(mkt, cat)
+	if err != nil {
+		return err
+	}
+	ch.Category = cat
+	ch.Type = pricing.Regular
+	ch.Billable = true
+	ch.Amount = cell.v.amount
+	ch.Confidence = cell.v.conf
+	cc.charged++
+	return nil
+}

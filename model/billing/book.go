@@ -1,0 +1,42 @@
+package billing
+
+import (
+	"time"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/market"
+	"github.com/spendsim/spendsim/model/pricing"
+)
+
+// Adapters from model/pricing's Book and Tiers to the interfaces billing uses.
+
+type bookRates struct{ b *pricing.Book }
+
+func (r bookRates) card(m pricing.Model, currency string, at model.Time, loc *time.Location) (rateCard, error) {
+	c, err := r.b.Card(m, currency, at, loc)
+	if err != nil {
+		return nil, err
+	}
+	return bookCard{c}, nil
+}
+
+func (r bookRates) first(m pricing.Model, currency string) (rateCard, error) {
+	c, err := r.b.First(m, currency)
+	if err != nil {
+		return nil, err
+	}
+	return bookCard{c}, nil
+}
+
+// bookCard compares equal exactly when it wraps the same *pricing.Card.
+type bookCard struct{ c *pricing.Card }
+
+func (c bookCard) rate(mkt uint16, cat pricing.Category) (rateValue, error) {
+	r, err := c.c.Rate(market.ID(mkt), cat)
+	return rateValue{amount: r.Amount, conf: r.Confidence, card: r.Card}, err
+}
+
+// has is true only for the card's own or carried cells: Rate falls back from
+// authentication_international to authentication, and the charge must then say
+// authentication.
+func (c bookCard) has(mkt uint16, cat pricing.Category) bool { return c.c.Has(market.ID(mkt), cat) }

@@ -1,0 +1,173 @@
+package billing
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
+)
+
+// rateBook and rateCard are what billing needs from rate cards. *pricing.Book satisfies
+// them through bookRates; tests substitute small hand-written cards so that expected
+// amounts do not move when the shipped rate data is corrected.
+type rateBook interface {
+	// card returns the latest card of model m in force on the date of at in loc.
+	card(m pricing.Model, currency string, at model.Time, loc *time.Location) (rateCard, error)
+	// first returns the earliest card of model m.
+	first(m pricing.Model, currency string) (rateCard, error)
+}
+
+// rateCard values must be comparable and equal exactly when they are the same card:
+// billing caches looked-up rates per card.
+type rateCard interface {
+	rate(mkt uint16, cat pricing.Category) (rateValue, error)
+	// has reports whether the card itself has (mkt, cat), without fallbacks.
+	has(mkt uint16, cat pricing.Category) bool
+}
+
+type rateValue struct {
+	amount money.Micros
+	conf   pricing.Confidence
+	card   time.Time // effective date of the card the rate came from
+}
+
+// tierSource gives the graduated volume bands of a market and category on a date; empty
+// means list rates.
+type tierSource interface {
+	bands(mkt uint16, cat pricing.Category, currency string, at model.Time, loc *time.Location) []band
+}
+
+// band is one graduated volume band: the From-th to To-th charged message of the month
+// (counted from 1; From 0 is read as 1) costs rate each.
+type band struct {
+	from, to int64
+	rate     money.Micros
+	conf     pricing.Confidence
+}
+
+// cardCache holds the rates of one card, filled per market on first use so that the
+// per-message path is a slice index.
+type cardCache struct {
+	card     rateCard
+	model    pricing.Model
+	currency string
+	rows     []rateRow
+	eff      time.Time // effective date, known once a rate has been read
+	charged  int64     // billable messages priced from this card
+}
+
+type rateRow struct {
+	filled bool
+	cells  [pricing.NumCategories]rateCell
+}
+
+type rateCell struct {
+	v   rateValue
+	err error
+}
+
+func (c *cardCache) rate(mkt uint16, cat pricing.Category) (*rateCell, error) {
+	if int(mkt) >= len(c.rows) {
+		rows := make([]rateRow, int(mkt)+1)
+		copy(rows, c.rows)
+		c.rows = rows
+	}
+	r := &c.rows[mkt]
+	if !r.filled {
+		for k := pricing.Marketing; k < pricing.NumCategories; k++ {
+			v, err := c.card.rate(mkt, k)
+			r.cells[k] = rateCell{v: v, err: err}
+			if err == nil && c.eff.IsZero() {
+				c.eff = v.card
+			}
+		}
+		r.filled = true
+	}
+	cell := &r.cells[cat]
+	return cell, cell.err
+}
+
+// has reports whether the card has a rate for (mkt, cat); used for the optional
+// authentication-international cell.
+func (c *cardCache) has(mkt uint16, cat pricing.Category) bool { return c.card.has(mkt, cat) }
+
+// cardSlot is the card an era uses today: cards change at midnight in the account's time
+// zone, so one lookup per era per day is enough.
+type cardSlot struct {
+	validTo model.Time // the slot is current while this equals Biller.dayEnd
+	cc      *cardCache
+	err     error
+}
+
+// cardFor returns the card that prices a message at `at` under era e's rules. "Dates
+// still pick the rate card": the latest card of the era's pricing model on the date,
+// else that model's first card. CBP cards changed shape in 2023 (user/business-initiated
+// rows until 2023-05-31, per-category rows from 2023-06-01), so the CBP 2022 rules never
+// read a card newer than 2023-05-31 and the CBP 2023 rules never one older than
+// 2023-06-01.
+func (b *Biller) cardFor(e Era, at model.Time) (*cardCache, error) {
+	s := &b.cards[e]
+	if s.validTo == b.dayEnd {
+		return s.cc, s.err
+	}
+	s.validTo = b.dayEnd
+	s.cc, s.err = b.lookupCard(e, at)
+	return s.cc, s.err
+}
+
+func (b *Biller) lookupCard(e Era, at model.Time) (*cardCache, error) {
+	m := e.Model()
+	q := at
+	switch e {
+	case EraCBP2022:
+		q = min(q, b.bounds.cbp2023-1)
+	case EraCBP2023:
+		q = max(q, b.bounds.cbp2023)
+	}
+	if b.book == nil {
+		return nil, fmt.Errorf("billing: no rate book to price %s messages at %v", e, at)
+	}
+	c, err := b.book.card(m, b.currency, q, b.loc)
+	if err != nil {
+		// Card fails before the model's first card; First succeeding shows that was the
+		// only reason, so a date before any card uses the first one.
+		if f, ferr := b.book.first(m, b.currency); ferr == nil {
+			c, err = f, nil
+		}
+	}
+	if err != nil {
+		if m == pricing.NBP {
+			return nil, fmt.Errorf("billing: %s rules at %v need an NBP rate card in %s, and spendsim ships none (Meta's 2018 prices are not public): pass --rates FILE with pricing_model NBP, category template rows: %w", e, at, b.currency, err)
+		}
+		return nil, fmt.Errorf("billing: no %s rate card in %s for %s at %v: %w", m, b.currency, e, at, err)
+	}
+	for _, cc := range b.cardList {
+		if cc.card == c {
+			return cc, nil
+		}
+	}
+	cc := &cardCache{card: c, model: m, currency: b.currency}
+	b.cardList = append(b.cardList, cc)
+	return cc, nil
+}
+
+// CardUse says how many billable messages one rate card priced.
+type CardUse struct {
+	Model     pricing.Model
+	Currency  string
+	Effective time.Time // the card's effective date (zero if no rate was read from it)
+	Charged   int64     // billable messages priced from it
+}
+
+// CardUsed lists the rate cards this Biller consulted, in the order first used, with the
+// number of billable messages each priced: enough for a replay summary to name the
+// card(s) behind a bill.
+func (b *Biller) CardUsed() []CardUse {
+	out := make([]CardUse, 0, len(b.cardList))
+	for _, cc := range b.cardList {
+		out = append(out, CardUse{Model: cc.model, Currency: cc.currency, Effective: cc.eff, Charged: cc.charged})
+	}
+	return out
+}

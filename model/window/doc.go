@@ -1,0 +1,15 @@
+// Package window keeps the per-pair state that WhatsApp's billing rules hang on: the
+// customer service window (CSW), the free entry point window, and the conversations of
+// conversation-based pricing (CBP), for every (business phone number, user) pair.
+//
+// Contract:
+//   - State is dense: a Table is a slice indexed by model.Message.Pair, grown on demand,
+//     so a replay of tens of millions of messages allocates only when a new, higher pair
+//     index appears, never per message.
+//   - Every window is stored as the instant it ends; a window is open at t exactly when
+//     t < end (BILLING.md: "Open means t < last_user_ts + 24h"). The zero end time means
+//     "never opened", which is closed at every instant after 1970-01-01.
+//   - The package holds state and the timing rules only (how long each window lasts);
+//     which message opens or rides which window, and what it costs, is model/billing's.
+//   - Pure and single-threaded: no clock, no goroutines, no I/O.
+package window

@@ -1,0 +1,158 @@
+package window
+
+import "github.com/spendsim/spendsim/model"
+
+// Durations of the windows, from BILLING.md.
+const (
+	// CSW is how long a customer service window stays open after the latest user message.
+	CSW = 24 * model.Hour
+	// Conversation is the length of every CBP conversation except free entry point ones.
+	Conversation = 24 * model.Hour
+	// EntryReply is how soon the business must answer an ad/Page user message for a free
+	// entry point window to open.
+	EntryReply = 24 * model.Hour
+	// EntryPoint is the length of a free entry point window (PMP, CBP from 2023-03-01).
+	EntryPoint = 72 * model.Hour
+	// EntryPointV1 is the length of a free entry point conversation before 2023-03-01.
+	EntryPointV1 = 24 * model.Hour
+)
+
+// Slot names one conversation a pair may have open at once. CBP v1 (2022) has a single
+// conversation per pair; CBP v2 (2023) has one per category. The free entry point window
+// has its own field in Pair, and its own slot for conversation ids.
+type Slot uint8
+
+const (
+	SlotV1 Slot = iota // CBP 2022: the one user- or business-initiated conversation
+	SlotMarketing
+	SlotUtility
+	SlotAuthentication
+	SlotService
+	NumSlots
+	SlotEntryPoint = NumSlots // only for ConversationID
+)
+
+// Pair is the state of one (business number, user) pair. It is 72 bytes: replay memory
+// grows with pairs, so fields are packed and conversation ids are derived, not stored.
+type Pair struct {
+	// CSWEnd is the latest user message's time + CSW.
+	CSWEnd model.Time
+	// Referral is the time of the latest ad or Page-button user message that no delivered
+	// business message has answered yet; 0 when none.
+	Referral model.Time
+	// EntryEnd ends the current free entry point window.
+	EntryEnd model.Time
+	// ConvEnd ends the open conversation of each slot.
+	ConvEnd [NumSlots]model.Time
+	// ConvType is each slot's conversation's pricing.Type (regular or free_tier), kept as a
+	// byte so that this package needs nothing from pricing.
+	ConvType [NumSlots]uint8
+	// V1Category is the pricing.Category of the SlotV1 conversation (user_initiated,
+	// business_initiated or referral_conversion).
+	V1Category uint8
+}
+
+// CSWOpen reports whether the customer service window is open at t.
+func (p *Pair) CSWOpen(t model.Time) bool { return t < p.CSWEnd }
+
+// EntryOpen reports whether a free entry point window is open at t.
+func (p *Pair) EntryOpen(t model.Time) bool { return t < p.EntryEnd }
+
+// Open reports whether the conversation in slot s is open at t.
+func (p *Pair) Open(s Slot, t model.Time) bool { return t < p.ConvEnd[s] }
+
+// AnyOpen reports whether any CBP v2 conversation (marketing, utility, authentication,
+// service) or a free entry point window is open at t.
+func (p *Pair) AnyOpen(t model.Time) bool {
+	return t < p.EntryEnd || t < p.ConvEnd[SlotMarketing] || t < p.ConvEnd[SlotUtility] ||
+		t < p.ConvEnd[SlotAuthentication] || t < p.ConvEnd[SlotService]
+}
+
+// UserMessage records a user message at t: it opens or refreshes the CSW (business
+// messages never extend it), and an ad or Page-button message waits for an answer.
+func (p *Pair) UserMessage(t model.Time, entry model.EntryPoint) {
+	p.CSWEnd = t + CSW
+	if entry != model.EntryNone {
+		p.Referral = t
+	}
+}
+
+// TakeReferral is called for every delivered business message at t. It consumes the
+// pending ad/Page user message, if any, and reports whether that message is answered in
+// time (within EntryReply) to open a free entry point window. The first delivered reply
+// consumes the referral whether or not a window opens, so one ad click opens at most one
+// window.
+func (p *Pair) TakeReferral(t model.Time) bool {
+	if p.Referral == 0 {
+		return false
+	}
+	ok := t < p.Referral+EntryReply
+	p.Referral = 0
+	return ok
+}
+
+// CloseAll ends, at t, every CBP v2 conversation still open (a free entry point
+// conversation closes the others, BILLING.md CBP v2).
+func (p *Pair) CloseAll(t model.Time) {
+	for s := SlotMarketing; s < NumSlots; s++ {
+		if t < p.ConvEnd[s] {
+			p.ConvEnd[s] = t
+		}
+	}
+	if t < p.ConvEnd[SlotV1] {
+		p.ConvEnd[SlotV1] = t
+	}
+}
+
+// ConversationID names a conversation by its pair, slot and end time. Two conversations
+// of one pair and slot never end within the same minute (each lasts at least 24 h and the
+// next opens only after it ends, or after a free entry point closes it and blocks others
+// for 24 h or more), so the id is unique without storing a counter per pair. Layout: pair
+// (32 bits) | slot (4 bits) | end in minutes since 1970 (28 bits, good to the year 2480).
+// Never 0 for a conversation that ends after 1970.
+func ConversationID(pair uint32, s Slot, end model.Time) uint64 {
+	mins := uint64(end/model.Minute) & (1<<28 - 1)
+	return uint64(pair)<<32 | uint64(s)<<28 | mins
+}
+
+// Table holds the Pair state of every pair, indexed densely by model.Message.Pair.
+type Table struct {
+	pairs []Pair
+}
+
+// Get returns the state of pair, growing the table when pair is new. The pointer is valid
+// until the next Get of a higher pair.
+func (t *Table) Get(pair uint32) *Pair {
+	if int(pair) >= len(t.pairs) {
+		t.grow(int(pair) + 1)
+	}
+	return &t.pairs[pair]
+}
+
+// Peek returns the state of pair, or nil when the table has never seen it.
+func (t *Table) Peek(pair uint32) *Pair {
+	if int(pair) >= len(t.pairs) {
+		return nil
+	}
+	return &t.pairs[pair]
+}
+
+// Len is the number of pair slots held.
+func (t *Table) Len() int { return len(t.pairs) }
+
+func (t *Table) grow(n int) {
+	if n <= cap(t.pairs) {
+		t.pairs = t.pairs[:n]
+		return
+	}
+	c := 2 * cap(t.pairs)
+	if c < 1024 {
+		c = 1024
+	}
+	for c < n {
+		c *= 2
+	}
+	p := make([]Pair, n, c)
+	copy(p, t.pairs)
+	t.pairs = p
+}
