@@ -47,12 +47,15 @@ const (
 	ReferralConversion
 	UserInitiated     // CBP 2022
 	BusinessInitiated // CBP 2022
+	// Template is NBP's (2018) only category: any delivered template, whatever its
+	// Meta category, was charged at one per-market rate. --rates files name it "template".
+	Template
 	NumCategories
 )
 
 var categoryNames = [...]string{"", "marketing", "utility", "authentication",
 	"authentication_international", "service", "referral_conversion",
-	"user_initiated", "business_initiated"}
+	"user_initiated", "business_initiated", "template"}
 
 func (c Category) String() string { return categoryNames[c] }
 

@@ -1,0 +1,27 @@
+// Package pricing holds spendsim's pricing vocabulary (vocab.go: Meta's pricing models,
+// types and categories) and its rate data: rate cards and volume tiers. The billing
+// rules that decide what is charged live elsewhere; this package answers "what does one
+// unit cost here, then, and how sure are we".
+//
+// Contract:
+//   - A Book is every rate card, versioned by effective date. Builtin parses the embedded
+//     data/ratecards.csv once; ReadBook reads the same layout from a --rates FILE;
+//     ReadMetaCard reads Meta's downloadable rate-card CSV; Merge lays one book over
+//     another. Books are read-only after construction and safe for concurrent readers.
+//   - Book.Card(model, currency, at, loc) is the latest card effective on or before the
+//     calendar date of at in the business's time zone (cards change at midnight there).
+//   - Card.Rate(market, category) is an exact lookup in a dense array (no maps, no
+//     allocation), with two fallbacks the data layout defines: a missing
+//     authentication_international cell means the authentication rate, and on NBP cards a
+//     missing per-category cell means the template rate. Any other missing cell is a
+//     *MissingRateError that names market, category and card and says how to supply it.
+//   - Every Rate carries the Confidence of its data row and the date of the card it was
+//     read from. Partial cards (domain README: the INR cards, the 2026-10-01 AED and USD
+//     rows) are overlaid on their predecessor; carried cells say Derived (see assemble).
+//   - Tiers are graduated volume bands per (market, category, currency, date). By default
+//     none apply (the embedded tiers.csv has only examples); ReadMetaTiers reads Meta's
+//     Tier Pricing CSV.
+//   - Money is exact: money.Micros parsed from decimal text, never float64.
+//   - Pure: no I/O beyond the embedded files and the readers given, no clocks, no
+//     goroutines, no global random numbers.
+package pricing
