@@ -1,0 +1,103 @@
+package billing
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
+)
+
+// testBook is a hand-written rate book for the timeline tests: expected amounts are
+// written next to the rules, so they must not move when the shipped rate data is
+// corrected. It mimics pricing.Card.Rate's two documented fallbacks
+// (authentication_international → authentication; NBP category → template).
+type testBook struct {
+	cards map[pricing.Model][]*testCard // oldest first
+}
+
+type testCard struct {
+	model pricing.Model
+	eff   time.Time
+	cells map[[2]int]pricing.Rate // (market, category)
+}
+
+func (b *testBook) add(eff time.Time, m pricing.Model, mkt uint16, cat pricing.Category, amount int64) {
+	if b.cards == nil {
+		b.cards = map[pricing.Model][]*testCard{}
+	}
+	cs := b.cards[m]
+	var c *testCard
+	for _, x := range cs {
+		if x.eff.Equal(eff) {
+			c = x
+		}
+	}
+	if c == nil {
+		c = &testCard{model: m, eff: eff, cells: map[[2]int]pricing.Rate{}}
+		cs = append(cs, c)
+		sort.Slice(cs, func(i, j int) bool { return cs[i].eff.Before(cs[j].eff) })
+		b.cards[m] = cs
+	}
+	c.cells[[2]int{int(mkt), int(cat)}] = pricing.Rate{Amount: money.Micros(amount), Confidence: pricing.UserSupplied, Card: eff}
+}
+
+func (b *testBook) card(m pricing.Model, currency string, at model.Time, loc *time.Location) (rateCard, error) {
+	y, mo, d := at.In(loc).Date()
+	date := time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
+	var found *testCard
+	for _, c := range b.cards[m] {
+		if !c.eff.After(date) {
+			found = c
+		}
+	}
+	if found == nil {
+		return nil, fmt.Errorf("test book: no %s card on %s", m, date.Format(time.DateOnly))
+	}
+	return found, nil
+}
+
+func (b *testBook) first(m pricing.Model, currency string) (rateCard, error) {
+	if len(b.cards[m]) == 0 {
+		return nil, fmt.Errorf("test book: no %s card", m)
+	}
+	return b.cards[m][0], nil
+}
+
+func (c *testCard) rate(mkt uint16, cat pricing.Category) (rateValue, error) {
+	r, ok := c.cells[[2]int{int(mkt), int(cat)}]
+	if !ok && cat == pricing.AuthenticationInternational {
+		r, ok = c.cells[[2]int{int(mkt), int(pricing.Authentication)}]
+	}
+	if !ok && c.model == pricing.NBP {
+		r, ok = c.cells[[2]int{int(mkt), int(pricing.Template)}]
+	}
+	if !ok {
+		return rateValue{}, fmt.Errorf("test card %s %s: no %s rate for market %d", c.model, c.eff.Format(time.DateOnly), cat, mkt)
+	}
+	return rateValue{amount: r.Amount, conf: r.Confidence, card: r.Card}, nil
+}
+
+func (c *testCard) has(mkt uint16, cat pricing.Category) bool {
+	_, ok := c.cells[[2]int{int(mkt), int(cat)}]
+	return ok
+}
+
+// testTiers holds bands per (market, category), valid at every date.
+type testTiers struct {
+	m map[[2]int][]band
+}
+
+func (t *testTiers) add(mkt uint16, cat pricing.Category, b band) {
+	if t.m == nil {
+		t.m = map[[2]int][]band{}
+	}
+	k := [2]int{int(mkt), int(cat)}
+	t.m[k] = append(t.m[k], b)
+}
+
+func (t *testTiers) bands(mkt uint16, cat pricing.Category, currency string, at model.Time, loc *time.Location) []band {
+	return t.m[[2]int{int(mkt), int(cat)}]
+}
