@@ -18,6 +18,7 @@ type Param struct {
 type RunResult struct {
 	RunID       string // stable, readable: "headcount=8,handle=600s/r0"
 	Point       int    // sweep point index, in declared order
+	PointLabel  string // the sweep point's readable id: "weekday=4,sunday=2" ("base" without a sweep)
 	Replication int
 	Seed        uint64 // the run's own seed, derived from the scenario seed
 	Params      []Param

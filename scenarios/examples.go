@@ -1,0 +1,67 @@
+package scenarios
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+)
+
+//go:embed examples/*.yaml
+var examples embed.FS
+
+// DefaultName is the scenario `spendsim run` uses when given none.
+const DefaultName = "retail-month"
+
+// Example is an embedded scenario.
+type Example struct {
+	Name        string
+	Description string
+	Source      []byte // the YAML as shipped
+}
+
+// Examples lists the embedded scenarios by name.
+func Examples() ([]Example, error) {
+	entries, err := fs.ReadDir(examples, "examples")
+	if err != nil {
+		return nil, err
+	}
+	var out []Example
+	for _, e := range entries {
+		data, err := fs.ReadFile(examples, path.Join("examples", e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		name := strings.TrimSuffix(e.Name(), ".yaml")
+		sc, err := Parse(data, e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("embedded example %s: %w", name, err)
+		}
+		out = append(out, Example{Name: name, Description: sc.Description, Source: data})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// Load reads a scenario from a file, or, when no such file exists and ref is the name
+// of an embedded example, that example. It returns the scenario and its source text.
+func Load(ref string) (*Scenario, []byte, error) {
+	data, err := os.ReadFile(ref)
+	if err == nil {
+		sc, err := Parse(data, ref)
+		return sc, data, err
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, err
+	}
+	name := strings.TrimSuffix(ref, ".yaml")
+	if ex, exErr := fs.ReadFile(examples, "examples/"+name+".yaml"); exErr == nil && !strings.ContainsAny(name, "/\\") {
+		sc, err := Parse(ex, name+".yaml")
+		return sc, ex, err
+	}
+	return nil, nil, fmt.Errorf("%s: no such file, and no embedded scenario of that name (see `spendsim scenarios`)", ref)
+}

@@ -1,0 +1,80 @@
+package scenarios
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/market"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/sim"
+)
+
+// Config resolves a valid scenario into the engine's configuration, with the built-in
+// market table and rate cards.
+func (s *Scenario) Config() (*sim.Config, error) {
+	loc, err := time.LoadLocation(s.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("timezone: %w", err)
+	}
+	day, err := time.ParseInLocation(time.DateOnly, s.Start, loc)
+	if err != nil {
+		return nil, fmt.Errorf("start: %w", err)
+	}
+	era, err := billing.ParseEra(s.Pricing)
+	if err != nil {
+		return nil, fmt.Errorf("pricing: %w", err)
+	}
+	book, err := pricing.Builtin()
+	if err != nil {
+		return nil, err
+	}
+	markets := market.Builtin()
+	return &sim.Config{
+		Start:        model.FromStd(day),
+		End:          model.FromStd(day.AddDate(0, 0, s.Days)),
+		Location:     loc,
+		Customers:    s.Customers.Count,
+		Countries:    s.Customers.Countries,
+		Profile:      s.Load.Profile,
+		Conversation: s.Load.Conversation,
+		Staffing:     s.Agents,
+		Markets:      markets,
+		Billing: billing.Options{
+			Era:      era,
+			Book:     book,
+			Markets:  markets,
+			Currency: s.Currency,
+			Location: loc,
+		},
+	}, nil
+}
+
+// Jobs expands the scenario into runs: every sweep point × replication, in that
+// order. Replication r of every point uses the same seed, so points are compared on
+// common random numbers: the same customers arriving at the same times.
+func (s *Scenario) Jobs(seed uint64) ([]sim.Job, error) {
+	points, err := s.Points()
+	if err != nil {
+		return nil, err
+	}
+	jobs := make([]sim.Job, 0, len(points)*s.Replications)
+	for _, p := range points {
+		cfg, err := p.Scenario.Config()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.ID, err)
+		}
+		for r := 0; r < s.Replications; r++ {
+			id := p.ID
+			if s.Replications > 1 {
+				id = fmt.Sprintf("%s/r%d", p.ID, r)
+			}
+			jobs = append(jobs, sim.Job{
+				ID: id, PointLabel: p.ID, Point: p.Index, Replication: r,
+				Seed: sim.DeriveSeed(seed, uint64(r)), Params: p.Params, Config: cfg,
+			})
+		}
+	}
+	return jobs, nil
+}

@@ -1,0 +1,205 @@
+package scenarios
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/spendsim/spendsim/model/agents"
+	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/dist"
+	"github.com/spendsim/spendsim/model/load"
+)
+
+// Scenario is one what-if: a business, its customers and their behaviour, its support
+// team, the pricing to bill under, and optionally a sweep over some of those numbers.
+// Every field states its unit; Default gives every default.
+type Scenario struct {
+	Name         string `yaml:"name"`         // identifier, used for the output folder; [a-z0-9_-]
+	Description  string `yaml:"description"`  // one line for `spendsim scenarios`
+	Seed         uint64 `yaml:"seed"`         // random seed; 0 = pick one and print it
+	Start        string `yaml:"start"`        // first day, YYYY-MM-DD, local midnight in Timezone
+	Days         int    `yaml:"days"`         // horizon length in local calendar days; default 30
+	Timezone     string `yaml:"timezone"`     // IANA zone of the business account; default UTC
+	Currency     string `yaml:"currency"`     // rate-card currency; default USD
+	Pricing      string `yaml:"pricing"`      // auto (default) or an era: nbp-2018, cbp-2022, cbp-2023, pmp-2025, pmp-2026-10
+	Replications int    `yaml:"replications"` // independent runs per sweep point; default 1
+
+	Customers Customers       `yaml:"customers"`
+	Load      LoadSpec        `yaml:"load"`
+	Agents    agents.Staffing `yaml:"agents"`
+	Sweep     []Dimension     `yaml:"sweep"`
+}
+
+// Customers is the customer base.
+type Customers struct {
+	Count     int          `yaml:"count"`     // number of customers, >= 1
+	Countries []load.Share `yaml:"countries"` // market mix by country
+}
+
+// LoadSpec is what customers do.
+type LoadSpec struct {
+	load.Conversation `yaml:",inline"`
+	Profile           load.Profile `yaml:"profile"` // arrival-rate shape over the week; default flat
+}
+
+// Dimension is one axis of a sweep: a numeric scenario field and the values it takes.
+type Dimension struct {
+	Path   string    `yaml:"path"`   // field path, e.g. agents.shifts[0].headcount
+	Name   string    `yaml:"name"`   // short label for run ids; default the path's last element
+	Values []float64 `yaml:"values"` // in the field's own unit, in the order to run them
+}
+
+// Default returns a scenario with every default set; loading decodes over it.
+func Default() Scenario {
+	return Scenario{
+		Days:         30,
+		Timezone:     "UTC",
+		Currency:     "USD",
+		Pricing:      "auto",
+		Replications: 1,
+		Load: LoadSpec{Conversation: load.Conversation{
+			MessagesMean: 1,
+			ThinkTime:    dist.Spec{Kind: dist.Exponential, MeanS: 300},
+		}},
+		Agents: agents.Staffing{
+			Concurrency: 1,
+			HandleTime:  dist.Spec{Kind: dist.Exponential, MeanS: 300},
+			LateReply:   agents.LateUtility,
+		},
+	}
+}
+
+// Error is a scenario that could not be used: every problem found, one per line.
+type Error struct {
+	File     string
+	Problems []string
+}
+
+func (e *Error) Error() string {
+	if len(e.Problems) == 1 {
+		return e.Problems[0]
+	}
+	return fmt.Sprintf("%s: %d problems:\n  %s", e.File, len(e.Problems), strings.Join(e.Problems, "\n  "))
+}
+
+var (
+	unknownField = regexp.MustCompile(`^line (\d+): field (\S+) not found in type (\S+)$`)
+	lineError    = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+)
+
+// Parse decodes a scenario strictly (an unknown key is an error) over the defaults and
+// validates it. name is the file name used in messages.
+func Parse(data []byte, name string) (*Scenario, error) {
+	sc := Default()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&sc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &Error{File: name, Problems: []string{name + ": empty scenario file"}}
+		}
+		return nil, &Error{File: name, Problems: yamlProblems(name, err)}
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, &Error{File: name, Problems: []string{fmt.Sprintf("%s:%d: a second YAML document; a scenario file holds one", name, extra.Line)}}
+	}
+	if errs := sc.Validate(); len(errs) > 0 {
+		for i := range errs {
+			errs[i] = name + ": " + errs[i]
+		}
+		return nil, &Error{File: name, Problems: errs}
+	}
+	return &sc, nil
+}
+
+// yamlProblems turns the decoder's messages into FILE:LINE: ones.
+func yamlProblems(name string, err error) []string {
+	var msgs []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{err.Error()}
+	}
+	out := make([]string, 0, len(msgs))
+	for _, m := range msgs {
+		if g := unknownField.FindStringSubmatch(m); g != nil {
+			out = append(out, fmt.Sprintf("%s:%s: unknown field %q (check the spelling; valid keys are listed in the scenario reference)", name, g[1], g[2]))
+		} else if g := lineError.FindStringSubmatch(m); g != nil {
+			out = append(out, fmt.Sprintf("%s:%s: %s", name, g[1], g[2]))
+		} else {
+			out = append(out, name+": "+strings.TrimPrefix(m, "yaml: "))
+		}
+	}
+	return out
+}
+
+var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// Validate reports every problem as "path.to.field: message".
+func (s *Scenario) Validate() []string {
+	var errs []string
+	add := func(format string, a ...any) { errs = append(errs, fmt.Sprintf(format, a...)) }
+	if !nameRE.MatchString(s.Name) {
+		add("name: %q must be lower-case letters, digits, - or _ (it names the output folder)", s.Name)
+	}
+	if _, err := time.Parse(time.DateOnly, s.Start); err != nil {
+		add("start: %q is not a date YYYY-MM-DD", s.Start)
+	}
+	if s.Days < 1 || s.Days > 3660 {
+		add("days: must be between 1 and 3660, got %d", s.Days)
+	}
+	if _, err := time.LoadLocation(s.Timezone); err != nil || s.Timezone == "" || s.Timezone == "Local" {
+		add("timezone: %q is not an IANA time zone like Europe/Berlin", s.Timezone)
+	}
+	if len(s.Currency) != 3 || strings.ToUpper(s.Currency) != s.Currency {
+		add("currency: %q is not an ISO 4217 code like USD", s.Currency)
+	}
+	if _, err := billing.ParseEra(s.Pricing); err != nil {
+		add("pricing: %v", err)
+	}
+	if s.Replications < 1 || s.Replications > 100_000 {
+		add("replications: must be between 1 and 100000, got %d", s.Replications)
+	}
+	if s.Customers.Count < 1 || s.Customers.Count > math.MaxInt32 {
+		add("customers.count: must be between 1 and %d, got %d", math.MaxInt32, s.Customers.Count)
+	}
+	errs = append(errs, load.ValidateShares("customers.countries", s.Customers.Countries)...)
+	errs = append(errs, s.Load.Conversation.Validate("load")...)
+	errs = append(errs, s.Load.Profile.Validate("load.profile")...)
+	errs = append(errs, s.Agents.Validate("agents")...)
+	seen := map[string]bool{}
+	for i, d := range s.Sweep {
+		p := fmt.Sprintf("sweep[%d]", i)
+		if len(d.Values) == 0 {
+			add("%s.values: at least one value is needed", p)
+		}
+		if seen[d.Path] {
+			add("%s.path: %s is swept twice", p, d.Path)
+		}
+		seen[d.Path] = true
+		probe := s.clone()
+		probe.Sweep = nil
+		for j, v := range d.Values {
+			if err := probe.Set(d.Path, v); err != nil {
+				add("%s: %v", p, err)
+				break
+			}
+			for _, e := range probe.Validate() {
+				add("%s.values[%d]: with %s = %s: %s", p, j, d.Path, formatValue(v), e)
+			}
+		}
+	}
+	return errs
+}
+
+func formatValue(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

@@ -1,0 +1,74 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// Job is one run of a sweep: a sweep point's configuration with one replication's seed.
+type Job struct {
+	ID          string // run id: the point label, plus "/r<replication>" when there are several
+	PointLabel  string
+	Point       int
+	Replication int
+	Seed        uint64
+	Params      []Param
+	Config      *Config
+}
+
+// Simulate runs one job with the standard Stats recorder.
+func Simulate(j *Job) (RunResult, []DayRow, error) {
+	cfg := j.Config
+	st := NewStats(j.ID, cfg.Start, cfg.End, cfg.Location)
+	o, err := Run(cfg, j.Seed, st)
+	if err != nil {
+		return RunResult{}, nil, fmt.Errorf("run %s: %w", j.ID, err)
+	}
+	res, days, err := st.Result(o, &cfg.Staffing, cfg.Billing.Currency)
+	res.Point, res.PointLabel, res.Replication, res.Seed = j.Point, j.PointLabel, j.Replication, j.Seed
+	res.Params = j.Params
+	res.Customers = int64(cfg.Customers)
+	return res, days, err
+}
+
+// RunAll runs jobs on up to workers goroutines (0 = all cores) and returns results in
+// job order, whatever order they finished in: the output of a sweep does not depend on
+// the worker count. progress, if set, is called after each job with the number done;
+// calls may come from several goroutines at once. The first error cancels the rest.
+func RunAll(ctx context.Context, jobs []Job, workers int, progress func(done, total int)) ([]RunResult, [][]DayRow, error) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	results := make([]RunResult, len(jobs))
+	days := make([][]DayRow, len(jobs))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	var done atomic.Int64
+	for i := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			r, d, err := Simulate(&jobs[i])
+			if err != nil {
+				return err
+			}
+			results[i], days[i] = r, d
+			if progress != nil {
+				progress(int(done.Add(1)), len(jobs))
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	return results, days, nil
+}

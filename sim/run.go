@@ -1,0 +1,303 @@
+package sim
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/agents"
+	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/dist"
+	"github.com/spendsim/spendsim/model/load"
+	"github.com/spendsim/spendsim/model/market"
+	"github.com/spendsim/spendsim/model/pricing"
+)
+
+// Config is one fully resolved simulation: everything a run needs, nothing it must
+// look up elsewhere. It is read-only during runs and may be shared between them.
+type Config struct {
+	Start, End model.Time     // horizon [Start, End)
+	Location   *time.Location // the business's time zone: profiles, shifts, days, months
+
+	Customers    int          // size of the customer base
+	Countries    []load.Share // market mix of the customer base
+	Profile      load.Profile
+	Conversation load.Conversation
+	Staffing     agents.Staffing
+
+	Markets *market.Table
+	Billing billing.Options // pricing era, rate cards, currency; one Biller is made per run
+}
+
+// ReplyOutcome is what became of a reply the agents produced.
+type ReplyOutcome uint8
+
+const (
+	InWindow      ReplyOutcome = iota // free-form text inside the customer service window
+	LateUtility                       // window closed: sent as a utility template
+	LateMarketing                     // window closed: sent as a marketing template
+	Dropped                           // window closed: not sent, customer unanswered
+)
+
+// Recorder receives what happens in a run, in virtual-time order. It is the only way
+// out of a run; implementations must not retain the pointers they are given.
+type Recorder interface {
+	// Message is called for every message sent, by either side, with its pricing.
+	Message(m *model.Message, c *pricing.Charge)
+	// Reply is called for every reply the agents produced, sent or dropped.
+	Reply(at Time, o ReplyOutcome)
+	// Pickup is called when an agent takes a conversation from the queue.
+	Pickup(start, at Time)
+	// FirstResponse is called when a conversation gets its first reply.
+	FirstResponse(start, at Time)
+}
+
+const (
+	evStaff   uint8 = iota // capacity changes; ID = timeline step
+	evArrival              // a customer starts a conversation
+	evReply                // an agent's reply to conversation ID is ready
+	evUser                 // the customer of conversation ID writes again
+)
+
+type conv struct {
+	customer int32
+	start    Time  // first user message
+	left     int32 // user messages still to come
+	answered bool  // first response sent
+}
+
+// run is the state of one simulation run. Per-customer state lives in slices indexed
+// by customer; per-conversation state in a slab with a free list, so the steady state
+// allocates nothing.
+type run struct {
+	cfg *Config
+	rec Recorder
+	q   Queue
+
+	arrivals             *load.Arrivals
+	rngArrival, rngWho   *rand.Rand
+	rngLength            *rand.Rand
+	handle, think        *dist.Sampler
+	biller               *billing.Biller
+	timeline             agents.Timeline
+	country              []uint8 // per customer: index into cfg.Countries
+	countryCode          [][2]byte
+	slots                int // chat slots on duty
+	busy                 int // chat slots in use
+	convs                []conv
+	free                 []int32
+	fifo                 ring
+	waitingReplies       int64
+	conversations        int64
+	busyArea, lastChange Time // integral of busy slots over time, for utilisation
+	policy               agents.LatePolicy
+	msg                  model.Message
+	err                  error
+}
+
+// Outcome is what a run knows at its end that no single event told the Recorder.
+type Outcome struct {
+	Conversations int64 // conversations customers started
+	Unanswered    int64 // user messages still waiting for a reply at the horizon end
+	AgentTime     Time  // agent-time on duty (agents × duration)
+	BusySlotTime  Time  // chat-slot time in use
+	Slots         int   // chat slots per agent (concurrency)
+}
+
+// Run simulates cfg once with seed and reports through rec.
+func Run(cfg *Config, seed uint64, rec Recorder) (Outcome, error) {
+	r := &run{cfg: cfg, rec: rec, policy: cfg.Staffing.LateReply}
+	if r.policy == "" {
+		r.policy = agents.LateUtility
+	}
+	var err error
+	if r.biller, err = billing.New(cfg.Billing); err != nil {
+		return Outcome{}, err
+	}
+	mix := load.NewMix(cfg.Countries)
+	r.country = mix.Assign(cfg.Customers, Stream(seed, "customers"))
+	r.countryCode = make([][2]byte, len(cfg.Countries))
+	for i, s := range cfg.Countries {
+		copy(r.countryCode[i][:], s.Country)
+	}
+	ratePerHour := float64(cfg.Customers) * cfg.Conversation.PerCustomerMonth / (30 * 24)
+	r.arrivals = load.NewArrivals(cfg.Start, cfg.End, cfg.Location, ratePerHour, cfg.Profile)
+	r.rngArrival = Stream(seed, "arrivals")
+	r.rngWho = Stream(seed, "who")
+	r.rngLength = Stream(seed, "length")
+	r.handle = dist.New(cfg.Staffing.HandleTime, StreamSource(seed, "handle"))
+	think := cfg.Conversation.ThinkTime
+	if think.MeanS == 0 {
+		think.MeanS = 1 // unused: conversations have one message
+	}
+	r.think = dist.New(think, StreamSource(seed, "think"))
+	r.timeline = cfg.Staffing.Timeline(cfg.Start, cfg.End, cfg.Location)
+	r.lastChange = cfg.Start
+
+	for i, st := range r.timeline.Steps {
+		r.q.Push(st.At, evStaff, int32(i))
+	}
+	if t, ok := r.arrivals.Next(cfg.Start-1, r.rngArrival); ok {
+		r.q.Push(t, evArrival, 0)
+	}
+	for r.q.Len() > 0 && r.err == nil {
+		e := r.q.Pop()
+		if e.T >= cfg.End {
+			break
+		}
+		switch e.Kind {
+		case evStaff:
+			r.slots = r.timeline.Steps[e.ID].Agents * cfg.Staffing.Concurrency
+			r.dispatch(e.T)
+		case evArrival:
+			r.arrive(e.T)
+			if t, ok := r.arrivals.Next(e.T, r.rngArrival); ok {
+				r.q.Push(t, evArrival, 0)
+			}
+		case evReply:
+			r.reply(e.T, e.ID)
+		case evUser:
+			c := &r.convs[e.ID]
+			c.left--
+			r.userMessage(e.T, c.customer)
+			r.q.Push(e.T+r.handle.Draw(), evReply, e.ID)
+		}
+	}
+	r.setBusy(cfg.End, r.busy)
+	return Outcome{
+		Conversations: r.conversations,
+		Unanswered:    r.waitingReplies,
+		AgentTime:     r.timeline.AgentTime,
+		BusySlotTime:  r.busyArea,
+		Slots:         cfg.Staffing.Concurrency,
+	}, r.err
+}
+
+func (r *run) arrive(t Time) {
+	r.conversations++
+	customer := int32(r.rngWho.IntN(r.cfg.Customers))
+	var id int32
+	if n := len(r.free); n > 0 {
+		id, r.free = r.free[n-1], r.free[:n-1]
+	} else {
+		id = int32(len(r.convs))
+		r.convs = append(r.convs, conv{})
+	}
+	r.convs[id] = conv{customer: customer, start: t, left: int32(r.cfg.Conversation.Messages(r.rngLength)) - 1}
+	r.userMessage(t, customer)
+	r.fifo.push(id)
+	r.dispatch(t)
+}
+
+// dispatch hands queued conversations to free slots, first come, first served.
+func (r *run) dispatch(t Time) {
+	for r.busy < r.slots && r.fifo.len() > 0 {
+		id := r.fifo.pop()
+		r.setBusy(t, r.busy+1)
+		r.rec.Pickup(r.convs[id].start, t)
+		r.q.Push(t+r.handle.Draw(), evReply, id)
+	}
+}
+
+func (r *run) setBusy(t Time, busy int) {
+	r.busyArea += Time(r.busy) * (t - r.lastChange)
+	r.lastChange, r.busy = t, busy
+}
+
+func (r *run) release(t Time, id int32) {
+	r.free = append(r.free, id)
+	r.setBusy(t, r.busy-1)
+	r.dispatch(t)
+}
+
+func (r *run) message(t Time, customer int32, dir model.Direction) *model.Message {
+	m := &r.msg
+	*m = model.Message{TS: t, Pair: uint32(customer), Direction: dir}
+	m.Country = r.countryCode[r.country[customer]]
+	m.Market = uint16(r.cfg.Markets.ForCountry(string(m.Country[:]), t))
+	return m
+}
+
+func (r *run) bill(m *model.Message) {
+	c, err := r.biller.Bill(m)
+	if err != nil && r.err == nil {
+		r.err = fmt.Errorf("sim: %s: %w", m.TS, err)
+	}
+	r.rec.Message(m, &c)
+}
+
+func (r *run) userMessage(t Time, customer int32) {
+	r.waitingReplies++
+	r.bill(r.message(t, customer, model.FromUser))
+}
+
+// reply sends (or drops) the agent's reply to conversation id at t. Inside the window
+// it is free-form text; after it closes, the late-reply policy decides.
+func (r *run) reply(t Time, id int32) {
+	c := &r.convs[id]
+	r.waitingReplies--
+	outcome := InWindow
+	if !r.biller.WindowOpen(uint32(c.customer), t) {
+		switch r.policy {
+		case agents.LateMarketing:
+			outcome = LateMarketing
+		case agents.LateDrop:
+			outcome = Dropped
+		default:
+			outcome = LateUtility
+		}
+	}
+	r.rec.Reply(t, outcome)
+	if outcome == Dropped {
+		// The customer goes unanswered: the conversation ends, and the agent is free.
+		r.waitingReplies -= int64(c.left)
+		r.release(t, id)
+		return
+	}
+	m := r.message(t, c.customer, model.FromBusiness)
+	switch outcome {
+	case LateUtility:
+		m.Kind, m.Category = model.Template, model.Utility
+	case LateMarketing:
+		m.Kind, m.Category = model.Template, model.Marketing
+	}
+	r.bill(m)
+	if !c.answered {
+		c.answered = true
+		r.rec.FirstResponse(c.start, t)
+	}
+	if c.left > 0 {
+		// The agent keeps the chat open while the customer thinks.
+		r.q.Push(t+r.think.Draw(), evUser, id)
+		return
+	}
+	r.release(t, id)
+}
+
+// ring is a FIFO of conversation ids on a growable circular buffer.
+type ring struct {
+	buf        []int32
+	head, size int
+}
+
+func (q *ring) len() int { return q.size }
+
+func (q *ring) push(v int32) {
+	if q.size == len(q.buf) {
+		nb := make([]int32, max(16, 2*len(q.buf)))
+		for i := 0; i < q.size; i++ {
+			nb[i] = q.buf[(q.head+i)%len(q.buf)]
+		}
+		q.buf, q.head = nb, 0
+	}
+	q.buf[(q.head+q.size)%len(q.buf)] = v
+	q.size++
+}
+
+func (q *ring) pop() int32 {
+	v := q.buf[q.head]
+	q.head = (q.head + 1) % len(q.buf)
+	q.size--
+	return v
+}
