@@ -19,6 +19,7 @@ type testBook struct {
 }
 
 type testCard struct {
+	base  *testCard // the previous card of the model: cells this one lacks carry forward
 	model pricing.Model
 	eff   time.Time
 	cells map[[2]int]pricing.Rate // (market, category)
@@ -39,6 +40,12 @@ func (b *testBook) add(eff time.Time, m pricing.Model, mkt uint16, cat pricing.C
 		c = &testCard{model: m, eff: eff, cells: map[[2]int]pricing.Rate{}}
 		cs = append(cs, c)
 		sort.Slice(cs, func(i, j int) bool { return cs[i].eff.Before(cs[j].eff) })
+		for i := range cs {
+			cs[i].base = nil
+			if i > 0 {
+				cs[i].base = cs[i-1]
+			}
+		}
 		b.cards[m] = cs
 	}
 	c.cells[[2]int{int(mkt), int(cat)}] = pricing.Rate{Amount: money.Micros(amount), Confidence: pricing.UserSupplied, Card: eff}
@@ -66,13 +73,24 @@ func (b *testBook) first(m pricing.Model, currency string) (rateCard, error) {
 	return b.cards[m][0], nil
 }
 
+// cell looks a cell up in this card, else in the cards before it (the test files write
+// only the cells a card changes, as pricing's overlay of partial cards does).
+func (c *testCard) cell(mkt uint16, cat pricing.Category) (pricing.Rate, bool) {
+	for x := c; x != nil; x = x.base {
+		if r, ok := x.cells[[2]int{int(mkt), int(cat)}]; ok {
+			return r, true
+		}
+	}
+	return pricing.Rate{}, false
+}
+
 func (c *testCard) rate(mkt uint16, cat pricing.Category) (rateValue, error) {
-	r, ok := c.cells[[2]int{int(mkt), int(cat)}]
+	r, ok := c.cell(mkt, cat)
 	if !ok && cat == pricing.AuthenticationInternational {
-		r, ok = c.cells[[2]int{int(mkt), int(pricing.Authentication)}]
+		r, ok = c.cell(mkt, pricing.Authentication)
 	}
 	if !ok && c.model == pricing.NBP {
-		r, ok = c.cells[[2]int{int(mkt), int(pricing.Template)}]
+		r, ok = c.cell(mkt, pricing.Template)
 	}
 	if !ok {
 		return rateValue{}, fmt.Errorf("test card %s %s: no %s rate for market %d", c.model, c.eff.Format(time.DateOnly), cat, mkt)
@@ -81,7 +99,7 @@ func (c *testCard) rate(mkt uint16, cat pricing.Category) (rateValue, error) {
 }
 
 func (c *testCard) has(mkt uint16, cat pricing.Category) bool {
-	_, ok := c.cells[[2]int{int(mkt), int(cat)}]
+	_, ok := c.cell(mkt, cat)
 	return ok
 }
 
