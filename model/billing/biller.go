@@ -29,6 +29,8 @@ type Options struct {
 	// Book holds the rate cards. Required; the NBP rules additionally need a user-supplied
 	// card with pricing_model NBP (none is built in).
 	Book *pricing.Book
+	// Tiers holds PMP volume bands; nil bills list rates.
+	Tiers *pricing.Tiers
 	// Markets names markets in error messages; nil prints market ids.
 	Markets *market.Table
 
@@ -193,6 +195,9 @@ func New(o Options) (*Biller, error) {
 	}
 	if b.book == nil && o.Book != nil {
 		b.book = bookRates{o.Book}
+	}
+	if b.tiers == nil && o.Tiers != nil {
+		b.tiers = bookTiers{o.Tiers}
 	}
 	if b.book == nil {
 		return nil, fmt.Errorf("billing: Options.Book is required (the rate cards to bill with)")

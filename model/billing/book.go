@@ -40,3 +40,9 @@ func (c bookCard) rate(mkt uint16, cat pricing.Category) (rateValue, error) {
 // authentication_international to authentication, and the charge must then say
 // authentication.
 func (c bookCard) has(mkt uint16, cat pricing.Category) bool { return c.c.Has(market.ID(mkt), cat) }
+
+type bookTiers struct{ t *pricing.Tiers }
+
+func (t bookTiers) bands(mkt uint16, cat pricing.Category, currency string, at model.Time, loc *time.Location) []band {
+	return t.t.Bands(market.ID(mkt), cat, currency, at, loc)
+}

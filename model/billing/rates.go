@@ -40,12 +40,9 @@ type tierSource interface {
 }
 
 // band is one graduated volume band: the From-th to To-th charged message of the month
-// (counted from 1; From 0 is read as 1) costs rate each.
-type band struct {
-	from, to int64
-	rate     money.Micros
-	conf     pricing.Confidence
-}
+// (inclusive, counted from 1; Meta's "0:750000" first band starts at 0) costs
+// Price(list rate) each.
+type band = pricing.Band
 
 // cardCache holds the rates of one card, filled per market on first use so that the
 // per-message path is a slice index.

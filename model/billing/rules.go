@@ -307,12 +307,12 @@ func (b *Biller) chargeTiered(ch *pricing.Charge, cc *cardCache, m *model.Messag
 	if ch.Model == pricing.NBP {
 		bandCat = pricing.Template // NBP bands, if a --rates file has any
 	}
-	for i, bd := range b.bandsFor(m.Market, bandCat, at) {
-		if n >= max(bd.from, 1) && (bd.to <= 0 || n <= bd.to) {
-			ch.Amount = bd.rate
-			ch.Tier = int8(i)
-			if bd.conf != pricing.ConfNone {
-				ch.Confidence = bd.conf
+	for _, bd := range b.bandsFor(m.Market, bandCat, at) {
+		if n >= bd.From && n <= bd.To {
+			ch.Amount = bd.Price(ch.Amount)
+			ch.Tier = int8(bd.Index)
+			if bd.Confidence != pricing.ConfNone {
+				ch.Confidence = bd.Confidence
 			}
 			break
 		}

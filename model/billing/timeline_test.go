@@ -195,7 +195,7 @@ func (r *tlRun) line(l tlLine) {
 			r.fatalf(l, "want: band CATEGORY FROM TO RATE MARKET")
 		}
 		from, err1 := strconv.ParseInt(f[2], 10, 64)
-		to := int64(0)
+		to := pricing.MaxVolume
 		var err2 error
 		if f[3] != "MAX" {
 			to, err2 = strconv.ParseInt(f[3], 10, 64)
@@ -207,7 +207,7 @@ func (r *tlRun) line(l tlLine) {
 		if r.tiers == nil {
 			r.tiers = &testTiers{}
 		}
-		r.tiers.add(r.market(l, strings.Join(f[5:], " ")), r.category(l, f[1]), band{from: from, to: to, rate: amt, conf: pricing.UserSupplied})
+		r.tiers.add(r.market(l, strings.Join(f[5:], " ")), r.category(l, f[1]), band{Index: len(r.tiers.m[[2]int{int(r.market(l, strings.Join(f[5:], " "))), int(r.category(l, f[1]))}]), From: from, To: to, Rate: amt, HasRate: true, Confidence: pricing.UserSupplied})
 	case "option":
 		for _, kv := range f[1:] {
 			k, v, _ := strings.Cut(kv, "=")
