@@ -1,0 +1,267 @@
+package reports
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/sim"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+const testVersion = "v0.0.0-test"
+
+// synthRuns is a small sweep over agent headcount: more agents answer faster, so fewer
+// replies fall outside the window and need paid templates, but staffing costs more.
+// Replications differ by a few percent so that intervals are non-trivial. Every figure
+// is exact and derived from (point, replication) alone.
+func synthRuns(points, reps int) []sim.RunResult {
+	var runs []sim.RunResult
+	for p := 0; p < points; p++ {
+		headcount := float64(4 + 2*p)
+		for r := 0; r < reps; r++ {
+			jitter := int64((r*7)%5) - 2 // -2..2
+			late := int64(1200/(p+1)) + 10*jitter
+			rr := sim.RunResult{
+				RunID:       fmt.Sprintf("headcount=%g/r%d", headcount, r),
+				Point:       p,
+				Replication: r,
+				Seed:        uint64(1000*p + r + 1),
+				Params: []sim.Param{
+					{Path: "agents.shifts[0].headcount", Value: headcount},
+					{Path: "agents.handle_time_s", Value: 600},
+				},
+				Currency:          "USD",
+				Customers:         5000,
+				Conversations:     7000 + 3*jitter,
+				UserMessages:      21000 + 11*jitter,
+				BusinessMessages:  20000 + 9*jitter,
+				Templates:         late + 3000,
+				Replies:           21000 + 11*jitter,
+				RepliesInWindow:   21000 + 11*jitter - late,
+				LateUtility:       late * 3 / 4,
+				LateMarketing:     late - late*3/4,
+				FirstResponses:    6990 + 3*jitter,
+				InWindowShare:     1 - float64(late)/float64(21000+11*jitter),
+				WaitMeanS:         3600 / headcount * (1 + 0.01*float64(jitter)),
+				WaitedShare:       0.9 / headcount * 4,
+				FirstResponseMean: 5400 / headcount * (1 + 0.01*float64(jitter)),
+				FirstResponseP50S: 3000 / headcount * (1 + 0.02*float64(jitter)),
+				FirstResponseP90S: 14400 / headcount * (1 + 0.03*float64(jitter)),
+				FirstResponseP99S: 40000 / headcount * (1 + 0.05*float64(jitter)),
+				AgentHours:        headcount * 8 * 30,
+				Utilisation:       0.95 - 0.05*headcount/4,
+			}
+			rr.AmountByCategory[pricing.Marketing] = money.Micros(3000*25000 + (late-late*3/4)*25000)
+			rr.AmountByCategory[pricing.Utility] = money.Micros(late * 3 / 4 * 4000)
+			rr.AmountByCategory[pricing.Authentication] = money.Micros(100 * 13500)
+			rr.BillableByCategory[pricing.Marketing] = 3000 + late - late*3/4
+			rr.BillableByCategory[pricing.Utility] = late * 3 / 4
+			rr.BillableByCategory[pricing.Authentication] = 100
+			var sum money.Micros
+			for _, a := range rr.AmountByCategory {
+				sum += a
+			}
+			rr.MessagingMicros = sum
+			rr.StaffingMicros = money.Micros(int64(rr.AgentHours) * 12_500_000) // 12.50 an hour
+			rr.MessagesByType[pricing.Regular] = 3100 + late
+			rr.MessagesByType[pricing.FreeCustomerService] = 21000 + 11*jitter - late
+			rr.MessagesByType[pricing.FreeEntryPoint] = 40
+			runs = append(runs, rr)
+		}
+	}
+	return runs
+}
+
+// testZone is UTC−3 without DST, like São Paulo today: local midnight is 03:00 UTC.
+var testZone = time.FixedZone("BRT", -3*3600)
+
+// synthDays splits each run's bill over n days starting 2026-03-01 in testZone; the
+// remainder of every division lands on the last day, so the parts add up exactly.
+func synthDays(runs []sim.RunResult, n int) []sim.DayRow {
+	var rows []sim.DayRow
+	for _, r := range runs {
+		for d := 0; d < n; d++ {
+			row := sim.DayRow{
+				RunID:             r.RunID,
+				Day:               time.Date(2026, 3, 1+d, 0, 0, 0, 0, testZone),
+				Conversations:     r.Conversations / int64(n),
+				UserMessages:      r.UserMessages / int64(n),
+				BusinessMessages:  r.BusinessMessages / int64(n),
+				LateReplies:       (r.LateUtility + r.LateMarketing) / int64(n),
+				FirstResponses:    r.FirstResponses / int64(n),
+				FirstResponseSumS: r.FirstResponseMean * float64(r.FirstResponses) / float64(n),
+			}
+			for _, c := range pricing.Categories() {
+				a := r.AmountByCategory[c] / money.Micros(n)
+				if d == n-1 {
+					a = r.AmountByCategory[c] - a*money.Micros(n-1)
+				}
+				row.AmountByCategory[c] = a
+				row.MessagingMicros += a
+				row.Billable += r.BillableByCategory[c] / int64(n)
+			}
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+// pqFile is a Parquet file as read by parquet-go, an implementation independent of the
+// writer's.
+type pqFile struct {
+	meta    *format.FileMetaData
+	root    format.SchemaElement
+	columns []format.SchemaElement // leaves, in order
+	rows    []parquet.Row
+	file    *parquet.File
+}
+
+func readParquet(t *testing.T, path string) *pqFile {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		t.Fatalf("parquet-go cannot open %s: %v", path, err)
+	}
+	out := &pqFile{meta: pf.Metadata(), file: pf}
+	out.root = out.meta.Schema[0]
+	out.columns = out.meta.Schema[1:]
+	for _, rg := range pf.RowGroups() {
+		rr := rg.Rows()
+		buf := make([]parquet.Row, 64)
+		for {
+			n, err := rr.ReadRows(buf)
+			for _, row := range buf[:n] {
+				out.rows = append(out.rows, row.Clone())
+			}
+			if err != nil {
+				break
+			}
+		}
+		rr.Close()
+	}
+	if int64(len(out.rows)) != out.meta.NumRows {
+		t.Fatalf("%s: read %d rows, footer says %d", path, len(out.rows), out.meta.NumRows)
+	}
+	return out
+}
+
+func (f *pqFile) names() []string {
+	ns := make([]string, len(f.columns))
+	for i, c := range f.columns {
+		ns[i] = c.Name
+	}
+	return ns
+}
+
+func (f *pqFile) col(t *testing.T, name string) int {
+	t.Helper()
+	for i, c := range f.columns {
+		if c.Name == name {
+			return i
+		}
+	}
+	t.Fatalf("no column %q in %v", name, f.names())
+	return -1
+}
+
+// typeOf describes a leaf column as "PHYSICAL logical REPETITION", e.g.
+// "INT64 Int(bitWidth=64,isSigned=false) REQUIRED".
+func (f *pqFile) typeOf(t *testing.T, name string) string {
+	c := f.columns[f.col(t, name)]
+	phys, _ := c.Type.Get()
+	rep, _ := c.RepetitionType.Get()
+	s := phys.String()
+	if lt := c.LogicalType.String(); lt != "" {
+		s += " " + lt
+	}
+	return s + " " + rep.String()
+}
+
+// value returns row i of a column (the rows are flat: value j is column j).
+func (f *pqFile) value(t *testing.T, row int, name string) parquet.Value {
+	t.Helper()
+	return f.rows[row][f.col(t, name)]
+}
+
+// checkFooter asserts what every spendsim Parquet file carries.
+func (f *pqFile) checkFooter(t *testing.T) {
+	t.Helper()
+	if want := "spendsim " + testVersion; f.meta.CreatedBy != want {
+		t.Errorf("created_by = %q, want %q", f.meta.CreatedBy, want)
+	}
+	if rep, _ := f.root.RepetitionType.Get(); rep != format.Required {
+		t.Errorf("root repetition = %v, want REQUIRED", rep)
+	}
+	for i, rg := range f.meta.RowGroups {
+		for _, cc := range rg.Columns {
+			if cc.MetaData.Codec != format.Zstd {
+				t.Errorf("row group %d column %v: codec %v, want ZSTD", i, cc.MetaData.PathInSchema, cc.MetaData.Codec)
+			}
+		}
+	}
+}
+
+// dirEntries lists a directory, sorted, to catch stray temporary files.
+func dirEntries(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	return names
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./reports/ -run %s -update to create it)", err, t.Name())
+	}
+	if string(got) != string(want) {
+		t.Errorf("%s differs from %s; if the change is intended, rerun with -update.\ngot:\n%s", name, path, got)
+	}
+}

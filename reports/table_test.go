@@ -1,0 +1,328 @@
+package reports
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go/format"
+)
+
+var allKinds = []Column{
+	StringCol("market"),
+	Int64Col("amount_micros"),
+	Int32Col("tier"),
+	Uint64Col("conversation_id"),
+	Float64Col("first_response_s"),
+	BoolCol("billable"),
+	DateCol("day"),
+	TimestampMillisCol("ts"),
+	Int64Col("delivered_ms").OrNull(),
+}
+
+// writeAllKinds writes n rows of allKinds with small batches and row groups, so the
+// batch and row-group boundaries are crossed several times.
+func writeAllKinds(t *testing.T, path string, n int) {
+	t.Helper()
+	w, err := CreateTable(path, allKinds, TableOptions{Version: testVersion, BatchRows: 3, RowGroupRows: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	market, amount, tier, conv := w.String("market"), w.Int64("amount_micros"), w.Int32("tier"), w.Uint64("conversation_id")
+	fr, billable, day, ts, delivered := w.Float64("first_response_s"), w.Bool("billable"), w.Date("day"), w.TimestampMillis("ts"), w.Int64("delivered_ms")
+	base := time.Date(2026, 3, 1, 0, 0, 0, 0, testZone)
+	for i := 0; i < n; i++ {
+		market.Append([]string{"BR", "IN", "DE"}[i%3])
+		amount.Append(int64(i) * 62500)
+		tier.Append(int32(i % 4))
+		conv.Append(1<<63 + uint64(i)) // beyond int64: the unsigned annotation matters
+		fr.Append(float64(i) + 0.5)
+		billable.Append(i%2 == 0)
+		day.Append(base.AddDate(0, 0, i))
+		ts.Append(base.Add(time.Duration(i) * time.Minute))
+		if i%4 == 3 {
+			delivered.AppendNull()
+		} else {
+			delivered.Append(base.Add(time.Duration(i)*time.Minute + time.Second).UnixMilli())
+		}
+		if err := w.EndRow(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := w.Rows(); got != int64(n) {
+		t.Errorf("Rows() = %d, want %d", got, n)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTableRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "t.parquet")
+	const n = 12
+	writeAllKinds(t, path, n)
+
+	f := readParquet(t, path)
+	f.checkFooter(t)
+	if got := dirEntries(t, dir); !slices.Equal(got, []string{"t.parquet"}) {
+		t.Errorf("directory holds %v, want only t.parquet", got)
+	}
+	if len(f.rows) != n {
+		t.Fatalf("%d rows, want %d", len(f.rows), n)
+	}
+	if got := len(f.meta.RowGroups); got != 3 { // 5 + 5 + 2
+		t.Errorf("%d row groups, want 3 (RowGroupRows 5)", got)
+	}
+	wantTypes := map[string]string{
+		"market":           "BYTE_ARRAY STRING REQUIRED",
+		"amount_micros":    "INT64 INT(64,true) REQUIRED",
+		"tier":             "INT32 INT(32,true) REQUIRED",
+		"conversation_id":  "INT64 INT(64,false) REQUIRED",
+		"first_response_s": "DOUBLE REQUIRED",
+		"billable":         "BOOLEAN REQUIRED",
+		"day":              "INT32 DATE REQUIRED",
+		"ts":               "INT64 TIMESTAMP(isAdjustedToUTC=true,unit=MILLIS) REQUIRED",
+		"delivered_ms":     "INT64 INT(64,true) OPTIONAL",
+	}
+	var names []string
+	for _, c := range allKinds {
+		names = append(names, c.Name)
+		if got := f.typeOf(t, c.Name); got != wantTypes[c.Name] {
+			t.Errorf("column %s: type %q, want %q", c.Name, got, wantTypes[c.Name])
+		}
+	}
+	if !slices.Equal(f.names(), names) {
+		t.Errorf("columns %v, want %v", f.names(), names)
+	}
+
+	base := time.Date(2026, 3, 1, 0, 0, 0, 0, testZone)
+	for i := 0; i < n; i++ {
+		if got, want := string(f.value(t, i, "market").ByteArray()), []string{"BR", "IN", "DE"}[i%3]; got != want {
+			t.Errorf("row %d market = %q, want %q", i, got, want)
+		}
+		if got := f.value(t, i, "amount_micros").Int64(); got != int64(i)*62500 {
+			t.Errorf("row %d amount_micros = %d", i, got)
+		}
+		if got := f.value(t, i, "tier").Int32(); got != int32(i%4) {
+			t.Errorf("row %d tier = %d", i, got)
+		}
+		if got := f.value(t, i, "conversation_id").Uint64(); got != 1<<63+uint64(i) {
+			t.Errorf("row %d conversation_id = %d", i, got)
+		}
+		if got := f.value(t, i, "first_response_s").Double(); got != float64(i)+0.5 {
+			t.Errorf("row %d first_response_s = %v", i, got)
+		}
+		if got := f.value(t, i, "billable").Boolean(); got != (i%2 == 0) {
+			t.Errorf("row %d billable = %v", i, got)
+		}
+		// The local calendar day, not the UTC date of local midnight.
+		wantDay := int32(time.Date(2026, 3, 1+i, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+		if got := f.value(t, i, "day").Int32(); got != wantDay {
+			t.Errorf("row %d day = %d, want %d", i, got, wantDay)
+		}
+		if got, want := f.value(t, i, "ts").Int64(), base.Add(time.Duration(i)*time.Minute).UnixMilli(); got != want {
+			t.Errorf("row %d ts = %d, want %d", i, got, want)
+		}
+		v := f.value(t, i, "delivered_ms")
+		if (i%4 == 3) != v.IsNull() {
+			t.Errorf("row %d delivered_ms null = %v", i, v.IsNull())
+		}
+	}
+
+	// Dictionary pages only where asked for: strings, not numbers.
+	for _, cc := range f.meta.RowGroups[0].Columns {
+		name := cc.MetaData.PathInSchema[0]
+		dict := slices.Contains(cc.MetaData.Encoding, format.RLEDictionary) ||
+			slices.Contains(cc.MetaData.Encoding, format.PlainDictionary)
+		if want := name == "market"; dict != want {
+			t.Errorf("column %s: dictionary encoded = %v, want %v (encodings %v)", name, dict, want, cc.MetaData.Encoding)
+		}
+	}
+}
+
+func TestDateIsCalendarDayOfItsZone(t *testing.T) {
+	tokyo := time.FixedZone("JST", 9*3600)
+	// Local midnight in Tokyo is 15:00 UTC the day before.
+	d := time.Date(2026, 1, 1, 0, 0, 0, 0, tokyo)
+	if got, want := civilDays(d), int32(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Unix()/86400); got != want {
+		t.Errorf("civilDays(%v) = %d, want %d (2026-01-01)", d, got, want)
+	}
+	before := time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC)
+	if got := civilDays(before); got != -1 {
+		t.Errorf("civilDays(1969-12-31) = %d, want -1", got)
+	}
+}
+
+func TestTableEmptyIsValid(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "empty.parquet")
+	writeAllKinds(t, path, 0)
+	f := readParquet(t, path)
+	f.checkFooter(t)
+	if len(f.rows) != 0 || len(f.columns) != len(allKinds) {
+		t.Errorf("empty table: %d rows, %d columns", len(f.rows), len(f.columns))
+	}
+}
+
+func TestTableAbortLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "messages.parquet")
+	w, err := CreateTable(path, []Column{Int64Col("amount_micros")}, TableOptions{Version: testVersion, BatchRows: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := w.Int64("amount_micros")
+	for i := 0; i < 5; i++ { // two batches flushed into the temporary file, one pending
+		a.Append(int64(i))
+		if err := w.EndRow(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := dirEntries(t, dir); len(got) != 1 || !strings.HasPrefix(got[0], ".messages.parquet.tmp-") {
+		t.Errorf("while writing, directory holds %v, want one hidden temporary file", got)
+	}
+	w.Abort()
+	w.Abort() // idempotent
+	if got := dirEntries(t, dir); len(got) != 0 {
+		t.Errorf("after Abort, directory holds %v, want nothing", got)
+	}
+	if err := w.Close(); err == nil {
+		t.Error("Close after Abort succeeded; want an error")
+	}
+	if got := dirEntries(t, dir); len(got) != 0 {
+		t.Errorf("after Close following Abort, directory holds %v", got)
+	}
+}
+
+func TestTableMissedValueFailsAndLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "runs.parquet")
+	w, err := CreateTable(path, []Column{StringCol("run_id"), Int64Col("total_micros")}, TableOptions{Version: testVersion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.String("run_id").Append("r0") // total_micros forgotten
+	if err := w.EndRow(); err != nil {
+		t.Fatal(err) // not checked until the batch is flushed
+	}
+	err = w.Close()
+	if err == nil || !strings.Contains(err.Error(), `column "total_micros" has 0 values in a batch of 1 rows`) {
+		t.Errorf("Close error = %v, want it to name the short column", err)
+	}
+	if got := dirEntries(t, dir); len(got) != 0 {
+		t.Errorf("after a failed Close, directory holds %v, want nothing", got)
+	}
+}
+
+func TestTableReplacesOldFileWhole(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "t.parquet")
+	if err := os.WriteFile(path, []byte("old results"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := CreateTable(path, []Column{Int64Col("x")}, TableOptions{Version: testVersion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Int64("x").Append(1)
+	if err := w.EndRow(); err != nil {
+		t.Fatal(err)
+	}
+	// Until Close, readers still see the old file.
+	if got := string(readFile(t, path)); got != "old results" {
+		t.Errorf("before Close, file holds %q", got)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if f := readParquet(t, path); len(f.rows) != 1 {
+		t.Errorf("after Close: %d rows, want 1", len(f.rows))
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm()&0o044 == 0 {
+		t.Errorf("mode %v: results should be readable by others", st.Mode())
+	}
+}
+
+func TestTableDeclarationErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		cols []Column
+		opts TableOptions
+		want string
+	}{
+		{"no columns", nil, TableOptions{Version: testVersion}, "at least one column"},
+		{"no version", []Column{Int64Col("x")}, TableOptions{}, "Version is empty"},
+		{"duplicate", []Column{Int64Col("x"), StringCol("x")}, TableOptions{Version: testVersion}, `"x" is declared twice`},
+		{"no kind", []Column{{Name: "x"}}, TableOptions{Version: testVersion}, "has no kind"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := CreateTable(filepath.Join(dir, "t.parquet"), tc.cols, tc.opts)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+	if got := dirEntries(t, dir); len(got) != 0 {
+		t.Errorf("failed declarations left %v", got)
+	}
+}
+
+func TestTableWrongAppenderPanics(t *testing.T) {
+	w, err := CreateTable(filepath.Join(t.TempDir(), "t.parquet"), []Column{Int64Col("x")}, TableOptions{Version: testVersion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(r.(string), `column "x" of`) {
+			t.Errorf("recover() = %v, want a panic naming the column", r)
+		}
+	}()
+	w.Float64("x")
+}
+
+// BenchmarkTableWriter writes a messages.parquet-like table; memory per op stays flat
+// as b.N grows because batches are encoded and dropped.
+func BenchmarkTableWriter(b *testing.B) {
+	cols := []Column{
+		TimestampMillisCol("ts"), StringCol("pricing_model"), StringCol("pricing_type"),
+		StringCol("pricing_category"), BoolCol("billable"), Uint64Col("conversation_id"),
+		Int32Col("tier"), StringCol("market"), Int64Col("amount_micros"), StringCol("currency"),
+	}
+	w, err := CreateTable(filepath.Join(b.TempDir(), "messages.parquet"), cols, TableOptions{Version: testVersion})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Abort()
+	ts, model, typ, cat, bill := w.TimestampMillis("ts"), w.String("pricing_model"), w.String("pricing_type"), w.String("pricing_category"), w.Bool("billable")
+	conv, tier, market, amount, cur := w.Uint64("conversation_id"), w.Int32("tier"), w.String("market"), w.Int64("amount_micros"), w.String("currency")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ts.AppendMillis(1_767_225_600_000 + int64(i)*37)
+		model.Append("PMP")
+		typ.Append("regular")
+		cat.Append("utility")
+		bill.Append(true)
+		conv.Append(uint64(i / 3))
+		tier.Append(int32(i % 3))
+		market.Append("BR")
+		amount.Append(int64(8000 + i%17))
+		cur.Append("USD")
+		if err := w.EndRow(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+}
