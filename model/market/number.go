@@ -2,6 +2,7 @@ package market
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/nyaruka/phonenumbers"
@@ -27,7 +28,8 @@ const maxE164 = 15
 // calling-code match, North America, as the matching rule says; ForCountry("BS") is
 // Other. data/README.md lists this as a known ambiguity.
 //
-// It allocates (libphonenumber works on protobuf messages): callers cache per user.
+// It allocates (libphonenumber works on protobuf messages and strings), a few
+// microseconds a call: callers cache the result per user.
 func (t *Table) ForNumber(digits string, at model.Time) (ID, string, error) {
 	return t.forNumberDay(digits, t.clamp(dayOfTime(at)))
 }
@@ -59,7 +61,7 @@ func (t *Table) forNumberDay(number string, day int32) (ID, string, error) {
 	// Country calling codes are prefix-free (ITU-T E.164), so the first assigned
 	// 1-, 2- or 3-digit prefix is the code.
 	code, n := 0, 0
-	for l := 1; l <= 3 && l < len(digits); l++ {
+	for l := 1; l <= 3 && l <= len(digits); l++ {
 		c := atoi(digits[:l])
 		if len(phonenumbers.GetRegionCodesForCountryCode(c)) > 0 {
 			code, n = c, l
@@ -69,24 +71,47 @@ func (t *Table) forNumberDay(number string, day int32) (ID, string, error) {
 	if code == 0 {
 		return Unknown, "", fmt.Errorf("market: phone number %q does not start with an assigned country calling code", number)
 	}
-	num, err := phonenumbers.Parse("+"+digits, "")
-	if err != nil {
-		return Unknown, "", fmt.Errorf("market: phone number %q: %v", number, err)
+	if n == len(digits) {
+		return Unknown, "", fmt.Errorf("market: phone number %q is only the calling code +%d; want a complete international number", number, code)
 	}
-	region := phonenumbers.GetRegionCodeForNumber(num)
+	// Build libphonenumber's number directly rather than through phonenumbers.Parse,
+	// which runs a dozen regular expressions over the raw text: the digits are already
+	// clean, and this halves the cost of a lookup.
+	national := digits[n:]
+	zeros := 0
+	for zeros < len(national)-1 && national[zeros] == '0' {
+		zeros++
+	}
+	nn, _ := strconv.ParseUint(national, 10, 64) // at most 14 digits: fits
+	cc32 := int32(code)
+	num := &phonenumbers.PhoneNumber{CountryCode: &cc32, NationalNumber: &nn}
+	if zeros > 0 {
+		lead, nz := true, int32(zeros)
+		num.ItalianLeadingZero, num.NumberOfLeadingZeros = &lead, &nz
+	}
 	if r := phonenumbers.IsPossibleNumberWithReason(num); r != phonenumbers.IS_POSSIBLE && r != phonenumbers.IS_POSSIBLE_LOCAL_ONLY {
 		return Unknown, "", fmt.Errorf("market: phone number %q is %s for calling code +%d; want a complete international number", number, reason(r), code)
 	}
-	national := digits[n:]
 	for _, r := range t.codes[code] {
 		if r.from <= day && day <= r.to && hasPrefix(national, r.prefix) {
-			iso := region
-			if r.prefix != "" || iso == "" {
-				iso = r.iso2
+			if r.prefix != "" {
+				return r.id, r.iso2, nil
+			}
+			// A row for the whole code: the country is the table's when the code is one
+			// country's, else libphonenumber's (+1 covers the US, Canada, the Bahamas…).
+			iso := r.iso2
+			if code == 1 && len(national) == 10 && t.nanp[atoi(national[:3])] != "" {
+				return r.id, t.nanp[atoi(national[:3])], nil
+			}
+			if regs := phonenumbers.GetRegionCodesForCountryCode(code); len(regs) > 1 {
+				if reg := phonenumbers.GetRegionCodeForNumber(num); reg != "" {
+					iso = reg
+				}
 			}
 			return r.id, iso, nil
 		}
 	}
+	region := phonenumbers.GetRegionCodeForNumber(num)
 	if region == "" {
 		region = phonenumbers.GetRegionCodeForCountryCode(code)
 	}
@@ -120,3 +145,22 @@ func atoi(s string) int {
 }
 
 func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
+
+// nanpSubscriber is the seven digits appended to an area code to ask libphonenumber
+// which country the area code belongs to: an exchange (234) and line valid in every
+// NANP country's numbering pattern.
+const nanpSubscriber = 2345678
+
+// nanpRegions precomputes the country of every +1 area code (NPA). libphonenumber finds
+// a +1 number's country by trying each NANP country's full validation pattern in turn,
+// some 4 µs for a US number; NANP countries are defined by area code, so one answer per
+// area code serves every number in it. Area codes libphonenumber places nowhere stay ""
+// and are looked up per number.
+func nanpRegions() (out [1000]string) {
+	cc := int32(1)
+	for npa := 200; npa < 1000; npa++ {
+		nn := uint64(npa)*10_000_000 + nanpSubscriber
+		out[npa] = phonenumbers.GetRegionCodeForNumber(&phonenumbers.PhoneNumber{CountryCode: &cc, NationalNumber: &nn})
+	}
+	return out
+}
