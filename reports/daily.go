@@ -1,0 +1,129 @@
+package reports
+
+import (
+	"fmt"
+
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/sim"
+)
+
+var dayCounts = []struct {
+	name string
+	get  func(*sim.DayRow) int64
+}{
+	{"conversations", func(d *sim.DayRow) int64 { return d.Conversations }},
+	{"user_messages", func(d *sim.DayRow) int64 { return d.UserMessages }},
+	{"business_messages", func(d *sim.DayRow) int64 { return d.BusinessMessages }},
+	{"billable", func(d *sim.DayRow) int64 { return d.Billable }},
+	{"late_replies", func(d *sim.DayRow) int64 { return d.LateReplies }},
+	{"dropped", func(d *sim.DayRow) int64 { return d.Dropped }},
+	{"first_responses", func(d *sim.DayRow) int64 { return d.FirstResponses }},
+}
+
+// DailyColumns is the schema of daily.parquet.
+//
+// day is a Parquet DATE: the calendar day in the business's time zone. A DATE, not a
+// timestamp of local midnight, because a timestamp column is UTC-adjusted and every
+// reader would show São Paulo's midnight as 03:00 of the same day, and a 23- or 25-hour
+// DST day would look like a data error. Join to runs.parquet on run_id.
+func DailyColumns() []Column {
+	cols := []Column{StringCol("run_id"), DateCol("day")}
+	for _, c := range dayCounts {
+		cols = append(cols, Int64Col(c.name))
+	}
+	cols = append(cols, Float64Col("first_response_sum_s"), Int64Col("messaging_micros"))
+	for _, c := range pricing.Categories() {
+		cols = append(cols, Int64Col("amount_"+c.String()+"_micros"))
+	}
+	return cols
+}
+
+// WriteDaily writes daily.parquet: one row per run and calendar day, in the order given.
+func WriteDaily(path string, rows []sim.DayRow, version string) error {
+	w, err := CreateTable(path, DailyColumns(), TableOptions{Version: version})
+	if err != nil {
+		return err
+	}
+	defer w.Abort()
+
+	runID, day := w.String("run_id"), w.Date("day")
+	counts := make([]*Int64Appender, len(dayCounts))
+	for i, c := range dayCounts {
+		counts[i] = w.Int64(c.name)
+	}
+	frSum, messaging := w.Float64("first_response_sum_s"), w.Int64("messaging_micros")
+	cats := pricing.Categories()
+	amounts := make([]*Int64Appender, len(cats))
+	for i, c := range cats {
+		amounts[i] = w.Int64("amount_" + c.String() + "_micros")
+	}
+	for i := range rows {
+		d := &rows[i]
+		if d.Day.IsZero() {
+			return fmt.Errorf("reports: %s: run %s: daily row %d has no day", path, d.RunID, i)
+		}
+		runID.Append(d.RunID)
+		day.Append(d.Day)
+		for j, c := range dayCounts {
+			counts[j].Append(c.get(d))
+		}
+		frSum.Append(d.FirstResponseSumS)
+		messaging.Append(int64(d.MessagingMicros))
+		for j, c := range cats {
+			amounts[j].Append(int64(d.AmountByCategory[c]))
+		}
+		if err := w.EndRow(); err != nil {
+			return err
+		}
+	}
+	return w.Close()
+}
+
+// ReconcileDaily checks that each run's daily messaging_micros add up to the run's
+// messaging_micros, category by category, and that every daily row belongs to a run.
+// A mismatch means the simulator attributed a charge to no day, or to two.
+func ReconcileDaily(runs []sim.RunResult, days []sim.DayRow) error {
+	type sums struct {
+		total money.Sum
+		cats  [pricing.NumCategories]money.Sum
+	}
+	byRun := make(map[string]*sums, len(runs))
+	for _, r := range runs {
+		byRun[r.RunID] = &sums{}
+	}
+	for i := range days {
+		d := &days[i]
+		s, ok := byRun[d.RunID]
+		if !ok {
+			return fmt.Errorf("reports: daily row %d (%s) belongs to no run", i, d.RunID)
+		}
+		s.total.Add(d.MessagingMicros)
+		for c := range d.AmountByCategory {
+			s.cats[c].Add(d.AmountByCategory[c])
+		}
+	}
+	for i := range runs {
+		r := &runs[i]
+		s := byRun[r.RunID]
+		got, err := s.total.Total()
+		if err != nil {
+			return fmt.Errorf("reports: run %s: daily messaging: %w", r.RunID, err)
+		}
+		if got != r.MessagingMicros {
+			return fmt.Errorf("reports: run %s: daily messaging_micros add up to %d, the run reports %d",
+				r.RunID, got, r.MessagingMicros)
+		}
+		for _, c := range pricing.Categories() {
+			got, err := s.cats[c].Total()
+			if err != nil {
+				return fmt.Errorf("reports: run %s: daily %s: %w", r.RunID, c, err)
+			}
+			if got != r.AmountByCategory[c] {
+				return fmt.Errorf("reports: run %s: daily amount_%s_micros add up to %d, the run reports %d",
+					r.RunID, c, got, r.AmountByCategory[c])
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,214 @@
+package reports
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/sim"
+)
+
+// ParamColumn is the runs.parquet column name of a swept scenario field:
+// "agents.shifts[0].headcount" → "param_agents_shifts_0_headcount". Every run of
+// non-alphanumeric characters becomes one underscore; letters are lowercased.
+func ParamColumn(path string) string {
+	var b strings.Builder
+	b.WriteString("param_")
+	sep := false
+	for _, r := range strings.ToLower(path) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			if sep && b.Len() > len("param_") {
+				b.WriteByte('_')
+			}
+			sep = false
+			b.WriteRune(r)
+		} else {
+			sep = true
+		}
+	}
+	return b.String()
+}
+
+// paramPaths checks that every run sweeps the same fields in the same order (the sweep
+// expander guarantees it; a mix would silently misalign columns) and returns them.
+func paramPaths(runs []sim.RunResult) ([]string, error) {
+	if len(runs) == 0 {
+		return nil, nil
+	}
+	paths := make([]string, len(runs[0].Params))
+	seen := map[string]string{}
+	for i, p := range runs[0].Params {
+		paths[i] = p.Path
+		col := ParamColumn(p.Path)
+		if other, dup := seen[col]; dup {
+			return nil, fmt.Errorf("params %q and %q both map to column %s", other, p.Path, col)
+		}
+		seen[col] = p.Path
+	}
+	for _, r := range runs[1:] {
+		if len(r.Params) != len(paths) {
+			return nil, fmt.Errorf("run %s sweeps %d params, run %s sweeps %d", r.RunID, len(r.Params), runs[0].RunID, len(paths))
+		}
+		for i, p := range r.Params {
+			if p.Path != paths[i] {
+				return nil, fmt.Errorf("run %s param %d is %q, run %s has %q", r.RunID, i, p.Path, runs[0].RunID, paths[i])
+			}
+		}
+	}
+	return paths, nil
+}
+
+// realTypes are the pricing types a delivered message can have; TypeNone is "not
+// priced" and has no column, as pricing.Categories() leaves out CatNone.
+func realTypes() []pricing.Type {
+	ts := make([]pricing.Type, 0, pricing.NumTypes-1)
+	for t := pricing.Regular; t < pricing.NumTypes; t++ {
+		ts = append(ts, t)
+	}
+	return ts
+}
+
+// runCounts are the integer columns of runs.parquet, in order, with their accessors.
+var runCounts = []struct {
+	name string
+	get  func(*sim.RunResult) int64
+}{
+	{"customers", func(r *sim.RunResult) int64 { return r.Customers }},
+	{"conversations", func(r *sim.RunResult) int64 { return r.Conversations }},
+	{"user_messages", func(r *sim.RunResult) int64 { return r.UserMessages }},
+	{"business_messages", func(r *sim.RunResult) int64 { return r.BusinessMessages }},
+	{"templates", func(r *sim.RunResult) int64 { return r.Templates }},
+	{"replies", func(r *sim.RunResult) int64 { return r.Replies }},
+	{"replies_in_window", func(r *sim.RunResult) int64 { return r.RepliesInWindow }},
+	{"late_utility", func(r *sim.RunResult) int64 { return r.LateUtility }},
+	{"late_marketing", func(r *sim.RunResult) int64 { return r.LateMarketing }},
+	{"dropped", func(r *sim.RunResult) int64 { return r.Dropped }},
+	{"unanswered", func(r *sim.RunResult) int64 { return r.Unanswered }},
+	{"first_responses", func(r *sim.RunResult) int64 { return r.FirstResponses }},
+}
+
+// runFloats are the float columns of runs.parquet: shares (0..1), seconds, hours.
+var runFloats = []struct {
+	name string
+	get  func(*sim.RunResult) float64
+}{
+	{"in_window_share", func(r *sim.RunResult) float64 { return r.InWindowShare }},
+	{"wait_mean_s", func(r *sim.RunResult) float64 { return r.WaitMeanS }},
+	{"waited_share", func(r *sim.RunResult) float64 { return r.WaitedShare }},
+	{"first_response_mean_s", func(r *sim.RunResult) float64 { return r.FirstResponseMean }},
+	{"first_response_p50_s", func(r *sim.RunResult) float64 { return r.FirstResponseP50S }},
+	{"first_response_p90_s", func(r *sim.RunResult) float64 { return r.FirstResponseP90S }},
+	{"first_response_p99_s", func(r *sim.RunResult) float64 { return r.FirstResponseP99S }},
+	{"agent_hours", func(r *sim.RunResult) float64 { return r.AgentHours }},
+	{"utilisation", func(r *sim.RunResult) float64 { return r.Utilisation }},
+}
+
+// RunsColumns is the schema of runs.parquet for runs sweeping the given param paths.
+func RunsColumns(paramPaths []string) []Column {
+	cols := []Column{
+		StringCol("run_id"),
+		Int32Col("point"),
+		Int32Col("replication"),
+		Uint64Col("seed"),
+	}
+	for _, p := range paramPaths {
+		cols = append(cols, Float64Col(ParamColumn(p)))
+	}
+	cols = append(cols, StringCol("currency"))
+	for _, c := range runCounts {
+		cols = append(cols, Int64Col(c.name))
+	}
+	for _, c := range runFloats {
+		cols = append(cols, Float64Col(c.name))
+	}
+	cols = append(cols, Int64Col("messaging_micros"), Int64Col("staffing_micros"), Int64Col("total_micros"))
+	for _, c := range pricing.Categories() {
+		cols = append(cols, Int64Col("amount_"+c.String()+"_micros"))
+	}
+	for _, c := range pricing.Categories() {
+		cols = append(cols, Int64Col("billable_"+c.String()))
+	}
+	for _, t := range realTypes() {
+		cols = append(cols, Int64Col("messages_"+t.String()))
+	}
+	return cols
+}
+
+// WriteRuns writes runs.parquet: one row per run (sweep point × replication), in the
+// order given. All runs must sweep the same param paths.
+func WriteRuns(path string, runs []sim.RunResult, version string) error {
+	paths, err := paramPaths(runs)
+	if err != nil {
+		return fmt.Errorf("reports: %s: %w", path, err)
+	}
+	w, err := CreateTable(path, RunsColumns(paths), TableOptions{Version: version})
+	if err != nil {
+		return err
+	}
+	defer w.Abort()
+
+	runID, point, rep, seed := w.String("run_id"), w.Int32("point"), w.Int32("replication"), w.Uint64("seed")
+	params := make([]*Float64Appender, len(paths))
+	for i, p := range paths {
+		params[i] = w.Float64(ParamColumn(p))
+	}
+	currency := w.String("currency")
+	counts := make([]*Int64Appender, len(runCounts))
+	for i, c := range runCounts {
+		counts[i] = w.Int64(c.name)
+	}
+	floats := make([]*Float64Appender, len(runFloats))
+	for i, c := range runFloats {
+		floats[i] = w.Float64(c.name)
+	}
+	messaging, staffing, total := w.Int64("messaging_micros"), w.Int64("staffing_micros"), w.Int64("total_micros")
+	cats := pricing.Categories()
+	amounts := make([]*Int64Appender, len(cats))
+	billable := make([]*Int64Appender, len(cats))
+	for i, c := range cats {
+		amounts[i] = w.Int64("amount_" + c.String() + "_micros")
+		billable[i] = w.Int64("billable_" + c.String())
+	}
+	types := realTypes()
+	byType := make([]*Int64Appender, len(types))
+	for i, t := range types {
+		byType[i] = w.Int64("messages_" + t.String())
+	}
+
+	for i := range runs {
+		r := &runs[i]
+		tot, err := money.Add(r.MessagingMicros, r.StaffingMicros)
+		if err != nil {
+			return fmt.Errorf("reports: %s: run %s: total: %w", path, r.RunID, err)
+		}
+		runID.Append(r.RunID)
+		point.Append(int32(r.Point))
+		rep.Append(int32(r.Replication))
+		seed.Append(r.Seed)
+		for j, p := range r.Params {
+			params[j].Append(p.Value)
+		}
+		currency.Append(r.Currency)
+		for j, c := range runCounts {
+			counts[j].Append(c.get(r))
+		}
+		for j, c := range runFloats {
+			floats[j].Append(c.get(r))
+		}
+		messaging.Append(int64(r.MessagingMicros))
+		staffing.Append(int64(r.StaffingMicros))
+		total.Append(int64(tot))
+		for j, c := range cats {
+			amounts[j].Append(int64(r.AmountByCategory[c]))
+			billable[j].Append(r.BillableByCategory[c])
+		}
+		for j, t := range types {
+			byType[j].Append(r.MessagesByType[t])
+		}
+		if err := w.EndRow(); err != nil {
+			return err
+		}
+	}
+	return w.Close()
+}
