@@ -406,3 +406,24 @@ func (b *Biller) charge(ch *pricing.Charge, cc *cardCache, mkt uint16, cat prici
 	cc.charged++
 	return nil
 }
+
+// Reset forgets every message billed so far, keeping the options and the memory already
+// grown, so that one Biller can bill many runs of a simulation without reallocating.
+func (b *Biller) Reset() {
+	b.pairs.Reset()
+	b.last, b.begun = 0, false
+	b.dayEnd, b.monthEnd, b.dayEra = 0, 0, EraAuto
+	b.cards = [numEras]cardSlot{}
+	for _, cc := range b.cardList {
+		cc.charged = 0
+	}
+	b.cardList = b.cardList[:0]
+	for i := range b.accounts {
+		b.accounts[i].freeUsed = 0
+		clear(b.accounts[i].volume)
+	}
+	clear(b.service)
+	clear(b.bandCache)
+	b.stats = Stats{}
+	b.total = money.Sum{}
+}

@@ -39,6 +39,8 @@ func (c bookCard) rate(mkt uint16, cat pricing.Category) (rateValue, error) {
 // has is true only for the card's own or carried cells: Rate falls back from
 // authentication_international to authentication, and the charge must then say
 // authentication.
+func (c bookCard) effective() time.Time { return c.c.Effective() }
+
 func (c bookCard) has(mkt uint16, cat pricing.Category) bool { return c.c.Has(market.ID(mkt), cat) }
 
 type bookTiers struct{ t *pricing.Tiers }

@@ -98,6 +98,8 @@ func (c *testCard) rate(mkt uint16, cat pricing.Category) (rateValue, error) {
 	return rateValue{amount: r.Amount, conf: r.Confidence, card: r.Card}, nil
 }
 
+func (c *testCard) effective() time.Time { return c.eff }
+
 func (c *testCard) has(mkt uint16, cat pricing.Category) bool {
 	_, ok := c.cell(mkt, cat)
 	return ok

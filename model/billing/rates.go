@@ -25,6 +25,8 @@ type rateCard interface {
 	rate(mkt uint16, cat pricing.Category) (rateValue, error)
 	// has reports whether the card itself has (mkt, cat), without fallbacks.
 	has(mkt uint16, cat pricing.Category) bool
+	// effective is the card's effective date.
+	effective() time.Time
 }
 
 type rateValue struct {
@@ -51,7 +53,7 @@ type cardCache struct {
 	model    pricing.Model
 	currency string
 	rows     []rateRow
-	eff      time.Time // effective date, known once a rate has been read
+	eff      time.Time // effective date
 	charged  int64     // billable messages priced from this card
 }
 
@@ -76,9 +78,6 @@ func (c *cardCache) rate(mkt uint16, cat pricing.Category) (*rateCell, error) {
 		for k := pricing.Marketing; k < pricing.NumCategories; k++ {
 			v, err := c.card.rate(mkt, k)
 			r.cells[k] = rateCell{v: v, err: err}
-			if err == nil && c.eff.IsZero() {
-				c.eff = v.card
-			}
 		}
 		r.filled = true
 	}
@@ -145,7 +144,7 @@ func (b *Biller) lookupCard(e Era, at model.Time) (*cardCache, error) {
 			return cc, nil
 		}
 	}
-	cc := &cardCache{card: c, model: m, currency: b.currency}
+	cc := &cardCache{card: c, model: m, currency: b.currency, eff: c.effective()}
 	b.cardList = append(b.cardList, cc)
 	return cc, nil
 }
@@ -154,7 +153,7 @@ func (b *Biller) lookupCard(e Era, at model.Time) (*cardCache, error) {
 type CardUse struct {
 	Model     pricing.Model
 	Currency  string
-	Effective time.Time // the card's effective date (zero if no rate was read from it)
+	Effective time.Time // the card's effective date
 	Charged   int64     // billable messages priced from it
 }
 

@@ -156,3 +156,9 @@ func (t *Table) grow(n int) {
 	copy(p, t.pairs)
 	t.pairs = p
 }
+
+// Reset forgets every pair, keeping the memory.
+func (t *Table) Reset() {
+	clear(t.pairs)
+	t.pairs = t.pairs[:0]
+}

@@ -1,0 +1,230 @@
+package billing
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/pricing"
+)
+
+func TestParseEra(t *testing.T) {
+	for e := EraAuto; e < numEras; e++ {
+		got, err := ParseEra(e.String())
+		if err != nil || got != e {
+			t.Errorf("ParseEra(%q) = %v, %v; want %v", e.String(), got, err, e)
+		}
+	}
+	if got, err := ParseEra(" PMP-2025 "); err != nil || got != EraPMP2025 {
+		t.Errorf("ParseEra is case- and space-insensitive: %v, %v", got, err)
+	}
+	_, err := ParseEra("pmp2025")
+	if err == nil || !strings.Contains(err.Error(), "auto, nbp-2018, cbp-2022, cbp-2023, pmp-2025, pmp-2026-10") {
+		t.Errorf("error should list the valid values: %v", err)
+	}
+}
+
+func mustTime(t *testing.T, s string) model.Time {
+	t.Helper()
+	x, err := parseTS(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+func TestEraAt(t *testing.T) {
+	sp, err := time.LoadLocation("America/Sao_Paulo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		at  string
+		loc *time.Location
+		era Era
+	}{
+		{"2016-01-01T00:00:00Z", nil, EraNBP2018},
+		{"2022-01-31T23:59:59.999Z", nil, EraNBP2018},
+		{"2022-02-01T00:00:00Z", nil, EraCBP2022},
+		{"2023-05-31T23:59:59Z", nil, EraCBP2022},
+		{"2023-06-01T00:00:00Z", time.UTC, EraCBP2023},
+		{"2025-06-30T23:59:59Z", nil, EraCBP2023},
+		{"2025-07-01T00:00:00Z", nil, EraPMP2025},
+		// Midnight in the account's time zone: São Paulo is UTC-3.
+		{"2025-07-01T02:59:59Z", sp, EraCBP2023},
+		{"2025-07-01T03:00:00Z", sp, EraPMP2025},
+		{"2026-09-30T23:59:59Z", nil, EraPMP2025},
+		{"2026-10-01T00:00:00Z", nil, EraPMP2026Oct},
+		{"2031-01-01T00:00:00Z", nil, EraPMP2026Oct},
+	}
+	for _, tt := range tests {
+		if got := EraAt(mustTime(t, tt.at), tt.loc); got != tt.era {
+			t.Errorf("EraAt(%s, %v) = %v, want %v", tt.at, tt.loc, got, tt.era)
+		}
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	book, err := pricing.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		o    Options
+		want string
+	}{
+		{"no book", Options{}, "Options.Book is required"},
+		{"nbp without a card", Options{Book: book, Era: EraNBP2018}, "--rates FILE"},
+		{"bad primary country", Options{Book: book, PrimaryCountry: "india"}, "PrimaryCountry"},
+		{"bad era", Options{Book: book, Era: numEras}, "unknown era"},
+		{"negative entry point", Options{Book: book, EntryPointV1: -1}, "EntryPointV1"},
+	}
+	for _, tt := range tests {
+		_, err := New(tt.o)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: New error %v, want one containing %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func business(at model.Time, pair uint32, mkt uint16, cat model.Category) *model.Message {
+	m := &model.Message{TS: at, Pair: pair, Market: mkt, Direction: model.FromBusiness, Kind: model.Template, Category: cat}
+	if cat == model.CatNone {
+		m.Kind = model.Text
+	}
+	return m
+}
+
+func TestAutoNBPNeedsACard(t *testing.T) {
+	book, err := pricing.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Options{Book: book})
+	if err != nil {
+		t.Fatal(err)
+	}
+	br, _ := book.Markets().ID("Brazil")
+	_, err = b.Bill(business(mustTime(t, "2021-05-03T10:00:00Z"), 0, uint16(br), model.Marketing))
+	if err == nil || !strings.Contains(err.Error(), "--rates FILE") {
+		t.Fatalf("want an error asking for --rates FILE, got %v", err)
+	}
+	// Inside the window nothing needs a card.
+	if _, err := b.Bill(&model.Message{TS: mustTime(t, "2021-05-03T11:00:00Z"), Direction: model.FromUser}); err != nil {
+		t.Fatal(err)
+	}
+	ch, err := b.Bill(business(mustTime(t, "2021-05-03T11:01:00Z"), 0, uint16(br), model.Marketing))
+	if err != nil || ch.Billable || ch.Model != pricing.NBP {
+		t.Fatalf("in-window NBP template: %+v, %v", ch, err)
+	}
+}
+
+// TestBuiltinBook bills through the real pricing.Book adapter: amounts are those of
+// domain/ratecards.csv, and CardUsed names the cards.
+func TestBuiltinBook(t *testing.T) {
+	book, err := pricing.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Options{Book: book, FreeConversationsPerMonth: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := book.Markets().ID("Brazil")
+	br := uint16(id)
+	steps := []struct {
+		at     string
+		cat    model.Category
+		model  pricing.Model
+		pcat   pricing.Category
+		amount int64
+	}{
+		{"2022-05-02T10:00:00Z", model.Marketing, pricing.CBP, pricing.BusinessInitiated, 50000},
+		{"2023-07-03T10:00:00Z", model.Marketing, pricing.CBP, pricing.Marketing, 62500},
+		{"2025-07-03T10:00:00Z", model.Marketing, pricing.PMP, pricing.Marketing, 62500},
+		{"2025-07-03T10:01:00Z", model.Utility, pricing.PMP, pricing.Utility, 6800},
+	}
+	for _, s := range steps {
+		ch, err := b.Bill(business(mustTime(t, s.at), 0, br, s.cat))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ch.Model != s.model || ch.Category != s.pcat || !ch.Billable || int64(ch.Amount) != s.amount || ch.Confidence == pricing.ConfNone {
+			t.Errorf("%s: got %s (conf %v), want %s %s %d", s.at, describe(ch), ch.Confidence, s.model, s.pcat, s.amount)
+		}
+	}
+	used := b.CardUsed()
+	var names []string
+	for _, u := range used {
+		names = append(names, u.Model.String()+" "+u.Currency+" "+u.Effective.Format(time.DateOnly))
+	}
+	want := "CBP USD 2022-02-01, CBP USD 2023-06-01, PMP USD 2025-07-01"
+	if got := strings.Join(names, ", "); got != want {
+		t.Errorf("CardUsed = %s, want %s", got, want)
+	}
+	if used[2].Charged != 2 {
+		t.Errorf("PMP card priced %d messages, want 2", used[2].Charged)
+	}
+}
+
+func TestInvalidMessages(t *testing.T) {
+	b, err := New(Options{book: &testBook{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := mustTime(t, "2025-07-03T10:00:00Z")
+	if _, err := b.Bill(&model.Message{TS: at}); err == nil || !strings.Contains(err.Error(), "direction") {
+		t.Errorf("no direction: %v", err)
+	}
+	m := business(at, 0, 1, model.Marketing)
+	m.Category = model.CatNone
+	if _, err := b.Bill(m); err == nil || !strings.Contains(err.Error(), "category") {
+		t.Errorf("template without category: %v", err)
+	}
+}
+
+func TestStrictWindow(t *testing.T) {
+	b, err := New(Options{book: &testBook{}, StrictWindow: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.Bill(business(mustTime(t, "2025-07-03T10:00:00Z"), 0, 1, model.CatNone))
+	if err == nil || !strings.Contains(err.Error(), "outside the customer service window") {
+		t.Fatalf("want an error, got %v", err)
+	}
+	lenient, _ := New(Options{book: &testBook{}})
+	ch, err := lenient.Bill(business(mustTime(t, "2025-07-03T10:00:00Z"), 0, 1, model.CatNone))
+	if err != nil || ch.Billable || lenient.Stats().TextOutsideWindow != 1 {
+		t.Fatalf("lenient: %+v %v %+v", ch, err, lenient.Stats())
+	}
+}
+
+func TestWindowOpenAndReset(t *testing.T) {
+	b, err := New(Options{book: &testBook{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := mustTime(t, "2025-07-03T10:00:00Z")
+	if b.WindowOpen(7, at) {
+		t.Fatal("unknown pair has an open window")
+	}
+	if _, err := b.Bill(&model.Message{TS: at, Pair: 7, Direction: model.FromUser}); err != nil {
+		t.Fatal(err)
+	}
+	if !b.WindowOpen(7, at) || !b.WindowOpen(7, at+24*model.Hour-1) || b.WindowOpen(7, at+24*model.Hour) {
+		t.Fatal("window should be open for exactly 24 h")
+	}
+	if b.WindowOpen(6, at) {
+		t.Fatal("windows are per pair")
+	}
+	b.Reset()
+	if b.WindowOpen(7, at) || b.Stats().Messages != 0 {
+		t.Fatal("Reset kept state")
+	}
+	// After Reset, earlier times are accepted again.
+	if _, err := b.Bill(&model.Message{TS: at - model.Day, Pair: 7, Direction: model.FromUser}); err != nil {
+		t.Fatal(err)
+	}
+}
