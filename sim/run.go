@@ -90,9 +90,11 @@ type run struct {
 	fifo                 ring
 	waitingReplies       int64
 	conversations        int64
+	events               int64
 	busyArea, lastChange Time // integral of busy slots over time, for utilisation
 	policy               agents.LatePolicy
 	msg                  model.Message
+	charge               pricing.Charge
 	err                  error
 }
 
@@ -103,6 +105,7 @@ type Outcome struct {
 	AgentTime     Time  // agent-time on duty (agents × duration)
 	BusySlotTime  Time  // chat-slot time in use
 	Slots         int   // chat slots per agent (concurrency)
+	Events        int64 // events processed, for throughput figures
 }
 
 // Run simulates cfg once with seed and reports through rec.
@@ -146,6 +149,7 @@ func Run(cfg *Config, seed uint64, rec Recorder) (Outcome, error) {
 		if e.T >= cfg.End {
 			break
 		}
+		r.events++
 		switch e.Kind {
 		case evStaff:
 			r.slots = r.timeline.Steps[e.ID].Agents * cfg.Staffing.Concurrency
@@ -171,6 +175,7 @@ func Run(cfg *Config, seed uint64, rec Recorder) (Outcome, error) {
 		AgentTime:     r.timeline.AgentTime,
 		BusySlotTime:  r.busyArea,
 		Slots:         cfg.Staffing.Concurrency,
+		Events:        r.events,
 	}, r.err
 }
 
@@ -220,11 +225,13 @@ func (r *run) message(t Time, customer int32, dir model.Direction) *model.Messag
 }
 
 func (r *run) bill(m *model.Message) {
-	c, err := r.biller.Bill(m)
-	if err != nil && r.err == nil {
+	var err error
+	// The charge lives in the run, not on the stack: a pointer to a local passed
+	// through the Recorder interface would escape to the heap on every message.
+	if r.charge, err = r.biller.Bill(m); err != nil && r.err == nil {
 		r.err = fmt.Errorf("sim: %s: %w", m.TS, err)
 	}
-	r.rec.Message(m, &c)
+	r.rec.Message(m, &r.charge)
 }
 
 func (r *run) userMessage(t Time, customer int32) {

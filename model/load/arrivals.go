@@ -86,8 +86,11 @@ func NewArrivals(from, to model.Time, loc *time.Location, ratePerHour float64, p
 			next = t + model.Hour
 		}
 		wd := (int(lt.Weekday()) + 6) % 7 // Monday = 0
-		a.start = append(a.start, t)
-		a.rate = append(a.rate, ratePerHour*profile.factor(wd, lt.Hour())/float64(model.Hour))
+		r := ratePerHour * profile.factor(wd, lt.Hour()) / float64(model.Hour)
+		if n := len(a.rate); n == 0 || a.rate[n-1] != r { // a flat stretch is one segment
+			a.start = append(a.start, t)
+			a.rate = append(a.rate, r)
+		}
 		t = min(next, to)
 	}
 	return a
