@@ -21,17 +21,20 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 const testVersion = "v0.0.0-test"
 
-// synthRuns is a small sweep over agent headcount: more agents answer faster, so fewer
-// replies fall outside the window and need paid templates, but staffing costs more.
-// Replications differ by a few percent so that intervals are non-trivial. Every figure
-// is exact and derived from (point, replication) alone.
+// synthRuns is a sweep over agent headcount (4, 6, 8, ...): more agents answer faster,
+// so fewer replies miss the window and need paid templates, but staffing costs more;
+// the total is cheapest at 6 agents. Replications differ by a few percent so intervals
+// are non-trivial. Every figure is exact and derived from (point, replication) alone.
 func synthRuns(points, reps int) []sim.RunResult {
 	var runs []sim.RunResult
 	for p := 0; p < points; p++ {
 		headcount := float64(4 + 2*p)
 		for r := 0; r < reps; r++ {
 			jitter := int64((r*7)%5) - 2 // -2..2
-			late := int64(1200/(p+1)) + 10*jitter
+			late := int64(960000/((headcount-2)*(headcount-2))) + 500*jitter
+			userMsgs := 600000 + 110*jitter
+			lateUtility := late * 3 / 4
+			lateMarketing := late - lateUtility
 			rr := sim.RunResult{
 				RunID:       fmt.Sprintf("headcount=%g/r%d", headcount, r),
 				Point:       p,
@@ -42,17 +45,17 @@ func synthRuns(points, reps int) []sim.RunResult {
 					{Path: "agents.handle_time_s", Value: 600},
 				},
 				Currency:          "USD",
-				Customers:         5000,
-				Conversations:     7000 + 3*jitter,
-				UserMessages:      21000 + 11*jitter,
-				BusinessMessages:  20000 + 9*jitter,
-				Templates:         late + 3000,
-				Replies:           21000 + 11*jitter,
-				RepliesInWindow:   21000 + 11*jitter - late,
-				LateUtility:       late * 3 / 4,
-				LateMarketing:     late - late*3/4,
-				FirstResponses:    6990 + 3*jitter,
-				InWindowShare:     1 - float64(late)/float64(21000+11*jitter),
+				Customers:         200000,
+				Conversations:     250000 + 30*jitter,
+				UserMessages:      userMsgs,
+				BusinessMessages:  620000 + 90*jitter,
+				Templates:         late + 20000,
+				Replies:           userMsgs,
+				RepliesInWindow:   userMsgs - late,
+				LateUtility:       lateUtility,
+				LateMarketing:     lateMarketing,
+				FirstResponses:    249000 + 30*jitter,
+				InWindowShare:     1 - float64(late)/float64(userMsgs),
 				WaitMeanS:         3600 / headcount * (1 + 0.01*float64(jitter)),
 				WaitedShare:       0.9 / headcount * 4,
 				FirstResponseMean: 5400 / headcount * (1 + 0.01*float64(jitter)),
@@ -62,21 +65,23 @@ func synthRuns(points, reps int) []sim.RunResult {
 				AgentHours:        headcount * 8 * 30,
 				Utilisation:       0.95 - 0.05*headcount/4,
 			}
-			rr.AmountByCategory[pricing.Marketing] = money.Micros(3000*25000 + (late-late*3/4)*25000)
-			rr.AmountByCategory[pricing.Utility] = money.Micros(late * 3 / 4 * 4000)
-			rr.AmountByCategory[pricing.Authentication] = money.Micros(100 * 13500)
-			rr.BillableByCategory[pricing.Marketing] = 3000 + late - late*3/4
-			rr.BillableByCategory[pricing.Utility] = late * 3 / 4
-			rr.BillableByCategory[pricing.Authentication] = 100
+			// Campaigns (20,000 marketing templates) and logins (1,000 authentication)
+			// come on top of the late replies.
+			rr.AmountByCategory[pricing.Marketing] = money.Micros((20000 + lateMarketing) * 62500)
+			rr.AmountByCategory[pricing.Utility] = money.Micros(lateUtility * 40000)
+			rr.AmountByCategory[pricing.Authentication] = money.Micros(1000 * 13500)
+			rr.BillableByCategory[pricing.Marketing] = 20000 + lateMarketing
+			rr.BillableByCategory[pricing.Utility] = lateUtility
+			rr.BillableByCategory[pricing.Authentication] = 1000
 			var sum money.Micros
 			for _, a := range rr.AmountByCategory {
 				sum += a
 			}
 			rr.MessagingMicros = sum
-			rr.StaffingMicros = money.Micros(int64(rr.AgentHours) * 12_500_000) // 12.50 an hour
-			rr.MessagesByType[pricing.Regular] = 3100 + late
-			rr.MessagesByType[pricing.FreeCustomerService] = 21000 + 11*jitter - late
-			rr.MessagesByType[pricing.FreeEntryPoint] = 40
+			rr.StaffingMicros = money.Micros(int64(rr.AgentHours) * 5_000_000) // 5.00 an hour
+			rr.MessagesByType[pricing.Regular] = 21000 + late
+			rr.MessagesByType[pricing.FreeCustomerService] = userMsgs - late
+			rr.MessagesByType[pricing.FreeEntryPoint] = 4000
 			runs = append(runs, rr)
 		}
 	}
