@@ -166,11 +166,10 @@ type MissingRateError struct {
 }
 
 func (e *MissingRateError) Error() string {
-	return fmt.Sprintf("pricing: no %s rate for %s on the %s %s card of %s (a known gap in the rate data); "+
-		"supply it with --rates FILE, a CSV with header effective_from,pricing_model,market,category,currency,rate "+
-		"and a row such as %s,%s,%s,%s,%s,<rate>",
-		e.Category, e.Market, e.Card.model, e.Card.currency, e.Card.effective.Format(time.DateOnly),
-		e.Card.effective.Format(time.DateOnly), e.Card.model, csvQuote(e.Market), e.Category, e.Card.currency)
+	d := e.Card.effective.Format(time.DateOnly)
+	return fmt.Sprintf("pricing: the %s %s card of %s has no %s rate for %s; supply it with --rates FILE, "+
+		"a CSV with header effective_from,pricing_model,market,category,currency,rate and a row such as %s,%s,%s,%s,%s,<rate>",
+		e.Card.model, e.Card.currency, d, e.Category, e.Market, d, e.Card.model, csvQuote(e.Market), e.Category, e.Card.currency)
 }
 
 // Rate returns the card's rate for a market and category: an exact lookup, except two

@@ -1,0 +1,537 @@
+package pricing
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/spendsim/spendsim/model/market"
+	"github.com/spendsim/spendsim/model/money"
+)
+
+// The readers below follow the layout of Meta's downloadable rate files as the domain
+// data's meta-csv-format.md documents it (from an open-source loader written against the
+// real files; no verbatim Meta file was available). They are deliberately tolerant of
+// what that document marks uncertain (metadata lines, header spelling, service cells)
+// and strict about what would change a price (unknown markets, unparsable numbers).
+
+// metaHeaderSearch is how many records the readers scan for the header row: Meta's files
+// put 5 metadata lines first; the document warns not to rely on exactly 5.
+const metaHeaderSearch = 30
+
+// serviceChargedFrom is when PMP began charging service messages (BILLING.md, "PMP from
+// 2026-10-01"); before it a Meta card's service cell is 0 whatever it prints.
+var serviceChargedFrom = time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+
+// currencyTokens maps the currency tokens Meta's files print to ISO 4217 codes
+// (meta-csv-format.md, "Currency column token"; GBD is a typo found in one Meta file).
+var currencyTokens = map[string]string{"$US": "USD", "A$": "AUD", "£": "GBP", "GBD": "GBP", "₹": "INR", "RP": "IDR"}
+
+// metaCurrency reads a currency cell: a known token, else a three-letter ISO code.
+func metaCurrency(s string) (string, bool) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	if iso, ok := currencyTokens[t]; ok {
+		return iso, true
+	}
+	return t, isCurrency(t)
+}
+
+// metaMarketAliases are market spellings seen in copies of Meta's cards that the market
+// table names differently: a 2024 transcription lists the United States and Canada
+// separately with identical values, where Meta's table groups them as North America.
+var metaMarketAliases = map[string]string{"united states": "North America", "canada": "North America",
+	"usa": "North America", "us": "North America"}
+
+func metaMarket(mt *market.Table, s string) (market.ID, bool) {
+	if id, ok := mt.ID(s); ok {
+		return id, true
+	}
+	if n, ok := metaMarketAliases[normHeader(s)]; ok {
+		return mt.ID(n)
+	}
+	return market.Unknown, false
+}
+
+// normHeader lower-cases a header cell, drops line breaks (Meta quotes
+// "Authentication-\nInternational"), and collapses spaces.
+func normHeader(s string) string {
+	s = strings.NewReplacer("\r", "", "\n", "", "\ufeff", "").Replace(s)
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
+
+// metaCategory maps a normalised rate-card or tier-file column group name to a category.
+func metaCategory(h string) (Category, bool) {
+	switch strings.ReplaceAll(h, " ", "") {
+	case "marketing":
+		return Marketing, true
+	case "utility":
+		return Utility, true
+	case "authentication":
+		return Authentication, true
+	case "authentication-international", "authenticationinternational", "authentication_international",
+		"auth-intl", "authintl", "auth-international":
+		return AuthenticationInternational, true
+	case "service":
+		return Service, true
+	}
+	return CatNone, false
+}
+
+// noValue reports whether a cell means "no rate" (meta-csv-format.md: n/a, na, --, empty).
+func noValue(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "n/a", "na", "--", "-", "—":
+		return true
+	}
+	return false
+}
+
+// metaAmount reads a rate cell exactly: thousands separators allowed, and a leading
+// currency symbol ("$0.00") stripped.
+func metaAmount(s string) (money.Micros, error) {
+	t := strings.TrimSpace(s)
+	t = strings.TrimLeftFunc(t, func(r rune) bool {
+		return !unicode.IsDigit(r) && r != '.' && r != '-' && r != '+'
+	})
+	v, err := money.Parse(strings.TrimSpace(t))
+	if err != nil {
+		return 0, err
+	}
+	if v < 0 {
+		return 0, fmt.Errorf("negative")
+	}
+	return v, nil
+}
+
+func newMetaReader(r io.Reader) *csv.Reader {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	// Metadata lines are free text that may hold stray quotes; the header and data rows
+	// use proper RFC 4180 quoting, which lazy mode still honours.
+	cr.LazyQuotes = true
+	return cr
+}
+
+func blank(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// ReadMetaCard reads Meta's downloadable rate-card CSV ("Pricing.csv"): some metadata
+// lines, then the header `Market, Currency, Marketing, Utility, Authentication,
+// "Authentication-\nInternational", Service`, then one row per market. Meta's file does
+// not carry its pricing model or effective date, so the caller gives them (the date is
+// on Meta's pricing page: "rates effective April 1, 2026, based on WABA time zone").
+//
+// Cells `n/a`, `na`, `--` and empty mean no rate, except the service cell of a card
+// effective before 2026-10-01, which is 0 (service was free; the document is unsure
+// whether Meta prints 0, $0.00 or n/a there). Currency tokens ($US, A$, £, ₹, RP) map to
+// ISO codes; every row must name the same currency. "United States" and "Canada" rows
+// are read as North America and must agree. Unknown markets are errors: they usually
+// mean Meta split out a new market and the market table needs a row. The cells get
+// Confidence UserSupplied and Source "Meta rate card CSV NAME".
+func ReadMetaCard(r io.Reader, name string, m Model, effective time.Time) (*Book, error) {
+	if m != CBP && m != PMP {
+		return nil, fmt.Errorf("%s: Meta publishes rate-card CSVs for CBP and PMP, not %s", name, m)
+	}
+	y, mo, d := effective.Date()
+	effective = time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
+	mt := market.Builtin()
+	cr := newMetaReader(r)
+	var header []string
+	headerLine := 0
+	for n := 0; header == nil; n++ {
+		rec, err := cr.Read()
+		if err == io.EOF || n == metaHeaderSearch {
+			return nil, fmt.Errorf("%s: no header row starting with \"Market\" in the first %d rows; want Meta's rate card CSV (Market, Currency, Marketing, Utility, …)", name, metaHeaderSearch)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if len(rec) > 0 && normHeader(rec[0]) == "market" {
+			header = rec
+			headerLine, _ = cr.FieldPos(0)
+		}
+	}
+	curCol := -1
+	cats := make([]Category, len(header)) // CatNone for Market and Currency
+	seen := map[Category]int{}
+	for i, h := range header {
+		nh := normHeader(h)
+		switch {
+		case i == 0:
+		case nh == "currency":
+			curCol = i
+		case nh == "":
+			// Trailing empty columns (a spreadsheet's export) carry nothing.
+		default:
+			c, ok := metaCategory(nh)
+			if !ok || !modelAllows(m, c) {
+				return nil, fmt.Errorf("%s:%d: column %q is not a %s rate column; want Currency, Marketing, Utility, Authentication, Authentication-International or Service", name, headerLine, h, m)
+			}
+			if j, dup := seen[c]; dup {
+				return nil, fmt.Errorf("%s:%d: columns %q and %q both hold %s", name, headerLine, header[j], h, c)
+			}
+			seen[c] = i
+			cats[i] = c
+		}
+	}
+	if curCol < 0 {
+		return nil, fmt.Errorf("%s:%d: no Currency column; want Market, Currency, Marketing, …", name, headerLine)
+	}
+	if len(seen) == 0 {
+		return nil, fmt.Errorf("%s:%d: no rate columns; want Marketing, Utility, Authentication, …", name, headerLine)
+	}
+	rc := rawCard{model: m, effective: effective, cells: map[cellKey]rawCell{}}
+	type firstSeen struct {
+		line int
+		name string
+	}
+	rowOf := map[market.ID]firstSeen{}
+	currencyLine := 0
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if blank(rec) {
+			continue
+		}
+		cell := func(i int) string {
+			if i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		at := func(col int, format string, a ...any) error {
+			l := line
+			if col < len(rec) {
+				l, _ = cr.FieldPos(col)
+			}
+			return fmt.Errorf("%s:%d: column %s: %s", name, l, strings.Join(strings.Fields(header[col]), " "), fmt.Sprintf(format, a...))
+		}
+		mk, ok := metaMarket(mt, cell(0))
+		if !ok {
+			return nil, at(0, "%q is not a market of the market table (a new standalone market? add it to markets.csv); want one of: %s",
+				cell(0), strings.Join(mt.Names(), ", "))
+		}
+		cur, ok := metaCurrency(cell(curCol))
+		if !ok {
+			return nil, at(curCol, "%q is not a currency; want $US, A$, £, ₹, RP or an ISO 4217 code such as EUR", cell(curCol))
+		}
+		if rc.currency == "" {
+			rc.currency, currencyLine = cur, line
+		} else if cur != rc.currency {
+			return nil, at(curCol, "%s differs from %s on line %d; want one currency per file", cur, rc.currency, currencyLine)
+		}
+		prev, dup := rowOf[mk]
+		if dup && normHeader(prev.name) == normHeader(cell(0)) {
+			return nil, at(0, "%s is already given on line %d", cell(0), prev.line)
+		}
+		for i, c := range cats {
+			if c == CatNone {
+				continue
+			}
+			s := cell(i)
+			var amt money.Micros
+			if noValue(s) {
+				if c != Service || !effective.Before(serviceChargedFrom) {
+					continue
+				}
+			} else if amt, err = metaAmount(s); err != nil {
+				return nil, at(i, "%q is not a rate; want a decimal such as 0.0625, or n/a", s)
+			}
+			k := cellKey{mk, c}
+			if old, ok := rc.cells[k]; ok && dup {
+				// United States and Canada both read as North America: they must agree.
+				if old.amount != amt {
+					return nil, at(i, "%s gives %s for %s but %s on line %d gives %s; both are North America in Meta's market table",
+						cell(0), FormatRate(amt), c, prev.name, prev.line, FormatRate(old.amount))
+				}
+				continue
+			}
+			rc.cells[k] = rawCell{amount: amt, conf: UserSupplied,
+				prov: Provenance{File: name, Line: line, Source: "Meta rate card CSV " + name}}
+		}
+		if !dup {
+			rowOf[mk] = firstSeen{line, cell(0)}
+		}
+	}
+	if len(rowOf) == 0 {
+		return nil, fmt.Errorf("%s: no market rows after the header on line %d", name, headerLine)
+	}
+	return assemble(mt, []rawCard{rc})
+}
+
+// tierGroupCols are the five columns of one category group in Meta's Tier Pricing CSV.
+var tierGroupCols = []string{"from", "to", "rate type", "rate", "vs. list rate"}
+
+// ReadMetaTiers reads Meta's "Tier Pricing" CSV: a title line mentioning volume tiers, a
+// URL note, a row naming the category groups (Utility, Authentication, Auth-Intl), a
+// sub-header row, the header `"Market\n(per rate card)", Currency` followed by
+// From, To, Rate type, Rate, vs. List rate per group, then one row per band. The market
+// appears on the first row of its block only and is carried down; so is the currency
+// when a row leaves it empty. A group whose cells are all n/a has no bands. From/To are
+// message counts with thousands separators, To "--" meaning no upper end. The file does
+// not carry its effective date; the caller gives it. Each (market, category) block must
+// be a complete graduated table (see NewTiers).
+func ReadMetaTiers(r io.Reader, name string, effective time.Time) (*Tiers, error) {
+	y, mo, d := effective.Date()
+	effective = time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
+	mt := market.Builtin()
+	cr := newMetaReader(r)
+	var header []string
+	var prevRecs [][]string
+	headerLine := 0
+	for n := 0; header == nil; n++ {
+		rec, err := cr.Read()
+		if err == io.EOF || n == metaHeaderSearch {
+			return nil, fmt.Errorf("%s: no header row starting with \"Market\" in the first %d rows; want Meta's Tier Pricing CSV", name, metaHeaderSearch)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if n == 0 && !strings.Contains(strings.ToLower(strings.Join(rec, " ")), "volume tier") {
+			return nil, fmt.Errorf("%s:1: the title line does not mention volume tiers; want Meta's Tier Pricing CSV", name)
+		}
+		if len(rec) > 0 && strings.HasPrefix(normHeader(rec[0]), "market") {
+			header = rec
+			headerLine, _ = cr.FieldPos(0)
+			break
+		}
+		prevRecs = append(prevRecs, rec)
+	}
+	if len(header) < 2 || normHeader(header[1]) != "currency" {
+		return nil, fmt.Errorf("%s:%d: second column is not Currency; want \"Market (per rate card)\", Currency, From, To, …", name, headerLine)
+	}
+	// Group starts and categories come from the section row above the header, when
+	// there is one; else the documented order.
+	type group struct {
+		start int
+		cat   Category
+	}
+	var groups []group
+	for i := len(prevRecs) - 1; i >= 0 && groups == nil; i-- {
+		for j, f := range prevRecs[i] {
+			if c, ok := metaCategory(normHeader(f)); ok && j >= 2 {
+				groups = append(groups, group{j, c})
+			}
+		}
+	}
+	if groups == nil {
+		groups = []group{{2, Utility}, {7, Authentication}, {12, AuthenticationInternational}}
+	}
+	for _, g := range groups {
+		if !tierCategory(g.cat) || g.cat == Marketing {
+			return nil, fmt.Errorf("%s: a %s group in a tier file; want Utility, Authentication, Auth-Intl", name, g.cat)
+		}
+		for k, want := range tierGroupCols {
+			got := ""
+			if g.start+k < len(header) {
+				got = normHeader(header[g.start+k])
+			}
+			if strings.ReplaceAll(got, ".", "") != strings.ReplaceAll(want, ".", "") {
+				return nil, fmt.Errorf("%s:%d: column %d is %q; want %q (the %s group is From, To, Rate type, Rate, vs. List rate)",
+					name, headerLine, g.start+k+1, got, want, g.cat)
+			}
+		}
+	}
+	var rows []TierRow
+	type blockKey struct {
+		m   market.ID
+		cat Category
+	}
+	// North America may come as United States and Canada blocks with the same bands:
+	// keep the first spelling's rows, and check the other's match.
+	firstName := map[market.ID]string{}
+	alias := map[blockKey][]TierRow{}
+	curMarket, curName, curCur := market.Unknown, "", ""
+	index := map[blockKey]int{}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if blank(rec) {
+			continue
+		}
+		cell := func(i int) string {
+			if i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		at := func(col int, format string, a ...any) error {
+			l := line
+			if col < len(rec) {
+				l, _ = cr.FieldPos(col)
+			}
+			h := "?"
+			if col < len(header) {
+				h = strings.Join(strings.Fields(header[col]), " ")
+			}
+			return fmt.Errorf("%s:%d: column %s: %s", name, l, h, fmt.Sprintf(format, a...))
+		}
+		if s := cell(0); s != "" {
+			id, ok := metaMarket(mt, s)
+			if !ok {
+				return nil, at(0, "%q is not a market of the market table (a new standalone market? add it to markets.csv)", s)
+			}
+			curMarket, curName, curCur = id, s, ""
+			if _, ok := firstName[id]; !ok {
+				firstName[id] = s
+			}
+		} else if curMarket == market.Unknown {
+			return nil, at(0, "empty before any market; want the market on the first row of its block")
+		}
+		if s := cell(1); s != "" {
+			c, ok := metaCurrency(s)
+			if !ok {
+				return nil, at(1, "%q is not a currency; want $US, A$, £, ₹, RP or an ISO 4217 code", s)
+			}
+			curCur = c
+		} else if curCur == "" {
+			return nil, at(1, "empty on the first row of %s; want the currency", curName)
+		}
+		for _, g := range groups {
+			all := true
+			for k := range tierGroupCols {
+				all = all && noValue(cell(g.start+k))
+			}
+			if all {
+				continue
+			}
+			tr := TierRow{Market: mt.Name(curMarket), Categories: []Category{g.cat}, Currency: curCur,
+				Effective: effective, Confidence: UserSupplied, Source: "Meta Tier Pricing CSV " + name, Line: line}
+			if tr.From, err = parseVolume(cell(g.start), false); err != nil {
+				return nil, at(g.start, "%v", err)
+			}
+			if tr.To, err = parseVolume(cell(g.start+1), true); err != nil {
+				return nil, at(g.start+1, "%v", err)
+			}
+			if tr.To < tr.From {
+				return nil, at(g.start+1, "%s is below From %s", cell(g.start+1), cell(g.start))
+			}
+			tr.RateType = cell(g.start + 2)
+			lt := strings.ToLower(tr.RateType)
+			if lt != "list" && !strings.Contains(lt, "tier") {
+				return nil, at(g.start+2, "%q is neither List nor a Tier; want List or Tier N", tr.RateType)
+			}
+			if s := cell(g.start + 3); !noValue(s) {
+				if tr.Rate, err = metaAmount(s); err != nil {
+					return nil, at(g.start+3, "%q is not a rate; want a decimal such as 1,940.13", s)
+				}
+				tr.HasRate = true
+			}
+			if s := cell(g.start + 4); !noValue(s) {
+				if tr.VsListBP, err = parsePercentBP(s); err != nil {
+					return nil, at(g.start+4, "%v", err)
+				}
+				tr.HasVsList = true
+			}
+			bk := blockKey{curMarket, g.cat}
+			if firstName[curMarket] != curName {
+				alias[bk] = append(alias[bk], tr)
+				continue
+			}
+			tr.Index = index[bk]
+			index[bk]++
+			rows = append(rows, tr)
+		}
+	}
+	for bk, ars := range alias {
+		var mine []TierRow
+		for _, r := range rows {
+			if id, _ := mt.ID(r.Market); id == bk.m && r.Categories[0] == bk.cat {
+				mine = append(mine, r)
+			}
+		}
+		same := len(mine) == len(ars)
+		for i := 0; same && i < len(mine); i++ {
+			a, b := mine[i], ars[i]
+			same = a.From == b.From && a.To == b.To && a.Rate == b.Rate && a.HasRate == b.HasRate &&
+				a.VsListBP == b.VsListBP && a.Currency == b.Currency
+		}
+		if !same {
+			return nil, fmt.Errorf("%s:%d: the %s bands differ from those on line %d; both are %s in Meta's market table",
+				name, ars[0].Line, bk.cat, lineOf(mine), mt.Name(bk.m))
+		}
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s: no band rows after the header on line %d", name, headerLine)
+	}
+	return NewTiers(rows, name)
+}
+
+func lineOf(rs []TierRow) int {
+	if len(rs) == 0 {
+		return 0
+	}
+	return rs[0].Line
+}
+
+// FileKind is a kind of rate file spendsim can read.
+type FileKind uint8
+
+const (
+	KindUnknown   FileKind = iota
+	KindRateCards          // spendsim's own layout (ratecards.csv): ReadBook
+	KindTiers              // spendsim's tier layout (tiers.csv): ReadTiers
+	KindMetaRates          // Meta's rate card CSV ("Pricing.csv"): ReadMetaCard
+	KindMetaTiers          // Meta's Tier Pricing CSV: ReadMetaTiers
+)
+
+var kindNames = [...]string{"unknown", "ratecards", "tiers", "meta-rates", "meta-tiers"}
+
+func (k FileKind) String() string { return kindNames[k] }
+
+// Sniff tells which kind of rate file head (the first bytes of a file; 64 KiB is
+// plenty) starts. It reads nothing else, so a caller can sniff a prefix and then parse
+// the whole file with the matching reader.
+func Sniff(head []byte) (FileKind, error) {
+	head = bytes.TrimPrefix(head, []byte("\ufeff"))
+	first, _, _ := bytes.Cut(head, []byte("\n"))
+	if bytes.Contains(bytes.ToLower(first), []byte("volume tier")) {
+		return KindMetaTiers, nil
+	}
+	h := normHeader(string(bytes.TrimRight(first, "\r")))
+	h = strings.ReplaceAll(h, " ", "")
+	switch {
+	case strings.HasPrefix(h, "effective_from,") && strings.Contains(h, "pricing_model"):
+		return KindRateCards, nil
+	case strings.HasPrefix(h, "market,category,tier_index,"):
+		return KindTiers, nil
+	}
+	cr := newMetaReader(bytes.NewReader(head))
+	for n := 0; n < metaHeaderSearch; n++ {
+		rec, err := cr.Read()
+		if err != nil {
+			break // a truncated head may end mid-record
+		}
+		if len(rec) > 1 && normHeader(rec[0]) == "market" && normHeader(rec[1]) == "currency" &&
+			slices.ContainsFunc(rec[2:], func(s string) bool { _, ok := metaCategory(normHeader(s)); return ok }) {
+			return KindMetaRates, nil
+		}
+	}
+	return KindUnknown, fmt.Errorf("pricing: not a rate file spendsim knows; want ratecards.csv's layout " +
+		"(header effective_from,pricing_model,market,category,currency,rate,…), tiers.csv's layout " +
+		"(header market,category,tier_index,…), Meta's rate card CSV (a header row Market, Currency, Marketing, …) " +
+		"or Meta's Tier Pricing CSV (a title line mentioning volume tiers)")
+}
