@@ -101,7 +101,8 @@ func exitCode(err error) int {
 }
 
 func newApp(e *env) *cli.App {
-	return &cli.App{
+	onUsage := func(_ *cli.Context, err error, _ bool) error { return usageError{err} }
+	app := &cli.App{
 		Name:    "spendsim",
 		Usage:   "forecast WhatsApp Business messaging spend against support response times",
 		Version: e.version,
@@ -121,15 +122,17 @@ Examples:
 		UseShortOptionHandling: true,
 		// The app returns errors to Main; it must never exit the process itself.
 		ExitErrHandler: func(*cli.Context, error) {},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return usageError{err}
-		},
+		OnUsageError:   onUsage,
 		Commands: []*cli.Command{
 			runCommand(e),
 			validateCommand(e),
 			scenariosCommand(e),
 		},
 	}
+	for _, c := range app.Commands {
+		c.OnUsageError = onUsage
+	}
+	return app
 }
 
 // version is the module version when built from a tagged module, else the VCS revision.
