@@ -1,0 +1,105 @@
+package billing
+
+import (
+	"testing"
+	"time"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/market"
+	"github.com/spendsim/spendsim/model/pricing"
+)
+
+// benchBill bills a generated stream of a month of traffic (100,000 pairs, 1,000,000
+// messages) through the built-in rate book, over and over: each pass is shifted past
+// the previous one in time so the order stays non-decreasing and months, cards and
+// counters roll over as in a long replay. It reports messages per second; the steady
+// state must allocate nothing per message.
+//
+//	go test -run '^$' -bench 'BenchmarkBill' -benchmem ./model/billing/
+func benchBill(b *testing.B, era Era, start string) {
+	book, err := pricing.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	mt := book.Markets()
+	at, err := parseTS(start)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const n = 1_000_000
+	trace := genTrace(42, mt, genOptions{pairs: 100_000, n: n, start: at, gapMax: 5 * model.Second})
+	span := trace[n-1].At() - trace[0].At() + model.Hour
+	bl, err := New(Options{Era: era, Book: book, Markets: mt, PrimaryCountry: "BR", AuthIntlFrom: at})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Warm up: grow the pair table and fill the rate caches, as a replay's first minutes do.
+	for i := range trace {
+		if _, err := bl.Bill(&trace[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	shift := span
+	b.ReportAllocs()
+	b.ResetTimer()
+	t0 := time.Now()
+	for i := 0; i < b.N; i++ {
+		k := i % n
+		if k == 0 && i > 0 {
+			shift += span
+		}
+		m := trace[k]
+		m.TS += shift
+		if m.DeliveredTS != 0 {
+			m.DeliveredTS += shift
+		}
+		if _, err := bl.Bill(&m); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/time.Since(t0).Seconds(), "msgs/s")
+}
+
+func BenchmarkBillPMP2025(b *testing.B) { benchBill(b, EraPMP2025, "2025-07-01T00:00:00Z") }
+func BenchmarkBillCBP2023(b *testing.B) { benchBill(b, EraCBP2023, "2024-01-01T00:00:00Z") }
+func BenchmarkBillCBP2022(b *testing.B) { benchBill(b, EraCBP2022, "2022-03-01T00:00:00Z") }
+
+// TestBillAllocatesNothing pins the steady-state promise: after a warm-up pass, billing
+// another pass of the same traffic allocates nothing.
+func TestBillAllocatesNothing(t *testing.T) {
+	book, err := pricing.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt := market.Builtin()
+	for _, era := range []Era{EraPMP2025, EraCBP2023, EraCBP2022, EraPMP2026Oct} {
+		at, _ := parseTS("2025-07-01T00:00:00Z")
+		trace := genTrace(7, mt, genOptions{pairs: 500, n: 20_000, start: at, gapMax: 20 * model.Second})
+		bl, err := New(Options{Era: era, Book: book, Markets: mt, PrimaryCountry: "BR", AuthIntlFrom: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range trace {
+			if _, err := bl.Bill(&trace[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		shift := 2 * (trace[len(trace)-1].At() - at)
+		var m model.Message
+		i := 0
+		allocs := testing.AllocsPerRun(len(trace)-1, func() {
+			m = trace[i]
+			m.TS += shift
+			if m.DeliveredTS != 0 {
+				m.DeliveredTS += shift
+			}
+			i++
+			if _, err := bl.Bill(&m); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%s: %v allocations per message", era, allocs)
+		}
+	}
+}
