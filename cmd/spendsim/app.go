@@ -127,6 +127,7 @@ Examples:
 			runCommand(e),
 			validateCommand(e),
 			scenariosCommand(e),
+			ratesCommand(e),
 		},
 	}
 	for _, c := range app.Commands {

@@ -210,10 +210,32 @@ func TestScenariosList(t *testing.T) {
 }
 
 func TestHelpHasExamples(t *testing.T) {
-	for _, cmd := range []string{"run", "validate", "scenarios"} {
+	for _, cmd := range []string{"run", "validate", "scenarios", "rates"} {
 		code, stdout, _ := spendsim(t, cmd, "--help")
 		if code != 0 || !strings.Contains(stdout, "spendsim "+cmd) {
 			t.Errorf("%s --help: exit %d:\n%s", cmd, code, stdout)
 		}
+	}
+}
+
+func TestRates(t *testing.T) {
+	code, stdout, stderr := spendsim(t, "rates", "--at", "2025-09-15", "--market", "Brazil")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// The 2025-07-01 PMP USD card, as in the domain data's README.
+	for _, want := range []string{
+		"2025-07-01  PMP    USD       Brazil  marketing           0.0625  third_party",
+		"2025-07-01  PMP    USD       Brazil  utility             0.0068  third_party",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("rates lacks %q:\n%s", want, stdout)
+		}
+	}
+	if code, _, stderr := spendsim(t, "rates", "--market", "Narnia"); code != 2 || !strings.Contains(stderr, `"Narnia" is not a market`) {
+		t.Errorf("unknown market: exit %d, %s", code, stderr)
+	}
+	if code, _, _ := spendsim(t, "rates", "--at", "yesterday"); code != 2 {
+		t.Errorf("bad date: exit %d, want 2", code)
 	}
 }

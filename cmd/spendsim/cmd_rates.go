@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/spendsim/spendsim/model/pricing"
+)
+
+func ratesCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "rates",
+		Usage:     "print the built-in rate cards, with each rate's confidence and source",
+		ArgsUsage: " ",
+		Description: `Prints every cell of the embedded WhatsApp rate cards: card date, pricing model,
+currency, market, category, list rate and how sure the data is (official, bsp,
+third_party, derived). Cells carried forward onto a partial card show the card they
+came from.
+
+Examples:
+   spendsim rates --at 2025-09-15 --market Brazil
+   spendsim rates --at 2024-03-01               # the CBP cards in force that day
+   spendsim rates --market India --sources      # with source and note columns`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "at", Usage: "only the cards in force on `DATE` (YYYY-MM-DD)"},
+			&cli.StringFlag{Name: "market", Usage: "only `MARKET` (e.g. Brazil, \"North America\")"},
+			&cli.BoolFlag{Name: "sources", Usage: "add the source and note of every rate"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("rates takes no arguments (got %q); use --at and --market", c.Args().First())
+			}
+			var at *time.Time
+			if s := c.String("at"); s != "" {
+				d, err := time.Parse(time.DateOnly, s)
+				if err != nil {
+					return usagef("--at %q is not a date YYYY-MM-DD", s)
+				}
+				at = &d
+			}
+			book, err := pricing.Builtin()
+			if err != nil {
+				return err
+			}
+			rows, err := book.Rows(at, c.String("market"))
+			if err != nil {
+				return usageError{err}
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			header := "CARD\tMODEL\tCURRENCY\tMARKET\tCATEGORY\tRATE\tCONFIDENCE\tFROM CARD"
+			if c.Bool("sources") {
+				header += "\tSOURCE\tNOTE"
+			}
+			fmt.Fprintln(tw, header)
+			for _, r := range rows {
+				from := ""
+				if !r.From.Equal(r.Card) {
+					from = r.From.Format(time.DateOnly)
+				}
+				line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", r.Card.Format(time.DateOnly), r.Model, r.Currency,
+					r.Market, r.Category, pricing.FormatRate(r.Rate), r.Confidence, from)
+				if c.Bool("sources") {
+					line += "\t" + r.Source + "\t" + r.Note
+				}
+				fmt.Fprintln(tw, line)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if len(rows) == 0 {
+				fmt.Fprintln(e.stderr, "no rates match")
+			}
+			return nil
+		},
+	}
+}
