@@ -1,0 +1,200 @@
+package trace
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// maxRowBytes bounds one CSV row or JSON line: the only thing a reader holds whole.
+const maxRowBytes = 16 << 20
+
+var errRowTooLong = fmt.Errorf("row longer than %d MiB", maxRowBytes>>20)
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// limitReader fails a read once the current row (since mark) exceeds max bytes, so a
+// file with no line breaks cannot make encoding/csv buffer all of it.
+type limitReader struct {
+	r       io.Reader
+	n, mark int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.n-l.mark > maxRowBytes {
+		return 0, errRowTooLong
+	}
+	n, err := l.r.Read(p)
+	l.n += int64(n)
+	return n, err
+}
+
+type csvSource struct {
+	f    *os.File
+	cr   *csv.Reader
+	lim  *limitReader
+	b    *builder
+	ncol int
+
+	col     [nFields]int // source column per field, -1 if none
+	konst   [nFields]string
+	vals    [nFields]map[string]string
+	replyTo int // -1 if none
+
+	fl       fields
+	rows     int64
+	lastLine int64
+}
+
+func (s *csvSource) builder() *builder { return s.b }
+
+func openCSV(path, name string, m *Mapping) (src source, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+		}
+	}()
+	br := bufio.NewReaderSize(f, 64<<10)
+	if head, _ := br.Peek(3); bytes.Equal(head, utf8BOM) {
+		br.Discard(3) // spreadsheet exports start with one
+	}
+	s := &csvSource{f: f, b: newBuilder(name), replyTo: -1}
+	s.lim = &limitReader{r: br}
+	s.cr = csv.NewReader(s.lim)
+	s.cr.ReuseRecord = true
+	s.cr.FieldsPerRecord = -1 // checked here, to say which row and how
+	fail := func(format string, a ...any) error {
+		return &Error{File: name, Line: 1, Msg: fmt.Sprintf(format, a...)}
+	}
+
+	header, err := s.cr.Read()
+	if err == io.EOF {
+		return nil, &Error{File: name, Msg: "empty file; want a header line naming the columns (" + strings.Join(fieldNames[:], ",") + ")"}
+	}
+	if err != nil {
+		return nil, s.readErr(err)
+	}
+	s.ncol = len(header)
+	pos := make(map[string]int, len(header))
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		if j, dup := pos[h]; dup {
+			return nil, fail("column %q appears twice in the header (columns %d and %d)", h, j+1, i+1)
+		}
+		pos[h] = i
+	}
+	have := strings.Join(header, ",")
+	if len(have) > 200 {
+		have = have[:200] + "…"
+	}
+
+	var mf [nFields]*Field
+	if m != nil {
+		mf = m.fields()
+		s.b.kind, s.b.layout = m.timeKind()
+	}
+	for i := range s.col {
+		s.col[i] = -1
+		var fld Field
+		if mf[i] != nil {
+			fld = *mf[i]
+		}
+		switch {
+		case fld.Column != "":
+			p, ok := pos[fld.Column]
+			if !ok {
+				return nil, fail("column %q (mapped to %s) is not in the header (%s)", fld.Column, fieldNames[i], have)
+			}
+			s.col[i] = p
+			s.b.cols[i] = fld.Column
+			s.konst[i] = fld.Value
+			s.vals[i] = fld.Values
+		case fld.Value != "":
+			s.konst[i] = fld.Value
+			s.b.consts[i] = true
+		default:
+			if p, ok := pos[fieldNames[i]]; ok {
+				s.col[i] = p
+			}
+		}
+	}
+	for _, req := range []int{fTS, fUser, fDirection} {
+		if s.col[req] < 0 && s.konst[req] == "" {
+			return nil, fail("missing required column %s (the header has %s)", fieldNames[req], have)
+		}
+	}
+	if m != nil && m.ReplyTo != "" {
+		p, ok := pos[m.ReplyTo]
+		if !ok {
+			return nil, fail("column %q (the mapping's reply_to) is not in the header (%s)", m.ReplyTo, have)
+		}
+		s.replyTo = p
+	}
+	s.lastLine = 1
+	return s, nil
+}
+
+// readErr turns what encoding/csv reports into a located error.
+func (s *csvSource) readErr(err error) error {
+	if errors.Is(err, errRowTooLong) {
+		return &Error{File: s.b.file, Line: s.lastLine + 1, Msg: err.Error() + "; is it really CSV?", Err: err}
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &Error{File: s.b.file, Line: int64(pe.StartLine), Msg: "bad CSV: " + pe.Err.Error(), Err: err, row: true}
+	}
+	return &Error{File: s.b.file, Msg: err.Error(), Err: err}
+}
+
+func (s *csvSource) next(r *row) error {
+	rec, err := s.cr.Read()
+	s.lim.mark = s.cr.InputOffset()
+	if err == io.EOF {
+		if s.rows == 0 {
+			return &Error{File: s.b.file, Line: 1, Msg: "header only, no rows"}
+		}
+		return io.EOF
+	}
+	if err != nil {
+		return s.readErr(err)
+	}
+	line, _ := s.cr.FieldPos(0)
+	s.lastLine = int64(line)
+	s.rows++
+	if len(rec) != s.ncol {
+		return &Error{File: s.b.file, Line: s.lastLine, row: true,
+			Msg: fmt.Sprintf("has %d fields, the header has %d", len(rec), s.ncol)}
+	}
+	f := &s.fl
+	for i, c := range s.col {
+		v := s.konst[i]
+		if c >= 0 {
+			v = rec[c]
+			if m := s.vals[i]; m != nil {
+				if t, ok := m[v]; ok {
+					v = t
+				}
+			}
+			if v == "" {
+				v = s.konst[i]
+			}
+		}
+		f.v[i] = v
+	}
+	f.replyTo = ""
+	if s.replyTo >= 0 {
+		f.replyTo = rec[s.replyTo]
+	}
+	return s.b.build(f, s.lastLine, r)
+}
+
+func (s *csvSource) close() error { return s.f.Close() }

@@ -1,0 +1,34 @@
+// Package trace reads and writes message traces: the real (or synthetic) message logs
+// that `spendsim replay` bills. The contract is DESIGN.md's Trace table: one row per
+// message with ts, user, direction, type, category, country, business, entry_point,
+// status, delivered_ts, message_id, as CSV with a header, JSON lines, or Parquet; and
+// Meta's status webhooks, one payload per line as received (see webhook.go for how a
+// message's statuses become one record).
+//
+// Readers stream: memory is bounded by one row (CSV, JSON lines), one batch of a row
+// group (Parquet), the messages in flight (webhooks), or one sort chunk (Sort), never
+// by the file. Open picks the format, and every format goes through the same
+// pipeline: parse and validate a row → sort (if asked) → reply chains (mappings) →
+// user/country rule → time order → de-duplication by message_id.
+//
+// Rows are validated one by one and errors name the file (as the user gave it, base
+// name only), the line or row, the column, what was wrong and what was expected:
+//
+//	trace.csv:1203: column category: "marketting" is not one of marketing, utility, authentication
+//
+// Errors are *Error values. With Options.SkipInvalid a bad row is skipped and counted
+// (Reader.Skipped) instead; problems with the file as a whole (a missing column, a
+// truncated Parquet footer, unsorted input, I/O) always fail.
+//
+// Foreign logs: a Mapping (Go struct or YAML, LoadMapping) reads any CSV log by naming
+// the source column of each field, time layouts, value translations, constants and a
+// reply-chain rule for logs where business rows name the message they answer rather
+// than the customer. testdata/twcs.yaml maps the public "Customer Support on Twitter"
+// dataset:
+//
+//	m, err := trace.LoadMapping("twcs.yaml")
+//	r, err := trace.Open("twcs.csv", trace.Options{Mapping: m, Sort: true, SkipInvalid: true})
+//
+// Writer writes the contract back out (CSV or Parquet), so a synthetic run can be
+// saved as a trace and replayed or shared.
+package trace

@@ -1,0 +1,412 @@
+package trace
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/spendsim/spendsim/model"
+)
+
+// The contract's fields, in the DESIGN.md order (also the order the Writer uses).
+const (
+	fTS = iota
+	fUser
+	fDirection
+	fType
+	fCategory
+	fCountry
+	fBusiness
+	fEntryPoint
+	fStatus
+	fDeliveredTS
+	fMessageID
+	nFields
+)
+
+var fieldNames = [nFields]string{
+	"ts", "user", "direction", "type", "category", "country", "business",
+	"entry_point", "status", "delivered_ts", "message_id",
+}
+
+// maxID bounds user, business and message ids: ids live in maps downstream, and a
+// megabyte "id" is a broken row, not a customer.
+const maxID = 256
+
+// defaultBusiness is the business of rows that name none (DESIGN.md).
+const defaultBusiness = "default"
+
+// fields is one row's raw values, by contract field, before validation.
+type fields struct {
+	v             [nFields]string
+	ts, delivered model.Time // pre-parsed times (Parquet timestamp columns)
+	tsSet         bool
+	deliveredSet  bool
+	replyTo       string
+}
+
+// timeKind is how text times are written.
+type timeKind uint8
+
+const (
+	timeRFC3339 timeKind = iota
+	timeUnix
+	timeUnixMS
+	timeLayout
+)
+
+// builder turns raw fields into validated records; one per source.
+type builder struct {
+	file   string
+	cols   [nFields]string // names used in errors: the source's column names
+	consts [nFields]bool   // the value is a mapping constant, not a column
+	kind   timeKind
+	layout string // Go layout when kind == timeLayout
+
+	lastBusiness string
+	countries    [26 * 26]string // interned upper-case country codes
+}
+
+func newBuilder(file string) *builder {
+	b := &builder{file: file}
+	b.cols = fieldNames
+	return b
+}
+
+func (b *builder) err(line int64, field int, msg string) *Error {
+	col := b.cols[field]
+	if b.consts[field] {
+		col = fieldNames[field] + " (mapping constant)"
+	}
+	return &Error{File: b.file, Line: line, Column: col, Msg: msg, row: true}
+}
+
+// quote shows a value in an error, cut short so a megabyte field makes a one-line error.
+func quote(s string) string {
+	const max = 64
+	if len(s) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		return strconv.Quote(s[:cut]) + fmt.Sprintf("… (%d bytes)", len(s))
+	}
+	return strconv.Quote(s)
+}
+
+func (b *builder) parseTime(s string) (model.Time, string) {
+	switch b.kind {
+	case timeUnix, timeUnixMS:
+		return parseUnix(s, b.kind == timeUnixMS)
+	case timeLayout:
+		t, err := time.Parse(b.layout, s)
+		if err != nil {
+			return 0, fmt.Sprintf("%s does not match the time layout %q", quote(s), b.layout)
+		}
+		return model.FromStd(t), ""
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return 0, fmt.Sprintf("%s is not an RFC 3339 time (like 2024-05-01T13:45:00Z)", quote(s))
+	}
+	return model.FromStd(t), ""
+}
+
+// parseUnix reads integer (or, for seconds, decimal) Unix times exactly, without a
+// float64 round trip.
+func parseUnix(s string, ms bool) (model.Time, string) {
+	what := "a Unix time in seconds"
+	if ms {
+		what = "a Unix time in milliseconds"
+	}
+	bad := func() (model.Time, string) { return 0, fmt.Sprintf("%s is not %s", quote(s), what) }
+	ip, fp, dot := strings.Cut(s, ".")
+	if ms && dot {
+		return bad()
+	}
+	n, err := strconv.ParseInt(ip, 10, 64)
+	if err != nil || ip == "" || ip[0] == '+' {
+		return bad()
+	}
+	if ms {
+		return model.Time(n), ""
+	}
+	if n > 1<<43 || n < -(1<<43) {
+		return bad()
+	}
+	t := model.Time(n) * model.Second
+	if dot {
+		if fp == "" || len(fp) > 9 {
+			return bad()
+		}
+		for _, c := range fp {
+			if c < '0' || c > '9' {
+				return bad()
+			}
+		}
+		frac := (fp + "000")[:3]
+		f, _ := strconv.Atoi(frac)
+		if n < 0 || ip[0] == '-' {
+			t -= model.Time(f)
+		} else {
+			t += model.Time(f)
+		}
+	}
+	return t, ""
+}
+
+// checkID returns a reason an id is unusable, or "".
+func checkID(s string) string {
+	if len(s) > maxID {
+		return fmt.Sprintf("%s is too long for an id (at most %d bytes)", quote(s), maxID)
+	}
+	return checkUTF8(s)
+}
+
+func checkUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return ""
+	}
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return fmt.Sprintf("not valid UTF-8 (byte 0x%02x at offset %d)", s[i], i)
+		}
+		i += n
+	}
+	return "not valid UTF-8"
+}
+
+// isE164 reports whether s (without its '+') looks like an E.164 number: 7 to 15
+// digits, the first not 0. Whether the number really exists is the market package's
+// business; here it decides only whether the country must be given.
+func isE164(s string) bool {
+	if len(s) < 7 || len(s) > 15 || s[0] == '0' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// normUser drops the optional '+' of an E.164 number so that "+5511…" and "5511…"
+// are one customer.
+func normUser(s string) string {
+	if len(s) > 1 && s[0] == '+' && isE164(s[1:]) {
+		return s[1:]
+	}
+	return s
+}
+
+// country validates and upper-cases an ISO 3166-1 alpha-2 code, interned.
+func (b *builder) country(s string) (string, bool) {
+	if s == "" {
+		return "", true
+	}
+	if len(s) != 2 {
+		return "", false
+	}
+	var idx [2]int
+	for i := 0; i < 2; i++ {
+		c := s[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			idx[i] = int(c - 'A')
+		case c >= 'a' && c <= 'z':
+			idx[i] = int(c - 'a')
+		default:
+			return "", false
+		}
+	}
+	k := idx[0]*26 + idx[1]
+	if b.countries[k] == "" {
+		b.countries[k] = strings.ToUpper(s)
+	}
+	return b.countries[k], true
+}
+
+func (b *builder) business(s string) string {
+	if s == "" {
+		return defaultBusiness
+	}
+	if s != b.lastBusiness {
+		b.lastBusiness = strings.Clone(s) // most traces have a handful of numbers
+	}
+	return b.lastBusiness
+}
+
+func parseDirection(s string) (model.Direction, bool) {
+	switch s {
+	case "user":
+		return model.FromUser, true
+	case "business":
+		return model.FromBusiness, true
+	}
+	return 0, false
+}
+
+func parseKind(s string) (model.Kind, bool) {
+	switch s {
+	case "text":
+		return model.Text, true
+	case "template":
+		return model.Template, true
+	}
+	return 0, false
+}
+
+// parseCategory accepts Meta's authentication-international spellings as
+// authentication: whether a message pays the international rate is the pricer's
+// decision (market and business settings), not the trace's.
+func parseCategory(s string) (model.Category, bool) {
+	switch s {
+	case "marketing":
+		return model.Marketing, true
+	case "utility":
+		return model.Utility, true
+	case "authentication", "authentication_international", "authentication-international":
+		return model.Authentication, true
+	}
+	return 0, false
+}
+
+func parseStatus(s string) (model.Status, bool) {
+	switch s {
+	case "", "delivered":
+		return model.Delivered, true
+	case "read":
+		return model.Read, true
+	case "sent":
+		return model.Sent, true
+	case "failed":
+		return model.Failed, true
+	}
+	return 0, false
+}
+
+func parseEntryPoint(s string) (model.EntryPoint, bool) {
+	switch s {
+	case "":
+		return model.EntryNone, true
+	case "ctwa":
+		return model.EntryCTWA, true
+	case "page_cta":
+		return model.EntryPageCTA, true
+	}
+	return 0, false
+}
+
+// build validates f into out. The user/country rule is checked later (finish),
+// after a reply chain may have supplied the user.
+func (b *builder) build(f *fields, line int64, out *row) error {
+	*out = row{}
+	r := &out.Record
+	r.Line = line
+	v := &f.v
+
+	if f.tsSet {
+		r.TS = f.ts
+	} else {
+		if v[fTS] == "" {
+			return b.err(line, fTS, "missing (required)")
+		}
+		t, msg := b.parseTime(v[fTS])
+		if msg != "" {
+			return b.err(line, fTS, msg)
+		}
+		r.TS = t
+	}
+
+	switch d, ok := parseDirection(v[fDirection]); {
+	case v[fDirection] == "":
+		return b.err(line, fDirection, "missing (required)")
+	case !ok:
+		return b.err(line, fDirection, quote(v[fDirection])+" is not one of user, business")
+	default:
+		r.Direction = d
+	}
+
+	if f.replyTo != "" && r.Direction == model.FromBusiness {
+		if msg := checkID(f.replyTo); msg != "" {
+			return &Error{File: b.file, Line: line, Column: "reply_to", Msg: msg, row: true}
+		}
+		out.replyTo = f.replyTo // the user comes from the message it answers
+	} else {
+		u := v[fUser]
+		if u == "" {
+			return b.err(line, fUser, "missing (required)")
+		}
+		if msg := checkID(u); msg != "" {
+			return b.err(line, fUser, msg)
+		}
+		r.User = normUser(u)
+	}
+
+	c, ok := b.country(v[fCountry])
+	if !ok {
+		return b.err(line, fCountry, quote(v[fCountry])+" is not an ISO 3166-1 alpha-2 country code (like BR)")
+	}
+	r.Country = c
+
+	if msg := checkID(v[fBusiness]); msg != "" {
+		return b.err(line, fBusiness, msg)
+	}
+	r.Business = b.business(v[fBusiness])
+
+	if msg := checkID(v[fMessageID]); msg != "" {
+		return b.err(line, fMessageID, msg)
+	}
+	r.MessageID = v[fMessageID]
+
+	// Fields of the other direction are checked for typos but otherwise ignored,
+	// so a foreign log that fills every column on every row still reads.
+	k, okKind := parseKind(v[fType])
+	cat, okCat := parseCategory(v[fCategory])
+	st, okStatus := parseStatus(v[fStatus])
+	ep, okEntry := parseEntryPoint(v[fEntryPoint])
+	switch {
+	case v[fType] != "" && !okKind:
+		return b.err(line, fType, quote(v[fType])+" is not one of text, template")
+	case v[fCategory] != "" && !okCat:
+		return b.err(line, fCategory, quote(v[fCategory])+" is not one of marketing, utility, authentication")
+	case !okStatus:
+		return b.err(line, fStatus, quote(v[fStatus])+" is not one of delivered, read, sent, failed")
+	case !okEntry:
+		return b.err(line, fEntryPoint, quote(v[fEntryPoint])+" is not one of ctwa, page_cta")
+	}
+
+	if r.Direction == model.FromUser {
+		r.EntryPoint = ep
+		return nil
+	}
+	if v[fType] == "" {
+		return b.err(line, fType, "missing, required on business rows (text or template)")
+	}
+	r.Kind = k
+	if k == model.Template {
+		if v[fCategory] == "" {
+			return b.err(line, fCategory, "missing, required on templates (marketing, utility or authentication)")
+		}
+		r.Category = cat
+	}
+	r.Status = st
+
+	if f.deliveredSet {
+		r.DeliveredTS = f.delivered
+	} else if v[fDeliveredTS] != "" {
+		t, msg := b.parseTime(v[fDeliveredTS])
+		if msg != "" {
+			return b.err(line, fDeliveredTS, msg)
+		}
+		r.DeliveredTS = t
+	}
+	if r.DeliveredTS != 0 && r.DeliveredTS < r.TS {
+		return b.err(line, fDeliveredTS, fmt.Sprintf("%s is before ts %s", r.DeliveredTS, r.TS))
+	}
+	return nil
+}

@@ -1,0 +1,213 @@
+package trace
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spendsim/spendsim/model"
+)
+
+// reader is the pipeline every format shares:
+//
+//	source (parse, validate a row) → [external sort] → reply chain → user/country rule
+//	→ order check (unsorted input only) → de-duplication by message_id
+//
+// The reply chain runs after the sort because a reply can only be resolved once the
+// message it answers has been seen, and only time order guarantees that.
+type reader struct {
+	src  source
+	b    *builder
+	file string
+	unit string // "line" or "row", for the order error
+	opt  Options
+
+	sorter *sorter
+	sorted bool
+
+	replies *recent[string] // message id → user, for reply_to
+	seen    *recent[struct{}]
+
+	prevTS   model.Time
+	prevLine int64
+	havePrev bool
+
+	skipped    int64
+	duplicates int64
+	err        error
+	cur        row
+}
+
+type builderOf interface{ builder() *builder }
+
+func newReader(src source, file, unit string, o Options) *reader {
+	rd := &reader{src: src, file: file, unit: unit, opt: o}
+	if bo, ok := src.(builderOf); ok {
+		rd.b = bo.builder()
+	} else {
+		rd.b = newBuilder(file)
+	}
+	if o.Sort {
+		rd.sorter = newSorter(o.SortChunkRows, o.TempDir)
+	}
+	if o.Mapping != nil && o.Mapping.ReplyTo != "" {
+		rd.replies = newRecent[string](o.Mapping.replyMemory())
+	}
+	w := o.DedupWindow
+	if w <= 0 {
+		w = 1 << 17
+	}
+	rd.seen = newRecent[struct{}](w)
+	return rd
+}
+
+func (rd *reader) Skipped() int64    { return rd.skipped }
+func (rd *reader) Duplicates() int64 { return rd.duplicates }
+
+func (rd *reader) Close() error {
+	err := rd.src.close()
+	if rd.sorter != nil {
+		if e := rd.sorter.close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// pull gets the next row from the source, skipping bad rows when allowed.
+func (rd *reader) pull(r *row) error {
+	for {
+		err := rd.src.next(r)
+		if err != nil && rd.opt.SkipInvalid && skippable(err) {
+			rd.skipped++
+			continue
+		}
+		return err
+	}
+}
+
+func (rd *reader) Next(out *Record) error {
+	if rd.err != nil {
+		return rd.err
+	}
+	for {
+		err := rd.step(&rd.cur)
+		if err == nil {
+			*out = rd.cur.Record
+			return nil
+		}
+		if err == errDuplicate {
+			continue
+		}
+		if rd.opt.SkipInvalid && skippable(err) {
+			rd.skipped++
+			continue
+		}
+		rd.err = err
+		return err
+	}
+}
+
+func (rd *reader) step(r *row) error {
+	if rd.sorter != nil {
+		if !rd.sorted {
+			if err := rd.fill(); err != nil {
+				return err
+			}
+			rd.sorted = true
+		}
+		if err := rd.sorter.next(r); err != nil {
+			return err
+		}
+	} else if err := rd.pull(r); err != nil {
+		return err
+	}
+	return rd.finish(r)
+}
+
+// fill feeds the whole source to the sorter.
+func (rd *reader) fill() error {
+	var r row
+	for {
+		err := rd.pull(&r)
+		if err == io.EOF {
+			return rd.sorter.finish()
+		}
+		if err != nil {
+			return err
+		}
+		if err := rd.sorter.add(&r); err != nil {
+			return err
+		}
+	}
+}
+
+// finish applies the rules that need rows in time order.
+func (rd *reader) finish(r *row) error {
+	if rd.replies != nil {
+		if r.replyTo != "" {
+			u, ok := rd.replies.get(r.replyTo)
+			if !ok {
+				return &Error{File: rd.file, Line: r.Line, Column: rd.opt.Mapping.ReplyTo, row: true,
+					Msg: fmt.Sprintf("message %s is not earlier in the trace (or was forgotten: reply_memory), so the user it answers is unknown", quote(r.replyTo))}
+			}
+			r.User = u
+		}
+		if r.MessageID != "" {
+			// Cloned: the key and value would otherwise keep their whole row's text alive.
+			rd.replies.put(strings.Clone(r.MessageID), strings.Clone(r.User))
+		}
+	}
+	if r.Country == "" && !isE164(r.User) {
+		return rd.b.err(r.Line, fCountry, fmt.Sprintf("missing, required because user %s is not an E.164 number (7 to 15 digits, optional +)", quote(r.User)))
+	}
+	if rd.sorter == nil {
+		if rd.havePrev && r.TS < rd.prevTS {
+			return &Error{File: rd.file, Line: r.Line, Column: rd.b.cols[fTS], Err: ErrUnsorted,
+				Msg: fmt.Sprintf("%s is earlier than %s on %s %d; sort the trace by ts or read it with Sort", r.TS, rd.prevTS, rd.unit, rd.prevLine)}
+		}
+		rd.prevTS, rd.prevLine, rd.havePrev = r.TS, r.Line, true
+	}
+	if r.MessageID != "" {
+		if _, dup := rd.seen.get(r.MessageID); dup {
+			rd.duplicates++
+			return errDuplicate
+		}
+		rd.seen.put(strings.Clone(r.MessageID), struct{}{})
+	}
+	return nil
+}
+
+// ErrUnsorted marks the error for a row whose ts goes backwards (errors.Is).
+var ErrUnsorted = errors.New("trace not sorted by ts")
+
+// errDuplicate drops a row silently; it is counted in Duplicates, not Skipped.
+var errDuplicate = &Error{row: true, Msg: "duplicate message_id"}
+
+// recent is a map that remembers at least max of its most recent keys in two
+// generations: when the current one fills it becomes the old one and the older is
+// dropped. Memory is bounded without per-entry bookkeeping.
+type recent[V any] struct {
+	cur, old map[string]V
+	max      int
+}
+
+func newRecent[V any](max int) *recent[V] {
+	return &recent[V]{cur: make(map[string]V), max: max}
+}
+
+func (m *recent[V]) get(k string) (V, bool) {
+	if v, ok := m.cur[k]; ok {
+		return v, true
+	}
+	v, ok := m.old[k]
+	return v, ok
+}
+
+func (m *recent[V]) put(k string, v V) {
+	if len(m.cur) >= m.max {
+		m.old, m.cur = m.cur, make(map[string]V, m.max)
+	}
+	m.cur[k] = v
+}

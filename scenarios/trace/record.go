@@ -1,0 +1,234 @@
+package trace
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spendsim/spendsim/model"
+)
+
+// Record is one message of a trace, as read. Strings are ordinary immutable Go strings
+// (never views of a reused buffer), so a caller may keep them; they may share memory
+// with the rest of their row, so a caller keeping millions of them should intern or
+// strings.Clone them.
+type Record struct {
+	TS, DeliveredTS model.Time // DeliveredTS 0 = at TS
+	User            string     // E.164 digits without the '+', or an opaque id
+	Business        string     // business phone number id; "default" if absent
+	MessageID       string     // "" if absent
+	Country         string     // ISO 3166-1 alpha-2, upper case; "" if absent
+	Direction       model.Direction
+	Kind            model.Kind
+	Category        model.Category   // templates only
+	Status          model.Status     // business messages only
+	EntryPoint      model.EntryPoint // user messages only
+	Line            int64            // 1-based line (CSV, JSONL, webhooks) or row (Parquet)
+}
+
+// Reader streams the records of a trace in ts order.
+type Reader interface {
+	// Next fills r with the next record; io.EOF at the end. Any other error is
+	// sticky: later calls return it again.
+	Next(r *Record) error
+	// Skipped counts rows skipped as invalid under Options.SkipInvalid.
+	Skipped() int64
+	Close() error
+}
+
+// Duplicater is implemented by the Readers Open returns: Duplicates counts records
+// dropped because their message_id was seen shortly before (see Options.DedupWindow).
+type Duplicater interface {
+	Duplicates() int64
+}
+
+// Options select the format and how strictly rows are read.
+type Options struct {
+	// Format is "csv", "jsonl", "parquet" or "webhook"; "" picks by extension
+	// (.csv, .jsonl/.ndjson/.json, .parquet) and then by content (Parquet magic,
+	// a JSON object with "entry" = webhook, other JSON = jsonl, else CSV).
+	Format string
+	// SkipInvalid skips and counts rows that break the contract instead of failing.
+	// File-level problems (header, schema, I/O, unsorted input) still fail.
+	SkipInvalid bool
+	// Sort accepts input in any order and sorts it by ts (stable: ties keep file
+	// order) with an external merge sort: SortChunkRows rows at a time are sorted in
+	// memory and spilled to temp files in TempDir, then merged. Memory: one chunk
+	// (about 200 bytes plus the row's text per row); disk: about the size of the
+	// trace's text. Without Sort, a ts earlier than the previous row's is an error.
+	// Webhook logs are always sorted this way: they arrive in delivery order.
+	Sort bool
+	// SortChunkRows is the rows sorted in memory per run; default 262144.
+	SortChunkRows int
+	// TempDir holds the sort's run files; default os.TempDir().
+	TempDir string
+	// DedupWindow is how many recent message ids are remembered to drop duplicates
+	// (two generations of this many, so at least this many); default 131072.
+	// Duplicates further apart than that are not caught: keeping every id of a
+	// 50-million-row trace would cost gigabytes.
+	DedupWindow int
+	// Mapping maps a foreign CSV log's columns onto the contract; nil = the DESIGN
+	// contract. CSV only.
+	Mapping *Mapping
+}
+
+// Error is a located problem with a trace: File is the base name of the path the
+// user gave, Line the 1-based line (CSV, JSONL) or row (Parquet), 0 when the problem
+// is with the file as a whole, Column the field concerned, if one.
+type Error struct {
+	File   string
+	Line   int64
+	Column string
+	Msg    string
+	Err    error // underlying cause, if any (for errors.Is)
+
+	row bool // the problem is confined to one row: SkipInvalid may skip it
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.Column != "" {
+		b.WriteString("column ")
+		b.WriteString(e.Column)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// skippable reports whether SkipInvalid may skip past err.
+func skippable(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.row
+}
+
+// row is a record on its way through the reader, with what the later stages need.
+type row struct {
+	Record
+	replyTo string // message id this business row answers (mapping reply_to)
+}
+
+// source is one format's parser. next returns io.EOF at the end, an *Error with
+// row set for a bad row (the source can go on), any other error for a fatal one.
+type source interface {
+	next(r *row) error
+	close() error
+}
+
+// Open opens a trace for streaming.
+func Open(path string, o Options) (Reader, error) {
+	name := filepath.Base(path)
+	format := o.Format
+	if format == "" {
+		var err error
+		if format, err = detect(path); err != nil {
+			return nil, &Error{File: name, Msg: err.Error(), Err: err}
+		}
+	}
+	if o.Mapping != nil {
+		if format != "csv" {
+			return nil, &Error{File: name, Msg: fmt.Sprintf("a column mapping applies to CSV only, not %s", format)}
+		}
+		if err := o.Mapping.Validate(); err != nil {
+			return nil, fmt.Errorf("%s: mapping: %w", name, err)
+		}
+	}
+	var (
+		src source
+		err error
+	)
+	switch format {
+	case "csv":
+		src, err = openCSV(path, name, o.Mapping)
+	case "jsonl":
+		src, err = openJSONL(path, name)
+	case "parquet":
+		src, err = openParquet(path, name)
+	case "webhook":
+		src, err = openWebhook(path, name)
+		o.Sort = true // statuses arrive in delivery order, not send order
+	default:
+		return nil, &Error{File: name, Msg: fmt.Sprintf("format %q is not one of csv, jsonl, parquet, webhook", format)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	unit := "line"
+	if format == "parquet" {
+		unit = "row"
+	}
+	return newReader(src, name, unit, o), nil
+}
+
+// detect picks a format by extension, then by content.
+func detect(path string) (string, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		return "csv", nil
+	case ".parquet":
+		return "parquet", nil
+	case ".jsonl", ".ndjson", ".json":
+		return sniffJSON(path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var head [4]byte
+	n, err := io.ReadFull(f, head[:])
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return "", err
+	}
+	if n == 4 && string(head[:]) == "PAR1" {
+		return "parquet", nil
+	}
+scan:
+	for _, c := range head[:n] {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+		case '{':
+			return sniffJSON(path)
+		default:
+			break scan
+		}
+	}
+	return "csv", nil
+}
+
+// sniffJSON tells a webhook log (payloads with "object" and "entry") from a JSONL trace
+// by the first non-blank line.
+func sniffJSON(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	lr := newLineReader(f)
+	for {
+		line, err := lr.next()
+		if err != nil {
+			if err == io.EOF {
+				return "jsonl", nil
+			}
+			return "", err
+		}
+		if len(line) == 0 {
+			continue
+		}
+		if isWebhookPayload(line) {
+			return "webhook", nil
+		}
+		return "jsonl", nil
+	}
+}
