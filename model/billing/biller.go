@@ -64,6 +64,14 @@ type Options struct {
 	// for a trace; numbers past the end of the slice belong to account 0.
 	NumberAccount []uint16
 
+	// TierCountPerCategory counts PMP volume-tier messages per (market, category):
+	// utility apart from authentication and authentication-international, which share
+	// one. Default false follows BILLING.md: one counter per market for all three. Meta's
+	// pricing page ("Volume tiers": messages are aggregated "per market-category pair, e.g.
+	// Brazil-authentication, Brazil-utility"; an auth-intl start mid-month keeps
+	// accumulating with authentication) reads as per-category.
+	TierCountPerCategory bool
+
 	// AtSendTime evaluates the rules at the send time (Message.TS) instead of the delivery
 	// time. Default false: BILLING.md's "Decision — which time" is the delivery time
 	// (model.Message.At). Messages must then come in TS order.
@@ -121,16 +129,17 @@ type Biller struct {
 	loc      *time.Location
 	bounds   bounds
 
-	freeConvs      int // per month; <0 off
-	serviceAllow   int // per number per month; <0 off
-	primary        [2]byte
-	authIntl       bool
-	authIntlFrom   model.Time
-	numberAccount  []uint16
-	atSend         bool
-	entryV1        model.Time
-	usMarketingOff bool
-	strict         bool
+	freeConvs       int // per month; <0 off
+	serviceAllow    int // per number per month; <0 off
+	primary         [2]byte
+	authIntl        bool
+	authIntlFrom    model.Time
+	numberAccount   []uint16
+	atSend          bool
+	entryV1         model.Time
+	usMarketingOff  bool
+	strict          bool
+	tierPerCategory bool
 
 	pairs window.Table
 	last  model.Time // latest message time seen, for the ordering check
@@ -156,7 +165,7 @@ type Biller struct {
 
 type accountMonth struct {
 	freeUsed int     // CBP free-tier conversations used this month
-	volume   []int64 // charged utility+authentication(+intl) messages per market this month
+	volume   []int64 // charged tiered messages this month, two counters per market (see chargeTiered)
 }
 
 // tiered categories share one volume counter per market but may have their own bands.
@@ -175,20 +184,21 @@ type bandRow struct {
 // New checks o and returns a Biller.
 func New(o Options) (*Biller, error) {
 	b := &Biller{
-		era:            o.Era,
-		book:           o.book,
-		tiers:          o.tiers,
-		markets:        o.Markets,
-		currency:       o.Currency,
-		loc:            o.Location,
-		freeConvs:      o.FreeConversationsPerMonth,
-		serviceAllow:   o.ServiceAllowancePerNumber,
-		authIntlFrom:   o.AuthIntlFrom,
-		numberAccount:  o.NumberAccount,
-		atSend:         o.AtSendTime,
-		entryV1:        o.EntryPointV1,
-		usMarketingOff: !o.DeliverUSMarketing,
-		strict:         o.StrictWindow,
+		era:             o.Era,
+		book:            o.book,
+		tiers:           o.tiers,
+		markets:         o.Markets,
+		currency:        o.Currency,
+		loc:             o.Location,
+		freeConvs:       o.FreeConversationsPerMonth,
+		serviceAllow:    o.ServiceAllowancePerNumber,
+		authIntlFrom:    o.AuthIntlFrom,
+		numberAccount:   o.NumberAccount,
+		atSend:          o.AtSendTime,
+		entryV1:         o.EntryPointV1,
+		usMarketingOff:  !o.DeliverUSMarketing,
+		strict:          o.StrictWindow,
+		tierPerCategory: o.TierCountPerCategory,
 	}
 	if o.Era >= numEras {
 		return nil, fmt.Errorf("billing: unknown era %d", o.Era)

@@ -293,13 +293,19 @@ func (b *Biller) chargeTiered(ch *pricing.Charge, cc *cardCache, m *model.Messag
 		return nil
 	}
 	acc := b.account(m.Number)
-	if int(m.Market) >= len(acc.volume) {
-		v := make([]int64, int(m.Market)+1, max(int(m.Market)+1, 64))
+	// Two counters per market: [0] utility (and everything when shared), [1]
+	// authentication and authentication-international when counted per category.
+	k := 2 * int(m.Market)
+	if b.tierPerCategory && cat != pricing.Utility {
+		k++
+	}
+	if k >= len(acc.volume) {
+		v := make([]int64, k+2, max(k+2, 128))
 		copy(v, acc.volume)
 		acc.volume = v
 	}
-	acc.volume[m.Market]++
-	n := acc.volume[m.Market]
+	acc.volume[k]++
+	n := acc.volume[k]
 	if b.tiers == nil {
 		return nil
 	}

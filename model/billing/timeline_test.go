@@ -252,6 +252,8 @@ func (r *tlRun) applyOption(l tlLine, k, v string) {
 		o.DeliverUSMarketing = v == "true"
 	case "strict":
 		o.StrictWindow = v == "true"
+	case "tier_per_category":
+		o.TierCountPerCategory = v == "true"
 	case "at_send":
 		o.AtSendTime = v == "true"
 	case "entry_v1":
