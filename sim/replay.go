@@ -1,0 +1,228 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/market"
+	"github.com/spendsim/spendsim/model/pricing"
+)
+
+// RecordSource yields trace records in send-time order; io.EOF ends it.
+type RecordSource interface {
+	Next(r *model.Record) error
+}
+
+// ReplaySink receives every message of a replay with its pricing, in evaluation-time
+// order. rec and m are only valid during the call.
+type ReplaySink interface {
+	Message(rec *model.Record, m *model.Message, c *pricing.Charge) error
+}
+
+// ReplayStats is what a replay saw, beyond the charges.
+type ReplayStats struct {
+	Records  int64
+	Users    int64 // distinct (business number, user) pairs
+	Numbers  int64 // distinct business numbers
+	Billing  billing.Stats
+	Cards    []billing.CardUse
+	Markets  *market.Table
+	Currency string
+}
+
+// pending is a record waiting for its delivery time to come round.
+type pending struct {
+	rec model.Record
+	msg model.Message
+	seq uint64
+}
+
+// Replay bills a trace: each record gets dense ids for its business number and
+// (number, user) pair, a market from its country or phone number at its evaluation time,
+// and its charge from a Biller. Records come in send order but are billed at delivery
+// time, so a small reorder buffer holds messages whose delivery lies ahead of the
+// stream; it never holds more than the messages in flight at once. Memory grows with
+// distinct users, not with messages.
+func Replay(src RecordSource, opts billing.Options, sink ReplaySink) (ReplayStats, error) {
+	b, err := billing.New(opts)
+	if err != nil {
+		return ReplayStats{}, err
+	}
+	markets := opts.Markets
+	if markets == nil {
+		markets = market.Builtin()
+	}
+	rp := &replayer{
+		biller:  b,
+		markets: markets,
+		numbers: map[string]uint16{},
+		pairs:   map[pairKey]uint32{},
+		users:   map[string]string{},
+		sink:    sink,
+	}
+	st, err := rp.run(src)
+	st.Markets, st.Currency = markets, opts.Currency
+	if st.Currency == "" {
+		st.Currency = "USD"
+	}
+	return st, err
+}
+
+type pairKey struct {
+	number uint16
+	user   string
+}
+
+type replayer struct {
+	biller  *billing.Biller
+	markets *market.Table
+	numbers map[string]uint16
+	pairs   map[pairKey]uint32
+	users   map[string]string // user id → ISO country from the number (cache)
+	sink    ReplaySink
+	q       Queue     // orders pending records by (evaluation time, arrival)
+	held    []pending // slot per queued record, reused through free
+	free    []int32
+	stats   ReplayStats
+	charge  pricing.Charge
+	lastTS  model.Time
+}
+
+func (rp *replayer) run(src RecordSource) (ReplayStats, error) {
+	var rec model.Record
+	for {
+		err := src.Next(&rec)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return rp.stats, err
+		}
+		rp.stats.Records++
+		if rec.TS < rp.lastTS {
+			return rp.stats, fmt.Errorf("line %d: ts %s is earlier than the previous row's %s; sort the trace by ts (or pass --sort)", rec.Line, rec.TS, rp.lastTS)
+		}
+		rp.lastTS = rec.TS
+		if rec.DeliveredTS != 0 && rec.DeliveredTS < rec.TS {
+			return rp.stats, fmt.Errorf("line %d: column delivered_ts: %s is before ts %s; a message is delivered after it is sent", rec.Line, rec.DeliveredTS, rec.TS)
+		}
+		// Everything held whose evaluation time is not after this record's send time
+		// can go: every later record is evaluated at or after its own send time.
+		if err := rp.flush(rec.TS, false); err != nil {
+			return rp.stats, err
+		}
+		if err := rp.hold(&rec); err != nil {
+			return rp.stats, err
+		}
+	}
+	if err := rp.flush(0, true); err != nil {
+		return rp.stats, err
+	}
+	rp.stats.Users = int64(len(rp.pairs))
+	rp.stats.Numbers = int64(len(rp.numbers))
+	rp.stats.Billing = rp.biller.Stats()
+	rp.stats.Cards = rp.biller.CardUsed()
+	return rp.stats, nil
+}
+
+func (rp *replayer) hold(rec *model.Record) error {
+	var id int32
+	if n := len(rp.free); n > 0 {
+		id, rp.free = rp.free[n-1], rp.free[:n-1]
+	} else {
+		id = int32(len(rp.held))
+		rp.held = append(rp.held, pending{})
+	}
+	p := &rp.held[id]
+	p.rec = *rec
+	if err := rp.resolve(&p.rec, &p.msg); err != nil {
+		return err
+	}
+	rp.q.Push(p.rec.At(), 0, id)
+	return nil
+}
+
+// flush bills held records evaluated at or before t (all of them if all).
+func (rp *replayer) flush(t model.Time, all bool) error {
+	for rp.q.Len() > 0 && (all || rp.q.Peek().T <= t) {
+		e := rp.q.Pop()
+		p := &rp.held[e.ID]
+		if err := rp.bill(p); err != nil {
+			return err
+		}
+		rp.free = append(rp.free, e.ID)
+	}
+	return nil
+}
+
+func (rp *replayer) bill(p *pending) error {
+	// The market is resolved at the evaluation time: markets move between groups.
+	m := &p.msg
+	if m.Country != [2]byte{} {
+		m.Market = uint16(rp.markets.ForCountry(string(m.Country[:]), m.At()))
+	}
+	var err error
+	if rp.charge, err = rp.biller.Bill(m); err != nil {
+		return fmt.Errorf("line %d: %w", p.rec.Line, err)
+	}
+	return rp.sink.Message(&p.rec, m, &rp.charge)
+}
+
+// resolve gives the record's parties their dense ids and the recipient's country.
+func (rp *replayer) resolve(rec *model.Record, m *model.Message) error {
+	*m = model.Message{
+		TS: rec.TS, DeliveredTS: rec.DeliveredTS,
+		Direction: rec.Direction, Kind: rec.Kind, Category: rec.Category,
+		Status: rec.Status, EntryPoint: rec.EntryPoint,
+	}
+	business := rec.Business
+	if business == "" {
+		business = "default"
+	}
+	num, ok := rp.numbers[business]
+	if !ok {
+		if len(rp.numbers) >= 1<<16 {
+			return fmt.Errorf("line %d: more than 65536 business numbers in one trace", rec.Line)
+		}
+		num = uint16(len(rp.numbers))
+		rp.numbers[strings.Clone(business)] = num
+	}
+	m.Number = num
+	key := pairKey{num, rec.User}
+	pair, ok := rp.pairs[key]
+	if !ok {
+		pair = uint32(len(rp.pairs))
+		key.user = strings.Clone(rec.User) // don't pin the reader's row buffer
+		rp.pairs[key] = pair
+	}
+	m.Pair = pair
+	country := rec.Country
+	if country == "" {
+		c, ok := rp.users[rec.User]
+		if !ok {
+			_, iso, err := rp.markets.ForNumber(rec.User, rec.At())
+			if err != nil {
+				return fmt.Errorf("line %d: column user: %q: %v; give the recipient's country in a country column", rec.Line, rec.User, err)
+			}
+			c = iso
+			rp.users[strings.Clone(rec.User)] = c
+		}
+		country = c
+	}
+	if len(country) != 2 {
+		return fmt.Errorf("line %d: column country: %q is not an ISO 3166-1 alpha-2 code", rec.Line, country)
+	}
+	m.Country = [2]byte{country[0], country[1]}
+	return nil
+}
+
+// MonthOf returns the first day of t's calendar month in loc, for per-month bills.
+func MonthOf(t model.Time, loc *time.Location) time.Time {
+	lt := t.In(loc)
+	return time.Date(lt.Year(), lt.Month(), 1, 0, 0, 0, 0, loc)
+}
