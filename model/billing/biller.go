@@ -31,7 +31,8 @@ type Options struct {
 	Book *pricing.Book
 	// Tiers holds PMP volume bands; nil bills list rates.
 	Tiers *pricing.Tiers
-	// Markets names markets in error messages; nil prints market ids.
+	// Markets is the table that Message.Market ids index. Nil means Book's own table;
+	// a different table is an error, since its ids would price the wrong markets.
 	Markets *market.Table
 
 	// Currency of the rate cards to bill in, e.g. "USD" (default).
@@ -211,6 +212,13 @@ func New(o Options) (*Biller, error) {
 	}
 	if b.book == nil {
 		return nil, fmt.Errorf("billing: Options.Book is required (the rate cards to bill with)")
+	}
+	if o.Book != nil {
+		if b.markets == nil {
+			b.markets = o.Book.Markets()
+		} else if b.markets != o.Book.Markets() {
+			return nil, fmt.Errorf("billing: Options.Markets is not the market table of Options.Book: message market ids would name other markets; resolve recipients with Book.Markets()")
+		}
 	}
 	if b.currency == "" {
 		b.currency = DefaultCurrency

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
@@ -80,6 +81,7 @@ func TestNewErrors(t *testing.T) {
 		{"bad primary country", Options{Book: book, PrimaryCountry: "india"}, "PrimaryCountry"},
 		{"bad era", Options{Book: book, Era: numEras}, "unknown era"},
 		{"negative entry point", Options{Book: book, EntryPointV1: -1}, "EntryPointV1"},
+		{"other market table", Options{Book: book, Markets: otherTable(t)}, "market table"},
 	}
 	for _, tt := range tests {
 		_, err := New(tt.o)
@@ -227,4 +229,12 @@ func TestWindowOpenAndReset(t *testing.T) {
 	if _, err := b.Bill(&model.Message{TS: at - model.Day, Pair: 7, Direction: model.FromUser}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func otherTable(t *testing.T) *market.Table {
+	mt, err := market.Parse(strings.NewReader("calling_code,prefix,iso2,market,effective_from,effective_to,country,confidence,source,note\n55,,BR,Brazil,2022-02-01,,Brazil,official,x,\n*,,,Other,2022-02-01,,All other countries,official,x,\n"), "other.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mt
 }
