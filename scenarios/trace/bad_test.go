@@ -1,0 +1,114 @@
+package trace
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow/go/v17/arrow"
+)
+
+var update = flag.Bool("update", false, "regenerate the generated files of testdata/bad")
+
+// genBadParquet writes the binary members of the malformed corpus.
+func genBadParquet(t *testing.T) {
+	contract := func(cat arrow.DataType) *arrow.Schema {
+		return arrow.NewSchema([]arrow.Field{
+			{Name: "ts", Type: &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}, Nullable: true},
+			{Name: "user", Type: arrow.BinaryTypes.String},
+			{Name: "direction", Type: arrow.BinaryTypes.String},
+			{Name: "type", Type: arrow.BinaryTypes.String, Nullable: true},
+			{Name: "category", Type: cat, Nullable: true},
+		}, nil)
+	}
+	writeForeignParquet(t, "testdata/bad/wrong_type.parquet", contract(arrow.PrimitiveTypes.Int32),
+		`[{"ts": 1714557600000, "user": "5511987654321", "direction": "business", "type": "template", "category": 2}]`)
+	writeForeignParquet(t, "testdata/bad/bad_direction.parquet", contract(arrow.BinaryTypes.String), `[
+		{"ts": 1714557600000, "user": "5511987654321", "direction": "user"},
+		{"ts": 1714557600000, "user": "5511987654321", "direction": "user"},
+		{"ts": 1714557600000, "user": "5511987654321", "direction": "outbound"}]`)
+	writeForeignParquet(t, "testdata/bad/null_ts.parquet", contract(arrow.BinaryTypes.String), `[
+		{"ts": 1714557600000, "user": "5511987654321", "direction": "user"},
+		{"ts": null, "user": "5511987654321", "direction": "user"}]`)
+	// A download cut short: the first half of a good file.
+	p := filepath.Join(t.TempDir(), "good.parquet")
+	writeForeignParquet(t, p, contract(arrow.BinaryTypes.String), `[
+		{"ts": 1714557600000, "user": "5511987654321", "direction": "business", "type": "template", "category": "utility"}]`)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("testdata/bad/truncated.parquet", b[:len(b)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBadCorpus(t *testing.T) {
+	if *update {
+		genBadParquet(t)
+	}
+	big := t.TempDir()
+	// Generated, not committed: a megabyte user id, and rows past the 16 MiB limit.
+	h := "ts,user,direction\n"
+	writeFile(t, big, "long_line.csv", h+"2024-05-01T10:00:00Z,"+strings.Repeat("a", 1<<20)+",user\n")
+	writeFile(t, big, "long_line.jsonl", `{"ts":"2024-05-01T10:00:00Z","direction":"user","user":"`+strings.Repeat("7", 1<<20)+`"}`+"\n")
+	writeFile(t, big, "huge.csv", h+"2024-05-01T10:00:00Z,5511987654321,user\n"+strings.Repeat("b", 17<<20)+"\n")
+	writeFile(t, big, "huge.jsonl", `{"ts":"2024-05-01T10:00:00Z","direction":"user","user":"5511987654321"}`+"\n"+strings.Repeat(" ", 17<<20)+"{}\n")
+
+	cases := []struct {
+		file string
+		o    Options
+		want string // "" = reads without error
+	}{
+		{file: "bad/bad_timestamp.csv", want: `bad_timestamp.csv:3: column ts: "2024-13-01T10:00:00Z" is not an RFC 3339 time (like 2024-05-01T13:45:00Z)`},
+		{file: "bad/unknown_category.csv", want: `unknown_category.csv:2: column category: "marketting" is not one of marketing, utility, authentication`},
+		{file: "bad/missing_column.csv", want: `missing_column.csv:1: missing required column direction (the header has ts,user,type,category)`},
+		{file: "bad/empty.csv", want: `empty.csv: empty file; want a header line naming the columns (ts,user,direction,type,category,country,business,entry_point,status,delivered_ts,message_id)`},
+		{file: "bad/header_only.csv", want: `header_only.csv:1: header only, no rows`},
+		// The BOM is not part of the first column's name: the header is understood and
+		// the row's own problem is what is reported.
+		{file: "bad/bom.csv", want: `bom.csv:2: column direction: "customer" is not one of user, business`},
+		// CRLF: the line ends are not part of values, nor of the message.
+		{file: "bad/crlf.csv", want: `crlf.csv:3: column category: "promo" is not one of marketing, utility, authentication`},
+		{file: "bad/non_utf8.csv", want: `non_utf8.csv:2: column user: not valid UTF-8 (byte 0xff at offset 3)`},
+		{file: "bad/unsorted.csv", want: `unsorted.csv:4: column ts: 2024-05-01T10:00:00Z is earlier than 2024-05-01T10:05:00Z on line 3; sort the trace by ts or read it with Sort`},
+		{file: "bad/unsorted.csv", o: Options{Sort: true}},
+		{file: "bad/no_country.csv", want: `no_country.csv:2: column country: missing, required because user "cust-7" is not an E.164 number (7 to 15 digits, optional +)`},
+		{file: "bad/open_quote.csv", want: `open_quote.csv:2: bad CSV: extraneous or missing " in quoted-field`},
+		{file: "bad/number_ts.jsonl", want: `number_ts.jsonl:2: column ts: a JSON number, want a string`},
+		{file: "bad/bad_json.jsonl", want: `bad_json.jsonl:2: bad JSON: unexpected end of JSON input`},
+		{file: "bad/non_utf8.jsonl", want: `non_utf8.jsonl:1: not valid UTF-8 (byte 0xfe at offset 42)`},
+		{file: "bad/empty.jsonl", want: `empty.jsonl: empty file, no rows`},
+		{file: "bad/bad_status.webhook", want: `bad_status.webhook:1: column statuses.status: "deleted" is not one of sent, delivered, read, failed`},
+		{file: "bad/bad_pricing.webhook", want: `bad_pricing.webhook:1: column statuses.pricing.category: "promo" is not one of marketing, utility, authentication, authentication_international, service, referral_conversion, user_initiated, business_initiated`},
+		{file: "bad/wrong_type.parquet", want: `wrong_type.parquet: column category: has type int32, want a string`},
+		{file: "bad/bad_direction.parquet", want: `bad_direction.parquet:3: column direction: "outbound" is not one of user, business`},
+		{file: "bad/null_ts.parquet", want: `null_ts.parquet:2: column ts: missing (required)`},
+		{file: "bad/truncated.parquet", want: `truncated.parquet: truncated Parquet file (no PAR1 magic at the end: the footer is missing)`},
+		{file: big + "/long_line.csv", want: `long_line.csv:2: column user: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"… (1048576 bytes) is too long for an id (at most 256 bytes)`},
+		{file: big + "/long_line.jsonl", want: `long_line.jsonl:1: column user: "7777777777777777777777777777777777777777777777777777777777777777"… (1048576 bytes) is too long for an id (at most 256 bytes)`},
+		{file: big + "/huge.csv", want: `huge.csv:3: row longer than 16 MiB; is it really CSV?`},
+		{file: big + "/huge.jsonl", want: `huge.jsonl:2: line is longer than 16 MiB; is it really JSON lines?`},
+	}
+	for _, c := range cases {
+		t.Run(filepath.Base(c.file), func(t *testing.T) {
+			path := c.file
+			if !filepath.IsAbs(path) {
+				path = filepath.Join("testdata", path)
+			}
+			_, _, err := readAll(t, path, c.o)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != c.want {
+				t.Errorf("error\n got %s\nwant %s", got, c.want)
+			}
+			if strings.Contains(got, "\n") || strings.Contains(got, "\r") {
+				t.Errorf("error is not one line: %q", got)
+			}
+		})
+	}
+}
