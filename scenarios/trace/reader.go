@@ -149,8 +149,11 @@ func (rd *reader) finish(r *row) error {
 		if r.replyTo != "" {
 			u, ok := rd.replies.get(r.replyTo)
 			if !ok {
-				return &Error{File: rd.file, Line: r.Line, Column: rd.opt.Mapping.ReplyTo, row: true,
-					Msg: fmt.Sprintf("message %s is not earlier in the trace (or was forgotten: reply_memory), so the user it answers is unknown", quote(r.replyTo))}
+				msg := fmt.Sprintf("message %s is not earlier in the trace (or was forgotten: reply_memory), so the user it answers is unknown", quote(r.replyTo))
+				if rd.sorter == nil {
+					msg += "; if the trace is not sorted by ts, read it with Sort"
+				}
+				return &Error{File: rd.file, Line: r.Line, Column: rd.opt.Mapping.ReplyTo, row: true, Msg: msg}
 			}
 			r.User = u
 		}
