@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -237,4 +238,39 @@ func otherTable(t *testing.T) *market.Table {
 		t.Fatal(err)
 	}
 	return mt
+}
+
+// TestBuiltinBookWithTiers bills through the real pricing.Tiers adapter: a band given as
+// a discount on the list rate (Meta's "vs. List rate" column) prices off the card.
+func TestBuiltinBookWithTiers(t *testing.T) {
+	book, err := pricing.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tiers, err := pricing.ReadTiers(strings.NewReader(
+		"market,category,tier_index,volume_from,volume_to,rate_type,rate,discount_pct,currency,effective_from,confidence,source,note\n"+
+			"India,utility,0,0,2,List,,0,USD,2025-07-01,derived,test,\n"+
+			"India,utility,1,3,MAX,Tier,,-5,USD,2025-07-01,derived,test,\n"), "test-tiers.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Options{Book: book, Tiers: tiers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := book.Markets().ID("India")
+	at := mustTime(t, "2025-07-03T10:00:00Z")
+	var got []string
+	for i := 0; i < 4; i++ {
+		ch, err := b.Bill(business(at+model.Time(i)*model.Minute, uint32(i), uint16(id), model.Utility))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s/%d", ch.Amount, ch.Tier))
+	}
+	// India PMP utility list rate 0.0014 (2025-07-01 card); band 1 is 5 % below it.
+	want := "0.001400/0 0.001400/0 0.001330/1 0.001330/1"
+	if strings.Join(got, " ") != want {
+		t.Errorf("tiered charges %s, want %s", strings.Join(got, " "), want)
+	}
 }

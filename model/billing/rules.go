@@ -61,8 +61,7 @@ func (b *Biller) billCBP2022(ch *pricing.Charge, p *window.Pair, m *model.Messag
 		return nil
 	}
 	if p.Open(window.SlotV1, at) {
-		ch.Type = pricing.Type(p.ConvType[window.SlotV1])
-		ch.Category = pricing.Category(p.V1Category)
+		ch.Type, ch.Category = convMeta(p, window.SlotV1)
 		ch.ConversationID = window.ConversationID(m.Pair, window.SlotV1, p.ConvEnd[window.SlotV1])
 		return nil
 	}
@@ -84,9 +83,7 @@ func (b *Biller) billCBP2022(ch *pricing.Charge, p *window.Pair, m *model.Messag
 		}
 	}
 	end := at + window.Conversation
-	p.ConvEnd[window.SlotV1] = end
-	p.ConvType[window.SlotV1] = uint8(ch.Type)
-	p.V1Category = uint8(cat)
+	p.SetConv(window.SlotV1, end, uint8(ch.Type), uint8(cat))
 	ch.ConversationID = window.ConversationID(m.Pair, window.SlotV1, end)
 	return nil
 }
@@ -138,7 +135,7 @@ func (b *Biller) billCBP2023(ch *pricing.Charge, p *window.Pair, m *model.Messag
 			}
 		}
 		if p.Open(s, at) {
-			ch.Type, ch.Category = pricing.Type(p.ConvType[s]), cat
+			ch.Type, ch.Category = convMeta(p, s)
 			ch.ConversationID = window.ConversationID(m.Pair, s, p.ConvEnd[s])
 			return nil
 		}
@@ -152,8 +149,7 @@ func (b *Biller) billCBP2023(ch *pricing.Charge, p *window.Pair, m *model.Messag
 	// A non-template message inside any open conversation rides it: report the one
 	// opened last.
 	if s, ok := latestOpen(p, at); ok {
-		ch.Type = pricing.Type(p.ConvType[s])
-		ch.Category = slotCategory[s]
+		ch.Type, ch.Category = convMeta(p, s)
 		ch.ConversationID = window.ConversationID(m.Pair, s, p.ConvEnd[s])
 		return nil
 	}
@@ -180,18 +176,16 @@ func (b *Biller) billCBP2023(ch *pricing.Charge, p *window.Pair, m *model.Messag
 	return nil
 }
 
-var slotCategory = [...]pricing.Category{
-	window.SlotV1:             pricing.CatNone,
-	window.SlotMarketing:      pricing.Marketing,
-	window.SlotUtility:        pricing.Utility,
-	window.SlotAuthentication: pricing.Authentication,
-	window.SlotService:        pricing.Service,
+// convMeta is the type and category of slot s's conversation, which every message
+// riding it reports ("keeps the conversation's type").
+func convMeta(p *window.Pair, s window.Slot) (pricing.Type, pricing.Category) {
+	typ, cat := p.Conv(s)
+	return pricing.Type(typ), pricing.Category(cat)
 }
 
 func (b *Biller) openConv(ch *pricing.Charge, p *window.Pair, pair uint32, s window.Slot, at model.Time) {
 	end := at + window.Conversation
-	p.ConvEnd[s] = end
-	p.ConvType[s] = uint8(ch.Type)
+	p.SetConv(s, end, uint8(ch.Type), uint8(ch.Category))
 	ch.ConversationID = window.ConversationID(pair, s, end)
 }
 
@@ -252,7 +246,7 @@ func (b *Biller) billPMP(ch *pricing.Charge, p *window.Pair, m *model.Message, a
 		// templates free until it expires (pricing_model CBP)."
 		if p.Open(window.SlotUtility, at) {
 			ch.Model = pricing.CBP
-			ch.Type = pricing.Type(p.ConvType[window.SlotUtility])
+			ch.Type, ch.Category = convMeta(p, window.SlotUtility)
 			ch.ConversationID = window.ConversationID(m.Pair, window.SlotUtility, p.ConvEnd[window.SlotUtility])
 			return nil
 		}
@@ -351,3 +345,7 @@ func (b *Biller) bandsFor(mkt uint16, cat pricing.Category, at model.Time) []ban
 	}
 	return r.bands[k]
 }
+
+// window.Pair packs a type and a category into 4 bits each.
+var _ = [16 - int(pricing.NumCategories)]struct{}{}
+var _ = [16 - int(pricing.NumTypes)]struct{}{}

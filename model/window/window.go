@@ -44,13 +44,20 @@ type Pair struct {
 	EntryEnd model.Time
 	// ConvEnd ends the open conversation of each slot.
 	ConvEnd [NumSlots]model.Time
-	// ConvType is each slot's conversation's pricing.Type (regular or free_tier), kept as a
-	// byte so that this package needs nothing from pricing.
-	ConvType [NumSlots]uint8
-	// V1Category is the pricing.Category of the SlotV1 conversation (user_initiated,
-	// business_initiated or referral_conversion).
-	V1Category uint8
+	// ConvMeta packs each slot's conversation's pricing.Type (low 4 bits) and
+	// pricing.Category (high 4 bits), as bytes so that this package needs nothing from
+	// pricing: messages riding a conversation report the type and category it opened with.
+	ConvMeta [NumSlots]uint8
 }
+
+// SetConv opens the conversation of slot s until end, with its pricing type and category.
+func (p *Pair) SetConv(s Slot, end model.Time, typ, cat uint8) {
+	p.ConvEnd[s] = end
+	p.ConvMeta[s] = typ&0x0f | cat<<4
+}
+
+// Conv returns the pricing type and category slot s's conversation opened with.
+func (p *Pair) Conv(s Slot) (typ, cat uint8) { return p.ConvMeta[s] & 0x0f, p.ConvMeta[s] >> 4 }
 
 // CSWOpen reports whether the customer service window is open at t.
 func (p *Pair) CSWOpen(t model.Time) bool { return t < p.CSWEnd }
