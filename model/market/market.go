@@ -123,10 +123,10 @@ func Parse(r io.Reader, name string) (*Table, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) != len(columns) {
 			return nil, fmt.Errorf("%s:%d: %d columns, want %d (%s)", name, line, len(rec), len(columns), strings.Join(columns, ","))
 		}

@@ -203,10 +203,10 @@ func ReadMetaCard(r io.Reader, name string, m Model, effective time.Time) (*Book
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		line, _ := cr.FieldPos(0)
 		if blank(rec) {
 			continue
 		}
@@ -365,10 +365,10 @@ func ReadMetaTiers(r io.Reader, name string, effective time.Time) (*Tiers, error
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		line, _ := cr.FieldPos(0)
 		if blank(rec) {
 			continue
 		}

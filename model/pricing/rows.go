@@ -1,7 +1,9 @@
 package pricing
 
 import (
+	"encoding/csv"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"time"
@@ -88,4 +90,36 @@ func FormatRate(m money.Micros) string {
 		s = s[:len(s)-1]
 	}
 	return s
+}
+
+// WriteCSV writes the book's cells as read (no carried-forward cells, no fallbacks) in
+// the layout of ratecards.csv, sorted by model, currency, date, market and category: a
+// --rates FILE that ReadBook reads back to the same book.
+func (b *Book) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(bookColumns); err != nil {
+		return err
+	}
+	for _, rc := range b.raw {
+		keys := make([]cellKey, 0, len(rc.cells))
+		for k := range rc.cells {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			if keys[i].m != keys[j].m {
+				return keys[i].m < keys[j].m
+			}
+			return keys[i].cat < keys[j].cat
+		})
+		for _, k := range keys {
+			v := rc.cells[k]
+			rec := []string{rc.effective.Format(time.DateOnly), rc.model.String(), b.markets.Name(k.m), k.cat.String(),
+				rc.currency, FormatRate(v.amount), v.conf.String(), v.prov.Source, v.prov.Note}
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }
