@@ -2,6 +2,7 @@ package window
 
 import (
 	"testing"
+	"unsafe"
 
 	"github.com/spendsim/spendsim/model"
 )
@@ -92,5 +93,12 @@ func TestTableGrowsAndResets(t *testing.T) {
 	tb.Reset()
 	if tb.Peek(3) != nil || tb.Get(3).CSWOpen(t0) {
 		t.Fatal("Reset kept state")
+	}
+}
+
+// TestPairSize guards replay memory: one Pair per (number, user).
+func TestPairSize(t *testing.T) {
+	if n := unsafe.Sizeof(Pair{}); n > 72 {
+		t.Errorf("Pair is %d bytes, want at most 72", n)
 	}
 }
