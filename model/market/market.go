@@ -84,14 +84,18 @@ var (
 // Builtin returns the embedded market table (data/markets.csv), parsed once. It panics
 // if the embedded file is broken; a test guards against that ever shipping.
 func Builtin() *Table {
-	builtinOnce.Do(func() {
-		t, err := Parse(bytes.NewReader(builtinCSV), "markets.csv")
-		if err != nil {
-			panic("market: embedded table is broken: " + err.Error())
-		}
-		builtinTable = t
-	})
+	builtinOnce.Do(func() { builtinTable = mustParse(builtinCSV) })
 	return builtinTable
+}
+
+// mustParse parses embedded table data, panicking if it is broken: a broken embedded
+// file is a build defect, not an input error.
+func mustParse(data []byte) *Table {
+	t, err := Parse(bytes.NewReader(data), "markets.csv")
+	if err != nil {
+		panic("market: embedded table is broken: " + err.Error())
+	}
+	return t
 }
 
 // markets.csv columns, in order.

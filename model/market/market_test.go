@@ -335,3 +335,18 @@ func TestNANPShortcutMatchesLibphonenumber(t *testing.T) {
 		t.Errorf("only %d numbers checked", checked)
 	}
 }
+
+// A broken embedded table panics with the package prefix (CONVENTIONS.md 10), naming the
+// problem.
+func TestBrokenEmbeddedTablePanics(t *testing.T) {
+	defer func() {
+		r := recover()
+		msg, _ := r.(string)
+		if !strings.HasPrefix(msg, "market: embedded table is broken: markets.csv:2: column iso2") {
+			t.Errorf("panic %v", r)
+		}
+	}()
+	broken := bytes.Replace(builtinCSV, []byte("1,,CA,"), []byte("1,,Canada,"), 1)
+	mustParse(broken)
+	t.Error("no panic")
+}

@@ -89,6 +89,9 @@ func (b *Book) Markets() *market.Table { return b.markets }
 // midnight in the business's time zone (BILLING.md). A nil loc means UTC. The error names
 // the model, currency and date, and what the book does have.
 func (b *Book) Card(m Model, currency string, at model.Time, loc *time.Location) (*Card, error) {
+	if m == ModelNone {
+		return nil, errors.New("pricing: a rate card needs a pricing model (NBP, CBP or PMP)")
+	}
 	cs := b.chains[chainKey{m, upperASCII(currency)}]
 	day := localDay(at, loc)
 	// Cards are few (tens); the last one at or before day wins.
@@ -108,6 +111,9 @@ func (b *Book) Card(m Model, currency string, at model.Time, loc *time.Location)
 // First returns the earliest card of model m in currency: billing applies it to dates
 // before the model's first card when a counterfactual era is replayed on older traffic.
 func (b *Book) First(m Model, currency string) (*Card, error) {
+	if m == ModelNone {
+		return nil, errors.New("pricing: a rate card needs a pricing model (NBP, CBP or PMP)")
+	}
 	cs := b.chains[chainKey{m, upperASCII(currency)}]
 	if len(cs) == 0 {
 		return nil, fmt.Errorf("pricing: no %s card in %s: %s; supply one with --rates FILE", m, upperASCII(currency), b.has(m))

@@ -24,9 +24,18 @@ import (
 // put 5 metadata lines first; the document warns not to rely on exactly 5.
 const metaHeaderSearch = 30
 
-// serviceChargedFrom is when PMP began charging service messages (BILLING.md, "PMP from
-// 2026-10-01"); before it a Meta card's service cell is 0 whatever it prints.
-var serviceChargedFrom = time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+// Service conversations and messages were free from 2024-11-01 (CBP) until PMP began
+// charging them on 2026-10-01 (BILLING.md). A Meta card effective in that span has a 0
+// service rate whatever its service cell prints (meta-csv-format.md is unsure whether
+// Meta writes 0, $0.00 or n/a); outside it an n/a service cell is no rate.
+var (
+	serviceFreeFrom    = time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC)
+	serviceChargedFrom = time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+)
+
+func serviceFree(effective time.Time) bool {
+	return !effective.Before(serviceFreeFrom) && effective.Before(serviceChargedFrom)
+}
 
 // currencyTokens maps the currency tokens Meta's files print to ISO 4217 codes
 // (meta-csv-format.md, "Currency column token"; GBD is a typo found in one Meta file).
@@ -133,8 +142,8 @@ func blank(rec []string) bool {
 // on Meta's pricing page: "rates effective April 1, 2026, based on WABA time zone").
 //
 // Cells `n/a`, `na`, `--` and empty mean no rate, except the service cell of a card
-// effective before 2026-10-01, which is 0 (service was free; the document is unsure
-// whether Meta prints 0, $0.00 or n/a there). Currency tokens ($US, A$, £, ₹, RP) map to
+// effective from 2024-11-01 to 2026-09-30, which is 0 (service was free then; the
+// document is unsure whether Meta prints 0, $0.00 or n/a there). Currency tokens ($US, A$, £, ₹, RP) map to
 // ISO codes; every row must name the same currency. "United States" and "Canada" rows
 // are read as North America and must agree. Unknown markets are errors: they usually
 // mean Meta split out a new market and the market table needs a row. The cells get
@@ -248,7 +257,7 @@ func ReadMetaCard(r io.Reader, name string, m Model, effective time.Time) (*Book
 			s := cell(i)
 			var amt money.Micros
 			if noValue(s) {
-				if c != Service || !effective.Before(serviceChargedFrom) {
+				if c != Service || !serviceFree(effective) {
 					continue
 				}
 			} else if amt, err = metaAmount(s); err != nil {

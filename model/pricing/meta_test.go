@@ -67,6 +67,14 @@ func TestReadMetaCard(t *testing.T) {
 	if _, err := c.Rate(mid(t, "North America"), Service); err == nil {
 		t.Error("2026-10-01 North America service: want a missing-rate error")
 	}
+	// Before 2024-11-01 CBP charged service: n/a is no rate there too.
+	b, err = ReadMetaCard(strings.NewReader(src), "Pricing.csv", CBP, date("2024-10-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mustCard(t, b, CBP, "USD", "2024-10-01").Rate(mid(t, "North America"), Service); err == nil {
+		t.Error("2024-10-01 North America service: want a missing-rate error")
+	}
 	if c.Effective() != date("2026-10-01") {
 		t.Errorf("effective %v: want the date, at UTC midnight", c.Effective())
 	}
