@@ -3,23 +3,71 @@
 // Meta's own vocabulary (pricing.Charge: pricing_model, type, category, billable,
 // conversation id, tier, amount).
 //
-// Contract:
+// # Contract
+//
 //   - A Biller is a pure, single-threaded state machine: no goroutines, clock, global
 //     random numbers or I/O. The same messages in the same order give the same charges.
 //   - Messages come in non-decreasing order of Message.At (delivery time, else send
 //     time: BILLING.md "Decision — which time"); Bill rejects an earlier one.
-//   - User messages are free: they open or refresh the customer service window and
-//     arm a free entry point. Only delivered (or read) business messages are charged;
-//     an undelivered one has pricing.ModelNone and changes nothing.
-//   - Eras: EraAuto bills each message under the era in force on its date in the
-//     account's time zone; a fixed era bills everything under its rules, with the rate
-//     card still picked by date (see Biller).
-//   - Money is int64 micros; a charge's Amount is a rate-card cell or a volume band rate,
-//     never computed in floating point.
+//   - User messages are free: they open or refresh the customer service window (CSW) and
+//     arm a free entry point. Only delivered (or read) business messages are charged; an
+//     undelivered one gets pricing.ModelNone and changes nothing.
+//   - EraAuto bills each message under the era in force on its date in the account's
+//     time zone; a fixed era bills everything under its rules, the rate card still picked
+//     by date (see Biller).
+//   - Money is int64 micros: a charge's Amount is a rate-card cell or a volume band's
+//     price, never computed in floating point. Biller.Total is the sum of the Amounts.
 //   - Fast: per-pair state is a dense slice indexed by Message.Pair (package window),
-//     rate cards and volume bands are cached per day, counters per month; the steady
-//     state allocates nothing per message.
+//     rate cards and bands are cached per day, counters kept per month; the steady state
+//     allocates nothing per message (TestBillAllocatesNothing, BenchmarkBill*).
 //
-// Every default that BILLING.md marks "Decision" is an Options field; see Options for
-// each, and the testdata timelines for the rules as worked examples.
+// # How a Charge reads
+//
+//   - Billable is true on exactly the messages that cost money: the PMP or NBP template,
+//     or the message that opened a charged CBP conversation. Messages riding an open
+//     conversation have Billable false, the conversation's Type and Category, and its
+//     ConversationID (ids are opaque and unique per Biller).
+//   - Type says why a message is free: free_customer_service (in the CSW; CBP 2023 service
+//     conversations from 2024-11-01), free_entry_point (free entry point window or
+//     conversation, category referral_conversion under CBP), free_tier (CBP monthly free
+//     conversations; the PMP 2026-10 service allowance).
+//   - Category is Meta's: a non-template message is service; CBP 2022 conversations are
+//     user_initiated or business_initiated; NBP charges keep the template's category
+//     although the card has one template rate.
+//
+// # Decisions (each an Options field; BILLING.md's "Decision" lines first)
+//
+//   - Rules at the delivery time (AtSendTime to use the send time).
+//   - Windows and conversations per (business number, user); free and volume tiers per
+//     account, all numbers one account (NumberAccount to split).
+//   - CBP 2022 free entry point lasts 24 h before 2023-03-01, 72 h after (EntryPointV1).
+//   - PMP from 2026-10-01: 1,000 free service messages per number per month
+//     (ServiceAllowancePerNumber; negative turns it off). Service is charged at the
+//     market's utility list rate, without volume tiers; in-window utility templates are
+//     ordinary charged utility templates, tiers included.
+//   - CBP free tiers of 1,000 a month (FreeConversationsPerMonth).
+//   - Volume tiers: one counter per market for utility, authentication and
+//     authentication-international, as BILLING.md says (TierCountPerCategory for Meta's
+//     per market-category counters). A band is looked up by the message's number in the
+//     month (1-based; Meta's "0:750000" first band starts at 0).
+//   - Marketing templates to US numbers are undelivered from 2025-04-01 under every era
+//     (DeliverUSMarketing to turn off): delivery does not depend on pricing.
+//   - A delivered non-template message outside the CSW (impossible on WhatsApp, so a
+//     gap in the trace) is priced as its era prices non-template messages and counted
+//     in Stats.TextOutsideWindow (StrictWindow makes it an error).
+//   - A free entry point needs the first delivered business reply within 24 h of the
+//     ad/Page user message; that reply consumes the referral, so one click opens at most
+//     one window, and a reply inside an open window does not extend it.
+//   - CBP 2022: a free entry point conversation supersedes an open conversation, as
+//     BILLING.md states for CBP 2023. CBP 2022 conversations do not carry into CBP 2023;
+//     only the documented CBP → PMP utility carry-over exists.
+//   - Authentication-international needs PrimaryCountry and AuthIntlFrom, a recipient
+//     country (Message.Country) other than the primary one, and an
+//     authentication_international cell on the card for the market; else the
+//     authentication rate applies.
+//   - Counterfactual cards: see Biller. NBP has no built-in card; without a user card
+//     the error says to pass --rates FILE.
+//
+// Worked examples of every rule, Meta's own included, are the timelines in
+// testdata/*.txt (see TestTimelines for the format).
 package billing
