@@ -302,6 +302,9 @@ func (b *Biller) Bill(m *model.Message) (pricing.Charge, error) {
 	if m.Direction == model.FromBusiness && m.Kind == model.Template && (m.Category == model.CatNone || m.Category > model.Authentication) {
 		return pricing.Charge{}, fmt.Errorf("billing: template at %v (pair %d) has no valid category (%d): it must be marketing, utility or authentication", at, m.Pair, m.Category)
 	}
+	if b.markets != nil && int(m.Market) > b.markets.Len() {
+		return pricing.Charge{}, fmt.Errorf("billing: message at %v (pair %d) has market id %d, not one of the market table's 1..%d", at, m.Pair, m.Market, b.markets.Len())
+	}
 	b.last, b.begun = at, true
 	if at >= b.dayEnd {
 		b.newDay(at)

@@ -186,6 +186,13 @@ func TestInvalidMessages(t *testing.T) {
 	if _, err := b.Bill(m); err == nil || !strings.Contains(err.Error(), "category") {
 		t.Errorf("template without category: %v", err)
 	}
+	mb, err := New(Options{book: &testBook{}, Markets: market.Builtin()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mb.Bill(business(at, 0, 60000, model.Marketing)); err == nil || !strings.Contains(err.Error(), "market id 60000") {
+		t.Errorf("market id out of the table: %v", err)
+	}
 }
 
 func TestStrictWindow(t *testing.T) {

@@ -7,9 +7,8 @@ import (
 )
 
 // The rules of each era, one function per era, each applied to a delivered business
-// message at `at` (BILLING.md quotes in the comments). They mutate the pair's windows and
-// conversations only once the price is known, so an error (a missing rate) leaves the
-// state as it was.
+// message at `at` (BILLING.md quotes in the comments). Conversations and counters change
+// only once the price is known; a missing rate is an error the caller stops on.
 
 // billNBP: "Inside the CSW every business message is free, templates included. Outside
 // it only templates can be sent; each delivered one is charged at the recipient
