@@ -278,14 +278,18 @@ func (r *refBiller) Bill(m *model.Message) refResult {
 }
 
 // TestDifferential bills seeded random traces with Biller and with the naive reference
-// under every era, in two time zones and with assorted options, and requires the same
+// under every era, in four time zones (one with DST) and with assorted options, and requires the same
 // charge for every message (conversations compared as a one-to-one mapping of ids).
 func TestDifferential(t *testing.T) {
 	mt := market.Builtin()
 	book := propBook(t, mt)
-	sp, err := time.LoadLocation("America/Sao_Paulo")
-	if err != nil {
-		t.Fatal(err)
+	var zones []*time.Location
+	for _, name := range []string{"UTC", "America/Sao_Paulo", "Europe/Berlin", "Asia/Kolkata"} {
+		z, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zones = append(zones, z)
 	}
 	for seed := uint64(1); seed <= 12; seed++ {
 		start, _ := parseTS(propStarts[seed%uint64(len(propStarts))])
@@ -296,9 +300,7 @@ func TestDifferential(t *testing.T) {
 				ServiceAllowancePerNumber: []int{0, -1, 5}[seed%3],
 				PrimaryCountry:            []string{"", "BR", "IN"}[seed%3],
 				AuthIntlFrom:              start + model.Time(seed)*model.Day}
-			if seed%2 == 0 {
-				o.Location = sp
-			}
+			o.Location = zones[(seed+uint64(e))%uint64(len(zones))] // Berlin's DST ends inside some traces
 			b, err := New(o)
 			if err != nil {
 				t.Fatal(err)
