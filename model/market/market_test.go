@@ -316,6 +316,7 @@ func BenchmarkForNumberUS(b *testing.B) {
 // for real numbers in that area code.
 func TestNANPShortcutMatchesLibphonenumber(t *testing.T) {
 	tb := Builtin()
+	tb.ForNumber("12125550100", 0) // fills the shortcut
 	cc := int32(1)
 	checked := 0
 	for npa := 200; npa < 1000; npa++ {
@@ -349,4 +350,29 @@ func TestBrokenEmbeddedTablePanics(t *testing.T) {
 	broken := bytes.Replace(builtinCSV, []byte("1,,CA,"), []byte("1,,Canada,"), 1)
 	mustParse(broken)
 	t.Error("no panic")
+}
+
+// Tables are shared by every run of a sweep: lookups from many goroutines must be safe
+// (run with -race), including the first +1 lookup that fills the area-code shortcut.
+func TestConcurrentLookups(t *testing.T) {
+	tb, err := Parse(bytes.NewReader(builtinCSV), "markets.csv") // a fresh table: shortcut not yet filled
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan string)
+	for i := 0; i < 4; i++ {
+		go func() {
+			id, iso, err := tb.ForNumber("14165550100", day("2025-01-01"))
+			if err != nil {
+				done <- err.Error()
+				return
+			}
+			done <- tb.Name(id) + " " + iso + " " + tb.Name(tb.ForCountry("CA", day("2025-01-01")))
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if got := <-done; got != "North America CA North America" {
+			t.Error(got)
+		}
+	}
 }

@@ -100,8 +100,11 @@ func (t *Table) forNumberDay(number string, day int32) (ID, string, error) {
 			// A row for the whole code: the country is the table's when the code is one
 			// country's, else libphonenumber's (+1 covers the US, Canada, the Bahamas…).
 			iso := r.iso2
-			if code == 1 && len(national) == 10 && t.nanp[atoi(national[:3])] != "" {
-				return r.id, t.nanp[atoi(national[:3])], nil
+			if code == 1 && len(national) == 10 {
+				t.nanpOnce.Do(func() { t.nanp = nanpRegions() })
+				if iso := t.nanp[atoi(national[:3])]; iso != "" {
+					return r.id, iso, nil
+				}
 			}
 			if regs := phonenumbers.GetRegionCodesForCountryCode(code); len(regs) > 1 {
 				if reg := phonenumbers.GetRegionCodeForNumber(num); reg != "" {
