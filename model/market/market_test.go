@@ -376,3 +376,47 @@ func TestConcurrentLookups(t *testing.T) {
 		}
 	}
 }
+
+func FuzzForNumber(f *testing.F) {
+	for _, s := range []string{"+5511987654321", "18095550100", "77011234567", "390612345678", "+", "0", "999", "1", "4400000000", "8001234567"} {
+		f.Add(s, int64(day("2026-10-01")))
+	}
+	tb := Builtin()
+	f.Fuzz(func(t *testing.T, number string, at int64) {
+		id, iso, err := tb.ForNumber(number, model.Time(at))
+		if err != nil {
+			if id != Unknown || iso != "" || !strings.HasPrefix(err.Error(), "market: phone number") {
+				t.Fatalf("%q: %d %q %v", number, id, iso, err)
+			}
+			return
+		}
+		if id == Unknown || int(id) > tb.Len() {
+			t.Fatalf("%q: id %d", number, id)
+		}
+		if iso != "" && (len(iso) != 2 || !isUpper(iso[0]) || !isUpper(iso[1])) {
+			t.Fatalf("%q: iso2 %q", number, iso)
+		}
+	})
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(builtinCSV[:3000])
+	f.Add([]byte("calling_code,prefix,iso2,market,effective_from,effective_to,country,confidence,source,note\n*,,,Other,2022-02-01,,All,official,s,n\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tb, err := Parse(bytes.NewReader(data), "f.csv")
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.csv") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if tb.Other() == Unknown || tb.Len() == 0 {
+			t.Fatalf("table without Other")
+		}
+		for _, r := range tb.Rows() {
+			if r.ISO2 != "" && tb.ForCountry(r.ISO2, model.FromStd(r.From)) == Unknown {
+				t.Fatalf("%s maps to Unknown", r.ISO2)
+			}
+		}
+	})
+}

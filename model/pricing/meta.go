@@ -216,7 +216,9 @@ func ReadMetaCard(r io.Reader, name string, m Model, effective time.Time) (*Book
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		line, _ := cr.FieldPos(0)
-		if blank(rec) {
+		if blank(rec) || blank(rec[1:]) {
+			// A blank line, or a note in the first column with nothing else (a footnote
+			// under the table): neither carries a rate.
 			continue
 		}
 		cell := func(i int) string {

@@ -26,6 +26,7 @@ func TestReadMetaCard(t *testing.T) {
 	src := readTestdata(t, "meta-pricing-usd.csv")
 	for _, variant := range []struct{ name, text string }{
 		{"LF", src},
+		{"footnote", src + "\n* Rates exclude taxes\n\"Note, quoted\",,,,,,\n"},
 		{"CRLF", strings.ReplaceAll(src, "\n", "\r\n")},
 		{"BOM", "\ufeff" + src},
 	} {
