@@ -44,7 +44,6 @@ type Card struct {
 	// allocation on the per-message path.
 	rates []Rate
 	prov  []Provenance // parallel to rates
-	own   int          // cells read from this card's own rows (the rest were carried)
 	// base is the earlier card this one was overlaid on, when it is partial; nil when
 	// the card is complete on its own.
 	base *Card

@@ -255,7 +255,6 @@ func assemble(mt *market.Table, raws []rawCard) (*Book, error) {
 			c.prov[i] = v.prov
 			fams[family(k.cat)] = true
 		}
-		c.own = len(rc.cells)
 		key := chainKey{rc.model, rc.currency}
 		chain := b.chains[key]
 		if len(chain) > 0 {

@@ -396,13 +396,9 @@ func NewTiers(rows []TierRow, name string) (*Tiers, error) {
 		}
 		t.tables[k.tierKey] = append(t.tables[k.tierKey], tierTable{effective: k.eff, effDay: dayOf(k.eff), bands: bands})
 	}
-	for key, ts := range t.tables {
+	// Rows of one key and date form one table, so dates within a key are distinct.
+	for _, ts := range t.tables {
 		sort.Slice(ts, func(i, j int) bool { return ts[i].effDay < ts[j].effDay })
-		for i := 1; i < len(ts); i++ {
-			if ts[i].effDay == ts[i-1].effDay {
-				return nil, fmt.Errorf("%s: two %s %s band tables in %s effective %s", name, mt.Name(key.m), key.cat, key.currency, ts[i].effective.Format(time.DateOnly))
-			}
-		}
 	}
 	return t, nil
 }
