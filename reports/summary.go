@@ -234,12 +234,13 @@ func Summarize(scenario string, runs []sim.RunResult) (Summary, error) {
 				r.RunID, r.Currency, sorted[0].RunID, s.Currency)
 		}
 	}
+	vary := varyingParams(sorted)
 	for start := 0; start < len(sorted); {
 		end := start + 1
 		for end < len(sorted) && sorted[end].Point == sorted[start].Point {
 			end++
 		}
-		p, err := summarizePoint(sorted[start:end])
+		p, err := summarizePoint(sorted[start:end], vary)
 		if err != nil {
 			return Summary{}, fmt.Errorf("reports: summary: point %d: %w", sorted[start].Point, err)
 		}
@@ -258,12 +259,40 @@ func Summarize(scenario string, runs []sim.RunResult) (Summary, error) {
 	return s, nil
 }
 
-func summarizePoint(reps []*sim.RunResult) (PointSummary, error) {
+// varyingParams marks the params whose value differs between runs. A field swept over
+// a single value tells the points nothing apart, so labels leave it out; if no param
+// varies, all are kept.
+func varyingParams(runs []*sim.RunResult) []bool {
+	vary := make([]bool, len(runs[0].Params))
+	some := false
+	for i, p := range runs[0].Params {
+		for _, r := range runs[1:] {
+			if v := r.Params[i].Value; v != p.Value && !(math.IsNaN(v) && math.IsNaN(p.Value)) {
+				vary[i], some = true, true
+				break
+			}
+		}
+	}
+	if !some {
+		for i := range vary {
+			vary[i] = true
+		}
+	}
+	return vary
+}
+
+func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 	n := int64(len(reps))
 	first := reps[0]
+	var shown []sim.Param
+	for i, pr := range first.Params {
+		if vary[i] {
+			shown = append(shown, pr)
+		}
+	}
 	p := PointSummary{
 		Point:        first.Point,
-		Label:        PointLabel(first.Params),
+		Label:        PointLabel(shown),
 		Params:       make([]ParamValue, len(first.Params)),
 		Replications: len(reps),
 	}
@@ -361,7 +390,8 @@ func moneyCI(meanMicros int64, each []float64) *MoneyInterval {
 	return &MoneyInterval{LowMicros: lo, Low: money.Micros(lo).String(), HighMicros: hi, High: money.Micros(hi).String()}
 }
 
-// PointLabel is a short human name for a sweep point, for plots and summaries:
+// PointLabel is a short human name for a sweep point, for plots and summaries (which
+// pass only the params that vary between points):
 // "8 agents", "handle_time_s=600, 8 agents". A field swept under two paths with the same
 // last name ("shifts[0].headcount", "shifts[1].headcount") keeps its parent to tell
 // them apart. No params: "baseline".

@@ -1,0 +1,515 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"math"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// PlotOptions says how to scale a plot.
+type PlotOptions struct {
+	// HorizonDays is the length of one run in days. Spend is drawn per month: runs of
+	// 28 to 31 days are drawn as they are, other lengths are scaled to an average month
+	// of 30.4375 days (and the axis says so). Zero: unknown, spend is drawn per run.
+	HorizonDays float64
+}
+
+const avgMonthDays = 365.25 / 12
+
+// monthFactor is what a run's spend is multiplied by to draw it per month, and the
+// y-axis wording that goes with it.
+func (o PlotOptions) monthFactor(currency string) (float64, string) {
+	switch d := o.HorizonDays; {
+	case d <= 0:
+		return 1, fmt.Sprintf("spend per run (%s)", currency)
+	case d >= 28 && d <= 31:
+		return 1, fmt.Sprintf("spend per month (%s)", currency)
+	default:
+		return avgMonthDays / d, fmt.Sprintf("spend per month (%s, scaled from %s-day runs)",
+			currency, strconv.FormatFloat(d, 'g', 4, 64))
+	}
+}
+
+// timeUnit picks the unit that keeps response-time ticks short: seconds under two
+// minutes, minutes under two hours, hours above.
+func timeUnit(maxS float64) (div float64, name string) {
+	switch {
+	case maxS < 120:
+		return 1, "seconds"
+	case maxS < 2*3600:
+		return 60, "minutes"
+	default:
+		return 3600, "hours"
+	}
+}
+
+var (
+	messagingColor = color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff} // blue
+	staffingColor  = color.RGBA{R: 0xd6, G: 0x5f, B: 0x0e, A: 0xff} // orange
+)
+
+// sweepXY is one sweep point as drawn: x in the chosen time unit, y in currency units.
+type sweepXY struct {
+	label             string
+	x, xLo, xHi       float64
+	msg, msgLo, msgHi float64
+	all, allLo, allHi float64 // messaging + staffing
+	ci                bool
+}
+
+// PlotSpendVsSLA draws spend against the p90 first-response time, one point per sweep
+// point: a "messaging" series and, when any point pays for staff, "messaging +
+// staffing". With more than one replication the 95% intervals are drawn as error bars
+// on both axes. Points whose p90 is unknown (no first responses) are left out.
+func PlotSpendVsSLA(s Summary, opt PlotOptions) (*plot.Plot, error) {
+	factor, yLabel := opt.monthFactor(s.Currency)
+	var maxS float64
+	for _, pt := range s.Points {
+		if v := float64(pt.SLA.FirstResponseP90S.Mean); !math.IsNaN(v) && v > maxS {
+			maxS = v
+		}
+	}
+	div, unit := timeUnit(maxS)
+
+	var pts []sweepXY
+	staffed := false
+	for _, pt := range s.Points {
+		x := float64(pt.SLA.FirstResponseP90S.Mean)
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			continue
+		}
+		// Drawing only: the exact amounts are in summary.json.
+		cur := func(m int64) float64 { return float64(m) / 1e6 * factor }
+		q := sweepXY{label: pt.Label, x: x / div, msg: cur(pt.TotalMicros), all: cur(pt.TotalWithStaffingMicros)}
+		q.xLo, q.xHi, q.msgLo, q.msgHi, q.allLo, q.allHi = q.x, q.x, q.msg, q.msg, q.all, q.all
+		if ci := pt.SLA.FirstResponseP90S.CI95; ci != nil && pt.TotalCI95 != nil && pt.TotalWithStaffingCI95 != nil {
+			q.ci = true
+			q.xLo, q.xHi = float64(ci.Low)/div, float64(ci.High)/div
+			q.msgLo, q.msgHi = cur(pt.TotalCI95.LowMicros), cur(pt.TotalCI95.HighMicros)
+			q.allLo, q.allHi = cur(pt.TotalWithStaffingCI95.LowMicros), cur(pt.TotalWithStaffingCI95.HighMicros)
+		}
+		if pt.StaffingMicros != 0 {
+			staffed = true
+		}
+		pts = append(pts, q)
+	}
+	sort.SliceStable(pts, func(i, j int) bool { return pts[i].x < pts[j].x })
+
+	p := plot.New()
+	p.Title.Text = "Spend vs. response time: " + s.Scenario
+	p.Title.TextStyle.Font.Size = vg.Points(14)
+	p.Title.Padding = vg.Points(8)
+	p.X.Label.Text = "p90 first-response time (" + unit + ")"
+	p.Y.Label.Text = yLabel
+	p.X.Tick.Marker = niceTicks{}
+	p.Y.Tick.Marker = niceTicks{}
+	p.Add(plotter.NewGrid())
+
+	type series struct {
+		name  string
+		color color.Color
+		y     func(sweepXY) (y, lo, hi float64)
+	}
+	all := []series{{"messaging", messagingColor, func(q sweepXY) (float64, float64, float64) { return q.msg, q.msgLo, q.msgHi }}}
+	if staffed {
+		all = append(all, series{"messaging + staffing", staffingColor, func(q sweepXY) (float64, float64, float64) { return q.all, q.allLo, q.allHi }})
+	}
+
+	var obstacles []plotter.XYs
+	var labelled plotter.XYs
+	for si, se := range all {
+		xys := make(plotter.XYs, len(pts))
+		eb := errorPoints{XYs: xys, xerr: make(plotter.Errors, len(pts)), yerr: make(plotter.Errors, len(pts))}
+		anyCI := false
+		for i, q := range pts {
+			y, lo, hi := se.y(q)
+			xys[i] = plotter.XY{X: q.x, Y: y}
+			eb.xerr[i] = struct{ Low, High float64 }{q.x - q.xLo, q.xHi - q.x}
+			eb.yerr[i] = struct{ Low, High float64 }{y - lo, hi - y}
+			anyCI = anyCI || q.ci
+		}
+		if len(xys) > 0 {
+			line, scatter, err := plotter.NewLinePoints(xys)
+			if err != nil {
+				return nil, fmt.Errorf("reports: plot: %w", err)
+			}
+			line.Color, line.Width = se.color, vg.Points(1.5)
+			scatter.Color = se.color
+			scatter.Shape = draw.CircleGlyph{}
+			scatter.Radius = vg.Points(3.5)
+			if si == 1 {
+				scatter.Shape = draw.BoxGlyph{}
+				line.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+			}
+			p.Add(line, scatter)
+			p.Legend.Add(se.name, line, scatter)
+			if anyCI {
+				xb, err := plotter.NewXErrorBars(eb)
+				if err != nil {
+					return nil, fmt.Errorf("reports: plot: %w", err)
+				}
+				yb, err := plotter.NewYErrorBars(eb)
+				if err != nil {
+					return nil, fmt.Errorf("reports: plot: %w", err)
+				}
+				xb.Color, yb.Color = se.color, se.color
+				p.Add(xb, yb)
+			}
+		} else {
+			p.Legend.Add(se.name)
+		}
+		obstacles = append(obstacles, xys)
+		// Label the top series only: both series share each point's x, so one label
+		// per sweep point is enough and stays clear of the lower markers.
+		labelled = xys
+	}
+	if len(pts) > 0 {
+		labels := make([]string, len(pts))
+		for i, q := range pts {
+			labels[i] = q.label
+		}
+		names := make([]string, len(all))
+		for i, se := range all {
+			names[i] = se.name
+		}
+		p.Add(&placedLabels{xys: labelled, labels: labels, obstacles: obstacles, style: labelStyle(),
+			legend: &p.Legend, legendNames: names})
+	}
+	if n := len(s.Points); n > 0 {
+		reps := s.Points[0].Replications
+		switch {
+		case len(pts) > 0 && pts[0].ci:
+			p.Title.Text += fmt.Sprintf("\nmeans of %d replications; bars: 95%% confidence intervals", reps)
+		case reps > 1:
+			p.Title.Text += fmt.Sprintf("\nmeans of %d replications", reps)
+		}
+	}
+
+	p.Legend.TextStyle.Font.Size = vg.Points(10)
+	p.Legend.Padding = vg.Points(2)
+	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(6), -vg.Points(6)
+	fitAxes(p, pts, staffed)
+	return p, nil
+}
+
+// fitAxes starts the spend axis at zero when the data is not far from it (an honest
+// picture of money) and adds headroom at the top, then puts the legend in the top
+// corner with fewer points, so it hides none.
+func fitAxes(p *plot.Plot, pts []sweepXY, staffed bool) {
+	if len(pts) == 0 {
+		// Nothing to draw (no sweep point had a first response): empty axes rather
+		// than ranges of ±Inf.
+		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
+		return
+	}
+	if p.Y.Min > 0 && p.Y.Min < 0.5*p.Y.Max {
+		p.Y.Min = 0
+	}
+	if p.X.Min > 0 && p.X.Min < 0.25*p.X.Max {
+		p.X.Min = 0
+	}
+	span := p.Y.Max - p.Y.Min
+	if span <= 0 {
+		span = math.Max(1, math.Abs(p.Y.Max))
+	}
+	p.Y.Max += 0.22 * span
+
+	xspan := p.X.Max - p.X.Min
+	if xspan <= 0 {
+		xspan = 1
+	}
+	var left, right int
+	for _, q := range pts {
+		ys := []float64{q.msg}
+		if staffed {
+			ys = append(ys, q.all)
+		}
+		for _, y := range ys {
+			if (y-p.Y.Min)/(p.Y.Max-p.Y.Min) < 0.6 {
+				continue
+			}
+			switch nx := (q.x - p.X.Min) / xspan; {
+			case nx < 0.45:
+				left++
+			case nx > 0.55:
+				right++
+			}
+		}
+	}
+	p.Legend.Top = true
+	p.Legend.Left = left < right
+	if p.Legend.Left {
+		p.Legend.XOffs = -p.Legend.XOffs
+	}
+}
+
+func labelStyle() text.Style {
+	return text.Style{
+		Color:   color.Gray{Y: 0x20},
+		Font:    font.From(plot.DefaultFont, vg.Points(9)),
+		Handler: plot.DefaultTextHandler,
+	}
+}
+
+// errorPoints feeds plotter's error bars: offsets below and above each point.
+type errorPoints struct {
+	plotter.XYs
+	xerr, yerr plotter.Errors
+}
+
+func (e errorPoints) XError(i int) (float64, float64) { return e.xerr[i].Low, e.xerr[i].High }
+func (e errorPoints) YError(i int) (float64, float64) { return e.yerr[i].Low, e.yerr[i].High }
+
+// niceTicks puts about six labelled ticks on an axis, at steps of 1, 2, 2.5 or 5 times
+// a power of ten, with thousands grouped ("12,500"). plot.DefaultTicks aims at three,
+// which leaves an 8-inch axis hard to read off.
+type niceTicks struct{}
+
+func (niceTicks) Ticks(min, max float64) []plot.Tick {
+	if !(max > min) || math.IsInf(max-min, 0) {
+		return []plot.Tick{{Value: min, Label: strconv.FormatFloat(min, 'g', 4, 64)}}
+	}
+	raw := (max - min) / 6
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step, decimals := 10*mag, 0
+	for _, m := range []float64{1, 2, 2.5, 5} {
+		if m*mag >= raw {
+			step = m * mag
+			break
+		}
+	}
+	// Enough decimals to tell ticks apart: 2.5 × 10⁻¹ needs two.
+	for d := step; d != math.Trunc(d) && decimals < 6; d *= 10 {
+		decimals++
+	}
+	var ts []plot.Tick
+	first := math.Ceil(min/step - 1e-9)
+	for i := 0; ; i++ {
+		v := (first + float64(i)) * step
+		if v > max+step*1e-9 {
+			break
+		}
+		if math.Abs(v) < step*1e-9 {
+			v = 0 // no "-0"
+		}
+		ts = append(ts, plot.Tick{Value: v, Label: formatTick(v, decimals)})
+		if mid := v + step/2; mid < max {
+			ts = append(ts, plot.Tick{Value: mid}) // unlabelled minor tick
+		}
+	}
+	if lo := first*step - step/2; lo > min {
+		ts = append(ts, plot.Tick{Value: lo})
+	}
+	return ts
+}
+
+func formatTick(v float64, decimals int) string {
+	s := strconv.FormatFloat(v, 'f', decimals, 64)
+	if decimals == 0 && math.Abs(v) >= 1000 {
+		return groupThousands(s)
+	}
+	return s
+}
+
+func groupThousands(digits string) string {
+	sign := ""
+	if strings.HasPrefix(digits, "-") {
+		sign, digits = "-", digits[1:]
+	}
+	var b strings.Builder
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return sign + b.String()
+}
+
+// placedLabels draws one label per point where it collides least with the markers,
+// the other labels and the legend: beside, above or below the point, in that order of
+// preference.
+type placedLabels struct {
+	xys    plotter.XYs
+	labels []string
+	// obstacles are the drawn series: their markers and the segments joining them.
+	obstacles []plotter.XYs
+	style     text.Style
+	legend    *plot.Legend
+	// legendNames repeats the legend's entries, which plot.Legend keeps private.
+	legendNames []string
+}
+
+const labelGap = vg.Length(5)
+
+func (l *placedLabels) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	var taken []vg.Rectangle
+	box := func(pt vg.Point, r vg.Length) vg.Rectangle {
+		return vg.Rectangle{Min: pt.Sub(vg.Point{X: r, Y: r}), Max: pt.Add(vg.Point{X: r, Y: r})}
+	}
+	for _, series := range l.obstacles {
+		for i, o := range series {
+			pt := vg.Point{X: trX(o.X), Y: trY(o.Y)}
+			taken = append(taken, box(pt, vg.Points(5)))
+			if i == 0 {
+				continue
+			}
+			// Sample the segment from the previous point every few points.
+			prev := vg.Point{X: trX(series[i-1].X), Y: trY(series[i-1].Y)}
+			d := pt.Sub(prev)
+			n := int(math.Hypot(float64(d.X), float64(d.Y))/4) + 1
+			for k := 1; k < n; k++ {
+				f := vg.Length(float64(k) / float64(n))
+				taken = append(taken, box(prev.Add(vg.Point{X: d.X * f, Y: d.Y * f}), vg.Points(1.5)))
+			}
+		}
+	}
+	if l.legend != nil {
+		taken = append(taken, legendBox(l.legend, l.legendNames, c))
+	}
+	for i, label := range l.labels {
+		pt := vg.Point{X: trX(l.xys[i].X), Y: trY(l.xys[i].Y)}
+		r := l.style.Rectangle(label) // relative to the text origin
+		w, h := r.Max.X-r.Min.X, r.Max.Y-r.Min.Y
+		// Lower-left corners of the candidate boxes.
+		cands := []vg.Point{
+			{X: pt.X + labelGap, Y: pt.Y + labelGap/2},     // right, above
+			{X: pt.X + labelGap, Y: pt.Y - labelGap/2 - h}, // right, below
+			{X: pt.X - labelGap - w, Y: pt.Y + labelGap/2}, // left, above
+			{X: pt.X - labelGap - w, Y: pt.Y - labelGap/2 - h},
+			{X: pt.X - w/2, Y: pt.Y + labelGap},     // above
+			{X: pt.X - w/2, Y: pt.Y - labelGap - h}, // below
+			{X: pt.X + labelGap, Y: pt.Y - h/2},     // right
+			{X: pt.X - labelGap - w, Y: pt.Y - h/2}, // left
+		}
+		best, bestCost := vg.Rectangle{}, math.Inf(1)
+		for _, ll := range cands {
+			box := vg.Rectangle{Min: ll, Max: ll.Add(vg.Point{X: w, Y: h})}
+			cost := 0.0
+			for _, t := range taken {
+				cost += overlap(box, t)
+			}
+			// Leaving the data area costs more than touching a marker.
+			cost += 4 * (float64(w*h) - overlap(box, c.Rectangle))
+			if cost < bestCost {
+				best, bestCost = box, cost
+			}
+		}
+		taken = append(taken, best)
+		c.FillText(l.style, best.Min.Sub(r.Min), label)
+	}
+}
+
+// GlyphBoxes reserve a label's height above and below each labelled point, so a label
+// fits over the top point or under the bottom one. Sideways only the gap is reserved:
+// reserving a label's width would push the axes far in, and Plot turns labels at the
+// edges inwards instead.
+func (l *placedLabels) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
+	bs := make([]plot.GlyphBox, len(l.labels))
+	for i, label := range l.labels {
+		r := l.style.Rectangle(label)
+		h := r.Max.Y - r.Min.Y + labelGap
+		bs[i] = plot.GlyphBox{
+			X: p.X.Norm(l.xys[i].X), Y: p.Y.Norm(l.xys[i].Y),
+			Rectangle: vg.Rectangle{Min: vg.Point{X: -labelGap, Y: -h}, Max: vg.Point{X: labelGap, Y: h}},
+		}
+	}
+	return bs
+}
+
+// legendBox approximates where plot.Legend.Draw will put the legend inside the data
+// canvas c (the legend is drawn in the slightly larger unpadded area, so this errs on
+// the inside).
+func legendBox(l *plot.Legend, names []string, c draw.Canvas) vg.Rectangle {
+	var width, height vg.Length
+	for _, name := range names {
+		r := l.TextStyle.Rectangle(" " + name)
+		width = max(width, l.ThumbnailWidth+r.Max.X)
+		height += r.Max.Y + l.Padding
+	}
+	var b vg.Rectangle
+	if l.Left {
+		b.Min.X, b.Max.X = c.Min.X+l.XOffs, c.Min.X+l.XOffs+width
+	} else {
+		b.Min.X, b.Max.X = c.Max.X+l.XOffs-width, c.Max.X+l.XOffs
+	}
+	b.Max.Y = c.Max.Y + l.YOffs
+	b.Min.Y = b.Max.Y - height
+	return b
+}
+
+func overlap(a, b vg.Rectangle) float64 {
+	w := math.Min(float64(a.Max.X), float64(b.Max.X)) - math.Max(float64(a.Min.X), float64(b.Min.X))
+	h := math.Min(float64(a.Max.Y), float64(b.Max.Y)) - math.Max(float64(a.Min.Y), float64(b.Min.Y))
+	if w <= 0 || h <= 0 {
+		return 0
+	}
+	return w * h
+}
+
+// Plot size: 8 × 5 inches; PNG at 150 dpi (1200 × 750 pixels).
+const (
+	plotWidth  = 8 * vg.Inch
+	plotHeight = 5 * vg.Inch
+	plotDPI    = 150
+)
+
+// drawWithMargin draws p inset from the canvas edges: gonum/plot draws right up to
+// them, and markers, error bars and the last tick label would touch the border.
+func drawWithMargin(p *plot.Plot, c vg.CanvasSizer) {
+	m := vg.Points(10)
+	p.Draw(draw.Crop(draw.New(c), m/2, -m*2, m/2, -m/2))
+}
+
+// RenderPNG draws p as a PNG.
+func RenderPNG(p *plot.Plot) ([]byte, error) {
+	c := vgimg.NewWith(vgimg.UseWH(plotWidth, plotHeight), vgimg.UseDPI(plotDPI))
+	drawWithMargin(p, c)
+	var buf bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// RenderSVG draws p as an SVG.
+func RenderSVG(p *plot.Plot) ([]byte, error) {
+	c := vgsvg.New(plotWidth, plotHeight)
+	drawWithMargin(p, c)
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// WritePlot writes p as <base>.png and <base>.svg in dir, each atomically.
+func WritePlot(dir, base string, p *plot.Plot) error {
+	png, err := RenderPNG(p)
+	if err != nil {
+		return fmt.Errorf("reports: %s.png: %w", base, err)
+	}
+	svg, err := RenderSVG(p)
+	if err != nil {
+		return fmt.Errorf("reports: %s.svg: %w", base, err)
+	}
+	if err := WriteFileAtomic(filepath.Join(dir, base+".png"), png); err != nil {
+		return err
+	}
+	return WriteFileAtomic(filepath.Join(dir, base+".svg"), svg)
+}
