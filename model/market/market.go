@@ -319,6 +319,30 @@ func (t *Table) Names() []string { return append([]string(nil), t.names[1:]...) 
 // Other is the id of the market for countries the table does not list.
 func (t *Table) Other() ID { return t.other }
 
+// At lists the markets that exist on the UTC date of at (some row maps to them then),
+// in id order; dates before the earliest row use the earliest rows. Regional groups
+// lose members and new markets appear over time (32 markets to 2026-06-30, 38 from
+// 2026-07-01, 47 from 2026-10-01).
+func (t *Table) At(at model.Time) []ID {
+	day := t.clamp(dayOfTime(at))
+	seen := make([]bool, len(t.names))
+	seen[t.other] = true
+	for _, rs := range t.codes {
+		for _, r := range rs {
+			if r.from <= day && day <= r.to {
+				seen[r.id] = true
+			}
+		}
+	}
+	var out []ID
+	for id, ok := range seen {
+		if ok {
+			out = append(out, ID(id))
+		}
+	}
+	return out
+}
+
 // Rows returns the table's rows with their provenance, in file order. The slice is a copy.
 func (t *Table) Rows() []Row { return append([]Row(nil), t.rows...) }
 

@@ -420,3 +420,20 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestAt(t *testing.T) {
+	tb := Builtin()
+	for _, tt := range []struct {
+		date string
+		n    int
+	}{{"2019-01-01", 32}, {"2026-06-30", 32}, {"2026-07-01", 38}, {"2026-09-30", 38}, {"2026-10-01", 47}} {
+		ids := tb.At(day(tt.date))
+		if len(ids) != tt.n {
+			var names []string
+			for _, id := range ids {
+				names = append(names, tb.Name(id))
+			}
+			t.Errorf("At(%s): %d markets, want %d: %v", tt.date, len(ids), tt.n, names)
+		}
+	}
+}

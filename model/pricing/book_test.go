@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -501,6 +502,61 @@ func BenchmarkCard(b *testing.B) {
 	for b.Loop() {
 		if _, err := bk.Card(PMP, "USD", at, loc); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// The gaps in the embedded USD cards are exactly those the domain README lists under
+// "Card completeness" and "Known gaps": every market that exists on a card's date has
+// every rate of its era, except these. A data edit that opens or closes a gap must
+// update this list (and the README).
+func TestKnownGaps(t *testing.T) {
+	b := mustBook(t)
+	mt := b.Markets()
+	newJuly := []string{"Hong Kong", "Hungary", "Poland", "Qatar", "Romania", "Singapore"}
+	newOctober := []string{"Bangladesh", "Iraq", "Kazakhstan", "Kuwait", "Morocco", "Nepal", "Oman", "Sri Lanka", "Ukraine"}
+	all := func(markets []string) []string {
+		var out []string
+		for _, m := range markets {
+			for _, c := range []string{"marketing", "utility", "authentication"} {
+				out = append(out, m+"/"+c)
+			}
+		}
+		return out
+	}
+	julyMarketing := []string{"Italy/marketing", "Saudi Arabia/marketing", "Spain/marketing", "United Kingdom/marketing"}
+	want := map[string][]string{
+		"PMP USD 2025-07-01": {"Saudi Arabia/authentication", "Saudi Arabia/utility", "Turkey/authentication", "Turkey/utility"},
+		"PMP USD 2025-10-01": {"Turkey/authentication", "Turkey/utility"},
+		"PMP USD 2026-01-01": {"Turkey/authentication", "Turkey/utility"},
+		"PMP USD 2026-04-01": nil,
+		"PMP USD 2026-07-01": append(all(newJuly), julyMarketing...),
+		"PMP USD 2026-10-01": append(append(all(newJuly), all(newOctober)...), julyMarketing...),
+	}
+	for _, c := range b.Cards() {
+		if c.Currency() != "USD" {
+			continue
+		}
+		cats := []Category{Marketing, Utility, Authentication}
+		switch {
+		case c.Model() == CBP && c.Effective().Before(date("2023-06-01")):
+			cats = []Category{UserInitiated, BusinessInitiated}
+		case c.Model() == CBP:
+			cats = append(cats, Service)
+		}
+		var got []string
+		for _, m := range mt.At(model.FromStd(c.Effective())) {
+			for _, cat := range cats {
+				if _, err := c.Rate(m, cat); err != nil {
+					got = append(got, mt.Name(m)+"/"+cat.String())
+				}
+			}
+		}
+		w := want[c.String()] // CBP USD cards: complete
+		slices.Sort(got)
+		slices.Sort(w)
+		if !slices.Equal(got, w) {
+			t.Errorf("%s: missing %v\nwant %v", c, got, w)
 		}
 	}
 }
