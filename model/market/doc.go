@@ -16,6 +16,8 @@
 //     (+1 809 → Rest of Latin America, +1 212 → North America, +7 7… → Kazakhstan's row),
 //     using libphonenumber to split the calling code, name the country and reject
 //     impossible numbers. Errors say what was wrong with the number.
+//   - At(date) lists the markets that exist on a date (32, then 38 from 2026-07-01, 47
+//     from 2026-10-01).
 //   - The package is pure: no I/O beyond the embedded file, no clocks, no goroutines.
 //     A Table is read-only and safe for concurrent use.
 package market

@@ -200,6 +200,7 @@ func TestForNumberErrors(t *testing.T) {
 		{"+", "has no digits"},
 		{"+55 11 98765", `' ' is not a digit`},
 		{"55abc", `'a' is not a digit`},
+		{"55é", `'é' is not a digit`},
 		{"0044123456", "starts with 0"},
 		{"5511987654321123", "has 16 digits"},
 		{"9991234567", "does not start with an assigned country calling code"},

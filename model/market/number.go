@@ -28,8 +28,8 @@ const maxE164 = 15
 // calling-code match, North America, as the matching rule says; ForCountry("BS") is
 // Other. data/README.md lists this as a known ambiguity.
 //
-// It allocates (libphonenumber works on protobuf messages and strings), a few
-// microseconds a call: callers cache the result per user.
+// It costs a few hundred nanoseconds and a few small allocations (libphonenumber works
+// on protobuf messages): callers cache the result per user.
 func (t *Table) ForNumber(digits string, at model.Time) (ID, string, error) {
 	return t.forNumberDay(digits, t.clamp(dayOfTime(at)))
 }
@@ -47,9 +47,9 @@ func (t *Table) forNumberDay(number string, day int32) (ID, string, error) {
 	if digits == "" {
 		return Unknown, "", fmt.Errorf("market: phone number %q has no digits; want E.164 digits such as 5511987654321", number)
 	}
-	for i := 0; i < len(digits); i++ {
-		if c := digits[i]; c < '0' || c > '9' {
-			return Unknown, "", fmt.Errorf("market: phone number %q: %q is not a digit; want E.164 digits with an optional leading +", number, rune(c))
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return Unknown, "", fmt.Errorf("market: phone number %q: %q is not a digit; want E.164 digits with an optional leading +", number, c)
 		}
 	}
 	if digits[0] == '0' {
@@ -75,8 +75,8 @@ func (t *Table) forNumberDay(number string, day int32) (ID, string, error) {
 		return Unknown, "", fmt.Errorf("market: phone number %q is only the calling code +%d; want a complete international number", number, code)
 	}
 	// Build libphonenumber's number directly rather than through phonenumbers.Parse,
-	// which runs a dozen regular expressions over the raw text: the digits are already
-	// clean, and this halves the cost of a lookup.
+	// which runs a dozen regular expressions over the raw text (about 6 µs): the digits
+	// are already clean.
 	national := digits[n:]
 	zeros := 0
 	for zeros < len(national)-1 && national[zeros] == '0' {

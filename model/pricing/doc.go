@@ -19,8 +19,13 @@
 //     read from. Partial cards (domain README: the INR cards, the 2026-10-01 AED and USD
 //     rows) are overlaid on their predecessor; carried cells say Derived (see assemble).
 //   - Tiers are graduated volume bands per (market, category, currency, date). By default
-//     none apply (the embedded tiers.csv has only examples); ReadMetaTiers reads Meta's
-//     Tier Pricing CSV.
+//     none apply (the embedded tiers.csv has only examples; BuiltinTiers applies a
+//     third-party India INR table only when asked); ReadMetaTiers reads Meta's Tier
+//     Pricing CSV, ReadTiers the tiers.csv layout. Band.Price turns a band given as a
+//     discount into a rate.
+//   - Sniff tells which of those layouts a file is. Rows lists cells for display
+//     (`spendsim rates`); WriteCSV writes a book back in the ratecards.csv layout.
+//   - Errors in files read FILE:LINE: column NAME: what was wrong, what was expected.
 //   - Money is exact: money.Micros parsed from decimal text, never float64.
 //   - Pure: no I/O beyond the embedded files and the readers given, no clocks, no
 //     goroutines, no global random numbers.
