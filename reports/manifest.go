@@ -1,0 +1,109 @@
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"sort"
+
+	"github.com/spendsim/spendsim/sim"
+)
+
+// Module is one Go module linked into the binary.
+type Module struct {
+	Path    string  `json:"path"`
+	Version string  `json:"version"`
+	Sum     string  `json:"sum,omitempty"`
+	Replace *Module `json:"replace,omitempty"`
+}
+
+// RunSeed is the seed one run drew its random streams from.
+type RunSeed struct {
+	RunID string `json:"run_id"`
+	Seed  uint64 `json:"seed"`
+}
+
+// Manifest is manifest.json: everything needed to reproduce a result. It deliberately
+// holds no wall-clock time, host name or path of the machine: the same inputs and seed
+// must give byte-identical files.
+type Manifest struct {
+	Tool      string   `json:"tool"` // "spendsim"
+	Version   string   `json:"version"`
+	GoVersion string   `json:"go_version"`
+	GOOS      string   `json:"goos"`
+	GOARCH    string   `json:"goarch"`
+	Main      *Module  `json:"main_module,omitempty"`
+	Revision  string   `json:"vcs_revision,omitempty"` // commit the binary was built from, when stamped
+	Modified  bool     `json:"vcs_modified,omitempty"` // the working tree had uncommitted changes
+	Modules   []Module `json:"modules"`                // linked dependencies, sorted by path
+	Args      []string `json:"args"`                   // command line, without the program name
+	// Scenario is the resolved scenario (defaults applied, sweeps expanded), as the
+	// caller's value marshals to JSON.
+	Scenario json.RawMessage `json:"scenario"`
+	Seed     *uint64         `json:"seed,omitempty"` // the scenario seed, for simulations
+	Runs     int             `json:"runs"`
+	RunSeeds []RunSeed       `json:"run_seeds,omitempty"`
+}
+
+// NewManifest describes this binary and its inputs. scenario is marshalled with
+// encoding/json; nil gives null. The modules are those linked into the running binary
+// (runtime/debug.ReadBuildInfo); a test binary records none.
+func NewManifest(version string, args []string, scenario any) (*Manifest, error) {
+	bi, _ := debug.ReadBuildInfo()
+	return newManifest(version, args, scenario, bi)
+}
+
+func newManifest(version string, args []string, scenario any, bi *debug.BuildInfo) (*Manifest, error) {
+	raw, err := json.Marshal(scenario)
+	if err != nil {
+		return nil, fmt.Errorf("reports: manifest: scenario: %w", err)
+	}
+	if args == nil {
+		args = []string{}
+	}
+	m := &Manifest{
+		Tool: "spendsim", Version: version,
+		GoVersion: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
+		Modules: []Module{}, Args: args, Scenario: raw,
+	}
+	if bi != nil {
+		if bi.Main.Path != "" {
+			m.Main = &Module{Path: bi.Main.Path, Version: bi.Main.Version, Sum: bi.Main.Sum}
+		}
+		for _, d := range bi.Deps {
+			m.Modules = append(m.Modules, moduleOf(d))
+		}
+		sort.Slice(m.Modules, func(i, j int) bool { return m.Modules[i].Path < m.Modules[j].Path })
+		// vcs.time is left out on purpose: a date in the file reads like "when this
+		// ran", which it is not, and the revision identifies the build anyway.
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				m.Revision = s.Value
+			case "vcs.modified":
+				m.Modified = s.Value == "true"
+			}
+		}
+	}
+	return m, nil
+}
+
+func moduleOf(d *debug.Module) Module {
+	m := Module{Path: d.Path, Version: d.Version, Sum: d.Sum}
+	if d.Replace != nil {
+		r := moduleOf(d.Replace)
+		m.Replace = &r
+	}
+	return m
+}
+
+// SetRuns records the scenario seed and every run's own seed, in run order.
+func (m *Manifest) SetRuns(seed uint64, runs []sim.RunResult) {
+	m.Seed = &seed
+	m.Runs = len(runs)
+	m.RunSeeds = make([]RunSeed, len(runs))
+	for i, r := range runs {
+		m.RunSeeds[i] = RunSeed{RunID: r.RunID, Seed: r.Seed}
+	}
+}

@@ -1,0 +1,145 @@
+package reports
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spendsim/spendsim/sim"
+)
+
+// File names inside an output directory (DESIGN.md, "Outputs").
+const (
+	RunsFile     = "runs.parquet"
+	DailyFile    = "daily.parquet"
+	MessagesFile = "messages.parquet"
+	SummaryFile  = "summary.json"
+	ManifestFile = "manifest.json"
+	SpendVsSLA   = "spend_vs_sla" // .png and .svg
+)
+
+// Output is a directory of result files. Every file in it is written under a temporary
+// name and renamed into place, so each is either absent, the previous version, or
+// complete; manifest.json is written last and marks a complete set.
+type Output struct {
+	Dir     string
+	Version string // tool version, for created_by and the manifest
+}
+
+// DefaultDir is out/<name>, with name reduced to characters safe in a file name.
+func DefaultDir(name string) string {
+	safe := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			return r
+		}
+		return '-'
+	}, name)
+	if strings.Trim(safe, ".") == "" {
+		safe = "scenario"
+	}
+	return filepath.Join("out", safe)
+}
+
+// NewOutput creates dir (and its parents) if needed.
+func NewOutput(dir, version string) (*Output, error) {
+	if version == "" {
+		return nil, fmt.Errorf("reports: output %s: empty tool version", dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("reports: %w", err)
+	}
+	return &Output{Dir: dir, Version: version}, nil
+}
+
+// Path is the path of a file in the output directory.
+func (o *Output) Path(name string) string { return filepath.Join(o.Dir, name) }
+
+// Simulation is what `spendsim run` reports.
+type Simulation struct {
+	Name     string   // scenario name, shown in summary.json and plot titles
+	Scenario any      // the resolved scenario, marshalled into manifest.json
+	Seed     uint64   // the scenario seed every run seed derives from
+	Args     []string // command line without the program name
+	Runs     []sim.RunResult
+	Days     []sim.DayRow
+	// HorizonDays is the length of one run, used to draw spend per month; zero means
+	// the number of days the first run has in Days.
+	HorizonDays float64
+}
+
+// WriteSimulation writes runs.parquet, daily.parquet, summary.json,
+// spend_vs_sla.png/.svg and manifest.json. Everything is checked before the first file
+// is written (daily figures must add up to their runs, all runs share one currency and
+// one set of params), so a rejected input leaves the directory as it was.
+//
+// Runs are written in (point, replication) order and daily rows in their run's order
+// then by day, whatever order a parallel sweep delivered them in.
+func (o *Output) WriteSimulation(s Simulation) error {
+	runs := append([]sim.RunResult(nil), s.Runs...)
+	sort.SliceStable(runs, func(i, j int) bool {
+		if runs[i].Point != runs[j].Point {
+			return runs[i].Point < runs[j].Point
+		}
+		return runs[i].Replication < runs[j].Replication
+	})
+	order := make(map[string]int, len(runs))
+	for i, r := range runs {
+		if _, dup := order[r.RunID]; dup {
+			return fmt.Errorf("reports: run id %q appears twice", r.RunID)
+		}
+		order[r.RunID] = i
+	}
+	if len(s.Days) > 0 {
+		if err := ReconcileDaily(runs, s.Days); err != nil {
+			return err
+		}
+	}
+	days := append([]sim.DayRow(nil), s.Days...)
+	sort.SliceStable(days, func(i, j int) bool {
+		a, b := order[days[i].RunID], order[days[j].RunID]
+		if a != b {
+			return a < b
+		}
+		return days[i].Day.Before(days[j].Day)
+	})
+	summary, err := Summarize(s.Name, runs)
+	if err != nil {
+		return err
+	}
+	opt := PlotOptions{HorizonDays: s.HorizonDays}
+	if opt.HorizonDays == 0 && len(runs) > 0 {
+		for _, d := range days {
+			if d.RunID == runs[0].RunID {
+				opt.HorizonDays++
+			}
+		}
+	}
+	plt, err := PlotSpendVsSLA(summary, opt)
+	if err != nil {
+		return err
+	}
+	manifest, err := NewManifest(o.Version, s.Args, s.Scenario)
+	if err != nil {
+		return err
+	}
+	manifest.SetRuns(s.Seed, runs)
+
+	if err := WriteRuns(o.Path(RunsFile), runs, o.Version); err != nil {
+		return err
+	}
+	// Written even when empty, so a daily.parquet from an earlier run in the same
+	// directory never sits next to results it does not belong to.
+	if err := WriteDaily(o.Path(DailyFile), days, o.Version); err != nil {
+		return err
+	}
+	if err := WriteJSON(o.Path(SummaryFile), summary); err != nil {
+		return err
+	}
+	if err := WritePlot(o.Dir, SpendVsSLA, plt); err != nil {
+		return err
+	}
+	return WriteJSON(o.Path(ManifestFile), manifest)
+}
