@@ -266,3 +266,37 @@ func TestSniff(t *testing.T) {
 }
 
 func moneyOf(n int64) money.Micros { return money.Micros(n) }
+
+func TestMergeTiers(t *testing.T) {
+	src := readTestdata(t, "meta-tiers-usd.csv")
+	april, err := ReadMetaTiers(strings.NewReader(src), "april.csv", date("2026-04-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	july, err := ReadMetaTiers(strings.NewReader(strings.Replace(src, "Tier 1,0.0013,-5%", "Tier 1,0.0011,-20%", 1)), "july.csv", date("2026-07-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	india, _ := BuiltinTiers(TierOptions{ThirdPartyIndiaINR: true})
+	m := MergeTiers(MergeTiers(april, india), july)
+	in := mid(t, "India")
+	if got := m.Bands(in, Utility, "USD", noon("2026-05-01"), nil); len(got) != 3 || got[1].Rate != 1300 {
+		t.Errorf("April bands %+v", got)
+	}
+	if got := m.Bands(in, Utility, "USD", noon("2026-07-01"), nil); len(got) != 3 || got[1].Rate != 1100 {
+		t.Errorf("July bands %+v", got)
+	}
+	if got := m.Bands(in, Utility, "INR", noon("2026-07-01"), nil); len(got) != 6 {
+		t.Errorf("INR bands %+v", got)
+	}
+	if m.Len() != april.Len()+july.Len()+india.Len() {
+		t.Errorf("Len %d", m.Len())
+	}
+	// The same date again replaces, not duplicates.
+	if again := MergeTiers(m, july); again.Len() != m.Len() {
+		t.Errorf("re-merge Len %d, want %d", again.Len(), m.Len())
+	}
+	if MergeTiers(nil, nil).Bands(in, Utility, "USD", 0, nil) != nil {
+		t.Error("empty merge has bands")
+	}
+}

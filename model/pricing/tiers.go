@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -447,4 +448,30 @@ func parsePercentBP(s string) (int32, error) {
 		return 0, fmt.Errorf("%q is not a percentage; want a number such as -5%% (at most 2 decimals, between -100 and 100)", s)
 	}
 	return int32(v / 10000), nil
+}
+
+// MergeTiers returns the band tables of base and over; a table of over replaces base's
+// table of the same market, category, currency and date. Either may be nil. This lets
+// several Tier Pricing CSVs (one per currency or date) be loaded together.
+func MergeTiers(base, over *Tiers) *Tiers {
+	out := &Tiers{markets: market.Builtin(), tables: map[tierKey][]tierTable{}}
+	for _, src := range []*Tiers{base, over} {
+		if src == nil {
+			continue
+		}
+		for k, ts := range src.tables {
+			cur := out.tables[k]
+			for _, tt := range ts {
+				i := slices.IndexFunc(cur, func(x tierTable) bool { return x.effDay == tt.effDay })
+				if i >= 0 {
+					cur[i] = tt
+				} else {
+					cur = append(cur, tt)
+				}
+			}
+			sort.Slice(cur, func(i, j int) bool { return cur[i].effDay < cur[j].effDay })
+			out.tables[k] = cur
+		}
+	}
+	return out
 }
