@@ -22,8 +22,7 @@
 //     none apply (the embedded tiers.csv has only examples; BuiltinTiers applies a
 //     third-party India INR table only when asked); ReadMetaTiers reads Meta's Tier
 //     Pricing CSV, ReadTiers the tiers.csv layout, MergeTiers combines several files.
-//     Band.Price turns a band given as a
-//     discount into a rate.
+//     Band.Price turns a band given as a discount into a rate.
 //   - Sniff tells which of those layouts a file is. Rows lists cells for display
 //     (`spendsim rates`); WriteCSV writes a book back in the ratecards.csv layout.
 //   - Errors in files read FILE:LINE: column NAME: what was wrong, what was expected.
