@@ -125,6 +125,7 @@ Examples:
 		OnUsageError:   onUsage,
 		Commands: []*cli.Command{
 			runCommand(e),
+			replayCommand(e),
 			validateCommand(e),
 			scenariosCommand(e),
 			ratesCommand(e),

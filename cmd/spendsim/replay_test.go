@@ -1,0 +1,164 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+type msgRow struct {
+	Line         int64   `parquet:"line"`
+	PricingModel *string `parquet:"pricing_model,optional"`
+	PricingType  *string `parquet:"pricing_type,optional"`
+	Category     *string `parquet:"pricing_category,optional"`
+	Billable     bool    `parquet:"billable"`
+	AmountMicros int64   `parquet:"amount_micros"`
+	Market       string  `parquet:"market"`
+}
+
+type billRow struct {
+	Market       string `parquet:"market"`
+	AmountMicros int64  `parquet:"amount_micros"`
+	Billable     int64  `parquet:"billable"`
+}
+
+type replaySummary struct {
+	TotalMicros        int64            `json:"total_micros"`
+	Total              string           `json:"total"`
+	BillableByCategory map[string]int64 `json:"billable_by_category"`
+	CardsUsed          []struct {
+		Effective string `json:"effective_from"`
+	} `json:"cards_used"`
+}
+
+func replayOK(t *testing.T, csv string, args ...string) (replaySummary, []msgRow, []billRow) {
+	t.Helper()
+	dir := t.TempDir()
+	trace := writeFile(t, dir, "trace.csv", csv)
+	out := filepath.Join(dir, "out")
+	code, _, stderr := spendsim(t, append([]string{"replay", "--trace", trace, "--out", out, "-q"}, args...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var s replaySummary
+	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := parquet.ReadFile[msgRow](filepath.Join(out, "messages.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bill, err := parquet.ReadFile[billRow](filepath.Join(out, "bill.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, msgs, bill
+}
+
+// A small PMP 2025 timeline: a user writes; the business answers with text, a utility
+// template and a marketing template inside the window; two days later a utility
+// template outside the window (charged), one that was only sent (never charged), and an
+// authentication template to India.
+const pmpTimeline = `ts,user,direction,type,category,status
+2025-09-01T10:00:00Z,5511987654321,user,,,
+2025-09-01T10:05:00Z,5511987654321,business,text,,delivered
+2025-09-01T10:06:00Z,5511987654321,business,template,utility,read
+2025-09-01T10:07:00Z,5511987654321,business,template,marketing,delivered
+2025-09-03T10:07:00Z,5511987654321,business,template,utility,delivered
+2025-09-03T10:08:00Z,5511987654321,business,template,utility,sent
+2025-09-03T10:09:00Z,919876543210,business,template,authentication,delivered
+`
+
+// TestReplayThreeTotalsAgree: messages.parquet, bill.parquet and summary.json give the
+// same total to the micro, and the charges are the 2025-07-01 card's list rates.
+func TestReplayThreeTotalsAgree(t *testing.T) {
+	s, msgs, bill := replayOK(t, pmpTimeline)
+	// Brazil marketing 0.0625 + Brazil utility 0.0068 + India authentication 0.0014.
+	if s.TotalMicros != 62_500+6_800+1_400 || s.Total != "0.070700" {
+		t.Errorf("total %d (%s), want 70700", s.TotalMicros, s.Total)
+	}
+	want := map[string]int64{"marketing": 1, "utility": 1, "authentication": 1, "service": 0}
+	for cat, n := range want {
+		if s.BillableByCategory[cat] != n {
+			t.Errorf("billable %s = %d, want %d", cat, s.BillableByCategory[cat], n)
+		}
+	}
+	var msgSum, billSum int64
+	for _, m := range msgs {
+		msgSum += m.AmountMicros
+	}
+	for _, b := range bill {
+		billSum += b.AmountMicros
+	}
+	if msgSum != s.TotalMicros || billSum != s.TotalMicros {
+		t.Errorf("messages %d, bill %d, summary %d micros: the totals must agree", msgSum, billSum, s.TotalMicros)
+	}
+	if len(msgs) != 6 {
+		t.Fatalf("%d message rows, want 6 business messages", len(msgs))
+	}
+	if m := msgs[1]; m.Line != 4 || *m.PricingType != "free_customer_service" || m.Billable {
+		t.Errorf("in-window utility: %+v", m)
+	}
+	if len(s.CardsUsed) != 1 || s.CardsUsed[0].Effective != "2025-07-01" {
+		t.Errorf("cards used %+v", s.CardsUsed)
+	}
+}
+
+// TestReplayEraCounterfactual: the same trace under every era. Delivered messages are
+// the same; what is billable changes.
+func TestReplayEraCounterfactual(t *testing.T) {
+	for _, c := range []struct {
+		era  string
+		want map[string]int64
+	}{
+		{"pmp-2025", map[string]int64{"marketing": 1, "utility": 1, "authentication": 1, "service": 0}},
+		// From 2026-10 rules: text in the window is a service message, free within the
+		// 1,000 a month; in-window utility is charged.
+		{"pmp-2026-10", map[string]int64{"marketing": 1, "utility": 2, "authentication": 1, "service": 0}},
+	} {
+		s, _, _ := replayOK(t, pmpTimeline, "--pricing", c.era)
+		for cat, n := range c.want {
+			if s.BillableByCategory[cat] != n {
+				t.Errorf("%s: billable %s = %d, want %d", c.era, cat, s.BillableByCategory[cat], n)
+			}
+		}
+	}
+}
+
+func TestReplayMalformedLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	bad := writeFile(t, dir, "bad.csv", "ts,user,direction,type,category\n2025-09-01T10:00:00Z,5511987654321,user,,\n2025-09-01T10:06:00Z,5511987654321,business,template,marketting\n")
+	out := filepath.Join(dir, "out")
+	code, _, stderr := spendsim(t, "replay", "--trace", bad, "--out", out)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if want := `bad.csv:3: column category: "marketting" is not one of marketing, utility, authentication`; !strings.Contains(stderr, want) {
+		t.Errorf("stderr %q lacks %q", stderr, want)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		entries, _ := os.ReadDir(out)
+		t.Errorf("a failed replay left %s behind (%d entries)", out, len(entries))
+	}
+}
+
+func TestReplayTwitterSampleWithMapping(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	code, stdout, stderr := spendsim(t, "replay", "--trace", "../../scenarios/trace/testdata/twcs_sample.csv",
+		"--mapping", "../../scenarios/trace/testdata/twcs.yaml", "--sort", "--skip-invalid", "--out", out, "-q")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// Every brand reply in the sample is a text answer within minutes or hours: free.
+	if !strings.Contains(stdout, "42 business messages (42 delivered)") || !strings.Contains(stdout, "0.000000") {
+		t.Errorf("unexpected summary:\n%s", stdout)
+	}
+}

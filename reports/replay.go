@@ -1,0 +1,339 @@
+package reports
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/market"
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
+)
+
+// File name of the per-month bill of a replay.
+const BillFile = "bill.parquet"
+
+// MessageColumns is the layout of messages.parquet: one row per business message, the
+// input's ids and times, then its pricing in Meta's vocabulary (webhook field names).
+func MessageColumns() []Column {
+	return []Column{
+		Int64Col("line"),
+		TimestampMillisCol("ts"),
+		TimestampMillisCol("delivered_ts").OrNull(),
+		StringCol("user").WithDict(false),
+		StringCol("business"),
+		StringCol("message_id").WithDict(false).OrNull(),
+		StringCol("type"),
+		StringCol("category").OrNull(),
+		StringCol("status"),
+		StringCol("country"),
+		StringCol("market"),
+		StringCol("pricing_model").OrNull(),
+		StringCol("pricing_type").OrNull(),
+		StringCol("pricing_category").OrNull(),
+		BoolCol("billable"),
+		Int64Col("conversation_id").OrNull(),
+		Int32Col("tier"),
+		Int64Col("amount_micros"),
+		StringCol("currency"),
+		StringCol("rate_confidence").OrNull(),
+	}
+}
+
+var (
+	msgKindNames  = [...]string{model.Text: "text", model.Template: "template"}
+	templateNames = [...]string{model.CatNone: "", model.Marketing: "marketing", model.Utility: "utility", model.Authentication: "authentication"}
+	statusNames   = [...]string{model.Delivered: "delivered", model.Read: "read", model.Sent: "sent", model.Failed: "failed"}
+)
+
+// MessageWriter streams messages.parquet and tallies the bill as it goes, so the three
+// totals of a replay (messages, bill, summary) come from one pass over the same charges.
+type MessageWriter struct {
+	tw       *TableWriter
+	markets  *market.Table
+	currency string
+
+	line                                     *Int64Appender
+	ts, delivered                            *TimestampAppender
+	user, business, messageID, typ, category *StringAppender
+	status, country, mkt                     *StringAppender
+	pmodel, ptype, pcat                      *StringAppender
+	billable                                 *BoolAppender
+	convID                                   *Int64Appender
+	tier                                     *Int32Appender
+	amount                                   *Int64Appender
+	cur, conf                                *StringAppender
+
+	Tally SpendTally
+	Bill  *BillTally
+}
+
+// NewMessageWriter creates path (under a temporary name until Close).
+func NewMessageWriter(path, version string, markets *market.Table, currency string, loc *time.Location) (*MessageWriter, error) {
+	tw, err := CreateTable(path, MessageColumns(), TableOptions{Version: version})
+	if err != nil {
+		return nil, err
+	}
+	w := &MessageWriter{tw: tw, markets: markets, currency: currency, Bill: NewBillTally(loc)}
+	w.Tally.Currency = currency
+	w.line = tw.Int64("line")
+	w.ts, w.delivered = tw.TimestampMillis("ts"), tw.TimestampMillis("delivered_ts")
+	w.user, w.business, w.messageID = tw.String("user"), tw.String("business"), tw.String("message_id")
+	w.typ, w.category, w.status = tw.String("type"), tw.String("category"), tw.String("status")
+	w.country, w.mkt = tw.String("country"), tw.String("market")
+	w.pmodel, w.ptype, w.pcat = tw.String("pricing_model"), tw.String("pricing_type"), tw.String("pricing_category")
+	w.billable, w.convID, w.tier = tw.Bool("billable"), tw.Int64("conversation_id"), tw.Int32("tier")
+	w.amount, w.cur, w.conf = tw.Int64("amount_micros"), tw.String("currency"), tw.String("rate_confidence")
+	return w, nil
+}
+
+// Message implements sim.ReplaySink: business messages become rows; user messages are
+// free and only counted by the caller.
+func (w *MessageWriter) Message(rec *model.Record, m *model.Message, c *pricing.Charge) error {
+	if m.Direction != model.FromBusiness {
+		return nil
+	}
+	w.line.Append(rec.Line)
+	w.ts.AppendMillis(int64(rec.TS))
+	if rec.DeliveredTS != 0 {
+		w.delivered.AppendMillis(int64(rec.DeliveredTS))
+	} else {
+		w.delivered.AppendNull()
+	}
+	w.user.Append(rec.User)
+	w.business.Append(rec.Business)
+	appendOrNull(w.messageID, rec.MessageID)
+	w.typ.Append(msgKindNames[m.Kind])
+	appendOrNull(w.category, templateNames[m.Category])
+	w.status.Append(statusNames[m.Status])
+	w.country.Append(string(m.Country[:]))
+	w.mkt.Append(w.markets.Name(market.ID(m.Market)))
+	appendOrNull(w.pmodel, c.Model.String())
+	appendOrNull(w.ptype, c.Type.String())
+	appendOrNull(w.pcat, c.Category.String())
+	w.billable.Append(c.Billable)
+	if c.ConversationID != 0 {
+		w.convID.Append(int64(c.ConversationID))
+	} else {
+		w.convID.AppendNull()
+	}
+	w.tier.Append(int32(c.Tier))
+	w.amount.Append(int64(c.Amount))
+	w.cur.Append(w.currency)
+	appendOrNull(w.conf, c.Confidence.String())
+	if m.Status.WasDelivered() {
+		w.Tally.AddCharge(*c)
+		w.Bill.Add(m.At(), w.markets.Name(market.ID(m.Market)), c)
+	}
+	return w.tw.EndRow()
+}
+
+func appendOrNull(a *StringAppender, s string) {
+	if s == "" {
+		a.AppendNull()
+		return
+	}
+	a.Append(s)
+}
+
+// Close completes the file; Abort removes it.
+func (w *MessageWriter) Close() error { return w.tw.Close() }
+
+// Abort discards the file.
+func (w *MessageWriter) Abort() { w.tw.Abort() }
+
+// Rows is the number of business messages written.
+func (w *MessageWriter) Rows() int64 { return w.tw.Rows() }
+
+type billKey struct {
+	month    int32 // months since year 0 in the account's zone
+	market   string
+	category pricing.Category
+	typ      pricing.Type
+}
+
+type billCell struct {
+	messages, billable int64
+	amount             money.Sum
+	derived            money.Sum // priced from derived or third-party rates
+}
+
+// BillTally aggregates delivered messages by month × market × pricing category ×
+// pricing type: a handful of cells whatever the trace size.
+type BillTally struct {
+	loc   *time.Location
+	cells map[billKey]*billCell
+}
+
+// NewBillTally buckets months in loc.
+func NewBillTally(loc *time.Location) *BillTally {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return &BillTally{loc: loc, cells: map[billKey]*billCell{}}
+}
+
+// Add counts one delivered message evaluated at t.
+func (b *BillTally) Add(t model.Time, marketName string, c *pricing.Charge) {
+	lt := t.In(b.loc)
+	k := billKey{int32(lt.Year())*12 + int32(lt.Month()) - 1, marketName, c.Category, c.Type}
+	cell := b.cells[k]
+	if cell == nil {
+		cell = &billCell{}
+		b.cells[k] = cell
+	}
+	cell.messages++
+	if c.Billable {
+		cell.billable++
+		cell.amount.Add(c.Amount)
+		if c.Confidence == pricing.Derived || c.Confidence == pricing.ThirdParty {
+			cell.derived.Add(c.Amount)
+		}
+	}
+}
+
+// BillRow is one row of bill.parquet.
+type BillRow struct {
+	Month           time.Time // first day of the month, in the account's zone
+	Market          string
+	PricingCategory string
+	PricingType     string
+	Messages        int64 // delivered business messages
+	Billable        int64 // charged ones
+	AmountMicros    money.Micros
+	DerivedMicros   money.Micros // of AmountMicros, priced from derived or third_party rates
+}
+
+// Rows returns the bill sorted by month, market, category, type.
+func (b *BillTally) Rows() ([]BillRow, error) {
+	keys := make([]billKey, 0, len(b.cells))
+	for k := range b.cells {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, c := keys[i], keys[j]
+		if a.month != c.month {
+			return a.month < c.month
+		}
+		if a.market != c.market {
+			return a.market < c.market
+		}
+		if a.category != c.category {
+			return a.category < c.category
+		}
+		return a.typ < c.typ
+	})
+	rows := make([]BillRow, 0, len(keys))
+	for _, k := range keys {
+		cell := b.cells[k]
+		amt, err := cell.amount.Total()
+		if err != nil {
+			return nil, err
+		}
+		der, _ := cell.derived.Total()
+		rows = append(rows, BillRow{
+			Month:           time.Date(int(k.month/12), time.Month(k.month%12+1), 1, 0, 0, 0, 0, b.loc),
+			Market:          k.market,
+			PricingCategory: k.category.String(),
+			PricingType:     k.typ.String(),
+			Messages:        cell.messages,
+			Billable:        cell.billable,
+			AmountMicros:    amt,
+			DerivedMicros:   der,
+		})
+	}
+	return rows, nil
+}
+
+// WriteBill writes bill.parquet.
+func WriteBill(path string, rows []BillRow, currency, version string) error {
+	tw, err := CreateTable(path, []Column{
+		DateCol("month"), StringCol("market"), StringCol("pricing_category").OrNull(), StringCol("pricing_type").OrNull(),
+		Int64Col("messages"), Int64Col("billable"), Int64Col("amount_micros"), Int64Col("derived_amount_micros"), StringCol("currency"),
+	}, TableOptions{Version: version})
+	if err != nil {
+		return err
+	}
+	month, mkt, cat, typ := tw.Date("month"), tw.String("market"), tw.String("pricing_category"), tw.String("pricing_type")
+	msgs, bill, amt, der, cur := tw.Int64("messages"), tw.Int64("billable"), tw.Int64("amount_micros"), tw.Int64("derived_amount_micros"), tw.String("currency")
+	for _, r := range rows {
+		month.Append(r.Month)
+		mkt.Append(r.Market)
+		appendOrNull(cat, r.PricingCategory)
+		appendOrNull(typ, r.PricingType)
+		msgs.Append(r.Messages)
+		bill.Append(r.Billable)
+		amt.Append(int64(r.AmountMicros))
+		der.Append(int64(r.DerivedMicros))
+		cur.Append(currency)
+		if err := tw.EndRow(); err != nil {
+			tw.Abort()
+			return err
+		}
+	}
+	return tw.Close()
+}
+
+// CardUsed names a rate card that priced part of a replay.
+type CardUsed struct {
+	PricingModel string `json:"pricing_model"`
+	Currency     string `json:"currency"`
+	Effective    string `json:"effective_from"` // YYYY-MM-DD
+	Messages     int64  `json:"charged_messages"`
+}
+
+// ReplaySummary is summary.json for a replay.
+type ReplaySummary struct {
+	Trace   string `json:"trace"`
+	Pricing string `json:"pricing"` // the --pricing value
+	Rates   string `json:"rates"`   // builtin or the rate file's name
+	Spend
+	DerivedShare  Num        `json:"derived_or_third_party_share"` // share of the amount priced from derived or third_party rates
+	CardsUsed     []CardUsed `json:"cards_used"`
+	Records       int64      `json:"records"`
+	UserMessages  int64      `json:"user_messages"`
+	Business      int64      `json:"business_messages"`
+	Delivered     int64      `json:"delivered_business_messages"`
+	Undelivered   int64      `json:"undelivered_business_messages"`
+	Users         int64      `json:"users"`
+	Numbers       int64      `json:"business_numbers"`
+	Skipped       int64      `json:"skipped_invalid_rows"`
+	Duplicates    int64      `json:"duplicate_messages"`
+	USMarketing   int64      `json:"us_marketing_not_delivered"`
+	TextOutsideCS int64      `json:"text_outside_window"`
+}
+
+// Reconcile checks that the bill and the running tally agree to the micro, and
+// returns the summary's share priced from derived or third-party rates.
+func Reconcile(rows []BillRow, s Spend) (derivedShare float64, err error) {
+	var total, derived money.Sum
+	billable := map[string]int64{}
+	for _, r := range rows {
+		total.Add(r.AmountMicros)
+		derived.Add(r.DerivedMicros)
+		billable[r.PricingCategory] += r.Billable
+	}
+	t, err := total.Total()
+	if err != nil {
+		return 0, err
+	}
+	if int64(t) != s.TotalMicros {
+		return 0, fmt.Errorf("reports: bill.parquet sums to %s, messages to %s: the bill does not reconcile", t, money.Micros(s.TotalMicros))
+	}
+	var mism []string
+	for cat, n := range s.BillableByCategory {
+		if billable[cat] != n {
+			mism = append(mism, fmt.Sprintf("%s %d vs %d", cat, billable[cat], n))
+		}
+	}
+	if len(mism) > 0 {
+		return 0, fmt.Errorf("reports: billable counts do not reconcile: %s", strings.Join(mism, ", "))
+	}
+	d, _ := derived.Total()
+	if t == 0 {
+		return 0, nil
+	}
+	return float64(d) / float64(t), nil
+}
