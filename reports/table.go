@@ -170,6 +170,7 @@ func CreateTable(path string, cols []Column, opts TableOptions) (*TableWriter, e
 	if opts.RowGroupRows <= 0 {
 		opts.RowGroupRows = defaultRowGroupRows
 	}
+	installPooledZstd()
 
 	fields := make([]arrow.Field, len(cols))
 	index := make(map[string]int, len(cols))
@@ -326,6 +327,9 @@ func (w *TableWriter) flush() error {
 		return w.err
 	}
 	w.pending = 0
+	// NewRecord handed the buffers to rec; size the next batch's up front rather than
+	// growing them by doubling again.
+	w.rb.Reserve(w.batch)
 	return nil
 }
 

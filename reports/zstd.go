@@ -1,0 +1,49 @@
+package reports
+
+import (
+	"sync"
+
+	"github.com/apache/arrow/go/v17/parquet/compress"
+	"github.com/klauspost/compress/zstd"
+)
+
+// pooledZstd is arrow's zstd codec with encoders reused across pages. Arrow v17's
+// EncodeLevel builds a fresh encoder for every data page, and each one allocates a
+// 16 MB history buffer: on a tens-of-millions-row table that is gigabytes of garbage and
+// about a quarter of the write time. A reused encoder writes the same bytes (EncodeAll
+// keeps no state between calls; same level, same options), which zstd_test.go checks.
+type pooledZstd struct {
+	compress.Codec // arrow's codec: decoding, streaming writers, non-default levels
+	encoders       sync.Pool
+}
+
+func (z *pooledZstd) EncodeLevel(dst, src []byte, level int) []byte {
+	if level != compress.DefaultCompressionLevel {
+		return z.Codec.EncodeLevel(dst, src, level)
+	}
+	e, _ := z.encoders.Get().(*zstd.Encoder)
+	if e == nil {
+		// The options arrow's own EncodeLevel uses for the default level.
+		e, _ = zstd.NewWriter(nil, zstd.WithZeroFrames(true), zstd.WithEncoderLevel(zstd.SpeedDefault))
+	}
+	out := e.EncodeAll(src, dst[:0])
+	z.encoders.Put(e)
+	return out
+}
+
+var usePooledZstd sync.Once
+
+// installPooledZstd swaps arrow's process-wide zstd codec for pooledZstd, once, when the
+// first table is created. It is process-wide because arrow's codec registry is; only
+// this package writes Parquet, and the bytes written are the same.
+func installPooledZstd() {
+	usePooledZstd.Do(func() {
+		c, err := compress.GetCodec(compress.Codecs.Zstd)
+		if err != nil {
+			return // arrow has no zstd: CreateTable's writer will say so
+		}
+		if _, done := c.(*pooledZstd); !done {
+			compress.RegisterCodec(compress.Codecs.Zstd, &pooledZstd{Codec: c})
+		}
+	})
+}
