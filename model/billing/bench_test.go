@@ -9,14 +9,14 @@ import (
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
-// benchBill bills a generated stream of a month of traffic (100,000 pairs, 1,000,000
-// messages) through the built-in rate book, over and over: each pass is shifted past
+// benchBill bills a generated stream (n messages between `pairs` pairs, a few seconds
+// apart) through the built-in rate book, over and over: each pass is shifted past
 // the previous one in time so the order stays non-decreasing and months, cards and
 // counters roll over as in a long replay. It reports messages per second; the steady
 // state must allocate nothing per message.
 //
 //	go test -run '^$' -bench 'BenchmarkBill' -benchmem ./model/billing/
-func benchBill(b *testing.B, era Era, start string) {
+func benchBill(b *testing.B, era Era, start string, pairs, n int) {
 	book, err := pricing.Builtin()
 	if err != nil {
 		b.Fatal(err)
@@ -26,8 +26,7 @@ func benchBill(b *testing.B, era Era, start string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	const n = 1_000_000
-	trace := genTrace(42, mt, genOptions{pairs: 100_000, n: n, start: at, gapMax: 5 * model.Second})
+	trace := genTrace(42, mt, genOptions{pairs: pairs, n: n, start: at, gapMax: 5 * model.Second})
 	span := trace[n-1].At() - trace[0].At() + model.Hour
 	bl, err := New(Options{Era: era, Book: book, Markets: mt, PrimaryCountry: "BR", AuthIntlFrom: at})
 	if err != nil {
@@ -60,9 +59,25 @@ func benchBill(b *testing.B, era Era, start string) {
 	b.ReportMetric(float64(b.N)/time.Since(t0).Seconds(), "msgs/s")
 }
 
-func BenchmarkBillPMP2025(b *testing.B) { benchBill(b, EraPMP2025, "2025-07-01T00:00:00Z") }
-func BenchmarkBillCBP2023(b *testing.B) { benchBill(b, EraCBP2023, "2024-01-01T00:00:00Z") }
-func BenchmarkBillCBP2022(b *testing.B) { benchBill(b, EraCBP2022, "2022-03-01T00:00:00Z") }
+func BenchmarkBillPMP2025(b *testing.B) {
+	benchBill(b, EraPMP2025, "2025-07-01T00:00:00Z", 100_000, 1_000_000)
+}
+func BenchmarkBillCBP2023(b *testing.B) {
+	benchBill(b, EraCBP2023, "2024-01-01T00:00:00Z", 100_000, 1_000_000)
+}
+func BenchmarkBillCBP2022(b *testing.B) {
+	benchBill(b, EraCBP2022, "2022-03-01T00:00:00Z", 100_000, 1_000_000)
+}
+
+// BenchmarkBillPMP2025Users10M spreads the stream over 10 million pairs (720 MB of
+// window state), as a large business's month would: per-pair state no longer fits in
+// cache, so this is the figure for big replays.
+func BenchmarkBillPMP2025Users10M(b *testing.B) {
+	if testing.Short() {
+		b.Skip("needs about 1 GB")
+	}
+	benchBill(b, EraPMP2025, "2025-07-01T00:00:00Z", 10_000_000, 2_000_000)
+}
 
 // TestBillAllocatesNothing pins the steady-state promise: after a warm-up pass, billing
 // another pass of the same traffic allocates nothing.
