@@ -38,6 +38,7 @@ func synthRuns(points, reps int) []sim.RunResult {
 			rr := sim.RunResult{
 				RunID:       fmt.Sprintf("headcount=%g/r%d", headcount, r),
 				Point:       p,
+				PointLabel:  fmt.Sprintf("headcount=%g", headcount),
 				Replication: r,
 				Seed:        uint64(1000*p + r + 1),
 				Params: []sim.Param{

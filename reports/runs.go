@@ -109,6 +109,7 @@ func RunsColumns(paramPaths []string) []Column {
 	cols := []Column{
 		StringCol("run_id"),
 		Int32Col("point"),
+		StringCol("point_id"), // the sweep's own readable id of the point: "headcount=8"
 		Int32Col("replication"),
 		Uint64Col("seed"),
 	}
@@ -148,7 +149,8 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 	}
 	defer w.Abort()
 
-	runID, point, rep, seed := w.String("run_id"), w.Int32("point"), w.Int32("replication"), w.Uint64("seed")
+	runID, point, pointID := w.String("run_id"), w.Int32("point"), w.String("point_id")
+	rep, seed := w.Int32("replication"), w.Uint64("seed")
 	params := make([]*Float64Appender, len(paths))
 	for i, p := range paths {
 		params[i] = w.Float64(ParamColumn(p))
@@ -184,6 +186,7 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 		}
 		runID.Append(r.RunID)
 		point.Append(int32(r.Point))
+		pointID.Append(r.PointLabel)
 		rep.Append(int32(r.Replication))
 		seed.Append(r.Seed)
 		for j, p := range r.Params {

@@ -29,7 +29,7 @@ func TestParamColumn(t *testing.T) {
 // wantRunsColumns is runs.parquet's schema for synthRuns, spelled out: users' queries
 // depend on these names.
 var wantRunsColumns = []string{
-	"run_id", "point", "replication", "seed",
+	"run_id", "point", "point_id", "replication", "seed",
 	"param_agents_shifts_0_headcount", "param_agents_handle_time_s",
 	"currency",
 	"customers", "conversations", "user_messages", "business_messages", "templates",
@@ -42,10 +42,11 @@ var wantRunsColumns = []string{
 	"amount_marketing_micros", "amount_utility_micros", "amount_authentication_micros",
 	"amount_authentication_international_micros", "amount_service_micros",
 	"amount_referral_conversion_micros", "amount_user_initiated_micros",
-	"amount_business_initiated_micros",
+	"amount_business_initiated_micros", "amount_template_micros",
 	"billable_marketing", "billable_utility", "billable_authentication",
 	"billable_authentication_international", "billable_service",
 	"billable_referral_conversion", "billable_user_initiated", "billable_business_initiated",
+	"billable_template",
 	"messages_regular", "messages_free_customer_service", "messages_free_entry_point",
 	"messages_free_tier",
 }
@@ -85,6 +86,9 @@ func TestWriteRuns(t *testing.T) {
 	for i, r := range runs {
 		if got := string(f.value(t, i, "run_id").ByteArray()); got != r.RunID {
 			t.Errorf("row %d run_id = %q, want %q", i, got, r.RunID)
+		}
+		if got := string(f.value(t, i, "point_id").ByteArray()); got != r.PointLabel {
+			t.Errorf("row %d point_id = %q, want %q", i, got, r.PointLabel)
 		}
 		checks := map[string]int64{
 			"replication":                 int64(r.Replication),

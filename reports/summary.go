@@ -175,7 +175,8 @@ type ParamValue struct {
 // holds per-replication means, each rounded once to a whole micro or message.
 type PointSummary struct {
 	Point        int          `json:"point"`
-	Label        string       `json:"label"`
+	PointID      string       `json:"point_id"` // the sweep's id of the point (sim.RunResult.PointLabel)
+	Label        string       `json:"label"`    // for people: "8 agents"
 	Params       []ParamValue `json:"params"`
 	Replications int          `json:"replications"`
 	Spend
@@ -292,6 +293,7 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 	}
 	p := PointSummary{
 		Point:        first.Point,
+		PointID:      first.PointLabel,
 		Label:        PointLabel(shown),
 		Params:       make([]ParamValue, len(first.Params)),
 		Replications: len(reps),
