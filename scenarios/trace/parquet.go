@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync/atomic"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -20,6 +21,54 @@ import (
 // parquetBatchRows is the rows decoded at a time within a row group.
 const parquetBatchRows = 64 << 10
 
+// Budgets for decoding one batch. Arrow v17 can spin forever on a corrupt data page
+// of a required column (the record reader reads zero values and tries again; found
+// by FuzzParquet), and trusts page headers' sizes. Every turn of that loop allocates
+// through the Arrow allocator, so a budget there turns the hang into an error. A good
+// batch makes a few thousand allocations even with tiny pages.
+const (
+	maxBatchAllocs = 200_000
+	maxBatchBytes  = 2 << 30
+)
+
+// budgetAllocator panics (recovered in next) when a batch exceeds its budget. It is
+// armed only while this goroutine decodes: a panic on arrow's own goroutines (it
+// opens column readers on an errgroup) could not be recovered.
+type budgetAllocator struct {
+	memory.Allocator
+	armed         atomic.Bool
+	count, nbytes atomic.Int64
+}
+
+type errBudget struct{}
+
+func (errBudget) Error() string {
+	return "decoding one batch exceeded its allocation budget (a corrupt page?)"
+}
+
+func (a *budgetAllocator) charge(n int) {
+	if a.armed.Load() && (a.count.Add(1) > maxBatchAllocs || a.nbytes.Add(int64(n)) > maxBatchBytes) {
+		a.armed.Store(false)
+		panic(errBudget{})
+	}
+}
+
+func (a *budgetAllocator) Allocate(n int) []byte {
+	a.charge(n)
+	return a.Allocator.Allocate(n)
+}
+
+func (a *budgetAllocator) Reallocate(n int, b []byte) []byte {
+	a.charge(n)
+	return a.Allocator.Reallocate(n, b)
+}
+
+func (a *budgetAllocator) arm() {
+	a.count.Store(0)
+	a.nbytes.Store(0)
+	a.armed.Store(true)
+}
+
 // parquetSource reads one row group at a time (a batch crossing row groups on a
 // dictionary column fails in arrow v17) in batches of parquetBatchRows, only the
 // contract's columns, with buffered page streams so memory follows the batch, not
@@ -28,11 +77,13 @@ type parquetSource struct {
 	f      *os.File
 	pf     *file.Reader
 	fr     *pqarrow.FileReader
+	mem    *budgetAllocator
 	b      *builder
 	leaves []int           // leaf column indexes to read
 	names  [nFields]string // column present in the file, else ""
 
 	rg, nrg int
+	size    int64 // file size
 	rr      pqarrow.RecordReader
 	cols    [nFields]pqCol
 	i, n    int
@@ -75,13 +126,14 @@ func openParquet(path, name string) (src source, err error) {
 	if string(tail[:]) != "PAR1" {
 		return nil, fail("truncated Parquet file (no PAR1 magic at the end: the footer is missing)")
 	}
-	props := parquet.NewReaderProperties(memory.DefaultAllocator)
+	mem := &budgetAllocator{Allocator: memory.DefaultAllocator}
+	props := parquet.NewReaderProperties(mem)
 	props.BufferedStreamEnabled = true
 	pf, err := file.NewParquetReader(f, file.WithReadProps(props))
 	if err != nil {
 		return nil, fail("unreadable Parquet footer: %v", err)
 	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: parquetBatchRows}, memory.DefaultAllocator)
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: parquetBatchRows}, mem)
 	if err != nil {
 		return nil, fail("unreadable Parquet schema: %v", err)
 	}
@@ -89,7 +141,7 @@ func openParquet(path, name string) (src source, err error) {
 	if err != nil {
 		return nil, fail("unreadable Parquet schema: %v", err)
 	}
-	s := &parquetSource{f: f, pf: pf, fr: fr, b: newBuilder(name), nrg: pf.NumRowGroups()}
+	s := &parquetSource{f: f, pf: pf, fr: fr, mem: mem, b: newBuilder(name), nrg: pf.NumRowGroups(), size: st.Size()}
 	var have []string
 	for _, fl := range sc.Fields() {
 		have = append(have, fl.Name)
@@ -219,7 +271,10 @@ func floorDiv(a, b int64) int64 {
 func (s *parquetSource) nextBatch() error {
 	for {
 		if s.rr != nil {
-			if s.rr.Next() {
+			s.mem.arm()
+			ok := s.rr.Next()
+			s.mem.armed.Store(false)
+			if ok {
 				rec := s.rr.Record()
 				sc := rec.Schema()
 				for i, name := range s.names {
@@ -248,6 +303,9 @@ func (s *parquetSource) nextBatch() error {
 		if s.rg >= s.nrg {
 			return io.EOF
 		}
+		if err := s.checkRowGroup(s.rg); err != nil {
+			return &Error{File: s.b.file, Line: s.row + 1, Msg: fmt.Sprintf("corrupt Parquet row group %d: %v", s.rg, err), Err: err}
+		}
 		rr, err := s.fr.GetRecordReader(context.Background(), s.leaves, []int{s.rg})
 		if err != nil {
 			return &Error{File: s.b.file, Line: s.row + 1, Msg: fmt.Sprintf("corrupt Parquet row group %d: %v", s.rg, err), Err: err}
@@ -255,6 +313,36 @@ func (s *parquetSource) nextBatch() error {
 		s.rr = rr
 		s.rg++
 	}
+}
+
+// checkRowGroup does here, where a panic can be recovered, what GetRecordReader
+// does on an errgroup goroutine, where a panic on corrupt metadata (seen by the fuzz
+// test: a column chunk without metadata) would kill the process.
+func (s *parquetSource) checkRowGroup(rg int) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%v", p)
+		}
+	}()
+	rgr := s.pf.RowGroup(rg)
+	md := s.pf.MetaData().RowGroup(rg)
+	for _, leaf := range s.leaves {
+		cc, err := md.ColumnChunk(leaf)
+		if err != nil {
+			return err
+		}
+		start, n := cc.DataPageOffset(), cc.TotalCompressedSize()
+		if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && start > cc.DictionaryPageOffset() {
+			start = cc.DictionaryPageOffset()
+		}
+		if start < 4 || n < 0 || start > s.size || n > s.size-start {
+			return fmt.Errorf("column chunk %d at %d+%d lies outside the file (%d bytes)", leaf, start, n, s.size)
+		}
+		if _, err := rgr.GetColumnPageReader(leaf); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *parquetSource) next(r *row) (err error) {
@@ -294,7 +382,10 @@ func (s *parquetSource) next(r *row) (err error) {
 
 func (s *parquetSource) close() error {
 	if s.rr != nil {
-		s.rr.Release()
+		func() {
+			defer func() { recover() }() // after a corrupt page its state is unknown
+			s.rr.Release()
+		}()
 		s.rr = nil
 	}
 	return s.pf.Close() // closes f

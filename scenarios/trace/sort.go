@@ -26,6 +26,7 @@ type sorter struct {
 	dir       string
 
 	buf     []row
+	w       *bufio.Writer
 	runs    []*run
 	heap    []int // indexes into runs, a min-heap by (head ts, index)
 	inMem   bool
@@ -66,7 +67,11 @@ func (s *sorter) spill() error {
 		return fmt.Errorf("sorting the trace: %w", err)
 	}
 	s.runs = append(s.runs, &run{f: f})
-	w := bufio.NewWriterSize(f, 256<<10)
+	if s.w == nil {
+		s.w = bufio.NewWriterSize(f, 256<<10)
+	}
+	w := s.w
+	w.Reset(f)
 	for i := range s.buf {
 		s.scratch = appendRow(s.scratch[:0], &s.buf[i])
 		if _, err := w.Write(s.scratch); err != nil {
