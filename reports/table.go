@@ -187,8 +187,8 @@ func CreateTable(path string, cols []Column, opts TableOptions) (*TableWriter, e
 		if t == nil {
 			return nil, fmt.Errorf("reports: %s: column %q has no kind", path, c.Name)
 		}
-		if c.Name == "" {
-			return nil, fmt.Errorf("reports: %s: column %d has no name", path, i)
+		if !snakeCase(c.Name) {
+			return nil, fmt.Errorf("reports: %s: column %d name %q is not snake_case (a-z, 0-9, _; unit last: amount_micros)", path, i, c.Name)
 		}
 		if _, dup := index[c.Name]; dup {
 			return nil, fmt.Errorf("reports: %s: column %q is declared twice", path, c.Name)
@@ -440,6 +440,21 @@ func (a *TimestampAppender) Append(t time.Time) { a.b.Append(arrow.Timestamp(t.U
 // AppendMillis stores milliseconds since the Unix epoch.
 func (a *TimestampAppender) AppendMillis(ms int64) { a.b.Append(arrow.Timestamp(ms)) }
 func (a *TimestampAppender) AppendNull()           { a.b.AppendNull() }
+
+// snakeCase reports whether name is a lowercase identifier: every engine (DuckDB,
+// Spark, pandas) then takes it without quoting.
+func snakeCase(name string) bool {
+	if name == "" || name[0] < 'a' || name[0] > 'z' {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
 
 // civilDays is the number of days from 1970-01-01 to t's calendar date in t's location.
 func civilDays(t time.Time) int32 {

@@ -263,6 +263,9 @@ func TestTableDeclarationErrors(t *testing.T) {
 		{"no version", []Column{Int64Col("x")}, TableOptions{}, "Version is empty"},
 		{"duplicate", []Column{Int64Col("x"), StringCol("x")}, TableOptions{Version: testVersion}, `"x" is declared twice`},
 		{"no kind", []Column{{Name: "x"}}, TableOptions{Version: testVersion}, "has no kind"},
+		{"camel case", []Column{Int64Col("amountMicros")}, TableOptions{Version: testVersion}, "not snake_case"},
+		{"no name", []Column{Int64Col("")}, TableOptions{Version: testVersion}, "not snake_case"},
+		{"leading digit", []Column{Int64Col("90p_s")}, TableOptions{Version: testVersion}, "not snake_case"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := CreateTable(filepath.Join(dir, "t.parquet"), tc.cols, tc.opts)
