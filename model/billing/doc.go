@@ -23,8 +23,11 @@
 //
 // # How a Charge reads
 //
-//   - Billable is true on exactly the messages that cost money: the PMP or NBP template,
-//     or the message that opened a charged CBP conversation. Messages riding an open
+//   - Billable is true on exactly the messages that are charged units on the invoice: the
+//     PMP or NBP template, or the message that opened a CBP conversation other than a free
+//     entry point one. As in Meta's webhooks, a conversation inside the CBP monthly free
+//     tier is billable at no cost ("considered billable and reflected on your invoice");
+//     the PMP 2026-10 service allowance is not (those messages are free). Messages riding an open
 //     conversation have Billable false, the conversation's Type and Category, and its
 //     ConversationID (ids are opaque and unique per Biller).
 //   - Type says why a message is free: free_customer_service (in the CSW; CBP 2023 service

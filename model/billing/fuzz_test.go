@@ -64,7 +64,7 @@ func FuzzBill(f *testing.F) {
 			if err != nil {
 				t.Fatalf("%+v: %v", m, err)
 			}
-			if ch.Amount < 0 || (!ch.Billable && ch.Amount != 0) || (ch.Billable && ch.Type != pricing.Regular) {
+			if ch.Amount < 0 || (!ch.Billable && ch.Amount != 0) || (ch.Billable && ch.Type != pricing.Regular && !(ch.Type == pricing.FreeTier && ch.Amount == 0)) {
 				t.Fatalf("%+v: bad charge %+v", m, ch)
 			}
 		}

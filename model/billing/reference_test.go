@@ -195,7 +195,7 @@ func (r *refBiller) Bill(m *model.Message) refResult {
 		key := "free/" + account + "/" + r.month(at)
 		if r.counts[key] < r.free(r.o.FreeConversationsPerMonth, 1000) {
 			r.counts[key]++
-			return newConv(refV1, pricing.Charge{Type: pricing.FreeTier, Category: cc}, cc)
+			return newConv(refV1, pricing.Charge{Type: pricing.FreeTier, Category: cc, Billable: true}, cc)
 		}
 		return newConv(refV1, r.rate(r.card(era, at), m.Market, cc), cc)
 
@@ -229,7 +229,7 @@ func (r *refBiller) Bill(m *model.Message) refResult {
 			return newConv(refService, pricing.Charge{Type: pricing.FreeCustomerService, Category: pricing.Service}, pricing.Service)
 		case r.counts[key] < r.free(r.o.FreeConversationsPerMonth, 1000):
 			r.counts[key]++
-			return newConv(refService, pricing.Charge{Type: pricing.FreeTier, Category: pricing.Service}, pricing.Service)
+			return newConv(refService, pricing.Charge{Type: pricing.FreeTier, Category: pricing.Service, Billable: true}, pricing.Service)
 		}
 		return newConv(refService, r.rate(r.card(era, at), m.Market, pricing.Service), pricing.Service)
 	}

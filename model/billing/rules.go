@@ -71,7 +71,9 @@ func (b *Biller) billCBP2022(ch *pricing.Charge, p *window.Pair, m *model.Messag
 	acc := b.account(m.Number)
 	if b.freeConvs > 0 && acc.freeUsed < b.freeConvs {
 		acc.freeUsed++
-		ch.Type, ch.Category = pricing.FreeTier, cat
+		// Meta: free-tier conversations are billable (they appear on the invoice) but
+		// cost nothing; only free entry point conversations are not billable.
+		ch.Type, ch.Category, ch.Billable = pricing.FreeTier, cat, true
 	} else {
 		cc, err := b.cardFor(EraCBP2022, at)
 		if err != nil {
@@ -161,7 +163,7 @@ func (b *Biller) billCBP2023(ch *pricing.Charge, p *window.Pair, m *model.Messag
 	case b.freeConvs > 0 && acc.freeUsed < b.freeConvs:
 		// "the first 1,000 service conversations per account per month are free"
 		acc.freeUsed++
-		ch.Type = pricing.FreeTier
+		ch.Type, ch.Category, ch.Billable = pricing.FreeTier, pricing.Service, true // billable at no cost, as above
 	default:
 		cc, err := b.cardFor(EraCBP2023, at)
 		if err != nil {

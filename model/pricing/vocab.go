@@ -89,7 +89,7 @@ type Charge struct {
 	Model          Model
 	Type           Type
 	Category       Category
-	Billable       bool   // true when this message is charged (Amount may still be 0 for a zero rate)
+	Billable       bool   // a charged unit on the invoice (Meta's pricing.billable); Amount may be 0 (a CBP free-tier conversation, a zero rate)
 	ConversationID uint64 // CBP conversation the message belongs to; 0 for none
 	Tier           int8   // PMP volume tier index the charge fell in (0 = list rate)
 	Market         uint16 // market.ID
