@@ -31,6 +31,14 @@ func (s *Scenario) Config() (*sim.Config, error) {
 		return nil, err
 	}
 	markets := market.Builtin()
+	var authFrom model.Time
+	if d := s.Business.AuthIntlFrom; d != "" {
+		t, err := time.ParseInLocation(time.DateOnly, d, loc)
+		if err != nil {
+			return nil, fmt.Errorf("business.auth_intl_from: %w", err)
+		}
+		authFrom = model.FromStd(t)
+	}
 	return &sim.Config{
 		Start:        model.FromStd(day),
 		End:          model.FromStd(day.AddDate(0, 0, s.Days)),
@@ -47,6 +55,10 @@ func (s *Scenario) Config() (*sim.Config, error) {
 			Markets:  markets,
 			Currency: s.Currency,
 			Location: loc,
+
+			PrimaryCountry:            s.Business.PrimaryCountry,
+			AuthIntlFrom:              authFrom,
+			ServiceAllowancePerNumber: s.Business.ServiceAllowance,
 		},
 	}, nil
 }

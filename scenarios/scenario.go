@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -33,10 +34,20 @@ type Scenario struct {
 	Pricing      string `yaml:"pricing"`      // auto (default) or an era: nbp-2018, cbp-2022, cbp-2023, pmp-2025, pmp-2026-10
 	Replications int    `yaml:"replications"` // independent runs per sweep point; default 1
 
+	Business  Business        `yaml:"business"`
 	Customers Customers       `yaml:"customers"`
 	Load      LoadSpec        `yaml:"load"`
 	Agents    agents.Staffing `yaml:"agents"`
 	Sweep     []Dimension     `yaml:"sweep"`
+}
+
+// Business is what billing needs to know about the business account itself.
+type Business struct {
+	PrimaryCountry string `yaml:"primary_country"` // ISO alpha-2 of the business's primary country, for authentication-international rates; "" = not eligible
+	AuthIntlFrom   string `yaml:"auth_intl_from"`  // date (YYYY-MM-DD) the business became eligible for authentication-international rates; "" = never
+	// ServiceAllowance is the free service messages per business number per month under
+	// the rules from 2026-10-01; 0 = the default 1000, -1 = none.
+	ServiceAllowance int `yaml:"service_allowance"`
 }
 
 // Customers is the customer base.
@@ -133,13 +144,54 @@ func yamlProblems(name string, err error) []string {
 	out := make([]string, 0, len(msgs))
 	for _, m := range msgs {
 		if g := unknownField.FindStringSubmatch(m); g != nil {
-			out = append(out, fmt.Sprintf("%s:%s: unknown field %q (check the spelling; valid keys are listed in the scenario reference)", name, g[1], g[2]))
+			hint := ""
+			if keys := validKeys()[g[3]]; len(keys) > 0 {
+				hint = " (valid keys here: " + strings.Join(keys, ", ") + ")"
+			}
+			out = append(out, fmt.Sprintf("%s:%s: unknown field %q%s", name, g[1], g[2], hint))
 		} else if g := lineError.FindStringSubmatch(m); g != nil {
 			out = append(out, fmt.Sprintf("%s:%s: %s", name, g[1], g[2]))
 		} else {
 			out = append(out, name+": "+strings.TrimPrefix(m, "yaml: "))
 		}
 	}
+	return out
+}
+
+// validKeys maps each struct type of a scenario, named as the YAML decoder names it in
+// errors ("agents.Shift"), to its YAML keys in declaration order.
+func validKeys() map[string][]string {
+	out := map[string][]string{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Slice || t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || out[t.String()] != nil {
+			return
+		}
+		out[t.String()] = []string{}
+		var keys []string
+		var collect func(t reflect.Type)
+		collect = func(t reflect.Type) {
+			for i := 0; i < t.NumField(); i++ {
+				f := t.Field(i)
+				name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+				if opts == "inline" {
+					collect(f.Type)
+					continue
+				}
+				if name == "" || name == "-" {
+					continue
+				}
+				keys = append(keys, name)
+				walk(f.Type)
+			}
+		}
+		collect(t)
+		out[t.String()] = keys
+	}
+	walk(reflect.TypeOf(Scenario{}))
 	return out
 }
 
@@ -169,6 +221,17 @@ func (s *Scenario) Validate() []string {
 	}
 	if s.Replications < 1 || s.Replications > 100_000 {
 		add("replications: must be between 1 and 100000, got %d", s.Replications)
+	}
+	if p := s.Business.PrimaryCountry; p != "" && (len(p) != 2 || strings.ToUpper(p) != p) {
+		add("business.primary_country: %q is not an upper-case ISO 3166-1 alpha-2 code like IN", p)
+	}
+	if d := s.Business.AuthIntlFrom; d != "" {
+		if _, err := time.Parse(time.DateOnly, d); err != nil {
+			add("business.auth_intl_from: %q is not a date YYYY-MM-DD", d)
+		}
+	}
+	if s.Business.ServiceAllowance < -1 {
+		add("business.service_allowance: must be >= -1 (-1 turns the allowance off), got %d", s.Business.ServiceAllowance)
 	}
 	if s.Customers.Count < 1 || s.Customers.Count > math.MaxInt32 {
 		add("customers.count: must be between 1 and %d, got %d", math.MaxInt32, s.Customers.Count)

@@ -1,0 +1,125 @@
+package scenarios
+
+import (
+	"strings"
+	"testing"
+)
+
+const base = `name: t
+start: 2025-09-01
+customers:
+  count: 10
+  countries: [{country: BR, share: 1}]
+load:
+  conversations_per_customer_month: 1
+agents:
+  handle_time: {mean_s: 300}
+  shifts:
+    - {start: "09:00", end: "17:00", headcount: 1}
+    - {days: [sat], start: "10:00", end: "14:00", headcount: 0}
+`
+
+// TestPointsDeclaredOrder: the first dimension varies slowest, ids are readable and
+// stable, and each point's scenario has its values set (and only its own).
+func TestPointsDeclaredOrder(t *testing.T) {
+	sc, err := Parse([]byte(base+`sweep:
+  - {path: "agents.shifts[0].headcount", name: weekday, values: [2, 4]}
+  - {path: agents.handle_time.mean_s, values: [300, 600, 900]}
+`), "s.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts, err := sc.Points()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"weekday=2,mean_s=300", "weekday=2,mean_s=600", "weekday=2,mean_s=900",
+		"weekday=4,mean_s=300", "weekday=4,mean_s=600", "weekday=4,mean_s=900",
+	}
+	if len(pts) != len(want) {
+		t.Fatalf("%d points, want %d", len(pts), len(want))
+	}
+	for i, p := range pts {
+		if p.ID != want[i] || p.Index != i {
+			t.Errorf("point %d: id %q, want %q", i, p.ID, want[i])
+		}
+	}
+	if h, m := pts[4].Scenario.Agents.Shifts[0].Headcount, pts[4].Scenario.Agents.HandleTime.MeanS; h != 4 || m != 600 {
+		t.Errorf("point 4 has headcount %d, handle %v", h, m)
+	}
+	if sc.Agents.Shifts[0].Headcount != 1 || sc.Agents.HandleTime.MeanS != 300 {
+		t.Error("expanding the sweep changed the base scenario")
+	}
+	jobs, err := sc.Jobs(42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if jobs[0].Seed != jobs[5].Seed {
+		t.Error("points of one replication must share a seed (common random numbers)")
+	}
+}
+
+func TestSweepErrors(t *testing.T) {
+	for _, c := range []struct{ sweep, want string }{
+		{`  - {path: "agents.shifts[5].headcount", values: [1]}`, "sweep[0]: path agents.shifts[5].headcount: shifts has 2 entries, no [5]"},
+		{`  - {path: agents.nope, values: [1]}`, `sweep[0]: path agents.nope: no field "nope" here`},
+		{`  - {path: "agents.shifts[0].headcount", values: [1.5]}`, "sweep[0]: path agents.shifts[0].headcount: is a whole number, got 1.5"},
+		{`  - {path: "agents.shifts[0].headcount", values: [3, -1]}`, "sweep[0].values[1]: with agents.shifts[0].headcount = -1: agents.shifts[0].headcount: must be >= 0, got -1"},
+		{`  - {path: agents.late_reply, values: [1]}`, "sweep[0]: path agents.late_reply: is not a numeric field (it is string)"},
+		{`  - {path: customers.count, values: []}`, "sweep[0].values: at least one value is needed"},
+	} {
+		_, err := Parse([]byte(base+"sweep:\n"+c.sweep+"\n"), "s.yaml")
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("sweep %s:\n got %v\nwant %s", c.sweep, err, c.want)
+		}
+	}
+}
+
+func TestStrictDecoding(t *testing.T) {
+	for _, c := range []struct{ yaml, want string }{
+		{strings.Replace(base, "headcount: 1", "headcont: 1", 1), `s.yaml:11: unknown field "headcont" (valid keys here: name, days, start, end, headcount)`},
+		{base + "agnets: {}\n", `s.yaml:13: unknown field "agnets" (valid keys here: name, description, seed, start, days, timezone, currency, pricing, replications, business, customers, load, agents, sweep)`},
+		{strings.Replace(base, "count: 10", "count: ten", 1), "s.yaml:4: cannot unmarshal !!str `ten` into int"},
+		{base + "  shifts: [\n", "s.yaml:13:"},
+		{"", "s.yaml: empty scenario file"},
+		{base + "---\nname: x\n", "s.yaml:13: a second YAML document"},
+	} {
+		_, err := Parse([]byte(c.yaml), "s.yaml")
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v\nwant %s", err, c.want)
+		}
+	}
+}
+
+// TestValidateListsEveryProblem: all problems at once, each with its field path.
+func TestValidateListsEveryProblem(t *testing.T) {
+	bad := strings.NewReplacer(
+		"name: t", "name: My Scenario",
+		"start: 2025-09-01", "start: 2025-13-01\ndays: 0\ntimezone: Mars/Base\npricing: pmp-2024",
+		"count: 10", "count: 0",
+		"conversations_per_customer_month: 1", "conversations_per_customer_month: -1",
+	).Replace(base)
+	_, err := Parse([]byte(bad), "bad.yaml")
+	se, ok := err.(*Error)
+	if !ok {
+		t.Fatalf("got %T %v", err, err)
+	}
+	want := []string{
+		`bad.yaml: name: "My Scenario" must be lower-case letters`,
+		`bad.yaml: start: "2025-13-01" is not a date YYYY-MM-DD`,
+		`bad.yaml: days: must be between 1 and 3660, got 0`,
+		`bad.yaml: timezone: "Mars/Base" is not an IANA time zone`,
+		`bad.yaml: pricing: `,
+		`bad.yaml: customers.count: must be between 1 and`,
+		`bad.yaml: load.conversations_per_customer_month: must be > 0, got -1`,
+	}
+	if len(se.Problems) != len(want) {
+		t.Fatalf("%d problems, want %d:\n%s", len(se.Problems), len(want), strings.Join(se.Problems, "\n"))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(se.Problems[i], w) {
+			t.Errorf("problem %d: %q, want prefix %q", i, se.Problems[i], w)
+		}
+	}
+}
