@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,6 +65,7 @@ var (
 
 // sweepXY is one sweep point as drawn: x in the chosen time unit, y in currency units.
 type sweepXY struct {
+	point             int
 	label             string
 	x, xLo, xHi       float64
 	msg, msgLo, msgHi float64
@@ -94,7 +96,7 @@ func PlotSpendVsSLA(s Summary, opt PlotOptions) (*plot.Plot, error) {
 		}
 		// Drawing only: the exact amounts are in summary.json.
 		cur := func(m int64) float64 { return float64(m) / 1e6 * factor }
-		q := sweepXY{label: pt.Label, x: x / div, msg: cur(pt.TotalMicros), all: cur(pt.TotalWithStaffingMicros)}
+		q := sweepXY{point: pt.Point, label: pt.Label, x: x / div, msg: cur(pt.TotalMicros), all: cur(pt.TotalWithStaffingMicros)}
 		q.xLo, q.xHi, q.msgLo, q.msgHi, q.allLo, q.allHi = q.x, q.x, q.msg, q.msg, q.all, q.all
 		if ci := pt.SLA.FirstResponseP90S.CI95; ci != nil && pt.TotalCI95 != nil && pt.TotalWithStaffingCI95 != nil {
 			q.ci = true
@@ -177,16 +179,43 @@ func PlotSpendVsSLA(s Summary, opt PlotOptions) (*plot.Plot, error) {
 		// per sweep point is enough and stays clear of the lower markers.
 		labelled = xys
 	}
+	names := make([]string, len(all))
+	for i, se := range all {
+		names[i] = se.name
+	}
+	// Ring the cheapest point (lowest messaging + staffing) on the top series: it is
+	// the answer most readers look for.
+	var rings plotter.XYs
+	for i, q := range pts {
+		if s.Cheapest == nil || q.point != s.Cheapest.Point {
+			continue
+		}
+		ring, err := plotter.NewScatter(plotter.XYs{labelled[i]})
+		if err != nil {
+			return nil, fmt.Errorf("reports: plot: %w", err)
+		}
+		ring.Shape = draw.RingGlyph{}
+		ring.Radius = ringRadius
+		ring.Color = color.Gray{Y: 0x30}
+		p.Add(ring)
+		// The legend's swatch is smaller: at full size it spills over the text.
+		swatch := *ring
+		swatch.Radius = vg.Points(5)
+		name := "cheapest"
+		if staffed {
+			name = "cheapest in total"
+		}
+		p.Legend.Add(name, &swatch)
+		names = append(names, name)
+		obstacles = append(obstacles, plotter.XYs{labelled[i]})
+		rings = append(rings, labelled[i])
+	}
 	if len(pts) > 0 {
 		labels := make([]string, len(pts))
 		for i, q := range pts {
 			labels[i] = q.label
 		}
-		names := make([]string, len(all))
-		for i, se := range all {
-			names[i] = se.name
-		}
-		p.Add(&placedLabels{xys: labelled, labels: labels, obstacles: obstacles, style: labelStyle(),
+		p.Add(&placedLabels{xys: labelled, labels: labels, obstacles: obstacles, rings: rings, style: labelStyle(),
 			legend: &p.Legend, legendNames: names})
 	}
 	if n := len(s.Points); n > 0 {
@@ -202,14 +231,14 @@ func PlotSpendVsSLA(s Summary, opt PlotOptions) (*plot.Plot, error) {
 	p.Legend.TextStyle.Font.Size = vg.Points(10)
 	p.Legend.Padding = vg.Points(2)
 	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(6), -vg.Points(6)
-	fitAxes(p, pts, staffed)
+	fitAxes(p, pts, staffed, len(names))
 	return p, nil
 }
 
 // fitAxes starts the spend axis at zero when the data is not far from it (an honest
 // picture of money) and adds headroom at the top, then puts the legend in the top
 // corner with fewer points, so it hides none.
-func fitAxes(p *plot.Plot, pts []sweepXY, staffed bool) {
+func fitAxes(p *plot.Plot, pts []sweepXY, staffed bool, legendEntries int) {
 	if len(pts) == 0 {
 		// Nothing to draw (no sweep point had a first response): empty axes rather
 		// than ranges of ±Inf.
@@ -219,14 +248,21 @@ func fitAxes(p *plot.Plot, pts []sweepXY, staffed bool) {
 	if p.Y.Min > 0 && p.Y.Min < 0.5*p.Y.Max {
 		p.Y.Min = 0
 	}
-	if p.X.Min > 0 && p.X.Min < 0.25*p.X.Max {
+	// A little air on both sides of the outermost points, so their markers and bars
+	// do not sit on the frame. Response times are never negative: start at zero when
+	// the air would cross it or zero is near anyway.
+	if xs := p.X.Max - p.X.Min; xs > 0 {
+		p.X.Min -= 0.03 * xs
+		p.X.Max += 0.03 * xs
+	}
+	if p.X.Min < 0.25*p.X.Max {
 		p.X.Min = 0
 	}
 	span := p.Y.Max - p.Y.Min
 	if span <= 0 {
 		span = math.Max(1, math.Abs(p.Y.Max))
 	}
-	p.Y.Max += 0.22 * span
+	p.Y.Max += (0.1 + 0.06*float64(legendEntries)) * span // room for the legend
 
 	xspan := p.X.Max - p.X.Min
 	if xspan <= 0 {
@@ -348,13 +384,17 @@ type placedLabels struct {
 	labels []string
 	// obstacles are the drawn series: their markers and the segments joining them.
 	obstacles []plotter.XYs
+	rings     plotter.XYs // points circled with a ring of ringRadius
 	style     text.Style
 	legend    *plot.Legend
 	// legendNames repeats the legend's entries, which plot.Legend keeps private.
 	legendNames []string
 }
 
-const labelGap = vg.Length(5)
+const (
+	labelGap   = vg.Length(5)
+	ringRadius = vg.Length(8)
+)
 
 func (l *placedLabels) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
@@ -379,6 +419,9 @@ func (l *placedLabels) Plot(c draw.Canvas, p *plot.Plot) {
 			}
 		}
 	}
+	for _, o := range l.rings {
+		taken = append(taken, box(vg.Point{X: trX(o.X), Y: trY(o.Y)}, ringRadius+1))
+	}
 	if l.legend != nil {
 		taken = append(taken, legendBox(l.legend, l.legendNames, c))
 	}
@@ -386,16 +429,20 @@ func (l *placedLabels) Plot(c draw.Canvas, p *plot.Plot) {
 		pt := vg.Point{X: trX(l.xys[i].X), Y: trY(l.xys[i].Y)}
 		r := l.style.Rectangle(label) // relative to the text origin
 		w, h := r.Max.X-r.Min.X, r.Max.Y-r.Min.Y
+		gap := labelGap
+		if slices.Contains(l.rings, l.xys[i]) {
+			gap = ringRadius + 2 // clear of the ring, not just the marker
+		}
 		// Lower-left corners of the candidate boxes.
 		cands := []vg.Point{
-			{X: pt.X + labelGap, Y: pt.Y + labelGap/2},     // right, above
-			{X: pt.X + labelGap, Y: pt.Y - labelGap/2 - h}, // right, below
-			{X: pt.X - labelGap - w, Y: pt.Y + labelGap/2}, // left, above
-			{X: pt.X - labelGap - w, Y: pt.Y - labelGap/2 - h},
-			{X: pt.X - w/2, Y: pt.Y + labelGap},     // above
-			{X: pt.X - w/2, Y: pt.Y - labelGap - h}, // below
-			{X: pt.X + labelGap, Y: pt.Y - h/2},     // right
-			{X: pt.X - labelGap - w, Y: pt.Y - h/2}, // left
+			{X: pt.X + gap, Y: pt.Y + gap/2},     // right, above
+			{X: pt.X + gap, Y: pt.Y - gap/2 - h}, // right, below
+			{X: pt.X - gap - w, Y: pt.Y + gap/2}, // left, above
+			{X: pt.X - gap - w, Y: pt.Y - gap/2 - h},
+			{X: pt.X - w/2, Y: pt.Y + gap},     // above
+			{X: pt.X - w/2, Y: pt.Y - gap - h}, // below
+			{X: pt.X + gap, Y: pt.Y - h/2},     // right
+			{X: pt.X - gap - w, Y: pt.Y - h/2}, // left
 		}
 		best, bestCost := vg.Rectangle{}, math.Inf(1)
 		for _, ll := range cands {
