@@ -6,27 +6,35 @@
 //
 //   - Files appear whole or not at all. Each is written under a hidden temporary name in
 //     its destination directory and renamed into place after an fsync; an error or
-//     TableWriter.Abort removes the temporary file.
-//   - Same input, same bytes. No output holds a wall-clock time, host name or local path,
-//     maps are written with sorted keys, runs are ordered by (point, replication), and
-//     floating-point sums always add in that order.
+//     TableWriter.Abort removes the temporary file. Output.WriteSimulation checks its
+//     whole input (daily rows add up to their runs, one currency, one set of params)
+//     before the first file, and writes manifest.json last.
+//   - Same input, same bytes, for every file (PNG included). No output holds a
+//     wall-clock time, host name or local path; maps are written with sorted keys; runs
+//     are ordered by (point, replication) and days by run then date, whatever order a
+//     parallel sweep delivered them in, so floating-point sums always add in one order.
 //   - Money is int64 micros end to end: Parquet columns *_micros are INT64, and JSON
 //     carries integer micros next to a decimal string (money.Micros.String). Means over
 //     replications are rounded once, half away from zero, to a whole micro (or message);
 //     confidence-interval bounds, being estimates, are computed in float64 and rounded
-//     to micros.
+//     to micros. Plots draw currency units as floats: drawing is not accounting.
 //   - Parquet: zstd, created_by "spendsim <version>", a REQUIRED root, row groups of at
-//     most TableOptions.RowGroupRows rows, snake_case column names with the unit last
-//     (amount_micros, first_response_p90_s); dictionary encoding only on low-cardinality
-//     columns (strings). Dates are Parquet DATE, instants TIMESTAMP(MILLIS, UTC).
+//     most TableOptions.RowGroupRows rows written with WriteBuffered, snake_case column
+//     names (enforced) with the unit last (amount_micros, first_response_p90_s);
+//     dictionary encoding only on low-cardinality columns (strings by default, never
+//     times or amounts). Dates are Parquet DATE, instants TIMESTAMP(MILLIS, UTC),
+//     seeds INT64 annotated unsigned.
 //   - TableWriter streams: it buffers TableOptions.BatchRows rows per column, then
 //     encodes them into the current row group, so memory is bounded by one row group
-//     whatever the row count.
+//     whatever the row count. Values go in through typed appenders obtained once per
+//     column; there is no reflection on the hot path.
+//   - The first CreateTable swaps arrow's process-wide zstd codec for one that reuses
+//     encoders (see zstd.go); the bytes written are identical.
 //
-// Tables:
+// Tables (column lists: RunsColumns, DailyColumns):
 //
-//	runs.parquet   one row per run (sweep point × replication); see RunsColumns
-//	daily.parquet  one row per run and calendar day; see DailyColumns
+//	runs.parquet   one row per run (sweep point × replication)
+//	daily.parquet  one row per run and calendar day in the business's time zone
 //
 // summary.json is a Summary (simulation): one PointSummary per sweep point with the
 // messaging bill (Spend: total, per category, per pricing type), staffing cost, their
@@ -34,4 +42,8 @@
 // that is null when there is a single replication. The point with the lowest
 // messaging + staffing cost is named as cheapest. Spend and SpendTally are shared with
 // the replay summary.
+//
+// spend_vs_sla.png (8 × 5 in, 150 dpi) and .svg plot spend per month against the p90
+// first-response time, one labelled point per sweep point, with the intervals as error
+// bars and the cheapest point ringed.
 package reports

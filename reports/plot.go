@@ -520,7 +520,12 @@ const (
 // them, and markers, error bars and the last tick label would touch the border.
 func drawWithMargin(p *plot.Plot, c vg.CanvasSizer) {
 	m := vg.Points(10)
-	p.Draw(draw.Crop(draw.New(c), m/2, -m*2, m/2, -m/2))
+	dc := draw.New(c)
+	// The plot paints its background only inside the inset; paint the margin too, or
+	// the SVG has a transparent frame.
+	dc.SetColor(color.White)
+	dc.Fill(dc.Rectangle.Path())
+	p.Draw(draw.Crop(dc, m/2, -m*2, m/2, -m/2))
 }
 
 // RenderPNG draws p as a PNG.
