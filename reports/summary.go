@@ -396,7 +396,7 @@ func moneyCI(meanMicros int64, each []float64) *MoneyInterval {
 // pass only the params that vary between points):
 // "8 agents", "handle_time_s=600, 8 agents". A field swept under two paths with the same
 // last name ("shifts[0].headcount", "shifts[1].headcount") keeps its parent to tell
-// them apart. No params: "baseline".
+// them apart. A param the sweep named reads "name=value". No params: "baseline".
 func PointLabel(params []sim.Param) string {
 	if len(params) == 0 {
 		return "baseline"
@@ -410,6 +410,10 @@ func PointLabel(params []sim.Param) string {
 	parts := make([]string, len(params))
 	for i, p := range params {
 		v := strconv.FormatFloat(p.Value, 'g', -1, 64)
+		if p.Name != "" { // the scenario author's own name for the dimension
+			parts[i] = p.Name + "=" + v
+			continue
+		}
 		var prefix string
 		if count[names[i]] > 1 {
 			prefix = parentSegment(p.Path) + " "

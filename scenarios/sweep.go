@@ -138,7 +138,7 @@ func (s *Scenario) Points() ([]Point, error) {
 				return nil, fmt.Errorf("sweep[%d]: %w", k, err)
 			}
 			ids = append(ids, d.label()+"="+formatValue(v))
-			params = append(params, sim.Param{Path: d.Path, Value: v})
+			params = append(params, sim.Param{Path: d.Path, Name: d.Name, Value: v})
 		}
 		id := strings.Join(ids, ",")
 		if id == "" {

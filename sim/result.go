@@ -10,6 +10,7 @@ import (
 // Param is one swept scenario field and the value it took in a run.
 type Param struct {
 	Path  string  // scenario field path, e.g. "agents.shifts[0].headcount"
+	Name  string  // the sweep's short name for it ("weekday"), if it gave one
 	Value float64 // in the field's own unit
 }
 

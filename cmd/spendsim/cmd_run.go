@@ -90,7 +90,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			summary, err := writeRunOutputs(out, sc, seed, runs, days, e.version, c.App.Name, os.Args[1:])
+			summary, err := writeRunOutputs(out, sc, seed, runs, days, e.version, c.Args().Slice())
 			if err != nil {
 				return err
 			}
@@ -104,44 +104,24 @@ Examples:
 }
 
 // writeRunOutputs writes every output file; each appears under its final name only
-// when complete.
-func writeRunOutputs(out string, sc *scenarios.Scenario, seed uint64, runs []sim.RunResult, days [][]sim.DayRow, version, _ string, args []string) (reports.Summary, error) {
+// when complete, and manifest.json, written last, marks a complete set.
+func writeRunOutputs(out string, sc *scenarios.Scenario, seed uint64, runs []sim.RunResult, days [][]sim.DayRow, version string, args []string) (reports.Summary, error) {
 	var flat []sim.DayRow
 	for _, d := range days {
 		flat = append(flat, d...)
 	}
-	if err := reports.ReconcileDaily(runs, flat); err != nil {
-		return reports.Summary{}, err // a broken invariant: never write a bill that doesn't add up
-	}
-	summary, err := reports.Summarize(sc.Name, runs)
+	o, err := reports.NewOutput(out, version)
 	if err != nil {
 		return reports.Summary{}, err
 	}
-	manifest, err := reports.NewManifest(version, args, sc)
+	err = o.WriteSimulation(reports.Simulation{
+		Name: sc.Name, Scenario: sc, Seed: seed, Args: args,
+		Runs: runs, Days: flat, HorizonDays: float64(sc.Days),
+	})
 	if err != nil {
 		return reports.Summary{}, err
 	}
-	manifest.SetRuns(seed, runs)
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return reports.Summary{}, err
-	}
-	p, err := reports.PlotSpendVsSLA(summary, reports.PlotOptions{HorizonDays: float64(sc.Days)})
-	if err != nil {
-		return reports.Summary{}, err
-	}
-	steps := []func() error{
-		func() error { return reports.WriteRuns(filepath.Join(out, "runs.parquet"), runs, version) },
-		func() error { return reports.WriteDaily(filepath.Join(out, "daily.parquet"), flat, version) },
-		func() error { return reports.WriteJSON(filepath.Join(out, "summary.json"), summary) },
-		func() error { return reports.WriteJSON(filepath.Join(out, "manifest.json"), manifest) },
-		func() error { return reports.WritePlot(out, "spend_vs_sla", p) },
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return reports.Summary{}, err
-		}
-	}
-	return summary, nil
+	return reports.Summarize(sc.Name, runs)
 }
 
 func printRunTable(w io.Writer, sc *scenarios.Scenario, seed uint64, s reports.Summary, runs int) {

@@ -50,7 +50,7 @@ func TestRunDefaultScenario(t *testing.T) {
 	if stderr != "" {
 		t.Errorf("--quiet run wrote to stderr: %q", stderr)
 	}
-	for _, want := range []string{"retail-month", "p90 first response", "weekday=4,sunday=0", "cheapest in total"} {
+	for _, want := range []string{"retail-month", "p90 first response", "weekday=4, sunday=0", "cheapest in total"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("table lacks %q:\n%s", want, stdout)
 		}

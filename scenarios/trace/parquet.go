@@ -27,7 +27,7 @@ const parquetBatchRows = 64 << 10
 // through the Arrow allocator, so a budget there turns the hang into an error. A good
 // batch makes a few thousand allocations even with tiny pages.
 const (
-	maxBatchAllocs = 200_000
+	maxBatchAllocs = 20_000
 	maxBatchBytes  = 2 << 30
 )
 
