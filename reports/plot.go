@@ -145,7 +145,20 @@ func PlotSpendVsSLA(s Summary, opt PlotOptions) (*plot.Plot, error) {
 			anyCI = anyCI || q.ci
 		}
 		if len(xys) > 0 {
-			line, scatter, err := plotter.NewLinePoints(xys)
+			// The line joins only the efficient points (none both faster and cheaper),
+			// sorted by response time: joining every point in x order would draw a
+			// zig-zag that reads as a trade-off curve it is not.
+			var frontier plotter.XYs
+			for _, xy := range xys {
+				if len(frontier) == 0 || xy.Y < frontier[len(frontier)-1].Y {
+					frontier = append(frontier, xy)
+				}
+			}
+			line, err := plotter.NewLine(frontier)
+			if err != nil {
+				return nil, fmt.Errorf("reports: plot: %w", err)
+			}
+			scatter, err := plotter.NewScatter(xys)
 			if err != nil {
 				return nil, fmt.Errorf("reports: plot: %w", err)
 			}
