@@ -57,8 +57,9 @@ type Options struct {
 	// Sort accepts input in any order and sorts it by ts (stable: ties keep file
 	// order) with an external merge sort: SortChunkRows rows at a time are sorted in
 	// memory and spilled to temp files in TempDir, then merged. Memory: one chunk
-	// (about 200 bytes plus the row's text per row); disk: about the size of the
-	// trace's text. Without Sort, a ts earlier than the previous row's is an error.
+	// (112 bytes plus the row's text per row: about 60 MB at the default) and a
+	// 64 KiB buffer per run; disk: about the size of the trace's ids plus 20 bytes a
+	// row. Without Sort, a ts earlier than the previous row's is an error.
 	// Webhook logs are always sorted this way: they arrive in delivery order.
 	Sort bool
 	// SortChunkRows is the rows sorted in memory per run; default 262144.
