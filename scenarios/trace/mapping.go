@@ -3,6 +3,7 @@ package trace
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -112,6 +113,9 @@ func LoadMapping(path string) (*Mapping, error) {
 	dec.KnownFields(true)
 	var m Mapping
 	if err := dec.Decode(&m); err != nil {
+		if err == io.EOF {
+			return nil, fmt.Errorf("%s: empty mapping", filepath.Base(path))
+		}
 		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
 	if err := m.Validate(); err != nil {

@@ -43,6 +43,7 @@ func TestLoadMappingIsStrict(t *testing.T) {
 				"type: \"textt\" is not one of text, template"},
 		{"time_layout: yyyy-mm-dd\n", `m.yaml: time_layout: "yyyy-mm-dd" is not a Go time layout that records date and time (like Mon Jan 02 15:04:05 -0700 2006), nor rfc3339, unix, unix_ms`},
 		{"country: {values: {a: US}}\n", "m.yaml: country: values without a column"},
+		{"", "m.yaml: empty mapping"},
 	} {
 		p := writeFile(t, dir, "m.yaml", c.yaml)
 		_, err := LoadMapping(p)

@@ -36,6 +36,7 @@ type reader struct {
 	skipped    int64
 	duplicates int64
 	err        error
+	closed     bool
 	cur        row
 }
 
@@ -66,6 +67,13 @@ func (rd *reader) Skipped() int64    { return rd.skipped }
 func (rd *reader) Duplicates() int64 { return rd.duplicates }
 
 func (rd *reader) Close() error {
+	if rd.closed {
+		return nil
+	}
+	rd.closed = true
+	if rd.err == nil {
+		rd.err = errClosed
+	}
 	err := rd.src.close()
 	if rd.sorter != nil {
 		if e := rd.sorter.close(); err == nil {
@@ -181,6 +189,8 @@ func (rd *reader) finish(r *row) error {
 	}
 	return nil
 }
+
+var errClosed = errors.New("trace: Next after Close")
 
 // ErrUnsorted marks the error for a row whose ts goes backwards (errors.Is).
 var ErrUnsorted = errors.New("trace not sorted by ts")

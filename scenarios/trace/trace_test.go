@@ -329,3 +329,46 @@ func TestWriterRejectsWhatReadersWould(t *testing.T) {
 		t.Errorf("temp files left: %v", files)
 	}
 }
+
+func TestCloseTwiceAndNextAfterClose(t *testing.T) {
+	r, err := Open("testdata/good.csv", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec Record
+	if err := r.Next(&rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if err := r.Next(&rec); err == nil || err == io.EOF {
+		t.Errorf("Next after Close = %v, want an error", err)
+	}
+}
+
+func TestWebhookSkipInvalid(t *testing.T) {
+	good, err := os.ReadFile("testdata/webhook.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, err := os.ReadFile("testdata/bad/bad_status.webhook")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := writeFile(t, t.TempDir(), "hooks.jsonl", string(bad)+string(good)+"{not json\n")
+	recs, skipped, err := readAll(t, p, Options{SkipInvalid: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 8 || skipped != 2 {
+		t.Errorf("%d records, %d skipped; want 8 and 2", len(recs), skipped)
+	}
+	_, _, err = readAll(t, p, Options{})
+	if want := `hooks.jsonl:1: column statuses.status: "deleted" is not one of sent, delivered, read, failed`; err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %s", err, want)
+	}
+}
