@@ -208,15 +208,13 @@ func readTiers(path string, from time.Time) (*pricing.Tiers, error) {
 // source adapts a trace reader to the replay and counts user messages.
 type source struct {
 	r     trace.Reader
-	rec   trace.Record
 	users int64
 }
 
 func (s *source) Next(r *model.Record) error {
-	if err := s.r.Next(&s.rec); err != nil {
+	if err := s.r.Next(r); err != nil {
 		return err
 	}
-	*r = model.Record(s.rec)
 	if r.Direction == model.FromUser {
 		s.users++
 	}

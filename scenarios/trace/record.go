@@ -11,23 +11,12 @@ import (
 	"github.com/spendsim/spendsim/model"
 )
 
-// Record is one message of a trace, as read. Strings are ordinary immutable Go strings
-// (never views of a reused buffer), so a caller may keep them; they may share memory
-// with the rest of their row, so a caller keeping millions of them should intern or
-// strings.Clone them.
-type Record struct {
-	TS, DeliveredTS model.Time // DeliveredTS 0 = at TS
-	User            string     // E.164 digits without the '+', or an opaque id
-	Business        string     // business phone number id; "default" if absent
-	MessageID       string     // "" if absent
-	Country         string     // ISO 3166-1 alpha-2, upper case; "" if absent
-	Direction       model.Direction
-	Kind            model.Kind
-	Category        model.Category   // templates only
-	Status          model.Status     // business messages only
-	EntryPoint      model.EntryPoint // user messages only
-	Line            int64            // 1-based line (CSV, JSONL, webhooks) or row (Parquet)
-}
+// Record is one message of a trace, as read: model.Record, the domain's one record type
+// shared with synthetic load. Strings are ordinary immutable Go strings (never views
+// of a reused buffer), so a caller may keep them; they may share memory with the rest
+// of their row, so a caller keeping millions of them should intern or strings.Clone
+// them. Line is the 1-based line (CSV, JSONL, webhooks) or row (Parquet).
+type Record = model.Record
 
 // Reader streams the records of a trace in ts order.
 type Reader interface {
