@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestTimelineTraces is the acceptance-style suite: every testdata/timelines/NAME.csv is
+// a small trace in the DESIGN.md format, replayed through the command line exactly as a
+// user would (spendsim replay --trace NAME.csv ARGS), and its summary.json is compared
+// with NAME.expect:
+//
+//	# rule: the BILLING.md sentence under test (quoted), and the reasoning
+//	args: --pricing pmp-2025 --rates nbp-card.csv       flags; a relative file is in the folder
+//	billable: marketing=1 utility=2                     billable_by_category; every key not
+//	                                                    named must be 0
+//	total_micros: 62500                                 optional
+//	trace: OTHER.csv                                    optional: replay another case's
+//	                                                    trace (default NAME.csv)
+//
+// A failure names the case file and quotes its rule.
+func TestTimelineTraces(t *testing.T) {
+	dir := filepath.Join("testdata", "timelines")
+	files, err := filepath.Glob(filepath.Join(dir, "*.expect"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no %s/*.expect: %v", dir, err)
+	}
+	perEra := map[string]int{}
+	for _, f := range files {
+		c, err := readExpect(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		perEra[c.era()]++
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".expect"), func(t *testing.T) { c.run(t, dir) })
+	}
+	t.Logf("%d timeline traces, per era: %v", len(files), perEra)
+}
+
+type expectCase struct {
+	file     string // NAME.expect
+	trace    string // NAME.csv
+	rule     string // the comment lines, joined
+	args     []string
+	billable map[string]int64
+	total    *int64
+}
+
+func (c *expectCase) era() string {
+	for i, a := range c.args {
+		if a == "--pricing" && i+1 < len(c.args) {
+			return c.args[i+1]
+		}
+	}
+	return "auto"
+}
+
+func readExpect(path string) (*expectCase, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	c := &expectCase{file: path, trace: strings.TrimSuffix(path, ".expect") + ".csv", billable: map[string]int64{}}
+	var rule []string
+	sc := bufio.NewScanner(f)
+	line, haveBillable := 0, false
+	for sc.Scan() {
+		line++
+		s := strings.TrimSpace(sc.Text())
+		if s == "" {
+			continue
+		}
+		if r, ok := strings.CutPrefix(s, "#"); ok {
+			rule = append(rule, strings.TrimSpace(r))
+			continue
+		}
+		key, val, ok := strings.Cut(s, ":")
+		if !ok {
+			return nil, fmt.Errorf("%s:%d: want KEY: VALUE, got %q", path, line, s)
+		}
+		val = strings.TrimSpace(val)
+		switch strings.TrimSpace(key) {
+		case "args":
+			c.args = strings.Fields(val)
+		case "billable":
+			haveBillable = true
+			for _, kv := range strings.Fields(val) {
+				k, v, ok := strings.Cut(kv, "=")
+				n, err := strconv.ParseInt(v, 10, 64)
+				if !ok || err != nil {
+					return nil, fmt.Errorf("%s:%d: billable wants CATEGORY=N, got %q", path, line, kv)
+				}
+				c.billable[k] = n
+			}
+		case "trace":
+			c.trace = filepath.Join(filepath.Dir(path), val)
+		case "total_micros":
+			n, err := strconv.ParseInt(val, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: total_micros: %v", path, line, err)
+			}
+			c.total = &n
+		default:
+			return nil, fmt.Errorf("%s:%d: unknown key %q (args, billable, total_micros, trace)", path, line, key)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if !haveBillable {
+		return nil, fmt.Errorf("%s: no billable line", path)
+	}
+	if len(rule) == 0 {
+		return nil, fmt.Errorf("%s: no comment quoting the rule under test", path)
+	}
+	c.rule = strings.Join(rule, "\n    ")
+	return c, nil
+}
+
+func (c *expectCase) run(t *testing.T, dir string) {
+	out := filepath.Join(t.TempDir(), "out")
+	args := []string{"replay", "--trace", c.trace, "--out", out, "-q"}
+	for i, a := range c.args {
+		if i > 0 && (c.args[i-1] == "--rates" || c.args[i-1] == "--tiers") && a != "builtin" && !filepath.IsAbs(a) {
+			a = filepath.Join(dir, a)
+		}
+		args = append(args, a)
+	}
+	fail := func(format string, a ...any) {
+		t.Helper()
+		t.Errorf("%s (args %s): %s\n  rule:\n    %s", c.file, strings.Join(c.args, " "), fmt.Sprintf(format, a...), c.rule)
+	}
+	code, _, stderr := spendsim(t, args...)
+	if code != 0 {
+		fail("exit %d: %s", code, stderr)
+		return
+	}
+	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		TotalMicros        int64            `json:"total_micros"`
+		BillableByCategory map[string]int64 `json:"billable_by_category"`
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]bool{}
+	for k := range s.BillableByCategory {
+		keys[k] = true
+	}
+	for k := range c.billable {
+		keys[k] = true
+	}
+	var diffs []string
+	for k := range keys {
+		got, ok := s.BillableByCategory[k]
+		if !ok {
+			diffs = append(diffs, fmt.Sprintf("%s: not in summary, want %d", k, c.billable[k]))
+		} else if got != c.billable[k] {
+			diffs = append(diffs, fmt.Sprintf("%s = %d, want %d", k, got, c.billable[k]))
+		}
+	}
+	sort.Strings(diffs)
+	if len(diffs) > 0 {
+		fail("billable_by_category: %s", strings.Join(diffs, "; "))
+	}
+	if c.total != nil && s.TotalMicros != *c.total {
+		fail("total_micros = %d, want %d", s.TotalMicros, *c.total)
+	}
+}
