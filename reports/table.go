@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -154,6 +155,47 @@ type TableWriter struct {
 	rows    int64 // rows flushed or pending
 	err     error // first error; the writer is dead after it
 	closed  bool
+
+	// Batches are encoded and compressed on one background goroutine while the caller
+	// fills the next one: encoding is most of a writer's cost, and a replay that
+	// decodes, bills and encodes on one core leaves the other idle. One consumer keeps
+	// the output order, so files are byte-identical either way.
+	work  chan arrow.Record
+	done  chan struct{}
+	bgMu  sync.Mutex
+	bgErr error
+}
+
+// encode is the background encoder: it writes every batch it is handed, in order,
+// and after the first error only releases them.
+func (w *TableWriter) encode() {
+	defer close(w.done)
+	var err error
+	for rec := range w.work {
+		if err == nil {
+			// WriteBuffered, not Write: Write starts a row group per call, and our
+			// batches are much smaller than a good row group.
+			if err = w.fw.WriteBuffered(rec); err != nil {
+				w.bgMu.Lock()
+				w.bgErr = fmt.Errorf("reports: %s: %w", w.path, err)
+				w.bgMu.Unlock()
+			}
+		}
+		rec.Release()
+	}
+}
+
+// stopEncoder hands over the last batch and waits for the encoder to finish.
+func (w *TableWriter) stopEncoder() error {
+	if w.work == nil {
+		return nil
+	}
+	close(w.work)
+	<-w.done
+	w.work = nil
+	w.bgMu.Lock()
+	defer w.bgMu.Unlock()
+	return w.bgErr
 }
 
 // CreateTable starts a table at path with the given columns.
@@ -318,14 +360,18 @@ func (w *TableWriter) flush() error {
 	if w.pending == 0 {
 		return nil
 	}
-	rec := w.rb.NewRecord()
-	defer rec.Release()
-	// WriteBuffered, not Write: Write starts a row group per call, and our batches are
-	// much smaller than a good row group.
-	if err := w.fw.WriteBuffered(rec); err != nil {
-		w.err = fmt.Errorf("reports: %s: %w", w.path, err)
+	w.bgMu.Lock()
+	bgErr := w.bgErr
+	w.bgMu.Unlock()
+	if bgErr != nil {
+		w.err = bgErr
 		return w.err
 	}
+	if w.work == nil {
+		w.work, w.done = make(chan arrow.Record, 1), make(chan struct{})
+		go w.encode()
+	}
+	w.work <- w.rb.NewRecord()
 	w.pending = 0
 	// NewRecord handed the buffers to rec; size the next batch's up front rather than
 	// growing them by doubling again.
@@ -343,6 +389,9 @@ func (w *TableWriter) Close() error {
 		return nil
 	}
 	err := w.flush()
+	if bgErr := w.stopEncoder(); err == nil {
+		err = bgErr
+	}
 	if err == nil {
 		if err = w.fw.Close(); err != nil {
 			err = fmt.Errorf("reports: %s: %w", w.path, err)
@@ -372,6 +421,7 @@ func (w *TableWriter) Abort() {
 	if w.err == nil {
 		w.err = fmt.Errorf("reports: %s: aborted", w.path)
 	}
+	w.stopEncoder() // its error no longer matters: the file is being discarded
 	w.release()
 	w.f.Close()
 	os.Remove(w.tmp)

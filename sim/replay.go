@@ -61,8 +61,7 @@ func Replay(src RecordSource, opts billing.Options, sink ReplaySink) (ReplayStat
 		biller:  b,
 		markets: markets,
 		numbers: map[string]uint16{},
-		pairs:   map[pairKey]uint32{},
-		users:   map[string]string{},
+		users:   map[string]*userEntry{},
 		sink:    sink,
 	}
 	st, err := rp.run(src)
@@ -73,24 +72,22 @@ func Replay(src RecordSource, opts billing.Options, sink ReplaySink) (ReplayStat
 	return st, err
 }
 
-type pairKey struct {
-	number uint16
-	user   string
-}
-
 type replayer struct {
-	biller  *billing.Biller
-	markets *market.Table
-	numbers map[string]uint16
-	pairs   map[pairKey]uint32
-	users   map[string]string // user id → ISO country from the number (cache)
-	sink    ReplaySink
-	q       Queue     // orders pending records by (evaluation time, arrival)
-	held    []pending // slot per queued record, reused through free
-	free    []int32
-	stats   ReplayStats
-	charge  pricing.Charge
-	lastTS  model.Time
+	biller       *billing.Biller
+	markets      *market.Table
+	numbers      map[string]uint16
+	users        map[string]*userEntry
+	nextPair     uint32
+	lastBusiness string // the previous record's business number, and its id
+	lastNumber   uint16
+	haveLast     bool
+	sink         ReplaySink
+	q            Queue     // orders pending records by (evaluation time, arrival)
+	held         []pending // slot per queued record, reused through free
+	free         []int32
+	stats        ReplayStats
+	charge       pricing.Charge
+	lastTS       model.Time
 }
 
 func (rp *replayer) run(src RecordSource) (ReplayStats, error) {
@@ -123,7 +120,7 @@ func (rp *replayer) run(src RecordSource) (ReplayStats, error) {
 	if err := rp.flush(0, true); err != nil {
 		return rp.stats, err
 	}
-	rp.stats.Users = int64(len(rp.pairs))
+	rp.stats.Users = int64(rp.nextPair)
 	rp.stats.Numbers = int64(len(rp.numbers))
 	rp.stats.Billing = rp.biller.Stats()
 	rp.stats.Cards = rp.biller.CardUsed()
@@ -173,52 +170,91 @@ func (rp *replayer) bill(p *pending) error {
 	return rp.sink.Message(&p.rec, m, &rp.charge)
 }
 
-// resolve gives the record's parties their dense ids and the recipient's country.
+// resolve gives the record's parties their dense ids and the recipient's country. It
+// costs one map lookup per record: a user's entry holds their country and their pair
+// with each business number they talk to (almost always one).
 func (rp *replayer) resolve(rec *model.Record, m *model.Message) error {
 	*m = model.Message{
 		TS: rec.TS, DeliveredTS: rec.DeliveredTS,
 		Direction: rec.Direction, Kind: rec.Kind, Category: rec.Category,
 		Status: rec.Status, EntryPoint: rec.EntryPoint,
 	}
-	business := rec.Business
-	if business == "" {
-		business = "default"
-	}
-	num, ok := rp.numbers[business]
-	if !ok {
-		if len(rp.numbers) >= 1<<16 {
-			return fmt.Errorf("line %d: more than 65536 business numbers in one trace", rec.Line)
-		}
-		num = uint16(len(rp.numbers))
-		rp.numbers[strings.Clone(business)] = num
+	num, err := rp.number(rec)
+	if err != nil {
+		return err
 	}
 	m.Number = num
-	key := pairKey{num, rec.User}
-	pair, ok := rp.pairs[key]
-	if !ok {
-		pair = uint32(len(rp.pairs))
-		key.user = strings.Clone(rec.User) // don't pin the reader's row buffer
-		rp.pairs[key] = pair
-	}
-	m.Pair = pair
-	country := rec.Country
-	if country == "" {
-		c, ok := rp.users[rec.User]
-		if !ok {
+	u := rp.users[rec.User]
+	if u == nil {
+		u = &userEntry{}
+		if rec.Country == "" {
 			_, iso, err := rp.markets.ForNumber(rec.User, rec.At())
 			if err != nil {
 				return fmt.Errorf("line %d: column user: %q: %v; give the recipient's country in a country column", rec.Line, rec.User, err)
 			}
-			c = iso
-			rp.users[strings.Clone(rec.User)] = c
+			u.country = iso
 		}
-		country = c
+		rp.users[strings.Clone(rec.User)] = u // don't pin the reader's row buffer
+	}
+	pair, ok := u.pair(num)
+	if !ok {
+		pair = rp.nextPair
+		rp.nextPair++
+		u.pairs = append(u.pairs, numberPair{num, pair})
+	}
+	m.Pair = pair
+	country := rec.Country
+	if country == "" {
+		country = u.country
 	}
 	if len(country) != 2 {
 		return fmt.Errorf("line %d: column country: %q is not an ISO 3166-1 alpha-2 code", rec.Line, country)
 	}
 	m.Country = [2]byte{country[0], country[1]}
 	return nil
+}
+
+// number is the dense id of the record's business number; traces rarely switch
+// numbers from one row to the next, so the last one is remembered.
+func (rp *replayer) number(rec *model.Record) (uint16, error) {
+	business := rec.Business
+	if business == "" {
+		business = "default"
+	}
+	if rp.haveLast && business == rp.lastBusiness {
+		return rp.lastNumber, nil
+	}
+	num, ok := rp.numbers[business]
+	if !ok {
+		if len(rp.numbers) >= 1<<16 {
+			return 0, fmt.Errorf("line %d: more than 65536 business numbers in one trace", rec.Line)
+		}
+		num = uint16(len(rp.numbers))
+		business = strings.Clone(business)
+		rp.numbers[business] = num
+	}
+	rp.lastBusiness, rp.lastNumber, rp.haveLast = business, num, true
+	return num, nil
+}
+
+type numberPair struct {
+	number uint16
+	pair   uint32
+}
+
+// userEntry is what the replay keeps per user: memory grows with users, not messages.
+type userEntry struct {
+	country string // from the phone number, when the trace gives none
+	pairs   []numberPair
+}
+
+func (u *userEntry) pair(num uint16) (uint32, bool) {
+	for _, p := range u.pairs {
+		if p.number == num {
+			return p.pair, true
+		}
+	}
+	return 0, false
 }
 
 // MonthOf returns the first day of t's calendar month in loc, for per-month bills.

@@ -26,6 +26,7 @@ const (
 type env struct {
 	stdout, stderr io.Writer
 	version        string
+	cpuProfile     *os.File // open while --cpuprofile records
 }
 
 // usageError marks errors that are the caller's to fix on the command line.
@@ -123,8 +124,15 @@ Examples:
 		// The app returns errors to Main; it must never exit the process itself.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   onUsage,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "cpuprofile", Usage: "write a CPU profile of the command to `FILE` (go tool pprof)"},
+			&cli.StringFlag{Name: "memprofile", Usage: "write a heap profile at the end of the command to `FILE`"},
+		},
+		Before: func(c *cli.Context) error { return startProfiles(c, e) },
+		After:  func(c *cli.Context) error { return stopProfiles(c, e) },
 		Commands: []*cli.Command{
 			runCommand(e),
+			mergeCommand(e),
 			replayCommand(e),
 			validateCommand(e),
 			scenariosCommand(e),

@@ -228,6 +228,8 @@ func replay(tracePath string, topts trace.Options, opts billing.Options, out, ve
 	if err != nil {
 		return nil, err
 	}
+	// Decode on one core while billing and writing run on another.
+	r = trace.Prefetch(r, 4096)
 	defer r.Close()
 	_, statErr := os.Stat(out)
 	if err := os.MkdirAll(out, 0o755); err != nil {

@@ -1,0 +1,114 @@
+package trace
+
+import "sync"
+
+// prefetch reads an underlying Reader on its own goroutine, a batch of records ahead of
+// the caller, so that decoding a trace overlaps with whatever the caller does with the
+// records (a replay bills and writes them). Records come out in the same order with
+// the same errors; the underlying reader is only ever touched by the one goroutine.
+type prefetch struct {
+	full chan *batch
+	free chan *batch
+	quit chan struct{}
+	wg   sync.WaitGroup
+	src  Reader
+
+	cur        *batch
+	i          int
+	err        error
+	skipped    int64
+	duplicates int64
+	closed     bool
+}
+
+type batch struct {
+	recs       []Record
+	n          int
+	err        error // after recs[:n]
+	skipped    int64 // the reader's counts once this batch was read
+	duplicates int64
+}
+
+// Prefetch returns a Reader that reads r on a background goroutine, size records at
+// a time. Closing it stops the goroutine and closes r.
+func Prefetch(r Reader, size int) Reader {
+	if size <= 0 {
+		size = 4096
+	}
+	p := &prefetch{full: make(chan *batch, 2), free: make(chan *batch, 3), quit: make(chan struct{}), src: r}
+	for i := 0; i < 3; i++ {
+		p.free <- &batch{recs: make([]Record, size)}
+	}
+	p.wg.Add(1)
+	go p.fill()
+	return p
+}
+
+func (p *prefetch) fill() {
+	defer p.wg.Done()
+	for {
+		var b *batch
+		select {
+		case b = <-p.free:
+		case <-p.quit:
+			return
+		}
+		b.n, b.err = 0, nil
+		for b.n < len(b.recs) {
+			if b.err = p.src.Next(&b.recs[b.n]); b.err != nil {
+				break
+			}
+			b.n++
+		}
+		b.skipped = p.src.Skipped()
+		if d, ok := p.src.(Duplicater); ok {
+			b.duplicates = d.Duplicates()
+		}
+		select {
+		case p.full <- b:
+		case <-p.quit:
+			return
+		}
+		if b.err != nil {
+			return
+		}
+	}
+}
+
+func (p *prefetch) Next(r *Record) error {
+	for {
+		if p.err != nil {
+			return p.err
+		}
+		if p.closed {
+			return errClosed
+		}
+		if p.cur != nil && p.i < p.cur.n {
+			*r = p.cur.recs[p.i]
+			p.i++
+			return nil
+		}
+		if p.cur != nil {
+			if p.cur.err != nil {
+				p.err = p.cur.err
+				continue
+			}
+			p.free <- p.cur
+		}
+		p.cur, p.i = <-p.full, 0
+		p.skipped, p.duplicates = p.cur.skipped, p.cur.duplicates
+	}
+}
+
+func (p *prefetch) Skipped() int64    { return p.skipped }
+func (p *prefetch) Duplicates() int64 { return p.duplicates }
+
+func (p *prefetch) Close() error {
+	if p.closed {
+		return nil
+	}
+	p.closed = true
+	close(p.quit)
+	p.wg.Wait()
+	return p.src.Close()
+}
