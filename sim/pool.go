@@ -40,35 +40,63 @@ func Simulate(j *Job) (RunResult, []DayRow, error) {
 // the worker count. progress, if set, is called after each job with the number done;
 // calls may come from several goroutines at once. The first error cancels the rest.
 func RunAll(ctx context.Context, jobs []Job, workers int, progress func(done, total int)) ([]RunResult, [][]DayRow, error) {
+	results := make([]RunResult, len(jobs))
+	days := make([][]DayRow, len(jobs))
+	var done atomic.Int64
+	err := RunEach(ctx, jobs, workers, func(i int, r RunResult, d []DayRow) error {
+		results[i], days[i] = r, d
+		if progress != nil {
+			progress(int(done.Add(1)), len(jobs))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return results, days, nil
+}
+
+// RunEach runs jobs on up to workers goroutines (0 = all cores) and hands each job's
+// results to done, with the job's index, as soon as it finishes: a caller can save
+// finished runs while others are still going, so an interrupted sweep loses only the
+// runs in flight. done may be called from several goroutines at once. An error from a
+// run or from done, or the context ending, stops handing out jobs and is returned;
+// runs already started still finish and reach done.
+func RunEach(ctx context.Context, jobs []Job, workers int, done func(i int, r RunResult, d []DayRow) error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	results := make([]RunResult, len(jobs))
-	days := make([][]DayRow, len(jobs))
-	g, ctx := errgroup.WithContext(ctx)
+	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
-	var done atomic.Int64
+	var finished atomic.Int64
 	for i := range jobs {
-		if ctx.Err() != nil {
+		if gctx.Err() != nil {
 			break
 		}
 		g.Go(func() error {
-			if err := ctx.Err(); err != nil {
+			if err := gctx.Err(); err != nil {
 				return err
 			}
 			r, d, err := Simulate(&jobs[i])
 			if err != nil {
 				return err
 			}
-			results[i], days[i] = r, d
-			if progress != nil {
-				progress(int(done.Add(1)), len(jobs))
+			if err := done(i, r, d); err != nil {
+				return err
 			}
+			finished.Add(1)
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, nil, err
+		return err
 	}
-	return results, days, nil
+	// The loop may have stopped handing out jobs on a cancellation that no running job
+	// saw; then not every job ran, and the caller must hear why.
+	if int(finished.Load()) < len(jobs) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -52,11 +52,13 @@ type Options struct {
 	// turns the free tier off.
 	FreeConversationsPerMonth int
 
-	// PrimaryCountry is the business's primary country, ISO 3166-1 alpha-2 ("IN"); ""
-	// means the business is not eligible for authentication-international rates.
+	// PrimaryCountry is the business's primary country, ISO 3166-1 alpha-2 ("IN"):
+	// authentication messages to it are domestic. "" means not known (not verified, in
+	// Meta's words): every recipient country then differs, and past AuthIntlFrom Meta
+	// bills the authentication-international rate.
 	PrimaryCountry string
-	// AuthIntlFrom is when the business became eligible for authentication-international
-	// rates; 0 means never.
+	// AuthIntlFrom is the business's start time for authentication-international rates
+	// (Meta sets one when it deems the business eligible); 0 means never eligible.
 	AuthIntlFrom model.Time
 
 	// NumberAccount maps a business phone number (model.Message.Number) to the business
@@ -235,11 +237,12 @@ func New(o Options) (*Biller, error) {
 	if o.EntryPointV1 < 0 {
 		return nil, fmt.Errorf("billing: EntryPointV1 %v is negative", o.EntryPointV1)
 	}
+	// Eligibility is the start time; the primary country only exempts its own users.
+	b.authIntl = o.AuthIntlFrom != 0
 	switch pc := o.PrimaryCountry; {
 	case pc == "":
 	case len(pc) == 2 && isUpper(pc[0]) && isUpper(pc[1]):
 		b.primary = [2]byte{pc[0], pc[1]}
-		b.authIntl = o.AuthIntlFrom != 0
 	default:
 		return nil, fmt.Errorf("billing: PrimaryCountry %q is not an upper-case ISO 3166-1 alpha-2 code such as \"IN\"", pc)
 	}
@@ -401,10 +404,12 @@ func (b *Biller) account(number uint16) *accountMonth {
 	return &b.accounts[0]
 }
 
-// authCategory is authentication_international when the business is eligible (primary
-// country set, start time passed), the recipient's country differs from the primary
-// country, and the card has an international rate for the market; else authentication
-// (a market without such a rate bills the authentication rate, domain/README.md).
+// authCategory is authentication_international when the business is eligible (its start
+// time AuthIntlFrom passed), the recipient's country differs from the primary country
+// (any known country differs from an unknown one: Meta bills the international rate when
+// the primary business location is not verified), and the card has an international rate
+// for the market; else authentication (a market without such a rate bills the
+// authentication rate, domain/README.md).
 func (b *Biller) authCategory(cc *cardCache, m *model.Message, at model.Time) pricing.Category {
 	if b.authIntl && at >= b.authIntlFrom && m.Country != [2]byte{} && m.Country != b.primary &&
 		cc.has(m.Market, pricing.AuthenticationInternational) {

@@ -61,13 +61,15 @@
 //   - A free entry point needs the first delivered business reply within 24 h of the
 //     ad/Page user message; that reply consumes the referral, so one click opens at most
 //     one window, and a reply inside an open window does not extend it.
-//   - CBP 2022: a free entry point conversation supersedes an open conversation, as
-//     BILLING.md states for CBP 2023. CBP 2022 conversations do not carry into CBP 2023;
-//     only the documented CBP → PMP utility carry-over exists.
-//   - Authentication-international needs PrimaryCountry and AuthIntlFrom, a recipient
-//     country (Message.Country) other than the primary one, and an
-//     authentication_international cell on the card for the market; else the
-//     authentication rate applies.
+//   - CBP 2022: "at most one open conversation": a reply to an ad while a conversation
+//     is open rides it (and answers the ad); only CBP 2023's free entry point closes the
+//     others. CBP 2022 conversations do not carry into CBP 2023; only the documented
+//     CBP → PMP utility carry-over exists.
+//   - Authentication-international needs AuthIntlFrom (the start time Meta sets for an
+//     eligible business) passed, a recipient country (Message.Country) other than
+//     PrimaryCountry, and an authentication_international cell on the card for the
+//     market; else the authentication rate applies. An unknown PrimaryCountry ("")
+//     differs from every country, as Meta bills an unverified primary location.
 //   - Counterfactual cards: see Biller. NBP has no built-in card; without a user card
 //     the error says to pass --rates FILE.
 //

@@ -158,7 +158,7 @@ func (r *refBiller) Bill(m *model.Message) refResult {
 			conv: r.convs[[2]uint32{m.Pair, 99}].id}
 	}
 	authCat := func(c rateCard) pricing.Category {
-		if r.o.PrimaryCountry != "" && r.o.AuthIntlFrom != 0 && at >= r.o.AuthIntlFrom && m.Country != [2]byte{} &&
+		if r.o.AuthIntlFrom != 0 && at >= r.o.AuthIntlFrom && m.Country != [2]byte{} &&
 			string(m.Country[:]) != r.o.PrimaryCountry && c.has(m.Market, pricing.AuthenticationInternational) {
 			return pricing.AuthenticationInternational
 		}
@@ -178,15 +178,15 @@ func (r *refBiller) Bill(m *model.Message) refResult {
 		return refResult{ch: ch}
 
 	case EraCBP2022:
+		if c := open(refV1); c != nil && !fepOpen {
+			return refResult{ch: pricing.Charge{Model: pricing.CBP, Type: c.typ, Category: c.cat, Market: m.Market}, conv: c.id}
+		}
 		if fepOpen || answered {
 			dur := 72 * model.Hour
 			if at < r.day(2023, 3, 1) {
 				dur = 24 * model.Hour
 			}
 			return fep(dur)
-		}
-		if c := open(refV1); c != nil {
-			return refResult{ch: pricing.Charge{Model: pricing.CBP, Type: c.typ, Category: c.cat, Market: m.Market}, conv: c.id}
 		}
 		cc := pricing.BusinessInitiated
 		if csw {

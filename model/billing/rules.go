@@ -42,11 +42,20 @@ func (b *Biller) billCBP2022(ch *pricing.Charge, p *window.Pair, m *model.Messag
 		rideEntry(ch, p, m.Pair)
 		return nil
 	}
+	// "At most one open conversation per (business, user). A business message delivered
+	// while one is open is free, templates included, and keeps the conversation's
+	// type." This holds for a reply to an ad too: the free entry point is a conversation
+	// like the others in CBP v1 and cannot open while one is open (only CBP v2 lets it
+	// close the others). The reply still answered the ad, so no window opens later.
+	if p.Open(window.SlotV1, at) {
+		ch.Type, ch.Category = convMeta(p, window.SlotV1)
+		ch.ConversationID = window.ConversationID(m.Pair, window.SlotV1, p.ConvEnd[window.SlotV1])
+		return nil
+	}
 	if answered {
 		// "Free entry point: a user message from a click-to-WhatsApp ad or Page button,
 		// answered within 24 h, opens a free conversation that does not count toward the
-		// 1,000." Decision: like CBP 2023's, it supersedes a conversation still open, so
-		// the reply is free rather than riding a paid one.
+		// 1,000. Decision: it lasts 24 h before 2023-03-01 and 72 h from then on."
 		dur := b.entryV1
 		if dur == 0 {
 			dur = window.EntryPointV1
@@ -54,14 +63,8 @@ func (b *Biller) billCBP2022(ch *pricing.Charge, p *window.Pair, m *model.Messag
 				dur = window.EntryPoint
 			}
 		}
-		p.CloseAll(at)
 		p.EntryEnd = at + dur
 		rideEntry(ch, p, m.Pair)
-		return nil
-	}
-	if p.Open(window.SlotV1, at) {
-		ch.Type, ch.Category = convMeta(p, window.SlotV1)
-		ch.ConversationID = window.ConversationID(m.Pair, window.SlotV1, p.ConvEnd[window.SlotV1])
 		return nil
 	}
 	cat := pricing.BusinessInitiated
