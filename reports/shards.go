@@ -1,0 +1,217 @@
+package reports
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+
+	"github.com/spendsim/spendsim/sim"
+)
+
+// ShardsDir holds one manifest per finished shard of a sharded sweep.
+const ShardsDir = "shards"
+
+// ShardPart is the path, relative to the output directory, of one shard's part of a
+// table ("runs" or "daily"): runs/shard=2/part-2-of-4.parquet. The shard=K folder is
+// Hive partitioning, so DuckDB, Spark or Trino read all parts as one table with a
+// shard column: read_parquet('out/runs/*/*.parquet', hive_partitioning = true).
+func ShardPart(table string, shard, shards int) string {
+	return filepath.Join(table, fmt.Sprintf("shard=%d", shard), fmt.Sprintf("part-%d-of-%d.parquet", shard, shards))
+}
+
+// ShardManifestPath is the path, relative to the output directory, of a shard's
+// manifest: shards/shard-2-of-4.json.
+func ShardManifestPath(shard, shards int) string {
+	return filepath.Join(ShardsDir, fmt.Sprintf("shard-%d-of-%d.json", shard, shards))
+}
+
+// ShardManifest describes one finished shard. It is written after the shard's parts,
+// so its presence marks them complete, and it carries what `spendsim merge` needs to
+// rebuild and check the whole sweep: the resolved scenario and seed to expand the full
+// job list from, and which runs this shard holds.
+type ShardManifest struct {
+	Tool        string          `json:"tool"`
+	Version     string          `json:"version"`
+	Shard       int             `json:"shard"`  // 0-based
+	Shards      int             `json:"shards"` // N; this shard ran the jobs whose index mod N is Shard
+	Seed        uint64          `json:"seed"`
+	Jobs        int             `json:"jobs"` // runs in the whole sweep
+	RunIDs      []string        `json:"run_ids"`
+	RunsPart    string          `json:"runs_part,omitempty"` // relative paths; absent when the shard got no runs
+	DailyPart   string          `json:"daily_part,omitempty"`
+	HorizonDays float64         `json:"horizon_days"`
+	Args        []string        `json:"args"`
+	Scenario    json.RawMessage `json:"scenario"`
+}
+
+// WriteShard writes one shard's runs and daily parts and then its manifest. Runs are
+// checked and ordered as WriteSimulation does. A shard with no runs (more shards than
+// runs) writes only its manifest: an empty part could not carry the sweep's param
+// columns, and readers would see two schemas.
+func (o *Output) WriteShard(s Simulation, shard, shards, jobs int) error {
+	runs := append([]sim.RunResult(nil), s.Runs...)
+	sort.SliceStable(runs, func(i, j int) bool {
+		if runs[i].Point != runs[j].Point {
+			return runs[i].Point < runs[j].Point
+		}
+		return runs[i].Replication < runs[j].Replication
+	})
+	order := make(map[string]int, len(runs))
+	ids := make([]string, len(runs))
+	for i, r := range runs {
+		if _, dup := order[r.RunID]; dup {
+			return fmt.Errorf("reports: run id %q appears twice", r.RunID)
+		}
+		order[r.RunID] = i
+		ids[i] = r.RunID
+	}
+	if err := ReconcileDaily(runs, s.Days); err != nil {
+		return err
+	}
+	if _, err := paramPaths(runs); err != nil {
+		return fmt.Errorf("reports: %w", err)
+	}
+	days := append([]sim.DayRow(nil), s.Days...)
+	sort.SliceStable(days, func(i, j int) bool {
+		a, b := order[days[i].RunID], order[days[j].RunID]
+		if a != b {
+			return a < b
+		}
+		return days[i].Day.Before(days[j].Day)
+	})
+	raw, err := json.Marshal(s.Scenario)
+	if err != nil {
+		return fmt.Errorf("reports: shard manifest: scenario: %w", err)
+	}
+	args := s.Args
+	if args == nil {
+		args = []string{}
+	}
+	m := ShardManifest{
+		Tool: "spendsim", Version: o.Version, Shard: shard, Shards: shards, Seed: s.Seed, Jobs: jobs,
+		RunIDs: ids, HorizonDays: s.HorizonDays, Args: args, Scenario: raw,
+	}
+	if len(runs) > 0 {
+		m.RunsPart, m.DailyPart = ShardPart("runs", shard, shards), ShardPart("daily", shard, shards)
+		for _, part := range []string{m.RunsPart, m.DailyPart} {
+			if err := os.MkdirAll(filepath.Dir(o.Path(part)), 0o755); err != nil {
+				return fmt.Errorf("reports: %w", err)
+			}
+		}
+		if err := WriteRuns(o.Path(m.RunsPart), runs, o.Version); err != nil {
+			return err
+		}
+		if err := WriteDaily(o.Path(m.DailyPart), days, o.Version); err != nil {
+			return err
+		}
+	}
+	if err := os.MkdirAll(o.Path(ShardsDir), 0o755); err != nil {
+		return fmt.Errorf("reports: %w", err)
+	}
+	return WriteJSON(o.Path(ShardManifestPath(shard, shards)), m)
+}
+
+var shardManifestName = regexp.MustCompile(`^shard-(\d+)-of-(\d+)\.json$`)
+
+// ReadShardManifests reads every shard manifest in dir and checks that they belong to
+// one sweep (same shard count, seed and scenario) and that each of its N shards is
+// there exactly once. They are returned in shard order.
+func ReadShardManifests(dir string) ([]ShardManifest, error) {
+	entries, err := os.ReadDir(filepath.Join(dir, ShardsDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s has no %s folder: no shard has finished there (run `spendsim run SCENARIO --shard K/N --out %s` first)", dir, ShardsDir, dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var ms []ShardManifest
+	for _, e := range entries {
+		g := shardManifestName.FindStringSubmatch(e.Name())
+		if g == nil || e.IsDir() {
+			continue // temporaries of a shard still writing, or unrelated files
+		}
+		p := filepath.Join(dir, ShardsDir, e.Name())
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		var m ShardManifest
+		if err := json.Unmarshal(data, &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		k, _ := strconv.Atoi(g[1])
+		n, _ := strconv.Atoi(g[2])
+		if m.Shard != k || m.Shards != n {
+			return nil, fmt.Errorf("%s: says shard %d of %d", p, m.Shard, m.Shards)
+		}
+		ms = append(ms, m)
+	}
+	if len(ms) == 0 {
+		return nil, fmt.Errorf("%s: no shard manifests: no shard has finished", filepath.Join(dir, ShardsDir))
+	}
+	sort.Slice(ms, func(i, j int) bool {
+		if ms[i].Shards != ms[j].Shards {
+			return ms[i].Shards < ms[j].Shards
+		}
+		return ms[i].Shard < ms[j].Shard
+	})
+	first := ms[0]
+	for _, m := range ms[1:] {
+		if m.Shards != first.Shards {
+			return nil, fmt.Errorf("%s holds shards of %d and of %d: parts of two different splits; remove the stale ones",
+				filepath.Join(dir, ShardsDir), first.Shards, m.Shards)
+		}
+		if m.Seed != first.Seed || string(m.Scenario) != string(first.Scenario) || m.Jobs != first.Jobs {
+			return nil, fmt.Errorf("shards %d and %d of %s ran different scenarios or seeds", first.Shard, m.Shard, dir)
+		}
+	}
+	var missing []int
+	next := 0
+	for k := 0; k < first.Shards; k++ {
+		if next < len(ms) && ms[next].Shard == k {
+			next++
+			continue
+		}
+		missing = append(missing, k)
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("%s: shards %v of %d have not finished (no %s)", dir, missing, first.Shards,
+			ShardManifestPath(missing[0], first.Shards))
+	}
+	return ms, nil
+}
+
+// ReadParts reads a shard's runs and daily parts back; paramPaths are the sweep's
+// param paths (see ReadRuns). Every run the manifest lists must be in the runs part,
+// and no other.
+func (m *ShardManifest) ReadParts(dir string, paramPaths []string) ([]sim.RunResult, []sim.DayRow, error) {
+	if m.RunsPart == "" {
+		if len(m.RunIDs) > 0 {
+			return nil, nil, fmt.Errorf("shard %d of %d lists %d runs but no runs part", m.Shard, m.Shards, len(m.RunIDs))
+		}
+		return nil, nil, nil
+	}
+	runs, err := ReadRuns(filepath.Join(dir, m.RunsPart), paramPaths)
+	if err != nil {
+		return nil, nil, err
+	}
+	days, err := ReadDaily(filepath.Join(dir, m.DailyPart))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(runs) != len(m.RunIDs) {
+		return nil, nil, fmt.Errorf("%s: %d runs, its manifest lists %d", m.RunsPart, len(runs), len(m.RunIDs))
+	}
+	for i, r := range runs {
+		if r.RunID != m.RunIDs[i] {
+			return nil, nil, fmt.Errorf("%s: row %d is run %s, its manifest lists %s", m.RunsPart, i, r.RunID, m.RunIDs[i])
+		}
+	}
+	return runs, days, nil
+}
