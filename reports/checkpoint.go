@@ -1,0 +1,101 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/spendsim/spendsim/sim"
+)
+
+// PartialDir is the folder, inside an output directory, that holds the runs of a sweep
+// finished so far, so that `spendsim run --resume` can skip them after a crash. It is
+// removed when the sweep's outputs are complete.
+const PartialDir = ".partial"
+
+// Checkpoint keeps each finished run of a sweep in a file of its own, written under a
+// temporary name and renamed, so a kill at any moment leaves every file whole or absent.
+// Files are gob (exact floats, NaN included; they are never meant for other tools) and
+// carry Key, a fingerprint of the scenario and seed, so results of another sweep are
+// never mistaken for this one's.
+type Checkpoint struct {
+	Dir string
+	Key string
+}
+
+// checkpointFile is one finished run.
+type checkpointFile struct {
+	Key  string
+	Run  sim.RunResult
+	Days []sim.DayRow
+}
+
+// OpenCheckpoint creates dir if needed. Unless keep is set it first removes what an
+// earlier sweep left there: a run without --resume starts afresh.
+func OpenCheckpoint(dir, key string, keep bool) (*Checkpoint, error) {
+	if !keep {
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, fmt.Errorf("reports: %w", err)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("reports: %w", err)
+	}
+	return &Checkpoint{Dir: dir, Key: key}, nil
+}
+
+func (c *Checkpoint) path(runID string) string {
+	// Run ids hold "/" and "="; escaping keeps them one readable file name each.
+	return filepath.Join(c.Dir, url.PathEscape(runID)+".gob")
+}
+
+// Save records a finished run. Safe to call from several goroutines for different runs.
+func (c *Checkpoint) Save(r sim.RunResult, days []sim.DayRow) error {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(checkpointFile{Key: c.Key, Run: r, Days: days}); err != nil {
+		return fmt.Errorf("reports: checkpoint of run %s: %w", r.RunID, err)
+	}
+	return WriteFileAtomic(c.path(r.RunID), buf.Bytes())
+}
+
+// Load returns the saved results of a run, if there are any. A file of another sweep
+// (a different scenario or seed) under the same run id is an error, not a miss: the
+// user asked to resume something that is not there.
+func (c *Checkpoint) Load(runID string, seed uint64) (sim.RunResult, []sim.DayRow, bool, error) {
+	p := c.path(runID)
+	data, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return sim.RunResult{}, nil, false, nil
+	}
+	if err != nil {
+		return sim.RunResult{}, nil, false, fmt.Errorf("reports: %w", err)
+	}
+	var f checkpointFile
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&f); err != nil {
+		return sim.RunResult{}, nil, false, fmt.Errorf("reports: %s: unreadable (%v); delete it to run that run again", p, err)
+	}
+	if f.Key != c.Key || f.Run.RunID != runID || f.Run.Seed != seed {
+		return sim.RunResult{}, nil, false, fmt.Errorf("reports: %s holds a run of another scenario or seed; "+
+			"delete %s or run without --resume to start afresh", p, c.Dir)
+	}
+	return f.Run, f.Days, true, nil
+}
+
+// Remove deletes the checkpoint folder once its results are in the final files, and
+// the parent .partial folder too if nothing else is left in it (shards of one sweep
+// share it).
+func (c *Checkpoint) Remove() error {
+	if err := os.RemoveAll(c.Dir); err != nil {
+		return fmt.Errorf("reports: %w", err)
+	}
+	parent := filepath.Dir(c.Dir)
+	if filepath.Base(parent) == PartialDir {
+		os.Remove(parent) // fails, as it should, while another shard still has runs there
+	}
+	return nil
+}
