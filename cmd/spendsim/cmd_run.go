@@ -1,18 +1,26 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
@@ -35,16 +43,50 @@ table of spend against response time per sweep point, and writes to --out:
 
 The same seed gives byte-identical results at any --workers.
 
+Finished runs are kept in --out/.partial/ as they complete, so a run that was killed
+or interrupted picks up where it stopped with --resume (same scenario and seed) and
+writes the same bytes as if it had never stopped. .partial/ is removed at the end.
+
+--precision keeps adding replications to every sweep point, in batches, until the 95%
+interval of each point's mean total cost (messaging + staffing) is narrower than that
+share of the mean on either side, or --max-replications is reached. Every point gets
+the same number of replications, so the result is the same as a scenario with that
+many fixed replications.
+
+--shard K/N runs only the jobs (sweep point × replication, numbered from 0 in the order
+of runs.parquet) whose number mod N is K, with K counted from 0, and writes a part of
+the results instead of the files above:
+
+   runs/shard=K/part-K-of-N.parquet    this shard's rows of runs.parquet
+   daily/shard=K/part-K-of-N.parquet   this shard's rows of daily.parquet
+   shards/shard-K-of-N.json            the shard's manifest, written last
+
+No summary or plot is written per shard (a point's replications may sit in several
+shards); spendsim merge OUT checks that every run is there once and writes them.
+--shards N takes K from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) or
+SLURM_ARRAY_TASK_ID (a Slurm array started with --array=0-(N-1)).
+
 Examples:
    spendsim run                                  # embedded default, writes out/retail-month/
    spendsim run small                            # another embedded example
    spendsim run my.yaml --out results --seed 42
-   spendsim run my.yaml --workers 1              # one core`,
+   spendsim run my.yaml --workers 1              # one core
+   spendsim run my.yaml --precision 2%           # replicate until ±2% on total cost
+   spendsim run my.yaml --precision 1% --max-replications 500
+   spendsim run my.yaml --resume                 # go on after a crash or Ctrl-C
+   spendsim run my.yaml --shard 0/4 --out /shared/out   # first of four shards
+   spendsim run my.yaml --shards 4 --out /shared/out    # shard from JOB_COMPLETION_INDEX
+   spendsim merge /shared/out                    # once all four have finished`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<scenario name>)"},
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs (default: all cores)"},
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: the scenario's; if none, a fresh one, printed)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress or notes on stderr"},
+			&cli.StringFlag{Name: "precision", Usage: "replicate until every point's 95% interval of mean total cost is within `SHARE` of the mean (2% or 0.02)"},
+			&cli.IntFlag{Name: "max-replications", Value: 200, Usage: "cap on replications per point with --precision"},
+			&cli.BoolFlag{Name: "resume", Usage: "reuse the runs an interrupted run of the same scenario and seed finished"},
+			&cli.StringFlag{Name: "shard", Usage: "run only shard `K/N`: jobs whose number mod N is K (K from 0)"},
+			&cli.IntFlag{Name: "shards", Usage: "split into `N` shards, this one's K from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 1 {
@@ -53,63 +95,367 @@ Examples:
 			if c.Int("workers") < 0 {
 				return usagef("--workers must be >= 0, got %d", c.Int("workers"))
 			}
-			ref := c.Args().First()
-			if ref == "" {
-				ref = scenarios.DefaultName
+			o := runOptions{
+				ref: c.Args().First(), out: c.String("out"), workers: c.Int("workers"),
+				quiet: c.Bool("quiet"), resume: c.Bool("resume"),
+				maxReplications: c.Int("max-replications"), args: c.Args().Slice(),
 			}
-			sc, _, err := scenarios.Load(ref)
-			if err != nil {
-				return err
-			}
-			seed, picked := sc.Seed, false
 			if c.IsSet("seed") {
-				seed = c.Uint64("seed")
+				o.seed, o.seedSet = c.Uint64("seed"), true
 			}
-			if seed == 0 {
-				seed, picked = freshSeed(), true
+			var err error
+			if c.IsSet("precision") {
+				if o.precision, err = parseShare(c.String("precision")); err != nil {
+					return usagef("--precision: %v", err)
+				}
 			}
-			sc.Seed = seed
-			quiet := c.Bool("quiet")
-			if picked && !quiet {
-				fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", seed, seed)
+			if o.maxReplications < 2 || o.maxReplications > 100_000 {
+				return usagef("--max-replications must be between 2 and 100000, got %d", o.maxReplications)
 			}
-			jobs, err := sc.Jobs(seed)
-			if err != nil {
+			if o.shard, o.shards, err = shardSpec(c.String("shard"), c.Int("shards"), os.Getenv); err != nil {
 				return err
 			}
-			out := c.String("out")
-			if out == "" {
-				out = filepath.Join("out", sc.Name)
+			if o.shards > 0 && o.precision > 0 {
+				return usagef("--precision cannot be used with sharding: shards cannot see each other's replications to decide when to stop; use fixed replications in the scenario")
 			}
-			var progress func(done, total int)
-			if !quiet {
-				progress = newProgress(e.stderr, len(jobs))
-			}
-			started := time.Now()
-			runs, days, err := sim.RunAll(c.Context, jobs, c.Int("workers"), progress)
-			if err != nil {
-				return err
-			}
-			summary, err := writeRunOutputs(out, sc, seed, runs, days, e.version, c.Args().Slice())
-			if err != nil {
-				return err
-			}
-			printRunTable(e.stdout, sc, seed, summary, len(runs))
-			if !quiet {
-				fmt.Fprintf(e.stderr, "%d runs in %.1fs; results in %s\n", len(runs), time.Since(started).Seconds(), out)
-			}
-			return nil
+			return runScenario(c.Context, e, o)
 		},
 	}
 }
 
+// runOptions is what `spendsim run` was asked to do.
+type runOptions struct {
+	ref             string // scenario file or embedded name; "" = the default
+	out             string // "" = out/<name>
+	workers         int
+	seed            uint64
+	seedSet         bool
+	quiet           bool
+	resume          bool
+	precision       float64 // target relative half-width; 0 = fixed replications
+	maxReplications int
+	shard, shards   int // shards == 0: not sharded
+	args            []string
+	// afterJob, for tests, is called after each finished run is saved with the number
+	// finished so far: a test cancels the context from it to interrupt a sweep at an
+	// exact point, where a sleep would race.
+	afterJob func(done int)
+}
+
+func runScenario(ctx context.Context, e *env, o runOptions) error {
+	ref := o.ref
+	if ref == "" {
+		ref = scenarios.DefaultName
+	}
+	sc, _, err := scenarios.Load(ref)
+	if err != nil {
+		return err
+	}
+	seed, picked := sc.Seed, false
+	if o.seedSet {
+		seed = o.seed
+	}
+	if seed == 0 {
+		seed, picked = freshSeed(), true
+	}
+	sc.Seed = seed
+	if picked && !o.quiet {
+		fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", seed, seed)
+	}
+	out := o.out
+	if out == "" {
+		out = filepath.Join("out", sc.Name)
+	}
+	if o.precision > 0 && sc.Replications < 2 {
+		sc.Replications = 2 // an interval needs two
+	}
+	if o.precision > 0 && sc.Replications > o.maxReplications {
+		return usagef("--max-replications %d is below the scenario's %d replications", o.maxReplications, sc.Replications)
+	}
+	jobs, err := sc.Jobs(seed)
+	if err != nil {
+		return err
+	}
+	key, err := checkpointKey(sc)
+	if err != nil {
+		return err
+	}
+	partial := filepath.Join(out, reports.PartialDir, "all")
+	if o.shards > 0 {
+		partial = filepath.Join(out, reports.PartialDir, fmt.Sprintf("shard-%d-of-%d", o.shard, o.shards))
+	}
+	cp, err := reports.OpenCheckpoint(partial, key, o.resume)
+	if err != nil {
+		return err
+	}
+	x := &executor{e: e, o: o, cp: cp, done: map[string]finished{}}
+	defer x.stopProgress()
+	started := time.Now()
+
+	if o.shards > 0 {
+		var mine []sim.Job
+		for i := range jobs {
+			if i%o.shards == o.shard {
+				mine = append(mine, jobs[i])
+			}
+		}
+		runs, days, err := x.run(ctx, mine)
+		if err != nil {
+			return err
+		}
+		x.stopProgress()
+		op, err := reports.NewOutput(out, e.version)
+		if err != nil {
+			return err
+		}
+		err = op.WriteShard(reports.Simulation{
+			Name: sc.Name, Scenario: sc, Seed: seed, Args: o.args,
+			Runs: runs, Days: days, HorizonDays: float64(sc.Days),
+		}, o.shard, o.shards, len(jobs))
+		if err != nil {
+			return err
+		}
+		if err := cp.Remove(); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s: shard %d of %d (jobs numbered %d mod %d): %d of %d runs, seed %d, written to %s\n",
+			sc.Name, o.shard, o.shards, o.shard, o.shards, len(runs), len(jobs), seed, filepath.Join(out, reports.ShardManifestPath(o.shard, o.shards)))
+		fmt.Fprintf(e.stdout, "when all %d shards have finished: spendsim merge %s\n", o.shards, out)
+		if !o.quiet {
+			fmt.Fprintf(e.stderr, "%d runs in %.1fs\n", len(runs)-x.loaded, time.Since(started).Seconds())
+		}
+		return nil
+	}
+
+	runs, days, err := x.run(ctx, jobs)
+	for err == nil && o.precision > 0 {
+		var more bool
+		more, err = x.morePrecision(sc, runs)
+		if err != nil || !more {
+			break
+		}
+		if jobs, err = sc.Jobs(seed); err != nil {
+			break
+		}
+		runs, days, err = x.run(ctx, jobs)
+	}
+	if err != nil {
+		return err
+	}
+	x.stopProgress()
+	summary, err := writeRunOutputs(out, sc, seed, runs, days, e.version, o.args)
+	if err != nil {
+		return err
+	}
+	if err := cp.Remove(); err != nil {
+		return err
+	}
+	printRunTable(e.stdout, sc, seed, summary, len(runs))
+	if !o.quiet {
+		note := ""
+		if x.loaded > 0 {
+			note = fmt.Sprintf(" (%d more resumed from %s)", x.loaded, partial)
+		}
+		fmt.Fprintf(e.stderr, "%d runs in %.1fs%s; results in %s\n", len(runs)-x.loaded, time.Since(started).Seconds(), note, out)
+	}
+	return nil
+}
+
+// finished is one run's results.
+type finished struct {
+	run  sim.RunResult
+	days []sim.DayRow
+}
+
+// executor runs jobs for one `spendsim run`, saving each finished run to the
+// checkpoint, reusing saved ones on --resume and ones already run in an earlier batch
+// of --precision, and showing progress.
+type executor struct {
+	e      *env
+	o      runOptions
+	cp     *reports.Checkpoint
+	done   map[string]finished // by run id
+	loaded int                 // runs taken from the checkpoint rather than run
+	count  int                 // runs finished in this process, for the test hook
+	bar    *progressBar
+}
+
+// run returns the results of jobs, in job order, running those not done yet.
+func (x *executor) run(ctx context.Context, jobs []sim.Job) ([]sim.RunResult, []sim.DayRow, error) {
+	var todo []sim.Job
+	for _, j := range jobs {
+		if _, ok := x.done[j.ID]; ok {
+			continue
+		}
+		if x.o.resume {
+			r, d, ok, err := x.cp.Load(j.ID, j.Seed)
+			if err != nil {
+				return nil, nil, err
+			}
+			if ok {
+				x.done[j.ID] = finished{r, d}
+				x.loaded++
+				continue
+			}
+		}
+		todo = append(todo, j)
+	}
+	if len(todo) > 0 {
+		if x.bar == nil && !x.o.quiet {
+			x.bar = newProgressBar(x.e.stderr)
+		}
+		x.bar.grow(len(todo))
+		var mu sync.Mutex
+		err := sim.RunEach(ctx, todo, x.o.workers, func(_ int, r sim.RunResult, d []sim.DayRow) error {
+			if err := x.cp.Save(r, d); err != nil {
+				return err
+			}
+			mu.Lock()
+			x.done[r.RunID] = finished{r, d}
+			x.count++
+			n := x.count
+			mu.Unlock()
+			x.bar.increment()
+			if x.o.afterJob != nil {
+				x.o.afterJob(n)
+			}
+			return nil
+		})
+		if err != nil {
+			x.stopProgress()
+			if ctx.Err() != nil && !x.o.quiet {
+				fmt.Fprintf(x.e.stderr, "interrupted; the %d runs finished so far are kept in %s: run again with --resume to go on\n",
+					len(x.done), x.cp.Dir)
+			}
+			return nil, nil, err
+		}
+	}
+	runs := make([]sim.RunResult, len(jobs))
+	var days []sim.DayRow
+	for i, j := range jobs {
+		f := x.done[j.ID]
+		runs[i] = f.run
+		days = append(days, f.days...)
+	}
+	return runs, days, nil
+}
+
+// morePrecision decides whether --precision needs more replications and, if so, raises
+// sc.Replications. The next count comes from the spread seen so far (never more than
+// doubling, since early spreads are rough), and only from the results, never from the
+// worker count, so the same seed stops at the same count on any machine.
+func (x *executor) morePrecision(sc *scenarios.Scenario, runs []sim.RunResult) (bool, error) {
+	prec, err := reports.Precision(runs, x.o.precision)
+	if err != nil {
+		return false, err
+	}
+	worst, need := prec[0], 0
+	reached := true
+	for _, p := range prec {
+		if !(p.Relative < x.o.precision || p.Relative == 0) {
+			reached = false
+		}
+		if p.Relative > worst.Relative || math.IsNaN(p.Relative) {
+			worst = p
+		}
+		need = max(need, p.Needed)
+	}
+	r := sc.Replications
+	if reached || r >= x.o.maxReplications {
+		if !x.o.quiet {
+			x.stopProgress()
+			verdict := "reached"
+			if !reached {
+				verdict = fmt.Sprintf("NOT reached at --max-replications %d", x.o.maxReplications)
+			}
+			fmt.Fprintf(x.e.stderr, "precision %s: %d replications per point; widest 95%% interval ±%.2f%% of the mean total cost (%s)\n",
+				verdict, r, 100*worst.Relative, worst.PointID)
+		}
+		return false, nil
+	}
+	sc.Replications = min(x.o.maxReplications, max(r+1, min(need, 2*r)))
+	return true, nil
+}
+
+func (x *executor) stopProgress() {
+	x.bar.stop()
+	x.bar = nil
+}
+
+// checkpointKey fingerprints what a run's results depend on: the resolved scenario and
+// its seed. The replication count is left out: replication r of a point is the same
+// run whatever the count, which lets --precision resume.
+func checkpointKey(sc *scenarios.Scenario) (string, error) {
+	c := *sc
+	c.Replications = 0
+	b, err := json.Marshal(&c)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:8]), nil
+}
+
+// parseShare reads "2%" or "0.02" as 0.02.
+func parseShare(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	pct := strings.HasSuffix(t, "%")
+	v, err := strconv.ParseFloat(strings.TrimSuffix(t, "%"), 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a share: write 2%% or 0.02", s)
+	}
+	if pct {
+		v /= 100
+	} else if v >= 1 {
+		return 0, fmt.Errorf("%q would be %s00%% of the mean: write 2%% or 0.02", s, s)
+	}
+	if !(v > 0 && v < 1) {
+		return 0, fmt.Errorf("%q must be between 0%% and 100%%, exclusive", s)
+	}
+	return v, nil
+}
+
+// shardSpec resolves --shard K/N, or --shards N with K from the batch system's array
+// index, into (K, N); N = 0 means not sharded.
+func shardSpec(shard string, shards int, getenv func(string) string) (int, int, error) {
+	switch {
+	case shard != "" && shards != 0:
+		return 0, 0, usagef("give --shard K/N or --shards N, not both")
+	case shard != "":
+		ks, ns, ok := strings.Cut(shard, "/")
+		k, err1 := strconv.Atoi(ks)
+		n, err2 := strconv.Atoi(ns)
+		if !ok || err1 != nil || err2 != nil {
+			return 0, 0, usagef("--shard %q: want K/N, like 0/4 (K counts from 0)", shard)
+		}
+		if n < 1 || k < 0 || k >= n {
+			return 0, 0, usagef("--shard %q: want 0 <= K < N (K counts from 0)", shard)
+		}
+		return k, n, nil
+	case shards != 0:
+		if shards < 1 {
+			return 0, 0, usagef("--shards must be >= 1, got %d", shards)
+		}
+		for _, name := range []string{"JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"} {
+			v := getenv(name)
+			if v == "" {
+				continue
+			}
+			k, err := strconv.Atoi(v)
+			if err != nil || k < 0 || k >= shards {
+				return 0, 0, usagef("--shards %d: %s=%q is not a shard number from 0 to %d (a Slurm array needs --array=0-%d)",
+					shards, name, v, shards-1, shards-1)
+			}
+			return k, shards, nil
+		}
+		return 0, 0, usagef("--shards %d: neither JOB_COMPLETION_INDEX (Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID is set; give --shard K/%d", shards, shards)
+	}
+	return 0, 0, nil
+}
+
 // writeRunOutputs writes every output file; each appears under its final name only
 // when complete, and manifest.json, written last, marks a complete set.
-func writeRunOutputs(out string, sc *scenarios.Scenario, seed uint64, runs []sim.RunResult, days [][]sim.DayRow, version string, args []string) (reports.Summary, error) {
-	var flat []sim.DayRow
-	for _, d := range days {
-		flat = append(flat, d...)
-	}
+func writeRunOutputs(out string, sc *scenarios.Scenario, seed uint64, runs []sim.RunResult, flat []sim.DayRow, version string, args []string) (reports.Summary, error) {
 	o, err := reports.NewOutput(out, version)
 	if err != nil {
 		return reports.Summary{}, err
@@ -181,26 +527,59 @@ func freshSeed() uint64 {
 	return binary.LittleEndian.Uint64(b[:]) >> 1 // keep it positive in every reader
 }
 
-// newProgress reports finished runs on stderr: a self-overwriting line on a terminal,
-// nothing otherwise (logs and CI stay clean).
-func newProgress(w io.Writer, total int) func(done, total int) {
+// progressBar shows finished runs with an ETA on stderr when it is a terminal, from two
+// seconds in, so a quick run leaves no trace; a nil *progressBar does nothing.
+type progressBar struct {
+	p     *mpb.Progress
+	bar   *mpb.Bar
+	timer *time.Timer
+	total int64
+}
+
+func newProgressBar(w io.Writer) *progressBar {
 	f, ok := w.(*os.File)
-	if !ok || total < 2 {
+	if !ok {
 		return nil
 	}
 	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
-		return nil
+		return nil // logs and CI stay clean
 	}
-	var mu sync.Mutex
-	start := time.Now()
-	return func(done, total int) {
-		mu.Lock()
-		defer mu.Unlock()
-		el := time.Since(start)
-		eta := time.Duration(float64(el) / float64(done) * float64(total-done))
-		fmt.Fprintf(f, "\r%d/%d runs, %s elapsed, about %s left   ", done, total, el.Round(time.Second), eta.Round(time.Second))
-		if done == total {
-			fmt.Fprintln(f)
-		}
+	delay := make(chan any)
+	p := mpb.New(mpb.WithOutput(f), mpb.WithWidth(40), mpb.WithRenderDelay(delay))
+	bar := p.AddBar(0,
+		mpb.PrependDecorators(decor.Name("runs "), decor.CountersNoUnit("%d/%d")),
+		mpb.AppendDecorators(decor.Elapsed(decor.ET_STYLE_GO), decor.Name(" elapsed, about "),
+			decor.AverageETA(decor.ET_STYLE_GO), decor.Name(" left")),
+	)
+	return &progressBar{p: p, bar: bar, timer: time.AfterFunc(2*time.Second, func() { close(delay) })}
+}
+
+// grow adds n runs to the total (--precision adds batches as it goes).
+func (b *progressBar) grow(n int) {
+	if b == nil {
+		return
 	}
+	b.total += int64(n)
+	b.bar.SetTotal(b.total, false)
+}
+
+func (b *progressBar) increment() {
+	if b != nil {
+		b.bar.Increment()
+	}
+}
+
+// stop ends the bar and waits until it is drawn for the last time, so that what is
+// printed next starts on a line of its own.
+func (b *progressBar) stop() {
+	if b == nil {
+		return
+	}
+	b.timer.Stop()
+	if b.bar.Current() >= b.total {
+		b.bar.SetTotal(b.total, true)
+	} else {
+		b.bar.Abort(false)
+	}
+	b.p.Wait()
 }
