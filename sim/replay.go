@@ -61,7 +61,7 @@ func Replay(src RecordSource, opts billing.Options, sink ReplaySink) (ReplayStat
 		biller:  b,
 		markets: markets,
 		numbers: map[string]uint16{},
-		users:   map[string]*userEntry{},
+		users:   map[string]userEntry{},
 		sink:    sink,
 	}
 	st, err := rp.run(src)
@@ -76,7 +76,7 @@ type replayer struct {
 	biller       *billing.Biller
 	markets      *market.Table
 	numbers      map[string]uint16
-	users        map[string]*userEntry
+	users        map[string]userEntry
 	nextPair     uint32
 	lastBusiness string // the previous record's business number, and its id
 	lastNumber   uint16
@@ -184,33 +184,37 @@ func (rp *replayer) resolve(rec *model.Record, m *model.Message) error {
 		return err
 	}
 	m.Number = num
-	u := rp.users[rec.User]
-	if u == nil {
-		u = &userEntry{}
+	u, ok := rp.users[rec.User]
+	if !ok {
 		if rec.Country == "" {
 			_, iso, err := rp.markets.ForNumber(rec.User, rec.At())
 			if err != nil {
 				return fmt.Errorf("line %d: column user: %q: %v; give the recipient's country in a country column", rec.Line, rec.User, err)
 			}
-			u.country = iso
+			if len(iso) == 2 {
+				u.country = [2]byte{iso[0], iso[1]}
+			}
 		}
+		u.number, u.pair = num, rp.nextPair
+		rp.nextPair++
 		rp.users[strings.Clone(rec.User)] = u // don't pin the reader's row buffer
 	}
-	pair, ok := u.pair(num)
+	pair, ok := u.pairFor(num)
 	if !ok {
 		pair = rp.nextPair
 		rp.nextPair++
-		u.pairs = append(u.pairs, numberPair{num, pair})
+		u.more = append(u.more, numberPair{num, pair})
+		rp.users[rec.User] = u
 	}
 	m.Pair = pair
-	country := rec.Country
-	if country == "" {
-		country = u.country
+	switch {
+	case rec.Country == "" && u.country != [2]byte{}:
+		m.Country = u.country
+	case len(rec.Country) == 2:
+		m.Country = [2]byte{rec.Country[0], rec.Country[1]}
+	default:
+		return fmt.Errorf("line %d: column country: %q is not an ISO 3166-1 alpha-2 code", rec.Line, rec.Country)
 	}
-	if len(country) != 2 {
-		return fmt.Errorf("line %d: column country: %q is not an ISO 3166-1 alpha-2 code", rec.Line, country)
-	}
-	m.Country = [2]byte{country[0], country[1]}
 	return nil
 }
 
@@ -242,14 +246,21 @@ type numberPair struct {
 	pair   uint32
 }
 
-// userEntry is what the replay keeps per user: memory grows with users, not messages.
+// userEntry is what the replay keeps per user, by value in the map so that a lookup
+// touches one cache line: memory grows with users, not messages. A user talks to one
+// business number almost always; pairs with further numbers go in more.
 type userEntry struct {
-	country string // from the phone number, when the trace gives none
-	pairs   []numberPair
+	country [2]byte // from the phone number, when the trace gives none
+	number  uint16
+	pair    uint32
+	more    []numberPair
 }
 
-func (u *userEntry) pair(num uint16) (uint32, bool) {
-	for _, p := range u.pairs {
+func (u *userEntry) pairFor(num uint16) (uint32, bool) {
+	if u.number == num {
+		return u.pair, true
+	}
+	for _, p := range u.more {
 		if p.number == num {
 			return p.pair, true
 		}
