@@ -1,0 +1,19 @@
+// Times docs/bench/duckdb_pmp_bill.sql on a trace and prints the bill it computed, for
+// comparing with `spendsim replay --pricing pmp-2025` on the same file.
+//   npm install @duckdb/node-api   (ships its native library; no compiler needed)
+//   node docs/bench/duckdb-bill.mjs TRACE.parquet OUT.parquet
+import { DuckDBInstance } from '@duckdb/node-api';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const [trace, out] = process.argv.slice(2);
+const sql = readFileSync(fileURLToPath(new URL('duckdb_pmp_bill.sql', import.meta.url)), 'utf8')
+  .replaceAll(':trace', trace).replaceAll(':out', out);
+const db = await DuckDBInstance.create(':memory:');
+const c = await db.connect();
+const t0 = process.hrtime.bigint();
+await c.run(sql);
+const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+const r = await c.runAndReadAll(`SELECT count(*) AS messages, sum(billable::INT) AS billable, sum(amount_micros) AS total_micros FROM read_parquet('${out}')`);
+const row = r.getRowObjects()[0];
+console.log(JSON.stringify({ seconds: secs, messages: Number(row.messages), billable: Number(row.billable), total_micros: String(row.total_micros) }));
