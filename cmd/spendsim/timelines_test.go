@@ -24,6 +24,8 @@ import (
 //	total_micros: 62500                                 optional
 //	trace: OTHER.csv                                    optional: replay another case's
 //	                                                    trace (default NAME.csv)
+//	skip: REASON                                        a known failure outside billing,
+//	                                                    reported, not yet fixed
 //
 // A failure names the case file and quotes its rule.
 func TestTimelineTraces(t *testing.T) {
@@ -51,6 +53,7 @@ type expectCase struct {
 	args     []string
 	billable map[string]int64
 	total    *int64
+	skip     string
 }
 
 func (c *expectCase) era() string {
@@ -100,6 +103,8 @@ func readExpect(path string) (*expectCase, error) {
 				}
 				c.billable[k] = n
 			}
+		case "skip":
+			c.skip = val
 		case "trace":
 			c.trace = filepath.Join(filepath.Dir(path), val)
 		case "total_micros":
@@ -109,7 +114,7 @@ func readExpect(path string) (*expectCase, error) {
 			}
 			c.total = &n
 		default:
-			return nil, fmt.Errorf("%s:%d: unknown key %q (args, billable, total_micros, trace)", path, line, key)
+			return nil, fmt.Errorf("%s:%d: unknown key %q (args, billable, total_micros, trace, skip)", path, line, key)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -126,6 +131,9 @@ func readExpect(path string) (*expectCase, error) {
 }
 
 func (c *expectCase) run(t *testing.T, dir string) {
+	if c.skip != "" {
+		t.Skipf("%s: %s", c.file, c.skip)
+	}
 	out := filepath.Join(t.TempDir(), "out")
 	args := []string{"replay", "--trace", c.trace, "--out", out, "-q"}
 	for i, a := range c.args {
