@@ -1,0 +1,221 @@
+package main
+
+import (
+	"container/heap"
+	"math/rand/v2"
+	"time"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/agents"
+	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/dist"
+	"github.com/spendsim/spendsim/model/load"
+	"github.com/spendsim/spendsim/model/market"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/sim"
+)
+
+// The event-core model: sim's own BenchmarkRun and TestMMcLateReplies model (M/M/2,
+// arrivals 0.5 per hour, handle rate 0.3 per hour, a 24-hour window per customer).
+const (
+	coreCustomers = 1_000_000
+	coreAgents    = 2
+	coreLambda    = 0.5 // arrivals per hour
+	coreMu        = 0.3 // replies per agent-hour
+)
+
+var coreStart = model.FromStd(time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC))
+
+// mmcConfig is sim/mmc_test.go's mmc: one 24/7 shift of c agents holding one chat each,
+// exponential handle time at mu per hour, Poisson arrivals at lambda per hour from a
+// base of customers, one message per conversation, PMP 2025 billing.
+func mmcConfig(customers, c int, lambda, mu float64, hours int) (*sim.Config, error) {
+	book, err := pricing.Builtin()
+	if err != nil {
+		return nil, err
+	}
+	mk := market.Builtin()
+	return &sim.Config{
+		Start:     coreStart,
+		End:       coreStart + model.Time(hours)*model.Hour,
+		Location:  time.UTC,
+		Customers: customers,
+		Countries: []load.Share{{Country: "BR", Share: 1}},
+		Conversation: load.Conversation{
+			PerCustomerMonth: lambda * 30 * 24 / float64(customers),
+			MessagesMean:     1,
+		},
+		Staffing: agents.Staffing{
+			Shifts: []agents.Shift{{
+				Days:  []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"},
+				Start: "00:00", End: "24:00", Headcount: c,
+			}},
+			Concurrency: 1,
+			HandleTime:  dist.Spec{Kind: dist.Exponential, MeanS: 3600 / mu},
+			LateReply:   agents.LateUtility,
+		},
+		Markets: mk,
+		Billing: billing.Options{Era: billing.EraPMP2025, Book: book, Markets: mk, Currency: "USD", Location: time.UTC},
+	}, nil
+}
+
+// coreHours is the horizon that brings about n conversations.
+func coreHours(n int64) int { return max(int(float64(n)/coreLambda), 100) }
+
+// measureCore times sim.Run with the standard Stats recorder, as `spendsim run` does.
+func measureCore(j job, prof *profiler) (childResult, error) {
+	cfg, err := mmcConfig(coreCustomers, coreAgents, coreLambda, coreMu, coreHours(j.Size))
+	if err != nil {
+		return childResult{}, err
+	}
+	st := sim.NewStats("bench", cfg.Start, cfg.End, cfg.Location)
+	if err := prof.start(); err != nil {
+		return childResult{}, err
+	}
+	start := time.Now()
+	o, err := sim.Run(cfg, j.Seed, st)
+	sec := time.Since(start).Seconds()
+	if err := prof.stop(); err != nil {
+		return childResult{}, err
+	}
+	if err != nil {
+		return childResult{}, err
+	}
+	res, _, err := st.Result(o, &cfg.Staffing, "USD")
+	if err != nil {
+		return childResult{}, err
+	}
+	return childResult{
+		Seconds: sec,
+		Counts:  map[string]int64{"conversations": o.Conversations, "events": o.Events, "replies": res.Replies, "late": res.LateUtility},
+		Floats:  map[string]float64{"late_share": float64(res.LateUtility) / float64(res.Replies)},
+	}, nil
+}
+
+// The reference loop is the same model written the way a first simulator usually is:
+// events are heap-allocated and go through container/heap's interface methods,
+// customers live in a map of pointers, the wait queue is a slice of pointers. It does
+// not bill; it only decides, as the core does, whether each reply is inside the
+// customer's 24-hour window. Its late-reply share checks that both model the same queue.
+
+const (
+	refArrival = iota
+	refReply
+)
+
+type refEvent struct {
+	t    model.Time
+	seq  uint64
+	kind int
+	conv *refConv
+}
+
+type refConv struct {
+	customer int32
+	start    model.Time
+}
+
+type refCustomer struct {
+	lastUser      model.Time // last user message: the window is open for 24 h after it
+	conversations int
+}
+
+type refHeap []*refEvent
+
+func (h refHeap) Len() int { return len(h) }
+func (h refHeap) Less(i, j int) bool {
+	return h[i].t < h[j].t || (h[i].t == h[j].t && h[i].seq < h[j].seq)
+}
+func (h refHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *refHeap) Push(x any)   { *h = append(*h, x.(*refEvent)) }
+func (h *refHeap) Pop() any {
+	old := *h
+	n := len(old)
+	e := old[n-1]
+	old[n-1] = nil
+	*h = old[:n-1]
+	return e
+}
+
+type refCounts struct {
+	conversations, events, replies, late int64
+	waitSum                              model.Time
+}
+
+// referenceRun simulates the core model for hours from start.
+func referenceRun(seed uint64, hours int) refCounts {
+	var (
+		rng       = rand.New(rand.NewPCG(seed, 0x5eed))
+		end       = coreStart + model.Time(hours)*model.Hour
+		h         = &refHeap{}
+		seq       uint64
+		customers = map[int32]*refCustomer{}
+		waiting   []*refConv
+		busy      int
+		n         refCounts
+	)
+	push := func(t model.Time, kind int, c *refConv) {
+		seq++
+		heap.Push(h, &refEvent{t: t, seq: seq, kind: kind, conv: c})
+	}
+	expHours := func(rate float64) model.Time {
+		return model.FromSeconds(rng.ExpFloat64() / rate * 3600)
+	}
+	dispatch := func(t model.Time) {
+		for busy < coreAgents && len(waiting) > 0 {
+			c := waiting[0]
+			waiting = waiting[1:]
+			busy++
+			n.waitSum += t - c.start
+			push(t+expHours(coreMu), refReply, c)
+		}
+	}
+	push(coreStart+expHours(coreLambda), refArrival, nil)
+	for h.Len() > 0 {
+		e := heap.Pop(h).(*refEvent)
+		if e.t >= end {
+			break
+		}
+		n.events++
+		switch e.kind {
+		case refArrival:
+			n.conversations++
+			id := int32(rng.IntN(coreCustomers))
+			cu := customers[id]
+			if cu == nil {
+				cu = &refCustomer{}
+				customers[id] = cu
+			}
+			cu.lastUser = e.t
+			cu.conversations++
+			waiting = append(waiting, &refConv{customer: id, start: e.t})
+			dispatch(e.t)
+			push(e.t+expHours(coreLambda), refArrival, nil)
+		case refReply:
+			n.replies++
+			if e.t >= customers[e.conv.customer].lastUser+24*model.Hour {
+				n.late++
+			}
+			busy--
+			dispatch(e.t)
+		}
+	}
+	return n
+}
+
+func measureReference(j job, prof *profiler) (childResult, error) {
+	if err := prof.start(); err != nil {
+		return childResult{}, err
+	}
+	start := time.Now()
+	n := referenceRun(j.Seed, coreHours(j.Size))
+	sec := time.Since(start).Seconds()
+	if err := prof.stop(); err != nil {
+		return childResult{}, err
+	}
+	return childResult{
+		Seconds: sec,
+		Counts:  map[string]int64{"conversations": n.conversations, "events": n.events, "replies": n.replies, "late": n.late},
+		Floats:  map[string]float64{"late_share": float64(n.late) / float64(n.replies)},
+	}, nil
+}

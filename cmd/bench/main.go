@@ -1,0 +1,376 @@
+// Command bench measures spendsim's performance figures in one run on the current
+// machine and prints them against their targets (issue 6):
+//
+//  1. the event core (sim.Run on the M/M/2 + 24-hour-window model, PMP 2025 billing)
+//     against a plain container/heap reference loop of the same model;
+//  2. replay of a generated 10,000,000-message Parquet trace through the spendsim
+//     binary under pmp-2025 and cbp-2023, against decoding the same file and nothing
+//     else;
+//  3. the peak RSS of each measurement, each run in its own child process;
+//  4. a 64-run sweep through sim.RunAll at 1 worker and at GOMAXPROCS workers.
+//
+// Usage, from the module root:
+//
+//	go run ./cmd/bench                 # default sizes: about 2 minutes on 2 cores
+//	go run ./cmd/bench --quick         # small sizes for CI: well under 30 s
+//	go run ./cmd/bench --big           # adds a 50,000,000-message trace (memory bound)
+//	go run ./cmd/bench --out bench.json --keep --cpuprofile prof/
+//
+// It builds the spendsim binary with the go command (or takes --spendsim PATH).
+// Seeds are fixed, so every run measures the same work; on a shared machine compare
+// the ratios of one run, not absolute rates across runs.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	if spec, ok := os.LookupEnv(childEnv); ok {
+		if err := childMain(spec, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// config is what the flags select.
+type config struct {
+	mode       string
+	sizes      sizes
+	big        bool
+	keep       bool
+	out        string
+	spendsim   string
+	cpuprofile string
+	only       map[string]bool // nil: everything
+	seed       uint64
+	logw       io.Writer
+}
+
+// sizes of the measured work.
+type sizes struct {
+	CoreConversations int64 // conversations of the event core and reference runs
+	TraceMessages     int64
+	TraceUsers        int
+	SweepRunHours     int // horizon of each of the 64 sweep runs
+	TotalLimitS       float64
+}
+
+var (
+	defaultSizes = sizes{CoreConversations: 3_000_000, TraceMessages: 10_000_000, TraceUsers: 1_000_000, SweepRunHours: 50_000, TotalLimitS: 300}
+	quickSizes   = sizes{CoreConversations: 200_000, TraceMessages: 300_000, TraceUsers: 30_000, SweepRunHours: 2_000, TotalLimitS: 30}
+	// The DESIGN memory bound: 50 million messages from 5 million customers in 1 GB.
+	bigTrace = struct {
+		messages int64
+		users    int
+	}{50_000_000, 5_000_000}
+)
+
+// Replay memory must be bounded by active customers, not messages (DESIGN, Scale).
+const replayRSSLimitMB = 1024
+
+// Main runs the benchmark with args and returns the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	quick := fs.Bool("quick", false, "small sizes (for CI): finishes in under 30 s")
+	big := fs.Bool("big", false, "also generate and replay a 50,000,000-message trace (minutes, about 5 GB of disk)")
+	keep := fs.Bool("keep", false, "keep the generated traces in the temp dir and reuse them next time")
+	out := fs.String("out", "", "also write the figures as JSON to `FILE`")
+	spendsim := fs.String("spendsim", "", "spendsim binary `PATH` to replay with (default: go build ./cmd/spendsim)")
+	only := fs.String("only", "", "run only these comma-separated `PARTS` of core, replay, sweep (the total has no target then)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of each measurement into `DIR` (figures then include the profiling overhead)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: go run ./cmd/bench [--quick] [--big] [--keep] [--out FILE] [--spendsim PATH] [--cpuprofile DIR]\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "bench: takes no arguments (got %q)\n", fs.Arg(0))
+		return 2
+	}
+	cfg := config{mode: "default", sizes: defaultSizes, big: *big, keep: *keep, out: *out,
+		spendsim: *spendsim, cpuprofile: *cpuprofile, seed: 20250701, logw: stderr}
+	if *only != "" {
+		cfg.only = map[string]bool{}
+		for _, p := range strings.Split(*only, ",") {
+			p = strings.TrimSpace(p)
+			if p != "core" && p != "replay" && p != "sweep" {
+				fmt.Fprintf(stderr, "bench: --only: %q is not one of core, replay, sweep\n", p)
+				return 2
+			}
+			cfg.only[p] = true
+		}
+	}
+	if *quick {
+		cfg.mode, cfg.sizes = "quick", quickSizes
+	}
+	if *big {
+		cfg.mode += "+big"
+	}
+	rep, err := run(cfg)
+	if rep != nil {
+		rep.Print(stdout)
+		if cfg.out != "" {
+			if werr := rep.WriteJSON(cfg.out); werr != nil && err == nil {
+				err = werr
+			}
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "bench: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// bench carries one run's state between measurements.
+type bench struct {
+	config
+	dir      string // traces and replay outputs
+	spendBin string
+	rep      *Report
+}
+
+func (b *bench) logf(format string, a ...any) {
+	fmt.Fprintf(b.logw, "bench: "+format+"\n", a...)
+}
+
+func run(cfg config) (*Report, error) {
+	started := time.Now()
+	b := &bench{config: cfg, rep: &Report{Mode: cfg.mode, Machine: thisMachine()}}
+	var err error
+	if cfg.keep {
+		// A fixed directory, so the next --keep run finds the traces again.
+		b.dir = filepath.Join(os.TempDir(), "spendsim-bench")
+		err = os.MkdirAll(b.dir, 0o755)
+	} else {
+		b.dir, err = os.MkdirTemp("", "spendsim-bench-")
+		defer os.RemoveAll(b.dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if cfg.cpuprofile != "" {
+		if err := os.MkdirAll(cfg.cpuprofile, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.buildSpendsim(); err != nil {
+		return nil, err
+	}
+	var steps []func() error
+	if cfg.wants("core") {
+		steps = append(steps, b.eventCore)
+	}
+	if cfg.wants("replay") {
+		steps = append(steps, func() error { return b.replay(cfg.sizes.TraceMessages, cfg.sizes.TraceUsers) })
+	}
+	if cfg.wants("sweep") {
+		steps = append(steps, b.sweep)
+	}
+	if cfg.big && cfg.wants("replay") {
+		steps = append(steps, func() error { return b.replay(bigTrace.messages, bigTrace.users) })
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			b.rep.TotalSeconds = time.Since(started).Seconds()
+			return b.rep, err
+		}
+	}
+	b.rep.TotalSeconds = time.Since(started).Seconds()
+	var limit *Target
+	if cfg.only == nil && !cfg.big {
+		limit = atMost(cfg.sizes.TotalLimitS)
+	}
+	b.rep.add("total", "wall time of this run", b.rep.TotalSeconds, "s", limit)
+	return b.rep, nil
+}
+
+func (c *config) wants(part string) bool { return c.only == nil || c.only[part] }
+
+func (b *bench) profilePath(name string) string {
+	if b.cpuprofile == "" {
+		return ""
+	}
+	return filepath.Join(b.cpuprofile, name+".pprof")
+}
+
+// buildSpendsim builds the CLI whose replay is measured, unless --spendsim names one.
+func (b *bench) buildSpendsim() error {
+	if b.spendsim != "" {
+		b.spendBin = b.spendsim
+		return nil
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return fmt.Errorf("no go command to build spendsim with (%v); pass --spendsim PATH", err)
+	}
+	b.spendBin = filepath.Join(b.dir, "spendsim")
+	start := time.Now()
+	cmd := exec.Command(goBin, "build", "-o", b.spendBin, "github.com/spendsim/spendsim/cmd/spendsim")
+	cmd.Stdout, cmd.Stderr = b.logw, b.logw
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("building spendsim (run from inside the module, or pass --spendsim PATH): %w", err)
+	}
+	b.logf("built spendsim in %.1f s", time.Since(start).Seconds())
+	return nil
+}
+
+func mb(bytes int64) float64 { return float64(bytes) / (1 << 20) }
+
+func (b *bench) eventCore() error {
+	n := b.sizes.CoreConversations
+	sec := fmt.Sprintf("1. event core: M/M/%d + 24 h window, %s customers, %s conversations, PMP 2025",
+		coreAgents, thousands(coreCustomers), thousands(n))
+	b.logf("event core: sim.Run, %d conversations", n)
+	core, cp, err := spawn(job{Kind: "core", Seed: b.seed, Size: n, CPUProfile: b.profilePath("core")})
+	if err != nil {
+		return err
+	}
+	b.logf("event core: container/heap reference")
+	ref, rp, err := spawn(job{Kind: "reference", Seed: b.seed, Size: n, CPUProfile: b.profilePath("reference")})
+	if err != nil {
+		return err
+	}
+	coreEv := float64(core.Counts["events"]) / core.Seconds
+	refEv := float64(ref.Counts["events"]) / ref.Seconds
+	r := b.rep
+	r.add(sec, "sim.Run: customers (conversations)", float64(core.Counts["conversations"])/core.Seconds, "/s", nil)
+	r.add(sec, "sim.Run: events", coreEv, "/s", nil)
+	r.add(sec, "sim.Run: time", core.Seconds, "s", nil)
+	r.add(sec, "container/heap reference: events", refEv, "/s", nil)
+	r.add(sec, "container/heap reference: time", ref.Seconds, "s", nil)
+	r.add(sec, "core / reference (events/s)", coreEv/refEv, "×", atLeast(2))
+	r.add(sec, "late-reply share, sim.Run", 100*core.Floats["late_share"], "%", nil)
+	r.add(sec, "late-reply share, reference (same model)", 100*ref.Floats["late_share"], "%", nil)
+	r.add(sec, "peak RSS sim.Run", mb(cp.MaxRSS), "MB", nil)
+	r.add(sec, "peak RSS reference", mb(rp.MaxRSS), "MB", nil)
+	return nil
+}
+
+var recordsRe = regexp.MustCompile(`: (\d+) records,`)
+
+// replay generates (or finds) a trace of n messages from users customers and measures
+// decoding it and replaying it under two eras.
+func (b *bench) replay(n int64, users int) error {
+	sec := fmt.Sprintf("2. replay: %s-message Parquet trace, %s users, 2025-07..08",
+		thousands(n), thousands(int64(users)))
+	r := b.rep
+	path := filepath.Join(b.dir, fmt.Sprintf("trace-v%d-%d-%d-%d.parquet", traceVersion, n, users, b.seed))
+	if _, err := os.Stat(path); err == nil {
+		b.logf("replay: reusing %s", filepath.Base(path))
+	} else {
+		b.logf("replay: generating %d messages", n)
+		gen, gp, err := spawn(job{Kind: "generate", Seed: b.seed, Size: n, Users: users, Path: path, CPUProfile: b.profilePath(fmt.Sprintf("generate-%d", n))})
+		if err != nil {
+			return err
+		}
+		r.add(sec, "generate (trace.Writer)", float64(n)/gen.Seconds, "messages/s", nil)
+		r.add(sec, "peak RSS generate", mb(gp.MaxRSS), "MB", nil)
+	}
+	if st, err := os.Stat(path); err == nil {
+		r.add(sec, "trace file size", mb(st.Size()), "MB", nil)
+	}
+	b.logf("replay: decode only")
+	_, dp, err := spawn(job{Kind: "decode", Size: n, Path: path, CPUProfile: b.profilePath(fmt.Sprintf("decode-%d", n))})
+	if err != nil {
+		return err
+	}
+	decodeRate := float64(n) / dp.Wall.Seconds()
+	r.add(sec, "decode only (trace reader)", decodeRate, "messages/s", nil)
+	type result struct {
+		era  string
+		rate float64
+		rss  int64
+		cpu  float64
+	}
+	var results []result
+	for _, era := range []string{"pmp-2025", "cbp-2023"} {
+		b.logf("replay: spendsim replay --pricing %s", era)
+		outDir := filepath.Join(b.dir, "replay-"+era)
+		var args []string
+		if p := b.profilePath(fmt.Sprintf("replay-%s-%d", era, n)); p != "" {
+			args = append(args, "--cpuprofile", p) // spendsim's own flag, before the command
+		}
+		args = append(args, "replay", "--trace", path, "--pricing", era, "--out", outDir, "--quiet")
+		cmd := exec.Command(b.spendBin, args...)
+		p, err := runProc(cmd)
+		os.RemoveAll(outDir)
+		if err != nil {
+			return fmt.Errorf("spendsim replay --pricing %s: %w", era, err)
+		}
+		m := recordsRe.FindSubmatch(p.Stdout)
+		if m == nil {
+			return fmt.Errorf("spendsim replay --pricing %s: no record count in its output %q", era, p.Stdout)
+		}
+		if got, _ := strconv.ParseInt(string(m[1]), 10, 64); got != n {
+			return fmt.Errorf("spendsim replay --pricing %s: replayed %d records, want %d", era, got, n)
+		}
+		results = append(results, result{era, float64(n) / p.Wall.Seconds(), p.MaxRSS, p.CPU.Seconds()})
+	}
+	for _, x := range results {
+		r.add(sec, "replay "+x.era+" (spendsim replay, end to end)", x.rate, "messages/s", nil)
+	}
+	for _, x := range results {
+		r.add(sec, "replay "+x.era+" / decode", 100*x.rate/decodeRate, "%", atLeast(50))
+	}
+	// CPU time shows what the wall-clock ratio hides when the replay pipelines its
+	// stages over several cores.
+	r.add(sec, "CPU time decode (user+sys)", dp.CPU.Seconds(), "s", nil)
+	for _, x := range results {
+		r.add(sec, "CPU time replay "+x.era, x.cpu, "s", nil)
+	}
+	r.add(sec, "peak RSS decode", mb(dp.MaxRSS), "MB", nil)
+	for _, x := range results {
+		r.add(sec, "peak RSS replay "+x.era, mb(x.rss), "MB", atMost(replayRSSLimitMB))
+	}
+	if !b.keep {
+		os.Remove(path)
+	}
+	return nil
+}
+
+func (b *bench) sweep() error {
+	procs := runtime.GOMAXPROCS(0)
+	sec := fmt.Sprintf("3. sweep: %d runs (M/M/c, %d agent levels × %d replications, %s h each) through sim.RunAll",
+		len(sweepAgents)*sweepReps, len(sweepAgents), sweepReps, thousands(int64(b.sizes.SweepRunHours)))
+	r := b.rep
+	var walls []float64
+	var rss []int64
+	for _, w := range []int{1, procs} {
+		b.logf("sweep: workers=%d", w)
+		res, p, err := spawn(job{Kind: "sweep", Seed: b.seed, Workers: w, RunHours: b.sizes.SweepRunHours,
+			CPUProfile: b.profilePath(fmt.Sprintf("sweep-workers%d", w))})
+		if err != nil {
+			return err
+		}
+		walls = append(walls, res.Seconds)
+		rss = append(rss, p.MaxRSS)
+	}
+	r.add(sec, "workers=1: wall", walls[0], "s", nil)
+	r.add(sec, fmt.Sprintf("workers=%d: wall", procs), walls[1], "s", nil)
+	r.add(sec, "one run (workers=1 wall / 64)", walls[0]/float64(len(sweepAgents)*sweepReps), "s", nil)
+	r.add(sec, fmt.Sprintf("speedup at %d workers", procs), walls[0]/walls[1], "×", atLeast(0.9*float64(procs)))
+	r.add(sec, "peak RSS workers=1", mb(rss[0]), "MB", nil)
+	r.add(sec, fmt.Sprintf("peak RSS workers=%d", procs), mb(rss[1]), "MB", nil)
+	return nil
+}
