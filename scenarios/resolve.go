@@ -65,9 +65,10 @@ func (s *Scenario) Config() (*sim.Config, error) {
 
 // Jobs expands the scenario into runs: every sweep point × replication, in that
 // order. Replication r of every point uses the same seed, so points are compared on
-// common random numbers: the same customers arriving at the same times.
+// common random numbers: the same customers arriving at the same times. An lhs sweep's
+// points are drawn from seed too.
 func (s *Scenario) Jobs(seed uint64) ([]sim.Job, error) {
-	points, err := s.Points()
+	points, err := s.points(seed)
 	if err != nil {
 		return nil, err
 	}

@@ -39,6 +39,11 @@ type Scenario struct {
 	Load      LoadSpec        `yaml:"load"`
 	Agents    agents.Staffing `yaml:"agents"`
 	Sweep     []Dimension     `yaml:"sweep"`
+	// SweepMode is how Sweep expands: "grid" (default: every combination of the
+	// dimensions' values) or "lhs" (a Latin hypercube of Samples points over each
+	// dimension's min..max, drawn from the seed).
+	SweepMode string `yaml:"sweep_mode" json:",omitempty"`
+	Samples   int    `yaml:"samples" json:",omitempty"` // sweep points of an lhs sweep, 1 to 1000000
 }
 
 // Business is what billing needs to know about the business account itself.
@@ -66,7 +71,11 @@ type LoadSpec struct {
 type Dimension struct {
 	Path   string    `yaml:"path"`   // field path, e.g. agents.shifts[0].headcount
 	Name   string    `yaml:"name"`   // short label for run ids; default the path's last element
-	Values []float64 `yaml:"values"` // in the field's own unit, in the order to run them
+	Values []float64 `yaml:"values"` // grid sweeps: in the field's own unit, in the order to run them
+	// Min and Max bound an lhs sweep's dimension, in the field's own unit, inclusive.
+	// Pointers, so that a missing bound is told apart from 0.
+	Min *float64 `yaml:"min" json:",omitempty"`
+	Max *float64 `yaml:"max" json:",omitempty"`
 }
 
 // Default returns a scenario with every default set; loading decodes over it.
@@ -240,28 +249,7 @@ func (s *Scenario) Validate() []string {
 	errs = append(errs, s.Load.Conversation.Validate("load")...)
 	errs = append(errs, s.Load.Profile.Validate("load.profile")...)
 	errs = append(errs, s.Agents.Validate("agents")...)
-	seen := map[string]bool{}
-	for i, d := range s.Sweep {
-		p := fmt.Sprintf("sweep[%d]", i)
-		if len(d.Values) == 0 {
-			add("%s.values: at least one value is needed", p)
-		}
-		if seen[d.Path] {
-			add("%s.path: %s is swept twice", p, d.Path)
-		}
-		seen[d.Path] = true
-		probe := s.clone()
-		probe.Sweep = nil
-		for j, v := range d.Values {
-			if err := probe.Set(d.Path, v); err != nil {
-				add("%s: %v", p, err)
-				break
-			}
-			for _, e := range probe.Validate() {
-				add("%s.values[%d]: with %s = %s: %s", p, j, d.Path, formatValue(v), e)
-			}
-		}
-	}
+	errs = append(errs, s.validateSweep()...)
 	return errs
 }
 

@@ -29,33 +29,9 @@ func (s *Scenario) clone() *Scenario {
 // "agents.shifts[0].headcount"). Integer fields need integer values; money fields take
 // the value as an amount in currency units.
 func (s *Scenario) Set(path string, v float64) error {
-	f := reflect.ValueOf(s).Elem()
-	rest := path
-	for rest != "" {
-		var seg string
-		seg, rest, _ = strings.Cut(rest, ".")
-		name, idx, hasIdx := seg, 0, false
-		if i := strings.IndexByte(seg, '['); i >= 0 && strings.HasSuffix(seg, "]") {
-			n, err := strconv.Atoi(seg[i+1 : len(seg)-1])
-			if err != nil || n < 0 {
-				return fmt.Errorf("path %s: %q is not a valid index", path, seg[i:])
-			}
-			name, idx, hasIdx = seg[:i], n, true
-		}
-		next, ok := fieldByYAML(f, name)
-		if !ok {
-			return fmt.Errorf("path %s: no field %q here", path, name)
-		}
-		f = next
-		if hasIdx {
-			if f.Kind() != reflect.Slice {
-				return fmt.Errorf("path %s: %s is not a list", path, name)
-			}
-			if idx >= f.Len() {
-				return fmt.Errorf("path %s: %s has %d entries, no [%d]", path, name, f.Len(), idx)
-			}
-			f = f.Index(idx)
-		}
+	f, err := s.field(path)
+	if err != nil {
+		return err
 	}
 	if f.Type() == reflect.TypeOf(money.Micros(0)) {
 		m, err := money.Parse(strconv.FormatFloat(v, 'f', -1, 64))
@@ -84,6 +60,39 @@ func (s *Scenario) Set(path string, v float64) error {
 		return fmt.Errorf("path %s: is not a numeric field (it is %s)", path, f.Kind())
 	}
 	return nil
+}
+
+// field finds the field at path (YAML names, dots and [index]).
+func (s *Scenario) field(path string) (reflect.Value, error) {
+	f := reflect.ValueOf(s).Elem()
+	rest := path
+	for rest != "" {
+		var seg string
+		seg, rest, _ = strings.Cut(rest, ".")
+		name, idx, hasIdx := seg, 0, false
+		if i := strings.IndexByte(seg, '['); i >= 0 && strings.HasSuffix(seg, "]") {
+			n, err := strconv.Atoi(seg[i+1 : len(seg)-1])
+			if err != nil || n < 0 {
+				return reflect.Value{}, fmt.Errorf("path %s: %q is not a valid index", path, seg[i:])
+			}
+			name, idx, hasIdx = seg[:i], n, true
+		}
+		next, ok := fieldByYAML(f, name)
+		if !ok {
+			return reflect.Value{}, fmt.Errorf("path %s: no field %q here", path, name)
+		}
+		f = next
+		if hasIdx {
+			if f.Kind() != reflect.Slice {
+				return reflect.Value{}, fmt.Errorf("path %s: %s is not a list", path, name)
+			}
+			if idx >= f.Len() {
+				return reflect.Value{}, fmt.Errorf("path %s: %s has %d entries, no [%d]", path, name, f.Len(), idx)
+			}
+			f = f.Index(idx)
+		}
+	}
+	return f, nil
 }
 
 // fieldByYAML finds a struct field by its YAML name, looking into inlined structs.
@@ -116,9 +125,17 @@ type Point struct {
 	Scenario *Scenario
 }
 
-// Points expands the sweep grid in declared order: the first dimension varies
-// slowest. A scenario without a sweep is one point with id "base".
-func (s *Scenario) Points() ([]Point, error) {
+// Points expands the sweep in declared order: a grid with the first dimension
+// varying slowest, or, with sweep_mode: lhs, the Latin hypercube drawn from the
+// scenario's seed (see lhsPoints). A scenario without a sweep is one point with id
+// "base".
+func (s *Scenario) Points() ([]Point, error) { return s.points(s.Seed) }
+
+// points is Points with the seed an lhs sweep is drawn from.
+func (s *Scenario) points(seed uint64) ([]Point, error) {
+	if s.SweepMode == SweepLHS {
+		return s.lhsPoints(seed)
+	}
 	n := 1
 	for _, d := range s.Sweep {
 		n *= len(d.Values)
@@ -165,4 +182,192 @@ func (d Dimension) label() string {
 		last = last[:i]
 	}
 	return last
+}
+
+// Sweep modes.
+const (
+	SweepGrid = "grid"
+	SweepLHS  = "lhs"
+)
+
+// validateSweep checks the sweep block: every problem as "sweep[i].field: message".
+func (s *Scenario) validateSweep() []string {
+	var errs []string
+	add := func(format string, a ...any) { errs = append(errs, fmt.Sprintf(format, a...)) }
+	lhs := s.SweepMode == SweepLHS
+	switch s.SweepMode {
+	case "", SweepGrid:
+		if s.Samples != 0 {
+			add("samples: only with sweep_mode: lhs (a grid runs every combination of values)")
+		}
+	case SweepLHS:
+		if s.Samples < 1 || s.Samples > 1_000_000 {
+			add("samples: must be between 1 and 1000000 with sweep_mode: lhs, got %d", s.Samples)
+		}
+		if len(s.Sweep) == 0 {
+			add("sweep: sweep_mode: lhs needs at least one dimension {path, min, max}")
+		}
+	default:
+		add("sweep_mode: %q is not grid or lhs", s.SweepMode)
+		return errs
+	}
+	seen := map[string]bool{}
+	for i, d := range s.Sweep {
+		p := fmt.Sprintf("sweep[%d]", i)
+		if seen[d.Path] {
+			add("%s.path: %s is swept twice", p, d.Path)
+		}
+		seen[d.Path] = true
+		var probes []float64
+		if lhs {
+			if len(d.Values) > 0 {
+				add("%s.values: an lhs dimension takes min and max, not values", p)
+			}
+			if d.Min == nil {
+				add("%s.min: missing (an lhs dimension needs min and max)", p)
+			}
+			if d.Max == nil {
+				add("%s.max: missing (an lhs dimension needs min and max)", p)
+			}
+			if d.Min == nil || d.Max == nil {
+				continue
+			}
+			lo, hi := *d.Min, *d.Max
+			if math.IsNaN(lo) || math.IsInf(lo, 0) || math.IsNaN(hi) || math.IsInf(hi, 0) {
+				add("%s: min and max must be finite numbers", p)
+				continue
+			}
+			if !(lo < hi) {
+				add("%s.max: must be greater than min (%s), got %s", p, formatValue(lo), formatValue(hi))
+				continue
+			}
+			probes = []float64{lo, hi}
+		} else {
+			if d.Min != nil || d.Max != nil {
+				add("%s: min and max are for sweep_mode: lhs; a grid dimension lists values", p)
+			}
+			if len(d.Values) == 0 {
+				add("%s.values: at least one value is needed", p)
+			}
+			probes = d.Values
+		}
+		probe := s.clone()
+		probe.Sweep, probe.SweepMode, probe.Samples = nil, "", 0
+		if lhs {
+			// Samples of whole-number fields and amounts are rounded; the values
+			// rounding can reach are what must be valid.
+			if _, lo, hi, err := probe.lhsRounding(d.Path, probes[0], probes[1]); err == nil {
+				if lo > hi {
+					add("%s: %s holds whole numbers (or micros) and %s..%s holds none", p, d.Path, formatValue(probes[0]), formatValue(probes[1]))
+					continue
+				}
+				probes = []float64{lo, hi}
+			}
+		}
+		for j, v := range probes {
+			if err := probe.Set(d.Path, v); err != nil {
+				add("%s: %v", p, err)
+				break
+			}
+			where := fmt.Sprintf("%s.values[%d]", p, j)
+			if lhs {
+				where = p + [...]string{".min", ".max"}[j]
+			}
+			for _, e := range probe.Validate() {
+				add("%s: with %s = %s: %s", where, d.Path, formatValue(v), e)
+			}
+		}
+	}
+	return errs
+}
+
+// lhsRounding is how an lhs sample for the field at path is made a value the field
+// can hold: whole numbers (counts) are rounded to the nearest one, amounts to the
+// micro. The bounds narrow to the values that rounding can give.
+func (s *Scenario) lhsRounding(path string, lo, hi float64) (round func(float64) float64, rlo, rhi float64, err error) {
+	f, err := s.field(path)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	if f.Type() == reflect.TypeOf(money.Micros(0)) {
+		r := func(v float64) float64 { return math.Round(v*1e6) / 1e6 }
+		return r, math.Ceil(lo*1e6) / 1e6, math.Floor(hi*1e6) / 1e6, nil
+	}
+	switch f.Kind() {
+	case reflect.Int, reflect.Int32, reflect.Int64, reflect.Uint64, reflect.Uint32:
+		return math.Round, math.Ceil(lo), math.Floor(hi), nil
+	}
+	return func(v float64) float64 { return v }, lo, hi, nil
+}
+
+// lhsPoints draws a Latin hypercube of s.Samples points: each dimension's min..max is
+// cut into Samples equal strata and every stratum is used by exactly one point, at a
+// uniform position inside it. The strata are shuffled independently per dimension, in
+// declared order, from the "lhs" stream of seed, so the same seed gives the same
+// points, and point i is "lhs-<i>" zero-padded. A sample for a whole-number field (a
+// headcount) is rounded to the nearest whole number, and an amount to the micro:
+// strata narrower than that then share values.
+func (s *Scenario) lhsPoints(seed uint64) ([]Point, error) {
+	n := s.Samples
+	rng := sim.Stream(seed, "lhs")
+	vals := make([][]float64, len(s.Sweep)) // [dimension][point]
+	for k, d := range s.Sweep {
+		lo, hi := *d.Min, *d.Max
+		round, rlo, rhi, err := s.lhsRounding(d.Path, lo, hi)
+		if err != nil {
+			return nil, fmt.Errorf("sweep[%d]: %w", k, err)
+		}
+		readable := readableIn(lo, hi, n)
+		perm := rng.Perm(n)
+		vals[k] = make([]float64, n)
+		for i := range n {
+			u := (float64(perm[i]) + rng.Float64()) / float64(n)
+			v := readable(lo+u*(hi-lo), perm[i])
+			// Clamped because float rounding of lo + u·(hi−lo), or rounding to a
+			// whole number, can step just outside the bounds.
+			vals[k][i] = min(max(round(v), rlo), rhi)
+		}
+	}
+	width := max(3, len(strconv.Itoa(n-1)))
+	points := make([]Point, 0, n)
+	for i := range n {
+		sc := s.clone()
+		params := make([]sim.Param, len(s.Sweep))
+		for k, d := range s.Sweep {
+			if err := sc.Set(d.Path, vals[k][i]); err != nil {
+				return nil, fmt.Errorf("sweep[%d]: %w", k, err)
+			}
+			params[k] = sim.Param{Path: d.Path, Name: d.Name, Value: vals[k][i]}
+		}
+		points = append(points, Point{Index: i, ID: fmt.Sprintf("lhs-%0*d", width, i), Params: params, Scenario: sc})
+	}
+	return points, nil
+}
+
+// readableIn returns a function that shortens a sample v of stratum s (of n equal
+// strata of lo..hi) to about three significant digits of the stratum width, so that
+// ids and plot labels read "handle=857.46" rather than "handle=857.4586926809561",
+// while keeping it inside its own stratum.
+func readableIn(lo, hi float64, n int) func(v float64, s int) float64 {
+	w := (hi - lo) / float64(n)
+	decimals := max(0, 2-int(math.Floor(math.Log10(w))))
+	step := math.Pow(10, -float64(decimals))
+	stratum := func(v float64) int { return min(int((v-lo)/(hi-lo)*float64(n)), n-1) }
+	short := func(v float64) float64 {
+		r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', decimals, 64), 64)
+		return r
+	}
+	return func(v float64, s int) float64 {
+		r := short(v)
+		// The stratum is at least 100 steps wide, so one step back in is enough.
+		if stratum(r) < s {
+			r = short(r + step)
+		} else if stratum(r) > s {
+			r = short(r - step)
+		}
+		if stratum(r) != s || r < lo || r > hi {
+			return v
+		}
+		return r
+	}
 }
