@@ -109,9 +109,33 @@ func (b *builder) parseTime(s string) (model.Time, string) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
+		// RFC 3339 (section 5.6) also allows a lower-case "t" and "z", and a space between
+		// date and time; Go's layout takes only "T" and "Z". Retried only on failure, so
+		// the common form costs nothing more.
+		if n := rfc3339Upper(s); n != s {
+			t, err = time.Parse(time.RFC3339Nano, n)
+		}
+	}
+	if err != nil {
 		return 0, fmt.Sprintf("%s is not an RFC 3339 time (like 2024-05-01T13:45:00Z)", quote(s))
 	}
 	return model.FromStd(t), ""
+}
+
+// rfc3339Upper rewrites the date-time separator ("t" or a space) as "T" and a final "z"
+// as "Z"; s is returned unchanged when it has neither.
+func rfc3339Upper(s string) string {
+	if len(s) < 20 || (s[10] != 't' && s[10] != ' ' && s[len(s)-1] != 'z') {
+		return s
+	}
+	b := []byte(s)
+	if b[10] == 't' || b[10] == ' ' {
+		b[10] = 'T'
+	}
+	if b[len(b)-1] == 'z' {
+		b[len(b)-1] = 'Z'
+	}
+	return string(b)
 }
 
 // parseUnix reads integer (or, for seconds, decimal) Unix times exactly, without a
