@@ -156,6 +156,14 @@ func runScenario(ctx context.Context, e *env, o runOptions) error {
 		seed = o.seed
 	}
 	if seed == 0 {
+		// Every shard must draw the same sweep, and a resumed run the same runs; a
+		// seed picked afresh here would differ each time.
+		if o.shards > 0 {
+			return usagef("%s has no seed, and every shard must use the same one: add seed: to the scenario or pass --seed S to each shard", ref)
+		}
+		if o.resume {
+			return usagef("%s has no seed: --resume needs the seed the interrupted run printed (--seed S)", ref)
+		}
 		seed, picked = freshSeed(), true
 	}
 	sc.Seed = seed

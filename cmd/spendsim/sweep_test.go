@@ -248,6 +248,12 @@ func TestPrecision(t *testing.T) {
 	if code != 0 || !strings.Contains(stderr, "NOT reached at --max-replications 5") {
 		t.Errorf("capped: exit %d: %s", code, stderr)
 	}
+	noSeed := writeFile(t, dir, "noseed.yaml", strings.Replace(sweepScenario, "seed: 11\n", "", 1))
+	for _, bad := range [][]string{{"--shard", "0/2"}, {"--resume"}} {
+		if code, _, stderr := spendsim(t, append([]string{"run", noSeed, "--out", capped}, bad...)...); code != exitUsage || !strings.Contains(stderr, "no seed") {
+			t.Errorf("no seed, %v: exit %d, %s", bad, code, stderr)
+		}
+	}
 	for _, bad := range [][]string{{"--precision", "2"}, {"--precision", "0%"}, {"--precision", "x"}, {"--precision", "2%", "--shard", "0/2"}} {
 		if code, _, _ := spendsim(t, append([]string{"run", sc, "--out", capped}, bad...)...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d", bad, code, exitUsage)
