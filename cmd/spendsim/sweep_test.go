@@ -265,3 +265,15 @@ func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+func TestMergeUsage(t *testing.T) {
+	if code, stdout, _ := spendsim(t, "merge", "--help"); code != 0 || !strings.Contains(stdout, "spendsim merge /shared/out") {
+		t.Errorf("merge --help: exit %d:\n%s", code, stdout)
+	}
+	if code, _, _ := spendsim(t, "merge"); code != exitUsage {
+		t.Errorf("merge without a directory: exit %d, want %d", code, exitUsage)
+	}
+	if code, _, stderr := spendsim(t, "merge", t.TempDir()); code != exitFailure || !strings.Contains(stderr, "no shard has finished") {
+		t.Errorf("merge of an empty directory: exit %d, %s", code, stderr)
+	}
+}
