@@ -42,11 +42,10 @@ var wantRunsColumns = []string{
 	"amount_marketing_micros", "amount_utility_micros", "amount_authentication_micros",
 	"amount_authentication_international_micros", "amount_service_micros",
 	"amount_referral_conversion_micros", "amount_user_initiated_micros",
-	"amount_business_initiated_micros", "amount_template_micros",
+	"amount_business_initiated_micros",
 	"billable_marketing", "billable_utility", "billable_authentication",
 	"billable_authentication_international", "billable_service",
 	"billable_referral_conversion", "billable_user_initiated", "billable_business_initiated",
-	"billable_template",
 	"messages_regular", "messages_free_customer_service", "messages_free_entry_point",
 	"messages_free_tier",
 }

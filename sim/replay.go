@@ -57,7 +57,12 @@ func Replay(src RecordSource, opts billing.Options, sink ReplaySink) (ReplayStat
 	if markets == nil {
 		markets = market.Builtin()
 	}
+	loc := opts.Location
+	if loc == nil {
+		loc = time.UTC
+	}
 	rp := &replayer{
+		loc:     loc,
 		biller:  b,
 		markets: markets,
 		numbers: map[string]uint16{},
@@ -73,6 +78,7 @@ func Replay(src RecordSource, opts billing.Options, sink ReplaySink) (ReplayStat
 }
 
 type replayer struct {
+	loc          *time.Location // account zone: markets change at its midnight
 	biller       *billing.Biller
 	markets      *market.Table
 	numbers      map[string]uint16
@@ -161,7 +167,7 @@ func (rp *replayer) bill(p *pending) error {
 	// The market is resolved at the evaluation time: markets move between groups.
 	m := &p.msg
 	if m.Country != [2]byte{} {
-		m.Market = uint16(rp.markets.ForCountry(string(m.Country[:]), m.At()))
+		m.Market = uint16(rp.markets.ForCountryIn(string(m.Country[:]), m.At(), rp.loc))
 	}
 	var err error
 	if rp.charge, err = rp.biller.Bill(m); err != nil {
@@ -186,7 +192,10 @@ func (rp *replayer) resolve(rec *model.Record, m *model.Message) error {
 	m.Number = num
 	u, ok := rp.users[rec.User]
 	if !ok {
-		if rec.Country == "" {
+		if len(rec.Country) == 2 {
+			// Later rows may leave the column empty: the user's country is known.
+			u.country = [2]byte{rec.Country[0], rec.Country[1]}
+		} else if rec.Country == "" {
 			_, iso, err := rp.markets.ForNumber(rec.User, rec.At())
 			if err != nil {
 				return fmt.Errorf("line %d: column user: %q: %v; give the recipient's country in a country column", rec.Line, rec.User, err)

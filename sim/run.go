@@ -220,7 +220,7 @@ func (r *run) message(t Time, customer int32, dir model.Direction) *model.Messag
 	m := &r.msg
 	*m = model.Message{TS: t, Pair: uint32(customer), Direction: dir}
 	m.Country = r.countryCode[r.country[customer]]
-	m.Market = uint16(r.cfg.Markets.ForCountry(string(m.Country[:]), t))
+	m.Market = uint16(r.cfg.Markets.ForCountryIn(string(m.Country[:]), t, r.cfg.Location))
 	return m
 }
 

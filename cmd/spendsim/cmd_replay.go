@@ -59,7 +59,7 @@ Examples:
 			&cli.BoolFlag{Name: "skip-invalid", Usage: "skip and count invalid rows instead of stopping at the first"},
 			&cli.StringFlag{Name: "primary-country", Usage: "business's primary `COUNTRY` (ISO alpha-2), for authentication-international rates"},
 			&cli.StringFlag{Name: "auth-intl-from", Usage: "`DATE` the business became eligible for authentication-international rates"},
-			&cli.IntFlag{Name: "service-allowance", Usage: "free service messages per number per month from 2026-10-01 (default 1000; -1 turns it off)"},
+			&cli.IntFlag{Name: "service-allowance", Value: 1000, Usage: "free service messages per number per month from 2026-10-01 (0 turns the allowance off)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
 		},
 		Action: func(c *cli.Context) error {
@@ -130,7 +130,7 @@ func billingOptions(c *cli.Context) (billing.Options, string, error) {
 	}
 	o = billing.Options{
 		Era: era, Book: book, Markets: book.Markets(), Currency: c.String("currency"), Location: loc,
-		ServiceAllowancePerNumber: c.Int("service-allowance"),
+		ServiceAllowancePerNumber: allowance(c.Int("service-allowance")),
 		PrimaryCountry:            strings.ToUpper(c.String("primary-country")),
 	}
 	if f := c.String("tiers"); f != "" {
@@ -146,6 +146,15 @@ func billingOptions(c *cli.Context) (billing.Options, string, error) {
 		o.AuthIntlFrom = model.FromStd(d)
 	}
 	return o, ratesName, nil
+}
+
+// allowance maps the flag (a count, 0 or less = none) onto billing's option, where 0
+// means the default and a negative number turns the allowance off.
+func allowance(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
 }
 
 func sniffFile(path string) ([]byte, pricing.FileKind, error) {

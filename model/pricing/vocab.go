@@ -60,10 +60,15 @@ var categoryNames = [...]string{"", "marketing", "utility", "authentication",
 func (c Category) String() string { return categoryNames[c] }
 
 // Categories lists every real category in a fixed order, for reports.
+// Template, an NBP rate-card category, is not among them: charges carry Meta's
+// categories (an NBP charge keeps its template's own category), so reports never show
+// an always-empty "template" column.
 func Categories() []Category {
 	cs := make([]Category, 0, NumCategories-1)
 	for c := Marketing; c < NumCategories; c++ {
-		cs = append(cs, c)
+		if c != Template {
+			cs = append(cs, c)
+		}
 	}
 	return cs
 }
