@@ -223,10 +223,8 @@ func (r *tlRun) line(l tlLine) {
 }
 
 func (r *tlRun) category(l tlLine, s string) pricing.Category {
-	for _, c := range pricing.Categories() {
-		if c.String() == s {
-			return c
-		}
+	if c, ok := pricing.ParseCategory(s); ok {
+		return c
 	}
 	r.fatalf(l, "unknown category %q", s)
 	return 0
