@@ -277,3 +277,32 @@ func TestMergeUsage(t *testing.T) {
 		t.Errorf("merge of an empty directory: exit %d, %s", code, stderr)
 	}
 }
+
+// TestPrecisionResume: a --precision run interrupted in its second batch resumes to
+// the same replication count and the same bytes, since the stopping rule looks only at
+// results, which the checkpoint keeps exactly.
+func TestPrecisionResume(t *testing.T) {
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "sweep.yaml", strings.Replace(sweepScenario, "replications: 3\n", "", 1))
+	whole, resumed := filepath.Join(dir, "whole"), filepath.Join(dir, "resumed")
+	if code, _, stderr := spendsim(t, "run", sc, "--out", whole, "-q", "--precision", "3%"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, version: version()}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	o := runOptions{ref: sc, out: resumed, workers: 2, quiet: true, precision: 0.03, maxReplications: 200, args: []string{sc},
+		afterJob: func(done int) {
+			if done == 6 { // the first batch is 2 points × 2 replications
+				cancel()
+			}
+		}}
+	if err := runScenario(ctx, e, o); err == nil {
+		t.Fatal("the interrupted run reported success")
+	}
+	o.resume, o.afterJob = true, nil
+	if err := runScenario(context.Background(), e, o); err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, whole, resumed, outputFiles...)
+}
