@@ -438,3 +438,15 @@ func TestAt(t *testing.T) {
 		}
 	}
 }
+
+// WhatsApp writes Mexican mobiles as 52 1 + ten digits; both forms are Mexico.
+func TestMexicanMobileWithLegacyOne(t *testing.T) {
+	tb := Builtin()
+	at := model.FromStd(time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC))
+	for _, n := range []string{"5215512345678", "525512345678", "+5215512345678"} {
+		id, iso, err := tb.ForNumber(n, at)
+		if err != nil || tb.Name(id) != "Mexico" || iso != "MX" {
+			t.Errorf("%s: %s %s %v, want Mexico MX", n, tb.Name(id), iso, err)
+		}
+	}
+}

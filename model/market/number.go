@@ -74,6 +74,11 @@ func (t *Table) forNumberDay(number string, day int32) (ID, string, error) {
 	if n == len(digits) {
 		return Unknown, "", fmt.Errorf("market: phone number %q is only the calling code +%d; want a complete international number", number, code)
 	}
+	// WhatsApp ids of Mexican mobiles keep the "1" that Mexico dropped from mobile
+	// numbers in 2019 (52 1 + ten digits); it is no part of the national number.
+	if code == 52 && len(digits) == 13 && digits[2] == '1' {
+		digits = digits[:2] + digits[3:]
+	}
 	// Build libphonenumber's number directly rather than through phonenumbers.Parse,
 	// which runs a dozen regular expressions over the raw text (about 6 µs): the digits
 	// are already clean.
