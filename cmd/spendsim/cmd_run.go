@@ -226,8 +226,8 @@ func runScenario(ctx context.Context, e *env, o runOptions) error {
 		if err := cp.Remove(); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%s: shard %d of %d (jobs numbered %d mod %d): %d of %d runs, seed %d, written to %s\n",
-			sc.Name, o.shard, o.shards, o.shard, o.shards, len(runs), len(jobs), seed, filepath.Join(out, reports.ShardManifestPath(o.shard, o.shards)))
+		fmt.Fprintf(e.stdout, "%s: shard %d of %d (the jobs whose number mod %d is %d): %d of %d runs, seed %d, written to %s\n",
+			sc.Name, o.shard, o.shards, o.shards, o.shard, len(runs), len(jobs), seed, filepath.Join(out, reports.ShardManifestPath(o.shard, o.shards)))
 		fmt.Fprintf(e.stdout, "when all %d shards have finished: spendsim merge %s\n", o.shards, out)
 		if !o.quiet {
 			fmt.Fprintf(e.stderr, "%d runs in %.1fs\n", len(runs)-x.loaded, time.Since(started).Seconds())
