@@ -170,14 +170,16 @@ func (s *csvSource) next(r *row) error {
 	line, _ := s.cr.FieldPos(0)
 	s.lastLine = int64(line)
 	s.rows++
-	if len(rec) != s.ncol {
+	// A row may stop short of the header: hand-written and spreadsheet-exported logs
+	// leave trailing empty optional fields off. More fields than the header is an error.
+	if len(rec) > s.ncol {
 		return &Error{File: s.b.file, Line: s.lastLine, row: true,
 			Msg: fmt.Sprintf("has %d fields, the header has %d", len(rec), s.ncol)}
 	}
 	f := &s.fl
 	for i, c := range s.col {
 		v := s.konst[i]
-		if c >= 0 {
+		if c >= 0 && c < len(rec) {
 			v = rec[c]
 			if m := s.vals[i]; m != nil {
 				if t, ok := m[v]; ok {
@@ -191,7 +193,7 @@ func (s *csvSource) next(r *row) error {
 		f.v[i] = v
 	}
 	f.replyTo = ""
-	if s.replyTo >= 0 {
+	if s.replyTo >= 0 && s.replyTo < len(rec) {
 		f.replyTo = rec[s.replyTo]
 	}
 	return s.b.build(f, s.lastLine, r)
