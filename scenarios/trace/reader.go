@@ -27,7 +27,7 @@ type reader struct {
 	sorted bool
 
 	replies *recent[string] // message id → user, for reply_to
-	seen    *recent[struct{}]
+	seen    *recent[bool]   // message id → delivered yet
 
 	prevTS   model.Time
 	prevLine int64
@@ -59,7 +59,7 @@ func newReader(src source, file, unit string, o Options) *reader {
 	if w <= 0 {
 		w = 1 << 17
 	}
-	rd.seen = newRecent[struct{}](w)
+	rd.seen = newRecent[bool](w)
 	return rd
 }
 
@@ -181,11 +181,17 @@ func (rd *reader) finish(r *row) error {
 		rd.prevTS, rd.prevLine, rd.havePrev = r.TS, r.Line, true
 	}
 	if r.MessageID != "" {
-		if _, dup := rd.seen.get(r.MessageID); dup {
-			rd.duplicates++
-			return errDuplicate
+		delivered := r.Direction == model.FromBusiness && r.Status.WasDelivered()
+		if was, dup := rd.seen.get(r.MessageID); dup {
+			// A log of status events repeats a message's id: sent, then delivered. The
+			// first delivered report of a message that was so far only sent goes
+			// through, so the message is billed once, when it was delivered.
+			if !delivered || was {
+				rd.duplicates++
+				return errDuplicate
+			}
 		}
-		rd.seen.put(strings.Clone(r.MessageID), struct{}{})
+		rd.seen.put(strings.Clone(r.MessageID), delivered)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package trace
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -371,5 +372,38 @@ func TestWebhookSkipInvalid(t *testing.T) {
 	_, _, err = readAll(t, p, Options{})
 	if want := `hooks.jsonl:1: column statuses.status: "deleted" is not one of sent, delivered, read, failed`; err == nil || err.Error() != want {
 		t.Errorf("err = %v, want %s", err, want)
+	}
+}
+
+// TestStatusEventsOfOneMessage: a log that repeats a message id per status event bills
+// it once, at the first delivered report; later reports are duplicates.
+func TestStatusEventsOfOneMessage(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "t.csv", header+
+		"2024-05-01T10:00:00Z,5511987654321,business,template,utility,,,,sent,,w1\n"+
+		"2024-05-01T10:00:05Z,5511987654321,business,template,utility,,,,delivered,,w1\n"+
+		"2024-05-01T10:00:09Z,5511987654321,business,template,utility,,,,read,,w1\n"+
+		"2024-05-01T10:01:00Z,5511987654321,business,template,utility,,,,delivered,,w2\n"+
+		"2024-05-01T10:01:05Z,5511987654321,business,template,utility,,,,sent,,w2\n")
+	r, err := Open(p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var got []string
+	for {
+		var rec Record
+		if err := r.Next(&rec); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s:%d", rec.MessageID, rec.Status))
+	}
+	want := fmt.Sprintf("w1:%d,w1:%d,w2:%d", model.Sent, model.Delivered, model.Delivered)
+	if strings.Join(got, ",") != want {
+		t.Errorf("records %s, want %s", strings.Join(got, ","), want)
+	}
+	if d := r.(Duplicater).Duplicates(); d != 2 {
+		t.Errorf("%d duplicates, want 2", d)
 	}
 }
