@@ -34,7 +34,8 @@ type job struct {
 
 // childResult is what a child reports on stdout, as JSON.
 type childResult struct {
-	Seconds  float64            `json:"seconds"` // the measured part, timed inside the child
+	Seconds  float64            `json:"seconds"`     // the measured part, timed inside the child
+	CPU      float64            `json:"cpu_seconds"` // user+system time of the measured part
 	Counts   map[string]int64   `json:"counts,omitempty"`
 	Floats   map[string]float64 `json:"floats,omitempty"`
 	Profiled bool               `json:"profiled,omitempty"`
@@ -159,4 +160,27 @@ func (p *profiler) stop() error {
 	err := p.f.Close()
 	p.f = nil
 	return err
+}
+
+// stopwatch times the measured part of a child in wall-clock and CPU time; the CPU
+// time counts every thread, so it shows work (garbage collection above all) that a
+// second core absorbs without lengthening the wall time.
+type stopwatch struct {
+	start time.Time
+	cpu   time.Duration
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func startWatch() stopwatch { return stopwatch{start: time.Now(), cpu: cpuTime()} }
+
+// stop returns the wall-clock and CPU seconds since startWatch.
+func (w stopwatch) stop() (wall, cpu float64) {
+	return time.Since(w.start).Seconds(), (cpuTime() - w.cpu).Seconds()
 }

@@ -72,9 +72,9 @@ func measureCore(j job, prof *profiler) (childResult, error) {
 	if err := prof.start(); err != nil {
 		return childResult{}, err
 	}
-	start := time.Now()
+	sw := startWatch()
 	o, err := sim.Run(cfg, j.Seed, st)
-	sec := time.Since(start).Seconds()
+	sec, cpu := sw.stop()
 	if err := prof.stop(); err != nil {
 		return childResult{}, err
 	}
@@ -86,9 +86,9 @@ func measureCore(j job, prof *profiler) (childResult, error) {
 		return childResult{}, err
 	}
 	return childResult{
-		Seconds: sec,
-		Counts:  map[string]int64{"conversations": o.Conversations, "events": o.Events, "replies": res.Replies, "late": res.LateUtility},
-		Floats:  map[string]float64{"late_share": float64(res.LateUtility) / float64(res.Replies)},
+		Seconds: sec, CPU: cpu,
+		Counts: map[string]int64{"conversations": o.Conversations, "events": o.Events, "replies": res.Replies, "late": res.LateUtility},
+		Floats: map[string]float64{"late_share": float64(res.LateUtility) / float64(res.Replies)},
 	}, nil
 }
 
@@ -207,15 +207,15 @@ func measureReference(j job, prof *profiler) (childResult, error) {
 	if err := prof.start(); err != nil {
 		return childResult{}, err
 	}
-	start := time.Now()
+	sw := startWatch()
 	n := referenceRun(j.Seed, coreHours(j.Size))
-	sec := time.Since(start).Seconds()
+	sec, cpu := sw.stop()
 	if err := prof.stop(); err != nil {
 		return childResult{}, err
 	}
 	return childResult{
-		Seconds: sec,
-		Counts:  map[string]int64{"conversations": n.conversations, "events": n.events, "replies": n.replies, "late": n.late},
-		Floats:  map[string]float64{"late_share": float64(n.late) / float64(n.replies)},
+		Seconds: sec, CPU: cpu,
+		Counts: map[string]int64{"conversations": n.conversations, "events": n.events, "replies": n.replies, "late": n.late},
+		Floats: map[string]float64{"late_share": float64(n.late) / float64(n.replies)},
 	}, nil
 }

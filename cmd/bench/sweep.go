@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/spendsim/spendsim/sim"
 )
@@ -48,9 +47,9 @@ func measureSweep(j job, prof *profiler) (childResult, error) {
 	if err := prof.start(); err != nil {
 		return childResult{}, err
 	}
-	start := time.Now()
+	sw := startWatch()
 	results, _, err := sim.RunAll(context.Background(), jobs, j.Workers, nil)
-	sec := time.Since(start).Seconds()
+	sec, cpu := sw.stop()
 	if err := prof.stop(); err != nil {
 		return childResult{}, err
 	}
@@ -61,5 +60,5 @@ func measureSweep(j job, prof *profiler) (childResult, error) {
 	for _, r := range results {
 		conv += r.Conversations
 	}
-	return childResult{Seconds: sec, Counts: map[string]int64{"runs": int64(len(results)), "conversations": conv}}, nil
+	return childResult{Seconds: sec, CPU: cpu, Counts: map[string]int64{"runs": int64(len(results)), "conversations": conv}}, nil
 }
