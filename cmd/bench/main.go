@@ -11,14 +11,16 @@
 //
 // Usage, from the module root:
 //
-//	go run ./cmd/bench                 # default sizes: about 2 minutes on 2 cores
+//	go run ./cmd/bench                 # default sizes: about 3 minutes on 2 cores
 //	go run ./cmd/bench --quick         # small sizes for CI: well under 30 s
 //	go run ./cmd/bench --big           # adds a 50,000,000-message trace (memory bound)
-//	go run ./cmd/bench --out bench.json --keep --cpuprofile prof/
+//	go run ./cmd/bench --only replay --keep --cpuprofile prof/ --out bench.json
 //
 // It builds the spendsim binary with the go command (or takes --spendsim PATH).
-// Seeds are fixed, so every run measures the same work; on a shared machine compare
-// the ratios of one run, not absolute rates across runs.
+// Seeds are fixed, so every run measures the same work. Each measurement runs in
+// alternating rounds and the fastest round counts; CPU time is printed beside wall
+// time and the load average at start and end, because on a shared machine other work
+// takes cores: compare the ratios of one run, not absolute rates across runs.
 package main
 
 import (
@@ -73,7 +75,8 @@ type sizes struct {
 var (
 	defaultSizes = sizes{CoreConversations: 3_000_000, TraceMessages: 10_000_000, TraceUsers: 1_000_000, SweepRunHours: 100_000, Rounds: 2, TotalLimitS: 300}
 	quickSizes   = sizes{CoreConversations: 200_000, TraceMessages: 300_000, TraceUsers: 30_000, SweepRunHours: 2_000, Rounds: 2, TotalLimitS: 30}
-	// The DESIGN memory bound: 50 million messages from 5 million customers in 1 GB.
+	// DESIGN's memory bound: a 50,000,000-message trace replays in under 1 GB, memory
+	// growing with customers; 5 million of them is a big business's month.
 	bigTrace = struct {
 		messages int64
 		users    int
@@ -88,14 +91,14 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	quick := fs.Bool("quick", false, "small sizes (for CI): finishes in under 30 s")
-	big := fs.Bool("big", false, "also generate and replay a 50,000,000-message trace (minutes, about 5 GB of disk)")
+	big := fs.Bool("big", false, "also generate and replay a 50,000,000-message trace from 5,000,000 users (several minutes, about 2 GB of disk)")
 	keep := fs.Bool("keep", false, "keep the generated traces in the temp dir and reuse them next time")
 	out := fs.String("out", "", "also write the figures as JSON to `FILE`")
 	spendsim := fs.String("spendsim", "", "spendsim binary `PATH` to replay with (default: go build ./cmd/spendsim)")
 	only := fs.String("only", "", "run only these comma-separated `PARTS` of core, replay, sweep (the total has no target then)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of each measurement into `DIR` (figures then include the profiling overhead)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: go run ./cmd/bench [--quick] [--big] [--keep] [--out FILE] [--spendsim PATH] [--cpuprofile DIR]\n\n")
+		fmt.Fprintf(stderr, "usage: go run ./cmd/bench [--quick] [--big] [--keep] [--only PARTS] [--out FILE] [--spendsim PATH] [--cpuprofile DIR]\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
