@@ -3,6 +3,7 @@ package reports
 import (
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -65,6 +66,10 @@ func synthRuns(points, reps int) []sim.RunResult {
 				FirstResponseP99S: 40000 / headcount * (1 + 0.05*float64(jitter)),
 				AgentHours:        headcount * 8 * 30,
 				Utilisation:       0.95 - 0.05*headcount/4,
+			}
+			for _, l := range sim.FirstResponseQuantileLevels() {
+				// An exponential-looking distribution with the run's mean.
+				rr.FirstResponseQuantilesS = append(rr.FirstResponseQuantilesS, -math.Log(1-l)*rr.FirstResponseMean)
 			}
 			// Campaigns (20,000 marketing templates) and logins (1,000 authentication)
 			// come on top of the late replies.

@@ -54,6 +54,7 @@ func ReadRuns(path string, paramPaths []string) ([]sim.RunResult, error) {
 		for i, ty := range types {
 			byType[i] = t.i64("messages_" + ty.String())
 		}
+		quantiles := typed[*array.List](t, "first_response_quantiles_s", "list<float64>")
 		if t.err != nil {
 			return t.err
 		}
@@ -80,6 +81,10 @@ func ReadRuns(path string, paramPaths []string) ([]sim.RunResult, error) {
 			}
 			for i, ty := range types {
 				r.MessagesByType[ty] = byType[i].Value(row)
+			}
+			if lo, hi := quantiles.ValueOffsets(row); hi > lo {
+				vs := quantiles.ListValues().(*array.Float64).Float64Values()
+				r.FirstResponseQuantilesS = append([]float64(nil), vs[lo:hi]...)
 			}
 			runs = append(runs, r)
 		}

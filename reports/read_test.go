@@ -16,6 +16,7 @@ import (
 func TestReadBackRoundTrip(t *testing.T) {
 	runs := synthRuns(3, 4)
 	runs[5].FirstResponseP50S, runs[5].FirstResponseP99S = math.NaN(), math.Inf(1)
+	runs[4].FirstResponseQuantilesS = nil // nobody answered: an empty list, read back as nil
 	days := synthDays(runs, 5)
 	dir := t.TempDir()
 	rp, dp := filepath.Join(dir, "runs.parquet"), filepath.Join(dir, "daily.parquet")

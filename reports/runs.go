@@ -133,6 +133,10 @@ func RunsColumns(paramPaths []string) []Column {
 	for _, t := range realTypes() {
 		cols = append(cols, Int64Col("messages_"+t.String()))
 	}
+	// Last, so the flat columns keep their places: the run's first-response time at
+	// 1%, 3%, ..., 99% (sim.FirstResponseQuantileLevels); empty if nobody was answered.
+	// In DuckDB, first_response_quantiles_s[46] is the 91st percentile.
+	cols = append(cols, Float64ListCol("first_response_quantiles_s"))
 	return cols
 }
 
@@ -177,6 +181,7 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 	for i, t := range types {
 		byType[i] = w.Int64("messages_" + t.String())
 	}
+	quantiles := w.Float64List("first_response_quantiles_s")
 
 	for i := range runs {
 		r := &runs[i]
@@ -209,6 +214,7 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 		for j, t := range types {
 			byType[j].Append(r.MessagesByType[t])
 		}
+		quantiles.Append(r.FirstResponseQuantilesS)
 		if err := w.EndRow(); err != nil {
 			return err
 		}

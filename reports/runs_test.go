@@ -48,6 +48,8 @@ var wantRunsColumns = []string{
 	"billable_referral_conversion", "billable_user_initiated", "billable_business_initiated",
 	"messages_regular", "messages_free_customer_service", "messages_free_entry_point",
 	"messages_free_tier",
+	// A LIST column shows as its group, the repeated group and the element leaf.
+	"first_response_quantiles_s", "list", "element",
 }
 
 func TestWriteRuns(t *testing.T) {

@@ -29,9 +29,10 @@ const (
 	KindBool
 	KindDate            // DATE: a calendar day, stored as days since 1970-01-01
 	KindTimestampMillis // TIMESTAMP(MILLIS, adjusted to UTC)
+	KindFloat64List     // LIST of required DOUBLE (a run's quantiles); DuckDB reads DOUBLE[]
 )
 
-var kindNames = [...]string{"invalid", "int64", "int32", "uint64", "float64", "string", "bool", "date", "timestamp_ms"}
+var kindNames = [...]string{"invalid", "int64", "int32", "uint64", "float64", "string", "bool", "date", "timestamp_ms", "list<float64>"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -58,6 +59,8 @@ func (k Kind) arrowType() arrow.DataType {
 		return arrow.FixedWidthTypes.Date32
 	case KindTimestampMillis:
 		return arrow.FixedWidthTypes.Timestamp_ms // carries tz=UTC
+	case KindFloat64List:
+		return arrow.ListOfNonNullable(arrow.PrimitiveTypes.Float64)
 	}
 	return nil
 }
@@ -92,6 +95,9 @@ func StringCol(name string) Column { return Column{Name: name, Kind: KindString,
 
 // BoolCol is a boolean column.
 func BoolCol(name string) Column { return Column{Name: name, Kind: KindBool} }
+
+// Float64ListCol is a column holding a list of float64 per row.
+func Float64ListCol(name string) Column { return Column{Name: name, Kind: KindFloat64List} }
 
 // DateCol is a DATE column.
 func DateCol(name string) Column { return Column{Name: name, Kind: KindDate} }
@@ -313,6 +319,12 @@ func (w *TableWriter) String(name string) *StringAppender {
 	return &StringAppender{w.builder(name, KindString).(*array.StringBuilder)}
 }
 
+// Float64List returns the appender of a list-of-float64 column.
+func (w *TableWriter) Float64List(name string) *Float64ListAppender {
+	b := w.builder(name, KindFloat64List).(*array.ListBuilder)
+	return &Float64ListAppender{b, b.ValueBuilder().(*array.Float64Builder)}
+}
+
 // Bool returns the appender of a bool column.
 func (w *TableWriter) Bool(name string) *BoolAppender {
 	return &BoolAppender{w.builder(name, KindBool).(*array.BooleanBuilder)}
@@ -457,6 +469,19 @@ type Float64Appender struct{ b *array.Float64Builder }
 
 func (a *Float64Appender) Append(v float64) { a.b.Append(v) }
 func (a *Float64Appender) AppendNull()      { a.b.AppendNull() }
+
+// Float64ListAppender appends to a list-of-float64 column.
+type Float64ListAppender struct {
+	b *array.ListBuilder
+	v *array.Float64Builder
+}
+
+// Append stores vs as one row's list; nil is an empty list, not null.
+func (a *Float64ListAppender) Append(vs []float64) {
+	a.b.Append(true)
+	a.v.AppendValues(vs, nil)
+}
+func (a *Float64ListAppender) AppendNull() { a.b.AppendNull() }
 
 // StringAppender appends to a string column.
 type StringAppender struct{ b *array.StringBuilder }

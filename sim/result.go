@@ -46,6 +46,10 @@ type RunResult struct {
 	FirstResponseP99S float64
 	AgentHours        float64 // staffed agent-hours over the horizon
 	Utilisation       float64 // busy slot-hours / staffed slot-hours
+	// FirstResponseQuantilesS is the first-response time in seconds at each of
+	// FirstResponseQuantileLevels, from the run's DDSketch: the run's distribution in
+	// 50 numbers, for CDF plots. Nil when nobody got a first response.
+	FirstResponseQuantilesS []float64
 
 	MessagingMicros    money.Micros
 	StaffingMicros     money.Micros
@@ -69,4 +73,14 @@ type DayRow struct {
 	FirstResponseSumS float64 // sum of first-response times of conversations answered this day
 	MessagingMicros   money.Micros
 	AmountByCategory  [pricing.NumCategories]money.Micros
+}
+
+// FirstResponseQuantileLevels are the levels of RunResult.FirstResponseQuantilesS:
+// every 2% from 1% to 99% (0.01, 0.03, ..., 0.99), 50 in all.
+func FirstResponseQuantileLevels() []float64 {
+	ls := make([]float64, 50)
+	for i := range ls {
+		ls[i] = float64(2*i+1) / 100
+	}
+	return ls
 }

@@ -164,6 +164,10 @@ func (s *Stats) Result(o Outcome, st *agents.Staffing, currency string) (RunResu
 			return r, nil, fmt.Errorf("sim: run %s: %w", r.RunID, err)
 		}
 		r.FirstResponseP50S, r.FirstResponseP90S, r.FirstResponseP99S = qs[0], qs[1], qs[2]
+		// Asked apart from the three above so that they stay exactly what they were.
+		if r.FirstResponseQuantilesS, err = s.sketch.GetValuesAtQuantiles(FirstResponseQuantileLevels()); err != nil {
+			return r, nil, fmt.Errorf("sim: run %s: %w", r.RunID, err)
+		}
 	}
 	return r, s.rows, nil
 }
