@@ -2,10 +2,12 @@ package scenarios
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/load"
 	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
@@ -39,9 +41,21 @@ func (s *Scenario) Config() (*sim.Config, error) {
 		}
 		authFrom = model.FromStd(t)
 	}
+	end := day.AddDate(0, 0, s.Days)
+	var growth []load.Step
+	if f := s.Forecast; f != nil {
+		end = day.AddDate(0, f.Months, 0)
+		for m := 1; m < f.Months; m++ {
+			growth = append(growth, load.Step{
+				At:     model.FromStd(day.AddDate(0, m, 0)),
+				Factor: math.Pow(1+f.GrowthPerMonth, float64(m)),
+			})
+		}
+	}
 	return &sim.Config{
 		Start:        model.FromStd(day),
-		End:          model.FromStd(day.AddDate(0, 0, s.Days)),
+		End:          model.FromStd(end),
+		Growth:       growth,
 		Location:     loc,
 		Customers:    s.Customers.Count,
 		Countries:    s.Customers.Countries,

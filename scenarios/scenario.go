@@ -44,6 +44,36 @@ type Scenario struct {
 	// dimension's min..max, drawn from the seed).
 	SweepMode string `yaml:"sweep_mode" json:",omitempty"`
 	Samples   int    `yaml:"samples" json:",omitempty"` // sweep points of an lhs sweep, 1 to 1000000
+	// Forecast, when present, makes the horizon Forecast.Months calendar months from
+	// Start (days is then ignored) with a compounding monthly growth of the customer
+	// base; `spendsim forecast` reports it month by month.
+	Forecast *Forecast `yaml:"forecast" json:",omitempty"`
+}
+
+// Forecast is a multi-month horizon with growth.
+type Forecast struct {
+	Months int `yaml:"months"` // calendar months from start, 1 to 120
+	// GrowthPerMonth is the customer base's growth per month, compounding: month m
+	// (from 0) has customers.count × (1 + GrowthPerMonth)^m customers, and
+	// conversations arrive in proportion. 0.03 = 3% a month; negative shrinks; > -1.
+	GrowthPerMonth float64 `yaml:"growth_per_month"`
+}
+
+// Validate reports problems, each prefixed by path.
+func (f *Forecast) Validate(path string, customers int) []string {
+	var errs []string
+	if f.Months < 1 || f.Months > 120 {
+		errs = append(errs, fmt.Sprintf("%s.months: must be between 1 and 120, got %d", path, f.Months))
+	}
+	g := f.GrowthPerMonth
+	if math.IsNaN(g) || math.IsInf(g, 0) || g <= -1 || g > 10 {
+		errs = append(errs, fmt.Sprintf("%s.growth_per_month: must be a share above -1 and at most 10 (0.03 = 3%% a month), got %v", path, g))
+	} else if f.Months >= 1 && f.Months <= 120 {
+		if last := float64(customers) * math.Pow(1+g, float64(f.Months-1)); last > math.MaxInt32 {
+			errs = append(errs, fmt.Sprintf("%s.growth_per_month: grows customers.count to %.0f by the last month, more than %d", path, last, math.MaxInt32))
+		}
+	}
+	return errs
 }
 
 // Business is what billing needs to know about the business account itself.
@@ -250,6 +280,9 @@ func (s *Scenario) Validate() []string {
 	errs = append(errs, s.Load.Profile.Validate("load.profile")...)
 	errs = append(errs, s.Agents.Validate("agents")...)
 	errs = append(errs, s.validateSweep()...)
+	if s.Forecast != nil {
+		errs = append(errs, s.Forecast.Validate("forecast", s.Customers.Count)...)
+	}
 	return errs
 }
 

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -20,7 +21,12 @@ type Config struct {
 	Start, End model.Time     // horizon [Start, End)
 	Location   *time.Location // the business's time zone: profiles, shifts, days, months
 
-	Customers    int          // size of the customer base
+	Customers int // size of the customer base
+	// Growth, for forecasts, scales the customer base over the horizon: from
+	// Growth[i].At on, CustomersGrown(Customers, Growth[i].Factor) customers are active
+	// and conversations arrive at Factor times the base rate. Sorted by At; nil (a plain
+	// run): the base throughout.
+	Growth       []load.Step
 	Countries    []load.Share // market mix of the customer base
 	Profile      load.Profile
 	Conversation load.Conversation
@@ -82,6 +88,8 @@ type run struct {
 	biller               *billing.Biller
 	timeline             agents.Timeline
 	country              []uint8 // per customer: index into cfg.Countries
+	active               int     // customers active now (all of them without growth)
+	growthNext           int     // next cfg.Growth step to apply
 	countryCode          [][2]byte
 	slots                int // chat slots on duty
 	busy                 int // chat slots in use
@@ -119,13 +127,20 @@ func Run(cfg *Config, seed uint64, rec Recorder) (Outcome, error) {
 		return Outcome{}, err
 	}
 	mix := load.NewMix(cfg.Countries)
-	r.country = mix.Assign(cfg.Customers, Stream(seed, "customers"))
+	// With growth, every customer the base ever reaches is drawn up front; customer i
+	// joins when the active count passes i.
+	r.active = cfg.Customers
+	all := cfg.Customers
+	for _, g := range cfg.Growth {
+		all = max(all, CustomersGrown(cfg.Customers, g.Factor))
+	}
+	r.country = mix.Assign(all, Stream(seed, "customers"))
 	r.countryCode = make([][2]byte, len(cfg.Countries))
 	for i, s := range cfg.Countries {
 		copy(r.countryCode[i][:], s.Country)
 	}
 	ratePerHour := float64(cfg.Customers) * cfg.Conversation.PerCustomerMonth / (30 * 24)
-	r.arrivals = load.NewArrivals(cfg.Start, cfg.End, cfg.Location, ratePerHour, cfg.Profile)
+	r.arrivals = load.NewGrowingArrivals(cfg.Start, cfg.End, cfg.Location, ratePerHour, cfg.Profile, cfg.Growth)
 	r.rngArrival = Stream(seed, "arrivals")
 	r.rngWho = Stream(seed, "who")
 	r.rngLength = Stream(seed, "length")
@@ -179,9 +194,19 @@ func Run(cfg *Config, seed uint64, rec Recorder) (Outcome, error) {
 	}, r.err
 }
 
+// CustomersGrown is the customer base of base customers grown by factor, rounded to
+// the nearest customer and at least one.
+func CustomersGrown(base int, factor float64) int {
+	return max(1, int(math.Round(float64(base)*factor)))
+}
+
 func (r *run) arrive(t Time) {
 	r.conversations++
-	customer := int32(r.rngWho.IntN(r.cfg.Customers))
+	for r.growthNext < len(r.cfg.Growth) && r.cfg.Growth[r.growthNext].At <= t {
+		r.active = CustomersGrown(r.cfg.Customers, r.cfg.Growth[r.growthNext].Factor)
+		r.growthNext++
+	}
+	customer := int32(r.rngWho.IntN(r.active))
 	var id int32
 	if n := len(r.free); n > 0 {
 		id, r.free = r.free[n-1], r.free[:n-1]

@@ -137,6 +137,7 @@ Examples:
 			validateCommand(e),
 			scenariosCommand(e),
 			ratesCommand(e),
+			forecastCommand(e),
 		},
 	}
 	for _, c := range app.Commands {

@@ -78,15 +78,40 @@ type Arrivals struct {
 // NewArrivals builds the process over [from, to) with a mean rate of ratePerHour
 // arrivals per hour shaped by profile in loc.
 func NewArrivals(from, to model.Time, loc *time.Location, ratePerHour float64, profile Profile) *Arrivals {
+	return NewGrowingArrivals(from, to, loc, ratePerHour, profile, nil)
+}
+
+// Step is a growth step: from At on, until the next step, the customer base (and with
+// it the arrival rate) is Factor times the base. Before the first step it is the base.
+type Step struct {
+	At     model.Time
+	Factor float64 // multiplier on the base, > 0
+}
+
+// NewGrowingArrivals is NewArrivals with the rate multiplied by the factor of the
+// growth step in force (steps sorted by At; nil: no growth, the same process as
+// NewArrivals). Segments are also cut at every step.
+func NewGrowingArrivals(from, to model.Time, loc *time.Location, ratePerHour float64, profile Profile, growth []Step) *Arrivals {
 	a := &Arrivals{end: to}
+	gi := -1 // the step in force: growth[gi], or none yet
 	for t := from; t < to; {
+		for gi+1 < len(growth) && growth[gi+1].At <= t {
+			gi++
+		}
 		lt := t.In(loc)
 		next := model.FromStd(time.Date(lt.Year(), lt.Month(), lt.Day(), lt.Hour()+1, 0, 0, 0, loc))
 		if next <= t { // a daylight-saving fold repeats an hour: step by the clock hour
 			next = t + model.Hour
 		}
+		if gi+1 < len(growth) && growth[gi+1].At < next {
+			next = growth[gi+1].At
+		}
 		wd := (int(lt.Weekday()) + 6) % 7 // Monday = 0
-		r := ratePerHour * profile.factor(wd, lt.Hour()) / float64(model.Hour)
+		rate := ratePerHour
+		if gi >= 0 {
+			rate *= growth[gi].Factor
+		}
+		r := rate * profile.factor(wd, lt.Hour()) / float64(model.Hour)
 		if n := len(a.rate); n == 0 || a.rate[n-1] != r { // a flat stretch is one segment
 			a.start = append(a.start, t)
 			a.rate = append(a.rate, r)

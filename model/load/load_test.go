@@ -3,6 +3,7 @@ package load
 import (
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 
@@ -107,5 +108,23 @@ func TestConversationLengthMean(t *testing.T) {
 	}
 	if got := float64(sum) / n; math.Abs(got-2.5) > 0.01 {
 		t.Fatalf("mean length %.4f, want 2.5", got)
+	}
+}
+
+// TestGrowingArrivals: growth steps multiply the rate from their instant on, and no
+// growth is the plain process, segment for segment.
+func TestGrowingArrivals(t *testing.T) {
+	loc := time.UTC
+	from := model.FromStd(time.Date(2026, 1, 1, 0, 0, 0, 0, loc))
+	mid := model.FromStd(time.Date(2026, 1, 11, 0, 0, 0, 0, loc))
+	to := model.FromStd(time.Date(2026, 1, 21, 0, 0, 0, 0, loc))
+	prof := Profile{Hour: []float64{1, 1, 1, 1, 1, 1, 2, 3, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 2, 2, 1, 1, 1, 1}}
+	plain := NewArrivals(from, to, loc, 10, prof)
+	if g := NewGrowingArrivals(from, to, loc, 10, prof, nil); !reflect.DeepEqual(g, plain) {
+		t.Fatal("no growth differs from NewArrivals")
+	}
+	g := NewGrowingArrivals(from, to, loc, 10, prof, []Step{{At: mid, Factor: 1.5}})
+	if got, want := g.Expected(), plain.Expected()*1.25; math.Abs(got-want) > 1e-6*want {
+		t.Errorf("expected arrivals %v, want %v (half the horizon at 1.5×)", got, want)
 	}
 }

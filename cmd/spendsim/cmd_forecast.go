@@ -1,0 +1,205 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/reports"
+	"github.com/spendsim/spendsim/scenarios"
+	"github.com/spendsim/spendsim/sim"
+)
+
+func forecastCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "forecast",
+		Usage:     "forecast the monthly bill over several months with growth, as P10/P50/P90 bands",
+		ArgsUsage: "SCENARIO.yaml | NAME",
+		Description: `Simulates the scenario over --months calendar months from its start (in its time
+zone), with the customer base growing by --growth each month, compounding: month m
+(from 0) has customers.count × (1 + growth)^m customers, and conversations arrive in
+proportion. Each replication uses its own seed. With pricing: auto every message is
+billed under the era and rate card in force on its date, so a forecast that crosses a
+rate-card change or the 2026-10-01 rules (service messages charged) prices each month
+as it will be; a rate missing from the cards is an error naming market, category and
+date (fill it with a --rates file in spendsim replay, or pick other months).
+
+The months and growth come from the scenario's forecast block,
+
+   forecast: {months: 3, growth_per_month: 0.03}
+
+or from the flags, which win; without either, 3 months and no growth. The scenario
+must have no sweep: a forecast is one staffing plan.
+
+Per month it reports P10, P50 and P90 across replications of the messaging bill, of
+each pricing category and of the total with staffing (the same every replication).
+A percentile is an exact order statistic of the integer micros: the k-th smallest
+of R replications with k = ceil(p·R/100) (nearest rank). Each figure's percentile is
+its own, so category P50s need not add up to the bill's P50; means do. In --out:
+
+   forecast.parquet          one row per month: p10/p50/p90/mean micros per measure
+   forecast.json             the same, with the whole horizon's band
+   forecast_fan.png          P10–P90 band and P50 line of the monthly bill (and .svg)
+   forecast_by_category.png  mean spend per month stacked by category (and .svg)
+   manifest.json             the resolved scenario and seeds, written last
+
+Examples:
+   spendsim forecast forecast-quarter                  # embedded example
+   spendsim forecast my.yaml --months 12 --growth 0.03 --replications 20
+   spendsim forecast my.yaml --seed 42 --out results/q1`,
+		Flags: []cli.Flag{
+			&cli.IntFlag{Name: "months", Usage: "calendar months from the scenario's start (default: the scenario's forecast.months, else 3)"},
+			&cli.Float64Flag{Name: "growth", Usage: "customer-base growth per month, compounding: `SHARE` like 0.03 (default: the scenario's)"},
+			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "independent replications (default: the scenario's, at least 10)"},
+			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: the scenario's; if none, a fresh one, printed)"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<scenario name>-forecast)"},
+			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs (default: all cores)"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usagef("forecast takes one scenario (a file or an embedded name), got %d arguments", c.NArg())
+			}
+			sc, _, err := scenarios.Load(c.Args().First())
+			if err != nil {
+				return err
+			}
+			if len(sc.Sweep) > 0 {
+				return usagef("%s has a sweep; a forecast is one staffing plan: remove sweep (or run each point as its own scenario)", c.Args().First())
+			}
+			fc := scenarios.Forecast{Months: 3}
+			if sc.Forecast != nil {
+				fc = *sc.Forecast
+			}
+			if c.IsSet("months") {
+				fc.Months = c.Int("months")
+			}
+			if c.IsSet("growth") {
+				fc.GrowthPerMonth = c.Float64("growth")
+			}
+			if errs := fc.Validate("forecast", sc.Customers.Count); len(errs) > 0 {
+				return usagef("%s (--months, --growth)", errs[0])
+			}
+			sc.Forecast = &fc
+			if c.IsSet("replications") {
+				sc.Replications = c.Int("replications")
+			} else if sc.Replications < 10 {
+				sc.Replications = 10 // P10 and P90 of fewer are the extremes
+			}
+			if sc.Replications < 1 || sc.Replications > 100_000 {
+				return usagef("--replications must be between 1 and 100000, got %d", sc.Replications)
+			}
+			if c.Int("workers") < 0 {
+				return usagef("--workers must be >= 0, got %d", c.Int("workers"))
+			}
+			seed, picked := sc.Seed, false
+			if c.IsSet("seed") {
+				seed = c.Uint64("seed")
+			}
+			if seed == 0 {
+				seed, picked = freshSeed(), true
+			}
+			sc.Seed = seed
+			if picked && !c.Bool("quiet") {
+				fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", seed, seed)
+			}
+			out := c.String("out")
+			if out == "" {
+				out = filepath.Join("out", sc.Name+"-forecast")
+			}
+			return runForecast(c, e, sc, out)
+		},
+	}
+}
+
+func runForecast(c *cli.Context, e *env, sc *scenarios.Scenario, out string) error {
+	started := time.Now()
+	jobs, err := sc.Jobs(sc.Seed)
+	if err != nil {
+		return err
+	}
+	cfg := jobs[0].Config
+	// days, for the manifest, is what the months span.
+	sc.Days = int(math.Round((cfg.End - cfg.Start).Hours() / 24))
+	runs, days, err := sim.RunAll(c.Context, jobs, c.Int("workers"), nil)
+	if err != nil {
+		return err
+	}
+	f, err := reports.BuildForecast(reports.ForecastInput{
+		Name: sc.Name, Seed: sc.Seed, GrowthPerMonth: sc.Forecast.GrowthPerMonth,
+		Config: cfg, Runs: runs, Days: days,
+	})
+	if err != nil {
+		return err
+	}
+	o, err := reports.NewOutput(out, e.version)
+	if err != nil {
+		return err
+	}
+	if err := o.WriteForecast(f, sc, c.Args().Slice(), runs); err != nil {
+		return err
+	}
+	printForecast(e.stdout, f)
+	if !c.Bool("quiet") {
+		fmt.Fprintf(e.stderr, "%d runs in %.1fs; results in %s\n", len(runs), time.Since(started).Seconds(), out)
+	}
+	return nil
+}
+
+func printForecast(w io.Writer, f reports.Forecast) {
+	growth := ""
+	if f.GrowthPerMonth != 0 {
+		growth = fmt.Sprintf(", customers %+g%% a month", 100*f.GrowthPerMonth)
+	}
+	fmt.Fprintf(w, "%s: %d months from %s, %d replications, seed %d%s, %s\n\n",
+		f.Scenario, len(f.Months), f.Months[0].Start, f.Replications, f.Seed, growth, f.Currency)
+	// Categories with spend in any month, in the cards' order.
+	var cats []string
+	for _, name := range categoryOrder(f) {
+		if b := f.Horizon.ByCategory[name]; b.P90Micros != 0 || b.P10Micros != 0 {
+			cats = append(cats, name)
+		}
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "month\tpricing\tcustomers\tmessaging P10\tP50\tP90\t")
+	for _, cat := range cats {
+		fmt.Fprintf(tw, "%s P50\t", cat)
+	}
+	fmt.Fprint(tw, "staffing\ttotal P50\t\n")
+	row := func(fm reports.ForecastMonth) {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t", fm.Month, fm.Pricing, fm.Customers,
+			micros2(fm.Messaging.P10Micros), micros2(fm.Messaging.P50Micros), micros2(fm.Messaging.P90Micros))
+		for _, cat := range cats {
+			fmt.Fprintf(tw, "%s\t", micros2(fm.ByCategory[cat].P50Micros))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t\n", micros2(fm.StaffingMicros), micros2(fm.Total.P50Micros))
+	}
+	for _, fm := range f.Months {
+		row(fm)
+	}
+	h := f.Horizon
+	h.Month, h.Pricing = "all", ""
+	row(h)
+	tw.Flush()
+	fmt.Fprintf(w, "\npercentiles across replications, nearest rank (k-th smallest, k = ceil(p*R/100))\n")
+}
+
+func categoryOrder(f reports.Forecast) []string {
+	var out []string
+	for _, c := range pricing.Categories() {
+		if _, ok := f.Horizon.ByCategory[c.String()]; ok {
+			out = append(out, c.String())
+		}
+	}
+	return out
+}
+
+// micros2 shows an amount to the cent for the terminal.
+func micros2(m int64) string { return decimal2(money.Micros(m).String()) }

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+type forecastRow struct {
+	Customers      int64  `parquet:"customers"`
+	MessagingP10   int64  `parquet:"messaging_p10_micros"`
+	MessagingP50   int64  `parquet:"messaging_p50_micros"`
+	MessagingP90   int64  `parquet:"messaging_p90_micros"`
+	ServiceP50     int64  `parquet:"amount_service_p50_micros"`
+	StaffingMicros int64  `parquet:"staffing_micros"`
+	TotalP50       int64  `parquet:"total_with_staffing_p50_micros"`
+	MessagingMean  int64  `parquet:"messaging_mean_micros"`
+	UtilityMean    int64  `parquet:"amount_utility_mean_micros"`
+	ServiceMean    int64  `parquet:"amount_service_mean_micros"`
+	MarketingMean  int64  `parquet:"amount_marketing_mean_micros"`
+	AuthMean       int64  `parquet:"amount_authentication_mean_micros"`
+	Pricing        string `parquet:"pricing"`
+}
+
+// TestForecastQuarter runs the embedded forecast example (few replications): three
+// months across the 2026-10-01 rules, customers growing 4% a month, service messages
+// charged from October only, bands ordered, and the same bytes at any worker count.
+func TestForecastQuarter(t *testing.T) {
+	dirs := []string{t.TempDir(), t.TempDir()}
+	for i, w := range []string{"1", "3"} {
+		code, stdout, stderr := spendsim(t, "forecast", "forecast-quarter", "--replications", "5", "--workers", w, "--out", dirs[i], "-q")
+		if code != 0 {
+			t.Fatalf("exit %d:\n%s%s", code, stdout, stderr)
+		}
+		if i == 0 && (!strings.Contains(stdout, "2026-10  pmp-2026-10") || !strings.Contains(stdout, "nearest rank")) {
+			t.Errorf("table:\n%s", stdout)
+		}
+	}
+	for _, f := range []string{"forecast.parquet", "forecast.json", "forecast_fan.png", "forecast_fan.svg",
+		"forecast_by_category.png", "forecast_by_category.svg", "manifest.json"} {
+		a, err := os.ReadFile(filepath.Join(dirs[0], f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == "manifest.json" {
+			continue // records the command line, which differs in --workers and --out
+		}
+		b, err := os.ReadFile(filepath.Join(dirs[1], f))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between --workers 1 and 3 (%v)", f, err)
+		}
+	}
+	rows, err := parquet.ReadFile[forecastRow](filepath.Join(dirs[0], "forecast.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 {
+		t.Fatalf("%d months, want 3", len(rows))
+	}
+	wantCustomers := []int64{8000, 8320, 8653} // 8000 × 1.04^m, rounded
+	wantPricing := []string{"pmp-2025", "pmp-2025", "pmp-2026-10"}
+	for m, r := range rows {
+		if r.Customers != wantCustomers[m] || r.Pricing != wantPricing[m] {
+			t.Errorf("month %d: customers %d pricing %s, want %d %s", m, r.Customers, r.Pricing, wantCustomers[m], wantPricing[m])
+		}
+		if !(r.MessagingP10 <= r.MessagingP50 && r.MessagingP50 <= r.MessagingP90) {
+			t.Errorf("month %d: P10 %d, P50 %d, P90 %d out of order", m, r.MessagingP10, r.MessagingP50, r.MessagingP90)
+		}
+		if r.TotalP50 != r.MessagingP50+r.StaffingMicros {
+			t.Errorf("month %d: total P50 %d != messaging P50 %d + staffing %d (staffing is fixed)", m, r.TotalP50, r.MessagingP50, r.StaffingMicros)
+		}
+		// Category means are each rounded once, so they add up to the bill's mean
+		// within one micro per category.
+		sum := r.UtilityMean + r.ServiceMean + r.MarketingMean + r.AuthMean
+		if d := sum - r.MessagingMean; d < -4 || d > 4 {
+			t.Errorf("month %d: category means add up to %d, bill mean %d", m, sum, r.MessagingMean)
+		}
+		if service := r.ServiceP50 > 0; service != (m == 2) {
+			t.Errorf("month %d: service P50 %d; service is charged from 2026-10-01 only", m, r.ServiceP50)
+		}
+	}
+	var f struct {
+		Replications int    `json:"replications"`
+		Quantiles    string `json:"quantiles"`
+		Horizon      struct {
+			Messaging struct {
+				P50Micros int64 `json:"p50_micros"`
+			} `json:"messaging"`
+		} `json:"horizon"`
+		Months []struct {
+			Month string `json:"month"`
+		} `json:"months"`
+	}
+	data, err := os.ReadFile(filepath.Join(dirs[0], "forecast.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	if f.Replications != 5 || len(f.Months) != 3 || f.Months[2].Month != "2026-10" || f.Horizon.Messaging.P50Micros <= 0 || !strings.Contains(f.Quantiles, "ceil") {
+		t.Errorf("forecast.json: %s", data)
+	}
+}
+
+func TestForecastErrors(t *testing.T) {
+	dir := t.TempDir()
+	// EUR cards stop before the forecast's months: a failure naming currency and date.
+	eur := writeFile(t, dir, "eur.yaml", `name: eur
+seed: 1
+start: 2026-08-01
+currency: EUR
+customers: {count: 200, countries: [{country: BR, share: 1}]}
+load: {conversations_per_customer_month: 1}
+agents: {shifts: [{start: "09:00", end: "17:00", headcount: 1}]}
+`)
+	code, _, stderr := spendsim(t, "forecast", eur, "--replications", "2", "--out", filepath.Join(dir, "o"))
+	if code != 1 || !strings.Contains(stderr, "EUR") || !strings.Contains(stderr, "2026-08") {
+		t.Errorf("missing rate: exit %d: %s", code, stderr)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"forecast", "forecast-quarter", "--months", "0"}, "forecast.months: must be between 1 and 120"},
+		{[]string{"forecast", "forecast-quarter", "--growth", "-1.5"}, "forecast.growth_per_month"},
+		{[]string{"forecast", "small"}, "has a sweep"},
+		{[]string{"forecast"}, "forecast takes one scenario"},
+	} {
+		code, _, stderr := spendsim(t, c.args...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q, want 2 and %q", c.args, code, stderr, c.want)
+		}
+	}
+	bad := writeFile(t, dir, "bad.yaml", `name: bad
+start: 2026-08-01
+forecast: {months: 200, growth_per_month: 0.05, grwoth: 1}
+customers: {count: 200, countries: [{country: BR, share: 1}]}
+load: {conversations_per_customer_month: 1}
+agents: {shifts: [{start: "09:00", end: "17:00", headcount: 1}]}
+`)
+	code, _, stderr = spendsim(t, "validate", bad)
+	if code != 2 || !strings.Contains(stderr, `unknown field "grwoth" (valid keys here: months, growth_per_month)`) {
+		t.Errorf("unknown key: exit %d: %s", code, stderr)
+	}
+	bad = writeFile(t, dir, "bad2.yaml", strings.Replace(readFile(t, bad), ", grwoth: 1", "", 1))
+	code, _, stderr = spendsim(t, "validate", bad)
+	if code != 2 || !strings.Contains(stderr, "forecast.months: must be between 1 and 120, got 200") {
+		t.Errorf("months: exit %d: %s", code, stderr)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,215 @@
+package reports
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strconv"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/spendsim/spendsim/model/pricing"
+)
+
+// monthTicks labels whole x values 0..n-1 with the months' names.
+type monthTicks []string
+
+func (m monthTicks) Ticks(min, max float64) []plot.Tick {
+	var ts []plot.Tick
+	for i, l := range m {
+		if x := float64(i); x >= min && x <= max {
+			ts = append(ts, plot.Tick{Value: x, Label: l})
+		}
+	}
+	return ts
+}
+
+func monthLabels(f Forecast) monthTicks {
+	ls := make(monthTicks, len(f.Months))
+	for i, fm := range f.Months {
+		t, err := time.Parse(time.DateOnly, fm.Start)
+		switch {
+		case err != nil:
+			ls[i] = fm.Month
+		case t.Day() == 1:
+			ls[i] = t.Format("Jan 2006")
+		default:
+			ls[i] = "from " + t.Format("2 Jan 2006")
+		}
+		if fm.Pricing != "" {
+			ls[i] += "\n" + fm.Pricing
+		}
+	}
+	return ls
+}
+
+func forecastSubtitle(f Forecast) string {
+	g := ""
+	if f.GrowthPerMonth != 0 {
+		g = fmt.Sprintf(", customers %+.4g%% a month", 100*f.GrowthPerMonth)
+	}
+	return fmt.Sprintf("%d replications%s", f.Replications, g)
+}
+
+var bandColor = color.NRGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0x50}
+
+// PlotForecastFan draws the monthly WhatsApp bill as a fan: the P10–P90 band across
+// replications and the P50 line, one point per month.
+func PlotForecastFan(f Forecast) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = "Monthly forecast: " + f.Scenario + "\nmessaging spend, P10–P90 band and P50, " + forecastSubtitle(f)
+	p.Title.TextStyle.Font.Size = vg.Points(14)
+	p.Title.Padding = vg.Points(8)
+	p.Y.Label.Text = fmt.Sprintf("messaging spend per month (%s)", f.Currency)
+	p.X.Tick.Marker = monthLabels(f)
+	p.Y.Tick.Marker = niceTicks{}
+	p.Add(plotter.NewGrid())
+	n := len(f.Months)
+	cur := func(m int64) float64 { return float64(m) / 1e6 } // drawing only
+	mid := make(plotter.XYs, n)
+	var band plotter.XYs
+	for i, fm := range f.Months {
+		mid[i] = plotter.XY{X: float64(i), Y: cur(fm.Messaging.P50Micros)}
+	}
+	if n == 1 { // one month: a box rather than a fan
+		fm := f.Months[0]
+		band = plotter.XYs{{X: -0.3, Y: cur(fm.Messaging.P10Micros)}, {X: 0.3, Y: cur(fm.Messaging.P10Micros)},
+			{X: 0.3, Y: cur(fm.Messaging.P90Micros)}, {X: -0.3, Y: cur(fm.Messaging.P90Micros)}}
+	} else {
+		for i, fm := range f.Months {
+			band = append(band, plotter.XY{X: float64(i), Y: cur(fm.Messaging.P10Micros)})
+		}
+		for i := n - 1; i >= 0; i-- {
+			band = append(band, plotter.XY{X: float64(i), Y: cur(f.Months[i].Messaging.P90Micros)})
+		}
+	}
+	poly, err := plotter.NewPolygon(band)
+	if err != nil {
+		return nil, fmt.Errorf("reports: forecast plot: %w", err)
+	}
+	poly.Color = bandColor
+	poly.LineStyle.Width = 0
+	poly.LineStyle.Color = color.Transparent
+	line, err := plotter.NewLine(mid)
+	if err != nil {
+		return nil, fmt.Errorf("reports: forecast plot: %w", err)
+	}
+	line.Color, line.Width = messagingColor, vg.Points(2)
+	dots, err := plotter.NewScatter(mid)
+	if err != nil {
+		return nil, fmt.Errorf("reports: forecast plot: %w", err)
+	}
+	dots.Color, dots.Shape, dots.Radius = messagingColor, draw.CircleGlyph{}, vg.Points(3.5)
+	p.Add(poly, line, dots)
+	p.Legend.Add("P10–P90", poly)
+	p.Legend.Add("P50", line, dots)
+	labels := make([]string, n)
+	for i, fm := range f.Months {
+		labels[i] = amountLabel(fm.Messaging.P50Micros)
+	}
+	p.Add(&placedLabels{xys: mid, labels: labels, obstacles: []plotter.XYs{mid}, style: labelStyle(),
+		legend: &p.Legend, legendNames: []string{"P10–P90", "P50"}})
+	p.Legend.Top, p.Legend.Left = true, true
+	p.Legend.XOffs, p.Legend.YOffs = vg.Points(6), -vg.Points(6)
+	p.Legend.TextStyle.Font.Size = vg.Points(10)
+	fitForecastAxes(p, n)
+	return p, nil
+}
+
+// categoryColors are for the stacked chart, in pricing.Categories order.
+var categoryColors = []color.Color{
+	color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}, // marketing
+	color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}, // utility
+	color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff}, // authentication
+	color.RGBA{R: 0x98, G: 0xdf, B: 0x8a, A: 0xff}, // authentication_international
+	color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff}, // service
+	color.RGBA{R: 0x94, G: 0x67, B: 0xbd, A: 0xff}, // referral_conversion
+	color.RGBA{R: 0x8c, G: 0x56, B: 0x4b, A: 0xff}, // user_initiated
+	color.RGBA{R: 0x7f, G: 0x7f, B: 0x7f, A: 0xff}, // business_initiated
+}
+
+// PlotForecastByCategory stacks each month's mean spend by pricing category (means,
+// not P50s, so that the stack adds up to the mean bill). Categories with no spend in
+// any month are left out.
+func PlotForecastByCategory(f Forecast) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = "Spend by category per month: " + f.Scenario + "\nmeans of " + forecastSubtitle(f)
+	p.Title.TextStyle.Font.Size = vg.Points(14)
+	p.Title.Padding = vg.Points(8)
+	p.Y.Label.Text = fmt.Sprintf("messaging spend per month (%s)", f.Currency)
+	p.X.Tick.Marker = monthLabels(f)
+	p.Y.Tick.Marker = niceTicks{}
+	p.Add(plotter.NewGrid())
+	n := len(f.Months)
+	width := vg.Points(math.Min(60, 360/float64(n)))
+	var below *plotter.BarChart
+	drawn := 0
+	var top float64
+	for ci, c := range pricing.Categories() {
+		vals := make(plotter.Values, n)
+		any := false
+		for i, fm := range f.Months {
+			vals[i] = float64(fm.ByCategory[c.String()].MeanMicros) / 1e6
+			any = any || vals[i] != 0
+		}
+		if !any {
+			continue
+		}
+		bars, err := plotter.NewBarChart(vals, width)
+		if err != nil {
+			return nil, fmt.Errorf("reports: forecast plot: %w", err)
+		}
+		bars.Color = categoryColors[ci%len(categoryColors)]
+		bars.LineStyle.Width = 0
+		if below != nil {
+			bars.StackOn(below)
+		}
+		p.Add(bars)
+		p.Legend.Add(c.String(), bars)
+		below = bars
+		drawn++
+	}
+	for _, fm := range f.Months {
+		top = math.Max(top, float64(fm.Messaging.MeanMicros)/1e6)
+	}
+	if drawn == 0 {
+		p.Legend.Add("no messaging spend")
+	}
+	p.Legend.Top, p.Legend.Left = true, true
+	p.Legend.XOffs, p.Legend.YOffs = vg.Points(6), -vg.Points(6)
+	p.Legend.TextStyle.Font.Size = vg.Points(10)
+	p.X.Min, p.X.Max = -0.6, float64(n)-0.4
+	p.Y.Min = 0
+	if top <= 0 {
+		top = 1
+	}
+	p.Y.Max = top * (1.15 + 0.07*float64(drawn))
+	return p, nil
+}
+
+// fitForecastAxes gives the months air at the sides and the legend room at the top,
+// and starts money at zero when the data is not far from it.
+func fitForecastAxes(p *plot.Plot, n int) {
+	p.X.Min, p.X.Max = -0.5, float64(n)-0.5
+	if p.Y.Min > 0 && p.Y.Min < 0.5*p.Y.Max {
+		p.Y.Min = 0
+	}
+	span := p.Y.Max - p.Y.Min
+	if span <= 0 {
+		span = math.Max(1, math.Abs(p.Y.Max))
+	}
+	p.Y.Max += 0.25 * span
+}
+
+// amountLabel shows an amount whole above 100 and to the cent below, for labels.
+func amountLabel(m int64) string {
+	v := float64(m) / 1e6
+	if math.Abs(v) >= 100 {
+		return groupThousands(strconv.FormatInt(int64(math.Round(v)), 10))
+	}
+	return strconv.FormatFloat(v, 'f', 2, 64)
+}
