@@ -138,6 +138,7 @@ Examples:
 			scenariosCommand(e),
 			ratesCommand(e),
 			forecastCommand(e),
+			optimizeCommand(e),
 		},
 	}
 	for _, c := range app.Commands {

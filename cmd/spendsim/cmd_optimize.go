@@ -1,0 +1,515 @@
+package main
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/reports"
+	"github.com/spendsim/spendsim/scenarios"
+	"github.com/spendsim/spendsim/sim"
+)
+
+func optimizeCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "optimize",
+		Usage:     "find the shift headcounts with the lowest total cost that meet a response-time SLA",
+		ArgsUsage: "SCENARIO.yaml | NAME",
+		Description: `Searches the headcount of every shift for the lowest total cost (messaging + staffing,
+the mean over replications) that meets --sla, by simulating each candidate with the
+same seeds (common random numbers: every candidate sees the same customers).
+
+The search: first the scenario's headcounts and every shift at --max-headcount (if
+that misses the SLA, nothing within the cap can, and the command fails naming the
+best figure reached). Then, step by step, it evaluates the neighbours of the current
+plan (one shift ±1, or one agent moved between shifts) in parallel: from a plan
+missing the SLA it moves to the cheapest neighbour meeting it, else to the one closest
+to it; from a plan meeting it, to a cheaper neighbour meeting it, until there is none.
+The answer is the cheapest plan meeting the SLA among everything evaluated. This is a
+local search: on a plateau it may miss a cheaper plan two steps away.
+
+SLA (the mean over replications of the run's figure):
+   p50<=DURATION, p90<=DURATION, p99<=DURATION   first-response percentile (Go duration: 90s, 45m, 1h30m)
+   in_window>=SHARE                               share of replies inside the 24 h window (0.95 or 95%)
+
+Prints every evaluated plan (cheapest first, * marks the best) and writes
+--out/optimize.json with the same.
+
+Examples:
+   spendsim optimize small --sla 'p90<=1h'
+   spendsim optimize my.yaml --sla 'p90 <= 30m' --max-headcount 15 --replications 5
+   spendsim optimize my.yaml --sla 'in_window>=0.98' --seed 42`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "sla", Usage: "the target: `EXPR` like 'p90<=1h' or 'in_window>=0.95'"},
+			&cli.IntFlag{Name: "max-headcount", Value: 20, Usage: "the most agents on any one shift"},
+			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "replications per candidate (default: the scenario's)"},
+			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: the scenario's; if none, a fresh one, printed)"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<scenario name>-optimize)"},
+			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs (default: all cores)"},
+			&cli.BoolFlag{Name: "bot", Usage: "also size a bot (not modelled yet: refused)"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usagef("optimize takes one scenario (a file or an embedded name), got %d arguments", c.NArg())
+			}
+			if c.Bool("bot") {
+				return usagef("--bot: bots are not modelled yet; optimize searches shift headcounts only")
+			}
+			if !c.IsSet("sla") {
+				return usagef("--sla is required: the target to meet, like --sla 'p90<=1h' or --sla 'in_window>=0.95'")
+			}
+			sla, err := parseSLA(c.String("sla"))
+			if err != nil {
+				return usagef("--sla: %v", err)
+			}
+			maxHC := c.Int("max-headcount")
+			if maxHC < 1 || maxHC > 10_000 {
+				return usagef("--max-headcount must be between 1 and 10000, got %d", maxHC)
+			}
+			if c.Int("workers") < 0 {
+				return usagef("--workers must be >= 0, got %d", c.Int("workers"))
+			}
+			sc, _, err := scenarios.Load(c.Args().First())
+			if err != nil {
+				return err
+			}
+			if len(sc.Sweep) > 0 {
+				return usagef("%s has a sweep; optimize chooses the headcounts itself: remove sweep", c.Args().First())
+			}
+			if c.IsSet("replications") {
+				sc.Replications = c.Int("replications")
+				if sc.Replications < 1 || sc.Replications > 100_000 {
+					return usagef("--replications must be between 1 and 100000, got %d", sc.Replications)
+				}
+			}
+			if c.IsSet("seed") {
+				sc.Seed = c.Uint64("seed")
+			}
+			if sc.Seed == 0 {
+				sc.Seed = freshSeed()
+				if !c.Bool("quiet") {
+					fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", sc.Seed, sc.Seed)
+				}
+			}
+			out := c.String("out")
+			if out == "" {
+				out = filepath.Join("out", sc.Name+"-optimize")
+			}
+			o := &optimizer{sc: sc, sla: sla, max: maxHC, workers: c.Int("workers"), cache: map[string]*candidate{}}
+			started := time.Now()
+			res, err := o.search(c)
+			if err != nil {
+				return err
+			}
+			op, err := reports.NewOutput(out, e.version)
+			if err != nil {
+				return err
+			}
+			if err := reports.WriteJSON(op.Path("optimize.json"), res); err != nil {
+				return err
+			}
+			printOptimize(e.stdout, res)
+			if !c.Bool("quiet") {
+				fmt.Fprintf(e.stderr, "%d plans, %d runs in %.1fs; results in %s\n", len(res.Evaluated), o.runs, time.Since(started).Seconds(), out)
+			}
+			return nil
+		},
+	}
+}
+
+// sla is a target on one figure of a run, averaged over replications.
+type sla struct {
+	Text   string  `json:"text"`
+	Metric string  `json:"metric"` // p50, p90, p99 (seconds) or in_window (share)
+	Limit  float64 `json:"limit"`  // seconds, or a share
+}
+
+var slaRE = regexp.MustCompile(`^\s*(p50|p90|p99|in_window)\s*(<=|>=)\s*(\S+)\s*$`)
+
+// parseSLA reads "p90<=1h", "p99 <= 90s" or "in_window>=0.95" (or 95%).
+func parseSLA(s string) (sla, error) {
+	g := slaRE.FindStringSubmatch(s)
+	if g == nil {
+		return sla{}, fmt.Errorf("%q: want p50|p90|p99 <= DURATION (like p90<=1h) or in_window >= SHARE (like in_window>=0.95)", s)
+	}
+	out := sla{Text: strings.Join(strings.Fields(s), ""), Metric: g[1]}
+	if g[1] == "in_window" {
+		if g[2] != ">=" {
+			return sla{}, fmt.Errorf("%q: in_window is a floor: write in_window>=0.95", s)
+		}
+		v, err := parseShare(g[3])
+		if err != nil {
+			return sla{}, err
+		}
+		out.Limit = v
+		return out, nil
+	}
+	if g[2] != "<=" {
+		return sla{}, fmt.Errorf("%q: a response time is a ceiling: write %s<=%s", s, g[1], g[3])
+	}
+	d, err := time.ParseDuration(g[3])
+	if err != nil || d <= 0 {
+		return sla{}, fmt.Errorf("%q: %q is not a positive Go duration like 90s, 45m or 1h30m", s, g[3])
+	}
+	out.Limit = d.Seconds()
+	return out, nil
+}
+
+// value is the SLA figure of a candidate; met says whether it meets the target. An
+// unknown percentile (no first response at all) never meets it.
+func (s sla) met(v float64) bool {
+	if math.IsNaN(v) {
+		return false
+	}
+	if s.Metric == "in_window" {
+		return v >= s.Limit
+	}
+	return v <= s.Limit
+}
+
+// better says whether figure a is closer to meeting the SLA than b.
+func (s sla) better(a, b float64) bool {
+	switch {
+	case math.IsNaN(a):
+		return false
+	case math.IsNaN(b):
+		return true
+	case s.Metric == "in_window":
+		return a > b
+	}
+	return a < b
+}
+
+func (s sla) format(v float64) string {
+	if s.Metric == "in_window" {
+		return fmt.Sprintf("%.1f%%", 100*v)
+	}
+	return humanSeconds(v)
+}
+
+// candidate is one evaluated staffing plan.
+type candidate struct {
+	Headcounts              []int   `json:"headcounts"` // per shift, in the scenario's order
+	Label                   string  `json:"label"`
+	MessagingMicros         int64   `json:"messaging_micros"` // means over replications
+	StaffingMicros          int64   `json:"staffing_micros"`
+	TotalWithStaffingMicros int64   `json:"total_with_staffing_micros"`
+	TotalWithStaffing       string  `json:"total_with_staffing"`
+	FirstResponseP50S       float64 `json:"first_response_p50_s"`
+	FirstResponseP90S       float64 `json:"first_response_p90_s"`
+	FirstResponseP99S       float64 `json:"first_response_p99_s"`
+	InWindowShare           float64 `json:"in_window_share"`
+	Feasible                bool    `json:"feasible"`
+	Best                    bool    `json:"best"`
+	value                   float64 // the SLA figure
+	order                   int     // evaluation order, for ties
+}
+
+// optimizeResult is optimize.json.
+type optimizeResult struct {
+	Scenario     string       `json:"scenario"`
+	Currency     string       `json:"currency"`
+	Seed         uint64       `json:"seed"`
+	Replications int          `json:"replications"`
+	SLA          sla          `json:"sla"`
+	MaxHeadcount int          `json:"max_headcount"`
+	Shifts       []string     `json:"shifts"`
+	Best         *candidate   `json:"best"`
+	Evaluated    []*candidate `json:"evaluated"` // cheapest first
+}
+
+type optimizer struct {
+	sc       *scenarios.Scenario
+	sla      sla
+	max      int
+	workers  int
+	cache    map[string]*candidate
+	currency string
+	runs     int
+}
+
+func hcKey(hc []int) string {
+	parts := make([]string, len(hc))
+	for i, h := range hc {
+		parts[i] = strconv.Itoa(h)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (o *optimizer) shiftNames() []string {
+	names := make([]string, len(o.sc.Agents.Shifts))
+	for i, s := range o.sc.Agents.Shifts {
+		names[i] = s.Name
+		if names[i] == "" {
+			names[i] = fmt.Sprintf("shift%d", i)
+		}
+	}
+	return names
+}
+
+func (o *optimizer) label(hc []int) string {
+	names := o.shiftNames()
+	parts := make([]string, len(hc))
+	for i, h := range hc {
+		parts[i] = fmt.Sprintf("%s=%d", names[i], h)
+	}
+	return strings.Join(parts, ",")
+}
+
+// evaluate simulates the plans not in the cache, all in one parallel batch, with the
+// same seeds for every plan.
+func (o *optimizer) evaluate(c *cli.Context, plans [][]int) error {
+	var todo [][]int
+	var jobs []sim.Job
+	seen := map[string]bool{}
+	for _, hc := range plans {
+		k := hcKey(hc)
+		if o.cache[k] != nil || seen[k] {
+			continue
+		}
+		seen[k] = true
+		p := *o.sc
+		p.Agents.Shifts = slices.Clone(o.sc.Agents.Shifts)
+		for i := range hc {
+			p.Agents.Shifts[i].Headcount = hc[i]
+		}
+		js, err := p.Jobs(o.sc.Seed)
+		if err != nil {
+			return err
+		}
+		for i := range js {
+			js[i].ID = o.label(hc) + "/" + js[i].ID
+			js[i].Point = len(todo)
+		}
+		jobs = append(jobs, js...)
+		todo = append(todo, hc)
+	}
+	if len(jobs) == 0 {
+		return nil
+	}
+	runs, _, err := sim.RunAll(c.Context, jobs, o.workers, nil)
+	if err != nil {
+		return err
+	}
+	o.runs += len(runs)
+	reps := int64(o.sc.Replications)
+	for i, hc := range todo {
+		cd := &candidate{Headcounts: hc, Label: o.label(hc), order: len(o.cache)}
+		var msg, staff money.Sum
+		var p50, p90, p99, inw float64
+		for _, r := range runs {
+			if r.Point != i {
+				continue
+			}
+			o.currency = r.Currency
+			msg.Add(r.MessagingMicros)
+			staff.Add(r.StaffingMicros)
+			p50 += r.FirstResponseP50S
+			p90 += r.FirstResponseP90S
+			p99 += r.FirstResponseP99S
+			inw += r.InWindowShare
+			if r.FirstResponses == 0 {
+				p50, p90, p99 = math.NaN(), math.NaN(), math.NaN()
+			}
+		}
+		m, err1 := msg.Total()
+		s, err2 := staff.Total()
+		if err1 != nil || err2 != nil {
+			return fmt.Errorf("optimize: %s: spend overflows", cd.Label)
+		}
+		cd.MessagingMicros = meanMicros(int64(m), reps)
+		cd.StaffingMicros = meanMicros(int64(s), reps)
+		cd.TotalWithStaffingMicros = cd.MessagingMicros + cd.StaffingMicros
+		cd.TotalWithStaffing = money.Micros(cd.TotalWithStaffingMicros).String()
+		n := float64(reps)
+		cd.FirstResponseP50S, cd.FirstResponseP90S, cd.FirstResponseP99S, cd.InWindowShare = p50/n, p90/n, p99/n, inw/n
+		switch o.sla.Metric {
+		case "p50":
+			cd.value = cd.FirstResponseP50S
+		case "p90":
+			cd.value = cd.FirstResponseP90S
+		case "p99":
+			cd.value = cd.FirstResponseP99S
+		default:
+			cd.value = cd.InWindowShare
+		}
+		cd.Feasible = o.sla.met(cd.value)
+		o.cache[hcKey(hc)] = cd
+	}
+	return nil
+}
+
+// meanMicros is a/n rounded half away from zero.
+func meanMicros(a, n int64) int64 {
+	q, r := a/n, a%n
+	if 2*max(r, -r) >= n {
+		if a < 0 {
+			q--
+		} else {
+			q++
+		}
+	}
+	return q
+}
+
+// cheaper orders candidates by total cost, then by the SLA figure, then by when they
+// were evaluated, so the answer is the same on every machine.
+func (o *optimizer) cheaper(a, b *candidate) bool {
+	if a.TotalWithStaffingMicros != b.TotalWithStaffingMicros {
+		return a.TotalWithStaffingMicros < b.TotalWithStaffingMicros
+	}
+	if a.value != b.value && !(math.IsNaN(a.value) && math.IsNaN(b.value)) {
+		return o.sla.better(a.value, b.value)
+	}
+	return a.order < b.order
+}
+
+// neighbours are the plans one step from hc: one shift ±1, or one agent moved from
+// one shift to another, within 0..max.
+func (o *optimizer) neighbours(hc []int) [][]int {
+	var out [][]int
+	add := func(i, di, j, dj int) {
+		n := slices.Clone(hc)
+		n[i] += di
+		if j >= 0 {
+			n[j] += dj
+		}
+		for _, h := range n {
+			if h < 0 || h > o.max {
+				return
+			}
+		}
+		out = append(out, n)
+	}
+	for i := range hc {
+		add(i, +1, -1, 0)
+		add(i, -1, -1, 0)
+	}
+	for i := range hc {
+		for j := range hc {
+			if i != j {
+				add(i, +1, j, -1)
+			}
+		}
+	}
+	return out
+}
+
+func (o *optimizer) search(c *cli.Context) (*optimizeResult, error) {
+	n := len(o.sc.Agents.Shifts)
+	start, top := make([]int, n), make([]int, n)
+	for i, s := range o.sc.Agents.Shifts {
+		start[i] = min(s.Headcount, o.max)
+		top[i] = o.max
+	}
+	if err := o.evaluate(c, [][]int{start, top}); err != nil {
+		return nil, err
+	}
+	res := &optimizeResult{Scenario: o.sc.Name, Seed: o.sc.Seed, Replications: o.sc.Replications,
+		SLA: o.sla, MaxHeadcount: o.max, Shifts: o.shiftNames()}
+	if t := o.cache[hcKey(top)]; !t.Feasible {
+		best := o.closest()
+		return nil, fmt.Errorf("optimize: %s cannot be met within --max-headcount %d: the best %s reached is %s (%s); raise --max-headcount or relax the SLA",
+			o.sla.Text, o.max, o.sla.Metric, o.sla.format(best.value), best.Label)
+	}
+	cur := o.cache[hcKey(start)]
+	for step := 0; step < 10_000; step++ {
+		nbs := o.neighbours(cur.Headcounts)
+		if err := o.evaluate(c, nbs); err != nil {
+			return nil, err
+		}
+		var next *candidate
+		for _, hc := range nbs {
+			cd := o.cache[hcKey(hc)]
+			switch {
+			case cd.Feasible && (!cur.Feasible || o.cheaper(cd, cur)):
+				if next == nil || !next.Feasible || o.cheaper(cd, next) {
+					next = cd
+				}
+			case !cur.Feasible && !cd.Feasible && o.sla.better(cd.value, cur.value):
+				if next == nil || (!next.Feasible && o.sla.better(cd.value, next.value)) {
+					next = cd
+				}
+			}
+		}
+		if next == nil && !cur.Feasible {
+			// No neighbour comes closer: add an agent to every shift (the plan with
+			// every shift at the cap meets the SLA, so this ends).
+			up := slices.Clone(cur.Headcounts)
+			for i := range up {
+				up[i] = min(up[i]+1, o.max)
+			}
+			if err := o.evaluate(c, [][]int{up}); err != nil {
+				return nil, err
+			}
+			next = o.cache[hcKey(up)]
+		}
+		if next == nil {
+			break
+		}
+		cur = next
+	}
+	for _, cd := range o.cache {
+		res.Evaluated = append(res.Evaluated, cd)
+		if cd.Feasible && (res.Best == nil || o.cheaper(cd, res.Best)) {
+			res.Best = cd
+		}
+	}
+	res.Best.Best = true
+	res.Currency = o.currency
+	slices.SortFunc(res.Evaluated, func(a, b *candidate) int {
+		if o.cheaper(a, b) {
+			return -1
+		}
+		if o.cheaper(b, a) {
+			return 1
+		}
+		return cmp.Compare(a.order, b.order)
+	})
+	return res, nil
+}
+
+// closest is the evaluated plan nearest to meeting the SLA.
+func (o *optimizer) closest() *candidate {
+	var best *candidate
+	for _, cd := range o.cache {
+		if best == nil || o.sla.better(cd.value, best.value) || (cd.value == best.value && cd.order < best.order) {
+			best = cd
+		}
+	}
+	return best
+}
+
+func printOptimize(w io.Writer, r *optimizeResult) {
+	fmt.Fprintf(w, "%s: %s, %d replications per plan, seed %d, at most %d per shift, %s\n\n",
+		r.Scenario, r.SLA.Text, r.Replications, r.Seed, r.MaxHeadcount, r.Currency)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "plan\tmessaging\tstaffing\ttotal\t%s\tmeets SLA\t\n", r.SLA.Metric)
+	for _, cd := range r.Evaluated {
+		mark := ""
+		if cd.Best {
+			mark = " *"
+		}
+		meets := "no"
+		if cd.Feasible {
+			meets = "yes"
+		}
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\t\n", cd.Label, mark, micros2(cd.MessagingMicros), micros2(cd.StaffingMicros),
+			micros2(cd.TotalWithStaffingMicros), r.SLA.format(cd.value), meets)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nbest: %s, %s %s in total, %s %s\n", r.Best.Label, micros2(r.Best.TotalWithStaffingMicros), r.Currency,
+		r.SLA.Metric, r.SLA.format(r.Best.value))
+}
