@@ -132,6 +132,7 @@ Examples:
 		After:  func(c *cli.Context) error { return stopProfiles(c, e) },
 		Commands: []*cli.Command{
 			runCommand(e),
+			compareCommand(e),
 			mergeCommand(e),
 			replayCommand(e),
 			validateCommand(e),

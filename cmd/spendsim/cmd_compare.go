@@ -1,0 +1,235 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/reports"
+	"github.com/spendsim/spendsim/scenarios"
+	"github.com/spendsim/spendsim/sim"
+)
+
+func compareCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "compare",
+		Usage:     "run two variants on the same customers and report the paired difference",
+		ArgsUsage: "A.yaml [B.yaml]",
+		Description: `Runs scenario A and scenario B for --replications replications on common random
+numbers: replication r of both uses the same seed, so the same customers write at the
+same times, and the difference B − A is measured run by run. It prints, and writes to
+--out/compare.json, each side's mean spend (messaging, staffing, total) and p90 first
+response, and the mean paired difference with its 95% Student t interval; beside it,
+the wider interval an unpaired comparison of the same runs would give. compare.png and
+.svg show both sides' messaging spend by category.
+
+A scenario with a sweep contributes its first sweep point only (a note on stderr names
+it); compare two sweep points by writing each as its own scenario, or run the sweep and
+read its paired runs from runs.parquet.
+
+--pricing-b ERA compares one scenario with itself billed under another era: B is A
+(or the B file given) with pricing: ERA, on the very same simulated messages. Eras:
+auto, nbp-2018, cbp-2022, cbp-2023, pmp-2025, pmp-2026-10.
+
+Both sides must bill in one currency. Money is exact (int64 micros); each mean is
+rounded once to a micro, and so is each interval bound.
+
+Examples:
+   spendsim compare three-agents.yaml four-agents.yaml --replications 20
+   spendsim compare small --pricing-b cbp-2023           # 2025 vs 2023 pricing, same load
+   spendsim compare retail-month --pricing-b pmp-2026-10 --seed 42 --out out/oct26`,
+		Flags: []cli.Flag{
+			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Value: 10, Usage: "paired replications `R` (at least 2)"},
+			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: A's, else B's; if none, a fresh one, printed)"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/compare-<A>-vs-<B>)"},
+			&cli.StringFlag{Name: "pricing-b", Usage: "bill B (default: A itself) under `ERA`"},
+			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs (default: all cores)"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
+		},
+		Action: func(c *cli.Context) error {
+			n := c.NArg()
+			if n < 1 || n > 2 || (n == 1 && !c.IsSet("pricing-b")) {
+				return usagef("compare takes two scenarios (A B), or one with --pricing-b ERA; got %d arguments", n)
+			}
+			if r := c.Int("replications"); r < 2 || r > 100_000 {
+				return usagef("--replications must be between 2 and 100000 (an interval needs two), got %d", r)
+			}
+			if c.Int("workers") < 0 {
+				return usagef("--workers must be >= 0, got %d", c.Int("workers"))
+			}
+			o := compareOptions{
+				a: c.Args().Get(0), b: c.Args().Get(1), replications: c.Int("replications"),
+				out: c.String("out"), pricingB: c.String("pricing-b"), workers: c.Int("workers"),
+				quiet: c.Bool("quiet"),
+			}
+			if c.IsSet("seed") {
+				o.seed, o.seedSet = c.Uint64("seed"), true
+			}
+			return compareScenarios(c.Context, e, o)
+		},
+	}
+}
+
+type compareOptions struct {
+	a, b         string // scenario files or embedded names; b "" = a
+	replications int
+	seed         uint64
+	seedSet      bool
+	out          string
+	pricingB     string // "" = B's own pricing
+	workers      int
+	quiet        bool
+}
+
+func compareScenarios(ctx context.Context, e *env, o compareOptions) error {
+	a, _, err := scenarios.Load(o.a)
+	if err != nil {
+		return err
+	}
+	bRef := o.b
+	if bRef == "" {
+		bRef = o.a
+	}
+	b, _, err := scenarios.Load(bRef)
+	if err != nil {
+		return err
+	}
+	if o.pricingB != "" {
+		if _, err := billing.ParseEra(o.pricingB); err != nil {
+			return usagef("--pricing-b: %v", err)
+		}
+		b.Pricing = o.pricingB
+	}
+	if a.Currency != b.Currency {
+		return usagef("A bills in %s and B in %s: a difference needs one currency", a.Currency, b.Currency)
+	}
+	seed := o.seed
+	switch {
+	case o.seedSet:
+	case a.Seed != 0:
+		seed = a.Seed
+	default:
+		seed = b.Seed
+	}
+	if seed == 0 {
+		seed = freshSeed()
+		if !o.quiet {
+			fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", seed, seed)
+		}
+	}
+	out := o.out
+	if out == "" {
+		name := a.Name + "-vs-" + b.Name
+		if o.pricingB != "" && o.b == "" {
+			name = a.Name + "-" + a.Pricing + "-vs-" + b.Pricing
+		}
+		out = reports.DefaultDir("compare-" + name)
+	}
+	ja, err := firstPointJobs(e, o, "A", a, seed)
+	if err != nil {
+		return err
+	}
+	jb, err := firstPointJobs(e, o, "B", b, seed)
+	if err != nil {
+		return err
+	}
+	runs, _, err := sim.RunAll(ctx, append(ja, jb...), o.workers, nil)
+	if err != nil {
+		return err
+	}
+	la := reports.CompareLabel{Scenario: a.Name, Pricing: a.Pricing, Point: ja[0].PointLabel}
+	lb := reports.CompareLabel{Scenario: b.Name, Pricing: b.Pricing, Point: jb[0].PointLabel}
+	cmp, err := reports.Compare(runs[:len(ja)], runs[len(ja):], la, lb, seed)
+	if err != nil {
+		return err
+	}
+	op, err := reports.NewOutput(out, e.version)
+	if err != nil {
+		return err
+	}
+	if err := op.WriteComparison(cmp); err != nil {
+		return err
+	}
+	printComparison(e.stdout, cmp)
+	if !o.quiet {
+		fmt.Fprintf(e.stderr, "results in %s\n", filepath.Join(out, reports.CompareFile))
+	}
+	return nil
+}
+
+// firstPointJobs is a scenario's first sweep point, replicated, on the shared seed.
+func firstPointJobs(e *env, o compareOptions, side string, sc *scenarios.Scenario, seed uint64) ([]sim.Job, error) {
+	sc.Seed = seed
+	sc.Replications = o.replications
+	jobs, err := sc.Jobs(seed)
+	if err != nil {
+		return nil, fmt.Errorf("%s (%s): %w", side, sc.Name, err)
+	}
+	var first []sim.Job
+	points := 0
+	for _, j := range jobs {
+		if j.Point == 0 {
+			first = append(first, j)
+		}
+		points = max(points, j.Point+1)
+	}
+	if points > 1 && !o.quiet {
+		fmt.Fprintf(e.stderr, "%s (%s) sweeps %d points; comparing its first, %s\n", side, sc.Name, points, first[0].PointLabel)
+	}
+	return first, nil
+}
+
+func printComparison(w io.Writer, c reports.Comparison) {
+	fmt.Fprintf(w, "A: %s (%s, pricing %s)\nB: %s (%s, pricing %s)\n%d paired replications, seed %d, %s\n\n",
+		c.A.Scenario, c.A.Point, c.A.Pricing, c.B.Scenario, c.B.Point, c.B.Pricing, c.Replications, c.Seed, c.Currency)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "\tA\tB\tB − A\tpaired 95%% CI\tunpaired 95%% CI\t\n")
+	money := func(name, a, b string, d reports.MoneyDiff) {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", name, decimal2(a), decimal2(b), signedDecimal2(d.Mean),
+			moneyRange(d.CI95), moneyRange(d.UnpairedCI95))
+	}
+	money("messaging", c.A.Messaging, c.B.Messaging, c.BMinusA.MessagingMicros)
+	money("staffing", c.A.Staffing, c.B.Staffing, c.BMinusA.StaffingMicros)
+	money("total", c.A.Total, c.B.Total, c.BMinusA.TotalMicros)
+	p := c.BMinusA.FirstResponseP90S
+	fmt.Fprintf(tw, "p90 first response\t%s\t%s\t%s\t%s\t%s\t\n",
+		humanSeconds(float64(c.A.FirstResponseP90S.Mean)), humanSeconds(float64(c.B.FirstResponseP90S.Mean)),
+		signedSeconds(float64(p.Mean)), secondsRange(p.CI95), secondsRange(p.UnpairedCI95))
+	tw.Flush()
+}
+
+func signedDecimal2(s string) string {
+	if s != "" && s[0] != '-' && s != "0.000000" {
+		return "+" + decimal2(s)
+	}
+	return decimal2(s)
+}
+
+func moneyRange(iv *reports.MoneyInterval) string {
+	if iv == nil {
+		return "-"
+	}
+	return signedDecimal2(iv.Low) + " to " + signedDecimal2(iv.High)
+}
+
+func signedSeconds(s float64) string {
+	switch {
+	case s < 0:
+		return "-" + humanSeconds(-s)
+	case s > 0:
+		return "+" + humanSeconds(s)
+	}
+	return humanSeconds(s)
+}
+
+func secondsRange(iv *reports.Interval) string {
+	if iv == nil {
+		return "-"
+	}
+	return signedSeconds(float64(iv.Low)) + " to " + signedSeconds(float64(iv.High))
+}

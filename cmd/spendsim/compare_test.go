@@ -1,0 +1,131 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spendsim/spendsim/reports"
+)
+
+func readComparison(t *testing.T, dir string) reports.Comparison {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, reports.CompareFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c reports.Comparison
+	if err := json.Unmarshal(data, &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestCompareWithItself: on common random numbers a scenario against itself differs
+// by exactly nothing, and the paired interval has no width at all.
+func TestCompareWithItself(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := spendsim(t, "compare", "small", "small", "-r", "4", "--out", dir, "-q")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "paired 95% CI") {
+		t.Errorf("table lacks its header:\n%s", stdout)
+	}
+	c := readComparison(t, dir)
+	if c.Replications != 4 || c.Seed != 7 {
+		t.Errorf("replications %d, seed %d; want 4 and small's seed 7", c.Replications, c.Seed)
+	}
+	for name, d := range map[string]reports.MoneyDiff{
+		"messaging": c.BMinusA.MessagingMicros, "staffing": c.BMinusA.StaffingMicros, "total": c.BMinusA.TotalMicros,
+	} {
+		if d.MeanMicros != 0 || d.CI95 == nil || d.CI95.LowMicros != 0 || d.CI95.HighMicros != 0 {
+			t.Errorf("%s: B − A = %d micros, interval %+v; want exactly 0 and [0, 0]", name, d.MeanMicros, d.CI95)
+		}
+	}
+	p := c.BMinusA.FirstResponseP90S
+	if p.Mean != 0 || p.CI95 == nil || p.CI95.Low != 0 || p.CI95.High != 0 {
+		t.Errorf("p90: B − A = %v s, interval %+v; want exactly 0 and [0, 0]", p.Mean, p.CI95)
+	}
+	if c.A.TotalMicros != c.B.TotalMicros || c.A.TotalMicros == 0 {
+		t.Errorf("A total %d, B total %d micros: want equal and non-zero", c.A.TotalMicros, c.B.TotalMicros)
+	}
+	for _, f := range []string{"compare.png", "compare.svg"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
+const busyDesk = `name: busy-HEADCOUNT
+seed: 11
+start: 2025-09-01
+days: 7
+timezone: America/Sao_Paulo
+customers:
+  count: 20000
+  countries: [{country: BR, share: 1}]
+load:
+  conversations_per_customer_month: 1
+agents:
+  handle_time: {dist: exponential, mean_s: 600}
+  cost_per_hour: 10
+  late_reply: utility
+  shifts:
+    - {start: "09:00", end: "18:00", headcount: HEADCOUNT}
+`
+
+// TestComparePairedIsNarrower: 3 against 4 agents on the same customers. Common random
+// numbers cancel most of the run-to-run noise, so the paired interval of the
+// difference is narrower than the unpaired one from the very same runs.
+func TestComparePairedIsNarrower(t *testing.T) {
+	dir := t.TempDir()
+	a := writeFile(t, dir, "three.yaml", strings.ReplaceAll(busyDesk, "HEADCOUNT", "3"))
+	b := writeFile(t, dir, "four.yaml", strings.ReplaceAll(busyDesk, "HEADCOUNT", "4"))
+	out := filepath.Join(dir, "out")
+	if code, _, stderr := spendsim(t, "compare", a, b, "-r", "8", "--seed", "3", "--out", out, "-q"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	c := readComparison(t, out)
+	width := func(iv *reports.MoneyInterval) int64 { return iv.HighMicros - iv.LowMicros }
+	for name, d := range map[string]reports.MoneyDiff{"messaging": c.BMinusA.MessagingMicros, "total": c.BMinusA.TotalMicros} {
+		if d.CI95 == nil || d.UnpairedCI95 == nil {
+			t.Fatalf("%s: missing intervals: %+v", name, d)
+		}
+		if !(width(d.CI95) < width(d.UnpairedCI95)) {
+			t.Errorf("%s: paired interval %d micros wide, unpaired %d: common random numbers should narrow it", name, width(d.CI95), width(d.UnpairedCI95))
+		}
+		t.Logf("%s: B − A %d micros, paired ±%d, unpaired ±%d", name, d.MeanMicros, width(d.CI95)/2, width(d.UnpairedCI95)/2)
+	}
+	// The mean of the differences and the difference of the means agree to the micro
+	// of rounding.
+	if diff := c.BMinusA.TotalMicros.MeanMicros - (c.B.TotalMicros - c.A.TotalMicros); diff > 1 || diff < -1 {
+		t.Errorf("total: mean difference %d, difference of means %d", c.BMinusA.TotalMicros.MeanMicros, c.B.TotalMicros-c.A.TotalMicros)
+	}
+	p := c.BMinusA.FirstResponseP90S
+	t.Logf("p90: paired %+v, unpaired %+v", p.CI95, p.UnpairedCI95)
+	if p.CI95 == nil || p.UnpairedCI95 == nil || !(p.CI95.High-p.CI95.Low < p.UnpairedCI95.High-p.UnpairedCI95.Low) {
+		t.Errorf("p90: paired %+v, unpaired %+v: want the paired one narrower", p.CI95, p.UnpairedCI95)
+	}
+	if c.BMinusA.StaffingMicros.MeanMicros != 5*9*10*1_000_000 {
+		t.Errorf("one more agent on 5 weekdays × 9 h at 10/h: staffing difference %d micros, want 450 units", c.BMinusA.StaffingMicros.MeanMicros)
+	}
+}
+
+func TestCompareUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"compare", "small"},                            // one scenario without --pricing-b
+		{"compare", "small", "small", "small"},          // three
+		{"compare", "small", "small", "-r", "1"},        // no interval from one
+		{"compare", "small", "--pricing-b", "pmp-1999"}, // no such era
+	} {
+		if code, _, _ := spendsim(t, args...); code != 2 {
+			t.Errorf("spendsim %s: exit %d, want 2", strings.Join(args, " "), code)
+		}
+	}
+	if code, stdout, _ := spendsim(t, "compare", "--help"); code != 0 || !strings.Contains(stdout, "spendsim compare") {
+		t.Errorf("compare --help: exit %d", code)
+	}
+}

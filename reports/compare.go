@@ -1,0 +1,256 @@
+package reports
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/sim"
+)
+
+// CompareFile is the file `spendsim compare` writes; the bar chart is compare.png/.svg.
+const (
+	CompareFile = "compare.json"
+	ComparePlot = "compare" // .png and .svg
+)
+
+// CompareLabel names one side of a comparison.
+type CompareLabel struct {
+	Scenario string `json:"scenario"`
+	Pricing  string `json:"pricing"` // the era it was billed under ("auto" or an era name)
+	Point    string `json:"point"`   // the sweep point that ran ("base" without a sweep)
+}
+
+// CompareSide is one side's means over the replications, each rounded once to a micro.
+type CompareSide struct {
+	CompareLabel
+	MessagingMicros        int64            `json:"messaging_micros"`
+	Messaging              string           `json:"messaging"`
+	StaffingMicros         int64            `json:"staffing_micros"`
+	Staffing               string           `json:"staffing"`
+	TotalMicros            int64            `json:"total_micros"` // messaging + staffing
+	Total                  string           `json:"total"`
+	AmountMicrosByCategory map[string]int64 `json:"amount_micros_by_category"`
+	FirstResponseP90S      Estimate         `json:"first_response_p90_s"`
+}
+
+// MoneyDiff is the mean of B − A over paired replications with its 95% Student t
+// interval (paired: t with R−1 degrees of freedom on the per-replication
+// differences), and for contrast the interval an unpaired comparison of the same runs
+// would give (Welch). Bounds are rounded once to whole micros; intervals are null with
+// a single replication.
+type MoneyDiff struct {
+	MeanMicros   int64          `json:"mean_micros"`
+	Mean         string         `json:"mean"`
+	CI95         *MoneyInterval `json:"ci95"`
+	UnpairedCI95 *MoneyInterval `json:"unpaired_ci95"`
+}
+
+// Diff is MoneyDiff for a quantity that is not money (seconds).
+type Diff struct {
+	Mean         Num       `json:"mean"`
+	CI95         *Interval `json:"ci95"`
+	UnpairedCI95 *Interval `json:"unpaired_ci95"`
+}
+
+// Differences are B − A: positive means B costs more or answers more slowly.
+type Differences struct {
+	MessagingMicros   MoneyDiff `json:"messaging"`
+	StaffingMicros    MoneyDiff `json:"staffing"`
+	TotalMicros       MoneyDiff `json:"total"`
+	FirstResponseP90S Diff      `json:"first_response_p90_s"`
+}
+
+// Comparison is compare.json: two variants run on common random numbers (replication r
+// of both uses the same seed, so the same customers write at the same times) and their
+// paired differences.
+type Comparison struct {
+	Currency     string      `json:"currency"`
+	Seed         uint64      `json:"seed"`
+	Replications int         `json:"replications"`
+	A            CompareSide `json:"a"`
+	B            CompareSide `json:"b"`
+	BMinusA      Differences `json:"b_minus_a"`
+}
+
+// Compare pairs the runs of two variants by replication and summarises them. Both
+// must have the same replications with the same seeds, in one currency.
+func Compare(a, b []sim.RunResult, la, lb CompareLabel, seed uint64) (Comparison, error) {
+	if len(a) == 0 || len(a) != len(b) {
+		return Comparison{}, fmt.Errorf("reports: compare: %d runs of A and %d of B; both need the same replications", len(a), len(b))
+	}
+	a, b = byReplication(a), byReplication(b)
+	for i := range a {
+		if a[i].Replication != b[i].Replication || a[i].Seed != b[i].Seed {
+			return Comparison{}, fmt.Errorf("reports: compare: run %s (seed %d) is paired with run %s (seed %d); pairs need the same seed",
+				a[i].RunID, a[i].Seed, b[i].RunID, b[i].Seed)
+		}
+		if a[i].Currency != b[i].Currency {
+			return Comparison{}, fmt.Errorf("reports: compare: A bills in %s, B in %s; a difference needs one currency", a[i].Currency, b[i].Currency)
+		}
+	}
+	c := Comparison{Currency: a[0].Currency, Seed: seed, Replications: len(a)}
+	var err error
+	if c.A, err = compareSide(a, la); err != nil {
+		return Comparison{}, fmt.Errorf("reports: compare: A: %w", err)
+	}
+	if c.B, err = compareSide(b, lb); err != nil {
+		return Comparison{}, fmt.Errorf("reports: compare: B: %w", err)
+	}
+	total := func(r *sim.RunResult) money.Micros { return r.MessagingMicros + r.StaffingMicros } // checked in compareSide
+	for _, d := range []struct {
+		dst *MoneyDiff
+		get func(*sim.RunResult) money.Micros
+	}{
+		{&c.BMinusA.MessagingMicros, func(r *sim.RunResult) money.Micros { return r.MessagingMicros }},
+		{&c.BMinusA.StaffingMicros, func(r *sim.RunResult) money.Micros { return r.StaffingMicros }},
+		{&c.BMinusA.TotalMicros, total},
+	} {
+		if *d.dst, err = moneyDiff(a, b, d.get); err != nil {
+			return Comparison{}, fmt.Errorf("reports: compare: %w", err)
+		}
+	}
+	var pa, pb, pd []float64
+	for i := range a {
+		pa = append(pa, a[i].FirstResponseP90S)
+		pb = append(pb, b[i].FirstResponseP90S)
+		pd = append(pd, b[i].FirstResponseP90S-a[i].FirstResponseP90S)
+	}
+	mean, half := meanHalfWidth(pd)
+	c.BMinusA.FirstResponseP90S.Mean = Num(mean)
+	if !math.IsNaN(half) {
+		c.BMinusA.FirstResponseP90S.CI95 = &Interval{Low: Num(mean - half), High: Num(mean + half)}
+	}
+	if uh := welchHalfWidth(pa, pb); !math.IsNaN(uh) {
+		c.BMinusA.FirstResponseP90S.UnpairedCI95 = &Interval{Low: Num(mean - uh), High: Num(mean + uh)}
+	}
+	return c, nil
+}
+
+func byReplication(runs []sim.RunResult) []sim.RunResult {
+	rs := append([]sim.RunResult(nil), runs...)
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Replication < rs[j].Replication })
+	return rs
+}
+
+func compareSide(runs []sim.RunResult, l CompareLabel) (CompareSide, error) {
+	n := int64(len(runs))
+	s := CompareSide{CompareLabel: l, AmountMicrosByCategory: map[string]int64{}}
+	var msg, staff, tot money.Sum
+	var cats [pricing.NumCategories]money.Sum
+	var p90 []float64
+	for i := range runs {
+		r := &runs[i]
+		t, err := money.Add(r.MessagingMicros, r.StaffingMicros)
+		if err != nil {
+			return s, fmt.Errorf("run %s: %w", r.RunID, err)
+		}
+		msg.Add(r.MessagingMicros)
+		staff.Add(r.StaffingMicros)
+		tot.Add(t)
+		for k := range r.AmountByCategory {
+			cats[k].Add(r.AmountByCategory[k])
+		}
+		p90 = append(p90, r.FirstResponseP90S)
+	}
+	for _, f := range []struct {
+		sum    *money.Sum
+		micros *int64
+		text   *string
+	}{{&msg, &s.MessagingMicros, &s.Messaging}, {&staff, &s.StaffingMicros, &s.Staffing}, {&tot, &s.TotalMicros, &s.Total}} {
+		v, err := f.sum.Total()
+		if err != nil {
+			return s, err
+		}
+		*f.micros = divRound(int64(v), n)
+		*f.text = money.Micros(*f.micros).String()
+	}
+	for _, c := range pricing.Categories() {
+		v, err := cats[c].Total()
+		if err != nil {
+			return s, fmt.Errorf("%s: %w", c, err)
+		}
+		s.AmountMicrosByCategory[c.String()] = divRound(int64(v), n)
+	}
+	s.FirstResponseP90S = estimate(p90)
+	return s, nil
+}
+
+// moneyDiff is the exact mean of the paired differences (integer sums, rounded once)
+// with the paired and the unpaired interval around it.
+func moneyDiff(a, b []sim.RunResult, get func(*sim.RunResult) money.Micros) (MoneyDiff, error) {
+	var sum money.Sum
+	var xa, xb, d []float64
+	for i := range a {
+		va, vb := get(&a[i]), get(&b[i])
+		sum.Add(vb)
+		sum.Add(-va)
+		// Spread estimates only; the mean is summed in integers.
+		xa, xb = append(xa, float64(va)), append(xb, float64(vb))
+		d = append(d, float64(vb)-float64(va))
+	}
+	tot, err := sum.Total()
+	if err != nil {
+		return MoneyDiff{}, err
+	}
+	m := divRound(int64(tot), int64(len(a)))
+	out := MoneyDiff{MeanMicros: m, Mean: money.Micros(m).String()}
+	out.CI95 = moneyCI(m, d)
+	if h := welchHalfWidth(xa, xb); !math.IsNaN(h) {
+		out.UnpairedCI95 = moneyAround(m, h)
+	}
+	return out, nil
+}
+
+func moneyAround(m int64, half float64) *MoneyInterval {
+	h := int64(math.Round(half))
+	lo, hi := m-h, m+h
+	return &MoneyInterval{LowMicros: lo, Low: money.Micros(lo).String(), HighMicros: hi, High: money.Micros(hi).String()}
+}
+
+// welchHalfWidth is the half-width of the 95% interval of mean(b) − mean(a) for two
+// independent samples (Welch's t, Welch–Satterthwaite degrees of freedom): what the
+// comparison would cost without common random numbers. NaN below two values a side.
+func welchHalfWidth(a, b []float64) float64 {
+	if len(a) < 2 || len(b) < 2 {
+		return math.NaN()
+	}
+	va, vb := variance(a)/float64(len(a)), variance(b)/float64(len(b))
+	se := math.Sqrt(va + vb)
+	if se == 0 {
+		return 0
+	}
+	df := (va + vb) * (va + vb) / (va*va/float64(len(a)-1) + vb*vb/float64(len(b)-1))
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df, Src: rand.NewPCG(0, 0)}
+	return t.Quantile(0.975) * se
+}
+
+func variance(xs []float64) float64 {
+	var m float64
+	for _, x := range xs {
+		m += x
+	}
+	m /= float64(len(xs))
+	var ss float64
+	for _, x := range xs {
+		ss += (x - m) * (x - m)
+	}
+	return ss / float64(len(xs)-1)
+}
+
+// WriteComparison writes compare.png/.svg and then compare.json, each atomically.
+func (o *Output) WriteComparison(c Comparison) error {
+	p, err := PlotComparison(c)
+	if err != nil {
+		return err
+	}
+	if err := WritePlot(o.Dir, ComparePlot, p); err != nil {
+		return err
+	}
+	return WriteJSON(o.Path(CompareFile), c)
+}
