@@ -45,7 +45,7 @@ type Scenario struct {
 	SweepMode string `yaml:"sweep_mode" json:",omitempty"`
 	Samples   int    `yaml:"samples" json:",omitempty"` // sweep points of an lhs sweep, 1 to 1000000
 	// Forecast, when present, makes the horizon Forecast.Months calendar months from
-	// Start (days is then ignored) with a compounding monthly growth of the customer
+	// Start (days is then set to their length) with a compounding monthly growth of the customer
 	// base; `spendsim forecast` reports it month by month.
 	Forecast *Forecast `yaml:"forecast" json:",omitempty"`
 }
@@ -168,7 +168,21 @@ func Parse(data []byte, name string) (*Scenario, error) {
 		}
 		return nil, &Error{File: name, Problems: errs}
 	}
+	sc.fitForecastDays()
 	return &sc, nil
+}
+
+// fitForecastDays sets Days to the length of a forecast's months, so that everything
+// reading Days (plots per month, the manifest) sees the horizon the runs simulate.
+func (s *Scenario) fitForecastDays() {
+	if s.Forecast == nil {
+		return
+	}
+	day, err := time.Parse(time.DateOnly, s.Start)
+	if err != nil {
+		return // Validate reported it
+	}
+	s.Days = int(day.AddDate(0, s.Forecast.Months, 0).Sub(day).Hours() / 24)
 }
 
 // yamlProblems turns the decoder's messages into FILE:LINE: ones.

@@ -163,3 +163,12 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+func TestForecastOptimizeHelp(t *testing.T) {
+	for _, cmd := range []string{"forecast", "optimize"} {
+		code, stdout, _ := spendsim(t, cmd, "--help")
+		if code != 0 || !strings.Contains(stdout, "Examples:") || !strings.Contains(stdout, "spendsim "+cmd+" ") {
+			t.Errorf("%s --help: exit %d:\n%s", cmd, code, stdout)
+		}
+	}
+}
