@@ -43,8 +43,9 @@ SLA (the mean over replications of the run's figure):
    p50<=DURATION, p90<=DURATION, p99<=DURATION   first-response percentile (Go duration: 90s, 45m, 1h30m)
    in_window>=SHARE                               share of replies inside the 24 h window (0.95 or 95%)
 
-Prints every evaluated plan (cheapest first, * marks the best) and writes
---out/optimize.json with the same.
+Prints every evaluated plan (cheapest first, * marks the best) and writes to --out
+optimize.json with the same, and optimize_frontier.png (and .svg): every plan's total
+cost against its SLA figure, the target and the best plan marked.
 
 Examples:
    spendsim optimize small --sla 'p90<=1h'
@@ -118,6 +119,18 @@ Examples:
 				return err
 			}
 			if err := reports.WriteJSON(op.Path("optimize.json"), res); err != nil {
+				return err
+			}
+			pts := make([]reports.OptimizePoint, len(res.Evaluated))
+			for i, cd := range res.Evaluated {
+				pts[i] = reports.OptimizePoint{Label: cd.Label, TotalMicros: cd.TotalWithStaffingMicros,
+					Value: cd.value, Feasible: cd.Feasible, Best: cd.Best}
+			}
+			pl, err := reports.PlotOptimize(res.Scenario, res.Currency, sla.Metric, sla.Limit, pts)
+			if err != nil {
+				return err
+			}
+			if err := reports.WritePlot(op.Dir, reports.OptimizeFrontier, pl); err != nil {
 				return err
 			}
 			printOptimize(e.stdout, res)

@@ -46,6 +46,11 @@ func TestOptimize(t *testing.T) {
 			Best     bool    `json:"best"`
 		} `json:"evaluated"`
 	}
+	for _, f := range []string{"optimize_frontier.png", "optimize_frontier.svg"} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
 	data, err := os.ReadFile(filepath.Join(out, "optimize.json"))
 	if err != nil {
 		t.Fatal(err)
