@@ -91,7 +91,10 @@ Examples:
 			if c.IsSet("replications") {
 				sc.Replications = c.Int("replications")
 			} else if sc.Replications < 10 {
-				sc.Replications = 10 // P10 and P90 of fewer are the extremes
+				if !c.Bool("quiet") {
+					fmt.Fprintf(e.stderr, "10 replications rather than the scenario's %d: P10 and P90 of fewer are the extremes (--replications N sets it)\n", sc.Replications)
+				}
+				sc.Replications = 10
 			}
 			if sc.Replications < 1 || sc.Replications > 100_000 {
 				return usagef("--replications must be between 1 and 100000, got %d", sc.Replications)

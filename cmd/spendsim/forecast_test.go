@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/spendsim/spendsim/scenarios"
 )
 
 type forecastRow struct {
@@ -169,6 +173,70 @@ func TestForecastOptimizeHelp(t *testing.T) {
 		code, stdout, _ := spendsim(t, cmd, "--help")
 		if code != 0 || !strings.Contains(stdout, "Examples:") || !strings.Contains(stdout, "spendsim "+cmd+" ") {
 			t.Errorf("%s --help: exit %d:\n%s", cmd, code, stdout)
+		}
+	}
+}
+
+type forecastDay struct {
+	RunID     string `parquet:"run_id"`
+	Day       int32  `parquet:"day"` // days since 1970-01-01
+	Messaging int64  `parquet:"messaging_micros"`
+	Service   int64  `parquet:"amount_service_micros"`
+}
+
+// TestForecastMatchesDaily checks the forecast's bands against an independent
+// reckoning: spendsim run of the same scenario and seed writes every replication's
+// days; summed into months here and ranked, they give the forecast's P10/P50/P90.
+func TestForecastMatchesDaily(t *testing.T) {
+	dir := t.TempDir()
+	_, src, err := scenarios.Load("forecast-quarter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := writeFile(t, dir, "fq.yaml", strings.Replace(string(src), "replications: 20", "replications: 7", 1))
+	if code, _, stderr := spendsim(t, "forecast", sc, "--replications", "7", "--out", filepath.Join(dir, "f"), "-q"); code != 0 {
+		t.Fatalf("forecast: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := spendsim(t, "run", sc, "--out", filepath.Join(dir, "r"), "-q"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	days, err := parquet.ReadFile[forecastDay](filepath.Join(dir, "r", "daily.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := parquet.ReadFile[forecastRow](filepath.Join(dir, "f", "forecast.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	monthStart := func(m time.Month) int32 { return int32(time.Date(2026, m, 1, 0, 0, 0, 0, time.UTC).Unix() / 86400) }
+	bounds := []int32{monthStart(8), monthStart(9), monthStart(10), monthStart(11)}
+	perRun := map[string]*[3][2]int64{} // run → month → messaging, service
+	for _, d := range days {
+		if perRun[d.RunID] == nil {
+			perRun[d.RunID] = &[3][2]int64{}
+		}
+		for m := range 3 {
+			if d.Day >= bounds[m] && d.Day < bounds[m+1] {
+				perRun[d.RunID][m][0] += d.Messaging
+				perRun[d.RunID][m][1] += d.Service
+			}
+		}
+	}
+	if len(perRun) != 7 || len(rows) != 3 {
+		t.Fatalf("%d runs in daily.parquet, %d months in forecast.parquet", len(perRun), len(rows))
+	}
+	for m, r := range rows {
+		var msg, svc []int64
+		for _, v := range perRun {
+			msg = append(msg, v[m][0])
+			svc = append(svc, v[m][1])
+		}
+		slices.Sort(msg)
+		slices.Sort(svc)
+		// Nearest rank with R = 7: P10 is the 1st, P50 the 4th, P90 the 7th smallest.
+		if r.MessagingP10 != msg[0] || r.MessagingP50 != msg[3] || r.MessagingP90 != msg[6] || r.ServiceP50 != svc[3] {
+			t.Errorf("month %d: forecast P10/P50/P90 %d/%d/%d, service P50 %d; from daily.parquet %d/%d/%d, %d",
+				m, r.MessagingP10, r.MessagingP50, r.MessagingP90, r.ServiceP50, msg[0], msg[3], msg[6], svc[3])
 		}
 	}
 }
