@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"gonum.org/v1/plot"
+
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -71,7 +73,8 @@ type Simulation struct {
 }
 
 // WriteSimulation writes runs.parquet, daily.parquet, summary.json,
-// spend_vs_sla.png/.svg and manifest.json. Everything is checked before the first file
+// spend_vs_sla.png/.svg, first_response_cdf.png/.svg, spend_by_category.png/.svg,
+// report.html and manifest.json. Everything is checked before the first file
 // is written (daily figures must add up to their runs, all runs share one currency and
 // one set of params), so a rejected input leaves the directory as it was.
 //
@@ -121,6 +124,37 @@ func (o *Output) WriteSimulation(s Simulation) error {
 	if err != nil {
 		return err
 	}
+	cdf, err := PlotFirstResponseCDF(summary, runs)
+	if err != nil {
+		return err
+	}
+	byCat, err := PlotSpendByCategory(summary, opt)
+	if err != nil {
+		return err
+	}
+	plots := []struct {
+		base, title, caption string
+		p                    *plot.Plot
+	}{
+		{SpendVsSLA, "Spend against response time",
+			"Monthly spend against the p90 first-response time, one point per sweep point; the line joins the points no other point beats on both; the cheapest in total is ringed.", plt},
+		{SpendByCategory, "Spend by category",
+			"Mean spend per sweep point, staffing at the bottom and the WhatsApp bill by pricing category above it.", byCat},
+		{FirstResponseCDF, "First-response time distribution",
+			"Share of conversations that had their first response within a time, per sweep point (log time axis). With several replications each line averages the replications' quantiles, which is close to, not exactly, the pooled distribution.", cdf},
+	}
+	var embedded []ReportPlot
+	for _, p := range plots {
+		png, err := RenderPNG(p.p)
+		if err != nil {
+			return fmt.Errorf("reports: %s.png: %w", p.base, err)
+		}
+		embedded = append(embedded, ReportPlot{Base: p.base, Title: p.title, Caption: p.caption, PNG: png})
+	}
+	report, err := Report(summary, s.Seed, s.Scenario, embedded)
+	if err != nil {
+		return err
+	}
 	manifest, err := NewManifest(o.Version, s.Args, s.Scenario)
 	if err != nil {
 		return err
@@ -138,7 +172,12 @@ func (o *Output) WriteSimulation(s Simulation) error {
 	if err := WriteJSON(o.Path(SummaryFile), summary); err != nil {
 		return err
 	}
-	if err := WritePlot(o.Dir, SpendVsSLA, plt); err != nil {
+	for _, p := range plots {
+		if err := WritePlot(o.Dir, p.base, p.p); err != nil {
+			return err
+		}
+	}
+	if err := WriteFileAtomic(o.Path(ReportFile), report); err != nil {
 		return err
 	}
 	return WriteJSON(o.Path(ManifestFile), manifest)

@@ -34,7 +34,8 @@ func testSimulation(runs []sim.RunResult, days []sim.DayRow) Simulation {
 	}
 }
 
-var wantOutputFiles = []string{DailyFile, ManifestFile, RunsFile, SpendVsSLA + ".png", SpendVsSLA + ".svg", SummaryFile}
+var wantOutputFiles = []string{DailyFile, FirstResponseCDF + ".png", FirstResponseCDF + ".svg", ManifestFile, ReportFile, RunsFile,
+	SpendByCategory + ".png", SpendByCategory + ".svg", SpendVsSLA + ".png", SpendVsSLA + ".svg", SummaryFile}
 
 func writeSimulation(t *testing.T, s Simulation) string {
 	t.Helper()

@@ -181,9 +181,10 @@ func PlotFirstResponseCDF(s Summary, runs []sim.RunResult) (*plot.Plot, error) {
 	case reps > 1:
 		p.Title.Text += fmt.Sprintf("\nquantiles averaged over %d replications", reps)
 	}
-	p.Legend.Top, p.Legend.Left = false, false
+	// Top left: the curves reach the top only at long times, on the right.
+	p.Legend.Top, p.Legend.Left = true, true
 	p.Legend.TextStyle.Font.Size = vg.Points(9)
-	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(6), vg.Points(6)
+	p.Legend.XOffs, p.Legend.YOffs = vg.Points(6), -vg.Points(6)
 	return p, nil
 }
 
@@ -279,12 +280,23 @@ func PlotSpendByCategory(s Summary, opt PlotOptions) (*plot.Plot, error) {
 		p.Add(b)
 		p.Legend.Add(l.name, b)
 	}
-	for i := range s.Points {
+	maxMsg := 0.0
+	for i, pt := range s.Points {
 		sum := 0.0
 		for _, l := range layers {
 			sum += l.vals[i]
 		}
 		top = math.Max(top, sum)
+		if sum > 0 {
+			maxMsg = math.Max(maxMsg, cur(pt.TotalMicros)/sum)
+		}
+	}
+	switch {
+	case anyStaff && maxMsg == 0:
+		p.Title.Text += "\nno WhatsApp message was charged: every reply was free"
+	case anyStaff && maxMsg < 0.05:
+		// Say why the bill is hard to see rather than leave a reader hunting for it.
+		p.Title.Text += fmt.Sprintf("\nthe WhatsApp bill is at most %.1f%% of a point's total; see the table for its amounts", 100*maxMsg)
 	}
 	if len(layers) == 0 {
 		p.Legend.Add("nothing was spent")

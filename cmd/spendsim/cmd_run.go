@@ -40,6 +40,9 @@ table of spend against response time per sweep point, and writes to --out:
    summary.json       spend by category and SLA figures per sweep point
    manifest.json      the resolved scenario, seeds, tool and library versions
    spend_vs_sla.png   spend against p90 first-response time (and .svg)
+   spend_by_category.png      mean spend per sweep point, staffing and each category (and .svg)
+   first_response_cdf.png     share answered within a time, per sweep point (and .svg)
+   report.html        all of it on one self-contained page: table, plots, scenario
 
 The same seed gives byte-identical results at any --workers.
 

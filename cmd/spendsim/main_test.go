@@ -55,14 +55,15 @@ func TestRunDefaultScenario(t *testing.T) {
 			t.Errorf("table lacks %q:\n%s", want, stdout)
 		}
 	}
-	for _, f := range []string{"runs.parquet", "daily.parquet", "summary.json", "manifest.json", "spend_vs_sla.png", "spend_vs_sla.svg"} {
+	for _, f := range []string{"runs.parquet", "daily.parquet", "summary.json", "manifest.json", "spend_vs_sla.png", "spend_vs_sla.svg",
+		"first_response_cdf.png", "first_response_cdf.svg", "spend_by_category.png", "spend_by_category.svg", "report.html"} {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 6 {
-		t.Errorf("output dir holds %d entries, want exactly the 6 files (no temporaries)", len(entries))
+	if len(entries) != 11 {
+		t.Errorf("output dir holds %d entries, want exactly the 11 files (no temporaries)", len(entries))
 	}
 	runs, err := parquet.ReadFile[runRow](filepath.Join(dir, "runs.parquet"))
 	if err != nil {
@@ -99,7 +100,8 @@ func TestDeterminism(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
 	}
-	for _, f := range []string{"runs.parquet", "daily.parquet", "summary.json", "spend_vs_sla.svg", "spend_vs_sla.png"} {
+	for _, f := range []string{"runs.parquet", "daily.parquet", "summary.json", "spend_vs_sla.svg", "spend_vs_sla.png",
+		"first_response_cdf.png", "first_response_cdf.svg", "spend_by_category.png", "spend_by_category.svg", "report.html"} {
 		a, err := os.ReadFile(filepath.Join(dirs[0], f))
 		if err != nil {
 			t.Fatal(err)

@@ -50,7 +50,8 @@ func sameFiles(t *testing.T, a, b string, files ...string) {
 	}
 }
 
-var outputFiles = []string{"runs.parquet", "daily.parquet", "summary.json", "manifest.json", "spend_vs_sla.png", "spend_vs_sla.svg"}
+var outputFiles = []string{"runs.parquet", "daily.parquet", "summary.json", "manifest.json", "spend_vs_sla.png", "spend_vs_sla.svg",
+	"first_response_cdf.png", "first_response_cdf.svg", "spend_by_category.png", "spend_by_category.svg", "report.html"}
 
 // TestShardsMergeToUnsharded: four shards of a six-run sweep (one of them taking its
 // index from a Kubernetes Indexed Job's JOB_COMPLETION_INDEX), merged, give exactly the

@@ -1,0 +1,219 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"math"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/spendsim/spendsim/model/pricing"
+)
+
+// ReportFile is the self-contained HTML report of a simulation.
+const ReportFile = "report.html"
+
+// ReportPlot is one plot embedded in report.html.
+type ReportPlot struct {
+	Base    string // file base name: the report shows <Base>.png, which sits beside it
+	Title   string
+	Caption string
+	PNG     []byte
+}
+
+type reportPlotView struct {
+	Base, Title, Caption string
+	Src                  template.URL
+}
+
+type reportRow struct {
+	Label                  string
+	Replications           int
+	Cheapest               bool
+	Categories             []string
+	Messaging, MessagingCI string
+	Staffing               string
+	Total, TotalCI         string
+	P50, P90, P99          string
+	InWindow               string
+}
+
+type reportView struct {
+	Scenario   string
+	Currency   string
+	Runs       int
+	Seed       uint64
+	Points     int
+	Intervals  bool
+	Categories []string
+	Rows       []reportRow
+	Cheapest   string
+	Plots      []reportPlotView
+	YAML       string
+}
+
+// Report renders report.html: a page with no outside references (plots inline as
+// base64 PNG), the summary table per sweep point, the cheapest point and the resolved
+// scenario as YAML. It holds nothing that changes from one run of the same seed to the
+// next (no dates), so it is byte-identical like every other output.
+func Report(s Summary, seed uint64, scenario any, plots []ReportPlot) ([]byte, error) {
+	v := reportView{Scenario: s.Scenario, Currency: s.Currency, Runs: s.Runs, Seed: seed, Points: len(s.Points)}
+	var used []pricing.Category
+	for _, c := range pricing.Categories() {
+		for _, p := range s.Points {
+			if p.AmountMicrosByCategory[c.String()] != 0 {
+				used = append(used, c)
+				v.Categories = append(v.Categories, c.String())
+				break
+			}
+		}
+	}
+	for _, p := range s.Points {
+		r := reportRow{
+			Label: p.Label, Replications: p.Replications,
+			Messaging: cents(p.TotalMicros), Staffing: cents(p.StaffingMicros), Total: cents(p.TotalWithStaffingMicros),
+			MessagingCI: moneyIntervalText(p.TotalCI95), TotalCI: moneyIntervalText(p.TotalWithStaffingCI95),
+			P50: estimateText(p.SLA.FirstResponseP50S, durationText), P90: estimateText(p.SLA.FirstResponseP90S, durationText),
+			P99:      estimateText(p.SLA.FirstResponseP99S, durationText),
+			InWindow: estimateText(p.SLA.InWindowShare, func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }),
+			Cheapest: s.Cheapest != nil && s.Cheapest.Point == p.Point,
+		}
+		for _, c := range used {
+			r.Categories = append(r.Categories, cents(p.AmountMicrosByCategory[c.String()]))
+		}
+		if p.Replications > 1 {
+			v.Intervals = true
+		}
+		v.Rows = append(v.Rows, r)
+	}
+	if c := s.Cheapest; c != nil {
+		v.Cheapest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, cents(c.TotalWithStaffingMicros), s.Currency)
+	}
+	for _, p := range plots {
+		v.Plots = append(v.Plots, reportPlotView{
+			Base: p.Base, Title: p.Title, Caption: p.Caption,
+			// A data URL of our own PNG bytes, so the template may trust it.
+			Src: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(p.PNG)),
+		})
+	}
+	if scenario != nil {
+		var buf bytes.Buffer
+		enc := yaml.NewEncoder(&buf)
+		enc.SetIndent(2)
+		if err := enc.Encode(scenario); err != nil {
+			return nil, fmt.Errorf("reports: %s: scenario: %w", ReportFile, err)
+		}
+		enc.Close()
+		v.YAML = buf.String()
+	}
+	var out bytes.Buffer
+	if err := reportTemplate.Execute(&out, v); err != nil {
+		return nil, fmt.Errorf("reports: %s: %w", ReportFile, err)
+	}
+	return out.Bytes(), nil
+}
+
+// cents shows micros to the cent, with thousands grouped: "8,225.08" (display only;
+// summary.json keeps every micro).
+func cents(m int64) string {
+	neg := m < 0
+	if neg {
+		m = -m
+	}
+	c := (m + 5000) / 10000 // half away from zero
+	s := groupThousands(fmt.Sprint(c/100)) + fmt.Sprintf(".%02d", c%100)
+	if neg && c != 0 {
+		s = "-" + s
+	}
+	return s
+}
+
+func moneyIntervalText(iv *MoneyInterval) string {
+	if iv == nil {
+		return ""
+	}
+	return cents(iv.LowMicros) + " – " + cents(iv.HighMicros)
+}
+
+func estimateText(e Estimate, f func(float64) string) string {
+	m := float64(e.Mean)
+	if math.IsNaN(m) || math.IsInf(m, 0) {
+		return "–"
+	}
+	s := f(m)
+	if e.CI95 != nil {
+		s += " (" + f(float64(e.CI95.Low)) + " – " + f(float64(e.CI95.High)) + ")"
+	}
+	return s
+}
+
+// durationText shows seconds in the unit that keeps them short.
+func durationText(s float64) string {
+	switch a := math.Abs(s); {
+	case math.IsNaN(s):
+		return "–"
+	case a < 120:
+		return fmt.Sprintf("%.0f s", s)
+	case a < 2*3600:
+		return fmt.Sprintf("%.1f min", s/60)
+	default:
+		return fmt.Sprintf("%.1f h", s/3600)
+	}
+}
+
+var reportTemplate = template.Must(template.New(ReportFile).Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>spendsim: {{.Scenario}}</title>
+<style>
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+p.meta { color: #555; margin-top: 0; }
+table { border-collapse: collapse; font-size: 0.9em; }
+.wide { overflow-x: auto; }
+th, td { padding: 0.35em 0.55em; border-bottom: 1px solid #e4e4e4; text-align: right; }
+td { white-space: nowrap; }
+th { background: #f4f4f4; vertical-align: bottom; font-weight: 600; }
+td:first-child, th:first-child { text-align: left; }
+tr.cheapest td { background: #eaf5ea; font-weight: 600; }
+.ci { display: block; color: #666; font-size: 0.85em; font-weight: normal; }
+figure { margin: 1.5em 0; }
+figure img { max-width: 100%; height: auto; border: 1px solid #e4e4e4; }
+figcaption { color: #555; font-size: 0.9em; margin-top: 0.3em; }
+pre { background: #f7f7f7; border: 1px solid #e4e4e4; padding: 1em; overflow-x: auto; font-size: 0.85em; }
+</style>
+</head>
+<body>
+<h1>spendsim: {{.Scenario}}</h1>
+<p class="meta">{{.Runs}} runs over {{.Points}} sweep point{{if ne .Points 1}}s{{end}}, seed {{.Seed}}, amounts in {{.Currency}} per run.
+Same seed, same report: this page holds no dates and every figure is reproducible.</p>
+
+<h2 id="summary">Summary per sweep point</h2>
+{{if .Cheapest}}<p>Cheapest in total: <strong>{{.Cheapest}}</strong>.</p>{{end}}
+<div class="wide"><table id="points">
+<thead><tr><th>point</th><th>replications</th>{{range .Categories}}<th>messaging:<br>{{.}}</th>{{end}}<th>messaging</th><th>staffing</th><th>total</th><th>p50 first response</th><th>p90 first response</th><th>p99 first response</th><th>replies in window</th></tr></thead>
+<tbody>
+{{range .Rows}}<tr{{if .Cheapest}} class="cheapest"{{end}}><td>{{.Label}}</td><td>{{.Replications}}</td>{{range .Categories}}<td>{{.}}</td>{{end}}<td>{{.Messaging}}{{if .MessagingCI}}<span class="ci">{{.MessagingCI}}</span>{{end}}</td><td>{{.Staffing}}</td><td>{{.Total}}{{if .TotalCI}}<span class="ci">{{.TotalCI}}</span>{{end}}</td><td>{{.P50}}</td><td>{{.P90}}</td><td>{{.P99}}</td><td>{{.InWindow}}</td></tr>
+{{end}}</tbody>
+</table></div>
+<p class="meta">Means over replications{{if .Intervals}}; in brackets and below the amounts, 95% Student t confidence intervals across replications{{end}}.
+Messaging is the WhatsApp bill, staffing agent-hours × cost per hour; the exact amounts, to the micro, are in summary.json.
+First-response percentiles come from each run's DDSketch (0.5% relative accuracy).</p>
+
+<h2 id="plots">Plots</h2>
+{{range .Plots}}<figure id="{{.Base}}">
+<img src="{{.Src}}" alt="{{.Title}}" data-file="{{.Base}}.png" width="1200" height="750">
+<figcaption><strong>{{.Title}}.</strong> {{.Caption}} ({{.Base}}.png, {{.Base}}.svg)</figcaption>
+</figure>
+{{end}}
+<h2 id="scenario">Scenario</h2>
+<p class="meta">The resolved scenario that produced these results, defaults filled in (also in manifest.json).</p>
+<pre>{{.YAML}}</pre>
+</body>
+</html>
+`))
