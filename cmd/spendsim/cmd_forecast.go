@@ -29,7 +29,7 @@ proportion. Each replication uses its own seed. With pricing: auto every message
 billed under the era and rate card in force on its date, so a forecast that crosses a
 rate-card change or the 2026-10-01 rules (service messages charged) prices each month
 as it will be; a rate missing from the cards is an error naming market, category and
-date (fill it with a --rates file in spendsim replay, or pick other months).
+date: fill it with --rates FILE, or pick other months or markets.
 
 The months and growth come from the scenario's forecast block,
 
@@ -53,7 +53,8 @@ its own, so category P50s need not add up to the bill's P50; means do. In --out:
 Examples:
    spendsim forecast forecast-quarter                  # embedded example
    spendsim forecast my.yaml --months 12 --growth 0.03 --replications 20
-   spendsim forecast my.yaml --seed 42 --out results/q1`,
+   spendsim forecast my.yaml --seed 42 --out results/q1
+   spendsim forecast my.yaml --rates my-oct-2026-rates.csv   # fill the cards' gaps`,
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "months", Usage: "calendar months from the scenario's start (default: the scenario's forecast.months, else 3)"},
 			&cli.Float64Flag{Name: "growth", Usage: "customer-base growth per month, compounding: `SHARE` like 0.03 (default: the scenario's)"},
@@ -61,6 +62,8 @@ Examples:
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: the scenario's; if none, a fresh one, printed)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<scenario name>-forecast)"},
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs (default: all cores)"},
+			&cli.StringFlag{Name: "rates", Usage: "a rate `FILE` adding to or overriding the built-in cards (spendsim's ratecards.csv layout, or Meta's PMP rate card CSV with --rates-from)"},
+			&cli.StringFlag{Name: "rates-from", Usage: "effective `DATE` of a Meta rate card CSV (it is not in the file)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
 		},
 		Action: func(c *cli.Context) error {
@@ -117,18 +120,35 @@ Examples:
 			if out == "" {
 				out = filepath.Join("out", sc.Name+"-forecast")
 			}
-			return runForecast(c, e, sc, out)
+			var user *pricing.Book
+			if f := c.String("rates"); f != "" {
+				var from time.Time
+				if s := c.String("rates-from"); s != "" {
+					if from, err = time.Parse(time.DateOnly, s); err != nil {
+						return usagef("--rates-from %q is not a date YYYY-MM-DD", s)
+					}
+				}
+				if user, err = readRates(f, "PMP", from); err != nil {
+					return err
+				}
+			}
+			return runForecast(c, e, sc, out, user)
 		},
 	}
 }
 
-func runForecast(c *cli.Context, e *env, sc *scenarios.Scenario, out string) error {
+func runForecast(c *cli.Context, e *env, sc *scenarios.Scenario, out string, rates *pricing.Book) error {
 	started := time.Now()
 	jobs, err := sc.Jobs(sc.Seed)
 	if err != nil {
 		return err
 	}
-	cfg := jobs[0].Config
+	cfg := jobs[0].Config // one point: every replication shares it
+	if rates != nil {
+		if cfg.Billing.Book, err = pricing.Merge(cfg.Billing.Book, rates); err != nil {
+			return err
+		}
+	}
 	// days, for the manifest, is what the months span.
 	sc.Days = int(math.Round((cfg.End - cfg.Start).Hours() / 24))
 	runs, days, err := sim.RunAll(c.Context, jobs, c.Int("workers"), nil)

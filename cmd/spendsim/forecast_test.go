@@ -127,6 +127,24 @@ agents: {shifts: [{start: "09:00", end: "17:00", headcount: 1}]}
 	if code != 1 || !strings.Contains(stderr, "EUR") || !strings.Contains(stderr, "2026-08") {
 		t.Errorf("missing rate: exit %d: %s", code, stderr)
 	}
+	// The 2026-07-01 USD card has no marketing rate for Italy: the error names market,
+	// category and card, and --rates fills the gap.
+	it := writeFile(t, dir, "it.yaml", `name: it
+seed: 1
+start: 2026-08-01
+customers: {count: 300, countries: [{country: IT, share: 1}]}
+load: {conversations_per_customer_month: 2}
+agents: {late_reply: marketing, shifts: [{start: "09:00", end: "17:00", headcount: 1}]}
+`)
+	code, _, stderr = spendsim(t, "forecast", it, "-r", "2", "--out", filepath.Join(dir, "o"))
+	if code != 1 || !strings.Contains(stderr, "no marketing rate for Italy") || !strings.Contains(stderr, "2026-07-01") {
+		t.Errorf("missing Italy marketing: exit %d: %s", code, stderr)
+	}
+	rates := writeFile(t, dir, "it.csv", "effective_from,pricing_model,market,category,currency,rate\n2026-07-01,PMP,Italy,marketing,USD,0.0700\n")
+	code, stdout, stderr := spendsim(t, "forecast", it, "-r", "2", "--rates", rates, "--out", filepath.Join(dir, "o"), "-q")
+	if code != 0 || !strings.Contains(stdout, "marketing P50") {
+		t.Errorf("with --rates: exit %d: %s%s", code, stdout, stderr)
+	}
 	for _, c := range []struct {
 		args []string
 		want string
