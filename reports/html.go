@@ -37,7 +37,8 @@ type reportRow struct {
 	Staffing               string
 	Total, TotalCI         string
 	P50, P90, P99          string
-	InWindow               string
+	P50CI, P90CI, P99CI    string
+	InWindow, InWindowCI   string
 }
 
 type reportView struct {
@@ -47,7 +48,8 @@ type reportView struct {
 	Seed       uint64
 	Points     int
 	Intervals  bool
-	Categories []string
+	Categories []string // columns of the messaging categories, when more than one was paid
+	OnlyOne    string   // the one category paid for, if just one
 	Rows       []reportRow
 	Cheapest   string
 	Plots      []reportPlotView
@@ -70,16 +72,21 @@ func Report(s Summary, seed uint64, scenario any, plots []ReportPlot) ([]byte, e
 			}
 		}
 	}
+	if len(used) == 1 {
+		// One column would repeat the messaging total: name the category there instead.
+		v.OnlyOne, v.Categories, used = v.Categories[0], nil, nil
+	}
 	for _, p := range s.Points {
 		r := reportRow{
 			Label: p.Label, Replications: p.Replications,
 			Messaging: cents(p.TotalMicros), Staffing: cents(p.StaffingMicros), Total: cents(p.TotalWithStaffingMicros),
 			MessagingCI: moneyIntervalText(p.TotalCI95), TotalCI: moneyIntervalText(p.TotalWithStaffingCI95),
-			P50: estimateText(p.SLA.FirstResponseP50S, durationText), P90: estimateText(p.SLA.FirstResponseP90S, durationText),
-			P99:      estimateText(p.SLA.FirstResponseP99S, durationText),
-			InWindow: estimateText(p.SLA.InWindowShare, func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }),
 			Cheapest: s.Cheapest != nil && s.Cheapest.Point == p.Point,
 		}
+		r.P50, r.P50CI = estimateText(p.SLA.FirstResponseP50S, durationText)
+		r.P90, r.P90CI = estimateText(p.SLA.FirstResponseP90S, durationText)
+		r.P99, r.P99CI = estimateText(p.SLA.FirstResponseP99S, durationText)
+		r.InWindow, r.InWindowCI = estimateText(p.SLA.InWindowShare, func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) })
 		for _, c := range used {
 			r.Categories = append(r.Categories, cents(p.AmountMicrosByCategory[c.String()]))
 		}
@@ -137,16 +144,16 @@ func moneyIntervalText(iv *MoneyInterval) string {
 	return cents(iv.LowMicros) + " – " + cents(iv.HighMicros)
 }
 
-func estimateText(e Estimate, f func(float64) string) string {
+// estimateText is an estimate's mean and, with replications, its interval.
+func estimateText(e Estimate, f func(float64) string) (mean, ci string) {
 	m := float64(e.Mean)
 	if math.IsNaN(m) || math.IsInf(m, 0) {
-		return "–"
+		return "–", ""
 	}
-	s := f(m)
 	if e.CI95 != nil {
-		s += " (" + f(float64(e.CI95.Low)) + " – " + f(float64(e.CI95.High)) + ")"
+		ci = f(float64(e.CI95.Low)) + " – " + f(float64(e.CI95.High))
 	}
-	return s
+	return f(m), ci
 }
 
 // durationText shows seconds in the unit that keeps them short.
@@ -176,7 +183,8 @@ h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; padding-
 p.meta { color: #555; margin-top: 0; }
 table { border-collapse: collapse; font-size: 0.9em; }
 .wide { overflow-x: auto; }
-th, td { padding: 0.35em 0.55em; border-bottom: 1px solid #e4e4e4; text-align: right; }
+table { font-size: 0.85em; }
+th, td { padding: 0.35em 0.5em; border-bottom: 1px solid #e4e4e4; text-align: right; }
 td { white-space: nowrap; }
 th { background: #f4f4f4; vertical-align: bottom; font-weight: 600; }
 td:first-child, th:first-child { text-align: left; }
@@ -196,12 +204,12 @@ Same seed, same report: this page holds no dates and every figure is reproducibl
 <h2 id="summary">Summary per sweep point</h2>
 {{if .Cheapest}}<p>Cheapest in total: <strong>{{.Cheapest}}</strong>.</p>{{end}}
 <div class="wide"><table id="points">
-<thead><tr><th>point</th><th>replications</th>{{range .Categories}}<th>messaging:<br>{{.}}</th>{{end}}<th>messaging</th><th>staffing</th><th>total</th><th>p50 first response</th><th>p90 first response</th><th>p99 first response</th><th>replies in window</th></tr></thead>
+<thead><tr><th>point</th><th>replications</th>{{range .Categories}}<th>messaging:<br>{{.}}</th>{{end}}<th>messaging{{if .OnlyOne}}<br>(all {{.OnlyOne}}){{end}}</th><th>staffing</th><th>total</th><th>p50 first<br>response</th><th>p90 first<br>response</th><th>p99 first<br>response</th><th>replies<br>in window</th></tr></thead>
 <tbody>
-{{range .Rows}}<tr{{if .Cheapest}} class="cheapest"{{end}}><td>{{.Label}}</td><td>{{.Replications}}</td>{{range .Categories}}<td>{{.}}</td>{{end}}<td>{{.Messaging}}{{if .MessagingCI}}<span class="ci">{{.MessagingCI}}</span>{{end}}</td><td>{{.Staffing}}</td><td>{{.Total}}{{if .TotalCI}}<span class="ci">{{.TotalCI}}</span>{{end}}</td><td>{{.P50}}</td><td>{{.P90}}</td><td>{{.P99}}</td><td>{{.InWindow}}</td></tr>
+{{range .Rows}}<tr{{if .Cheapest}} class="cheapest"{{end}}><td>{{.Label}}</td><td>{{.Replications}}</td>{{range .Categories}}<td>{{.}}</td>{{end}}<td>{{.Messaging}}{{if .MessagingCI}}<span class="ci">{{.MessagingCI}}</span>{{end}}</td><td>{{.Staffing}}</td><td>{{.Total}}{{if .TotalCI}}<span class="ci">{{.TotalCI}}</span>{{end}}</td><td>{{.P50}}{{if .P50CI}}<span class="ci">{{.P50CI}}</span>{{end}}</td><td>{{.P90}}{{if .P90CI}}<span class="ci">{{.P90CI}}</span>{{end}}</td><td>{{.P99}}{{if .P99CI}}<span class="ci">{{.P99CI}}</span>{{end}}</td><td>{{.InWindow}}{{if .InWindowCI}}<span class="ci">{{.InWindowCI}}</span>{{end}}</td></tr>
 {{end}}</tbody>
 </table></div>
-<p class="meta">Means over replications{{if .Intervals}}; in brackets and below the amounts, 95% Student t confidence intervals across replications{{end}}.
+<p class="meta">Means over replications{{if .Intervals}}; below each mean in grey, its 95% Student t confidence interval across replications{{end}}.
 Messaging is the WhatsApp bill, staffing agent-hours × cost per hour; the exact amounts, to the micro, are in summary.json.
 First-response percentiles come from each run's DDSketch (0.5% relative accuracy).</p>
 

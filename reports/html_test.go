@@ -78,8 +78,8 @@ func TestReportHTML(t *testing.T) {
 	}
 	s := string(data)
 	for _, want := range []string{
-		"<!DOCTYPE html>", `<table id="points">`, "Cheapest in total:", "p90 first response", "replies in window",
-		"95% Student t confidence intervals", "name: night-staff", // the scenario, as YAML
+		"<!DOCTYPE html>", `<table id="points">`, "Cheapest in total:", "p90 first<br>response", "replies<br>in window",
+		"95% Student t confidence interval", `class="ci"`, "name: night-staff", // the scenario, as YAML
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("report.html lacks %q", want)
