@@ -49,6 +49,10 @@ func TestDuckDBReadsOutputs(t *testing.T) {
 		// 3: footer: codec and writer.
 		`SELECT DISTINCT compression FROM parquet_metadata('` + runsPath + `')`,
 		`SELECT created_by FROM parquet_file_metadata('` + runsPath + `')`,
+		// 5: the quantile list: a DOUBLE[] of 50, element 46 (1-based) the 91st percentile.
+		`SELECT typeof(first_response_quantiles_s) AS t, min(len(first_response_quantiles_s)) AS n,
+		 bool_and(abs(first_response_quantiles_s[46] / (-ln(1 - 0.91) * first_response_mean_s) - 1) < 1e-9) AS q91
+		 FROM '` + runsPath + `' GROUP BY ALL`,
 	}
 	q, err := json.Marshal(queries)
 	if err != nil {
@@ -89,6 +93,9 @@ func TestDuckDBReadsOutputs(t *testing.T) {
 	}
 	if g := got(4, "created_by"); g != "spendsim "+testVersion {
 		t.Errorf("created_by %q", g)
+	}
+	if ty, n, q := got(5, "t"), got(5, "n"), got(5, "q91"); ty != "DOUBLE[]" || n != "50" || q != "true" {
+		t.Errorf("first_response_quantiles_s: type %s, length %s, element 46 is the 91st percentile: %s; want DOUBLE[], 50, true", ty, n, q)
 	}
 }
 
