@@ -139,8 +139,13 @@ func PlotOptimize(scenario, currency, metric string, limit float64, pts []Optimi
 			p.X.Min = 0
 		}
 	}
-	p.Legend.Top = true
+	// Plans meeting the SLA sit high on the side of the target: short times (left)
+	// or high shares (right). The legend goes in the other top corner.
+	p.Legend.Top, p.Legend.Left = true, metric == "in_window"
 	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(6), -vg.Points(6)
+	if p.Legend.Left {
+		p.Legend.XOffs = vg.Points(6)
+	}
 	p.Legend.TextStyle.Font.Size = vg.Points(10)
 	return p, nil
 }

@@ -214,20 +214,20 @@ func (s sla) format(v float64) string {
 
 // candidate is one evaluated staffing plan.
 type candidate struct {
-	Headcounts              []int   `json:"headcounts"` // per shift, in the scenario's order
-	Label                   string  `json:"label"`
-	MessagingMicros         int64   `json:"messaging_micros"` // means over replications
-	StaffingMicros          int64   `json:"staffing_micros"`
-	TotalWithStaffingMicros int64   `json:"total_with_staffing_micros"`
-	TotalWithStaffing       string  `json:"total_with_staffing"`
-	FirstResponseP50S       float64 `json:"first_response_p50_s"`
-	FirstResponseP90S       float64 `json:"first_response_p90_s"`
-	FirstResponseP99S       float64 `json:"first_response_p99_s"`
-	InWindowShare           float64 `json:"in_window_share"`
-	Feasible                bool    `json:"feasible"`
-	Best                    bool    `json:"best"`
-	value                   float64 // the SLA figure
-	order                   int     // evaluation order, for ties
+	Headcounts              []int       `json:"headcounts"` // per shift, in the scenario's order
+	Label                   string      `json:"label"`
+	MessagingMicros         int64       `json:"messaging_micros"` // means over replications
+	StaffingMicros          int64       `json:"staffing_micros"`
+	TotalWithStaffingMicros int64       `json:"total_with_staffing_micros"`
+	TotalWithStaffing       string      `json:"total_with_staffing"`
+	FirstResponseP50S       reports.Num `json:"first_response_p50_s"` // null: no first response
+	FirstResponseP90S       reports.Num `json:"first_response_p90_s"`
+	FirstResponseP99S       reports.Num `json:"first_response_p99_s"`
+	InWindowShare           reports.Num `json:"in_window_share"`
+	Feasible                bool        `json:"feasible"`
+	Best                    bool        `json:"best"`
+	value                   float64     // the SLA figure
+	order                   int         // evaluation order, for ties
 }
 
 // optimizeResult is optimize.json.
@@ -347,16 +347,17 @@ func (o *optimizer) evaluate(c *cli.Context, plans [][]int) error {
 		cd.TotalWithStaffingMicros = cd.MessagingMicros + cd.StaffingMicros
 		cd.TotalWithStaffing = money.Micros(cd.TotalWithStaffingMicros).String()
 		n := float64(reps)
-		cd.FirstResponseP50S, cd.FirstResponseP90S, cd.FirstResponseP99S, cd.InWindowShare = p50/n, p90/n, p99/n, inw/n
+		cd.FirstResponseP50S, cd.FirstResponseP90S = reports.Num(p50/n), reports.Num(p90/n)
+		cd.FirstResponseP99S, cd.InWindowShare = reports.Num(p99/n), reports.Num(inw/n)
 		switch o.sla.Metric {
 		case "p50":
-			cd.value = cd.FirstResponseP50S
+			cd.value = p50 / n
 		case "p90":
-			cd.value = cd.FirstResponseP90S
+			cd.value = p90 / n
 		case "p99":
-			cd.value = cd.FirstResponseP99S
+			cd.value = p99 / n
 		default:
-			cd.value = cd.InWindowShare
+			cd.value = inw / n
 		}
 		cd.Feasible = o.sla.met(cd.value)
 		o.cache[hcKey(hc)] = cd

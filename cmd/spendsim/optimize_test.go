@@ -128,3 +128,29 @@ func TestOptimizeUsage(t *testing.T) {
 		t.Errorf("p99<=1h30m: %+v, %v", s, err)
 	}
 }
+
+// TestOptimizeInWindow: a share target, and a plan with no agents (nobody answered,
+// percentiles unknown) written as null rather than failing on NaN.
+func TestOptimizeInWindow(t *testing.T) {
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "one.yaml", `name: one
+seed: 3
+start: 2025-09-01
+days: 7
+customers: {count: 500, countries: [{country: BR, share: 1}]}
+load: {conversations_per_customer_month: 2}
+agents: {cost_per_hour: 5, shifts: [{name: weekday, start: "09:00", end: "18:00", headcount: 1}]}
+`)
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := spendsim(t, "optimize", sc, "--sla", "in_window>=90%", "--max-headcount", "3", "--out", out, "-q")
+	if code != 0 || !strings.Contains(stdout, "best: weekday=1,") {
+		t.Fatalf("exit %d:\n%s%s", code, stdout, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "optimize.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"first_response_p90_s": null`) {
+		t.Errorf("weekday=0 has no first responses; want a null p90:\n%s", data)
+	}
+}
