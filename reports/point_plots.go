@@ -184,6 +184,7 @@ func PlotFirstResponseCDF(s Summary, runs []sim.RunResult) (*plot.Plot, error) {
 	// Top left: the curves reach the top only at long times, on the right.
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Legend.TextStyle.Font.Size = vg.Points(9)
+	p.Legend.Padding = vg.Points(2)
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(6), -vg.Points(6)
 	return p, nil
 }
@@ -300,6 +301,14 @@ func PlotSpendByCategory(s Summary, opt PlotOptions) (*plot.Plot, error) {
 	}
 	if len(layers) == 0 {
 		p.Legend.Add("nothing was spent")
+	}
+	if k := (len(names) + 15) / 16; k > 1 {
+		// More than 16 labels overlap even slanted: label every k-th bar.
+		for i := range names {
+			if i%k != 0 {
+				names[i] = ""
+			}
+		}
 	}
 	p.NominalX(names...)
 	p.X.Min, p.X.Max = -0.7, float64(len(names)-1)+0.7
