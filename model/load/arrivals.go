@@ -93,6 +93,14 @@ type Step struct {
 // NewArrivals). Segments are also cut at every step.
 func NewGrowingArrivals(from, to model.Time, loc *time.Location, ratePerHour float64, profile Profile, growth []Step) *Arrivals {
 	a := &Arrivals{end: to}
+	if len(profile.Hour) == 0 && len(profile.Weekday) == 0 && len(growth) == 0 {
+		// A flat rate is one segment: no need to walk every clock hour of the horizon
+		// (a queueing study may span centuries of virtual time).
+		if from < to {
+			a.start, a.rate = []model.Time{from}, []float64{ratePerHour / float64(model.Hour)}
+		}
+		return a
+	}
 	gi := -1 // the step in force: growth[gi], or none yet
 	for t := from; t < to; {
 		for gi+1 < len(growth) && growth[gi+1].At <= t {
