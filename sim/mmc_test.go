@@ -6,11 +6,6 @@ import (
 	"time"
 
 	"github.com/spendsim/spendsim/model"
-	"github.com/spendsim/spendsim/model/agents"
-	"github.com/spendsim/spendsim/model/billing"
-	"github.com/spendsim/spendsim/model/dist"
-	"github.com/spendsim/spendsim/model/load"
-	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
 )
@@ -32,35 +27,11 @@ func erlangC(c int, a float64) float64 {
 // window of each reply is that conversation's own), one message per conversation.
 func mmc(t testing.TB, c int, lambda, mu float64, hours int) *sim.Config {
 	t.Helper()
-	book, err := pricing.Builtin()
+	cfg, err := sim.MMc(model.FromStd(time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)), 1_000_000, c, lambda, mu, hours)
 	if err != nil {
 		t.Fatal(err)
 	}
-	const customers = 1_000_000
-	start := model.FromStd(time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC))
-	mk := market.Builtin()
-	return &sim.Config{
-		Start:     start,
-		End:       start + model.Time(hours)*model.Hour,
-		Location:  time.UTC,
-		Customers: customers,
-		Countries: []load.Share{{Country: "BR", Share: 1}},
-		Conversation: load.Conversation{
-			PerCustomerMonth: lambda * 30 * 24 / customers,
-			MessagesMean:     1,
-		},
-		Staffing: agents.Staffing{
-			Shifts: []agents.Shift{{
-				Days:  []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"},
-				Start: "00:00", End: "24:00", Headcount: c,
-			}},
-			Concurrency: 1,
-			HandleTime:  dist.Spec{Kind: dist.Exponential, MeanS: 3600 / mu},
-			LateReply:   agents.LateUtility,
-		},
-		Markets: mk,
-		Billing: billing.Options{Era: billing.EraPMP2025, Book: book, Markets: mk, Currency: "USD", Location: time.UTC},
-	}
+	return cfg
 }
 
 // waitTail counts pickups that waited longer than a threshold, on top of the standard

@@ -6,12 +6,6 @@ import (
 	"time"
 
 	"github.com/spendsim/spendsim/model"
-	"github.com/spendsim/spendsim/model/agents"
-	"github.com/spendsim/spendsim/model/billing"
-	"github.com/spendsim/spendsim/model/dist"
-	"github.com/spendsim/spendsim/model/load"
-	"github.com/spendsim/spendsim/model/market"
-	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -30,33 +24,7 @@ var coreStart = model.FromStd(time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC))
 // exponential handle time at mu per hour, Poisson arrivals at lambda per hour from a
 // base of customers, one message per conversation, PMP 2025 billing.
 func mmcConfig(customers, c int, lambda, mu float64, hours int) (*sim.Config, error) {
-	book, err := pricing.Builtin()
-	if err != nil {
-		return nil, err
-	}
-	mk := market.Builtin()
-	return &sim.Config{
-		Start:     coreStart,
-		End:       coreStart + model.Time(hours)*model.Hour,
-		Location:  time.UTC,
-		Customers: customers,
-		Countries: []load.Share{{Country: "BR", Share: 1}},
-		Conversation: load.Conversation{
-			PerCustomerMonth: lambda * 30 * 24 / float64(customers),
-			MessagesMean:     1,
-		},
-		Staffing: agents.Staffing{
-			Shifts: []agents.Shift{{
-				Days:  []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"},
-				Start: "00:00", End: "24:00", Headcount: c,
-			}},
-			Concurrency: 1,
-			HandleTime:  dist.Spec{Kind: dist.Exponential, MeanS: 3600 / mu},
-			LateReply:   agents.LateUtility,
-		},
-		Markets: mk,
-		Billing: billing.Options{Era: billing.EraPMP2025, Book: book, Markets: mk, Currency: "USD", Location: time.UTC},
-	}, nil
+	return sim.MMc(coreStart, customers, c, lambda, mu, hours)
 }
 
 // coreHours is the horizon that brings about n conversations.
