@@ -62,7 +62,7 @@ func Replay(src RecordSource, opts billing.Options, sink ReplaySink) (ReplayStat
 		loc = time.UTC
 	}
 	rp := &replayer{
-		loc:     loc,
+		local:   markets.In(loc),
 		biller:  b,
 		markets: markets,
 		numbers: map[string]uint16{},
@@ -78,7 +78,7 @@ func Replay(src RecordSource, opts billing.Options, sink ReplaySink) (ReplayStat
 }
 
 type replayer struct {
-	loc          *time.Location // account zone: markets change at its midnight
+	local        *market.Local // markets change at midnight in the account's zone
 	biller       *billing.Biller
 	markets      *market.Table
 	numbers      map[string]uint16
@@ -167,7 +167,7 @@ func (rp *replayer) bill(p *pending) error {
 	// The market is resolved at the evaluation time: markets move between groups.
 	m := &p.msg
 	if m.Country != [2]byte{} {
-		m.Market = uint16(rp.markets.ForCountryIn(string(m.Country[:]), m.At(), rp.loc))
+		m.Market = uint16(rp.local.ForCountry(m.Country, m.At()))
 	}
 	var err error
 	if rp.charge, err = rp.biller.Bill(m); err != nil {

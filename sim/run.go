@@ -91,7 +91,7 @@ type run struct {
 	active               int     // customers active now (all of them without growth)
 	growthNext           int     // next cfg.Growth step to apply
 	countryCode          [][2]byte
-	markets              []marketCache // per country index
+	markets              *market.Local // markets in the business's zone, day cached
 	slots                int           // chat slots on duty
 	busy                 int           // chat slots in use
 	convs                []conv
@@ -137,7 +137,7 @@ func Run(cfg *Config, seed uint64, rec Recorder) (Outcome, error) {
 	}
 	r.country = mix.Assign(all, Stream(seed, "customers"))
 	r.countryCode = make([][2]byte, len(cfg.Countries))
-	r.markets = make([]marketCache, len(cfg.Countries))
+	r.markets = cfg.Markets.In(cfg.Location)
 	for i, s := range cfg.Countries {
 		copy(r.countryCode[i][:], s.Country)
 	}
@@ -246,33 +246,9 @@ func (r *run) release(t Time, id int32) {
 func (r *run) message(t Time, customer int32, dir model.Direction) *model.Message {
 	m := &r.msg
 	*m = model.Message{TS: t, Pair: uint32(customer), Direction: dir}
-	ci := r.country[customer]
-	m.Country = r.countryCode[ci]
-	m.Market = r.marketOf(ci, t)
+	m.Country = r.countryCode[r.country[customer]]
+	m.Market = uint16(r.markets.ForCountry(m.Country, t))
 	return m
-}
-
-// marketOf is the market of country index ci at t. Markets only change at local
-// midnight, so the lookup is cached per country until the next one: a table lookup
-// per message was an eighth of the event loop.
-func (r *run) marketOf(ci uint8, t Time) uint16 {
-	c := &r.markets[ci]
-	if t >= c.from && t < c.until {
-		return c.id
-	}
-	lt := t.In(r.cfg.Location)
-	day := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, r.cfg.Location)
-	c.from = model.FromStd(day)
-	c.until = model.FromStd(day.AddDate(0, 0, 1))
-	cc := r.countryCode[ci]
-	c.id = uint16(r.cfg.Markets.ForCountryIn(string(cc[:]), t, r.cfg.Location))
-	return c.id
-}
-
-// marketCache is one country's market for one local day [from, until).
-type marketCache struct {
-	from, until Time
-	id          uint16
 }
 
 func (r *run) bill(m *model.Message) {
