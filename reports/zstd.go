@@ -33,9 +33,17 @@ func (z *pooledZstd) EncodeLevel(dst, src []byte, level int) []byte {
 
 var usePooledZstd sync.Once
 
-// installPooledZstd swaps arrow's process-wide zstd codec for pooledZstd, once, when the
-// first table is created. It is process-wide because arrow's codec registry is; only
+// installPooledZstd swaps arrow's process-wide zstd codec for pooledZstd, once. It is
+// process-wide because arrow's codec registry is; only
 // this package writes Parquet, and the bytes written are the same.
+//
+// It runs while the package is initialised, before main and so before any goroutine
+// can be reading Parquet: arrow's codec registry is a plain map, and swapping the codec
+// lazily from CreateTable raced with a trace being decoded on another goroutine
+// (a replay prefetches the trace while it creates messages.parquet). The race detector
+// caught it as "concurrent map read and map write" in compress.GetCodec.
+var _ = func() bool { installPooledZstd(); return true }()
+
 func installPooledZstd() {
 	usePooledZstd.Do(func() {
 		c, err := compress.GetCodec(compress.Codecs.Zstd)
