@@ -181,7 +181,7 @@ func Run(cfg *Config, seed uint64, rec Recorder) (Outcome, error) {
 		case evUser:
 			c := &r.convs[e.ID]
 			c.left--
-			r.userMessage(e.T, c.customer)
+			r.userMessage(e.T, c.customer, model.EntryNone)
 			r.q.Push(e.T+r.handle.Draw(), evReply, e.ID)
 		}
 	}
@@ -208,7 +208,13 @@ func (r *run) arrive(t Time) {
 		r.active = CustomersGrown(r.cfg.Customers, r.cfg.Growth[r.growthNext].Factor)
 		r.growthNext++
 	}
-	customer := int32(r.rngWho.IntN(r.active))
+	r.startConversation(t, int32(r.rngWho.IntN(r.active)), model.EntryNone)
+}
+
+// startConversation opens a conversation: customer writes at t (through entry, for a
+// user who came from an ad or a Page button), and the conversation joins the agents'
+// queue. Customer-started arrivals and replies to templates both come through here.
+func (r *run) startConversation(t Time, customer int32, entry model.EntryPoint) {
 	var id int32
 	if n := len(r.free); n > 0 {
 		id, r.free = r.free[n-1], r.free[:n-1]
@@ -217,7 +223,7 @@ func (r *run) arrive(t Time) {
 		r.convs = append(r.convs, conv{})
 	}
 	r.convs[id] = conv{customer: customer, start: t, left: int32(r.cfg.Conversation.Messages(r.rngLength)) - 1}
-	r.userMessage(t, customer)
+	r.userMessage(t, customer, entry)
 	r.fifo.push(id)
 	r.dispatch(t)
 }
@@ -261,9 +267,11 @@ func (r *run) bill(m *model.Message) {
 	r.rec.Message(m, &r.charge)
 }
 
-func (r *run) userMessage(t Time, customer int32) {
+func (r *run) userMessage(t Time, customer int32, entry model.EntryPoint) {
 	r.waitingReplies++
-	r.bill(r.message(t, customer, model.FromUser))
+	m := r.message(t, customer, model.FromUser)
+	m.EntryPoint = entry
+	r.bill(m)
 }
 
 // reply sends (or drops) the agent's reply to conversation id at t. Inside the window
