@@ -1,0 +1,148 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// badCorpus is the malformed-trace corpus of the trace package.
+const badCorpus = "../../scenarios/trace/testdata/bad"
+
+// TestReplayBadCorpus runs every malformed trace through the command line, as a user
+// would: `spendsim replay --trace CASE --out DIR`. A failing case must exit 1 with one
+// line on stderr naming the file and, where the problem is in a row, the line (CSV,
+// JSONL, webhooks) or row (Parquet) — the same message the reader's own TestBadCorpus
+// expects — and leave no output behind: a DIR that did not exist is not created, and a
+// DIR that did keeps exactly what it held (no messages.parquet, bill.parquet,
+// summary.json, nor a temporary file). Cases that are valid by design check success.
+func TestReplayBadCorpus(t *testing.T) {
+	big := t.TempDir()
+	// Generated, not committed (as in the trace package's TestBadCorpus): a megabyte user
+	// id, and a row past the readers' 16 MiB line limit.
+	h := "ts,user,direction\n"
+	writeFile(t, big, "long_line.csv", h+"2024-05-01T10:00:00Z,"+strings.Repeat("a", 1<<20)+",user\n")
+	writeFile(t, big, "long_line.jsonl", `{"ts":"2024-05-01T10:00:00Z","direction":"user","user":"`+strings.Repeat("7", 1<<20)+`"}`+"\n")
+	writeFile(t, big, "huge.csv", h+"2024-05-01T10:00:00Z,5511987654321,user\n"+strings.Repeat("b", 17<<20)+"\n")
+	writeFile(t, big, "huge.jsonl", `{"ts":"2024-05-01T10:00:00Z","direction":"user","user":"5511987654321"}`+"\n"+strings.Repeat(" ", 17<<20)+"{}\n")
+
+	type badCase struct {
+		file string
+		args []string // extra replay flags
+		// want is the whole of stderr after "spendsim: "; "" means the case is valid by
+		// design and must succeed.
+		want string
+	}
+	cases := []badCase{
+		{file: "bad_timestamp.csv", want: `bad_timestamp.csv:3: column ts: "2024-13-01T10:00:00Z" is not an RFC 3339 time (like 2024-05-01T13:45:00Z)`},
+		{file: "unknown_category.csv", want: `unknown_category.csv:2: column category: "marketting" is not one of marketing, utility, authentication`},
+		{file: "missing_column.csv", want: `missing_column.csv:1: missing required column direction (the header has ts,user,type,category)`},
+		// Whole-file problems have no line to name.
+		{file: "empty.csv", want: `empty.csv: empty file; want a header line naming the columns (ts,user,direction,type,category,country,business,entry_point,status,delivered_ts,message_id)`},
+		{file: "header_only.csv", want: `header_only.csv:1: header only, no rows`},
+		// A UTF-8 BOM is accepted (the header is understood); this file fails on its
+		// row's own problem, not on the BOM.
+		{file: "bom.csv", want: `bom.csv:2: column direction: "customer" is not one of user, business`},
+		// CRLF line ends are accepted; the failure is the row's category.
+		{file: "crlf.csv", want: `crlf.csv:3: column category: "promo" is not one of marketing, utility, authentication`},
+		{file: "non_utf8.csv", want: `non_utf8.csv:2: column user: not valid UTF-8 (byte 0xff at offset 3)`},
+		{file: "unsorted.csv", want: `unsorted.csv:4: column ts: 2024-05-01T10:00:00Z is earlier than 2024-05-01T10:05:00Z on line 3; sort the trace by ts or read it with Sort`},
+		// Valid by design: --sort accepts a trace out of ts order.
+		{file: "unsorted.csv", args: []string{"--sort"}},
+		{file: "no_country.csv", want: `no_country.csv:2: column country: missing, required because user "cust-7" is not an E.164 number (7 to 15 digits, optional +)`},
+		{file: "open_quote.csv", want: `open_quote.csv:2: bad CSV: extraneous or missing " in quoted-field`},
+		{file: "number_ts.jsonl", want: `number_ts.jsonl:2: column ts: a JSON number, want a string`},
+		{file: "bad_json.jsonl", want: `bad_json.jsonl:2: bad JSON: unexpected end of JSON input`},
+		{file: "non_utf8.jsonl", want: `non_utf8.jsonl:1: not valid UTF-8 (byte 0xfe at offset 42)`},
+		{file: "empty.jsonl", want: `empty.jsonl: empty file, no rows`},
+		{file: "bad_status.webhook", want: `bad_status.webhook:1: column statuses.status: "deleted" is not one of sent, delivered, read, failed`},
+		{file: "bad_pricing.webhook", want: `bad_pricing.webhook:1: column statuses.pricing.category: "promo" is not one of marketing, utility, authentication, authentication_international, service, referral_conversion, user_initiated, business_initiated`},
+		// A column of the wrong type is a problem of the file's schema, not of a row.
+		{file: "wrong_type.parquet", want: `wrong_type.parquet: column category: has type int32, want a string`},
+		{file: "bad_direction.parquet", want: `bad_direction.parquet:3: column direction: "outbound" is not one of user, business`},
+		{file: "null_ts.parquet", want: `null_ts.parquet:2: column ts: missing (required)`},
+		{file: "corrupt_page.parquet", want: `corrupt_page.parquet:3: corrupt Parquet data: decoding one batch exceeded its allocation budget (a corrupt page?)`},
+		{file: "truncated.parquet", want: `truncated.parquet: truncated Parquet file (no PAR1 magic at the end: the footer is missing)`},
+		{file: big + "/long_line.csv", want: `long_line.csv:2: column user: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"… (1048576 bytes) is too long for an id (at most 256 bytes)`},
+		{file: big + "/long_line.jsonl", want: `long_line.jsonl:1: column user: "7777777777777777777777777777777777777777777777777777777777777777"… (1048576 bytes) is too long for an id (at most 256 bytes)`},
+		{file: big + "/huge.csv", want: `huge.csv:3: row longer than 16 MiB; is it really CSV?`},
+		{file: big + "/huge.jsonl", want: `huge.jsonl:2: line is longer than 16 MiB; is it really JSON lines?`},
+	}
+
+	// Every file of the corpus has a case here: a file added there is checked here too.
+	files, err := os.ReadDir(badCorpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !slices.ContainsFunc(cases, func(c badCase) bool { return c.file == f.Name() }) {
+			t.Errorf("%s of the malformed corpus has no case here", f.Name())
+		}
+	}
+
+	for _, c := range cases {
+		name := filepath.Base(c.file)
+		if len(c.args) > 0 {
+			name += strings.Join(c.args, "")
+		}
+		t.Run(name, func(t *testing.T) {
+			path := c.file
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(badCorpus, path)
+			}
+			base := t.TempDir()
+			// Two output folders: one that does not exist yet, and one that holds a
+			// file of the user's, which must be left exactly as it was.
+			fresh := filepath.Join(base, "fresh")
+			kept := filepath.Join(base, "kept")
+			if err := os.Mkdir(kept, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, kept, "notes.txt", "the user's own file\n")
+			for _, out := range []string{fresh, kept} {
+				args := append([]string{"replay", "--trace", path, "--out", out, "-q"}, c.args...)
+				code, stdout, stderr := spendsim(t, args...)
+				if c.want == "" {
+					if code != 0 {
+						t.Fatalf("valid by design, but exit %d: %s", code, stderr)
+					}
+					for _, f := range []string{"messages.parquet", "bill.parquet", "summary.json"} {
+						if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+							t.Error(err)
+						}
+					}
+					continue
+				}
+				if code != 1 {
+					t.Errorf("%s: exit %d, want 1", out, code)
+				}
+				if want := "spendsim: " + c.want + "\n"; stderr != want {
+					t.Errorf("%s: stderr\n got %q\nwant %q", out, stderr, want)
+				}
+				if stdout != "" {
+					t.Errorf("%s: a failed replay printed %q", out, stdout)
+				}
+				if out == fresh {
+					if _, err := os.Stat(fresh); !os.IsNotExist(err) {
+						entries, _ := os.ReadDir(fresh)
+						t.Errorf("a failed replay created %s (%d entries)", fresh, len(entries))
+					}
+					continue
+				}
+				entries, err := os.ReadDir(kept)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(entries) != 1 || entries[0].Name() != "notes.txt" {
+					var names []string
+					for _, e := range entries {
+						names = append(names, e.Name())
+					}
+					t.Errorf("a failed replay left %v in %s, want only the user's notes.txt", names, kept)
+				}
+			}
+		})
+	}
+}
