@@ -85,6 +85,7 @@ type run struct {
 	rngArrival, rngWho   *rand.Rand
 	rngLength            *rand.Rand
 	handle, think        *dist.Sampler
+	respond              *dist.Sampler // the team's response time, when modelled by it; else nil
 	biller               *billing.Biller
 	timeline             agents.Timeline
 	country              []uint8 // per customer: index into cfg.Countries
@@ -152,6 +153,9 @@ func Run(cfg *Config, seed uint64, rec Recorder) (Outcome, error) {
 		think.MeanS = 1 // unused: conversations have one message
 	}
 	r.think = dist.New(think, StreamSource(seed, "think"))
+	if cfg.Staffing.ByResponseTime() {
+		r.respond = dist.New(cfg.Staffing.ResponseTime, StreamSource(seed, "response"))
+	}
 	r.timeline = cfg.Staffing.Timeline(cfg.Start, cfg.End, cfg.Location)
 	r.lastChange = cfg.Start
 
@@ -182,7 +186,7 @@ func Run(cfg *Config, seed uint64, rec Recorder) (Outcome, error) {
 			c := &r.convs[e.ID]
 			c.left--
 			r.userMessage(e.T, c.customer, model.EntryNone)
-			r.q.Push(e.T+r.handle.Draw(), evReply, e.ID)
+			r.q.Push(e.T+r.replyDelay(), evReply, e.ID)
 		}
 	}
 	r.setBusy(cfg.End, r.busy)
@@ -224,8 +228,22 @@ func (r *run) startConversation(t Time, customer int32, entry model.EntryPoint) 
 	}
 	r.convs[id] = conv{customer: customer, start: t, left: int32(r.cfg.Conversation.Messages(r.rngLength)) - 1}
 	r.userMessage(t, customer, entry)
+	if r.respond != nil {
+		// No queue: the team answers after its response time, whoever is on duty.
+		r.q.Push(t+r.respond.Draw(), evReply, id)
+		return
+	}
 	r.fifo.push(id)
 	r.dispatch(t)
+}
+
+// replyDelay is how long the conversation's agent takes to answer a further message:
+// a handle time, or the team's response time when it is modelled by one.
+func (r *run) replyDelay() Time {
+	if r.respond != nil {
+		return r.respond.Draw()
+	}
+	return r.handle.Draw()
 }
 
 // dispatch hands queued conversations to free slots, first come, first served.
@@ -245,6 +263,9 @@ func (r *run) setBusy(t Time, busy int) {
 
 func (r *run) release(t Time, id int32) {
 	r.free = append(r.free, id)
+	if r.respond != nil {
+		return // no chat slot was taken
+	}
 	r.setBusy(t, r.busy-1)
 	r.dispatch(t)
 }

@@ -39,7 +39,17 @@ type Staffing struct {
 	HandleTime  dist.Spec    `yaml:"handle_time"`   // agent time to answer one customer message
 	CostPerHour money.Micros `yaml:"cost_per_hour"` // fully loaded cost of one agent-hour, in the scenario currency; 0 = not costed
 	LateReply   LatePolicy   `yaml:"late_reply"`    // utility (default), marketing or drop
+	// ResponseTime, when set (mean_s > 0), models the team by how long it takes to
+	// reply instead of by queueing: every user message gets its reply this long after
+	// it arrives, whoever is on duty. Shifts are then optional (they still cost
+	// cost_per_hour) and handle_time and concurrency are not used. Seconds; default
+	// unset (queueing on the shifts).
+	ResponseTime dist.Spec `yaml:"response_time"`
 }
+
+// ByResponseTime reports whether the team is modelled by its response-time
+// distribution rather than by shifts and a queue.
+func (s Staffing) ByResponseTime() bool { return s.ResponseTime != dist.Spec{} }
 
 var weekdays = map[string]time.Weekday{
 	"mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday, "thu": time.Thursday,
@@ -67,8 +77,8 @@ func parseClock(s string) (int, bool) {
 // Validate reports problems, each prefixed by path.
 func (s Staffing) Validate(path string) []string {
 	var errs []string
-	if len(s.Shifts) == 0 {
-		errs = append(errs, path+".shifts: at least one shift is needed")
+	if len(s.Shifts) == 0 && !s.ByResponseTime() {
+		errs = append(errs, path+".shifts: at least one shift is needed (or a response_time distribution instead of shifts)")
 	}
 	for i, sh := range s.Shifts {
 		p := fmt.Sprintf("%s.shifts[%d]", path, i)
@@ -102,6 +112,9 @@ func (s Staffing) Validate(path string) []string {
 	case LateUtility, LateMarketing, LateDrop:
 	default:
 		errs = append(errs, fmt.Sprintf("%s.late_reply: %q is not one of utility, marketing, drop", path, s.LateReply))
+	}
+	if s.ByResponseTime() {
+		errs = append(errs, s.ResponseTime.Validate(path+".response_time")...)
 	}
 	return append(errs, s.HandleTime.Validate(path+".handle_time")...)
 }

@@ -109,3 +109,20 @@ func TestCost(t *testing.T) {
 		t.Error("overflow not reported")
 	}
 }
+
+// TestValidateResponseTime: a response time replaces the shifts, and is checked like
+// any duration.
+func TestValidateResponseTime(t *testing.T) {
+	s := Staffing{Concurrency: 1, HandleTime: dist.Spec{MeanS: 300}, LateReply: LateUtility}
+	if got := strings.Join(s.Validate("agents"), "\n"); got != "agents.shifts: at least one shift is needed (or a response_time distribution instead of shifts)" {
+		t.Errorf("no shifts, no response time: got %q", got)
+	}
+	s.ResponseTime = dist.Spec{Kind: dist.LogNormal, MeanS: 900, SDS: 1800}
+	if errs := s.Validate("agents"); len(errs) > 0 {
+		t.Errorf("response time without shifts: %v", errs)
+	}
+	s.ResponseTime = dist.Spec{Kind: dist.LogNormal, MeanS: 900}
+	if got := strings.Join(s.Validate("agents"), "\n"); got != "agents.response_time.sd_s: must be > 0 for a lognormal distribution, got 0" {
+		t.Errorf("lognormal without sd: got %q", got)
+	}
+}

@@ -1,0 +1,82 @@
+package sim_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/spendsim/spendsim/model/agents"
+	"github.com/spendsim/spendsim/model/dist"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/sim"
+)
+
+// runStats runs cfg with the standard recorder and returns its result.
+func runStats(t *testing.T, cfg *sim.Config, seed uint64) sim.RunResult {
+	t.Helper()
+	st := sim.NewStats("t", cfg.Start, cfg.End, cfg.Location)
+	o, err := sim.Run(cfg, seed, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _, err := st.Result(o, &cfg.Staffing, "USD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// near checks got against an expected value want within a relative tolerance.
+func near(t *testing.T, what string, got, want, relTol float64) {
+	t.Helper()
+	if math.Abs(got-want) > relTol*math.Abs(want) {
+		t.Errorf("%s = %.5f, want %.5f ± %.1f%%", what, got, want, 100*relTol)
+	} else {
+		t.Logf("%s = %.5f, expected %.5f (%.2f%% off)", what, got, want, 100*(got-want)/want)
+	}
+}
+
+// TestResponseTimeMedian: a team modelled by a lognormal response time (mean 600 s,
+// sd 1200 s, no shifts) answers every one-message conversation that long after it
+// starts, so the run's first-response median is the distribution's median,
+// mean/sqrt(1+cv²) = 600/√5 = 268.33 s. Over 100,000 conversations the sample median's
+// standard error is about sqrt(π/2)·σ/√n = 0.5% (σ = sqrt(ln 5)), and the sketch adds
+// at most 0.5%: 2.5% is about four standard errors on top of the sketch.
+func TestResponseTimeMedian(t *testing.T) {
+	cfg := mmc(t, 1, 100, 1, 1000)
+	cfg.Staffing.Shifts = nil
+	cfg.Staffing.ResponseTime = dist.Spec{Kind: dist.LogNormal, MeanS: 600, SDS: 1200}
+	if errs := cfg.Staffing.Validate("agents"); len(errs) > 0 {
+		t.Fatalf("a team without shifts but with a response time must be valid: %v", errs)
+	}
+	res := runStats(t, cfg, 3)
+	if res.Conversations < 95_000 {
+		t.Fatalf("%d conversations, want about 100,000", res.Conversations)
+	}
+	want := 600 / math.Sqrt(5)
+	near(t, "first-response median (s)", res.FirstResponseP50S, want, 0.025)
+	if res.FirstResponses+res.Unanswered != res.Conversations {
+		t.Errorf("%d first responses + %d unanswered != %d conversations", res.FirstResponses, res.Unanswered, res.Conversations)
+	}
+	if res.AgentHours != 0 || res.Utilisation != 0 {
+		t.Errorf("no shifts: agent hours %v, utilisation %v, want 0", res.AgentHours, res.Utilisation)
+	}
+}
+
+// TestResponseTimeLate: a team that always takes 25 hours misses every 24-hour window,
+// so with late_reply utility every reply is a paid utility template, and with drop
+// none is sent.
+func TestResponseTimeLate(t *testing.T) {
+	cfg := mmc(t, 1, 10, 1, 200)
+	cfg.Staffing.Shifts = nil
+	cfg.Staffing.ResponseTime = dist.Spec{Kind: dist.Constant, MeanS: 25 * 3600}
+	res := runStats(t, cfg, 1)
+	if res.Replies == 0 || res.LateUtility != res.Replies || res.BillableByCategory[pricing.Utility] != res.Replies {
+		t.Errorf("replies %d, late utility %d, billed utility %d: want all replies late utility templates",
+			res.Replies, res.LateUtility, res.BillableByCategory[pricing.Utility])
+	}
+	cfg.Staffing.LateReply = agents.LateDrop
+	res = runStats(t, cfg, 1)
+	if res.Replies == 0 || res.Dropped != res.Replies || res.BusinessMessages != 0 {
+		t.Errorf("replies %d, dropped %d, business messages %d: want all dropped, none sent", res.Replies, res.Dropped, res.BusinessMessages)
+	}
+}
