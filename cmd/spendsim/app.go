@@ -140,6 +140,7 @@ Examples:
 			ratesCommand(e),
 			forecastCommand(e),
 			optimizeCommand(e),
+			generateCommand(e),
 		},
 	}
 	for _, c := range app.Commands {

@@ -1,0 +1,377 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/scenarios"
+	"github.com/spendsim/spendsim/scenarios/trace"
+	"github.com/spendsim/spendsim/sim"
+)
+
+func generateCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "generate",
+		Usage:     "simulate one run of a scenario and write every message it produced as a trace",
+		ArgsUsage: "SCENARIO.yaml | NAME",
+		Description: `Simulates one run of the scenario (sweep point 0, or --point ID; replication 0; the
+scenario's seed or --seed) and writes every message of it, from both sides, as a trace
+in the DESIGN.md format: CSV, JSON lines or Parquet, by the extension of -o (.csv,
+.jsonl/.ndjson, .parquet) or --format. The same seed writes the same bytes.
+
+Columns: ts, user, direction, type, category, country, business, entry_point, status,
+delivered_ts, message_id. The users are synthetic: "c<N>" is customer N of the run,
+an opaque id, with its country in the country column (no phone number is invented).
+business is "default" (a run has one number); message_id is "m<N>", the N-th message.
+
+The trace is written while the run goes (memory does not grow with its messages), under
+a temporary name renamed into place when complete: a failed run leaves nothing.
+Replaying it (same era, rates and time zone: the command to do so is printed) bills the
+run's messaging spend to the micro.
+
+Examples:
+   spendsim generate small -o small.parquet
+   spendsim generate my.yaml -o week.csv --seed 42
+   spendsim generate retail-month -o r.jsonl --point "weekday=3,sunday=0"`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "trace `FILE` to write: .csv, .jsonl or .parquet (required)", Required: true},
+			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: the scenario's; if none, a fresh one, printed)"},
+			&cli.StringFlag{Name: "point", Usage: "sweep point `ID` to simulate, as `spendsim run` labels it (default: the first)"},
+			&cli.StringFlag{Name: "format", Usage: "csv, jsonl or parquet (default: by the extension of -o)"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usagef("generate takes one scenario (a file or an embedded name), got %d arguments", c.NArg())
+			}
+			o := generateOptions{
+				ref: c.Args().First(), out: c.String("out"), point: c.String("point"),
+				format: c.String("format"), quiet: c.Bool("quiet"),
+			}
+			if c.IsSet("seed") {
+				o.seed, o.seedSet = c.Uint64("seed"), true
+			}
+			g, err := generate(e, o)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "%s: point %s, replication 0, seed %d (run seed %d): %d messages (%d from users, %d from the business) written to %s\n",
+				g.name, g.point, g.seed, g.runSeed, g.messages, g.user, g.messages-g.user, o.out)
+			fmt.Fprintf(e.stdout, "messaging spend %s %s\n", money.Micros(g.spendMicros), g.currency)
+			fmt.Fprintf(e.stdout, "bill it again: %s\n", g.replayCmd)
+			return nil
+		},
+	}
+}
+
+// generateOptions is what `spendsim generate` was asked to do.
+type generateOptions struct {
+	ref, out, point, format string
+	seed                    uint64
+	seedSet, quiet          bool
+}
+
+// generated is what a generate wrote.
+type generated struct {
+	name, point, currency, replayCmd string
+	seed, runSeed                    uint64
+	messages, user                   int64
+	spendMicros                      money.Micros
+}
+
+// traceFormat picks the writer format from --format or the extension.
+func traceFormat(path, format string) (string, error) {
+	if format == "" {
+		switch strings.ToLower(filepath.Ext(path)) {
+		case ".csv":
+			format = "csv"
+		case ".parquet":
+			format = "parquet"
+		case ".jsonl", ".ndjson":
+			format = "jsonl"
+		default:
+			return "", usagef("-o %s: cannot tell the format from the extension; use .csv, .jsonl or .parquet, or pass --format", path)
+		}
+	}
+	switch format {
+	case "csv", "jsonl", "parquet":
+		return format, nil
+	}
+	return "", usagef("--format %q is not one of csv, jsonl, parquet", format)
+}
+
+func generate(e *env, o generateOptions) (_ *generated, err error) {
+	format, err := traceFormat(o.out, o.format)
+	if err != nil {
+		return nil, err
+	}
+	sc, _, err := scenarios.Load(o.ref)
+	if err != nil {
+		return nil, err
+	}
+	seed := sc.Seed
+	if o.seedSet {
+		seed = o.seed
+	}
+	if seed == 0 {
+		seed = freshSeed()
+		if !o.quiet {
+			fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", seed, seed)
+		}
+	}
+	sc.Seed = seed
+	points, err := sc.Points()
+	if err != nil {
+		return nil, err
+	}
+	p := points[0]
+	if o.point != "" {
+		found := false
+		var ids []string
+		for _, q := range points {
+			if q.ID == o.point {
+				p, found = q, true
+				break
+			}
+			if len(ids) < 10 {
+				ids = append(ids, q.ID)
+			}
+		}
+		if !found {
+			return nil, usagef("--point %q is not a sweep point of %s; its points are %s", o.point, sc.Name, strings.Join(ids, "; "))
+		}
+	}
+	cfg, err := p.Scenario.Config()
+	if err != nil {
+		return nil, err
+	}
+	// Replication 0 of the point, exactly as `spendsim run` seeds it (Scenario.Jobs).
+	runSeed := sim.DeriveSeed(seed, 0)
+
+	// The writer renames its own temp file onto tmp; tmp is renamed onto o.out only when
+	// the run and the file are both complete, so a failed run leaves neither behind.
+	dir, base := filepath.Split(o.out)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return nil, err
+	}
+	tmp := f.Name()
+	f.Close()
+	defer func() {
+		if err != nil {
+			os.Remove(tmp)
+		}
+	}()
+	var w recordWriter
+	if format == "jsonl" {
+		w, err = newJSONLWriter(tmp)
+	} else {
+		w, err = trace.NewWriter(tmp, trace.WriterOptions{Format: format, RowGroupRows: 256 << 10})
+	}
+	if err != nil {
+		return nil, err
+	}
+	rec := &traceRecorder{Stats: sim.NewStats(p.ID, cfg.Start, cfg.End, cfg.Location), w: w}
+	out, runErr := sim.Run(cfg, runSeed, rec)
+	if runErr == nil && rec.err != nil {
+		runErr = rec.err
+	}
+	if runErr != nil {
+		w.Close() // leaves tmp, removed above
+		return nil, fmt.Errorf("generate %s point %s: %w", sc.Name, p.ID, runErr)
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	res, _, err := rec.Stats.Result(out, &cfg.Staffing, cfg.Billing.Currency)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, o.out); err != nil {
+		return nil, err
+	}
+	return &generated{
+		name: sc.Name, point: p.ID, currency: cfg.Billing.Currency, replayCmd: replayCommandFor(p.Scenario, o.out),
+		seed: seed, runSeed: runSeed, messages: rec.n, user: res.UserMessages, spendMicros: res.MessagingMicros,
+	}, nil
+}
+
+// replayCommandFor is the replay that bills a generated trace as the run billed it: the
+// scenario's era, time zone, currency and business settings.
+func replayCommandFor(sc *scenarios.Scenario, path string) string {
+	args := []string{"spendsim", "replay", "--trace", path, "--pricing", sc.Pricing, "--timezone", sc.Timezone, "--currency", sc.Currency}
+	switch a := sc.Business.ServiceAllowance; {
+	case a < 0:
+		args = append(args, "--service-allowance", "0")
+	case a > 0:
+		args = append(args, "--service-allowance", strconv.Itoa(a))
+	}
+	if c := sc.Business.PrimaryCountry; c != "" {
+		args = append(args, "--primary-country", c)
+	}
+	if d := sc.Business.AuthIntlFrom; d != "" {
+		args = append(args, "--auth-intl-from", d)
+	}
+	for i, a := range args {
+		if strings.ContainsAny(a, " \t'\"$\\") {
+			args[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(args, " ")
+}
+
+// recordWriter is a trace writer: trace.Writer (CSV, Parquet) or jsonlWriter.
+type recordWriter interface {
+	Write(r *model.Record) error
+	Close() error
+}
+
+// traceRecorder is the run's Stats (embedded, so every Recorder method reaches it)
+// that also writes each message as a trace record.
+type traceRecorder struct {
+	*sim.Stats
+	w         recordWriter
+	rec       model.Record
+	n         int64
+	countries map[[2]byte]string
+	err       error // first write error; later messages are not written
+}
+
+// Message implements sim.Recorder.
+func (t *traceRecorder) Message(m *model.Message, c *pricing.Charge) {
+	t.Stats.Message(m, c)
+	if t.err != nil {
+		return
+	}
+	t.n++
+	country, ok := t.countries[m.Country]
+	if !ok {
+		if t.countries == nil {
+			t.countries = map[[2]byte]string{}
+		}
+		country = string(m.Country[:])
+		t.countries[m.Country] = country
+	}
+	t.rec = model.Record{
+		TS: m.TS, DeliveredTS: m.DeliveredTS,
+		User:      "c" + strconv.FormatUint(uint64(m.Pair), 10),
+		MessageID: "m" + strconv.FormatInt(t.n, 10),
+		Country:   country,
+		Direction: m.Direction, Kind: m.Kind, Category: m.Category, Status: m.Status, EntryPoint: m.EntryPoint,
+	}
+	t.err = t.w.Write(&t.rec)
+}
+
+// jsonlWriter writes records as JSON lines with the contract's field names, leaving
+// out empty fields. Ids and codes are plain ASCII written by generate, but they are
+// escaped properly all the same.
+type jsonlWriter struct {
+	f   *os.File
+	bw  *bufio.Writer
+	err error
+}
+
+type jsonlRecord struct {
+	TS          string `json:"ts"`
+	User        string `json:"user"`
+	Direction   string `json:"direction"`
+	Type        string `json:"type,omitempty"`
+	Category    string `json:"category,omitempty"`
+	Country     string `json:"country,omitempty"`
+	Business    string `json:"business"`
+	EntryPoint  string `json:"entry_point,omitempty"`
+	Status      string `json:"status,omitempty"`
+	DeliveredTS string `json:"delivered_ts,omitempty"`
+	MessageID   string `json:"message_id,omitempty"`
+}
+
+func newJSONLWriter(path string) (*jsonlWriter, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Chmod(0o644); err != nil { // os.CreateTemp made it private
+		f.Close()
+		return nil, err
+	}
+	return &jsonlWriter{f: f, bw: bufio.NewWriterSize(f, 256<<10)}, nil
+}
+
+var (
+	jsonDirection = [...]string{model.FromUser: "user", model.FromBusiness: "business"}
+	jsonKind      = [...]string{model.Text: "text", model.Template: "template"}
+	jsonCategory  = [...]string{model.Marketing: "marketing", model.Utility: "utility", model.Authentication: "authentication"}
+	jsonStatus    = [...]string{model.Delivered: "delivered", model.Read: "read", model.Sent: "sent", model.Failed: "failed"}
+	jsonEntry     = [...]string{model.EntryCTWA: "ctwa", model.EntryPageCTA: "page_cta"}
+)
+
+func (w *jsonlWriter) Write(r *model.Record) error {
+	if w.err != nil {
+		return w.err
+	}
+	j := jsonlRecord{TS: r.TS.String(), User: r.User, Country: r.Country, Business: r.Business, MessageID: r.MessageID}
+	if j.Business == "" {
+		j.Business = "default"
+	}
+	if int(r.Direction) >= len(jsonDirection) || jsonDirection[r.Direction] == "" {
+		w.err = fmt.Errorf("jsonl: direction %d unknown", r.Direction)
+		return w.err
+	}
+	j.Direction = jsonDirection[r.Direction]
+	if r.Direction == model.FromUser {
+		if int(r.EntryPoint) < len(jsonEntry) {
+			j.EntryPoint = jsonEntry[r.EntryPoint]
+		}
+	} else {
+		if int(r.Kind) >= len(jsonKind) {
+			w.err = fmt.Errorf("jsonl: kind %d unknown", r.Kind)
+			return w.err
+		}
+		j.Type = jsonKind[r.Kind]
+		if r.Kind == model.Template && int(r.Category) < len(jsonCategory) {
+			j.Category = jsonCategory[r.Category]
+		}
+		if int(r.Status) < len(jsonStatus) {
+			j.Status = jsonStatus[r.Status]
+		}
+		if r.DeliveredTS != 0 {
+			j.DeliveredTS = r.DeliveredTS.String()
+		}
+	}
+	b, err := json.Marshal(&j)
+	if err != nil {
+		w.err = err
+		return err
+	}
+	b = append(b, '\n')
+	if _, err := w.bw.Write(b); err != nil {
+		w.err = err
+	}
+	return w.err
+}
+
+func (w *jsonlWriter) Close() error {
+	if w.err == nil {
+		w.err = w.bw.Flush()
+	}
+	if w.err == nil {
+		w.err = w.f.Sync()
+	}
+	if err := w.f.Close(); w.err == nil {
+		w.err = err
+	}
+	return w.err
+}
