@@ -1,0 +1,418 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/DataDog/sketches-go/ddsketch"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/agents"
+	"github.com/spendsim/spendsim/model/dist"
+	"github.com/spendsim/spendsim/model/window"
+)
+
+// Restaffing a trace: what its replies would have been under other staffing.
+//
+// Conversations. A user message starts a conversation when the user (per business
+// number) is not already waiting for a reply; a message while they wait (queued, or
+// while an agent drafts the reply) joins that conversation. The first business reply
+// after it answers the whole conversation, and the next user message starts a new one.
+// The same rule measures the original trace (its free-form business messages are its
+// replies) and the restaffed one (the simulated replies), so each side forms its
+// conversations along its own timeline: a follow-up that the original answered
+// separately may join a slower team's pending conversation. A conversation's first
+// response time runs from its first user message to that reply, both by send time.
+//
+// A reply is inside the window when it is evaluated before the customer service window
+// of the user's latest message closes (window.CSW after it). In the original, a
+// free-form reply after that is counted late (it could only have gone out as a
+// template); templates are never counted as replies, on either side, because a trace
+// cannot tell a late reply from a notification.
+
+// Responses are the reply figures of one side of a restaffing.
+// Wanted = InWindow + Late + Dropped + Unanswered.
+type Responses struct {
+	Wanted        int64 // conversations that wanted a reply
+	InWindow      int64 // answered inside the customer service window
+	Late          int64 // answered after the window closed
+	LateUtility   int64 // of Late, sent as a utility template (restaffed only)
+	LateMarketing int64 // of Late, sent as a marketing template (restaffed only)
+	Dropped       int64 // late replies the late-reply policy dropped (restaffed only)
+	Unanswered    int64 // conversations without a reply at the end
+
+	// First response, seconds, over the conversations answered (in window or late);
+	// NaN when none was. Percentiles come from a DDSketch (SketchAccuracy).
+	FirstResponseMeanS float64
+	FirstResponseP50S  float64
+	FirstResponseP90S  float64
+	FirstResponseP99S  float64
+}
+
+type responseTally struct {
+	r      Responses
+	sketch *ddsketch.DDSketch
+	sum    float64
+	n      int64
+}
+
+func newResponseTally() responseTally {
+	sk, err := ddsketch.NewDefaultDDSketch(SketchAccuracy)
+	if err != nil {
+		panic("sim: " + err.Error())
+	}
+	return responseTally{sketch: sk}
+}
+
+func (t *responseTally) answered(start, at Time) {
+	sec := (at - start).Seconds()
+	t.sum += sec
+	t.n++
+	if err := t.sketch.Add(sec); err != nil {
+		panic("sim: " + err.Error())
+	}
+}
+
+func (t *responseTally) result() (Responses, error) {
+	r := t.r
+	r.FirstResponseMeanS, r.FirstResponseP50S, r.FirstResponseP90S, r.FirstResponseP99S = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+	if t.n == 0 {
+		return r, nil
+	}
+	r.FirstResponseMeanS = t.sum / float64(t.n)
+	qs, err := t.sketch.GetValuesAtQuantiles([]float64{0.5, 0.9, 0.99})
+	if err != nil {
+		return r, fmt.Errorf("sim: first-response percentiles: %w", err)
+	}
+	r.FirstResponseP50S, r.FirstResponseP90S, r.FirstResponseP99S = qs[0], qs[1], qs[2]
+	return r, nil
+}
+
+// pairKey names a (business number, user) pair; "" and "default" are the same number.
+type pairKey struct{ business, user string }
+
+func keyOf(rec *model.Record) pairKey {
+	b := rec.Business
+	if b == "" {
+		b = "default"
+	}
+	return pairKey{b, rec.User}
+}
+
+func (k pairKey) clone() pairKey { return pairKey{strings.Clone(k.business), strings.Clone(k.user)} }
+
+// ResponseMeter passes a trace through unchanged and measures its replies (see the
+// rules above). Memory grows with users.
+type ResponseMeter struct {
+	src     RecordSource
+	pairs   map[pairKey]*meterPair
+	waiting int64
+	tally   responseTally
+}
+
+type meterPair struct {
+	start, cswEnd Time
+	waiting       bool
+}
+
+// NewResponseMeter measures the replies of the records src yields.
+func NewResponseMeter(src RecordSource) *ResponseMeter {
+	return &ResponseMeter{src: src, pairs: map[pairKey]*meterPair{}, tally: newResponseTally()}
+}
+
+// Next implements RecordSource.
+func (m *ResponseMeter) Next(r *model.Record) error {
+	if err := m.src.Next(r); err != nil {
+		return err
+	}
+	switch {
+	case r.Direction == model.FromUser:
+		k := keyOf(r)
+		p := m.pairs[k]
+		if p == nil {
+			p = &meterPair{}
+			m.pairs[k.clone()] = p
+		}
+		p.cswEnd = max(p.cswEnd, r.At()+window.CSW)
+		if !p.waiting {
+			p.waiting, p.start = true, r.TS
+			m.waiting++
+			m.tally.r.Wanted++
+		}
+	case r.Direction == model.FromBusiness && r.Kind == model.Text:
+		p := m.pairs[keyOf(r)]
+		if p == nil || !p.waiting {
+			return nil // not a reply: nobody was waiting
+		}
+		p.waiting = false
+		m.waiting--
+		if r.At() < p.cswEnd {
+			m.tally.r.InWindow++
+		} else {
+			m.tally.r.Late++
+		}
+		m.tally.answered(p.start, r.TS)
+	}
+	return nil
+}
+
+// Responses is what the meter saw; call it after the source ended.
+func (m *ResponseMeter) Responses() (Responses, error) {
+	m.tally.r.Unanswered = m.waiting
+	return m.tally.result()
+}
+
+// RestaffConfig is the staffing a trace is restaffed with.
+type RestaffConfig struct {
+	Staffing agents.Staffing // shifts, concurrency, handle time, late-reply policy
+	Location *time.Location  // the zone the shifts are laid in; nil = UTC
+	Seed     uint64          // handle times come from the stream "restaff.handle"
+}
+
+// Restaffer is a RecordSource that yields a trace as it would have been under other
+// staffing: the trace's user messages and templates at their own times, its free-form
+// business messages removed, and one simulated reply per conversation (Line 0, status
+// delivered) at the time the staffing would have sent it, merged in send-time order.
+//
+// The agents work as in Run: shifts give chat slots (agents × concurrency) over time;
+// a conversation queues first come, first served until a slot is free, an agent holds
+// it for one handle-time draw and then replies, free-form inside the window, else by
+// the late-reply policy (a utility or marketing template, or nothing). An agent whose
+// shift ends finishes the chat in hand. After the trace ends, the agents keep working
+// until every conversation is answered (or, when no shift has anyone on it, stop with
+// those left unanswered).
+//
+// Memory grows with users and with conversations in flight, not with messages: shifts
+// are laid one local day at a time, and the only queue holds shift changes and replies
+// being drafted.
+type Restaffer struct {
+	src      RecordSource
+	staffing agents.Staffing
+	loc      *time.Location
+	policy   agents.LatePolicy
+	handle   *dist.Sampler
+	capacity bool // some shift has someone on it
+
+	q        Queue
+	steps    []agents.Step // the current local day's capacity steps
+	pairs    map[pairKey]*restaffPair
+	convs    []restaffConv
+	free     []int32
+	fifo     ring
+	slots    int
+	busy     int
+	inFlight int64
+
+	next     model.Record
+	haveNext bool
+	srcDone  bool
+	started  bool
+	lastTS   Time
+	removed  int64
+	replies  int64
+	err      error
+	tally    responseTally
+	finished bool
+}
+
+type restaffPair struct {
+	user, business, country string
+	cswEnd                  Time
+	conv                    int32 // the conversation waiting for a reply; -1 none
+}
+
+type restaffConv struct {
+	pair  *restaffPair
+	start Time
+}
+
+const (
+	rsStaff uint8 = iota // capacity changes; ID = index into steps
+	rsDay                // lay the next local day's shifts
+	rsReply              // the reply to conversation ID is ready
+)
+
+// NewRestaffer restaffs the trace src yields (in send-time order) with cfg.
+func NewRestaffer(src RecordSource, cfg RestaffConfig) (*Restaffer, error) {
+	if errs := cfg.Staffing.Validate("agents"); len(errs) > 0 {
+		return nil, fmt.Errorf("sim: restaff: %s", strings.Join(errs, "; "))
+	}
+	r := &Restaffer{
+		src: src, staffing: cfg.Staffing, loc: cfg.Location, policy: cfg.Staffing.LateReply,
+		handle: dist.New(cfg.Staffing.HandleTime, StreamSource(cfg.Seed, "restaff.handle")),
+		pairs:  map[pairKey]*restaffPair{}, tally: newResponseTally(),
+	}
+	if r.loc == nil {
+		r.loc = time.UTC
+	}
+	if r.policy == "" {
+		r.policy = agents.LateUtility
+	}
+	for _, sh := range cfg.Staffing.Shifts {
+		// Validate rejected shifts of no length; an empty day list means mon–fri.
+		r.capacity = r.capacity || sh.Headcount > 0
+	}
+	return r, nil
+}
+
+// Next implements RecordSource.
+func (r *Restaffer) Next(out *model.Record) error {
+	if r.err != nil {
+		return r.err
+	}
+	for {
+		if !r.haveNext && !r.srcDone {
+			err := r.src.Next(&r.next)
+			switch {
+			case errors.Is(err, io.EOF):
+				r.srcDone = true
+			case err != nil:
+				r.err = err
+				return err
+			default:
+				if r.started && r.next.TS < r.lastTS {
+					r.err = fmt.Errorf("line %d: ts %s is earlier than the previous row's %s; sort the trace by ts (or pass --sort)", r.next.Line, r.next.TS, r.lastTS)
+					return r.err
+				}
+				if !r.started {
+					r.started = true
+					r.layDay(r.next.TS)
+				}
+				r.lastTS, r.haveNext = r.next.TS, true
+			}
+		}
+		if r.srcDone && (r.inFlight == 0 || !r.capacity) {
+			r.finished = true
+			return io.EOF
+		}
+		// Replies ready at a record's time go first: they were drafted before it came.
+		if r.q.Len() > 0 && (!r.haveNext || r.q.Peek().T <= r.next.TS) {
+			if r.event(r.q.Pop(), out) {
+				return nil
+			}
+			continue
+		}
+		r.haveNext = false
+		switch r.next.Direction {
+		case model.FromBusiness:
+			if r.next.Kind == model.Text {
+				r.removed++ // the original team's reply: the restaffed one answers instead
+				continue
+			}
+		case model.FromUser:
+			r.userMessage(&r.next)
+		}
+		*out = r.next
+		return nil
+	}
+}
+
+// layDay lays the shifts from t to the next local midnight.
+func (r *Restaffer) layDay(t Time) {
+	lt := t.In(r.loc)
+	end := model.FromStd(time.Date(lt.Year(), lt.Month(), lt.Day()+1, 0, 0, 0, 0, r.loc))
+	tl := r.staffing.Timeline(t, end, r.loc)
+	r.steps = append(r.steps[:0], tl.Steps...)
+	for i, st := range r.steps {
+		r.q.Push(st.At, rsStaff, int32(i))
+	}
+	r.q.Push(end, rsDay, 0)
+}
+
+func (r *Restaffer) userMessage(rec *model.Record) {
+	k := keyOf(rec)
+	p := r.pairs[k]
+	if p == nil {
+		k = k.clone()
+		p = &restaffPair{user: k.user, business: strings.Clone(rec.Business), conv: -1}
+		r.pairs[k] = p
+	}
+	if rec.Country != "" && rec.Country != p.country {
+		p.country = strings.Clone(rec.Country)
+	}
+	p.cswEnd = max(p.cswEnd, rec.At()+window.CSW)
+	if p.conv >= 0 {
+		return // joins the conversation waiting for a reply
+	}
+	var id int32
+	if n := len(r.free); n > 0 {
+		id, r.free = r.free[n-1], r.free[:n-1]
+	} else {
+		id = int32(len(r.convs))
+		r.convs = append(r.convs, restaffConv{})
+	}
+	r.convs[id] = restaffConv{pair: p, start: rec.TS}
+	p.conv = id
+	r.inFlight++
+	r.tally.r.Wanted++
+	r.fifo.push(id)
+	r.dispatch(rec.TS)
+}
+
+// dispatch hands queued conversations to free slots, first come, first served.
+func (r *Restaffer) dispatch(t Time) {
+	for r.busy < r.slots && r.fifo.len() > 0 {
+		r.busy++
+		r.q.Push(t+r.handle.Draw(), rsReply, r.fifo.pop())
+	}
+}
+
+// event handles one queued event; it reports whether it filled out with a reply.
+func (r *Restaffer) event(e Event, out *model.Record) bool {
+	switch e.Kind {
+	case rsStaff:
+		r.slots = r.steps[e.ID].Agents * r.staffing.Concurrency
+		r.dispatch(e.T)
+	case rsDay:
+		r.layDay(e.T)
+	case rsReply:
+		c := r.convs[e.ID]
+		p := c.pair
+		p.conv = -1
+		r.free = append(r.free, e.ID)
+		r.inFlight--
+		r.busy--
+		defer r.dispatch(e.T)
+		*out = model.Record{TS: e.T, User: p.user, Business: p.business, Country: p.country,
+			Direction: model.FromBusiness, Status: model.Delivered}
+		if e.T < p.cswEnd {
+			r.tally.r.InWindow++
+		} else {
+			switch r.policy {
+			case agents.LateDrop:
+				r.tally.r.Dropped++
+				return false
+			case agents.LateMarketing:
+				r.tally.r.LateMarketing++
+				out.Kind, out.Category = model.Template, model.Marketing
+			default:
+				r.tally.r.LateUtility++
+				out.Kind, out.Category = model.Template, model.Utility
+			}
+			r.tally.r.Late++
+		}
+		r.tally.answered(c.start, e.T)
+		r.replies++
+		return true
+	}
+	return false
+}
+
+// Responses are the restaffed trace's reply figures; call it after Next returned io.EOF.
+func (r *Restaffer) Responses() (Responses, error) {
+	if !r.finished {
+		return Responses{}, errors.New("sim: restaff: Responses before the trace ended")
+	}
+	r.tally.r.Unanswered = r.inFlight
+	return r.tally.result()
+}
+
+// Removed is the number of the trace's free-form business messages left out.
+func (r *Restaffer) Removed() int64 { return r.removed }
+
+// Replies is the number of simulated replies sent.
+func (r *Restaffer) Replies() int64 { return r.replies }

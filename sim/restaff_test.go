@@ -1,0 +1,277 @@
+package sim_test
+
+import (
+	"errors"
+	"io"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/agents"
+	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/dist"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/sim"
+)
+
+const (
+	userA = "5511987654321"
+	userB = "5511900000002"
+	userC = "5511900000003"
+)
+
+func userRec(line int64, at, user string) model.Record {
+	return model.Record{TS: ts(at), User: user, Direction: model.FromUser, Line: line}
+}
+
+func textRec(line int64, at, user string) model.Record {
+	return model.Record{TS: ts(at), User: user, Direction: model.FromBusiness, Kind: model.Text, Line: line}
+}
+
+// restaffTrace: Monday 2025-09-01 to Monday 2025-09-08, UTC. The original team answers
+// A at 09:05 and C at 17:45 on Friday, and never answers B.
+func restaffTrace() []model.Record {
+	return []model.Record{
+		userRec(1, "2025-09-01T08:00:00Z", userA),
+		userRec(2, "2025-09-01T08:30:00Z", userB),
+		textRec(3, "2025-09-01T09:05:00Z", userA),
+		userRec(4, "2025-09-01T09:15:00Z", userB), // B still waits: same conversation
+		userRec(5, "2025-09-01T16:55:00Z", userA),
+		userRec(6, "2025-09-01T16:58:00Z", userB),
+		{TS: ts("2025-09-03T12:00:00Z"), User: userC, Direction: model.FromBusiness, Kind: model.Template, Category: model.Marketing, Line: 7},
+		userRec(8, "2025-09-05T17:30:00Z", userC),
+		textRec(9, "2025-09-05T17:45:00Z", userC),
+	}
+}
+
+// oneAgent works Monday to Friday 09:00–17:00 UTC and takes exactly ten minutes a reply.
+func oneAgent(late agents.LatePolicy) sim.RestaffConfig {
+	return sim.RestaffConfig{
+		Staffing: agents.Staffing{
+			Shifts:      []agents.Shift{{Start: "09:00", End: "17:00", Headcount: 1}},
+			Concurrency: 1,
+			HandleTime:  dist.Spec{Kind: dist.Constant, MeanS: 600},
+			LateReply:   late,
+		},
+		Location: time.UTC,
+		Seed:     1,
+	}
+}
+
+func drain(t *testing.T, src sim.RecordSource) []model.Record {
+	t.Helper()
+	var out []model.Record
+	for {
+		var r model.Record
+		err := src.Next(&r)
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, r)
+	}
+}
+
+func describe(r model.Record) string {
+	s := r.TS.Std().Format("01-02T15:04") + " " + r.User[len(r.User)-1:]
+	switch {
+	case r.Direction == model.FromUser:
+		return s + " user"
+	case r.Kind == model.Text:
+		return s + " text"
+	}
+	return s + " " + [...]string{"", "marketing", "utility", "authentication"}[r.Category]
+}
+
+// TestRestaffHandTimeline: one agent and a constant handle time give every reply time
+// by hand. A (08:00) waits for the 09:00 shift; B (08:30) waits for A's reply; B's second
+// message joins its pending conversation; A's 16:55 message is picked up at once and
+// answered after the shift ends (the agent finishes the chat in hand); B's 16:58 one
+// waits overnight; C writes on Friday evening and is answered on Monday, after the
+// window closed: a utility template under the default policy.
+func TestRestaffHandTimeline(t *testing.T) {
+	r, err := sim.NewRestaffer(&sliceSource{recs: restaffTrace()}, oneAgent(agents.LateUtility))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, rec := range drain(t, r) {
+		got = append(got, describe(rec))
+	}
+	want := []string{
+		"09-01T08:00 1 user",
+		"09-01T08:30 2 user",
+		"09-01T09:10 1 text", // 09:00 pickup + 600 s
+		"09-01T09:15 2 user",
+		"09-01T09:20 2 text",
+		"09-01T16:55 1 user",
+		"09-01T16:58 2 user",
+		"09-01T17:05 1 text",
+		"09-02T09:10 2 text",
+		"09-03T12:00 3 marketing",
+		"09-05T17:30 3 user",
+		"09-08T09:10 3 utility",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("restaffed trace:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if r.Removed() != 2 || r.Replies() != 5 {
+		t.Errorf("removed %d, replies %d; want 2 and 5", r.Removed(), r.Replies())
+	}
+	res, err := r.Responses()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCounts := sim.Responses{Wanted: 5, InWindow: 4, Late: 1, LateUtility: 1}
+	if c := counts(res); c != wantCounts {
+		t.Errorf("responses %+v, want %+v", c, wantCounts)
+	}
+	// First responses 4200, 3000, 600, 58320 and 229200 s.
+	if m := res.FirstResponseMeanS; m != (4200+3000+600+58320+229200)/5.0 {
+		t.Errorf("mean first response %v s", m)
+	}
+	// A DDSketch quantile q is the sample of rank ⌊q(n−1)⌋ within SketchAccuracy: of
+	// the five sorted (600, 3000, 4200, 58320, 229200 s), p50 is the 3rd, p99 the 4th.
+	sketchNear(t, "p50", res.FirstResponseP50S, 4200)
+	sketchNear(t, "p99", res.FirstResponseP99S, 58320)
+}
+
+func counts(r sim.Responses) sim.Responses {
+	r.FirstResponseMeanS, r.FirstResponseP50S, r.FirstResponseP90S, r.FirstResponseP99S = 0, 0, 0, 0
+	return r
+}
+
+func sketchNear(t *testing.T, name string, got, want float64) {
+	t.Helper()
+	if math.Abs(got-want) > sim.SketchAccuracy*want {
+		t.Errorf("%s = %v s, want %v within %.1f%%", name, got, want, 100*sim.SketchAccuracy)
+	}
+}
+
+// TestRestaffDropPolicy: under late_reply: drop, C's late reply is not sent; the
+// conversation counts as dropped, with no first response.
+func TestRestaffDropPolicy(t *testing.T) {
+	r, err := sim.NewRestaffer(&sliceSource{recs: restaffTrace()}, oneAgent(agents.LateDrop))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := drain(t, r)
+	if last := describe(recs[len(recs)-1]); last != "09-05T17:30 3 user" {
+		t.Errorf("last record %s, want C's message (the late reply dropped)", last)
+	}
+	res, _ := r.Responses()
+	if c := counts(res); c != (sim.Responses{Wanted: 5, InWindow: 4, Dropped: 1}) {
+		t.Errorf("responses %+v", c)
+	}
+	if res.FirstResponseMeanS != (4200+3000+600+58320)/4.0 {
+		t.Errorf("mean first response %v s over the four answered", res.FirstResponseMeanS)
+	}
+}
+
+// TestRestaffNobodyOnShift: with no agent at all, every conversation is unanswered and
+// the restaffed trace ends with the original one. Nobody is ever answered, so A's and
+// B's later messages join their first conversations: three in all.
+func TestRestaffNobodyOnShift(t *testing.T) {
+	cfg := oneAgent(agents.LateUtility)
+	cfg.Staffing.Shifts[0].Headcount = 0
+	r, err := sim.NewRestaffer(&sliceSource{recs: restaffTrace()}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(drain(t, r)); n != 7 {
+		t.Errorf("%d records, want the 7 user messages and templates", n)
+	}
+	res, _ := r.Responses()
+	if c := counts(res); c != (sim.Responses{Wanted: 3, Unanswered: 3}) || !math.IsNaN(res.FirstResponseP50S) {
+		t.Errorf("responses %+v", res)
+	}
+}
+
+// TestResponseMeterOriginal: the original team answered A in 65 minutes and C in 15,
+// inside the window; A's second conversation and B (whose second message joined the
+// first) were never answered.
+func TestResponseMeterOriginal(t *testing.T) {
+	m := sim.NewResponseMeter(&sliceSource{recs: restaffTrace()})
+	if n := len(drain(t, m)); n != 9 {
+		t.Fatalf("the meter passed %d records on, want all 9", n)
+	}
+	res, err := m.Responses()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := counts(res); c != (sim.Responses{Wanted: 4, InWindow: 2, Unanswered: 2}) {
+		t.Errorf("responses %+v", c)
+	}
+	if res.FirstResponseMeanS != (3900+900)/2.0 {
+		t.Errorf("mean first response %v s", res.FirstResponseMeanS)
+	}
+}
+
+// TestResponseMeterLateText: a free-form reply 24 h or more after the user's latest
+// message is late (the window is open while t < last + 24 h).
+func TestResponseMeterLateText(t *testing.T) {
+	m := sim.NewResponseMeter(&sliceSource{recs: []model.Record{
+		userRec(1, "2025-09-01T08:00:00Z", userA),
+		textRec(2, "2025-09-02T08:00:00Z", userA),
+		userRec(3, "2025-09-02T09:00:00Z", userA),
+		textRec(4, "2025-09-03T08:59:59Z", userA),
+	}})
+	drain(t, m)
+	res, _ := m.Responses()
+	if c := counts(res); c != (sim.Responses{Wanted: 2, InWindow: 1, Late: 1}) {
+		t.Errorf("responses %+v", c)
+	}
+}
+
+// TestRestaffBilled: the restaffed trace bills like any trace. Brazil under PMP 2025:
+// the trace's marketing template (0.0625) and the late utility template (0.0068);
+// free-form replies inside the window are free.
+func TestRestaffBilled(t *testing.T) {
+	book, err := pricing.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	era, _ := billing.ParseEra("pmp-2025")
+	r, err := sim.NewRestaffer(&sliceSource{recs: restaffTrace()}, oneAgent(agents.LateUtility))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &collect{mk: book.Markets()}
+	st, err := sim.Replay(r, billing.Options{Era: era, Book: book, Markets: book.Markets(), Location: time.UTC}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Records != 12 || len(c.charges) != 6 {
+		t.Fatalf("%d records, %d business messages; want 12 and 6", st.Records, len(c.charges))
+	}
+	var total int64
+	for _, ch := range c.charges {
+		total += int64(ch.Amount)
+	}
+	if total != 62_500+6_800 {
+		t.Errorf("total %d micros, want 69300", total)
+	}
+	if ch := c.charges[5]; !ch.Billable || ch.Category != pricing.Utility || ch.Amount != 6_800 || c.lines[5] != 0 {
+		t.Errorf("late reply charged %+v (line %d)", ch, c.lines[5])
+	}
+}
+
+// TestRestaffUnsortedTrace: a trace out of order is an error naming the line.
+func TestRestaffUnsortedTrace(t *testing.T) {
+	recs := restaffTrace()
+	recs[1], recs[2] = recs[2], recs[1]
+	recs[1].Line, recs[2].Line = 2, 3
+	r, _ := sim.NewRestaffer(&sliceSource{recs: recs}, oneAgent(agents.LateUtility))
+	var rec model.Record
+	var err error
+	for err == nil {
+		err = r.Next(&rec)
+	}
+	if want := "line 3: ts 2025-09-01T08:30:00Z is earlier than the previous row's"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q lacks %q", err, want)
+	}
+}
