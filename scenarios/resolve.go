@@ -61,6 +61,7 @@ func (s *Scenario) Config() (*sim.Config, error) {
 		Countries:    s.Customers.Countries,
 		Profile:      s.Load.Profile,
 		Conversation: s.Load.Conversation,
+		EntryPoints:  s.Load.EntryPoints,
 		Staffing:     s.Agents,
 		Markets:      markets,
 		Billing: billing.Options{

@@ -95,6 +95,9 @@ type Customers struct {
 type LoadSpec struct {
 	load.Conversation `yaml:",inline"`
 	Profile           load.Profile `yaml:"profile"` // arrival-rate shape over the week; default flat
+	// EntryPoints is the share of customer-started conversations that came through a
+	// click-to-WhatsApp ad or a Page button (free entry point); default none.
+	EntryPoints load.EntryPoints `yaml:"entry_points"`
 }
 
 // Dimension is one axis of a sweep: a numeric scenario field and the values it takes.
@@ -292,6 +295,7 @@ func (s *Scenario) Validate() []string {
 	errs = append(errs, load.ValidateShares("customers.countries", s.Customers.Countries)...)
 	errs = append(errs, s.Load.Conversation.Validate("load")...)
 	errs = append(errs, s.Load.Profile.Validate("load.profile")...)
+	errs = append(errs, s.Load.EntryPoints.Validate("load.entry_points")...)
 	errs = append(errs, s.Agents.Validate("agents")...)
 	errs = append(errs, s.validateSweep()...)
 	if s.Forecast != nil {

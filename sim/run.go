@@ -30,7 +30,10 @@ type Config struct {
 	Countries    []load.Share // market mix of the customer base
 	Profile      load.Profile
 	Conversation load.Conversation
-	Staffing     agents.Staffing
+	// EntryPoints is the share of customer-started conversations whose first message
+	// came through an ad or a Page button (a free entry point); zero: none.
+	EntryPoints load.EntryPoints
+	Staffing    agents.Staffing
 
 	Markets *market.Table
 	Billing billing.Options // pricing era, rate cards, currency; one Biller is made per run
@@ -84,6 +87,7 @@ type run struct {
 	arrivals             *load.Arrivals
 	rngArrival, rngWho   *rand.Rand
 	rngLength            *rand.Rand
+	rngEntry             *rand.Rand // entry points of customer-started conversations; nil without them
 	handle, think        *dist.Sampler
 	respond              *dist.Sampler // the team's response time, when modelled by it; else nil
 	biller               *billing.Biller
@@ -147,6 +151,9 @@ func Run(cfg *Config, seed uint64, rec Recorder) (Outcome, error) {
 	r.rngArrival = Stream(seed, "arrivals")
 	r.rngWho = Stream(seed, "who")
 	r.rngLength = Stream(seed, "length")
+	if cfg.EntryPoints.Any() {
+		r.rngEntry = Stream(seed, "entry")
+	}
 	r.handle = dist.New(cfg.Staffing.HandleTime, StreamSource(seed, "handle"))
 	think := cfg.Conversation.ThinkTime
 	if think.MeanS == 0 {
@@ -212,7 +219,12 @@ func (r *run) arrive(t Time) {
 		r.active = CustomersGrown(r.cfg.Customers, r.cfg.Growth[r.growthNext].Factor)
 		r.growthNext++
 	}
-	r.startConversation(t, int32(r.rngWho.IntN(r.active)), model.EntryNone)
+	who := int32(r.rngWho.IntN(r.active))
+	entry := model.EntryNone
+	if r.rngEntry != nil {
+		entry = r.cfg.EntryPoints.Draw(r.rngEntry)
+	}
+	r.startConversation(t, who, entry)
 }
 
 // startConversation opens a conversation: customer writes at t (through entry, for a
