@@ -1,0 +1,189 @@
+package fit
+
+import (
+	"io"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spendsim/spendsim/model"
+)
+
+// records is a Source over a slice.
+type records []model.Record
+
+func (r *records) Next(out *model.Record) error {
+	if len(*r) == 0 {
+		return io.EOF
+	}
+	*out = (*r)[0]
+	*r = (*r)[1:]
+	return nil
+}
+
+func at(s string) model.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return model.FromStd(t)
+}
+
+func userMsg(ts, user, country string) model.Record {
+	return model.Record{TS: at(ts), User: user, Country: country, Direction: model.FromUser}
+}
+
+func text(ts, user, country string) model.Record {
+	return model.Record{TS: at(ts), User: user, Country: country, Direction: model.FromBusiness, Kind: model.Text}
+}
+
+func template(ts, user, country string, c model.Category) model.Record {
+	return model.Record{TS: at(ts), User: user, Country: country, Direction: model.FromBusiness, Kind: model.Template, Category: c}
+}
+
+// handMade is a commented timeline (UTC; 2025-03-03 is a Monday) whose conversations,
+// replies and notifications are counted by hand in TestTraceByHand.
+func handMade() records {
+	ctwa := userMsg("2025-03-03T12:10:00Z", "5511987654321", "") // B: Brazilian number, no country column
+	ctwa.EntryPoint = model.EntryCTWA
+	return records{
+		userMsg("2025-03-03T10:00:00Z", "a", "BR"),                           // A: conversation 1
+		text("2025-03-03T10:10:00Z", "a", "BR"),                              //   reply after 600 s
+		userMsg("2025-03-03T10:12:00Z", "a", "BR"),                           //   continues (think 120 s)
+		text("2025-03-03T10:17:00Z", "a", "BR"),                              //   reply after 300 s
+		template("2025-03-03T12:00:00Z", "5511987654321", "", model.Utility), // B: notification (nothing waiting)
+		ctwa, // B: conversation 2, from an ad; the notification does not extend it
+		text("2025-03-03T12:10:00Z", "5511987654321", ""),                 //   reply in the same second: 0 s
+		template("2025-03-03T13:00:00Z", "c", "IN", model.Authentication), // C: notification
+		userMsg("2025-03-03T13:05:00Z", "c", "IN"),                        // C: conversation 3, never answered
+		userMsg("2025-03-04T10:00:00Z", "a", "BR"),                        // A: conversation 4 (a day later)
+		userMsg("2025-03-04T10:30:00Z", "a", "BR"),                        //   still waiting: continues, no think sample
+		template("2025-03-04T12:30:00Z", "a", "BR", model.Utility),        //   a utility template answers the oldest: 9000 s
+		userMsg("2025-03-04T14:00:00Z", "a", "BR"),                        // A: 90 min after the answer > 1 h: conversation 5
+		template("2025-03-04T14:01:00Z", "a", "BR", model.Authentication), //   authentication never answers: a notification
+		text("2025-03-04T14:02:00Z", "a", "BR"),                           //   reply after 120 s
+	}
+}
+
+func TestTraceByHand(t *testing.T) {
+	src := handMade()
+	r, err := Trace(&src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, got, want any) {
+		t.Helper()
+		if got != want {
+			t.Errorf("%s = %v, want %v", what, got, want)
+		}
+	}
+	check("records", r.Records, int64(15))
+	check("user messages", r.UserMessages, int64(7))
+	check("users", r.Users, 3)
+	check("conversations", r.Conversations, int64(5))
+	check("messages per conversation", r.MessagesMean, 7.0/5)
+	check("replies", r.Replies, int64(5))
+	check("template replies (utility)", r.TemplateReplies[model.Utility], int64(1))
+	check("unanswered", r.Unanswered, int64(1))
+	check("ctwa", r.EntryCTWA, int64(1))
+	check("start", r.Start.Format(time.DateOnly), "2025-03-03")
+	check("days", r.Days, 2)
+	check("countries", len(r.Countries), 2)
+	check("BR users", r.Countries[0], CountryShare{Country: "BR", Users: 2, Share: 2.0 / 3})
+	check("IN users", r.Countries[1], CountryShare{Country: "IN", Users: 1, Share: 1.0 / 3})
+	// Response times 600, 300, 0 (counted as 0.5 s: whole-second timestamps), 9000, 120.
+	check("response samples", r.Response.N, int64(5))
+	check("response zeros", r.Response.Zeros, int64(1))
+	check("response mean", r.Response.MeanS, (600+300+0.5+9000+120)/5.0)
+	check("think error", r.ThinkErr, ErrTooFew) // one sample: 120 s
+	check("notification streams", len(r.Notifications), 2)
+	check("utility notifications", r.Notifications[0].Category, model.Utility)
+	check("utility count", r.Notifications[0].Count, int64(1))
+	check("authentication count", r.Notifications[1].Count, int64(2))
+	// 2 templates among 3 customers over 48 hours: per 30 days, 2/3 × 15.
+	check("authentication per customer month", math.Round(r.Notifications[1].PerCustomerMonth*1e9)/1e9, 10.0)
+	// Starts: Monday 10, 12, 13 and Tuesday 10, 14 (UTC).
+	p := r.Profile
+	check("Monday 10:00 starts", p.Count[0][10], int64(1))
+	check("Tuesday 10:00 starts", p.Count[1][10], int64(1))
+	// Hours 10 (two starts), 12, 13, 14 (one each) over two days; mean 5/24 a slot.
+	check("hour 10 weight", math.Round(p.Hour[10]*1e9)/1e9, 2*24/5.0)
+	check("hour 11 weight", p.Hour[11], 0.0)
+	// Monday 3, Tuesday 2 starts; the other five weekdays are not in the horizon and
+	// get the mean of Monday's and Tuesday's weights.
+	check("unexposed weekdays", len(p.Unexposed), 5)
+	check("Monday weight", math.Round(p.Weekday[0]*1e9)/1e9, 1.2)
+	check("Sunday weight", math.Round(p.Weekday[6]*1e9)/1e9, 1.0)
+	// The base rate: 5 conversations over the profile-weighted 48 hours.
+	var w float64
+	for d := range 7 {
+		for h := range 24 {
+			w += p.Exposure[d][h] * p.Weekday[d] * p.Hour[h]
+		}
+	}
+	check("rate per hour", r.RatePerHour, 5/w)
+	check("conversations per hour over the horizon", math.Round(r.ConversationsPerHour()*1e9)/1e9, math.Round(5.0/48*1e9)/1e9)
+}
+
+func TestTraceSessionGap(t *testing.T) {
+	// With a 2-hour gap, A's 14:00 message continues conversation 4.
+	src := handMade()
+	r, err := Trace(&src, Options{SessionGap: 2 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Conversations != 4 {
+		t.Errorf("2 h gap: %d conversations, want 4", r.Conversations)
+	}
+	if r.ThinkErr != nil || r.Think.N != 2 || r.Think.MeanS != (120+5400)/2.0 {
+		t.Errorf("think %+v %v, want 120 and 5400 s", r.Think, r.ThinkErr)
+	}
+}
+
+func TestTraceErrors(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		recs records
+		want string
+	}{
+		{"empty", records{}, "no records"},
+		{"templates only", records{template("2025-03-03T10:00:00Z", "a", "BR", model.Utility)}, "no user messages"},
+		{"unsorted", records{userMsg("2025-03-03T10:00:00Z", "a", "BR"), userMsg("2025-03-03T09:00:00Z", "b", "BR")}, "must be in time order"},
+		{"no replies", records{userMsg("2025-03-03T10:00:00Z", "a", "BR")}, "0 business replies"},
+		{"no country", records{userMsg("2025-03-03T10:00:00Z", "a", ""), text("2025-03-03T10:01:00Z", "a", ""), userMsg("2025-03-03T10:02:00Z", "a", ""), text("2025-03-03T10:03:00Z", "a", "")}, "no user has a country"},
+	} {
+		src := c.recs
+		_, err := Trace(&src, Options{})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestExposureDaylightSaving: Europe/Berlin's 2025-03-30 (a Sunday) has no 02:00 hour,
+// and 2025-10-26 has two.
+func TestExposureDaylightSaving(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip(err)
+	}
+	from := time.Date(2025, 3, 30, 0, 0, 0, 0, berlin)
+	x := exposureOf(from, from.AddDate(0, 0, 1), berlin)
+	if x[6][2] != 0 || x[6][3] != 1 {
+		t.Errorf("spring: Sunday 02:00 %v h, 03:00 %v h; want 0 and 1", x[6][2], x[6][3])
+	}
+	from = time.Date(2025, 10, 26, 0, 0, 0, 0, berlin)
+	x = exposureOf(from, from.AddDate(0, 0, 1), berlin)
+	if x[6][2] != 2 {
+		t.Errorf("autumn: Sunday 02:00 %v h, want 2", x[6][2])
+	}
+	kolkata, _ := time.LoadLocation("Asia/Kolkata")
+	from = time.Date(2025, 3, 3, 0, 0, 0, 0, kolkata)
+	x = exposureOf(from, from.AddDate(0, 0, 1), kolkata)
+	for h := range 24 {
+		if x[0][h] != 1 {
+			t.Errorf("Kolkata (UTC+5:30) Monday %02d:00: %v h, want 1", h, x[0][h])
+		}
+	}
+}
