@@ -141,6 +141,7 @@ Examples:
 			forecastCommand(e),
 			optimizeCommand(e),
 			generateCommand(e),
+			fitCommand(e),
 		},
 	}
 	for _, c := range app.Commands {

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/spendsim/spendsim/scenarios"
+	"github.com/spendsim/spendsim/scenarios/fit"
+	"github.com/spendsim/spendsim/scenarios/trace"
+)
+
+func fitCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "fit",
+		Usage:     "estimate a scenario from a message trace",
+		ArgsUsage: " ",
+		Description: `Reads a trace (any format replay reads, a foreign CSV through --mapping) once, in time
+order, and writes a commented scenario estimated from it:
+
+   start, days          the local days the trace covers (--timezone)
+   customers            distinct users, and their share by country
+   load                 conversations per customer per month, user messages per
+                        conversation, think time, the arrival profile by local hour and
+                        weekday, entry-point shares, notifications per template category
+   agents               response_time: lognormal, gamma and exponential fitted by maximum
+                        likelihood, the lowest AIC chosen (each log-likelihood on stderr)
+
+A user message starts a conversation unless the user's current one is waiting for a
+reply (to a message under 24 h old) or had its last message under --session-gap ago;
+a text, or a utility or marketing template, answers the oldest waiting user message.
+The scenario loads with spendsim validate and runs with spendsim run. Memory grows with
+users, not messages.
+
+Examples:
+   spendsim fit --trace messages.parquet -o fitted.yaml --timezone America/Sao_Paulo
+   spendsim fit --trace twcs.csv --mapping twcs.yaml --sort --skip-invalid -o twcs.yaml
+   spendsim generate small -o small.csv && spendsim fit --trace small.csv -o back.yaml --timezone America/Sao_Paulo`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "trace", Aliases: []string{"t"}, Usage: "the trace `FILE` (required)", Required: true},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "scenario `FILE` to write (required)", Required: true},
+			&cli.StringFlag{Name: "timezone", Value: "UTC", Usage: "business time `ZONE`: the horizon's days and the profiles are local to it"},
+			&cli.StringFlag{Name: "format", Usage: "csv, jsonl, parquet or webhook (default: by extension and content)"},
+			&cli.StringFlag{Name: "mapping", Usage: "column-mapping YAML `FILE` for a foreign CSV log"},
+			&cli.BoolFlag{Name: "sort", Usage: "accept a trace not sorted by ts (external sort through temp files)"},
+			&cli.BoolFlag{Name: "skip-invalid", Usage: "skip and count invalid rows instead of stopping at the first"},
+			&cli.DurationFlag{Name: "session-gap", Value: fit.DefaultSessionGap, Usage: "a user message this long after the last message of a conversation not waiting for a reply starts a new one"},
+			&cli.StringFlag{Name: "name", Usage: "scenario `NAME` (default: from -o)"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("fit takes no arguments (got %q); give the trace with --trace", c.Args().First())
+			}
+			tz := c.String("timezone")
+			loc, err := time.LoadLocation(tz)
+			if err != nil || tz == "Local" || tz == "" {
+				return usagef("--timezone %q is not an IANA time zone like Europe/Berlin", tz)
+			}
+			if c.Duration("session-gap") <= 0 {
+				return usagef("--session-gap must be > 0, got %s", c.Duration("session-gap"))
+			}
+			out := c.String("out")
+			name := c.String("name")
+			if name == "" {
+				name = scenarioName(out)
+			} else if !scenarioNameRE.MatchString(name) {
+				return usagef("--name %q must be lower-case letters, digits, - or _", name)
+			}
+			topts := trace.Options{Format: c.String("format"), SkipInvalid: c.Bool("skip-invalid"), Sort: c.Bool("sort")}
+			if m := c.String("mapping"); m != "" {
+				if topts.Mapping, err = trace.LoadMapping(m); err != nil {
+					return usageError{err}
+				}
+			}
+			return fitTrace(e, c.String("trace"), topts, fit.Options{Location: loc, SessionGap: c.Duration("session-gap")}, out, name, c.Bool("quiet"))
+		},
+	}
+}
+
+var scenarioNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// scenarioName makes a scenario name from the output file's base name.
+func scenarioName(path string) string {
+	base := strings.ToLower(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
+	var b strings.Builder
+	for _, r := range base {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	s := strings.TrimLeft(b.String(), "-_")
+	if s == "" {
+		return "fitted"
+	}
+	return s
+}
+
+func fitTrace(e *env, tracePath string, topts trace.Options, o fit.Options, out, name string, quiet bool) error {
+	r, err := trace.Open(tracePath, topts)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	res, err := fit.Trace(r, o)
+	if err != nil {
+		return prefixFile(tracePath, err)
+	}
+	source := strings.Map(func(c rune) rune {
+		if c < ' ' {
+			return '?'
+		}
+		return c
+	}, filepath.Base(tracePath))
+	text := res.YAML(name, source)
+	// What is written must load: a fit that produced an invalid scenario is a bug here,
+	// and the user should hear of it rather than find it at spendsim run.
+	if _, err := scenarios.Parse(text, filepath.Base(out)); err != nil {
+		return fmt.Errorf("fit: the estimated scenario does not validate (a bug in fit; please report it with the trace's shape): %w", err)
+	}
+	if !quiet {
+		printFamilies(e, "response time", res.Response)
+		if res.ThinkErr == nil {
+			printFamilies(e, "think time", res.Think)
+		}
+		if n := r.Skipped(); n > 0 {
+			fmt.Fprintf(e.stderr, "%d invalid rows skipped\n", n)
+		}
+	}
+	if err := writeAtomic(out, text); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s: %d records, %d users, %d conversations (%.4g an hour), %.3g user messages each; response time %s (median %.4g s); scenario %s written to %s\n",
+		filepath.Base(tracePath), res.Records, res.Users, res.Conversations, res.ConversationsPerHour(), res.MessagesMean,
+		res.Response.Families[res.Response.Best].Kind, res.Response.Families[res.Response.Best].MedianS, name, out)
+	return nil
+}
+
+func printFamilies(e *env, what string, f fit.Fitted) {
+	fmt.Fprintf(e.stderr, "%s, %d samples (empirical median %.4g s):\n", what, f.N, f.MedianS)
+	for i, fam := range f.Families {
+		mark := ""
+		if i == f.Best {
+			mark = "  <- chosen (lowest AIC)"
+		}
+		fmt.Fprintf(e.stderr, "  %-11s log-likelihood %14.2f  AIC %14.2f  %s%s\n", fam.Kind, fam.LogLik, fam.AIC, fam.Params, mark)
+	}
+}
+
+// writeAtomic writes data to a temporary file beside path and renames it into place.
+func writeAtomic(path string, data []byte) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

@@ -1,0 +1,233 @@
+package main
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/spendsim/spendsim/model/dist"
+	"github.com/spendsim/spendsim/scenarios"
+)
+
+// roundTripScenario: 20,000 customers in three countries over 30 days in Berlin (four
+// weeks and two days, across the switch to summer time), a peaked daily and weekly
+// profile, conversations of 2.5 user messages on average, and a team modelled by a
+// lognormal response time (median 900/√5 = 402.5 s).
+const roundTripScenario = `name: round-trip
+seed: 5
+start: 2025-03-03
+days: 30
+timezone: Europe/Berlin
+customers:
+  count: 20000
+  countries:
+    - {country: BR, share: 0.5}
+    - {country: IN, share: 0.3}
+    - {country: DE, share: 0.2}
+load:
+  conversations_per_customer_month: 1.5
+  messages_per_conversation: 2.5
+  think_time: {dist: exponential, mean_s: 180}
+  profile:
+    hour_of_day: [1, 0.5, 0.3, 0.2, 0.2, 0.3, 0.6, 1, 1.5, 2, 2.2, 2.3, 2.2, 2, 2, 2, 1.9, 1.8, 1.8, 1.9, 2, 1.8, 1.5, 1.2]
+    day_of_week: [1.2, 1.1, 1, 1, 1.1, 0.7, 0.5]
+agents:
+  response_time: {dist: lognormal, mean_s: 900, sd_s: 1800}
+`
+
+type convRow struct {
+	Conversations int64 `parquet:"conversations"`
+}
+
+func meanOne(w []float64) []float64 {
+	var s float64
+	for _, x := range w {
+		s += x
+	}
+	out := make([]float64, len(w))
+	for i, x := range w {
+		out[i] = x * float64(len(w)) / s
+	}
+	return out
+}
+
+// TestFitRoundTrip is issue 4's done-when: simulate a scenario, write its trace with
+// generate, fit it, and get the parameters back. Tolerances are about four standard
+// errors of what a 30-day run of this size gives (about 30,000 conversations, 75,000
+// replies, 16,000 users seen), so a correct fit passes for any seed, while conversations
+// split or merged (wrong rate and length), the wrong family or a shifted profile fail.
+// (Measured with seed 5: rate −0.9%, median −0.8%, length +0.1%, think +1.9%, largest
+// hour-weight error 0.067, weekday 0.043; -v prints them.)
+func TestFitRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	orig := writeFile(t, dir, "orig.yaml", roundTripScenario)
+	tracePath := filepath.Join(dir, "trace.parquet")
+	generateOK(t, orig, "-o", tracePath)
+	fitted := filepath.Join(dir, "fitted.yaml")
+	code, stdout, stderr := spendsim(t, "fit", "--trace", tracePath, "--timezone", "Europe/Berlin", "-o", fitted)
+	if code != 0 {
+		t.Fatalf("fit: exit %d: %s", code, stderr)
+	}
+	for _, fam := range []string{"lognormal", "gamma", "exponential"} {
+		if !strings.Contains(stderr, fam+" ") || !strings.Contains(stderr, "log-likelihood") {
+			t.Errorf("stderr does not give the %s log-likelihood:\n%s", fam, stderr)
+		}
+	}
+	if !strings.Contains(stdout, "scenario fitted written to") {
+		t.Errorf("stdout: %s", stdout)
+	}
+	if code, out, stderr := spendsim(t, "validate", fitted); code != 0 {
+		t.Fatalf("validate: exit %d: %s%s", code, out, stderr)
+	}
+	o, _, err := scenarios.Load(orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _, err := scenarios.Load(fitted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	within := func(what string, got, want, tol float64) {
+		t.Helper()
+		if math.Abs(got/want-1) > tol {
+			t.Errorf("%s: fitted %.4g, simulated %.4g: off by %.1f%%, more than %.0f%%", what, got, want, 100*(got/want-1), 100*tol)
+		} else {
+			t.Logf("%s: fitted %.4g, simulated %.4g (%+.2f%%)", what, got, want, 100*(got/want-1))
+		}
+	}
+	// The arrival rate: customers × conversations per customer per 30 days, per hour.
+	rate := func(s *scenarios.Scenario) float64 {
+		return float64(s.Customers.Count) * s.Load.PerCustomerMonth / (30 * 24)
+	}
+	within("arrival rate (conversations per hour at profile weight 1)", rate(f), rate(o), 0.05)
+	if f.Start != o.Start || f.Days != o.Days || f.Timezone != o.Timezone {
+		t.Errorf("horizon %s + %d days (%s), want %s + %d (%s)", f.Start, f.Days, f.Timezone, o.Start, o.Days, o.Timezone)
+	}
+	// The median response time: e^mu of the fitted lognormal.
+	rt := f.Agents.ResponseTime
+	if rt.Kind != dist.LogNormal {
+		t.Errorf("response time fitted as %s, want lognormal", rt.Kind)
+	}
+	median := func(s dist.Spec) float64 { cv := s.SDS / s.MeanS; return s.MeanS / math.Sqrt(1+cv*cv) }
+	within("median response time (s)", median(rt), median(o.Agents.ResponseTime), 0.10)
+	// Conversation length: 2.5 user messages on average (standard error 0.5%).
+	within("messages per conversation", f.Load.MessagesMean, o.Load.MessagesMean, 0.03)
+	// Think time: exponential with mean 180 s (gamma may win with a shape near 1).
+	within("mean think time (s)", f.Load.ThinkTime.MeanS, o.Load.ThinkTime.MeanS, 0.05)
+	// Market mix: share of users by country, absolute ±0.02 (standard error 0.004).
+	want := map[string]float64{"BR": 0.5, "IN": 0.3, "DE": 0.2}
+	if len(f.Customers.Countries) != 3 {
+		t.Errorf("countries %+v", f.Customers.Countries)
+	}
+	for _, c := range f.Customers.Countries {
+		if math.Abs(c.Share-want[c.Country]) > 0.02 {
+			t.Errorf("%s share %.4f, want %.2f ± 0.02", c.Country, c.Share, want[c.Country])
+		}
+	}
+	// Profile shape, each normalised to a mean of 1: hours within ±0.15 (about 4
+	// standard errors at the busiest hour, more at quiet ones), weekdays ±0.08.
+	for _, p := range []struct {
+		name     string
+		got, exp []float64
+		tol      float64
+	}{
+		{"hour_of_day", f.Load.Profile.Hour, meanOne(o.Load.Profile.Hour), 0.15},
+		{"day_of_week", f.Load.Profile.Weekday, meanOne(o.Load.Profile.Weekday), 0.08},
+	} {
+		if len(p.got) != len(p.exp) {
+			t.Fatalf("%s: %d weights", p.name, len(p.got))
+		}
+		worst := 0.0
+		for i := range p.got {
+			worst = max(worst, math.Abs(p.got[i]-p.exp[i]))
+		}
+		if worst > p.tol {
+			t.Errorf("%s: fitted %v, simulated %v: largest difference %.3f > %.2f", p.name, p.got, p.exp, worst, p.tol)
+		} else {
+			t.Logf("%s: largest difference %.3f", p.name, worst)
+		}
+	}
+	// And the fitted scenario runs, simulating the traffic the trace had: conversations
+	// within 5% of the original run's.
+	runOut := filepath.Join(dir, "run-fitted")
+	if code, _, stderr := spendsim(t, "run", fitted, "--out", runOut, "-q"); code != 0 {
+		t.Fatalf("run fitted: exit %d: %s", code, stderr)
+	}
+	origOut := filepath.Join(dir, "run-orig")
+	if code, _, stderr := spendsim(t, "run", orig, "--out", origOut, "-q"); code != 0 {
+		t.Fatalf("run original: exit %d: %s", code, stderr)
+	}
+	a, err := parquet.ReadFile[convRow](filepath.Join(origOut, "runs.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := parquet.ReadFile[convRow](filepath.Join(runOut, "runs.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	within("conversations simulated from the fitted scenario", float64(b[0].Conversations), float64(a[0].Conversations), 0.05)
+}
+
+// TestFitTwitterSample fits the public Twitter customer-support sample (not WhatsApp
+// data: the mapping makes every customer a US user and every brand tweet a delivered
+// text) and checks the scenario validates and runs.
+func TestFitTwitterSample(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "twcs.yaml")
+	code, stdout, stderr := spendsim(t, "fit", "--trace", "../../scenarios/trace/testdata/twcs_sample.csv",
+		"--mapping", "../../scenarios/trace/testdata/twcs.yaml", "--sort", "--skip-invalid", "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// 93 rows: 2 replies answer tweets outside the sample (skipped), 49 customer tweets
+	// from 29 users, 42 brand replies.
+	for _, want := range []string{"91 records, 29 users", "response time lognormal"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q: %s", want, stdout)
+		}
+	}
+	if !strings.Contains(stderr, "2 invalid rows skipped") {
+		t.Errorf("stderr: %s", stderr)
+	}
+	if code, o, e := spendsim(t, "validate", out); code != 0 {
+		t.Fatalf("validate: exit %d: %s%s", code, o, e)
+	}
+	sc, _, err := scenarios.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.Customers.Count != 29 || len(sc.Customers.Countries) != 1 || sc.Customers.Countries[0].Country != "US" || sc.Start != "2017-10-10" {
+		t.Errorf("fitted %+v, start %s", sc.Customers, sc.Start)
+	}
+	if code, _, e := spendsim(t, "run", out, "--out", filepath.Join(dir, "run"), "-q"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, e)
+	}
+}
+
+func TestFitErrorsLeaveNothing(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "t.csv", "ts,user,direction,type,category,country\n2025-03-03T10:00:00Z,a,user,,,BR\n")
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--trace", tr, "-o", filepath.Join(dir, "x.yaml")}, 1, "0 business replies"},
+		{[]string{"--trace", tr, "-o", filepath.Join(dir, "x.yaml"), "--timezone", "Mars/Olympus"}, 2, "not an IANA time zone"},
+		{[]string{"--trace", tr, "-o", filepath.Join(dir, "x.yaml"), "--name", "Bad Name"}, 2, "--name"},
+		{[]string{"--trace", filepath.Join(dir, "none.csv"), "-o", filepath.Join(dir, "x.yaml")}, 1, "none.csv"},
+	} {
+		code, _, stderr := spendsim(t, append([]string{"fit"}, c.args...)...)
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, %q; want %d and %q", c.args, code, stderr, c.code, c.want)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("a failed fit left files: %d entries", len(entries))
+	}
+}
