@@ -178,7 +178,9 @@ type RestaffConfig struct {
 // business messages removed, and one simulated reply per conversation (Line 0, status
 // delivered) at the time the staffing would have sent it, merged in send-time order.
 //
-// The agents work as in Run: shifts give chat slots (agents × concurrency) over time;
+// The agents work as in Run: with a response-time distribution (agents.response_time),
+// each conversation is answered that long after its first message, with no queue.
+// Otherwise shifts give chat slots (agents × concurrency) over time;
 // a conversation queues first come, first served until a slot is free, an agent holds
 // it for one handle-time draw and then replies, free-form inside the window, else by
 // the late-reply policy (a utility or marketing template, or nothing). An agent whose
@@ -195,7 +197,8 @@ type Restaffer struct {
 	loc      *time.Location
 	policy   agents.LatePolicy
 	handle   *dist.Sampler
-	capacity bool // some shift has someone on it
+	respond  *dist.Sampler // the team's response time, when modelled by it; else nil
+	capacity bool          // some shift has someone on it, or a response time answers all
 
 	q        Queue
 	steps    []agents.Step // the current local day's capacity steps
@@ -256,6 +259,10 @@ func NewRestaffer(src RecordSource, cfg RestaffConfig) (*Restaffer, error) {
 		// Validate rejected shifts of no length; an empty day list means mon–fri.
 		r.capacity = r.capacity || sh.Headcount > 0
 	}
+	if cfg.Staffing.ByResponseTime() {
+		r.respond = dist.New(cfg.Staffing.ResponseTime, StreamSource(cfg.Seed, "restaff.response"))
+		r.capacity = true
+	}
 	return r, nil
 }
 
@@ -280,7 +287,9 @@ func (r *Restaffer) Next(out *model.Record) error {
 				}
 				if !r.started {
 					r.started = true
-					r.layDay(r.next.TS)
+					if r.respond == nil {
+						r.layDay(r.next.TS)
+					}
 				}
 				r.lastTS, r.haveNext = r.next.TS, true
 			}
@@ -349,6 +358,11 @@ func (r *Restaffer) userMessage(rec *model.Record) {
 	p.conv = id
 	r.inFlight++
 	r.tally.r.Wanted++
+	if r.respond != nil {
+		// No queue: the team answers after its response time, whoever is on duty.
+		r.q.Push(rec.TS+r.respond.Draw(), rsReply, id)
+		return
+	}
 	r.fifo.push(id)
 	r.dispatch(rec.TS)
 }
@@ -375,8 +389,10 @@ func (r *Restaffer) event(e Event, out *model.Record) bool {
 		p.conv = -1
 		r.free = append(r.free, e.ID)
 		r.inFlight--
-		r.busy--
-		defer r.dispatch(e.T)
+		if r.respond == nil {
+			r.busy--
+			defer r.dispatch(e.T)
+		}
 		*out = model.Record{TS: e.T, User: p.user, Business: p.business, Country: p.country,
 			Direction: model.FromBusiness, Status: model.Delivered}
 		if e.T < p.cswEnd {

@@ -275,3 +275,38 @@ func TestRestaffUnsortedTrace(t *testing.T) {
 		t.Errorf("error %q lacks %q", err, want)
 	}
 }
+
+// TestRestaffByResponseTime: a team modelled by its response time (here exactly two
+// hours) answers each conversation that long after its first message, with no queue
+// and whoever is on duty: B is not held up by A, and C's Friday message is answered on
+// Friday night, inside the window.
+func TestRestaffByResponseTime(t *testing.T) {
+	cfg := oneAgent(agents.LateUtility)
+	cfg.Staffing.Shifts = nil
+	cfg.Staffing.ResponseTime = dist.Spec{Kind: dist.Constant, MeanS: 7200}
+	r, err := sim.NewRestaffer(&sliceSource{recs: restaffTrace()}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, rec := range drain(t, r) {
+		if rec.Direction == model.FromBusiness {
+			got = append(got, describe(rec))
+		}
+	}
+	want := []string{
+		"09-01T10:00 1 text",
+		"09-01T10:30 2 text", // B's 09:15 message joined its conversation
+		"09-01T18:55 1 text",
+		"09-01T18:58 2 text",
+		"09-03T12:00 3 marketing",
+		"09-05T19:30 3 text",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("business messages:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	res, _ := r.Responses()
+	if c := counts(res); c != (sim.Responses{Wanted: 5, InWindow: 5}) || res.FirstResponseMeanS != 7200 {
+		t.Errorf("responses %+v", res)
+	}
+}
