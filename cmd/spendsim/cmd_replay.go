@@ -46,7 +46,7 @@ Examples:
    spendsim replay --trace 2024.parquet --pricing pmp-2025 --out what-if-pmp
    spendsim replay --trace webhooks.jsonl --format webhook --timezone Asia/Kolkata
    spendsim replay --trace 2019.csv --pricing nbp-2018 --rates nbp-card.csv
-   spendsim replay --trace twcs.csv --mapping twcs.yaml --sort --skip-invalid`,
+   spendsim replay --trace twcs.csv --mapping twcs.yaml --sort --skip-invalid` + restaffHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "trace", Aliases: []string{"t"}, Usage: "the trace `FILE` (required)", Required: true},
 			&cli.StringFlag{Name: "pricing", Value: "auto", Usage: "auto, nbp-2018, cbp-2022, cbp-2023, pmp-2025 or pmp-2026-10"},
@@ -65,6 +65,7 @@ Examples:
 			&cli.StringFlag{Name: "auth-intl-from", Usage: "`DATE` the business became eligible for authentication-international rates"},
 			&cli.IntFlag{Name: "service-allowance", Value: 1000, Usage: "free service messages per number per month from 2026-10-01 (0 turns the allowance off)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
+			&cli.StringFlag{Name: "restaff", Usage: "re-simulate the replies under this `SCENARIO`'s agents (file or embedded name) and compare with the original"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -80,6 +81,9 @@ Examples:
 				if topts.Mapping, err = trace.LoadMapping(m); err != nil {
 					return usageError{err}
 				}
+			}
+			if c.String("restaff") != "" {
+				return restaffAction(c, e, tracePath, topts, opts, ratesName)
 			}
 			out := c.String("out")
 			if out == "" {

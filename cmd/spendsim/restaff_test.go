@@ -1,0 +1,292 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+type restaffSide struct {
+	Label              string           `json:"label"`
+	TotalMicros        int64            `json:"total_micros"`
+	AmountByCategory   map[string]int64 `json:"amount_micros_by_category"`
+	BillableByCategory map[string]int64 `json:"billable_by_category"`
+	RepliesWanted      int64            `json:"replies_wanted"`
+	InWindow           int64            `json:"answered_in_window"`
+	Late               int64            `json:"late_replies"`
+	LateUtility        int64            `json:"late_utility_templates"`
+	Dropped            int64            `json:"dropped_replies"`
+	Unanswered         int64            `json:"unanswered"`
+	InWindowShare      *float64         `json:"in_window_share"`
+	LateShare          *float64         `json:"late_share"`
+	MissedWindowShare  *float64         `json:"missed_window_share"`
+	P50                *float64         `json:"first_response_p50_s"`
+	P90                *float64         `json:"first_response_p90_s"`
+}
+
+type restaffJSON struct {
+	Scenario         string      `json:"scenario"`
+	Seed             uint64      `json:"seed"`
+	RemovedReplies   int64       `json:"removed_business_text"`
+	SimulatedReplies int64       `json:"simulated_replies"`
+	Old              restaffSide `json:"old"`
+	New              restaffSide `json:"new"`
+	Difference       struct {
+		TotalMicros int64  `json:"total_micros"`
+		Total       string `json:"total"`
+	} `json:"difference"`
+}
+
+type restaffMsg struct {
+	Line            int64   `parquet:"line"`
+	TS              int64   `parquet:"ts"`
+	Type            string  `parquet:"type"`
+	Category        *string `parquet:"category,optional"`
+	PricingCategory *string `parquet:"pricing_category,optional"`
+	Billable        bool    `parquet:"billable"`
+	AmountMicros    int64   `parquet:"amount_micros"`
+}
+
+func restaffOK(t *testing.T, out string, args ...string) (string, restaffJSON) {
+	t.Helper()
+	code, stdout, stderr := spendsim(t, append([]string{"replay", "--out", out, "-q"}, args...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r restaffJSON
+	data, err := os.ReadFile(filepath.Join(out, "restaff.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	return stdout, r
+}
+
+// handTrace is sim's hand-made restaff timeline three hours later in UTC, that is at
+// the same local times in São Paulo, where one-agent.yaml lays its 09:00–17:00 shift
+// (UTC−3, no daylight saving since 2019). 2025-09-01 is a Monday.
+const handTrace = `ts,user,direction,type,category
+2025-09-01T11:00:00Z,5511987654321,user,,
+2025-09-01T11:30:00Z,5511900000002,user,,
+2025-09-01T12:05:00Z,5511987654321,business,text,
+2025-09-01T12:15:00Z,5511900000002,user,,
+2025-09-01T19:55:00Z,5511987654321,user,,
+2025-09-01T19:58:00Z,5511900000002,user,,
+2025-09-03T15:00:00Z,5511900000003,business,template,marketing
+2025-09-05T20:30:00Z,5511900000003,user,,
+2025-09-05T20:45:00Z,5511900000003,business,text,
+`
+
+// TestRestaffHandTrace: every restaffed reply time and charge, worked out by hand. The
+// agent starts at 09:00 local (12:00Z): A's reply at 12:10Z, B's (which waited for A's)
+// at 12:20Z, A's evening message answered at 20:05Z after the shift (the chat in hand is
+// finished), B's evening one the next morning at 12:10Z, and C, who wrote on Friday
+// evening, on Monday 2025-09-08 at 12:10Z — after the window closed, so as a utility
+// template: Brazil, PMP 2025 card, 0.0068 USD. The trace's marketing template (0.0625)
+// is charged on both sides; its two text replies are replaced.
+func TestRestaffHandTrace(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "hand.csv", handTrace)
+	out := filepath.Join(dir, "out")
+	stdout, r := restaffOK(t, out, "--trace", tr, "--pricing", "pmp-2025", "--restaff", "testdata/restaff/one-agent.yaml")
+
+	msgs, err := parquet.ReadFile[restaffMsg](filepath.Join(out, "messages.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range msgs {
+		cat := ""
+		if m.PricingCategory != nil {
+			cat = *m.PricingCategory
+		}
+		got = append(got, strings.Join([]string{
+			time.UnixMilli(m.TS).UTC().Format("01-02T15:04"), m.Type, cat,
+			map[bool]string{true: "billable", false: "free"}[m.Billable], itoa64(m.AmountMicros), "line " + itoa64(m.Line),
+		}, " "))
+	}
+	want := []string{
+		"09-01T12:10 text service free 0 line 0",
+		"09-01T12:20 text service free 0 line 0",
+		"09-01T20:05 text service free 0 line 0",
+		"09-02T12:10 text service free 0 line 0",
+		"09-03T15:00 template marketing billable 62500 line 8",
+		"09-08T12:10 template utility billable 6800 line 0",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("messages.parquet:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	var s replaySummary
+	data, _ := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.TotalMicros != 69_300 || r.New.TotalMicros != 69_300 || r.Old.TotalMicros != 62_500 ||
+		r.Difference.TotalMicros != 6_800 || r.Difference.Total != "0.006800" {
+		t.Errorf("summary %d; restaff old %d new %d difference %d (%s); want 69300, 62500, 69300, 6800",
+			s.TotalMicros, r.Old.TotalMicros, r.New.TotalMicros, r.Difference.TotalMicros, r.Difference.Total)
+	}
+	if r.New.AmountByCategory["utility"] != 6_800 || r.New.BillableByCategory["utility"] != 1 || r.Old.BillableByCategory["utility"] != 0 {
+		t.Errorf("utility: new %d micros (%d), old %d billable", r.New.AmountByCategory["utility"], r.New.BillableByCategory["utility"], r.Old.BillableByCategory["utility"])
+	}
+	// Original: A answered in 65 min, C in 15 min; A's evening message and B never.
+	o, n := r.Old, r.New
+	if o.RepliesWanted != 4 || o.InWindow != 2 || o.Late != 0 || o.Unanswered != 2 || *o.MissedWindowShare != 0.5 {
+		t.Errorf("original %+v", o)
+	}
+	if n.RepliesWanted != 5 || n.InWindow != 4 || n.Late != 1 || n.LateUtility != 1 || n.Unanswered != 0 ||
+		*n.InWindowShare != 0.8 || math.Abs(*n.LateShare-0.2) > 1e-12 {
+		t.Errorf("restaffed %+v", n)
+	}
+	if r.RemovedReplies != 2 || r.SimulatedReplies != 5 || r.Scenario != "one-agent" || r.Seed != 1 {
+		t.Errorf("removed %d, simulated %d, scenario %s seed %d", r.RemovedReplies, r.SimulatedReplies, r.Scenario, r.Seed)
+	}
+	// Sorted first responses 600, 3000, 4200, 58320, 229200 s: p50 is 4200 s (70 min)
+	// to the sketch's 0.5%.
+	if math.Abs(*n.P50-4200) > 0.005*4200 {
+		t.Errorf("restaffed p50 %v s, want 4200", *n.P50)
+	}
+	for _, line := range []string{
+		"spend (USD)                            0.062500               0.069300      +0.006800",
+		"  utility                          0.000000 (0)           0.006800 (1)      +0.006800",
+		"  late (templates)                            0                      1             +1",
+	} {
+		if !strings.Contains(stdout, line) {
+			t.Errorf("stdout lacks %q:\n%s", line, stdout)
+		}
+	}
+}
+
+func itoa64(v int64) string { return strconv.FormatInt(v, 10) }
+
+// twitterRestaff restaffs the Twitter customer-support sample with a scenario.
+func twitterRestaff(t *testing.T, scenario string, extra ...string) (string, restaffJSON, string) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "out")
+	stdout, r := restaffOK(t, out, append([]string{"--trace", "../../scenarios/trace/testdata/twcs_sample.csv",
+		"--mapping", "../../scenarios/trace/testdata/twcs.yaml", "--sort", "--skip-invalid",
+		"--pricing", "pmp-2025", "--restaff", scenario}, extra...)...)
+	return stdout, r, out
+}
+
+// TestRestaffTwitterFasterSlower is issue 4's check on the Twitter sample. The original
+// brands answered every reply they sent inside the window (late share 0) but left 7
+// of 48 conversations unanswered. A faster team (20 agents round the clock, 1-minute
+// replies) answers all of them inside the window and far sooner; its late share cannot
+// go below the original's 0, and the share that missed the window falls. A slower team
+// (one agent two hours a weekday, 30-minute replies) answers most of them late, as paid
+// utility templates, so its late share and spend rise. Both reports show both sides.
+func TestRestaffTwitterFasterSlower(t *testing.T) {
+	fastOut, fast, fastDir := twitterRestaff(t, "testdata/restaff/faster.yaml")
+	slowOut, slow, slowDir := twitterRestaff(t, "testdata/restaff/slower.yaml")
+	o := fast.Old
+	if o.RepliesWanted != 48 || o.InWindow != 41 || o.Late != 0 || o.Unanswered != 7 || *o.LateShare != 0 {
+		t.Fatalf("original %+v", o)
+	}
+	if slow.Old.RepliesWanted != o.RepliesWanted || slow.Old.TotalMicros != 0 {
+		t.Errorf("the original side differs between runs: %+v", slow.Old)
+	}
+	f := fast.New
+	if *f.LateShare > *o.LateShare || *f.MissedWindowShare >= *o.MissedWindowShare || *f.P90 >= *o.P90 || f.Unanswered != 0 {
+		t.Errorf("faster team: late share %v (original %v), missed window %v (%v), p90 %v s (%v s), unanswered %d",
+			*f.LateShare, *o.LateShare, *f.MissedWindowShare, *o.MissedWindowShare, *f.P90, *o.P90, f.Unanswered)
+	}
+	if f.TotalMicros != 0 {
+		t.Errorf("faster team spends %d micros; every reply is free text in the window", f.TotalMicros)
+	}
+	s := slow.New
+	if *s.LateShare <= *o.LateShare || *s.LateShare <= *f.LateShare || *s.MissedWindowShare <= *o.MissedWindowShare || s.Late == 0 {
+		t.Errorf("slower team: late share %v (original %v, faster %v), missed window %v", *s.LateShare, *o.LateShare, *f.LateShare, *s.MissedWindowShare)
+	}
+	// Every late reply is a US utility template (PMP 2025 card, 0.004 USD).
+	if s.TotalMicros != 4_000*s.LateUtility || s.LateUtility != s.Late || s.BillableByCategory["utility"] != s.Late {
+		t.Errorf("slower team spends %d micros on %d late replies", s.TotalMicros, s.Late)
+	}
+	for _, c := range []struct {
+		name, stdout, dir string
+		r                 restaffJSON
+	}{{"faster", fastOut, fastDir, fast}, {"slower", slowOut, slowDir, slow}} {
+		page, err := os.ReadFile(filepath.Join(c.dir, "restaff.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		row := "<td>late share of replies</td><td>0.0%</td><td>" + pct(*c.r.New.LateShare) + "</td>"
+		if !bytes.Contains(page, []byte(row)) {
+			t.Errorf("%s: restaff.html lacks %q", c.name, row)
+		}
+		line := "late share of replies                      0.0%"
+		if !strings.Contains(c.stdout, line) || !strings.Contains(c.stdout, pct(*c.r.New.LateShare)) {
+			t.Errorf("%s: stdout lacks the late share row:\n%s", c.name, c.stdout)
+		}
+	}
+}
+
+func pct(x float64) string { return strconv.FormatFloat(100*x, 'f', 1, 64) + "%" }
+
+// TestRestaffDeterministic: the same seed gives the same bytes in every output; another
+// seed draws other handle times.
+func TestRestaffDeterministic(t *testing.T) {
+	files := []string{"messages.parquet", "bill.parquet", "summary.json", "restaff.json", "restaff.html"}
+	_, a, dirA := twitterRestaff(t, "testdata/restaff/slower.yaml")
+	_, _, dirB := twitterRestaff(t, "testdata/restaff/slower.yaml")
+	for _, f := range files {
+		x, err := os.ReadFile(filepath.Join(dirA, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, err := os.ReadFile(filepath.Join(dirB, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s differs between two runs of seed %d", f, a.Seed)
+		}
+	}
+	src, err := os.ReadFile("testdata/restaff/slower.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := writeFile(t, t.TempDir(), "slower.yaml", strings.Replace(string(src), "seed: 7", "seed: 8", 1))
+	_, b, _ := twitterRestaff(t, other)
+	if b.Seed != 8 || *b.New.P50 == *a.New.P50 {
+		t.Errorf("seed %d gives p50 %v s, seed %d %v s: another seed should draw other handle times", a.Seed, *a.New.P50, b.Seed, *b.New.P50)
+	}
+}
+
+// TestRestaffBadScenario: a scenario that is wrong is a usage error (exit 2), one that
+// is missing a failure (exit 1, as for spendsim run); both name the problem and leave no
+// output behind.
+func TestRestaffBadScenario(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "hand.csv", handTrace)
+	src, _ := os.ReadFile("testdata/restaff/one-agent.yaml")
+	bad := writeFile(t, dir, "bad.yaml", strings.Replace(string(src), "late_reply: utility", "late_reply: never", 1))
+	for _, c := range []struct {
+		scenario string
+		code     int
+		want     string
+	}{
+		{filepath.Join(dir, "none.yaml"), 1, "none.yaml: no such file"},
+		{bad, 2, `bad.yaml: agents.late_reply: "never" is not one of utility, marketing, drop`},
+	} {
+		out := filepath.Join(dir, "out")
+		code, _, stderr := spendsim(t, "replay", "--trace", tr, "--restaff", c.scenario, "--out", out, "-q")
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: exit %d, stderr %q; want %d and %q", c.scenario, code, stderr, c.code, c.want)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("%s: a failed restaff left %s behind", c.scenario, out)
+		}
+	}
+}

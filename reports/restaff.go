@@ -1,0 +1,268 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/sim"
+)
+
+// Files of a restaffed replay, beside messages.parquet, bill.parquet and summary.json
+// (which describe the restaffed trace).
+const (
+	RestaffFile     = "restaff.json" // original vs restaffed, and the difference
+	RestaffHTMLFile = "restaff.html" // the same side by side, as a page
+)
+
+// RestaffSide is one side of a restaffing: what the trace cost and how its replies
+// went. Shares are of conversations or replies as named; a share of nothing is null.
+type RestaffSide struct {
+	Label string `json:"label"` // "original", or the scenario's name
+	Spend
+	RepliesWanted int64 `json:"replies_wanted"`     // conversations that wanted a reply
+	InWindow      int64 `json:"answered_in_window"` // answered inside the customer service window
+	Late          int64 `json:"late_replies"`       // answered after it closed (restaffed: as templates)
+	LateUtility   int64 `json:"late_utility_templates"`
+	LateMarketing int64 `json:"late_marketing_templates"`
+	Dropped       int64 `json:"dropped_replies"` // late replies the late-reply policy did not send
+	Unanswered    int64 `json:"unanswered"`      // no reply by the end
+	// InWindowShare is InWindow / (InWindow + Late + Dropped): of the replies the team
+	// produced, the share sent inside the window (as in spendsim run's summary).
+	InWindowShare Num `json:"in_window_share"`
+	// LateShare is (Late + Dropped) / (InWindow + Late + Dropped) = 1 − InWindowShare.
+	LateShare Num `json:"late_share"`
+	// MissedWindowShare is (Late + Dropped + Unanswered) / RepliesWanted: the
+	// conversations not answered inside the window, whatever became of them.
+	MissedWindowShare  Num `json:"missed_window_share"`
+	FirstResponseMeanS Num `json:"first_response_mean_s"`
+	FirstResponseP50S  Num `json:"first_response_p50_s"`
+	FirstResponseP90S  Num `json:"first_response_p90_s"`
+	FirstResponseP99S  Num `json:"first_response_p99_s"`
+}
+
+// NewRestaffSide puts a side's spend and reply figures together.
+func NewRestaffSide(label string, s Spend, r sim.Responses) RestaffSide {
+	produced := r.InWindow + r.Late + r.Dropped
+	return RestaffSide{
+		Label: label, Spend: s,
+		RepliesWanted: r.Wanted, InWindow: r.InWindow, Late: r.Late,
+		LateUtility: r.LateUtility, LateMarketing: r.LateMarketing, Dropped: r.Dropped, Unanswered: r.Unanswered,
+		InWindowShare:      share(r.InWindow, produced),
+		LateShare:          share(r.Late+r.Dropped, produced),
+		MissedWindowShare:  share(r.Late+r.Dropped+r.Unanswered, r.Wanted),
+		FirstResponseMeanS: Num(r.FirstResponseMeanS),
+		FirstResponseP50S:  Num(r.FirstResponseP50S),
+		FirstResponseP90S:  Num(r.FirstResponseP90S),
+		FirstResponseP99S:  Num(r.FirstResponseP99S),
+	}
+}
+
+func share(n, of int64) Num {
+	if of == 0 {
+		return Num(math.NaN())
+	}
+	return Num(float64(n) / float64(of))
+}
+
+// RestaffDiff is restaffed minus original, figure by figure (null where either is).
+type RestaffDiff struct {
+	TotalMicros            int64            `json:"total_micros"`
+	Total                  string           `json:"total"`
+	AmountMicrosByCategory map[string]int64 `json:"amount_micros_by_category"`
+	BillableByCategory     map[string]int64 `json:"billable_by_category"`
+	RepliesWanted          int64            `json:"replies_wanted"`
+	InWindow               int64            `json:"answered_in_window"`
+	Late                   int64            `json:"late_replies"`
+	Dropped                int64            `json:"dropped_replies"`
+	Unanswered             int64            `json:"unanswered"`
+	InWindowShare          Num              `json:"in_window_share"`
+	LateShare              Num              `json:"late_share"`
+	MissedWindowShare      Num              `json:"missed_window_share"`
+	FirstResponseMeanS     Num              `json:"first_response_mean_s"`
+	FirstResponseP50S      Num              `json:"first_response_p50_s"`
+	FirstResponseP90S      Num              `json:"first_response_p90_s"`
+	FirstResponseP99S      Num              `json:"first_response_p99_s"`
+}
+
+// Restaff is restaff.json.
+type Restaff struct {
+	Trace    string `json:"trace"`
+	Pricing  string `json:"pricing"`
+	Scenario string `json:"scenario"` // the scenario whose agents restaffed the trace
+	Timezone string `json:"timezone"` // the zone its shifts were laid in
+	Seed     uint64 `json:"seed"`
+	// RemovedReplies is the trace's free-form business messages left out; SimulatedReplies
+	// the replies the restaffed team sent in their place (late templates included).
+	RemovedReplies   int64       `json:"removed_business_text"`
+	SimulatedReplies int64       `json:"simulated_replies"`
+	Old              RestaffSide `json:"old"`
+	New              RestaffSide `json:"new"`
+	Difference       RestaffDiff `json:"difference"`
+}
+
+// NewRestaff compares two sides; money differences are exact.
+func NewRestaff(old, new RestaffSide) (Restaff, error) {
+	d := RestaffDiff{
+		AmountMicrosByCategory: map[string]int64{}, BillableByCategory: map[string]int64{},
+		RepliesWanted: new.RepliesWanted - old.RepliesWanted, InWindow: new.InWindow - old.InWindow,
+		Late: new.Late - old.Late, Dropped: new.Dropped - old.Dropped, Unanswered: new.Unanswered - old.Unanswered,
+		InWindowShare:      new.InWindowShare - old.InWindowShare,
+		LateShare:          new.LateShare - old.LateShare,
+		MissedWindowShare:  new.MissedWindowShare - old.MissedWindowShare,
+		FirstResponseMeanS: new.FirstResponseMeanS - old.FirstResponseMeanS,
+		FirstResponseP50S:  new.FirstResponseP50S - old.FirstResponseP50S,
+		FirstResponseP90S:  new.FirstResponseP90S - old.FirstResponseP90S,
+		FirstResponseP99S:  new.FirstResponseP99S - old.FirstResponseP99S,
+	}
+	if old.Currency != new.Currency {
+		return Restaff{}, fmt.Errorf("reports: restaff: the original is in %s, the restaffed trace in %s", old.Currency, new.Currency)
+	}
+	t, err := money.Add(money.Micros(new.TotalMicros), -money.Micros(old.TotalMicros))
+	if err != nil {
+		return Restaff{}, fmt.Errorf("reports: restaff: total difference: %w", err)
+	}
+	d.TotalMicros, d.Total = int64(t), t.String()
+	for _, c := range pricing.Categories() {
+		k := c.String()
+		d.AmountMicrosByCategory[k] = new.AmountMicrosByCategory[k] - old.AmountMicrosByCategory[k]
+		d.BillableByCategory[k] = new.BillableByCategory[k] - old.BillableByCategory[k]
+	}
+	return Restaff{Old: old, New: new, Difference: d}, nil
+}
+
+// restaffRow is one line of the side-by-side table.
+type restaffRow struct {
+	Label, Old, New, Diff string
+	Head                  bool // a section's first line
+}
+
+func (r *Restaff) rows() []restaffRow {
+	o, n, d := &r.Old, &r.New, &r.Difference
+	rows := []restaffRow{{Label: "spend (" + n.Currency + ")", Old: money.Micros(o.TotalMicros).String(),
+		New: money.Micros(n.TotalMicros).String(), Diff: signedMoney(d.TotalMicros), Head: true}}
+	for _, c := range pricing.Categories() {
+		k := c.String()
+		if o.AmountMicrosByCategory[k] == 0 && n.AmountMicrosByCategory[k] == 0 && o.BillableByCategory[k] == 0 && n.BillableByCategory[k] == 0 {
+			continue
+		}
+		rows = append(rows, restaffRow{Label: "  " + k,
+			Old:  fmt.Sprintf("%s (%d)", money.Micros(o.AmountMicrosByCategory[k]), o.BillableByCategory[k]),
+			New:  fmt.Sprintf("%s (%d)", money.Micros(n.AmountMicrosByCategory[k]), n.BillableByCategory[k]),
+			Diff: signedMoney(d.AmountMicrosByCategory[k])})
+	}
+	count := func(label string, a, b, dd int64, head bool) {
+		rows = append(rows, restaffRow{Label: label, Old: fmt.Sprint(a), New: fmt.Sprint(b), Diff: fmt.Sprintf("%+d", dd), Head: head})
+	}
+	count("replies wanted", o.RepliesWanted, n.RepliesWanted, d.RepliesWanted, true)
+	count("  answered in window", o.InWindow, n.InWindow, d.InWindow, false)
+	count("  late (templates)", o.Late, n.Late, d.Late, false)
+	count("  dropped", o.Dropped, n.Dropped, d.Dropped, false)
+	count("  unanswered", o.Unanswered, n.Unanswered, d.Unanswered, false)
+	pct := func(label string, a, b, dd Num, head bool) {
+		rows = append(rows, restaffRow{Label: label, Old: percent(a), New: percent(b), Diff: points(dd), Head: head})
+	}
+	pct("replies in window", o.InWindowShare, n.InWindowShare, d.InWindowShare, true)
+	pct("late share of replies", o.LateShare, n.LateShare, d.LateShare, false)
+	pct("missed the window", o.MissedWindowShare, n.MissedWindowShare, d.MissedWindowShare, false)
+	dur := func(label string, a, b, dd Num, head bool) {
+		rows = append(rows, restaffRow{Label: label, Old: durationText(float64(a)), New: durationText(float64(b)), Diff: signedDuration(float64(dd)), Head: head})
+	}
+	dur("first response p50", o.FirstResponseP50S, n.FirstResponseP50S, d.FirstResponseP50S, true)
+	dur("first response p90", o.FirstResponseP90S, n.FirstResponseP90S, d.FirstResponseP90S, false)
+	dur("first response p99", o.FirstResponseP99S, n.FirstResponseP99S, d.FirstResponseP99S, false)
+	return rows
+}
+
+func signedMoney(m int64) string {
+	if m >= 0 {
+		return "+" + money.Micros(m).String()
+	}
+	return money.Micros(m).String()
+}
+
+func percent(x Num) string {
+	if f := float64(x); !math.IsNaN(f) {
+		return fmt.Sprintf("%.1f%%", 100*f)
+	}
+	return "–"
+}
+
+func points(x Num) string {
+	if f := float64(x); !math.IsNaN(f) {
+		return fmt.Sprintf("%+.1f pts", 100*f)
+	}
+	return "–"
+}
+
+func signedDuration(s float64) string {
+	if math.IsNaN(s) || s < 0 {
+		return durationText(s)
+	}
+	return "+" + durationText(s)
+}
+
+// WriteRestaffTable prints the side-by-side comparison for a terminal.
+func WriteRestaffTable(w io.Writer, r *Restaff) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s restaffed with %s (shifts in %s, seed %d), under %s:\n", r.Trace, r.Scenario, r.Timezone, r.Seed, r.Pricing)
+	fmt.Fprintf(&b, "%-24s %22s %22s %14s\n", "", r.Old.Label, r.New.Label, "difference")
+	for _, row := range r.rows() {
+		fmt.Fprintf(&b, "%-24s %22s %22s %14s\n", row.Label, row.Old, row.New, row.Diff)
+	}
+	fmt.Fprintf(&b, "%d free-form business messages of the trace left out; %d simulated replies sent in their place\n", r.RemovedReplies, r.SimulatedReplies)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// RestaffHTML renders restaff.html: the side-by-side table as a self-contained page,
+// with nothing in it that changes between runs of the same seed.
+func RestaffHTML(r *Restaff) ([]byte, error) {
+	var out bytes.Buffer
+	if err := restaffTemplate.Execute(&out, struct {
+		*Restaff
+		Rows []restaffRow
+	}{r, r.rows()}); err != nil {
+		return nil, fmt.Errorf("reports: %s: %w", RestaffHTMLFile, err)
+	}
+	return out.Bytes(), nil
+}
+
+var restaffTemplate = template.Must(template.New(RestaffHTMLFile).Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>spendsim: {{.Trace}} restaffed with {{.Scenario}}</title>
+<style>
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2em auto; max-width: 900px; padding: 0 1em; color: #222; }
+p.meta { color: #555; }
+table { border-collapse: collapse; font-size: 0.9em; }
+th, td { padding: 0.35em 0.6em; border-bottom: 1px solid #e4e4e4; text-align: right; white-space: nowrap; }
+th { background: #f4f4f4; }
+td:first-child, th:first-child { text-align: left; }
+tr.head td { border-top: 2px solid #ccc; font-weight: 600; }
+</style>
+</head>
+<body>
+<h1>{{.Trace}}: original vs restaffed with {{.Scenario}}</h1>
+<p class="meta">Billed under {{.Pricing}}; shifts in {{.Timezone}}; seed {{.Seed}}. The trace's user messages and templates are kept,
+its {{.RemovedReplies}} free-form business messages are replaced by the {{.SimulatedReplies}} replies the restaffed team would have sent.</p>
+<h2 id="restaff">Restaffing: side by side</h2>
+<table id="restaff-table">
+<thead><tr><th></th><th>{{.Old.Label}}</th><th>{{.New.Label}}</th><th>difference</th></tr></thead>
+<tbody>
+{{range .Rows}}<tr{{if .Head}} class="head"{{end}}><td>{{.Label}}</td><td>{{.Old}}</td><td>{{.New}}</td><td>{{.Diff}}</td></tr>
+{{end}}</tbody>
+</table>
+<p class="meta">A conversation starts with a user message while the user waits for no reply and is answered by the first
+free-form reply after it; later messages while the user waits join it. Late replies came after the user's 24-hour
+window had closed (restaffed: sent as templates by the late-reply policy). Amounts in parentheses count charged messages;
+exact amounts are in restaff.json and summary.json. First-response percentiles come from a DDSketch (0.5% relative accuracy).</p>
+</body>
+</html>
+`))
