@@ -213,6 +213,21 @@ func TestRestaffTwitterFasterSlower(t *testing.T) {
 	if s.TotalMicros != 4_000*s.LateUtility || s.LateUtility != s.Late || s.BillableByCategory["utility"] != s.Late {
 		t.Errorf("slower team spends %d micros on %d late replies", s.TotalMicros, s.Late)
 	}
+	// The README's excerpt is this very output.
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, excerpt, ok := strings.Cut(string(readme), "--restaff cmd/spendsim/testdata/restaff/slower.yaml\n")
+	excerpt, _, _ = strings.Cut(excerpt, "```")
+	if !ok || excerpt == "" {
+		t.Error("README.md has no restaff example of slower.yaml")
+	}
+	for _, line := range strings.Split(strings.TrimSpace(excerpt), "\n") {
+		if !strings.Contains(slowOut, line+"\n") {
+			t.Errorf("README.md shows %q; spendsim prints:\n%s", line, slowOut)
+		}
+	}
 	for _, c := range []struct {
 		name, stdout, dir string
 		r                 restaffJSON
