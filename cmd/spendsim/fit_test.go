@@ -16,7 +16,8 @@ import (
 // roundTripScenario: 20,000 customers in three countries over 30 days in Berlin (four
 // weeks and two days, across the switch to summer time), a peaked daily and weekly
 // profile, conversations of 2.5 user messages on average, and a team modelled by a
-// lognormal response time (median 900/√5 = 402.5 s).
+// lognormal response time (median 900/√5 = 402.5 s); a tenth of the conversations come
+// from ads and Page buttons.
 const roundTripScenario = `name: round-trip
 seed: 5
 start: 2025-03-03
@@ -32,6 +33,7 @@ load:
   conversations_per_customer_month: 1.5
   messages_per_conversation: 2.5
   think_time: {dist: exponential, mean_s: 180}
+  entry_points: {ctwa: 0.08, page_cta: 0.02}
   profile:
     hour_of_day: [1, 0.5, 0.3, 0.2, 0.2, 0.3, 0.6, 1, 1.5, 2, 2.2, 2.3, 2.2, 2, 2, 2, 1.9, 1.8, 1.8, 1.9, 2, 1.8, 1.5, 1.2]
     day_of_week: [1.2, 1.1, 1, 1, 1.1, 0.7, 0.5]
@@ -127,6 +129,10 @@ func TestFitRoundTrip(t *testing.T) {
 		if math.Abs(c.Share-want[c.Country]) > 0.02 {
 			t.Errorf("%s share %.4f, want %.2f ± 0.02", c.Country, c.Share, want[c.Country])
 		}
+	}
+	// Entry points: absolute ±0.01 (standard error 0.0016 for the ads' share).
+	if e := f.Load.EntryPoints; math.Abs(e.CTWA-0.08) > 0.01 || math.Abs(e.PageCTA-0.02) > 0.01 {
+		t.Errorf("entry points %+v, want ctwa 0.08 and page_cta 0.02 ± 0.01", e)
 	}
 	// Profile shape, each normalised to a mean of 1: hours within ±0.15 (about 4
 	// standard errors at the busiest hour, more at quiet ones), weekdays ±0.08.

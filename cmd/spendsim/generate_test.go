@@ -17,7 +17,8 @@ import (
 // generateScenario is understaffed on purpose: agents work weekdays 09:00–17:00 in São
 // Paulo, so replies to weekend and night messages come after the 24-hour window has
 // closed and go out as paid utility templates. Three countries, two markets' rates, and
-// conversations of two user messages on average.
+// conversations of two user messages on average; a third of them from ads or Page
+// buttons, whose free entry point windows the replay must see too.
 const generateScenario = `name: gen-test
 seed: 11
 start: 2024-03-01
@@ -33,6 +34,7 @@ load:
   conversations_per_customer_month: 3
   messages_per_conversation: 2
   think_time: {dist: exponential, mean_s: 120}
+  entry_points: {ctwa: 0.2, page_cta: 0.1}
 agents:
   concurrency: 2
   handle_time: {dist: exponential, mean_s: 400}
@@ -158,6 +160,7 @@ func TestGenerateTraceColumns(t *testing.T) {
 		t.Errorf("header %q", lines[0])
 	}
 	ids := map[string]bool{}
+	entries := map[string]int{}
 	templates := 0
 	for i, l := range lines[1:] {
 		f := strings.Split(l, ",")
@@ -173,6 +176,7 @@ func TestGenerateTraceColumns(t *testing.T) {
 		}
 		switch {
 		case f[2] == "user" && f[3] == "" && f[8] == "":
+			entries[f[7]]++
 		case f[2] == "business" && f[3] == "text" && f[4] == "" && f[8] == "delivered":
 		case f[2] == "business" && f[3] == "template" && f[4] == "utility" && f[8] == "delivered":
 			templates++
@@ -182,6 +186,9 @@ func TestGenerateTraceColumns(t *testing.T) {
 	}
 	if templates == 0 {
 		t.Error("no late reply sent as a utility template")
+	}
+	if len(entries) != 3 || entries["ctwa"] == 0 || entries["page_cta"] == 0 {
+		t.Errorf("entry points of user messages: %v", entries)
 	}
 }
 
