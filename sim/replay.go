@@ -66,7 +66,7 @@ func Replay(src RecordSource, opts billing.Options, sink ReplaySink) (ReplayStat
 		biller:  b,
 		markets: markets,
 		numbers: map[string]uint16{},
-		users:   map[string]userEntry{},
+		more:    map[numberPair]uint32{},
 		sink:    sink,
 	}
 	st, err := rp.run(src)
@@ -82,7 +82,8 @@ type replayer struct {
 	biller       *billing.Biller
 	markets      *market.Table
 	numbers      map[string]uint16
-	users        map[string]userEntry
+	users        userTable
+	more         map[numberPair]uint32 // pairs beyond each user's first
 	nextPair     uint32
 	lastBusiness string // the previous record's business number, and its id
 	lastNumber   uint16
@@ -177,8 +178,9 @@ func (rp *replayer) bill(p *pending) error {
 }
 
 // resolve gives the record's parties their dense ids and the recipient's country. It
-// costs one map lookup per record: a user's entry holds their country and their pair
-// with each business number they talk to (almost always one).
+// costs one probe of the users table per record: a user's slot holds their country and
+// their pair with the first business number they talked to; pairs with further
+// numbers (rare) are in more.
 func (rp *replayer) resolve(rec *model.Record, m *model.Message) error {
 	*m = model.Message{
 		TS: rec.TS, DeliveredTS: rec.DeliveredTS,
@@ -190,8 +192,9 @@ func (rp *replayer) resolve(rec *model.Record, m *model.Message) error {
 		return err
 	}
 	m.Number = num
-	u, ok := rp.users[rec.User]
-	if !ok {
+	slot, key := rp.users.find(rec.User)
+	var u userSlot
+	if slot.key == 0 {
 		if len(rec.Country) == 2 {
 			// Later rows may leave the column empty: the user's country is known.
 			u.country = [2]byte{rec.Country[0], rec.Country[1]}
@@ -206,14 +209,20 @@ func (rp *replayer) resolve(rec *model.Record, m *model.Message) error {
 		}
 		u.number, u.pair = num, rp.nextPair
 		rp.nextPair++
-		rp.users[strings.Clone(rec.User)] = u // don't pin the reader's row buffer
+		rp.users.insert(slot, key, rec.User, u)
+	} else {
+		u = *slot
 	}
-	pair, ok := u.pairFor(num)
-	if !ok {
-		pair = rp.nextPair
-		rp.nextPair++
-		u.more = append(u.more, numberPair{num, pair})
-		rp.users[rec.User] = u
+	pair := u.pair
+	if u.number != num {
+		k := numberPair{u.pair, num}
+		p, ok := rp.more[k]
+		if !ok {
+			p = rp.nextPair
+			rp.nextPair++
+			rp.more[k] = p
+		}
+		pair = p
 	}
 	m.Pair = pair
 	switch {
@@ -250,31 +259,11 @@ func (rp *replayer) number(rec *model.Record) (uint16, error) {
 	return num, nil
 }
 
+// numberPair names a user's pair with a business number other than their first: the
+// user by their first pair, and the number.
 type numberPair struct {
+	first  uint32
 	number uint16
-	pair   uint32
-}
-
-// userEntry is what the replay keeps per user, by value in the map so that a lookup
-// touches one cache line: memory grows with users, not messages. A user talks to one
-// business number almost always; pairs with further numbers go in more.
-type userEntry struct {
-	country [2]byte // from the phone number, when the trace gives none
-	number  uint16
-	pair    uint32
-	more    []numberPair
-}
-
-func (u *userEntry) pairFor(num uint16) (uint32, bool) {
-	if u.number == num {
-		return u.pair, true
-	}
-	for _, p := range u.more {
-		if p.number == num {
-			return p.pair, true
-		}
-	}
-	return 0, false
 }
 
 // MonthOf returns the first day of t's calendar month in loc, for per-month bills.
