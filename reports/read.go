@@ -120,6 +120,10 @@ func intField(r *sim.RunResult, name string) *int64 {
 		return &r.Unanswered
 	case "first_responses":
 		return &r.FirstResponses
+	case "bot_replies":
+		return &r.BotReplies
+	case "bot_resolved":
+		return &r.BotResolved
 	}
 	panic("reports: runs column " + name + " has no field to read into")
 }

@@ -86,6 +86,8 @@ var runCounts = []struct {
 	{"dropped", func(r *sim.RunResult) int64 { return r.Dropped }},
 	{"unanswered", func(r *sim.RunResult) int64 { return r.Unanswered }},
 	{"first_responses", func(r *sim.RunResult) int64 { return r.FirstResponses }},
+	{"bot_replies", func(r *sim.RunResult) int64 { return r.BotReplies }},
+	{"bot_resolved", func(r *sim.RunResult) int64 { return r.BotResolved }},
 }
 
 // runFloats are the float columns of runs.parquet: shares (0..1), seconds, hours.

@@ -34,7 +34,7 @@ var wantRunsColumns = []string{
 	"currency",
 	"customers", "conversations", "user_messages", "business_messages", "templates",
 	"replies", "replies_in_window", "late_utility", "late_marketing", "dropped",
-	"unanswered", "first_responses",
+	"unanswered", "first_responses", "bot_replies", "bot_resolved",
 	"in_window_share", "wait_mean_s", "waited_share", "first_response_mean_s",
 	"first_response_p50_s", "first_response_p90_s", "first_response_p99_s",
 	"agent_hours", "utilisation",

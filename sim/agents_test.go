@@ -66,7 +66,7 @@ func TestResponseTimeMedian(t *testing.T) {
 
 // TestResponseTimeLate: a team that always takes 25 hours misses every 24-hour window,
 // so with late_reply utility every reply is a paid utility template, and with drop
-// none is sent.
+// none is sent and no conversation goes on.
 func TestResponseTimeLate(t *testing.T) {
 	cfg := mmc(t, 1, 10, 1, 200)
 	cfg.Staffing.Shifts = nil
@@ -76,10 +76,18 @@ func TestResponseTimeLate(t *testing.T) {
 		t.Errorf("replies %d, late utility %d, billed utility %d: want all replies late utility templates",
 			res.Replies, res.LateUtility, res.BillableByCategory[pricing.Utility])
 	}
+	// A dropped reply ends the conversation: the customer, unanswered, writes no more,
+	// and the message counts as dropped, not as still waiting.
 	cfg.Staffing.LateReply = agents.LateDrop
+	cfg.Conversation.MessagesMean = 3
+	cfg.Conversation.ThinkTime = dist.Spec{Kind: dist.Exponential, MeanS: 60}
 	res = runStats(t, cfg, 1)
-	if res.Replies == 0 || res.Dropped != res.Replies || res.BusinessMessages != 0 {
-		t.Errorf("replies %d, dropped %d, business messages %d: want all dropped, none sent", res.Replies, res.Dropped, res.BusinessMessages)
+	if res.Replies == 0 || res.Dropped != res.Replies || res.BusinessMessages != 0 || res.UserMessages != res.Conversations {
+		t.Errorf("replies %d, dropped %d, business messages %d, user messages %d of %d conversations: want all dropped, none sent, one message each",
+			res.Replies, res.Dropped, res.BusinessMessages, res.UserMessages, res.Conversations)
+	}
+	if res.Replies+res.Unanswered != res.UserMessages || res.Unanswered < 0 {
+		t.Errorf("%d replies + %d unanswered != %d user messages", res.Replies, res.Unanswered, res.UserMessages)
 	}
 }
 
@@ -134,5 +142,70 @@ func TestEntryPointShares(t *testing.T) {
 	t.Logf("%d ad conversations, %d free_entry_point replies, %d unanswered", ads, res.MessagesByType[pricing.FreeEntryPoint], res.Unanswered)
 	if res.Conversations != base.Conversations || res.UserMessages != base.UserMessages || res.FirstResponseP90S != base.FirstResponseP90S {
 		t.Errorf("entry points moved the run: %d/%d conversations, p90 %v/%v", res.Conversations, base.Conversations, res.FirstResponseP90S, base.FirstResponseP90S)
+	}
+}
+
+// TestBotResolvesAlone: a bot that resolves every conversation answers each of the
+// customer's messages reply_s after it, so with no agent on duty every first response
+// takes exactly 5 s (within the sketch's 0.5%), nobody is picked up, and the replies
+// are the bot's: one per user message, less those still due at the horizon end.
+func TestBotResolvesAlone(t *testing.T) {
+	cfg := mmc(t, 0, 20, 1, 500)
+	cfg.Conversation.MessagesMean = 3
+	cfg.Conversation.ThinkTime = dist.Spec{Kind: dist.Exponential, MeanS: 120}
+	cfg.Staffing.Bot = &agents.Bot{ReplyS: 5, ResolveShare: 1}
+	res := runStats(t, cfg, 2)
+	if res.BotResolved != res.Conversations || res.BotReplies != res.Replies || res.WaitedShare != 0 {
+		t.Errorf("%d conversations, %d resolved by the bot; %d bot replies of %d; waited share %v",
+			res.Conversations, res.BotResolved, res.BotReplies, res.Replies, res.WaitedShare)
+	}
+	if res.Replies+res.Unanswered != res.UserMessages || res.Unanswered > 2 {
+		t.Errorf("%d replies + %d unanswered != %d user messages", res.Replies, res.Unanswered, res.UserMessages)
+	}
+	near(t, "first-response p50 (s)", res.FirstResponseP50S, 5, 0.005)
+	near(t, "first-response p99 (s)", res.FirstResponseP99S, 5, 0.005)
+	if res.BusinessMessages != res.Replies || res.RepliesInWindow != res.Replies {
+		t.Errorf("%d replies, %d sent in the window, %d business messages", res.Replies, res.RepliesInWindow, res.BusinessMessages)
+	}
+}
+
+// TestBotHandsOver: a bot resolving 40% of conversations hands the rest to an M/M/10
+// queue. Its replies come reply_s = 5 s after Poisson arrivals, so the hand-offs are a
+// Poisson stream at 0.6λ: with λ = 13.33/h and μ = 1/h the agents see load 8, and the
+// probability of waiting is Erlang C's for M/M/10 at load 8 (within 3%: at 1.5
+// million hand-offs its standard deviation is about 0.8%). The resolved share is
+// binomial (standard error 0.03% over 2.5 million conversations; tolerance 0.2
+// points), and every user message is answered once, plus one bot reply per hand-off.
+func TestBotHandsOver(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long-run queueing check")
+	}
+	const c, lambda, mu = 10, 8.0 / 0.6, 1.0
+	cfg := mmc(t, c, lambda, mu, 187_500)
+	cfg.Staffing.Bot = &agents.Bot{ReplyS: 5, ResolveShare: 0.4}
+	res := runStats(t, cfg, 11)
+	if share := float64(res.BotResolved) / float64(res.Conversations); math.Abs(share-0.4) > 0.002 {
+		t.Errorf("bot resolved %.4f of conversations, want 0.4 ± 0.002", share)
+	}
+	near(t, "P(wait) of hand-offs", res.WaitedShare, erlangC(c, 0.6*lambda/mu), 0.03)
+	handoffs := res.FirstResponses - res.BotResolved
+	if res.Replies != res.UserMessages-res.Unanswered+handoffs {
+		t.Errorf("%d replies, want %d user messages − %d unanswered + %d hand-offs", res.Replies, res.UserMessages, res.Unanswered, handoffs)
+	}
+	if res.BotReplies != res.FirstResponses {
+		t.Errorf("one-message conversations: %d bot replies, want one per first response (%d)", res.BotReplies, res.FirstResponses)
+	}
+	near(t, "first-response p50 (s)", res.FirstResponseP50S, 5, 0.005)
+}
+
+// TestBotLateReply: a bot slower than the 24-hour window (reply_s = 24 h + 1 min)
+// follows the late-reply policy like an agent: every reply is a paid utility template.
+func TestBotLateReply(t *testing.T) {
+	cfg := mmc(t, 0, 10, 1, 200)
+	cfg.Staffing.Bot = &agents.Bot{ReplyS: 24*3600 + 60, ResolveShare: 1}
+	res := runStats(t, cfg, 4)
+	if res.BotReplies == 0 || res.LateUtility != res.BotReplies || res.BillableByCategory[pricing.Utility] != res.BotReplies {
+		t.Errorf("%d bot replies, %d late utility, %d billed utility: want every bot reply a late utility template",
+			res.BotReplies, res.LateUtility, res.BillableByCategory[pricing.Utility])
 	}
 }

@@ -30,12 +30,14 @@ type RunResult struct {
 	UserMessages      int64
 	BusinessMessages  int64 // sent (including undelivered)
 	Templates         int64 // business messages that were templates
-	Replies           int64 // agent replies wanted (one per user message)
+	Replies           int64 // replies wanted: one per user message, plus the bot's first reply in conversations it hands to agents
 	RepliesInWindow   int64 // sent as free-form text inside the window
 	LateUtility       int64 // late replies sent as a utility template
 	LateMarketing     int64 // late replies sent as a marketing template
 	Dropped           int64 // late replies dropped: the customer was not answered
 	Unanswered        int64 // user messages still waiting at the end of the horizon
+	BotReplies        int64 // replies the bot produced (part of Replies), sent or dropped
+	BotResolved       int64 // conversations the bot took on alone, without an agent
 	FirstResponses    int64 // conversations that got a first response
 	InWindowShare     float64
 	WaitMeanS         float64 // mean time from conversation start to an agent picking it up

@@ -54,7 +54,7 @@ const (
 type Recorder interface {
 	// Message is called for every message sent, by either side, with its pricing.
 	Message(m *model.Message, c *pricing.Charge)
-	// Reply is called for every reply the agents produced, sent or dropped.
+	// Reply is called for every reply the agents or the bot produced, sent or dropped.
 	Reply(at Time, o ReplyOutcome)
 	// Pickup is called when an agent takes a conversation from the queue.
 	Pickup(start, at Time)
@@ -67,13 +67,26 @@ const (
 	evArrival              // a customer starts a conversation
 	evReply                // an agent's reply to conversation ID is ready
 	evUser                 // the customer of conversation ID writes again
+	evBot                  // the bot's reply to conversation ID is ready
+	evHandoff              // the bot hands conversation ID to the agents' queue
+)
+
+// Where a conversation is on the agent side.
+const (
+	convBotFirst uint8 = iota // waiting for the bot's first reply
+	convBotOnly               // the bot resolves it alone
+	convHandoff               // the bot has answered first and is handing it over
+	convQueued                // waiting in the agents' queue
+	convServing               // an agent holds it (or, by response time, the team)
 )
 
 type conv struct {
 	customer int32
 	start    Time  // first user message
+	queued   Time  // joined the agents' queue: start, or the bot's hand-off
 	left     int32 // user messages still to come
 	answered bool  // first response sent
+	state    uint8 // convBotFirst, ...
 }
 
 // run is the state of one simulation run. Per-customer state lives in slices indexed
@@ -90,6 +103,9 @@ type run struct {
 	rngEntry             *rand.Rand // entry points of customer-started conversations; nil without them
 	handle, think        *dist.Sampler
 	respond              *dist.Sampler // the team's response time, when modelled by it; else nil
+	bot                  *agents.Bot   // nil without a bot
+	rngBot               *rand.Rand    // which conversations the bot resolves; nil without a bot
+	botReply, botHandoff Time
 	biller               *billing.Biller
 	timeline             agents.Timeline
 	country              []uint8 // per customer: index into cfg.Countries
@@ -104,6 +120,8 @@ type run struct {
 	fifo                 ring
 	waitingReplies       int64
 	conversations        int64
+	botReplies           int64
+	botResolved          int64
 	events               int64
 	busyArea, lastChange Time // integral of busy slots over time, for utilisation
 	policy               agents.LatePolicy
@@ -116,6 +134,8 @@ type run struct {
 type Outcome struct {
 	Conversations int64 // conversations customers started
 	Unanswered    int64 // user messages still waiting for a reply at the horizon end
+	BotReplies    int64 // replies the bot produced, sent or dropped
+	BotResolved   int64 // conversations the bot took on alone (no agent)
 	AgentTime     Time  // agent-time on duty (agents × duration)
 	BusySlotTime  Time  // chat-slot time in use
 	Slots         int   // chat slots per agent (concurrency)
@@ -124,13 +144,25 @@ type Outcome struct {
 
 // Run simulates cfg once with seed and reports through rec.
 func Run(cfg *Config, seed uint64, rec Recorder) (Outcome, error) {
+	r, err := newRun(cfg, seed, rec)
+	if err != nil {
+		return Outcome{}, err
+	}
+	for r.step() {
+	}
+	return r.outcome(), r.err
+}
+
+// newRun prepares a run of cfg with seed: its random streams, the customers, and the
+// first events in the queue.
+func newRun(cfg *Config, seed uint64, rec Recorder) (*run, error) {
 	r := &run{cfg: cfg, rec: rec, policy: cfg.Staffing.LateReply}
 	if r.policy == "" {
 		r.policy = agents.LateUtility
 	}
 	var err error
 	if r.biller, err = billing.New(cfg.Billing); err != nil {
-		return Outcome{}, err
+		return nil, err
 	}
 	mix := load.NewMix(cfg.Countries)
 	// With growth, every customer the base ever reaches is drawn up front; customer i
@@ -163,6 +195,10 @@ func Run(cfg *Config, seed uint64, rec Recorder) (Outcome, error) {
 	if cfg.Staffing.ByResponseTime() {
 		r.respond = dist.New(cfg.Staffing.ResponseTime, StreamSource(seed, "response"))
 	}
+	if b := cfg.Staffing.Bot; b != nil {
+		r.bot, r.rngBot = b, Stream(seed, "bot")
+		r.botReply, r.botHandoff = model.FromSeconds(b.ReplyS), model.FromSeconds(b.HandoffS)
+	}
 	r.timeline = cfg.Staffing.Timeline(cfg.Start, cfg.End, cfg.Location)
 	r.lastChange = cfg.Start
 
@@ -172,39 +208,61 @@ func Run(cfg *Config, seed uint64, rec Recorder) (Outcome, error) {
 	if t, ok := r.arrivals.Next(cfg.Start-1, r.rngArrival); ok {
 		r.q.Push(t, evArrival, 0)
 	}
-	for r.q.Len() > 0 && r.err == nil {
-		e := r.q.Pop()
-		if e.T >= cfg.End {
-			break
+	return r, nil
+}
+
+// step processes the next event; it reports false when the run is over (no events
+// left before the horizon end, or an error).
+func (r *run) step() bool {
+	if r.q.Len() == 0 || r.err != nil {
+		return false
+	}
+	e := r.q.Pop()
+	if e.T >= r.cfg.End {
+		return false
+	}
+	r.events++
+	switch e.Kind {
+	case evStaff:
+		r.slots = r.timeline.Steps[e.ID].Agents * r.cfg.Staffing.Concurrency
+		r.dispatch(e.T)
+	case evArrival:
+		r.arrive(e.T)
+		if t, ok := r.arrivals.Next(e.T, r.rngArrival); ok {
+			r.q.Push(t, evArrival, 0)
 		}
-		r.events++
-		switch e.Kind {
-		case evStaff:
-			r.slots = r.timeline.Steps[e.ID].Agents * cfg.Staffing.Concurrency
-			r.dispatch(e.T)
-		case evArrival:
-			r.arrive(e.T)
-			if t, ok := r.arrivals.Next(e.T, r.rngArrival); ok {
-				r.q.Push(t, evArrival, 0)
-			}
-		case evReply:
-			r.reply(e.T, e.ID)
-		case evUser:
-			c := &r.convs[e.ID]
-			c.left--
-			r.userMessage(e.T, c.customer, model.EntryNone)
+	case evReply:
+		r.reply(e.T, e.ID)
+	case evUser:
+		c := &r.convs[e.ID]
+		c.left--
+		r.userMessage(e.T, c.customer, model.EntryNone)
+		if c.state == convBotOnly {
+			r.q.Push(e.T+r.botReply, evBot, e.ID)
+		} else {
 			r.q.Push(e.T+r.replyDelay(), evReply, e.ID)
 		}
+	case evBot:
+		r.botAnswer(e.T, e.ID)
+	case evHandoff:
+		r.enqueue(e.T, e.ID)
 	}
-	r.setBusy(cfg.End, r.busy)
+	return true
+}
+
+// outcome closes the run's books at the horizon end.
+func (r *run) outcome() Outcome {
+	r.setBusy(r.cfg.End, r.busy)
 	return Outcome{
 		Conversations: r.conversations,
 		Unanswered:    r.waitingReplies,
+		BotReplies:    r.botReplies,
+		BotResolved:   r.botResolved,
 		AgentTime:     r.timeline.AgentTime,
 		BusySlotTime:  r.busyArea,
-		Slots:         cfg.Staffing.Concurrency,
+		Slots:         r.cfg.Staffing.Concurrency,
 		Events:        r.events,
-	}, r.err
+	}
 }
 
 // CustomersGrown is the customer base of base customers grown by factor, rounded to
@@ -240,11 +298,25 @@ func (r *run) startConversation(t Time, customer int32, entry model.EntryPoint) 
 	}
 	r.convs[id] = conv{customer: customer, start: t, left: int32(r.cfg.Conversation.Messages(r.rngLength)) - 1}
 	r.userMessage(t, customer, entry)
+	if r.bot != nil {
+		r.q.Push(t+r.botReply, evBot, id)
+		return
+	}
+	r.enqueue(t, id)
+}
+
+// enqueue puts conversation id in the agents' queue at t, or, for a team modelled by
+// its response time, schedules the team's reply.
+func (r *run) enqueue(t Time, id int32) {
+	c := &r.convs[id]
+	c.queued = t
+	c.state = convServing
 	if r.respond != nil {
 		// No queue: the team answers after its response time, whoever is on duty.
 		r.q.Push(t+r.respond.Draw(), evReply, id)
 		return
 	}
+	c.state = convQueued
 	r.fifo.push(id)
 	r.dispatch(t)
 }
@@ -262,8 +334,10 @@ func (r *run) replyDelay() Time {
 func (r *run) dispatch(t Time) {
 	for r.busy < r.slots && r.fifo.len() > 0 {
 		id := r.fifo.pop()
+		c := &r.convs[id]
+		c.state = convServing
 		r.setBusy(t, r.busy+1)
-		r.rec.Pickup(r.convs[id].start, t)
+		r.rec.Pickup(c.queued, t)
 		r.q.Push(t+r.handle.Draw(), evReply, id)
 	}
 }
@@ -273,9 +347,11 @@ func (r *run) setBusy(t Time, busy int) {
 	r.lastChange, r.busy = t, busy
 }
 
+// release ends conversation id at t: it frees its slot in the slab and, if an agent
+// held it, the agent's chat slot.
 func (r *run) release(t Time, id int32) {
 	r.free = append(r.free, id)
-	if r.respond != nil {
+	if r.respond != nil || r.convs[id].state != convServing {
 		return // no chat slot was taken
 	}
 	r.setBusy(t, r.busy-1)
@@ -310,8 +386,53 @@ func (r *run) userMessage(t Time, customer int32, entry model.EntryPoint) {
 // reply sends (or drops) the agent's reply to conversation id at t. Inside the window
 // it is free-form text; after it closes, the late-reply policy decides.
 func (r *run) reply(t Time, id int32) {
-	c := &r.convs[id]
 	r.waitingReplies--
+	r.answer(t, id)
+}
+
+// botAnswer sends (or drops) the bot's reply to conversation id at t. Its first reply
+// decides whether the bot resolves the conversation alone, answering every message
+// like an agent, or hands it over: then the customer's message still waits for an
+// agent, and the conversation joins the queue handoff_s later.
+func (r *run) botAnswer(t Time, id int32) {
+	c := &r.convs[id]
+	r.botReplies++
+	if c.state == convBotFirst {
+		c.state = convHandoff
+		if r.rngBot.Float64() < r.bot.ResolveShare {
+			c.state = convBotOnly
+			r.botResolved++
+		}
+	}
+	if c.state == convHandoff {
+		r.send(t, c)
+		r.q.Push(t+r.botHandoff, evHandoff, id)
+		return
+	}
+	r.waitingReplies--
+	r.answer(t, id)
+}
+
+// answer sends the reply to the customer's latest message in conversation id, then
+// waits for their next message or ends the conversation.
+func (r *run) answer(t Time, id int32) {
+	c := &r.convs[id]
+	if r.send(t, c) == Dropped {
+		// The customer goes unanswered: the conversation ends, and the agent is free.
+		r.release(t, id)
+		return
+	}
+	if c.left > 0 {
+		// The agent (or the bot) keeps the chat open while the customer thinks.
+		r.q.Push(t+r.think.Draw(), evUser, id)
+		return
+	}
+	r.release(t, id)
+}
+
+// send sends a reply in conversation c at t, by the agents or the bot alike: inside
+// the window it is free-form text; after it closes, the late-reply policy decides.
+func (r *run) send(t Time, c *conv) ReplyOutcome {
 	outcome := InWindow
 	if !r.biller.WindowOpen(uint32(c.customer), t) {
 		switch r.policy {
@@ -325,10 +446,7 @@ func (r *run) reply(t Time, id int32) {
 	}
 	r.rec.Reply(t, outcome)
 	if outcome == Dropped {
-		// The customer goes unanswered: the conversation ends, and the agent is free.
-		r.waitingReplies -= int64(c.left)
-		r.release(t, id)
-		return
+		return outcome
 	}
 	m := r.message(t, c.customer, model.FromBusiness)
 	switch outcome {
@@ -342,12 +460,7 @@ func (r *run) reply(t Time, id int32) {
 		c.answered = true
 		r.rec.FirstResponse(c.start, t)
 	}
-	if c.left > 0 {
-		// The agent keeps the chat open while the customer thinks.
-		r.q.Push(t+r.think.Draw(), evUser, id)
-		return
-	}
-	r.release(t, id)
+	return outcome
 }
 
 // ring is a FIFO of conversation ids on a growable circular buffer.

@@ -146,6 +146,7 @@ func (s *Stats) Result(o Outcome, st *agents.Staffing, currency string) (RunResu
 	r.Currency = currency
 	r.Conversations = o.Conversations
 	r.Unanswered = o.Unanswered
+	r.BotReplies, r.BotResolved = o.BotReplies, o.BotResolved
 	r.AgentHours = o.AgentTime.Hours()
 	if slotTime := o.AgentTime * Time(o.Slots); slotTime > 0 {
 		r.Utilisation = float64(o.BusySlotTime) / float64(slotTime)

@@ -45,6 +45,33 @@ type Staffing struct {
 	// cost_per_hour) and handle_time and concurrency are not used. Seconds; default
 	// unset (queueing on the shifts).
 	ResponseTime dist.Spec `yaml:"response_time"`
+	// Bot, when present, answers every conversation first; default none.
+	Bot *Bot `yaml:"bot"`
+}
+
+// Bot is an automated first line: it answers each conversation's first message after
+// ReplyS, resolves a share of conversations alone (answering all their messages), and
+// hands the rest to the agents' queue HandoffS after its first reply. Its replies are
+// business text messages billed like agents' replies, late-reply policy included.
+type Bot struct {
+	ReplyS       float64 `yaml:"reply_s"`       // seconds from a user message to the bot's reply, >= 0; default 0 (at once)
+	ResolveShare float64 `yaml:"resolve_share"` // share of conversations the bot resolves without an agent, 0..1; default 0
+	HandoffS     float64 `yaml:"handoff_s"`     // seconds from the bot's first reply to the conversation joining the agents' queue, >= 0; default 0
+}
+
+// Validate reports problems, each prefixed by path.
+func (b *Bot) Validate(path string) []string {
+	var errs []string
+	if !(b.ReplyS >= 0) || math.IsInf(b.ReplyS, 0) {
+		errs = append(errs, fmt.Sprintf("%s.reply_s: must be >= 0 seconds, got %v", path, b.ReplyS))
+	}
+	if !(b.ResolveShare >= 0 && b.ResolveShare <= 1) {
+		errs = append(errs, fmt.Sprintf("%s.resolve_share: must be a share between 0 and 1, got %v", path, b.ResolveShare))
+	}
+	if !(b.HandoffS >= 0) || math.IsInf(b.HandoffS, 0) {
+		errs = append(errs, fmt.Sprintf("%s.handoff_s: must be >= 0 seconds, got %v", path, b.HandoffS))
+	}
+	return errs
 }
 
 // ByResponseTime reports whether the team is modelled by its response-time
@@ -115,6 +142,9 @@ func (s Staffing) Validate(path string) []string {
 	}
 	if s.ByResponseTime() {
 		errs = append(errs, s.ResponseTime.Validate(path+".response_time")...)
+	}
+	if s.Bot != nil {
+		errs = append(errs, s.Bot.Validate(path+".bot")...)
 	}
 	return append(errs, s.HandleTime.Validate(path+".handle_time")...)
 }
