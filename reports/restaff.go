@@ -97,9 +97,10 @@ type Restaff struct {
 	Scenario string `json:"scenario"` // the scenario whose agents restaffed the trace
 	Timezone string `json:"timezone"` // the zone its shifts were laid in
 	Seed     uint64 `json:"seed"`
-	// RemovedReplies is the trace's free-form business messages left out; SimulatedReplies
-	// the replies the restaffed team sent in their place (late templates included).
-	RemovedReplies   int64       `json:"removed_business_text"`
+	// RemovedReplies is the trace's replies left out (its free-form business messages
+	// and late-reply templates); SimulatedReplies the replies the restaffed team sent in
+	// their place (late templates included).
+	RemovedReplies   int64       `json:"removed_replies"`
 	SimulatedReplies int64       `json:"simulated_replies"`
 	Old              RestaffSide `json:"old"`
 	New              RestaffSide `json:"new"`
@@ -215,7 +216,7 @@ func WriteRestaffTable(w io.Writer, r *Restaff) error {
 	for _, row := range r.rows() {
 		fmt.Fprintf(&b, "%-24s %22s %22s %14s\n", row.Label, row.Old, row.New, row.Diff)
 	}
-	fmt.Fprintf(&b, "%d free-form business messages of the trace left out; %d simulated replies sent in their place\n", r.RemovedReplies, r.SimulatedReplies)
+	fmt.Fprintf(&b, "%d replies of the trace left out (free-form messages, late templates); %d simulated replies sent in their place\n", r.RemovedReplies, r.SimulatedReplies)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -251,7 +252,7 @@ tr.head td { border-top: 2px solid #ccc; font-weight: 600; }
 <body>
 <h1>{{.Trace}}: original vs restaffed with {{.Scenario}}</h1>
 <p class="meta">Billed under {{.Pricing}}; shifts in {{.Timezone}}; seed {{.Seed}}. The trace's user messages and templates are kept,
-its {{.RemovedReplies}} free-form business messages are replaced by the {{.SimulatedReplies}} replies the restaffed team would have sent.</p>
+its {{.RemovedReplies}} replies (free-form messages, late templates) are replaced by the {{.SimulatedReplies}} replies the restaffed team would have sent.</p>
 <h2 id="restaff">Restaffing: side by side</h2>
 <table id="restaff-table">
 <thead><tr><th></th><th>{{.Old.Label}}</th><th>{{.New.Label}}</th><th>difference</th></tr></thead>
@@ -260,7 +261,8 @@ its {{.RemovedReplies}} free-form business messages are replaced by the {{.Simul
 {{end}}</tbody>
 </table>
 <p class="meta">A conversation starts with a user message while the user waits for no reply and is answered by the first
-free-form reply after it; later messages while the user waits join it. Late replies came after the user's 24-hour
+free-form reply after it (in the original, also by a utility or marketing template sent after the window closed);
+later messages while the user waits join it. Late replies came after the user's 24-hour
 window had closed (restaffed: sent as templates by the late-reply policy). Amounts in parentheses count charged messages;
 exact amounts are in restaff.json and summary.json. First-response percentiles come from a DDSketch (0.5% relative accuracy).</p>
 </body>

@@ -100,7 +100,7 @@ missed the window                         50.0%                  20.0%      -30.
 first response p50                     15.0 min               70.0 min      +55.0 min
 first response p90                     65.0 min                 16.2 h        +15.1 h
 first response p99                     65.0 min                      –              –
-2 free-form business messages of the trace left out; 5 simulated replies sent in their place
+2 replies of the trace left out (free-form messages, late templates); 5 simulated replies sent in their place
 `
 	if b.String() != want {
 		t.Errorf("table:\n%s\nwant:\n%s", b.String(), want)

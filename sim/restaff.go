@@ -31,8 +31,12 @@ import (
 // A reply is inside the window when it is evaluated before the customer service window
 // of the user's latest message closes (window.CSW after it). In the original, a
 // free-form reply after that is counted late (it could only have gone out as a
-// template); templates are never counted as replies, on either side, because a trace
-// cannot tell a late reply from a notification.
+// template). A utility or marketing template is the original's reply only when it is
+// the first business message to a waiting user after the window closed: what a
+// late-reply policy sends (spendsim generate writes such traces). Any other template is
+// a notification or campaign, kept on both sides; so is a late template to a user who
+// waits for no reply. The restaffed trace loses the original's replies, late templates
+// included, and its own team's replies take their place.
 
 // Responses are the reply figures of one side of a restaffing.
 // Wanted = InWindow + Late + Dropped + Unanswered.
@@ -105,23 +109,61 @@ func keyOf(rec *model.Record) pairKey {
 
 func (k pairKey) clone() pairKey { return pairKey{strings.Clone(k.business), strings.Clone(k.user)} }
 
+// origPair is a pair's state along the original trace's timeline.
+type origPair struct {
+	start, cswEnd Time // the waiting conversation's first message; the window's end
+	waiting       bool
+}
+
+// origKind is what a record is to the original trace's conversations.
+type origKind uint8
+
+const (
+	origOther   origKind = iota // a template that answers nobody, or nothing to count
+	origUser                    // a user message
+	origStarts                  // a user message that starts a conversation
+	origReply                   // the reply to the waiting conversation
+	origNoReply                 // free-form business message to a user who waits for none
+)
+
+// observe applies rec (of this pair; p may be nil for a business message to a user
+// who never wrote) to the original timeline and says what it was.
+func (p *origPair) observe(rec *model.Record) origKind {
+	if rec.Direction == model.FromUser {
+		p.cswEnd = max(p.cswEnd, rec.At()+window.CSW)
+		if p.waiting {
+			return origUser
+		}
+		p.waiting, p.start = true, rec.TS
+		return origStarts
+	}
+	text := rec.Kind == model.Text
+	if p == nil || !p.waiting {
+		if text {
+			return origNoReply
+		}
+		return origOther
+	}
+	late := rec.At() >= p.cswEnd
+	if text || (late && (rec.Category == model.Utility || rec.Category == model.Marketing)) {
+		p.waiting = false
+		return origReply
+	}
+	return origOther
+}
+
 // ResponseMeter passes a trace through unchanged and measures its replies (see the
 // rules above). Memory grows with users.
 type ResponseMeter struct {
 	src     RecordSource
-	pairs   map[pairKey]*meterPair
+	pairs   map[pairKey]*origPair
 	waiting int64
 	tally   responseTally
 }
 
-type meterPair struct {
-	start, cswEnd Time
-	waiting       bool
-}
-
 // NewResponseMeter measures the replies of the records src yields.
 func NewResponseMeter(src RecordSource) *ResponseMeter {
-	return &ResponseMeter{src: src, pairs: map[pairKey]*meterPair{}, tally: newResponseTally()}
+	return &ResponseMeter{src: src, pairs: map[pairKey]*origPair{}, tally: newResponseTally()}
 }
 
 // Next implements RecordSource.
@@ -129,26 +171,17 @@ func (m *ResponseMeter) Next(r *model.Record) error {
 	if err := m.src.Next(r); err != nil {
 		return err
 	}
-	switch {
-	case r.Direction == model.FromUser:
-		k := keyOf(r)
-		p := m.pairs[k]
-		if p == nil {
-			p = &meterPair{}
-			m.pairs[k.clone()] = p
-		}
-		p.cswEnd = max(p.cswEnd, r.At()+window.CSW)
-		if !p.waiting {
-			p.waiting, p.start = true, r.TS
-			m.waiting++
-			m.tally.r.Wanted++
-		}
-	case r.Direction == model.FromBusiness && r.Kind == model.Text:
-		p := m.pairs[keyOf(r)]
-		if p == nil || !p.waiting {
-			return nil // not a reply: nobody was waiting
-		}
-		p.waiting = false
+	k := keyOf(r)
+	p := m.pairs[k]
+	if p == nil && r.Direction == model.FromUser {
+		p = &origPair{}
+		m.pairs[k.clone()] = p
+	}
+	switch p.observe(r) {
+	case origStarts:
+		m.waiting++
+		m.tally.r.Wanted++
+	case origReply:
 		m.waiting--
 		if r.At() < p.cswEnd {
 			m.tally.r.InWindow++
@@ -174,9 +207,10 @@ type RestaffConfig struct {
 }
 
 // Restaffer is a RecordSource that yields a trace as it would have been under other
-// staffing: the trace's user messages and templates at their own times, its free-form
-// business messages removed, and one simulated reply per conversation (Line 0, status
-// delivered) at the time the staffing would have sent it, merged in send-time order.
+// staffing: the trace's user messages and templates at their own times, its replies
+// (free-form business messages, late-reply templates) removed, and one simulated reply
+// per conversation (Line 0, status delivered) at the time the staffing would have sent
+// it, merged in send-time order.
 //
 // The agents work as in Run: with a response-time distribution (agents.response_time),
 // each conversation is answered that long after its first message, with no queue.
@@ -224,8 +258,8 @@ type Restaffer struct {
 
 type restaffPair struct {
 	user, business, country string
-	cswEnd                  Time
-	conv                    int32 // the conversation waiting for a reply; -1 none
+	orig                    origPair // along the original timeline; its cswEnd is the same on both
+	conv                    int32    // the restaffed conversation waiting for a reply; -1 none
 }
 
 type restaffConv struct {
@@ -308,7 +342,11 @@ func (r *Restaffer) Next(out *model.Record) error {
 		r.haveNext = false
 		switch r.next.Direction {
 		case model.FromBusiness:
-			if r.next.Kind == model.Text {
+			var op *origPair
+			if p := r.pairs[keyOf(&r.next)]; p != nil {
+				op = &p.orig
+			}
+			if kind := op.observe(&r.next); kind == origReply || r.next.Kind == model.Text {
 				r.removed++ // the original team's reply: the restaffed one answers instead
 				continue
 			}
@@ -343,7 +381,7 @@ func (r *Restaffer) userMessage(rec *model.Record) {
 	if rec.Country != "" && rec.Country != p.country {
 		p.country = strings.Clone(rec.Country)
 	}
-	p.cswEnd = max(p.cswEnd, rec.At()+window.CSW)
+	p.orig.observe(rec)
 	if p.conv >= 0 {
 		return // joins the conversation waiting for a reply
 	}
@@ -395,7 +433,7 @@ func (r *Restaffer) event(e Event, out *model.Record) bool {
 		}
 		*out = model.Record{TS: e.T, User: p.user, Business: p.business, Country: p.country,
 			Direction: model.FromBusiness, Status: model.Delivered}
-		if e.T < p.cswEnd {
+		if e.T < p.orig.cswEnd {
 			r.tally.r.InWindow++
 		} else {
 			switch r.policy {
@@ -427,7 +465,8 @@ func (r *Restaffer) Responses() (Responses, error) {
 	return r.tally.result()
 }
 
-// Removed is the number of the trace's free-form business messages left out.
+// Removed is the number of the trace's business messages left out: its free-form ones
+// and its late-reply templates.
 func (r *Restaffer) Removed() int64 { return r.removed }
 
 // Replies is the number of simulated replies sent.

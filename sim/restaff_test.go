@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -308,5 +309,47 @@ func TestRestaffByResponseTime(t *testing.T) {
 	res, _ := r.Responses()
 	if c := counts(res); c != (sim.Responses{Wanted: 5, InWindow: 5}) || res.FirstResponseMeanS != 7200 {
 		t.Errorf("responses %+v", res)
+	}
+}
+
+// TestRestaffLateTemplates: a utility or marketing template that is the first business
+// message to a waiting user after the window closed is the original team's late reply
+// (what a late-reply policy sends): counted late in the original and replaced in the
+// restaffed trace. A template inside the window, or to a user who waits for no reply,
+// is a notification: kept, and no reply on either side.
+func TestRestaffLateTemplates(t *testing.T) {
+	tmpl := func(line int64, at, user string, c model.Category) model.Record {
+		return model.Record{TS: ts(at), User: user, Direction: model.FromBusiness, Kind: model.Template, Category: c, Line: line}
+	}
+	trace := []model.Record{
+		userRec(1, "2025-09-01T08:00:00Z", userA),
+		tmpl(2, "2025-09-01T09:00:00Z", userA, model.Utility),        // in the window: a notification
+		tmpl(3, "2025-09-02T08:00:00Z", userA, model.Authentication), // never a reply
+		tmpl(4, "2025-09-02T08:00:00Z", userA, model.Utility),        // window closed at 08:00: the late reply
+		tmpl(5, "2025-09-03T08:00:00Z", userA, model.Marketing),      // A waits for nothing: a campaign
+	}
+	m := sim.NewResponseMeter(&sliceSource{recs: trace})
+	drain(t, m)
+	res, _ := m.Responses()
+	if c := counts(res); c != (sim.Responses{Wanted: 1, Late: 1}) || res.FirstResponseMeanS != 86400 {
+		t.Errorf("original %+v", res)
+	}
+	r, err := sim.NewRestaffer(&sliceSource{recs: trace}, oneAgent(agents.LateUtility))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, rec := range drain(t, r) {
+		got = append(got, describe(rec)+" line "+strconv.FormatInt(rec.Line, 10))
+	}
+	want := []string{
+		"09-01T08:00 1 user line 1",
+		"09-01T09:00 1 utility line 2",
+		"09-01T09:10 1 text line 0",
+		"09-02T08:00 1 authentication line 3",
+		"09-03T08:00 1 marketing line 5",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || r.Removed() != 1 {
+		t.Errorf("restaffed trace (%d removed):\n%s\nwant (1 removed):\n%s", r.Removed(), strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -35,7 +35,7 @@ type restaffSide struct {
 type restaffJSON struct {
 	Scenario         string      `json:"scenario"`
 	Seed             uint64      `json:"seed"`
-	RemovedReplies   int64       `json:"removed_business_text"`
+	RemovedReplies   int64       `json:"removed_replies"`
 	SimulatedReplies int64       `json:"simulated_replies"`
 	Old              restaffSide `json:"old"`
 	New              restaffSide `json:"new"`
