@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -38,8 +39,10 @@ import (
 // waits for no reply. The restaffed trace loses the original's replies, late templates
 // included, and its own team's replies take their place.
 
-// Responses are the reply figures of one side of a restaffing.
-// Wanted = InWindow + Late + Dropped + Unanswered.
+// Responses are the reply figures of one side of a restaffing. A conversation counts
+// as in window, late or dropped by the reply that ends it (the agent's, or the bot's
+// when the bot resolves it alone): Wanted = InWindow + Late + Dropped + Unanswered.
+// Its first response is its first reply sent, the bot's included.
 type Responses struct {
 	Wanted        int64 // conversations that wanted a reply
 	InWindow      int64 // answered inside the customer service window
@@ -48,6 +51,8 @@ type Responses struct {
 	LateMarketing int64 // of Late, sent as a marketing template (restaffed only)
 	Dropped       int64 // late replies the late-reply policy dropped (restaffed only)
 	Unanswered    int64 // conversations without a reply at the end
+	BotReplies    int64 // replies the bot produced, sent or dropped (restaffed only)
+	BotResolved   int64 // conversations the bot answered alone (restaffed only)
 
 	// First response, seconds, over the conversations answered (in window or late);
 	// NaN when none was. Percentiles come from a DDSketch (SketchAccuracy).
@@ -212,6 +217,12 @@ type RestaffConfig struct {
 // per conversation (Line 0, status delivered) at the time the staffing would have sent
 // it, merged in send-time order.
 //
+// With a bot (agents.bot), each conversation gets the bot's reply reply_s after it
+// starts; the bot resolves resolve_share of them alone and hands the rest to the agents
+// handoff_s after its reply, while the customer still waits (messages join as usual).
+// A conversation as formed here goes to the bot first each time, where Run's bot also
+// answers every later message of a conversation it resolved.
+//
 // The agents work as in Run: with a response-time distribution (agents.response_time),
 // each conversation is answered that long after its first message, with no queue.
 // Otherwise shifts give chat slots (agents × concurrency) over time;
@@ -233,6 +244,11 @@ type Restaffer struct {
 	handle   *dist.Sampler
 	respond  *dist.Sampler // the team's response time, when modelled by it; else nil
 	capacity bool          // some shift has someone on it, or a response time answers all
+
+	bot                  *agents.Bot // nil without a bot
+	rngBot               *rand.Rand  // which conversations the bot resolves
+	botReply, botHandoff Time
+	botPending           int // bot replies and hand-offs in the queue
 
 	q        Queue
 	steps    []agents.Step // the current local day's capacity steps
@@ -263,14 +279,17 @@ type restaffPair struct {
 }
 
 type restaffConv struct {
-	pair  *restaffPair
-	start Time
+	pair     *restaffPair
+	start    Time
+	answered bool // has had a first reply (the bot's, when it hands over)
 }
 
 const (
-	rsStaff uint8 = iota // capacity changes; ID = index into steps
-	rsDay                // lay the next local day's shifts
-	rsReply              // the reply to conversation ID is ready
+	rsStaff   uint8 = iota // capacity changes; ID = index into steps
+	rsDay                  // lay the next local day's shifts
+	rsReply                // the agents' reply to conversation ID is ready
+	rsBot                  // the bot's reply to conversation ID is ready
+	rsHandoff              // the bot hands conversation ID to the agents
 )
 
 // NewRestaffer restaffs the trace src yields (in send-time order) with cfg.
@@ -296,6 +315,10 @@ func NewRestaffer(src RecordSource, cfg RestaffConfig) (*Restaffer, error) {
 	if cfg.Staffing.ByResponseTime() {
 		r.respond = dist.New(cfg.Staffing.ResponseTime, StreamSource(cfg.Seed, "restaff.response"))
 		r.capacity = true
+	}
+	if b := cfg.Staffing.Bot; b != nil {
+		r.bot, r.rngBot = b, Stream(cfg.Seed, "restaff.bot")
+		r.botReply, r.botHandoff = model.FromSeconds(b.ReplyS), model.FromSeconds(b.HandoffS)
 	}
 	return r, nil
 }
@@ -328,7 +351,7 @@ func (r *Restaffer) Next(out *model.Record) error {
 				r.lastTS, r.haveNext = r.next.TS, true
 			}
 		}
-		if r.srcDone && (r.inFlight == 0 || !r.capacity) {
+		if r.srcDone && (r.inFlight == 0 || (!r.capacity && r.botPending == 0)) {
 			r.finished = true
 			return io.EOF
 		}
@@ -396,13 +419,23 @@ func (r *Restaffer) userMessage(rec *model.Record) {
 	p.conv = id
 	r.inFlight++
 	r.tally.r.Wanted++
+	if r.bot != nil {
+		r.botPending++
+		r.q.Push(rec.TS+r.botReply, rsBot, id)
+		return
+	}
+	r.enqueue(rec.TS, id)
+}
+
+// enqueue hands conversation id to the agents at t.
+func (r *Restaffer) enqueue(t Time, id int32) {
 	if r.respond != nil {
 		// No queue: the team answers after its response time, whoever is on duty.
-		r.q.Push(rec.TS+r.respond.Draw(), rsReply, id)
+		r.q.Push(t+r.respond.Draw(), rsReply, id)
 		return
 	}
 	r.fifo.push(id)
-	r.dispatch(rec.TS)
+	r.dispatch(t)
 }
 
 // dispatch hands queued conversations to free slots, first come, first served.
@@ -421,39 +454,83 @@ func (r *Restaffer) event(e Event, out *model.Record) bool {
 		r.dispatch(e.T)
 	case rsDay:
 		r.layDay(e.T)
-	case rsReply:
-		c := r.convs[e.ID]
-		p := c.pair
-		p.conv = -1
-		r.free = append(r.free, e.ID)
-		r.inFlight--
-		if r.respond == nil {
-			r.busy--
-			defer r.dispatch(e.T)
-		}
-		*out = model.Record{TS: e.T, User: p.user, Business: p.business, Country: p.country,
-			Direction: model.FromBusiness, Status: model.Delivered}
-		if e.T < p.orig.cswEnd {
-			r.tally.r.InWindow++
-		} else {
-			switch r.policy {
-			case agents.LateDrop:
-				r.tally.r.Dropped++
-				return false
-			case agents.LateMarketing:
-				r.tally.r.LateMarketing++
-				out.Kind, out.Category = model.Template, model.Marketing
-			default:
-				r.tally.r.LateUtility++
-				out.Kind, out.Category = model.Template, model.Utility
+	case rsHandoff:
+		r.botPending--
+		r.enqueue(e.T, e.ID)
+	case rsReply, rsBot:
+		c := &r.convs[e.ID]
+		ends := true
+		if e.Kind == rsBot {
+			// The bot answers first; it resolves the conversation alone, or the
+			// customer still waits for an agent, who gets it handoff_s later.
+			r.botPending--
+			r.tally.r.BotReplies++
+			if r.rngBot.Float64() < r.bot.ResolveShare {
+				r.tally.r.BotResolved++
+			} else {
+				ends = false
+				r.botPending++
+				r.q.Push(e.T+r.botHandoff, rsHandoff, e.ID)
 			}
-			r.tally.r.Late++
 		}
-		r.tally.answered(c.start, e.T)
+		o := r.send(e.T, c.pair, out)
+		if o != Dropped && !c.answered {
+			c.answered = true
+			r.tally.answered(c.start, e.T)
+		}
+		if ends {
+			switch o {
+			case InWindow:
+				r.tally.r.InWindow++
+			case LateUtility:
+				r.tally.r.Late++
+				r.tally.r.LateUtility++
+			case LateMarketing:
+				r.tally.r.Late++
+				r.tally.r.LateMarketing++
+			case Dropped:
+				r.tally.r.Dropped++
+			}
+			c.pair.conv = -1
+			r.free = append(r.free, e.ID)
+			r.inFlight--
+			if e.Kind == rsReply && r.respond == nil {
+				r.busy--
+				r.dispatch(e.T)
+			}
+		}
+		if o == Dropped {
+			return false
+		}
 		r.replies++
 		return true
 	}
 	return false
+}
+
+// send fills out with a reply to p at t: free-form inside the window, else what the
+// late-reply policy says (out is left alone when it drops the reply).
+func (r *Restaffer) send(t Time, p *restaffPair, out *model.Record) ReplyOutcome {
+	o := InWindow
+	if t >= p.orig.cswEnd {
+		switch r.policy {
+		case agents.LateDrop:
+			return Dropped
+		case agents.LateMarketing:
+			o = LateMarketing
+		default:
+			o = LateUtility
+		}
+	}
+	*out = model.Record{TS: t, User: p.user, Business: p.business, Country: p.country,
+		Direction: model.FromBusiness, Status: model.Delivered}
+	switch o {
+	case LateUtility:
+		out.Kind, out.Category = model.Template, model.Utility
+	case LateMarketing:
+		out.Kind, out.Category = model.Template, model.Marketing
+	}
+	return o
 }
 
 // Responses are the restaffed trace's reply figures; call it after Next returned io.EOF.

@@ -353,3 +353,92 @@ func TestRestaffLateTemplates(t *testing.T) {
 		t.Errorf("restaffed trace (%d removed):\n%s\nwant (1 removed):\n%s", r.Removed(), strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func businessLines(t *testing.T, r *sim.Restaffer) []string {
+	t.Helper()
+	var got []string
+	for _, rec := range drain(t, r) {
+		if rec.Direction == model.FromBusiness {
+			got = append(got, describe(rec))
+		}
+	}
+	return got
+}
+
+// TestRestaffBotHandsOver: a bot that resolves nothing answers each conversation 30 s
+// after it starts (its first response) and hands it to the one agent 60 s later; the
+// agent's reply ends it, at the times of TestRestaffHandTimeline except A's evening
+// one (handed over at 16:56:30, answered at 17:06:30). C's bot reply on Friday is in the
+// window; the agent's on Monday is late.
+func TestRestaffBotHandsOver(t *testing.T) {
+	cfg := oneAgent(agents.LateUtility)
+	cfg.Staffing.Bot = &agents.Bot{ReplyS: 30, HandoffS: 60}
+	r, err := sim.NewRestaffer(&sliceSource{recs: restaffTrace()}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"09-01T08:00 1 text", // bot, 08:00:30
+		"09-01T08:30 2 text", // bot, 08:30:30
+		"09-01T09:10 1 text",
+		"09-01T09:20 2 text",
+		"09-01T16:55 1 text", // bot, 16:55:30
+		"09-01T16:58 2 text", // bot, 16:58:30
+		"09-01T17:06 1 text", // agent, 17:06:30
+		"09-02T09:10 2 text",
+		"09-03T12:00 3 marketing",
+		"09-05T17:30 3 text", // bot, 17:30:30
+		"09-08T09:10 3 utility",
+	}
+	if got := businessLines(t, r); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("business messages:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	res, _ := r.Responses()
+	if c := counts(res); c != (sim.Responses{Wanted: 5, InWindow: 4, Late: 1, LateUtility: 1, BotReplies: 5}) || res.FirstResponseMeanS != 30 {
+		t.Errorf("responses %+v", res)
+	}
+}
+
+// TestRestaffBotResolvesAll: a bot that resolves every conversation needs no agent:
+// with nobody on shift, each conversation is answered 5 s after it starts, and B's
+// 09:15 message, after the bot answered B at 08:30:05, starts a conversation of its own.
+func TestRestaffBotResolvesAll(t *testing.T) {
+	cfg := oneAgent(agents.LateUtility)
+	cfg.Staffing.Shifts[0].Headcount = 0
+	cfg.Staffing.Bot = &agents.Bot{ReplyS: 5, ResolveShare: 1}
+	r, err := sim.NewRestaffer(&sliceSource{recs: restaffTrace()}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := businessLines(t, r); len(got) != 7 || got[2] != "09-01T09:15 2 text" || got[6] != "09-05T17:30 3 text" {
+		t.Errorf("business messages:\n%s", strings.Join(got, "\n"))
+	}
+	res, _ := r.Responses()
+	if c := counts(res); c != (sim.Responses{Wanted: 6, InWindow: 6, BotReplies: 6, BotResolved: 6}) || res.FirstResponseMeanS != 5 {
+		t.Errorf("responses %+v", res)
+	}
+}
+
+// TestRestaffBotResolveShare: the bot resolves each conversation with probability
+// resolve_share, from its own stream: 2,000 conversations at 0.3 give 600 ± 82 (four
+// binomial standard deviations), and the rest are handed to the agents.
+func TestRestaffBotResolveShare(t *testing.T) {
+	var recs []model.Record
+	start := ts("2025-09-01T09:00:00Z")
+	for i := range 2000 {
+		recs = append(recs, model.Record{TS: start + model.Time(i)*model.Second, User: strconv.Itoa(5511900000000 + i),
+			Direction: model.FromUser, Line: int64(i + 1)})
+	}
+	cfg := oneAgent(agents.LateUtility)
+	cfg.Staffing.ResponseTime = dist.Spec{Kind: dist.Constant, MeanS: 60}
+	cfg.Staffing.Bot = &agents.Bot{ResolveShare: 0.3}
+	r, err := sim.NewRestaffer(&sliceSource{recs: recs}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, r)
+	res, _ := r.Responses()
+	if res.BotResolved < 600-82 || res.BotResolved > 600+82 || res.BotReplies != 2000 || res.InWindow != 2000 || r.Replies() != 4000-res.BotResolved {
+		t.Errorf("resolved %d of %d bot replies, %d in window, %d replies sent", res.BotResolved, res.BotReplies, res.InWindow, r.Replies())
+	}
+}
