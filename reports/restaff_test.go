@@ -107,6 +107,27 @@ first response p99                     65.0 min                      –        
 	}
 }
 
+// TestRestaffTableBot: a restaffing with a bot shows its replies and resolutions.
+func TestRestaffTableBot(t *testing.T) {
+	r := restaffPair(t)
+	r.New.BotReplies, r.New.BotResolved = 5, 2
+	var b strings.Builder
+	if err := WriteRestaffTable(&b, &r); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		"bot replies                                   0                      5             +5\n",
+		"  resolved by the bot                         0                      2             +2\n",
+	} {
+		if !strings.Contains(b.String(), line) {
+			t.Errorf("table lacks %q:\n%s", line, b.String())
+		}
+	}
+	if data, _ := json.Marshal(&r.New); !bytes.Contains(data, []byte(`"bot_replies":5,"bot_resolved":2`)) {
+		t.Errorf("restaff.json side %s", data)
+	}
+}
+
 // TestRestaffHTML: the page holds the table and escapes what it is given.
 func TestRestaffHTML(t *testing.T) {
 	r := restaffPair(t)

@@ -25,6 +25,7 @@ type restaffSide struct {
 	LateUtility        int64            `json:"late_utility_templates"`
 	Dropped            int64            `json:"dropped_replies"`
 	Unanswered         int64            `json:"unanswered"`
+	BotReplies         int64            `json:"bot_replies"`
 	InWindowShare      *float64         `json:"in_window_share"`
 	LateShare          *float64         `json:"late_share"`
 	MissedWindowShare  *float64         `json:"missed_window_share"`
@@ -303,5 +304,40 @@ func TestRestaffBadScenario(t *testing.T) {
 		if _, err := os.Stat(out); !os.IsNotExist(err) {
 			t.Errorf("%s: a failed restaff left %s behind", c.scenario, out)
 		}
+	}
+}
+
+// TestRestaffBotHandTrace: one-agent.yaml behind a bot that answers 30 s after each
+// conversation starts and hands it to the agent 60 s later. The bot's five replies are
+// free text in the window and make every first response 30 s; the agent's replies come
+// as in TestRestaffHandTrace except A's evening one (handed over at 19:56:30Z, answered
+// 20:06:30Z); C's late utility template is charged the same.
+func TestRestaffBotHandTrace(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "hand.csv", handTrace)
+	out := filepath.Join(dir, "out")
+	stdout, r := restaffOK(t, out, "--trace", tr, "--pricing", "pmp-2025", "--restaff", "testdata/restaff/one-agent-bot.yaml")
+	msgs, err := parquet.ReadFile[restaffMsg](filepath.Join(out, "messages.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bot, agentEvening int
+	for _, m := range msgs {
+		ts := time.UnixMilli(m.TS).UTC()
+		if ts.Second() == 30 && m.Type == "text" {
+			bot++
+		}
+		if ts.Format("01-02T15:04:05") == "09-01T20:06:30" {
+			agentEvening++
+		}
+	}
+	if len(msgs) != 11 || bot != 6 || agentEvening != 1 {
+		t.Errorf("%d business messages, %d text at :30 (the bot's 5 and the agent's 20:06:30), want 11 and 6", len(msgs), bot)
+	}
+	if n := r.New; n.RepliesWanted != 5 || n.BotReplies != 5 || n.InWindow != 4 || n.Late != 1 || r.New.TotalMicros != 69_300 || *n.P50 < 29.8 || *n.P50 > 30.2 {
+		t.Errorf("restaffed %+v", n)
+	}
+	if !strings.Contains(stdout, "bot replies                                   0                      5             +5\n") {
+		t.Errorf("stdout lacks the bot's replies:\n%s", stdout)
 	}
 }
