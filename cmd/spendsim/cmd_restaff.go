@@ -22,9 +22,10 @@ import (
 // restaffHelp is appended to replay's description.
 const restaffHelp = `
 --restaff SCENARIO re-simulates the trace's replies under the scenario's agents (shifts in
-its timezone, concurrency, handle time, late-reply policy; its seed draws handle times):
-user messages and templates stay as they are, free-form business messages are replaced
-by one reply per conversation when that team would have sent it, late ones as templates.
+its timezone, concurrency, handle time or response time, late-reply policy, bot; its
+seed draws the random parts): user messages and templates stay as they are, the trace's
+replies (free-form business messages, late-reply templates) are replaced by one reply
+per conversation when that team would have sent it, late ones as templates.
 The restaffed trace is billed like any trace (messages.parquet, bill.parquet and
 summary.json describe it); restaff.json and restaff.html set it beside the original:
 spend by category, replies in and out of the window, first-response percentiles.
