@@ -39,6 +39,7 @@ type reportRow struct {
 	P50, P90, P99          string
 	P50CI, P90CI, P99CI    string
 	InWindow, InWindowCI   string
+	MeetsSLA, CheapestSLA  bool
 }
 
 type reportView struct {
@@ -52,6 +53,9 @@ type reportView struct {
 	OnlyOne    string   // the one category paid for, if just one
 	Rows       []reportRow
 	Cheapest   string
+	SLA        string // the target, "p90 ≤ 1h"; "" when none was given
+	SLAHow     string // how points were judged against it
+	SLABest    string // the cheapest point meeting it; "" when none does
 	Plots      []reportPlotView
 	YAML       string
 }
@@ -82,7 +86,9 @@ func Report(s Summary, seed uint64, scenario any, plots []ReportPlot) ([]byte, e
 			Messaging: cents(p.TotalMicros), Staffing: cents(p.StaffingMicros), Total: cents(p.TotalWithStaffingMicros),
 			MessagingCI: moneyIntervalText(p.TotalCI95), TotalCI: moneyIntervalText(p.TotalWithStaffingCI95),
 			Cheapest: s.Cheapest != nil && s.Cheapest.Point == p.Point,
+			MeetsSLA: s.meetsSLA(p.Point),
 		}
+		r.CheapestSLA = s.SLA != nil && s.SLA.Cheapest != nil && s.SLA.Cheapest.Point == p.Point
 		r.P50, r.P50CI = estimateText(p.SLA.FirstResponseP50S, durationText)
 		r.P90, r.P90CI = estimateText(p.SLA.FirstResponseP90S, durationText)
 		r.P99, r.P99CI = estimateText(p.SLA.FirstResponseP99S, durationText)
@@ -97,6 +103,12 @@ func Report(s Summary, seed uint64, scenario any, plots []ReportPlot) ([]byte, e
 	}
 	if c := s.Cheapest; c != nil {
 		v.Cheapest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, cents(c.TotalWithStaffingMicros), s.Currency)
+	}
+	if t := s.SLA; t != nil {
+		v.SLA, v.SLAHow = t.Display(), t.SLAJudgement()
+		if c := t.Cheapest; c != nil {
+			v.SLABest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, cents(c.TotalWithStaffingMicros), s.Currency)
+		}
 	}
 	for _, p := range plots {
 		v.Plots = append(v.Plots, reportPlotView{
@@ -188,7 +200,8 @@ th, td { padding: 0.35em 0.5em; border-bottom: 1px solid #e4e4e4; text-align: ri
 td { white-space: nowrap; }
 th { background: #f4f4f4; vertical-align: bottom; font-weight: 600; }
 td:first-child, th:first-child { text-align: left; }
-tr.cheapest td { background: #eaf5ea; font-weight: 600; }
+tr.cheapest td { background: #f1f1f1; font-weight: 600; }
+td.sla-best { color: #1e7b1e; font-weight: 700; }
 .ci { display: block; color: #666; font-size: 0.85em; font-weight: normal; }
 figure { margin: 1.5em 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #e4e4e4; }
@@ -203,10 +216,11 @@ Same seed, same report: this page holds no dates and every figure is reproducibl
 
 <h2 id="summary">Summary per sweep point</h2>
 {{if .Cheapest}}<p>Cheapest in total: <strong>{{.Cheapest}}</strong>.</p>{{end}}
+{{if .SLA}}<p id="sla">{{if .SLABest}}Cheapest meeting the target {{.SLA}}: <strong>{{.SLABest}}</strong>.{{else}}<strong>No sweep point meets the target {{.SLA}}.</strong>{{end}} Each point is {{.SLAHow}}.</p>{{end}}
 <div class="wide"><table id="points">
-<thead><tr><th>point</th><th>replications</th>{{range .Categories}}<th>messaging:<br>{{.}}</th>{{end}}<th>messaging{{if .OnlyOne}}<br>(all {{.OnlyOne}}){{end}}</th><th>staffing</th><th>total</th><th>p50 first<br>response</th><th>p90 first<br>response</th><th>p99 first<br>response</th><th>replies<br>in window</th></tr></thead>
+<thead><tr><th>point</th><th>replications</th>{{range .Categories}}<th>messaging:<br>{{.}}</th>{{end}}<th>messaging{{if .OnlyOne}}<br>(all {{.OnlyOne}}){{end}}</th><th>staffing</th><th>total</th><th>p50 first<br>response</th><th>p90 first<br>response</th><th>p99 first<br>response</th><th>replies<br>in window</th>{{if .SLA}}<th>meets<br>{{.SLA}}</th>{{end}}</tr></thead>
 <tbody>
-{{range .Rows}}<tr{{if .Cheapest}} class="cheapest"{{end}}><td>{{.Label}}</td><td>{{.Replications}}</td>{{range .Categories}}<td>{{.}}</td>{{end}}<td>{{.Messaging}}{{if .MessagingCI}}<span class="ci">{{.MessagingCI}}</span>{{end}}</td><td>{{.Staffing}}</td><td>{{.Total}}{{if .TotalCI}}<span class="ci">{{.TotalCI}}</span>{{end}}</td><td>{{.P50}}{{if .P50CI}}<span class="ci">{{.P50CI}}</span>{{end}}</td><td>{{.P90}}{{if .P90CI}}<span class="ci">{{.P90CI}}</span>{{end}}</td><td>{{.P99}}{{if .P99CI}}<span class="ci">{{.P99CI}}</span>{{end}}</td><td>{{.InWindow}}{{if .InWindowCI}}<span class="ci">{{.InWindowCI}}</span>{{end}}</td></tr>
+{{range .Rows}}<tr{{if .Cheapest}} class="cheapest"{{end}}><td>{{.Label}}</td><td>{{.Replications}}</td>{{range .Categories}}<td>{{.}}</td>{{end}}<td>{{.Messaging}}{{if .MessagingCI}}<span class="ci">{{.MessagingCI}}</span>{{end}}</td><td>{{.Staffing}}</td><td>{{.Total}}{{if .TotalCI}}<span class="ci">{{.TotalCI}}</span>{{end}}</td><td>{{.P50}}{{if .P50CI}}<span class="ci">{{.P50CI}}</span>{{end}}</td><td>{{.P90}}{{if .P90CI}}<span class="ci">{{.P90CI}}</span>{{end}}</td><td>{{.P99}}{{if .P99CI}}<span class="ci">{{.P99CI}}</span>{{end}}</td><td>{{.InWindow}}{{if .InWindowCI}}<span class="ci">{{.InWindowCI}}</span>{{end}}</td>{{if $.SLA}}{{if .CheapestSLA}}<td class="sla-best">yes, cheapest</td>{{else if .MeetsSLA}}<td>yes</td>{{else}}<td>no</td>{{end}}{{end}}</tr>
 {{end}}</tbody>
 </table></div>
 <p class="meta">Means over replications{{if .Intervals}}; below each mean in grey, its 95% Student t confidence interval across replications{{end}}.

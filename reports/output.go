@@ -70,6 +70,9 @@ type Simulation struct {
 	// HorizonDays is the length of one run, used to draw spend per month; zero means
 	// the number of days the first run has in Days.
 	HorizonDays float64
+	// SLA, if set, is judged per sweep point (summary.json's sla_target) and the
+	// cheapest point meeting it is marked in the spend-vs-SLA plot and report.html.
+	SLA *SLATarget
 }
 
 // WriteSimulation writes runs.parquet, daily.parquet, summary.json,
@@ -112,6 +115,11 @@ func (o *Output) WriteSimulation(s Simulation) error {
 	if err != nil {
 		return err
 	}
+	if s.SLA != nil {
+		if err := summary.JudgeSLA(*s.SLA); err != nil {
+			return err
+		}
+	}
 	opt := PlotOptions{HorizonDays: s.HorizonDays}
 	if opt.HorizonDays == 0 && len(runs) > 0 {
 		for _, d := range days {
@@ -137,7 +145,7 @@ func (o *Output) WriteSimulation(s Simulation) error {
 		p                    *plot.Plot
 	}{
 		{SpendVsSLA, "Spend against response time",
-			"Monthly spend against the p90 first-response time, one point per sweep point; the line joins the points no other point beats on both; the cheapest in total is ringed.", plt},
+			"Monthly spend against the p90 first-response time, one point per sweep point; the line joins the points no other point beats on both; the cheapest in total is ringed in grey, and the cheapest meeting the SLA target (dashed line, when it is on p90) in green.", plt},
 		{SpendByCategory, "Spend by category",
 			"Mean spend per sweep point, staffing at the bottom and the WhatsApp bill by pricing category above it.", byCat},
 		{FirstResponseCDF, "First-response time distribution",

@@ -223,13 +223,70 @@ func PlotSpendVsSLA(s Summary, opt PlotOptions) (*plot.Plot, error) {
 		obstacles = append(obstacles, plotter.XYs{labelled[i]})
 		rings = append(rings, labelled[i])
 	}
-	if len(pts) > 0 {
-		labels := make([]string, len(pts))
+	// The SLA target: the cheapest point meeting it gets a green ring outside the grey
+	// one, a p90 target (the x axis) is a dashed line, and when no point meets it the
+	// legend says so.
+	ringR := ringRadius
+	var target *vLine
+	if v := s.SLA; v != nil {
+		name := "cheapest meeting " + v.Display()
 		for i, q := range pts {
-			labels[i] = q.label
+			if v.Cheapest == nil || q.point != v.Cheapest.Point {
+				continue
+			}
+			ringR = ringRadius + 4
+			ring, err := plotter.NewScatter(plotter.XYs{labelled[i]})
+			if err != nil {
+				return nil, fmt.Errorf("reports: plot: %w", err)
+			}
+			ring.Shape = thickRing{width: vg.Points(2)}
+			ring.Radius = ringR
+			ring.Color = feasibleColor
+			p.Add(ring)
+			swatch := *ring
+			swatch.Radius = vg.Points(5)
+			p.Legend.Add(name, &swatch)
+			names = append(names, name)
+			if !slices.Contains(rings, labelled[i]) {
+				obstacles = append(obstacles, plotter.XYs{labelled[i]})
+				rings = append(rings, labelled[i])
+			}
 		}
-		p.Add(&placedLabels{xys: labelled, labels: labels, obstacles: obstacles, rings: rings, style: labelStyle(),
-			legend: &p.Legend, legendNames: names})
+		if v.Cheapest == nil {
+			none := "no point meets " + v.Display()
+			p.Legend.Add(none)
+			names = append(names, none)
+		}
+		if v.Metric == "p90" {
+			maxX := 0.0
+			for _, q := range pts {
+				maxX = math.Max(maxX, q.xHi)
+			}
+			lim := v.Limit / div
+			tname := "target " + v.Display()
+			// A target far beyond the points would squash them against the left
+			// edge: then it is named in the legend, not drawn.
+			if len(pts) == 0 || lim <= 3*maxX {
+				target = &vLine{x: lim}
+				target.LineStyle = draw.LineStyle{Color: feasibleColor, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(6), vg.Points(4)}}
+				p.Add(target)
+				p.Legend.Add(tname, target)
+			} else {
+				tname += " (beyond the axis)"
+				p.Legend.Add(tname)
+			}
+			names = append(names, tname)
+		}
+	}
+	var labels *placedLabels
+	if len(pts) > 0 {
+		texts := make([]string, len(pts))
+		for i, q := range pts {
+			texts[i] = q.label
+		}
+		labels = &placedLabels{xys: labelled, labels: texts, obstacles: obstacles, rings: rings, ringR: ringR,
+			style: labelStyle(), legend: &p.Legend, legendNames: names}
+		p.Add(labels)
 	}
 	if n := len(s.Points); n > 0 {
 		reps := s.Points[0].Replications
@@ -245,7 +302,46 @@ func PlotSpendVsSLA(s Summary, opt PlotOptions) (*plot.Plot, error) {
 	p.Legend.Padding = vg.Points(2)
 	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(6), -vg.Points(6)
 	fitAxes(p, pts, staffed, len(names))
+	if target != nil && labels != nil {
+		// Labels keep off the target line too.
+		labels.obstacles = append(labels.obstacles, plotter.XYs{{X: target.x, Y: p.Y.Min}, {X: target.x, Y: p.Y.Max}})
+	}
 	return p, nil
+}
+
+// vLine is a vertical line across the whole data area at x; it widens the x range to
+// include x and leaves the y range alone. It draws as its own legend thumbnail.
+type vLine struct {
+	x float64
+	draw.LineStyle
+}
+
+func (l *vLine) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, _ := p.Transforms(&c)
+	x := trX(l.x)
+	c.StrokeLine2(l.LineStyle, x, c.Min.Y, x, c.Max.Y)
+}
+
+func (l *vLine) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return l.x, l.x, math.Inf(1), math.Inf(-1)
+}
+
+func (l *vLine) Thumbnail(c *draw.Canvas) {
+	y := c.Center().Y
+	c.StrokeLine2(l.LineStyle, c.Min.X, y, c.Max.X, y)
+}
+
+// thickRing is draw.RingGlyph with a heavier line, so a second ring around a ringed
+// point stands out.
+type thickRing struct{ width vg.Length }
+
+func (g thickRing) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: g.width})
+	var p vg.Path
+	p.Move(vg.Point{X: pt.X + sty.Radius, Y: pt.Y})
+	p.Arc(pt, sty.Radius, 0, 2*math.Pi)
+	p.Close()
+	c.Stroke(p)
 }
 
 // fitAxes starts the spend axis at zero when the data is not far from it (an honest
@@ -397,9 +493,12 @@ type placedLabels struct {
 	labels []string
 	// obstacles are the drawn series: their markers and the segments joining them.
 	obstacles []plotter.XYs
-	rings     plotter.XYs // points circled with a ring of ringRadius
-	style     text.Style
-	legend    *plot.Legend
+	rings     plotter.XYs // points circled with a ring
+	// ringR is the radius of the widest ring around a point of rings; zero means
+	// ringRadius.
+	ringR  vg.Length
+	style  text.Style
+	legend *plot.Legend
 	// legendNames repeats the legend's entries, which plot.Legend keeps private.
 	legendNames []string
 }
@@ -411,6 +510,10 @@ const (
 
 func (l *placedLabels) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
+	rr := l.ringR
+	if rr == 0 {
+		rr = ringRadius
+	}
 	var taken []vg.Rectangle
 	box := func(pt vg.Point, r vg.Length) vg.Rectangle {
 		return vg.Rectangle{Min: pt.Sub(vg.Point{X: r, Y: r}), Max: pt.Add(vg.Point{X: r, Y: r})}
@@ -433,7 +536,7 @@ func (l *placedLabels) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 	}
 	for _, o := range l.rings {
-		taken = append(taken, box(vg.Point{X: trX(o.X), Y: trY(o.Y)}, ringRadius+1))
+		taken = append(taken, box(vg.Point{X: trX(o.X), Y: trY(o.Y)}, rr+1))
 	}
 	if l.legend != nil {
 		taken = append(taken, legendBox(l.legend, l.legendNames, c))
@@ -444,7 +547,7 @@ func (l *placedLabels) Plot(c draw.Canvas, p *plot.Plot) {
 		w, h := r.Max.X-r.Min.X, r.Max.Y-r.Min.Y
 		gap := labelGap
 		if slices.Contains(l.rings, l.xys[i]) {
-			gap = ringRadius + 2 // clear of the ring, not just the marker
+			gap = rr + 2 // clear of the ring, not just the marker
 		}
 		// Lower-left corners of the candidate boxes.
 		cands := []vg.Point{

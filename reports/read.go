@@ -54,6 +54,7 @@ func ReadRuns(path string, paramPaths []string) ([]sim.RunResult, error) {
 		for i, ty := range types {
 			byType[i] = t.i64("messages_" + ty.String())
 		}
+		quality, limit := t.str("quality"), t.str("messaging_limit")
 		quantiles := typed[*array.List](t, "first_response_quantiles_s", "list<float64>")
 		if t.err != nil {
 			return t.err
@@ -82,6 +83,7 @@ func ReadRuns(path string, paramPaths []string) ([]sim.RunResult, error) {
 			for i, ty := range types {
 				r.MessagesByType[ty] = byType[i].Value(row)
 			}
+			r.Outbound.Quality, r.Outbound.MessagingLimit = quality.Value(row), limit.Value(row)
 			if lo, hi := quantiles.ValueOffsets(row); hi > lo {
 				vs := quantiles.ListValues().(*array.Float64).Float64Values()
 				r.FirstResponseQuantilesS = append([]float64(nil), vs[lo:hi]...)
@@ -120,10 +122,26 @@ func intField(r *sim.RunResult, name string) *int64 {
 		return &r.Unanswered
 	case "first_responses":
 		return &r.FirstResponses
+	case "templates_sent":
+		return &r.Outbound.TemplatesSent
+	case "template_replies":
+		return &r.Outbound.TemplateReplies
+	case "blocks":
+		return &r.Outbound.Blocks
+	case "reach_lost":
+		return &r.Outbound.ReachLost
+	case "limit_delayed":
+		return &r.Outbound.LimitDelayed
+	case "limit_failed":
+		return &r.Outbound.LimitFailed
+	case "cap_refused":
+		return &r.Outbound.CapRefused
 	case "bot_replies":
 		return &r.BotReplies
 	case "bot_resolved":
 		return &r.BotResolved
+	case "abandoned":
+		return &r.Abandoned
 	}
 	panic("reports: runs column " + name + " has no field to read into")
 }

@@ -86,8 +86,16 @@ var runCounts = []struct {
 	{"dropped", func(r *sim.RunResult) int64 { return r.Dropped }},
 	{"unanswered", func(r *sim.RunResult) int64 { return r.Unanswered }},
 	{"first_responses", func(r *sim.RunResult) int64 { return r.FirstResponses }},
+	{"templates_sent", func(r *sim.RunResult) int64 { return r.Outbound.TemplatesSent }},
+	{"template_replies", func(r *sim.RunResult) int64 { return r.Outbound.TemplateReplies }},
+	{"blocks", func(r *sim.RunResult) int64 { return r.Outbound.Blocks }},
+	{"reach_lost", func(r *sim.RunResult) int64 { return r.Outbound.ReachLost }},
+	{"limit_delayed", func(r *sim.RunResult) int64 { return r.Outbound.LimitDelayed }},
+	{"limit_failed", func(r *sim.RunResult) int64 { return r.Outbound.LimitFailed }},
+	{"cap_refused", func(r *sim.RunResult) int64 { return r.Outbound.CapRefused }},
 	{"bot_replies", func(r *sim.RunResult) int64 { return r.BotReplies }},
 	{"bot_resolved", func(r *sim.RunResult) int64 { return r.BotResolved }},
+	{"abandoned", func(r *sim.RunResult) int64 { return r.Abandoned }},
 }
 
 // runFloats are the float columns of runs.parquet: shares (0..1), seconds, hours.
@@ -138,6 +146,8 @@ func RunsColumns(paramPaths []string) []Column {
 	// Last, so the flat columns keep their places: the run's first-response time at
 	// 1%, 3%, ..., 99% (sim.FirstResponseQuantileLevels); empty if nobody was answered.
 	// In DuckDB, first_response_quantiles_s[46] is the 91st percentile.
+	// Final quality rating and messaging limit ("" without a blocking block).
+	cols = append(cols, StringCol("quality"), StringCol("messaging_limit"))
 	cols = append(cols, Float64ListCol("first_response_quantiles_s"))
 	return cols
 }
@@ -183,6 +193,7 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 	for i, t := range types {
 		byType[i] = w.Int64("messages_" + t.String())
 	}
+	quality, limit := w.String("quality"), w.String("messaging_limit")
 	quantiles := w.Float64List("first_response_quantiles_s")
 
 	for i := range runs {
@@ -216,6 +227,8 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 		for j, t := range types {
 			byType[j].Append(r.MessagesByType[t])
 		}
+		quality.Append(r.Outbound.Quality)
+		limit.Append(r.Outbound.MessagingLimit)
 		quantiles.Append(r.FirstResponseQuantilesS)
 		if err := w.EndRow(); err != nil {
 			return err

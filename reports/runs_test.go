@@ -34,7 +34,9 @@ var wantRunsColumns = []string{
 	"currency",
 	"customers", "conversations", "user_messages", "business_messages", "templates",
 	"replies", "replies_in_window", "late_utility", "late_marketing", "dropped",
-	"unanswered", "first_responses", "bot_replies", "bot_resolved",
+	"unanswered", "first_responses",
+	"templates_sent", "template_replies", "blocks", "reach_lost", "limit_delayed", "limit_failed", "cap_refused",
+	"bot_replies", "bot_resolved", "abandoned",
 	"in_window_share", "wait_mean_s", "waited_share", "first_response_mean_s",
 	"first_response_p50_s", "first_response_p90_s", "first_response_p99_s",
 	"agent_hours", "utilisation",
@@ -48,6 +50,7 @@ var wantRunsColumns = []string{
 	"billable_referral_conversion", "billable_user_initiated", "billable_business_initiated",
 	"messages_regular", "messages_free_customer_service", "messages_free_entry_point",
 	"messages_free_tier",
+	"quality", "messaging_limit",
 	// A LIST column shows as its group, the repeated group and the element leaf.
 	"first_response_quantiles_s", "list", "element",
 }

@@ -187,6 +187,9 @@ type PointSummary struct {
 	TotalWithStaffing       string         `json:"total_with_staffing"`
 	TotalWithStaffingCI95   *MoneyInterval `json:"total_with_staffing_ci95"`
 	SLA                     SLA            `json:"sla"`
+	// Outbound is what became of notifications and campaigns; absent when the point
+	// sent none and had no blocking block.
+	Outbound *OutboundSummary `json:"outbound,omitempty"`
 }
 
 // Cheapest names the sweep point with the lowest mean messaging + staffing cost (the
@@ -340,6 +343,7 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 	p.TotalWithStaffing = money.Micros(p.TotalWithStaffingMicros).String()
 	p.TotalCI95 = moneyCI(p.TotalMicros, messagingEach)
 	p.TotalWithStaffingCI95 = moneyCI(p.TotalWithStaffingMicros, withStaffingEach)
+	p.Outbound = summarizeOutbound(reps)
 	p.SLA = SLA{
 		FirstResponseP50S: estimate(p50),
 		FirstResponseP90S: estimate(p90),

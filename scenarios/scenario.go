@@ -16,6 +16,7 @@ import (
 
 	"github.com/spendsim/spendsim/model/agents"
 	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/blocking"
 	"github.com/spendsim/spendsim/model/dist"
 	"github.com/spendsim/spendsim/model/load"
 )
@@ -38,7 +39,10 @@ type Scenario struct {
 	Customers Customers       `yaml:"customers"`
 	Load      LoadSpec        `yaml:"load"`
 	Agents    agents.Staffing `yaml:"agents"`
-	Sweep     []Dimension     `yaml:"sweep"`
+	// Blocking is what users and WhatsApp make of the business's templates: blocks,
+	// quality, messaging limit, marketing cap. Default: all off.
+	Blocking blocking.Spec `yaml:"blocking,omitempty" json:",omitzero"`
+	Sweep    []Dimension   `yaml:"sweep"`
 	// SweepMode is how Sweep expands: "grid" (default: every combination of the
 	// dimensions' values) or "lhs" (a Latin hypercube of Samples points over each
 	// dimension's min..max, drawn from the seed).
@@ -95,6 +99,10 @@ type Customers struct {
 type LoadSpec struct {
 	load.Conversation `yaml:",inline"`
 	Profile           load.Profile `yaml:"profile"` // arrival-rate shape over the week; default flat
+	// Notifications are template streams the business sends at random (Poisson per
+	// customer); Campaigns broadcasts on a schedule. Default none.
+	Notifications []load.Notification `yaml:"notifications,omitempty" json:",omitempty"`
+	Campaigns     []load.Campaign     `yaml:"campaigns,omitempty" json:",omitempty"`
 	// EntryPoints is the share of customer-started conversations that came through a
 	// click-to-WhatsApp ad or a Page button (free entry point); default none.
 	EntryPoints load.EntryPoints `yaml:"entry_points"`
@@ -296,6 +304,7 @@ func (s *Scenario) Validate() []string {
 	errs = append(errs, s.Load.Conversation.Validate("load")...)
 	errs = append(errs, s.Load.Profile.Validate("load.profile")...)
 	errs = append(errs, s.Load.EntryPoints.Validate("load.entry_points")...)
+	errs = append(errs, s.validateOutbound()...)
 	errs = append(errs, s.Agents.Validate("agents")...)
 	errs = append(errs, s.validateSweep()...)
 	if s.Forecast != nil {

@@ -22,6 +22,7 @@ func (s *Scenario) clone() *Scenario {
 		c.Agents.Shifts[i].Days = append(c.Agents.Shifts[i].Days[:0:0], s.Agents.Shifts[i].Days...)
 	}
 	c.Sweep = append(c.Sweep[:0:0], s.Sweep...)
+	c.cloneOutbound(s)
 	return &c
 }
 

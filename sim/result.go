@@ -35,7 +35,8 @@ type RunResult struct {
 	LateUtility       int64 // late replies sent as a utility template
 	LateMarketing     int64 // late replies sent as a marketing template
 	Dropped           int64 // late replies dropped: the customer was not answered
-	Unanswered        int64 // user messages still waiting at the end of the horizon
+	Unanswered        int64 // user messages never answered: still waiting at the end of the horizon, or their customer gave up
+	Abandoned         int64 // conversations whose customer gave up waiting for an agent (agents.patience)
 	BotReplies        int64 // replies the bot produced (part of Replies), sent or dropped
 	BotResolved       int64 // conversations the bot took on alone, without an agent
 	FirstResponses    int64 // conversations that got a first response
@@ -58,6 +59,9 @@ type RunResult struct {
 	AmountByCategory   [pricing.NumCategories]money.Micros
 	BillableByCategory [pricing.NumCategories]int64
 	MessagesByType     [pricing.NumTypes]int64 // delivered business messages by pricing type
+
+	// Outbound is what became of the business's notifications and campaigns.
+	Outbound OutboundCounts
 }
 
 // DayRow is one run's figures for one calendar day in the business's time zone.

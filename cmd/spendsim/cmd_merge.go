@@ -23,22 +23,31 @@ OUT/runs/shard=K/*.parquet, OUT/daily/shard=K/*.parquet), checks that all N shar
 finished, that they ran the same scenario and seed, and that every run of the sweep is
 there exactly once, then writes into OUT what an unsharded run would have written, byte
 for byte: runs.parquet, daily.parquet, summary.json, manifest.json, spend_vs_sla.png and
-.svg. The parts are kept, so any Parquet engine can still read them together.
+.svg. The parts are kept, so any Parquet engine can still read them together. --sla is
+the target the summary, plot and report judge, as in spendsim run (default ` + defaultSLA + `).
 
 Examples:
    spendsim run my.yaml --shard 0/2 --out /shared/out
    spendsim run my.yaml --shard 1/2 --out /shared/out
-   spendsim merge /shared/out`,
+   spendsim merge /shared/out
+   spendsim merge /shared/out --sla 'p90<=1h'`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "sla", Value: defaultSLA, Usage: "service-level target `EXPR`, as for spendsim run"},
+		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("merge takes one output directory, got %d arguments", c.NArg())
 			}
-			return mergeShards(e, c.Args().First())
+			sla, err := slaTarget(c.String("sla"))
+			if err != nil {
+				return err
+			}
+			return mergeShards(e, c.Args().First(), sla)
 		},
 	}
 }
 
-func mergeShards(e *env, dir string) error {
+func mergeShards(e *env, dir string, sla reports.SLATarget) error {
 	ms, err := reports.ReadShardManifests(dir)
 	if err != nil {
 		return err
@@ -117,7 +126,7 @@ func mergeShards(e *env, dir string) error {
 	}
 	// The run command's own arguments, which every shard shares: the manifest then
 	// reads as the unsharded run's would.
-	summary, err := writeRunOutputs(dir, &sc, first.Seed, runs, days, e.version, first.Args)
+	summary, err := writeRunOutputs(dir, &sc, first.Seed, runs, days, e.version, first.Args, sla)
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,14 @@ table of spend against response time per sweep point, and writes to --out:
 
 The same seed gives byte-identical results at any --workers.
 
+--sla sets the service-level target (default ` + defaultSLA + `: nine in ten customers get a
+first reply while their 24-hour customer service window is open, so the reply is
+free). A sweep point meets it only if its whole 95% interval does (with one
+replication: its mean); the cheapest in total cost (messaging + staffing) that meets
+it is printed, marked in spend_vs_sla.png and report.html, and named in summary.json
+(sla_target), or they say that none does. Same syntax as spendsim optimize: p50, p90
+or p99 <= a duration, or in_window >= a share.
+
 Finished runs are kept in --out/.partial/ as they complete, so a run that was killed
 or interrupted picks up where it stopped with --resume (same scenario and seed) and
 writes the same bytes as if it had never stopped. .partial/ is removed at the end.
@@ -74,6 +82,7 @@ Examples:
    spendsim run small                            # another embedded example
    spendsim run my.yaml --out results --seed 42
    spendsim run my.yaml --workers 1              # one core
+   spendsim run my.yaml --sla 'p90<=1h'          # mark the cheapest point answering 90% within the hour
    spendsim run my.yaml --precision 2%           # replicate until ±2% on total cost
    spendsim run my.yaml --precision 1% --max-replications 500
    spendsim run my.yaml --resume                 # go on after a crash or Ctrl-C
@@ -85,6 +94,7 @@ Examples:
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs (default: all cores)"},
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: the scenario's; if none, a fresh one, printed)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress or notes on stderr"},
+			&cli.StringFlag{Name: "sla", Value: defaultSLA, Usage: "service-level target `EXPR` the cheapest point must meet, like 'p90<=1h' or 'in_window>=0.95'"},
 			&cli.StringFlag{Name: "precision", Usage: "replicate until every point's 95% interval of mean total cost is within `SHARE` of the mean (2% or 0.02)"},
 			&cli.IntFlag{Name: "max-replications", Value: 200, Usage: "cap on replications per point with --precision"},
 			&cli.BoolFlag{Name: "resume", Usage: "reuse the runs an interrupted run of the same scenario and seed finished"},
@@ -107,6 +117,9 @@ Examples:
 				o.seed, o.seedSet = c.Uint64("seed"), true
 			}
 			var err error
+			if o.sla, err = slaTarget(c.String("sla")); err != nil {
+				return err
+			}
 			if c.IsSet("precision") {
 				if o.precision, err = parseShare(c.String("precision")); err != nil {
 					return usagef("--precision: %v", err)
@@ -117,6 +130,9 @@ Examples:
 			}
 			if o.shard, o.shards, err = shardSpec(c.String("shard"), c.Int("shards"), os.Getenv); err != nil {
 				return err
+			}
+			if o.shards > 0 && c.IsSet("sla") {
+				return usagef("--sla has no effect on a shard, which writes no summary or plot: give it to spendsim merge")
 			}
 			if o.shards > 0 && o.precision > 0 {
 				return usagef("--precision cannot be used with sharding: shards cannot see each other's replications to decide when to stop; use fixed replications in the scenario")
@@ -137,7 +153,8 @@ type runOptions struct {
 	resume          bool
 	precision       float64 // target relative half-width; 0 = fixed replications
 	maxReplications int
-	shard, shards   int // shards == 0: not sharded
+	sla             reports.SLATarget // judged per sweep point in the summary, plot and report
+	shard, shards   int               // shards == 0: not sharded
 	args            []string
 	// afterJob, for tests, is called after each finished run is saved with the number
 	// finished so far: a test cancels the context from it to interrupt a sweep at an
@@ -146,6 +163,13 @@ type runOptions struct {
 }
 
 func runScenario(ctx context.Context, e *env, o runOptions) error {
+	if o.sla.Metric == "" {
+		sla, err := slaTarget(defaultSLA)
+		if err != nil {
+			panic("spendsim: default SLA: " + err.Error())
+		}
+		o.sla = sla
+	}
 	ref := o.ref
 	if ref == "" {
 		ref = scenarios.DefaultName
@@ -254,7 +278,7 @@ func runScenario(ctx context.Context, e *env, o runOptions) error {
 		return err
 	}
 	x.stopProgress()
-	summary, err := writeRunOutputs(out, sc, seed, runs, days, e.version, o.args)
+	summary, err := writeRunOutputs(out, sc, seed, runs, days, e.version, o.args, o.sla)
 	if err != nil {
 		return err
 	}
@@ -466,19 +490,35 @@ func shardSpec(shard string, shards int, getenv func(string) string) (int, int, 
 
 // writeRunOutputs writes every output file; each appears under its final name only
 // when complete, and manifest.json, written last, marks a complete set.
-func writeRunOutputs(out string, sc *scenarios.Scenario, seed uint64, runs []sim.RunResult, flat []sim.DayRow, version string, args []string) (reports.Summary, error) {
+func writeRunOutputs(out string, sc *scenarios.Scenario, seed uint64, runs []sim.RunResult, flat []sim.DayRow, version string, args []string, sla reports.SLATarget) (reports.Summary, error) {
 	o, err := reports.NewOutput(out, version)
 	if err != nil {
 		return reports.Summary{}, err
 	}
 	err = o.WriteSimulation(reports.Simulation{
 		Name: sc.Name, Scenario: sc, Seed: seed, Args: args,
-		Runs: runs, Days: flat, HorizonDays: float64(sc.Days),
+		Runs: runs, Days: flat, HorizonDays: float64(sc.Days), SLA: &sla,
 	})
 	if err != nil {
 		return reports.Summary{}, err
 	}
-	return reports.Summarize(sc.Name, runs)
+	s, err := reports.Summarize(sc.Name, runs)
+	if err != nil {
+		return reports.Summary{}, err
+	}
+	return s, s.JudgeSLA(sla)
+}
+
+// defaultSLA is the target of run and merge without --sla.
+const defaultSLA = "p90<=24h"
+
+// slaTarget reads --sla with optimize's parser.
+func slaTarget(expr string) (reports.SLATarget, error) {
+	t, err := parseSLA(expr)
+	if err != nil {
+		return reports.SLATarget{}, usagef("--sla: %v", err)
+	}
+	return reports.SLATarget{Text: t.Text, Metric: t.Metric, Limit: t.Limit}, nil
 }
 
 func printRunTable(w io.Writer, sc *scenarios.Scenario, seed uint64, s reports.Summary, runs int) {
@@ -493,6 +533,13 @@ func printRunTable(w io.Writer, sc *scenarios.Scenario, seed uint64, s reports.S
 	tw.Flush()
 	if s.Cheapest != nil {
 		fmt.Fprintf(w, "\ncheapest in total: %s (%s %s)\n", s.Cheapest.Label, decimal2(s.Cheapest.TotalWithStaffing), s.Currency)
+	}
+	if v := s.SLA; v != nil {
+		if c := v.Cheapest; c != nil {
+			fmt.Fprintf(w, "cheapest meeting %s: %s (%s %s), %s\n", v.Text, c.Label, decimal2(c.TotalWithStaffing), s.Currency, v.SLAJudgement())
+		} else {
+			fmt.Fprintf(w, "no point meets %s (%s)\n", v.Text, v.SLAJudgement())
+		}
 	}
 }
 

@@ -203,18 +203,15 @@ func (a *Account) Admit(c int32, t model.Time) {
 	a.last24[c] = t
 }
 
-// NextChange is the next instant after t at which the limit may rise (a pending
-// upgrade, or the move to portfolio limits with their 2K tier); 0 if none is known.
+// NextChange is the next instant after t at which the limit may change: the next
+// hourly evaluation (where an upgrade may take effect), or the move to portfolio
+// limits with their 2K tier if that comes first.
 func (a *Account) NextChange(t model.Time) model.Time {
 	a.Advance(t)
-	next := a.upgradeAt
-	if t < a.portfolio && (next == 0 || a.portfolio < next) {
-		next = a.portfolio
+	if t < a.portfolio && a.portfolio < a.nextTick {
+		return a.portfolio
 	}
-	if next != 0 && next <= t {
-		return 0
-	}
-	return next
+	return a.nextTick
 }
 
 // Overflow is what the account does with a template over the limit.

@@ -170,8 +170,8 @@ day 15 13:00 high flagged=false level=0
 	for c := int32(0); c < 250; c++ {
 		b.Admit(c, d0)
 	}
-	if got, want := b.NextChange(d0+90*model.Minute), start+model.Day+11*model.Hour; got != want {
-		t.Errorf("next change %s, want the upgrade at %s", got, want)
+	if got, want := b.NextChange(d0+90*model.Minute), start+12*model.Hour; got != want {
+		t.Errorf("next change %s, want the next evaluation at %s", got, want)
 	}
 	if got := b.Limit(start + model.Day + 11*model.Hour - 1); got != 250 {
 		t.Errorf("limit just before the upgrade: %d, want 250", got)
@@ -210,7 +210,7 @@ func TestRegimeSwitchKeepsLevel(t *testing.T) {
 	start := model.FromStd(time.Date(2025, 10, 6, 0, 0, 0, 0, loc))
 	a := NewAccount(Spec{MessagingLimit: LimitSpec{InitialTier: "1000"}}, 10, start, loc)
 	midnight := model.FromStd(time.Date(2025, 10, 7, 0, 0, 0, 0, loc))
-	if got := a.NextChange(start); got != midnight {
+	if got := a.NextChange(midnight - 30*model.Minute); got != midnight {
 		t.Errorf("next change %s, want the portfolio switch %s", got, midnight)
 	}
 	for _, c := range []struct {

@@ -1,0 +1,470 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"sort"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/blocking"
+	"github.com/spendsim/spendsim/model/dist"
+	"github.com/spendsim/spendsim/model/load"
+	"github.com/spendsim/spendsim/model/pricing"
+)
+
+// Event kinds of business-initiated traffic, numbered apart from run.go's own.
+const (
+	evNotify        uint8 = 100 + iota // a notification stream sends; ID = stream
+	evBroadcast                        // a campaign broadcast starts; ID = index into outbound.instants
+	evBroadcastNext                    // a spread broadcast sends its next template; ID = broadcast slot
+	evHeld                             // templates waiting for room under the messaging limit are looked at
+	evTemplateReply                    // a customer answers a template; ID = customer
+)
+
+// OutboundCounts is what became of business-initiated templates (notifications and
+// campaigns) in a run. Every template the business sent is counted once in
+// TemplatesSent, and ends delivered, or in ReachLost, CapRefused or LimitFailed (or
+// still held by the limit at the horizon end); LimitDelayed counts those that waited.
+type OutboundCounts struct {
+	TemplatesSent   int64  // notification and campaign templates the business sent
+	Blocks          int64  // users who blocked the business after a template
+	ReachLost       int64  // templates to users who had blocked: status sent, never delivered or charged
+	LimitDelayed    int64  // templates held back by the messaging limit, sent later
+	LimitFailed     int64  // templates over the messaging limit that failed (not charged)
+	CapRefused      int64  // marketing templates refused by the per-user marketing cap (not charged)
+	TemplateReplies int64  // conversations customers started by answering a template
+	Quality         string // final quality rating: high, medium, low; "" without a blocking block
+	MessagingLimit  string // final messaging limit: 250, 1000, 2000, ..., unlimited; "" without a blocking block
+}
+
+// source is a notification stream or a campaign: what its templates are and how
+// customers answer them.
+type source struct {
+	category model.Category
+	eligible []bool // per country index of Config.Countries; nil = every country
+	reply    float64
+	rngReply *rand.Rand
+	delay    *dist.Sampler
+}
+
+type notifyStream struct {
+	src             int
+	arrivals        *load.Arrivals
+	rngTime, rngWho *rand.Rand
+}
+
+type campaignRun struct {
+	src    int
+	spec   *load.Campaign
+	rngWho *rand.Rand
+}
+
+type instant struct {
+	at       Time
+	campaign int
+}
+
+// broadcast is one campaign send in progress: a walk over the customers that selects
+// the audience as it goes.
+type broadcast struct {
+	campaign int
+	sel      load.Selection
+	cursor   int32 // next customer to consider
+	active   int32 // customers active when it started
+	start    Time
+	sent     int64
+}
+
+type held struct {
+	customer int32
+	src      int32
+}
+
+// outbound is the run's business-initiated traffic and what WhatsApp makes of it.
+type outbound struct {
+	sources    []source
+	notify     []notifyStream
+	campaigns  []campaignRun
+	instants   []instant
+	broadcasts []broadcast
+	freeCast   []int32
+	waiting    heldRing  // templates waiting for room under the messaging limit, in order
+	waking     bool      // an evHeld event is pending
+	byCountry  [][]int32 // customers of each country index, ascending
+
+	spec             blocking.Spec
+	blocked          []bool // per customer; nil when nobody can block
+	fatigue          *blocking.Fatigue
+	account          *blocking.Account
+	rngBlock, rngCap *rand.Rand
+
+	counts OutboundCounts
+}
+
+// startOutbound sets up notifications, campaigns and blocking, when the configuration
+// has any, and schedules their first events. Every random stream it opens is new
+// (named "notify/…", "campaign/…", "blocking/…"), so a configuration without them
+// draws exactly what it drew before they existed.
+func (r *run) startOutbound(seed uint64) {
+	cfg := r.cfg
+	if len(cfg.Notifications) == 0 && len(cfg.Campaigns) == 0 && !cfg.Blocking.Enabled() {
+		return
+	}
+	o := &outbound{spec: cfg.Blocking}
+	r.out = o
+	all := len(r.country)
+	o.byCountry = make([][]int32, len(cfg.Countries))
+	for c, k := range r.country {
+		o.byCountry[k] = append(o.byCountry[k], int32(c))
+	}
+	newSource := func(kind, name string, cat model.Category, countries []string, reply load.Reply) int {
+		s := source{category: cat, reply: reply.Probability}
+		if len(countries) > 0 {
+			s.eligible = make([]bool, len(cfg.Countries))
+			for i, sh := range cfg.Countries {
+				for _, c := range countries {
+					s.eligible[i] = s.eligible[i] || c == sh.Country
+				}
+			}
+		}
+		if reply.Probability > 0 {
+			s.rngReply = Stream(seed, kind+"/"+name+"/reply")
+			s.delay = dist.New(reply.Delay, StreamSource(seed, kind+"/"+name+"/reply-delay"))
+		}
+		o.sources = append(o.sources, s)
+		return len(o.sources) - 1
+	}
+	for i := range cfg.Notifications {
+		n := &cfg.Notifications[i]
+		cat, _ := load.TemplateCategory(n.Category)
+		src := newSource("notify", n.Name, cat, n.Countries, n.Reply)
+		eligible := o.eligibleAmong(src, cfg.Customers)
+		ns := notifyStream{
+			src:      src,
+			arrivals: n.Arrivals(cfg.Start, cfg.End, cfg.Location, eligible, cfg.Growth),
+			rngTime:  Stream(seed, "notify/"+n.Name+"/times"),
+			rngWho:   Stream(seed, "notify/"+n.Name+"/who"),
+		}
+		o.notify = append(o.notify, ns)
+		if t, ok := ns.arrivals.Next(cfg.Start-1, ns.rngTime); ok {
+			r.q.Push(t, evNotify, int32(i))
+		}
+	}
+	for i := range cfg.Campaigns {
+		c := &cfg.Campaigns[i]
+		src := newSource("campaign", c.Name, c.TemplateCategory(), c.Countries, c.Reply)
+		o.campaigns = append(o.campaigns, campaignRun{src: src, spec: c, rngWho: Stream(seed, "campaign/"+c.Name+"/who")})
+		for _, at := range c.Instants(cfg.Start, cfg.End, cfg.Location) {
+			o.instants = append(o.instants, instant{at: at, campaign: i})
+		}
+	}
+	sort.SliceStable(o.instants, func(i, j int) bool { return o.instants[i].at < o.instants[j].at })
+	for i, in := range o.instants {
+		r.q.Push(in.at, evBroadcast, int32(i))
+	}
+	if b := cfg.Blocking; b.Enabled() {
+		o.account = blocking.NewAccount(b, all, cfg.Start, cfg.Location)
+		if b.PerTemplate != (blocking.PerCategory{}) {
+			o.blocked = make([]bool, all)
+			if b.Fatigue > 0 {
+				o.fatigue = blocking.NewFatigue(all, cfg.Start)
+			}
+		}
+		o.rngBlock = Stream(seed, "blocking/block")
+		o.rngCap = Stream(seed, "blocking/cap")
+	}
+}
+
+// eligibleAmong counts the customers among the first n whose country src sends to.
+func (o *outbound) eligibleAmong(src, n int) int {
+	el := o.sources[src].eligible
+	if el == nil {
+		return n
+	}
+	total := 0
+	for k, cs := range o.byCountry {
+		if el[k] {
+			total += sort.Search(len(cs), func(i int) bool { return int(cs[i]) >= n })
+		}
+	}
+	return total
+}
+
+// pick draws a customer uniformly among the active ones src sends to; ok = false
+// when there is none.
+func (o *outbound) pick(src, active int, rng *rand.Rand) (int32, bool) {
+	el := o.sources[src].eligible
+	if el == nil {
+		return int32(rng.IntN(active)), true
+	}
+	total := o.eligibleAmong(src, active)
+	if total == 0 {
+		return 0, false
+	}
+	u := rng.IntN(total)
+	for k, cs := range o.byCountry {
+		if !el[k] {
+			continue
+		}
+		n := sort.Search(len(cs), func(i int) bool { return int(cs[i]) >= active })
+		if u < n {
+			return cs[u], true
+		}
+		u -= n
+	}
+	panic("sim: outbound: pick ran past the eligible customers")
+}
+
+// grow brings the active customer count up to t's growth step (as arrive does).
+func (r *run) grow(t Time) {
+	for r.growthNext < len(r.cfg.Growth) && r.cfg.Growth[r.growthNext].At <= t {
+		r.active = CustomersGrown(r.cfg.Customers, r.cfg.Growth[r.growthNext].Factor)
+		r.growthNext++
+	}
+}
+
+// outboundEvent handles the event kinds of business-initiated traffic.
+func (r *run) outboundEvent(e Event) {
+	o := r.out
+	switch e.Kind {
+	case evNotify:
+		ns := &o.notify[e.ID]
+		r.grow(e.T)
+		if c, ok := o.pick(ns.src, r.active, ns.rngWho); ok {
+			r.requestTemplate(e.T, c, ns.src)
+		}
+		if t, ok := ns.arrivals.Next(e.T, ns.rngTime); ok {
+			r.q.Push(t, evNotify, e.ID)
+		}
+	case evBroadcast:
+		r.startBroadcast(e.T, o.instants[e.ID].campaign)
+	case evBroadcastNext:
+		r.broadcastNext(e.T, e.ID)
+	case evHeld:
+		r.releaseHeld(e.T)
+	case evTemplateReply:
+		o.counts.TemplateReplies++
+		r.conversations++
+		r.startConversation(e.T, e.ID, model.EntryNone)
+	default:
+		panic("sim: unknown event kind")
+	}
+}
+
+func (r *run) startBroadcast(t Time, campaign int) {
+	o := r.out
+	cr := &o.campaigns[campaign]
+	r.grow(t)
+	b := broadcast{campaign: campaign, active: int32(r.active), start: t,
+		sel: load.NewSelection(cr.spec.Audience, o.eligibleAmong(cr.src, r.active))}
+	if cr.spec.SendRatePerS == 0 {
+		for c, ok := r.nextRecipient(&b); ok; c, ok = r.nextRecipient(&b) {
+			r.requestTemplate(t, c, cr.src)
+		}
+		return
+	}
+	var id int32
+	if n := len(o.freeCast); n > 0 {
+		id, o.freeCast = o.freeCast[n-1], o.freeCast[:n-1]
+	} else {
+		id = int32(len(o.broadcasts))
+		o.broadcasts = append(o.broadcasts, broadcast{})
+	}
+	o.broadcasts[id] = b
+	r.broadcastNext(t, id)
+}
+
+// broadcastNext sends a spread broadcast's next template and schedules the one after.
+func (r *run) broadcastNext(t Time, id int32) {
+	o := r.out
+	b := &o.broadcasts[id]
+	cr := &o.campaigns[b.campaign]
+	c, ok := r.nextRecipient(b)
+	if !ok {
+		o.freeCast = append(o.freeCast, id)
+		return
+	}
+	b.sent++
+	if b.sel.Need > 0 {
+		r.q.Push(b.start+model.FromSeconds(float64(b.sent)/cr.spec.SendRatePerS), evBroadcastNext, id)
+	} else {
+		o.freeCast = append(o.freeCast, id)
+	}
+	r.requestTemplate(t, c, cr.src)
+}
+
+// nextRecipient walks the broadcast's customers to the next one selected.
+func (r *run) nextRecipient(b *broadcast) (int32, bool) {
+	o := r.out
+	cr := &o.campaigns[b.campaign]
+	el := o.sources[cr.src].eligible
+	for b.sel.Need > 0 && b.cursor < b.active {
+		c := b.cursor
+		b.cursor++
+		if el != nil && !el[r.country[c]] {
+			continue
+		}
+		if b.sel.Take(cr.rngWho) {
+			return c, true
+		}
+	}
+	return 0, false
+}
+
+// requestTemplate is the business sending src's template to customer c at t. Under a
+// messaging limit, a template that needs room and finds none (or finds others waiting
+// for it) waits in line or fails, as the scenario says.
+func (r *run) requestTemplate(t Time, c int32, src int) {
+	o := r.out
+	o.counts.TemplatesSent++
+	if a := o.account; a != nil && a.Needs(c, t, r.biller.WindowOpen(uint32(c), t)) {
+		switch {
+		case o.waiting.len() == 0 && a.RoomAt(t) <= t:
+			a.Admit(c, t)
+		case a.Overflow() == blocking.Fail:
+			o.counts.LimitFailed++
+			r.sendTemplate(t, c, src, model.Failed)
+			return
+		default:
+			o.counts.LimitDelayed++
+			o.waiting.push(held{customer: c, src: int32(src)})
+			r.wake(t)
+			return
+		}
+	}
+	r.deliverTemplate(t, c, src)
+}
+
+// wake schedules the next look at the templates waiting for room: when the rolling
+// 24 h window next has room, or at the next hourly evaluation if that comes first
+// (the limit may rise there).
+func (r *run) wake(t Time) {
+	o := r.out
+	if o.waking {
+		return
+	}
+	at := o.account.RoomAt(t)
+	if next := o.account.NextChange(t); next != 0 && next < at {
+		at = next
+	}
+	o.waking = true
+	r.q.Push(at, evHeld, 0)
+}
+
+// releaseHeld sends the waiting templates that fit now, first come first served.
+func (r *run) releaseHeld(t Time) {
+	o := r.out
+	o.waking = false
+	a := o.account
+	for o.waiting.len() > 0 {
+		h := o.waiting.front()
+		if a.Needs(h.customer, t, r.biller.WindowOpen(uint32(h.customer), t)) {
+			if a.RoomAt(t) > t {
+				break
+			}
+			a.Admit(h.customer, t)
+		}
+		o.waiting.pop()
+		r.deliverTemplate(t, h.customer, int(h.src))
+	}
+	if o.waiting.len() > 0 {
+		r.wake(t)
+	}
+}
+
+// deliverTemplate hands src's template to WhatsApp for customer c at t: a user who
+// blocked the business never gets it, the marketing cap may refuse it, and otherwise it
+// is delivered, billed, may make the user block, and may be answered.
+func (r *run) deliverTemplate(t Time, c int32, src int) {
+	o := r.out
+	s := &o.sources[src]
+	if o.blocked != nil && o.blocked[c] {
+		o.counts.ReachLost++
+		r.sendTemplate(t, c, src, model.Sent)
+		return
+	}
+	if s.category == model.Marketing && o.spec.MarketingCap > 0 && o.rngCap.Float64() < o.spec.MarketingCap {
+		o.counts.CapRefused++
+		r.sendTemplate(t, c, src, model.Failed)
+		return
+	}
+	if r.sendTemplate(t, c, src, model.Delivered).Model == pricing.ModelNone {
+		return // not delivered after all (marketing to US numbers from 2025-04-01)
+	}
+	if o.account != nil {
+		o.account.Delivered(t)
+	}
+	if o.blocked != nil {
+		n7 := 0
+		if o.fatigue != nil {
+			n7 = o.fatigue.Count(c, t)
+			o.fatigue.Add(c, t)
+		}
+		p := blocking.BlockProbability(o.spec.PerTemplate.For(s.category), o.spec.Fatigue, n7)
+		if p > 0 && o.rngBlock.Float64() < p {
+			o.blocked[c] = true
+			o.counts.Blocks++
+			o.account.Blocked(t)
+			return // a user who blocks does not answer
+		}
+	}
+	if s.reply > 0 && s.rngReply.Float64() < s.reply {
+		r.q.Push(t+s.delay.Draw(), evTemplateReply, c)
+	}
+}
+
+// sendTemplate records and bills a template with its delivery status.
+func (r *run) sendTemplate(t Time, c int32, src int, status model.Status) *pricing.Charge {
+	m := r.message(t, c, model.FromBusiness)
+	m.Kind, m.Category, m.Status = model.Template, r.out.sources[src].category, status
+	r.bill(m)
+	return &r.charge
+}
+
+// userWrote is told of every user message: a user who writes has unblocked the
+// business (WhatsApp asks them to, first).
+func (o *outbound) userWrote(c int32) {
+	if o != nil && o.blocked != nil {
+		o.blocked[c] = false
+	}
+}
+
+// outboundOutcome is the run's business-initiated traffic at the horizon end.
+func (r *run) outboundOutcome() OutboundCounts {
+	o := r.out
+	if o == nil {
+		return OutboundCounts{}
+	}
+	if o.account != nil {
+		o.account.Advance(r.cfg.End)
+		o.counts.Quality = o.account.Quality().String()
+		o.counts.MessagingLimit = o.account.LimitName(r.cfg.End)
+	}
+	return o.counts
+}
+
+// heldRing is a FIFO of waiting templates on a growable circular buffer.
+type heldRing struct {
+	buf        []held
+	head, size int
+}
+
+func (q *heldRing) len() int { return q.size }
+
+func (q *heldRing) front() held { return q.buf[q.head] }
+
+func (q *heldRing) push(v held) {
+	if q.size == len(q.buf) {
+		nb := make([]held, max(16, 2*len(q.buf)))
+		for i := 0; i < q.size; i++ {
+			nb[i] = q.buf[(q.head+i)%len(q.buf)]
+		}
+		q.buf, q.head = nb, 0
+	}
+	q.buf[(q.head+q.size)%len(q.buf)] = v
+	q.size++
+}
+
+func (q *heldRing) pop() {
+	q.head = (q.head + 1) % len(q.buf)
+	q.size--
+}
