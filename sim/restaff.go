@@ -231,7 +231,9 @@ type RestaffConfig struct {
 // the late-reply policy (a utility or marketing template, or nothing). An agent whose
 // shift ends finishes the chat in hand. After the trace ends, the agents keep working
 // until every conversation is answered (or, when no shift has anyone on it, stop with
-// those left unanswered).
+// those left unanswered): the restaffed bill holds the reply to every conversation of
+// the trace, a backlog's late templates included, whenever they would have gone out.
+// The original's unanswered are those its trace shows no reply to.
 //
 // Memory grows with users and with conversations in flight, not with messages: shifts
 // are laid one local day at a time, and the only queue holds shift changes and replies

@@ -31,8 +31,8 @@ func textRec(line int64, at, user string) model.Record {
 	return model.Record{TS: ts(at), User: user, Direction: model.FromBusiness, Kind: model.Text, Line: line}
 }
 
-// restaffTrace: Monday 2025-09-01 to Monday 2025-09-08, UTC. The original team answers
-// A at 09:05 and C at 17:45 on Friday, and never answers B.
+// restaffTrace: Monday 2025-09-01 to Monday 2025-09-08 12:00, UTC. The original team
+// answers A at 09:05 and C at 17:45 on Friday, and never answers B.
 func restaffTrace() []model.Record {
 	return []model.Record{
 		userRec(1, "2025-09-01T08:00:00Z", userA),
@@ -44,6 +44,8 @@ func restaffTrace() []model.Record {
 		{TS: ts("2025-09-03T12:00:00Z"), User: userC, Direction: model.FromBusiness, Kind: model.Template, Category: model.Marketing, Line: 7},
 		userRec(8, "2025-09-05T17:30:00Z", userC),
 		textRec(9, "2025-09-05T17:45:00Z", userC),
+		// The trace ends after C's Monday reply: an authentication code to India.
+		{TS: ts("2025-09-08T12:00:00Z"), User: "919876543210", Direction: model.FromBusiness, Kind: model.Template, Category: model.Authentication, Line: 10},
 	}
 }
 
@@ -116,6 +118,7 @@ func TestRestaffHandTimeline(t *testing.T) {
 		"09-03T12:00 3 marketing",
 		"09-05T17:30 3 user",
 		"09-08T09:10 3 utility",
+		"09-08T12:00 0 authentication",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("restaffed trace:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -161,8 +164,8 @@ func TestRestaffDropPolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	recs := drain(t, r)
-	if last := describe(recs[len(recs)-1]); last != "09-05T17:30 3 user" {
-		t.Errorf("last record %s, want C's message (the late reply dropped)", last)
+	if last := describe(recs[len(recs)-2]); last != "09-05T17:30 3 user" {
+		t.Errorf("record before the last %s, want C's message (the late reply dropped)", last)
 	}
 	res, _ := r.Responses()
 	if c := counts(res); c != (sim.Responses{Wanted: 5, InWindow: 4, Dropped: 1}) {
@@ -173,8 +176,7 @@ func TestRestaffDropPolicy(t *testing.T) {
 	}
 }
 
-// TestRestaffNobodyOnShift: with no agent at all, every conversation is unanswered and
-// the restaffed trace ends with the original one. Nobody is ever answered, so A's and
+// TestRestaffNobodyOnShift: with no agent at all, every conversation is unanswered. Nobody is ever answered, so A's and
 // B's later messages join their first conversations: three in all.
 func TestRestaffNobodyOnShift(t *testing.T) {
 	cfg := oneAgent(agents.LateUtility)
@@ -183,8 +185,8 @@ func TestRestaffNobodyOnShift(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(drain(t, r)); n != 7 {
-		t.Errorf("%d records, want the 7 user messages and templates", n)
+	if n := len(drain(t, r)); n != 8 {
+		t.Errorf("%d records, want the 8 user messages and templates", n)
 	}
 	res, _ := r.Responses()
 	if c := counts(res); c != (sim.Responses{Wanted: 3, Unanswered: 3}) || !math.IsNaN(res.FirstResponseP50S) {
@@ -197,8 +199,8 @@ func TestRestaffNobodyOnShift(t *testing.T) {
 // first) were never answered.
 func TestResponseMeterOriginal(t *testing.T) {
 	m := sim.NewResponseMeter(&sliceSource{recs: restaffTrace()})
-	if n := len(drain(t, m)); n != 9 {
-		t.Fatalf("the meter passed %d records on, want all 9", n)
+	if n := len(drain(t, m)); n != 10 {
+		t.Fatalf("the meter passed %d records on, want all 10", n)
 	}
 	res, err := m.Responses()
 	if err != nil {
@@ -229,8 +231,8 @@ func TestResponseMeterLateText(t *testing.T) {
 }
 
 // TestRestaffBilled: the restaffed trace bills like any trace. Brazil under PMP 2025:
-// the trace's marketing template (0.0625) and the late utility template (0.0068);
-// free-form replies inside the window are free.
+// the trace's marketing template (0.0625) and the late utility template (0.0068), and
+// India's authentication code (0.0014); free-form replies inside the window are free.
 func TestRestaffBilled(t *testing.T) {
 	book, err := pricing.Builtin()
 	if err != nil {
@@ -246,15 +248,15 @@ func TestRestaffBilled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Records != 12 || len(c.charges) != 6 {
-		t.Fatalf("%d records, %d business messages; want 12 and 6", st.Records, len(c.charges))
+	if st.Records != 13 || len(c.charges) != 7 {
+		t.Fatalf("%d records, %d business messages; want 13 and 7", st.Records, len(c.charges))
 	}
 	var total int64
 	for _, ch := range c.charges {
 		total += int64(ch.Amount)
 	}
-	if total != 62_500+6_800 {
-		t.Errorf("total %d micros, want 69300", total)
+	if total != 62_500+6_800+1_400 {
+		t.Errorf("total %d micros, want 70700", total)
 	}
 	if ch := c.charges[5]; !ch.Billable || ch.Category != pricing.Utility || ch.Amount != 6_800 || c.lines[5] != 0 {
 		t.Errorf("late reply charged %+v (line %d)", ch, c.lines[5])
@@ -302,6 +304,7 @@ func TestRestaffByResponseTime(t *testing.T) {
 		"09-01T18:58 2 text",
 		"09-03T12:00 3 marketing",
 		"09-05T19:30 3 text",
+		"09-08T12:00 0 authentication",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("business messages:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -389,6 +392,7 @@ func TestRestaffBotHandsOver(t *testing.T) {
 		"09-03T12:00 3 marketing",
 		"09-05T17:30 3 text", // bot, 17:30:30
 		"09-08T09:10 3 utility",
+		"09-08T12:00 0 authentication",
 	}
 	if got := businessLines(t, r); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("business messages:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -410,7 +414,7 @@ func TestRestaffBotResolvesAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := businessLines(t, r); len(got) != 7 || got[2] != "09-01T09:15 2 text" || got[6] != "09-05T17:30 3 text" {
+	if got := businessLines(t, r); len(got) != 8 || got[2] != "09-01T09:15 2 text" || got[6] != "09-05T17:30 3 text" {
 		t.Errorf("business messages:\n%s", strings.Join(got, "\n"))
 	}
 	res, _ := r.Responses()
@@ -429,6 +433,9 @@ func TestRestaffBotResolveShare(t *testing.T) {
 		recs = append(recs, model.Record{TS: start + model.Time(i)*model.Second, User: strconv.Itoa(5511900000000 + i),
 			Direction: model.FromUser, Line: int64(i + 1)})
 	}
+	// The trace ends an hour later, after every reply.
+	recs = append(recs, model.Record{TS: start + model.Hour, User: "919876543210", Direction: model.FromBusiness,
+		Kind: model.Template, Category: model.Authentication, Line: 2001})
 	cfg := oneAgent(agents.LateUtility)
 	cfg.Staffing.ResponseTime = dist.Spec{Kind: dist.Constant, MeanS: 60}
 	cfg.Staffing.Bot = &agents.Bot{ResolveShare: 0.3}
@@ -440,5 +447,24 @@ func TestRestaffBotResolveShare(t *testing.T) {
 	res, _ := r.Responses()
 	if res.BotResolved < 600-82 || res.BotResolved > 600+82 || res.BotReplies != 2000 || res.InWindow != 2000 || r.Replies() != 4000-res.BotResolved {
 		t.Errorf("resolved %d of %d bot replies, %d in window, %d replies sent", res.BotResolved, res.BotReplies, res.InWindow, r.Replies())
+	}
+}
+
+// TestRestaffDrainsAfterTheTrace: the agents answer every conversation of the trace,
+// even after its last record: without it (the trace then ends on Friday at 17:45), C is
+// still answered on Monday.
+func TestRestaffDrainsAfterTheTrace(t *testing.T) {
+	recs := restaffTrace()
+	r, err := sim.NewRestaffer(&sliceSource{recs: recs[:len(recs)-1]}, oneAgent(agents.LateUtility))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := businessLines(t, r)
+	if last := got[len(got)-1]; last != "09-08T09:10 3 utility" {
+		t.Errorf("last business message %s, want C's late reply on Monday", last)
+	}
+	res, _ := r.Responses()
+	if c := counts(res); c != (sim.Responses{Wanted: 5, InWindow: 4, Late: 1, LateUtility: 1}) {
+		t.Errorf("responses %+v", c)
 	}
 }

@@ -75,7 +75,8 @@ func restaffOK(t *testing.T, out string, args ...string) (string, restaffJSON) {
 
 // handTrace is sim's hand-made restaff timeline three hours later in UTC, that is at
 // the same local times in São Paulo, where one-agent.yaml lays its 09:00–17:00 shift
-// (UTC−3, no daylight saving since 2019). 2025-09-01 is a Monday.
+// (UTC−3, no daylight saving since 2019). 2025-09-01 is a Monday. It ends with an
+// authentication code to India after C's Monday reply.
 const handTrace = `ts,user,direction,type,category
 2025-09-01T11:00:00Z,5511987654321,user,,
 2025-09-01T11:30:00Z,5511900000002,user,,
@@ -86,6 +87,7 @@ const handTrace = `ts,user,direction,type,category
 2025-09-03T15:00:00Z,5511900000003,business,template,marketing
 2025-09-05T20:30:00Z,5511900000003,user,,
 2025-09-05T20:45:00Z,5511900000003,business,text,
+2025-09-08T15:00:00Z,919876543210,business,template,authentication
 `
 
 // TestRestaffHandTrace: every restaffed reply time and charge, worked out by hand. The
@@ -123,6 +125,7 @@ func TestRestaffHandTrace(t *testing.T) {
 		"09-02T12:10 text service free 0 line 0",
 		"09-03T15:00 template marketing billable 62500 line 8",
 		"09-08T12:10 template utility billable 6800 line 0",
+		"09-08T15:00 template authentication billable 1400 line 11",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("messages.parquet:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -133,9 +136,9 @@ func TestRestaffHandTrace(t *testing.T) {
 	if err := json.Unmarshal(data, &s); err != nil {
 		t.Fatal(err)
 	}
-	if s.TotalMicros != 69_300 || r.New.TotalMicros != 69_300 || r.Old.TotalMicros != 62_500 ||
+	if s.TotalMicros != 70_700 || r.New.TotalMicros != 70_700 || r.Old.TotalMicros != 63_900 ||
 		r.Difference.TotalMicros != 6_800 || r.Difference.Total != "0.006800" {
-		t.Errorf("summary %d; restaff old %d new %d difference %d (%s); want 69300, 62500, 69300, 6800",
+		t.Errorf("summary %d; restaff old %d new %d difference %d (%s); want 70700, 63900, 70700, 6800",
 			s.TotalMicros, r.Old.TotalMicros, r.New.TotalMicros, r.Difference.TotalMicros, r.Difference.Total)
 	}
 	if r.New.AmountByCategory["utility"] != 6_800 || r.New.BillableByCategory["utility"] != 1 || r.Old.BillableByCategory["utility"] != 0 {
@@ -159,7 +162,7 @@ func TestRestaffHandTrace(t *testing.T) {
 		t.Errorf("restaffed p50 %v s, want 4200", *n.P50)
 	}
 	for _, line := range []string{
-		"spend (USD)                            0.062500               0.069300      +0.006800",
+		"spend (USD)                            0.063900               0.070700      +0.006800",
 		"  utility                          0.000000 (0)           0.006800 (1)      +0.006800",
 		"  late (templates)                            0                      1             +1",
 	} {
@@ -331,10 +334,10 @@ func TestRestaffBotHandTrace(t *testing.T) {
 			agentEvening++
 		}
 	}
-	if len(msgs) != 11 || bot != 6 || agentEvening != 1 {
-		t.Errorf("%d business messages, %d text at :30 (the bot's 5 and the agent's 20:06:30), want 11 and 6", len(msgs), bot)
+	if len(msgs) != 12 || bot != 6 || agentEvening != 1 {
+		t.Errorf("%d business messages, %d text at :30 (the bot's 5 and the agent's 20:06:30), want 12 and 6", len(msgs), bot)
 	}
-	if n := r.New; n.RepliesWanted != 5 || n.BotReplies != 5 || n.InWindow != 4 || n.Late != 1 || r.New.TotalMicros != 69_300 || *n.P50 < 29.8 || *n.P50 > 30.2 {
+	if n := r.New; n.RepliesWanted != 5 || n.BotReplies != 5 || n.InWindow != 4 || n.Late != 1 || r.New.TotalMicros != 70_700 || *n.P50 < 29.8 || *n.P50 > 30.2 {
 		t.Errorf("restaffed %+v", n)
 	}
 	if !strings.Contains(stdout, "bot replies                                   0                      5             +5\n") {
