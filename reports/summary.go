@@ -208,6 +208,9 @@ type Summary struct {
 	Runs     int            `json:"runs"`
 	Points   []PointSummary `json:"points"`
 	Cheapest *Cheapest      `json:"cheapest"`
+	// SLA is the target of `spendsim run --sla` and the points meeting it; absent when
+	// no target was given.
+	SLA *SLAVerdict `json:"sla_target,omitempty"`
 }
 
 // Summarize aggregates runs into one PointSummary per sweep point, in point order.
