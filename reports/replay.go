@@ -17,28 +17,31 @@ const BillFile = "bill.parquet"
 
 // MessageColumns is the layout of messages.parquet: one row per business message, the
 // input's ids and times, then its pricing in Meta's vocabulary (webhook field names).
-func MessageColumns() []Column {
+// Vocabularies are enum columns (dictionary-encoded strings written from their codes),
+// line and the times are delta-encoded, amounts and tiers dictionary-encoded: the
+// values are what they always were, only cheaper to write.
+func MessageColumns(markets *market.Table, currency string) []Column {
 	return []Column{
-		Int64Col("line"),
-		TimestampMillisCol("ts"),
-		TimestampMillisCol("delivered_ts").OrNull(),
+		Int64Col("line").WithDelta(),
+		TimestampMillisCol("ts").WithDelta(),
+		TimestampMillisCol("delivered_ts").WithDelta().OrNull(),
 		StringCol("user").WithDict(false),
 		StringCol("business"),
 		StringCol("message_id").WithDict(false).OrNull(),
-		StringCol("type"),
-		StringCol("category").OrNull(),
-		StringCol("status"),
-		StringCol("country"),
-		StringCol("market"),
-		StringCol("pricing_model").OrNull(),
-		StringCol("pricing_type").OrNull(),
-		StringCol("pricing_category").OrNull(),
+		EnumCol("type", msgKindNames[:]),
+		EnumCol("category", templateNames[1:]).OrNull(),
+		EnumCol("status", statusNames[:]),
+		EnumCol("country", countryCodes[:]),
+		EnumCol("market", marketNames(markets)),
+		EnumCol("pricing_model", codeNames(int(pricing.PMP), func(i int) string { return pricing.Model(i).String() })).OrNull(),
+		EnumCol("pricing_type", codeNames(int(pricing.NumTypes)-1, func(i int) string { return pricing.Type(i).String() })).OrNull(),
+		EnumCol("pricing_category", codeNames(int(pricing.NumCategories)-1, func(i int) string { return pricing.Category(i).String() })).OrNull(),
 		BoolCol("billable"),
 		Int64Col("conversation_id").OrNull(),
-		Int32Col("tier"),
-		Int64Col("amount_micros"),
-		StringCol("currency"),
-		StringCol("rate_confidence").OrNull(),
+		Int32Col("tier").WithDict(true),
+		Int64Col("amount_micros").WithDict(true),
+		EnumCol("currency", []string{currency}),
+		EnumCol("rate_confidence", codeNames(int(pricing.UserSupplied), func(i int) string { return pricing.Confidence(i).String() })).OrNull(),
 	}
 }
 
@@ -46,7 +49,41 @@ var (
 	msgKindNames  = [...]string{model.Text: "text", model.Template: "template"}
 	templateNames = [...]string{model.CatNone: "", model.Marketing: "marketing", model.Utility: "utility", model.Authentication: "authentication"}
 	statusNames   = [...]string{model.Delivered: "delivered", model.Read: "read", model.Sent: "sent", model.Failed: "failed"}
+	// countryCodes is every pair of upper-case letters, AA to ZZ: the country column's
+	// vocabulary, indexed by countryIndex.
+	countryCodes = func() (c [26 * 26]string) {
+		for i := range c {
+			c[i] = string([]byte{byte('A' + i/26), byte('A' + i%26)})
+		}
+		return c
+	}()
 )
+
+// codeNames lists the names of codes 1..last (code 0, none, is written as null).
+func codeNames(last int, name func(int) string) []string {
+	out := make([]string, last)
+	for i := range out {
+		out[i] = name(i + 1)
+	}
+	return out
+}
+
+// marketNames is the market column's vocabulary, indexed by market.ID (0 included).
+func marketNames(t *market.Table) []string {
+	out := make([]string, t.Len()+1)
+	for i := range out {
+		out[i] = t.Name(market.ID(i))
+	}
+	return out
+}
+
+func countryIndex(c [2]byte) (int, bool) {
+	a, b := c[0]-'A', c[1]-'A'
+	if a >= 26 || b >= 26 {
+		return 0, false
+	}
+	return int(a)*26 + int(b), true
+}
 
 // MessageWriter streams messages.parquet and tallies the bill as it goes, so the three
 // totals of a replay (messages, bill, summary) come from one pass over the same charges.
@@ -55,16 +92,16 @@ type MessageWriter struct {
 	markets  *market.Table
 	currency string
 
-	line                                     *Int64Appender
-	ts, delivered                            *TimestampAppender
-	user, business, messageID, typ, category *StringAppender
-	status, country, mkt                     *StringAppender
-	pmodel, ptype, pcat                      *StringAppender
-	billable                                 *BoolAppender
-	convID                                   *Int64Appender
-	tier                                     *Int32Appender
-	amount                                   *Int64Appender
-	cur, conf                                *StringAppender
+	line                           *Int64Appender
+	ts, delivered                  *TimestampAppender
+	user, business, messageID      *StringAppender
+	typ, category, status          *EnumAppender
+	country, mkt                   *EnumAppender
+	pmodel, ptype, pcat, cur, conf *EnumAppender
+	billable                       *BoolAppender
+	convID                         *Int64Appender
+	tier                           *Int32Appender
+	amount                         *Int64Appender
 
 	Tally SpendTally
 	Bill  *BillTally
@@ -72,7 +109,7 @@ type MessageWriter struct {
 
 // NewMessageWriter creates path (under a temporary name until Close).
 func NewMessageWriter(path, version string, markets *market.Table, currency string, loc *time.Location) (*MessageWriter, error) {
-	tw, err := CreateTable(path, MessageColumns(), TableOptions{Version: version})
+	tw, err := CreateTable(path, MessageColumns(markets, currency), TableOptions{Version: version})
 	if err != nil {
 		return nil, err
 	}
@@ -81,11 +118,11 @@ func NewMessageWriter(path, version string, markets *market.Table, currency stri
 	w.line = tw.Int64("line")
 	w.ts, w.delivered = tw.TimestampMillis("ts"), tw.TimestampMillis("delivered_ts")
 	w.user, w.business, w.messageID = tw.String("user"), tw.String("business"), tw.String("message_id")
-	w.typ, w.category, w.status = tw.String("type"), tw.String("category"), tw.String("status")
-	w.country, w.mkt = tw.String("country"), tw.String("market")
-	w.pmodel, w.ptype, w.pcat = tw.String("pricing_model"), tw.String("pricing_type"), tw.String("pricing_category")
+	w.typ, w.category, w.status = tw.Enum("type"), tw.Enum("category"), tw.Enum("status")
+	w.country, w.mkt = tw.Enum("country"), tw.Enum("market")
+	w.pmodel, w.ptype, w.pcat = tw.Enum("pricing_model"), tw.Enum("pricing_type"), tw.Enum("pricing_category")
 	w.billable, w.convID, w.tier = tw.Bool("billable"), tw.Int64("conversation_id"), tw.Int32("tier")
-	w.amount, w.cur, w.conf = tw.Int64("amount_micros"), tw.String("currency"), tw.String("rate_confidence")
+	w.amount, w.cur, w.conf = tw.Int64("amount_micros"), tw.Enum("currency"), tw.Enum("rate_confidence")
 	return w, nil
 }
 
@@ -102,17 +139,21 @@ func (w *MessageWriter) Message(rec *model.Record, m *model.Message, c *pricing.
 	} else {
 		w.delivered.AppendNull()
 	}
+	cc, ok := countryIndex(m.Country)
+	if !ok {
+		return fmt.Errorf("reports: messages.parquet: country %q is not two upper-case letters", m.Country[:])
+	}
 	w.user.Append(rec.User)
 	w.business.Append(rec.Business)
 	appendOrNull(w.messageID, rec.MessageID)
-	w.typ.Append(msgKindNames[m.Kind])
-	appendOrNull(w.category, templateNames[m.Category])
-	w.status.Append(statusNames[m.Status])
-	w.country.Append(string(m.Country[:]))
-	w.mkt.Append(w.markets.Name(market.ID(m.Market)))
-	appendOrNull(w.pmodel, c.Model.String())
-	appendOrNull(w.ptype, c.Type.String())
-	appendOrNull(w.pcat, c.Category.String())
+	w.typ.Append(int(m.Kind))
+	appendCode(w.category, int(m.Category))
+	w.status.Append(int(m.Status))
+	w.country.Append(cc)
+	w.mkt.Append(int(m.Market))
+	appendCode(w.pmodel, int(c.Model))
+	appendCode(w.ptype, int(c.Type))
+	appendCode(w.pcat, int(c.Category))
 	w.billable.Append(c.Billable)
 	if c.ConversationID != 0 {
 		w.convID.Append(int64(c.ConversationID))
@@ -121,13 +162,22 @@ func (w *MessageWriter) Message(rec *model.Record, m *model.Message, c *pricing.
 	}
 	w.tier.Append(int32(c.Tier))
 	w.amount.Append(int64(c.Amount))
-	w.cur.Append(w.currency)
-	appendOrNull(w.conf, c.Confidence.String())
+	w.cur.Append(0)
+	appendCode(w.conf, int(c.Confidence))
 	if m.Status.WasDelivered() {
 		w.Tally.AddCharge(*c)
 		w.Bill.Add(m.At(), w.markets.Name(market.ID(m.Market)), c)
 	}
 	return w.tw.EndRow()
+}
+
+// appendCode appends the value of code (Values[code-1]), or null for code 0 (none).
+func appendCode(a *EnumAppender, code int) {
+	if code == 0 {
+		a.AppendNull()
+		return
+	}
+	a.Append(code - 1)
 }
 
 func appendOrNull(a *StringAppender, s string) {
@@ -165,6 +215,11 @@ type billCell struct {
 type BillTally struct {
 	loc   *time.Location
 	cells map[billKey]*billCell
+
+	// The month of the previous message and its bounds: messages come in time order,
+	// so converting each one's time to a calendar date is rarely needed.
+	month                int32
+	monthFrom, monthTill model.Time
 }
 
 // NewBillTally buckets months in loc.
@@ -177,8 +232,14 @@ func NewBillTally(loc *time.Location) *BillTally {
 
 // Add counts one delivered message evaluated at t.
 func (b *BillTally) Add(t model.Time, marketName string, c *pricing.Charge) {
-	lt := t.In(b.loc)
-	k := billKey{int32(lt.Year())*12 + int32(lt.Month()) - 1, marketName, c.Category, c.Type}
+	if t < b.monthFrom || t >= b.monthTill || b.monthTill == 0 {
+		lt := t.In(b.loc)
+		y, m := lt.Year(), lt.Month()
+		b.month = int32(y)*12 + int32(m) - 1
+		b.monthFrom = model.FromStd(time.Date(y, m, 1, 0, 0, 0, 0, b.loc))
+		b.monthTill = model.FromStd(time.Date(y, m+1, 1, 0, 0, 0, 0, b.loc))
+	}
+	k := billKey{b.month, marketName, c.Category, c.Type}
 	cell := b.cells[k]
 	if cell == nil {
 		cell = &billCell{}

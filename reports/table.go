@@ -30,9 +30,14 @@ const (
 	KindDate            // DATE: a calendar day, stored as days since 1970-01-01
 	KindTimestampMillis // TIMESTAMP(MILLIS, adjusted to UTC)
 	KindFloat64List     // LIST of required DOUBLE (a run's quantiles); DuckDB reads DOUBLE[]
+	// KindEnum is a string column whose values come from a fixed list (Column.Values),
+	// appended by their index. In the file it is an ordinary dictionary-encoded string
+	// column; the writer hands the indices to the Parquet encoder as they are, so the
+	// strings are neither copied per row nor hashed back into a dictionary.
+	KindEnum
 )
 
-var kindNames = [...]string{"invalid", "int64", "int32", "uint64", "float64", "string", "bool", "date", "timestamp_ms", "list<float64>"}
+var kindNames = [...]string{"invalid", "int64", "int32", "uint64", "float64", "string", "bool", "date", "timestamp_ms", "list<float64>", "enum"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -61,8 +66,21 @@ func (k Kind) arrowType() arrow.DataType {
 		return arrow.FixedWidthTypes.Timestamp_ms // carries tz=UTC
 	case KindFloat64List:
 		return arrow.ListOfNonNullable(arrow.PrimitiveTypes.Float64)
+	case KindEnum:
+		return enumType
 	}
 	return nil
+}
+
+// enumType is the file's type of an enum column; its rows are built as int32 indices.
+var enumType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+
+// builderType is the type rows of kind k are appended as.
+func (k Kind) builderType() arrow.DataType {
+	if k == KindEnum {
+		return arrow.PrimitiveTypes.Int32
+	}
+	return k.arrowType()
 }
 
 // Column declares one column of a table. Build it with the Kind constructors
@@ -75,6 +93,12 @@ type Column struct {
 	// (currency, category, run_id); for high-cardinality numbers (times, amounts) the
 	// dictionary overflows into plain pages anyway, so it only costs time and bytes.
 	Dict bool
+	// Delta stores an integer column DELTA_BINARY_PACKED: ids and times that mostly
+	// grow by small steps shrink to a few bits a value before compression, which is
+	// then much cheaper. Every Parquet reader decodes it (it is in the format since 2.0).
+	Delta bool
+	// Values is the fixed vocabulary of a KindEnum column (distinct strings).
+	Values []string
 }
 
 // Int64Col is a plain-encoded int64 column (amounts, counts, times).
@@ -93,6 +117,12 @@ func Float64Col(name string) Column { return Column{Name: name, Kind: KindFloat6
 // that repeat.
 func StringCol(name string) Column { return Column{Name: name, Kind: KindString, Dict: true} }
 
+// EnumCol is a string column of the given distinct values, appended by index
+// (EnumAppender): a vocabulary such as a status or a pricing category.
+func EnumCol(name string, values []string) Column {
+	return Column{Name: name, Kind: KindEnum, Dict: true, Values: values}
+}
+
 // BoolCol is a boolean column.
 func BoolCol(name string) Column { return Column{Name: name, Kind: KindBool} }
 
@@ -107,6 +137,9 @@ func TimestampMillisCol(name string) Column { return Column{Name: name, Kind: Ki
 
 // WithDict returns c with dictionary encoding set to on.
 func (c Column) WithDict(on bool) Column { c.Dict = on; return c }
+
+// WithDelta returns c stored DELTA_BINARY_PACKED (integer kinds), without dictionary.
+func (c Column) WithDelta() Column { c.Delta, c.Dict = true, false; return c }
 
 // OrNull returns c as a nullable column.
 func (c Column) OrNull() Column { c.Nullable = true; return c }
@@ -154,7 +187,10 @@ type TableWriter struct {
 	f   *os.File
 	buf *bufio.Writer
 	fw  *pqarrow.FileWriter
-	rb  *array.RecordBuilder
+	rb  *array.RecordBuilder // enum columns as int32 indices
+
+	schema *arrow.Schema // the file's: enum columns as dictionaries
+	dicts  []arrow.Array // per column: an enum's values, the same array for every batch
 
 	batch   int
 	pending int   // rows appended since the last flush
@@ -221,9 +257,12 @@ func CreateTable(path string, cols []Column, opts TableOptions) (*TableWriter, e
 	installPooledZstd()
 
 	fields := make([]arrow.Field, len(cols))
+	bfields := make([]arrow.Field, len(cols))
+	dicts := make([]arrow.Array, len(cols))
 	index := make(map[string]int, len(cols))
 	pqOpts := []parquet.WriterProperty{
 		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithCompressionLevel(zstdLevel),
 		parquet.WithCreatedBy("spendsim " + opts.Version),
 		// Some readers reject the writer's default (repeated) root.
 		parquet.WithRootRepetition(parquet.Repetitions.Required),
@@ -243,7 +282,26 @@ func CreateTable(path string, cols []Column, opts TableOptions) (*TableWriter, e
 		}
 		index[c.Name] = i
 		fields[i] = arrow.Field{Name: c.Name, Type: t, Nullable: c.Nullable}
-		if c.Dict {
+		bfields[i] = arrow.Field{Name: c.Name, Type: c.Kind.builderType(), Nullable: c.Nullable}
+		if c.Kind == KindEnum {
+			d, err := enumDictionary(c)
+			if err != nil {
+				for _, d := range dicts[:i] {
+					if d != nil {
+						d.Release()
+					}
+				}
+				return nil, fmt.Errorf("reports: %s: %w", path, err)
+			}
+			dicts[i] = d
+		}
+		switch {
+		case c.Delta && (c.Kind == KindInt64 || c.Kind == KindInt32 || c.Kind == KindTimestampMillis):
+			pqOpts = append(pqOpts, parquet.WithDictionaryFor(c.Name, false),
+				parquet.WithEncodingFor(c.Name, parquet.Encodings.DeltaBinaryPacked))
+		case c.Delta:
+			return nil, fmt.Errorf("reports: %s: column %q is %s; delta encoding is for integer columns", path, c.Name, c.Kind)
+		case c.Dict:
 			pqOpts = append(pqOpts, parquet.WithDictionaryFor(c.Name, true))
 		}
 	}
@@ -260,7 +318,7 @@ func CreateTable(path string, cols []Column, opts TableOptions) (*TableWriter, e
 	w := &TableWriter{
 		path: path, tmp: f.Name(), cols: cols, index: index,
 		f: f, buf: bufio.NewWriterSize(f, 1<<20),
-		batch: opts.BatchRows,
+		batch: opts.BatchRows, schema: schema, dicts: dicts,
 	}
 	w.fw, err = pqarrow.NewFileWriter(schema, w.buf, parquet.NewWriterProperties(pqOpts...),
 		pqarrow.NewArrowWriterProperties())
@@ -268,9 +326,33 @@ func CreateTable(path string, cols []Column, opts TableOptions) (*TableWriter, e
 		w.Abort()
 		return nil, fmt.Errorf("reports: %s: %w", path, err)
 	}
-	w.rb = array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	w.rb = array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema(bfields, nil))
 	w.rb.Reserve(opts.BatchRows)
 	return w, nil
+}
+
+// zstdLevel is the compression level of every table: zstd's fastest. Our columns are
+// dictionary indices, deltas and ids, which the fastest level compresses within a few
+// percent of the default one at about half the time (messages.parquet of the 10M bench
+// trace: see the commit that set it).
+const zstdLevel = 1
+
+// enumDictionary is the values of an enum column as the dictionary every batch shares.
+func enumDictionary(c Column) (arrow.Array, error) {
+	if len(c.Values) == 0 {
+		return nil, fmt.Errorf("enum column %q has no values", c.Name)
+	}
+	seen := make(map[string]bool, len(c.Values))
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	for _, v := range c.Values {
+		if seen[v] {
+			return nil, fmt.Errorf("enum column %q lists %q twice", c.Name, v)
+		}
+		seen[v] = true
+		b.Append(v)
+	}
+	return b.NewArray(), nil
 }
 
 // Path is the final name of the file.
@@ -312,6 +394,12 @@ func (w *TableWriter) Uint64(name string) *Uint64Appender {
 // Float64 returns the appender of a float64 column.
 func (w *TableWriter) Float64(name string) *Float64Appender {
 	return &Float64Appender{w.builder(name, KindFloat64).(*array.Float64Builder)}
+}
+
+// Enum returns the appender of an enum column.
+func (w *TableWriter) Enum(name string) *EnumAppender {
+	i := w.index[name]
+	return &EnumAppender{w.builder(name, KindEnum).(*array.Int32Builder), len(w.cols[i].Values)}
 }
 
 // String returns the appender of a string column.
@@ -383,7 +471,7 @@ func (w *TableWriter) flush() error {
 		w.work, w.done = make(chan arrow.Record, 1), make(chan struct{})
 		go w.encode()
 	}
-	w.work <- w.rb.NewRecord()
+	w.work <- w.record()
 	w.pending = 0
 	// NewRecord handed the buffers to rec; size the next batch's up front rather than
 	// growing them by doubling again.
@@ -439,10 +527,46 @@ func (w *TableWriter) Abort() {
 	os.Remove(w.tmp)
 }
 
+// record takes the batch out of the builders, enum indices wrapped as dictionary
+// arrays over the column's one dictionary: the Parquet writer then writes the indices
+// as they are (the same dictionary object on every batch tells it nothing changed).
+func (w *TableWriter) record() arrow.Record {
+	rec := w.rb.NewRecord()
+	if !w.hasEnums() {
+		return rec
+	}
+	defer rec.Release()
+	cols := make([]arrow.Array, len(w.cols))
+	for i := range w.cols {
+		if d := w.dicts[i]; d != nil {
+			cols[i] = array.NewDictionaryArray(enumType, rec.Column(i), d)
+			defer cols[i].Release()
+		} else {
+			cols[i] = rec.Column(i)
+		}
+	}
+	return array.NewRecord(w.schema, cols, rec.NumRows())
+}
+
+func (w *TableWriter) hasEnums() bool {
+	for _, d := range w.dicts {
+		if d != nil {
+			return true
+		}
+	}
+	return false
+}
+
 func (w *TableWriter) release() {
 	if w.rb != nil {
 		w.rb.Release()
 		w.rb = nil
+	}
+	for i, d := range w.dicts {
+		if d != nil {
+			d.Release()
+			w.dicts[i] = nil
+		}
 	}
 }
 
@@ -488,6 +612,21 @@ type StringAppender struct{ b *array.StringBuilder }
 
 func (a *StringAppender) Append(v string) { a.b.Append(v) }
 func (a *StringAppender) AppendNull()     { a.b.AppendNull() }
+
+// EnumAppender appends to an enum column by index into its Values.
+type EnumAppender struct {
+	b *array.Int32Builder
+	n int
+}
+
+// Append stores Values[i]; an index outside Values is a programming error and panics.
+func (a *EnumAppender) Append(i int) {
+	if uint(i) >= uint(a.n) {
+		panic(fmt.Sprintf("reports: enum index %d outside its %d values", i, a.n))
+	}
+	a.b.Append(int32(i))
+}
+func (a *EnumAppender) AppendNull() { a.b.AppendNull() }
 
 // BoolAppender appends to a bool column.
 type BoolAppender struct{ b *array.BooleanBuilder }

@@ -19,8 +19,9 @@ var allKinds = []Column{
 	Float64Col("first_response_s"),
 	BoolCol("billable"),
 	DateCol("day"),
-	TimestampMillisCol("ts"),
+	TimestampMillisCol("ts").WithDelta(),
 	Int64Col("delivered_ms").OrNull(),
+	EnumCol("status", []string{"delivered", "read", "sent"}).OrNull(),
 }
 
 // writeAllKinds writes n rows of allKinds with small batches and row groups, so the
@@ -34,6 +35,7 @@ func writeAllKinds(t *testing.T, path string, n int) {
 	defer w.Abort()
 	market, amount, tier, conv := w.String("market"), w.Int64("amount_micros"), w.Int32("tier"), w.Uint64("conversation_id")
 	fr, billable, day, ts, delivered := w.Float64("first_response_s"), w.Bool("billable"), w.Date("day"), w.TimestampMillis("ts"), w.Int64("delivered_ms")
+	status := w.Enum("status")
 	base := time.Date(2026, 3, 1, 0, 0, 0, 0, testZone)
 	for i := 0; i < n; i++ {
 		market.Append([]string{"BR", "IN", "DE"}[i%3])
@@ -46,8 +48,10 @@ func writeAllKinds(t *testing.T, path string, n int) {
 		ts.Append(base.Add(time.Duration(i) * time.Minute))
 		if i%4 == 3 {
 			delivered.AppendNull()
+			status.AppendNull()
 		} else {
 			delivered.Append(base.Add(time.Duration(i)*time.Minute + time.Second).UnixMilli())
+			status.Append(i % 3)
 		}
 		if err := w.EndRow(); err != nil {
 			t.Fatal(err)
@@ -88,6 +92,7 @@ func TestTableRoundTrip(t *testing.T) {
 		"day":              "INT32 DATE REQUIRED",
 		"ts":               "INT64 TIMESTAMP(isAdjustedToUTC=true,unit=MILLIS) REQUIRED",
 		"delivered_ms":     "INT64 INT(64,true) OPTIONAL",
+		"status":           "BYTE_ARRAY STRING OPTIONAL",
 	}
 	var names []string
 	for _, c := range allKinds {
@@ -132,15 +137,35 @@ func TestTableRoundTrip(t *testing.T) {
 		if (i%4 == 3) != v.IsNull() {
 			t.Errorf("row %d delivered_ms null = %v", i, v.IsNull())
 		}
+		// An enum reads back as the string of its index, across batches and row groups.
+		v = f.value(t, i, "status")
+		if (i%4 == 3) != v.IsNull() {
+			t.Errorf("row %d status null = %v", i, v.IsNull())
+		} else if want := []string{"delivered", "read", "sent"}[i%3]; !v.IsNull() && string(v.ByteArray()) != want {
+			t.Errorf("row %d status = %q, want %q", i, v.ByteArray(), want)
+		}
 	}
 
-	// Dictionary pages only where asked for: strings, not numbers.
-	for _, cc := range f.meta.RowGroups[0].Columns {
-		name := cc.MetaData.PathInSchema[0]
-		dict := slices.Contains(cc.MetaData.Encoding, format.RLEDictionary) ||
-			slices.Contains(cc.MetaData.Encoding, format.PlainDictionary)
-		if want := name == "market"; dict != want {
-			t.Errorf("column %s: dictionary encoded = %v, want %v (encodings %v)", name, dict, want, cc.MetaData.Encoding)
+	// Dictionary pages only where asked for: strings, not numbers; delta where asked.
+	for _, rg := range f.meta.RowGroups {
+		for _, cc := range rg.Columns {
+			name := cc.MetaData.PathInSchema[0]
+			dict := slices.Contains(cc.MetaData.Encoding, format.RLEDictionary) ||
+				slices.Contains(cc.MetaData.Encoding, format.PlainDictionary)
+			if want := name == "market" || name == "status"; dict != want {
+				t.Errorf("column %s: dictionary encoded = %v, want %v (encodings %v)", name, dict, want, cc.MetaData.Encoding)
+			}
+			if delta := slices.Contains(cc.MetaData.Encoding, format.DeltaBinaryPacked); delta != (name == "ts") {
+				t.Errorf("column %s: delta encoded = %v (encodings %v)", name, delta, cc.MetaData.Encoding)
+			}
+			if name == "status" && len(cc.MetaData.EncodingStats) == 0 {
+				t.Errorf("status: no encoding stats in the footer")
+			}
+			for _, st := range cc.MetaData.EncodingStats {
+				if name == "status" && st.PageType == format.DataPage && st.Encoding != format.RLEDictionary {
+					t.Errorf("status has %d data pages in %v: the dictionary fell back", st.Count, st.Encoding)
+				}
+			}
 		}
 	}
 }

@@ -13,21 +13,27 @@ import (
 // about a quarter of the write time. A reused encoder writes the same bytes (EncodeAll
 // keeps no state between calls; same level, same options), which zstd_test.go checks.
 type pooledZstd struct {
-	compress.Codec // arrow's codec: decoding, streaming writers, non-default levels
-	encoders       sync.Pool
+	compress.Codec                                          // arrow's codec: decoding, streaming writers
+	encoders       [zstd.SpeedBestCompression + 1]sync.Pool // by encoder level
 }
 
 func (z *pooledZstd) EncodeLevel(dst, src []byte, level int) []byte {
-	if level != compress.DefaultCompressionLevel {
+	// arrow's own mapping from a level to an encoder level.
+	el := zstd.EncoderLevelFromZstd(level)
+	if level == compress.DefaultCompressionLevel {
+		el = zstd.SpeedDefault
+	}
+	if el < zstd.SpeedFastest || el > zstd.SpeedBestCompression {
 		return z.Codec.EncodeLevel(dst, src, level)
 	}
-	e, _ := z.encoders.Get().(*zstd.Encoder)
+	pool := &z.encoders[el]
+	e, _ := pool.Get().(*zstd.Encoder)
 	if e == nil {
-		// The options arrow's own EncodeLevel uses for the default level.
-		e, _ = zstd.NewWriter(nil, zstd.WithZeroFrames(true), zstd.WithEncoderLevel(zstd.SpeedDefault))
+		// The options arrow's own EncodeLevel uses.
+		e, _ = zstd.NewWriter(nil, zstd.WithZeroFrames(true), zstd.WithEncoderLevel(el))
 	}
 	out := e.EncodeAll(src, dst[:0])
-	z.encoders.Put(e)
+	pool.Put(e)
 	return out
 }
 

@@ -29,14 +29,16 @@ func TestPooledZstdWritesArrowsBytes(t *testing.T) {
 			// Compressible: a small alphabet with runs, like encoded columns.
 			src[j] = byte(rng.IntN(8)) + byte(j/64%4)
 		}
-		want := arrow.EncodeLevel(nil, src, compress.DefaultCompressionLevel)
-		for rep := 0; rep < 2; rep++ { // the second call reuses the pooled encoder
-			got := pooled.EncodeLevel(nil, src, compress.DefaultCompressionLevel)
-			if !bytes.Equal(got, want) {
-				t.Fatalf("input %d (%d bytes), call %d: pooled encoder wrote %d bytes, arrow's %d, or different ones", i, n, rep, len(got), len(want))
-			}
-			if back := pooled.Decode(nil, got); !bytes.Equal(back, src) {
-				t.Fatalf("input %d: round trip differs", i)
+		for _, level := range []int{compress.DefaultCompressionLevel, zstdLevel, 3, 9} {
+			want := arrow.EncodeLevel(nil, src, level)
+			for rep := 0; rep < 2; rep++ { // the second call reuses the pooled encoder
+				got := pooled.EncodeLevel(nil, src, level)
+				if !bytes.Equal(got, want) {
+					t.Fatalf("input %d (%d bytes), level %d, call %d: pooled encoder wrote %d bytes, arrow's %d, or different ones", i, n, level, rep, len(got), len(want))
+				}
+				if back := pooled.Decode(nil, got); !bytes.Equal(back, src) {
+					t.Fatalf("input %d: round trip differs", i)
+				}
 			}
 		}
 	}

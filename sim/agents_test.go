@@ -209,3 +209,35 @@ func TestBotLateReply(t *testing.T) {
 			res.BotReplies, res.LateUtility, res.BillableByCategory[pricing.Utility])
 	}
 }
+
+// TestPatienceWithBotAndShifts mixes everything that recycles a conversation's slot:
+// a bot handing over 70% of conversations, lognormal patience (mean 1 h), agents
+// holding two chats on weekday shifts only (so queues build overnight and at
+// weekends), three messages a conversation. Every user message is answered once or
+// counted unanswered, the bot's hand-off replies come on top, customers do give up,
+// and the same seed gives the same run.
+func TestPatienceWithBotAndShifts(t *testing.T) {
+	cfg := mmc(t, 3, 6, 2, 24*28)
+	cfg.Staffing.Shifts = []agents.Shift{{Start: "09:00", End: "18:00", Headcount: 3}}
+	cfg.Staffing.Concurrency = 2
+	cfg.Staffing.Bot = &agents.Bot{ReplyS: 5, ResolveShare: 0.3, HandoffS: 30}
+	cfg.Staffing.Patience = dist.Spec{Kind: dist.LogNormal, MeanS: 3600, SDS: 5400}
+	cfg.Conversation.MessagesMean = 3
+	cfg.Conversation.ThinkTime = dist.Spec{Kind: dist.Exponential, MeanS: 300}
+	if errs := cfg.Staffing.Validate("agents"); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	res := runStats(t, cfg, 9)
+	handoffs := res.FirstResponses - res.BotResolved
+	if res.Replies != res.UserMessages-res.Unanswered+handoffs {
+		t.Errorf("%d replies, want %d user messages − %d unanswered + %d hand-offs", res.Replies, res.UserMessages, res.Unanswered, handoffs)
+	}
+	if res.Abandoned == 0 || res.Unanswered < res.Abandoned {
+		t.Errorf("%d gave up, %d unanswered: want some customers giving up overnight, all of them unanswered", res.Abandoned, res.Unanswered)
+	}
+	t.Logf("%d conversations, %d resolved by the bot, %d gave up, %d unanswered, utilisation %.3f",
+		res.Conversations, res.BotResolved, res.Abandoned, res.Unanswered, res.Utilisation)
+	if again := runStats(t, cfg, 9); again.Abandoned != res.Abandoned || again.Replies != res.Replies || again.FirstResponseP90S != res.FirstResponseP90S {
+		t.Errorf("same seed, different run: %d/%d gave up, %d/%d replies", again.Abandoned, res.Abandoned, again.Replies, res.Replies)
+	}
+}

@@ -47,7 +47,17 @@ type Staffing struct {
 	ResponseTime dist.Spec `yaml:"response_time"`
 	// Bot, when present, answers every conversation first; default none.
 	Bot *Bot `yaml:"bot"`
+	// Patience is how long a customer waits in the agents' queue before giving up:
+	// exponential or lognormal, seconds. A customer who gives up leaves the queue and is
+	// never served; their message counts as unanswered and the conversation as
+	// abandoned. Patience ends when an agent picks the conversation up: the reply being
+	// prepared is then always sent (late-reply policy as usual). Default unset
+	// (customers wait for ever); needs shifts (a response_time team has no queue).
+	Patience dist.Spec `yaml:"patience"`
 }
+
+// Patient reports whether customers wait for ever.
+func (s Staffing) Patient() bool { return s.Patience == dist.Spec{} }
 
 // Bot is an automated first line: it answers each conversation's first message after
 // ReplyS, resolves a share of conversations alone (answering all their messages), and
@@ -145,6 +155,17 @@ func (s Staffing) Validate(path string) []string {
 	}
 	if s.Bot != nil {
 		errs = append(errs, s.Bot.Validate(path+".bot")...)
+	}
+	if !s.Patient() {
+		switch s.Patience.Kind {
+		case "", dist.Exponential, dist.LogNormal:
+			errs = append(errs, s.Patience.Validate(path+".patience")...)
+		default:
+			errs = append(errs, fmt.Sprintf("%s.patience.dist: %q is not one of exponential, lognormal", path, s.Patience.Kind))
+		}
+		if s.ByResponseTime() {
+			errs = append(errs, path+".patience: customers give up waiting in the agents' queue, and a response_time team has none; drop one of the two")
+		}
 	}
 	return append(errs, s.HandleTime.Validate(path+".handle_time")...)
 }

@@ -126,3 +126,17 @@ func TestValidateResponseTime(t *testing.T) {
 		t.Errorf("lognormal without sd: got %q", got)
 	}
 }
+
+func TestValidatePatience(t *testing.T) {
+	s := Staffing{Shifts: []Shift{{Start: "09:00", End: "17:00", Headcount: 1}}, Concurrency: 1,
+		HandleTime: dist.Spec{MeanS: 300}, LateReply: LateUtility,
+		Patience: dist.Spec{Kind: dist.Gamma, MeanS: 600, SDS: 600}}
+	if got := strings.Join(s.Validate("agents"), "\n"); got != `agents.patience.dist: "gamma" is not one of exponential, lognormal` {
+		t.Errorf("gamma patience: got %q", got)
+	}
+	s.Patience = dist.Spec{Kind: dist.Exponential, MeanS: 600}
+	s.ResponseTime = dist.Spec{MeanS: 60}
+	if got := strings.Join(s.Validate("agents"), "\n"); got != "agents.patience: customers give up waiting in the agents' queue, and a response_time team has none; drop one of the two" {
+		t.Errorf("patience with response time: got %q", got)
+	}
+}
