@@ -53,6 +53,7 @@ type Responses struct {
 	Unanswered    int64 // conversations without a reply at the end
 	BotReplies    int64 // replies the bot produced, sent or dropped (restaffed only)
 	BotResolved   int64 // conversations the bot answered alone (restaffed only)
+	Abandoned     int64 // of Unanswered, customers who gave up waiting for an agent (restaffed only)
 
 	// First response, seconds, over the conversations answered (in window or late);
 	// NaN when none was. Percentiles come from a DDSketch (SketchAccuracy).
@@ -221,7 +222,10 @@ type RestaffConfig struct {
 // starts; the bot resolves resolve_share of them alone and hands the rest to the agents
 // handoff_s after its reply, while the customer still waits (messages join as usual).
 // A conversation as formed here goes to the bot first each time, where Run's bot also
-// answers every later message of a conversation it resolved.
+// answers every later message of a conversation it resolved. With patience
+// (agents.patience), a customer who waits in the agents' queue longer than a draw of
+// it gives up: the conversation ends unanswered (and abandoned), and their next message
+// starts a new one; patience ends when an agent picks the conversation up.
 //
 // The agents work as in Run: with a response-time distribution (agents.response_time),
 // each conversation is answered that long after its first message, with no queue.
@@ -250,7 +254,8 @@ type Restaffer struct {
 	bot                  *agents.Bot // nil without a bot
 	rngBot               *rand.Rand  // which conversations the bot resolves
 	botReply, botHandoff Time
-	botPending           int // bot replies and hand-offs in the queue
+	patience             *dist.Sampler // nil: customers wait for ever
+	botPending           int           // bot replies and hand-offs in the queue
 
 	q        Queue
 	steps    []agents.Step // the current local day's capacity steps
@@ -283,8 +288,18 @@ type restaffPair struct {
 type restaffConv struct {
 	pair     *restaffPair
 	start    Time
-	answered bool // has had a first reply (the bot's, when it hands over)
+	answered bool  // has had a first reply (the bot's, when it hands over)
+	state    uint8 // rcWaiting, ...
+	pending  bool  // its customer's give-up event is still in the queue
 }
+
+const (
+	rcWaiting   uint8 = iota // for the bot, or the response-time team
+	rcQueued                 // in the agents' queue
+	rcServing                // an agent has it
+	rcAbandoned              // its customer gave up; still in the queue's ring, skipped
+	rcDone                   // ended while its give-up event was pending
+)
 
 const (
 	rsStaff   uint8 = iota // capacity changes; ID = index into steps
@@ -292,6 +307,7 @@ const (
 	rsReply                // the agents' reply to conversation ID is ready
 	rsBot                  // the bot's reply to conversation ID is ready
 	rsHandoff              // the bot hands conversation ID to the agents
+	rsGiveUp               // the customer of conversation ID runs out of patience
 )
 
 // NewRestaffer restaffs the trace src yields (in send-time order) with cfg.
@@ -317,6 +333,9 @@ func NewRestaffer(src RecordSource, cfg RestaffConfig) (*Restaffer, error) {
 	if cfg.Staffing.ByResponseTime() {
 		r.respond = dist.New(cfg.Staffing.ResponseTime, StreamSource(cfg.Seed, "restaff.response"))
 		r.capacity = true
+	}
+	if !cfg.Staffing.Patient() {
+		r.patience = dist.New(cfg.Staffing.Patience, StreamSource(cfg.Seed, "restaff.patience"))
 	}
 	if b := cfg.Staffing.Bot; b != nil {
 		r.bot, r.rngBot = b, Stream(cfg.Seed, "restaff.bot")
@@ -417,7 +436,7 @@ func (r *Restaffer) userMessage(rec *model.Record) {
 		id = int32(len(r.convs))
 		r.convs = append(r.convs, restaffConv{})
 	}
-	r.convs[id] = restaffConv{pair: p, start: rec.TS}
+	r.convs[id] = restaffConv{pair: p, start: rec.TS, state: rcWaiting}
 	p.conv = id
 	r.inFlight++
 	r.tally.r.Wanted++
@@ -436,15 +455,28 @@ func (r *Restaffer) enqueue(t Time, id int32) {
 		r.q.Push(t+r.respond.Draw(), rsReply, id)
 		return
 	}
+	c := &r.convs[id]
+	c.state = rcQueued
 	r.fifo.push(id)
+	if r.patience != nil && r.busy >= r.slots {
+		// It will wait (with a free slot it is picked up at once, below).
+		c.pending = true
+		r.q.Push(t+r.patience.Draw(), rsGiveUp, id)
+	}
 	r.dispatch(t)
 }
 
 // dispatch hands queued conversations to free slots, first come, first served.
 func (r *Restaffer) dispatch(t Time) {
 	for r.busy < r.slots && r.fifo.len() > 0 {
+		id := r.fifo.pop()
+		if r.convs[id].state != rcQueued {
+			r.free = append(r.free, id) // abandoned: its give-up event has passed
+			continue
+		}
+		r.convs[id].state = rcServing
 		r.busy++
-		r.q.Push(t+r.handle.Draw(), rsReply, r.fifo.pop())
+		r.q.Push(t+r.handle.Draw(), rsReply, id)
 	}
 }
 
@@ -459,6 +491,20 @@ func (r *Restaffer) event(e Event, out *model.Record) bool {
 	case rsHandoff:
 		r.botPending--
 		r.enqueue(e.T, e.ID)
+	case rsGiveUp:
+		// If no agent has picked the conversation up, the customer leaves unanswered;
+		// their next message starts a new conversation.
+		c := &r.convs[e.ID]
+		c.pending = false
+		switch c.state {
+		case rcQueued:
+			c.state = rcAbandoned
+			c.pair.conv = -1
+			r.inFlight--
+			r.tally.r.Abandoned++
+		case rcDone:
+			r.free = append(r.free, e.ID)
+		}
 	case rsReply, rsBot:
 		c := &r.convs[e.ID]
 		ends := true
@@ -494,7 +540,11 @@ func (r *Restaffer) event(e Event, out *model.Record) bool {
 				r.tally.r.Dropped++
 			}
 			c.pair.conv = -1
-			r.free = append(r.free, e.ID)
+			if c.pending {
+				c.state = rcDone // freed when its give-up event passes
+			} else {
+				r.free = append(r.free, e.ID)
+			}
 			r.inFlight--
 			if e.Kind == rsReply && r.respond == nil {
 				r.busy--
@@ -540,7 +590,7 @@ func (r *Restaffer) Responses() (Responses, error) {
 	if !r.finished {
 		return Responses{}, errors.New("sim: restaff: Responses before the trace ended")
 	}
-	r.tally.r.Unanswered = r.inFlight
+	r.tally.r.Unanswered = r.inFlight + r.tally.r.Abandoned
 	return r.tally.result()
 }
 

@@ -468,3 +468,31 @@ func TestRestaffDrainsAfterTheTrace(t *testing.T) {
 		t.Errorf("responses %+v", c)
 	}
 }
+
+// TestRestaffPatience: customers give up after a minute on average (exponential) in
+// the agents' queue. A and B, writing before the 09:00 shift, and B at 16:58 and C on
+// Friday evening, who find the agent busy or gone, wait hours, far past any plausible
+// draw (e^-7 for B's seven minutes): they give up, unanswered. B's 09:15 message then
+// starts a conversation of its own, answered at 09:25, and A's at 16:55 finds the agent
+// free (no patience is drawn for a conversation picked up at once).
+func TestRestaffPatience(t *testing.T) {
+	cfg := oneAgent(agents.LateUtility)
+	cfg.Staffing.Patience = dist.Spec{Kind: dist.Exponential, MeanS: 60}
+	r, err := sim.NewRestaffer(&sliceSource{recs: restaffTrace()}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"09-01T09:25 2 text",
+		"09-01T17:05 1 text",
+		"09-03T12:00 3 marketing",
+		"09-08T12:00 0 authentication",
+	}
+	if got := businessLines(t, r); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("business messages:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	res, _ := r.Responses()
+	if c := counts(res); c != (sim.Responses{Wanted: 6, InWindow: 2, Unanswered: 4, Abandoned: 4}) {
+		t.Errorf("responses %+v", c)
+	}
+}
