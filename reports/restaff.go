@@ -34,6 +34,7 @@ type RestaffSide struct {
 	Unanswered    int64 `json:"unanswered"`      // no reply by the end
 	BotReplies    int64 `json:"bot_replies"`     // replies the bot produced, sent or dropped
 	BotResolved   int64 `json:"bot_resolved"`    // conversations the bot answered alone
+	Abandoned     int64 `json:"abandoned"`       // of Unanswered, customers who gave up waiting for an agent
 	// InWindowShare is InWindow / (InWindow + Late + Dropped): of the replies the team
 	// produced, the share sent inside the window (as in spendsim run's summary).
 	InWindowShare Num `json:"in_window_share"`
@@ -55,7 +56,7 @@ func NewRestaffSide(label string, s Spend, r sim.Responses) RestaffSide {
 		Label: label, Spend: s,
 		RepliesWanted: r.Wanted, InWindow: r.InWindow, Late: r.Late,
 		LateUtility: r.LateUtility, LateMarketing: r.LateMarketing, Dropped: r.Dropped, Unanswered: r.Unanswered,
-		BotReplies: r.BotReplies, BotResolved: r.BotResolved,
+		BotReplies: r.BotReplies, BotResolved: r.BotResolved, Abandoned: r.Abandoned,
 		InWindowShare:      share(r.InWindow, produced),
 		LateShare:          share(r.Late+r.Dropped, produced),
 		MissedWindowShare:  share(r.Late+r.Dropped+r.Unanswered, r.Wanted),
@@ -168,6 +169,9 @@ func (r *Restaff) rows() []restaffRow {
 	count("  late (templates)", o.Late, n.Late, d.Late, false)
 	count("  dropped", o.Dropped, n.Dropped, d.Dropped, false)
 	count("  unanswered", o.Unanswered, n.Unanswered, d.Unanswered, false)
+	if o.Abandoned != 0 || n.Abandoned != 0 {
+		count("    gave up waiting", o.Abandoned, n.Abandoned, n.Abandoned-o.Abandoned, false)
+	}
 	if o.BotReplies != 0 || n.BotReplies != 0 {
 		count("bot replies", o.BotReplies, n.BotReplies, n.BotReplies-o.BotReplies, true)
 		count("  resolved by the bot", o.BotResolved, n.BotResolved, n.BotResolved-o.BotResolved, false)

@@ -107,15 +107,17 @@ first response p99                     65.0 min                      –        
 	}
 }
 
-// TestRestaffTableBot: a restaffing with a bot shows its replies and resolutions.
+// TestRestaffTableBot: a restaffing with a bot and impatient customers shows the bot's
+// replies and resolutions and the customers who gave up.
 func TestRestaffTableBot(t *testing.T) {
 	r := restaffPair(t)
-	r.New.BotReplies, r.New.BotResolved = 5, 2
+	r.New.BotReplies, r.New.BotResolved, r.New.Abandoned = 5, 2, 1
 	var b strings.Builder
 	if err := WriteRestaffTable(&b, &r); err != nil {
 		t.Fatal(err)
 	}
 	for _, line := range []string{
+		"    gave up waiting                           0                      1             +1\n",
 		"bot replies                                   0                      5             +5\n",
 		"  resolved by the bot                         0                      2             +2\n",
 	} {
