@@ -22,7 +22,7 @@ import (
 // restaffHelp is appended to replay's description.
 const restaffHelp = `
 --restaff SCENARIO re-simulates the trace's replies under the scenario's agents (shifts in
-its timezone, concurrency, handle time or response time, late-reply policy, bot; its
+its timezone, concurrency, handle time or response time, late-reply policy, bot, patience; its
 seed draws the random parts): user messages and templates stay as they are, the trace's
 replies (free-form business messages, late-reply templates) are replaced by one reply
 per conversation when that team would have sent it, late ones as templates.
