@@ -524,11 +524,27 @@ func slaTarget(expr string) (reports.SLATarget, error) {
 func printRunTable(w io.Writer, sc *scenarios.Scenario, seed uint64, s reports.Summary, runs int) {
 	fmt.Fprintf(w, "%s: %d runs, seed %d, %s + %d days (%s), %s\n\n", sc.Name, runs, seed, sc.Start, sc.Days, sc.Timezone, s.Currency)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "point\tmessaging\tstaffing\ttotal\tp90 first response\tin window\t\n")
+	// Scenarios with notifications, campaigns or blocking also show the mean blocks and
+	// templates lost to them per run.
+	outbound := false
 	for _, p := range s.Points {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.1f%%\t\n", p.Label,
+		outbound = outbound || p.Outbound != nil
+	}
+	fmt.Fprintf(tw, "point\tmessaging\tstaffing\ttotal\tp90 first response\tin window\t")
+	if outbound {
+		fmt.Fprintf(tw, "blocks\treach lost\t")
+	}
+	fmt.Fprintln(tw)
+	for _, p := range s.Points {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.1f%%\t", p.Label,
 			decimal2(p.Total), decimal2(p.Staffing), decimal2(p.TotalWithStaffing),
 			humanSeconds(float64(p.SLA.FirstResponseP90S.Mean)), 100*float64(p.SLA.InWindowShare.Mean))
+		if o := p.Outbound; o != nil {
+			fmt.Fprintf(tw, "%.0f\t%.0f\t", float64(o.Blocks.Mean), float64(o.ReachLost.Mean))
+		} else if outbound {
+			fmt.Fprintf(tw, "-\t-\t")
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
 	if s.Cheapest != nil {
