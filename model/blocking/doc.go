@@ -48,8 +48,10 @@
 //     the number is not flagged and at least half the current limit was reached (24 h
 //     admissions counted above) in the last 7 days, an upgrade of one level is due
 //     24 h later per number, 6 h later per portfolio (Meta's "Upcoming changes to
-//     messaging limits": "upgrades within 6 hours (compared to the current 24
-//     hours)"); it is dropped if the number is flagged or rated low meanwhile. The same
+//     messaging limits", developers.facebook.com/documentation/business-messaging/
+//     whatsapp/upcoming-messaging-limits-changes: "upgrades within 6 hours (compared
+//     to the current 24 hours)"); it is dropped if the number is flagged or rated low
+//     meanwhile. The same
 //     rule takes a fresh 250 number up, standing in for Meta's verification and
 //     scaling paths.
 //   - Downgrade (per-number regime only): quality low flags the number; if it is still
