@@ -77,15 +77,18 @@ const (
 	evUser                 // the customer of conversation ID writes again
 	evBot                  // the bot's reply to conversation ID is ready
 	evHandoff              // the bot hands conversation ID to the agents' queue
+	evGiveUp               // the customer of conversation ID runs out of patience
 )
 
 // Where a conversation is on the agent side.
 const (
-	convBotFirst uint8 = iota // waiting for the bot's first reply
-	convBotOnly               // the bot resolves it alone
-	convHandoff               // the bot has answered first and is handing it over
-	convQueued                // waiting in the agents' queue
-	convServing               // an agent holds it (or, by response time, the team)
+	convBotFirst  uint8 = iota // waiting for the bot's first reply
+	convBotOnly                // the bot resolves it alone
+	convHandoff                // the bot has answered first and is handing it over
+	convQueued                 // waiting in the agents' queue
+	convServing                // an agent holds it (or, by response time, the team)
+	convAbandoned              // its customer gave up waiting; still in the queue's ring, skipped
+	convDone                   // over, but its give-up event is still pending: the slot waits for it
 )
 
 type conv struct {
@@ -95,6 +98,8 @@ type conv struct {
 	left     int32 // user messages still to come
 	answered bool  // first response sent
 	state    uint8 // convBotFirst, ...
+	pending  bool  // a give-up event for this slot is in the event queue
+	ad       bool  // it came through an ad or a Page button (agents.AdsFirst)
 }
 
 // run is the state of one simulation run. Per-customer state lives in slices indexed
@@ -114,6 +119,7 @@ type run struct {
 	bot                  *agents.Bot   // nil without a bot
 	rngBot               *rand.Rand    // which conversations the bot resolves; nil without a bot
 	botReply, botHandoff Time
+	patience             *dist.Sampler // nil: customers wait for ever
 	biller               *billing.Biller
 	timeline             agents.Timeline
 	country              []uint8 // per customer: index into cfg.Countries
@@ -126,10 +132,13 @@ type run struct {
 	convs                []conv
 	free                 []int32
 	fifo                 ring
+	ads                  ring // with agents.AdsFirst: queued ad leads, picked before fifo
+	adsFirst             bool
 	waitingReplies       int64
 	conversations        int64
 	botReplies           int64
 	botResolved          int64
+	abandoned            int64
 	events               int64
 	busyArea, lastChange Time // integral of busy slots over time, for utilisation
 	policy               agents.LatePolicy
@@ -142,7 +151,8 @@ type run struct {
 // Outcome is what a run knows at its end that no single event told the Recorder.
 type Outcome struct {
 	Conversations int64 // conversations customers started
-	Unanswered    int64 // user messages still waiting for a reply at the horizon end
+	Unanswered    int64 // user messages never answered: still waiting at the horizon end, or their customer gave up
+	Abandoned     int64 // conversations whose customer gave up waiting in the queue
 	BotReplies    int64 // replies the bot produced, sent or dropped
 	BotResolved   int64 // conversations the bot took on alone (no agent)
 	AgentTime     Time  // agent-time on duty (agents × duration)
@@ -209,6 +219,10 @@ func newRun(cfg *Config, seed uint64, rec Recorder) (*run, error) {
 		r.bot, r.rngBot = b, Stream(seed, "bot")
 		r.botReply, r.botHandoff = model.FromSeconds(b.ReplyS), model.FromSeconds(b.HandoffS)
 	}
+	if !cfg.Staffing.Patient() {
+		r.patience = dist.New(cfg.Staffing.Patience, StreamSource(seed, "patience"))
+	}
+	r.adsFirst = cfg.Staffing.Priority == agents.AdsFirst
 	r.timeline = cfg.Staffing.Timeline(cfg.Start, cfg.End, cfg.Location)
 	r.lastChange = cfg.Start
 
@@ -257,6 +271,8 @@ func (r *run) step() bool {
 		r.botAnswer(e.T, e.ID)
 	case evHandoff:
 		r.enqueue(e.T, e.ID)
+	case evGiveUp:
+		r.giveUp(e.ID)
 	default:
 		r.outboundEvent(e)
 	}
@@ -271,6 +287,7 @@ func (r *run) outcome() Outcome {
 		Unanswered:    r.waitingReplies,
 		BotReplies:    r.botReplies,
 		BotResolved:   r.botResolved,
+		Abandoned:     r.abandoned,
 		AgentTime:     r.timeline.AgentTime,
 		BusySlotTime:  r.busyArea,
 		Slots:         r.cfg.Staffing.Concurrency,
@@ -310,7 +327,7 @@ func (r *run) startConversation(t Time, customer int32, entry model.EntryPoint) 
 		id = int32(len(r.convs))
 		r.convs = append(r.convs, conv{})
 	}
-	r.convs[id] = conv{customer: customer, start: t, left: int32(r.cfg.Conversation.Messages(r.rngLength)) - 1}
+	r.convs[id] = conv{customer: customer, start: t, left: int32(r.cfg.Conversation.Messages(r.rngLength)) - 1, ad: entry != model.EntryNone}
 	r.userMessage(t, customer, entry)
 	if r.bot != nil {
 		r.q.Push(t+r.botReply, evBot, id)
@@ -331,8 +348,51 @@ func (r *run) enqueue(t Time, id int32) {
 		return
 	}
 	c.state = convQueued
-	r.fifo.push(id)
+	if r.adsFirst && c.ad {
+		r.ads.push(id)
+	} else {
+		r.fifo.push(id)
+	}
+	if r.patience != nil && r.busy >= r.slots {
+		// It will wait (with a free slot it is picked up at once, below).
+		c.pending = true
+		r.q.Push(t+r.patience.Draw(), evGiveUp, id)
+	}
 	r.dispatch(t)
+}
+
+// giveUp is conversation id's customer running out of patience: if no agent has
+// picked the conversation up yet, they leave the queue unanswered.
+func (r *run) giveUp(id int32) {
+	c := &r.convs[id]
+	c.pending = false
+	switch c.state {
+	case convQueued:
+		// Left in the ring, to be skipped when its turn comes: removing it from the
+		// middle would cost a scan.
+		c.state = convAbandoned
+		r.abandoned++
+	case convDone:
+		r.free = append(r.free, id)
+	}
+}
+
+// nextQueued takes the next conversation an agent should pick up from the queue: the
+// longest-waiting ad lead under ads_first, else the longest-waiting conversation.
+func (r *run) nextQueued() (int32, bool) {
+	for r.ads.len() > 0 || r.fifo.len() > 0 {
+		var id int32
+		if r.ads.len() > 0 {
+			id = r.ads.pop()
+		} else {
+			id = r.fifo.pop()
+		}
+		if r.convs[id].state == convQueued {
+			return id, true
+		}
+		r.free = append(r.free, id) // abandoned: its give-up event has passed
+	}
+	return 0, false
 }
 
 // replyDelay is how long the conversation's agent takes to answer a further message:
@@ -344,10 +404,13 @@ func (r *run) replyDelay() Time {
 	return r.handle.Draw()
 }
 
-// dispatch hands queued conversations to free slots, first come, first served.
+// dispatch hands queued conversations to free slots, in the queue's order.
 func (r *run) dispatch(t Time) {
-	for r.busy < r.slots && r.fifo.len() > 0 {
-		id := r.fifo.pop()
+	for r.busy < r.slots {
+		id, ok := r.nextQueued()
+		if !ok {
+			return
+		}
 		c := &r.convs[id]
 		c.state = convServing
 		r.setBusy(t, r.busy+1)
@@ -364,8 +427,14 @@ func (r *run) setBusy(t Time, busy int) {
 // release ends conversation id at t: it frees its slot in the slab and, if an agent
 // held it, the agent's chat slot.
 func (r *run) release(t Time, id int32) {
-	r.free = append(r.free, id)
-	if r.respond != nil || r.convs[id].state != convServing {
+	c := &r.convs[id]
+	held := r.respond == nil && c.state == convServing
+	if c.pending {
+		c.state = convDone // the give-up event frees the slot
+	} else {
+		r.free = append(r.free, id)
+	}
+	if !held {
 		return // no chat slot was taken
 	}
 	r.setBusy(t, r.busy-1)

@@ -148,6 +148,7 @@ func (s *Stats) Result(o Outcome, st *agents.Staffing, currency string) (RunResu
 	r.Unanswered = o.Unanswered
 	r.Outbound = o.Outbound
 	r.BotReplies, r.BotResolved = o.BotReplies, o.BotResolved
+	r.Abandoned = o.Abandoned
 	r.AgentHours = o.AgentTime.Hours()
 	if slotTime := o.AgentTime * Time(o.Slots); slotTime > 0 {
 		r.Utilisation = float64(o.BusySlotTime) / float64(slotTime)

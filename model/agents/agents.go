@@ -54,7 +54,19 @@ type Staffing struct {
 	// prepared is then always sent (late-reply policy as usual). Default unset
 	// (customers wait for ever); needs shifts (a response_time team has no queue).
 	Patience dist.Spec `yaml:"patience"`
+	// Priority is the order agents pick conversations from the queue: fifo (default,
+	// first come first served) or ads_first (conversations that came through a
+	// click-to-WhatsApp ad or a Page button first, each group first come first served).
+	Priority Priority `yaml:"priority"`
 }
+
+// Priority is an order of the agents' queue.
+type Priority string
+
+const (
+	FIFO     Priority = "fifo"      // first come, first served
+	AdsFirst Priority = "ads_first" // ad and Page-button leads before everyone else
+)
 
 // Patient reports whether customers wait for ever.
 func (s Staffing) Patient() bool { return s.Patience == dist.Spec{} }
@@ -155,6 +167,15 @@ func (s Staffing) Validate(path string) []string {
 	}
 	if s.Bot != nil {
 		errs = append(errs, s.Bot.Validate(path+".bot")...)
+	}
+	switch s.Priority {
+	case "", FIFO:
+	case AdsFirst:
+		if s.ByResponseTime() {
+			errs = append(errs, path+".priority: ads_first orders the agents' queue, and a response_time team has none; use fifo")
+		}
+	default:
+		errs = append(errs, fmt.Sprintf("%s.priority: %q is not one of fifo, ads_first", path, s.Priority))
 	}
 	if !s.Patient() {
 		switch s.Patience.Kind {

@@ -140,3 +140,19 @@ func TestValidatePatience(t *testing.T) {
 		t.Errorf("patience with response time: got %q", got)
 	}
 }
+
+func TestValidatePriority(t *testing.T) {
+	s := Staffing{Shifts: []Shift{{Start: "09:00", End: "17:00", Headcount: 1}}, Concurrency: 1,
+		HandleTime: dist.Spec{MeanS: 300}, LateReply: LateUtility, Priority: "vip_first"}
+	if got := strings.Join(s.Validate("agents"), "\n"); got != `agents.priority: "vip_first" is not one of fifo, ads_first` {
+		t.Errorf("unknown priority: got %q", got)
+	}
+	s.Priority = AdsFirst
+	if errs := s.Validate("agents"); len(errs) > 0 {
+		t.Errorf("ads_first: %v", errs)
+	}
+	s.ResponseTime = dist.Spec{MeanS: 60}
+	if got := strings.Join(s.Validate("agents"), "\n"); got != "agents.priority: ads_first orders the agents' queue, and a response_time team has none; use fifo" {
+		t.Errorf("ads_first with response time: got %q", got)
+	}
+}
