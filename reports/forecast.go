@@ -5,6 +5,8 @@ import (
 	"slices"
 	"time"
 
+	"gonum.org/v1/plot"
+
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/agents"
 	"github.com/spendsim/spendsim/model/billing"
@@ -330,13 +332,33 @@ func WriteForecastParquet(path string, f Forecast, version string) error {
 }
 
 // WriteForecast writes forecast.parquet, forecast.json, the fan chart and the
-// by-category chart (PNG and SVG) and, last, manifest.json.
+// by-category chart (PNG and SVG), report.html and, last, manifest.json.
 func (o *Output) WriteForecast(f Forecast, scenario any, args []string, runs []sim.RunResult) error {
 	fan, err := PlotForecastFan(f)
 	if err != nil {
 		return err
 	}
 	stack, err := PlotForecastByCategory(f)
+	if err != nil {
+		return err
+	}
+	var embedded []ReportPlot
+	for _, p := range []struct {
+		base, title, caption string
+		p                    *plot.Plot
+	}{
+		{ForecastFan, "Monthly bill",
+			"The WhatsApp bill per month: the band spans P10 to P90 across replications, the line and the labels are the P50.", fan},
+		{ForecastCategory, "Spend by category per month",
+			"Mean spend per month stacked by pricing category (means, so the stack adds up to the mean bill).", stack},
+	} {
+		png, err := RenderPNG(p.p)
+		if err != nil {
+			return fmt.Errorf("reports: %s.png: %w", p.base, err)
+		}
+		embedded = append(embedded, ReportPlot{Base: p.base, Title: p.title, Caption: p.caption, PNG: png})
+	}
+	report, err := ForecastReport(f, scenario, embedded)
 	if err != nil {
 		return err
 	}
@@ -350,6 +372,9 @@ func (o *Output) WriteForecast(f Forecast, scenario any, args []string, runs []s
 		return err
 	}
 	if err := WritePlot(o.Dir, ForecastCategory, stack); err != nil {
+		return err
+	}
+	if err := WriteFileAtomic(o.Path(ReportFile), report); err != nil {
 		return err
 	}
 	m, err := NewManifest(o.Version, args, scenario)

@@ -110,28 +110,44 @@ func Report(s Summary, seed uint64, scenario any, plots []ReportPlot) ([]byte, e
 			v.SLABest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, cents(c.TotalWithStaffingMicros), s.Currency)
 		}
 	}
-	for _, p := range plots {
-		v.Plots = append(v.Plots, reportPlotView{
-			Base: p.Base, Title: p.Title, Caption: p.Caption,
-			// A data URL of our own PNG bytes, so the template may trust it.
-			Src: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(p.PNG)),
-		})
-	}
-	if scenario != nil {
-		var buf bytes.Buffer
-		enc := yaml.NewEncoder(&buf)
-		enc.SetIndent(2)
-		if err := enc.Encode(scenario); err != nil {
-			return nil, fmt.Errorf("reports: %s: scenario: %w", ReportFile, err)
-		}
-		enc.Close()
-		v.YAML = buf.String()
+	v.Plots = plotViews(plots)
+	var err error
+	if v.YAML, err = scenarioYAML(scenario); err != nil {
+		return nil, err
 	}
 	var out bytes.Buffer
 	if err := reportTemplate.Execute(&out, v); err != nil {
 		return nil, fmt.Errorf("reports: %s: %w", ReportFile, err)
 	}
 	return out.Bytes(), nil
+}
+
+// plotViews embeds each plot's PNG as a data URL.
+func plotViews(plots []ReportPlot) []reportPlotView {
+	var vs []reportPlotView
+	for _, p := range plots {
+		vs = append(vs, reportPlotView{
+			Base: p.Base, Title: p.Title, Caption: p.Caption,
+			// A data URL of our own PNG bytes, so the template may trust it.
+			Src: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(p.PNG)),
+		})
+	}
+	return vs
+}
+
+// scenarioYAML is the resolved scenario as the report shows it ("" for none).
+func scenarioYAML(scenario any) (string, error) {
+	if scenario == nil {
+		return "", nil
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(scenario); err != nil {
+		return "", fmt.Errorf("reports: %s: scenario: %w", ReportFile, err)
+	}
+	enc.Close()
+	return buf.String(), nil
 }
 
 // cents shows micros to the cent, with thousands grouped: "8,225.08" (display only;
@@ -182,14 +198,8 @@ func durationText(s float64) string {
 	}
 }
 
-var reportTemplate = template.Must(template.New(ReportFile).Parse(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>spendsim: {{.Scenario}}</title>
-<style>
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222; }
+// reportCSS is the style of every report page (simulation and forecast).
+const reportCSS = `body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; }
 h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
 p.meta { color: #555; margin-top: 0; }
@@ -207,7 +217,16 @@ figure { margin: 1.5em 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #e4e4e4; }
 figcaption { color: #555; font-size: 0.9em; margin-top: 0.3em; }
 pre { background: #f7f7f7; border: 1px solid #e4e4e4; padding: 1em; overflow-x: auto; font-size: 0.85em; }
-</style>
+`
+
+var reportTemplate = template.Must(template.New(ReportFile).Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>spendsim: {{.Scenario}}</title>
+<style>
+` + reportCSS + `</style>
 </head>
 <body>
 <h1>spendsim: {{.Scenario}}</h1>

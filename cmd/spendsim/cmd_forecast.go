@@ -48,6 +48,8 @@ its own, so category P50s need not add up to the bill's P50; means do. In --out:
    forecast.json             the same, with the whole horizon's band
    forecast_fan.png          P10–P90 band and P50 line of the monthly bill (and .svg)
    forecast_by_category.png  mean spend per month stacked by category (and .svg)
+   report.html               all of it on one self-contained page: the horizon's band,
+                             both charts, the month table and the scenario
    manifest.json             the resolved scenario and seeds, written last
 
 Examples:

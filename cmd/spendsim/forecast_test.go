@@ -46,7 +46,7 @@ func TestForecastQuarter(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"forecast.parquet", "forecast.json", "forecast_fan.png", "forecast_fan.svg",
-		"forecast_by_category.png", "forecast_by_category.svg", "manifest.json"} {
+		"forecast_by_category.png", "forecast_by_category.svg", "report.html", "manifest.json"} {
 		a, err := os.ReadFile(filepath.Join(dirs[0], f))
 		if err != nil {
 			t.Fatal(err)
