@@ -89,7 +89,7 @@ type outbound struct {
 	freeCast   []int32
 	waiting    heldRing  // templates waiting for room under the messaging limit, in order
 	waking     bool      // an evHeld event is pending
-	byCountry  [][]int32 // customers of each country index, ascending
+	byCountry  [][]int32 // customers of each country index, ascending; nil without market filters
 
 	spec             blocking.Spec
 	blocked          []bool // per customer; nil when nobody can block
@@ -112,13 +112,15 @@ func (r *run) startOutbound(seed uint64) {
 	o := &outbound{spec: cfg.Blocking}
 	r.out = o
 	all := len(r.country)
-	o.byCountry = make([][]int32, len(cfg.Countries))
-	for c, k := range r.country {
-		o.byCountry[k] = append(o.byCountry[k], int32(c))
-	}
 	newSource := func(kind, name string, cat model.Category, countries []string, reply load.Reply) int {
 		s := source{category: cat, reply: reply.Probability}
 		if len(countries) > 0 {
+			if o.byCountry == nil { // only a market filter needs customers by country
+				o.byCountry = make([][]int32, len(cfg.Countries))
+				for c, k := range r.country {
+					o.byCountry[k] = append(o.byCountry[k], int32(c))
+				}
+			}
 			s.eligible = make([]bool, len(cfg.Countries))
 			for i, sh := range cfg.Countries {
 				for _, c := range countries {

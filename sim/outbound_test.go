@@ -229,6 +229,35 @@ func TestBlockedUserNeverCharged(t *testing.T) {
 	}
 }
 
+// TestMarketingCapRefuses: with a certain cap every marketing template fails and
+// costs nothing, while utility templates to the same customers are delivered; with a
+// cap of 0.2, 20% of 20,000 marketing templates fail (4 binomial standard deviations).
+func TestMarketingCapRefuses(t *testing.T) {
+	cfg := quiet(t, time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), 2, 10)
+	cfg.Campaigns = []load.Campaign{daily("promo", "marketing", "10:00", 1), daily("news", "utility", "11:00", 1)}
+	cfg.Blocking = blocking.Spec{MarketingCap: 1}
+	res, log := runLogged(t, cfg, 4)
+	for i, c := range log.cat {
+		if (c == model.Marketing) != (log.status[i] == model.Failed) || log.billable[i] == (c == model.Marketing) {
+			t.Fatalf("template %d: %v, status %v, billable %v", i, c, log.status[i], log.billable[i])
+		}
+	}
+	if res.Outbound.CapRefused != 20 || res.BillableByCategory[pricing.Marketing] != 0 || res.BillableByCategory[pricing.Utility] != 20 {
+		t.Errorf("refused %d, marketing charged %d, utility charged %d; want 20, 0, 20",
+			res.Outbound.CapRefused, res.BillableByCategory[pricing.Marketing], res.BillableByCategory[pricing.Utility])
+	}
+	cfg = quiet(t, time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), 1, 20000)
+	cfg.Campaigns = []load.Campaign{daily("promo", "marketing", "10:00", 1)}
+	cfg.Blocking = blocking.Spec{MarketingCap: 0.2}
+	res, _ = runLogged(t, cfg, 4)
+	if got, sd := float64(res.Outbound.CapRefused), math.Sqrt(20000*0.2*0.8); math.Abs(got-4000) > 4*sd {
+		t.Errorf("%v of 20,000 refused, want 4000 ± %.0f", got, 4*sd)
+	}
+	if res.Outbound.CapRefused+res.BillableByCategory[pricing.Marketing] != 20000 {
+		t.Errorf("refused %d + charged %d != 20000", res.Outbound.CapRefused, res.BillableByCategory[pricing.Marketing])
+	}
+}
+
 // TestCampaignScheduleAcrossDST: every Monday 10:00 in Berlin sends at 08:00 UTC in
 // summer time and 09:00 UTC after 2025-10-26; spread at 2 a second, a broadcast to 3
 // customers sends at 10:00:00, 10:00:00.5 and 10:00:01.
