@@ -233,3 +233,44 @@ func TestGeneratePoint(t *testing.T) {
 		t.Errorf("points agents=1 and agents=2: first rows %q and %q; want the same first customer message and different traces", firstUser(da), firstUser(db))
 	}
 }
+
+// TestGenerateNotificationsExample: the embedded example with notifications, campaigns,
+// blocking, the marketing cap and messaging limits. Templates to users who blocked the
+// business are written as sent and refused ones as failed, and the replay charges
+// neither, as the run did: the totals agree to the micro.
+func TestGenerateNotificationsExample(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "n.parquet")
+	spend, cmd := generateOK(t, "notifications", "-o", path)
+	out := filepath.Join(dir, "replay")
+	if code, _, stderr := spendsim(t, append(strings.Fields(cmd), "--out", out, "-q")...); code != 0 {
+		t.Fatalf("replay: exit %d: %s", code, stderr)
+	}
+	var s replaySummary
+	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.TotalMicros != int64(spend) || s.BillableByCategory["marketing"] == 0 || s.BillableByCategory["authentication"] == 0 {
+		t.Errorf("replay bills %d micros (%v), the run %d", s.TotalMicros, s.BillableByCategory, spend)
+	}
+	type statusRow struct {
+		Status *string `parquet:"status,optional"`
+	}
+	rows, err := parquet.ReadFile[statusRow](path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[string]int{}
+	for _, r := range rows {
+		if r.Status != nil {
+			statuses[*r.Status]++
+		}
+	}
+	if statuses["sent"] == 0 || statuses["failed"] == 0 || statuses["delivered"] == 0 {
+		t.Errorf("statuses %v: want delivered, sent (blocked) and failed (refused) templates", statuses)
+	}
+}
