@@ -35,7 +35,7 @@ type Account struct {
 	upgradeAt model.Time // when a pending upgrade takes effect; 0 = none
 	nextTick  model.Time
 
-	buckets [168]bucket // delivered templates and blocks per UTC hour, by hour mod 168
+	buckets [169]bucket // delivered templates and blocks per UTC hour, by hour mod 169: the 168 of the window and the current one
 
 	// last24[c] is when customer c was last admitted into the 24 h count (possibly a
 	// future instant: a delayed template's slot); 0 = never.
@@ -153,7 +153,7 @@ func (a *Account) BlockRate(t model.Time) (rate float64, delivered int64) {
 
 func (a *Account) bucket(t model.Time) *bucket {
 	h := int64(t / model.Hour)
-	b := &a.buckets[h%168]
+	b := &a.buckets[h%int64(len(a.buckets))]
 	if b.hour != h {
 		*b = bucket{hour: h}
 	}

@@ -182,6 +182,51 @@ day 15 13:00 high flagged=false level=0
 	}
 }
 
+// TestBlockRateTimeline reads the 7-day block rate along timeline's history (the
+// 12:30 batches of days 2..16, 8 blocks a day on days 2..9), in time order.
+func TestBlockRateTimeline(t *testing.T) {
+	start := at("2025-09-01T00:00:00Z")
+	a := NewAccount(Spec{PerTemplate: PerCategory{Utility: 0.01}}, 10, start, time.UTC)
+	batch := func(d int) model.Time { return start + model.Time(d)*model.Day + 12*model.Hour + 30*model.Minute }
+	fed := 2
+	// The 7-day block rate itself, read at instants of the timeline.
+	for _, c := range []struct {
+		at                string
+		blocks, delivered int64
+	}{
+		{"day 2 12:59:59", 0, 0},      // the 12:30 batch is in the current hour: not yet counted
+		{"day 2 13:00:00", 8, 200},    // ... and counted from the next whole hour
+		{"day 8 13:00:00", 56, 1400},  // days 2..8
+		{"day 10 12:59:59", 56, 1400}, // days 3..9
+		{"day 10 13:00:00", 48, 1400}, // days 4..10: day 3 left, day 10 (no blocks) came in
+		{"day 15 13:00:00", 8, 1400},  // days 9..15
+		{"day 16 13:00:00", 0, 1400},  // days 10..16
+	} {
+		var d, h, m, sec int
+		if _, err := fmt.Sscanf(c.at, "day %d %d:%d:%d", &d, &h, &m, &sec); err != nil {
+			t.Fatal(err)
+		}
+		tt := start + model.Time(d)*model.Day + model.Time(h)*model.Hour + model.Time(m)*model.Minute + model.Time(sec)*model.Second
+		for ; fed <= 16 && batch(fed) <= tt; fed++ {
+			for i := 0; i < 200; i++ {
+				a.Delivered(batch(fed))
+			}
+			for i := 0; fed <= 9 && i < 8; i++ {
+				a.Blocked(batch(fed))
+			}
+		}
+		a.Advance(tt)
+		rate, delivered := a.BlockRate(tt)
+		want := 0.0
+		if c.delivered > 0 {
+			want = float64(c.blocks) / float64(c.delivered)
+		}
+		if delivered != c.delivered || rate != want {
+			t.Errorf("%s: block rate %v over %d templates, want %d/%d", c.at, rate, delivered, c.blocks, c.delivered)
+		}
+	}
+}
+
 // TestTimelinePortfolio: from 2025-10-07 the same history upgrades 6 h after the
 // evaluation, to 2K, and low quality neither flags nor downgrades.
 func TestTimelinePortfolio(t *testing.T) {

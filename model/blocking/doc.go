@@ -10,7 +10,7 @@
 //     rolls the die on its own named stream), so the same calls give the same states.
 //   - Memory is per customer, never per message: Fatigue keeps a small ring of the last
 //     FatigueMemory template times per customer; Account keeps one admission time per
-//     customer, the admissions of the last 7 days (at most 8 × the limit) and 168 hourly
+//     customer, the admissions of the last 7 days (at most 8 × the limit) and 169 hourly
 //     counters.
 //   - Time only moves forward: every Account call passes an instant no earlier than the
 //     previous one (Admit may answer with a later instant: a delay).
