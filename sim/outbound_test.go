@@ -143,6 +143,9 @@ func TestOutboundLeavesCustomersAlone(t *testing.T) {
 	if d := got.BusinessMessages - base.BusinessMessages; d != got.Outbound.TemplatesSent {
 		t.Errorf("business messages grew by %d, templates sent %d", d, got.Outbound.TemplatesSent)
 	}
+	if again, _ := runLogged(t, &with, 11); !reflect.DeepEqual(again, got) {
+		t.Errorf("same seed, different run:\n%+v\n%+v", again.Outbound, got.Outbound)
+	}
 }
 
 // TestLimitHoldsThe251st: a campaign to 300 customers on a fresh 250 number reaches
