@@ -89,3 +89,36 @@ func TestPriorityAdsFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrencyWithBot: two agents on duty around the clock, each holding up to
+// three chats, behind a bot that resolves half the conversations and hands over the
+// rest, with three messages a conversation and more work than the agents can do. After
+// every event the agents hold at most six chats, and they do fill all six.
+func TestConcurrencyWithBot(t *testing.T) {
+	cfg, err := MMc(model.FromStd(time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)), 100_000, 2, 30, 4, 24*14)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Staffing.Concurrency = 3
+	cfg.Staffing.Bot = &agents.Bot{ReplyS: 5, ResolveShare: 0.5, HandoffS: 20}
+	cfg.Staffing.Patience = dist.Spec{Kind: dist.Exponential, MeanS: 1800}
+	cfg.Conversation.MessagesMean = 3
+	cfg.Conversation.ThinkTime = dist.Spec{Kind: dist.Exponential, MeanS: 120}
+	log := &pickupLog{t: t}
+	r, err := newRun(cfg, 3, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.r = r
+	most := 0
+	for r.step() {
+		if r.busy > 6 || r.busy > r.slots {
+			t.Fatalf("at event %d: %d chats held, %d slots", r.events, r.busy, r.slots)
+		}
+		most = max(most, r.busy)
+	}
+	o := r.outcome()
+	if most != 6 || len(log.at) == 0 || o.BotResolved == 0 || o.Abandoned == 0 {
+		t.Errorf("at most %d chats held (want 6), %d pickups, %d resolved by the bot, %d gave up", most, len(log.at), o.BotResolved, o.Abandoned)
+	}
+}

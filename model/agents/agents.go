@@ -58,6 +58,9 @@ type Staffing struct {
 	// first come first served) or ads_first (conversations that came through a
 	// click-to-WhatsApp ad or a Page button first, each group first come first served).
 	Priority Priority `yaml:"priority"`
+	// Holidays are local dates (YYYY-MM-DD) on which no shift starts: the business is
+	// closed. A shift that started the evening before runs to its end. Default none.
+	Holidays []string `yaml:"holidays"`
 }
 
 // Priority is an order of the agents' queue.
@@ -168,6 +171,11 @@ func (s Staffing) Validate(path string) []string {
 	if s.Bot != nil {
 		errs = append(errs, s.Bot.Validate(path+".bot")...)
 	}
+	for i, h := range s.Holidays {
+		if _, err := time.Parse(time.DateOnly, h); err != nil {
+			errs = append(errs, fmt.Sprintf("%s.holidays[%d]: %q is not a date YYYY-MM-DD", path, i, h))
+		}
+	}
 	switch s.Priority {
 	case "", FIFO:
 	case AdsFirst:
@@ -206,16 +214,30 @@ type Timeline struct {
 
 // Timeline lays the shifts over [from, to) in loc. Shifts are placed on local calendar
 // days, so a 09:00 shift starts at 09:00 local time on both sides of a
-// daylight-saving change.
+// daylight-saving change. No shift starts on a holiday.
 func (s Staffing) Timeline(from, to model.Time, loc *time.Location) Timeline {
 	type change struct {
 		at    model.Time
 		delta int
 	}
 	var cs []change
+	type date struct {
+		y int
+		m time.Month
+		d int
+	}
+	closed := map[date]bool{}
+	for _, h := range s.Holidays {
+		if d, err := time.Parse(time.DateOnly, h); err == nil { // Validate reports the others
+			closed[date{d.Year(), d.Month(), d.Day()}] = true
+		}
+	}
 	first := from.In(loc)
 	day0 := time.Date(first.Year(), first.Month(), first.Day()-1, 0, 0, 0, 0, loc) // a shift from the day before may run into the horizon
 	for d := day0; model.FromStd(d) < to; d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc) {
+		if closed[date{d.Year(), d.Month(), d.Day()}] {
+			continue
+		}
 		for _, sh := range s.Shifts {
 			if sh.Headcount == 0 || !worksOn(sh, d.Weekday()) {
 				continue

@@ -156,3 +156,56 @@ func TestValidatePriority(t *testing.T) {
 		t.Errorf("ads_first with response time: got %q", got)
 	}
 }
+
+// TestTimelineHolidays lays TestTimelineWeek's shifts over the same São Paulo week with
+// Wednesday 3 September and Sunday 7 September (Independence Day) closed: no day shift
+// on Wednesday and no Sunday-night shift, the rest as before. With Monday 1 September
+// closed instead, the Sunday-night shift of 31 August still runs into Monday morning:
+// a holiday stops shifts starting on it, not one already under way.
+func TestTimelineHolidays(t *testing.T) {
+	loc, err := time.LoadLocation("America/Sao_Paulo")
+	if err != nil {
+		t.Skip(err)
+	}
+	s := Staffing{Shifts: []Shift{
+		{Start: "09:00", End: "18:00", Headcount: 5},
+		{Days: []string{"sat"}, Start: "10:00", End: "14:00", Headcount: 2},
+		{Days: []string{"sun"}, Start: "22:00", End: "06:00", Headcount: 1},
+	}, Holidays: []string{"2025-09-03", "2025-09-07"}}
+	from := at(loc, "2025-09-01 00:00")
+	to := at(loc, "2025-09-08 00:00")
+	check := func(tl Timeline, want []Step, wantAgentTime model.Time) {
+		t.Helper()
+		if len(tl.Steps) != len(want) {
+			t.Fatalf("holidays %v: got %d steps %v, want %d", s.Holidays, len(tl.Steps), tl.Steps, len(want))
+		}
+		for i := range want {
+			if tl.Steps[i] != want[i] {
+				t.Errorf("holidays %v: step %d: got %+v, want %+v", s.Holidays, i, tl.Steps[i], want[i])
+			}
+		}
+		if tl.AgentTime != wantAgentTime {
+			t.Errorf("holidays %v: agent time %v h, want %v h", s.Holidays, tl.AgentTime.Hours(), wantAgentTime.Hours())
+		}
+	}
+	want := []Step{{from, 1}, {at(loc, "2025-09-01 06:00"), 0}}
+	for _, day := range []string{"2025-09-01", "2025-09-02", "2025-09-04", "2025-09-05"} {
+		want = append(want, Step{at(loc, day+" 09:00"), 5}, Step{at(loc, day+" 18:00"), 0})
+	}
+	want = append(want, Step{at(loc, "2025-09-06 10:00"), 2}, Step{at(loc, "2025-09-06 14:00"), 0})
+	check(s.Timeline(from, to, loc), want, 6*model.Hour+4*5*9*model.Hour+2*4*model.Hour)
+
+	s.Holidays = []string{"2025-09-01"}
+	want = []Step{{from, 1}, {at(loc, "2025-09-01 06:00"), 0}}
+	for _, day := range []string{"2025-09-02", "2025-09-03", "2025-09-04", "2025-09-05"} {
+		want = append(want, Step{at(loc, day+" 09:00"), 5}, Step{at(loc, day+" 18:00"), 0})
+	}
+	want = append(want, Step{at(loc, "2025-09-06 10:00"), 2}, Step{at(loc, "2025-09-06 14:00"), 0},
+		Step{at(loc, "2025-09-07 22:00"), 1})
+	check(s.Timeline(from, to, loc), want, 6*model.Hour+4*5*9*model.Hour+2*4*model.Hour+2*model.Hour)
+
+	s.Holidays = []string{"2025-9-7"}
+	if got := strings.Join(s.Validate("agents"), "\n"); !strings.Contains(got, `agents.holidays[0]: "2025-9-7" is not a date YYYY-MM-DD`) {
+		t.Errorf("bad holiday: got %q", got)
+	}
+}
