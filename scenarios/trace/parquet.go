@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -89,6 +90,7 @@ type parquetSource struct {
 	i, n    int
 	row     int64
 	fl      fields
+	keep    stringArena
 }
 
 func (s *parquetSource) builder() *builder { return s.b }
@@ -369,15 +371,34 @@ func (s *parquetSource) next(r *row) (err error) {
 	if s.cols[fDeliveredTS].ts != nil && !f.deliveredSet {
 		f.deliveredSet = true // a null timestamp: delivered at ts
 	}
-	// One allocation detaches the kept strings from arrow's buffers.
-	u, id := f.v[fUser], f.v[fMessageID]
-	if id == "" {
-		f.v[fUser] = strings.Clone(u)
-	} else {
-		both := u + id
-		f.v[fUser], f.v[fMessageID] = both[:len(u)], both[len(u):]
-	}
+	// The kept strings are copied out of arrow's buffers, which the next batch reuses.
+	f.v[fUser] = s.keep.copy(f.v[fUser])
+	f.v[fMessageID] = s.keep.copy(f.v[fMessageID])
 	return s.b.build(f, s.row, r)
+}
+
+// stringArena copies strings into chunks it never writes again, so the copies are
+// ordinary immutable strings at one allocation per chunk rather than one per row.
+// A chunk lives as long as any string in it (a replay's reorder buffer holds a few).
+type stringArena struct {
+	buf []byte
+}
+
+const arenaChunkBytes = 64 << 10
+
+func (a *stringArena) copy(s string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	if len(s) > cap(a.buf)-len(a.buf) {
+		if len(s) > arenaChunkBytes/4 {
+			return strings.Clone(s) // a long id: its own allocation
+		}
+		a.buf = make([]byte, 0, arenaChunkBytes)
+	}
+	n := len(a.buf)
+	a.buf = append(a.buf, s...)
+	return unsafe.String(&a.buf[n], len(s))
 }
 
 func (s *parquetSource) close() error {

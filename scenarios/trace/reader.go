@@ -27,7 +27,7 @@ type reader struct {
 	sorted bool
 
 	replies *recent[string] // message id → user, for reply_to
-	seen    *recent[bool]   // message id → delivered yet
+	seen    *idSet          // message id → delivered yet
 
 	prevTS   model.Time
 	prevLine int64
@@ -59,7 +59,7 @@ func newReader(src source, file, unit string, o Options) *reader {
 	if w <= 0 {
 		w = 1 << 17
 	}
-	rd.seen = newRecent[bool](w)
+	rd.seen = newIDSet(w)
 	return rd
 }
 
@@ -182,7 +182,8 @@ func (rd *reader) finish(r *row) error {
 	}
 	if r.MessageID != "" {
 		delivered := r.Direction == model.FromBusiness && r.Status.WasDelivered()
-		if was, dup := rd.seen.get(r.MessageID); dup {
+		h := rd.seen.hash(r.MessageID)
+		if was, dup := rd.seen.get(r.MessageID, h); dup {
 			// A log of status events repeats a message's id: sent, then delivered. The
 			// first delivered report of a message that was so far only sent goes
 			// through, so the message is billed once, when it was delivered.
@@ -191,7 +192,7 @@ func (rd *reader) finish(r *row) error {
 				return errDuplicate
 			}
 		}
-		rd.seen.put(strings.Clone(r.MessageID), delivered)
+		rd.seen.put(r.MessageID, h, delivered) // copied into the set's arena
 	}
 	return nil
 }

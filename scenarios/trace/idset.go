@@ -1,0 +1,105 @@
+package trace
+
+import "hash/maphash"
+
+// idSet is recent[bool] for message ids, made cheap enough to ask once per row: the
+// same two generations (the current one turns old when it holds max ids, and the old
+// one is dropped), so it remembers exactly the ids recent[bool] would, but each
+// generation is an open-addressing table of 8-byte slots over an arena of key bytes.
+// A row costs a hash and a probe of two tables of 2 MB (at the default window) rather
+// than two map lookups that chase a string pointer each, and no allocation: the
+// arenas are reused when a generation is dropped.
+type idSet struct {
+	cur, old *idGen
+	max      int
+	seed     maphash.Seed // only spreads the slots; nothing depends on its value
+}
+
+// idGen is one generation. A slot holds the upper 32 bits of the id's hash and its
+// entry index + 1 (0 = empty); entry i's id is keys[ends[i-1]:ends[i]].
+type idGen struct {
+	slots []uint64
+	keys  []byte
+	ends  []uint32
+	vals  []bool
+}
+
+func newIDSet(max int) *idSet {
+	return &idSet{cur: &idGen{slots: make([]uint64, 1024)}, old: &idGen{slots: make([]uint64, 1024)}, max: max, seed: maphash.MakeSeed()}
+}
+
+func (s *idSet) hash(id string) uint64 { return maphash.String(s.seed, id) }
+
+// find returns the slot of id in g (or the empty slot where it would go) and its
+// entry index, -1 if absent.
+func (g *idGen) find(id string, h uint64) (int, int) {
+	mask := uint64(len(g.slots) - 1)
+	tag := h >> 32
+	for i := h & mask; ; i = (i + 1) & mask {
+		sl := g.slots[i]
+		if sl == 0 {
+			return int(i), -1
+		}
+		if sl>>32 == tag {
+			e := int(uint32(sl)) - 1
+			from := uint32(0)
+			if e > 0 {
+				from = g.ends[e-1]
+			}
+			if string(g.keys[from:g.ends[e]]) == id {
+				return int(i), e
+			}
+		}
+	}
+}
+
+// get is recent.get: the current generation first.
+func (s *idSet) get(id string, h uint64) (bool, bool) {
+	if _, e := s.cur.find(id, h); e >= 0 {
+		return s.cur.vals[e], true
+	}
+	if _, e := s.old.find(id, h); e >= 0 {
+		return s.old.vals[e], true
+	}
+	return false, false
+}
+
+// put is recent.put: when the current generation is full it becomes the old one
+// (even when id is already in it), then id is set in the current one.
+func (s *idSet) put(id string, h uint64, v bool) {
+	if len(s.cur.ends) >= s.max {
+		s.old, s.cur = s.cur, s.old
+		g := s.cur
+		clear(g.slots)
+		g.keys, g.ends, g.vals = g.keys[:0], g.ends[:0], g.vals[:0]
+	}
+	g := s.cur
+	slot, e := g.find(id, h)
+	if e >= 0 {
+		g.vals[e] = v
+		return
+	}
+	g.keys = append(g.keys, id...)
+	g.ends = append(g.ends, uint32(len(g.keys)))
+	g.vals = append(g.vals, v)
+	g.slots[slot] = h>>32<<32 | uint64(len(g.ends))
+	if 2*len(g.ends) > len(g.slots) {
+		s.grow(g)
+	}
+}
+
+// grow doubles g's table, keeping it at most half full.
+func (s *idSet) grow(g *idGen) {
+	g.slots = make([]uint64, 2*len(g.slots))
+	mask := uint64(len(g.slots) - 1)
+	from := uint32(0)
+	for e, end := range g.ends {
+		h := s.hash(string(g.keys[from:end]))
+		from = end
+		i := h & mask
+		for g.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		g.slots[i] = h>>32<<32 | uint64(e+1)
+	}
+}
