@@ -190,6 +190,9 @@ type PointSummary struct {
 	// Outbound is what became of notifications and campaigns; absent when the point
 	// sent none and had no blocking block.
 	Outbound *OutboundSummary `json:"outbound,omitempty"`
+	// Agents is what the bot and the customers' patience did; absent without a bot
+	// reply or a customer giving up.
+	Agents *AgentsSummary `json:"agents,omitempty"`
 }
 
 // Cheapest names the sweep point with the lowest mean messaging + staffing cost (the
@@ -347,6 +350,7 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 	p.TotalCI95 = moneyCI(p.TotalMicros, messagingEach)
 	p.TotalWithStaffingCI95 = moneyCI(p.TotalWithStaffingMicros, withStaffingEach)
 	p.Outbound = summarizeOutbound(reps)
+	p.Agents = summarizeAgents(reps)
 	p.SLA = SLA{
 		FirstResponseP50S: estimate(p50),
 		FirstResponseP90S: estimate(p90),
