@@ -8,6 +8,7 @@ import "github.com/spendsim/spendsim/sim"
 type AgentsSummary struct {
 	BotReplies  Estimate `json:"bot_replies"`  // replies the bot produced (sent or dropped)
 	BotResolved Estimate `json:"bot_resolved"` // conversations the bot took on alone
+	BotHandoffs Estimate `json:"bot_handoffs"` // conversations the bot answered first and handed to the agents
 	Abandoned   Estimate `json:"abandoned"`    // conversations whose customer gave up waiting for an agent
 	Unanswered  Estimate `json:"unanswered"`   // user messages never answered (gave up, or still waiting at the end)
 }
@@ -33,6 +34,7 @@ func summarizeAgents(reps []*sim.RunResult) *AgentsSummary {
 	return &AgentsSummary{
 		BotReplies:  col(func(r *sim.RunResult) int64 { return r.BotReplies }),
 		BotResolved: col(func(r *sim.RunResult) int64 { return r.BotResolved }),
+		BotHandoffs: col(func(r *sim.RunResult) int64 { return r.BotHandoffs }),
 		Abandoned:   col(func(r *sim.RunResult) int64 { return r.Abandoned }),
 		Unanswered:  col(func(r *sim.RunResult) int64 { return r.Unanswered }),
 	}

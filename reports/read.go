@@ -140,6 +140,8 @@ func intField(r *sim.RunResult, name string) *int64 {
 		return &r.BotReplies
 	case "bot_resolved":
 		return &r.BotResolved
+	case "bot_handoffs":
+		return &r.BotHandoffs
 	case "abandoned":
 		return &r.Abandoned
 	}

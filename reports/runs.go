@@ -95,6 +95,7 @@ var runCounts = []struct {
 	{"cap_refused", func(r *sim.RunResult) int64 { return r.Outbound.CapRefused }},
 	{"bot_replies", func(r *sim.RunResult) int64 { return r.BotReplies }},
 	{"bot_resolved", func(r *sim.RunResult) int64 { return r.BotResolved }},
+	{"bot_handoffs", func(r *sim.RunResult) int64 { return r.BotHandoffs }},
 	{"abandoned", func(r *sim.RunResult) int64 { return r.Abandoned }},
 }
 

@@ -36,7 +36,7 @@ var wantRunsColumns = []string{
 	"replies", "replies_in_window", "late_utility", "late_marketing", "dropped",
 	"unanswered", "first_responses",
 	"templates_sent", "template_replies", "blocks", "reach_lost", "limit_delayed", "limit_failed", "cap_refused",
-	"bot_replies", "bot_resolved", "abandoned",
+	"bot_replies", "bot_resolved", "bot_handoffs", "abandoned",
 	"in_window_share", "wait_mean_s", "waited_share", "first_response_mean_s",
 	"first_response_p50_s", "first_response_p90_s", "first_response_p99_s",
 	"agent_hours", "utilisation",

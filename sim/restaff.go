@@ -42,7 +42,8 @@ import (
 // Responses are the reply figures of one side of a restaffing. A conversation counts
 // as in window, late or dropped by the reply that ends it (the agent's, or the bot's
 // when the bot resolves it alone): Wanted = InWindow + Late + Dropped + Unanswered.
-// Its first response is its first reply sent, the bot's included.
+// Its first response is its first reply sent that answers it: the bot's when the bot
+// resolves it alone, else the agent's (the bot's hand-over message does not count).
 type Responses struct {
 	Wanted        int64 // conversations that wanted a reply
 	InWindow      int64 // answered inside the customer service window
@@ -288,7 +289,7 @@ type restaffPair struct {
 type restaffConv struct {
 	pair     *restaffPair
 	start    Time
-	answered bool  // has had a first reply (the bot's, when it hands over)
+	answered bool  // has had a first reply (the agent's, when the bot hands over)
 	state    uint8 // rcWaiting, ...
 	pending  bool  // its customer's give-up event is still in the queue
 }
@@ -522,7 +523,7 @@ func (r *Restaffer) event(e Event, out *model.Record) bool {
 			}
 		}
 		o := r.send(e.T, c.pair, out)
-		if o != Dropped && !c.answered {
+		if o != Dropped && ends && !c.answered {
 			c.answered = true
 			r.tally.answered(c.start, e.T)
 		}

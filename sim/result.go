@@ -39,6 +39,7 @@ type RunResult struct {
 	Abandoned         int64 // conversations whose customer gave up waiting for an agent (agents.patience)
 	BotReplies        int64 // replies the bot produced (part of Replies), sent or dropped
 	BotResolved       int64 // conversations the bot took on alone, without an agent
+	BotHandoffs       int64 // conversations the bot answered first and handed to the agents
 	FirstResponses    int64 // conversations that got a first response
 	InWindowShare     float64
 	WaitMeanS         float64 // mean time from conversation start to an agent picking it up

@@ -138,6 +138,7 @@ type run struct {
 	conversations        int64
 	botReplies           int64
 	botResolved          int64
+	botHandoffs          int64
 	abandoned            int64
 	events               int64
 	busyArea, lastChange Time // integral of busy slots over time, for utilisation
@@ -155,6 +156,7 @@ type Outcome struct {
 	Abandoned     int64 // conversations whose customer gave up waiting in the queue
 	BotReplies    int64 // replies the bot produced, sent or dropped
 	BotResolved   int64 // conversations the bot took on alone (no agent)
+	BotHandoffs   int64 // conversations the bot answered first and handed to the agents
 	AgentTime     Time  // agent-time on duty (agents × duration)
 	BusySlotTime  Time  // chat-slot time in use
 	Slots         int   // chat slots per agent (concurrency)
@@ -287,6 +289,7 @@ func (r *run) outcome() Outcome {
 		Unanswered:    r.waitingReplies,
 		BotReplies:    r.botReplies,
 		BotResolved:   r.botResolved,
+		BotHandoffs:   r.botHandoffs,
 		Abandoned:     r.abandoned,
 		AgentTime:     r.timeline.AgentTime,
 		BusySlotTime:  r.busyArea,
@@ -489,7 +492,10 @@ func (r *run) botAnswer(t Time, id int32) {
 		}
 	}
 	if c.state == convHandoff {
-		r.send(t, c)
+		// The bot's hand-over message ("an agent will be with you") does not answer
+		// the customer: their first response is the agent's reply.
+		r.botHandoffs++
+		r.send(t, c, false)
 		r.q.Push(t+r.botHandoff, evHandoff, id)
 		return
 	}
@@ -501,7 +507,7 @@ func (r *run) botAnswer(t Time, id int32) {
 // waits for their next message or ends the conversation.
 func (r *run) answer(t Time, id int32) {
 	c := &r.convs[id]
-	if r.send(t, c) == Dropped {
+	if r.send(t, c, true) == Dropped {
 		// The customer goes unanswered: the conversation ends, and the agent is free.
 		r.release(t, id)
 		return
@@ -516,7 +522,9 @@ func (r *run) answer(t Time, id int32) {
 
 // send sends a reply in conversation c at t, by the agents or the bot alike: inside
 // the window it is free-form text; after it closes, the late-reply policy decides.
-func (r *run) send(t Time, c *conv) ReplyOutcome {
+// answers says whether it answers the customer (every reply but the bot's hand-over),
+// so whether it can be the conversation's first response.
+func (r *run) send(t Time, c *conv, answers bool) ReplyOutcome {
 	outcome := InWindow
 	if !r.biller.WindowOpen(uint32(c.customer), t) {
 		switch r.policy {
@@ -540,7 +548,7 @@ func (r *run) send(t Time, c *conv) ReplyOutcome {
 		m.Kind, m.Category = model.Template, model.Marketing
 	}
 	r.bill(m)
-	if !c.answered {
+	if answers && !c.answered {
 		c.answered = true
 		r.rec.FirstResponse(c.start, t)
 	}

@@ -147,7 +147,7 @@ func (s *Stats) Result(o Outcome, st *agents.Staffing, currency string) (RunResu
 	r.Conversations = o.Conversations
 	r.Unanswered = o.Unanswered
 	r.Outbound = o.Outbound
-	r.BotReplies, r.BotResolved = o.BotReplies, o.BotResolved
+	r.BotReplies, r.BotResolved, r.BotHandoffs = o.BotReplies, o.BotResolved, o.BotHandoffs
 	r.Abandoned = o.Abandoned
 	r.AgentHours = o.AgentTime.Hours()
 	if slotTime := o.AgentTime * Time(o.Slots); slotTime > 0 {
