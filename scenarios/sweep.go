@@ -22,6 +22,16 @@ func (s *Scenario) clone() *Scenario {
 		c.Agents.Shifts[i].Days = append(c.Agents.Shifts[i].Days[:0:0], s.Agents.Shifts[i].Days...)
 	}
 	c.Sweep = append(c.Sweep[:0:0], s.Sweep...)
+	// Pointed-to blocks are copied too: a sweep may set agents.bot.resolve_share or
+	// forecast.growth_per_month.
+	if s.Agents.Bot != nil {
+		b := *s.Agents.Bot
+		c.Agents.Bot = &b
+	}
+	if s.Forecast != nil {
+		f := *s.Forecast
+		c.Forecast = &f
+	}
 	c.cloneOutbound(s)
 	return &c
 }
@@ -83,6 +93,12 @@ func (s *Scenario) field(path string) (reflect.Value, error) {
 			return reflect.Value{}, fmt.Errorf("path %s: no field %q here", path, name)
 		}
 		f = next
+		if f.Kind() == reflect.Pointer {
+			if f.IsNil() {
+				return reflect.Value{}, fmt.Errorf("path %s: %s is not set in the scenario; give it a value there to sweep its fields", path, name)
+			}
+			f = f.Elem()
+		}
 		if hasIdx {
 			if f.Kind() != reflect.Slice {
 				return reflect.Value{}, fmt.Errorf("path %s: %s is not a list", path, name)

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -121,5 +122,47 @@ func TestValidateListsEveryProblem(t *testing.T) {
 		if !strings.HasPrefix(se.Problems[i], w) {
 			t.Errorf("problem %d: %q, want prefix %q", i, se.Problems[i], w)
 		}
+	}
+}
+
+// TestSweepBotAndForecast: fields behind a pointer (agents.bot, forecast) can be swept,
+// each point gets its own copy, and a block the scenario lacks is a clear error.
+func TestSweepBotAndForecast(t *testing.T) {
+	sc, err := Parse([]byte(`
+name: botsweep
+start: 2025-09-01
+customers: {count: 10, countries: [{country: BR, share: 1}]}
+load: {conversations_per_customer_month: 1}
+agents:
+  shifts: [{start: "08:00", end: "18:00", headcount: 1}]
+  bot: {reply_s: 5, resolve_share: 0.2}
+forecast: {months: 2, growth_per_month: 0.01}
+sweep:
+  - {path: agents.bot.resolve_share, name: bot, values: [0, 0.5]}
+  - {path: forecast.growth_per_month, name: growth, values: [0.02, 0.05]}
+`), "botsweep.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	points, err := sc.Points()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(points) != 4 {
+		t.Fatalf("%d points, want 4", len(points))
+	}
+	got := []float64{}
+	for _, p := range points {
+		got = append(got, p.Scenario.Agents.Bot.ResolveShare, p.Scenario.Forecast.GrowthPerMonth)
+	}
+	if want := []float64{0, 0.02, 0, 0.05, 0.5, 0.02, 0.5, 0.05}; !reflect.DeepEqual(got, want) {
+		t.Errorf("points set %v, want %v", got, want)
+	}
+	if sc.Agents.Bot.ResolveShare != 0.2 || sc.Forecast.GrowthPerMonth != 0.01 {
+		t.Errorf("the sweep changed the original scenario: bot %v, growth %v", sc.Agents.Bot.ResolveShare, sc.Forecast.GrowthPerMonth)
+	}
+	sc.Agents.Bot = nil
+	if err := sc.Set("agents.bot.resolve_share", 0.3); err == nil || !strings.Contains(err.Error(), "bot is not set in the scenario") {
+		t.Errorf("sweeping an absent bot: %v", err)
 	}
 }
