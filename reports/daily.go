@@ -19,6 +19,9 @@ var dayCounts = []struct {
 	{"late_replies", func(d *sim.DayRow) int64 { return d.LateReplies }},
 	{"dropped", func(d *sim.DayRow) int64 { return d.Dropped }},
 	{"first_responses", func(d *sim.DayRow) int64 { return d.FirstResponses }},
+	{"templates", func(d *sim.DayRow) int64 { return d.Templates }},
+	{"blocks", func(d *sim.DayRow) int64 { return d.Blocks }},
+	{"reach_lost", func(d *sim.DayRow) int64 { return d.ReachLost }},
 }
 
 // DailyColumns is the schema of daily.parquet.

@@ -151,6 +151,19 @@ func (o *Output) WriteSimulation(s Simulation) error {
 		{FirstResponseCDF, "First-response time distribution",
 			"Share of conversations that had their first response within a time, per sweep point (log time axis). With several replications each line averages the replications' quantiles, which is close to, not exactly, the pooled distribution.", cdf},
 	}
+	var outbound *plot.Plot
+	if len(runs) > 0 {
+		if outbound, err = PlotOutboundByDay(s.Name, runs[0].RunID, days); err != nil {
+			return err
+		}
+	}
+	if outbound != nil {
+		plots = append(plots, struct {
+			base, title, caption string
+			p                    *plot.Plot
+		}{OutboundByDay, "Blocks and reach lost per day",
+			"Customers who blocked the business each day (bars) and templates sent to customers who had blocked it (line: sent, never delivered, never charged), in the first run; every sweep point sees the same customers and templates.", outbound})
+	}
 	var embedded []ReportPlot
 	for _, p := range plots {
 		png, err := RenderPNG(p.p)
@@ -183,6 +196,15 @@ func (o *Output) WriteSimulation(s Simulation) error {
 	for _, p := range plots {
 		if err := WritePlot(o.Dir, p.base, p.p); err != nil {
 			return err
+		}
+	}
+	if outbound == nil {
+		// Not a plot of this run: one left from an earlier run in the same folder would
+		// sit next to results it does not belong to.
+		for _, ext := range []string{".png", ".svg"} {
+			if err := os.Remove(o.Path(OutboundByDay + ext)); err != nil && !os.IsNotExist(err) {
+				return err
+			}
 		}
 	}
 	if err := WriteFileAtomic(o.Path(ReportFile), report); err != nil {

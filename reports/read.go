@@ -228,6 +228,12 @@ func dayField(d *sim.DayRow, name string) *int64 {
 		return &d.Dropped
 	case "first_responses":
 		return &d.FirstResponses
+	case "templates":
+		return &d.Templates
+	case "blocks":
+		return &d.Blocks
+	case "reach_lost":
+		return &d.ReachLost
 	}
 	panic("reports: daily column " + name + " has no field to read into")
 }

@@ -166,7 +166,8 @@ func TestDailyAddsUpToRuns(t *testing.T) {
 	df.checkFooter(t)
 
 	wantCols := []string{"run_id", "day", "conversations", "user_messages", "business_messages",
-		"billable", "late_replies", "dropped", "first_responses", "first_response_sum_s", "messaging_micros"}
+		"billable", "late_replies", "dropped", "first_responses", "templates", "blocks", "reach_lost",
+		"first_response_sum_s", "messaging_micros"}
 	for _, c := range pricing.Categories() {
 		wantCols = append(wantCols, "amount_"+c.String()+"_micros")
 	}

@@ -405,6 +405,9 @@ func (r *run) deliverTemplate(t Time, c int32, src int) {
 		if p > 0 && o.rngBlock.Float64() < p {
 			o.blocked[c] = true
 			o.counts.Blocks++
+			if r.blockRec != nil {
+				r.blockRec.Block(t)
+			}
 			o.account.Blocked(t)
 			return // a user who blocks does not answer
 		}

@@ -404,3 +404,40 @@ func TestTemplateReplyOpensWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestDailyBlocks: the day rows count each day's templates, blocks and reach lost, and
+// add up to the run's totals. With a 10:00 template to every customer each day and no
+// way back (nobody writes, so nobody unblocks), the customers who block on day k are
+// exactly the drop in deliveries from day k to day k+1, and every template after a
+// block is reach lost.
+func TestDailyBlocks(t *testing.T) {
+	const days, customers = 6, 20000
+	cfg := quiet(t, time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), days, customers)
+	cfg.Campaigns = []load.Campaign{daily("daily", "utility", "10:00", 1)}
+	cfg.Blocking = blocking.Spec{PerTemplate: blocking.PerCategory{Utility: 0.02}, Fatigue: 0.5}
+	st := sim.NewStats("t", cfg.Start, cfg.End, cfg.Location)
+	o, err := sim.Run(cfg, 5, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, rows, err := st.Result(o, &cfg.Staffing, "USD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != days {
+		t.Fatalf("%d day rows, want %d", len(rows), days)
+	}
+	var blocks, lost, templates int64
+	stillThere := int64(customers)
+	for k, d := range rows {
+		if d.Templates != customers || d.ReachLost != customers-stillThere {
+			t.Errorf("day %d: %d templates, %d reach lost; want %d and %d", k, d.Templates, d.ReachLost, customers, customers-stillThere)
+		}
+		stillThere -= d.Blocks
+		blocks, lost, templates = blocks+d.Blocks, lost+d.ReachLost, templates+d.Templates
+	}
+	if blocks != res.Outbound.Blocks || lost != res.Outbound.ReachLost || templates != res.Templates || blocks == 0 {
+		t.Errorf("days add up to %d blocks, %d reach lost, %d templates; the run reports %d, %d, %d",
+			blocks, lost, templates, res.Outbound.Blocks, res.Outbound.ReachLost, res.Templates)
+	}
+}

@@ -78,6 +78,9 @@ type DayRow struct {
 	Dropped           int64
 	FirstResponses    int64
 	FirstResponseSumS float64 // sum of first-response times of conversations answered this day
+	Templates         int64   // business messages that were templates (notifications, campaigns, late replies)
+	Blocks            int64   // customers who blocked the business this day
+	ReachLost         int64   // templates not delivered because the customer had blocked the business
 	MessagingMicros   money.Micros
 	AmountByCategory  [pricing.NumCategories]money.Micros
 }

@@ -57,6 +57,13 @@ const (
 	Dropped                           // window closed: not sent, customer unanswered
 )
 
+// BlockRecorder is a Recorder that also wants to know when a customer blocks the
+// business (Stats counts blocks per day). Optional, so that recorders that only want
+// messages need not implement it.
+type BlockRecorder interface {
+	Block(at Time)
+}
+
 // Recorder receives what happens in a run, in virtual-time order. It is the only way
 // out of a run; implementations must not retain the pointers they are given.
 type Recorder interface {
@@ -108,7 +115,9 @@ type conv struct {
 type run struct {
 	cfg *Config
 	rec Recorder
-	q   Queue
+	// blockRec is rec when it also wants to hear of blocks (BlockRecorder), else nil.
+	blockRec BlockRecorder
+	q        Queue
 
 	arrivals             *load.Arrivals
 	rngArrival, rngWho   *rand.Rand
@@ -179,6 +188,7 @@ func Run(cfg *Config, seed uint64, rec Recorder) (Outcome, error) {
 // first events in the queue.
 func newRun(cfg *Config, seed uint64, rec Recorder) (*run, error) {
 	r := &run{cfg: cfg, rec: rec, policy: cfg.Staffing.LateReply}
+	r.blockRec, _ = rec.(BlockRecorder)
 	if r.policy == "" {
 		r.policy = agents.LateUtility
 	}

@@ -73,6 +73,11 @@ func (s *Stats) Message(m *model.Message, c *pricing.Charge) {
 	row.BusinessMessages++
 	if m.Kind == model.Template {
 		s.res.Templates++
+		row.Templates++
+	}
+	if m.Status == model.Sent {
+		// In a simulation only a template to a customer who blocked stays "sent".
+		row.ReachLost++
 	}
 	if m.Status.WasDelivered() {
 		s.res.MessagesByType[c.Type]++
@@ -86,6 +91,9 @@ func (s *Stats) Message(m *model.Message, c *pricing.Charge) {
 		row.AmountByCategory[c.Category] += c.Amount
 	}
 }
+
+// Block implements BlockRecorder.
+func (s *Stats) Block(at Time) { s.row(at).Blocks++ }
 
 // Reply implements Recorder.
 func (s *Stats) Reply(at Time, o ReplyOutcome) {
