@@ -56,14 +56,14 @@ func TestRunDefaultScenario(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"runs.parquet", "daily.parquet", "summary.json", "manifest.json", "spend_vs_sla.png", "spend_vs_sla.svg",
-		"first_response_cdf.png", "first_response_cdf.svg", "spend_by_category.png", "spend_by_category.svg", "report.html"} {
+		"first_response_cdf.png", "first_response_cdf.svg", "spend_by_category.png", "spend_by_category.svg", "outbound_by_day.png", "outbound_by_day.svg", "report.html"} {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 11 {
-		t.Errorf("output dir holds %d entries, want exactly the 11 files (no temporaries)", len(entries))
+	if len(entries) != 13 {
+		t.Errorf("output dir holds %d entries, want exactly the 13 files (no temporaries)", len(entries))
 	}
 	runs, err := parquet.ReadFile[runRow](filepath.Join(dir, "runs.parquet"))
 	if err != nil {
