@@ -5,7 +5,8 @@
 //     against a plain container/heap reference loop of the same model;
 //  2. replay of a generated 10,000,000-message Parquet trace through the spendsim
 //     binary under pmp-2025 and cbp-2023, against decoding the same file and nothing
-//     else;
+//     else, and (--duckdb) against DuckDB running the equivalent per-message PMP bill
+//     query (docs/bench) on the same file;
 //  3. the peak RSS of each measurement, each run in its own child process;
 //  4. a 64-run sweep through sim.RunAll at 1 worker and at GOMAXPROCS workers.
 //
@@ -15,6 +16,7 @@
 //	go run ./cmd/bench --quick         # small sizes for CI: well under 30 s
 //	go run ./cmd/bench --big           # adds a 50,000,000-message trace (memory bound)
 //	go run ./cmd/bench --only replay --keep --cpuprofile prof/ --out bench.json
+//	NODE_PATH=$PWD/node_modules go run ./cmd/bench --only replay --duckdb
 //
 // It builds the spendsim binary with the go command (or takes --spendsim PATH).
 // Seeds are fixed, so every run measures the same work. Each measurement runs in
@@ -57,6 +59,7 @@ type config struct {
 	out        string
 	spendsim   string
 	cpuprofile string
+	duckdb     bool
 	only       map[string]bool // nil: everything
 	seed       uint64
 	logw       io.Writer
@@ -97,6 +100,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	spendsim := fs.String("spendsim", "", "spendsim binary `PATH` to replay with (default: go build ./cmd/spendsim)")
 	only := fs.String("only", "", "run only these comma-separated `PARTS` of core, replay, sweep (the total has no target then)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of each measurement into `DIR` (figures then include the profiling overhead)")
+	duckdb := fs.Bool("duckdb", false, "also time the DuckDB reference query (docs/bench/duckdb_pmp_bill.sql) on the 10M trace: needs node, and @duckdb/node-api in NODE_PATH or a node_modules above docs/bench")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: go run ./cmd/bench [--quick] [--big] [--keep] [--only PARTS] [--out FILE] [--spendsim PATH] [--cpuprofile DIR]\n\n")
 		fs.PrintDefaults()
@@ -112,7 +116,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cfg := config{mode: "default", sizes: defaultSizes, big: *big, keep: *keep, out: *out,
-		spendsim: *spendsim, cpuprofile: *cpuprofile, seed: 20250701, logw: stderr}
+		spendsim: *spendsim, cpuprofile: *cpuprofile, duckdb: *duckdb, seed: 20250701, logw: stderr}
 	if *only != "" {
 		cfg.only = map[string]bool{}
 		for _, p := range strings.Split(*only, ",") {
@@ -349,8 +353,9 @@ func (b *bench) replay(n int64, users int, rounds int) error {
 	// machine hits them alike; rates are over the child's whole life as the parent
 	// saw it, start-up included, for decode and replay alike.
 	eras := []string{"pmp-2025", "cbp-2023"}
-	var decode best
+	var decode, duck best
 	replays := make([]best, len(eras))
+	withDuck := b.duckdb && n == b.sizes.TraceMessages // not the 50M trace: DuckDB's own memory grows with it
 	for i := range rounds {
 		b.logf("replay (round %d/%d): decode only", i+1, rounds)
 		_, p, err := spawn(job{Kind: "decode", Size: n, Path: path, CPUProfile: b.profileOnce(i, fmt.Sprintf("decode-%d", n))})
@@ -366,6 +371,14 @@ func (b *bench) replay(n int64, users int, rounds int) error {
 			}
 			replays[k].add(p.Wall.Seconds(), p.CPU.Seconds(), p.MaxRSS, childResult{})
 		}
+		if withDuck {
+			b.logf("replay (round %d/%d): DuckDB reference query", i+1, rounds)
+			p, err := b.duckdbBill(path)
+			if err != nil {
+				return err
+			}
+			duck.add(p.Wall.Seconds(), p.CPU.Seconds(), p.MaxRSS, childResult{})
+		}
 	}
 	decodeRate := float64(n) / decode.sec
 	r.add(sec, "decode only (trace reader)", decodeRate, "messages/s", nil)
@@ -380,6 +393,14 @@ func (b *bench) replay(n int64, users int, rounds int) error {
 	r.add(sec, "CPU time decode (user+sys)", decode.cpu, "s", nil)
 	for k, era := range eras {
 		r.add(sec, "CPU time replay "+era, replays[k].cpu, "s", nil)
+	}
+	if withDuck {
+		// Wall time of each whole process, start-up included, as for the replays.
+		r.add(sec, "DuckDB reference query (docs/bench): time", duck.sec, "s", nil)
+		r.add(sec, "replay pmp-2025: time", replays[0].sec, "s", nil)
+		r.add(sec, "replay pmp-2025 speed / DuckDB", duck.sec/replays[0].sec, "×", atLeast(1))
+		r.add(sec, "CPU time DuckDB (user+sys)", duck.cpu, "s", nil)
+		r.add(sec, "peak RSS DuckDB", mb(duck.rss), "MB", nil)
 	}
 	r.add(sec, "peak RSS decode", mb(decode.rss), "MB", nil)
 	for k, era := range eras {
@@ -411,6 +432,22 @@ func (b *bench) spendsimReplay(path, era string, n int64, profile string) (proc,
 	}
 	if got, _ := strconv.ParseInt(string(m[1]), 10, 64); got != n {
 		return p, fmt.Errorf("spendsim replay --pricing %s: replayed %d records, want %d", era, got, n)
+	}
+	return p, nil
+}
+
+// duckdbBill runs docs/bench/duckdb-bill.mjs on the trace: DuckDB computing the
+// per-message PMP bill and writing it to Parquet, as `spendsim replay` does.
+func (b *bench) duckdbBill(path string) (proc, error) {
+	script := filepath.Join("docs", "bench", "duckdb-bill.mjs")
+	if _, err := os.Stat(script); err != nil {
+		return proc{}, fmt.Errorf("--duckdb: %s not found: run the bench from the module root", script)
+	}
+	out := filepath.Join(b.dir, "duckdb-bill.parquet")
+	p, err := runProc(exec.Command("node", script, path, out))
+	os.Remove(out)
+	if err != nil {
+		return p, fmt.Errorf("--duckdb: node %s (is @duckdb/node-api installed and in NODE_PATH?): %w", script, err)
 	}
 	return p, nil
 }

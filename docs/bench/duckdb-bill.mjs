@@ -2,9 +2,12 @@
 // comparing with `spendsim replay --pricing pmp-2025` on the same file.
 //   npm install @duckdb/node-api   (ships its native library; no compiler needed)
 //   node docs/bench/duckdb-bill.mjs TRACE.parquet OUT.parquet
-import { DuckDBInstance } from '@duckdb/node-api';
+// The package is found from this directory up, or in NODE_PATH (as `go run ./cmd/bench
+// --duckdb` and the DuckDB test of reports expect).
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+const { DuckDBInstance } = createRequire(import.meta.url)('@duckdb/node-api');
 
 const [trace, out] = process.argv.slice(2);
 const sql = readFileSync(fileURLToPath(new URL('duckdb_pmp_bill.sql', import.meta.url)), 'utf8')
