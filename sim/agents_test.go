@@ -8,6 +8,7 @@ import (
 	"github.com/spendsim/spendsim/model/agents"
 	"github.com/spendsim/spendsim/model/dist"
 	"github.com/spendsim/spendsim/model/load"
+	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
 )
@@ -250,5 +251,19 @@ func TestPatienceWithBotAndShifts(t *testing.T) {
 		res.Conversations, res.BotResolved, res.Abandoned, res.Unanswered, res.Utilisation)
 	if again := runStats(t, cfg, 9); again.Abandoned != res.Abandoned || again.Replies != res.Replies || again.FirstResponseP90S != res.FirstResponseP90S {
 		t.Errorf("same seed, different run: %d/%d gave up, %d/%d replies", again.Abandoned, res.Abandoned, again.Replies, res.Replies)
+	}
+}
+
+// TestBotCost: the bot's cost_per_conversation is charged for every conversation it
+// takes on, resolved or handed over, on top of the agents' hours: 0.25 USD each here,
+// 2 agents at 10 USD an hour for 100 hours.
+func TestBotCost(t *testing.T) {
+	cfg := mmc(t, 2, 1, 1, 100)
+	cfg.Staffing.CostPerHour = 10_000_000
+	cfg.Staffing.Bot = &agents.Bot{ReplyS: 5, ResolveShare: 0.5, CostPerConversation: 250_000}
+	res := runStats(t, cfg, 3)
+	took := res.BotResolved + res.BotHandoffs
+	if want := money.Micros(2*100*10_000_000 + took*250_000); res.StaffingMicros != want || took == 0 {
+		t.Errorf("staffing %d micros, want 2 agents × 100 h × 10 USD + %d conversations × 0.25 USD = %d", res.StaffingMicros, took, want)
 	}
 }

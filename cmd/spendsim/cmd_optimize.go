@@ -37,7 +37,9 @@ plan (one shift ±1, or one agent moved between shifts) in parallel: from a plan
 missing the SLA it moves to the cheapest neighbour meeting it, else to the one closest
 to it; from a plan meeting it, to a cheaper neighbour meeting it, until there is none.
 The answer is the cheapest plan meeting the SLA among everything evaluated. This is a
-local search: on a plateau it may miss a cheaper plan two steps away.
+local search: on a plateau it may miss a cheaper plan two steps away. With --bot, the
+scenario's agents.bot is one more switch in the plan (on or off, a step like ±1), its
+cost_per_conversation counted with the staffing.
 
 SLA (the mean over replications of the run's figure):
    p50<=DURATION, p90<=DURATION, p99<=DURATION   first-response percentile (Go duration: 90s, 45m, 1h30m)
@@ -50,7 +52,8 @@ cost against its SLA figure, the target and the best plan marked.
 Examples:
    spendsim optimize small --sla 'p90<=1h'
    spendsim optimize my.yaml --sla 'p90 <= 30m' --max-headcount 15 --replications 5
-   spendsim optimize my.yaml --sla 'in_window>=0.98' --seed 42`,
+   spendsim optimize my.yaml --sla 'in_window>=0.98' --seed 42
+   spendsim optimize my.yaml --sla 'p90<=1h' --bot      # is the scenario's bot worth its fee?`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "sla", Usage: "the target: `EXPR` like 'p90<=1h' or 'in_window>=0.95'"},
 			&cli.IntFlag{Name: "max-headcount", Value: 20, Usage: "the most agents on any one shift"},
@@ -58,15 +61,12 @@ Examples:
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: the scenario's; if none, a fresh one, printed)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<scenario name>-optimize)"},
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs (default: all cores)"},
-			&cli.BoolFlag{Name: "bot", Usage: "also size a bot (not modelled yet: refused)"},
+			&cli.BoolFlag{Name: "bot", Usage: "also decide whether to use the scenario's agents.bot (on or off), its cost_per_conversation counted as staffing"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("optimize takes one scenario (a file or an embedded name), got %d arguments", c.NArg())
-			}
-			if c.Bool("bot") {
-				return usagef("--bot: bots are not modelled yet; optimize searches shift headcounts only")
 			}
 			if !c.IsSet("sla") {
 				return usagef("--sla is required: the target to meet, like --sla 'p90<=1h' or --sla 'in_window>=0.95'")
@@ -85,6 +85,9 @@ Examples:
 			sc, _, err := scenarios.Load(c.Args().First())
 			if err != nil {
 				return err
+			}
+			if c.Bool("bot") && sc.Agents.Bot == nil {
+				return usagef("--bot: %s has no agents.bot to switch on or off; add one (reply_s, resolve_share, cost_per_conversation)", c.Args().First())
 			}
 			if len(sc.Sweep) > 0 {
 				return usagef("%s has a sweep; optimize chooses the headcounts itself: remove sweep", c.Args().First())
@@ -108,7 +111,7 @@ Examples:
 			if out == "" {
 				out = filepath.Join("out", sc.Name+"-optimize")
 			}
-			o := &optimizer{sc: sc, sla: sla, max: maxHC, workers: c.Int("workers"), cache: map[string]*candidate{}}
+			o := &optimizer{sc: sc, sla: sla, max: maxHC, workers: c.Int("workers"), bot: c.Bool("bot"), cache: map[string]*candidate{}}
 			started := time.Now()
 			res, err := o.search(c)
 			if err != nil {
@@ -214,7 +217,8 @@ func (s sla) format(v float64) string {
 
 // candidate is one evaluated staffing plan.
 type candidate struct {
-	Headcounts              []int       `json:"headcounts"` // per shift, in the scenario's order
+	Headcounts              []int       `json:"headcounts"`    // per shift, in the scenario's order
+	Bot                     *bool       `json:"bot,omitempty"` // with --bot: whether the plan uses the scenario's bot
 	Label                   string      `json:"label"`
 	MessagingMicros         int64       `json:"messaging_micros"` // means over replications
 	StaffingMicros          int64       `json:"staffing_micros"`
@@ -227,6 +231,7 @@ type candidate struct {
 	Feasible                bool        `json:"feasible"`
 	Best                    bool        `json:"best"`
 	value                   float64     // the SLA figure
+	plan                    []int       // Headcounts, then with --bot 1 (bot on) or 0 (off)
 	order                   int         // evaluation order, for ties
 }
 
@@ -248,6 +253,7 @@ type optimizer struct {
 	sla      sla
 	max      int
 	workers  int
+	bot      bool // plans also switch the scenario's bot on or off: one more element, 0 or 1
 	cache    map[string]*candidate
 	currency string
 	runs     int
@@ -274,11 +280,23 @@ func (o *optimizer) shiftNames() []string {
 
 func (o *optimizer) label(hc []int) string {
 	names := o.shiftNames()
-	parts := make([]string, len(hc))
-	for i, h := range hc {
-		parts[i] = fmt.Sprintf("%s=%d", names[i], h)
+	parts := make([]string, len(names))
+	for i := range names {
+		parts[i] = fmt.Sprintf("%s=%d", names[i], hc[i])
+	}
+	if o.bot {
+		parts = append(parts, map[bool]string{true: "bot=on", false: "bot=off"}[hc[len(names)] == 1])
 	}
 	return strings.Join(parts, ",")
+}
+
+// limit is the largest value element i of a plan may take: a shift's headcount, or
+// 1 for the bot switch.
+func (o *optimizer) limit(i int) int {
+	if i >= len(o.sc.Agents.Shifts) {
+		return 1
+	}
+	return o.max
 }
 
 // evaluate simulates the plans not in the cache, all in one parallel batch, with the
@@ -295,8 +313,11 @@ func (o *optimizer) evaluate(c *cli.Context, plans [][]int) error {
 		seen[k] = true
 		p := *o.sc
 		p.Agents.Shifts = slices.Clone(o.sc.Agents.Shifts)
-		for i := range hc {
+		for i := range p.Agents.Shifts {
 			p.Agents.Shifts[i].Headcount = hc[i]
+		}
+		if o.bot && hc[len(p.Agents.Shifts)] == 0 {
+			p.Agents.Bot = nil
 		}
 		js, err := p.Jobs(o.sc.Seed)
 		if err != nil {
@@ -319,7 +340,12 @@ func (o *optimizer) evaluate(c *cli.Context, plans [][]int) error {
 	o.runs += len(runs)
 	reps := int64(o.sc.Replications)
 	for i, hc := range todo {
-		cd := &candidate{Headcounts: hc, Label: o.label(hc), order: len(o.cache)}
+		nShifts := len(o.sc.Agents.Shifts)
+		cd := &candidate{Headcounts: hc[:nShifts:nShifts], Label: o.label(hc), order: len(o.cache), plan: hc}
+		if o.bot {
+			on := hc[nShifts] == 1
+			cd.Bot = &on
+		}
 		var msg, staff money.Sum
 		var p50, p90, p99, inw float64
 		for _, r := range runs {
@@ -391,7 +417,7 @@ func (o *optimizer) cheaper(a, b *candidate) bool {
 }
 
 // neighbours are the plans one step from hc: one shift ±1, or one agent moved from
-// one shift to another, within 0..max.
+// one shift to another, within 0..max; with --bot, also the bot switched.
 func (o *optimizer) neighbours(hc []int) [][]int {
 	var out [][]int
 	add := func(i, di, j, dj int) {
@@ -400,8 +426,8 @@ func (o *optimizer) neighbours(hc []int) [][]int {
 		if j >= 0 {
 			n[j] += dj
 		}
-		for _, h := range n {
-			if h < 0 || h > o.max {
+		for k, h := range n {
+			if h < 0 || h > o.limit(k) {
 				return
 			}
 		}
@@ -411,8 +437,9 @@ func (o *optimizer) neighbours(hc []int) [][]int {
 		add(i, +1, -1, 0)
 		add(i, -1, -1, 0)
 	}
-	for i := range hc {
-		for j := range hc {
+	shifts := len(o.sc.Agents.Shifts)
+	for i := range shifts {
+		for j := range shifts {
 			if i != j {
 				add(i, +1, j, -1)
 			}
@@ -428,19 +455,25 @@ func (o *optimizer) search(c *cli.Context) (*optimizeResult, error) {
 		start[i] = min(s.Headcount, o.max)
 		top[i] = o.max
 	}
-	if err := o.evaluate(c, [][]int{start, top}); err != nil {
+	tops := [][]int{top}
+	if o.bot {
+		// Start with the bot on; the top staffing is tried with it and without.
+		start = append(start, 1)
+		tops = [][]int{append(slices.Clone(top), 1), append(top, 0)}
+	}
+	if err := o.evaluate(c, append([][]int{start}, tops...)); err != nil {
 		return nil, err
 	}
 	res := &optimizeResult{Scenario: o.sc.Name, Seed: o.sc.Seed, Replications: o.sc.Replications,
 		SLA: o.sla, MaxHeadcount: o.max, Shifts: o.shiftNames()}
-	if t := o.cache[hcKey(top)]; !t.Feasible {
+	if !slices.ContainsFunc(tops, func(t []int) bool { return o.cache[hcKey(t)].Feasible }) {
 		best := o.closest()
 		return nil, fmt.Errorf("optimize: %s cannot be met within --max-headcount %d: the best %s reached is %s (%s); raise --max-headcount or relax the SLA",
 			o.sla.Text, o.max, o.sla.Metric, o.sla.format(best.value), best.Label)
 	}
 	cur := o.cache[hcKey(start)]
 	for step := 0; step < 10_000; step++ {
-		nbs := o.neighbours(cur.Headcounts)
+		nbs := o.neighbours(cur.plan)
 		if err := o.evaluate(c, nbs); err != nil {
 			return nil, err
 		}
@@ -461,8 +494,8 @@ func (o *optimizer) search(c *cli.Context) (*optimizeResult, error) {
 		if next == nil && !cur.Feasible {
 			// No neighbour comes closer: add an agent to every shift (the plan with
 			// every shift at the cap meets the SLA, so this ends).
-			up := slices.Clone(cur.Headcounts)
-			for i := range up {
+			up := slices.Clone(cur.plan)
+			for i := range n {
 				up[i] = min(up[i]+1, o.max)
 			}
 			if err := o.evaluate(c, [][]int{up}); err != nil {

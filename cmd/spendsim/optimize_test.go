@@ -154,3 +154,51 @@ agents: {cost_per_hour: 5, shifts: [{name: weekday, start: "09:00", end: "18:00"
 		t.Errorf("weekday=0 has no first responses; want a null p90:\n%s", data)
 	}
 }
+
+// TestOptimizeBot: with --bot the search also switches the scenario's bot. A free bot
+// that resolves 90% of conversations at once meets p90<=20m with it on and fewer
+// agents than without it; at 5 USD a conversation it costs more than the agents it
+// saves, so the best plan has it off. A scenario without a bot is refused with --bot.
+func TestOptimizeBot(t *testing.T) {
+	dir := t.TempDir()
+	best := func(cost string) (label string, staffing int64) {
+		t.Helper()
+		sc := writeFile(t, dir, "bot"+cost+".yaml", optScenario+"  bot: {reply_s: 5, resolve_share: 0.9, cost_per_conversation: "+cost+"}\n")
+		out := filepath.Join(dir, "out"+cost)
+		code, stdout, stderr := spendsim(t, "optimize", sc, "--bot", "--sla", "p90<=20m", "--max-headcount", "5", "-r", "2", "--out", out, "-q")
+		if code != 0 {
+			t.Fatalf("exit %d:\n%s%s", code, stdout, stderr)
+		}
+		var res struct {
+			Best *struct {
+				Label    string `json:"label"`
+				Bot      *bool  `json:"bot"`
+				Staffing int64  `json:"staffing_micros"`
+			} `json:"best"`
+		}
+		data, err := os.ReadFile(filepath.Join(out, "optimize.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, &res); err != nil || res.Best == nil || res.Best.Bot == nil {
+			t.Fatalf("optimize.json (%v): %s", err, data)
+		}
+		if *res.Best.Bot != strings.HasSuffix(res.Best.Label, "bot=on") {
+			t.Errorf("best %s, bot %v", res.Best.Label, *res.Best.Bot)
+		}
+		return res.Best.Label, res.Best.Staffing
+	}
+	free, _ := best("0")
+	if !strings.HasSuffix(free, "bot=on") {
+		t.Errorf("a free bot resolving 90%%: best plan %s, want the bot on", free)
+	}
+	dear, _ := best("5")
+	if !strings.HasSuffix(dear, "bot=off") {
+		t.Errorf("a bot at 5 USD a conversation: best plan %s, want the bot off", dear)
+	}
+	sc := writeFile(t, dir, "nobot.yaml", optScenario)
+	code, _, stderr := spendsim(t, "optimize", sc, "--bot", "--sla", "p90<=20m", "-q")
+	if code != 2 || !strings.Contains(stderr, "no agents.bot to switch on or off") {
+		t.Errorf("--bot without a bot: exit %d, %s", code, stderr)
+	}
+}

@@ -82,6 +82,9 @@ type Bot struct {
 	ReplyS       float64 `yaml:"reply_s"`       // seconds from a user message to the bot's reply, >= 0; default 0 (at once)
 	ResolveShare float64 `yaml:"resolve_share"` // share of conversations the bot resolves without an agent, 0..1; default 0
 	HandoffS     float64 `yaml:"handoff_s"`     // seconds from the bot's first reply to the conversation joining the agents' queue, >= 0; default 0
+	// CostPerConversation is what the bot costs per conversation it takes on (resolved
+	// or handed over), in the scenario currency, added to the staffing cost; 0 = free.
+	CostPerConversation money.Micros `yaml:"cost_per_conversation"`
 }
 
 // Validate reports problems, each prefixed by path.
@@ -95,6 +98,9 @@ func (b *Bot) Validate(path string) []string {
 	}
 	if !(b.HandoffS >= 0) || math.IsInf(b.HandoffS, 0) {
 		errs = append(errs, fmt.Sprintf("%s.handoff_s: must be >= 0 seconds, got %v", path, b.HandoffS))
+	}
+	if b.CostPerConversation < 0 {
+		errs = append(errs, fmt.Sprintf("%s.cost_per_conversation: must be >= 0, got %s", path, b.CostPerConversation))
 	}
 	return errs
 }
