@@ -136,26 +136,30 @@ type run struct {
 	growthNext           int     // next cfg.Growth step to apply
 	countryCode          [][2]byte
 	markets              *market.Local // markets in the business's zone, day cached
-	slots                int           // chat slots on duty
-	busy                 int           // chat slots in use
-	convs                []conv
-	free                 []int32
-	fifo                 ring
-	ads                  ring // with agents.AdsFirst: queued ad leads, picked before fifo
-	adsFirst             bool
-	waitingReplies       int64
-	conversations        int64
-	botReplies           int64
-	botResolved          int64
-	botHandoffs          int64
-	abandoned            int64
-	events               int64
-	busyArea, lastChange Time // integral of busy slots over time, for utilisation
-	policy               agents.LatePolicy
-	msg                  model.Message
-	charge               pricing.Charge
-	err                  error
-	out                  *outbound // business-initiated traffic; nil without it
+	// marketOf is each country's market (by index into cfg.Countries) on the local day
+	// [marketFrom, marketUntil): resolved once a day, not once a message.
+	marketOf                []uint16
+	marketFrom, marketUntil Time
+	slots                   int // chat slots on duty
+	busy                    int // chat slots in use
+	convs                   []conv
+	free                    []int32
+	fifo                    ring
+	ads                     ring // with agents.AdsFirst: queued ad leads, picked before fifo
+	adsFirst                bool
+	waitingReplies          int64
+	conversations           int64
+	botReplies              int64
+	botResolved             int64
+	botHandoffs             int64
+	abandoned               int64
+	events                  int64
+	busyArea, lastChange    Time // integral of busy slots over time, for utilisation
+	policy                  agents.LatePolicy
+	msg                     model.Message
+	charge                  pricing.Charge
+	err                     error
+	out                     *outbound // business-initiated traffic; nil without it
 }
 
 // Outcome is what a run knows at its end that no single event told the Recorder.
@@ -207,6 +211,8 @@ func newRun(cfg *Config, seed uint64, rec Recorder) (*run, error) {
 	r.country = mix.Assign(all, Stream(seed, "customers"))
 	r.countryCode = make([][2]byte, len(cfg.Countries))
 	r.markets = cfg.Markets.In(cfg.Location)
+	r.marketOf = make([]uint16, len(cfg.Countries))
+	r.marketFrom, r.marketUntil = 1, 0 // empty: the first message resolves
 	for i, s := range cfg.Countries {
 		copy(r.countryCode[i][:], s.Country)
 	}
@@ -457,8 +463,15 @@ func (r *run) release(t Time, id int32) {
 func (r *run) message(t Time, customer int32, dir model.Direction) *model.Message {
 	m := &r.msg
 	*m = model.Message{TS: t, Pair: uint32(customer), Direction: dir}
-	m.Country = r.countryCode[r.country[customer]]
-	m.Market = uint16(r.markets.ForCountry(m.Country, t))
+	ci := r.country[customer]
+	if t < r.marketFrom || t >= r.marketUntil {
+		for i, code := range r.countryCode {
+			r.marketOf[i] = uint16(r.markets.ForCountry(code, t))
+		}
+		r.marketFrom, r.marketUntil = r.markets.Day()
+	}
+	m.Country = r.countryCode[ci]
+	m.Market = r.marketOf[ci]
 	return m
 }
 

@@ -25,6 +25,10 @@ func (t *Table) In(loc *time.Location) *Local {
 	return &Local{t: t, loc: loc, from: 1, until: 0} // empty day: the first lookup fills it
 }
 
+// Day is the local day [from, until) of the latest lookup: every lookup inside it
+// resolves as that one did. Empty (from > until) before the first lookup.
+func (l *Local) Day() (from, until model.Time) { return l.from, l.until }
+
 // ForCountry is Table.ForCountryIn(iso2, at, loc).
 func (l *Local) ForCountry(iso2 [2]byte, at model.Time) ID {
 	if at < l.from || at >= l.until {
