@@ -87,9 +87,9 @@ type outbound struct {
 	instants   []instant
 	broadcasts []broadcast
 	freeCast   []int32
-	waiting    heldRing  // templates waiting for room under the messaging limit, in order
-	waking     bool      // an evHeld event is pending
-	byCountry  [][]int32 // customers of each country index, ascending; nil without market filters
+	waiting    ring[held] // templates waiting for room under the messaging limit, in order
+	waking     bool       // an evHeld event is pending
+	byCountry  [][]int32  // customers of each country index, ascending; nil without market filters
 
 	spec             blocking.Spec
 	blocked          []bool // per customer; nil when nobody can block
@@ -445,31 +445,4 @@ func (r *run) outboundOutcome() OutboundCounts {
 		o.counts.MessagingLimit = o.account.LimitName(r.cfg.End)
 	}
 	return o.counts
-}
-
-// heldRing is a FIFO of waiting templates on a growable circular buffer.
-type heldRing struct {
-	buf        []held
-	head, size int
-}
-
-func (q *heldRing) len() int { return q.size }
-
-func (q *heldRing) front() held { return q.buf[q.head] }
-
-func (q *heldRing) push(v held) {
-	if q.size == len(q.buf) {
-		nb := make([]held, max(16, 2*len(q.buf)))
-		for i := 0; i < q.size; i++ {
-			nb[i] = q.buf[(q.head+i)%len(q.buf)]
-		}
-		q.buf, q.head = nb, 0
-	}
-	q.buf[(q.head+q.size)%len(q.buf)] = v
-	q.size++
-}
-
-func (q *heldRing) pop() {
-	q.head = (q.head + 1) % len(q.buf)
-	q.size--
 }

@@ -263,7 +263,7 @@ type Restaffer struct {
 	pairs    map[pairKey]*restaffPair
 	convs    []restaffConv
 	free     []int32
-	fifo     ring
+	fifo     ring[int32]
 	slots    int
 	busy     int
 	inFlight int64

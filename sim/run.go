@@ -144,8 +144,8 @@ type run struct {
 	busy                    int // chat slots in use
 	convs                   []conv
 	free                    []int32
-	fifo                    ring
-	ads                     ring // with agents.AdsFirst: queued ad leads, picked before fifo
+	fifo                    ring[int32]
+	ads                     ring[int32] // with agents.AdsFirst: queued ad leads, picked before fifo
 	adsFirst                bool
 	waitingReplies          int64
 	conversations           int64
@@ -578,17 +578,21 @@ func (r *run) send(t Time, c *conv, answers bool) ReplyOutcome {
 	return outcome
 }
 
-// ring is a FIFO of conversation ids on a growable circular buffer.
-type ring struct {
-	buf        []int32
+// ring is a FIFO on a growable circular buffer: conversation ids waiting for an agent,
+// templates waiting for room under a messaging limit.
+type ring[T any] struct {
+	buf        []T
 	head, size int
 }
 
-func (q *ring) len() int { return q.size }
+func (q *ring[T]) len() int { return q.size }
 
-func (q *ring) push(v int32) {
+// front is the oldest element; the ring must not be empty.
+func (q *ring[T]) front() T { return q.buf[q.head] }
+
+func (q *ring[T]) push(v T) {
 	if q.size == len(q.buf) {
-		nb := make([]int32, max(16, 2*len(q.buf)))
+		nb := make([]T, max(16, 2*len(q.buf)))
 		for i := 0; i < q.size; i++ {
 			nb[i] = q.buf[(q.head+i)%len(q.buf)]
 		}
@@ -598,7 +602,8 @@ func (q *ring) push(v int32) {
 	q.size++
 }
 
-func (q *ring) pop() int32 {
+// pop removes and returns the oldest element; the ring must not be empty.
+func (q *ring[T]) pop() T {
 	v := q.buf[q.head]
 	q.head = (q.head + 1) % len(q.buf)
 	q.size--
