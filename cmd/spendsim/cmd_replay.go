@@ -230,6 +230,41 @@ func readTiers(path string, from time.Time) (*pricing.Tiers, error) {
 }
 
 // source adapts a trace reader to the replay and counts user messages.
+// summarizeReplay reconciles what mw wrote (its running tally against its bill rows,
+// to the micro) and sums the replay up for summary.json, for a plain replay and a
+// restaffed one alike; the bill rows are for bill.parquet.
+func summarizeReplay(mw *reports.MessageWriter, st sim.ReplayStats, src *source, tracePath, pricingName, ratesName string) (*reports.ReplaySummary, []reports.BillRow, error) {
+	spend, err := mw.Tally.Spend(1)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := mw.Bill.Rows()
+	if err != nil {
+		return nil, nil, err
+	}
+	derived, err := reports.Reconcile(rows, spend)
+	if err != nil {
+		return nil, nil, err
+	}
+	s := &reports.ReplaySummary{
+		Trace: filepath.Base(tracePath), Pricing: pricingName, Rates: ratesName, Spend: spend,
+		DerivedShare: reports.Num(derived),
+		Records:      st.Records, UserMessages: src.users, Business: st.Billing.Business,
+		Delivered: st.Billing.Delivered, Undelivered: st.Billing.Business - st.Billing.Delivered,
+		Users: st.Users, Numbers: st.Numbers, Skipped: src.r.Skipped(),
+		USMarketing: st.Billing.USMarketingHeld, TextOutsideCS: st.Billing.TextOutsideWindow,
+		CardsUsed: []reports.CardUsed{},
+	}
+	if d, ok := src.r.(trace.Duplicater); ok {
+		s.Duplicates = d.Duplicates()
+	}
+	for _, cu := range st.Cards {
+		s.CardsUsed = append(s.CardsUsed, reports.CardUsed{PricingModel: cu.Model.String(), Currency: cu.Currency,
+			Effective: cu.Effective.Format(time.DateOnly), Messages: cu.Charged})
+	}
+	return s, rows, nil
+}
+
 type source struct {
 	r     trace.Reader
 	users int64
@@ -280,33 +315,9 @@ func replay(tracePath string, topts trace.Options, opts billing.Options, out, ve
 	if err != nil {
 		return nil, prefixFile(tracePath, err)
 	}
-	spend, err := mw.Tally.Spend(1)
+	s, rows, err := summarizeReplay(mw, st, src, tracePath, pricingName, ratesName)
 	if err != nil {
 		return nil, err
-	}
-	rows, err := mw.Bill.Rows()
-	if err != nil {
-		return nil, err
-	}
-	derived, err := reports.Reconcile(rows, spend)
-	if err != nil {
-		return nil, err
-	}
-	s := &reports.ReplaySummary{
-		Trace: filepath.Base(tracePath), Pricing: pricingName, Rates: ratesName, Spend: spend,
-		DerivedShare: reports.Num(derived),
-		Records:      st.Records, UserMessages: src.users, Business: st.Billing.Business,
-		Delivered: st.Billing.Delivered, Undelivered: st.Billing.Business - st.Billing.Delivered,
-		Users: st.Users, Numbers: st.Numbers, Skipped: r.Skipped(),
-		USMarketing: st.Billing.USMarketingHeld, TextOutsideCS: st.Billing.TextOutsideWindow,
-		CardsUsed: []reports.CardUsed{},
-	}
-	if d, ok := r.(trace.Duplicater); ok {
-		s.Duplicates = d.Duplicates()
-	}
-	for _, cu := range st.Cards {
-		s.CardsUsed = append(s.CardsUsed, reports.CardUsed{PricingModel: cu.Model.String(), Currency: cu.Currency,
-			Effective: cu.Effective.Format(time.DateOnly), Messages: cu.Charged})
 	}
 	if err := mw.Close(); err != nil {
 		return nil, err

@@ -168,39 +168,15 @@ func (j *restaffJob) run() (_ *reports.ReplaySummary, _ *reports.Restaff, err er
 	if err != nil {
 		return nil, nil, prefixFile(j.tracePath, err)
 	}
-	spend, err := mw.Tally.Spend(1)
+	s, rows, err := summarizeReplay(mw, st, src, j.tracePath, j.pricingName, j.ratesName)
 	if err != nil {
 		return nil, nil, err
-	}
-	rows, err := mw.Bill.Rows()
-	if err != nil {
-		return nil, nil, err
-	}
-	derived, err := reports.Reconcile(rows, spend)
-	if err != nil {
-		return nil, nil, err
-	}
-	s := &reports.ReplaySummary{
-		Trace: filepath.Base(j.tracePath), Pricing: j.pricingName, Rates: j.ratesName, Spend: spend,
-		DerivedShare: reports.Num(derived),
-		Records:      st.Records, UserMessages: src.users, Business: st.Billing.Business,
-		Delivered: st.Billing.Delivered, Undelivered: st.Billing.Business - st.Billing.Delivered,
-		Users: st.Users, Numbers: st.Numbers, Skipped: r.Skipped(),
-		USMarketing: st.Billing.USMarketingHeld, TextOutsideCS: st.Billing.TextOutsideWindow,
-		CardsUsed: []reports.CardUsed{},
-	}
-	if d, ok := r.(trace.Duplicater); ok {
-		s.Duplicates = d.Duplicates()
-	}
-	for _, cu := range st.Cards {
-		s.CardsUsed = append(s.CardsUsed, reports.CardUsed{PricingModel: cu.Model.String(), Currency: cu.Currency,
-			Effective: cu.Effective.Format(time.DateOnly), Messages: cu.Charged})
 	}
 	resp, err := rsf.Responses()
 	if err != nil {
 		return nil, nil, err
 	}
-	rs, err := reports.NewRestaff(old, reports.NewRestaffSide(j.scenario.Name, spend, resp))
+	rs, err := reports.NewRestaff(old, reports.NewRestaffSide(j.scenario.Name, s.Spend, resp))
 	if err != nil {
 		return nil, nil, err
 	}
