@@ -294,6 +294,10 @@ func CreateTable(path string, cols []Column, opts TableOptions) (*TableWriter, e
 				return nil, fmt.Errorf("reports: %s: %w", path, err)
 			}
 			dicts[i] = d
+			// No min/max statistics: pqarrow would compute them by hashing every batch's
+			// indices (compute.Unique, a twentieth of a replay's CPU), and the bounds of a
+			// handful of words prune nothing.
+			pqOpts = append(pqOpts, parquet.WithStatsFor(c.Name, false))
 		}
 		switch {
 		case c.Delta && (c.Kind == KindInt64 || c.Kind == KindInt32 || c.Kind == KindTimestampMillis):
