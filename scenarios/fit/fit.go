@@ -218,7 +218,9 @@ func (e *estimator) add(r *model.Record) error {
 func (e *estimator) userMessage(u *user, r *model.Record) {
 	e.r.UserMessages++
 	gap := model.Time(e.o.SessionGap / time.Millisecond)
-	cont := u.inConv && ((u.isWaiting && r.TS-u.waiting < waitingLimit) || (!u.isWaiting && r.TS-u.last < gap))
+	// (b) holds while waiting too: a customer who has waited over 24 h and writes
+	// again minutes after their last message is still in the same conversation.
+	cont := u.inConv && ((u.isWaiting && r.TS-u.waiting < waitingLimit) || r.TS-u.last < gap)
 	if cont {
 		if !u.isWaiting && u.replied {
 			e.thinkS.Add((r.TS - u.reply).Seconds())
@@ -294,7 +296,6 @@ func (e *estimator) finish() (*Result, error) {
 	}
 	end := r.Start.AddDate(0, 0, r.Days)
 	exposure := exposureOf(r.Start, end, loc)
-	horizonH := end.Sub(r.Start).Hours()
 
 	r.Users = len(e.u)
 	r.Businesses = len(e.biz)
@@ -327,13 +328,7 @@ func (e *estimator) finish() (*Result, error) {
 	// the maximum-likelihood base rate is the conversations over the profile-weighted
 	// exposure. Dividing by the plain horizon instead would be off by the weight of
 	// the days a horizon of whole weeks would not have (a 30-day month has two).
-	var weighted float64
-	for d := range 7 {
-		for h := range 24 {
-			weighted += exposure[d][h] * r.Profile.Weekday[d] * r.Profile.Hour[h]
-		}
-	}
-	r.RatePerHour = float64(r.Conversations) / weighted
+	r.RatePerHour = float64(r.Conversations) / r.Profile.weightedHours()
 	r.PerCustomerMonth = r.RatePerHour * 30 * 24 / float64(r.Users)
 	r.MessagesMean = float64(r.UserMessages) / float64(r.Conversations)
 
@@ -362,12 +357,26 @@ func (e *estimator) finish() (*Result, error) {
 		p.Exposure = exposure
 		p.weigh()
 		r.NotificationTotal += n
+		// A stream is simulated like the arrivals (base rate × weights), so its base
+		// rate is likewise the count over the weighted exposure, not the plain horizon.
 		r.Notifications = append(r.Notifications, Notification{
 			Category: c, Count: n, Profile: p,
-			PerCustomerMonth: float64(n) / float64(r.Users) / horizonH * 30 * 24,
+			PerCustomerMonth: float64(n) / p.weightedHours() * 30 * 24 / float64(r.Users),
 		})
 	}
 	return r, nil
+}
+
+// weightedHours is the exposure weighted by the profile: Σ hours × weekday weight ×
+// hour weight, what a base rate of one an hour gives over the horizon.
+func (p *Profile) weightedHours() float64 {
+	var w float64
+	for d := range 7 {
+		for h := range 24 {
+			w += p.Exposure[d][h] * p.Weekday[d] * p.Hour[h]
+		}
+	}
+	return w
 }
 
 // exposureOf counts, in quarter hours, how many hours of [from, to) fall in each

@@ -3,6 +3,7 @@ package fit
 import (
 	"io"
 	"math"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -185,5 +186,69 @@ func TestExposureDaylightSaving(t *testing.T) {
 		if x[0][h] != 1 {
 			t.Errorf("Kolkata (UTC+5:30) Monday %02d:00: %v h, want 1", h, x[0][h])
 		}
+	}
+}
+
+// TestNotificationRateWeighted: a utility stream sent only on weekdays at 10:30 UTC,
+// one template a day to customer n, over the 30 days from Monday 2025-09-01 (22
+// weekdays: five Mondays and Tuesdays, four of each other). The fitted profile puts
+// weight 1.4 on Monday to Friday and 24 on hour 10, so the simulated stream's expected
+// count is base × 22 h × 1.4 × 24 = base × 739.2: the base rate that gives back the 22
+// templates is 22/739.2 an hour, per customer month 22/739.2 × 720 / 2 customers.
+// Dividing by the plain 720-hour horizon instead (11 a customer month) would simulate
+// 2.7% too many, because this horizon holds two extra weekdays.
+func TestNotificationRateWeighted(t *testing.T) {
+	var src records
+	src = append(src,
+		userMsg("2025-09-01T09:00:00Z", "a", "BR"), text("2025-09-01T09:01:00Z", "a", "BR"),
+		userMsg("2025-09-15T09:00:00Z", "a", "BR"), text("2025-09-15T09:02:00Z", "a", "BR"))
+	var sent int
+	for d := time.Date(2025, 9, 1, 10, 30, 0, 0, time.UTC); d.Month() == time.September; d = d.AddDate(0, 0, 1) {
+		if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+			continue
+		}
+		src = append(src, template(d.Format(time.RFC3339), "n", "BR", model.Utility))
+		sent++
+	}
+	sort.SliceStable(src, func(i, j int) bool { return src[i].TS < src[j].TS })
+	if sent != 22 {
+		t.Fatalf("%d weekdays in September 2025, want 22", sent)
+	}
+	r, err := Trace(&src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Days != 30 || r.Users != 2 || len(r.Notifications) != 1 {
+		t.Fatalf("%d days, %d users, %d streams; want 30, 2, 1", r.Days, r.Users, len(r.Notifications))
+	}
+	n := r.Notifications[0]
+	if got, want := n.PerCustomerMonth, 22/739.2*720/2; math.Abs(got/want-1) > 1e-9 {
+		t.Errorf("per customer month %.9g, want %.9g (22 templates over the weighted exposure)", got, want)
+	}
+}
+
+// TestTraceGapWhileWaiting: the documented rule continues a conversation whose last
+// message is under the session gap old even when the message it waits on is over 24 h
+// old. A writes at 10:00, again at 09:30 the next day (waiting, under 24 h: joins), and
+// again at 10:20 (the waiting message is 24 h 20 min old, but the last one 50 min):
+// one conversation, and the reply at 10:30 answers the oldest message (24.5 h).
+func TestTraceGapWhileWaiting(t *testing.T) {
+	src := records{
+		userMsg("2025-03-03T10:00:00Z", "a", "BR"),
+		userMsg("2025-03-04T09:30:00Z", "a", "BR"),
+		userMsg("2025-03-04T10:20:00Z", "a", "BR"),
+		text("2025-03-04T10:30:00Z", "a", "BR"),
+		userMsg("2025-03-05T10:00:00Z", "a", "BR"), // a day later: a new conversation
+		text("2025-03-05T10:05:00Z", "a", "BR"),
+	}
+	r, err := Trace(&src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Conversations != 2 {
+		t.Errorf("%d conversations, want 2", r.Conversations)
+	}
+	if want := (24.5*3600 + 300) / 2; r.Response.MeanS != want {
+		t.Errorf("mean response %v s, want %v (24.5 h and 5 min)", r.Response.MeanS, want)
 	}
 }
