@@ -3,9 +3,9 @@
 // conversation-based pricing (CBP), for every (business phone number, user) pair.
 //
 // Contract:
-//   - State is dense: a Table is a slice indexed by model.Message.Pair, grown on demand,
-//     so a replay of tens of millions of messages allocates only when a new, higher pair
-//     index appears, never per message.
+//   - State is dense: a Table is indexed by model.Message.Pair and grown on demand in
+//     fixed-size pages, so a replay of tens of millions of messages allocates only when a
+//     new, higher pair index appears, never per message, and never copies the pairs.
 //   - Every window is stored as the instant it ends; a window is open at t exactly when
 //     t < end (BILLING.md: "Open means t < last_user_ts + 24h"). The zero end time means
 //     "never opened", which is closed at every instant after 1970-01-01.
