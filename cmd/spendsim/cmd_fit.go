@@ -112,6 +112,11 @@ func fitTrace(e *env, tracePath string, topts trace.Options, o fit.Options, out,
 	defer r.Close()
 	res, err := fit.Trace(r, o)
 	if err != nil {
+		if strings.HasPrefix(err.Error(), "fit: ") {
+			// What fit found of the trace as a whole (the reader's errors already
+			// name the file and line): say which trace.
+			return fmt.Errorf("%s: %w", filepath.Base(tracePath), err)
+		}
 		return prefixFile(tracePath, err)
 	}
 	source := strings.Map(func(c rune) rune {

@@ -245,12 +245,14 @@ func TestFitTwitterSample(t *testing.T) {
 func TestFitErrorsLeaveNothing(t *testing.T) {
 	dir := t.TempDir()
 	tr := writeFile(t, dir, "t.csv", "ts,user,direction,type,category,country\n2025-03-03T10:00:00Z,a,user,,,BR\n")
+	biz := writeFile(t, dir, "biz.csv", "ts,user,direction,type,category,country\n2025-03-03T10:00:00Z,a,business,template,utility,BR\n")
 	for _, c := range []struct {
 		args []string
 		code int
 		want string
 	}{
-		{[]string{"--trace", tr, "-o", filepath.Join(dir, "x.yaml")}, 1, "0 business replies"},
+		{[]string{"--trace", tr, "-o", filepath.Join(dir, "x.yaml")}, 1, "t.csv: fit: 0 business replies"},
+		{[]string{"--trace", biz, "-o", filepath.Join(dir, "x.yaml")}, 1, "biz.csv: fit: the trace has no user messages"},
 		{[]string{"--trace", tr, "-o", filepath.Join(dir, "x.yaml"), "--timezone", "Mars/Olympus"}, 2, "not an IANA time zone"},
 		{[]string{"--trace", tr, "-o", filepath.Join(dir, "x.yaml"), "--name", "Bad Name"}, 2, "--name"},
 		{[]string{"--trace", filepath.Join(dir, "none.csv"), "-o", filepath.Join(dir, "x.yaml")}, 1, "none.csv"},
@@ -261,7 +263,7 @@ func TestFitErrorsLeaveNothing(t *testing.T) {
 		}
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
+	if len(entries) != 2 {
 		t.Errorf("a failed fit left files: %d entries", len(entries))
 	}
 }
