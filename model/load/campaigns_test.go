@@ -92,3 +92,50 @@ func TestCampaignValidate(t *testing.T) {
 		t.Errorf("default category %v, want marketing", got)
 	}
 }
+
+// TestCampaignInstantsMidnightDST: where daylight saving starts at midnight (São Paulo
+// until 2019, Santiago, Havana), that midnight does not exist and time.Date reads it as
+// 23:00 the day before, so stepping day by day from it never advances. The schedule
+// still walks every day, and a send time the change skips moves forward by the gap:
+// 00:30 on 2018-11-04 in São Paulo is 01:30 -02 (03:30 UTC), not 23:30 the day before,
+// as 02:30 on 2025-03-30 in Berlin is 03:30 CEST.
+func TestCampaignInstantsMidnightDST(t *testing.T) {
+	for _, c := range []struct {
+		zone     string
+		from, to time.Time // local dates
+		days     []string
+		at       string
+		want     []string
+	}{
+		{"America/Sao_Paulo", time.Date(2018, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2018, 11, 8, 0, 0, 0, 0, time.UTC),
+			[]string{"mon"}, "10:00", []string{"2018-11-05T12:00:00Z"}},
+		{"America/Sao_Paulo", time.Date(2018, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2018, 11, 8, 0, 0, 0, 0, time.UTC),
+			[]string{"sat", "sun"}, "00:30", []string{"2018-11-03T03:30:00Z", "2018-11-04T03:30:00Z"}},
+		{"America/Santiago", time.Date(2025, 9, 5, 0, 0, 0, 0, time.UTC), time.Date(2025, 9, 9, 0, 0, 0, 0, time.UTC),
+			[]string{"sat", "sun", "mon"}, "00:00", []string{"2025-09-06T04:00:00Z", "2025-09-07T04:00:00Z", "2025-09-08T03:00:00Z"}},
+		{"Europe/Berlin", time.Date(2025, 3, 29, 0, 0, 0, 0, time.UTC), time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC),
+			[]string{"sun"}, "02:30", []string{"2025-03-30T01:30:00Z"}}, // 03:30 CEST
+	} {
+		loc, err := time.LoadLocation(c.zone)
+		if err != nil {
+			t.Skip("no time zone data:", err)
+		}
+		from := model.FromStd(time.Date(c.from.Year(), c.from.Month(), c.from.Day(), 0, 0, 0, 0, loc))
+		to := model.FromStd(time.Date(c.to.Year(), c.to.Month(), c.to.Day(), 0, 0, 0, 0, loc))
+		camp := Campaign{Name: "x", Days: c.days, At: c.at, Audience: 1}
+		done := make(chan []model.Time, 1)
+		go func() { done <- camp.Instants(from, to, loc) }()
+		select {
+		case ins := <-done:
+			var got []string
+			for _, at := range ins {
+				got = append(got, at.String())
+			}
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("%s %v at %s: %v, want %v", c.zone, c.days, c.at, got, c.want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s %v at %s: Instants still running after 5 s (stuck on the day whose midnight is skipped)", c.zone, c.days, c.at)
+		}
+	}
+}
