@@ -286,8 +286,10 @@ func (r *run) broadcastNext(t Time, id int32) {
 		return
 	}
 	b.sent++
-	if b.sel.Need > 0 {
-		r.q.Push(b.start+model.FromSeconds(float64(b.sent)/cr.spec.SendRatePerS), evBroadcastNext, id)
+	// The next send, unless it falls at or after the horizon end: a very slow rate
+	// would otherwise overflow the clock into the past.
+	if next := float64(b.sent) / cr.spec.SendRatePerS; b.sel.Need > 0 && next < (r.cfg.End-b.start).Seconds() {
+		r.q.Push(b.start+model.FromSeconds(next), evBroadcastNext, id)
 	} else {
 		o.freeCast = append(o.freeCast, id)
 	}

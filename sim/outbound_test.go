@@ -441,3 +441,16 @@ func TestDailyBlocks(t *testing.T) {
 			blocks, lost, templates, res.Outbound.Blocks, res.Outbound.ReachLost, res.Templates)
 	}
 }
+
+// TestSlowBroadcastStopsAtHorizon: a broadcast spread so slowly that its second
+// template would fall centuries after the horizon (1e-300 a second) sends its first at
+// 10:00 and nothing more; the time of the next send must not overflow the clock into
+// the past.
+func TestSlowBroadcastStopsAtHorizon(t *testing.T) {
+	cfg := quiet(t, time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), 7, 3)
+	cfg.Campaigns = []load.Campaign{{Name: "slow", Category: "utility", Days: []string{"mon"}, At: "10:00", Audience: 1, SendRatePerS: 1e-300}}
+	res, log := runLogged(t, cfg, 1)
+	if len(log.at) != 1 || log.at[0] != cfg.Start+10*model.Hour || res.Outbound.TemplatesSent != 1 {
+		t.Errorf("templates at %v (%d counted), want one at 10:00", log.at, res.Outbound.TemplatesSent)
+	}
+}
