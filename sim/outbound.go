@@ -28,7 +28,7 @@ type OutboundCounts struct {
 	TemplatesSent   int64  // notification and campaign templates the business sent
 	Blocks          int64  // users who blocked the business after a template
 	ReachLost       int64  // templates to users who had blocked: status sent, never delivered or charged
-	LimitDelayed    int64  // templates held back by the messaging limit, sent later
+	LimitDelayed    int64  // templates held back by the messaging limit: sent later, or still waiting at the horizon end
 	LimitFailed     int64  // templates over the messaging limit that failed (not charged)
 	CapRefused      int64  // marketing templates refused by the per-user marketing cap (not charged)
 	TemplateReplies int64  // conversations customers started by answering a template
