@@ -37,8 +37,7 @@ type Account struct {
 
 	buckets [169]bucket // delivered templates and blocks per UTC hour, by hour mod 169: the 168 of the window and the current one
 
-	// last24[c] is when customer c was last admitted into the 24 h count (possibly a
-	// future instant: a delayed template's slot); 0 = never.
+	// last24[c] is when customer c was last admitted into the 24 h count; 0 = never.
 	last24 []model.Time
 	// admitted holds admission times in order: every one of the last 7 days, and at
 	// least the latest limit ones.

@@ -13,7 +13,8 @@
 //     customer, the admissions of the last 7 days (at most 8 × the limit) and 169 hourly
 //     counters.
 //   - Time only moves forward: every Account call passes an instant no earlier than the
-//     previous one (Admit may answer with a later instant: a delay).
+//     previous one, Admit included (a template held for room is admitted when it goes;
+//     RoomAt says when that can be).
 //
 // # Decisions (Meta leaves these open; each is a Spec field or stated here)
 //
