@@ -30,14 +30,14 @@ type RunResult struct {
 	UserMessages      int64
 	BusinessMessages  int64 // sent (including undelivered)
 	Templates         int64 // business messages that were templates
-	Replies           int64 // replies wanted: one per user message, plus the bot's first reply in conversations it hands to agents
+	Replies           int64 // replies that answer a customer, by agents or the bot, sent or dropped: one per answered user message (the bot's hand-over messages are not replies)
 	RepliesInWindow   int64 // sent as free-form text inside the window
 	LateUtility       int64 // late replies sent as a utility template
 	LateMarketing     int64 // late replies sent as a marketing template
 	Dropped           int64 // late replies dropped: the customer was not answered
 	Unanswered        int64 // user messages never answered: still waiting at the end of the horizon, or their customer gave up
 	Abandoned         int64 // conversations whose customer gave up waiting for an agent (agents.patience)
-	BotReplies        int64 // replies the bot produced (part of Replies), sent or dropped
+	BotReplies        int64 // messages the bot produced, sent or dropped: its replies (part of Replies) and its hand-over messages
 	BotResolved       int64 // conversations the bot took on alone, without an agent
 	BotHandoffs       int64 // conversations the bot answered first and handed to the agents
 	FirstResponses    int64 // conversations that got a first response

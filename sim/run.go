@@ -559,7 +559,11 @@ func (r *run) send(t Time, c *conv, answers bool) ReplyOutcome {
 			outcome = LateUtility
 		}
 	}
-	r.rec.Reply(t, outcome)
+	if answers {
+		// The replies counted (and the in-window share) are the ones that answer the
+		// customer; the bot's hand-over messages are counted as bot_handoffs.
+		r.rec.Reply(t, outcome)
+	}
 	if outcome == Dropped {
 		return outcome
 	}
