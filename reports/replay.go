@@ -166,7 +166,7 @@ func (w *MessageWriter) Message(rec *model.Record, m *model.Message, c *pricing.
 	appendCode(w.conf, int(c.Confidence))
 	if m.Status.WasDelivered() {
 		w.Tally.AddCharge(*c)
-		w.Bill.Add(m.At(), w.markets.Name(market.ID(m.Market)), c)
+		w.Bill.Add(m.At(), w.markets.Name(market.ID(c.Market)), c)
 	}
 	return w.tw.EndRow()
 }
@@ -198,8 +198,8 @@ func (w *MessageWriter) Abort() { w.tw.Abort() }
 func (w *MessageWriter) Rows() int64 { return w.tw.Rows() }
 
 type billKey struct {
-	month    int32 // months since year 0 in the account's zone
-	market   string
+	month    int32  // months since year 0 in the account's zone
+	market   uint16 // the charge's market id; its name is in BillTally.names
 	category pricing.Category
 	typ      pricing.Type
 }
@@ -214,7 +214,8 @@ type billCell struct {
 // pricing type: a handful of cells whatever the trace size.
 type BillTally struct {
 	loc   *time.Location
-	cells map[billKey]*billCell
+	cells map[billKey]*billCell // keyed by small integers: no string hashed per message
+	names map[uint16]string     // market names by id
 
 	// The month of the previous message and its bounds: messages come in time order,
 	// so converting each one's time to a calendar date is rarely needed.
@@ -227,10 +228,11 @@ func NewBillTally(loc *time.Location) *BillTally {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &BillTally{loc: loc, cells: map[billKey]*billCell{}}
+	return &BillTally{loc: loc, cells: map[billKey]*billCell{}, names: map[uint16]string{}}
 }
 
-// Add counts one delivered message evaluated at t.
+// Add counts one delivered message evaluated at t. Cells are keyed by c.Market;
+// marketName must be that market's name.
 func (b *BillTally) Add(t model.Time, marketName string, c *pricing.Charge) {
 	if t < b.monthFrom || t >= b.monthTill || b.monthTill == 0 {
 		lt := t.In(b.loc)
@@ -239,11 +241,16 @@ func (b *BillTally) Add(t model.Time, marketName string, c *pricing.Charge) {
 		b.monthFrom = model.FromStd(time.Date(y, m, 1, 0, 0, 0, 0, b.loc))
 		b.monthTill = model.FromStd(time.Date(y, m+1, 1, 0, 0, 0, 0, b.loc))
 	}
-	k := billKey{b.month, marketName, c.Category, c.Type}
+	k := billKey{b.month, c.Market, c.Category, c.Type}
 	cell := b.cells[k]
 	if cell == nil {
 		cell = &billCell{}
 		b.cells[k] = cell
+		if name, ok := b.names[c.Market]; ok && name != marketName {
+			// Two names for one id: the cells must not merge them.
+			panic(fmt.Sprintf("reports: market %d is both %q and %q", c.Market, name, marketName))
+		}
+		b.names[c.Market] = marketName
 	}
 	cell.messages++
 	if c.Billable {
@@ -279,7 +286,7 @@ func (b *BillTally) Rows() ([]BillRow, error) {
 			return a.month < c.month
 		}
 		if a.market != c.market {
-			return a.market < c.market
+			return b.names[a.market] < b.names[c.market]
 		}
 		if a.category != c.category {
 			return a.category < c.category
@@ -296,7 +303,7 @@ func (b *BillTally) Rows() ([]BillRow, error) {
 		der, _ := cell.derived.Total()
 		rows = append(rows, BillRow{
 			Month:           time.Date(int(k.month/12), time.Month(k.month%12+1), 1, 0, 0, 0, 0, b.loc),
-			Market:          k.market,
+			Market:          b.names[k.market],
 			PricingCategory: k.category.String(),
 			PricingType:     k.typ.String(),
 			Messages:        cell.messages,
