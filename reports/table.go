@@ -472,7 +472,7 @@ func (w *TableWriter) flush() error {
 		return w.err
 	}
 	if w.work == nil {
-		w.work, w.done = make(chan arrow.Record, 1), make(chan struct{})
+		w.work, w.done = make(chan arrow.Record, 2), make(chan struct{})
 		go w.encode()
 	}
 	w.work <- w.record()

@@ -35,8 +35,11 @@ func Prefetch(r Reader, size int) Reader {
 	if size <= 0 {
 		size = 4096
 	}
-	p := &prefetch{full: make(chan *batch, 2), free: make(chan *batch, 3), quit: make(chan struct{}), src: r}
-	for i := 0; i < 3; i++ {
+	// Eight batches in flight let the reader run ahead through a burst of other work
+	// on the machine instead of stalling the caller at every descheduling.
+	const inFlight = 8
+	p := &prefetch{full: make(chan *batch, inFlight-1), free: make(chan *batch, inFlight), quit: make(chan struct{}), src: r}
+	for i := 0; i < inFlight; i++ {
 		p.free <- &batch{recs: make([]Record, size)}
 	}
 	p.wg.Add(1)
