@@ -46,3 +46,42 @@ func (t Time) String() string {
 	}
 	return t.Std().Format("2006-01-02T15:04:05.000Z07:00")
 }
+
+// LocalClock is the instant at which loc's clock shows h:m on the civil date y-m-d
+// (normalised as time.Date normalises: day 32 is the 1st of the next month, minute 90
+// is 01:30). A time
+// that a daylight-saving change skips is moved forward by the gap, whichever way
+// time.Date would read it: it reads São Paulo's skipped midnight of 2018-11-04 as 23:00
+// the day before (so "the next midnight" of a day-by-day walk would never come) and
+// Berlin's skipped 02:30 as 03:30. Here the first is 01:00 of 2018-11-04, the second
+// 03:30.
+func LocalClock(y int, m time.Month, d, h, min int, loc *time.Location) time.Time {
+	wall := time.Date(y, m, d, h, min, 0, 0, time.UTC) // the clock reading, normalised
+	y, m, d = wall.Date()
+	h, min = wall.Hour(), wall.Minute()
+	t := time.Date(y, m, d, h, min, 0, 0, loc)
+	if ty, tm, td := t.Date(); ty == y && tm == m && td == d && t.Hour() == h && t.Minute() == min {
+		return t
+	}
+	// In a gap: read the clock with the offset in force before the change and with the
+	// one after; the later reading is the forward one.
+	_, off := t.Zone()
+	a := wall.Add(-time.Duration(off) * time.Second)
+	_, off = a.In(loc).Zone()
+	if b := wall.Add(-time.Duration(off) * time.Second); b.After(a) {
+		a = b
+	}
+	return a.In(loc)
+}
+
+// DayStart is the first instant of the civil date y-m-d in loc: local midnight, or
+// the end of the gap where a daylight-saving change skips midnight.
+func DayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
+	return LocalClock(y, m, d, 0, 0, loc)
+}
+
+// DayOf is the first instant of t's civil date in loc.
+func DayOf(t time.Time, loc *time.Location) time.Time {
+	lt := t.In(loc)
+	return DayStart(lt.Year(), lt.Month(), lt.Day(), loc)
+}

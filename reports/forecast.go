@@ -121,10 +121,13 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 	}
 	loc := cfg.Location
 	first := cfg.Start.In(loc)
-	first = time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, loc)
 	var starts []time.Time
-	for m := 0; model.FromStd(first.AddDate(0, m, 0)) < cfg.End; m++ {
-		starts = append(starts, first.AddDate(0, m, 0))
+	for m := 0; ; m++ {
+		s := model.DayStart(first.Year(), first.Month()+time.Month(m), first.Day(), loc)
+		if model.FromStd(s) >= cfg.End {
+			break
+		}
+		starts = append(starts, s)
 	}
 	n, reps := len(starts), len(in.Runs)
 	cats := pricing.Categories()

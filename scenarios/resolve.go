@@ -20,10 +20,14 @@ func (s *Scenario) Config() (*sim.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("timezone: %w", err)
 	}
-	day, err := time.ParseInLocation(time.DateOnly, s.Start, loc)
+	// Dates are civil dates: the day starts at local midnight, or where a
+	// daylight-saving change skips midnight, at the end of the gap.
+	civil, err := time.Parse(time.DateOnly, s.Start)
 	if err != nil {
 		return nil, fmt.Errorf("start: %w", err)
 	}
+	y, m, d := civil.Date()
+	day := model.DayStart(y, m, d, loc)
 	era, err := billing.ParseEra(s.Pricing)
 	if err != nil {
 		return nil, fmt.Errorf("pricing: %w", err)
@@ -35,20 +39,20 @@ func (s *Scenario) Config() (*sim.Config, error) {
 	markets := market.Builtin()
 	var authFrom model.Time
 	if d := s.Business.AuthIntlFrom; d != "" {
-		t, err := time.ParseInLocation(time.DateOnly, d, loc)
+		t, err := time.Parse(time.DateOnly, d)
 		if err != nil {
 			return nil, fmt.Errorf("business.auth_intl_from: %w", err)
 		}
-		authFrom = model.FromStd(t)
+		authFrom = model.FromStd(model.DayStart(t.Year(), t.Month(), t.Day(), loc))
 	}
-	end := day.AddDate(0, 0, s.Days)
+	end := model.DayStart(y, m, d+s.Days, loc)
 	var growth []load.Step
 	if f := s.Forecast; f != nil {
-		end = day.AddDate(0, f.Months, 0)
-		for m := 1; m < f.Months; m++ {
+		end = model.DayStart(y, m+time.Month(f.Months), d, loc)
+		for k := 1; k < f.Months; k++ {
 			growth = append(growth, load.Step{
-				At:     model.FromStd(day.AddDate(0, m, 0)),
-				Factor: math.Pow(1+f.GrowthPerMonth, float64(m)),
+				At:     model.FromStd(model.DayStart(y, m+time.Month(k), d, loc)),
+				Factor: math.Pow(1+f.GrowthPerMonth, float64(k)),
 			})
 		}
 	}

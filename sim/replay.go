@@ -269,5 +269,5 @@ type numberPair struct {
 // MonthOf returns the first day of t's calendar month in loc, for per-month bills.
 func MonthOf(t model.Time, loc *time.Location) time.Time {
 	lt := t.In(loc)
-	return time.Date(lt.Year(), lt.Month(), 1, 0, 0, 0, 0, loc)
+	return model.DayStart(lt.Year(), lt.Month(), 1, loc)
 }

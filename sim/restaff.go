@@ -406,7 +406,7 @@ func (r *Restaffer) Next(out *model.Record) error {
 // layDay lays the shifts from t to the next local midnight.
 func (r *Restaffer) layDay(t Time) {
 	lt := t.In(r.loc)
-	end := model.FromStd(time.Date(lt.Year(), lt.Month(), lt.Day()+1, 0, 0, 0, 0, r.loc))
+	end := model.FromStd(model.DayStart(lt.Year(), lt.Month(), lt.Day()+1, r.loc))
 	tl := r.staffing.Timeline(t, end, r.loc)
 	r.steps = append(r.steps[:0], tl.Steps...)
 	for i, st := range r.steps {

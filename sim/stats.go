@@ -43,9 +43,9 @@ func NewStats(runID string, from, to Time, loc *time.Location) *Stats {
 	s := &Stats{sketch: sk}
 	s.res.RunID = runID
 	lt := from.In(loc)
-	d := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, loc)
+	d := model.DayStart(lt.Year(), lt.Month(), lt.Day(), loc)
 	for model.FromStd(d) < to {
-		next := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc)
+		next := model.DayStart(d.Year(), d.Month(), d.Day()+1, loc)
 		s.rows = append(s.rows, DayRow{RunID: runID, Day: d})
 		s.dayEnd = append(s.dayEnd, min(model.FromStd(next), to))
 		d = next

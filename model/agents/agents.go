@@ -239,8 +239,8 @@ func (s Staffing) Timeline(from, to model.Time, loc *time.Location) Timeline {
 		}
 	}
 	first := from.In(loc)
-	day0 := time.Date(first.Year(), first.Month(), first.Day()-1, 0, 0, 0, 0, loc) // a shift from the day before may run into the horizon
-	for d := day0; model.FromStd(d) < to; d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc) {
+	day0 := model.DayStart(first.Year(), first.Month(), first.Day()-1, loc) // a shift from the day before may run into the horizon
+	for d := day0; model.FromStd(d) < to; d = model.DayStart(d.Year(), d.Month(), d.Day()+1, loc) {
 		if closed[date{d.Year(), d.Month(), d.Day()}] {
 			continue
 		}
@@ -253,8 +253,8 @@ func (s Staffing) Timeline(from, to model.Time, loc *time.Location) Timeline {
 			if em <= sm {
 				em += 24 * 60
 			}
-			a := model.FromStd(time.Date(d.Year(), d.Month(), d.Day(), 0, sm, 0, 0, loc))
-			b := model.FromStd(time.Date(d.Year(), d.Month(), d.Day(), 0, em, 0, 0, loc))
+			a := model.FromStd(model.LocalClock(d.Year(), d.Month(), d.Day(), 0, sm, loc))
+			b := model.FromStd(model.LocalClock(d.Year(), d.Month(), d.Day(), 0, em, loc))
 			a, b = max(a, from), min(b, to)
 			if a >= b {
 				continue

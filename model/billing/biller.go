@@ -384,10 +384,10 @@ func messageCategory(m *model.Message) pricing.Category {
 func (b *Biller) newDay(at model.Time) {
 	t := at.In(b.loc)
 	y, mo, d := t.Date()
-	b.dayEnd = model.FromStd(time.Date(y, mo, d+1, 0, 0, 0, 0, b.loc))
+	b.dayEnd = model.FromStd(model.DayStart(y, mo, d+1, b.loc))
 	b.dayEra = b.bounds.era(at)
 	if at >= b.monthEnd {
-		b.monthEnd = model.FromStd(time.Date(y, mo+1, 1, 0, 0, 0, 0, b.loc))
+		b.monthEnd = model.FromStd(model.DayStart(y, mo+1, 1, b.loc))
 		for i := range b.accounts {
 			a := &b.accounts[i]
 			a.freeUsed = 0

@@ -75,7 +75,7 @@ var (
 )
 
 func (d day) at(loc *time.Location) model.Time {
-	return model.FromStd(time.Date(d.y, d.m, d.d, 0, 0, 0, 0, loc))
+	return model.FromStd(model.DayStart(d.y, d.m, d.d, loc))
 }
 
 // EraAt returns the era in force at t on the calendar of loc (nil means UTC). Dates

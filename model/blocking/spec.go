@@ -118,7 +118,7 @@ var PortfolioFrom = [3]int{2025, 10, 7}
 
 // PortfolioStart is PortfolioFrom at local midnight in loc.
 func PortfolioStart(loc *time.Location) model.Time {
-	return model.FromStd(time.Date(PortfolioFrom[0], time.Month(PortfolioFrom[1]), PortfolioFrom[2], 0, 0, 0, 0, loc))
+	return model.FromStd(model.DayStart(PortfolioFrom[0], time.Month(PortfolioFrom[1]), PortfolioFrom[2], loc))
 }
 
 // Level parses an initial tier: its level, or off for no limit.

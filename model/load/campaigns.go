@@ -100,38 +100,17 @@ func (c Campaign) Instants(from, to model.Time, loc *time.Location) []model.Time
 	// Walk the local calendar by civil date (held in UTC, where a day is always 24 h):
 	// stepping a local midnight by one day would stall on a day whose midnight a
 	// daylight-saving change skips, since time.Date reads it as 23:00 the day before.
-	for day := time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, time.UTC); model.FromStd(localClock(day, 0, 0, loc)) < to; day = day.AddDate(0, 0, 1) {
+	for day := time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, time.UTC); model.FromStd(model.LocalClock(day.Year(), day.Month(), day.Day(), 0, 0, loc)) < to; day = day.AddDate(0, 0, 1) {
 		if !on[day.Weekday()] {
 			continue
 		}
-		at := model.FromStd(localClock(day, h, m, loc))
+		at := model.FromStd(model.LocalClock(day.Year(), day.Month(), day.Day(), h, m, loc))
 		// A day that a change skips whole (Samoa, 2011-12-30) would repeat the next.
 		if at >= from && at < to && (len(out) == 0 || at > out[len(out)-1]) {
 			out = append(out, at)
 		}
 	}
 	return out
-}
-
-// localClock is the instant at which loc's clock shows h:m on day's civil date. A time
-// that a daylight-saving change skips is moved forward by the gap, whichever way
-// time.Date would read it (it reads São Paulo's skipped midnight of 2018-11-04 as 23:00
-// the day before, and Berlin's skipped 02:30 as 03:30).
-func localClock(day time.Time, h, m int, loc *time.Location) time.Time {
-	t := time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc)
-	if t.Day() == day.Day() && t.Hour() == h && t.Minute() == m {
-		return t
-	}
-	// In a gap: read the clock with the offset in force before the change and with the
-	// one after; the later reading is the forward one.
-	wall := time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, time.UTC)
-	_, off := t.Zone()
-	a := wall.Add(-time.Duration(off) * time.Second)
-	_, off = a.In(loc).Zone()
-	if b := wall.Add(-time.Duration(off) * time.Second); b.After(a) {
-		a = b
-	}
-	return a.In(loc)
 }
 
 // Selection draws exactly Need of Left items, each equally likely, walking them in

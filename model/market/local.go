@@ -33,8 +33,8 @@ func (l *Local) Day() (from, until model.Time) { return l.from, l.until }
 func (l *Local) ForCountry(iso2 [2]byte, at model.Time) ID {
 	if at < l.from || at >= l.until {
 		lt := at.In(l.loc)
-		d := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, l.loc)
-		l.from, l.until = model.FromStd(d), model.FromStd(d.AddDate(0, 0, 1))
+		l.from = model.FromStd(model.DayStart(lt.Year(), lt.Month(), lt.Day(), l.loc))
+		l.until = model.FromStd(model.DayStart(lt.Year(), lt.Month(), lt.Day()+1, l.loc))
 		l.day = l.t.clamp(localDay(at, l.loc))
 	}
 	return l.t.forCountryDay(string(iso2[:]), l.day)

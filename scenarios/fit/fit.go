@@ -286,9 +286,9 @@ func (e *estimator) finish() (*Result, error) {
 	}
 	loc := e.o.Location
 	ft, lt := e.first.In(loc), e.last.In(loc)
-	r.Start = time.Date(ft.Year(), ft.Month(), ft.Day(), 0, 0, 0, 0, loc)
-	lastDay := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, loc)
-	for d := r.Start; !d.After(lastDay); d = d.AddDate(0, 0, 1) {
+	r.Start = model.DayStart(ft.Year(), ft.Month(), ft.Day(), loc)
+	lastDay := model.DayStart(lt.Year(), lt.Month(), lt.Day(), loc)
+	for d := r.Start; !d.After(lastDay); d = model.DayStart(d.Year(), d.Month(), d.Day()+1, loc) {
 		r.Days++
 	}
 	if r.Days > 3660 {
