@@ -23,6 +23,10 @@ const (
 	Constant    Kind = "constant"
 )
 
+// MaxSeconds bounds a spec's mean and standard deviation: a draw must stay far inside
+// the millisecond clock's range (a mean of 1e300 s would wrap a time into the past).
+const MaxSeconds = 1e9
+
 // Spec describes a positive duration by its family, mean and standard deviation, the
 // two figures an analyst actually knows about handle or think times.
 type Spec struct {
@@ -45,6 +49,11 @@ func (s Spec) Validate(path string) []string {
 	}
 	if !(s.MeanS > 0) || math.IsInf(s.MeanS, 0) {
 		errs = append(errs, fmt.Sprintf("%s.mean_s: must be > 0 seconds, got %v", path, s.MeanS))
+	} else if s.MeanS > MaxSeconds {
+		errs = append(errs, fmt.Sprintf("%s.mean_s: must be at most %g seconds (about 30 years), got %v", path, MaxSeconds, s.MeanS))
+	}
+	if s.SDS > MaxSeconds || math.IsInf(s.SDS, 0) {
+		errs = append(errs, fmt.Sprintf("%s.sd_s: must be at most %g seconds (about 30 years), got %v", path, MaxSeconds, s.SDS))
 	}
 	return errs
 }
@@ -100,5 +109,7 @@ func (s *Sampler) Seconds() float64 {
 // Draw draws one duration in virtual time, at least one millisecond so that an event
 // caused by another never lands before it.
 func (s *Sampler) Draw() model.Time {
-	return max(model.FromSeconds(s.Seconds()), model.Millisecond)
+	// A draw past 1000 MaxSeconds (a tail no valid spec reaches) is held there rather
+	// than left to wrap the clock.
+	return max(model.FromSeconds(min(s.Seconds(), 1000*MaxSeconds)), model.Millisecond)
 }

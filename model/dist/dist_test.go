@@ -3,6 +3,7 @@ package dist
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -56,5 +57,18 @@ func BenchmarkExponential(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		s.Draw()
+	}
+}
+
+// TestValidateBounds: a mean or standard deviation past MaxSeconds is an error that
+// names the field, not a run whose times wrap into the past.
+func TestValidateBounds(t *testing.T) {
+	errs := Spec{Kind: LogNormal, MeanS: 1e300, SDS: 1e300}.Validate("load.think_time")
+	if len(errs) != 2 || !strings.Contains(errs[0], "load.think_time.mean_s: must be at most 1e+09 seconds") ||
+		!strings.Contains(errs[1], "load.think_time.sd_s: must be at most") {
+		t.Errorf("got %q", errs)
+	}
+	if errs := (Spec{Kind: Exponential, MeanS: MaxSeconds}).Validate("x"); len(errs) != 0 {
+		t.Errorf("MaxSeconds itself: %q", errs)
 	}
 }
