@@ -22,10 +22,34 @@ type idGen struct {
 	keys  []byte
 	ends  []uint32
 	vals  []bool
+	// bloom has one bit per hash value (mod its length) set for every id in the
+	// generation: 16 bits an id, so an id that is not there is ruled out by a word that
+	// is in cache 94% of the time, and the old generation's table is probed only for
+	// the rest. A bloom filter has no false negatives, so nothing is missed.
+	bloom []uint64
+}
+
+func (g *idGen) mayHave(h uint64) bool {
+	b := (h >> 16) & (uint64(len(g.bloom))*64 - 1)
+	return g.bloom[b>>6]&(1<<(b&63)) != 0
+}
+
+func (g *idGen) mark(h uint64) {
+	b := (h >> 16) & (uint64(len(g.bloom))*64 - 1)
+	g.bloom[b>>6] |= 1 << (b & 63)
 }
 
 func newIDSet(max int) *idSet {
-	return &idSet{cur: &idGen{slots: make([]uint64, 1024)}, old: &idGen{slots: make([]uint64, 1024)}, max: max, seed: maphash.MakeSeed()}
+	words := 1
+	for words*64 < 16*max && words < 1<<21 {
+		words *= 2
+	}
+	return &idSet{
+		cur:  &idGen{slots: make([]uint64, 1024), bloom: make([]uint64, words)},
+		old:  &idGen{slots: make([]uint64, 1024), bloom: make([]uint64, words)},
+		max:  max,
+		seed: maphash.MakeSeed(),
+	}
 }
 
 func (s *idSet) hash(id string) uint64 { return maphash.String(s.seed, id) }
@@ -58,6 +82,9 @@ func (s *idSet) get(id string, h uint64) (bool, bool) {
 	if _, e := s.cur.find(id, h); e >= 0 {
 		return s.cur.vals[e], true
 	}
+	if !s.old.mayHave(h) {
+		return false, false
+	}
 	if _, e := s.old.find(id, h); e >= 0 {
 		return s.old.vals[e], true
 	}
@@ -71,6 +98,7 @@ func (s *idSet) put(id string, h uint64, v bool) {
 		s.old, s.cur = s.cur, s.old
 		g := s.cur
 		clear(g.slots)
+		clear(g.bloom)
 		g.keys, g.ends, g.vals = g.keys[:0], g.ends[:0], g.vals[:0]
 	}
 	g := s.cur
@@ -79,6 +107,7 @@ func (s *idSet) put(id string, h uint64, v bool) {
 		g.vals[e] = v
 		return
 	}
+	g.mark(h)
 	g.keys = append(g.keys, id...)
 	g.ends = append(g.ends, uint32(len(g.keys)))
 	g.vals = append(g.vals, v)
