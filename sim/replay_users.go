@@ -15,6 +15,7 @@ type userTable struct {
 	slots []userSlot // len a power of two; key 0 = empty
 	n     int        // users held
 	arena [][]byte   // chunks of arenaChunk bytes for ids that are not packed
+	sink  uint64     // what touch read, so the compiler keeps the reads
 }
 
 type userSlot struct {
@@ -74,6 +75,28 @@ func (t *userTable) arenaKey(k uint64) string {
 	c := t.arena[off>>arenaChunkBits]
 	o := int(off & (arenaChunk - 1))
 	return string(c[o : o+n]) // compared at once; the compiler does not allocate
+}
+
+// touch reads the slots where lookups of users start, to bring them into cache early:
+// first every index, then a tight loop of loads that do not depend on one another, so
+// that many misses are in flight at once.
+func (t *userTable) touch(users []string, idx []uint64) {
+	if len(t.slots) == 0 {
+		return
+	}
+	mask := uint64(len(t.slots) - 1)
+	for k, u := range users {
+		if key, ok := packDigits(u); ok {
+			idx[k] = mix(key) & mask
+		} else {
+			idx[k] = hashString(u) & mask
+		}
+	}
+	var sum uint64
+	for _, i := range idx[:len(users)] {
+		sum += t.slots[i].key
+	}
+	t.sink += sum
 }
 
 // find returns the slot of user, or the empty slot where it would go.
