@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/DataDog/sketches-go/ddsketch"
 	"gonum.org/v1/gonum/mathext"
@@ -79,6 +80,10 @@ type Family struct {
 	LogLik  float64   // maximised log-likelihood, durations in seconds
 	AIC     float64   // 2k − 2 LogLik (k: 1 for exponential, 2 otherwise); lower is better
 	MedianS float64
+	// Unusable says why a scenario cannot take this family's Spec (a standard deviation
+	// past dist.MaxSeconds, say, from a heavy-tailed handful of samples); empty if it can.
+	// Best is never an unusable family.
+	Unusable string
 }
 
 // Fitted is the result of fitting Samples.
@@ -92,7 +97,7 @@ type Fitted struct {
 	MedianS  float64 // empirical, from the sketch
 	P90S     float64 // empirical, from the sketch
 	Families []Family
-	Best     int // index into Families of the lowest AIC
+	Best     int // index into Families of the lowest AIC among the usable ones
 	// Constant is true when every sample was the same: no family with a spread fits,
 	// and Spec is a constant.
 	Constant bool
@@ -170,10 +175,19 @@ func (s *Samples) Fit(zeroS float64) (Fitted, error) {
 	gam.AIC = 4 - 2*gam.LogLik
 
 	f.Families = []Family{logn, gam, exp}
-	for i, fam := range f.Families {
-		if fam.AIC < f.Families[f.Best].AIC {
+	f.Best = -1
+	for i := range f.Families {
+		fam := &f.Families[i]
+		if errs := fam.Spec.Validate("response_time"); len(errs) > 0 {
+			fam.Unusable = strings.Join(errs, "; ")
+			continue
+		}
+		if f.Best < 0 || fam.AIC < f.Families[f.Best].AIC {
 			f.Best = i
 		}
+	}
+	if f.Best < 0 {
+		return Fitted{}, fmt.Errorf("no distribution fits within a scenario's limits: %s", f.Families[len(f.Families)-1].Unusable)
 	}
 	return f, nil
 }

@@ -3,6 +3,7 @@ package fit
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mathext"
@@ -177,5 +178,26 @@ func TestGammaShape(t *testing.T) {
 		if got := gammaShape(c); math.Abs(got/a-1) > 1e-8 {
 			t.Errorf("shape for c=%g: %g, want %g", c, got, a)
 		}
+	}
+}
+
+// TestFitSkipsFamiliesAScenarioRejects: three replies at about 1 s, 1 s and 96 minutes
+// (the fuzzer's find) give the lognormal the best AIC but a standard deviation of
+// about 1.1e9 s, past dist.MaxSeconds; the fit takes the next family and says why the
+// lognormal was not taken, so the scenario it writes still loads.
+func TestFitSkipsFamiliesAScenarioRejects(t *testing.T) {
+	f := fitOf(t, []float64{0.5, 1.005, 5822})
+	ln := family(t, f, dist.LogNormal)
+	if ln.Unusable == "" || !strings.Contains(ln.Unusable, "sd_s: must be at most") {
+		t.Fatalf("lognormal sd %g s: Unusable = %q, want the sd_s limit", ln.Spec.SDS, ln.Unusable)
+	}
+	for _, fam := range f.Families {
+		if fam.AIC < ln.AIC && fam.Kind != dist.LogNormal {
+			t.Fatalf("%s has a lower AIC than the lognormal: the case no longer tests the skip", fam.Kind)
+		}
+	}
+	best := f.Families[f.Best]
+	if best.Kind == dist.LogNormal || best.Unusable != "" || len(best.Spec.Validate("x")) > 0 {
+		t.Errorf("best is %s (%+v), want a usable family", best.Kind, best.Spec)
 	}
 }

@@ -340,8 +340,10 @@ func (e *estimator) finish() (*Result, error) {
 	if r.Think, err = e.thinkS.Fit(zero); err != nil {
 		r.ThinkErr = err
 	}
-	if r.Response, err = e.respS.Fit(zero); err != nil {
+	if r.Response, err = e.respS.Fit(zero); errors.Is(err, ErrTooFew) {
 		return nil, fmt.Errorf("fit: %d business replies to user messages: a response time needs at least 2", e.respS.N())
+	} else if err != nil {
+		return nil, fmt.Errorf("fit: response time: %w", err)
 	}
 	for u := range e.u {
 		if e.u[u].isWaiting {

@@ -118,7 +118,7 @@ func writeFit(b *bytes.Buffer, indent string, f Fitted) {
 	if f.Zeros > 0 {
 		fmt.Fprintf(b, "; %d of 0 s (same timestamp) counted as %g s", f.Zeros, f.ZeroS)
 	}
-	fmt.Fprintf(b, ".\n%s# Maximum likelihood, best AIC first:\n", indent)
+	fmt.Fprintf(b, ".\n%s# Maximum likelihood, the family taken first (lowest AIC a scenario accepts):\n", indent)
 	order := []int{f.Best}
 	for i := range f.Families {
 		if i != f.Best {
@@ -133,6 +133,9 @@ func writeFit(b *bytes.Buffer, indent string, f Fitted) {
 		}
 		fmt.Fprintf(b, "%s#   %-11s log-likelihood %s, AIC %s (%s; median %s s)\n", indent, fam.Kind,
 			num(fam.LogLik, 8), num(fam.AIC, 8), fam.Params, num(fam.MedianS, 4))
+		if fam.Unusable != "" {
+			fmt.Fprintf(b, "%s#               not taken: %s\n", indent, fam.Unusable)
+		}
 	}
 }
 
