@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -62,9 +63,14 @@ func measureCore(j job, prof *profiler) (childResult, error) {
 
 // The reference loop is the same model written the way a first simulator usually is:
 // events are heap-allocated and go through container/heap's interface methods,
-// customers live in a map of pointers, the wait queue is a slice of pointers. It does
-// not bill; it only decides, as the core does, whether each reply is inside the
-// customer's 24-hour window. Its late-reply share checks that both model the same queue.
+// customers live in a map of pointers, the wait queue is a slice of pointers. Per
+// message it does the same work as sim.Run, through the same parts: every message is
+// billed by a billing.Biller built from the same options (which also keeps the
+// customer's 24-hour window, asked whether each reply is inside it), a late reply goes
+// out as a utility template, and every message, reply, pickup and first response goes
+// to the same sim.Stats recorder. So the ratio measures the event machinery (queue,
+// state layout, dispatch), not work one side skips. Its late-reply share checks that
+// both model the same queue.
 
 const (
 	refArrival = iota
@@ -84,7 +90,6 @@ type refConv struct {
 }
 
 type refCustomer struct {
-	lastUser      model.Time // last user message: the window is open for 24 h after it
 	conversations int
 }
 
@@ -107,20 +112,25 @@ func (h *refHeap) Pop() any {
 
 type refCounts struct {
 	conversations, events, replies, late int64
-	waitSum                              model.Time
 }
 
-// referenceRun simulates the core model for hours from start.
-func referenceRun(seed uint64, hours int) refCounts {
+// referenceRun simulates the core model of cfg (mmcConfig's) for its horizon, billing
+// into rec.
+func referenceRun(cfg *sim.Config, seed uint64, rec sim.Recorder) (refCounts, error) {
+	biller, err := billing.New(cfg.Billing)
+	if err != nil {
+		return refCounts{}, err
+	}
+	br := [2]byte{'B', 'R'}
 	var (
 		rng       = rand.New(rand.NewPCG(seed, 0x5eed))
-		end       = coreStart + model.Time(hours)*model.Hour
 		h         = &refHeap{}
 		seq       uint64
 		customers = map[int32]*refCustomer{}
 		waiting   []*refConv
 		busy      int
 		n         refCounts
+		mkt       = uint16(cfg.Markets.ForCountryIn("BR", cfg.Start, cfg.Location))
 	)
 	push := func(t model.Time, kind int, c *refConv) {
 		seq++
@@ -129,56 +139,78 @@ func referenceRun(seed uint64, hours int) refCounts {
 	expHours := func(rate float64) model.Time {
 		return model.FromSeconds(rng.ExpFloat64() / rate * 3600)
 	}
+	bill := func(m *model.Message) {
+		c, e := biller.Bill(m)
+		if e != nil && err == nil {
+			err = e
+		}
+		rec.Message(m, &c)
+	}
 	dispatch := func(t model.Time) {
 		for busy < coreAgents && len(waiting) > 0 {
 			c := waiting[0]
 			waiting = waiting[1:]
 			busy++
-			n.waitSum += t - c.start
+			rec.Pickup(c.start, t)
 			push(t+expHours(coreMu), refReply, c)
 		}
 	}
-	push(coreStart+expHours(coreLambda), refArrival, nil)
+	push(cfg.Start+expHours(coreLambda), refArrival, nil)
 	for h.Len() > 0 {
 		e := heap.Pop(h).(*refEvent)
-		if e.t >= end {
+		if e.t >= cfg.End {
 			break
 		}
 		n.events++
 		switch e.kind {
 		case refArrival:
 			n.conversations++
-			id := int32(rng.IntN(coreCustomers))
+			id := int32(rng.IntN(cfg.Customers))
 			cu := customers[id]
 			if cu == nil {
 				cu = &refCustomer{}
 				customers[id] = cu
 			}
-			cu.lastUser = e.t
 			cu.conversations++
+			bill(&model.Message{TS: e.t, Pair: uint32(id), Direction: model.FromUser, Country: br, Market: mkt})
 			waiting = append(waiting, &refConv{customer: id, start: e.t})
 			dispatch(e.t)
 			push(e.t+expHours(coreLambda), refArrival, nil)
 		case refReply:
 			n.replies++
-			if e.t >= customers[e.conv.customer].lastUser+24*model.Hour {
+			m := &model.Message{TS: e.t, Pair: uint32(e.conv.customer), Direction: model.FromBusiness, Country: br, Market: mkt}
+			outcome := sim.InWindow
+			if !biller.WindowOpen(m.Pair, e.t) {
 				n.late++
+				outcome = sim.LateUtility
+				m.Kind, m.Category = model.Template, model.Utility
 			}
+			rec.Reply(e.t, outcome)
+			bill(m)
+			rec.FirstResponse(e.conv.start, e.t)
 			busy--
 			dispatch(e.t)
 		}
 	}
-	return n
+	return n, err
 }
 
 func measureReference(j job, prof *profiler) (childResult, error) {
+	cfg, err := mmcConfig(coreCustomers, coreAgents, coreLambda, coreMu, coreHours(j.Size))
+	if err != nil {
+		return childResult{}, err
+	}
+	st := sim.NewStats("bench", cfg.Start, cfg.End, cfg.Location)
 	if err := prof.start(); err != nil {
 		return childResult{}, err
 	}
 	sw := startWatch()
-	n := referenceRun(j.Seed, coreHours(j.Size))
+	n, err := referenceRun(cfg, j.Seed, st)
 	sec, cpu := sw.stop()
 	if err := prof.stop(); err != nil {
+		return childResult{}, err
+	}
+	if err != nil {
 		return childResult{}, err
 	}
 	return childResult{
