@@ -1,40 +1,37 @@
 package trace
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/apache/arrow/go/v17/parquet"
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
+	"github.com/apache/arrow/go/v17/parquet/schema"
 
 	"github.com/spendsim/spendsim/model"
 )
 
 // parquetBatchRows is the rows decoded at a time within a row group.
-const parquetBatchRows = 64 << 10
+const parquetBatchRows = 8 << 10
 
-// Budgets for decoding one batch. Arrow v17 can spin forever on a corrupt data page
-// of a required column (the record reader reads zero values and tries again; found
-// by FuzzParquet), and trusts page headers' sizes. Every turn of that loop allocates
-// through the Arrow allocator, so a budget there turns the hang into an error. A good
-// batch makes a few thousand allocations even with tiny pages.
+// Budgets for decoding one batch. Page headers are trusted for sizes (a corrupt one
+// may ask for gigabytes), and every page goes through the allocator, so a budget
+// there turns a runaway into an error. A good batch makes a few dozen allocations.
 const (
 	maxBatchAllocs = 20_000
 	maxBatchBytes  = 2 << 30
 )
 
 // budgetAllocator panics (recovered in next) when a batch exceeds its budget. It is
-// armed only while this goroutine decodes: a panic on arrow's own goroutines (it
-// opens column readers on an errgroup) could not be recovered.
+// armed only while this goroutine decodes.
 type budgetAllocator struct {
 	memory.Allocator
 	armed         atomic.Bool
@@ -70,24 +67,53 @@ func (a *budgetAllocator) arm() {
 	a.armed.Store(true)
 }
 
-// parquetSource reads one row group at a time (a batch crossing row groups on a
-// dictionary column fails in arrow v17) in batches of parquetBatchRows, only the
-// contract's columns, with buffered page streams so memory follows the batch, not
-// the row group.
+// How a column's values are read.
+const (
+	colText  = iota // BYTE_ARRAY: strings, and times written as RFC 3339 text
+	colInt64        // INT64 timestamps, in unit
+	colInt96        // INT96 timestamps (Impala, older Spark)
+)
+
+// pqColumn is one contract column of the file, read with arrow's column chunk
+// readers: values come back as views of the decoded pages (dictionary-encoded
+// values as views of the dictionary), so no string is copied per row but the ids
+// the reader keeps.
+type pqColumn struct {
+	field  int // contract field
+	leaf   int // leaf column index in the file
+	name   string
+	kind   int
+	unit   arrow.TimeUnit // colInt64
+	maxDef int16
+	descr  *schema.Column
+
+	// The current row group's reader, one of:
+	ba  *file.ByteArrayColumnChunkReader
+	i64 *file.Int64ColumnChunkReader
+	i96 *file.Int96ColumnChunkReader
+
+	// The current batch: n levels (rows), values packed densely (nulls have none).
+	strs []parquet.ByteArray
+	ints []int64
+	i96s []parquet.Int96
+	defs []int16
+	vi   int // next value
+}
+
+// parquetSource reads the contract's columns one row group and one batch of
+// parquetBatchRows at a time, so memory follows the batch, not the file.
 type parquetSource struct {
-	f      *os.File
-	pf     *file.Reader
-	fr     *pqarrow.FileReader
-	mem    *budgetAllocator
-	b      *builder
-	leaves []int           // leaf column indexes to read
-	names  [nFields]string // column present in the file, else ""
+	pf   *file.Reader
+	mem  *budgetAllocator
+	pool *sync.Pool
+	b    *builder
+	cols []*pqColumn
+	of   [nFields]*pqColumn // by contract field; nil when the file lacks it
 
 	rg, nrg int
 	size    int64 // file size
-	rr      pqarrow.RecordReader
-	cols    [nFields]pqCol
-	i, n    int
+	rgLeft  int64 // rows of the current row group not yet batched
+	i, n    int   // the batch: next row, rows
 	row     int64
 	fl      fields
 	keep    stringArena
@@ -135,15 +161,17 @@ func openParquet(path, name string) (src source, err error) {
 	if err != nil {
 		return nil, fail("unreadable Parquet footer: %v", err)
 	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: parquetBatchRows}, mem)
+	// Types are judged as Arrow sees them, so the errors name the types other tools
+	// show. A stored Arrow schema (ARROW:schema) is not read: it only refines types we
+	// read the same either way, and arrow v17 trusts its sizes (FuzzParquet found one
+	// whose corrupt schema made arrow ask for 32 GB).
+	md := pf.MetaData()
+	sc, err := pqarrow.FromParquet(md.Schema, &pqarrow.ArrowReadProperties{}, nil)
 	if err != nil {
 		return nil, fail("unreadable Parquet schema: %v", err)
 	}
-	sc, err := fr.Schema()
-	if err != nil {
-		return nil, fail("unreadable Parquet schema: %v", err)
-	}
-	s := &parquetSource{f: f, pf: pf, fr: fr, mem: mem, b: newBuilder(name), nrg: pf.NumRowGroups(), size: st.Size()}
+	s := &parquetSource{pf: pf, mem: mem, b: newBuilder(name), nrg: pf.NumRowGroups(), size: st.Size()}
+	s.pool = &sync.Pool{New: func() any { return memory.NewResizableBuffer(mem) }}
 	var have []string
 	for _, fl := range sc.Fields() {
 		have = append(have, fl.Name)
@@ -162,15 +190,33 @@ func openParquet(path, name string) (src source, err error) {
 			}
 			return nil, &Error{File: name, Column: col, Msg: fmt.Sprintf("has type %s, want %s", t, want)}
 		}
-		leaf := pf.MetaData().Schema.ColumnIndexByName(col)
-		if leaf < 0 {
+		leaf := md.Schema.ColumnIndexByName(col)
+		if leaf < 0 || md.Schema.Column(leaf).MaxRepetitionLevel() > 0 {
 			return nil, &Error{File: name, Column: col, Msg: "is not a plain top-level column"}
 		}
-		s.leaves = append(s.leaves, leaf)
-		s.names[i] = col
+		c := &pqColumn{field: i, leaf: leaf, name: col, descr: md.Schema.Column(leaf)}
+		c.maxDef = c.descr.MaxDefinitionLevel()
+		switch c.descr.PhysicalType() {
+		case parquet.Types.ByteArray:
+			c.kind = colText
+			c.strs = make([]parquet.ByteArray, parquetBatchRows)
+		case parquet.Types.Int64:
+			c.kind, c.unit = colInt64, int64Unit(c.descr, t)
+			c.ints = make([]int64, parquetBatchRows)
+		case parquet.Types.Int96:
+			c.kind = colInt96
+			c.i96s = make([]parquet.Int96, parquetBatchRows)
+		default:
+			return nil, &Error{File: name, Column: col, Msg: fmt.Sprintf("has type %s stored as %s, want a string or a timestamp", t, c.descr.PhysicalType())}
+		}
+		if c.maxDef > 0 {
+			c.defs = make([]int16, parquetBatchRows)
+		}
+		s.cols = append(s.cols, c)
+		s.of[i] = c
 	}
 	for _, req := range []int{fTS, fUser, fDirection} {
-		if s.names[req] == "" {
+		if s.of[req] == nil {
 			return nil, fail("missing required column %s (the file has %s)", fieldNames[req], strings.Join(have, ","))
 		}
 	}
@@ -178,6 +224,30 @@ func openParquet(path, name string) (src source, err error) {
 		return nil, fail("no rows")
 	}
 	return s, nil
+}
+
+// int64Unit is the unit of an INT64 timestamp column: its Parquet annotation, which
+// says how the values are stored, else the Arrow type's.
+func int64Unit(c *schema.Column, t arrow.DataType) arrow.TimeUnit {
+	if lt, ok := c.LogicalType().(*schema.TimestampLogicalType); ok {
+		switch lt.TimeUnit() {
+		case schema.TimeUnitMicros:
+			return arrow.Microsecond
+		case schema.TimeUnitNanos:
+			return arrow.Nanosecond
+		}
+		return arrow.Millisecond
+	}
+	switch c.ConvertedType() {
+	case schema.ConvertedTypes.TimestampMicros:
+		return arrow.Microsecond
+	case schema.ConvertedTypes.TimestampMillis:
+		return arrow.Millisecond
+	}
+	if ts, ok := t.(*arrow.TimestampType); ok {
+		return ts.Unit
+	}
+	return arrow.Millisecond
 }
 
 func isStringType(t arrow.DataType) bool {
@@ -190,67 +260,145 @@ func isStringType(t arrow.DataType) bool {
 	return false
 }
 
-// pqCol reads one column of the current batch, whatever its physical type.
-type pqCol struct {
-	arr  arrow.Array
-	str  *array.String
-	lstr *array.LargeString
-	bin  *array.Binary
-	lbin *array.LargeBinary
-	ts   *array.Timestamp
-	unit arrow.TimeUnit
-	dict *array.Dictionary
-	dv   *pqCol // dictionary values
-}
-
-func bindCol(a arrow.Array) *pqCol {
-	c := &pqCol{arr: a}
-	switch a := a.(type) {
-	case *array.String:
-		c.str = a
-	case *array.LargeString:
-		c.lstr = a
-	case *array.Binary:
-		c.bin = a
-	case *array.LargeBinary:
-		c.lbin = a
-	case *array.Timestamp:
-		c.ts = a
-		c.unit = a.DataType().(*arrow.TimestampType).Unit
-	case *array.Dictionary:
-		c.dict = a
-		c.dv = bindCol(a.Dictionary())
+// openRowGroup points every column at row group rg. It does here, where a panic can
+// be recovered, what would otherwise fail deep inside arrow on corrupt metadata.
+func (s *parquetSource) openRowGroup(rg int) error {
+	rgr := s.pf.RowGroup(rg)
+	md := s.pf.MetaData().RowGroup(rg)
+	if md.NumRows() < 0 {
+		return fmt.Errorf("%d rows", md.NumRows())
 	}
-	return c
+	for _, c := range s.cols {
+		cc, err := md.ColumnChunk(c.leaf)
+		if err != nil {
+			return err
+		}
+		start, n := cc.DataPageOffset(), cc.TotalCompressedSize()
+		if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && start > cc.DictionaryPageOffset() {
+			start = cc.DictionaryPageOffset()
+		}
+		if start < 4 || n < 0 || start > s.size || n > s.size-start {
+			return fmt.Errorf("column chunk %d at %d+%d lies outside the file (%d bytes)", c.leaf, start, n, s.size)
+		}
+		pages, err := rgr.GetColumnPageReader(c.leaf)
+		if err != nil {
+			return err
+		}
+		cr := file.NewColumnReader(c.descr, &checkedPages{PageReader: pages, maxDef: c.maxDef}, s.mem, s.pool)
+		c.ba, c.i64, c.i96 = nil, nil, nil
+		var ok bool
+		switch c.kind {
+		case colText:
+			c.ba, ok = cr.(*file.ByteArrayColumnChunkReader)
+		case colInt64:
+			c.i64, ok = cr.(*file.Int64ColumnChunkReader)
+		case colInt96:
+			c.i96, ok = cr.(*file.Int96ColumnChunkReader)
+		}
+		if !ok {
+			return fmt.Errorf("column %s: unexpected reader %T", c.name, cr)
+		}
+	}
+	s.rgLeft = md.NumRows()
+	return nil
 }
 
-// text returns row i as a string ("" if null). Arrow strings are views of the
-// batch's buffers; callers copy what they keep.
-func (c *pqCol) text(i int) string {
-	if c == nil || c.arr == nil || c.arr.IsNull(i) {
+// readBatch reads n rows of column c.
+func (c *pqColumn) readBatch(n int) error {
+	var (
+		levels int64
+		values int
+		err    error
+		cr     file.ColumnChunkReader
+	)
+	switch c.kind {
+	case colText:
+		levels, values, err = c.ba.ReadBatch(int64(n), c.strs, c.defs, nil)
+		cr = c.ba
+	case colInt64:
+		levels, values, err = c.i64.ReadBatch(int64(n), c.ints, c.defs, nil)
+		cr = c.i64
+	case colInt96:
+		levels, values, err = c.i96.ReadBatch(int64(n), c.i96s, c.defs, nil)
+		cr = c.i96
+	}
+	if err == nil {
+		err = cr.Err()
+	}
+	if err != nil {
+		return fmt.Errorf("column %s: %w", c.name, err)
+	}
+	if levels != int64(n) {
+		return fmt.Errorf("column %s ends %d rows early", c.name, int64(n)-levels)
+	}
+	present := n
+	if c.maxDef > 0 {
+		present = 0
+		for _, d := range c.defs[:n] {
+			switch {
+			case d == c.maxDef:
+				present++
+			case d > c.maxDef || d < 0:
+				return fmt.Errorf("column %s: definition level %d outside 0..%d", c.name, d, c.maxDef)
+			}
+		}
+	}
+	if values != present {
+		return fmt.Errorf("column %s: %d values for %d non-null rows", c.name, values, present)
+	}
+	c.vi = 0
+	return nil
+}
+
+func (s *parquetSource) nextBatch() error {
+	for s.rgLeft == 0 {
+		if s.rg >= s.nrg {
+			return io.EOF
+		}
+		if err := s.openRowGroup(s.rg); err != nil {
+			return &Error{File: s.b.file, Line: s.row + 1, Msg: fmt.Sprintf("corrupt Parquet row group %d: %v", s.rg, err), Err: err}
+		}
+		s.rg++
+	}
+	n := int(min(s.rgLeft, parquetBatchRows))
+	s.mem.arm()
+	defer s.mem.armed.Store(false)
+	for _, c := range s.cols {
+		if err := c.readBatch(n); err != nil {
+			return &Error{File: s.b.file, Line: s.row + 1, Msg: fmt.Sprintf("corrupt Parquet data in row group %d: %v", s.rg-1, err), Err: err}
+		}
+	}
+	s.rgLeft -= int64(n)
+	s.i, s.n = 0, n
+	return nil
+}
+
+// text returns the column's value in row i of the batch as a string viewing the
+// page ("" if null). Rows must be visited in order.
+func (c *pqColumn) text(i int) string {
+	if c.maxDef > 0 && c.defs[i] < c.maxDef {
 		return ""
 	}
-	switch {
-	case c.str != nil:
-		return c.str.Value(i)
-	case c.lstr != nil:
-		return c.lstr.Value(i)
-	case c.bin != nil:
-		return string(c.bin.Value(i))
-	case c.lbin != nil:
-		return string(c.lbin.Value(i))
-	case c.dict != nil:
-		return c.dv.text(c.dict.GetValueIndex(i))
+	v := c.strs[c.vi]
+	c.vi++
+	if len(v) == 0 {
+		return ""
 	}
-	return ""
+	return unsafe.String(unsafe.SliceData(v), len(v))
 }
 
-// time returns row i of a timestamp column in milliseconds, floored.
-func (c *pqCol) time(i int) (model.Time, bool) {
-	if c.ts == nil || c.arr.IsNull(i) {
+// time returns the column's value in row i in milliseconds, floored; false if null.
+func (c *pqColumn) time(i int) (model.Time, bool) {
+	if c.maxDef > 0 && c.defs[i] < c.maxDef {
 		return 0, false
 	}
-	v := int64(c.ts.Value(i))
+	if c.kind == colInt96 {
+		t := c.i96s[c.vi].ToTime()
+		c.vi++
+		return model.Time(t.UnixMilli()), true
+	}
+	v := c.ints[c.vi]
+	c.vi++
 	switch c.unit {
 	case arrow.Second:
 		return model.Time(v * 1000), true
@@ -270,87 +418,11 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-func (s *parquetSource) nextBatch() error {
-	for {
-		if s.rr != nil {
-			s.mem.arm()
-			ok := s.rr.Next()
-			s.mem.armed.Store(false)
-			if ok {
-				rec := s.rr.Record()
-				sc := rec.Schema()
-				for i, name := range s.names {
-					s.cols[i] = pqCol{}
-					if name == "" {
-						continue
-					}
-					if idx := sc.FieldIndices(name); len(idx) > 0 {
-						s.cols[i] = *bindCol(rec.Column(idx[0]))
-					}
-				}
-				s.i, s.n = 0, int(rec.NumRows())
-				if s.n > 0 {
-					return nil
-				}
-				continue
-			}
-			err := s.rr.Err()
-			s.rr.Release()
-			s.rr = nil
-			// io.EOF is how v17's record reader says a row group is done.
-			if err != nil && err != io.EOF {
-				return &Error{File: s.b.file, Line: s.row + 1, Msg: fmt.Sprintf("corrupt Parquet data in row group %d: %v", s.rg-1, err), Err: err}
-			}
-		}
-		if s.rg >= s.nrg {
-			return io.EOF
-		}
-		if err := s.checkRowGroup(s.rg); err != nil {
-			return &Error{File: s.b.file, Line: s.row + 1, Msg: fmt.Sprintf("corrupt Parquet row group %d: %v", s.rg, err), Err: err}
-		}
-		rr, err := s.fr.GetRecordReader(context.Background(), s.leaves, []int{s.rg})
-		if err != nil {
-			return &Error{File: s.b.file, Line: s.row + 1, Msg: fmt.Sprintf("corrupt Parquet row group %d: %v", s.rg, err), Err: err}
-		}
-		s.rr = rr
-		s.rg++
-	}
-}
-
-// checkRowGroup does here, where a panic can be recovered, what GetRecordReader
-// does on an errgroup goroutine, where a panic on corrupt metadata (seen by the fuzz
-// test: a column chunk without metadata) would kill the process.
-func (s *parquetSource) checkRowGroup(rg int) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("%v", p)
-		}
-	}()
-	rgr := s.pf.RowGroup(rg)
-	md := s.pf.MetaData().RowGroup(rg)
-	for _, leaf := range s.leaves {
-		cc, err := md.ColumnChunk(leaf)
-		if err != nil {
-			return err
-		}
-		start, n := cc.DataPageOffset(), cc.TotalCompressedSize()
-		if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && start > cc.DictionaryPageOffset() {
-			start = cc.DictionaryPageOffset()
-		}
-		if start < 4 || n < 0 || start > s.size || n > s.size-start {
-			return fmt.Errorf("column chunk %d at %d+%d lies outside the file (%d bytes)", leaf, start, n, s.size)
-		}
-		if _, err := rgr.GetColumnPageReader(leaf); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func (s *parquetSource) next(r *row) (err error) {
 	defer func() {
 		// arrow v17 panics on some corrupt pages; a bad file must be an error.
 		if p := recover(); p != nil {
+			s.mem.armed.Store(false)
 			err = &Error{File: s.b.file, Line: s.row + 1, Msg: fmt.Sprintf("corrupt Parquet data: %v", p)}
 		}
 	}()
@@ -363,15 +435,26 @@ func (s *parquetSource) next(r *row) (err error) {
 	s.i++
 	s.row++
 	f := &s.fl
-	for k := range s.cols {
-		f.v[k] = s.cols[k].text(i)
+	f.tsSet, f.deliveredSet = false, false
+	for k := range f.v {
+		f.v[k] = ""
 	}
-	f.ts, f.tsSet = s.cols[fTS].time(i)
-	f.delivered, f.deliveredSet = s.cols[fDeliveredTS].time(i)
-	if s.cols[fDeliveredTS].ts != nil && !f.deliveredSet {
-		f.deliveredSet = true // a null timestamp: delivered at ts
+	for _, c := range s.cols {
+		if c.kind == colText {
+			f.v[c.field] = c.text(i)
+			continue
+		}
+		t, ok := c.time(i)
+		switch c.field {
+		case fTS:
+			f.ts, f.tsSet = t, ok
+		case fDeliveredTS:
+			// A null timestamp: delivered at ts.
+			f.delivered, f.deliveredSet = t, true
+		}
 	}
-	// The kept strings are copied out of arrow's buffers, which the next batch reuses.
+	// The kept strings are copied out of the pages, which live only as long as
+	// something points into them.
 	f.v[fUser] = s.keep.copy(f.v[fUser])
 	f.v[fMessageID] = s.keep.copy(f.v[fMessageID])
 	return s.b.build(f, s.row, r)
@@ -402,12 +485,5 @@ func (a *stringArena) copy(s string) string {
 }
 
 func (s *parquetSource) close() error {
-	if s.rr != nil {
-		func() {
-			defer func() { recover() }() // after a corrupt page its state is unknown
-			s.rr.Release()
-		}()
-		s.rr = nil
-	}
 	return s.pf.Close() // closes f
 }
