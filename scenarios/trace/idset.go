@@ -82,6 +82,10 @@ func (s *idSet) get(id string, h uint64) (bool, bool) {
 	if _, e := s.cur.find(id, h); e >= 0 {
 		return s.cur.vals[e], true
 	}
+	return s.getOld(id, h)
+}
+
+func (s *idSet) getOld(id string, h uint64) (bool, bool) {
 	if !s.old.mayHave(h) {
 		return false, false
 	}
@@ -94,15 +98,40 @@ func (s *idSet) get(id string, h uint64) (bool, bool) {
 // put is recent.put: when the current generation is full it becomes the old one
 // (even when id is already in it), then id is set in the current one.
 func (s *idSet) put(id string, h uint64, v bool) {
+	slot, e := s.cur.find(id, h)
+	s.set(id, h, v, slot, e)
+}
+
+// see is the reader's de-duplication rule (reader.finish) in one probe of the
+// current generation: id is a duplicate if it was seen before, unless this is the
+// first delivered report of a message seen so far only as not delivered. Ids that
+// are not duplicates are put with delivered. It is get, then put unless a duplicate.
+func (s *idSet) see(id string, h uint64, delivered bool) (dup bool) {
+	slot, e := s.cur.find(id, h)
+	was, seen := false, e >= 0
+	if seen {
+		was = s.cur.vals[e]
+	} else {
+		was, seen = s.getOld(id, h)
+	}
+	if seen && (!delivered || was) {
+		return true
+	}
+	s.set(id, h, delivered, slot, e)
+	return false
+}
+
+// set is put after its probe of the current generation gave slot and entry e.
+func (s *idSet) set(id string, h uint64, v bool, slot, e int) {
 	if len(s.cur.ends) >= s.max {
 		s.old, s.cur = s.cur, s.old
 		g := s.cur
 		clear(g.slots)
 		clear(g.bloom)
 		g.keys, g.ends, g.vals = g.keys[:0], g.ends[:0], g.vals[:0]
+		slot, e = g.find(id, h)
 	}
 	g := s.cur
-	slot, e := g.find(id, h)
 	if e >= 0 {
 		g.vals[e] = v
 		return

@@ -37,3 +37,40 @@ func TestIDSetRemembersWhatRecentDoes(t *testing.T) {
 		}
 	}
 }
+
+// TestIDSetSee: see is get-then-put under the reader's rule (a repeat is a duplicate
+// unless it is the first delivered report of an id seen only undelivered), on the same
+// random ids as above, against recent[bool].
+func TestIDSetSee(t *testing.T) {
+	for _, max := range []int{1, 3, 100, 5000} {
+		rng := rand.New(rand.NewPCG(uint64(max), 2))
+		ref, set := newRecent[bool](max), newIDSet(max)
+		dups := 0
+		for i := 0; i < 40_000; i++ {
+			var id string
+			switch u := rng.IntN(10); {
+			case u < 5:
+				id = fmt.Sprintf("wamid.%d", i)
+			case u < 9:
+				id = fmt.Sprintf("wamid.%d", i-rng.IntN(min(i+1, 2*max+2)))
+			default:
+				id = fmt.Sprintf("wamid.%d", rng.IntN(i+1))
+			}
+			delivered := rng.IntN(2) == 0
+			was, seen := ref.get(id)
+			want := seen && (!delivered || was)
+			if !want {
+				ref.put(id, delivered)
+			}
+			if got := set.see(id, set.hash(id), delivered); got != want {
+				t.Fatalf("max %d, op %d: see(%q, %v) = %v, want %v", max, i, id, delivered, got, want)
+			}
+			if want {
+				dups++
+			}
+		}
+		if dups == 0 {
+			t.Fatalf("max %d: no duplicates: the test does not test see", max)
+		}
+	}
+}

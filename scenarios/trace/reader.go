@@ -182,17 +182,13 @@ func (rd *reader) finish(r *row) error {
 	}
 	if r.MessageID != "" {
 		delivered := r.Direction == model.FromBusiness && r.Status.WasDelivered()
-		h := rd.seen.hash(r.MessageID)
-		if was, dup := rd.seen.get(r.MessageID, h); dup {
-			// A log of status events repeats a message's id: sent, then delivered. The
-			// first delivered report of a message that was so far only sent goes
-			// through, so the message is billed once, when it was delivered.
-			if !delivered || was {
-				rd.duplicates++
-				return errDuplicate
-			}
+		// A log of status events repeats a message's id: sent, then delivered. The first
+		// delivered report of a message that was so far only sent goes through, so the
+		// message is billed once, when it was delivered. (Ids are copied into the set.)
+		if rd.seen.see(r.MessageID, rd.seen.hash(r.MessageID), delivered) {
+			rd.duplicates++
+			return errDuplicate
 		}
-		rd.seen.put(r.MessageID, h, delivered) // copied into the set's arena
 	}
 	return nil
 }
