@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -187,7 +188,10 @@ type TableWriter struct {
 	f   *os.File
 	buf *bufio.Writer
 	fw  *pqarrow.FileWriter
-	rb  *array.RecordBuilder // enum columns as int32 indices
+	rb  *array.RecordBuilder // strings, bools and lists; nil builders elsewhere unused
+	// fixed holds, per column, the batch of a fixed-width kind (numbers, times, dates,
+	// enum indices) in a plain slice; nil for the kinds rb builds.
+	fixed []fixedBatch
 
 	schema *arrow.Schema // the file's: enum columns as dictionaries
 	dicts  []arrow.Array // per column: an enum's values, the same array for every batch
@@ -331,7 +335,23 @@ func CreateTable(path string, cols []Column, opts TableOptions) (*TableWriter, e
 		return nil, fmt.Errorf("reports: %s: %w", path, err)
 	}
 	w.rb = array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema(bfields, nil))
-	w.rb.Reserve(opts.BatchRows)
+	w.fixed = make([]fixedBatch, len(cols))
+	for i, c := range cols {
+		switch c.Kind {
+		case KindInt64, KindTimestampMillis:
+			w.fixed[i] = &fixedCol[int64]{}
+		case KindInt32, KindDate, KindEnum:
+			w.fixed[i] = &fixedCol[int32]{}
+		case KindUint64:
+			w.fixed[i] = &fixedCol[uint64]{}
+		case KindFloat64:
+			w.fixed[i] = &fixedCol[float64]{}
+		default:
+			w.rb.Field(i).Reserve(opts.BatchRows)
+			continue
+		}
+		w.fixed[i].reset(opts.BatchRows)
+	}
 	return w, nil
 }
 
@@ -368,7 +388,9 @@ func (w *TableWriter) Rows() int64 { return w.rows }
 // Columns returns the declared columns.
 func (w *TableWriter) Columns() []Column { return w.cols }
 
-func (w *TableWriter) builder(name string, k Kind) array.Builder {
+// column returns the index of column name, which must have kind k. Asking for a
+// column that does not exist or has another kind is a programming error and panics.
+func (w *TableWriter) column(name string, k Kind) int {
 	i, ok := w.index[name]
 	if !ok {
 		panic(fmt.Sprintf("reports: %s has no column %q", w.path, name))
@@ -376,34 +398,40 @@ func (w *TableWriter) builder(name string, k Kind) array.Builder {
 	if w.cols[i].Kind != k {
 		panic(fmt.Sprintf("reports: column %q of %s is %s, not %s", name, w.path, w.cols[i].Kind, k))
 	}
-	return w.rb.Field(i)
+	return i
 }
 
-// Int64 returns the appender of an int64 column. Asking for a column that does not
-// exist or has another kind is a programming error and panics.
+func (w *TableWriter) builder(name string, k Kind) array.Builder {
+	return w.rb.Field(w.column(name, k))
+}
+
+func fixedOf[T fixedValue](w *TableWriter, name string, k Kind) *fixedCol[T] {
+	return w.fixed[w.column(name, k)].(*fixedCol[T])
+}
+
+// Int64 returns the appender of an int64 column.
 func (w *TableWriter) Int64(name string) *Int64Appender {
-	return &Int64Appender{w.builder(name, KindInt64).(*array.Int64Builder)}
+	return &Int64Appender{fixedOf[int64](w, name, KindInt64)}
 }
 
 // Int32 returns the appender of an int32 column.
 func (w *TableWriter) Int32(name string) *Int32Appender {
-	return &Int32Appender{w.builder(name, KindInt32).(*array.Int32Builder)}
+	return &Int32Appender{fixedOf[int32](w, name, KindInt32)}
 }
 
 // Uint64 returns the appender of a uint64 column.
 func (w *TableWriter) Uint64(name string) *Uint64Appender {
-	return &Uint64Appender{w.builder(name, KindUint64).(*array.Uint64Builder)}
+	return &Uint64Appender{fixedOf[uint64](w, name, KindUint64)}
 }
 
 // Float64 returns the appender of a float64 column.
 func (w *TableWriter) Float64(name string) *Float64Appender {
-	return &Float64Appender{w.builder(name, KindFloat64).(*array.Float64Builder)}
+	return &Float64Appender{fixedOf[float64](w, name, KindFloat64)}
 }
 
 // Enum returns the appender of an enum column.
 func (w *TableWriter) Enum(name string) *EnumAppender {
-	i := w.index[name]
-	return &EnumAppender{w.builder(name, KindEnum).(*array.Int32Builder), len(w.cols[i].Values)}
+	return &EnumAppender{fixedOf[int32](w, name, KindEnum), len(w.cols[w.index[name]].Values)}
 }
 
 // String returns the appender of a string column.
@@ -424,12 +452,12 @@ func (w *TableWriter) Bool(name string) *BoolAppender {
 
 // Date returns the appender of a DATE column.
 func (w *TableWriter) Date(name string) *DateAppender {
-	return &DateAppender{w.builder(name, KindDate).(*array.Date32Builder)}
+	return &DateAppender{fixedOf[int32](w, name, KindDate)}
 }
 
 // TimestampMillis returns the appender of a TIMESTAMP(MILLIS) column.
 func (w *TableWriter) TimestampMillis(name string) *TimestampAppender {
-	return &TimestampAppender{w.builder(name, KindTimestampMillis).(*array.TimestampBuilder)}
+	return &TimestampAppender{fixedOf[int64](w, name, KindTimestampMillis)}
 }
 
 // EndRow closes the current row: every column must have had exactly one value (or
@@ -455,9 +483,13 @@ func (w *TableWriter) flush() error {
 		return fmt.Errorf("reports: %s: write after Close or Abort", w.path)
 	}
 	for i, b := range w.rb.Fields() {
-		if b.Len() != w.pending {
+		n := b.Len()
+		if w.fixed[i] != nil {
+			n = w.fixed[i].len()
+		}
+		if n != w.pending {
 			w.err = fmt.Errorf("reports: %s: column %q has %d values in a batch of %d rows (a value was missed or appended twice before EndRow)",
-				w.path, w.cols[i].Name, b.Len(), w.pending)
+				w.path, w.cols[i].Name, n, w.pending)
 			return w.err
 		}
 	}
@@ -477,9 +509,15 @@ func (w *TableWriter) flush() error {
 	}
 	w.work <- w.record()
 	w.pending = 0
-	// NewRecord handed the buffers to rec; size the next batch's up front rather than
-	// growing them by doubling again.
-	w.rb.Reserve(w.batch)
+	// The batch's buffers now belong to the record; size the next batch's up front
+	// rather than growing them by doubling again.
+	for i, f := range w.fixed {
+		if f != nil {
+			f.reset(w.batch)
+		} else {
+			w.rb.Field(i).Reserve(w.batch)
+		}
+	}
 	return nil
 }
 
@@ -531,34 +569,31 @@ func (w *TableWriter) Abort() {
 	os.Remove(w.tmp)
 }
 
-// record takes the batch out of the builders, enum indices wrapped as dictionary
-// arrays over the column's one dictionary: the Parquet writer then writes the indices
-// as they are (the same dictionary object on every batch tells it nothing changed).
+// record takes the batch out of the builders and slices, enum indices wrapped as
+// dictionary arrays over the column's one dictionary: the Parquet writer then writes
+// the indices as they are (the same dictionary object on every batch tells it nothing
+// changed).
 func (w *TableWriter) record() arrow.Record {
-	rec := w.rb.NewRecord()
-	if !w.hasEnums() {
-		return rec
-	}
-	defer rec.Release()
 	cols := make([]arrow.Array, len(w.cols))
-	for i := range w.cols {
-		if d := w.dicts[i]; d != nil {
-			cols[i] = array.NewDictionaryArray(enumType, rec.Column(i), d)
-			defer cols[i].Release()
+	for i, c := range w.cols {
+		var a arrow.Array
+		if f := w.fixed[i]; f != nil {
+			a = f.array(c.Kind.builderType())
 		} else {
-			cols[i] = rec.Column(i)
+			a = w.rb.Field(i).NewArray()
 		}
-	}
-	return array.NewRecord(w.schema, cols, rec.NumRows())
-}
-
-func (w *TableWriter) hasEnums() bool {
-	for _, d := range w.dicts {
-		if d != nil {
-			return true
+		if d := w.dicts[i]; d != nil {
+			ind := a
+			a = array.NewDictionaryArray(enumType, ind, d)
+			ind.Release()
 		}
+		cols[i] = a
 	}
-	return false
+	rec := array.NewRecord(w.schema, cols, int64(w.pending))
+	for _, a := range cols {
+		a.Release()
+	}
+	return rec
 }
 
 func (w *TableWriter) release() {
@@ -574,29 +609,90 @@ func (w *TableWriter) release() {
 	}
 }
 
-// Int64Appender appends to an int64 column.
-type Int64Appender struct{ b *array.Int64Builder }
+// fixedValue is what a fixed-width column's slice holds.
+type fixedValue interface {
+	int32 | int64 | uint64 | float64
+}
 
-func (a *Int64Appender) Append(v int64) { a.b.Append(v) }
-func (a *Int64Appender) AppendNull()    { a.b.AppendNull() }
+// fixedBatch is a fixedCol of any value type.
+type fixedBatch interface {
+	len() int
+	reset(capacity int)
+	array(t arrow.DataType) arrow.Array
+}
+
+// fixedCol is one batch of a fixed-width column: the values in a plain slice, and a
+// validity bitmap made at the first null. Arrow's builders check their capacity and
+// set a validity bit on every append; here an append is a slice append, and the
+// batch becomes an array without a copy.
+type fixedCol[T fixedValue] struct {
+	vals  []T
+	valid []byte // nil while the batch has no null; else bit i set = row i has a value
+	nulls int
+}
+
+func (c *fixedCol[T]) len() int { return len(c.vals) }
+
+func (c *fixedCol[T]) reset(capacity int) {
+	c.vals, c.valid, c.nulls = make([]T, 0, capacity), nil, 0
+}
+
+func (c *fixedCol[T]) appendNull() {
+	i := len(c.vals)
+	if c.valid == nil {
+		c.valid = make([]byte, (cap(c.vals)+7)/8)
+		for k := range c.valid {
+			c.valid[k] = 0xff
+		}
+	}
+	for i/8 >= len(c.valid) { // appended past the reserved batch
+		c.valid = append(c.valid, 0xff)
+	}
+	c.valid[i/8] &^= 1 << (i % 8)
+	c.nulls++
+	var zero T
+	c.vals = append(c.vals, zero)
+}
+
+// array hands the batch to an arrow array of type t (of T's width); c must be reset
+// before the next append.
+func (c *fixedCol[T]) array(t arrow.DataType) arrow.Array {
+	var bitmap *memory.Buffer
+	if c.nulls > 0 {
+		bitmap = memory.NewBufferBytes(c.valid)
+	}
+	var raw []byte
+	if n := len(c.vals); n > 0 {
+		raw = unsafe.Slice((*byte)(unsafe.Pointer(&c.vals[0])), n*int(unsafe.Sizeof(c.vals[0])))
+	}
+	data := array.NewData(t, len(c.vals), []*memory.Buffer{bitmap, memory.NewBufferBytes(raw)}, nil, c.nulls, 0)
+	defer data.Release()
+	return array.MakeFromData(data)
+}
+
+// Int64Appender appends to an int64 column.
+type Int64Appender struct{ c *fixedCol[int64] }
+
+func (a *Int64Appender) Append(v int64) { a.c.vals = append(a.c.vals, v) }
+func (a *Int64Appender) AppendNull()    { a.c.appendNull() }
 
 // Int32Appender appends to an int32 column.
-type Int32Appender struct{ b *array.Int32Builder }
+type Int32Appender struct{ c *fixedCol[int32] }
 
-func (a *Int32Appender) Append(v int32) { a.b.Append(v) }
-func (a *Int32Appender) AppendNull()    { a.b.AppendNull() }
+func (a *Int32Appender) Append(v int32) { a.c.vals = append(a.c.vals, v) }
+func (a *Int32Appender) AppendNull()    { a.c.appendNull() }
 
 // Uint64Appender appends to a uint64 column.
-type Uint64Appender struct{ b *array.Uint64Builder }
+type Uint64Appender struct{ c *fixedCol[uint64] }
 
-func (a *Uint64Appender) Append(v uint64) { a.b.Append(v) }
-func (a *Uint64Appender) AppendNull()     { a.b.AppendNull() }
+func (a *Uint64Appender) Append(v uint64) { a.c.vals = append(a.c.vals, v) }
+func (a *Uint64Appender) AppendNull()     { a.c.appendNull() }
 
 // Float64Appender appends to a float64 column.
-type Float64Appender struct{ b *array.Float64Builder }
+type Float64Appender struct{ c *fixedCol[float64] }
 
-func (a *Float64Appender) Append(v float64) { a.b.Append(v) }
-func (a *Float64Appender) AppendNull()      { a.b.AppendNull() }
+func (a *Float64Appender) Append(v float64) { a.c.vals = append(a.c.vals, v) }
+func (a *Float64Appender) AppendNull()      { a.c.appendNull() }
 
 // Float64ListAppender appends to a list-of-float64 column.
 type Float64ListAppender struct {
@@ -619,7 +715,7 @@ func (a *StringAppender) AppendNull()     { a.b.AppendNull() }
 
 // EnumAppender appends to an enum column by index into its Values.
 type EnumAppender struct {
-	b *array.Int32Builder
+	c *fixedCol[int32]
 	n int
 }
 
@@ -628,9 +724,9 @@ func (a *EnumAppender) Append(i int) {
 	if uint(i) >= uint(a.n) {
 		panic(fmt.Sprintf("reports: enum index %d outside its %d values", i, a.n))
 	}
-	a.b.Append(int32(i))
+	a.c.vals = append(a.c.vals, int32(i))
 }
-func (a *EnumAppender) AppendNull() { a.b.AppendNull() }
+func (a *EnumAppender) AppendNull() { a.c.appendNull() }
 
 // BoolAppender appends to a bool column.
 type BoolAppender struct{ b *array.BooleanBuilder }
@@ -639,25 +735,25 @@ func (a *BoolAppender) Append(v bool) { a.b.Append(v) }
 func (a *BoolAppender) AppendNull()   { a.b.AppendNull() }
 
 // DateAppender appends to a DATE column.
-type DateAppender struct{ b *array.Date32Builder }
+type DateAppender struct{ c *fixedCol[int32] }
 
 // Append stores the calendar day of t in t's own location: local midnight of 2026-03-29
 // in São Paulo is the date 2026-03-29, whatever instant that is in UTC.
-func (a *DateAppender) Append(t time.Time) { a.b.Append(arrow.Date32(civilDays(t))) }
+func (a *DateAppender) Append(t time.Time) { a.c.vals = append(a.c.vals, civilDays(t)) }
 
 // AppendDays stores a date given as days since 1970-01-01.
-func (a *DateAppender) AppendDays(d int32) { a.b.Append(arrow.Date32(d)) }
-func (a *DateAppender) AppendNull()        { a.b.AppendNull() }
+func (a *DateAppender) AppendDays(d int32) { a.c.vals = append(a.c.vals, d) }
+func (a *DateAppender) AppendNull()        { a.c.appendNull() }
 
 // TimestampAppender appends to a TIMESTAMP(MILLIS, UTC) column.
-type TimestampAppender struct{ b *array.TimestampBuilder }
+type TimestampAppender struct{ c *fixedCol[int64] }
 
 // Append stores the instant t, truncated to the millisecond.
-func (a *TimestampAppender) Append(t time.Time) { a.b.Append(arrow.Timestamp(t.UnixMilli())) }
+func (a *TimestampAppender) Append(t time.Time) { a.c.vals = append(a.c.vals, t.UnixMilli()) }
 
 // AppendMillis stores milliseconds since the Unix epoch.
-func (a *TimestampAppender) AppendMillis(ms int64) { a.b.Append(arrow.Timestamp(ms)) }
-func (a *TimestampAppender) AppendNull()           { a.b.AppendNull() }
+func (a *TimestampAppender) AppendMillis(ms int64) { a.c.vals = append(a.c.vals, ms) }
+func (a *TimestampAppender) AppendNull()           { a.c.appendNull() }
 
 // snakeCase reports whether name is a lowercase identifier: every engine (DuckDB,
 // Spark, pandas) then takes it without quoting.
