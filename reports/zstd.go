@@ -7,11 +7,14 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
-// pooledZstd is arrow's zstd codec with encoders reused across pages. Arrow v17's
-// EncodeLevel builds a fresh encoder for every data page, and each one allocates a
-// 16 MB history buffer: on a tens-of-millions-row table that is gigabytes of garbage and
-// about a quarter of the write time. A reused encoder writes the same bytes (EncodeAll
-// keeps no state between calls; same level, same options), which zstd_test.go checks.
+// pooledZstd is arrow's zstd codec with encoders reused across pages, and frames
+// written without zstd's optional content checksum. Arrow v17's EncodeLevel builds a
+// fresh encoder for every data page, and each one allocates a 16 MB history buffer: on
+// a tens-of-millions-row table that is gigabytes of garbage and about a quarter of the
+// write time. A reused encoder writes the same bytes as a fresh one (EncodeAll keeps no
+// state between calls), which zstd_test.go checks. The checksum is off as in libzstd's
+// defaults (what DuckDB and Arrow C++ write): it costs an xxhash of every page on both
+// writing and reading, about 2% of a replay.
 type pooledZstd struct {
 	compress.Codec                                          // arrow's codec: decoding, streaming writers
 	encoders       [zstd.SpeedBestCompression + 1]sync.Pool // by encoder level
@@ -29,12 +32,17 @@ func (z *pooledZstd) EncodeLevel(dst, src []byte, level int) []byte {
 	pool := &z.encoders[el]
 	e, _ := pool.Get().(*zstd.Encoder)
 	if e == nil {
-		// The options arrow's own EncodeLevel uses.
-		e, _ = zstd.NewWriter(nil, zstd.WithZeroFrames(true), zstd.WithEncoderLevel(el))
+		e, _ = newZstdEncoder(el)
 	}
 	out := e.EncodeAll(src, dst[:0])
 	pool.Put(e)
 	return out
+}
+
+// newZstdEncoder makes an encoder with the options of arrow's own EncodeLevel, less
+// the content checksum.
+func newZstdEncoder(el zstd.EncoderLevel) (*zstd.Encoder, error) {
+	return zstd.NewWriter(nil, zstd.WithZeroFrames(true), zstd.WithEncoderLevel(el), zstd.WithEncoderCRC(false))
 }
 
 var usePooledZstd sync.Once
