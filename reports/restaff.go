@@ -35,14 +35,16 @@ type RestaffSide struct {
 	BotReplies    int64 `json:"bot_replies"`     // replies the bot produced, sent or dropped
 	BotResolved   int64 `json:"bot_resolved"`    // conversations the bot answered alone
 	Abandoned     int64 `json:"abandoned"`       // of Unanswered, customers who gave up waiting for an agent
-	// InWindowShare is InWindow / (InWindow + Late + Dropped): of the replies the team
-	// produced, the share sent inside the window (as in spendsim run's summary).
-	InWindowShare Num `json:"in_window_share"`
-	// LateShare is (Late + Dropped) / (InWindow + Late + Dropped) = 1 − InWindowShare.
+	// LateShare is (Late + Dropped + Unanswered) / RepliesWanted: the conversations not
+	// answered inside the customer's window, whether the reply came late, was dropped
+	// or never came. It is the figure a faster team lowers: a customer the original
+	// never answered counts, as one a slow team answers late does.
 	LateShare Num `json:"late_share"`
-	// MissedWindowShare is (Late + Dropped + Unanswered) / RepliesWanted: the
-	// conversations not answered inside the window, whatever became of them.
-	MissedWindowShare  Num `json:"missed_window_share"`
+	// InWindowShare is InWindow / (InWindow + Late + Dropped): of the replies the team
+	// produced, the share sent inside the window (as in spendsim run's summary);
+	// LateReplyShare is the rest, 1 − InWindowShare.
+	InWindowShare      Num `json:"in_window_share"`
+	LateReplyShare     Num `json:"late_reply_share"`
 	FirstResponseMeanS Num `json:"first_response_mean_s"`
 	FirstResponseP50S  Num `json:"first_response_p50_s"`
 	FirstResponseP90S  Num `json:"first_response_p90_s"`
@@ -57,9 +59,9 @@ func NewRestaffSide(label string, s Spend, r sim.Responses) RestaffSide {
 		RepliesWanted: r.Wanted, InWindow: r.InWindow, Late: r.Late,
 		LateUtility: r.LateUtility, LateMarketing: r.LateMarketing, Dropped: r.Dropped, Unanswered: r.Unanswered,
 		BotReplies: r.BotReplies, BotResolved: r.BotResolved, Abandoned: r.Abandoned,
+		LateShare:          share(r.Late+r.Dropped+r.Unanswered, r.Wanted),
 		InWindowShare:      share(r.InWindow, produced),
-		LateShare:          share(r.Late+r.Dropped, produced),
-		MissedWindowShare:  share(r.Late+r.Dropped+r.Unanswered, r.Wanted),
+		LateReplyShare:     share(r.Late+r.Dropped, produced),
 		FirstResponseMeanS: Num(r.FirstResponseMeanS),
 		FirstResponseP50S:  Num(r.FirstResponseP50S),
 		FirstResponseP90S:  Num(r.FirstResponseP90S),
@@ -85,9 +87,9 @@ type RestaffDiff struct {
 	Late                   int64            `json:"late_replies"`
 	Dropped                int64            `json:"dropped_replies"`
 	Unanswered             int64            `json:"unanswered"`
-	InWindowShare          Num              `json:"in_window_share"`
 	LateShare              Num              `json:"late_share"`
-	MissedWindowShare      Num              `json:"missed_window_share"`
+	InWindowShare          Num              `json:"in_window_share"`
+	LateReplyShare         Num              `json:"late_reply_share"`
 	FirstResponseMeanS     Num              `json:"first_response_mean_s"`
 	FirstResponseP50S      Num              `json:"first_response_p50_s"`
 	FirstResponseP90S      Num              `json:"first_response_p90_s"`
@@ -117,9 +119,9 @@ func NewRestaff(old, new RestaffSide) (Restaff, error) {
 		AmountMicrosByCategory: map[string]int64{}, BillableByCategory: map[string]int64{},
 		RepliesWanted: new.RepliesWanted - old.RepliesWanted, InWindow: new.InWindow - old.InWindow,
 		Late: new.Late - old.Late, Dropped: new.Dropped - old.Dropped, Unanswered: new.Unanswered - old.Unanswered,
-		InWindowShare:      new.InWindowShare - old.InWindowShare,
 		LateShare:          new.LateShare - old.LateShare,
-		MissedWindowShare:  new.MissedWindowShare - old.MissedWindowShare,
+		InWindowShare:      new.InWindowShare - old.InWindowShare,
+		LateReplyShare:     new.LateReplyShare - old.LateReplyShare,
 		FirstResponseMeanS: new.FirstResponseMeanS - old.FirstResponseMeanS,
 		FirstResponseP50S:  new.FirstResponseP50S - old.FirstResponseP50S,
 		FirstResponseP90S:  new.FirstResponseP90S - old.FirstResponseP90S,
@@ -179,9 +181,9 @@ func (r *Restaff) rows() []restaffRow {
 	pct := func(label string, a, b, dd Num, head bool) {
 		rows = append(rows, restaffRow{Label: label, Old: percent(a), New: percent(b), Diff: points(dd), Head: head})
 	}
-	pct("replies in window", o.InWindowShare, n.InWindowShare, d.InWindowShare, true)
-	pct("late share of replies", o.LateShare, n.LateShare, d.LateShare, false)
-	pct("missed the window", o.MissedWindowShare, n.MissedWindowShare, d.MissedWindowShare, false)
+	pct("late share", o.LateShare, n.LateShare, d.LateShare, true)
+	pct("  replies in window", o.InWindowShare, n.InWindowShare, d.InWindowShare, false)
+	pct("  replies late", o.LateReplyShare, n.LateReplyShare, d.LateReplyShare, false)
 	dur := func(label string, a, b, dd Num, head bool) {
 		rows = append(rows, restaffRow{Label: label, Old: durationText(float64(a)), New: durationText(float64(b)), Diff: signedDuration(float64(dd)), Head: head})
 	}
@@ -227,6 +229,7 @@ func WriteRestaffTable(w io.Writer, r *Restaff) error {
 	for _, row := range r.rows() {
 		fmt.Fprintf(&b, "%-24s %22s %22s %14s\n", row.Label, row.Old, row.New, row.Diff)
 	}
+	b.WriteString("late share: the conversations not answered inside the customer's 24-hour window (late, dropped or never); replies in window / late: of the replies sent\n")
 	fmt.Fprintf(&b, "%d replies of the trace left out (free-form messages, late templates); %d simulated replies sent in their place\n", r.RemovedReplies, r.SimulatedReplies)
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -274,7 +277,8 @@ its {{.RemovedReplies}} replies (free-form messages, late templates) are replace
 <p class="meta">A conversation starts with a user message while the user waits for no reply and is answered by the first
 free-form reply after it (in the original, also by a utility or marketing template sent after the window closed);
 later messages while the user waits join it. Late replies came after the user's 24-hour
-window had closed (restaffed: sent as templates by the late-reply policy). Amounts in parentheses count charged messages;
+window had closed (restaffed: sent as templates by the late-reply policy). The late share counts the conversations
+not answered inside the window: answered late, dropped by the late-reply policy, or never answered. Amounts in parentheses count charged messages;
 exact amounts are in restaff.json and summary.json. First-response percentiles come from a DDSketch (0.5% relative accuracy).</p>
 </body>
 </html>

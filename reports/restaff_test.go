@@ -53,13 +53,15 @@ func TestRestaffDifference(t *testing.T) {
 	if d.RepliesWanted != 1 || d.InWindow != 2 || d.Late != 1 || d.Unanswered != -2 {
 		t.Errorf("count difference %+v", d)
 	}
-	// Original: 2 of 2 replies in the window, 2 of 4 conversations missed it; restaffed
-	// 4 of 5 and 1 of 5.
-	if r.Old.InWindowShare != 1 || r.Old.MissedWindowShare != 0.5 || r.New.InWindowShare != 0.8 || r.New.MissedWindowShare != 0.2 {
-		t.Errorf("shares old %v %v, new %v %v", r.Old.InWindowShare, r.Old.MissedWindowShare, r.New.InWindowShare, r.New.MissedWindowShare)
+	// Original: 2 of 4 conversations not answered in the window (both never answered),
+	// 2 of 2 replies in it; restaffed 1 of 5 (answered late), 4 of 5 replies in it.
+	if r.Old.LateShare != 0.5 || r.Old.InWindowShare != 1 || r.Old.LateReplyShare != 0 ||
+		r.New.LateShare != 0.2 || r.New.InWindowShare != 0.8 || math.Abs(float64(r.New.LateReplyShare)-0.2) > 1e-12 {
+		t.Errorf("shares old %v %v %v, new %v %v %v", r.Old.LateShare, r.Old.InWindowShare, r.Old.LateReplyShare,
+			r.New.LateShare, r.New.InWindowShare, r.New.LateReplyShare)
 	}
-	if math.Abs(float64(d.MissedWindowShare)+0.3) > 1e-12 || d.FirstResponseP90S != 58320-3900 {
-		t.Errorf("missed-window difference %v, p90 difference %v", d.MissedWindowShare, d.FirstResponseP90S)
+	if math.Abs(float64(d.LateShare)+0.3) > 1e-12 || d.FirstResponseP90S != 58320-3900 {
+		t.Errorf("late-share difference %v, p90 difference %v", d.LateShare, d.FirstResponseP90S)
 	}
 	data, err := json.Marshal(&r)
 	if err != nil {
@@ -94,12 +96,13 @@ replies wanted                                4                      5          
   late (templates)                            0                      1             +1
   dropped                                     0                      0             +0
   unanswered                                  2                      0             -2
-replies in window                        100.0%                  80.0%      -20.0 pts
-late share of replies                      0.0%                  20.0%      +20.0 pts
-missed the window                         50.0%                  20.0%      -30.0 pts
+late share                                50.0%                  20.0%      -30.0 pts
+  replies in window                      100.0%                  80.0%      -20.0 pts
+  replies late                             0.0%                  20.0%      +20.0 pts
 first response p50                     15.0 min               70.0 min      +55.0 min
 first response p90                     65.0 min                 16.2 h        +15.1 h
 first response p99                     65.0 min                      –              –
+late share: the conversations not answered inside the customer's 24-hour window (late, dropped or never); replies in window / late: of the replies sent
 2 replies of the trace left out (free-form messages, late templates); 5 simulated replies sent in their place
 `
 	if b.String() != want {
@@ -139,7 +142,7 @@ func TestRestaffHTML(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"<td>missed the window</td><td>50.0%</td><td>20.0%</td><td>-30.0 pts</td>",
+		"<td>late share</td><td>50.0%</td><td>20.0%</td><td>-30.0 pts</td>",
 		"restaffed with &lt;night&gt;",
 	} {
 		if !bytes.Contains(page, []byte(want)) {
