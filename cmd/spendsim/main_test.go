@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,6 +87,54 @@ func TestRunDefaultScenario(t *testing.T) {
 		}
 		if daily[r.RunID] != r.MessagingMicros {
 			t.Errorf("run %s: daily spend sums to %d micros, run total is %d", r.RunID, daily[r.RunID], r.MessagingMicros)
+		}
+	}
+	// Issue 4: the default scenario has notifications, a weekly campaign, ad-driven
+	// conversations, blocking and a bot, and its summary shows what they did.
+	raw, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type stat struct{ Mean float64 }
+	var sum struct {
+		Points []struct {
+			Label                  string
+			AmountMicrosByCategory map[string]int64 `json:"amount_micros_by_category"`
+			MessagesByPricingType  map[string]int64 `json:"messages_by_pricing_type"`
+			Outbound               *struct {
+				TemplatesSent   stat `json:"templates_sent"`
+				TemplateReplies stat `json:"template_replies"`
+				Blocks          stat
+				ReachLost       stat `json:"reach_lost"`
+				CapRefused      stat `json:"cap_refused"`
+			}
+			Agents *struct {
+				BotReplies  stat `json:"bot_replies"`
+				BotResolved stat `json:"bot_resolved"`
+			}
+		}
+	}
+	if err := json.Unmarshal(raw, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Points) != 8 {
+		t.Fatalf("summary.json has %d points, want 8", len(sum.Points))
+	}
+	for _, p := range sum.Points {
+		for _, c := range []string{"marketing", "utility", "authentication"} {
+			if p.AmountMicrosByCategory[c] <= 0 {
+				t.Errorf("%s: no %s spend: %v", p.Label, c, p.AmountMicrosByCategory)
+			}
+		}
+		if p.MessagesByPricingType["free_entry_point"] <= 0 {
+			t.Errorf("%s: no free entry point messages: the ads brought no conversations", p.Label)
+		}
+		o, a := p.Outbound, p.Agents
+		if o == nil || o.TemplatesSent.Mean <= 0 || o.TemplateReplies.Mean <= 0 || o.Blocks.Mean <= 0 || o.ReachLost.Mean <= 0 || o.CapRefused.Mean <= 0 {
+			t.Errorf("%s: outbound %+v: want templates, replies to them, blocks, reach lost and cap refusals", p.Label, o)
+		}
+		if a == nil || a.BotReplies.Mean <= 0 || a.BotResolved.Mean <= 0 {
+			t.Errorf("%s: agents %+v: want the bot's replies and resolutions", p.Label, a)
 		}
 	}
 }
