@@ -284,7 +284,7 @@ func (s *parquetSource) openRowGroup(rg int) error {
 		if err != nil {
 			return err
 		}
-		cr := file.NewColumnReader(c.descr, &checkedPages{PageReader: pages, maxDef: c.maxDef}, s.mem, s.pool)
+		cr := file.NewColumnReader(c.descr, &checkedPages{PageReader: pages, descr: c.descr, mem: s.mem}, s.mem, s.pool)
 		c.ba, c.i64, c.i96 = nil, nil, nil
 		var ok bool
 		switch c.kind {

@@ -6,28 +6,41 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"sync"
 
+	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/apache/arrow/go/v17/parquet"
+	"github.com/apache/arrow/go/v17/parquet/compress"
 	"github.com/apache/arrow/go/v17/parquet/file"
+	"github.com/apache/arrow/go/v17/parquet/schema"
 )
 
-// checkedPages hands a column reader only data pages whose definition levels hold
-// as many entries as the page header promises. Arrow v17's column reader reads an
-// optional column's levels until it has as many as it was asked for, and on a level
-// stream that ends early it gets none and asks again, for ever
-// (TestCheckedPagesStopSpin has such a page). Its value decoders report a short page
-// as an error themselves.
+// checkedPages hands a column reader only data pages it will not loop on for ever.
+// Arrow v17's column reader asks its decoders for values until it has as many as it
+// was asked for; two kinds of page make it ask for ever:
+//
+//   - an optional column's page whose definition levels end before the page's value
+//     count: the level decoder returns none, and no error (TestCheckedPagesStopSpin);
+//   - a required byte-array column's DELTA_LENGTH_BYTE_ARRAY or DELTA_BYTE_ARRAY page
+//     whose header does not parse: arrow ignores the decoder's SetData error, and the
+//     decoder then returns no value, and no error (found by FuzzParquet).
+//
+// The first are checked by walking the level stream; the second by decoding the page
+// once through a fresh reader that takes the column as optional with every value
+// present, where the levels move the read on and a shortfall shows. Other decoders
+// report a short or broken page as an error themselves.
 type checkedPages struct {
 	file.PageReader
-	maxDef int16
-	err    error
+	descr *schema.Column
+	mem   memory.Allocator
+	err   error
 }
 
 func (p *checkedPages) Next() bool {
 	if p.err != nil || !p.PageReader.Next() {
 		return false
 	}
-	if err := checkPage(p.PageReader.Page(), p.maxDef); err != nil {
+	if err := p.check(p.PageReader.Page()); err != nil {
 		p.err = err
 		return false
 	}
@@ -43,17 +56,19 @@ func (p *checkedPages) Err() error {
 
 var errShortStream = errors.New("ends before the page's values do")
 
-// checkPage checks the definition levels of a data page of a non-repeated column;
-// other pages, and required columns' pages, pass.
-func checkPage(pg file.Page, maxDef int16) error {
+// check checks a data page of a non-repeated column; other pages pass.
+func (p *checkedPages) check(pg file.Page) error {
+	maxDef := p.descr.MaxDefinitionLevel()
 	n := int(pg.NumValues())
 	levelBits := bits.Len16(uint16(maxDef))
+	var values []byte
 	switch pg := pg.(type) {
 	case *file.DataPageV1:
-		data := pg.Data()
+		values = pg.Data()
 		if maxDef > 0 {
 			switch pg.DefinitionLevelEncoding() {
 			case parquet.Encodings.RLE:
+				data := pg.Data()
 				if len(data) < 4 {
 					return fmt.Errorf("definition levels: %w", errShortStream)
 				}
@@ -66,9 +81,8 @@ func checkPage(pg file.Page, maxDef int16) error {
 				}
 			case parquet.Encodings.BitPacked:
 				// Read bit by bit; arrow checks the length itself.
-			default:
-				return nil // arrow rejects the encoding itself
 			}
+			return nil // an optional column: the levels move the read on
 		}
 	case *file.DataPageV2:
 		data := pg.Data()
@@ -80,9 +94,71 @@ func checkPage(pg file.Page, maxDef int16) error {
 			if err := checkHybrid(data[rl:rl+dl], levelBits, n); err != nil {
 				return fmt.Errorf("definition levels: %w", err)
 			}
+			return nil
 		}
+		values = data[rl+dl:]
+	default:
+		return nil
+	}
+	enc := parquet.Encoding(pg.Encoding())
+	if p.descr.PhysicalType() == parquet.Types.ByteArray &&
+		(enc == parquet.Encodings.DeltaLengthByteArray || enc == parquet.Encodings.DeltaByteArray) {
+		return p.trialDecode(values, n, enc)
 	}
 	return nil
+}
+
+// trialDecode decodes n byte-array values of a required column's page once, as if
+// the column were optional and every value present.
+func (p *checkedPages) trialDecode(values []byte, n int, enc parquet.Encoding) error {
+	node, err := schema.NewPrimitiveNode(p.descr.Name(), parquet.Repetitions.Optional, parquet.Types.ByteArray, -1, -1)
+	if err != nil {
+		return err
+	}
+	// Levels: their byte length, then one run of n ones.
+	run := binary.AppendUvarint(nil, uint64(n)<<1)
+	run = append(run, 1)
+	data := binary.LittleEndian.AppendUint32(nil, uint32(len(run)))
+	data = append(append(data, run...), values...)
+	page := file.NewDataPageV1(memory.NewBufferBytes(data), int32(n), enc, parquet.Encodings.RLE, parquet.Encodings.RLE, int32(len(data)))
+	pool := &sync.Pool{New: func() any { return memory.NewResizableBuffer(p.mem) }}
+	cr := file.NewColumnReader(schema.NewColumn(node, 1, 0), &onePage{page: page}, p.mem, pool).(*file.ByteArrayColumnChunkReader)
+	vals := make([]parquet.ByteArray, min(n, parquetBatchRows))
+	defs := make([]int16, len(vals))
+	for left := n; left > 0; {
+		k := min(left, len(vals))
+		levels, got, err := cr.ReadBatch(int64(k), vals, defs, nil)
+		if err == nil {
+			err = cr.Err()
+		}
+		if err != nil {
+			return fmt.Errorf("%s page: %w", enc, err)
+		}
+		if levels != int64(k) || got != k {
+			return fmt.Errorf("%s page: %d of its %d values decode", enc, n-left+got, n)
+		}
+		left -= k
+	}
+	return nil
+}
+
+// onePage is a page reader of one page.
+type onePage struct {
+	page file.Page
+	done bool
+}
+
+func (o *onePage) SetMaxPageHeaderSize(int) {}
+func (o *onePage) Page() file.Page          { return o.page }
+func (o *onePage) Err() error               { return nil }
+func (o *onePage) Reset(parquet.BufferedReader, int64, compress.Compression, *file.CryptoContext) {
+}
+func (o *onePage) Next() bool {
+	if o.done {
+		return false
+	}
+	o.done = true
+	return true
 }
 
 // checkHybrid walks the run headers of an RLE/bit-packed hybrid stream of width-bit
