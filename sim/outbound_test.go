@@ -454,3 +454,68 @@ func TestSlowBroadcastStopsAtHorizon(t *testing.T) {
 		t.Errorf("templates at %v (%d counted), want one at 10:00", log.at, res.Outbound.TemplatesSent)
 	}
 }
+
+// TestCampaignCountriesAndReplyShare: a campaign limited to Brazil and Mexico reaches
+// customers of those countries only (both of them), and a reply probability below 1
+// brings Binomial(delivered, p) template replies, checked at 4 standard deviations.
+func TestCampaignCountriesAndReplyShare(t *testing.T) {
+	cfg := quiet(t, time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), 1, 20000)
+	cfg.Countries = []load.Share{{Country: "BR", Share: 0.5}, {Country: "MX", Share: 0.3}, {Country: "IN", Share: 0.2}}
+	promo := daily("promo", "marketing", "10:00", 1)
+	promo.Countries = []string{"BR", "MX"}
+	const p = 0.3
+	promo.Reply = load.Reply{Probability: p, Delay: dist.Spec{Kind: dist.Constant, MeanS: 600}}
+	cfg.Campaigns = []load.Campaign{promo}
+	res, log := runLogged(t, cfg, 11)
+	by := map[string]int{}
+	delivered := 0
+	for i, c := range log.country {
+		by[c]++
+		if log.status[i].WasDelivered() {
+			delivered++
+		}
+	}
+	if by["IN"] != 0 || by["BR"] == 0 || by["MX"] == 0 || len(by) != 2 {
+		t.Errorf("the BR/MX campaign reached %v", by)
+	}
+	// About 16,000 of the 20,000 customers are in Brazil or Mexico (sd 57).
+	if n := float64(len(log.at)); math.Abs(n-16000) > 4*math.Sqrt(20000*0.8*0.2) {
+		t.Errorf("%v campaign templates, want 16,000 ± %.0f", n, 4*math.Sqrt(20000*0.8*0.2))
+	}
+	want, sd := p*float64(delivered), math.Sqrt(float64(delivered)*p*(1-p))
+	if got := float64(res.Outbound.TemplateReplies); math.Abs(got-want) > 4*sd {
+		t.Errorf("%v template replies to %d delivered templates, want %.0f ± %.0f", got, delivered, want, 4*sd)
+	}
+}
+
+// TestNotificationsGrow: a growth step that doubles the customer base halfway doubles
+// a notification stream's rate from its instant, and the added customers get them too.
+func TestNotificationsGrow(t *testing.T) {
+	cfg := quiet(t, time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), 20, 5000)
+	half := cfg.Start + (cfg.End-cfg.Start)/2
+	cfg.Growth = []load.Step{{At: half, Factor: 2}}
+	cfg.Notifications = []load.Notification{{Name: "updates", Category: "utility", PerCustomerMonth: 3}}
+	_, log := runLogged(t, cfg, 13)
+	var n [2]float64
+	newcomers := 0
+	for i, at := range log.at {
+		after := 0
+		if at >= half {
+			after = 1
+		}
+		n[after]++
+		if log.to[i] >= uint32(cfg.Customers) {
+			if at < half {
+				t.Fatalf("a template to added customer %d at %s, before the step", log.to[i], at)
+			}
+			newcomers++
+		}
+	}
+	// 5,000 customers × 3 a month × 10 days = 5,000 before; twice that after.
+	if math.Abs(n[0]-5000) > 4*math.Sqrt(5000) || math.Abs(n[1]-10000) > 4*math.Sqrt(10000) {
+		t.Errorf("%v notifications before the 2x step, %v after; want 5,000 and 10,000 (± 4 sd)", n[0], n[1])
+	}
+	if newcomers == 0 {
+		t.Error("no notification reached a customer added by the step")
+	}
+}
