@@ -43,14 +43,14 @@ Examples:
    spendsim compare three-agents.yaml four-agents.yaml --replications 20
    spendsim compare small --pricing-b cbp-2023           # 2025 vs 2023 pricing, same load
    spendsim compare retail-month --pricing-b pmp-2026-10 --seed 42 --out out/oct26`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Value: 10, Usage: "paired replications `R` (at least 2)"},
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: A's, else B's; if none, a fresh one, printed)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/compare-<A>-vs-<B>)"},
 			&cli.StringFlag{Name: "pricing-b", Usage: "bill B (default: A itself) under `ERA`"},
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs (default: all cores)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
-		},
+		}, rateFlags()...),
 		Action: func(c *cli.Context) error {
 			n := c.NArg()
 			if n < 1 || n > 2 || (n == 1 && !c.IsSet("pricing-b")) {
@@ -70,6 +70,10 @@ Examples:
 			if c.IsSet("seed") {
 				o.seed, o.seedSet = c.Uint64("seed"), true
 			}
+			var err error
+			if o.rates, err = readUserRates(c); err != nil {
+				return err
+			}
 			return compareScenarios(c.Context, e, o)
 		},
 	}
@@ -84,6 +88,7 @@ type compareOptions struct {
 	pricingB     string // "" = B's own pricing
 	workers      int
 	quiet        bool
+	rates        userRates // rate cards and tiers over the built-in ones, both sides
 }
 
 func compareScenarios(ctx context.Context, e *env, o compareOptions) error {
@@ -180,6 +185,9 @@ func firstPointJobs(e *env, o compareOptions, side string, sc *scenarios.Scenari
 	}
 	if points > 1 && !o.quiet {
 		fmt.Fprintf(e.stderr, "%s (%s) sweeps %d points; comparing its first, %s\n", side, sc.Name, points, first[0].PointLabel)
+	}
+	if err := o.rates.apply(first); err != nil {
+		return nil, err
 	}
 	return first, nil
 }

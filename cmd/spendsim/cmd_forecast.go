@@ -57,17 +57,15 @@ Examples:
    spendsim forecast my.yaml --months 12 --growth 0.03 --replications 20
    spendsim forecast my.yaml --seed 42 --out results/q1
    spendsim forecast my.yaml --rates my-oct-2026-rates.csv   # fill the cards' gaps`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.IntFlag{Name: "months", Usage: "calendar months from the scenario's start (default: the scenario's forecast.months, else 3)"},
 			&cli.Float64Flag{Name: "growth", Usage: "customer-base growth per month, compounding: `SHARE` like 0.03 (default: the scenario's)"},
 			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "independent replications (default: the scenario's, at least 10)"},
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: the scenario's; if none, a fresh one, printed)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<scenario name>-forecast)"},
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs (default: all cores)"},
-			&cli.StringFlag{Name: "rates", Usage: "a rate `FILE` adding to or overriding the built-in cards (spendsim's ratecards.csv layout, or Meta's PMP rate card CSV with --rates-from)"},
-			&cli.StringFlag{Name: "rates-from", Usage: "effective `DATE` of a Meta rate card CSV (it is not in the file)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
-		},
+		}, rateFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("forecast takes one scenario (a file or an embedded name), got %d arguments", c.NArg())
@@ -122,35 +120,25 @@ Examples:
 			if out == "" {
 				out = filepath.Join("out", sc.Name+"-forecast")
 			}
-			var user *pricing.Book
-			if f := c.String("rates"); f != "" {
-				var from time.Time
-				if s := c.String("rates-from"); s != "" {
-					if from, err = time.Parse(time.DateOnly, s); err != nil {
-						return usagef("--rates-from %q is not a date YYYY-MM-DD", s)
-					}
-				}
-				if user, err = readRates(f, "PMP", from); err != nil {
-					return err
-				}
+			user, err := readUserRates(c)
+			if err != nil {
+				return err
 			}
 			return runForecast(c, e, sc, out, user)
 		},
 	}
 }
 
-func runForecast(c *cli.Context, e *env, sc *scenarios.Scenario, out string, rates *pricing.Book) error {
+func runForecast(c *cli.Context, e *env, sc *scenarios.Scenario, out string, rates userRates) error {
 	started := time.Now()
 	jobs, err := sc.Jobs(sc.Seed)
 	if err != nil {
 		return err
 	}
-	cfg := jobs[0].Config // one point: every replication shares it
-	if rates != nil {
-		if cfg.Billing.Book, err = pricing.Merge(cfg.Billing.Book, rates); err != nil {
-			return err
-		}
+	if err := rates.apply(jobs); err != nil {
+		return err
 	}
+	cfg := jobs[0].Config // one point: every replication shares it
 	// days, for the manifest, is what the months span.
 	sc.Days = int(math.Round((cfg.End - cfg.Start).Hours() / 24))
 	runs, days, err := sim.RunAll(c.Context, jobs, c.Int("workers"), nil)

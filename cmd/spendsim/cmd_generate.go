@@ -43,13 +43,13 @@ Examples:
    spendsim generate small -o small.parquet
    spendsim generate my.yaml -o week.csv --seed 42
    spendsim generate retail-month -o r.jsonl --point "weekday=3,sunday=0"`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "trace `FILE` to write: .csv, .jsonl or .parquet (required)", Required: true},
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: the scenario's; if none, a fresh one, printed)"},
 			&cli.StringFlag{Name: "point", Usage: "sweep point `ID` to simulate, as `spendsim run` labels it (default: the first)"},
 			&cli.StringFlag{Name: "format", Usage: "csv, jsonl or parquet (default: by the extension of -o)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
-		},
+		}, rateFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("generate takes one scenario (a file or an embedded name), got %d arguments", c.NArg())
@@ -60,6 +60,15 @@ Examples:
 			}
 			if c.IsSet("seed") {
 				o.seed, o.seedSet = c.Uint64("seed"), true
+			}
+			var err error
+			if o.rates, err = readUserRates(c); err != nil {
+				return err
+			}
+			for _, f := range []string{"rates", "rates-model", "rates-from", "tiers"} {
+				if c.IsSet(f) {
+					o.rateArgs = append(o.rateArgs, "--"+f, c.String(f))
+				}
 			}
 			g, err := generate(e, o)
 			if err != nil {
@@ -79,6 +88,8 @@ type generateOptions struct {
 	ref, out, point, format string
 	seed                    uint64
 	seedSet, quiet          bool
+	rates                   userRates // rate cards and tiers over the built-in ones
+	rateArgs                []string  // the rate flags as given, for the replay command
 }
 
 // generated is what a generate wrote.
@@ -155,6 +166,9 @@ func generate(e *env, o generateOptions) (_ *generated, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := o.rates.apply([]sim.Job{{Config: cfg}}); err != nil {
+		return nil, err
+	}
 	// Replication 0 of the point, exactly as `spendsim run` seeds it (Scenario.Jobs).
 	runSeed := sim.DeriveSeed(seed, 0)
 
@@ -204,15 +218,16 @@ func generate(e *env, o generateOptions) (_ *generated, err error) {
 		return nil, err
 	}
 	return &generated{
-		name: sc.Name, point: p.ID, currency: cfg.Billing.Currency, replayCmd: replayCommandFor(p.Scenario, o.out),
+		name: sc.Name, point: p.ID, currency: cfg.Billing.Currency, replayCmd: replayCommandFor(p.Scenario, o.out, o.rateArgs),
 		seed: seed, runSeed: runSeed, messages: rec.n, user: res.UserMessages, spendMicros: res.MessagingMicros,
 	}, nil
 }
 
 // replayCommandFor is the replay that bills a generated trace as the run billed it: the
-// scenario's era, time zone, currency and business settings.
-func replayCommandFor(sc *scenarios.Scenario, path string) string {
+// scenario's era, time zone, currency and business settings, and the rate flags given.
+func replayCommandFor(sc *scenarios.Scenario, path string, rateArgs []string) string {
 	args := []string{"spendsim", "replay", "--trace", path, "--pricing", sc.Pricing, "--timezone", sc.Timezone, "--currency", sc.Currency}
+	args = append(args, rateArgs...)
 	switch a := sc.Business.ServiceAllowance; {
 	case a < 0:
 		args = append(args, "--service-allowance", "0")

@@ -54,7 +54,7 @@ Examples:
    spendsim optimize my.yaml --sla 'p90 <= 30m' --max-headcount 15 --replications 5
    spendsim optimize my.yaml --sla 'in_window>=0.98' --seed 42
    spendsim optimize my.yaml --sla 'p90<=1h' --bot      # is the scenario's bot worth its fee?`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "sla", Usage: "the target: `EXPR` like 'p90<=1h' or 'in_window>=0.95'"},
 			&cli.IntFlag{Name: "max-headcount", Value: 20, Usage: "the most agents on any one shift"},
 			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "replications per candidate (default: the scenario's)"},
@@ -63,7 +63,7 @@ Examples:
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs (default: all cores)"},
 			&cli.BoolFlag{Name: "bot", Usage: "also decide whether to use the scenario's agents.bot (on or off), its cost_per_conversation counted as staffing"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
-		},
+		}, rateFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("optimize takes one scenario (a file or an embedded name), got %d arguments", c.NArg())
@@ -111,7 +111,11 @@ Examples:
 			if out == "" {
 				out = filepath.Join("out", sc.Name+"-optimize")
 			}
-			o := &optimizer{sc: sc, sla: sla, max: maxHC, workers: c.Int("workers"), bot: c.Bool("bot"), cache: map[string]*candidate{}}
+			rates, err := readUserRates(c)
+			if err != nil {
+				return err
+			}
+			o := &optimizer{sc: sc, sla: sla, max: maxHC, workers: c.Int("workers"), bot: c.Bool("bot"), rates: rates, cache: map[string]*candidate{}}
 			started := time.Now()
 			res, err := o.search(c)
 			if err != nil {
@@ -254,6 +258,7 @@ type optimizer struct {
 	max      int
 	workers  int
 	bot      bool // plans also switch the scenario's bot on or off: one more element, 0 or 1
+	rates    userRates
 	cache    map[string]*candidate
 	currency string
 	runs     int
@@ -321,6 +326,9 @@ func (o *optimizer) evaluate(c *cli.Context, plans [][]int) error {
 		}
 		js, err := p.Jobs(o.sc.Seed)
 		if err != nil {
+			return err
+		}
+		if err := o.rates.apply(js); err != nil {
 			return err
 		}
 		for i := range js {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -47,13 +46,9 @@ Examples:
    spendsim replay --trace webhooks.jsonl --format webhook --timezone Asia/Kolkata
    spendsim replay --trace 2019.csv --pricing nbp-2018 --rates nbp-card.csv
    spendsim replay --trace twcs.csv --mapping twcs.yaml --sort --skip-invalid` + restaffHelp,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "trace", Aliases: []string{"t"}, Usage: "the trace `FILE` (required)", Required: true},
 			&cli.StringFlag{Name: "pricing", Value: "auto", Usage: "auto, nbp-2018, cbp-2022, cbp-2023, pmp-2025 or pmp-2026-10"},
-			&cli.StringFlag{Name: "rates", Value: "builtin", Usage: "builtin, or a rate `FILE` (spendsim's ratecards.csv layout, or Meta's rate card CSV with --rates-model/--rates-from) that adds to the built-in cards"},
-			&cli.StringFlag{Name: "rates-model", Value: "PMP", Usage: "pricing model of a Meta rate card CSV: NBP, CBP or PMP"},
-			&cli.StringFlag{Name: "rates-from", Usage: "effective `DATE` of a Meta rate card or tier CSV (it is not in the file)"},
-			&cli.StringFlag{Name: "tiers", Usage: "volume-tier `FILE`: Meta's Tier Pricing CSV (with --rates-from) or spendsim's tiers.csv layout"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<trace name>-<pricing>)"},
 			&cli.StringFlag{Name: "timezone", Value: "UTC", Usage: "business account time `ZONE`: months, free tiers and effective dates"},
 			&cli.StringFlag{Name: "currency", Value: "USD", Usage: "rate-card `CURRENCY`"},
@@ -66,7 +61,7 @@ Examples:
 			&cli.IntFlag{Name: "service-allowance", Value: 1000, Usage: "free service messages per number per month from 2026-10-01 (0 turns the allowance off)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
 			&cli.StringFlag{Name: "restaff", Usage: "re-simulate the replies under this `SCENARIO`'s agents (file or embedded name) and compare with the original"},
-		},
+		}, rateFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("replay takes no arguments (got %q); give the trace with --trace", c.Args().First())
@@ -122,36 +117,22 @@ func billingOptions(c *cli.Context) (billing.Options, string, error) {
 	if err != nil || c.String("timezone") == "Local" {
 		return o, "", usagef("--timezone %q is not an IANA time zone like Europe/Berlin", c.String("timezone"))
 	}
+	user, err := readUserRates(c)
+	if err != nil {
+		return o, "", err
+	}
 	book, err := pricing.Builtin()
 	if err != nil {
 		return o, "", err
 	}
-	var from time.Time
-	if s := c.String("rates-from"); s != "" {
-		if from, err = time.Parse(time.DateOnly, s); err != nil {
-			return o, "", usagef("--rates-from %q is not a date YYYY-MM-DD", s)
-		}
-	}
-	ratesName := "builtin"
-	if f := c.String("rates"); f != "builtin" {
-		ratesName = filepath.Base(f)
-		user, err := readRates(f, c.String("rates-model"), from)
-		if err != nil {
-			return o, "", err
-		}
-		if book, err = pricing.Merge(book, user); err != nil {
-			return o, "", err
-		}
+	if book, err = user.merge(book); err != nil {
+		return o, "", err
 	}
 	o = billing.Options{
 		Era: era, Book: book, Markets: book.Markets(), Currency: c.String("currency"), Location: loc,
 		ServiceAllowancePerNumber: allowance(c.Int("service-allowance")),
 		PrimaryCountry:            strings.ToUpper(c.String("primary-country")),
-	}
-	if f := c.String("tiers"); f != "" {
-		if o.Tiers, err = readTiers(f, from); err != nil {
-			return o, "", err
-		}
+		Tiers:                     user.tiers,
 	}
 	if s := c.String("auth-intl-from"); s != "" {
 		d, err := time.ParseInLocation(time.DateOnly, s, loc)
@@ -160,7 +141,7 @@ func billingOptions(c *cli.Context) (billing.Options, string, error) {
 		}
 		o.AuthIntlFrom = model.FromStd(d)
 	}
-	return o, ratesName, nil
+	return o, user.name, nil
 }
 
 // allowance maps the flag (a count, 0 or less = none) onto billing's option, where 0
@@ -170,63 +151,6 @@ func allowance(n int) int {
 		return -1
 	}
 	return n
-}
-
-func sniffFile(path string) ([]byte, pricing.FileKind, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, 0, err
-	}
-	kind, err := pricing.Sniff(data[:min(len(data), 64<<10)])
-	if err != nil {
-		return nil, 0, fmt.Errorf("%s: %w", path, err)
-	}
-	return data, kind, nil
-}
-
-func readRates(path, modelName string, from time.Time) (*pricing.Book, error) {
-	data, kind, err := sniffFile(path)
-	if err != nil {
-		return nil, err
-	}
-	switch kind {
-	case pricing.KindRateCards:
-		return pricing.ReadBook(bytes.NewReader(data), filepath.Base(path))
-	case pricing.KindMetaRates:
-		if from.IsZero() {
-			return nil, usagef("%s is Meta's rate card CSV, which does not say when it takes effect: pass --rates-from DATE", path)
-		}
-		var m pricing.Model
-		switch strings.ToUpper(modelName) {
-		case "NBP":
-			m = pricing.NBP
-		case "CBP":
-			m = pricing.CBP
-		case "PMP":
-			m = pricing.PMP
-		default:
-			return nil, usagef("--rates-model %q is not one of NBP, CBP, PMP", modelName)
-		}
-		return pricing.ReadMetaCard(bytes.NewReader(data), filepath.Base(path), m, from)
-	}
-	return nil, usagef("%s is a %s file; --rates wants a rate card (use --tiers for volume tiers)", path, kind)
-}
-
-func readTiers(path string, from time.Time) (*pricing.Tiers, error) {
-	data, kind, err := sniffFile(path)
-	if err != nil {
-		return nil, err
-	}
-	switch kind {
-	case pricing.KindTiers:
-		return pricing.ReadTiers(bytes.NewReader(data), filepath.Base(path))
-	case pricing.KindMetaTiers:
-		if from.IsZero() {
-			return nil, usagef("%s is Meta's Tier Pricing CSV, which does not say when it takes effect: pass --rates-from DATE", path)
-		}
-		return pricing.ReadMetaTiers(bytes.NewReader(data), filepath.Base(path), from)
-	}
-	return nil, usagef("%s is a %s file; --tiers wants volume tiers", path, kind)
 }
 
 // source adapts a trace reader to the replay and counts user messages.

@@ -86,10 +86,11 @@ Examples:
    spendsim run my.yaml --precision 2%           # replicate until ±2% on total cost
    spendsim run my.yaml --precision 1% --max-replications 500
    spendsim run my.yaml --resume                 # go on after a crash or Ctrl-C
+   spendsim run 2021.yaml --rates nbp-card.csv   # before 2022: bring an NBP rate card
    spendsim run my.yaml --shard 0/4 --out /shared/out   # first of four shards
    spendsim run my.yaml --shards 4 --out /shared/out    # shard from JOB_COMPLETION_INDEX
    spendsim merge /shared/out                    # once all four have finished`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<scenario name>)"},
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs (default: all cores)"},
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: the scenario's; if none, a fresh one, printed)"},
@@ -100,7 +101,7 @@ Examples:
 			&cli.BoolFlag{Name: "resume", Usage: "reuse the runs an interrupted run of the same scenario and seed finished"},
 			&cli.StringFlag{Name: "shard", Usage: "run only shard `K/N`: jobs whose number mod N is K (K from 0)"},
 			&cli.IntFlag{Name: "shards", Usage: "split into `N` shards, this one's K from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID"},
-		},
+		}, rateFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 1 {
 				return usagef("run takes at most one scenario, got %d arguments", c.NArg())
@@ -118,6 +119,9 @@ Examples:
 			}
 			var err error
 			if o.sla, err = slaTarget(c.String("sla")); err != nil {
+				return err
+			}
+			if o.rates, err = readUserRates(c); err != nil {
 				return err
 			}
 			if c.IsSet("precision") {
@@ -155,6 +159,7 @@ type runOptions struct {
 	maxReplications int
 	sla             reports.SLATarget // judged per sweep point in the summary, plot and report
 	shard, shards   int               // shards == 0: not sharded
+	rates           userRates         // rate cards and tiers over the built-in ones
 	args            []string
 	// afterJob, for tests, is called after each finished run is saved with the number
 	// finished so far: a test cancels the context from it to interrupt a sweep at an
@@ -211,7 +216,10 @@ func runScenario(ctx context.Context, e *env, o runOptions) error {
 	if err != nil {
 		return err
 	}
-	key, err := checkpointKey(sc)
+	if err := o.rates.apply(jobs); err != nil {
+		return err
+	}
+	key, err := checkpointKey(sc, o.rates)
 	if err != nil {
 		return err
 	}
@@ -270,6 +278,9 @@ func runScenario(ctx context.Context, e *env, o runOptions) error {
 			break
 		}
 		if jobs, err = sc.Jobs(seed); err != nil {
+			break
+		}
+		if err = o.rates.apply(jobs); err != nil {
 			break
 		}
 		runs, days, err = x.run(ctx, jobs)
@@ -420,14 +431,15 @@ func (x *executor) stopProgress() {
 // checkpointKey fingerprints what a run's results depend on: the resolved scenario and
 // its seed. The replication count is left out: replication r of a point is the same
 // run whatever the count, which lets --precision resume.
-func checkpointKey(sc *scenarios.Scenario) (string, error) {
+func checkpointKey(sc *scenarios.Scenario, rates userRates) (string, error) {
 	c := *sc
 	c.Replications = 0
 	b, err := json.Marshal(&c)
 	if err != nil {
 		return "", err
 	}
-	h := sha256.Sum256(b)
+	// Runs billed with other rate files are other runs.
+	h := sha256.Sum256(append(b, rates.digest...))
 	return hex.EncodeToString(h[:8]), nil
 }
 
