@@ -670,29 +670,18 @@ func (c *fixedCol[T]) array(t arrow.DataType) arrow.Array {
 	return array.MakeFromData(data)
 }
 
-// Int64Appender appends to an int64 column.
-type Int64Appender struct{ c *fixedCol[int64] }
+// FixedAppender appends to a column of a fixed-width kind, by value.
+type FixedAppender[T fixedValue] struct{ c *fixedCol[T] }
 
-func (a *Int64Appender) Append(v int64) { a.c.vals = append(a.c.vals, v) }
-func (a *Int64Appender) AppendNull()    { a.c.appendNull() }
+func (a *FixedAppender[T]) Append(v T)  { a.c.vals = append(a.c.vals, v) }
+func (a *FixedAppender[T]) AppendNull() { a.c.appendNull() }
 
-// Int32Appender appends to an int32 column.
-type Int32Appender struct{ c *fixedCol[int32] }
-
-func (a *Int32Appender) Append(v int32) { a.c.vals = append(a.c.vals, v) }
-func (a *Int32Appender) AppendNull()    { a.c.appendNull() }
-
-// Uint64Appender appends to a uint64 column.
-type Uint64Appender struct{ c *fixedCol[uint64] }
-
-func (a *Uint64Appender) Append(v uint64) { a.c.vals = append(a.c.vals, v) }
-func (a *Uint64Appender) AppendNull()     { a.c.appendNull() }
-
-// Float64Appender appends to a float64 column.
-type Float64Appender struct{ c *fixedCol[float64] }
-
-func (a *Float64Appender) Append(v float64) { a.c.vals = append(a.c.vals, v) }
-func (a *Float64Appender) AppendNull()      { a.c.appendNull() }
+type (
+	Int64Appender   = FixedAppender[int64]   // an int64 column
+	Int32Appender   = FixedAppender[int32]   // an int32 column
+	Uint64Appender  = FixedAppender[uint64]  // a uint64 column
+	Float64Appender = FixedAppender[float64] // a float64 column
+)
 
 // Float64ListAppender appends to a list-of-float64 column.
 type Float64ListAppender struct {
