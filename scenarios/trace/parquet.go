@@ -201,7 +201,7 @@ func openParquet(path, name string) (src source, err error) {
 			c.kind = colText
 			c.strs = make([]parquet.ByteArray, parquetBatchRows)
 		case parquet.Types.Int64:
-			c.kind, c.unit = colInt64, int64Unit(c.descr, t)
+			c.kind, c.unit = colInt64, int64Unit(c.descr)
 			c.ints = make([]int64, parquetBatchRows)
 		case parquet.Types.Int96:
 			c.kind = colInt96
@@ -226,9 +226,9 @@ func openParquet(path, name string) (src source, err error) {
 	return s, nil
 }
 
-// int64Unit is the unit of an INT64 timestamp column: its Parquet annotation, which
-// says how the values are stored, else the Arrow type's.
-func int64Unit(c *schema.Column, t arrow.DataType) arrow.TimeUnit {
+// int64Unit is the unit of an INT64 timestamp column, from its annotation (Arrow
+// calls the column a timestamp only when it has one).
+func int64Unit(c *schema.Column) arrow.TimeUnit {
 	if lt, ok := c.LogicalType().(*schema.TimestampLogicalType); ok {
 		switch lt.TimeUnit() {
 		case schema.TimeUnitMicros:
@@ -238,14 +238,8 @@ func int64Unit(c *schema.Column, t arrow.DataType) arrow.TimeUnit {
 		}
 		return arrow.Millisecond
 	}
-	switch c.ConvertedType() {
-	case schema.ConvertedTypes.TimestampMicros:
+	if c.ConvertedType() == schema.ConvertedTypes.TimestampMicros {
 		return arrow.Microsecond
-	case schema.ConvertedTypes.TimestampMillis:
-		return arrow.Millisecond
-	}
-	if ts, ok := t.(*arrow.TimestampType); ok {
-		return ts.Unit
 	}
 	return arrow.Millisecond
 }
@@ -400,8 +394,6 @@ func (c *pqColumn) time(i int) (model.Time, bool) {
 	v := c.ints[c.vi]
 	c.vi++
 	switch c.unit {
-	case arrow.Second:
-		return model.Time(v * 1000), true
 	case arrow.Microsecond:
 		return model.Time(floorDiv(v, 1000)), true
 	case arrow.Nanosecond:
