@@ -3,6 +3,7 @@ package reports
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -188,7 +189,7 @@ type TableWriter struct {
 	f   *os.File
 	buf *bufio.Writer
 	fw  *pqarrow.FileWriter
-	rb  *array.RecordBuilder // strings, bools and lists; nil builders elsewhere unused
+	rb  *array.RecordBuilder // bools and lists; its other builders stay unused
 	// fixed holds, per column, the batch of a fixed-width kind (numbers, times, dates,
 	// enum indices) in a plain slice; nil for the kinds rb builds.
 	fixed []fixedBatch
@@ -303,6 +304,11 @@ func CreateTable(path string, cols []Column, opts TableOptions) (*TableWriter, e
 			// handful of words prune nothing.
 			pqOpts = append(pqOpts, parquet.WithStatsFor(c.Name, false))
 		}
+		if c.Kind == KindString && !c.Dict {
+			// Ids (users, message ids): their min and max prune nothing, and computing
+			// them costs a comparison per row.
+			pqOpts = append(pqOpts, parquet.WithStatsFor(c.Name, false))
+		}
 		switch {
 		case c.Delta && (c.Kind == KindInt64 || c.Kind == KindInt32 || c.Kind == KindTimestampMillis):
 			pqOpts = append(pqOpts, parquet.WithDictionaryFor(c.Name, false),
@@ -346,6 +352,8 @@ func CreateTable(path string, cols []Column, opts TableOptions) (*TableWriter, e
 			w.fixed[i] = &fixedCol[uint64]{}
 		case KindFloat64:
 			w.fixed[i] = &fixedCol[float64]{}
+		case KindString:
+			w.fixed[i] = &stringCol{}
 		default:
 			w.rb.Field(i).Reserve(opts.BatchRows)
 			continue
@@ -436,7 +444,7 @@ func (w *TableWriter) Enum(name string) *EnumAppender {
 
 // String returns the appender of a string column.
 func (w *TableWriter) String(name string) *StringAppender {
-	return &StringAppender{w.builder(name, KindString).(*array.StringBuilder)}
+	return &StringAppender{w.fixed[w.column(name, KindString)].(*stringCol)}
 }
 
 // Float64List returns the appender of a list-of-float64 column.
@@ -638,18 +646,8 @@ func (c *fixedCol[T]) reset(capacity int) {
 }
 
 func (c *fixedCol[T]) appendNull() {
-	i := len(c.vals)
-	if c.valid == nil {
-		c.valid = make([]byte, (cap(c.vals)+7)/8)
-		for k := range c.valid {
-			c.valid[k] = 0xff
-		}
-	}
-	for i/8 >= len(c.valid) { // appended past the reserved batch
-		c.valid = append(c.valid, 0xff)
-	}
-	c.valid[i/8] &^= 1 << (i % 8)
 	c.nulls++
+	c.valid = clearBit(c.valid, len(c.vals), cap(c.vals))
 	var zero T
 	c.vals = append(c.vals, zero)
 }
@@ -657,17 +655,79 @@ func (c *fixedCol[T]) appendNull() {
 // array hands the batch to an arrow array of type t (of T's width); c must be reset
 // before the next append.
 func (c *fixedCol[T]) array(t arrow.DataType) arrow.Array {
-	var bitmap *memory.Buffer
-	if c.nulls > 0 {
-		bitmap = memory.NewBufferBytes(c.valid)
+	return newArray(t, len(c.vals), c.nulls, c.valid, bytesOf(c.vals))
+}
+
+// stringCol is one batch of a string column: the bytes of its values one after
+// another, and where each ends (an arrow string array's own layout).
+type stringCol struct {
+	offsets []int32 // value i is data[offsets[i]:offsets[i+1]]; offsets[0] = 0
+	data    []byte
+	valid   []byte
+	nulls   int
+}
+
+func (c *stringCol) len() int { return len(c.offsets) - 1 }
+
+func (c *stringCol) reset(capacity int) {
+	c.offsets = append(make([]int32, 0, capacity+1), 0)
+	c.data, c.valid, c.nulls = make([]byte, 0, 16*capacity), nil, 0
+}
+
+func (c *stringCol) append(v string) {
+	if len(c.data)+len(v) > math.MaxInt32 {
+		panic(fmt.Sprintf("reports: a batch of a string column passed %d bytes", math.MaxInt32))
 	}
-	var raw []byte
-	if n := len(c.vals); n > 0 {
-		raw = unsafe.Slice((*byte)(unsafe.Pointer(&c.vals[0])), n*int(unsafe.Sizeof(c.vals[0])))
+	c.data = append(c.data, v...)
+	c.offsets = append(c.offsets, int32(len(c.data)))
+}
+
+func (c *stringCol) appendNull() {
+	c.nulls++
+	c.valid = clearBit(c.valid, c.len(), cap(c.offsets)-1)
+	c.offsets = append(c.offsets, int32(len(c.data)))
+}
+
+func (c *stringCol) array(t arrow.DataType) arrow.Array {
+	return newArray(t, c.len(), c.nulls, c.valid, bytesOf(c.offsets), c.data)
+}
+
+// clearBit marks row i null in a validity bitmap that is made, with every bit of
+// capacity rows set, at the first null.
+func clearBit(valid []byte, i, capacity int) []byte {
+	if valid == nil {
+		valid = make([]byte, (max(capacity, i+1)+7)/8)
+		for k := range valid {
+			valid[k] = 0xff
+		}
 	}
-	data := array.NewData(t, len(c.vals), []*memory.Buffer{bitmap, memory.NewBufferBytes(raw)}, nil, c.nulls, 0)
+	for i/8 >= len(valid) { // appended past the reserved batch
+		valid = append(valid, 0xff)
+	}
+	valid[i/8] &^= 1 << (i % 8)
+	return valid
+}
+
+// newArray is an arrow array of type t over the given buffers, without a copy.
+func newArray(t arrow.DataType, n, nulls int, valid []byte, bufs ...[]byte) arrow.Array {
+	buffers := []*memory.Buffer{nil}
+	if nulls > 0 {
+		buffers[0] = memory.NewBufferBytes(valid)
+	}
+	for _, b := range bufs {
+		buffers = append(buffers, memory.NewBufferBytes(b))
+	}
+	data := array.NewData(t, n, buffers, nil, nulls, 0)
 	defer data.Release()
 	return array.MakeFromData(data)
+}
+
+// bytesOf is the memory of vals, shared.
+func bytesOf[T fixedValue](vals []T) []byte {
+	if len(vals) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&vals[0])), len(vals)*int(unsafe.Sizeof(vals[0])))
 }
 
 // FixedAppender appends to a column of a fixed-width kind, by value.
@@ -697,10 +757,10 @@ func (a *Float64ListAppender) Append(vs []float64) {
 func (a *Float64ListAppender) AppendNull() { a.b.AppendNull() }
 
 // StringAppender appends to a string column.
-type StringAppender struct{ b *array.StringBuilder }
+type StringAppender struct{ c *stringCol }
 
-func (a *StringAppender) Append(v string) { a.b.Append(v) }
-func (a *StringAppender) AppendNull()     { a.b.AppendNull() }
+func (a *StringAppender) Append(v string) { a.c.append(v) }
+func (a *StringAppender) AppendNull()     { a.c.appendNull() }
 
 // EnumAppender appends to an enum column by index into its Values.
 type EnumAppender struct {
