@@ -2,7 +2,9 @@ package market
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -448,5 +450,48 @@ func TestMexicanMobileWithLegacyOne(t *testing.T) {
 		if err != nil || tb.Name(id) != "Mexico" || iso != "MX" {
 			t.Errorf("%s: %s %s %v, want Mexico MX", n, tb.Name(id), iso, err)
 		}
+	}
+}
+
+// TestPossibleReasonIsLibphonenumbers: the cache by calling code and national length
+// answers as IsPossibleNumberWithReason does, for numbers of every assigned code and
+// every length, leading zeros included, asked in random order.
+func TestPossibleReasonIsLibphonenumbers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	checked := 0
+	for round := 0; round < 3; round++ {
+		for _, code := range rng.Perm(1000) {
+			if len(phonenumbers.GetRegionCodesForCountryCode(code)) == 0 {
+				continue
+			}
+			for n := 1; n <= 14; n++ {
+				digits := ""
+				if rng.IntN(4) == 0 {
+					digits = strings.Repeat("0", rng.IntN(n))
+				}
+				for len(digits) < n {
+					digits += strconv.Itoa(rng.IntN(10))
+				}
+				// As ForNumber builds it: leading zeros counted, one digit kept back.
+				zeros := 0
+				for zeros < len(digits)-1 && digits[zeros] == '0' {
+					zeros++
+				}
+				nn, _ := strconv.ParseUint(digits, 10, 64)
+				cc := int32(code)
+				num := &phonenumbers.PhoneNumber{CountryCode: &cc, NationalNumber: &nn}
+				if zeros > 0 {
+					lead, nz := true, int32(zeros)
+					num.ItalianLeadingZero, num.NumberOfLeadingZeros = &lead, &nz
+				}
+				if got, want := possibleReason(code, n, num), phonenumbers.IsPossibleNumberWithReason(num); got != want {
+					t.Fatalf("+%d, national %q: cached %v, libphonenumber %v", code, digits, got, want)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 3000 {
+		t.Fatalf("only %d numbers checked", checked)
 	}
 }
