@@ -190,9 +190,9 @@ type TableWriter struct {
 	buf *bufio.Writer
 	fw  *pqarrow.FileWriter
 	rb  *array.RecordBuilder // bools and lists; its other builders stay unused
-	// fixed holds, per column, the batch of a fixed-width kind (numbers, times, dates,
-	// enum indices) in a plain slice; nil for the kinds rb builds.
-	fixed []fixedBatch
+	// bufs holds, per column, the batch of a number, time, date, enum or string column
+	// in plain slices laid out as arrow's arrays; nil for the kinds rb builds.
+	bufs []batchBuf
 
 	schema *arrow.Schema // the file's: enum columns as dictionaries
 	dicts  []arrow.Array // per column: an enum's values, the same array for every batch
@@ -341,24 +341,24 @@ func CreateTable(path string, cols []Column, opts TableOptions) (*TableWriter, e
 		return nil, fmt.Errorf("reports: %s: %w", path, err)
 	}
 	w.rb = array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema(bfields, nil))
-	w.fixed = make([]fixedBatch, len(cols))
+	w.bufs = make([]batchBuf, len(cols))
 	for i, c := range cols {
 		switch c.Kind {
 		case KindInt64, KindTimestampMillis:
-			w.fixed[i] = &fixedCol[int64]{}
+			w.bufs[i] = &fixedCol[int64]{}
 		case KindInt32, KindDate, KindEnum:
-			w.fixed[i] = &fixedCol[int32]{}
+			w.bufs[i] = &fixedCol[int32]{}
 		case KindUint64:
-			w.fixed[i] = &fixedCol[uint64]{}
+			w.bufs[i] = &fixedCol[uint64]{}
 		case KindFloat64:
-			w.fixed[i] = &fixedCol[float64]{}
+			w.bufs[i] = &fixedCol[float64]{}
 		case KindString:
-			w.fixed[i] = &stringCol{}
+			w.bufs[i] = &stringCol{}
 		default:
 			w.rb.Field(i).Reserve(opts.BatchRows)
 			continue
 		}
-		w.fixed[i].reset(opts.BatchRows)
+		w.bufs[i].reset(opts.BatchRows)
 	}
 	return w, nil
 }
@@ -414,7 +414,7 @@ func (w *TableWriter) builder(name string, k Kind) array.Builder {
 }
 
 func fixedOf[T fixedValue](w *TableWriter, name string, k Kind) *fixedCol[T] {
-	return w.fixed[w.column(name, k)].(*fixedCol[T])
+	return w.bufs[w.column(name, k)].(*fixedCol[T])
 }
 
 // Int64 returns the appender of an int64 column.
@@ -444,7 +444,7 @@ func (w *TableWriter) Enum(name string) *EnumAppender {
 
 // String returns the appender of a string column.
 func (w *TableWriter) String(name string) *StringAppender {
-	return &StringAppender{w.fixed[w.column(name, KindString)].(*stringCol)}
+	return &StringAppender{w.bufs[w.column(name, KindString)].(*stringCol)}
 }
 
 // Float64List returns the appender of a list-of-float64 column.
@@ -492,8 +492,8 @@ func (w *TableWriter) flush() error {
 	}
 	for i, b := range w.rb.Fields() {
 		n := b.Len()
-		if w.fixed[i] != nil {
-			n = w.fixed[i].len()
+		if w.bufs[i] != nil {
+			n = w.bufs[i].len()
 		}
 		if n != w.pending {
 			w.err = fmt.Errorf("reports: %s: column %q has %d values in a batch of %d rows (a value was missed or appended twice before EndRow)",
@@ -519,7 +519,7 @@ func (w *TableWriter) flush() error {
 	w.pending = 0
 	// The batch's buffers now belong to the record; size the next batch's up front
 	// rather than growing them by doubling again.
-	for i, f := range w.fixed {
+	for i, f := range w.bufs {
 		if f != nil {
 			f.reset(w.batch)
 		} else {
@@ -585,7 +585,7 @@ func (w *TableWriter) record() arrow.Record {
 	cols := make([]arrow.Array, len(w.cols))
 	for i, c := range w.cols {
 		var a arrow.Array
-		if f := w.fixed[i]; f != nil {
+		if f := w.bufs[i]; f != nil {
 			a = f.array(c.Kind.builderType())
 		} else {
 			a = w.rb.Field(i).NewArray()
@@ -622,8 +622,8 @@ type fixedValue interface {
 	int32 | int64 | uint64 | float64
 }
 
-// fixedBatch is a fixedCol of any value type.
-type fixedBatch interface {
+// batchBuf is one column's batch in plain slices: a fixedCol or a stringCol.
+type batchBuf interface {
 	len() int
 	reset(capacity int)
 	array(t arrow.DataType) arrow.Array
