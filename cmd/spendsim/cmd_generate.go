@@ -65,11 +65,6 @@ Examples:
 			if o.rates, err = readUserRates(c); err != nil {
 				return err
 			}
-			for _, f := range []string{"rates", "rates-model", "rates-from", "tiers"} {
-				if c.IsSet(f) {
-					o.rateArgs = append(o.rateArgs, "--"+f, c.String(f))
-				}
-			}
 			g, err := generate(e, o)
 			if err != nil {
 				return err
@@ -89,7 +84,6 @@ type generateOptions struct {
 	seed                    uint64
 	seedSet, quiet          bool
 	rates                   userRates // rate cards and tiers over the built-in ones
-	rateArgs                []string  // the rate flags as given, for the replay command
 }
 
 // generated is what a generate wrote.
@@ -218,7 +212,7 @@ func generate(e *env, o generateOptions) (_ *generated, err error) {
 		return nil, err
 	}
 	return &generated{
-		name: sc.Name, point: p.ID, currency: cfg.Billing.Currency, replayCmd: replayCommandFor(p.Scenario, o.out, o.rateArgs),
+		name: sc.Name, point: p.ID, currency: cfg.Billing.Currency, replayCmd: replayCommandFor(p.Scenario, o.out, o.rates.args),
 		seed: seed, runSeed: runSeed, messages: rec.n, user: res.UserMessages, spendMicros: res.MessagingMicros,
 	}, nil
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,6 +34,7 @@ type userRates struct {
 	book   *pricing.Book  // nil: no rate file
 	tiers  *pricing.Tiers // nil: no tier file (list rates)
 	digest string         // of the files' bytes; "" with none
+	args   []string       // the rate flags as given, to repeat in a printed command
 }
 
 func readUserRates(c *cli.Context) (userRates, error) {
@@ -50,32 +50,37 @@ func readUserRates(c *cli.Context) (userRates, error) {
 	}
 	h := sha256.New()
 	if f := c.String("rates"); f != "builtin" && f != "" {
-		if u.book, err = readRates(f, c.String("rates-model"), from); err != nil {
+		data, kind, err := sniffFile(f)
+		if err != nil {
+			return u, err
+		}
+		if u.book, err = readRates(f, data, kind, c.String("rates-model"), from); err != nil {
 			return u, err
 		}
 		u.name = filepath.Base(f)
-		fmt.Fprintf(h, "rates %s %s\n", c.String("rates-model"), c.String("rates-from"))
-		hashFile(h, f)
+		fmt.Fprintf(h, "rates %s %s %d\n", c.String("rates-model"), c.String("rates-from"), len(data))
+		h.Write(data)
 	}
 	if f := c.String("tiers"); f != "" {
-		if u.tiers, err = readTiers(f, from); err != nil {
+		data, kind, err := sniffFile(f)
+		if err != nil {
 			return u, err
 		}
-		fmt.Fprintf(h, "tiers %s\n", c.String("rates-from"))
-		hashFile(h, f)
+		if u.tiers, err = readTiers(f, data, kind, from); err != nil {
+			return u, err
+		}
+		fmt.Fprintf(h, "tiers %s %d\n", c.String("rates-from"), len(data))
+		h.Write(data)
 	}
 	if u.book != nil || u.tiers != nil {
 		u.digest = hex.EncodeToString(h.Sum(nil)[:8])
 	}
-	return u, nil
-}
-
-// hashFile adds a file's bytes (already read once, so readable) to h.
-func hashFile(h io.Writer, path string) {
-	if data, err := os.ReadFile(path); err == nil {
-		fmt.Fprintf(h, "%d\n", len(data))
-		h.Write(data)
+	for _, f := range []string{"rates", "rates-model", "rates-from", "tiers"} {
+		if c.IsSet(f) {
+			u.args = append(u.args, "--"+f, c.String(f))
+		}
 	}
+	return u, nil
 }
 
 // merge lays the user's cards over base.
@@ -127,11 +132,8 @@ func sniffFile(path string) ([]byte, pricing.FileKind, error) {
 	return data, kind, nil
 }
 
-func readRates(path, modelName string, from time.Time) (*pricing.Book, error) {
-	data, kind, err := sniffFile(path)
-	if err != nil {
-		return nil, err
-	}
+// readRates reads a rate file of the given kind (sniffFile's) from its bytes.
+func readRates(path string, data []byte, kind pricing.FileKind, modelName string, from time.Time) (*pricing.Book, error) {
 	switch kind {
 	case pricing.KindRateCards:
 		return pricing.ReadBook(bytes.NewReader(data), filepath.Base(path))
@@ -155,11 +157,8 @@ func readRates(path, modelName string, from time.Time) (*pricing.Book, error) {
 	return nil, usagef("%s is a %s file; --rates wants a rate card (use --tiers for volume tiers)", path, kind)
 }
 
-func readTiers(path string, from time.Time) (*pricing.Tiers, error) {
-	data, kind, err := sniffFile(path)
-	if err != nil {
-		return nil, err
-	}
+// readTiers reads a tier file of the given kind (sniffFile's) from its bytes.
+func readTiers(path string, data []byte, kind pricing.FileKind, from time.Time) (*pricing.Tiers, error) {
 	switch kind {
 	case pricing.KindTiers:
 		return pricing.ReadTiers(bytes.NewReader(data), filepath.Base(path))
