@@ -108,7 +108,6 @@ type parquetSource struct {
 	pool *sync.Pool
 	b    *builder
 	cols []*pqColumn
-	of   [nFields]*pqColumn // by contract field; nil when the file lacks it
 
 	rg, nrg int
 	size    int64 // file size
@@ -172,7 +171,10 @@ func openParquet(path, name string) (src source, err error) {
 	}
 	s := &parquetSource{pf: pf, mem: mem, b: newBuilder(name), nrg: pf.NumRowGroups(), size: st.Size()}
 	s.pool = &sync.Pool{New: func() any { return memory.NewResizableBuffer(mem) }}
-	var have []string
+	var (
+		have    []string
+		present [nFields]bool
+	)
 	for _, fl := range sc.Fields() {
 		have = append(have, fl.Name)
 	}
@@ -213,10 +215,10 @@ func openParquet(path, name string) (src source, err error) {
 			c.defs = make([]int16, parquetBatchRows)
 		}
 		s.cols = append(s.cols, c)
-		s.of[i] = c
+		present[i] = true
 	}
 	for _, req := range []int{fTS, fUser, fDirection} {
-		if s.of[req] == nil {
+		if !present[req] {
 			return nil, fail("missing required column %s (the file has %s)", fieldNames[req], strings.Join(have, ","))
 		}
 	}
@@ -278,7 +280,7 @@ func (s *parquetSource) openRowGroup(rg int) error {
 		if err != nil {
 			return err
 		}
-		cr := file.NewColumnReader(c.descr, &checkedPages{PageReader: pages, descr: c.descr, mem: s.mem}, s.mem, s.pool)
+		cr := file.NewColumnReader(c.descr, &checkedPages{PageReader: pages, descr: c.descr, mem: s.mem, pool: s.pool}, s.mem, s.pool)
 		c.ba, c.i64, c.i96 = nil, nil, nil
 		var ok bool
 		switch c.kind {

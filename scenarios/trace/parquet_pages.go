@@ -33,6 +33,7 @@ type checkedPages struct {
 	file.PageReader
 	descr *schema.Column
 	mem   memory.Allocator
+	pool  *sync.Pool // the column readers' scratch buffers
 	err   error
 }
 
@@ -64,11 +65,11 @@ func (p *checkedPages) check(pg file.Page) error {
 	var values []byte
 	switch pg := pg.(type) {
 	case *file.DataPageV1:
-		values = pg.Data()
+		data := pg.Data()
+		values = data
 		if maxDef > 0 {
 			switch pg.DefinitionLevelEncoding() {
 			case parquet.Encodings.RLE:
-				data := pg.Data()
 				if len(data) < 4 {
 					return fmt.Errorf("definition levels: %w", errShortStream)
 				}
@@ -121,8 +122,7 @@ func (p *checkedPages) trialDecode(values []byte, n int, enc parquet.Encoding) e
 	data := binary.LittleEndian.AppendUint32(nil, uint32(len(run)))
 	data = append(append(data, run...), values...)
 	page := file.NewDataPageV1(memory.NewBufferBytes(data), int32(n), enc, parquet.Encodings.RLE, parquet.Encodings.RLE, int32(len(data)))
-	pool := &sync.Pool{New: func() any { return memory.NewResizableBuffer(p.mem) }}
-	cr := file.NewColumnReader(schema.NewColumn(node, 1, 0), &onePage{page: page}, p.mem, pool).(*file.ByteArrayColumnChunkReader)
+	cr := file.NewColumnReader(schema.NewColumn(node, 1, 0), &onePage{page: page}, p.mem, p.pool).(*file.ByteArrayColumnChunkReader)
 	vals := make([]parquet.ByteArray, min(n, parquetBatchRows))
 	defs := make([]int16, len(vals))
 	for left := n; left > 0; {

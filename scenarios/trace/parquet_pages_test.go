@@ -9,7 +9,6 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/apache/arrow/go/v17/parquet"
-	"github.com/apache/arrow/go/v17/parquet/compress"
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/apache/arrow/go/v17/parquet/schema"
 )
@@ -46,37 +45,17 @@ func TestCheckHybrid(t *testing.T) {
 	}
 }
 
-// pageList serves hand-made pages to a column reader.
-type pageList struct {
-	pages []file.Page
-	cur   file.Page
-}
-
-func (p *pageList) SetMaxPageHeaderSize(int) {}
-func (p *pageList) Page() file.Page          { return p.cur }
-func (p *pageList) Err() error               { return nil }
-func (p *pageList) Reset(parquet.BufferedReader, int64, compress.Compression, *file.CryptoContext) {
-}
-func (p *pageList) Next() bool {
-	if len(p.pages) == 0 {
-		return false
-	}
-	p.cur, p.pages = p.pages[0], p.pages[1:]
-	return true
-}
-
 // levelPages is an optional string column of one PLAIN data page of 10 values (V1)
 // whose definition levels (with their 4-byte length) and values are given.
-func levelPages(t *testing.T, levels, values []byte) (*schema.Column, *pageList) {
+func levelPages(t *testing.T, levels, values []byte) (*schema.Column, *onePage) {
 	t.Helper()
 	node, err := schema.NewPrimitiveNodeLogical("direction", parquet.Repetitions.Optional, schema.StringLogicalType{}, parquet.Types.ByteArray, 0, -1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	data := append(append([]byte{}, levels...), values...)
-	return schema.NewColumn(node, 1, 0), &pageList{pages: []file.Page{
-		file.NewDataPageV1(memory.NewBufferBytes(data), 10, parquet.Encodings.Plain, parquet.Encodings.RLE, parquet.Encodings.RLE, int32(len(data))),
-	}}
+	return schema.NewColumn(node, 1, 0), &onePage{page: file.NewDataPageV1(memory.NewBufferBytes(data), 10,
+		parquet.Encodings.Plain, parquet.Encodings.RLE, parquet.Encodings.RLE, int32(len(data)))}
 }
 
 // readTen reads 10 values through a checked column reader, failing the test if the
@@ -91,7 +70,7 @@ func readTen(t *testing.T, descr *schema.Column, pages file.PageReader) (int64, 
 	go func() {
 		mem := memory.DefaultAllocator
 		pool := &sync.Pool{New: func() any { return memory.NewResizableBuffer(mem) }}
-		cr := file.NewColumnReader(descr, &checkedPages{PageReader: pages, descr: descr, mem: mem}, mem, pool).(*file.ByteArrayColumnChunkReader)
+		cr := file.NewColumnReader(descr, &checkedPages{PageReader: pages, descr: descr, mem: mem, pool: pool}, mem, pool).(*file.ByteArrayColumnChunkReader)
 		vals := make([]parquet.ByteArray, 10)
 		defs := make([]int16, 10)
 		n, _, err := cr.ReadBatch(10, vals, defs, nil)
@@ -146,18 +125,18 @@ func TestCheckedPagesDeltaHeader(t *testing.T) {
 		t.Fatal(err)
 	}
 	descr := schema.NewColumn(node, 0, 0)
-	page := func(data []byte, n int32) *pageList {
-		return &pageList{pages: []file.Page{file.NewDataPageV1(memory.NewBufferBytes(data), n,
-			parquet.Encodings.DeltaLengthByteArray, parquet.Encodings.RLE, parquet.Encodings.RLE, int32(len(data)))}}
+	page := func(data []byte, n int32) *onePage {
+		return &onePage{page: file.NewDataPageV1(memory.NewBufferBytes(data), n,
+			parquet.Encodings.DeltaLengthByteArray, parquet.Encodings.RLE, parquet.Encodings.RLE, int32(len(data)))}
 	}
-	read := func(pages *pageList, n int) ([]parquet.ByteArray, error) {
+	read := func(pages *onePage, n int) ([]parquet.ByteArray, error) {
 		t.Helper()
 		done := make(chan error, 1)
 		vals := make([]parquet.ByteArray, n)
 		go func() {
 			mem := memory.DefaultAllocator
 			pool := &sync.Pool{New: func() any { return memory.NewResizableBuffer(mem) }}
-			cr := file.NewColumnReader(descr, &checkedPages{PageReader: pages, descr: descr, mem: mem}, mem, pool).(*file.ByteArrayColumnChunkReader)
+			cr := file.NewColumnReader(descr, &checkedPages{PageReader: pages, descr: descr, mem: mem, pool: pool}, mem, pool).(*file.ByteArrayColumnChunkReader)
 			_, _, err := cr.ReadBatch(int64(n), vals, nil, nil)
 			if err == nil {
 				err = cr.Err()
