@@ -692,17 +692,15 @@ func (c *stringCol) array(t arrow.DataType) arrow.Array {
 	return newArray(t, c.len(), c.nulls, c.valid, bytesOf(c.offsets), c.data)
 }
 
-// clearBit marks row i null in a validity bitmap that is made, with every bit of
-// capacity rows set, at the first null.
+// clearBit marks row i null in a validity bitmap, made with every bit of capacity
+// rows set at the batch's first null. A batch never holds more rows than the
+// capacity its slices were reset to (EndRow flushes at BatchRows).
 func clearBit(valid []byte, i, capacity int) []byte {
 	if valid == nil {
-		valid = make([]byte, (max(capacity, i+1)+7)/8)
+		valid = make([]byte, (capacity+7)/8)
 		for k := range valid {
 			valid[k] = 0xff
 		}
-	}
-	for i/8 >= len(valid) { // appended past the reserved batch
-		valid = append(valid, 0xff)
 	}
 	valid[i/8] &^= 1 << (i % 8)
 	return valid

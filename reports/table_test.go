@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -22,6 +23,7 @@ var allKinds = []Column{
 	TimestampMillisCol("ts").WithDelta(),
 	Int64Col("delivered_ms").OrNull(),
 	EnumCol("status", []string{"delivered", "read", "sent"}).OrNull(),
+	StringCol("message_id").WithDict(false).OrNull(),
 }
 
 // writeAllKinds writes n rows of allKinds with small batches and row groups, so the
@@ -35,7 +37,7 @@ func writeAllKinds(t *testing.T, path string, n int) {
 	defer w.Abort()
 	market, amount, tier, conv := w.String("market"), w.Int64("amount_micros"), w.Int32("tier"), w.Uint64("conversation_id")
 	fr, billable, day, ts, delivered := w.Float64("first_response_s"), w.Bool("billable"), w.Date("day"), w.TimestampMillis("ts"), w.Int64("delivered_ms")
-	status := w.Enum("status")
+	status, msgID := w.Enum("status"), w.String("message_id")
 	base := time.Date(2026, 3, 1, 0, 0, 0, 0, testZone)
 	for i := 0; i < n; i++ {
 		market.Append([]string{"BR", "IN", "DE"}[i%3])
@@ -52,6 +54,12 @@ func writeAllKinds(t *testing.T, path string, n int) {
 		} else {
 			delivered.Append(base.Add(time.Duration(i)*time.Minute + time.Second).UnixMilli())
 			status.Append(i % 3)
+		}
+		// Null in the last row of every 3-row batch, so a batch's bitmap is full.
+		if i%3 == 2 {
+			msgID.AppendNull()
+		} else {
+			msgID.Append(fmt.Sprintf("wamid.%d", i))
 		}
 		if err := w.EndRow(); err != nil {
 			t.Fatal(err)
@@ -93,6 +101,7 @@ func TestTableRoundTrip(t *testing.T) {
 		"ts":               "INT64 TIMESTAMP(isAdjustedToUTC=true,unit=MILLIS) REQUIRED",
 		"delivered_ms":     "INT64 INT(64,true) OPTIONAL",
 		"status":           "BYTE_ARRAY STRING OPTIONAL",
+		"message_id":       "BYTE_ARRAY STRING OPTIONAL",
 	}
 	var names []string
 	for _, c := range allKinds {
@@ -144,6 +153,12 @@ func TestTableRoundTrip(t *testing.T) {
 		} else if want := []string{"delivered", "read", "sent"}[i%3]; !v.IsNull() && string(v.ByteArray()) != want {
 			t.Errorf("row %d status = %q, want %q", i, v.ByteArray(), want)
 		}
+		v = f.value(t, i, "message_id")
+		if (i%3 == 2) != v.IsNull() {
+			t.Errorf("row %d message_id null = %v", i, v.IsNull())
+		} else if want := fmt.Sprintf("wamid.%d", i); !v.IsNull() && string(v.ByteArray()) != want {
+			t.Errorf("row %d message_id = %q, want %q", i, v.ByteArray(), want)
+		}
 	}
 
 	// Dictionary pages only where asked for: strings, not numbers; delta where asked.
@@ -154,6 +169,11 @@ func TestTableRoundTrip(t *testing.T) {
 				slices.Contains(cc.MetaData.Encoding, format.PlainDictionary)
 			if want := name == "market" || name == "status"; dict != want {
 				t.Errorf("column %s: dictionary encoded = %v, want %v (encodings %v)", name, dict, want, cc.MetaData.Encoding)
+			}
+			// An id column has no min/max statistics; the vocabulary columns keep theirs.
+			st := cc.MetaData.Statistics
+			if hasMinMax := len(st.MinValue)+len(st.MaxValue)+len(st.Min)+len(st.Max) > 0; hasMinMax != (name == "market") && (name == "market" || name == "message_id") {
+				t.Errorf("column %s: min/max statistics = %v", name, hasMinMax)
 			}
 			if delta := slices.Contains(cc.MetaData.Encoding, format.DeltaBinaryPacked); delta != (name == "ts") {
 				t.Errorf("column %s: delta encoded = %v (encodings %v)", name, delta, cc.MetaData.Encoding)
