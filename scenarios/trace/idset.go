@@ -77,14 +77,7 @@ func (g *idGen) find(id string, h uint64) (int, int) {
 	}
 }
 
-// get is recent.get: the current generation first.
-func (s *idSet) get(id string, h uint64) (bool, bool) {
-	if _, e := s.cur.find(id, h); e >= 0 {
-		return s.cur.vals[e], true
-	}
-	return s.getOld(id, h)
-}
-
+// getOld looks id up in the old generation (the bloom filter first).
 func (s *idSet) getOld(id string, h uint64) (bool, bool) {
 	if !s.old.mayHave(h) {
 		return false, false
@@ -95,17 +88,11 @@ func (s *idSet) getOld(id string, h uint64) (bool, bool) {
 	return false, false
 }
 
-// put is recent.put: when the current generation is full it becomes the old one
-// (even when id is already in it), then id is set in the current one.
-func (s *idSet) put(id string, h uint64, v bool) {
-	slot, e := s.cur.find(id, h)
-	s.set(id, h, v, slot, e)
-}
-
 // see is the reader's de-duplication rule (reader.finish) in one probe of the
 // current generation: id is a duplicate if it was seen before, unless this is the
 // first delivered report of a message seen so far only as not delivered. Ids that
-// are not duplicates are put with delivered. It is get, then put unless a duplicate.
+// are not duplicates are put with delivered. It is recent's get, then put unless a
+// duplicate (idset_test.go has get and put, and checks both against recent).
 func (s *idSet) see(id string, h uint64, delivered bool) (dup bool) {
 	slot, e := s.cur.find(id, h)
 	was, seen := false, e >= 0
@@ -121,7 +108,9 @@ func (s *idSet) see(id string, h uint64, delivered bool) (dup bool) {
 	return false
 }
 
-// set is put after its probe of the current generation gave slot and entry e.
+// set stores v for id, whose probe of the current generation gave slot and entry e.
+// When the current generation is full it becomes the old one first (even when id is
+// in it), as recent.put does.
 func (s *idSet) set(id string, h uint64, v bool, slot, e int) {
 	if len(s.cur.ends) >= s.max {
 		s.old, s.cur = s.cur, s.old
