@@ -1,0 +1,121 @@
+// Package safefile writes files that appear whole or not at all: each is written under a
+// hidden temporary name in its destination directory, flushed, made readable (0644, as
+// os.Create would), synced, and renamed into place; a failed or abandoned write removes
+// the temporary file. It is the one place spendsim does this, for every output it writes
+// (tables, traces, summaries, plots, scenarios, checkpoints).
+package safefile
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// File is a file being written under a temporary name; Commit puts it in place, Abort
+// drops it. Writes go through a buffer; the temporary file is removed on any error of
+// Commit, and Abort may be called after Commit (it then does nothing), so
+// `defer f.Abort()` is always safe.
+type File struct {
+	f    *os.File
+	buf  *bufio.Writer
+	path string
+	done bool
+}
+
+// tempPattern is the name a file has while it is written: hidden, and recognisable as
+// spendsim's by its ".tmp-" part.
+func tempPattern(path string) (dir, pattern string) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	return dir, "." + base + ".tmp-*"
+}
+
+// Create starts writing path. bufSize is the write buffer (0: 64 KiB).
+func Create(path string, bufSize int) (*File, error) {
+	if bufSize <= 0 {
+		bufSize = 64 << 10
+	}
+	dir, pattern := tempPattern(path)
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &File{f: f, buf: bufio.NewWriterSize(f, bufSize), path: path}, nil
+}
+
+// Write implements io.Writer.
+func (w *File) Write(p []byte) (int, error) { return w.buf.Write(p) }
+
+// WriteString implements io.StringWriter.
+func (w *File) WriteString(s string) (int, error) { return w.buf.WriteString(s) }
+
+// Path is where the file will be once committed.
+func (w *File) Path() string { return w.path }
+
+// Commit flushes, syncs and renames the file into place, then syncs its directory so the
+// rename is durable.
+func (w *File) Commit() error {
+	if w.done {
+		return errors.New("safefile: " + w.path + ": committed or aborted already")
+	}
+	w.done = true
+	err := w.buf.Flush()
+	if err == nil {
+		err = w.f.Chmod(0o644) // CreateTemp makes files 0600; outputs are meant to be shared
+	}
+	if err == nil {
+		err = w.f.Sync()
+	}
+	if cerr := w.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(w.f.Name(), w.path)
+	}
+	if err != nil {
+		os.Remove(w.f.Name())
+		return fmt.Errorf("%s: %w", w.path, err)
+	}
+	SyncDir(filepath.Dir(w.path))
+	return nil
+}
+
+// Abort drops the file: the destination keeps whatever it held before. It does nothing
+// after Commit or a previous Abort.
+func (w *File) Abort() {
+	if w.done {
+		return
+	}
+	w.done = true
+	w.f.Close()
+	os.Remove(w.f.Name())
+}
+
+// WriteFile writes data to path whole or not at all: path holds either its old content
+// or all of data, never a part.
+func WriteFile(path string, data []byte) error {
+	f, err := Create(path, len(data))
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Abort()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Commit()
+}
+
+// SyncDir makes a rename in dir durable. It is best effort: some platforms and file
+// systems cannot sync a directory, and the files in it are already complete.
+func SyncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	d.Sync()
+	d.Close()
+}
