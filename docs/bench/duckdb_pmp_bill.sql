@@ -1,5 +1,5 @@
--- The per-message PMP 2025 bill of a trace in the DESIGN format, as a DuckDB query: the
--- reference spendsim's replay is timed against (README, Performance). It applies the
+-- The per-message PMP 2025 bill of a trace (docs/formats.md, "Trace"), as a DuckDB query:
+-- the reference spendsim's replay is timed against (README, Performance). It applies the
 -- same core rules as `spendsim replay --pricing pmp-2025` for traces without entry
 -- points or tiers: only delivered (or read) business templates are charged, at the
 -- recipient market's 2025-07-01 list rate; utility templates inside the customer
