@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 
+	"github.com/spendsim/spendsim/internal/table"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
@@ -30,34 +31,34 @@ var dayCounts = []struct {
 // timestamp of local midnight, because a timestamp column is UTC-adjusted and every
 // reader would show São Paulo's midnight as 03:00 of the same day, and a 23- or 25-hour
 // DST day would look like a data error. Join to runs.parquet on run_id.
-func DailyColumns() []Column {
-	cols := []Column{StringCol("run_id"), DateCol("day")}
+func DailyColumns() []table.Column {
+	cols := []table.Column{table.StringCol("run_id"), table.DateCol("day")}
 	for _, c := range dayCounts {
-		cols = append(cols, Int64Col(c.name))
+		cols = append(cols, table.Int64Col(c.name))
 	}
-	cols = append(cols, Float64Col("first_response_sum_s"), Int64Col("messaging_micros"))
+	cols = append(cols, table.Float64Col("first_response_sum_s"), table.Int64Col("messaging_micros"))
 	for _, c := range pricing.Categories() {
-		cols = append(cols, Int64Col("amount_"+c.String()+"_micros"))
+		cols = append(cols, table.Int64Col("amount_"+c.String()+"_micros"))
 	}
 	return cols
 }
 
 // WriteDaily writes daily.parquet: one row per run and calendar day, in the order given.
 func WriteDaily(path string, rows []sim.DayRow, version string) error {
-	w, err := CreateTable(path, DailyColumns(), TableOptions{Version: version})
+	w, err := table.Create(path, DailyColumns(), table.Options{Version: version})
 	if err != nil {
 		return err
 	}
 	defer w.Abort()
 
 	runID, day := w.String("run_id"), w.Date("day")
-	counts := make([]*Int64Appender, len(dayCounts))
+	counts := make([]*table.Int64Appender, len(dayCounts))
 	for i, c := range dayCounts {
 		counts[i] = w.Int64(c.name)
 	}
 	frSum, messaging := w.Float64("first_response_sum_s"), w.Int64("messaging_micros")
 	cats := pricing.Categories()
-	amounts := make([]*Int64Appender, len(cats))
+	amounts := make([]*table.Int64Appender, len(cats))
 	for i, c := range cats {
 		amounts[i] = w.Int64("amount_" + c.String() + "_micros")
 	}

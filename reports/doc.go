@@ -4,11 +4,11 @@
 //
 // The contract:
 //
-//   - Files appear whole or not at all. Each is written under a hidden temporary name in
-//     its destination directory and renamed into place after an fsync; an error or
-//     TableWriter.Abort removes the temporary file. Output.WriteSimulation checks its
-//     whole input (daily rows add up to their runs, one currency, one set of params)
-//     before the first file, and writes manifest.json last.
+//   - Files appear whole or not at all: Parquet tables through internal/table, every
+//     other file through internal/safefile (written under a hidden temporary name and
+//     renamed into place after an fsync). Output.WriteSimulation checks its whole input
+//     (daily rows add up to their runs, one currency, one set of params) before the
+//     first file, and writes manifest.json last.
 //   - Same input, same bytes, for every file (PNG included). No output holds a
 //     wall-clock time, host name or local path; maps are written with sorted keys; runs
 //     are ordered by (point, replication) and days by run then date, whatever order a
@@ -18,18 +18,9 @@
 //     replications are rounded once, half away from zero, to a whole micro (or message);
 //     confidence-interval bounds, being estimates, are computed in float64 and rounded
 //     to micros. Plots draw currency units as floats: drawing is not accounting.
-//   - Parquet: zstd, created_by "spendsim <version>", a REQUIRED root, row groups of at
-//     most TableOptions.RowGroupRows rows written with WriteBuffered, snake_case column
-//     names (enforced) with the unit last (amount_micros, first_response_p90_s);
-//     dictionary encoding only on low-cardinality columns (strings by default, never
-//     times or amounts). Dates are Parquet DATE, instants TIMESTAMP(MILLIS, UTC),
-//     seeds INT64 annotated unsigned.
-//   - TableWriter streams: it buffers TableOptions.BatchRows rows per column, then
-//     encodes them into the current row group, so memory is bounded by one row group
-//     whatever the row count. Values go in through typed appenders obtained once per
-//     column; there is no reflection on the hot path.
-//   - The first CreateTable swaps arrow's process-wide zstd codec for one that reuses
-//     encoders (see zstd.go); the bytes written are identical.
+//   - Parquet tables are written with internal/table, so they follow its one policy
+//     (zstd, created_by "spendsim <version>", a REQUIRED root, snake_case names with the
+//     unit last, dictionaries only where a column asks, no statistics on id columns).
 //
 // Tables (column lists: RunsColumns, DailyColumns):
 //

@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/plot"
 
+	"github.com/spendsim/spendsim/internal/table"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/agents"
 	"github.com/spendsim/spendsim/model/billing"
@@ -274,12 +275,12 @@ func eraSpan(e billing.Era, from, to model.Time, loc *time.Location) string {
 // ForecastColumns is the schema of forecast.parquet: one row per month, and for the
 // messaging bill, the total with staffing and every category, its p10, p50, p90 and
 // mean in micros.
-func ForecastColumns() []Column {
-	cols := []Column{DateCol("month"), Int32Col("days"), StringCol("pricing"), Int64Col("customers"),
-		Float64Col("agent_hours"), Int64Col("staffing_micros")}
+func ForecastColumns() []table.Column {
+	cols := []table.Column{table.DateCol("month"), table.Int32Col("days"), table.StringCol("pricing"), table.Int64Col("customers"),
+		table.Float64Col("agent_hours"), table.Int64Col("staffing_micros")}
 	for _, m := range forecastMeasures() {
 		for _, q := range []string{"p10", "p50", "p90", "mean"} {
-			cols = append(cols, Int64Col(m+"_"+q+"_micros"))
+			cols = append(cols, table.Int64Col(m+"_"+q+"_micros"))
 		}
 	}
 	return cols
@@ -305,7 +306,7 @@ func (fm *ForecastMonth) band(measure string) Band {
 
 // WriteForecastParquet writes forecast.parquet.
 func WriteForecastParquet(path string, f Forecast, version string) error {
-	w, err := CreateTable(path, ForecastColumns(), TableOptions{Version: version})
+	w, err := table.Create(path, ForecastColumns(), table.Options{Version: version})
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spendsim/spendsim/internal/table/tabletest"
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -53,14 +54,14 @@ func writeSimulation(t *testing.T, s Simulation) string {
 func TestWriteSimulation(t *testing.T) {
 	runs := synthRuns(4, 3)
 	dir := writeSimulation(t, testSimulation(runs, synthDays(runs, 30)))
-	if got := dirEntries(t, dir); !slices.Equal(got, wantOutputFiles) {
+	if got := tabletest.DirEntries(t, dir); !slices.Equal(got, wantOutputFiles) {
 		t.Fatalf("output holds %v, want %v", got, wantOutputFiles)
 	}
-	if f := readParquet(t, filepath.Join(dir, RunsFile)); len(f.rows) != 12 {
-		t.Errorf("runs.parquet: %d rows", len(f.rows))
+	if f := tabletest.Read(t, filepath.Join(dir, RunsFile)); len(f.Rows) != 12 {
+		t.Errorf("runs.parquet: %d rows", len(f.Rows))
 	}
-	if f := readParquet(t, filepath.Join(dir, DailyFile)); len(f.rows) != 12*30 {
-		t.Errorf("daily.parquet: %d rows", len(f.rows))
+	if f := tabletest.Read(t, filepath.Join(dir, DailyFile)); len(f.Rows) != 12*30 {
+		t.Errorf("daily.parquet: %d rows", len(f.Rows))
 	}
 	var s Summary
 	if err := json.Unmarshal(readFile(t, filepath.Join(dir, SummaryFile)), &s); err != nil {
@@ -174,7 +175,7 @@ func TestWriteSimulationRejectsBeforeWriting(t *testing.T) {
 	if err := o.WriteSimulation(testSimulation(runs, nil)); err == nil {
 		t.Error("mixed currencies accepted")
 	}
-	if got := dirEntries(t, dir); len(got) != 0 {
+	if got := tabletest.DirEntries(t, dir); len(got) != 0 {
 		t.Errorf("rejected input left %v", got)
 	}
 }
@@ -188,7 +189,7 @@ func TestWriteFileAtomicFailureLeavesNothing(t *testing.T) {
 	if err := WriteFileAtomic(filepath.Join(dir, SummaryFile), []byte("{}")); err == nil {
 		t.Fatal("rename over a directory succeeded")
 	}
-	if got := dirEntries(t, dir); !slices.Equal(got, []string{SummaryFile}) {
+	if got := tabletest.DirEntries(t, dir); !slices.Equal(got, []string{SummaryFile}) {
 		t.Errorf("directory holds %v, want only the directory in the way", got)
 	}
 }

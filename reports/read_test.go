@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/spendsim/spendsim/internal/table/tabletest"
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -124,7 +125,7 @@ func TestCheckpoint(t *testing.T) {
 	if err := fresh.Remove(); err != nil {
 		t.Fatal(err)
 	}
-	if got := dirEntries(t, root); len(got) != 0 {
+	if got := tabletest.DirEntries(t, root); len(got) != 0 {
 		t.Errorf("after Remove the output dir holds %v", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spendsim/spendsim/internal/table"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/model/money"
@@ -20,28 +21,28 @@ const BillFile = "bill.parquet"
 // Vocabularies are enum columns (dictionary-encoded strings written from their codes),
 // line and the times are delta-encoded, amounts and tiers dictionary-encoded: the
 // values are what they always were, only cheaper to write.
-func MessageColumns(markets *market.Table, currency string) []Column {
-	return []Column{
-		Int64Col("line").WithDelta(),
-		TimestampMillisCol("ts").WithDelta(),
-		TimestampMillisCol("delivered_ts").WithDelta().OrNull(),
-		StringCol("user").WithDict(false),
-		StringCol("business"),
-		StringCol("message_id").WithDict(false).OrNull(),
-		EnumCol("type", msgKindNames[:]),
-		EnumCol("category", templateNames[1:]).OrNull(),
-		EnumCol("status", statusNames[:]),
-		EnumCol("country", countryCodes[:]),
-		EnumCol("market", marketNames(markets)),
-		EnumCol("pricing_model", codeNames(int(pricing.PMP), func(i int) string { return pricing.Model(i).String() })).OrNull(),
-		EnumCol("pricing_type", codeNames(int(pricing.NumTypes)-1, func(i int) string { return pricing.Type(i).String() })).OrNull(),
-		EnumCol("pricing_category", codeNames(int(pricing.NumCategories)-1, func(i int) string { return pricing.Category(i).String() })).OrNull(),
-		BoolCol("billable"),
-		Int64Col("conversation_id").OrNull(),
-		Int32Col("tier").WithDict(true),
-		Int64Col("amount_micros").WithDict(true),
-		EnumCol("currency", []string{currency}),
-		EnumCol("rate_confidence", codeNames(int(pricing.UserSupplied), func(i int) string { return pricing.Confidence(i).String() })).OrNull(),
+func MessageColumns(markets *market.Table, currency string) []table.Column {
+	return []table.Column{
+		table.Int64Col("line").WithDelta(),
+		table.TimestampMillisCol("ts").WithDelta(),
+		table.TimestampMillisCol("delivered_ts").WithDelta().OrNull(),
+		table.StringCol("user").WithDict(false),
+		table.StringCol("business"),
+		table.StringCol("message_id").WithDict(false).OrNull(),
+		table.EnumCol("type", msgKindNames[:]),
+		table.EnumCol("category", templateNames[1:]).OrNull(),
+		table.EnumCol("status", statusNames[:]),
+		table.EnumCol("country", countryCodes[:]),
+		table.EnumCol("market", marketNames(markets)),
+		table.EnumCol("pricing_model", codeNames(int(pricing.PMP), func(i int) string { return pricing.Model(i).String() })).OrNull(),
+		table.EnumCol("pricing_type", codeNames(int(pricing.NumTypes)-1, func(i int) string { return pricing.Type(i).String() })).OrNull(),
+		table.EnumCol("pricing_category", codeNames(int(pricing.NumCategories)-1, func(i int) string { return pricing.Category(i).String() })).OrNull(),
+		table.BoolCol("billable"),
+		table.Int64Col("conversation_id").OrNull(),
+		table.Int32Col("tier").WithDict(true),
+		table.Int64Col("amount_micros").WithDict(true),
+		table.EnumCol("currency", []string{currency}),
+		table.EnumCol("rate_confidence", codeNames(int(pricing.UserSupplied), func(i int) string { return pricing.Confidence(i).String() })).OrNull(),
 	}
 }
 
@@ -88,20 +89,20 @@ func countryIndex(c [2]byte) (int, bool) {
 // MessageWriter streams messages.parquet and tallies the bill as it goes, so the three
 // totals of a replay (messages, bill, summary) come from one pass over the same charges.
 type MessageWriter struct {
-	tw       *TableWriter
+	tw       *table.Writer
 	markets  *market.Table
 	currency string
 
-	line                           *Int64Appender
-	ts, delivered                  *TimestampAppender
-	user, business, messageID      *StringAppender
-	typ, category, status          *EnumAppender
-	country, mkt                   *EnumAppender
-	pmodel, ptype, pcat, cur, conf *EnumAppender
-	billable                       *BoolAppender
-	convID                         *Int64Appender
-	tier                           *Int32Appender
-	amount                         *Int64Appender
+	line                           *table.Int64Appender
+	ts, delivered                  *table.TimestampAppender
+	user, business, messageID      *table.StringAppender
+	typ, category, status          *table.EnumAppender
+	country, mkt                   *table.EnumAppender
+	pmodel, ptype, pcat, cur, conf *table.EnumAppender
+	billable                       *table.BoolAppender
+	convID                         *table.Int64Appender
+	tier                           *table.Int32Appender
+	amount                         *table.Int64Appender
 
 	Tally SpendTally
 	Bill  *BillTally
@@ -109,7 +110,7 @@ type MessageWriter struct {
 
 // NewMessageWriter creates path (under a temporary name until Close).
 func NewMessageWriter(path, version string, markets *market.Table, currency string, loc *time.Location) (*MessageWriter, error) {
-	tw, err := CreateTable(path, MessageColumns(markets, currency), TableOptions{Version: version})
+	tw, err := table.Create(path, MessageColumns(markets, currency), table.Options{Version: version})
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +173,7 @@ func (w *MessageWriter) Message(rec *model.Record, m *model.Message, c *pricing.
 }
 
 // appendCode appends the value of code (Values[code-1]), or null for code 0 (none).
-func appendCode(a *EnumAppender, code int) {
+func appendCode(a *table.EnumAppender, code int) {
 	if code == 0 {
 		a.AppendNull()
 		return
@@ -180,7 +181,7 @@ func appendCode(a *EnumAppender, code int) {
 	a.Append(code - 1)
 }
 
-func appendOrNull(a *StringAppender, s string) {
+func appendOrNull(a *table.StringAppender, s string) {
 	if s == "" {
 		a.AppendNull()
 		return
@@ -317,10 +318,10 @@ func (b *BillTally) Rows() ([]BillRow, error) {
 
 // WriteBill writes bill.parquet.
 func WriteBill(path string, rows []BillRow, currency, version string) error {
-	tw, err := CreateTable(path, []Column{
-		DateCol("month"), StringCol("market"), StringCol("pricing_category").OrNull(), StringCol("pricing_type").OrNull(),
-		Int64Col("messages"), Int64Col("billable"), Int64Col("amount_micros"), Int64Col("derived_amount_micros"), StringCol("currency"),
-	}, TableOptions{Version: version})
+	tw, err := table.Create(path, []table.Column{
+		table.DateCol("month"), table.StringCol("market"), table.StringCol("pricing_category").OrNull(), table.StringCol("pricing_type").OrNull(),
+		table.Int64Col("messages"), table.Int64Col("billable"), table.Int64Col("amount_micros"), table.Int64Col("derived_amount_micros"), table.StringCol("currency"),
+	}, table.Options{Version: version})
 	if err != nil {
 		return err
 	}

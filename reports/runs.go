@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/spendsim/spendsim/internal/table"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
@@ -116,40 +117,40 @@ var runFloats = []struct {
 }
 
 // RunsColumns is the schema of runs.parquet for runs sweeping the given param paths.
-func RunsColumns(paramPaths []string) []Column {
-	cols := []Column{
-		StringCol("run_id"),
-		Int32Col("point"),
-		StringCol("point_id"), // the sweep's own readable id of the point: "headcount=8"
-		Int32Col("replication"),
-		Uint64Col("seed"),
+func RunsColumns(paramPaths []string) []table.Column {
+	cols := []table.Column{
+		table.StringCol("run_id"),
+		table.Int32Col("point"),
+		table.StringCol("point_id"), // the sweep's own readable id of the point: "headcount=8"
+		table.Int32Col("replication"),
+		table.Uint64Col("seed"),
 	}
 	for _, p := range paramPaths {
-		cols = append(cols, Float64Col(ParamColumn(p)))
+		cols = append(cols, table.Float64Col(ParamColumn(p)))
 	}
-	cols = append(cols, StringCol("currency"))
+	cols = append(cols, table.StringCol("currency"))
 	for _, c := range runCounts {
-		cols = append(cols, Int64Col(c.name))
+		cols = append(cols, table.Int64Col(c.name))
 	}
 	for _, c := range runFloats {
-		cols = append(cols, Float64Col(c.name))
+		cols = append(cols, table.Float64Col(c.name))
 	}
-	cols = append(cols, Int64Col("messaging_micros"), Int64Col("staffing_micros"), Int64Col("total_micros"))
+	cols = append(cols, table.Int64Col("messaging_micros"), table.Int64Col("staffing_micros"), table.Int64Col("total_micros"))
 	for _, c := range pricing.Categories() {
-		cols = append(cols, Int64Col("amount_"+c.String()+"_micros"))
+		cols = append(cols, table.Int64Col("amount_"+c.String()+"_micros"))
 	}
 	for _, c := range pricing.Categories() {
-		cols = append(cols, Int64Col("billable_"+c.String()))
+		cols = append(cols, table.Int64Col("billable_"+c.String()))
 	}
 	for _, t := range realTypes() {
-		cols = append(cols, Int64Col("messages_"+t.String()))
+		cols = append(cols, table.Int64Col("messages_"+t.String()))
 	}
 	// Last, so the flat columns keep their places: the run's first-response time at
 	// 1%, 3%, ..., 99% (sim.FirstResponseQuantileLevels); empty if nobody was answered.
 	// In DuckDB, first_response_quantiles_s[46] is the 91st percentile.
 	// Final quality rating and messaging limit ("" without a blocking block).
-	cols = append(cols, StringCol("quality"), StringCol("messaging_limit"))
-	cols = append(cols, Float64ListCol("first_response_quantiles_s"))
+	cols = append(cols, table.StringCol("quality"), table.StringCol("messaging_limit"))
+	cols = append(cols, table.Float64ListCol("first_response_quantiles_s"))
 	return cols
 }
 
@@ -160,7 +161,7 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 	if err != nil {
 		return fmt.Errorf("reports: %s: %w", path, err)
 	}
-	w, err := CreateTable(path, RunsColumns(paths), TableOptions{Version: version})
+	w, err := table.Create(path, RunsColumns(paths), table.Options{Version: version})
 	if err != nil {
 		return err
 	}
@@ -168,29 +169,29 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 
 	runID, point, pointID := w.String("run_id"), w.Int32("point"), w.String("point_id")
 	rep, seed := w.Int32("replication"), w.Uint64("seed")
-	params := make([]*Float64Appender, len(paths))
+	params := make([]*table.Float64Appender, len(paths))
 	for i, p := range paths {
 		params[i] = w.Float64(ParamColumn(p))
 	}
 	currency := w.String("currency")
-	counts := make([]*Int64Appender, len(runCounts))
+	counts := make([]*table.Int64Appender, len(runCounts))
 	for i, c := range runCounts {
 		counts[i] = w.Int64(c.name)
 	}
-	floats := make([]*Float64Appender, len(runFloats))
+	floats := make([]*table.Float64Appender, len(runFloats))
 	for i, c := range runFloats {
 		floats[i] = w.Float64(c.name)
 	}
 	messaging, staffing, total := w.Int64("messaging_micros"), w.Int64("staffing_micros"), w.Int64("total_micros")
 	cats := pricing.Categories()
-	amounts := make([]*Int64Appender, len(cats))
-	billable := make([]*Int64Appender, len(cats))
+	amounts := make([]*table.Int64Appender, len(cats))
+	billable := make([]*table.Int64Appender, len(cats))
 	for i, c := range cats {
 		amounts[i] = w.Int64("amount_" + c.String() + "_micros")
 		billable[i] = w.Int64("billable_" + c.String())
 	}
 	types := realTypes()
-	byType := make([]*Int64Appender, len(types))
+	byType := make([]*table.Int64Appender, len(types))
 	for i, t := range types {
 		byType[i] = w.Int64("messages_" + t.String())
 	}

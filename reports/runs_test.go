@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spendsim/spendsim/internal/table/tabletest"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
@@ -62,13 +63,13 @@ func TestWriteRuns(t *testing.T) {
 	if err := WriteRuns(path, runs, testVersion); err != nil {
 		t.Fatal(err)
 	}
-	f := readParquet(t, path)
-	f.checkFooter(t)
-	if !slices.Equal(f.names(), wantRunsColumns) {
-		t.Fatalf("columns:\n got %v\nwant %v", f.names(), wantRunsColumns)
+	f := tabletest.Read(t, path)
+	f.CheckFooter(t, testVersion)
+	if !slices.Equal(f.Names(), wantRunsColumns) {
+		t.Fatalf("columns:\n got %v\nwant %v", f.Names(), wantRunsColumns)
 	}
-	if len(f.rows) != len(runs) {
-		t.Fatalf("%d rows, want %d", len(f.rows), len(runs))
+	if len(f.Rows) != len(runs) {
+		t.Fatalf("%d rows, want %d", len(f.Rows), len(runs))
 	}
 	for name, want := range map[string]string{
 		"run_id":                          "BYTE_ARRAY STRING REQUIRED",
@@ -83,15 +84,15 @@ func TestWriteRuns(t *testing.T) {
 		"billable_utility":                "INT64 INT(64,true) REQUIRED",
 		"messages_free_customer_service":  "INT64 INT(64,true) REQUIRED",
 	} {
-		if got := f.typeOf(t, name); got != want {
+		if got := f.TypeOf(t, name); got != want {
 			t.Errorf("%s: type %q, want %q", name, got, want)
 		}
 	}
 	for i, r := range runs {
-		if got := string(f.value(t, i, "run_id").ByteArray()); got != r.RunID {
+		if got := string(f.Value(t, i, "run_id").ByteArray()); got != r.RunID {
 			t.Errorf("row %d run_id = %q, want %q", i, got, r.RunID)
 		}
-		if got := string(f.value(t, i, "point_id").ByteArray()); got != r.PointLabel {
+		if got := string(f.Value(t, i, "point_id").ByteArray()); got != r.PointLabel {
 			t.Errorf("row %d point_id = %q, want %q", i, got, r.PointLabel)
 		}
 		checks := map[string]int64{
@@ -107,7 +108,7 @@ func TestWriteRuns(t *testing.T) {
 			"billable_business_initiated": 0,
 		}
 		for name, want := range checks {
-			v := f.value(t, i, name)
+			v := f.Value(t, i, name)
 			var got int64
 			if name == "replication" {
 				got = int64(v.Int32())
@@ -118,13 +119,13 @@ func TestWriteRuns(t *testing.T) {
 				t.Errorf("row %d %s = %d, want %d", i, name, got, want)
 			}
 		}
-		if got := f.value(t, i, "seed").Uint64(); got != r.Seed {
+		if got := f.Value(t, i, "seed").Uint64(); got != r.Seed {
 			t.Errorf("row %d seed = %d, want %d", i, got, r.Seed)
 		}
-		if got := f.value(t, i, "param_agents_shifts_0_headcount").Double(); got != r.Params[0].Value {
+		if got := f.Value(t, i, "param_agents_shifts_0_headcount").Double(); got != r.Params[0].Value {
 			t.Errorf("row %d headcount = %v, want %v", i, got, r.Params[0].Value)
 		}
-		if got := f.value(t, i, "first_response_p90_s").Double(); got != r.FirstResponseP90S {
+		if got := f.Value(t, i, "first_response_p90_s").Double(); got != r.FirstResponseP90S {
 			t.Errorf("row %d p90 = %v, want %v", i, got, r.FirstResponseP90S)
 		}
 	}
@@ -144,7 +145,7 @@ func TestWriteRunsRejectsMixedParams(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "both map to column param_a_b") {
 		t.Errorf("err = %v, want a column collision", err)
 	}
-	if got := dirEntries(t, dir); len(got) != 0 {
+	if got := tabletest.DirEntries(t, dir); len(got) != 0 {
 		t.Errorf("rejected runs left %v", got)
 	}
 }
@@ -161,9 +162,9 @@ func TestDailyAddsUpToRuns(t *testing.T) {
 	if err := WriteDaily(filepath.Join(dir, DailyFile), days, testVersion); err != nil {
 		t.Fatal(err)
 	}
-	rf := readParquet(t, filepath.Join(dir, RunsFile))
-	df := readParquet(t, filepath.Join(dir, DailyFile))
-	df.checkFooter(t)
+	rf := tabletest.Read(t, filepath.Join(dir, RunsFile))
+	df := tabletest.Read(t, filepath.Join(dir, DailyFile))
+	df.CheckFooter(t, testVersion)
 
 	wantCols := []string{"run_id", "day", "conversations", "user_messages", "business_messages",
 		"billable", "late_replies", "dropped", "first_responses", "templates", "blocks", "reach_lost",
@@ -171,14 +172,14 @@ func TestDailyAddsUpToRuns(t *testing.T) {
 	for _, c := range pricing.Categories() {
 		wantCols = append(wantCols, "amount_"+c.String()+"_micros")
 	}
-	if !slices.Equal(df.names(), wantCols) {
-		t.Fatalf("daily columns:\n got %v\nwant %v", df.names(), wantCols)
+	if !slices.Equal(df.Names(), wantCols) {
+		t.Fatalf("daily columns:\n got %v\nwant %v", df.Names(), wantCols)
 	}
-	if got := df.typeOf(t, "day"); got != "INT32 DATE REQUIRED" {
+	if got := df.TypeOf(t, "day"); got != "INT32 DATE REQUIRED" {
 		t.Errorf("day: type %q, want a DATE", got)
 	}
-	if len(df.rows) != len(days) {
-		t.Fatalf("%d daily rows, want %d", len(df.rows), len(days))
+	if len(df.Rows) != len(days) {
+		t.Fatalf("%d daily rows, want %d", len(df.Rows), len(days))
 	}
 
 	type key struct{ run, col string }
@@ -187,16 +188,16 @@ func TestDailyAddsUpToRuns(t *testing.T) {
 	for _, c := range pricing.Categories() {
 		amountCols = append(amountCols, "amount_"+c.String()+"_micros")
 	}
-	for i := range df.rows {
-		run := string(df.value(t, i, "run_id").ByteArray())
+	for i := range df.Rows {
+		run := string(df.Value(t, i, "run_id").ByteArray())
 		for _, c := range amountCols {
-			daily[key{run, c}] += df.value(t, i, c).Int64()
+			daily[key{run, c}] += df.Value(t, i, c).Int64()
 		}
 	}
-	for i := range rf.rows {
-		run := string(rf.value(t, i, "run_id").ByteArray())
+	for i := range rf.Rows {
+		run := string(rf.Value(t, i, "run_id").ByteArray())
 		for _, c := range amountCols {
-			if got, want := daily[key{run, c}], rf.value(t, i, c).Int64(); got != want {
+			if got, want := daily[key{run, c}], rf.Value(t, i, c).Int64(); got != want {
 				t.Errorf("run %s: daily %s add up to %d, runs.parquet says %d", run, c, got, want)
 			}
 		}
@@ -207,7 +208,7 @@ func TestDailyAddsUpToRuns(t *testing.T) {
 
 	// Day 0 is 2026-03-01 in the business's zone (UTC−3), though its midnight is
 	// 03:00 UTC.
-	if got, want := df.value(t, 0, "day").Int32(), int32(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC).Unix()/86400); got != want {
+	if got, want := df.Value(t, 0, "day").Int32(), int32(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC).Unix()/86400); got != want {
 		t.Errorf("first day = %d, want %d (2026-03-01)", got, want)
 	}
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -183,12 +181,7 @@ func generate(e *env, o generateOptions) (_ *generated, err error) {
 			os.Remove(tmp)
 		}
 	}()
-	var w recordWriter
-	if format == "jsonl" {
-		w, err = newJSONLWriter(tmp)
-	} else {
-		w, err = trace.NewWriter(tmp, trace.WriterOptions{Format: format, RowGroupRows: 256 << 10})
-	}
+	w, err := trace.NewWriter(tmp, trace.WriterOptions{Format: format, RowGroupRows: 256 << 10, Version: e.version})
 	if err != nil {
 		return nil, err
 	}
@@ -242,17 +235,11 @@ func replayCommandFor(sc *scenarios.Scenario, path string, rateArgs []string) st
 	return strings.Join(args, " ")
 }
 
-// recordWriter is a trace writer: trace.Writer (CSV, Parquet) or jsonlWriter.
-type recordWriter interface {
-	Write(r *model.Record) error
-	Close() error
-}
-
 // traceRecorder is the run's Stats (embedded, so every Recorder method reaches it)
 // that also writes each message as a trace record.
 type traceRecorder struct {
 	*sim.Stats
-	w         recordWriter
+	w         *trace.Writer
 	rec       model.Record
 	n         int64
 	countries map[[2]byte]string
@@ -282,105 +269,4 @@ func (t *traceRecorder) Message(m *model.Message, c *pricing.Charge) {
 		Direction: m.Direction, Kind: m.Kind, Category: m.Category, Status: m.Status, EntryPoint: m.EntryPoint,
 	}
 	t.err = t.w.Write(&t.rec)
-}
-
-// jsonlWriter writes records as JSON lines with the contract's field names, leaving
-// out empty fields. Ids and codes are plain ASCII written by generate, but they are
-// escaped properly all the same.
-type jsonlWriter struct {
-	f   *os.File
-	bw  *bufio.Writer
-	err error
-}
-
-type jsonlRecord struct {
-	TS          string `json:"ts"`
-	User        string `json:"user"`
-	Direction   string `json:"direction"`
-	Type        string `json:"type,omitempty"`
-	Category    string `json:"category,omitempty"`
-	Country     string `json:"country,omitempty"`
-	Business    string `json:"business"`
-	EntryPoint  string `json:"entry_point,omitempty"`
-	Status      string `json:"status,omitempty"`
-	DeliveredTS string `json:"delivered_ts,omitempty"`
-	MessageID   string `json:"message_id,omitempty"`
-}
-
-func newJSONLWriter(path string) (*jsonlWriter, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if err := f.Chmod(0o644); err != nil { // os.CreateTemp made it private
-		f.Close()
-		return nil, err
-	}
-	return &jsonlWriter{f: f, bw: bufio.NewWriterSize(f, 256<<10)}, nil
-}
-
-var (
-	jsonDirection = [...]string{model.FromUser: "user", model.FromBusiness: "business"}
-	jsonKind      = [...]string{model.Text: "text", model.Template: "template"}
-	jsonCategory  = [...]string{model.Marketing: "marketing", model.Utility: "utility", model.Authentication: "authentication"}
-	jsonStatus    = [...]string{model.Delivered: "delivered", model.Read: "read", model.Sent: "sent", model.Failed: "failed"}
-	jsonEntry     = [...]string{model.EntryCTWA: "ctwa", model.EntryPageCTA: "page_cta"}
-)
-
-func (w *jsonlWriter) Write(r *model.Record) error {
-	if w.err != nil {
-		return w.err
-	}
-	j := jsonlRecord{TS: r.TS.String(), User: r.User, Country: r.Country, Business: r.Business, MessageID: r.MessageID}
-	if j.Business == "" {
-		j.Business = "default"
-	}
-	if int(r.Direction) >= len(jsonDirection) || jsonDirection[r.Direction] == "" {
-		w.err = fmt.Errorf("jsonl: direction %d unknown", r.Direction)
-		return w.err
-	}
-	j.Direction = jsonDirection[r.Direction]
-	if r.Direction == model.FromUser {
-		if int(r.EntryPoint) < len(jsonEntry) {
-			j.EntryPoint = jsonEntry[r.EntryPoint]
-		}
-	} else {
-		if int(r.Kind) >= len(jsonKind) {
-			w.err = fmt.Errorf("jsonl: kind %d unknown", r.Kind)
-			return w.err
-		}
-		j.Type = jsonKind[r.Kind]
-		if r.Kind == model.Template && int(r.Category) < len(jsonCategory) {
-			j.Category = jsonCategory[r.Category]
-		}
-		if int(r.Status) < len(jsonStatus) {
-			j.Status = jsonStatus[r.Status]
-		}
-		if r.DeliveredTS != 0 {
-			j.DeliveredTS = r.DeliveredTS.String()
-		}
-	}
-	b, err := json.Marshal(&j)
-	if err != nil {
-		w.err = err
-		return err
-	}
-	b = append(b, '\n')
-	if _, err := w.bw.Write(b); err != nil {
-		w.err = err
-	}
-	return w.err
-}
-
-func (w *jsonlWriter) Close() error {
-	if w.err == nil {
-		w.err = w.bw.Flush()
-	}
-	if w.err == nil {
-		w.err = w.f.Sync()
-	}
-	if err := w.f.Close(); w.err == nil {
-		w.err = err
-	}
-	return w.err
 }

@@ -7,14 +7,17 @@ import (
 	"testing"
 
 	pq "github.com/parquet-go/parquet-go"
+
+	"github.com/spendsim/spendsim/internal/table/tabletest"
 )
 
 // TestParquetReadsElsewhere reads the Writer's Parquet with an independent
 // implementation (parquet-go, pure Go): the schema must be the contract's, with ts as
-// a UTC millisecond timestamp, zstd, and the values must match.
+// a UTC millisecond timestamp, zstd, and the values must match. The footer is every
+// spendsim Parquet file's (internal/table): created_by names the version given.
 func TestParquetReadsElsewhere(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "t.parquet")
-	w, err := NewWriter(p, WriterOptions{})
+	w, err := NewWriter(p, WriterOptions{Version: "v0.0.0-test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +60,7 @@ func TestParquetReadsElsewhere(t *testing.T) {
 	if cc := pf.Metadata().RowGroups[0].Columns[0].MetaData.Codec; cc.String() != "ZSTD" {
 		t.Errorf("codec %v, want ZSTD", cc)
 	}
+	tabletest.Read(t, p).CheckFooter(t, "v0.0.0-test")
 
 	type row struct {
 		TS        int64   `parquet:"ts"`

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spendsim/spendsim/internal/table/tabletest"
 	"github.com/spendsim/spendsim/model"
 )
 
@@ -276,7 +277,7 @@ func TestExternalSort(t *testing.T) {
 
 func TestRoundTrip(t *testing.T) {
 	recs := goodRecords(0)
-	for _, ext := range []string{".csv", ".parquet"} {
+	for _, ext := range []string{".csv", ".jsonl", ".parquet"} {
 		t.Run(ext, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "trace"+ext)
 			w, err := NewWriter(p, WriterOptions{RowGroupRows: 3}) // two row groups
@@ -299,15 +300,51 @@ func TestRoundTrip(t *testing.T) {
 			copy(want, recs)
 			for i := range want {
 				want[i].Line = int64(i) + 2 // header line
-				if ext == ".parquet" {
+				if ext != ".csv" {
 					want[i].Line = int64(i) + 1
 				}
 			}
 			diffRecords(t, got, want)
+			if ext == ".parquet" {
+				tabletest.Read(t, p).CheckFooter(t, "devel") // no WriterOptions.Version
+			}
 			if files, _ := os.ReadDir(filepath.Dir(p)); len(files) != 1 {
 				t.Errorf("temp files left: %v", files)
 			}
 		})
+	}
+}
+
+// TestJSONLWriterBytes: the JSON lines a Writer writes, byte for byte: the contract's
+// fields in order, optional ones left out when empty, business defaulted, times as the
+// CSV writes them. `spendsim generate -o x.jsonl` writes these bytes.
+func TestJSONLWriterBytes(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "t.ndjson")
+	w, err := NewWriter(p, WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := goodRecords(0)
+	recs[0].Business = ""
+	for i := range recs {
+		if err := w.Write(&recs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"ts":"2024-05-01T10:00:00Z","user":"5511987654321","direction":"user","business":"default","entry_point":"ctwa","message_id":"m1"}
+{"ts":"2024-05-01T10:05:00.250Z","user":"5511987654321","direction":"business","type":"template","category":"utility","business":"15550001111","status":"read","delivered_ts":"2024-05-01T10:05:03Z","message_id":"m2"}
+{"ts":"2024-05-01T10:10:00Z","user":"cust-42","direction":"user","country":"BR","business":"default","message_id":"m3"}
+{"ts":"2024-05-01T10:12:00Z","user":"cust-42","direction":"business","type":"text","country":"BR","business":"15550001111","status":"failed"}
+`
+	if string(got) != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
 

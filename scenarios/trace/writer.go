@@ -1,76 +1,73 @@
 package trace
 
 import (
-	"bufio"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/apache/arrow/go/v17/arrow/memory"
-	"github.com/apache/arrow/go/v17/parquet"
-	"github.com/apache/arrow/go/v17/parquet/compress"
-	"github.com/apache/arrow/go/v17/parquet/pqarrow"
-
+	"github.com/spendsim/spendsim/internal/safefile"
+	"github.com/spendsim/spendsim/internal/table"
 	"github.com/spendsim/spendsim/model"
 )
 
 // WriterOptions configure a Writer.
 type WriterOptions struct {
-	// Format is "csv" or "parquet"; "" picks by the path's extension.
+	// Format is "csv", "jsonl" or "parquet"; "" picks by the path's extension (.csv,
+	// .jsonl or .ndjson, .parquet).
 	Format string
 	// RowGroupRows is the Parquet rows per row group; default 1,048,576.
 	RowGroupRows int
+	// Version is the tool version a Parquet file names in its created_by ("spendsim
+	// <Version>"); default "devel", what a build without a version stamp calls itself.
+	Version string
 }
 
-// Writer writes records in the trace contract, as CSV or Parquet (zstd, ts and
-// delivered_ts as Timestamp_ms UTC, optional fields nullable), to a temp file in the
-// destination's directory that Close renames into place: a failed or abandoned
-// write never leaves a half trace under the real name. Records are written in the
-// order given; readers need Options.Sort for anything not in ts order.
+// Writer writes records in the trace contract, as CSV with a header, JSON lines or
+// Parquet, whole or not at all: under a temporary name in the destination's directory
+// that Close renames into place (internal/safefile), so a failed or abandoned write
+// never leaves a half trace under the real name. Parquet goes through internal/table,
+// with the policy of every Parquet file spendsim writes (zstd, created_by, no
+// statistics on message_id); ts and delivered_ts are TIMESTAMP(MILLIS, UTC), the
+// optional fields nullable. JSON lines leave the optional fields out when empty.
+// Records are written in the order given; readers need Options.Sort for anything not
+// in ts order.
 type Writer struct {
-	path, tmp string
-	f         *os.File
-	n         int64 // records written
-	err       error // sticky
-	done      bool
-
-	// CSV
-	bw   *bufio.Writer
-	cw   *csv.Writer
+	path string
+	n    int64 // records written
+	err  error // sticky
+	done bool
 	line [nFields]string
 
+	// CSV and JSON lines
+	f     *safefile.File
+	cw    *csv.Writer
+	jsonl bool
+
 	// Parquet
-	fw    *pqarrow.FileWriter
-	rb    *array.RecordBuilder
-	batch int
+	tw            *table.Writer
+	ts, delivered *table.TimestampAppender
+	strs          [nFields]*table.StringAppender // nil for the two times
 }
 
-const writerBatchRows = 64 << 10
-
-// nopCloser keeps the Parquet writer from closing the file: Close syncs it first.
-type nopCloser struct{ io.Writer }
-
-func (nopCloser) Close() error { return nil }
-
-var parquetSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "ts", Type: &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}},
-	{Name: "user", Type: arrow.BinaryTypes.String},
-	{Name: "direction", Type: arrow.BinaryTypes.String},
-	{Name: "type", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "category", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "country", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "business", Type: arrow.BinaryTypes.String},
-	{Name: "entry_point", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "status", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "delivered_ts", Type: &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}, Nullable: true},
-	{Name: "message_id", Type: arrow.BinaryTypes.String, Nullable: true},
-}, nil)
+// parquetColumns is the contract as a table, in fieldNames order. Every string column
+// but message_id (one value per message) is dictionary-encoded: users, businesses and
+// the vocabularies repeat.
+var parquetColumns = [nFields]table.Column{
+	fTS:          table.TimestampMillisCol("ts"),
+	fUser:        table.StringCol("user"),
+	fDirection:   table.StringCol("direction"),
+	fType:        table.StringCol("type").OrNull(),
+	fCategory:    table.StringCol("category").OrNull(),
+	fCountry:     table.StringCol("country").OrNull(),
+	fBusiness:    table.StringCol("business"),
+	fEntryPoint:  table.StringCol("entry_point").OrNull(),
+	fStatus:      table.StringCol("status").OrNull(),
+	fDeliveredTS: table.TimestampMillisCol("delivered_ts").OrNull(),
+	fMessageID:   table.StringCol("message_id").WithDict(false).OrNull(),
+}
 
 // NewWriter creates path (replacing it on Close).
 func NewWriter(path string, o WriterOptions) (*Writer, error) {
@@ -79,49 +76,51 @@ func NewWriter(path string, o WriterOptions) (*Writer, error) {
 		switch strings.ToLower(filepath.Ext(path)) {
 		case ".csv":
 			format = "csv"
+		case ".jsonl", ".ndjson":
+			format = "jsonl"
 		case ".parquet":
 			format = "parquet"
 		default:
-			return nil, fmt.Errorf("trace: %s: cannot tell the format from the extension; want .csv or .parquet", filepath.Base(path))
+			return nil, fmt.Errorf("trace: %s: cannot tell the format from the extension; want .csv, .jsonl, .ndjson or .parquet", filepath.Base(path))
 		}
 	}
-	if format != "csv" && format != "parquet" {
-		return nil, fmt.Errorf("trace: writer format %q is not one of csv, parquet", format)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return nil, fmt.Errorf("trace: %w", err)
-	}
-	w := &Writer{path: path, tmp: f.Name(), f: f}
-	w.bw = bufio.NewWriterSize(f, 256<<10)
-	if format == "csv" {
-		w.cw = csv.NewWriter(w.bw)
-		if err := w.cw.Write(fieldNames[:]); err != nil {
-			w.abort()
+	w := &Writer{path: path}
+	switch format {
+	case "parquet":
+		version := o.Version
+		if version == "" {
+			version = "devel"
+		}
+		tw, err := table.Create(path, parquetColumns[:], table.Options{Version: version, RowGroupRows: int64(o.RowGroupRows)})
+		if err != nil {
 			return nil, fmt.Errorf("trace: %w", err)
 		}
+		w.tw = tw
+		w.ts, w.delivered = tw.TimestampMillis("ts"), tw.TimestampMillis("delivered_ts")
+		for i, c := range parquetColumns {
+			if c.Kind == table.KindString {
+				w.strs[i] = tw.String(c.Name)
+			}
+		}
 		return w, nil
+	case "csv", "jsonl":
+	default:
+		return nil, fmt.Errorf("trace: writer format %q is not one of csv, jsonl, parquet", format)
 	}
-	rows := o.RowGroupRows
-	if rows <= 0 {
-		rows = 1 << 20
-	}
-	props := parquet.NewWriterProperties(
-		parquet.WithCompression(compress.Codecs.Zstd),
-		parquet.WithRootRepetition(parquet.Repetitions.Required), // some readers reject the default
-		parquet.WithMaxRowGroupLength(int64(rows)),
-		// High-cardinality columns: dictionaries only cost time and bytes.
-		parquet.WithDictionaryFor("ts", false),
-		parquet.WithDictionaryFor("delivered_ts", false),
-		parquet.WithDictionaryFor("message_id", false),
-	)
-	fw, err := pqarrow.NewFileWriter(parquetSchema, nopCloser{w.bw}, props, pqarrow.DefaultWriterProps())
+	f, err := safefile.Create(path, 256<<10)
 	if err != nil {
-		w.abort()
 		return nil, fmt.Errorf("trace: %w", err)
 	}
-	w.fw = fw
-	w.rb = array.NewRecordBuilder(memory.DefaultAllocator, parquetSchema)
+	w.f = f
+	if format == "jsonl" {
+		w.jsonl = true
+		return w, nil
+	}
+	w.cw = csv.NewWriter(f)
+	if err := w.cw.Write(fieldNames[:]); err != nil {
+		f.Abort()
+		return nil, fmt.Errorf("trace: %w", err)
+	}
 	return w, nil
 }
 
@@ -212,58 +211,77 @@ func (w *Writer) Write(r *Record) error {
 		return err
 	}
 	w.n++
-	if w.cw != nil {
-		v[fTS] = r.TS.String()
-		if v[fDeliveredTS] != "" {
-			v[fDeliveredTS] = r.DeliveredTS.String()
-		}
-		if err := w.cw.Write(v[:]); err != nil {
-			w.err = fmt.Errorf("trace: %w", err)
-		}
+	if w.tw != nil {
+		w.appendRow(r, v)
 		return w.err
 	}
-	for i := range nFields {
-		switch b := w.rb.Field(i).(type) {
-		case *array.TimestampBuilder:
-			switch {
-			case i == fTS:
-				b.Append(arrow.Timestamp(r.TS))
-			case v[i] != "":
-				b.Append(arrow.Timestamp(r.DeliveredTS))
-			default:
-				b.AppendNull()
-			}
-		case *array.StringBuilder:
-			if v[i] == "" && parquetSchema.Field(i).Nullable {
-				b.AppendNull()
-			} else {
-				b.Append(v[i])
-			}
-		}
+	v[fTS] = r.TS.String()
+	if v[fDeliveredTS] != "" {
+		v[fDeliveredTS] = r.DeliveredTS.String()
 	}
-	w.batch++
-	if w.batch >= writerBatchRows {
-		w.flushBatch()
+	var err error
+	if w.jsonl {
+		err = w.writeJSON(v)
+	} else {
+		err = w.cw.Write(v[:])
+	}
+	if err != nil {
+		w.err = fmt.Errorf("trace: %w", err)
 	}
 	return w.err
 }
 
-func (w *Writer) flushBatch() {
-	if w.batch == 0 || w.err != nil {
-		return
+// appendRow appends one rendered record to the Parquet table.
+func (w *Writer) appendRow(r *Record, v *[nFields]string) {
+	w.ts.AppendMillis(int64(r.TS))
+	if v[fDeliveredTS] != "" {
+		w.delivered.AppendMillis(int64(r.DeliveredTS))
+	} else {
+		w.delivered.AppendNull()
 	}
-	rec := w.rb.NewRecord()
-	defer rec.Release()
-	w.batch = 0
-	// WriteBuffered, not Write: Write would start a row group per batch.
-	if err := w.fw.WriteBuffered(rec); err != nil {
+	for i, a := range w.strs {
+		switch {
+		case a == nil:
+		case v[i] == "" && parquetColumns[i].Nullable:
+			a.AppendNull()
+		default:
+			a.Append(v[i])
+		}
+	}
+	if err := w.tw.EndRow(); err != nil {
 		w.err = fmt.Errorf("trace: %w", err)
 	}
 }
 
-func (w *Writer) abort() {
-	w.f.Close()
-	os.Remove(w.tmp)
+// jsonRecord is one line of a JSON lines trace: the contract's fields in their order,
+// the optional ones (Nullable in parquetColumns) left out when empty.
+type jsonRecord struct {
+	TS          string `json:"ts"`
+	User        string `json:"user"`
+	Direction   string `json:"direction"`
+	Type        string `json:"type,omitempty"`
+	Category    string `json:"category,omitempty"`
+	Country     string `json:"country,omitempty"`
+	Business    string `json:"business"`
+	EntryPoint  string `json:"entry_point,omitempty"`
+	Status      string `json:"status,omitempty"`
+	DeliveredTS string `json:"delivered_ts,omitempty"`
+	MessageID   string `json:"message_id,omitempty"`
+}
+
+// writeJSON writes one rendered record as a line of JSON (encoding/json's escaping).
+func (w *Writer) writeJSON(v *[nFields]string) error {
+	b, err := json.Marshal(&jsonRecord{
+		TS: v[fTS], User: v[fUser], Direction: v[fDirection], Type: v[fType], Category: v[fCategory],
+		Country: v[fCountry], Business: v[fBusiness], EntryPoint: v[fEntryPoint], Status: v[fStatus],
+		DeliveredTS: v[fDeliveredTS], MessageID: v[fMessageID],
+	})
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	_, err = w.f.Write(b)
+	return err
 }
 
 // Close finishes the file and renames it into place; on any earlier error it
@@ -273,42 +291,25 @@ func (w *Writer) Close() error {
 		return w.err
 	}
 	w.done = true
-	if w.err == nil {
-		if w.cw != nil {
-			w.cw.Flush()
-			if err := w.cw.Error(); err != nil {
-				w.err = fmt.Errorf("trace: %w", err)
-			}
-		} else {
-			w.flushBatch()
-			if err := w.fw.Close(); err != nil && w.err == nil {
-				w.err = fmt.Errorf("trace: %w", err)
-			}
+	if w.tw != nil {
+		if w.err != nil {
+			w.tw.Abort()
+		} else if err := w.tw.Close(); err != nil {
+			w.err = fmt.Errorf("trace: %w", err)
 		}
+		return w.err
 	}
-	if w.rb != nil {
-		w.rb.Release()
-	}
-	if w.err == nil {
-		if err := w.bw.Flush(); err != nil {
-			w.err = fmt.Errorf("trace: %w", err)
-		} else if err := w.f.Chmod(0o644); err != nil { // CreateTemp made it private
-			w.err = fmt.Errorf("trace: %w", err)
-		} else if err := w.f.Sync(); err != nil {
+	if w.err == nil && w.cw != nil {
+		w.cw.Flush()
+		if err := w.cw.Error(); err != nil {
 			w.err = fmt.Errorf("trace: %w", err)
 		}
 	}
 	if w.err != nil {
-		w.abort()
+		w.f.Abort()
 		return w.err
 	}
-	if err := w.f.Close(); err != nil {
-		os.Remove(w.tmp)
-		w.err = fmt.Errorf("trace: %w", err)
-		return w.err
-	}
-	if err := os.Rename(w.tmp, w.path); err != nil {
-		os.Remove(w.tmp)
+	if err := w.f.Commit(); err != nil {
 		w.err = fmt.Errorf("trace: %w", err)
 	}
 	return w.err

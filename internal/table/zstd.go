@@ -1,4 +1,4 @@
-package reports
+package table
 
 import (
 	"sync"
@@ -48,21 +48,23 @@ func newZstdEncoder(el zstd.EncoderLevel) (*zstd.Encoder, error) {
 var usePooledZstd sync.Once
 
 // installPooledZstd swaps arrow's process-wide zstd codec for pooledZstd, once. It is
-// process-wide because arrow's codec registry is; only
-// this package writes Parquet, and the bytes written are the same.
+// process-wide because arrow's codec registry is; only this package writes Parquet
+// (results and traces alike), and the bytes written are the same.
 //
 // It runs while the package is initialised, before main and so before any goroutine
 // can be reading Parquet: arrow's codec registry is a plain map, and swapping the codec
-// lazily from CreateTable raced with a trace being decoded on another goroutine
+// lazily from Create raced with a trace being decoded on another goroutine
 // (a replay prefetches the trace while it creates messages.parquet). The race detector
-// caught it as "concurrent map read and map write" in compress.GetCodec.
+// caught it as "concurrent map read and map write" in compress.GetCodec. The trace
+// reader's package imports this one (its Writer writes through it), so every program
+// that decodes a trace has swapped the codec before main.
 var _ = func() bool { installPooledZstd(); return true }()
 
 func installPooledZstd() {
 	usePooledZstd.Do(func() {
 		c, err := compress.GetCodec(compress.Codecs.Zstd)
 		if err != nil {
-			return // arrow has no zstd: CreateTable's writer will say so
+			return // arrow has no zstd: Create's writer will say so
 		}
 		if _, done := c.(*pooledZstd); !done {
 			compress.RegisterCodec(compress.Codecs.Zstd, &pooledZstd{Codec: c})

@@ -1,4 +1,4 @@
-package reports
+package table
 
 import (
 	"fmt"
@@ -10,7 +10,14 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/spendsim/spendsim/internal/table/tabletest"
 )
+
+const testVersion = "v0.0.0-test"
+
+// testZone is UTC−3 without DST, like São Paulo today: local midnight is 03:00 UTC.
+var testZone = time.FixedZone("BRT", -3*3600)
 
 var allKinds = []Column{
 	StringCol("market"),
@@ -30,7 +37,7 @@ var allKinds = []Column{
 // batch and row-group boundaries are crossed several times.
 func writeAllKinds(t *testing.T, path string, n int) {
 	t.Helper()
-	w, err := CreateTable(path, allKinds, TableOptions{Version: testVersion, BatchRows: 3, RowGroupRows: 5})
+	w, err := Create(path, allKinds, Options{Version: testVersion, BatchRows: 3, RowGroupRows: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,15 +86,15 @@ func TestTableRoundTrip(t *testing.T) {
 	const n = 12
 	writeAllKinds(t, path, n)
 
-	f := readParquet(t, path)
-	f.checkFooter(t)
-	if got := dirEntries(t, dir); !slices.Equal(got, []string{"t.parquet"}) {
+	f := tabletest.Read(t, path)
+	f.CheckFooter(t, testVersion)
+	if got := tabletest.DirEntries(t, dir); !slices.Equal(got, []string{"t.parquet"}) {
 		t.Errorf("directory holds %v, want only t.parquet", got)
 	}
-	if len(f.rows) != n {
-		t.Fatalf("%d rows, want %d", len(f.rows), n)
+	if len(f.Rows) != n {
+		t.Fatalf("%d rows, want %d", len(f.Rows), n)
 	}
-	if got := len(f.meta.RowGroups); got != 3 { // 5 + 5 + 2
+	if got := len(f.Meta.RowGroups); got != 3 { // 5 + 5 + 2
 		t.Errorf("%d row groups, want 3 (RowGroupRows 5)", got)
 	}
 	wantTypes := map[string]string{
@@ -106,54 +113,54 @@ func TestTableRoundTrip(t *testing.T) {
 	var names []string
 	for _, c := range allKinds {
 		names = append(names, c.Name)
-		if got := f.typeOf(t, c.Name); got != wantTypes[c.Name] {
+		if got := f.TypeOf(t, c.Name); got != wantTypes[c.Name] {
 			t.Errorf("column %s: type %q, want %q", c.Name, got, wantTypes[c.Name])
 		}
 	}
-	if !slices.Equal(f.names(), names) {
-		t.Errorf("columns %v, want %v", f.names(), names)
+	if !slices.Equal(f.Names(), names) {
+		t.Errorf("columns %v, want %v", f.Names(), names)
 	}
 
 	base := time.Date(2026, 3, 1, 0, 0, 0, 0, testZone)
 	for i := 0; i < n; i++ {
-		if got, want := string(f.value(t, i, "market").ByteArray()), []string{"BR", "IN", "DE"}[i%3]; got != want {
+		if got, want := string(f.Value(t, i, "market").ByteArray()), []string{"BR", "IN", "DE"}[i%3]; got != want {
 			t.Errorf("row %d market = %q, want %q", i, got, want)
 		}
-		if got := f.value(t, i, "amount_micros").Int64(); got != int64(i)*62500 {
+		if got := f.Value(t, i, "amount_micros").Int64(); got != int64(i)*62500 {
 			t.Errorf("row %d amount_micros = %d", i, got)
 		}
-		if got := f.value(t, i, "tier").Int32(); got != int32(i%4) {
+		if got := f.Value(t, i, "tier").Int32(); got != int32(i%4) {
 			t.Errorf("row %d tier = %d", i, got)
 		}
-		if got := f.value(t, i, "conversation_id").Uint64(); got != 1<<63+uint64(i) {
+		if got := f.Value(t, i, "conversation_id").Uint64(); got != 1<<63+uint64(i) {
 			t.Errorf("row %d conversation_id = %d", i, got)
 		}
-		if got := f.value(t, i, "first_response_s").Double(); got != float64(i)+0.5 {
+		if got := f.Value(t, i, "first_response_s").Double(); got != float64(i)+0.5 {
 			t.Errorf("row %d first_response_s = %v", i, got)
 		}
-		if got := f.value(t, i, "billable").Boolean(); got != (i%2 == 0) {
+		if got := f.Value(t, i, "billable").Boolean(); got != (i%2 == 0) {
 			t.Errorf("row %d billable = %v", i, got)
 		}
 		// The local calendar day, not the UTC date of local midnight.
 		wantDay := int32(time.Date(2026, 3, 1+i, 0, 0, 0, 0, time.UTC).Unix() / 86400)
-		if got := f.value(t, i, "day").Int32(); got != wantDay {
+		if got := f.Value(t, i, "day").Int32(); got != wantDay {
 			t.Errorf("row %d day = %d, want %d", i, got, wantDay)
 		}
-		if got, want := f.value(t, i, "ts").Int64(), base.Add(time.Duration(i)*time.Minute).UnixMilli(); got != want {
+		if got, want := f.Value(t, i, "ts").Int64(), base.Add(time.Duration(i)*time.Minute).UnixMilli(); got != want {
 			t.Errorf("row %d ts = %d, want %d", i, got, want)
 		}
-		v := f.value(t, i, "delivered_ms")
+		v := f.Value(t, i, "delivered_ms")
 		if (i%4 == 3) != v.IsNull() {
 			t.Errorf("row %d delivered_ms null = %v", i, v.IsNull())
 		}
 		// An enum reads back as the string of its index, across batches and row groups.
-		v = f.value(t, i, "status")
+		v = f.Value(t, i, "status")
 		if (i%4 == 3) != v.IsNull() {
 			t.Errorf("row %d status null = %v", i, v.IsNull())
 		} else if want := []string{"delivered", "read", "sent"}[i%3]; !v.IsNull() && string(v.ByteArray()) != want {
 			t.Errorf("row %d status = %q, want %q", i, v.ByteArray(), want)
 		}
-		v = f.value(t, i, "message_id")
+		v = f.Value(t, i, "message_id")
 		if (i%3 == 2) != v.IsNull() {
 			t.Errorf("row %d message_id null = %v", i, v.IsNull())
 		} else if want := fmt.Sprintf("wamid.%d", i); !v.IsNull() && string(v.ByteArray()) != want {
@@ -162,10 +169,13 @@ func TestTableRoundTrip(t *testing.T) {
 	}
 
 	// Dictionary pages only where asked for: strings, not numbers; delta where asked.
-	for _, rg := range f.meta.RowGroups {
+	for _, rg := range f.Meta.RowGroups {
 		for _, cc := range rg.Columns {
 			name := cc.MetaData.PathInSchema[0]
+			// A dictionary page may be listed as PLAIN_DICTIONARY (deprecated, but still
+			// what some writers put in the column's encodings); either one counts.
 			dict := slices.Contains(cc.MetaData.Encoding, format.RLEDictionary) ||
+				//lint:ignore SA1019 the deprecated name is what is being looked for
 				slices.Contains(cc.MetaData.Encoding, format.PlainDictionary)
 			if want := name == "market" || name == "status"; dict != want {
 				t.Errorf("column %s: dictionary encoded = %v, want %v (encodings %v)", name, dict, want, cc.MetaData.Encoding)
@@ -206,17 +216,17 @@ func TestDateIsCalendarDayOfItsZone(t *testing.T) {
 func TestTableEmptyIsValid(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "empty.parquet")
 	writeAllKinds(t, path, 0)
-	f := readParquet(t, path)
-	f.checkFooter(t)
-	if len(f.rows) != 0 || len(f.columns) != len(allKinds) {
-		t.Errorf("empty table: %d rows, %d columns", len(f.rows), len(f.columns))
+	f := tabletest.Read(t, path)
+	f.CheckFooter(t, testVersion)
+	if len(f.Rows) != 0 || len(f.Columns) != len(allKinds) {
+		t.Errorf("empty table: %d rows, %d columns", len(f.Rows), len(f.Columns))
 	}
 }
 
 func TestTableAbortLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "messages.parquet")
-	w, err := CreateTable(path, []Column{Int64Col("amount_micros")}, TableOptions{Version: testVersion, BatchRows: 2})
+	w, err := Create(path, []Column{Int64Col("amount_micros")}, Options{Version: testVersion, BatchRows: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,18 +237,18 @@ func TestTableAbortLeavesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := dirEntries(t, dir); len(got) != 1 || !strings.HasPrefix(got[0], ".messages.parquet.tmp-") {
+	if got := tabletest.DirEntries(t, dir); len(got) != 1 || !strings.HasPrefix(got[0], ".messages.parquet.tmp-") {
 		t.Errorf("while writing, directory holds %v, want one hidden temporary file", got)
 	}
 	w.Abort()
 	w.Abort() // idempotent
-	if got := dirEntries(t, dir); len(got) != 0 {
+	if got := tabletest.DirEntries(t, dir); len(got) != 0 {
 		t.Errorf("after Abort, directory holds %v, want nothing", got)
 	}
 	if err := w.Close(); err == nil {
 		t.Error("Close after Abort succeeded; want an error")
 	}
-	if got := dirEntries(t, dir); len(got) != 0 {
+	if got := tabletest.DirEntries(t, dir); len(got) != 0 {
 		t.Errorf("after Close following Abort, directory holds %v", got)
 	}
 }
@@ -246,7 +256,7 @@ func TestTableAbortLeavesNothing(t *testing.T) {
 func TestTableMissedValueFailsAndLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "runs.parquet")
-	w, err := CreateTable(path, []Column{StringCol("run_id"), Int64Col("total_micros")}, TableOptions{Version: testVersion})
+	w, err := Create(path, []Column{StringCol("run_id"), Int64Col("total_micros")}, Options{Version: testVersion})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +268,7 @@ func TestTableMissedValueFailsAndLeavesNothing(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `column "total_micros" has 0 values in a batch of 1 rows`) {
 		t.Errorf("Close error = %v, want it to name the short column", err)
 	}
-	if got := dirEntries(t, dir); len(got) != 0 {
+	if got := tabletest.DirEntries(t, dir); len(got) != 0 {
 		t.Errorf("after a failed Close, directory holds %v, want nothing", got)
 	}
 }
@@ -269,7 +279,7 @@ func TestTableReplacesOldFileWhole(t *testing.T) {
 	if err := os.WriteFile(path, []byte("old results"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	w, err := CreateTable(path, []Column{Int64Col("x")}, TableOptions{Version: testVersion})
+	w, err := Create(path, []Column{Int64Col("x")}, Options{Version: testVersion})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,14 +288,14 @@ func TestTableReplacesOldFileWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Until Close, readers still see the old file.
-	if got := string(readFile(t, path)); got != "old results" {
-		t.Errorf("before Close, file holds %q", got)
+	if got, err := os.ReadFile(path); err != nil || string(got) != "old results" {
+		t.Errorf("before Close, file holds %q (%v)", got, err)
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if f := readParquet(t, path); len(f.rows) != 1 {
-		t.Errorf("after Close: %d rows, want 1", len(f.rows))
+	if f := tabletest.Read(t, path); len(f.Rows) != 1 {
+		t.Errorf("after Close: %d rows, want 1", len(f.Rows))
 	}
 	st, err := os.Stat(path)
 	if err != nil {
@@ -301,31 +311,31 @@ func TestTableDeclarationErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		cols []Column
-		opts TableOptions
+		opts Options
 		want string
 	}{
-		{"no columns", nil, TableOptions{Version: testVersion}, "at least one column"},
-		{"no version", []Column{Int64Col("x")}, TableOptions{}, "Version is empty"},
-		{"duplicate", []Column{Int64Col("x"), StringCol("x")}, TableOptions{Version: testVersion}, `"x" is declared twice`},
-		{"no kind", []Column{{Name: "x"}}, TableOptions{Version: testVersion}, "has no kind"},
-		{"camel case", []Column{Int64Col("amountMicros")}, TableOptions{Version: testVersion}, "not snake_case"},
-		{"no name", []Column{Int64Col("")}, TableOptions{Version: testVersion}, "not snake_case"},
-		{"leading digit", []Column{Int64Col("90p_s")}, TableOptions{Version: testVersion}, "not snake_case"},
+		{"no columns", nil, Options{Version: testVersion}, "at least one column"},
+		{"no version", []Column{Int64Col("x")}, Options{}, "Version is empty"},
+		{"duplicate", []Column{Int64Col("x"), StringCol("x")}, Options{Version: testVersion}, `"x" is declared twice`},
+		{"no kind", []Column{{Name: "x"}}, Options{Version: testVersion}, "has no kind"},
+		{"camel case", []Column{Int64Col("amountMicros")}, Options{Version: testVersion}, "not snake_case"},
+		{"no name", []Column{Int64Col("")}, Options{Version: testVersion}, "not snake_case"},
+		{"leading digit", []Column{Int64Col("90p_s")}, Options{Version: testVersion}, "not snake_case"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := CreateTable(filepath.Join(dir, "t.parquet"), tc.cols, tc.opts)
+			_, err := Create(filepath.Join(dir, "t.parquet"), tc.cols, tc.opts)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v, want it to contain %q", err, tc.want)
 			}
 		})
 	}
-	if got := dirEntries(t, dir); len(got) != 0 {
+	if got := tabletest.DirEntries(t, dir); len(got) != 0 {
 		t.Errorf("failed declarations left %v", got)
 	}
 }
 
 func TestTableWrongAppenderPanics(t *testing.T) {
-	w, err := CreateTable(filepath.Join(t.TempDir(), "t.parquet"), []Column{Int64Col("x")}, TableOptions{Version: testVersion})
+	w, err := Create(filepath.Join(t.TempDir(), "t.parquet"), []Column{Int64Col("x")}, Options{Version: testVersion})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,7 +356,7 @@ func BenchmarkTableWriter(b *testing.B) {
 		StringCol("pricing_category"), BoolCol("billable"), Uint64Col("conversation_id"),
 		Int32Col("tier"), StringCol("market"), Int64Col("amount_micros"), StringCol("currency"),
 	}
-	w, err := CreateTable(filepath.Join(b.TempDir(), "messages.parquet"), cols, TableOptions{Version: testVersion})
+	w, err := Create(filepath.Join(b.TempDir(), "messages.parquet"), cols, Options{Version: testVersion})
 	if err != nil {
 		b.Fatal(err)
 	}

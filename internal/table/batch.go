@@ -1,0 +1,203 @@
+package table
+
+import (
+	"fmt"
+	"math"
+	"time"
+	"unsafe"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+)
+
+// fixedValue is what a fixed-width column's slice holds.
+type fixedValue interface {
+	int32 | int64 | uint64 | float64
+}
+
+// batchBuf is one column's batch in plain slices: a fixedCol or a stringCol.
+type batchBuf interface {
+	len() int
+	reset(capacity int)
+	array(t arrow.DataType) arrow.Array
+}
+
+// fixedCol is one batch of a fixed-width column: the values in a plain slice, and a
+// validity bitmap made at the first null. Arrow's builders check their capacity and
+// set a validity bit on every append; here an append is a slice append, and the
+// batch becomes an array without a copy.
+type fixedCol[T fixedValue] struct {
+	vals  []T
+	valid []byte // nil while the batch has no null; else bit i set = row i has a value
+	nulls int
+}
+
+func (c *fixedCol[T]) len() int { return len(c.vals) }
+
+func (c *fixedCol[T]) reset(capacity int) {
+	c.vals, c.valid, c.nulls = make([]T, 0, capacity), nil, 0
+}
+
+func (c *fixedCol[T]) appendNull() {
+	c.nulls++
+	c.valid = clearBit(c.valid, len(c.vals), cap(c.vals))
+	var zero T
+	c.vals = append(c.vals, zero)
+}
+
+// array hands the batch to an arrow array of type t (of T's width); c must be reset
+// before the next append.
+func (c *fixedCol[T]) array(t arrow.DataType) arrow.Array {
+	return newArray(t, len(c.vals), c.nulls, c.valid, bytesOf(c.vals))
+}
+
+// stringCol is one batch of a string column: the bytes of its values one after
+// another, and where each ends (an arrow string array's own layout).
+type stringCol struct {
+	offsets []int32 // value i is data[offsets[i]:offsets[i+1]]; offsets[0] = 0
+	data    []byte
+	valid   []byte
+	nulls   int
+}
+
+func (c *stringCol) len() int { return len(c.offsets) - 1 }
+
+func (c *stringCol) reset(capacity int) {
+	c.offsets = append(make([]int32, 0, capacity+1), 0)
+	c.data, c.valid, c.nulls = make([]byte, 0, 16*capacity), nil, 0
+}
+
+func (c *stringCol) append(v string) {
+	if len(c.data)+len(v) > math.MaxInt32 {
+		panic(fmt.Sprintf("table: a batch of a string column passed %d bytes", math.MaxInt32))
+	}
+	c.data = append(c.data, v...)
+	c.offsets = append(c.offsets, int32(len(c.data)))
+}
+
+func (c *stringCol) appendNull() {
+	c.nulls++
+	c.valid = clearBit(c.valid, c.len(), cap(c.offsets)-1)
+	c.offsets = append(c.offsets, int32(len(c.data)))
+}
+
+func (c *stringCol) array(t arrow.DataType) arrow.Array {
+	return newArray(t, c.len(), c.nulls, c.valid, bytesOf(c.offsets), c.data)
+}
+
+// clearBit marks row i null in a validity bitmap, made with every bit of capacity
+// rows set at the batch's first null. A batch never holds more rows than the
+// capacity its slices were reset to (EndRow flushes at BatchRows).
+func clearBit(valid []byte, i, capacity int) []byte {
+	if valid == nil {
+		valid = make([]byte, (capacity+7)/8)
+		for k := range valid {
+			valid[k] = 0xff
+		}
+	}
+	valid[i/8] &^= 1 << (i % 8)
+	return valid
+}
+
+// newArray is an arrow array of type t over the given buffers, without a copy.
+func newArray(t arrow.DataType, n, nulls int, valid []byte, bufs ...[]byte) arrow.Array {
+	buffers := []*memory.Buffer{nil}
+	if nulls > 0 {
+		buffers[0] = memory.NewBufferBytes(valid)
+	}
+	for _, b := range bufs {
+		buffers = append(buffers, memory.NewBufferBytes(b))
+	}
+	data := array.NewData(t, n, buffers, nil, nulls, 0)
+	defer data.Release()
+	return array.MakeFromData(data)
+}
+
+// bytesOf is the memory of vals, shared.
+func bytesOf[T fixedValue](vals []T) []byte {
+	if len(vals) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&vals[0])), len(vals)*int(unsafe.Sizeof(vals[0])))
+}
+
+// FixedAppender appends to a column of a fixed-width kind, by value.
+type FixedAppender[T fixedValue] struct{ c *fixedCol[T] }
+
+func (a *FixedAppender[T]) Append(v T)  { a.c.vals = append(a.c.vals, v) }
+func (a *FixedAppender[T]) AppendNull() { a.c.appendNull() }
+
+type (
+	Int64Appender   = FixedAppender[int64]   // an int64 column
+	Int32Appender   = FixedAppender[int32]   // an int32 column
+	Uint64Appender  = FixedAppender[uint64]  // a uint64 column
+	Float64Appender = FixedAppender[float64] // a float64 column
+)
+
+// Float64ListAppender appends to a list-of-float64 column.
+type Float64ListAppender struct {
+	b *array.ListBuilder
+	v *array.Float64Builder
+}
+
+// Append stores vs as one row's list; nil is an empty list, not null.
+func (a *Float64ListAppender) Append(vs []float64) {
+	a.b.Append(true)
+	a.v.AppendValues(vs, nil)
+}
+func (a *Float64ListAppender) AppendNull() { a.b.AppendNull() }
+
+// StringAppender appends to a string column.
+type StringAppender struct{ c *stringCol }
+
+func (a *StringAppender) Append(v string) { a.c.append(v) }
+func (a *StringAppender) AppendNull()     { a.c.appendNull() }
+
+// EnumAppender appends to an enum column by index into its Values.
+type EnumAppender struct {
+	c *fixedCol[int32]
+	n int
+}
+
+// Append stores Values[i]; an index outside Values is a programming error and panics.
+func (a *EnumAppender) Append(i int) {
+	if uint(i) >= uint(a.n) {
+		panic(fmt.Sprintf("table: enum index %d outside its %d values", i, a.n))
+	}
+	a.c.vals = append(a.c.vals, int32(i))
+}
+func (a *EnumAppender) AppendNull() { a.c.appendNull() }
+
+// BoolAppender appends to a bool column.
+type BoolAppender struct{ b *array.BooleanBuilder }
+
+func (a *BoolAppender) Append(v bool) { a.b.Append(v) }
+func (a *BoolAppender) AppendNull()   { a.b.AppendNull() }
+
+// DateAppender appends to a DATE column.
+type DateAppender struct{ c *fixedCol[int32] }
+
+// Append stores the calendar day of t in t's own location: local midnight of 2026-03-29
+// in São Paulo is the date 2026-03-29, whatever instant that is in UTC.
+func (a *DateAppender) Append(t time.Time) { a.c.vals = append(a.c.vals, civilDays(t)) }
+
+// AppendDays stores a date given as days since 1970-01-01.
+func (a *DateAppender) AppendDays(d int32) { a.c.vals = append(a.c.vals, d) }
+func (a *DateAppender) AppendNull()        { a.c.appendNull() }
+
+// TimestampAppender appends to a TIMESTAMP(MILLIS, UTC) column.
+type TimestampAppender struct{ c *fixedCol[int64] }
+
+// Append stores the instant t, truncated to the millisecond.
+func (a *TimestampAppender) Append(t time.Time) { a.c.vals = append(a.c.vals, t.UnixMilli()) }
+
+// AppendMillis stores milliseconds since the Unix epoch.
+func (a *TimestampAppender) AppendMillis(ms int64) { a.c.vals = append(a.c.vals, ms) }
+func (a *TimestampAppender) AppendNull()           { a.c.appendNull() }
+
+// civilDays is the number of days from 1970-01-01 to t's calendar date in t's location.
+func civilDays(t time.Time) int32 {
+	y, m, d := t.Date()
+	return int32(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
