@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -497,5 +498,76 @@ func TestRestaffPatience(t *testing.T) {
 	res, _ := r.Responses()
 	if c := counts(res); c != (sim.Responses{Wanted: 6, InWindow: 2, Unanswered: 4, Abandoned: 4}) {
 		t.Errorf("responses %+v", c)
+	}
+}
+
+// TestRestaffAdsFirst: five conversations wait for the 09:00 shift of oneAgent: A
+// (direct, 08:00), B (a click-to-WhatsApp ad, 08:20), C (direct, 08:30), D (a Page
+// button, 08:40) and E (direct at 08:45; E's 08:50 message through an ad joins that
+// conversation, which stays direct: a conversation is an ad lead by the message that
+// started it). First come, first served answers them in that order, one every ten
+// minutes from 09:10; under ads_first the agent takes B and D first, as sim.Run does
+// (TestPriorityAdsFirst).
+func TestRestaffAdsFirst(t *testing.T) {
+	const userD, userE = "5511900000004", "5511900000005"
+	via := func(r model.Record, e model.EntryPoint) model.Record { r.EntryPoint = e; return r }
+	trace := []model.Record{
+		userRec(1, "2025-09-01T08:00:00Z", userA),
+		via(userRec(2, "2025-09-01T08:20:00Z", userB), model.EntryCTWA),
+		userRec(3, "2025-09-01T08:30:00Z", userC),
+		via(userRec(4, "2025-09-01T08:40:00Z", userD), model.EntryPageCTA),
+		userRec(5, "2025-09-01T08:45:00Z", userE),
+		via(userRec(6, "2025-09-01T08:50:00Z", userE), model.EntryCTWA),
+	}
+	for _, c := range []struct {
+		priority agents.Priority
+		order    string // the users answered at 09:10, 09:20, ...
+	}{
+		{"", "12345"},
+		{agents.FIFO, "12345"},
+		{agents.AdsFirst, "24135"},
+	} {
+		cfg := oneAgent(agents.LateUtility)
+		cfg.Staffing.Priority = c.priority
+		r, err := sim.NewRestaffer(&sliceSource{recs: trace}, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for i, u := range c.order {
+			want = append(want, fmt.Sprintf("09-01T09:%d0 %c text", i+1, u))
+		}
+		if got := businessLines(t, r); strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("priority %q: replies\n%s\nwant:\n%s", c.priority, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+// TestRestaffHolidays: with Monday 2025-09-01 a holiday, oneAgent's first shift is on
+// Tuesday. A and B wait from Monday morning, their evening messages join their
+// conversations, and the agent answers them on Tuesday at 09:10 and 09:20, inside the
+// window of those evening messages; C is answered late on the next Monday, as in
+// TestRestaffHandTimeline.
+func TestRestaffHolidays(t *testing.T) {
+	cfg := oneAgent(agents.LateUtility)
+	cfg.Staffing.Holidays = []string{"2025-09-01"}
+	r, err := sim.NewRestaffer(&sliceSource{recs: restaffTrace()}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"09-02T09:10 1 text",
+		"09-02T09:20 2 text",
+		"09-03T12:00 3 marketing",
+		"09-08T09:10 3 utility",
+		"09-08T12:00 0 authentication",
+	}
+	if got := businessLines(t, r); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("business messages:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	res, _ := r.Responses()
+	// First responses: 25 h 10 min, 24 h 50 min and 2 d 15 h 40 min.
+	if c := counts(res); c != (sim.Responses{Wanted: 3, InWindow: 2, Late: 1, LateUtility: 1}) || res.FirstResponseMeanS != (90600+89400+229200)/3.0 {
+		t.Errorf("responses %+v", res)
 	}
 }
