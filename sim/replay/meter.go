@@ -1,4 +1,4 @@
-package sim
+package replay
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/window"
+	"github.com/spendsim/spendsim/sim"
 )
 
 // Restaffing a trace: what its replies would have been under other staffing.
@@ -66,9 +67,9 @@ type responseTally struct {
 }
 
 func newResponseTally() responseTally {
-	sk, err := ddsketch.NewDefaultDDSketch(SketchAccuracy)
+	sk, err := ddsketch.NewDefaultDDSketch(sim.SketchAccuracy)
 	if err != nil {
-		panic("sim: " + err.Error())
+		panic("replay: " + err.Error())
 	}
 	return responseTally{sketch: sk}
 }
@@ -78,7 +79,7 @@ func (t *responseTally) answered(start, at model.Time) {
 	t.sum += sec
 	t.n++
 	if err := t.sketch.Add(sec); err != nil {
-		panic("sim: " + err.Error())
+		panic("replay: " + err.Error())
 	}
 }
 
@@ -91,7 +92,7 @@ func (t *responseTally) result() (Responses, error) {
 	r.FirstResponseMeanS = t.sum / float64(t.n)
 	qs, err := t.sketch.GetValuesAtQuantiles([]float64{0.5, 0.9, 0.99})
 	if err != nil {
-		return r, fmt.Errorf("sim: first-response percentiles: %w", err)
+		return r, fmt.Errorf("replay: first-response percentiles: %w", err)
 	}
 	r.FirstResponseP50S, r.FirstResponseP90S, r.FirstResponseP99S = qs[0], qs[1], qs[2]
 	return r, nil

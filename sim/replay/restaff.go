@@ -1,4 +1,4 @@
-package sim
+package replay
 
 import (
 	"errors"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/agents"
+	"github.com/spendsim/spendsim/sim"
 )
 
 // RestaffConfig is the staffing a trace is restaffed with.
@@ -25,7 +26,7 @@ type RestaffConfig struct {
 // per conversation (Line 0, status delivered) at the time the staffing would have sent
 // it, merged in send-time order.
 //
-// The agents are Run's (agents.Desk, the one model of them): shifts give chat slots
+// The agents are sim.Run's (agents.Desk, the one model of them): shifts give chat slots
 // (agents × concurrency) over time, laid in Location, holidays closed; a conversation
 // queues until a slot is free, first come, first served or, under priority ads_first,
 // ad leads first (a conversation is an ad lead when the user message that started it
@@ -62,7 +63,7 @@ type Restaffer struct {
 	loc      *time.Location
 	policy   agents.LatePolicy
 
-	q     Queue
+	q     sim.Queue
 	desk  *agents.Desk[restaffConv]
 	steps []agents.Step // the current local day's capacity steps
 	pairs map[pairKey]*restaffPair
@@ -101,7 +102,7 @@ const (
 // NewRestaffer restaffs the trace src yields (in send-time order) with cfg.
 func NewRestaffer(src RecordSource, cfg RestaffConfig) (*Restaffer, error) {
 	if errs := cfg.Staffing.Validate("agents"); len(errs) > 0 {
-		return nil, fmt.Errorf("sim: restaff: %s", strings.Join(errs, "; "))
+		return nil, fmt.Errorf("replay: restaff: %s", strings.Join(errs, "; "))
 	}
 	r := &Restaffer{
 		src: src, staffing: cfg.Staffing, loc: cfg.Location, policy: cfg.Staffing.LateReply,
@@ -111,7 +112,7 @@ func NewRestaffer(src RecordSource, cfg RestaffConfig) (*Restaffer, error) {
 		r.loc = time.UTC
 	}
 	r.desk = agents.NewDesk[restaffConv](cfg.Staffing, 0, r, func(name string) rand.Source {
-		return StreamSource(cfg.Seed, "restaff."+name)
+		return sim.StreamSource(cfg.Seed, "restaff."+name)
 	})
 	return r, nil
 }
@@ -214,7 +215,7 @@ func (r *Restaffer) userMessage(rec *model.Record) {
 }
 
 // event handles one queued event; it reports whether it filled out with a reply.
-func (r *Restaffer) event(e Event, out *model.Record) bool {
+func (r *Restaffer) event(e sim.Event, out *model.Record) bool {
 	switch e.Kind {
 	case rsStaff:
 		r.desk.SetAgents(e.T, r.steps[e.ID].Agents)
@@ -234,27 +235,27 @@ func (r *Restaffer) event(e Event, out *model.Record) bool {
 		ends := e.Kind == uint8(agents.DeskReply) || r.desk.Bot(e.T, e.ID)
 		c := r.desk.Conv(e.ID)
 		o := r.send(e.T, c.pair, out)
-		if o != Dropped && ends && !c.answered {
+		if o != sim.Dropped && ends && !c.answered {
 			c.answered = true
 			r.tally.answered(c.start, e.T)
 		}
 		if ends {
 			switch o {
-			case InWindow:
+			case sim.InWindow:
 				r.tally.r.InWindow++
-			case LateUtility:
+			case sim.LateUtility:
 				r.tally.r.Late++
 				r.tally.r.LateUtility++
-			case LateMarketing:
+			case sim.LateMarketing:
 				r.tally.r.Late++
 				r.tally.r.LateMarketing++
-			case Dropped:
+			case sim.Dropped:
 				r.tally.r.Dropped++
 			}
 			c.pair.conv = -1
 			r.desk.Release(e.T, e.ID) // the agent frees the slot: the conversation is over
 		}
-		if o == Dropped {
+		if o == sim.Dropped {
 			return false
 		}
 		r.replies++
@@ -265,19 +266,19 @@ func (r *Restaffer) event(e Event, out *model.Record) bool {
 
 // send fills out with a reply to p at t: free-form inside the window, else what the
 // late-reply policy says (out is left alone when it drops the reply).
-func (r *Restaffer) send(t model.Time, p *restaffPair, out *model.Record) ReplyOutcome {
-	o := InWindow
+func (r *Restaffer) send(t model.Time, p *restaffPair, out *model.Record) sim.ReplyOutcome {
+	o := sim.InWindow
 	if t >= p.orig.cswEnd {
-		if o = LateOutcome(r.policy); o == Dropped {
+		if o = sim.LateOutcome(r.policy); o == sim.Dropped {
 			return o
 		}
 	}
 	*out = model.Record{TS: t, User: p.user, Business: p.business, Country: p.country,
 		Direction: model.FromBusiness, Status: model.Delivered}
 	switch o {
-	case LateUtility:
+	case sim.LateUtility:
 		out.Kind, out.Category = model.Template, model.Utility
-	case LateMarketing:
+	case sim.LateMarketing:
 		out.Kind, out.Category = model.Template, model.Marketing
 	}
 	return o
@@ -286,7 +287,7 @@ func (r *Restaffer) send(t model.Time, p *restaffPair, out *model.Record) ReplyO
 // Responses are the restaffed trace's reply figures; call it after Next returned io.EOF.
 func (r *Restaffer) Responses() (Responses, error) {
 	if !r.finished {
-		return Responses{}, errors.New("sim: restaff: Responses before the trace ended")
+		return Responses{}, errors.New("replay: restaff: Responses before the trace ended")
 	}
 	dc := r.desk.Counts()
 	r.tally.r.BotReplies, r.tally.r.BotResolved, r.tally.r.Abandoned = dc.BotReplies, dc.BotResolved, dc.Abandoned
