@@ -127,7 +127,7 @@ func NewMessageWriter(path, version string, markets *market.Table, currency stri
 	return w, nil
 }
 
-// Message implements sim.ReplaySink: business messages become rows; user messages are
+// Message implements replay.Sink: business messages become rows; user messages are
 // free and only counted by the caller.
 func (w *MessageWriter) Message(rec *model.Record, m *model.Message, c *pricing.Charge) error {
 	if m.Direction != model.FromBusiness {

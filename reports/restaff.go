@@ -10,7 +10,7 @@ import (
 
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
-	"github.com/spendsim/spendsim/sim"
+	"github.com/spendsim/spendsim/sim/replay"
 )
 
 // Files of a restaffed replay, beside messages.parquet, bill.parquet and summary.json
@@ -52,7 +52,7 @@ type RestaffSide struct {
 }
 
 // NewRestaffSide puts a side's spend and reply figures together.
-func NewRestaffSide(label string, s Spend, r sim.Responses) RestaffSide {
+func NewRestaffSide(label string, s Spend, r replay.Responses) RestaffSide {
 	produced := r.InWindow + r.Late + r.Dropped
 	return RestaffSide{
 		Label: label, Spend: s,

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/spendsim/spendsim/model/pricing"
-	"github.com/spendsim/spendsim/sim"
+	"github.com/spendsim/spendsim/sim/replay"
 )
 
 func restaffSpend(t *testing.T, charges ...pricing.Charge) Spend {
@@ -29,9 +29,9 @@ func restaffPair(t *testing.T) Restaff {
 	marketing := pricing.Charge{Billable: true, Category: pricing.Marketing, Type: pricing.Regular, Amount: 62_500}
 	utility := pricing.Charge{Billable: true, Category: pricing.Utility, Type: pricing.Regular, Amount: 6_800}
 	nan := math.NaN()
-	old := NewRestaffSide("original", restaffSpend(t, marketing), sim.Responses{Wanted: 4, InWindow: 2, Unanswered: 2,
+	old := NewRestaffSide("original", restaffSpend(t, marketing), replay.Responses{Wanted: 4, InWindow: 2, Unanswered: 2,
 		FirstResponseMeanS: 2400, FirstResponseP50S: 900, FirstResponseP90S: 3900, FirstResponseP99S: 3900})
-	new := NewRestaffSide("one-agent", restaffSpend(t, marketing, utility), sim.Responses{Wanted: 5, InWindow: 4, Late: 1, LateUtility: 1,
+	new := NewRestaffSide("one-agent", restaffSpend(t, marketing, utility), replay.Responses{Wanted: 5, InWindow: 4, Late: 1, LateUtility: 1,
 		FirstResponseMeanS: 59064, FirstResponseP50S: 4200, FirstResponseP90S: 58320, FirstResponseP99S: nan})
 	r, err := NewRestaff(old, new)
 	if err != nil {

@@ -26,8 +26,8 @@ func (p *pickupLog) Reply(Time, ReplyOutcome)                {}
 func (p *pickupLog) FirstResponse(Time, Time)                {}
 func (p *pickupLog) Pickup(start, at Time) {
 	p.queued, p.at = append(p.queued, start), append(p.at, at)
-	if p.r != nil && p.r.busy > p.r.slots {
-		p.t.Fatalf("pickup at %s: %d chats held, %d slots on duty", at, p.r.busy, p.r.slots)
+	if p.r != nil && p.r.desk.Busy() > p.r.desk.Slots() {
+		p.t.Fatalf("pickup at %s: %d chats held, %d slots on duty", at, p.r.desk.Busy(), p.r.desk.Slots())
 	}
 }
 
@@ -48,8 +48,8 @@ func handMade(t *testing.T, priority agents.Priority) (*run, *pickupLog) {
 		t.Fatal(err)
 	}
 	r.step() // the shift starts: one slot on duty
-	if r.slots != 1 || r.conversations != 0 {
-		t.Fatalf("after the first event: %d slots, %d conversations; want 1 and 0", r.slots, r.conversations)
+	if r.desk.Slots() != 1 || r.conversations != 0 {
+		t.Fatalf("after the first event: %d slots, %d conversations; want 1 and 0", r.desk.Slots(), r.conversations)
 	}
 	return r, log
 }
@@ -112,10 +112,10 @@ func TestConcurrencyWithBot(t *testing.T) {
 	log.r = r
 	most := 0
 	for r.step() {
-		if r.busy > 6 || r.busy > r.slots {
-			t.Fatalf("at event %d: %d chats held, %d slots", r.events, r.busy, r.slots)
+		if r.desk.Busy() > 6 || r.desk.Busy() > r.desk.Slots() {
+			t.Fatalf("at event %d: %d chats held, %d slots", r.events, r.desk.Busy(), r.desk.Slots())
 		}
-		most = max(most, r.busy)
+		most = max(most, r.desk.Busy())
 	}
 	o := r.outcome()
 	if most != 6 || len(log.at) == 0 || o.BotResolved == 0 || o.Abandoned == 0 {

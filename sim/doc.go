@@ -1,6 +1,13 @@
 // Package sim is spendsim's discrete-event engine: integer virtual time, an event queue
 // ordered by (time, seq), named random streams per run derived from one seed, the run
-// loop of the support-centre model, and a pool that runs independent runs on many cores.
+// loop of the support-centre model, business-initiated traffic (notifications,
+// campaigns, blocking and messaging limits), the statistics of a run, and a pool that
+// runs independent runs on many cores.
+//
+// The run loop owns the customers, their messages and the billing; the agents' side
+// (queue, chat slots, priority, patience, bot) is model/agents' Desk, which schedules
+// its events in the run's queue. Trace replay and restaffing are not here but in
+// sim/replay, which uses the queue, the streams and the same desk.
 //
 // One run is pure and single-threaded: no goroutines, wall clock, I/O or global random
 // numbers inside it, and nothing depends on map order. Parallelism exists only between

@@ -7,6 +7,7 @@ import (
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/blocking"
 	"github.com/spendsim/spendsim/model/dist"
+	"github.com/spendsim/spendsim/model/fifo"
 	"github.com/spendsim/spendsim/model/load"
 	"github.com/spendsim/spendsim/model/pricing"
 )
@@ -87,9 +88,9 @@ type outbound struct {
 	instants   []instant
 	broadcasts []broadcast
 	freeCast   []int32
-	waiting    ring[held] // templates waiting for room under the messaging limit, in order
-	waking     bool       // an evHeld event is pending
-	byCountry  [][]int32  // customers of each country index, ascending; nil without market filters
+	waiting    fifo.Ring[held] // templates waiting for room under the messaging limit, in order
+	waking     bool            // an evHeld event is pending
+	byCountry  [][]int32       // customers of each country index, ascending; nil without market filters
 
 	spec             blocking.Spec
 	blocked          []bool // per customer; nil when nobody can block
@@ -322,7 +323,7 @@ func (r *run) requestTemplate(t Time, c int32, src int) {
 	o.counts.TemplatesSent++
 	if a := o.account; a != nil && a.Needs(c, t, r.biller.WindowOpen(uint32(c), t)) {
 		switch {
-		case o.waiting.len() == 0 && a.RoomAt(t) <= t:
+		case o.waiting.Len() == 0 && a.RoomAt(t) <= t:
 			a.Admit(c, t)
 		case a.Overflow() == blocking.Fail:
 			o.counts.LimitFailed++
@@ -330,7 +331,7 @@ func (r *run) requestTemplate(t Time, c int32, src int) {
 			return
 		default:
 			o.counts.LimitDelayed++
-			o.waiting.push(held{customer: c, src: int32(src)})
+			o.waiting.Push(held{customer: c, src: int32(src)})
 			r.wake(t)
 			return
 		}
@@ -359,18 +360,18 @@ func (r *run) releaseHeld(t Time) {
 	o := r.out
 	o.waking = false
 	a := o.account
-	for o.waiting.len() > 0 {
-		h := o.waiting.front()
+	for o.waiting.Len() > 0 {
+		h := o.waiting.Front()
 		if a.Needs(h.customer, t, r.biller.WindowOpen(uint32(h.customer), t)) {
 			if a.RoomAt(t) > t {
 				break
 			}
 			a.Admit(h.customer, t)
 		}
-		o.waiting.pop()
+		o.waiting.Pop()
 		r.deliverTemplate(t, h.customer, int(h.src))
 	}
-	if o.waiting.len() > 0 {
+	if o.waiting.Len() > 0 {
 		r.wake(t)
 	}
 }

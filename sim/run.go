@@ -57,6 +57,18 @@ const (
 	Dropped                           // window closed: not sent, customer unanswered
 )
 
+// LateOutcome is what the late-reply policy p makes of a reply ready after the
+// customer service window closed; "" is the default, utility.
+func LateOutcome(p agents.LatePolicy) ReplyOutcome {
+	switch p {
+	case agents.LateMarketing:
+		return LateMarketing
+	case agents.LateDrop:
+		return Dropped
+	}
+	return LateUtility
+}
+
 // BlockRecorder is a Recorder that also wants to know when a customer blocks the
 // business (Stats counts blocks per day). Optional, so that recorders that only want
 // messages need not implement it.
@@ -77,40 +89,24 @@ type Recorder interface {
 	FirstResponse(start, at Time)
 }
 
+// Event kinds: the agent desk's own (agents.DeskReply, ...) are kinds 0 to
+// agents.DeskEvents-1, scheduled through run.Schedule; the run's follow.
 const (
-	evStaff   uint8 = iota // capacity changes; ID = timeline step
-	evArrival              // a customer starts a conversation
-	evReply                // an agent's reply to conversation ID is ready
-	evUser                 // the customer of conversation ID writes again
-	evBot                  // the bot's reply to conversation ID is ready
-	evHandoff              // the bot hands conversation ID to the agents' queue
-	evGiveUp               // the customer of conversation ID runs out of patience
+	evStaff   = uint8(agents.DeskEvents) + iota // capacity changes; ID = timeline step
+	evArrival                                   // a customer starts a conversation
+	evUser                                      // the customer of conversation ID writes again
 )
 
-// Where a conversation is on the agent side.
-const (
-	convBotFirst  uint8 = iota // waiting for the bot's first reply
-	convBotOnly                // the bot resolves it alone
-	convHandoff                // the bot has answered first and is handing it over
-	convQueued                 // waiting in the agents' queue
-	convServing                // an agent holds it (or, by response time, the team)
-	convAbandoned              // its customer gave up waiting; still in the queue's ring, skipped
-	convDone                   // over, but its give-up event is still pending: the slot waits for it
-)
-
+// conv is what the run keeps of a conversation beside the desk's state.
 type conv struct {
+	start    Time // first user message
 	customer int32
-	start    Time  // first user message
-	queued   Time  // joined the agents' queue: start, or the bot's hand-off
 	left     int32 // user messages still to come
 	answered bool  // first response sent
-	state    uint8 // convBotFirst, ...
-	pending  bool  // a give-up event for this slot is in the event queue
-	ad       bool  // it came through an ad or a Page button (agents.AdsFirst)
 }
 
 // run is the state of one simulation run. Per-customer state lives in slices indexed
-// by customer; per-conversation state in a slab with a free list, so the steady state
+// by customer; per-conversation state in the desk's slab, so the steady state
 // allocates nothing.
 type run struct {
 	cfg *Config
@@ -119,42 +115,26 @@ type run struct {
 	blockRec BlockRecorder
 	q        Queue
 
-	arrivals             *load.Arrivals
-	rngArrival, rngWho   *rand.Rand
-	rngLength            *rand.Rand
-	rngEntry             *rand.Rand // entry points of customer-started conversations; nil without them
-	handle, think        *dist.Sampler
-	respond              *dist.Sampler // the team's response time, when modelled by it; else nil
-	bot                  *agents.Bot   // nil without a bot
-	rngBot               *rand.Rand    // which conversations the bot resolves; nil without a bot
-	botReply, botHandoff Time
-	patience             *dist.Sampler // nil: customers wait for ever
-	biller               *billing.Biller
-	timeline             agents.Timeline
-	country              []uint8 // per customer: index into cfg.Countries
-	active               int     // customers active now (all of them without growth)
-	growthNext           int     // next cfg.Growth step to apply
-	countryCode          [][2]byte
-	markets              *market.Local // markets in the business's zone, day cached
+	arrivals           *load.Arrivals
+	rngArrival, rngWho *rand.Rand
+	rngLength          *rand.Rand
+	rngEntry           *rand.Rand // entry points of customer-started conversations; nil without them
+	think              *dist.Sampler
+	desk               *agents.Desk[conv]
+	biller             *billing.Biller
+	timeline           agents.Timeline
+	country            []uint8 // per customer: index into cfg.Countries
+	active             int     // customers active now (all of them without growth)
+	growthNext         int     // next cfg.Growth step to apply
+	countryCode        [][2]byte
+	markets            *market.Local // markets in the business's zone, day cached
 	// marketOf is each country's market (by index into cfg.Countries) on the local day
 	// [marketFrom, marketUntil): resolved once a day, not once a message.
 	marketOf                []uint16
 	marketFrom, marketUntil Time
-	slots                   int // chat slots on duty
-	busy                    int // chat slots in use
-	convs                   []conv
-	free                    []int32
-	fifo                    ring[int32]
-	ads                     ring[int32] // with agents.AdsFirst: queued ad leads, picked before fifo
-	adsFirst                bool
 	waitingReplies          int64
 	conversations           int64
-	botReplies              int64
-	botResolved             int64
-	botHandoffs             int64
-	abandoned               int64
 	events                  int64
-	busyArea, lastChange    Time // integral of busy slots over time, for utilisation
 	policy                  agents.LatePolicy
 	msg                     model.Message
 	charge                  pricing.Charge
@@ -193,9 +173,6 @@ func Run(cfg *Config, seed uint64, rec Recorder) (Outcome, error) {
 func newRun(cfg *Config, seed uint64, rec Recorder) (*run, error) {
 	r := &run{cfg: cfg, rec: rec, policy: cfg.Staffing.LateReply}
 	r.blockRec, _ = rec.(BlockRecorder)
-	if r.policy == "" {
-		r.policy = agents.LateUtility
-	}
 	var err error
 	if r.biller, err = billing.New(cfg.Billing); err != nil {
 		return nil, err
@@ -224,25 +201,15 @@ func newRun(cfg *Config, seed uint64, rec Recorder) (*run, error) {
 	if cfg.EntryPoints.Any() {
 		r.rngEntry = Stream(seed, "entry")
 	}
-	r.handle = dist.New(cfg.Staffing.HandleTime, StreamSource(seed, "handle"))
 	think := cfg.Conversation.ThinkTime
 	if think.MeanS == 0 {
 		think.MeanS = 1 // unused: conversations have one message
 	}
 	r.think = dist.New(think, StreamSource(seed, "think"))
-	if cfg.Staffing.ByResponseTime() {
-		r.respond = dist.New(cfg.Staffing.ResponseTime, StreamSource(seed, "response"))
-	}
-	if b := cfg.Staffing.Bot; b != nil {
-		r.bot, r.rngBot = b, Stream(seed, "bot")
-		r.botReply, r.botHandoff = model.FromSeconds(b.ReplyS), model.FromSeconds(b.HandoffS)
-	}
-	if !cfg.Staffing.Patient() {
-		r.patience = dist.New(cfg.Staffing.Patience, StreamSource(seed, "patience"))
-	}
-	r.adsFirst = cfg.Staffing.Priority == agents.AdsFirst
+	r.desk = agents.NewDesk[conv](cfg.Staffing, cfg.Start, r, func(name string) rand.Source {
+		return StreamSource(seed, name)
+	})
 	r.timeline = cfg.Staffing.Timeline(cfg.Start, cfg.End, cfg.Location)
-	r.lastChange = cfg.Start
 
 	for i, st := range r.timeline.Steps {
 		r.q.Push(st.At, evStaff, int32(i))
@@ -267,48 +234,49 @@ func (r *run) step() bool {
 	r.events++
 	switch e.Kind {
 	case evStaff:
-		r.slots = r.timeline.Steps[e.ID].Agents * r.cfg.Staffing.Concurrency
-		r.dispatch(e.T)
+		r.desk.SetAgents(e.T, r.timeline.Steps[e.ID].Agents)
 	case evArrival:
 		r.arrive(e.T)
 		if t, ok := r.arrivals.Next(e.T, r.rngArrival); ok {
 			r.q.Push(t, evArrival, 0)
 		}
-	case evReply:
+	case uint8(agents.DeskReply):
 		r.reply(e.T, e.ID)
 	case evUser:
-		c := &r.convs[e.ID]
+		c := r.desk.Conv(e.ID)
 		c.left--
 		r.userMessage(e.T, c.customer, model.EntryNone)
-		if c.state == convBotOnly {
-			r.q.Push(e.T+r.botReply, evBot, e.ID)
-		} else {
-			r.q.Push(e.T+r.replyDelay(), evReply, e.ID)
-		}
-	case evBot:
+		r.desk.FollowUp(e.T, e.ID)
+	case uint8(agents.DeskBot):
 		r.botAnswer(e.T, e.ID)
-	case evHandoff:
-		r.enqueue(e.T, e.ID)
-	case evGiveUp:
-		r.giveUp(e.ID)
+	case uint8(agents.DeskHandoff):
+		r.desk.HandOver(e.T, e.ID)
+	case uint8(agents.DeskGiveUp):
+		r.desk.GiveUp(e.ID)
 	default:
 		r.outboundEvent(e)
 	}
 	return true
 }
 
+// Schedule implements agents.Scheduler: the desk's events go in the run's queue.
+func (r *run) Schedule(at Time, ev agents.DeskEvent, id int32) { r.q.Push(at, uint8(ev), id) }
+
+// PickedUp implements agents.Scheduler.
+func (r *run) PickedUp(_ int32, queued, at Time) { r.rec.Pickup(queued, at) }
+
 // outcome closes the run's books at the horizon end.
 func (r *run) outcome() Outcome {
-	r.setBusy(r.cfg.End, r.busy)
+	dc := r.desk.Counts()
 	return Outcome{
 		Conversations: r.conversations,
 		Unanswered:    r.waitingReplies,
-		BotReplies:    r.botReplies,
-		BotResolved:   r.botResolved,
-		BotHandoffs:   r.botHandoffs,
-		Abandoned:     r.abandoned,
+		BotReplies:    dc.BotReplies,
+		BotResolved:   dc.BotResolved,
+		BotHandoffs:   dc.BotHandoffs,
+		Abandoned:     dc.Abandoned,
 		AgentTime:     r.timeline.AgentTime,
-		BusySlotTime:  r.busyArea,
+		BusySlotTime:  r.desk.BusyTime(r.cfg.End),
 		Slots:         r.cfg.Staffing.Concurrency,
 		Events:        r.events,
 		Outbound:      r.outboundOutcome(),
@@ -336,128 +304,12 @@ func (r *run) arrive(t Time) {
 }
 
 // startConversation opens a conversation: customer writes at t (through entry, for a
-// user who came from an ad or a Page button), and the conversation joins the agents'
-// queue. Customer-started arrivals and replies to templates both come through here.
+// user who came from an ad or a Page button), and the conversation goes to the agents'
+// desk. Customer-started arrivals and replies to templates both come through here.
 func (r *run) startConversation(t Time, customer int32, entry model.EntryPoint) {
-	var id int32
-	if n := len(r.free); n > 0 {
-		id, r.free = r.free[n-1], r.free[:n-1]
-	} else {
-		id = int32(len(r.convs))
-		r.convs = append(r.convs, conv{})
-	}
-	r.convs[id] = conv{customer: customer, start: t, left: int32(r.cfg.Conversation.Messages(r.rngLength)) - 1, ad: entry != model.EntryNone}
+	left := int32(r.cfg.Conversation.Messages(r.rngLength)) - 1
 	r.userMessage(t, customer, entry)
-	if r.bot != nil {
-		r.q.Push(t+r.botReply, evBot, id)
-		return
-	}
-	r.enqueue(t, id)
-}
-
-// enqueue puts conversation id in the agents' queue at t, or, for a team modelled by
-// its response time, schedules the team's reply.
-func (r *run) enqueue(t Time, id int32) {
-	c := &r.convs[id]
-	c.queued = t
-	c.state = convServing
-	if r.respond != nil {
-		// No queue: the team answers after its response time, whoever is on duty.
-		r.q.Push(t+r.respond.Draw(), evReply, id)
-		return
-	}
-	c.state = convQueued
-	if r.adsFirst && c.ad {
-		r.ads.push(id)
-	} else {
-		r.fifo.push(id)
-	}
-	if r.patience != nil && r.busy >= r.slots {
-		// It will wait (with a free slot it is picked up at once, below).
-		c.pending = true
-		r.q.Push(t+r.patience.Draw(), evGiveUp, id)
-	}
-	r.dispatch(t)
-}
-
-// giveUp is conversation id's customer running out of patience: if no agent has
-// picked the conversation up yet, they leave the queue unanswered.
-func (r *run) giveUp(id int32) {
-	c := &r.convs[id]
-	c.pending = false
-	switch c.state {
-	case convQueued:
-		// Left in the ring, to be skipped when its turn comes: removing it from the
-		// middle would cost a scan.
-		c.state = convAbandoned
-		r.abandoned++
-	case convDone:
-		r.free = append(r.free, id)
-	}
-}
-
-// nextQueued takes the next conversation an agent should pick up from the queue: the
-// longest-waiting ad lead under ads_first, else the longest-waiting conversation.
-func (r *run) nextQueued() (int32, bool) {
-	for r.ads.len() > 0 || r.fifo.len() > 0 {
-		var id int32
-		if r.ads.len() > 0 {
-			id = r.ads.pop()
-		} else {
-			id = r.fifo.pop()
-		}
-		if r.convs[id].state == convQueued {
-			return id, true
-		}
-		r.free = append(r.free, id) // abandoned: its give-up event has passed
-	}
-	return 0, false
-}
-
-// replyDelay is how long the conversation's agent takes to answer a further message:
-// a handle time, or the team's response time when it is modelled by one.
-func (r *run) replyDelay() Time {
-	if r.respond != nil {
-		return r.respond.Draw()
-	}
-	return r.handle.Draw()
-}
-
-// dispatch hands queued conversations to free slots, in the queue's order.
-func (r *run) dispatch(t Time) {
-	for r.busy < r.slots {
-		id, ok := r.nextQueued()
-		if !ok {
-			return
-		}
-		c := &r.convs[id]
-		c.state = convServing
-		r.setBusy(t, r.busy+1)
-		r.rec.Pickup(c.queued, t)
-		r.q.Push(t+r.handle.Draw(), evReply, id)
-	}
-}
-
-func (r *run) setBusy(t Time, busy int) {
-	r.busyArea += Time(r.busy) * (t - r.lastChange)
-	r.lastChange, r.busy = t, busy
-}
-
-// release ends conversation id at t: it frees its slot in the slab and, if an agent
-// held it, the agent's chat slot.
-func (r *run) release(t Time, id int32) {
-	c := &r.convs[id]
-	held := r.respond == nil && c.state == convServing
-	if c.pending {
-		c.state = convDone // the give-up event frees the slot
-	} else {
-		r.free = append(r.free, id)
-	}
-	if !held {
-		return // no chat slot was taken
-	}
-	r.setBusy(t, r.busy-1)
-	r.dispatch(t)
+	r.desk.Arrive(t, entry != model.EntryNone, conv{customer: customer, start: t, left: left})
 }
 
 func (r *run) message(t Time, customer int32, dir model.Direction) *model.Message {
@@ -500,26 +352,13 @@ func (r *run) reply(t Time, id int32) {
 	r.answer(t, id)
 }
 
-// botAnswer sends (or drops) the bot's reply to conversation id at t. Its first reply
-// decides whether the bot resolves the conversation alone, answering every message
-// like an agent, or hands it over: then the customer's message still waits for an
-// agent, and the conversation joins the queue handoff_s later.
+// botAnswer sends (or drops) the bot's reply to conversation id at t (agents.Desk.Bot
+// says what it is). Its hand-over message ("an agent will be with you") does not answer
+// the customer: their message still waits for an agent, and their first response is
+// the agent's reply.
 func (r *run) botAnswer(t Time, id int32) {
-	c := &r.convs[id]
-	r.botReplies++
-	if c.state == convBotFirst {
-		c.state = convHandoff
-		if r.rngBot.Float64() < r.bot.ResolveShare {
-			c.state = convBotOnly
-			r.botResolved++
-		}
-	}
-	if c.state == convHandoff {
-		// The bot's hand-over message ("an agent will be with you") does not answer
-		// the customer: their first response is the agent's reply.
-		r.botHandoffs++
-		r.send(t, c, false)
-		r.q.Push(t+r.botHandoff, evHandoff, id)
+	if !r.desk.Bot(t, id) {
+		r.send(t, r.desk.Conv(id), false)
 		return
 	}
 	r.waitingReplies--
@@ -529,10 +368,10 @@ func (r *run) botAnswer(t Time, id int32) {
 // answer sends the reply to the customer's latest message in conversation id, then
 // waits for their next message or ends the conversation.
 func (r *run) answer(t Time, id int32) {
-	c := &r.convs[id]
+	c := r.desk.Conv(id)
 	if r.send(t, c, true) == Dropped {
 		// The customer goes unanswered: the conversation ends, and the agent is free.
-		r.release(t, id)
+		r.desk.Release(t, id)
 		return
 	}
 	if c.left > 0 {
@@ -540,7 +379,7 @@ func (r *run) answer(t Time, id int32) {
 		r.q.Push(t+r.think.Draw(), evUser, id)
 		return
 	}
-	r.release(t, id)
+	r.desk.Release(t, id)
 }
 
 // send sends a reply in conversation c at t, by the agents or the bot alike: inside
@@ -550,14 +389,7 @@ func (r *run) answer(t Time, id int32) {
 func (r *run) send(t Time, c *conv, answers bool) ReplyOutcome {
 	outcome := InWindow
 	if !r.biller.WindowOpen(uint32(c.customer), t) {
-		switch r.policy {
-		case agents.LateMarketing:
-			outcome = LateMarketing
-		case agents.LateDrop:
-			outcome = Dropped
-		default:
-			outcome = LateUtility
-		}
+		outcome = LateOutcome(r.policy)
 	}
 	if answers {
 		// The replies counted (and the in-window share) are the ones that answer the
@@ -580,36 +412,4 @@ func (r *run) send(t Time, c *conv, answers bool) ReplyOutcome {
 		r.rec.FirstResponse(c.start, t)
 	}
 	return outcome
-}
-
-// ring is a FIFO on a growable circular buffer: conversation ids waiting for an agent,
-// templates waiting for room under a messaging limit.
-type ring[T any] struct {
-	buf        []T
-	head, size int
-}
-
-func (q *ring[T]) len() int { return q.size }
-
-// front is the oldest element; the ring must not be empty.
-func (q *ring[T]) front() T { return q.buf[q.head] }
-
-func (q *ring[T]) push(v T) {
-	if q.size == len(q.buf) {
-		nb := make([]T, max(16, 2*len(q.buf)))
-		for i := 0; i < q.size; i++ {
-			nb[i] = q.buf[(q.head+i)%len(q.buf)]
-		}
-		q.buf, q.head = nb, 0
-	}
-	q.buf[(q.head+q.size)%len(q.buf)] = v
-	q.size++
-}
-
-// pop removes and returns the oldest element; the ring must not be empty.
-func (q *ring[T]) pop() T {
-	v := q.buf[q.head]
-	q.head = (q.head + 1) % len(q.buf)
-	q.size--
-	return v
 }

@@ -17,7 +17,7 @@ import (
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios/trace"
-	"github.com/spendsim/spendsim/sim"
+	"github.com/spendsim/spendsim/sim/replay"
 )
 
 // replayMemoryLimit is the soft heap limit of a replay unless GOMEMLIMIT is set.
@@ -93,7 +93,7 @@ Examples:
 				// (GOMEMLIMIT overrides it; above it the GC works harder, it never fails).
 				debug.SetMemoryLimit(replayMemoryLimit)
 			}
-			s, err := replay(tracePath, topts, opts, out, e.version, c.String("pricing"), ratesName)
+			s, err := replayTrace(tracePath, topts, opts, out, e.version, c.String("pricing"), ratesName)
 			if err != nil {
 				return err
 			}
@@ -157,7 +157,7 @@ func allowance(n int) int {
 // summarizeReplay reconciles what mw wrote (its running tally against its bill rows,
 // to the micro) and sums the replay up for summary.json, for a plain replay and a
 // restaffed one alike; the bill rows are for bill.parquet.
-func summarizeReplay(mw *reports.MessageWriter, st sim.ReplayStats, src *source, tracePath, pricingName, ratesName string) (*reports.ReplaySummary, []reports.BillRow, error) {
+func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, src *source, tracePath, pricingName, ratesName string) (*reports.ReplaySummary, []reports.BillRow, error) {
 	spend, err := mw.Tally.Spend(1)
 	if err != nil {
 		return nil, nil, err
@@ -204,9 +204,9 @@ func (s *source) Next(r *model.Record) error {
 	return nil
 }
 
-// replay runs the whole pipeline. On any error every output file is removed (or was
+// replayTrace runs the whole pipeline. On any error every output file is removed (or was
 // never renamed into place), so a failed replay leaves nothing behind.
-func replay(tracePath string, topts trace.Options, opts billing.Options, out, version, pricingName, ratesName string) (_ *reports.ReplaySummary, err error) {
+func replayTrace(tracePath string, topts trace.Options, opts billing.Options, out, version, pricingName, ratesName string) (_ *reports.ReplaySummary, err error) {
 	r, err := trace.Open(tracePath, topts)
 	if err != nil {
 		return nil, err
@@ -235,7 +235,7 @@ func replay(tracePath string, topts trace.Options, opts billing.Options, out, ve
 		}
 	}()
 	src := &source{r: r}
-	st, err := sim.Replay(src, opts, mw)
+	st, err := replay.Replay(src, opts, mw)
 	if err != nil {
 		return nil, prefixFile(tracePath, err)
 	}

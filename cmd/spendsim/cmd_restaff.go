@@ -16,7 +16,7 @@ import (
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/scenarios/trace"
-	"github.com/spendsim/spendsim/sim"
+	"github.com/spendsim/spendsim/sim/replay"
 )
 
 // restaffHelp is appended to replay's description.
@@ -37,7 +37,7 @@ type restaffJob struct {
 	topts                                           trace.Options
 	opts                                            billing.Options
 	scenario                                        *scenarios.Scenario
-	cfg                                             sim.RestaffConfig
+	cfg                                             replay.RestaffConfig
 }
 
 // restaffAction is `replay --restaff SCENARIO`.
@@ -68,7 +68,7 @@ func restaffAction(c *cli.Context, e *env, tracePath string, topts trace.Options
 	j := restaffJob{
 		tracePath: tracePath, pricingName: c.String("pricing"), ratesName: ratesName, version: e.version, out: out,
 		topts: topts, opts: opts, scenario: sc,
-		cfg: sim.RestaffConfig{Staffing: sc.Agents, Location: loc, Seed: seed},
+		cfg: replay.RestaffConfig{Staffing: sc.Agents, Location: loc, Seed: seed},
 	}
 	s, rs, err := j.run()
 	if err != nil {
@@ -110,9 +110,9 @@ func (j *restaffJob) original() (reports.RestaffSide, error) {
 		return reports.RestaffSide{}, err
 	}
 	defer r.Close()
-	meter := sim.NewResponseMeter(r)
+	meter := replay.NewResponseMeter(r)
 	tally := reports.SpendTally{Currency: currencyOf(j.opts)}
-	if _, err := sim.Replay(meter, j.opts, spendSink{&tally}); err != nil {
+	if _, err := replay.Replay(meter, j.opts, spendSink{&tally}); err != nil {
 		return reports.RestaffSide{}, prefixFile(j.tracePath, err)
 	}
 	spend, err := tally.Spend(1)
@@ -160,11 +160,11 @@ func (j *restaffJob) run() (_ *reports.ReplaySummary, _ *reports.Restaff, err er
 		}
 	}()
 	src := &source{r: r}
-	rsf, err := sim.NewRestaffer(src, j.cfg)
+	rsf, err := replay.NewRestaffer(src, j.cfg)
 	if err != nil {
 		return nil, nil, usageError{err}
 	}
-	st, err := sim.Replay(rsf, j.opts, mw)
+	st, err := replay.Replay(rsf, j.opts, mw)
 	if err != nil {
 		return nil, nil, prefixFile(j.tracePath, err)
 	}

@@ -8,5 +8,11 @@
 // team described only by its response-time distribution.
 //
 // It turns shifts into a capacity timeline (the number of agents on duty between
-// consecutive changes); the queueing itself is the engine's run loop.
+// consecutive changes), and it holds the one model of the agents at work, the Desk:
+// the queue, chat slots, priority, patience and the bot, shared by the simulation
+// (sim.Run) and restaffing a trace (sim/replay). The desk is pure and owns no clock: its
+// owner keeps the event queue, schedules the desk's events through the narrow
+// Scheduler interface and hands each back when it comes due, and gives it its random
+// streams by name. Everything in the agents block that shapes the queue is honoured
+// the same way by both; how long a conversation lasts is the owner's (see Desk).
 package agents

@@ -1,7 +1,8 @@
-package sim_test
+package replay_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"github.com/spendsim/spendsim/model/dist"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
+	"github.com/spendsim/spendsim/sim/replay"
 )
 
 const (
@@ -50,8 +52,8 @@ func restaffTrace() []model.Record {
 }
 
 // oneAgent works Monday to Friday 09:00–17:00 UTC and takes exactly ten minutes a reply.
-func oneAgent(late agents.LatePolicy) sim.RestaffConfig {
-	return sim.RestaffConfig{
+func oneAgent(late agents.LatePolicy) replay.RestaffConfig {
+	return replay.RestaffConfig{
 		Staffing: agents.Staffing{
 			Shifts:      []agents.Shift{{Start: "09:00", End: "17:00", Headcount: 1}},
 			Concurrency: 1,
@@ -63,7 +65,7 @@ func oneAgent(late agents.LatePolicy) sim.RestaffConfig {
 	}
 }
 
-func drain(t *testing.T, src sim.RecordSource) []model.Record {
+func drain(t *testing.T, src replay.RecordSource) []model.Record {
 	t.Helper()
 	var out []model.Record
 	for {
@@ -97,7 +99,7 @@ func describe(r model.Record) string {
 // waits overnight; C writes on Friday evening and is answered on Monday, after the
 // window closed: a utility template under the default policy.
 func TestRestaffHandTimeline(t *testing.T) {
-	r, err := sim.NewRestaffer(&sliceSource{recs: restaffTrace()}, oneAgent(agents.LateUtility))
+	r, err := replay.NewRestaffer(&sliceSource{recs: restaffTrace()}, oneAgent(agents.LateUtility))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +132,7 @@ func TestRestaffHandTimeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantCounts := sim.Responses{Wanted: 5, InWindow: 4, Late: 1, LateUtility: 1}
+	wantCounts := replay.Responses{Wanted: 5, InWindow: 4, Late: 1, LateUtility: 1}
 	if c := counts(res); c != wantCounts {
 		t.Errorf("responses %+v, want %+v", c, wantCounts)
 	}
@@ -144,7 +146,7 @@ func TestRestaffHandTimeline(t *testing.T) {
 	sketchNear(t, "p99", res.FirstResponseP99S, 58320)
 }
 
-func counts(r sim.Responses) sim.Responses {
+func counts(r replay.Responses) replay.Responses {
 	r.FirstResponseMeanS, r.FirstResponseP50S, r.FirstResponseP90S, r.FirstResponseP99S = 0, 0, 0, 0
 	return r
 }
@@ -159,7 +161,7 @@ func sketchNear(t *testing.T, name string, got, want float64) {
 // TestRestaffDropPolicy: under late_reply: drop, C's late reply is not sent; the
 // conversation counts as dropped, with no first response.
 func TestRestaffDropPolicy(t *testing.T) {
-	r, err := sim.NewRestaffer(&sliceSource{recs: restaffTrace()}, oneAgent(agents.LateDrop))
+	r, err := replay.NewRestaffer(&sliceSource{recs: restaffTrace()}, oneAgent(agents.LateDrop))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +170,7 @@ func TestRestaffDropPolicy(t *testing.T) {
 		t.Errorf("record before the last %s, want C's message (the late reply dropped)", last)
 	}
 	res, _ := r.Responses()
-	if c := counts(res); c != (sim.Responses{Wanted: 5, InWindow: 4, Dropped: 1}) {
+	if c := counts(res); c != (replay.Responses{Wanted: 5, InWindow: 4, Dropped: 1}) {
 		t.Errorf("responses %+v", c)
 	}
 	if res.FirstResponseMeanS != (4200+3000+600+58320)/4.0 {
@@ -181,7 +183,7 @@ func TestRestaffDropPolicy(t *testing.T) {
 func TestRestaffNobodyOnShift(t *testing.T) {
 	cfg := oneAgent(agents.LateUtility)
 	cfg.Staffing.Shifts[0].Headcount = 0
-	r, err := sim.NewRestaffer(&sliceSource{recs: restaffTrace()}, cfg)
+	r, err := replay.NewRestaffer(&sliceSource{recs: restaffTrace()}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +191,7 @@ func TestRestaffNobodyOnShift(t *testing.T) {
 		t.Errorf("%d records, want the 8 user messages and templates", n)
 	}
 	res, _ := r.Responses()
-	if c := counts(res); c != (sim.Responses{Wanted: 3, Unanswered: 3}) || !math.IsNaN(res.FirstResponseP50S) {
+	if c := counts(res); c != (replay.Responses{Wanted: 3, Unanswered: 3}) || !math.IsNaN(res.FirstResponseP50S) {
 		t.Errorf("responses %+v", res)
 	}
 }
@@ -198,7 +200,7 @@ func TestRestaffNobodyOnShift(t *testing.T) {
 // inside the window; A's second conversation and B (whose second message joined the
 // first) were never answered.
 func TestResponseMeterOriginal(t *testing.T) {
-	m := sim.NewResponseMeter(&sliceSource{recs: restaffTrace()})
+	m := replay.NewResponseMeter(&sliceSource{recs: restaffTrace()})
 	if n := len(drain(t, m)); n != 10 {
 		t.Fatalf("the meter passed %d records on, want all 10", n)
 	}
@@ -206,7 +208,7 @@ func TestResponseMeterOriginal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := counts(res); c != (sim.Responses{Wanted: 4, InWindow: 2, Unanswered: 2}) {
+	if c := counts(res); c != (replay.Responses{Wanted: 4, InWindow: 2, Unanswered: 2}) {
 		t.Errorf("responses %+v", c)
 	}
 	if res.FirstResponseMeanS != (3900+900)/2.0 {
@@ -217,7 +219,7 @@ func TestResponseMeterOriginal(t *testing.T) {
 // TestResponseMeterLateText: a free-form reply 24 h or more after the user's latest
 // message is late (the window is open while t < last + 24 h).
 func TestResponseMeterLateText(t *testing.T) {
-	m := sim.NewResponseMeter(&sliceSource{recs: []model.Record{
+	m := replay.NewResponseMeter(&sliceSource{recs: []model.Record{
 		userRec(1, "2025-09-01T08:00:00Z", userA),
 		textRec(2, "2025-09-02T08:00:00Z", userA),
 		userRec(3, "2025-09-02T09:00:00Z", userA),
@@ -225,7 +227,7 @@ func TestResponseMeterLateText(t *testing.T) {
 	}})
 	drain(t, m)
 	res, _ := m.Responses()
-	if c := counts(res); c != (sim.Responses{Wanted: 2, InWindow: 1, Late: 1}) {
+	if c := counts(res); c != (replay.Responses{Wanted: 2, InWindow: 1, Late: 1}) {
 		t.Errorf("responses %+v", c)
 	}
 }
@@ -239,12 +241,12 @@ func TestRestaffBilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	era, _ := billing.ParseEra("pmp-2025")
-	r, err := sim.NewRestaffer(&sliceSource{recs: restaffTrace()}, oneAgent(agents.LateUtility))
+	r, err := replay.NewRestaffer(&sliceSource{recs: restaffTrace()}, oneAgent(agents.LateUtility))
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := &collect{mk: book.Markets()}
-	st, err := sim.Replay(r, billing.Options{Era: era, Book: book, Markets: book.Markets(), Location: time.UTC}, c)
+	st, err := replay.Replay(r, billing.Options{Era: era, Book: book, Markets: book.Markets(), Location: time.UTC}, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +270,7 @@ func TestRestaffUnsortedTrace(t *testing.T) {
 	recs := restaffTrace()
 	recs[1], recs[2] = recs[2], recs[1]
 	recs[1].Line, recs[2].Line = 2, 3
-	r, _ := sim.NewRestaffer(&sliceSource{recs: recs}, oneAgent(agents.LateUtility))
+	r, _ := replay.NewRestaffer(&sliceSource{recs: recs}, oneAgent(agents.LateUtility))
 	var rec model.Record
 	var err error
 	for err == nil {
@@ -287,7 +289,7 @@ func TestRestaffByResponseTime(t *testing.T) {
 	cfg := oneAgent(agents.LateUtility)
 	cfg.Staffing.Shifts = nil
 	cfg.Staffing.ResponseTime = dist.Spec{Kind: dist.Constant, MeanS: 7200}
-	r, err := sim.NewRestaffer(&sliceSource{recs: restaffTrace()}, cfg)
+	r, err := replay.NewRestaffer(&sliceSource{recs: restaffTrace()}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +312,7 @@ func TestRestaffByResponseTime(t *testing.T) {
 		t.Errorf("business messages:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	res, _ := r.Responses()
-	if c := counts(res); c != (sim.Responses{Wanted: 5, InWindow: 5}) || res.FirstResponseMeanS != 7200 {
+	if c := counts(res); c != (replay.Responses{Wanted: 5, InWindow: 5}) || res.FirstResponseMeanS != 7200 {
 		t.Errorf("responses %+v", res)
 	}
 }
@@ -331,13 +333,13 @@ func TestRestaffLateTemplates(t *testing.T) {
 		tmpl(4, "2025-09-02T08:00:00Z", userA, model.Utility),        // window closed at 08:00: the late reply
 		tmpl(5, "2025-09-03T08:00:00Z", userA, model.Marketing),      // A waits for nothing: a campaign
 	}
-	m := sim.NewResponseMeter(&sliceSource{recs: trace})
+	m := replay.NewResponseMeter(&sliceSource{recs: trace})
 	drain(t, m)
 	res, _ := m.Responses()
-	if c := counts(res); c != (sim.Responses{Wanted: 1, Late: 1}) || res.FirstResponseMeanS != 86400 {
+	if c := counts(res); c != (replay.Responses{Wanted: 1, Late: 1}) || res.FirstResponseMeanS != 86400 {
 		t.Errorf("original %+v", res)
 	}
-	r, err := sim.NewRestaffer(&sliceSource{recs: trace}, oneAgent(agents.LateUtility))
+	r, err := replay.NewRestaffer(&sliceSource{recs: trace}, oneAgent(agents.LateUtility))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +359,7 @@ func TestRestaffLateTemplates(t *testing.T) {
 	}
 }
 
-func businessLines(t *testing.T, r *sim.Restaffer) []string {
+func businessLines(t *testing.T, r *replay.Restaffer) []string {
 	t.Helper()
 	var got []string
 	for _, rec := range drain(t, r) {
@@ -376,7 +378,7 @@ func businessLines(t *testing.T, r *sim.Restaffer) []string {
 func TestRestaffBotHandsOver(t *testing.T) {
 	cfg := oneAgent(agents.LateUtility)
 	cfg.Staffing.Bot = &agents.Bot{ReplyS: 30, HandoffS: 60}
-	r, err := sim.NewRestaffer(&sliceSource{recs: restaffTrace()}, cfg)
+	r, err := replay.NewRestaffer(&sliceSource{recs: restaffTrace()}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,7 +403,7 @@ func TestRestaffBotHandsOver(t *testing.T) {
 	// First responses are the agents' replies (the bot only handed over): 70 min,
 	// 50 min, 11.5 min, 16 h 12 min and 2 d 15 h 40 min; mean (4200 + 3000 + 690 +
 	// 58320 + 229200) / 5 = 59082 s.
-	if c := counts(res); c != (sim.Responses{Wanted: 5, InWindow: 4, Late: 1, LateUtility: 1, BotReplies: 5}) || res.FirstResponseMeanS != 59082 {
+	if c := counts(res); c != (replay.Responses{Wanted: 5, InWindow: 4, Late: 1, LateUtility: 1, BotReplies: 5}) || res.FirstResponseMeanS != 59082 {
 		t.Errorf("responses %+v", res)
 	}
 }
@@ -413,7 +415,7 @@ func TestRestaffBotResolvesAll(t *testing.T) {
 	cfg := oneAgent(agents.LateUtility)
 	cfg.Staffing.Shifts[0].Headcount = 0
 	cfg.Staffing.Bot = &agents.Bot{ReplyS: 5, ResolveShare: 1}
-	r, err := sim.NewRestaffer(&sliceSource{recs: restaffTrace()}, cfg)
+	r, err := replay.NewRestaffer(&sliceSource{recs: restaffTrace()}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -421,7 +423,7 @@ func TestRestaffBotResolvesAll(t *testing.T) {
 		t.Errorf("business messages:\n%s", strings.Join(got, "\n"))
 	}
 	res, _ := r.Responses()
-	if c := counts(res); c != (sim.Responses{Wanted: 6, InWindow: 6, BotReplies: 6, BotResolved: 6}) || res.FirstResponseMeanS != 5 {
+	if c := counts(res); c != (replay.Responses{Wanted: 6, InWindow: 6, BotReplies: 6, BotResolved: 6}) || res.FirstResponseMeanS != 5 {
 		t.Errorf("responses %+v", res)
 	}
 }
@@ -442,7 +444,7 @@ func TestRestaffBotResolveShare(t *testing.T) {
 	cfg := oneAgent(agents.LateUtility)
 	cfg.Staffing.ResponseTime = dist.Spec{Kind: dist.Constant, MeanS: 60}
 	cfg.Staffing.Bot = &agents.Bot{ResolveShare: 0.3}
-	r, err := sim.NewRestaffer(&sliceSource{recs: recs}, cfg)
+	r, err := replay.NewRestaffer(&sliceSource{recs: recs}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -458,7 +460,7 @@ func TestRestaffBotResolveShare(t *testing.T) {
 // still answered on Monday.
 func TestRestaffDrainsAfterTheTrace(t *testing.T) {
 	recs := restaffTrace()
-	r, err := sim.NewRestaffer(&sliceSource{recs: recs[:len(recs)-1]}, oneAgent(agents.LateUtility))
+	r, err := replay.NewRestaffer(&sliceSource{recs: recs[:len(recs)-1]}, oneAgent(agents.LateUtility))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -467,7 +469,7 @@ func TestRestaffDrainsAfterTheTrace(t *testing.T) {
 		t.Errorf("last business message %s, want C's late reply on Monday", last)
 	}
 	res, _ := r.Responses()
-	if c := counts(res); c != (sim.Responses{Wanted: 5, InWindow: 4, Late: 1, LateUtility: 1}) {
+	if c := counts(res); c != (replay.Responses{Wanted: 5, InWindow: 4, Late: 1, LateUtility: 1}) {
 		t.Errorf("responses %+v", c)
 	}
 }
@@ -481,7 +483,7 @@ func TestRestaffDrainsAfterTheTrace(t *testing.T) {
 func TestRestaffPatience(t *testing.T) {
 	cfg := oneAgent(agents.LateUtility)
 	cfg.Staffing.Patience = dist.Spec{Kind: dist.Exponential, MeanS: 60}
-	r, err := sim.NewRestaffer(&sliceSource{recs: restaffTrace()}, cfg)
+	r, err := replay.NewRestaffer(&sliceSource{recs: restaffTrace()}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -495,7 +497,78 @@ func TestRestaffPatience(t *testing.T) {
 		t.Errorf("business messages:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	res, _ := r.Responses()
-	if c := counts(res); c != (sim.Responses{Wanted: 6, InWindow: 2, Unanswered: 4, Abandoned: 4}) {
+	if c := counts(res); c != (replay.Responses{Wanted: 6, InWindow: 2, Unanswered: 4, Abandoned: 4}) {
 		t.Errorf("responses %+v", c)
+	}
+}
+
+// TestRestaffAdsFirst: five conversations wait for the 09:00 shift of oneAgent: A
+// (direct, 08:00), B (a click-to-WhatsApp ad, 08:20), C (direct, 08:30), D (a Page
+// button, 08:40) and E (direct at 08:45; E's 08:50 message through an ad joins that
+// conversation, which stays direct: a conversation is an ad lead by the message that
+// started it). First come, first served answers them in that order, one every ten
+// minutes from 09:10; under ads_first the agent takes B and D first, as sim.Run does
+// (TestPriorityAdsFirst).
+func TestRestaffAdsFirst(t *testing.T) {
+	const userD, userE = "5511900000004", "5511900000005"
+	via := func(r model.Record, e model.EntryPoint) model.Record { r.EntryPoint = e; return r }
+	trace := []model.Record{
+		userRec(1, "2025-09-01T08:00:00Z", userA),
+		via(userRec(2, "2025-09-01T08:20:00Z", userB), model.EntryCTWA),
+		userRec(3, "2025-09-01T08:30:00Z", userC),
+		via(userRec(4, "2025-09-01T08:40:00Z", userD), model.EntryPageCTA),
+		userRec(5, "2025-09-01T08:45:00Z", userE),
+		via(userRec(6, "2025-09-01T08:50:00Z", userE), model.EntryCTWA),
+	}
+	for _, c := range []struct {
+		priority agents.Priority
+		order    string // the users answered at 09:10, 09:20, ...
+	}{
+		{"", "12345"},
+		{agents.FIFO, "12345"},
+		{agents.AdsFirst, "24135"},
+	} {
+		cfg := oneAgent(agents.LateUtility)
+		cfg.Staffing.Priority = c.priority
+		r, err := replay.NewRestaffer(&sliceSource{recs: trace}, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for i, u := range c.order {
+			want = append(want, fmt.Sprintf("09-01T09:%d0 %c text", i+1, u))
+		}
+		if got := businessLines(t, r); strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("priority %q: replies\n%s\nwant:\n%s", c.priority, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+// TestRestaffHolidays: with Monday 2025-09-01 a holiday, oneAgent's first shift is on
+// Tuesday. A and B wait from Monday morning, their evening messages join their
+// conversations, and the agent answers them on Tuesday at 09:10 and 09:20, inside the
+// window of those evening messages; C is answered late on the next Monday, as in
+// TestRestaffHandTimeline.
+func TestRestaffHolidays(t *testing.T) {
+	cfg := oneAgent(agents.LateUtility)
+	cfg.Staffing.Holidays = []string{"2025-09-01"}
+	r, err := replay.NewRestaffer(&sliceSource{recs: restaffTrace()}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"09-02T09:10 1 text",
+		"09-02T09:20 2 text",
+		"09-03T12:00 3 marketing",
+		"09-08T09:10 3 utility",
+		"09-08T12:00 0 authentication",
+	}
+	if got := businessLines(t, r); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("business messages:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	res, _ := r.Responses()
+	// First responses: 25 h 10 min, 24 h 50 min and 2 d 15 h 40 min.
+	if c := counts(res); c != (replay.Responses{Wanted: 3, InWindow: 2, Late: 1, LateUtility: 1}) || res.FirstResponseMeanS != (90600+89400+229200)/3.0 {
+		t.Errorf("responses %+v", res)
 	}
 }

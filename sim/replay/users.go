@@ -1,4 +1,4 @@
-package sim
+package replay
 
 // userTable gives every user of a replay its first pair, business number and country.
 // It is an open-addressing hash table of 16-byte slots with no pointers in it, so the

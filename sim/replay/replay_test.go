@@ -1,4 +1,4 @@
-package sim_test
+package replay_test
 
 import (
 	"io"
@@ -9,7 +9,7 @@ import (
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/model/pricing"
-	"github.com/spendsim/spendsim/sim"
+	"github.com/spendsim/spendsim/sim/replay"
 )
 
 type sliceSource struct {
@@ -66,7 +66,7 @@ func TestReplayBillsAtDeliveryTime(t *testing.T) {
 		{Line: 4, TS: ts("2025-09-02T09:59:30Z"), User: "17875551234", Direction: model.FromBusiness, Kind: model.Template, Category: model.Marketing},
 	}}
 	sink := &collect{mk: mk}
-	st, err := sim.Replay(src, billing.Options{Book: book, Markets: mk, Currency: "USD"}, sink)
+	st, err := replay.Replay(src, billing.Options{Book: book, Markets: mk, Currency: "USD"}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestReplayRejectsTimeGoingBackwards(t *testing.T) {
 		{Line: 2, TS: ts("2025-09-02T10:00:00Z"), User: "5511987654321", Direction: model.FromUser},
 		{Line: 3, TS: ts("2025-09-01T10:00:00Z"), User: "5511987654321", Direction: model.FromUser},
 	}}
-	_, err := sim.Replay(src, billing.Options{Book: book}, &collect{mk: market.Builtin()})
+	_, err := replay.Replay(src, billing.Options{Book: book}, &collect{mk: market.Builtin()})
 	if err == nil || err.Error() != "line 3: ts 2025-09-01T10:00:00Z is earlier than the previous row's 2025-09-02T10:00:00Z; sort the trace by ts (or pass --sort)" {
 		t.Fatalf("got %v", err)
 	}

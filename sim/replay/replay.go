@@ -1,4 +1,4 @@
-package sim
+package replay
 
 import (
 	"errors"
@@ -11,6 +11,7 @@ import (
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/sim"
 )
 
 // RecordSource yields trace records in send-time order; io.EOF ends it.
@@ -18,14 +19,14 @@ type RecordSource interface {
 	Next(r *model.Record) error
 }
 
-// ReplaySink receives every message of a replay with its pricing, in evaluation-time
-// order. rec and m are only valid during the call.
-type ReplaySink interface {
+// Sink receives every message of a replay with its pricing, in evaluation-time order.
+// rec and m are only valid during the call.
+type Sink interface {
 	Message(rec *model.Record, m *model.Message, c *pricing.Charge) error
 }
 
-// ReplayStats is what a replay saw, beyond the charges.
-type ReplayStats struct {
+// Stats is what a replay saw, beyond the charges.
+type Stats struct {
 	Records  int64
 	Users    int64 // distinct (business number, user) pairs
 	Numbers  int64 // distinct business numbers
@@ -39,7 +40,6 @@ type ReplayStats struct {
 type pending struct {
 	rec model.Record
 	msg model.Message
-	seq uint64
 }
 
 // Replay bills a trace: each record gets dense ids for its business number and
@@ -48,10 +48,10 @@ type pending struct {
 // time, so a small reorder buffer holds messages whose delivery lies ahead of the
 // stream; it never holds more than the messages in flight at once. Memory grows with
 // distinct users, not with messages.
-func Replay(src RecordSource, opts billing.Options, sink ReplaySink) (ReplayStats, error) {
+func Replay(src RecordSource, opts billing.Options, sink Sink) (Stats, error) {
 	b, err := billing.New(opts)
 	if err != nil {
-		return ReplayStats{}, err
+		return Stats{}, err
 	}
 	markets := opts.Markets
 	if markets == nil {
@@ -88,11 +88,11 @@ type replayer struct {
 	lastBusiness string // the previous record's business number, and its id
 	lastNumber   uint16
 	haveLast     bool
-	sink         ReplaySink
-	q            Queue     // orders pending records by (evaluation time, arrival)
+	sink         Sink
+	q            sim.Queue // orders pending records by (evaluation time, arrival)
 	held         []pending // slot per queued record, reused through free
 	free         []int32
-	stats        ReplayStats
+	stats        Stats
 	charge       pricing.Charge
 	lastTS       model.Time
 }
@@ -138,7 +138,7 @@ func (rp *replayer) next(src RecordSource, a *ahead) (*model.Record, error) {
 	return &a.recs[a.i-1], nil
 }
 
-func (rp *replayer) run(src RecordSource) (ReplayStats, error) {
+func (rp *replayer) run(src RecordSource) (Stats, error) {
 	var a ahead
 	for {
 		rec, err := rp.next(src, &a)

@@ -1,0 +1,202 @@
+package replay
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/DataDog/sketches-go/ddsketch"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/window"
+	"github.com/spendsim/spendsim/sim"
+)
+
+// Restaffing a trace: what its replies would have been under other staffing.
+//
+// Conversations. A user message starts a conversation when the user (per business
+// number) is not already waiting for a reply; a message while they wait (queued, or
+// while an agent drafts the reply) joins that conversation. The first business reply
+// after it answers the whole conversation, and the next user message starts a new one.
+// The same rule measures the original trace (its free-form business messages are its
+// replies) and the restaffed one (the simulated replies), so each side forms its
+// conversations along its own timeline: a follow-up that the original answered
+// separately may join a slower team's pending conversation. A conversation's first
+// response time runs from its first user message to that reply, both by send time.
+//
+// A reply is inside the window when it is evaluated before the customer service window
+// of the user's latest message closes (window.CSW after it). In the original, a
+// free-form reply after that is counted late (it could only have gone out as a
+// template). A utility or marketing template is the original's reply only when it is
+// the first business message to a waiting user after the window closed: what a
+// late-reply policy sends (spendsim generate writes such traces). Any other template is
+// a notification or campaign, kept on both sides; so is a late template to a user who
+// waits for no reply. The restaffed trace loses the original's replies, late templates
+// included, and its own team's replies take their place.
+
+// Responses are the reply figures of one side of a restaffing. A conversation counts
+// as in window, late or dropped by the reply that ends it (the agent's, or the bot's
+// when the bot resolves it alone): Wanted = InWindow + Late + Dropped + Unanswered.
+// Its first response is its first reply sent that answers it: the bot's when the bot
+// resolves it alone, else the agent's (the bot's hand-over message does not count).
+type Responses struct {
+	Wanted        int64 // conversations that wanted a reply
+	InWindow      int64 // answered inside the customer service window
+	Late          int64 // answered after the window closed
+	LateUtility   int64 // of Late, sent as a utility template (restaffed only)
+	LateMarketing int64 // of Late, sent as a marketing template (restaffed only)
+	Dropped       int64 // late replies the late-reply policy dropped (restaffed only)
+	Unanswered    int64 // conversations without a reply at the end
+	BotReplies    int64 // replies the bot produced, sent or dropped (restaffed only)
+	BotResolved   int64 // conversations the bot answered alone (restaffed only)
+	Abandoned     int64 // of Unanswered, customers who gave up waiting for an agent (restaffed only)
+
+	// First response, seconds, over the conversations answered (in window or late);
+	// NaN when none was. Percentiles come from a DDSketch (SketchAccuracy).
+	FirstResponseMeanS float64
+	FirstResponseP50S  float64
+	FirstResponseP90S  float64
+	FirstResponseP99S  float64
+}
+
+type responseTally struct {
+	r      Responses
+	sketch *ddsketch.DDSketch
+	sum    float64
+	n      int64
+}
+
+func newResponseTally() responseTally {
+	sk, err := ddsketch.NewDefaultDDSketch(sim.SketchAccuracy)
+	if err != nil {
+		panic("replay: " + err.Error())
+	}
+	return responseTally{sketch: sk}
+}
+
+func (t *responseTally) answered(start, at model.Time) {
+	sec := (at - start).Seconds()
+	t.sum += sec
+	t.n++
+	if err := t.sketch.Add(sec); err != nil {
+		panic("replay: " + err.Error())
+	}
+}
+
+func (t *responseTally) result() (Responses, error) {
+	r := t.r
+	r.FirstResponseMeanS, r.FirstResponseP50S, r.FirstResponseP90S, r.FirstResponseP99S = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+	if t.n == 0 {
+		return r, nil
+	}
+	r.FirstResponseMeanS = t.sum / float64(t.n)
+	qs, err := t.sketch.GetValuesAtQuantiles([]float64{0.5, 0.9, 0.99})
+	if err != nil {
+		return r, fmt.Errorf("replay: first-response percentiles: %w", err)
+	}
+	r.FirstResponseP50S, r.FirstResponseP90S, r.FirstResponseP99S = qs[0], qs[1], qs[2]
+	return r, nil
+}
+
+// pairKey names a (business number, user) pair; "" and "default" are the same number.
+type pairKey struct{ business, user string }
+
+func keyOf(rec *model.Record) pairKey {
+	b := rec.Business
+	if b == "" {
+		b = "default"
+	}
+	return pairKey{b, rec.User}
+}
+
+func (k pairKey) clone() pairKey { return pairKey{strings.Clone(k.business), strings.Clone(k.user)} }
+
+// origPair is a pair's state along the original trace's timeline.
+type origPair struct {
+	start, cswEnd model.Time // the waiting conversation's first message; the window's end
+	waiting       bool
+}
+
+// origKind is what a record is to the original trace's conversations.
+type origKind uint8
+
+const (
+	origOther   origKind = iota // a template that answers nobody, or nothing to count
+	origUser                    // a user message
+	origStarts                  // a user message that starts a conversation
+	origReply                   // the reply to the waiting conversation
+	origNoReply                 // free-form business message to a user who waits for none
+)
+
+// observe applies rec (of this pair; p may be nil for a business message to a user
+// who never wrote) to the original timeline and says what it was.
+func (p *origPair) observe(rec *model.Record) origKind {
+	if rec.Direction == model.FromUser {
+		p.cswEnd = max(p.cswEnd, rec.At()+window.CSW)
+		if p.waiting {
+			return origUser
+		}
+		p.waiting, p.start = true, rec.TS
+		return origStarts
+	}
+	text := rec.Kind == model.Text
+	if p == nil || !p.waiting {
+		if text {
+			return origNoReply
+		}
+		return origOther
+	}
+	late := rec.At() >= p.cswEnd
+	if text || (late && (rec.Category == model.Utility || rec.Category == model.Marketing)) {
+		p.waiting = false
+		return origReply
+	}
+	return origOther
+}
+
+// ResponseMeter passes a trace through unchanged and measures its replies (see the
+// rules above). Memory grows with users.
+type ResponseMeter struct {
+	src     RecordSource
+	pairs   map[pairKey]*origPair
+	waiting int64
+	tally   responseTally
+}
+
+// NewResponseMeter measures the replies of the records src yields.
+func NewResponseMeter(src RecordSource) *ResponseMeter {
+	return &ResponseMeter{src: src, pairs: map[pairKey]*origPair{}, tally: newResponseTally()}
+}
+
+// Next implements RecordSource.
+func (m *ResponseMeter) Next(r *model.Record) error {
+	if err := m.src.Next(r); err != nil {
+		return err
+	}
+	k := keyOf(r)
+	p := m.pairs[k]
+	if p == nil && r.Direction == model.FromUser {
+		p = &origPair{}
+		m.pairs[k.clone()] = p
+	}
+	switch p.observe(r) {
+	case origStarts:
+		m.waiting++
+		m.tally.r.Wanted++
+	case origReply:
+		m.waiting--
+		if r.At() < p.cswEnd {
+			m.tally.r.InWindow++
+		} else {
+			m.tally.r.Late++
+		}
+		m.tally.answered(p.start, r.TS)
+	}
+	return nil
+}
+
+// Responses is what the meter saw; call it after the source ended.
+func (m *ResponseMeter) Responses() (Responses, error) {
+	m.tally.r.Unanswered = m.waiting
+	return m.tally.result()
+}
