@@ -24,17 +24,13 @@ import (
 // put 5 metadata lines first; the document warns not to rely on exactly 5.
 const metaHeaderSearch = 30
 
-// Service conversations and messages were free from 2024-11-01 (CBP) until PMP began
-// charging them on 2026-10-01 (BILLING.md). A Meta card effective in that span has a 0
-// service rate whatever its service cell prints (meta-csv-format.md is unsure whether
-// Meta writes 0, $0.00 or n/a); outside it an n/a service cell is no rate.
-var (
-	serviceFreeFrom    = time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC)
-	serviceChargedFrom = time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
-)
-
+// Service conversations and messages were free from ServiceFreeFrom (CBP, 2024-11-01)
+// until PMP began charging them on ServiceChargedFrom (2026-10-01; BILLING.md). A Meta
+// card effective in that span has a 0 service rate whatever its service cell prints
+// (meta-csv-format.md is unsure whether Meta writes 0, $0.00 or n/a); outside it an n/a
+// service cell is no rate.
 func serviceFree(effective time.Time) bool {
-	return !effective.Before(serviceFreeFrom) && effective.Before(serviceChargedFrom)
+	return !effective.Before(ServiceFreeFrom.Date()) && effective.Before(ServiceChargedFrom.Date())
 }
 
 // currencyTokens maps the currency tokens Meta's files print to ISO 4217 codes
