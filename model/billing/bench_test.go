@@ -47,16 +47,21 @@ func benchBill(b *testing.B, era Era, start string, pairs, n int) {
 		if k == 0 && i > 0 {
 			shift += span
 		}
-		m := trace[k]
-		m.TS += shift
-		if m.DeliveredTS != 0 {
-			m.DeliveredTS += shift
-		}
+		m := shifted(trace[k], shift)
 		if _, err := bl.Bill(&m); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(b.N)/time.Since(t0).Seconds(), "msgs/s")
+}
+
+// shifted is m moved d later, send and delivery time alike.
+func shifted(m model.Message, d model.Time) model.Message {
+	m.TS += d
+	if m.DeliveredTS != 0 {
+		m.DeliveredTS += d
+	}
+	return m
 }
 
 func BenchmarkBillPMP2025(b *testing.B) {
@@ -106,11 +111,7 @@ func TestBillAllocatesNothing(t *testing.T) {
 		allocs := testing.AllocsPerRun(3, func() {
 			shift += span
 			for i := range trace {
-				m := trace[i]
-				m.TS += shift
-				if m.DeliveredTS != 0 {
-					m.DeliveredTS += shift
-				}
+				m := shifted(trace[i], shift)
 				if _, err := bl.Bill(&m); err != nil {
 					t.Fatal(err)
 				}
