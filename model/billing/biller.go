@@ -312,14 +312,19 @@ func (b *Biller) Bill(m *model.Message) (pricing.Charge, error) {
 	}
 
 	b.stats.Business++
-	ch := pricing.Charge{Market: m.Market, Category: messageCategory(m)}
+	// The rules are called through the era table, and the compiler cannot see that an
+	// indirect call keeps no pointer: given a charge on the stack and the caller's
+	// message, it would move both to the heap, one allocation per message. So the charge
+	// is built in the Biller, and the rules get a copy of the message kept there.
+	ch := &b.ch
+	*ch = pricing.Charge{Market: m.Market, Category: messageCategory(m)}
 	if !m.Status.WasDelivered() {
-		return ch, nil
+		return *ch, nil
 	}
 	if b.usMarketingOff && m.Kind == model.Template && m.Category == model.Marketing &&
 		m.Country == [2]byte{'U', 'S'} && at >= b.bounds.usMarketingOff {
 		b.stats.USMarketingHeld++
-		return ch, nil
+		return *ch, nil
 	}
 	b.stats.Delivered++
 	if m.Kind == model.Text && !p.CSWOpen(at) {
@@ -329,19 +334,15 @@ func (b *Biller) Bill(m *model.Message) (pricing.Charge, error) {
 		b.stats.TextOutsideWindow++
 	}
 
-	// The rules are called through the era table, and the compiler cannot see that an
-	// indirect call keeps no pointer: given the stack's ch and the caller's m, it would
-	// move both to the heap, one allocation per message. They get copies in the Biller.
-	b.ch, b.msg = ch, *m
-	if err := b.dayBill(b, &b.ch, p, &b.msg, at); err != nil {
+	b.msg = *m
+	if err := b.dayBill(b, ch, p, &b.msg, at); err != nil {
 		return pricing.Charge{}, err
 	}
-	ch = b.ch
 	if ch.Billable {
 		b.stats.Billable++
 		b.total.Add(ch.Amount)
 	}
-	return ch, nil
+	return *ch, nil
 }
 
 // messageCategory is the category a message is reported under by default: its template
