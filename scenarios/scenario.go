@@ -32,7 +32,7 @@ type Scenario struct {
 	Days         int    `yaml:"days"`         // horizon length in local calendar days; default 30
 	Timezone     string `yaml:"timezone"`     // IANA zone of the business account; default UTC
 	Currency     string `yaml:"currency"`     // rate-card currency; default USD
-	Pricing      string `yaml:"pricing"`      // auto (default) or an era: nbp-2018, cbp-2022, cbp-2023, pmp-2025, pmp-2026-10
+	Pricing      string `yaml:"pricing"`      // auto (default) or an era: one of billing.EraNames
 	Replications int    `yaml:"replications"` // independent runs per sweep point; default 1
 
 	Business  Business        `yaml:"business"`

@@ -34,7 +34,7 @@ read its paired runs from runs.parquet.
 
 --pricing-b ERA compares one scenario with itself billed under another era: B is A
 (or the B file given) with pricing: ERA, on the very same simulated messages. Eras:
-auto, nbp-2018, cbp-2022, cbp-2023, pmp-2025, pmp-2026-10.
+` + billing.EraNames() + `.
 
 Both sides must bill in one currency. Money is exact (int64 micros); each mean is
 rounded once to a micro, and so is each interval bound.

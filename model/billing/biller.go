@@ -151,7 +151,11 @@ type Biller struct {
 	// Calendar of the current message: refreshed when a message passes dayEnd.
 	dayEnd   model.Time
 	monthEnd model.Time
-	dayEra   Era // era in force today (EraAuto mode)
+	dayBill  billFunc // today's rules: the fixed era's, or under EraAuto the era in force
+
+	// The charge and message dayBill works on (see Bill).
+	ch  pricing.Charge
+	msg model.Message
 
 	cards    [numEras]cardSlot
 	cardList []*cardCache
@@ -171,23 +175,11 @@ type accountMonth struct {
 	volume   []int64 // charged tiered messages this month, two counters per market (see chargeTiered)
 }
 
-// tiered categories share one volume counter per market but may have their own bands.
-const (
-	tierUtility = iota
-	tierAuth
-	tierAuthIntl
-	numTiered
-)
-
-type bandRow struct {
-	validTo [numTiered]model.Time
-	bands   [numTiered][]band
-}
-
 // New checks o and returns a Biller.
 func New(o Options) (*Biller, error) {
 	b := &Biller{
 		era:             o.Era,
+		dayEnd:          minTime, // the first message starts a day, whatever its time
 		book:            o.book,
 		tiers:           o.tiers,
 		markets:         o.Markets,
@@ -252,10 +244,10 @@ func New(o Options) (*Biller, error) {
 		nAcc = max(nAcc, int(a)+1)
 	}
 	b.accounts = make([]accountMonth, nAcc)
-	if o.Era == EraNBP2018 {
+	if o.Era.Model() == pricing.NBP {
 		// Fail now rather than at the first message: there is no built-in NBP card.
 		if _, err := b.book.first(pricing.NBP, b.currency); err != nil {
-			return nil, fmt.Errorf("billing: the nbp-2018 rules need an NBP rate card in %s, and spendsim ships none (Meta's 2018 prices are not public): pass --rates FILE with pricing_model NBP, category template rows: %w", b.currency, err)
+			return nil, fmt.Errorf("billing: the %s rules need an NBP rate card in %s, and spendsim ships none (Meta's 2018 prices are not public): pass --rates FILE with pricing_model NBP, category template rows: %w", o.Era, b.currency, err)
 		}
 	}
 	return b, nil
@@ -320,14 +312,19 @@ func (b *Biller) Bill(m *model.Message) (pricing.Charge, error) {
 	}
 
 	b.stats.Business++
-	ch := pricing.Charge{Market: m.Market, Category: messageCategory(m)}
+	// The rules are called through the era table, and the compiler cannot see that an
+	// indirect call keeps no pointer: given a charge on the stack and the caller's
+	// message, it would move both to the heap, one allocation per message. So the charge
+	// is built in the Biller, and the rules get a copy of the message kept there.
+	ch := &b.ch
+	*ch = pricing.Charge{Market: m.Market, Category: messageCategory(m)}
 	if !m.Status.WasDelivered() {
-		return ch, nil
+		return *ch, nil
 	}
 	if b.usMarketingOff && m.Kind == model.Template && m.Category == model.Marketing &&
 		m.Country == [2]byte{'U', 'S'} && at >= b.bounds.usMarketingOff {
 		b.stats.USMarketingHeld++
-		return ch, nil
+		return *ch, nil
 	}
 	b.stats.Delivered++
 	if m.Kind == model.Text && !p.CSWOpen(at) {
@@ -337,29 +334,15 @@ func (b *Biller) Bill(m *model.Message) (pricing.Charge, error) {
 		b.stats.TextOutsideWindow++
 	}
 
-	era := b.era
-	if era == EraAuto {
-		era = b.dayEra
-	}
-	var err error
-	switch era {
-	case EraNBP2018:
-		err = b.billNBP(&ch, p, m, at)
-	case EraCBP2022:
-		err = b.billCBP2022(&ch, p, m, at)
-	case EraCBP2023:
-		err = b.billCBP2023(&ch, p, m, at)
-	default:
-		err = b.billPMP(&ch, p, m, at, era)
-	}
-	if err != nil {
+	b.msg = *m
+	if err := b.dayBill(b, ch, p, &b.msg, at); err != nil {
 		return pricing.Charge{}, err
 	}
 	if ch.Billable {
 		b.stats.Billable++
 		b.total.Add(ch.Amount)
 	}
-	return ch, nil
+	return *ch, nil
 }
 
 // messageCategory is the category a message is reported under by default: its template
@@ -385,7 +368,11 @@ func (b *Biller) newDay(at model.Time) {
 	t := at.In(b.loc)
 	y, mo, d := t.Date()
 	b.dayEnd = model.FromStd(model.DayStart(y, mo, d+1, b.loc))
-	b.dayEra = b.bounds.era(at)
+	e := b.era
+	if e == EraAuto {
+		e = b.bounds.era(at)
+	}
+	b.dayBill = b.bounds.eras[e].bill
 	if at >= b.monthEnd {
 		b.monthEnd = model.FromStd(model.DayStart(y, mo+1, 1, b.loc))
 		for i := range b.accounts {
@@ -438,7 +425,7 @@ func (b *Biller) charge(ch *pricing.Charge, cc *cardCache, mkt uint16, cat prici
 func (b *Biller) Reset() {
 	b.pairs.Reset()
 	b.last, b.begun = 0, false
-	b.dayEnd, b.monthEnd, b.dayEra = 0, 0, EraAuto
+	b.dayEnd, b.monthEnd, b.dayBill = minTime, 0, nil
 	b.cards = [numEras]cardSlot{}
 	for _, cc := range b.cardList {
 		cc.charged = 0

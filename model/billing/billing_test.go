@@ -27,6 +27,28 @@ func TestParseEra(t *testing.T) {
 	}
 }
 
+// TestEraTable: EraAt takes the last era started, so the table must be in date order;
+// every era has a name of its own, a pricing model and rules.
+func TestEraTable(t *testing.T) {
+	seen := map[string]Era{}
+	for e := EraAuto; e < numEras; e++ {
+		r := eras[e]
+		if o, dup := seen[r.name]; dup || r.name == "" {
+			t.Errorf("era %d: name %q is empty or also era %d's", e, r.name, o)
+		}
+		seen[r.name] = e
+		if e == EraAuto {
+			continue
+		}
+		if r.model == pricing.ModelNone || r.bill == nil || r.start.IsZero() {
+			t.Errorf("%s: model %v, start %v, rules set %v: want all three", e, r.model, r.start, r.bill != nil)
+		}
+		if e > firstEra && !eras[e-1].start.Date().Before(r.start.Date()) {
+			t.Errorf("%s starts %v, not after %s's %v: the table must be in date order", e, r.start, e-1, eras[e-1].start)
+		}
+	}
+}
+
 func mustTime(t *testing.T, s string) model.Time {
 	t.Helper()
 	x, err := parseTS(s)

@@ -75,4 +75,25 @@
 //
 // Worked examples of every rule, Meta's own included, are the timelines in
 // testdata/*.txt (see TestTimelines for the format).
+//
+// # Eras
+//
+// era.go holds the one table of eras: each row gives the era's name (as --pricing,
+// scenarios, help and errors spell it; ParseEra and EraNames read it), its pricing model,
+// its start day, the span of that model's rate cards its rules may read (cardSpan), and
+// its billing function. Each era's rules are in a file named after it, '_' for '-'
+// (pmp_2025.go), with its timeline beside them (testdata/pmp_2025.txt); rules two eras
+// share are one helper (pmp_2025.go's for PMP 2026-10, conversations.go's for the CBP
+// eras). Dates come from pricing's calendar (pricing/calendar.go), the one place the days
+// the rules changed are written; billing turns them into instants of the account's time
+// zone once per Biller.
+//
+// Adding an era, say pmp-2027-01 from 2027-01-01: its start day as a line of pricing's
+// calendar; in era.go an Era constant (EraPMP2027Jan, after the last) and its table row
+// naming that day and (*Biller).billPMP2027Jan; pmp_2027_01.go with that function,
+// calling the helpers of the era it amends for the rules it keeps; and
+// testdata/pmp_2027_01.txt with its worked examples (TestTimelines fails without it).
+// Under EraAuto messages from its start day are billed by it, and every name list shows
+// it. Tests that pin the era of a later date (TestEraAt) and the independent reference
+// biller (reference_test.go) then need the new era too, which is the point of them.
 package billing

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/model/window"
 )
 
 // Era is a set of WhatsApp billing rules (BILLING.md). EraAuto bills each message under
@@ -14,72 +15,93 @@ import (
 // rules (the --pricing counterfactual).
 type Era uint8
 
+// The eras, in date order; the table eras gives each one's name, start and rules.
 const (
 	EraAuto       Era = iota
-	EraNBP2018        // per delivered template outside the CSW, 2018-08-01 to 2022-01-31
-	EraCBP2022        // 24 h user-/business-initiated conversations, 2022-02-01 to 2023-05-31
-	EraCBP2023        // 24 h conversations per category, 2023-06-01 to 2025-06-30
-	EraPMP2025        // per delivered template, 2025-07-01 to 2026-09-30
-	EraPMP2026Oct     // per message, service and in-window utility charged, from 2026-10-01
+	EraNBP2018        // per delivered template outside the CSW
+	EraCBP2022        // 24 h user-/business-initiated conversations
+	EraCBP2023        // 24 h conversations per category
+	EraPMP2025        // per delivered template
+	EraPMP2026Oct     // per message: service and in-window utility charged
 	numEras
 )
 
-var eraNames = [...]string{"auto", "nbp-2018", "cbp-2022", "cbp-2023", "pmp-2025", "pmp-2026-10"}
+// eraRules is one row of the era table.
+type eraRules struct {
+	name  string        // as --pricing, scenarios and errors spell it; the era's files are named after it
+	model pricing.Model // whose rate cards the rules read
+	start pricing.Day   // in force from this day (pricing's calendar) until the next era's start
+	cards cardSpan      // which of the model's cards the rules may read
+	bill  billFunc      // the rules, applied to a delivered business message
+}
+
+// billFunc applies an era's rules to a delivered business message m at `at` on its pair
+// p, filling ch. Conversations and counters change only once the price is known; a
+// missing rate is an error the caller stops on.
+type billFunc func(b *Biller, ch *pricing.Charge, p *window.Pair, m *model.Message, at model.Time) error
+
+// cardSpan is which of its model's rate cards an era's rules may read, as days of
+// pricing's calendar; the zero Day leaves that side open. Cards change shape when the
+// rules do (CBP's user-/business-initiated rows gave way to per-category rows on
+// 2023-06-01), so rules written for one shape must never read the other: a date outside
+// the span reads the card in force at its edge.
+type cardSpan struct {
+	from   pricing.Day // earliest card date read: an earlier date reads this day's card
+	before pricing.Day // cards from this day on are not read: a later date reads the day before's
+}
+
+// eras is the one table of pricing eras, in date order. Adding an era: see doc.go.
+var eras = [numEras]eraRules{
+	EraAuto:       {name: "auto"},
+	EraNBP2018:    {"nbp-2018", pricing.NBP, pricing.NBPFrom, cardSpan{}, (*Biller).billNBP2018},
+	EraCBP2022:    {"cbp-2022", pricing.CBP, pricing.CBPFrom, cardSpan{before: pricing.CBPByCategoryFrom}, (*Biller).billCBP2022},
+	EraCBP2023:    {"cbp-2023", pricing.CBP, pricing.CBPByCategoryFrom, cardSpan{from: pricing.CBPByCategoryFrom}, (*Biller).billCBP2023},
+	EraPMP2025:    {"pmp-2025", pricing.PMP, pricing.PMPFrom, cardSpan{}, (*Biller).billPMP2025},
+	EraPMP2026Oct: {"pmp-2026-10", pricing.PMP, pricing.ServiceChargedFrom, cardSpan{}, (*Biller).billPMP2026Oct},
+}
+
+// firstEra is the earliest era: dates before its start are billed under it, there being
+// nothing earlier to bill under.
+const firstEra = EraAuto + 1
 
 func (e Era) String() string {
-	if int(e) < len(eraNames) {
-		return eraNames[e]
+	if e < numEras {
+		return eras[e].name
 	}
 	return fmt.Sprintf("Era(%d)", uint8(e))
 }
 
-// ParseEra reads an era name as the --pricing flag spells it.
-func ParseEra(s string) (Era, error) {
-	for i, n := range eraNames {
-		if strings.EqualFold(strings.TrimSpace(s), n) {
-			return Era(i), nil
-		}
+// EraNames lists the names ParseEra accepts, auto first and then the eras in date order,
+// as flag usage, help text and errors print them: "auto, nbp-2018, ...".
+func EraNames() string {
+	names := make([]string, numEras)
+	for e := range numEras {
+		names[e] = eras[e].name
 	}
-	return 0, fmt.Errorf("billing: pricing era %q is not one of %s", s, strings.Join(eraNames[:], ", "))
+	return strings.Join(names, ", ")
 }
 
-// Model is the pricing model whose rate cards the era's rules use.
+// ParseEra reads an era name as the --pricing flag spells it.
+func ParseEra(s string) (Era, error) {
+	for e := range numEras {
+		if strings.EqualFold(strings.TrimSpace(s), eras[e].name) {
+			return e, nil
+		}
+	}
+	return 0, fmt.Errorf("billing: pricing era %q is not one of %s", s, EraNames())
+}
+
+// Model is the pricing model whose rate cards the era's rules use (ModelNone for EraAuto).
 func (e Era) Model() pricing.Model {
-	switch e {
-	case EraNBP2018:
-		return pricing.NBP
-	case EraCBP2022, EraCBP2023:
-		return pricing.CBP
-	case EraPMP2025, EraPMP2026Oct:
-		return pricing.PMP
+	if e < numEras {
+		return eras[e].model
 	}
 	return pricing.ModelNone
 }
 
-// Dates at which the rules change, as calendar days; each applies from midnight in the
-// business account's time zone (BILLING.md, "Always").
-type day struct {
-	y int
-	m time.Month
-	d int
-}
-
-var (
-	dayCBP2022        = day{2022, time.February, 1}
-	dayEntryPoint72h  = day{2023, time.March, 1} // CBP v1 free entry point: 24 h before, 72 h from
-	dayCBP2023        = day{2023, time.June, 1}
-	dayServiceFree    = day{2024, time.November, 1}
-	dayUSMarketingOff = day{2025, time.April, 1}
-	dayPMP2025        = day{2025, time.July, 1}
-	dayPMP2026Oct     = day{2026, time.October, 1}
-)
-
-func (d day) at(loc *time.Location) model.Time {
-	return model.FromStd(model.DayStart(d.y, d.m, d.d, loc))
-}
-
 // EraAt returns the era in force at t on the calendar of loc (nil means UTC). Dates
-// before 2018-08-01 report EraNBP2018: there is nothing earlier to bill under.
+// before the first era's start report the first era: there is nothing earlier to bill
+// under.
 func EraAt(t model.Time, loc *time.Location) Era {
 	if loc == nil {
 		loc = time.UTC
@@ -88,34 +110,68 @@ func EraAt(t model.Time, loc *time.Location) Era {
 	return b.era(t)
 }
 
-// bounds are the rule-change instants in one time zone, computed once per Biller so that
-// the per-message path compares integers only.
+// bounds are the era table and the calendar's other rule changes as instants in one time
+// zone, computed once per Biller so that the per-message path compares integers only and
+// never reads the package-level table.
 type bounds struct {
-	cbp2022, entry72h, cbp2023, serviceFree, usMarketingOff, pmp2025, pmp2026Oct model.Time
+	eras [numEras]eraBounds
+
+	entry72h, serviceFree, usMarketingOff model.Time
 }
+
+// eraBounds is one row of the era table in a time zone.
+type eraBounds struct {
+	start model.Time
+	model pricing.Model
+	bill  billFunc
+	// Cards are read at a date clamped to [cardFrom, cardBefore).
+	cardFrom, cardBefore model.Time
+}
+
+const (
+	minTime = model.Time(-1 << 63)
+	maxTime = model.Time(1<<63 - 1)
+)
 
 func newBounds(loc *time.Location) bounds {
-	return bounds{
-		cbp2022:        dayCBP2022.at(loc),
-		entry72h:       dayEntryPoint72h.at(loc),
-		cbp2023:        dayCBP2023.at(loc),
-		serviceFree:    dayServiceFree.at(loc),
-		usMarketingOff: dayUSMarketingOff.at(loc),
-		pmp2025:        dayPMP2025.at(loc),
-		pmp2026Oct:     dayPMP2026Oct.at(loc),
+	b := bounds{
+		entry72h:       pricing.EntryPoint72hFrom.At(loc),
+		serviceFree:    pricing.ServiceFreeFrom.At(loc),
+		usMarketingOff: pricing.USMarketingOffFrom.At(loc),
 	}
+	for e := firstEra; e < numEras; e++ {
+		r := &eras[e]
+		eb := eraBounds{start: r.start.At(loc), model: r.model, bill: r.bill, cardFrom: minTime, cardBefore: maxTime}
+		if !r.cards.from.IsZero() {
+			eb.cardFrom = r.cards.from.At(loc)
+		}
+		if !r.cards.before.IsZero() {
+			eb.cardBefore = r.cards.before.At(loc)
+		}
+		b.eras[e] = eb
+	}
+	return b
 }
 
+// era is the era in force at t: the last one started by t, else the first.
 func (b *bounds) era(t model.Time) Era {
-	switch {
-	case t < b.cbp2022:
-		return EraNBP2018
-	case t < b.cbp2023:
-		return EraCBP2022
-	case t < b.pmp2025:
-		return EraCBP2023
-	case t < b.pmp2026Oct:
-		return EraPMP2025
+	e := firstEra
+	for k := firstEra + 1; k < numEras; k++ {
+		if t >= b.eras[k].start {
+			e = k
+		}
 	}
-	return EraPMP2026Oct
+	return e
+}
+
+// cardDate is the date at which era e reads its rate card for a message at t.
+func (b *bounds) cardDate(e Era, t model.Time) model.Time {
+	eb := &b.eras[e]
+	if t < eb.cardFrom {
+		t = eb.cardFrom
+	}
+	if t >= eb.cardBefore {
+		t = eb.cardBefore - 1
+	}
+	return t
 }

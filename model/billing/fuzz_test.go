@@ -10,8 +10,8 @@ import (
 )
 
 func FuzzParseEra(f *testing.F) {
-	for _, n := range eraNames {
-		f.Add(n)
+	for e := range numEras {
+		f.Add(e.String())
 	}
 	f.Add("PMP-2025")
 	f.Add("")

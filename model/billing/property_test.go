@@ -246,7 +246,7 @@ func TestPropertyPMPInWindow(t *testing.T) {
 				card, _ = book.first(pricing.PMP, "USD") // the first PMP card prices older traffic
 			}
 			var want money.Micros
-			usOff := dayUSMarketingOff.at(time.UTC)
+			usOff := pricing.USMarketingOffFrom.At(time.UTC)
 			for i, ch := range charges {
 				m := &trace[i]
 				if m.Direction != model.FromBusiness || !m.Status.WasDelivered() ||

@@ -99,10 +99,9 @@ type cardSlot struct {
 
 // cardFor returns the card that prices a message at `at` under era e's rules. "Dates
 // still pick the rate card": the latest card of the era's pricing model on the date,
-// else that model's first card. CBP cards changed shape in 2023 (user/business-initiated
-// rows until 2023-05-31, per-category rows from 2023-06-01), so the CBP 2022 rules never
-// read a card newer than 2023-05-31 and the CBP 2023 rules never one older than
-// 2023-06-01.
+// else that model's first card, the date first clamped to the era's card span (the era
+// table's cardSpan: the CBP 2022 rules never read a card newer than 2023-05-31 and the
+// CBP 2023 rules never one older than 2023-06-01).
 func (b *Biller) cardFor(e Era, at model.Time) (*cardCache, error) {
 	s := &b.cards[e]
 	if s.validTo == b.dayEnd {
@@ -114,14 +113,8 @@ func (b *Biller) cardFor(e Era, at model.Time) (*cardCache, error) {
 }
 
 func (b *Biller) lookupCard(e Era, at model.Time) (*cardCache, error) {
-	m := e.Model()
-	q := at
-	switch e {
-	case EraCBP2022:
-		q = min(q, b.bounds.cbp2023-1)
-	case EraCBP2023:
-		q = max(q, b.bounds.cbp2023)
-	}
+	m := b.bounds.eras[e].model
+	q := b.bounds.cardDate(e, at)
 	if b.book == nil {
 		return nil, fmt.Errorf("billing: no rate book to price %s messages at %v", e, at)
 	}

@@ -32,7 +32,18 @@ import (
 //
 // Every business message must be followed by its expected charge. Conversation labels
 // (conv=A) must map to one id each, different labels to different ids; conv=- means none.
+//
+// Each era of the table has its worked examples in testdata/NAME.txt beside its rules in
+// NAME.go (NAME the era's name with '_' for '-'); timelines across eras have other names.
 func TestTimelines(t *testing.T) {
+	for e := firstEra; e < numEras; e++ {
+		name := strings.ReplaceAll(e.String(), "-", "_")
+		for _, f := range []string{name + ".go", filepath.Join("testdata", name+".txt")} {
+			if _, err := os.Stat(f); err != nil {
+				t.Errorf("era %s: no %s: each era's rules are in %s.go and its timeline in testdata/%s.txt (doc.go, \"Adding an era\")", e, f, name, name)
+			}
+		}
+	}
 	files, err := filepath.Glob(filepath.Join("testdata", "*.txt"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no testdata/*.txt: %v", err)

@@ -1,9 +1,13 @@
 // Package pricing holds spendsim's pricing vocabulary (vocab.go: Meta's pricing models,
-// types and categories) and its rate data: rate cards and volume tiers. The billing
-// rules that decide what is charged live elsewhere; this package answers "what does one
-// unit cost here, then, and how sure are we".
+// types and categories), its rate data (rate cards and volume tiers) and the calendar of
+// the days WhatsApp's rules changed. The billing rules that decide what is charged live
+// elsewhere; this package answers "what does one unit cost here, then, and how sure are
+// we".
 //
 // Contract:
+//   - calendar.go is the one place the dates of rule changes are written (Day values, in
+//     date order): package billing starts its eras on them and applies the others inside
+//     its eras; the Meta card reader here prices service from them.
 //   - A Book is every rate card, versioned by effective date. Builtin parses the embedded
 //     data/ratecards.csv once; ReadBook reads the same layout from a --rates FILE;
 //     ReadMetaCard reads Meta's downloadable rate-card CSV; Merge lays one book over

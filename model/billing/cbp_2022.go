@@ -1,0 +1,69 @@
+package billing
+
+import (
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/model/window"
+)
+
+// billCBP2022: "At most one open conversation per (business, user). A business message
+// delivered while one is open is free, templates included, and keeps the conversation's
+// type. Otherwise the delivered message opens a 24 h conversation: user_initiated if the
+// CSW is open, else business_initiated. [...] The first 1,000 conversations (UI and BI
+// together) per account per calendar month are free."
+func (b *Biller) billCBP2022(ch *pricing.Charge, p *window.Pair, m *model.Message, at model.Time) error {
+	ch.Model = pricing.CBP
+	answered := p.TakeReferral(at)
+	if p.EntryOpen(at) {
+		rideEntry(ch, p, m.Pair)
+		return nil
+	}
+	// "At most one open conversation per (business, user). A business message delivered
+	// while one is open is free, templates included, and keeps the conversation's
+	// type." This holds for a reply to an ad too: the free entry point is a conversation
+	// like the others in CBP v1 and cannot open while one is open (only CBP v2 lets it
+	// close the others). The reply still answered the ad, so no window opens later.
+	if p.Open(window.SlotV1, at) {
+		ch.Type, ch.Category = convMeta(p, window.SlotV1)
+		ch.ConversationID = window.ConversationID(m.Pair, window.SlotV1, p.ConvEnd[window.SlotV1])
+		return nil
+	}
+	if answered {
+		// "Free entry point: a user message from a click-to-WhatsApp ad or Page button,
+		// answered within 24 h, opens a free conversation that does not count toward the
+		// 1,000. Decision: it lasts 24 h before 2023-03-01 and 72 h from then on."
+		dur := b.entryV1
+		if dur == 0 {
+			dur = window.EntryPointV1
+			if at >= b.bounds.entry72h {
+				dur = window.EntryPoint
+			}
+		}
+		p.EntryEnd = at + dur
+		rideEntry(ch, p, m.Pair)
+		return nil
+	}
+	cat := pricing.BusinessInitiated
+	if p.CSWOpen(at) {
+		cat = pricing.UserInitiated
+	}
+	acc := b.account(m.Number)
+	if b.freeConvs > 0 && acc.freeUsed < b.freeConvs {
+		acc.freeUsed++
+		// Meta: free-tier conversations are billable (they appear on the invoice) but
+		// cost nothing; only free entry point conversations are not billable.
+		ch.Type, ch.Category, ch.Billable = pricing.FreeTier, cat, true
+	} else {
+		cc, err := b.cardFor(EraCBP2022, at)
+		if err != nil {
+			return err
+		}
+		if err := b.charge(ch, cc, m.Market, cat); err != nil {
+			return err
+		}
+	}
+	end := at + window.Conversation
+	p.SetConv(window.SlotV1, end, uint8(ch.Type), uint8(cat))
+	ch.ConversationID = window.ConversationID(m.Pair, window.SlotV1, end)
+	return nil
+}

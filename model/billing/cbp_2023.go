@@ -1,0 +1,105 @@
+package billing
+
+import (
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/model/window"
+)
+
+// billCBP2023: "A template opens a conversation of its category unless one of that
+// category is open; each opening is one charge at that category's rate. A non-template
+// message opens a service conversation only if no conversation of any category is
+// open."
+func (b *Biller) billCBP2023(ch *pricing.Charge, p *window.Pair, m *model.Message, at model.Time) error {
+	ch.Model = pricing.CBP
+	answered := p.TakeReferral(at)
+	if p.EntryOpen(at) {
+		rideEntry(ch, p, m.Pair)
+		return nil
+	}
+	if answered {
+		// "Free entry point: opens when the reply to an ad/Page user comes within 24 h,
+		// lasts 72 h, closes every other open conversation and blocks new ones until it
+		// ends; everything in it is free."
+		p.CloseAll(at)
+		p.EntryEnd = at + window.EntryPoint
+		rideEntry(ch, p, m.Pair)
+		return nil
+	}
+	if m.Kind == model.Template {
+		s := templateSlot[m.Category]
+		cat := ch.Category
+		var cc *cardCache
+		if cat == pricing.Authentication || !p.Open(s, at) {
+			var err error
+			if cc, err = b.cardFor(EraCBP2023, at); err != nil {
+				return err
+			}
+			if cat == pricing.Authentication {
+				cat = b.authCategory(cc, m, at)
+			}
+		}
+		if p.Open(s, at) {
+			ch.Type, ch.Category = convMeta(p, s)
+			ch.ConversationID = window.ConversationID(m.Pair, s, p.ConvEnd[s])
+			return nil
+		}
+		if err := b.charge(ch, cc, m.Market, cat); err != nil {
+			return err
+		}
+		b.openConv(ch, p, m.Pair, s, at)
+		return nil
+	}
+
+	// A non-template message inside any open conversation rides it: report the one
+	// opened last.
+	if s, ok := latestOpen(p, at); ok {
+		ch.Type, ch.Category = convMeta(p, s)
+		ch.ConversationID = window.ConversationID(m.Pair, s, p.ConvEnd[s])
+		return nil
+	}
+	acc := b.account(m.Number)
+	switch {
+	case at >= b.bounds.serviceFree:
+		// "from 2024-11-01 all service conversations are free": free because the
+		// customer wrote first, so reported as free_customer_service.
+		ch.Type = pricing.FreeCustomerService
+	case b.freeConvs > 0 && acc.freeUsed < b.freeConvs:
+		// "the first 1,000 service conversations per account per month are free"
+		acc.freeUsed++
+		ch.Type, ch.Category, ch.Billable = pricing.FreeTier, pricing.Service, true // billable at no cost, as above
+	default:
+		cc, err := b.cardFor(EraCBP2023, at)
+		if err != nil {
+			return err
+		}
+		if err := b.charge(ch, cc, m.Market, pricing.Service); err != nil {
+			return err
+		}
+	}
+	b.openConv(ch, p, m.Pair, window.SlotService, at)
+	return nil
+}
+
+// templateSlot is the conversation slot of each template category.
+var templateSlot = [...]window.Slot{
+	model.Marketing:      window.SlotMarketing,
+	model.Utility:        window.SlotUtility,
+	model.Authentication: window.SlotAuthentication,
+}
+
+func (b *Biller) openConv(ch *pricing.Charge, p *window.Pair, pair uint32, s window.Slot, at model.Time) {
+	end := at + window.Conversation
+	p.SetConv(s, end, uint8(ch.Type), uint8(ch.Category))
+	ch.ConversationID = window.ConversationID(pair, s, end)
+}
+
+func latestOpen(p *window.Pair, at model.Time) (window.Slot, bool) {
+	best, ok := window.Slot(0), false
+	for s := window.SlotMarketing; s < window.NumSlots; s++ {
+		if p.Open(s, at) && (!ok || p.ConvEnd[s] > p.ConvEnd[best]) {
+			best, ok = s, true
+		}
+	}
+	return best, ok
+}

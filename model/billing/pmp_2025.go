@@ -1,0 +1,75 @@
+package billing
+
+import (
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/model/window"
+)
+
+// billPMP2025: "Each delivered template is charged by category and market, except:
+// utility templates inside an open CSW are free (free_customer_service); everything
+// inside an open free entry point window is free (free_entry_point). Non-template
+// messages are free. Marketing is charged even inside the CSW."
+func (b *Biller) billPMP2025(ch *pricing.Charge, p *window.Pair, m *model.Message, at model.Time) error {
+	if pmpFreeEntryPoint(ch, p, at) {
+		return nil
+	}
+	if m.Kind != model.Template {
+		ch.Type = pricing.FreeCustomerService
+		return nil
+	}
+	if m.Category == model.Utility {
+		if cbpUtilityCarryOver(ch, p, m, at) {
+			return nil
+		}
+		if p.CSWOpen(at) {
+			ch.Type = pricing.FreeCustomerService
+			return nil
+		}
+	}
+	return b.chargePMPTemplate(ch, m, EraPMP2025, at)
+}
+
+// The rules below are PMP's from 2025-07-01 that later PMP eras keep.
+
+// pmpFreeEntryPoint marks ch a PMP charge and reports whether m is free in a free entry
+// point window: "a user message from an ad/Page button, answered (any message) within
+// 24 h; the window opens at that reply and lasts 72 h."
+func pmpFreeEntryPoint(ch *pricing.Charge, p *window.Pair, at model.Time) bool {
+	ch.Model = pricing.PMP
+	if p.TakeReferral(at) && !p.EntryOpen(at) {
+		p.EntryEnd = at + window.EntryPoint
+	}
+	if p.EntryOpen(at) {
+		ch.Type = pricing.FreeEntryPoint
+		return true
+	}
+	return false
+}
+
+// cbpUtilityCarryOver reports whether the utility template m rides a CBP utility
+// conversation: "A utility conversation opened under CBP before 2025-07-01 keeps utility
+// templates free until it expires (pricing_model CBP)."
+func cbpUtilityCarryOver(ch *pricing.Charge, p *window.Pair, m *model.Message, at model.Time) bool {
+	if !p.Open(window.SlotUtility, at) {
+		return false
+	}
+	ch.Model = pricing.CBP
+	ch.Type, ch.Category = convMeta(p, window.SlotUtility)
+	ch.ConversationID = window.ConversationID(m.Pair, window.SlotUtility, p.ConvEnd[window.SlotUtility])
+	return true
+}
+
+// chargePMPTemplate charges the template m by category and market on era e's card, at
+// its volume band's rate where tiers apply.
+func (b *Biller) chargePMPTemplate(ch *pricing.Charge, m *model.Message, e Era, at model.Time) error {
+	cc, err := b.cardFor(e, at)
+	if err != nil {
+		return err
+	}
+	cat := ch.Category
+	if cat == pricing.Authentication {
+		cat = b.authCategory(cc, m, at)
+	}
+	return b.chargeTiered(ch, cc, m, cat, at)
+}

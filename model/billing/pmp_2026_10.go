@@ -1,0 +1,55 @@
+package billing
+
+import (
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/model/window"
+)
+
+// billPMP2026Oct: PMP 2025's rules, but "Service (non-template) messages and utility
+// templates inside the CSW are charged, at the market's utility rate. Decision: the
+// first 1,000 service messages per business phone number per month are free [...].
+// Everything inside a free entry point window stays free."
+func (b *Biller) billPMP2026Oct(ch *pricing.Charge, p *window.Pair, m *model.Message, at model.Time) error {
+	if pmpFreeEntryPoint(ch, p, at) {
+		return nil
+	}
+	if m.Kind != model.Template {
+		return b.chargeService(ch, m, at)
+	}
+	if m.Category == model.Utility && cbpUtilityCarryOver(ch, p, m, at) {
+		return nil
+	}
+	return b.chargePMPTemplate(ch, m, EraPMP2026Oct, at)
+}
+
+// chargeService prices a service message: free within the number's monthly allowance
+// (Options.ServiceAllowancePerNumber), else charged at the market's utility list rate,
+// without volume tiers, and reported as service.
+func (b *Biller) chargeService(ch *pricing.Charge, m *model.Message, at model.Time) error {
+	if b.serviceAllow > 0 {
+		if int(m.Number) >= len(b.service) {
+			b.growService(int(m.Number) + 1)
+		}
+		if int(b.service[m.Number]) < b.serviceAllow {
+			b.service[m.Number]++
+			ch.Type = pricing.FreeTier
+			return nil
+		}
+	}
+	cc, err := b.cardFor(EraPMP2026Oct, at)
+	if err != nil {
+		return err
+	}
+	if err := b.charge(ch, cc, m.Market, pricing.Utility); err != nil {
+		return err
+	}
+	ch.Category = pricing.Service
+	return nil
+}
+
+func (b *Biller) growService(n int) {
+	s := make([]int32, n, max(n, 2*cap(b.service), 64))
+	copy(s, b.service)
+	b.service = s
+}
