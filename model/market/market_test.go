@@ -234,7 +234,11 @@ func TestCheckNumber(t *testing.T) {
 			t.Errorf("CheckNumber(%q) = %#v, want a *NumberError of the number", number, got)
 		}
 	}
-	if n := testing.AllocsPerRun(100, func() { _ = CheckNumber("5511987654321"); _ = CheckNumber("+14165550100"); _ = CheckNumber("5215512345678") }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() {
+		_ = CheckNumber("5511987654321")
+		_ = CheckNumber("+14165550100")
+		_ = CheckNumber("5215512345678")
+	}); n != 0 {
 		t.Errorf("CheckNumber allocates %.1f times per call", n)
 	}
 }
