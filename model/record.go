@@ -16,6 +16,44 @@ type Record struct {
 	Status          Status     // business messages only
 	EntryPoint      EntryPoint // user messages only
 	Line            int64      // 1-based line (CSV, JSONL, webhooks) or row (Parquet) it came from
+	// Meta is what Meta's own webhooks said about a business message's price, word for
+	// word; nil when the trace said nothing (every format but webhook logs, and user
+	// messages). Billing never reads it: it is kept so a bill can be set beside Meta's.
+	Meta *MetaPricing
+}
+
+// MetaPricing is a status webhook's pricing and conversation objects, as logged. Each
+// field is "" (Billable: BillableUnknown) when the log did not carry it; pricing fields
+// come from one status of the message and conversation fields from one status.
+type MetaPricing struct {
+	PricingModel string   // pricing.pricing_model: "NBP", "CBP", "PMP"
+	PricingType  string   // pricing.type (PMP): "regular", "free_customer_service", "free_entry_point"
+	Category     string   // pricing.category as spelt: "marketing_lite", "authentication-international", CBP's "user_initiated", …
+	Billable     Billable // pricing.billable
+	// ConversationID and ConversationOrigin are conversation.id and
+	// conversation.origin.type (CBP's conversation categories; PMP keeps sending them).
+	ConversationID     string
+	ConversationOrigin string
+}
+
+// Billable is pricing.billable of a status webhook: absent, false or true.
+type Billable uint8
+
+const (
+	BillableUnknown Billable = iota // the log carried no pricing.billable
+	NotBillable
+	IsBillable
+)
+
+// String is "", "false" or "true".
+func (b Billable) String() string {
+	switch b {
+	case NotBillable:
+		return "false"
+	case IsBillable:
+		return "true"
+	}
+	return ""
 }
 
 // At is the time rules are evaluated at: delivery time if known, else send time.

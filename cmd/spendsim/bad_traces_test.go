@@ -57,7 +57,7 @@ func TestReplayBadCorpus(t *testing.T) {
 		{file: "bad_json.jsonl", want: `bad_json.jsonl:2: bad JSON: unexpected end of JSON input`},
 		{file: "non_utf8.jsonl", want: `non_utf8.jsonl:1: not valid UTF-8 (byte 0xfe at offset 42)`},
 		{file: "empty.jsonl", want: `empty.jsonl: empty file, no rows`},
-		{file: "bad_status.webhook", want: `bad_status.webhook:1: column statuses.status: "deleted" is not one of sent, delivered, read, failed`},
+		{file: "bad_status.webhook", want: `bad_status.webhook:1: column statuses.status: "deleted" is not one of sent, delivered, read, played, failed`},
 		{file: "bad_pricing.webhook", want: `bad_pricing.webhook:1: column statuses.pricing.category: "promo" is not one of marketing, utility, authentication, authentication_international, service, referral_conversion, user_initiated, business_initiated`},
 		// A column of the wrong type is a problem of the file's schema, not of a row.
 		{file: "wrong_type.parquet", want: `wrong_type.parquet: column category: has type int32, want a string`},

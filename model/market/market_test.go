@@ -2,6 +2,7 @@ package market
 
 import (
 	"bytes"
+	"errors"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -217,6 +218,31 @@ func TestForNumberErrors(t *testing.T) {
 	}
 }
 
+// TestCheckNumber: CheckNumber is ForNumber's check, with its errors, and no allocation
+// once a calling code and length have been seen (trace readers ask it per row).
+func TestCheckNumber(t *testing.T) {
+	tb := Builtin()
+	for _, number := range []string{"", "+", "+55 11 98765", "55abc", "0044123456", "5511987654321123", "9991234567",
+		"4420", "55119876543219", "1111111111111", "123456789", "5511987654321", "+14165550100", "5215512345678", "390612345678"} {
+		_, _, want := tb.ForNumber(number, day("2025-01-01"))
+		got := CheckNumber(number)
+		if (got == nil) != (want == nil) || got != nil && got.Error() != want.Error() {
+			t.Errorf("CheckNumber(%q) = %v, ForNumber says %v", number, got, want)
+		}
+		var ne *NumberError
+		if got != nil && (!errors.As(got, &ne) || ne.Number != number || !strings.HasSuffix(got.Error(), ne.Reason)) {
+			t.Errorf("CheckNumber(%q) = %#v, want a *NumberError of the number", number, got)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() {
+		_ = CheckNumber("5511987654321")
+		_ = CheckNumber("+14165550100")
+		_ = CheckNumber("5215512345678")
+	}); n != 0 {
+		t.Errorf("CheckNumber allocates %.1f times per call", n)
+	}
+}
+
 // ForCountry runs per message: it must not allocate.
 func TestForCountryDoesNotAllocate(t *testing.T) {
 	tb := Builtin()
@@ -387,6 +413,9 @@ func FuzzForNumber(f *testing.F) {
 	tb := Builtin()
 	f.Fuzz(func(t *testing.T, number string, at int64) {
 		id, iso, err := tb.ForNumber(number, model.Time(at))
+		if check := CheckNumber(number); (check == nil) != (err == nil) || check != nil && check.Error() != err.Error() {
+			t.Fatalf("%q: CheckNumber says %v, ForNumber %v", number, check, err)
+		}
 		if err != nil {
 			if id != Unknown || iso != "" || !strings.HasPrefix(err.Error(), "market: phone number") {
 				t.Fatalf("%q: %d %q %v", number, id, iso, err)
@@ -484,7 +513,7 @@ func TestPossibleReasonIsLibphonenumbers(t *testing.T) {
 					lead, nz := true, int32(zeros)
 					num.ItalianLeadingZero, num.NumberOfLeadingZeros = &lead, &nz
 				}
-				if got, want := possibleReason(code, n, num), phonenumbers.IsPossibleNumberWithReason(num); got != want {
+				if got, want := possibleReason(code, digits), phonenumbers.IsPossibleNumberWithReason(num); got != want {
 					t.Fatalf("+%d, national %q: cached %v, libphonenumber %v", code, digits, got, want)
 				}
 				checked++

@@ -3,8 +3,10 @@ package market
 import (
 	"fmt"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 
@@ -41,62 +43,9 @@ func (t *Table) ForNumberIn(digits string, at model.Time, loc *time.Location) (I
 }
 
 func (t *Table) forNumberDay(number string, day int32) (ID, string, error) {
-	digits := number
-	if len(digits) > 0 && digits[0] == '+' {
-		digits = digits[1:]
-	}
-	if digits == "" {
-		return Unknown, "", fmt.Errorf("market: phone number %q has no digits; want E.164 digits such as 5511987654321", number)
-	}
-	for _, c := range digits {
-		if c < '0' || c > '9' {
-			return Unknown, "", fmt.Errorf("market: phone number %q: %q is not a digit; want E.164 digits with an optional leading +", number, c)
-		}
-	}
-	if digits[0] == '0' {
-		return Unknown, "", fmt.Errorf("market: phone number %q starts with 0; want the international form, country calling code first", number)
-	}
-	if len(digits) > maxE164 {
-		return Unknown, "", fmt.Errorf("market: phone number %q has %d digits; E.164 numbers have at most %d", number, len(digits), maxE164)
-	}
-	// Country calling codes are prefix-free (ITU-T E.164), so the first assigned
-	// 1-, 2- or 3-digit prefix is the code.
-	code, n := 0, 0
-	for l := 1; l <= 3 && l <= len(digits); l++ {
-		c := atoi(digits[:l])
-		if len(phonenumbers.GetRegionCodesForCountryCode(c)) > 0 {
-			code, n = c, l
-			break
-		}
-	}
-	if code == 0 {
-		return Unknown, "", fmt.Errorf("market: phone number %q does not start with an assigned country calling code", number)
-	}
-	if n == len(digits) {
-		return Unknown, "", fmt.Errorf("market: phone number %q is only the calling code +%d; want a complete international number", number, code)
-	}
-	// WhatsApp ids of Mexican mobiles keep the "1" that Mexico dropped from mobile
-	// numbers in 2019 (52 1 + ten digits); it is no part of the national number.
-	if code == 52 && len(digits) == 13 && digits[2] == '1' {
-		digits = digits[:2] + digits[3:]
-	}
-	// Build libphonenumber's number directly rather than through phonenumbers.Parse,
-	// which runs a dozen regular expressions over the raw text (about 6 µs): the digits
-	// are already clean.
-	national := digits[n:]
-	zeros := 0
-	for zeros < len(national)-1 && national[zeros] == '0' {
-		zeros++
-	}
-	nn, _ := strconv.ParseUint(national, 10, 64) // at most 14 digits: fits
-	cc32 := int32(code)
-	num := &phonenumbers.PhoneNumber{CountryCode: &cc32, NationalNumber: &nn}
-	if zeros > 0 {
-		lead, nz := true, int32(zeros)
-		num.ItalianLeadingZero, num.NumberOfLeadingZeros = &lead, &nz
-	}
-	if r := possibleReason(code, len(national), num); r != phonenumbers.IS_POSSIBLE && r != phonenumbers.IS_POSSIBLE_LOCAL_ONLY {
-		return Unknown, "", fmt.Errorf("market: phone number %q is %s for calling code +%d; want a complete international number", number, reason(r), code)
+	code, national, err := splitNumber(number)
+	if err != nil {
+		return Unknown, "", err
 	}
 	for _, r := range t.codes[code] {
 		if r.from <= day && day <= r.to && hasPrefix(national, r.prefix) {
@@ -113,14 +62,14 @@ func (t *Table) forNumberDay(number string, day int32) (ID, string, error) {
 				}
 			}
 			if regs := phonenumbers.GetRegionCodesForCountryCode(code); len(regs) > 1 {
-				if reg := phonenumbers.GetRegionCodeForNumber(num); reg != "" {
+				if reg := phonenumbers.GetRegionCodeForNumber(phoneNumber(code, national)); reg != "" {
 					iso = reg
 				}
 			}
 			return r.id, iso, nil
 		}
 	}
-	region := phonenumbers.GetRegionCodeForNumber(num)
+	region := phonenumbers.GetRegionCodeForNumber(phoneNumber(code, national))
 	if region == "" {
 		region = phonenumbers.GetRegionCodeForCountryCode(code)
 	}
@@ -131,6 +80,108 @@ func (t *Table) forNumberDay(number string, day int32) (ID, string, error) {
 	return t.other, region, nil
 }
 
+// CheckNumber returns why number (E.164 digits, optionally with a leading +) is not a
+// possible phone number, or nil: the checks ForNumber makes before it looks a market up
+// (digits only, an assigned calling code, a length libphonenumber deems possible for
+// it), with ForNumber's errors. It needs no table and, once a calling code and length
+// have been seen, does not allocate: trace readers ask it of every row whose user has
+// no country.
+func CheckNumber(number string) error {
+	_, _, err := splitNumber(number)
+	return err
+}
+
+// NumberError is why a number is not a possible phone number.
+type NumberError struct {
+	Number string // as given
+	Reason string // what is wrong and what is wanted, to follow the number: " is too long for calling code +1; want …"
+}
+
+func (e *NumberError) Error() string {
+	return fmt.Sprintf("market: phone number %q%s", e.Number, e.Reason)
+}
+
+// splitNumber checks number and splits it into its calling code and national number.
+func splitNumber(number string) (int, string, error) {
+	digits := number
+	if len(digits) > 0 && digits[0] == '+' {
+		digits = digits[1:]
+	}
+	if digits == "" {
+		return badNumber(number, " has no digits; want E.164 digits such as 5511987654321")
+	}
+	for i := 0; i < len(digits); i++ {
+		if c := digits[i]; c < '0' || c > '9' {
+			r, _ := utf8.DecodeRuneInString(digits[i:])
+			return badNumber(number, ": %q is not a digit; want E.164 digits with an optional leading +", r)
+		}
+	}
+	if digits[0] == '0' {
+		return badNumber(number, " starts with 0; want the international form, country calling code first")
+	}
+	if len(digits) > maxE164 {
+		return badNumber(number, " has %d digits; E.164 numbers have at most %d", len(digits), maxE164)
+	}
+	// Country calling codes are prefix-free (ITU-T E.164), so the first assigned
+	// 1-, 2- or 3-digit prefix is the code.
+	code, n := 0, 0
+	assigned := assignedCodes()
+	for l := 1; l <= 3 && l <= len(digits); l++ {
+		if c := atoi(digits[:l]); assigned[c] {
+			code, n = c, l
+			break
+		}
+	}
+	if code == 0 {
+		return badNumber(number, " does not start with an assigned country calling code")
+	}
+	if n == len(digits) {
+		return badNumber(number, " is only the calling code +%d; want a complete international number", code)
+	}
+	national := digits[n:]
+	// WhatsApp ids of Mexican mobiles keep the "1" that Mexico dropped from mobile
+	// numbers in 2019 (52 1 + ten digits); it is no part of the national number.
+	if code == 52 && len(digits) == 13 && digits[2] == '1' {
+		national = digits[3:]
+	}
+	if r := possibleReason(code, national); r != phonenumbers.IS_POSSIBLE && r != phonenumbers.IS_POSSIBLE_LOCAL_ONLY {
+		return badNumber(number, " is %s for calling code +%d; want a complete international number", reason(r), code)
+	}
+	return code, national, nil
+}
+
+func badNumber(number, format string, a ...any) (int, string, error) {
+	return 0, "", &NumberError{Number: number, Reason: fmt.Sprintf(format, a...)}
+}
+
+// assignedCodes marks the calling codes libphonenumber knows, so that the check a
+// trace reader makes of every row is an array lookup, not three map lookups.
+var assignedCodes = sync.OnceValue(func() *[1000]bool {
+	var a [1000]bool
+	for c := range a {
+		a[c] = len(phonenumbers.GetRegionCodesForCountryCode(c)) > 0
+	}
+	return &a
+})
+
+// phoneNumber builds libphonenumber's number directly rather than through
+// phonenumbers.Parse, which runs a dozen regular expressions over the raw text (about
+// 6 µs): the digits are already clean.
+func phoneNumber(code int, national string) *phonenumbers.PhoneNumber {
+	zeros := 0
+	for zeros < len(national)-1 && national[zeros] == '0' {
+		zeros++
+	}
+	nn, _ := strconv.ParseUint(national, 10, 64) // at most 14 digits: fits
+	cc32 := int32(code)
+	num := &phonenumbers.PhoneNumber{CountryCode: &cc32, NationalNumber: &nn}
+	if zeros > 0 {
+		lead, nz := true, int32(zeros)
+		num.ItalianLeadingZero, num.NumberOfLeadingZeros = &lead, &nz
+	}
+	return num
+}
+
 // possible caches libphonenumber's IsPossibleNumberWithReason by calling code and
 // national number length (leading zeros included), the only things it looks at: it
 // tests the length against the possible lengths of the code's main region. A replay
@@ -138,14 +189,14 @@ func (t *Table) forNumberDay(number string, day int32) (ID, string, error) {
 // yet, else the result + 1.
 var possible [1000][maxE164 + 1]atomic.Int32
 
-// possibleReason is IsPossibleNumberWithReason(num) for a num of calling code code and
-// a national number of n digits.
-func possibleReason(code, n int, num *phonenumbers.PhoneNumber) phonenumbers.ValidationResult {
-	c := &possible[code][n]
+// possibleReason is IsPossibleNumberWithReason for the number of calling code code and
+// national number national.
+func possibleReason(code int, national string) phonenumbers.ValidationResult {
+	c := &possible[code][len(national)]
 	if v := c.Load(); v != 0 {
 		return phonenumbers.ValidationResult(v - 1)
 	}
-	r := phonenumbers.IsPossibleNumberWithReason(num)
+	r := phonenumbers.IsPossibleNumberWithReason(phoneNumber(code, national))
 	c.Store(int32(r) + 1)
 	return r
 }

@@ -81,7 +81,7 @@ func TestBadCorpus(t *testing.T) {
 		{file: "bad/bad_json.jsonl", want: `bad_json.jsonl:2: bad JSON: unexpected end of JSON input`},
 		{file: "bad/non_utf8.jsonl", want: `non_utf8.jsonl:1: not valid UTF-8 (byte 0xfe at offset 42)`},
 		{file: "bad/empty.jsonl", want: `empty.jsonl: empty file, no rows`},
-		{file: "bad/bad_status.webhook", want: `bad_status.webhook:1: column statuses.status: "deleted" is not one of sent, delivered, read, failed`},
+		{file: "bad/bad_status.webhook", want: `bad_status.webhook:1: column statuses.status: "deleted" is not one of sent, delivered, read, played, failed`},
 		{file: "bad/bad_pricing.webhook", want: `bad_pricing.webhook:1: column statuses.pricing.category: "promo" is not one of marketing, utility, authentication, authentication_international, service, referral_conversion, user_initiated, business_initiated`},
 		{file: "bad/wrong_type.parquet", want: `wrong_type.parquet: column category: has type int32, want a string`},
 		{file: "bad/bad_direction.parquet", want: `bad_direction.parquet:3: column direction: "outbound" is not one of user, business`},

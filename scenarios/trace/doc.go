@@ -2,16 +2,24 @@
 // that `spendsim replay` bills. The contract is DESIGN.md's Trace table: one row per
 // message with ts, user, direction, type, category, country, business, entry_point,
 // status, delivered_ts, message_id, as CSV with a header, JSON lines, or Parquet; and
-// Meta's status webhooks, one payload per line as received. A message's webhook
-// statuses become one record: it is complete at read or failed, an hour (of webhook
-// time) after delivered, 30 days after a lone sent, or at the end of the file
-// (details in webhook.go).
+// WhatsApp webhook logs, one payload per line in any shape platforms log them (the
+// Cloud API envelope, one change, a bare value, On-Premises payloads). The statuses of
+// a business message are merged by message id into one record whatever their order
+// in the log, so a log's line order changes nothing but Line; Record.Meta keeps
+// Meta's own pricing word for word (details in webhook.go).
 //
 // Readers stream: memory is bounded by one row (CSV, JSON lines), one batch of a row
-// group (Parquet), the messages in flight (webhooks), or one sort chunk (Sort), never
-// by the file. Open picks the format, and every format goes through the same
-// pipeline: parse and validate a row → sort (if asked) → reply chains (mappings) →
-// user/country rule → time order → de-duplication by message_id.
+// group (Parquet), or one sort chunk (Sort, and webhook logs: their statuses and then
+// their records go through the external sort), never by the file. Open picks the
+// format, and every format goes through the same pipeline: parse and validate a row →
+// sort (if asked) → reply chains (mappings) → user/country rule → time order →
+// de-duplication by message_id.
+//
+// The user/country rule: a row names its user's country, or its user is a possible
+// phone number (the replay reads the country from it; market.CheckNumber), or — for
+// ids that are not numbers — Options.DefaultCountry applies. Anything else, a
+// documentation placeholder (CUSTOMER_PHONE_NUMBER, 1111111111111) included, is a bad
+// row that SkipInvalid skips.
 //
 // Rows are validated one by one and errors name the file (as the user gave it, base
 // name only), the line or row, the column, what was wrong and what was expected:

@@ -1,9 +1,11 @@
 package trace
 
 import (
+	"bytes"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -79,9 +81,37 @@ func FuzzJSONL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, data, "f.jsonl", "jsonl") })
 }
 
+// FuzzWebhook also requires that a log read leniently gives the same records and
+// counts with its lines in reverse order. Its seeds include every shape and log of the
+// shared webhook corpus.
 func FuzzWebhook(f *testing.F) {
-	seedFiles(f, "testdata/webhook.jsonl", "testdata/bad/*.webhook")
-	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, data, "f.jsonl", "webhook") })
+	seedFiles(f, "testdata/webhook.jsonl", "testdata/bad/*.webhook",
+		webhookCorpus+"/shapes/*.jsonl", webhookCorpus+"/logs/*.jsonl")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzRead(t, data, "f.jsonl", "webhook")
+		if bytes.HasPrefix(data, utf8BOM) {
+			return // a BOM is only one on the first line
+		}
+		dir := t.TempDir()
+		lines := bytes.Split(data, []byte("\n"))
+		slices.Reverse(lines)
+		fwd, rev := filepath.Join(dir, "fwd.jsonl"), filepath.Join(dir, "rev.jsonl")
+		if err := os.WriteFile(fwd, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(rev, bytes.Join(lines, []byte("\n")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		o := Options{Format: "webhook", SkipInvalid: true, DefaultCountry: "BR", SortChunkRows: 2}
+		want, got := readLogReading(t, fwd, o), readLogReading(t, rev, o)
+		if want.err || got.err {
+			if want.err != got.err {
+				t.Fatalf("error forwards %v, backwards %v", want.err, got.err)
+			}
+			return
+		}
+		diffReadings(t, "lines reversed", got, want)
+	})
 }
 
 func FuzzParquet(f *testing.F) {

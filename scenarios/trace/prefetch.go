@@ -18,6 +18,7 @@ type prefetch struct {
 	err        error
 	skipped    int64
 	duplicates int64
+	ignored    int64
 	closed     bool
 }
 
@@ -27,6 +28,7 @@ type batch struct {
 	err        error // after recs[:n]
 	skipped    int64 // the reader's counts once this batch was read
 	duplicates int64
+	ignored    int64
 }
 
 // Prefetch returns a Reader that reads r on a background goroutine, size records at
@@ -67,6 +69,9 @@ func (p *prefetch) fill() {
 		if d, ok := p.src.(Duplicater); ok {
 			b.duplicates = d.Duplicates()
 		}
+		if ig, ok := p.src.(Ignorer); ok {
+			b.ignored = ig.Ignored()
+		}
 		select {
 		case p.full <- b:
 		case <-p.quit:
@@ -99,12 +104,13 @@ func (p *prefetch) Next(r *Record) error {
 			p.free <- p.cur
 		}
 		p.cur, p.i = <-p.full, 0
-		p.skipped, p.duplicates = p.cur.skipped, p.cur.duplicates
+		p.skipped, p.duplicates, p.ignored = p.cur.skipped, p.cur.duplicates, p.cur.ignored
 	}
 }
 
 func (p *prefetch) Skipped() int64    { return p.skipped }
 func (p *prefetch) Duplicates() int64 { return p.duplicates }
+func (p *prefetch) Ignored() int64    { return p.ignored }
 
 func (p *prefetch) Close() error {
 	if p.closed {

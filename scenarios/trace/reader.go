@@ -23,7 +23,7 @@ type reader struct {
 	unit string // "line" or "row", for the order error
 	opt  Options
 
-	sorter *sorter
+	sorter *sorter[row]
 	sorted bool
 
 	replies *recent[string] // message id → user, for reply_to
@@ -50,7 +50,11 @@ func newReader(src source, file, unit string, o Options) *reader {
 		rd.b = newBuilder(file)
 	}
 	if o.Sort {
-		rd.sorter = newSorter(o.SortChunkRows, o.TempDir)
+		order := rowsByTS
+		if or, ok := src.(interface{ order() extSort[row] }); ok {
+			order = or.order()
+		}
+		rd.sorter = newSorter(o.SortChunkRows, o.TempDir, order)
 	}
 	if o.Mapping != nil && o.Mapping.ReplyTo != "" {
 		rd.replies = newRecent[string](o.Mapping.replyMemory())
@@ -65,6 +69,13 @@ func newReader(src source, file, unit string, o Options) *reader {
 
 func (rd *reader) Skipped() int64    { return rd.skipped }
 func (rd *reader) Duplicates() int64 { return rd.duplicates }
+
+func (rd *reader) Ignored() int64 {
+	if ig, ok := rd.src.(Ignorer); ok {
+		return ig.Ignored()
+	}
+	return 0
+}
 
 func (rd *reader) Close() error {
 	if rd.closed {
@@ -170,8 +181,12 @@ func (rd *reader) finish(r *row) error {
 			rd.replies.put(strings.Clone(r.MessageID), strings.Clone(r.User))
 		}
 	}
-	if r.Country == "" && !isE164(r.User) {
-		return rd.b.err(r.Line, fCountry, fmt.Sprintf("missing, required because user %s is not an E.164 number (7 to 15 digits, optional +)", quote(r.User)))
+	if r.Country == "" {
+		c, field, msg := userRule(r.User, "", rd.opt.DefaultCountry)
+		if msg != "" {
+			return rd.b.err(r.Line, field, msg)
+		}
+		r.Country = c
 	}
 	if rd.sorter == nil {
 		if rd.havePrev && r.TS < rd.prevTS {

@@ -34,6 +34,14 @@ type Duplicater interface {
 	Duplicates() int64
 }
 
+// Ignorer is implemented by the Readers Open returns: Ignored counts what a trace held
+// that is not a message and was read past — in webhook logs, changes of other fields
+// (account_update, phone_number_quality_update, user_preferences, …), statuses of
+// other types (payments) and system messages; 0 for other formats.
+type Ignorer interface {
+	Ignored() int64
+}
+
 // Options select the format and how strictly rows are read.
 type Options struct {
 	// Format is "csv", "jsonl", "parquet" or "webhook"; "" picks by extension
@@ -49,9 +57,11 @@ type Options struct {
 	// (112 bytes plus the row's text per row: about 60 MB at the default) and a
 	// 64 KiB buffer per run; disk: about the size of the trace's ids plus 20 bytes a
 	// row. Without Sort, a ts earlier than the previous row's is an error.
-	// Webhook logs are always sorted this way: they arrive in delivery order.
+	// Webhook logs are always sorted this way: their records are complete only at the
+	// end of the log.
 	Sort bool
-	// SortChunkRows is the rows sorted in memory per run; default 262144.
+	// SortChunkRows is the rows sorted in memory per run; default 262144. Webhook logs
+	// sort their status events by message id in chunks of as many events.
 	SortChunkRows int
 	// TempDir holds the sort's run files; default os.TempDir().
 	TempDir string
@@ -63,6 +73,11 @@ type Options struct {
 	// Mapping maps a foreign CSV log's columns onto the contract; nil = the DESIGN
 	// contract. CSV only.
 	Mapping *Mapping
+	// DefaultCountry (ISO 3166-1 alpha-2) is the country of users whose row names none
+	// and whose id is not a phone number: users a webhook knows only by a
+	// business-scoped user id without a country prefix, groups, opaque ids. "" = such a
+	// row is invalid. Phone numbers always give their own country.
+	DefaultCountry string
 }
 
 // Error is a located problem with a trace: File is the base name of the path the
@@ -133,6 +148,13 @@ func Open(path string, o Options) (Reader, error) {
 			return nil, fmt.Errorf("%s: mapping: %w", name, err)
 		}
 	}
+	if o.DefaultCountry != "" {
+		c, ok := newBuilder(name).country(o.DefaultCountry)
+		if !ok {
+			return nil, &Error{File: name, Msg: fmt.Sprintf("default country %s is not an ISO 3166-1 alpha-2 code (like BR)", quote(o.DefaultCountry))}
+		}
+		o.DefaultCountry = c
+	}
 	var (
 		src source
 		err error
@@ -145,8 +167,8 @@ func Open(path string, o Options) (Reader, error) {
 	case "parquet":
 		src, err = openParquet(path, name)
 	case "webhook":
-		src, err = openWebhook(path, name)
-		o.Sort = true // statuses arrive in delivery order, not send order
+		src, err = openWebhook(path, name, o)
+		o.Sort = true // records are complete only at the end of the log
 	default:
 		return nil, &Error{File: name, Msg: fmt.Sprintf("format %q is not one of csv, jsonl, parquet, webhook", format)}
 	}

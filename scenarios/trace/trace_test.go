@@ -107,29 +107,40 @@ func TestWebhook(t *testing.T) {
 	const biz = "106540352242922"
 	t0 := tm("2024-05-01T10:00:00Z")
 	s := model.Second
+	pmp := func(cat string) *model.MetaPricing {
+		return &model.MetaPricing{PricingModel: "PMP", PricingType: "regular", Category: cat, Billable: model.IsBillable}
+	}
+	metaA := pmp("utility")
+	metaA.ConversationID, metaA.ConversationOrigin = "c1", "utility"
 	want := []Record{
 		{TS: t0, User: "5511987654321", Business: biz, MessageID: "wamid.U1",
 			Direction: model.FromUser, EntryPoint: model.EntryCTWA, Line: 1},
-		// sent, delivered, read: one record, read, delivered at the delivered status.
+		// sent, delivered, read: one record, read, delivered at the delivered status;
+		// Meta's pricing and conversation from the sent status, the first to carry them.
 		{TS: t0 + 60*s, DeliveredTS: t0 + 65*s, User: "5511987654321", Business: biz, MessageID: "wamid.A",
-			Direction: model.FromBusiness, Kind: model.Template, Category: model.Utility, Status: model.Read, Line: 2},
-		// delivered, then no read within the hour of webhook time: delivered, and the
-		// late read (line 13) is ignored; category from conversation.origin.type.
+			Direction: model.FromBusiness, Kind: model.Template, Category: model.Utility, Status: model.Read, Line: 2,
+			Meta: metaA},
+		// delivered, and read more than an hour later (line 13): read — statuses merge
+		// whatever time passes between them; category from conversation.origin.type.
 		{TS: t0 + 70*s, DeliveredTS: t0 + 100*s, User: "5511987654321", Business: biz, MessageID: "wamid.B",
-			Direction: model.FromBusiness, Kind: model.Template, Category: model.Marketing, Status: model.Delivered, Line: 3},
+			Direction: model.FromBusiness, Kind: model.Template, Category: model.Marketing, Status: model.Read, Line: 3,
+			Meta: &model.MetaPricing{ConversationID: "c1", ConversationOrigin: "marketing"}},
 		// sent and failed in one payload; no pricing: a text message.
 		{TS: t0 + 75*s, User: "447700900123", Business: biz, MessageID: "wamid.C",
 			Direction: model.FromBusiness, Kind: model.Text, Status: model.Failed, Line: 6},
-		// sent only, emitted at the end; authentication-international is authentication.
+		// sent only; authentication-international is authentication, and Meta's
+		// spelling is kept.
 		{TS: t0 + 90*s, User: "5511987654321", Business: biz, MessageID: "wamid.D",
-			Direction: model.FromBusiness, Kind: model.Template, Category: model.Authentication, Status: model.Sent, Line: 7},
+			Direction: model.FromBusiness, Kind: model.Template, Category: model.Authentication, Status: model.Sent, Line: 7,
+			Meta: pmp("authentication-international")},
 		// read with no sent or delivered status: delivered when read.
 		{TS: t0 + 200*s, DeliveredTS: t0 + 200*s, User: "5511987654321", Business: biz, MessageID: "wamid.E",
-			Direction: model.FromBusiness, Kind: model.Text, Status: model.Read, Line: 9},
+			Direction: model.FromBusiness, Kind: model.Text, Status: model.Read, Line: 9, Meta: pmp("service")},
 		{TS: t0 + 300*s, User: "447700900123", Business: biz, MessageID: "wamid.U2",
 			Direction: model.FromUser, Line: 11},
 		{TS: t0 + 4000*s, User: "5511987654321", Business: biz, MessageID: "wamid.F",
-			Direction: model.FromBusiness, Kind: model.Template, Category: model.Marketing, Status: model.Sent, Line: 12},
+			Direction: model.FromBusiness, Kind: model.Template, Category: model.Marketing, Status: model.Sent, Line: 12,
+			Meta: pmp("marketing")},
 	}
 	diffRecords(t, mustReadAll(t, "testdata/webhook.jsonl", Options{}), want)
 	// Detected by content as well as named.
@@ -407,7 +418,7 @@ func TestWebhookSkipInvalid(t *testing.T) {
 		t.Errorf("%d records, %d skipped; want 8 and 2", len(recs), skipped)
 	}
 	_, _, err = readAll(t, p, Options{})
-	if want := `hooks.jsonl:1: column statuses.status: "deleted" is not one of sent, delivered, read, failed`; err == nil || err.Error() != want {
+	if want := `hooks.jsonl:1: column statuses.status: "deleted" is not one of sent, delivered, read, played, failed`; err == nil || err.Error() != want {
 		t.Errorf("err = %v, want %s", err, want)
 	}
 }

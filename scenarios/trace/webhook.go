@@ -2,79 +2,127 @@ package trace
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spendsim/spendsim/model"
 )
 
-// Webhook logs: one Meta payload per line, as received. Each status of a business
-// message (sent, delivered, read, failed) arrives separately, so statuses are
-// collapsed per message id into one record:
+// Webhook logs: one payload per line, in whichever shape the platform logged it —
 //
-//   - TS is the sent status's time (else the earliest status seen); DeliveredTS the
-//     delivered status's time, else the read status's (a message read at once may
-//     have no delivered status).
-//   - Status: read if a read arrived, else delivered, else failed, else sent.
-//   - Kind and Category come from pricing.category, else conversation.origin.type
-//     (table in webhookCategory); no pricing at all reads as a text message.
+//   - the Cloud API envelope, {"object", "entry": [{"changes": [{"value", "field"}]}]},
+//     with any number of entries and changes (BSPs add keys of their own: ignored);
+//   - one change, {"value", "field"}, or a value on its own, {"metadata", "statuses",
+//     "messages", …}: what many applications log;
+//   - an On-Premises API payload, {"statuses"} or {"contacts", "messages"}: no envelope,
+//     a status's recipient possibly under "message". Every NBP-era log has this shape.
 //
-// When a message is complete: at once on read or failed (nothing later changes the
-// bill); a delivered message waits webhookReadWait of webhook time for a read; a
-// sent-only message waits webhookSentTTL (WhatsApp stops trying to deliver after
-// 30 days), then is emitted as sent. Webhook time is the latest timestamp seen so
-// far; at the end of the file everything still waiting is emitted. Statuses for an
-// id already emitted are ignored (they are remembered in two generations of
-// webhookDoneMemory ids). Memory is therefore bounded by messages in flight: those
-// delivered in the last hour plus those sent and not delivered in the last 30 days.
+// Changes of other fields (account_update, phone_number_quality_update,
+// user_preferences, …), statuses of other types (payments) and system messages are
+// read past and counted (Ignored). Each inbound message is a record. The statuses of a
+// business message (sent, delivered, read, played, failed) arrive one by one, in any
+// order, duplicated at times, so they are merged by statuses[].id into one record,
+// whatever their order in the log (webhook_status.go):
 //
-// Records complete in delivery order, not send order, so the reader always sorts
-// webhook logs (see Options.Sort).
-const (
-	webhookReadWait   = model.Hour
-	webhookSentTTL    = 30 * model.Day
-	webhookDoneMemory = 1 << 18
-)
+//   - the outcome is the furthest status reached: read (or played) over delivered over
+//     failed over sent — a message delivered after a failed status (another of the
+//     user's devices) was delivered;
+//   - TS is the sent status's time (else the earliest status's), DeliveredTS the
+//     earliest delivered, read or played time (never before TS);
+//   - Meta's pricing (pricing_model, type, category, billable) and conversation (id,
+//     origin.type) are kept word for word in Record.Meta, each from the earliest status
+//     that carried one, and Kind and Category are read from pricing.category, else
+//     conversation.origin.type (webhookCategory); a message with neither is a text.
+//
+// Nothing about a message is known until the log ends — a sent status with its pricing
+// may be the last line — so records come out only then, and in an order that does not
+// depend on the order of the lines (ts, then the record's content): shuffling a log
+// changes nothing but Line. Memory: the status events go through the external sort by
+// message id, so memory grows with the log's statuses up to one chunk of
+// Options.SortChunkRows of them (about 300 bytes each with their ids: some 80 MB at
+// the default) and no further; beyond it they spill to temp files (about 100 bytes a
+// status). The records then go through the sort by ts like any unsorted trace.
+//
+// A user is messages.from or statuses.recipient_id; a user known only by a
+// business-scoped user id (from_user_id, recipient_user_id, a contact's user_id) is
+// keyed by it, with the country its prefix names (US.1349…), and a group message by
+// the group id. Their countries, when no prefix names one, come from
+// Options.DefaultCountry or the row is invalid. Placeholders and impossible numbers are
+// invalid rows (userRule). A log with lines but not one message read is an error.
 
-type whPayload struct {
-	Entry []struct {
-		Changes []struct {
-			Field string `json:"field"`
-			Value struct {
-				Metadata struct {
-					PhoneNumberID string `json:"phone_number_id"`
-				} `json:"metadata"`
-				Statuses []whStatus  `json:"statuses"`
-				Messages []whMessage `json:"messages"`
-			} `json:"value"`
-		} `json:"changes"`
-	} `json:"entry"`
+// whLine is one line of a log, in any of the shapes above: the envelope (Object,
+// Entry), one change (Field, Value), or a value on its own (the embedded whValue).
+type whLine struct {
+	Object *string   `json:"object"`
+	Entry  []whEntry `json:"entry"`
+	Field  *string   `json:"field"`
+	Value  *whValue  `json:"value"`
+	whValue
+}
+
+type whEntry struct {
+	Changes []whChange `json:"changes"`
+}
+
+type whChange struct {
+	Field string  `json:"field"`
+	Value whValue `json:"value"`
+}
+
+type whValue struct {
+	MessagingProduct *string `json:"messaging_product"`
+	Metadata         *struct {
+		PhoneNumberID flexString `json:"phone_number_id"`
+	} `json:"metadata"`
+	Contacts []whContact `json:"contacts"`
+	Messages []whMessage `json:"messages"`
+	Statuses []whStatus  `json:"statuses"`
+}
+
+type whContact struct {
+	WaID   flexString `json:"wa_id"`
+	UserID string     `json:"user_id"`
+}
+
+type whMessage struct {
+	From       flexString      `json:"from"`
+	FromUserID string          `json:"from_user_id"`
+	ID         string          `json:"id"`
+	Timestamp  flexString      `json:"timestamp"`
+	Type       string          `json:"type"`
+	Referral   json.RawMessage `json:"referral"`
 }
 
 type whStatus struct {
-	ID           string     `json:"id"`
-	Status       string     `json:"status"`
-	Timestamp    flexString `json:"timestamp"`
-	RecipientID  string     `json:"recipient_id"`
+	ID              string     `json:"id"`
+	MetaMsgID       string     `json:"meta_msg_id"` // a BSP's (Gupshup's) copy of Meta's id when id is its own
+	Status          string     `json:"status"`
+	Type            string     `json:"type"`
+	Timestamp       flexString `json:"timestamp"`
+	RecipientID     flexString `json:"recipient_id"`
+	RecipientType   string     `json:"recipient_type"`
+	RecipientUserID string     `json:"recipient_user_id"`
+	Message         *struct {
+		RecipientID flexString `json:"recipient_id"`
+	} `json:"message"` // On-Premises
 	Conversation *struct {
-		Origin struct {
+		ID     string `json:"id"`
+		Origin *struct {
 			Type string `json:"type"`
 		} `json:"origin"`
 	} `json:"conversation"`
 	Pricing *struct {
-		Category string `json:"category"`
+		Billable     *bool  `json:"billable"`
+		PricingModel string `json:"pricing_model"`
+		Type         string `json:"type"`
+		Category     string `json:"category"`
 	} `json:"pricing"`
 }
 
-type whMessage struct {
-	From      string          `json:"from"`
-	ID        string          `json:"id"`
-	Timestamp flexString      `json:"timestamp"`
-	Referral  json.RawMessage `json:"referral"`
-}
-
-// flexString accepts a JSON string or number: Meta sends timestamps as strings, but
-// logs that went through other tools sometimes hold numbers.
+// flexString accepts a JSON string or number: Meta sends timestamps and numbers as
+// strings, but logs that went through other tools sometimes hold numbers.
 type flexString string
 
 func (f *flexString) UnmarshalJSON(b []byte) error {
@@ -97,13 +145,19 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// isWebhookPayload reports whether a JSON line is a webhook payload, by its keys.
+// isWebhookPayload reports whether a JSON line is a webhook payload, by its keys: the
+// envelope, one change, or a value (On-Premises payloads included). Trace rows (JSONL)
+// have none of these keys.
 func isWebhookPayload(line []byte) bool {
 	var p struct {
-		Object *string          `json:"object"`
-		Entry  *json.RawMessage `json:"entry"`
+		Object   *string          `json:"object"`
+		Entry    *json.RawMessage `json:"entry"`
+		Value    *json.RawMessage `json:"value"`
+		Statuses *json.RawMessage `json:"statuses"`
+		Messages *json.RawMessage `json:"messages"`
 	}
-	return json.Unmarshal(line, &p) == nil && p.Object != nil && p.Entry != nil
+	return json.Unmarshal(line, &p) == nil &&
+		(p.Object != nil && p.Entry != nil || p.Value != nil || p.Statuses != nil || p.Messages != nil)
 }
 
 // webhookCategory maps Meta's pricing.category and conversation.origin.type
@@ -125,84 +179,105 @@ func webhookCategory(s string) (model.Kind, model.Category, bool) {
 	return 0, 0, false
 }
 
-const (
-	stSent = 1 << iota
-	stDelivered
-	stRead
-	stFailed
-)
-
-type whMsg struct {
-	id       string
-	rec      row
-	seen     uint8
-	times    [4]model.Time // by status bit index
-	first    model.Time
-	kind     model.Kind
-	cat      model.Category
-	catSet   bool
-	deadline model.Time
-	hi       int // index in the deadline heap
-}
+const badCategory = " is not one of marketing, utility, authentication, authentication_international, service, referral_conversion, user_initiated, business_initiated"
 
 type whItem struct {
 	r   row
 	err error
 }
 
-type webhookSource struct {
-	f     *os.File
-	lr    *lineReader
-	b     *builder
-	lines int64
-	eof   bool
-	q     []whItem
-	head  int
+// The phases of a webhook source: lines are read (user messages come out at once,
+// statuses go to the sort by id), then the sorted statuses are merged, then the end.
+const (
+	whReading = iota
+	whMerging
+	whDone
+	whEnded
+)
 
-	pending map[string]*whMsg
-	heap    []*whMsg // min-heap by (deadline, first line)
-	done    *recent[struct{}]
-	now     model.Time
+type webhookSource struct {
+	f              *os.File
+	lr             *lineReader
+	b              *builder
+	defaultCountry string
+	lines          int64
+	q              []whItem
+	head           int
+	phase          int
+
+	events *sorter[*whEvent]
+	cur    *whEvent          // the message being merged; nil before the first
+	words  map[string]string // interned pricing and conversation vocabulary
+
+	read     int64 // records produced
+	bad      int64 // bad messages, statuses and lines
+	firstBad error
+	ignored  int64
+	fields   []string // the first few fields of ignored changes, for the empty-log error
 }
 
 func (s *webhookSource) builder() *builder { return s.b }
 
-func openWebhook(path, name string) (source, error) {
+// order is the webhook's record order: ts, then content, so that it does not depend
+// on the order of the lines.
+func (s *webhookSource) order() extSort[row] { return rowsByContent }
+
+// Ignored counts the changes, statuses and messages read past (see the doc above).
+func (s *webhookSource) Ignored() int64 { return s.ignored }
+
+func openWebhook(path, name string, o Options) (source, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	return &webhookSource{f: f, lr: newLineReader(f), b: newBuilder(name),
-		pending: map[string]*whMsg{}, done: newRecent[struct{}](webhookDoneMemory)}, nil
+	return &webhookSource{f: f, lr: newLineReader(f), b: newBuilder(name), defaultCountry: o.DefaultCountry,
+		events: newSorter(o.SortChunkRows, o.TempDir, eventsByID), words: map[string]string{}}, nil
 }
 
-func (s *webhookSource) close() error { return s.f.Close() }
+func (s *webhookSource) close() error {
+	err := s.events.close()
+	if e := s.f.Close(); err == nil {
+		err = e
+	}
+	return err
+}
 
 func (s *webhookSource) next(r *row) error {
 	for s.head >= len(s.q) {
-		if s.eof {
+		s.q, s.head = s.q[:0], 0
+		switch s.phase {
+		case whReading:
+			line, err := s.lr.next()
+			if err == io.EOF {
+				if s.lines == 0 {
+					return &Error{File: s.b.file, Msg: "empty file, no payloads"}
+				}
+				if err := s.events.finish(); err != nil {
+					return err
+				}
+				s.phase = whMerging
+				continue
+			}
+			if err != nil {
+				return lineErr(s.b.file, s.lr, err)
+			}
+			if len(line) == 0 {
+				continue
+			}
+			s.lines++
+			s.process(line, s.lr.line)
+		case whMerging:
+			if err := s.merge(); err != nil {
+				return err
+			}
+		case whDone:
+			s.phase = whEnded
+			if s.read == 0 {
+				return s.nothingRead()
+			}
+		default:
 			return io.EOF
 		}
-		s.q, s.head = s.q[:0], 0
-		line, err := s.lr.next()
-		if err == io.EOF {
-			s.eof = true
-			if s.lines == 0 {
-				return &Error{File: s.b.file, Msg: "empty file, no payloads"}
-			}
-			for len(s.heap) > 0 {
-				s.emit(s.heap[0])
-			}
-			continue
-		}
-		if err != nil {
-			return lineErr(s.b.file, s.lr, err)
-		}
-		if len(line) == 0 {
-			continue
-		}
-		s.lines++
-		s.process(line, s.lr.line)
 	}
 	it := &s.q[s.head]
 	s.head++
@@ -214,8 +289,79 @@ func (s *webhookSource) next(r *row) error {
 	return nil
 }
 
+// nothingRead is the error for a log of lines from which not one message was read.
+func (s *webhookSource) nothingRead() error {
+	if s.bad > 0 {
+		return &Error{File: s.b.file, Msg: fmt.Sprintf("not one message could be read from %s (%d invalid; the first: %v)",
+			plural(s.lines, "line"), s.bad, s.firstBad)}
+	}
+	msg := fmt.Sprintf("no messages or statuses in %s: nothing to bill", plural(s.lines, "payload"))
+	if s.ignored > 0 {
+		msg = fmt.Sprintf("no messages or statuses in %s, only %s (%s), read past: nothing to bill",
+			plural(s.lines, "payload"), plural(s.ignored, "change of another field"), strings.Join(s.fields, ", "))
+	}
+	return &Error{File: s.b.file, Msg: msg}
+}
+
+// plural is "1 line", "2 lines"; "change of another field" becomes "changes of other fields".
+func plural(n int64, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	w, rest, _ := strings.Cut(what, " ")
+	rest = strings.Replace(rest, "another field", "other fields", 1)
+	if rest != "" {
+		rest = " " + rest
+	}
+	return fmt.Sprintf("%d %ss%s", n, w, rest)
+}
+
+// fail queues a bad row.
 func (s *webhookSource) fail(line int64, col, msg string) {
-	s.q = append(s.q, whItem{err: &Error{File: s.b.file, Line: line, Column: col, Msg: msg, row: true}})
+	s.bad1(&Error{File: s.b.file, Line: line, Column: col, Msg: msg, row: true})
+}
+
+// bad1 queues the error of one bad message, status or line.
+func (s *webhookSource) bad1(err error) {
+	s.bad++
+	if s.firstBad == nil {
+		s.firstBad = err
+	}
+	s.q = append(s.q, whItem{err: err})
+}
+
+func (s *webhookSource) ok(r *row) {
+	s.read++
+	s.q = append(s.q, whItem{r: *r})
+}
+
+// skip counts something read past; field names it for the empty-log error.
+func (s *webhookSource) skip(field string) {
+	s.ignored++
+	if field != "" && len(s.fields) < 4 && !contains(s.fields, field) {
+		s.fields = append(s.fields, strings.Clone(field))
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// word interns the small vocabulary of pricing and conversation fields, so a chunk of
+// status events does not hold a copy of "marketing" each.
+func (s *webhookSource) word(w string) string {
+	if v, ok := s.words[w]; ok {
+		return v
+	}
+	if len(s.words) < 256 {
+		s.words[w] = w
+	}
+	return w
 }
 
 func (s *webhookSource) unixTime(line int64, col string, v flexString) (model.Time, bool) {
@@ -233,252 +379,104 @@ func (s *webhookSource) unixTime(line int64, col string, v flexString) (model.Ti
 
 func (s *webhookSource) process(line []byte, n int64) {
 	if msg := badUTF8(line); msg != "" {
-		s.q = append(s.q, whItem{err: &Error{File: s.b.file, Line: n, Msg: msg, row: true}})
+		s.fail(n, "", msg)
 		return
 	}
-	var p whPayload
+	var p whLine
 	if err := json.Unmarshal(line, &p); err != nil {
-		s.q = append(s.q, whItem{err: jsonErr(s.b.file, n, err)})
+		s.bad1(jsonErr(s.b.file, n, err))
 		return
 	}
-	latest := s.now
-	for _, e := range p.Entry {
-		for _, c := range e.Changes {
-			if c.Field != "" && c.Field != "messages" {
-				continue // account, template and quality updates carry no messages
-			}
-			v := &c.Value
-			if msg := checkID(v.Metadata.PhoneNumberID); msg != "" {
-				s.fail(n, "metadata.phone_number_id", msg)
-				continue
-			}
-			business := s.b.business(v.Metadata.PhoneNumberID)
-			for _, m := range v.Messages {
-				t, ok := s.unixTime(n, "messages.timestamp", m.Timestamp)
-				if !ok {
-					continue
-				}
-				if m.From == "" {
-					s.fail(n, "messages.from", "missing (required)")
-					continue
-				}
-				if msg := checkID(m.From); msg != "" {
-					s.fail(n, "messages.from", msg)
-					continue
-				}
-				if msg := checkID(m.ID); msg != "" {
-					s.fail(n, "messages.id", msg)
-					continue
-				}
-				var r row
-				r.TS, r.Line = t, n
-				r.Direction = model.FromUser
-				r.User, r.Business, r.MessageID = normUser(m.From), business, m.ID
-				if len(m.Referral) > 0 && string(m.Referral) != "null" {
-					r.EntryPoint = model.EntryCTWA
-				}
-				s.q = append(s.q, whItem{r: r})
-				latest = max(latest, t)
-			}
-			for i := range v.Statuses {
-				if t, ok := s.status(&v.Statuses[i], business, n); ok {
-					latest = max(latest, t)
-				}
-			}
-		}
-	}
-	s.now = latest
-	for len(s.heap) > 0 && s.heap[0].deadline <= s.now {
-		s.emit(s.heap[0])
-	}
-}
-
-func (s *webhookSource) status(st *whStatus, business string, n int64) (model.Time, bool) {
-	var bit uint8
-	switch st.Status {
-	case "sent":
-		bit = stSent
-	case "delivered":
-		bit = stDelivered
-	case "read":
-		bit = stRead
-	case "failed":
-		bit = stFailed
-	case "":
-		s.fail(n, "statuses.status", "missing (required)")
-		return 0, false
-	default:
-		s.fail(n, "statuses.status", quote(st.Status)+" is not one of sent, delivered, read, failed")
-		return 0, false
-	}
-	t, ok := s.unixTime(n, "statuses.timestamp", st.Timestamp)
-	if !ok {
-		return 0, false
-	}
-	if st.ID == "" {
-		s.fail(n, "statuses.id", "missing (required to match a message's statuses)")
-		return 0, false
-	}
-	if msg := checkID(st.ID); msg != "" {
-		s.fail(n, "statuses.id", msg)
-		return 0, false
-	}
-	cat := ""
-	col := "statuses.pricing.category"
-	if st.Pricing != nil && st.Pricing.Category != "" {
-		cat = st.Pricing.Category
-	} else if st.Conversation != nil {
-		cat, col = st.Conversation.Origin.Type, "statuses.conversation.origin.type"
-	}
-	kind, category, catOK := webhookCategory(cat)
-	if cat != "" && !catOK {
-		s.fail(n, col, quote(cat)+" is not one of marketing, utility, authentication, authentication_international, service, referral_conversion, user_initiated, business_initiated")
-		return 0, false
-	}
-	if _, done := s.done.get(st.ID); done {
-		return t, true // a late status (read after the wait): the message is out
-	}
-	m := s.pending[st.ID]
-	if m == nil {
-		if st.RecipientID == "" {
-			s.fail(n, "statuses.recipient_id", "missing (required)")
-			return 0, false
-		}
-		if msg := checkID(st.RecipientID); msg != "" {
-			s.fail(n, "statuses.recipient_id", msg)
-			return 0, false
-		}
-		m = &whMsg{id: st.ID, first: t, hi: -1}
-		m.rec.Line = n
-		m.rec.Direction = model.FromBusiness
-		m.rec.User, m.rec.Business, m.rec.MessageID = normUser(st.RecipientID), business, st.ID
-		s.pending[st.ID] = m
-	}
-	idx := 0
-	for bit>>idx != 1 {
-		idx++
-	}
-	if m.seen&bit == 0 || t < m.times[idx] {
-		m.times[idx] = t
-	}
-	m.seen |= bit
-	m.first = min(m.first, t)
-	if catOK && !m.catSet {
-		m.kind, m.cat, m.catSet = kind, category, true
-	}
 	switch {
-	case m.seen&(stRead|stFailed) != 0:
-		s.emit(m)
-	case m.seen&stDelivered != 0:
-		s.schedule(m, m.times[1]+webhookReadWait)
-	default:
-		s.schedule(m, m.times[0]+webhookSentTTL)
-	}
-	return t, true
-}
-
-// emit completes m: it leaves the pending set and heap and joins the output.
-func (s *webhookSource) emit(m *whMsg) {
-	if m.hi >= 0 {
-		s.heapRemove(m.hi)
-	}
-	delete(s.pending, m.id)
-	s.done.put(m.id, struct{}{})
-	r := m.rec
-	r.TS = m.first
-	if m.seen&stSent != 0 {
-		r.TS = m.times[0]
-	}
-	switch {
-	case m.seen&stDelivered != 0:
-		r.DeliveredTS = m.times[1]
-	case m.seen&stRead != 0:
-		r.DeliveredTS = m.times[2]
-	}
-	if r.DeliveredTS != 0 && r.DeliveredTS < r.TS {
-		r.DeliveredTS = r.TS // second-granular clocks disagree; it was not delivered before sent
-	}
-	switch {
-	case m.seen&stRead != 0:
-		r.Status = model.Read
-	case m.seen&stDelivered != 0:
-		r.Status = model.Delivered
-	case m.seen&stFailed != 0:
-		r.Status = model.Failed
-	default:
-		r.Status = model.Sent
-	}
-	if m.catSet {
-		r.Kind, r.Category = m.kind, m.cat
-	}
-	s.q = append(s.q, whItem{r: r})
-}
-
-// The deadline heap, indexed so that completed messages leave it at once.
-func (s *webhookSource) schedule(m *whMsg, deadline model.Time) {
-	m.deadline = deadline
-	if m.hi < 0 {
-		m.hi = len(s.heap)
-		s.heap = append(s.heap, m)
-		s.up(m.hi)
-		return
-	}
-	if !s.down(m.hi) {
-		s.up(m.hi)
-	}
-}
-
-func (s *webhookSource) less(i, j int) bool {
-	a, b := s.heap[i], s.heap[j]
-	return a.deadline < b.deadline || a.deadline == b.deadline && a.rec.Line < b.rec.Line ||
-		a.deadline == b.deadline && a.rec.Line == b.rec.Line && a.id < b.id
-}
-
-func (s *webhookSource) swap(i, j int) {
-	s.heap[i], s.heap[j] = s.heap[j], s.heap[i]
-	s.heap[i].hi, s.heap[j].hi = i, j
-}
-
-func (s *webhookSource) up(i int) {
-	for i > 0 {
-		p := (i - 1) / 2
-		if !s.less(i, p) {
+	case p.Entry != nil:
+		if p.Object != nil && *p.Object != "whatsapp_business_account" {
+			s.skip("object " + *p.Object) // another product's webhook (page, instagram)
 			return
 		}
-		s.swap(i, p)
-		i = p
+		for i := range p.Entry {
+			for j := range p.Entry[i].Changes {
+				c := &p.Entry[i].Changes[j]
+				s.change(c.Field, &c.Value, n)
+			}
+		}
+	case p.Value != nil:
+		field := ""
+		if p.Field != nil {
+			field = *p.Field
+		}
+		s.change(field, p.Value, n)
+	case p.Statuses != nil || p.Messages != nil || p.Metadata != nil || p.MessagingProduct != nil || p.Contacts != nil:
+		s.change("", &p.whValue, n)
+	default:
+		s.fail(n, "", "not a WhatsApp webhook payload: none of entry, value, statuses or messages")
 	}
 }
 
-func (s *webhookSource) down(i int) bool {
-	start, n := i, len(s.heap)
-	for {
-		l := 2*i + 1
-		if l >= n {
-			break
-		}
-		m := l
-		if r := l + 1; r < n && s.less(r, l) {
-			m = r
-		}
-		if !s.less(m, i) {
-			break
-		}
-		s.swap(i, m)
-		i = m
+// change reads one change's value; field "" is a value logged without its field.
+func (s *webhookSource) change(field string, v *whValue, n int64) {
+	if field != "" && field != "messages" {
+		s.skip(field) // account, template, quality and preference updates carry no messages
+		return
 	}
-	return i > start
+	if len(v.Statuses) == 0 && len(v.Messages) == 0 {
+		s.skip("messages without messages or statuses")
+		return
+	}
+	business := ""
+	if v.Metadata != nil {
+		business = string(v.Metadata.PhoneNumberID)
+	}
+	if msg := checkID(business); msg != "" {
+		s.fail(n, "metadata.phone_number_id", msg)
+		return
+	}
+	business = s.b.business(business)
+	for i := range v.Messages {
+		s.message(&v.Messages[i], v, business, n)
+	}
+	for i := range v.Statuses {
+		s.status(&v.Statuses[i], v, business, n)
+	}
 }
 
-func (s *webhookSource) heapRemove(i int) {
-	last := len(s.heap) - 1
-	m := s.heap[i]
-	if i != last {
-		s.swap(i, last)
+// message reads one user message.
+func (s *webhookSource) message(m *whMessage, v *whValue, business string, n int64) {
+	if m.Type == "system" {
+		s.skip("system messages") // a number change, not something the user sent
+		return
 	}
-	s.heap = s.heap[:last]
-	m.hi = -1
-	if i < last && !s.down(i) {
-		s.up(i)
+	t, ok := s.unixTime(n, "messages.timestamp", m.Timestamp)
+	if !ok {
+		return
+	}
+	user, uc := string(m.From), ucFrom
+	if user == "" {
+		user, uc = s.sender(m, v)
+		if user == "" {
+			s.fail(n, "messages.from", "missing (required; no from_user_id or contact names the sender either)")
+			return
+		}
+	}
+	if msg := checkID(user); msg != "" {
+		s.fail(n, userCols[uc], msg)
+		return
+	}
+	if v.Metadata != nil && user == string(v.Metadata.PhoneNumberID) {
+		s.fail(n, userCols[uc], quote(user)+" is the business's own metadata.phone_number_id, not a customer")
+		return
+	}
+	if msg := checkID(m.ID); msg != "" {
+		s.fail(n, "messages.id", msg)
+		return
+	}
+	var r row
+	r.TS, r.Line = t, n
+	r.Direction = model.FromUser
+	r.User, r.Business, r.MessageID = normUser(user), business, m.ID
+	if len(m.Referral) > 0 && string(m.Referral) != "null" {
+		r.EntryPoint = model.EntryCTWA
+	}
+	if s.place(&r, uc) {
+		s.ok(&r)
 	}
 }
