@@ -58,9 +58,9 @@ func PlotComparison(c Comparison) (*plot.Plot, error) {
 		title = "Pricing eras on the same customers: " + c.A.Scenario
 	}
 	d := c.BMinusA.MessagingMicros
-	sub := fmt.Sprintf("B − A: %s %s", signed(d.MeanMicros), c.Currency)
+	sub := fmt.Sprintf("B − A: %s %s", money.SignedCentsPlain(money.Micros(d.MeanMicros)), c.Currency)
 	if d.CI95 != nil {
-		sub += fmt.Sprintf(" (95%% CI %s to %s), paired over %d replications", signed(d.CI95.LowMicros), signed(d.CI95.HighMicros), c.Replications)
+		sub += fmt.Sprintf(" (95%% CI %s to %s), paired over %d replications", money.SignedCentsPlain(money.Micros(d.CI95.LowMicros)), money.SignedCentsPlain(money.Micros(d.CI95.HighMicros)), c.Replications)
 	}
 	p.Title.Text = title + "\n" + sub
 	p.Title.TextStyle.Font.Size = vg.Points(13)
@@ -91,23 +91,4 @@ func PlotComparison(c Comparison) (*plot.Plot, error) {
 	p.Legend.Padding = vg.Points(3)
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(6), -vg.Points(6)
 	return p, nil
-}
-
-// signed shows micros to the cent with a sign: "+12.34", "-0.50", "0.00".
-func signed(m int64) string {
-	s := money.Micros(m).String()
-	if m > 0 {
-		s = "+" + s
-	}
-	return centsOf(s)
-}
-
-// centsOf cuts a six-place decimal to two places, for titles (files keep every micro).
-func centsOf(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '.' && i+3 <= len(s) {
-			return s[:i+3]
-		}
-	}
-	return s
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"strconv"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -12,6 +11,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
@@ -109,7 +109,7 @@ func PlotForecastFan(f Forecast) (*plot.Plot, error) {
 	p.Legend.Add("P50", line, dots)
 	labels := make([]string, n)
 	for i, fm := range f.Months {
-		labels[i] = amountLabel(fm.Messaging.P50Micros)
+		labels[i] = money.Label(money.Micros(fm.Messaging.P50Micros))
 	}
 	p.Add(&placedLabels{xys: mid, labels: labels, obstacles: []plotter.XYs{mid}, style: labelStyle(),
 		legend: &p.Legend, legendNames: []string{"P10–P90", "P50"}})
@@ -203,13 +203,4 @@ func fitForecastAxes(p *plot.Plot, n int) {
 		span = math.Max(1, math.Abs(p.Y.Max))
 	}
 	p.Y.Max += 0.25 * span
-}
-
-// amountLabel shows an amount whole above 100 and to the cent below, for labels.
-func amountLabel(m int64) string {
-	v := float64(m) / 1e6
-	if math.Abs(v) >= 100 {
-		return groupThousands(strconv.FormatInt(int64(math.Round(v)), 10))
-	}
-	return strconv.FormatFloat(v, 'f', 2, 64)
 }

@@ -9,6 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
@@ -83,7 +84,7 @@ func Report(s Summary, seed uint64, scenario any, plots []ReportPlot) ([]byte, e
 	for _, p := range s.Points {
 		r := reportRow{
 			Label: p.Label, Replications: p.Replications,
-			Messaging: cents(p.TotalMicros), Staffing: cents(p.StaffingMicros), Total: cents(p.TotalWithStaffingMicros),
+			Messaging: money.CentsRounded(money.Micros(p.TotalMicros)), Staffing: money.CentsRounded(money.Micros(p.StaffingMicros)), Total: money.CentsRounded(money.Micros(p.TotalWithStaffingMicros)),
 			MessagingCI: moneyIntervalText(p.TotalCI95), TotalCI: moneyIntervalText(p.TotalWithStaffingCI95),
 			Cheapest: s.Cheapest != nil && s.Cheapest.Point == p.Point,
 			MeetsSLA: s.meetsSLA(p.Point),
@@ -94,7 +95,7 @@ func Report(s Summary, seed uint64, scenario any, plots []ReportPlot) ([]byte, e
 		r.P99, r.P99CI = estimateText(p.SLA.FirstResponseP99S, durationText)
 		r.InWindow, r.InWindowCI = estimateText(p.SLA.InWindowShare, func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) })
 		for _, c := range used {
-			r.Categories = append(r.Categories, cents(p.AmountMicrosByCategory[c.String()]))
+			r.Categories = append(r.Categories, money.CentsRounded(money.Micros(p.AmountMicrosByCategory[c.String()])))
 		}
 		if p.Replications > 1 {
 			v.Intervals = true
@@ -102,12 +103,12 @@ func Report(s Summary, seed uint64, scenario any, plots []ReportPlot) ([]byte, e
 		v.Rows = append(v.Rows, r)
 	}
 	if c := s.Cheapest; c != nil {
-		v.Cheapest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, cents(c.TotalWithStaffingMicros), s.Currency)
+		v.Cheapest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, money.CentsRounded(money.Micros(c.TotalWithStaffingMicros)), s.Currency)
 	}
 	if t := s.SLA; t != nil {
 		v.SLA, v.SLAHow = t.Display(), t.SLAJudgement()
 		if c := t.Cheapest; c != nil {
-			v.SLABest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, cents(c.TotalWithStaffingMicros), s.Currency)
+			v.SLABest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, money.CentsRounded(money.Micros(c.TotalWithStaffingMicros)), s.Currency)
 		}
 	}
 	v.Plots = plotViews(plots)
@@ -150,26 +151,11 @@ func scenarioYAML(scenario any) (string, error) {
 	return buf.String(), nil
 }
 
-// cents shows micros to the cent, with thousands grouped: "8,225.08" (display only;
-// summary.json keeps every micro).
-func cents(m int64) string {
-	neg := m < 0
-	if neg {
-		m = -m
-	}
-	c := (m + 5000) / 10000 // half away from zero
-	s := groupThousands(fmt.Sprint(c/100)) + fmt.Sprintf(".%02d", c%100)
-	if neg && c != 0 {
-		s = "-" + s
-	}
-	return s
-}
-
 func moneyIntervalText(iv *MoneyInterval) string {
 	if iv == nil {
 		return ""
 	}
-	return cents(iv.LowMicros) + " – " + cents(iv.HighMicros)
+	return money.CentsRounded(money.Micros(iv.LowMicros)) + " – " + money.CentsRounded(money.Micros(iv.HighMicros))
 }
 
 // estimateText is an estimate's mean and, with replications, its interval.

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -19,6 +18,8 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/spendsim/spendsim/model/money"
 )
 
 // PlotOptions says how to scale a plot.
@@ -465,24 +466,9 @@ func (niceTicks) Ticks(min, max float64) []plot.Tick {
 func formatTick(v float64, decimals int) string {
 	s := strconv.FormatFloat(v, 'f', decimals, 64)
 	if decimals == 0 && math.Abs(v) >= 1000 {
-		return groupThousands(s)
+		return money.GroupThousands(s)
 	}
 	return s
-}
-
-func groupThousands(digits string) string {
-	sign := ""
-	if strings.HasPrefix(digits, "-") {
-		sign, digits = "-", digits[1:]
-	}
-	var b strings.Builder
-	for i, r := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return sign + b.String()
 }
 
 // placedLabels draws one label per point where it collides least with the markers,

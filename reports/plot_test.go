@@ -95,14 +95,6 @@ func TestTimeUnit(t *testing.T) {
 	}
 }
 
-func TestGroupThousands(t *testing.T) {
-	for in, want := range map[string]string{"0": "0", "999": "999", "12500": "12,500", "-1000000": "-1,000,000"} {
-		if got := groupThousands(in); got != want {
-			t.Errorf("groupThousands(%s) = %s, want %s", in, got, want)
-		}
-	}
-}
-
 func TestPlotNoPoints(t *testing.T) {
 	p, err := PlotSpendVsSLA(Summary{Scenario: "empty", Currency: "USD", Points: []PointSummary{}}, PlotOptions{})
 	if err != nil {

@@ -152,7 +152,7 @@ type restaffRow struct {
 func (r *Restaff) rows() []restaffRow {
 	o, n, d := &r.Old, &r.New, &r.Difference
 	rows := []restaffRow{{Label: "spend (" + n.Currency + ")", Old: money.Micros(o.TotalMicros).String(),
-		New: money.Micros(n.TotalMicros).String(), Diff: signedMoney(d.TotalMicros), Head: true}}
+		New: money.Micros(n.TotalMicros).String(), Diff: money.Signed(money.Micros(d.TotalMicros)), Head: true}}
 	for _, c := range pricing.Categories() {
 		k := c.String()
 		if o.AmountMicrosByCategory[k] == 0 && n.AmountMicrosByCategory[k] == 0 && o.BillableByCategory[k] == 0 && n.BillableByCategory[k] == 0 {
@@ -161,7 +161,7 @@ func (r *Restaff) rows() []restaffRow {
 		rows = append(rows, restaffRow{Label: "  " + k,
 			Old:  fmt.Sprintf("%s (%d)", money.Micros(o.AmountMicrosByCategory[k]), o.BillableByCategory[k]),
 			New:  fmt.Sprintf("%s (%d)", money.Micros(n.AmountMicrosByCategory[k]), n.BillableByCategory[k]),
-			Diff: signedMoney(d.AmountMicrosByCategory[k])})
+			Diff: money.Signed(money.Micros(d.AmountMicrosByCategory[k]))})
 	}
 	count := func(label string, a, b, dd int64, head bool) {
 		rows = append(rows, restaffRow{Label: label, Old: fmt.Sprint(a), New: fmt.Sprint(b), Diff: fmt.Sprintf("%+d", dd), Head: head})
@@ -191,13 +191,6 @@ func (r *Restaff) rows() []restaffRow {
 	dur("first response p90", o.FirstResponseP90S, n.FirstResponseP90S, d.FirstResponseP90S, false)
 	dur("first response p99", o.FirstResponseP99S, n.FirstResponseP99S, d.FirstResponseP99S, false)
 	return rows
-}
-
-func signedMoney(m int64) string {
-	if m >= 0 {
-		return "+" + money.Micros(m).String()
-	}
-	return money.Micros(m).String()
 }
 
 func percent(x Num) string {

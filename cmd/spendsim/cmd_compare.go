@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/sim"
@@ -197,13 +198,13 @@ func printComparison(w io.Writer, c reports.Comparison) {
 		c.A.Scenario, c.A.Point, c.A.Pricing, c.B.Scenario, c.B.Point, c.B.Pricing, c.Replications, c.Seed, c.Currency)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "\tA\tB\tB − A\tpaired 95%% CI\tunpaired 95%% CI\t\n")
-	money := func(name, a, b string, d reports.MoneyDiff) {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", name, decimal2(a), decimal2(b), signedDecimal2(d.Mean),
+	row := func(name string, a, b int64, d reports.MoneyDiff) {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", name, cents(a), cents(b), money.SignedCentsTruncated(money.Micros(d.MeanMicros)),
 			moneyRange(d.CI95), moneyRange(d.UnpairedCI95))
 	}
-	money("messaging", c.A.Messaging, c.B.Messaging, c.BMinusA.MessagingMicros)
-	money("staffing", c.A.Staffing, c.B.Staffing, c.BMinusA.StaffingMicros)
-	money("total", c.A.Total, c.B.Total, c.BMinusA.TotalMicros)
+	row("messaging", c.A.MessagingMicros, c.B.MessagingMicros, c.BMinusA.MessagingMicros)
+	row("staffing", c.A.StaffingMicros, c.B.StaffingMicros, c.BMinusA.StaffingMicros)
+	row("total", c.A.TotalMicros, c.B.TotalMicros, c.BMinusA.TotalMicros)
 	p := c.BMinusA.FirstResponseP90S
 	fmt.Fprintf(tw, "p90 first response\t%s\t%s\t%s\t%s\t%s\t\n",
 		humanSeconds(float64(c.A.FirstResponseP90S.Mean)), humanSeconds(float64(c.B.FirstResponseP90S.Mean)),
@@ -211,18 +212,11 @@ func printComparison(w io.Writer, c reports.Comparison) {
 	tw.Flush()
 }
 
-func signedDecimal2(s string) string {
-	if s != "" && s[0] != '-' && s != "0.000000" {
-		return "+" + decimal2(s)
-	}
-	return decimal2(s)
-}
-
 func moneyRange(iv *reports.MoneyInterval) string {
 	if iv == nil {
 		return "-"
 	}
-	return signedDecimal2(iv.Low) + " to " + signedDecimal2(iv.High)
+	return money.SignedCentsTruncated(money.Micros(iv.LowMicros)) + " to " + money.SignedCentsTruncated(money.Micros(iv.HighMicros))
 }
 
 func signedSeconds(s float64) string {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
@@ -188,11 +187,11 @@ func printForecast(w io.Writer, f reports.Forecast) {
 	fmt.Fprint(tw, "staffing\ttotal P50\t\n")
 	row := func(fm reports.ForecastMonth) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t", fm.Month, fm.Pricing, fm.Customers,
-			micros2(fm.Messaging.P10Micros), micros2(fm.Messaging.P50Micros), micros2(fm.Messaging.P90Micros))
+			cents(fm.Messaging.P10Micros), cents(fm.Messaging.P50Micros), cents(fm.Messaging.P90Micros))
 		for _, cat := range cats {
-			fmt.Fprintf(tw, "%s\t", micros2(fm.ByCategory[cat].P50Micros))
+			fmt.Fprintf(tw, "%s\t", cents(fm.ByCategory[cat].P50Micros))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t\n", micros2(fm.StaffingMicros), micros2(fm.Total.P50Micros))
+		fmt.Fprintf(tw, "%s\t%s\t\n", cents(fm.StaffingMicros), cents(fm.Total.P50Micros))
 	}
 	for _, fm := range f.Months {
 		row(fm)
@@ -213,6 +212,3 @@ func categoryOrder(f reports.Forecast) []string {
 	}
 	return out
 }
-
-// micros2 shows an amount to the cent for the terminal.
-func micros2(m int64) string { return decimal2(money.Micros(m).String()) }

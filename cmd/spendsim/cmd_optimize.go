@@ -561,10 +561,10 @@ func printOptimize(w io.Writer, r *optimizeResult) {
 		if cd.Feasible {
 			meets = "yes"
 		}
-		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\t\n", cd.Label, mark, micros2(cd.MessagingMicros), micros2(cd.StaffingMicros),
-			micros2(cd.TotalWithStaffingMicros), r.SLA.format(cd.value), meets)
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\t\n", cd.Label, mark, cents(cd.MessagingMicros), cents(cd.StaffingMicros),
+			cents(cd.TotalWithStaffingMicros), r.SLA.format(cd.value), meets)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nbest: %s, %s %s in total, %s %s\n", r.Best.Label, micros2(r.Best.TotalWithStaffingMicros), r.Currency,
+	fmt.Fprintf(w, "\nbest: %s, %s %s in total, %s %s\n", r.Best.Label, cents(r.Best.TotalWithStaffingMicros), r.Currency,
 		r.SLA.Metric, r.SLA.format(r.Best.value))
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/sim"
@@ -549,7 +550,7 @@ func printRunTable(w io.Writer, sc *scenarios.Scenario, seed uint64, s reports.S
 	fmt.Fprintln(tw)
 	for _, p := range s.Points {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.1f%%\t", p.Label,
-			decimal2(p.Total), decimal2(p.Staffing), decimal2(p.TotalWithStaffing),
+			cents(p.TotalMicros), cents(p.StaffingMicros), cents(p.TotalWithStaffingMicros),
 			humanSeconds(float64(p.SLA.FirstResponseP90S.Mean)), 100*float64(p.SLA.InWindowShare.Mean))
 		if o := p.Outbound; o != nil {
 			fmt.Fprintf(tw, "%.0f\t%.0f\t", float64(o.Blocks.Mean), float64(o.ReachLost.Mean))
@@ -560,37 +561,19 @@ func printRunTable(w io.Writer, sc *scenarios.Scenario, seed uint64, s reports.S
 	}
 	tw.Flush()
 	if s.Cheapest != nil {
-		fmt.Fprintf(w, "\ncheapest in total: %s (%s %s)\n", s.Cheapest.Label, decimal2(s.Cheapest.TotalWithStaffing), s.Currency)
+		fmt.Fprintf(w, "\ncheapest in total: %s (%s %s)\n", s.Cheapest.Label, cents(s.Cheapest.TotalWithStaffingMicros), s.Currency)
 	}
 	if v := s.SLA; v != nil {
 		if c := v.Cheapest; c != nil {
-			fmt.Fprintf(w, "cheapest meeting %s: %s (%s %s), %s\n", v.Text, c.Label, decimal2(c.TotalWithStaffing), s.Currency, v.SLAJudgement())
+			fmt.Fprintf(w, "cheapest meeting %s: %s (%s %s), %s\n", v.Text, c.Label, cents(c.TotalWithStaffingMicros), s.Currency, v.SLAJudgement())
 		} else {
 			fmt.Fprintf(w, "no point meets %s (%s)\n", v.Text, v.SLAJudgement())
 		}
 	}
 }
 
-// decimal2 shows a six-place decimal amount to the cent, with thousands separators,
-// for the terminal table only (files keep every micro).
-func decimal2(s string) string {
-	intPart, frac, _ := strings.Cut(s, ".")
-	neg := strings.HasPrefix(intPart, "-")
-	intPart = strings.TrimPrefix(intPart, "-")
-	frac = (frac + "00")[:2] // truncation is display-only
-	var b strings.Builder
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	out := b.String() + "." + frac
-	if neg {
-		out = "-" + out
-	}
-	return out
-}
+// cents shows an amount to the cent for the terminal (files keep every micro).
+func cents(m int64) string { return money.CentsTruncated(money.Micros(m)) }
 
 func humanSeconds(s float64) string {
 	switch {
