@@ -49,7 +49,7 @@ func ReadRuns(path string, paramPaths []string) ([]sim.RunResult, error) {
 			amounts[i] = t.i64("amount_" + c.String() + "_micros")
 			billable[i] = t.i64("billable_" + c.String())
 		}
-		types := realTypes()
+		types := pricing.Types()
 		byType := make([]*array.Int64, len(types))
 		for i, ty := range types {
 			byType[i] = t.i64("messages_" + ty.String())

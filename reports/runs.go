@@ -59,16 +59,6 @@ func paramPaths(runs []sim.RunResult) ([]string, error) {
 	return paths, nil
 }
 
-// realTypes are the pricing types a delivered message can have; TypeNone is "not
-// priced" and has no column, as pricing.Categories() leaves out CatNone.
-func realTypes() []pricing.Type {
-	ts := make([]pricing.Type, 0, pricing.NumTypes-1)
-	for t := pricing.Regular; t < pricing.NumTypes; t++ {
-		ts = append(ts, t)
-	}
-	return ts
-}
-
 // runCounts are the integer columns of runs.parquet, in order, with their accessors.
 var runCounts = []struct {
 	name string
@@ -141,7 +131,7 @@ func RunsColumns(paramPaths []string) []Column {
 	for _, c := range pricing.Categories() {
 		cols = append(cols, Int64Col("billable_"+c.String()))
 	}
-	for _, t := range realTypes() {
+	for _, t := range pricing.Types() {
 		cols = append(cols, Int64Col("messages_"+t.String()))
 	}
 	// Last, so the flat columns keep their places: the run's first-response time at
@@ -189,7 +179,7 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 		amounts[i] = w.Int64("amount_" + c.String() + "_micros")
 		billable[i] = w.Int64("billable_" + c.String())
 	}
-	types := realTypes()
+	types := pricing.Types()
 	byType := make([]*Int64Appender, len(types))
 	for i, t := range types {
 		byType[i] = w.Int64("messages_" + t.String())

@@ -95,7 +95,7 @@ func (t *SpendTally) Spend(n int64) (Spend, error) {
 		s.AmountByCategory[c.String()] = money.Micros(m).String()
 		s.BillableByCategory[c.String()] = divRound(t.billable[c], n)
 	}
-	for _, ty := range realTypes() {
+	for _, ty := range pricing.Types() {
 		s.MessagesByPricingType[ty.String()] = divRound(t.byType[ty], n)
 	}
 	return s, nil

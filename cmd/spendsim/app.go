@@ -37,6 +37,12 @@ func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
+// noteSeed shows a seed scenarios.PickSeed picked afresh, so that the run can be
+// reproduced.
+func (e *env) noteSeed(seed uint64) {
+	fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", seed, seed)
+}
+
 // Main runs the command line and returns the exit code; it never calls os.Exit, so
 // tests can drive it.
 func Main(args []string, stdout, stderr io.Writer) int {

@@ -114,19 +114,9 @@ func compareScenarios(ctx context.Context, e *env, o compareOptions) error {
 	if a.Currency != b.Currency {
 		return usagef("A bills in %s and B in %s: a difference needs one currency", a.Currency, b.Currency)
 	}
-	seed := o.seed
-	switch {
-	case o.seedSet:
-	case a.Seed != 0:
-		seed = a.Seed
-	default:
-		seed = b.Seed
-	}
-	if seed == 0 {
-		seed = freshSeed()
-		if !o.quiet {
-			fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", seed, seed)
-		}
+	seed, fresh := scenarios.PickSeed(o.seed, o.seedSet, a.Seed, b.Seed)
+	if fresh && !o.quiet {
+		e.noteSeed(seed)
 	}
 	out := o.out
 	if out == "" {

@@ -2,14 +2,13 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/scenarios/fit"
 	"github.com/spendsim/spendsim/scenarios/trace"
@@ -68,8 +67,8 @@ Examples:
 			out := c.String("out")
 			name := c.String("name")
 			if name == "" {
-				name = scenarioName(out)
-			} else if !scenarioNameRE.MatchString(name) {
+				name = scenarios.NameFromFile(out)
+			} else if !scenarios.ValidName(name) {
 				return usagef("--name %q must be lower-case letters, digits, - or _", name)
 			}
 			topts := trace.Options{Format: c.String("format"), SkipInvalid: c.Bool("skip-invalid"), Sort: c.Bool("sort")}
@@ -81,27 +80,6 @@ Examples:
 			return fitTrace(e, c.String("trace"), topts, fit.Options{Location: loc, SessionGap: c.Duration("session-gap")}, out, name, c.Bool("quiet"))
 		},
 	}
-}
-
-var scenarioNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
-
-// scenarioName makes a scenario name from the output file's base name.
-func scenarioName(path string) string {
-	base := strings.ToLower(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
-	var b strings.Builder
-	for _, r := range base {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
-			b.WriteRune(r)
-		default:
-			b.WriteByte('-')
-		}
-	}
-	s := strings.TrimLeft(b.String(), "-_")
-	if s == "" {
-		return "fitted"
-	}
-	return s
 }
 
 func fitTrace(e *env, tracePath string, topts trace.Options, o fit.Options, out, name string, quiet bool) error {
@@ -140,7 +118,7 @@ func fitTrace(e *env, tracePath string, topts trace.Options, o fit.Options, out,
 			fmt.Fprintf(e.stderr, "%d invalid rows skipped\n", n)
 		}
 	}
-	if err := writeAtomic(out, text); err != nil {
+	if err := safefile.WriteFile(out, text); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s: %d records, %d users, %d conversations (%.4g an hour), %.3g user messages each; response time %s (median %.4g s); scenario %s written to %s\n",
@@ -158,35 +136,4 @@ func printFamilies(e *env, what string, f fit.Fitted) {
 		}
 		fmt.Fprintf(e.stderr, "  %-11s log-likelihood %14.2f  AIC %14.2f  %s%s\n", fam.Kind, fam.LogLik, fam.AIC, fam.Params, mark)
 	}
-}
-
-// writeAtomic writes data to a temporary file beside path and renames it into place.
-func writeAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

@@ -104,16 +104,9 @@ Examples:
 			if c.Int("workers") < 0 {
 				return usagef("--workers must be >= 0, got %d", c.Int("workers"))
 			}
-			seed, picked := sc.Seed, false
-			if c.IsSet("seed") {
-				seed = c.Uint64("seed")
-			}
-			if seed == 0 {
-				seed, picked = freshSeed(), true
-			}
-			sc.Seed = seed
-			if picked && !c.Bool("quiet") {
-				fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", seed, seed)
+			seed, fresh := scenarios.PickSeed(c.Uint64("seed"), c.IsSet("seed"), sc.Seed)
+			if sc.Seed = seed; fresh && !c.Bool("quiet") {
+				e.noteSeed(seed)
 			}
 			out := c.String("out")
 			if out == "" {

@@ -124,15 +124,9 @@ func generate(e *env, o generateOptions) (_ *generated, err error) {
 	if err != nil {
 		return nil, err
 	}
-	seed := sc.Seed
-	if o.seedSet {
-		seed = o.seed
-	}
-	if seed == 0 {
-		seed = freshSeed()
-		if !o.quiet {
-			fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", seed, seed)
-		}
+	seed, fresh := scenarios.PickSeed(o.seed, o.seedSet, sc.Seed)
+	if fresh && !o.quiet {
+		e.noteSeed(seed)
 	}
 	sc.Seed = seed
 	points, err := sc.Points()

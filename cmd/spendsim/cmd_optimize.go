@@ -98,14 +98,9 @@ Examples:
 					return usagef("--replications must be between 1 and 100000, got %d", sc.Replications)
 				}
 			}
-			if c.IsSet("seed") {
-				sc.Seed = c.Uint64("seed")
-			}
-			if sc.Seed == 0 {
-				sc.Seed = freshSeed()
-				if !c.Bool("quiet") {
-					fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", sc.Seed, sc.Seed)
-				}
+			seed, fresh := scenarios.PickSeed(c.Uint64("seed"), c.IsSet("seed"), sc.Seed)
+			if sc.Seed = seed; fresh && !c.Bool("quiet") {
+				e.noteSeed(seed)
 			}
 			out := c.String("out")
 			if out == "" {

@@ -51,9 +51,8 @@ func restaffAction(c *cli.Context, e *env, tracePath string, topts trace.Options
 	if err != nil {
 		return usagef("%s: timezone: %v", ref, err) // Validate accepted it; cannot happen
 	}
-	seed := sc.Seed
-	if seed == 0 {
-		seed = freshSeed()
+	seed, fresh := scenarios.PickSeed(0, false, sc.Seed)
+	if fresh {
 		fmt.Fprintf(e.stderr, "seed %d (add seed: %d to %s to reproduce)\n", seed, seed, ref)
 	}
 	out := c.String("out")

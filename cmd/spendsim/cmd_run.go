@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -184,11 +182,8 @@ func runScenario(ctx context.Context, e *env, o runOptions) error {
 	if err != nil {
 		return err
 	}
-	seed, picked := sc.Seed, false
-	if o.seedSet {
-		seed = o.seed
-	}
-	if seed == 0 {
+	seed, fresh := scenarios.PickSeed(o.seed, o.seedSet, sc.Seed)
+	if fresh {
 		// Every shard must draw the same sweep, and a resumed run the same runs; a
 		// seed picked afresh here would differ each time.
 		if o.shards > 0 {
@@ -197,11 +192,10 @@ func runScenario(ctx context.Context, e *env, o runOptions) error {
 		if o.resume {
 			return usagef("%s has no seed: --resume needs the seed the interrupted run printed (--seed S)", ref)
 		}
-		seed, picked = freshSeed(), true
 	}
 	sc.Seed = seed
-	if picked && !o.quiet {
-		fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", seed, seed)
+	if fresh && !o.quiet {
+		e.noteSeed(seed)
 	}
 	out := o.out
 	if out == "" {
@@ -586,14 +580,6 @@ func humanSeconds(s float64) string {
 	default:
 		return fmt.Sprintf("%.1f h", s/3600)
 	}
-}
-
-func freshSeed() uint64 {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return uint64(time.Now().UnixNano())
-	}
-	return binary.LittleEndian.Uint64(b[:]) >> 1 // keep it positive in every reader
 }
 
 // progressBar shows finished runs with an ETA on stderr when it is a terminal, from two
