@@ -52,7 +52,7 @@ func TestPointsDeclaredOrder(t *testing.T) {
 	if sc.Agents.Shifts[0].Headcount != 1 || sc.Agents.HandleTime.MeanS != 300 {
 		t.Error("expanding the sweep changed the base scenario")
 	}
-	jobs, err := sc.Jobs(42)
+	jobs, err := sc.Jobs(42, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/sim"
@@ -89,7 +90,7 @@ type compareOptions struct {
 	pricingB     string // "" = B's own pricing
 	workers      int
 	quiet        bool
-	rates        userRates // rate cards and tiers over the built-in ones, both sides
+	rates        *pricing.Overlay // rate cards and tiers over the built-in ones, both sides
 }
 
 func compareScenarios(ctx context.Context, e *env, o compareOptions) error {
@@ -162,7 +163,7 @@ func compareScenarios(ctx context.Context, e *env, o compareOptions) error {
 func firstPointJobs(e *env, o compareOptions, side string, sc *scenarios.Scenario, seed uint64) ([]sim.Job, error) {
 	sc.Seed = seed
 	sc.Replications = o.replications
-	jobs, err := sc.Jobs(seed)
+	jobs, err := sc.Jobs(seed, o.rates)
 	if err != nil {
 		return nil, fmt.Errorf("%s (%s): %w", side, sc.Name, err)
 	}
@@ -176,9 +177,6 @@ func firstPointJobs(e *env, o compareOptions, side string, sc *scenarios.Scenari
 	}
 	if points > 1 && !o.quiet {
 		fmt.Fprintf(e.stderr, "%s (%s) sweeps %d points; comparing its first, %s\n", side, sc.Name, points, first[0].PointLabel)
-	}
-	if err := o.rates.apply(first); err != nil {
-		return nil, err
 	}
 	return first, nil
 }

@@ -121,13 +121,10 @@ Examples:
 	}
 }
 
-func runForecast(c *cli.Context, e *env, sc *scenarios.Scenario, out string, rates userRates) error {
+func runForecast(c *cli.Context, e *env, sc *scenarios.Scenario, out string, rates *pricing.Overlay) error {
 	started := time.Now()
-	jobs, err := sc.Jobs(sc.Seed)
+	jobs, err := sc.Jobs(sc.Seed, rates)
 	if err != nil {
-		return err
-	}
-	if err := rates.apply(jobs); err != nil {
 		return err
 	}
 	cfg := jobs[0].Config // one point: every replication shares it

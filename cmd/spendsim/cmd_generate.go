@@ -65,6 +65,7 @@ Examples:
 			if o.rates, err = readUserRates(c); err != nil {
 				return err
 			}
+			o.rateArgs = rateArgs(c)
 			g, err := generate(e, o)
 			if err != nil {
 				return err
@@ -83,7 +84,8 @@ type generateOptions struct {
 	ref, out, point, format string
 	seed                    uint64
 	seedSet, quiet          bool
-	rates                   userRates // rate cards and tiers over the built-in ones
+	rates                   *pricing.Overlay // rate cards and tiers over the built-in ones
+	rateArgs                []string         // the rate flags as given
 }
 
 // generated is what a generate wrote.
@@ -150,11 +152,8 @@ func generate(e *env, o generateOptions) (_ *generated, err error) {
 			return nil, usagef("--point %q is not a sweep point of %s; its points are %s", o.point, sc.Name, strings.Join(ids, "; "))
 		}
 	}
-	cfg, err := p.Scenario.Config()
+	cfg, err := p.Scenario.Config(o.rates)
 	if err != nil {
-		return nil, err
-	}
-	if err := o.rates.apply([]sim.Job{{Config: cfg}}); err != nil {
 		return nil, err
 	}
 	// Replication 0 of the point, exactly as `spendsim run` seeds it (Scenario.Jobs).
@@ -206,7 +205,7 @@ func generate(e *env, o generateOptions) (_ *generated, err error) {
 		return nil, err
 	}
 	return &generated{
-		name: sc.Name, point: p.ID, currency: cfg.Billing.Currency, replayCmd: replayCommandFor(p.Scenario, o.out, o.rates.args),
+		name: sc.Name, point: p.ID, currency: cfg.Billing.Currency, replayCmd: replayCommandFor(p.Scenario, o.out, o.rateArgs),
 		seed: seed, runSeed: runSeed, messages: rec.n, user: res.UserMessages, spendMicros: res.MessagingMicros,
 	}, nil
 }

@@ -62,7 +62,7 @@ func mergeShards(e *env, dir string, sla reports.SLATarget) error {
 	}
 	// The full job list comes from the scenario itself, not from the shards, so a run
 	// that no shard wrote is found missing rather than silently left out.
-	jobs, err := sc.Jobs(first.Seed)
+	jobs, err := sc.Jobs(first.Seed, nil)
 	if err != nil {
 		return err
 	}

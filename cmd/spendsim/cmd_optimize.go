@@ -16,6 +16,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/sim"
@@ -253,7 +254,7 @@ type optimizer struct {
 	max      int
 	workers  int
 	bot      bool // plans also switch the scenario's bot on or off: one more element, 0 or 1
-	rates    userRates
+	rates    *pricing.Overlay
 	cache    map[string]*candidate
 	currency string
 	runs     int
@@ -319,11 +320,8 @@ func (o *optimizer) evaluate(c *cli.Context, plans [][]int) error {
 		if o.bot && hc[len(p.Agents.Shifts)] == 0 {
 			p.Agents.Bot = nil
 		}
-		js, err := p.Jobs(o.sc.Seed)
+		js, err := p.Jobs(o.sc.Seed, o.rates)
 		if err != nil {
-			return err
-		}
-		if err := o.rates.apply(js); err != nil {
 			return err
 		}
 		for i := range js {

@@ -125,14 +125,14 @@ func billingOptions(c *cli.Context) (billing.Options, string, error) {
 	if err != nil {
 		return o, "", err
 	}
-	if book, err = user.merge(book); err != nil {
+	if book, err = user.Merge(book); err != nil {
 		return o, "", err
 	}
 	o = billing.Options{
 		Era: era, Book: book, Markets: book.Markets(), Currency: c.String("currency"), Location: loc,
 		ServiceAllowancePerNumber: allowance(c.Int("service-allowance")),
 		PrimaryCountry:            strings.ToUpper(c.String("primary-country")),
-		Tiers:                     user.tiers,
+		Tiers:                     user.Tiers,
 	}
 	if s := c.String("auth-intl-from"); s != "" {
 		d, err := time.ParseInLocation(time.DateOnly, s, loc)
@@ -141,7 +141,7 @@ func billingOptions(c *cli.Context) (billing.Options, string, error) {
 		}
 		o.AuthIntlFrom = model.FromStd(d)
 	}
-	return o, user.name, nil
+	return o, user.Name, nil
 }
 
 // allowance maps the flag (a count, 0 or less = none) onto billing's option, where 0

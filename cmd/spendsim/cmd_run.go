@@ -21,6 +21,7 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/sim"
@@ -158,7 +159,7 @@ type runOptions struct {
 	maxReplications int
 	sla             reports.SLATarget // judged per sweep point in the summary, plot and report
 	shard, shards   int               // shards == 0: not sharded
-	rates           userRates         // rate cards and tiers over the built-in ones
+	rates           *pricing.Overlay  // rate cards and tiers over the built-in ones
 	args            []string
 	// afterJob, for tests, is called after each finished run is saved with the number
 	// finished so far: a test cancels the context from it to interrupt a sweep at an
@@ -207,11 +208,8 @@ func runScenario(ctx context.Context, e *env, o runOptions) error {
 	if o.precision > 0 && sc.Replications > o.maxReplications {
 		return usagef("--max-replications %d is below the scenario's %d replications", o.maxReplications, sc.Replications)
 	}
-	jobs, err := sc.Jobs(seed)
+	jobs, err := sc.Jobs(seed, o.rates)
 	if err != nil {
-		return err
-	}
-	if err := o.rates.apply(jobs); err != nil {
 		return err
 	}
 	key, err := checkpointKey(sc, o.rates)
@@ -272,10 +270,7 @@ func runScenario(ctx context.Context, e *env, o runOptions) error {
 		if err != nil || !more {
 			break
 		}
-		if jobs, err = sc.Jobs(seed); err != nil {
-			break
-		}
-		if err = o.rates.apply(jobs); err != nil {
+		if jobs, err = sc.Jobs(seed, o.rates); err != nil {
 			break
 		}
 		runs, days, err = x.run(ctx, jobs)
@@ -426,7 +421,7 @@ func (x *executor) stopProgress() {
 // checkpointKey fingerprints what a run's results depend on: the resolved scenario and
 // its seed. The replication count is left out: replication r of a point is the same
 // run whatever the count, which lets --precision resume.
-func checkpointKey(sc *scenarios.Scenario, rates userRates) (string, error) {
+func checkpointKey(sc *scenarios.Scenario, rates *pricing.Overlay) (string, error) {
 	c := *sc
 	c.Replications = 0
 	b, err := json.Marshal(&c)
@@ -434,7 +429,10 @@ func checkpointKey(sc *scenarios.Scenario, rates userRates) (string, error) {
 		return "", err
 	}
 	// Runs billed with other rate files are other runs.
-	h := sha256.Sum256(append(b, rates.digest...))
+	if rates != nil {
+		b = append(b, rates.Digest...)
+	}
+	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:8]), nil
 }
 
