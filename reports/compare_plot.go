@@ -8,13 +8,14 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
 // sideName is how a plot names one side of a comparison: its era when the two differ
 // only in pricing, else its scenario (and point).
-func sideName(tag string, s, other CompareLabel) string {
+func sideName(tag string, s, other stats.CompareLabel) string {
 	switch {
 	case s.Scenario == other.Scenario && s.Point == other.Point:
 		if s.Pricing == "auto" {
@@ -31,7 +32,7 @@ func sideName(tag string, s, other CompareLabel) string {
 // bars, with the whole messaging bill last; the title carries the paired difference
 // and its 95% interval. Staffing is left out: it does not depend on the pricing era and
 // would dwarf the bill.
-func PlotComparison(c Comparison) (*plot.Plot, error) {
+func PlotComparison(c stats.Comparison) (*plot.Plot, error) {
 	type group struct {
 		name string
 		a, b int64
@@ -91,4 +92,22 @@ func PlotComparison(c Comparison) (*plot.Plot, error) {
 	p.Legend.Padding = vg.Points(3)
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(6), -vg.Points(6)
 	return p, nil
+}
+
+// CompareFile is the file `spendsim compare` writes; the bar chart is compare.png/.svg.
+const (
+	CompareFile = "compare.json"
+	ComparePlot = "compare" // .png and .svg
+)
+
+// WriteComparison writes compare.png/.svg and then compare.json, each atomically.
+func (o *Output) WriteComparison(c stats.Comparison) error {
+	p, err := PlotComparison(c)
+	if err != nil {
+		return err
+	}
+	if err := WritePlot(o.Dir, ComparePlot, p); err != nil {
+		return err
+	}
+	return WriteJSON(o.Path(CompareFile), c)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 )
@@ -38,7 +39,7 @@ type forecastView struct {
 // (plots inline as base64 PNG) holding the headline band over the horizon, the fan and
 // by-category charts, the month table and the resolved scenario. Like the simulation
 // report it holds nothing that changes between runs of the same seed.
-func ForecastReport(f Forecast, scenario any, plots []ReportPlot) ([]byte, error) {
+func ForecastReport(f stats.Forecast, scenario any, plots []ReportPlot) ([]byte, error) {
 	if len(f.Months) == 0 {
 		return nil, fmt.Errorf("reports: %s: a forecast of no months", ReportFile)
 	}
@@ -62,7 +63,7 @@ func ForecastReport(f Forecast, scenario any, plots []ReportPlot) ([]byte, error
 		}
 	}
 	v.Categories = cats
-	row := func(fm ForecastMonth, horizon bool) forecastRow {
+	row := func(fm stats.ForecastMonth, horizon bool) forecastRow {
 		r := forecastRow{
 			Month: fm.Month, Pricing: fm.Pricing, Customers: money.GroupThousands(fmt.Sprint(fm.Customers)),
 			P10: money.CentsRounded(money.Micros(fm.Messaging.P10Micros)), P50: money.CentsRounded(money.Micros(fm.Messaging.P50Micros)), P90: money.CentsRounded(money.Micros(fm.Messaging.P90Micros)),

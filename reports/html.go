@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 )
@@ -65,7 +67,7 @@ type reportView struct {
 // base64 PNG), the summary table per sweep point, the cheapest point and the resolved
 // scenario as YAML. It holds nothing that changes from one run of the same seed to the
 // next (no dates), so it is byte-identical like every other output.
-func Report(s Summary, seed uint64, scenario any, plots []ReportPlot) ([]byte, error) {
+func Report(s stats.Summary, seed uint64, scenario any, plots []ReportPlot) ([]byte, error) {
 	v := reportView{Scenario: s.Scenario, Currency: s.Currency, Runs: s.Runs, Seed: seed, Points: len(s.Points)}
 	var used []pricing.Category
 	for _, c := range pricing.Categories() {
@@ -87,7 +89,7 @@ func Report(s Summary, seed uint64, scenario any, plots []ReportPlot) ([]byte, e
 			Messaging: money.CentsRounded(money.Micros(p.TotalMicros)), Staffing: money.CentsRounded(money.Micros(p.StaffingMicros)), Total: money.CentsRounded(money.Micros(p.TotalWithStaffingMicros)),
 			MessagingCI: moneyIntervalText(p.TotalCI95), TotalCI: moneyIntervalText(p.TotalWithStaffingCI95),
 			Cheapest: s.Cheapest != nil && s.Cheapest.Point == p.Point,
-			MeetsSLA: s.meetsSLA(p.Point),
+			MeetsSLA: s.MeetsSLA(p.Point),
 		}
 		r.CheapestSLA = s.SLA != nil && s.SLA.Cheapest != nil && s.SLA.Cheapest.Point == p.Point
 		r.P50, r.P50CI = estimateText(p.SLA.FirstResponseP50S, durationText)
@@ -106,7 +108,7 @@ func Report(s Summary, seed uint64, scenario any, plots []ReportPlot) ([]byte, e
 		v.Cheapest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, money.CentsRounded(money.Micros(c.TotalWithStaffingMicros)), s.Currency)
 	}
 	if t := s.SLA; t != nil {
-		v.SLA, v.SLAHow = t.Display(), t.SLAJudgement()
+		v.SLA, v.SLAHow = slaText(t.SLA), t.SLAJudgement()
 		if c := t.Cheapest; c != nil {
 			v.SLABest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, money.CentsRounded(money.Micros(c.TotalWithStaffingMicros)), s.Currency)
 		}
@@ -151,7 +153,7 @@ func scenarioYAML(scenario any) (string, error) {
 	return buf.String(), nil
 }
 
-func moneyIntervalText(iv *MoneyInterval) string {
+func moneyIntervalText(iv *stats.MoneyInterval) string {
 	if iv == nil {
 		return ""
 	}
@@ -159,7 +161,7 @@ func moneyIntervalText(iv *MoneyInterval) string {
 }
 
 // estimateText is an estimate's mean and, with replications, its interval.
-func estimateText(e Estimate, f func(float64) string) (mean, ci string) {
+func estimateText(e stats.Estimate, f func(float64) string) (mean, ci string) {
 	m := float64(e.Mean)
 	if math.IsNaN(m) || math.IsInf(m, 0) {
 		return "–", ""
@@ -244,3 +246,19 @@ First-response percentiles come from each run's DDSketch (0.5% relative accuracy
 </body>
 </html>
 `))
+
+// slaText is a target for people: "p90 ≤ 1h", "in_window ≥ 95%".
+func slaText(t stats.SLA) string {
+	if t.Floor() {
+		return fmt.Sprintf("%s ≥ %s%%", t.Metric, trimFloat(100*t.Limit))
+	}
+	_, rhs, ok := strings.Cut(t.Text, "<=")
+	if !ok {
+		rhs = durationText(t.Limit)
+	}
+	return t.Metric + " ≤ " + rhs
+}
+
+func trimFloat(v float64) string {
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), ".")
+}

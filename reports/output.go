@@ -1,14 +1,16 @@
 package reports
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"gonum.org/v1/plot"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -72,7 +74,7 @@ type Simulation struct {
 	HorizonDays float64
 	// SLA, if set, is judged per sweep point (summary.json's sla_target) and the
 	// cheapest point meeting it is marked in the spend-vs-SLA plot and report.html.
-	SLA *SLATarget
+	SLA *stats.SLA
 }
 
 // WriteSimulation writes runs.parquet, daily.parquet, summary.json,
@@ -84,34 +86,16 @@ type Simulation struct {
 // Runs are written in (point, replication) order and daily rows in their run's order
 // then by day, whatever order a parallel sweep delivered them in.
 func (o *Output) WriteSimulation(s Simulation) error {
-	runs := append([]sim.RunResult(nil), s.Runs...)
-	sort.SliceStable(runs, func(i, j int) bool {
-		if runs[i].Point != runs[j].Point {
-			return runs[i].Point < runs[j].Point
-		}
-		return runs[i].Replication < runs[j].Replication
-	})
-	order := make(map[string]int, len(runs))
-	for i, r := range runs {
-		if _, dup := order[r.RunID]; dup {
-			return fmt.Errorf("reports: run id %q appears twice", r.RunID)
-		}
-		order[r.RunID] = i
+	runs, days, err := stats.InOrder(s.Runs, s.Days)
+	if err != nil {
+		return err
 	}
 	if len(s.Days) > 0 {
 		if err := ReconcileDaily(runs, s.Days); err != nil {
 			return err
 		}
 	}
-	days := append([]sim.DayRow(nil), s.Days...)
-	sort.SliceStable(days, func(i, j int) bool {
-		a, b := order[days[i].RunID], order[days[j].RunID]
-		if a != b {
-			return a < b
-		}
-		return days[i].Day.Before(days[j].Day)
-	})
-	summary, err := Summarize(s.Name, runs)
+	summary, err := stats.Summarize(s.Name, runs)
 	if err != nil {
 		return err
 	}
@@ -211,4 +195,17 @@ func (o *Output) WriteSimulation(s Simulation) error {
 		return err
 	}
 	return WriteJSON(o.Path(ManifestFile), manifest)
+}
+
+// WriteJSON writes v as indented JSON with a final newline, atomically.
+func WriteJSON(path string, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	// Labels and paths are shown to people; "<" should stay "<".
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("reports: %s: %w", path, err)
+	}
+	return WriteFileAtomic(path, buf.Bytes())
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/stats/statstest"
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -51,7 +53,7 @@ func writeSimulation(t *testing.T, s Simulation) string {
 }
 
 func TestWriteSimulation(t *testing.T) {
-	runs := synthRuns(4, 3)
+	runs := statstest.SynthRuns(4, 3)
 	dir := writeSimulation(t, testSimulation(runs, synthDays(runs, 30)))
 	if got := dirEntries(t, dir); !slices.Equal(got, wantOutputFiles) {
 		t.Fatalf("output holds %v, want %v", got, wantOutputFiles)
@@ -62,7 +64,7 @@ func TestWriteSimulation(t *testing.T) {
 	if f := readParquet(t, filepath.Join(dir, DailyFile)); len(f.rows) != 12*30 {
 		t.Errorf("daily.parquet: %d rows", len(f.rows))
 	}
-	var s Summary
+	var s stats.Summary
 	if err := json.Unmarshal(readFile(t, filepath.Join(dir, SummaryFile)), &s); err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +74,7 @@ func TestWriteSimulation(t *testing.T) {
 }
 
 func TestManifest(t *testing.T) {
-	runs := synthRuns(2, 2)
+	runs := statstest.SynthRuns(2, 2)
 	dir := writeSimulation(t, testSimulation(runs, nil))
 	raw := readFile(t, filepath.Join(dir, ManifestFile))
 	var m Manifest
@@ -105,7 +107,7 @@ func TestManifest(t *testing.T) {
 // TestOutputDeterministic: the same input gives the same bytes in every file, whatever
 // order a parallel sweep delivered the runs and days in.
 func TestOutputDeterministic(t *testing.T) {
-	runs := synthRuns(4, 3)
+	runs := statstest.SynthRuns(4, 3)
 	days := synthDays(runs, 30)
 	a := writeSimulation(t, testSimulation(runs, days))
 
@@ -159,7 +161,7 @@ func TestManifestModules(t *testing.T) {
 }
 
 func TestWriteSimulationRejectsBeforeWriting(t *testing.T) {
-	runs := synthRuns(2, 2)
+	runs := statstest.SynthRuns(2, 2)
 	days := synthDays(runs, 3)
 	days[0].MessagingMicros++ // a charge counted on a day but not in its run
 	dir := filepath.Join(t.TempDir(), "out")

@@ -19,6 +19,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/money"
 )
 
@@ -78,7 +79,7 @@ type sweepXY struct {
 // point: a "messaging" series and, when any point pays for staff, "messaging +
 // staffing". With more than one replication the 95% intervals are drawn as error bars
 // on both axes. Points whose p90 is unknown (no first responses) are left out.
-func PlotSpendVsSLA(s Summary, opt PlotOptions) (*plot.Plot, error) {
+func PlotSpendVsSLA(s stats.Summary, opt PlotOptions) (*plot.Plot, error) {
 	factor, yLabel := opt.monthFactor(s.Currency)
 	var maxS float64
 	for _, pt := range s.Points {
@@ -230,7 +231,7 @@ func PlotSpendVsSLA(s Summary, opt PlotOptions) (*plot.Plot, error) {
 	ringR := ringRadius
 	var target *vLine
 	if v := s.SLA; v != nil {
-		name := "cheapest meeting " + v.Display()
+		name := "cheapest meeting " + slaText(v.SLA)
 		for i, q := range pts {
 			if v.Cheapest == nil || q.point != v.Cheapest.Point {
 				continue
@@ -254,7 +255,7 @@ func PlotSpendVsSLA(s Summary, opt PlotOptions) (*plot.Plot, error) {
 			}
 		}
 		if v.Cheapest == nil {
-			none := "no point meets " + v.Display()
+			none := "no point meets " + slaText(v.SLA)
 			p.Legend.Add(none)
 			names = append(names, none)
 		}
@@ -264,7 +265,7 @@ func PlotSpendVsSLA(s Summary, opt PlotOptions) (*plot.Plot, error) {
 				maxX = math.Max(maxX, q.xHi)
 			}
 			lim := v.Limit / div
-			tname := "target " + v.Display()
+			tname := "target " + slaText(v.SLA)
 			// A target far beyond the points would squash them against the left
 			// edge: then it is named in the legend, not drawn.
 			if len(pts) == 0 || lim <= 3*maxX {

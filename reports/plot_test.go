@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/stats/statstest"
 )
 
 // keepPlots copies rendered plots to $SPENDSIM_KEEP_PLOTS, to look at them.
@@ -41,13 +44,13 @@ func TestPlotSpendVsSLA(t *testing.T) {
 			wantNotInSVG: "staffing"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			runs := synthRuns(tc.points, tc.reps)
+			runs := statstest.SynthRuns(tc.points, tc.reps)
 			if tc.noStaff {
 				for i := range runs {
 					runs[i].StaffingMicros = 0
 				}
 			}
-			s, err := Summarize("night-staff", runs)
+			s, err := stats.Summarize("night-staff", runs)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,7 +99,7 @@ func TestTimeUnit(t *testing.T) {
 }
 
 func TestPlotNoPoints(t *testing.T) {
-	p, err := PlotSpendVsSLA(Summary{Scenario: "empty", Currency: "USD", Points: []PointSummary{}}, PlotOptions{})
+	p, err := PlotSpendVsSLA(stats.Summary{Scenario: "empty", Currency: "USD", Points: []stats.PointSummary{}}, PlotOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

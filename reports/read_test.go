@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/spendsim/spendsim/internal/stats/statstest"
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -14,7 +15,7 @@ import (
 // rewriting what was read gives the same bytes. That is what lets merge reproduce an
 // unsharded run exactly.
 func TestReadBackRoundTrip(t *testing.T) {
-	runs := synthRuns(3, 4)
+	runs := statstest.SynthRuns(3, 4)
 	runs[5].FirstResponseP50S, runs[5].FirstResponseP99S = math.NaN(), math.Inf(1)
 	runs[4].FirstResponseQuantilesS = nil // nobody answered: an empty list, read back as nil
 	days := synthDays(runs, 5)
@@ -94,7 +95,7 @@ func sameRun(a, b sim.RunResult) bool {
 // TestCheckpoint: a saved run loads back exactly; a run of another sweep under the
 // same id is refused; opening without keep starts afresh; Remove leaves nothing.
 func TestCheckpoint(t *testing.T) {
-	runs := synthRuns(1, 2)
+	runs := statstest.SynthRuns(1, 2)
 	runs[1].FirstResponseP90S = math.NaN()
 	days := synthDays(runs, 3)
 	root := t.TempDir()

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -55,20 +56,12 @@ type ShardManifest struct {
 // runs) writes only its manifest: an empty part could not carry the sweep's param
 // columns, and readers would see two schemas.
 func (o *Output) WriteShard(s Simulation, shard, shards, jobs int) error {
-	runs := append([]sim.RunResult(nil), s.Runs...)
-	sort.SliceStable(runs, func(i, j int) bool {
-		if runs[i].Point != runs[j].Point {
-			return runs[i].Point < runs[j].Point
-		}
-		return runs[i].Replication < runs[j].Replication
-	})
-	order := make(map[string]int, len(runs))
+	runs, days, err := stats.InOrder(s.Runs, s.Days)
+	if err != nil {
+		return err
+	}
 	ids := make([]string, len(runs))
 	for i, r := range runs {
-		if _, dup := order[r.RunID]; dup {
-			return fmt.Errorf("reports: run id %q appears twice", r.RunID)
-		}
-		order[r.RunID] = i
 		ids[i] = r.RunID
 	}
 	if err := ReconcileDaily(runs, s.Days); err != nil {
@@ -77,14 +70,6 @@ func (o *Output) WriteShard(s Simulation, shard, shards, jobs int) error {
 	if _, err := paramPaths(runs); err != nil {
 		return fmt.Errorf("reports: %w", err)
 	}
-	days := append([]sim.DayRow(nil), s.Days...)
-	sort.SliceStable(days, func(i, j int) bool {
-		a, b := order[days[i].RunID], order[days[j].RunID]
-		if a != b {
-			return a < b
-		}
-		return days[i].Day.Before(days[j].Day)
-	})
 	raw, err := json.Marshal(s.Scenario)
 	if err != nil {
 		return fmt.Errorf("reports: shard manifest: scenario: %w", err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
@@ -139,9 +140,9 @@ func compareScenarios(ctx context.Context, e *env, o compareOptions) error {
 	if err != nil {
 		return err
 	}
-	la := reports.CompareLabel{Scenario: a.Name, Pricing: a.Pricing, Point: ja[0].PointLabel}
-	lb := reports.CompareLabel{Scenario: b.Name, Pricing: b.Pricing, Point: jb[0].PointLabel}
-	cmp, err := reports.Compare(runs[:len(ja)], runs[len(ja):], la, lb, seed)
+	la := stats.CompareLabel{Scenario: a.Name, Pricing: a.Pricing, Point: ja[0].PointLabel}
+	lb := stats.CompareLabel{Scenario: b.Name, Pricing: b.Pricing, Point: jb[0].PointLabel}
+	cmp, err := stats.Compare(runs[:len(ja)], runs[len(ja):], la, lb, seed)
 	if err != nil {
 		return err
 	}
@@ -181,12 +182,12 @@ func firstPointJobs(e *env, o compareOptions, side string, sc *scenarios.Scenari
 	return first, nil
 }
 
-func printComparison(w io.Writer, c reports.Comparison) {
+func printComparison(w io.Writer, c stats.Comparison) {
 	fmt.Fprintf(w, "A: %s (%s, pricing %s)\nB: %s (%s, pricing %s)\n%d paired replications, seed %d, %s\n\n",
 		c.A.Scenario, c.A.Point, c.A.Pricing, c.B.Scenario, c.B.Point, c.B.Pricing, c.Replications, c.Seed, c.Currency)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "\tA\tB\tB − A\tpaired 95%% CI\tunpaired 95%% CI\t\n")
-	row := func(name string, a, b int64, d reports.MoneyDiff) {
+	row := func(name string, a, b int64, d stats.MoneyDiff) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", name, cents(a), cents(b), money.SignedCentsTruncated(money.Micros(d.MeanMicros)),
 			moneyRange(d.CI95), moneyRange(d.UnpairedCI95))
 	}
@@ -195,12 +196,12 @@ func printComparison(w io.Writer, c reports.Comparison) {
 	row("total", c.A.TotalMicros, c.B.TotalMicros, c.BMinusA.TotalMicros)
 	p := c.BMinusA.FirstResponseP90S
 	fmt.Fprintf(tw, "p90 first response\t%s\t%s\t%s\t%s\t%s\t\n",
-		humanSeconds(float64(c.A.FirstResponseP90S.Mean)), humanSeconds(float64(c.B.FirstResponseP90S.Mean)),
+		stats.Seconds(float64(c.A.FirstResponseP90S.Mean)), stats.Seconds(float64(c.B.FirstResponseP90S.Mean)),
 		signedSeconds(float64(p.Mean)), secondsRange(p.CI95), secondsRange(p.UnpairedCI95))
 	tw.Flush()
 }
 
-func moneyRange(iv *reports.MoneyInterval) string {
+func moneyRange(iv *stats.MoneyInterval) string {
 	if iv == nil {
 		return "-"
 	}
@@ -210,14 +211,14 @@ func moneyRange(iv *reports.MoneyInterval) string {
 func signedSeconds(s float64) string {
 	switch {
 	case s < 0:
-		return "-" + humanSeconds(-s)
+		return "-" + stats.Seconds(-s)
 	case s > 0:
-		return "+" + humanSeconds(s)
+		return "+" + stats.Seconds(s)
 	}
-	return humanSeconds(s)
+	return stats.Seconds(s)
 }
 
-func secondsRange(iv *reports.Interval) string {
+func secondsRange(iv *stats.Interval) string {
 	if iv == nil {
 		return "-"
 	}

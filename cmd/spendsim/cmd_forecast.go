@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
@@ -134,7 +135,7 @@ func runForecast(c *cli.Context, e *env, sc *scenarios.Scenario, out string, rat
 	if err != nil {
 		return err
 	}
-	f, err := reports.BuildForecast(reports.ForecastInput{
+	f, err := stats.BuildForecast(stats.ForecastInput{
 		Name: sc.Name, Seed: sc.Seed, GrowthPerMonth: sc.Forecast.GrowthPerMonth,
 		Config: cfg, Runs: runs, Days: days,
 	})
@@ -155,7 +156,7 @@ func runForecast(c *cli.Context, e *env, sc *scenarios.Scenario, out string, rat
 	return nil
 }
 
-func printForecast(w io.Writer, f reports.Forecast) {
+func printForecast(w io.Writer, f stats.Forecast) {
 	growth := ""
 	if f.GrowthPerMonth != 0 {
 		growth = fmt.Sprintf(", customers %+g%% a month", 100*f.GrowthPerMonth)
@@ -175,7 +176,7 @@ func printForecast(w io.Writer, f reports.Forecast) {
 		fmt.Fprintf(tw, "%s P50\t", cat)
 	}
 	fmt.Fprint(tw, "staffing\ttotal P50\t\n")
-	row := func(fm reports.ForecastMonth) {
+	row := func(fm stats.ForecastMonth) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t", fm.Month, fm.Pricing, fm.Customers,
 			cents(fm.Messaging.P10Micros), cents(fm.Messaging.P50Micros), cents(fm.Messaging.P90Micros))
 		for _, cat := range cats {
@@ -193,7 +194,7 @@ func printForecast(w io.Writer, f reports.Forecast) {
 	fmt.Fprintf(w, "\npercentiles across replications, nearest rank (k-th smallest, k = ceil(p*R/100))\n")
 }
 
-func categoryOrder(f reports.Forecast) []string {
+func categoryOrder(f stats.Forecast) []string {
 	var out []string
 	for _, c := range pricing.Categories() {
 		if _, ok := f.Horizon.ByCategory[c.String()]; ok {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/sim"
@@ -47,7 +48,7 @@ Examples:
 	}
 }
 
-func mergeShards(e *env, dir string, sla reports.SLATarget) error {
+func mergeShards(e *env, dir string, sla stats.SLA) error {
 	ms, err := reports.ReadShardManifests(dir)
 	if err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
@@ -72,7 +72,7 @@ Examples:
 			if !c.IsSet("sla") {
 				return usagef("--sla is required: the target to meet, like --sla 'p90<=1h' or --sla 'in_window>=0.95'")
 			}
-			sla, err := parseSLA(c.String("sla"))
+			sla, err := stats.ParseSLA(c.String("sla"))
 			if err != nil {
 				return usagef("--sla: %v", err)
 			}
@@ -145,94 +145,24 @@ Examples:
 	}
 }
 
-// sla is a target on one figure of a run, averaged over replications.
-type sla struct {
-	Text   string  `json:"text"`
-	Metric string  `json:"metric"` // p50, p90, p99 (seconds) or in_window (share)
-	Limit  float64 `json:"limit"`  // seconds, or a share
-}
-
-var slaRE = regexp.MustCompile(`^\s*(p50|p90|p99|in_window)\s*(<=|>=)\s*(\S+)\s*$`)
-
-// parseSLA reads "p90<=1h", "p99 <= 90s" or "in_window>=0.95" (or 95%).
-func parseSLA(s string) (sla, error) {
-	g := slaRE.FindStringSubmatch(s)
-	if g == nil {
-		return sla{}, fmt.Errorf("%q: want p50|p90|p99 <= DURATION (like p90<=1h) or in_window >= SHARE (like in_window>=0.95)", s)
-	}
-	out := sla{Text: strings.Join(strings.Fields(s), ""), Metric: g[1]}
-	if g[1] == "in_window" {
-		if g[2] != ">=" {
-			return sla{}, fmt.Errorf("%q: in_window is a floor: write in_window>=0.95", s)
-		}
-		v, err := parseShare(g[3])
-		if err != nil {
-			return sla{}, err
-		}
-		out.Limit = v
-		return out, nil
-	}
-	if g[2] != "<=" {
-		return sla{}, fmt.Errorf("%q: a response time is a ceiling: write %s<=%s", s, g[1], g[3])
-	}
-	d, err := time.ParseDuration(g[3])
-	if err != nil || d <= 0 {
-		return sla{}, fmt.Errorf("%q: %q is not a positive Go duration like 90s, 45m or 1h30m", s, g[3])
-	}
-	out.Limit = d.Seconds()
-	return out, nil
-}
-
-// value is the SLA figure of a candidate; met says whether it meets the target. An
-// unknown percentile (no first response at all) never meets it.
-func (s sla) met(v float64) bool {
-	if math.IsNaN(v) {
-		return false
-	}
-	if s.Metric == "in_window" {
-		return v >= s.Limit
-	}
-	return v <= s.Limit
-}
-
-// better says whether figure a is closer to meeting the SLA than b.
-func (s sla) better(a, b float64) bool {
-	switch {
-	case math.IsNaN(a):
-		return false
-	case math.IsNaN(b):
-		return true
-	case s.Metric == "in_window":
-		return a > b
-	}
-	return a < b
-}
-
-func (s sla) format(v float64) string {
-	if s.Metric == "in_window" {
-		return fmt.Sprintf("%.1f%%", 100*v)
-	}
-	return humanSeconds(v)
-}
-
 // candidate is one evaluated staffing plan.
 type candidate struct {
-	Headcounts              []int       `json:"headcounts"`    // per shift, in the scenario's order
-	Bot                     *bool       `json:"bot,omitempty"` // with --bot: whether the plan uses the scenario's bot
-	Label                   string      `json:"label"`
-	MessagingMicros         int64       `json:"messaging_micros"` // means over replications
-	StaffingMicros          int64       `json:"staffing_micros"`
-	TotalWithStaffingMicros int64       `json:"total_with_staffing_micros"`
-	TotalWithStaffing       string      `json:"total_with_staffing"`
-	FirstResponseP50S       reports.Num `json:"first_response_p50_s"` // null: no first response
-	FirstResponseP90S       reports.Num `json:"first_response_p90_s"`
-	FirstResponseP99S       reports.Num `json:"first_response_p99_s"`
-	InWindowShare           reports.Num `json:"in_window_share"`
-	Feasible                bool        `json:"feasible"`
-	Best                    bool        `json:"best"`
-	value                   float64     // the SLA figure
-	plan                    []int       // Headcounts, then with --bot 1 (bot on) or 0 (off)
-	order                   int         // evaluation order, for ties
+	Headcounts              []int     `json:"headcounts"`    // per shift, in the scenario's order
+	Bot                     *bool     `json:"bot,omitempty"` // with --bot: whether the plan uses the scenario's bot
+	Label                   string    `json:"label"`
+	MessagingMicros         int64     `json:"messaging_micros"` // means over replications
+	StaffingMicros          int64     `json:"staffing_micros"`
+	TotalWithStaffingMicros int64     `json:"total_with_staffing_micros"`
+	TotalWithStaffing       string    `json:"total_with_staffing"`
+	FirstResponseP50S       stats.Num `json:"first_response_p50_s"` // null: no first response
+	FirstResponseP90S       stats.Num `json:"first_response_p90_s"`
+	FirstResponseP99S       stats.Num `json:"first_response_p99_s"`
+	InWindowShare           stats.Num `json:"in_window_share"`
+	Feasible                bool      `json:"feasible"`
+	Best                    bool      `json:"best"`
+	value                   float64   // the SLA figure
+	plan                    []int     // Headcounts, then with --bot 1 (bot on) or 0 (off)
+	order                   int       // evaluation order, for ties
 }
 
 // optimizeResult is optimize.json.
@@ -241,7 +171,7 @@ type optimizeResult struct {
 	Currency     string       `json:"currency"`
 	Seed         uint64       `json:"seed"`
 	Replications int          `json:"replications"`
-	SLA          sla          `json:"sla"`
+	SLA          stats.SLA    `json:"sla"`
 	MaxHeadcount int          `json:"max_headcount"`
 	Shifts       []string     `json:"shifts"`
 	Best         *candidate   `json:"best"`
@@ -250,7 +180,7 @@ type optimizeResult struct {
 
 type optimizer struct {
 	sc       *scenarios.Scenario
-	sla      sla
+	sla      stats.SLA
 	max      int
 	workers  int
 	bot      bool // plans also switch the scenario's bot on or off: one more element, 0 or 1
@@ -369,13 +299,13 @@ func (o *optimizer) evaluate(c *cli.Context, plans [][]int) error {
 		if err1 != nil || err2 != nil {
 			return fmt.Errorf("optimize: %s: spend overflows", cd.Label)
 		}
-		cd.MessagingMicros = meanMicros(int64(m), reps)
-		cd.StaffingMicros = meanMicros(int64(s), reps)
+		cd.MessagingMicros = stats.DivRound(int64(m), reps)
+		cd.StaffingMicros = stats.DivRound(int64(s), reps)
 		cd.TotalWithStaffingMicros = cd.MessagingMicros + cd.StaffingMicros
 		cd.TotalWithStaffing = money.Micros(cd.TotalWithStaffingMicros).String()
 		n := float64(reps)
-		cd.FirstResponseP50S, cd.FirstResponseP90S = reports.Num(p50/n), reports.Num(p90/n)
-		cd.FirstResponseP99S, cd.InWindowShare = reports.Num(p99/n), reports.Num(inw/n)
+		cd.FirstResponseP50S, cd.FirstResponseP90S = stats.Num(p50/n), stats.Num(p90/n)
+		cd.FirstResponseP99S, cd.InWindowShare = stats.Num(p99/n), stats.Num(inw/n)
 		switch o.sla.Metric {
 		case "p50":
 			cd.value = p50 / n
@@ -386,23 +316,10 @@ func (o *optimizer) evaluate(c *cli.Context, plans [][]int) error {
 		default:
 			cd.value = inw / n
 		}
-		cd.Feasible = o.sla.met(cd.value)
+		cd.Feasible = o.sla.Met(cd.value)
 		o.cache[hcKey(hc)] = cd
 	}
 	return nil
-}
-
-// meanMicros is a/n rounded half away from zero.
-func meanMicros(a, n int64) int64 {
-	q, r := a/n, a%n
-	if 2*max(r, -r) >= n {
-		if a < 0 {
-			q--
-		} else {
-			q++
-		}
-	}
-	return q
 }
 
 // cheaper orders candidates by total cost, then by the SLA figure, then by when they
@@ -412,7 +329,7 @@ func (o *optimizer) cheaper(a, b *candidate) bool {
 		return a.TotalWithStaffingMicros < b.TotalWithStaffingMicros
 	}
 	if a.value != b.value && !(math.IsNaN(a.value) && math.IsNaN(b.value)) {
-		return o.sla.better(a.value, b.value)
+		return o.sla.Better(a.value, b.value)
 	}
 	return a.order < b.order
 }
@@ -470,7 +387,7 @@ func (o *optimizer) search(c *cli.Context) (*optimizeResult, error) {
 	if !slices.ContainsFunc(tops, func(t []int) bool { return o.cache[hcKey(t)].Feasible }) {
 		best := o.closest()
 		return nil, fmt.Errorf("optimize: %s cannot be met within --max-headcount %d: the best %s reached is %s (%s); raise --max-headcount or relax the SLA",
-			o.sla.Text, o.max, o.sla.Metric, o.sla.format(best.value), best.Label)
+			o.sla.Text, o.max, o.sla.Metric, o.sla.Format(best.value), best.Label)
 	}
 	cur := o.cache[hcKey(start)]
 	for step := 0; step < 10_000; step++ {
@@ -486,8 +403,8 @@ func (o *optimizer) search(c *cli.Context) (*optimizeResult, error) {
 				if next == nil || !next.Feasible || o.cheaper(cd, next) {
 					next = cd
 				}
-			case !cur.Feasible && !cd.Feasible && o.sla.better(cd.value, cur.value):
-				if next == nil || (!next.Feasible && o.sla.better(cd.value, next.value)) {
+			case !cur.Feasible && !cd.Feasible && o.sla.Better(cd.value, cur.value):
+				if next == nil || (!next.Feasible && o.sla.Better(cd.value, next.value)) {
 					next = cd
 				}
 			}
@@ -533,7 +450,7 @@ func (o *optimizer) search(c *cli.Context) (*optimizeResult, error) {
 func (o *optimizer) closest() *candidate {
 	var best *candidate
 	for _, cd := range o.cache {
-		if best == nil || o.sla.better(cd.value, best.value) || (cd.value == best.value && cd.order < best.order) {
+		if best == nil || o.sla.Better(cd.value, best.value) || (cd.value == best.value && cd.order < best.order) {
 			best = cd
 		}
 	}
@@ -555,9 +472,9 @@ func printOptimize(w io.Writer, r *optimizeResult) {
 			meets = "yes"
 		}
 		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\t\n", cd.Label, mark, cents(cd.MessagingMicros), cents(cd.StaffingMicros),
-			cents(cd.TotalWithStaffingMicros), r.SLA.format(cd.value), meets)
+			cents(cd.TotalWithStaffingMicros), r.SLA.Format(cd.value), meets)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nbest: %s, %s %s in total, %s %s\n", r.Best.Label, cents(r.Best.TotalWithStaffingMicros), r.Currency,
-		r.SLA.Metric, r.SLA.format(r.Best.value))
+		r.SLA.Metric, r.SLA.Format(r.Best.value))
 }

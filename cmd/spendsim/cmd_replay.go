@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/money"
@@ -172,7 +173,7 @@ func summarizeReplay(mw *reports.MessageWriter, st sim.ReplayStats, src *source,
 	}
 	s := &reports.ReplaySummary{
 		Trace: filepath.Base(tracePath), Pricing: pricingName, Rates: ratesName, Spend: spend,
-		DerivedShare: reports.Num(derived),
+		DerivedShare: stats.Num(derived),
 		Records:      st.Records, UserMessages: src.users, Business: st.Billing.Business,
 		Delivered: st.Billing.Delivered, Undelivered: st.Billing.Business - st.Billing.Delivered,
 		Users: st.Users, Numbers: st.Numbers, Skipped: src.r.Skipped(),

@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/pricing"
@@ -85,7 +86,7 @@ func restaffAction(c *cli.Context, e *env, tracePath string, topts trace.Options
 }
 
 // spendSink tallies what a replay charges and writes nothing.
-type spendSink struct{ tally *reports.SpendTally }
+type spendSink struct{ tally *stats.SpendTally }
 
 func (s spendSink) Message(_ *model.Record, m *model.Message, c *pricing.Charge) error {
 	if m.Direction == model.FromBusiness && m.Status.WasDelivered() {
@@ -110,7 +111,7 @@ func (j *restaffJob) original() (reports.RestaffSide, error) {
 	}
 	defer r.Close()
 	meter := sim.NewResponseMeter(r)
-	tally := reports.SpendTally{Currency: currencyOf(j.opts)}
+	tally := stats.SpendTally{Currency: currencyOf(j.opts)}
 	if _, err := sim.Replay(meter, j.opts, spendSink{&tally}); err != nil {
 		return reports.RestaffSide{}, prefixFile(j.tracePath, err)
 	}

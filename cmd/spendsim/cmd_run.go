@@ -20,6 +20,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
@@ -125,7 +126,7 @@ Examples:
 				return err
 			}
 			if c.IsSet("precision") {
-				if o.precision, err = parseShare(c.String("precision")); err != nil {
+				if o.precision, err = stats.ParseShare(c.String("precision")); err != nil {
 					return usagef("--precision: %v", err)
 				}
 			}
@@ -157,9 +158,9 @@ type runOptions struct {
 	resume          bool
 	precision       float64 // target relative half-width; 0 = fixed replications
 	maxReplications int
-	sla             reports.SLATarget // judged per sweep point in the summary, plot and report
-	shard, shards   int               // shards == 0: not sharded
-	rates           *pricing.Overlay  // rate cards and tiers over the built-in ones
+	sla             stats.SLA        // judged per sweep point in the summary, plot and report
+	shard, shards   int              // shards == 0: not sharded
+	rates           *pricing.Overlay // rate cards and tiers over the built-in ones
 	args            []string
 	// afterJob, for tests, is called after each finished run is saved with the number
 	// finished so far: a test cancels the context from it to interrupt a sweep at an
@@ -381,7 +382,7 @@ func (x *executor) run(ctx context.Context, jobs []sim.Job) ([]sim.RunResult, []
 // doubling, since early spreads are rough), and only from the results, never from the
 // worker count, so the same seed stops at the same count on any machine.
 func (x *executor) morePrecision(sc *scenarios.Scenario, runs []sim.RunResult) (bool, error) {
-	prec, err := reports.Precision(runs, x.o.precision)
+	prec, err := stats.Precision(runs, x.o.precision)
 	if err != nil {
 		return false, err
 	}
@@ -436,25 +437,6 @@ func checkpointKey(sc *scenarios.Scenario, rates *pricing.Overlay) (string, erro
 	return hex.EncodeToString(h[:8]), nil
 }
 
-// parseShare reads "2%" or "0.02" as 0.02.
-func parseShare(s string) (float64, error) {
-	t := strings.TrimSpace(s)
-	pct := strings.HasSuffix(t, "%")
-	v, err := strconv.ParseFloat(strings.TrimSuffix(t, "%"), 64)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a share: write 2%% or 0.02", s)
-	}
-	if pct {
-		v /= 100
-	} else if v >= 1 {
-		return 0, fmt.Errorf("%q would be %s00%% of the mean: write 2%% or 0.02", s, s)
-	}
-	if !(v > 0 && v < 1) {
-		return 0, fmt.Errorf("%q must be between 0%% and 100%%, exclusive", s)
-	}
-	return v, nil
-}
-
 // shardSpec resolves --shard K/N, or --shards N with K from the batch system's array
 // index, into (K, N); N = 0 means not sharded.
 func shardSpec(shard string, shards int, getenv func(string) string) (int, int, error) {
@@ -495,21 +477,21 @@ func shardSpec(shard string, shards int, getenv func(string) string) (int, int, 
 
 // writeRunOutputs writes every output file; each appears under its final name only
 // when complete, and manifest.json, written last, marks a complete set.
-func writeRunOutputs(out string, sc *scenarios.Scenario, seed uint64, runs []sim.RunResult, flat []sim.DayRow, version string, args []string, sla reports.SLATarget) (reports.Summary, error) {
+func writeRunOutputs(out string, sc *scenarios.Scenario, seed uint64, runs []sim.RunResult, flat []sim.DayRow, version string, args []string, sla stats.SLA) (stats.Summary, error) {
 	o, err := reports.NewOutput(out, version)
 	if err != nil {
-		return reports.Summary{}, err
+		return stats.Summary{}, err
 	}
 	err = o.WriteSimulation(reports.Simulation{
 		Name: sc.Name, Scenario: sc, Seed: seed, Args: args,
 		Runs: runs, Days: flat, HorizonDays: float64(sc.Days), SLA: &sla,
 	})
 	if err != nil {
-		return reports.Summary{}, err
+		return stats.Summary{}, err
 	}
-	s, err := reports.Summarize(sc.Name, runs)
+	s, err := stats.Summarize(sc.Name, runs)
 	if err != nil {
-		return reports.Summary{}, err
+		return stats.Summary{}, err
 	}
 	return s, s.JudgeSLA(sla)
 }
@@ -517,16 +499,16 @@ func writeRunOutputs(out string, sc *scenarios.Scenario, seed uint64, runs []sim
 // defaultSLA is the target of run and merge without --sla.
 const defaultSLA = "p90<=24h"
 
-// slaTarget reads --sla with optimize's parser.
-func slaTarget(expr string) (reports.SLATarget, error) {
-	t, err := parseSLA(expr)
+// slaTarget reads --sla.
+func slaTarget(expr string) (stats.SLA, error) {
+	t, err := stats.ParseSLA(expr)
 	if err != nil {
-		return reports.SLATarget{}, usagef("--sla: %v", err)
+		return stats.SLA{}, usagef("--sla: %v", err)
 	}
-	return reports.SLATarget{Text: t.Text, Metric: t.Metric, Limit: t.Limit}, nil
+	return t, nil
 }
 
-func printRunTable(w io.Writer, sc *scenarios.Scenario, seed uint64, s reports.Summary, runs int) {
+func printRunTable(w io.Writer, sc *scenarios.Scenario, seed uint64, s stats.Summary, runs int) {
 	fmt.Fprintf(w, "%s: %d runs, seed %d, %s + %d days (%s), %s\n\n", sc.Name, runs, seed, sc.Start, sc.Days, sc.Timezone, s.Currency)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	// Scenarios with notifications, campaigns or blocking also show the mean blocks and
@@ -543,7 +525,7 @@ func printRunTable(w io.Writer, sc *scenarios.Scenario, seed uint64, s reports.S
 	for _, p := range s.Points {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.1f%%\t", p.Label,
 			cents(p.TotalMicros), cents(p.StaffingMicros), cents(p.TotalWithStaffingMicros),
-			humanSeconds(float64(p.SLA.FirstResponseP90S.Mean)), 100*float64(p.SLA.InWindowShare.Mean))
+			stats.Seconds(float64(p.SLA.FirstResponseP90S.Mean)), 100*float64(p.SLA.InWindowShare.Mean))
 		if o := p.Outbound; o != nil {
 			fmt.Fprintf(tw, "%.0f\t%.0f\t", float64(o.Blocks.Mean), float64(o.ReachLost.Mean))
 		} else if outbound {
@@ -566,19 +548,6 @@ func printRunTable(w io.Writer, sc *scenarios.Scenario, seed uint64, s reports.S
 
 // cents shows an amount to the cent for the terminal (files keep every micro).
 func cents(m int64) string { return money.CentsTruncated(money.Micros(m)) }
-
-func humanSeconds(s float64) string {
-	switch {
-	case s != s: // NaN: no responses
-		return "-"
-	case s < 120:
-		return fmt.Sprintf("%.0f s", s)
-	case s < 2*3600:
-		return fmt.Sprintf("%.1f min", s/60)
-	default:
-		return fmt.Sprintf("%.1f h", s/3600)
-	}
-}
 
 // progressBar shows finished runs with an ETA on stderr when it is a terminal, from two
 // seconds in, so a quick run leaves no trace; a nil *progressBar does nothing.

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/reports"
 )
 
@@ -215,7 +216,7 @@ func TestPrecision(t *testing.T) {
 	if code != 0 || !strings.Contains(stderr, "precision reached") {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var s reports.Summary
+	var s stats.Summary
 	data, err := os.ReadFile(filepath.Join(prec, "summary.json"))
 	if err != nil {
 		t.Fatal(err)
