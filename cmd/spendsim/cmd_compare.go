@@ -3,15 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"path/filepath"
-	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/billing"
-	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
@@ -153,7 +150,7 @@ func compareScenarios(ctx context.Context, e *env, o compareOptions) error {
 	if err := op.WriteComparison(cmp); err != nil {
 		return err
 	}
-	printComparison(e.stdout, cmp)
+	reports.WriteComparisonTable(e.stdout, cmp)
 	if !o.quiet {
 		fmt.Fprintf(e.stderr, "results in %s\n", filepath.Join(out, reports.CompareFile))
 	}
@@ -180,47 +177,4 @@ func firstPointJobs(e *env, o compareOptions, side string, sc *scenarios.Scenari
 		fmt.Fprintf(e.stderr, "%s (%s) sweeps %d points; comparing its first, %s\n", side, sc.Name, points, first[0].PointLabel)
 	}
 	return first, nil
-}
-
-func printComparison(w io.Writer, c stats.Comparison) {
-	fmt.Fprintf(w, "A: %s (%s, pricing %s)\nB: %s (%s, pricing %s)\n%d paired replications, seed %d, %s\n\n",
-		c.A.Scenario, c.A.Point, c.A.Pricing, c.B.Scenario, c.B.Point, c.B.Pricing, c.Replications, c.Seed, c.Currency)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "\tA\tB\tB − A\tpaired 95%% CI\tunpaired 95%% CI\t\n")
-	row := func(name string, a, b int64, d stats.MoneyDiff) {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", name, cents(a), cents(b), money.SignedCentsTruncated(money.Micros(d.MeanMicros)),
-			moneyRange(d.CI95), moneyRange(d.UnpairedCI95))
-	}
-	row("messaging", c.A.MessagingMicros, c.B.MessagingMicros, c.BMinusA.MessagingMicros)
-	row("staffing", c.A.StaffingMicros, c.B.StaffingMicros, c.BMinusA.StaffingMicros)
-	row("total", c.A.TotalMicros, c.B.TotalMicros, c.BMinusA.TotalMicros)
-	p := c.BMinusA.FirstResponseP90S
-	fmt.Fprintf(tw, "p90 first response\t%s\t%s\t%s\t%s\t%s\t\n",
-		stats.Seconds(float64(c.A.FirstResponseP90S.Mean)), stats.Seconds(float64(c.B.FirstResponseP90S.Mean)),
-		signedSeconds(float64(p.Mean)), secondsRange(p.CI95), secondsRange(p.UnpairedCI95))
-	tw.Flush()
-}
-
-func moneyRange(iv *stats.MoneyInterval) string {
-	if iv == nil {
-		return "-"
-	}
-	return money.SignedCentsTruncated(money.Micros(iv.LowMicros)) + " to " + money.SignedCentsTruncated(money.Micros(iv.HighMicros))
-}
-
-func signedSeconds(s float64) string {
-	switch {
-	case s < 0:
-		return "-" + stats.Seconds(-s)
-	case s > 0:
-		return "+" + stats.Seconds(s)
-	}
-	return stats.Seconds(s)
-}
-
-func secondsRange(iv *stats.Interval) string {
-	if iv == nil {
-		return "-"
-	}
-	return signedSeconds(float64(iv.Low)) + " to " + signedSeconds(float64(iv.High))
 }

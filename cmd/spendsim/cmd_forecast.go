@@ -2,10 +2,8 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"path/filepath"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -149,57 +147,9 @@ func runForecast(c *cli.Context, e *env, sc *scenarios.Scenario, out string, rat
 	if err := o.WriteForecast(f, sc, c.Args().Slice(), runs); err != nil {
 		return err
 	}
-	printForecast(e.stdout, f)
+	reports.WriteForecastTable(e.stdout, f)
 	if !c.Bool("quiet") {
 		fmt.Fprintf(e.stderr, "%d runs in %.1fs; results in %s\n", len(runs), time.Since(started).Seconds(), out)
 	}
 	return nil
-}
-
-func printForecast(w io.Writer, f stats.Forecast) {
-	growth := ""
-	if f.GrowthPerMonth != 0 {
-		growth = fmt.Sprintf(", customers %+g%% a month", 100*f.GrowthPerMonth)
-	}
-	fmt.Fprintf(w, "%s: %d months from %s, %d replications, seed %d%s, %s\n\n",
-		f.Scenario, len(f.Months), f.Months[0].Start, f.Replications, f.Seed, growth, f.Currency)
-	// Categories with spend in any month, in the cards' order.
-	var cats []string
-	for _, name := range categoryOrder(f) {
-		if b := f.Horizon.ByCategory[name]; b.P90Micros != 0 || b.P10Micros != 0 {
-			cats = append(cats, name)
-		}
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "month\tpricing\tcustomers\tmessaging P10\tP50\tP90\t")
-	for _, cat := range cats {
-		fmt.Fprintf(tw, "%s P50\t", cat)
-	}
-	fmt.Fprint(tw, "staffing\ttotal P50\t\n")
-	row := func(fm stats.ForecastMonth) {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t", fm.Month, fm.Pricing, fm.Customers,
-			cents(fm.Messaging.P10Micros), cents(fm.Messaging.P50Micros), cents(fm.Messaging.P90Micros))
-		for _, cat := range cats {
-			fmt.Fprintf(tw, "%s\t", cents(fm.ByCategory[cat].P50Micros))
-		}
-		fmt.Fprintf(tw, "%s\t%s\t\n", cents(fm.StaffingMicros), cents(fm.Total.P50Micros))
-	}
-	for _, fm := range f.Months {
-		row(fm)
-	}
-	h := f.Horizon
-	h.Month, h.Pricing = "all", ""
-	row(h)
-	tw.Flush()
-	fmt.Fprintf(w, "\npercentiles across replications, nearest rank (k-th smallest, k = ceil(p*R/100))\n")
-}
-
-func categoryOrder(f stats.Forecast) []string {
-	var out []string
-	for _, c := range pricing.Categories() {
-		if _, ok := f.Horizon.ByCategory[c.String()]; ok {
-			out = append(out, c.String())
-		}
-	}
-	return out
 }

@@ -131,7 +131,7 @@ func mergeShards(e *env, dir string, sla stats.SLA) error {
 	if err != nil {
 		return err
 	}
-	printRunTable(e.stdout, &sc, first.Seed, summary, len(runs))
+	reports.WriteRunTable(e.stdout, summary, reports.RunInfo{Seed: first.Seed, Start: sc.Start, Days: sc.Days, Timezone: sc.Timezone})
 	return nil
 }
 

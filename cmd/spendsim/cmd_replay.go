@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -14,7 +13,6 @@ import (
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
-	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios/trace"
@@ -98,7 +96,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			printReplay(e.stdout, s)
+			reports.WriteReplayTable(e.stdout, s)
 			if !c.Bool("quiet") {
 				fmt.Fprintf(e.stderr, "%d records in %.1fs; results in %s\n", s.Records, time.Since(started).Seconds(), out)
 			}
@@ -281,24 +279,4 @@ func prefixFile(path string, err error) error {
 		}
 	}
 	return err
-}
-
-func printReplay(w io.Writer, s *reports.ReplaySummary) {
-	fmt.Fprintf(w, "%s under %s (%s rates): %d records, %d business messages (%d delivered), %d users\n\n",
-		s.Trace, s.Pricing, s.Rates, s.Records, s.Business, s.Delivered, s.Users)
-	fmt.Fprintf(w, "%-30s %10s %16s\n", "pricing category", "billable", "amount ("+s.Currency+")")
-	for _, cat := range pricing.Categories() {
-		n := s.BillableByCategory[cat.String()]
-		if n == 0 {
-			continue
-		}
-		fmt.Fprintf(w, "%-30s %10d %16s\n", cat, n, s.AmountByCategory[cat.String()])
-	}
-	fmt.Fprintf(w, "%-30s %10s %16s\n", "total", "", money.Micros(s.TotalMicros))
-	for _, cu := range s.CardsUsed {
-		fmt.Fprintf(w, "card: %s %s effective %s (%d charged messages)\n", cu.PricingModel, cu.Currency, cu.Effective, cu.Messages)
-	}
-	if d := float64(s.DerivedShare); d > 0 {
-		fmt.Fprintf(w, "%.1f%% of the amount was priced from derived or third-party rates (see `spendsim rates --sources`)\n", 100*d)
-	}
 }

@@ -74,7 +74,7 @@ func restaffAction(c *cli.Context, e *env, tracePath string, topts trace.Options
 	if err != nil {
 		return err
 	}
-	printReplay(e.stdout, s)
+	reports.WriteReplayTable(e.stdout, s)
 	fmt.Fprintln(e.stdout)
 	if err := reports.WriteRestaffTable(e.stdout, rs); err != nil {
 		return err

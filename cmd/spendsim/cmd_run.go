@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -21,7 +20,6 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/spendsim/spendsim/internal/stats"
-	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
@@ -287,7 +285,7 @@ func runScenario(ctx context.Context, e *env, o runOptions) error {
 	if err := cp.Remove(); err != nil {
 		return err
 	}
-	printRunTable(e.stdout, sc, seed, summary, len(runs))
+	reports.WriteRunTable(e.stdout, summary, reports.RunInfo{Seed: seed, Start: sc.Start, Days: sc.Days, Timezone: sc.Timezone})
 	if !o.quiet {
 		note := ""
 		if x.loaded > 0 {
@@ -507,47 +505,6 @@ func slaTarget(expr string) (stats.SLA, error) {
 	}
 	return t, nil
 }
-
-func printRunTable(w io.Writer, sc *scenarios.Scenario, seed uint64, s stats.Summary, runs int) {
-	fmt.Fprintf(w, "%s: %d runs, seed %d, %s + %d days (%s), %s\n\n", sc.Name, runs, seed, sc.Start, sc.Days, sc.Timezone, s.Currency)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	// Scenarios with notifications, campaigns or blocking also show the mean blocks and
-	// templates lost to them per run.
-	outbound := false
-	for _, p := range s.Points {
-		outbound = outbound || p.Outbound != nil
-	}
-	fmt.Fprintf(tw, "point\tmessaging\tstaffing\ttotal\tp90 first response\tin window\t")
-	if outbound {
-		fmt.Fprintf(tw, "blocks\treach lost\t")
-	}
-	fmt.Fprintln(tw)
-	for _, p := range s.Points {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.1f%%\t", p.Label,
-			cents(p.TotalMicros), cents(p.StaffingMicros), cents(p.TotalWithStaffingMicros),
-			stats.Seconds(float64(p.SLA.FirstResponseP90S.Mean)), 100*float64(p.SLA.InWindowShare.Mean))
-		if o := p.Outbound; o != nil {
-			fmt.Fprintf(tw, "%.0f\t%.0f\t", float64(o.Blocks.Mean), float64(o.ReachLost.Mean))
-		} else if outbound {
-			fmt.Fprintf(tw, "-\t-\t")
-		}
-		fmt.Fprintln(tw)
-	}
-	tw.Flush()
-	if s.Cheapest != nil {
-		fmt.Fprintf(w, "\ncheapest in total: %s (%s %s)\n", s.Cheapest.Label, cents(s.Cheapest.TotalWithStaffingMicros), s.Currency)
-	}
-	if v := s.SLA; v != nil {
-		if c := v.Cheapest; c != nil {
-			fmt.Fprintf(w, "cheapest meeting %s: %s (%s %s), %s\n", v.Text, c.Label, cents(c.TotalWithStaffingMicros), s.Currency, v.SLAJudgement())
-		} else {
-			fmt.Fprintf(w, "no point meets %s (%s)\n", v.Text, v.SLAJudgement())
-		}
-	}
-}
-
-// cents shows an amount to the cent for the terminal (files keep every micro).
-func cents(m int64) string { return money.CentsTruncated(money.Micros(m)) }
 
 // progressBar shows finished runs with an ETA on stderr when it is a terminal, from two
 // seconds in, so a quick run leaves no trace; a nil *progressBar does nothing.
