@@ -36,7 +36,7 @@ func TestDuckDBReadsOutputs(t *testing.T) {
 		t.Skip("set SPENDSIM_DUCKDB=1 (with node and @duckdb/node-api installed) to read the files back in DuckDB")
 	}
 	runs := statstest.SynthRuns(3, 2)
-	dir := writeSimulation(t, testSimulation(runs, synthDays(runs, 31)))
+	dir := writeSimulation(t, testSimulation(runs, statstest.SynthDays(runs, 31)))
 	runsPath, dailyPath := filepath.Join(dir, RunsFile), filepath.Join(dir, DailyFile)
 	queries := []string{
 		// 0: types as DuckDB sees them.

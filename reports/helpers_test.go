@@ -4,51 +4,12 @@ import (
 	"os"
 	"sort"
 	"testing"
-	"time"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
-
-	"github.com/spendsim/spendsim/model/money"
-	"github.com/spendsim/spendsim/model/pricing"
-	"github.com/spendsim/spendsim/sim"
 )
 
 const testVersion = "v0.0.0-test"
-
-// testZone is UTC−3 without DST, like São Paulo today: local midnight is 03:00 UTC.
-var testZone = time.FixedZone("BRT", -3*3600)
-
-// synthDays splits each run's bill over n days starting 2026-03-01 in testZone; the
-// remainder of every division lands on the last day, so the parts add up exactly.
-func synthDays(runs []sim.RunResult, n int) []sim.DayRow {
-	var rows []sim.DayRow
-	for _, r := range runs {
-		for d := 0; d < n; d++ {
-			row := sim.DayRow{
-				RunID:             r.RunID,
-				Day:               time.Date(2026, 3, 1+d, 0, 0, 0, 0, testZone),
-				Conversations:     r.Conversations / int64(n),
-				UserMessages:      r.UserMessages / int64(n),
-				BusinessMessages:  r.BusinessMessages / int64(n),
-				LateReplies:       (r.LateUtility + r.LateMarketing) / int64(n),
-				FirstResponses:    r.FirstResponses / int64(n),
-				FirstResponseSumS: r.FirstResponseMean * float64(r.FirstResponses) / float64(n),
-			}
-			for _, c := range pricing.Categories() {
-				a := r.AmountByCategory[c] / money.Micros(n)
-				if d == n-1 {
-					a = r.AmountByCategory[c] - a*money.Micros(n-1)
-				}
-				row.AmountByCategory[c] = a
-				row.MessagingMicros += a
-				row.Billable += r.BillableByCategory[c] / int64(n)
-			}
-			rows = append(rows, row)
-		}
-	}
-	return rows
-}
 
 // pqFile is a Parquet file as read by parquet-go, an implementation independent of the
 // writer's.

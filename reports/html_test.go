@@ -18,7 +18,7 @@ import (
 // the scenario, and references nothing outside itself.
 func TestReportHTML(t *testing.T) {
 	runs := statstest.SynthRuns(4, 3)
-	dir := writeSimulation(t, testSimulation(runs, synthDays(runs, 30)))
+	dir := writeSimulation(t, testSimulation(runs, statstest.SynthDays(runs, 30)))
 	data := readFile(t, filepath.Join(dir, ReportFile))
 	doc, err := html.Parse(bytes.NewReader(data))
 	if err != nil {

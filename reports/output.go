@@ -77,7 +77,7 @@ type Simulation struct {
 	SLA *stats.SLA
 }
 
-// WriteSimulation writes runs.parquet, daily.parquet, summary.json,
+// WriteSimulation writes runs.parquet, daily.parquet, summary.json (the summary it returns),
 // spend_vs_sla.png/.svg, first_response_cdf.png/.svg, spend_by_category.png/.svg,
 // report.html and manifest.json. Everything is checked before the first file
 // is written (daily figures must add up to their runs, all runs share one currency and
@@ -85,23 +85,23 @@ type Simulation struct {
 //
 // Runs are written in (point, replication) order and daily rows in their run's order
 // then by day, whatever order a parallel sweep delivered them in.
-func (o *Output) WriteSimulation(s Simulation) error {
+func (o *Output) WriteSimulation(s Simulation) (stats.Summary, error) {
 	runs, days, err := stats.InOrder(s.Runs, s.Days)
 	if err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	if len(s.Days) > 0 {
 		if err := ReconcileDaily(runs, s.Days); err != nil {
-			return err
+			return stats.Summary{}, err
 		}
 	}
 	summary, err := stats.Summarize(s.Name, runs)
 	if err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	if s.SLA != nil {
 		if err := summary.JudgeSLA(*s.SLA); err != nil {
-			return err
+			return stats.Summary{}, err
 		}
 	}
 	opt := PlotOptions{HorizonDays: s.HorizonDays}
@@ -114,15 +114,15 @@ func (o *Output) WriteSimulation(s Simulation) error {
 	}
 	plt, err := PlotSpendVsSLA(summary, opt)
 	if err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	cdf, err := PlotFirstResponseCDF(summary, runs)
 	if err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	byCat, err := PlotSpendByCategory(summary, opt)
 	if err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	plots := []struct {
 		base, title, caption string
@@ -138,7 +138,7 @@ func (o *Output) WriteSimulation(s Simulation) error {
 	var outbound *plot.Plot
 	if len(runs) > 0 {
 		if outbound, err = PlotOutboundByDay(s.Name, runs[0].RunID, days); err != nil {
-			return err
+			return stats.Summary{}, err
 		}
 	}
 	if outbound != nil {
@@ -152,34 +152,34 @@ func (o *Output) WriteSimulation(s Simulation) error {
 	for _, p := range plots {
 		png, err := RenderPNG(p.p)
 		if err != nil {
-			return fmt.Errorf("reports: %s.png: %w", p.base, err)
+			return stats.Summary{}, fmt.Errorf("reports: %s.png: %w", p.base, err)
 		}
 		embedded = append(embedded, ReportPlot{Base: p.base, Title: p.title, Caption: p.caption, PNG: png})
 	}
 	report, err := Report(summary, s.Seed, s.Scenario, embedded)
 	if err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	manifest, err := NewManifest(o.Version, s.Args, s.Scenario)
 	if err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	manifest.SetRuns(s.Seed, runs)
 
 	if err := WriteRuns(o.Path(RunsFile), runs, o.Version); err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	// Written even when empty, so a daily.parquet from an earlier run in the same
 	// directory never sits next to results it does not belong to.
 	if err := WriteDaily(o.Path(DailyFile), days, o.Version); err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	if err := WriteJSON(o.Path(SummaryFile), summary); err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	for _, p := range plots {
 		if err := WritePlot(o.Dir, p.base, p.p); err != nil {
-			return err
+			return stats.Summary{}, err
 		}
 	}
 	if outbound == nil {
@@ -187,14 +187,14 @@ func (o *Output) WriteSimulation(s Simulation) error {
 		// sit next to results it does not belong to.
 		for _, ext := range []string{".png", ".svg"} {
 			if err := os.Remove(o.Path(OutboundByDay + ext)); err != nil && !os.IsNotExist(err) {
-				return err
+				return stats.Summary{}, err
 			}
 		}
 	}
 	if err := WriteFileAtomic(o.Path(ReportFile), report); err != nil {
-		return err
+		return stats.Summary{}, err
 	}
-	return WriteJSON(o.Path(ManifestFile), manifest)
+	return summary, WriteJSON(o.Path(ManifestFile), manifest)
 }
 
 // WriteJSON writes v as indented JSON with a final newline, atomically.

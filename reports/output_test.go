@@ -46,7 +46,7 @@ func writeSimulation(t *testing.T, s Simulation) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := o.WriteSimulation(s); err != nil {
+	if _, err := o.WriteSimulation(s); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -54,7 +54,7 @@ func writeSimulation(t *testing.T, s Simulation) string {
 
 func TestWriteSimulation(t *testing.T) {
 	runs := statstest.SynthRuns(4, 3)
-	dir := writeSimulation(t, testSimulation(runs, synthDays(runs, 30)))
+	dir := writeSimulation(t, testSimulation(runs, statstest.SynthDays(runs, 30)))
 	if got := dirEntries(t, dir); !slices.Equal(got, wantOutputFiles) {
 		t.Fatalf("output holds %v, want %v", got, wantOutputFiles)
 	}
@@ -108,7 +108,7 @@ func TestManifest(t *testing.T) {
 // order a parallel sweep delivered the runs and days in.
 func TestOutputDeterministic(t *testing.T) {
 	runs := statstest.SynthRuns(4, 3)
-	days := synthDays(runs, 30)
+	days := statstest.SynthDays(runs, 30)
 	a := writeSimulation(t, testSimulation(runs, days))
 
 	shuffled := slices.Clone(runs)
@@ -162,18 +162,18 @@ func TestManifestModules(t *testing.T) {
 
 func TestWriteSimulationRejectsBeforeWriting(t *testing.T) {
 	runs := statstest.SynthRuns(2, 2)
-	days := synthDays(runs, 3)
+	days := statstest.SynthDays(runs, 3)
 	days[0].MessagingMicros++ // a charge counted on a day but not in its run
 	dir := filepath.Join(t.TempDir(), "out")
 	o, err := NewOutput(dir, testVersion)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := o.WriteSimulation(testSimulation(runs, days)); err == nil || !strings.Contains(err.Error(), "add up to") {
+	if _, err := o.WriteSimulation(testSimulation(runs, days)); err == nil || !strings.Contains(err.Error(), "add up to") {
 		t.Errorf("err = %v, want a reconciliation error", err)
 	}
 	runs[1].Currency = "EUR"
-	if err := o.WriteSimulation(testSimulation(runs, nil)); err == nil {
+	if _, err := o.WriteSimulation(testSimulation(runs, nil)); err == nil {
 		t.Error("mixed currencies accepted")
 	}
 	if got := dirEntries(t, dir); len(got) != 0 {

@@ -30,9 +30,9 @@ func ParamColumn(path string) string {
 	return b.String()
 }
 
-// paramPaths checks that every run sweeps the same fields in the same order (the sweep
+// ParamPaths checks that every run sweeps the same fields in the same order (the sweep
 // expander guarantees it; a mix would silently misalign columns) and returns them.
-func paramPaths(runs []sim.RunResult) ([]string, error) {
+func ParamPaths(runs []sim.RunResult) ([]string, error) {
 	if len(runs) == 0 {
 		return nil, nil
 	}
@@ -146,7 +146,7 @@ func RunsColumns(paramPaths []string) []Column {
 // WriteRuns writes runs.parquet: one row per run (sweep point × replication), in the
 // order given. All runs must sweep the same param paths.
 func WriteRuns(path string, runs []sim.RunResult, version string) error {
-	paths, err := paramPaths(runs)
+	paths, err := ParamPaths(runs)
 	if err != nil {
 		return fmt.Errorf("reports: %s: %w", path, err)
 	}

@@ -155,7 +155,7 @@ func TestWriteRunsRejectsMixedParams(t *testing.T) {
 func TestDailyAddsUpToRuns(t *testing.T) {
 	dir := t.TempDir()
 	runs := statstest.SynthRuns(2, 3)
-	days := synthDays(runs, 31)
+	days := statstest.SynthDays(runs, 31)
 	if err := WriteRuns(filepath.Join(dir, RunsFile), runs, testVersion); err != nil {
 		t.Fatal(err)
 	}
@@ -215,14 +215,14 @@ func TestDailyAddsUpToRuns(t *testing.T) {
 
 func TestReconcileDailyFindsMismatch(t *testing.T) {
 	runs := statstest.SynthRuns(1, 2)
-	days := synthDays(runs, 3)
+	days := statstest.SynthDays(runs, 3)
 	days[4].MessagingMicros += 1
 	err := ReconcileDaily(runs, days)
 	if err == nil || !strings.Contains(err.Error(), "run "+runs[1].RunID+": daily messaging_micros add up to") {
 		t.Errorf("err = %v, want a messaging mismatch on %s", err, runs[1].RunID)
 	}
 
-	days = synthDays(runs, 3)
+	days = statstest.SynthDays(runs, 3)
 	days[0].AmountByCategory[pricing.Utility] += 5
 	days[0].AmountByCategory[pricing.Marketing] -= 5
 	err = ReconcileDaily(runs, days)
@@ -230,7 +230,7 @@ func TestReconcileDailyFindsMismatch(t *testing.T) {
 		t.Errorf("err = %v, want a category mismatch", err)
 	}
 
-	days = append(synthDays(runs, 3), sim.DayRow{RunID: "ghost", Day: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), MessagingMicros: money.Micros(1)})
+	days = append(statstest.SynthDays(runs, 3), sim.DayRow{RunID: "ghost", Day: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), MessagingMicros: money.Micros(1)})
 	if err := ReconcileDaily(runs, days); err == nil || !strings.Contains(err.Error(), "belongs to no run") {
 		t.Errorf("err = %v, want an orphan row", err)
 	}

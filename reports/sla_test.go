@@ -55,7 +55,7 @@ func TestSpendVsSLAMarksTarget(t *testing.T) {
 		{"far", stats.SLA{Text: far, Metric: "p90", Limit: 1000 * hi}, []string{"cheapest meeting " + disp(far), "target " + disp(far) + " (beyond the axis)"}, "Cheapest meeting the target " + disp(far)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sim := testSimulation(runs, synthDays(runs, 30))
+			sim := testSimulation(runs, statstest.SynthDays(runs, 30))
 			sim.SLA = &tc.target
 			dir := writeSimulation(t, sim)
 			svg := string(readFile(t, filepath.Join(dir, SpendVsSLA+".svg")))

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/spendsim/spendsim/internal/stats/statstest"
 )
 
 var allKinds = []Column{
@@ -38,7 +40,7 @@ func writeAllKinds(t *testing.T, path string, n int) {
 	market, amount, tier, conv := w.String("market"), w.Int64("amount_micros"), w.Int32("tier"), w.Uint64("conversation_id")
 	fr, billable, day, ts, delivered := w.Float64("first_response_s"), w.Bool("billable"), w.Date("day"), w.TimestampMillis("ts"), w.Int64("delivered_ms")
 	status, msgID := w.Enum("status"), w.String("message_id")
-	base := time.Date(2026, 3, 1, 0, 0, 0, 0, testZone)
+	base := time.Date(2026, 3, 1, 0, 0, 0, 0, statstest.TestZone)
 	for i := 0; i < n; i++ {
 		market.Append([]string{"BR", "IN", "DE"}[i%3])
 		amount.Append(int64(i) * 62500)
@@ -114,7 +116,7 @@ func TestTableRoundTrip(t *testing.T) {
 		t.Errorf("columns %v, want %v", f.names(), names)
 	}
 
-	base := time.Date(2026, 3, 1, 0, 0, 0, 0, testZone)
+	base := time.Date(2026, 3, 1, 0, 0, 0, 0, statstest.TestZone)
 	for i := 0; i < n; i++ {
 		if got, want := string(f.value(t, i, "market").ByteArray()), []string{"BR", "IN", "DE"}[i%3]; got != want {
 			t.Errorf("row %d market = %q, want %q", i, got, want)

@@ -7,12 +7,11 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
-	"github.com/spendsim/spendsim/sim"
 )
 
 func compareCommand(e *env) *cli.Command {
@@ -125,29 +124,10 @@ func compareScenarios(ctx context.Context, e *env, o compareOptions) error {
 		}
 		out = reports.DefaultDir("compare-" + name)
 	}
-	ja, err := firstPointJobs(e, o, "A", a, seed)
+	a.Seed, b.Seed, a.Replications, b.Replications = seed, seed, o.replications, o.replications
+	cmp, err := sweep.Compare(ctx, a, b, sweep.Options{Out: out, Version: e.version, Workers: o.workers,
+		Rates: o.rates, Progress: &runProgress{e: e, quiet: o.quiet}})
 	if err != nil {
-		return err
-	}
-	jb, err := firstPointJobs(e, o, "B", b, seed)
-	if err != nil {
-		return err
-	}
-	runs, _, err := sim.RunAll(ctx, append(ja, jb...), o.workers, nil)
-	if err != nil {
-		return err
-	}
-	la := stats.CompareLabel{Scenario: a.Name, Pricing: a.Pricing, Point: ja[0].PointLabel}
-	lb := stats.CompareLabel{Scenario: b.Name, Pricing: b.Pricing, Point: jb[0].PointLabel}
-	cmp, err := stats.Compare(runs[:len(ja)], runs[len(ja):], la, lb, seed)
-	if err != nil {
-		return err
-	}
-	op, err := reports.NewOutput(out, e.version)
-	if err != nil {
-		return err
-	}
-	if err := op.WriteComparison(cmp); err != nil {
 		return err
 	}
 	reports.WriteComparisonTable(e.stdout, cmp)
@@ -155,26 +135,4 @@ func compareScenarios(ctx context.Context, e *env, o compareOptions) error {
 		fmt.Fprintf(e.stderr, "results in %s\n", filepath.Join(out, reports.CompareFile))
 	}
 	return nil
-}
-
-// firstPointJobs is a scenario's first sweep point, replicated, on the shared seed.
-func firstPointJobs(e *env, o compareOptions, side string, sc *scenarios.Scenario, seed uint64) ([]sim.Job, error) {
-	sc.Seed = seed
-	sc.Replications = o.replications
-	jobs, err := sc.Jobs(seed, o.rates)
-	if err != nil {
-		return nil, fmt.Errorf("%s (%s): %w", side, sc.Name, err)
-	}
-	var first []sim.Job
-	points := 0
-	for _, j := range jobs {
-		if j.Point == 0 {
-			first = append(first, j)
-		}
-		points = max(points, j.Point+1)
-	}
-	if points > 1 && !o.quiet {
-		fmt.Fprintf(e.stderr, "%s (%s) sweeps %d points; comparing its first, %s\n", side, sc.Name, points, first[0].PointLabel)
-	}
-	return first, nil
 }

@@ -2,17 +2,15 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"path/filepath"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
-	"github.com/spendsim/spendsim/sim"
 )
 
 func forecastCommand(e *env) *cli.Command {
@@ -122,34 +120,14 @@ Examples:
 
 func runForecast(c *cli.Context, e *env, sc *scenarios.Scenario, out string, rates *pricing.Overlay) error {
 	started := time.Now()
-	jobs, err := sc.Jobs(sc.Seed, rates)
+	f, err := sweep.Forecast(c.Context, sc, sweep.Options{Out: out, Version: e.version, Args: c.Args().Slice(),
+		Workers: c.Int("workers"), Rates: rates})
 	if err != nil {
-		return err
-	}
-	cfg := jobs[0].Config // one point: every replication shares it
-	// days, for the manifest, is what the months span.
-	sc.Days = int(math.Round((cfg.End - cfg.Start).Hours() / 24))
-	runs, days, err := sim.RunAll(c.Context, jobs, c.Int("workers"), nil)
-	if err != nil {
-		return err
-	}
-	f, err := stats.BuildForecast(stats.ForecastInput{
-		Name: sc.Name, Seed: sc.Seed, GrowthPerMonth: sc.Forecast.GrowthPerMonth,
-		Config: cfg, Runs: runs, Days: days,
-	})
-	if err != nil {
-		return err
-	}
-	o, err := reports.NewOutput(out, e.version)
-	if err != nil {
-		return err
-	}
-	if err := o.WriteForecast(f, sc, c.Args().Slice(), runs); err != nil {
 		return err
 	}
 	reports.WriteForecastTable(e.stdout, f)
 	if !c.Bool("quiet") {
-		fmt.Fprintf(e.stderr, "%d runs in %.1fs; results in %s\n", len(runs), time.Since(started).Seconds(), out)
+		fmt.Fprintf(e.stderr, "%d runs in %.1fs; results in %s\n", f.Replications, time.Since(started).Seconds(), out)
 	}
 	return nil
 }

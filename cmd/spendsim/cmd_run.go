@@ -2,17 +2,12 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -20,10 +15,10 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
-	"github.com/spendsim/spendsim/sim"
 )
 
 func runCommand(e *env) *cli.Command {
@@ -160,10 +155,6 @@ type runOptions struct {
 	shard, shards   int              // shards == 0: not sharded
 	rates           *pricing.Overlay // rate cards and tiers over the built-in ones
 	args            []string
-	// afterJob, for tests, is called after each finished run is saved with the number
-	// finished so far: a test cancels the context from it to interrupt a sweep at an
-	// exact point, where a sleep would race.
-	afterJob func(done int)
 }
 
 func runScenario(ctx context.Context, e *env, o runOptions) error {
@@ -201,238 +192,67 @@ func runScenario(ctx context.Context, e *env, o runOptions) error {
 	if out == "" {
 		out = filepath.Join("out", sc.Name)
 	}
-	if o.precision > 0 && sc.Replications < 2 {
-		sc.Replications = 2 // an interval needs two
-	}
 	if o.precision > 0 && sc.Replications > o.maxReplications {
 		return usagef("--max-replications %d is below the scenario's %d replications", o.maxReplications, sc.Replications)
 	}
-	jobs, err := sc.Jobs(seed, o.rates)
-	if err != nil {
-		return err
-	}
-	key, err := checkpointKey(sc, o.rates)
-	if err != nil {
-		return err
-	}
-	partial := filepath.Join(out, reports.PartialDir, "all")
-	if o.shards > 0 {
-		partial = filepath.Join(out, reports.PartialDir, fmt.Sprintf("shard-%d-of-%d", o.shard, o.shards))
-	}
-	cp, err := reports.OpenCheckpoint(partial, key, o.resume)
-	if err != nil {
-		return err
-	}
-	x := &executor{e: e, o: o, cp: cp, done: map[string]finished{}}
-	defer x.stopProgress()
+	p := &runProgress{e: e, quiet: o.quiet}
 	started := time.Now()
-
+	res, err := sweep.Run(ctx, sc, sweep.Options{
+		Out: out, Version: e.version, Args: o.args, Workers: o.workers, Rates: o.rates, SLA: o.sla,
+		Resume: o.resume, Precision: o.precision, MaxReplications: o.maxReplications,
+		Shard: o.shard, Shards: o.shards, Progress: p,
+	})
+	p.stop()
+	if err != nil {
+		return err
+	}
 	if o.shards > 0 {
-		var mine []sim.Job
-		for i := range jobs {
-			if i%o.shards == o.shard {
-				mine = append(mine, jobs[i])
-			}
-		}
-		runs, days, err := x.run(ctx, mine)
-		if err != nil {
-			return err
-		}
-		x.stopProgress()
-		op, err := reports.NewOutput(out, e.version)
-		if err != nil {
-			return err
-		}
-		err = op.WriteShard(reports.Simulation{
-			Name: sc.Name, Scenario: sc, Seed: seed, Args: o.args,
-			Runs: runs, Days: days, HorizonDays: float64(sc.Days),
-		}, o.shard, o.shards, len(jobs))
-		if err != nil {
-			return err
-		}
-		if err := cp.Remove(); err != nil {
-			return err
-		}
 		fmt.Fprintf(e.stdout, "%s: shard %d of %d (the jobs whose number mod %d is %d): %d of %d runs, seed %d, written to %s\n",
-			sc.Name, o.shard, o.shards, o.shards, o.shard, len(runs), len(jobs), seed, filepath.Join(out, reports.ShardManifestPath(o.shard, o.shards)))
+			sc.Name, o.shard, o.shards, o.shards, o.shard, res.Runs, res.Jobs, seed, filepath.Join(out, sweep.ShardManifestPath(o.shard, o.shards)))
 		fmt.Fprintf(e.stdout, "when all %d shards have finished: spendsim merge %s\n", o.shards, out)
 		if !o.quiet {
-			fmt.Fprintf(e.stderr, "%d runs in %.1fs\n", len(runs)-x.loaded, time.Since(started).Seconds())
+			fmt.Fprintf(e.stderr, "%d runs in %.1fs\n", res.Runs-res.Resumed, time.Since(started).Seconds())
 		}
 		return nil
 	}
-
-	runs, days, err := x.run(ctx, jobs)
-	for err == nil && o.precision > 0 {
-		var more bool
-		more, err = x.morePrecision(sc, runs)
-		if err != nil || !more {
-			break
-		}
-		if jobs, err = sc.Jobs(seed, o.rates); err != nil {
-			break
-		}
-		runs, days, err = x.run(ctx, jobs)
-	}
-	if err != nil {
-		return err
-	}
-	x.stopProgress()
-	summary, err := writeRunOutputs(out, sc, seed, runs, days, e.version, o.args, o.sla)
-	if err != nil {
-		return err
-	}
-	if err := cp.Remove(); err != nil {
-		return err
-	}
-	reports.WriteRunTable(e.stdout, summary, reports.RunInfo{Seed: seed, Start: sc.Start, Days: sc.Days, Timezone: sc.Timezone})
+	reports.WriteRunTable(e.stdout, res.Summary, res.RunInfo)
 	if !o.quiet {
 		note := ""
-		if x.loaded > 0 {
-			note = fmt.Sprintf(" (%d more resumed from %s)", x.loaded, partial)
+		if res.Resumed > 0 {
+			note = fmt.Sprintf(" (%d more resumed from %s)", res.Resumed, res.Checkpoint)
 		}
-		fmt.Fprintf(e.stderr, "%d runs in %.1fs%s; results in %s\n", len(runs)-x.loaded, time.Since(started).Seconds(), note, out)
+		fmt.Fprintf(e.stderr, "%d runs in %.1fs%s; results in %s\n", res.Runs-res.Resumed, time.Since(started).Seconds(), note, out)
 	}
 	return nil
 }
 
-// finished is one run's results.
-type finished struct {
-	run  sim.RunResult
-	days []sim.DayRow
+// runProgress shows a sweep's progress on stderr: the bar while runs go (from two
+// seconds in, on a terminal) and notes, unless quiet.
+type runProgress struct {
+	e     *env
+	quiet bool
+	bar   *progressBar
 }
 
-// executor runs jobs for one `spendsim run`, saving each finished run to the
-// checkpoint, reusing saved ones on --resume and ones already run in an earlier batch
-// of --precision, and showing progress.
-type executor struct {
-	e      *env
-	o      runOptions
-	cp     *reports.Checkpoint
-	done   map[string]finished // by run id
-	loaded int                 // runs taken from the checkpoint rather than run
-	count  int                 // runs finished in this process, for the test hook
-	bar    *progressBar
+func (p *runProgress) Planned(n int) {
+	if p.bar == nil && !p.quiet {
+		p.bar = newProgressBar(p.e.stderr)
+	}
+	p.bar.grow(n)
 }
 
-// run returns the results of jobs, in job order, running those not done yet.
-func (x *executor) run(ctx context.Context, jobs []sim.Job) ([]sim.RunResult, []sim.DayRow, error) {
-	var todo []sim.Job
-	for _, j := range jobs {
-		if _, ok := x.done[j.ID]; ok {
-			continue
-		}
-		if x.o.resume {
-			r, d, ok, err := x.cp.Load(j.ID, j.Seed)
-			if err != nil {
-				return nil, nil, err
-			}
-			if ok {
-				x.done[j.ID] = finished{r, d}
-				x.loaded++
-				continue
-			}
-		}
-		todo = append(todo, j)
+func (p *runProgress) Finished(int) { p.bar.increment() }
+
+func (p *runProgress) Note(text string) {
+	p.stop()
+	if !p.quiet {
+		fmt.Fprintln(p.e.stderr, text)
 	}
-	if len(todo) > 0 {
-		if x.bar == nil && !x.o.quiet {
-			x.bar = newProgressBar(x.e.stderr)
-		}
-		x.bar.grow(len(todo))
-		var mu sync.Mutex
-		err := sim.RunEach(ctx, todo, x.o.workers, func(_ int, r sim.RunResult, d []sim.DayRow) error {
-			if err := x.cp.Save(r, d); err != nil {
-				return err
-			}
-			mu.Lock()
-			x.done[r.RunID] = finished{r, d}
-			x.count++
-			n := x.count
-			mu.Unlock()
-			x.bar.increment()
-			if x.o.afterJob != nil {
-				x.o.afterJob(n)
-			}
-			return nil
-		})
-		if err != nil {
-			x.stopProgress()
-			if ctx.Err() != nil && !x.o.quiet {
-				fmt.Fprintf(x.e.stderr, "interrupted; the %d runs finished so far are kept in %s: run again with --resume to go on\n",
-					len(x.done), x.cp.Dir)
-			}
-			return nil, nil, err
-		}
-	}
-	runs := make([]sim.RunResult, len(jobs))
-	var days []sim.DayRow
-	for i, j := range jobs {
-		f := x.done[j.ID]
-		runs[i] = f.run
-		days = append(days, f.days...)
-	}
-	return runs, days, nil
 }
 
-// morePrecision decides whether --precision needs more replications and, if so, raises
-// sc.Replications. The next count comes from the spread seen so far (never more than
-// doubling, since early spreads are rough), and only from the results, never from the
-// worker count, so the same seed stops at the same count on any machine.
-func (x *executor) morePrecision(sc *scenarios.Scenario, runs []sim.RunResult) (bool, error) {
-	prec, err := stats.Precision(runs, x.o.precision)
-	if err != nil {
-		return false, err
-	}
-	worst, need := prec[0], 0
-	reached := true
-	for _, p := range prec {
-		if !(p.Relative < x.o.precision || p.Relative == 0) {
-			reached = false
-		}
-		if p.Relative > worst.Relative || math.IsNaN(p.Relative) {
-			worst = p
-		}
-		need = max(need, p.Needed)
-	}
-	r := sc.Replications
-	if reached || r >= x.o.maxReplications {
-		if !x.o.quiet {
-			x.stopProgress()
-			verdict := "reached"
-			if !reached {
-				verdict = fmt.Sprintf("NOT reached at --max-replications %d", x.o.maxReplications)
-			}
-			fmt.Fprintf(x.e.stderr, "precision %s: %d replications per point; widest 95%% interval ±%.2f%% of the mean total cost (%s)\n",
-				verdict, r, 100*worst.Relative, worst.PointID)
-		}
-		return false, nil
-	}
-	sc.Replications = min(x.o.maxReplications, max(r+1, min(need, 2*r)))
-	return true, nil
-}
-
-func (x *executor) stopProgress() {
-	x.bar.stop()
-	x.bar = nil
-}
-
-// checkpointKey fingerprints what a run's results depend on: the resolved scenario and
-// its seed. The replication count is left out: replication r of a point is the same
-// run whatever the count, which lets --precision resume.
-func checkpointKey(sc *scenarios.Scenario, rates *pricing.Overlay) (string, error) {
-	c := *sc
-	c.Replications = 0
-	b, err := json.Marshal(&c)
-	if err != nil {
-		return "", err
-	}
-	// Runs billed with other rate files are other runs.
-	if rates != nil {
-		b = append(b, rates.Digest...)
-	}
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:8]), nil
+func (p *runProgress) stop() {
+	p.bar.stop()
+	p.bar = nil
 }
 
 // shardSpec resolves --shard K/N, or --shards N with K from the batch system's array
@@ -471,27 +291,6 @@ func shardSpec(shard string, shards int, getenv func(string) string) (int, int, 
 		return 0, 0, usagef("--shards %d: neither JOB_COMPLETION_INDEX (Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID is set; give --shard K/%d", shards, shards)
 	}
 	return 0, 0, nil
-}
-
-// writeRunOutputs writes every output file; each appears under its final name only
-// when complete, and manifest.json, written last, marks a complete set.
-func writeRunOutputs(out string, sc *scenarios.Scenario, seed uint64, runs []sim.RunResult, flat []sim.DayRow, version string, args []string, sla stats.SLA) (stats.Summary, error) {
-	o, err := reports.NewOutput(out, version)
-	if err != nil {
-		return stats.Summary{}, err
-	}
-	err = o.WriteSimulation(reports.Simulation{
-		Name: sc.Name, Scenario: sc, Seed: seed, Args: args,
-		Runs: runs, Days: flat, HorizonDays: float64(sc.Days), SLA: &sla,
-	})
-	if err != nil {
-		return stats.Summary{}, err
-	}
-	s, err := stats.Summarize(sc.Name, runs)
-	if err != nil {
-		return stats.Summary{}, err
-	}
-	return s, s.JudgeSLA(sla)
 }
 
 // defaultSLA is the target of run and merge without --sla.

@@ -5,6 +5,8 @@ package statstest
 import (
 	"fmt"
 	"math"
+	"reflect"
+	"time"
 
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
@@ -104,4 +106,57 @@ func OutboundRuns() []sim.RunResult {
 			LimitDelayed: 7, CapRefused: int64(i), TemplateReplies: 40, Quality: q, MessagingLimit: []string{"2000", "10000", "2000"}[i]}
 	}
 	return runs
+}
+
+// SameRun says whether two runs are equal field by field, NaN equal to NaN, as a
+// checkpoint or runs.parquet must give them back.
+func SameRun(a, b sim.RunResult) bool {
+	fa, fb := reflect.ValueOf(&a).Elem(), reflect.ValueOf(&b).Elem()
+	for i := 0; i < fa.NumField(); i++ {
+		x, y := fa.Field(i), fb.Field(i)
+		if x.Kind() == reflect.Float64 {
+			if !(x.Float() == y.Float() || math.IsNaN(x.Float()) && math.IsNaN(y.Float())) {
+				return false
+			}
+			continue
+		}
+		if !reflect.DeepEqual(x.Interface(), y.Interface()) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestZone is UTC−3 without DST, like São Paulo today: local midnight is 03:00 UTC.
+var TestZone = time.FixedZone("BRT", -3*3600)
+
+// SynthDays splits each run's bill over n days starting 2026-03-01 in TestZone; the
+// remainder of every division lands on the last day, so the parts add up exactly.
+func SynthDays(runs []sim.RunResult, n int) []sim.DayRow {
+	var rows []sim.DayRow
+	for _, r := range runs {
+		for d := 0; d < n; d++ {
+			row := sim.DayRow{
+				RunID:             r.RunID,
+				Day:               time.Date(2026, 3, 1+d, 0, 0, 0, 0, TestZone),
+				Conversations:     r.Conversations / int64(n),
+				UserMessages:      r.UserMessages / int64(n),
+				BusinessMessages:  r.BusinessMessages / int64(n),
+				LateReplies:       (r.LateUtility + r.LateMarketing) / int64(n),
+				FirstResponses:    r.FirstResponses / int64(n),
+				FirstResponseSumS: r.FirstResponseMean * float64(r.FirstResponses) / float64(n),
+			}
+			for _, c := range pricing.Categories() {
+				a := r.AmountByCategory[c] / money.Micros(n)
+				if d == n-1 {
+					a = r.AmountByCategory[c] - a*money.Micros(n-1)
+				}
+				row.AmountByCategory[c] = a
+				row.MessagingMicros += a
+				row.Billable += r.BillableByCategory[c] / int64(n)
+			}
+			rows = append(rows, row)
+		}
+	}
+	return rows
 }

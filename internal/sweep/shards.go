@@ -1,4 +1,4 @@
-package reports
+package sweep
 
 import (
 	"encoding/json"
@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -55,7 +56,7 @@ type ShardManifest struct {
 // checked and ordered as WriteSimulation does. A shard with no runs (more shards than
 // runs) writes only its manifest: an empty part could not carry the sweep's param
 // columns, and readers would see two schemas.
-func (o *Output) WriteShard(s Simulation, shard, shards, jobs int) error {
+func WriteShard(o *reports.Output, s reports.Simulation, shard, shards, jobs int) error {
 	runs, days, err := stats.InOrder(s.Runs, s.Days)
 	if err != nil {
 		return err
@@ -64,15 +65,15 @@ func (o *Output) WriteShard(s Simulation, shard, shards, jobs int) error {
 	for i, r := range runs {
 		ids[i] = r.RunID
 	}
-	if err := ReconcileDaily(runs, s.Days); err != nil {
+	if err := reports.ReconcileDaily(runs, s.Days); err != nil {
 		return err
 	}
-	if _, err := paramPaths(runs); err != nil {
-		return fmt.Errorf("reports: %w", err)
+	if _, err := reports.ParamPaths(runs); err != nil {
+		return fmt.Errorf("sweep: %w", err)
 	}
 	raw, err := json.Marshal(s.Scenario)
 	if err != nil {
-		return fmt.Errorf("reports: shard manifest: scenario: %w", err)
+		return fmt.Errorf("sweep: shard manifest: scenario: %w", err)
 	}
 	args := s.Args
 	if args == nil {
@@ -86,20 +87,20 @@ func (o *Output) WriteShard(s Simulation, shard, shards, jobs int) error {
 		m.RunsPart, m.DailyPart = ShardPart("runs", shard, shards), ShardPart("daily", shard, shards)
 		for _, part := range []string{m.RunsPart, m.DailyPart} {
 			if err := os.MkdirAll(filepath.Dir(o.Path(part)), 0o755); err != nil {
-				return fmt.Errorf("reports: %w", err)
+				return fmt.Errorf("sweep: %w", err)
 			}
 		}
-		if err := WriteRuns(o.Path(m.RunsPart), runs, o.Version); err != nil {
+		if err := reports.WriteRuns(o.Path(m.RunsPart), runs, o.Version); err != nil {
 			return err
 		}
-		if err := WriteDaily(o.Path(m.DailyPart), days, o.Version); err != nil {
+		if err := reports.WriteDaily(o.Path(m.DailyPart), days, o.Version); err != nil {
 			return err
 		}
 	}
 	if err := os.MkdirAll(o.Path(ShardsDir), 0o755); err != nil {
-		return fmt.Errorf("reports: %w", err)
+		return fmt.Errorf("sweep: %w", err)
 	}
-	return WriteJSON(o.Path(ShardManifestPath(shard, shards)), m)
+	return reports.WriteJSON(o.Path(ShardManifestPath(shard, shards)), m)
 }
 
 var shardManifestName = regexp.MustCompile(`^shard-(\d+)-of-(\d+)\.json$`)
@@ -182,11 +183,11 @@ func (m *ShardManifest) ReadParts(dir string, paramPaths []string) ([]sim.RunRes
 		}
 		return nil, nil, nil
 	}
-	runs, err := ReadRuns(filepath.Join(dir, m.RunsPart), paramPaths)
+	runs, err := reports.ReadRuns(filepath.Join(dir, m.RunsPart), paramPaths)
 	if err != nil {
 		return nil, nil, err
 	}
-	days, err := ReadDaily(filepath.Join(dir, m.DailyPart))
+	days, err := reports.ReadDaily(filepath.Join(dir, m.DailyPart))
 	if err != nil {
 		return nil, nil, err
 	}
