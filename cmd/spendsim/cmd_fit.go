@@ -95,7 +95,7 @@ func fitTrace(e *env, tracePath string, topts trace.Options, o fit.Options, out,
 			// name the file and line): say which trace.
 			return fmt.Errorf("%s: %w", filepath.Base(tracePath), err)
 		}
-		return prefixFile(tracePath, err)
+		return trace.AtFile(tracePath, err)
 	}
 	source := strings.Map(func(c rune) rune {
 		if c < ' ' {
