@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spendsim/spendsim/internal/optimize"
 	"github.com/spendsim/spendsim/internal/stats"
@@ -205,4 +206,29 @@ func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 	if d := float64(s.DerivedShare); d > 0 {
 		fmt.Fprintf(w, "%.1f%% of the amount was priced from derived or third-party rates (see `spendsim rates --sources`)\n", 100*d)
 	}
+}
+
+// WriteRatesTable prints rate-card cells: card date, model, currency, market, category,
+// rate, confidence and, for a cell carried forward onto a partial card, the card it
+// came from; with sources, each cell's source and note too.
+func WriteRatesTable(w io.Writer, rows []pricing.Row, sources bool) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	header := "CARD\tMODEL\tCURRENCY\tMARKET\tCATEGORY\tRATE\tCONFIDENCE\tFROM CARD"
+	if sources {
+		header += "\tSOURCE\tNOTE"
+	}
+	fmt.Fprintln(tw, header)
+	for _, r := range rows {
+		from := ""
+		if !r.From.Equal(r.Card) {
+			from = r.From.Format(time.DateOnly)
+		}
+		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", r.Card.Format(time.DateOnly), r.Model, r.Currency,
+			r.Market, r.Category, pricing.FormatRate(r.Rate), r.Confidence, from)
+		if sources {
+			line += "\t" + r.Source + "\t" + r.Note
+		}
+		fmt.Fprintln(tw, line)
+	}
+	return tw.Flush()
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 
@@ -61,77 +60,60 @@ Examples:
 			if c.Int("workers") < 0 {
 				return usagef("--workers must be >= 0, got %d", c.Int("workers"))
 			}
-			o := compareOptions{
-				a: c.Args().Get(0), b: c.Args().Get(1), replications: c.Int("replications"),
-				out: c.String("out"), pricingB: c.String("pricing-b"), workers: c.Int("workers"),
-				quiet: c.Bool("quiet"),
-			}
-			if c.IsSet("seed") {
-				o.seed, o.seedSet = c.Uint64("seed"), true
-			}
-			var err error
-			if o.rates, err = readUserRates(c); err != nil {
+			rates, err := readUserRates(c)
+			if err != nil {
 				return err
 			}
-			return compareScenarios(c.Context, e, o)
+			return compareScenarios(c, e, rates)
 		},
 	}
 }
 
-type compareOptions struct {
-	a, b         string // scenario files or embedded names; b "" = a
-	replications int
-	seed         uint64
-	seedSet      bool
-	out          string
-	pricingB     string // "" = B's own pricing
-	workers      int
-	quiet        bool
-	rates        *pricing.Overlay // rate cards and tiers over the built-in ones, both sides
-}
-
-func compareScenarios(ctx context.Context, e *env, o compareOptions) error {
-	a, _, err := scenarios.Load(o.a)
+// compareScenarios loads A and B (B is A with --pricing-b and one argument), settles
+// the shared seed and the output folder, and runs the comparison.
+func compareScenarios(c *cli.Context, e *env, rates *pricing.Overlay) error {
+	aRef, bRef, pricingB, quiet := c.Args().Get(0), c.Args().Get(1), c.String("pricing-b"), c.Bool("quiet")
+	a, _, err := scenarios.Load(aRef)
 	if err != nil {
 		return err
 	}
-	bRef := o.b
 	if bRef == "" {
-		bRef = o.a
+		bRef = aRef
 	}
 	b, _, err := scenarios.Load(bRef)
 	if err != nil {
 		return err
 	}
-	if o.pricingB != "" {
-		if _, err := billing.ParseEra(o.pricingB); err != nil {
+	if pricingB != "" {
+		if _, err := billing.ParseEra(pricingB); err != nil {
 			return usagef("--pricing-b: %v", err)
 		}
-		b.Pricing = o.pricingB
+		b.Pricing = pricingB
 	}
 	if a.Currency != b.Currency {
 		return usagef("A bills in %s and B in %s: a difference needs one currency", a.Currency, b.Currency)
 	}
-	seed, fresh := scenarios.PickSeed(o.seed, o.seedSet, a.Seed, b.Seed)
-	if fresh && !o.quiet {
+	seed, fresh := scenarios.PickSeed(c.Uint64("seed"), c.IsSet("seed"), a.Seed, b.Seed)
+	if fresh && !quiet {
 		e.noteSeed(seed)
 	}
-	out := o.out
+	out := c.String("out")
 	if out == "" {
 		name := a.Name + "-vs-" + b.Name
-		if o.pricingB != "" && o.b == "" {
+		if pricingB != "" && c.Args().Get(1) == "" {
 			name = a.Name + "-" + a.Pricing + "-vs-" + b.Pricing
 		}
 		out = reports.DefaultDir("compare-" + name)
 	}
-	a.Seed, b.Seed, a.Replications, b.Replications = seed, seed, o.replications, o.replications
-	cmp, err := sweep.Compare(ctx, a, b, sweep.Options{Out: out, Version: e.version, Workers: o.workers,
-		Rates: o.rates, Progress: &runProgress{e: e, quiet: o.quiet}})
+	r := c.Int("replications")
+	a.Seed, b.Seed, a.Replications, b.Replications = seed, seed, r, r
+	cmp, err := sweep.Compare(c.Context, a, b, sweep.Options{Out: out, Version: e.version, Workers: c.Int("workers"),
+		Rates: rates, Progress: &runProgress{e: e, quiet: quiet}})
 	if err != nil {
 		return err
 	}
 	reports.WriteComparisonTable(e.stdout, cmp)
-	if !o.quiet {
+	if !quiet {
 		fmt.Fprintf(e.stderr, "results in %s\n", filepath.Join(out, reports.CompareFile))
 	}
 	return nil

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -83,42 +82,20 @@ Examples:
 }
 
 func fitTrace(e *env, tracePath string, topts trace.Options, o fit.Options, out, name string, quiet bool) error {
-	r, err := trace.Open(tracePath, topts)
+	res, err := fit.File(tracePath, topts, o, name)
 	if err != nil {
 		return err
-	}
-	defer r.Close()
-	res, err := fit.Trace(r, o)
-	if err != nil {
-		if strings.HasPrefix(err.Error(), "fit: ") {
-			// What fit found of the trace as a whole (the reader's errors already
-			// name the file and line): say which trace.
-			return fmt.Errorf("%s: %w", filepath.Base(tracePath), err)
-		}
-		return trace.AtFile(tracePath, err)
-	}
-	source := strings.Map(func(c rune) rune {
-		if c < ' ' {
-			return '?'
-		}
-		return c
-	}, filepath.Base(tracePath))
-	text := res.YAML(name, source)
-	// What is written must load: a fit that produced an invalid scenario is a bug here,
-	// and the user should hear of it rather than find it at spendsim run.
-	if _, err := scenarios.Parse(text, filepath.Base(out)); err != nil {
-		return fmt.Errorf("fit: the estimated scenario does not validate (a bug in fit; please report it with the trace's shape): %w", err)
 	}
 	if !quiet {
 		printFamilies(e, "response time", res.Response)
 		if res.ThinkErr == nil {
 			printFamilies(e, "think time", res.Think)
 		}
-		if n := r.Skipped(); n > 0 {
-			fmt.Fprintf(e.stderr, "%d invalid rows skipped\n", n)
+		if res.Skipped > 0 {
+			fmt.Fprintf(e.stderr, "%d invalid rows skipped\n", res.Skipped)
 		}
 	}
-	if err := safefile.WriteFile(out, text); err != nil {
+	if err := safefile.WriteFile(out, res.YAML); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s: %d records, %d users, %d conversations (%.4g an hour), %.3g user messages each; response time %s (median %.4g s); scenario %s written to %s\n",

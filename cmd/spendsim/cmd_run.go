@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/internal/sweep"
-	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 )
@@ -103,69 +101,41 @@ Examples:
 			if c.Int("workers") < 0 {
 				return usagef("--workers must be >= 0, got %d", c.Int("workers"))
 			}
-			o := runOptions{
-				ref: c.Args().First(), out: c.String("out"), workers: c.Int("workers"),
-				quiet: c.Bool("quiet"), resume: c.Bool("resume"),
-				maxReplications: c.Int("max-replications"), args: c.Args().Slice(),
-			}
-			if c.IsSet("seed") {
-				o.seed, o.seedSet = c.Uint64("seed"), true
-			}
+			o := sweep.Options{Version: e.version, Args: c.Args().Slice(), Workers: c.Int("workers"),
+				Resume: c.Bool("resume"), MaxReplications: c.Int("max-replications")}
 			var err error
-			if o.sla, err = slaTarget(c.String("sla")); err != nil {
+			if o.SLA, err = slaTarget(c.String("sla")); err != nil {
 				return err
 			}
-			if o.rates, err = readUserRates(c); err != nil {
+			if o.Rates, err = readUserRates(c); err != nil {
 				return err
 			}
 			if c.IsSet("precision") {
-				if o.precision, err = stats.ParseShare(c.String("precision")); err != nil {
+				if o.Precision, err = stats.ParseShare(c.String("precision")); err != nil {
 					return usagef("--precision: %v", err)
 				}
 			}
-			if o.maxReplications < 2 || o.maxReplications > 100_000 {
-				return usagef("--max-replications must be between 2 and 100000, got %d", o.maxReplications)
+			if o.MaxReplications < 2 || o.MaxReplications > 100_000 {
+				return usagef("--max-replications must be between 2 and 100000, got %d", o.MaxReplications)
 			}
-			if o.shard, o.shards, err = shardSpec(c.String("shard"), c.Int("shards"), os.Getenv); err != nil {
+			if o.Shard, o.Shards, err = shardSpec(c.String("shard"), c.Int("shards"), os.Getenv); err != nil {
 				return err
 			}
-			if o.shards > 0 && c.IsSet("sla") {
+			if o.Shards > 0 && c.IsSet("sla") {
 				return usagef("--sla has no effect on a shard, which writes no summary or plot: give it to spendsim merge")
 			}
-			if o.shards > 0 && o.precision > 0 {
+			if o.Shards > 0 && o.Precision > 0 {
 				return usagef("--precision cannot be used with sharding: shards cannot see each other's replications to decide when to stop; use fixed replications in the scenario")
 			}
-			return runScenario(c.Context, e, o)
+			return runScenario(c, e, o)
 		},
 	}
 }
 
-// runOptions is what `spendsim run` was asked to do.
-type runOptions struct {
-	ref             string // scenario file or embedded name; "" = the default
-	out             string // "" = out/<name>
-	workers         int
-	seed            uint64
-	seedSet         bool
-	quiet           bool
-	resume          bool
-	precision       float64 // target relative half-width; 0 = fixed replications
-	maxReplications int
-	sla             stats.SLA        // judged per sweep point in the summary, plot and report
-	shard, shards   int              // shards == 0: not sharded
-	rates           *pricing.Overlay // rate cards and tiers over the built-in ones
-	args            []string
-}
-
-func runScenario(ctx context.Context, e *env, o runOptions) error {
-	if o.sla.Metric == "" {
-		sla, err := slaTarget(defaultSLA)
-		if err != nil {
-			panic("spendsim: default SLA: " + err.Error())
-		}
-		o.sla = sla
-	}
-	ref := o.ref
+// runScenario loads the scenario, settles its seed and output folder, and runs the
+// sweep o describes.
+func runScenario(c *cli.Context, e *env, o sweep.Options) error {
+	ref, quiet := c.Args().First(), c.Bool("quiet")
 	if ref == "" {
 		ref = scenarios.DefaultName
 	}
@@ -173,55 +143,51 @@ func runScenario(ctx context.Context, e *env, o runOptions) error {
 	if err != nil {
 		return err
 	}
-	seed, fresh := scenarios.PickSeed(o.seed, o.seedSet, sc.Seed)
+	seed, fresh := scenarios.PickSeed(c.Uint64("seed"), c.IsSet("seed"), sc.Seed)
 	if fresh {
 		// Every shard must draw the same sweep, and a resumed run the same runs; a
 		// seed picked afresh here would differ each time.
-		if o.shards > 0 {
+		if o.Shards > 0 {
 			return usagef("%s has no seed, and every shard must use the same one: add seed: to the scenario or pass --seed S to each shard", ref)
 		}
-		if o.resume {
+		if o.Resume {
 			return usagef("%s has no seed: --resume needs the seed the interrupted run printed (--seed S)", ref)
 		}
 	}
 	sc.Seed = seed
-	if fresh && !o.quiet {
+	if fresh && !quiet {
 		e.noteSeed(seed)
 	}
-	out := o.out
-	if out == "" {
-		out = filepath.Join("out", sc.Name)
+	if o.Out = c.String("out"); o.Out == "" {
+		o.Out = filepath.Join("out", sc.Name)
 	}
-	if o.precision > 0 && sc.Replications > o.maxReplications {
-		return usagef("--max-replications %d is below the scenario's %d replications", o.maxReplications, sc.Replications)
+	if o.Precision > 0 && sc.Replications > o.MaxReplications {
+		return usagef("--max-replications %d is below the scenario's %d replications", o.MaxReplications, sc.Replications)
 	}
-	p := &runProgress{e: e, quiet: o.quiet}
+	p := &runProgress{e: e, quiet: quiet}
+	o.Progress = p
 	started := time.Now()
-	res, err := sweep.Run(ctx, sc, sweep.Options{
-		Out: out, Version: e.version, Args: o.args, Workers: o.workers, Rates: o.rates, SLA: o.sla,
-		Resume: o.resume, Precision: o.precision, MaxReplications: o.maxReplications,
-		Shard: o.shard, Shards: o.shards, Progress: p,
-	})
+	res, err := sweep.Run(c.Context, sc, o)
 	p.stop()
 	if err != nil {
 		return err
 	}
-	if o.shards > 0 {
+	if o.Shards > 0 {
 		fmt.Fprintf(e.stdout, "%s: shard %d of %d (the jobs whose number mod %d is %d): %d of %d runs, seed %d, written to %s\n",
-			sc.Name, o.shard, o.shards, o.shards, o.shard, res.Runs, res.Jobs, seed, filepath.Join(out, sweep.ShardManifestPath(o.shard, o.shards)))
-		fmt.Fprintf(e.stdout, "when all %d shards have finished: spendsim merge %s\n", o.shards, out)
-		if !o.quiet {
+			sc.Name, o.Shard, o.Shards, o.Shards, o.Shard, res.Runs, res.Jobs, seed, filepath.Join(o.Out, sweep.ShardManifestPath(o.Shard, o.Shards)))
+		fmt.Fprintf(e.stdout, "when all %d shards have finished: spendsim merge %s\n", o.Shards, o.Out)
+		if !quiet {
 			fmt.Fprintf(e.stderr, "%d runs in %.1fs\n", res.Runs-res.Resumed, time.Since(started).Seconds())
 		}
 		return nil
 	}
 	reports.WriteRunTable(e.stdout, res.Summary, res.RunInfo)
-	if !o.quiet {
+	if !quiet {
 		note := ""
 		if res.Resumed > 0 {
 			note = fmt.Sprintf(" (%d more resumed from %s)", res.Resumed, res.Checkpoint)
 		}
-		fmt.Fprintf(e.stderr, "%d runs in %.1fs%s; results in %s\n", res.Runs-res.Resumed, time.Since(started).Seconds(), note, out)
+		fmt.Fprintf(e.stderr, "%d runs in %.1fs%s; results in %s\n", res.Runs-res.Resumed, time.Since(started).Seconds(), note, o.Out)
 	}
 	return nil
 }
