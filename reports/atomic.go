@@ -43,27 +43,3 @@ func syncDir(dir string) {
 	d.Sync()
 	d.Close()
 }
-
-// WriteFileAtomic writes data to path through a temporary file in the same directory and
-// a rename, so path holds either its old content or all of data, never a part.
-func WriteFileAtomic(path string, data []byte) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("reports: %s: %w", path, err)
-	}
-	if _, err = f.Write(data); err == nil {
-		err = commitTemp(f, nil, path)
-	} else {
-		err = fmt.Errorf("reports: %s: %w", path, err)
-	}
-	if err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	return nil
-}

@@ -5,6 +5,7 @@ import (
 
 	"gonum.org/v1/plot"
 
+	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
@@ -125,7 +126,7 @@ func (o *Output) WriteForecast(f stats.Forecast, scenario any, args []string, ru
 	if err := WritePlot(o.Dir, ForecastCategory, stack); err != nil {
 		return err
 	}
-	if err := WriteFileAtomic(o.Path(ReportFile), report); err != nil {
+	if err := safefile.WriteFile(o.Path(ReportFile), report); err != nil {
 		return err
 	}
 	m, err := NewManifest(o.Version, args, scenario)

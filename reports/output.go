@@ -10,6 +10,7 @@ import (
 
 	"gonum.org/v1/plot"
 
+	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/sim"
 )
@@ -191,7 +192,7 @@ func (o *Output) WriteSimulation(s Simulation) (stats.Summary, error) {
 			}
 		}
 	}
-	if err := WriteFileAtomic(o.Path(ReportFile), report); err != nil {
+	if err := safefile.WriteFile(o.Path(ReportFile), report); err != nil {
 		return stats.Summary{}, err
 	}
 	return summary, WriteJSON(o.Path(ManifestFile), manifest)
@@ -207,5 +208,5 @@ func WriteJSON(path string, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("reports: %s: %w", path, err)
 	}
-	return WriteFileAtomic(path, buf.Bytes())
+	return safefile.WriteFile(path, buf.Bytes())
 }

@@ -181,13 +181,15 @@ func TestWriteSimulationRejectsBeforeWriting(t *testing.T) {
 	}
 }
 
-func TestWriteFileAtomicFailureLeavesNothing(t *testing.T) {
+// TestWriteFailureLeavesNothing: a file reports writes (through safefile) appears whole
+// or not at all.
+func TestWriteFailureLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
 	// A directory in the way makes the rename fail after the data is written.
 	if err := os.Mkdir(filepath.Join(dir, SummaryFile), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteFileAtomic(filepath.Join(dir, SummaryFile), []byte("{}")); err == nil {
+	if err := WriteJSON(filepath.Join(dir, SummaryFile), struct{}{}); err == nil {
 		t.Fatal("rename over a directory succeeded")
 	}
 	if got := dirEntries(t, dir); !slices.Equal(got, []string{SummaryFile}) {

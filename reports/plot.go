@@ -19,6 +19,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
+	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/money"
 )
@@ -663,8 +664,8 @@ func WritePlot(dir, base string, p *plot.Plot) error {
 	if err != nil {
 		return fmt.Errorf("reports: %s.svg: %w", base, err)
 	}
-	if err := WriteFileAtomic(filepath.Join(dir, base+".png"), png); err != nil {
+	if err := safefile.WriteFile(filepath.Join(dir, base+".png"), png); err != nil {
 		return err
 	}
-	return WriteFileAtomic(filepath.Join(dir, base+".svg"), svg)
+	return safefile.WriteFile(filepath.Join(dir, base+".svg"), svg)
 }

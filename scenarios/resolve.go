@@ -33,16 +33,13 @@ func (s *Scenario) Config(rates *pricing.Overlay) (*sim.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pricing: %w", err)
 	}
-	book, err := pricing.Builtin()
+	book, err := rates.Cards()
 	if err != nil {
 		return nil, err
 	}
 	markets := market.Builtin()
 	billingMarkets, tiers := markets, (*pricing.Tiers)(nil)
 	if !rates.Empty() {
-		if book, err = rates.Merge(book); err != nil {
-			return nil, err
-		}
 		billingMarkets, tiers = book.Markets(), rates.Tiers
 	}
 	var authFrom model.Time

@@ -108,7 +108,7 @@ func compareScenarios(c *cli.Context, e *env, rates *pricing.Overlay) error {
 	r := c.Int("replications")
 	a.Seed, b.Seed, a.Replications, b.Replications = seed, seed, r, r
 	cmp, err := sweep.Compare(c.Context, a, b, sweep.Options{Out: out, Version: e.version, Workers: c.Int("workers"),
-		Rates: rates, Progress: &runProgress{e: e, quiet: quiet}})
+		Rates: rates, Progress: &progress{w: e.stderr, quiet: quiet}})
 	if err != nil {
 		return err
 	}

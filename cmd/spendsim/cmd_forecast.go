@@ -8,7 +8,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/spendsim/spendsim/internal/sweep"
-	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 )
@@ -109,25 +108,21 @@ Examples:
 			if out == "" {
 				out = filepath.Join("out", sc.Name+"-forecast")
 			}
-			user, err := readUserRates(c)
+			rates, err := readUserRates(c)
 			if err != nil {
 				return err
 			}
-			return runForecast(c, e, sc, out, user)
+			started := time.Now()
+			f, err := sweep.Forecast(c.Context, sc, sweep.Options{Out: out, Version: e.version, Args: c.Args().Slice(),
+				Workers: c.Int("workers"), Rates: rates})
+			if err != nil {
+				return err
+			}
+			reports.WriteForecastTable(e.stdout, f)
+			if !c.Bool("quiet") {
+				fmt.Fprintf(e.stderr, "%d runs in %.1fs; results in %s\n", f.Replications, time.Since(started).Seconds(), out)
+			}
+			return nil
 		},
 	}
-}
-
-func runForecast(c *cli.Context, e *env, sc *scenarios.Scenario, out string, rates *pricing.Overlay) error {
-	started := time.Now()
-	f, err := sweep.Forecast(c.Context, sc, sweep.Options{Out: out, Version: e.version, Args: c.Args().Slice(),
-		Workers: c.Int("workers"), Rates: rates})
-	if err != nil {
-		return err
-	}
-	reports.WriteForecastTable(e.stdout, f)
-	if !c.Bool("quiet") {
-		fmt.Fprintf(e.stderr, "%d runs in %.1fs; results in %s\n", f.Replications, time.Since(started).Seconds(), out)
-	}
-	return nil
 }

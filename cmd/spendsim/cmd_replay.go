@@ -13,7 +13,6 @@ import (
 	"github.com/spendsim/spendsim/internal/rebill"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
-	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios/trace"
 )
@@ -118,11 +117,8 @@ func billingOptions(c *cli.Context) (billing.Options, string, error) {
 	if err != nil {
 		return o, "", err
 	}
-	book, err := pricing.Builtin()
+	book, err := user.Cards()
 	if err != nil {
-		return o, "", err
-	}
-	if book, err = user.Merge(book); err != nil {
 		return o, "", err
 	}
 	o = billing.Options{

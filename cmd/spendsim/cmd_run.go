@@ -2,16 +2,11 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
-	"github.com/vbauerster/mpb/v8"
-	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/internal/sweep"
@@ -164,7 +159,7 @@ func runScenario(c *cli.Context, e *env, o sweep.Options) error {
 	if o.Precision > 0 && sc.Replications > o.MaxReplications {
 		return usagef("--max-replications %d is below the scenario's %d replications", o.MaxReplications, sc.Replications)
 	}
-	p := &runProgress{e: e, quiet: quiet}
+	p := &progress{w: e.stderr, quiet: quiet}
 	o.Progress = p
 	started := time.Now()
 	res, err := sweep.Run(c.Context, sc, o)
@@ -192,71 +187,13 @@ func runScenario(c *cli.Context, e *env, o sweep.Options) error {
 	return nil
 }
 
-// runProgress shows a sweep's progress on stderr: the bar while runs go (from two
-// seconds in, on a terminal) and notes, unless quiet.
-type runProgress struct {
-	e     *env
-	quiet bool
-	bar   *progressBar
-}
-
-func (p *runProgress) Planned(n int) {
-	if p.bar == nil && !p.quiet {
-		p.bar = newProgressBar(p.e.stderr)
-	}
-	p.bar.grow(n)
-}
-
-func (p *runProgress) Finished(int) { p.bar.increment() }
-
-func (p *runProgress) Note(text string) {
-	p.stop()
-	if !p.quiet {
-		fmt.Fprintln(p.e.stderr, text)
-	}
-}
-
-func (p *runProgress) stop() {
-	p.bar.stop()
-	p.bar = nil
-}
-
-// shardSpec resolves --shard K/N, or --shards N with K from the batch system's array
-// index, into (K, N); N = 0 means not sharded.
+// shardSpec is sweep.ParseShard, its errors the user's to fix on the command line.
 func shardSpec(shard string, shards int, getenv func(string) string) (int, int, error) {
-	switch {
-	case shard != "" && shards != 0:
-		return 0, 0, usagef("give --shard K/N or --shards N, not both")
-	case shard != "":
-		ks, ns, ok := strings.Cut(shard, "/")
-		k, err1 := strconv.Atoi(ks)
-		n, err2 := strconv.Atoi(ns)
-		if !ok || err1 != nil || err2 != nil {
-			return 0, 0, usagef("--shard %q: want K/N, like 0/4 (K counts from 0)", shard)
-		}
-		if n < 1 || k < 0 || k >= n {
-			return 0, 0, usagef("--shard %q: want 0 <= K < N (K counts from 0)", shard)
-		}
-		return k, n, nil
-	case shards != 0:
-		if shards < 1 {
-			return 0, 0, usagef("--shards must be >= 1, got %d", shards)
-		}
-		for _, name := range []string{"JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"} {
-			v := getenv(name)
-			if v == "" {
-				continue
-			}
-			k, err := strconv.Atoi(v)
-			if err != nil || k < 0 || k >= shards {
-				return 0, 0, usagef("--shards %d: %s=%q is not a shard number from 0 to %d (a Slurm array needs --array=0-%d)",
-					shards, name, v, shards-1, shards-1)
-			}
-			return k, shards, nil
-		}
-		return 0, 0, usagef("--shards %d: neither JOB_COMPLETION_INDEX (Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID is set; give --shard K/%d", shards, shards)
+	k, n, err := sweep.ParseShard(shard, shards, getenv)
+	if err != nil {
+		return 0, 0, usageError{err}
 	}
-	return 0, 0, nil
+	return k, n, nil
 }
 
 // defaultSLA is the target of run and merge without --sla.
@@ -269,61 +206,4 @@ func slaTarget(expr string) (stats.SLA, error) {
 		return stats.SLA{}, usagef("--sla: %v", err)
 	}
 	return t, nil
-}
-
-// progressBar shows finished runs with an ETA on stderr when it is a terminal, from two
-// seconds in, so a quick run leaves no trace; a nil *progressBar does nothing.
-type progressBar struct {
-	p     *mpb.Progress
-	bar   *mpb.Bar
-	timer *time.Timer
-	total int64
-}
-
-func newProgressBar(w io.Writer) *progressBar {
-	f, ok := w.(*os.File)
-	if !ok {
-		return nil
-	}
-	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
-		return nil // logs and CI stay clean
-	}
-	delay := make(chan any)
-	p := mpb.New(mpb.WithOutput(f), mpb.WithWidth(40), mpb.WithRenderDelay(delay))
-	bar := p.AddBar(0,
-		mpb.PrependDecorators(decor.Name("runs "), decor.CountersNoUnit("%d/%d")),
-		mpb.AppendDecorators(decor.Elapsed(decor.ET_STYLE_GO), decor.Name(" elapsed, about "),
-			decor.AverageETA(decor.ET_STYLE_GO), decor.Name(" left")),
-	)
-	return &progressBar{p: p, bar: bar, timer: time.AfterFunc(2*time.Second, func() { close(delay) })}
-}
-
-// grow adds n runs to the total (--precision adds batches as it goes).
-func (b *progressBar) grow(n int) {
-	if b == nil {
-		return
-	}
-	b.total += int64(n)
-	b.bar.SetTotal(b.total, false)
-}
-
-func (b *progressBar) increment() {
-	if b != nil {
-		b.bar.Increment()
-	}
-}
-
-// stop ends the bar and waits until it is drawn for the last time, so that what is
-// printed next starts on a line of its own.
-func (b *progressBar) stop() {
-	if b == nil {
-		return
-	}
-	b.timer.Stop()
-	if b.bar.Current() >= b.total {
-		b.bar.SetTotal(b.total, true)
-	} else {
-		b.bar.Abort(false)
-	}
-	b.p.Wait()
 }

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/reports"
@@ -200,4 +201,43 @@ func (m *ShardManifest) ReadParts(dir string, paramPaths []string) ([]sim.RunRes
 		}
 	}
 	return runs, days, nil
+}
+
+// ParseShard resolves --shard K/N, or --shards N with K from the batch system's array
+// index (JOB_COMPLETION_INDEX of a Kubernetes Indexed Job, SLURM_ARRAY_TASK_ID of a
+// Slurm array), into (K, N); N = 0 means not sharded.
+func ParseShard(shard string, shards int, getenv func(string) string) (int, int, error) {
+	switch {
+	case shard != "" && shards != 0:
+		return 0, 0, fmt.Errorf("give --shard K/N or --shards N, not both")
+	case shard != "":
+		ks, ns, ok := strings.Cut(shard, "/")
+		k, err1 := strconv.Atoi(ks)
+		n, err2 := strconv.Atoi(ns)
+		if !ok || err1 != nil || err2 != nil {
+			return 0, 0, fmt.Errorf("--shard %q: want K/N, like 0/4 (K counts from 0)", shard)
+		}
+		if n < 1 || k < 0 || k >= n {
+			return 0, 0, fmt.Errorf("--shard %q: want 0 <= K < N (K counts from 0)", shard)
+		}
+		return k, n, nil
+	case shards != 0:
+		if shards < 1 {
+			return 0, 0, fmt.Errorf("--shards must be >= 1, got %d", shards)
+		}
+		for _, name := range []string{"JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"} {
+			v := getenv(name)
+			if v == "" {
+				continue
+			}
+			k, err := strconv.Atoi(v)
+			if err != nil || k < 0 || k >= shards {
+				return 0, 0, fmt.Errorf("--shards %d: %s=%q is not a shard number from 0 to %d (a Slurm array needs --array=0-%d)",
+					shards, name, v, shards-1, shards-1)
+			}
+			return k, shards, nil
+		}
+		return 0, 0, fmt.Errorf("--shards %d: neither JOB_COMPLETION_INDEX (Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID is set; give --shard K/%d", shards, shards)
+	}
+	return 0, 0, nil
 }

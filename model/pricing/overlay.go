@@ -107,6 +107,15 @@ func (o *Overlay) Merge(base *Book) (*Book, error) {
 	return b, nil
 }
 
+// Cards are the built-in cards with the user's over them.
+func (o *Overlay) Cards() (*Book, error) {
+	b, err := Builtin()
+	if err != nil {
+		return nil, err
+	}
+	return o.Merge(b)
+}
+
 func sniffData(path string, data []byte) (FileKind, error) {
 	kind, err := Sniff(data[:min(len(data), 64<<10)])
 	if err != nil {

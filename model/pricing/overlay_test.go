@@ -23,6 +23,9 @@ func TestOverlay(t *testing.T) {
 	if b, err := none.Merge(builtin); b != builtin || err != nil {
 		t.Errorf("no files: Merge gave another book (%v)", err)
 	}
+	if b, err := (*Overlay)(nil).Cards(); b != builtin || err != nil {
+		t.Errorf("no overlay: Cards gave another book than the built-in (%v)", err)
+	}
 	card, err := os.ReadFile("testdata/meta-pricing-usd.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -59,6 +62,9 @@ func TestOverlay(t *testing.T) {
 	}
 	if m2, _ := o.Merge(builtin); m2 != m1 {
 		t.Error("Merge merged the same base twice")
+	}
+	if c, _ := o.Cards(); c != m1 {
+		t.Error("Cards are not the user's cards over the built-in ones")
 	}
 	later, _ := NewOverlay(UserFiles{Rates: "dir/card.csv", RatesData: card, Model: "pmp", From: from.AddDate(0, 1, 0), Tiers: "t.csv", TiersData: tiers})
 	if later.Digest == o.Digest {
