@@ -172,19 +172,8 @@ func estimateText(e stats.Estimate, f func(float64) string) (mean, ci string) {
 	return f(m), ci
 }
 
-// durationText shows seconds in the unit that keeps them short.
-func durationText(s float64) string {
-	switch a := math.Abs(s); {
-	case math.IsNaN(s):
-		return "–"
-	case a < 120:
-		return fmt.Sprintf("%.0f s", s)
-	case a < 2*3600:
-		return fmt.Sprintf("%.1f min", s/60)
-	default:
-		return fmt.Sprintf("%.1f h", s/3600)
-	}
-}
+// durationText shows seconds in the unit that keeps them short, "–" when unknown.
+func durationText(s float64) string { return stats.Duration(s, "–") }
 
 // reportCSS is the style of every report page (simulation and forecast).
 const reportCSS = `body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222; }

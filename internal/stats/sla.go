@@ -106,15 +106,19 @@ func (t SLA) Format(v float64) string {
 	return Seconds(v)
 }
 
-// Seconds shows a duration in seconds in the unit that keeps it short, for the
-// terminal: "90 s", "45.0 min", "1.5 h"; "-" when unknown.
-func Seconds(s float64) string {
-	switch {
-	case s != s: // NaN: no responses
-		return "-"
-	case s < 120:
+// Seconds shows a duration in seconds for the terminal: Duration with "-" when unknown.
+func Seconds(s float64) string { return Duration(s, "-") }
+
+// Duration shows a duration in seconds in the unit that keeps it short: "90 s",
+// "45.0 min", "1.5 h" (the unit by the magnitude, so -5400 s is "-90.0 min"); unknown
+// (NaN: no responses) shows as unknown.
+func Duration(s float64, unknown string) string {
+	switch a := math.Abs(s); {
+	case math.IsNaN(s):
+		return unknown
+	case a < 120:
 		return fmt.Sprintf("%.0f s", s)
-	case s < 2*3600:
+	case a < 2*3600:
 		return fmt.Sprintf("%.1f min", s/60)
 	default:
 		return fmt.Sprintf("%.1f h", s/3600)

@@ -150,3 +150,15 @@ func TestParseShare(t *testing.T) {
 		}
 	}
 }
+
+// TestDuration: the unit follows the magnitude, sign kept; NaN shows as asked.
+func TestDuration(t *testing.T) {
+	for s, want := range map[float64]string{90: "90 s", 2700: "45.0 min", 9000: "2.5 h", -5400: "-90.0 min"} {
+		if got := Duration(s, "-"); got != want {
+			t.Errorf("Duration(%v) = %q, want %q", s, got, want)
+		}
+	}
+	if Seconds(math.NaN()) != "-" || Duration(math.NaN(), "–") != "–" {
+		t.Error("unknown durations")
+	}
+}
