@@ -8,13 +8,14 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
 // sideName is how a plot names one side of a comparison: its era when the two differ
 // only in pricing, else its scenario (and point).
-func sideName(tag string, s, other CompareLabel) string {
+func sideName(tag string, s, other stats.CompareLabel) string {
 	switch {
 	case s.Scenario == other.Scenario && s.Point == other.Point:
 		if s.Pricing == "auto" {
@@ -31,7 +32,7 @@ func sideName(tag string, s, other CompareLabel) string {
 // bars, with the whole messaging bill last; the title carries the paired difference
 // and its 95% interval. Staffing is left out: it does not depend on the pricing era and
 // would dwarf the bill.
-func PlotComparison(c Comparison) (*plot.Plot, error) {
+func PlotComparison(c stats.Comparison) (*plot.Plot, error) {
 	type group struct {
 		name string
 		a, b int64
@@ -58,9 +59,9 @@ func PlotComparison(c Comparison) (*plot.Plot, error) {
 		title = "Pricing eras on the same customers: " + c.A.Scenario
 	}
 	d := c.BMinusA.MessagingMicros
-	sub := fmt.Sprintf("B − A: %s %s", signed(d.MeanMicros), c.Currency)
+	sub := fmt.Sprintf("B − A: %s %s", money.SignedCentsPlain(money.Micros(d.MeanMicros)), c.Currency)
 	if d.CI95 != nil {
-		sub += fmt.Sprintf(" (95%% CI %s to %s), paired over %d replications", signed(d.CI95.LowMicros), signed(d.CI95.HighMicros), c.Replications)
+		sub += fmt.Sprintf(" (95%% CI %s to %s), paired over %d replications", money.SignedCentsPlain(money.Micros(d.CI95.LowMicros)), money.SignedCentsPlain(money.Micros(d.CI95.HighMicros)), c.Replications)
 	}
 	p.Title.Text = title + "\n" + sub
 	p.Title.TextStyle.Font.Size = vg.Points(13)
@@ -93,21 +94,20 @@ func PlotComparison(c Comparison) (*plot.Plot, error) {
 	return p, nil
 }
 
-// signed shows micros to the cent with a sign: "+12.34", "-0.50", "0.00".
-func signed(m int64) string {
-	s := money.Micros(m).String()
-	if m > 0 {
-		s = "+" + s
-	}
-	return centsOf(s)
-}
+// CompareFile is the file `spendsim compare` writes; the bar chart is compare.png/.svg.
+const (
+	CompareFile = "compare.json"
+	ComparePlot = "compare" // .png and .svg
+)
 
-// centsOf cuts a six-place decimal to two places, for titles (files keep every micro).
-func centsOf(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '.' && i+3 <= len(s) {
-			return s[:i+3]
-		}
+// WriteComparison writes compare.png/.svg and then compare.json, each atomically.
+func (o *Output) WriteComparison(c stats.Comparison) error {
+	p, err := PlotComparison(c)
+	if err != nil {
+		return err
 	}
-	return s
+	if err := WritePlot(o.Dir, ComparePlot, p); err != nil {
+		return err
+	}
+	return WriteJSON(o.Path(CompareFile), c)
 }

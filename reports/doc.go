@@ -1,6 +1,7 @@
 // Package reports writes every file a spendsim user reads: Parquet tables, summary.json,
-// manifest.json and plots. No other package knows these formats; the simulator hands
-// over sim.RunResult and sim.DayRow values, the replay command its charges.
+// manifest.json, plots, the HTML reports, and the tables printed on the terminal. No
+// other package knows these formats; the simulator hands over sim.RunResult and
+// sim.DayRow values, package stats its summaries, the replay its charges.
 //
 // The contract:
 //
@@ -27,12 +28,9 @@
 //	runs.parquet   one row per run (sweep point × replication)
 //	daily.parquet  one row per run and calendar day in the business's time zone
 //
-// summary.json is a Summary (simulation): one PointSummary per sweep point with the
-// messaging bill (Spend: total, per category, per pricing type), staffing cost, their
-// sum, and SLA estimates, each a mean over replications with a Student-t 95% interval
-// that is null when there is a single replication. The point with the lowest
-// messaging + staffing cost is named as cheapest. Spend and SpendTally are shared with
-// the replay summary.
+// The statistics (summaries, intervals, comparisons, forecast bands, SLA verdicts, the
+// run order) are package stats'; reports writes its results: summary.json is a
+// stats.Summary, compare.json a stats.Comparison, forecast.json a stats.Forecast.
 //
 // spend_vs_sla.png (8 × 5 in, 150 dpi) and .svg plot spend per month against the p90
 // first-response time, one labelled point per sweep point, with the intervals as error

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spendsim/spendsim/internal/stats/statstest"
 )
 
 // duckQuery runs SQL in DuckDB through the npm package @duckdb/node-api (the legacy
@@ -33,8 +35,8 @@ func TestDuckDBReadsOutputs(t *testing.T) {
 	if os.Getenv("SPENDSIM_DUCKDB") != "1" {
 		t.Skip("set SPENDSIM_DUCKDB=1 (with node and @duckdb/node-api installed) to read the files back in DuckDB")
 	}
-	runs := synthRuns(3, 2)
-	dir := writeSimulation(t, testSimulation(runs, synthDays(runs, 31)))
+	runs := statstest.SynthRuns(3, 2)
+	dir := writeSimulation(t, testSimulation(runs, statstest.SynthDays(runs, 31)))
 	runsPath, dailyPath := filepath.Join(dir, RunsFile), filepath.Join(dir, DailyFile)
 	queries := []string{
 		// 0: types as DuckDB sees them.

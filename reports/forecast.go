@@ -2,16 +2,12 @@ package reports
 
 import (
 	"fmt"
-	"slices"
-	"time"
 
 	"gonum.org/v1/plot"
 
+	"github.com/spendsim/spendsim/internal/safefile"
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/internal/table"
-	"github.com/spendsim/spendsim/model"
-	"github.com/spendsim/spendsim/model/agents"
-	"github.com/spendsim/spendsim/model/billing"
-	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
 )
@@ -23,254 +19,6 @@ const (
 	ForecastFan      = "forecast_fan"         // .png and .svg
 	ForecastCategory = "forecast_by_category" // .png and .svg
 )
-
-// QuantileMethod names how forecast quantiles are taken: across R replications, the
-// p-th percentile of an amount is its k-th smallest value with k = ceil(p·R/100) (at
-// least 1), an exact order statistic of the integer micros (Hyndman and Fan's
-// definition 1, the inverse of the empirical distribution function). Each figure's
-// quantile is taken on its own, so the P50s of the categories need not add up to the
-// P50 of the total; the means do.
-const QuantileMethod = "nearest-rank: k-th smallest of the replications, k = ceil(p*R/100)"
-
-// Quantile returns the p-th percentile (0 < p <= 100) of xs by QuantileMethod. xs is
-// not modified.
-func Quantile(xs []int64, p int) int64 {
-	if len(xs) == 0 || p <= 0 || p > 100 {
-		panic(fmt.Sprintf("reports: quantile %d of %d values", p, len(xs)))
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	k := (p*len(s) + 99) / 100 // ceil(p·R/100) in integers
-	return s[max(k, 1)-1]
-}
-
-// Band is one amount across replications: P10, P50, P90 and the mean, in micros, with
-// decimal strings beside them.
-type Band struct {
-	P10Micros  int64  `json:"p10_micros"`
-	P50Micros  int64  `json:"p50_micros"`
-	P90Micros  int64  `json:"p90_micros"`
-	MeanMicros int64  `json:"mean_micros"` // rounded half away from zero
-	P10        string `json:"p10"`
-	P50        string `json:"p50"`
-	P90        string `json:"p90"`
-}
-
-func bandOf(xs []int64) Band {
-	var sum money.Sum
-	for _, x := range xs {
-		sum.Add(money.Micros(x))
-	}
-	total, err := sum.Total()
-	if err != nil {
-		panic("reports: forecast band: " + err.Error()) // amounts were summed once already
-	}
-	b := Band{P10Micros: Quantile(xs, 10), P50Micros: Quantile(xs, 50), P90Micros: Quantile(xs, 90),
-		MeanMicros: divRound(int64(total), int64(len(xs)))}
-	b.P10, b.P50, b.P90 = money.Micros(b.P10Micros).String(), money.Micros(b.P50Micros).String(), money.Micros(b.P90Micros).String()
-	return b
-}
-
-// ForecastMonth is one month of a forecast.
-type ForecastMonth struct {
-	Month     string `json:"month"` // YYYY-MM of the period's first day
-	Start     string `json:"start"` // first local day, YYYY-MM-DD
-	Days      int    `json:"days"`
-	Pricing   string `json:"pricing"`   // the era in force (two, "a→b", if it changes inside the month)
-	Customers int64  `json:"customers"` // active customer base
-	// Staffing is the same in every replication: shifts do not depend on chance.
-	AgentHours     float64         `json:"agent_hours"`
-	StaffingMicros int64           `json:"staffing_micros"`
-	Staffing       string          `json:"staffing"`
-	Messaging      Band            `json:"messaging"`           // the WhatsApp bill
-	Total          Band            `json:"total_with_staffing"` // messaging + staffing
-	ByCategory     map[string]Band `json:"by_category"`         // every category, zero or not
-	start          time.Time
-}
-
-// Forecast is forecast.json.
-type Forecast struct {
-	Scenario       string  `json:"scenario"`
-	Currency       string  `json:"currency"`
-	Seed           uint64  `json:"seed"`
-	Replications   int     `json:"replications"`
-	GrowthPerMonth float64 `json:"growth_per_month"`
-	Quantiles      string  `json:"quantiles"` // QuantileMethod
-	// Horizon is the whole horizon: each replication's months summed, then banded.
-	Horizon ForecastMonth   `json:"horizon"`
-	Months  []ForecastMonth `json:"months"`
-}
-
-// ForecastInput is what BuildForecast needs: the configuration every replication ran
-// and, per replication, its run and its daily rows.
-type ForecastInput struct {
-	Name           string
-	Seed           uint64
-	GrowthPerMonth float64
-	Config         *sim.Config
-	Runs           []sim.RunResult
-	Days           [][]sim.DayRow
-}
-
-// BuildForecast cuts each replication's days into months of [Config.Start,
-// Config.End) in the business's time zone, from the start day on (calendar months
-// when start is the 1st), and bands every month's amounts across replications.
-func BuildForecast(in ForecastInput) (Forecast, error) {
-	cfg := in.Config
-	if len(in.Runs) == 0 || len(in.Runs) != len(in.Days) {
-		return Forecast{}, fmt.Errorf("reports: forecast of %d runs and %d day lists", len(in.Runs), len(in.Days))
-	}
-	loc := cfg.Location
-	first := cfg.Start.In(loc)
-	var starts []time.Time
-	for m := 0; ; m++ {
-		s := model.DayStart(first.Year(), first.Month()+time.Month(m), first.Day(), loc)
-		if model.FromStd(s) >= cfg.End {
-			break
-		}
-		starts = append(starts, s)
-	}
-	n, reps := len(starts), len(in.Runs)
-	cats := pricing.Categories()
-	// amounts[month][replication]; byCat[month][category][replication]
-	amounts := make([][]int64, n)
-	byCat := make([][][]int64, n)
-	for m := range starts {
-		amounts[m] = make([]int64, reps)
-		byCat[m] = make([][]int64, len(cats))
-		for c := range cats {
-			byCat[m][c] = make([]int64, reps)
-		}
-	}
-	for r, days := range in.Days {
-		if in.Runs[r].Currency != in.Runs[0].Currency {
-			return Forecast{}, fmt.Errorf("reports: forecast runs in %s and %s", in.Runs[0].Currency, in.Runs[r].Currency)
-		}
-		var sums []money.Sum = make([]money.Sum, n)
-		catSums := make([][]money.Sum, n)
-		for m := range catSums {
-			catSums[m] = make([]money.Sum, len(cats))
-		}
-		for _, d := range days {
-			m := monthOf(starts, d.Day)
-			sums[m].Add(d.MessagingMicros)
-			for c, cat := range cats {
-				catSums[m][c].Add(d.AmountByCategory[cat])
-			}
-		}
-		for m := range starts {
-			t, err := sums[m].Total()
-			if err != nil {
-				return Forecast{}, fmt.Errorf("reports: forecast %s: %w", starts[m].Format("2006-01"), err)
-			}
-			amounts[m][r] = int64(t)
-			for c := range cats {
-				ct, err := catSums[m][c].Total()
-				if err != nil {
-					return Forecast{}, fmt.Errorf("reports: forecast %s: %w", starts[m].Format("2006-01"), err)
-				}
-				byCat[m][c][r] = int64(ct)
-			}
-		}
-	}
-	f := Forecast{
-		Scenario: in.Name, Currency: in.Runs[0].Currency, Seed: in.Seed, Replications: reps,
-		GrowthPerMonth: in.GrowthPerMonth, Quantiles: QuantileMethod,
-	}
-	horizon := make([]int64, reps)
-	horizonCat := make([][]int64, len(cats))
-	for c := range cats {
-		horizonCat[c] = make([]int64, reps)
-	}
-	var staffing money.Sum
-	var agentHours float64
-	for m, st := range starts {
-		end := model.FromStd(st.AddDate(0, 1, 0))
-		end = min(end, cfg.End)
-		tl := cfg.Staffing.Timeline(model.FromStd(st), end, loc)
-		staff, err := agents.Cost(cfg.Staffing.CostPerHour, tl.AgentTime)
-		if err != nil {
-			return Forecast{}, fmt.Errorf("reports: forecast %s: staffing: %w", st.Format("2006-01"), err)
-		}
-		staffing.Add(staff)
-		agentHours += tl.AgentTime.Hours()
-		fm := ForecastMonth{
-			Month: st.Format("2006-01"), Start: st.Format(time.DateOnly),
-			Days:       int(end.In(loc).Sub(st).Hours()/24 + 0.5),
-			Pricing:    eraSpan(cfg.Billing.Era, model.FromStd(st), end, loc),
-			Customers:  int64(customersAt(cfg, model.FromStd(st))),
-			AgentHours: tl.AgentTime.Hours(), StaffingMicros: int64(staff), Staffing: staff.String(),
-			Messaging: bandOf(amounts[m]), ByCategory: map[string]Band{}, start: st,
-		}
-		totals := make([]int64, reps)
-		for r := range totals {
-			totals[r] = amounts[m][r] + int64(staff)
-			horizon[r] += amounts[m][r]
-		}
-		fm.Total = bandOf(totals)
-		for c, cat := range cats {
-			fm.ByCategory[cat.String()] = bandOf(byCat[m][c])
-			for r := range reps {
-				horizonCat[c][r] += byCat[m][c][r]
-			}
-		}
-		f.Months = append(f.Months, fm)
-	}
-	staffTotal, err := staffing.Total()
-	if err != nil {
-		return Forecast{}, fmt.Errorf("reports: forecast staffing: %w", err)
-	}
-	h := ForecastMonth{
-		Month: f.Months[0].Month + ".." + f.Months[n-1].Month, Start: f.Months[0].Start,
-		Days:      int(cfg.End.In(loc).Sub(first).Hours()/24 + 0.5),
-		Pricing:   eraSpan(cfg.Billing.Era, cfg.Start, cfg.End, loc),
-		Customers: f.Months[n-1].Customers, AgentHours: agentHours,
-		StaffingMicros: int64(staffTotal), Staffing: staffTotal.String(),
-		Messaging: bandOf(horizon), ByCategory: map[string]Band{},
-	}
-	totals := make([]int64, reps)
-	for r := range totals {
-		totals[r] = horizon[r] + int64(staffTotal)
-	}
-	h.Total = bandOf(totals)
-	for c, cat := range cats {
-		h.ByCategory[cat.String()] = bandOf(horizonCat[c])
-	}
-	f.Horizon = h
-	return f, nil
-}
-
-// monthOf is the index of the period holding day (a local midnight).
-func monthOf(starts []time.Time, day time.Time) int {
-	m := 0
-	for m+1 < len(starts) && !day.Before(starts[m+1]) {
-		m++
-	}
-	return m
-}
-
-func customersAt(cfg *sim.Config, t model.Time) int {
-	n := cfg.Customers
-	for _, g := range cfg.Growth {
-		if g.At <= t {
-			n = sim.CustomersGrown(cfg.Customers, g.Factor)
-		}
-	}
-	return n
-}
-
-// eraSpan names the era in force over [from, to): a fixed era's name, or under auto
-// the era at from, and "a→b" when the rules change before to.
-func eraSpan(e billing.Era, from, to model.Time, loc *time.Location) string {
-	if e != billing.EraAuto {
-		return e.String()
-	}
-	a, b := billing.EraAt(from, loc), billing.EraAt(to-1, loc)
-	if a == b {
-		return a.String()
-	}
-	return a.String() + "→" + b.String()
-}
 
 // ForecastColumns is the schema of forecast.parquet: one row per month, and for the
 // messaging bill, the total with staffing and every category, its p10, p50, p90 and
@@ -294,7 +42,8 @@ func forecastMeasures() []string {
 	return ms
 }
 
-func (fm *ForecastMonth) band(measure string) Band {
+// bandOf is the band of one measure of forecastMeasures.
+func bandOf(fm *stats.ForecastMonth, measure string) stats.Band {
 	switch measure {
 	case "messaging":
 		return fm.Messaging
@@ -305,7 +54,7 @@ func (fm *ForecastMonth) band(measure string) Band {
 }
 
 // WriteForecastParquet writes forecast.parquet.
-func WriteForecastParquet(path string, f Forecast, version string) error {
+func WriteForecastParquet(path string, f stats.Forecast, version string) error {
 	w, err := table.Create(path, ForecastColumns(), table.Options{Version: version})
 	if err != nil {
 		return err
@@ -315,14 +64,14 @@ func WriteForecastParquet(path string, f Forecast, version string) error {
 	hours, staff := w.Float64("agent_hours"), w.Int64("staffing_micros")
 	for i := range f.Months {
 		fm := &f.Months[i]
-		month.Append(fm.start)
+		month.Append(fm.StartDay)
 		days.Append(int32(fm.Days))
 		pricingCol.Append(fm.Pricing)
 		customers.Append(fm.Customers)
 		hours.Append(fm.AgentHours)
 		staff.Append(fm.StaffingMicros)
 		for _, m := range forecastMeasures() {
-			b := fm.band(m)
+			b := bandOf(fm, m)
 			w.Int64(m + "_p10_micros").Append(b.P10Micros)
 			w.Int64(m + "_p50_micros").Append(b.P50Micros)
 			w.Int64(m + "_p90_micros").Append(b.P90Micros)
@@ -337,7 +86,7 @@ func WriteForecastParquet(path string, f Forecast, version string) error {
 
 // WriteForecast writes forecast.parquet, forecast.json, the fan chart and the
 // by-category chart (PNG and SVG), report.html and, last, manifest.json.
-func (o *Output) WriteForecast(f Forecast, scenario any, args []string, runs []sim.RunResult) error {
+func (o *Output) WriteForecast(f stats.Forecast, scenario any, args []string, runs []sim.RunResult) error {
 	fan, err := PlotForecastFan(f)
 	if err != nil {
 		return err
@@ -378,7 +127,7 @@ func (o *Output) WriteForecast(f Forecast, scenario any, args []string, runs []s
 	if err := WritePlot(o.Dir, ForecastCategory, stack); err != nil {
 		return err
 	}
-	if err := WriteFileAtomic(o.Path(ReportFile), report); err != nil {
+	if err := safefile.WriteFile(o.Path(ReportFile), report); err != nil {
 		return err
 	}
 	m, err := NewManifest(o.Version, args, scenario)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html/template"
 
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
@@ -37,7 +39,7 @@ type forecastView struct {
 // (plots inline as base64 PNG) holding the headline band over the horizon, the fan and
 // by-category charts, the month table and the resolved scenario. Like the simulation
 // report it holds nothing that changes between runs of the same seed.
-func ForecastReport(f Forecast, scenario any, plots []ReportPlot) ([]byte, error) {
+func ForecastReport(f stats.Forecast, scenario any, plots []ReportPlot) ([]byte, error) {
 	if len(f.Months) == 0 {
 		return nil, fmt.Errorf("reports: %s: a forecast of no months", ReportFile)
 	}
@@ -51,8 +53,8 @@ func ForecastReport(f Forecast, scenario any, plots []ReportPlot) ([]byte, error
 	}
 	h := f.Horizon
 	v.Headline = fmt.Sprintf("Over %d month%s the WhatsApp bill is between %s and %s %s (P10–P90 across %d replications), P50 %s; with staffing (%s), P50 %s.",
-		len(f.Months), plural(len(f.Months)), cents(h.Messaging.P10Micros), cents(h.Messaging.P90Micros), f.Currency,
-		f.Replications, cents(h.Messaging.P50Micros), cents(h.StaffingMicros), cents(h.Total.P50Micros))
+		len(f.Months), plural(len(f.Months)), money.CentsRounded(money.Micros(h.Messaging.P10Micros)), money.CentsRounded(money.Micros(h.Messaging.P90Micros)), f.Currency,
+		f.Replications, money.CentsRounded(money.Micros(h.Messaging.P50Micros)), money.CentsRounded(money.Micros(h.StaffingMicros)), money.CentsRounded(money.Micros(h.Total.P50Micros)))
 	// Only the categories with spend in some replication get a column.
 	var cats []string
 	for _, c := range pricing.Categories() {
@@ -61,16 +63,16 @@ func ForecastReport(f Forecast, scenario any, plots []ReportPlot) ([]byte, error
 		}
 	}
 	v.Categories = cats
-	row := func(fm ForecastMonth, horizon bool) forecastRow {
+	row := func(fm stats.ForecastMonth, horizon bool) forecastRow {
 		r := forecastRow{
-			Month: fm.Month, Pricing: fm.Pricing, Customers: groupThousands(fmt.Sprint(fm.Customers)),
-			P10: cents(fm.Messaging.P10Micros), P50: cents(fm.Messaging.P50Micros), P90: cents(fm.Messaging.P90Micros),
-			Mean: cents(fm.Messaging.MeanMicros), Staffing: cents(fm.StaffingMicros),
-			Total: cents(fm.Total.P50Micros), TotalP10: cents(fm.Total.P10Micros), TotalP90: cents(fm.Total.P90Micros),
+			Month: fm.Month, Pricing: fm.Pricing, Customers: money.GroupThousands(fmt.Sprint(fm.Customers)),
+			P10: money.CentsRounded(money.Micros(fm.Messaging.P10Micros)), P50: money.CentsRounded(money.Micros(fm.Messaging.P50Micros)), P90: money.CentsRounded(money.Micros(fm.Messaging.P90Micros)),
+			Mean: money.CentsRounded(money.Micros(fm.Messaging.MeanMicros)), Staffing: money.CentsRounded(money.Micros(fm.StaffingMicros)),
+			Total: money.CentsRounded(money.Micros(fm.Total.P50Micros)), TotalP10: money.CentsRounded(money.Micros(fm.Total.P10Micros)), TotalP90: money.CentsRounded(money.Micros(fm.Total.P90Micros)),
 			Horizon: horizon,
 		}
 		for _, c := range cats {
-			r.Categories = append(r.Categories, cents(fm.ByCategory[c].P50Micros))
+			r.Categories = append(r.Categories, money.CentsRounded(money.Micros(fm.ByCategory[c].P50Micros)))
 		}
 		return r
 	}

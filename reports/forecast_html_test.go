@@ -11,33 +11,34 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
 // handForecast is a two-month forecast of three replications, with hand-picked bands.
-func handForecast() Forecast {
-	band := func(p10, p50, p90, mean int64) Band {
-		return Band{P10Micros: p10, P50Micros: p50, P90Micros: p90, MeanMicros: mean}
+func handForecast() stats.Forecast {
+	band := func(p10, p50, p90, mean int64) stats.Band {
+		return stats.Band{P10Micros: p10, P50Micros: p50, P90Micros: p90, MeanMicros: mean}
 	}
-	cats := func(utility, service Band) map[string]Band {
-		m := map[string]Band{}
+	cats := func(utility, service stats.Band) map[string]stats.Band {
+		m := map[string]stats.Band{}
 		for _, c := range pricing.Categories() {
-			m[c.String()] = Band{}
+			m[c.String()] = stats.Band{}
 		}
 		m["utility"], m["service"] = utility, service
 		return m
 	}
-	month := func(name, start, era string, customers int64, msg, utility, service Band, staff int64) ForecastMonth {
-		return ForecastMonth{Month: name, Start: start, Days: 30, Pricing: era, Customers: customers,
+	month := func(name, start, era string, customers int64, msg, utility, service stats.Band, staff int64) stats.ForecastMonth {
+		return stats.ForecastMonth{Month: name, Start: start, Days: 30, Pricing: era, Customers: customers,
 			StaffingMicros: staff, Messaging: msg,
 			Total:      band(msg.P10Micros+staff, msg.P50Micros+staff, msg.P90Micros+staff, msg.MeanMicros+staff),
 			ByCategory: cats(utility, service)}
 	}
-	return Forecast{
-		Scenario: "hand", Currency: "USD", Seed: 42, Replications: 3, GrowthPerMonth: 0.04, Quantiles: QuantileMethod,
-		Months: []ForecastMonth{
+	return stats.Forecast{
+		Scenario: "hand", Currency: "USD", Seed: 42, Replications: 3, GrowthPerMonth: 0.04, Quantiles: stats.QuantileMethod,
+		Months: []stats.ForecastMonth{
 			month("2026-09", "2026-09-01", "pmp-2025", 1000, band(3_000_000, 4_000_000, 5_000_000, 4_000_000),
-				band(3_000_000, 4_000_000, 5_000_000, 4_000_000), Band{}, 100_000_000),
+				band(3_000_000, 4_000_000, 5_000_000, 4_000_000), stats.Band{}, 100_000_000),
 			month("2026-10", "2026-10-01", "pmp-2026-10", 1040, band(50_000_000, 57_835_000, 60_000_000, 56_000_000),
 				band(3_500_000, 3_900_000, 4_100_000, 3_900_000), band(46_000_000, 54_000_000, 56_000_000, 52_100_000), 100_000_000),
 		},
@@ -147,7 +148,7 @@ func TestForecastReportHTML(t *testing.T) {
 	for _, w := range []string{
 		"Over 2 months the WhatsApp bill is between 53.00 and 65.00 USD (P10–P90 across 3 replications), P50 61.84; with staffing (200.00), P50 261.84.",
 		"2 months, 2026-09 to 2026-10, 3 replications, seed 42, customers &#43;4% a month, compounding; amounts in USD.", // html/template writes + as &#43;
-		"<th>utility<br>P50</th><th>service<br>P50</th>", "name: hand", "months: 2", QuantileMethod,
+		"<th>utility<br>P50</th><th>service<br>P50</th>", "name: hand", "months: 2", stats.QuantileMethod,
 	} {
 		if !strings.Contains(s, w) {
 			t.Errorf("report.html lacks %q", w)

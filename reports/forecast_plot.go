@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"strconv"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -12,6 +11,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
@@ -28,7 +29,7 @@ func (m monthTicks) Ticks(min, max float64) []plot.Tick {
 	return ts
 }
 
-func monthLabels(f Forecast) monthTicks {
+func monthLabels(f stats.Forecast) monthTicks {
 	ls := make(monthTicks, len(f.Months))
 	for i, fm := range f.Months {
 		t, err := time.Parse(time.DateOnly, fm.Start)
@@ -47,7 +48,7 @@ func monthLabels(f Forecast) monthTicks {
 	return ls
 }
 
-func forecastSubtitle(f Forecast) string {
+func forecastSubtitle(f stats.Forecast) string {
 	g := ""
 	if f.GrowthPerMonth != 0 {
 		g = fmt.Sprintf(", customers %+.4g%% a month", 100*f.GrowthPerMonth)
@@ -59,7 +60,7 @@ var bandColor = color.NRGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0x50}
 
 // PlotForecastFan draws the monthly WhatsApp bill as a fan: the P10–P90 band across
 // replications and the P50 line, one point per month.
-func PlotForecastFan(f Forecast) (*plot.Plot, error) {
+func PlotForecastFan(f stats.Forecast) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = "Monthly forecast: " + f.Scenario + "\nmessaging spend, P10–P90 band and P50, " + forecastSubtitle(f)
 	p.Title.TextStyle.Font.Size = vg.Points(14)
@@ -109,7 +110,7 @@ func PlotForecastFan(f Forecast) (*plot.Plot, error) {
 	p.Legend.Add("P50", line, dots)
 	labels := make([]string, n)
 	for i, fm := range f.Months {
-		labels[i] = amountLabel(fm.Messaging.P50Micros)
+		labels[i] = money.Label(money.Micros(fm.Messaging.P50Micros))
 	}
 	p.Add(&placedLabels{xys: mid, labels: labels, obstacles: []plotter.XYs{mid}, style: labelStyle(),
 		legend: &p.Legend, legendNames: []string{"P10–P90", "P50"}})
@@ -135,7 +136,7 @@ var categoryColors = []color.Color{
 // PlotForecastByCategory stacks each month's mean spend by pricing category (means,
 // not P50s, so that the stack adds up to the mean bill). Categories with no spend in
 // any month are left out.
-func PlotForecastByCategory(f Forecast) (*plot.Plot, error) {
+func PlotForecastByCategory(f stats.Forecast) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = "Spend by category per month: " + f.Scenario + "\nmeans of " + forecastSubtitle(f)
 	p.Title.TextStyle.Font.Size = vg.Points(14)
@@ -203,13 +204,4 @@ func fitForecastAxes(p *plot.Plot, n int) {
 		span = math.Max(1, math.Abs(p.Y.Max))
 	}
 	p.Y.Max += 0.25 * span
-}
-
-// amountLabel shows an amount whole above 100 and to the cent below, for labels.
-func amountLabel(m int64) string {
-	v := float64(m) / 1e6
-	if math.Abs(v) >= 100 {
-		return groupThousands(strconv.FormatInt(int64(math.Round(v)), 10))
-	}
-	return strconv.FormatFloat(v, 'f', 2, 64)
 }

@@ -1,128 +1,11 @@
 package reports
 
 import (
-	"flag"
-	"fmt"
-	"math"
 	"os"
-	"path/filepath"
 	"testing"
-	"time"
-
-	"github.com/spendsim/spendsim/model/money"
-	"github.com/spendsim/spendsim/model/pricing"
-	"github.com/spendsim/spendsim/sim"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
-
 const testVersion = "v0.0.0-test"
-
-// synthRuns is a sweep over agent headcount (4, 6, 8, ...): more agents answer faster,
-// so fewer replies miss the window and need paid templates, but staffing costs more;
-// the total is cheapest at 6 agents. Replications differ by a few percent so intervals
-// are non-trivial. Every figure is exact and derived from (point, replication) alone.
-func synthRuns(points, reps int) []sim.RunResult {
-	var runs []sim.RunResult
-	for p := 0; p < points; p++ {
-		headcount := float64(4 + 2*p)
-		for r := 0; r < reps; r++ {
-			jitter := int64((r*7)%5) - 2 // -2..2
-			late := int64(960000/((headcount-2)*(headcount-2))) + 500*jitter
-			userMsgs := 600000 + 110*jitter
-			lateUtility := late * 3 / 4
-			lateMarketing := late - lateUtility
-			rr := sim.RunResult{
-				RunID:       fmt.Sprintf("headcount=%g/r%d", headcount, r),
-				Point:       p,
-				PointLabel:  fmt.Sprintf("headcount=%g", headcount),
-				Replication: r,
-				Seed:        uint64(1000*p + r + 1),
-				Params: []sim.Param{
-					{Path: "agents.shifts[0].headcount", Value: headcount},
-					{Path: "agents.handle_time_s", Value: 600},
-				},
-				Currency:          "USD",
-				Customers:         200000,
-				Conversations:     250000 + 30*jitter,
-				UserMessages:      userMsgs,
-				BusinessMessages:  620000 + 90*jitter,
-				Templates:         late + 20000,
-				Replies:           userMsgs,
-				RepliesInWindow:   userMsgs - late,
-				LateUtility:       lateUtility,
-				LateMarketing:     lateMarketing,
-				FirstResponses:    249000 + 30*jitter,
-				InWindowShare:     1 - float64(late)/float64(userMsgs),
-				WaitMeanS:         3600 / headcount * (1 + 0.01*float64(jitter)),
-				WaitedShare:       0.9 / headcount * 4,
-				FirstResponseMean: 5400 / headcount * (1 + 0.01*float64(jitter)),
-				FirstResponseP50S: 3000 / headcount * (1 + 0.02*float64(jitter)),
-				FirstResponseP90S: 14400 / headcount * (1 + 0.03*float64(jitter)),
-				FirstResponseP99S: 40000 / headcount * (1 + 0.05*float64(jitter)),
-				AgentHours:        headcount * 8 * 30,
-				Utilisation:       0.95 - 0.05*headcount/4,
-			}
-			for _, l := range sim.FirstResponseQuantileLevels() {
-				// An exponential-looking distribution with the run's mean.
-				rr.FirstResponseQuantilesS = append(rr.FirstResponseQuantilesS, -math.Log(1-l)*rr.FirstResponseMean)
-			}
-			// Campaigns (20,000 marketing templates) and logins (1,000 authentication)
-			// come on top of the late replies.
-			rr.AmountByCategory[pricing.Marketing] = money.Micros((20000 + lateMarketing) * 62500)
-			rr.AmountByCategory[pricing.Utility] = money.Micros(lateUtility * 40000)
-			rr.AmountByCategory[pricing.Authentication] = money.Micros(1000 * 13500)
-			rr.BillableByCategory[pricing.Marketing] = 20000 + lateMarketing
-			rr.BillableByCategory[pricing.Utility] = lateUtility
-			rr.BillableByCategory[pricing.Authentication] = 1000
-			var sum money.Micros
-			for _, a := range rr.AmountByCategory {
-				sum += a
-			}
-			rr.MessagingMicros = sum
-			rr.StaffingMicros = money.Micros(int64(rr.AgentHours) * 5_000_000) // 5.00 an hour
-			rr.MessagesByType[pricing.Regular] = 21000 + late
-			rr.MessagesByType[pricing.FreeCustomerService] = userMsgs - late
-			rr.MessagesByType[pricing.FreeEntryPoint] = 4000
-			runs = append(runs, rr)
-		}
-	}
-	return runs
-}
-
-// testZone is UTC−3 without DST, like São Paulo today: local midnight is 03:00 UTC.
-var testZone = time.FixedZone("BRT", -3*3600)
-
-// synthDays splits each run's bill over n days starting 2026-03-01 in testZone; the
-// remainder of every division lands on the last day, so the parts add up exactly.
-func synthDays(runs []sim.RunResult, n int) []sim.DayRow {
-	var rows []sim.DayRow
-	for _, r := range runs {
-		for d := 0; d < n; d++ {
-			row := sim.DayRow{
-				RunID:             r.RunID,
-				Day:               time.Date(2026, 3, 1+d, 0, 0, 0, 0, testZone),
-				Conversations:     r.Conversations / int64(n),
-				UserMessages:      r.UserMessages / int64(n),
-				BusinessMessages:  r.BusinessMessages / int64(n),
-				LateReplies:       (r.LateUtility + r.LateMarketing) / int64(n),
-				FirstResponses:    r.FirstResponses / int64(n),
-				FirstResponseSumS: r.FirstResponseMean * float64(r.FirstResponses) / float64(n),
-			}
-			for _, c := range pricing.Categories() {
-				a := r.AmountByCategory[c] / money.Micros(n)
-				if d == n-1 {
-					a = r.AmountByCategory[c] - a*money.Micros(n-1)
-				}
-				row.AmountByCategory[c] = a
-				row.MessagingMicros += a
-				row.Billable += r.BillableByCategory[c] / int64(n)
-			}
-			rows = append(rows, row)
-		}
-	}
-	return rows
-}
 
 func readFile(t *testing.T, path string) []byte {
 	t.Helper()
@@ -131,25 +14,4 @@ func readFile(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./reports/ -run %s -update to create it)", err, t.Name())
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs from %s; if the change is intended, rerun with -update.\ngot:\n%s", name, path, got)
-	}
 }

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
@@ -64,7 +67,7 @@ type reportView struct {
 // base64 PNG), the summary table per sweep point, the cheapest point and the resolved
 // scenario as YAML. It holds nothing that changes from one run of the same seed to the
 // next (no dates), so it is byte-identical like every other output.
-func Report(s Summary, seed uint64, scenario any, plots []ReportPlot) ([]byte, error) {
+func Report(s stats.Summary, seed uint64, scenario any, plots []ReportPlot) ([]byte, error) {
 	v := reportView{Scenario: s.Scenario, Currency: s.Currency, Runs: s.Runs, Seed: seed, Points: len(s.Points)}
 	var used []pricing.Category
 	for _, c := range pricing.Categories() {
@@ -83,10 +86,10 @@ func Report(s Summary, seed uint64, scenario any, plots []ReportPlot) ([]byte, e
 	for _, p := range s.Points {
 		r := reportRow{
 			Label: p.Label, Replications: p.Replications,
-			Messaging: cents(p.TotalMicros), Staffing: cents(p.StaffingMicros), Total: cents(p.TotalWithStaffingMicros),
+			Messaging: money.CentsRounded(money.Micros(p.TotalMicros)), Staffing: money.CentsRounded(money.Micros(p.StaffingMicros)), Total: money.CentsRounded(money.Micros(p.TotalWithStaffingMicros)),
 			MessagingCI: moneyIntervalText(p.TotalCI95), TotalCI: moneyIntervalText(p.TotalWithStaffingCI95),
 			Cheapest: s.Cheapest != nil && s.Cheapest.Point == p.Point,
-			MeetsSLA: s.meetsSLA(p.Point),
+			MeetsSLA: s.MeetsSLA(p.Point),
 		}
 		r.CheapestSLA = s.SLA != nil && s.SLA.Cheapest != nil && s.SLA.Cheapest.Point == p.Point
 		r.P50, r.P50CI = estimateText(p.SLA.FirstResponseP50S, durationText)
@@ -94,7 +97,7 @@ func Report(s Summary, seed uint64, scenario any, plots []ReportPlot) ([]byte, e
 		r.P99, r.P99CI = estimateText(p.SLA.FirstResponseP99S, durationText)
 		r.InWindow, r.InWindowCI = estimateText(p.SLA.InWindowShare, func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) })
 		for _, c := range used {
-			r.Categories = append(r.Categories, cents(p.AmountMicrosByCategory[c.String()]))
+			r.Categories = append(r.Categories, money.CentsRounded(money.Micros(p.AmountMicrosByCategory[c.String()])))
 		}
 		if p.Replications > 1 {
 			v.Intervals = true
@@ -102,12 +105,12 @@ func Report(s Summary, seed uint64, scenario any, plots []ReportPlot) ([]byte, e
 		v.Rows = append(v.Rows, r)
 	}
 	if c := s.Cheapest; c != nil {
-		v.Cheapest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, cents(c.TotalWithStaffingMicros), s.Currency)
+		v.Cheapest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, money.CentsRounded(money.Micros(c.TotalWithStaffingMicros)), s.Currency)
 	}
 	if t := s.SLA; t != nil {
-		v.SLA, v.SLAHow = t.Display(), t.SLAJudgement()
+		v.SLA, v.SLAHow = slaText(t.SLA), t.SLAJudgement()
 		if c := t.Cheapest; c != nil {
-			v.SLABest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, cents(c.TotalWithStaffingMicros), s.Currency)
+			v.SLABest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, money.CentsRounded(money.Micros(c.TotalWithStaffingMicros)), s.Currency)
 		}
 	}
 	v.Plots = plotViews(plots)
@@ -150,30 +153,15 @@ func scenarioYAML(scenario any) (string, error) {
 	return buf.String(), nil
 }
 
-// cents shows micros to the cent, with thousands grouped: "8,225.08" (display only;
-// summary.json keeps every micro).
-func cents(m int64) string {
-	neg := m < 0
-	if neg {
-		m = -m
-	}
-	c := (m + 5000) / 10000 // half away from zero
-	s := groupThousands(fmt.Sprint(c/100)) + fmt.Sprintf(".%02d", c%100)
-	if neg && c != 0 {
-		s = "-" + s
-	}
-	return s
-}
-
-func moneyIntervalText(iv *MoneyInterval) string {
+func moneyIntervalText(iv *stats.MoneyInterval) string {
 	if iv == nil {
 		return ""
 	}
-	return cents(iv.LowMicros) + " – " + cents(iv.HighMicros)
+	return money.CentsRounded(money.Micros(iv.LowMicros)) + " – " + money.CentsRounded(money.Micros(iv.HighMicros))
 }
 
 // estimateText is an estimate's mean and, with replications, its interval.
-func estimateText(e Estimate, f func(float64) string) (mean, ci string) {
+func estimateText(e stats.Estimate, f func(float64) string) (mean, ci string) {
 	m := float64(e.Mean)
 	if math.IsNaN(m) || math.IsInf(m, 0) {
 		return "–", ""
@@ -184,19 +172,8 @@ func estimateText(e Estimate, f func(float64) string) (mean, ci string) {
 	return f(m), ci
 }
 
-// durationText shows seconds in the unit that keeps them short.
-func durationText(s float64) string {
-	switch a := math.Abs(s); {
-	case math.IsNaN(s):
-		return "–"
-	case a < 120:
-		return fmt.Sprintf("%.0f s", s)
-	case a < 2*3600:
-		return fmt.Sprintf("%.1f min", s/60)
-	default:
-		return fmt.Sprintf("%.1f h", s/3600)
-	}
-}
+// durationText shows seconds in the unit that keeps them short, "–" when unknown.
+func durationText(s float64) string { return stats.Duration(s, "–") }
 
 // reportCSS is the style of every report page (simulation and forecast).
 const reportCSS = `body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222; }
@@ -258,3 +235,19 @@ First-response percentiles come from each run's DDSketch (0.5% relative accuracy
 </body>
 </html>
 `))
+
+// slaText is a target for people: "p90 ≤ 1h", "in_window ≥ 95%".
+func slaText(t stats.SLA) string {
+	if t.Floor() {
+		return fmt.Sprintf("%s ≥ %s%%", t.Metric, trimFloat(100*t.Limit))
+	}
+	_, rhs, ok := strings.Cut(t.Text, "<=")
+	if !ok {
+		rhs = durationText(t.Limit)
+	}
+	return t.Metric + " ≤ " + rhs
+}
+
+func trimFloat(v float64) string {
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), ".")
+}

@@ -9,14 +9,16 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"github.com/spendsim/spendsim/internal/stats/statstest"
 )
 
 // TestReportHTML: report.html parses as HTML, has the summary table with a row per
 // sweep point and intervals, embeds every plot as the very PNG written beside it, shows
 // the scenario, and references nothing outside itself.
 func TestReportHTML(t *testing.T) {
-	runs := synthRuns(4, 3)
-	dir := writeSimulation(t, testSimulation(runs, synthDays(runs, 30)))
+	runs := statstest.SynthRuns(4, 3)
+	dir := writeSimulation(t, testSimulation(runs, statstest.SynthDays(runs, 30)))
 	data := readFile(t, filepath.Join(dir, ReportFile))
 	doc, err := html.Parse(bytes.NewReader(data))
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sort"
+	"strings"
 
 	"github.com/spendsim/spendsim/sim"
 )
@@ -77,16 +78,46 @@ func newManifest(version string, args []string, scenario any, bi *debug.BuildInf
 		sort.Slice(m.Modules, func(i, j int) bool { return m.Modules[i].Path < m.Modules[j].Path })
 		// vcs.time is left out on purpose: a date in the file reads like "when this
 		// ran", which it is not, and the revision identifies the build anyway.
-		for _, s := range bi.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				m.Revision = s.Value
-			case "vcs.modified":
-				m.Modified = s.Value == "true"
-			}
-		}
+		m.Revision, m.Modified = vcs(bi)
 	}
 	return m, nil
+}
+
+// vcs is the commit a binary was built from and whether the tree had changes.
+func vcs(bi *debug.BuildInfo) (revision string, modified bool) {
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			revision = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	return revision, modified
+}
+
+// ToolVersion is the version of the running binary, for created_by and the manifests:
+// the module version when built from a tagged module, else "devel-" and the VCS
+// revision (12 characters, "-dirty" with uncommitted changes), else "devel".
+func ToolVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	rev, dirty := vcs(bi)
+	if rev == "" {
+		return "devel"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "-dirty"
+	}
+	return "devel-" + strings.TrimSpace(rev)
 }
 
 func moduleOf(d *debug.Module) Module {

@@ -9,10 +9,31 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/spendsim/spendsim/internal/optimize"
 )
 
-// OptimizeFrontier is the file base of the optimiser's plot (.png and .svg).
-const OptimizeFrontier = "optimize_frontier"
+// Files of an optimize search.
+const (
+	OptimizeFile     = "optimize.json"     // the search: every plan evaluated (optimize.Result)
+	OptimizeFrontier = "optimize_frontier" // the plot's base (.png and .svg)
+)
+
+// WriteOptimization writes optimize.json and the frontier plot.
+func (o *Output) WriteOptimization(r *optimize.Result) error {
+	if err := WriteJSON(o.Path(OptimizeFile), r); err != nil {
+		return err
+	}
+	pts := make([]OptimizePoint, len(r.Evaluated))
+	for i, p := range r.Evaluated {
+		pts[i] = OptimizePoint{Label: p.Label, TotalMicros: p.TotalWithStaffingMicros, Value: p.Value, Feasible: p.Feasible, Best: p.Best}
+	}
+	pl, err := PlotOptimize(r.Scenario, r.Currency, r.SLA.Metric, r.SLA.Limit, pts)
+	if err != nil {
+		return err
+	}
+	return WritePlot(o.Dir, OptimizeFrontier, pl)
+}
 
 // OptimizePoint is one staffing plan the optimiser evaluated.
 type OptimizePoint struct {

@@ -1,14 +1,17 @@
 package reports
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"gonum.org/v1/plot"
 
+	"github.com/spendsim/spendsim/internal/safefile"
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -72,10 +75,10 @@ type Simulation struct {
 	HorizonDays float64
 	// SLA, if set, is judged per sweep point (summary.json's sla_target) and the
 	// cheapest point meeting it is marked in the spend-vs-SLA plot and report.html.
-	SLA *SLATarget
+	SLA *stats.SLA
 }
 
-// WriteSimulation writes runs.parquet, daily.parquet, summary.json,
+// WriteSimulation writes runs.parquet, daily.parquet, summary.json (the summary it returns),
 // spend_vs_sla.png/.svg, first_response_cdf.png/.svg, spend_by_category.png/.svg,
 // report.html and manifest.json. Everything is checked before the first file
 // is written (daily figures must add up to their runs, all runs share one currency and
@@ -83,41 +86,23 @@ type Simulation struct {
 //
 // Runs are written in (point, replication) order and daily rows in their run's order
 // then by day, whatever order a parallel sweep delivered them in.
-func (o *Output) WriteSimulation(s Simulation) error {
-	runs := append([]sim.RunResult(nil), s.Runs...)
-	sort.SliceStable(runs, func(i, j int) bool {
-		if runs[i].Point != runs[j].Point {
-			return runs[i].Point < runs[j].Point
-		}
-		return runs[i].Replication < runs[j].Replication
-	})
-	order := make(map[string]int, len(runs))
-	for i, r := range runs {
-		if _, dup := order[r.RunID]; dup {
-			return fmt.Errorf("reports: run id %q appears twice", r.RunID)
-		}
-		order[r.RunID] = i
+func (o *Output) WriteSimulation(s Simulation) (stats.Summary, error) {
+	runs, days, err := stats.InOrder(s.Runs, s.Days)
+	if err != nil {
+		return stats.Summary{}, err
 	}
 	if len(s.Days) > 0 {
 		if err := ReconcileDaily(runs, s.Days); err != nil {
-			return err
+			return stats.Summary{}, err
 		}
 	}
-	days := append([]sim.DayRow(nil), s.Days...)
-	sort.SliceStable(days, func(i, j int) bool {
-		a, b := order[days[i].RunID], order[days[j].RunID]
-		if a != b {
-			return a < b
-		}
-		return days[i].Day.Before(days[j].Day)
-	})
-	summary, err := Summarize(s.Name, runs)
+	summary, err := stats.Summarize(s.Name, runs)
 	if err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	if s.SLA != nil {
 		if err := summary.JudgeSLA(*s.SLA); err != nil {
-			return err
+			return stats.Summary{}, err
 		}
 	}
 	opt := PlotOptions{HorizonDays: s.HorizonDays}
@@ -130,15 +115,15 @@ func (o *Output) WriteSimulation(s Simulation) error {
 	}
 	plt, err := PlotSpendVsSLA(summary, opt)
 	if err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	cdf, err := PlotFirstResponseCDF(summary, runs)
 	if err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	byCat, err := PlotSpendByCategory(summary, opt)
 	if err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	plots := []struct {
 		base, title, caption string
@@ -154,7 +139,7 @@ func (o *Output) WriteSimulation(s Simulation) error {
 	var outbound *plot.Plot
 	if len(runs) > 0 {
 		if outbound, err = PlotOutboundByDay(s.Name, runs[0].RunID, days); err != nil {
-			return err
+			return stats.Summary{}, err
 		}
 	}
 	if outbound != nil {
@@ -168,34 +153,34 @@ func (o *Output) WriteSimulation(s Simulation) error {
 	for _, p := range plots {
 		png, err := RenderPNG(p.p)
 		if err != nil {
-			return fmt.Errorf("reports: %s.png: %w", p.base, err)
+			return stats.Summary{}, fmt.Errorf("reports: %s.png: %w", p.base, err)
 		}
 		embedded = append(embedded, ReportPlot{Base: p.base, Title: p.title, Caption: p.caption, PNG: png})
 	}
 	report, err := Report(summary, s.Seed, s.Scenario, embedded)
 	if err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	manifest, err := NewManifest(o.Version, s.Args, s.Scenario)
 	if err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	manifest.SetRuns(s.Seed, runs)
 
 	if err := WriteRuns(o.Path(RunsFile), runs, o.Version); err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	// Written even when empty, so a daily.parquet from an earlier run in the same
 	// directory never sits next to results it does not belong to.
 	if err := WriteDaily(o.Path(DailyFile), days, o.Version); err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	if err := WriteJSON(o.Path(SummaryFile), summary); err != nil {
-		return err
+		return stats.Summary{}, err
 	}
 	for _, p := range plots {
 		if err := WritePlot(o.Dir, p.base, p.p); err != nil {
-			return err
+			return stats.Summary{}, err
 		}
 	}
 	if outbound == nil {
@@ -203,12 +188,25 @@ func (o *Output) WriteSimulation(s Simulation) error {
 		// sit next to results it does not belong to.
 		for _, ext := range []string{".png", ".svg"} {
 			if err := os.Remove(o.Path(OutboundByDay + ext)); err != nil && !os.IsNotExist(err) {
-				return err
+				return stats.Summary{}, err
 			}
 		}
 	}
-	if err := WriteFileAtomic(o.Path(ReportFile), report); err != nil {
-		return err
+	if err := safefile.WriteFile(o.Path(ReportFile), report); err != nil {
+		return stats.Summary{}, err
 	}
-	return WriteJSON(o.Path(ManifestFile), manifest)
+	return summary, WriteJSON(o.Path(ManifestFile), manifest)
+}
+
+// WriteJSON writes v as indented JSON with a final newline, atomically.
+func WriteJSON(path string, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	// Labels and paths are shown to people; "<" should stay "<".
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("reports: %s: %w", path, err)
+	}
+	return safefile.WriteFile(path, buf.Bytes())
 }

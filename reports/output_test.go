@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/stats/statstest"
 	"github.com/spendsim/spendsim/internal/table/tabletest"
 	"github.com/spendsim/spendsim/sim"
 )
@@ -45,15 +47,15 @@ func writeSimulation(t *testing.T, s Simulation) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := o.WriteSimulation(s); err != nil {
+	if _, err := o.WriteSimulation(s); err != nil {
 		t.Fatal(err)
 	}
 	return dir
 }
 
 func TestWriteSimulation(t *testing.T) {
-	runs := synthRuns(4, 3)
-	dir := writeSimulation(t, testSimulation(runs, synthDays(runs, 30)))
+	runs := statstest.SynthRuns(4, 3)
+	dir := writeSimulation(t, testSimulation(runs, statstest.SynthDays(runs, 30)))
 	if got := tabletest.DirEntries(t, dir); !slices.Equal(got, wantOutputFiles) {
 		t.Fatalf("output holds %v, want %v", got, wantOutputFiles)
 	}
@@ -63,7 +65,7 @@ func TestWriteSimulation(t *testing.T) {
 	if f := tabletest.Read(t, filepath.Join(dir, DailyFile)); len(f.Rows) != 12*30 {
 		t.Errorf("daily.parquet: %d rows", len(f.Rows))
 	}
-	var s Summary
+	var s stats.Summary
 	if err := json.Unmarshal(readFile(t, filepath.Join(dir, SummaryFile)), &s); err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +75,7 @@ func TestWriteSimulation(t *testing.T) {
 }
 
 func TestManifest(t *testing.T) {
-	runs := synthRuns(2, 2)
+	runs := statstest.SynthRuns(2, 2)
 	dir := writeSimulation(t, testSimulation(runs, nil))
 	raw := readFile(t, filepath.Join(dir, ManifestFile))
 	var m Manifest
@@ -106,8 +108,8 @@ func TestManifest(t *testing.T) {
 // TestOutputDeterministic: the same input gives the same bytes in every file, whatever
 // order a parallel sweep delivered the runs and days in.
 func TestOutputDeterministic(t *testing.T) {
-	runs := synthRuns(4, 3)
-	days := synthDays(runs, 30)
+	runs := statstest.SynthRuns(4, 3)
+	days := statstest.SynthDays(runs, 30)
 	a := writeSimulation(t, testSimulation(runs, days))
 
 	shuffled := slices.Clone(runs)
@@ -160,19 +162,19 @@ func TestManifestModules(t *testing.T) {
 }
 
 func TestWriteSimulationRejectsBeforeWriting(t *testing.T) {
-	runs := synthRuns(2, 2)
-	days := synthDays(runs, 3)
+	runs := statstest.SynthRuns(2, 2)
+	days := statstest.SynthDays(runs, 3)
 	days[0].MessagingMicros++ // a charge counted on a day but not in its run
 	dir := filepath.Join(t.TempDir(), "out")
 	o, err := NewOutput(dir, testVersion)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := o.WriteSimulation(testSimulation(runs, days)); err == nil || !strings.Contains(err.Error(), "add up to") {
+	if _, err := o.WriteSimulation(testSimulation(runs, days)); err == nil || !strings.Contains(err.Error(), "add up to") {
 		t.Errorf("err = %v, want a reconciliation error", err)
 	}
 	runs[1].Currency = "EUR"
-	if err := o.WriteSimulation(testSimulation(runs, nil)); err == nil {
+	if _, err := o.WriteSimulation(testSimulation(runs, nil)); err == nil {
 		t.Error("mixed currencies accepted")
 	}
 	if got := tabletest.DirEntries(t, dir); len(got) != 0 {
@@ -180,13 +182,15 @@ func TestWriteSimulationRejectsBeforeWriting(t *testing.T) {
 	}
 }
 
-func TestWriteFileAtomicFailureLeavesNothing(t *testing.T) {
+// TestWriteFailureLeavesNothing: a file reports writes (through safefile) appears whole
+// or not at all.
+func TestWriteFailureLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
 	// A directory in the way makes the rename fail after the data is written.
 	if err := os.Mkdir(filepath.Join(dir, SummaryFile), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteFileAtomic(filepath.Join(dir, SummaryFile), []byte("{}")); err == nil {
+	if err := WriteJSON(filepath.Join(dir, SummaryFile), struct{}{}); err == nil {
 		t.Fatal("rename over a directory succeeded")
 	}
 	if got := tabletest.DirEntries(t, dir); !slices.Equal(got, []string{SummaryFile}) {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/spendsim/spendsim/internal/safefile"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -107,8 +108,8 @@ func WritePlot(dir, base string, p *plot.Plot) error {
 	if err != nil {
 		return fmt.Errorf("reports: %s.svg: %w", base, err)
 	}
-	if err := WriteFileAtomic(filepath.Join(dir, base+".png"), png); err != nil {
+	if err := safefile.WriteFile(filepath.Join(dir, base+".png"), png); err != nil {
 		return err
 	}
-	return WriteFileAtomic(filepath.Join(dir, base+".svg"), svg)
+	return safefile.WriteFile(filepath.Join(dir, base+".svg"), svg)
 }

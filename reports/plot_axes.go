@@ -4,8 +4,8 @@ import (
 	"image/color"
 	"math"
 	"strconv"
-	"strings"
 
+	"github.com/spendsim/spendsim/model/money"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/text"
@@ -66,22 +66,7 @@ func (niceTicks) Ticks(min, max float64) []plot.Tick {
 func formatTick(v float64, decimals int) string {
 	s := strconv.FormatFloat(v, 'f', decimals, 64)
 	if decimals == 0 && math.Abs(v) >= 1000 {
-		return groupThousands(s)
+		return money.GroupThousands(s)
 	}
 	return s
-}
-
-func groupThousands(digits string) string {
-	sign := ""
-	if strings.HasPrefix(digits, "-") {
-		sign, digits = "-", digits[1:]
-	}
-	var b strings.Builder
-	for i, r := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return sign + b.String()
 }

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/stats/statstest"
 )
 
 // keepPlots copies rendered plots to $SPENDSIM_KEEP_PLOTS, to look at them.
@@ -41,13 +44,13 @@ func TestPlotSpendVsSLA(t *testing.T) {
 			wantNotInSVG: "staffing"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			runs := synthRuns(tc.points, tc.reps)
+			runs := statstest.SynthRuns(tc.points, tc.reps)
 			if tc.noStaff {
 				for i := range runs {
 					runs[i].StaffingMicros = 0
 				}
 			}
-			s, err := Summarize("night-staff", runs)
+			s, err := stats.Summarize("night-staff", runs)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -95,16 +98,8 @@ func TestTimeUnit(t *testing.T) {
 	}
 }
 
-func TestGroupThousands(t *testing.T) {
-	for in, want := range map[string]string{"0": "0", "999": "999", "12500": "12,500", "-1000000": "-1,000,000"} {
-		if got := groupThousands(in); got != want {
-			t.Errorf("groupThousands(%s) = %s, want %s", in, got, want)
-		}
-	}
-}
-
 func TestPlotNoPoints(t *testing.T) {
-	p, err := PlotSpendVsSLA(Summary{Scenario: "empty", Currency: "USD", Points: []PointSummary{}}, PlotOptions{})
+	p, err := PlotSpendVsSLA(stats.Summary{Scenario: "empty", Currency: "USD", Points: []stats.PointSummary{}}, PlotOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

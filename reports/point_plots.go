@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"sort"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
 )
@@ -61,30 +61,6 @@ func pointQuantiles(reps []*sim.RunResult) []float64 {
 	return mean
 }
 
-// byPoint groups runs by sweep point, in point then replication order.
-func byPoint(runs []sim.RunResult) [][]*sim.RunResult {
-	sorted := make([]*sim.RunResult, len(runs))
-	for i := range runs {
-		sorted[i] = &runs[i]
-	}
-	sort.SliceStable(sorted, func(i, j int) bool {
-		if sorted[i].Point != sorted[j].Point {
-			return sorted[i].Point < sorted[j].Point
-		}
-		return sorted[i].Replication < sorted[j].Replication
-	})
-	var out [][]*sim.RunResult
-	for start := 0; start < len(sorted); {
-		end := start + 1
-		for end < len(sorted) && sorted[end].Point == sorted[start].Point {
-			end++
-		}
-		out = append(out, sorted[start:end])
-		start = end
-	}
-	return out
-}
-
 // spread picks at most k of n indices, evenly spread, first and last included.
 func spread(n, k int) []int {
 	if n <= k {
@@ -105,8 +81,8 @@ func spread(n, k int) []int {
 // response came within a time, on a logarithmic time axis (response times run from
 // seconds to days). Each line is the mean over the point's replications of its
 // quantiles at 1%, 3%, ..., 99%.
-func PlotFirstResponseCDF(s Summary, runs []sim.RunResult) (*plot.Plot, error) {
-	groups := byPoint(runs)
+func PlotFirstResponseCDF(s stats.Summary, runs []sim.RunResult) (*plot.Plot, error) {
+	groups := stats.ByPoint(runs)
 	labels := map[int]string{}
 	for _, p := range s.Points {
 		labels[p.Point] = p.Label
@@ -215,7 +191,7 @@ func (durationTicks) Ticks(min, max float64) []plot.Tick {
 
 // PlotSpendByCategory draws mean spend per sweep point as stacked bars: staffing at
 // the bottom, then each messaging category that any point paid for.
-func PlotSpendByCategory(s Summary, opt PlotOptions) (*plot.Plot, error) {
+func PlotSpendByCategory(s stats.Summary, opt PlotOptions) (*plot.Plot, error) {
 	factor, yLabel := opt.monthFactor(s.Currency)
 	p := plot.New()
 	p.Title.Text = "Spend by category: " + s.Scenario

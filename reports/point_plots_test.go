@@ -3,6 +3,8 @@ package reports
 import (
 	"testing"
 
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/stats/statstest"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
@@ -11,15 +13,15 @@ import (
 // TestNewPlotsEdgeCases: the CDF, category and comparison plots render for ordinary
 // input and for the awkward cases (nobody answered, nothing spent, many points).
 func TestNewPlotsEdgeCases(t *testing.T) {
-	many := synthRuns(25, 1)
-	silent := synthRuns(2, 2)
+	many := statstest.SynthRuns(25, 1)
+	silent := statstest.SynthRuns(2, 2)
 	for i := range silent {
 		silent[i].FirstResponseQuantilesS = nil
 		silent[i].AmountByCategory = [pricing.NumCategories]money.Micros{}
 		silent[i].MessagingMicros, silent[i].StaffingMicros = 0, 0
 	}
-	for name, runs := range map[string][]sim.RunResult{"many points": many, "silent": silent, "ordinary": synthRuns(3, 3)} {
-		s, err := Summarize("edge", runs)
+	for name, runs := range map[string][]sim.RunResult{"many points": many, "silent": silent, "ordinary": statstest.SynthRuns(3, 3)} {
+		s, err := stats.Summarize("edge", runs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,12 +40,12 @@ func TestNewPlotsEdgeCases(t *testing.T) {
 			t.Errorf("%s: categories: %v", name, err)
 		}
 	}
-	a, b := synthRuns(1, 4), synthRuns(1, 4)
+	a, b := statstest.SynthRuns(1, 4), statstest.SynthRuns(1, 4)
 	for i := range b {
 		b[i].MessagingMicros += 1_000_000
 		b[i].AmountByCategory[2] += 1_000_000
 	}
-	c, err := Compare(a, b, CompareLabel{Scenario: "x", Pricing: "auto", Point: "base"}, CompareLabel{Scenario: "x", Pricing: "cbp-2023", Point: "base"}, 1)
+	c, err := stats.Compare(a, b, stats.CompareLabel{Scenario: "x", Pricing: "auto", Point: "base"}, stats.CompareLabel{Scenario: "x", Pricing: "cbp-2023", Point: "base"}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

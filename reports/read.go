@@ -42,7 +42,7 @@ func ReadRuns(path string, paramPaths []string) ([]sim.RunResult, error) {
 			amounts[i] = t.Int64("amount_" + c.String() + "_micros")
 			billable[i] = t.Int64("billable_" + c.String())
 		}
-		types := realTypes()
+		types := pricing.Types()
 		byType := make([]*array.Int64, len(types))
 		for i, ty := range types {
 			byType[i] = t.Int64("messages_" + ty.String())

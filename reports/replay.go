@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/spendsim/spendsim/internal/table"
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/model/money"
@@ -104,7 +105,7 @@ type MessageWriter struct {
 	tier                           *table.Int32Appender
 	amount                         *table.Int64Appender
 
-	Tally SpendTally
+	Tally stats.SpendTally
 	Bill  *BillTally
 }
 
@@ -358,8 +359,8 @@ type ReplaySummary struct {
 	Trace   string `json:"trace"`
 	Pricing string `json:"pricing"` // the --pricing value
 	Rates   string `json:"rates"`   // builtin or the rate file's name
-	Spend
-	DerivedShare  Num        `json:"derived_or_third_party_share"` // share of the amount priced from derived or third_party rates
+	stats.Spend
+	DerivedShare  stats.Num  `json:"derived_or_third_party_share"` // share of the amount priced from derived or third_party rates
 	CardsUsed     []CardUsed `json:"cards_used"`
 	Records       int64      `json:"records"`
 	UserMessages  int64      `json:"user_messages"`
@@ -376,7 +377,7 @@ type ReplaySummary struct {
 
 // Reconcile checks that the bill and the running tally agree to the micro, and
 // returns the summary's share priced from derived or third-party rates.
-func Reconcile(rows []BillRow, s Spend) (derivedShare float64, err error) {
+func Reconcile(rows []BillRow, s stats.Spend) (derivedShare float64, err error) {
 	var total, derived money.Sum
 	billable := map[string]int64{}
 	for _, r := range rows {

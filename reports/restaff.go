@@ -8,6 +8,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim/replay"
@@ -24,7 +25,7 @@ const (
 // went. Shares are of conversations or replies as named; a share of nothing is null.
 type RestaffSide struct {
 	Label string `json:"label"` // "original", or the scenario's name
-	Spend
+	stats.Spend
 	RepliesWanted int64 `json:"replies_wanted"`     // conversations that wanted a reply
 	InWindow      int64 `json:"answered_in_window"` // answered inside the customer service window
 	Late          int64 `json:"late_replies"`       // answered after it closed (restaffed: as templates)
@@ -39,20 +40,20 @@ type RestaffSide struct {
 	// answered inside the customer's window, whether the reply came late, was dropped
 	// or never came. It is the figure a faster team lowers: a customer the original
 	// never answered counts, as one a slow team answers late does.
-	LateShare Num `json:"late_share"`
+	LateShare stats.Num `json:"late_share"`
 	// InWindowShare is InWindow / (InWindow + Late + Dropped): of the replies the team
 	// produced, the share sent inside the window (as in spendsim run's summary);
 	// LateReplyShare is the rest, 1 − InWindowShare.
-	InWindowShare      Num `json:"in_window_share"`
-	LateReplyShare     Num `json:"late_reply_share"`
-	FirstResponseMeanS Num `json:"first_response_mean_s"`
-	FirstResponseP50S  Num `json:"first_response_p50_s"`
-	FirstResponseP90S  Num `json:"first_response_p90_s"`
-	FirstResponseP99S  Num `json:"first_response_p99_s"`
+	InWindowShare      stats.Num `json:"in_window_share"`
+	LateReplyShare     stats.Num `json:"late_reply_share"`
+	FirstResponseMeanS stats.Num `json:"first_response_mean_s"`
+	FirstResponseP50S  stats.Num `json:"first_response_p50_s"`
+	FirstResponseP90S  stats.Num `json:"first_response_p90_s"`
+	FirstResponseP99S  stats.Num `json:"first_response_p99_s"`
 }
 
 // NewRestaffSide puts a side's spend and reply figures together.
-func NewRestaffSide(label string, s Spend, r replay.Responses) RestaffSide {
+func NewRestaffSide(label string, s stats.Spend, r replay.Responses) RestaffSide {
 	produced := r.InWindow + r.Late + r.Dropped
 	return RestaffSide{
 		Label: label, Spend: s,
@@ -62,18 +63,18 @@ func NewRestaffSide(label string, s Spend, r replay.Responses) RestaffSide {
 		LateShare:          share(r.Late+r.Dropped+r.Unanswered, r.Wanted),
 		InWindowShare:      share(r.InWindow, produced),
 		LateReplyShare:     share(r.Late+r.Dropped, produced),
-		FirstResponseMeanS: Num(r.FirstResponseMeanS),
-		FirstResponseP50S:  Num(r.FirstResponseP50S),
-		FirstResponseP90S:  Num(r.FirstResponseP90S),
-		FirstResponseP99S:  Num(r.FirstResponseP99S),
+		FirstResponseMeanS: stats.Num(r.FirstResponseMeanS),
+		FirstResponseP50S:  stats.Num(r.FirstResponseP50S),
+		FirstResponseP90S:  stats.Num(r.FirstResponseP90S),
+		FirstResponseP99S:  stats.Num(r.FirstResponseP99S),
 	}
 }
 
-func share(n, of int64) Num {
+func share(n, of int64) stats.Num {
 	if of == 0 {
-		return Num(math.NaN())
+		return stats.Num(math.NaN())
 	}
-	return Num(float64(n) / float64(of))
+	return stats.Num(float64(n) / float64(of))
 }
 
 // RestaffDiff is restaffed minus original, figure by figure (null where either is).
@@ -87,13 +88,13 @@ type RestaffDiff struct {
 	Late                   int64            `json:"late_replies"`
 	Dropped                int64            `json:"dropped_replies"`
 	Unanswered             int64            `json:"unanswered"`
-	LateShare              Num              `json:"late_share"`
-	InWindowShare          Num              `json:"in_window_share"`
-	LateReplyShare         Num              `json:"late_reply_share"`
-	FirstResponseMeanS     Num              `json:"first_response_mean_s"`
-	FirstResponseP50S      Num              `json:"first_response_p50_s"`
-	FirstResponseP90S      Num              `json:"first_response_p90_s"`
-	FirstResponseP99S      Num              `json:"first_response_p99_s"`
+	LateShare              stats.Num        `json:"late_share"`
+	InWindowShare          stats.Num        `json:"in_window_share"`
+	LateReplyShare         stats.Num        `json:"late_reply_share"`
+	FirstResponseMeanS     stats.Num        `json:"first_response_mean_s"`
+	FirstResponseP50S      stats.Num        `json:"first_response_p50_s"`
+	FirstResponseP90S      stats.Num        `json:"first_response_p90_s"`
+	FirstResponseP99S      stats.Num        `json:"first_response_p99_s"`
 }
 
 // Restaff is restaff.json.
@@ -152,7 +153,7 @@ type restaffRow struct {
 func (r *Restaff) rows() []restaffRow {
 	o, n, d := &r.Old, &r.New, &r.Difference
 	rows := []restaffRow{{Label: "spend (" + n.Currency + ")", Old: money.Micros(o.TotalMicros).String(),
-		New: money.Micros(n.TotalMicros).String(), Diff: signedMoney(d.TotalMicros), Head: true}}
+		New: money.Micros(n.TotalMicros).String(), Diff: money.Signed(money.Micros(d.TotalMicros)), Head: true}}
 	for _, c := range pricing.Categories() {
 		k := c.String()
 		if o.AmountMicrosByCategory[k] == 0 && n.AmountMicrosByCategory[k] == 0 && o.BillableByCategory[k] == 0 && n.BillableByCategory[k] == 0 {
@@ -161,7 +162,7 @@ func (r *Restaff) rows() []restaffRow {
 		rows = append(rows, restaffRow{Label: "  " + k,
 			Old:  fmt.Sprintf("%s (%d)", money.Micros(o.AmountMicrosByCategory[k]), o.BillableByCategory[k]),
 			New:  fmt.Sprintf("%s (%d)", money.Micros(n.AmountMicrosByCategory[k]), n.BillableByCategory[k]),
-			Diff: signedMoney(d.AmountMicrosByCategory[k])})
+			Diff: money.Signed(money.Micros(d.AmountMicrosByCategory[k]))})
 	}
 	count := func(label string, a, b, dd int64, head bool) {
 		rows = append(rows, restaffRow{Label: label, Old: fmt.Sprint(a), New: fmt.Sprint(b), Diff: fmt.Sprintf("%+d", dd), Head: head})
@@ -178,13 +179,13 @@ func (r *Restaff) rows() []restaffRow {
 		count("bot replies", o.BotReplies, n.BotReplies, n.BotReplies-o.BotReplies, true)
 		count("  resolved by the bot", o.BotResolved, n.BotResolved, n.BotResolved-o.BotResolved, false)
 	}
-	pct := func(label string, a, b, dd Num, head bool) {
+	pct := func(label string, a, b, dd stats.Num, head bool) {
 		rows = append(rows, restaffRow{Label: label, Old: percent(a), New: percent(b), Diff: points(dd), Head: head})
 	}
 	pct("late share", o.LateShare, n.LateShare, d.LateShare, true)
 	pct("  replies in window", o.InWindowShare, n.InWindowShare, d.InWindowShare, false)
 	pct("  replies late", o.LateReplyShare, n.LateReplyShare, d.LateReplyShare, false)
-	dur := func(label string, a, b, dd Num, head bool) {
+	dur := func(label string, a, b, dd stats.Num, head bool) {
 		rows = append(rows, restaffRow{Label: label, Old: durationText(float64(a)), New: durationText(float64(b)), Diff: signedDuration(float64(dd)), Head: head})
 	}
 	dur("first response p50", o.FirstResponseP50S, n.FirstResponseP50S, d.FirstResponseP50S, true)
@@ -193,21 +194,14 @@ func (r *Restaff) rows() []restaffRow {
 	return rows
 }
 
-func signedMoney(m int64) string {
-	if m >= 0 {
-		return "+" + money.Micros(m).String()
-	}
-	return money.Micros(m).String()
-}
-
-func percent(x Num) string {
+func percent(x stats.Num) string {
 	if f := float64(x); !math.IsNaN(f) {
 		return fmt.Sprintf("%.1f%%", 100*f)
 	}
 	return "–"
 }
 
-func points(x Num) string {
+func points(x stats.Num) string {
 	if f := float64(x); !math.IsNaN(f) {
 		return fmt.Sprintf("%+.1f pts", 100*f)
 	}

@@ -7,13 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim/replay"
 )
 
-func restaffSpend(t *testing.T, charges ...pricing.Charge) Spend {
+func restaffSpend(t *testing.T, charges ...pricing.Charge) stats.Spend {
 	t.Helper()
-	tally := SpendTally{Currency: "USD"}
+	tally := stats.SpendTally{Currency: "USD"}
 	for _, c := range charges {
 		tally.AddCharge(c)
 	}

@@ -31,9 +31,9 @@ func ParamColumn(path string) string {
 	return b.String()
 }
 
-// paramPaths checks that every run sweeps the same fields in the same order (the sweep
+// ParamPaths checks that every run sweeps the same fields in the same order (the sweep
 // expander guarantees it; a mix would silently misalign columns) and returns them.
-func paramPaths(runs []sim.RunResult) ([]string, error) {
+func ParamPaths(runs []sim.RunResult) ([]string, error) {
 	if len(runs) == 0 {
 		return nil, nil
 	}
@@ -58,16 +58,6 @@ func paramPaths(runs []sim.RunResult) ([]string, error) {
 		}
 	}
 	return paths, nil
-}
-
-// realTypes are the pricing types a delivered message can have; TypeNone is "not
-// priced" and has no column, as pricing.Categories() leaves out CatNone.
-func realTypes() []pricing.Type {
-	ts := make([]pricing.Type, 0, pricing.NumTypes-1)
-	for t := pricing.Regular; t < pricing.NumTypes; t++ {
-		ts = append(ts, t)
-	}
-	return ts
 }
 
 // runCounts are the integer columns of runs.parquet, in order, with their accessors.
@@ -142,7 +132,7 @@ func RunsColumns(paramPaths []string) []table.Column {
 	for _, c := range pricing.Categories() {
 		cols = append(cols, table.Int64Col("billable_"+c.String()))
 	}
-	for _, t := range realTypes() {
+	for _, t := range pricing.Types() {
 		cols = append(cols, table.Int64Col("messages_"+t.String()))
 	}
 	// Last, so the flat columns keep their places: the run's first-response time at
@@ -157,7 +147,7 @@ func RunsColumns(paramPaths []string) []table.Column {
 // WriteRuns writes runs.parquet: one row per run (sweep point × replication), in the
 // order given. All runs must sweep the same param paths.
 func WriteRuns(path string, runs []sim.RunResult, version string) error {
-	paths, err := paramPaths(runs)
+	paths, err := ParamPaths(runs)
 	if err != nil {
 		return fmt.Errorf("reports: %s: %w", path, err)
 	}
@@ -190,7 +180,7 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 		amounts[i] = w.Int64("amount_" + c.String() + "_micros")
 		billable[i] = w.Int64("billable_" + c.String())
 	}
-	types := realTypes()
+	types := pricing.Types()
 	byType := make([]*table.Int64Appender, len(types))
 	for i, t := range types {
 		byType[i] = w.Int64("messages_" + t.String())

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spendsim/spendsim/internal/stats/statstest"
 	"github.com/spendsim/spendsim/internal/table/tabletest"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
@@ -59,7 +60,7 @@ var wantRunsColumns = []string{
 func TestWriteRuns(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, RunsFile)
-	runs := synthRuns(3, 2)
+	runs := statstest.SynthRuns(3, 2)
 	if err := WriteRuns(path, runs, testVersion); err != nil {
 		t.Fatal(err)
 	}
@@ -133,13 +134,13 @@ func TestWriteRuns(t *testing.T) {
 
 func TestWriteRunsRejectsMixedParams(t *testing.T) {
 	dir := t.TempDir()
-	runs := synthRuns(2, 1)
+	runs := statstest.SynthRuns(2, 1)
 	runs[1].Params = runs[1].Params[:1]
 	err := WriteRuns(filepath.Join(dir, RunsFile), runs, testVersion)
 	if err == nil || !strings.Contains(err.Error(), "sweeps 1 params") {
 		t.Errorf("err = %v, want a params mismatch", err)
 	}
-	runs = synthRuns(1, 1)
+	runs = statstest.SynthRuns(1, 1)
 	runs[0].Params = []sim.Param{{Path: "a.b", Value: 1}, {Path: "a_b", Value: 2}}
 	err = WriteRuns(filepath.Join(dir, RunsFile), runs, testVersion)
 	if err == nil || !strings.Contains(err.Error(), "both map to column param_a_b") {
@@ -154,8 +155,8 @@ func TestWriteRunsRejectsMixedParams(t *testing.T) {
 // messaging_micros and category amounts add up to the run's.
 func TestDailyAddsUpToRuns(t *testing.T) {
 	dir := t.TempDir()
-	runs := synthRuns(2, 3)
-	days := synthDays(runs, 31)
+	runs := statstest.SynthRuns(2, 3)
+	days := statstest.SynthDays(runs, 31)
 	if err := WriteRuns(filepath.Join(dir, RunsFile), runs, testVersion); err != nil {
 		t.Fatal(err)
 	}
@@ -214,15 +215,15 @@ func TestDailyAddsUpToRuns(t *testing.T) {
 }
 
 func TestReconcileDailyFindsMismatch(t *testing.T) {
-	runs := synthRuns(1, 2)
-	days := synthDays(runs, 3)
+	runs := statstest.SynthRuns(1, 2)
+	days := statstest.SynthDays(runs, 3)
 	days[4].MessagingMicros += 1
 	err := ReconcileDaily(runs, days)
 	if err == nil || !strings.Contains(err.Error(), "run "+runs[1].RunID+": daily messaging_micros add up to") {
 		t.Errorf("err = %v, want a messaging mismatch on %s", err, runs[1].RunID)
 	}
 
-	days = synthDays(runs, 3)
+	days = statstest.SynthDays(runs, 3)
 	days[0].AmountByCategory[pricing.Utility] += 5
 	days[0].AmountByCategory[pricing.Marketing] -= 5
 	err = ReconcileDaily(runs, days)
@@ -230,7 +231,7 @@ func TestReconcileDailyFindsMismatch(t *testing.T) {
 		t.Errorf("err = %v, want a category mismatch", err)
 	}
 
-	days = append(synthDays(runs, 3), sim.DayRow{RunID: "ghost", Day: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), MessagingMicros: money.Micros(1)})
+	days = append(statstest.SynthDays(runs, 3), sim.DayRow{RunID: "ghost", Day: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), MessagingMicros: money.Micros(1)})
 	if err := ReconcileDaily(runs, days); err == nil || !strings.Contains(err.Error(), "belongs to no run") {
 		t.Errorf("err = %v, want an orphan row", err)
 	}

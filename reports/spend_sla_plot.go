@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -27,7 +28,7 @@ type sweepXY struct {
 // point: a "messaging" series and, when any point pays for staff, "messaging +
 // staffing". With more than one replication the 95% intervals are drawn as error bars
 // on both axes. Points whose p90 is unknown (no first responses) are left out.
-func PlotSpendVsSLA(s Summary, opt PlotOptions) (*plot.Plot, error) {
+func PlotSpendVsSLA(s stats.Summary, opt PlotOptions) (*plot.Plot, error) {
 	factor, yLabel := opt.monthFactor(s.Currency)
 	var maxS float64
 	for _, pt := range s.Points {
@@ -179,7 +180,7 @@ func PlotSpendVsSLA(s Summary, opt PlotOptions) (*plot.Plot, error) {
 	ringR := ringRadius
 	var target *vLine
 	if v := s.SLA; v != nil {
-		name := "cheapest meeting " + v.Display()
+		name := "cheapest meeting " + slaText(v.SLA)
 		for i, q := range pts {
 			if v.Cheapest == nil || q.point != v.Cheapest.Point {
 				continue
@@ -203,7 +204,7 @@ func PlotSpendVsSLA(s Summary, opt PlotOptions) (*plot.Plot, error) {
 			}
 		}
 		if v.Cheapest == nil {
-			none := "no point meets " + v.Display()
+			none := "no point meets " + slaText(v.SLA)
 			p.Legend.Add(none)
 			names = append(names, none)
 		}
@@ -213,7 +214,7 @@ func PlotSpendVsSLA(s Summary, opt PlotOptions) (*plot.Plot, error) {
 				maxX = math.Max(maxX, q.xHi)
 			}
 			lim := v.Limit / div
-			tname := "target " + v.Display()
+			tname := "target " + slaText(v.SLA)
 			// A target far beyond the points would squash them against the left
 			// edge: then it is named in the legend, not drawn.
 			if len(pts) == 0 || lim <= 3*maxX {

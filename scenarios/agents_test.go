@@ -45,7 +45,7 @@ func TestAgentsScenario(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	jobs, err := sc.Jobs(sc.Seed)
+	jobs, err := sc.Jobs(sc.Seed, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestResponseTimeScenario(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	jobs, err := sc.Jobs(sc.Seed)
+	jobs, err := sc.Jobs(sc.Seed, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

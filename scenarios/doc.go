@@ -1,6 +1,8 @@
 // Package scenarios is the user's way in: the scenario spec (YAML decoded strictly into
 // Go structs with defaults), its validation, sweep expansion into a list of runs, and
-// the embedded example scenarios. Subpackage trace reads message logs.
+// the embedded example scenarios, and the seed policy every command follows (PickSeed:
+// --seed, else the scenario's, else a fresh one the command prints). Subpackage trace
+// reads and writes message logs; subpackage fit estimates a scenario from one.
 //
 // Loading never half-succeeds: a scenario either decodes and validates completely, or
 // the error lists every problem, as FILE:LINE for syntax and unknown keys and as

@@ -38,7 +38,7 @@ agents:
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg, err := sc.Config()
+		cfg, err := sc.Config(nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,7 +31,7 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		for _, p := range pts[:min(len(pts), 4)] {
-			if _, err := p.Scenario.Config(); err != nil {
+			if _, err := p.Scenario.Config(nil); err != nil {
 				t.Fatalf("accepted scenario does not resolve: %v", err)
 			}
 		}

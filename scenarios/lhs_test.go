@@ -80,7 +80,7 @@ func TestLHSStratified(t *testing.T) {
 	if same {
 		t.Error("seeds 7 and 8 drew the same points")
 	}
-	jobs, err := sc.Jobs(7)
+	jobs, err := sc.Jobs(7, nil)
 	if err != nil || len(jobs) != n || jobs[3].Params[0] != pts[3].Params[0] {
 		t.Errorf("Jobs(7) does not run the points drawn from seed 7: %v", err)
 	}

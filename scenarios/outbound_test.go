@@ -30,7 +30,7 @@ func TestNotificationsExample(t *testing.T) {
 	if sc.Blocking != want {
 		t.Errorf("blocking %+v, want %+v", sc.Blocking, want)
 	}
-	jobs, err := sc.Jobs(sc.Seed)
+	jobs, err := sc.Jobs(sc.Seed, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

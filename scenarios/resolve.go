@@ -14,8 +14,9 @@ import (
 )
 
 // Config resolves a valid scenario into the engine's configuration, with the built-in
-// market table and rate cards.
-func (s *Scenario) Config() (*sim.Config, error) {
+// market table and rate cards, and the user's cards and tiers over them (rates; nil:
+// none).
+func (s *Scenario) Config(rates *pricing.Overlay) (*sim.Config, error) {
 	loc, err := time.LoadLocation(s.Timezone)
 	if err != nil {
 		return nil, fmt.Errorf("timezone: %w", err)
@@ -32,11 +33,15 @@ func (s *Scenario) Config() (*sim.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pricing: %w", err)
 	}
-	book, err := pricing.Builtin()
+	book, err := rates.Cards()
 	if err != nil {
 		return nil, err
 	}
 	markets := market.Builtin()
+	billingMarkets, tiers := markets, (*pricing.Tiers)(nil)
+	if !rates.Empty() {
+		billingMarkets, tiers = book.Markets(), rates.Tiers
+	}
 	var authFrom model.Time
 	if d := s.Business.AuthIntlFrom; d != "" {
 		t, err := time.Parse(time.DateOnly, d)
@@ -74,7 +79,8 @@ func (s *Scenario) Config() (*sim.Config, error) {
 		Billing: billing.Options{
 			Era:      era,
 			Book:     book,
-			Markets:  markets,
+			Markets:  billingMarkets,
+			Tiers:    tiers,
 			Currency: s.Currency,
 			Location: loc,
 
@@ -86,17 +92,18 @@ func (s *Scenario) Config() (*sim.Config, error) {
 }
 
 // Jobs expands the scenario into runs: every sweep point × replication, in that
-// order. Replication r of every point uses the same seed, so points are compared on
-// common random numbers: the same customers arriving at the same times. An lhs sweep's
-// points are drawn from seed too.
-func (s *Scenario) Jobs(seed uint64) ([]sim.Job, error) {
+// order, billed with the user's rates over the built-in cards (nil: none). Replication
+// r of every point uses the same seed, so points are compared on common random
+// numbers: the same customers arriving at the same times. An lhs sweep's points are
+// drawn from seed too.
+func (s *Scenario) Jobs(seed uint64, rates *pricing.Overlay) ([]sim.Job, error) {
 	points, err := s.points(seed)
 	if err != nil {
 		return nil, err
 	}
 	jobs := make([]sim.Job, 0, len(points)*s.Replications)
 	for _, p := range points {
-		cfg, err := p.Scenario.Config()
+		cfg, err := p.Scenario.Config(rates)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p.ID, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -260,6 +261,29 @@ func validKeys() map[string][]string {
 }
 
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// ValidName says whether name can name a scenario: it names the output folder.
+func ValidName(name string) bool { return nameRE.MatchString(name) }
+
+// NameFromFile makes a valid scenario name from a file's base name: lower-cased, every
+// other character a "-", leading "-" and "_" dropped; "fitted" if nothing is left.
+func NameFromFile(path string) string {
+	base := strings.ToLower(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
+	var b strings.Builder
+	for _, r := range base {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	s := strings.TrimLeft(b.String(), "-_")
+	if s == "" {
+		return "fitted"
+	}
+	return s
+}
 
 // Validate reports every problem as "path.to.field: message".
 func (s *Scenario) Validate() []string {

@@ -24,7 +24,7 @@ func TestExamplesParseAndRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	jobs, err := sc.Jobs(sc.Seed)
+	jobs, err := sc.Jobs(sc.Seed, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -148,6 +148,28 @@ type Point struct {
 // "base".
 func (s *Scenario) Points() ([]Point, error) { return s.points(s.Seed) }
 
+// PointByID is the sweep point with that id (as Points names it), or with id "" the
+// first; the error lists the first ten ids.
+func (s *Scenario) PointByID(id string) (Point, error) {
+	points, err := s.Points()
+	if err != nil {
+		return Point{}, err
+	}
+	if id == "" {
+		return points[0], nil
+	}
+	var ids []string
+	for _, p := range points {
+		if p.ID == id {
+			return p, nil
+		}
+		if len(ids) < 10 {
+			ids = append(ids, p.ID)
+		}
+	}
+	return Point{}, fmt.Errorf("%q is not a sweep point of %s; its points are %s", id, s.Name, strings.Join(ids, "; "))
+}
+
 // points is Points with the seed an lhs sweep is drawn from.
 func (s *Scenario) points(seed uint64) ([]Point, error) {
 	if s.SweepMode == SweepLHS {

@@ -52,7 +52,7 @@ func TestPointsDeclaredOrder(t *testing.T) {
 	if sc.Agents.Shifts[0].Headcount != 1 || sc.Agents.HandleTime.MeanS != 300 {
 		t.Error("expanding the sweep changed the base scenario")
 	}
-	jobs, err := sc.Jobs(42)
+	jobs, err := sc.Jobs(42, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,5 +164,23 @@ sweep:
 	sc.Agents.Bot = nil
 	if err := sc.Set("agents.bot.resolve_share", 0.3); err == nil || !strings.Contains(err.Error(), "bot is not set in the scenario") {
 		t.Errorf("sweeping an absent bot: %v", err)
+	}
+}
+
+func TestPointByID(t *testing.T) {
+	sc, _, err := Load("retail-month")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := sc.PointByID("")
+	if err != nil || first.Index != 0 {
+		t.Fatalf("first point: %+v, %v", first, err)
+	}
+	p, err := sc.PointByID("weekday=4,sunday=2")
+	if err != nil || p.ID != "weekday=4,sunday=2" || p.Index == 0 {
+		t.Errorf("weekday=4,sunday=2: %+v, %v", p, err)
+	}
+	if _, err := sc.PointByID("weekday=9"); err == nil || !strings.Contains(err.Error(), "its points are weekday=3,sunday=0; ") {
+		t.Errorf("an unknown point: %v", err)
 	}
 }

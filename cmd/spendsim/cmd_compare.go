@@ -1,18 +1,16 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"path/filepath"
-	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
-	"github.com/spendsim/spendsim/sim"
 )
 
 func compareCommand(e *env) *cli.Command {
@@ -62,182 +60,61 @@ Examples:
 			if c.Int("workers") < 0 {
 				return usagef("--workers must be >= 0, got %d", c.Int("workers"))
 			}
-			o := compareOptions{
-				a: c.Args().Get(0), b: c.Args().Get(1), replications: c.Int("replications"),
-				out: c.String("out"), pricingB: c.String("pricing-b"), workers: c.Int("workers"),
-				quiet: c.Bool("quiet"),
-			}
-			if c.IsSet("seed") {
-				o.seed, o.seedSet = c.Uint64("seed"), true
-			}
-			var err error
-			if o.rates, err = readUserRates(c); err != nil {
+			rates, err := readUserRates(c)
+			if err != nil {
 				return err
 			}
-			return compareScenarios(c.Context, e, o)
+			return compareScenarios(c, e, rates)
 		},
 	}
 }
 
-type compareOptions struct {
-	a, b         string // scenario files or embedded names; b "" = a
-	replications int
-	seed         uint64
-	seedSet      bool
-	out          string
-	pricingB     string // "" = B's own pricing
-	workers      int
-	quiet        bool
-	rates        userRates // rate cards and tiers over the built-in ones, both sides
-}
-
-func compareScenarios(ctx context.Context, e *env, o compareOptions) error {
-	a, _, err := scenarios.Load(o.a)
+// compareScenarios loads A and B (B is A with --pricing-b and one argument), settles
+// the shared seed and the output folder, and runs the comparison.
+func compareScenarios(c *cli.Context, e *env, rates *pricing.Overlay) error {
+	aRef, bRef, pricingB, quiet := c.Args().Get(0), c.Args().Get(1), c.String("pricing-b"), c.Bool("quiet")
+	a, _, err := scenarios.Load(aRef)
 	if err != nil {
 		return err
 	}
-	bRef := o.b
 	if bRef == "" {
-		bRef = o.a
+		bRef = aRef
 	}
 	b, _, err := scenarios.Load(bRef)
 	if err != nil {
 		return err
 	}
-	if o.pricingB != "" {
-		if _, err := billing.ParseEra(o.pricingB); err != nil {
+	if pricingB != "" {
+		if _, err := billing.ParseEra(pricingB); err != nil {
 			return usagef("--pricing-b: %v", err)
 		}
-		b.Pricing = o.pricingB
+		b.Pricing = pricingB
 	}
 	if a.Currency != b.Currency {
 		return usagef("A bills in %s and B in %s: a difference needs one currency", a.Currency, b.Currency)
 	}
-	seed := o.seed
-	switch {
-	case o.seedSet:
-	case a.Seed != 0:
-		seed = a.Seed
-	default:
-		seed = b.Seed
+	seed, fresh := scenarios.PickSeed(c.Uint64("seed"), c.IsSet("seed"), a.Seed, b.Seed)
+	if fresh && !quiet {
+		e.noteSeed(seed)
 	}
-	if seed == 0 {
-		seed = freshSeed()
-		if !o.quiet {
-			fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", seed, seed)
-		}
-	}
-	out := o.out
+	out := c.String("out")
 	if out == "" {
 		name := a.Name + "-vs-" + b.Name
-		if o.pricingB != "" && o.b == "" {
+		if pricingB != "" && c.Args().Get(1) == "" {
 			name = a.Name + "-" + a.Pricing + "-vs-" + b.Pricing
 		}
 		out = reports.DefaultDir("compare-" + name)
 	}
-	ja, err := firstPointJobs(e, o, "A", a, seed)
+	r := c.Int("replications")
+	a.Seed, b.Seed, a.Replications, b.Replications = seed, seed, r, r
+	cmp, err := sweep.Compare(c.Context, a, b, sweep.Options{Out: out, Version: e.version, Workers: c.Int("workers"),
+		Rates: rates, Progress: &progress{w: e.stderr, quiet: quiet}})
 	if err != nil {
 		return err
 	}
-	jb, err := firstPointJobs(e, o, "B", b, seed)
-	if err != nil {
-		return err
-	}
-	runs, _, err := sim.RunAll(ctx, append(ja, jb...), o.workers, nil)
-	if err != nil {
-		return err
-	}
-	la := reports.CompareLabel{Scenario: a.Name, Pricing: a.Pricing, Point: ja[0].PointLabel}
-	lb := reports.CompareLabel{Scenario: b.Name, Pricing: b.Pricing, Point: jb[0].PointLabel}
-	cmp, err := reports.Compare(runs[:len(ja)], runs[len(ja):], la, lb, seed)
-	if err != nil {
-		return err
-	}
-	op, err := reports.NewOutput(out, e.version)
-	if err != nil {
-		return err
-	}
-	if err := op.WriteComparison(cmp); err != nil {
-		return err
-	}
-	printComparison(e.stdout, cmp)
-	if !o.quiet {
+	reports.WriteComparisonTable(e.stdout, cmp)
+	if !quiet {
 		fmt.Fprintf(e.stderr, "results in %s\n", filepath.Join(out, reports.CompareFile))
 	}
 	return nil
-}
-
-// firstPointJobs is a scenario's first sweep point, replicated, on the shared seed.
-func firstPointJobs(e *env, o compareOptions, side string, sc *scenarios.Scenario, seed uint64) ([]sim.Job, error) {
-	sc.Seed = seed
-	sc.Replications = o.replications
-	jobs, err := sc.Jobs(seed)
-	if err != nil {
-		return nil, fmt.Errorf("%s (%s): %w", side, sc.Name, err)
-	}
-	var first []sim.Job
-	points := 0
-	for _, j := range jobs {
-		if j.Point == 0 {
-			first = append(first, j)
-		}
-		points = max(points, j.Point+1)
-	}
-	if points > 1 && !o.quiet {
-		fmt.Fprintf(e.stderr, "%s (%s) sweeps %d points; comparing its first, %s\n", side, sc.Name, points, first[0].PointLabel)
-	}
-	if err := o.rates.apply(first); err != nil {
-		return nil, err
-	}
-	return first, nil
-}
-
-func printComparison(w io.Writer, c reports.Comparison) {
-	fmt.Fprintf(w, "A: %s (%s, pricing %s)\nB: %s (%s, pricing %s)\n%d paired replications, seed %d, %s\n\n",
-		c.A.Scenario, c.A.Point, c.A.Pricing, c.B.Scenario, c.B.Point, c.B.Pricing, c.Replications, c.Seed, c.Currency)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "\tA\tB\tB − A\tpaired 95%% CI\tunpaired 95%% CI\t\n")
-	money := func(name, a, b string, d reports.MoneyDiff) {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", name, decimal2(a), decimal2(b), signedDecimal2(d.Mean),
-			moneyRange(d.CI95), moneyRange(d.UnpairedCI95))
-	}
-	money("messaging", c.A.Messaging, c.B.Messaging, c.BMinusA.MessagingMicros)
-	money("staffing", c.A.Staffing, c.B.Staffing, c.BMinusA.StaffingMicros)
-	money("total", c.A.Total, c.B.Total, c.BMinusA.TotalMicros)
-	p := c.BMinusA.FirstResponseP90S
-	fmt.Fprintf(tw, "p90 first response\t%s\t%s\t%s\t%s\t%s\t\n",
-		humanSeconds(float64(c.A.FirstResponseP90S.Mean)), humanSeconds(float64(c.B.FirstResponseP90S.Mean)),
-		signedSeconds(float64(p.Mean)), secondsRange(p.CI95), secondsRange(p.UnpairedCI95))
-	tw.Flush()
-}
-
-func signedDecimal2(s string) string {
-	if s != "" && s[0] != '-' && s != "0.000000" {
-		return "+" + decimal2(s)
-	}
-	return decimal2(s)
-}
-
-func moneyRange(iv *reports.MoneyInterval) string {
-	if iv == nil {
-		return "-"
-	}
-	return signedDecimal2(iv.Low) + " to " + signedDecimal2(iv.High)
-}
-
-func signedSeconds(s float64) string {
-	switch {
-	case s < 0:
-		return "-" + humanSeconds(-s)
-	case s > 0:
-		return "+" + humanSeconds(s)
-	}
-	return humanSeconds(s)
-}
-
-func secondsRange(iv *reports.Interval) string {
-	if iv == nil {
-		return "-"
-	}
-	return signedSeconds(float64(iv.Low)) + " to " + signedSeconds(float64(iv.High))
 }

@@ -2,14 +2,12 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/scenarios/fit"
 	"github.com/spendsim/spendsim/scenarios/trace"
@@ -68,8 +66,8 @@ Examples:
 			out := c.String("out")
 			name := c.String("name")
 			if name == "" {
-				name = scenarioName(out)
-			} else if !scenarioNameRE.MatchString(name) {
+				name = scenarios.NameFromFile(out)
+			} else if !scenarios.ValidName(name) {
 				return usagef("--name %q must be lower-case letters, digits, - or _", name)
 			}
 			topts := trace.Options{Format: c.String("format"), SkipInvalid: c.Bool("skip-invalid"), Sort: c.Bool("sort")}
@@ -83,64 +81,21 @@ Examples:
 	}
 }
 
-var scenarioNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
-
-// scenarioName makes a scenario name from the output file's base name.
-func scenarioName(path string) string {
-	base := strings.ToLower(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
-	var b strings.Builder
-	for _, r := range base {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
-			b.WriteRune(r)
-		default:
-			b.WriteByte('-')
-		}
-	}
-	s := strings.TrimLeft(b.String(), "-_")
-	if s == "" {
-		return "fitted"
-	}
-	return s
-}
-
 func fitTrace(e *env, tracePath string, topts trace.Options, o fit.Options, out, name string, quiet bool) error {
-	r, err := trace.Open(tracePath, topts)
+	res, err := fit.File(tracePath, topts, o, name)
 	if err != nil {
 		return err
-	}
-	defer r.Close()
-	res, err := fit.Trace(r, o)
-	if err != nil {
-		if strings.HasPrefix(err.Error(), "fit: ") {
-			// What fit found of the trace as a whole (the reader's errors already
-			// name the file and line): say which trace.
-			return fmt.Errorf("%s: %w", filepath.Base(tracePath), err)
-		}
-		return prefixFile(tracePath, err)
-	}
-	source := strings.Map(func(c rune) rune {
-		if c < ' ' {
-			return '?'
-		}
-		return c
-	}, filepath.Base(tracePath))
-	text := res.YAML(name, source)
-	// What is written must load: a fit that produced an invalid scenario is a bug here,
-	// and the user should hear of it rather than find it at spendsim run.
-	if _, err := scenarios.Parse(text, filepath.Base(out)); err != nil {
-		return fmt.Errorf("fit: the estimated scenario does not validate (a bug in fit; please report it with the trace's shape): %w", err)
 	}
 	if !quiet {
 		printFamilies(e, "response time", res.Response)
 		if res.ThinkErr == nil {
 			printFamilies(e, "think time", res.Think)
 		}
-		if n := r.Skipped(); n > 0 {
-			fmt.Fprintf(e.stderr, "%d invalid rows skipped\n", n)
+		if res.Skipped > 0 {
+			fmt.Fprintf(e.stderr, "%d invalid rows skipped\n", res.Skipped)
 		}
 	}
-	if err := writeAtomic(out, text); err != nil {
+	if err := safefile.WriteFile(out, res.YAML); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s: %d records, %d users, %d conversations (%.4g an hour), %.3g user messages each; response time %s (median %.4g s); scenario %s written to %s\n",
@@ -158,35 +113,4 @@ func printFamilies(e *env, what string, f fit.Fitted) {
 		}
 		fmt.Fprintf(e.stderr, "  %-11s log-likelihood %14.2f  AIC %14.2f  %s%s\n", fam.Kind, fam.LogLik, fam.AIC, fam.Params, mark)
 	}
-}
-
-// writeAtomic writes data to a temporary file beside path and renames it into place.
-func writeAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

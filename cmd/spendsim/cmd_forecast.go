@@ -2,19 +2,14 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"math"
 	"path/filepath"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/spendsim/spendsim/model/money"
-	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
-	"github.com/spendsim/spendsim/sim"
 )
 
 func forecastCommand(e *env) *cli.Command {
@@ -105,114 +100,29 @@ Examples:
 			if c.Int("workers") < 0 {
 				return usagef("--workers must be >= 0, got %d", c.Int("workers"))
 			}
-			seed, picked := sc.Seed, false
-			if c.IsSet("seed") {
-				seed = c.Uint64("seed")
-			}
-			if seed == 0 {
-				seed, picked = freshSeed(), true
-			}
-			sc.Seed = seed
-			if picked && !c.Bool("quiet") {
-				fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", seed, seed)
+			seed, fresh := scenarios.PickSeed(c.Uint64("seed"), c.IsSet("seed"), sc.Seed)
+			if sc.Seed = seed; fresh && !c.Bool("quiet") {
+				e.noteSeed(seed)
 			}
 			out := c.String("out")
 			if out == "" {
 				out = filepath.Join("out", sc.Name+"-forecast")
 			}
-			user, err := readUserRates(c)
+			rates, err := readUserRates(c)
 			if err != nil {
 				return err
 			}
-			return runForecast(c, e, sc, out, user)
+			started := time.Now()
+			f, err := sweep.Forecast(c.Context, sc, sweep.Options{Out: out, Version: e.version, Args: c.Args().Slice(),
+				Workers: c.Int("workers"), Rates: rates})
+			if err != nil {
+				return err
+			}
+			reports.WriteForecastTable(e.stdout, f)
+			if !c.Bool("quiet") {
+				fmt.Fprintf(e.stderr, "%d runs in %.1fs; results in %s\n", f.Replications, time.Since(started).Seconds(), out)
+			}
+			return nil
 		},
 	}
 }
-
-func runForecast(c *cli.Context, e *env, sc *scenarios.Scenario, out string, rates userRates) error {
-	started := time.Now()
-	jobs, err := sc.Jobs(sc.Seed)
-	if err != nil {
-		return err
-	}
-	if err := rates.apply(jobs); err != nil {
-		return err
-	}
-	cfg := jobs[0].Config // one point: every replication shares it
-	// days, for the manifest, is what the months span.
-	sc.Days = int(math.Round((cfg.End - cfg.Start).Hours() / 24))
-	runs, days, err := sim.RunAll(c.Context, jobs, c.Int("workers"), nil)
-	if err != nil {
-		return err
-	}
-	f, err := reports.BuildForecast(reports.ForecastInput{
-		Name: sc.Name, Seed: sc.Seed, GrowthPerMonth: sc.Forecast.GrowthPerMonth,
-		Config: cfg, Runs: runs, Days: days,
-	})
-	if err != nil {
-		return err
-	}
-	o, err := reports.NewOutput(out, e.version)
-	if err != nil {
-		return err
-	}
-	if err := o.WriteForecast(f, sc, c.Args().Slice(), runs); err != nil {
-		return err
-	}
-	printForecast(e.stdout, f)
-	if !c.Bool("quiet") {
-		fmt.Fprintf(e.stderr, "%d runs in %.1fs; results in %s\n", len(runs), time.Since(started).Seconds(), out)
-	}
-	return nil
-}
-
-func printForecast(w io.Writer, f reports.Forecast) {
-	growth := ""
-	if f.GrowthPerMonth != 0 {
-		growth = fmt.Sprintf(", customers %+g%% a month", 100*f.GrowthPerMonth)
-	}
-	fmt.Fprintf(w, "%s: %d months from %s, %d replications, seed %d%s, %s\n\n",
-		f.Scenario, len(f.Months), f.Months[0].Start, f.Replications, f.Seed, growth, f.Currency)
-	// Categories with spend in any month, in the cards' order.
-	var cats []string
-	for _, name := range categoryOrder(f) {
-		if b := f.Horizon.ByCategory[name]; b.P90Micros != 0 || b.P10Micros != 0 {
-			cats = append(cats, name)
-		}
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "month\tpricing\tcustomers\tmessaging P10\tP50\tP90\t")
-	for _, cat := range cats {
-		fmt.Fprintf(tw, "%s P50\t", cat)
-	}
-	fmt.Fprint(tw, "staffing\ttotal P50\t\n")
-	row := func(fm reports.ForecastMonth) {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t", fm.Month, fm.Pricing, fm.Customers,
-			micros2(fm.Messaging.P10Micros), micros2(fm.Messaging.P50Micros), micros2(fm.Messaging.P90Micros))
-		for _, cat := range cats {
-			fmt.Fprintf(tw, "%s\t", micros2(fm.ByCategory[cat].P50Micros))
-		}
-		fmt.Fprintf(tw, "%s\t%s\t\n", micros2(fm.StaffingMicros), micros2(fm.Total.P50Micros))
-	}
-	for _, fm := range f.Months {
-		row(fm)
-	}
-	h := f.Horizon
-	h.Month, h.Pricing = "all", ""
-	row(h)
-	tw.Flush()
-	fmt.Fprintf(w, "\npercentiles across replications, nearest rank (k-th smallest, k = ceil(p*R/100))\n")
-}
-
-func categoryOrder(f reports.Forecast) []string {
-	var out []string
-	for _, c := range pricing.Categories() {
-		if _, ok := f.Horizon.ByCategory[c.String()]; ok {
-			out = append(out, c.String())
-		}
-	}
-	return out
-}
-
-// micros2 shows an amount to the cent for the terminal.
-func micros2(m int64) string { return decimal2(money.Micros(m).String()) }

@@ -2,19 +2,15 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/spendsim/spendsim/model"
-	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/scenarios/trace"
-	"github.com/spendsim/spendsim/sim"
 )
 
 func generateCommand(e *env) *cli.Command {
@@ -63,14 +59,15 @@ Examples:
 			if o.rates, err = readUserRates(c); err != nil {
 				return err
 			}
-			g, err := generate(e, o)
+			o.rateArgs = rateArgs(c)
+			sc, g, err := generate(e, o)
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "%s: point %s, replication 0, seed %d (run seed %d): %d messages (%d from users, %d from the business) written to %s\n",
-				g.name, g.point, g.seed, g.runSeed, g.messages, g.user, g.messages-g.user, o.out)
-			fmt.Fprintf(e.stdout, "messaging spend %s %s\n", money.Micros(g.spendMicros), g.currency)
-			fmt.Fprintf(e.stdout, "bill it again: %s\n", g.replayCmd)
+				sc.Name, g.Point.ID, sc.Seed, g.RunSeed, g.Messages, g.UserMessages, g.Messages-g.UserMessages, o.out)
+			fmt.Fprintf(e.stdout, "messaging spend %s %s\n", g.Spend, g.Currency)
+			fmt.Fprintf(e.stdout, "bill it again: %s\n", replayCommandFor(g.Point.Scenario, o.out, o.rateArgs))
 			return nil
 		},
 	}
@@ -81,133 +78,45 @@ type generateOptions struct {
 	ref, out, point, format string
 	seed                    uint64
 	seedSet, quiet          bool
-	rates                   userRates // rate cards and tiers over the built-in ones
+	rates                   *pricing.Overlay // rate cards and tiers over the built-in ones
+	rateArgs                []string         // the rate flags as given
 }
 
-// generated is what a generate wrote.
-type generated struct {
-	name, point, currency, replayCmd string
-	seed, runSeed                    uint64
-	messages, user                   int64
-	spendMicros                      money.Micros
-}
-
-// traceFormat picks the writer format from --format or the extension.
-func traceFormat(path, format string) (string, error) {
-	if format == "" {
-		switch strings.ToLower(filepath.Ext(path)) {
-		case ".csv":
-			format = "csv"
-		case ".parquet":
-			format = "parquet"
-		case ".jsonl", ".ndjson":
-			format = "jsonl"
-		default:
-			return "", usagef("-o %s: cannot tell the format from the extension; use .csv, .jsonl or .parquet, or pass --format", path)
-		}
-	}
-	switch format {
-	case "csv", "jsonl", "parquet":
-		return format, nil
-	}
-	return "", usagef("--format %q is not one of csv, jsonl, parquet", format)
-}
-
-func generate(e *env, o generateOptions) (_ *generated, err error) {
-	format, err := traceFormat(o.out, o.format)
-	if err != nil {
-		return nil, err
+func generate(e *env, o generateOptions) (*scenarios.Scenario, *sweep.Generated, error) {
+	if _, err := trace.WriterFormat(o.out, o.format); err != nil {
+		return nil, nil, usagef("-o %s: %v (or pass --format csv, jsonl or parquet)", o.out, err)
 	}
 	sc, _, err := scenarios.Load(o.ref)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	seed := sc.Seed
-	if o.seedSet {
-		seed = o.seed
-	}
-	if seed == 0 {
-		seed = freshSeed()
-		if !o.quiet {
-			fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", seed, seed)
-		}
+	seed, fresh := scenarios.PickSeed(o.seed, o.seedSet, sc.Seed)
+	if fresh && !o.quiet {
+		e.noteSeed(seed)
 	}
 	sc.Seed = seed
-	points, err := sc.Points()
+	p, err := sc.PointByID(o.point)
 	if err != nil {
-		return nil, err
-	}
-	p := points[0]
-	if o.point != "" {
-		found := false
-		var ids []string
-		for _, q := range points {
-			if q.ID == o.point {
-				p, found = q, true
-				break
-			}
-			if len(ids) < 10 {
-				ids = append(ids, q.ID)
-			}
+		if o.point != "" {
+			return nil, nil, usagef("--point %v", err)
 		}
-		if !found {
-			return nil, usagef("--point %q is not a sweep point of %s; its points are %s", o.point, sc.Name, strings.Join(ids, "; "))
-		}
+		return nil, nil, err
 	}
-	cfg, err := p.Scenario.Config()
+	// The trace appears under -o only when the run and the file are both complete: a
+	// failed run leaves nothing behind.
+	w, err := trace.NewWriter(o.out, trace.WriterOptions{Format: o.format, RowGroupRows: 256 << 10, Version: e.version})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := o.rates.apply([]sim.Job{{Config: cfg}}); err != nil {
-		return nil, err
-	}
-	// Replication 0 of the point, exactly as `spendsim run` seeds it (Scenario.Jobs).
-	runSeed := sim.DeriveSeed(seed, 0)
-
-	// The writer renames its own temp file onto tmp; tmp is renamed onto o.out only when
-	// the run and the file are both complete, so a failed run leaves neither behind.
-	dir, base := filepath.Split(o.out)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	defer w.Abort()
+	g, err := sweep.Generate(sc, p, o.rates, w)
 	if err != nil {
-		return nil, err
-	}
-	tmp := f.Name()
-	f.Close()
-	defer func() {
-		if err != nil {
-			os.Remove(tmp)
-		}
-	}()
-	w, err := trace.NewWriter(tmp, trace.WriterOptions{Format: format, RowGroupRows: 256 << 10, Version: e.version})
-	if err != nil {
-		return nil, err
-	}
-	rec := &traceRecorder{Stats: sim.NewStats(p.ID, cfg.Start, cfg.End, cfg.Location), w: w}
-	out, runErr := sim.Run(cfg, runSeed, rec)
-	if runErr == nil && rec.err != nil {
-		runErr = rec.err
-	}
-	if runErr != nil {
-		w.Close() // leaves tmp, removed above
-		return nil, fmt.Errorf("generate %s point %s: %w", sc.Name, p.ID, runErr)
+		return nil, nil, err
 	}
 	if err := w.Close(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	res, _, err := rec.Stats.Result(out, &cfg.Staffing, cfg.Billing.Currency)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.Rename(tmp, o.out); err != nil {
-		return nil, err
-	}
-	return &generated{
-		name: sc.Name, point: p.ID, currency: cfg.Billing.Currency, replayCmd: replayCommandFor(p.Scenario, o.out, o.rates.args),
-		seed: seed, runSeed: runSeed, messages: rec.n, user: res.UserMessages, spendMicros: res.MessagingMicros,
-	}, nil
+	return sc, g, nil
 }
 
 // replayCommandFor is the replay that bills a generated trace as the run billed it: the
@@ -233,40 +142,4 @@ func replayCommandFor(sc *scenarios.Scenario, path string, rateArgs []string) st
 		}
 	}
 	return strings.Join(args, " ")
-}
-
-// traceRecorder is the run's Stats (embedded, so every Recorder method reaches it)
-// that also writes each message as a trace record.
-type traceRecorder struct {
-	*sim.Stats
-	w         *trace.Writer
-	rec       model.Record
-	n         int64
-	countries map[[2]byte]string
-	err       error // first write error; later messages are not written
-}
-
-// Message implements sim.Recorder.
-func (t *traceRecorder) Message(m *model.Message, c *pricing.Charge) {
-	t.Stats.Message(m, c)
-	if t.err != nil {
-		return
-	}
-	t.n++
-	country, ok := t.countries[m.Country]
-	if !ok {
-		if t.countries == nil {
-			t.countries = map[[2]byte]string{}
-		}
-		country = string(m.Country[:])
-		t.countries[m.Country] = country
-	}
-	t.rec = model.Record{
-		TS: m.TS, DeliveredTS: m.DeliveredTS,
-		User:      "c" + strconv.FormatUint(uint64(m.Pair), 10),
-		MessageID: "m" + strconv.FormatInt(t.n, 10),
-		Country:   country,
-		Direction: m.Direction, Kind: m.Kind, Category: m.Category, Status: m.Status, EntryPoint: m.EntryPoint,
-	}
-	t.err = t.w.Write(&t.rec)
 }

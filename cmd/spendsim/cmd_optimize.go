@@ -1,24 +1,16 @@
 package main
 
 import (
-	"cmp"
 	"fmt"
-	"io"
-	"math"
 	"path/filepath"
-	"regexp"
-	"slices"
-	"strconv"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/internal/optimize"
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
-	"github.com/spendsim/spendsim/sim"
 )
 
 func optimizeCommand(e *env) *cli.Command {
@@ -71,7 +63,7 @@ Examples:
 			if !c.IsSet("sla") {
 				return usagef("--sla is required: the target to meet, like --sla 'p90<=1h' or --sla 'in_window>=0.95'")
 			}
-			sla, err := parseSLA(c.String("sla"))
+			sla, err := stats.ParseSLA(c.String("sla"))
 			if err != nil {
 				return usagef("--sla: %v", err)
 			}
@@ -98,14 +90,9 @@ Examples:
 					return usagef("--replications must be between 1 and 100000, got %d", sc.Replications)
 				}
 			}
-			if c.IsSet("seed") {
-				sc.Seed = c.Uint64("seed")
-			}
-			if sc.Seed == 0 {
-				sc.Seed = freshSeed()
-				if !c.Bool("quiet") {
-					fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", sc.Seed, sc.Seed)
-				}
+			seed, fresh := scenarios.PickSeed(c.Uint64("seed"), c.IsSet("seed"), sc.Seed)
+			if sc.Seed = seed; fresh && !c.Bool("quiet") {
+				e.noteSeed(seed)
 			}
 			out := c.String("out")
 			if out == "" {
@@ -115,9 +102,9 @@ Examples:
 			if err != nil {
 				return err
 			}
-			o := &optimizer{sc: sc, sla: sla, max: maxHC, workers: c.Int("workers"), bot: c.Bool("bot"), rates: rates, cache: map[string]*candidate{}}
 			started := time.Now()
-			res, err := o.search(c)
+			res, err := optimize.Search(c.Context, sc, optimize.Options{SLA: sla, MaxHeadcount: maxHC,
+				Workers: c.Int("workers"), Bot: c.Bool("bot"), Rates: rates})
 			if err != nil {
 				return err
 			}
@@ -125,446 +112,14 @@ Examples:
 			if err != nil {
 				return err
 			}
-			if err := reports.WriteJSON(op.Path("optimize.json"), res); err != nil {
+			if err := op.WriteOptimization(res); err != nil {
 				return err
 			}
-			pts := make([]reports.OptimizePoint, len(res.Evaluated))
-			for i, cd := range res.Evaluated {
-				pts[i] = reports.OptimizePoint{Label: cd.Label, TotalMicros: cd.TotalWithStaffingMicros,
-					Value: cd.value, Feasible: cd.Feasible, Best: cd.Best}
-			}
-			pl, err := reports.PlotOptimize(res.Scenario, res.Currency, sla.Metric, sla.Limit, pts)
-			if err != nil {
-				return err
-			}
-			if err := reports.WritePlot(op.Dir, reports.OptimizeFrontier, pl); err != nil {
-				return err
-			}
-			printOptimize(e.stdout, res)
+			reports.WriteOptimizeTable(e.stdout, res)
 			if !c.Bool("quiet") {
-				fmt.Fprintf(e.stderr, "%d plans, %d runs in %.1fs; results in %s\n", len(res.Evaluated), o.runs, time.Since(started).Seconds(), out)
+				fmt.Fprintf(e.stderr, "%d plans, %d runs in %.1fs; results in %s\n", len(res.Evaluated), res.Runs, time.Since(started).Seconds(), out)
 			}
 			return nil
 		},
 	}
-}
-
-// sla is a target on one figure of a run, averaged over replications.
-type sla struct {
-	Text   string  `json:"text"`
-	Metric string  `json:"metric"` // p50, p90, p99 (seconds) or in_window (share)
-	Limit  float64 `json:"limit"`  // seconds, or a share
-}
-
-var slaRE = regexp.MustCompile(`^\s*(p50|p90|p99|in_window)\s*(<=|>=)\s*(\S+)\s*$`)
-
-// parseSLA reads "p90<=1h", "p99 <= 90s" or "in_window>=0.95" (or 95%).
-func parseSLA(s string) (sla, error) {
-	g := slaRE.FindStringSubmatch(s)
-	if g == nil {
-		return sla{}, fmt.Errorf("%q: want p50|p90|p99 <= DURATION (like p90<=1h) or in_window >= SHARE (like in_window>=0.95)", s)
-	}
-	out := sla{Text: strings.Join(strings.Fields(s), ""), Metric: g[1]}
-	if g[1] == "in_window" {
-		if g[2] != ">=" {
-			return sla{}, fmt.Errorf("%q: in_window is a floor: write in_window>=0.95", s)
-		}
-		v, err := parseShare(g[3])
-		if err != nil {
-			return sla{}, err
-		}
-		out.Limit = v
-		return out, nil
-	}
-	if g[2] != "<=" {
-		return sla{}, fmt.Errorf("%q: a response time is a ceiling: write %s<=%s", s, g[1], g[3])
-	}
-	d, err := time.ParseDuration(g[3])
-	if err != nil || d <= 0 {
-		return sla{}, fmt.Errorf("%q: %q is not a positive Go duration like 90s, 45m or 1h30m", s, g[3])
-	}
-	out.Limit = d.Seconds()
-	return out, nil
-}
-
-// value is the SLA figure of a candidate; met says whether it meets the target. An
-// unknown percentile (no first response at all) never meets it.
-func (s sla) met(v float64) bool {
-	if math.IsNaN(v) {
-		return false
-	}
-	if s.Metric == "in_window" {
-		return v >= s.Limit
-	}
-	return v <= s.Limit
-}
-
-// better says whether figure a is closer to meeting the SLA than b.
-func (s sla) better(a, b float64) bool {
-	switch {
-	case math.IsNaN(a):
-		return false
-	case math.IsNaN(b):
-		return true
-	case s.Metric == "in_window":
-		return a > b
-	}
-	return a < b
-}
-
-func (s sla) format(v float64) string {
-	if s.Metric == "in_window" {
-		return fmt.Sprintf("%.1f%%", 100*v)
-	}
-	return humanSeconds(v)
-}
-
-// candidate is one evaluated staffing plan.
-type candidate struct {
-	Headcounts              []int       `json:"headcounts"`    // per shift, in the scenario's order
-	Bot                     *bool       `json:"bot,omitempty"` // with --bot: whether the plan uses the scenario's bot
-	Label                   string      `json:"label"`
-	MessagingMicros         int64       `json:"messaging_micros"` // means over replications
-	StaffingMicros          int64       `json:"staffing_micros"`
-	TotalWithStaffingMicros int64       `json:"total_with_staffing_micros"`
-	TotalWithStaffing       string      `json:"total_with_staffing"`
-	FirstResponseP50S       reports.Num `json:"first_response_p50_s"` // null: no first response
-	FirstResponseP90S       reports.Num `json:"first_response_p90_s"`
-	FirstResponseP99S       reports.Num `json:"first_response_p99_s"`
-	InWindowShare           reports.Num `json:"in_window_share"`
-	Feasible                bool        `json:"feasible"`
-	Best                    bool        `json:"best"`
-	value                   float64     // the SLA figure
-	plan                    []int       // Headcounts, then with --bot 1 (bot on) or 0 (off)
-	order                   int         // evaluation order, for ties
-}
-
-// optimizeResult is optimize.json.
-type optimizeResult struct {
-	Scenario     string       `json:"scenario"`
-	Currency     string       `json:"currency"`
-	Seed         uint64       `json:"seed"`
-	Replications int          `json:"replications"`
-	SLA          sla          `json:"sla"`
-	MaxHeadcount int          `json:"max_headcount"`
-	Shifts       []string     `json:"shifts"`
-	Best         *candidate   `json:"best"`
-	Evaluated    []*candidate `json:"evaluated"` // cheapest first
-}
-
-type optimizer struct {
-	sc       *scenarios.Scenario
-	sla      sla
-	max      int
-	workers  int
-	bot      bool // plans also switch the scenario's bot on or off: one more element, 0 or 1
-	rates    userRates
-	cache    map[string]*candidate
-	currency string
-	runs     int
-}
-
-func hcKey(hc []int) string {
-	parts := make([]string, len(hc))
-	for i, h := range hc {
-		parts[i] = strconv.Itoa(h)
-	}
-	return strings.Join(parts, ",")
-}
-
-func (o *optimizer) shiftNames() []string {
-	names := make([]string, len(o.sc.Agents.Shifts))
-	for i, s := range o.sc.Agents.Shifts {
-		names[i] = s.Name
-		if names[i] == "" {
-			names[i] = fmt.Sprintf("shift%d", i)
-		}
-	}
-	return names
-}
-
-func (o *optimizer) label(hc []int) string {
-	names := o.shiftNames()
-	parts := make([]string, len(names))
-	for i := range names {
-		parts[i] = fmt.Sprintf("%s=%d", names[i], hc[i])
-	}
-	if o.bot {
-		parts = append(parts, map[bool]string{true: "bot=on", false: "bot=off"}[hc[len(names)] == 1])
-	}
-	return strings.Join(parts, ",")
-}
-
-// limit is the largest value element i of a plan may take: a shift's headcount, or
-// 1 for the bot switch.
-func (o *optimizer) limit(i int) int {
-	if i >= len(o.sc.Agents.Shifts) {
-		return 1
-	}
-	return o.max
-}
-
-// evaluate simulates the plans not in the cache, all in one parallel batch, with the
-// same seeds for every plan.
-func (o *optimizer) evaluate(c *cli.Context, plans [][]int) error {
-	var todo [][]int
-	var jobs []sim.Job
-	seen := map[string]bool{}
-	for _, hc := range plans {
-		k := hcKey(hc)
-		if o.cache[k] != nil || seen[k] {
-			continue
-		}
-		seen[k] = true
-		p := *o.sc
-		p.Agents.Shifts = slices.Clone(o.sc.Agents.Shifts)
-		for i := range p.Agents.Shifts {
-			p.Agents.Shifts[i].Headcount = hc[i]
-		}
-		if o.bot && hc[len(p.Agents.Shifts)] == 0 {
-			p.Agents.Bot = nil
-		}
-		js, err := p.Jobs(o.sc.Seed)
-		if err != nil {
-			return err
-		}
-		if err := o.rates.apply(js); err != nil {
-			return err
-		}
-		for i := range js {
-			js[i].ID = o.label(hc) + "/" + js[i].ID
-			js[i].Point = len(todo)
-		}
-		jobs = append(jobs, js...)
-		todo = append(todo, hc)
-	}
-	if len(jobs) == 0 {
-		return nil
-	}
-	runs, _, err := sim.RunAll(c.Context, jobs, o.workers, nil)
-	if err != nil {
-		return err
-	}
-	o.runs += len(runs)
-	reps := int64(o.sc.Replications)
-	for i, hc := range todo {
-		nShifts := len(o.sc.Agents.Shifts)
-		cd := &candidate{Headcounts: hc[:nShifts:nShifts], Label: o.label(hc), order: len(o.cache), plan: hc}
-		if o.bot {
-			on := hc[nShifts] == 1
-			cd.Bot = &on
-		}
-		var msg, staff money.Sum
-		var p50, p90, p99, inw float64
-		for _, r := range runs {
-			if r.Point != i {
-				continue
-			}
-			o.currency = r.Currency
-			msg.Add(r.MessagingMicros)
-			staff.Add(r.StaffingMicros)
-			p50 += r.FirstResponseP50S
-			p90 += r.FirstResponseP90S
-			p99 += r.FirstResponseP99S
-			inw += r.InWindowShare
-			if r.FirstResponses == 0 {
-				p50, p90, p99 = math.NaN(), math.NaN(), math.NaN()
-			}
-		}
-		m, err1 := msg.Total()
-		s, err2 := staff.Total()
-		if err1 != nil || err2 != nil {
-			return fmt.Errorf("optimize: %s: spend overflows", cd.Label)
-		}
-		cd.MessagingMicros = meanMicros(int64(m), reps)
-		cd.StaffingMicros = meanMicros(int64(s), reps)
-		cd.TotalWithStaffingMicros = cd.MessagingMicros + cd.StaffingMicros
-		cd.TotalWithStaffing = money.Micros(cd.TotalWithStaffingMicros).String()
-		n := float64(reps)
-		cd.FirstResponseP50S, cd.FirstResponseP90S = reports.Num(p50/n), reports.Num(p90/n)
-		cd.FirstResponseP99S, cd.InWindowShare = reports.Num(p99/n), reports.Num(inw/n)
-		switch o.sla.Metric {
-		case "p50":
-			cd.value = p50 / n
-		case "p90":
-			cd.value = p90 / n
-		case "p99":
-			cd.value = p99 / n
-		default:
-			cd.value = inw / n
-		}
-		cd.Feasible = o.sla.met(cd.value)
-		o.cache[hcKey(hc)] = cd
-	}
-	return nil
-}
-
-// meanMicros is a/n rounded half away from zero.
-func meanMicros(a, n int64) int64 {
-	q, r := a/n, a%n
-	if 2*max(r, -r) >= n {
-		if a < 0 {
-			q--
-		} else {
-			q++
-		}
-	}
-	return q
-}
-
-// cheaper orders candidates by total cost, then by the SLA figure, then by when they
-// were evaluated, so the answer is the same on every machine.
-func (o *optimizer) cheaper(a, b *candidate) bool {
-	if a.TotalWithStaffingMicros != b.TotalWithStaffingMicros {
-		return a.TotalWithStaffingMicros < b.TotalWithStaffingMicros
-	}
-	if a.value != b.value && !(math.IsNaN(a.value) && math.IsNaN(b.value)) {
-		return o.sla.better(a.value, b.value)
-	}
-	return a.order < b.order
-}
-
-// neighbours are the plans one step from hc: one shift ±1, or one agent moved from
-// one shift to another, within 0..max; with --bot, also the bot switched.
-func (o *optimizer) neighbours(hc []int) [][]int {
-	var out [][]int
-	add := func(i, di, j, dj int) {
-		n := slices.Clone(hc)
-		n[i] += di
-		if j >= 0 {
-			n[j] += dj
-		}
-		for k, h := range n {
-			if h < 0 || h > o.limit(k) {
-				return
-			}
-		}
-		out = append(out, n)
-	}
-	for i := range hc {
-		add(i, +1, -1, 0)
-		add(i, -1, -1, 0)
-	}
-	shifts := len(o.sc.Agents.Shifts)
-	for i := range shifts {
-		for j := range shifts {
-			if i != j {
-				add(i, +1, j, -1)
-			}
-		}
-	}
-	return out
-}
-
-func (o *optimizer) search(c *cli.Context) (*optimizeResult, error) {
-	n := len(o.sc.Agents.Shifts)
-	start, top := make([]int, n), make([]int, n)
-	for i, s := range o.sc.Agents.Shifts {
-		start[i] = min(s.Headcount, o.max)
-		top[i] = o.max
-	}
-	tops := [][]int{top}
-	if o.bot {
-		// Start with the bot on; the top staffing is tried with it and without.
-		start = append(start, 1)
-		tops = [][]int{append(slices.Clone(top), 1), append(top, 0)}
-	}
-	if err := o.evaluate(c, append([][]int{start}, tops...)); err != nil {
-		return nil, err
-	}
-	res := &optimizeResult{Scenario: o.sc.Name, Seed: o.sc.Seed, Replications: o.sc.Replications,
-		SLA: o.sla, MaxHeadcount: o.max, Shifts: o.shiftNames()}
-	if !slices.ContainsFunc(tops, func(t []int) bool { return o.cache[hcKey(t)].Feasible }) {
-		best := o.closest()
-		return nil, fmt.Errorf("optimize: %s cannot be met within --max-headcount %d: the best %s reached is %s (%s); raise --max-headcount or relax the SLA",
-			o.sla.Text, o.max, o.sla.Metric, o.sla.format(best.value), best.Label)
-	}
-	cur := o.cache[hcKey(start)]
-	for step := 0; step < 10_000; step++ {
-		nbs := o.neighbours(cur.plan)
-		if err := o.evaluate(c, nbs); err != nil {
-			return nil, err
-		}
-		var next *candidate
-		for _, hc := range nbs {
-			cd := o.cache[hcKey(hc)]
-			switch {
-			case cd.Feasible && (!cur.Feasible || o.cheaper(cd, cur)):
-				if next == nil || !next.Feasible || o.cheaper(cd, next) {
-					next = cd
-				}
-			case !cur.Feasible && !cd.Feasible && o.sla.better(cd.value, cur.value):
-				if next == nil || (!next.Feasible && o.sla.better(cd.value, next.value)) {
-					next = cd
-				}
-			}
-		}
-		if next == nil && !cur.Feasible {
-			// No neighbour comes closer: add an agent to every shift (the plan with
-			// every shift at the cap meets the SLA, so this ends).
-			up := slices.Clone(cur.plan)
-			for i := range n {
-				up[i] = min(up[i]+1, o.max)
-			}
-			if err := o.evaluate(c, [][]int{up}); err != nil {
-				return nil, err
-			}
-			next = o.cache[hcKey(up)]
-		}
-		if next == nil {
-			break
-		}
-		cur = next
-	}
-	for _, cd := range o.cache {
-		res.Evaluated = append(res.Evaluated, cd)
-		if cd.Feasible && (res.Best == nil || o.cheaper(cd, res.Best)) {
-			res.Best = cd
-		}
-	}
-	res.Best.Best = true
-	res.Currency = o.currency
-	slices.SortFunc(res.Evaluated, func(a, b *candidate) int {
-		if o.cheaper(a, b) {
-			return -1
-		}
-		if o.cheaper(b, a) {
-			return 1
-		}
-		return cmp.Compare(a.order, b.order)
-	})
-	return res, nil
-}
-
-// closest is the evaluated plan nearest to meeting the SLA.
-func (o *optimizer) closest() *candidate {
-	var best *candidate
-	for _, cd := range o.cache {
-		if best == nil || o.sla.better(cd.value, best.value) || (cd.value == best.value && cd.order < best.order) {
-			best = cd
-		}
-	}
-	return best
-}
-
-func printOptimize(w io.Writer, r *optimizeResult) {
-	fmt.Fprintf(w, "%s: %s, %d replications per plan, seed %d, at most %d per shift, %s\n\n",
-		r.Scenario, r.SLA.Text, r.Replications, r.Seed, r.MaxHeadcount, r.Currency)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "plan\tmessaging\tstaffing\ttotal\t%s\tmeets SLA\t\n", r.SLA.Metric)
-	for _, cd := range r.Evaluated {
-		mark := ""
-		if cd.Best {
-			mark = " *"
-		}
-		meets := "no"
-		if cd.Feasible {
-			meets = "yes"
-		}
-		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\t\n", cd.Label, mark, micros2(cd.MessagingMicros), micros2(cd.StaffingMicros),
-			micros2(cd.TotalWithStaffingMicros), r.SLA.format(cd.value), meets)
-	}
-	tw.Flush()
-	fmt.Fprintf(w, "\nbest: %s, %s %s in total, %s %s\n", r.Best.Label, micros2(r.Best.TotalWithStaffingMicros), r.Currency,
-		r.SLA.Metric, r.SLA.format(r.Best.value))
 }

@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/reports"
 )
 
 func ratesCommand(e *env) *cli.Command {
@@ -49,25 +49,7 @@ Examples:
 			if err != nil {
 				return usageError{err}
 			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-			header := "CARD\tMODEL\tCURRENCY\tMARKET\tCATEGORY\tRATE\tCONFIDENCE\tFROM CARD"
-			if c.Bool("sources") {
-				header += "\tSOURCE\tNOTE"
-			}
-			fmt.Fprintln(tw, header)
-			for _, r := range rows {
-				from := ""
-				if !r.From.Equal(r.Card) {
-					from = r.From.Format(time.DateOnly)
-				}
-				line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", r.Card.Format(time.DateOnly), r.Model, r.Currency,
-					r.Market, r.Category, pricing.FormatRate(r.Rate), r.Confidence, from)
-				if c.Bool("sources") {
-					line += "\t" + r.Source + "\t" + r.Note
-				}
-				fmt.Fprintln(tw, line)
-			}
-			if err := tw.Flush(); err != nil {
+			if err := reports.WriteRatesTable(e.stdout, rows, c.Bool("sources")); err != nil {
 				return err
 			}
 			if len(rows) == 0 {

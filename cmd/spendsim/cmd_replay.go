@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -11,13 +10,11 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/rebill"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
-	"github.com/spendsim/spendsim/model/money"
-	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios/trace"
-	"github.com/spendsim/spendsim/sim/replay"
 )
 
 // replayMemoryLimit is the soft heap limit of a replay unless GOMEMLIMIT is set.
@@ -48,7 +45,7 @@ Examples:
    spendsim replay --trace twcs.csv --mapping twcs.yaml --sort --skip-invalid` + restaffHelp,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "trace", Aliases: []string{"t"}, Usage: "the trace `FILE` (required)", Required: true},
-			&cli.StringFlag{Name: "pricing", Value: "auto", Usage: billing.EraNames()},
+			&cli.StringFlag{Name: "pricing", Value: "auto", Usage: "auto, nbp-2018, cbp-2022, cbp-2023, pmp-2025 or pmp-2026-10"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<trace name>-<pricing>)"},
 			&cli.StringFlag{Name: "timezone", Value: "UTC", Usage: "business account time `ZONE`: months, free tiers and effective dates"},
 			&cli.StringFlag{Name: "currency", Value: "USD", Usage: "rate-card `CURRENCY`"},
@@ -71,22 +68,13 @@ Examples:
 			if err != nil {
 				return err
 			}
-			tracePath := c.String("trace")
-			topts := trace.Options{Format: c.String("format"), SkipInvalid: c.Bool("skip-invalid"), Sort: c.Bool("sort"), DefaultCountry: c.String("default-country")}
+			o := rebill.Options{Trace: c.String("trace"), Billing: opts, Pricing: c.String("pricing"), Rates: ratesName, Version: e.version,
+				Read: trace.Options{Format: c.String("format"), SkipInvalid: c.Bool("skip-invalid"), Sort: c.Bool("sort"), DefaultCountry: c.String("default-country")}}
 			if m := c.String("mapping"); m != "" {
-				if topts.Mapping, err = trace.LoadMapping(m); err != nil {
+				if o.Read.Mapping, err = trace.LoadMapping(m); err != nil {
 					return usageError{err}
 				}
 			}
-			if c.String("restaff") != "" {
-				return restaffAction(c, e, tracePath, topts, opts, ratesName)
-			}
-			out := c.String("out")
-			if out == "" {
-				base := strings.TrimSuffix(filepath.Base(tracePath), filepath.Ext(tracePath))
-				out = reports.DefaultDir(base + "-" + c.String("pricing"))
-			}
-			started := time.Now()
 			if os.Getenv("GOMEMLIMIT") == "" {
 				// The live state of a replay is per-user maps plus a few row-group
 				// buffers; left alone, the GC lets the heap reach twice that. A soft
@@ -94,13 +82,21 @@ Examples:
 				// (GOMEMLIMIT overrides it; above it the GC works harder, it never fails).
 				debug.SetMemoryLimit(replayMemoryLimit)
 			}
-			s, err := replayTrace(tracePath, topts, opts, out, e.version, c.String("pricing"), ratesName)
+			base := strings.TrimSuffix(filepath.Base(o.Trace), filepath.Ext(o.Trace)) + "-" + o.Pricing
+			if c.String("restaff") != "" {
+				return restaffAction(c, e, o, base)
+			}
+			if o.Out = c.String("out"); o.Out == "" {
+				o.Out = reports.DefaultDir(base)
+			}
+			started := time.Now()
+			s, err := rebill.Replay(o)
 			if err != nil {
 				return err
 			}
-			printReplay(e.stdout, s)
+			reports.WriteReplayTable(e.stdout, s)
 			if !c.Bool("quiet") {
-				fmt.Fprintf(e.stderr, "%d records in %.1fs; results in %s\n", s.Records, time.Since(started).Seconds(), out)
+				fmt.Fprintf(e.stderr, "%d records in %.1fs; results in %s\n", s.Records, time.Since(started).Seconds(), o.Out)
 			}
 			return nil
 		},
@@ -122,18 +118,15 @@ func billingOptions(c *cli.Context) (billing.Options, string, error) {
 	if err != nil {
 		return o, "", err
 	}
-	book, err := pricing.Builtin()
+	book, err := user.Cards()
 	if err != nil {
-		return o, "", err
-	}
-	if book, err = user.merge(book); err != nil {
 		return o, "", err
 	}
 	o = billing.Options{
 		Era: era, Book: book, Markets: book.Markets(), Currency: c.String("currency"), Location: loc,
 		ServiceAllowancePerNumber: allowance(c.Int("service-allowance")),
 		PrimaryCountry:            strings.ToUpper(c.String("primary-country")),
-		Tiers:                     user.tiers,
+		Tiers:                     user.Tiers,
 	}
 	if s := c.String("auth-intl-from"); s != "" {
 		d, err := time.ParseInLocation(time.DateOnly, s, loc)
@@ -142,7 +135,7 @@ func billingOptions(c *cli.Context) (billing.Options, string, error) {
 		}
 		o.AuthIntlFrom = model.FromStd(d)
 	}
-	return o, user.name, nil
+	return o, user.Name, nil
 }
 
 // allowance maps the flag (a count, 0 or less = none) onto billing's option, where 0
@@ -152,153 +145,4 @@ func allowance(n int) int {
 		return -1
 	}
 	return n
-}
-
-// source adapts a trace reader to the replay and counts user messages.
-// summarizeReplay reconciles what mw wrote (its running tally against its bill rows,
-// to the micro) and sums the replay up for summary.json, for a plain replay and a
-// restaffed one alike; the bill rows are for bill.parquet.
-func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, src *source, tracePath, pricingName, ratesName string) (*reports.ReplaySummary, []reports.BillRow, error) {
-	spend, err := mw.Tally.Spend(1)
-	if err != nil {
-		return nil, nil, err
-	}
-	rows, err := mw.Bill.Rows()
-	if err != nil {
-		return nil, nil, err
-	}
-	derived, err := reports.Reconcile(rows, spend)
-	if err != nil {
-		return nil, nil, err
-	}
-	s := &reports.ReplaySummary{
-		Trace: filepath.Base(tracePath), Pricing: pricingName, Rates: ratesName, Spend: spend,
-		DerivedShare: reports.Num(derived),
-		Records:      st.Records, UserMessages: src.users, Business: st.Billing.Business,
-		Delivered: st.Billing.Delivered, Undelivered: st.Billing.Business - st.Billing.Delivered,
-		Users: st.Users, Numbers: st.Numbers, Skipped: src.r.Skipped(),
-		USMarketing: st.Billing.USMarketingHeld, TextOutsideCS: st.Billing.TextOutsideWindow,
-		CardsUsed: []reports.CardUsed{},
-	}
-	if d, ok := src.r.(trace.Duplicater); ok {
-		s.Duplicates = d.Duplicates()
-	}
-	for _, cu := range st.Cards {
-		s.CardsUsed = append(s.CardsUsed, reports.CardUsed{PricingModel: cu.Model.String(), Currency: cu.Currency,
-			Effective: cu.Effective.Format(time.DateOnly), Messages: cu.Charged})
-	}
-	return s, rows, nil
-}
-
-type source struct {
-	r     trace.Reader
-	users int64
-}
-
-func (s *source) Next(r *model.Record) error {
-	if err := s.r.Next(r); err != nil {
-		return err
-	}
-	if r.Direction == model.FromUser {
-		s.users++
-	}
-	return nil
-}
-
-// replayTrace runs the whole pipeline. On any error every output file is removed (or was
-// never renamed into place), so a failed replay leaves nothing behind.
-func replayTrace(tracePath string, topts trace.Options, opts billing.Options, out, version, pricingName, ratesName string) (_ *reports.ReplaySummary, err error) {
-	r, err := trace.Open(tracePath, topts)
-	if err != nil {
-		return nil, err
-	}
-	// Decode on one core while billing and writing run on another.
-	r = trace.Prefetch(r, 4096)
-	defer r.Close()
-	_, statErr := os.Stat(out)
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, err
-	}
-	if os.IsNotExist(statErr) {
-		defer func() {
-			if err != nil {
-				os.Remove(out) // only if still empty: never anything of the user's
-			}
-		}()
-	}
-	mw, err := reports.NewMessageWriter(filepath.Join(out, reports.MessagesFile), version, opts.Markets, currencyOf(opts), opts.Location)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		if err != nil {
-			mw.Abort()
-		}
-	}()
-	src := &source{r: r}
-	st, err := replay.Replay(src, opts, mw)
-	if err != nil {
-		return nil, prefixFile(tracePath, err)
-	}
-	s, rows, err := summarizeReplay(mw, st, src, tracePath, pricingName, ratesName)
-	if err != nil {
-		return nil, err
-	}
-	if err := mw.Close(); err != nil {
-		return nil, err
-	}
-	written := []string{filepath.Join(out, reports.MessagesFile)}
-	defer func() {
-		if err != nil {
-			for _, f := range written {
-				os.Remove(f)
-			}
-		}
-	}()
-	if err := reports.WriteBill(filepath.Join(out, reports.BillFile), rows, currencyOf(opts), version); err != nil {
-		return nil, err
-	}
-	written = append(written, filepath.Join(out, reports.BillFile))
-	if err := reports.WriteJSON(filepath.Join(out, reports.SummaryFile), s); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
-func currencyOf(o billing.Options) string {
-	if o.Currency == "" {
-		return "USD"
-	}
-	return o.Currency
-}
-
-// prefixFile makes "line N: ..." errors read "FILE:N: ...".
-func prefixFile(path string, err error) error {
-	msg := err.Error()
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if n, tail, ok := strings.Cut(rest, ": "); ok {
-			return fmt.Errorf("%s:%s: %s", filepath.Base(path), n, tail)
-		}
-	}
-	return err
-}
-
-func printReplay(w io.Writer, s *reports.ReplaySummary) {
-	fmt.Fprintf(w, "%s under %s (%s rates): %d records, %d business messages (%d delivered), %d users\n\n",
-		s.Trace, s.Pricing, s.Rates, s.Records, s.Business, s.Delivered, s.Users)
-	fmt.Fprintf(w, "%-30s %10s %16s\n", "pricing category", "billable", "amount ("+s.Currency+")")
-	for _, cat := range pricing.Categories() {
-		n := s.BillableByCategory[cat.String()]
-		if n == 0 {
-			continue
-		}
-		fmt.Fprintf(w, "%-30s %10d %16s\n", cat, n, s.AmountByCategory[cat.String()])
-	}
-	fmt.Fprintf(w, "%-30s %10s %16s\n", "total", "", money.Micros(s.TotalMicros))
-	for _, cu := range s.CardsUsed {
-		fmt.Fprintf(w, "card: %s %s effective %s (%d charged messages)\n", cu.PricingModel, cu.Currency, cu.Effective, cu.Messages)
-	}
-	if d := float64(s.DerivedShare); d > 0 {
-		fmt.Fprintf(w, "%.1f%% of the amount was priced from derived or third-party rates (see `spendsim rates --sources`)\n", 100*d)
-	}
 }

@@ -1,30 +1,17 @@
 package main
 
 import (
-	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io"
-	"math"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
-	"sync"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
-	"github.com/vbauerster/mpb/v8"
-	"github.com/vbauerster/mpb/v8/decor"
 
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
-	"github.com/spendsim/spendsim/sim"
 )
 
 func runCommand(e *env) *cli.Command {
@@ -109,73 +96,41 @@ Examples:
 			if c.Int("workers") < 0 {
 				return usagef("--workers must be >= 0, got %d", c.Int("workers"))
 			}
-			o := runOptions{
-				ref: c.Args().First(), out: c.String("out"), workers: c.Int("workers"),
-				quiet: c.Bool("quiet"), resume: c.Bool("resume"),
-				maxReplications: c.Int("max-replications"), args: c.Args().Slice(),
-			}
-			if c.IsSet("seed") {
-				o.seed, o.seedSet = c.Uint64("seed"), true
-			}
+			o := sweep.Options{Version: e.version, Args: c.Args().Slice(), Workers: c.Int("workers"),
+				Resume: c.Bool("resume"), MaxReplications: c.Int("max-replications")}
 			var err error
-			if o.sla, err = slaTarget(c.String("sla")); err != nil {
+			if o.SLA, err = slaTarget(c.String("sla")); err != nil {
 				return err
 			}
-			if o.rates, err = readUserRates(c); err != nil {
+			if o.Rates, err = readUserRates(c); err != nil {
 				return err
 			}
 			if c.IsSet("precision") {
-				if o.precision, err = parseShare(c.String("precision")); err != nil {
+				if o.Precision, err = stats.ParseShare(c.String("precision")); err != nil {
 					return usagef("--precision: %v", err)
 				}
 			}
-			if o.maxReplications < 2 || o.maxReplications > 100_000 {
-				return usagef("--max-replications must be between 2 and 100000, got %d", o.maxReplications)
+			if o.MaxReplications < 2 || o.MaxReplications > 100_000 {
+				return usagef("--max-replications must be between 2 and 100000, got %d", o.MaxReplications)
 			}
-			if o.shard, o.shards, err = shardSpec(c.String("shard"), c.Int("shards"), os.Getenv); err != nil {
+			if o.Shard, o.Shards, err = shardSpec(c.String("shard"), c.Int("shards"), os.Getenv); err != nil {
 				return err
 			}
-			if o.shards > 0 && c.IsSet("sla") {
+			if o.Shards > 0 && c.IsSet("sla") {
 				return usagef("--sla has no effect on a shard, which writes no summary or plot: give it to spendsim merge")
 			}
-			if o.shards > 0 && o.precision > 0 {
+			if o.Shards > 0 && o.Precision > 0 {
 				return usagef("--precision cannot be used with sharding: shards cannot see each other's replications to decide when to stop; use fixed replications in the scenario")
 			}
-			return runScenario(c.Context, e, o)
+			return runScenario(c, e, o)
 		},
 	}
 }
 
-// runOptions is what `spendsim run` was asked to do.
-type runOptions struct {
-	ref             string // scenario file or embedded name; "" = the default
-	out             string // "" = out/<name>
-	workers         int
-	seed            uint64
-	seedSet         bool
-	quiet           bool
-	resume          bool
-	precision       float64 // target relative half-width; 0 = fixed replications
-	maxReplications int
-	sla             reports.SLATarget // judged per sweep point in the summary, plot and report
-	shard, shards   int               // shards == 0: not sharded
-	rates           userRates         // rate cards and tiers over the built-in ones
-	args            []string
-	// afterJob, for tests, is called after each finished run is saved with the number
-	// finished so far: a test cancels the context from it to interrupt a sweep at an
-	// exact point, where a sleep would race.
-	afterJob func(done int)
-}
-
-func runScenario(ctx context.Context, e *env, o runOptions) error {
-	if o.sla.Metric == "" {
-		sla, err := slaTarget(defaultSLA)
-		if err != nil {
-			panic("spendsim: default SLA: " + err.Error())
-		}
-		o.sla = sla
-	}
-	ref := o.ref
+// runScenario loads the scenario, settles its seed and output folder, and runs the
+// sweep o describes.
+func runScenario(c *cli.Context, e *env, o sweep.Options) error {
+	ref, quiet := c.Args().First(), c.Bool("quiet")
 	if ref == "" {
 		ref = scenarios.DefaultName
 	}
@@ -183,489 +138,72 @@ func runScenario(ctx context.Context, e *env, o runOptions) error {
 	if err != nil {
 		return err
 	}
-	seed, picked := sc.Seed, false
-	if o.seedSet {
-		seed = o.seed
-	}
-	if seed == 0 {
+	seed, fresh := scenarios.PickSeed(c.Uint64("seed"), c.IsSet("seed"), sc.Seed)
+	if fresh {
 		// Every shard must draw the same sweep, and a resumed run the same runs; a
 		// seed picked afresh here would differ each time.
-		if o.shards > 0 {
+		if o.Shards > 0 {
 			return usagef("%s has no seed, and every shard must use the same one: add seed: to the scenario or pass --seed S to each shard", ref)
 		}
-		if o.resume {
+		if o.Resume {
 			return usagef("%s has no seed: --resume needs the seed the interrupted run printed (--seed S)", ref)
 		}
-		seed, picked = freshSeed(), true
 	}
 	sc.Seed = seed
-	if picked && !o.quiet {
-		fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", seed, seed)
+	if fresh && !quiet {
+		e.noteSeed(seed)
 	}
-	out := o.out
-	if out == "" {
-		out = filepath.Join("out", sc.Name)
+	if o.Out = c.String("out"); o.Out == "" {
+		o.Out = filepath.Join("out", sc.Name)
 	}
-	if o.precision > 0 && sc.Replications < 2 {
-		sc.Replications = 2 // an interval needs two
+	if o.Precision > 0 && sc.Replications > o.MaxReplications {
+		return usagef("--max-replications %d is below the scenario's %d replications", o.MaxReplications, sc.Replications)
 	}
-	if o.precision > 0 && sc.Replications > o.maxReplications {
-		return usagef("--max-replications %d is below the scenario's %d replications", o.maxReplications, sc.Replications)
-	}
-	jobs, err := sc.Jobs(seed)
-	if err != nil {
-		return err
-	}
-	if err := o.rates.apply(jobs); err != nil {
-		return err
-	}
-	key, err := checkpointKey(sc, o.rates)
-	if err != nil {
-		return err
-	}
-	partial := filepath.Join(out, reports.PartialDir, "all")
-	if o.shards > 0 {
-		partial = filepath.Join(out, reports.PartialDir, fmt.Sprintf("shard-%d-of-%d", o.shard, o.shards))
-	}
-	cp, err := reports.OpenCheckpoint(partial, key, o.resume)
-	if err != nil {
-		return err
-	}
-	x := &executor{e: e, o: o, cp: cp, done: map[string]finished{}}
-	defer x.stopProgress()
+	p := &progress{w: e.stderr, quiet: quiet}
+	o.Progress = p
 	started := time.Now()
-
-	if o.shards > 0 {
-		var mine []sim.Job
-		for i := range jobs {
-			if i%o.shards == o.shard {
-				mine = append(mine, jobs[i])
-			}
-		}
-		runs, days, err := x.run(ctx, mine)
-		if err != nil {
-			return err
-		}
-		x.stopProgress()
-		op, err := reports.NewOutput(out, e.version)
-		if err != nil {
-			return err
-		}
-		err = op.WriteShard(reports.Simulation{
-			Name: sc.Name, Scenario: sc, Seed: seed, Args: o.args,
-			Runs: runs, Days: days, HorizonDays: float64(sc.Days),
-		}, o.shard, o.shards, len(jobs))
-		if err != nil {
-			return err
-		}
-		if err := cp.Remove(); err != nil {
-			return err
-		}
+	res, err := sweep.Run(c.Context, sc, o)
+	p.stop()
+	if err != nil {
+		return err
+	}
+	if o.Shards > 0 {
 		fmt.Fprintf(e.stdout, "%s: shard %d of %d (the jobs whose number mod %d is %d): %d of %d runs, seed %d, written to %s\n",
-			sc.Name, o.shard, o.shards, o.shards, o.shard, len(runs), len(jobs), seed, filepath.Join(out, reports.ShardManifestPath(o.shard, o.shards)))
-		fmt.Fprintf(e.stdout, "when all %d shards have finished: spendsim merge %s\n", o.shards, out)
-		if !o.quiet {
-			fmt.Fprintf(e.stderr, "%d runs in %.1fs\n", len(runs)-x.loaded, time.Since(started).Seconds())
+			sc.Name, o.Shard, o.Shards, o.Shards, o.Shard, res.Runs, res.Jobs, seed, filepath.Join(o.Out, sweep.ShardManifestPath(o.Shard, o.Shards)))
+		fmt.Fprintf(e.stdout, "when all %d shards have finished: spendsim merge %s\n", o.Shards, o.Out)
+		if !quiet {
+			fmt.Fprintf(e.stderr, "%d runs in %.1fs\n", res.Runs-res.Resumed, time.Since(started).Seconds())
 		}
 		return nil
 	}
-
-	runs, days, err := x.run(ctx, jobs)
-	for err == nil && o.precision > 0 {
-		var more bool
-		more, err = x.morePrecision(sc, runs)
-		if err != nil || !more {
-			break
-		}
-		if jobs, err = sc.Jobs(seed); err != nil {
-			break
-		}
-		if err = o.rates.apply(jobs); err != nil {
-			break
-		}
-		runs, days, err = x.run(ctx, jobs)
-	}
-	if err != nil {
-		return err
-	}
-	x.stopProgress()
-	summary, err := writeRunOutputs(out, sc, seed, runs, days, e.version, o.args, o.sla)
-	if err != nil {
-		return err
-	}
-	if err := cp.Remove(); err != nil {
-		return err
-	}
-	printRunTable(e.stdout, sc, seed, summary, len(runs))
-	if !o.quiet {
+	reports.WriteRunTable(e.stdout, res.Summary, res.RunInfo)
+	if !quiet {
 		note := ""
-		if x.loaded > 0 {
-			note = fmt.Sprintf(" (%d more resumed from %s)", x.loaded, partial)
+		if res.Resumed > 0 {
+			note = fmt.Sprintf(" (%d more resumed from %s)", res.Resumed, res.Checkpoint)
 		}
-		fmt.Fprintf(e.stderr, "%d runs in %.1fs%s; results in %s\n", len(runs)-x.loaded, time.Since(started).Seconds(), note, out)
+		fmt.Fprintf(e.stderr, "%d runs in %.1fs%s; results in %s\n", res.Runs-res.Resumed, time.Since(started).Seconds(), note, o.Out)
 	}
 	return nil
 }
 
-// finished is one run's results.
-type finished struct {
-	run  sim.RunResult
-	days []sim.DayRow
-}
-
-// executor runs jobs for one `spendsim run`, saving each finished run to the
-// checkpoint, reusing saved ones on --resume and ones already run in an earlier batch
-// of --precision, and showing progress.
-type executor struct {
-	e      *env
-	o      runOptions
-	cp     *reports.Checkpoint
-	done   map[string]finished // by run id
-	loaded int                 // runs taken from the checkpoint rather than run
-	count  int                 // runs finished in this process, for the test hook
-	bar    *progressBar
-}
-
-// run returns the results of jobs, in job order, running those not done yet.
-func (x *executor) run(ctx context.Context, jobs []sim.Job) ([]sim.RunResult, []sim.DayRow, error) {
-	var todo []sim.Job
-	for _, j := range jobs {
-		if _, ok := x.done[j.ID]; ok {
-			continue
-		}
-		if x.o.resume {
-			r, d, ok, err := x.cp.Load(j.ID, j.Seed)
-			if err != nil {
-				return nil, nil, err
-			}
-			if ok {
-				x.done[j.ID] = finished{r, d}
-				x.loaded++
-				continue
-			}
-		}
-		todo = append(todo, j)
-	}
-	if len(todo) > 0 {
-		if x.bar == nil && !x.o.quiet {
-			x.bar = newProgressBar(x.e.stderr)
-		}
-		x.bar.grow(len(todo))
-		var mu sync.Mutex
-		err := sim.RunEach(ctx, todo, x.o.workers, func(_ int, r sim.RunResult, d []sim.DayRow) error {
-			if err := x.cp.Save(r, d); err != nil {
-				return err
-			}
-			mu.Lock()
-			x.done[r.RunID] = finished{r, d}
-			x.count++
-			n := x.count
-			mu.Unlock()
-			x.bar.increment()
-			if x.o.afterJob != nil {
-				x.o.afterJob(n)
-			}
-			return nil
-		})
-		if err != nil {
-			x.stopProgress()
-			if ctx.Err() != nil && !x.o.quiet {
-				fmt.Fprintf(x.e.stderr, "interrupted; the %d runs finished so far are kept in %s: run again with --resume to go on\n",
-					len(x.done), x.cp.Dir)
-			}
-			return nil, nil, err
-		}
-	}
-	runs := make([]sim.RunResult, len(jobs))
-	var days []sim.DayRow
-	for i, j := range jobs {
-		f := x.done[j.ID]
-		runs[i] = f.run
-		days = append(days, f.days...)
-	}
-	return runs, days, nil
-}
-
-// morePrecision decides whether --precision needs more replications and, if so, raises
-// sc.Replications. The next count comes from the spread seen so far (never more than
-// doubling, since early spreads are rough), and only from the results, never from the
-// worker count, so the same seed stops at the same count on any machine.
-func (x *executor) morePrecision(sc *scenarios.Scenario, runs []sim.RunResult) (bool, error) {
-	prec, err := reports.Precision(runs, x.o.precision)
-	if err != nil {
-		return false, err
-	}
-	worst, need := prec[0], 0
-	reached := true
-	for _, p := range prec {
-		if !(p.Relative < x.o.precision || p.Relative == 0) {
-			reached = false
-		}
-		if p.Relative > worst.Relative || math.IsNaN(p.Relative) {
-			worst = p
-		}
-		need = max(need, p.Needed)
-	}
-	r := sc.Replications
-	if reached || r >= x.o.maxReplications {
-		if !x.o.quiet {
-			x.stopProgress()
-			verdict := "reached"
-			if !reached {
-				verdict = fmt.Sprintf("NOT reached at --max-replications %d", x.o.maxReplications)
-			}
-			fmt.Fprintf(x.e.stderr, "precision %s: %d replications per point; widest 95%% interval ±%.2f%% of the mean total cost (%s)\n",
-				verdict, r, 100*worst.Relative, worst.PointID)
-		}
-		return false, nil
-	}
-	sc.Replications = min(x.o.maxReplications, max(r+1, min(need, 2*r)))
-	return true, nil
-}
-
-func (x *executor) stopProgress() {
-	x.bar.stop()
-	x.bar = nil
-}
-
-// checkpointKey fingerprints what a run's results depend on: the resolved scenario and
-// its seed. The replication count is left out: replication r of a point is the same
-// run whatever the count, which lets --precision resume.
-func checkpointKey(sc *scenarios.Scenario, rates userRates) (string, error) {
-	c := *sc
-	c.Replications = 0
-	b, err := json.Marshal(&c)
-	if err != nil {
-		return "", err
-	}
-	// Runs billed with other rate files are other runs.
-	h := sha256.Sum256(append(b, rates.digest...))
-	return hex.EncodeToString(h[:8]), nil
-}
-
-// parseShare reads "2%" or "0.02" as 0.02.
-func parseShare(s string) (float64, error) {
-	t := strings.TrimSpace(s)
-	pct := strings.HasSuffix(t, "%")
-	v, err := strconv.ParseFloat(strings.TrimSuffix(t, "%"), 64)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a share: write 2%% or 0.02", s)
-	}
-	if pct {
-		v /= 100
-	} else if v >= 1 {
-		return 0, fmt.Errorf("%q would be %s00%% of the mean: write 2%% or 0.02", s, s)
-	}
-	if !(v > 0 && v < 1) {
-		return 0, fmt.Errorf("%q must be between 0%% and 100%%, exclusive", s)
-	}
-	return v, nil
-}
-
-// shardSpec resolves --shard K/N, or --shards N with K from the batch system's array
-// index, into (K, N); N = 0 means not sharded.
+// shardSpec is sweep.ParseShard, its errors the user's to fix on the command line.
 func shardSpec(shard string, shards int, getenv func(string) string) (int, int, error) {
-	switch {
-	case shard != "" && shards != 0:
-		return 0, 0, usagef("give --shard K/N or --shards N, not both")
-	case shard != "":
-		ks, ns, ok := strings.Cut(shard, "/")
-		k, err1 := strconv.Atoi(ks)
-		n, err2 := strconv.Atoi(ns)
-		if !ok || err1 != nil || err2 != nil {
-			return 0, 0, usagef("--shard %q: want K/N, like 0/4 (K counts from 0)", shard)
-		}
-		if n < 1 || k < 0 || k >= n {
-			return 0, 0, usagef("--shard %q: want 0 <= K < N (K counts from 0)", shard)
-		}
-		return k, n, nil
-	case shards != 0:
-		if shards < 1 {
-			return 0, 0, usagef("--shards must be >= 1, got %d", shards)
-		}
-		for _, name := range []string{"JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"} {
-			v := getenv(name)
-			if v == "" {
-				continue
-			}
-			k, err := strconv.Atoi(v)
-			if err != nil || k < 0 || k >= shards {
-				return 0, 0, usagef("--shards %d: %s=%q is not a shard number from 0 to %d (a Slurm array needs --array=0-%d)",
-					shards, name, v, shards-1, shards-1)
-			}
-			return k, shards, nil
-		}
-		return 0, 0, usagef("--shards %d: neither JOB_COMPLETION_INDEX (Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID is set; give --shard K/%d", shards, shards)
-	}
-	return 0, 0, nil
-}
-
-// writeRunOutputs writes every output file; each appears under its final name only
-// when complete, and manifest.json, written last, marks a complete set.
-func writeRunOutputs(out string, sc *scenarios.Scenario, seed uint64, runs []sim.RunResult, flat []sim.DayRow, version string, args []string, sla reports.SLATarget) (reports.Summary, error) {
-	o, err := reports.NewOutput(out, version)
+	k, n, err := sweep.ParseShard(shard, shards, getenv)
 	if err != nil {
-		return reports.Summary{}, err
+		return 0, 0, usageError{err}
 	}
-	err = o.WriteSimulation(reports.Simulation{
-		Name: sc.Name, Scenario: sc, Seed: seed, Args: args,
-		Runs: runs, Days: flat, HorizonDays: float64(sc.Days), SLA: &sla,
-	})
-	if err != nil {
-		return reports.Summary{}, err
-	}
-	s, err := reports.Summarize(sc.Name, runs)
-	if err != nil {
-		return reports.Summary{}, err
-	}
-	return s, s.JudgeSLA(sla)
+	return k, n, nil
 }
 
 // defaultSLA is the target of run and merge without --sla.
 const defaultSLA = "p90<=24h"
 
-// slaTarget reads --sla with optimize's parser.
-func slaTarget(expr string) (reports.SLATarget, error) {
-	t, err := parseSLA(expr)
+// slaTarget reads --sla.
+func slaTarget(expr string) (stats.SLA, error) {
+	t, err := stats.ParseSLA(expr)
 	if err != nil {
-		return reports.SLATarget{}, usagef("--sla: %v", err)
+		return stats.SLA{}, usagef("--sla: %v", err)
 	}
-	return reports.SLATarget{Text: t.Text, Metric: t.Metric, Limit: t.Limit}, nil
-}
-
-func printRunTable(w io.Writer, sc *scenarios.Scenario, seed uint64, s reports.Summary, runs int) {
-	fmt.Fprintf(w, "%s: %d runs, seed %d, %s + %d days (%s), %s\n\n", sc.Name, runs, seed, sc.Start, sc.Days, sc.Timezone, s.Currency)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	// Scenarios with notifications, campaigns or blocking also show the mean blocks and
-	// templates lost to them per run.
-	outbound := false
-	for _, p := range s.Points {
-		outbound = outbound || p.Outbound != nil
-	}
-	fmt.Fprintf(tw, "point\tmessaging\tstaffing\ttotal\tp90 first response\tin window\t")
-	if outbound {
-		fmt.Fprintf(tw, "blocks\treach lost\t")
-	}
-	fmt.Fprintln(tw)
-	for _, p := range s.Points {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.1f%%\t", p.Label,
-			decimal2(p.Total), decimal2(p.Staffing), decimal2(p.TotalWithStaffing),
-			humanSeconds(float64(p.SLA.FirstResponseP90S.Mean)), 100*float64(p.SLA.InWindowShare.Mean))
-		if o := p.Outbound; o != nil {
-			fmt.Fprintf(tw, "%.0f\t%.0f\t", float64(o.Blocks.Mean), float64(o.ReachLost.Mean))
-		} else if outbound {
-			fmt.Fprintf(tw, "-\t-\t")
-		}
-		fmt.Fprintln(tw)
-	}
-	tw.Flush()
-	if s.Cheapest != nil {
-		fmt.Fprintf(w, "\ncheapest in total: %s (%s %s)\n", s.Cheapest.Label, decimal2(s.Cheapest.TotalWithStaffing), s.Currency)
-	}
-	if v := s.SLA; v != nil {
-		if c := v.Cheapest; c != nil {
-			fmt.Fprintf(w, "cheapest meeting %s: %s (%s %s), %s\n", v.Text, c.Label, decimal2(c.TotalWithStaffing), s.Currency, v.SLAJudgement())
-		} else {
-			fmt.Fprintf(w, "no point meets %s (%s)\n", v.Text, v.SLAJudgement())
-		}
-	}
-}
-
-// decimal2 shows a six-place decimal amount to the cent, with thousands separators,
-// for the terminal table only (files keep every micro).
-func decimal2(s string) string {
-	intPart, frac, _ := strings.Cut(s, ".")
-	neg := strings.HasPrefix(intPart, "-")
-	intPart = strings.TrimPrefix(intPart, "-")
-	frac = (frac + "00")[:2] // truncation is display-only
-	var b strings.Builder
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	out := b.String() + "." + frac
-	if neg {
-		out = "-" + out
-	}
-	return out
-}
-
-func humanSeconds(s float64) string {
-	switch {
-	case s != s: // NaN: no responses
-		return "-"
-	case s < 120:
-		return fmt.Sprintf("%.0f s", s)
-	case s < 2*3600:
-		return fmt.Sprintf("%.1f min", s/60)
-	default:
-		return fmt.Sprintf("%.1f h", s/3600)
-	}
-}
-
-func freshSeed() uint64 {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return uint64(time.Now().UnixNano())
-	}
-	return binary.LittleEndian.Uint64(b[:]) >> 1 // keep it positive in every reader
-}
-
-// progressBar shows finished runs with an ETA on stderr when it is a terminal, from two
-// seconds in, so a quick run leaves no trace; a nil *progressBar does nothing.
-type progressBar struct {
-	p     *mpb.Progress
-	bar   *mpb.Bar
-	timer *time.Timer
-	total int64
-}
-
-func newProgressBar(w io.Writer) *progressBar {
-	f, ok := w.(*os.File)
-	if !ok {
-		return nil
-	}
-	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
-		return nil // logs and CI stay clean
-	}
-	delay := make(chan any)
-	p := mpb.New(mpb.WithOutput(f), mpb.WithWidth(40), mpb.WithRenderDelay(delay))
-	bar := p.AddBar(0,
-		mpb.PrependDecorators(decor.Name("runs "), decor.CountersNoUnit("%d/%d")),
-		mpb.AppendDecorators(decor.Elapsed(decor.ET_STYLE_GO), decor.Name(" elapsed, about "),
-			decor.AverageETA(decor.ET_STYLE_GO), decor.Name(" left")),
-	)
-	return &progressBar{p: p, bar: bar, timer: time.AfterFunc(2*time.Second, func() { close(delay) })}
-}
-
-// grow adds n runs to the total (--precision adds batches as it goes).
-func (b *progressBar) grow(n int) {
-	if b == nil {
-		return
-	}
-	b.total += int64(n)
-	b.bar.SetTotal(b.total, false)
-}
-
-func (b *progressBar) increment() {
-	if b != nil {
-		b.bar.Increment()
-	}
-}
-
-// stop ends the bar and waits until it is drawn for the last time, so that what is
-// printed next starts on a line of its own.
-func (b *progressBar) stop() {
-	if b == nil {
-		return
-	}
-	b.timer.Stop()
-	if b.bar.Current() >= b.total {
-		b.bar.SetTotal(b.total, true)
-	} else {
-		b.bar.Abort(false)
-	}
-	b.p.Wait()
+	return t, nil
 }

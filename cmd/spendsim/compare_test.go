@@ -7,16 +7,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/reports"
 )
 
-func readComparison(t *testing.T, dir string) reports.Comparison {
+func readComparison(t *testing.T, dir string) stats.Comparison {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, reports.CompareFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c reports.Comparison
+	var c stats.Comparison
 	if err := json.Unmarshal(data, &c); err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func TestCompareWithItself(t *testing.T) {
 	if c.Replications != 4 || c.Seed != 7 {
 		t.Errorf("replications %d, seed %d; want 4 and small's seed 7", c.Replications, c.Seed)
 	}
-	for name, d := range map[string]reports.MoneyDiff{
+	for name, d := range map[string]stats.MoneyDiff{
 		"messaging": c.BMinusA.MessagingMicros, "staffing": c.BMinusA.StaffingMicros, "total": c.BMinusA.TotalMicros,
 	} {
 		if d.MeanMicros != 0 || d.CI95 == nil || d.CI95.LowMicros != 0 || d.CI95.HighMicros != 0 {
@@ -89,8 +90,8 @@ func TestComparePairedIsNarrower(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	c := readComparison(t, out)
-	width := func(iv *reports.MoneyInterval) int64 { return iv.HighMicros - iv.LowMicros }
-	for name, d := range map[string]reports.MoneyDiff{"messaging": c.BMinusA.MessagingMicros, "total": c.BMinusA.TotalMicros} {
+	width := func(iv *stats.MoneyInterval) int64 { return iv.HighMicros - iv.LowMicros }
+	for name, d := range map[string]stats.MoneyDiff{"messaging": c.BMinusA.MessagingMicros, "total": c.BMinusA.TotalMicros} {
 		if d.CI95 == nil || d.UnpairedCI95 == nil {
 			t.Fatalf("%s: missing intervals: %+v", name, d)
 		}

@@ -26,8 +26,9 @@ agents:
     - {name: night, days: [mon, tue, wed, thu, fri, sat, sun], start: "00:00", end: "08:00", headcount: 1}
 `
 
-// TestOptimize: the plan found meets the SLA, no evaluated plan meeting it is cheaper,
-// and an SLA out of reach within the cap fails naming the best figure reached.
+// TestOptimize: the command writes optimize.json and the frontier plot, its table marks
+// the best plan, and an SLA out of reach fails with exit 1 (the search itself:
+// internal/optimize's TestSearch).
 func TestOptimize(t *testing.T) {
 	dir := t.TempDir()
 	sc := writeFile(t, dir, "opt.yaml", optScenario)
@@ -39,11 +40,8 @@ func TestOptimize(t *testing.T) {
 	var res struct {
 		Best      *struct{ Label string } `json:"best"`
 		Evaluated []struct {
-			Label    string  `json:"label"`
-			Total    int64   `json:"total_with_staffing_micros"`
-			P90      float64 `json:"first_response_p90_s"`
-			Feasible bool    `json:"feasible"`
-			Best     bool    `json:"best"`
+			Label string `json:"label"`
+			Best  bool   `json:"best"`
 		} `json:"evaluated"`
 	}
 	for _, f := range []string{"optimize_frontier.png", "optimize_frontier.svg"} {
@@ -60,28 +58,6 @@ func TestOptimize(t *testing.T) {
 	}
 	if res.Best == nil || len(res.Evaluated) < 3 {
 		t.Fatalf("optimize.json: %s", data)
-	}
-	bests := 0
-	var bestTotal int64
-	for _, c := range res.Evaluated {
-		if c.Feasible != (c.P90 <= 1200) {
-			t.Errorf("%s: p90 %.0f s marked feasible=%v against p90<=20m", c.Label, c.P90, c.Feasible)
-		}
-		if c.Best {
-			bests++
-			bestTotal = c.Total
-			if !c.Feasible || c.Label != res.Best.Label {
-				t.Errorf("best %s: feasible %v, best is %s", c.Label, c.Feasible, res.Best.Label)
-			}
-		}
-	}
-	if bests != 1 {
-		t.Fatalf("%d plans marked best", bests)
-	}
-	for _, c := range res.Evaluated {
-		if c.Feasible && c.Total < bestTotal {
-			t.Errorf("%s meets the SLA at %d micros, cheaper than the best's %d", c.Label, c.Total, bestTotal)
-		}
 	}
 	if !strings.Contains(stdout, res.Best.Label+" *") || !strings.Contains(stdout, "best: "+res.Best.Label) {
 		t.Errorf("table does not mark %s:\n%s", res.Best.Label, stdout)
@@ -119,14 +95,6 @@ func TestOptimizeUsage(t *testing.T) {
 			t.Errorf("%v: exit %d: %s", args, code, stderr)
 		}
 	}
-	s, err := parseSLA("in_window >= 95%")
-	if err != nil || s.Metric != "in_window" || s.Limit != 0.95 || s.Text != "in_window>=95%" {
-		t.Errorf("in_window >= 95%%: %+v, %v", s, err)
-	}
-	s, err = parseSLA("p99<=1h30m")
-	if err != nil || s.Metric != "p99" || s.Limit != 5400 {
-		t.Errorf("p99<=1h30m: %+v, %v", s, err)
-	}
 }
 
 // TestOptimizeInWindow: a share target, and a plan with no agents (nobody answered,
@@ -155,49 +123,34 @@ agents: {cost_per_hour: 5, shifts: [{name: weekday, start: "09:00", end: "18:00"
 	}
 }
 
-// TestOptimizeBot: with --bot the search also switches the scenario's bot. A free bot
-// that resolves 90% of conversations at once meets p90<=20m with it on and fewer
-// agents than without it; at 5 USD a conversation it costs more than the agents it
-// saves, so the best plan has it off. A scenario without a bot is refused with --bot.
+// TestOptimizeBot: --bot writes the bot's switch into optimize.json; a scenario without
+// a bot is refused with --bot (which plan wins: internal/optimize's TestSearchBot).
 func TestOptimizeBot(t *testing.T) {
 	dir := t.TempDir()
-	best := func(cost string) (label string, staffing int64) {
-		t.Helper()
-		sc := writeFile(t, dir, "bot"+cost+".yaml", optScenario+"  bot: {reply_s: 5, resolve_share: 0.9, cost_per_conversation: "+cost+"}\n")
-		out := filepath.Join(dir, "out"+cost)
-		code, stdout, stderr := spendsim(t, "optimize", sc, "--bot", "--sla", "p90<=20m", "--max-headcount", "5", "-r", "2", "--out", out, "-q")
-		if code != 0 {
-			t.Fatalf("exit %d:\n%s%s", code, stdout, stderr)
-		}
-		var res struct {
-			Best *struct {
-				Label    string `json:"label"`
-				Bot      *bool  `json:"bot"`
-				Staffing int64  `json:"staffing_micros"`
-			} `json:"best"`
-		}
-		data, err := os.ReadFile(filepath.Join(out, "optimize.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(data, &res); err != nil || res.Best == nil || res.Best.Bot == nil {
-			t.Fatalf("optimize.json (%v): %s", err, data)
-		}
-		if *res.Best.Bot != strings.HasSuffix(res.Best.Label, "bot=on") {
-			t.Errorf("best %s, bot %v", res.Best.Label, *res.Best.Bot)
-		}
-		return res.Best.Label, res.Best.Staffing
+	sc := writeFile(t, dir, "bot.yaml", optScenario+"  bot: {reply_s: 5, resolve_share: 0.9, cost_per_conversation: 0}\n")
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := spendsim(t, "optimize", sc, "--bot", "--sla", "p90<=20m", "--max-headcount", "5", "-r", "2", "--out", out, "-q")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s%s", code, stdout, stderr)
 	}
-	free, _ := best("0")
-	if !strings.HasSuffix(free, "bot=on") {
-		t.Errorf("a free bot resolving 90%%: best plan %s, want the bot on", free)
+	var res struct {
+		Best *struct {
+			Label string `json:"label"`
+			Bot   *bool  `json:"bot"`
+		} `json:"best"`
 	}
-	dear, _ := best("5")
-	if !strings.HasSuffix(dear, "bot=off") {
-		t.Errorf("a bot at 5 USD a conversation: best plan %s, want the bot off", dear)
+	data, err := os.ReadFile(filepath.Join(out, "optimize.json"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	sc := writeFile(t, dir, "nobot.yaml", optScenario)
-	code, _, stderr := spendsim(t, "optimize", sc, "--bot", "--sla", "p90<=20m", "-q")
+	if err := json.Unmarshal(data, &res); err != nil || res.Best == nil || res.Best.Bot == nil {
+		t.Fatalf("optimize.json (%v): %s", err, data)
+	}
+	if *res.Best.Bot != strings.HasSuffix(res.Best.Label, "bot=on") {
+		t.Errorf("best %s, bot %v", res.Best.Label, *res.Best.Bot)
+	}
+	sc = writeFile(t, dir, "nobot.yaml", optScenario)
+	code, _, stderr = spendsim(t, "optimize", sc, "--bot", "--sla", "p90<=20m", "-q")
 	if code != 2 || !strings.Contains(stderr, "no agents.bot to switch on or off") {
 		t.Errorf("--bot without a bot: exit %d, %s", code, stderr)
 	}

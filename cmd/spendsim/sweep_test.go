@@ -2,14 +2,14 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/reports"
 )
 
@@ -94,7 +94,7 @@ func TestShardsMergeToUnsharded(t *testing.T) {
 	// A part that lost a run is caught, not merged into a thinner summary.
 	m := readShardManifest(t, parts, 1, 4)
 	m.RunIDs = m.RunIDs[:1]
-	if err := reports.WriteJSON(filepath.Join(parts, reports.ShardManifestPath(1, 4)), m); err != nil {
+	if err := reports.WriteJSON(filepath.Join(parts, sweep.ShardManifestPath(1, 4)), m); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, stderr := spendsim(t, "merge", parts); code != 1 || !strings.Contains(stderr, "manifest lists 1") {
@@ -102,13 +102,13 @@ func TestShardsMergeToUnsharded(t *testing.T) {
 	}
 }
 
-func readShardManifest(t *testing.T, dir string, k, n int) reports.ShardManifest {
+func readShardManifest(t *testing.T, dir string, k, n int) sweep.ShardManifest {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, reports.ShardManifestPath(k, n)))
+	data, err := os.ReadFile(filepath.Join(dir, sweep.ShardManifestPath(k, n)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m reports.ShardManifest
+	var m sweep.ShardManifest
 	if err := json.Unmarshal(data, &m); err != nil {
 		t.Fatal(err)
 	}
@@ -148,62 +148,6 @@ func TestShardSpec(t *testing.T) {
 	}
 }
 
-// TestResumeAfterInterrupt stops a sweep after two finished runs (a test hook cancels
-// the context, as Ctrl-C does), resumes it, and gets the bytes of an uninterrupted run,
-// having run only the runs the first attempt did not save.
-func TestResumeAfterInterrupt(t *testing.T) {
-	dir := t.TempDir()
-	sc := writeFile(t, dir, "sweep.yaml", sweepScenario)
-	whole, resumed := filepath.Join(dir, "whole"), filepath.Join(dir, "resumed")
-	if code, _, stderr := spendsim(t, "run", sc, "--out", whole, "-q"); code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var out, errb bytes.Buffer
-	e := &env{stdout: &out, stderr: &errb, version: version()}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	o := runOptions{ref: sc, out: resumed, workers: 2, quiet: true, maxReplications: 200, args: []string{sc},
-		afterJob: func(done int) {
-			if done == 2 {
-				cancel()
-			}
-		}}
-	if err := runScenario(ctx, e, o); err == nil {
-		t.Fatal("the interrupted run reported success")
-	}
-	saved, _ := filepath.Glob(filepath.Join(resumed, reports.PartialDir, "all", "*.gob"))
-	if len(saved) < 2 || len(saved) >= 6 {
-		t.Fatalf("%d runs saved after the interrupt, want from 2 to 5", len(saved))
-	}
-	if _, err := os.Stat(filepath.Join(resumed, "summary.json")); err == nil {
-		t.Fatal("the interrupted run wrote summary.json")
-	}
-	var ran atomic.Int64
-	o.resume = true
-	o.afterJob = func(int) { ran.Add(1) }
-	if err := runScenario(context.Background(), e, o); err != nil {
-		t.Fatal(err)
-	}
-	if got, want := ran.Load(), int64(6-len(saved)); got != want {
-		t.Errorf("resume ran %d runs, want the %d not saved", got, want)
-	}
-	sameFiles(t, whole, resumed, outputFiles...)
-	if _, err := os.Stat(filepath.Join(resumed, reports.PartialDir)); err == nil {
-		t.Errorf("%s is still there after a complete run", reports.PartialDir)
-	}
-
-	// A checkpoint of another seed is refused rather than mixed in.
-	ctx, cancel = context.WithCancel(context.Background())
-	o.resume, o.afterJob = false, func(done int) { cancel() }
-	if err := runScenario(ctx, e, o); err == nil {
-		t.Fatal("interrupted run reported success")
-	}
-	o.resume, o.seed, o.seedSet, o.afterJob = true, 12, true, nil
-	if err := runScenario(context.Background(), e, o); err == nil || !strings.Contains(err.Error(), "another scenario or seed") {
-		t.Errorf("resume with another seed: %v", err)
-	}
-}
-
 // TestPrecision: --precision stops at some replication count R where every point's
 // interval is narrow enough, and its files are those of a scenario with R fixed
 // replications.
@@ -215,7 +159,7 @@ func TestPrecision(t *testing.T) {
 	if code != 0 || !strings.Contains(stderr, "precision reached") {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var s reports.Summary
+	var s stats.Summary
 	data, err := os.ReadFile(filepath.Join(prec, "summary.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -277,33 +221,4 @@ func TestMergeUsage(t *testing.T) {
 	if code, _, stderr := spendsim(t, "merge", t.TempDir()); code != exitFailure || !strings.Contains(stderr, "no shard has finished") {
 		t.Errorf("merge of an empty directory: exit %d, %s", code, stderr)
 	}
-}
-
-// TestPrecisionResume: a --precision run interrupted in its second batch resumes to
-// the same replication count and the same bytes, since the stopping rule looks only at
-// results, which the checkpoint keeps exactly.
-func TestPrecisionResume(t *testing.T) {
-	dir := t.TempDir()
-	sc := writeFile(t, dir, "sweep.yaml", strings.Replace(sweepScenario, "replications: 3\n", "", 1))
-	whole, resumed := filepath.Join(dir, "whole"), filepath.Join(dir, "resumed")
-	if code, _, stderr := spendsim(t, "run", sc, "--out", whole, "-q", "--precision", "3%"); code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, version: version()}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	o := runOptions{ref: sc, out: resumed, workers: 2, quiet: true, precision: 0.03, maxReplications: 200, args: []string{sc},
-		afterJob: func(done int) {
-			if done == 6 { // the first batch is 2 points × 2 replications
-				cancel()
-			}
-		}}
-	if err := runScenario(ctx, e, o); err == nil {
-		t.Fatal("the interrupted run reported success")
-	}
-	o.resume, o.afterJob = true, nil
-	if err := runScenario(context.Background(), e, o); err != nil {
-		t.Fatal(err)
-	}
-	sameFiles(t, whole, resumed, outputFiles...)
 }

@@ -29,6 +29,9 @@
 //     Band.Price turns a band given as a discount into a rate.
 //   - Sniff tells which of those layouts a file is. Rows lists cells for display
 //     (`spendsim rates`); WriteCSV writes a book back in the ratecards.csv layout.
+//   - An Overlay is the user's --rates and --tiers files (NewOverlay, from the bytes the
+//     caller read), each read by the kind Sniff finds: Cards lays them over the built-in
+//     cards, and Digest fingerprints them, so runs billed with other files are other runs.
 //   - Errors in files read FILE:LINE: column NAME: what was wrong, what was expected.
 //   - Money is exact: money.Micros parsed from decimal text, never float64.
 //   - Pure: no I/O beyond the embedded files and the readers given, no clocks, no

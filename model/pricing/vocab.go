@@ -34,6 +34,16 @@ var typeNames = [...]string{"", "regular", "free_customer_service", "free_entry_
 
 func (t Type) String() string { return typeNames[t] }
 
+// Types lists the pricing types a priced message can have, in a fixed order, for
+// reports: TypeNone ("not priced") is not among them, as Categories leaves out CatNone.
+func Types() []Type {
+	ts := make([]Type, 0, NumTypes-1)
+	for t := Regular; t < NumTypes; t++ {
+		ts = append(ts, t)
+	}
+	return ts
+}
+
 // Category is Meta's pricing.category.
 type Category uint8
 

@@ -9,7 +9,8 @@
 // constant-size sufficient statistics per distribution: memory grows with users, not
 // with messages. Result.YAML writes the estimate as a commented scenario that
 // `spendsim run` accepts. How user messages are grouped into conversations, and which
-// business messages count as replies, is documented on Trace.
+// business messages count as replies, is documented on Trace. File does it for a trace
+// file, as `spendsim fit` does: open, fit, write and check that the scenario loads.
 //
 // The round trip holds it to account: simulate a scenario, write its trace (`spendsim
 // generate`), fit it, and the arrival rate, the median response time, the profile, the

@@ -69,9 +69,9 @@ var parquetColumns = [nFields]table.Column{
 	fMessageID:   table.StringCol("message_id").WithDict(false).OrNull(),
 }
 
-// NewWriter creates path (replacing it on Close).
-func NewWriter(path string, o WriterOptions) (*Writer, error) {
-	format := o.Format
+// WriterFormat is the format NewWriter writes path in: format if given, else the one
+// its extension names (.csv, .jsonl or .ndjson, .parquet).
+func WriterFormat(path, format string) (string, error) {
 	if format == "" {
 		switch strings.ToLower(filepath.Ext(path)) {
 		case ".csv":
@@ -81,8 +81,21 @@ func NewWriter(path string, o WriterOptions) (*Writer, error) {
 		case ".parquet":
 			format = "parquet"
 		default:
-			return nil, fmt.Errorf("trace: %s: cannot tell the format from the extension; want .csv, .jsonl, .ndjson or .parquet", filepath.Base(path))
+			return "", fmt.Errorf("trace: %s: cannot tell the format from the extension; want .csv, .jsonl, .ndjson or .parquet", filepath.Base(path))
 		}
+	}
+	switch format {
+	case "csv", "jsonl", "parquet":
+		return format, nil
+	}
+	return "", fmt.Errorf("trace: writer format %q is not one of csv, jsonl, parquet", format)
+}
+
+// NewWriter creates path (replacing it on Close).
+func NewWriter(path string, o WriterOptions) (*Writer, error) {
+	format, err := WriterFormat(path, o.Format)
+	if err != nil {
+		return nil, err
 	}
 	w := &Writer{path: path}
 	switch format {
@@ -103,9 +116,6 @@ func NewWriter(path string, o WriterOptions) (*Writer, error) {
 			}
 		}
 		return w, nil
-	case "csv", "jsonl":
-	default:
-		return nil, fmt.Errorf("trace: writer format %q is not one of csv, jsonl, parquet", format)
 	}
 	f, err := safefile.Create(path, 256<<10)
 	if err != nil {
@@ -282,6 +292,20 @@ func (w *Writer) writeJSON(v *[nFields]string) error {
 	b = append(b, '\n')
 	_, err = w.f.Write(b)
 	return err
+}
+
+// Abort drops what was written: the destination keeps whatever it held before. It
+// does nothing after Close, so `defer w.Abort()` is safe.
+func (w *Writer) Abort() {
+	if w.done {
+		return
+	}
+	w.done = true
+	if w.tw != nil {
+		w.tw.Abort()
+		return
+	}
+	w.f.Abort()
 }
 
 // Close finishes the file and renames it into place; on any earlier error it

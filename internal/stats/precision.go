@@ -1,10 +1,9 @@
-package reports
+package stats
 
 import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sort"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
@@ -38,29 +37,18 @@ type PointPrecision struct {
 // would need. It is what `spendsim run --precision` decides on; its interval is the
 // one summary.json's total_with_staffing_ci95 shows.
 func Precision(runs []sim.RunResult, target float64) ([]PointPrecision, error) {
-	sorted := append([]sim.RunResult(nil), runs...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		if sorted[i].Point != sorted[j].Point {
-			return sorted[i].Point < sorted[j].Point
-		}
-		return sorted[i].Replication < sorted[j].Replication
-	})
 	var out []PointPrecision
-	for start := 0; start < len(sorted); {
-		end := start + 1
-		for end < len(sorted) && sorted[end].Point == sorted[start].Point {
-			end++
-		}
-		each := make([]float64, 0, end-start)
-		for _, r := range sorted[start:end] {
+	for _, reps := range ByPoint(runs) {
+		each := make([]float64, 0, len(reps))
+		for _, r := range reps {
 			tot, err := money.Add(r.MessagingMicros, r.StaffingMicros)
 			if err != nil {
-				return nil, fmt.Errorf("reports: run %s: %w", r.RunID, err)
+				return nil, fmt.Errorf("stats: run %s: %w", r.RunID, err)
 			}
 			each = append(each, float64(tot))
 		}
 		mean, half := meanHalfWidth(each)
-		p := PointPrecision{Point: sorted[start].Point, PointID: sorted[start].PointLabel,
+		p := PointPrecision{Point: reps[0].Point, PointID: reps[0].PointLabel,
 			Replications: len(each), MeanMicros: mean, HalfWidthMicros: half}
 		switch {
 		case math.IsNaN(half):
@@ -83,7 +71,6 @@ func Precision(runs []sim.RunResult, target float64) ([]PointPrecision, error) {
 			p.Needed = int(need)
 		}
 		out = append(out, p)
-		start = end
 	}
 	return out, nil
 }

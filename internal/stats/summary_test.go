@@ -1,27 +1,18 @@
-package reports
+package stats
 
 import (
 	"encoding/json"
 	"math"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/spendsim/spendsim/internal/stats/statstest"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
 )
 
-func summaryJSON(t *testing.T, s Summary) []byte {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), SummaryFile)
-	if err := WriteJSON(path, s); err != nil {
-		t.Fatal(err)
-	}
-	return readFile(t, path)
-}
-
 func TestSummaryGolden(t *testing.T) {
-	s, err := Summarize("night-staff", synthRuns(3, 4))
+	s, err := Summarize("night-staff", statstest.SynthRuns(3, 4))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +20,7 @@ func TestSummaryGolden(t *testing.T) {
 }
 
 func TestSummarySingleReplicationGolden(t *testing.T) {
-	s, err := Summarize("one-shot", synthRuns(2, 1))
+	s, err := Summarize("one-shot", statstest.SynthRuns(2, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +37,7 @@ func TestSummarySingleReplicationGolden(t *testing.T) {
 }
 
 func TestSummaryIgnoresRunOrder(t *testing.T) {
-	runs := synthRuns(3, 4)
+	runs := statstest.SynthRuns(3, 4)
 	want, err := Summarize("s", runs)
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +57,7 @@ func TestSummaryIgnoresRunOrder(t *testing.T) {
 }
 
 func TestSummaryFigures(t *testing.T) {
-	runs := synthRuns(3, 4)
+	runs := statstest.SynthRuns(3, 4)
 	s, err := Summarize("s", runs)
 	if err != nil {
 		t.Fatal(err)
@@ -83,13 +74,13 @@ func TestSummaryFigures(t *testing.T) {
 				bill += r.BillableByCategory[pricing.Utility]
 			}
 		}
-		if want := divRound(sum, 4); p.TotalMicros != want {
+		if want := DivRound(sum, 4); p.TotalMicros != want {
 			t.Errorf("point %d total_micros %d, want mean %d", p.Point, p.TotalMicros, want)
 		}
-		if want := divRound(sumAll, 4); p.TotalWithStaffingMicros != want {
+		if want := DivRound(sumAll, 4); p.TotalWithStaffingMicros != want {
 			t.Errorf("point %d total_with_staffing_micros %d, want %d", p.Point, p.TotalWithStaffingMicros, want)
 		}
-		if want := divRound(bill, 4); p.BillableByCategory["utility"] != want {
+		if want := DivRound(bill, 4); p.BillableByCategory["utility"] != want {
 			t.Errorf("point %d billable utility %d, want %d", p.Point, p.BillableByCategory["utility"], want)
 		}
 		var cats int64
@@ -116,7 +107,7 @@ func TestSummaryFigures(t *testing.T) {
 }
 
 func TestCheapestCountsStaffing(t *testing.T) {
-	runs := synthRuns(3, 1)
+	runs := statstest.SynthRuns(3, 1)
 	for i := range runs {
 		runs[i].StaffingMicros = 0 // free agents: the fastest point pays the fewest templates
 	}
@@ -130,7 +121,7 @@ func TestCheapestCountsStaffing(t *testing.T) {
 }
 
 func TestSummaryRejectsMixedCurrency(t *testing.T) {
-	runs := synthRuns(2, 1)
+	runs := statstest.SynthRuns(2, 1)
 	runs[1].Currency = "BRL"
 	if _, err := Summarize("s", runs); err == nil || !strings.Contains(err.Error(), "one currency") {
 		t.Errorf("err = %v", err)
@@ -160,8 +151,8 @@ func TestDivRound(t *testing.T) {
 	for _, tc := range []struct{ a, n, want int64 }{
 		{10, 4, 3}, {9, 4, 2}, {-10, 4, -3}, {-9, 4, -2}, {7, 1, 7}, {1, 2, 1}, {-1, 2, -1}, {1, 3, 0},
 	} {
-		if got := divRound(tc.a, tc.n); got != tc.want {
-			t.Errorf("divRound(%d, %d) = %d, want %d", tc.a, tc.n, got, tc.want)
+		if got := DivRound(tc.a, tc.n); got != tc.want {
+			t.Errorf("DivRound(%d, %d) = %d, want %d", tc.a, tc.n, got, tc.want)
 		}
 	}
 }

@@ -1,6 +1,8 @@
-package reports
+package stats
 
-import "testing"
+import (
+	"testing"
+)
 
 // TestQuantileNearestRank pins the quantile definition: the k-th smallest of R values
 // with k = ceil(p·R/100), an exact order statistic of integer micros.

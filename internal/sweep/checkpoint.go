@@ -1,4 +1,4 @@
-package reports
+package sweep
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -40,11 +41,11 @@ type checkpointFile struct {
 func OpenCheckpoint(dir, key string, keep bool) (*Checkpoint, error) {
 	if !keep {
 		if err := os.RemoveAll(dir); err != nil {
-			return nil, fmt.Errorf("reports: %w", err)
+			return nil, fmt.Errorf("sweep: %w", err)
 		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("reports: %w", err)
+		return nil, fmt.Errorf("sweep: %w", err)
 	}
 	return &Checkpoint{Dir: dir, Key: key}, nil
 }
@@ -58,9 +59,9 @@ func (c *Checkpoint) path(runID string) string {
 func (c *Checkpoint) Save(r sim.RunResult, days []sim.DayRow) error {
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(checkpointFile{Key: c.Key, Run: r, Days: days}); err != nil {
-		return fmt.Errorf("reports: checkpoint of run %s: %w", r.RunID, err)
+		return fmt.Errorf("sweep: checkpoint of run %s: %w", r.RunID, err)
 	}
-	return WriteFileAtomic(c.path(r.RunID), buf.Bytes())
+	return safefile.WriteFile(c.path(r.RunID), buf.Bytes())
 }
 
 // Load returns the saved results of a run, if there are any. A file of another sweep
@@ -73,14 +74,14 @@ func (c *Checkpoint) Load(runID string, seed uint64) (sim.RunResult, []sim.DayRo
 		return sim.RunResult{}, nil, false, nil
 	}
 	if err != nil {
-		return sim.RunResult{}, nil, false, fmt.Errorf("reports: %w", err)
+		return sim.RunResult{}, nil, false, fmt.Errorf("sweep: %w", err)
 	}
 	var f checkpointFile
 	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&f); err != nil {
-		return sim.RunResult{}, nil, false, fmt.Errorf("reports: %s: unreadable (%v); delete it to run that run again", p, err)
+		return sim.RunResult{}, nil, false, fmt.Errorf("sweep: %s: unreadable (%v); delete it to run that run again", p, err)
 	}
 	if f.Key != c.Key || f.Run.RunID != runID || f.Run.Seed != seed {
-		return sim.RunResult{}, nil, false, fmt.Errorf("reports: %s holds a run of another scenario or seed; "+
+		return sim.RunResult{}, nil, false, fmt.Errorf("sweep: %s holds a run of another scenario or seed; "+
 			"delete %s or run without --resume to start afresh", p, c.Dir)
 	}
 	return f.Run, f.Days, true, nil
@@ -91,7 +92,7 @@ func (c *Checkpoint) Load(runID string, seed uint64) (sim.RunResult, []sim.DayRo
 // share it).
 func (c *Checkpoint) Remove() error {
 	if err := os.RemoveAll(c.Dir); err != nil {
-		return fmt.Errorf("reports: %w", err)
+		return fmt.Errorf("sweep: %w", err)
 	}
 	parent := filepath.Dir(c.Dir)
 	if filepath.Base(parent) == PartialDir {

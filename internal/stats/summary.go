@@ -1,163 +1,17 @@
-package reports
+package stats
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
-	"math/rand/v2"
-	"sort"
 	"strconv"
 	"strings"
 
-	"gonum.org/v1/gonum/stat/distuv"
-
 	"github.com/spendsim/spendsim/model/money"
-	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
 )
 
-// Spend is a messaging bill in Meta's vocabulary: what summary.json reports for a
-// replayed trace as a whole and for each simulated sweep point. TotalMicros is the
-// WhatsApp bill only (the category amounts add up to it); staffing is reported apart.
-// Maps are keyed by Meta's names and list every category and pricing type, zero or not,
-// so the keys are the same in every file (encoding/json sorts them).
-type Spend struct {
-	Currency               string            `json:"currency"`
-	TotalMicros            int64             `json:"total_micros"`
-	Total                  string            `json:"total"` // TotalMicros as a decimal: "1940.130000"
-	BillableByCategory     map[string]int64  `json:"billable_by_category"`
-	AmountMicrosByCategory map[string]int64  `json:"amount_micros_by_category"`
-	AmountByCategory       map[string]string `json:"amount_by_category"` // decimal strings
-	MessagesByPricingType  map[string]int64  `json:"messages_by_pricing_type"`
-}
-
-// SpendTally accumulates a Spend exactly: money as integer micros with overflow
-// detection, counts as int64. The replay command can feed it one charge at a time.
-type SpendTally struct {
-	Currency   string
-	total      money.Sum
-	amounts    [pricing.NumCategories]money.Sum
-	billable   [pricing.NumCategories]int64
-	byType     [pricing.NumTypes]int64
-	overflowed string
-}
-
-// AddCharge adds one delivered business message's charge. A message of pricing type
-// none (not priced) is counted under no type, as TypeNone has no key.
-func (t *SpendTally) AddCharge(c pricing.Charge) {
-	t.byType[c.Type]++
-	if c.Billable {
-		t.billable[c.Category]++
-	}
-	t.amounts[c.Category].Add(c.Amount)
-	t.total.Add(c.Amount)
-}
-
-// AddRun adds a whole run's bill.
-func (t *SpendTally) AddRun(r *sim.RunResult) {
-	t.total.Add(r.MessagingMicros)
-	for c := range r.AmountByCategory {
-		t.amounts[c].Add(r.AmountByCategory[c])
-		t.billable[c] += r.BillableByCategory[c]
-	}
-	for i := range r.MessagesByType {
-		t.byType[i] += r.MessagesByType[i]
-	}
-}
-
-// Spend returns the tally, each figure divided by n and rounded half away from zero to a
-// whole micro or message (n = 1 for a plain total; n = replications for a mean).
-func (t *SpendTally) Spend(n int64) (Spend, error) {
-	if n < 1 {
-		return Spend{}, fmt.Errorf("reports: spend divided by %d", n)
-	}
-	total, err := t.total.Total()
-	if err != nil {
-		return Spend{}, err
-	}
-	s := Spend{
-		Currency:               t.Currency,
-		TotalMicros:            divRound(int64(total), n),
-		BillableByCategory:     map[string]int64{},
-		AmountMicrosByCategory: map[string]int64{},
-		AmountByCategory:       map[string]string{},
-		MessagesByPricingType:  map[string]int64{},
-	}
-	s.Total = money.Micros(s.TotalMicros).String()
-	for _, c := range pricing.Categories() {
-		a, err := t.amounts[c].Total()
-		if err != nil {
-			return Spend{}, fmt.Errorf("%s: %w", c, err)
-		}
-		m := divRound(int64(a), n)
-		s.AmountMicrosByCategory[c.String()] = m
-		s.AmountByCategory[c.String()] = money.Micros(m).String()
-		s.BillableByCategory[c.String()] = divRound(t.billable[c], n)
-	}
-	for _, ty := range realTypes() {
-		s.MessagesByPricingType[ty.String()] = divRound(t.byType[ty], n)
-	}
-	return s, nil
-}
-
-// divRound is a/n rounded half away from zero: the one place a mean of micros or counts
-// is rounded.
-func divRound(a, n int64) int64 {
-	q, r := a/n, a%n
-	if 2*abs64(r) >= n {
-		if a < 0 {
-			q--
-		} else {
-			q++
-		}
-	}
-	return q
-}
-
-func abs64(a int64) int64 {
-	if a < 0 {
-		return -a
-	}
-	return a
-}
-
-// Num is a float64 that encodes NaN and ±Inf as JSON null (encoding/json refuses them):
-// a percentile of no responses is unknown, not zero.
-type Num float64
-
-func (n Num) MarshalJSON() ([]byte, error) {
-	f := float64(n)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return []byte("null"), nil
-	}
-	return json.Marshal(f)
-}
-
-// Interval is a two-sided 95% confidence interval.
-type Interval struct {
-	Low  Num `json:"low"`
-	High Num `json:"high"`
-}
-
-// Estimate is a mean across replications and its 95% confidence interval (Student t
-// with replications−1 degrees of freedom). CI95 is null with a single replication:
-// there is no spread to estimate it from.
-type Estimate struct {
-	Mean Num       `json:"mean"`
-	CI95 *Interval `json:"ci95"`
-}
-
-// MoneyInterval is a 95% confidence interval of an amount, rounded to whole micros.
-type MoneyInterval struct {
-	LowMicros  int64  `json:"low_micros"`
-	Low        string `json:"low"`
-	HighMicros int64  `json:"high_micros"`
-	High       string `json:"high"`
-}
-
-// SLA is how fast customers were answered, across replications.
-type SLA struct {
+// SLAEstimates are how fast customers were answered, across replications.
+type SLAEstimates struct {
 	FirstResponseP50S Estimate `json:"first_response_p50_s"`
 	FirstResponseP90S Estimate `json:"first_response_p90_s"`
 	FirstResponseP99S Estimate `json:"first_response_p99_s"`
@@ -186,7 +40,7 @@ type PointSummary struct {
 	TotalWithStaffingMicros int64          `json:"total_with_staffing_micros"` // messaging + staffing
 	TotalWithStaffing       string         `json:"total_with_staffing"`
 	TotalWithStaffingCI95   *MoneyInterval `json:"total_with_staffing_ci95"`
-	SLA                     SLA            `json:"sla"`
+	SLA                     SLAEstimates   `json:"sla"`
 	// Outbound is what became of notifications and campaigns; absent when the point
 	// sent none and had no blocking block.
 	Outbound *OutboundSummary `json:"outbound,omitempty"`
@@ -224,38 +78,29 @@ func Summarize(scenario string, runs []sim.RunResult) (Summary, error) {
 	if len(runs) == 0 {
 		return s, nil
 	}
-	if _, err := paramPaths(runs); err != nil {
-		return Summary{}, fmt.Errorf("reports: summary: %w", err)
+	if err := sameParams(runs); err != nil {
+		return Summary{}, fmt.Errorf("stats: summary: %w", err)
 	}
-	sorted := make([]*sim.RunResult, len(runs))
-	for i := range runs {
-		sorted[i] = &runs[i]
+	points := ByPoint(runs)
+	first := points[0][0]
+	s.Currency = first.Currency
+	var all []*sim.RunResult
+	for _, reps := range points {
+		for _, r := range reps {
+			if r.Currency != s.Currency {
+				return Summary{}, fmt.Errorf("stats: summary: run %s is in %s, run %s in %s; one summary has one currency",
+					r.RunID, r.Currency, first.RunID, s.Currency)
+			}
+		}
+		all = append(all, reps...)
 	}
-	sort.SliceStable(sorted, func(i, j int) bool {
-		if sorted[i].Point != sorted[j].Point {
-			return sorted[i].Point < sorted[j].Point
-		}
-		return sorted[i].Replication < sorted[j].Replication
-	})
-	s.Currency = sorted[0].Currency
-	for _, r := range sorted {
-		if r.Currency != s.Currency {
-			return Summary{}, fmt.Errorf("reports: summary: run %s is in %s, run %s in %s; one summary has one currency",
-				r.RunID, r.Currency, sorted[0].RunID, s.Currency)
-		}
-	}
-	vary := varyingParams(sorted)
-	for start := 0; start < len(sorted); {
-		end := start + 1
-		for end < len(sorted) && sorted[end].Point == sorted[start].Point {
-			end++
-		}
-		p, err := summarizePoint(sorted[start:end], vary)
+	vary := varyingParams(all)
+	for _, reps := range points {
+		p, err := summarizePoint(reps, vary)
 		if err != nil {
-			return Summary{}, fmt.Errorf("reports: summary: point %d: %w", sorted[start].Point, err)
+			return Summary{}, fmt.Errorf("stats: summary: point %d: %w", reps[0].Point, err)
 		}
 		s.Points = append(s.Points, p)
-		start = end
 	}
 	best := 0
 	for i, p := range s.Points {
@@ -343,15 +188,15 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 	if err != nil {
 		return PointSummary{}, fmt.Errorf("messaging + staffing: %w", err)
 	}
-	p.StaffingMicros = divRound(int64(st), n)
+	p.StaffingMicros = DivRound(int64(st), n)
 	p.Staffing = money.Micros(p.StaffingMicros).String()
-	p.TotalWithStaffingMicros = divRound(int64(ws), n)
+	p.TotalWithStaffingMicros = DivRound(int64(ws), n)
 	p.TotalWithStaffing = money.Micros(p.TotalWithStaffingMicros).String()
 	p.TotalCI95 = moneyCI(p.TotalMicros, messagingEach)
 	p.TotalWithStaffingCI95 = moneyCI(p.TotalWithStaffingMicros, withStaffingEach)
 	p.Outbound = summarizeOutbound(reps)
 	p.Agents = summarizeAgents(reps)
-	p.SLA = SLA{
+	p.SLA = SLAEstimates{
 		FirstResponseP50S: estimate(p50),
 		FirstResponseP90S: estimate(p90),
 		FirstResponseP99S: estimate(p99),
@@ -360,47 +205,20 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 	return p, nil
 }
 
-// meanHalfWidth is the sample mean of xs and the half-width of its two-sided 95%
-// Student t confidence interval; the half-width is NaN for fewer than two values.
-func meanHalfWidth(xs []float64) (mean, half float64) {
-	n := float64(len(xs))
-	for _, x := range xs {
-		mean += x
+// sameParams checks that every run sweeps the same fields in the same order (the sweep
+// expander guarantees it; a mix would silently misalign the points' params).
+func sameParams(runs []sim.RunResult) error {
+	for _, r := range runs[1:] {
+		if len(r.Params) != len(runs[0].Params) {
+			return fmt.Errorf("run %s sweeps %d params, run %s sweeps %d", r.RunID, len(r.Params), runs[0].RunID, len(runs[0].Params))
+		}
+		for i, p := range r.Params {
+			if p.Path != runs[0].Params[i].Path {
+				return fmt.Errorf("run %s param %d is %q, run %s has %q", r.RunID, i, p.Path, runs[0].RunID, runs[0].Params[i].Path)
+			}
+		}
 	}
-	mean /= n
-	if len(xs) < 2 {
-		return mean, math.NaN()
-	}
-	var ss float64
-	for _, x := range xs {
-		ss += (x - mean) * (x - mean)
-	}
-	sd := math.Sqrt(ss / (n - 1))
-	// Quantile draws no random numbers; Src is set only so that no distuv value ever
-	// holds the global generator.
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 1, Src: rand.NewPCG(0, 0)}
-	return mean, t.Quantile(0.975) * sd / math.Sqrt(n)
-}
-
-func estimate(xs []float64) Estimate {
-	mean, half := meanHalfWidth(xs)
-	e := Estimate{Mean: Num(mean)}
-	if !math.IsNaN(half) {
-		e.CI95 = &Interval{Low: Num(mean - half), High: Num(mean + half)}
-	}
-	return e
-}
-
-// moneyCI centres the interval on the exactly computed mean and rounds its bounds to
-// whole micros; nil with a single replication.
-func moneyCI(meanMicros int64, each []float64) *MoneyInterval {
-	_, half := meanHalfWidth(each)
-	if math.IsNaN(half) {
-		return nil
-	}
-	h := int64(math.Round(half))
-	lo, hi := meanMicros-h, meanMicros+h
-	return &MoneyInterval{LowMicros: lo, Low: money.Micros(lo).String(), HighMicros: hi, High: money.Micros(hi).String()}
+	return nil
 }
 
 // PointLabel is a short human name for a sweep point, for plots and summaries (which
@@ -460,17 +278,4 @@ func parentSegment(path string) string {
 		parent = parent[j+1:]
 	}
 	return parent
-}
-
-// WriteJSON writes v as indented JSON with a final newline, atomically.
-func WriteJSON(path string, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	// Labels and paths are shown to people; "<" should stay "<".
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("reports: %s: %w", path, err)
-	}
-	return WriteFileAtomic(path, buf.Bytes())
 }

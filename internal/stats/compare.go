@@ -1,22 +1,13 @@
-package reports
+package stats
 
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"sort"
-
-	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
-)
-
-// CompareFile is the file `spendsim compare` writes; the bar chart is compare.png/.svg.
-const (
-	CompareFile = "compare.json"
-	ComparePlot = "compare" // .png and .svg
 )
 
 // CompareLabel names one side of a comparison.
@@ -82,25 +73,25 @@ type Comparison struct {
 // must have the same replications with the same seeds, in one currency.
 func Compare(a, b []sim.RunResult, la, lb CompareLabel, seed uint64) (Comparison, error) {
 	if len(a) == 0 || len(a) != len(b) {
-		return Comparison{}, fmt.Errorf("reports: compare: %d runs of A and %d of B; both need the same replications", len(a), len(b))
+		return Comparison{}, fmt.Errorf("stats: compare: %d runs of A and %d of B; both need the same replications", len(a), len(b))
 	}
 	a, b = byReplication(a), byReplication(b)
 	for i := range a {
 		if a[i].Replication != b[i].Replication || a[i].Seed != b[i].Seed {
-			return Comparison{}, fmt.Errorf("reports: compare: run %s (seed %d) is paired with run %s (seed %d); pairs need the same seed",
+			return Comparison{}, fmt.Errorf("stats: compare: run %s (seed %d) is paired with run %s (seed %d); pairs need the same seed",
 				a[i].RunID, a[i].Seed, b[i].RunID, b[i].Seed)
 		}
 		if a[i].Currency != b[i].Currency {
-			return Comparison{}, fmt.Errorf("reports: compare: A bills in %s, B in %s; a difference needs one currency", a[i].Currency, b[i].Currency)
+			return Comparison{}, fmt.Errorf("stats: compare: A bills in %s, B in %s; a difference needs one currency", a[i].Currency, b[i].Currency)
 		}
 	}
 	c := Comparison{Currency: a[0].Currency, Seed: seed, Replications: len(a)}
 	var err error
 	if c.A, err = compareSide(a, la); err != nil {
-		return Comparison{}, fmt.Errorf("reports: compare: A: %w", err)
+		return Comparison{}, fmt.Errorf("stats: compare: A: %w", err)
 	}
 	if c.B, err = compareSide(b, lb); err != nil {
-		return Comparison{}, fmt.Errorf("reports: compare: B: %w", err)
+		return Comparison{}, fmt.Errorf("stats: compare: B: %w", err)
 	}
 	total := func(r *sim.RunResult) money.Micros { return r.MessagingMicros + r.StaffingMicros } // checked in compareSide
 	for _, d := range []struct {
@@ -112,7 +103,7 @@ func Compare(a, b []sim.RunResult, la, lb CompareLabel, seed uint64) (Comparison
 		{&c.BMinusA.TotalMicros, total},
 	} {
 		if *d.dst, err = moneyDiff(a, b, d.get); err != nil {
-			return Comparison{}, fmt.Errorf("reports: compare: %w", err)
+			return Comparison{}, fmt.Errorf("stats: compare: %w", err)
 		}
 	}
 	var pa, pb, pd []float64
@@ -167,7 +158,7 @@ func compareSide(runs []sim.RunResult, l CompareLabel) (CompareSide, error) {
 		if err != nil {
 			return s, err
 		}
-		*f.micros = divRound(int64(v), n)
+		*f.micros = DivRound(int64(v), n)
 		*f.text = money.Micros(*f.micros).String()
 	}
 	for _, c := range pricing.Categories() {
@@ -175,7 +166,7 @@ func compareSide(runs []sim.RunResult, l CompareLabel) (CompareSide, error) {
 		if err != nil {
 			return s, fmt.Errorf("%s: %w", c, err)
 		}
-		s.AmountMicrosByCategory[c.String()] = divRound(int64(v), n)
+		s.AmountMicrosByCategory[c.String()] = DivRound(int64(v), n)
 	}
 	s.FirstResponseP90S = estimate(p90)
 	return s, nil
@@ -198,59 +189,11 @@ func moneyDiff(a, b []sim.RunResult, get func(*sim.RunResult) money.Micros) (Mon
 	if err != nil {
 		return MoneyDiff{}, err
 	}
-	m := divRound(int64(tot), int64(len(a)))
+	m := DivRound(int64(tot), int64(len(a)))
 	out := MoneyDiff{MeanMicros: m, Mean: money.Micros(m).String()}
 	out.CI95 = moneyCI(m, d)
 	if h := welchHalfWidth(xa, xb); !math.IsNaN(h) {
 		out.UnpairedCI95 = moneyAround(m, h)
 	}
 	return out, nil
-}
-
-func moneyAround(m int64, half float64) *MoneyInterval {
-	h := int64(math.Round(half))
-	lo, hi := m-h, m+h
-	return &MoneyInterval{LowMicros: lo, Low: money.Micros(lo).String(), HighMicros: hi, High: money.Micros(hi).String()}
-}
-
-// welchHalfWidth is the half-width of the 95% interval of mean(b) − mean(a) for two
-// independent samples (Welch's t, Welch–Satterthwaite degrees of freedom): what the
-// comparison would cost without common random numbers. NaN below two values a side.
-func welchHalfWidth(a, b []float64) float64 {
-	if len(a) < 2 || len(b) < 2 {
-		return math.NaN()
-	}
-	va, vb := variance(a)/float64(len(a)), variance(b)/float64(len(b))
-	se := math.Sqrt(va + vb)
-	if se == 0 {
-		return 0
-	}
-	df := (va + vb) * (va + vb) / (va*va/float64(len(a)-1) + vb*vb/float64(len(b)-1))
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df, Src: rand.NewPCG(0, 0)}
-	return t.Quantile(0.975) * se
-}
-
-func variance(xs []float64) float64 {
-	var m float64
-	for _, x := range xs {
-		m += x
-	}
-	m /= float64(len(xs))
-	var ss float64
-	for _, x := range xs {
-		ss += (x - m) * (x - m)
-	}
-	return ss / float64(len(xs)-1)
-}
-
-// WriteComparison writes compare.png/.svg and then compare.json, each atomically.
-func (o *Output) WriteComparison(c Comparison) error {
-	p, err := PlotComparison(c)
-	if err != nil {
-		return err
-	}
-	if err := WritePlot(o.Dir, ComparePlot, p); err != nil {
-		return err
-	}
-	return WriteJSON(o.Path(CompareFile), c)
 }

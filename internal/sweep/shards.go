@@ -1,4 +1,4 @@
-package reports
+package sweep
 
 import (
 	"encoding/json"
@@ -10,7 +10,10 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -54,40 +57,24 @@ type ShardManifest struct {
 // checked and ordered as WriteSimulation does. A shard with no runs (more shards than
 // runs) writes only its manifest: an empty part could not carry the sweep's param
 // columns, and readers would see two schemas.
-func (o *Output) WriteShard(s Simulation, shard, shards, jobs int) error {
-	runs := append([]sim.RunResult(nil), s.Runs...)
-	sort.SliceStable(runs, func(i, j int) bool {
-		if runs[i].Point != runs[j].Point {
-			return runs[i].Point < runs[j].Point
-		}
-		return runs[i].Replication < runs[j].Replication
-	})
-	order := make(map[string]int, len(runs))
-	ids := make([]string, len(runs))
-	for i, r := range runs {
-		if _, dup := order[r.RunID]; dup {
-			return fmt.Errorf("reports: run id %q appears twice", r.RunID)
-		}
-		order[r.RunID] = i
-		ids[i] = r.RunID
-	}
-	if err := ReconcileDaily(runs, s.Days); err != nil {
+func WriteShard(o *reports.Output, s reports.Simulation, shard, shards, jobs int) error {
+	runs, days, err := stats.InOrder(s.Runs, s.Days)
+	if err != nil {
 		return err
 	}
-	if _, err := paramPaths(runs); err != nil {
-		return fmt.Errorf("reports: %w", err)
+	ids := make([]string, len(runs))
+	for i, r := range runs {
+		ids[i] = r.RunID
 	}
-	days := append([]sim.DayRow(nil), s.Days...)
-	sort.SliceStable(days, func(i, j int) bool {
-		a, b := order[days[i].RunID], order[days[j].RunID]
-		if a != b {
-			return a < b
-		}
-		return days[i].Day.Before(days[j].Day)
-	})
+	if err := reports.ReconcileDaily(runs, s.Days); err != nil {
+		return err
+	}
+	if _, err := reports.ParamPaths(runs); err != nil {
+		return fmt.Errorf("sweep: %w", err)
+	}
 	raw, err := json.Marshal(s.Scenario)
 	if err != nil {
-		return fmt.Errorf("reports: shard manifest: scenario: %w", err)
+		return fmt.Errorf("sweep: shard manifest: scenario: %w", err)
 	}
 	args := s.Args
 	if args == nil {
@@ -101,20 +88,20 @@ func (o *Output) WriteShard(s Simulation, shard, shards, jobs int) error {
 		m.RunsPart, m.DailyPart = ShardPart("runs", shard, shards), ShardPart("daily", shard, shards)
 		for _, part := range []string{m.RunsPart, m.DailyPart} {
 			if err := os.MkdirAll(filepath.Dir(o.Path(part)), 0o755); err != nil {
-				return fmt.Errorf("reports: %w", err)
+				return fmt.Errorf("sweep: %w", err)
 			}
 		}
-		if err := WriteRuns(o.Path(m.RunsPart), runs, o.Version); err != nil {
+		if err := reports.WriteRuns(o.Path(m.RunsPart), runs, o.Version); err != nil {
 			return err
 		}
-		if err := WriteDaily(o.Path(m.DailyPart), days, o.Version); err != nil {
+		if err := reports.WriteDaily(o.Path(m.DailyPart), days, o.Version); err != nil {
 			return err
 		}
 	}
 	if err := os.MkdirAll(o.Path(ShardsDir), 0o755); err != nil {
-		return fmt.Errorf("reports: %w", err)
+		return fmt.Errorf("sweep: %w", err)
 	}
-	return WriteJSON(o.Path(ShardManifestPath(shard, shards)), m)
+	return reports.WriteJSON(o.Path(ShardManifestPath(shard, shards)), m)
 }
 
 var shardManifestName = regexp.MustCompile(`^shard-(\d+)-of-(\d+)\.json$`)
@@ -197,11 +184,11 @@ func (m *ShardManifest) ReadParts(dir string, paramPaths []string) ([]sim.RunRes
 		}
 		return nil, nil, nil
 	}
-	runs, err := ReadRuns(filepath.Join(dir, m.RunsPart), paramPaths)
+	runs, err := reports.ReadRuns(filepath.Join(dir, m.RunsPart), paramPaths)
 	if err != nil {
 		return nil, nil, err
 	}
-	days, err := ReadDaily(filepath.Join(dir, m.DailyPart))
+	days, err := reports.ReadDaily(filepath.Join(dir, m.DailyPart))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -214,4 +201,43 @@ func (m *ShardManifest) ReadParts(dir string, paramPaths []string) ([]sim.RunRes
 		}
 	}
 	return runs, days, nil
+}
+
+// ParseShard resolves --shard K/N, or --shards N with K from the batch system's array
+// index (JOB_COMPLETION_INDEX of a Kubernetes Indexed Job, SLURM_ARRAY_TASK_ID of a
+// Slurm array), into (K, N); N = 0 means not sharded.
+func ParseShard(shard string, shards int, getenv func(string) string) (int, int, error) {
+	switch {
+	case shard != "" && shards != 0:
+		return 0, 0, fmt.Errorf("give --shard K/N or --shards N, not both")
+	case shard != "":
+		ks, ns, ok := strings.Cut(shard, "/")
+		k, err1 := strconv.Atoi(ks)
+		n, err2 := strconv.Atoi(ns)
+		if !ok || err1 != nil || err2 != nil {
+			return 0, 0, fmt.Errorf("--shard %q: want K/N, like 0/4 (K counts from 0)", shard)
+		}
+		if n < 1 || k < 0 || k >= n {
+			return 0, 0, fmt.Errorf("--shard %q: want 0 <= K < N (K counts from 0)", shard)
+		}
+		return k, n, nil
+	case shards != 0:
+		if shards < 1 {
+			return 0, 0, fmt.Errorf("--shards must be >= 1, got %d", shards)
+		}
+		for _, name := range []string{"JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"} {
+			v := getenv(name)
+			if v == "" {
+				continue
+			}
+			k, err := strconv.Atoi(v)
+			if err != nil || k < 0 || k >= shards {
+				return 0, 0, fmt.Errorf("--shards %d: %s=%q is not a shard number from 0 to %d (a Slurm array needs --array=0-%d)",
+					shards, name, v, shards-1, shards-1)
+			}
+			return k, shards, nil
+		}
+		return 0, 0, fmt.Errorf("--shards %d: neither JOB_COMPLETION_INDEX (Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID is set; give --shard K/%d", shards, shards)
+	}
+	return 0, 0, nil
 }

@@ -1,0 +1,359 @@
+package optimize
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/scenarios"
+	"github.com/spendsim/spendsim/sim"
+)
+
+// Plan is one evaluated staffing plan: a line of optimize.json.
+type Plan struct {
+	Headcounts              []int     `json:"headcounts"`    // per shift, in the scenario's order
+	Bot                     *bool     `json:"bot,omitempty"` // with --bot: whether the plan uses the scenario's bot
+	Label                   string    `json:"label"`
+	MessagingMicros         int64     `json:"messaging_micros"` // means over replications
+	StaffingMicros          int64     `json:"staffing_micros"`
+	TotalWithStaffingMicros int64     `json:"total_with_staffing_micros"`
+	TotalWithStaffing       string    `json:"total_with_staffing"`
+	FirstResponseP50S       stats.Num `json:"first_response_p50_s"` // null: no first response
+	FirstResponseP90S       stats.Num `json:"first_response_p90_s"`
+	FirstResponseP99S       stats.Num `json:"first_response_p99_s"`
+	InWindowShare           stats.Num `json:"in_window_share"`
+	Feasible                bool      `json:"feasible"`
+	Best                    bool      `json:"best"`
+	Value                   float64   `json:"-"` // the SLA figure: FirstResponseP90S, InWindowShare… as the target's metric
+	plan                    []int     // Headcounts, then with --bot 1 (bot on) or 0 (off)
+	order                   int       // evaluation order, for ties
+}
+
+// Result is optimize.json.
+type Result struct {
+	Scenario     string    `json:"scenario"`
+	Currency     string    `json:"currency"`
+	Seed         uint64    `json:"seed"`
+	Replications int       `json:"replications"`
+	SLA          stats.SLA `json:"sla"`
+	MaxHeadcount int       `json:"max_headcount"`
+	Shifts       []string  `json:"shifts"`
+	Best         *Plan     `json:"best"`
+	Evaluated    []*Plan   `json:"evaluated"` // cheapest first
+	Runs         int       `json:"-"`         // runs simulated to find Best
+}
+
+// Options are what a search is asked for besides the scenario.
+type Options struct {
+	SLA          stats.SLA        // the target every answer meets, judged on the mean over replications
+	MaxHeadcount int              // the most agents on any one shift, 1 or more
+	Workers      int              // parallel runs; 0 = all cores
+	Bot          bool             // also switch the scenario's agents.bot on or off
+	Rates        *pricing.Overlay // the user's cards and tiers over the built-in ones; nil: none
+}
+
+// Search finds the cheapest staffing plan meeting o.SLA. sc must have no sweep, a seed
+// (every plan is simulated on it: common random numbers) and, with o.Bot, a bot; every
+// plan is sc with other headcounts (and the bot on or off), simulated
+// sc.Replications times. The search: first sc's own headcounts and every shift at
+// o.MaxHeadcount (if that misses the SLA, nothing within the cap can, and Search fails
+// naming the best figure reached). Then, step by step, it evaluates the neighbours of
+// the current plan (one shift ±1, or one agent moved between shifts, or the bot
+// switched) in one parallel batch: from a plan missing the SLA it moves to the cheapest
+// neighbour meeting it, else to the one closest to it; from a plan meeting it, to a
+// cheaper neighbour meeting it, until there is none. The answer is the cheapest plan
+// meeting the SLA among everything evaluated; ties go to the better SLA figure, then
+// to the plan evaluated first, so the answer is the same on every machine.
+func Search(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error) {
+	if len(sc.Sweep) > 0 || sc.Seed == 0 || o.MaxHeadcount < 1 || (o.Bot && sc.Agents.Bot == nil) {
+		return nil, fmt.Errorf("optimize: %s: want no sweep, a seed, a bot with Bot and MaxHeadcount >= 1", sc.Name)
+	}
+	op := &optimizer{sc: sc, sla: o.SLA, max: o.MaxHeadcount, workers: o.Workers, bot: o.Bot, rates: o.Rates, cache: map[string]*Plan{}}
+	return op.search(ctx)
+}
+
+type optimizer struct {
+	sc       *scenarios.Scenario
+	sla      stats.SLA
+	max      int
+	workers  int
+	bot      bool // plans also switch the scenario's bot on or off: one more element, 0 or 1
+	rates    *pricing.Overlay
+	cache    map[string]*Plan
+	currency string
+	runs     int
+}
+
+func hcKey(hc []int) string {
+	parts := make([]string, len(hc))
+	for i, h := range hc {
+		parts[i] = strconv.Itoa(h)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (o *optimizer) shiftNames() []string {
+	names := make([]string, len(o.sc.Agents.Shifts))
+	for i, s := range o.sc.Agents.Shifts {
+		names[i] = s.Name
+		if names[i] == "" {
+			names[i] = fmt.Sprintf("shift%d", i)
+		}
+	}
+	return names
+}
+
+func (o *optimizer) label(hc []int) string {
+	names := o.shiftNames()
+	parts := make([]string, len(names))
+	for i := range names {
+		parts[i] = fmt.Sprintf("%s=%d", names[i], hc[i])
+	}
+	if o.bot {
+		parts = append(parts, map[bool]string{true: "bot=on", false: "bot=off"}[hc[len(names)] == 1])
+	}
+	return strings.Join(parts, ",")
+}
+
+// limit is the largest value element i of a plan may take: a shift's headcount, or
+// 1 for the bot switch.
+func (o *optimizer) limit(i int) int {
+	if i >= len(o.sc.Agents.Shifts) {
+		return 1
+	}
+	return o.max
+}
+
+// evaluate simulates the plans not in the cache, all in one parallel batch, with the
+// same seeds for every plan.
+func (o *optimizer) evaluate(ctx context.Context, plans [][]int) error {
+	var todo [][]int
+	var jobs []sim.Job
+	seen := map[string]bool{}
+	for _, hc := range plans {
+		k := hcKey(hc)
+		if o.cache[k] != nil || seen[k] {
+			continue
+		}
+		seen[k] = true
+		p := *o.sc
+		p.Agents.Shifts = slices.Clone(o.sc.Agents.Shifts)
+		for i := range p.Agents.Shifts {
+			p.Agents.Shifts[i].Headcount = hc[i]
+		}
+		if o.bot && hc[len(p.Agents.Shifts)] == 0 {
+			p.Agents.Bot = nil
+		}
+		js, err := p.Jobs(o.sc.Seed, o.rates)
+		if err != nil {
+			return err
+		}
+		for i := range js {
+			js[i].ID = o.label(hc) + "/" + js[i].ID
+			js[i].Point = len(todo)
+		}
+		jobs = append(jobs, js...)
+		todo = append(todo, hc)
+	}
+	if len(jobs) == 0 {
+		return nil
+	}
+	runs, _, err := sim.RunAll(ctx, jobs, o.workers, nil)
+	if err != nil {
+		return err
+	}
+	o.runs += len(runs)
+	reps := int64(o.sc.Replications)
+	for i, hc := range todo {
+		nShifts := len(o.sc.Agents.Shifts)
+		cd := &Plan{Headcounts: hc[:nShifts:nShifts], Label: o.label(hc), order: len(o.cache), plan: hc}
+		if o.bot {
+			on := hc[nShifts] == 1
+			cd.Bot = &on
+		}
+		var msg, staff money.Sum
+		var p50, p90, p99, inw float64
+		for _, r := range runs {
+			if r.Point != i {
+				continue
+			}
+			o.currency = r.Currency
+			msg.Add(r.MessagingMicros)
+			staff.Add(r.StaffingMicros)
+			p50 += r.FirstResponseP50S
+			p90 += r.FirstResponseP90S
+			p99 += r.FirstResponseP99S
+			inw += r.InWindowShare
+			if r.FirstResponses == 0 {
+				p50, p90, p99 = math.NaN(), math.NaN(), math.NaN()
+			}
+		}
+		m, err1 := msg.Total()
+		s, err2 := staff.Total()
+		if err1 != nil || err2 != nil {
+			return fmt.Errorf("optimize: %s: spend overflows", cd.Label)
+		}
+		cd.MessagingMicros = stats.DivRound(int64(m), reps)
+		cd.StaffingMicros = stats.DivRound(int64(s), reps)
+		cd.TotalWithStaffingMicros = cd.MessagingMicros + cd.StaffingMicros
+		cd.TotalWithStaffing = money.Micros(cd.TotalWithStaffingMicros).String()
+		n := float64(reps)
+		cd.FirstResponseP50S, cd.FirstResponseP90S = stats.Num(p50/n), stats.Num(p90/n)
+		cd.FirstResponseP99S, cd.InWindowShare = stats.Num(p99/n), stats.Num(inw/n)
+		switch o.sla.Metric {
+		case "p50":
+			cd.Value = p50 / n
+		case "p90":
+			cd.Value = p90 / n
+		case "p99":
+			cd.Value = p99 / n
+		default:
+			cd.Value = inw / n
+		}
+		cd.Feasible = o.sla.Met(cd.Value)
+		o.cache[hcKey(hc)] = cd
+	}
+	return nil
+}
+
+// cheaper orders candidates by total cost, then by the SLA figure, then by when they
+// were evaluated, so the answer is the same on every machine.
+func (o *optimizer) cheaper(a, b *Plan) bool {
+	if a.TotalWithStaffingMicros != b.TotalWithStaffingMicros {
+		return a.TotalWithStaffingMicros < b.TotalWithStaffingMicros
+	}
+	if a.Value != b.Value && !(math.IsNaN(a.Value) && math.IsNaN(b.Value)) {
+		return o.sla.Better(a.Value, b.Value)
+	}
+	return a.order < b.order
+}
+
+// neighbours are the plans one step from hc: one shift ±1, or one agent moved from
+// one shift to another, within 0..max; with --bot, also the bot switched.
+func (o *optimizer) neighbours(hc []int) [][]int {
+	var out [][]int
+	add := func(i, di, j, dj int) {
+		n := slices.Clone(hc)
+		n[i] += di
+		if j >= 0 {
+			n[j] += dj
+		}
+		for k, h := range n {
+			if h < 0 || h > o.limit(k) {
+				return
+			}
+		}
+		out = append(out, n)
+	}
+	for i := range hc {
+		add(i, +1, -1, 0)
+		add(i, -1, -1, 0)
+	}
+	shifts := len(o.sc.Agents.Shifts)
+	for i := range shifts {
+		for j := range shifts {
+			if i != j {
+				add(i, +1, j, -1)
+			}
+		}
+	}
+	return out
+}
+
+func (o *optimizer) search(ctx context.Context) (*Result, error) {
+	n := len(o.sc.Agents.Shifts)
+	start, top := make([]int, n), make([]int, n)
+	for i, s := range o.sc.Agents.Shifts {
+		start[i] = min(s.Headcount, o.max)
+		top[i] = o.max
+	}
+	tops := [][]int{top}
+	if o.bot {
+		// Start with the bot on; the top staffing is tried with it and without.
+		start = append(start, 1)
+		tops = [][]int{append(slices.Clone(top), 1), append(top, 0)}
+	}
+	if err := o.evaluate(ctx, append([][]int{start}, tops...)); err != nil {
+		return nil, err
+	}
+	res := &Result{Scenario: o.sc.Name, Seed: o.sc.Seed, Replications: o.sc.Replications,
+		SLA: o.sla, MaxHeadcount: o.max, Shifts: o.shiftNames()}
+	if !slices.ContainsFunc(tops, func(t []int) bool { return o.cache[hcKey(t)].Feasible }) {
+		best := o.closest()
+		return nil, fmt.Errorf("optimize: %s cannot be met within --max-headcount %d: the best %s reached is %s (%s); raise --max-headcount or relax the SLA",
+			o.sla.Text, o.max, o.sla.Metric, o.sla.Format(best.Value), best.Label)
+	}
+	cur := o.cache[hcKey(start)]
+	for step := 0; step < 10_000; step++ {
+		nbs := o.neighbours(cur.plan)
+		if err := o.evaluate(ctx, nbs); err != nil {
+			return nil, err
+		}
+		var next *Plan
+		for _, hc := range nbs {
+			cd := o.cache[hcKey(hc)]
+			switch {
+			case cd.Feasible && (!cur.Feasible || o.cheaper(cd, cur)):
+				if next == nil || !next.Feasible || o.cheaper(cd, next) {
+					next = cd
+				}
+			case !cur.Feasible && !cd.Feasible && o.sla.Better(cd.Value, cur.Value):
+				if next == nil || (!next.Feasible && o.sla.Better(cd.Value, next.Value)) {
+					next = cd
+				}
+			}
+		}
+		if next == nil && !cur.Feasible {
+			// No neighbour comes closer: add an agent to every shift (the plan with
+			// every shift at the cap meets the SLA, so this ends).
+			up := slices.Clone(cur.plan)
+			for i := range n {
+				up[i] = min(up[i]+1, o.max)
+			}
+			if err := o.evaluate(ctx, [][]int{up}); err != nil {
+				return nil, err
+			}
+			next = o.cache[hcKey(up)]
+		}
+		if next == nil {
+			break
+		}
+		cur = next
+	}
+	for _, cd := range o.cache {
+		res.Evaluated = append(res.Evaluated, cd)
+		if cd.Feasible && (res.Best == nil || o.cheaper(cd, res.Best)) {
+			res.Best = cd
+		}
+	}
+	res.Best.Best = true
+	res.Currency, res.Runs = o.currency, o.runs
+	slices.SortFunc(res.Evaluated, func(a, b *Plan) int {
+		if o.cheaper(a, b) {
+			return -1
+		}
+		if o.cheaper(b, a) {
+			return 1
+		}
+		return cmp.Compare(a.order, b.order)
+	})
+	return res, nil
+}
+
+// closest is the evaluated plan nearest to meeting the SLA.
+func (o *optimizer) closest() *Plan {
+	var best *Plan
+	for _, cd := range o.cache {
+		if best == nil || o.sla.Better(cd.Value, best.Value) || (cd.Value == best.Value && cd.order < best.order) {
+			best = cd
+		}
+	}
+	return best
+}

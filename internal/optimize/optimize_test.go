@@ -1,0 +1,109 @@
+package optimize
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/scenarios"
+)
+
+const optScenario = `name: opt
+seed: 11
+start: 2025-09-01
+days: 7
+replications: 2
+customers:
+  count: 2000
+  countries: [{country: BR, share: 1}]
+load:
+  conversations_per_customer_month: 2
+agents:
+  handle_time: {dist: exponential, mean_s: 300}
+  cost_per_hour: 10
+  shifts:
+    - {name: day, days: [mon, tue, wed, thu, fri, sat, sun], start: "08:00", end: "16:00", headcount: 1}
+    - {name: evening, days: [mon, tue, wed, thu, fri, sat, sun], start: "16:00", end: "24:00", headcount: 1}
+    - {name: night, days: [mon, tue, wed, thu, fri, sat, sun], start: "00:00", end: "08:00", headcount: 1}
+`
+
+func search(t *testing.T, yaml, sla string, max int, bot bool) (*Result, error) {
+	t.Helper()
+	sc, err := scenarios.Parse([]byte(yaml), "opt.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, err := stats.ParseSLA(sla)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Search(context.Background(), sc, Options{SLA: target, MaxHeadcount: max, Bot: bot})
+}
+
+// TestSearch: the plan found meets the SLA, no evaluated plan meeting it is cheaper,
+// and an SLA out of reach within the cap fails naming the best figure reached.
+func TestSearch(t *testing.T) {
+	res, err := search(t, optScenario, "p90 <= 20m", 5, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Best == nil || len(res.Evaluated) < 3 || res.Runs < 2*len(res.Evaluated) {
+		t.Fatalf("best %+v, %d plans, %d runs", res.Best, len(res.Evaluated), res.Runs)
+	}
+	bests := 0
+	var bestTotal int64
+	for _, c := range res.Evaluated {
+		if c.Feasible != (float64(c.FirstResponseP90S) <= 1200) {
+			t.Errorf("%s: p90 %.0f s marked feasible=%v against p90<=20m", c.Label, float64(c.FirstResponseP90S), c.Feasible)
+		}
+		if c.Best {
+			bests++
+			bestTotal = c.TotalWithStaffingMicros
+			if !c.Feasible || c.Label != res.Best.Label {
+				t.Errorf("best %s: feasible %v, best is %s", c.Label, c.Feasible, res.Best.Label)
+			}
+		}
+	}
+	if bests != 1 {
+		t.Fatalf("%d plans marked best", bests)
+	}
+	for _, c := range res.Evaluated {
+		if c.Feasible && c.TotalWithStaffingMicros < bestTotal {
+			t.Errorf("%s meets the SLA at %d micros, cheaper than the best's %d", c.Label, c.TotalWithStaffingMicros, bestTotal)
+		}
+	}
+
+	// Handle times alone (exponential, mean 5 min) put p90 above 11 min at any headcount.
+	one := strings.Replace(optScenario, "replications: 2", "replications: 1", 1)
+	if _, err := search(t, one, "p90<=5m", 3, false); err == nil || !strings.Contains(err.Error(), "cannot be met within --max-headcount 3: the best p90 reached is") {
+		t.Errorf("infeasible: %v", err)
+	}
+}
+
+// TestSearchBot: with Bot the search also switches the scenario's bot. A free bot that
+// resolves 90% of conversations at once meets p90<=20m with it on and fewer agents
+// than without it; at 5 USD a conversation it costs more than the agents it saves, so
+// the best plan has it off.
+func TestSearchBot(t *testing.T) {
+	best := func(cost string) string {
+		t.Helper()
+		res, err := search(t, optScenario+"  bot: {reply_s: 5, resolve_share: 0.9, cost_per_conversation: "+cost+"}\n", "p90<=20m", 5, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Best == nil || res.Best.Bot == nil {
+			t.Fatalf("best %+v", res.Best)
+		}
+		if *res.Best.Bot != strings.HasSuffix(res.Best.Label, "bot=on") {
+			t.Errorf("best %s, bot %v", res.Best.Label, *res.Best.Bot)
+		}
+		return res.Best.Label
+	}
+	if free := best("0"); !strings.HasSuffix(free, "bot=on") {
+		t.Errorf("a free bot resolving 90%%: best plan %s, want the bot on", free)
+	}
+	if dear := best("5"); !strings.HasSuffix(dear, "bot=off") {
+		t.Errorf("a bot at 5 USD a conversation: best plan %s, want the bot off", dear)
+	}
+}

@@ -1,0 +1,145 @@
+package stats
+
+import (
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/spendsim/spendsim/model/money"
+)
+
+// DivRound is a/n rounded half away from zero: the one place a mean of micros or counts
+// is rounded.
+func DivRound(a, n int64) int64 {
+	q, r := a/n, a%n
+	if 2*abs64(r) >= n {
+		if a < 0 {
+			q--
+		} else {
+			q++
+		}
+	}
+	return q
+}
+
+func abs64(a int64) int64 {
+	if a < 0 {
+		return -a
+	}
+	return a
+}
+
+// Num is a float64 that encodes NaN and ±Inf as JSON null (encoding/json refuses them):
+// a percentile of no responses is unknown, not zero.
+type Num float64
+
+func (n Num) MarshalJSON() ([]byte, error) {
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(f)
+}
+
+// Interval is a two-sided 95% confidence interval.
+type Interval struct {
+	Low  Num `json:"low"`
+	High Num `json:"high"`
+}
+
+// Estimate is a mean across replications and its 95% confidence interval (Student t
+// with replications−1 degrees of freedom). CI95 is null with a single replication:
+// there is no spread to estimate it from.
+type Estimate struct {
+	Mean Num       `json:"mean"`
+	CI95 *Interval `json:"ci95"`
+}
+
+// MoneyInterval is a 95% confidence interval of an amount, rounded to whole micros.
+type MoneyInterval struct {
+	LowMicros  int64  `json:"low_micros"`
+	Low        string `json:"low"`
+	HighMicros int64  `json:"high_micros"`
+	High       string `json:"high"`
+}
+
+// meanHalfWidth is the sample mean of xs and the half-width of its two-sided 95%
+// Student t confidence interval; the half-width is NaN for fewer than two values.
+func meanHalfWidth(xs []float64) (mean, half float64) {
+	n := float64(len(xs))
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= n
+	if len(xs) < 2 {
+		return mean, math.NaN()
+	}
+	var ss float64
+	for _, x := range xs {
+		ss += (x - mean) * (x - mean)
+	}
+	sd := math.Sqrt(ss / (n - 1))
+	// Quantile draws no random numbers; Src is set only so that no distuv value ever
+	// holds the global generator.
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 1, Src: rand.NewPCG(0, 0)}
+	return mean, t.Quantile(0.975) * sd / math.Sqrt(n)
+}
+
+func estimate(xs []float64) Estimate {
+	mean, half := meanHalfWidth(xs)
+	e := Estimate{Mean: Num(mean)}
+	if !math.IsNaN(half) {
+		e.CI95 = &Interval{Low: Num(mean - half), High: Num(mean + half)}
+	}
+	return e
+}
+
+// moneyCI centres the interval on the exactly computed mean and rounds its bounds to
+// whole micros; nil with a single replication.
+func moneyCI(meanMicros int64, each []float64) *MoneyInterval {
+	_, half := meanHalfWidth(each)
+	if math.IsNaN(half) {
+		return nil
+	}
+	h := int64(math.Round(half))
+	lo, hi := meanMicros-h, meanMicros+h
+	return &MoneyInterval{LowMicros: lo, Low: money.Micros(lo).String(), HighMicros: hi, High: money.Micros(hi).String()}
+}
+
+func moneyAround(m int64, half float64) *MoneyInterval {
+	h := int64(math.Round(half))
+	lo, hi := m-h, m+h
+	return &MoneyInterval{LowMicros: lo, Low: money.Micros(lo).String(), HighMicros: hi, High: money.Micros(hi).String()}
+}
+
+// welchHalfWidth is the half-width of the 95% interval of mean(b) − mean(a) for two
+// independent samples (Welch's t, Welch–Satterthwaite degrees of freedom): what the
+// comparison would cost without common random numbers. NaN below two values a side.
+func welchHalfWidth(a, b []float64) float64 {
+	if len(a) < 2 || len(b) < 2 {
+		return math.NaN()
+	}
+	va, vb := variance(a)/float64(len(a)), variance(b)/float64(len(b))
+	se := math.Sqrt(va + vb)
+	if se == 0 {
+		return 0
+	}
+	df := (va + vb) * (va + vb) / (va*va/float64(len(a)-1) + vb*vb/float64(len(b)-1))
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df, Src: rand.NewPCG(0, 0)}
+	return t.Quantile(0.975) * se
+}
+
+func variance(xs []float64) float64 {
+	var m float64
+	for _, x := range xs {
+		m += x
+	}
+	m /= float64(len(xs))
+	var ss float64
+	for _, x := range xs {
+		ss += (x - m) * (x - m)
+	}
+	return ss / float64(len(xs)-1)
+}

@@ -1,0 +1,230 @@
+package stats
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// SLA is a service-level target on one figure of a run or sweep point: a ceiling on a
+// first-response percentile, or a floor on the share of replies sent in the window.
+// run and merge judge sweep points on it (JudgeSLA), optimize judges plans (Met).
+type SLA struct {
+	Text   string  `json:"text"`   // as written, without spaces: "p90<=1h"
+	Metric string  `json:"metric"` // p50, p90 or p99 (a ceiling, seconds), or in_window (a floor, a share 0..1)
+	Limit  float64 `json:"limit"`  // seconds for a percentile, a share 0..1 for in_window
+}
+
+var slaRE = regexp.MustCompile(`^\s*(p50|p90|p99|in_window)\s*(<=|>=)\s*(\S+)\s*$`)
+
+// ParseSLA reads "p90<=1h", "p99 <= 90s" or "in_window>=0.95" (or 95%).
+func ParseSLA(s string) (SLA, error) {
+	g := slaRE.FindStringSubmatch(s)
+	if g == nil {
+		return SLA{}, fmt.Errorf("%q: want p50|p90|p99 <= DURATION (like p90<=1h) or in_window >= SHARE (like in_window>=0.95)", s)
+	}
+	out := SLA{Text: strings.Join(strings.Fields(s), ""), Metric: g[1]}
+	if g[1] == "in_window" {
+		if g[2] != ">=" {
+			return SLA{}, fmt.Errorf("%q: in_window is a floor: write in_window>=0.95", s)
+		}
+		v, err := ParseShare(g[3])
+		if err != nil {
+			return SLA{}, err
+		}
+		out.Limit = v
+		return out, nil
+	}
+	if g[2] != "<=" {
+		return SLA{}, fmt.Errorf("%q: a response time is a ceiling: write %s<=%s", s, g[1], g[3])
+	}
+	d, err := time.ParseDuration(g[3])
+	if err != nil || d <= 0 {
+		return SLA{}, fmt.Errorf("%q: %q is not a positive Go duration like 90s, 45m or 1h30m", s, g[3])
+	}
+	out.Limit = d.Seconds()
+	return out, nil
+}
+
+// ParseShare reads "2%" or "0.02" as 0.02, a share strictly between 0 and 1.
+func ParseShare(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	pct := strings.HasSuffix(t, "%")
+	v, err := strconv.ParseFloat(strings.TrimSuffix(t, "%"), 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a share: write 2%% or 0.02", s)
+	}
+	if pct {
+		v /= 100
+	} else if v >= 1 {
+		return 0, fmt.Errorf("%q would be %s00%% of the mean: write 2%% or 0.02", s, s)
+	}
+	if !(v > 0 && v < 1) {
+		return 0, fmt.Errorf("%q must be between 0%% and 100%%, exclusive", s)
+	}
+	return v, nil
+}
+
+// Floor says whether the target is a lower bound (in_window) rather than a ceiling.
+func (t SLA) Floor() bool { return t.Metric == "in_window" }
+
+// Met says whether figure v of the target's metric meets it. An unknown figure (NaN: no
+// first response at all) or an infinite one never does.
+func (t SLA) Met(v float64) bool {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return false
+	}
+	if t.Floor() {
+		return v >= t.Limit
+	}
+	return v <= t.Limit
+}
+
+// Better says whether figure a is closer to meeting the target than b; an unknown
+// figure is never closer.
+func (t SLA) Better(a, b float64) bool {
+	switch {
+	case math.IsNaN(a):
+		return false
+	case math.IsNaN(b):
+		return true
+	case t.Floor():
+		return a > b
+	}
+	return a < b
+}
+
+// Format shows a figure of the target's metric for people: a share (97.3%) or a
+// duration (Seconds).
+func (t SLA) Format(v float64) string {
+	if t.Floor() {
+		return fmt.Sprintf("%.1f%%", 100*v)
+	}
+	return Seconds(v)
+}
+
+// Seconds shows a duration in seconds for the terminal: Duration with "-" when unknown.
+func Seconds(s float64) string { return Duration(s, "-") }
+
+// Duration shows a duration in seconds in the unit that keeps it short: "90 s",
+// "45.0 min", "1.5 h" (the unit by the magnitude, so -5400 s is "-90.0 min"); unknown
+// (NaN: no responses) shows as unknown.
+func Duration(s float64, unknown string) string {
+	switch a := math.Abs(s); {
+	case math.IsNaN(s):
+		return unknown
+	case a < 120:
+		return fmt.Sprintf("%.0f s", s)
+	case a < 2*3600:
+		return fmt.Sprintf("%.1f min", s/60)
+	default:
+		return fmt.Sprintf("%.1f h", s/3600)
+	}
+}
+
+// SLAVerdict is summary.json's "sla_target": the target, which sweep points meet it and
+// the cheapest of them in total cost (messaging + staffing).
+//
+// A point meets the target only if its whole 95% confidence interval does: the
+// interval's upper end is at or under a percentile's ceiling, its lower end at or over
+// the in-window floor. A point with a single replication has no interval and is judged
+// on its mean (JudgedOn says so).
+type SLAVerdict struct {
+	SLA
+	JudgedOn string    `json:"judged_on"`        // "ci95" or, with one replication, "mean"
+	Meeting  []int     `json:"points_meeting"`   // sweep point numbers, in point order
+	Cheapest *Cheapest `json:"cheapest_meeting"` // null: no point meets the target
+}
+
+// estimate is the figure of p the target is on.
+func (t SLA) estimate(p *PointSummary) (Estimate, error) {
+	switch t.Metric {
+	case "p50":
+		return p.SLA.FirstResponseP50S, nil
+	case "p90":
+		return p.SLA.FirstResponseP90S, nil
+	case "p99":
+		return p.SLA.FirstResponseP99S, nil
+	case "in_window":
+		return p.SLA.InWindowShare, nil
+	}
+	return Estimate{}, fmt.Errorf("stats: SLA target %q: metric %q is not one of p50, p90, p99, in_window", t.Text, t.Metric)
+}
+
+// meets judges one point: the pessimistic end of its 95% interval (its mean with a
+// single replication) against the limit. An unknown figure (no first response at all)
+// never meets a target.
+func (t SLA) meets(p *PointSummary) (bool, bool, error) {
+	e, err := t.estimate(p)
+	if err != nil {
+		return false, false, err
+	}
+	v, onCI := float64(e.Mean), false
+	if e.CI95 != nil {
+		onCI = true
+		if t.Floor() {
+			v = float64(e.CI95.Low)
+		} else {
+			v = float64(e.CI95.High)
+		}
+	}
+	return t.Met(v), onCI, nil
+}
+
+// JudgeSLA sets s.SLA: which points meet t and the cheapest of them in total cost (the
+// lowest point number on a tie, as for Summary.Cheapest).
+func (s *Summary) JudgeSLA(t SLA) error {
+	v := &SLAVerdict{SLA: t, JudgedOn: "ci95", Meeting: []int{}}
+	var best *PointSummary
+	for i := range s.Points {
+		p := &s.Points[i]
+		ok, onCI, err := t.meets(p)
+		if err != nil {
+			return err
+		}
+		if !onCI {
+			v.JudgedOn = "mean"
+		}
+		if !ok {
+			continue
+		}
+		v.Meeting = append(v.Meeting, p.Point)
+		if best == nil || p.TotalWithStaffingMicros < best.TotalWithStaffingMicros {
+			best = p
+		}
+	}
+	if best != nil {
+		v.Cheapest = &Cheapest{Point: best.Point, Label: best.Label,
+			TotalWithStaffingMicros: best.TotalWithStaffingMicros, TotalWithStaffing: best.TotalWithStaffing}
+	}
+	s.SLA = v
+	return nil
+}
+
+// MeetsSLA says whether point meets the judged target (false when there is none).
+func (s *Summary) MeetsSLA(point int) bool {
+	if s.SLA == nil {
+		return false
+	}
+	for _, m := range s.SLA.Meeting {
+		if m == point {
+			return true
+		}
+	}
+	return false
+}
+
+// SLAJudgement is one sentence on how points were judged, for the report and the plot.
+func (v *SLAVerdict) SLAJudgement() string {
+	end := "upper"
+	if v.Floor() {
+		end = "lower"
+	}
+	if v.JudgedOn == "mean" {
+		return "judged on the mean, as one replication gives no interval"
+	}
+	return "judged on the " + end + " end of the 95% interval"
+}

@@ -1,0 +1,68 @@
+package sweep
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/reports"
+	"github.com/spendsim/spendsim/scenarios"
+	"github.com/spendsim/spendsim/sim"
+)
+
+// Compare runs the first sweep point of a and of b, each sc.Replications times on
+// common random numbers (replication r of both uses the same seed, a's, so the same
+// customers write at the same times), pairs them, and writes compare.json and the
+// chart into o.Out. Both must carry the same seed and replications, and bill in one
+// currency. A scenario that sweeps several points is noted and compared on its first.
+func Compare(ctx context.Context, a, b *scenarios.Scenario, o Options) (stats.Comparison, error) {
+	if a.Seed == 0 || a.Seed != b.Seed || a.Replications != b.Replications {
+		return stats.Comparison{}, fmt.Errorf("sweep: compare %s and %s: want one seed and one replication count", a.Name, b.Name)
+	}
+	if o.Progress == nil {
+		o.Progress = silent{}
+	}
+	ja, err := firstPoint(o, "A", a)
+	if err != nil {
+		return stats.Comparison{}, err
+	}
+	jb, err := firstPoint(o, "B", b)
+	if err != nil {
+		return stats.Comparison{}, err
+	}
+	runs, _, err := sim.RunAll(ctx, append(ja, jb...), o.Workers, nil)
+	if err != nil {
+		return stats.Comparison{}, err
+	}
+	la := stats.CompareLabel{Scenario: a.Name, Pricing: a.Pricing, Point: ja[0].PointLabel}
+	lb := stats.CompareLabel{Scenario: b.Name, Pricing: b.Pricing, Point: jb[0].PointLabel}
+	cmp, err := stats.Compare(runs[:len(ja)], runs[len(ja):], la, lb, a.Seed)
+	if err != nil {
+		return stats.Comparison{}, err
+	}
+	op, err := reports.NewOutput(o.Out, o.Version)
+	if err != nil {
+		return stats.Comparison{}, err
+	}
+	return cmp, op.WriteComparison(cmp)
+}
+
+// firstPoint is the jobs of a scenario's first sweep point.
+func firstPoint(o Options, side string, sc *scenarios.Scenario) ([]sim.Job, error) {
+	jobs, err := sc.Jobs(sc.Seed, o.Rates)
+	if err != nil {
+		return nil, fmt.Errorf("%s (%s): %w", side, sc.Name, err)
+	}
+	var first []sim.Job
+	points := 0
+	for _, j := range jobs {
+		if j.Point == 0 {
+			first = append(first, j)
+		}
+		points = max(points, j.Point+1)
+	}
+	if points > 1 {
+		o.Progress.Note(fmt.Sprintf("%s (%s) sweeps %d points; comparing its first, %s", side, sc.Name, points, first[0].PointLabel))
+	}
+	return first, nil
+}

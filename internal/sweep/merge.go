@@ -1,0 +1,121 @@
+package sweep
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/reports"
+	"github.com/spendsim/spendsim/scenarios"
+	"github.com/spendsim/spendsim/sim"
+)
+
+// Merge checks the parts that the shards of a sweep wrote into dir (WriteShard) and
+// writes from them, into dir, what an unsharded Run would have written, byte for byte:
+// all N shards must have finished, of the same scenario and seed, and every run of the
+// sweep must be there exactly once, in the shard its number says. The full job list
+// comes from the scenario itself, not from the shards, so a run that no shard wrote is
+// found missing rather than silently left out. The parts are kept.
+func Merge(dir string, sla stats.SLA, version string) (*Result, error) {
+	ms, err := ReadShardManifests(dir)
+	if err != nil {
+		return nil, err
+	}
+	first := ms[0]
+	var sc scenarios.Scenario
+	if err := json.Unmarshal(first.Scenario, &sc); err != nil {
+		return nil, fmt.Errorf("%s: scenario: %w", filepath.Join(dir, ShardManifestPath(0, first.Shards)), err)
+	}
+	if errs := sc.Validate(); len(errs) > 0 {
+		return nil, fmt.Errorf("%s: the shards' scenario is not valid (written by another version?): %s", dir, strings.Join(errs, "; "))
+	}
+	// The full job list comes from the scenario itself, not from the shards, so a run
+	// that no shard wrote is found missing rather than silently left out.
+	jobs, err := sc.Jobs(first.Seed, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(jobs) != first.Jobs {
+		return nil, fmt.Errorf("%s: the scenario expands to %d runs, the shards were split from %d", dir, len(jobs), first.Jobs)
+	}
+	index := make(map[string]int, len(jobs))
+	for i, j := range jobs {
+		index[j.ID] = i
+	}
+	var paths []string
+	for _, p := range jobs[0].Params {
+		paths = append(paths, p.Path)
+	}
+	runs := make([]sim.RunResult, len(jobs))
+	have := make([]bool, len(jobs))
+	var days []sim.DayRow
+	for _, m := range ms {
+		rs, ds, err := m.ReadParts(dir, paths)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			i, ok := index[r.RunID]
+			switch {
+			case !ok:
+				return nil, fmt.Errorf("shard %d of %d holds run %q, which is not a run of scenario %s", m.Shard, m.Shards, r.RunID, sc.Name)
+			case have[i]:
+				return nil, fmt.Errorf("run %s appears twice (again in shard %d of %d)", r.RunID, m.Shard, m.Shards)
+			case i%m.Shards != m.Shard:
+				return nil, fmt.Errorf("shard %d of %d holds run %s, job %d, which belongs to shard %d", m.Shard, m.Shards, r.RunID, i, i%m.Shards)
+			case r.Seed != jobs[i].Seed || r.Point != jobs[i].Point || r.Replication != jobs[i].Replication:
+				return nil, fmt.Errorf("shard %d of %d: run %s has seed %d, point %d, replication %d; the scenario gives %d, %d, %d",
+					m.Shard, m.Shards, r.RunID, r.Seed, r.Point, r.Replication, jobs[i].Seed, jobs[i].Point, jobs[i].Replication)
+			}
+			for k, p := range jobs[i].Params {
+				if r.Params[k].Value != p.Value {
+					return nil, fmt.Errorf("shard %d of %d: run %s has %s = %v; the scenario gives %v", m.Shard, m.Shards, r.RunID, p.Path, r.Params[k].Value, p.Value)
+				}
+			}
+			// The parts hold param values, not the sweep's short names; those come
+			// from the scenario, as they do in an unsharded run.
+			r.Params = jobs[i].Params
+			runs[i], have[i] = r, true
+		}
+		days = append(days, ds...)
+	}
+	var missing []string
+	for i, ok := range have {
+		if !ok {
+			missing = append(missing, jobs[i].ID)
+		}
+	}
+	if len(missing) > 0 {
+		more := ""
+		if len(missing) > 5 {
+			more = fmt.Sprintf(" and %d more", len(missing)-5)
+			missing = missing[:5]
+		}
+		return nil, fmt.Errorf("%s: %d of %d runs are in no shard: %s%s", dir, len(jobs)-countTrue(have), len(jobs), strings.Join(missing, ", "), more)
+	}
+	// The run command's own arguments, which every shard shares: the manifest then
+	// reads as the unsharded run's would.
+	op, err := reports.NewOutput(dir, version)
+	if err != nil {
+		return nil, err
+	}
+	sc.Seed = first.Seed
+	summary, err := writeOutputs(op, &sc, runs, days, first.Args, sla)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Summary: summary, Runs: len(runs), Jobs: len(jobs),
+		RunInfo: reports.RunInfo{Seed: first.Seed, Start: sc.Start, Days: sc.Days, Timezone: sc.Timezone}}, nil
+}
+
+func countTrue(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,290 @@
+package sweep
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"path/filepath"
+	"sync"
+
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/reports"
+	"github.com/spendsim/spendsim/scenarios"
+	"github.com/spendsim/spendsim/sim"
+)
+
+// Options are what a sweep is asked to do besides the scenario.
+type Options struct {
+	Out     string           // output folder; Run keeps its checkpoint in Out/.partial
+	Version string           // tool version, for Parquet's created_by and the manifests
+	Args    []string         // the command line without the program name, for the manifest
+	Workers int              // parallel runs; 0 = all cores
+	Rates   *pricing.Overlay // the user's cards and tiers over the built-in ones; nil: none
+	// SLA is judged per sweep point in summary.json, the plot and report.html (Run and
+	// Merge); a zero SLA judges nothing.
+	SLA stats.SLA
+	// Resume reuses the runs an interrupted Run of the same scenario, seed and rates
+	// saved in the checkpoint.
+	Resume bool
+	// Precision, if above 0, adds replications to every point in batches until the 95%
+	// interval of each point's mean total cost is narrower than this share of the mean
+	// on either side, or MaxReplications is reached. Not with shards.
+	Precision       float64
+	MaxReplications int
+	// Shards, if above 0, makes Run run only the jobs whose number mod Shards is Shard
+	// (K counts from 0) and write a part of the results instead of the outputs.
+	Shard, Shards int
+	Progress      Progress // nil: nobody is told
+}
+
+// Progress hears how a sweep goes.
+type Progress interface {
+	// Planned says that runs more runs are about to run (each --precision batch plans
+	// more); it is called from Run's own goroutine.
+	Planned(runs int)
+	// Finished says that a run is done and saved; done counts the runs finished so far
+	// by this call of Run. It may be called from several goroutines at once.
+	Finished(done int)
+	// Note is a remark for the user: a precision verdict, an interruption.
+	Note(text string)
+}
+
+type silent struct{}
+
+func (silent) Planned(int)  {}
+func (silent) Finished(int) {}
+func (silent) Note(string)  {}
+
+// Result is what a sweep wrote.
+type Result struct {
+	Summary stats.Summary   // what summary.json holds (not for a shard)
+	RunInfo reports.RunInfo // for the run table's first line
+	Runs    int             // runs in the outputs (a shard: its own)
+	Jobs    int             // runs of the whole sweep
+	Resumed int             // runs taken from the checkpoint instead of run again
+	// Checkpoint is where finished runs were kept while the sweep ran (removed since).
+	Checkpoint string
+}
+
+// Run simulates every job of sc (sweep point × replication) on parallel workers and
+// writes the outputs into o.Out (reports.Output.WriteSimulation), or with o.Shards a
+// shard's part (WriteShard). sc must carry its seed; with o.Precision, sc.Replications
+// ends at the count reached. Each finished run is saved in a checkpoint as it
+// completes, so that a sweep interrupted (ctx cancelled, the process killed) goes on
+// with o.Resume and writes the same bytes as if it had never stopped; the checkpoint is
+// removed once the outputs are complete. An interrupted Run returns ctx's error after a
+// Note saying what was kept.
+func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error) {
+	if sc.Seed == 0 || (o.Shards > 0 && (o.Precision > 0 || o.Shard < 0 || o.Shard >= o.Shards)) {
+		return nil, fmt.Errorf("sweep: %s: want a seed, and shards without precision", sc.Name)
+	}
+	if o.Progress == nil {
+		o.Progress = silent{}
+	}
+	if o.Precision > 0 && sc.Replications < 2 {
+		sc.Replications = 2 // an interval needs two
+	}
+	jobs, err := sc.Jobs(sc.Seed, o.Rates)
+	if err != nil {
+		return nil, err
+	}
+	key, err := checkpointKey(sc, o.Rates)
+	if err != nil {
+		return nil, err
+	}
+	partial := filepath.Join(o.Out, PartialDir, "all")
+	if o.Shards > 0 {
+		partial = filepath.Join(o.Out, PartialDir, fmt.Sprintf("shard-%d-of-%d", o.Shard, o.Shards))
+	}
+	cp, err := OpenCheckpoint(partial, key, o.Resume)
+	if err != nil {
+		return nil, err
+	}
+	x := &executor{o: o, cp: cp, done: map[string]finished{}}
+	res := &Result{Jobs: len(jobs), Checkpoint: partial,
+		RunInfo: reports.RunInfo{Seed: sc.Seed, Start: sc.Start, Days: sc.Days, Timezone: sc.Timezone}}
+	op, err := reports.NewOutput(o.Out, o.Version)
+	if err != nil {
+		return nil, err
+	}
+	if o.Shards > 0 {
+		var mine []sim.Job
+		for i := range jobs {
+			if i%o.Shards == o.Shard {
+				mine = append(mine, jobs[i])
+			}
+		}
+		runs, days, err := x.run(ctx, mine)
+		if err != nil {
+			return nil, err
+		}
+		err = WriteShard(op, reports.Simulation{
+			Name: sc.Name, Scenario: sc, Seed: sc.Seed, Args: o.Args,
+			Runs: runs, Days: days, HorizonDays: float64(sc.Days),
+		}, o.Shard, o.Shards, len(jobs))
+		if err != nil {
+			return nil, err
+		}
+		res.Runs, res.Resumed = len(runs), x.loaded
+		return res, cp.Remove()
+	}
+	runs, days, err := x.run(ctx, jobs)
+	for err == nil && o.Precision > 0 {
+		var more bool
+		more, err = x.morePrecision(sc, runs)
+		if err != nil || !more {
+			break
+		}
+		if jobs, err = sc.Jobs(sc.Seed, o.Rates); err != nil {
+			break
+		}
+		runs, days, err = x.run(ctx, jobs)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if res.Summary, err = writeOutputs(op, sc, runs, days, o.Args, o.SLA); err != nil {
+		return nil, err
+	}
+	res.Runs, res.Jobs, res.Resumed = len(runs), len(jobs), x.loaded
+	return res, cp.Remove()
+}
+
+// writeOutputs writes every output file of a sweep (each appears under its final name
+// only when complete; manifest.json, written last, marks a complete set) and returns
+// the summary, judged on sla.
+func writeOutputs(op *reports.Output, sc *scenarios.Scenario, runs []sim.RunResult, days []sim.DayRow, args []string, sla stats.SLA) (stats.Summary, error) {
+	s := reports.Simulation{
+		Name: sc.Name, Scenario: sc, Seed: sc.Seed, Args: args,
+		Runs: runs, Days: days, HorizonDays: float64(sc.Days),
+	}
+	if sla.Metric != "" {
+		s.SLA = &sla
+	}
+	return op.WriteSimulation(s)
+}
+
+// finished is one run's results.
+type finished struct {
+	run  sim.RunResult
+	days []sim.DayRow
+}
+
+// executor runs jobs for one Run, saving each finished run to the checkpoint, reusing
+// saved ones on Resume and ones already run in an earlier batch of Precision.
+type executor struct {
+	o      Options
+	cp     *Checkpoint
+	done   map[string]finished // by run id
+	loaded int                 // runs taken from the checkpoint rather than run
+	count  int                 // runs finished in this process
+}
+
+// run returns the results of jobs, in job order, running those not done yet.
+func (x *executor) run(ctx context.Context, jobs []sim.Job) ([]sim.RunResult, []sim.DayRow, error) {
+	var todo []sim.Job
+	for _, j := range jobs {
+		if _, ok := x.done[j.ID]; ok {
+			continue
+		}
+		if x.o.Resume {
+			r, d, ok, err := x.cp.Load(j.ID, j.Seed)
+			if err != nil {
+				return nil, nil, err
+			}
+			if ok {
+				x.done[j.ID] = finished{r, d}
+				x.loaded++
+				continue
+			}
+		}
+		todo = append(todo, j)
+	}
+	if len(todo) > 0 {
+		x.o.Progress.Planned(len(todo))
+		var mu sync.Mutex
+		err := sim.RunEach(ctx, todo, x.o.Workers, func(_ int, r sim.RunResult, d []sim.DayRow) error {
+			if err := x.cp.Save(r, d); err != nil {
+				return err
+			}
+			mu.Lock()
+			x.done[r.RunID] = finished{r, d}
+			x.count++
+			n := x.count
+			mu.Unlock()
+			x.o.Progress.Finished(n)
+			return nil
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				x.o.Progress.Note(fmt.Sprintf("interrupted; the %d runs finished so far are kept in %s: run again with --resume to go on",
+					len(x.done), x.cp.Dir))
+			}
+			return nil, nil, err
+		}
+	}
+	runs := make([]sim.RunResult, len(jobs))
+	var days []sim.DayRow
+	for i, j := range jobs {
+		f := x.done[j.ID]
+		runs[i] = f.run
+		days = append(days, f.days...)
+	}
+	return runs, days, nil
+}
+
+// morePrecision decides whether Precision needs more replications and, if so, raises
+// sc.Replications. The next count comes from the spread seen so far (never more than
+// doubling, since early spreads are rough), and only from the results, never from the
+// worker count, so the same seed stops at the same count on any machine.
+func (x *executor) morePrecision(sc *scenarios.Scenario, runs []sim.RunResult) (bool, error) {
+	prec, err := stats.Precision(runs, x.o.Precision)
+	if err != nil {
+		return false, err
+	}
+	worst, need := prec[0], 0
+	reached := true
+	for _, p := range prec {
+		if !(p.Relative < x.o.Precision || p.Relative == 0) {
+			reached = false
+		}
+		if p.Relative > worst.Relative || math.IsNaN(p.Relative) {
+			worst = p
+		}
+		need = max(need, p.Needed)
+	}
+	r := sc.Replications
+	if reached || r >= x.o.MaxReplications {
+		verdict := "reached"
+		if !reached {
+			verdict = fmt.Sprintf("NOT reached at --max-replications %d", x.o.MaxReplications)
+		}
+		x.o.Progress.Note(fmt.Sprintf("precision %s: %d replications per point; widest 95%% interval ±%.2f%% of the mean total cost (%s)",
+			verdict, r, 100*worst.Relative, worst.PointID))
+		return false, nil
+	}
+	sc.Replications = min(x.o.MaxReplications, max(r+1, min(need, 2*r)))
+	return true, nil
+}
+
+// checkpointKey fingerprints what a run's results depend on: the resolved scenario and
+// its seed, and the user's rate files (runs billed with other files are other runs).
+// The replication count is left out: replication r of a point is the same run whatever
+// the count, which lets Precision resume.
+func checkpointKey(sc *scenarios.Scenario, rates *pricing.Overlay) (string, error) {
+	c := *sc
+	c.Replications = 0
+	b, err := json.Marshal(&c)
+	if err != nil {
+		return "", err
+	}
+	if rates != nil {
+		b = append(b, rates.Digest...)
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:8]), nil
+}

@@ -1,0 +1,164 @@
+package pricing
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// UserFiles are the rate and tier files a user lays over the built-in cards (the
+// --rates, --rates-model, --rates-from and --tiers flags of every command that bills),
+// read by the caller: this package does no I/O.
+type UserFiles struct {
+	Rates     string // the rate file's path as given ("" for none): ratecards.csv's layout or Meta's rate card CSV
+	RatesData []byte
+	Model     string    // pricing model of a Meta rate card CSV: NBP, CBP or PMP (any case)
+	From      time.Time // effective date of a Meta rate card or tier CSV, which do not carry one; zero: not given
+	Tiers     string    // the tier file's path as given ("" for none): tiers.csv's layout or Meta's Tier Pricing CSV
+	TiersData []byte
+}
+
+// Overlay is the user's cards and tiers over the built-in ones.
+type Overlay struct {
+	Name   string // "builtin", or the rate file's base name
+	Book   *Book  // nil: no rate file
+	Tiers  *Tiers // nil: no tier file (list rates)
+	Digest string // of the files' bytes and how they were read; "" with none
+
+	mu     sync.Mutex
+	merged map[*Book]*Book // Merge's results by base: every sweep point merges the same cards
+}
+
+// OverlayError is a rate or tier file given for the wrong use, or without what it needs
+// to be read: the user's to fix on the command line.
+type OverlayError struct{ msg string }
+
+func (e *OverlayError) Error() string { return e.msg }
+
+func overlayErrorf(format string, a ...any) error {
+	return &OverlayError{fmt.Sprintf(format, a...)}
+}
+
+// NewOverlay reads the user's files, each by the kind Sniff finds. With none, the
+// overlay is the built-in cards alone.
+func NewOverlay(f UserFiles) (*Overlay, error) {
+	o := &Overlay{Name: "builtin"}
+	from := ""
+	if !f.From.IsZero() {
+		from = f.From.Format(time.DateOnly)
+	}
+	h := sha256.New()
+	if f.Rates != "" {
+		kind, err := sniffData(f.Rates, f.RatesData)
+		if err != nil {
+			return nil, err
+		}
+		if o.Book, err = readRates(f.Rates, f.RatesData, kind, f.Model, f.From); err != nil {
+			return nil, err
+		}
+		o.Name = filepath.Base(f.Rates)
+		fmt.Fprintf(h, "rates %s %s %d\n", f.Model, from, len(f.RatesData))
+		h.Write(f.RatesData)
+	}
+	if f.Tiers != "" {
+		kind, err := sniffData(f.Tiers, f.TiersData)
+		if err != nil {
+			return nil, err
+		}
+		if o.Tiers, err = readTiersFile(f.Tiers, f.TiersData, kind, f.From); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(h, "tiers %s %d\n", from, len(f.TiersData))
+		h.Write(f.TiersData)
+	}
+	if o.Book != nil || o.Tiers != nil {
+		o.Digest = hex.EncodeToString(h.Sum(nil)[:8])
+	}
+	return o, nil
+}
+
+// Empty says whether the overlay changes nothing.
+func (o *Overlay) Empty() bool { return o == nil || (o.Book == nil && o.Tiers == nil) }
+
+// Merge lays the user's cards over base; base itself without a rate file. It is safe
+// for concurrent use, and merges each base once.
+func (o *Overlay) Merge(base *Book) (*Book, error) {
+	if o == nil || o.Book == nil {
+		return base, nil
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if b, ok := o.merged[base]; ok {
+		return b, nil
+	}
+	b, err := Merge(base, o.Book)
+	if err != nil {
+		return nil, err
+	}
+	if o.merged == nil {
+		o.merged = map[*Book]*Book{}
+	}
+	o.merged[base] = b
+	return b, nil
+}
+
+// Cards are the built-in cards with the user's over them.
+func (o *Overlay) Cards() (*Book, error) {
+	b, err := Builtin()
+	if err != nil {
+		return nil, err
+	}
+	return o.Merge(b)
+}
+
+func sniffData(path string, data []byte) (FileKind, error) {
+	kind, err := Sniff(data[:min(len(data), 64<<10)])
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", path, err)
+	}
+	return kind, nil
+}
+
+// readRates reads a rate file of the given kind from its bytes.
+func readRates(path string, data []byte, kind FileKind, modelName string, from time.Time) (*Book, error) {
+	switch kind {
+	case KindRateCards:
+		return ReadBook(bytes.NewReader(data), filepath.Base(path))
+	case KindMetaRates:
+		if from.IsZero() {
+			return nil, overlayErrorf("%s is Meta's rate card CSV, which does not say when it takes effect: pass --rates-from DATE", path)
+		}
+		var m Model
+		switch strings.ToUpper(modelName) {
+		case "NBP":
+			m = NBP
+		case "CBP":
+			m = CBP
+		case "PMP":
+			m = PMP
+		default:
+			return nil, overlayErrorf("--rates-model %q is not one of NBP, CBP, PMP", modelName)
+		}
+		return ReadMetaCard(bytes.NewReader(data), filepath.Base(path), m, from)
+	}
+	return nil, overlayErrorf("%s is a %s file; --rates wants a rate card (use --tiers for volume tiers)", path, kind)
+}
+
+// readTiersFile reads a tier file of the given kind from its bytes.
+func readTiersFile(path string, data []byte, kind FileKind, from time.Time) (*Tiers, error) {
+	switch kind {
+	case KindTiers:
+		return ReadTiers(bytes.NewReader(data), filepath.Base(path))
+	case KindMetaTiers:
+		if from.IsZero() {
+			return nil, overlayErrorf("%s is Meta's Tier Pricing CSV, which does not say when it takes effect: pass --rates-from DATE", path)
+		}
+		return ReadMetaTiers(bytes.NewReader(data), filepath.Base(path), from)
+	}
+	return nil, overlayErrorf("%s is a %s file; --tiers wants volume tiers", path, kind)
+}

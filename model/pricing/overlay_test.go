@@ -1,0 +1,73 @@
+package pricing
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestOverlay: no files change nothing; a Meta card needs its date and model, and a
+// file given for the other use is refused, each as an OverlayError (the user's to fix);
+// the digest depends on the bytes and on how they were read.
+func TestOverlay(t *testing.T) {
+	none, err := NewOverlay(UserFiles{Model: "PMP"})
+	if err != nil || !none.Empty() || none.Name != "builtin" || none.Digest != "" {
+		t.Fatalf("no files: %+v, %v", none, err)
+	}
+	builtin, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := none.Merge(builtin); b != builtin || err != nil {
+		t.Errorf("no files: Merge gave another book (%v)", err)
+	}
+	if b, err := (*Overlay)(nil).Cards(); b != builtin || err != nil {
+		t.Errorf("no overlay: Cards gave another book than the built-in (%v)", err)
+	}
+	card, err := os.ReadFile("testdata/meta-pricing-usd.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tiers, err := os.ReadFile("testdata/meta-tiers-usd.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		f    UserFiles
+		want string
+	}{
+		{UserFiles{Rates: "card.csv", RatesData: card, Model: "PMP"}, "pass --rates-from DATE"},
+		{UserFiles{Rates: "card.csv", RatesData: card, Model: "XYZ", From: from}, `--rates-model "XYZ"`},
+		{UserFiles{Rates: "tiers.csv", RatesData: tiers, Model: "PMP", From: from}, "--rates wants a rate card"},
+		{UserFiles{Tiers: "card.csv", TiersData: card, From: from}, "--tiers wants volume tiers"},
+	} {
+		var oe *OverlayError
+		if _, err := NewOverlay(c.f); !errors.As(err, &oe) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s/%s: %v, want an OverlayError saying %q", c.f.Rates, c.f.Tiers, err, c.want)
+		}
+	}
+	o, err := NewOverlay(UserFiles{Rates: "dir/card.csv", RatesData: card, Model: "pmp", From: from, Tiers: "t.csv", TiersData: tiers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Empty() || o.Name != "card.csv" || o.Book == nil || o.Tiers == nil || len(o.Digest) != 16 {
+		t.Fatalf("card and tiers: %+v", o)
+	}
+	m1, err := o.Merge(builtin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m2, _ := o.Merge(builtin); m2 != m1 {
+		t.Error("Merge merged the same base twice")
+	}
+	if c, _ := o.Cards(); c != m1 {
+		t.Error("Cards are not the user's cards over the built-in ones")
+	}
+	later, _ := NewOverlay(UserFiles{Rates: "dir/card.csv", RatesData: card, Model: "pmp", From: from.AddDate(0, 1, 0), Tiers: "t.csv", TiersData: tiers})
+	if later.Digest == o.Digest {
+		t.Error("the digest ignores the effective date")
+	}
+}

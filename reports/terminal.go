@@ -1,0 +1,234 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spendsim/spendsim/internal/optimize"
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
+)
+
+// The tables the commands print on the terminal. Amounts are shown to the cent,
+// truncated (money.CentsTruncated); the files keep every micro.
+
+// WriteOptimizeTable prints every plan an optimize search evaluated, cheapest first,
+// the best marked with *.
+func WriteOptimizeTable(w io.Writer, r *optimize.Result) {
+	fmt.Fprintf(w, "%s: %s, %d replications per plan, seed %d, at most %d per shift, %s\n\n",
+		r.Scenario, r.SLA.Text, r.Replications, r.Seed, r.MaxHeadcount, r.Currency)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "plan\tmessaging\tstaffing\ttotal\t%s\tmeets SLA\t\n", r.SLA.Metric)
+	for _, cd := range r.Evaluated {
+		mark := ""
+		if cd.Best {
+			mark = " *"
+		}
+		meets := "no"
+		if cd.Feasible {
+			meets = "yes"
+		}
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\t\n", cd.Label, mark, cents(cd.MessagingMicros), cents(cd.StaffingMicros),
+			cents(cd.TotalWithStaffingMicros), r.SLA.Format(cd.Value), meets)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nbest: %s, %s %s in total, %s %s\n", r.Best.Label, cents(r.Best.TotalWithStaffingMicros), r.Currency,
+		r.SLA.Metric, r.SLA.Format(r.Best.Value))
+}
+
+// RunInfo is what a sweep ran, for the first line of its table.
+type RunInfo struct {
+	Seed     uint64 // the scenario seed
+	Start    string // first local day, YYYY-MM-DD
+	Days     int
+	Timezone string
+}
+
+// WriteRunTable prints a sweep's summary, one line per point: spend, p90 first response,
+// in-window share (and blocks and reach lost when any point sent templates), then the
+// cheapest point and the cheapest meeting the SLA target.
+func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
+	fmt.Fprintf(w, "%s: %d runs, seed %d, %s + %d days (%s), %s\n\n", s.Scenario, s.Runs, r.Seed, r.Start, r.Days, r.Timezone, s.Currency)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	// Scenarios with notifications, campaigns or blocking also show the mean blocks and
+	// templates lost to them per run.
+	outbound := false
+	for _, p := range s.Points {
+		outbound = outbound || p.Outbound != nil
+	}
+	fmt.Fprintf(tw, "point\tmessaging\tstaffing\ttotal\tp90 first response\tin window\t")
+	if outbound {
+		fmt.Fprintf(tw, "blocks\treach lost\t")
+	}
+	fmt.Fprintln(tw)
+	for _, p := range s.Points {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.1f%%\t", p.Label,
+			cents(p.TotalMicros), cents(p.StaffingMicros), cents(p.TotalWithStaffingMicros),
+			stats.Seconds(float64(p.SLA.FirstResponseP90S.Mean)), 100*float64(p.SLA.InWindowShare.Mean))
+		if o := p.Outbound; o != nil {
+			fmt.Fprintf(tw, "%.0f\t%.0f\t", float64(o.Blocks.Mean), float64(o.ReachLost.Mean))
+		} else if outbound {
+			fmt.Fprintf(tw, "-\t-\t")
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+	if s.Cheapest != nil {
+		fmt.Fprintf(w, "\ncheapest in total: %s (%s %s)\n", s.Cheapest.Label, cents(s.Cheapest.TotalWithStaffingMicros), s.Currency)
+	}
+	if v := s.SLA; v != nil {
+		if c := v.Cheapest; c != nil {
+			fmt.Fprintf(w, "cheapest meeting %s: %s (%s %s), %s\n", v.Text, c.Label, cents(c.TotalWithStaffingMicros), s.Currency, v.SLAJudgement())
+		} else {
+			fmt.Fprintf(w, "no point meets %s (%s)\n", v.Text, v.SLAJudgement())
+		}
+	}
+}
+
+// cents shows an amount to the cent for the terminal (files keep every micro).
+func cents(m int64) string { return money.CentsTruncated(money.Micros(m)) }
+
+// WriteForecastTable prints a forecast month by month, and the whole horizon: P10, P50
+// and P90 of the bill, the P50 of each category with spend, staffing and the total.
+func WriteForecastTable(w io.Writer, f stats.Forecast) {
+	growth := ""
+	if f.GrowthPerMonth != 0 {
+		growth = fmt.Sprintf(", customers %+g%% a month", 100*f.GrowthPerMonth)
+	}
+	fmt.Fprintf(w, "%s: %d months from %s, %d replications, seed %d%s, %s\n\n",
+		f.Scenario, len(f.Months), f.Months[0].Start, f.Replications, f.Seed, growth, f.Currency)
+	// Categories with spend in any month, in the cards' order.
+	var cats []string
+	for _, name := range categoryOrder(f) {
+		if b := f.Horizon.ByCategory[name]; b.P90Micros != 0 || b.P10Micros != 0 {
+			cats = append(cats, name)
+		}
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "month\tpricing\tcustomers\tmessaging P10\tP50\tP90\t")
+	for _, cat := range cats {
+		fmt.Fprintf(tw, "%s P50\t", cat)
+	}
+	fmt.Fprint(tw, "staffing\ttotal P50\t\n")
+	row := func(fm stats.ForecastMonth) {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t", fm.Month, fm.Pricing, fm.Customers,
+			cents(fm.Messaging.P10Micros), cents(fm.Messaging.P50Micros), cents(fm.Messaging.P90Micros))
+		for _, cat := range cats {
+			fmt.Fprintf(tw, "%s\t", cents(fm.ByCategory[cat].P50Micros))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t\n", cents(fm.StaffingMicros), cents(fm.Total.P50Micros))
+	}
+	for _, fm := range f.Months {
+		row(fm)
+	}
+	h := f.Horizon
+	h.Month, h.Pricing = "all", ""
+	row(h)
+	tw.Flush()
+	fmt.Fprintf(w, "\npercentiles across replications, nearest rank (k-th smallest, k = ceil(p*R/100))\n")
+}
+
+func categoryOrder(f stats.Forecast) []string {
+	var out []string
+	for _, c := range pricing.Categories() {
+		if _, ok := f.Horizon.ByCategory[c.String()]; ok {
+			out = append(out, c.String())
+		}
+	}
+	return out
+}
+
+// WriteComparisonTable prints both sides' means and the paired difference B − A with
+// its paired and unpaired 95% intervals.
+func WriteComparisonTable(w io.Writer, c stats.Comparison) {
+	fmt.Fprintf(w, "A: %s (%s, pricing %s)\nB: %s (%s, pricing %s)\n%d paired replications, seed %d, %s\n\n",
+		c.A.Scenario, c.A.Point, c.A.Pricing, c.B.Scenario, c.B.Point, c.B.Pricing, c.Replications, c.Seed, c.Currency)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "\tA\tB\tB − A\tpaired 95%% CI\tunpaired 95%% CI\t\n")
+	row := func(name string, a, b int64, d stats.MoneyDiff) {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", name, cents(a), cents(b), money.SignedCentsTruncated(money.Micros(d.MeanMicros)),
+			moneyRange(d.CI95), moneyRange(d.UnpairedCI95))
+	}
+	row("messaging", c.A.MessagingMicros, c.B.MessagingMicros, c.BMinusA.MessagingMicros)
+	row("staffing", c.A.StaffingMicros, c.B.StaffingMicros, c.BMinusA.StaffingMicros)
+	row("total", c.A.TotalMicros, c.B.TotalMicros, c.BMinusA.TotalMicros)
+	p := c.BMinusA.FirstResponseP90S
+	fmt.Fprintf(tw, "p90 first response\t%s\t%s\t%s\t%s\t%s\t\n",
+		stats.Seconds(float64(c.A.FirstResponseP90S.Mean)), stats.Seconds(float64(c.B.FirstResponseP90S.Mean)),
+		signedSeconds(float64(p.Mean)), secondsRange(p.CI95), secondsRange(p.UnpairedCI95))
+	tw.Flush()
+}
+
+func moneyRange(iv *stats.MoneyInterval) string {
+	if iv == nil {
+		return "-"
+	}
+	return money.SignedCentsTruncated(money.Micros(iv.LowMicros)) + " to " + money.SignedCentsTruncated(money.Micros(iv.HighMicros))
+}
+
+func signedSeconds(s float64) string {
+	switch {
+	case s < 0:
+		return "-" + stats.Seconds(-s)
+	case s > 0:
+		return "+" + stats.Seconds(s)
+	}
+	return stats.Seconds(s)
+}
+
+func secondsRange(iv *stats.Interval) string {
+	if iv == nil {
+		return "-"
+	}
+	return signedSeconds(float64(iv.Low)) + " to " + signedSeconds(float64(iv.High))
+}
+
+// WriteReplayTable prints a replayed bill: billable messages and amount per category,
+// the total, the rate cards used and the share priced from derived rates.
+func WriteReplayTable(w io.Writer, s *ReplaySummary) {
+	fmt.Fprintf(w, "%s under %s (%s rates): %d records, %d business messages (%d delivered), %d users\n\n",
+		s.Trace, s.Pricing, s.Rates, s.Records, s.Business, s.Delivered, s.Users)
+	fmt.Fprintf(w, "%-30s %10s %16s\n", "pricing category", "billable", "amount ("+s.Currency+")")
+	for _, cat := range pricing.Categories() {
+		n := s.BillableByCategory[cat.String()]
+		if n == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "%-30s %10d %16s\n", cat, n, s.AmountByCategory[cat.String()])
+	}
+	fmt.Fprintf(w, "%-30s %10s %16s\n", "total", "", money.Micros(s.TotalMicros))
+	for _, cu := range s.CardsUsed {
+		fmt.Fprintf(w, "card: %s %s effective %s (%d charged messages)\n", cu.PricingModel, cu.Currency, cu.Effective, cu.Messages)
+	}
+	if d := float64(s.DerivedShare); d > 0 {
+		fmt.Fprintf(w, "%.1f%% of the amount was priced from derived or third-party rates (see `spendsim rates --sources`)\n", 100*d)
+	}
+}
+
+// WriteRatesTable prints rate-card cells: card date, model, currency, market, category,
+// rate, confidence and, for a cell carried forward onto a partial card, the card it
+// came from; with sources, each cell's source and note too.
+func WriteRatesTable(w io.Writer, rows []pricing.Row, sources bool) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	header := "CARD\tMODEL\tCURRENCY\tMARKET\tCATEGORY\tRATE\tCONFIDENCE\tFROM CARD"
+	if sources {
+		header += "\tSOURCE\tNOTE"
+	}
+	fmt.Fprintln(tw, header)
+	for _, r := range rows {
+		from := ""
+		if !r.From.Equal(r.Card) {
+			from = r.From.Format(time.DateOnly)
+		}
+		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", r.Card.Format(time.DateOnly), r.Model, r.Currency,
+			r.Market, r.Category, pricing.FormatRate(r.Rate), r.Confidence, from)
+		if sources {
+			line += "\t" + r.Source + "\t" + r.Note
+		}
+		fmt.Fprintln(tw, line)
+	}
+	return tw.Flush()
+}

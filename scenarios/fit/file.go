@@ -1,0 +1,50 @@
+package fit
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spendsim/spendsim/scenarios"
+	"github.com/spendsim/spendsim/scenarios/trace"
+)
+
+// FileResult is a trace file fitted: the estimate, the scenario written from it, and
+// the rows skipped as invalid.
+type FileResult struct {
+	*Result
+	YAML    []byte // the commented scenario, checked to load
+	Skipped int64
+}
+
+// File reads the trace at path once (as trace.Open reads it), fits it and writes the
+// estimate as scenario name, in YAML that is checked to load: a fit that produced an
+// invalid scenario is a bug here, and the user should hear of it rather than find it
+// at spendsim run. Errors name the trace, and its line where there is one.
+func File(path string, read trace.Options, o Options, name string) (*FileResult, error) {
+	r, err := trace.Open(path, read)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	res, err := Trace(r, o)
+	if err != nil {
+		if strings.HasPrefix(err.Error(), "fit: ") {
+			// What fit found of the trace as a whole (the reader's errors already
+			// name the file and line): say which trace.
+			return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
+		}
+		return nil, trace.AtFile(path, err)
+	}
+	source := strings.Map(func(c rune) rune {
+		if c < ' ' {
+			return '?'
+		}
+		return c
+	}, filepath.Base(path))
+	text := res.YAML(name, source)
+	if _, err := scenarios.Parse(text, name+".yaml"); err != nil {
+		return nil, fmt.Errorf("fit: the estimated scenario does not validate (a bug in fit; please report it with the trace's shape): %w", err)
+	}
+	return &FileResult{Result: res, YAML: text, Skipped: r.Skipped()}, nil
+}
