@@ -58,8 +58,6 @@ type Field struct {
 	Values map[string]string // translates source values; values not listed pass through unchanged
 }
 
-func (f Field) zero() bool { return f.Column == "" && f.Value == "" && f.Values == nil }
-
 // UnmarshalYAML reads a scalar as a constant. Mapping keys are checked here by hand:
 // yaml's KnownFields does not reach inside a custom unmarshaler.
 func (f *Field) UnmarshalYAML(n *yaml.Node) error {

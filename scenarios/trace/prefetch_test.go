@@ -31,22 +31,22 @@ func TestPrefetchIsTransparent(t *testing.T) {
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	read := func(r Reader) ([]Record, error, int64, int64) {
+	read := func(r Reader) ([]Record, int64, int64, error) {
 		defer r.Close()
 		var out []Record
 		for {
 			var rec Record
 			err := r.Next(&rec)
 			if err != nil {
-				return out, err, r.Skipped(), r.(Duplicater).Duplicates()
+				return out, r.Skipped(), r.(Duplicater).Duplicates(), err
 			}
 			out = append(out, rec)
 		}
 	}
 	direct, _ := Open(path, Options{SkipInvalid: true})
-	want, wantErr, wantSkip, wantDup := read(direct)
+	want, wantSkip, wantDup, wantErr := read(direct)
 	opened, _ := Open(path, Options{SkipInvalid: true})
-	got, gotErr, gotSkip, gotDup := read(Prefetch(opened, 64))
+	got, gotSkip, gotDup, gotErr := read(Prefetch(opened, 64))
 	if !errors.Is(wantErr, io.EOF) || !errors.Is(gotErr, io.EOF) {
 		t.Fatalf("errors %v / %v", wantErr, gotErr)
 	}
