@@ -37,7 +37,7 @@ users, not messages.
 
 Examples:
    spendsim fit --trace messages.parquet -o fitted.yaml --timezone America/Sao_Paulo
-   spendsim fit --trace twcs.csv --mapping twcs.yaml --sort --skip-invalid -o twcs.yaml
+   spendsim fit --trace twcs.csv --mapping twcs.yaml --sort --skip-invalid -o twcs-fitted.yaml
    spendsim generate small -o small.csv && spendsim fit --trace small.csv -o back.yaml --timezone America/Sao_Paulo`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "trace", Aliases: []string{"t"}, Usage: "the trace `FILE` (required)", Required: true},

@@ -74,9 +74,9 @@ Examples:
    spendsim run my.yaml --precision 1% --max-replications 500
    spendsim run my.yaml --resume                 # go on after a crash or Ctrl-C
    spendsim run 2021.yaml --rates nbp-card.csv   # before 2022: bring an NBP rate card
-   spendsim run my.yaml --shard 0/4 --out /shared/out   # first of four shards
-   spendsim run my.yaml --shards 4 --out /shared/out    # shard from JOB_COMPLETION_INDEX
-   spendsim merge /shared/out                    # once all four have finished`,
+   spendsim run my.yaml --shard 0/2 --out /shared/out   # first of two shards
+   JOB_COMPLETION_INDEX=1 spendsim run my.yaml --shards 2 --out /shared/out   # K from a Kubernetes Indexed Job
+   spendsim merge /shared/out                    # once both have finished`,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<scenario name>)"},
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs (default: all cores)"},

@@ -17,6 +17,7 @@ func scenariosCommand(e *env) *cli.Command {
 		Description: `Lists the scenarios built into spendsim. Run one by name, or print it as a starting
 point for your own:
 
+Examples:
    spendsim scenarios
    spendsim run small
    spendsim scenarios --show retail-month > my.yaml`,

@@ -17,8 +17,9 @@ func validateCommand(e *env) *cli.Command {
 		Description: `Decodes each scenario strictly (a misspelt key is an error), validates every field and
 every sweep value, and reports all problems at once. Exit code 2 if any file is invalid.
 
+Examples:
    spendsim validate my.yaml
-   spendsim validate scenarios/*.yaml`,
+   spendsim validate my.yaml other.yaml 2021.yaml`,
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usagef("validate needs at least one scenario file")

@@ -260,15 +260,6 @@ func TestScenariosList(t *testing.T) {
 	}
 }
 
-func TestHelpHasExamples(t *testing.T) {
-	for _, cmd := range []string{"run", "validate", "scenarios", "rates"} {
-		code, stdout, _ := spendsim(t, cmd, "--help")
-		if code != 0 || !strings.Contains(stdout, "spendsim "+cmd) {
-			t.Errorf("%s --help: exit %d:\n%s", cmd, code, stdout)
-		}
-	}
-}
-
 func TestRates(t *testing.T) {
 	code, stdout, stderr := spendsim(t, "rates", "--at", "2025-09-15", "--market", "Brazil")
 	if code != 0 {
