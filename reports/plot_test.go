@@ -129,3 +129,25 @@ func TestNiceTicks(t *testing.T) {
 		}
 	}
 }
+
+// TestMoneyTicks: a money axis has niceTicks' ticks, labelled by the rule for amounts.
+func TestMoneyTicks(t *testing.T) {
+	for _, tc := range []struct {
+		min, max float64
+		want     string
+	}{
+		{0, 20000, "0.00 5,000.00 10,000.00 15,000.00 20,000.00"},
+		{0, 0.25, "0.00 0.05 0.10 0.15 0.20 0.25"},
+		{-1500, 1500, "-1,500.00 -1,000.00 -500.00 0.00 500.00 1,000.00 1,500.00"},
+	} {
+		var labels []string
+		for _, tk := range (moneyTicks{}).Ticks(tc.min, tc.max) {
+			if tk.Label != "" {
+				labels = append(labels, tk.Label)
+			}
+		}
+		if got := strings.Join(labels, " "); got != tc.want {
+			t.Errorf("ticks(%v, %v) = %q, want %q", tc.min, tc.max, got, tc.want)
+		}
+	}
+}
