@@ -1,5 +1,7 @@
-// Package model holds the vocabulary every other part of spendsim speaks: virtual time
-// and the one message record used by trace replay and synthetic load alike.
+// Package model holds the vocabulary every other part of spendsim speaks: virtual time,
+// the one message record used by trace replay and synthetic load alike, and the names
+// of its words (vocab.go: directions, kinds, categories, statuses, entry points,
+// weekdays), which every reader and writer spells through String and Parse… here.
 //
 // The model packages below it (money, market, pricing, window, load, agents) are pure
 // and I/O-free: no goroutines, no wall clock, no global random numbers, no files. They

@@ -59,15 +59,15 @@ func PlotComparison(c stats.Comparison) (*plot.Plot, error) {
 		title = "Pricing eras on the same customers: " + c.A.Scenario
 	}
 	d := c.BMinusA.MessagingMicros
-	sub := fmt.Sprintf("B − A: %s %s", money.SignedCentsPlain(money.Micros(d.MeanMicros)), c.Currency)
+	sub := fmt.Sprintf("B − A: %s %s", money.SignedCents(money.Micros(d.MeanMicros)), c.Currency)
 	if d.CI95 != nil {
-		sub += fmt.Sprintf(" (95%% CI %s to %s), paired over %d replications", money.SignedCentsPlain(money.Micros(d.CI95.LowMicros)), money.SignedCentsPlain(money.Micros(d.CI95.HighMicros)), c.Replications)
+		sub += fmt.Sprintf(" (95%% CI %s to %s), paired over %d replications", money.SignedCents(money.Micros(d.CI95.LowMicros)), money.SignedCents(money.Micros(d.CI95.HighMicros)), c.Replications)
 	}
 	p.Title.Text = title + "\n" + sub
 	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.Title.Padding = vg.Points(8)
 	p.Y.Label.Text = fmt.Sprintf("mean spend per run (%s)", c.Currency)
-	p.Y.Tick.Marker = niceTicks{}
+	p.Y.Tick.Marker = moneyTicks{}
 	p.Add(plotter.NewGrid())
 	w := vg.Points(math.Min(36, 240/float64(len(groups))))
 	ba, err := plotter.NewBarChart(va, w)

@@ -19,6 +19,9 @@
 //     replications are rounded once, half away from zero, to a whole micro (or message);
 //     confidence-interval bounds, being estimates, are computed in float64 and rounded
 //     to micros. Plots draw currency units as floats: drawing is not accounting.
+//     What people read — terminal tables, HTML pages, plot titles, labels and money
+//     axes' ticks — shows amounts by money.Cents's one rule (to the cent, half away
+//     from zero, grouped); the files are never rounded.
 //   - Parquet tables are written with internal/table, so they follow its one policy
 //     (zstd, created_by "spendsim <version>", a REQUIRED root, snake_case names with the
 //     unit last, dictionaries only where a column asks, no statistics on id columns).

@@ -53,8 +53,8 @@ func ForecastReport(f stats.Forecast, scenario any, plots []ReportPlot) ([]byte,
 	}
 	h := f.Horizon
 	v.Headline = fmt.Sprintf("Over %d month%s the WhatsApp bill is between %s and %s %s (P10–P90 across %d replications), P50 %s; with staffing (%s), P50 %s.",
-		len(f.Months), plural(len(f.Months)), money.CentsRounded(money.Micros(h.Messaging.P10Micros)), money.CentsRounded(money.Micros(h.Messaging.P90Micros)), f.Currency,
-		f.Replications, money.CentsRounded(money.Micros(h.Messaging.P50Micros)), money.CentsRounded(money.Micros(h.StaffingMicros)), money.CentsRounded(money.Micros(h.Total.P50Micros)))
+		len(f.Months), plural(len(f.Months)), money.Cents(money.Micros(h.Messaging.P10Micros)), money.Cents(money.Micros(h.Messaging.P90Micros)), f.Currency,
+		f.Replications, money.Cents(money.Micros(h.Messaging.P50Micros)), money.Cents(money.Micros(h.StaffingMicros)), money.Cents(money.Micros(h.Total.P50Micros)))
 	// Only the categories with spend in some replication get a column.
 	var cats []string
 	for _, c := range pricing.Categories() {
@@ -66,13 +66,13 @@ func ForecastReport(f stats.Forecast, scenario any, plots []ReportPlot) ([]byte,
 	row := func(fm stats.ForecastMonth, horizon bool) forecastRow {
 		r := forecastRow{
 			Month: fm.Month, Pricing: fm.Pricing, Customers: money.GroupThousands(fmt.Sprint(fm.Customers)),
-			P10: money.CentsRounded(money.Micros(fm.Messaging.P10Micros)), P50: money.CentsRounded(money.Micros(fm.Messaging.P50Micros)), P90: money.CentsRounded(money.Micros(fm.Messaging.P90Micros)),
-			Mean: money.CentsRounded(money.Micros(fm.Messaging.MeanMicros)), Staffing: money.CentsRounded(money.Micros(fm.StaffingMicros)),
-			Total: money.CentsRounded(money.Micros(fm.Total.P50Micros)), TotalP10: money.CentsRounded(money.Micros(fm.Total.P10Micros)), TotalP90: money.CentsRounded(money.Micros(fm.Total.P90Micros)),
+			P10: money.Cents(money.Micros(fm.Messaging.P10Micros)), P50: money.Cents(money.Micros(fm.Messaging.P50Micros)), P90: money.Cents(money.Micros(fm.Messaging.P90Micros)),
+			Mean: money.Cents(money.Micros(fm.Messaging.MeanMicros)), Staffing: money.Cents(money.Micros(fm.StaffingMicros)),
+			Total: money.Cents(money.Micros(fm.Total.P50Micros)), TotalP10: money.Cents(money.Micros(fm.Total.P10Micros)), TotalP90: money.Cents(money.Micros(fm.Total.P90Micros)),
 			Horizon: horizon,
 		}
 		for _, c := range cats {
-			r.Categories = append(r.Categories, money.CentsRounded(money.Micros(fm.ByCategory[c].P50Micros)))
+			r.Categories = append(r.Categories, money.Cents(money.Micros(fm.ByCategory[c].P50Micros)))
 		}
 		return r
 	}

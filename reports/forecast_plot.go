@@ -67,7 +67,7 @@ func PlotForecastFan(f stats.Forecast) (*plot.Plot, error) {
 	p.Title.Padding = vg.Points(8)
 	p.Y.Label.Text = fmt.Sprintf("messaging spend per month (%s)", f.Currency)
 	p.X.Tick.Marker = monthLabels(f)
-	p.Y.Tick.Marker = niceTicks{}
+	p.Y.Tick.Marker = moneyTicks{}
 	p.Add(plotter.NewGrid())
 	n := len(f.Months)
 	cur := func(m int64) float64 { return float64(m) / 1e6 } // drawing only
@@ -110,7 +110,7 @@ func PlotForecastFan(f stats.Forecast) (*plot.Plot, error) {
 	p.Legend.Add("P50", line, dots)
 	labels := make([]string, n)
 	for i, fm := range f.Months {
-		labels[i] = money.Label(money.Micros(fm.Messaging.P50Micros))
+		labels[i] = money.Cents(money.Micros(fm.Messaging.P50Micros))
 	}
 	p.Add(&placedLabels{xys: mid, labels: labels, obstacles: []plotter.XYs{mid}, style: labelStyle(),
 		legend: &p.Legend, legendNames: []string{"P10–P90", "P50"}})
@@ -143,7 +143,7 @@ func PlotForecastByCategory(f stats.Forecast) (*plot.Plot, error) {
 	p.Title.Padding = vg.Points(8)
 	p.Y.Label.Text = fmt.Sprintf("messaging spend per month (%s)", f.Currency)
 	p.X.Tick.Marker = monthLabels(f)
-	p.Y.Tick.Marker = niceTicks{}
+	p.Y.Tick.Marker = moneyTicks{}
 	p.Add(plotter.NewGrid())
 	n := len(f.Months)
 	width := vg.Points(math.Min(60, 360/float64(n)))

@@ -86,7 +86,7 @@ func Report(s stats.Summary, seed uint64, scenario any, plots []ReportPlot) ([]b
 	for _, p := range s.Points {
 		r := reportRow{
 			Label: p.Label, Replications: p.Replications,
-			Messaging: money.CentsRounded(money.Micros(p.TotalMicros)), Staffing: money.CentsRounded(money.Micros(p.StaffingMicros)), Total: money.CentsRounded(money.Micros(p.TotalWithStaffingMicros)),
+			Messaging: money.Cents(money.Micros(p.TotalMicros)), Staffing: money.Cents(money.Micros(p.StaffingMicros)), Total: money.Cents(money.Micros(p.TotalWithStaffingMicros)),
 			MessagingCI: moneyIntervalText(p.TotalCI95), TotalCI: moneyIntervalText(p.TotalWithStaffingCI95),
 			Cheapest: s.Cheapest != nil && s.Cheapest.Point == p.Point,
 			MeetsSLA: s.MeetsSLA(p.Point),
@@ -97,7 +97,7 @@ func Report(s stats.Summary, seed uint64, scenario any, plots []ReportPlot) ([]b
 		r.P99, r.P99CI = estimateText(p.SLA.FirstResponseP99S, durationText)
 		r.InWindow, r.InWindowCI = estimateText(p.SLA.InWindowShare, func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) })
 		for _, c := range used {
-			r.Categories = append(r.Categories, money.CentsRounded(money.Micros(p.AmountMicrosByCategory[c.String()])))
+			r.Categories = append(r.Categories, money.Cents(money.Micros(p.AmountMicrosByCategory[c.String()])))
 		}
 		if p.Replications > 1 {
 			v.Intervals = true
@@ -105,12 +105,12 @@ func Report(s stats.Summary, seed uint64, scenario any, plots []ReportPlot) ([]b
 		v.Rows = append(v.Rows, r)
 	}
 	if c := s.Cheapest; c != nil {
-		v.Cheapest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, money.CentsRounded(money.Micros(c.TotalWithStaffingMicros)), s.Currency)
+		v.Cheapest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, money.Cents(money.Micros(c.TotalWithStaffingMicros)), s.Currency)
 	}
 	if t := s.SLA; t != nil {
 		v.SLA, v.SLAHow = slaText(t.SLA), t.SLAJudgement()
 		if c := t.Cheapest; c != nil {
-			v.SLABest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, money.CentsRounded(money.Micros(c.TotalWithStaffingMicros)), s.Currency)
+			v.SLABest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, money.Cents(money.Micros(c.TotalWithStaffingMicros)), s.Currency)
 		}
 	}
 	v.Plots = plotViews(plots)
@@ -157,7 +157,7 @@ func moneyIntervalText(iv *stats.MoneyInterval) string {
 	if iv == nil {
 		return ""
 	}
-	return money.CentsRounded(money.Micros(iv.LowMicros)) + " – " + money.CentsRounded(money.Micros(iv.HighMicros))
+	return money.Cents(money.Micros(iv.LowMicros)) + " – " + money.Cents(money.Micros(iv.HighMicros))
 }
 
 // estimateText is an estimate's mean and, with replications, its interval.

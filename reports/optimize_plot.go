@@ -76,7 +76,7 @@ func PlotOptimize(scenario, currency, metric string, limit float64, pts []Optimi
 	p.X.Label.Text = unit
 	p.Y.Label.Text = fmt.Sprintf("messaging + staffing per run (%s)", currency)
 	p.X.Tick.Marker = niceTicks{}
-	p.Y.Tick.Marker = niceTicks{}
+	p.Y.Tick.Marker = moneyTicks{}
 	p.Add(plotter.NewGrid())
 	var ok, no, best plotter.XYs
 	var bestLabel string

@@ -63,6 +63,21 @@ func (niceTicks) Ticks(min, max float64) []plot.Tick {
 	return ts
 }
 
+// moneyTicks is niceTicks on an axis of amounts: its labels follow the rule for amounts
+// people read (money.Cents), "2,500.00". The value drawn is a float64, scaled per month;
+// the label is that value to the micro, then by the rule.
+type moneyTicks struct{}
+
+func (moneyTicks) Ticks(min, max float64) []plot.Tick {
+	ts := niceTicks{}.Ticks(min, max)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = money.Cents(money.Micros(math.Round(ts[i].Value * float64(money.PerUnit))))
+		}
+	}
+	return ts
+}
+
 func formatTick(v float64, decimals int) string {
 	s := strconv.FormatFloat(v, 'f', decimals, 64)
 	if decimals == 0 && math.Abs(v) >= 1000 {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/internal/stats/statstest"
+	"gonum.org/v1/plot"
 )
 
 // keepPlots copies rendered plots to $SPENDSIM_KEEP_PLOTS, to look at them.
@@ -110,22 +111,27 @@ func TestPlotNoPoints(t *testing.T) {
 
 func TestNiceTicks(t *testing.T) {
 	for _, tc := range []struct {
+		marker   plot.Ticker
 		min, max float64
 		want     string
 	}{
-		{0, 20000, "0 5,000 10,000 15,000 20,000"},
-		{17, 62, "20 30 40 50 60"},
-		{0.1, 0.95, "0.2 0.4 0.6 0.8"}, {0, 0.25, "0.00 0.05 0.10 0.15 0.20 0.25"},
-		{-3, 3, "-3 -2 -1 0 1 2 3"},
+		{niceTicks{}, 0, 20000, "0 5,000 10,000 15,000 20,000"},
+		{niceTicks{}, 17, 62, "20 30 40 50 60"},
+		{niceTicks{}, 0.1, 0.95, "0.2 0.4 0.6 0.8"}, {niceTicks{}, 0, 0.25, "0.00 0.05 0.10 0.15 0.20 0.25"},
+		{niceTicks{}, -3, 3, "-3 -2 -1 0 1 2 3"},
+		// A money axis has the same ticks, labelled by the rule for amounts.
+		{moneyTicks{}, 0, 20000, "0.00 5,000.00 10,000.00 15,000.00 20,000.00"},
+		{moneyTicks{}, 0, 0.25, "0.00 0.05 0.10 0.15 0.20 0.25"},
+		{moneyTicks{}, -1500, 1500, "-1,500.00 -1,000.00 -500.00 0.00 500.00 1,000.00 1,500.00"},
 	} {
 		var labels []string
-		for _, tk := range (niceTicks{}).Ticks(tc.min, tc.max) {
+		for _, tk := range tc.marker.Ticks(tc.min, tc.max) {
 			if tk.Label != "" {
 				labels = append(labels, tk.Label)
 			}
 		}
 		if got := strings.Join(labels, " "); got != tc.want {
-			t.Errorf("ticks(%v, %v) = %q, want %q", tc.min, tc.max, got, tc.want)
+			t.Errorf("%T(%v, %v) = %q, want %q", tc.marker, tc.min, tc.max, got, tc.want)
 		}
 	}
 }

@@ -201,7 +201,7 @@ func PlotSpendByCategory(s stats.Summary, opt PlotOptions) (*plot.Plot, error) {
 	p.Title.TextStyle.Font.Size = vg.Points(14)
 	p.Title.Padding = vg.Points(8)
 	p.Y.Label.Text = yLabel
-	p.Y.Tick.Marker = niceTicks{}
+	p.Y.Tick.Marker = moneyTicks{}
 	p.Add(plotter.NewGrid())
 	if len(s.Points) == 0 {
 		return p, nil

@@ -30,9 +30,11 @@ func MessageColumns(markets *market.Table, currency string) []table.Column {
 		table.StringCol("user").WithDict(false),
 		table.StringCol("business"),
 		table.StringCol("message_id").WithDict(false).OrNull(),
-		table.EnumCol("type", msgKindNames[:]),
-		table.EnumCol("category", templateNames[1:]).OrNull(),
-		table.EnumCol("status", statusNames[:]),
+		// The message vocabulary's names in code order: type and status indexed by code,
+		// category by code − 1 (CatNone is null).
+		table.EnumCol("type", model.KindNames()),
+		table.EnumCol("category", model.CategoryNames()).OrNull(),
+		table.EnumCol("status", model.StatusNames()),
 		table.EnumCol("country", countryCodes[:]),
 		table.EnumCol("market", marketNames(markets)),
 		table.EnumCol("pricing_model", codeNames(int(pricing.PMP), func(i int) string { return pricing.Model(i).String() })).OrNull(),
@@ -47,19 +49,14 @@ func MessageColumns(markets *market.Table, currency string) []table.Column {
 	}
 }
 
-var (
-	msgKindNames  = [...]string{model.Text: "text", model.Template: "template"}
-	templateNames = [...]string{model.CatNone: "", model.Marketing: "marketing", model.Utility: "utility", model.Authentication: "authentication"}
-	statusNames   = [...]string{model.Delivered: "delivered", model.Read: "read", model.Sent: "sent", model.Failed: "failed"}
-	// countryCodes is every pair of upper-case letters, AA to ZZ: the country column's
-	// vocabulary, indexed by countryIndex.
-	countryCodes = func() (c [26 * 26]string) {
-		for i := range c {
-			c[i] = string([]byte{byte('A' + i/26), byte('A' + i%26)})
-		}
-		return c
-	}()
-)
+// countryCodes is every pair of upper-case letters, AA to ZZ: the country column's
+// vocabulary, indexed by countryIndex.
+var countryCodes = func() (c [26 * 26]string) {
+	for i := range c {
+		c[i] = string([]byte{byte('A' + i/26), byte('A' + i%26)})
+	}
+	return c
+}()
 
 // codeNames lists the names of codes 1..last (code 0, none, is written as null).
 func codeNames(last int, name func(int) string) []string {

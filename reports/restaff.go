@@ -152,17 +152,17 @@ type restaffRow struct {
 
 func (r *Restaff) rows() []restaffRow {
 	o, n, d := &r.Old, &r.New, &r.Difference
-	rows := []restaffRow{{Label: "spend (" + n.Currency + ")", Old: money.Micros(o.TotalMicros).String(),
-		New: money.Micros(n.TotalMicros).String(), Diff: money.Signed(money.Micros(d.TotalMicros)), Head: true}}
+	rows := []restaffRow{{Label: "spend (" + n.Currency + ")", Old: cents(o.TotalMicros),
+		New: cents(n.TotalMicros), Diff: money.SignedCents(money.Micros(d.TotalMicros)), Head: true}}
 	for _, c := range pricing.Categories() {
 		k := c.String()
 		if o.AmountMicrosByCategory[k] == 0 && n.AmountMicrosByCategory[k] == 0 && o.BillableByCategory[k] == 0 && n.BillableByCategory[k] == 0 {
 			continue
 		}
 		rows = append(rows, restaffRow{Label: "  " + k,
-			Old:  fmt.Sprintf("%s (%d)", money.Micros(o.AmountMicrosByCategory[k]), o.BillableByCategory[k]),
-			New:  fmt.Sprintf("%s (%d)", money.Micros(n.AmountMicrosByCategory[k]), n.BillableByCategory[k]),
-			Diff: money.Signed(money.Micros(d.AmountMicrosByCategory[k]))})
+			Old:  fmt.Sprintf("%s (%d)", cents(o.AmountMicrosByCategory[k]), o.BillableByCategory[k]),
+			New:  fmt.Sprintf("%s (%d)", cents(n.AmountMicrosByCategory[k]), n.BillableByCategory[k]),
+			Diff: money.SignedCents(money.Micros(d.AmountMicrosByCategory[k]))})
 	}
 	count := func(label string, a, b, dd int64, head bool) {
 		rows = append(rows, restaffRow{Label: label, Old: fmt.Sprint(a), New: fmt.Sprint(b), Diff: fmt.Sprintf("%+d", dd), Head: head})

@@ -89,9 +89,9 @@ func TestRestaffTable(t *testing.T) {
 	}
 	want := `hand.csv restaffed with one-agent (shifts in America/Sao_Paulo, seed 1), under pmp-2025:
                                        original              one-agent     difference
-spend (USD)                            0.062500               0.069300      +0.006800
-  marketing                        0.062500 (1)           0.062500 (1)      +0.000000
-  utility                          0.000000 (0)           0.006800 (1)      +0.006800
+spend (USD)                                0.06                   0.07          +0.01
+  marketing                            0.06 (1)               0.06 (1)           0.00
+  utility                              0.00 (0)               0.01 (1)          +0.01
 replies wanted                                4                      5             +1
   answered in window                          2                      4             +2
   late (templates)                            0                      1             +1

@@ -69,7 +69,7 @@ func PlotSpendVsSLA(s stats.Summary, opt PlotOptions) (*plot.Plot, error) {
 	p.X.Label.Text = "p90 first-response time (" + unit + ")"
 	p.Y.Label.Text = yLabel
 	p.X.Tick.Marker = niceTicks{}
-	p.Y.Tick.Marker = niceTicks{}
+	p.Y.Tick.Marker = moneyTicks{}
 	p.Add(plotter.NewGrid())
 
 	type series struct {

@@ -12,8 +12,9 @@ import (
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
-// The tables the commands print on the terminal. Amounts are shown to the cent,
-// truncated (money.CentsTruncated); the files keep every micro.
+// The tables the commands print on the terminal. Amounts are shown by the one rule for
+// people (money.Cents: to the cent, half away from zero, grouped); the files keep every
+// micro.
 
 // WriteOptimizeTable prints every plan an optimize search evaluated, cheapest first,
 // the best marked with *.
@@ -88,8 +89,8 @@ func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
 	}
 }
 
-// cents shows an amount to the cent for the terminal (files keep every micro).
-func cents(m int64) string { return money.CentsTruncated(money.Micros(m)) }
+// cents shows an amount for people (money.Cents); files keep every micro.
+func cents(m int64) string { return money.Cents(money.Micros(m)) }
 
 // WriteForecastTable prints a forecast month by month, and the whole horizon: P10, P50
 // and P90 of the bill, the P50 of each category with spend, staffing and the total.
@@ -149,7 +150,7 @@ func WriteComparisonTable(w io.Writer, c stats.Comparison) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "\tA\tB\tB − A\tpaired 95%% CI\tunpaired 95%% CI\t\n")
 	row := func(name string, a, b int64, d stats.MoneyDiff) {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", name, cents(a), cents(b), money.SignedCentsTruncated(money.Micros(d.MeanMicros)),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", name, cents(a), cents(b), money.SignedCents(money.Micros(d.MeanMicros)),
 			moneyRange(d.CI95), moneyRange(d.UnpairedCI95))
 	}
 	row("messaging", c.A.MessagingMicros, c.B.MessagingMicros, c.BMinusA.MessagingMicros)
@@ -166,7 +167,7 @@ func moneyRange(iv *stats.MoneyInterval) string {
 	if iv == nil {
 		return "-"
 	}
-	return money.SignedCentsTruncated(money.Micros(iv.LowMicros)) + " to " + money.SignedCentsTruncated(money.Micros(iv.HighMicros))
+	return money.SignedCents(money.Micros(iv.LowMicros)) + " to " + money.SignedCents(money.Micros(iv.HighMicros))
 }
 
 func signedSeconds(s float64) string {
@@ -197,9 +198,9 @@ func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 		if n == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "%-30s %10d %16s\n", cat, n, s.AmountByCategory[cat.String()])
+		fmt.Fprintf(w, "%-30s %10d %16s\n", cat, n, cents(s.AmountMicrosByCategory[cat.String()]))
 	}
-	fmt.Fprintf(w, "%-30s %10s %16s\n", "total", "", money.Micros(s.TotalMicros))
+	fmt.Fprintf(w, "%-30s %10s %16s\n", "total", "", cents(s.TotalMicros))
 	for _, cu := range s.CardsUsed {
 		fmt.Fprintf(w, "card: %s %s effective %s (%d charged messages)\n", cu.PricingModel, cu.Currency, cu.Effective, cu.Messages)
 	}

@@ -35,7 +35,7 @@ func MMc(start model.Time, customers, c int, lambda, mu float64, hours int) (*Co
 		},
 		Staffing: agents.Staffing{
 			Shifts: []agents.Shift{{
-				Days:  []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"},
+				Days:  model.WeekdayNames(), // every day
 				Start: "00:00", End: "24:00", Headcount: c,
 			}},
 			Concurrency: 1,

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/spendsim/spendsim/internal/sweep"
+	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/scenarios/trace"
@@ -31,7 +32,8 @@ business is "default" (a run has one number); message_id is "m<N>", the N-th mes
 The trace is written while the run goes (memory does not grow with its messages), under
 a temporary name renamed into place when complete: a failed run leaves nothing.
 Replaying it (same era, rates and time zone: the command to do so is printed) bills the
-run's messaging spend to the micro.
+run's messaging spend to the micro: the total_micros printed here is the replay's
+summary.json total_micros.
 
 Examples:
    spendsim generate small -o small.parquet
@@ -66,7 +68,9 @@ Examples:
 			}
 			fmt.Fprintf(e.stdout, "%s: point %s, replication 0, seed %d (run seed %d): %d messages (%d from users, %d from the business) written to %s\n",
 				sc.Name, g.Point.ID, sc.Seed, g.RunSeed, g.Messages, g.UserMessages, g.Messages-g.UserMessages, o.out)
-			fmt.Fprintf(e.stdout, "messaging spend %s %s\n", g.Spend, g.Currency)
+			// The amount for people, and to the micro what the replay's summary.json
+			// total_micros will say.
+			fmt.Fprintf(e.stdout, "messaging spend %s %s (total_micros %d)\n", money.Cents(g.Spend), g.Currency, g.Spend)
 			fmt.Fprintf(e.stdout, "bill it again: %s\n", replayCommandFor(g.Point.Scenario, o.out, o.rateArgs))
 			return nil
 		},

@@ -162,8 +162,8 @@ func TestRestaffHandTrace(t *testing.T) {
 		t.Errorf("restaffed p50 %v s, want 4200", *n.P50)
 	}
 	for _, line := range []string{
-		"spend (USD)                            0.063900               0.070700      +0.006800",
-		"  utility                          0.000000 (0)           0.006800 (1)      +0.006800",
+		"spend (USD)                                0.06                   0.07          +0.01",
+		"  utility                              0.00 (0)               0.01 (1)          +0.01",
 		"  late (templates)                            0                      1             +1",
 	} {
 		if !strings.Contains(stdout, line) {

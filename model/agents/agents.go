@@ -109,11 +109,6 @@ func (b *Bot) Validate(path string) []string {
 // distribution rather than by shifts and a queue.
 func (s Staffing) ByResponseTime() bool { return s.ResponseTime != dist.Spec{} }
 
-var weekdays = map[string]time.Weekday{
-	"mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday, "thu": time.Thursday,
-	"fri": time.Friday, "sat": time.Saturday, "sun": time.Sunday,
-}
-
 // parseClock reads HH:MM into minutes after midnight (24:00 allowed).
 func parseClock(s string) (int, bool) {
 	if len(s) != 5 || s[2] != ':' {
@@ -144,8 +139,8 @@ func (s Staffing) Validate(path string) []string {
 			errs = append(errs, fmt.Sprintf("%s.headcount: must be >= 0, got %d", p, sh.Headcount))
 		}
 		for j, d := range sh.Days {
-			if _, ok := weekdays[strings.ToLower(d)]; !ok {
-				errs = append(errs, fmt.Sprintf("%s.days[%d]: %q is not one of mon, tue, wed, thu, fri, sat, sun", p, j, d))
+			if _, ok := model.ParseWeekday(d); !ok {
+				errs = append(errs, fmt.Sprintf("%s.days[%d]: %q is not one of %s", p, j, d, strings.Join(model.WeekdayNames(), ", ")))
 			}
 		}
 		start, ok1 := parseClock(sh.Start)
@@ -300,7 +295,7 @@ func worksOn(sh Shift, wd time.Weekday) bool {
 		return wd >= time.Monday && wd <= time.Friday
 	}
 	for _, d := range sh.Days {
-		if weekdays[strings.ToLower(d)] == wd {
+		if day, ok := model.ParseWeekday(d); ok && day == wd {
 			return true
 		}
 	}

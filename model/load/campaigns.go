@@ -25,11 +25,6 @@ type Campaign struct {
 	Reply        Reply   `yaml:"reply,omitempty"` // the customer answers the template; default never
 }
 
-var weekdayNames = map[string]time.Weekday{
-	"mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday, "thu": time.Thursday,
-	"fri": time.Friday, "sat": time.Saturday, "sun": time.Sunday,
-}
-
 // clock reads HH:MM (00:00 to 23:59) into hours and minutes.
 func clock(s string) (h, m int, ok bool) {
 	if len(s) != 5 || s[2] != ':' {
@@ -61,14 +56,14 @@ func (c Campaign) Validate(path string) []string {
 		errs = append(errs, fmt.Sprintf("%s.name: %q must be lower-case letters, digits, - or _", path, c.Name))
 	}
 	if _, ok := TemplateCategory(c.Category); !ok && c.Category != "" {
-		errs = append(errs, fmt.Sprintf("%s.category: %q is not one of marketing, utility, authentication", path, c.Category))
+		errs = append(errs, fmt.Sprintf("%s.category: %q is not one of %s", path, c.Category, categoryList))
 	}
 	if len(c.Days) == 0 {
 		errs = append(errs, path+".days: at least one weekday is needed, e.g. [mon]")
 	}
 	for i, d := range c.Days {
-		if _, ok := weekdayNames[strings.ToLower(d)]; !ok {
-			errs = append(errs, fmt.Sprintf("%s.days[%d]: %q is not one of mon, tue, wed, thu, fri, sat, sun", path, i, d))
+		if _, ok := model.ParseWeekday(d); !ok {
+			errs = append(errs, fmt.Sprintf("%s.days[%d]: %q is not one of %s", path, i, d, strings.Join(model.WeekdayNames(), ", ")))
 		}
 	}
 	if _, _, ok := clock(c.At); !ok {
@@ -93,7 +88,8 @@ func (c Campaign) Instants(from, to model.Time, loc *time.Location) []model.Time
 	h, m, _ := clock(c.At)
 	var on [7]bool
 	for _, d := range c.Days {
-		on[weekdayNames[strings.ToLower(d)]] = true
+		wd, _ := model.ParseWeekday(d)
+		on[wd] = true
 	}
 	var out []model.Time
 	first := from.In(loc)

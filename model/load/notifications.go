@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/spendsim/spendsim/model"
@@ -32,18 +33,15 @@ type Reply struct {
 	Delay       dist.Spec `yaml:"delay"`       // time from delivery to the answer, seconds; needed when probability > 0
 }
 
-// TemplateCategory reads a template category name.
+// TemplateCategory reads a template category's name (model.ParseCategory); "" names
+// none.
 func TemplateCategory(s string) (model.Category, bool) {
-	switch s {
-	case "marketing":
-		return model.Marketing, true
-	case "utility":
-		return model.Utility, true
-	case "authentication":
-		return model.Authentication, true
-	}
-	return model.CatNone, false
+	c, ok := model.ParseCategory(s)
+	return c, ok && c != model.CatNone
 }
+
+// categoryList is what a category may be, for errors: "marketing, utility, authentication".
+var categoryList = strings.Join(model.CategoryNames(), ", ")
 
 var streamName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
@@ -54,7 +52,7 @@ func (n Notification) Validate(path string) []string {
 		errs = append(errs, fmt.Sprintf("%s.name: %q must be lower-case letters, digits, - or _", path, n.Name))
 	}
 	if _, ok := TemplateCategory(n.Category); !ok {
-		errs = append(errs, fmt.Sprintf("%s.category: %q is not one of marketing, utility, authentication", path, n.Category))
+		errs = append(errs, fmt.Sprintf("%s.category: %q is not one of %s", path, n.Category, categoryList))
 	}
 	if !(n.PerCustomerMonth > 0) || math.IsInf(n.PerCustomerMonth, 0) {
 		errs = append(errs, fmt.Sprintf("%s.per_customer_month: must be > 0 templates per customer per 30 days, got %v", path, n.PerCustomerMonth))

@@ -1,19 +1,49 @@
 package money
 
 import (
-	"math"
 	"strconv"
 	"strings"
 )
 
-// Amounts for people: terminal tables, plot titles and labels, HTML reports. Files keep
-// every micro (Micros.String). These helpers are every way spendsim shows an amount to
-// a person, and they still differ in how they reach the cent (truncated or rounded), in
-// grouping and in sign, as the outputs they serve always have: choosing one rule is a
-// deliberate change of those outputs, made here.
+// Amounts for people. Every amount a person reads — the terminal tables, report.html,
+// restaff.html and the forecast report, plot titles, labels and axis ticks — follows one
+// rule: to the cent, rounded half away from zero, thousands grouped with commas
+// (3676.495 shows as 3,676.50; -0.005 as -0.01; an amount that rounds to nothing as
+// 0.00, unsigned). Files keep every micro: the *_micros integers and the six-place
+// decimal strings of JSON (Micros.String) are exact and never rounded.
+//
+// The rule is toCents: changing how amounts are shown is an edit there.
+
+// toCents is the rule: |m| in cents, rounded half away from zero, and m's sign.
+func toCents(m Micros) (cents uint64, neg bool) {
+	u := uint64(m)
+	if m < 0 {
+		u = -u // two's complement: right for math.MinInt64 too
+	}
+	return (u + 5_000) / 10_000, m < 0
+}
+
+// Cents shows m by the rule: "1,234.57", "-12,345.68", "0.00".
+func Cents(m Micros) string {
+	c, neg := toCents(m)
+	s := GroupThousands(strconv.FormatUint(c/100, 10)) + "." + strconv.FormatUint(100+c%100, 10)[1:]
+	if neg && c != 0 {
+		return "-" + s
+	}
+	return s
+}
+
+// SignedCents is Cents with "+" before an amount that shows above zero: "+1,234.57",
+// "-0.50", "0.00". Differences (B − A, restaffed − original) and their intervals.
+func SignedCents(m Micros) string {
+	if c, neg := toCents(m); c != 0 && !neg {
+		return "+" + Cents(m)
+	}
+	return Cents(m)
+}
 
 // GroupThousands puts a comma between every three digits of an integer's decimal text:
-// "-1234567" → "-1,234,567".
+// "-1234567" → "-1,234,567". Counts and axis ticks use it too.
 func GroupThousands(digits string) string {
 	sign := ""
 	if strings.HasPrefix(digits, "-") {
@@ -27,65 +57,4 @@ func GroupThousands(digits string) string {
 		b.WriteRune(r)
 	}
 	return sign + b.String()
-}
-
-// CentsTruncated shows m to the cent, truncated toward zero, with thousands grouped:
-// "1,234.56"; -0.001 shows "-0.00". The rule of the terminal tables.
-func CentsTruncated(m Micros) string {
-	intPart, frac, _ := strings.Cut(m.String(), ".")
-	return GroupThousands(intPart) + "." + frac[:2]
-}
-
-// SignedCentsTruncated is CentsTruncated with "+" before a positive amount.
-func SignedCentsTruncated(m Micros) string {
-	if m > 0 {
-		return "+" + CentsTruncated(m)
-	}
-	return CentsTruncated(m)
-}
-
-// SignedCentsPlain shows m to the cent, truncated toward zero, without grouping, with
-// "+" before a positive amount: "+1234.56", "-0.50", "0.00". Plot titles.
-func SignedCentsPlain(m Micros) string {
-	s := m.String()
-	s = s[:strings.IndexByte(s, '.')+3]
-	if m > 0 {
-		return "+" + s
-	}
-	return s
-}
-
-// CentsRounded shows m to the cent, rounded half away from zero, with thousands
-// grouped and no sign on an amount that rounds to zero: "8,225.08". The HTML reports.
-func CentsRounded(m Micros) string {
-	neg := m < 0
-	if neg {
-		m = -m
-	}
-	c := (m + 5000) / 10000 // half away from zero
-	s := GroupThousands(strconv.FormatInt(int64(c/100), 10)) + "." + strconv.FormatInt(int64(100+c%100), 10)[1:]
-	if neg && c != 0 {
-		s = "-" + s
-	}
-	return s
-}
-
-// Signed is Micros.String with "+" before zero or a positive amount: "+0.096000". The
-// restaff comparison's differences.
-func Signed(m Micros) string {
-	if m >= 0 {
-		return "+" + m.String()
-	}
-	return m.String()
-}
-
-// Label shows an amount short, for labels on a chart: whole units, grouped, from 100 up
-// (rounded to nearest), else to the cent ("1,235", "99.50"). Drawn, not accounted: it
-// goes through float64.
-func Label(m Micros) string {
-	v := float64(m) / float64(PerUnit)
-	if math.Abs(v) >= 100 {
-		return GroupThousands(strconv.FormatInt(int64(math.Round(v)), 10))
-	}
-	return strconv.FormatFloat(v, 'f', 2, 64)
 }

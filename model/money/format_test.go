@@ -1,6 +1,9 @@
 package money
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func TestGroupThousands(t *testing.T) {
 	for in, want := range map[string]string{"0": "0", "999": "999", "12500": "12,500", "-1000000": "-1,000,000"} {
@@ -10,38 +13,30 @@ func TestGroupThousands(t *testing.T) {
 	}
 }
 
-// TestCents pins each formatter's rule: they still differ (truncated or rounded,
-// grouped or not, where the sign goes), and changing one changes outputs people read.
+// TestCents pins the one rule for amounts people read: to the cent, half away from
+// zero, grouped, no sign on an amount that shows as zero; SignedCents adds "+" above it.
 func TestCents(t *testing.T) {
 	for _, c := range []struct {
-		m                                     Micros
-		trunc, signedTrunc, plain, round, sgn string
+		m           Micros
+		cents, sgnd string
 	}{
-		{0, "0.00", "0.00", "0.00", "0.00", "+0.000000"},
-		{1_234_567_890, "1,234.56", "+1,234.56", "+1234.56", "1,234.57", "+1234.567890"},
-		{-1_000, "-0.00", "-0.00", "-0.00", "0.00", "-0.001000"},
-		{-5_000, "-0.00", "-0.00", "-0.00", "-0.01", "-0.005000"},
-		{-12_345_678_901, "-12,345.67", "-12,345.67", "-12345.67", "-12,345.68", "-12345.678901"},
+		{0, "0.00", "0.00"},
+		{3_676_495_000, "3,676.50", "+3,676.50"}, // the review's example: one figure, one text
+		{1_234_567_890, "1,234.57", "+1,234.57"},
+		{4_999, "0.00", "0.00"},
+		{5_000, "0.01", "+0.01"},
+		{-1_000, "0.00", "0.00"},
+		{-5_000, "-0.01", "-0.01"},
+		{-12_345_678_901, "-12,345.68", "-12,345.68"},
+		{99_500_000, "99.50", "+99.50"},
+		{math.MinInt64, "-9,223,372,036,854.78", "-9,223,372,036,854.78"},
+		{math.MaxInt64, "9,223,372,036,854.78", "+9,223,372,036,854.78"},
 	} {
-		if got := CentsTruncated(c.m); got != c.trunc {
-			t.Errorf("CentsTruncated(%d) = %s, want %s", c.m, got, c.trunc)
+		if got := Cents(c.m); got != c.cents {
+			t.Errorf("Cents(%d) = %s, want %s", c.m, got, c.cents)
 		}
-		if got := SignedCentsTruncated(c.m); got != c.signedTrunc {
-			t.Errorf("SignedCentsTruncated(%d) = %s, want %s", c.m, got, c.signedTrunc)
-		}
-		if got := SignedCentsPlain(c.m); got != c.plain {
-			t.Errorf("SignedCentsPlain(%d) = %s, want %s", c.m, got, c.plain)
-		}
-		if got := CentsRounded(c.m); got != c.round {
-			t.Errorf("CentsRounded(%d) = %s, want %s", c.m, got, c.round)
-		}
-		if got := Signed(c.m); got != c.sgn {
-			t.Errorf("Signed(%d) = %s, want %s", c.m, got, c.sgn)
-		}
-	}
-	for m, want := range map[Micros]string{99_500_000: "99.50", 1_234_500_000: "1,235", -250_000_000: "-250"} {
-		if got := Label(m); got != want {
-			t.Errorf("Label(%d) = %s, want %s", m, got, want)
+		if got := SignedCents(c.m); got != c.sgnd {
+			t.Errorf("SignedCents(%d) = %s, want %s", c.m, got, c.sgnd)
 		}
 	}
 }

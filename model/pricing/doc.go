@@ -1,8 +1,8 @@
 // Package pricing holds spendsim's pricing vocabulary (vocab.go: Meta's pricing models,
-// types and categories), its rate data (rate cards and volume tiers) and the calendar of
-// the days WhatsApp's rules changed. The billing rules that decide what is charged live
-// elsewhere; this package answers "what does one unit cost here, then, and how sure are
-// we".
+// types, categories and confidences, with their String and Parse…), its rate data (rate
+// cards and volume tiers) and the calendar of the days WhatsApp's rules changed. The
+// billing rules that decide what is charged live elsewhere; this package answers "what
+// does one unit cost here, then, and how sure are we".
 //
 // Contract:
 //   - calendar.go is the one place the dates of rule changes are written (Day values, in

@@ -69,20 +69,18 @@ func normHeader(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }
 
-// metaCategory maps a normalised rate-card or tier-file column group name to a category.
+// metaCategory maps a normalised rate-card or tier-file column group name to a category:
+// ParseCategory's names of the categories Meta's sheets price, and the sheets' own
+// spellings of authentication-international.
 func metaCategory(h string) (Category, bool) {
-	switch strings.ReplaceAll(h, " ", "") {
-	case "marketing":
-		return Marketing, true
-	case "utility":
-		return Utility, true
-	case "authentication":
-		return Authentication, true
-	case "authentication-international", "authenticationinternational", "authentication_international",
-		"auth-intl", "authintl", "auth-international":
+	h = strings.ReplaceAll(h, " ", "")
+	switch h {
+	case "authenticationinternational", "auth-intl", "authintl", "auth-international":
 		return AuthenticationInternational, true
-	case "service":
-		return Service, true
+	}
+	switch c, _ := ParseCategory(h); c {
+	case Marketing, Utility, Authentication, AuthenticationInternational, Service:
+		return c, true
 	}
 	return CatNone, false
 }

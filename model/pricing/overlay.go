@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 )
@@ -133,15 +132,8 @@ func readRates(path string, data []byte, kind FileKind, modelName string, from t
 		if from.IsZero() {
 			return nil, overlayErrorf("%s is Meta's rate card CSV, which does not say when it takes effect: pass --rates-from DATE", path)
 		}
-		var m Model
-		switch strings.ToUpper(modelName) {
-		case "NBP":
-			m = NBP
-		case "CBP":
-			m = CBP
-		case "PMP":
-			m = PMP
-		default:
+		m, ok := ParseModel(modelName)
+		if !ok {
 			return nil, overlayErrorf("--rates-model %q is not one of NBP, CBP, PMP", modelName)
 		}
 		return ReadMetaCard(bytes.NewReader(data), filepath.Base(path), m, from)

@@ -106,7 +106,7 @@ func ReadBook(r io.Reader, name string) (*Book, error) {
 		if err != nil {
 			return nil, where("effective_from", "%q is not a date; want YYYY-MM-DD", get(rec, "effective_from"))
 		}
-		m, ok := parseModel(get(rec, "pricing_model"))
+		m, ok := ParseModel(get(rec, "pricing_model"))
 		if !ok {
 			return nil, where("pricing_model", "%q is not one of NBP, CBP, PMP", get(rec, "pricing_model"))
 		}
@@ -132,7 +132,7 @@ func ReadBook(r io.Reader, name string) (*Book, error) {
 		}
 		conf := UserSupplied
 		if s := get(rec, "confidence"); s != "" {
-			if conf, ok = parseConfidence(s); !ok {
+			if conf, ok = ParseConfidence(s); !ok {
 				return nil, where("confidence", "%q is not one of official, bsp, third_party, derived, user", s)
 			}
 		}
@@ -306,31 +306,6 @@ func complete(c, prev *Card, fams [numFamilies]bool) bool {
 	return true
 }
 
-func parseModel(s string) (Model, bool) {
-	switch strings.ToUpper(s) {
-	case "NBP":
-		return NBP, true
-	case "CBP":
-		return CBP, true
-	case "PMP":
-		return PMP, true
-	}
-	return ModelNone, false
-}
-
-// ParseCategory reads a category name as Meta and the rate files write it, in any case;
-// "authentication-international" (Meta's spelling in places) is accepted for
-// authentication_international.
-func ParseCategory(s string) (Category, bool) {
-	s = strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "-", "_")
-	for c := Marketing; c < NumCategories; c++ {
-		if categoryNames[c] == s {
-			return c, true
-		}
-	}
-	return CatNone, false
-}
-
 // modelAllows says which categories a card of each model may price.
 func modelAllows(m Model, c Category) bool {
 	switch m {
@@ -353,16 +328,6 @@ func allowedNames(m Model) string {
 		}
 	}
 	return strings.Join(s, ", ")
-}
-
-func parseConfidence(s string) (Confidence, bool) {
-	s = strings.ToLower(s)
-	for c := Official; int(c) < len(confidenceNames); c++ {
-		if confidenceNames[c] == s {
-			return c, true
-		}
-	}
-	return ConfNone, false
 }
 
 func isCurrency(s string) bool {

@@ -317,7 +317,7 @@ func ReadTierRows(r io.Reader, name string) ([]TierRow, error) {
 			return nil, where(9, "%q is not a date; want YYYY-MM-DD", rec[9])
 		}
 		if rec[10] != "" {
-			c, ok := parseConfidence(rec[10])
+			c, ok := ParseConfidence(rec[10])
 			if !ok {
 				return nil, where(10, "%q is not one of official, bsp, third_party, derived, user", rec[10])
 			}

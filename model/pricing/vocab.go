@@ -1,6 +1,8 @@
 package pricing
 
 import (
+	"strings"
+
 	"github.com/spendsim/spendsim/model/money"
 )
 
@@ -17,6 +19,16 @@ const (
 var modelNames = [...]string{"", "NBP", "CBP", "PMP"}
 
 func (m Model) String() string { return modelNames[m] }
+
+// ParseModel reads "NBP", "CBP" or "PMP", in any case.
+func ParseModel(s string) (Model, bool) {
+	for m := NBP; int(m) < len(modelNames); m++ {
+		if strings.EqualFold(modelNames[m], s) {
+			return m, true
+		}
+	}
+	return ModelNone, false
+}
 
 // Type is Meta's pricing.type (PMP vocabulary, which spendsim uses for every era).
 type Type uint8
@@ -69,6 +81,19 @@ var categoryNames = [...]string{"", "marketing", "utility", "authentication",
 
 func (c Category) String() string { return categoryNames[c] }
 
+// ParseCategory reads a category name as Meta and the rate files write it, in any case;
+// "authentication-international" (Meta's spelling in places) is accepted for
+// authentication_international.
+func ParseCategory(s string) (Category, bool) {
+	s = strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "-", "_")
+	for c := Marketing; c < NumCategories; c++ {
+		if categoryNames[c] == s {
+			return c, true
+		}
+	}
+	return CatNone, false
+}
+
 // Categories lists every real category in a fixed order, for reports.
 // Template, an NBP rate-card category, is not among them: charges carry Meta's
 // categories (an NBP charge keeps its template's own category), so reports never show
@@ -98,6 +123,17 @@ const (
 var confidenceNames = [...]string{"", "official", "bsp", "third_party", "derived", "user"}
 
 func (c Confidence) String() string { return confidenceNames[c] }
+
+// ParseConfidence reads a confidence name, in any case.
+func ParseConfidence(s string) (Confidence, bool) {
+	s = strings.ToLower(s)
+	for c := Official; int(c) < len(confidenceNames); c++ {
+		if confidenceNames[c] == s {
+			return c, true
+		}
+	}
+	return ConfNone, false
+}
 
 // Charge is the pricing outcome of one business message, in Meta's vocabulary.
 type Charge struct {

@@ -9,12 +9,9 @@ import (
 	"time"
 
 	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/agents"
 	"github.com/spendsim/spendsim/model/dist"
 )
-
-var categoryName = [...]string{model.Marketing: "marketing", model.Utility: "utility", model.Authentication: "authentication"}
-
-var weekdayName = [...]string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
 // YAML renders the estimate as a commented scenario named name, fitted from the trace
 // called source. Everything not estimated keeps spendsim's defaults, and the comments
@@ -85,7 +82,7 @@ func (r *Result) YAML(name, source string) []byte {
 		p("  # with their local send-time profile.\n")
 		p("  notifications:\n")
 		for _, n := range r.Notifications {
-			cat := categoryName[n.Category]
+			cat := n.Category.String()
 			p("    - name: %s  # %d templates\n", cat, n.Count)
 			p("      category: %s\n", cat)
 			p("      per_customer_month: %s\n", num(n.PerCustomerMonth, 6))
@@ -102,9 +99,9 @@ func (r *Result) YAML(name, source string) []byte {
 	p(".\n")
 	writeFit(&b, "  ", r.Response)
 	p("  response_time: %s\n", spec(r.Response.BestSpec()))
-	late := "utility"
+	late := agents.LateUtility
 	if r.TemplateReplies[model.Marketing] > r.TemplateReplies[model.Utility] {
-		late = "marketing"
+		late = agents.LateMarketing
 	}
 	p("  # Late replies (after the window closed) went out as templates: %d utility, %d marketing.\n",
 		r.TemplateReplies[model.Utility], r.TemplateReplies[model.Marketing])
@@ -181,10 +178,11 @@ func gapText(d time.Duration) string {
 	return d.String()
 }
 
+// days names weekdays counted from Monday (0), as the day-of-week profile is.
 func days(ds []int) string {
 	s := make([]string, len(ds))
 	for i, d := range ds {
-		s[i] = weekdayName[d]
+		s[i] = model.WeekdayName(time.Weekday((d + 1) % 7))
 	}
 	return strings.Join(s, ", ")
 }

@@ -264,65 +264,39 @@ func (b *builder) business(s string) string {
 	return b.lastBusiness
 }
 
-func parseDirection(s string) (model.Direction, bool) {
-	switch s {
-	case "user":
-		return model.FromUser, true
-	case "business":
-		return model.FromBusiness, true
-	}
-	return 0, false
-}
-
-func parseKind(s string) (model.Kind, bool) {
-	switch s {
-	case "text":
-		return model.Text, true
-	case "template":
-		return model.Template, true
-	}
-	return 0, false
-}
-
-// parseCategory accepts Meta's authentication-international spellings as
-// authentication: whether a message pays the international rate is the pricer's
-// decision (market and business settings), not the trace's.
+// parseCategory is model.ParseCategory, also reading Meta's authentication-international
+// spellings as authentication: whether a message pays the international rate is the
+// pricer's decision (market and business settings), not the trace's.
 func parseCategory(s string) (model.Category, bool) {
-	switch s {
-	case "marketing":
-		return model.Marketing, true
-	case "utility":
-		return model.Utility, true
-	case "authentication", "authentication_international", "authentication-international":
+	if s == "authentication_international" || s == "authentication-international" {
 		return model.Authentication, true
 	}
-	return 0, false
+	return model.ParseCategory(s)
 }
 
+// parseStatus is model.ParseStatus with the contract's default: an empty status is
+// delivered.
 func parseStatus(s string) (model.Status, bool) {
-	switch s {
-	case "", "delivered":
+	if s == "" {
 		return model.Delivered, true
-	case "read":
-		return model.Read, true
-	case "sent":
-		return model.Sent, true
-	case "failed":
-		return model.Failed, true
 	}
-	return 0, false
+	return model.ParseStatus(s)
 }
 
-func parseEntryPoint(s string) (model.EntryPoint, bool) {
-	switch s {
-	case "":
-		return model.EntryNone, true
-	case "ctwa":
-		return model.EntryCTWA, true
-	case "page_cta":
-		return model.EntryPageCTA, true
-	}
-	return 0, false
+// The names a field's error offers, from the model's vocabulary: "user, business".
+var (
+	directionList  = strings.Join(model.DirectionNames(), ", ")
+	kindList       = strings.Join(model.KindNames(), ", ")
+	categoryList   = strings.Join(model.CategoryNames(), ", ")
+	statusList     = strings.Join(model.StatusNames(), ", ")
+	entryPointList = strings.Join(model.EntryPointNames(), ", ")
+	kindOr         = orList(model.KindNames())
+	categoryOr     = orList(model.CategoryNames())
+)
+
+// orList is "a, b or c".
+func orList(names []string) string {
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // build validates f into out. The user/country rule is checked later (finish),
@@ -346,11 +320,11 @@ func (b *builder) build(f *fields, line int64, out *row) error {
 		r.TS = t
 	}
 
-	switch d, ok := parseDirection(v[fDirection]); {
+	switch d, ok := model.ParseDirection(v[fDirection]); {
 	case v[fDirection] == "":
 		return b.err(line, fDirection, "missing (required)")
 	case !ok:
-		return b.err(line, fDirection, quote(v[fDirection])+" is not one of user, business")
+		return b.err(line, fDirection, quote(v[fDirection])+" is not one of "+directionList)
 	default:
 		r.Direction = d
 	}
@@ -389,19 +363,19 @@ func (b *builder) build(f *fields, line int64, out *row) error {
 
 	// Fields of the other direction are checked for typos but otherwise ignored,
 	// so a foreign log that fills every column on every row still reads.
-	k, okKind := parseKind(v[fType])
+	k, okKind := model.ParseKind(v[fType])
 	cat, okCat := parseCategory(v[fCategory])
 	st, okStatus := parseStatus(v[fStatus])
-	ep, okEntry := parseEntryPoint(v[fEntryPoint])
+	ep, okEntry := model.ParseEntryPoint(v[fEntryPoint])
 	switch {
 	case v[fType] != "" && !okKind:
-		return b.err(line, fType, quote(v[fType])+" is not one of text, template")
+		return b.err(line, fType, quote(v[fType])+" is not one of "+kindList)
 	case v[fCategory] != "" && !okCat:
-		return b.err(line, fCategory, quote(v[fCategory])+" is not one of marketing, utility, authentication")
+		return b.err(line, fCategory, quote(v[fCategory])+" is not one of "+categoryList)
 	case !okStatus:
-		return b.err(line, fStatus, quote(v[fStatus])+" is not one of delivered, read, sent, failed")
+		return b.err(line, fStatus, quote(v[fStatus])+" is not one of "+statusList)
 	case !okEntry:
-		return b.err(line, fEntryPoint, quote(v[fEntryPoint])+" is not one of ctwa, page_cta")
+		return b.err(line, fEntryPoint, quote(v[fEntryPoint])+" is not one of "+entryPointList)
 	}
 
 	if r.Direction == model.FromUser {
@@ -409,12 +383,12 @@ func (b *builder) build(f *fields, line int64, out *row) error {
 		return nil
 	}
 	if v[fType] == "" {
-		return b.err(line, fType, "missing, required on business rows (text or template)")
+		return b.err(line, fType, "missing, required on business rows ("+kindOr+")")
 	}
 	r.Kind = k
 	if k == model.Template {
 		if v[fCategory] == "" {
-			return b.err(line, fCategory, "missing, required on templates (marketing, utility or authentication)")
+			return b.err(line, fCategory, "missing, required on templates ("+categoryOr+")")
 		}
 		r.Category = cat
 	}

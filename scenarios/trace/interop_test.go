@@ -78,7 +78,7 @@ func TestParquetReadsElsewhere(t *testing.T) {
 	for i, r := range rows {
 		want := recs[i]
 		if r.TS != int64(want.TS) || r.User != want.User || (r.MessageID == nil) != (want.MessageID == "") ||
-			(r.Delivered == nil) != (want.DeliveredTS == 0) || r.Direction != directionNames[want.Direction] {
+			(r.Delivered == nil) != (want.DeliveredTS == 0) || r.Direction != want.Direction.String() {
 			t.Errorf("row %d = %+v, want %+v", i, r, want)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spendsim/spendsim/model"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -163,17 +164,17 @@ func (m *Mapping) Validate() error {
 		}
 	}
 	checks := [nFields]func(string) bool{
-		fDirection:  func(s string) bool { _, ok := parseDirection(s); return ok },
-		fType:       func(s string) bool { _, ok := parseKind(s); return ok },
+		fDirection:  func(s string) bool { _, ok := model.ParseDirection(s); return ok },
+		fType:       func(s string) bool { _, ok := model.ParseKind(s); return ok },
 		fCategory:   func(s string) bool { _, ok := parseCategory(s); return ok },
 		fStatus:     func(s string) bool { _, ok := parseStatus(s); return ok },
-		fEntryPoint: func(s string) bool { _, ok := parseEntryPoint(s); return ok },
+		fEntryPoint: func(s string) bool { _, ok := model.ParseEntryPoint(s); return ok },
 		fCountry:    func(s string) bool { _, ok := newBuilder("").country(s); return ok },
 	}
 	wants := [nFields]string{
-		fDirection: "user, business", fType: "text, template",
-		fCategory: "marketing, utility, authentication", fStatus: "delivered, read, sent, failed",
-		fEntryPoint: "ctwa, page_cta", fCountry: "an ISO 3166-1 alpha-2 code",
+		fDirection: directionList, fType: kindList,
+		fCategory: categoryList, fStatus: statusList,
+		fEntryPoint: entryPointList, fCountry: "an ISO 3166-1 alpha-2 code",
 	}
 	for i, f := range m.fields() {
 		name := fieldNames[i]

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/pricing"
 )
 
 // Webhook logs: one payload per line, in whichever shape the platform logged it —
@@ -161,25 +162,40 @@ func isWebhookPayload(line []byte) bool {
 }
 
 // webhookCategory maps Meta's pricing.category and conversation.origin.type
-// (BILLING.md, webhook vocabulary). business_initiated (CBP 2022) names no category;
-// it reads as a marketing template, the dearest, so counterfactual bills err high.
+// (BILLING.md, webhook vocabulary), read as pricing reads Meta's words
+// (pricing.ParseCategory), to a message's kind and category. marketing_lite (the
+// Marketing Messages Lite API) is marketing. business_initiated (CBP 2022) names no
+// category; it reads as a marketing template, the dearest, so counterfactual bills err
+// high.
 func webhookCategory(s string) (model.Kind, model.Category, bool) {
-	switch s {
-	case "marketing", "marketing_lite":
+	if s == "marketing_lite" {
 		return model.Template, model.Marketing, true
-	case "utility":
+	}
+	c, ok := pricing.ParseCategory(s)
+	if !ok {
+		return 0, 0, false
+	}
+	switch c {
+	case pricing.Marketing, pricing.BusinessInitiated:
+		return model.Template, model.Marketing, true
+	case pricing.Utility:
 		return model.Template, model.Utility, true
-	case "authentication", "authentication_international", "authentication-international":
+	case pricing.Authentication, pricing.AuthenticationInternational:
 		return model.Template, model.Authentication, true
-	case "business_initiated":
-		return model.Template, model.Marketing, true
-	case "service", "user_initiated", "referral_conversion":
+	case pricing.Service, pricing.UserInitiated, pricing.ReferralConversion:
 		return model.Text, model.CatNone, true
 	}
-	return 0, 0, false
+	return 0, 0, false // NBP's template is a rate-card column, not a webhook's word
 }
 
-const badCategory = " is not one of marketing, utility, authentication, authentication_international, service, referral_conversion, user_initiated, business_initiated"
+// badCategory is what a webhook's category may be: Meta's categories (pricing.Categories).
+var badCategory = func() string {
+	var names []string
+	for _, c := range pricing.Categories() {
+		names = append(names, c.String())
+	}
+	return " is not one of " + strings.Join(names, ", ")
+}()
 
 type whItem struct {
 	r   row

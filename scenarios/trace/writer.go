@@ -134,14 +134,6 @@ func NewWriter(path string, o WriterOptions) (*Writer, error) {
 	return w, nil
 }
 
-var (
-	directionNames  = [...]string{model.FromUser: "user", model.FromBusiness: "business"}
-	kindNames       = [...]string{model.Text: "text", model.Template: "template"}
-	categoryNames   = [...]string{model.Marketing: "marketing", model.Utility: "utility", model.Authentication: "authentication"}
-	statusNames     = [...]string{model.Delivered: "delivered", model.Read: "read", model.Sent: "sent", model.Failed: "failed"}
-	entryPointNames = [...]string{model.EntryCTWA: "ctwa", model.EntryPageCTA: "page_cta"}
-)
-
 // values checks r against the contract and renders it; what is written reads back.
 func (w *Writer) values(r *Record, v *[nFields]string) error {
 	*v = [nFields]string{}
@@ -151,7 +143,7 @@ func (w *Writer) values(r *Record, v *[nFields]string) error {
 	if r.Direction != model.FromUser && r.Direction != model.FromBusiness {
 		return bad("direction %d is not user or business", r.Direction)
 	}
-	v[fDirection] = directionNames[r.Direction]
+	v[fDirection] = r.Direction.String()
 	user := normUser(r.User)
 	if user == "" {
 		return bad("no user")
@@ -177,26 +169,26 @@ func (w *Writer) values(r *Record, v *[nFields]string) error {
 	}
 	v[fMessageID] = r.MessageID
 	if r.Direction == model.FromUser {
-		if int(r.EntryPoint) >= len(entryPointNames) {
+		v[fEntryPoint] = r.EntryPoint.String()
+		if _, ok := model.ParseEntryPoint(v[fEntryPoint]); !ok {
 			return bad("entry point %d unknown", r.EntryPoint)
 		}
-		v[fEntryPoint] = entryPointNames[r.EntryPoint]
 		return nil
 	}
-	if int(r.Kind) >= len(kindNames) {
+	v[fType] = r.Kind.String()
+	if _, ok := model.ParseKind(v[fType]); !ok {
 		return bad("kind %d unknown", r.Kind)
 	}
-	v[fType] = kindNames[r.Kind]
 	if r.Kind == model.Template {
-		if r.Category == model.CatNone || int(r.Category) >= len(categoryNames) {
-			return bad("a template needs a category (marketing, utility or authentication)")
+		v[fCategory] = r.Category.String()
+		if _, ok := model.ParseCategory(v[fCategory]); r.Category == model.CatNone || !ok {
+			return bad("a template needs a category (%s)", categoryOr)
 		}
-		v[fCategory] = categoryNames[r.Category]
 	}
-	if int(r.Status) >= len(statusNames) {
+	v[fStatus] = r.Status.String()
+	if _, ok := model.ParseStatus(v[fStatus]); !ok {
 		return bad("status %d unknown", r.Status)
 	}
-	v[fStatus] = statusNames[r.Status]
 	if r.DeliveredTS != 0 {
 		if r.DeliveredTS < r.TS {
 			return bad("delivered_ts %s is before ts %s", r.DeliveredTS, r.TS)
