@@ -12,8 +12,9 @@ import (
 
 // testBook is a hand-written rate book for the timeline tests: expected amounts are
 // written next to the rules, so they must not move when the shipped rate data is
-// corrected. It mimics pricing.Card.Rate's two documented fallbacks
-// (authentication_international → authentication; NBP category → template).
+// corrected. It mimics pricing.Card.Rate's documented fallbacks
+// (authentication_international → authentication; marketing_lite → marketing; NBP
+// category → template).
 type testBook struct {
 	cards map[pricing.Model][]*testCard // oldest first
 }
@@ -88,6 +89,9 @@ func (c *testCard) rate(mkt uint16, cat pricing.Category) (rateValue, error) {
 	r, ok := c.cell(mkt, cat)
 	if !ok && cat == pricing.AuthenticationInternational {
 		r, ok = c.cell(mkt, pricing.Authentication)
+	}
+	if !ok && cat == pricing.MarketingLite {
+		r, ok = c.cell(mkt, pricing.Marketing)
 	}
 	if !ok && c.model == pricing.NBP {
 		r, ok = c.cell(mkt, pricing.Template)

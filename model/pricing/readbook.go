@@ -324,6 +324,9 @@ func parseModel(s string) (Model, bool) {
 func ParseCategory(s string) (Category, bool) {
 	s = strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "-", "_")
 	for c := Marketing; c < NumCategories; c++ {
+		if c == MarketingLite {
+			continue // a webhook's category, never a rate file's: cards price it as marketing
+		}
 		if categoryNames[c] == s {
 			return c, true
 		}
