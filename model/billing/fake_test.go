@@ -114,6 +114,8 @@ type testTiers struct {
 	m map[[2]int][]band
 }
 
+func (t *testTiers) floor(uint16, pricing.Category, model.Time, *time.Location) int64 { return 0 }
+
 func (t *testTiers) add(mkt uint16, cat pricing.Category, b band) {
 	if t.m == nil {
 		t.m = map[[2]int][]band{}
