@@ -287,12 +287,12 @@ func ReadMetaCard(r io.Reader, name string, m Model, effective time.Time) (*Book
 type FileKind uint8
 
 const (
-	KindUnknown   FileKind = iota
-	KindRateCards          // spendsim's own layout (ratecards.csv): ReadBook
-	KindTiers              // spendsim's tier layout (tiers.csv): ReadTiers
-	KindMetaRates          // Meta's rate card CSV ("Pricing.csv"): ReadMetaCard
-	KindMetaTiers          // Meta's Tier Pricing CSV: ReadMetaTiers
-	KindTierUpdates        // Meta's account_update tier webhooks (JSON): ReadTierUpdates
+	KindUnknown     FileKind = iota
+	KindRateCards            // spendsim's own layout (ratecards.csv): ReadBook
+	KindTiers                // spendsim's tier layout (tiers.csv): ReadTiers
+	KindMetaRates            // Meta's rate card CSV ("Pricing.csv"): ReadMetaCard
+	KindMetaTiers            // Meta's Tier Pricing CSV: ReadMetaTiers
+	KindTierUpdates          // Meta's account_update tier webhooks (JSON): ReadTierUpdates
 )
 
 var kindNames = [...]string{"unknown", "ratecards", "tiers", "meta-rates", "meta-tiers", "tier-webhooks"}
