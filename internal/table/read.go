@@ -29,8 +29,6 @@ func (t *Batch) Rows() int { return t.rows }
 // Err is the first problem with a column asked for, or nil.
 func (t *Batch) Err() error { return t.err }
 
-func (t *Batch) col(name string) arrow.Array { return t.column(name, false) }
-
 func (t *Batch) column(name string, nulls bool) arrow.Array {
 	if t.err != nil {
 		return nil
