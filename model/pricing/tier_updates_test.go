@@ -74,3 +74,22 @@ func TestReadTierUpdatesErrors(t *testing.T) {
 		}
 	}
 }
+
+func FuzzReadTierUpdates(f *testing.F) {
+	if data, err := os.ReadFile("../../../shared/datasets/webhooks/shapes/C3_meta_account_update_volume_tier.jsonl"); err == nil {
+		f.Add(data)
+	}
+	f.Add([]byte(`{"value":{"event":"VOLUME_BASED_PRICING_TIER_UPDATE","volume_tier_info":{"tier_update_time":5,"pricing_category":"AUTHENTICATION","tier":"0:MAX","effective_month":"2026-01","region":"Brazil"}}}`))
+	mt := market.Builtin()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tiers, err := ReadTierUpdates(data, "fuzz.jsonl", mt)
+		if err != nil {
+			return
+		}
+		for _, u := range tiers.Updates() {
+			if u.From > u.To || u.At <= 0 || u.Market == market.Unknown || !tierCategory(u.Category) {
+				t.Fatalf("accepted an impossible update %+v", u)
+			}
+		}
+	})
+}
