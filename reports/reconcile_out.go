@@ -163,7 +163,7 @@ func WriteReconcileTable(w io.Writer, rep *ReconcileReport, limit int) {
 	}
 	fmt.Fprintf(w, "\n\n")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "month\tsource\tmarket\tcategory\ttype\tspendsim\tMeta\tamount\tMeta amount\tverdict\t\n")
+	fmt.Fprintf(tw, "month\tsource\tmarket\tcategory\ttype\tspendsim\tMeta\tamount\tMeta amount\tverdict\n")
 	for _, r := range rep.Rows {
 		meta := "?"
 		if r.MetaAmount != nil {
@@ -176,7 +176,7 @@ func WriteReconcileTable(w io.Writer, rep *ReconcileReport, limit int) {
 				verdict += " (" + joinStrings(r.MessageReasons) + ")"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t\n", r.Month, r.Source, dash(r.Market), dash(r.PricingCategory),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n", r.Month, r.Source, dash(r.Market), dash(r.PricingCategory),
 			dash(r.PricingType), r.Messages, r.MetaMessages, r.Amount, meta, verdict)
 	}
 	tw.Flush()
@@ -190,10 +190,10 @@ func WriteReconcileTable(w io.Writer, rep *ReconcileReport, limit int) {
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for i, d := range rep.Differences {
 			if i == limit {
-				fmt.Fprintf(tw, "… %d more in %s\t\t\t\n", int64(len(rep.Differences)-limit)+rep.DifferencesLeft, ReconcileFile)
+				fmt.Fprintf(tw, "… %d more in %s\n", int64(len(rep.Differences)-limit)+rep.DifferencesLeft, ReconcileFile)
 				break
 			}
-			fmt.Fprintf(tw, "line %d\t%s\t%s\t%s\t\n", d.Line, d.MessageID, d.Reason, d.Detail)
+			fmt.Fprintf(tw, "line %d\t%s\t%s\t%s\n", d.Line, d.MessageID, d.Reason, d.Detail)
 		}
 		tw.Flush()
 	}
