@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -173,7 +174,7 @@ func WriteReconcileTable(w io.Writer, rep *ReconcileReport, limit int) {
 		if !r.Agrees {
 			verdict = r.Reason
 			if len(r.MessageReasons) > 0 && r.Reason != r.MessageReasons[0] {
-				verdict += " (" + joinStrings(r.MessageReasons) + ")"
+				verdict += " (" + strings.Join(r.MessageReasons, ", ") + ")"
 			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n", r.Month, r.Source, dash(r.Market), dash(r.PricingCategory),
@@ -215,17 +216,6 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-func joinStrings(ss []string) string {
-	out := ""
-	for i, s := range ss {
-		if i > 0 {
-			out += ", "
-		}
-		out += s
-	}
-	return out
 }
 
 // ReconcileHTML renders reconcile.html: a page whose section "Reconciling with Meta"

@@ -9,6 +9,7 @@ import (
 	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/sim/replay"
 )
 
 // Options are what a reconciliation needs besides the messages and Meta's analytics.
@@ -161,10 +162,7 @@ func (r *Reconciler) metaAmount(m *Message) (money.Micros, bool, error) {
 	return rate.Amount, true, nil
 }
 
-func (r *Reconciler) month(t model.Time) time.Time {
-	lt := t.In(r.o.Location)
-	return time.Date(lt.Year(), lt.Month(), 1, 0, 0, 0, 0, r.o.Location)
-}
+func (r *Reconciler) month(t model.Time) time.Time { return replay.MonthOf(t, r.o.Location) }
 
 // Result is the reconciliation.
 type Result struct {
