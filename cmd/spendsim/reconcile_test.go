@@ -214,3 +214,56 @@ func TestReconcileUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestReconcileHelpExamples runs every example of `spendsim reconcile --help`, with its
+// files standing for real ones: the corpus's fidelity log for webhooks.jsonl, analytics
+// built from that log's own replay for the analytics files, a replay of it for
+// out/may-auto, Meta's tier webhook example for tier_webhooks.jsonl. Each must run to a
+// verdict: exit 0 (agree) or 1 (differ, the fidelity log's two messages), never a
+// usage error or a failure.
+func TestReconcileHelpExamples(t *testing.T) {
+	if _, err := os.Stat(fidelityLog); err != nil {
+		t.Skip("no webhook corpus")
+	}
+	code, help, _ := spendsim(t, "reconcile", "--help")
+	if code != 0 {
+		t.Fatalf("--help: exit %d", code)
+	}
+	dir := t.TempDir()
+	rep := filepath.Join(dir, "may-auto")
+	if code, _, stderr := spendsim(t, "replay", "--trace", fidelityLog, "--out", rep, "--quiet"); code != 0 {
+		t.Fatalf("replay: %s", stderr)
+	}
+	an := analyticsFromMessages(t, filepath.Join(rep, reports.MessagesFile), "")
+	files := map[string]string{
+		"webhooks.jsonl":         fidelityLog,
+		"pricing_analytics.json": writeFile(t, dir, "pa.json", an),
+		"page1.json":             writeFile(t, dir, "p1.json", strings.SplitAfter(an, "\n")[0]),
+		"page2.json":             writeFile(t, dir, "p2.json", strings.SplitAfter(an, "\n")[1]),
+		"out/may-auto":           rep,
+		"tier_webhooks.jsonl":    "../../../shared/datasets/webhooks/shapes/C3_meta_account_update_volume_tier.jsonl",
+	}
+	n := 0
+	_, examples, _ := strings.Cut(help, "Examples:")
+	examples, _, _ = strings.Cut(examples, "OPTIONS:")
+	for _, line := range strings.Split(examples, "\n") {
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "spendsim reconcile ") {
+			continue
+		}
+		args := strings.Fields(line)[1:]
+		for i, a := range args {
+			if f, ok := files[a]; ok {
+				args[i] = f
+			}
+		}
+		n++
+		args = append(args, "--out", filepath.Join(dir, fmt.Sprint("ex", n)))
+		if code, _, stderr := spendsim(t, args...); code != 0 && code != 1 || code == 1 && !strings.Contains(stderr, "spendsim and Meta differ") {
+			t.Errorf("%s: exit %d: %s", line, code, stderr)
+		}
+	}
+	if n < 4 {
+		t.Errorf("%d examples found in the help", n)
+	}
+}
