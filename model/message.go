@@ -68,7 +68,27 @@ type Message struct {
 	Category   Category   // templates only
 	Status     Status     // business messages only
 	EntryPoint EntryPoint // user messages only
+	Stated     Stated     // business messages: what the log itself says, where billing would infer
 }
+
+// Stated is what a log says about a business message where spendsim would otherwise
+// infer it: facts Meta's own status webhooks state (Record.Stated reads them from
+// Record.Meta). Billing lets them win over its inference (docs/billing.md, "The log's
+// word") unless billing.Options.IgnoreStated. Zero states nothing.
+type Stated uint8
+
+const (
+	// StatedDelivered: Meta's statuses say a marketing template was delivered (the US
+	// pause from 2025-04-01 does not hold it back).
+	StatedDelivered Stated = 1 << iota
+	// StatedAuthIntl: pricing.category authentication_international (either spelling).
+	StatedAuthIntl
+	// StatedAuthDomestic: pricing.category authentication (not international).
+	StatedAuthDomestic
+	// StatedMarketingLite: pricing.category marketing_lite (the Marketing Messages Lite
+	// API): a marketing template reported under its own category.
+	StatedMarketingLite
+)
 
 // At is the time rules are evaluated at: delivery time if known, else send time
 // (BILLING.md, "Decision — which time").

@@ -18,7 +18,8 @@ type Record struct {
 	Line            int64      // 1-based line (CSV, JSONL, webhooks) or row (Parquet) it came from
 	// Meta is what Meta's own webhooks said about a business message's price, word for
 	// word; nil when the trace said nothing (every format but webhook logs, and user
-	// messages). Billing never reads it: it is kept so a bill can be set beside Meta's.
+	// messages). Billing reads only the facts Stated draws from it; the rest is kept so a
+	// bill can be set beside Meta's.
 	Meta *MetaPricing
 }
 
@@ -54,6 +55,33 @@ func (b Billable) String() string {
 		return "true"
 	}
 	return ""
+}
+
+// Stated is what the record's Meta states of the facts billing would otherwise infer
+// (see Stated): its category from pricing.category, else conversation.origin.type, and
+// for a marketing template (marketing or marketing_lite) whether Meta's statuses saw
+// it delivered. Zero for a record without Meta, or for a user message.
+func (r *Record) Stated() Stated {
+	if r.Meta == nil || r.Direction != FromBusiness {
+		return 0
+	}
+	cat := r.Meta.Category
+	if cat == "" {
+		cat = r.Meta.ConversationOrigin
+	}
+	var s Stated
+	switch cat {
+	case "authentication_international", "authentication-international":
+		s = StatedAuthIntl
+	case "authentication":
+		s = StatedAuthDomestic
+	case "marketing_lite":
+		s = StatedMarketingLite
+	}
+	if r.Kind == Template && r.Category == Marketing && r.Status.WasDelivered() {
+		s |= StatedDelivered
+	}
+	return s
 }
 
 // At is the time rules are evaluated at: delivery time if known, else send time.

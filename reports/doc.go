@@ -28,8 +28,12 @@
 //
 // Tables (column lists: RunsColumns, DailyColumns):
 //
-//	runs.parquet   one row per run (sweep point × replication)
-//	daily.parquet  one row per run and calendar day in the business's time zone
+//	runs.parquet       one row per run (sweep point × replication)
+//	daily.parquet      one row per run and calendar day in the business's time zone
+//	messages.parquet   a replay: one row per business message (MessageColumns), read
+//	                   back by ReadMessages
+//	reconcile.parquet  a reconciliation: its rows (ReconcileWriter), with reconcile.json
+//	                   (ReconcileReport) and reconcile.html
 //
 // The statistics (summaries, intervals, comparisons, forecast bands, SLA verdicts, the
 // run order) are package stats'; reports writes its results: summary.json is a

@@ -18,7 +18,9 @@ import (
 const BillFile = "bill.parquet"
 
 // MessageColumns is the layout of messages.parquet: one row per business message, the
-// input's ids and times, then its pricing in Meta's vocabulary (webhook field names).
+// input's ids and times, then its pricing in Meta's vocabulary (webhook field names),
+// then what the log itself said of it (meta_*: Meta's own pricing and conversation
+// objects word for word, null where the log said nothing).
 // Vocabularies are enum columns (dictionary-encoded strings written from their codes),
 // line and the times are delta-encoded, amounts and tiers dictionary-encoded: the
 // values are what they always were, only cheaper to write.
@@ -46,6 +48,12 @@ func MessageColumns(markets *market.Table, currency string) []table.Column {
 		table.Int64Col("amount_micros").WithDict(true),
 		table.EnumCol("currency", []string{currency}),
 		table.EnumCol("rate_confidence", codeNames(int(pricing.UserSupplied), func(i int) string { return pricing.Confidence(i).String() })).OrNull(),
+		table.StringCol("meta_pricing_model").OrNull(),
+		table.StringCol("meta_pricing_type").OrNull(),
+		table.StringCol("meta_pricing_category").OrNull(),
+		table.BoolCol("meta_billable").OrNull(),
+		table.StringCol("meta_conversation_id").WithDict(false).OrNull(),
+		table.StringCol("meta_conversation_origin").OrNull(),
 	}
 }
 
@@ -101,6 +109,9 @@ type MessageWriter struct {
 	convID                         *table.Int64Appender
 	tier                           *table.Int32Appender
 	amount                         *table.Int64Appender
+	metaModel, metaType, metaCat   *table.StringAppender
+	metaConv, metaOrigin           *table.StringAppender
+	metaBillable                   *table.BoolAppender
 
 	Tally stats.SpendTally
 	Bill  *BillTally
@@ -122,6 +133,8 @@ func NewMessageWriter(path, version string, markets *market.Table, currency stri
 	w.pmodel, w.ptype, w.pcat = tw.Enum("pricing_model"), tw.Enum("pricing_type"), tw.Enum("pricing_category")
 	w.billable, w.convID, w.tier = tw.Bool("billable"), tw.Int64("conversation_id"), tw.Int32("tier")
 	w.amount, w.cur, w.conf = tw.Int64("amount_micros"), tw.Enum("currency"), tw.Enum("rate_confidence")
+	w.metaModel, w.metaType, w.metaCat = tw.String("meta_pricing_model"), tw.String("meta_pricing_type"), tw.String("meta_pricing_category")
+	w.metaBillable, w.metaConv, w.metaOrigin = tw.Bool("meta_billable"), tw.String("meta_conversation_id"), tw.String("meta_conversation_origin")
 	return w, nil
 }
 
@@ -163,11 +176,33 @@ func (w *MessageWriter) Message(rec *model.Record, m *model.Message, c *pricing.
 	w.amount.Append(int64(c.Amount))
 	w.cur.Append(0)
 	appendCode(w.conf, int(c.Confidence))
+	w.appendMeta(rec.Meta)
 	if m.Status.WasDelivered() {
 		w.Tally.AddCharge(*c)
 		w.Bill.Add(m.At(), w.markets.Name(market.ID(c.Market)), c)
 	}
 	return w.tw.EndRow()
+}
+
+// appendMeta appends what the log said of the message's price: nulls where it said
+// nothing.
+func (w *MessageWriter) appendMeta(mp *model.MetaPricing) {
+	if mp == nil {
+		mp = &model.MetaPricing{}
+	}
+	appendOrNull(w.metaModel, mp.PricingModel)
+	appendOrNull(w.metaType, mp.PricingType)
+	appendOrNull(w.metaCat, mp.Category)
+	switch mp.Billable {
+	case model.IsBillable:
+		w.metaBillable.Append(true)
+	case model.NotBillable:
+		w.metaBillable.Append(false)
+	default:
+		w.metaBillable.AppendNull()
+	}
+	appendOrNull(w.metaConv, mp.ConversationID)
+	appendOrNull(w.metaOrigin, mp.ConversationOrigin)
 }
 
 // appendCode appends the value of code (Values[code-1]), or null for code 0 (none).
@@ -370,6 +405,16 @@ type ReplaySummary struct {
 	Duplicates    int64      `json:"duplicate_messages"`
 	USMarketing   int64      `json:"us_marketing_not_delivered"`
 	TextOutsideCS int64      `json:"text_outside_window"`
+	LogFacts      LogFacts   `json:"log_facts_applied"`
+}
+
+// LogFacts counts the messages whose charge a fact the log stated decided, where
+// spendsim would have inferred otherwise (docs/billing.md, "The log's word").
+type LogFacts struct {
+	USMarketingDelivered int64 `json:"us_marketing_delivered"`       // US marketing templates Meta's statuses say were delivered: charged
+	AuthIntl             int64 `json:"authentication_international"` // charged at the international rate as the log says
+	AuthDomestic         int64 `json:"authentication_domestic"`      // charged at the domestic rate as the log says
+	MarketingLite        int64 `json:"marketing_lite"`               // marketing templates reported as marketing_lite
 }
 
 // Reconcile checks that the bill and the running tally agree to the micro, and

@@ -136,7 +136,7 @@ func NewRestaff(old, new RestaffSide) (Restaff, error) {
 		return Restaff{}, fmt.Errorf("reports: restaff: total difference: %w", err)
 	}
 	d.TotalMicros, d.Total = int64(t), t.String()
-	for _, c := range pricing.Categories() {
+	for _, c := range pricing.Shown(func(c pricing.Category) bool { return hasCategory(&old, c) || hasCategory(&new, c) }) {
 		k := c.String()
 		d.AmountMicrosByCategory[k] = new.AmountMicrosByCategory[k] - old.AmountMicrosByCategory[k]
 		d.BillableByCategory[k] = new.BillableByCategory[k] - old.BillableByCategory[k]
@@ -154,7 +154,7 @@ func (r *Restaff) rows() []restaffRow {
 	o, n, d := &r.Old, &r.New, &r.Difference
 	rows := []restaffRow{{Label: "spend (" + n.Currency + ")", Old: cents(o.TotalMicros),
 		New: cents(n.TotalMicros), Diff: money.SignedCents(money.Micros(d.TotalMicros)), Head: true}}
-	for _, c := range pricing.Categories() {
+	for _, c := range pricing.Shown(func(c pricing.Category) bool { return hasCategory(o, c) || hasCategory(n, c) }) {
 		k := c.String()
 		if o.AmountMicrosByCategory[k] == 0 && n.AmountMicrosByCategory[k] == 0 && o.BillableByCategory[k] == 0 && n.BillableByCategory[k] == 0 {
 			continue
@@ -277,3 +277,10 @@ exact amounts are in restaff.json and summary.json. First-response percentiles c
 </body>
 </html>
 `))
+
+// hasCategory says whether a side's bill lists the category (marketing_lite only where
+// it has some).
+func hasCategory(s *RestaffSide, c pricing.Category) bool {
+	_, ok := s.BillableByCategory[c.String()]
+	return ok
+}

@@ -193,7 +193,7 @@ func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 	fmt.Fprintf(w, "%s under %s (%s rates): %d records, %d business messages (%d delivered), %d users\n\n",
 		s.Trace, s.Pricing, s.Rates, s.Records, s.Business, s.Delivered, s.Users)
 	fmt.Fprintf(w, "%-30s %10s %16s\n", "pricing category", "billable", "amount ("+s.Currency+")")
-	for _, cat := range pricing.Categories() {
+	for _, cat := range pricing.Shown(func(c pricing.Category) bool { _, ok := s.BillableByCategory[c.String()]; return ok }) {
 		n := s.BillableByCategory[cat.String()]
 		if n == 0 {
 			continue

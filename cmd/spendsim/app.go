@@ -141,6 +141,7 @@ Examples:
 			compareCommand(e),
 			mergeCommand(e),
 			replayCommand(e),
+			reconcileCommand(e),
 			validateCommand(e),
 			scenariosCommand(e),
 			ratesCommand(e),

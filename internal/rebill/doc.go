@@ -1,6 +1,8 @@
 // Package rebill bills a message trace exactly, as it was (Replay) or with its replies
 // re-simulated under a scenario's agents (Restaff), and writes the replay's files: the
-// pipeline from trace to files of `spendsim replay`.
+// pipeline from trace to files of `spendsim replay`. Reconcile sets a replay (run then,
+// or read back from its messages.parquet) beside Meta's word (internal/reconcile) and
+// writes reconcile.parquet, reconcile.json and reconcile.html: `spendsim reconcile`.
 //
 // In: a trace file and how to read it (scenarios/trace), billing.Options (the era, the
 // user's rate cards over the built-in ones, the business's zone and currency), and for

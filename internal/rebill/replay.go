@@ -47,6 +47,10 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, src *source, o 
 		Delivered: st.Billing.Delivered, Undelivered: st.Billing.Business - st.Billing.Delivered,
 		Users: st.Users, Numbers: st.Numbers, Skipped: src.r.Skipped(),
 		USMarketing: st.Billing.USMarketingHeld, TextOutsideCS: st.Billing.TextOutsideWindow,
+		LogFacts: reports.LogFacts{
+			USMarketingDelivered: st.Billing.Stated.USMarketingDelivered, AuthIntl: st.Billing.Stated.AuthIntl,
+			AuthDomestic: st.Billing.Stated.AuthDomestic, MarketingLite: st.Billing.Stated.MarketingLite,
+		},
 		CardsUsed: []reports.CardUsed{},
 	}
 	if d, ok := src.r.(trace.Duplicater); ok {

@@ -31,12 +31,14 @@ type SpendTally struct {
 	amounts  [pricing.NumCategories]money.Sum
 	billable [pricing.NumCategories]int64
 	byType   [pricing.NumTypes]int64
+	seen     [pricing.NumCategories]bool // a charge of the category was added
 }
 
 // AddCharge adds one delivered business message's charge. A message of pricing type
 // none (not priced) is counted under no type, as TypeNone has no key.
 func (t *SpendTally) AddCharge(c pricing.Charge) {
 	t.byType[c.Type]++
+	t.seen[c.Category] = true
 	if c.Billable {
 		t.billable[c.Category]++
 	}
@@ -75,7 +77,7 @@ func (t *SpendTally) Spend(n int64) (Spend, error) {
 		MessagesByPricingType:  map[string]int64{},
 	}
 	s.Total = money.Micros(s.TotalMicros).String()
-	for _, c := range pricing.Categories() {
+	for _, c := range pricing.Shown(func(c pricing.Category) bool { return t.seen[c] }) {
 		a, err := t.amounts[c].Total()
 		if err != nil {
 			return Spend{}, fmt.Errorf("%s: %w", c, err)

@@ -29,7 +29,7 @@ func (t *Batch) Rows() int { return t.rows }
 // Err is the first problem with a column asked for, or nil.
 func (t *Batch) Err() error { return t.err }
 
-func (t *Batch) col(name string) arrow.Array {
+func (t *Batch) column(name string, nulls bool) arrow.Array {
 	if t.err != nil {
 		return nil
 	}
@@ -39,16 +39,18 @@ func (t *Batch) col(name string) arrow.Array {
 		return nil
 	}
 	a := t.rec.Column(idx[0])
-	if a.NullN() > 0 {
+	if a.NullN() > 0 && !nulls {
 		t.err = fmt.Errorf("table: %s: column %s has nulls", t.path, name)
 		return nil
 	}
 	return a
 }
 
-func typed[T arrow.Array](t *Batch, name, want string) T {
+func typed[T arrow.Array](t *Batch, name, want string) T { return typedCol[T](t, name, want, false) }
+
+func typedCol[T arrow.Array](t *Batch, name, want string, nulls bool) T {
 	var zero T
-	a := t.col(name)
+	a := t.column(name, nulls)
 	if a == nil {
 		return zero
 	}
@@ -68,6 +70,23 @@ func (t *Batch) Int64(n string) *array.Int64     { return typed[*array.Int64](t,
 func (t *Batch) Uint64(n string) *array.Uint64   { return typed[*array.Uint64](t, n, "uint64") }
 func (t *Batch) Float64(n string) *array.Float64 { return typed[*array.Float64](t, n, "float64") }
 func (t *Batch) Date(n string) *array.Date32     { return typed[*array.Date32](t, n, "date") }
+
+// The nullable columns of a batch: as above, but a null is a value (IsNull tells).
+func (t *Batch) StringOrNull(n string) *array.String {
+	return typedCol[*array.String](t, n, "string", true)
+}
+func (t *Batch) Int64OrNull(n string) *array.Int64 {
+	return typedCol[*array.Int64](t, n, "int64", true)
+}
+func (t *Batch) Int32OrNull(n string) *array.Int32 {
+	return typedCol[*array.Int32](t, n, "int32", true)
+}
+func (t *Batch) BoolOrNull(n string) *array.Boolean {
+	return typedCol[*array.Boolean](t, n, "boolean", true)
+}
+func (t *Batch) TimestampOrNull(n string) *array.Timestamp {
+	return typedCol[*array.Timestamp](t, n, "timestamp", true)
+}
 
 // Float64List is a list-of-float64 column; its values are ListValues().(*array.Float64).
 func (t *Batch) Float64List(n string) *array.List {

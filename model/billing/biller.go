@@ -91,6 +91,14 @@ type Options struct {
 	// about delivery and not a pricing rule.
 	DeliverUSMarketing bool
 
+	// IgnoreStated bills as if the log stated nothing (model.Message.Stated): spendsim's
+	// own inference everywhere. Default false: where a log states a fact billing would
+	// otherwise infer — Meta's statuses say a US marketing template was delivered, its
+	// pricing.category says authentication_international, authentication or
+	// marketing_lite — the log's fact wins, and Stats counts each time it changed the
+	// outcome (docs/billing.md, "The log's word").
+	IgnoreStated bool
+
 	// StrictWindow makes a delivered non-template business message outside the customer
 	// service window an error (WhatsApp refuses to send one, so a trace that has one has
 	// lost a user message). Default false: it is billed as its era's rules price a
@@ -110,6 +118,16 @@ type Stats struct {
 	Billable          int64 // charged business messages
 	TextOutsideWindow int64 // delivered non-template messages outside the CSW
 	USMarketingHeld   int64 // marketing templates to US numbers not delivered (from 2025-04-01)
+	Stated            StatedStats
+}
+
+// StatedStats counts the messages whose charge the log's word changed
+// (Options.IgnoreStated): each would have been billed otherwise.
+type StatedStats struct {
+	USMarketingDelivered int64 // US marketing templates charged: Meta's statuses say they were delivered
+	AuthIntl             int64 // authentication charged at the international rate spendsim would not have inferred
+	AuthDomestic         int64 // authentication charged at the domestic rate where spendsim would have inferred international
+	MarketingLite        int64 // marketing templates reported as marketing_lite
 }
 
 // Biller applies WhatsApp's billing rules to a time-ordered stream of messages. It is a
@@ -143,6 +161,8 @@ type Biller struct {
 	usMarketingOff  bool
 	strict          bool
 	tierPerCategory bool
+	ignoreStated    bool
+	authStated      bool // authCategory chose the log's category over the inferred one for this message
 
 	pairs window.Table
 	last  model.Time // latest message time seen, for the ordering check
@@ -194,6 +214,7 @@ func New(o Options) (*Biller, error) {
 		usMarketingOff:  !o.DeliverUSMarketing,
 		strict:          o.StrictWindow,
 		tierPerCategory: o.TierCountPerCategory,
+		ignoreStated:    o.IgnoreStated,
 	}
 	if o.Era >= numEras {
 		return nil, fmt.Errorf("billing: unknown era %d", o.Era)
@@ -323,8 +344,11 @@ func (b *Biller) Bill(m *model.Message) (pricing.Charge, error) {
 	}
 	if b.usMarketingOff && m.Kind == model.Template && m.Category == model.Marketing &&
 		m.Country == [2]byte{'U', 'S'} && at >= b.bounds.usMarketingOff {
-		b.stats.USMarketingHeld++
-		return *ch, nil
+		if b.ignoreStated || m.Stated&model.StatedDelivered == 0 {
+			b.stats.USMarketingHeld++
+			return *ch, nil
+		}
+		b.stats.Stated.USMarketingDelivered++ // Meta's statuses say it was delivered
 	}
 	b.stats.Delivered++
 	if m.Kind == model.Text && !p.CSWOpen(at) {
@@ -335,9 +359,11 @@ func (b *Biller) Bill(m *model.Message) (pricing.Charge, error) {
 	}
 
 	b.msg = *m
+	b.authStated = false
 	if err := b.dayBill(b, ch, p, &b.msg, at); err != nil {
 		return pricing.Charge{}, err
 	}
+	b.applyStated(ch, m)
 	if ch.Billable {
 		b.stats.Billable++
 		b.total.Add(ch.Amount)
@@ -389,20 +415,6 @@ func (b *Biller) account(number uint16) *accountMonth {
 		return &b.accounts[b.numberAccount[number]]
 	}
 	return &b.accounts[0]
-}
-
-// authCategory is authentication_international when the business is eligible (its start
-// time AuthIntlFrom passed), the recipient's country differs from the primary country
-// (any known country differs from an unknown one: Meta bills the international rate when
-// the primary business location is not verified), and the card has an international rate
-// for the market; else authentication (a market without such a rate bills the
-// authentication rate, domain/README.md).
-func (b *Biller) authCategory(cc *cardCache, m *model.Message, at model.Time) pricing.Category {
-	if b.authIntl && at >= b.authIntlFrom && m.Country != [2]byte{} && m.Country != b.primary &&
-		cc.has(m.Market, pricing.AuthenticationInternational) {
-		return pricing.AuthenticationInternational
-	}
-	return pricing.Authentication
 }
 
 // charge marks ch billable at the list rate of cat in market mkt.

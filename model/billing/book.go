@@ -48,3 +48,7 @@ type bookTiers struct{ t *pricing.Tiers }
 func (t bookTiers) bands(mkt uint16, cat pricing.Category, currency string, at model.Time, loc *time.Location) []band {
 	return t.t.Bands(market.ID(mkt), cat, currency, at, loc)
 }
+
+func (t bookTiers) floor(mkt uint16, cat pricing.Category, at model.Time, loc *time.Location) int64 {
+	return t.t.Floor(market.ID(mkt), cat, at, loc)
+}

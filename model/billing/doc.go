@@ -70,6 +70,12 @@
 //     PrimaryCountry, and an authentication_international cell on the card for the
 //     market; else the authentication rate applies. An unknown PrimaryCountry ("")
 //     differs from every country, as Meta bills an unverified primary location.
+//   - The log's word (stated.go): facts a log states (model.Message.Stated, from Meta's
+//     own webhooks) win over the inference above — a US marketing template Meta says was
+//     delivered is charged, pricing.category authentication_international or
+//     authentication decides that rate, marketing_lite is reported as such at the
+//     marketing rate — in every era, unless IgnoreStated; Stats.Stated counts each
+//     charge they changed.
 //   - Counterfactual cards: see Biller. NBP has no built-in card; without a user card
 //     the error says to pass --rates FILE.
 //

@@ -12,8 +12,9 @@ import (
 
 // testBook is a hand-written rate book for the timeline tests: expected amounts are
 // written next to the rules, so they must not move when the shipped rate data is
-// corrected. It mimics pricing.Card.Rate's two documented fallbacks
-// (authentication_international → authentication; NBP category → template).
+// corrected. It mimics pricing.Card.Rate's documented fallbacks
+// (authentication_international → authentication; marketing_lite → marketing; NBP
+// category → template).
 type testBook struct {
 	cards map[pricing.Model][]*testCard // oldest first
 }
@@ -89,6 +90,9 @@ func (c *testCard) rate(mkt uint16, cat pricing.Category) (rateValue, error) {
 	if !ok && cat == pricing.AuthenticationInternational {
 		r, ok = c.cell(mkt, pricing.Authentication)
 	}
+	if !ok && cat == pricing.MarketingLite {
+		r, ok = c.cell(mkt, pricing.Marketing)
+	}
 	if !ok && c.model == pricing.NBP {
 		r, ok = c.cell(mkt, pricing.Template)
 	}
@@ -109,6 +113,8 @@ func (c *testCard) has(mkt uint16, cat pricing.Category) bool {
 type testTiers struct {
 	m map[[2]int][]band
 }
+
+func (t *testTiers) floor(uint16, pricing.Category, model.Time, *time.Location) int64 { return 0 }
 
 func (t *testTiers) add(mkt uint16, cat pricing.Category, b band) {
 	if t.m == nil {

@@ -39,6 +39,9 @@ type rateValue struct {
 // means list rates.
 type tierSource interface {
 	bands(mkt uint16, cat pricing.Category, currency string, at model.Time, loc *time.Location) []band
+	// floor is the least number the month's next charged message of (mkt, cat) gets in
+	// the volume count: Meta's tier webhooks say it counted messages the log lacks.
+	floor(mkt uint16, cat pricing.Category, at model.Time, loc *time.Location) int64
 }
 
 // band is one graduated volume band: the From-th to To-th charged message of the month

@@ -51,6 +51,9 @@ func (b *Biller) chargeTiered(ch *pricing.Charge, cc *cardCache, m *model.Messag
 	if b.tiers == nil {
 		return nil
 	}
+	if f := b.tiers.floor(m.Market, cat, at, b.loc); n < f {
+		n, acc.volume[k] = f, f // Meta counted messages the log does not hold
+	}
 	bandCat := cat
 	if ch.Model == pricing.NBP {
 		bandCat = pricing.Template // NBP bands, if a --rates file has any

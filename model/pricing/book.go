@@ -177,10 +177,12 @@ func (e *MissingRateError) Error() string {
 		e.Card.model, e.Card.currency, d, e.Category, e.Market, d, e.Card.model, csvQuote(e.Market), e.Category, e.Card.currency)
 }
 
-// Rate returns the card's rate for a market and category: an exact lookup, except two
+// Rate returns the card's rate for a market and category: an exact lookup, except three
 // fallbacks the data's layout defines:
 //   - authentication_international absent → the market's authentication rate: the market
 //     has no international rate (domain README, "A missing cell means one of two things");
+//   - marketing_lite → the marketing rate: Meta charges Marketing Messages Lite messages
+//     as marketing messages, and cards have no such column;
 //   - on an NBP card, marketing, utility or authentication absent → the template rate
 //     (NBP priced every template alike).
 //
@@ -198,6 +200,8 @@ func (c *Card) Rate(m market.ID, cat Category) (Rate, error) {
 	switch {
 	case cat == AuthenticationInternational:
 		fb = Authentication
+	case cat == MarketingLite:
+		fb = Marketing
 	case c.model == NBP && (cat == Marketing || cat == Utility || cat == Authentication):
 		fb = Template
 	}

@@ -26,7 +26,13 @@
 //     none apply (the embedded tiers.csv has only examples; BuiltinTiers applies a
 //     third-party India INR table only when asked); ReadMetaTiers reads Meta's Tier
 //     Pricing CSV, ReadTiers the tiers.csv layout, MergeTiers combines several files.
-//     Band.Price turns a band given as a discount into a rate.
+//     Band.Price turns a band given as a discount into a rate. ReadTierUpdates reads
+//     Meta's account_update tier webhooks as floors on the month's volume count
+//     (Tiers.Floor).
+//   - ReadAnalytics reads Meta's pricing_analytics and conversation_analytics responses
+//     (one page or many) into points in this vocabulary, costs exact to the micro.
+//   - MarketingLite is a category only a webhook log yields; Card.Rate prices it at the
+//     marketing rate, and Categories leaves it out (Shown adds it where a bill has it).
 //   - Sniff tells which of those layouts a file is. Rows lists cells for display
 //     (`spendsim rates`); WriteCSV writes a book back in the ratecards.csv layout.
 //   - An Overlay is the user's --rates and --tiers files (NewOverlay, from the bytes the

@@ -285,14 +285,15 @@ func ReadMetaCard(r io.Reader, name string, m Model, effective time.Time) (*Book
 type FileKind uint8
 
 const (
-	KindUnknown   FileKind = iota
-	KindRateCards          // spendsim's own layout (ratecards.csv): ReadBook
-	KindTiers              // spendsim's tier layout (tiers.csv): ReadTiers
-	KindMetaRates          // Meta's rate card CSV ("Pricing.csv"): ReadMetaCard
-	KindMetaTiers          // Meta's Tier Pricing CSV: ReadMetaTiers
+	KindUnknown     FileKind = iota
+	KindRateCards            // spendsim's own layout (ratecards.csv): ReadBook
+	KindTiers                // spendsim's tier layout (tiers.csv): ReadTiers
+	KindMetaRates            // Meta's rate card CSV ("Pricing.csv"): ReadMetaCard
+	KindMetaTiers            // Meta's Tier Pricing CSV: ReadMetaTiers
+	KindTierUpdates          // Meta's account_update tier webhooks (JSON): ReadTierUpdates
 )
 
-var kindNames = [...]string{"unknown", "ratecards", "tiers", "meta-rates", "meta-tiers"}
+var kindNames = [...]string{"unknown", "ratecards", "tiers", "meta-rates", "meta-tiers", "tier-webhooks"}
 
 func (k FileKind) String() string { return kindNames[k] }
 
@@ -301,6 +302,9 @@ func (k FileKind) String() string { return kindNames[k] }
 // the whole file with the matching reader.
 func Sniff(head []byte) (FileKind, error) {
 	head = bytes.TrimPrefix(head, []byte("\ufeff"))
+	if sniffTierUpdates(head) {
+		return KindTierUpdates, nil
+	}
 	first, _, _ := bytes.Cut(head, []byte("\n"))
 	if bytes.Contains(bytes.ToLower(first), []byte("volume tier")) {
 		return KindMetaTiers, nil

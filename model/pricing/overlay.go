@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/spendsim/spendsim/model/market"
 )
 
 // UserFiles are the rate and tier files a user lays over the built-in cards (the
@@ -151,6 +153,8 @@ func readTiersFile(path string, data []byte, kind FileKind, from time.Time) (*Ti
 			return nil, overlayErrorf("%s is Meta's Tier Pricing CSV, which does not say when it takes effect: pass --rates-from DATE", path)
 		}
 		return ReadMetaTiers(bytes.NewReader(data), filepath.Base(path), from)
+	case KindTierUpdates:
+		return ReadTierUpdates(data, filepath.Base(path), market.Builtin())
 	}
 	return nil, overlayErrorf("%s is a %s file; --tiers wants volume tiers", path, kind)
 }

@@ -55,6 +55,7 @@ func (b Band) Price(list money.Micros) money.Micros {
 type Tiers struct {
 	markets *market.Table
 	tables  map[tierKey][]tierTable // oldest first
+	floors  []TierUpdate            // Meta's tier webhooks, earliest first (tier_updates.go)
 }
 
 type tierKey struct {
@@ -459,6 +460,7 @@ func MergeTiers(base, over *Tiers) *Tiers {
 		if src == nil {
 			continue
 		}
+		out.floors = append(out.floors, src.floors...)
 		for k, ts := range src.tables {
 			cur := out.tables[k]
 			for _, tt := range ts {
@@ -473,5 +475,6 @@ func MergeTiers(base, over *Tiers) *Tiers {
 			out.tables[k] = cur
 		}
 	}
+	sort.SliceStable(out.floors, func(i, j int) bool { return out.floors[i].At < out.floors[j].At })
 	return out
 }

@@ -72,21 +72,30 @@ const (
 	// Template is NBP's (2018) only category: any delivered template, whatever its
 	// Meta category, was charged at one per-market rate. --rates files name it "template".
 	Template
+	// MarketingLite is a marketing template sent through the Marketing Messages Lite
+	// API, which Meta reports under its own category (pricing.category marketing_lite,
+	// pricing_analytics MARKETING_LITE) and charges at the marketing rate. Only a log
+	// that says so yields it (model.StatedMarketingLite); rate cards have no such cell.
+	MarketingLite
 	NumCategories
 )
 
 var categoryNames = [...]string{"", "marketing", "utility", "authentication",
 	"authentication_international", "service", "referral_conversion",
-	"user_initiated", "business_initiated", "template"}
+	"user_initiated", "business_initiated", "template", "marketing_lite"}
 
 func (c Category) String() string { return categoryNames[c] }
 
 // ParseCategory reads a category name as Meta and the rate files write it, in any case;
 // "authentication-international" (Meta's spelling in places) is accepted for
-// authentication_international.
+// authentication_international. marketing_lite, a webhook's category, is never a rate
+// file's: cards price it as marketing, so it is not read here.
 func ParseCategory(s string) (Category, bool) {
 	s = strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "-", "_")
 	for c := Marketing; c < NumCategories; c++ {
+		if c == MarketingLite {
+			continue
+		}
 		if categoryNames[c] == s {
 			return c, true
 		}
@@ -94,16 +103,27 @@ func ParseCategory(s string) (Category, bool) {
 	return CatNone, false
 }
 
-// Categories lists every real category in a fixed order, for reports.
-// Template, an NBP rate-card category, is not among them: charges carry Meta's
-// categories (an NBP charge keeps its template's own category), so reports never show
-// an always-empty "template" column.
+// Categories lists every category a report always shows, in a fixed order. Template,
+// an NBP rate-card category, is not among them: charges carry Meta's categories (an NBP
+// charge keeps its template's own category), so reports never show an always-empty
+// "template" column. Nor is MarketingLite, which only a webhook log can yield: reports
+// show it where a bill has some (Shown).
 func Categories() []Category {
 	cs := make([]Category, 0, NumCategories-1)
 	for c := Marketing; c < NumCategories; c++ {
-		if c != Template {
+		if c != Template && c != MarketingLite {
 			cs = append(cs, c)
 		}
+	}
+	return cs
+}
+
+// Shown lists Categories, then MarketingLite where has says the bill has some of it:
+// the categories a replay's summary and tables list.
+func Shown(has func(Category) bool) []Category {
+	cs := Categories()
+	if has(MarketingLite) {
+		cs = append(cs, MarketingLite)
 	}
 	return cs
 }

@@ -226,7 +226,7 @@ func (rp *replayer) resolve(rec *model.Record, m *model.Message) error {
 	*m = model.Message{
 		TS: rec.TS, DeliveredTS: rec.DeliveredTS,
 		Direction: rec.Direction, Kind: rec.Kind, Category: rec.Category,
-		Status: rec.Status, EntryPoint: rec.EntryPoint,
+		Status: rec.Status, EntryPoint: rec.EntryPoint, Stated: rec.Stated(),
 	}
 	num, err := rp.number(rec)
 	if err != nil {

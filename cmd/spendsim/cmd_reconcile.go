@@ -1,0 +1,108 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/spendsim/spendsim/internal/rebill"
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/reports"
+	"github.com/spendsim/spendsim/scenarios/trace"
+)
+
+// errDiffer is reconcile's verdict when spendsim and Meta differ: exit status 1, so a
+// finance pipeline can gate on it.
+var errDiffer = errors.New("spendsim and Meta differ")
+
+func reconcileCommand(e *env) *cli.Command {
+	// The replay's own flags (how to read the log, how to bill it, the rate files),
+	// but the trace is optional here and --out, --quiet and --restaff are reconcile's
+	// or not offered.
+	var flags []cli.Flag
+	for _, f := range replayCommand(e).Flags {
+		switch f.Names()[0] {
+		case "trace", "out", "quiet", "restaff":
+			continue
+		}
+		flags = append(flags, f)
+	}
+	flags = append([]cli.Flag{
+		&cli.StringFlag{Name: "trace", Aliases: []string{"t"}, Usage: "a log `FILE` to replay and reconcile (a webhook log carries Meta's pricing objects)"},
+		&cli.StringFlag{Name: "replay", Usage: "a replay's output `DIR` to reconcile instead (its messages.parquet); give the rate flags the replay had"},
+		&cli.StringSliceFlag{Name: "analytics", Aliases: []string{"a"}, Usage: "Meta's pricing_analytics or conversation_analytics response `FILE` (one or many pages; repeatable)"},
+		&cli.StringFlag{Name: "tolerance", Value: "0", Usage: "how far an `AMOUNT` may differ per row and still agree, in the bill's currency (0.01)"},
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: the --replay folder, or out/<trace name>-reconcile)"},
+		&cli.IntFlag{Name: "show", Value: 20, Usage: "differing messages to list in the terminal (all are in reconcile.parquet)"},
+	}, flags...)
+	return &cli.Command{
+		Name:      "reconcile",
+		Usage:     "set a replayed bill beside Meta's own pricing: the log's pricing objects and its analytics",
+		ArgsUsage: " ",
+		Description: `Compares spendsim's bill with what Meta said: message by message, the pricing object each
+status webhook of the log carried (pricing_model, type, category, billable); month by
+month, market, category and pricing type, Meta's pricing_analytics or
+conversation_analytics responses as the Graph API returns them. Every difference gets a
+reason (no_inbound_in_log, category_differs, free_tier_or_allowance, rate_missing,
+not_in_log, …). Writes to --out:
+
+   reconcile.parquet   one row per compared message, then per month × market × category × type
+   reconcile.json      the verdict, counts by reason, the rows, the differing messages
+   reconcile.html      the same as a page
+
+and, with --trace, the replay's messages.parquet, bill.parquet and summary.json.
+Exit status 0 when everything agrees within --tolerance, 1 when it does not (or on an
+error), 2 for a wrong command line. --tiers also reads Meta's account_update tier
+webhooks (VOLUME_BASED_PRICING_TIER_UPDATE) as a tier file.
+
+Examples:
+   spendsim reconcile --trace webhooks.jsonl
+   spendsim reconcile --trace webhooks.jsonl --analytics pricing_analytics.json --tolerance 0.01
+   spendsim reconcile --replay out/may-auto --analytics page1.json --analytics page2.json
+   spendsim reconcile --trace webhooks.jsonl --tiers tier_webhooks.jsonl --timezone Asia/Kolkata`,
+		Flags: flags,
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("reconcile takes no arguments (got %q); give the log with --trace or a replay's folder with --replay", c.Args().First())
+			}
+			if (c.String("trace") == "") == (c.String("replay") == "") {
+				return usagef("give one of --trace LOG (replay it now) or --replay DIR (a replay's output)")
+			}
+			tol, err := money.Parse(c.String("tolerance"))
+			if err != nil || tol < 0 {
+				return usagef("--tolerance %q is not an amount such as 0.01", c.String("tolerance"))
+			}
+			opts, ratesName, err := billingOptions(c)
+			if err != nil {
+				return err
+			}
+			o := rebill.ReconcileOptions{From: c.String("replay"), Analytics: c.StringSlice("analytics"), Tolerance: tol, Out: c.String("out"),
+				Replay: rebill.Options{Trace: c.String("trace"), Billing: opts, Pricing: c.String("pricing"), Rates: ratesName, Version: e.version,
+					Read: trace.Options{Format: c.String("format"), SkipInvalid: c.Bool("skip-invalid"), Sort: c.Bool("sort"), DefaultCountry: c.String("default-country")}}}
+			if m := c.String("mapping"); m != "" {
+				if o.Replay.Read.Mapping, err = trace.LoadMapping(m); err != nil {
+					return usageError{err}
+				}
+			}
+			switch {
+			case o.Out != "":
+			case o.From != "":
+				o.Out = o.From
+			default:
+				o.Out = reports.DefaultDir(strings.TrimSuffix(filepath.Base(o.Replay.Trace), filepath.Ext(o.Replay.Trace)) + "-reconcile")
+			}
+			res, err := rebill.Reconcile(o)
+			if err != nil {
+				return err
+			}
+			reports.WriteReconcileTable(e.stdout, &res.Report, c.Int("show"))
+			if !res.Report.Agrees {
+				return fmt.Errorf("%w: see %s", errDiffer, filepath.Join(o.Out, reports.ReconcileJSONFile))
+			}
+			return nil
+		},
+	}
+}

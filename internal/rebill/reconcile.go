@@ -1,0 +1,146 @@
+package rebill
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spendsim/spendsim/internal/reconcile"
+	"github.com/spendsim/spendsim/internal/safefile"
+	"github.com/spendsim/spendsim/model/market"
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/reports"
+)
+
+// ReconcileOptions are a reconciliation: the replay (run now, or read from a replay's
+// folder), Meta's analytics, the tolerance, where to write.
+type ReconcileOptions struct {
+	// Replay is the replay to run when From is empty: Replay.Trace is billed into
+	// Replay.Out first, and its messages reconciled. Its Billing options (cards, tiers,
+	// zone, currency) price Meta's word either way.
+	Replay Options
+	// From is a replay's output folder to reconcile instead of replaying: its
+	// messages.parquet, written by a replay of this version.
+	From      string
+	Analytics []string     // pricing_analytics / conversation_analytics response files
+	Tolerance money.Micros // per row
+	Out       string       // where reconcile.parquet, .json and .html go (a replay's files too)
+}
+
+// Reconciled is what a reconciliation wrote: reconcile.json's content, and the
+// replay's summary when it ran one.
+type Reconciled struct {
+	Report reports.ReconcileReport
+	Replay *reports.ReplaySummary
+}
+
+// Reconcile sets a replay's bill beside what Meta said — the pricing objects the log
+// carried, message by message, and the analytics files, month × market × category ×
+// type — and writes reconcile.parquet, reconcile.json and reconcile.html into o.Out.
+// Report.Agrees says whether everything agreed within the tolerance. On an error the
+// files written are removed.
+func Reconcile(o ReconcileOptions) (_ *Reconciled, err error) {
+	out := &Reconciled{}
+	name, messages := o.From, filepath.Join(o.From, reports.MessagesFile)
+	if o.From == "" {
+		o.Replay.Out = o.Out
+		if out.Replay, err = Replay(o.Replay); err != nil {
+			return nil, err
+		}
+		name, messages = filepath.Base(o.Replay.Trace), filepath.Join(o.Out, reports.MessagesFile)
+	} else if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return nil, err
+	}
+	var points []pricing.AnalyticsPoint
+	var anNames []string
+	for _, f := range o.Analytics {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		pts, err := pricing.ReadAnalytics(data, filepath.Base(f))
+		if err != nil {
+			return nil, err
+		}
+		points = append(points, pts...)
+		anNames = append(anNames, filepath.Base(f))
+	}
+	b := o.Replay.Billing
+	rc, err := reconcile.New(reconcile.Options{Book: b.Book, Currency: currencyOf(b), Location: b.Location, Tolerance: o.Tolerance, Tiers: b.Tiers}, points)
+	if err != nil {
+		return nil, err
+	}
+	w, err := reports.NewReconcileWriter(filepath.Join(o.Out, reports.ReconcileFile), o.Replay.Version, currencyOf(b))
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			w.Abort()
+		}
+	}()
+	var diffs []*reconcile.Row
+	var more int64
+	err = reports.ReadMessages(messages, func(m *reconcile.Message) error {
+		row, err := rc.Message(m)
+		if err != nil || row == nil {
+			return err
+		}
+		if !row.Agrees {
+			if len(diffs) < reports.MaxListedDifferences {
+				diffs = append(diffs, row)
+			} else {
+				more++
+			}
+		}
+		return w.Add(row)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reconcile: %w", err)
+	}
+	res, err := rc.Result()
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range res.Groups {
+		if err := w.Add(g); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	markets := b.Book.Markets()
+	loc := b.Location
+	if loc == nil {
+		loc = utc
+	}
+	out.Report = reports.NewReconcileReport(res, diffs, more, name, anNames, currencyOf(b), loc, o.Tolerance,
+		func(id int) string { return markets.Name(marketID(id)) })
+	page, err := reports.ReconcileHTML(&out.Report)
+	if err != nil {
+		return nil, err
+	}
+	written := []string{filepath.Join(o.Out, reports.ReconcileFile)}
+	defer func() {
+		if err != nil {
+			for _, f := range written {
+				os.Remove(f)
+			}
+		}
+	}()
+	if err := reports.WriteJSON(filepath.Join(o.Out, reports.ReconcileJSONFile), out.Report); err != nil {
+		return nil, err
+	}
+	written = append(written, filepath.Join(o.Out, reports.ReconcileJSONFile))
+	if err := safefile.WriteFile(filepath.Join(o.Out, reports.ReconcileHTMLFile), page); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+var utc = time.UTC
+
+func marketID(id int) market.ID { return market.ID(id) }

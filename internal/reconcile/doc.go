@@ -1,0 +1,28 @@
+// Package reconcile sets a replayed bill beside what Meta said about it: the pricing
+// objects of the status webhooks in the log, message by message, and Meta's
+// pricing_analytics and conversation_analytics, month × market × category × pricing
+// type. It names a reason for every difference (Reasons) and says whether everything
+// agrees within a tolerance: the gate of `spendsim reconcile`.
+//
+// In: the replay's messages (a row of messages.parquet each, in any order), Meta's
+// analytics points (model/pricing.ReadAnalytics), the rate cards the replay used (to
+// price Meta's word where it differs from spendsim's: a webhook carries no amount). Out:
+// a Row per message that carried Meta's pricing (as it is judged, for the caller to
+// write), and a Result: the rows by month × market × category × type, counts by reason,
+// totals on both sides.
+//
+// The contract:
+//
+//   - A message agrees when every field Meta stated (pricing_model; type, which PMP
+//     states; category, pricing.category or else conversation.origin.type, either
+//     spelling of authentication-international; billable) is spendsim's. One exception,
+//     a naming difference only: inside a free entry point Meta calls a message that is
+//     not a template referral_conversion where spendsim keeps service.
+//   - A message that differs gets the first reason that explains it, in the order
+//     delivery, era, pricing type, category, billable (judge), and Meta's word priced on
+//     the same cards; an analytics row that differs gets its own reason (not in the log,
+//     not in Meta's, counts, amounts, volume tier) and the reasons of the differing
+//     messages under its key.
+//   - Counts must be equal; amounts may differ by Options.Tolerance per row.
+//   - Pure: no I/O; reports writes the files.
+package reconcile

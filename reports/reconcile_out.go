@@ -1,0 +1,287 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spendsim/spendsim/internal/reconcile"
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/pricing"
+)
+
+// MaxListedDifferences is how many differing messages reconcile.json lists (all are in
+// reconcile.parquet).
+const MaxListedDifferences = 1000
+
+// ReconcileReport is reconcile.json.
+type ReconcileReport struct {
+	Replay          string             `json:"replay"`    // the replay's folder, or the trace replayed
+	Analytics       []string           `json:"analytics"` // the analytics files' names
+	Currency        string             `json:"currency"`
+	Timezone        string             `json:"timezone"`
+	ToleranceMicros int64              `json:"tolerance_micros"`
+	Tolerance       string             `json:"tolerance"`
+	Agrees          bool               `json:"agrees"` // everything compared agrees within the tolerance: exit status 0
+	Messages        ReconcileMessages  `json:"messages"`
+	AnalyticsRows   ReconcileAnalytics `json:"analytics_rows"`
+	TotalMicros     int64              `json:"total_micros"`
+	Total           string             `json:"total"`
+	MetaTotalMicros *int64             `json:"meta_total_micros"` // null where some of Meta's amount is unknown
+	MetaTotal       *string            `json:"meta_total"`
+	ByReason        map[string]int64   `json:"by_reason"` // every reason, zero or not
+	Reasons         map[string]string  `json:"reasons"`   // what each reason means
+	Rows            []ReconcileRow     `json:"rows"`      // month × market × category × type
+	Differences     []ReconcileRow     `json:"differences"`
+	DifferencesLeft int64              `json:"differences_left_out"` // differing messages past MaxListedDifferences
+	TierUpdates     []ReconcileTier    `json:"tier_updates"`
+}
+
+// ReconcileMessages counts the messages compared one by one.
+type ReconcileMessages struct {
+	Business           int64 `json:"business_messages"`
+	Compared           int64 `json:"compared"` // with Meta's pricing object in the log
+	WithoutMetaPricing int64 `json:"without_meta_pricing"`
+	Agree              int64 `json:"agree"`
+	Differ             int64 `json:"differ"`
+}
+
+// ReconcileAnalytics counts the rows compared with Meta's analytics.
+type ReconcileAnalytics struct {
+	Points         int64 `json:"points"`
+	Rows           int64 `json:"rows"`
+	Agree          int64 `json:"agree"`
+	Differ         int64 `json:"differ"`
+	OutsideSpan    int64 `json:"messages_outside_span"`
+	StraddlePoints int64 `json:"points_straddling_months"`
+}
+
+// ReconcileRow is a row of reconcile.parquet in JSON.
+type ReconcileRow struct {
+	Level            string   `json:"level"`
+	Source           string   `json:"source"`
+	Month            string   `json:"month"` // YYYY-MM
+	Market           string   `json:"market"`
+	PricingCategory  string   `json:"pricing_category"`
+	PricingType      string   `json:"pricing_type"`
+	Line             int64    `json:"line,omitempty"`
+	MessageID        string   `json:"message_id,omitempty"`
+	PricingModel     string   `json:"pricing_model,omitempty"`
+	MetaPricingModel string   `json:"meta_pricing_model,omitempty"`
+	MetaPricingType  string   `json:"meta_pricing_type,omitempty"`
+	MetaCategory     string   `json:"meta_pricing_category,omitempty"`
+	MetaBillable     string   `json:"meta_billable,omitempty"`
+	MetaTier         string   `json:"meta_tier,omitempty"`
+	Messages         int64    `json:"messages"`
+	MetaMessages     int64    `json:"meta_messages"`
+	AmountMicros     int64    `json:"amount_micros"`
+	Amount           string   `json:"amount"`
+	MetaAmountMicros *int64   `json:"meta_amount_micros"`
+	MetaAmount       *string  `json:"meta_amount"`
+	Agrees           bool     `json:"agrees"`
+	Reason           string   `json:"reason,omitempty"`
+	MessageReasons   []string `json:"message_reasons,omitempty"`
+	Detail           string   `json:"detail,omitempty"`
+}
+
+// ReconcileTier is a tier webhook the replay's tier file held.
+type ReconcileTier struct {
+	TierUpdateTime string `json:"tier_update_time"` // RFC 3339, UTC
+	EffectiveMonth string `json:"effective_month"`
+	Market         string `json:"market"`
+	Category       string `json:"pricing_category"`
+	From           int64  `json:"from"`
+	To             *int64 `json:"to"` // null: MAX
+}
+
+func jsonRow(r *reconcile.Row) ReconcileRow {
+	j := ReconcileRow{Level: string(r.Level), Source: string(r.Source), Month: r.Month.Format("2006-01"), Market: r.Market,
+		PricingCategory: r.Category, PricingType: r.Type, Line: r.Line, MessageID: r.MessageID, PricingModel: r.Model,
+		MetaPricingModel: r.MetaModel, MetaPricingType: r.MetaType, MetaCategory: r.MetaCategory, MetaBillable: r.MetaBillable,
+		MetaTier: r.Tier, Messages: r.Messages, MetaMessages: r.MetaMessages, AmountMicros: int64(r.Amount), Amount: r.Amount.String(),
+		Agrees: r.Agrees, Reason: string(r.Reason), Detail: r.Detail}
+	if r.MetaPriced {
+		v, s := int64(r.MetaAmount), r.MetaAmount.String()
+		j.MetaAmountMicros, j.MetaAmount = &v, &s
+	}
+	for _, w := range r.Why {
+		j.MessageReasons = append(j.MessageReasons, string(w))
+	}
+	return j
+}
+
+// NewReconcileReport puts reconcile.json together; differences are the differing
+// message rows (at most MaxListedDifferences kept, more counted).
+func NewReconcileReport(res *reconcile.Result, differences []*reconcile.Row, more int64, replayName string, analytics []string,
+	currency string, loc *time.Location, tol money.Micros, marketName func(int) string) ReconcileReport {
+	s := res.Summary
+	rep := ReconcileReport{Replay: replayName, Analytics: append([]string{}, analytics...), Currency: currency, Timezone: loc.String(),
+		ToleranceMicros: int64(tol), Tolerance: tol.String(), Agrees: res.Agrees(),
+		Messages: ReconcileMessages{Business: s.Messages, Compared: s.Compared, WithoutMetaPricing: s.WithoutMetaPricing, Agree: s.Agree, Differ: s.Differ},
+		AnalyticsRows: ReconcileAnalytics{Points: s.Points, Rows: s.Rows, Agree: s.RowsAgree, Differ: s.RowsDiffer,
+			OutsideSpan: s.OutsideSpan, StraddlePoints: s.StraddlePoints},
+		TotalMicros: int64(s.TotalMicros), Total: s.TotalMicros.String(),
+		ByReason: map[string]int64{}, Reasons: map[string]string{}, Rows: []ReconcileRow{}, Differences: []ReconcileRow{},
+		DifferencesLeft: more, TierUpdates: []ReconcileTier{}}
+	if s.MetaTotalKnown {
+		v, t := int64(s.MetaTotalMicros), s.MetaTotalMicros.String()
+		rep.MetaTotalMicros, rep.MetaTotal = &v, &t
+	}
+	for _, r := range reconcile.Reasons {
+		rep.ByReason[string(r.Reason)] = res.ByReason[r.Reason]
+		rep.Reasons[string(r.Reason)] = r.Text
+	}
+	for _, g := range res.Groups {
+		rep.Rows = append(rep.Rows, jsonRow(g))
+	}
+	for _, d := range differences {
+		rep.Differences = append(rep.Differences, jsonRow(d))
+	}
+	for _, u := range res.Updates {
+		t := ReconcileTier{TierUpdateTime: u.At.Std().UTC().Format(time.RFC3339), EffectiveMonth: fmt.Sprintf("%04d-%02d", u.Year, int(u.Month)),
+			Market: marketName(int(u.Market)), Category: u.Category.String(), From: u.From}
+		if u.To != pricing.MaxVolume {
+			to := u.To
+			t.To = &to
+		}
+		rep.TierUpdates = append(rep.TierUpdates, t)
+	}
+	return rep
+}
+
+// WriteReconcileTable prints the rows, the reasons and the differing messages (at most
+// limit of them), then the verdict.
+func WriteReconcileTable(w io.Writer, rep *ReconcileReport, limit int) {
+	m, a := rep.Messages, rep.AnalyticsRows
+	fmt.Fprintf(w, "%s: %d business messages, %d with Meta's pricing in the log (%d agree, %d differ)",
+		rep.Replay, m.Business, m.Compared, m.Agree, m.Differ)
+	if a.Points > 0 {
+		fmt.Fprintf(w, "; %d analytics points in %d rows (%d agree, %d differ)", a.Points, a.Rows, a.Agree, a.Differ)
+	}
+	fmt.Fprintf(w, "\n\n")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "month\tsource\tmarket\tcategory\ttype\tspendsim\tMeta\tamount\tMeta amount\tverdict\n")
+	for _, r := range rep.Rows {
+		meta := "?"
+		if r.MetaAmount != nil {
+			meta = *r.MetaAmount
+		}
+		verdict := "agree"
+		if !r.Agrees {
+			verdict = r.Reason
+			if len(r.MessageReasons) > 0 && r.Reason != r.MessageReasons[0] {
+				verdict += " (" + strings.Join(r.MessageReasons, ", ") + ")"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n", r.Month, r.Source, dash(r.Market), dash(r.PricingCategory),
+			dash(r.PricingType), r.Messages, r.MetaMessages, r.Amount, meta, verdict)
+	}
+	tw.Flush()
+	meta := "unknown"
+	if rep.MetaTotal != nil {
+		meta = *rep.MetaTotal
+	}
+	fmt.Fprintf(w, "\ntotal: spendsim %s, Meta %s %s\n", rep.Total, meta, rep.Currency)
+	if len(rep.Differences) > 0 {
+		fmt.Fprintf(w, "\ndiffering messages:\n")
+		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for i, d := range rep.Differences {
+			if i == limit {
+				fmt.Fprintf(tw, "… %d more in %s\n", int64(len(rep.Differences)-limit)+rep.DifferencesLeft, ReconcileFile)
+				break
+			}
+			fmt.Fprintf(tw, "line %d\t%s\t%s\t%s\n", d.Line, d.MessageID, d.Reason, d.Detail)
+		}
+		tw.Flush()
+	}
+	if rep.Agrees {
+		fmt.Fprintf(w, "\nagree: every compared message and row agrees within %s %s\n", rep.Tolerance, rep.Currency)
+		return
+	}
+	fmt.Fprintf(w, "\nDIFFER:")
+	for _, r := range reconcile.Reasons {
+		if n := rep.ByReason[string(r.Reason)]; n > 0 {
+			fmt.Fprintf(w, " %s %d", r.Reason, n)
+		}
+	}
+	fmt.Fprintf(w, "\n")
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// ReconcileHTML renders reconcile.html: a page whose section "Reconciling with Meta"
+// holds the verdict, the rows, the reasons and the differing messages.
+func ReconcileHTML(rep *ReconcileReport) ([]byte, error) {
+	var out bytes.Buffer
+	if err := reconcileTemplate.Execute(&out, rep); err != nil {
+		return nil, fmt.Errorf("reports: %s: %w", ReconcileHTMLFile, err)
+	}
+	return out.Bytes(), nil
+}
+
+var reconcileTemplate = template.Must(template.New(ReconcileHTMLFile).Funcs(template.FuncMap{
+	"orDash": dash,
+	"meta": func(s *string) string {
+		if s == nil {
+			return "unknown"
+		}
+		return *s
+	},
+}).Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>spendsim: {{.Replay}} reconciled with Meta</title>
+<style>
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2em auto; max-width: 1100px; padding: 0 1em; color: #222; }
+p.meta { color: #555; }
+table { border-collapse: collapse; font-size: 0.85em; margin-bottom: 1.5em; }
+th, td { padding: 0.3em 0.5em; border-bottom: 1px solid #e4e4e4; text-align: left; white-space: nowrap; }
+td.n { text-align: right; }
+th { background: #f4f4f4; }
+tr.differ td { background: #fff3f0; }
+.verdict { font-weight: 600; }
+</style>
+</head>
+<body>
+<section id="reconcile">
+<h1>Reconciling with Meta: {{.Replay}}</h1>
+<p class="verdict">{{if .Agrees}}Everything compared agrees within {{.Tolerance}} {{.Currency}}.{{else}}spendsim and Meta differ: {{.Messages.Differ}} messages, {{.AnalyticsRows.Differ}} analytics rows.{{end}}</p>
+<p class="meta">{{.Messages.Business}} business messages, {{.Messages.Compared}} with Meta's pricing object in the log ({{.Messages.Agree}} agree, {{.Messages.Differ}} differ);
+{{.AnalyticsRows.Points}} analytics points in {{.AnalyticsRows.Rows}} rows. Total: spendsim {{.Total}}, Meta {{meta .MetaTotal}} {{.Currency}}. Months in {{.Timezone}}.</p>
+<h2>By month, market, category and pricing type</h2>
+<table>
+<thead><tr><th>month</th><th>source</th><th>market</th><th>category</th><th>type</th><th>spendsim</th><th>Meta</th><th>amount</th><th>Meta amount</th><th>verdict</th></tr></thead>
+<tbody>
+{{range .Rows}}<tr{{if not .Agrees}} class="differ"{{end}}><td>{{.Month}}</td><td>{{.Source}}</td><td>{{orDash .Market}}</td><td>{{orDash .PricingCategory}}</td><td>{{orDash .PricingType}}</td><td class="n">{{.Messages}}</td><td class="n">{{.MetaMessages}}</td><td class="n">{{.Amount}}</td><td class="n">{{meta .MetaAmount}}</td><td>{{if .Agrees}}agree{{else}}{{.Reason}}{{range .MessageReasons}} {{.}}{{end}}{{end}}</td></tr>
+{{end}}</tbody>
+</table>
+{{if .Differences}}<h2>Messages that differ</h2>
+<table>
+<thead><tr><th>line</th><th>message</th><th>reason</th><th>what differs</th><th>amount</th><th>Meta amount</th></tr></thead>
+<tbody>
+{{range .Differences}}<tr><td class="n">{{.Line}}</td><td>{{.MessageID}}</td><td>{{.Reason}}</td><td>{{.Detail}}</td><td class="n">{{.Amount}}</td><td class="n">{{meta .MetaAmount}}</td></tr>
+{{end}}</tbody>
+</table>{{end}}
+<h2>Reasons</h2>
+<table>
+<thead><tr><th>reason</th><th>count</th><th>meaning</th></tr></thead>
+<tbody>
+{{range $k, $v := .ByReason}}{{if $v}}<tr><td>{{$k}}</td><td class="n">{{$v}}</td><td style="white-space: normal">{{index $.Reasons $k}}</td></tr>
+{{end}}{{end}}</tbody>
+</table>
+<p class="meta">A message's Meta amount is Meta's pricing object priced on the same rate cards (a webhook carries no amount);
+an analytics row's is Meta's cost, approximate as Meta says. Every row is in reconcile.parquet and reconcile.json.</p>
+</section>
+</body>
+</html>
+`))
