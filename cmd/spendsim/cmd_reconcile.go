@@ -61,8 +61,8 @@ webhooks (VOLUME_BASED_PRICING_TIER_UPDATE) as a tier file.
 Examples:
    spendsim reconcile --trace webhooks.jsonl
    spendsim reconcile --trace webhooks.jsonl --analytics pricing_analytics.json --tolerance 0.01
-   spendsim reconcile --replay out/may-auto --analytics page1.json --analytics page2.json
-   spendsim reconcile --trace webhooks.jsonl --tiers tier_webhooks.jsonl --timezone Asia/Kolkata`,
+   spendsim replay --trace webhooks.jsonl --out out/2025-09 && spendsim reconcile --replay out/2025-09 --analytics page1.json --analytics page2.json
+   spendsim reconcile --trace webhooks.jsonl --tiers tier_webhooks.jsonl --timezone America/Sao_Paulo`,
 		Flags: flags,
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {

@@ -343,7 +343,7 @@ func TestReadmeCommands(t *testing.T) {
 	readme := filepath.Join(root, "README.md")
 	blocks := readmeBlocks(t, readme)
 	flags := commandFlags()
-	dir := sandbox(t, "common", "readme")
+	dir := sandbox(t, "common", "reconcile", "readme")
 	for _, name := range []string{"cmd", "scenarios", "docs", "model", "reports", "sim", "internal"} {
 		if err := os.Symlink(filepath.Join(root, name), filepath.Join(dir, name)); err != nil {
 			t.Fatal(err)
