@@ -17,6 +17,7 @@ func (s *Scenario) clone() *Scenario {
 	c.Customers.Countries = append(c.Customers.Countries[:0:0], s.Customers.Countries...)
 	c.Load.Profile.Hour = append(c.Load.Profile.Hour[:0:0], s.Load.Profile.Hour...)
 	c.Load.Profile.Weekday = append(c.Load.Profile.Weekday[:0:0], s.Load.Profile.Weekday...)
+	c.Load.Levels = append(c.Load.Levels[:0:0], s.Load.Levels...)
 	c.Agents.Shifts = append(c.Agents.Shifts[:0:0], s.Agents.Shifts...)
 	for i := range c.Agents.Shifts {
 		c.Agents.Shifts[i].Days = append(c.Agents.Shifts[i].Days[:0:0], s.Agents.Shifts[i].Days...)
