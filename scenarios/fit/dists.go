@@ -78,8 +78,12 @@ type Family struct {
 	Params  string    // the fitted parameters, in the family's own terms
 	Spec    dist.Spec // the same distribution as a scenario writes it (mean and sd)
 	LogLik  float64   // maximised log-likelihood, durations in seconds
-	AIC     float64   // 2k − 2 LogLik (k: 1 for exponential, 2 otherwise); lower is better
+	AIC     float64   // 2k − 2 LogLik (k: 1 for exponential, 2 otherwise, one more with Ignore); lower is better
 	MedianS float64
+	// Ignore is the share never answered at all, for a family fitted with one
+	// (FitCensored's cure model); 0 otherwise. Spec and MedianS describe the waits of
+	// the others.
+	Ignore float64
 	// Unusable says why a scenario cannot take this family's Spec (a standard deviation
 	// past dist.MaxSeconds, say, from a heavy-tailed handful of samples); empty if it can.
 	// Best is never an unusable family.
@@ -89,6 +93,7 @@ type Family struct {
 // Fitted is the result of fitting Samples.
 type Fitted struct {
 	N        int64
+	Censored int64   // right-censored waits (FitCensored), not counted in N
 	Zeros    int64   // samples of 0, counted as ZeroS
 	ZeroS    float64 // half the trace's time resolution
 	MeanS    float64
