@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/spendsim/spendsim/model/dist"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/sim"
 )
@@ -34,7 +35,25 @@ func (s *Scenario) clone() *Scenario {
 		c.Forecast = &f
 	}
 	c.cloneOutbound(s)
+	for _, d := range []*dist.Spec{&c.Load.ThinkTime, &c.Agents.HandleTime, &c.Agents.ResponseTime, &c.Agents.Patience} {
+		cloneTail(d)
+	}
+	for i := range c.Load.Notifications {
+		cloneTail(&c.Load.Notifications[i].Reply.Delay)
+	}
+	for i := range c.Load.Campaigns {
+		cloneTail(&c.Load.Campaigns[i].Reply.Delay)
+	}
 	return &c
+}
+
+// cloneTail gives d its own tail, so a sweep setting agents.response_time.tail.share
+// never touches the original's.
+func cloneTail(d *dist.Spec) {
+	if d.Tail != nil {
+		t := *d.Tail
+		d.Tail = &t
+	}
 }
 
 // Set assigns v to the numeric field at path (YAML names, dots and [index]:

@@ -125,9 +125,12 @@ func fitTrace(e *env, tracePath string, topts trace.Options, o fit.Options, out,
 	return nil
 }
 
-
 func printFamilies(e *env, what string, f fit.Fitted) {
-	fmt.Fprintf(e.stderr, "%s, %d samples (empirical median %.4g s):\n", what, f.N, f.MedianS)
+	censored := ""
+	if f.Censored > 0 {
+		censored = fmt.Sprintf(" and %d censored", f.Censored)
+	}
+	fmt.Fprintf(e.stderr, "%s, %d samples%s (empirical median %.4g s):\n", what, f.N, censored, f.MedianS)
 	for i, fam := range f.Families {
 		mark := ""
 		if i == f.Best {

@@ -43,7 +43,9 @@ func TestLevelSteps(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
-	mid := func(y int, m time.Month, d int) model.Time { return model.FromStd(time.Date(y, m, d, 0, 0, 0, 0, berlin)) }
+	mid := func(y int, m time.Month, d int) model.Time {
+		return model.FromStd(time.Date(y, m, d, 0, 0, 0, 0, berlin))
+	}
 	got := LevelSteps([]Level{
 		{From: "2025-04-01", To: "2025-04-03", Factor: 0.5},
 		{From: "2025-03-29", To: "2025-03-31", Factor: 3},

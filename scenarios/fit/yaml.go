@@ -80,7 +80,7 @@ func (r *Result) YAML(name, source string) []byte {
 		p("  # The daily volume changed %d times: each stretch of days at its own rate, as a factor\n", len(r.Levels)-1)
 		p("  # of the base above (%s conversations a day on average), found by penalised Poisson\n", num(float64(r.Conversations)/float64(r.Days), 4))
 		p("  # likelihood over the days' counts (a stretch is kept where it gains more than\n")
-		p("  # ln %d = %s in log-likelihood), the profile estimated with it.\n", r.Days, num(levelPenalty(r.Days), 3))
+		p("  # 1.5 ln %d = %s in log-likelihood), the profile estimated with it.\n", r.Days, num(levelPenalty(r.Days), 3))
 		p("  levels:\n")
 		for _, l := range r.Levels {
 			p("    - {from: %s, to: %s, factor: %s}  # %d conversation(s) in %d day(s)\n",

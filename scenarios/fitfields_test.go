@@ -72,3 +72,29 @@ func TestLevelsValidate(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// TestTailSweep: a response time with a tail parses, and a sweep of the tail's share
+// gives each point its own tail and leaves the scenario's alone.
+func TestTailSweep(t *testing.T) {
+	y := strings.Replace(levelsYAML, "response_time: {dist: exponential, mean_s: 600}",
+		"response_time: {dist: lognormal, mean_s: 600, sd_s: 900, tail: {share: 0.3, dist: lognormal, mean_s: 90000, sd_s: 200000}}", 1)
+	y = y[:strings.Index(y, "sweep:")] + "sweep:\n  - {path: agents.response_time.tail.share, name: tail, values: [0.1, 0.5]}\n"
+	sc, err := Parse([]byte(y), "tail.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	points, err := sc.Points()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(points) != 2 || points[0].Scenario.Agents.ResponseTime.Tail.Share != 0.1 || points[1].Scenario.Agents.ResponseTime.Tail.Share != 0.5 {
+		t.Fatalf("points %+v", points)
+	}
+	if sc.Agents.ResponseTime.Tail.Share != 0.3 {
+		t.Errorf("the sweep changed the scenario's tail share to %v", sc.Agents.ResponseTime.Tail.Share)
+	}
+	bad := strings.Replace(y, "share: 0.3", "share: 1", 1)
+	if _, err := Parse([]byte(bad), "bad.yaml"); err == nil || !strings.Contains(err.Error(), "agents.response_time.tail.share: must be a share between 0 and 1 (both excluded), got 1") {
+		t.Errorf("tail share 1: %v", err)
+	}
+}
