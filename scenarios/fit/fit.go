@@ -156,7 +156,7 @@ type estimator struct {
 	thinkS    Samples
 	respS     Samples
 	subSecond bool    // some timestamp has milliseconds: the trace's resolution is 1 ms
-	daily     []int64 // conversations started per local day from the first record's
+	daily     []int64 // conversations started per local day from the first record's (day0)
 	day0      int64   // the first record's local day, in days since 1970-01-01
 	waits     reservoir
 }
@@ -169,7 +169,10 @@ type estimator struct {
 // business's answer) was less than SessionGap before. A business message answers the
 // user's oldest waiting message if it is a text or a utility or marketing template (a
 // late reply goes out as one); the time between the two is a response-time sample.
-// Any other template (authentication always; utility and marketing when nothing is
+// A conversation's first such answer, if it comes within FollowUp of its start, is its
+// first response, and the wait is a sample of the team's (Team); a conversation with
+// none is censored where the trace stops following it: the user's next conversation,
+// FollowUp after its start, or the trace's last record. Any other template (authentication always; utility and marketing when nothing is
 // waiting) is a notification and neither extends nor answers a conversation. A user
 // message after the business's answer, inside the conversation, gives a think-time
 // sample. With notifications in the trace, a notification that reaches a user whose
