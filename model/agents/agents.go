@@ -59,7 +59,7 @@ type Staffing struct {
 	// the share is of the conversations that reach the agents). What a trace whose
 	// business answers some customers and never others, whatever the hour, looks like;
 	// `spendsim fit` estimates it. 0..1; default 0 (every conversation is taken up).
-	IgnoreShare float64 `yaml:"ignore_share" json:",omitempty"`
+	IgnoreShare float64 `yaml:"ignore_share,omitempty" json:",omitempty"`
 	// Priority is the order agents pick conversations from the queue: fifo (default,
 	// first come first served) or ads_first (conversations that came through a
 	// click-to-WhatsApp ad or a Page button first, each group first come first served).

@@ -443,7 +443,7 @@ func (e *estimator) finish() (*Result, error) {
 		}
 		peak *= top
 	}
-	if r.Team, err = fitTeam(e.waits.w, &r.ReplyProfile, r.Start, end, loc, zero, peak, e.o.CostPerHour); errors.Is(err, ErrTooFew) {
+	if r.Team, err = fitTeam(e.waits.w, &r.ReplyProfile, r.Start, end, loc, zero, peak, r.MessagesMean, e.o.CostPerHour); errors.Is(err, ErrTooFew) {
 		return nil, fmt.Errorf("fit: %d conversations got a first reply: the team's wait needs at least 2", r.Answered)
 	} else if err != nil {
 		return nil, fmt.Errorf("fit: the team's wait for a first reply: %w", err)

@@ -49,9 +49,16 @@ type Team struct {
 	// OffDutyReplies counts conversations answered before the shift they started
 	// outside of (the fitted scenario answers them when the shift starts).
 	OffDutyReplies int64
-	Headcount      int
-	PeakLoad       float64 // conversations in the team's hands at once at the busiest level, on average (Erlangs)
-	CostPerHour    money.Micros
+	// Headcount is the agents the work takes at the busiest level: replies at
+	// spendsim's default handle time (Work agents busy on average), covered 99% of the
+	// time. Concurrency is the chats each holds so that the conversations in hand (InHand
+	// on average: taken up at the busiest level's rate, each held for the fitted wait)
+	// fit the slots 99% of the time: a trace's delays are mostly not work (a reply hours
+	// later is not hours of typing), so agents hold many conversations at once, and the
+	// queue adds almost nothing to the waits until the headcount is swept down.
+	Headcount, Concurrency int
+	Work, InHand           float64
+	CostPerHour            money.Micros
 }
 
 // RoundTheClock says the shift covers every hour of every day: the team is modelled by
@@ -106,8 +113,9 @@ func (r *reservoir) add(w convWait) {
 const selectWaits = 4096
 
 // fitTeam estimates the team from the waits and the replies' profile over the horizon
-// [from, to) in loc; ratePeak is the busiest day's arrival rate an hour.
-func fitTeam(waits []convWait, replies *Profile, from, to time.Time, loc *time.Location, zeroS, ratePeak float64, cost money.Micros) (*Team, error) {
+// [from, to) in loc; ratePeak is the busiest day's arrival rate an hour, and
+// messages the user messages a conversation has (each wants a reply).
+func fitTeam(waits []convWait, replies *Profile, from, to time.Time, loc *time.Location, zeroS, ratePeak, messages float64, cost money.Micros) (*Team, error) {
 	tlEnd := model.FromStd(to.AddDate(0, 0, 8)) // pickups of the last days' conversations
 	on := func(days []int, start, hours int) []agents.Step {
 		s := agents.Staffing{Shifts: []agents.Shift{(&Team{Days: days, StartHour: start, Hours: hours, Headcount: 1}).Shift()}}
@@ -199,21 +207,20 @@ func fitTeam(waits []convWait, replies *Profile, from, to time.Time, loc *time.L
 			t.MedianS[i] = quantile(quick[i], 0.5)
 		}
 	}
-	// Agents enough that the queue adds almost nothing to the trace's waits: with
-	// agents to spare the conversations in hand are a Poisson count (M/G/∞, whatever
-	// the holding time's distribution) with mean the rate they are taken up at times
-	// the mean holding time; at the busiest level's busiest weekday, with the day's
-	// conversations taken up in the shift's hours, the headcount covers that count 99%
-	// of the time. An agent of a queue holds a conversation for the fitted wait; a
-	// response-time team's agents only cost, and are sized for the work at spendsim's
-	// default handle time.
+	// With agents to spare, the conversations in hand (or the agents busy) are a Poisson
+	// count, whatever the holding time's distribution (M/G/∞), with mean the rate
+	// conversations are taken up at times the mean holding time; at the busiest
+	// level's busiest weekday, with the day's conversations taken up in the shift's
+	// hours, the headcount and the slots cover it 99% of the time.
 	fam := fitted.Families[fitted.Best]
-	hold := fam.Spec.Mean()
-	if t.RoundTheClock() {
-		hold = defaultHandle().Mean()
+	rate := ratePeak * 24 / float64(t.Hours) * (1 - fam.Ignore) / 3600 // conversations a second
+	t.Work = rate * max(1, messages) * defaultHandle().Mean()
+	t.InHand = rate * fam.Spec.Mean()
+	t.Headcount, t.Concurrency = poissonQuantile(t.Work, 0.99), 1
+	if !t.RoundTheClock() {
+		slots := poissonQuantile(t.InHand, 0.99)
+		t.Concurrency = (slots + t.Headcount - 1) / t.Headcount
 	}
-	t.PeakLoad = ratePeak * 24 / float64(t.Hours) * (1 - fam.Ignore) * hold / 3600
-	t.Headcount = poissonQuantile(t.PeakLoad, 0.99)
 	return t, nil
 }
 

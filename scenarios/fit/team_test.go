@@ -112,7 +112,7 @@ func TestFitTeamShift(t *testing.T) {
 		}
 		waits = append(waits, w)
 	}
-	team, err := fitTeam(waits, &replies, from, to, time.UTC, 0.5, 0.5, DefaultCostPerHour)
+	team, err := fitTeam(waits, &replies, from, to, time.UTC, 0.5, 0.5, 1, DefaultCostPerHour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestFitTeamRoundTheClock(t *testing.T) {
 		replies.Count[wd][h]++
 		waits = append(waits, convWait{start: start, end: at, answered: true})
 	}
-	team, err := fitTeam(waits, &replies, from, to, time.UTC, 0.5, 2, DefaultCostPerHour)
+	team, err := fitTeam(waits, &replies, from, to, time.UTC, 0.5, 2, 1, DefaultCostPerHour)
 	if err != nil {
 		t.Fatal(err)
 	}

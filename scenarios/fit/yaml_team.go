@@ -46,16 +46,20 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 	p("  # Replies by local hour (%s): [%s].\n", r.Location, strings.Join(counts, ", "))
 	if t.RoundTheClock() {
 		p("  # The replies came round the clock, as fast by night as by day: the team is modelled\n")
-		p("  # by its response time, with no queue. The shift costs it: %d agent%s round the clock\n", t.Headcount, plural(t.Headcount))
-		p("  # for the work at the busiest level (%s conversations an hour at spendsim's default\n", num(t.PeakLoad*3600/defaultHandle().Mean(), 3))
-		p("  # handle time of %s s, covered 99%% of the time). Sweeping the headcount changes the\n", num(defaultHandle().Mean(), 3))
-		p("  # cost, not the waits; to let it shape the waits, rename response_time to handle_time\n")
-		p("  # (agents then take conversations from a queue, each for a draw of it).\n")
+		p("  # by its response time, with no queue, and the shift costs it: %d agent%s round the\n", t.Headcount, plural(t.Headcount))
+		p("  # clock, for the replies at the busiest level at spendsim's default handle time of\n")
+		p("  # %s s (%s agents busy on average, covered 99%% of the time). Sweeping the\n", num(defaultHandle().Mean(), 3), num(t.Work, 3))
+		p("  # headcount changes the cost, not the waits; to let it shape them, rename\n")
+		p("  # response_time to handle_time (agents then take conversations from a queue).\n")
 	} else {
 		p("  # Agents on the shift take conversations from a queue: one that starts off duty waits\n")
 		p("  # for the shift, then an agent holds it for the team's own delay (handle_time). The\n")
-		p("  # headcount holds the conversations in hand at the busiest level (%s on average)\n", num(t.PeakLoad, 3))
-		p("  # 99%% of the time, so the queue adds almost nothing; sweep it to see where it does.\n")
+		p("  # headcount is for the replies at the busiest level at spendsim's default handle time\n")
+		p("  # of %s s (%s agents busy on average, covered 99%% of the time). The delay is mostly\n", num(defaultHandle().Mean(), 3), num(t.Work, 3))
+		p("  # not work (a reply hours later is not hours of typing), so each agent holds several\n")
+		p("  # conversations: enough slots for those in hand at the busiest level (%s on\n", num(t.InHand, 3))
+		p("  # average) 99%% of the time, so that the queue adds almost nothing to the waits until\n")
+		p("  # the headcount is swept down.\n")
 	}
 	sh := t.Shift()
 	p("  shifts:\n")
@@ -76,7 +80,7 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 	if t.RoundTheClock() {
 		p("  response_time: %s\n", spec(best.Spec))
 	} else {
-		p("  concurrency: 1\n")
+		p("  concurrency: %d\n", t.Concurrency)
 		p("  handle_time: %s\n", spec(best.Spec))
 	}
 	if best.Ignore > 0 {
