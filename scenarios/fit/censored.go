@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"gonum.org/v1/gonum/mathext"
 	"gonum.org/v1/gonum/optimize"
@@ -95,22 +94,8 @@ func FitCensored(w Waits, zeroS float64) (Fitted, error) {
 		}
 	}
 	f.Families = fams
-	f.Best = -1
-	for i := range f.Families {
-		fam := &f.Families[i]
-		if fam.Unusable != "" {
-			continue
-		}
-		if errs := fam.Spec.Validate("response_time"); len(errs) > 0 {
-			fam.Unusable = strings.Join(errs, "; ")
-			continue
-		}
-		if f.Best < 0 || fam.AIC < f.Families[f.Best].AIC {
-			f.Best = i
-		}
-	}
-	if f.Best < 0 {
-		return Fitted{}, fmt.Errorf("no distribution fits within a scenario's limits: %s", f.Families[len(f.Families)-1].Unusable)
+	if err := f.pickBest(); err != nil {
+		return Fitted{}, err
 	}
 	return f, nil
 }

@@ -180,9 +180,21 @@ func (s *Samples) Fit(zeroS float64) (Fitted, error) {
 	gam.AIC = 4 - 2*gam.LogLik
 
 	f.Families = []Family{logn, gam, exp}
+	if err := f.pickBest(); err != nil {
+		return Fitted{}, err
+	}
+	return f, nil
+}
+
+// pickBest sets Best to the family of lowest AIC a scenario can take, marking the
+// others Unusable with why.
+func (f *Fitted) pickBest() error {
 	f.Best = -1
 	for i := range f.Families {
 		fam := &f.Families[i]
+		if fam.Unusable != "" {
+			continue
+		}
 		if errs := fam.Spec.Validate("response_time"); len(errs) > 0 {
 			fam.Unusable = strings.Join(errs, "; ")
 			continue
@@ -192,9 +204,9 @@ func (s *Samples) Fit(zeroS float64) (Fitted, error) {
 		}
 	}
 	if f.Best < 0 {
-		return Fitted{}, fmt.Errorf("no distribution fits within a scenario's limits: %s", f.Families[len(f.Families)-1].Unusable)
+		return fmt.Errorf("no distribution fits within a scenario's limits: %s", f.Families[len(f.Families)-1].Unusable)
 	}
-	return f, nil
+	return nil
 }
 
 // gammaShape solves ln α − ψ(α) = c for c > 0 (c = ln of the mean − mean of the logs,
