@@ -65,6 +65,7 @@ func (s *Scenario) Config(rates *pricing.Overlay) (*sim.Config, error) {
 		Start:         model.FromStd(day),
 		End:           model.FromStd(end),
 		Growth:        growth,
+		Levels:        load.LevelSteps(s.Load.Levels, loc),
 		Location:      loc,
 		Customers:     s.Customers.Count,
 		Countries:     s.Customers.Countries,

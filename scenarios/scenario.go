@@ -100,6 +100,11 @@ type Customers struct {
 type LoadSpec struct {
 	load.Conversation `yaml:",inline"`
 	Profile           load.Profile `yaml:"profile"` // arrival-rate shape over the week; default flat
+	// Levels scale the rate of customer-started conversations over ranges of local
+	// days (a surge, a quiet season): {from, to, factor}, factor times the base rate
+	// above on the days from..to, both included; other days keep the base. Default
+	// none. Notifications and campaigns keep their own rates.
+	Levels []load.Level `yaml:"levels,omitempty" json:",omitempty"`
 	// Notifications are template streams the business sends at random (Poisson per
 	// customer); Campaigns broadcasts on a schedule. Default none.
 	Notifications []load.Notification `yaml:"notifications,omitempty" json:",omitempty"`
@@ -327,6 +332,7 @@ func (s *Scenario) Validate() []string {
 	errs = append(errs, load.ValidateShares("customers.countries", s.Customers.Countries)...)
 	errs = append(errs, s.Load.Conversation.Validate("load")...)
 	errs = append(errs, s.Load.Profile.Validate("load.profile")...)
+	errs = append(errs, load.ValidateLevels("load.levels", s.Load.Levels)...)
 	errs = append(errs, s.Load.EntryPoints.Validate("load.entry_points")...)
 	errs = append(errs, s.validateOutbound()...)
 	errs = append(errs, s.Agents.Validate("agents")...)

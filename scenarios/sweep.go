@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/spendsim/spendsim/model/dist"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/sim"
 )
@@ -17,6 +18,7 @@ func (s *Scenario) clone() *Scenario {
 	c.Customers.Countries = append(c.Customers.Countries[:0:0], s.Customers.Countries...)
 	c.Load.Profile.Hour = append(c.Load.Profile.Hour[:0:0], s.Load.Profile.Hour...)
 	c.Load.Profile.Weekday = append(c.Load.Profile.Weekday[:0:0], s.Load.Profile.Weekday...)
+	c.Load.Levels = append(c.Load.Levels[:0:0], s.Load.Levels...)
 	c.Agents.Shifts = append(c.Agents.Shifts[:0:0], s.Agents.Shifts...)
 	for i := range c.Agents.Shifts {
 		c.Agents.Shifts[i].Days = append(c.Agents.Shifts[i].Days[:0:0], s.Agents.Shifts[i].Days...)
@@ -33,7 +35,25 @@ func (s *Scenario) clone() *Scenario {
 		c.Forecast = &f
 	}
 	c.cloneOutbound(s)
+	for _, d := range []*dist.Spec{&c.Load.ThinkTime, &c.Agents.HandleTime, &c.Agents.ResponseTime, &c.Agents.Patience} {
+		cloneTail(d)
+	}
+	for i := range c.Load.Notifications {
+		cloneTail(&c.Load.Notifications[i].Reply.Delay)
+	}
+	for i := range c.Load.Campaigns {
+		cloneTail(&c.Load.Campaigns[i].Reply.Delay)
+	}
 	return &c
+}
+
+// cloneTail gives d its own tail, so a sweep setting agents.response_time.tail.share
+// never touches the original's.
+func cloneTail(d *dist.Spec) {
+	if d.Tail != nil {
+		t := *d.Tail
+		d.Tail = &t
+	}
 }
 
 // Set assigns v to the numeric field at path (YAML names, dots and [index]:

@@ -56,3 +56,30 @@ func TestGrowth(t *testing.T) {
 		t.Errorf("highest customer before %d, after %d; base %d, grown %d", rec.maxPair[0], rec.maxPair[1], cfg.Customers, grown)
 	}
 }
+
+// TestLevels: a level scales the rate at which conversations arrive, not the customer
+// base: from the level on, twice the messages, from the same customers; with growth
+// too, the two multiply.
+func TestLevels(t *testing.T) {
+	cfg := mmc(t, 10, 8, 1, 24*20)
+	half := cfg.Start + (cfg.End-cfg.Start)/2
+	cfg.Levels = []load.Step{{At: half, Factor: 2}}
+	rec := &growthRecorder{at: half}
+	if _, err := sim.Run(cfg, 5, rec); err != nil {
+		t.Fatal(err)
+	}
+	if r := float64(rec.n[1]) / float64(rec.n[0]); math.Abs(r-2) > 0.2 {
+		t.Errorf("messages after / before the 2x level: %d / %d = %.3f, want about 2", rec.n[1], rec.n[0], r)
+	}
+	if rec.maxPair[1] >= uint32(cfg.Customers) {
+		t.Errorf("customer %d wrote after the level; the base has %d", rec.maxPair[1], cfg.Customers)
+	}
+	cfg.Growth = []load.Step{{At: half, Factor: 1.5}}
+	rec = &growthRecorder{at: half}
+	if _, err := sim.Run(cfg, 5, rec); err != nil {
+		t.Fatal(err)
+	}
+	if r := float64(rec.n[1]) / float64(rec.n[0]); math.Abs(r-3) > 0.3 {
+		t.Errorf("messages after / before 1.5x growth at a 2x level: %d / %d = %.3f, want about 3", rec.n[1], rec.n[0], r)
+	}
+}

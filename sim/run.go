@@ -27,7 +27,12 @@ type Config struct {
 	// Growth[i].At on, CustomersGrown(Customers, Growth[i].Factor) customers are active
 	// and conversations arrive at Factor times the base rate. Sorted by At; nil (a plain
 	// run): the base throughout.
-	Growth       []load.Step
+	Growth []load.Step
+	// Levels scale the rate at which customers start conversations over the horizon,
+	// not the customer base: from Levels[i].At on, Factor times the (grown) base rate
+	// (load.LevelSteps lays a scenario's load.levels). Sorted by At; nil: the base
+	// throughout.
+	Levels       []load.Step
 	Countries    []load.Share // market mix of the customer base
 	Profile      load.Profile
 	Conversation load.Conversation
@@ -147,6 +152,7 @@ type Outcome struct {
 	Conversations int64 // conversations customers started
 	Unanswered    int64 // user messages never answered: still waiting at the horizon end, or their customer gave up
 	Abandoned     int64 // conversations whose customer gave up waiting in the queue
+	Ignored       int64 // conversations the agents never took up (agents.ignore_share); also in Unanswered
 	BotReplies    int64 // replies the bot produced, sent or dropped
 	BotResolved   int64 // conversations the bot took on alone (no agent)
 	BotHandoffs   int64 // conversations the bot answered first and handed to the agents
@@ -194,7 +200,7 @@ func newRun(cfg *Config, seed uint64, rec Recorder) (*run, error) {
 		copy(r.countryCode[i][:], s.Country)
 	}
 	ratePerHour := float64(cfg.Customers) * cfg.Conversation.PerCustomerMonth / (30 * 24)
-	r.arrivals = load.NewGrowingArrivals(cfg.Start, cfg.End, cfg.Location, ratePerHour, cfg.Profile, cfg.Growth)
+	r.arrivals = load.NewGrowingArrivals(cfg.Start, cfg.End, cfg.Location, ratePerHour, cfg.Profile, load.Combine(cfg.Growth, cfg.Levels))
 	r.rngArrival = Stream(seed, "arrivals")
 	r.rngWho = Stream(seed, "who")
 	r.rngLength = Stream(seed, "length")
@@ -275,6 +281,7 @@ func (r *run) outcome() Outcome {
 		BotResolved:   dc.BotResolved,
 		BotHandoffs:   dc.BotHandoffs,
 		Abandoned:     dc.Abandoned,
+		Ignored:       dc.Ignored,
 		AgentTime:     r.timeline.AgentTime,
 		BusySlotTime:  r.desk.BusyTime(r.cfg.End),
 		Slots:         r.cfg.Staffing.Concurrency,

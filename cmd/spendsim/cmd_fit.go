@@ -3,11 +3,13 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/spendsim/spendsim/internal/safefile"
+	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/scenarios/fit"
 	"github.com/spendsim/spendsim/scenarios/trace"
@@ -25,18 +27,25 @@ order, and writes a commented scenario estimated from it:
    customers            distinct users, and their share by country
    load                 conversations per customer per month, user messages per
                         conversation, think time, the arrival profile by local hour and
-                        weekday, entry-point shares, notifications per template category
-   agents               response_time: lognormal, gamma and exponential fitted by maximum
-                        likelihood, the lowest AIC chosen (each log-likelihood on stderr)
+                        weekday, levels: the daily volume's stretches (surges, quiet
+                        seasons), entry-point shares, notifications per template category
+   agents               a shift from when the replies went out, its headcount and cost
+                        (--cost-per-hour, a placeholder), the wait for a first reply
+                        (lognormal, with a lognormal tail or not, gamma, exponential, each
+                        with a share never answered or not, fitted by censored maximum
+                        likelihood, the lowest AIC chosen; each on stderr) and the share
+                        never answered (ignore_share)
 
 A user message starts a conversation unless the user's current one is waiting for a
 reply (to a message under 24 h old) or had its last message under --session-gap ago;
 a text, or a utility or marketing template, answers the oldest waiting user message.
-The scenario loads with spendsim validate and runs with spendsim run. Memory grows with
-users, not messages.
+A conversation with no first reply within --follow-up counts as unanswered: its wait
+is censored where the trace stops following it (its end, the user's next conversation,
+or --follow-up on). The scenario loads with spendsim validate and runs with spendsim
+run. Memory grows with users, not messages.
 
 Examples:
-   spendsim fit --trace messages.parquet -o fitted.yaml --timezone America/Sao_Paulo
+   spendsim fit --trace messages.parquet -o fitted.yaml --timezone America/Sao_Paulo --cost-per-hour 12.50
    spendsim fit --trace twcs.csv --mapping twcs.yaml --sort --skip-invalid -o twcs-fitted.yaml
    spendsim generate small -o small.csv && spendsim fit --trace small.csv -o back.yaml --timezone America/Sao_Paulo`,
 		Flags: []cli.Flag{
@@ -48,6 +57,8 @@ Examples:
 			&cli.BoolFlag{Name: "sort", Usage: "accept a trace not sorted by ts (external sort through temp files)"},
 			&cli.BoolFlag{Name: "skip-invalid", Usage: "skip and count invalid rows instead of stopping at the first"},
 			&cli.DurationFlag{Name: "session-gap", Value: fit.DefaultSessionGap, Usage: "a user message this long after the last message of a conversation not waiting for a reply starts a new one"},
+			&cli.DurationFlag{Name: "follow-up", Value: fit.DefaultFollowUp, Usage: "a conversation with no first reply this long after it started counts as unanswered"},
+			&cli.StringFlag{Name: "cost-per-hour", Value: money.Exact(fit.DefaultCostPerHour), Usage: "what an agent-hour costs, in the scenario's currency (USD): the trace does not say, so this is a placeholder to set"},
 			&cli.StringFlag{Name: "name", Usage: "scenario `NAME` (default: from -o)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
 		},
@@ -63,6 +74,13 @@ Examples:
 			if c.Duration("session-gap") <= 0 {
 				return usagef("--session-gap must be > 0, got %s", c.Duration("session-gap"))
 			}
+			if c.Duration("follow-up") <= 0 {
+				return usagef("--follow-up must be > 0, got %s", c.Duration("follow-up"))
+			}
+			cost, err := money.Parse(c.String("cost-per-hour"))
+			if err != nil || cost <= 0 {
+				return usagef("--cost-per-hour %q is not an amount above 0 like 20 or 12.50", c.String("cost-per-hour"))
+			}
 			out := c.String("out")
 			name := c.String("name")
 			if name == "" {
@@ -76,7 +94,8 @@ Examples:
 					return usageError{err}
 				}
 			}
-			return fitTrace(e, c.String("trace"), topts, fit.Options{Location: loc, SessionGap: c.Duration("session-gap")}, out, name, c.Bool("quiet"))
+			return fitTrace(e, c.String("trace"), topts, fit.Options{Location: loc, SessionGap: c.Duration("session-gap"),
+				FollowUp: c.Duration("follow-up"), CostPerHour: cost}, out, name, c.Bool("quiet"))
 		},
 	}
 }
@@ -87,7 +106,7 @@ func fitTrace(e *env, tracePath string, topts trace.Options, o fit.Options, out,
 		return err
 	}
 	if !quiet {
-		printFamilies(e, "response time", res.Response)
+		printFamilies(e, "first response (censored)", res.Team.Wait)
 		if res.ThinkErr == nil {
 			printFamilies(e, "think time", res.Think)
 		}
@@ -98,18 +117,26 @@ func fitTrace(e *env, tracePath string, topts trace.Options, o fit.Options, out,
 	if err := safefile.WriteFile(out, res.YAML); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s: %d records, %d users, %d conversations (%.4g an hour), %.3g user messages each; response time %s (median %.4g s); scenario %s written to %s\n",
-		filepath.Base(tracePath), res.Records, res.Users, res.Conversations, res.ConversationsPerHour(), res.MessagesMean,
-		res.Response.Families[res.Response.Best].Kind, res.Response.Families[res.Response.Best].MedianS, name, out)
+	best := res.Team.Wait.Families[res.Team.Wait.Best]
+	sh := res.Team.Shift()
+	fmt.Fprintf(e.stdout, "%s: %d records, %d users, %d conversations (%.4g an hour, %d levels), %.3g user messages each; response time %s (median %.4g s), %.3g%% never answered; %d agent(s) %s %s–%s at %s an hour (--cost-per-hour); scenario %s written to %s\n",
+		filepath.Base(tracePath), res.Records, res.Users, res.Conversations, res.ConversationsPerHour(), max(1, len(res.Levels)), res.MessagesMean,
+		best.Kind, best.MedianS, 100*best.Ignore, sh.Headcount, strings.Join(sh.Days, " "), sh.Start, sh.End, money.Exact(res.Team.CostPerHour), name, out)
 	return nil
 }
 
 func printFamilies(e *env, what string, f fit.Fitted) {
-	fmt.Fprintf(e.stderr, "%s, %d samples (empirical median %.4g s):\n", what, f.N, f.MedianS)
+	censored := ""
+	if f.Censored > 0 {
+		censored = fmt.Sprintf(" and %d censored", f.Censored)
+	}
+	fmt.Fprintf(e.stderr, "%s, %d samples%s (empirical median %.4g s):\n", what, f.N, censored, f.MedianS)
 	for i, fam := range f.Families {
 		mark := ""
 		if i == f.Best {
 			mark = "  <- chosen (lowest AIC)"
+		} else if fam.Unusable != "" {
+			mark = "  (a scenario cannot take it)"
 		}
 		fmt.Fprintf(e.stderr, "  %-11s log-likelihood %14.2f  AIC %14.2f  %s%s\n", fam.Kind, fam.LogLik, fam.AIC, fam.Params, mark)
 	}

@@ -54,6 +54,12 @@ type Staffing struct {
 	// prepared is then always sent (late-reply policy as usual). Default unset
 	// (customers wait for ever); needs shifts (a response_time team has no queue).
 	Patience dist.Spec `yaml:"patience"`
+	// IgnoreShare is the share of conversations the agents never take up: they join no
+	// queue, get no reply and count as unanswered (a bot, if any, still answers first;
+	// the share is of the conversations that reach the agents). What a trace whose
+	// business answers some customers and never others, whatever the hour, looks like;
+	// `spendsim fit` estimates it. 0..1; default 0 (every conversation is taken up).
+	IgnoreShare float64 `yaml:"ignore_share,omitempty" json:",omitempty"`
 	// Priority is the order agents pick conversations from the queue: fifo (default,
 	// first come first served) or ads_first (conversations that came through a
 	// click-to-WhatsApp ad or a Page button first, each group first come first served).
@@ -185,6 +191,9 @@ func (s Staffing) Validate(path string) []string {
 		}
 	default:
 		errs = append(errs, fmt.Sprintf("%s.priority: %q is not one of fifo, ads_first", path, s.Priority))
+	}
+	if !(s.IgnoreShare >= 0 && s.IgnoreShare <= 1) {
+		errs = append(errs, fmt.Sprintf("%s.ignore_share: must be a share between 0 and 1, got %v", path, s.IgnoreShare))
 	}
 	if !s.Patient() {
 		switch s.Patience.Kind {

@@ -1,6 +1,8 @@
 package agents
 
 import (
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -138,6 +140,22 @@ func TestValidatePatience(t *testing.T) {
 	s.ResponseTime = dist.Spec{MeanS: 60}
 	if got := strings.Join(s.Validate("agents"), "\n"); got != "agents.patience: customers give up waiting in the agents' queue, and a response_time team has none; drop one of the two" {
 		t.Errorf("patience with response time: got %q", got)
+	}
+}
+
+func TestValidateIgnoreShare(t *testing.T) {
+	s := Staffing{ResponseTime: dist.Spec{MeanS: 60}, Concurrency: 1, HandleTime: dist.Spec{MeanS: 300}, LateReply: LateUtility}
+	for _, share := range []float64{0, 0.88, 1} {
+		s.IgnoreShare = share
+		if errs := s.Validate("agents"); len(errs) > 0 {
+			t.Errorf("ignore_share %v: %v", share, errs)
+		}
+	}
+	for _, share := range []float64{-0.1, 1.5, math.NaN()} {
+		s.IgnoreShare = share
+		if got, want := strings.Join(s.Validate("agents"), "\n"), fmt.Sprintf("agents.ignore_share: must be a share between 0 and 1, got %v", share); got != want {
+			t.Errorf("ignore_share %v: got %q, want %q", share, got, want)
+		}
 	}
 }
 

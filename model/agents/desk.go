@@ -33,8 +33,8 @@ type Scheduler interface {
 	PickedUp(id int32, queued, at model.Time)
 }
 
-// Streams are a desk's random sources, by name: "handle", "response", "patience" and
-// "bot". A run and a restaffing name their streams apart (sim.Run draws from "handle",
+// Streams are a desk's random sources, by name: "handle", "response", "patience",
+// "bot" and "ignore". A run and a restaffing name their streams apart (sim.Run draws from "handle",
 // restaff from "restaff.handle"), so the desk asks for each through this function.
 type Streams func(name string) rand.Source
 
@@ -60,6 +60,7 @@ type deskConv[C any] struct {
 // DeskCounts are what a desk counts over its life.
 type DeskCounts struct {
 	Abandoned   int64 // conversations whose customer gave up waiting in the queue
+	Ignored     int64 // conversations the agents never took up (Staffing.IgnoreShare)
 	BotReplies  int64 // replies the bot produced (the owner may still drop them)
 	BotResolved int64 // conversations the bot took on alone (no agent)
 	BotHandoffs int64 // conversations the bot answered first and handed to the agents
@@ -74,10 +75,11 @@ type DeskCounts struct {
 //
 // A conversation comes in with Arrive. With a bot, the bot answers first (DeskBot):
 // Bot says whether it resolves the conversation alone or hands it over (DeskHandoff,
-// handoff_s later). Without one, or once handed over, the conversation joins the queue;
-// each group of the queue (ad leads under ads_first, then everyone) is first come, first
-// served. An agent with a free chat slot picks it up and replies one handle-time draw
-// later (DeskReply). A customer who waits with no slot free may give up (DeskGiveUp);
+// handoff_s later). Without one, or once handed over, the conversation joins the queue
+// (except the IgnoreShare the agents never take up, drawn from the "ignore" stream as
+// each comes: those are over at once, unanswered); each group of the queue (ad leads
+// under ads_first, then everyone) is first come, first served. An agent with a free
+// chat slot picks one up and replies one handle-time draw later (DeskReply). A customer who waits with no slot free may give up (DeskGiveUp);
 // patience ends when an agent picks the conversation up. A response-time team answers
 // each conversation one draw of it after it joins, whoever is on duty.
 //
@@ -110,6 +112,8 @@ type Desk[C any] struct {
 	patience             *dist.Sampler // nil: customers wait for ever
 	bot                  *Bot          // nil without a bot
 	rngBot               *rand.Rand    // which conversations the bot resolves; nil without a bot
+	rngIgnore            *rand.Rand    // which conversations the agents never take up; nil with IgnoreShare 0
+	ignoreShare          float64
 	botReply, botHandoff model.Time
 
 	capacity   bool  // some shift has someone on it, or a response time answers every conversation
@@ -136,6 +140,9 @@ func NewDesk[C any](s Staffing, start model.Time, sched Scheduler, streams Strea
 	if !s.Patient() {
 		d.patience = dist.New(s.Patience, streams("patience"))
 	}
+	if s.IgnoreShare > 0 {
+		d.rngIgnore, d.ignoreShare = rand.New(streams("ignore")), s.IgnoreShare
+	}
 	if b := s.Bot; b != nil {
 		d.bot, d.rngBot = b, rand.New(streams("bot"))
 		d.botReply, d.botHandoff = model.FromSeconds(b.ReplyS), model.FromSeconds(b.HandoffS)
@@ -147,9 +154,10 @@ func NewDesk[C any](s Staffing, start model.Time, sched Scheduler, streams Strea
 func (d *Desk[C]) Conv(id int32) *C { return &d.convs[id].data }
 
 // Arrive opens a conversation at t with the owner's data: the bot's reply is scheduled,
-// or it joins the queue. ad says it came through an ad or a Page button.
-func (d *Desk[C]) Arrive(t model.Time, ad bool, data C) int32 {
-	var id int32
+// or it joins the queue. ad says it came through an ad or a Page button. ignored says
+// the agents will never take it up (IgnoreShare; without a bot, decided here): the
+// conversation is over at once, unanswered, and id is free for the next Arrive.
+func (d *Desk[C]) Arrive(t model.Time, ad bool, data C) (id int32, ignored bool) {
 	if n := len(d.free); n > 0 {
 		id, d.free = d.free[n-1], d.free[:n-1]
 	} else {
@@ -161,10 +169,9 @@ func (d *Desk[C]) Arrive(t model.Time, ad bool, data C) int32 {
 	if d.bot != nil {
 		d.botPending++
 		d.sched.Schedule(t+d.botReply, DeskBot, id)
-		return id
+		return id, false
 	}
-	d.enqueue(t, id)
-	return id
+	return id, d.enqueue(t, id)
 }
 
 // SetAgents puts agents on duty from t (each with Concurrency chat slots) and hands
@@ -202,10 +209,11 @@ func (d *Desk[C]) Bot(t model.Time, id int32) (answers bool) {
 }
 
 // HandOver puts conversation id, handed over by the bot, in the agents' queue at t
-// (DeskHandoff).
-func (d *Desk[C]) HandOver(t model.Time, id int32) {
+// (DeskHandoff). ignored says the agents will never take it up (IgnoreShare): it is
+// over, unanswered.
+func (d *Desk[C]) HandOver(t model.Time, id int32) (ignored bool) {
 	d.botPending--
-	d.enqueue(t, id)
+	return d.enqueue(t, id)
 }
 
 // GiveUp is conversation id's customer running out of patience (DeskGiveUp). If no
@@ -264,15 +272,23 @@ func (d *Desk[C]) Release(t model.Time, id int32) {
 }
 
 // enqueue puts conversation id in the agents' queue at t, or, for a team modelled by
-// its response time, schedules the team's reply.
-func (d *Desk[C]) enqueue(t model.Time, id int32) {
+// its response time, schedules the team's reply; or, for the IgnoreShare the agents
+// never take up, ends it unanswered and reports true.
+func (d *Desk[C]) enqueue(t model.Time, id int32) (ignored bool) {
+	if d.rngIgnore != nil && d.rngIgnore.Float64() < d.ignoreShare {
+		d.counts.Ignored++
+		d.inFlight--
+		d.convs[id].state = convDone
+		d.free = append(d.free, id) // no event about it is pending: a bot's are done
+		return true
+	}
 	c := &d.convs[id]
 	c.queued = t
 	c.state = convServing
 	if d.respond != nil {
 		// No queue: the team answers after its response time, whoever is on duty.
 		d.sched.Schedule(t+d.respond.Draw(), DeskReply, id)
-		return
+		return false
 	}
 	c.state = convQueued
 	if d.adsFirst && c.ad {
@@ -286,6 +302,7 @@ func (d *Desk[C]) enqueue(t model.Time, id int32) {
 		d.sched.Schedule(t+d.patience.Draw(), DeskGiveUp, id)
 	}
 	d.dispatch(t)
+	return false
 }
 
 // next takes the next conversation an agent should pick up from the queue: the

@@ -70,7 +70,9 @@ func (o *owner) run(until model.Time) {
 				o.log = append(o.log, fmt.Sprintf("%d %s handed over by the bot", e.at/model.Second, name))
 			}
 		case DeskHandoff:
-			o.desk.HandOver(e.at, e.id)
+			if o.desk.HandOver(e.at, e.id) {
+				o.log = append(o.log, fmt.Sprintf("%d %s ignored", e.at/model.Second, name))
+			}
 		case DeskGiveUp:
 			if o.desk.GiveUp(e.id) {
 				o.log = append(o.log, fmt.Sprintf("%d %s gave up", e.at/model.Second, name))
@@ -134,7 +136,7 @@ func TestDeskPatience(t *testing.T) {
 	o.desk.Arrive(sec(1), false, "b")
 	o.desk.Arrive(sec(2), false, "c")
 	o.run(sec(700))
-	if id := o.desk.Arrive(sec(700), false, "d"); id != 2 {
+	if id, _ := o.desk.Arrive(sec(700), false, "d"); id != 2 {
 		t.Errorf("d got slot %d, want 2 (c's, the last freed)", id)
 	}
 	o.run(sec(10_000))
@@ -177,5 +179,52 @@ func TestDeskBot(t *testing.T) {
 	checkLog(t, o, "5 b resolved by the bot")
 	if c := o.desk.Counts(); c != (DeskCounts{BotReplies: 1, BotResolved: 1}) || o.desk.InFlight() != 0 {
 		t.Errorf("counts %+v, %d in flight", c, o.desk.InFlight())
+	}
+}
+
+// TestDeskIgnoreShare: with ignore_share 1 the agents take up nothing: each
+// conversation is over at once, unanswered, its slot free for the next, and the desk is
+// settled (an owner draining its backlog stops); with a bot, the bot still answers
+// first and the conversation ends at the hand-over. With a share of 0.3, about 30% of
+// 10,000 conversations are ignored (four standard errors: ±0.018).
+func TestDeskIgnoreShare(t *testing.T) {
+	s := oneChat()
+	s.IgnoreShare = 1
+	o := newOwner(s)
+	o.desk.SetAgents(0, 1)
+	for i, name := range []string{"a", "b"} {
+		if id, ignored := o.desk.Arrive(sec(i), false, name); !ignored || id != 0 {
+			t.Errorf("%s: slot %d, ignored %v; want slot 0, ignored", name, id, ignored)
+		}
+	}
+	o.run(sec(10_000))
+	checkLog(t, o)
+	if c := o.desk.Counts(); c != (DeskCounts{Ignored: 2}) || o.desk.InFlight() != 0 || !o.desk.Settled() {
+		t.Errorf("counts %+v, %d in flight, settled %v", c, o.desk.InFlight(), o.desk.Settled())
+	}
+	s.Bot = &Bot{ReplyS: 5}
+	o = newOwner(s)
+	o.desk.SetAgents(0, 1)
+	if _, ignored := o.desk.Arrive(0, false, "c"); ignored {
+		t.Error("ignored before the bot answered")
+	}
+	o.run(sec(10_000))
+	checkLog(t, o, "5 c handed over by the bot", "5 c ignored")
+	if c := o.desk.Counts(); c != (DeskCounts{Ignored: 1, BotReplies: 1, BotHandoffs: 1}) || o.desk.InFlight() != 0 {
+		t.Errorf("with a bot: counts %+v, %d in flight", c, o.desk.InFlight())
+	}
+
+	s = oneChat()
+	s.IgnoreShare = 0.3
+	s.Shifts[0].Headcount = 100
+	o = newOwner(s)
+	o.desk.SetAgents(0, 100)
+	const n = 10_000
+	for i := range n {
+		o.desk.Arrive(sec(i), false, "x")
+		o.run(sec(i))
+	}
+	if got := float64(o.desk.Counts().Ignored) / n; got < 0.282 || got > 0.318 {
+		t.Errorf("ignored share %.4f of %d, want 0.3 ± 0.018", got, n)
 	}
 }

@@ -4,7 +4,8 @@
 // takes, what staffing costs, and what happens to a reply that comes after the
 // customer's 24-hour window has closed. It also holds what shapes the agents' queue:
 // a bot that answers first and resolves a share of conversations alone, customers'
-// patience, and the order conversations are picked in; or, instead of all that, a
+// patience, a share of conversations the agents never take up, and the order
+// conversations are picked in; or, instead of all that, a
 // team described only by its response-time distribution.
 //
 // It turns shifts into a capacity timeline (the number of agents on duty between

@@ -33,6 +33,30 @@ type Spec struct {
 	Kind  Kind    `yaml:"dist"`   // exponential (default), lognormal, gamma or constant
 	MeanS float64 `yaml:"mean_s"` // mean, seconds
 	SDS   float64 `yaml:"sd_s"`   // standard deviation, seconds; ignored for exponential (= mean) and constant (= 0)
+	// Tail, when set, mixes a second population into the durations: a share of the
+	// draws comes from it instead (kind, mean and sd above then describe the others).
+	// Replies answered at once or buried for a day are two such populations, which no
+	// single family fits. Default none.
+	Tail *Tail `yaml:"tail,omitempty" json:",omitempty"`
+}
+
+// Tail is a Spec's second population: Share of the draws come from its distribution.
+type Tail struct {
+	Share float64 `yaml:"share"`  // share of the draws, 0 < share < 1
+	Kind  Kind    `yaml:"dist"`   // exponential (default), lognormal, gamma or constant
+	MeanS float64 `yaml:"mean_s"` // mean, seconds
+	SDS   float64 `yaml:"sd_s"`   // standard deviation, seconds, as in Spec
+}
+
+// Spec is the tail's own distribution.
+func (t *Tail) Spec() Spec { return Spec{Kind: t.Kind, MeanS: t.MeanS, SDS: t.SDS} }
+
+// Mean is the spec's mean in seconds, its tail's share included.
+func (s Spec) Mean() float64 {
+	if s.Tail == nil {
+		return s.MeanS
+	}
+	return (1-s.Tail.Share)*s.MeanS + s.Tail.Share*s.Tail.MeanS
 }
 
 // Validate reports what is wrong with the spec, each problem prefixed by path.
@@ -55,6 +79,12 @@ func (s Spec) Validate(path string) []string {
 	if s.SDS > MaxSeconds || math.IsInf(s.SDS, 0) {
 		errs = append(errs, fmt.Sprintf("%s.sd_s: must be at most %g seconds (about 30 years), got %v", path, MaxSeconds, s.SDS))
 	}
+	if t := s.Tail; t != nil {
+		if !(t.Share > 0 && t.Share < 1) {
+			errs = append(errs, fmt.Sprintf("%s.tail.share: must be a share between 0 and 1 (both excluded), got %v", path, t.Share))
+		}
+		errs = append(errs, t.Spec().Validate(path+".tail")...)
+	}
 	return errs
 }
 
@@ -66,6 +96,10 @@ type Sampler struct {
 	exp   distuv.Exponential
 	logn  distuv.LogNormal
 	gamma distuv.Gamma
+	// With a tail: a draw of pick below tailShare comes from tail.
+	tail      *Sampler
+	tailShare float64
+	pick      *rand.Rand
 }
 
 // New returns a sampler of s drawing from src. s must be valid.
@@ -90,11 +124,18 @@ func New(s Spec, src rand.Source) *Sampler {
 	default:
 		panic(fmt.Sprintf("dist: unknown kind %q", s.Kind))
 	}
+	if t := s.Tail; t != nil {
+		sm.tail, sm.tailShare, sm.pick = New(t.Spec(), src), t.Share, rand.New(src)
+	}
 	return sm
 }
 
-// Seconds draws one duration in seconds.
+// Seconds draws one duration in seconds: with a tail, first which population, then
+// the duration, both from the one source.
 func (s *Sampler) Seconds() float64 {
+	if s.tail != nil && s.pick.Float64() < s.tailShare {
+		return s.tail.Seconds()
+	}
 	switch s.kind {
 	case Exponential:
 		return s.exp.Rand()

@@ -52,6 +52,44 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// TestTail: a tail mixes its share of draws into the spec's; the share below the
+// tail's fastest draw is the base's (constants make both exact), and the mean is the
+// mixture's (Spec.Mean).
+func TestTail(t *testing.T) {
+	s := Spec{Kind: Constant, MeanS: 10, Tail: &Tail{Share: 0.3, Kind: Constant, MeanS: 1000}}
+	if errs := s.Validate("agents.response_time"); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if got := s.Mean(); got != 0.7*10+0.3*1000 {
+		t.Errorf("Mean = %v, want 307", got)
+	}
+	smp := New(s, rand.NewPCG(1, 2))
+	const n = 100_000
+	var slow int
+	for range n {
+		switch x := smp.Seconds(); x {
+		case 1000:
+			slow++
+		case 10:
+		default:
+			t.Fatalf("draw %v, neither population", x)
+		}
+	}
+	if got := float64(slow) / n; math.Abs(got-0.3) > 0.006 {
+		t.Errorf("tail share %.4f of %d draws, want 0.3 ± 0.006", got, n)
+	}
+	for share, want := range map[float64]string{0: "x.tail.share: must be a share between 0 and 1 (both excluded), got 0", 1: "x.tail.share: must be a share between 0 and 1 (both excluded), got 1"} {
+		bad := Spec{MeanS: 10, Tail: &Tail{Share: share, MeanS: 100}}
+		if got := strings.Join(bad.Validate("x"), "; "); got != want {
+			t.Errorf("share %v: %q, want %q", share, got, want)
+		}
+	}
+	bad := Spec{MeanS: 10, Tail: &Tail{Share: 0.5, Kind: LogNormal, MeanS: 100}}
+	if got := strings.Join(bad.Validate("x"), "; "); got != "x.tail.sd_s: must be > 0 for a lognormal distribution, got 0" {
+		t.Errorf("tail without sd: %q", got)
+	}
+}
+
 func BenchmarkExponential(b *testing.B) {
 	s := New(Spec{MeanS: 600}, rand.NewPCG(1, 2))
 	b.ReportAllocs()

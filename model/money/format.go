@@ -58,3 +58,9 @@ func GroupThousands(digits string) string {
 	}
 	return sign + b.String()
 }
+
+// Exact shows m exactly, as a user writes an amount in a scenario or a flag: every
+// micro that is there, trailing zeros dropped ("20", "12.5", "0.000001").
+func Exact(m Micros) string {
+	return strings.TrimSuffix(strings.TrimRight(m.String(), "0"), ".")
+}

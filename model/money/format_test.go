@@ -40,3 +40,11 @@ func TestCents(t *testing.T) {
 		}
 	}
 }
+
+func TestExact(t *testing.T) {
+	for m, want := range map[Micros]string{20_000_000: "20", 12_500_000: "12.5", 1: "0.000001", 0: "0", 100_000_000: "100", -2_500_000: "-2.5"} {
+		if got := Exact(m); got != want {
+			t.Errorf("Exact(%d) = %q, want %q", int64(m), got, want)
+		}
+	}
+}

@@ -78,8 +78,12 @@ type Family struct {
 	Params  string    // the fitted parameters, in the family's own terms
 	Spec    dist.Spec // the same distribution as a scenario writes it (mean and sd)
 	LogLik  float64   // maximised log-likelihood, durations in seconds
-	AIC     float64   // 2k − 2 LogLik (k: 1 for exponential, 2 otherwise); lower is better
+	AIC     float64   // 2k − 2 LogLik (k: 1 for exponential, 2 otherwise, one more with Ignore); lower is better
 	MedianS float64
+	// Ignore is the share never answered at all, for a family fitted with one
+	// (FitCensored's cure model); 0 otherwise. Spec and MedianS describe the waits of
+	// the others.
+	Ignore float64
 	// Unusable says why a scenario cannot take this family's Spec (a standard deviation
 	// past dist.MaxSeconds, say, from a heavy-tailed handful of samples); empty if it can.
 	// Best is never an unusable family.
@@ -89,6 +93,7 @@ type Family struct {
 // Fitted is the result of fitting Samples.
 type Fitted struct {
 	N        int64
+	Censored int64   // right-censored waits (FitCensored), not counted in N
 	Zeros    int64   // samples of 0, counted as ZeroS
 	ZeroS    float64 // half the trace's time resolution
 	MeanS    float64
@@ -175,9 +180,21 @@ func (s *Samples) Fit(zeroS float64) (Fitted, error) {
 	gam.AIC = 4 - 2*gam.LogLik
 
 	f.Families = []Family{logn, gam, exp}
+	if err := f.pickBest(); err != nil {
+		return Fitted{}, err
+	}
+	return f, nil
+}
+
+// pickBest sets Best to the family of lowest AIC a scenario can take, marking the
+// others Unusable with why.
+func (f *Fitted) pickBest() error {
 	f.Best = -1
 	for i := range f.Families {
 		fam := &f.Families[i]
+		if fam.Unusable != "" {
+			continue
+		}
 		if errs := fam.Spec.Validate("response_time"); len(errs) > 0 {
 			fam.Unusable = strings.Join(errs, "; ")
 			continue
@@ -187,9 +204,9 @@ func (s *Samples) Fit(zeroS float64) (Fitted, error) {
 		}
 	}
 	if f.Best < 0 {
-		return Fitted{}, fmt.Errorf("no distribution fits within a scenario's limits: %s", f.Families[len(f.Families)-1].Unusable)
+		return fmt.Errorf("no distribution fits within a scenario's limits: %s", f.Families[len(f.Families)-1].Unusable)
 	}
-	return f, nil
+	return nil
 }
 
 // gammaShape solves ln α − ψ(α) = c for c > 0 (c = ln of the mean − mean of the logs,

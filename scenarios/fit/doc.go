@@ -1,19 +1,28 @@
 // Package fit estimates a scenario from a message trace, so that a forecast can start
 // from a business's own history instead of guessed parameters: the horizon, the
 // customer count and country mix, conversations per customer, the weekly arrival
-// profile, conversation lengths and think time, entry-point shares, notification
-// streams per template category, and the response-time distribution (exponential,
-// lognormal and gamma fitted by maximum likelihood, chosen by AIC).
+// profile and the daily volume's levels (Poisson change points), conversation lengths
+// and think time, entry-point shares, notification streams per template category, and
+// the team: when it works (a shift proposed from the replies' hours and weekdays and
+// scored by likelihood), how long a conversation waits for its first reply and the
+// share never answered (exponential, lognormal, lognormal with a tail and gamma, with
+// and without that share, fitted by censored maximum likelihood and chosen by AIC),
+// its headcount and a placeholder cost.
 //
-// Trace reads a trace once, in time order, keeping a few fields per user and
-// constant-size sufficient statistics per distribution: memory grows with users, not
-// with messages. Result.YAML writes the estimate as a commented scenario that
-// `spendsim run` accepts. How user messages are grouped into conversations, and which
-// business messages count as replies, is documented on Trace. File does it for a trace
-// file, as `spendsim fit` does: open, fit, write and check that the scenario loads.
+// Trace reads a trace once, in time order, keeping a few fields per user, a count per
+// day, constant-size sufficient statistics per uncensored distribution and a seeded
+// uniform sample of at most maxWaits conversations' waits: memory grows with users, not
+// with messages. Result.YAML writes the estimate as a commented scenario that `spendsim
+// run` accepts. How user messages are grouped into conversations, which business
+// messages count as replies, and where a conversation's wait is censored is documented
+// on Trace and Options. File does it for a trace file, as `spendsim fit` does: open,
+// fit, write and check that the scenario loads.
 //
-// The round trip holds it to account: simulate a scenario, write its trace (`spendsim
+// The round trips hold it to account: simulate a scenario, write its trace (`spendsim
 // generate`), fit it, and the arrival rate, the median response time, the profile, the
 // market mix and the conversation length come back within stated tolerances
-// (fit_test.go and cmd/spendsim's fit tests).
+// (cmd/spendsim's fit tests); and fit the real Twitter customer-care trace, run the
+// fitted scenario over the same period, and its conversations a week in and outside
+// the March 2020 surge, its answered share and its p50 and p90 first response come back
+// within 15% of the trace's (twitter_test.go).
 package fit

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/market"
+	"github.com/spendsim/spendsim/model/money"
 )
 
 // Source streams trace records in ts order (trace.Reader is one).
@@ -29,7 +30,27 @@ type Options struct {
 	// Markets names the country of E.164 users a trace gives no country for; nil =
 	// market.Builtin().
 	Markets *market.Table
+	// FollowUp is how long after its first message a conversation is watched for its
+	// first reply: a later reply answers nothing (the conversation counts as never
+	// answered, its wait censored there), as a reply weeks later rarely answers the
+	// message a log ties it to. Default DefaultFollowUp.
+	FollowUp time.Duration
+	// CostPerHour is what the fitted scenario costs an agent-hour at, in its currency: a
+	// trace does not say, so it is a placeholder for the user to set. 0 =
+	// DefaultCostPerHour.
+	CostPerHour money.Micros
 }
+
+// DefaultFollowUp is Options.FollowUp's default: a week, past any late reply a
+// support team means as one (a reply after a day goes out as a paid template; the
+// Twitter trace's first replies after a week are three of 122, after 12, 36 and 146
+// days).
+const DefaultFollowUp = 7 * 24 * time.Hour
+
+// DefaultCostPerHour is Options.CostPerHour's default: 20 (US dollars, the fitted
+// scenario's currency), a fully loaded agent-hour's order of magnitude, so that
+// staffing is costed and a sweep of headcounts weighs it; set your own.
+const DefaultCostPerHour = 20 * money.Micros(1_000_000)
 
 // DefaultSessionGap is Options.SessionGap's default: an hour is far longer than
 // customers take to answer an agent inside a conversation (minutes) and far shorter
@@ -45,6 +66,7 @@ const waitingLimit = 24 * model.Hour
 type Result struct {
 	Location   *time.Location
 	SessionGap time.Duration
+	FollowUp   time.Duration
 	Start      time.Time // local midnight of the first record's day
 	Days       int       // local days from Start to the last record's day, inclusive
 
@@ -58,7 +80,9 @@ type Result struct {
 	Countries        []CountryShare
 
 	Conversations     int64
-	Profile           Profile // conversation starts by local hour and weekday
+	Answered          int64   // conversations that got a first reply within the follow-up
+	Profile           Profile // conversation starts by local hour and weekday, over the level-weighted exposure
+	Levels            []Level // the daily volume's stretches; nil when it did not change
 	PerCustomerMonth  float64 // conversations per customer per 30 days
 	RatePerHour       float64 // base arrival rate (profile weight 1), conversations per hour
 	MessagesMean      float64 // user messages per conversation
@@ -68,8 +92,10 @@ type Result struct {
 	ThinkErr          error   // why Think is missing (too few samples)
 	Replies           int64   // business messages answering a waiting user message
 	TemplateReplies   [4]int64
-	Response          Fitted // first waiting user message → the reply
-	Unanswered        int64  // user messages still waiting at the end of the trace
+	Response          Fitted  // first waiting user message → the reply, every reply (the answered only)
+	Unanswered        int64   // conversations that got no first reply within the follow-up
+	ReplyProfile      Profile // the replies by local hour and weekday (counts and exposure)
+	Team              *Team   // when agents work, their wait to a first reply, the share never answered
 	Notifications     []Notification
 	NotificationTotal int64
 }
@@ -107,6 +133,8 @@ type user struct {
 	last       model.Time // last message of the user's conversation (not notifications)
 	waiting    model.Time // oldest user message waiting for a reply, if isWaiting
 	reply      model.Time // the business's last answer in the conversation, if replied
+	convStart  model.Time // the conversation's first message
+	answered   bool       // the conversation has had its first reply
 	isWaiting  bool
 	replied    bool
 	inConv     bool
@@ -127,7 +155,10 @@ type estimator struct {
 	markets   *market.Table
 	thinkS    Samples
 	respS     Samples
-	subSecond bool // some timestamp has milliseconds: the trace's resolution is 1 ms
+	subSecond bool    // some timestamp has milliseconds: the trace's resolution is 1 ms
+	daily     []int64 // conversations started per local day from the first record's (day0)
+	day0      int64   // the first record's local day, in days since 1970-01-01
+	waits     reservoir
 }
 
 // Trace estimates a scenario's parameters from a trace read in ts order.
@@ -138,7 +169,10 @@ type estimator struct {
 // business's answer) was less than SessionGap before. A business message answers the
 // user's oldest waiting message if it is a text or a utility or marketing template (a
 // late reply goes out as one); the time between the two is a response-time sample.
-// Any other template (authentication always; utility and marketing when nothing is
+// A conversation's first such answer, if it comes within FollowUp of its start, is its
+// first response, and the wait is a sample of the team's (Team); a conversation with
+// none is censored where the trace stops following it: the user's next conversation,
+// FollowUp after its start, or the trace's last record. Any other template (authentication always; utility and marketing when nothing is
 // waiting) is a notification and neither extends nor answers a conversation. A user
 // message after the business's answer, inside the conversation, gives a think-time
 // sample. With notifications in the trace, a notification that reaches a user whose
@@ -150,6 +184,12 @@ func Trace(src Source, o Options) (*Result, error) {
 	}
 	if o.SessionGap <= 0 {
 		o.SessionGap = DefaultSessionGap
+	}
+	if o.CostPerHour <= 0 {
+		o.CostPerHour = DefaultCostPerHour
+	}
+	if o.FollowUp <= 0 {
+		o.FollowUp = DefaultFollowUp
 	}
 	e := &estimator{o: o, users: map[string]int32{}, biz: map[string]struct{}{}, markets: o.Markets}
 	if e.markets == nil {
@@ -177,6 +217,7 @@ func (e *estimator) add(r *model.Record) error {
 	}
 	if !e.started {
 		e.first, e.started = r.TS, true
+		e.day0 = civilDay(r.TS, e.o.Location)
 	}
 	e.last = r.TS
 	e.subSecond = e.subSecond || r.TS%model.Second != 0
@@ -226,6 +267,16 @@ func (e *estimator) userMessage(u *user, r *model.Record) {
 			e.thinkS.Add((r.TS - u.reply).Seconds())
 		}
 	} else {
+		if u.inConv && !u.answered {
+			e.wait(u, r.TS, false) // the trace stops following it here
+		}
+		u.convStart, u.answered = r.TS, false
+		if d := civilDay(r.TS, e.o.Location) - e.day0; d < maxDays {
+			for int64(len(e.daily)) <= d {
+				e.daily = append(e.daily, 0)
+			}
+			e.daily[d]++
+		}
 		e.r.Conversations++
 		wd, h := slot(r.TS, e.o.Location)
 		e.r.Profile.Count[wd][h]++
@@ -256,6 +307,12 @@ func (e *estimator) businessMessage(u *user, r *model.Record) {
 			e.r.TemplateReplies[r.Category]++
 		}
 		e.respS.Add((r.TS - u.waiting).Seconds())
+		wd, h := slot(r.TS, e.o.Location)
+		e.r.ReplyProfile.Count[wd][h]++
+		if !u.answered {
+			e.wait(u, r.TS, true)
+			u.answered = true
+		}
 		u.isWaiting = false
 		u.last, u.reply, u.replied = r.TS, r.TS, true
 	case r.Kind == model.Template:
@@ -269,6 +326,28 @@ func (e *estimator) businessMessage(u *user, r *model.Record) {
 	}
 }
 
+// wait records u's conversation's wait for its first reply, which came at end (or,
+// unanswered, was followed until end), within the follow-up: a reply later answers
+// nothing, and the wait is censored there.
+func (e *estimator) wait(u *user, end model.Time, answered bool) {
+	if limit := u.convStart + model.Time(e.o.FollowUp/time.Millisecond); end > limit {
+		end, answered = limit, false
+	}
+	if answered {
+		e.r.Answered++
+	}
+	e.waits.add(convWait{start: u.convStart, end: end, answered: answered})
+}
+
+// maxDays bounds a scenario's horizon.
+const maxDays = 3660
+
+// civilDay is t's local calendar day in loc, as days since 1970-01-01.
+func civilDay(t model.Time, loc *time.Location) int64 {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+}
+
 // slot is t's local weekday (Monday = 0) and hour.
 func slot(t model.Time, loc *time.Location) (int, int) {
 	lt := t.In(loc)
@@ -277,7 +356,7 @@ func slot(t model.Time, loc *time.Location) (int, int) {
 
 func (e *estimator) finish() (*Result, error) {
 	r := &e.r
-	r.Location, r.SessionGap = e.o.Location, e.o.SessionGap
+	r.Location, r.SessionGap, r.FollowUp = e.o.Location, e.o.SessionGap, e.o.FollowUp
 	if r.Records == 0 {
 		return nil, errors.New("fit: the trace has no records")
 	}
@@ -291,8 +370,8 @@ func (e *estimator) finish() (*Result, error) {
 	for d := r.Start; !d.After(lastDay); d = model.DayStart(d.Year(), d.Month(), d.Day()+1, loc) {
 		r.Days++
 	}
-	if r.Days > 3660 {
-		return nil, fmt.Errorf("fit: the trace spans %d days (%s to %s); a scenario holds at most 3660", r.Days, r.Start.Format(time.DateOnly), lastDay.Format(time.DateOnly))
+	if r.Days > maxDays {
+		return nil, fmt.Errorf("fit: the trace spans %d days (%s to %s); a scenario holds at most %d", r.Days, r.Start.Format(time.DateOnly), lastDay.Format(time.DateOnly), maxDays)
 	}
 	end := r.Start.AddDate(0, 0, r.Days)
 	exposure := exposureOf(r.Start, end, loc)
@@ -322,12 +401,16 @@ func (e *estimator) finish() (*Result, error) {
 		r.Countries = r.Countries[:255] // a scenario holds 255; the rest are the smallest
 	}
 
-	r.Profile.Exposure = exposure
-	r.Profile.weigh()
-	// The arrival process is Poisson with rate base × hour weight × weekday weight, so
-	// the maximum-likelihood base rate is the conversations over the profile-weighted
-	// exposure. Dividing by the plain horizon instead would be off by the weight of
-	// the days a horizon of whole weeks would not have (a 30-day month has two).
+	for len(e.daily) < r.Days {
+		e.daily = append(e.daily, 0)
+	}
+	r.Levels, _ = r.fitLevels(e.daily[:r.Days])
+	// The arrival process is Poisson with rate base × level × hour weight × weekday
+	// weight, so the maximum-likelihood base rate is the conversations over the
+	// profile-weighted exposure, each hour weighted by its day's level (fitLevels
+	// leaves that exposure in the profile). Dividing by the plain horizon instead
+	// would be off by the weight of the days a horizon of whole weeks would not have
+	// (a 30-day month has two).
 	r.RatePerHour = float64(r.Conversations) / r.Profile.weightedHours()
 	r.PerCustomerMonth = r.RatePerHour * 30 * 24 / float64(r.Users)
 	r.MessagesMean = float64(r.UserMessages) / float64(r.Conversations)
@@ -345,10 +428,25 @@ func (e *estimator) finish() (*Result, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("fit: response time: %w", err)
 	}
-	for u := range e.u {
-		if e.u[u].isWaiting {
-			r.Unanswered++
+	for i := range e.u {
+		if u := &e.u[i]; u.inConv && !u.answered {
+			e.wait(u, e.last, false) // censored at the trace's end
 		}
+	}
+	r.Unanswered = r.Conversations - r.Answered
+	r.ReplyProfile.Exposure = exposure
+	peak := r.RatePerHour * maxWeight(r.Profile.Weekday[:])
+	if len(r.Levels) > 0 {
+		var top float64
+		for _, l := range r.Levels {
+			top = max(top, l.Factor)
+		}
+		peak *= top
+	}
+	if r.Team, err = fitTeam(e.waits.w, &r.ReplyProfile, r.Start, end, loc, zero, peak, r.MessagesMean, e.o.CostPerHour); errors.Is(err, ErrTooFew) {
+		return nil, fmt.Errorf("fit: %d conversations got a first reply: the team's wait needs at least 2", r.Answered)
+	} else if err != nil {
+		return nil, fmt.Errorf("fit: the team's wait for a first reply: %w", err)
 	}
 	for _, c := range []model.Category{model.Utility, model.Marketing, model.Authentication} {
 		n := e.noteN[c]
@@ -369,99 +467,10 @@ func (e *estimator) finish() (*Result, error) {
 	return r, nil
 }
 
-// weightedHours is the exposure weighted by the profile: Σ hours × weekday weight ×
-// hour weight, what a base rate of one an hour gives over the horizon.
-func (p *Profile) weightedHours() float64 {
-	var w float64
-	for d := range 7 {
-		for h := range 24 {
-			w += p.Exposure[d][h] * p.Weekday[d] * p.Hour[h]
-		}
-	}
-	return w
-}
-
-// exposureOf counts, in quarter hours, how many hours of [from, to) fall in each
-// local weekday × hour (so a daylight-saving day's missing or doubled hour, and zones
-// offset by 30 or 45 minutes, are counted as they were lived).
-func exposureOf(from, to time.Time, loc *time.Location) [7][24]float64 {
-	var x [7][24]float64
-	for t := from; t.Before(to); t = t.Add(15 * time.Minute) {
-		wd, h := slot(model.FromStd(t), loc)
-		x[wd][h] += 0.25
-	}
-	return x
-}
-
-// weigh sets the hour and weekday weights from the counts and the exposure: events
-// per hour of exposure, each marginal normalised to a mean of 1, as load.Profile
-// reads them.
-func (p *Profile) weigh() {
-	var hc, hx [24]float64
-	var dc, dx [7]float64
-	for d := range 7 {
-		for h := range 24 {
-			c, x := float64(p.Count[d][h]), p.Exposure[d][h]
-			hc[h] += c
-			hx[h] += x
-			dc[d] += c
-			dx[d] += x
-		}
-	}
-	for h := range 24 {
-		if hx[h] > 0 {
-			p.Hour[h] = hc[h] / hx[h]
-		}
-	}
-	p.Unexposed = nil
-	var sum float64
-	var seen int
-	for d := range 7 {
-		if dx[d] > 0 {
-			p.Weekday[d] = dc[d] / dx[d]
-			sum += p.Weekday[d]
-			seen++
-		} else {
-			p.Unexposed = append(p.Unexposed, d)
-		}
-	}
-	for _, d := range p.Unexposed {
-		p.Weekday[d] = sum / float64(seen)
-	}
-	normalise(p.Hour[:])
-	normalise(p.Weekday[:])
-}
-
-func normalise(w []float64) {
-	var s float64
+func maxWeight(w []float64) float64 {
+	m := 0.0
 	for _, x := range w {
-		s += x
+		m = max(m, x)
 	}
-	if s <= 0 {
-		for i := range w {
-			w[i] = 1
-		}
-		return
-	}
-	m := s / float64(len(w))
-	for i := range w {
-		w[i] /= m
-	}
-}
-
-// HorizonHours is the length of the horizon in hours.
-func (r *Result) HorizonHours() float64 {
-	return r.Start.AddDate(0, 0, r.Days).Sub(r.Start).Hours()
-}
-
-// ConversationsPerHour is the mean arrival rate over the horizon the fitted scenario
-// simulates: the base rate times the profile's mean weight over the horizon.
-func (r *Result) ConversationsPerHour() float64 {
-	var w float64
-	for d := range 7 {
-		for h := range 24 {
-			w += r.Profile.Exposure[d][h] * r.Profile.Weekday[d] * r.Profile.Hour[h]
-		}
-	}
-	return r.RatePerHour * w / r.HorizonHours()
+	return m
 }

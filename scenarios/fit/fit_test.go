@@ -87,6 +87,8 @@ func TestTraceByHand(t *testing.T) {
 	check("replies", r.Replies, int64(5))
 	check("template replies (utility)", r.TemplateReplies[model.Utility], int64(1))
 	check("unanswered", r.Unanswered, int64(1))
+	check("answered (a first reply)", r.Answered, int64(4))
+	check("waits kept", len(r.Team.Wait.Families) > 0, true)
 	check("ctwa", r.EntryCTWA, int64(1))
 	check("start", r.Start.Format(time.DateOnly), "2025-03-03")
 	check("days", r.Days, 2)
@@ -250,5 +252,27 @@ func TestTraceGapWhileWaiting(t *testing.T) {
 	}
 	if want := (24.5*3600 + 300) / 2; r.Response.MeanS != want {
 		t.Errorf("mean response %v s, want %v (24.5 h and 5 min)", r.Response.MeanS, want)
+	}
+}
+
+// TestTraceFollowUp: a first reply later than the follow-up answers nothing: the
+// conversation counts as unanswered, its wait censored at the follow-up.
+func TestTraceFollowUp(t *testing.T) {
+	trace := func() *records {
+		return &records{
+			userMsg("2025-03-03T10:00:00Z", "a", "BR"), text("2025-03-03T10:05:00Z", "a", "BR"),
+			userMsg("2025-03-03T11:00:00Z", "b", "BR"), text("2025-03-03T11:10:00Z", "b", "BR"),
+			userMsg("2025-03-03T12:00:00Z", "c", "BR"), text("2025-03-12T12:00:00Z", "c", "BR"), // 9 days
+		}
+	}
+	r, err := Trace(trace(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Answered != 2 || r.Unanswered != 1 || r.Team.Wait.N != 2 || r.Team.Wait.Censored != 1 {
+		t.Errorf("answered %d, unanswered %d, waits %d answered and %d censored; want 2, 1, 2, 1", r.Answered, r.Unanswered, r.Team.Wait.N, r.Team.Wait.Censored)
+	}
+	if r, err = Trace(trace(), Options{FollowUp: 10 * 24 * time.Hour}); err != nil || r.Answered != 3 {
+		t.Errorf("a 10-day follow-up: %d answered (%v), want 3", r.Answered, err)
 	}
 }

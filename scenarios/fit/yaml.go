@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/spendsim/spendsim/model"
-	"github.com/spendsim/spendsim/model/agents"
 	"github.com/spendsim/spendsim/model/dist"
 )
 
@@ -29,7 +28,8 @@ func (r *Result) YAML(name, source string) []byte {
 	p("# %d replies.\n", r.Replies)
 	p("#\n# Not estimated (spendsim's defaults apply): marketing campaigns on a schedule (a\n")
 	p("# campaign shows up as a notification stream with a peaked send-time profile),\n")
-	p("# replies to templates, blocking, messaging limits, bots, customer patience, growth.\n")
+	p("# replies to templates, blocking, messaging limits, bots, customer patience (see\n")
+	p("# agents), growth.\n")
 	if r.Businesses > 1 {
 		p("# The trace has %d business numbers; the scenario has one, with all their traffic.\n", r.Businesses)
 	}
@@ -72,6 +72,17 @@ func (r *Result) YAML(name, source string) []byte {
 	p("  profile:\n")
 	p("    hour_of_day: %s\n", weights(r.Profile.Hour[:]))
 	p("    day_of_week: %s  # mon..sun\n", weights(r.Profile.Weekday[:]))
+	if len(r.Levels) > 0 {
+		p("  # The daily volume changed %d times: each stretch of days at its own rate, as a factor\n", len(r.Levels)-1)
+		p("  # of the base above (%s conversations a day on average), found by penalised Poisson\n", num(float64(r.Conversations)/float64(r.Days), 4))
+		p("  # likelihood over the days' counts (a stretch is kept where it gains more than\n")
+		p("  # 1.5 ln %d = %s in log-likelihood), the profile estimated with it.\n", r.Days, num(levelPenalty(r.Days), 3))
+		p("  levels:\n")
+		for _, l := range r.Levels {
+			p("    - {from: %s, to: %s, factor: %s}  # %d conversation(s) in %d day(s)\n",
+				l.From.Format(time.DateOnly), l.To.Format(time.DateOnly), num(l.Factor, 4), l.Conversations, l.Days)
+		}
+	}
 	if r.EntryCTWA+r.EntryPageCTA > 0 {
 		p("  # Share of the %d conversations whose first message came through an ad (%d) or a\n  # Page button (%d).\n", r.Conversations, r.EntryCTWA, r.EntryPageCTA)
 		p("  entry_points: {ctwa: %s, page_cta: %s}\n",
@@ -90,22 +101,7 @@ func (r *Result) YAML(name, source string) []byte {
 			p("      day_of_week: %s\n", weights(n.Profile.Weekday[:]))
 		}
 	}
-	p("agents:\n")
-	p("  # How long the business took to answer: from the oldest waiting user message to the\n")
-	p("  # reply, %d replies", r.Response.N)
-	if r.Unanswered > 0 {
-		p(" (%d users' messages were still waiting when the trace ends; they are not counted)", r.Unanswered)
-	}
-	p(".\n")
-	writeFit(&b, "  ", r.Response)
-	p("  response_time: %s\n", spec(r.Response.BestSpec()))
-	late := agents.LateUtility
-	if r.TemplateReplies[model.Marketing] > r.TemplateReplies[model.Utility] {
-		late = agents.LateMarketing
-	}
-	p("  # Late replies (after the window closed) went out as templates: %d utility, %d marketing.\n",
-		r.TemplateReplies[model.Utility], r.TemplateReplies[model.Marketing])
-	p("  late_reply: %s\n", late)
+	r.writeAgents(&b)
 	return b.Bytes()
 }
 
@@ -137,11 +133,16 @@ func writeFit(b *bytes.Buffer, indent string, f Fitted) {
 }
 
 func spec(s dist.Spec) string {
+	tail := ""
+	if t := s.Tail; t != nil {
+		ts := spec(t.Spec())
+		tail = fmt.Sprintf(", tail: {share: %s, %s}", num(t.Share, 4), ts[1:len(ts)-1])
+	}
 	switch s.Kind {
 	case dist.Exponential, dist.Constant:
-		return fmt.Sprintf("{dist: %s, mean_s: %s}", s.Kind, num(s.MeanS, 6))
+		return fmt.Sprintf("{dist: %s, mean_s: %s%s}", s.Kind, num(s.MeanS, 6), tail)
 	}
-	return fmt.Sprintf("{dist: %s, mean_s: %s, sd_s: %s}", s.Kind, num(s.MeanS, 6), num(s.SDS, 6))
+	return fmt.Sprintf("{dist: %s, mean_s: %s, sd_s: %s%s}", s.Kind, num(s.MeanS, 6), num(s.SDS, 6), tail)
 }
 
 func weights(w []float64) string {
@@ -182,10 +183,13 @@ func gapText(d time.Duration) string {
 func days(ds []int) string {
 	s := make([]string, len(ds))
 	for i, d := range ds {
-		s[i] = model.WeekdayName(time.Weekday((d + 1) % 7))
+		s[i] = mondayFirst(d)
 	}
 	return strings.Join(s, ", ")
 }
+
+// mondayFirst names weekday d, counted from Monday (0) as fit's profiles count them.
+func mondayFirst(d int) string { return model.WeekdayName(time.Weekday((d + 1) % 7)) }
 
 func isAre(n int) string {
 	if n == 1 {

@@ -41,7 +41,8 @@ type RestaffConfig struct {
 // as usual). With patience (agents.patience), a customer who waits in the agents' queue
 // longer than a draw of it gives up: the conversation ends unanswered (and abandoned),
 // and their next message starts a new one; patience ends when an agent picks the
-// conversation up.
+// conversation up. With agents.ignore_share, that share of the conversations reaching
+// the agents is never taken up: it ends unanswered at once, as if its customer gave up.
 //
 // Where Run differs is what a conversation is: here it ends at its reply, so the agent
 // frees the chat slot when it replies (the trace does not say whether the customer will
@@ -211,7 +212,11 @@ func (r *Restaffer) userMessage(rec *model.Record) {
 		return // joins the conversation waiting for a reply
 	}
 	r.tally.r.Wanted++
-	p.conv = r.desk.Arrive(rec.TS, rec.EntryPoint != model.EntryNone, restaffConv{pair: p, start: rec.TS})
+	// A conversation the agents never take up (agents.ignore_share) is over at once,
+	// like one whose customer gave up: the user's next message starts another.
+	if id, ignored := r.desk.Arrive(rec.TS, rec.EntryPoint != model.EntryNone, restaffConv{pair: p, start: rec.TS}); !ignored {
+		p.conv = id
+	}
 }
 
 // event handles one queued event; it reports whether it filled out with a reply.
@@ -222,7 +227,9 @@ func (r *Restaffer) event(e sim.Event, out *model.Record) bool {
 	case rsDay:
 		r.layDay(e.T)
 	case uint8(agents.DeskHandoff):
-		r.desk.HandOver(e.T, e.ID)
+		if r.desk.HandOver(e.T, e.ID) {
+			r.desk.Conv(e.ID).pair.conv = -1 // ignored by the agents, like a customer who gave up
+		}
 	case uint8(agents.DeskGiveUp):
 		// If no agent has picked the conversation up, the customer leaves unanswered;
 		// their next message starts a new conversation.
@@ -291,7 +298,7 @@ func (r *Restaffer) Responses() (Responses, error) {
 	}
 	dc := r.desk.Counts()
 	r.tally.r.BotReplies, r.tally.r.BotResolved, r.tally.r.Abandoned = dc.BotReplies, dc.BotResolved, dc.Abandoned
-	r.tally.r.Unanswered = r.desk.InFlight() + dc.Abandoned
+	r.tally.r.Unanswered = r.desk.InFlight() + dc.Abandoned + dc.Ignored
 	return r.tally.result()
 }
 

@@ -1,0 +1,149 @@
+package fit
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/agents"
+	"github.com/spendsim/spendsim/model/money"
+)
+
+// writeAgents writes the agents block: the team's shift, its cost, its wait for a
+// first reply and the share it never answers, each with what it came from.
+func (r *Result) writeAgents(b *bytes.Buffer) {
+	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	t := r.Team
+	w := t.Wait
+	best := w.Families[w.Best]
+	p("agents:\n")
+	p("  # Whom the team answered, and how fast: of %d conversations, %d got a first reply\n", r.Conversations, r.Answered)
+	p("  # within %s of starting (%s%%) and %d did not; their waits are censored where the\n", durationText(r.FollowUp), num(100*float64(r.Answered)/float64(r.Conversations), 3), r.Unanswered)
+	p("  # trace stopped following them (its end, the user's next conversation, or %s\n", durationText(r.FollowUp))
+	p("  # on: spendsim fit --follow-up). Every reply's delay, the answered only: %d replies,\n", r.Response.N)
+	p("  # median %s s, p90 %s s.\n", num(r.Response.MedianS, 4), num(r.Response.P90S, 4))
+	p("  #\n  # When agents work: shifts proposed from the local hours and weekdays of the replies,\n")
+	p("  # each scored by the censored likelihood of the waits under it (a conversation that\n")
+	p("  # starts off duty waits for the shift); %d proposals, the lowest AIC first:\n", len(t.Proposals))
+	for i, pr := range t.Proposals[:min(3, len(t.Proposals))] {
+		p("  #   %s: AIC %s", proposalText(pr), num(pr.AIC, 8))
+		if i == 0 {
+			p("  <- taken")
+		}
+		p("\n")
+	}
+	var byHour [24]int64
+	for d := range 7 {
+		for h := range 24 {
+			byHour[h] += r.ReplyProfile.Count[d][h]
+		}
+	}
+	counts := make([]string, 24)
+	for h, n := range byHour {
+		counts[h] = fmt.Sprint(n)
+	}
+	p("  # Replies by local hour (%s): [%s].\n", r.Location, strings.Join(counts, ", "))
+	if t.RoundTheClock() {
+		p("  # The replies came round the clock, as fast by night as by day: the team is modelled\n")
+		p("  # by its response time, with no queue, and the shift costs it: %d agent%s round the\n", t.Headcount, plural(t.Headcount))
+		p("  # clock, for the replies at the busiest level at spendsim's default handle time of\n")
+		p("  # %s s (%s agents busy on average, covered 99%% of the time). Sweeping the\n", num(defaultHandle().Mean(), 3), num(t.Work, 3))
+		p("  # headcount changes the cost, not the waits; to let it shape them, rename\n")
+		p("  # response_time to handle_time (agents then take conversations from a queue).\n")
+	} else {
+		p("  # Agents on the shift take conversations from a queue: one that starts off duty waits\n")
+		p("  # for the shift, then an agent holds it for the team's own delay (handle_time). The\n")
+		p("  # headcount is for the replies at the busiest level at spendsim's default handle time\n")
+		p("  # of %s s (%s agents busy on average, covered 99%% of the time). The delay is mostly\n", num(defaultHandle().Mean(), 3), num(t.Work, 3))
+		p("  # not work (a reply hours later is not hours of typing), so each agent holds several\n")
+		p("  # conversations: enough slots for those in hand at the busiest level (%s on\n", num(t.InHand, 3))
+		p("  # average) 99%% of the time, so that the queue adds almost nothing to the waits until\n")
+		p("  # the headcount is swept down.\n")
+	}
+	sh := t.Shift()
+	p("  shifts:\n")
+	p("    - {name: %s, days: [%s], start: %q, end: %q, headcount: %d}\n", sh.Name, strings.Join(sh.Days, ", "), sh.Start, sh.End, sh.Headcount)
+	p("  # A placeholder: the trace does not say what an agent-hour costs. %s a fully loaded\n", money.Exact(t.CostPerHour))
+	p("  # agent-hour in the scenario's currency (spendsim fit --cost-per-hour); set yours.\n")
+	p("  cost_per_hour: %s\n", money.Exact(t.CostPerHour))
+	p("  # The wait from when the team could take a conversation up (its start")
+	if !t.RoundTheClock() {
+		p(", or the shift's")
+	}
+	p(")\n  # to its first reply, fitted by censored maximum likelihood: an answered wait adds\n")
+	p("  # ln f(wait), a censored one ln S(wait); each family also with a share never answered\n")
+	p("  # (ln (share + (1 − share) S(wait)) for the censored), and the lognormal also with a\n")
+	p("  # lognormal tail (two populations: answered soon, or buried for days). %d answered,\n", w.N)
+	p("  # %d censored.\n", w.Censored)
+	writeFit(b, "  ", w)
+	if t.RoundTheClock() {
+		p("  response_time: %s\n", spec(best.Spec))
+	} else {
+		p("  concurrency: %d\n", t.Concurrency)
+		p("  handle_time: %s\n", spec(best.Spec))
+	}
+	if best.Ignore > 0 {
+		p("  # Never answered: %s%% of the conversations, a share the team never takes up. Customers\n", num(100*best.Ignore, 4))
+		p("  # who give up instead (patience) would go unanswered the more often the longer they\n")
+		p("  # wait: of the conversations that started in the twelve hours with the most replies\n")
+		p("  # %s%% were answered (median wait %s s), of the others %s%% (median %s s).\n",
+			share(t.Answered[0], t.Arrived[0]), num(t.MedianS[0], 4), share(t.Answered[1], t.Arrived[1]), num(t.MedianS[1], 4))
+		p("  ignore_share: %s\n", num(best.Ignore, 4))
+	}
+	late := agents.LateUtility
+	if r.TemplateReplies[model.Marketing] > r.TemplateReplies[model.Utility] {
+		late = agents.LateMarketing
+	}
+	p("  # Late replies (after the window closed) went out as templates: %d utility, %d marketing.\n",
+		r.TemplateReplies[model.Utility], r.TemplateReplies[model.Marketing])
+	p("  late_reply: %s\n", late)
+	p("# To weigh staffing against the waits, sweep the headcount:\n")
+	p("# sweep:\n")
+	p("#   - {path: \"agents.shifts[0].headcount\", values: [%d, %d, %d]}\n", t.Headcount, 2*t.Headcount, 4*t.Headcount)
+}
+
+func share(n, of int64) string {
+	if of == 0 {
+		return "-"
+	}
+	return num(100*float64(n)/float64(of), 3)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// proposalText is a shift proposal in words: "mon–sun 12:00–02:00" or "round the clock".
+func proposalText(pr Proposal) string {
+	days := "every day"
+	if len(pr.Days) < 7 {
+		names := make([]string, len(pr.Days))
+		for i, d := range pr.Days {
+			names[i] = mondayFirst(d)
+		}
+		days = strings.Join(names, " ")
+	}
+	if pr.Hours == 24 {
+		if len(pr.Days) == 7 {
+			return "round the clock"
+		}
+		return days + ", all day"
+	}
+	return fmt.Sprintf("%s %02d:00–%02d:00", days, pr.StartHour, (pr.StartHour+pr.Hours)%24)
+}
+
+// durationText is d in days or hours.
+func durationText(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		if d == 7*24*time.Hour {
+			return "a week"
+		}
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	}
+	return gapText(d)
+}
