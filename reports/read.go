@@ -137,6 +137,10 @@ func intField(r *sim.RunResult, name string) *int64 {
 		return &r.BotHandoffs
 	case "abandoned":
 		return &r.Abandoned
+	case "unanswered_conversations":
+		return &r.UnansweredConversations
+	case "dropped_conversations":
+		return &r.DroppedConversations
 	}
 	panic("reports: runs column " + name + " has no field to read into")
 }
@@ -161,6 +165,14 @@ func floatField(r *sim.RunResult, name string) *float64 {
 		return &r.AgentHours
 	case "utilisation":
 		return &r.Utilisation
+	case "answered_share":
+		return &r.AnsweredShare
+	case "unanswered_share":
+		return &r.UnansweredShare
+	case "abandoned_share":
+		return &r.AbandonedShare
+	case "dropped_share":
+		return &r.DroppedShare
 	}
 	panic("reports: runs column " + name + " has no field to read into")
 }
@@ -177,6 +189,7 @@ func ReadDaily(path string) ([]sim.DayRow, error) {
 			counts[i] = t.Int64(c.name)
 		}
 		frSum, messaging := t.Float64("first_response_sum_s"), t.Int64("messaging_micros")
+		after := t.Bool("after_horizon")
 		cats := pricing.Categories()
 		amounts := make([]*array.Int64, len(cats))
 		for i, c := range cats {
@@ -189,6 +202,7 @@ func ReadDaily(path string) ([]sim.DayRow, error) {
 			d := sim.DayRow{
 				RunID:             runID.Value(row),
 				Day:               time.Unix(int64(day.Value(row))*86400, 0).UTC(),
+				AfterHorizon:      after.Value(row),
 				FirstResponseSumS: frSum.Value(row),
 				MessagingMicros:   money.Micros(messaging.Value(row)),
 			}

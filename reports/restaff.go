@@ -194,6 +194,7 @@ func (r *Restaff) rows() []restaffRow {
 	return rows
 }
 
+// percent shows a share (0..1) as a percentage to one decimal, "–" when unknown.
 func percent(x stats.Num) string {
 	if f := float64(x); !math.IsNaN(f) {
 		return fmt.Sprintf("%.1f%%", 100*f)

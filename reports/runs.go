@@ -88,6 +88,8 @@ var runCounts = []struct {
 	{"bot_resolved", func(r *sim.RunResult) int64 { return r.BotResolved }},
 	{"bot_handoffs", func(r *sim.RunResult) int64 { return r.BotHandoffs }},
 	{"abandoned", func(r *sim.RunResult) int64 { return r.Abandoned }},
+	{"unanswered_conversations", func(r *sim.RunResult) int64 { return r.UnansweredConversations }},
+	{"dropped_conversations", func(r *sim.RunResult) int64 { return r.DroppedConversations }},
 }
 
 // runFloats are the float columns of runs.parquet: shares (0..1), seconds, hours.
@@ -104,6 +106,10 @@ var runFloats = []struct {
 	{"first_response_p99_s", func(r *sim.RunResult) float64 { return r.FirstResponseP99S }},
 	{"agent_hours", func(r *sim.RunResult) float64 { return r.AgentHours }},
 	{"utilisation", func(r *sim.RunResult) float64 { return r.Utilisation }},
+	{"answered_share", func(r *sim.RunResult) float64 { return r.AnsweredShare }},
+	{"unanswered_share", func(r *sim.RunResult) float64 { return r.UnansweredShare }},
+	{"abandoned_share", func(r *sim.RunResult) float64 { return r.AbandonedShare }},
+	{"dropped_share", func(r *sim.RunResult) float64 { return r.DroppedShare }},
 }
 
 // RunsColumns is the schema of runs.parquet for runs sweeping the given param paths.

@@ -10,13 +10,38 @@ import (
 	"github.com/spendsim/spendsim/sim"
 )
 
-// SLAEstimates are how fast customers were answered, across replications.
+// SLAEstimates are how fast customers were answered, across replications. Every
+// conversation that arrived counts: the percentiles are over all of them, one never
+// answered sorting after every answered one, so a percentile that falls among the
+// unanswered is +Inf (null in JSON: not answered, never a time), and the answered,
+// abandoned and dropped shares say how many there were.
 type SLAEstimates struct {
 	FirstResponseP50S Estimate `json:"first_response_p50_s"`
 	FirstResponseP90S Estimate `json:"first_response_p90_s"`
 	FirstResponseP99S Estimate `json:"first_response_p99_s"`
-	// InWindowShare is the share (0..1) of replies sent inside the customer service window.
+	// InWindowShare is the share (0..1) of customer messages wanting a reply that were
+	// answered inside the customer service window (a message never answered was not).
 	InWindowShare Estimate `json:"in_window_share"`
+	// The shares (0..1) of the conversations that got a first response, that never did,
+	// and of those, whose customer gave up waiting and whose first reply was dropped
+	// (late_reply: drop); the rest of the unanswered were still waiting at the end.
+	AnsweredShare   Estimate `json:"answered_share"`
+	UnansweredShare Estimate `json:"unanswered_share"`
+	AbandonedShare  Estimate `json:"abandoned_share"`
+	DroppedShare    Estimate `json:"dropped_share"`
+	// Conversations are the same as counts per run.
+	Conversations ConversationCounts `json:"conversations"`
+}
+
+// ConversationCounts are what became of a point's conversations, each a mean per run
+// with its interval: Arrived = Answered + Unanswered; Abandoned and Dropped are part of
+// Unanswered.
+type ConversationCounts struct {
+	Arrived    Estimate `json:"arrived"`
+	Answered   Estimate `json:"answered"`
+	Unanswered Estimate `json:"unanswered"`
+	Abandoned  Estimate `json:"abandoned"`
+	Dropped    Estimate `json:"dropped"`
 }
 
 // ParamValue is one swept field of a sweep point.
@@ -160,6 +185,8 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 	messagingEach := make([]float64, len(reps))
 	withStaffingEach := make([]float64, len(reps))
 	var p50, p90, p99, inWin []float64
+	var shares [4][]float64 // answered, unanswered, abandoned, dropped
+	var counts [5][]float64 // arrived, answered, unanswered, abandoned, dropped
 	for i, r := range reps {
 		tally.AddRun(r)
 		staffing.Add(r.StaffingMicros)
@@ -175,6 +202,12 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 		p90 = append(p90, r.FirstResponseP90S)
 		p99 = append(p99, r.FirstResponseP99S)
 		inWin = append(inWin, r.InWindowShare)
+		for k, v := range [...]float64{r.AnsweredShare, r.UnansweredShare, r.AbandonedShare, r.DroppedShare} {
+			shares[k] = append(shares[k], v)
+		}
+		for k, v := range [...]int64{r.Conversations, r.FirstResponses, r.UnansweredConversations, r.Abandoned, r.DroppedConversations} {
+			counts[k] = append(counts[k], float64(v))
+		}
 	}
 	var err error
 	if p.Spend, err = tally.Spend(n); err != nil {
@@ -201,6 +234,14 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 		FirstResponseP90S: estimate(p90),
 		FirstResponseP99S: estimate(p99),
 		InWindowShare:     estimate(inWin),
+		AnsweredShare:     estimate(shares[0]),
+		UnansweredShare:   estimate(shares[1]),
+		AbandonedShare:    estimate(shares[2]),
+		DroppedShare:      estimate(shares[3]),
+		Conversations: ConversationCounts{
+			Arrived: estimate(counts[0]), Answered: estimate(counts[1]), Unanswered: estimate(counts[2]),
+			Abandoned: estimate(counts[3]), Dropped: estimate(counts[4]),
+		},
 	}
 	return p, nil
 }

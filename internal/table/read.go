@@ -68,6 +68,7 @@ func (t *Batch) Int64(n string) *array.Int64     { return typed[*array.Int64](t,
 func (t *Batch) Uint64(n string) *array.Uint64   { return typed[*array.Uint64](t, n, "uint64") }
 func (t *Batch) Float64(n string) *array.Float64 { return typed[*array.Float64](t, n, "float64") }
 func (t *Batch) Date(n string) *array.Date32     { return typed[*array.Date32](t, n, "date") }
+func (t *Batch) Bool(n string) *array.Boolean    { return typed[*array.Boolean](t, n, "bool") }
 
 // Float64List is a list-of-float64 column; its values are ListValues().(*array.Float64).
 func (t *Batch) Float64List(n string) *array.List {
