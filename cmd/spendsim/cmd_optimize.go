@@ -42,7 +42,7 @@ optimize.json with the same, and optimize_frontier.png (and .svg): every plan's 
 cost against its SLA figure, the target and the best plan marked.
 
 Examples:
-   spendsim optimize small --sla 'p90<=1h'
+   spendsim optimize notifications --sla 'p90<=24h'    # an embedded example
    spendsim optimize my.yaml --sla 'p90 <= 30m' --max-headcount 15 --replications 5
    spendsim optimize my.yaml --sla 'in_window>=0.98' --seed 42
    spendsim optimize my.yaml --sla 'p90<=1h' --bot      # is the scenario's bot worth its fee?`,
