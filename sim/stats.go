@@ -171,21 +171,9 @@ func (s *Stats) Result(o Outcome, st *agents.Staffing, currency string) (RunResu
 			return r, nil, fmt.Errorf("sim: run %s: %w", r.RunID, err)
 		}
 	}
-	if r.StaffingMicros, err = agents.Cost(st.CostPerHour, o.AgentTime); err != nil {
-		return r, nil, fmt.Errorf("sim: run %s: staffing cost: %w", r.RunID, err)
-	}
-	if b := st.Bot; b != nil && b.CostPerConversation != 0 {
-		// The bot's fee per conversation it took on is part of the cost of answering.
-		bot, err := money.Mul(b.CostPerConversation, o.BotResolved+o.BotHandoffs)
-		if err != nil {
-			return r, nil, fmt.Errorf("sim: run %s: bot cost: %w", r.RunID, err)
-		}
-		var sum money.Sum
-		sum.Add(r.StaffingMicros)
-		sum.Add(bot)
-		if r.StaffingMicros, err = sum.Total(); err != nil {
-			return r, nil, fmt.Errorf("sim: run %s: staffing and bot cost: %w", r.RunID, err)
-		}
+	// The bot's fee per conversation it took on is part of the cost of answering.
+	if r.StaffingMicros, err = st.CostOf(o.AgentTime, o.BotResolved+o.BotHandoffs); err != nil {
+		return r, nil, fmt.Errorf("sim: run %s: %w", r.RunID, err)
 	}
 	r.Currency = currency
 	r.Conversations = o.Conversations
