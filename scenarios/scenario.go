@@ -113,11 +113,13 @@ type LoadSpec struct {
 	EntryPoints load.EntryPoints `yaml:"entry_points"`
 }
 
-// Dimension is one axis of a sweep: a numeric scenario field and the values it takes.
+// Dimension is one axis of a sweep: a scenario field and the values it takes, numbers
+// or, for a field that takes names (agents.late_reply, agents.priority, pricing),
+// names.
 type Dimension struct {
-	Path   string    `yaml:"path"`   // field path, e.g. agents.shifts[0].headcount
-	Name   string    `yaml:"name"`   // short label for run ids; default the path's last element
-	Values []float64 `yaml:"values"` // grid sweeps: in the field's own unit, in the order to run them
+	Path   string       `yaml:"path"`   // field path, e.g. agents.shifts[0].headcount
+	Name   string       `yaml:"name"`   // short label for run ids; default the path's last element
+	Values []SweepValue `yaml:"values"` // grid sweeps: in the field's own unit (or names), in the order to run them
 	// Min and Max bound an lhs sweep's dimension, in the field's own unit, inclusive.
 	// Pointers, so that a missing bound is told apart from 0.
 	Min *float64 `yaml:"min" json:",omitempty"`

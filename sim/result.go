@@ -1,17 +1,36 @@
 package sim
 
 import (
+	"math"
+	"strconv"
 	"time"
 
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
-// Param is one swept scenario field and the value it took in a run.
+// Param is one swept scenario field and the value it took in a run: a number, or for a
+// field that takes names (agents.late_reply: utility, marketing, drop) a name.
 type Param struct {
 	Path  string  // scenario field path, e.g. "agents.shifts[0].headcount"
 	Name  string  // the sweep's short name for it ("weekday"), if it gave one
-	Value float64 // in the field's own unit
+	Value float64 // in the field's own unit; NaN for a name
+	Text  string  // the name, for a field that takes names; "" for a number
+}
+
+// Equal says whether p and q are the same field with the same value.
+func (p Param) Equal(q Param) bool {
+	return p.Path == q.Path && p.Text == q.Text &&
+		(p.Value == q.Value || math.IsNaN(p.Value) && math.IsNaN(q.Value))
+}
+
+// String is the value for people and run ids: the name, or the number as Go's
+// shortest form ("4", "0.25").
+func (p Param) String() string {
+	if p.Text != "" {
+		return p.Text
+	}
+	return strconv.FormatFloat(p.Value, 'g', -1, 64)
 }
 
 // RunResult is everything one run (one sweep point × one replication) reports.

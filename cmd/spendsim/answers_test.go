@@ -241,3 +241,53 @@ func dailyAddsUp(t *testing.T, dir string) {
 		}
 	}
 }
+
+// TestSweepLateReply: a sweep ranges over late_reply, a field of names: runs.parquet
+// holds the names in a STRING column, summary.json's params and the table's labels
+// show them, the drop policy's unanswered customers show as dropped, and shards merge
+// to the same files.
+func TestSweepLateReply(t *testing.T) {
+	dir := t.TempDir()
+	body := strings.Replace(heavy, "values: [1, 2, 4, 8]}", "values: [1]}\n  - {path: agents.late_reply, values: [utility, marketing, drop]}", 1)
+	sc := writeFile(t, dir, "late.yaml", body)
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := spendsim(t, "run", sc, "--out", out, "-q")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"late_reply=marketing", "late_reply=drop", "dropped"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("table lacks %q:\n%s", want, stdout)
+		}
+	}
+	runs := tabletest.Read(t, filepath.Join(out, "runs.parquet"))
+	if got := runs.TypeOf(t, "param_agents_late_reply"); !strings.HasPrefix(got, "BYTE_ARRAY") {
+		t.Errorf("param_agents_late_reply is %s, want a string column", got)
+	}
+	var names []string
+	for i := range runs.Rows {
+		names = append(names, string(runs.Value(t, i, "param_agents_late_reply").ByteArray()))
+	}
+	if strings.Join(names, ",") != "utility,marketing,drop" {
+		t.Errorf("late_reply per run: %v", names)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"path": "agents.late_reply",
+          "value": "marketing"`) {
+		t.Errorf("summary.json's params do not name the policy:\n%.2000s", data)
+	}
+	shards := filepath.Join(dir, "shards")
+	for _, k := range []string{"0/2", "1/2"} {
+		if code, _, stderr := spendsim(t, "run", sc, "--shard", k, "--out", shards, "-q"); code != 0 {
+			t.Fatalf("shard %s: exit %d: %s", k, code, stderr)
+		}
+	}
+	if code, _, stderr := spendsim(t, "merge", shards); code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, stderr)
+	}
+	sameFiles(t, out, shards, "runs.parquet", "daily.parquet", "summary.json")
+	dailyAddsUp(t, out)
+}

@@ -2,8 +2,6 @@ package stats
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 
 	"github.com/spendsim/spendsim/model/money"
@@ -44,10 +42,11 @@ type ConversationCounts struct {
 	Dropped    Estimate `json:"dropped"`
 }
 
-// ParamValue is one swept field of a sweep point.
+// ParamValue is one swept field of a sweep point: its value is a number or, for a
+// field that takes names, the name (a JSON string).
 type ParamValue struct {
-	Path  string  `json:"path"`
-	Value float64 `json:"value"`
+	Path  string `json:"path"`
+	Value any    `json:"value"` // float64 or string
 }
 
 // PointSummary is one sweep point, aggregated over its replications. The embedded Spend
@@ -147,7 +146,7 @@ func varyingParams(runs []*sim.RunResult) []bool {
 	some := false
 	for i, p := range runs[0].Params {
 		for _, r := range runs[1:] {
-			if v := r.Params[i].Value; v != p.Value && !(math.IsNaN(v) && math.IsNaN(p.Value)) {
+			if !r.Params[i].Equal(p) {
 				vary[i], some = true, true
 				break
 			}
@@ -179,6 +178,9 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 	}
 	for i, pr := range first.Params {
 		p.Params[i] = ParamValue{Path: pr.Path, Value: pr.Value}
+		if pr.Text != "" {
+			p.Params[i].Value = pr.Text
+		}
 	}
 	tally := SpendTally{Currency: first.Currency}
 	var staffing, withStaffing money.Sum
@@ -279,7 +281,7 @@ func PointLabel(params []sim.Param) string {
 	}
 	parts := make([]string, len(params))
 	for i, p := range params {
-		v := strconv.FormatFloat(p.Value, 'g', -1, 64)
+		v := p.String()
 		if p.Name != "" { // the scenario author's own name for the dimension
 			parts[i] = p.Name + "=" + v
 			continue

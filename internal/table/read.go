@@ -70,6 +70,16 @@ func (t *Batch) Float64(n string) *array.Float64 { return typed[*array.Float64](
 func (t *Batch) Date(n string) *array.Date32     { return typed[*array.Date32](t, n, "date") }
 func (t *Batch) Bool(n string) *array.Boolean    { return typed[*array.Boolean](t, n, "bool") }
 
+// IsString says whether column n is a string column (false when it is missing).
+func (t *Batch) IsString(n string) bool {
+	idx := t.rec.Schema().FieldIndices(n)
+	if len(idx) == 0 {
+		return false
+	}
+	_, ok := t.rec.Column(idx[0]).(*array.String)
+	return ok
+}
+
 // Float64List is a list-of-float64 column; its values are ListValues().(*array.Float64).
 func (t *Batch) Float64List(n string) *array.List {
 	return typed[*array.List](t, n, "list<float64>")
