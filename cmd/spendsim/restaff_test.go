@@ -372,8 +372,12 @@ func TestRestaffSweptScenario(t *testing.T) {
 	}
 	var r struct {
 		Point string
-		Old   struct{ StaffingMicros *int64 `json:"staffing_micros"` }
-		New   struct{ StaffingMicros *int64 `json:"staffing_micros"` }
+		Old   struct {
+			StaffingMicros *int64 `json:"staffing_micros"`
+		}
+		New struct {
+			StaffingMicros *int64 `json:"staffing_micros"`
+		}
 	}
 	data, err := os.ReadFile(filepath.Join(out, "restaff.json"))
 	if err != nil {
