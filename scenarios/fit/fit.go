@@ -120,9 +120,10 @@ type estimator struct {
 	r     Result
 	first model.Time
 	last  model.Time
-	// lastNew is the last record that began something (a conversation, a
-	// notification): the horizon ends on its day, not on the day of the replies the
-	// last conversations got after it.
+	// lastNew is the last conversation's start: the horizon ends on its day, not on
+	// the day of the replies the last conversations got after it (a late reply may
+	// even look like a notification, to a user whose two conversations were taken
+	// for one).
 	lastNew   model.Time
 	started   bool
 	biz       map[string]struct{}
@@ -266,7 +267,6 @@ func (e *estimator) businessMessage(u *user, r *model.Record) {
 	case r.Kind == model.Template:
 		c := r.Category
 		e.noteN[c]++
-		e.lastNew = r.TS
 		wd, h := slot(r.TS, e.o.Location)
 		e.notes[c].Count[wd][h]++
 	case u.inConv:
