@@ -120,10 +120,9 @@ type estimator struct {
 	r     Result
 	first model.Time
 	last  model.Time
-	// lastNew is the last conversation's start: the horizon ends on its day, not on
-	// the day of the replies the last conversations got after it (a late reply may
-	// even look like a notification, to a user whose two conversations were taken
-	// for one).
+	// lastNew is the last record that began something (a conversation, a
+	// notification): the horizon ends on its day, not on the day of the replies the
+	// last conversations got after it.
 	lastNew   model.Time
 	started   bool
 	biz       map[string]struct{}
@@ -267,6 +266,13 @@ func (e *estimator) businessMessage(u *user, r *model.Record) {
 	case r.Kind == model.Template:
 		c := r.Category
 		e.noteN[c]++
+		if !u.inConv || r.TS-u.last >= waitingLimit {
+			// A notification far from any conversation of its user: the business's
+			// own traffic, which the horizon holds. One within a day of the user's
+			// conversation may be a late reply fit could not pair (two conversations
+			// taken for one), so it does not stretch the horizon.
+			e.lastNew = max(e.lastNew, r.TS)
+		}
 		wd, h := slot(r.TS, e.o.Location)
 		e.notes[c].Count[wd][h]++
 	case u.inConv:
