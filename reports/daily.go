@@ -9,20 +9,29 @@ import (
 	"github.com/spendsim/spendsim/sim"
 )
 
+// dayCounts are the integer columns of daily.parquet, each with the run figure its
+// days add up to exactly (ReconcileDaily checks every one; docs/formats.md lists them).
 var dayCounts = []struct {
-	name string
-	get  func(*sim.DayRow) int64
+	name  string
+	get   func(*sim.DayRow) int64
+	total func(*sim.RunResult) int64 // the run's figure: the sum of its days
 }{
-	{"conversations", func(d *sim.DayRow) int64 { return d.Conversations }},
-	{"user_messages", func(d *sim.DayRow) int64 { return d.UserMessages }},
-	{"business_messages", func(d *sim.DayRow) int64 { return d.BusinessMessages }},
-	{"billable", func(d *sim.DayRow) int64 { return d.Billable }},
-	{"late_replies", func(d *sim.DayRow) int64 { return d.LateReplies }},
-	{"dropped", func(d *sim.DayRow) int64 { return d.Dropped }},
-	{"first_responses", func(d *sim.DayRow) int64 { return d.FirstResponses }},
-	{"templates", func(d *sim.DayRow) int64 { return d.Templates }},
-	{"blocks", func(d *sim.DayRow) int64 { return d.Blocks }},
-	{"reach_lost", func(d *sim.DayRow) int64 { return d.ReachLost }},
+	{"conversations", func(d *sim.DayRow) int64 { return d.Conversations }, func(r *sim.RunResult) int64 { return r.Conversations }},
+	{"user_messages", func(d *sim.DayRow) int64 { return d.UserMessages }, func(r *sim.RunResult) int64 { return r.UserMessages }},
+	{"business_messages", func(d *sim.DayRow) int64 { return d.BusinessMessages }, func(r *sim.RunResult) int64 { return r.BusinessMessages }},
+	{"billable", func(d *sim.DayRow) int64 { return d.Billable }, func(r *sim.RunResult) int64 {
+		var n int64
+		for _, b := range r.BillableByCategory {
+			n += b
+		}
+		return n
+	}},
+	{"late_replies", func(d *sim.DayRow) int64 { return d.LateReplies }, func(r *sim.RunResult) int64 { return r.LateUtility + r.LateMarketing }},
+	{"dropped", func(d *sim.DayRow) int64 { return d.Dropped }, func(r *sim.RunResult) int64 { return r.Dropped }},
+	{"first_responses", func(d *sim.DayRow) int64 { return d.FirstResponses }, func(r *sim.RunResult) int64 { return r.FirstResponses }},
+	{"templates", func(d *sim.DayRow) int64 { return d.Templates }, func(r *sim.RunResult) int64 { return r.Templates }},
+	{"blocks", func(d *sim.DayRow) int64 { return d.Blocks }, func(r *sim.RunResult) int64 { return r.Outbound.Blocks }},
+	{"reach_lost", func(d *sim.DayRow) int64 { return d.ReachLost }, func(r *sim.RunResult) int64 { return r.Outbound.ReachLost }},
 }
 
 // DailyColumns is the schema of daily.parquet.
@@ -40,7 +49,9 @@ func DailyColumns() []table.Column {
 	for _, c := range pricing.Categories() {
 		cols = append(cols, table.Int64Col("amount_"+c.String()+"_micros"))
 	}
-	return cols
+	// Last, so the columns before keep their places: true on the days after the
+	// horizon, when the run's conversations were still being answered.
+	return append(cols, table.BoolCol("after_horizon"))
 }
 
 // WriteDaily writes daily.parquet: one row per run and calendar day, in the order given.
@@ -62,6 +73,7 @@ func WriteDaily(path string, rows []sim.DayRow, version string) error {
 	for i, c := range cats {
 		amounts[i] = w.Int64("amount_" + c.String() + "_micros")
 	}
+	after := w.Bool("after_horizon")
 	for i := range rows {
 		d := &rows[i]
 		if d.Day.IsZero() {
@@ -77,6 +89,7 @@ func WriteDaily(path string, rows []sim.DayRow, version string) error {
 		for j, c := range cats {
 			amounts[j].Append(int64(d.AmountByCategory[c]))
 		}
+		after.Append(d.AfterHorizon)
 		if err := w.EndRow(); err != nil {
 			return err
 		}
@@ -84,17 +97,19 @@ func WriteDaily(path string, rows []sim.DayRow, version string) error {
 	return w.Close()
 }
 
-// ReconcileDaily checks that each run's daily messaging_micros add up to the run's
-// messaging_micros, category by category, and that every daily row belongs to a run.
-// A mismatch means the simulator attributed a charge to no day, or to two.
+// ReconcileDaily checks that each run's days add up exactly to the run: every integer
+// column to its run figure (dayCounts), messaging_micros and each amount_<category>_micros
+// to the run's; and that every daily row belongs to a run. A mismatch means the
+// simulator counted something on no day, or on two.
 func ReconcileDaily(runs []sim.RunResult, days []sim.DayRow) error {
 	type sums struct {
-		total money.Sum
-		cats  [pricing.NumCategories]money.Sum
+		total  money.Sum
+		cats   [pricing.NumCategories]money.Sum
+		counts []int64 // by dayCounts
 	}
 	byRun := make(map[string]*sums, len(runs))
 	for _, r := range runs {
-		byRun[r.RunID] = &sums{}
+		byRun[r.RunID] = &sums{counts: make([]int64, len(dayCounts))}
 	}
 	for i := range days {
 		d := &days[i]
@@ -106,10 +121,18 @@ func ReconcileDaily(runs []sim.RunResult, days []sim.DayRow) error {
 		for c := range d.AmountByCategory {
 			s.cats[c].Add(d.AmountByCategory[c])
 		}
+		for j, c := range dayCounts {
+			s.counts[j] += c.get(d)
+		}
 	}
 	for i := range runs {
 		r := &runs[i]
 		s := byRun[r.RunID]
+		for j, c := range dayCounts {
+			if want := c.total(r); s.counts[j] != want {
+				return fmt.Errorf("reports: run %s: daily %s add up to %d, the run reports %d", r.RunID, c.name, s.counts[j], want)
+			}
+		}
 		got, err := s.total.Total()
 		if err != nil {
 			return fmt.Errorf("reports: run %s: daily messaging: %w", r.RunID, err)

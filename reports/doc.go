@@ -8,8 +8,10 @@
 //   - Files appear whole or not at all: Parquet tables through internal/table, every
 //     other file through internal/safefile (written under a hidden temporary name and
 //     renamed into place after an fsync). Output.WriteSimulation checks its whole input
-//     (daily rows add up to their runs, one currency, one set of params) before the
-//     first file, and writes manifest.json last.
+//     (every daily column adds up to its run's figure, one currency, one set of params)
+//     before the first file, and writes manifest.json last.
+//   - A first-response percentile that falls among the conversations never answered
+//     is +Inf in Parquet, null in JSON and "not answered" for people: never a time.
 //   - Same input, same bytes, for every file (PNG included). No output holds a
 //     wall-clock time, host name or local path; maps are written with sorted keys; runs
 //     are ordered by (point, replication) and days by run then date, whatever order a
@@ -29,7 +31,8 @@
 // Tables (column lists: RunsColumns, DailyColumns):
 //
 //	runs.parquet       one row per run (sweep point × replication)
-//	daily.parquet      one row per run and calendar day in the business's time zone
+//	daily.parquet      one row per run and calendar day in the business's time zone, the
+//	                   days after the horizon (its conversations still answered) marked
 //	messages.parquet   a replay: one row per business message (MessageColumns), read
 //	                   back by ReadMessages
 //	reconcile.parquet  a reconciliation: its rows (ReconcileWriter), with reconcile.json
@@ -39,7 +42,8 @@
 // run order) are package stats'; reports writes its results: summary.json is a
 // stats.Summary, compare.json a stats.Comparison, forecast.json a stats.Forecast.
 //
-// spend_vs_sla.png (8 × 5 in, 150 dpi) and .svg plot spend per month against the p90
+// spend_vs_sla.png (8 × 5 in, 150 dpi) and .svg plot spend per run (as the tables give
+// it) against the p90
 // first-response time, one labelled point per sweep point, with the intervals as error
 // bars and the cheapest point ringed.
 package reports

@@ -42,6 +42,9 @@ type reportRow struct {
 	P50, P90, P99          string
 	P50CI, P90CI, P99CI    string
 	InWindow, InWindowCI   string
+	Answered, AnsweredCI   string
+	Abandoned, AbandonedCI string
+	Dropped, DroppedCI     string
 	MeetsSLA, CheapestSLA  bool
 }
 
@@ -52,6 +55,8 @@ type reportView struct {
 	Seed       uint64
 	Points     int
 	Intervals  bool
+	Abandoned  bool     // some point had customers giving up: a column of the share
+	Dropped    bool     // some point dropped first replies: a column of the share
 	Categories []string // columns of the messaging categories, when more than one was paid
 	OnlyOne    string   // the one category paid for, if just one
 	Rows       []reportRow
@@ -95,7 +100,13 @@ func Report(s stats.Summary, seed uint64, scenario any, plots []ReportPlot) ([]b
 		r.P50, r.P50CI = estimateText(p.SLA.FirstResponseP50S, durationText)
 		r.P90, r.P90CI = estimateText(p.SLA.FirstResponseP90S, durationText)
 		r.P99, r.P99CI = estimateText(p.SLA.FirstResponseP99S, durationText)
-		r.InWindow, r.InWindowCI = estimateText(p.SLA.InWindowShare, func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) })
+		pct := func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
+		r.InWindow, r.InWindowCI = estimateText(p.SLA.InWindowShare, pct)
+		r.Answered, r.AnsweredCI = estimateText(p.SLA.AnsweredShare, pct)
+		r.Abandoned, r.AbandonedCI = estimateText(p.SLA.AbandonedShare, pct)
+		r.Dropped, r.DroppedCI = estimateText(p.SLA.DroppedShare, pct)
+		v.Abandoned = v.Abandoned || float64(p.SLA.AbandonedShare.Mean) > 0
+		v.Dropped = v.Dropped || float64(p.SLA.DroppedShare.Mean) > 0
 		for _, c := range used {
 			r.Categories = append(r.Categories, money.Cents(money.Micros(p.AmountMicrosByCategory[c.String()])))
 		}
@@ -160,11 +171,15 @@ func moneyIntervalText(iv *stats.MoneyInterval) string {
 	return money.Cents(money.Micros(iv.LowMicros)) + " – " + money.Cents(money.Micros(iv.HighMicros))
 }
 
-// estimateText is an estimate's mean and, with replications, its interval.
+// estimateText is an estimate's mean and, with replications, its interval; a
+// percentile not answered (+Inf) shows as f shows it, without an interval.
 func estimateText(e stats.Estimate, f func(float64) string) (mean, ci string) {
 	m := float64(e.Mean)
-	if math.IsNaN(m) || math.IsInf(m, 0) {
+	if math.IsNaN(m) || math.IsInf(m, -1) {
 		return "–", ""
+	}
+	if math.IsInf(m, 1) {
+		return f(m), ""
 	}
 	if e.CI95 != nil {
 		ci = f(float64(e.CI95.Low)) + " – " + f(float64(e.CI95.High))
@@ -214,14 +229,14 @@ Same seed, same report: this page holds no dates and every figure is reproducibl
 {{if .Cheapest}}<p>Cheapest in total: <strong>{{.Cheapest}}</strong>.</p>{{end}}
 {{if .SLA}}<p id="sla">{{if .SLABest}}Cheapest meeting the target {{.SLA}}: <strong>{{.SLABest}}</strong>.{{else}}<strong>No sweep point meets the target {{.SLA}}.</strong>{{end}} Each point is {{.SLAHow}}.</p>{{end}}
 <div class="wide"><table id="points">
-<thead><tr><th>point</th><th>replications</th>{{range .Categories}}<th>messaging:<br>{{.}}</th>{{end}}<th>messaging{{if .OnlyOne}}<br>(all {{.OnlyOne}}){{end}}</th><th>staffing</th><th>total</th><th>p50 first<br>response</th><th>p90 first<br>response</th><th>p99 first<br>response</th><th>replies<br>in window</th>{{if .SLA}}<th>meets<br>{{.SLA}}</th>{{end}}</tr></thead>
+<thead><tr><th>point</th><th>replications</th>{{range .Categories}}<th>messaging:<br>{{.}}</th>{{end}}<th>messaging{{if .OnlyOne}}<br>(all {{.OnlyOne}}){{end}}</th><th>staffing</th><th>total</th><th>p50 first<br>response</th><th>p90 first<br>response</th><th>p99 first<br>response</th><th>answered</th>{{if .Abandoned}}<th>abandoned</th>{{end}}{{if .Dropped}}<th>first reply<br>dropped</th>{{end}}<th>replies<br>in window</th>{{if .SLA}}<th>meets<br>{{.SLA}}</th>{{end}}</tr></thead>
 <tbody>
-{{range .Rows}}<tr{{if .Cheapest}} class="cheapest"{{end}}><td>{{.Label}}</td><td>{{.Replications}}</td>{{range .Categories}}<td>{{.}}</td>{{end}}<td>{{.Messaging}}{{if .MessagingCI}}<span class="ci">{{.MessagingCI}}</span>{{end}}</td><td>{{.Staffing}}</td><td>{{.Total}}{{if .TotalCI}}<span class="ci">{{.TotalCI}}</span>{{end}}</td><td>{{.P50}}{{if .P50CI}}<span class="ci">{{.P50CI}}</span>{{end}}</td><td>{{.P90}}{{if .P90CI}}<span class="ci">{{.P90CI}}</span>{{end}}</td><td>{{.P99}}{{if .P99CI}}<span class="ci">{{.P99CI}}</span>{{end}}</td><td>{{.InWindow}}{{if .InWindowCI}}<span class="ci">{{.InWindowCI}}</span>{{end}}</td>{{if $.SLA}}{{if .CheapestSLA}}<td class="sla-best">yes, cheapest</td>{{else if .MeetsSLA}}<td>yes</td>{{else}}<td>no</td>{{end}}{{end}}</tr>
+{{range .Rows}}<tr{{if .Cheapest}} class="cheapest"{{end}}><td>{{.Label}}</td><td>{{.Replications}}</td>{{range .Categories}}<td>{{.}}</td>{{end}}<td>{{.Messaging}}{{if .MessagingCI}}<span class="ci">{{.MessagingCI}}</span>{{end}}</td><td>{{.Staffing}}</td><td>{{.Total}}{{if .TotalCI}}<span class="ci">{{.TotalCI}}</span>{{end}}</td><td>{{.P50}}{{if .P50CI}}<span class="ci">{{.P50CI}}</span>{{end}}</td><td>{{.P90}}{{if .P90CI}}<span class="ci">{{.P90CI}}</span>{{end}}</td><td>{{.P99}}{{if .P99CI}}<span class="ci">{{.P99CI}}</span>{{end}}</td><td>{{.Answered}}{{if .AnsweredCI}}<span class="ci">{{.AnsweredCI}}</span>{{end}}</td>{{if $.Abandoned}}<td>{{.Abandoned}}{{if .AbandonedCI}}<span class="ci">{{.AbandonedCI}}</span>{{end}}</td>{{end}}{{if $.Dropped}}<td>{{.Dropped}}{{if .DroppedCI}}<span class="ci">{{.DroppedCI}}</span>{{end}}</td>{{end}}<td>{{.InWindow}}{{if .InWindowCI}}<span class="ci">{{.InWindowCI}}</span>{{end}}</td>{{if $.SLA}}{{if .CheapestSLA}}<td class="sla-best">yes, cheapest</td>{{else if .MeetsSLA}}<td>yes</td>{{else}}<td>no</td>{{end}}{{end}}</tr>
 {{end}}</tbody>
 </table></div>
 <p class="meta">Means over replications{{if .Intervals}}; below each mean in grey, its 95% Student t confidence interval across replications{{end}}.
 Messaging is the WhatsApp bill, staffing agent-hours × cost per hour; the exact amounts, to the micro, are in summary.json.
-First-response percentiles come from each run's DDSketch (0.5% relative accuracy).</p>
+Every conversation that arrived counts: first-response percentiles are over all of them, a conversation never answered (abandoned, its first reply dropped, or still waiting at the end) sorting after every answered one, so a percentile that falls among them reads “not answered”; <em>answered</em> is the share of conversations that got a first response, <em>replies in window</em> the share of customer messages answered inside the 24-hour window. Conversations that arrive inside the horizon are followed to their end after it, and the replies they get are billed to the run. First-response percentiles come from each run's DDSketch (0.5% relative accuracy).</p>
 
 <h2 id="plots">Plots</h2>
 {{range .Plots}}<figure id="{{.Base}}">

@@ -70,8 +70,8 @@ type Simulation struct {
 	Args     []string // command line without the program name
 	Runs     []sim.RunResult
 	Days     []sim.DayRow
-	// HorizonDays is the length of one run, used to draw spend per month; zero means
-	// the number of days the first run has in Days.
+	// HorizonDays is the length of one run's horizon, named on the plots' spend axis;
+	// zero means the number of horizon days the first run has in Days.
 	HorizonDays float64
 	// SLA, if set, is judged per sweep point (summary.json's sla_target) and the
 	// cheapest point meeting it is marked in the spend-vs-SLA plot and report.html.
@@ -108,7 +108,7 @@ func (o *Output) WriteSimulation(s Simulation) (stats.Summary, error) {
 	opt := PlotOptions{HorizonDays: s.HorizonDays}
 	if opt.HorizonDays == 0 && len(runs) > 0 {
 		for _, d := range days {
-			if d.RunID == runs[0].RunID {
+			if d.RunID == runs[0].RunID && !d.AfterHorizon {
 				opt.HorizonDays++
 			}
 		}
@@ -130,7 +130,7 @@ func (o *Output) WriteSimulation(s Simulation) (stats.Summary, error) {
 		p                    *plot.Plot
 	}{
 		{SpendVsSLA, "Spend against response time",
-			"Monthly spend against the p90 first-response time, one point per sweep point; the line joins the points no other point beats on both; the cheapest in total is ringed in grey, and the cheapest meeting the SLA target (dashed line, when it is on p90) in green.", plt},
+			"Spend per run against the p90 first-response time (over every conversation), one point per sweep point; the line joins the points no other point beats on both; the cheapest in total is ringed in grey, and the cheapest meeting the SLA target (dashed line, when it is on p90) in green.", plt},
 		{SpendByCategory, "Spend by category",
 			"Mean spend per sweep point, staffing at the bottom and the WhatsApp bill by pricing category above it.", byCat},
 		{FirstResponseCDF, "First-response time distribution",

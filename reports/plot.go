@@ -15,28 +15,21 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// PlotOptions says how to scale a plot.
+// PlotOptions says how to label a plot.
 type PlotOptions struct {
-	// HorizonDays is the length of one run in days. Spend is drawn per month: runs of
-	// 28 to 31 days are drawn as they are, other lengths are scaled to an average month
-	// of 30.4375 days (and the axis says so). Zero: unknown, spend is drawn per run.
+	// HorizonDays is the length of one run's horizon in days. Spend is drawn per run,
+	// as the tables and summary.json give it, and the axis names the horizon; zero:
+	// unknown, the axis says per run only.
 	HorizonDays float64
 }
 
-const avgMonthDays = 365.25 / 12
-
-// monthFactor is what a run's spend is multiplied by to draw it per month, and the
-// y-axis wording that goes with it.
-func (o PlotOptions) monthFactor(currency string) (float64, string) {
-	switch d := o.HorizonDays; {
-	case d <= 0:
-		return 1, fmt.Sprintf("spend per run (%s)", currency)
-	case d >= 28 && d <= 31:
-		return 1, fmt.Sprintf("spend per month (%s)", currency)
-	default:
-		return avgMonthDays / d, fmt.Sprintf("spend per month (%s, scaled from %s-day runs)",
-			currency, strconv.FormatFloat(d, 'g', 4, 64))
+// spendAxis is the y-axis wording of a plot of spend per run: the same figures as the
+// run table, never rescaled to another period.
+func (o PlotOptions) spendAxis(currency string) string {
+	if d := o.HorizonDays; d > 0 {
+		return fmt.Sprintf("spend per run (%s, %s days)", currency, strconv.FormatFloat(d, 'g', 4, 64))
 	}
+	return fmt.Sprintf("spend per run (%s)", currency)
 }
 
 // timeUnit picks the unit that keeps response-time ticks short: seconds under two

@@ -37,9 +37,9 @@ func TestPlotSpendVsSLA(t *testing.T) {
 		wantInTitle  string
 		wantNotInSVG string
 	}{
-		{name: "sweep", points: 5, reps: 4, horizon: 30, wantX: "(minutes)", wantY: "spend per month (USD)",
+		{name: "sweep", points: 5, reps: 4, horizon: 30, wantX: "(minutes)", wantY: "spend per run (USD, 30 days)",
 			wantInTitle: "95% confidence intervals"},
-		{name: "single", points: 4, reps: 1, horizon: 7, wantX: "(minutes)", wantY: "scaled from 7-day runs",
+		{name: "single", points: 4, reps: 1, horizon: 7, wantX: "(minutes)", wantY: "spend per run (USD, 7 days)",
 			wantNotInSVG: "replications"},
 		{name: "nostaff", points: 3, reps: 2, noStaff: true, wantX: "(minutes)", wantY: "spend per run (USD)",
 			wantNotInSVG: "staffing"},

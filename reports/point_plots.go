@@ -36,7 +36,8 @@ const maxCDFLines = 10
 
 // pointQuantiles is a sweep point's first-response distribution: the level-wise mean
 // of its replications' quantiles. Averaging quantiles (not pooling samples) is an
-// approximation, fine for a picture; nil if no replication had a first response.
+// approximation, fine for a picture; a level not answered in a replication (+Inf) is
+// not answered in the mean. Nil if no replication had a conversation.
 func pointQuantiles(reps []*sim.RunResult) []float64 {
 	var mean []float64
 	n := 0
@@ -80,7 +81,8 @@ func spread(n, k int) []int {
 // PlotFirstResponseCDF draws, per sweep point, the share of conversations whose first
 // response came within a time, on a logarithmic time axis (response times run from
 // seconds to days). Each line is the mean over the point's replications of its
-// quantiles at 1%, 3%, ..., 99%.
+// quantiles at 1%, 3%, ..., 99%, over every conversation that arrived: a line stops at
+// the share answered, below 100% when some conversations never were.
 func PlotFirstResponseCDF(s stats.Summary, runs []sim.RunResult) (*plot.Plot, error) {
 	groups := stats.ByPoint(runs)
 	labels := map[int]string{}
@@ -113,8 +115,13 @@ func PlotFirstResponseCDF(s stats.Summary, runs []sim.RunResult) (*plot.Plot, er
 		return p, nil
 	}
 	lo, hi := math.Inf(1), 0.0
+	short := false // some line stops short of 99%: some conversations were never answered
 	for _, l := range lines {
 		for _, v := range l.qs {
+			if math.IsInf(v, 1) {
+				short = true
+				continue
+			}
 			if v > 0 {
 				lo = math.Min(lo, v)
 			}
@@ -133,7 +140,14 @@ func PlotFirstResponseCDF(s stats.Summary, runs []sim.RunResult) (*plot.Plot, er
 		l := lines[i]
 		xys := make(plotter.XYs, 0, len(l.qs))
 		for j, v := range l.qs {
+			if math.IsInf(v, 1) {
+				break // this level and the ones above it were never answered
+			}
 			xys = append(xys, plotter.XY{X: math.Max(v, p.X.Min), Y: 100 * levels[j]})
+		}
+		if len(xys) == 0 {
+			p.Legend.Add(l.label + " (under 1% answered)")
+			continue
 		}
 		ln, err := plotter.NewLine(xys)
 		if err != nil {
@@ -156,6 +170,9 @@ func PlotFirstResponseCDF(s stats.Summary, runs []sim.RunResult) (*plot.Plot, er
 		p.Title.Text += fmt.Sprintf("\n%d of %d sweep points, evenly spread", len(pick), len(lines))
 	case reps > 1:
 		p.Title.Text += fmt.Sprintf("\nquantiles averaged over %d replications", reps)
+	}
+	if short {
+		p.Title.Text += "\na line stops at the share of conversations answered"
 	}
 	// Top left: the curves reach the top only at long times, on the right.
 	p.Legend.Top, p.Legend.Left = true, true
@@ -192,7 +209,7 @@ func (durationTicks) Ticks(min, max float64) []plot.Tick {
 // PlotSpendByCategory draws mean spend per sweep point as stacked bars: staffing at
 // the bottom, then each messaging category that any point paid for.
 func PlotSpendByCategory(s stats.Summary, opt PlotOptions) (*plot.Plot, error) {
-	factor, yLabel := opt.monthFactor(s.Currency)
+	yLabel := opt.spendAxis(s.Currency)
 	p := plot.New()
 	p.Title.Text = "Spend by category: " + s.Scenario
 	if n := len(s.Points); n > 0 && s.Points[0].Replications > 1 {
@@ -211,7 +228,7 @@ func PlotSpendByCategory(s stats.Summary, opt PlotOptions) (*plot.Plot, error) {
 		vals plotter.Values
 	}
 	var layers []layer
-	cur := func(m int64) float64 { return float64(m) / 1e6 * factor } // drawing only
+	cur := func(m int64) float64 { return float64(m) / 1e6 } // drawing only
 	staff := make(plotter.Values, len(s.Points))
 	anyStaff := false
 	for i, pt := range s.Points {

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"math"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -12,7 +13,8 @@ import (
 )
 
 // ReadRuns reads back a runs.parquet (or a shard's part of one) that WriteRuns wrote
-// for runs sweeping paramPaths. Each run's Params carry Path and Value; the sweep's
+// for runs sweeping paramPaths. Each run's Params carry Path and Value (or, from a
+// STRING column, a field's name in Text, Value NaN); the sweep's
 // short names are not stored in the file, so the caller fills them in from the
 // scenario. Every field WriteRuns writes comes back exactly (floats bit for bit), so
 // runs read back summarise and rewrite to the same bytes; MessagesByType[TypeNone],
@@ -23,8 +25,13 @@ func ReadRuns(path string, paramPaths []string) ([]sim.RunResult, error) {
 		runID, point, pointID := t.String("run_id"), t.Int32("point"), t.String("point_id")
 		rep, seed, currency := t.Int32("replication"), t.Uint64("seed"), t.String("currency")
 		params := make([]*array.Float64, len(paramPaths))
+		names := make([]*array.String, len(paramPaths))
 		for i, p := range paramPaths {
-			params[i] = t.Float64(ParamColumn(p))
+			if t.IsString(ParamColumn(p)) {
+				names[i] = t.String(ParamColumn(p))
+			} else {
+				params[i] = t.Float64(ParamColumn(p))
+			}
 		}
 		counts := make([]*array.Int64, len(runCounts))
 		for i, c := range runCounts {
@@ -59,7 +66,11 @@ func ReadRuns(path string, paramPaths []string) ([]sim.RunResult, error) {
 				MessagingMicros: money.Micros(messaging.Value(row)), StaffingMicros: money.Micros(staffing.Value(row)),
 			}
 			for i, p := range paramPaths {
-				r.Params = append(r.Params, sim.Param{Path: p, Value: params[i].Value(row)})
+				if names[i] != nil {
+					r.Params = append(r.Params, sim.Param{Path: p, Value: math.NaN(), Text: names[i].Value(row)})
+				} else {
+					r.Params = append(r.Params, sim.Param{Path: p, Value: params[i].Value(row)})
+				}
 			}
 			// Set through the same accessor table the writer reads with, so a column
 			// added to one is added to both.
@@ -137,6 +148,10 @@ func intField(r *sim.RunResult, name string) *int64 {
 		return &r.BotHandoffs
 	case "abandoned":
 		return &r.Abandoned
+	case "unanswered_conversations":
+		return &r.UnansweredConversations
+	case "dropped_conversations":
+		return &r.DroppedConversations
 	}
 	panic("reports: runs column " + name + " has no field to read into")
 }
@@ -161,6 +176,14 @@ func floatField(r *sim.RunResult, name string) *float64 {
 		return &r.AgentHours
 	case "utilisation":
 		return &r.Utilisation
+	case "answered_share":
+		return &r.AnsweredShare
+	case "unanswered_share":
+		return &r.UnansweredShare
+	case "abandoned_share":
+		return &r.AbandonedShare
+	case "dropped_share":
+		return &r.DroppedShare
 	}
 	panic("reports: runs column " + name + " has no field to read into")
 }
@@ -177,6 +200,7 @@ func ReadDaily(path string) ([]sim.DayRow, error) {
 			counts[i] = t.Int64(c.name)
 		}
 		frSum, messaging := t.Float64("first_response_sum_s"), t.Int64("messaging_micros")
+		after := t.Bool("after_horizon")
 		cats := pricing.Categories()
 		amounts := make([]*array.Int64, len(cats))
 		for i, c := range cats {
@@ -189,6 +213,7 @@ func ReadDaily(path string) ([]sim.DayRow, error) {
 			d := sim.DayRow{
 				RunID:             runID.Value(row),
 				Day:               time.Unix(int64(day.Value(row))*86400, 0).UTC(),
+				AfterHorizon:      after.Value(row),
 				FirstResponseSumS: frSum.Value(row),
 				MessagingMicros:   money.Micros(messaging.Value(row)),
 			}

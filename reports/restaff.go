@@ -26,16 +26,24 @@ const (
 type RestaffSide struct {
 	Label string `json:"label"` // "original", or the scenario's name
 	stats.Spend
-	RepliesWanted int64 `json:"replies_wanted"`     // conversations that wanted a reply
-	InWindow      int64 `json:"answered_in_window"` // answered inside the customer service window
-	Late          int64 `json:"late_replies"`       // answered after it closed (restaffed: as templates)
-	LateUtility   int64 `json:"late_utility_templates"`
-	LateMarketing int64 `json:"late_marketing_templates"`
-	Dropped       int64 `json:"dropped_replies"` // late replies the late-reply policy did not send
-	Unanswered    int64 `json:"unanswered"`      // no reply by the end
-	BotReplies    int64 `json:"bot_replies"`     // replies the bot produced, sent or dropped
-	BotResolved   int64 `json:"bot_resolved"`    // conversations the bot answered alone
-	Abandoned     int64 `json:"abandoned"`       // of Unanswered, customers who gave up waiting for an agent
+	// StaffingMicros is the team's cost over the trace's local days: the restaffed
+	// scenario's shifts at its cost_per_hour, plus its bot's fee per conversation taken
+	// on; null for the original, whose team the trace does not describe.
+	// TotalWithStaffingMicros is the bill plus it.
+	StaffingMicros          *int64  `json:"staffing_micros"`
+	Staffing                *string `json:"staffing"`
+	TotalWithStaffingMicros *int64  `json:"total_with_staffing_micros"`
+	TotalWithStaffing       *string `json:"total_with_staffing"`
+	RepliesWanted           int64   `json:"replies_wanted"`     // conversations that wanted a reply
+	InWindow                int64   `json:"answered_in_window"` // answered inside the customer service window
+	Late                    int64   `json:"late_replies"`       // answered after it closed (restaffed: as templates)
+	LateUtility             int64   `json:"late_utility_templates"`
+	LateMarketing           int64   `json:"late_marketing_templates"`
+	Dropped                 int64   `json:"dropped_replies"` // late replies the late-reply policy did not send
+	Unanswered              int64   `json:"unanswered"`      // no reply by the end
+	BotReplies              int64   `json:"bot_replies"`     // replies the bot produced, sent or dropped
+	BotResolved             int64   `json:"bot_resolved"`    // conversations the bot answered alone
+	Abandoned               int64   `json:"abandoned"`       // of Unanswered, customers who gave up waiting for an agent
 	// LateShare is (Late + Dropped + Unanswered) / RepliesWanted: the conversations not
 	// answered inside the customer's window, whether the reply came late, was dropped
 	// or never came. It is the figure a faster team lowers: a customer the original
@@ -70,6 +78,17 @@ func NewRestaffSide(label string, s stats.Spend, r replay.Responses) RestaffSide
 	}
 }
 
+// SetStaffing gives the side its team's cost.
+func (s *RestaffSide) SetStaffing(m money.Micros) error {
+	t, err := money.Add(money.Micros(s.TotalMicros), m)
+	if err != nil {
+		return fmt.Errorf("reports: restaff: %s: bill and staffing: %w", s.Label, err)
+	}
+	sm, ss, tm, ts := int64(m), m.String(), int64(t), t.String()
+	s.StaffingMicros, s.Staffing, s.TotalWithStaffingMicros, s.TotalWithStaffing = &sm, &ss, &tm, &ts
+	return nil
+}
+
 func share(n, of int64) stats.Num {
 	if of == 0 {
 		return stats.Num(math.NaN())
@@ -101,8 +120,9 @@ type RestaffDiff struct {
 type Restaff struct {
 	Trace    string `json:"trace"`
 	Pricing  string `json:"pricing"`
-	Scenario string `json:"scenario"` // the scenario whose agents restaffed the trace
-	Timezone string `json:"timezone"` // the zone its shifts were laid in
+	Scenario string `json:"scenario"`        // the scenario whose agents restaffed the trace
+	Point    string `json:"point,omitempty"` // its sweep point, when it has a sweep
+	Timezone string `json:"timezone"`        // the zone its shifts were laid in
 	Seed     uint64 `json:"seed"`
 	// RemovedReplies is the trace's replies left out (its free-form business messages
 	// and late-reply templates); SimulatedReplies the replies the restaffed team sent in
@@ -164,6 +184,21 @@ func (r *Restaff) rows() []restaffRow {
 			New:  fmt.Sprintf("%s (%d)", cents(n.AmountMicrosByCategory[k]), n.BillableByCategory[k]),
 			Diff: money.SignedCents(money.Micros(d.AmountMicrosByCategory[k]))})
 	}
+	// Staffing: the original's team is not in the trace; with both known, the
+	// difference too.
+	amount := func(m *int64) string {
+		if m == nil {
+			return "unknown"
+		}
+		return cents(*m)
+	}
+	staffDiff, totalDiff := "–", "–"
+	if o.StaffingMicros != nil && n.StaffingMicros != nil {
+		staffDiff = money.SignedCents(money.Micros(*n.StaffingMicros - *o.StaffingMicros))
+		totalDiff = money.SignedCents(money.Micros(*n.TotalWithStaffingMicros - *o.TotalWithStaffingMicros))
+	}
+	rows = append(rows, restaffRow{Label: "staffing (" + n.Currency + ")", Old: amount(o.StaffingMicros), New: amount(n.StaffingMicros), Diff: staffDiff, Head: true},
+		restaffRow{Label: "spend + staffing", Old: amount(o.TotalWithStaffingMicros), New: amount(n.TotalWithStaffingMicros), Diff: totalDiff})
 	count := func(label string, a, b, dd int64, head bool) {
 		rows = append(rows, restaffRow{Label: label, Old: fmt.Sprint(a), New: fmt.Sprint(b), Diff: fmt.Sprintf("%+d", dd), Head: head})
 	}
@@ -194,6 +229,7 @@ func (r *Restaff) rows() []restaffRow {
 	return rows
 }
 
+// percent shows a share (0..1) as a percentage to one decimal, "–" when unknown.
 func percent(x stats.Num) string {
 	if f := float64(x); !math.IsNaN(f) {
 		return fmt.Sprintf("%.1f%%", 100*f)
@@ -218,7 +254,11 @@ func signedDuration(s float64) string {
 // WriteRestaffTable prints the side-by-side comparison for a terminal.
 func WriteRestaffTable(w io.Writer, r *Restaff) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s restaffed with %s (shifts in %s, seed %d), under %s:\n", r.Trace, r.Scenario, r.Timezone, r.Seed, r.Pricing)
+	who := r.Scenario
+	if r.Point != "" {
+		who += " at " + r.Point
+	}
+	fmt.Fprintf(&b, "%s restaffed with %s (shifts in %s, seed %d), under %s:\n", r.Trace, who, r.Timezone, r.Seed, r.Pricing)
 	fmt.Fprintf(&b, "%-24s %22s %22s %14s\n", "", r.Old.Label, r.New.Label, "difference")
 	for _, row := range r.rows() {
 		fmt.Fprintf(&b, "%-24s %22s %22s %14s\n", row.Label, row.Old, row.New, row.Diff)
@@ -273,7 +313,8 @@ free-form reply after it (in the original, also by a utility or marketing templa
 later messages while the user waits join it. Late replies came after the user's 24-hour
 window had closed (restaffed: sent as templates by the late-reply policy). The late share counts the conversations
 not answered inside the window: answered late, dropped by the late-reply policy, or never answered. Amounts in parentheses count charged messages;
-exact amounts are in restaff.json and summary.json. First-response percentiles come from a DDSketch (0.5% relative accuracy).</p>
+exact amounts are in restaff.json and summary.json. Staffing is the restaffed scenario's shifts over the trace's days at its cost per hour,
+plus its bot's fee; the trace does not say what its own team cost. First-response percentiles come from a DDSketch (0.5% relative accuracy).</p>
 </body>
 </html>
 `))

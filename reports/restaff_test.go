@@ -83,6 +83,9 @@ func TestRestaffDifference(t *testing.T) {
 // TestRestaffTable: the side-by-side table as printed, every line.
 func TestRestaffTable(t *testing.T) {
 	r := restaffPair(t)
+	if err := r.New.SetStaffing(16_000_000); err != nil { // one agent, two hours at 8.00
+		t.Fatal(err)
+	}
 	var b strings.Builder
 	if err := WriteRestaffTable(&b, &r); err != nil {
 		t.Fatal(err)
@@ -92,6 +95,8 @@ func TestRestaffTable(t *testing.T) {
 spend (USD)                                0.06                   0.07          +0.01
   marketing                            0.06 (1)               0.06 (1)           0.00
   utility                              0.00 (0)               0.01 (1)          +0.01
+staffing (USD)                          unknown                  16.00              –
+spend + staffing                        unknown                  16.07              –
 replies wanted                                4                      5             +1
   answered in window                          2                      4             +2
   late (templates)                            0                      1             +1

@@ -88,6 +88,8 @@ var runCounts = []struct {
 	{"bot_resolved", func(r *sim.RunResult) int64 { return r.BotResolved }},
 	{"bot_handoffs", func(r *sim.RunResult) int64 { return r.BotHandoffs }},
 	{"abandoned", func(r *sim.RunResult) int64 { return r.Abandoned }},
+	{"unanswered_conversations", func(r *sim.RunResult) int64 { return r.UnansweredConversations }},
+	{"dropped_conversations", func(r *sim.RunResult) int64 { return r.DroppedConversations }},
 }
 
 // runFloats are the float columns of runs.parquet: shares (0..1), seconds, hours.
@@ -104,10 +106,15 @@ var runFloats = []struct {
 	{"first_response_p99_s", func(r *sim.RunResult) float64 { return r.FirstResponseP99S }},
 	{"agent_hours", func(r *sim.RunResult) float64 { return r.AgentHours }},
 	{"utilisation", func(r *sim.RunResult) float64 { return r.Utilisation }},
+	{"answered_share", func(r *sim.RunResult) float64 { return r.AnsweredShare }},
+	{"unanswered_share", func(r *sim.RunResult) float64 { return r.UnansweredShare }},
+	{"abandoned_share", func(r *sim.RunResult) float64 { return r.AbandonedShare }},
+	{"dropped_share", func(r *sim.RunResult) float64 { return r.DroppedShare }},
 }
 
-// RunsColumns is the schema of runs.parquet for runs sweeping the given param paths.
-func RunsColumns(paramPaths []string) []table.Column {
+// RunsColumns is the schema of runs.parquet for runs sweeping the given param paths;
+// named[i] says param i takes names (a STRING column, else DOUBLE).
+func RunsColumns(paramPaths []string, named []bool) []table.Column {
 	cols := []table.Column{
 		table.StringCol("run_id"),
 		table.Int32Col("point"),
@@ -115,8 +122,12 @@ func RunsColumns(paramPaths []string) []table.Column {
 		table.Int32Col("replication"),
 		table.Uint64Col("seed"),
 	}
-	for _, p := range paramPaths {
-		cols = append(cols, table.Float64Col(ParamColumn(p)))
+	for i, p := range paramPaths {
+		if named[i] {
+			cols = append(cols, table.StringCol(ParamColumn(p)))
+		} else {
+			cols = append(cols, table.Float64Col(ParamColumn(p)))
+		}
 	}
 	cols = append(cols, table.StringCol("currency"))
 	for _, c := range runCounts {
@@ -151,7 +162,16 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 	if err != nil {
 		return fmt.Errorf("reports: %s: %w", path, err)
 	}
-	w, err := table.Create(path, RunsColumns(paths), table.Options{Version: version})
+	named := make([]bool, len(paths))
+	for i := range paths {
+		named[i] = runs[0].Params[i].Text != ""
+		for _, r := range runs[1:] {
+			if (r.Params[i].Text != "") != named[i] {
+				return fmt.Errorf("reports: %s: param %s is a name in run %s and a number in run %s", path, paths[i], runs[0].RunID, r.RunID)
+			}
+		}
+	}
+	w, err := table.Create(path, RunsColumns(paths, named), table.Options{Version: version})
 	if err != nil {
 		return err
 	}
@@ -160,8 +180,13 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 	runID, point, pointID := w.String("run_id"), w.Int32("point"), w.String("point_id")
 	rep, seed := w.Int32("replication"), w.Uint64("seed")
 	params := make([]*table.Float64Appender, len(paths))
+	names := make([]*table.StringAppender, len(paths))
 	for i, p := range paths {
-		params[i] = w.Float64(ParamColumn(p))
+		if named[i] {
+			names[i] = w.String(ParamColumn(p))
+		} else {
+			params[i] = w.Float64(ParamColumn(p))
+		}
 	}
 	currency := w.String("currency")
 	counts := make([]*table.Int64Appender, len(runCounts))
@@ -200,7 +225,11 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 		rep.Append(int32(r.Replication))
 		seed.Append(r.Seed)
 		for j, p := range r.Params {
-			params[j].Append(p.Value)
+			if named[j] {
+				names[j].Append(p.Text)
+			} else {
+				params[j].Append(p.Value)
+			}
 		}
 		currency.Append(r.Currency)
 		for j, c := range runCounts {

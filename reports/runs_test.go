@@ -39,9 +39,11 @@ var wantRunsColumns = []string{
 	"unanswered", "first_responses",
 	"templates_sent", "template_replies", "blocks", "reach_lost", "limit_delayed", "limit_failed", "cap_refused",
 	"bot_replies", "bot_resolved", "bot_handoffs", "abandoned",
+	"unanswered_conversations", "dropped_conversations",
 	"in_window_share", "wait_mean_s", "waited_share", "first_response_mean_s",
 	"first_response_p50_s", "first_response_p90_s", "first_response_p99_s",
 	"agent_hours", "utilisation",
+	"answered_share", "unanswered_share", "abandoned_share", "dropped_share",
 	"messaging_micros", "staffing_micros", "total_micros",
 	"amount_marketing_micros", "amount_utility_micros", "amount_authentication_micros",
 	"amount_authentication_international_micros", "amount_service_micros",
@@ -173,6 +175,7 @@ func TestDailyAddsUpToRuns(t *testing.T) {
 	for _, c := range pricing.Categories() {
 		wantCols = append(wantCols, "amount_"+c.String()+"_micros")
 	}
+	wantCols = append(wantCols, "after_horizon")
 	if !slices.Equal(df.Names(), wantCols) {
 		t.Fatalf("daily columns:\n got %v\nwant %v", df.Names(), wantCols)
 	}
@@ -229,6 +232,14 @@ func TestReconcileDailyFindsMismatch(t *testing.T) {
 	err = ReconcileDaily(runs, days)
 	if err == nil || !strings.Contains(err.Error(), "daily amount_marketing_micros") {
 		t.Errorf("err = %v, want a category mismatch", err)
+	}
+
+	// Every count, not only money: a conversation counted on no day.
+	days = statstest.SynthDays(runs, 3)
+	days[1].Conversations--
+	err = ReconcileDaily(runs, days)
+	if err == nil || !strings.Contains(err.Error(), "run "+runs[0].RunID+": daily conversations add up to") {
+		t.Errorf("err = %v, want a conversations mismatch on %s", err, runs[0].RunID)
 	}
 
 	days = append(statstest.SynthDays(runs, 3), sim.DayRow{RunID: "ghost", Day: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), MessagingMicros: money.Micros(1)})

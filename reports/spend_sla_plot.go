@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/spendsim/spendsim/internal/stats"
 	"gonum.org/v1/plot"
@@ -27,26 +28,32 @@ type sweepXY struct {
 // PlotSpendVsSLA draws spend against the p90 first-response time, one point per sweep
 // point: a "messaging" series and, when any point pays for staff, "messaging +
 // staffing". With more than one replication the 95% intervals are drawn as error bars
-// on both axes. Points whose p90 is unknown (no first responses) are left out.
+// on both axes. Points whose p90 is unknown (no conversations) are left out, and so
+// are those whose p90 falls among the conversations never answered: the legend names
+// them.
 func PlotSpendVsSLA(s stats.Summary, opt PlotOptions) (*plot.Plot, error) {
-	factor, yLabel := opt.monthFactor(s.Currency)
+	yLabel := opt.spendAxis(s.Currency)
 	var maxS float64
 	for _, pt := range s.Points {
-		if v := float64(pt.SLA.FirstResponseP90S.Mean); !math.IsNaN(v) && v > maxS {
+		if v := float64(pt.SLA.FirstResponseP90S.Mean); !math.IsNaN(v) && !math.IsInf(v, 0) && v > maxS {
 			maxS = v
 		}
 	}
 	div, unit := timeUnit(maxS)
 
 	var pts []sweepXY
+	var notAnswered []string // points whose p90 falls among the conversations never answered
 	staffed := false
 	for _, pt := range s.Points {
 		x := float64(pt.SLA.FirstResponseP90S.Mean)
+		if math.IsInf(x, 1) {
+			notAnswered = append(notAnswered, pt.Label)
+		}
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			continue
 		}
 		// Drawing only: the exact amounts are in summary.json.
-		cur := func(m int64) float64 { return float64(m) / 1e6 * factor }
+		cur := func(m int64) float64 { return float64(m) / 1e6 }
 		q := sweepXY{point: pt.Point, label: pt.Label, x: x / div, msg: cur(pt.TotalMicros), all: cur(pt.TotalWithStaffingMicros)}
 		q.xLo, q.xHi, q.msgLo, q.msgHi, q.allLo, q.allHi = q.x, q.x, q.msg, q.msg, q.all, q.all
 		if ci := pt.SLA.FirstResponseP90S.CI95; ci != nil && pt.TotalCI95 != nil && pt.TotalWithStaffingCI95 != nil {
@@ -228,6 +235,15 @@ func PlotSpendVsSLA(s stats.Summary, opt PlotOptions) (*plot.Plot, error) {
 			}
 			names = append(names, tname)
 		}
+	}
+	if n := len(notAnswered); n > 0 {
+		// They have no place on a time axis: the legend names them.
+		text := "p90 not answered (left out): " + strings.Join(notAnswered, "; ")
+		if n > 3 {
+			text = fmt.Sprintf("p90 not answered (left out): %d points", n)
+		}
+		p.Legend.Add(text)
+		names = append(names, text)
 	}
 	var labels *placedLabels
 	if len(pts) > 0 {

@@ -22,7 +22,14 @@ func WriteOptimizeTable(w io.Writer, r *optimize.Result) {
 	fmt.Fprintf(w, "%s: %s, %d replications per plan, seed %d, at most %d per shift, %s\n\n",
 		r.Scenario, r.SLA.Text, r.Replications, r.Seed, r.MaxHeadcount, r.Currency)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "plan\tmessaging\tstaffing\ttotal\t%s\tmeets SLA\t\n", r.SLA.Metric)
+	// Beside the target's figure, the share of conversations answered at all, unless
+	// that is the target.
+	answered := r.SLA.Metric != "answered"
+	fmt.Fprintf(tw, "plan\tmessaging\tstaffing\ttotal\t%s\t", r.SLA.Metric)
+	if answered {
+		fmt.Fprint(tw, "answered\t")
+	}
+	fmt.Fprint(tw, "meets SLA\t\n")
 	for _, cd := range r.Evaluated {
 		mark := ""
 		if cd.Best {
@@ -32,12 +39,16 @@ func WriteOptimizeTable(w io.Writer, r *optimize.Result) {
 		if cd.Feasible {
 			meets = "yes"
 		}
-		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\t\n", cd.Label, mark, cents(cd.MessagingMicros), cents(cd.StaffingMicros),
-			cents(cd.TotalWithStaffingMicros), r.SLA.Format(cd.Value), meets)
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t", cd.Label, mark, cents(cd.MessagingMicros), cents(cd.StaffingMicros),
+			cents(cd.TotalWithStaffingMicros), r.SLA.Format(cd.Value))
+		if answered {
+			fmt.Fprintf(tw, "%s\t", percent(cd.AnsweredShare))
+		}
+		fmt.Fprintf(tw, "%s\t\n", meets)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nbest: %s, %s %s in total, %s %s\n", r.Best.Label, cents(r.Best.TotalWithStaffingMicros), r.Currency,
-		r.SLA.Metric, r.SLA.Format(r.Best.Value))
+	fmt.Fprintf(w, "\nbest: %s, %s %s in total, %s %s, %s of conversations answered\n", r.Best.Label, cents(r.Best.TotalWithStaffingMicros), r.Currency,
+		r.SLA.Metric, r.SLA.Format(r.Best.Value), percent(r.Best.AnsweredShare))
 }
 
 // RunInfo is what a sweep ran, for the first line of its table.
@@ -48,27 +59,46 @@ type RunInfo struct {
 	Timezone string
 }
 
-// WriteRunTable prints a sweep's summary, one line per point: spend, p90 first response,
-// in-window share (and blocks and reach lost when any point sent templates), then the
-// cheapest point and the cheapest meeting the SLA target.
+// WriteRunTable prints a sweep's summary, one line per point: spend, p90 first response
+// (over every conversation: "not answered" when more than a tenth never were), the
+// share of conversations answered, the in-window share (and the abandoned and dropped
+// shares when any point had some, blocks and reach lost when any point sent
+// templates), then the cheapest point and the cheapest meeting the SLA target.
 func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
 	fmt.Fprintf(w, "%s: %d runs, seed %d, %s + %d days (%s), %s\n\n", s.Scenario, s.Runs, r.Seed, r.Start, r.Days, r.Timezone, s.Currency)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	// Scenarios with notifications, campaigns or blocking also show the mean blocks and
-	// templates lost to them per run.
-	outbound := false
+	// templates lost to them per run; with impatient customers or dropped late replies,
+	// the shares of conversations lost to them.
+	outbound, abandoned, dropped := false, false, false
 	for _, p := range s.Points {
 		outbound = outbound || p.Outbound != nil
+		abandoned = abandoned || float64(p.SLA.AbandonedShare.Mean) > 0
+		dropped = dropped || float64(p.SLA.DroppedShare.Mean) > 0
 	}
-	fmt.Fprintf(tw, "point\tmessaging\tstaffing\ttotal\tp90 first response\tin window\t")
+	fmt.Fprintf(tw, "point\tmessaging\tstaffing\ttotal\tp90 first response\tanswered\t")
+	if abandoned {
+		fmt.Fprint(tw, "abandoned\t")
+	}
+	if dropped {
+		fmt.Fprint(tw, "dropped\t")
+	}
+	fmt.Fprint(tw, "in window\t")
 	if outbound {
 		fmt.Fprintf(tw, "blocks\treach lost\t")
 	}
 	fmt.Fprintln(tw)
 	for _, p := range s.Points {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.1f%%\t", p.Label,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t", p.Label,
 			cents(p.TotalMicros), cents(p.StaffingMicros), cents(p.TotalWithStaffingMicros),
-			stats.Seconds(float64(p.SLA.FirstResponseP90S.Mean)), 100*float64(p.SLA.InWindowShare.Mean))
+			stats.Seconds(float64(p.SLA.FirstResponseP90S.Mean)), percent(p.SLA.AnsweredShare.Mean))
+		if abandoned {
+			fmt.Fprintf(tw, "%s\t", percent(p.SLA.AbandonedShare.Mean))
+		}
+		if dropped {
+			fmt.Fprintf(tw, "%s\t", percent(p.SLA.DroppedShare.Mean))
+		}
+		fmt.Fprintf(tw, "%s\t", percent(p.SLA.InWindowShare.Mean))
 		if o := p.Outbound; o != nil {
 			fmt.Fprintf(tw, "%.0f\t%.0f\t", float64(o.Blocks.Mean), float64(o.ReachLost.Mean))
 		} else if outbound {

@@ -52,11 +52,21 @@ agents:
 			_, rows, _ := st.Result(o, &cfg.Staffing, "USD")
 			done <- rows
 		}()
-		var rows []sim.DayRow
+		var all, rows []sim.DayRow
 		select {
-		case rows = <-done:
+		case all = <-done:
 		case <-time.After(60 * time.Second):
 			t.Fatalf("%s from %s: the run did not finish in a minute", c.zone, c.start)
+		}
+		// The days of the horizon; after them come the days on which its last
+		// conversations were answered, marked.
+		for i, r := range all {
+			if !r.AfterHorizon {
+				if i > len(rows) {
+					t.Errorf("%s from %s: horizon day %s after a day after the horizon", c.zone, c.start, r.Day.Format(time.DateOnly))
+				}
+				rows = append(rows, r)
+			}
 		}
 		if len(rows) != 4 {
 			t.Fatalf("%s from %s: %d day rows, want 4", c.zone, c.start, len(rows))

@@ -89,7 +89,7 @@ func TestSweepNotificationField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc.Sweep = []Dimension{{Path: "load.notifications[0].per_customer_month", Name: "updates", Values: []float64{1, 3}}}
+	sc.Sweep = []Dimension{{Path: "load.notifications[0].per_customer_month", Name: "updates", Values: Nums(1, 3)}}
 	points, err := sc.points(1)
 	if err != nil {
 		t.Fatal(err)

@@ -51,6 +51,10 @@ func (s *Scenario) Config(rates *pricing.Overlay) (*sim.Config, error) {
 		authFrom = model.FromStd(model.DayStart(t.Year(), t.Month(), t.Day(), loc))
 	}
 	end := model.DayStart(y, m, d+s.Days, loc)
+	warmup, err := s.WarmupDays()
+	if err != nil {
+		return nil, fmt.Errorf("warmup: %w", err)
+	}
 	var growth []load.Step
 	if f := s.Forecast; f != nil {
 		end = model.DayStart(y, m+time.Month(f.Months), d, loc)
@@ -64,6 +68,7 @@ func (s *Scenario) Config(rates *pricing.Overlay) (*sim.Config, error) {
 	return &sim.Config{
 		Start:         model.FromStd(day),
 		End:           model.FromStd(end),
+		Warmup:        model.FromStd(day) - model.FromStd(model.DayStart(y, m, d-warmup, loc)),
 		Growth:        growth,
 		Levels:        load.LevelSteps(s.Load.Levels, loc),
 		Location:      loc,

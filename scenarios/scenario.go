@@ -26,11 +26,15 @@ import (
 // team, the pricing to bill under, and optionally a sweep over some of those numbers.
 // Every field states its unit; Default gives every default.
 type Scenario struct {
-	Name         string `yaml:"name"`         // identifier, used for the output folder; [a-z0-9_-]
-	Description  string `yaml:"description"`  // one line for `spendsim scenarios`
-	Seed         uint64 `yaml:"seed"`         // random seed; 0 = pick one and print it
-	Start        string `yaml:"start"`        // first day, YYYY-MM-DD, local midnight in Timezone
-	Days         int    `yaml:"days"`         // horizon length in local calendar days; default 30
+	Name        string `yaml:"name"`        // identifier, used for the output folder; [a-z0-9_-]
+	Description string `yaml:"description"` // one line for `spendsim scenarios`
+	Seed        uint64 `yaml:"seed"`        // random seed; 0 = pick one and print it
+	Start       string `yaml:"start"`       // first day, YYYY-MM-DD, local midnight in Timezone
+	Days        int    `yaml:"days"`        // horizon length in local calendar days; default 30
+	// Warmup is simulated before start and counts nothing, so that the horizon starts
+	// with the queue, windows and counters of a business already running: whole local
+	// days, "7d"; default none (the first day starts with nobody waiting).
+	Warmup       string `yaml:"warmup,omitempty" json:",omitempty"`
 	Timezone     string `yaml:"timezone"`     // IANA zone of the business account; default UTC
 	Currency     string `yaml:"currency"`     // rate-card currency; default USD
 	Pricing      string `yaml:"pricing"`      // auto (default) or an era: one of billing.EraNames
@@ -114,11 +118,13 @@ type LoadSpec struct {
 	EntryPoints load.EntryPoints `yaml:"entry_points"`
 }
 
-// Dimension is one axis of a sweep: a numeric scenario field and the values it takes.
+// Dimension is one axis of a sweep: a scenario field and the values it takes, numbers
+// or, for a field that takes names (agents.late_reply, agents.priority, pricing),
+// names.
 type Dimension struct {
-	Path   string    `yaml:"path"`   // field path, e.g. agents.shifts[0].headcount
-	Name   string    `yaml:"name"`   // short label for run ids; default the path's last element
-	Values []float64 `yaml:"values"` // grid sweeps: in the field's own unit, in the order to run them
+	Path   string       `yaml:"path"`   // field path, e.g. agents.shifts[0].headcount
+	Name   string       `yaml:"name"`   // short label for run ids; default the path's last element
+	Values []SweepValue `yaml:"values"` // grid sweeps: in the field's own unit (or names), in the order to run them
 	// Min and Max bound an lhs sweep's dimension, in the field's own unit, inclusive.
 	// Pointers, so that a missing bound is told apart from 0.
 	Min *float64 `yaml:"min" json:",omitempty"`
@@ -290,6 +296,18 @@ func NameFromFile(path string) string {
 	return s
 }
 
+// WarmupDays is the warm-up in days: 0 without one.
+func (s *Scenario) WarmupDays() (int, error) {
+	if s.Warmup == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(s.Warmup, "d"))
+	if err != nil || !strings.HasSuffix(s.Warmup, "d") || n < 0 || n > 366 {
+		return 0, fmt.Errorf("%q is not a number of days from 0d to 366d, like 7d", s.Warmup)
+	}
+	return n, nil
+}
+
 // Validate reports every problem as "path.to.field: message".
 func (s *Scenario) Validate() []string {
 	var errs []string
@@ -299,6 +317,9 @@ func (s *Scenario) Validate() []string {
 	}
 	if _, err := time.Parse(time.DateOnly, s.Start); err != nil {
 		add("start: %q is not a date YYYY-MM-DD", s.Start)
+	}
+	if _, err := s.WarmupDays(); err != nil {
+		add("warmup: %v", err)
 	}
 	if s.Days < 1 || s.Days > 3660 {
 		add("days: must be between 1 and 3660, got %d", s.Days)

@@ -56,6 +56,29 @@ func cloneTail(d *dist.Spec) {
 	}
 }
 
+// SetValue assigns a sweep value to the field at path: a number (Set) or a name
+// (SetText).
+func (s *Scenario) SetValue(path string, v SweepValue) error {
+	if v.Text != "" {
+		return s.SetText(path, v.Text)
+	}
+	return s.Set(path, v.Num)
+}
+
+// SetText assigns name to the field at path that takes names (agents.late_reply,
+// agents.priority, pricing); Validate says whether the name is one the field takes.
+func (s *Scenario) SetText(path, name string) error {
+	f, err := s.field(path)
+	if err != nil {
+		return err
+	}
+	if f.Kind() != reflect.String {
+		return fmt.Errorf("path %s: takes a number, not a name like %q", path, name)
+	}
+	f.SetString(name)
+	return nil
+}
+
 // Set assigns v to the numeric field at path (YAML names, dots and [index]:
 // "agents.shifts[0].headcount"). Integer fields need integer values; money fields take
 // the value as an amount in currency units.
@@ -87,6 +110,8 @@ func (s *Scenario) Set(path string, v float64) error {
 		}
 	case reflect.Float64:
 		f.SetFloat(v)
+	case reflect.String:
+		return fmt.Errorf("path %s: takes a name, not a number like %s", path, formatValue(v))
 	default:
 		return fmt.Errorf("path %s: is not a numeric field (it is %s)", path, f.Kind())
 	}
@@ -210,11 +235,11 @@ func (s *Scenario) points(seed uint64) ([]Point, error) {
 		var params []sim.Param
 		for k, d := range s.Sweep {
 			v := d.Values[idx[k]]
-			if err := sc.Set(d.Path, v); err != nil {
+			if err := sc.SetValue(d.Path, v); err != nil {
 				return nil, fmt.Errorf("sweep[%d]: %w", k, err)
 			}
-			ids = append(ids, d.label()+"="+formatValue(v))
-			params = append(params, sim.Param{Path: d.Path, Name: d.Name, Value: v})
+			ids = append(ids, d.label()+"="+v.String())
+			params = append(params, v.param(d))
 		}
 		id := strings.Join(ids, ",")
 		if id == "" {
@@ -277,7 +302,7 @@ func (s *Scenario) validateSweep() []string {
 			add("%s.path: %s is swept twice", p, d.Path)
 		}
 		seen[d.Path] = true
-		var probes []float64
+		var probes []SweepValue
 		if lhs {
 			if len(d.Values) > 0 {
 				add("%s.values: an lhs dimension takes min and max, not values", p)
@@ -300,13 +325,23 @@ func (s *Scenario) validateSweep() []string {
 				add("%s.max: must be greater than min (%s), got %s", p, formatValue(lo), formatValue(hi))
 				continue
 			}
-			probes = []float64{lo, hi}
+			probes = Nums(lo, hi)
 		} else {
 			if d.Min != nil || d.Max != nil {
 				add("%s: min and max are for sweep_mode: lhs; a grid dimension lists values", p)
 			}
 			if len(d.Values) == 0 {
 				add("%s.values: at least one value is needed", p)
+			}
+			names := 0
+			for _, v := range d.Values {
+				if v.Text != "" {
+					names++
+				}
+			}
+			if names > 0 && names < len(d.Values) {
+				add("%s.values: numbers and names mixed; a field takes one or the other", p)
+				continue
 			}
 			probes = d.Values
 		}
@@ -315,16 +350,16 @@ func (s *Scenario) validateSweep() []string {
 		if lhs {
 			// Samples of whole-number fields and amounts are rounded; the values
 			// rounding can reach are what must be valid.
-			if _, lo, hi, err := probe.lhsRounding(d.Path, probes[0], probes[1]); err == nil {
+			if _, lo, hi, err := probe.lhsRounding(d.Path, probes[0].Num, probes[1].Num); err == nil {
 				if lo > hi {
-					add("%s: %s holds whole numbers (or micros) and %s..%s holds none", p, d.Path, formatValue(probes[0]), formatValue(probes[1]))
+					add("%s: %s holds whole numbers (or micros) and %s..%s holds none", p, d.Path, probes[0], probes[1])
 					continue
 				}
-				probes = []float64{lo, hi}
+				probes = Nums(lo, hi)
 			}
 		}
 		for j, v := range probes {
-			if err := probe.Set(d.Path, v); err != nil {
+			if err := probe.SetValue(d.Path, v); err != nil {
 				add("%s: %v", p, err)
 				break
 			}
@@ -333,7 +368,7 @@ func (s *Scenario) validateSweep() []string {
 				where = p + [...]string{".min", ".max"}[j]
 			}
 			for _, e := range probe.Validate() {
-				add("%s: with %s = %s: %s", where, d.Path, formatValue(v), e)
+				add("%s: with %s = %s: %s", where, d.Path, v, e)
 			}
 		}
 	}

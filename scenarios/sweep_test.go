@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -67,7 +68,7 @@ func TestSweepErrors(t *testing.T) {
 		{`  - {path: agents.nope, values: [1]}`, `sweep[0]: path agents.nope: no field "nope" here`},
 		{`  - {path: "agents.shifts[0].headcount", values: [1.5]}`, "sweep[0]: path agents.shifts[0].headcount: is a whole number, got 1.5"},
 		{`  - {path: "agents.shifts[0].headcount", values: [3, -1]}`, "sweep[0].values[1]: with agents.shifts[0].headcount = -1: agents.shifts[0].headcount: must be >= 0, got -1"},
-		{`  - {path: agents.late_reply, values: [1]}`, "sweep[0]: path agents.late_reply: is not a numeric field (it is string)"},
+		{`  - {path: agents.late_reply, values: [1]}`, "sweep[0]: path agents.late_reply: takes a name, not a number like 1"},
 		{`  - {path: customers.count, values: []}`, "sweep[0].values: at least one value is needed"},
 	} {
 		_, err := Parse([]byte(base+"sweep:\n"+c.sweep+"\n"), "s.yaml")
@@ -80,7 +81,7 @@ func TestSweepErrors(t *testing.T) {
 func TestStrictDecoding(t *testing.T) {
 	for _, c := range []struct{ yaml, want string }{
 		{strings.Replace(base, "headcount: 1", "headcont: 1", 1), `s.yaml:11: unknown field "headcont" (valid keys here: name, days, start, end, headcount)`},
-		{base + "agnets: {}\n", `s.yaml:13: unknown field "agnets" (valid keys here: name, description, seed, start, days, timezone, currency, pricing, replications, business, customers, load, agents, blocking, sweep, sweep_mode, samples, forecast)`},
+		{base + "agnets: {}\n", `s.yaml:13: unknown field "agnets" (valid keys here: name, description, seed, start, days, warmup, timezone, currency, pricing, replications, business, customers, load, agents, blocking, sweep, sweep_mode, samples, forecast)`},
 		{strings.Replace(base, "count: 10", "count: ten", 1), "s.yaml:4: cannot unmarshal !!str `ten` into int"},
 		{base + "  shifts: [\n", "s.yaml:13:"},
 		{"", "s.yaml: empty scenario file"},
@@ -182,5 +183,56 @@ func TestPointByID(t *testing.T) {
 	}
 	if _, err := sc.PointByID("weekday=9"); err == nil || !strings.Contains(err.Error(), "its points are weekday=3,sunday=0; ") {
 		t.Errorf("an unknown point: %v", err)
+	}
+}
+
+// TestSweepNames: a sweep ranges over a field that takes names (issue 11): each point
+// sets the name, ids and params carry it, and the manifest's JSON reads back. Names a
+// field does not take, numbers for a field of names (and the reverse), and numbers
+// mixed with names are reported.
+func TestSweepNames(t *testing.T) {
+	sc, err := Parse([]byte(base+`sweep:
+  - {path: agents.late_reply, values: [utility, marketing, drop]}
+  - {path: "agents.shifts[0].headcount", name: agents, values: [1, 2]}
+`), "s.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts, err := sc.Points()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, p := range pts {
+		ids = append(ids, p.ID)
+	}
+	if want := "late_reply=utility,agents=1 late_reply=utility,agents=2 late_reply=marketing,agents=1 late_reply=marketing,agents=2 late_reply=drop,agents=1 late_reply=drop,agents=2"; strings.Join(ids, " ") != want {
+		t.Errorf("ids %v", ids)
+	}
+	p := pts[4]
+	if p.Scenario.Agents.LateReply != "drop" || p.Params[0].Text != "drop" || p.Params[0].String() != "drop" || p.Params[1].String() != "1" {
+		t.Errorf("point %s: late_reply %q, params %+v", p.ID, p.Scenario.Agents.LateReply, p.Params)
+	}
+	if sc.Agents.LateReply != "utility" {
+		t.Errorf("the base scenario changed: %q", sc.Agents.LateReply)
+	}
+	raw, err := json.Marshal(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Scenario
+	if err := json.Unmarshal(raw, &back); err != nil || !reflect.DeepEqual(back.Sweep, sc.Sweep) {
+		t.Errorf("the sweep through JSON: %v, %+v", err, back.Sweep)
+	}
+	for _, c := range []struct{ sweep, want string }{
+		{`{path: agents.late_reply, values: [utility, never]}`, `sweep[0].values[1]: with agents.late_reply = never: agents.late_reply: "never" is not one of utility, marketing, drop`},
+		{`{path: agents.late_reply, values: [1, 2]}`, `sweep[0]: path agents.late_reply: takes a name, not a number like 1`},
+		{`{path: agents.concurrency, values: [two]}`, `sweep[0]: path agents.concurrency: takes a number, not a name like "two"`},
+		{`{path: agents.late_reply, values: [utility, 2]}`, `sweep[0].values: numbers and names mixed`},
+	} {
+		_, err := Parse([]byte(base+"sweep:\n  - "+c.sweep+"\n"), "s.yaml")
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.sweep, err, c.want)
+		}
 	}
 }

@@ -4,6 +4,10 @@
 // campaigns, blocking and messaging limits), the statistics of a run, and a pool that
 // runs independent runs on many cores.
 //
+// A run counts the conversations that arrive inside its horizon and follows each to its
+// end after it, with no new arrivals, billing what that costs (horizon.go); an optional
+// warm-up before the horizon is simulated and counted nowhere.
+//
 // The run loop owns the customers, their messages and the billing; the agents' side
 // (queue, chat slots, priority, patience, bot) is model/agents' Desk, which schedules
 // its events in the run's queue. Trace replay and restaffing are not here but in

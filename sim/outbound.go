@@ -102,10 +102,11 @@ type outbound struct {
 }
 
 // startOutbound sets up notifications, campaigns and blocking, when the configuration
-// has any, and schedules their first events. Every random stream it opens is new
+// has any, and schedules their first events from from (the warm-up's start, else the
+// horizon's). Every random stream it opens is new
 // (named "notify/…", "campaign/…", "blocking/…"), so a configuration without them
 // draws exactly what it drew before they existed.
-func (r *run) startOutbound(seed uint64) {
+func (r *run) startOutbound(seed uint64, from Time) {
 	cfg := r.cfg
 	if len(cfg.Notifications) == 0 && len(cfg.Campaigns) == 0 && !cfg.Blocking.Enabled() {
 		return
@@ -143,12 +144,12 @@ func (r *run) startOutbound(seed uint64) {
 		eligible := o.eligibleAmong(src, cfg.Customers)
 		ns := notifyStream{
 			src:      src,
-			arrivals: n.Arrivals(cfg.Start, cfg.End, cfg.Location, eligible, cfg.Growth),
+			arrivals: n.Arrivals(from, cfg.End, cfg.Location, eligible, cfg.Growth),
 			rngTime:  Stream(seed, "notify/"+n.Name+"/times"),
 			rngWho:   Stream(seed, "notify/"+n.Name+"/who"),
 		}
 		o.notify = append(o.notify, ns)
-		if t, ok := ns.arrivals.Next(cfg.Start-1, ns.rngTime); ok {
+		if t, ok := ns.arrivals.Next(from-1, ns.rngTime); ok {
 			r.q.Push(t, evNotify, int32(i))
 		}
 	}
@@ -156,7 +157,7 @@ func (r *run) startOutbound(seed uint64) {
 		c := &cfg.Campaigns[i]
 		src := newSource("campaign", c.Name, c.TemplateCategory(), c.Countries, c.Reply)
 		o.campaigns = append(o.campaigns, campaignRun{src: src, spec: c, rngWho: Stream(seed, "campaign/"+c.Name+"/who")})
-		for _, at := range c.Instants(cfg.Start, cfg.End, cfg.Location) {
+		for _, at := range c.Instants(from, cfg.End, cfg.Location) {
 			o.instants = append(o.instants, instant{at: at, campaign: i})
 		}
 	}
@@ -165,11 +166,11 @@ func (r *run) startOutbound(seed uint64) {
 		r.q.Push(in.at, evBroadcast, int32(i))
 	}
 	if b := cfg.Blocking; b.Enabled() {
-		o.account = blocking.NewAccount(b, all, cfg.Start, cfg.Location)
+		o.account = blocking.NewAccount(b, all, from, cfg.Location)
 		if b.PerTemplate != (blocking.PerCategory{}) {
 			o.blocked = make([]bool, all)
 			if b.Fatigue > 0 {
-				o.fatigue = blocking.NewFatigue(all, cfg.Start)
+				o.fatigue = blocking.NewFatigue(all, from)
 			}
 		}
 		o.rngBlock = Stream(seed, "blocking/block")
@@ -245,8 +246,7 @@ func (r *run) outboundEvent(e Event) {
 	case evHeld:
 		r.releaseHeld(e.T)
 	case evTemplateReply:
-		o.counts.TemplateReplies++
-		r.conversations++
+		o.counts.TemplateReplies++ // zeroed at the horizon start if the warm-up had some
 		r.startConversation(e.T, e.ID, model.EntryNone)
 	default:
 		panic("sim: unknown event kind")
@@ -408,7 +408,7 @@ func (r *run) deliverTemplate(t Time, c int32, src int) {
 		if p > 0 && o.rngBlock.Float64() < p {
 			o.blocked[c] = true
 			o.counts.Blocks++
-			if r.blockRec != nil {
+			if r.blockRec != nil && t >= r.cfg.Start {
 				r.blockRec.Block(t)
 			}
 			o.account.Blocked(t)
@@ -424,7 +424,7 @@ func (r *run) deliverTemplate(t Time, c int32, src int) {
 func (r *run) sendTemplate(t Time, c int32, src int, status model.Status) *pricing.Charge {
 	m := r.message(t, c, model.FromBusiness)
 	m.Kind, m.Category, m.Status = model.Template, r.out.sources[src].category, status
-	r.bill(m)
+	r.bill(m, t >= r.cfg.Start)
 	return &r.charge
 }
 

@@ -1,17 +1,36 @@
 package sim
 
 import (
+	"math"
+	"strconv"
 	"time"
 
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
-// Param is one swept scenario field and the value it took in a run.
+// Param is one swept scenario field and the value it took in a run: a number, or for a
+// field that takes names (agents.late_reply: utility, marketing, drop) a name.
 type Param struct {
 	Path  string  // scenario field path, e.g. "agents.shifts[0].headcount"
 	Name  string  // the sweep's short name for it ("weekday"), if it gave one
-	Value float64 // in the field's own unit
+	Value float64 // in the field's own unit; NaN for a name
+	Text  string  // the name, for a field that takes names; "" for a number
+}
+
+// Equal says whether p and q are the same field with the same value.
+func (p Param) Equal(q Param) bool {
+	return p.Path == q.Path && p.Text == q.Text &&
+		(p.Value == q.Value || math.IsNaN(p.Value) && math.IsNaN(q.Value))
+}
+
+// String is the value for people and run ids: the name, or the number as Go's
+// shortest form ("4", "0.25").
+func (p Param) String() string {
+	if p.Text != "" {
+		return p.Text
+	}
+	return strconv.FormatFloat(p.Value, 'g', -1, 64)
 }
 
 // RunResult is everything one run (one sweep point × one replication) reports.
@@ -25,26 +44,39 @@ type RunResult struct {
 	Params      []Param
 	Currency    string
 
-	Customers         int64
-	Conversations     int64 // conversations started by customers
-	UserMessages      int64
-	BusinessMessages  int64 // sent (including undelivered)
-	Templates         int64 // business messages that were templates
-	Replies           int64 // replies that answer a customer, by agents or the bot, sent or dropped: one per answered user message (the bot's hand-over messages are not replies)
-	RepliesInWindow   int64 // sent as free-form text inside the window
-	LateUtility       int64 // late replies sent as a utility template
-	LateMarketing     int64 // late replies sent as a marketing template
-	Dropped           int64 // late replies dropped: the customer was not answered
-	Unanswered        int64 // user messages never answered: still waiting at the end of the horizon, or their customer gave up
-	Abandoned         int64 // conversations whose customer gave up waiting for an agent (agents.patience)
-	BotReplies        int64 // messages the bot produced, sent or dropped: its replies (part of Replies) and its hand-over messages
-	BotResolved       int64 // conversations the bot took on alone, without an agent
-	BotHandoffs       int64 // conversations the bot answered first and handed to the agents
-	FirstResponses    int64 // conversations that got a first response
+	Customers        int64
+	Conversations    int64 // conversations customers started inside the horizon, on their own or answering a template
+	UserMessages     int64
+	BusinessMessages int64 // sent (including undelivered)
+	Templates        int64 // business messages that were templates
+	Replies          int64 // replies that answer a customer, by agents or the bot, sent or dropped: one per answered user message (the bot's hand-over messages are not replies)
+	RepliesInWindow  int64 // sent as free-form text inside the window
+	LateUtility      int64 // late replies sent as a utility template
+	LateMarketing    int64 // late replies sent as a marketing template
+	Dropped          int64 // late replies dropped: the customer was not answered
+	Unanswered       int64 // user messages never answered: their customer gave up, or still waiting when the run ended
+	Abandoned        int64 // conversations whose customer gave up waiting for an agent (agents.patience)
+	BotReplies       int64 // messages the bot produced, sent or dropped: its replies (part of Replies) and its hand-over messages
+	BotResolved      int64 // conversations the bot took on alone, without an agent
+	BotHandoffs      int64 // conversations the bot answered first and handed to the agents
+	FirstResponses   int64 // conversations that got a first response: the answered
+	// UnansweredConversations never got a first response: abandoned, their first
+	// reply dropped, or still waiting when the run ended (Conversations −
+	// FirstResponses); DroppedConversations are those whose first reply was dropped.
+	UnansweredConversations int64
+	DroppedConversations    int64
+	// The shares of Conversations answered, never answered, abandoned and dropped
+	// (0..1; NaN without conversations).
+	AnsweredShare, UnansweredShare, AbandonedShare, DroppedShare float64
+	// InWindowShare is the share of customer messages that wanted a reply that were
+	// answered inside the window: RepliesInWindow ÷ (Replies + Unanswered).
 	InWindowShare     float64
 	WaitMeanS         float64 // mean time from conversation start to an agent picking it up
 	WaitedShare       float64 // share of conversations that waited for an agent at all
-	FirstResponseMean float64 // seconds
+	FirstResponseMean float64 // seconds, among the answered; NaN if nobody was
+	// First-response percentiles in seconds over every conversation, the unanswered
+	// sorting last: NotAnswered (+Inf) when the percentile falls among them, NaN
+	// without conversations.
 	FirstResponseP50S float64
 	FirstResponseP90S float64
 	FirstResponseP99S float64
@@ -52,7 +84,8 @@ type RunResult struct {
 	Utilisation       float64 // busy slot-hours / staffed slot-hours
 	// FirstResponseQuantilesS is the first-response time in seconds at each of
 	// FirstResponseQuantileLevels, from the run's DDSketch: the run's distribution in
-	// 50 numbers, for CDF plots. Nil when nobody got a first response.
+	// 50 numbers, for CDF plots, over every conversation (NotAnswered at the levels that
+	// fall among the unanswered). Nil without conversations.
 	FirstResponseQuantilesS []float64
 
 	MessagingMicros    money.Micros
@@ -69,6 +102,9 @@ type RunResult struct {
 type DayRow struct {
 	RunID string
 	Day   time.Time // midnight starting the day, in the business's time zone
+	// AfterHorizon marks a day after the horizon, on which the run's conversations were
+	// still being answered (no conversation starts on it).
+	AfterHorizon bool
 
 	Conversations     int64
 	UserMessages      int64

@@ -18,9 +18,22 @@ import (
 
 // Config is one fully resolved simulation: everything a run needs, nothing it must
 // look up elsewhere. It is read-only during runs and may be shared between them.
+//
+// A run counts what the conversations that arrive inside the horizon [Start, End) cause,
+// whenever it happens: after End no customer starts a conversation and the business
+// sends no template of its own, but the conversations still open are followed to their
+// end (answered, abandoned, or a late reply dropped), with the shifts going on as
+// planned, and what that costs is billed to the run. Before Start, Warmup is simulated
+// and counts nothing.
 type Config struct {
 	Start, End model.Time     // horizon [Start, End)
 	Location   *time.Location // the business's time zone: profiles, shifts, days, months
+	// Warmup, if above zero, is simulated before Start (customers write, agents answer,
+	// templates go out, windows open and counters move) and counts nothing: its
+	// conversations, their messages whenever sent, its templates, blocks and agent-hours
+	// are left out of every figure, so the horizon starts with the queue a running
+	// business has rather than an empty one. Zero: the run starts empty at Start.
+	Warmup model.Time
 
 	Customers int // size of the customer base
 	// Growth, for forecasts, scales the customer base over the horizon: from
@@ -81,8 +94,16 @@ type BlockRecorder interface {
 	Block(at Time)
 }
 
-// Recorder receives what happens in a run, in virtual-time order. It is the only way
-// out of a run; implementations must not retain the pointers they are given.
+// ConversationRecorder is a Recorder that also wants to know when a conversation
+// starts (Stats counts conversations per day). Optional, like BlockRecorder.
+type ConversationRecorder interface {
+	Conversation(at Time)
+}
+
+// Recorder receives what happens in a run, in virtual-time order, for the
+// conversations the run counts (those that arrive inside the horizon, followed to
+// their end) and the templates the business sends inside it. It is the only way out
+// of a run; implementations must not retain the pointers they are given.
 type Recorder interface {
 	// Message is called for every message sent, by either side, with its pricing.
 	Message(m *model.Message, c *pricing.Charge)
@@ -97,9 +118,10 @@ type Recorder interface {
 // Event kinds: the agent desk's own (agents.DeskReply, ...) are kinds 0 to
 // agents.DeskEvents-1, scheduled through run.Schedule; the run's follow.
 const (
-	evStaff   = uint8(agents.DeskEvents) + iota // capacity changes; ID = timeline step
-	evArrival                                   // a customer starts a conversation
-	evUser                                      // the customer of conversation ID writes again
+	evStaff     = uint8(agents.DeskEvents) + iota // capacity changes; ID = timeline step
+	evArrival                                     // a customer starts a conversation
+	evUser                                        // the customer of conversation ID writes again
+	evStaffMore                                   // after the horizon: lay the next week of shifts
 )
 
 // conv is what the run keeps of a conversation beside the desk's state.
@@ -108,6 +130,7 @@ type conv struct {
 	customer int32
 	left     int32 // user messages still to come
 	answered bool  // first response sent
+	counted  bool  // it arrived inside the horizon (not in the warm-up): the run counts it
 }
 
 // run is the state of one simulation run. Per-customer state lives in slices indexed
@@ -116,9 +139,12 @@ type conv struct {
 type run struct {
 	cfg *Config
 	rec Recorder
-	// blockRec is rec when it also wants to hear of blocks (BlockRecorder), else nil.
+	// blockRec is rec when it also wants to hear of blocks (BlockRecorder), else nil;
+	// convRec when it wants to hear of conversations (ConversationRecorder).
 	blockRec BlockRecorder
+	convRec  ConversationRecorder
 	q        Queue
+	clock    horizon // warm-up, horizon and drain
 
 	arrivals           *load.Arrivals
 	rngArrival, rngWho *rand.Rand
@@ -137,8 +163,9 @@ type run struct {
 	// [marketFrom, marketUntil): resolved once a day, not once a message.
 	marketOf                []uint16
 	marketFrom, marketUntil Time
-	waitingReplies          int64
-	conversations           int64
+	waitingReplies          int64 // user messages of counted conversations not yet answered
+	conversations           int64 // counted conversations
+	droppedConversations    int64
 	events                  int64
 	policy                  agents.LatePolicy
 	msg                     model.Message
@@ -149,18 +176,24 @@ type run struct {
 
 // Outcome is what a run knows at its end that no single event told the Recorder.
 type Outcome struct {
-	Conversations int64 // conversations customers started
-	Unanswered    int64 // user messages never answered: still waiting at the horizon end, or their customer gave up
-	Abandoned     int64 // conversations whose customer gave up waiting in the queue
-	Ignored       int64 // conversations the agents never took up (agents.ignore_share); also in Unanswered
-	BotReplies    int64 // replies the bot produced, sent or dropped
-	BotResolved   int64 // conversations the bot took on alone (no agent)
-	BotHandoffs   int64 // conversations the bot answered first and handed to the agents
-	AgentTime     Time  // agent-time on duty (agents × duration)
-	BusySlotTime  Time  // chat-slot time in use
-	Slots         int   // chat slots per agent (concurrency)
-	Events        int64 // events processed, for throughput figures
-	Outbound      OutboundCounts
+	Conversations int64 // conversations customers started (on their own, or answering a template) inside the horizon
+	// Unanswered is the user messages never answered: their customer gave up, or they
+	// were still waiting when the run ended (after the horizon, only when nobody was
+	// left on duty to answer them).
+	Unanswered int64
+	Abandoned  int64 // conversations whose customer gave up waiting in the queue
+	Ignored    int64 // conversations the agents never took up (agents.ignore_share); also in Unanswered
+	// DroppedConversations are conversations whose first reply came after the window
+	// closed and was dropped (late_reply: drop): never answered.
+	DroppedConversations int64
+	BotReplies           int64 // replies the bot produced, sent or dropped
+	BotResolved          int64 // conversations the bot took on alone (no agent)
+	BotHandoffs          int64 // conversations the bot answered first and handed to the agents
+	AgentTime            Time  // agent-time on duty inside the horizon (agents × duration)
+	BusySlotTime         Time  // chat-slot time in use inside the horizon
+	Slots                int   // chat slots per agent (concurrency)
+	Events               int64 // events processed, for throughput figures
+	Outbound             OutboundCounts
 }
 
 // Run simulates cfg once with seed and reports through rec.
@@ -179,6 +212,8 @@ func Run(cfg *Config, seed uint64, rec Recorder) (Outcome, error) {
 func newRun(cfg *Config, seed uint64, rec Recorder) (*run, error) {
 	r := &run{cfg: cfg, rec: rec, policy: cfg.Staffing.LateReply}
 	r.blockRec, _ = rec.(BlockRecorder)
+	r.convRec, _ = rec.(ConversationRecorder)
+	from := r.startClock()
 	var err error
 	if r.biller, err = billing.New(cfg.Billing); err != nil {
 		return nil, err
@@ -200,7 +235,7 @@ func newRun(cfg *Config, seed uint64, rec Recorder) (*run, error) {
 		copy(r.countryCode[i][:], s.Country)
 	}
 	ratePerHour := float64(cfg.Customers) * cfg.Conversation.PerCustomerMonth / (30 * 24)
-	r.arrivals = load.NewGrowingArrivals(cfg.Start, cfg.End, cfg.Location, ratePerHour, cfg.Profile, load.Combine(cfg.Growth, cfg.Levels))
+	r.arrivals = load.NewGrowingArrivals(from, cfg.End, cfg.Location, ratePerHour, cfg.Profile, load.Combine(cfg.Growth, cfg.Levels))
 	r.rngArrival = Stream(seed, "arrivals")
 	r.rngWho = Stream(seed, "who")
 	r.rngLength = Stream(seed, "length")
@@ -212,35 +247,39 @@ func newRun(cfg *Config, seed uint64, rec Recorder) (*run, error) {
 		think.MeanS = 1 // unused: conversations have one message
 	}
 	r.think = dist.New(think, StreamSource(seed, "think"))
-	r.desk = agents.NewDesk[conv](cfg.Staffing, cfg.Start, r, func(name string) rand.Source {
+	r.desk = agents.NewDesk[conv](cfg.Staffing, from, r, func(name string) rand.Source {
 		return StreamSource(seed, name)
 	})
-	r.timeline = cfg.Staffing.Timeline(cfg.Start, cfg.End, cfg.Location)
+	r.desk.CountFrom(cfg.Start)
+	r.timeline = cfg.Staffing.Timeline(from, cfg.End, cfg.Location)
 
 	for i, st := range r.timeline.Steps {
 		r.q.Push(st.At, evStaff, int32(i))
 	}
-	if t, ok := r.arrivals.Next(cfg.Start-1, r.rngArrival); ok {
+	if t, ok := r.arrivals.Next(from-1, r.rngArrival); ok {
 		r.q.Push(t, evArrival, 0)
 	}
-	r.startOutbound(seed)
+	r.startOutbound(seed, from)
+	r.q.Push(cfg.End, evStaffMore, 0)
 	return r, nil
 }
 
 // step processes the next event; it reports false when the run is over (no events
-// left before the horizon end, or an error).
+// left, every conversation of the horizon over, or an error).
 func (r *run) step() bool {
-	if r.q.Len() == 0 || r.err != nil {
+	if r.q.Len() == 0 || r.err != nil || r.clock.over(r) {
 		return false
 	}
 	e := r.q.Pop()
-	if e.T >= r.cfg.End {
-		return false
+	if !r.clock.advance(r, e) {
+		return true // business-initiated traffic after the horizon: not sent
 	}
 	r.events++
 	switch e.Kind {
 	case evStaff:
 		r.desk.SetAgents(e.T, r.timeline.Steps[e.ID].Agents)
+	case evStaffMore:
+		r.layShifts(e.T)
 	case evArrival:
 		r.arrive(e.T)
 		if t, ok := r.arrivals.Next(e.T, r.rngArrival); ok {
@@ -251,7 +290,7 @@ func (r *run) step() bool {
 	case evUser:
 		c := r.desk.Conv(e.ID)
 		c.left--
-		r.userMessage(e.T, c.customer, model.EntryNone)
+		r.userMessage(e.T, c.customer, model.EntryNone, c.counted)
 		r.desk.FollowUp(e.T, e.ID)
 	case uint8(agents.DeskBot):
 		r.botAnswer(e.T, e.ID)
@@ -269,24 +308,30 @@ func (r *run) step() bool {
 func (r *run) Schedule(at Time, ev agents.DeskEvent, id int32) { r.q.Push(at, uint8(ev), id) }
 
 // PickedUp implements agents.Scheduler.
-func (r *run) PickedUp(_ int32, queued, at Time) { r.rec.Pickup(queued, at) }
+func (r *run) PickedUp(id int32, queued, at Time) {
+	if r.desk.Conv(id).counted {
+		r.rec.Pickup(queued, at)
+	}
+}
 
-// outcome closes the run's books at the horizon end.
+// outcome closes the run's books once every conversation of the horizon is over.
 func (r *run) outcome() Outcome {
+	r.clock.finish(r)
 	dc := r.desk.Counts()
 	return Outcome{
-		Conversations: r.conversations,
-		Unanswered:    r.waitingReplies,
-		BotReplies:    dc.BotReplies,
-		BotResolved:   dc.BotResolved,
-		BotHandoffs:   dc.BotHandoffs,
-		Abandoned:     dc.Abandoned,
-		Ignored:       dc.Ignored,
-		AgentTime:     r.timeline.AgentTime,
-		BusySlotTime:  r.desk.BusyTime(r.cfg.End),
-		Slots:         r.cfg.Staffing.Concurrency,
-		Events:        r.events,
-		Outbound:      r.outboundOutcome(),
+		Conversations:        r.conversations,
+		Unanswered:           r.waitingReplies,
+		DroppedConversations: r.droppedConversations,
+		BotReplies:           dc.BotReplies,
+		BotResolved:          dc.BotResolved,
+		BotHandoffs:          dc.BotHandoffs,
+		Abandoned:            dc.Abandoned,
+		Ignored:              dc.Ignored,
+		AgentTime:            r.clock.agentTime,
+		BusySlotTime:         r.clock.busyEnd - r.clock.busyStart,
+		Slots:                r.cfg.Staffing.Concurrency,
+		Events:               r.events,
+		Outbound:             r.outboundOutcome(),
 	}
 }
 
@@ -297,7 +342,6 @@ func CustomersGrown(base int, factor float64) int {
 }
 
 func (r *run) arrive(t Time) {
-	r.conversations++
 	for r.growthNext < len(r.cfg.Growth) && r.cfg.Growth[r.growthNext].At <= t {
 		r.active = CustomersGrown(r.cfg.Customers, r.cfg.Growth[r.growthNext].Factor)
 		r.growthNext++
@@ -315,8 +359,15 @@ func (r *run) arrive(t Time) {
 // desk. Customer-started arrivals and replies to templates both come through here.
 func (r *run) startConversation(t Time, customer int32, entry model.EntryPoint) {
 	left := int32(r.cfg.Conversation.Messages(r.rngLength)) - 1
-	r.userMessage(t, customer, entry)
-	r.desk.Arrive(t, entry != model.EntryNone, conv{customer: customer, start: t, left: left})
+	counted := t >= r.cfg.Start
+	if counted {
+		r.conversations++
+		if r.convRec != nil {
+			r.convRec.Conversation(t)
+		}
+	}
+	r.userMessage(t, customer, entry, counted)
+	r.desk.Arrive(t, entry != model.EntryNone, conv{customer: customer, start: t, left: left, counted: counted})
 }
 
 func (r *run) message(t Time, customer int32, dir model.Direction) *model.Message {
@@ -334,28 +385,36 @@ func (r *run) message(t Time, customer int32, dir model.Direction) *model.Messag
 	return m
 }
 
-func (r *run) bill(m *model.Message) {
+// bill bills m (every message moves the windows and counters) and, when the run
+// counts it, records it.
+func (r *run) bill(m *model.Message, counted bool) {
 	var err error
 	// The charge lives in the run, not on the stack: a pointer to a local passed
 	// through the Recorder interface would escape to the heap on every message.
 	if r.charge, err = r.biller.Bill(m); err != nil && r.err == nil {
 		r.err = fmt.Errorf("sim: %s: %w", m.TS, err)
 	}
-	r.rec.Message(m, &r.charge)
+	if counted {
+		r.rec.Message(m, &r.charge)
+	}
 }
 
-func (r *run) userMessage(t Time, customer int32, entry model.EntryPoint) {
-	r.waitingReplies++
+func (r *run) userMessage(t Time, customer int32, entry model.EntryPoint, counted bool) {
+	if counted {
+		r.waitingReplies++
+	}
 	r.out.userWrote(customer)
 	m := r.message(t, customer, model.FromUser)
 	m.EntryPoint = entry
-	r.bill(m)
+	r.bill(m, counted)
 }
 
 // reply sends (or drops) the agent's reply to conversation id at t. Inside the window
 // it is free-form text; after it closes, the late-reply policy decides.
 func (r *run) reply(t Time, id int32) {
-	r.waitingReplies--
+	if r.desk.Conv(id).counted {
+		r.waitingReplies--
+	}
 	r.answer(t, id)
 }
 
@@ -368,7 +427,9 @@ func (r *run) botAnswer(t Time, id int32) {
 		r.send(t, r.desk.Conv(id), false)
 		return
 	}
-	r.waitingReplies--
+	if r.desk.Conv(id).counted {
+		r.waitingReplies--
+	}
 	r.answer(t, id)
 }
 
@@ -398,12 +459,15 @@ func (r *run) send(t Time, c *conv, answers bool) ReplyOutcome {
 	if !r.biller.WindowOpen(uint32(c.customer), t) {
 		outcome = LateOutcome(r.policy)
 	}
-	if answers {
+	if answers && c.counted {
 		// The replies counted (and the in-window share) are the ones that answer the
 		// customer; the bot's hand-over messages are counted as bot_handoffs.
 		r.rec.Reply(t, outcome)
 	}
 	if outcome == Dropped {
+		if answers && !c.answered && c.counted {
+			r.droppedConversations++ // its first reply dropped: never answered
+		}
 		return outcome
 	}
 	m := r.message(t, c.customer, model.FromBusiness)
@@ -413,10 +477,12 @@ func (r *run) send(t Time, c *conv, answers bool) ReplyOutcome {
 	case LateMarketing:
 		m.Kind, m.Category = model.Template, model.Marketing
 	}
-	r.bill(m)
+	r.bill(m, c.counted)
 	if answers && !c.answered {
 		c.answered = true
-		r.rec.FirstResponse(c.start, t)
+		if c.counted {
+			r.rec.FirstResponse(c.start, t)
+		}
 	}
 	return outcome
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/DataDog/sketches-go/ddsketch"
@@ -18,13 +19,16 @@ import (
 const SketchAccuracy = 0.005
 
 // Stats is the Recorder that turns a run into a RunResult and one DayRow per local
-// day. Money is summed as integer micros; daily amounts and the run total come from the
-// same charges, so they agree exactly.
+// day: the days of the horizon, then the days after it on which the run's conversations
+// were still being answered (AfterHorizon). Money is summed as integer micros; daily
+// amounts and the run total come from the same charges, so they agree exactly.
 type Stats struct {
 	res      RunResult
 	rows     []DayRow
 	dayEnd   []Time // dayEnd[i] is the end of day i
 	di       int
+	loc      *time.Location
+	end      Time // the horizon end: days from here on are after the horizon
 	sketch   *ddsketch.DDSketch
 	frSum    float64
 	waitSum  float64
@@ -40,7 +44,7 @@ func NewStats(runID string, from, to Time, loc *time.Location) *Stats {
 	if err != nil {
 		panic("sim: " + err.Error())
 	}
-	s := &Stats{sketch: sk}
+	s := &Stats{sketch: sk, loc: loc, end: to}
 	s.res.RunID = runID
 	lt := from.In(loc)
 	d := model.DayStart(lt.Year(), lt.Month(), lt.Day(), loc)
@@ -55,11 +59,30 @@ func NewStats(runID string, from, to Time, loc *time.Location) *Stats {
 
 // row returns the day row of t; times only move forward during a run.
 func (s *Stats) row(t Time) *DayRow {
+	for len(s.dayEnd) == 0 || t >= s.dayEnd[len(s.dayEnd)-1] {
+		s.dayAfter()
+	}
 	for s.di < len(s.dayEnd)-1 && t >= s.dayEnd[s.di] {
 		s.di++
 	}
 	return &s.rows[s.di]
 }
+
+// dayAfter adds the row of the next local day after the horizon.
+func (s *Stats) dayAfter() {
+	from := s.end
+	if n := len(s.dayEnd); n > 0 {
+		from = max(from, s.dayEnd[n-1])
+	}
+	lt := from.In(s.loc)
+	d := model.DayStart(lt.Year(), lt.Month(), lt.Day(), s.loc)
+	next := model.DayStart(d.Year(), d.Month(), d.Day()+1, s.loc)
+	s.rows = append(s.rows, DayRow{RunID: s.res.RunID, Day: d, AfterHorizon: true})
+	s.dayEnd = append(s.dayEnd, model.FromStd(next))
+}
+
+// Conversation implements ConversationRecorder.
+func (s *Stats) Conversation(at Time) { s.row(at).Conversations++ }
 
 // Message implements Recorder.
 func (s *Stats) Message(m *model.Message, c *pricing.Charge) {
@@ -148,25 +171,15 @@ func (s *Stats) Result(o Outcome, st *agents.Staffing, currency string) (RunResu
 			return r, nil, fmt.Errorf("sim: run %s: %w", r.RunID, err)
 		}
 	}
-	if r.StaffingMicros, err = agents.Cost(st.CostPerHour, o.AgentTime); err != nil {
-		return r, nil, fmt.Errorf("sim: run %s: staffing cost: %w", r.RunID, err)
-	}
-	if b := st.Bot; b != nil && b.CostPerConversation != 0 {
-		// The bot's fee per conversation it took on is part of the cost of answering.
-		bot, err := money.Mul(b.CostPerConversation, o.BotResolved+o.BotHandoffs)
-		if err != nil {
-			return r, nil, fmt.Errorf("sim: run %s: bot cost: %w", r.RunID, err)
-		}
-		var sum money.Sum
-		sum.Add(r.StaffingMicros)
-		sum.Add(bot)
-		if r.StaffingMicros, err = sum.Total(); err != nil {
-			return r, nil, fmt.Errorf("sim: run %s: staffing and bot cost: %w", r.RunID, err)
-		}
+	// The bot's fee per conversation it took on is part of the cost of answering.
+	if r.StaffingMicros, err = st.CostOf(o.AgentTime, o.BotResolved+o.BotHandoffs); err != nil {
+		return r, nil, fmt.Errorf("sim: run %s: %w", r.RunID, err)
 	}
 	r.Currency = currency
 	r.Conversations = o.Conversations
 	r.Unanswered = o.Unanswered
+	r.DroppedConversations = o.DroppedConversations
+	r.UnansweredConversations = o.Conversations - r.FirstResponses
 	r.Outbound = o.Outbound
 	r.BotReplies, r.BotResolved, r.BotHandoffs = o.BotReplies, o.BotResolved, o.BotHandoffs
 	r.Abandoned = o.Abandoned
@@ -174,24 +187,82 @@ func (s *Stats) Result(o Outcome, st *agents.Staffing, currency string) (RunResu
 	if slotTime := o.AgentTime * Time(o.Slots); slotTime > 0 {
 		r.Utilisation = float64(o.BusySlotTime) / float64(slotTime)
 	}
-	if sent := r.Replies; sent > 0 {
-		r.InWindowShare = float64(r.RepliesInWindow) / float64(sent)
+	// Of the customer messages that wanted a reply, the share answered inside the
+	// window: a message never answered was not answered in it.
+	if wanted := r.Replies + r.Unanswered; wanted > 0 {
+		r.InWindowShare = float64(r.RepliesInWindow) / float64(wanted)
+	}
+	r.AnsweredShare, r.UnansweredShare, r.AbandonedShare, r.DroppedShare = nan, nan, nan, nan
+	if n := float64(r.Conversations); n > 0 {
+		r.AnsweredShare = float64(r.FirstResponses) / n
+		r.UnansweredShare = float64(r.UnansweredConversations) / n
+		r.AbandonedShare = float64(r.Abandoned) / n
+		r.DroppedShare = float64(r.DroppedConversations) / n
 	}
 	if s.pickups > 0 {
 		r.WaitMeanS = s.waitSum / float64(s.pickups)
 		r.WaitedShare = float64(s.waited) / float64(s.pickups)
 	}
+	r.FirstResponseMean = nan
 	if r.FirstResponses > 0 {
 		r.FirstResponseMean = s.frSum / float64(r.FirstResponses)
-		qs, err := s.sketch.GetValuesAtQuantiles([]float64{0.5, 0.9, 0.99})
+	}
+	r.FirstResponseP50S, r.FirstResponseP90S, r.FirstResponseP99S = nan, nan, nan
+	if r.Conversations > 0 {
+		qs, err := s.quantiles([]float64{0.5, 0.9, 0.99}, r.FirstResponses, r.Conversations)
 		if err != nil {
 			return r, nil, fmt.Errorf("sim: run %s: %w", r.RunID, err)
 		}
 		r.FirstResponseP50S, r.FirstResponseP90S, r.FirstResponseP99S = qs[0], qs[1], qs[2]
 		// Asked apart from the three above so that they stay exactly what they were.
-		if r.FirstResponseQuantilesS, err = s.sketch.GetValuesAtQuantiles(FirstResponseQuantileLevels()); err != nil {
+		if r.FirstResponseQuantilesS, err = s.quantiles(FirstResponseQuantileLevels(), r.FirstResponses, r.Conversations); err != nil {
 			return r, nil, fmt.Errorf("sim: run %s: %w", r.RunID, err)
 		}
 	}
 	return r, s.rows, nil
+}
+
+var nan = math.NaN()
+
+// NotAnswered is a first-response time that falls among the conversations never
+// answered: +Inf, which sorts after every time and meets no target.
+var NotAnswered = math.Inf(1)
+
+// quantiles are the first-response times at levels over all conversations that
+// arrived, answered of them answered: the unanswered sort after every answered one,
+// so a level whose rank falls among them is NotAnswered. The rank is the sketch's own
+// (level × (all−1), rounded down); when everyone was answered the sketch is asked the
+// levels themselves, so the figures are exactly what the answered alone give.
+func (s *Stats) quantiles(levels []float64, answered, all int64) ([]float64, error) {
+	if answered == all {
+		return s.sketch.GetValuesAtQuantiles(levels)
+	}
+	out := make([]float64, len(levels))
+	var ask []float64
+	var at []int
+	for i, q := range levels {
+		rank := math.Floor(q * float64(all-1))
+		if rank >= float64(answered) {
+			out[i] = NotAnswered
+			continue
+		}
+		// The level among the answered whose rank is this one: half a rank in, so
+		// that rounding cannot move it to a neighbour.
+		qa := 0.0
+		if answered > 1 {
+			qa = math.Min(1, (rank+0.5)/float64(answered-1))
+		}
+		ask, at = append(ask, qa), append(at, i)
+	}
+	if len(ask) == 0 {
+		return out, nil
+	}
+	vs, err := s.sketch.GetValuesAtQuantiles(ask)
+	if err != nil {
+		return nil, err
+	}
+	for j, i := range at {
+		out[i] = vs[j]
+	}
+	return out, nil
 }

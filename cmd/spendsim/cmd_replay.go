@@ -59,10 +59,14 @@ Examples:
 			&cli.IntFlag{Name: "service-allowance", Value: 1000, Usage: "free service messages per number per month from 2026-10-01 (0 turns the allowance off)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
 			&cli.StringFlag{Name: "restaff", Usage: "re-simulate the replies under this `SCENARIO`'s agents (file or embedded name) and compare with the original"},
+			&cli.StringFlag{Name: "point", Usage: "with --restaff: the sweep point `ID` whose agents answer, as spendsim run labels it (needed when the scenario has a sweep)"},
 		}, rateFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("replay takes no arguments (got %q); give the trace with --trace", c.Args().First())
+			}
+			if c.String("point") != "" && c.String("restaff") == "" {
+				return usagef("--point picks the sweep point of the --restaff scenario; give --restaff too")
 			}
 			opts, ratesName, err := billingOptions(c)
 			if err != nil {

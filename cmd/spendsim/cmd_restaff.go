@@ -20,9 +20,12 @@ replies (free-form business messages, late-reply templates) are replaced by one 
 per conversation when that team would have sent it, late ones as templates.
 The restaffed trace is billed like any trace (messages.parquet, bill.parquet and
 summary.json describe it); restaff.json and restaff.html set it beside the original:
-spend by category, replies in and out of the window, first-response percentiles.
+spend by category, the restaffed team's staffing cost over the trace's days (the
+original's is not in the trace), replies in and out of the window, first-response
+percentiles. A scenario with a sweep answers with one point's agents: --point ID.
 
-   spendsim replay --trace 2025-09.csv --restaff night-shift.yaml --pricing pmp-2025`
+   spendsim replay --trace 2025-09.csv --restaff night-shift.yaml --pricing pmp-2025
+   spendsim replay --trace 2025-09.csv --restaff retail-month --point "weekday=4,sunday=2"`
 
 // restaffAction is `replay --restaff SCENARIO`.
 func restaffAction(c *cli.Context, e *env, o rebill.Options, base string) error {
@@ -39,7 +42,7 @@ func restaffAction(c *cli.Context, e *env, o rebill.Options, base string) error 
 		o.Out = reports.DefaultDir(base + "-restaff-" + sc.Name)
 	}
 	started := time.Now()
-	s, rs, err := rebill.Restaff(o, sc, seed)
+	s, rs, err := rebill.Restaff(o, sc, c.String("point"), seed)
 	if err != nil {
 		return err
 	}

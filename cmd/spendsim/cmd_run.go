@@ -39,7 +39,16 @@ free). A sweep point meets it only if its whole 95% interval does (with one
 replication: its mean); the cheapest in total cost (messaging + staffing) that meets
 it is printed, marked in spend_vs_sla.png and report.html, and named in summary.json
 (sla_target), or they say that none does. Same syntax as spendsim optimize: p50, p90
-or p99 <= a duration, or in_window >= a share.
+or p99 <= a duration, or in_window or answered >= a share. Every conversation counts: a
+percentile is over all that arrived, those never answered (abandoned, a dropped late
+reply, nobody on duty) counting as not answered in any time, so p90<=24h needs nine in
+ten answered within the day.
+
+A run follows the conversations that arrive inside its horizon to their end: the
+customers still waiting when it closes are answered on the shifts after it (no new
+conversations come) and their replies are billed to the run, dated when sent
+(daily.parquet marks those days after_horizon); staffing is the horizon's shifts. A
+scenario's warmup: 7d is simulated before start and counts nothing.
 
 Finished runs are kept in --out/.partial/ as they complete, so a run that was killed
 or interrupted picks up where it stopped with --resume (same scenario and seed) and

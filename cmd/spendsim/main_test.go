@@ -81,6 +81,7 @@ func TestRunDefaultScenario(t *testing.T) {
 	for _, d := range days {
 		daily[d.RunID] += d.MessagingMicros
 	}
+	dailyAddsUp(t, dir) // every column, not only spend
 	for _, r := range runs {
 		if r.MessagingMicros <= 0 || r.StaffingMicros <= 0 {
 			t.Errorf("run %s: messaging %d, staffing %d micros: both should be positive", r.RunID, r.MessagingMicros, r.StaffingMicros)

@@ -345,3 +345,48 @@ func TestRestaffBotHandTrace(t *testing.T) {
 		t.Errorf("stdout lacks the bot's replies:\n%s", stdout)
 	}
 }
+
+// TestRestaffSweptScenario: a scenario with a sweep is refused without --point (it
+// used to restaff silently with the base headcounts), restaffs with the agents of the
+// point named, and reports that team's staffing cost: small's agents=2 is two agents,
+// 09:00-18:00 on weekdays, at 8.00 an hour, over the three weekdays of the trace.
+func TestRestaffSweptScenario(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"replay", "--trace", "../../scenarios/trace/testdata/twcs_sample.csv",
+		"--mapping", "../../scenarios/trace/testdata/twcs.yaml", "--sort", "--skip-invalid", "--pricing", "pmp-2025", "-q"}
+	out := filepath.Join(dir, "out")
+	code, _, stderr := spendsim(t, append(args, "--restaff", "small", "--out", out)...)
+	if code != 2 || !strings.Contains(stderr, "small sweeps 2 points") || !strings.Contains(stderr, "--point ID (agents=1; agents=2)") {
+		t.Errorf("exit %d: %s; want 2, naming the points", code, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a refused restaff left %s behind", out)
+	}
+	if code, _, stderr := spendsim(t, append(args, "--point", "agents=2", "--out", out)...); code != 2 || !strings.Contains(stderr, "give --restaff too") {
+		t.Errorf("--point without --restaff: exit %d: %s", code, stderr)
+	}
+	stdout, _ := restaffOK(t, out, append(args[1:len(args)-1], "--restaff", "small", "--point", "agents=2")...)
+	if !strings.Contains(stdout, "restaffed with small at agents=2") ||
+		!strings.Contains(stdout, "staffing (USD)                          unknown             432.000000") {
+		t.Errorf("table:\n%s", stdout)
+	}
+	var r struct {
+		Point string
+		Old   struct {
+			StaffingMicros *int64 `json:"staffing_micros"`
+		}
+		New struct {
+			StaffingMicros *int64 `json:"staffing_micros"`
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(out, "restaff.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Point != "agents=2" || r.Old.StaffingMicros != nil || r.New.StaffingMicros == nil || *r.New.StaffingMicros != 432_000_000 {
+		t.Errorf("restaff.json: point %q, staffing %v and %v", r.Point, r.Old.StaffingMicros, r.New.StaffingMicros)
+	}
+}

@@ -18,22 +18,30 @@ import (
 
 // Plan is one evaluated staffing plan: a line of optimize.json.
 type Plan struct {
-	Headcounts              []int     `json:"headcounts"`    // per shift, in the scenario's order
-	Bot                     *bool     `json:"bot,omitempty"` // with --bot: whether the plan uses the scenario's bot
-	Label                   string    `json:"label"`
-	MessagingMicros         int64     `json:"messaging_micros"` // means over replications
-	StaffingMicros          int64     `json:"staffing_micros"`
-	TotalWithStaffingMicros int64     `json:"total_with_staffing_micros"`
-	TotalWithStaffing       string    `json:"total_with_staffing"`
-	FirstResponseP50S       stats.Num `json:"first_response_p50_s"` // null: no first response
-	FirstResponseP90S       stats.Num `json:"first_response_p90_s"`
-	FirstResponseP99S       stats.Num `json:"first_response_p99_s"`
-	InWindowShare           stats.Num `json:"in_window_share"`
-	Feasible                bool      `json:"feasible"`
-	Best                    bool      `json:"best"`
-	Value                   float64   `json:"-"` // the SLA figure: FirstResponseP90S, InWindowShare… as the target's metric
-	plan                    []int     // Headcounts, then with --bot 1 (bot on) or 0 (off)
-	order                   int       // evaluation order, for ties
+	Headcounts              []int  `json:"headcounts"`    // per shift, in the scenario's order
+	Bot                     *bool  `json:"bot,omitempty"` // with --bot: whether the plan uses the scenario's bot
+	Label                   string `json:"label"`
+	MessagingMicros         int64  `json:"messaging_micros"` // means over replications
+	StaffingMicros          int64  `json:"staffing_micros"`
+	TotalWithStaffingMicros int64  `json:"total_with_staffing_micros"`
+	TotalWithStaffing       string `json:"total_with_staffing"`
+	// First-response percentiles over every conversation, the unanswered last: null
+	// when one falls among the unanswered in any replication (not answered), or
+	// without conversations.
+	FirstResponseP50S stats.Num `json:"first_response_p50_s"`
+	FirstResponseP90S stats.Num `json:"first_response_p90_s"`
+	FirstResponseP99S stats.Num `json:"first_response_p99_s"`
+	InWindowShare     stats.Num `json:"in_window_share"`
+	// The shares of conversations answered, never answered, abandoned and dropped.
+	AnsweredShare   stats.Num `json:"answered_share"`
+	UnansweredShare stats.Num `json:"unanswered_share"`
+	AbandonedShare  stats.Num `json:"abandoned_share"`
+	DroppedShare    stats.Num `json:"dropped_share"`
+	Feasible        bool      `json:"feasible"`
+	Best            bool      `json:"best"`
+	Value           float64   `json:"-"` // the SLA figure: FirstResponseP90S, InWindowShare… as the target's metric
+	plan            []int     // Headcounts, then with --bot 1 (bot on) or 0 (off)
+	order           int       // evaluation order, for ties
 }
 
 // Result is optimize.json.
@@ -179,7 +187,8 @@ func (o *optimizer) evaluate(ctx context.Context, plans [][]int) error {
 			cd.Bot = &on
 		}
 		var msg, staff money.Sum
-		var p50, p90, p99, inw float64
+		// Means over replications; a percentile not answered (+Inf) in one stays so.
+		var p50, p90, p99, inw, ans, unans, aband, drop float64
 		for _, r := range runs {
 			if r.Point != i {
 				continue
@@ -191,9 +200,10 @@ func (o *optimizer) evaluate(ctx context.Context, plans [][]int) error {
 			p90 += r.FirstResponseP90S
 			p99 += r.FirstResponseP99S
 			inw += r.InWindowShare
-			if r.FirstResponses == 0 {
-				p50, p90, p99 = math.NaN(), math.NaN(), math.NaN()
-			}
+			ans += r.AnsweredShare
+			unans += r.UnansweredShare
+			aband += r.AbandonedShare
+			drop += r.DroppedShare
 		}
 		m, err1 := msg.Total()
 		s, err2 := staff.Total()
@@ -207,6 +217,8 @@ func (o *optimizer) evaluate(ctx context.Context, plans [][]int) error {
 		n := float64(reps)
 		cd.FirstResponseP50S, cd.FirstResponseP90S = stats.Num(p50/n), stats.Num(p90/n)
 		cd.FirstResponseP99S, cd.InWindowShare = stats.Num(p99/n), stats.Num(inw/n)
+		cd.AnsweredShare, cd.UnansweredShare = stats.Num(ans/n), stats.Num(unans/n)
+		cd.AbandonedShare, cd.DroppedShare = stats.Num(aband/n), stats.Num(drop/n)
 		switch o.sla.Metric {
 		case "p50":
 			cd.Value = p50 / n
@@ -214,6 +226,8 @@ func (o *optimizer) evaluate(ctx context.Context, plans [][]int) error {
 			cd.Value = p90 / n
 		case "p99":
 			cd.Value = p99 / n
+		case "answered":
+			cd.Value = ans / n
 		default:
 			cd.Value = inw / n
 		}
@@ -287,8 +301,8 @@ func (o *optimizer) search(ctx context.Context) (*Result, error) {
 		SLA: o.sla, MaxHeadcount: o.max, Shifts: o.shiftNames()}
 	if !slices.ContainsFunc(tops, func(t []int) bool { return o.cache[hcKey(t)].Feasible }) {
 		best := o.closest()
-		return nil, fmt.Errorf("optimize: %s cannot be met within --max-headcount %d: the best %s reached is %s (%s); raise --max-headcount or relax the SLA",
-			o.sla.Text, o.max, o.sla.Metric, o.sla.Format(best.Value), best.Label)
+		return nil, fmt.Errorf("optimize: %s cannot be met within --max-headcount %d: the best %s reached is %s (%s, %.1f%% of conversations answered); raise --max-headcount or relax the SLA",
+			o.sla.Text, o.max, o.sla.Metric, o.sla.Format(best.Value), best.Label, 100*float64(best.AnsweredShare))
 	}
 	cur := o.cache[hcKey(start)]
 	for step := 0; step < 10_000; step++ {
@@ -348,10 +362,17 @@ func (o *optimizer) search(ctx context.Context) (*Result, error) {
 }
 
 // closest is the evaluated plan nearest to meeting the SLA.
+// Among plans whose figure is equally far (a percentile not answered in both), the
+// one answering more conversations is nearer.
 func (o *optimizer) closest() *Plan {
 	var best *Plan
 	for _, cd := range o.cache {
-		if best == nil || o.sla.Better(cd.Value, best.Value) || (cd.Value == best.Value && cd.order < best.order) {
+		if best == nil || o.sla.Better(cd.Value, best.Value) {
+			best = cd
+			continue
+		}
+		if cd.Value == best.Value && (cd.AnsweredShare > best.AnsweredShare ||
+			cd.AnsweredShare == best.AnsweredShare && cd.order < best.order) {
 			best = cd
 		}
 	}

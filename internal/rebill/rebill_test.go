@@ -75,7 +75,7 @@ func TestRestaffBadAgents(t *testing.T) {
 	sc.Agents.LateReply = "never" // past Validate, as a caller building a scenario could
 	o := options(t, handTrace)
 	var se *scenarios.Error
-	if _, _, err := Restaff(o, sc, 1); !errors.As(err, &se) {
+	if _, _, err := Restaff(o, sc, "", 1); !errors.As(err, &se) {
 		t.Errorf("late_reply never: %v, want a *scenarios.Error", err)
 	}
 	if _, err := os.Stat(o.Out); !os.IsNotExist(err) {

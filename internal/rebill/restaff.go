@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spendsim/spendsim/internal/safefile"
@@ -20,6 +21,7 @@ import (
 type restaffJob struct {
 	Options
 	scenario *scenarios.Scenario
+	point    string // the sweep point whose agents answer; "" without a sweep
 	cfg      replay.RestaffConfig
 }
 
@@ -28,13 +30,35 @@ type restaffJob struct {
 // draws the random parts) and bills the restaffed trace like Replay, into the same
 // files, beside restaff.json and restaff.html, which set it against the original: the
 // trace as it is, billed and measured the same way. It makes two passes over the trace,
-// each streaming. An agents block restaff cannot use is a *scenarios.Error.
-func Restaff(o Options, sc *scenarios.Scenario, seed uint64) (*reports.ReplaySummary, *reports.Restaff, error) {
+// each streaming. A scenario with a sweep answers with the agents of one of its points,
+// point (its id, as spendsim run labels it); without one, point must be "" or "base".
+// An agents block restaff cannot use, or a sweep without a point, is a
+// *scenarios.Error.
+func Restaff(o Options, sc *scenarios.Scenario, point string, seed uint64) (*reports.ReplaySummary, *reports.Restaff, error) {
+	if len(sc.Sweep) > 0 || point != "" {
+		if point == "" {
+			ps, err := sc.Points()
+			if err != nil {
+				return nil, nil, err
+			}
+			ids := make([]string, 0, 10)
+			for _, p := range ps[:min(len(ps), 10)] {
+				ids = append(ids, p.ID)
+			}
+			return nil, nil, &scenarios.Error{File: sc.Name, Problems: []string{fmt.Sprintf(
+				"%s sweeps %d points and a restaffing answers with one team: pick it with --point ID (%s)", sc.Name, len(ps), strings.Join(ids, "; "))}}
+		}
+		p, err := sc.PointByID(point)
+		if err != nil {
+			return nil, nil, &scenarios.Error{File: sc.Name, Problems: []string{err.Error()}}
+		}
+		sc = p.Scenario
+	}
 	loc, err := time.LoadLocation(sc.Timezone)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: timezone: %w", sc.Name, err) // Validate accepted it; cannot happen
 	}
-	j := restaffJob{Options: o, scenario: sc, cfg: replay.RestaffConfig{Staffing: sc.Agents, Location: loc, Seed: seed}}
+	j := restaffJob{Options: o, scenario: sc, point: point, cfg: replay.RestaffConfig{Staffing: sc.Agents, Location: loc, Seed: seed}}
 	return j.run()
 }
 
@@ -129,11 +153,20 @@ func (j *restaffJob) run() (_ *reports.ReplaySummary, _ *reports.Restaff, err er
 	if err != nil {
 		return nil, nil, err
 	}
-	rs, err := reports.NewRestaff(old, reports.NewRestaffSide(j.scenario.Name, s.Spend, resp))
+	side := reports.NewRestaffSide(j.scenario.Name, s.Spend, resp)
+	staff, err := j.scenario.Agents.CostOf(rsf.Staffing())
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", j.scenario.Name, err)
+	}
+	if err := side.SetStaffing(staff); err != nil {
+		return nil, nil, err
+	}
+	rs, err := reports.NewRestaff(old, side)
 	if err != nil {
 		return nil, nil, err
 	}
 	rs.Trace, rs.Pricing, rs.Scenario, rs.Timezone, rs.Seed = s.Trace, j.Pricing, j.scenario.Name, j.scenario.Timezone, j.cfg.Seed
+	rs.Point = j.point
 	rs.RemovedReplies, rs.SimulatedReplies = rsf.Removed(), rsf.Replies()
 	page, err := reports.RestaffHTML(&rs)
 	if err != nil {

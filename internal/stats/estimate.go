@@ -87,7 +87,19 @@ func meanHalfWidth(xs []float64) (mean, half float64) {
 	return mean, t.Quantile(0.975) * sd / math.Sqrt(n)
 }
 
+// estimate is the mean of xs and its interval. A +Inf among them (a percentile that
+// fell among the conversations never answered) makes the mean and both ends of the
+// interval +Inf: not answered, whatever the other replications did.
 func estimate(xs []float64) Estimate {
+	for _, x := range xs {
+		if math.IsInf(x, 1) {
+			e := Estimate{Mean: Num(x)}
+			if len(xs) > 1 {
+				e.CI95 = &Interval{Low: Num(x), High: Num(x)}
+			}
+			return e
+		}
+	}
 	mean, half := meanHalfWidth(xs)
 	e := Estimate{Mean: Num(mean)}
 	if !math.IsNaN(half) {

@@ -104,7 +104,8 @@ type ForecastInput struct {
 
 // BuildForecast cuts each replication's days into months of [Config.Start,
 // Config.End) in the business's time zone, from the start day on (calendar months
-// when start is the 1st), and bands every month's amounts across replications.
+// when start is the 1st), and bands every month's amounts across replications. The
+// days after the horizon (its last conversations answered) count in the last month.
 func BuildForecast(in ForecastInput) (Forecast, error) {
 	cfg := in.Config
 	if len(in.Runs) == 0 || len(in.Runs) != len(in.Days) {

@@ -10,26 +10,30 @@ import (
 )
 
 // SLA is a service-level target on one figure of a run or sweep point: a ceiling on a
-// first-response percentile, or a floor on the share of replies sent in the window.
-// run and merge judge sweep points on it (JudgeSLA), optimize judges plans (Met).
+// first-response percentile, or a floor on the share of replies sent in the window or
+// on the share of conversations answered at all. Every conversation that arrived
+// counts: a percentile is over all of them, the unanswered last, so p90<=1h is met only
+// if at least 90% were answered within the hour. run and merge judge sweep points on it
+// (JudgeSLA), optimize judges plans (Met).
 type SLA struct {
 	Text   string  `json:"text"`   // as written, without spaces: "p90<=1h"
-	Metric string  `json:"metric"` // p50, p90 or p99 (a ceiling, seconds), or in_window (a floor, a share 0..1)
-	Limit  float64 `json:"limit"`  // seconds for a percentile, a share 0..1 for in_window
+	Metric string  `json:"metric"` // p50, p90 or p99 (a ceiling, seconds), or in_window or answered (a floor, a share 0..1)
+	Limit  float64 `json:"limit"`  // seconds for a percentile, a share 0..1 for in_window and answered
 }
 
-var slaRE = regexp.MustCompile(`^\s*(p50|p90|p99|in_window)\s*(<=|>=)\s*(\S+)\s*$`)
+var slaRE = regexp.MustCompile(`^\s*(p50|p90|p99|in_window|answered)\s*(<=|>=)\s*(\S+)\s*$`)
 
-// ParseSLA reads "p90<=1h", "p99 <= 90s" or "in_window>=0.95" (or 95%).
+// ParseSLA reads "p90<=1h", "p99 <= 90s", "in_window>=0.95" (or 95%) or
+// "answered>=98%".
 func ParseSLA(s string) (SLA, error) {
 	g := slaRE.FindStringSubmatch(s)
 	if g == nil {
-		return SLA{}, fmt.Errorf("%q: want p50|p90|p99 <= DURATION (like p90<=1h) or in_window >= SHARE (like in_window>=0.95)", s)
+		return SLA{}, fmt.Errorf("%q: want p50|p90|p99 <= DURATION (like p90<=1h), or in_window|answered >= SHARE (like in_window>=0.95 or answered>=98%%)", s)
 	}
 	out := SLA{Text: strings.Join(strings.Fields(s), ""), Metric: g[1]}
-	if g[1] == "in_window" {
+	if g[1] == "in_window" || g[1] == "answered" {
 		if g[2] != ">=" {
-			return SLA{}, fmt.Errorf("%q: in_window is a floor: write in_window>=0.95", s)
+			return SLA{}, fmt.Errorf("%q: %s is a floor: write %s>=%s", s, g[1], g[1], g[3])
 		}
 		v, err := ParseShare(g[3])
 		if err != nil {
@@ -68,8 +72,9 @@ func ParseShare(s string) (float64, error) {
 	return v, nil
 }
 
-// Floor says whether the target is a lower bound (in_window) rather than a ceiling.
-func (t SLA) Floor() bool { return t.Metric == "in_window" }
+// Floor says whether the target is a lower bound (in_window, answered) rather than a
+// ceiling.
+func (t SLA) Floor() bool { return t.Metric == "in_window" || t.Metric == "answered" }
 
 // Met says whether figure v of the target's metric meets it. An unknown figure (NaN: no
 // first response at all) or an infinite one never does.
@@ -106,16 +111,23 @@ func (t SLA) Format(v float64) string {
 	return Seconds(v)
 }
 
+// NotAnswered is how a first-response percentile that falls among the conversations
+// never answered is shown to people.
+const NotAnswered = "not answered"
+
 // Seconds shows a duration in seconds for the terminal: Duration with "-" when unknown.
 func Seconds(s float64) string { return Duration(s, "-") }
 
 // Duration shows a duration in seconds in the unit that keeps it short: "90 s",
 // "45.0 min", "1.5 h" (the unit by the magnitude, so -5400 s is "-90.0 min"); unknown
-// (NaN: no responses) shows as unknown.
+// (NaN: no conversations) shows as unknown, +Inf (a first-response percentile that
+// falls among the conversations never answered) as NotAnswered.
 func Duration(s float64, unknown string) string {
 	switch a := math.Abs(s); {
 	case math.IsNaN(s):
 		return unknown
+	case math.IsInf(s, 1):
+		return NotAnswered
 	case a < 120:
 		return fmt.Sprintf("%.0f s", s)
 	case a < 2*3600:
@@ -150,8 +162,10 @@ func (t SLA) estimate(p *PointSummary) (Estimate, error) {
 		return p.SLA.FirstResponseP99S, nil
 	case "in_window":
 		return p.SLA.InWindowShare, nil
+	case "answered":
+		return p.SLA.AnsweredShare, nil
 	}
-	return Estimate{}, fmt.Errorf("stats: SLA target %q: metric %q is not one of p50, p90, p99, in_window", t.Text, t.Metric)
+	return Estimate{}, fmt.Errorf("stats: SLA target %q: metric %q is not one of p50, p90, p99, in_window, answered", t.Text, t.Metric)
 }
 
 // meets judges one point: the pessimistic end of its 95% interval (its mean with a

@@ -2,27 +2,51 @@ package stats
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/sim"
 )
 
-// SLAEstimates are how fast customers were answered, across replications.
+// SLAEstimates are how fast customers were answered, across replications. Every
+// conversation that arrived counts: the percentiles are over all of them, one never
+// answered sorting after every answered one, so a percentile that falls among the
+// unanswered is +Inf (null in JSON: not answered, never a time), and the answered,
+// abandoned and dropped shares say how many there were.
 type SLAEstimates struct {
 	FirstResponseP50S Estimate `json:"first_response_p50_s"`
 	FirstResponseP90S Estimate `json:"first_response_p90_s"`
 	FirstResponseP99S Estimate `json:"first_response_p99_s"`
-	// InWindowShare is the share (0..1) of replies sent inside the customer service window.
+	// InWindowShare is the share (0..1) of customer messages wanting a reply that were
+	// answered inside the customer service window (a message never answered was not).
 	InWindowShare Estimate `json:"in_window_share"`
+	// The shares (0..1) of the conversations that got a first response, that never did,
+	// and of those, whose customer gave up waiting and whose first reply was dropped
+	// (late_reply: drop); the rest of the unanswered were still waiting at the end.
+	AnsweredShare   Estimate `json:"answered_share"`
+	UnansweredShare Estimate `json:"unanswered_share"`
+	AbandonedShare  Estimate `json:"abandoned_share"`
+	DroppedShare    Estimate `json:"dropped_share"`
+	// Conversations are the same as counts per run.
+	Conversations ConversationCounts `json:"conversations"`
 }
 
-// ParamValue is one swept field of a sweep point.
+// ConversationCounts are what became of a point's conversations, each a mean per run
+// with its interval: Arrived = Answered + Unanswered; Abandoned and Dropped are part of
+// Unanswered.
+type ConversationCounts struct {
+	Arrived    Estimate `json:"arrived"`
+	Answered   Estimate `json:"answered"`
+	Unanswered Estimate `json:"unanswered"`
+	Abandoned  Estimate `json:"abandoned"`
+	Dropped    Estimate `json:"dropped"`
+}
+
+// ParamValue is one swept field of a sweep point: its value is a number or, for a
+// field that takes names, the name (a JSON string).
 type ParamValue struct {
-	Path  string  `json:"path"`
-	Value float64 `json:"value"`
+	Path  string `json:"path"`
+	Value any    `json:"value"` // float64 or string
 }
 
 // PointSummary is one sweep point, aggregated over its replications. The embedded Spend
@@ -122,7 +146,7 @@ func varyingParams(runs []*sim.RunResult) []bool {
 	some := false
 	for i, p := range runs[0].Params {
 		for _, r := range runs[1:] {
-			if v := r.Params[i].Value; v != p.Value && !(math.IsNaN(v) && math.IsNaN(p.Value)) {
+			if !r.Params[i].Equal(p) {
 				vary[i], some = true, true
 				break
 			}
@@ -154,12 +178,17 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 	}
 	for i, pr := range first.Params {
 		p.Params[i] = ParamValue{Path: pr.Path, Value: pr.Value}
+		if pr.Text != "" {
+			p.Params[i].Value = pr.Text
+		}
 	}
 	tally := SpendTally{Currency: first.Currency}
 	var staffing, withStaffing money.Sum
 	messagingEach := make([]float64, len(reps))
 	withStaffingEach := make([]float64, len(reps))
 	var p50, p90, p99, inWin []float64
+	var shares [4][]float64 // answered, unanswered, abandoned, dropped
+	var counts [5][]float64 // arrived, answered, unanswered, abandoned, dropped
 	for i, r := range reps {
 		tally.AddRun(r)
 		staffing.Add(r.StaffingMicros)
@@ -175,6 +204,12 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 		p90 = append(p90, r.FirstResponseP90S)
 		p99 = append(p99, r.FirstResponseP99S)
 		inWin = append(inWin, r.InWindowShare)
+		for k, v := range [...]float64{r.AnsweredShare, r.UnansweredShare, r.AbandonedShare, r.DroppedShare} {
+			shares[k] = append(shares[k], v)
+		}
+		for k, v := range [...]int64{r.Conversations, r.FirstResponses, r.UnansweredConversations, r.Abandoned, r.DroppedConversations} {
+			counts[k] = append(counts[k], float64(v))
+		}
 	}
 	var err error
 	if p.Spend, err = tally.Spend(n); err != nil {
@@ -201,6 +236,14 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 		FirstResponseP90S: estimate(p90),
 		FirstResponseP99S: estimate(p99),
 		InWindowShare:     estimate(inWin),
+		AnsweredShare:     estimate(shares[0]),
+		UnansweredShare:   estimate(shares[1]),
+		AbandonedShare:    estimate(shares[2]),
+		DroppedShare:      estimate(shares[3]),
+		Conversations: ConversationCounts{
+			Arrived: estimate(counts[0]), Answered: estimate(counts[1]), Unanswered: estimate(counts[2]),
+			Abandoned: estimate(counts[3]), Dropped: estimate(counts[4]),
+		},
 	}
 	return p, nil
 }
@@ -238,7 +281,7 @@ func PointLabel(params []sim.Param) string {
 	}
 	parts := make([]string, len(params))
 	for i, p := range params {
-		v := strconv.FormatFloat(p.Value, 'g', -1, 64)
+		v := p.String()
 		if p.Name != "" { // the scenario author's own name for the dimension
 			parts[i] = p.Name + "=" + v
 			continue

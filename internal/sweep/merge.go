@@ -70,8 +70,8 @@ func Merge(dir string, sla stats.SLA, version string) (*Result, error) {
 					m.Shard, m.Shards, r.RunID, r.Seed, r.Point, r.Replication, jobs[i].Seed, jobs[i].Point, jobs[i].Replication)
 			}
 			for k, p := range jobs[i].Params {
-				if r.Params[k].Value != p.Value {
-					return nil, fmt.Errorf("shard %d of %d: run %s has %s = %v; the scenario gives %v", m.Shard, m.Shards, r.RunID, p.Path, r.Params[k].Value, p.Value)
+				if q := r.Params[k]; q.Text != p.Text || q.Text == "" && q.Value != p.Value {
+					return nil, fmt.Errorf("shard %d of %d: run %s has %s = %s; the scenario gives %s", m.Shard, m.Shards, r.RunID, p.Path, q, p)
 				}
 			}
 			// The parts hold param values, not the sweep's short names; those come

@@ -70,6 +70,17 @@ func (t *Batch) Int64(n string) *array.Int64     { return typed[*array.Int64](t,
 func (t *Batch) Uint64(n string) *array.Uint64   { return typed[*array.Uint64](t, n, "uint64") }
 func (t *Batch) Float64(n string) *array.Float64 { return typed[*array.Float64](t, n, "float64") }
 func (t *Batch) Date(n string) *array.Date32     { return typed[*array.Date32](t, n, "date") }
+func (t *Batch) Bool(n string) *array.Boolean    { return typed[*array.Boolean](t, n, "bool") }
+
+// IsString says whether column n is a string column (false when it is missing).
+func (t *Batch) IsString(n string) bool {
+	idx := t.rec.Schema().FieldIndices(n)
+	if len(idx) == 0 {
+		return false
+	}
+	_, ok := t.rec.Column(idx[0]).(*array.String)
+	return ok
+}
 
 // The nullable columns of a batch: as above, but a null is a value (IsNull tells).
 func (t *Batch) StringOrNull(n string) *array.String {

@@ -311,6 +311,26 @@ func worksOn(sh Shift, wd time.Weekday) bool {
 	return false
 }
 
+// CostOf is what a team costs: agentTime on duty at CostPerHour (Cost), plus the bot's
+// fee for each of the botConversations it took on (resolved alone or handed over).
+func (s Staffing) CostOf(agentTime model.Time, botConversations int64) (money.Micros, error) {
+	c, err := Cost(s.CostPerHour, agentTime)
+	if err != nil {
+		return 0, fmt.Errorf("staffing cost: %w", err)
+	}
+	if s.Bot == nil || s.Bot.CostPerConversation == 0 {
+		return c, nil
+	}
+	bot, err := money.Mul(s.Bot.CostPerConversation, botConversations)
+	if err != nil {
+		return 0, fmt.Errorf("bot cost: %w", err)
+	}
+	if c, err = money.Add(c, bot); err != nil {
+		return 0, fmt.Errorf("staffing and bot cost: %w", err)
+	}
+	return c, nil
+}
+
 // Cost is the staffing cost of agentTime at costPerHour, rounded half away from zero
 // to the micro once, on the exact product (no float, no intermediate rounding).
 func Cost(costPerHour money.Micros, agentTime model.Time) (money.Micros, error) {

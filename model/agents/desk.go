@@ -1,6 +1,7 @@
 package agents
 
 import (
+	"math"
 	"math/rand/v2"
 
 	"github.com/spendsim/spendsim/model"
@@ -50,14 +51,16 @@ const (
 )
 
 type deskConv[C any] struct {
-	queued  model.Time // joined the agents' queue: its arrival, or the bot's hand-off
-	state   uint8      // convBotFirst, ...
-	pending bool       // a give-up event for this slot is scheduled
-	ad      bool       // it came through an ad or a Page button (AdsFirst)
-	data    C          // the owner's
+	queued    model.Time // joined the agents' queue: its arrival, or the bot's hand-off
+	state     uint8      // convBotFirst, ...
+	pending   bool       // a give-up event for this slot is scheduled
+	ad        bool       // it came through an ad or a Page button (AdsFirst)
+	uncounted bool       // it arrived before CountFrom: left out of Counts
+	data      C          // the owner's
 }
 
-// DeskCounts are what a desk counts over its life.
+// DeskCounts are what a desk counts over its life, for the conversations that arrived
+// from CountFrom on.
 type DeskCounts struct {
 	Abandoned   int64 // conversations whose customer gave up waiting in the queue
 	Ignored     int64 // conversations the agents never took up (Staffing.IgnoreShare)
@@ -116,9 +119,10 @@ type Desk[C any] struct {
 	ignoreShare          float64
 	botReply, botHandoff model.Time
 
-	capacity   bool  // some shift has someone on it, or a response time answers every conversation
-	inFlight   int64 // conversations arrived and not yet released or abandoned
-	botPending int64 // bot replies and hand-offs scheduled
+	countFrom  model.Time // conversations arriving before it are not counted
+	capacity   bool       // some shift has someone on it, or a response time answers every conversation
+	inFlight   int64      // conversations arrived and not yet released or abandoned
+	botPending int64      // bot replies and hand-offs scheduled
 	counts     DeskCounts
 }
 
@@ -129,6 +133,7 @@ func NewDesk[C any](s Staffing, start model.Time, sched Scheduler, streams Strea
 	d := &Desk[C]{
 		sched: sched, adsFirst: s.Priority == AdsFirst, concurrency: s.Concurrency,
 		handle: dist.New(s.HandleTime, streams("handle")), lastChange: start,
+		countFrom: math.MinInt64,
 	}
 	for _, sh := range s.Shifts {
 		d.capacity = d.capacity || sh.Headcount > 0
@@ -150,6 +155,10 @@ func NewDesk[C any](s Staffing, start model.Time, sched Scheduler, streams Strea
 	return d
 }
 
+// CountFrom leaves the conversations that arrive before t out of Counts: a run's
+// warm-up is simulated but not counted.
+func (d *Desk[C]) CountFrom(t model.Time) { d.countFrom = t }
+
 // Conv is the owner's data of conversation id, valid until the next Arrive.
 func (d *Desk[C]) Conv(id int32) *C { return &d.convs[id].data }
 
@@ -164,7 +173,7 @@ func (d *Desk[C]) Arrive(t model.Time, ad bool, data C) (id int32, ignored bool)
 		id = int32(len(d.convs))
 		d.convs = append(d.convs, deskConv[C]{})
 	}
-	d.convs[id] = deskConv[C]{ad: ad, data: data}
+	d.convs[id] = deskConv[C]{ad: ad, uncounted: t < d.countFrom, data: data}
 	d.inFlight++
 	if d.bot != nil {
 		d.botPending++
@@ -191,18 +200,22 @@ func (d *Desk[C]) SetAgents(t model.Time, agents int) {
 func (d *Desk[C]) Bot(t model.Time, id int32) (answers bool) {
 	c := &d.convs[id]
 	d.botPending--
-	d.counts.BotReplies++
+	var one int64 // 1 if the conversation is counted
+	if !c.uncounted {
+		one = 1
+	}
+	d.counts.BotReplies += one
 	if c.state == convBotFirst {
 		c.state = convHandoff
 		if d.rngBot.Float64() < d.bot.ResolveShare {
 			c.state = convBotOnly
-			d.counts.BotResolved++
+			d.counts.BotResolved += one
 		}
 	}
 	if c.state != convHandoff {
 		return true
 	}
-	d.counts.BotHandoffs++
+	d.counts.BotHandoffs += one
 	d.botPending++
 	d.sched.Schedule(t+d.botHandoff, DeskHandoff, id)
 	return false
@@ -227,7 +240,9 @@ func (d *Desk[C]) GiveUp(id int32) (abandoned bool) {
 		// Left in the ring, to be skipped when its turn comes: removing it from the
 		// middle would cost a scan.
 		c.state = convAbandoned
-		d.counts.Abandoned++
+		if !c.uncounted {
+			d.counts.Abandoned++
+		}
 		d.inFlight--
 		return true
 	case convDone:

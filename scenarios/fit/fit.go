@@ -142,12 +142,16 @@ type user struct {
 }
 
 type estimator struct {
-	o         Options
-	users     map[string]int32
-	u         []user
-	r         Result
-	first     model.Time
-	last      model.Time
+	o     Options
+	users map[string]int32
+	u     []user
+	r     Result
+	first model.Time
+	last  model.Time
+	// lastNew is the last record that began something (a conversation, a
+	// notification): the horizon ends on its day, not on the day of the replies the
+	// last conversations got after it.
+	lastNew   model.Time
 	started   bool
 	biz       map[string]struct{}
 	notes     [4]Profile // notification counts by category
@@ -278,6 +282,7 @@ func (e *estimator) userMessage(u *user, r *model.Record) {
 			e.daily[d]++
 		}
 		e.r.Conversations++
+		e.lastNew = r.TS
 		wd, h := slot(r.TS, e.o.Location)
 		e.r.Profile.Count[wd][h]++
 		switch r.EntryPoint {
@@ -318,6 +323,13 @@ func (e *estimator) businessMessage(u *user, r *model.Record) {
 	case r.Kind == model.Template:
 		c := r.Category
 		e.noteN[c]++
+		if !u.inConv || r.TS-u.last >= waitingLimit {
+			// A notification far from any conversation of its user: the business's
+			// own traffic, which the horizon holds. One within a day of the user's
+			// conversation may be a late reply fit could not pair (two conversations
+			// taken for one), so it does not stretch the horizon.
+			e.lastNew = max(e.lastNew, r.TS)
+		}
 		wd, h := slot(r.TS, e.o.Location)
 		e.notes[c].Count[wd][h]++
 	case u.inConv:
@@ -364,7 +376,7 @@ func (e *estimator) finish() (*Result, error) {
 		return nil, errors.New("fit: the trace has no user messages, so no conversation to estimate from")
 	}
 	loc := e.o.Location
-	ft, lt := e.first.In(loc), e.last.In(loc)
+	ft, lt := e.first.In(loc), e.lastNew.In(loc)
 	r.Start = model.DayStart(ft.Year(), ft.Month(), ft.Day(), loc)
 	lastDay := model.DayStart(lt.Year(), lt.Month(), lt.Day(), loc)
 	for d := r.Start; !d.After(lastDay); d = model.DayStart(d.Year(), d.Month(), d.Day()+1, loc) {

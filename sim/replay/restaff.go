@@ -73,6 +73,7 @@ type Restaffer struct {
 	haveNext bool
 	srcDone  bool
 	started  bool
+	firstTS  model.Time
 	lastTS   model.Time
 	removed  int64
 	replies  int64
@@ -146,7 +147,7 @@ func (r *Restaffer) Next(out *model.Record) error {
 					return r.err
 				}
 				if !r.started {
-					r.started = true
+					r.started, r.firstTS = true, r.next.TS
 					if !r.staffing.ByResponseTime() {
 						r.layDay(r.next.TS)
 					}
@@ -300,6 +301,22 @@ func (r *Restaffer) Responses() (Responses, error) {
 	r.tally.r.BotReplies, r.tally.r.BotResolved, r.tally.r.Abandoned = dc.BotReplies, dc.BotResolved, dc.Abandoned
 	r.tally.r.Unanswered = r.desk.InFlight() + dc.Abandoned + dc.Ignored
 	return r.tally.result()
+}
+
+// Staffing is what the restaffed team's cost is counted on: the agent-time on duty
+// over the trace's local days (from the first record's day to the last's, whole days
+// in the shifts' zone; the work after the trace's end is the next days' shifts, as
+// spendsim run counts its horizon's), and the conversations the bot took on. Call it
+// after Next returned io.EOF.
+func (r *Restaffer) Staffing() (agentTime model.Time, botConversations int64) {
+	if !r.started {
+		return 0, 0
+	}
+	first, last := r.firstTS.In(r.loc), r.lastTS.In(r.loc)
+	from := model.FromStd(model.DayStart(first.Year(), first.Month(), first.Day(), r.loc))
+	to := model.FromStd(model.DayStart(last.Year(), last.Month(), last.Day()+1, r.loc))
+	dc := r.desk.Counts()
+	return r.staffing.Timeline(from, to, r.loc).AgentTime, dc.BotResolved + dc.BotHandoffs
 }
 
 // Removed is the number of the trace's business messages left out: its free-form ones

@@ -79,10 +79,20 @@ func SynthRuns(points, reps int) []sim.RunResult {
 			rr.MessagesByType[pricing.Regular] = 21000 + late
 			rr.MessagesByType[pricing.FreeCustomerService] = userMsgs - late
 			rr.MessagesByType[pricing.FreeEntryPoint] = 4000
+			Shares(&rr)
 			runs = append(runs, rr)
 		}
 	}
 	return runs
+}
+
+// Shares sets r's unanswered conversations and its answered, unanswered, abandoned and
+// dropped shares from its counts, as sim.Stats does.
+func Shares(r *sim.RunResult) {
+	r.UnansweredConversations = r.Conversations - r.FirstResponses
+	n := float64(r.Conversations)
+	r.AnsweredShare, r.UnansweredShare = float64(r.FirstResponses)/n, float64(r.UnansweredConversations)/n
+	r.AbandonedShare, r.DroppedShare = float64(r.Abandoned)/n, float64(r.DroppedConversations)/n
 }
 
 // AgentRuns is SynthRuns with a bot and impatient customers at point 0: its three
@@ -92,6 +102,7 @@ func AgentRuns() []sim.RunResult {
 	runs := SynthRuns(2, 3)
 	for i := 0; i < 3; i++ {
 		runs[i].BotReplies, runs[i].BotResolved, runs[i].Abandoned = int64(100+20*i), 40, int64(3+2*i)
+		Shares(&runs[i])
 	}
 	return runs
 }
@@ -135,25 +146,33 @@ var TestZone = time.FixedZone("BRT", -3*3600)
 func SynthDays(runs []sim.RunResult, n int) []sim.DayRow {
 	var rows []sim.DayRow
 	for _, r := range runs {
+		// part is day d's part of a run's count x: x/n, the last day taking the rest.
+		part := func(x int64, d int) int64 {
+			if d == n-1 {
+				return x - x/int64(n)*int64(n-1)
+			}
+			return x / int64(n)
+		}
 		for d := 0; d < n; d++ {
 			row := sim.DayRow{
 				RunID:             r.RunID,
 				Day:               time.Date(2026, 3, 1+d, 0, 0, 0, 0, TestZone),
-				Conversations:     r.Conversations / int64(n),
-				UserMessages:      r.UserMessages / int64(n),
-				BusinessMessages:  r.BusinessMessages / int64(n),
-				LateReplies:       (r.LateUtility + r.LateMarketing) / int64(n),
-				FirstResponses:    r.FirstResponses / int64(n),
+				Conversations:     part(r.Conversations, d),
+				UserMessages:      part(r.UserMessages, d),
+				BusinessMessages:  part(r.BusinessMessages, d),
+				LateReplies:       part(r.LateUtility+r.LateMarketing, d),
+				Dropped:           part(r.Dropped, d),
+				FirstResponses:    part(r.FirstResponses, d),
+				Templates:         part(r.Templates, d),
+				Blocks:            part(r.Outbound.Blocks, d),
+				ReachLost:         part(r.Outbound.ReachLost, d),
 				FirstResponseSumS: r.FirstResponseMean * float64(r.FirstResponses) / float64(n),
 			}
 			for _, c := range pricing.Categories() {
-				a := r.AmountByCategory[c] / money.Micros(n)
-				if d == n-1 {
-					a = r.AmountByCategory[c] - a*money.Micros(n-1)
-				}
+				a := money.Micros(part(int64(r.AmountByCategory[c]), d))
 				row.AmountByCategory[c] = a
 				row.MessagingMicros += a
-				row.Billable += r.BillableByCategory[c] / int64(n)
+				row.Billable += part(r.BillableByCategory[c], d)
 			}
 			rows = append(rows, row)
 		}

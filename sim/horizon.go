@@ -1,0 +1,110 @@
+package sim
+
+import "github.com/spendsim/spendsim/model"
+
+// MaxDrain is how long after the horizon end a run goes on answering the conversations
+// that arrived inside it; whatever is still waiting then counts as never answered. A
+// desk with anyone on duty in a week clears its backlog long before: this only bounds
+// a run whose shifts never come round again.
+const MaxDrain = 366 * 24 * model.Hour
+
+// drainWeek is how much of the shift timeline is laid at a time after the horizon.
+const drainWeek = 7 * 24 * model.Hour
+
+// horizon is where a run is in time: the warm-up before Config.Start, which counts
+// nothing; the horizon [Start, End); and the drain after End, in which no conversation
+// starts and the business sends no template of its own, while the conversations still
+// open are followed to their end and the replies they get are billed to the run.
+//
+// The agents' cost is that of the horizon's shifts: the backlog the warm-up leaves is
+// answered on the horizon's shifts, and the backlog the horizon leaves on the shifts
+// after it, as a business's next month answers what this month left. Utilisation is
+// busy slot-time over staffed slot-time inside the horizon.
+type horizon struct {
+	counting  bool // the clock has reached Start: outbound counts start from zero
+	draining  bool // the clock has passed End
+	agentTime Time // agent-time on duty inside the horizon
+	busyStart Time // the desk's busy slot-time at Start and at End
+	busyEnd   Time
+}
+
+// startClock sets the run's clock at the warm-up's start (or Start without one) and
+// returns that time.
+func (r *run) startClock() Time {
+	r.clock.counting = r.cfg.Warmup <= 0
+	if r.cfg.Warmup <= 0 {
+		return r.cfg.Start
+	}
+	return r.cfg.Start - r.cfg.Warmup
+}
+
+// advance moves the clock to event e, which has just been popped, and says whether e
+// is to be handled: after the horizon end, business-initiated traffic (templates the
+// limit held back, customers answering a template) is not.
+func (h *horizon) advance(r *run, e Event) bool {
+	if !h.counting && e.T >= r.cfg.Start {
+		h.startCounting(r)
+	}
+	if e.T < r.cfg.End {
+		return true
+	}
+	if !h.draining {
+		h.draining = true
+		// Every change of the desk so far happened before End.
+		h.busyEnd = r.desk.BusyTime(r.cfg.End)
+	}
+	return e.Kind < evNotify
+}
+
+// startCounting zeroes what the warm-up counted outside the conversations (the
+// conversations' own figures are counted by arrival time) and notes the desk's busy
+// time at Start.
+func (h *horizon) startCounting(r *run) {
+	h.counting = true
+	h.busyStart = r.desk.BusyTime(r.cfg.Start)
+	if r.out != nil {
+		r.out.counts = OutboundCounts{}
+	}
+}
+
+// over says whether the run is over: after the horizon end, once no conversation that
+// arrived in the horizon (or the warm-up) is still open, or MaxDrain after it.
+func (h *horizon) over(r *run) bool {
+	if !h.draining {
+		return false
+	}
+	return r.desk.InFlight() == 0 || r.q.Peek().T >= r.cfg.End+MaxDrain
+}
+
+// finish closes the clock when the run ends: the horizon's busy time, if the run
+// never got past End, and the horizon's agent-time.
+func (h *horizon) finish(r *run) {
+	if !h.counting {
+		h.startCounting(r) // nothing happened after Start
+	}
+	if !h.draining {
+		h.busyEnd = r.desk.BusyTime(r.cfg.End)
+	}
+	h.agentTime = r.timeline.AgentTime
+	if r.cfg.Warmup > 0 {
+		h.agentTime = r.cfg.Staffing.Timeline(r.cfg.Start, r.cfg.End, r.cfg.Location).AgentTime
+	}
+}
+
+// layShifts (evStaffMore, at the horizon end and every week after it) lays the next
+// week of shifts, so that the conversations still open after the horizon are answered
+// when the agents come in, and schedules the next week while the desk has work that
+// someone on duty can do.
+func (r *run) layShifts(t Time) {
+	if r.desk.Settled() {
+		return
+	}
+	tl := r.cfg.Staffing.Timeline(t, t+drainWeek, r.cfg.Location)
+	for _, st := range tl.Steps {
+		r.timeline.Steps = append(r.timeline.Steps, st)
+		r.q.Push(st.At, evStaff, int32(len(r.timeline.Steps)-1))
+	}
+	if t+drainWeek < r.cfg.End+MaxDrain {
+		r.q.Push(t+drainWeek, evStaffMore, 0)
+	}
+}
