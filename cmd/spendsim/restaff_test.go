@@ -367,7 +367,7 @@ func TestRestaffSweptScenario(t *testing.T) {
 	}
 	stdout, _ := restaffOK(t, out, append(args[1:len(args)-1], "--restaff", "small", "--point", "agents=2")...)
 	if !strings.Contains(stdout, "restaffed with small at agents=2") ||
-		!strings.Contains(stdout, "staffing (USD)                          unknown             432.000000") {
+		!strings.Contains(stdout, "staffing (USD)                          unknown                 432.00") {
 		t.Errorf("table:\n%s", stdout)
 	}
 	var r struct {

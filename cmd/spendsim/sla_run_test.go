@@ -34,7 +34,7 @@ func TestRunSLA(t *testing.T) {
 		// alone, before every conversation counted, was 13.1 h and 12.6 h).
 		{nil, "no point meets p90<=24h (judged on the mean, as one replication gives no interval)", "p90<=24h", 0, ""},
 		{[]string{"--sla", "p90 <= 1h"}, "no point meets p90<=1h (judged on the mean, as one replication gives no interval)", "p90<=1h", 0, ""},
-		{[]string{"--sla", "p90<=50h"}, "cheapest meeting p90<=50h: agents=2 (720.82 USD)", "p90<=50h", 1, "agents=2"},
+		{[]string{"--sla", "p90<=50h"}, "cheapest meeting p90<=50h: agents=2 (720.83 USD)", "p90<=50h", 1, "agents=2"},
 		{[]string{"--sla", "p90<=72h"}, "cheapest meeting p90<=72h: agents=1 (361.01 USD), judged on the mean, as one replication gives no interval", "p90<=72h", 2, "agents=1"},
 		{[]string{"--sla", "answered>=99%"}, "cheapest meeting answered>=99%: agents=1 (361.01 USD)", "answered>=99%", 2, "agents=1"},
 	} {
