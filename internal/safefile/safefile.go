@@ -1,8 +1,24 @@
-// Package safefile writes files that appear whole or not at all: each is written under a
-// hidden temporary name in its destination directory, flushed, made readable (0644, as
-// os.Create would), synced, and renamed into place; a failed or abandoned write removes
-// the temporary file. It is the one place spendsim does this, for every output it writes
-// (tables, traces, summaries, plots, scenarios, checkpoints).
+// Package safefile writes outputs that appear whole or not at all. It is the one place
+// spendsim does this, for every output it writes (tables, traces, summaries, plots,
+// scenarios, checkpoints, manifests):
+//
+//   - A file (Create, WriteFile) is written under a hidden temporary name in its
+//     destination directory (".NAME.tmp-DIGITS"), flushed, made readable (0644, as
+//     os.Create would), synced, and renamed into place; a failed or abandoned write
+//     removes the temporary file.
+//   - A set of files, a command's output folder (Set), is written into a staging folder
+//     inside it and moved in with its manifest last, the previous set's files removed
+//     first, so the folder holds one complete set (its manifest.json, listing every file
+//     with its SHA-256) or no manifest, never files of two runs; a kill at any moment is
+//     finished or undone by the next writer of the folder.
+//   - Writers lock what they write (Lock: flock on a lock file that exists only while
+//     held): a set's folder (OpenSet), a part of a folder that several writers fill
+//     (LockPart: the shards of a sweep), a single output file (LockFile). A second
+//     writer fails at once with a *BusyError. The lock holder removes the temporaries
+//     and staging folders killed writers left (RemoveTemps, RemoveTempsIn).
+//   - Nothing is followed through a symbolic link inside an output folder (Inside,
+//     MkdirInside, RemoveInside): a link there could send a write or a removal anywhere.
+//     The folder itself is the user's to choose and may be a link.
 package safefile
 
 import (
@@ -74,13 +90,30 @@ func (w *File) Commit() error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(w.f.Name(), w.path)
+		err = rename(w.f.Name(), w.path)
 	}
 	if err != nil {
 		os.Remove(w.f.Name())
 		return fmt.Errorf("%s: %w", w.path, err)
 	}
 	SyncDir(filepath.Dir(w.path))
+	return nil
+}
+
+// AfterStep, when set, is called after every step of this package that changes what a
+// reader sees, with the path changed: a rename into place (a file, a set into its
+// folder, each file of a set), the removal of a previous set's file. It is for crash
+// tests, which kill the process there to see what a kill at that moment leaves; nil
+// otherwise.
+var AfterStep func(path string)
+
+func rename(from, to string) error {
+	if err := os.Rename(from, to); err != nil {
+		return err
+	}
+	if AfterStep != nil {
+		AfterStep(to)
+	}
 	return nil
 }
 
