@@ -7,9 +7,11 @@
 //
 //   - Files appear whole or not at all: Parquet tables through internal/table, every
 //     other file through internal/safefile (written under a hidden temporary name and
-//     renamed into place after an fsync). Output.WriteSimulation checks its whole input
-//     (daily rows add up to their runs, one currency, one set of params) before the
-//     first file, and writes manifest.json last.
+//     renamed into place after an fsync). An Output is a command's set of files
+//     (safefile.Set): locked while written, staged, and moved in with manifest.json
+//     last, which lists every file with its SHA-256, so the folder holds one complete
+//     set or none. Output.WriteSimulation checks its whole input (daily rows add up to
+//     their runs, one currency, one set of params) before the first file.
 //   - Same input, same bytes, for every file (PNG included). No output holds a
 //     wall-clock time, host name or local path; maps are written with sorted keys; runs
 //     are ordered by (point, replication) and days by run then date, whatever order a

@@ -39,7 +39,7 @@ func restaffAction(c *cli.Context, e *env, o rebill.Options, base string) error 
 		o.Out = reports.DefaultDir(base + "-restaff-" + sc.Name)
 	}
 	started := time.Now()
-	s, rs, err := rebill.Restaff(o, sc, seed)
+	s, rs, err := rebill.Restaff(c.Context, o, sc, seed)
 	if err != nil {
 		return err
 	}

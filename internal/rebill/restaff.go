@@ -1,9 +1,8 @@
 package rebill
 
 import (
+	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spendsim/spendsim/internal/safefile"
@@ -19,6 +18,7 @@ import (
 // restaffJob is a replay with its replies restaffed by a scenario's agents.
 type restaffJob struct {
 	Options
+	ctx      context.Context
 	scenario *scenarios.Scenario
 	cfg      replay.RestaffConfig
 }
@@ -29,12 +29,12 @@ type restaffJob struct {
 // files, beside restaff.json and restaff.html, which set it against the original: the
 // trace as it is, billed and measured the same way. It makes two passes over the trace,
 // each streaming. An agents block restaff cannot use is a *scenarios.Error.
-func Restaff(o Options, sc *scenarios.Scenario, seed uint64) (*reports.ReplaySummary, *reports.Restaff, error) {
+func Restaff(ctx context.Context, o Options, sc *scenarios.Scenario, seed uint64) (*reports.ReplaySummary, *reports.Restaff, error) {
 	loc, err := time.LoadLocation(sc.Timezone)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: timezone: %w", sc.Name, err) // Validate accepted it; cannot happen
 	}
-	j := restaffJob{Options: o, scenario: sc, cfg: replay.RestaffConfig{Staffing: sc.Agents, Location: loc, Seed: seed}}
+	j := restaffJob{Options: o, ctx: ctx, scenario: sc, cfg: replay.RestaffConfig{Staffing: sc.Agents, Location: loc, Seed: seed}}
 	return j.run()
 }
 
@@ -63,7 +63,7 @@ func (j *restaffJob) original() (reports.RestaffSide, error) {
 		return reports.RestaffSide{}, err
 	}
 	defer r.Close()
-	meter := replay.NewResponseMeter(r)
+	meter := replay.NewResponseMeter(&source{r: r, ctx: j.ctx})
 	tally := stats.SpendTally{Currency: currencyOf(j.Billing)}
 	if _, err := replay.Replay(meter, j.Billing, spendSink{&tally}); err != nil {
 		return reports.RestaffSide{}, trace.AtFile(j.Trace, err)
@@ -81,8 +81,14 @@ func (j *restaffJob) original() (reports.RestaffSide, error) {
 
 // run makes two passes over the trace: the original, billed and measured, then the
 // restaffed trace, billed into the usual outputs. Each pass streams; neither holds the
-// trace. On any error every output file is removed (or was never renamed into place).
-func (j *restaffJob) run() (_ *reports.ReplaySummary, _ *reports.Restaff, err error) {
+// trace. The files are written as one set (reports.Output), as Replay writes its own.
+func (j *restaffJob) run() (*reports.ReplaySummary, *reports.Restaff, error) {
+	// Locked before the first pass, so that a second writer fails at once.
+	op, err := reports.NewOutput(j.Out, j.Version)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer op.Close()
 	old, err := j.original()
 	if err != nil {
 		return nil, nil, err
@@ -92,27 +98,12 @@ func (j *restaffJob) run() (_ *reports.ReplaySummary, _ *reports.Restaff, err er
 		return nil, nil, err
 	}
 	defer r.Close()
-	_, statErr := os.Stat(j.Out)
-	if err := os.MkdirAll(j.Out, 0o755); err != nil {
-		return nil, nil, err
-	}
-	if os.IsNotExist(statErr) {
-		defer func() {
-			if err != nil {
-				os.Remove(j.Out) // only if still empty: never anything of the user's
-			}
-		}()
-	}
-	mw, err := reports.NewMessageWriter(filepath.Join(j.Out, reports.MessagesFile), j.Version, j.Billing.Markets, currencyOf(j.Billing), j.Billing.Location)
+	mw, err := reports.NewMessageWriter(op.Path(reports.MessagesFile), j.Version, j.Billing.Markets, currencyOf(j.Billing), j.Billing.Location)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer func() {
-		if err != nil {
-			mw.Abort()
-		}
-	}()
-	src := &source{r: r}
+	defer mw.Abort() // nothing once Close has succeeded
+	src := &source{r: r, ctx: j.ctx}
 	rsf, err := replay.NewRestaffer(src, j.cfg)
 	if err != nil {
 		return nil, nil, &scenarios.Error{File: j.scenario.Name, Problems: []string{err.Error()}}
@@ -142,28 +133,13 @@ func (j *restaffJob) run() (_ *reports.ReplaySummary, _ *reports.Restaff, err er
 	if err := mw.Close(); err != nil {
 		return nil, nil, err
 	}
-	written := []string{filepath.Join(j.Out, reports.MessagesFile)}
-	defer func() {
-		if err != nil {
-			for _, f := range written {
-				os.Remove(f)
-			}
-		}
-	}()
-	if err := reports.WriteBill(filepath.Join(j.Out, reports.BillFile), rows, currencyOf(j.Billing), j.Version); err != nil {
+	if err := reports.WriteJSON(op.Path(reports.RestaffFile), &rs); err != nil {
 		return nil, nil, err
 	}
-	written = append(written, filepath.Join(j.Out, reports.BillFile))
-	for _, f := range []struct {
-		name string
-		v    any
-	}{{reports.SummaryFile, s}, {reports.RestaffFile, &rs}} {
-		if err := reports.WriteJSON(filepath.Join(j.Out, f.name), f.v); err != nil {
-			return nil, nil, err
-		}
-		written = append(written, filepath.Join(j.Out, f.name))
+	if err := safefile.WriteFile(op.Path(reports.RestaffHTMLFile), page); err != nil {
+		return nil, nil, err
 	}
-	if err := safefile.WriteFile(filepath.Join(j.Out, reports.RestaffHTMLFile), page); err != nil {
+	if err := writeReplay(op, j.Options, s, rows, j.scenario); err != nil {
 		return nil, nil, err
 	}
 	return s, &rs, nil

@@ -3,7 +3,6 @@ package sweep
 import (
 	"math"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/spendsim/spendsim/internal/stats/statstest"
@@ -16,8 +15,7 @@ func TestCheckpoint(t *testing.T) {
 	runs[1].FirstResponseP90S = math.NaN()
 	days := statstest.SynthDays(runs, 3)
 	root := t.TempDir()
-	dir := filepath.Join(root, PartialDir, "all")
-	cp, err := OpenCheckpoint(dir, "key1", false)
+	cp, err := OpenCheckpoint(root, "all", "key1", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,11 +29,11 @@ func TestCheckpoint(t *testing.T) {
 	if _, _, ok, err := cp.Load(runs[0].RunID, runs[0].Seed); ok || err != nil {
 		t.Errorf("a run never saved: ok %v, err %v", ok, err)
 	}
-	other, _ := OpenCheckpoint(dir, "key2", true)
+	other, _ := OpenCheckpoint(root, "all", "key2", true)
 	if _, _, _, err := other.Load(runs[1].RunID, runs[1].Seed); err == nil {
 		t.Error("a checkpoint of another scenario was accepted")
 	}
-	fresh, _ := OpenCheckpoint(dir, "key1", false)
+	fresh, _ := OpenCheckpoint(root, "all", "key1", false)
 	if _, _, ok, _ := fresh.Load(runs[1].RunID, runs[1].Seed); ok {
 		t.Error("opening without keep kept an earlier sweep's runs")
 	}

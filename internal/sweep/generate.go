@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
@@ -30,15 +31,15 @@ type Generated struct {
 // Generate simulates replication 0 of sweep point p of sc, seeded exactly as Run seeds
 // it (sc.Seed), and writes every message of it to w as it goes, so memory does not
 // grow with the messages. Users are synthetic opaque ids, "c<N>" for customer N of the
-// run, with their country; message ids are "m<N>", the N-th message. A write error
-// stops the writing, and the run's result is that error.
-func Generate(sc *scenarios.Scenario, p scenarios.Point, rates *pricing.Overlay, w RecordWriter) (*Generated, error) {
+// run, with their country; message ids are "m<N>", the N-th message. A write error, or
+// ctx ending, stops the writing, and the run's result is that error.
+func Generate(ctx context.Context, sc *scenarios.Scenario, p scenarios.Point, rates *pricing.Overlay, w RecordWriter) (*Generated, error) {
 	cfg, err := p.Scenario.Config(rates)
 	if err != nil {
 		return nil, err
 	}
 	runSeed := sim.DeriveSeed(sc.Seed, 0) // as Scenario.Jobs seeds replication 0
-	rec := &traceRecorder{Stats: sim.NewStats(p.ID, cfg.Start, cfg.End, cfg.Location), w: w}
+	rec := &traceRecorder{Stats: sim.NewStats(p.ID, cfg.Start, cfg.End, cfg.Location), w: w, ctx: ctx}
 	out, err := sim.Run(cfg, runSeed, rec)
 	if err == nil {
 		err = rec.err
@@ -59,6 +60,7 @@ func Generate(sc *scenarios.Scenario, p scenarios.Point, rates *pricing.Overlay,
 type traceRecorder struct {
 	*sim.Stats
 	w         RecordWriter
+	ctx       context.Context
 	rec       model.Record
 	n         int64
 	countries map[[2]byte]string
@@ -70,6 +72,11 @@ func (t *traceRecorder) Message(m *model.Message, c *pricing.Charge) {
 	t.Stats.Message(m, c)
 	if t.err != nil {
 		return
+	}
+	if t.n%4096 == 0 {
+		if t.err = t.ctx.Err(); t.err != nil {
+			return
+		}
 	}
 	t.n++
 	country, ok := t.countries[m.Country]
