@@ -64,7 +64,15 @@ type traceRecorder struct {
 	rec       model.Record
 	n         int64
 	countries map[[2]byte]string
-	err       error // first write error; later messages are not written
+	err       error // first write error, or ctx's; later messages are not written
+}
+
+// Err implements sim.Stopper: a write error, or ctx's end, ends the run at once.
+func (t *traceRecorder) Err() error {
+	if t.err == nil {
+		t.err = t.ctx.Err()
+	}
+	return t.err
 }
 
 // Message implements sim.Recorder.
@@ -72,11 +80,6 @@ func (t *traceRecorder) Message(m *model.Message, c *pricing.Charge) {
 	t.Stats.Message(m, c)
 	if t.err != nil {
 		return
-	}
-	if t.n%4096 == 0 {
-		if t.err = t.ctx.Err(); t.err != nil {
-			return
-		}
 	}
 	t.n++
 	country, ok := t.countries[m.Country]
