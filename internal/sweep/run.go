@@ -149,8 +149,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 		res.Summary, err = writeOutputs(op, sc, runs, days, o.Args, o.SLA)
 	}
 	if err != nil {
-		cp.Leave()
-		return nil, err
+		return nil, cp.Leave(err, len(x.done))
 	}
 	res.Runs, res.Jobs, res.Resumed = len(runs), len(jobs), x.loaded
 	return res, cp.Remove()
@@ -196,8 +195,7 @@ func runShard(ctx context.Context, sc *scenarios.Scenario, o Options, jobs []sim
 		}, o.Shard, o.Shards, len(jobs))
 	}
 	if err != nil {
-		cp.Leave()
-		return err
+		return cp.Leave(err, len(x.done))
 	}
 	res.Runs, res.Resumed = len(runs), x.loaded
 	return cp.Remove()
