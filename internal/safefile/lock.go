@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // BusyError says that another process holds the lock on an output: two commands writing
@@ -38,6 +39,7 @@ type Lock struct {
 	f         *os.File
 	path      string
 	exclusive bool
+	once      sync.Once // Release may come from Abandon's goroutine too
 }
 
 // acquire locks path, exclusively or shared, without waiting: a lock another process
@@ -69,7 +71,9 @@ func acquire(path, what string, exclusive bool) (*Lock, error) {
 				f.Truncate(0)
 				f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 			}
-			return &Lock{f: f, path: path, exclusive: exclusive}, nil
+			l := &Lock{f: f, path: path, exclusive: exclusive}
+			track(l, l.Release)
+			return l, nil
 		}
 		f.Close() // removed by its holder between our open and flock: lock the new one
 	}
@@ -82,13 +86,15 @@ func (l *Lock) Release() {
 	if l == nil || l.f == nil {
 		return
 	}
-	// A shared holder removes the file only if it is the last one; the conversion to
-	// exclusive may drop its shared lock when it fails, which no longer matters.
-	if l.exclusive || flock(l.f, true) == nil {
-		os.Remove(l.path)
-	}
-	l.f.Close()
-	l.f = nil
+	l.once.Do(func() {
+		untrack(l)
+		// A shared holder removes the file only if it is the last one; the conversion
+		// to exclusive may drop its shared lock when it fails, which no longer matters.
+		if l.exclusive || flock(l.f, true) == nil {
+			os.Remove(l.path)
+		}
+		l.f.Close()
+	})
 }
 
 func readPID(f *os.File) int {

@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // File is a file being written under a temporary name; Commit puts it in place, Abort
@@ -60,7 +61,10 @@ func Create(path string, bufSize int) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &File{f: f, buf: bufio.NewWriterSize(f, bufSize), path: path}, nil
+	w := &File{f: f, buf: bufio.NewWriterSize(f, bufSize), path: path}
+	name := f.Name()
+	track(w, func() { os.Remove(name) })
+	return w, nil
 }
 
 // Write implements io.Writer.
@@ -92,12 +96,36 @@ func (w *File) Commit() error {
 	if err == nil {
 		err = rename(w.f.Name(), w.path)
 	}
+	untrack(w)
 	if err != nil {
 		os.Remove(w.f.Name())
 		return fmt.Errorf("%s: %w", w.path, err)
 	}
 	SyncDir(filepath.Dir(w.path))
 	return nil
+}
+
+// unfinished is what this process is writing and has not committed, closed or
+// released (a File, a Set, a Lock), with what Abandon does with it. A process-wide
+// registry, because what it answers is process-wide: what a process that exits now
+// leaves behind.
+var unfinished sync.Map
+
+func track(key any, cleanup func()) { unfinished.Store(key, cleanup) }
+func untrack(key any)               { unfinished.Delete(key) }
+
+// Abandon removes what this process is writing and has not finished (temporary files,
+// staging folders) and releases its locks, as Abort, Close and Release would. It is for
+// a process about to exit without its commands finishing (one that did not stop soon
+// enough after a signal); it may be called from any goroutine, and the process should
+// exit right after. A set already being moved in is left to the next writer, which
+// finishes it.
+func Abandon() {
+	unfinished.Range(func(k, v any) bool {
+		v.(func())()
+		unfinished.Delete(k)
+		return true
+	})
 }
 
 // AfterStep, when set, is called after every step of this package that changes what a
@@ -126,6 +154,7 @@ func (w *File) Abort() {
 	w.done = true
 	w.f.Close()
 	os.Remove(w.f.Name())
+	untrack(w)
 }
 
 // WriteFile writes data to path whole or not at all: path holds either its old content

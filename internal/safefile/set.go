@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 )
 
 // Names inside an output folder. Everything but the manifest is hidden and exists only
@@ -65,6 +66,7 @@ type Set struct {
 	remove  []string // more names of the previous set (Remove)
 
 	committed, closed bool
+	moving            atomic.Bool // past the commit point: Abandon leaves it to the next writer
 }
 
 // OpenSet locks dir, creating it if needed, and starts a new set of files for it.
@@ -86,6 +88,13 @@ func OpenSet(dir string) (*Set, error) {
 		s.Close()
 		return nil, err
 	}
+	track(s, func() {
+		if !s.moving.Load() {
+			os.RemoveAll(s.stage)
+			s.lock.Release()
+			s.removeIfEmpty()
+		}
+	})
 	return s, nil
 }
 
@@ -215,6 +224,7 @@ func (s *Set) commit() error {
 	if err := notLink(filepath.Join(s.Dir, commitName)); err != nil {
 		return err
 	}
+	s.moving.Store(true)
 	if err := rename(s.stage, filepath.Join(s.Dir, commitName)); err != nil {
 		return err
 	}
@@ -347,6 +357,7 @@ func (s *Set) Close() {
 		return
 	}
 	s.closed = true
+	untrack(s)
 	if s.stage != "" {
 		os.RemoveAll(s.stage) // after Commit it is not there any more
 	}

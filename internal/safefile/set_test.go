@@ -362,3 +362,48 @@ func TestRemoveTemps(t *testing.T) {
 	}
 	l.Release()
 }
+
+// TestAbandon: what a process is writing when it must exit at once (a file, a set, a
+// locked file) is removed, and its locks go; a previous set stays whole.
+func TestAbandon(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	writeSet(t, dir, "A", setA)
+	s, err := OpenSet(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(s.Path("runs.parquet"), []byte("B runs")); err != nil {
+		t.Fatal(err)
+	}
+	half, err := Create(s.Path("summary.json"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	half.WriteString("B sum")
+	single := filepath.Join(t.TempDir(), "gen.csv")
+	l, err := LockFile(single)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Create(single, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Abandon()
+	if run := checkComplete(t, dir); run != "A" {
+		t.Errorf("set of %s", run)
+	}
+	if got := walk(t, filepath.Dir(single)); len(got) != 0 {
+		t.Errorf("beside %s: %v", single, got)
+	}
+	// What the owners do afterwards (if the process has not exited yet) is harmless.
+	f.Abort()
+	half.Abort()
+	l.Release()
+	s.Close()
+	if s, err = OpenSet(dir); err != nil {
+		t.Errorf("after Abandon the folder is still locked: %v", err)
+	} else {
+		s.Close()
+	}
+}
