@@ -476,3 +476,21 @@ func TestNoLinksInsideOut(t *testing.T) {
 		}
 	}
 }
+
+// TestStaleTempsCleaned: the temporaries and staging folders that killed commands left
+// in --out (an older spendsim's .messages.parquet.tmp-N and .summary.json.tmp-N, whose
+// writers renamed their files one by one into the folder itself) go with the next
+// command that writes there; the user's own files stay.
+func TestStaleTempsCleaned(t *testing.T) {
+	dir := t.TempDir()
+	trace := writeFile(t, dir, "a.csv", oldTrace)
+	out := filepath.Join(dir, "out")
+	os.MkdirAll(filepath.Join(out, ".spendsim-staging-123"), 0o755)
+	for _, f := range []string{".messages.parquet.tmp-4079971915", ".summary.json.tmp-12", ".spendsim-staging-123/runs.parquet", ".spendsim.lock", "notes.txt"} {
+		writeFile(t, out, f, "left")
+	}
+	if code, _, errOut := spendsim(t, "replay", "--trace", trace, "--out", out, "-q"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	checkOneSet(t, out, "notes.txt")
+}

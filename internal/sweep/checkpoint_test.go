@@ -1,8 +1,10 @@
 package sweep
 
 import (
+	"errors"
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/spendsim/spendsim/internal/stats/statstest"
@@ -42,5 +44,35 @@ func TestCheckpoint(t *testing.T) {
 	}
 	if got, err := os.ReadDir(root); err != nil || len(got) != 0 {
 		t.Errorf("after Remove the output dir holds %v (%v)", got, err)
+	}
+}
+
+// TestCheckpointLeave: a sweep that failed before finishing a run leaves no .partial
+// (an empty .partial/all stayed before); one that finished runs keeps them and says
+// where, and how to go on.
+func TestCheckpointLeave(t *testing.T) {
+	root := t.TempDir()
+	cp, err := OpenCheckpoint(root, "all", "key1", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := errors.New("disk full")
+	if err := cp.Leave(failed, 0); err != failed {
+		t.Errorf("nothing kept: %v", err)
+	}
+	if got, err := os.ReadDir(root); err != nil || len(got) != 0 {
+		t.Errorf("after a failure with no run: %v (%v)", got, err)
+	}
+	cp, _ = OpenCheckpoint(root, "all", "key1", false)
+	runs := statstest.SynthRuns(1, 1)
+	if err := cp.Save(runs[0], nil); err != nil {
+		t.Fatal(err)
+	}
+	err = cp.Leave(failed, 1)
+	if !errors.Is(err, failed) || !strings.Contains(err.Error(), "the 1 runs finished are kept in "+cp.Dir+": once that is fixed, run again with --resume") {
+		t.Errorf("a run kept: %v", err)
+	}
+	if _, _, ok, _ := cp.Load(runs[0].RunID, runs[0].Seed); !ok {
+		t.Error("the run was not kept")
 	}
 }
