@@ -317,6 +317,32 @@ func copyDir(t *testing.T, from, to string) {
 	}
 }
 
+// startAtWork starts cmd and waits until a file matching glob appears, a sign that
+// the command is at work; it returns the channel cmd's end comes on.
+func startAtWork(t *testing.T, cmd *exec.Cmd, glob string) <-chan error {
+	t.Helper()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if m, _ := filepath.Glob(glob); len(m) > 0 {
+			return exited
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("%v ended (%v) before %s appeared", cmd.Args, err, glob)
+		case <-time.After(5 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("%v: no %s in 60 s", cmd.Args, glob)
+		}
+	}
+}
+
 func equalMaps(a, b map[string]string) bool {
 	if len(a) != len(b) {
 		return false
@@ -360,26 +386,7 @@ func TestConcurrentWriters(t *testing.T) {
 			first := child("TestConcurrentWriters", nil, append(tc.first, "--out", out)...)
 			var stderr strings.Builder
 			first.Stderr = &stderr
-			if err := first.Start(); err != nil {
-				t.Fatal(err)
-			}
-			exited := make(chan error, 1)
-			go func() { exited <- first.Wait() }()
-			deadline := time.Now().Add(60 * time.Second)
-			for {
-				if _, err := os.Stat(filepath.Join(out, tc.lockedWhen)); err == nil {
-					break
-				}
-				select {
-				case err := <-exited:
-					t.Fatalf("the first command ended (%v) before it was seen writing: %s", err, stderr.String())
-				case <-time.After(10 * time.Millisecond):
-				}
-				if time.Now().After(deadline) {
-					first.Process.Kill()
-					t.Fatal("the first command never started writing")
-				}
-			}
+			exited := startAtWork(t, first, filepath.Join(out, tc.lockedWhen))
 			args := append(tc.second, "--out", out)
 			if tc.second[0] == "merge" {
 				args = []string{"merge", out}

@@ -87,26 +87,7 @@ func TestSignalsStop(t *testing.T) {
 			cmd := child("TestSignalsStop", nil, args...)
 			var stderr strings.Builder
 			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			exited := make(chan error, 1)
-			go func() { exited <- cmd.Wait() }()
-			deadline := time.Now().Add(60 * time.Second)
-			for {
-				if m, _ := filepath.Glob(filepath.Join(out, tc.busyWhen)); len(m) > 0 {
-					break
-				}
-				select {
-				case err := <-exited:
-					t.Fatalf("the command ended (%v) before it was seen at work: %s", err, stderr.String())
-				case <-time.After(5 * time.Millisecond):
-				}
-				if time.Now().After(deadline) {
-					cmd.Process.Kill()
-					t.Fatal("the command was never seen at work")
-				}
-			}
+			exited := startAtWork(t, cmd, filepath.Join(out, tc.busyWhen))
 			sent := time.Now()
 			if err := cmd.Process.Signal(tc.sig); err != nil {
 				t.Fatal(err)
