@@ -100,14 +100,18 @@ const (
 	ComparePlot = "compare" // .png and .svg
 )
 
-// WriteComparison writes compare.png/.svg and then compare.json, each atomically.
-func (o *Output) WriteComparison(c stats.Comparison) error {
+// WriteComparison writes compare.png/.svg, compare.json and manifest.json (m: the two
+// scenarios and the command line), and commits them as the folder's set.
+func (o *Output) WriteComparison(c stats.Comparison, m *Manifest) error {
 	p, err := PlotComparison(c)
 	if err != nil {
 		return err
 	}
-	if err := WritePlot(o.Dir, ComparePlot, p); err != nil {
+	if err := WritePlot(o.staging(), ComparePlot, p); err != nil {
 		return err
 	}
-	return WriteJSON(o.Path(CompareFile), c)
+	if err := WriteJSON(o.Path(CompareFile), c); err != nil {
+		return err
+	}
+	return o.Commit(m)
 }

@@ -7,9 +7,12 @@
 //
 //   - Files appear whole or not at all: Parquet tables through internal/table, every
 //     other file through internal/safefile (written under a hidden temporary name and
-//     renamed into place after an fsync). Output.WriteSimulation checks its whole input
-//     (every daily column adds up to its run's figure, one currency, one set of params)
-//     before the first file, and writes manifest.json last.
+//     renamed into place after an fsync). An Output is a command's set of files
+//     (safefile.Set): locked while written, staged, and moved in with manifest.json
+//     last, which lists every file with its SHA-256, so the folder holds one complete
+//     set or none. Output.WriteSimulation checks its whole input (every daily column
+//     adds up to its run's figure, one currency, one set of params) before the first
+//     file.
 //   - A first-response percentile that falls among the conversations never answered
 //     is +Inf in Parquet, null in JSON and "not answered" for people: never a time.
 //   - Same input, same bytes, for every file (PNG included). No output holds a

@@ -121,10 +121,10 @@ func (o *Output) WriteForecast(f stats.Forecast, scenario any, args []string, ru
 	if err := WriteJSON(o.Path(ForecastJSON), f); err != nil {
 		return err
 	}
-	if err := WritePlot(o.Dir, ForecastFan, fan); err != nil {
+	if err := WritePlot(o.staging(), ForecastFan, fan); err != nil {
 		return err
 	}
-	if err := WritePlot(o.Dir, ForecastCategory, stack); err != nil {
+	if err := WritePlot(o.staging(), ForecastCategory, stack); err != nil {
 		return err
 	}
 	if err := safefile.WriteFile(o.Path(ReportFile), report); err != nil {
@@ -135,5 +135,5 @@ func (o *Output) WriteForecast(f stats.Forecast, scenario any, args []string, ru
 		return err
 	}
 	m.SetRuns(f.Seed, runs)
-	return WriteJSON(o.Path(ManifestFile), m)
+	return o.Commit(m)
 }

@@ -61,6 +61,7 @@ func TestForecastReportHTML(t *testing.T) {
 	if err := o.WriteForecast(f, map[string]any{"name": "hand", "forecast": map[string]any{"months": 2}}, []string{"hand"}, nil); err != nil {
 		t.Fatal(err)
 	}
+	o.Close()
 	data := readFile(t, filepath.Join(dir, ReportFile))
 	doc, err := html.Parse(bytes.NewReader(data))
 	if err != nil {

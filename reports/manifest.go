@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -45,6 +46,9 @@ type Manifest struct {
 	Seed     *uint64         `json:"seed,omitempty"` // the scenario seed, for simulations
 	Runs     int             `json:"runs"`
 	RunSeeds []RunSeed       `json:"run_seeds,omitempty"`
+	// Files is every other file of the output set with its SHA-256 (Output.Commit
+	// fills it in); the manifest is written last, so its presence marks a complete set.
+	Files []safefile.FileSum `json:"files,omitempty"`
 }
 
 // NewManifest describes this binary and its inputs. scenario is marshalled with

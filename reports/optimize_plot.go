@@ -19,8 +19,9 @@ const (
 	OptimizeFrontier = "optimize_frontier" // the plot's base (.png and .svg)
 )
 
-// WriteOptimization writes optimize.json and the frontier plot.
-func (o *Output) WriteOptimization(r *optimize.Result) error {
+// WriteOptimization writes optimize.json, the frontier plot and manifest.json (m: the
+// scenario and the command line), and commits them as the folder's set.
+func (o *Output) WriteOptimization(r *optimize.Result, m *Manifest) error {
 	if err := WriteJSON(o.Path(OptimizeFile), r); err != nil {
 		return err
 	}
@@ -32,7 +33,10 @@ func (o *Output) WriteOptimization(r *optimize.Result) error {
 	if err != nil {
 		return err
 	}
-	return WritePlot(o.Dir, OptimizeFrontier, pl)
+	if err := WritePlot(o.staging(), OptimizeFrontier, pl); err != nil {
+		return err
+	}
+	return o.Commit(m)
 }
 
 // OptimizePoint is one staffing plan the optimiser evaluated.

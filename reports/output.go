@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -25,12 +24,16 @@ const (
 	SpendVsSLA   = "spend_vs_sla" // .png and .svg
 )
 
-// Output is a directory of result files. Every file in it is written under a temporary
-// name and renamed into place, so each is either absent, the previous version, or
-// complete; manifest.json is written last and marks a complete set.
+// Output is a folder of result files being replaced by a new set (safefile.Set): while
+// a command writes, the folder is locked against a second writer and the new files go
+// to a staging folder inside it; Commit writes manifest.json, listing every file with
+// its SHA-256, and moves the set in, so the folder holds one complete set (its manifest
+// present) or none (no manifest), never files of two runs. Close unlocks it and, before
+// a Commit, drops what was written.
 type Output struct {
-	Dir     string
+	Dir     string // the output folder
 	Version string // tool version, for created_by and the manifest
+	set     *safefile.Set
 }
 
 // DefaultDir is out/<name>, with name reduced to characters safe in a file name.
@@ -48,19 +51,43 @@ func DefaultDir(name string) string {
 	return filepath.Join("out", safe)
 }
 
-// NewOutput creates dir (and its parents) if needed.
+// NewOutput locks dir for a new set of files, creating it (and its parents) if needed.
+// Call Close when done, whatever happened.
 func NewOutput(dir, version string) (*Output, error) {
 	if version == "" {
 		return nil, fmt.Errorf("reports: output %s: empty tool version", dir)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("reports: %w", err)
+	set, err := safefile.OpenSet(dir)
+	if err != nil {
+		return nil, err // it names dir, and what to do
 	}
-	return &Output{Dir: dir, Version: version}, nil
+	return &Output{Dir: dir, Version: version, set: set}, nil
 }
 
-// Path is the path of a file in the output directory.
-func (o *Output) Path(name string) string { return filepath.Join(o.Dir, name) }
+// Path is where the file name of the new set is written (in the staging folder, until
+// Commit moves it into Dir).
+func (o *Output) Path(name string) string { return o.set.Path(name) }
+
+// staging is the folder the new files are written in.
+func (o *Output) staging() string { return o.set.Path("") }
+
+// Commit lists every file written in m (Files), writes m as manifest.json and puts the
+// new set in place of the folder's previous one.
+func (o *Output) Commit(m *Manifest) error {
+	files, err := o.set.Files()
+	if err != nil {
+		return fmt.Errorf("reports: %w", err)
+	}
+	m.Files = files
+	if err := WriteJSON(o.Path(ManifestFile), m); err != nil {
+		return err
+	}
+	return o.set.Commit()
+}
+
+// Close unlocks the folder; before a Commit it drops the new files, and the folder keeps
+// its previous set. It may be called more than once.
+func (o *Output) Close() { o.set.Close() }
 
 // Simulation is what `spendsim run` reports.
 type Simulation struct {
@@ -80,9 +107,9 @@ type Simulation struct {
 
 // WriteSimulation writes runs.parquet, daily.parquet, summary.json (the summary it returns),
 // spend_vs_sla.png/.svg, first_response_cdf.png/.svg, spend_by_category.png/.svg,
-// report.html and manifest.json. Everything is checked before the first file
-// is written (daily figures must add up to their runs, all runs share one currency and
-// one set of params), so a rejected input leaves the directory as it was.
+// report.html and manifest.json, and commits them as the folder's set. Everything is
+// checked before the first file is written (daily figures must add up to their runs,
+// all runs share one currency and one set of params).
 //
 // Runs are written in (point, replication) order and daily rows in their run's order
 // then by day, whatever order a parallel sweep delivered them in.
@@ -179,23 +206,17 @@ func (o *Output) WriteSimulation(s Simulation) (stats.Summary, error) {
 		return stats.Summary{}, err
 	}
 	for _, p := range plots {
-		if err := WritePlot(o.Dir, p.base, p.p); err != nil {
+		if err := WritePlot(o.staging(), p.base, p.p); err != nil {
 			return stats.Summary{}, err
 		}
 	}
-	if outbound == nil {
-		// Not a plot of this run: one left from an earlier run in the same folder would
-		// sit next to results it does not belong to.
-		for _, ext := range []string{".png", ".svg"} {
-			if err := os.Remove(o.Path(OutboundByDay + ext)); err != nil && !os.IsNotExist(err) {
-				return stats.Summary{}, err
-			}
-		}
-	}
+	// Not a plot of this run when outbound is nil: one an earlier run left, under a
+	// manifest too old to list its files, goes with the rest of that run.
+	o.set.Remove(OutboundByDay+".png", OutboundByDay+".svg")
 	if err := safefile.WriteFile(o.Path(ReportFile), report); err != nil {
 		return stats.Summary{}, err
 	}
-	return summary, WriteJSON(o.Path(ManifestFile), manifest)
+	return summary, o.Commit(manifest)
 }
 
 // WriteJSON writes v as indented JSON with a final newline, atomically.

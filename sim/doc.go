@@ -18,4 +18,6 @@
 // runs, and results are written by run index, so output is identical at any worker
 // count. sim never knows about files: runs report through the narrow Recorder interface
 // and return plain structs (RunResult, DayRow) that package reports turns into files.
+// A Recorder that is also a Stopper can end a run early (a cancelled sweep, a failed
+// write); a run that is not stopped is not changed by being asked.
 package sim

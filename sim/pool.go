@@ -22,8 +22,14 @@ type Job struct {
 
 // Simulate runs one job with the standard Stats recorder.
 func Simulate(j *Job) (RunResult, []DayRow, error) {
+	return simulate(context.Background(), j)
+}
+
+// simulate is Simulate, ending the run early (with ctx's error) when ctx ends.
+func simulate(ctx context.Context, j *Job) (RunResult, []DayRow, error) {
 	cfg := j.Config
 	st := NewStats(j.ID, cfg.Start, cfg.End, cfg.Location)
+	st.stop = ctx.Err
 	o, err := Run(cfg, j.Seed, st)
 	if err != nil {
 		return RunResult{}, nil, fmt.Errorf("run %s: %w", j.ID, err)
@@ -61,7 +67,7 @@ func RunAll(ctx context.Context, jobs []Job, workers int, progress func(done, to
 // finished runs while others are still going, so an interrupted sweep loses only the
 // runs in flight. done may be called from several goroutines at once. An error from a
 // run or from done, or the context ending, stops handing out jobs and is returned;
-// runs already started still finish and reach done.
+// runs in flight end within a few milliseconds of the context ending, with its error.
 func RunEach(ctx context.Context, jobs []Job, workers int, done func(i int, r RunResult, d []DayRow) error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -77,7 +83,7 @@ func RunEach(ctx context.Context, jobs []Job, workers int, done func(i int, r Ru
 			if err := gctx.Err(); err != nil {
 				return err
 			}
-			r, d, err := Simulate(&jobs[i])
+			r, d, err := simulate(gctx, &jobs[i])
 			if err != nil {
 				return err
 			}

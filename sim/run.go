@@ -196,13 +196,34 @@ type Outcome struct {
 	Outbound             OutboundCounts
 }
 
-// Run simulates cfg once with seed and reports through rec.
+// Stopper is a Recorder that can end a run early: every stopEvery events the run asks
+// Err, and an error ends the run with it. It is how a run in flight stops when its
+// sweep is cancelled (Ctrl-C), or when the file it is being written to fails.
+type Stopper interface {
+	Err() error
+}
+
+// stopEvery is how often, in events, a run asks its Stopper: a few milliseconds.
+const stopEvery = 1 << 14
+
+// Run simulates cfg once with seed and reports through rec. If rec is a Stopper, its
+// error ends the run early and is Run's error.
 func Run(cfg *Config, seed uint64, rec Recorder) (Outcome, error) {
 	r, err := newRun(cfg, seed, rec)
 	if err != nil {
 		return Outcome{}, err
 	}
-	for r.step() {
+	if st, ok := rec.(Stopper); ok {
+		for r.step() {
+			if r.events%stopEvery == 0 {
+				if err := st.Err(); err != nil && r.err == nil {
+					r.err = err
+				}
+			}
+		}
+	} else {
+		for r.step() {
+		}
 	}
 	return r.outcome(), r.err
 }

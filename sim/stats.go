@@ -36,6 +36,16 @@ type Stats struct {
 	waited   int64
 	total    money.Sum
 	category [pricing.NumCategories]money.Sum
+	stop     func() error // Err's answer; nil: never stop
+}
+
+// Err implements Stopper: a run recorded by a sweep's Stats ends when the sweep's
+// context does (RunEach); otherwise it never stops early.
+func (s *Stats) Err() error {
+	if s.stop == nil {
+		return nil
+	}
+	return s.stop()
 }
 
 // NewStats prepares the day rows of [from, to) in loc.

@@ -8,14 +8,21 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/safefile"
+	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 )
 
-// Exit codes.
+// Exit codes. A command stopped by SIGINT (Ctrl-C) or SIGTERM exits 128 + the signal's
+// number, as a shell reports a process the signal killed: 130 and 143.
 const (
 	exitOK      = 0
 	exitFailure = 1 // the work failed: bad input data, I/O, a run error
@@ -44,18 +51,82 @@ func (e *env) noteSeed(seed uint64) {
 }
 
 // Main runs the command line and returns the exit code; it never calls os.Exit, so
-// tests can drive it.
+// tests can drive it, except when a command has not stopped a second after SIGINT or
+// SIGTERM (see onSignals).
 func Main(args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: stdout, stderr: stderr, version: reports.ToolVersion()}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, received, stop := onSignals(stderr)
 	defer stop()
 	app := newApp(e)
 	err := app.RunContext(ctx, interspersed(app, args))
 	if err == nil {
 		return exitOK
 	}
+	if sig := received(); sig != 0 {
+		var in *sweep.Interrupted
+		if !errors.As(err, &in) {
+			err = errors.New("interrupted; nothing was written")
+		}
+		fmt.Fprintf(stderr, "spendsim: %s: %v\n", signalName(sig), err)
+		return 128 + int(sig)
+	}
 	fmt.Fprintln(stderr, "spendsim:", err)
 	return exitCode(err)
+}
+
+// stopGrace is how long a command has to stop cleanly after a signal.
+const stopGrace = time.Second
+
+// onSignals returns a context that SIGINT or SIGTERM cancels, and received, the
+// signal that did (0 if none). Every command stops on it and drops what it was
+// writing; a sweep keeps its finished runs for --resume. A command still busy
+// stopGrace after the signal (work that does not look at the context: a trace being
+// sorted, plots being drawn) is not waited for: its unfinished files are removed
+// (safefile.Abandon) and the process exits with 128 + the signal's number; the outputs
+// are made to survive that anyway (a kill at any moment leaves the previous set or the
+// new one, and the next command in the folder removes what is left). A second signal
+// kills at once. stop ends the watch.
+func onSignals(stderr io.Writer) (ctx context.Context, received func() syscall.Signal, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	var got atomic.Int32
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-ch:
+			sig := s.(syscall.Signal)
+			got.Store(int32(sig))
+			signal.Stop(ch) // the next one kills
+			cancel()
+			select {
+			case <-time.After(stopGrace):
+				safefile.Abandon()
+				fmt.Fprintf(stderr, "spendsim: %s: interrupted; nothing was written (a sweep's finished runs are kept for --resume)\n", signalName(sig))
+				os.Exit(128 + int(sig))
+			case <-done:
+			}
+		case <-done:
+		}
+	}()
+	var once sync.Once
+	return ctx, func() syscall.Signal { return syscall.Signal(got.Load()) }, func() {
+		once.Do(func() {
+			signal.Stop(ch)
+			close(done)
+			cancel()
+		})
+	}
+}
+
+func signalName(s syscall.Signal) string {
+	switch s {
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
 }
 
 // interspersed moves a subcommand's flags ahead of its arguments, so that

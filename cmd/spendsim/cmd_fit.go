@@ -114,6 +114,11 @@ func fitTrace(e *env, tracePath string, topts trace.Options, o fit.Options, out,
 			fmt.Fprintf(e.stderr, "%d invalid rows skipped\n", res.Skipped)
 		}
 	}
+	lock, err := safefile.LockFile(out)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	if err := safefile.WriteFile(out, res.YAML); err != nil {
 		return err
 	}

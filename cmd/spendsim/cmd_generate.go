@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
@@ -62,7 +64,7 @@ Examples:
 				return err
 			}
 			o.rateArgs = rateArgs(c)
-			sc, g, err := generate(e, o)
+			sc, g, err := generate(c.Context, e, o)
 			if err != nil {
 				return err
 			}
@@ -86,7 +88,7 @@ type generateOptions struct {
 	rateArgs                []string         // the rate flags as given
 }
 
-func generate(e *env, o generateOptions) (*scenarios.Scenario, *sweep.Generated, error) {
+func generate(ctx context.Context, e *env, o generateOptions) (*scenarios.Scenario, *sweep.Generated, error) {
 	if _, err := trace.WriterFormat(o.out, o.format); err != nil {
 		return nil, nil, usagef("-o %s: %v (or pass --format csv, jsonl or parquet)", o.out, err)
 	}
@@ -108,12 +110,17 @@ func generate(e *env, o generateOptions) (*scenarios.Scenario, *sweep.Generated,
 	}
 	// The trace appears under -o only when the run and the file are both complete: a
 	// failed run leaves nothing behind.
+	lock, err := safefile.LockFile(o.out)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer lock.Release()
 	w, err := trace.NewWriter(o.out, trace.WriterOptions{Format: o.format, RowGroupRows: 256 << 10, Version: e.version})
 	if err != nil {
 		return nil, nil, err
 	}
 	defer w.Abort()
-	g, err := sweep.Generate(sc, p, o.rates, w)
+	g, err := sweep.Generate(ctx, sc, p, o.rates, w)
 	if err != nil {
 		return nil, nil, err
 	}

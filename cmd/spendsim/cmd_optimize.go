@@ -105,17 +105,23 @@ Examples:
 			if err != nil {
 				return err
 			}
+			op, err := reports.NewOutput(out, e.version)
+			if err != nil {
+				return err
+			}
+			defer op.Close()
 			started := time.Now()
 			res, err := optimize.Search(c.Context, sc, optimize.Options{SLA: sla, MaxHeadcount: maxHC,
 				Workers: c.Int("workers"), Bot: c.Bool("bot"), Rates: rates})
 			if err != nil {
 				return err
 			}
-			op, err := reports.NewOutput(out, e.version)
+			m, err := reports.NewManifest(e.version, c.Args().Slice(), sc)
 			if err != nil {
 				return err
 			}
-			if err := op.WriteOptimization(res); err != nil {
+			m.Seed, m.Runs = &sc.Seed, res.Runs
+			if err := op.WriteOptimization(res, m); err != nil {
 				return err
 			}
 			reports.WriteOptimizeTable(e.stdout, res)

@@ -35,7 +35,7 @@ func reconcileCommand(e *env) *cli.Command {
 		&cli.StringFlag{Name: "replay", Usage: "a replay's output `DIR` to reconcile instead (its messages.parquet); give the rate flags the replay had"},
 		&cli.StringSliceFlag{Name: "analytics", Aliases: []string{"a"}, Usage: "Meta's pricing_analytics or conversation_analytics response `FILE` (one or many pages; repeatable)"},
 		&cli.StringFlag{Name: "tolerance", Value: "0", Usage: "how far an `AMOUNT` may differ per row and still agree, in the bill's currency (0.01)"},
-		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: the --replay folder, or out/<trace name>-reconcile)"},
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR`, a set of its own (default: the --replay folder with -reconcile added, or out/<trace name>-reconcile)"},
 		&cli.IntFlag{Name: "show", Value: 20, Usage: "differing messages to list in the terminal (all are in reconcile.parquet)"},
 	}, flags...)
 	return &cli.Command{
@@ -90,11 +90,12 @@ Examples:
 			switch {
 			case o.Out != "":
 			case o.From != "":
-				o.Out = o.From
+				// Beside the replay, not over it: a folder holds one output set.
+				o.Out = filepath.Clean(o.From) + "-reconcile"
 			default:
 				o.Out = reports.DefaultDir(strings.TrimSuffix(filepath.Base(o.Replay.Trace), filepath.Ext(o.Replay.Trace)) + "-reconcile")
 			}
-			res, err := rebill.Reconcile(o)
+			res, err := rebill.Reconcile(c.Context, o)
 			if err != nil {
 				return err
 			}

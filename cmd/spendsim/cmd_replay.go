@@ -32,6 +32,7 @@ of the chosen pricing era, and writes to --out:
    messages.parquet   one row per business message with its pricing in Meta's vocabulary
    bill.parquet       month × market × pricing category × pricing type: count and amount
    summary.json       totals, billable_by_category, the cards used, data confidence
+   manifest.json      tool and library versions, and every other file with its SHA-256
 
 --pricing auto bills each message under the era in force on its date; any other era
 bills the whole trace under that model (dates still pick that model's rate card).
@@ -94,7 +95,7 @@ Examples:
 				o.Out = reports.DefaultDir(base)
 			}
 			started := time.Now()
-			s, err := rebill.Replay(o)
+			s, err := rebill.Replay(c.Context, o)
 			if err != nil {
 				return err
 			}

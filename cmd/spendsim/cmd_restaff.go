@@ -42,7 +42,7 @@ func restaffAction(c *cli.Context, e *env, o rebill.Options, base string) error 
 		o.Out = reports.DefaultDir(base + "-restaff-" + sc.Name)
 	}
 	started := time.Now()
-	s, rs, err := rebill.Restaff(o, sc, c.String("point"), seed)
+	s, rs, err := rebill.Restaff(c.Context, o, sc, c.String("point"), seed)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,8 @@ table of spend against response time per sweep point, and writes to --out:
    runs.parquet       one row per run × replication
    daily.parquet      one row per run and local day
    summary.json       spend by category and SLA figures per sweep point
-   manifest.json      the resolved scenario, seeds, tool and library versions
+   manifest.json      the resolved scenario, seeds, tool and library versions, and
+                      every other file with its SHA-256 (written last: a complete set)
    spend_vs_sla.png   spend against p90 first-response time (and .svg)
    spend_by_category.png      mean spend per sweep point, staffing and each category (and .svg)
    first_response_cdf.png     share answered within a time, per sweep point (and .svg)
@@ -51,8 +52,10 @@ conversations come) and their replies are billed to the run, dated when sent
 scenario's warmup: 7d is simulated before start and counts nothing.
 
 Finished runs are kept in --out/.partial/ as they complete, so a run that was killed
-or interrupted picks up where it stopped with --resume (same scenario and seed) and
-writes the same bytes as if it had never stopped. .partial/ is removed at the end.
+or interrupted (Ctrl-C, SIGTERM: it stops within a second) picks up where it stopped
+with --resume (same scenario and seed) and writes the same bytes as if it had never
+stopped. .partial/ is removed at the end. Until then --out keeps its previous files,
+whole; a second command writing to the same --out fails at once.
 
 --precision keeps adding replications to every sweep point, in batches, until the 95%
 interval of each point's mean total cost (messaging + staffing) is narrower than that

@@ -7,8 +7,9 @@
 // In: a trace file and how to read it (scenarios/trace), billing.Options (the era, the
 // user's rate cards over the built-in ones, the business's zone and currency), and for
 // Restaff a scenario whose agents, bot and patience answer in the trace's place. Out:
-// messages.parquet, bill.parquet and summary.json (reports.ReplaySummary), and with
-// Restaff restaff.json and restaff.html (reports.Restaff), in Options.Out.
+// messages.parquet, bill.parquet, summary.json (reports.ReplaySummary) and
+// manifest.json, and with Restaff restaff.json and restaff.html (reports.Restaff), in
+// Options.Out.
 //
 // The contract:
 //
@@ -16,8 +17,11 @@
 //     memory grows with users and conversations in flight, not with messages.
 //   - The three totals (messages, bill, summary) are checked to agree to the micro
 //     before anything is written.
-//   - A failed replay leaves nothing behind: each file appears whole under its name or
-//     not at all, files already written are removed, and an output folder the replay
-//     created is removed if empty.
+//   - The files are one output set (reports.Output): the folder is locked while they
+//     are written, and holds its previous set or the whole new one, never a mix, after
+//     any failure or kill; a failed replay leaves nothing of its own behind, and an
+//     output folder it created is removed.
+//   - A replay stops when its context ends (checked every 1024 records), and at the
+//     next batch of messages.parquet once a write to the disk has failed.
 //   - Errors from the trace name its file and line: trace.csv:3: column ….
 package rebill

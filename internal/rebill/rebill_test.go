@@ -1,6 +1,7 @@
 package rebill
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -40,7 +41,7 @@ func options(t *testing.T, csv string) Options {
 // fails half-way leaves nothing behind, its error naming the file and line.
 func TestReplay(t *testing.T) {
 	o := options(t, handTrace)
-	s, err := Replay(o)
+	s, err := Replay(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +54,7 @@ func TestReplay(t *testing.T) {
 		}
 	}
 	bad := options(t, handTrace+"2025-09-03T10:10:00Z,5511987654321,business,template,marketting,delivered\n")
-	if _, err := Replay(bad); err == nil || !strings.Contains(err.Error(), `trace.csv:6: column category: "marketting"`) {
+	if _, err := Replay(context.Background(), bad); err == nil || !strings.Contains(err.Error(), `trace.csv:6: column category: "marketting"`) {
 		t.Errorf("a bad row: %v", err)
 	}
 	if _, err := os.Stat(bad.Out); !os.IsNotExist(err) {
@@ -75,7 +76,7 @@ func TestRestaffBadAgents(t *testing.T) {
 	sc.Agents.LateReply = "never" // past Validate, as a caller building a scenario could
 	o := options(t, handTrace)
 	var se *scenarios.Error
-	if _, _, err := Restaff(o, sc, "", 1); !errors.As(err, &se) {
+	if _, _, err := Restaff(context.Background(), o, sc, "", 1); !errors.As(err, &se) {
 		t.Errorf("late_reply never: %v, want a *scenarios.Error", err)
 	}
 	if _, err := os.Stat(o.Out); !os.IsNotExist(err) {

@@ -1,6 +1,7 @@
 package rebill
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -41,17 +42,25 @@ type Reconciled struct {
 // type — and writes reconcile.parquet, reconcile.json and reconcile.html into o.Out.
 // Report.Agrees says whether everything agreed within the tolerance. On an error the
 // files written are removed.
-func Reconcile(o ReconcileOptions) (_ *Reconciled, err error) {
+func Reconcile(ctx context.Context, o ReconcileOptions) (*Reconciled, error) {
+	version := o.Replay.Version
+	op, err := reports.NewOutput(o.Out, version)
+	if err != nil {
+		return nil, err
+	}
+	defer op.Close()
 	out := &Reconciled{}
-	name, messages := o.From, filepath.Join(o.From, reports.MessagesFile)
+	name, messages := filepath.Base(filepath.Clean(o.From)), filepath.Join(o.From, reports.MessagesFile)
 	if o.From == "" {
-		o.Replay.Out = o.Out
-		if out.Replay, err = Replay(o.Replay); err != nil {
+		s, rows, err := replayInto(ctx, op, o.Replay)
+		if err != nil {
 			return nil, err
 		}
-		name, messages = filepath.Base(o.Replay.Trace), filepath.Join(o.Out, reports.MessagesFile)
-	} else if err := os.MkdirAll(o.Out, 0o755); err != nil {
-		return nil, err
+		if err := writeReplayFiles(op, o.Replay, s, rows); err != nil {
+			return nil, err
+		}
+		out.Replay = s
+		name, messages = filepath.Base(o.Replay.Trace), op.Path(reports.MessagesFile)
 	}
 	var points []pricing.AnalyticsPoint
 	var anNames []string
@@ -72,15 +81,11 @@ func Reconcile(o ReconcileOptions) (_ *Reconciled, err error) {
 	if err != nil {
 		return nil, err
 	}
-	w, err := reports.NewReconcileWriter(filepath.Join(o.Out, reports.ReconcileFile), o.Replay.Version, currencyOf(b))
+	w, err := reports.NewReconcileWriter(op.Path(reports.ReconcileFile), version, currencyOf(b))
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if err != nil {
-			w.Abort()
-		}
-	}()
+	defer w.Abort() // nothing once Close has succeeded
 	var diffs []*reconcile.Row
 	var more int64
 	err = reports.ReadMessages(messages, func(m *reconcile.Message) error {
@@ -123,22 +128,17 @@ func Reconcile(o ReconcileOptions) (_ *Reconciled, err error) {
 	if err != nil {
 		return nil, err
 	}
-	written := []string{filepath.Join(o.Out, reports.ReconcileFile)}
-	defer func() {
-		if err != nil {
-			for _, f := range written {
-				os.Remove(f)
-			}
-		}
-	}()
-	if err := reports.WriteJSON(filepath.Join(o.Out, reports.ReconcileJSONFile), out.Report); err != nil {
+	if err := reports.WriteJSON(op.Path(reports.ReconcileJSONFile), out.Report); err != nil {
 		return nil, err
 	}
-	written = append(written, filepath.Join(o.Out, reports.ReconcileJSONFile))
-	if err := safefile.WriteFile(filepath.Join(o.Out, reports.ReconcileHTMLFile), page); err != nil {
+	if err := safefile.WriteFile(op.Path(reports.ReconcileHTMLFile), page); err != nil {
 		return nil, err
 	}
-	return out, nil
+	m, err := reports.NewManifest(version, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return out, op.Commit(m)
 }
 
 var utc = time.UTC

@@ -1,7 +1,7 @@
 package rebill
 
 import (
-	"os"
+	"context"
 	"path/filepath"
 	"time"
 
@@ -9,6 +9,7 @@ import (
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/reports"
+	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/scenarios/trace"
 	"github.com/spendsim/spendsim/sim/replay"
 )
@@ -63,13 +64,24 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, src *source, o 
 	return s, rows, nil
 }
 
-// source adapts a trace reader to the replay and counts user messages.
+// source adapts a trace reader to the replay, counts user messages, and stops the
+// replay when ctx ends (checked every checkEvery records: cheap, and well within a
+// second at any decoding speed).
 type source struct {
 	r     trace.Reader
+	ctx   context.Context
 	users int64
+	n     int
 }
 
+const checkEvery = 1024
+
 func (s *source) Next(r *model.Record) error {
+	if s.n++; s.n%checkEvery == 0 {
+		if err := s.ctx.Err(); err != nil {
+			return err
+		}
+	}
 	if err := s.r.Next(r); err != nil {
 		return err
 	}
@@ -80,67 +92,79 @@ func (s *source) Next(r *model.Record) error {
 }
 
 // Replay bills the trace exactly and writes messages.parquet (one row per business
-// message), bill.parquet (month × market × category × type) and summary.json into
-// o.Out, after checking that the three totals agree to the micro. It streams: memory
-// grows with users, not messages. On any error every output file is removed (or was
-// never renamed into place), so a failed replay leaves nothing behind.
-func Replay(o Options) (_ *reports.ReplaySummary, err error) {
-	tracePath, topts, opts, out, version := o.Trace, o.Read, o.Billing, o.Out, o.Version
-	r, err := trace.Open(tracePath, topts)
+// message), bill.parquet (month × market × category × type), summary.json and
+// manifest.json as the set of o.Out (reports.Output: the folder is locked while it is
+// written, and holds its previous set or the whole new one after any failure), after
+// checking that the three totals agree to the micro. It streams: memory grows with
+// users, not messages. It stops, writing nothing, when ctx ends.
+func Replay(ctx context.Context, o Options) (*reports.ReplaySummary, error) {
+	op, err := reports.NewOutput(o.Out, o.Version)
 	if err != nil {
 		return nil, err
+	}
+	defer op.Close()
+	s, rows, err := replayInto(ctx, op, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeReplayFiles(op, o, s, rows); err != nil {
+		return nil, err
+	}
+	return s, commitReplay(op, o, nil)
+}
+
+// replayInto bills o.Trace into op's messages.parquet and returns the summary and the
+// bill's rows, checked to agree with what was written.
+func replayInto(ctx context.Context, op *reports.Output, o Options) (*reports.ReplaySummary, []reports.BillRow, error) {
+	tracePath, topts, opts := o.Trace, o.Read, o.Billing
+	r, err := trace.Open(tracePath, topts)
+	if err != nil {
+		return nil, nil, err
 	}
 	// Decode on one core while billing and writing run on another.
 	r = trace.Prefetch(r, 4096)
 	defer r.Close()
-	_, statErr := os.Stat(out)
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, err
-	}
-	if os.IsNotExist(statErr) {
-		defer func() {
-			if err != nil {
-				os.Remove(out) // only if still empty: never anything of the user's
-			}
-		}()
-	}
-	mw, err := reports.NewMessageWriter(filepath.Join(out, reports.MessagesFile), version, opts.Markets, currencyOf(opts), opts.Location)
+	mw, err := reports.NewMessageWriter(op.Path(reports.MessagesFile), o.Version, opts.Markets, currencyOf(opts), opts.Location)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer func() {
-		if err != nil {
-			mw.Abort()
-		}
-	}()
-	src := &source{r: r}
+	defer mw.Abort() // nothing once Close has succeeded
+	src := &source{r: r, ctx: ctx}
 	st, err := replay.Replay(src, opts, mw)
 	if err != nil {
-		return nil, trace.AtFile(tracePath, err)
+		return nil, nil, trace.AtFile(tracePath, err)
 	}
 	s, rows, err := summarizeReplay(mw, st, src, o)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := mw.Close(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	written := []string{filepath.Join(out, reports.MessagesFile)}
-	defer func() {
-		if err != nil {
-			for _, f := range written {
-				os.Remove(f)
-			}
-		}
-	}()
-	if err := reports.WriteBill(filepath.Join(out, reports.BillFile), rows, currencyOf(opts), version); err != nil {
-		return nil, err
+	return s, rows, nil
+}
+
+// writeReplayFiles writes bill.parquet and summary.json into op beside the
+// messages.parquet a replay wrote there.
+func writeReplayFiles(op *reports.Output, o Options, s *reports.ReplaySummary, rows []reports.BillRow) error {
+	if err := reports.WriteBill(op.Path(reports.BillFile), rows, currencyOf(o.Billing), o.Version); err != nil {
+		return err
 	}
-	written = append(written, filepath.Join(out, reports.BillFile))
-	if err := reports.WriteJSON(filepath.Join(out, reports.SummaryFile), s); err != nil {
-		return nil, err
+	return reports.WriteJSON(op.Path(reports.SummaryFile), s)
+}
+
+// commitReplay writes op's manifest and moves the set in; restaffed (the scenario
+// whose agents answered) is in the manifest, nil for a plain replay.
+func commitReplay(op *reports.Output, o Options, restaffed *scenarios.Scenario) error {
+	var sc any // null for a plain replay
+	if restaffed != nil {
+		sc = restaffed
 	}
-	return s, nil
+	m, err := reports.NewManifest(o.Version, nil, sc)
+	if err != nil {
+		return err
+	}
+	return op.Commit(m)
 }
 
 func currencyOf(o billing.Options) string {

@@ -1,9 +1,8 @@
 package rebill
 
 import (
+	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 // restaffJob is a replay with its replies restaffed by a scenario's agents.
 type restaffJob struct {
 	Options
+	ctx      context.Context
 	scenario *scenarios.Scenario
 	point    string // the sweep point whose agents answer; "" without a sweep
 	cfg      replay.RestaffConfig
@@ -34,7 +34,7 @@ type restaffJob struct {
 // point (its id, as spendsim run labels it); without one, point must be "" or "base".
 // An agents block restaff cannot use, or a sweep without a point, is a
 // *scenarios.Error.
-func Restaff(o Options, sc *scenarios.Scenario, point string, seed uint64) (*reports.ReplaySummary, *reports.Restaff, error) {
+func Restaff(ctx context.Context, o Options, sc *scenarios.Scenario, point string, seed uint64) (*reports.ReplaySummary, *reports.Restaff, error) {
 	if len(sc.Sweep) > 0 || point != "" {
 		if point == "" {
 			ps, err := sc.Points()
@@ -58,7 +58,7 @@ func Restaff(o Options, sc *scenarios.Scenario, point string, seed uint64) (*rep
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: timezone: %w", sc.Name, err) // Validate accepted it; cannot happen
 	}
-	j := restaffJob{Options: o, scenario: sc, point: point, cfg: replay.RestaffConfig{Staffing: sc.Agents, Location: loc, Seed: seed}}
+	j := restaffJob{Options: o, ctx: ctx, scenario: sc, point: point, cfg: replay.RestaffConfig{Staffing: sc.Agents, Location: loc, Seed: seed}}
 	return j.run()
 }
 
@@ -87,7 +87,7 @@ func (j *restaffJob) original() (reports.RestaffSide, error) {
 		return reports.RestaffSide{}, err
 	}
 	defer r.Close()
-	meter := replay.NewResponseMeter(r)
+	meter := replay.NewResponseMeter(&source{r: r, ctx: j.ctx})
 	tally := stats.SpendTally{Currency: currencyOf(j.Billing)}
 	if _, err := replay.Replay(meter, j.Billing, spendSink{&tally}); err != nil {
 		return reports.RestaffSide{}, trace.AtFile(j.Trace, err)
@@ -105,8 +105,14 @@ func (j *restaffJob) original() (reports.RestaffSide, error) {
 
 // run makes two passes over the trace: the original, billed and measured, then the
 // restaffed trace, billed into the usual outputs. Each pass streams; neither holds the
-// trace. On any error every output file is removed (or was never renamed into place).
-func (j *restaffJob) run() (_ *reports.ReplaySummary, _ *reports.Restaff, err error) {
+// trace. The files are written as one set (reports.Output), as Replay writes its own.
+func (j *restaffJob) run() (*reports.ReplaySummary, *reports.Restaff, error) {
+	// Locked before the first pass, so that a second writer fails at once.
+	op, err := reports.NewOutput(j.Out, j.Version)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer op.Close()
 	old, err := j.original()
 	if err != nil {
 		return nil, nil, err
@@ -116,27 +122,12 @@ func (j *restaffJob) run() (_ *reports.ReplaySummary, _ *reports.Restaff, err er
 		return nil, nil, err
 	}
 	defer r.Close()
-	_, statErr := os.Stat(j.Out)
-	if err := os.MkdirAll(j.Out, 0o755); err != nil {
-		return nil, nil, err
-	}
-	if os.IsNotExist(statErr) {
-		defer func() {
-			if err != nil {
-				os.Remove(j.Out) // only if still empty: never anything of the user's
-			}
-		}()
-	}
-	mw, err := reports.NewMessageWriter(filepath.Join(j.Out, reports.MessagesFile), j.Version, j.Billing.Markets, currencyOf(j.Billing), j.Billing.Location)
+	mw, err := reports.NewMessageWriter(op.Path(reports.MessagesFile), j.Version, j.Billing.Markets, currencyOf(j.Billing), j.Billing.Location)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer func() {
-		if err != nil {
-			mw.Abort()
-		}
-	}()
-	src := &source{r: r}
+	defer mw.Abort() // nothing once Close has succeeded
+	src := &source{r: r, ctx: j.ctx}
 	rsf, err := replay.NewRestaffer(src, j.cfg)
 	if err != nil {
 		return nil, nil, &scenarios.Error{File: j.scenario.Name, Problems: []string{err.Error()}}
@@ -175,29 +166,14 @@ func (j *restaffJob) run() (_ *reports.ReplaySummary, _ *reports.Restaff, err er
 	if err := mw.Close(); err != nil {
 		return nil, nil, err
 	}
-	written := []string{filepath.Join(j.Out, reports.MessagesFile)}
-	defer func() {
-		if err != nil {
-			for _, f := range written {
-				os.Remove(f)
-			}
-		}
-	}()
-	if err := reports.WriteBill(filepath.Join(j.Out, reports.BillFile), rows, currencyOf(j.Billing), j.Version); err != nil {
+	if err := reports.WriteJSON(op.Path(reports.RestaffFile), &rs); err != nil {
 		return nil, nil, err
 	}
-	written = append(written, filepath.Join(j.Out, reports.BillFile))
-	for _, f := range []struct {
-		name string
-		v    any
-	}{{reports.SummaryFile, s}, {reports.RestaffFile, &rs}} {
-		if err := reports.WriteJSON(filepath.Join(j.Out, f.name), f.v); err != nil {
-			return nil, nil, err
-		}
-		written = append(written, filepath.Join(j.Out, f.name))
-	}
-	if err := safefile.WriteFile(filepath.Join(j.Out, reports.RestaffHTMLFile), page); err != nil {
+	if err := safefile.WriteFile(op.Path(reports.RestaffHTMLFile), page); err != nil {
 		return nil, nil, err
 	}
-	return s, &rs, nil
+	if err := writeReplayFiles(op, j.Options, s, rows); err != nil {
+		return nil, nil, err
+	}
+	return s, &rs, commitReplay(op, j.Options, j.scenario)
 }

@@ -1,8 +1,24 @@
-// Package safefile writes files that appear whole or not at all: each is written under a
-// hidden temporary name in its destination directory, flushed, made readable (0644, as
-// os.Create would), synced, and renamed into place; a failed or abandoned write removes
-// the temporary file. It is the one place spendsim does this, for every output it writes
-// (tables, traces, summaries, plots, scenarios, checkpoints).
+// Package safefile writes outputs that appear whole or not at all. It is the one place
+// spendsim does this, for every output it writes (tables, traces, summaries, plots,
+// scenarios, checkpoints, manifests):
+//
+//   - A file (Create, WriteFile) is written under a hidden temporary name in its
+//     destination directory (".NAME.tmp-DIGITS"), flushed, made readable (0644, as
+//     os.Create would), synced, and renamed into place; a failed or abandoned write
+//     removes the temporary file.
+//   - A set of files, a command's output folder (Set), is written into a staging folder
+//     inside it and moved in with its manifest last, the previous set's files removed
+//     first, so the folder holds one complete set (its manifest.json, listing every file
+//     with its SHA-256) or no manifest, never files of two runs; a kill at any moment is
+//     finished or undone by the next writer of the folder.
+//   - Writers lock what they write (Lock: flock on a lock file that exists only while
+//     held): a set's folder (OpenSet), a part of a folder that several writers fill
+//     (LockPart: the shards of a sweep), a single output file (LockFile). A second
+//     writer fails at once with a *BusyError. The lock holder removes the temporaries
+//     and staging folders killed writers left (RemoveTemps, RemoveTempsIn).
+//   - Nothing is followed through a symbolic link inside an output folder (Inside,
+//     MkdirInside, RemoveInside): a link there could send a write or a removal anywhere.
+//     The folder itself is the user's to choose and may be a link.
 package safefile
 
 import (
@@ -11,6 +27,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // File is a file being written under a temporary name; Commit puts it in place, Abort
@@ -44,7 +61,10 @@ func Create(path string, bufSize int) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &File{f: f, buf: bufio.NewWriterSize(f, bufSize), path: path}, nil
+	w := &File{f: f, buf: bufio.NewWriterSize(f, bufSize), path: path}
+	name := f.Name()
+	track(w, func() { os.Remove(name) })
+	return w, nil
 }
 
 // Write implements io.Writer.
@@ -74,13 +94,54 @@ func (w *File) Commit() error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(w.f.Name(), w.path)
+		err = rename(w.f.Name(), w.path)
 	}
+	untrack(w)
 	if err != nil {
 		os.Remove(w.f.Name())
 		return fmt.Errorf("%s: %w", w.path, err)
 	}
 	SyncDir(filepath.Dir(w.path))
+	return nil
+}
+
+// unfinished is what this process is writing and has not committed, closed or
+// released (a File, a Set, a Lock), with what Abandon does with it. A process-wide
+// registry, because what it answers is process-wide: what a process that exits now
+// leaves behind.
+var unfinished sync.Map
+
+func track(key any, cleanup func()) { unfinished.Store(key, cleanup) }
+func untrack(key any)               { unfinished.Delete(key) }
+
+// Abandon removes what this process is writing and has not finished (temporary files,
+// staging folders) and releases its locks, as Abort, Close and Release would. It is for
+// a process about to exit without its commands finishing (one that did not stop soon
+// enough after a signal); it may be called from any goroutine, and the process should
+// exit right after. A set already being moved in is left to the next writer, which
+// finishes it.
+func Abandon() {
+	unfinished.Range(func(k, v any) bool {
+		v.(func())()
+		unfinished.Delete(k)
+		return true
+	})
+}
+
+// AfterStep, when set, is called after every step of this package that changes what a
+// reader sees, with the path changed: a rename into place (a file, a set into its
+// folder, each file of a set), the removal of a previous set's file. It is for crash
+// tests, which kill the process there to see what a kill at that moment leaves; nil
+// otherwise.
+var AfterStep func(path string)
+
+func rename(from, to string) error {
+	if err := os.Rename(from, to); err != nil {
+		return err
+	}
+	if AfterStep != nil {
+		AfterStep(to)
+	}
 	return nil
 }
 
@@ -93,6 +154,7 @@ func (w *File) Abort() {
 	w.done = true
 	w.f.Close()
 	os.Remove(w.f.Name())
+	untrack(w)
 }
 
 // WriteFile writes data to path whole or not at all: path holds either its old content

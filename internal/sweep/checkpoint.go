@@ -36,15 +36,27 @@ type checkpointFile struct {
 	Days []sim.DayRow
 }
 
-// OpenCheckpoint creates dir if needed. Unless keep is set it first removes what an
-// earlier sweep left there: a run without --resume starts afresh.
-func OpenCheckpoint(dir, key string, keep bool) (*Checkpoint, error) {
+// OpenCheckpoint opens the checkpoint name ("all", or a shard's "shard-K-of-N") in
+// out/.partial, creating it if needed. Unless keep is set it first removes what an
+// earlier sweep left there: a run without --resume starts afresh; with keep, only the
+// temporaries of runs being saved when an earlier sweep was killed go. A symbolic link
+// on the way (.partial, or the checkpoint itself) is refused, never followed.
+func OpenCheckpoint(out, name, key string, keep bool) (*Checkpoint, error) {
+	rel := filepath.Join(PartialDir, name)
+	dir, err := safefile.Inside(out, rel)
+	if err != nil {
+		return nil, fmt.Errorf("sweep: %w", err)
+	}
 	if !keep {
+		// dir itself may be a link: RemoveAll removes the link, not what it points to.
 		if err := os.RemoveAll(dir); err != nil {
 			return nil, fmt.Errorf("sweep: %w", err)
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if dir, err = safefile.MkdirInside(out, rel); err != nil {
+		return nil, fmt.Errorf("sweep: %w", err)
+	}
+	if err := safefile.RemoveTempsIn(dir); err != nil {
 		return nil, fmt.Errorf("sweep: %w", err)
 	}
 	return &Checkpoint{Dir: dir, Key: key}, nil
@@ -94,9 +106,27 @@ func (c *Checkpoint) Remove() error {
 	if err := os.RemoveAll(c.Dir); err != nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
-	parent := filepath.Dir(c.Dir)
-	if filepath.Base(parent) == PartialDir {
+	c.removeParent()
+	return nil
+}
+
+// Leave is what a sweep that failed does with its checkpoint: kept if it holds runs to
+// resume from, removed (as Remove does) if it holds none. It returns err, saying where
+// the kept runs of this sweep (of which it knows kept) are.
+func (c *Checkpoint) Leave(err error, kept int) error {
+	if os.Remove(c.Dir) == nil { // fails, as it should, on a folder that holds runs
+		c.removeParent()
+		return err
+	}
+	var in *Interrupted
+	if kept == 0 || errors.As(err, &in) { // none of this sweep's, or it says so already
+		return err
+	}
+	return fmt.Errorf("%w (the %d runs finished are kept in %s: once that is fixed, run again with --resume to go on)", err, kept, c.Dir)
+}
+
+func (c *Checkpoint) removeParent() {
+	if parent := filepath.Dir(c.Dir); filepath.Base(parent) == PartialDir {
 		os.Remove(parent) // fails, as it should, while another shard still has runs there
 	}
-	return nil
 }

@@ -1,9 +1,10 @@
 package sweep
 
 import (
+	"errors"
 	"math"
 	"os"
-	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/spendsim/spendsim/internal/stats/statstest"
@@ -16,8 +17,7 @@ func TestCheckpoint(t *testing.T) {
 	runs[1].FirstResponseP90S = math.NaN()
 	days := statstest.SynthDays(runs, 3)
 	root := t.TempDir()
-	dir := filepath.Join(root, PartialDir, "all")
-	cp, err := OpenCheckpoint(dir, "key1", false)
+	cp, err := OpenCheckpoint(root, "all", "key1", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,11 +31,11 @@ func TestCheckpoint(t *testing.T) {
 	if _, _, ok, err := cp.Load(runs[0].RunID, runs[0].Seed); ok || err != nil {
 		t.Errorf("a run never saved: ok %v, err %v", ok, err)
 	}
-	other, _ := OpenCheckpoint(dir, "key2", true)
+	other, _ := OpenCheckpoint(root, "all", "key2", true)
 	if _, _, _, err := other.Load(runs[1].RunID, runs[1].Seed); err == nil {
 		t.Error("a checkpoint of another scenario was accepted")
 	}
-	fresh, _ := OpenCheckpoint(dir, "key1", false)
+	fresh, _ := OpenCheckpoint(root, "all", "key1", false)
 	if _, _, ok, _ := fresh.Load(runs[1].RunID, runs[1].Seed); ok {
 		t.Error("opening without keep kept an earlier sweep's runs")
 	}
@@ -44,5 +44,35 @@ func TestCheckpoint(t *testing.T) {
 	}
 	if got, err := os.ReadDir(root); err != nil || len(got) != 0 {
 		t.Errorf("after Remove the output dir holds %v (%v)", got, err)
+	}
+}
+
+// TestCheckpointLeave: a sweep that failed before finishing a run leaves no .partial
+// (an empty .partial/all stayed before); one that finished runs keeps them and says
+// where, and how to go on.
+func TestCheckpointLeave(t *testing.T) {
+	root := t.TempDir()
+	cp, err := OpenCheckpoint(root, "all", "key1", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := errors.New("disk full")
+	if err := cp.Leave(failed, 0); err != failed {
+		t.Errorf("nothing kept: %v", err)
+	}
+	if got, err := os.ReadDir(root); err != nil || len(got) != 0 {
+		t.Errorf("after a failure with no run: %v (%v)", got, err)
+	}
+	cp, _ = OpenCheckpoint(root, "all", "key1", false)
+	runs := statstest.SynthRuns(1, 1)
+	if err := cp.Save(runs[0], nil); err != nil {
+		t.Fatal(err)
+	}
+	err = cp.Leave(failed, 1)
+	if !errors.Is(err, failed) || !strings.Contains(err.Error(), "the 1 runs finished are kept in "+cp.Dir+": once that is fixed, run again with --resume") {
+		t.Errorf("a run kept: %v", err)
+	}
+	if _, _, ok, _ := cp.Load(runs[0].RunID, runs[0].Seed); !ok {
+		t.Error("the run was not kept")
 	}
 }

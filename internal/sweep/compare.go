@@ -22,6 +22,11 @@ func Compare(ctx context.Context, a, b *scenarios.Scenario, o Options) (stats.Co
 	if o.Progress == nil {
 		o.Progress = silent{}
 	}
+	op, err := reports.NewOutput(o.Out, o.Version)
+	if err != nil {
+		return stats.Comparison{}, err
+	}
+	defer op.Close()
 	ja, err := firstPoint(o, "A", a)
 	if err != nil {
 		return stats.Comparison{}, err
@@ -40,11 +45,12 @@ func Compare(ctx context.Context, a, b *scenarios.Scenario, o Options) (stats.Co
 	if err != nil {
 		return stats.Comparison{}, err
 	}
-	op, err := reports.NewOutput(o.Out, o.Version)
+	m, err := reports.NewManifest(o.Version, o.Args, map[string]*scenarios.Scenario{"a": a, "b": b})
 	if err != nil {
 		return stats.Comparison{}, err
 	}
-	return cmp, op.WriteComparison(cmp)
+	m.Seed, m.Runs = &a.Seed, len(runs)
+	return cmp, op.WriteComparison(cmp, m)
 }
 
 // firstPoint is the jobs of a scenario's first sweep point.

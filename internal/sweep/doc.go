@@ -24,7 +24,14 @@
 //     the results only, so the same seed stops at the same count on any machine, and
 //     the files equal those of a scenario with that many fixed replications.
 //   - A shard K of N runs the jobs whose number mod N is K and writes Hive-partitioned
-//     parts (runs/shard=K/, daily/shard=K/) and, last, its manifest (shards/). Merge
-//     checks that every run of the sweep is there exactly once and writes what an
-//     unsharded Run would have, byte for byte.
+//     parts (runs/shard=K/, daily/shard=K/) and, last, its manifest (shards/), having
+//     removed its previous one first. Merge checks that every run of the sweep is there
+//     exactly once and writes what an unsharded Run would have, byte for byte.
+//   - Outputs are sets (reports.Output): Run, Merge, Compare and Forecast lock their
+//     folder before anything else (the checkpoint included), and it holds the previous
+//     set or the new one after any failure, interruption or kill. Shards share a folder,
+//     each locking its own part (safefile.LockPart). Nothing is followed through a link
+//     inside the folder (.partial, runs/, daily/, shards/).
+//   - Every long call stops when its context ends: between runs, and Generate within
+//     4096 messages; an interrupted Run returns an *Interrupted naming what it kept.
 package sweep

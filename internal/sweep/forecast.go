@@ -15,6 +15,11 @@ import (
 // bill across them (stats.BuildForecast) and writes the forecast's files and
 // manifest.json into o.Out. sc.Days becomes the months' length, as the manifest shows.
 func Forecast(ctx context.Context, sc *scenarios.Scenario, o Options) (stats.Forecast, error) {
+	op, err := reports.NewOutput(o.Out, o.Version)
+	if err != nil {
+		return stats.Forecast{}, err
+	}
+	defer op.Close()
 	jobs, err := sc.Jobs(sc.Seed, o.Rates)
 	if err != nil {
 		return stats.Forecast{}, err
@@ -29,10 +34,6 @@ func Forecast(ctx context.Context, sc *scenarios.Scenario, o Options) (stats.For
 		Name: sc.Name, Seed: sc.Seed, GrowthPerMonth: sc.Forecast.GrowthPerMonth,
 		Config: cfg, Runs: runs, Days: days,
 	})
-	if err != nil {
-		return stats.Forecast{}, err
-	}
-	op, err := reports.NewOutput(o.Out, o.Version)
 	if err != nil {
 		return stats.Forecast{}, err
 	}

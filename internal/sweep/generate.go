@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
@@ -30,15 +31,15 @@ type Generated struct {
 // Generate simulates replication 0 of sweep point p of sc, seeded exactly as Run seeds
 // it (sc.Seed), and writes every message of it to w as it goes, so memory does not
 // grow with the messages. Users are synthetic opaque ids, "c<N>" for customer N of the
-// run, with their country; message ids are "m<N>", the N-th message. A write error
-// stops the writing, and the run's result is that error.
-func Generate(sc *scenarios.Scenario, p scenarios.Point, rates *pricing.Overlay, w RecordWriter) (*Generated, error) {
+// run, with their country; message ids are "m<N>", the N-th message. A write error, or
+// ctx ending, stops the writing, and the run's result is that error.
+func Generate(ctx context.Context, sc *scenarios.Scenario, p scenarios.Point, rates *pricing.Overlay, w RecordWriter) (*Generated, error) {
 	cfg, err := p.Scenario.Config(rates)
 	if err != nil {
 		return nil, err
 	}
 	runSeed := sim.DeriveSeed(sc.Seed, 0) // as Scenario.Jobs seeds replication 0
-	rec := &traceRecorder{Stats: sim.NewStats(p.ID, cfg.Start, cfg.End, cfg.Location), w: w}
+	rec := &traceRecorder{Stats: sim.NewStats(p.ID, cfg.Start, cfg.End, cfg.Location), w: w, ctx: ctx}
 	out, err := sim.Run(cfg, runSeed, rec)
 	if err == nil {
 		err = rec.err
@@ -59,10 +60,19 @@ func Generate(sc *scenarios.Scenario, p scenarios.Point, rates *pricing.Overlay,
 type traceRecorder struct {
 	*sim.Stats
 	w         RecordWriter
+	ctx       context.Context
 	rec       model.Record
 	n         int64
 	countries map[[2]byte]string
-	err       error // first write error; later messages are not written
+	err       error // first write error, or ctx's; later messages are not written
+}
+
+// Err implements sim.Stopper: a write error, or ctx's end, ends the run at once.
+func (t *traceRecorder) Err() error {
+	if t.err == nil {
+		t.err = t.ctx.Err()
+	}
+	return t.err
 }
 
 // Message implements sim.Recorder.

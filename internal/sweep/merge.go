@@ -19,6 +19,13 @@ import (
 // comes from the scenario itself, not from the shards, so a run that no shard wrote is
 // found missing rather than silently left out. The parts are kept.
 func Merge(dir string, sla stats.SLA, version string) (*Result, error) {
+	// Locked first: a shard still writing its part holds the folder, and merge fails
+	// at once rather than read half of it.
+	op, err := reports.NewOutput(dir, version)
+	if err != nil {
+		return nil, err
+	}
+	defer op.Close()
 	ms, err := ReadShardManifests(dir)
 	if err != nil {
 		return nil, err
@@ -97,10 +104,6 @@ func Merge(dir string, sla stats.SLA, version string) (*Result, error) {
 	}
 	// The run command's own arguments, which every shard shares: the manifest then
 	// reads as the unsharded run's would.
-	op, err := reports.NewOutput(dir, version)
-	if err != nil {
-		return nil, err
-	}
 	sc.Seed = first.Seed
 	summary, err := writeOutputs(op, &sc, runs, days, first.Args, sla)
 	if err != nil {

@@ -5,11 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
-	"path/filepath"
+	"os"
 	"sync"
 
+	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
@@ -59,6 +62,20 @@ func (silent) Planned(int)  {}
 func (silent) Finished(int) {}
 func (silent) Note(string)  {}
 
+// Interrupted is the error of a sweep whose context ended: what it kept, and how to go
+// on. It wraps the context's error.
+type Interrupted struct {
+	Kept       int    // runs finished and saved
+	Checkpoint string // where
+	Err        error
+}
+
+func (e *Interrupted) Error() string {
+	return fmt.Sprintf("interrupted; the %d runs finished so far are kept in %s: run again with --resume to go on", e.Kept, e.Checkpoint)
+}
+
+func (e *Interrupted) Unwrap() error { return e.Err }
+
 // Result is what a sweep wrote.
 type Result struct {
 	Summary stats.Summary   // what summary.json holds (not for a shard)
@@ -76,8 +93,10 @@ type Result struct {
 // ends at the count reached. Each finished run is saved in a checkpoint as it
 // completes, so that a sweep interrupted (ctx cancelled, the process killed) goes on
 // with o.Resume and writes the same bytes as if it had never stopped; the checkpoint is
-// removed once the outputs are complete. An interrupted Run returns ctx's error after a
-// Note saying what was kept.
+// removed once the outputs are complete. An interrupted Run returns an *Interrupted
+// saying what was kept. The output folder is locked while Run writes there (a shard
+// locks only its part of it), and it holds the previous set of outputs or the new one,
+// whole, after any failure (reports.Output).
 func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error) {
 	if sc.Seed == 0 || (o.Shards > 0 && (o.Precision > 0 || o.Shard < 0 || o.Shard >= o.Shards)) {
 		return nil, fmt.Errorf("sweep: %s: want a seed, and shards without precision", sc.Name)
@@ -96,42 +115,24 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 	if err != nil {
 		return nil, err
 	}
-	partial := filepath.Join(o.Out, PartialDir, "all")
-	if o.Shards > 0 {
-		partial = filepath.Join(o.Out, PartialDir, fmt.Sprintf("shard-%d-of-%d", o.Shard, o.Shards))
-	}
-	cp, err := OpenCheckpoint(partial, key, o.Resume)
-	if err != nil {
-		return nil, err
-	}
-	x := &executor{o: o, cp: cp, done: map[string]finished{}}
-	res := &Result{Jobs: len(jobs), Checkpoint: partial,
+	res := &Result{Jobs: len(jobs),
 		RunInfo: reports.RunInfo{Seed: sc.Seed, Start: sc.Start, Days: sc.Days, Timezone: sc.Timezone}}
+	if o.Shards > 0 {
+		return res, runShard(ctx, sc, o, jobs, key, res)
+	}
+	// The folder is locked before the checkpoint in it is touched: a second sweep into
+	// it fails at once instead of mixing its runs in.
 	op, err := reports.NewOutput(o.Out, o.Version)
 	if err != nil {
 		return nil, err
 	}
-	if o.Shards > 0 {
-		var mine []sim.Job
-		for i := range jobs {
-			if i%o.Shards == o.Shard {
-				mine = append(mine, jobs[i])
-			}
-		}
-		runs, days, err := x.run(ctx, mine)
-		if err != nil {
-			return nil, err
-		}
-		err = WriteShard(op, reports.Simulation{
-			Name: sc.Name, Scenario: sc, Seed: sc.Seed, Args: o.Args,
-			Runs: runs, Days: days, HorizonDays: float64(sc.Days),
-		}, o.Shard, o.Shards, len(jobs))
-		if err != nil {
-			return nil, err
-		}
-		res.Runs, res.Resumed = len(runs), x.loaded
-		return res, cp.Remove()
+	defer op.Close()
+	cp, err := OpenCheckpoint(o.Out, "all", key, o.Resume)
+	if err != nil {
+		return nil, err
 	}
+	res.Checkpoint = cp.Dir
+	x := &executor{o: o, cp: cp, done: map[string]finished{}}
 	runs, days, err := x.run(ctx, jobs)
 	for err == nil && o.Precision > 0 {
 		var more bool
@@ -144,14 +145,60 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 		}
 		runs, days, err = x.run(ctx, jobs)
 	}
-	if err != nil {
-		return nil, err
+	if err == nil {
+		res.Summary, err = writeOutputs(op, sc, runs, days, o.Args, o.SLA)
 	}
-	if res.Summary, err = writeOutputs(op, sc, runs, days, o.Args, o.SLA); err != nil {
-		return nil, err
+	if err != nil {
+		return nil, cp.Leave(err, len(x.done))
 	}
 	res.Runs, res.Jobs, res.Resumed = len(runs), len(jobs), x.loaded
 	return res, cp.Remove()
+}
+
+// runShard runs the jobs of shard o.Shard of o.Shards and writes its part (WriteShard)
+// into o.Out, which the other shards share: it locks only its own part there.
+func runShard(ctx context.Context, sc *scenarios.Scenario, o Options, jobs []sim.Job, key string, res *Result) (err error) {
+	name := fmt.Sprintf("shard-%d-of-%d", o.Shard, o.Shards)
+	_, statErr := os.Stat(o.Out)
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return err
+	}
+	if errors.Is(statErr, fs.ErrNotExist) {
+		defer func() {
+			if err != nil {
+				os.Remove(o.Out) // only if still empty: never anything of another shard's
+			}
+		}()
+	}
+	lock, err := safefile.LockPart(o.Out, name)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	cp, err := OpenCheckpoint(o.Out, name, key, o.Resume)
+	if err != nil {
+		return err
+	}
+	res.Checkpoint = cp.Dir
+	var mine []sim.Job
+	for i := range jobs {
+		if i%o.Shards == o.Shard {
+			mine = append(mine, jobs[i])
+		}
+	}
+	x := &executor{o: o, cp: cp, done: map[string]finished{}}
+	runs, days, err := x.run(ctx, mine)
+	if err == nil {
+		err = WriteShard(o.Out, o.Version, reports.Simulation{
+			Name: sc.Name, Scenario: sc, Seed: sc.Seed, Args: o.Args,
+			Runs: runs, Days: days, HorizonDays: float64(sc.Days),
+		}, o.Shard, o.Shards, len(jobs))
+	}
+	if err != nil {
+		return cp.Leave(err, len(x.done))
+	}
+	res.Runs, res.Resumed = len(runs), x.loaded
+	return cp.Remove()
 }
 
 // writeOutputs writes every output file of a sweep (each appears under its final name
@@ -221,8 +268,7 @@ func (x *executor) run(ctx context.Context, jobs []sim.Job) ([]sim.RunResult, []
 		})
 		if err != nil {
 			if ctx.Err() != nil {
-				x.o.Progress.Note(fmt.Sprintf("interrupted; the %d runs finished so far are kept in %s: run again with --resume to go on",
-					len(x.done), x.cp.Dir))
+				return nil, nil, &Interrupted{Kept: len(x.done), Checkpoint: x.cp.Dir, Err: err}
 			}
 			return nil, nil, err
 		}

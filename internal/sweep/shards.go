@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/sim"
@@ -53,11 +54,13 @@ type ShardManifest struct {
 	Scenario    json.RawMessage `json:"scenario"`
 }
 
-// WriteShard writes one shard's runs and daily parts and then its manifest. Runs are
-// checked and ordered as WriteSimulation does. A shard with no runs (more shards than
-// runs) writes only its manifest: an empty part could not carry the sweep's param
-// columns, and readers would see two schemas.
-func WriteShard(o *reports.Output, s reports.Simulation, shard, shards, jobs int) error {
+// WriteShard writes one shard's runs and daily parts into dir and then its manifest,
+// having removed its previous manifest first, so that a manifest never marks parts it
+// was not written with. Runs are checked and ordered as WriteSimulation does. A shard
+// with no runs (more shards than runs) writes only its manifest: an empty part could not
+// carry the sweep's param columns, and readers would see two schemas. The caller holds
+// the shard's lock (safefile.LockPart); links inside dir are refused, not followed.
+func WriteShard(dir, version string, s reports.Simulation, shard, shards, jobs int) error {
 	runs, days, err := stats.InOrder(s.Runs, s.Days)
 	if err != nil {
 		return err
@@ -81,27 +84,43 @@ func WriteShard(o *reports.Output, s reports.Simulation, shard, shards, jobs int
 		args = []string{}
 	}
 	m := ShardManifest{
-		Tool: "spendsim", Version: o.Version, Shard: shard, Shards: shards, Seed: s.Seed, Jobs: jobs,
+		Tool: "spendsim", Version: version, Shard: shard, Shards: shards, Seed: s.Seed, Jobs: jobs,
 		RunIDs: ids, HorizonDays: s.HorizonDays, Args: args, Scenario: raw,
+	}
+	manifest := ShardManifestPath(shard, shards)
+	if err := safefile.RemoveInside(dir, manifest); err != nil {
+		return fmt.Errorf("sweep: %w", err)
+	}
+	// place makes a file's folder and clears the temporaries a killed try of this shard
+	// left there.
+	place := func(rel string) (string, error) {
+		if _, err := safefile.MkdirInside(dir, filepath.Dir(rel)); err != nil {
+			return "", fmt.Errorf("sweep: %w", err)
+		}
+		p := filepath.Join(dir, rel)
+		return p, safefile.RemoveTemps(p)
 	}
 	if len(runs) > 0 {
 		m.RunsPart, m.DailyPart = ShardPart("runs", shard, shards), ShardPart("daily", shard, shards)
-		for _, part := range []string{m.RunsPart, m.DailyPart} {
-			if err := os.MkdirAll(filepath.Dir(o.Path(part)), 0o755); err != nil {
-				return fmt.Errorf("sweep: %w", err)
-			}
-		}
-		if err := reports.WriteRuns(o.Path(m.RunsPart), runs, o.Version); err != nil {
+		p, err := place(m.RunsPart)
+		if err != nil {
 			return err
 		}
-		if err := reports.WriteDaily(o.Path(m.DailyPart), days, o.Version); err != nil {
+		if err := reports.WriteRuns(p, runs, version); err != nil {
+			return err
+		}
+		if p, err = place(m.DailyPart); err != nil {
+			return err
+		}
+		if err := reports.WriteDaily(p, days, version); err != nil {
 			return err
 		}
 	}
-	if err := os.MkdirAll(o.Path(ShardsDir), 0o755); err != nil {
-		return fmt.Errorf("sweep: %w", err)
+	p, err := place(manifest)
+	if err != nil {
+		return err
 	}
-	return reports.WriteJSON(o.Path(ShardManifestPath(shard, shards)), m)
+	return reports.WriteJSON(p, m)
 }
 
 var shardManifestName = regexp.MustCompile(`^shard-(\d+)-of-(\d+)\.json$`)

@@ -23,7 +23,10 @@
 //
 // Files appear whole or not at all: a Writer writes under a hidden temporary name in
 // the destination directory (internal/safefile) that Close syncs and renames into
-// place; Abort or any error removes it. Same rows, same bytes.
+// place; Abort or any error removes it. Same rows, same bytes. The first error writing
+// the file (a full disk) stops the Writer at its next batch (EndRow returns it), not
+// only at Close: the Parquet library drops the error of a row group's flush, so the
+// file's sink keeps it.
 //
 // Writer streams: it buffers Options.BatchRows rows per column in plain slices laid out
 // as arrow's arrays, then hands them without a copy to one background goroutine that

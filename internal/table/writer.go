@@ -99,6 +99,22 @@ func (w *Writer) encode() {
 	}
 }
 
+// sink is the file as the Parquet library writes it: it keeps the first write error
+// where flush looks for the encoder's.
+type sink struct{ w *Writer }
+
+func (s sink) Write(p []byte) (int, error) {
+	n, err := s.w.f.Write(p)
+	if err != nil {
+		s.w.bgMu.Lock()
+		if s.w.bgErr == nil {
+			s.w.bgErr = fmt.Errorf("table: %s: %w", s.w.path, err)
+		}
+		s.w.bgMu.Unlock()
+	}
+	return n, err
+}
+
 // stopEncoder hands over the last batch and waits for the encoder to finish.
 func (w *Writer) stopEncoder() error {
 	if w.work == nil {
@@ -197,8 +213,10 @@ func Create(path string, cols []Column, opts Options) (*Writer, error) {
 		batch: opts.BatchRows, schema: schema, dicts: dicts,
 	}
 	// safefile.File has no Close method, so the Parquet writer's Close cannot close it
-	// before Commit has synced it.
-	w.fw, err = pqarrow.NewFileWriter(schema, w.f, parquet.NewWriterProperties(pqOpts...),
+	// before Commit has synced it. The sink reports its first error to the writer, which
+	// stops at its next batch: the Parquet library drops the error of a row group's
+	// flush, and a full disk would otherwise go unnoticed until Close.
+	w.fw, err = pqarrow.NewFileWriter(schema, sink{w}, parquet.NewWriterProperties(pqOpts...),
 		pqarrow.NewArrowWriterProperties())
 	if err != nil {
 		w.Abort()

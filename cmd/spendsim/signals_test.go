@@ -1,0 +1,136 @@
+//go:build linux
+
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// writeLongTrace writes a CSV trace of n records (two thirds from the business) from
+// a few thousand users, in time order.
+func writeLongTrace(t *testing.T, path string, n int) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	w.WriteString("ts,user,direction,type,category,status\n")
+	start := time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		ts := start.Add(time.Duration(i) * time.Second).Format(time.RFC3339)
+		user := 5511900000000 + i%5000
+		if i%3 == 0 {
+			fmt.Fprintf(w, "%s,%d,user,,,\n", ts, user)
+		} else {
+			fmt.Fprintf(w, "%s,%d,business,template,%s,delivered\n", ts, user, []string{"marketing", "utility"}[i%2])
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+}
+
+// TestSignalsStop sends SIGINT or SIGTERM to long commands (run, replay, generate) in
+// another process: each stops within a second, exits 130 or 143, says so, and leaves
+// --out as it was (a run keeps its finished runs in .partial and says how to resume);
+// no temporary file, staging folder or lock is left.
+func TestSignalsStop(t *testing.T) {
+	childMain()
+	if testing.Short() {
+		t.Skip("interrupts commands of a few seconds")
+	}
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "medium.yaml", mediumScenario)
+	tiny := writeFile(t, dir, "tiny.yaml", tinyScenario)
+	trace := filepath.Join(dir, "long.csv")
+	writeLongTrace(t, trace, 400_000)
+	for _, tc := range []struct {
+		name      string
+		sig       syscall.Signal
+		args      []string // --out OUT is added; OUT holds a previous set unless fresh
+		fresh     bool
+		busyWhen  string // a file in OUT (or glob) whose appearance says the command is at work
+		wantCode  int
+		wantNote  string
+		wantAfter []string // hidden entries of OUT that may remain
+	}{
+		{"run SIGINT", syscall.SIGINT, []string{"run", sc, "--workers", "1", "-q"}, false,
+			".partial/all/*.gob", 130, "SIGINT: interrupted; the ", []string{".partial"}},
+		{"replay SIGTERM", syscall.SIGTERM, []string{"replay", "--trace", trace, "-q"}, false,
+			".spendsim-staging-*/.messages.parquet.tmp-*", 143, "SIGTERM: interrupted; nothing was written", nil},
+		{"generate SIGINT", syscall.SIGINT, []string{"generate", "retail-month", "-q"}, true,
+			".gen.parquet.tmp-*", 130, "SIGINT: interrupted; nothing was written", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(dir, strings.Fields(tc.name)[0])
+			args := append(tc.args, "--out", out)
+			var before outSet
+			if tc.args[0] == "generate" {
+				os.MkdirAll(out, 0o755)
+				args = append(tc.args, "-o", filepath.Join(out, "gen.parquet"))
+			} else if !tc.fresh {
+				if code, _, errOut := spendsim(t, "run", tiny, "--seed", "3", "--out", out, "-q"); code != 0 {
+					t.Fatalf("the previous set: exit %d: %s", code, errOut)
+				}
+				before = checkOneSet(t, out)
+			}
+			cmd := child("TestSignalsStop", nil, args...)
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			exited := startAtWork(t, cmd, filepath.Join(out, tc.busyWhen))
+			sent := time.Now()
+			if err := cmd.Process.Signal(tc.sig); err != nil {
+				t.Fatal(err)
+			}
+			var err error
+			select {
+			case err = <-exited:
+			case <-time.After(10 * time.Second):
+				cmd.Process.Kill()
+				t.Fatalf("still running 10 s after %v", tc.sig)
+			}
+			took := time.Since(sent)
+			t.Logf("%v: stopped in %v: %s", tc.sig, took.Round(time.Millisecond), strings.TrimSpace(stderr.String()))
+			// stopGrace is the most a command may take to stop; the rest is the exit and a
+			// loaded machine.
+			if took > stopGrace+500*time.Millisecond {
+				t.Errorf("stopped %v after the signal", took)
+			}
+			if code := exitCodeOf(err); code != tc.wantCode || !strings.Contains(stderr.String(), tc.wantNote) {
+				t.Errorf("exit %d, %q; want %d and %q", code, stderr.String(), tc.wantCode, tc.wantNote)
+			}
+			after := readOut(t, out)
+			if !slices.Equal(after.hidden, tc.wantAfter) {
+				t.Errorf("left behind %v, want %v", after.hidden, tc.wantAfter)
+			}
+			switch {
+			case tc.args[0] == "generate":
+				if len(after.files) != 0 {
+					t.Errorf("an interrupted generate left %v", keys(after.files))
+				}
+			case !after.complete || !equalMaps(after.files, before.files):
+				t.Errorf("after the signal %s holds %v, want the previous set", out, keys(after.files))
+			}
+			if tc.args[0] == "run" {
+				if !strings.Contains(stderr.String(), "run again with --resume to go on") {
+					t.Errorf("the run did not say how to resume: %s", stderr.String())
+				}
+				code, _, errOut := spendsim(t, append(args, "--resume")...)
+				if code != 0 {
+					t.Fatalf("resume: exit %d: %s", code, errOut)
+				}
+				checkOneSet(t, out)
+			}
+		})
+	}
+}
