@@ -38,9 +38,11 @@ func ReadRuns(path string, paramPaths []string) ([]sim.RunResult, error) {
 		cats := pricing.Categories()
 		amounts := make([]*array.Int64, len(cats))
 		billable := make([]*array.Int64, len(cats))
+		free := make([]*array.Int64, len(cats))
 		for i, c := range cats {
 			amounts[i] = t.Int64("amount_" + c.String() + "_micros")
 			billable[i] = t.Int64("billable_" + c.String())
+			free[i] = t.Int64("free_" + c.String())
 		}
 		types := pricing.Types()
 		byType := make([]*array.Int64, len(types))
@@ -72,6 +74,7 @@ func ReadRuns(path string, paramPaths []string) ([]sim.RunResult, error) {
 			for i, c := range cats {
 				r.AmountByCategory[c] = money.Micros(amounts[i].Value(row))
 				r.BillableByCategory[c] = billable[i].Value(row)
+				r.FreeByCategory[c] = free[i].Value(row)
 			}
 			for i, ty := range types {
 				r.MessagesByType[ty] = byType[i].Value(row)

@@ -383,7 +383,11 @@ func Reconcile(rows []BillRow, s stats.Spend) (derivedShare float64, err error) 
 	for _, r := range rows {
 		total.Add(r.AmountMicros)
 		derived.Add(r.DerivedMicros)
-		billable[r.PricingCategory] += r.Billable
+		// Of regular rows, the billable ones are the charged units (a CBP
+		// conversation's riders are regular but not billable).
+		if r.PricingType == pricing.Regular.String() {
+			billable[r.PricingCategory] += r.Billable
+		}
 	}
 	t, err := total.Total()
 	if err != nil {

@@ -132,6 +132,9 @@ func RunsColumns(paramPaths []string) []table.Column {
 	for _, c := range pricing.Categories() {
 		cols = append(cols, table.Int64Col("billable_"+c.String()))
 	}
+	for _, c := range pricing.Categories() {
+		cols = append(cols, table.Int64Col("free_"+c.String()))
+	}
 	for _, t := range pricing.Types() {
 		cols = append(cols, table.Int64Col("messages_"+t.String()))
 	}
@@ -176,9 +179,11 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 	cats := pricing.Categories()
 	amounts := make([]*table.Int64Appender, len(cats))
 	billable := make([]*table.Int64Appender, len(cats))
+	free := make([]*table.Int64Appender, len(cats))
 	for i, c := range cats {
 		amounts[i] = w.Int64("amount_" + c.String() + "_micros")
 		billable[i] = w.Int64("billable_" + c.String())
+		free[i] = w.Int64("free_" + c.String())
 	}
 	types := pricing.Types()
 	byType := make([]*table.Int64Appender, len(types))
@@ -215,6 +220,7 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 		for j, c := range cats {
 			amounts[j].Append(int64(r.AmountByCategory[c]))
 			billable[j].Append(r.BillableByCategory[c])
+			free[j].Append(r.FreeByCategory[c])
 		}
 		for j, t := range types {
 			byType[j].Append(r.MessagesByType[t])

@@ -186,20 +186,20 @@ func secondsRange(iv *stats.Interval) string {
 	return signedSeconds(float64(iv.Low)) + " to " + signedSeconds(float64(iv.High))
 }
 
-// WriteReplayTable prints a replayed bill: billable messages and amount per category,
+// WriteReplayTable prints a replayed bill: charged and free units and the amount per category,
 // the total, the rate cards used and the share priced from derived rates.
 func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 	fmt.Fprintf(w, "%s under %s (%s rates): %d records, %d business messages (%d delivered), %d users\n\n",
 		s.Trace, s.Pricing, s.Rates, s.Records, s.Business, s.Delivered, s.Users)
-	fmt.Fprintf(w, "%-30s %10s %16s\n", "pricing category", "billable", "amount ("+s.Currency+")")
+	fmt.Fprintf(w, "%-30s %10s %10s %16s\n", "pricing category", "billable", "free", "amount ("+s.Currency+")")
 	for _, cat := range pricing.Categories() {
-		n := s.BillableByCategory[cat.String()]
-		if n == 0 {
+		n, free := s.BillableByCategory[cat.String()], s.FreeByCategory[cat.String()]
+		if n == 0 && free == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "%-30s %10d %16s\n", cat, n, s.AmountByCategory[cat.String()])
+		fmt.Fprintf(w, "%-30s %10d %10d %16s\n", cat, n, free, s.AmountByCategory[cat.String()])
 	}
-	fmt.Fprintf(w, "%-30s %10s %16s\n", "total", "", money.Micros(s.TotalMicros))
+	fmt.Fprintf(w, "%-30s %10s %10s %16s\n", "total", "", "", money.Micros(s.TotalMicros))
 	for _, cu := range s.CardsUsed {
 		fmt.Fprintf(w, "card: %s %s effective %s (%d charged messages)\n", cu.PricingModel, cu.Currency, cu.Effective, cu.Messages)
 	}

@@ -58,8 +58,9 @@ type RunResult struct {
 	MessagingMicros    money.Micros
 	StaffingMicros     money.Micros
 	AmountByCategory   [pricing.NumCategories]money.Micros
-	BillableByCategory [pricing.NumCategories]int64
-	MessagesByType     [pricing.NumTypes]int64 // delivered business messages by pricing type
+	BillableByCategory [pricing.NumCategories]int64 // charged units (pricing type regular): pricing.Charge.Unit
+	FreeByCategory     [pricing.NumCategories]int64 // free units: free tier, free customer service, free entry point
+	MessagesByType     [pricing.NumTypes]int64      // delivered business messages by pricing type
 
 	// Outbound is what became of the business's notifications and campaigns.
 	Outbound OutboundCounts

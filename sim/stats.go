@@ -82,9 +82,15 @@ func (s *Stats) Message(m *model.Message, c *pricing.Charge) {
 	if m.Status.WasDelivered() {
 		s.res.MessagesByType[c.Type]++
 	}
+	if c.Unit() {
+		if c.Type == pricing.Regular {
+			s.res.BillableByCategory[c.Category]++
+			row.Billable++
+		} else {
+			s.res.FreeByCategory[c.Category]++
+		}
+	}
 	if c.Billable {
-		s.res.BillableByCategory[c.Category]++
-		row.Billable++
 		s.total.Add(c.Amount)
 		s.category[c.Category].Add(c.Amount)
 		row.MessagingMicros += c.Amount

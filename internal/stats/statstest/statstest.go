@@ -70,6 +70,7 @@ func SynthRuns(points, reps int) []sim.RunResult {
 			rr.BillableByCategory[pricing.Marketing] = 20000 + lateMarketing
 			rr.BillableByCategory[pricing.Utility] = lateUtility
 			rr.BillableByCategory[pricing.Authentication] = 1000
+			rr.FreeByCategory[pricing.Service] = userMsgs - late // the in-window replies
 			var sum money.Micros
 			for _, a := range rr.AmountByCategory {
 				sum += a
