@@ -7,12 +7,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
+	"github.com/spendsim/spendsim/scenarios/trace"
 )
 
 // Exit codes.
@@ -37,6 +39,25 @@ func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
+// required checks that each named flag was given: urfave/cli's own check prints the
+// whole help before its error.
+func required(c *cli.Context, names ...string) error {
+	for _, n := range names {
+		if c.String(n) == "" {
+			return usagef("required flag --%s not set", n)
+		}
+	}
+	return nil
+}
+
+// checkFormat checks a --format flag against the formats the trace readers take.
+func checkFormat(c *cli.Context) error {
+	if f := c.String("format"); f != "" && !slices.Contains(trace.Formats, f) {
+		return usagef("--format %q is not one of %s", f, strings.Join(trace.Formats, ", "))
+	}
+	return nil
+}
+
 // noteSeed shows a seed scenarios.PickSeed picked afresh, so that the run can be
 // reproduced.
 func (e *env) noteSeed(seed uint64) {
@@ -54,8 +75,32 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
+	code := exitCode(err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		// One line and where to read more, never the whole help.
+		fmt.Fprintf(stderr, "spendsim: %v (see %s --help)\n", err, commandOf(app, args))
+		return code
+	}
 	fmt.Fprintln(stderr, "spendsim:", err)
-	return exitCode(err)
+	return code
+}
+
+// commandOf names the command args run, for a pointer to its help: "spendsim replay",
+// or "spendsim" when none is named.
+func commandOf(app *cli.App, args []string) string {
+	for i := 1; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--cpuprofile" || a == "-cpuprofile" || a == "--memprofile" || a == "-memprofile":
+			i++ // the flag's value
+		case strings.HasPrefix(a, "-"):
+		case app.Command(a) != nil:
+			return "spendsim " + a
+		default:
+			return "spendsim"
+		}
+	}
+	return "spendsim"
 }
 
 // interspersed moves a subcommand's flags ahead of its arguments, so that
@@ -107,6 +152,16 @@ func exitCode(err error) int {
 	return exitFailure
 }
 
+func commandNames(app *cli.App) string {
+	var names []string
+	for _, c := range app.Commands {
+		if !c.Hidden {
+			names = append(names, c.Name)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
 func newApp(e *env) *cli.App {
 	onUsage := func(_ *cli.Context, err error, _ bool) error { return usageError{err} }
 	app := &cli.App{
@@ -133,6 +188,21 @@ Examples:
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a CPU profile of the command to `FILE` (go tool pprof)"},
 			&cli.StringFlag{Name: "memprofile", Usage: "write a heap profile at the end of the command to `FILE`"},
+		},
+		// Without a command, the help; with an unknown one, a usage error (urfave/cli
+		// would print "No help topic" and exit 3).
+		Action: func(c *cli.Context) error {
+			args := c.Args().Slice()
+			if len(args) > 0 && args[0] == "help" { // spendsim help [COMMAND]
+				args = args[1:]
+				if len(args) > 0 && c.App.Command(args[0]) != nil {
+					return cli.ShowCommandHelp(c, args[0])
+				}
+			}
+			if len(args) > 0 {
+				return usagef("unknown command %q; the commands are %s", args[0], commandNames(c.App))
+			}
+			return cli.ShowAppHelp(c)
 		},
 		Before: func(c *cli.Context) error { return startProfiles(c, e) },
 		After:  func(c *cli.Context) error { return stopProfiles(c, e) },

@@ -40,8 +40,8 @@ Examples:
    spendsim fit --trace twcs.csv --mapping twcs.yaml --sort --skip-invalid -o twcs.yaml
    spendsim generate small -o small.csv && spendsim fit --trace small.csv -o back.yaml --timezone America/Sao_Paulo`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "trace", Aliases: []string{"t"}, Usage: "the trace `FILE` (required)", Required: true},
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "scenario `FILE` to write (required)", Required: true},
+			&cli.StringFlag{Name: "trace", Aliases: []string{"t"}, Usage: "the trace `FILE` (required)"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "scenario `FILE` to write (required)"},
 			&cli.StringFlag{Name: "timezone", Value: "UTC", Usage: "business time `ZONE`: the horizon's days and the profiles are local to it"},
 			&cli.StringFlag{Name: "format", Usage: "csv, jsonl, parquet or webhook (default: by extension and content)"},
 			&cli.StringFlag{Name: "mapping", Usage: "column-mapping YAML `FILE` for a foreign CSV log"},
@@ -54,6 +54,12 @@ Examples:
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("fit takes no arguments (got %q); give the trace with --trace", c.Args().First())
+			}
+			if err := required(c, "trace", "out"); err != nil {
+				return err
+			}
+			if err := checkFormat(c); err != nil {
+				return err
 			}
 			tz := c.String("timezone")
 			loc, err := time.LoadLocation(tz)

@@ -44,7 +44,7 @@ Examples:
    spendsim replay --trace 2019.csv --pricing nbp-2018 --rates nbp-card.csv
    spendsim replay --trace twcs.csv --mapping twcs.yaml --sort --skip-invalid` + restaffHelp,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "trace", Aliases: []string{"t"}, Usage: "the trace `FILE` (required)", Required: true},
+			&cli.StringFlag{Name: "trace", Aliases: []string{"t"}, Usage: "the trace `FILE` (required)"},
 			&cli.StringFlag{Name: "pricing", Value: "auto", Usage: "auto, nbp-2018, cbp-2022, cbp-2023, pmp-2025 or pmp-2026-10"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<trace name>-<pricing>)"},
 			&cli.StringFlag{Name: "timezone", Value: "UTC", Usage: "business account time `ZONE`: months, free tiers and effective dates"},
@@ -63,6 +63,12 @@ Examples:
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("replay takes no arguments (got %q); give the trace with --trace", c.Args().First())
+			}
+			if err := required(c, "trace"); err != nil {
+				return err
+			}
+			if err := checkFormat(c); err != nil {
+				return err
 			}
 			opts, ratesName, err := billingOptions(c)
 			if err != nil {

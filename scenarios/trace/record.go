@@ -42,6 +42,9 @@ type Ignorer interface {
 	Ignored() int64
 }
 
+// Formats are the values Options.Format takes besides "" (detect).
+var Formats = []string{"csv", "jsonl", "parquet", "webhook"}
+
 // Options select the format and how strictly rows are read.
 type Options struct {
 	// Format is "csv", "jsonl", "parquet" or "webhook"; "" picks by extension
@@ -170,7 +173,7 @@ func Open(path string, o Options) (Reader, error) {
 		src, err = openWebhook(path, name, o)
 		o.Sort = true // records are complete only at the end of the log
 	default:
-		return nil, &Error{File: name, Msg: fmt.Sprintf("format %q is not one of csv, jsonl, parquet, webhook", format)}
+		return nil, &Error{File: name, Msg: fmt.Sprintf("format %q is not one of %s", format, strings.Join(Formats, ", "))}
 	}
 	if err != nil {
 		return nil, err
