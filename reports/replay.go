@@ -371,8 +371,13 @@ type ReplaySummary struct {
 	Numbers       int64      `json:"business_numbers"`
 	Skipped       int64      `json:"skipped_invalid_rows"`
 	Duplicates    int64      `json:"duplicate_messages"`
+	Overrides     int64      `json:"country_overrides"` // rows priced by a country column contradicting their number (--country-overrides)
 	USMarketing   int64      `json:"us_marketing_not_delivered"`
 	TextOutsideCS int64      `json:"text_outside_window"`
+
+	// SkipReasons are the errors of the first rows skipped, for the command to
+	// report (summary.json has the count).
+	SkipReasons []string `json:"-"`
 }
 
 // Reconcile checks that the bill and the running tally agree to the micro, and

@@ -64,6 +64,29 @@ func (e *env) noteSeed(seed uint64) {
 	fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", seed, seed)
 }
 
+// noteReadPast says on stderr what a trace reader read past that changes the bill: the
+// rows --skip-invalid skipped, with the first reasons, and the countries
+// --country-overrides let decide. Always shown, --quiet or not: rows left out of a bill
+// are no progress note.
+func (e *env) noteReadPast(c trace.Counts) {
+	if c.Skipped > 0 {
+		switch {
+		case c.Skipped == 1:
+			fmt.Fprintln(e.stderr, "1 invalid row skipped (--skip-invalid):")
+		case int64(len(c.SkipReasons)) == c.Skipped:
+			fmt.Fprintf(e.stderr, "%d invalid rows skipped (--skip-invalid):\n", c.Skipped)
+		default:
+			fmt.Fprintf(e.stderr, "%d invalid rows skipped (--skip-invalid); the first %d:\n", c.Skipped, len(c.SkipReasons))
+		}
+		for _, r := range c.SkipReasons {
+			fmt.Fprintf(e.stderr, "  %s\n", r)
+		}
+	}
+	if c.CountryOverrides > 0 {
+		fmt.Fprintf(e.stderr, "%d rows priced by a country column that contradicts their phone number (--country-overrides)\n", c.CountryOverrides)
+	}
+}
+
 // Main runs the command line and returns the exit code; it never calls os.Exit, so
 // tests can drive it.
 func Main(args []string, stdout, stderr io.Writer) int {

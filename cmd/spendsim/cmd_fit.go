@@ -46,7 +46,8 @@ Examples:
 			&cli.StringFlag{Name: "format", Usage: "csv, jsonl, parquet or webhook (default: by extension and content)"},
 			&cli.StringFlag{Name: "mapping", Usage: "column-mapping YAML `FILE` for a foreign CSV log"},
 			&cli.BoolFlag{Name: "sort", Usage: "accept a trace not sorted by ts (external sort through temp files)"},
-			&cli.BoolFlag{Name: "skip-invalid", Usage: "skip and count invalid rows instead of stopping at the first"},
+			&cli.BoolFlag{Name: "skip-invalid", Usage: "skip and count invalid rows instead of stopping at the first (the count and the first reasons go to stderr)"},
+			&cli.BoolFlag{Name: "country-overrides", Usage: "let a country column that contradicts the user's phone number decide (counted) instead of failing"},
 			&cli.DurationFlag{Name: "session-gap", Value: fit.DefaultSessionGap, Usage: "a user message this long after the last message of a conversation not waiting for a reply starts a new one"},
 			&cli.StringFlag{Name: "name", Usage: "scenario `NAME` (default: from -o)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
@@ -76,7 +77,8 @@ Examples:
 			} else if !scenarios.ValidName(name) {
 				return usagef("--name %q must be lower-case letters, digits, - or _", name)
 			}
-			topts := trace.Options{Format: c.String("format"), SkipInvalid: c.Bool("skip-invalid"), Sort: c.Bool("sort")}
+			topts := trace.Options{Format: c.String("format"), SkipInvalid: c.Bool("skip-invalid"), Sort: c.Bool("sort"),
+				CountryOverrides: c.Bool("country-overrides")}
 			if m := c.String("mapping"); m != "" {
 				if topts.Mapping, err = trace.LoadMapping(m); err != nil {
 					return usageError{err}
@@ -97,10 +99,8 @@ func fitTrace(e *env, tracePath string, topts trace.Options, o fit.Options, out,
 		if res.ThinkErr == nil {
 			printFamilies(e, "think time", res.Think)
 		}
-		if res.Skipped > 0 {
-			fmt.Fprintf(e.stderr, "%d invalid rows skipped\n", res.Skipped)
-		}
 	}
+	e.noteReadPast(res.Counts)
 	if err := safefile.WriteFile(out, res.YAML); err != nil {
 		return err
 	}

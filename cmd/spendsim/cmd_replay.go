@@ -13,6 +13,7 @@ import (
 	"github.com/spendsim/spendsim/internal/rebill"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios/trace"
 )
@@ -52,7 +53,8 @@ Examples:
 			&cli.StringFlag{Name: "format", Usage: "csv, jsonl, parquet or webhook (default: by extension and content)"},
 			&cli.StringFlag{Name: "mapping", Usage: "column-mapping YAML `FILE` for a foreign CSV log"},
 			&cli.BoolFlag{Name: "sort", Usage: "accept a trace not sorted by ts (external sort through temp files)"},
-			&cli.BoolFlag{Name: "skip-invalid", Usage: "skip and count invalid rows instead of stopping at the first"},
+			&cli.BoolFlag{Name: "skip-invalid", Usage: "skip and count invalid rows instead of stopping at the first (the count and the first reasons go to stderr)"},
+			&cli.BoolFlag{Name: "country-overrides", Usage: "let a country column that contradicts the user's phone number decide (counted in summary.json) instead of failing"},
 			&cli.StringFlag{Name: "default-country", Usage: "`COUNTRY` (ISO alpha-2) of users known by an id that is not a phone number (groups, business-scoped user ids) whose row names none"},
 			&cli.StringFlag{Name: "primary-country", Usage: "business's primary `COUNTRY` (ISO alpha-2), for authentication-international rates"},
 			&cli.StringFlag{Name: "auth-intl-from", Usage: "`DATE` the business became eligible for authentication-international rates"},
@@ -75,7 +77,13 @@ Examples:
 				return err
 			}
 			o := rebill.Options{Trace: c.String("trace"), Billing: opts, Pricing: c.String("pricing"), Rates: ratesName, Version: e.version,
-				Read: trace.Options{Format: c.String("format"), SkipInvalid: c.Bool("skip-invalid"), Sort: c.Bool("sort"), DefaultCountry: c.String("default-country")}}
+				Read: trace.Options{Format: c.String("format"), SkipInvalid: c.Bool("skip-invalid"), Sort: c.Bool("sort"),
+					DefaultCountry: c.String("default-country"), CountryOverrides: c.Bool("country-overrides")}}
+			if dc := o.Read.DefaultCountry; dc != "" {
+				if o.Read.DefaultCountry, err = market.CheckCountry(dc); err != nil {
+					return usagef("--default-country: %v", err)
+				}
+			}
 			if m := c.String("mapping"); m != "" {
 				if o.Read.Mapping, err = trace.LoadMapping(m); err != nil {
 					return usageError{err}
@@ -101,6 +109,7 @@ Examples:
 				return err
 			}
 			reports.WriteReplayTable(e.stdout, s)
+			e.noteReadPast(replayCounts(s))
 			if !c.Bool("quiet") {
 				fmt.Fprintf(e.stderr, "%d records in %.1fs; results in %s\n", s.Records, time.Since(started).Seconds(), o.Out)
 			}
@@ -134,6 +143,11 @@ func billingOptions(c *cli.Context) (billing.Options, string, error) {
 		PrimaryCountry:            strings.ToUpper(c.String("primary-country")),
 		Tiers:                     user.Tiers,
 	}
+	if pc := c.String("primary-country"); pc != "" {
+		if o.PrimaryCountry, err = market.CheckCountry(pc); err != nil {
+			return o, "", usagef("--primary-country: %v", err)
+		}
+	}
 	if s := c.String("auth-intl-from"); s != "" {
 		d, err := time.ParseInLocation(time.DateOnly, s, loc)
 		if err != nil {
@@ -151,4 +165,9 @@ func allowance(n int) int {
 		return -1
 	}
 	return n
+}
+
+// replayCounts are the reader's counts a replay's summary kept.
+func replayCounts(s *reports.ReplaySummary) trace.Counts {
+	return trace.Counts{Skipped: s.Skipped, SkipReasons: s.SkipReasons, CountryOverrides: s.Overrides}
 }

@@ -45,13 +45,12 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, src *source, o 
 		DerivedShare: stats.Num(derived),
 		Records:      st.Records, UserMessages: src.users, Business: st.Billing.Business,
 		Delivered: st.Billing.Delivered, Undelivered: st.Billing.Business - st.Billing.Delivered,
-		Users: st.Users, Numbers: st.Numbers, Skipped: src.r.Skipped(),
+		Users: st.Users, Numbers: st.Numbers,
 		USMarketing: st.Billing.USMarketingHeld, TextOutsideCS: st.Billing.TextOutsideWindow,
 		CardsUsed: []reports.CardUsed{},
 	}
-	if d, ok := src.r.(trace.Duplicater); ok {
-		s.Duplicates = d.Duplicates()
-	}
+	c := trace.CountsOf(src.r)
+	s.Skipped, s.SkipReasons, s.Duplicates, s.Overrides = c.Skipped, c.SkipReasons, c.Duplicates, c.CountryOverrides
 	for _, cu := range st.Cards {
 		s.CardsUsed = append(s.CardsUsed, reports.CardUsed{PricingModel: cu.Model.String(), Currency: cu.Currency,
 			Effective: cu.Effective.Format(time.DateOnly), Messages: cu.Charged})

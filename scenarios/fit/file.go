@@ -10,11 +10,11 @@ import (
 )
 
 // FileResult is a trace file fitted: the estimate, the scenario written from it, and
-// the rows skipped as invalid.
+// what the reader read past (rows skipped as invalid, with the first reasons).
 type FileResult struct {
 	*Result
-	YAML    []byte // the commented scenario, checked to load
-	Skipped int64
+	YAML   []byte // the commented scenario, checked to load
+	Counts trace.Counts
 }
 
 // File reads the trace at path once (as trace.Open reads it), fits it and writes the
@@ -46,5 +46,5 @@ func File(path string, read trace.Options, o Options, name string) (*FileResult,
 	if _, err := scenarios.Parse(text, name+".yaml"); err != nil {
 		return nil, fmt.Errorf("fit: the estimated scenario does not validate (a bug in fit; please report it with the trace's shape): %w", err)
 	}
-	return &FileResult{Result: res, YAML: text, Skipped: r.Skipped()}, nil
+	return &FileResult{Result: res, YAML: text, Counts: trace.CountsOf(r)}, nil
 }

@@ -13,22 +13,18 @@ type prefetch struct {
 	wg   sync.WaitGroup
 	src  Reader
 
-	cur        *batch
-	i          int
-	err        error
-	skipped    int64
-	duplicates int64
-	ignored    int64
-	closed     bool
+	cur    *batch
+	i      int
+	err    error
+	counts Counts
+	closed bool
 }
 
 type batch struct {
-	recs       []Record
-	n          int
-	err        error // after recs[:n]
-	skipped    int64 // the reader's counts once this batch was read
-	duplicates int64
-	ignored    int64
+	recs   []Record
+	n      int
+	err    error  // after recs[:n]
+	counts Counts // the reader's counts once this batch was read
 }
 
 // Prefetch returns a Reader that reads r on a background goroutine, size records at
@@ -65,13 +61,7 @@ func (p *prefetch) fill() {
 			}
 			b.n++
 		}
-		b.skipped = p.src.Skipped()
-		if d, ok := p.src.(Duplicater); ok {
-			b.duplicates = d.Duplicates()
-		}
-		if ig, ok := p.src.(Ignorer); ok {
-			b.ignored = ig.Ignored()
-		}
+		b.counts = CountsOf(p.src)
 		select {
 		case p.full <- b:
 		case <-p.quit:
@@ -104,13 +94,14 @@ func (p *prefetch) Next(r *Record) error {
 			p.free <- p.cur
 		}
 		p.cur, p.i = <-p.full, 0
-		p.skipped, p.duplicates, p.ignored = p.cur.skipped, p.cur.duplicates, p.cur.ignored
+		p.counts = p.cur.counts
 	}
 }
 
-func (p *prefetch) Skipped() int64    { return p.skipped }
-func (p *prefetch) Duplicates() int64 { return p.duplicates }
-func (p *prefetch) Ignored() int64    { return p.ignored }
+func (p *prefetch) Skipped() int64    { return p.counts.Skipped }
+func (p *prefetch) Duplicates() int64 { return p.counts.Duplicates }
+func (p *prefetch) Ignored() int64    { return p.counts.Ignored }
+func (p *prefetch) Counts() Counts    { return p.counts }
 
 func (p *prefetch) Close() error {
 	if p.closed {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/market"
 )
 
 // reader is the pipeline every format shares:
@@ -34,7 +35,9 @@ type reader struct {
 	havePrev bool
 
 	skipped    int64
+	reasons    []string // of the first MaxSkipReasons skipped rows
 	duplicates int64
+	overrides  int64
 	err        error
 	closed     bool
 	cur        row
@@ -70,6 +73,19 @@ func newReader(src source, file, unit string, o Options) *reader {
 func (rd *reader) Skipped() int64    { return rd.skipped }
 func (rd *reader) Duplicates() int64 { return rd.duplicates }
 
+func (rd *reader) Counts() Counts {
+	return Counts{Skipped: rd.skipped, SkipReasons: rd.reasons[:len(rd.reasons):len(rd.reasons)],
+		Duplicates: rd.duplicates, Ignored: rd.Ignored(), CountryOverrides: rd.overrides}
+}
+
+// skip counts a row skipped as invalid, keeping the first few reasons.
+func (rd *reader) skip(err error) {
+	rd.skipped++
+	if len(rd.reasons) < MaxSkipReasons {
+		rd.reasons = append(rd.reasons, err.Error())
+	}
+}
+
 func (rd *reader) Ignored() int64 {
 	if ig, ok := rd.src.(Ignorer); ok {
 		return ig.Ignored()
@@ -99,7 +115,7 @@ func (rd *reader) pull(r *row) error {
 	for {
 		err := rd.src.next(r)
 		if err != nil && rd.opt.SkipInvalid && skippable(err) {
-			rd.skipped++
+			rd.skip(err)
 			continue
 		}
 		return err
@@ -120,7 +136,7 @@ func (rd *reader) Next(out *Record) error {
 			continue
 		}
 		if rd.opt.SkipInvalid && skippable(err) {
-			rd.skipped++
+			rd.skip(err)
 			continue
 		}
 		rd.err = err
@@ -187,6 +203,17 @@ func (rd *reader) finish(r *row) error {
 			return rd.b.err(r.Line, field, msg)
 		}
 		r.Country = c
+	} else if isE164(r.User) {
+		// A country that contradicts the number prices the message in the wrong
+		// market: an error, or with CountryOverrides the column's word, counted.
+		if err := market.CheckNumberCountry(r.User, r.Country); err != nil {
+			if !rd.opt.CountryOverrides {
+				var ne *market.NumberError
+				errors.As(err, &ne)
+				return rd.b.err(r.Line, fCountry, fmt.Sprintf("%s contradicts user %s, which%s; correct the country (or let it decide with --country-overrides)", quote(r.Country), r.User, ne.Reason))
+			}
+			rd.overrides++
+		}
 	}
 	if rd.sorter == nil {
 		if rd.havePrev && r.TS < rd.prevTS {

@@ -34,6 +34,40 @@ type Duplicater interface {
 	Duplicates() int64
 }
 
+// Counts are what a Reader read past besides its records.
+type Counts struct {
+	Skipped     int64    // rows skipped as invalid (Options.SkipInvalid)
+	SkipReasons []string // the errors of the first MaxSkipReasons of them, as they would have failed
+	Duplicates  int64    // records dropped as repeated message ids (Duplicater)
+	Ignored     int64    // what was not a message (Ignorer)
+	// CountryOverrides counts rows whose country column contradicts their E.164 user
+	// and was kept, as Options.CountryOverrides asks.
+	CountryOverrides int64
+}
+
+// MaxSkipReasons is how many skipped rows' errors Counts keeps.
+const MaxSkipReasons = 3
+
+// Counter is implemented by the Readers Open (and Prefetch) return.
+type Counter interface {
+	Counts() Counts
+}
+
+// CountsOf returns r's counts: all of them from a Counter, else what its interfaces say.
+func CountsOf(r Reader) Counts {
+	if c, ok := r.(Counter); ok {
+		return c.Counts()
+	}
+	c := Counts{Skipped: r.Skipped()}
+	if d, ok := r.(Duplicater); ok {
+		c.Duplicates = d.Duplicates()
+	}
+	if ig, ok := r.(Ignorer); ok {
+		c.Ignored = ig.Ignored()
+	}
+	return c
+}
+
 // Ignorer is implemented by the Readers Open returns: Ignored counts what a trace held
 // that is not a message and was read past — in webhook logs, changes of other fields
 // (account_update, phone_number_quality_update, user_preferences, …), statuses of
@@ -81,6 +115,10 @@ type Options struct {
 	// business-scoped user id without a country prefix, groups, opaque ids. "" = such a
 	// row is invalid. Phone numbers always give their own country.
 	DefaultCountry string
+	// CountryOverrides lets a country column that contradicts the row's E.164 user
+	// (market.CheckNumberCountry: GB for a +1 number) decide, and counts the row
+	// (Counts.CountryOverrides). Default false: such a row is invalid.
+	CountryOverrides bool
 }
 
 // Error is a located problem with a trace: File is the base name of the path the
@@ -154,7 +192,7 @@ func Open(path string, o Options) (Reader, error) {
 	if o.DefaultCountry != "" {
 		c, ok := newBuilder(name).country(o.DefaultCountry)
 		if !ok {
-			return nil, &Error{File: name, Msg: fmt.Sprintf("default country %s is not an ISO 3166-1 alpha-2 code (like BR)", quote(o.DefaultCountry))}
+			return nil, &Error{File: name, Msg: "default country " + countryProblem(o.DefaultCountry)}
 		}
 		o.DefaultCountry = c
 	}
