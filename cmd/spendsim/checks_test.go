@@ -83,3 +83,31 @@ func TestSkipInvalidOnStderr(t *testing.T) {
 		t.Errorf("summary: %d skipped, %d records (%v); want 1, 1", s.Skipped, s.Records, err)
 	}
 }
+
+// TestNoCardBeforeEffective is the webhook corpus's probe: a user NBP card effective
+// 2018-08-01 must not price a template of 2018-05-10 (it used to, as the NBP model's
+// first card), under auto or under nbp-2018, whose rules were in force then; the
+// template of 2018-09-10 alone prices. A counterfactual era still reads its first card:
+// 2024 traffic under pmp-2025 is priced at the 2025-07-01 card.
+func TestNoCardBeforeEffective(t *testing.T) {
+	probe := probeLogs + "probe_nbp_before_card.csv"
+	if _, err := os.Stat(probe); err != nil {
+		t.Skip("no webhook corpus")
+	}
+	dir := t.TempDir()
+	card := writeFile(t, dir, "nbp.csv", "effective_from,pricing_model,market,category,currency,rate\n2018-08-01,NBP,United Kingdom,template,USD,0.0500\n")
+	for _, era := range []string{"auto", "nbp-2018"} {
+		code, _, stderr := spendsim(t, "replay", "--trace", probe, "--rates", card, "--pricing", era, "--out", filepath.Join(dir, era))
+		if want := "probe_nbp_before_card.csv:2: billing: nbp-2018 rules at 2018-05-10T10:00:00Z: pricing: no NBP card in USD in force on 2018-05-10: the earliest is effective 2018-08-01"; code != 1 || !strings.Contains(stderr, want) {
+			t.Errorf("%s: exit %d, stderr %q; want 1 and %q", era, code, stderr, want)
+		}
+	}
+	s, _, _ := replayOK(t, "ts,user,direction,type,category,country\n2018-09-10T10:00:00Z,447700900001,business,template,utility,GB\n", "--rates", card)
+	if s.TotalMicros != 50000 {
+		t.Errorf("2018-09-10: total %d, want 50000", s.TotalMicros)
+	}
+	s, _, _ = replayOK(t, "ts,user,direction,type,category\n2024-03-01T10:00:00Z,5511987654321,business,template,marketing\n", "--pricing", "pmp-2025")
+	if len(s.CardsUsed) != 1 || s.CardsUsed[0].Effective != "2025-07-01" || s.TotalMicros == 0 {
+		t.Errorf("2024 under pmp-2025: cards %+v, total %d; want the 2025-07-01 card", s.CardsUsed, s.TotalMicros)
+	}
+}

@@ -98,10 +98,13 @@ type cardSlot struct {
 }
 
 // cardFor returns the card that prices a message at `at` under era e's rules. "Dates
-// still pick the rate card": the latest card of the era's pricing model on the date,
-// else that model's first card, the date first clamped to the era's card span (the era
-// table's cardSpan: the CBP 2022 rules never read a card newer than 2023-05-31 and the
-// CBP 2023 rules never one older than 2023-06-01).
+// still pick the rate card": the latest card of the era's pricing model in force on the
+// date, the date first clamped to the era's card span (the era table's cardSpan: the
+// CBP 2022 rules never read a card newer than 2023-05-31 and the CBP 2023 rules never
+// one older than 2023-06-01). No card prices a message dated before its effective
+// date, with one exception: a counterfactual era (a fixed era on a date before it
+// began, whose rules were then another era's) reads its model's first card, as
+// re-pricing 2024 traffic under pmp-2025 reads the 2025-07-01 card.
 func (b *Biller) cardFor(e Era, at model.Time) (*cardCache, error) {
 	s := &b.cards[e]
 	if s.validTo == b.dayEnd {
@@ -119,14 +122,18 @@ func (b *Biller) lookupCard(e Era, at model.Time) (*cardCache, error) {
 		return nil, fmt.Errorf("billing: no rate book to price %s messages at %v", e, at)
 	}
 	c, err := b.book.card(m, b.currency, q, b.loc)
-	if err != nil {
+	if err != nil && b.era != EraAuto && at < b.bounds.eras[e].start && b.bounds.era(at) != e {
 		// Card fails before the model's first card; First succeeding shows that was the
-		// only reason, so a date before any card uses the first one.
+		// only reason, so a counterfactual date before any card uses the first one.
 		if f, ferr := b.book.first(m, b.currency); ferr == nil {
 			c, err = f, nil
 		}
 	}
 	if err != nil {
+		if _, ferr := b.book.first(m, b.currency); ferr == nil {
+			// The model has cards, but none in force yet.
+			return nil, fmt.Errorf("billing: %s rules at %v: %w; a card prices only messages from its effective date on: pass --rates FILE with a card of pricing_model %s effective by then", e, at, err, m)
+		}
 		if m == pricing.NBP {
 			return nil, fmt.Errorf("billing: %s rules at %v need an NBP rate card in %s, and spendsim ships none (Meta's 2018 prices are not public): pass --rates FILE with pricing_model NBP, category template rows: %w", e, at, b.currency, err)
 		}
