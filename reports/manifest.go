@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -45,6 +46,9 @@ type Manifest struct {
 	Seed     *uint64         `json:"seed,omitempty"` // the scenario seed, for simulations
 	Runs     int             `json:"runs"`
 	RunSeeds []RunSeed       `json:"run_seeds,omitempty"`
+	// RateFiles are the rate and tier files the result was priced with (path as given,
+	// SHA-256, how each was read); absent when the built-in cards alone priced it.
+	RateFiles []pricing.File `json:"rate_files,omitempty"`
 }
 
 // NewManifest describes this binary and its inputs. scenario is marshalled with
@@ -137,4 +141,9 @@ func (m *Manifest) SetRuns(seed uint64, runs []sim.RunResult) {
 	for i, r := range runs {
 		m.RunSeeds[i] = RunSeed{RunID: r.RunID, Seed: r.Seed}
 	}
+}
+
+// SetRateFiles records the rate and tier files a result was priced with.
+func (m *Manifest) SetRateFiles(files []pricing.File) {
+	m.RateFiles = append([]pricing.File(nil), files...)
 }

@@ -35,6 +35,7 @@ func ReadRuns(path string, paramPaths []string) ([]sim.RunResult, error) {
 			floats[i] = t.Float64(c.name)
 		}
 		messaging, staffing := t.Int64("messaging_micros"), t.Int64("staffing_micros")
+		derived, third := t.Int64("derived_micros"), t.Int64("third_party_micros")
 		cats := pricing.Categories()
 		amounts := make([]*array.Int64, len(cats))
 		billable := make([]*array.Int64, len(cats))
@@ -59,6 +60,7 @@ func ReadRuns(path string, paramPaths []string) ([]sim.RunResult, error) {
 				RunID: runID.Value(row), Point: int(point.Value(row)), PointLabel: pointID.Value(row),
 				Replication: int(rep.Value(row)), Seed: seed.Value(row), Currency: currency.Value(row),
 				MessagingMicros: money.Micros(messaging.Value(row)), StaffingMicros: money.Micros(staffing.Value(row)),
+				DerivedMicros: money.Micros(derived.Value(row)), ThirdPartyMicros: money.Micros(third.Value(row)),
 			}
 			for i, p := range paramPaths {
 				r.Params = append(r.Params, sim.Param{Path: p, Value: params[i].Value(row)})

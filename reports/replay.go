@@ -359,6 +359,9 @@ type ReplaySummary struct {
 	Trace   string `json:"trace"`
 	Pricing string `json:"pricing"` // the --pricing value
 	Rates   string `json:"rates"`   // builtin or the rate file's name
+	// RateFiles are the rate and tier files over the built-in cards: path as given,
+	// SHA-256, how each was read; empty with the built-in cards alone.
+	RateFiles []pricing.File `json:"rate_files"`
 	stats.Spend
 	DerivedShare  stats.Num  `json:"derived_or_third_party_share"` // share of the amount priced from derived or third_party rates
 	CardsUsed     []CardUsed `json:"cards_used"`

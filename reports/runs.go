@@ -125,7 +125,8 @@ func RunsColumns(paramPaths []string) []table.Column {
 	for _, c := range runFloats {
 		cols = append(cols, table.Float64Col(c.name))
 	}
-	cols = append(cols, table.Int64Col("messaging_micros"), table.Int64Col("staffing_micros"), table.Int64Col("total_micros"))
+	cols = append(cols, table.Int64Col("messaging_micros"), table.Int64Col("staffing_micros"), table.Int64Col("total_micros"),
+		table.Int64Col("derived_micros"), table.Int64Col("third_party_micros"))
 	for _, c := range pricing.Categories() {
 		cols = append(cols, table.Int64Col("amount_"+c.String()+"_micros"))
 	}
@@ -176,6 +177,7 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 		floats[i] = w.Float64(c.name)
 	}
 	messaging, staffing, total := w.Int64("messaging_micros"), w.Int64("staffing_micros"), w.Int64("total_micros")
+	derived, third := w.Int64("derived_micros"), w.Int64("third_party_micros")
 	cats := pricing.Categories()
 	amounts := make([]*table.Int64Appender, len(cats))
 	billable := make([]*table.Int64Appender, len(cats))
@@ -217,6 +219,8 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 		messaging.Append(int64(r.MessagingMicros))
 		staffing.Append(int64(r.StaffingMicros))
 		total.Append(int64(tot))
+		derived.Append(int64(r.DerivedMicros))
+		third.Append(int64(r.ThirdPartyMicros))
 		for j, c := range cats {
 			amounts[j].Append(int64(r.AmountByCategory[c]))
 			billable[j].Append(r.BillableByCategory[c])

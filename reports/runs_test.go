@@ -42,7 +42,7 @@ var wantRunsColumns = []string{
 	"in_window_share", "wait_mean_s", "waited_share", "first_response_mean_s",
 	"first_response_p50_s", "first_response_p90_s", "first_response_p99_s",
 	"agent_hours", "utilisation",
-	"messaging_micros", "staffing_micros", "total_micros",
+	"messaging_micros", "staffing_micros", "total_micros", "derived_micros", "third_party_micros",
 	"amount_marketing_micros", "amount_utility_micros", "amount_authentication_micros",
 	"amount_authentication_international_micros", "amount_service_micros",
 	"amount_referral_conversion_micros", "amount_user_initiated_micros",

@@ -112,23 +112,38 @@ func WriteForecastTable(w io.Writer, f stats.Forecast) {
 	for _, cat := range cats {
 		fmt.Fprintf(tw, "%s P50\t", cat)
 	}
-	fmt.Fprint(tw, "staffing\ttotal P50\t\n")
+	notes := restsNotes(f)
+	fmt.Fprint(tw, "staffing\ttotal P50\t")
+	if len(notes) > 0 {
+		fmt.Fprint(tw, "rests on\t") // the marks explained below the table
+	}
+	fmt.Fprintln(tw)
 	row := func(fm stats.ForecastMonth) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t", fm.Month, fm.Pricing, fm.Customers,
 			cents(fm.Messaging.P10Micros), cents(fm.Messaging.P50Micros), cents(fm.Messaging.P90Micros))
 		for _, cat := range cats {
 			fmt.Fprintf(tw, "%s\t", cents(fm.ByCategory[cat].P50Micros))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t\n", cents(fm.StaffingMicros), cents(fm.Total.P50Micros))
+		fmt.Fprintf(tw, "%s\t%s\t", cents(fm.StaffingMicros), cents(fm.Total.P50Micros))
+		if len(notes) > 0 {
+			fmt.Fprintf(tw, "%s\t", restsMarks(fm))
+		}
+		fmt.Fprintln(tw)
 	}
 	for _, fm := range f.Months {
 		row(fm)
 	}
 	h := f.Horizon
-	h.Month, h.Pricing = "all", ""
+	h.Month, h.Pricing, h.RestsOn = "all", "", nil
 	row(h)
 	tw.Flush()
 	fmt.Fprintf(w, "\npercentiles across replications, nearest rank (k-th smallest, k = ceil(p*R/100))\n")
+	for _, note := range notes {
+		fmt.Fprintln(w, note)
+	}
+	if len(notes) > 0 {
+		fmt.Fprintf(w, "(forecast.json: each month's rests_on, derived_share and third_party_share; the cards: cards_in_force)\n")
+	}
 }
 
 func categoryOrder(f stats.Forecast) []string {

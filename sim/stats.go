@@ -32,6 +32,8 @@ type Stats struct {
 	waited   int64
 	total    money.Sum
 	category [pricing.NumCategories]money.Sum
+	derived  money.Sum // priced from derived (carried-forward) rate cells
+	third    money.Sum // priced from third_party cells
 }
 
 // NewStats prepares the day rows of [from, to) in loc.
@@ -94,6 +96,14 @@ func (s *Stats) Message(m *model.Message, c *pricing.Charge) {
 		s.total.Add(c.Amount)
 		s.category[c.Category].Add(c.Amount)
 		row.MessagingMicros += c.Amount
+		switch c.Confidence {
+		case pricing.Derived:
+			s.derived.Add(c.Amount)
+			row.DerivedMicros += c.Amount
+		case pricing.ThirdParty:
+			s.third.Add(c.Amount)
+			row.ThirdPartyMicros += c.Amount
+		}
 		row.AmountByCategory[c.Category] += c.Amount
 	}
 }
@@ -149,6 +159,9 @@ func (s *Stats) Result(o Outcome, st *agents.Staffing, currency string) (RunResu
 	if r.MessagingMicros, err = s.total.Total(); err != nil {
 		return r, nil, fmt.Errorf("sim: run %s: messaging spend: %w", r.RunID, err)
 	}
+	// Parts of the total: they cannot overflow where it did not.
+	r.DerivedMicros, _ = s.derived.Total()
+	r.ThirdPartyMicros, _ = s.third.Total()
 	for c := range s.category {
 		if r.AmountByCategory[c], err = s.category[c].Total(); err != nil {
 			return r, nil, fmt.Errorf("sim: run %s: %w", r.RunID, err)

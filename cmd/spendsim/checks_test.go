@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -109,5 +111,107 @@ func TestNoCardBeforeEffective(t *testing.T) {
 	s, _, _ = replayOK(t, "ts,user,direction,type,category\n2024-03-01T10:00:00Z,5511987654321,business,template,marketing\n", "--pricing", "pmp-2025")
 	if len(s.CardsUsed) != 1 || s.CardsUsed[0].Effective != "2025-07-01" || s.TotalMicros == 0 {
 		t.Errorf("2024 under pmp-2025: cards %+v, total %d; want the 2025-07-01 card", s.CardsUsed, s.TotalMicros)
+	}
+}
+
+// TestRunRecordsRates: a run's summary.json and manifest.json record the rate and tier
+// files (path as given, SHA-256), summary.json the cards in force over the horizon and
+// each point's share priced from derived or third-party cells; a rate file in another
+// currency than the scenario's is refused rather than passed over, and --rates-model
+// takes the models Meta's CSVs have.
+func TestRunRecordsRates(t *testing.T) {
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "tiny.yaml", validScenario+"seed: 7\n")
+	body := "effective_from,pricing_model,market,category,currency,rate\n2025-07-01,PMP,Brazil,utility,USD,0.0100\n"
+	rates := writeFile(t, dir, "mine.csv", body)
+	out := filepath.Join(dir, "o")
+	if code, _, stderr := spendsim(t, "run", sc, "--rates", rates, "--out", out, "-q"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	sum := sha256.Sum256([]byte(body))
+	var s struct {
+		RateFiles []struct{ Role, Path, SHA256 string } `json:"rate_files"`
+		Cards     []struct {
+			Model     string `json:"pricing_model"`
+			Effective string `json:"effective_from"`
+			First     string `json:"first_day"`
+			Last      string `json:"last_day"`
+		} `json:"cards_in_force"`
+		Points []struct {
+			DerivedShare *float64 `json:"derived_or_third_party_share"`
+		} `json:"points"`
+	}
+	var m struct {
+		RateFiles []struct{ Role, Path, SHA256 string } `json:"rate_files"`
+	}
+	for name, v := range map[string]any{"summary.json": &s, "manifest.json": &m} {
+		data, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := struct{ Role, Path, SHA256 string }{"rates", rates, hex.EncodeToString(sum[:])}
+	if len(s.RateFiles) != 1 || s.RateFiles[0] != want || len(m.RateFiles) != 1 || m.RateFiles[0] != want {
+		t.Errorf("rate files: summary %+v, manifest %+v; want %+v", s.RateFiles, m.RateFiles, want)
+	}
+	if len(s.Cards) != 1 || s.Cards[0].Model != "PMP" || s.Cards[0].Effective != "2025-07-01" || s.Cards[0].First != "2025-09-01" || s.Cards[0].Last != "2025-09-02" {
+		t.Errorf("cards in force %+v", s.Cards)
+	}
+	if len(s.Points) != 1 || s.Points[0].DerivedShare == nil {
+		t.Errorf("points %+v: want a derived_or_third_party_share", s.Points)
+	}
+	brl := writeFile(t, dir, "brl.csv", strings.ReplaceAll(body, "USD", "BRL"))
+	code, _, stderr := spendsim(t, "run", sc, "--rates", brl, "--out", filepath.Join(dir, "b"))
+	if want := "currency: rates " + brl + " is in BRL, but the bill is in USD"; code != 2 || !strings.Contains(stderr, want) {
+		t.Errorf("BRL rates for a USD scenario: exit %d, stderr %q; want 2 and %q", code, stderr, want)
+	}
+	code, _, stderr = spendsim(t, "run", sc, "--rates", rates, "--rates-model", "NBP", "--out", filepath.Join(dir, "n"))
+	if code != 2 || !strings.Contains(stderr, `--rates-model "NBP" is not one of CBP, PMP`) {
+		t.Errorf("--rates-model NBP: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestForecastMarksWhatPricesRestOn: the forecast across 2026-10-01 marks the months
+// priced from carried-forward or derived cells, and October's service at the utility
+// rate, in its table and forecast.json, and lists the cards in force.
+func TestForecastMarksWhatPricesRestOn(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := spendsim(t, "forecast", "forecast-quarter", "--replications", "2", "--out", out, "-q")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"rests on", "*+\n", "* priced in part from carried-forward or derived rate cells",
+		"+ service charged at the utility rate (a decision: docs/billing.md, PMP 2026-10)"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("table lacks %q:\n%s", want, stdout)
+		}
+	}
+	var f struct {
+		Cards []struct {
+			Effective string `json:"effective_from"`
+			Carried   string `json:"carried_forward_from"`
+		} `json:"cards_in_force"`
+		Months []struct {
+			Month        string   `json:"month"`
+			DerivedShare float64  `json:"derived_share"`
+			RestsOn      []string `json:"rests_on"`
+		} `json:"months"`
+	}
+	data, err := os.ReadFile(filepath.Join(out, "forecast.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	oct := f.Months[len(f.Months)-1]
+	if oct.Month != "2026-10" || oct.DerivedShare <= 0 || strings.Join(oct.RestsOn, ",") != "carried_forward_or_derived_rates,service_at_utility_rate" {
+		t.Errorf("October: %+v", oct)
+	}
+	if n := len(f.Cards); n == 0 || f.Cards[n-1].Effective != "2026-10-01" || f.Cards[n-1].Carried == "" {
+		t.Errorf("cards in force %+v: want the 2026-10-01 card, carried forward from its predecessor", f.Cards)
 	}
 }

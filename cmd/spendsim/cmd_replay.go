@@ -14,6 +14,7 @@ import (
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/market"
+	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios/trace"
 )
@@ -72,11 +73,11 @@ Examples:
 			if err := checkFormat(c); err != nil {
 				return err
 			}
-			opts, ratesName, err := billingOptions(c)
+			opts, user, err := billingOptions(c)
 			if err != nil {
 				return err
 			}
-			o := rebill.Options{Trace: c.String("trace"), Billing: opts, Pricing: c.String("pricing"), Rates: ratesName, Version: e.version,
+			o := rebill.Options{Trace: c.String("trace"), Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
 				Read: trace.Options{Format: c.String("format"), SkipInvalid: c.Bool("skip-invalid"), Sort: c.Bool("sort"),
 					DefaultCountry: c.String("default-country"), CountryOverrides: c.Bool("country-overrides")}}
 			if dc := o.Read.DefaultCountry; dc != "" {
@@ -118,24 +119,27 @@ Examples:
 	}
 }
 
-// billingOptions turns the flags into billing options and the name of the rate source.
-func billingOptions(c *cli.Context) (billing.Options, string, error) {
+// billingOptions turns the flags into billing options and the user's rate files.
+func billingOptions(c *cli.Context) (billing.Options, *pricing.Overlay, error) {
 	var o billing.Options
 	era, err := billing.ParseEra(c.String("pricing"))
 	if err != nil {
-		return o, "", usagef("--pricing: %v", err)
+		return o, nil, usagef("--pricing: %v", err)
 	}
 	loc, err := time.LoadLocation(c.String("timezone"))
 	if err != nil || c.String("timezone") == "Local" {
-		return o, "", usagef("--timezone %q is not an IANA time zone like Europe/Berlin", c.String("timezone"))
+		return o, nil, usagef("--timezone %q is not an IANA time zone like Europe/Berlin", c.String("timezone"))
 	}
 	user, err := readUserRates(c)
 	if err != nil {
-		return o, "", err
+		return o, nil, err
+	}
+	if err := user.CheckCurrency(c.String("currency")); err != nil {
+		return o, nil, usageError{err}
 	}
 	book, err := user.Cards()
 	if err != nil {
-		return o, "", err
+		return o, nil, err
 	}
 	o = billing.Options{
 		Era: era, Book: book, Markets: book.Markets(), Currency: c.String("currency"), Location: loc,
@@ -145,17 +149,17 @@ func billingOptions(c *cli.Context) (billing.Options, string, error) {
 	}
 	if pc := c.String("primary-country"); pc != "" {
 		if o.PrimaryCountry, err = market.CheckCountry(pc); err != nil {
-			return o, "", usagef("--primary-country: %v", err)
+			return o, nil, usagef("--primary-country: %v", err)
 		}
 	}
 	if s := c.String("auth-intl-from"); s != "" {
 		d, err := time.ParseInLocation(time.DateOnly, s, loc)
 		if err != nil {
-			return o, "", usagef("--auth-intl-from %q is not a date YYYY-MM-DD", s)
+			return o, nil, usagef("--auth-intl-from %q is not a date YYYY-MM-DD", s)
 		}
 		o.AuthIntlFrom = model.FromStd(d)
 	}
-	return o, user.Name, nil
+	return o, user, nil
 }
 
 // allowance maps the flag (a count, 0 or less = none) onto billing's option, where 0

@@ -224,9 +224,9 @@ func randomTrace(seed uint64, start time.Time) string {
 // included, as a reviewable file per era.
 func TestReplaySummaryGolden(t *testing.T) {
 	dir := t.TempDir()
-	nbp := writeFile(t, dir, "nbp.csv", "effective_from,pricing_model,market,category,currency,rate\n"+
-		"2018-08-01,NBP,Brazil,template,USD,0.0500\n2018-08-01,NBP,India,template,USD,0.0080\n"+
-		"2018-08-01,NBP,Germany,template,USD,0.0900\n2018-08-01,NBP,Mexico,template,USD,0.0400\n")
+	// Relative, so that summary.json's rate_files (the path as given) is the same on
+	// every machine.
+	nbp := filepath.Join("testdata", "golden", "nbp-card.csv")
 	for _, c := range []struct {
 		era   string
 		start time.Time

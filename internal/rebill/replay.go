@@ -8,6 +8,7 @@ import (
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios/trace"
 	"github.com/spendsim/spendsim/sim/replay"
@@ -20,8 +21,10 @@ type Options struct {
 	Billing billing.Options // era, rate cards (the user's over the built-in), tiers, zone, currency
 	Pricing string          // the era as the user named it ("auto", "pmp-2025"), for the summary
 	Rates   string          // the rate source's name ("builtin" or the rate file), for the summary
-	Out     string          // output folder
-	Version string          // tool version, for created_by
+	// RateFiles are the user's rate and tier files (pricing.Overlay.Files), for the summary.
+	RateFiles []pricing.File
+	Out       string // output folder
+	Version   string // tool version, for created_by
 }
 
 // summarizeReplay reconciles what mw wrote (its running tally against its bill rows,
@@ -41,13 +44,16 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, src *source, o 
 		return nil, nil, err
 	}
 	s := &reports.ReplaySummary{
-		Trace: filepath.Base(o.Trace), Pricing: o.Pricing, Rates: o.Rates, Spend: spend,
+		Trace: filepath.Base(o.Trace), Pricing: o.Pricing, Rates: o.Rates, RateFiles: o.RateFiles, Spend: spend,
 		DerivedShare: stats.Num(derived),
 		Records:      st.Records, UserMessages: src.users, Business: st.Billing.Business,
 		Delivered: st.Billing.Delivered, Undelivered: st.Billing.Business - st.Billing.Delivered,
 		Users: st.Users, Numbers: st.Numbers,
 		USMarketing: st.Billing.USMarketingHeld, TextOutsideCS: st.Billing.TextOutsideWindow,
 		CardsUsed: []reports.CardUsed{},
+	}
+	if s.RateFiles == nil {
+		s.RateFiles = []pricing.File{}
 	}
 	c := trace.CountsOf(src.r)
 	s.Skipped, s.SkipReasons, s.Duplicates, s.Overrides = c.Skipped, c.SkipReasons, c.Duplicates, c.CountryOverrides

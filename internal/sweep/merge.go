@@ -102,7 +102,7 @@ func Merge(dir string, sla stats.SLA, version string) (*Result, error) {
 		return nil, err
 	}
 	sc.Seed = first.Seed
-	summary, err := writeOutputs(op, &sc, runs, days, first.Args, sla)
+	summary, err := writeOutputs(op, &sc, runs, days, first.Args, sla, first.Priced)
 	if err != nil {
 		return nil, err
 	}

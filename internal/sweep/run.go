@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
@@ -92,6 +93,10 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 	if err != nil {
 		return nil, err
 	}
+	pr, err := Priced(jobs, o.Rates)
+	if err != nil {
+		return nil, err
+	}
 	key, err := checkpointKey(sc, o.Rates)
 	if err != nil {
 		return nil, err
@@ -124,7 +129,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 		}
 		err = WriteShard(op, reports.Simulation{
 			Name: sc.Name, Scenario: sc, Seed: sc.Seed, Args: o.Args,
-			Runs: runs, Days: days, HorizonDays: float64(sc.Days),
+			Runs: runs, Days: days, HorizonDays: float64(sc.Days), Priced: pr,
 		}, o.Shard, o.Shards, len(jobs))
 		if err != nil {
 			return nil, err
@@ -147,7 +152,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 	if err != nil {
 		return nil, err
 	}
-	if res.Summary, err = writeOutputs(op, sc, runs, days, o.Args, o.SLA); err != nil {
+	if res.Summary, err = writeOutputs(op, sc, runs, days, o.Args, o.SLA, pr); err != nil {
 		return nil, err
 	}
 	res.Runs, res.Jobs, res.Resumed = len(runs), len(jobs), x.loaded
@@ -157,10 +162,10 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 // writeOutputs writes every output file of a sweep (each appears under its final name
 // only when complete; manifest.json, written last, marks a complete set) and returns
 // the summary, judged on sla.
-func writeOutputs(op *reports.Output, sc *scenarios.Scenario, runs []sim.RunResult, days []sim.DayRow, args []string, sla stats.SLA) (stats.Summary, error) {
+func writeOutputs(op *reports.Output, sc *scenarios.Scenario, runs []sim.RunResult, days []sim.DayRow, args []string, sla stats.SLA, pr stats.Priced) (stats.Summary, error) {
 	s := reports.Simulation{
 		Name: sc.Name, Scenario: sc, Seed: sc.Seed, Args: args,
-		Runs: runs, Days: days, HorizonDays: float64(sc.Days),
+		Runs: runs, Days: days, HorizonDays: float64(sc.Days), Priced: pr,
 	}
 	if sla.Metric != "" {
 		s.SLA = &sla
@@ -287,4 +292,23 @@ func checkpointKey(sc *scenarios.Scenario, rates *pricing.Overlay) (string, erro
 	}
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:8]), nil
+}
+
+// Priced says what prices jobs: the user's rate and tier files and the cards in force
+// over the first job's horizon (the jobs of a scenario share era, currency and dates:
+// a sweep varies numbers only).
+func Priced(jobs []sim.Job, rates *pricing.Overlay) (stats.Priced, error) {
+	var files []pricing.File
+	if rates != nil {
+		files = rates.Files
+	}
+	if len(jobs) == 0 {
+		return stats.NewPriced(files, nil), nil
+	}
+	cfg := jobs[0].Config
+	spans, err := billing.CardsOver(cfg.Billing, cfg.Start, cfg.End)
+	if err != nil {
+		return stats.Priced{}, err
+	}
+	return stats.NewPriced(files, spans), nil
 }

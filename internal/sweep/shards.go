@@ -51,6 +51,9 @@ type ShardManifest struct {
 	HorizonDays float64         `json:"horizon_days"`
 	Args        []string        `json:"args"`
 	Scenario    json.RawMessage `json:"scenario"`
+	// Priced is what priced the sweep (rate and tier files, cards in force): merge has
+	// no rate files to read it from.
+	Priced stats.Priced `json:"priced"`
 }
 
 // WriteShard writes one shard's runs and daily parts and then its manifest. Runs are
@@ -82,7 +85,7 @@ func WriteShard(o *reports.Output, s reports.Simulation, shard, shards, jobs int
 	}
 	m := ShardManifest{
 		Tool: "spendsim", Version: o.Version, Shard: shard, Shards: shards, Seed: s.Seed, Jobs: jobs,
-		RunIDs: ids, HorizonDays: s.HorizonDays, Args: args, Scenario: raw,
+		RunIDs: ids, HorizonDays: s.HorizonDays, Args: args, Scenario: raw, Priced: s.Priced.Listed(),
 	}
 	if len(runs) > 0 {
 		m.RunsPart, m.DailyPart = ShardPart("runs", shard, shards), ShardPart("daily", shard, shards)

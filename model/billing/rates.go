@@ -167,3 +167,53 @@ func (b *Biller) CardUsed() []CardUse {
 	}
 	return out
 }
+
+// CardSpan is a rate card and the days of a horizon it prices.
+type CardSpan struct {
+	Model     pricing.Model
+	Currency  string
+	Effective time.Time // the card's effective date
+	// CarriedFrom is, for a partial card, the effective date of the card its missing
+	// cells were carried forward from (confidence derived); zero for a complete card.
+	CarriedFrom time.Time
+	From, To    time.Time // first and last local day of the horizon the card prices
+}
+
+// CardsOver lists the rate cards o's rules would price messages with on each day of
+// [from, to) in o.Location, consecutive days with one card joined: what a simulated
+// horizon was priced with, found without billing a message. A day no card is in force
+// on is left out (a message charged then is an error). It needs o.Book.
+func CardsOver(o Options, from, to model.Time) ([]CardSpan, error) {
+	b, err := New(o)
+	if err != nil {
+		return nil, err
+	}
+	var out []CardSpan
+	var last *cardCache
+	for t := from; t < to; {
+		lt := t.In(b.loc)
+		y, mo, d := lt.Date()
+		day := model.DayStart(y, mo, d, b.loc)
+		next := model.FromStd(model.DayStart(y, mo, d+1, b.loc))
+		e := b.era
+		if e == EraAuto {
+			e = b.bounds.era(t)
+		}
+		cc, err := b.lookupCard(e, t)
+		switch {
+		case err != nil:
+			last = nil
+		case cc == last:
+			out[len(out)-1].To = day
+		default:
+			cs := CardSpan{Model: cc.model, Currency: cc.currency, Effective: cc.eff, From: day, To: day}
+			if bc, ok := cc.card.(bookCard); ok && bc.c.Partial() {
+				cs.CarriedFrom = bc.c.Base().Effective()
+			}
+			out = append(out, cs)
+			last = cc
+		}
+		t = next
+	}
+	return out, nil
+}

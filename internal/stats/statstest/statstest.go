@@ -76,6 +76,8 @@ func SynthRuns(points, reps int) []sim.RunResult {
 				sum += a
 			}
 			rr.MessagingMicros = sum
+			// The marketing cells third-party, the utility ones carried forward.
+			rr.ThirdPartyMicros, rr.DerivedMicros = rr.AmountByCategory[pricing.Marketing], rr.AmountByCategory[pricing.Utility]
 			rr.StaffingMicros = money.Micros(int64(rr.AgentHours) * 5_000_000) // 5.00 an hour
 			rr.MessagesByType[pricing.Regular] = 21000 + late
 			rr.MessagesByType[pricing.FreeCustomerService] = userMsgs - late
