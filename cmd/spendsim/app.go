@@ -205,6 +205,8 @@ Examples:
 		ErrWriter:              e.stderr,
 		HideHelpCommand:        true,
 		UseShortOptionHandling: true,
+		// --trace a,b.csv is one file, not two: a path may hold a comma.
+		DisableSliceFlagSeparator: true,
 		// The app returns errors to Main; it must never exit the process itself.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   onUsage,

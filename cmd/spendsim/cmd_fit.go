@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -39,27 +39,21 @@ Examples:
    spendsim fit --trace messages.parquet -o fitted.yaml --timezone America/Sao_Paulo
    spendsim fit --trace twcs.csv --mapping twcs.yaml --sort --skip-invalid -o twcs.yaml
    spendsim generate small -o small.csv && spendsim fit --trace small.csv -o back.yaml --timezone America/Sao_Paulo`,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "trace", Aliases: []string{"t"}, Usage: "the trace `FILE` (required)"},
+		Flags: slices.Concat([]cli.Flag{
+			traceFlag(),
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "scenario `FILE` to write (required)"},
 			&cli.StringFlag{Name: "timezone", Value: "UTC", Usage: "business time `ZONE`: the horizon's days and the profiles are local to it"},
-			&cli.StringFlag{Name: "format", Usage: "csv, jsonl, parquet or webhook (default: by extension and content)"},
-			&cli.StringFlag{Name: "mapping", Usage: "column-mapping YAML `FILE` for a foreign CSV log"},
-			&cli.BoolFlag{Name: "sort", Usage: "accept a trace not sorted by ts (external sort through temp files)"},
-			&cli.BoolFlag{Name: "skip-invalid", Usage: "skip and count invalid rows instead of stopping at the first (the count and the first reasons go to stderr)"},
-			&cli.BoolFlag{Name: "country-overrides", Usage: "let a country column that contradicts the user's phone number decide (counted) instead of failing"},
+		}, readFlags(), []cli.Flag{
 			&cli.DurationFlag{Name: "session-gap", Value: fit.DefaultSessionGap, Usage: "a user message this long after the last message of a conversation not waiting for a reply starts a new one"},
 			&cli.StringFlag{Name: "name", Usage: "scenario `NAME` (default: from -o)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
-		},
+		}),
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("fit takes no arguments (got %q); give the trace with --trace", c.Args().First())
-			}
-			if err := required(c, "trace", "out"); err != nil {
+			traces, topts, err := traceOptions(c)
+			if err != nil {
 				return err
 			}
-			if err := checkFormat(c); err != nil {
+			if err := required(c, "out"); err != nil {
 				return err
 			}
 			tz := c.String("timezone")
@@ -77,20 +71,13 @@ Examples:
 			} else if !scenarios.ValidName(name) {
 				return usagef("--name %q must be lower-case letters, digits, - or _", name)
 			}
-			topts := trace.Options{Format: c.String("format"), SkipInvalid: c.Bool("skip-invalid"), Sort: c.Bool("sort"),
-				CountryOverrides: c.Bool("country-overrides")}
-			if m := c.String("mapping"); m != "" {
-				if topts.Mapping, err = trace.LoadMapping(m); err != nil {
-					return usageError{err}
-				}
-			}
-			return fitTrace(e, c.String("trace"), topts, fit.Options{Location: loc, SessionGap: c.Duration("session-gap")}, out, name, c.Bool("quiet"))
+			return fitTrace(e, traces, topts, fit.Options{Location: loc, SessionGap: c.Duration("session-gap")}, out, name, c.Bool("quiet"))
 		},
 	}
 }
 
-func fitTrace(e *env, tracePath string, topts trace.Options, o fit.Options, out, name string, quiet bool) error {
-	res, err := fit.File(tracePath, topts, o, name)
+func fitTrace(e *env, traces []string, topts trace.Options, o fit.Options, out, name string, quiet bool) error {
+	res, err := fit.File(traces, topts, o, name)
 	if err != nil {
 		return err
 	}
@@ -105,7 +92,7 @@ func fitTrace(e *env, tracePath string, topts trace.Options, o fit.Options, out,
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s: %d records, %d users, %d conversations (%.4g an hour), %.3g user messages each; response time %s (median %.4g s); scenario %s written to %s\n",
-		filepath.Base(tracePath), res.Records, res.Users, res.Conversations, res.ConversationsPerHour(), res.MessagesMean,
+		res.Source, res.Records, res.Users, res.Conversations, res.ConversationsPerHour(), res.MessagesMean,
 		res.Response.Families[res.Response.Best].Kind, res.Response.Families[res.Response.Best].MedianS, name, out)
 	return nil
 }

@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -44,50 +44,39 @@ Examples:
    spendsim replay --trace 2024.parquet --pricing pmp-2025 --out what-if-pmp
    spendsim replay --trace webhooks.jsonl --format webhook --timezone Asia/Kolkata
    spendsim replay --trace 2019.csv --pricing nbp-2018 --rates nbp-card.csv
-   spendsim replay --trace twcs.csv --mapping twcs.yaml --sort --skip-invalid` + restaffHelp,
-		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "trace", Aliases: []string{"t"}, Usage: "the trace `FILE` (required)"},
+   spendsim replay --trace twcs.csv --mapping twcs.yaml --sort --skip-invalid
+   spendsim replay --trace 'logs/*.csv.gz'             # several files, merged by ts
+   spendsim replay --trace events/ --pricing cbp-2023  # a Hive-partitioned Parquet dataset
+   zcat export.csv.gz | spendsim replay --trace - --delimiter ';'` + restaffHelp,
+		Flags: slices.Concat([]cli.Flag{
+			traceFlag(),
 			&cli.StringFlag{Name: "pricing", Value: "auto", Usage: "auto, nbp-2018, cbp-2022, cbp-2023, pmp-2025 or pmp-2026-10"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<trace name>-<pricing>)"},
 			&cli.StringFlag{Name: "timezone", Value: "UTC", Usage: "business account time `ZONE`: months, free tiers and effective dates"},
 			&cli.StringFlag{Name: "currency", Value: "USD", Usage: "rate-card `CURRENCY`"},
-			&cli.StringFlag{Name: "format", Usage: "csv, jsonl, parquet or webhook (default: by extension and content)"},
-			&cli.StringFlag{Name: "mapping", Usage: "column-mapping YAML `FILE` for a foreign CSV log"},
-			&cli.BoolFlag{Name: "sort", Usage: "accept a trace not sorted by ts (external sort through temp files)"},
-			&cli.BoolFlag{Name: "skip-invalid", Usage: "skip and count invalid rows instead of stopping at the first (the count and the first reasons go to stderr)"},
-			&cli.BoolFlag{Name: "country-overrides", Usage: "let a country column that contradicts the user's phone number decide (counted in summary.json) instead of failing"},
+		}, readFlags(), []cli.Flag{
 			&cli.StringFlag{Name: "default-country", Usage: "`COUNTRY` (ISO alpha-2) of users known by an id that is not a phone number (groups, business-scoped user ids) whose row names none"},
 			&cli.StringFlag{Name: "primary-country", Usage: "business's primary `COUNTRY` (ISO alpha-2), for authentication-international rates"},
 			&cli.StringFlag{Name: "auth-intl-from", Usage: "`DATE` the business became eligible for authentication-international rates"},
 			&cli.IntFlag{Name: "service-allowance", Value: 1000, Usage: "free service messages per number per month from 2026-10-01 (0 turns the allowance off)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
 			&cli.StringFlag{Name: "restaff", Usage: "re-simulate the replies under this `SCENARIO`'s agents (file or embedded name) and compare with the original"},
-		}, rateFlags()...),
+		}, rateFlags()),
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("replay takes no arguments (got %q); give the trace with --trace", c.Args().First())
-			}
-			if err := required(c, "trace"); err != nil {
-				return err
-			}
-			if err := checkFormat(c); err != nil {
+			traces, read, err := traceOptions(c)
+			if err != nil {
 				return err
 			}
 			opts, user, err := billingOptions(c)
 			if err != nil {
 				return err
 			}
-			o := rebill.Options{Trace: c.String("trace"), Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
-				Read: trace.Options{Format: c.String("format"), SkipInvalid: c.Bool("skip-invalid"), Sort: c.Bool("sort"),
-					DefaultCountry: c.String("default-country"), CountryOverrides: c.Bool("country-overrides")}}
+			read.DefaultCountry = c.String("default-country")
+			o := rebill.Options{Traces: traces, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
+				Read: read}
 			if dc := o.Read.DefaultCountry; dc != "" {
 				if o.Read.DefaultCountry, err = market.CheckCountry(dc); err != nil {
 					return usagef("--default-country: %v", err)
-				}
-			}
-			if m := c.String("mapping"); m != "" {
-				if o.Read.Mapping, err = trace.LoadMapping(m); err != nil {
-					return usageError{err}
 				}
 			}
 			if os.Getenv("GOMEMLIMIT") == "" {
@@ -97,7 +86,7 @@ Examples:
 				// (GOMEMLIMIT overrides it; above it the GC works harder, it never fails).
 				debug.SetMemoryLimit(replayMemoryLimit)
 			}
-			base := strings.TrimSuffix(filepath.Base(o.Trace), filepath.Ext(o.Trace)) + "-" + o.Pricing
+			base := trace.BaseName(traces[0]) + "-" + o.Pricing
 			if c.String("restaff") != "" {
 				return restaffAction(c, e, o, base)
 			}

@@ -3,6 +3,7 @@ package rebill
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spendsim/spendsim/internal/stats"
@@ -16,7 +17,7 @@ import (
 
 // Options are a replay: the trace, how to read it, how to bill it, where to write.
 type Options struct {
-	Trace   string          // the trace file
+	Traces  []string        // the trace: files, folders, globs, or "-" for standard input (trace.OpenAll)
 	Read    trace.Options   // format, column mapping, sort, skip invalid rows
 	Billing billing.Options // era, rate cards (the user's over the built-in), tiers, zone, currency
 	Pricing string          // the era as the user named it ("auto", "pmp-2025"), for the summary
@@ -44,7 +45,7 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, src *source, o 
 		return nil, nil, err
 	}
 	s := &reports.ReplaySummary{
-		Trace: filepath.Base(o.Trace), Pricing: o.Pricing, Rates: o.Rates, RateFiles: o.RateFiles, Spend: spend,
+		Trace: traceName(o.Traces), Pricing: o.Pricing, Rates: o.Rates, RateFiles: o.RateFiles, Spend: spend,
 		DerivedShare: stats.Num(derived),
 		Records:      st.Records, UserMessages: src.users, Business: st.Billing.Business,
 		Delivered: st.Billing.Delivered, Undelivered: st.Billing.Business - st.Billing.Delivered,
@@ -86,11 +87,12 @@ func (s *source) Next(r *model.Record) error {
 // grows with users, not messages. On any error every output file is removed (or was
 // never renamed into place), so a failed replay leaves nothing behind.
 func Replay(o Options) (_ *reports.ReplaySummary, err error) {
-	tracePath, topts, opts, out, version := o.Trace, o.Read, o.Billing, o.Out, o.Version
-	r, err := trace.Open(tracePath, topts)
+	topts, opts, out, version := o.Read, o.Billing, o.Out, o.Version
+	r, err := trace.OpenAll(o.Traces, topts)
 	if err != nil {
 		return nil, err
 	}
+	names := trace.NamesOf(r)
 	// Decode on one core while billing and writing run on another.
 	r = trace.Prefetch(r, 4096)
 	defer r.Close()
@@ -117,7 +119,7 @@ func Replay(o Options) (_ *reports.ReplaySummary, err error) {
 	src := &source{r: r}
 	st, err := replay.Replay(src, opts, mw)
 	if err != nil {
-		return nil, trace.AtFile(tracePath, err)
+		return nil, trace.AtFiles(names, err)
 	}
 	s, rows, err := summarizeReplay(mw, st, src, o)
 	if err != nil {
@@ -149,4 +151,13 @@ func currencyOf(o billing.Options) string {
 		return "USD"
 	}
 	return o.Currency
+}
+
+// traceName names the trace in summaries: the base name of each argument.
+func traceName(args []string) string {
+	names := make([]string, len(args))
+	for i, a := range args {
+		names[i] = filepath.Base(a)
+	}
+	return strings.Join(names, ", ")
 }

@@ -51,6 +51,7 @@ type Mapping struct {
 	MessageID   Field  `yaml:"message_id"`
 	ReplyTo     string `yaml:"reply_to"`     // column naming the message a business row answers; "" = none
 	ReplyMemory int    `yaml:"reply_memory"` // message ids remembered for reply_to, per generation; default 1,048,576
+	Delimiter   string `yaml:"delimiter"`    // the CSV field separator: one character (";", "|") or "tab"; default ","
 }
 
 // Field says where one contract field comes from. In YAML a plain scalar is a
@@ -225,6 +226,11 @@ func (m *Mapping) Validate() error {
 		}
 		if f.Column == "" && f.Values != nil {
 			add("%s: values without a column", name)
+		}
+	}
+	if m.Delimiter != "" {
+		if _, err := ParseDelimiter(m.Delimiter); err != nil {
+			add("%v", err)
 		}
 	}
 	if m.ReplyMemory < 0 {

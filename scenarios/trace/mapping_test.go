@@ -37,14 +37,14 @@ func TestLoadMappingIsStrict(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct{ yaml, want string }{
 		// Issue 13: one line with the file, line and the valid keys, no Go type.
-		{"tz: {column: created_at}\n", `m.yaml:1: unknown key "tz" (valid keys: time_layout, ts, user, direction, type, category, country, business, entry_point, status, delivered_ts, message_id, reply_to, reply_memory)`},
+		{"tz: {column: created_at}\n", `m.yaml:1: unknown key "tz" (valid keys: time_layout, ts, user, direction, type, category, country, business, entry_point, status, delivered_ts, message_id, reply_to, reply_memory, delimiter)`},
 		{"ts: {colum: created_at}\n", `m.yaml: line 1: field "colum" not found in a field mapping (want column, value, values)`},
 		{"type: textt\ncategory: {column: c, values: {mkt: marketting}}\n",
 			"m.yaml: category: values: \"mkt\" maps to \"marketting\", not one of marketing, utility, authentication\n" +
 				"type: \"textt\" is not one of text, template"},
 		{"time_layout: yyyy-mm-dd\n", `m.yaml: time_layout: "yyyy-mm-dd" is not a Go time layout that records date and time (like Mon Jan 02 15:04:05 -0700 2006), nor rfc3339, unix, unix_ms`},
 		{"country: {values: {a: US}}\n", "m.yaml: country: values without a column"},
-		{"ts: {column: t}\nusr: {column: u}\n", `m.yaml:2: unknown key "usr" (valid keys: time_layout, ts, user, direction, type, category, country, business, entry_point, status, delivered_ts, message_id, reply_to, reply_memory)`},
+		{"ts: {column: t}\nusr: {column: u}\n", `m.yaml:2: unknown key "usr" (valid keys: time_layout, ts, user, direction, type, category, country, business, entry_point, status, delivered_ts, message_id, reply_to, reply_memory, delimiter)`},
 		{"country: UK\n", `m.yaml: country: "UK" is not one of an ISO 3166-1 alpha-2 code; did you mean GB (United Kingdom)?`},
 		{"", "m.yaml: empty mapping"},
 	} {

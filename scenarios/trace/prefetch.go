@@ -18,6 +18,7 @@ type prefetch struct {
 	err    error
 	counts Counts
 	closed bool
+	names  []string // the reader's file names, which do not change
 }
 
 type batch struct {
@@ -36,7 +37,7 @@ func Prefetch(r Reader, size int) Reader {
 	// Eight batches in flight let the reader run ahead through a burst of other work
 	// on the machine instead of stalling the caller at every descheduling.
 	const inFlight = 8
-	p := &prefetch{full: make(chan *batch, inFlight-1), free: make(chan *batch, inFlight), quit: make(chan struct{}), src: r}
+	p := &prefetch{full: make(chan *batch, inFlight-1), free: make(chan *batch, inFlight), quit: make(chan struct{}), src: r, names: NamesOf(r)}
 	for i := 0; i < inFlight; i++ {
 		p.free <- &batch{recs: make([]Record, size)}
 	}
@@ -102,6 +103,7 @@ func (p *prefetch) Skipped() int64    { return p.counts.Skipped }
 func (p *prefetch) Duplicates() int64 { return p.counts.Duplicates }
 func (p *prefetch) Ignored() int64    { return p.counts.Ignored }
 func (p *prefetch) Counts() Counts    { return p.counts }
+func (p *prefetch) Names() []string   { return p.names }
 
 func (p *prefetch) Close() error {
 	if p.closed {

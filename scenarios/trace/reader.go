@@ -33,6 +33,7 @@ type reader struct {
 	prevTS   model.Time
 	prevLine int64
 	havePrev bool
+	multi    multiSource // a set of files: rows name theirs in Source; nil for one
 
 	skipped    int64
 	reasons    []string // of the first MaxSkipReasons skipped rows
@@ -47,6 +48,7 @@ type builderOf interface{ builder() *builder }
 
 func newReader(src source, file, unit string, o Options) *reader {
 	rd := &reader{src: src, file: file, unit: unit, opt: o}
+	rd.multi, _ = src.(multiSource)
 	if bo, ok := src.(builderOf); ok {
 		rd.b = bo.builder()
 	} else {
@@ -178,6 +180,23 @@ func (rd *reader) fill() error {
 	}
 }
 
+// builderOf is the builder of r's file: its name and column names, for errors.
+func (rd *reader) builderOf(r *row) *builder {
+	if rd.multi != nil {
+		return rd.multi.builderAt(r.Source)
+	}
+	return rd.b
+}
+
+// Names are the names of the trace's files, by Record.Source: each file's path under
+// the folder or glob it was found in, else its base name.
+func (rd *reader) Names() []string {
+	if rd.multi != nil {
+		return rd.multi.names()
+	}
+	return []string{rd.file}
+}
+
 // finish applies the rules that need rows in time order.
 func (rd *reader) finish(r *row) error {
 	if rd.replies != nil {
@@ -188,7 +207,7 @@ func (rd *reader) finish(r *row) error {
 				if rd.sorter == nil {
 					msg += "; if the trace is not sorted by ts, read it with Sort"
 				}
-				return &Error{File: rd.file, Line: r.Line, Column: rd.opt.Mapping.ReplyTo, row: true, Msg: msg}
+				return &Error{File: rd.builderOf(r).file, Line: r.Line, Column: rd.opt.Mapping.ReplyTo, row: true, Msg: msg}
 			}
 			r.User = u
 		}
@@ -200,7 +219,7 @@ func (rd *reader) finish(r *row) error {
 	if r.Country == "" {
 		c, field, msg := userRule(r.User, "", rd.opt.DefaultCountry)
 		if msg != "" {
-			return rd.b.err(r.Line, field, msg)
+			return rd.builderOf(r).err(r.Line, field, msg)
 		}
 		r.Country = c
 	} else if isE164(r.User) {
@@ -210,12 +229,12 @@ func (rd *reader) finish(r *row) error {
 			if !rd.opt.CountryOverrides {
 				var ne *market.NumberError
 				errors.As(err, &ne)
-				return rd.b.err(r.Line, fCountry, fmt.Sprintf("%s contradicts user %s, which%s; correct the country (or let it decide with --country-overrides)", quote(r.Country), r.User, ne.Reason))
+				return rd.builderOf(r).err(r.Line, fCountry, fmt.Sprintf("%s contradicts user %s, which%s; correct the country (or let it decide with --country-overrides)", quote(r.Country), r.User, ne.Reason))
 			}
 			rd.overrides++
 		}
 	}
-	if rd.sorter == nil {
+	if rd.sorter == nil && rd.multi == nil { // a set of files checks each file's order
 		if rd.havePrev && r.TS < rd.prevTS {
 			return &Error{File: rd.file, Line: r.Line, Column: rd.b.cols[fTS], Err: ErrUnsorted,
 				Msg: fmt.Sprintf("%s is earlier than %s on %s %d; sort the trace by ts or read it with Sort", r.TS, rd.prevTS, rd.unit, rd.prevLine)}
