@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"container/heap"
 	"errors"
 	"fmt"
 	"io"
@@ -170,7 +171,7 @@ type mergeSource struct {
 	*fileSet
 	first  []firstRow // by first ts
 	opened int        // files of first opened so far
-	heap   []*mergeFile
+	heap   fileHeap
 	refill *mergeFile // the file the last row came from, to read its next row
 	err    error
 }
@@ -247,44 +248,24 @@ func (m *mergeSource) advance(f *mergeFile) error {
 	return nil
 }
 
-func (m *mergeSource) less(a, b *mergeFile) bool {
-	return a.head.TS < b.head.TS || a.head.TS == b.head.TS && a.i < b.i
+// fileHeap orders open files by their next row: (ts, file index).
+type fileHeap []*mergeFile
+
+func (h fileHeap) Len() int { return len(h) }
+func (h fileHeap) Less(a, b int) bool {
+	return h[a].head.TS < h[b].head.TS || h[a].head.TS == h[b].head.TS && h[a].i < h[b].i
+}
+func (h fileHeap) Swap(a, b int) { h[a], h[b] = h[b], h[a] }
+func (h *fileHeap) Push(x any)   { *h = append(*h, x.(*mergeFile)) }
+func (h *fileHeap) Pop() any {
+	old := *h
+	f := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return f
 }
 
-func (m *mergeSource) push(f *mergeFile) {
-	m.heap = append(m.heap, f)
-	for i := len(m.heap) - 1; i > 0; {
-		p := (i - 1) / 2
-		if !m.less(m.heap[i], m.heap[p]) {
-			break
-		}
-		m.heap[i], m.heap[p] = m.heap[p], m.heap[i]
-		i = p
-	}
-}
-
-func (m *mergeSource) pop() *mergeFile {
-	top := m.heap[0]
-	last := len(m.heap) - 1
-	m.heap[0] = m.heap[last]
-	m.heap = m.heap[:last]
-	for i := 0; ; {
-		l := 2*i + 1
-		if l >= len(m.heap) {
-			break
-		}
-		c := l
-		if r := l + 1; r < len(m.heap) && m.less(m.heap[r], m.heap[l]) {
-			c = r
-		}
-		if !m.less(m.heap[c], m.heap[i]) {
-			break
-		}
-		m.heap[i], m.heap[c] = m.heap[c], m.heap[i]
-		i = c
-	}
-	return top
-}
+func (m *mergeSource) push(f *mergeFile) { heap.Push(&m.heap, f) }
+func (m *mergeSource) pop() *mergeFile   { return heap.Pop(&m.heap).(*mergeFile) }
 
 func (m *mergeSource) close() error {
 	var errs []error
