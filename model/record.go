@@ -15,7 +15,10 @@ type Record struct {
 	Category        Category   // templates only
 	Status          Status     // business messages only
 	EntryPoint      EntryPoint // user messages only
-	Line            int64      // 1-based line (CSV, JSONL, webhooks) or row (Parquet) it came from
+	// Source is the index of the file it came from among the files of a trace read as
+	// one (0 for a trace of one file); Line is within that file.
+	Source uint16
+	Line   int64 // 1-based line (CSV, JSONL, webhooks) or row (Parquet) it came from
 	// Meta is what Meta's own webhooks said about a business message's price, word for
 	// word; nil when the trace said nothing (every format but webhook logs, and user
 	// messages). Billing reads only the facts Stated draws from it; the rest is kept so a

@@ -135,5 +135,6 @@ func (o *Output) WriteForecast(f stats.Forecast, scenario any, args []string, ru
 		return err
 	}
 	m.SetRuns(f.Seed, runs)
+	m.SetRateFiles(f.RateFiles)
 	return o.Commit(m)
 }

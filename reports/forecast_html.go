@@ -33,6 +33,7 @@ type forecastView struct {
 	Rows               []forecastRow
 	Plots              []reportPlotView
 	YAML               string
+	Notes              []string // what the months' marks mean (restsNotes)
 }
 
 // ForecastReport renders a forecast's report.html: a page with no outside references
@@ -46,7 +47,7 @@ func ForecastReport(f stats.Forecast, scenario any, plots []ReportPlot) ([]byte,
 	v := forecastView{
 		Scenario: f.Scenario, Currency: f.Currency, Seed: f.Seed, Replications: f.Replications,
 		Months: len(f.Months), First: f.Months[0].Month, Last: f.Months[len(f.Months)-1].Month,
-		Quantiles: f.Quantiles, Plots: plotViews(plots),
+		Quantiles: f.Quantiles, Plots: plotViews(plots), Notes: restsNotes(f),
 	}
 	if f.GrowthPerMonth != 0 {
 		v.Growth = fmt.Sprintf("customers %+.4g%% a month, compounding", 100*f.GrowthPerMonth)
@@ -65,7 +66,7 @@ func ForecastReport(f stats.Forecast, scenario any, plots []ReportPlot) ([]byte,
 	v.Categories = cats
 	row := func(fm stats.ForecastMonth, horizon bool) forecastRow {
 		r := forecastRow{
-			Month: fm.Month, Pricing: fm.Pricing, Customers: money.GroupThousands(fmt.Sprint(fm.Customers)),
+			Month: withMarks(fm.Month, fm), Pricing: fm.Pricing, Customers: money.GroupThousands(fmt.Sprint(fm.Customers)),
 			P10: money.Cents(money.Micros(fm.Messaging.P10Micros)), P50: money.Cents(money.Micros(fm.Messaging.P50Micros)), P90: money.Cents(money.Micros(fm.Messaging.P90Micros)),
 			Mean: money.Cents(money.Micros(fm.Messaging.MeanMicros)), Staffing: money.Cents(money.Micros(fm.StaffingMicros)),
 			Total: money.Cents(money.Micros(fm.Total.P50Micros)), TotalP10: money.Cents(money.Micros(fm.Total.P10Micros)), TotalP90: money.Cents(money.Micros(fm.Total.P90Micros)),
@@ -132,7 +133,8 @@ Same seed, same report: this page holds no dates and every figure is reproducibl
 </table></div>
 <p class="meta">Percentiles across replications, each taken on its own ({{.Quantiles}}), so the category P50s need not add up to the messaging P50; the means do.
 Below each total with staffing, its P10 – P90. Staffing is the same in every replication. The last row bands each replication's sum over the months (customers: at the end). Exact amounts, to the micro, are in forecast.json and forecast.parquet.</p>
-
+{{if .Notes}}<p class="meta" id="rests-on">{{range .Notes}}{{.}}.<br>{{end}}Each month's share priced from derived and third-party cells, and the rate cards in force, are in forecast.json (derived_share, third_party_share, cards_in_force).</p>
+{{end}}
 <h2 id="scenario">Scenario</h2>
 <p class="meta">The resolved scenario that produced this forecast, defaults filled in (also in manifest.json).</p>
 <pre>{{.YAML}}</pre>

@@ -41,6 +41,7 @@ func monthLabels(f stats.Forecast) monthTicks {
 		default:
 			ls[i] = "from " + t.Format("2 Jan 2006")
 		}
+		ls[i] = withMarks(ls[i], fm)
 		if fm.Pricing != "" {
 			ls[i] += "\n" + fm.Pricing
 		}
@@ -108,12 +109,17 @@ func PlotForecastFan(f stats.Forecast) (*plot.Plot, error) {
 	p.Add(poly, line, dots)
 	p.Legend.Add("P10–P90", poly)
 	p.Legend.Add("P50", line, dots)
+	names := []string{"P10–P90", "P50"}
+	for _, note := range restsNotes(f) {
+		p.Legend.Add(note) // text only: what a month's mark means
+		names = append(names, note)
+	}
 	labels := make([]string, n)
 	for i, fm := range f.Months {
 		labels[i] = money.Cents(money.Micros(fm.Messaging.P50Micros))
 	}
 	p.Add(&placedLabels{xys: mid, labels: labels, obstacles: []plotter.XYs{mid}, style: labelStyle(),
-		legend: &p.Legend, legendNames: []string{"P10–P90", "P50"}})
+		legend: &p.Legend, legendNames: names})
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(6), -vg.Points(6)
 	p.Legend.TextStyle.Font.Size = vg.Points(10)
@@ -204,4 +210,47 @@ func fitForecastAxes(p *plot.Plot, n int) {
 		span = math.Max(1, math.Abs(p.Y.Max))
 	}
 	p.Y.Max += 0.25 * span
+}
+
+// restsMarks marks a month whose prices rest on more than published rates: "*" for
+// carried-forward or derived rate cells, "+" for service charged at the utility rate
+// ("" for neither), as the table, the plots and report.html show them.
+func restsMarks(fm stats.ForecastMonth) string {
+	m := ""
+	for _, r := range fm.RestsOn {
+		switch r {
+		case stats.RestsDerived:
+			m += "*"
+		case stats.RestsServiceAtUtility:
+			m += "+"
+		}
+	}
+	return m
+}
+
+// withMarks is a month's label followed by its marks, if any.
+func withMarks(label string, fm stats.ForecastMonth) string {
+	if m := restsMarks(fm); m != "" {
+		return label + " " + m
+	}
+	return label
+}
+
+// restsNotes explains the marks the forecast's months carry, one line each.
+func restsNotes(f stats.Forecast) []string {
+	var derived, service bool
+	for _, fm := range f.Months {
+		for _, r := range fm.RestsOn {
+			derived = derived || r == stats.RestsDerived
+			service = service || r == stats.RestsServiceAtUtility
+		}
+	}
+	var out []string
+	if derived {
+		out = append(out, "* priced in part from carried-forward or derived rate cells")
+	}
+	if service {
+		out = append(out, "+ service charged at the utility rate (a decision: docs/billing.md, PMP 2026-10)")
+	}
+	return out
 }

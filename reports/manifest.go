@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/spendsim/spendsim/internal/safefile"
+	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -46,6 +47,9 @@ type Manifest struct {
 	Seed     *uint64         `json:"seed,omitempty"` // the scenario seed, for simulations
 	Runs     int             `json:"runs"`
 	RunSeeds []RunSeed       `json:"run_seeds,omitempty"`
+	// RateFiles are the rate and tier files the result was priced with (path as given,
+	// SHA-256, how each was read); absent when the built-in cards alone priced it.
+	RateFiles []pricing.File `json:"rate_files,omitempty"`
 	// Files is every other file of the output set with its SHA-256 (Output.Commit
 	// fills it in); the manifest is written last, so its presence marks a complete set.
 	Files []safefile.FileSum `json:"files,omitempty"`
@@ -141,4 +145,9 @@ func (m *Manifest) SetRuns(seed uint64, runs []sim.RunResult) {
 	for i, r := range runs {
 		m.RunSeeds[i] = RunSeed{RunID: r.RunID, Seed: r.Seed}
 	}
+}
+
+// SetRateFiles records the rate and tier files a result was priced with.
+func (m *Manifest) SetRateFiles(files []pricing.File) {
+	m.RateFiles = append([]pricing.File(nil), files...)
 }

@@ -103,6 +103,9 @@ type Simulation struct {
 	// SLA, if set, is judged per sweep point (summary.json's sla_target) and the
 	// cheapest point meeting it is marked in the spend-vs-SLA plot and report.html.
 	SLA *stats.SLA
+	// Priced is what priced the bill (rate and tier files, cards in force), for
+	// summary.json and manifest.json; the zero value says the built-in cards, none listed.
+	Priced stats.Priced
 }
 
 // WriteSimulation writes runs.parquet, daily.parquet, summary.json (the summary it returns),
@@ -127,6 +130,7 @@ func (o *Output) WriteSimulation(s Simulation) (stats.Summary, error) {
 	if err != nil {
 		return stats.Summary{}, err
 	}
+	summary.Priced = s.Priced.Listed()
 	if s.SLA != nil {
 		if err := summary.JudgeSLA(*s.SLA); err != nil {
 			return stats.Summary{}, err
@@ -193,6 +197,7 @@ func (o *Output) WriteSimulation(s Simulation) (stats.Summary, error) {
 		return stats.Summary{}, err
 	}
 	manifest.SetRuns(s.Seed, runs)
+	manifest.SetRateFiles(s.Priced.RateFiles)
 
 	if err := WriteRuns(o.Path(RunsFile), runs, o.Version); err != nil {
 		return stats.Summary{}, err

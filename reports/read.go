@@ -42,12 +42,15 @@ func ReadRuns(path string, paramPaths []string) ([]sim.RunResult, error) {
 			floats[i] = t.Float64(c.name)
 		}
 		messaging, staffing := t.Int64("messaging_micros"), t.Int64("staffing_micros")
+		derived, third := t.Int64("derived_micros"), t.Int64("third_party_micros")
 		cats := pricing.Categories()
 		amounts := make([]*array.Int64, len(cats))
 		billable := make([]*array.Int64, len(cats))
+		free := make([]*array.Int64, len(cats))
 		for i, c := range cats {
 			amounts[i] = t.Int64("amount_" + c.String() + "_micros")
 			billable[i] = t.Int64("billable_" + c.String())
+			free[i] = t.Int64("free_" + c.String())
 		}
 		types := pricing.Types()
 		byType := make([]*array.Int64, len(types))
@@ -64,6 +67,7 @@ func ReadRuns(path string, paramPaths []string) ([]sim.RunResult, error) {
 				RunID: runID.Value(row), Point: int(point.Value(row)), PointLabel: pointID.Value(row),
 				Replication: int(rep.Value(row)), Seed: seed.Value(row), Currency: currency.Value(row),
 				MessagingMicros: money.Micros(messaging.Value(row)), StaffingMicros: money.Micros(staffing.Value(row)),
+				DerivedMicros: money.Micros(derived.Value(row)), ThirdPartyMicros: money.Micros(third.Value(row)),
 			}
 			for i, p := range paramPaths {
 				if names[i] != nil {
@@ -83,6 +87,7 @@ func ReadRuns(path string, paramPaths []string) ([]sim.RunResult, error) {
 			for i, c := range cats {
 				r.AmountByCategory[c] = money.Micros(amounts[i].Value(row))
 				r.BillableByCategory[c] = billable[i].Value(row)
+				r.FreeByCategory[c] = free[i].Value(row)
 			}
 			for i, ty := range types {
 				r.MessagesByType[ty] = byType[i].Value(row)

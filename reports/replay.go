@@ -391,6 +391,9 @@ type ReplaySummary struct {
 	Trace   string `json:"trace"`
 	Pricing string `json:"pricing"` // the --pricing value
 	Rates   string `json:"rates"`   // builtin or the rate file's name
+	// RateFiles are the rate and tier files over the built-in cards: path as given,
+	// SHA-256, how each was read; empty with the built-in cards alone.
+	RateFiles []pricing.File `json:"rate_files"`
 	stats.Spend
 	DerivedShare  stats.Num  `json:"derived_or_third_party_share"` // share of the amount priced from derived or third_party rates
 	CardsUsed     []CardUsed `json:"cards_used"`
@@ -403,9 +406,14 @@ type ReplaySummary struct {
 	Numbers       int64      `json:"business_numbers"`
 	Skipped       int64      `json:"skipped_invalid_rows"`
 	Duplicates    int64      `json:"duplicate_messages"`
+	Overrides     int64      `json:"country_overrides"` // rows priced by a country column contradicting their number (--country-overrides)
 	USMarketing   int64      `json:"us_marketing_not_delivered"`
 	TextOutsideCS int64      `json:"text_outside_window"`
 	LogFacts      LogFacts   `json:"log_facts_applied"`
+
+	// SkipReasons are the errors of the first rows skipped, for the command to
+	// report (summary.json has the count).
+	SkipReasons []string `json:"-"`
 }
 
 // LogFacts counts the messages whose charge a fact the log stated decided, where
@@ -425,7 +433,11 @@ func Reconcile(rows []BillRow, s stats.Spend) (derivedShare float64, err error) 
 	for _, r := range rows {
 		total.Add(r.AmountMicros)
 		derived.Add(r.DerivedMicros)
-		billable[r.PricingCategory] += r.Billable
+		// Of regular rows, the billable ones are the charged units (a CBP
+		// conversation's riders are regular but not billable).
+		if r.PricingType == pricing.Regular.String() {
+			billable[r.PricingCategory] += r.Billable
+		}
 	}
 	t, err := total.Total()
 	if err != nil {

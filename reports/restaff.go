@@ -102,6 +102,7 @@ type RestaffDiff struct {
 	Total                  string           `json:"total"`
 	AmountMicrosByCategory map[string]int64 `json:"amount_micros_by_category"`
 	BillableByCategory     map[string]int64 `json:"billable_by_category"`
+	FreeByCategory         map[string]int64 `json:"free_by_category"`
 	RepliesWanted          int64            `json:"replies_wanted"`
 	InWindow               int64            `json:"answered_in_window"`
 	Late                   int64            `json:"late_replies"`
@@ -137,7 +138,7 @@ type Restaff struct {
 // NewRestaff compares two sides; money differences are exact.
 func NewRestaff(old, new RestaffSide) (Restaff, error) {
 	d := RestaffDiff{
-		AmountMicrosByCategory: map[string]int64{}, BillableByCategory: map[string]int64{},
+		AmountMicrosByCategory: map[string]int64{}, BillableByCategory: map[string]int64{}, FreeByCategory: map[string]int64{},
 		RepliesWanted: new.RepliesWanted - old.RepliesWanted, InWindow: new.InWindow - old.InWindow,
 		Late: new.Late - old.Late, Dropped: new.Dropped - old.Dropped, Unanswered: new.Unanswered - old.Unanswered,
 		LateShare:          new.LateShare - old.LateShare,
@@ -160,6 +161,7 @@ func NewRestaff(old, new RestaffSide) (Restaff, error) {
 		k := c.String()
 		d.AmountMicrosByCategory[k] = new.AmountMicrosByCategory[k] - old.AmountMicrosByCategory[k]
 		d.BillableByCategory[k] = new.BillableByCategory[k] - old.BillableByCategory[k]
+		d.FreeByCategory[k] = new.FreeByCategory[k] - old.FreeByCategory[k]
 	}
 	return Restaff{Old: old, New: new, Difference: d}, nil
 }

@@ -27,8 +27,8 @@ func restaffSpend(t *testing.T, charges ...pricing.Charge) stats.Spend {
 
 func restaffPair(t *testing.T) Restaff {
 	t.Helper()
-	marketing := pricing.Charge{Billable: true, Category: pricing.Marketing, Type: pricing.Regular, Amount: 62_500}
-	utility := pricing.Charge{Billable: true, Category: pricing.Utility, Type: pricing.Regular, Amount: 6_800}
+	marketing := pricing.Charge{Model: pricing.PMP, Billable: true, Category: pricing.Marketing, Type: pricing.Regular, Amount: 62_500}
+	utility := pricing.Charge{Model: pricing.PMP, Billable: true, Category: pricing.Utility, Type: pricing.Regular, Amount: 6_800}
 	nan := math.NaN()
 	old := NewRestaffSide("original", restaffSpend(t, marketing), replay.Responses{Wanted: 4, InWindow: 2, Unanswered: 2,
 		FirstResponseMeanS: 2400, FirstResponseP50S: 900, FirstResponseP90S: 3900, FirstResponseP99S: 3900})

@@ -136,12 +136,16 @@ func RunsColumns(paramPaths []string, named []bool) []table.Column {
 	for _, c := range runFloats {
 		cols = append(cols, table.Float64Col(c.name))
 	}
-	cols = append(cols, table.Int64Col("messaging_micros"), table.Int64Col("staffing_micros"), table.Int64Col("total_micros"))
+	cols = append(cols, table.Int64Col("messaging_micros"), table.Int64Col("staffing_micros"), table.Int64Col("total_micros"),
+		table.Int64Col("derived_micros"), table.Int64Col("third_party_micros"))
 	for _, c := range pricing.Categories() {
 		cols = append(cols, table.Int64Col("amount_"+c.String()+"_micros"))
 	}
 	for _, c := range pricing.Categories() {
 		cols = append(cols, table.Int64Col("billable_"+c.String()))
+	}
+	for _, c := range pricing.Categories() {
+		cols = append(cols, table.Int64Col("free_"+c.String()))
 	}
 	for _, t := range pricing.Types() {
 		cols = append(cols, table.Int64Col("messages_"+t.String()))
@@ -198,12 +202,15 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 		floats[i] = w.Float64(c.name)
 	}
 	messaging, staffing, total := w.Int64("messaging_micros"), w.Int64("staffing_micros"), w.Int64("total_micros")
+	derived, third := w.Int64("derived_micros"), w.Int64("third_party_micros")
 	cats := pricing.Categories()
 	amounts := make([]*table.Int64Appender, len(cats))
 	billable := make([]*table.Int64Appender, len(cats))
+	free := make([]*table.Int64Appender, len(cats))
 	for i, c := range cats {
 		amounts[i] = w.Int64("amount_" + c.String() + "_micros")
 		billable[i] = w.Int64("billable_" + c.String())
+		free[i] = w.Int64("free_" + c.String())
 	}
 	types := pricing.Types()
 	byType := make([]*table.Int64Appender, len(types))
@@ -241,9 +248,12 @@ func WriteRuns(path string, runs []sim.RunResult, version string) error {
 		messaging.Append(int64(r.MessagingMicros))
 		staffing.Append(int64(r.StaffingMicros))
 		total.Append(int64(tot))
+		derived.Append(int64(r.DerivedMicros))
+		third.Append(int64(r.ThirdPartyMicros))
 		for j, c := range cats {
 			amounts[j].Append(int64(r.AmountByCategory[c]))
 			billable[j].Append(r.BillableByCategory[c])
+			free[j].Append(r.FreeByCategory[c])
 		}
 		for j, t := range types {
 			byType[j].Append(r.MessagesByType[t])

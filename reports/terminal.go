@@ -143,23 +143,38 @@ func WriteForecastTable(w io.Writer, f stats.Forecast) {
 	for _, cat := range cats {
 		fmt.Fprintf(tw, "%s P50\t", cat)
 	}
-	fmt.Fprint(tw, "staffing\ttotal P50\t\n")
+	notes := restsNotes(f)
+	fmt.Fprint(tw, "staffing\ttotal P50\t")
+	if len(notes) > 0 {
+		fmt.Fprint(tw, "rests on\t") // the marks explained below the table
+	}
+	fmt.Fprintln(tw)
 	row := func(fm stats.ForecastMonth) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t", fm.Month, fm.Pricing, fm.Customers,
 			cents(fm.Messaging.P10Micros), cents(fm.Messaging.P50Micros), cents(fm.Messaging.P90Micros))
 		for _, cat := range cats {
 			fmt.Fprintf(tw, "%s\t", cents(fm.ByCategory[cat].P50Micros))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t\n", cents(fm.StaffingMicros), cents(fm.Total.P50Micros))
+		fmt.Fprintf(tw, "%s\t%s\t", cents(fm.StaffingMicros), cents(fm.Total.P50Micros))
+		if len(notes) > 0 {
+			fmt.Fprintf(tw, "%s\t", restsMarks(fm))
+		}
+		fmt.Fprintln(tw)
 	}
 	for _, fm := range f.Months {
 		row(fm)
 	}
 	h := f.Horizon
-	h.Month, h.Pricing = "all", ""
+	h.Month, h.Pricing, h.RestsOn = "all", "", nil
 	row(h)
 	tw.Flush()
 	fmt.Fprintf(w, "\npercentiles across replications, nearest rank (k-th smallest, k = ceil(p*R/100))\n")
+	for _, note := range notes {
+		fmt.Fprintln(w, note)
+	}
+	if len(notes) > 0 {
+		fmt.Fprintf(w, "(forecast.json: each month's rests_on, derived_share and third_party_share; the cards: cards_in_force)\n")
+	}
 }
 
 func categoryOrder(f stats.Forecast) []string {
@@ -217,20 +232,20 @@ func secondsRange(iv *stats.Interval) string {
 	return signedSeconds(float64(iv.Low)) + " to " + signedSeconds(float64(iv.High))
 }
 
-// WriteReplayTable prints a replayed bill: billable messages and amount per category,
+// WriteReplayTable prints a replayed bill: charged and free units and the amount per category,
 // the total, the rate cards used and the share priced from derived rates.
 func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 	fmt.Fprintf(w, "%s under %s (%s rates): %d records, %d business messages (%d delivered), %d users\n\n",
 		s.Trace, s.Pricing, s.Rates, s.Records, s.Business, s.Delivered, s.Users)
-	fmt.Fprintf(w, "%-30s %10s %16s\n", "pricing category", "billable", "amount ("+s.Currency+")")
+	fmt.Fprintf(w, "%-30s %10s %10s %16s\n", "pricing category", "billable", "free", "amount ("+s.Currency+")")
 	for _, cat := range pricing.Shown(func(c pricing.Category) bool { _, ok := s.BillableByCategory[c.String()]; return ok }) {
-		n := s.BillableByCategory[cat.String()]
-		if n == 0 {
+		n, free := s.BillableByCategory[cat.String()], s.FreeByCategory[cat.String()]
+		if n == 0 && free == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "%-30s %10d %16s\n", cat, n, cents(s.AmountMicrosByCategory[cat.String()]))
+		fmt.Fprintf(w, "%-30s %10d %10d %16s\n", cat, n, free, cents(s.AmountMicrosByCategory[cat.String()]))
 	}
-	fmt.Fprintf(w, "%-30s %10s %16s\n", "total", "", cents(s.TotalMicros))
+	fmt.Fprintf(w, "%-30s %10s %10s %16s\n", "total", "", "", cents(s.TotalMicros))
 	for _, cu := range s.CardsUsed {
 		fmt.Fprintf(w, "card: %s %s effective %s (%d charged messages)\n", cu.PricingModel, cu.Currency, cu.Effective, cu.Messages)
 	}

@@ -63,5 +63,15 @@ func Load(ref string) (*Scenario, []byte, error) {
 		sc, err := Parse(ex, name+".yaml")
 		return sc, ex, err
 	}
+	if !strings.ContainsAny(ref, "/\\.") {
+		// A name, not a path: the user's to fix on the command line.
+		var names []string
+		if exs, err := Examples(); err == nil {
+			for _, ex := range exs {
+				names = append(names, ex.Name)
+			}
+		}
+		return nil, nil, &Error{File: ref, Problems: []string{fmt.Sprintf("%s: no such file, and no embedded scenario of that name (embedded: %s; see `spendsim scenarios`)", ref, strings.Join(names, ", "))}}
+	}
 	return nil, nil, fmt.Errorf("%s: no such file, and no embedded scenario of that name (see `spendsim scenarios`)", ref)
 }

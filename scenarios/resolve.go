@@ -37,6 +37,9 @@ func (s *Scenario) Config(rates *pricing.Overlay) (*sim.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := rates.CheckCurrency(s.Currency); err != nil {
+		return nil, &Error{File: s.Name, Problems: []string{"currency: " + err.Error()}}
+	}
 	markets := market.Builtin()
 	billingMarkets, tiers := markets, (*pricing.Tiers)(nil)
 	if !rates.Empty() {
@@ -103,6 +106,9 @@ func (s *Scenario) Config(rates *pricing.Overlay) (*sim.Config, error) {
 // numbers: the same customers arriving at the same times. An lhs sweep's points are
 // drawn from seed too.
 func (s *Scenario) Jobs(seed uint64, rates *pricing.Overlay) ([]sim.Job, error) {
+	if err := rates.CheckCurrency(s.Currency); err != nil {
+		return nil, &Error{File: s.Name, Problems: []string{"currency: " + err.Error()}}
+	}
 	points, err := s.points(seed)
 	if err != nil {
 		return nil, err

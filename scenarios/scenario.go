@@ -20,6 +20,7 @@ import (
 	"github.com/spendsim/spendsim/model/blocking"
 	"github.com/spendsim/spendsim/model/dist"
 	"github.com/spendsim/spendsim/model/load"
+	"github.com/spendsim/spendsim/model/market"
 )
 
 // Scenario is one what-if: a business, its customers and their behaviour, its support
@@ -336,8 +337,12 @@ func (s *Scenario) Validate() []string {
 	if s.Replications < 1 || s.Replications > 100_000 {
 		add("replications: must be between 1 and 100000, got %d", s.Replications)
 	}
-	if p := s.Business.PrimaryCountry; p != "" && (len(p) != 2 || strings.ToUpper(p) != p) {
-		add("business.primary_country: %q is not an upper-case ISO 3166-1 alpha-2 code like IN", p)
+	if p := s.Business.PrimaryCountry; p != "" {
+		if len(p) != 2 || strings.ToUpper(p) != p {
+			add("business.primary_country: %q is not an upper-case ISO 3166-1 alpha-2 code like IN", p)
+		} else if _, err := market.CheckCountry(p); err != nil {
+			add("business.primary_country: %v", err)
+		}
 	}
 	if d := s.Business.AuthIntlFrom; d != "" {
 		if _, err := time.Parse(time.DateOnly, d); err != nil {

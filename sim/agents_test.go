@@ -141,6 +141,17 @@ func TestEntryPointShares(t *testing.T) {
 		t.Errorf("%d replies billed free_entry_point, want the %d ad conversations' replies less %d unanswered (up to 1%% more)", free, ads, res.Unanswered)
 	}
 	t.Logf("%d ad conversations, %d free_entry_point replies, %d unanswered", ads, res.MessagesByType[pricing.FreeEntryPoint], res.Unanswered)
+	// Under PMP every delivered business message is one unit, charged or free.
+	var units, delivered int64
+	for c := range res.BillableByCategory {
+		units += res.BillableByCategory[c] + res.FreeByCategory[c]
+	}
+	for _, n := range res.MessagesByType {
+		delivered += n
+	}
+	if units != delivered || res.FreeByCategory[pricing.Service] == 0 {
+		t.Errorf("billable + free = %d units (%d free service), want the %d delivered business messages", units, res.FreeByCategory[pricing.Service], delivered)
+	}
 	if res.Conversations != base.Conversations || res.UserMessages != base.UserMessages || res.FirstResponseP90S != base.FirstResponseP90S {
 		t.Errorf("entry points moved the run: %d/%d conversations, p90 %v/%v", res.Conversations, base.Conversations, res.FirstResponseP90S, base.FirstResponseP90S)
 	}

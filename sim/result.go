@@ -89,10 +89,13 @@ type RunResult struct {
 	FirstResponseQuantilesS []float64
 
 	MessagingMicros    money.Micros
+	DerivedMicros      money.Micros // of MessagingMicros, priced from derived rate cells (carried forward onto partial cards, or derived in the data)
+	ThirdPartyMicros   money.Micros // of MessagingMicros, priced from third_party rate cells
 	StaffingMicros     money.Micros
 	AmountByCategory   [pricing.NumCategories]money.Micros
-	BillableByCategory [pricing.NumCategories]int64
-	MessagesByType     [pricing.NumTypes]int64 // delivered business messages by pricing type
+	BillableByCategory [pricing.NumCategories]int64 // charged units (pricing type regular): pricing.Charge.Unit
+	FreeByCategory     [pricing.NumCategories]int64 // free units: free tier, free customer service, free entry point
+	MessagesByType     [pricing.NumTypes]int64      // delivered business messages by pricing type
 
 	// Outbound is what became of the business's notifications and campaigns.
 	Outbound OutboundCounts
@@ -119,6 +122,9 @@ type DayRow struct {
 	ReachLost         int64   // templates not delivered because the customer had blocked the business
 	MessagingMicros   money.Micros
 	AmountByCategory  [pricing.NumCategories]money.Micros
+	// Of MessagingMicros, the parts priced from derived and third_party rate cells: for
+	// forecasts, which mark the months resting on them. Not in daily.parquet.
+	DerivedMicros, ThirdPartyMicros money.Micros
 }
 
 // FirstResponseQuantileLevels are the levels of RunResult.FirstResponseQuantilesS:

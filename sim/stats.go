@@ -37,6 +37,8 @@ type Stats struct {
 	total    money.Sum
 	category [pricing.NumCategories]money.Sum
 	stop     func() error // Err's answer; nil: never stop
+	derived  money.Sum    // priced from derived (carried-forward) rate cells
+	third    money.Sum    // priced from third_party cells
 }
 
 // Err implements Stopper: a run recorded by a sweep's Stats ends when the sweep's
@@ -115,12 +117,26 @@ func (s *Stats) Message(m *model.Message, c *pricing.Charge) {
 	if m.Status.WasDelivered() {
 		s.res.MessagesByType[c.Type]++
 	}
+	if c.Unit() {
+		if c.Type == pricing.Regular {
+			s.res.BillableByCategory[c.Category]++
+			row.Billable++
+		} else {
+			s.res.FreeByCategory[c.Category]++
+		}
+	}
 	if c.Billable {
-		s.res.BillableByCategory[c.Category]++
-		row.Billable++
 		s.total.Add(c.Amount)
 		s.category[c.Category].Add(c.Amount)
 		row.MessagingMicros += c.Amount
+		switch c.Confidence {
+		case pricing.Derived:
+			s.derived.Add(c.Amount)
+			row.DerivedMicros += c.Amount
+		case pricing.ThirdParty:
+			s.third.Add(c.Amount)
+			row.ThirdPartyMicros += c.Amount
+		}
 		row.AmountByCategory[c.Category] += c.Amount
 	}
 }
@@ -176,6 +192,9 @@ func (s *Stats) Result(o Outcome, st *agents.Staffing, currency string) (RunResu
 	if r.MessagingMicros, err = s.total.Total(); err != nil {
 		return r, nil, fmt.Errorf("sim: run %s: messaging spend: %w", r.RunID, err)
 	}
+	// Parts of the total: they cannot overflow where it did not.
+	r.DerivedMicros, _ = s.derived.Total()
+	r.ThirdPartyMicros, _ = s.third.Total()
 	for c := range s.category {
 		if r.AmountByCategory[c], err = s.category[c].Total(); err != nil {
 			return r, nil, fmt.Errorf("sim: run %s: %w", r.RunID, err)

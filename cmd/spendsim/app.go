@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +20,7 @@ import (
 	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
+	"github.com/spendsim/spendsim/scenarios/trace"
 )
 
 // Exit codes. A command stopped by SIGINT (Ctrl-C) or SIGTERM exits 128 + the signal's
@@ -44,10 +46,52 @@ func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
+// required checks that each named flag was given: urfave/cli's own check prints the
+// whole help before its error.
+func required(c *cli.Context, names ...string) error {
+	for _, n := range names {
+		if c.String(n) == "" {
+			return usagef("required flag --%s not set", n)
+		}
+	}
+	return nil
+}
+
+// checkFormat checks a --format flag against the formats the trace readers take.
+func checkFormat(c *cli.Context) error {
+	if f := c.String("format"); f != "" && !slices.Contains(trace.Formats, f) {
+		return usagef("--format %q is not one of %s", f, strings.Join(trace.Formats, ", "))
+	}
+	return nil
+}
+
 // noteSeed shows a seed scenarios.PickSeed picked afresh, so that the run can be
 // reproduced.
 func (e *env) noteSeed(seed uint64) {
 	fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", seed, seed)
+}
+
+// noteReadPast says on stderr what a trace reader read past that changes the bill: the
+// rows --skip-invalid skipped, with the first reasons, and the countries
+// --country-overrides let decide. Always shown, --quiet or not: rows left out of a bill
+// are no progress note.
+func (e *env) noteReadPast(c trace.Counts) {
+	if c.Skipped > 0 {
+		switch {
+		case c.Skipped == 1:
+			fmt.Fprintln(e.stderr, "1 invalid row skipped (--skip-invalid):")
+		case int64(len(c.SkipReasons)) == c.Skipped:
+			fmt.Fprintf(e.stderr, "%d invalid rows skipped (--skip-invalid):\n", c.Skipped)
+		default:
+			fmt.Fprintf(e.stderr, "%d invalid rows skipped (--skip-invalid); the first %d:\n", c.Skipped, len(c.SkipReasons))
+		}
+		for _, r := range c.SkipReasons {
+			fmt.Fprintf(e.stderr, "  %s\n", r)
+		}
+	}
+	if c.CountryOverrides > 0 {
+		fmt.Fprintf(e.stderr, "%d rows priced by a country column that contradicts their phone number (--country-overrides)\n", c.CountryOverrides)
+	}
 }
 
 // Main runs the command line and returns the exit code; it never calls os.Exit, so
@@ -70,8 +114,32 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "spendsim: %s: %v\n", signalName(sig), err)
 		return 128 + int(sig)
 	}
+	code := exitCode(err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		// One line and where to read more, never the whole help.
+		fmt.Fprintf(stderr, "spendsim: %v (see %s --help)\n", err, commandOf(app, args))
+		return code
+	}
 	fmt.Fprintln(stderr, "spendsim:", err)
-	return exitCode(err)
+	return code
+}
+
+// commandOf names the command args run, for a pointer to its help: "spendsim replay",
+// or "spendsim" when none is named.
+func commandOf(app *cli.App, args []string) string {
+	for i := 1; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--cpuprofile" || a == "-cpuprofile" || a == "--memprofile" || a == "-memprofile":
+			i++ // the flag's value
+		case strings.HasPrefix(a, "-"):
+		case app.Command(a) != nil:
+			return "spendsim " + a
+		default:
+			return "spendsim"
+		}
+	}
+	return "spendsim"
 }
 
 // stopGrace is how long a command has to stop cleanly after a signal.
@@ -178,6 +246,16 @@ func exitCode(err error) int {
 	return exitFailure
 }
 
+func commandNames(app *cli.App) string {
+	var names []string
+	for _, c := range app.Commands {
+		if !c.Hidden {
+			names = append(names, c.Name)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
 func newApp(e *env) *cli.App {
 	onUsage := func(_ *cli.Context, err error, _ bool) error { return usageError{err} }
 	app := &cli.App{
@@ -198,12 +276,29 @@ Examples:
 		ErrWriter:              e.stderr,
 		HideHelpCommand:        true,
 		UseShortOptionHandling: true,
+		// --trace a,b.csv is one file, not two: a path may hold a comma.
+		DisableSliceFlagSeparator: true,
 		// The app returns errors to Main; it must never exit the process itself.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   onUsage,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a CPU profile of the command to `FILE` (go tool pprof)"},
 			&cli.StringFlag{Name: "memprofile", Usage: "write a heap profile at the end of the command to `FILE`"},
+		},
+		// Without a command, the help; with an unknown one, a usage error (urfave/cli
+		// would print "No help topic" and exit 3).
+		Action: func(c *cli.Context) error {
+			args := c.Args().Slice()
+			if len(args) > 0 && args[0] == "help" { // spendsim help [COMMAND]
+				args = args[1:]
+				if len(args) > 0 && c.App.Command(args[0]) != nil {
+					return cli.ShowCommandHelp(c, args[0])
+				}
+			}
+			if len(args) > 0 {
+				return usagef("unknown command %q; the commands are %s", args[0], commandNames(c.App))
+			}
+			return cli.ShowAppHelp(c)
 		},
 		Before: func(c *cli.Context) error { return startProfiles(c, e) },
 		After:  func(c *cli.Context) error { return stopProfiles(c, e) },

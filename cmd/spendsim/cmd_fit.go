@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,23 +48,24 @@ Examples:
    spendsim fit --trace messages.parquet -o fitted.yaml --timezone America/Sao_Paulo --cost-per-hour 12.50
    spendsim fit --trace twcs.csv --mapping twcs.yaml --sort --skip-invalid -o twcs-fitted.yaml
    spendsim generate small -o small.csv && spendsim fit --trace small.csv -o back.yaml --timezone America/Sao_Paulo`,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "trace", Aliases: []string{"t"}, Usage: "the trace `FILE` (required)", Required: true},
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "scenario `FILE` to write (required)", Required: true},
+		Flags: slices.Concat([]cli.Flag{
+			traceFlag(),
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "scenario `FILE` to write (required)"},
 			&cli.StringFlag{Name: "timezone", Value: "UTC", Usage: "business time `ZONE`: the horizon's days and the profiles are local to it"},
-			&cli.StringFlag{Name: "format", Usage: "csv, jsonl, parquet or webhook (default: by extension and content)"},
-			&cli.StringFlag{Name: "mapping", Usage: "column-mapping YAML `FILE` for a foreign CSV log"},
-			&cli.BoolFlag{Name: "sort", Usage: "accept a trace not sorted by ts (external sort through temp files)"},
-			&cli.BoolFlag{Name: "skip-invalid", Usage: "skip and count invalid rows instead of stopping at the first"},
+		}, readFlags(), []cli.Flag{
 			&cli.DurationFlag{Name: "session-gap", Value: fit.DefaultSessionGap, Usage: "a user message this long after the last message of a conversation not waiting for a reply starts a new one"},
 			&cli.DurationFlag{Name: "follow-up", Value: fit.DefaultFollowUp, Usage: "a conversation with no first reply this long after it started counts as unanswered"},
 			&cli.StringFlag{Name: "cost-per-hour", Value: money.Exact(fit.DefaultCostPerHour), Usage: "what an agent-hour costs, in the scenario's currency (USD): the trace does not say, so this is a placeholder to set"},
 			&cli.StringFlag{Name: "name", Usage: "scenario `NAME` (default: from -o)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
-		},
+		}),
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("fit takes no arguments (got %q); give the trace with --trace", c.Args().First())
+			traces, topts, err := traceOptions(c)
+			if err != nil {
+				return err
+			}
+			if err := required(c, "out"); err != nil {
+				return err
 			}
 			tz := c.String("timezone")
 			loc, err := time.LoadLocation(tz)
@@ -88,20 +89,14 @@ Examples:
 			} else if !scenarios.ValidName(name) {
 				return usagef("--name %q must be lower-case letters, digits, - or _", name)
 			}
-			topts := trace.Options{Format: c.String("format"), SkipInvalid: c.Bool("skip-invalid"), Sort: c.Bool("sort")}
-			if m := c.String("mapping"); m != "" {
-				if topts.Mapping, err = trace.LoadMapping(m); err != nil {
-					return usageError{err}
-				}
-			}
-			return fitTrace(e, c.String("trace"), topts, fit.Options{Location: loc, SessionGap: c.Duration("session-gap"),
+			return fitTrace(e, traces, topts, fit.Options{Location: loc, SessionGap: c.Duration("session-gap"),
 				FollowUp: c.Duration("follow-up"), CostPerHour: cost}, out, name, c.Bool("quiet"))
 		},
 	}
 }
 
-func fitTrace(e *env, tracePath string, topts trace.Options, o fit.Options, out, name string, quiet bool) error {
-	res, err := fit.File(tracePath, topts, o, name)
+func fitTrace(e *env, traces []string, topts trace.Options, o fit.Options, out, name string, quiet bool) error {
+	res, err := fit.File(traces, topts, o, name)
 	if err != nil {
 		return err
 	}
@@ -110,10 +105,8 @@ func fitTrace(e *env, tracePath string, topts trace.Options, o fit.Options, out,
 		if res.ThinkErr == nil {
 			printFamilies(e, "think time", res.Think)
 		}
-		if res.Skipped > 0 {
-			fmt.Fprintf(e.stderr, "%d invalid rows skipped\n", res.Skipped)
-		}
 	}
+	e.noteReadPast(res.Counts)
 	lock, err := safefile.LockFile(out)
 	if err != nil {
 		return err
@@ -125,7 +118,7 @@ func fitTrace(e *env, tracePath string, topts trace.Options, o fit.Options, out,
 	best := res.Team.Wait.Families[res.Team.Wait.Best]
 	sh := res.Team.Shift()
 	fmt.Fprintf(e.stdout, "%s: %d records, %d users, %d conversations (%.4g an hour, %d levels), %.3g user messages each; response time %s (median %.4g s), %.3g%% never answered; %d agent(s) %s %s–%s at %s an hour (--cost-per-hour); scenario %s written to %s\n",
-		filepath.Base(tracePath), res.Records, res.Users, res.Conversations, res.ConversationsPerHour(), max(1, len(res.Levels)), res.MessagesMean,
+		res.Source, res.Records, res.Users, res.Conversations, res.ConversationsPerHour(), max(1, len(res.Levels)), res.MessagesMean,
 		best.Kind, best.MedianS, 100*best.Ignore, sh.Headcount, strings.Join(sh.Days, " "), sh.Start, sh.End, money.Exact(res.Team.CostPerHour), name, out)
 	return nil
 }

@@ -42,7 +42,7 @@ Examples:
    spendsim generate my.yaml -o week.csv --seed 42
    spendsim generate retail-month -o r.jsonl --point "weekday=3,sunday=0"`,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "trace `FILE` to write: .csv, .jsonl or .parquet (required)", Required: true},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "trace `FILE` to write: .csv, .jsonl or .parquet (required)"},
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: the scenario's; if none, a fresh one, printed)"},
 			&cli.StringFlag{Name: "point", Usage: "sweep point `ID` to simulate, as `spendsim run` labels it (default: the first)"},
 			&cli.StringFlag{Name: "format", Usage: "csv, jsonl or parquet (default: by the extension of -o)"},
@@ -51,6 +51,9 @@ Examples:
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("generate takes one scenario (a file or an embedded name), got %d arguments", c.NArg())
+			}
+			if err := required(c, "out"); err != nil {
+				return err
 			}
 			o := generateOptions{
 				ref: c.Args().First(), out: c.String("out"), point: c.String("point"),

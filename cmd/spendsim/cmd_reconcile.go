@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -31,7 +30,7 @@ func reconcileCommand(e *env) *cli.Command {
 		flags = append(flags, f)
 	}
 	flags = append([]cli.Flag{
-		&cli.StringFlag{Name: "trace", Aliases: []string{"t"}, Usage: "a log `FILE` to replay and reconcile (a webhook log carries Meta's pricing objects)"},
+		traceFlag(), // a log to replay and reconcile (a webhook log carries Meta's pricing objects)
 		&cli.StringFlag{Name: "replay", Usage: "a replay's output `DIR` to reconcile instead (its messages.parquet); give the rate flags the replay had"},
 		&cli.StringSliceFlag{Name: "analytics", Aliases: []string{"a"}, Usage: "Meta's pricing_analytics or conversation_analytics response `FILE` (one or many pages; repeatable)"},
 		&cli.StringFlag{Name: "tolerance", Value: "0", Usage: "how far an `AMOUNT` may differ per row and still agree, in the bill's currency (0.01)"},
@@ -68,32 +67,36 @@ Examples:
 			if c.NArg() > 0 {
 				return usagef("reconcile takes no arguments (got %q); give the log with --trace or a replay's folder with --replay", c.Args().First())
 			}
-			if (c.String("trace") == "") == (c.String("replay") == "") {
+			if (len(c.StringSlice("trace")) == 0) == (c.String("replay") == "") {
 				return usagef("give one of --trace LOG (replay it now) or --replay DIR (a replay's output)")
 			}
 			tol, err := money.Parse(c.String("tolerance"))
 			if err != nil || tol < 0 {
 				return usagef("--tolerance %q is not an amount such as 0.01", c.String("tolerance"))
 			}
-			opts, ratesName, err := billingOptions(c)
+			opts, user, err := billingOptions(c)
 			if err != nil {
 				return err
 			}
-			o := rebill.ReconcileOptions{From: c.String("replay"), Analytics: c.StringSlice("analytics"), Tolerance: tol, Out: c.String("out"),
-				Replay: rebill.Options{Trace: c.String("trace"), Billing: opts, Pricing: c.String("pricing"), Rates: ratesName, Version: e.version,
-					Read: trace.Options{Format: c.String("format"), SkipInvalid: c.Bool("skip-invalid"), Sort: c.Bool("sort"), DefaultCountry: c.String("default-country")}}}
-			if m := c.String("mapping"); m != "" {
-				if o.Replay.Read.Mapping, err = trace.LoadMapping(m); err != nil {
-					return usageError{err}
+			var traces []string
+			var read trace.Options
+			if c.String("replay") == "" {
+				if traces, read, err = traceOptions(c); err != nil {
+					return err
+				}
+				if read.DefaultCountry, err = defaultCountry(c); err != nil {
+					return err
 				}
 			}
+			o := rebill.ReconcileOptions{From: c.String("replay"), Analytics: c.StringSlice("analytics"), Tolerance: tol, Out: c.String("out"),
+				Replay: rebill.Options{Traces: traces, Read: read, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version}}
 			switch {
 			case o.Out != "":
 			case o.From != "":
 				// Beside the replay, not over it: a folder holds one output set.
 				o.Out = filepath.Clean(o.From) + "-reconcile"
 			default:
-				o.Out = reports.DefaultDir(strings.TrimSuffix(filepath.Base(o.Replay.Trace), filepath.Ext(o.Replay.Trace)) + "-reconcile")
+				o.Out = reports.DefaultDir(trace.BaseName(traces[0]) + "-reconcile")
 			}
 			res, err := rebill.Reconcile(c.Context, o)
 			if err != nil {

@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +13,8 @@ import (
 	"github.com/spendsim/spendsim/internal/rebill"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/market"
+	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios/trace"
 )
@@ -43,17 +45,17 @@ Examples:
    spendsim replay --trace 2024.parquet --pricing pmp-2025 --out what-if-pmp
    spendsim replay --trace webhooks.jsonl --format webhook --timezone Asia/Kolkata
    spendsim replay --trace 2019.csv --pricing nbp-2018 --rates nbp-card.csv
-   spendsim replay --trace twcs.csv --mapping twcs.yaml --sort --skip-invalid` + restaffHelp,
-		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "trace", Aliases: []string{"t"}, Usage: "the trace `FILE` (required)", Required: true},
-			&cli.StringFlag{Name: "pricing", Value: "auto", Usage: "auto, nbp-2018, cbp-2022, cbp-2023, pmp-2025 or pmp-2026-10"},
+   spendsim replay --trace twcs.csv --mapping twcs.yaml --sort --skip-invalid
+   spendsim replay --trace 'logs/*.csv.gz'             # several files, merged by ts
+   spendsim replay --trace events/ --pricing cbp-2023  # a Hive-partitioned Parquet dataset
+   zcat export.csv.gz | spendsim replay --trace - --delimiter ';'` + restaffHelp,
+		Flags: slices.Concat([]cli.Flag{
+			traceFlag(),
+			&cli.StringFlag{Name: "pricing", Value: "auto", Usage: "the pricing era: " + billing.EraNames()},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<trace name>-<pricing>)"},
 			&cli.StringFlag{Name: "timezone", Value: "UTC", Usage: "business account time `ZONE`: months, free tiers and effective dates"},
 			&cli.StringFlag{Name: "currency", Value: "USD", Usage: "rate-card `CURRENCY`"},
-			&cli.StringFlag{Name: "format", Usage: "csv, jsonl, parquet or webhook (default: by extension and content)"},
-			&cli.StringFlag{Name: "mapping", Usage: "column-mapping YAML `FILE` for a foreign CSV log"},
-			&cli.BoolFlag{Name: "sort", Usage: "accept a trace not sorted by ts (external sort through temp files)"},
-			&cli.BoolFlag{Name: "skip-invalid", Usage: "skip and count invalid rows instead of stopping at the first"},
+		}, readFlags(), []cli.Flag{
 			&cli.StringFlag{Name: "default-country", Usage: "`COUNTRY` (ISO alpha-2) of users known by an id that is not a phone number (groups, business-scoped user ids) whose row names none"},
 			&cli.StringFlag{Name: "primary-country", Usage: "business's primary `COUNTRY` (ISO alpha-2), for authentication-international rates"},
 			&cli.StringFlag{Name: "auth-intl-from", Usage: "`DATE` the business became eligible for authentication-international rates"},
@@ -61,25 +63,24 @@ Examples:
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
 			&cli.StringFlag{Name: "restaff", Usage: "re-simulate the replies under this `SCENARIO`'s agents (file or embedded name) and compare with the original"},
 			&cli.StringFlag{Name: "point", Usage: "with --restaff: the sweep point `ID` whose agents answer, as spendsim run labels it (needed when the scenario has a sweep)"},
-		}, rateFlags()...),
+		}, rateFlags()),
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("replay takes no arguments (got %q); give the trace with --trace", c.Args().First())
-			}
 			if c.String("point") != "" && c.String("restaff") == "" {
 				return usagef("--point picks the sweep point of the --restaff scenario; give --restaff too")
 			}
-			opts, ratesName, err := billingOptions(c)
+			traces, read, err := traceOptions(c)
 			if err != nil {
 				return err
 			}
-			o := rebill.Options{Trace: c.String("trace"), Billing: opts, Pricing: c.String("pricing"), Rates: ratesName, Version: e.version,
-				Read: trace.Options{Format: c.String("format"), SkipInvalid: c.Bool("skip-invalid"), Sort: c.Bool("sort"), DefaultCountry: c.String("default-country")}}
-			if m := c.String("mapping"); m != "" {
-				if o.Read.Mapping, err = trace.LoadMapping(m); err != nil {
-					return usageError{err}
-				}
+			opts, user, err := billingOptions(c)
+			if err != nil {
+				return err
 			}
+			if read.DefaultCountry, err = defaultCountry(c); err != nil {
+				return err
+			}
+			o := rebill.Options{Traces: traces, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
+				Read: read}
 			if os.Getenv("GOMEMLIMIT") == "" {
 				// The live state of a replay is per-user maps plus a few row-group
 				// buffers; left alone, the GC lets the heap reach twice that. A soft
@@ -87,7 +88,7 @@ Examples:
 				// (GOMEMLIMIT overrides it; above it the GC works harder, it never fails).
 				debug.SetMemoryLimit(replayMemoryLimit)
 			}
-			base := strings.TrimSuffix(filepath.Base(o.Trace), filepath.Ext(o.Trace)) + "-" + o.Pricing
+			base := trace.BaseName(traces[0]) + "-" + o.Pricing
 			if c.String("restaff") != "" {
 				return restaffAction(c, e, o, base)
 			}
@@ -100,6 +101,7 @@ Examples:
 				return err
 			}
 			reports.WriteReplayTable(e.stdout, s)
+			e.noteReadPast(replayCounts(s))
 			if !c.Bool("quiet") {
 				fmt.Fprintf(e.stderr, "%d records in %.1fs; results in %s\n", s.Records, time.Since(started).Seconds(), o.Out)
 			}
@@ -108,24 +110,27 @@ Examples:
 	}
 }
 
-// billingOptions turns the flags into billing options and the name of the rate source.
-func billingOptions(c *cli.Context) (billing.Options, string, error) {
+// billingOptions turns the flags into billing options and the user's rate files.
+func billingOptions(c *cli.Context) (billing.Options, *pricing.Overlay, error) {
 	var o billing.Options
 	era, err := billing.ParseEra(c.String("pricing"))
 	if err != nil {
-		return o, "", usagef("--pricing: %v", err)
+		return o, nil, usagef("--pricing: %v", err)
 	}
 	loc, err := time.LoadLocation(c.String("timezone"))
 	if err != nil || c.String("timezone") == "Local" {
-		return o, "", usagef("--timezone %q is not an IANA time zone like Europe/Berlin", c.String("timezone"))
+		return o, nil, usagef("--timezone %q is not an IANA time zone like Europe/Berlin", c.String("timezone"))
 	}
 	user, err := readUserRates(c)
 	if err != nil {
-		return o, "", err
+		return o, nil, err
+	}
+	if err := user.CheckCurrency(c.String("currency")); err != nil {
+		return o, nil, usageError{err}
 	}
 	book, err := user.Cards()
 	if err != nil {
-		return o, "", err
+		return o, nil, err
 	}
 	o = billing.Options{
 		Era: era, Book: book, Markets: book.Markets(), Currency: c.String("currency"), Location: loc,
@@ -133,14 +138,19 @@ func billingOptions(c *cli.Context) (billing.Options, string, error) {
 		PrimaryCountry:            strings.ToUpper(c.String("primary-country")),
 		Tiers:                     user.Tiers,
 	}
+	if pc := c.String("primary-country"); pc != "" {
+		if o.PrimaryCountry, err = market.CheckCountry(pc); err != nil {
+			return o, nil, usagef("--primary-country: %v", err)
+		}
+	}
 	if s := c.String("auth-intl-from"); s != "" {
 		d, err := time.ParseInLocation(time.DateOnly, s, loc)
 		if err != nil {
-			return o, "", usagef("--auth-intl-from %q is not a date YYYY-MM-DD", s)
+			return o, nil, usagef("--auth-intl-from %q is not a date YYYY-MM-DD", s)
 		}
 		o.AuthIntlFrom = model.FromStd(d)
 	}
-	return o, user.Name, nil
+	return o, user, nil
 }
 
 // allowance maps the flag (a count, 0 or less = none) onto billing's option, where 0
@@ -150,4 +160,22 @@ func allowance(n int) int {
 		return -1
 	}
 	return n
+}
+
+// replayCounts are the reader's counts a replay's summary kept.
+func replayCounts(s *reports.ReplaySummary) trace.Counts {
+	return trace.Counts{Skipped: s.Skipped, SkipReasons: s.SkipReasons, CountryOverrides: s.Overrides}
+}
+
+// defaultCountry reads --default-country: an ISO 3166-1 alpha-2 code, or "".
+func defaultCountry(c *cli.Context) (string, error) {
+	dc := c.String("default-country")
+	if dc == "" {
+		return "", nil
+	}
+	cc, err := market.CheckCountry(dc)
+	if err != nil {
+		return "", usagef("--default-country: %v", err)
+	}
+	return cc, nil
 }

@@ -2,14 +2,17 @@ package main
 
 import (
 	"bufio"
-	"flag"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/spendsim/spendsim/scenarios/trace"
 )
 
 // The docs are tested, as benchstat's are: every example in every command's --help and
@@ -20,7 +23,8 @@ import (
 // Conventions the docs follow so that they can be run:
 //   - An example is a line after "Examples:" that starts with "spendsim"; "a && b" runs
 //     a then b; VAR=value before "spendsim" sets an environment variable for it;
-//     "> FILE" at the end writes its output there; a trailing "# comment" is prose.
+//     "> FILE" at the end writes its output there, "cat FILE |" or "zcat FILE |" before
+//     it feeds FILE to standard input; a trailing "# comment" is prose.
 //   - An absolute path in an example (/shared/out) is taken inside the sandbox: the
 //     examples show where a cluster would put things, the test keeps them in its folder.
 //   - "my.yaml" stands for the reader's own scenario: testdata/examples/<command>/ holds
@@ -32,14 +36,14 @@ import (
 //     prints. Synopsis lines (with [optional] parts, a|b or PLACEHOLDERS) are not run;
 //     every --flag they name must exist on that command.
 
-var update = flag.Bool("update", false, "rewrite golden files and the README's output blocks")
-
 // example is one command line of the docs, split into words.
 type example struct {
 	where string   // "run --help", "README.md:123"
 	env   []string // VAR=value
 	args  []string // after "spendsim"
 	out   string   // "> FILE": stdout goes there
+	stdin string   // "cat FILE |" or "zcat FILE |": standard input is FILE (gunzipped)
+	unzip bool
 }
 
 func (x example) String() string { return strings.Join(append(x.env, x.args...), " ") }
@@ -89,11 +93,18 @@ func parseCommands(where, line string) ([]example, bool, error) {
 	}
 	var out []example
 	for _, part := range strings.Split(line, "&&") {
+		x := example{where: where}
+		if src, cmd, ok := strings.Cut(part, " | "); ok {
+			w := strings.Fields(src)
+			if len(w) != 2 || (w[0] != "cat" && w[0] != "zcat") {
+				return nil, false, fmt.Errorf("%s: only cat FILE | or zcat FILE | may feed a command, not %q", where, src)
+			}
+			x.stdin, x.unzip, part = w[1], w[0] == "zcat", cmd
+		}
 		words, err := splitWords(strings.TrimSpace(part))
 		if err != nil {
 			return nil, false, fmt.Errorf("%s: %w", where, err)
 		}
-		x := example{where: where}
 		if n := len(words); n >= 2 && words[n-2] == ">" {
 			x.out, words = words[n-1], words[:n-2]
 		}
@@ -148,7 +159,7 @@ func helpExamples(help string) []string {
 }
 
 // commandNames lists the app's commands, "" for the app itself.
-func commandNames() []string {
+func helpCommands() []string {
 	names := []string{""}
 	for _, c := range newApp(&env{}).Commands {
 		names = append(names, c.Name)
@@ -161,7 +172,7 @@ func commandNames() []string {
 // Every command must have at least two examples.
 func TestHelpExamplesGolden(t *testing.T) {
 	var b strings.Builder
-	for _, cmd := range commandNames() {
+	for _, cmd := range helpCommands() {
 		xs := helpExamples(helpText(t, cmd))
 		name := cmd
 		if name == "" {
@@ -179,7 +190,7 @@ func TestHelpExamplesGolden(t *testing.T) {
 
 // TestHelpExamplesRun runs every example of every help text in a sandbox per command.
 func TestHelpExamplesRun(t *testing.T) {
-	for _, cmd := range commandNames() {
+	for _, cmd := range helpCommands() {
 		name := cmd
 		if name == "" {
 			name = "spendsim"
@@ -200,32 +211,88 @@ func TestHelpExamplesRun(t *testing.T) {
 }
 
 // sandbox makes a folder holding the files of testdata/examples/<part>/ for each part, a
-// later part's file replacing an earlier one's of the same name, and changes the test's
-// working directory to it.
+// later part's file replacing an earlier one's of the same name, then runs the parts'
+// prepare hooks (files better made than kept, such as compressed or partitioned
+// copies), and changes the test's working directory to it.
 func sandbox(t *testing.T, parts ...string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for _, p := range parts {
 		src := filepath.Join("testdata", "examples", p)
-		es, err := os.ReadDir(src)
-		if os.IsNotExist(err) {
+		if _, err := os.Stat(src); os.IsNotExist(err) {
 			continue
 		}
+		err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(src, path)
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(rel)), 0o755); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(dir, rel), b, 0o644)
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, e := range es {
-			b, err := os.ReadFile(filepath.Join(src, e.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
-				t.Fatal(err)
-			}
+	}
+	for _, p := range parts {
+		if prepare := prepareSandbox[p]; prepare != nil {
+			prepare(t, dir)
 		}
 	}
 	t.Chdir(dir)
 	return dir
+}
+
+// prepareSandbox makes the files an example folder names but does not keep: replay's
+// examples read the shared messages.csv as compressed files split by user
+// (logs/*.csv.gz), as a Hive-partitioned Parquet dataset (events/) and as a
+// semicolon-separated gzipped export.
+var prepareSandbox = map[string]func(t *testing.T, dir string){
+	"replay": func(t *testing.T, dir string) {
+		recs := readRecords(t, filepath.Join(dir, "messages.csv"))
+		var a, b []trace.Record
+		for _, r := range recs {
+			if strings.HasPrefix(r.User, "55") {
+				a = append(a, r)
+			} else {
+				b = append(b, r)
+			}
+		}
+		writeCompressed(t, filepath.Join(dir, "logs", "brazil.csv.gz"), traceCSV(t, dir, a))
+		writeCompressed(t, filepath.Join(dir, "logs", "others.csv.gz"), traceCSV(t, dir, b))
+		writeHiveDataset(t, filepath.Join(dir, "events"), recs)
+		semi := strings.ReplaceAll(string(traceCSV(t, dir, recs)), ",", ";")
+		writeCompressed(t, filepath.Join(dir, "export.csv.gz"), []byte(semi))
+	},
+}
+
+// traceCSV is recs as a trace CSV.
+func traceCSV(t *testing.T, dir string, recs []trace.Record) []byte {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "t.csv")
+	w, err := trace.NewWriter(p, trace.WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range recs {
+		if err := w.Write(&recs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // runExample runs x in the current (sandbox) folder and returns its stdout.
@@ -241,6 +308,10 @@ func runExample(t *testing.T, dir string, x example) string {
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v) // for the rest of this (sub)test: examples run in order
 	}
+	if x.stdin != "" {
+		restore := feedStdin(t, x.stdin, x.unzip)
+		defer restore()
+	}
 	code, stdout, stderr := spendsim(t, args...)
 	if code != 0 {
 		t.Errorf("%s: spendsim %s: exit %d\n%s", x.where, x, code, stderr)
@@ -251,6 +322,36 @@ func runExample(t *testing.T, dir string, x example) string {
 		}
 	}
 	return stdout
+}
+
+// feedStdin makes standard input the content of path (gunzipped with unzip) until the
+// returned function restores it.
+func feedStdin(t *testing.T, path string, unzip bool) func() {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if unzip {
+		if r, err = gzip.NewReader(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tmp, err := os.CreateTemp(t.TempDir(), "stdin-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(tmp, r); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	old := os.Stdin
+	os.Stdin = tmp
+	return func() { os.Stdin = old; tmp.Close() }
 }
 
 // golden compares got with the file at path, or rewrites it with -update.

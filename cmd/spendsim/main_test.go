@@ -282,3 +282,43 @@ func TestRates(t *testing.T) {
 		t.Errorf("bad date: exit %d, want 2", code)
 	}
 }
+
+// TestExitCodes: every usage error exits 2 with one line on stderr that points to
+// --help, never the help itself; data and I/O errors exit 1.
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	trace := writeFile(t, dir, "t.csv", "ts,user,direction,type,category\n2025-08-01T10:00:00Z,5511987654321,business,template,marketing\n")
+	bad := writeFile(t, dir, "bad.csv", "ts,user,direction,type,category\n2025-08-01T10:00:00Z,5511987654321,business,template,marketting\n")
+	out := filepath.Join(dir, "out")
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+		want string // in stderr
+	}{
+		{"missing flag", []string{"replay"}, 2, "required flag --trace not set (see spendsim replay --help)"},
+		{"missing flag of fit", []string{"fit", "--trace", trace}, 2, "required flag --out not set (see spendsim fit --help)"},
+		{"missing flag of generate", []string{"generate", "small"}, 2, "required flag --out not set (see spendsim generate --help)"},
+		{"flag without its value", []string{"replay", "--trace"}, 2, "flag needs an argument"},
+		{"unknown flag", []string{"run", "--no-such-flag"}, 2, "flag provided but not defined: -no-such-flag (see spendsim run --help)"},
+		{"unknown global flag", []string{"--no-such-flag", "run"}, 2, "flag provided but not defined"},
+		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"; the commands are run, compare`},
+		{"help for an unknown command", []string{"help", "frobnicate"}, 2, "frobnicate"},
+		{"unknown scenario name", []string{"run", "no-such-scenario", "--out", out}, 2, "no embedded scenario of that name (embedded: forecast-quarter"},
+		{"unknown scenario name, forecast", []string{"forecast", "nosuch", "--out", out}, 2, "no embedded scenario"},
+		{"unknown format", []string{"replay", "--trace", trace, "--format", "xml", "--out", out}, 2, `--format "xml" is not one of csv, jsonl, parquet, webhook (see spendsim replay --help)`},
+		{"unknown format, fit", []string{"fit", "--trace", trace, "--format", "xml", "-o", filepath.Join(dir, "f.yaml")}, 2, `--format "xml"`},
+		{"unknown era", []string{"replay", "--trace", trace, "--pricing", "pmp-2030", "--out", out}, 2, "--pricing"},
+		{"missing scenario file", []string{"run", filepath.Join(dir, "no-such.yaml"), "--out", out}, 1, "no such file"},
+		{"missing trace file", []string{"replay", "--trace", filepath.Join(dir, "no-such.csv"), "--out", out}, 1, "no-such.csv"},
+		{"bad trace row", []string{"replay", "--trace", bad, "--out", out}, 1, `bad.csv:2: column category: "marketting" is not one of`},
+	} {
+		code, stdout, stderr := spendsim(t, c.args...)
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: spendsim %s: exit %d, stderr %q; want exit %d and %q", c.name, strings.Join(c.args, " "), code, stderr, c.code, c.want)
+		}
+		if c.code == 2 && (strings.Count(strings.TrimSpace(stderr), "\n") > 0 || strings.Contains(stdout, "USAGE:")) {
+			t.Errorf("%s: want one line on stderr and no help, got stdout %q, stderr %q", c.name, stdout, stderr)
+		}
+	}
+}

@@ -16,7 +16,7 @@ import (
 func rateFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "rates", Value: "builtin", Usage: "builtin, or a rate `FILE` (spendsim's ratecards.csv layout, or Meta's rate card CSV with --rates-model/--rates-from) that adds to the built-in cards"},
-		&cli.StringFlag{Name: "rates-model", Value: "PMP", Usage: "pricing model of a Meta rate card CSV: NBP, CBP or PMP"},
+		&cli.StringFlag{Name: "rates-model", Value: "PMP", Usage: "pricing model of a Meta rate card CSV: CBP or PMP"},
 		&cli.StringFlag{Name: "rates-from", Usage: "effective `DATE` of a Meta rate card or tier CSV (it is not in the file)"},
 		&cli.StringFlag{Name: "tiers", Usage: "volume-tier `FILE`: Meta's Tier Pricing CSV (with --rates-from) or spendsim's tiers.csv layout"},
 	}

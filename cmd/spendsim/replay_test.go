@@ -158,7 +158,7 @@ func TestReplayTwitterSampleWithMapping(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	// Every brand reply in the sample is a text answer within minutes or hours: free.
-	if !strings.Contains(stdout, "42 business messages (42 delivered)") || lineWith(stdout, "total ") != "total                                                 0.00" {
+	if !strings.Contains(stdout, "42 business messages (42 delivered)") || lineWith(stdout, "total ") != "total                                                            0.00" {
 		t.Errorf("unexpected summary:\n%s", stdout)
 	}
 }

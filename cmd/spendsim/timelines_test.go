@@ -3,10 +3,10 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,15 +19,24 @@ import (
 //
 //	# rule: the BILLING.md sentence under test (quoted), and the reasoning
 //	args: --pricing pmp-2025 --rates nbp-card.csv       flags; a relative file is in the folder
-//	billable: marketing=1 utility=2                     billable_by_category; every key not
-//	                                                    named must be 0
+//	billable: marketing=1 utility=2                     billable_by_category (charged units);
+//	                                                    every key not named must be 0
+//	free: service=1 user_initiated=1                    free_by_category (free units), as
+//	                                                    billable; optional: absent, every key 0
 //	total_micros: 62500                                 optional
 //	trace: OTHER.csv                                    optional: replay another case's
 //	                                                    trace (default NAME.csv)
 //	skip: REASON                                        a known failure outside billing,
 //	                                                    reported, not yet fixed
 //
+// Every case also checks the summary contract against messages.parquet, read with an
+// independent reader: billable_by_category counts its charged units and
+// free_by_category its free ones (messageUnits). With -update, the billable and free
+// lines are rewritten from the summaries.
+//
 // A failure names the case file and quotes its rule.
+var update = flag.Bool("update", false, "rewrite golden files: the timelines' billable and free lines, testdata/*.golden, the README's output blocks")
+
 func TestTimelineTraces(t *testing.T) {
 	dir := filepath.Join("testdata", "timelines")
 	files, err := filepath.Glob(filepath.Join(dir, "*.expect"))
@@ -52,6 +61,7 @@ type expectCase struct {
 	rule     string // the comment lines, joined
 	args     []string
 	billable map[string]int64
+	free     map[string]int64
 	total    *int64
 	skip     string
 }
@@ -71,7 +81,7 @@ func readExpect(path string) (*expectCase, error) {
 		return nil, err
 	}
 	defer f.Close()
-	c := &expectCase{file: path, trace: strings.TrimSuffix(path, ".expect") + ".csv", billable: map[string]int64{}}
+	c := &expectCase{file: path, trace: strings.TrimSuffix(path, ".expect") + ".csv", billable: map[string]int64{}, free: map[string]int64{}}
 	var rule []string
 	sc := bufio.NewScanner(f)
 	line, haveBillable := 0, false
@@ -90,18 +100,24 @@ func readExpect(path string) (*expectCase, error) {
 			return nil, fmt.Errorf("%s:%d: want KEY: VALUE, got %q", path, line, s)
 		}
 		val = strings.TrimSpace(val)
-		switch strings.TrimSpace(key) {
+		key = strings.TrimSpace(key)
+		switch key {
 		case "args":
 			c.args = strings.Fields(val)
-		case "billable":
-			haveBillable = true
+		case "billable", "free":
+			into := c.billable
+			if key == "free" {
+				into = c.free
+			} else {
+				haveBillable = true
+			}
 			for _, kv := range strings.Fields(val) {
 				k, v, ok := strings.Cut(kv, "=")
 				n, err := strconv.ParseInt(v, 10, 64)
 				if !ok || err != nil {
-					return nil, fmt.Errorf("%s:%d: billable wants CATEGORY=N, got %q", path, line, kv)
+					return nil, fmt.Errorf("%s:%d: %s wants CATEGORY=N, got %q", path, line, key, kv)
 				}
-				c.billable[k] = n
+				into[k] = n
 			}
 		case "skip":
 			c.skip = val
@@ -114,7 +130,7 @@ func readExpect(path string) (*expectCase, error) {
 			}
 			c.total = &n
 		default:
-			return nil, fmt.Errorf("%s:%d: unknown key %q (args, billable, total_micros, trace, skip)", path, line, key)
+			return nil, fmt.Errorf("%s:%d: unknown key %q (args, billable, free, total_micros, trace, skip)", path, line, key)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -158,31 +174,55 @@ func (c *expectCase) run(t *testing.T, dir string) {
 	var s struct {
 		TotalMicros        int64            `json:"total_micros"`
 		BillableByCategory map[string]int64 `json:"billable_by_category"`
+		FreeByCategory     map[string]int64 `json:"free_by_category"`
 	}
 	if err := json.Unmarshal(data, &s); err != nil {
 		t.Fatal(err)
 	}
-	keys := map[string]bool{}
-	for k := range s.BillableByCategory {
-		keys[k] = true
+	charged, free, _ := messageUnits(t, filepath.Join(out, "messages.parquet"))
+	if d := countsDiff(s.BillableByCategory, charged); d != "" {
+		fail("billable_by_category is not messages.parquet's charged units: %s", d)
 	}
-	for k := range c.billable {
-		keys[k] = true
+	if d := countsDiff(s.FreeByCategory, free); d != "" {
+		fail("free_by_category is not messages.parquet's free units: %s", d)
 	}
-	var diffs []string
-	for k := range keys {
-		got, ok := s.BillableByCategory[k]
-		if !ok {
-			diffs = append(diffs, fmt.Sprintf("%s: not in summary, want %d", k, c.billable[k]))
-		} else if got != c.billable[k] {
-			diffs = append(diffs, fmt.Sprintf("%s = %d, want %d", k, got, c.billable[k]))
+	if *update {
+		if err := c.rewrite(s.BillableByCategory, s.FreeByCategory); err != nil {
+			t.Fatal(err)
 		}
+		return
 	}
-	sort.Strings(diffs)
-	if len(diffs) > 0 {
-		fail("billable_by_category: %s", strings.Join(diffs, "; "))
+	if d := countsDiff(s.BillableByCategory, c.billable); d != "" {
+		fail("billable_by_category: %s", d)
+	}
+	if d := countsDiff(s.FreeByCategory, c.free); d != "" {
+		fail("free_by_category: %s", d)
 	}
 	if c.total != nil && s.TotalMicros != *c.total {
 		fail("total_micros = %d, want %d", s.TotalMicros, *c.total)
 	}
+}
+
+// rewrite replaces the case's billable and free lines (the free line goes after the
+// billable one, and only where a count is not 0).
+func (c *expectCase) rewrite(billable, free map[string]int64) error {
+	data, err := os.ReadFile(c.file)
+	if err != nil {
+		return err
+	}
+	var out []string
+	for _, l := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
+		switch {
+		case strings.HasPrefix(l, "free:"):
+			continue
+		case strings.HasPrefix(l, "billable:"):
+			out = append(out, strings.TrimSpace("billable: "+countsLine(billable)))
+			if f := countsLine(free); f != "" {
+				out = append(out, "free: "+f)
+			}
+			continue
+		}
+		out = append(out, l)
+	}
+	return os.WriteFile(c.file, []byte(strings.Join(out, "\n")+"\n"), 0o644)
 }

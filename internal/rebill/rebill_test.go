@@ -32,7 +32,7 @@ func options(t *testing.T, csv string) Options {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Options{Trace: path, Pricing: "auto", Rates: "builtin", Out: filepath.Join(dir, "out"), Version: "v0.0.0-test",
+	return Options{Traces: []string{path}, Pricing: "auto", Rates: "builtin", Out: filepath.Join(dir, "out"), Version: "v0.0.0-test",
 		Billing: billing.Options{Book: book, Markets: book.Markets(), Currency: "USD", Location: time.UTC}}
 }
 

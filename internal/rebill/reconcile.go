@@ -18,7 +18,7 @@ import (
 // ReconcileOptions are a reconciliation: the replay (run now, or read from a replay's
 // folder), Meta's analytics, the tolerance, where to write.
 type ReconcileOptions struct {
-	// Replay is the replay to run when From is empty: Replay.Trace is billed into
+	// Replay is the replay to run when From is empty: Replay.Traces are billed into
 	// Replay.Out first, and its messages reconciled. Its Billing options (cards, tiers,
 	// zone, currency) price Meta's word either way.
 	Replay Options
@@ -60,7 +60,7 @@ func Reconcile(ctx context.Context, o ReconcileOptions) (*Reconciled, error) {
 			return nil, err
 		}
 		out.Replay = s
-		name, messages = filepath.Base(o.Replay.Trace), op.Path(reports.MessagesFile)
+		name, messages = traceName(o.Replay.Traces), op.Path(reports.MessagesFile)
 	}
 	var points []pricing.AnalyticsPoint
 	var anNames []string

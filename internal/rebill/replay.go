@@ -3,11 +3,13 @@ package rebill
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/scenarios/trace"
@@ -16,13 +18,15 @@ import (
 
 // Options are a replay: the trace, how to read it, how to bill it, where to write.
 type Options struct {
-	Trace   string          // the trace file
+	Traces  []string        // the trace: files, folders, globs, or "-" for standard input (trace.OpenAll)
 	Read    trace.Options   // format, column mapping, sort, skip invalid rows
 	Billing billing.Options // era, rate cards (the user's over the built-in), tiers, zone, currency
 	Pricing string          // the era as the user named it ("auto", "pmp-2025"), for the summary
 	Rates   string          // the rate source's name ("builtin" or the rate file), for the summary
-	Out     string          // output folder
-	Version string          // tool version, for created_by
+	// RateFiles are the user's rate and tier files (pricing.Overlay.Files), for the summary.
+	RateFiles []pricing.File
+	Out       string // output folder
+	Version   string // tool version, for created_by
 }
 
 // summarizeReplay reconciles what mw wrote (its running tally against its bill rows,
@@ -42,11 +46,11 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, src *source, o 
 		return nil, nil, err
 	}
 	s := &reports.ReplaySummary{
-		Trace: filepath.Base(o.Trace), Pricing: o.Pricing, Rates: o.Rates, Spend: spend,
+		Trace: traceName(o.Traces), Pricing: o.Pricing, Rates: o.Rates, RateFiles: o.RateFiles, Spend: spend,
 		DerivedShare: stats.Num(derived),
 		Records:      st.Records, UserMessages: src.users, Business: st.Billing.Business,
 		Delivered: st.Billing.Delivered, Undelivered: st.Billing.Business - st.Billing.Delivered,
-		Users: st.Users, Numbers: st.Numbers, Skipped: src.r.Skipped(),
+		Users: st.Users, Numbers: st.Numbers,
 		USMarketing: st.Billing.USMarketingHeld, TextOutsideCS: st.Billing.TextOutsideWindow,
 		LogFacts: reports.LogFacts{
 			USMarketingDelivered: st.Billing.Stated.USMarketingDelivered, AuthIntl: st.Billing.Stated.AuthIntl,
@@ -54,9 +58,11 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, src *source, o 
 		},
 		CardsUsed: []reports.CardUsed{},
 	}
-	if d, ok := src.r.(trace.Duplicater); ok {
-		s.Duplicates = d.Duplicates()
+	if s.RateFiles == nil {
+		s.RateFiles = []pricing.File{}
 	}
+	c := trace.CountsOf(src.r)
+	s.Skipped, s.SkipReasons, s.Duplicates, s.Overrides = c.Skipped, c.SkipReasons, c.Duplicates, c.CountryOverrides
 	for _, cu := range st.Cards {
 		s.CardsUsed = append(s.CardsUsed, reports.CardUsed{PricingModel: cu.Model.String(), Currency: cu.Currency,
 			Effective: cu.Effective.Format(time.DateOnly), Messages: cu.Charged})
@@ -113,14 +119,15 @@ func Replay(ctx context.Context, o Options) (*reports.ReplaySummary, error) {
 	return s, commitReplay(op, o, nil)
 }
 
-// replayInto bills o.Trace into op's messages.parquet and returns the summary and the
+// replayInto bills o.Traces into op's messages.parquet and returns the summary and the
 // bill's rows, checked to agree with what was written.
 func replayInto(ctx context.Context, op *reports.Output, o Options) (*reports.ReplaySummary, []reports.BillRow, error) {
-	tracePath, topts, opts := o.Trace, o.Read, o.Billing
-	r, err := trace.Open(tracePath, topts)
+	topts, opts := o.Read, o.Billing
+	r, err := trace.OpenAll(o.Traces, topts)
 	if err != nil {
 		return nil, nil, err
 	}
+	names := trace.NamesOf(r)
 	// Decode on one core while billing and writing run on another.
 	r = trace.Prefetch(r, 4096)
 	defer r.Close()
@@ -132,7 +139,7 @@ func replayInto(ctx context.Context, op *reports.Output, o Options) (*reports.Re
 	src := &source{r: r, ctx: ctx}
 	st, err := replay.Replay(src, opts, mw)
 	if err != nil {
-		return nil, nil, trace.AtFile(tracePath, err)
+		return nil, nil, trace.AtFiles(names, err)
 	}
 	s, rows, err := summarizeReplay(mw, st, src, o)
 	if err != nil {
@@ -172,4 +179,13 @@ func currencyOf(o billing.Options) string {
 		return "USD"
 	}
 	return o.Currency
+}
+
+// traceName names the trace in summaries: the base name of each argument.
+func traceName(args []string) string {
+	names := make([]string, len(args))
+	for i, a := range args {
+		names[i] = filepath.Base(a)
+	}
+	return strings.Join(names, ", ")
 }

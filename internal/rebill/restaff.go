@@ -3,6 +3,7 @@ package rebill
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,6 +59,9 @@ func Restaff(ctx context.Context, o Options, sc *scenarios.Scenario, point strin
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: timezone: %w", sc.Name, err) // Validate accepted it; cannot happen
 	}
+	if slices.Contains(o.Traces, trace.Stdin) {
+		return nil, nil, fmt.Errorf("--restaff reads the trace twice (the original, then the restaffed one): give a file, not standard input")
+	}
 	j := restaffJob{Options: o, ctx: ctx, scenario: sc, point: point, cfg: replay.RestaffConfig{Staffing: sc.Agents, Location: loc, Seed: seed}}
 	return j.run()
 }
@@ -73,7 +77,7 @@ func (s spendSink) Message(_ *model.Record, m *model.Message, c *pricing.Charge)
 }
 
 func (j *restaffJob) open() (trace.Reader, error) {
-	r, err := trace.Open(j.Trace, j.Read)
+	r, err := trace.OpenAll(j.Traces, j.Read)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +94,7 @@ func (j *restaffJob) original() (reports.RestaffSide, error) {
 	meter := replay.NewResponseMeter(&source{r: r, ctx: j.ctx})
 	tally := stats.SpendTally{Currency: currencyOf(j.Billing)}
 	if _, err := replay.Replay(meter, j.Billing, spendSink{&tally}); err != nil {
-		return reports.RestaffSide{}, trace.AtFile(j.Trace, err)
+		return reports.RestaffSide{}, trace.AtFiles(trace.NamesOf(r), err)
 	}
 	spend, err := tally.Spend(1)
 	if err != nil {
@@ -134,7 +138,7 @@ func (j *restaffJob) run() (*reports.ReplaySummary, *reports.Restaff, error) {
 	}
 	st, err := replay.Replay(rsf, j.Billing, mw)
 	if err != nil {
-		return nil, nil, trace.AtFile(j.Trace, err)
+		return nil, nil, trace.AtFiles(trace.NamesOf(r), err)
 	}
 	s, rows, err := summarizeReplay(mw, st, src, j.Options)
 	if err != nil {

@@ -3,6 +3,7 @@ package stats
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spendsim/spendsim/model"
@@ -74,9 +75,25 @@ type ForecastMonth struct {
 	Messaging      Band            `json:"messaging"`           // the WhatsApp bill
 	Total          Band            `json:"total_with_staffing"` // messaging + staffing
 	ByCategory     map[string]Band `json:"by_category"`         // every category, zero or not
+	// DerivedShare and ThirdPartyShare are the shares (0..1) of the month's messaging
+	// bill, over all replications, priced from derived rate cells (carried forward onto
+	// a partial card, or derived in the rate data) and from third_party ones.
+	DerivedShare    Num `json:"derived_share"`
+	ThirdPartyShare Num `json:"third_party_share"`
+	// RestsOn marks what the month's prices rest on beyond published rates:
+	// RestsDerived when carried-forward or derived cells priced part of the bill,
+	// RestsServiceAtUtility when service messages were charged at the utility rate
+	// (pmp-2026-10, a decision of docs/billing.md). Empty for neither.
+	RestsOn []string `json:"rests_on"`
 	// StartDay is Start as the local midnight it names (forecast.parquet's month column).
 	StartDay time.Time `json:"-"`
 }
+
+// What a forecast month's prices may rest on (ForecastMonth.RestsOn).
+const (
+	RestsDerived          = "carried_forward_or_derived_rates"
+	RestsServiceAtUtility = "service_at_utility_rate"
+)
 
 // Forecast is forecast.json.
 type Forecast struct {
@@ -86,6 +103,8 @@ type Forecast struct {
 	Replications   int     `json:"replications"`
 	GrowthPerMonth float64 `json:"growth_per_month"`
 	Quantiles      string  `json:"quantiles"` // QuantileMethod
+	// Priced is what priced the forecast: the rate and tier files, the cards in force.
+	Priced
 	// Horizon is the whole horizon: each replication's months summed, then banded.
 	Horizon ForecastMonth   `json:"horizon"`
 	Months  []ForecastMonth `json:"months"`
@@ -100,6 +119,7 @@ type ForecastInput struct {
 	Config         *sim.Config
 	Runs           []sim.RunResult
 	Days           [][]sim.DayRow
+	Priced         Priced // what priced the runs
 }
 
 // BuildForecast cuts each replication's days into months of [Config.Start,
@@ -126,6 +146,9 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 	// amounts[month][replication]; byCat[month][category][replication]
 	amounts := make([][]int64, n)
 	byCat := make([][][]int64, n)
+	// All replications together, per month and over the horizon (last): the bill and
+	// its parts priced from derived and third_party cells.
+	total, derived, third := make([]money.Sum, n+1), make([]money.Sum, n+1), make([]money.Sum, n+1)
 	for m := range starts {
 		amounts[m] = make([]int64, reps)
 		byCat[m] = make([][]int64, len(cats))
@@ -145,6 +168,11 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 		for _, d := range days {
 			m := monthOf(starts, d.Day)
 			sums[m].Add(d.MessagingMicros)
+			for _, k := range []int{m, n} {
+				total[k].Add(d.MessagingMicros)
+				derived[k].Add(d.DerivedMicros)
+				third[k].Add(d.ThirdPartyMicros)
+			}
 			for c, cat := range cats {
 				catSums[m][c].Add(d.AmountByCategory[cat])
 			}
@@ -166,7 +194,7 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 	}
 	f := Forecast{
 		Scenario: in.Name, Currency: in.Runs[0].Currency, Seed: in.Seed, Replications: reps,
-		GrowthPerMonth: in.GrowthPerMonth, Quantiles: QuantileMethod,
+		GrowthPerMonth: in.GrowthPerMonth, Quantiles: QuantileMethod, Priced: in.Priced.Listed(),
 	}
 	horizon := make([]int64, reps)
 	horizonCat := make([][]int64, len(cats))
@@ -205,6 +233,7 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 				horizonCat[c][r] += byCat[m][c][r]
 			}
 		}
+		fm.restsOn(&derived[m], &third[m], &total[m])
 		f.Months = append(f.Months, fm)
 	}
 	staffTotal, err := staffing.Total()
@@ -227,8 +256,22 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 	for c, cat := range cats {
 		h.ByCategory[cat.String()] = bandOf(horizonCat[c])
 	}
+	h.restsOn(&derived[n], &third[n], &total[n])
 	f.Horizon = h
 	return f, nil
+}
+
+// restsOn fills the shares of fm's bill priced from derived and third-party cells and
+// what its prices rest on beyond published rates.
+func (fm *ForecastMonth) restsOn(derived, third, total *money.Sum) {
+	fm.DerivedShare, fm.ThirdPartyShare = Num(shareOf(derived, total)), Num(shareOf(third, total))
+	fm.RestsOn = []string{}
+	if fm.DerivedShare > 0 {
+		fm.RestsOn = append(fm.RestsOn, RestsDerived)
+	}
+	if strings.Contains(fm.Pricing, billing.EraPMP2026Oct.String()) && fm.ByCategory[pricing.Service.String()].MeanMicros > 0 {
+		fm.RestsOn = append(fm.RestsOn, RestsServiceAtUtility)
+	}
 }
 
 // monthOf is the index of the period holding day (a local midnight).

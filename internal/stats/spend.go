@@ -14,10 +14,16 @@ import (
 // Maps are keyed by Meta's names and list every category and pricing type, zero or not,
 // so the keys are the same in every file (encoding/json sorts them).
 type Spend struct {
-	Currency               string            `json:"currency"`
-	TotalMicros            int64             `json:"total_micros"`
-	Total                  string            `json:"total"` // TotalMicros as a decimal: "1940.130000"
+	Currency    string `json:"currency"`
+	TotalMicros int64  `json:"total_micros"`
+	Total       string `json:"total"` // TotalMicros as a decimal: "1940.130000"
+	// BillableByCategory counts charged units (pricing type regular) and FreeByCategory
+	// free ones (free tier, free customer service, free entry point): units are
+	// delivered business messages under NBP and PMP, conversations under CBP
+	// (pricing.Charge.Unit), so the two add up to all of them. Meta's per-message
+	// billable flag, which also marks a CBP free-tier conversation, is messages.parquet's.
 	BillableByCategory     map[string]int64  `json:"billable_by_category"`
+	FreeByCategory         map[string]int64  `json:"free_by_category"`
 	AmountMicrosByCategory map[string]int64  `json:"amount_micros_by_category"`
 	AmountByCategory       map[string]string `json:"amount_by_category"` // decimal strings
 	MessagesByPricingType  map[string]int64  `json:"messages_by_pricing_type"`
@@ -30,6 +36,7 @@ type SpendTally struct {
 	total    money.Sum
 	amounts  [pricing.NumCategories]money.Sum
 	billable [pricing.NumCategories]int64
+	free     [pricing.NumCategories]int64
 	byType   [pricing.NumTypes]int64
 	seen     [pricing.NumCategories]bool // a charge of the category was added
 }
@@ -39,8 +46,12 @@ type SpendTally struct {
 func (t *SpendTally) AddCharge(c pricing.Charge) {
 	t.byType[c.Type]++
 	t.seen[c.Category] = true
-	if c.Billable {
-		t.billable[c.Category]++
+	if c.Unit() {
+		if c.Type == pricing.Regular {
+			t.billable[c.Category]++
+		} else {
+			t.free[c.Category]++
+		}
 	}
 	t.amounts[c.Category].Add(c.Amount)
 	t.total.Add(c.Amount)
@@ -52,6 +63,7 @@ func (t *SpendTally) AddRun(r *sim.RunResult) {
 	for c := range r.AmountByCategory {
 		t.amounts[c].Add(r.AmountByCategory[c])
 		t.billable[c] += r.BillableByCategory[c]
+		t.free[c] += r.FreeByCategory[c]
 	}
 	for i := range r.MessagesByType {
 		t.byType[i] += r.MessagesByType[i]
@@ -72,6 +84,7 @@ func (t *SpendTally) Spend(n int64) (Spend, error) {
 		Currency:               t.Currency,
 		TotalMicros:            DivRound(int64(total), n),
 		BillableByCategory:     map[string]int64{},
+		FreeByCategory:         map[string]int64{},
 		AmountMicrosByCategory: map[string]int64{},
 		AmountByCategory:       map[string]string{},
 		MessagesByPricingType:  map[string]int64{},
@@ -86,6 +99,7 @@ func (t *SpendTally) Spend(n int64) (Spend, error) {
 		s.AmountMicrosByCategory[c.String()] = m
 		s.AmountByCategory[c.String()] = money.Micros(m).String()
 		s.BillableByCategory[c.String()] = DivRound(t.billable[c], n)
+		s.FreeByCategory[c.String()] = DivRound(t.free[c], n)
 	}
 	for _, ty := range pricing.Types() {
 		s.MessagesByPricingType[ty.String()] = DivRound(t.byType[ty], n)

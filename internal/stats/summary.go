@@ -58,6 +58,9 @@ type PointSummary struct {
 	Params       []ParamValue `json:"params"`
 	Replications int          `json:"replications"`
 	Spend
+	// DerivedShare is the share (0..1) of the messaging bill priced from derived
+	// (carried-forward) or third_party rate cells, over all replications.
+	DerivedShare            Num            `json:"derived_or_third_party_share"`
 	TotalCI95               *MoneyInterval `json:"total_ci95"` // of the messaging bill; null with 1 replication
 	StaffingMicros          int64          `json:"staffing_micros"`
 	Staffing                string         `json:"staffing"`
@@ -84,9 +87,11 @@ type Cheapest struct {
 
 // Summary is summary.json for a simulation.
 type Summary struct {
-	Scenario string         `json:"scenario"`
-	Currency string         `json:"currency"`
-	Runs     int            `json:"runs"`
+	Scenario string `json:"scenario"`
+	Currency string `json:"currency"`
+	Runs     int    `json:"runs"`
+	// Priced is what priced the bill: the rate and tier files, the cards in force.
+	Priced
 	Points   []PointSummary `json:"points"`
 	Cheapest *Cheapest      `json:"cheapest"`
 	// SLA is the target of `spendsim run --sla` and the points meeting it; absent when
@@ -98,7 +103,7 @@ type Summary struct {
 // Runs may come in any order (a parallel sweep finishes them out of order): they are
 // sorted by (point, replication) first, so float sums always add in the same order.
 func Summarize(scenario string, runs []sim.RunResult) (Summary, error) {
-	s := Summary{Scenario: scenario, Runs: len(runs), Points: []PointSummary{}}
+	s := Summary{Scenario: scenario, Runs: len(runs), Points: []PointSummary{}, Priced: NewPriced(nil, nil)}
 	if len(runs) == 0 {
 		return s, nil
 	}
@@ -183,7 +188,7 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 		}
 	}
 	tally := SpendTally{Currency: first.Currency}
-	var staffing, withStaffing money.Sum
+	var staffing, withStaffing, messaging, derived money.Sum
 	messagingEach := make([]float64, len(reps))
 	withStaffingEach := make([]float64, len(reps))
 	var p50, p90, p99, inWin []float64
@@ -191,6 +196,9 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 	var counts [5][]float64 // arrived, answered, unanswered, abandoned, dropped
 	for i, r := range reps {
 		tally.AddRun(r)
+		messaging.Add(r.MessagingMicros)
+		derived.Add(r.DerivedMicros)
+		derived.Add(r.ThirdPartyMicros)
 		staffing.Add(r.StaffingMicros)
 		tot, err := money.Add(r.MessagingMicros, r.StaffingMicros)
 		if err != nil {
@@ -223,6 +231,7 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 	if err != nil {
 		return PointSummary{}, fmt.Errorf("messaging + staffing: %w", err)
 	}
+	p.DerivedShare = Num(shareOf(&derived, &messaging))
 	p.StaffingMicros = DivRound(int64(st), n)
 	p.Staffing = money.Micros(p.StaffingMicros).String()
 	p.TotalWithStaffingMicros = DivRound(int64(ws), n)
@@ -321,4 +330,15 @@ func parentSegment(path string) string {
 		parent = parent[j+1:]
 	}
 	return parent
+}
+
+// shareOf is part ÷ whole, 0 for a whole of 0 (nothing to rest on anything) or one
+// that overflowed.
+func shareOf(part, whole *money.Sum) float64 {
+	w, err := whole.Total()
+	p, err2 := part.Total()
+	if err != nil || err2 != nil || w == 0 {
+		return 0
+	}
+	return float64(p) / float64(w)
 }

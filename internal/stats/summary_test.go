@@ -193,6 +193,9 @@ func TestSpendTallyCharges(t *testing.T) {
 		{Model: pricing.PMP, Type: pricing.Regular, Category: pricing.Utility, Billable: true, Amount: 8000},
 		{Model: pricing.PMP, Type: pricing.FreeCustomerService, Category: pricing.Service},
 		{Model: pricing.PMP, Type: pricing.FreeCustomerService, Category: pricing.Utility},
+		// A CBP free-tier conversation: Meta-billable at 0, a free unit; its rider is no unit.
+		{Model: pricing.CBP, Type: pricing.FreeTier, Category: pricing.UserInitiated, Billable: true, Opens: true, ConversationID: 7},
+		{Model: pricing.CBP, Type: pricing.FreeTier, Category: pricing.UserInitiated, ConversationID: 7},
 	} {
 		tally.AddCharge(c)
 	}
@@ -205,6 +208,10 @@ func TestSpendTallyCharges(t *testing.T) {
 	}
 	if s.BillableByCategory["utility"] != 1 || s.BillableByCategory["service"] != 0 {
 		t.Errorf("billable %v", s.BillableByCategory)
+	}
+	if s.BillableByCategory["user_initiated"] != 0 || s.FreeByCategory["user_initiated"] != 1 ||
+		s.FreeByCategory["service"] != 1 || s.FreeByCategory["utility"] != 1 || s.FreeByCategory["marketing"] != 0 {
+		t.Errorf("billable %v, free %v: want charged units as billable, free units (one per CBP conversation) as free", s.BillableByCategory, s.FreeByCategory)
 	}
 	if s.MessagesByPricingType["free_customer_service"] != 2 || s.MessagesByPricingType["regular"] != 2 {
 		t.Errorf("by type %v", s.MessagesByPricingType)

@@ -25,6 +25,10 @@ func Forecast(ctx context.Context, sc *scenarios.Scenario, o Options) (stats.For
 		return stats.Forecast{}, err
 	}
 	cfg := jobs[0].Config // one point: every replication shares it
+	pr, err := Priced(jobs, o.Rates)
+	if err != nil {
+		return stats.Forecast{}, err
+	}
 	sc.Days = int(math.Round((cfg.End - cfg.Start).Hours() / 24))
 	runs, days, err := sim.RunAll(ctx, jobs, o.Workers, nil)
 	if err != nil {
@@ -32,7 +36,7 @@ func Forecast(ctx context.Context, sc *scenarios.Scenario, o Options) (stats.For
 	}
 	f, err := stats.BuildForecast(stats.ForecastInput{
 		Name: sc.Name, Seed: sc.Seed, GrowthPerMonth: sc.Forecast.GrowthPerMonth,
-		Config: cfg, Runs: runs, Days: days,
+		Config: cfg, Runs: runs, Days: days, Priced: pr,
 	})
 	if err != nil {
 		return stats.Forecast{}, err

@@ -105,7 +105,7 @@ func Merge(dir string, sla stats.SLA, version string) (*Result, error) {
 	// The run command's own arguments, which every shard shares: the manifest then
 	// reads as the unsharded run's would.
 	sc.Seed = first.Seed
-	summary, err := writeOutputs(op, &sc, runs, days, first.Args, sla)
+	summary, err := writeOutputs(op, &sc, runs, days, first.Args, sla, first.Priced)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
@@ -111,6 +112,10 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 	if err != nil {
 		return nil, err
 	}
+	pr, err := Priced(jobs, o.Rates)
+	if err != nil {
+		return nil, err
+	}
 	key, err := checkpointKey(sc, o.Rates)
 	if err != nil {
 		return nil, err
@@ -118,7 +123,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 	res := &Result{Jobs: len(jobs),
 		RunInfo: reports.RunInfo{Seed: sc.Seed, Start: sc.Start, Days: sc.Days, Timezone: sc.Timezone}}
 	if o.Shards > 0 {
-		return res, runShard(ctx, sc, o, jobs, key, res)
+		return res, runShard(ctx, sc, o, jobs, pr, key, res)
 	}
 	// The folder is locked before the checkpoint in it is touched: a second sweep into
 	// it fails at once instead of mixing its runs in.
@@ -146,7 +151,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 		runs, days, err = x.run(ctx, jobs)
 	}
 	if err == nil {
-		res.Summary, err = writeOutputs(op, sc, runs, days, o.Args, o.SLA)
+		res.Summary, err = writeOutputs(op, sc, runs, days, o.Args, o.SLA, pr)
 	}
 	if err != nil {
 		return nil, cp.Leave(err, len(x.done))
@@ -157,7 +162,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 
 // runShard runs the jobs of shard o.Shard of o.Shards and writes its part (WriteShard)
 // into o.Out, which the other shards share: it locks only its own part there.
-func runShard(ctx context.Context, sc *scenarios.Scenario, o Options, jobs []sim.Job, key string, res *Result) (err error) {
+func runShard(ctx context.Context, sc *scenarios.Scenario, o Options, jobs []sim.Job, pr stats.Priced, key string, res *Result) (err error) {
 	name := fmt.Sprintf("shard-%d-of-%d", o.Shard, o.Shards)
 	_, statErr := os.Stat(o.Out)
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
@@ -191,7 +196,7 @@ func runShard(ctx context.Context, sc *scenarios.Scenario, o Options, jobs []sim
 	if err == nil {
 		err = WriteShard(o.Out, o.Version, reports.Simulation{
 			Name: sc.Name, Scenario: sc, Seed: sc.Seed, Args: o.Args,
-			Runs: runs, Days: days, HorizonDays: float64(sc.Days),
+			Runs: runs, Days: days, HorizonDays: float64(sc.Days), Priced: pr,
 		}, o.Shard, o.Shards, len(jobs))
 	}
 	if err != nil {
@@ -204,10 +209,10 @@ func runShard(ctx context.Context, sc *scenarios.Scenario, o Options, jobs []sim
 // writeOutputs writes every output file of a sweep (each appears under its final name
 // only when complete; manifest.json, written last, marks a complete set) and returns
 // the summary, judged on sla.
-func writeOutputs(op *reports.Output, sc *scenarios.Scenario, runs []sim.RunResult, days []sim.DayRow, args []string, sla stats.SLA) (stats.Summary, error) {
+func writeOutputs(op *reports.Output, sc *scenarios.Scenario, runs []sim.RunResult, days []sim.DayRow, args []string, sla stats.SLA, pr stats.Priced) (stats.Summary, error) {
 	s := reports.Simulation{
 		Name: sc.Name, Scenario: sc, Seed: sc.Seed, Args: args,
-		Runs: runs, Days: days, HorizonDays: float64(sc.Days),
+		Runs: runs, Days: days, HorizonDays: float64(sc.Days), Priced: pr,
 	}
 	if sla.Metric != "" {
 		s.SLA = &sla
@@ -333,4 +338,23 @@ func checkpointKey(sc *scenarios.Scenario, rates *pricing.Overlay) (string, erro
 	}
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:8]), nil
+}
+
+// Priced says what prices jobs: the user's rate and tier files and the cards in force
+// over the first job's horizon (the jobs of a scenario share era, currency and dates:
+// a sweep varies numbers only).
+func Priced(jobs []sim.Job, rates *pricing.Overlay) (stats.Priced, error) {
+	var files []pricing.File
+	if rates != nil {
+		files = rates.Files
+	}
+	if len(jobs) == 0 {
+		return stats.NewPriced(files, nil), nil
+	}
+	cfg := jobs[0].Config
+	spans, err := billing.CardsOver(cfg.Billing, cfg.Start, cfg.End)
+	if err != nil {
+		return stats.Priced{}, err
+	}
+	return stats.NewPriced(files, spans), nil
 }

@@ -52,6 +52,9 @@ type ShardManifest struct {
 	HorizonDays float64         `json:"horizon_days"`
 	Args        []string        `json:"args"`
 	Scenario    json.RawMessage `json:"scenario"`
+	// Priced is what priced the sweep (rate and tier files, cards in force): merge has
+	// no rate files to read it from.
+	Priced stats.Priced `json:"priced"`
 }
 
 // WriteShard writes one shard's runs and daily parts into dir and then its manifest,
@@ -85,7 +88,7 @@ func WriteShard(dir, version string, s reports.Simulation, shard, shards, jobs i
 	}
 	m := ShardManifest{
 		Tool: "spendsim", Version: version, Shard: shard, Shards: shards, Seed: s.Seed, Jobs: jobs,
-		RunIDs: ids, HorizonDays: s.HorizonDays, Args: args, Scenario: raw,
+		RunIDs: ids, HorizonDays: s.HorizonDays, Args: args, Scenario: raw, Priced: s.Priced.Listed(),
 	}
 	manifest := ShardManifestPath(shard, shards)
 	if err := safefile.RemoveInside(dir, manifest); err != nil {

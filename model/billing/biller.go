@@ -135,9 +135,10 @@ type StatedStats struct {
 // slices indexed by Message.Pair, monthly counters per account, number and market, and
 // the steady state allocates nothing per message.
 //
-// Rate cards under a counterfactual era ("dates still pick the rate card"): the latest
-// card of the era's pricing model on the message's date in Location, or that model's
-// first card for a date before any. So a 2024 trace under pmp-2025 uses the 2025-07-01
+// Rate cards ("dates still pick the rate card"): the latest card of the era's pricing
+// model in force on the message's date in Location; none prices a message dated before
+// its effective date, except under a counterfactual era on a date before the era began,
+// which reads the model's first card. So a 2024 trace under pmp-2025 uses the 2025-07-01
 // card; CBP cards changed shape on 2023-06-01, so cbp-2022 never reads a later CBP card
 // (a 2025 trace under cbp-2022 uses the last user-/business-initiated card) and cbp-2023
 // never an earlier one (a 2022 trace under cbp-2023 uses the 2023-06-01 card).

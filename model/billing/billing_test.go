@@ -2,6 +2,7 @@ package billing
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -301,5 +302,33 @@ func TestBuiltinBookWithTiers(t *testing.T) {
 	want := "0.001400/0 0.001400/0 0.001330/1 0.001330/1"
 	if strings.Join(got, " ") != want {
 		t.Errorf("tiered charges %s, want %s", strings.Join(got, " "), want)
+	}
+}
+
+// TestCardsOver: the cards a horizon is priced with, day by day in the account's zone,
+// consecutive days joined; a partial card says which card its missing cells were
+// carried forward from.
+func TestCardsOver(t *testing.T) {
+	book, err := pricing.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	from, to := model.FromStd(day("2026-09-20")), model.FromStd(day("2026-10-05"))
+	got, err := CardsOver(Options{Book: book}, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []CardSpan{
+		{Model: pricing.PMP, Currency: "USD", Effective: day("2026-07-01"), From: day("2026-09-20"), To: day("2026-09-30")},
+		{Model: pricing.PMP, Currency: "USD", Effective: day("2026-10-01"), CarriedFrom: day("2026-07-01"), From: day("2026-10-01"), To: day("2026-10-04")},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("cards over 2026-09-20..10-04:\n got %+v\nwant %+v", got, want)
+	}
+	// No NBP card in force: those days are left out.
+	got, err = CardsOver(Options{Book: book}, model.FromStd(day("2022-01-30")), model.FromStd(day("2022-02-02")))
+	if err != nil || len(got) != 1 || got[0].Model != pricing.CBP || !got[0].From.Equal(day("2022-02-01")) {
+		t.Errorf("across 2022-02-01: %+v, %v", got, err)
 	}
 }

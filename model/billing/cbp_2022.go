@@ -41,6 +41,7 @@ func (b *Biller) billCBP2022(ch *pricing.Charge, p *window.Pair, m *model.Messag
 		}
 		p.EntryEnd = at + dur
 		rideEntry(ch, p, m.Pair)
+		ch.Opens = true
 		return nil
 	}
 	cat := pricing.BusinessInitiated
@@ -65,5 +66,6 @@ func (b *Biller) billCBP2022(ch *pricing.Charge, p *window.Pair, m *model.Messag
 	end := at + window.Conversation
 	p.SetConv(window.SlotV1, end, uint8(ch.Type), uint8(cat))
 	ch.ConversationID = window.ConversationID(m.Pair, window.SlotV1, end)
+	ch.Opens = true
 	return nil
 }

@@ -24,6 +24,7 @@ func (b *Biller) billCBP2023(ch *pricing.Charge, p *window.Pair, m *model.Messag
 		p.CloseAll(at)
 		p.EntryEnd = at + window.EntryPoint
 		rideEntry(ch, p, m.Pair)
+		ch.Opens = true
 		return nil
 	}
 	if m.Kind == model.Template {
@@ -92,6 +93,7 @@ func (b *Biller) openConv(ch *pricing.Charge, p *window.Pair, pair uint32, s win
 	end := at + window.Conversation
 	p.SetConv(s, end, uint8(ch.Type), uint8(ch.Category))
 	ch.ConversationID = window.ConversationID(pair, s, end)
+	ch.Opens = true
 }
 
 func latestOpen(p *window.Pair, at model.Time) (window.Slot, bool) {

@@ -168,6 +168,7 @@ func TestPropertiesAcrossEras(t *testing.T) {
 				charges, b := billAll(t, o, trace)
 				var sum money.Micros
 				var these []bool
+				opened := map[uint64]bool{}
 				for i, ch := range charges {
 					m := &trace[i]
 					if ch.Amount < 0 {
@@ -189,6 +190,26 @@ func TestPropertiesAcrossEras(t *testing.T) {
 					}
 					if !m.Status.WasDelivered() && ch.Model != pricing.ModelNone {
 						t.Fatalf("message %d: undelivered but priced %+v", i, ch)
+					}
+					// Units: every delivered NBP or PMP message is one, and each CBP
+					// conversation is carried by its first message only. A charged unit
+					// is billable; only units cost anything.
+					if ch.Model == pricing.CBP {
+						if ch.ConversationID == 0 {
+							t.Fatalf("message %d: CBP charge without a conversation %+v", i, ch)
+						}
+						if first := !opened[ch.ConversationID]; ch.Opens != first {
+							t.Fatalf("message %d: Opens %v, first message of its conversation %v: %+v", i, ch.Opens, first, ch)
+						}
+						opened[ch.ConversationID] = true
+					} else if ch.Opens {
+						t.Fatalf("message %d: Opens outside CBP %+v", i, ch)
+					}
+					if ch.Unit() && ch.Type == pricing.TypeNone || ch.Type == pricing.Regular && ch.Unit() != ch.Billable {
+						t.Fatalf("message %d: unit %v as %q, billable %v: %+v", i, ch.Unit(), ch.Type, ch.Billable, ch)
+					}
+					if ch.Amount > 0 && !(ch.Unit() && ch.Type == pricing.Regular) {
+						t.Fatalf("message %d: costs %s without being a charged unit: %+v", i, ch.Amount, ch)
 					}
 					sum += ch.Amount
 					these = append(these, ch.Model != pricing.ModelNone)

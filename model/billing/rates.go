@@ -101,10 +101,13 @@ type cardSlot struct {
 }
 
 // cardFor returns the card that prices a message at `at` under era e's rules. "Dates
-// still pick the rate card": the latest card of the era's pricing model on the date,
-// else that model's first card, the date first clamped to the era's card span (the era
-// table's cardSpan: the CBP 2022 rules never read a card newer than 2023-05-31 and the
-// CBP 2023 rules never one older than 2023-06-01).
+// still pick the rate card": the latest card of the era's pricing model in force on the
+// date, the date first clamped to the era's card span (the era table's cardSpan: the
+// CBP 2022 rules never read a card newer than 2023-05-31 and the CBP 2023 rules never
+// one older than 2023-06-01). No card prices a message dated before its effective
+// date, with one exception: a counterfactual era (a fixed era on a date before it
+// began, whose rules were then another era's) reads its model's first card, as
+// re-pricing 2024 traffic under pmp-2025 reads the 2025-07-01 card.
 func (b *Biller) cardFor(e Era, at model.Time) (*cardCache, error) {
 	s := &b.cards[e]
 	if s.validTo == b.dayEnd {
@@ -122,14 +125,18 @@ func (b *Biller) lookupCard(e Era, at model.Time) (*cardCache, error) {
 		return nil, fmt.Errorf("billing: no rate book to price %s messages at %v", e, at)
 	}
 	c, err := b.book.card(m, b.currency, q, b.loc)
-	if err != nil {
+	if err != nil && b.era != EraAuto && at < b.bounds.eras[e].start && b.bounds.era(at) != e {
 		// Card fails before the model's first card; First succeeding shows that was the
-		// only reason, so a date before any card uses the first one.
+		// only reason, so a counterfactual date before any card uses the first one.
 		if f, ferr := b.book.first(m, b.currency); ferr == nil {
 			c, err = f, nil
 		}
 	}
 	if err != nil {
+		if _, ferr := b.book.first(m, b.currency); ferr == nil {
+			// The model has cards, but none in force yet.
+			return nil, fmt.Errorf("billing: %s rules at %v: %w; a card prices only messages from its effective date on: pass --rates FILE with a card of pricing_model %s effective by then", e, at, err, m)
+		}
 		if m == pricing.NBP {
 			return nil, fmt.Errorf("billing: %s rules at %v need an NBP rate card in %s, and spendsim ships none (Meta's 2018 prices are not public): pass --rates FILE with pricing_model NBP, category template rows: %w", e, at, b.currency, err)
 		}
@@ -162,4 +169,54 @@ func (b *Biller) CardUsed() []CardUse {
 		out = append(out, CardUse{Model: cc.model, Currency: cc.currency, Effective: cc.eff, Charged: cc.charged})
 	}
 	return out
+}
+
+// CardSpan is a rate card and the days of a horizon it prices.
+type CardSpan struct {
+	Model     pricing.Model
+	Currency  string
+	Effective time.Time // the card's effective date
+	// CarriedFrom is, for a partial card, the effective date of the card its missing
+	// cells were carried forward from (confidence derived); zero for a complete card.
+	CarriedFrom time.Time
+	From, To    time.Time // first and last local day of the horizon the card prices
+}
+
+// CardsOver lists the rate cards o's rules would price messages with on each day of
+// [from, to) in o.Location, consecutive days with one card joined: what a simulated
+// horizon was priced with, found without billing a message. A day no card is in force
+// on is left out (a message charged then is an error). It needs o.Book.
+func CardsOver(o Options, from, to model.Time) ([]CardSpan, error) {
+	b, err := New(o)
+	if err != nil {
+		return nil, err
+	}
+	var out []CardSpan
+	var last *cardCache
+	for t := from; t < to; {
+		lt := t.In(b.loc)
+		y, mo, d := lt.Date()
+		day := model.DayStart(y, mo, d, b.loc)
+		next := model.FromStd(model.DayStart(y, mo, d+1, b.loc))
+		e := b.era
+		if e == EraAuto {
+			e = b.bounds.era(t)
+		}
+		cc, err := b.lookupCard(e, t)
+		switch {
+		case err != nil:
+			last = nil
+		case cc == last:
+			out[len(out)-1].To = day
+		default:
+			cs := CardSpan{Model: cc.model, Currency: cc.currency, Effective: cc.eff, From: day, To: day}
+			if bc, ok := cc.card.(bookCard); ok && bc.c.Partial() {
+				cs.CarriedFrom = bc.c.Base().Effective()
+			}
+			out = append(out, cs)
+			last = cc
+		}
+		t = next
+	}
+	return out, nil
 }

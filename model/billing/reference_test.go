@@ -140,10 +140,11 @@ func (r *refBiller) Bill(m *model.Message) refResult {
 		r.nextConv++
 		c := &refConv{open: at, end: at + 24*model.Hour, typ: ch.Type, cat: cc, id: r.nextConv}
 		r.convs[[2]uint32{m.Pair, uint32(slot)}] = c
-		ch.Model, ch.Market = pricing.CBP, m.Market
+		ch.Model, ch.Market, ch.Opens = pricing.CBP, m.Market, true
 		return refResult{ch: ch, conv: c.id}
 	}
 	fep := func(dur model.Time) refResult {
+		opens := !fepOpen
 		if !fepOpen {
 			r.fepEnd[m.Pair] = at + dur
 			for s := refV1; s <= refService; s++ {
@@ -154,7 +155,7 @@ func (r *refBiller) Bill(m *model.Message) refResult {
 			r.nextConv++
 			r.convs[[2]uint32{m.Pair, 99}] = &refConv{id: r.nextConv}
 		}
-		return refResult{ch: pricing.Charge{Model: pricing.CBP, Type: pricing.FreeEntryPoint, Category: pricing.ReferralConversion, Market: m.Market},
+		return refResult{ch: pricing.Charge{Model: pricing.CBP, Type: pricing.FreeEntryPoint, Category: pricing.ReferralConversion, Market: m.Market, Opens: opens},
 			conv: r.convs[[2]uint32{m.Pair, 99}].id}
 	}
 	authCat := func(c rateCard) pricing.Category {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,5 +127,25 @@ func TestGrowingArrivals(t *testing.T) {
 	g := NewGrowingArrivals(from, to, loc, 10, prof, []Step{{At: mid, Factor: 1.5}})
 	if got, want := g.Expected(), plain.Expected()*1.25; math.Abs(got-want) > 1e-6*want {
 		t.Errorf("expected arrivals %v, want %v (half the horizon at 1.5×)", got, want)
+	}
+}
+
+// TestSharesChecked: shares must add up to 1, and a country must be an ISO code, with
+// the code meant suggested for the common mistakes.
+func TestSharesChecked(t *testing.T) {
+	for _, c := range []struct {
+		shares []Share
+		want   string
+	}{
+		{[]Share{{"BR", 0.7}, {"IN", 0.3}}, ""},
+		{[]Share{{"BR", 0.333}, {"IN", 0.333}, {"MX", 0.333}}, ""},
+		{[]Share{{"BR", 0.7}, {"IN", 0.5}}, "c: the shares add up to 1.2; they must add up to 1 (within 0.001)"},
+		{[]Share{{"GB", 0.5}, {"UK", 0.5}}, `c[1].country: "UK" is not an ISO 3166-1 alpha-2 code; did you mean GB (United Kingdom)?`},
+		{[]Share{{"XX", 1}}, `c[0].country: "XX" is not an ISO 3166-1 alpha-2 code (like BR)`},
+	} {
+		got := strings.Join(ValidateShares("c", c.shares), "; ")
+		if got != c.want {
+			t.Errorf("%v: %q, want %q", c.shares, got, c.want)
+		}
 	}
 }

@@ -81,8 +81,8 @@ func validateCountries(path string, cs []string) []string {
 	var errs []string
 	seen := map[string]bool{}
 	for i, c := range cs {
-		if len(c) != 2 || !isLetters(c) {
-			errs = append(errs, fmt.Sprintf("%s[%d]: %q is not an upper-case ISO 3166-1 alpha-2 code like BR", path, i, c))
+		if msg := countryProblem(c); msg != "" {
+			errs = append(errs, fmt.Sprintf("%s[%d]: %s", path, i, msg))
 		} else if seen[c] {
 			errs = append(errs, fmt.Sprintf("%s[%d]: %s is listed twice", path, i, c))
 		}

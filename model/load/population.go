@@ -2,9 +2,13 @@ package load
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/spendsim/spendsim/model/market"
 )
 
 // Share is one country's share of the customer base.
@@ -32,10 +36,11 @@ func ValidateShares(path string, shares []Share) []string {
 		errs = append(errs, fmt.Sprintf("%s: at most 255 countries, got %d", path, len(shares)))
 	}
 	seen := map[string]bool{}
+	sum, allPositive := 0.0, true
 	for i, s := range shares {
 		p := fmt.Sprintf("%s[%d]", path, i)
-		if len(s.Country) != 2 || strings.ToUpper(s.Country) != s.Country || !isLetters(s.Country) {
-			errs = append(errs, fmt.Sprintf("%s.country: %q is not an upper-case ISO 3166-1 alpha-2 code like BR", p, s.Country))
+		if msg := countryProblem(s.Country); msg != "" {
+			errs = append(errs, fmt.Sprintf("%s.country: %s", p, msg))
 		}
 		if seen[s.Country] {
 			errs = append(errs, fmt.Sprintf("%s.country: %s is listed twice", p, s.Country))
@@ -43,9 +48,30 @@ func ValidateShares(path string, shares []Share) []string {
 		seen[s.Country] = true
 		if !(s.Share > 0) {
 			errs = append(errs, fmt.Sprintf("%s.share: must be > 0, got %v", p, s.Share))
+			allPositive = false
 		}
+		sum += s.Share
+	}
+	// Shares, not weights: a mix that adds up to 1.2 has a typo in it somewhere.
+	if len(shares) > 0 && allPositive && math.Abs(sum-1) > ShareTolerance {
+		errs = append(errs, fmt.Sprintf("%s: the shares add up to %s; they must add up to 1 (within %v)", path, strconv.FormatFloat(sum, 'g', 6, 64), ShareTolerance))
 	}
 	return errs
+}
+
+// ShareTolerance is how far from 1 a mix's shares may add up to: decimals rounded by
+// hand (three shares of 0.333) pass, a mistyped share does not.
+const ShareTolerance = 0.001
+
+// countryProblem says why c is not an upper-case ISO 3166-1 alpha-2 code, or "".
+func countryProblem(c string) string {
+	if len(c) != 2 || strings.ToUpper(c) != c || !isLetters(c) {
+		return fmt.Sprintf("%q is not an upper-case ISO 3166-1 alpha-2 code like BR", c)
+	}
+	if !market.IsCountry(c) {
+		return fmt.Sprintf("%q is not an ISO 3166-1 alpha-2 code%s", c, market.CountryHint(c))
+	}
+	return ""
 }
 
 func isLetters(s string) bool {

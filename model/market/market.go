@@ -67,11 +67,6 @@ type Table struct {
 	// codes is indexed by the country calling code (1..999). Rows within a code are
 	// sorted by prefix length, longest first, so the first valid match is the longest.
 	codes [1000][]numRow
-	// nanp is the country of each +1 area code (see nanpRegions), computed on the first
-	// +1 number lookup: 800 libphonenumber calls that tables never asked for numbers
-	// should not pay for.
-	nanpOnce sync.Once
-	nanp     [1000]string
 
 	rows []Row
 }

@@ -3,6 +3,7 @@ package market
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -56,8 +57,7 @@ func (t *Table) forNumberDay(number string, day int32) (ID, string, error) {
 			// country's, else libphonenumber's (+1 covers the US, Canada, the Bahamas…).
 			iso := r.iso2
 			if code == 1 && len(national) == 10 {
-				t.nanpOnce.Do(func() { t.nanp = nanpRegions() })
-				if iso := t.nanp[atoi(national[:3])]; iso != "" {
+				if iso := nanpByArea()[atoi(national[:3])]; iso != "" {
 					return r.id, iso, nil
 				}
 			}
@@ -229,6 +229,53 @@ func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
 // which country the area code belongs to: an exchange (234) and line valid in every
 // NANP country's numbering pattern.
 const nanpSubscriber = 2345678
+
+// nanpByArea is nanpRegions, computed on the first +1 number looked up: 800
+// libphonenumber calls that tables never asked for numbers should not pay for.
+var nanpByArea = sync.OnceValue(func() *[1000]string {
+	r := nanpRegions()
+	return &r
+})
+
+// regionsByCode are libphonenumber's regions of each calling code, for
+// CheckNumberCountry to compare with without allocating.
+var regionsByCode = sync.OnceValue(func() *[1000][]string {
+	var r [1000][]string
+	for c := range r {
+		r[c] = phonenumbers.GetRegionCodesForCountryCode(c)
+	}
+	return &r
+})
+
+// CheckNumberCountry reports whether country (ISO 3166-1 alpha-2, upper case) can be
+// the country of number (E.164 digits, optionally with a leading +): it must be one of
+// the countries sharing the number's calling code, and for a +1 number the country of
+// its area code where libphonenumber places it (+1 415 is the US, +1 416 Canada, +1
+// 809 the Dominican Republic). Where a calling code has several countries (+44: GB,
+// GG, IM, JE; +7: RU, KZ), a country among them is taken as the number's. A number
+// that is not possible (CheckNumber) is not checked: it may be an opaque id that only
+// looks like one, whose country the caller has. The error is a *NumberError.
+func CheckNumberCountry(number, country string) error {
+	code, national, err := splitNumber(number)
+	if err != nil {
+		return nil
+	}
+	regions := regionsByCode()[code]
+	if code == 1 && len(national) == 10 {
+		if iso := nanpByArea()[atoi(national[:3])]; iso != "" {
+			if iso == country {
+				return nil
+			}
+			return &NumberError{Number: number, Reason: fmt.Sprintf(" is a number of %s (+1 %s), not of %s", iso, national[:3], country)}
+		}
+	}
+	for _, r := range regions {
+		if r == country {
+			return nil
+		}
+	}
+	return &NumberError{Number: number, Reason: fmt.Sprintf(" is a +%d number (%s), not of %s", code, strings.Join(regions, ", "), country)}
+}
 
 // nanpRegions precomputes the country of every +1 area code (NPA). libphonenumber finds
 // a +1 number's country by trying each NANP country's full validation pattern in turn,

@@ -6,6 +6,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,7 +21,7 @@ import (
 type UserFiles struct {
 	Rates     string // the rate file's path as given ("" for none): ratecards.csv's layout or Meta's rate card CSV
 	RatesData []byte
-	Model     string    // pricing model of a Meta rate card CSV: NBP, CBP or PMP (any case)
+	Model     string    // pricing model of a Meta rate card CSV: CBP or PMP (any case, MetaModels)
 	From      time.Time // effective date of a Meta rate card or tier CSV, which do not carry one; zero: not given
 	Tiers     string    // the tier file's path as given ("" for none): tiers.csv's layout or Meta's Tier Pricing CSV
 	TiersData []byte
@@ -26,13 +29,30 @@ type UserFiles struct {
 
 // Overlay is the user's cards and tiers over the built-in ones.
 type Overlay struct {
-	Name   string // "builtin", or the rate file's base name
+	Name   string // "builtin" or the rate file's base name, and " + tiers NAME" with a tier file
 	Book   *Book  // nil: no rate file
 	Tiers  *Tiers // nil: no tier file (list rates)
 	Digest string // of the files' bytes and how they were read; "" with none
+	// Files are the rate and tier files read, in that order: what priced a result,
+	// for summary.json and manifest.json.
+	Files []File
 
 	mu     sync.Mutex
 	merged map[*Book]*Book // Merge's results by base: every sweep point merges the same cards
+}
+
+// File is one rate or tier file a result was priced with.
+type File struct {
+	Role   string `json:"role"`   // "rates" or "tiers"
+	Path   string `json:"path"`   // as the user gave it
+	SHA256 string `json:"sha256"` // of its bytes, hex
+	Kind   string `json:"kind"`   // how it was read: ratecards.csv's layout, Meta's rate card CSV, …
+	// Model and EffectiveFrom are what the command line said of a file that does not:
+	// Meta's CSVs (--rates-model, --rates-from); "" otherwise.
+	Model         string `json:"pricing_model,omitempty"`
+	EffectiveFrom string `json:"effective_from,omitempty"`
+	// Currencies are the currencies of its cards or bands, sorted.
+	Currencies []string `json:"currencies"`
 }
 
 // OverlayError is a rate or tier file given for the wrong use, or without what it needs
@@ -45,9 +65,34 @@ func overlayErrorf(format string, a ...any) error {
 	return &OverlayError{fmt.Sprintf(format, a...)}
 }
 
+// MetaModels are the pricing models Meta publishes rate card CSVs for, the values
+// --rates-model takes: NBP cards are written in spendsim's layout.
+var MetaModels = []Model{CBP, PMP}
+
+// ParseMetaModel reads --rates-model: one of MetaModels, any case.
+func ParseMetaModel(s string) (Model, error) {
+	var names []string
+	for _, m := range MetaModels {
+		if strings.EqualFold(s, m.String()) {
+			return m, nil
+		}
+		names = append(names, m.String())
+	}
+	msg := fmt.Sprintf("--rates-model %q is not one of %s, the models of Meta's rate card CSVs", s, strings.Join(names, ", "))
+	if strings.EqualFold(s, NBP.String()) {
+		msg += "; an NBP card is written in ratecards.csv's layout, with pricing_model NBP on each row"
+	}
+	return ModelNone, overlayErrorf("%s", msg)
+}
+
 // NewOverlay reads the user's files, each by the kind Sniff finds. With none, the
-// overlay is the built-in cards alone.
+// overlay is the built-in cards alone. f.Model, when given, must be one of MetaModels.
 func NewOverlay(f UserFiles) (*Overlay, error) {
+	if f.Model != "" {
+		if _, err := ParseMetaModel(f.Model); err != nil {
+			return nil, err
+		}
+	}
 	o := &Overlay{Name: "builtin"}
 	from := ""
 	if !f.From.IsZero() {
@@ -65,6 +110,11 @@ func NewOverlay(f UserFiles) (*Overlay, error) {
 		o.Name = filepath.Base(f.Rates)
 		fmt.Fprintf(h, "rates %s %s %d\n", f.Model, from, len(f.RatesData))
 		h.Write(f.RatesData)
+		rf := File{Role: "rates", Path: f.Rates, SHA256: fileSHA(f.RatesData), Kind: kind.String(), Currencies: bookCurrencies(o.Book)}
+		if kind == KindMetaRates {
+			rf.Model, rf.EffectiveFrom = strings.ToUpper(f.Model), from
+		}
+		o.Files = append(o.Files, rf)
 	}
 	if f.Tiers != "" {
 		kind, err := sniffData(f.Tiers, f.TiersData)
@@ -76,11 +126,64 @@ func NewOverlay(f UserFiles) (*Overlay, error) {
 		}
 		fmt.Fprintf(h, "tiers %s %d\n", from, len(f.TiersData))
 		h.Write(f.TiersData)
+		o.Name += " + tiers " + filepath.Base(f.Tiers)
+		tf := File{Role: "tiers", Path: f.Tiers, SHA256: fileSHA(f.TiersData), Kind: kind.String(), Currencies: tierCurrencies(o.Tiers)}
+		if kind == KindMetaTiers {
+			tf.EffectiveFrom = from
+		}
+		o.Files = append(o.Files, tf)
 	}
 	if o.Book != nil || o.Tiers != nil {
 		o.Digest = hex.EncodeToString(h.Sum(nil)[:8])
 	}
 	return o, nil
+}
+
+func fileSHA(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+func bookCurrencies(b *Book) []string {
+	set := map[string]bool{}
+	for _, c := range b.Cards() {
+		set[c.Currency()] = true
+	}
+	return sortedKeys(set)
+}
+
+func tierCurrencies(t *Tiers) []string {
+	set := map[string]bool{}
+	for _, tt := range t.Tables() {
+		set[tt.Currency] = true
+	}
+	return sortedKeys(set)
+}
+
+func sortedKeys(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// CheckCurrency says whether the user's files can price a bill in currency: a file
+// with no card (or band) in it would be passed over without a word, the built-in cards
+// pricing in its place, so that is an *OverlayError naming the file's currencies. The
+// currency of a rate file is the file's own (Meta's CSV says it in its Currency column).
+func (o *Overlay) CheckCurrency(currency string) error {
+	if o == nil {
+		return nil
+	}
+	for _, f := range o.Files {
+		if len(f.Currencies) > 0 && !slices.Contains(f.Currencies, upperASCII(currency)) {
+			return overlayErrorf("%s %s is in %s, but the bill is in %s: bill in %s (--currency, or a scenario's currency), or give a file in %s",
+				f.Role, f.Path, strings.Join(f.Currencies, ", "), upperASCII(currency), f.Currencies[0], upperASCII(currency))
+		}
+	}
+	return nil
 }
 
 // Empty says whether the overlay changes nothing.
@@ -134,9 +237,9 @@ func readRates(path string, data []byte, kind FileKind, modelName string, from t
 		if from.IsZero() {
 			return nil, overlayErrorf("%s is Meta's rate card CSV, which does not say when it takes effect: pass --rates-from DATE", path)
 		}
-		m, ok := ParseModel(modelName)
-		if !ok {
-			return nil, overlayErrorf("--rates-model %q is not one of NBP, CBP, PMP", modelName)
+		m, err := ParseMetaModel(modelName)
+		if err != nil {
+			return nil, err
 		}
 		return ReadMetaCard(bytes.NewReader(data), filepath.Base(path), m, from)
 	}

@@ -1,8 +1,11 @@
 package pricing
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -53,7 +56,8 @@ func TestOverlay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Empty() || o.Name != "card.csv" || o.Book == nil || o.Tiers == nil || len(o.Digest) != 16 {
+	// Issue 13: the name says the tiers too ("rates": "builtin" hid a --tiers file).
+	if o.Empty() || o.Name != "card.csv + tiers t.csv" || o.Book == nil || o.Tiers == nil || len(o.Digest) != 16 {
 		t.Fatalf("card and tiers: %+v", o)
 	}
 	m1, err := o.Merge(builtin)
@@ -69,5 +73,41 @@ func TestOverlay(t *testing.T) {
 	later, _ := NewOverlay(UserFiles{Rates: "dir/card.csv", RatesData: card, Model: "pmp", From: from.AddDate(0, 1, 0), Tiers: "t.csv", TiersData: tiers})
 	if later.Digest == o.Digest {
 		t.Error("the digest ignores the effective date")
+	}
+}
+
+// TestOverlayFilesAndCurrency: the overlay records each file (path as given, SHA-256 of
+// its bytes, how it was read, its currencies); a file in another currency than the
+// bill's is refused rather than passed over; --rates-model takes Meta's models only.
+func TestOverlayFilesAndCurrency(t *testing.T) {
+	card, err := os.ReadFile("testdata/meta-pricing-usd.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+	o, err := NewOverlay(UserFiles{Rates: "dir/card.csv", RatesData: card, Model: "pmp", From: from})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(card)
+	want := File{Role: "rates", Path: "dir/card.csv", SHA256: hex.EncodeToString(sum[:]), Kind: "meta-rates",
+		Model: "PMP", EffectiveFrom: "2025-07-01", Currencies: []string{"USD"}}
+	if len(o.Files) != 1 || !reflect.DeepEqual(o.Files[0], want) {
+		t.Errorf("files %+v, want %+v", o.Files, want)
+	}
+	if err := o.CheckCurrency("usd"); err != nil {
+		t.Errorf("USD: %v", err)
+	}
+	var oe *OverlayError
+	if err := o.CheckCurrency("BRL"); !errors.As(err, &oe) || err.Error() != "rates dir/card.csv is in USD, but the bill is in BRL: bill in USD (--currency, or a scenario's currency), or give a file in BRL" {
+		t.Errorf("BRL: %v", err)
+	}
+	if err := (*Overlay)(nil).CheckCurrency("BRL"); err != nil {
+		t.Errorf("no overlay: %v", err)
+	}
+	for _, m := range []string{"NBP", "xyz"} {
+		if _, err := NewOverlay(UserFiles{Model: m}); !errors.As(err, &oe) || !strings.Contains(err.Error(), "is not one of CBP, PMP") {
+			t.Errorf("--rates-model %s: %v", m, err)
+		}
 	}
 }

@@ -157,13 +157,31 @@ func ParseConfidence(s string) (Confidence, bool) {
 
 // Charge is the pricing outcome of one business message, in Meta's vocabulary.
 type Charge struct {
-	Model          Model
-	Type           Type
-	Category       Category
-	Billable       bool   // a charged unit on the invoice (Meta's pricing.billable); Amount may be 0 (a CBP free-tier conversation, a zero rate)
+	Model    Model
+	Type     Type
+	Category Category
+	Billable bool // a charged unit on the invoice (Meta's pricing.billable); Amount may be 0 (a CBP free-tier conversation, a zero rate)
+	// Opens marks the message that opened its CBP conversation (ConversationID): under
+	// CBP the conversation is what is priced, and its first message carries it.
+	Opens          bool
 	ConversationID uint64 // CBP conversation the message belongs to; 0 for none
 	Tier           int8   // PMP volume tier index the charge fell in (0 = list rate)
 	Market         uint16 // market.ID
 	Amount         money.Micros
 	Confidence     Confidence // of the rate behind Amount; ConfNone when not billable
+}
+
+// Unit reports whether c carries one unit of its pricing model, the thing a rate
+// prices: a delivered business message under NBP and PMP, a conversation under CBP
+// (carried by the message that opened it; messages riding it are not units). Every
+// unit is charged (Type Regular) or free (FreeTier, FreeCustomerService,
+// FreeEntryPoint): summary.json's billable_by_category and free_by_category count them.
+func (c *Charge) Unit() bool {
+	switch c.Model {
+	case NBP, PMP:
+		return true
+	case CBP:
+		return c.Opens
+	}
+	return false
 }

@@ -130,7 +130,7 @@ func TestTwitterRoundTrip(t *testing.T) {
 	if _, err := os.Stat(twitterTrace); err != nil {
 		t.Skipf("the Twitter trace is not here: %v", err)
 	}
-	res, err := File(twitterTrace, trace.Options{}, Options{}, "twitter")
+	res, err := File([]string{twitterTrace}, trace.Options{}, Options{}, "twitter")
 	if err != nil {
 		t.Fatal(err)
 	}

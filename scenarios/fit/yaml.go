@@ -10,6 +10,7 @@ import (
 
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/dist"
+	"github.com/spendsim/spendsim/model/load"
 )
 
 // YAML renders the estimate as a commented scenario named name, fitted from the trace
@@ -49,8 +50,8 @@ func (r *Result) YAML(name, source string) []byte {
 		p(" (%d users of unknown country left out)", r.UnknownCountry)
 	}
 	p(".\n  countries:\n")
-	for _, c := range r.Countries {
-		p("    - {country: %s, share: %s}  # %d users\n", c.Country, num(c.Share, 4), c.Users)
+	for i, c := range r.Countries {
+		p("    - {country: %s, share: %s}  # %d users\n", c.Country, shareText(r.Countries, i), c.Users)
 	}
 	p("load:\n")
 	p("  # %d conversations over the horizon's profile-weighted %s hours, per customer, per\n", r.Conversations, num(r.HorizonHours(), 5))
@@ -155,6 +156,25 @@ func weights(w []float64) string {
 
 // num formats x with at most digits significant digits, no exponent for everyday
 // magnitudes.
+// shareText writes country i's share to 4 significant digits. Shares must add up to 1
+// within load.ShareTolerance; should the rounded ones not (dozens of countries), the
+// largest takes up the rest, so the written scenario validates.
+func shareText(cs []CountryShare, i int) string {
+	sum, largest := 0.0, 0
+	for k, c := range cs {
+		v, _ := strconv.ParseFloat(num(c.Share, 4), 64)
+		sum += v
+		if c.Share > cs[largest].Share {
+			largest = k
+		}
+	}
+	if i == largest && math.Abs(sum-1) > load.ShareTolerance/2 {
+		v, _ := strconv.ParseFloat(num(cs[i].Share, 4), 64)
+		return num(v+1-sum, 6)
+	}
+	return num(cs[i].Share, 4)
+}
+
 func num(x float64, digits int) string {
 	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
 		return strconv.FormatFloat(x, 'g', -1, 64)

@@ -1,13 +1,11 @@
 package trace
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 )
 
@@ -35,7 +33,7 @@ func (l *limitReader) Read(p []byte) (int, error) {
 }
 
 type csvSource struct {
-	f    *os.File
+	f    io.Closer
 	cr   *csv.Reader
 	lim  *limitReader
 	b    *builder
@@ -53,23 +51,24 @@ type csvSource struct {
 
 func (s *csvSource) builder() *builder { return s.b }
 
-func openCSV(path, name string, m *Mapping) (src source, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
+// openCSV reads a CSV trace from st (closed with the source), its fields separated
+// by delim (0: a comma); part holds partition values for fields no column gives.
+func openCSV(st *stream, name string, m *Mapping, delim rune, part [nFields]string) (src source, err error) {
 	defer func() {
 		if err != nil {
-			f.Close()
+			st.Close()
 		}
 	}()
-	br := bufio.NewReaderSize(f, 64<<10)
+	br := st.r
 	if head, _ := br.Peek(3); bytes.Equal(head, utf8BOM) {
 		br.Discard(3) // spreadsheet exports start with one
 	}
-	s := &csvSource{f: f, b: newBuilder(name), replyTo: -1}
+	s := &csvSource{f: st, b: newBuilder(name), replyTo: -1}
 	s.lim = &limitReader{r: br}
 	s.cr = csv.NewReader(s.lim)
+	if delim != 0 {
+		s.cr.Comma = delim
+	}
 	s.cr.ReuseRecord = true
 	s.cr.FieldsPerRecord = -1 // checked here, to say which row and how
 	fail := func(format string, a ...any) error {
@@ -124,6 +123,8 @@ func openCSV(path, name string, m *Mapping) (src source, err error) {
 		default:
 			if p, ok := pos[fieldNames[i]]; ok {
 				s.col[i] = p
+			} else if part[i] != "" {
+				s.konst[i] = part[i] // a partition folder's value
 			}
 		}
 	}

@@ -15,6 +15,16 @@
 // sort (if asked) → reply chains (mappings) → user/country rule → time order →
 // de-duplication by message_id.
 //
+// What a user has (OpenAll, input.go, multi.go): "-" reads standard input; .gz and .zst
+// text traces are decompressed as they are read; a folder is read recursively, a glob
+// expanded, and Hive partition folders (country=BR/) give their values to the fields a
+// file has no column for. Several files are one trace: one source to the pipeline
+// above, so reply chains and de-duplication cross files. Sorted files are merged by ts,
+// each opened only when the merge reaches its first row (a first pass reads each
+// file's first row), so memory grows with the files that overlap in time; with Sort,
+// and for webhook logs, they are read one after another into the external sort.
+// Record.Source is a row's file (Names), and errors name that file.
+//
 // The user/country rule: a row names its user's country, or its user is a possible
 // phone number (the replay reads the country from it; market.CheckNumber), or — for
 // ids that are not numbers — Options.DefaultCountry applies. Anything else, a

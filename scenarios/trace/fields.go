@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/market"
 )
 
 // The contract's fields, in the DESIGN.md order (also the order the Writer uses).
@@ -227,7 +228,8 @@ func normUser(s string) string {
 	return s
 }
 
-// country validates and upper-cases an ISO 3166-1 alpha-2 code, interned.
+// country validates and upper-cases an ISO 3166-1 alpha-2 code (market.IsCountry: a
+// typo such as UK or XX is no country), interned.
 func (b *builder) country(s string) (string, bool) {
 	if s == "" {
 		return "", true
@@ -249,9 +251,18 @@ func (b *builder) country(s string) (string, bool) {
 	}
 	k := idx[0]*26 + idx[1]
 	if b.countries[k] == "" {
-		b.countries[k] = strings.ToUpper(s)
+		u := strings.ToUpper(s)
+		if !market.IsCountry(u) {
+			return "", false
+		}
+		b.countries[k] = u
 	}
 	return b.countries[k], true
+}
+
+// countryProblem says why s is not a country code, with the code probably meant.
+func countryProblem(s string) string {
+	return quote(s) + " is not an ISO 3166-1 alpha-2 code" + market.CountryHint(s)
 }
 
 func (b *builder) business(s string) string {
@@ -347,7 +358,7 @@ func (b *builder) build(f *fields, line int64, out *row) error {
 
 	c, ok := b.country(v[fCountry])
 	if !ok {
-		return b.err(line, fCountry, quote(v[fCountry])+" is not an ISO 3166-1 alpha-2 country code (like BR)")
+		return b.err(line, fCountry, countryProblem(v[fCountry]))
 	}
 	r.Country = c
 

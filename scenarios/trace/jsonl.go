@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"unicode/utf8"
 )
@@ -93,21 +92,19 @@ type jsonRow struct {
 }
 
 type jsonlSource struct {
-	f    *os.File
+	f    io.Closer
 	lr   *lineReader
 	b    *builder
 	fl   fields
 	rows int64
+	part [nFields]string // partition values for fields a row leaves empty
 }
 
 func (s *jsonlSource) builder() *builder { return s.b }
 
-func openJSONL(path, name string) (source, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	return &jsonlSource{f: f, lr: newLineReader(f), b: newBuilder(name)}, nil
+// openJSONL reads JSON lines from st (closed with the source).
+func openJSONL(st *stream, name string, part [nFields]string) (source, error) {
+	return &jsonlSource{f: st, lr: newLineReader(st), b: newBuilder(name), part: part}, nil
 }
 
 func (s *jsonlSource) next(r *row) error {
@@ -137,8 +134,8 @@ func (s *jsonlSource) next(r *row) error {
 	f := &s.fl
 	for i, p := range [nFields]*string{j.TS, j.User, j.Direction, j.Type, j.Category, j.Country,
 		j.Business, j.EntryPoint, j.Status, j.DeliveredTS, j.MessageID} {
-		f.v[i] = ""
-		if p != nil {
+		f.v[i] = s.part[i]
+		if p != nil && *p != "" {
 			f.v[i] = *p
 		}
 	}

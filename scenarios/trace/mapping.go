@@ -6,12 +6,15 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/spendsim/spendsim/model"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/spendsim/spendsim/model/market"
 )
 
 // Mapping reads a foreign CSV log as a trace without rewriting it: for each contract
@@ -49,6 +52,7 @@ type Mapping struct {
 	MessageID   Field  `yaml:"message_id"`
 	ReplyTo     string `yaml:"reply_to"`     // column naming the message a business row answers; "" = none
 	ReplyMemory int    `yaml:"reply_memory"` // message ids remembered for reply_to, per generation; default 1,048,576
+	Delimiter   string `yaml:"delimiter"`    // the CSV field separator: one character (";", "|") or "tab"; default ","
 }
 
 // Field says where one contract field comes from. In YAML a plain scalar is a
@@ -115,12 +119,41 @@ func LoadMapping(path string) (*Mapping, error) {
 		if err == io.EOF {
 			return nil, fmt.Errorf("%s: empty mapping", filepath.Base(path))
 		}
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			return nil, mappingKeyErrors(filepath.Base(path), te)
+		}
 		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
 	return &m, nil
+}
+
+// mappingKeyErrors rewrites the YAML decoder's "line 2: field usr not found in type
+// trace.Mapping" as "m.yaml:2: unknown key "usr" (valid keys: …)", one line each.
+func mappingKeyErrors(name string, te *yaml.TypeError) error {
+	var keys []string
+	t := reflect.TypeOf(Mapping{})
+	for i := 0; i < t.NumField(); i++ {
+		if k, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	msgs := make([]string, 0, len(te.Errors))
+	for _, e := range te.Errors {
+		var line int
+		var key string
+		if n, _ := fmt.Sscanf(e, "line %d: field %s not found in type", &line, &key); n == 2 {
+			msgs = append(msgs, fmt.Sprintf("%s:%d: unknown key %q (valid keys: %s)", name, line, key, strings.Join(keys, ", ")))
+		} else if rest, ok := strings.CutPrefix(e, "line "); ok {
+			msgs = append(msgs, name+":"+rest)
+		} else {
+			msgs = append(msgs, name+": "+e)
+		}
+	}
+	return errors.New(strings.Join(msgs, "\n"))
 }
 
 func (m *Mapping) fields() [nFields]*Field {
@@ -179,17 +212,26 @@ func (m *Mapping) Validate() error {
 	for i, f := range m.fields() {
 		name := fieldNames[i]
 		if check := checks[i]; check != nil {
+			hint := func(string) string { return "" }
+			if i == fCountry {
+				hint = market.CountryHint
+			}
 			if f.Value != "" && !check(f.Value) {
-				add("%s: %q is not one of %s", name, f.Value, wants[i])
+				add("%s: %q is not one of %s%s", name, f.Value, wants[i], hint(f.Value))
 			}
 			for src, v := range f.Values {
 				if v != "" && !check(v) {
-					add("%s: values: %q maps to %q, not one of %s", name, src, v, wants[i])
+					add("%s: values: %q maps to %q, not one of %s%s", name, src, v, wants[i], hint(v))
 				}
 			}
 		}
 		if f.Column == "" && f.Values != nil {
 			add("%s: values without a column", name)
+		}
+	}
+	if m.Delimiter != "" {
+		if _, err := ParseDelimiter(m.Delimiter); err != nil {
+			add("%v", err)
 		}
 	}
 	if m.ReplyMemory < 0 {

@@ -36,13 +36,16 @@ func TestLoadMapping(t *testing.T) {
 func TestLoadMappingIsStrict(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct{ yaml, want string }{
-		{"tz: {column: created_at}\n", "m.yaml: yaml: unmarshal errors:\n  line 1: field tz not found in type trace.Mapping"},
+		// Issue 13: one line with the file, line and the valid keys, no Go type.
+		{"tz: {column: created_at}\n", `m.yaml:1: unknown key "tz" (valid keys: time_layout, ts, user, direction, type, category, country, business, entry_point, status, delivered_ts, message_id, reply_to, reply_memory, delimiter)`},
 		{"ts: {colum: created_at}\n", `m.yaml: line 1: field "colum" not found in a field mapping (want column, value, values)`},
 		{"type: textt\ncategory: {column: c, values: {mkt: marketting}}\n",
 			"m.yaml: category: values: \"mkt\" maps to \"marketting\", not one of marketing, utility, authentication\n" +
 				"type: \"textt\" is not one of text, template"},
 		{"time_layout: yyyy-mm-dd\n", `m.yaml: time_layout: "yyyy-mm-dd" is not a Go time layout that records date and time (like Mon Jan 02 15:04:05 -0700 2006), nor rfc3339, unix, unix_ms`},
 		{"country: {values: {a: US}}\n", "m.yaml: country: values without a column"},
+		{"ts: {column: t}\nusr: {column: u}\n", `m.yaml:2: unknown key "usr" (valid keys: time_layout, ts, user, direction, type, category, country, business, entry_point, status, delivered_ts, message_id, reply_to, reply_memory, delimiter)`},
+		{"country: UK\n", `m.yaml: country: "UK" is not one of an ISO 3166-1 alpha-2 code; did you mean GB (United Kingdom)?`},
 		{"", "m.yaml: empty mapping"},
 	} {
 		p := writeFile(t, dir, "m.yaml", c.yaml)
@@ -57,7 +60,7 @@ func TestMappingTimeLayoutsAndDefaults(t *testing.T) {
 	dir := t.TempDir()
 	p := writeFile(t, dir, "log.csv", "when,who,dir,kind,message_id,iso\n"+
 		"1714557600,5511987654321,in,,x1,br\n"+
-		"1714557600.5,5511987654321,out,utility,x2,\n")
+		"1714557600.5,5215512345678,out,utility,x2,\n") // a Mexican number: the default MX fits it
 	m := &Mapping{
 		TimeLayout: "unix",
 		TS:         Field{Column: "when"},
@@ -70,7 +73,7 @@ func TestMappingTimeLayoutsAndDefaults(t *testing.T) {
 	want := []Record{
 		{TS: tm("2024-05-01T10:00:00Z"), User: "5511987654321", Business: "default", MessageID: "x1",
 			Country: "BR", Direction: model.FromUser, Line: 2},
-		{TS: tm("2024-05-01T10:00:00.5Z"), User: "5511987654321", Business: "default", MessageID: "x2",
+		{TS: tm("2024-05-01T10:00:00.5Z"), User: "5215512345678", Business: "default", MessageID: "x2",
 			Country: "MX", Direction: model.FromBusiness, Kind: model.Template, Category: model.Utility, Line: 3},
 	}
 	diffRecords(t, mustReadAll(t, p, Options{Mapping: m}), want)

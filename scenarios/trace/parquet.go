@@ -116,11 +116,14 @@ type parquetSource struct {
 	row     int64
 	fl      fields
 	keep    stringArena
+	part    [nFields]string // partition values of fields without a column
 }
 
 func (s *parquetSource) builder() *builder { return s.b }
 
-func openParquet(path, name string) (src source, err error) {
+// openParquet reads a Parquet trace; part holds partition values for fields that no
+// column of the file gives.
+func openParquet(path, name string, part [nFields]string) (src source, err error) {
 	fail := func(format string, a ...any) error {
 		return &Error{File: name, Msg: fmt.Sprintf(format, a...)}
 	}
@@ -216,6 +219,11 @@ func openParquet(path, name string) (src source, err error) {
 		}
 		s.cols = append(s.cols, c)
 		present[i] = true
+	}
+	for i := range part {
+		if !present[i] && part[i] != "" {
+			s.part[i], present[i] = part[i], true // a partition folder's value
+		}
 	}
 	for _, req := range []int{fTS, fUser, fDirection} {
 		if !present[req] {
@@ -430,9 +438,7 @@ func (s *parquetSource) next(r *row) (err error) {
 	s.row++
 	f := &s.fl
 	f.tsSet, f.deliveredSet = false, false
-	for k := range f.v {
-		f.v[k] = ""
-	}
+	f.v = s.part
 	for _, c := range s.cols {
 		if c.kind == colText {
 			f.v[c.field] = c.text(i)

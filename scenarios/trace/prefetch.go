@@ -13,22 +13,19 @@ type prefetch struct {
 	wg   sync.WaitGroup
 	src  Reader
 
-	cur        *batch
-	i          int
-	err        error
-	skipped    int64
-	duplicates int64
-	ignored    int64
-	closed     bool
+	cur    *batch
+	i      int
+	err    error
+	counts Counts
+	closed bool
+	names  []string // the reader's file names, which do not change
 }
 
 type batch struct {
-	recs       []Record
-	n          int
-	err        error // after recs[:n]
-	skipped    int64 // the reader's counts once this batch was read
-	duplicates int64
-	ignored    int64
+	recs   []Record
+	n      int
+	err    error  // after recs[:n]
+	counts Counts // the reader's counts once this batch was read
 }
 
 // Prefetch returns a Reader that reads r on a background goroutine, size records at
@@ -40,7 +37,7 @@ func Prefetch(r Reader, size int) Reader {
 	// Eight batches in flight let the reader run ahead through a burst of other work
 	// on the machine instead of stalling the caller at every descheduling.
 	const inFlight = 8
-	p := &prefetch{full: make(chan *batch, inFlight-1), free: make(chan *batch, inFlight), quit: make(chan struct{}), src: r}
+	p := &prefetch{full: make(chan *batch, inFlight-1), free: make(chan *batch, inFlight), quit: make(chan struct{}), src: r, names: NamesOf(r)}
 	for i := 0; i < inFlight; i++ {
 		p.free <- &batch{recs: make([]Record, size)}
 	}
@@ -65,13 +62,7 @@ func (p *prefetch) fill() {
 			}
 			b.n++
 		}
-		b.skipped = p.src.Skipped()
-		if d, ok := p.src.(Duplicater); ok {
-			b.duplicates = d.Duplicates()
-		}
-		if ig, ok := p.src.(Ignorer); ok {
-			b.ignored = ig.Ignored()
-		}
+		b.counts = CountsOf(p.src)
 		select {
 		case p.full <- b:
 		case <-p.quit:
@@ -104,13 +95,15 @@ func (p *prefetch) Next(r *Record) error {
 			p.free <- p.cur
 		}
 		p.cur, p.i = <-p.full, 0
-		p.skipped, p.duplicates, p.ignored = p.cur.skipped, p.cur.duplicates, p.cur.ignored
+		p.counts = p.cur.counts
 	}
 }
 
-func (p *prefetch) Skipped() int64    { return p.skipped }
-func (p *prefetch) Duplicates() int64 { return p.duplicates }
-func (p *prefetch) Ignored() int64    { return p.ignored }
+func (p *prefetch) Skipped() int64    { return p.counts.Skipped }
+func (p *prefetch) Duplicates() int64 { return p.counts.Duplicates }
+func (p *prefetch) Ignored() int64    { return p.counts.Ignored }
+func (p *prefetch) Counts() Counts    { return p.counts }
+func (p *prefetch) Names() []string   { return p.names }
 
 func (p *prefetch) Close() error {
 	if p.closed {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/market"
 )
 
 // reader is the pipeline every format shares:
@@ -32,9 +33,12 @@ type reader struct {
 	prevTS   model.Time
 	prevLine int64
 	havePrev bool
+	multi    multiSource // a set of files: rows name theirs in Source; nil for one
 
 	skipped    int64
+	reasons    []string // of the first MaxSkipReasons skipped rows
 	duplicates int64
+	overrides  int64
 	err        error
 	closed     bool
 	cur        row
@@ -44,6 +48,7 @@ type builderOf interface{ builder() *builder }
 
 func newReader(src source, file, unit string, o Options) *reader {
 	rd := &reader{src: src, file: file, unit: unit, opt: o}
+	rd.multi, _ = src.(multiSource)
 	if bo, ok := src.(builderOf); ok {
 		rd.b = bo.builder()
 	} else {
@@ -69,6 +74,19 @@ func newReader(src source, file, unit string, o Options) *reader {
 
 func (rd *reader) Skipped() int64    { return rd.skipped }
 func (rd *reader) Duplicates() int64 { return rd.duplicates }
+
+func (rd *reader) Counts() Counts {
+	return Counts{Skipped: rd.skipped, SkipReasons: rd.reasons[:len(rd.reasons):len(rd.reasons)],
+		Duplicates: rd.duplicates, Ignored: rd.Ignored(), CountryOverrides: rd.overrides}
+}
+
+// skip counts a row skipped as invalid, keeping the first few reasons.
+func (rd *reader) skip(err error) {
+	rd.skipped++
+	if len(rd.reasons) < MaxSkipReasons {
+		rd.reasons = append(rd.reasons, err.Error())
+	}
+}
 
 func (rd *reader) Ignored() int64 {
 	if ig, ok := rd.src.(Ignorer); ok {
@@ -99,7 +117,7 @@ func (rd *reader) pull(r *row) error {
 	for {
 		err := rd.src.next(r)
 		if err != nil && rd.opt.SkipInvalid && skippable(err) {
-			rd.skipped++
+			rd.skip(err)
 			continue
 		}
 		return err
@@ -120,7 +138,7 @@ func (rd *reader) Next(out *Record) error {
 			continue
 		}
 		if rd.opt.SkipInvalid && skippable(err) {
-			rd.skipped++
+			rd.skip(err)
 			continue
 		}
 		rd.err = err
@@ -162,6 +180,23 @@ func (rd *reader) fill() error {
 	}
 }
 
+// builderOf is the builder of r's file: its name and column names, for errors.
+func (rd *reader) builderOf(r *row) *builder {
+	if rd.multi != nil {
+		return rd.multi.builderAt(r.Source)
+	}
+	return rd.b
+}
+
+// Names are the names of the trace's files, by Record.Source: each file's path under
+// the folder or glob it was found in, else its base name.
+func (rd *reader) Names() []string {
+	if rd.multi != nil {
+		return rd.multi.names()
+	}
+	return []string{rd.file}
+}
+
 // finish applies the rules that need rows in time order.
 func (rd *reader) finish(r *row) error {
 	if rd.replies != nil {
@@ -172,7 +207,7 @@ func (rd *reader) finish(r *row) error {
 				if rd.sorter == nil {
 					msg += "; if the trace is not sorted by ts, read it with Sort"
 				}
-				return &Error{File: rd.file, Line: r.Line, Column: rd.opt.Mapping.ReplyTo, row: true, Msg: msg}
+				return &Error{File: rd.builderOf(r).file, Line: r.Line, Column: rd.opt.Mapping.ReplyTo, row: true, Msg: msg}
 			}
 			r.User = u
 		}
@@ -184,11 +219,22 @@ func (rd *reader) finish(r *row) error {
 	if r.Country == "" {
 		c, field, msg := userRule(r.User, "", rd.opt.DefaultCountry)
 		if msg != "" {
-			return rd.b.err(r.Line, field, msg)
+			return rd.builderOf(r).err(r.Line, field, msg)
 		}
 		r.Country = c
+	} else if isE164(r.User) {
+		// A country that contradicts the number prices the message in the wrong
+		// market: an error, or with CountryOverrides the column's word, counted.
+		if err := market.CheckNumberCountry(r.User, r.Country); err != nil {
+			if !rd.opt.CountryOverrides {
+				var ne *market.NumberError
+				errors.As(err, &ne)
+				return rd.builderOf(r).err(r.Line, fCountry, fmt.Sprintf("%s contradicts user %s, which%s; correct the country (or let it decide with --country-overrides)", quote(r.Country), r.User, ne.Reason))
+			}
+			rd.overrides++
+		}
 	}
-	if rd.sorter == nil {
+	if rd.sorter == nil && rd.multi == nil { // a set of files checks each file's order
 		if rd.havePrev && r.TS < rd.prevTS {
 			return &Error{File: rd.file, Line: r.Line, Column: rd.b.cols[fTS], Err: ErrUnsorted,
 				Msg: fmt.Sprintf("%s is earlier than %s on %s %d; sort the trace by ts or read it with Sort", r.TS, rd.prevTS, rd.unit, rd.prevLine)}

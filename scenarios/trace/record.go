@@ -3,9 +3,7 @@ package trace
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spendsim/spendsim/model"
@@ -34,6 +32,54 @@ type Duplicater interface {
 	Duplicates() int64
 }
 
+// Namer is implemented by the Readers Open returns: Names are the trace's files, by
+// Record.Source (one name for a trace of one file), as errors name them.
+type Namer interface {
+	Names() []string
+}
+
+// NamesOf returns r's file names, or nil when r does not say.
+func NamesOf(r Reader) []string {
+	if n, ok := r.(Namer); ok {
+		return n.Names()
+	}
+	return nil
+}
+
+// Counts are what a Reader read past besides its records.
+type Counts struct {
+	Skipped     int64    // rows skipped as invalid (Options.SkipInvalid)
+	SkipReasons []string // the errors of the first MaxSkipReasons of them, as they would have failed
+	Duplicates  int64    // records dropped as repeated message ids (Duplicater)
+	Ignored     int64    // what was not a message (Ignorer)
+	// CountryOverrides counts rows whose country column contradicts their E.164 user
+	// and was kept, as Options.CountryOverrides asks.
+	CountryOverrides int64
+}
+
+// MaxSkipReasons is how many skipped rows' errors Counts keeps.
+const MaxSkipReasons = 3
+
+// Counter is implemented by the Readers Open (and Prefetch) return.
+type Counter interface {
+	Counts() Counts
+}
+
+// CountsOf returns r's counts: all of them from a Counter, else what its interfaces say.
+func CountsOf(r Reader) Counts {
+	if c, ok := r.(Counter); ok {
+		return c.Counts()
+	}
+	c := Counts{Skipped: r.Skipped()}
+	if d, ok := r.(Duplicater); ok {
+		c.Duplicates = d.Duplicates()
+	}
+	if ig, ok := r.(Ignorer); ok {
+		c.Ignored = ig.Ignored()
+	}
+	return c
+}
+
 // Ignorer is implemented by the Readers Open returns: Ignored counts what a trace held
 // that is not a message and was read past — in webhook logs, changes of other fields
 // (account_update, phone_number_quality_update, user_preferences, …), statuses of
@@ -41,6 +87,9 @@ type Duplicater interface {
 type Ignorer interface {
 	Ignored() int64
 }
+
+// Formats are the values Options.Format takes besides "" (detect).
+var Formats = []string{"csv", "jsonl", "parquet", "webhook"}
 
 // Options select the format and how strictly rows are read.
 type Options struct {
@@ -78,6 +127,13 @@ type Options struct {
 	// business-scoped user id without a country prefix, groups, opaque ids. "" = such a
 	// row is invalid. Phone numbers always give their own country.
 	DefaultCountry string
+	// Delimiter separates a CSV trace's fields; 0 means the mapping's (Mapping.Delimiter),
+	// else a comma. ParseDelimiter reads one as a user writes it.
+	Delimiter rune
+	// CountryOverrides lets a country column that contradicts the row's E.164 user
+	// (market.CheckNumberCountry: GB for a +1 number) decide, and counts the row
+	// (Counts.CountryOverrides). Default false: such a row is invalid.
+	CountryOverrides bool
 }
 
 // Error is a located problem with a trace: File is the base name of the path the
@@ -130,20 +186,27 @@ type source interface {
 	close() error
 }
 
-// Open opens a trace for streaming.
-func Open(path string, o Options) (Reader, error) {
-	name := filepath.Base(path)
-	format := o.Format
-	if format == "" {
-		var err error
-		if format, err = detect(path); err != nil {
-			return nil, &Error{File: name, Msg: err.Error(), Err: err}
-		}
+// Open opens a trace for streaming: a file, "-" for standard input, a folder or a glob
+// (OpenAll).
+func Open(path string, o Options) (Reader, error) { return OpenAll([]string{path}, o) }
+
+// OpenAll opens the traces args name as one, for streaming: files (gzip or zstd
+// compressed text ones too: .csv.gz, .jsonl.zst), "-" for standard input, folders (read
+// recursively, Hive-partitioned Parquet datasets included: a partition folder such as
+// country=BR/ gives its value to the field a row leaves empty) and globs. Several files
+// are read as one trace in ts order: sorted files are merged by ts, opening each only
+// once the merge reaches its first row, so memory grows with the files that overlap in
+// time, not with the files; with Sort (and for webhook logs) they are read one after
+// another through the external sort. Errors name the file (its path under the folder
+// or glob, else its base name) and the line; Record.Source is the file's index in
+// Names.
+func OpenAll(args []string, o Options) (Reader, error) {
+	files, err := expand(args)
+	if err != nil {
+		return nil, err
 	}
+	name := files[0].name
 	if o.Mapping != nil {
-		if format != "csv" {
-			return nil, &Error{File: name, Msg: fmt.Sprintf("a column mapping applies to CSV only, not %s", format)}
-		}
 		if err := o.Mapping.Validate(); err != nil {
 			return nil, fmt.Errorf("%s: mapping: %w", name, err)
 		}
@@ -151,96 +214,115 @@ func Open(path string, o Options) (Reader, error) {
 	if o.DefaultCountry != "" {
 		c, ok := newBuilder(name).country(o.DefaultCountry)
 		if !ok {
-			return nil, &Error{File: name, Msg: fmt.Sprintf("default country %s is not an ISO 3166-1 alpha-2 code (like BR)", quote(o.DefaultCountry))}
+			return nil, &Error{File: name, Msg: "default country " + countryProblem(o.DefaultCountry)}
 		}
 		o.DefaultCountry = c
 	}
-	var (
-		src source
-		err error
-	)
-	switch format {
-	case "csv":
-		src, err = openCSV(path, name, o.Mapping)
-	case "jsonl":
-		src, err = openJSONL(path, name)
-	case "parquet":
-		src, err = openParquet(path, name)
-	case "webhook":
-		src, err = openWebhook(path, name, o)
-		o.Sort = true // records are complete only at the end of the log
-	default:
-		return nil, &Error{File: name, Msg: fmt.Sprintf("format %q is not one of csv, jsonl, parquet, webhook", format)}
+	if len(files) > 1<<16 {
+		return nil, fmt.Errorf("%d trace files; at most 65536", len(files))
 	}
+	if o.Format != "" && !slices.Contains(Formats, o.Format) {
+		return nil, &Error{File: name, Msg: fmt.Sprintf("format %q is not one of %s", o.Format, strings.Join(Formats, ", "))}
+	}
+	if len(files) == 1 {
+		src, format, err := openFile(files[0], o)
+		if err != nil {
+			return nil, err
+		}
+		if format == "webhook" {
+			o.Sort = true // records are complete only at the end of the log
+		}
+		return newReader(src, name, unitOf(format), o), nil
+	}
+	src, webhooks, err := openSet(files, o)
 	if err != nil {
 		return nil, err
 	}
-	unit := "line"
+	if webhooks {
+		o.Sort = true
+	}
+	return newReader(src, name, "line", o), nil
+}
+
+func unitOf(format string) string {
 	if format == "parquet" {
-		unit = "row"
+		return "row"
 	}
-	return newReader(src, name, unit, o), nil
+	return "line"
 }
 
-// detect picks a format by extension, then by content.
-func detect(path string) (string, error) {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		return "csv", nil
-	case ".parquet":
-		return "parquet", nil
-	case ".jsonl", ".ndjson", ".json":
-		return sniffJSON(path)
+// openFile opens one trace file as a source, in o.Format or the format its name and
+// content say.
+func openFile(f traceFile, o Options) (source, string, error) {
+	ext, _ := compression(f.name)
+	streamed := f.path == Stdin || ext != ""
+	format := o.Format
+	if format == "" && !streamed && formatByExt(f.path) == "parquet" {
+		format = "parquet"
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	var head [4]byte
-	n, err := io.ReadFull(f, head[:])
-	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return "", err
-	}
-	if n == 4 && string(head[:]) == "PAR1" {
-		return "parquet", nil
-	}
-scan:
-	for _, c := range head[:n] {
-		switch c {
-		case ' ', '\t', '\r', '\n':
-		case '{':
-			return sniffJSON(path)
-		default:
-			break scan
+	if format == "parquet" {
+		if streamed {
+			return nil, "", &Error{File: f.name, Msg: "Parquet is read from a file, not from standard input or a compressed stream (Parquet is compressed inside: give the .parquet file)"}
 		}
+		src, err := openParquet(f.path, f.name, f.part)
+		return src, format, err
 	}
-	return "csv", nil
-}
-
-// sniffJSON tells a webhook log (payloads with "object" and "entry") from a JSONL trace
-// by the first non-blank line.
-func sniffJSON(path string) (string, error) {
-	f, err := os.Open(path)
+	st, err := openStream(f.path)
 	if err != nil {
-		return "", err
+		return nil, "", &Error{File: f.name, Msg: err.Error(), Err: err}
 	}
-	defer f.Close()
-	lr := newLineReader(f)
-	for {
-		line, err := lr.next()
-		if err != nil {
-			if err == io.EOF {
-				return "jsonl", nil
+	if format == "" {
+		if format = st.sniff(formatByExt(f.path)); format == "parquet" {
+			st.Close()
+			if streamed {
+				return nil, "", &Error{File: f.name, Msg: "Parquet is read from a file, not from standard input or a compressed stream (Parquet is compressed inside: give the .parquet file)"}
 			}
-			return "", err
+			src, err := openParquet(f.path, f.name, f.part)
+			return src, format, err
 		}
-		if len(line) == 0 {
-			continue
-		}
-		if isWebhookPayload(line) {
-			return "webhook", nil
-		}
-		return "jsonl", nil
 	}
+	if o.Mapping != nil && format != "csv" {
+		st.Close()
+		return nil, "", &Error{File: f.name, Msg: fmt.Sprintf("a column mapping applies to CSV only, not %s", format)}
+	}
+	var src source
+	switch format {
+	case "csv":
+		src, err = openCSV(st, f.name, o.Mapping, o.delimiter(), f.part)
+	case "jsonl":
+		src, err = openJSONL(st, f.name, f.part)
+	case "webhook":
+		src, err = openWebhook(st, f.name, o)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return src, format, nil
+}
+
+// delimiter is the CSV field separator o asks for, 0 for a comma.
+func (o *Options) delimiter() rune {
+	if o.Delimiter != 0 {
+		return o.Delimiter
+	}
+	if o.Mapping != nil && o.Mapping.Delimiter != "" {
+		d, _ := ParseDelimiter(o.Mapping.Delimiter) // checked by Mapping.Validate
+		return d
+	}
+	return 0
+}
+
+// ParseDelimiter reads a CSV field separator: one character (";", "|"), or "tab" (also
+// written "\t") for a tab. A quote, a line break or the Unicode replacement character
+// cannot separate fields.
+func ParseDelimiter(s string) (rune, error) {
+	switch s {
+	case "tab", `\t`, "\t":
+		return '\t', nil
+	}
+	r := []rune(s)
+	if len(r) != 1 || r[0] == '"' || r[0] == '\r' || r[0] == '\n' || r[0] == 0xFFFD {
+		return 0, fmt.Errorf("delimiter %q is not one character other than a quote or a line break (\",\", \";\", \"|\", or \"tab\")", s)
+	}
+	return r[0], nil
 }

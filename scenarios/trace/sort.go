@@ -247,6 +247,7 @@ func cmpRowContent(a, b row) int {
 		cmp.Compare(a.Category, b.Category),
 		cmp.Compare(a.EntryPoint, b.EntryPoint),
 		cmpMeta(a.Meta, b.Meta),
+		cmp.Compare(a.Source, b.Source),
 		cmp.Compare(a.Line, b.Line),
 	)
 }
@@ -270,8 +271,8 @@ func cmpMeta(a, b *model.MetaPricing) int {
 	)
 }
 
-// The run format: varint ts, delivered_ts; uvarint line; five enum bytes and a sixth
-// for Meta (0 = nil, else 1 + Billable); then user, business, message id, country,
+// The run format: varint ts, delivered_ts; uvarint line; five enum bytes, a sixth
+// for Meta (0 = nil, else 1 + Billable), the source file's index in two; then user, business, message id, country,
 // reply_to, and when Meta is set its five strings, as a string block.
 func appendRow(b []byte, r *row) []byte {
 	b = binary.AppendVarint(b, int64(r.TS))
@@ -281,7 +282,8 @@ func appendRow(b []byte, r *row) []byte {
 	if r.Meta != nil {
 		meta = 1 + byte(r.Meta.Billable)
 	}
-	b = append(b, byte(r.Direction), byte(r.Kind), byte(r.Category), byte(r.Status), byte(r.EntryPoint), meta)
+	b = append(b, byte(r.Direction), byte(r.Kind), byte(r.Category), byte(r.Status), byte(r.EntryPoint), meta,
+		byte(r.Source), byte(r.Source>>8))
 	strs := [...]string{r.User, r.Business, r.MessageID, r.Country, r.replyTo, "", "", "", "", ""}
 	n := 5
 	if m := r.Meta; m != nil {
@@ -304,7 +306,7 @@ func readRow(br *bufio.Reader, scratch *[]byte, r *row) error {
 	if err != nil {
 		return midValue(err)
 	}
-	var enums [6]byte
+	var enums [8]byte
 	if _, err := io.ReadFull(br, enums[:]); err != nil {
 		return midValue(err)
 	}
@@ -320,6 +322,7 @@ func readRow(br *bufio.Reader, scratch *[]byte, r *row) error {
 	r.TS, r.DeliveredTS, r.Line = model.Time(ts), model.Time(dts), int64(line)
 	r.Direction, r.Kind, r.Category = model.Direction(enums[0]), model.Kind(enums[1]), model.Category(enums[2])
 	r.Status, r.EntryPoint = model.Status(enums[3]), model.EntryPoint(enums[4])
+	r.Source = uint16(enums[6]) | uint16(enums[7])<<8
 	r.User, r.Business, r.MessageID, r.Country, r.replyTo = strs[0], strs[1], strs[2], strs[3], strs[4]
 	if enums[5] != 0 {
 		r.Meta = &model.MetaPricing{PricingModel: strs[5], PricingType: strs[6], Category: strs[7],

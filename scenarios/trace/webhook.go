@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spendsim/spendsim/model"
@@ -212,7 +211,7 @@ const (
 )
 
 type webhookSource struct {
-	f              *os.File
+	f              io.Closer
 	lr             *lineReader
 	b              *builder
 	defaultCountry string
@@ -241,12 +240,9 @@ func (s *webhookSource) order() extSort[row] { return rowsByContent }
 // Ignored counts the changes, statuses and messages read past (see the doc above).
 func (s *webhookSource) Ignored() int64 { return s.ignored }
 
-func openWebhook(path, name string, o Options) (source, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	return &webhookSource{f: f, lr: newLineReader(f), b: newBuilder(name), defaultCountry: o.DefaultCountry,
+// openWebhook reads a webhook log from st (closed with the source).
+func openWebhook(st *stream, name string, o Options) (source, error) {
+	return &webhookSource{f: st, lr: newLineReader(st), b: newBuilder(name), defaultCountry: o.DefaultCountry,
 		events: newSorter(o.SortChunkRows, o.TempDir, eventsByID), words: map[string]string{}}, nil
 }
 

@@ -157,7 +157,7 @@ func (w *Writer) values(r *Record, v *[nFields]string) error {
 	if r.Country != "" {
 		c, ok := newBuilder("").country(r.Country)
 		if !ok {
-			return bad("country %s is not an ISO 3166-1 alpha-2 code", quote(r.Country))
+			return bad("country %s", countryProblem(r.Country))
 		}
 		v[fCountry] = c
 	} else if !isE164(user) {

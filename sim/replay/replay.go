@@ -150,11 +150,11 @@ func (rp *replayer) run(src RecordSource) (Stats, error) {
 		}
 		rp.stats.Records++
 		if rec.TS < rp.lastTS {
-			return rp.stats, fmt.Errorf("line %d: ts %s is earlier than the previous row's %s; sort the trace by ts (or pass --sort)", rec.Line, rec.TS, rp.lastTS)
+			return rp.stats, lineErrorf(rec, "ts %s is earlier than the previous row's %s; sort the trace by ts (or pass --sort)", rec.TS, rp.lastTS)
 		}
 		rp.lastTS = rec.TS
 		if rec.DeliveredTS != 0 && rec.DeliveredTS < rec.TS {
-			return rp.stats, fmt.Errorf("line %d: column delivered_ts: %s is before ts %s; a message is delivered after it is sent", rec.Line, rec.DeliveredTS, rec.TS)
+			return rp.stats, lineErrorf(rec, "column delivered_ts: %s is before ts %s; a message is delivered after it is sent", rec.DeliveredTS, rec.TS)
 		}
 		// Everything held whose evaluation time is not after this record's send time
 		// can go: every later record is evaluated at or after its own send time.
@@ -213,7 +213,7 @@ func (rp *replayer) bill(p *pending) error {
 	}
 	var err error
 	if rp.charge, err = rp.biller.Bill(m); err != nil {
-		return fmt.Errorf("line %d: %w", p.rec.Line, err)
+		return &LineError{Source: p.rec.Source, Line: p.rec.Line, Err: err}
 	}
 	return rp.sink.Message(&p.rec, m, &rp.charge)
 }
@@ -242,7 +242,7 @@ func (rp *replayer) resolve(rec *model.Record, m *model.Message) error {
 		} else if rec.Country == "" {
 			_, iso, err := rp.markets.ForNumber(rec.User, rec.At())
 			if err != nil {
-				return fmt.Errorf("line %d: column user: %q: %v; give the recipient's country in a country column", rec.Line, rec.User, err)
+				return lineErrorf(rec, "column user: %q: %v; give the recipient's country in a country column", rec.User, err)
 			}
 			if len(iso) == 2 {
 				u.country = [2]byte{iso[0], iso[1]}
@@ -272,7 +272,7 @@ func (rp *replayer) resolve(rec *model.Record, m *model.Message) error {
 	case len(rec.Country) == 2:
 		m.Country = [2]byte{rec.Country[0], rec.Country[1]}
 	default:
-		return fmt.Errorf("line %d: column country: %q is not an ISO 3166-1 alpha-2 code", rec.Line, rec.Country)
+		return lineErrorf(rec, "column country: %q is not an ISO 3166-1 alpha-2 code", rec.Country)
 	}
 	return nil
 }
@@ -290,7 +290,7 @@ func (rp *replayer) number(rec *model.Record) (uint16, error) {
 	num, ok := rp.numbers[business]
 	if !ok {
 		if len(rp.numbers) >= 1<<16 {
-			return 0, fmt.Errorf("line %d: more than 65536 business numbers in one trace", rec.Line)
+			return 0, lineErrorf(rec, "more than 65536 business numbers in one trace")
 		}
 		num = uint16(len(rp.numbers))
 		business = strings.Clone(business)
@@ -311,4 +311,23 @@ type numberPair struct {
 func MonthOf(t model.Time, loc *time.Location) time.Time {
 	lt := t.In(loc)
 	return model.DayStart(lt.Year(), lt.Month(), 1, loc)
+}
+
+// LineError is a problem with one record of the trace. It reads "line N: …"; Source is
+// the index of the record's file among the trace's files (model.Record.Source), for
+// the caller to name it (trace.AtFiles).
+type LineError struct {
+	Source uint16
+	Line   int64
+	Err    error
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+func (e *LineError) Unwrap() error { return e.Err }
+
+// SourceLine says which file and line the error is about.
+func (e *LineError) SourceLine() (uint16, int64) { return e.Source, e.Line }
+
+func lineErrorf(rec *model.Record, format string, a ...any) error {
+	return &LineError{Source: rec.Source, Line: rec.Line, Err: fmt.Errorf(format, a...)}
 }

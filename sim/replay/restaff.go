@@ -143,7 +143,7 @@ func (r *Restaffer) Next(out *model.Record) error {
 				return err
 			default:
 				if r.started && r.next.TS < r.lastTS {
-					r.err = fmt.Errorf("line %d: ts %s is earlier than the previous row's %s; sort the trace by ts (or pass --sort)", r.next.Line, r.next.TS, r.lastTS)
+					r.err = lineErrorf(&r.next, "ts %s is earlier than the previous row's %s; sort the trace by ts (or pass --sort)", r.next.TS, r.lastTS)
 					return r.err
 				}
 				if !r.started {

@@ -70,11 +70,14 @@ func SynthRuns(points, reps int) []sim.RunResult {
 			rr.BillableByCategory[pricing.Marketing] = 20000 + lateMarketing
 			rr.BillableByCategory[pricing.Utility] = lateUtility
 			rr.BillableByCategory[pricing.Authentication] = 1000
+			rr.FreeByCategory[pricing.Service] = userMsgs - late // the in-window replies
 			var sum money.Micros
 			for _, a := range rr.AmountByCategory {
 				sum += a
 			}
 			rr.MessagingMicros = sum
+			// The marketing cells third-party, the utility ones carried forward.
+			rr.ThirdPartyMicros, rr.DerivedMicros = rr.AmountByCategory[pricing.Marketing], rr.AmountByCategory[pricing.Utility]
 			rr.StaffingMicros = money.Micros(int64(rr.AgentHours) * 5_000_000) // 5.00 an hour
 			rr.MessagesByType[pricing.Regular] = 21000 + late
 			rr.MessagesByType[pricing.FreeCustomerService] = userMsgs - late

@@ -1,0 +1,318 @@
+package trace
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// Stdin is the trace argument that reads standard input.
+const Stdin = "-"
+
+// traceFile is one file of the traces a user named: its path, the name errors give it,
+// and the values Hive-style partition folders (date=2025-08-01/, country=BR/) give the
+// contract's fields.
+type traceFile struct {
+	path string
+	name string            // the path relative to the folder or glob it was found under; the base name of a file named itself
+	part [nFields]string   // partition values, by contract field ("" = none)
+	keys map[string]string // every partition key=value, for messages
+}
+
+// expand turns trace arguments (files, folders, globs, or "-" for standard input) into
+// the files they name, in order: each argument's files sorted by path. A folder is
+// read recursively for trace files (.csv, .jsonl, .ndjson, .json, .parquet, each also
+// .gz or .zst compressed), leaving out names starting with "." or "_" (_SUCCESS, .crc
+// files), as Spark and DuckDB datasets hold them.
+func expand(args []string) ([]traceFile, error) {
+	if len(args) == 0 {
+		return nil, errors.New("trace: no trace given")
+	}
+	var out []traceFile
+	seen := map[string]bool{}
+	add := func(root, path string) error {
+		clean := filepath.Clean(path)
+		if seen[clean] {
+			return fmt.Errorf("%s: given twice", path)
+		}
+		seen[clean] = true
+		f := traceFile{path: path, name: filepath.Base(path)}
+		if root != "" {
+			if rel, err := filepath.Rel(root, path); err == nil {
+				f.name = filepath.ToSlash(rel)
+			}
+		}
+		f.part, f.keys = partitions(f.name)
+		out = append(out, f)
+		return nil
+	}
+	for _, a := range args {
+		if a == Stdin {
+			if len(args) > 1 {
+				return nil, errors.New("-: standard input must be the only trace")
+			}
+			return []traceFile{{path: Stdin, name: "stdin"}}, nil
+		}
+		paths := []string{a}
+		root := ""
+		if strings.ContainsAny(a, "*?[") {
+			m, err := filepath.Glob(a)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", a, err)
+			}
+			if len(m) == 0 {
+				return nil, fmt.Errorf("%s: no file matches", a)
+			}
+			paths, root = m, globRoot(a)
+		}
+		for _, p := range paths {
+			st, err := os.Stat(p)
+			if err != nil {
+				return nil, err
+			}
+			if !st.IsDir() {
+				if err := add(root, p); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			files, err := traceFilesIn(p)
+			if err != nil {
+				return nil, err
+			}
+			if len(files) == 0 {
+				return nil, fmt.Errorf("%s: a folder with no trace files (.csv, .jsonl, .parquet, also .gz or .zst)", p)
+			}
+			r := p
+			if root != "" {
+				r = root
+			}
+			for _, f := range files {
+				if err := add(r, f); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// globRoot is the folder a glob's matches are named relative to: its part before the
+// first path element with a wildcard.
+func globRoot(glob string) string {
+	dir := filepath.Dir(glob)
+	for strings.ContainsAny(dir, "*?[") {
+		dir = filepath.Dir(dir)
+	}
+	return dir
+}
+
+// traceFilesIn lists the trace files under dir, sorted by path.
+func traceFilesIn(dir string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if p != dir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() && formatByExt(name) != "" {
+			out = append(out, p)
+		}
+		return nil
+	})
+	slices.Sort(out)
+	return out, err
+}
+
+// partitions reads the key=value folders of a relative path (Hive partitioning): the
+// values of keys that name a contract field (country=BR) fill that field where a row
+// leaves it empty; other keys (date=2025-08-01) only tell the files apart.
+func partitions(rel string) ([nFields]string, map[string]string) {
+	var part [nFields]string
+	var keys map[string]string
+	dirs := strings.Split(filepath.ToSlash(rel), "/")
+	for _, d := range dirs[:len(dirs)-1] {
+		k, v, ok := strings.Cut(d, "=")
+		if !ok || k == "" {
+			continue
+		}
+		if u, err := url.PathUnescape(v); err == nil {
+			v = u
+		}
+		if keys == nil {
+			keys = map[string]string{}
+		}
+		keys[k] = v
+		if i := slices.Index(fieldNames[:], k); i >= 0 {
+			part[i] = v
+		}
+	}
+	return part, keys
+}
+
+// compression is a file name's compression suffix (".gz", ".zst") and the name
+// without it.
+func compression(name string) (ext, rest string) {
+	for _, e := range []string{".gz", ".zst"} {
+		if strings.HasSuffix(strings.ToLower(name), e) {
+			return e, name[:len(name)-len(e)]
+		}
+	}
+	return "", name
+}
+
+// formatByExt is the format a file name's extension names (under a compression
+// suffix), "" for none.
+func formatByExt(name string) string {
+	_, name = compression(name)
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv":
+		return "csv"
+	case ".parquet":
+		return "parquet"
+	case ".jsonl", ".ndjson", ".json":
+		return "json" // jsonl or webhook, by content
+	}
+	return ""
+}
+
+// stream is one text trace opened for reading: standard input or a file, gzip or zstd
+// compressed ones decompressed as they are read, behind a buffer the format is sniffed
+// from.
+type stream struct {
+	r       *bufio.Reader
+	closers []io.Closer
+}
+
+// streamBuffer is the read buffer of a text trace; a webhook log's first line is
+// sniffed from it whole up to this size.
+const streamBuffer = 256 << 10
+
+func openStream(path string) (*stream, error) {
+	if path == Stdin {
+		return &stream{r: bufio.NewReaderSize(os.Stdin, streamBuffer)}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	s := &stream{closers: []io.Closer{f}}
+	var r io.Reader = f
+	switch ext, _ := compression(path); ext {
+	case ".gz":
+		gz, err := gzip.NewReader(bufio.NewReaderSize(f, 64<<10))
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("not gzip: %w", err)
+		}
+		r, s.closers = gz, append(s.closers, gz)
+	case ".zst":
+		zr, err := zstd.NewReader(f, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("not zstd: %w", err)
+		}
+		rc := zr.IOReadCloser()
+		r, s.closers = rc, append(s.closers, rc)
+	}
+	s.r = bufio.NewReaderSize(r, streamBuffer)
+	return s, nil
+}
+
+func (s *stream) Read(p []byte) (int, error) { return s.r.Read(p) }
+
+// Close closes the decompressor, then the file (standard input stays open).
+func (s *stream) Close() error {
+	var errs []error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		errs = append(errs, s.closers[i].Close())
+	}
+	return errors.Join(errs...)
+}
+
+// sniff is the format of a stream by its content: a Parquet file's magic number, a
+// JSON object with "entry" (or another webhook shape) for webhook logs, other JSON for
+// JSON lines, else CSV. byExt, if not "", is what the name said ("json" leaves JSON
+// lines or webhooks to the content).
+func (s *stream) sniff(byExt string) string {
+	if byExt == "csv" || byExt == "parquet" {
+		return byExt
+	}
+	head, _ := s.r.Peek(4)
+	if byExt == "" && string(head) == "PAR1" {
+		return "parquet"
+	}
+	// The first non-blank line: a webhook payload, other JSON, or neither.
+	buf, _ := s.r.Peek(streamBuffer)
+	for len(buf) > 0 {
+		line := buf
+		if i := bytes.IndexByte(buf, '\n'); i >= 0 {
+			line, buf = buf[:i], buf[i+1:]
+		} else {
+			buf = nil
+		}
+		t := bytes.TrimSpace(line)
+		if len(t) == 0 {
+			continue
+		}
+		switch {
+		case t[0] != '{' && byExt == "":
+			return "csv"
+		case isWebhookPayload(t):
+			return "webhook"
+		}
+		return "jsonl"
+	}
+	if byExt == "json" {
+		return "jsonl"
+	}
+	return "csv"
+}
+
+// detect is the format of the file at path, by its name, then its content.
+func detect(path string) (string, error) {
+	ext, _ := compression(path)
+	if ext == "" && formatByExt(path) == "parquet" {
+		return "parquet", nil
+	}
+	st, err := openStream(path)
+	if err != nil {
+		return "", err
+	}
+	defer st.Close()
+	return st.sniff(formatByExt(path)), nil
+}
+
+// BaseName is the short name of a trace argument, for default output folders: a file's
+// base name without its extensions (trace.csv.gz: trace), a folder's name, the name of
+// the folder a glob looks in, "stdin" for "-".
+func BaseName(arg string) string {
+	switch {
+	case arg == Stdin:
+		return "stdin"
+	case strings.ContainsAny(arg, "*?["):
+		arg = globRoot(arg)
+	}
+	if st, err := os.Stat(arg); err == nil && st.IsDir() {
+		return filepath.Base(filepath.Clean(arg))
+	}
+	_, name := compression(filepath.Base(arg))
+	return strings.TrimSuffix(name, filepath.Ext(name))
+}
