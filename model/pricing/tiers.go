@@ -37,16 +37,27 @@ type Band struct {
 }
 
 // Price is the band's rate per message given the card's list rate: Rate when the band
-// has one, else list × (1 + VsListBP/10000), rounded half away from zero to the micro.
-func (b Band) Price(list money.Micros) money.Micros {
+// has one, else list × (1 + VsListBP/10000), rounded half away from zero to the micro;
+// money.ErrOverflow when that leaves the int64 range. list × (10000 + VsListBP) would
+// overflow long before the price does (above about 922 million units a message), so
+// the whole ten-thousands of list and the rest are scaled apart.
+func (b Band) Price(list money.Micros) (money.Micros, error) {
 	if b.HasRate {
-		return b.Rate
+		return b.Rate, nil
 	}
-	num := int64(list) * (10000 + int64(b.VsListBP))
-	if num >= 0 {
-		return money.Micros((num + 5000) / 10000)
+	f := 10000 + int64(b.VsListBP)
+	q, r := int64(list)/10000, int64(list)%10000
+	whole, err := money.Mul(money.Micros(q), f)
+	if err != nil {
+		return 0, err
 	}
-	return money.Micros((num - 5000) / 10000)
+	part := r * f // |r| < 10000 and 0 <= f <= 20000: no overflow
+	if part >= 0 {
+		part = (part + 5000) / 10000
+	} else {
+		part = (part - 5000) / 10000
+	}
+	return money.Add(whole, money.Micros(part))
 }
 
 // Tiers holds graduated volume-band tables per (market, category, currency, effective

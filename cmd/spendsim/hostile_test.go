@@ -1,0 +1,132 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// hostileCase is one case of issue 15's hostile-input corpus, as a user meets it on
+// the command line. Files are written into a fresh folder DIR first ("{dir}" in args
+// and in the wanted text stands for it). A case wants either a failure — the exit code
+// and the whole of stderr, one line — or a success whose check looks at the outputs.
+type hostileCase struct {
+	name  string
+	files map[string]string
+	args  []string
+	code  int    // the exit code wanted; 0 with check
+	want  string // stderr after "spendsim: ", one line
+	check func(t *testing.T, dir, stdout string)
+}
+
+func runHostile(t *testing.T, cases []hostileCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, body := range c.files {
+				if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				writeFile(t, dir, name, body)
+			}
+			args := make([]string, len(c.args))
+			for i, a := range c.args {
+				args[i] = strings.ReplaceAll(a, "{dir}", dir)
+			}
+			code, stdout, stderr := spendsim(t, args...)
+			if c.check != nil {
+				if code != 0 {
+					t.Fatalf("exit %d, want 0: %s", code, stderr)
+				}
+				c.check(t, dir, stdout)
+				return
+			}
+			if code != c.code {
+				t.Errorf("exit %d, want %d", code, c.code)
+			}
+			if want := "spendsim: " + strings.ReplaceAll(c.want, "{dir}", dir) + "\n"; stderr != want {
+				t.Errorf("stderr\n got %q\nwant %q", stderr, want)
+			}
+		})
+	}
+}
+
+// replayTotal is the total of a replay's summary.json in OUT.
+func replayTotal(t *testing.T, out string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		Total string `json:"total"`
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s.Total
+}
+
+const (
+	hostileHeader  = "effective_from,pricing_model,market,category,currency,rate\n"
+	hostileTiers   = "market,category,tier_index,volume_from,volume_to,rate_type,rate,discount_pct,currency,effective_from,confidence,source,note\n"
+	threeUtilities = "ts,user,direction,type,category\n" +
+		"2025-08-01T10:00:00Z,5511987654321,business,template,utility\n" +
+		"2025-08-01T10:01:00Z,5511987654321,business,template,utility\n" +
+		"2025-08-01T10:02:00Z,5511987654321,business,template,utility\n"
+)
+
+// TestHostileMoney: amounts that used to be silently wrong with exit 0 (issue 15,
+// "Money silently wrong").
+func TestHostileMoney(t *testing.T) {
+	replay := func(extra ...string) []string {
+		return append([]string{"replay", "--trace", "{dir}/t.csv", "--out", "{dir}/out", "-q"}, extra...)
+	}
+	tiers := hostileTiers + "Brazil,utility,0,0,1,List,,0%,USD,2025-07-01,,,\nBrazil,utility,1,2,MAX,Tier,,TIER%,USD,2025-07-01,,,\n"
+	cases := []hostileCase{
+		{name: "decimal comma in our rate file", code: 1,
+			files: map[string]string{"t.csv": threeUtilities, "r.csv": hostileHeader + "2025-07-01,PMP,Brazil,utility,USD,\"0,0625\"\n"},
+			args:  replay("--rates", "{dir}/r.csv"),
+			want:  `r.csv:2: column rate: "0,0625" has a comma that groups no thousands: the decimal separator is a dot (0.0625); a comma may only group thousands (1,940.13); for a file exported with decimal commas, pass --decimal-comma`},
+		{name: "three commas", code: 1,
+			files: map[string]string{"t.csv": threeUtilities, "r.csv": hostileHeader + "2025-07-01,PMP,Brazil,utility,USD,\"1,2,3\"\n"},
+			args:  replay("--rates", "{dir}/r.csv"),
+			want:  `r.csv:2: column rate: "1,2,3" has a comma that groups no thousands: the decimal separator is a dot; a comma may only group thousands (1,940.13); for a file exported with decimal commas, pass --decimal-comma`},
+		{name: "decimal comma in Meta's card", code: 1,
+			files: map[string]string{"t.csv": threeUtilities, "p.csv": "Market,Currency,Marketing,Utility\nBrazil,$US,0.0625,\"0,0068\"\n"},
+			args:  replay("--rates", "{dir}/p.csv", "--rates-from", "2025-07-01"),
+			want:  `p.csv:2: column Utility: "0,0068" has a comma that groups no thousands: the decimal separator is a dot (0.0068); a comma may only group thousands (1,940.13); for a file exported with decimal commas, pass --decimal-comma`},
+		{name: "--decimal-comma reads Meta's card exported so",
+			files: map[string]string{"t.csv": threeUtilities, "p.csv": "Market;Currency;Marketing;Utility\nBrazil;$US;0,0625;0,0068\n"},
+			args:  replay("--rates", "{dir}/p.csv", "--rates-from", "2025-07-01", "--decimal-comma"),
+			check: func(t *testing.T, dir, _ string) {
+				if got := replayTotal(t, filepath.Join(dir, "out")); got != "0.020400" {
+					t.Errorf("total %s, want 3 × 0.0068", got)
+				}
+			}},
+		// Three utility messages at 1e9 a message, the third in a -5% band: the band's
+		// price wrapped (a total of 171,831,612.86 with one amount negative).
+		{name: "volume band of a dear rate",
+			files: map[string]string{"t.csv": threeUtilities, "r.csv": hostileHeader + "2025-07-01,PMP,Brazil,utility,USD,\"1,000,000,000\"\n",
+				"tiers.csv": strings.Replace(tiers, "TIER", "-5", 1)},
+			args: replay("--rates", "{dir}/r.csv", "--tiers", "{dir}/tiers.csv"),
+			check: func(t *testing.T, dir, _ string) {
+				if got := replayTotal(t, filepath.Join(dir, "out")); got != "2900000000.000000" {
+					t.Errorf("total %s, want 1e9 + 1e9 + 0.95e9", got)
+				}
+			}},
+		{name: "volume band past the range", code: 1,
+			files: map[string]string{"t.csv": threeUtilities, "r.csv": hostileHeader + "2025-07-01,PMP,Brazil,utility,USD,9000000000000\n",
+				"tiers.csv": strings.Replace(tiers, "TIER", "+5", 1)},
+			args: replay("--rates", "{dir}/r.csv", "--tiers", "{dir}/tiers.csv"),
+			want: "t.csv:3: billing: utility template 2 of the month in its market: volume band 1 prices it at the list rate 9000000000000.000000 +5%: money: amount overflows int64 micros (±9.2 trillion units)"},
+		{name: "the bill's total past the range", code: 1,
+			files: map[string]string{"t.csv": threeUtilities, "r.csv": hostileHeader + "2025-07-01,PMP,Brazil,utility,USD,5000000000000\n"},
+			args:  replay("--rates", "{dir}/r.csv"),
+			want:  "t.csv:3: the bill's total passes the range of amounts with this message's 5000000000000.000000: money: amount overflows int64 micros (±9.2 trillion units)"},
+	}
+	runHostile(t, cases)
+}
