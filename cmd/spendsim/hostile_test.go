@@ -130,3 +130,20 @@ func TestHostileMoney(t *testing.T) {
 	}
 	runHostile(t, cases)
 }
+
+// TestHostileTimes: integer timestamps are range-checked (MaxInt64 ms was billed, and
+// bill.parquet's month became 4920379-07-30).
+func TestHostileTimes(t *testing.T) {
+	runHostile(t, []hostileCase{
+		{name: "MaxInt64 ms through a mapping", code: 1,
+			files: map[string]string{
+				"t.csv":    "when,who,dir\n1714557600000,5511987654321,in\n9223372036854775807,5511987654321,in\n",
+				"map.yaml": "time_layout: unix_ms\nts: {column: when}\nuser: {column: who}\ndirection: {column: dir, values: {in: user}}\n"},
+			args: []string{"replay", "--trace", "{dir}/t.csv", "--mapping", "{dir}/map.yaml", "--out", "{dir}/out", "-q"},
+			want: `t.csv:3: column when: "9223372036854775807" is outside the years 1970 to 2100 that a message's time may have (a clock gone wrong, or seconds and milliseconds mixed up?)`},
+		{name: "the last second of 2100",
+			files: map[string]string{"t.csv": "ts,user,direction\n2100-12-31T23:59:59Z,5511987654321,user\n"},
+			args:  []string{"replay", "--trace", "{dir}/t.csv", "--out", "{dir}/out", "-q"},
+			check: func(t *testing.T, dir, _ string) {}},
+	})
+}

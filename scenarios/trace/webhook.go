@@ -370,6 +370,9 @@ func (s *webhookSource) unixTime(line int64, col string, v flexString) (model.Ti
 		return 0, false
 	}
 	t, msg := parseUnix(string(v), false)
+	if msg == "" {
+		msg = checkRange(t, string(v))
+	}
 	if msg != "" {
 		s.fail(line, col, msg)
 		return 0, false
