@@ -74,6 +74,11 @@ func TestReplayBadCorpus(t *testing.T) {
 		{file: "year_2101.webhook", want: `year_2101.webhook:1: column messages.timestamp: "4133980800" is outside the years 1970 to 2100 that a message's time may have (a clock gone wrong, or seconds and milliseconds mixed up?)`},
 		{file: "offset_24h.csv", want: `offset_24h.csv:3: column ts: "2024-05-01T10:00:00+24:00" has the UTC offset +24:00; offsets run from -14:00 to +14:00, with minutes below 60`},
 		{file: "offset_1460.jsonl", want: `offset_1460.jsonl:1: column ts: "2024-05-01T10:00:00+14:60" has the UTC offset +14:60; offsets run from -14:00 to +14:00, with minutes below 60`},
+		// Issue 15: a second "user" billed another number; "Category" overrode category.
+		{file: "duplicate_key.jsonl", want: `duplicate_key.jsonl:1: column user: given twice in one object; a key may appear once (readers differ on which value wins)`},
+		{file: "case_key.jsonl", want: `case_key.jsonl:1: column Category: differs from the key "category" only in case; keys are case-sensitive`},
+		{file: "duplicate_key.webhook", want: `duplicate_key.webhook:1: column entry.changes.value.statuses.recipient_id: given twice in one object; a key may appear once (readers differ on which value wins)`},
+		{file: "case_key.webhook", want: `case_key.webhook:1: column entry.changes.value.statuses.pricing.Category: differs from the key "category" only in case; keys are case-sensitive`},
 		{file: big + "/long_line.csv", want: `long_line.csv:2: column user: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"… (1048576 bytes) is too long for an id (at most 256 bytes)`},
 		{file: big + "/long_line.jsonl", want: `long_line.jsonl:1: column user: "7777777777777777777777777777777777777777777777777777777777777777"… (1048576 bytes) is too long for an id (at most 256 bytes)`},
 		{file: big + "/huge.csv", want: `huge.csv:3: row longer than 16 MiB; is it really CSV?`},

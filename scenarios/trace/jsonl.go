@@ -92,12 +92,17 @@ type jsonRow struct {
 	MessageID   *string `json:"message_id"`
 }
 
+// jsonlKeys are the contract's keys, exactly as written: duplicates and case variants
+// are errors (jsonkeys.go).
+var jsonlKeys = newKeyRules(fieldNames[:]...)
+
 type jsonlSource struct {
 	f    *os.File
 	lr   *lineReader
 	b    *builder
 	fl   fields
 	rows int64
+	keys keyScan
 }
 
 func (s *jsonlSource) builder() *builder { return s.b }
@@ -107,7 +112,7 @@ func openJSONL(path, name string) (source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &jsonlSource{f: f, lr: newLineReader(f), b: newBuilder(name)}, nil
+	return &jsonlSource{f: f, lr: newLineReader(f), b: newBuilder(name), keys: keyScan{rules: jsonlKeys}}, nil
 }
 
 func (s *jsonlSource) next(r *row) error {
@@ -133,6 +138,9 @@ func (s *jsonlSource) next(r *row) error {
 	var j jsonRow
 	if err := json.Unmarshal(line, &j); err != nil {
 		return jsonErr(s.b.file, n, err)
+	}
+	if p := s.keys.check(line); p != nil {
+		return &Error{File: s.b.file, Line: n, Column: p.where, Msg: p.msg, row: true}
 	}
 	f := &s.fl
 	for i, p := range [nFields]*string{j.TS, j.User, j.Direction, j.Type, j.Category, j.Country,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 
 	"github.com/spendsim/spendsim/model"
@@ -121,6 +122,10 @@ type whStatus struct {
 	} `json:"pricing"`
 }
 
+// webhookKeys are the keys of Meta's payloads that spendsim reads, exactly as Meta
+// writes them: a key given twice, or in another case, is an error (jsonkeys.go).
+var webhookKeys = newKeyRules(jsonTags(reflect.TypeOf(whLine{}))...)
+
 // flexString accepts a JSON string or number: Meta sends timestamps and numbers as
 // strings, but logs that went through other tools sometimes hold numbers.
 type flexString string
@@ -208,6 +213,7 @@ type webhookSource struct {
 	events *sorter[*whEvent]
 	cur    *whEvent          // the message being merged; nil before the first
 	words  map[string]string // interned pricing and conversation vocabulary
+	keys   keyScan
 
 	read     int64 // records produced
 	bad      int64 // bad messages, statuses and lines
@@ -231,7 +237,7 @@ func openWebhook(path, name string, o Options) (source, error) {
 		return nil, err
 	}
 	return &webhookSource{f: f, lr: newLineReader(f), b: newBuilder(name), defaultCountry: o.DefaultCountry,
-		events: newSorter(o.SortChunkRows, o.TempDir, eventsByID), words: map[string]string{}}, nil
+		events: newSorter(o.SortChunkRows, o.TempDir, eventsByID), words: map[string]string{}, keys: keyScan{rules: webhookKeys}}, nil
 }
 
 func (s *webhookSource) close() error {
@@ -388,6 +394,10 @@ func (s *webhookSource) process(line []byte, n int64) {
 	var p whLine
 	if err := json.Unmarshal(line, &p); err != nil {
 		s.bad1(jsonErr(s.b.file, n, err))
+		return
+	}
+	if kp := s.keys.check(line); kp != nil {
+		s.fail(n, kp.where, kp.msg)
 		return
 	}
 	switch {
