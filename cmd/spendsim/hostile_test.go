@@ -2,10 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spendsim/spendsim/internal/sweep"
+	"github.com/spendsim/spendsim/reports"
 )
 
 // hostileCase is one case of issue 15's hostile-input corpus, as a user meets it on
@@ -145,5 +149,62 @@ func TestHostileTimes(t *testing.T) {
 			files: map[string]string{"t.csv": "ts,user,direction\n2100-12-31T23:59:59Z,5511987654321,user\n"},
 			args:  []string{"replay", "--trace", "{dir}/t.csv", "--out", "{dir}/out", "-q"},
 			check: func(t *testing.T, dir, _ string) {}},
+	})
+}
+
+// TestHostileMerge: merge reads only the parts its shards wrote inside OUT, and only
+// of shards billed with the same rate files. It used to open whatever path a manifest
+// named (../../../../etc/passwd was read) and to mix shards billed with other --rates.
+func TestHostileMerge(t *testing.T) {
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "sweep.yaml", sweepScenario)
+	rates := writeFile(t, dir, "br.csv", hostileHeader+"2025-01-01,PMP,Brazil,utility,USD,0.5\n")
+	shards := func(t *testing.T, second ...string) string {
+		out := filepath.Join(t.TempDir(), "parts")
+		for k, extra := range [][]string{nil, second} {
+			args := append([]string{"run", sc, "--out", out, "-q", "--shard", fmt.Sprintf("%d/2", k)}, extra...)
+			if code, _, stderr := spendsim(t, args...); code != 0 {
+				t.Fatalf("%v: exit %d: %s", args, code, stderr)
+			}
+		}
+		return out
+	}
+	merge := func(t *testing.T, out, want string) {
+		t.Helper()
+		code, _, stderr := spendsim(t, "merge", out)
+		if want = "spendsim: " + strings.ReplaceAll(want, "{out}", out) + "\n"; code != 1 || stderr != want {
+			t.Errorf("merge: exit %d, stderr\n got %q\nwant %q", code, stderr, want)
+		}
+		if _, err := os.Stat(filepath.Join(out, "summary.json")); err == nil {
+			t.Error("a refused merge wrote summary.json")
+		}
+	}
+
+	t.Run("other rates", func(t *testing.T) {
+		out := shards(t, "--rates", rates)
+		m := readShardManifest(t, out, 1, 2)
+		merge(t, out, fmt.Sprintf("shards 0 and 1 of {out} were billed with different rates (shard 0: the built-in cards; "+
+			"shard 1: --rates br.csv (sha256 %.12s…) read as digest %s); run every shard with the same --rates and --tiers", m.RatesSHA256, m.RatesDigest))
+	})
+	out := shards(t)
+	t.Run("a part outside OUT", func(t *testing.T) {
+		m := readShardManifest(t, out, 1, 2)
+		m.RunsPart = "../../../../etc/passwd"
+		if err := reports.WriteJSON(filepath.Join(out, sweep.ShardManifestPath(1, 2)), m); err != nil {
+			t.Fatal(err)
+		}
+		merge(t, out, `{out}/shards/shard-1-of-2.json: runs_part is "../../../../etc/passwd"; a shard's part is runs/shard=1/part-1-of-2.parquet inside the output folder, and merge reads nothing else`)
+	})
+	t.Run("a part linked out of OUT", func(t *testing.T) {
+		out := shards(t)
+		elsewhere := filepath.Join(t.TempDir(), "part.parquet")
+		part := filepath.Join(out, sweep.ShardPart("daily", 0, 2))
+		if err := os.Rename(part, elsewhere); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(elsewhere, part); err != nil {
+			t.Fatal(err)
+		}
+		merge(t, out, fmt.Sprintf("%s: a link to %s, outside {out}; merge reads only the parts inside the output folder", part, elsewhere))
 	})
 }

@@ -125,7 +125,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 		err = WriteShard(op, reports.Simulation{
 			Name: sc.Name, Scenario: sc, Seed: sc.Seed, Args: o.Args,
 			Runs: runs, Days: days, HorizonDays: float64(sc.Days),
-		}, o.Shard, o.Shards, len(jobs))
+		}, o.Rates, o.Shard, o.Shards, len(jobs))
 		if err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/sim"
 )
@@ -51,13 +52,37 @@ type ShardManifest struct {
 	HorizonDays float64         `json:"horizon_days"`
 	Args        []string        `json:"args"`
 	Scenario    json.RawMessage `json:"scenario"`
+	// The user's rate and tier files the shard billed with (absent: the built-in cards
+	// alone): their names, the SHA-256 of their bytes, and the overlay's digest, which
+	// also covers how they were read (--rates-model, --rates-from, --decimal-comma).
+	// Merge refuses shards that differ in any of them: their runs priced other cards.
+	RatesFile   string `json:"rates_file,omitempty"`
+	RatesSHA256 string `json:"rates_sha256,omitempty"`
+	TiersFile   string `json:"tiers_file,omitempty"`
+	TiersSHA256 string `json:"tiers_sha256,omitempty"`
+	RatesDigest string `json:"rates_digest,omitempty"`
+}
+
+// ratesOf says which files a shard billed with, for messages.
+func (m *ShardManifest) ratesOf() string {
+	if m.RatesDigest == "" {
+		return "the built-in cards"
+	}
+	var parts []string
+	if m.RatesFile != "" {
+		parts = append(parts, fmt.Sprintf("--rates %s (sha256 %.12s…)", m.RatesFile, m.RatesSHA256))
+	}
+	if m.TiersFile != "" {
+		parts = append(parts, fmt.Sprintf("--tiers %s (sha256 %.12s…)", m.TiersFile, m.TiersSHA256))
+	}
+	return strings.Join(parts, " and ") + " read as digest " + m.RatesDigest
 }
 
 // WriteShard writes one shard's runs and daily parts and then its manifest. Runs are
 // checked and ordered as WriteSimulation does. A shard with no runs (more shards than
 // runs) writes only its manifest: an empty part could not carry the sweep's param
 // columns, and readers would see two schemas.
-func WriteShard(o *reports.Output, s reports.Simulation, shard, shards, jobs int) error {
+func WriteShard(o *reports.Output, s reports.Simulation, rates *pricing.Overlay, shard, shards, jobs int) error {
 	runs, days, err := stats.InOrder(s.Runs, s.Days)
 	if err != nil {
 		return err
@@ -83,6 +108,11 @@ func WriteShard(o *reports.Output, s reports.Simulation, shard, shards, jobs int
 	m := ShardManifest{
 		Tool: "spendsim", Version: o.Version, Shard: shard, Shards: shards, Seed: s.Seed, Jobs: jobs,
 		RunIDs: ids, HorizonDays: s.HorizonDays, Args: args, Scenario: raw,
+	}
+	if !rates.Empty() {
+		m.RatesFile, m.RatesSHA256 = rates.RatesFile, rates.RatesSHA256
+		m.TiersFile, m.TiersSHA256 = rates.TiersFile, rates.TiersSHA256
+		m.RatesDigest = rates.Digest
 	}
 	if len(runs) > 0 {
 		m.RunsPart, m.DailyPart = ShardPart("runs", shard, shards), ShardPart("daily", shard, shards)
@@ -157,6 +187,10 @@ func ReadShardManifests(dir string) ([]ShardManifest, error) {
 		if m.Seed != first.Seed || string(m.Scenario) != string(first.Scenario) || m.Jobs != first.Jobs {
 			return nil, fmt.Errorf("shards %d and %d of %s ran different scenarios or seeds", first.Shard, m.Shard, dir)
 		}
+		if m.RatesDigest != first.RatesDigest || m.RatesSHA256 != first.RatesSHA256 || m.TiersSHA256 != first.TiersSHA256 {
+			return nil, fmt.Errorf("shards %d and %d of %s were billed with different rates (shard %d: %s; shard %d: %s); run every shard with the same --rates and --tiers",
+				first.Shard, m.Shard, dir, first.Shard, first.ratesOf(), m.Shard, m.ratesOf())
+		}
 	}
 	var missing []int
 	next := 0
@@ -184,11 +218,19 @@ func (m *ShardManifest) ReadParts(dir string, paramPaths []string) ([]sim.RunRes
 		}
 		return nil, nil, nil
 	}
-	runs, err := reports.ReadRuns(filepath.Join(dir, m.RunsPart), paramPaths)
+	runsPath, err := m.part(dir, "runs", m.RunsPart)
 	if err != nil {
 		return nil, nil, err
 	}
-	days, err := reports.ReadDaily(filepath.Join(dir, m.DailyPart))
+	dailyPath, err := m.part(dir, "daily", m.DailyPart)
+	if err != nil {
+		return nil, nil, err
+	}
+	runs, err := reports.ReadRuns(runsPath, paramPaths)
+	if err != nil {
+		return nil, nil, err
+	}
+	days, err := reports.ReadDaily(dailyPath)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -201,6 +243,28 @@ func (m *ShardManifest) ReadParts(dir string, paramPaths []string) ([]sim.RunRes
 		}
 	}
 	return runs, days, nil
+}
+
+// part is the path of a shard's part of table, which its manifest names as given: only
+// the path WriteShard writes, inside dir, is read. A manifest naming another path
+// (../../etc/passwd was read) or a link out of dir is refused.
+func (m *ShardManifest) part(dir, table, given string) (string, error) {
+	want := ShardPart(table, m.Shard, m.Shards)
+	manifest := filepath.Join(dir, ShardManifestPath(m.Shard, m.Shards))
+	if filepath.FromSlash(given) != want {
+		return "", fmt.Errorf("%s: %s_part is %q; a shard's part is %s inside the output folder, and merge reads nothing else",
+			manifest, table, given, filepath.ToSlash(want))
+	}
+	p := filepath.Join(dir, want)
+	realDir, err1 := filepath.EvalSymlinks(dir)
+	real, err2 := filepath.EvalSymlinks(p)
+	if err1 != nil || err2 != nil {
+		return p, nil // missing: the reader says so
+	}
+	if rel, err := filepath.Rel(realDir, real); err != nil || !filepath.IsLocal(rel) {
+		return "", fmt.Errorf("%s: a link to %s, outside %s; merge reads only the parts inside the output folder", p, real, dir)
+	}
+	return p, nil
 }
 
 // ParseShard resolves --shard K/N, or --shards N with K from the batch system's array

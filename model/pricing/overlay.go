@@ -43,6 +43,10 @@ type Overlay struct {
 	Book   *Book  // nil: no rate file
 	Tiers  *Tiers // nil: no tier file (list rates)
 	Digest string // of the files' bytes and how they were read; "" with none
+	// RatesFile and TiersFile are the files' base names, RatesSHA256 and TiersSHA256
+	// the SHA-256 of their bytes in hex; "" without the file.
+	RatesFile, RatesSHA256 string
+	TiersFile, TiersSHA256 string
 
 	mu     sync.Mutex
 	merged map[*Book]*Book // Merge's results by base: every sweep point merges the same cards
@@ -76,6 +80,7 @@ func NewOverlay(f UserFiles) (*Overlay, error) {
 			return nil, err
 		}
 		o.Name = filepath.Base(f.Rates)
+		o.RatesFile, o.RatesSHA256 = o.Name, fileSHA256(f.RatesData)
 		if f.DecimalComma {
 			h.Write([]byte("decimal-comma\n")) // only then: digests of files read as before stay as they were
 		}
@@ -90,6 +95,7 @@ func NewOverlay(f UserFiles) (*Overlay, error) {
 		if o.Tiers, err = readTiersFile(f.Tiers, f.TiersData, kind, f.From, f.notation()); err != nil {
 			return nil, err
 		}
+		o.TiersFile, o.TiersSHA256 = filepath.Base(f.Tiers), fileSHA256(f.TiersData)
 		if f.DecimalComma && f.Rates == "" {
 			h.Write([]byte("decimal-comma\n"))
 		}
@@ -100,6 +106,11 @@ func NewOverlay(f UserFiles) (*Overlay, error) {
 		o.Digest = hex.EncodeToString(h.Sum(nil)[:8])
 	}
 	return o, nil
+}
+
+func fileSHA256(data []byte) string {
+	h := sha256.Sum256(data)
+	return hex.EncodeToString(h[:])
 }
 
 // Empty says whether the overlay changes nothing.
