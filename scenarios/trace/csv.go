@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 )
 
@@ -35,7 +34,7 @@ func (l *limitReader) Read(p []byte) (int, error) {
 }
 
 type csvSource struct {
-	f    *os.File
+	in   *input
 	cr   *csv.Reader
 	lim  *limitReader
 	b    *builder
@@ -53,21 +52,12 @@ type csvSource struct {
 
 func (s *csvSource) builder() *builder { return s.b }
 
-func openCSV(path, name string, m *Mapping) (src source, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-		}
-	}()
-	br := bufio.NewReaderSize(f, 64<<10)
+func openCSV(in *input, name string, m *Mapping) (src source, err error) {
+	br := bufio.NewReaderSize(in.stream(), 64<<10)
 	if head, _ := br.Peek(3); bytes.Equal(head, utf8BOM) {
 		br.Discard(3) // spreadsheet exports start with one
 	}
-	s := &csvSource{f: f, b: newBuilder(name), replyTo: -1}
+	s := &csvSource{in: in, b: newBuilder(name), replyTo: -1}
 	s.lim = &limitReader{r: br}
 	s.cr = csv.NewReader(s.lim)
 	s.cr.ReuseRecord = true
@@ -199,4 +189,4 @@ func (s *csvSource) next(r *row) error {
 	return s.b.build(f, s.lastLine, r)
 }
 
-func (s *csvSource) close() error { return s.f.Close() }
+func (s *csvSource) close() error { return s.in.close() }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"unicode/utf8"
 )
@@ -97,7 +96,7 @@ type jsonRow struct {
 var jsonlKeys = newKeyRules(fieldNames[:]...)
 
 type jsonlSource struct {
-	f    *os.File
+	in   *input
 	lr   *lineReader
 	b    *builder
 	fl   fields
@@ -107,12 +106,8 @@ type jsonlSource struct {
 
 func (s *jsonlSource) builder() *builder { return s.b }
 
-func openJSONL(path, name string) (source, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	return &jsonlSource{f: f, lr: newLineReader(f), b: newBuilder(name), keys: keyScan{rules: jsonlKeys}}, nil
+func openJSONL(in *input, name string) source {
+	return &jsonlSource{in: in, lr: newLineReader(in.stream()), b: newBuilder(name), keys: keyScan{rules: jsonlKeys}}
 }
 
 func (s *jsonlSource) next(r *row) error {
@@ -179,4 +174,4 @@ func jsonType(kind string) string {
 	return kind
 }
 
-func (s *jsonlSource) close() error { return s.f.Close() }
+func (s *jsonlSource) close() error { return s.in.close() }

@@ -3,7 +3,6 @@ package trace
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -103,6 +102,7 @@ type pqColumn struct {
 // parquetSource reads the contract's columns one row group and one batch of
 // parquetBatchRows at a time, so memory follows the batch, not the file.
 type parquetSource struct {
+	in   *input
 	pf   *file.Reader
 	mem  *budgetAllocator
 	pool *sync.Pool
@@ -120,34 +120,27 @@ type parquetSource struct {
 
 func (s *parquetSource) builder() *builder { return s.b }
 
-func openParquet(path, name string) (src source, err error) {
+func openParquet(in *input, name, tempDir string) (src source, err error) {
 	fail := func(format string, a ...any) error {
 		return &Error{File: name, Msg: fmt.Sprintf(format, a...)}
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
 	}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fail("corrupt Parquet metadata: %v", p)
 		}
-		if err != nil {
-			f.Close()
-		}
 	}()
-	st, err := f.Stat()
+	f, size, err := in.readerAt(tempDir)
 	if err != nil {
 		return nil, err
 	}
 	// Checked here so a cut-off download gets a plain answer, not a thrift error.
 	var head, tail [4]byte
-	if st.Size() == 0 {
+	if size == 0 {
 		return nil, fail("empty file")
 	}
 	_, err1 := f.ReadAt(head[:], 0)
-	_, err2 := f.ReadAt(tail[:], st.Size()-4)
-	if st.Size() < 12 || err1 != nil || err2 != nil || string(head[:]) != "PAR1" {
+	_, err2 := f.ReadAt(tail[:], size-4)
+	if size < 12 || err1 != nil || err2 != nil || string(head[:]) != "PAR1" {
 		return nil, fail("not a Parquet file (no PAR1 magic at the start)")
 	}
 	if string(tail[:]) != "PAR1" {
@@ -169,7 +162,7 @@ func openParquet(path, name string) (src source, err error) {
 	if err != nil {
 		return nil, fail("unreadable Parquet schema: %v", err)
 	}
-	s := &parquetSource{pf: pf, mem: mem, b: newBuilder(name), nrg: pf.NumRowGroups(), size: st.Size()}
+	s := &parquetSource{in: in, pf: pf, mem: mem, b: newBuilder(name), nrg: pf.NumRowGroups(), size: size}
 	s.pool = &sync.Pool{New: func() any { return memory.NewResizableBuffer(mem) }}
 	var (
 		have    []string
@@ -479,5 +472,5 @@ func (a *stringArena) copy(s string) string {
 }
 
 func (s *parquetSource) close() error {
-	return s.pf.Close() // closes f
+	return s.in.close() // the file pf reads
 }

@@ -1,9 +1,12 @@
 package trace
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spendsim/spendsim/model"
@@ -241,4 +244,146 @@ func (m *recent[V]) put(k string, v V) {
 		m.old, m.cur = m.cur, make(map[string]V, m.max)
 	}
 	m.cur[k] = v
+}
+
+// input is a trace file opened once. Detection reads its first bytes through a
+// sniffer, which keeps them in head; the format's reader then reads head and the rest
+// of the file, so a FIFO, a pipe or stdin, which cannot be read twice, loses nothing
+// (a FIFO used to hang at its second open, and <(cat t.csv) lost 4 bytes).
+type input struct {
+	f       *os.File
+	head    []byte // read for detection, not yet given to the format's reader
+	regular bool   // a regular file: it can be read at offsets (Parquet)
+	spool   string // a temporary copy of a piped Parquet file, removed on close
+}
+
+func openInput(path string) (*input, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &input{f: f, regular: st.Mode().IsRegular()}, nil
+}
+
+// stream is the input from its first byte: what detection read, then the rest.
+func (in *input) stream() io.Reader {
+	if len(in.head) == 0 {
+		return in.f
+	}
+	head := in.head
+	in.head = nil
+	return io.MultiReader(bytes.NewReader(head), in.f)
+}
+
+func (in *input) close() error {
+	err := in.f.Close()
+	if in.spool != "" {
+		os.Remove(in.spool)
+	}
+	return err
+}
+
+// sniffer reads the input from its first byte for detection, keeping in head what it
+// takes from the file.
+type sniffer struct {
+	in  *input
+	off int
+}
+
+func (s *sniffer) Read(p []byte) (int, error) {
+	if s.off < len(s.in.head) {
+		n := copy(p, s.in.head[s.off:])
+		s.off += n
+		return n, nil
+	}
+	n, err := s.in.f.Read(p)
+	s.in.head = append(s.in.head, p[:n]...)
+	s.off += n
+	return n, err
+}
+
+// detect picks a format by path's extension, then by content: the Parquet magic, a
+// JSON object (webhook or JSONL, sniffJSON), else CSV.
+func (in *input) detect(path string) (string, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		return "csv", nil
+	case ".parquet":
+		return "parquet", nil
+	case ".jsonl", ".ndjson", ".json":
+		return in.sniffJSON()
+	}
+	var head [4]byte
+	n, err := io.ReadFull(&sniffer{in: in}, head[:])
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return "", err
+	}
+	if n == 4 && string(head[:]) == "PAR1" {
+		return "parquet", nil
+	}
+scan:
+	for _, c := range head[:n] {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+		case '{':
+			return in.sniffJSON()
+		default:
+			break scan
+		}
+	}
+	return "csv", nil
+}
+
+// sniffJSON tells a webhook log (payloads with "object" and "entry") from a JSONL trace
+// by the first non-blank line.
+func (in *input) sniffJSON() (string, error) {
+	lr := newLineReader(&sniffer{in: in})
+	for {
+		line, err := lr.next()
+		if err != nil {
+			if err == io.EOF {
+				return "jsonl", nil
+			}
+			return "", err
+		}
+		if len(line) == 0 {
+			continue
+		}
+		if isWebhookPayload(line) {
+			return "webhook", nil
+		}
+		return "jsonl", nil
+	}
+}
+
+// readerAt is the input as a file read at offsets, for Parquet, whose footer is at its
+// end: the file itself, or a copy of a pipe's bytes in a temporary file in tempDir.
+func (in *input) readerAt(tempDir string) (*os.File, int64, error) {
+	if in.regular { // read at offsets: what detection read does not matter
+		st, err := in.f.Stat()
+		if err != nil {
+			return nil, 0, err
+		}
+		return in.f, st.Size(), nil
+	}
+	tmp, err := os.CreateTemp(tempDir, "spendsim-trace-*.parquet")
+	if err != nil {
+		return nil, 0, err
+	}
+	in.spool = tmp.Name()
+	n, err := io.Copy(tmp, in.stream())
+	if err == nil {
+		err = in.f.Close()
+		in.f = tmp
+	}
+	if err != nil {
+		tmp.Close()
+		return nil, 0, fmt.Errorf("copying the piped Parquet file to %s (Parquet is read from its end): %w", tempDir, err)
+	}
+	return tmp, n, nil
 }

@@ -3,8 +3,6 @@ package trace
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -133,13 +131,34 @@ type source interface {
 // Open opens a trace for streaming.
 func Open(path string, o Options) (Reader, error) {
 	name := filepath.Base(path)
+	in, err := openInput(path)
+	if err != nil {
+		if o.Format == "" {
+			return nil, &Error{File: name, Msg: err.Error(), Err: err}
+		}
+		return nil, err
+	}
 	format := o.Format
 	if format == "" {
-		var err error
-		if format, err = detect(path); err != nil {
+		if format, err = in.detect(path); err != nil {
+			in.close()
 			return nil, &Error{File: name, Msg: err.Error(), Err: err}
 		}
 	}
+	src, err := openSource(in, name, format, &o)
+	if err != nil {
+		in.close()
+		return nil, err
+	}
+	unit := "line"
+	if format == "parquet" {
+		unit = "row"
+	}
+	return newReader(src, name, unit, o), nil
+}
+
+// openSource checks the options against the format and opens its source over in.
+func openSource(in *input, name, format string, o *Options) (source, error) {
 	if o.Mapping != nil {
 		if format != "csv" {
 			return nil, &Error{File: name, Msg: fmt.Sprintf("a column mapping applies to CSV only, not %s", format)}
@@ -155,92 +174,16 @@ func Open(path string, o Options) (Reader, error) {
 		}
 		o.DefaultCountry = c
 	}
-	var (
-		src source
-		err error
-	)
 	switch format {
 	case "csv":
-		src, err = openCSV(path, name, o.Mapping)
+		return openCSV(in, name, o.Mapping)
 	case "jsonl":
-		src, err = openJSONL(path, name)
+		return openJSONL(in, name), nil
 	case "parquet":
-		src, err = openParquet(path, name)
+		return openParquet(in, name, o.TempDir)
 	case "webhook":
-		src, err = openWebhook(path, name, o)
 		o.Sort = true // records are complete only at the end of the log
-	default:
-		return nil, &Error{File: name, Msg: fmt.Sprintf("format %q is not one of csv, jsonl, parquet, webhook", format)}
+		return openWebhook(in, name, *o), nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	unit := "line"
-	if format == "parquet" {
-		unit = "row"
-	}
-	return newReader(src, name, unit, o), nil
-}
-
-// detect picks a format by extension, then by content.
-func detect(path string) (string, error) {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		return "csv", nil
-	case ".parquet":
-		return "parquet", nil
-	case ".jsonl", ".ndjson", ".json":
-		return sniffJSON(path)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	var head [4]byte
-	n, err := io.ReadFull(f, head[:])
-	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return "", err
-	}
-	if n == 4 && string(head[:]) == "PAR1" {
-		return "parquet", nil
-	}
-scan:
-	for _, c := range head[:n] {
-		switch c {
-		case ' ', '\t', '\r', '\n':
-		case '{':
-			return sniffJSON(path)
-		default:
-			break scan
-		}
-	}
-	return "csv", nil
-}
-
-// sniffJSON tells a webhook log (payloads with "object" and "entry") from a JSONL trace
-// by the first non-blank line.
-func sniffJSON(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	lr := newLineReader(f)
-	for {
-		line, err := lr.next()
-		if err != nil {
-			if err == io.EOF {
-				return "jsonl", nil
-			}
-			return "", err
-		}
-		if len(line) == 0 {
-			continue
-		}
-		if isWebhookPayload(line) {
-			return "webhook", nil
-		}
-		return "jsonl", nil
-	}
+	return nil, &Error{File: name, Msg: fmt.Sprintf("format %q is not one of csv, jsonl, parquet, webhook", format)}
 }

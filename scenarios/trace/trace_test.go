@@ -164,7 +164,12 @@ func TestDetect(t *testing.T) {
 		if err := os.WriteFile(p, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		got, err := detect(p)
+		in, err := openInput(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := in.detect(p)
+		in.close()
 		if err != nil || got != c.want {
 			t.Errorf("detect(%s from %s) = %q, %v; want %q", c.name, c.src, got, err, c.want)
 		}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"reflect"
 	"strings"
 
@@ -201,7 +200,7 @@ const (
 )
 
 type webhookSource struct {
-	f              *os.File
+	in             *input
 	lr             *lineReader
 	b              *builder
 	defaultCountry string
@@ -231,18 +230,14 @@ func (s *webhookSource) order() extSort[row] { return rowsByContent }
 // Ignored counts the changes, statuses and messages read past (see the doc above).
 func (s *webhookSource) Ignored() int64 { return s.ignored }
 
-func openWebhook(path, name string, o Options) (source, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	return &webhookSource{f: f, lr: newLineReader(f), b: newBuilder(name), defaultCountry: o.DefaultCountry,
-		events: newSorter(o.SortChunkRows, o.TempDir, eventsByID), words: map[string]string{}, keys: keyScan{rules: webhookKeys}}, nil
+func openWebhook(in *input, name string, o Options) source {
+	return &webhookSource{in: in, lr: newLineReader(in.stream()), b: newBuilder(name), defaultCountry: o.DefaultCountry,
+		events: newSorter(o.SortChunkRows, o.TempDir, eventsByID), words: map[string]string{}, keys: keyScan{rules: webhookKeys}}
 }
 
 func (s *webhookSource) close() error {
 	err := s.events.close()
-	if e := s.f.Close(); err == nil {
+	if e := s.in.close(); err == nil {
 		err = e
 	}
 	return err
