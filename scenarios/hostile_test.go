@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -45,5 +46,47 @@ func TestHostileScenarios(t *testing.T) {
 	sc, err := Parse(smallWith(t, "cost_per_hour: 8", `cost_per_hour: "1,008.50"`), "s.yaml")
 	if err != nil || sc.Agents.CostPerHour != 1_008_500_000 {
 		t.Errorf("cost_per_hour 1,008.50: %v, %v", sc, err)
+	}
+}
+
+// TestPointCountAndEstimate: the grid's size is counted without overflow (64 two-valued
+// dimensions made 0 points and 3·2^63 panicked), and the estimate grows with each axis.
+func TestPointCountAndEstimate(t *testing.T) {
+	sc, err := Parse(smallWith(t), "s.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := sc.PointCount(); n != 2 {
+		t.Errorf("small: %d points, want 2", n)
+	}
+	big := *sc
+	big.Sweep = nil
+	for range 64 {
+		big.Sweep = append(big.Sweep, Dimension{Path: "agents.concurrency", Values: []float64{1, 2}})
+	}
+	if n := big.PointCount(); n != math.MaxInt64 {
+		t.Errorf("2^64 points counted %d, want saturated at MaxInt64", n)
+	}
+	if _, err := big.Points(); err == nil || err.Error() != "sweep: more than 9.2e18 points is more than 1000000" {
+		t.Errorf("Points of 2^64: %v", err)
+	}
+	e := sc.Estimate(4)
+	if e.Runs != 2 || e.Concurrent != 2 || e.Customers != 5000 || e.Events <= 0 || e.Bytes < processBytes {
+		t.Errorf("small: %+v", e)
+	}
+	// Conversations: 5000 customers × 0.5 a month × 7/30 months.
+	if want := 5000 * 0.5 * 7 / 30.0; math.Abs(e.Conversations-want) > 1e-6 {
+		t.Errorf("small: %g conversations, want %g", e.Conversations, want)
+	}
+	more := *sc
+	more.Customers.Count *= 10
+	if m := more.Estimate(4); !(m.Bytes > e.Bytes) {
+		t.Errorf("ten times the customers: %s, not more than %s", m, e)
+	}
+	if err := sc.CheckMemory("s.yaml", 1<<40, "--max-memory 1.0 TiB", 4); err != nil {
+		t.Error(err)
+	}
+	if err := sc.CheckMemory("s.yaml", 1<<20, "--max-memory 1.0 MiB", 4); err == nil || !strings.HasPrefix(err.Error(), "s.yaml: needs up to ") {
+		t.Errorf("past the limit: %v", err)
 	}
 }

@@ -239,3 +239,85 @@ func TestHostilePipedTrace(t *testing.T) {
 		t.Errorf("piped: total %s, from the file %s", b, a)
 	}
 }
+
+// TestHostileLimits: scenarios that validate accepted and that exhausted memory (issue
+// 15, "Limits") are refused with the estimate; files with no size limit are capped.
+func TestHostileLimits(t *testing.T) {
+	small, err := os.ReadFile("../../scenarios/examples/small.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := string(small[:strings.Index(string(small), "sweep:")])
+	grid := func(n int) string {
+		vals := make([]string, n)
+		for i := range vals {
+			vals[i] = strconv.Itoa(i + 1)
+		}
+		return "sweep:\n  - {path: \"agents.shifts[0].headcount\", values: [" + strings.Join(vals, ", ") + "]}\n"
+	}
+	shifts64 := strings.Replace(base, "    - {name: weekday, start: \"09:00\", end: \"18:00\", headcount: 1}\n",
+		strings.Repeat("    - {start: \"09:00\", end: \"18:00\", headcount: 1}\n", 64), 1)
+	dims := func(first string) string {
+		s := "sweep:\n" + first
+		for i := len(strings.Split(first, "\n")) - 1; i < 64; i++ {
+			s += fmt.Sprintf("  - {path: \"agents.shifts[%d].headcount\", values: [1, 2]}\n", i)
+		}
+		return s
+	}
+	validate := func(name string) []string { return []string{"validate", "{dir}/" + name, "--max-memory", "8GiB"} }
+	cases := []struct {
+		name, yaml string
+		args       []string
+		stdout     string // a line the validate output must hold
+	}{
+		{"2,147,483,647 customers", strings.Replace(base, "count: 5000", "count: 2147483647", 1), validate("s.yaml"),
+			"s.yaml: needs up to "},
+		{"1,000 points × 100,000 replications", strings.Replace(base, "days: 7", "days: 7\nreplications: 100000", 1) + grid(1000), validate("s.yaml"),
+			"s.yaml: needs up to 1.7 TiB of memory, more than --max-memory 8.0 GiB: 1000 sweep points × 100000 replications"},
+		{"1,000,000 points", base + "sweep_mode: lhs\nsamples: 1000000\nsweep:\n  - {path: \"agents.shifts[0].headcount\", min: 1, max: 50}\n", validate("s.yaml"),
+			"s.yaml: needs up to 33.0 GiB of memory, more than --max-memory 8.0 GiB: 1000000 sweep points × 1 replications"},
+		{"1e308 conversations a customer-month", strings.Replace(base, "conversations_per_customer_month: 0.5", "conversations_per_customer_month: 1e308", 1), validate("s.yaml"),
+			"s.yaml: load.conversations_per_customer_month: must be at most 1000000 (one every 2.6 s), got 1e+308"},
+		{"64 two-valued dimensions", shifts64 + dims(""), validate("s.yaml"),
+			"s.yaml: sweep: the grid has more than 9.2e18 points (the product of every dimension's number of values), more than 1000000"},
+		{"3·2^63 points", shifts64 + dims("  - {path: \"agents.concurrency\", values: [1, 2, 3]}\n"), validate("s.yaml"),
+			"s.yaml: sweep: the grid has more than 9.2e18 points (the product of every dimension's number of values), more than 1000000"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, dir, "s.yaml", c.yaml)
+			args := make([]string, len(c.args))
+			for i, a := range c.args {
+				args[i] = strings.ReplaceAll(a, "{dir}", dir)
+			}
+			code, stdout, stderr := spendsim(t, args...)
+			if code != 2 || !strings.Contains(stdout+stderr, c.stdout) || !strings.Contains(stderr, "1 of 1 files invalid") {
+				t.Errorf("exit %d, want 2 and %q in\n%s%s", code, c.stdout, stdout, stderr)
+			}
+			// run refuses it too, before running anything.
+			code, _, stderr = spendsim(t, "run", filepath.Join(dir, "s.yaml"), "--out", filepath.Join(dir, "out"), "--max-memory", "8GiB", "-q")
+			if code != 2 || !strings.Contains(stderr, strings.TrimPrefix(c.stdout, "s.yaml: ")) {
+				t.Errorf("run: exit %d, stderr %s", code, stderr)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
+				t.Error("a refused run wrote its output folder")
+			}
+		})
+	}
+
+	// Files read whole have a size cap: /dev/zero ran out of memory.
+	runHostile(t, []hostileCase{
+		{name: "run /dev/zero", code: 1, args: []string{"run", "/dev/zero", "--out", "{dir}/out"},
+			want: "zero: more than 4.0 MiB, the most a scenario file may be (is it the right file?): file too large"},
+		{name: "--rates /dev/zero", code: 1, files: map[string]string{"t.csv": threeUtilities},
+			args: []string{"replay", "--trace", "{dir}/t.csv", "--rates", "/dev/zero", "--out", "{dir}/out"},
+			want: "zero: more than 64.0 MiB, the most a rate file may be (is it the right file?): file too large"},
+		{name: "--tiers /dev/zero", code: 1, files: map[string]string{"t.csv": threeUtilities},
+			args: []string{"replay", "--trace", "{dir}/t.csv", "--tiers", "/dev/zero", "--out", "{dir}/out"},
+			want: "zero: more than 64.0 MiB, the most a tier file may be (is it the right file?): file too large"},
+		{name: "--mapping /dev/zero", code: 2, // a mapping is part of the command line files: map[string]string{"t.csv": threeUtilities},
+			args: []string{"replay", "--trace", "{dir}/t.csv", "--mapping", "/dev/zero", "--out", "{dir}/out"},
+			want: "zero: more than 4.0 MiB, the most a column mapping may be (is it the right file?): file too large"},
+	})
+}

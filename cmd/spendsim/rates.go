@@ -2,11 +2,11 @@ package main
 
 import (
 	"errors"
-	"os"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/limits"
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
@@ -36,13 +36,13 @@ func readUserRates(c *cli.Context) (*pricing.Overlay, error) {
 	}
 	var err error
 	if r := c.String("rates"); r != "builtin" && r != "" {
-		if f.RatesData, err = os.ReadFile(r); err != nil {
+		if f.RatesData, err = limits.ReadFile(r, limits.RateFile, "a rate file"); err != nil {
 			return nil, err
 		}
 		f.Rates = r
 	}
 	if t := c.String("tiers"); t != "" {
-		if f.TiersData, err = os.ReadFile(t); err != nil {
+		if f.TiersData, err = limits.ReadFile(t, limits.RateFile, "a tier file"); err != nil {
 			return nil, err
 		}
 		f.Tiers = t
