@@ -68,7 +68,7 @@ func (n Notation) Parse(s string) (Micros, error) {
 		s = s[1:]
 	}
 	intPart, frac, _ := strings.Cut(s, string(n.Decimal))
-	notDecimal := &ParseError{Text: orig, msg: fmt.Sprintf("money: %q is not a decimal amount", orig)}
+	notDecimal := func() error { return &ParseError{Text: orig, msg: fmt.Sprintf("money: %q is not a decimal amount", orig)} }
 	if strings.IndexByte(intPart, n.Group) >= 0 || strings.IndexByte(frac, n.Group) >= 0 {
 		var ok bool
 		if intPart, ok = n.Ungroup(intPart); !ok || strings.IndexByte(frac, n.Group) >= 0 {
@@ -76,26 +76,26 @@ func (n Notation) Parse(s string) (Micros, error) {
 		}
 	}
 	if intPart == "" && frac == "" {
-		return 0, notDecimal
+		return 0, notDecimal()
 	}
 	frac = strings.TrimRight(frac, "0")
 	for _, part := range []string{intPart, frac} {
 		for _, c := range part {
 			if c < '0' || c > '9' {
-				return 0, notDecimal
+				return 0, notDecimal()
 			}
 		}
 	}
 	if len(frac) > 6 {
 		return 0, &ParseError{Text: orig, msg: fmt.Sprintf("money: %q has more than 6 decimal places", orig)}
 	}
-	overflow := &ParseError{Text: orig, msg: fmt.Sprintf("money: %q: %v", orig, ErrOverflow), err: ErrOverflow}
+	overflow := func() error { return &ParseError{Text: orig, msg: fmt.Sprintf("money: %q: %v", orig, ErrOverflow), err: ErrOverflow} }
 	var whole int64
 	if intPart != "" {
 		var err error
 		whole, err = strconv.ParseInt(intPart, 10, 64)
 		if err != nil || whole > math.MaxInt64/int64(PerUnit) {
-			return 0, overflow
+			return 0, overflow()
 		}
 	}
 	var f int64
@@ -104,7 +104,7 @@ func (n Notation) Parse(s string) (Micros, error) {
 	}
 	v := whole*int64(PerUnit) + f
 	if v < 0 { // wrapped past MaxInt64
-		return 0, overflow
+		return 0, overflow()
 	}
 	if neg {
 		v = -v

@@ -383,7 +383,7 @@ func (in *input) readerAt(tempDir string) (*os.File, int64, error) {
 	}
 	if err != nil {
 		tmp.Close()
-		return nil, 0, fmt.Errorf("copying the piped Parquet file to %s (Parquet is read from its end): %w", tempDir, err)
+		return nil, 0, fmt.Errorf("copying the piped Parquet file to %s (Parquet is read from its end): %w", filepath.Dir(tmp.Name()), err)
 	}
 	return tmp, n, nil
 }
