@@ -68,7 +68,9 @@ func (n Notation) Parse(s string) (Micros, error) {
 		s = s[1:]
 	}
 	intPart, frac, _ := strings.Cut(s, string(n.Decimal))
-	notDecimal := func() error { return &ParseError{Text: orig, msg: fmt.Sprintf("money: %q is not a decimal amount", orig)} }
+	notDecimal := func() error {
+		return &ParseError{Text: orig, msg: fmt.Sprintf("money: %q is not a decimal amount", orig)}
+	}
 	if strings.IndexByte(intPart, n.Group) >= 0 || strings.IndexByte(frac, n.Group) >= 0 {
 		var ok bool
 		if intPart, ok = n.Ungroup(intPart); !ok || strings.IndexByte(frac, n.Group) >= 0 {
@@ -89,7 +91,9 @@ func (n Notation) Parse(s string) (Micros, error) {
 	if len(frac) > 6 {
 		return 0, &ParseError{Text: orig, msg: fmt.Sprintf("money: %q has more than 6 decimal places", orig)}
 	}
-	overflow := func() error { return &ParseError{Text: orig, msg: fmt.Sprintf("money: %q: %v", orig, ErrOverflow), err: ErrOverflow} }
+	overflow := func() error {
+		return &ParseError{Text: orig, msg: fmt.Sprintf("money: %q: %v", orig, ErrOverflow), err: ErrOverflow}
+	}
 	var whole int64
 	if intPart != "" {
 		var err error
