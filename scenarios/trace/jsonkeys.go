@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -14,11 +15,11 @@ import (
 // keyRules walks a line that decoded without error and finds the first key given twice
 // in one object, or one that differs from a known name only in case.
 
-// keyRules are the key names of one format (its contract: every struct tag).
+// keyRules are the key names of one format (its contract: every struct tag), by
+// length: a key is looked up among the few names as long as it, without hashing.
 type keyRules struct {
-	exact  map[string]bool
-	folded map[string]string // ASCII lower case → the name
-	names  []string
+	byLen [64][]string
+	names []string
 }
 
 // jsonTags are the JSON names of t's fields, and of the structs it holds, recursively.
@@ -47,12 +48,63 @@ func jsonTags(t reflect.Type) []string {
 }
 
 func newKeyRules(names ...string) *keyRules {
-	k := &keyRules{exact: map[string]bool{}, folded: map[string]string{}, names: names}
+	k := &keyRules{names: names}
 	for _, n := range names {
-		k.exact[n] = true
-		k.folded[strings.ToLower(n)] = n
+		if len(n) < len(k.byLen) && !slices.Contains(k.byLen[len(n)], n) {
+			k.byLen[len(n)] = append(k.byLen[len(n)], n)
+		}
 	}
 	return k
+}
+
+// exact says whether key is one of the names.
+func (k *keyRules) exact(key []byte) bool {
+	if len(key) >= len(k.byLen) {
+		return false
+	}
+	for _, n := range k.byLen[len(key)] {
+		if string(key) == n {
+			return true
+		}
+	}
+	return false
+}
+
+// folded is the name key equals but for case, if any.
+func (k *keyRules) folded(key []byte) (string, bool) {
+	if ascii(key) {
+		if len(key) >= len(k.byLen) {
+			return "", false
+		}
+		for _, n := range k.byLen[len(key)] {
+			if asciiEqualFold(key, n) {
+				return n, true
+			}
+		}
+		return "", false
+	}
+	for _, n := range k.names { // a non-ASCII letter may fold to an ASCII one of another length
+		if strings.EqualFold(n, string(key)) {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+func asciiEqualFold(b []byte, s string) bool {
+	for i := range b {
+		x, y := b[i], s[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 // keyProblem is a bad key: where (the keys leading to it, dot-separated) and what.
@@ -181,20 +233,22 @@ func (s *keyScan) str() []byte {
 	s.i++ // "
 	from := s.i
 	for s.i < len(s.b) {
-		j := bytes.IndexAny(s.b[s.i:], `"\`)
+		j := bytes.IndexByte(s.b[s.i:], '"')
 		if j < 0 {
-			s.i = len(s.b)
 			break
 		}
-		s.i += j
-		if s.b[s.i] == '\\' {
-			s.i += 2
-			continue
+		s.i += j + 1
+		// The quote ends the string unless an odd run of backslashes escapes it.
+		bs := 0
+		for k := s.i - 2; k >= from && s.b[k] == '\\'; k-- {
+			bs++
 		}
-		s.i++
-		return s.b[from : s.i-1]
+		if bs%2 == 0 {
+			return s.b[from : s.i-1]
+		}
 	}
-	return s.b[from:s.i]
+	s.i = len(s.b)
+	return s.b[from:]
 }
 
 // judge says what is wrong with key, the next key of an object that already has seen.
@@ -206,30 +260,10 @@ func (s *keyScan) judge(key []byte, seen [][]byte, many map[string]bool) *keyPro
 	if dup {
 		return &keyProblem{s.where(key), "given twice in one object; a key may appear once (readers differ on which value wins)"}
 	}
-	r := s.rules
-	if r.exact[string(key)] {
+	if s.rules.exact(key) {
 		return nil
 	}
-	name, ok := "", false
-	if ascii(key) {
-		var low [64]byte
-		if len(key) <= len(low) {
-			for i, c := range key {
-				if 'A' <= c && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				low[i] = c
-			}
-			name, ok = r.folded[string(low[:len(key)])]
-		}
-	} else {
-		for _, n := range r.names {
-			if strings.EqualFold(n, string(key)) {
-				name, ok = n, true
-				break
-			}
-		}
-	}
+	name, ok := s.rules.folded(key)
 	if !ok {
 		return nil
 	}

@@ -40,7 +40,7 @@ func TestKeyRules(t *testing.T) {
 
 func TestWebhookKeyNames(t *testing.T) {
 	for _, n := range []string{"entry", "changes", "statuses", "recipient_id", "pricing", "category", "phone_number_id", "wa_id"} {
-		if !webhookKeys.exact[n] {
+		if !webhookKeys.exact([]byte(n)) {
 			t.Errorf("%s is not among the webhook keys", n)
 		}
 	}

@@ -251,9 +251,12 @@ func (m *recent[V]) put(k string, v V) {
 // of the file, so a FIFO, a pipe or stdin, which cannot be read twice, loses nothing
 // (a FIFO used to hang at its second open, and <(cat t.csv) lost 4 bytes).
 type input struct {
-	f       *os.File
+	f *os.File
+	// src is what the trace's bytes are read from: f, or a reader over it (a
+	// decompressor sets it, and clears regular: its bytes are not f's at offsets).
+	src     io.Reader
 	head    []byte // read for detection, not yet given to the format's reader
-	regular bool   // a regular file: it can be read at offsets (Parquet)
+	regular bool   // src is a regular file: it can be read at offsets (Parquet)
 	spool   string // a temporary copy of a piped Parquet file, removed on close
 }
 
@@ -267,17 +270,17 @@ func openInput(path string) (*input, error) {
 		f.Close()
 		return nil, err
 	}
-	return &input{f: f, regular: st.Mode().IsRegular()}, nil
+	return &input{f: f, src: f, regular: st.Mode().IsRegular()}, nil
 }
 
 // stream is the input from its first byte: what detection read, then the rest.
 func (in *input) stream() io.Reader {
 	if len(in.head) == 0 {
-		return in.f
+		return in.src
 	}
 	head := in.head
 	in.head = nil
-	return io.MultiReader(bytes.NewReader(head), in.f)
+	return io.MultiReader(bytes.NewReader(head), in.src)
 }
 
 func (in *input) close() error {
@@ -301,7 +304,7 @@ func (s *sniffer) Read(p []byte) (int, error) {
 		s.off += n
 		return n, nil
 	}
-	n, err := s.in.f.Read(p)
+	n, err := s.in.src.Read(p)
 	s.in.head = append(s.in.head, p[:n]...)
 	s.off += n
 	return n, err
@@ -379,7 +382,7 @@ func (in *input) readerAt(tempDir string) (*os.File, int64, error) {
 	n, err := io.Copy(tmp, in.stream())
 	if err == nil {
 		err = in.f.Close()
-		in.f = tmp
+		in.f, in.src = tmp, tmp
 	}
 	if err != nil {
 		tmp.Close()
