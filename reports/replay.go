@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spendsim/spendsim/internal/table"
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/table"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/model/money"
