@@ -178,7 +178,9 @@ func (w *MessageWriter) Message(rec *model.Record, m *model.Message, c *pricing.
 	appendCode(w.conf, int(c.Confidence))
 	w.appendMeta(rec.Meta)
 	if m.Status.WasDelivered() {
-		w.Tally.AddCharge(*c)
+		if err := w.Tally.AddCharge(*c); err != nil {
+			return fmt.Errorf("line %d: %w", rec.Line, err)
+		}
 		w.Bill.Add(m.At(), w.markets.Name(market.ID(c.Market)), c)
 	}
 	return w.tw.EndRow()

@@ -7,4 +7,9 @@
 // Loading never half-succeeds: a scenario either decodes and validates completely, or
 // the error lists every problem, as FILE:LINE for syntax and unknown keys and as
 // path.to.field for invalid values.
+//
+// Limits (limits.go): a scenario file is at most limits.ScenarioFile bytes; a grid
+// sweep has at most 1,000,000 points, counted without overflow (PointCount); Estimate
+// works out a scenario's events and an upper bound of its memory before it runs, and
+// CheckMemory refuses one past a limit with the estimate in the message.
 package scenarios

@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/spendsim/spendsim/internal/limits"
 )
 
 //go:embed examples/*.yaml
@@ -47,10 +48,11 @@ func Examples() ([]Example, error) {
 	return out, nil
 }
 
-// Load reads a scenario from a file, or, when no such file exists and ref is the name
-// of an embedded example, that example. It returns the scenario and its source text.
+// Load reads a scenario from a file (at most limits.ScenarioFile bytes), or, when no
+// such file exists and ref is the name of an embedded example, that example. It returns
+// the scenario and its source text.
 func Load(ref string) (*Scenario, []byte, error) {
-	data, err := os.ReadFile(ref)
+	data, err := limits.ReadFile(ref, limits.ScenarioFile, "a scenario file")
 	if err == nil {
 		sc, err := Parse(data, ref)
 		return sc, data, err

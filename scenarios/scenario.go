@@ -21,6 +21,7 @@ import (
 	"github.com/spendsim/spendsim/model/dist"
 	"github.com/spendsim/spendsim/model/load"
 	"github.com/spendsim/spendsim/model/market"
+	"github.com/spendsim/spendsim/model/money"
 )
 
 // Scenario is one what-if: a business, its customers and their behaviour, its support
@@ -180,6 +181,10 @@ func Parse(data []byte, name string) (*Scenario, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, &Error{File: name, Problems: []string{name + ": empty scenario file"}}
 		}
+		var pe *money.ParseError
+		if errors.As(err, &pe) {
+			return nil, &Error{File: name, Problems: []string{amountProblem(data, name, pe)}}
+		}
 		return nil, &Error{File: name, Problems: yamlProblems(name, err)}
 	}
 	var extra yaml.Node
@@ -207,6 +212,33 @@ func (s *Scenario) fitForecastDays() {
 		return // Validate reported it
 	}
 	s.Days = int(day.AddDate(0, s.Forecast.Months, 0).Sub(day).Hours() / 24)
+}
+
+// amountProblem locates an amount the decoder could not read: the YAML decoder stops
+// at a field's own parser without saying where, so the amount is looked up in the
+// document by its text, and the problem reads FILE:LINE: key: what is wrong.
+func amountProblem(data []byte, name string, pe *money.ParseError) string {
+	msg := strings.TrimPrefix(pe.Error(), "money: ")
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil {
+		return name + ": " + msg
+	}
+	var find func(n *yaml.Node) string
+	find = func(n *yaml.Node) string {
+		for i, c := range n.Content {
+			if n.Kind == yaml.MappingNode && i%2 == 1 && c.Kind == yaml.ScalarNode && c.Value == pe.Text {
+				return fmt.Sprintf("%s:%d: %s: %s", name, c.Line, n.Content[i-1].Value, msg)
+			}
+			if s := find(c); s != "" {
+				return s
+			}
+		}
+		return ""
+	}
+	if s := find(&doc); s != "" {
+		return s
+	}
+	return name + ": " + msg
 }
 
 // yamlProblems turns the decoder's messages into FILE:LINE: ones.

@@ -220,13 +220,10 @@ func (s *Scenario) points(seed uint64) ([]Point, error) {
 	if s.SweepMode == SweepLHS {
 		return s.lhsPoints(seed)
 	}
-	n := 1
-	for _, d := range s.Sweep {
-		n *= len(d.Values)
+	if c := s.PointCount(); c > maxPoints {
+		return nil, fmt.Errorf("sweep: %s points is more than %d", countText(c), maxPoints)
 	}
-	if n > 1_000_000 {
-		return nil, fmt.Errorf("sweep: %d points is more than 1000000", n)
-	}
+	n := int(s.PointCount())
 	points := make([]Point, 0, n)
 	idx := make([]int, len(s.Sweep))
 	for p := 0; p < n; p++ {
@@ -284,9 +281,14 @@ func (s *Scenario) validateSweep() []string {
 		if s.Samples != 0 {
 			add("samples: only with sweep_mode: lhs (a grid runs every combination of values)")
 		}
+		if n := s.PointCount(); n > maxPoints {
+			// The product of the dimensions' value counts, which overflowed int: 64
+			// two-valued dimensions made 0 points, and 3·2^63 panicked.
+			add("sweep: the grid has %s points (the product of every dimension's number of values), more than %d", countText(n), maxPoints)
+		}
 	case SweepLHS:
-		if s.Samples < 1 || s.Samples > 1_000_000 {
-			add("samples: must be between 1 and 1000000 with sweep_mode: lhs, got %d", s.Samples)
+		if s.Samples < 1 || s.Samples > maxPoints {
+			add("samples: must be between 1 and %d with sweep_mode: lhs, got %d", maxPoints, s.Samples)
 		}
 		if len(s.Sweep) == 0 {
 			add("sweep: sweep_mode: lhs needs at least one dimension {path, min, max}")

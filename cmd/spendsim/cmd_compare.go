@@ -48,6 +48,7 @@ Examples:
 			&cli.StringFlag{Name: "pricing-b", Usage: "bill B (default: A itself) under `ERA`"},
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs (default: all cores)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
+			memoryFlag(),
 		}, rateFlags()...),
 		Action: func(c *cli.Context) error {
 			n := c.NArg()
@@ -107,6 +108,14 @@ func compareScenarios(c *cli.Context, e *env, rates *pricing.Overlay) error {
 	}
 	r := c.Int("replications")
 	a.Seed, b.Seed, a.Replications, b.Replications = seed, seed, r, r
+	for _, s := range []struct {
+		sc  *scenarios.Scenario
+		ref string
+	}{{a, aRef}, {b, bRef}} {
+		if err := checkMemory(c, s.sc, s.ref, c.Int("workers")); err != nil {
+			return err
+		}
+	}
 	cmp, err := sweep.Compare(c.Context, a, b, sweep.Options{Out: out, Version: e.version, Workers: c.Int("workers"),
 		Rates: rates, Progress: &progress{w: e.stderr, quiet: quiet}})
 	if err != nil {

@@ -60,6 +60,7 @@ Examples:
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<scenario name>-forecast)"},
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs (default: all cores)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
+			memoryFlag(),
 		}, rateFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
@@ -99,6 +100,9 @@ Examples:
 			}
 			if c.Int("workers") < 0 {
 				return usagef("--workers must be >= 0, got %d", c.Int("workers"))
+			}
+			if err := checkMemory(c, sc, c.Args().First(), c.Int("workers")); err != nil {
+				return err
 			}
 			seed, fresh := scenarios.PickSeed(c.Uint64("seed"), c.IsSet("seed"), sc.Seed)
 			if sc.Seed = seed; fresh && !c.Bool("quiet") {

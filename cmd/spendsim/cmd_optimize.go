@@ -58,6 +58,7 @@ Examples:
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs (default: all cores)"},
 			&cli.BoolFlag{Name: "bot", Usage: "also decide whether to use the scenario's agents.bot (on or off), its cost_per_conversation counted as staffing"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
+			memoryFlag(),
 		}, rateFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
@@ -92,6 +93,9 @@ Examples:
 				if sc.Replications < 1 || sc.Replications > 100_000 {
 					return usagef("--replications must be between 1 and 100000, got %d", sc.Replications)
 				}
+			}
+			if err := checkMemory(c, sc, c.Args().First(), c.Int("workers")); err != nil {
+				return err
 			}
 			seed, fresh := scenarios.PickSeed(c.Uint64("seed"), c.IsSet("seed"), sc.Seed)
 			if sc.Seed = seed; fresh && !c.Bool("quiet") {

@@ -100,6 +100,7 @@ Examples:
 			&cli.BoolFlag{Name: "resume", Usage: "reuse the runs an interrupted run of the same scenario and seed finished"},
 			&cli.StringFlag{Name: "shard", Usage: "run only shard `K/N`: jobs whose number mod N is K (K from 0)"},
 			&cli.IntFlag{Name: "shards", Usage: "split into `N` shards, this one's K from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID"},
+			memoryFlag(),
 		}, rateFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 1 {
@@ -170,6 +171,13 @@ func runScenario(c *cli.Context, e *env, o sweep.Options) error {
 	}
 	if o.Precision > 0 && sc.Replications > o.MaxReplications {
 		return usagef("--max-replications %d is below the scenario's %d replications", o.MaxReplications, sc.Replications)
+	}
+	planned := *sc
+	if o.Precision > 0 {
+		planned.Replications = o.MaxReplications // --precision may replicate up to it
+	}
+	if err := checkMemory(c, &planned, ref, o.Workers); err != nil {
+		return err
 	}
 	p := &progress{w: e.stderr, quiet: quiet}
 	o.Progress = p

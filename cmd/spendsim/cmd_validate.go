@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"runtime"
 
 	"github.com/urfave/cli/v2"
 
@@ -16,10 +17,16 @@ func validateCommand(e *env) *cli.Command {
 		ArgsUsage: "FILE...",
 		Description: `Decodes each scenario strictly (a misspelt key is an error), validates every field and
 every sweep value, and reports all problems at once. Exit code 2 if any file is invalid.
+Each valid file's line gives the runs it expands to, about how many events they take
+and the most memory they may need (all of a run's conversations waiting at once), with
+as many runs at a time as there are cores: a scenario needing more than --max-memory
+(default: half of this machine's) is refused, as run refuses it.
 
 Examples:
    spendsim validate my.yaml
-   spendsim validate my.yaml other.yaml 2021.yaml`,
+   spendsim validate my.yaml other.yaml 2021.yaml
+   spendsim validate my.yaml --max-memory 64GiB`,
+		Flags: []cli.Flag{memoryFlag()},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usagef("validate needs at least one scenario file")
@@ -32,13 +39,17 @@ Examples:
 					failed = append(failed, err)
 					continue
 				}
-				points, err := sc.Points()
-				if err != nil {
+				if err := checkMemory(c, sc, f, 0); err != nil {
+					var ue usageError
+					if errors.As(err, &ue) {
+						return err
+					}
 					fmt.Fprintln(e.stderr, err)
 					failed = append(failed, err)
 					continue
 				}
-				fmt.Fprintf(e.stdout, "%s: ok (%s, %d sweep points × %d replications)\n", f, sc.Name, len(points), sc.Replications)
+				fmt.Fprintf(e.stdout, "%s: ok (%s, %d sweep points × %d replications; %s)\n",
+					f, sc.Name, sc.PointCount(), sc.Replications, sc.Estimate(runtime.GOMAXPROCS(0)))
 			}
 			if len(failed) > 0 {
 				var se *scenarios.Error

@@ -2,11 +2,11 @@ package main
 
 import (
 	"errors"
-	"os"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/limits"
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
@@ -19,13 +19,14 @@ func rateFlags() []cli.Flag {
 		&cli.StringFlag{Name: "rates-model", Value: "PMP", Usage: "pricing model of a Meta rate card CSV: CBP or PMP"},
 		&cli.StringFlag{Name: "rates-from", Usage: "effective `DATE` of a Meta rate card or tier CSV (it is not in the file)"},
 		&cli.StringFlag{Name: "tiers", Usage: "volume-tier `FILE`: Meta's Tier Pricing CSV (with --rates-from) or spendsim's tiers.csv layout"},
+		&cli.BoolFlag{Name: "decimal-comma", Usage: "the --rates and --tiers files write decimals with a comma and group thousands with dots (0,0625; 1.940,13), fields separated by ';' or ',', as a spreadsheet in such a locale exports them"},
 	}
 }
 
 // readUserRates reads the files the rate flags name and lays them over the built-in
 // cards; with none, the overlay is empty.
 func readUserRates(c *cli.Context) (*pricing.Overlay, error) {
-	f := pricing.UserFiles{Model: c.String("rates-model")}
+	f := pricing.UserFiles{Model: c.String("rates-model"), DecimalComma: c.Bool("decimal-comma")}
 	if s := c.String("rates-from"); s != "" {
 		d, err := time.Parse(time.DateOnly, s)
 		if err != nil {
@@ -35,13 +36,13 @@ func readUserRates(c *cli.Context) (*pricing.Overlay, error) {
 	}
 	var err error
 	if r := c.String("rates"); r != "builtin" && r != "" {
-		if f.RatesData, err = os.ReadFile(r); err != nil {
+		if f.RatesData, err = limits.ReadFile(r, limits.RateFile, "a rate file"); err != nil {
 			return nil, err
 		}
 		f.Rates = r
 	}
 	if t := c.String("tiers"); t != "" {
-		if f.TiersData, err = os.ReadFile(t); err != nil {
+		if f.TiersData, err = limits.ReadFile(t, limits.RateFile, "a tier file"); err != nil {
 			return nil, err
 		}
 		f.Tiers = t
@@ -61,6 +62,9 @@ func rateArgs(c *cli.Context) []string {
 		if c.IsSet(f) {
 			args = append(args, "--"+f, c.String(f))
 		}
+	}
+	if c.Bool("decimal-comma") {
+		args = append(args, "--decimal-comma")
 	}
 	return args
 }

@@ -208,11 +208,15 @@ func (o *optimizer) evaluate(ctx context.Context, plans [][]int) error {
 		m, err1 := msg.Total()
 		s, err2 := staff.Total()
 		if err1 != nil || err2 != nil {
-			return fmt.Errorf("optimize: %s: spend overflows", cd.Label)
+			return fmt.Errorf("optimize: %s: the messaging or staffing sum of %d replications: %w", cd.Label, reps, money.ErrOverflow)
 		}
 		cd.MessagingMicros = stats.DivRound(int64(m), reps)
 		cd.StaffingMicros = stats.DivRound(int64(s), reps)
-		cd.TotalWithStaffingMicros = cd.MessagingMicros + cd.StaffingMicros
+		tot, err := money.Add(money.Micros(cd.MessagingMicros), money.Micros(cd.StaffingMicros))
+		if err != nil {
+			return fmt.Errorf("optimize: %s: messaging + staffing: %w", cd.Label, err)
+		}
+		cd.TotalWithStaffingMicros = int64(tot)
 		cd.TotalWithStaffing = money.Micros(cd.TotalWithStaffingMicros).String()
 		n := float64(reps)
 		cd.FirstResponseP50S, cd.FirstResponseP90S = stats.Num(p50/n), stats.Num(p90/n)

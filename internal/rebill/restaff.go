@@ -69,9 +69,11 @@ func Restaff(ctx context.Context, o Options, sc *scenarios.Scenario, point strin
 // spendSink tallies what a replay charges and writes nothing.
 type spendSink struct{ tally *stats.SpendTally }
 
-func (s spendSink) Message(_ *model.Record, m *model.Message, c *pricing.Charge) error {
+func (s spendSink) Message(r *model.Record, m *model.Message, c *pricing.Charge) error {
 	if m.Direction == model.FromBusiness && m.Status.WasDelivered() {
-		s.tally.AddCharge(*c)
+		if err := s.tally.AddCharge(*c); err != nil {
+			return fmt.Errorf("line %d: %w", r.Line, err)
+		}
 	}
 	return nil
 }

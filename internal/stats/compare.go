@@ -95,15 +95,16 @@ func Compare(a, b []sim.RunResult, la, lb CompareLabel, seed uint64) (Comparison
 	}
 	total := func(r *sim.RunResult) money.Micros { return r.MessagingMicros + r.StaffingMicros } // checked in compareSide
 	for _, d := range []struct {
-		dst *MoneyDiff
-		get func(*sim.RunResult) money.Micros
+		name string
+		dst  *MoneyDiff
+		get  func(*sim.RunResult) money.Micros
 	}{
-		{&c.BMinusA.MessagingMicros, func(r *sim.RunResult) money.Micros { return r.MessagingMicros }},
-		{&c.BMinusA.StaffingMicros, func(r *sim.RunResult) money.Micros { return r.StaffingMicros }},
-		{&c.BMinusA.TotalMicros, total},
+		{"messaging", &c.BMinusA.MessagingMicros, func(r *sim.RunResult) money.Micros { return r.MessagingMicros }},
+		{"staffing", &c.BMinusA.StaffingMicros, func(r *sim.RunResult) money.Micros { return r.StaffingMicros }},
+		{"total", &c.BMinusA.TotalMicros, total},
 	} {
 		if *d.dst, err = moneyDiff(a, b, d.get); err != nil {
-			return Comparison{}, fmt.Errorf("stats: compare: %w", err)
+			return Comparison{}, fmt.Errorf("stats: compare: B − A %s: %w", d.name, err)
 		}
 	}
 	var pa, pb, pd []float64
@@ -191,9 +192,13 @@ func moneyDiff(a, b []sim.RunResult, get func(*sim.RunResult) money.Micros) (Mon
 	}
 	m := DivRound(int64(tot), int64(len(a)))
 	out := MoneyDiff{MeanMicros: m, Mean: money.Micros(m).String()}
-	out.CI95 = moneyCI(m, d)
+	if out.CI95, err = moneyCI(m, d); err != nil {
+		return MoneyDiff{}, fmt.Errorf("ci95: %w", err)
+	}
 	if h := welchHalfWidth(xa, xb); !math.IsNaN(h) {
-		out.UnpairedCI95 = moneyAround(m, h)
+		if out.UnpairedCI95, err = moneyAround(m, h); err != nil {
+			return MoneyDiff{}, fmt.Errorf("unpaired_ci95: %w", err)
+		}
 	}
 	return out, nil
 }

@@ -110,20 +110,29 @@ func estimate(xs []float64) Estimate {
 
 // moneyCI centres the interval on the exactly computed mean and rounds its bounds to
 // whole micros; nil with a single replication.
-func moneyCI(meanMicros int64, each []float64) *MoneyInterval {
+func moneyCI(meanMicros int64, each []float64) (*MoneyInterval, error) {
 	_, half := meanHalfWidth(each)
 	if math.IsNaN(half) {
-		return nil
+		return nil, nil
 	}
-	h := int64(math.Round(half))
-	lo, hi := meanMicros-h, meanMicros+h
-	return &MoneyInterval{LowMicros: lo, Low: money.Micros(lo).String(), HighMicros: hi, High: money.Micros(hi).String()}
+	return moneyAround(meanMicros, half)
 }
 
-func moneyAround(m int64, half float64) *MoneyInterval {
-	h := int64(math.Round(half))
-	lo, hi := m-h, m+h
-	return &MoneyInterval{LowMicros: lo, Low: money.Micros(lo).String(), HighMicros: hi, High: money.Micros(hi).String()}
+// moneyAround is the interval m ± half in whole micros, or money.ErrOverflow when a
+// bound leaves the int64 range (it used to wrap: a total_ci95 of −4.6e12 around a mean
+// of +4.6e12).
+func moneyAround(m int64, half float64) (*MoneyInterval, error) {
+	r := math.Round(half)
+	if !(r >= 0 && r < math.MaxInt64) { // NaN, or past what an int64 holds (2^63 as a float64)
+		return nil, money.ErrOverflow
+	}
+	h := money.Micros(r)
+	lo, err1 := money.Add(money.Micros(m), -h)
+	hi, err2 := money.Add(money.Micros(m), h)
+	if err1 != nil || err2 != nil {
+		return nil, money.ErrOverflow
+	}
+	return &MoneyInterval{LowMicros: int64(lo), Low: lo.String(), HighMicros: int64(hi), High: hi.String()}, nil
 }
 
 // welchHalfWidth is the half-width of the 95% interval of mean(b) − mean(a) for two

@@ -46,19 +46,43 @@ type Band struct {
 	P90        string `json:"p90"`
 }
 
-func bandOf(xs []int64) Band {
+// bandOf bands xs; the error is their sum (for the mean) leaving the int64 range.
+func bandOf(xs []int64) (Band, error) {
 	var sum money.Sum
 	for _, x := range xs {
 		sum.Add(money.Micros(x))
 	}
 	total, err := sum.Total()
 	if err != nil {
-		panic("stats: forecast band: " + err.Error()) // amounts were summed once already
+		return Band{}, fmt.Errorf("the sum of the %d replications (for the mean): %w", len(xs), err)
 	}
 	b := Band{P10Micros: Quantile(xs, 10), P50Micros: Quantile(xs, 50), P90Micros: Quantile(xs, 90),
 		MeanMicros: DivRound(int64(total), int64(len(xs)))}
 	b.P10, b.P50, b.P90 = money.Micros(b.P10Micros).String(), money.Micros(b.P50Micros).String(), money.Micros(b.P90Micros).String()
+	return b, nil
+}
+
+// bands bands several amounts, each named for the error.
+type bands struct{ err error }
+
+func (bs *bands) of(name string, xs []int64) Band {
+	if bs.err != nil {
+		return Band{}
+	}
+	b, err := bandOf(xs)
+	if err != nil {
+		bs.err = fmt.Errorf("%s: %w", name, err)
+	}
 	return b
+}
+
+// plus is a + b, or an error naming what overflowed.
+func plus(a, b int64, what string) (int64, error) {
+	s, err := money.Add(money.Micros(a), money.Micros(b))
+	if err != nil {
+		return 0, fmt.Errorf("stats: forecast %s: %w", what, err)
+	}
+	return int64(s), nil
 }
 
 // ForecastMonth is one month of a forecast.
@@ -213,25 +237,36 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 		}
 		staffing.Add(staff)
 		agentHours += tl.AgentTime.Hours()
+		month := st.Format("2006-01")
+		var bs bands
 		fm := ForecastMonth{
-			Month: st.Format("2006-01"), Start: st.Format(time.DateOnly),
+			Month: month, Start: st.Format(time.DateOnly),
 			Days:       int(end.In(loc).Sub(st).Hours()/24 + 0.5),
 			Pricing:    eraSpan(cfg.Billing.Era, model.FromStd(st), end, loc),
 			Customers:  int64(customersAt(cfg, model.FromStd(st))),
 			AgentHours: tl.AgentTime.Hours(), StaffingMicros: int64(staff), Staffing: staff.String(),
-			Messaging: bandOf(amounts[m]), ByCategory: map[string]Band{}, StartDay: st,
+			Messaging: bs.of("messaging", amounts[m]), ByCategory: map[string]Band{}, StartDay: st,
 		}
 		totals := make([]int64, reps)
 		for r := range totals {
-			totals[r] = amounts[m][r] + int64(staff)
-			horizon[r] += amounts[m][r]
-		}
-		fm.Total = bandOf(totals)
-		for c, cat := range cats {
-			fm.ByCategory[cat.String()] = bandOf(byCat[m][c])
-			for r := range reps {
-				horizonCat[c][r] += byCat[m][c][r]
+			if totals[r], err = plus(amounts[m][r], int64(staff), month+" messaging + staffing"); err != nil {
+				return Forecast{}, err
 			}
+			if horizon[r], err = plus(horizon[r], amounts[m][r], "horizon messaging"); err != nil {
+				return Forecast{}, err
+			}
+		}
+		fm.Total = bs.of("total_with_staffing", totals)
+		for c, cat := range cats {
+			fm.ByCategory[cat.String()] = bs.of(cat.String(), byCat[m][c])
+			for r := range reps {
+				if horizonCat[c][r], err = plus(horizonCat[c][r], byCat[m][c][r], "horizon "+cat.String()); err != nil {
+					return Forecast{}, err
+				}
+			}
+		}
+		if bs.err != nil {
+			return Forecast{}, fmt.Errorf("stats: forecast %s: %w", month, bs.err)
 		}
 		fm.restsOn(&derived[m], &third[m], &total[m])
 		f.Months = append(f.Months, fm)
@@ -240,21 +275,27 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 	if err != nil {
 		return Forecast{}, fmt.Errorf("stats: forecast staffing: %w", err)
 	}
+	var bs bands
 	h := ForecastMonth{
 		Month: f.Months[0].Month + ".." + f.Months[n-1].Month, Start: f.Months[0].Start,
 		Days:      int(cfg.End.In(loc).Sub(first).Hours()/24 + 0.5),
 		Pricing:   eraSpan(cfg.Billing.Era, cfg.Start, cfg.End, loc),
 		Customers: f.Months[n-1].Customers, AgentHours: agentHours,
 		StaffingMicros: int64(staffTotal), Staffing: staffTotal.String(),
-		Messaging: bandOf(horizon), ByCategory: map[string]Band{},
+		Messaging: bs.of("messaging", horizon), ByCategory: map[string]Band{},
 	}
 	totals := make([]int64, reps)
 	for r := range totals {
-		totals[r] = horizon[r] + int64(staffTotal)
+		if totals[r], err = plus(horizon[r], int64(staffTotal), "horizon messaging + staffing"); err != nil {
+			return Forecast{}, err
+		}
 	}
-	h.Total = bandOf(totals)
+	h.Total = bs.of("total_with_staffing", totals)
 	for c, cat := range cats {
-		h.ByCategory[cat.String()] = bandOf(horizonCat[c])
+		h.ByCategory[cat.String()] = bs.of(cat.String(), horizonCat[c])
+	}
+	if bs.err != nil {
+		return Forecast{}, fmt.Errorf("stats: forecast horizon: %w", bs.err)
 	}
 	h.restsOn(&derived[n], &third[n], &total[n])
 	f.Horizon = h

@@ -42,8 +42,10 @@ type SpendTally struct {
 }
 
 // AddCharge adds one delivered business message's charge. A message of pricing type
-// none (not priced) is counted under no type, as TypeNone has no key.
-func (t *SpendTally) AddCharge(c pricing.Charge) {
+// none (not priced) is counted under no type, as TypeNone has no key. The error is
+// the total leaving the int64 range of micros with this charge, so that the caller
+// can say which message took it there.
+func (t *SpendTally) AddCharge(c pricing.Charge) error {
 	t.byType[c.Type]++
 	t.seen[c.Category] = true
 	if c.Unit() {
@@ -55,6 +57,13 @@ func (t *SpendTally) AddCharge(c pricing.Charge) {
 	}
 	t.amounts[c.Category].Add(c.Amount)
 	t.total.Add(c.Amount)
+	if _, err := t.total.Total(); err != nil {
+		return fmt.Errorf("the bill's total passes the range of amounts with this message's %s: %w", c.Amount, err)
+	}
+	if _, err := t.amounts[c.Category].Total(); err != nil {
+		return fmt.Errorf("the bill's %s total passes the range of amounts with this message's %s: %w", c.Category, c.Amount, err)
+	}
+	return nil
 }
 
 // AddRun adds a whole run's bill.
@@ -78,7 +87,7 @@ func (t *SpendTally) Spend(n int64) (Spend, error) {
 	}
 	total, err := t.total.Total()
 	if err != nil {
-		return Spend{}, err
+		return Spend{}, fmt.Errorf("stats: the total spend: %w", err)
 	}
 	s := Spend{
 		Currency:               t.Currency,
@@ -93,7 +102,7 @@ func (t *SpendTally) Spend(n int64) (Spend, error) {
 	for _, c := range pricing.Shown(func(c pricing.Category) bool { return t.seen[c] }) {
 		a, err := t.amounts[c].Total()
 		if err != nil {
-			return Spend{}, fmt.Errorf("%s: %w", c, err)
+			return Spend{}, fmt.Errorf("stats: the %s spend: %w", c, err)
 		}
 		m := DivRound(int64(a), n)
 		s.AmountMicrosByCategory[c.String()] = m

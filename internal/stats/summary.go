@@ -236,8 +236,12 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 	p.Staffing = money.Micros(p.StaffingMicros).String()
 	p.TotalWithStaffingMicros = DivRound(int64(ws), n)
 	p.TotalWithStaffing = money.Micros(p.TotalWithStaffingMicros).String()
-	p.TotalCI95 = moneyCI(p.TotalMicros, messagingEach)
-	p.TotalWithStaffingCI95 = moneyCI(p.TotalWithStaffingMicros, withStaffingEach)
+	if p.TotalCI95, err = moneyCI(p.TotalMicros, messagingEach); err != nil {
+		return PointSummary{}, fmt.Errorf("total_ci95: %w", err)
+	}
+	if p.TotalWithStaffingCI95, err = moneyCI(p.TotalWithStaffingMicros, withStaffingEach); err != nil {
+		return PointSummary{}, fmt.Errorf("total_with_staffing_ci95: %w", err)
+	}
 	p.Outbound = summarizeOutbound(reps)
 	p.Agents = summarizeAgents(reps)
 	p.SLA = SLAEstimates{

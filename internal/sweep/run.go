@@ -197,7 +197,7 @@ func runShard(ctx context.Context, sc *scenarios.Scenario, o Options, jobs []sim
 		err = WriteShard(o.Out, o.Version, reports.Simulation{
 			Name: sc.Name, Scenario: sc, Seed: sc.Seed, Args: o.Args,
 			Runs: runs, Days: days, HorizonDays: float64(sc.Days), Priced: pr,
-		}, o.Shard, o.Shards, len(jobs))
+		}, o.Rates.DigestOf(), o.Shard, o.Shards, len(jobs))
 	}
 	if err != nil {
 		return cp.Leave(err, len(x.done))

@@ -55,6 +55,23 @@ type ShardManifest struct {
 	// Priced is what priced the sweep (rate and tier files, cards in force): merge has
 	// no rate files to read it from.
 	Priced stats.Priced `json:"priced"`
+	// RatesDigest is the user's rate and tier files' digest (pricing.Overlay.Digest),
+	// which covers their bytes and how they were read (--rates-model, --rates-from,
+	// --decimal-comma); absent with the built-in cards alone. Merge refuses shards that
+	// differ in it: their runs priced other cards.
+	RatesDigest string `json:"rates_digest,omitempty"`
+}
+
+// ratesOf says which files a shard billed with, for messages.
+func (m *ShardManifest) ratesOf() string {
+	if m.RatesDigest == "" {
+		return "the built-in cards"
+	}
+	var parts []string
+	for _, f := range m.Priced.RateFiles {
+		parts = append(parts, fmt.Sprintf("--%s %s (sha256 %.12s…)", f.Role, f.Path, f.SHA256))
+	}
+	return strings.Join(parts, " and ") + " read as digest " + m.RatesDigest
 }
 
 // WriteShard writes one shard's runs and daily parts into dir and then its manifest,
@@ -63,7 +80,8 @@ type ShardManifest struct {
 // with no runs (more shards than runs) writes only its manifest: an empty part could not
 // carry the sweep's param columns, and readers would see two schemas. The caller holds
 // the shard's lock (safefile.LockPart); links inside dir are refused, not followed.
-func WriteShard(dir, version string, s reports.Simulation, shard, shards, jobs int) error {
+// digest is the user's rate files' (pricing.Overlay.Digest), "" without any.
+func WriteShard(dir, version string, s reports.Simulation, digest string, shard, shards, jobs int) error {
 	runs, days, err := stats.InOrder(s.Runs, s.Days)
 	if err != nil {
 		return err
@@ -103,6 +121,7 @@ func WriteShard(dir, version string, s reports.Simulation, shard, shards, jobs i
 		p := filepath.Join(dir, rel)
 		return p, safefile.RemoveTemps(p)
 	}
+	m.RatesDigest = digest
 	if len(runs) > 0 {
 		m.RunsPart, m.DailyPart = ShardPart("runs", shard, shards), ShardPart("daily", shard, shards)
 		p, err := place(m.RunsPart)
@@ -179,6 +198,10 @@ func ReadShardManifests(dir string) ([]ShardManifest, error) {
 		if m.Seed != first.Seed || string(m.Scenario) != string(first.Scenario) || m.Jobs != first.Jobs {
 			return nil, fmt.Errorf("shards %d and %d of %s ran different scenarios or seeds", first.Shard, m.Shard, dir)
 		}
+		if m.RatesDigest != first.RatesDigest {
+			return nil, fmt.Errorf("shards %d and %d of %s were billed with different rates (shard %d: %s; shard %d: %s); run every shard with the same --rates and --tiers",
+				first.Shard, m.Shard, dir, first.Shard, first.ratesOf(), m.Shard, m.ratesOf())
+		}
 	}
 	var missing []int
 	next := 0
@@ -206,11 +229,19 @@ func (m *ShardManifest) ReadParts(dir string, paramPaths []string) ([]sim.RunRes
 		}
 		return nil, nil, nil
 	}
-	runs, err := reports.ReadRuns(filepath.Join(dir, m.RunsPart), paramPaths)
+	runsPath, err := m.part(dir, "runs", m.RunsPart)
 	if err != nil {
 		return nil, nil, err
 	}
-	days, err := reports.ReadDaily(filepath.Join(dir, m.DailyPart))
+	dailyPath, err := m.part(dir, "daily", m.DailyPart)
+	if err != nil {
+		return nil, nil, err
+	}
+	runs, err := reports.ReadRuns(runsPath, paramPaths)
+	if err != nil {
+		return nil, nil, err
+	}
+	days, err := reports.ReadDaily(dailyPath)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -223,6 +254,28 @@ func (m *ShardManifest) ReadParts(dir string, paramPaths []string) ([]sim.RunRes
 		}
 	}
 	return runs, days, nil
+}
+
+// part is the path of a shard's part of table, which its manifest names as given: only
+// the path WriteShard writes, inside dir, is read. A manifest naming another path
+// (../../etc/passwd was read) or a link out of dir is refused.
+func (m *ShardManifest) part(dir, table, given string) (string, error) {
+	want := ShardPart(table, m.Shard, m.Shards)
+	manifest := filepath.Join(dir, ShardManifestPath(m.Shard, m.Shards))
+	if filepath.FromSlash(given) != want {
+		return "", fmt.Errorf("%s: %s_part is %q; a shard's part is %s inside the output folder, and merge reads nothing else",
+			manifest, table, given, filepath.ToSlash(want))
+	}
+	p := filepath.Join(dir, want)
+	realDir, err1 := filepath.EvalSymlinks(dir)
+	real, err2 := filepath.EvalSymlinks(p)
+	if err1 != nil || err2 != nil {
+		return p, nil // missing: the reader says so
+	}
+	if rel, err := filepath.Rel(realDir, real); err != nil || !filepath.IsLocal(rel) {
+		return "", fmt.Errorf("%s: a link to %s, outside %s; merge reads only the parts inside the output folder", p, real, dir)
+	}
+	return p, nil
 }
 
 // ParseShard resolves --shard K/N, or --shards N with K from the batch system's array

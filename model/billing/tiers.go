@@ -1,6 +1,8 @@
 package billing
 
 import (
+	"fmt"
+
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/pricing"
 )
@@ -60,7 +62,12 @@ func (b *Biller) chargeTiered(ch *pricing.Charge, cc *cardCache, m *model.Messag
 	}
 	for _, bd := range b.bandsFor(m.Market, bandCat, at) {
 		if n >= bd.From && n <= bd.To {
-			ch.Amount = bd.Price(ch.Amount)
+			p, err := bd.Price(ch.Amount)
+			if err != nil {
+				return fmt.Errorf("billing: %s template %d of the month in its market: volume band %d prices it at the list rate %s %+g%%: %w",
+					cat, n, bd.Index, ch.Amount, float64(bd.VsListBP)/100, err)
+			}
+			ch.Amount = p
 			ch.Tier = int8(bd.Index)
 			if bd.Confidence != pricing.ConfNone {
 				ch.Confidence = bd.Confidence

@@ -16,10 +16,17 @@ type Conversation struct {
 }
 
 // Validate reports problems, each prefixed by path.
+// MaxPerCustomerMonth bounds the rates of conversations and templates per customer:
+// more is no customer, and 1e308 ran for ever (issue 15).
+const MaxPerCustomerMonth = 1_000_000
+
 func (c Conversation) Validate(path string) []string {
 	var errs []string
-	if !(c.PerCustomerMonth > 0) || math.IsInf(c.PerCustomerMonth, 0) {
+	if !(c.PerCustomerMonth > 0) {
 		errs = append(errs, fmt.Sprintf("%s.conversations_per_customer_month: must be > 0, got %v", path, c.PerCustomerMonth))
+	} else if c.PerCustomerMonth > MaxPerCustomerMonth {
+		errs = append(errs, fmt.Sprintf("%s.conversations_per_customer_month: must be at most %d (one every 2.6 s), got %v",
+			path, MaxPerCustomerMonth, c.PerCustomerMonth))
 	}
 	if !(c.MessagesMean >= 1) || math.IsInf(c.MessagesMean, 0) {
 		errs = append(errs, fmt.Sprintf("%s.messages_per_conversation: must be >= 1, got %v", path, c.MessagesMean))

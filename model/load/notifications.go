@@ -2,7 +2,6 @@ package load
 
 import (
 	"fmt"
-	"math"
 	"regexp"
 	"strings"
 	"time"
@@ -54,8 +53,11 @@ func (n Notification) Validate(path string) []string {
 	if _, ok := TemplateCategory(n.Category); !ok {
 		errs = append(errs, fmt.Sprintf("%s.category: %q is not one of %s", path, n.Category, categoryList))
 	}
-	if !(n.PerCustomerMonth > 0) || math.IsInf(n.PerCustomerMonth, 0) {
+	if !(n.PerCustomerMonth > 0) {
 		errs = append(errs, fmt.Sprintf("%s.per_customer_month: must be > 0 templates per customer per 30 days, got %v", path, n.PerCustomerMonth))
+	} else if n.PerCustomerMonth > MaxPerCustomerMonth {
+		errs = append(errs, fmt.Sprintf("%s.per_customer_month: must be at most %d templates per customer per 30 days, got %v",
+			path, MaxPerCustomerMonth, n.PerCustomerMonth))
 	}
 	errs = append(errs, n.Profile.Validate(path)...)
 	errs = append(errs, validateCountries(path+".countries", n.Countries)...)

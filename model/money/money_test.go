@@ -3,6 +3,7 @@ package money
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -29,6 +30,53 @@ func TestParse(t *testing.T) {
 	for _, bad := range []string{"", "-", ".", "1.2.3", "abc", "1e3", "0.0000001", "9223372036854.775808", "99999999999999999999"} {
 		if _, err := Parse(bad); err == nil {
 			t.Errorf("Parse(%q) succeeded", bad)
+		}
+	}
+}
+
+// TestParseComma: a comma that groups no thousands is an error, never deleted. Before
+// issue 15, "0,0625" read as 625 units a message and "8,50" as 850 an hour.
+func TestParseComma(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"0,0625", `money: "0,0625": the decimal separator is a dot (0.0625); a comma may only group thousands (1,940.13)`},
+		{"8,50", `money: "8,50": the decimal separator is a dot (8.50); a comma may only group thousands (1,940.13)`},
+		{"1,2,3", `money: "1,2,3": the decimal separator is a dot; a comma may only group thousands (1,940.13)`},
+		{"1,940.1,3", `money: "1,940.1,3": the decimal separator is a dot; a comma may only group thousands (1,940.13)`},
+		{"0,062", `money: "0,062": the decimal separator is a dot (0.062); a comma may only group thousands (1,940.13)`},
+		{",5", `money: ",5": the decimal separator is a dot (.5); a comma may only group thousands (1,940.13)`},
+		{"1,", `money: "1,": the decimal separator is a dot (1.); a comma may only group thousands (1,940.13)`},
+	} {
+		v, err := Parse(c.in)
+		if err == nil || err.Error() != c.want || !errors.Is(err, ErrComma) {
+			t.Errorf("Parse(%q) = %d, %v; want the error %s", c.in, v, err, c.want)
+		}
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Text != c.in {
+			t.Errorf("Parse(%q): %#v is not a *ParseError of the text", c.in, err)
+		}
+	}
+	for in, want := range map[string]Micros{"1,940": 1_940_000_000, "12,000,000.5": 12_000_000_500_000, "-1,000": -1_000_000_000} {
+		if got, err := Parse(in); err != nil || got != want {
+			t.Errorf("Parse(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+}
+
+// TestParseDecimalComma: --decimal-comma reads a comma as the decimal separator and a
+// dot as a thousands separator, with the same strictness the other way round.
+func TestParseDecimalComma(t *testing.T) {
+	for in, want := range map[string]Micros{"0,0625": 62_500, "1.940,13": 1_940_130_000, "8,50": 8_500_000, "3": 3_000_000, "-0,5": -500_000} {
+		if got, err := CommaDecimal.Parse(in); err != nil || got != want {
+			t.Errorf("CommaDecimal.Parse(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"0.0625":   `money: "0.0625": a '.' may only group thousands (1.940,13) where the decimal separator is ','`,
+		"1,940.13": `money: "1,940.13": a '.' may only group thousands (1.940,13) where the decimal separator is ','`,
+		"1,2,3":    `money: "1,2,3" is not a decimal amount`,
+	} {
+		if v, err := CommaDecimal.Parse(in); err == nil || err.Error() != want {
+			t.Errorf("CommaDecimal.Parse(%q) = %d, %v; want %s", in, v, err, want)
 		}
 	}
 }
@@ -63,7 +111,7 @@ func FuzzRoundTrip(f *testing.F) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"0.0625", "1,940.13", "-3", ".5", "1e3"} {
+	for _, s := range []string{"0.0625", "1,940.13", "-3", ".5", "1e3", "0,0625", "1,2,3"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -73,6 +121,13 @@ func FuzzParse(f *testing.F) {
 		}
 		if back, err := Parse(v.String()); err != nil || back != v {
 			t.Fatalf("%q parsed to %d which does not round-trip: %d, %v", s, v, back, err)
+		}
+		// A comma is either a thousands separator or an error: deleting every comma
+		// and reading the rest must give the same amount.
+		if strings.Contains(s, ",") {
+			if plain, err := Parse(strings.ReplaceAll(s, ",", "")); err != nil || plain != v {
+				t.Fatalf("%q parsed to %d, but without its commas to %d, %v", s, v, plain, err)
+			}
 		}
 	})
 }

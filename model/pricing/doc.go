@@ -39,6 +39,9 @@
 //     caller read), each read by the kind Sniff finds: Cards lays them over the built-in
 //     cards, and Digest fingerprints them, so runs billed with other files are other runs.
 //   - Errors in files read FILE:LINE: column NAME: what was wrong, what was expected.
+//   - Numbers in files have a decimal dot, and a comma only groups thousands: any other
+//     comma is an error with the fix, never deleted. UserFiles.DecimalComma reads a
+//     spreadsheet's decimal-comma export (money.CommaDecimal, fields split by ';').
 //   - Money is exact: money.Micros parsed from decimal text, never float64.
 //   - Pure: no I/O beyond the embedded files and the readers given, no clocks, no
 //     goroutines, no global random numbers.

@@ -94,14 +94,14 @@ func noValue(s string) bool {
 	return false
 }
 
-// metaAmount reads a rate cell exactly: thousands separators allowed, and a leading
-// currency symbol ("$0.00") stripped.
-func metaAmount(s string) (money.Micros, error) {
+// metaAmount reads a rate cell exactly in notation num: thousands separators allowed,
+// and a leading currency symbol ("$0.00") stripped.
+func metaAmount(s string, num money.Notation) (money.Micros, error) {
 	t := strings.TrimSpace(s)
 	t = strings.TrimLeftFunc(t, func(r rune) bool {
-		return !unicode.IsDigit(r) && r != '.' && r != '-' && r != '+'
+		return !unicode.IsDigit(r) && r != rune(num.Decimal) && r != '-' && r != '+'
 	})
-	v, err := money.Parse(strings.TrimSpace(t))
+	v, err := num.Parse(strings.TrimSpace(t))
 	if err != nil {
 		return 0, err
 	}
@@ -111,8 +111,8 @@ func metaAmount(s string) (money.Micros, error) {
 	return v, nil
 }
 
-func newMetaReader(r io.Reader) *csv.Reader {
-	cr := csv.NewReader(r)
+func newMetaReader(r io.Reader, num money.Notation) *csv.Reader {
+	cr := newCSVReader(r, num)
 	cr.FieldsPerRecord = -1
 	// Metadata lines are free text that may hold stray quotes; the header and data rows
 	// use proper RFC 4180 quoting, which lazy mode still honours.
@@ -143,13 +143,18 @@ func blank(rec []string) bool {
 // mean Meta split out a new market and the market table needs a row. The cells get
 // Confidence UserSupplied and Source "Meta rate card CSV NAME".
 func ReadMetaCard(r io.Reader, name string, m Model, effective time.Time) (*Book, error) {
+	return readMetaCard(r, name, m, effective, money.DotDecimal)
+}
+
+// readMetaCard is ReadMetaCard with rates written in notation num.
+func readMetaCard(r io.Reader, name string, m Model, effective time.Time, num money.Notation) (*Book, error) {
 	if m != CBP && m != PMP {
 		return nil, fmt.Errorf("%s: Meta publishes rate-card CSVs for CBP and PMP, not %s", name, m)
 	}
 	y, mo, d := effective.Date()
 	effective = time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
 	mt := market.Builtin()
-	cr := newMetaReader(r)
+	cr := newMetaReader(r, num)
 	var header []string
 	headerLine := 0
 	for n := 0; header == nil; n++ {
@@ -256,7 +261,10 @@ func ReadMetaCard(r io.Reader, name string, m Model, effective time.Time) (*Book
 				if c != Service || !serviceFree(effective) {
 					continue
 				}
-			} else if amt, err = metaAmount(s); err != nil {
+			} else if amt, err = metaAmount(s, num); err != nil {
+				if msg := decimalCommaProblem(s, err, num); msg != "" {
+					return nil, at(i, "%s", msg)
+				}
 				return nil, at(i, "%q is not a rate; want a decimal such as 0.0625, or n/a", s)
 			}
 			k := cellKey{mk, c}
@@ -317,7 +325,7 @@ func Sniff(head []byte) (FileKind, error) {
 	case strings.HasPrefix(h, "market,category,tier_index,"):
 		return KindTiers, nil
 	}
-	cr := newMetaReader(bytes.NewReader(head))
+	cr := newMetaReader(bytes.NewReader(head), money.DotDecimal)
 	for n := 0; n < metaHeaderSearch; n++ {
 		rec, err := cr.Read()
 		if err != nil {

@@ -1,6 +1,8 @@
 package pricing
 
 import (
+	"errors"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -149,7 +151,7 @@ func TestReadMetaTiers(t *testing.T) {
 		t.Errorf("India auth-intl bands %+v", ai)
 	}
 	auth := tiers.Bands(br, Authentication, "usd", at, nil)
-	if len(auth) != 2 || auth[1].HasRate || auth[1].VsListBP != -500 || auth[1].Price(6800) != 6460 {
+	if len(auth) != 2 || auth[1].HasRate || auth[1].VsListBP != -500 || mustPrice(t, auth[1], 6800) != 6460 {
 		t.Errorf("Brazil authentication bands %+v", auth)
 	}
 	for _, q := range []struct {
@@ -230,12 +232,29 @@ func TestBandPrice(t *testing.T) {
 		{Band{VsListBP: -2500}, 1, 1},  // 0.75 micro rounds half away from zero… up to 1
 		{Band{VsListBP: -500}, 10, 10}, // 9.5 → 10
 		{Band{VsListBP: -600}, 115000, 108100},
+		{Band{VsListBP: -500}, -10, -10}, // -9.5 → -10
+		// Issue 15: list × (10000 + bp) wrapped above about 922 million units a message.
+		{Band{VsListBP: -500}, 1_000_000_000_000_000, 950_000_000_000_000},
+		{Band{VsListBP: 0}, math.MaxInt64, math.MaxInt64},
+		{Band{VsListBP: -500}, math.MaxInt64, 8_762_203_435_012_037_017},
 	}
 	for _, tt := range tests {
-		if got := tt.b.Price(moneyOf(tt.list)); int64(got) != tt.want {
-			t.Errorf("%+v.Price(%d) = %d, want %d", tt.b, tt.list, got, tt.want)
+		if got, err := tt.b.Price(moneyOf(tt.list)); int64(got) != tt.want || err != nil {
+			t.Errorf("%+v.Price(%d) = %d, %v; want %d", tt.b, tt.list, got, err, tt.want)
 		}
 	}
+	if got, err := (Band{VsListBP: 500}).Price(math.MaxInt64); !errors.Is(err, money.ErrOverflow) {
+		t.Errorf("+5%% of MaxInt64 micros = %d, %v; want money.ErrOverflow", got, err)
+	}
+}
+
+func mustPrice(t *testing.T, b Band, list money.Micros) money.Micros {
+	t.Helper()
+	p, err := b.Price(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func TestSniff(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/spendsim/spendsim/model/market"
+	"github.com/spendsim/spendsim/model/money"
 )
 
 // Meta's Tier Pricing CSV; meta.go has the reader helpers it shares with ReadMetaCard.
@@ -24,10 +25,15 @@ var tierGroupCols = []string{"from", "to", "rate type", "rate", "vs. list rate"}
 // not carry its effective date; the caller gives it. Each (market, category) block must
 // be a complete graduated table (see NewTiers).
 func ReadMetaTiers(r io.Reader, name string, effective time.Time) (*Tiers, error) {
+	return readMetaTiers(r, name, effective, money.DotDecimal)
+}
+
+// readMetaTiers is ReadMetaTiers with numbers written in notation num.
+func readMetaTiers(r io.Reader, name string, effective time.Time, num money.Notation) (*Tiers, error) {
 	y, mo, d := effective.Date()
 	effective = time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
 	mt := market.Builtin()
-	cr := newMetaReader(r)
+	cr := newMetaReader(r, num)
 	var header []string
 	var prevRecs [][]string
 	headerLine := 0
@@ -155,10 +161,10 @@ func ReadMetaTiers(r io.Reader, name string, effective time.Time) (*Tiers, error
 			}
 			tr := TierRow{Market: mt.Name(curMarket), Categories: []Category{g.cat}, Currency: curCur,
 				Effective: effective, Confidence: UserSupplied, Source: "Meta Tier Pricing CSV " + name, Line: line}
-			if tr.From, err = parseVolume(cell(g.start), false); err != nil {
+			if tr.From, err = parseVolume(cell(g.start), false, num); err != nil {
 				return nil, at(g.start, "%v", err)
 			}
-			if tr.To, err = parseVolume(cell(g.start+1), true); err != nil {
+			if tr.To, err = parseVolume(cell(g.start+1), true, num); err != nil {
 				return nil, at(g.start+1, "%v", err)
 			}
 			if tr.To < tr.From {
@@ -170,13 +176,16 @@ func ReadMetaTiers(r io.Reader, name string, effective time.Time) (*Tiers, error
 				return nil, at(g.start+2, "%q is neither List nor a Tier; want List or Tier N", tr.RateType)
 			}
 			if s := cell(g.start + 3); !noValue(s) {
-				if tr.Rate, err = metaAmount(s); err != nil {
+				if tr.Rate, err = metaAmount(s, num); err != nil {
+					if msg := decimalCommaProblem(s, err, num); msg != "" {
+						return nil, at(g.start+3, "%s", msg)
+					}
 					return nil, at(g.start+3, "%q is not a rate; want a decimal such as 1,940.13", s)
 				}
 				tr.HasRate = true
 			}
 			if s := cell(g.start + 4); !noValue(s) {
-				if tr.VsListBP, err = parsePercentBP(s); err != nil {
+				if tr.VsListBP, err = parsePercentBP(s, num); err != nil {
 					return nil, at(g.start+4, "%v", err)
 				}
 				tr.HasVsList = true

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spendsim/spendsim/model/market"
+	"github.com/spendsim/spendsim/model/money"
 )
 
 // UserFiles are the rate and tier files a user lays over the built-in cards (the
@@ -25,6 +26,18 @@ type UserFiles struct {
 	From      time.Time // effective date of a Meta rate card or tier CSV, which do not carry one; zero: not given
 	Tiers     string    // the tier file's path as given ("" for none): tiers.csv's layout or Meta's Tier Pricing CSV
 	TiersData []byte
+	// DecimalComma reads both files' numbers with a decimal comma and dots grouping
+	// thousands ("0,0625", "1.940,13"), as a spreadsheet in such a locale exports them;
+	// false: a decimal dot, and a comma that groups no thousands is an error.
+	DecimalComma bool
+}
+
+// notation is how the files write numbers.
+func (f UserFiles) notation() money.Notation {
+	if f.DecimalComma {
+		return money.CommaDecimal
+	}
+	return money.DotDecimal
 }
 
 // Overlay is the user's cards and tiers over the built-in ones.
@@ -39,6 +52,14 @@ type Overlay struct {
 
 	mu     sync.Mutex
 	merged map[*Book]*Book // Merge's results by base: every sweep point merges the same cards
+}
+
+// DigestOf is o's Digest, "" for a nil overlay (the built-in cards alone).
+func (o *Overlay) DigestOf() string {
+	if o == nil {
+		return ""
+	}
+	return o.Digest
 }
 
 // File is one rate or tier file a result was priced with.
@@ -100,14 +121,17 @@ func NewOverlay(f UserFiles) (*Overlay, error) {
 	}
 	h := sha256.New()
 	if f.Rates != "" {
-		kind, err := sniffData(f.Rates, f.RatesData)
+		kind, err := sniffData(f.Rates, f.RatesData, f.notation())
 		if err != nil {
 			return nil, err
 		}
-		if o.Book, err = readRates(f.Rates, f.RatesData, kind, f.Model, f.From); err != nil {
+		if o.Book, err = readRates(f.Rates, f.RatesData, kind, f.Model, f.From, f.notation()); err != nil {
 			return nil, err
 		}
 		o.Name = filepath.Base(f.Rates)
+		if f.DecimalComma {
+			h.Write([]byte("decimal-comma\n")) // only then: digests of files read as before stay as they were
+		}
 		fmt.Fprintf(h, "rates %s %s %d\n", f.Model, from, len(f.RatesData))
 		h.Write(f.RatesData)
 		rf := File{Role: "rates", Path: f.Rates, SHA256: fileSHA(f.RatesData), Kind: kind.String(), Currencies: bookCurrencies(o.Book)}
@@ -117,12 +141,15 @@ func NewOverlay(f UserFiles) (*Overlay, error) {
 		o.Files = append(o.Files, rf)
 	}
 	if f.Tiers != "" {
-		kind, err := sniffData(f.Tiers, f.TiersData)
+		kind, err := sniffData(f.Tiers, f.TiersData, f.notation())
 		if err != nil {
 			return nil, err
 		}
-		if o.Tiers, err = readTiersFile(f.Tiers, f.TiersData, kind, f.From); err != nil {
+		if o.Tiers, err = readTiersFile(f.Tiers, f.TiersData, kind, f.From, f.notation()); err != nil {
 			return nil, err
+		}
+		if f.DecimalComma && f.Rates == "" {
+			h.Write([]byte("decimal-comma\n"))
 		}
 		fmt.Fprintf(h, "tiers %s %d\n", from, len(f.TiersData))
 		h.Write(f.TiersData)
@@ -220,8 +247,14 @@ func (o *Overlay) Cards() (*Book, error) {
 	return o.Merge(b)
 }
 
-func sniffData(path string, data []byte) (FileKind, error) {
-	kind, err := Sniff(data[:min(len(data), 64<<10)])
+// sniffData tells the kind of a file's data; a decimal-comma file whose fields are
+// separated by semicolons is sniffed as if they were commas (Sniff reads headers only).
+func sniffData(path string, data []byte, num money.Notation) (FileKind, error) {
+	head := data[:min(len(data), 64<<10)]
+	if num == money.CommaDecimal && semicolonOr(head) == ';' {
+		head = bytes.ReplaceAll(head, []byte{';'}, []byte{','})
+	}
+	kind, err := Sniff(head)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", path, err)
 	}
@@ -229,10 +262,10 @@ func sniffData(path string, data []byte) (FileKind, error) {
 }
 
 // readRates reads a rate file of the given kind from its bytes.
-func readRates(path string, data []byte, kind FileKind, modelName string, from time.Time) (*Book, error) {
+func readRates(path string, data []byte, kind FileKind, modelName string, from time.Time, num money.Notation) (*Book, error) {
 	switch kind {
 	case KindRateCards:
-		return ReadBook(bytes.NewReader(data), filepath.Base(path))
+		return readBook(bytes.NewReader(data), filepath.Base(path), num)
 	case KindMetaRates:
 		if from.IsZero() {
 			return nil, overlayErrorf("%s is Meta's rate card CSV, which does not say when it takes effect: pass --rates-from DATE", path)
@@ -241,21 +274,21 @@ func readRates(path string, data []byte, kind FileKind, modelName string, from t
 		if err != nil {
 			return nil, err
 		}
-		return ReadMetaCard(bytes.NewReader(data), filepath.Base(path), m, from)
+		return readMetaCard(bytes.NewReader(data), filepath.Base(path), m, from, num)
 	}
 	return nil, overlayErrorf("%s is a %s file; --rates wants a rate card (use --tiers for volume tiers)", path, kind)
 }
 
 // readTiersFile reads a tier file of the given kind from its bytes.
-func readTiersFile(path string, data []byte, kind FileKind, from time.Time) (*Tiers, error) {
+func readTiersFile(path string, data []byte, kind FileKind, from time.Time, num money.Notation) (*Tiers, error) {
 	switch kind {
 	case KindTiers:
-		return ReadTiers(bytes.NewReader(data), filepath.Base(path))
+		return readTiers(bytes.NewReader(data), filepath.Base(path), num)
 	case KindMetaTiers:
 		if from.IsZero() {
 			return nil, overlayErrorf("%s is Meta's Tier Pricing CSV, which does not say when it takes effect: pass --rates-from DATE", path)
 		}
-		return ReadMetaTiers(bytes.NewReader(data), filepath.Base(path), from)
+		return readMetaTiers(bytes.NewReader(data), filepath.Base(path), from, num)
 	case KindTierUpdates:
 		return ReadTierUpdates(data, filepath.Base(path), market.Builtin())
 	}

@@ -1,7 +1,6 @@
 package pricing
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -44,9 +43,13 @@ const bookRequired = 6
 // then one row per card cell. Rows sharing (effective_from, pricing_model, currency)
 // form one card. A missing or empty confidence means UserSupplied. Market names must be
 // those of the embedded market table. Errors read FILE:LINE: column NAME: problem.
-func ReadBook(r io.Reader, name string) (*Book, error) {
+// Rates are written with a decimal dot (money.Parse).
+func ReadBook(r io.Reader, name string) (*Book, error) { return readBook(r, name, money.DotDecimal) }
+
+// readBook is ReadBook with rates written in notation num.
+func readBook(r io.Reader, name string, num money.Notation) (*Book, error) {
 	mt := market.Builtin()
-	cr := csv.NewReader(r)
+	cr := newCSVReader(r, num)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err == io.EOF {
@@ -123,7 +126,10 @@ func ReadBook(r io.Reader, name string) (*Book, error) {
 		if !isCurrency(cur) {
 			return nil, where("currency", "%q is not an ISO 4217 code; want three letters such as USD", get(rec, "currency"))
 		}
-		amt, err := money.Parse(get(rec, "rate"))
+		amt, err := num.Parse(get(rec, "rate"))
+		if msg := decimalCommaProblem(get(rec, "rate"), err, num); msg != "" {
+			return nil, where("rate", "%s", msg)
+		}
 		if err != nil {
 			return nil, where("rate", "%q is not a decimal amount (%v); want a plain decimal such as 0.0625", get(rec, "rate"), err)
 		}

@@ -3,7 +3,7 @@ package pricing
 import (
 	"bytes"
 	_ "embed"
-	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -37,16 +37,27 @@ type Band struct {
 }
 
 // Price is the band's rate per message given the card's list rate: Rate when the band
-// has one, else list × (1 + VsListBP/10000), rounded half away from zero to the micro.
-func (b Band) Price(list money.Micros) money.Micros {
+// has one, else list × (1 + VsListBP/10000), rounded half away from zero to the micro;
+// money.ErrOverflow when that leaves the int64 range. list × (10000 + VsListBP) would
+// overflow long before the price does (above about 922 million units a message), so
+// the whole ten-thousands of list and the rest are scaled apart.
+func (b Band) Price(list money.Micros) (money.Micros, error) {
 	if b.HasRate {
-		return b.Rate
+		return b.Rate, nil
 	}
-	num := int64(list) * (10000 + int64(b.VsListBP))
-	if num >= 0 {
-		return money.Micros((num + 5000) / 10000)
+	f := 10000 + int64(b.VsListBP)
+	q, r := int64(list)/10000, int64(list)%10000
+	whole, err := money.Mul(money.Micros(q), f)
+	if err != nil {
+		return 0, err
 	}
-	return money.Micros((num - 5000) / 10000)
+	part := r * f // |r| < 10000 and 0 <= f <= 20000: no overflow
+	if part >= 0 {
+		part = (part + 5000) / 10000
+	} else {
+		part = (part - 5000) / 10000
+	}
+	return money.Add(whole, money.Micros(part))
 }
 
 // Tiers holds graduated volume-band tables per (market, category, currency, effective
@@ -204,8 +215,11 @@ func BuiltinTiers(o TierOptions) (*Tiers, error) {
 
 // ReadTiers reads complete band tables in the layout of tiers.csv (see ReadTierRows and
 // NewTiers).
-func ReadTiers(r io.Reader, name string) (*Tiers, error) {
-	rows, err := ReadTierRows(r, name)
+func ReadTiers(r io.Reader, name string) (*Tiers, error) { return readTiers(r, name, money.DotDecimal) }
+
+// readTiers is ReadTiers with numbers written in notation num.
+func readTiers(r io.Reader, name string, num money.Notation) (*Tiers, error) {
+	rows, err := readTierRows(r, name, num)
 	if err != nil {
 		return nil, err
 	}
@@ -217,8 +231,13 @@ func ReadTiers(r io.Reader, name string) (*Tiers, error) {
 // effective_from,confidence,source,note. Cells may be empty where the data does not
 // know them; NewTiers decides whether the rows form usable tables.
 func ReadTierRows(r io.Reader, name string) ([]TierRow, error) {
+	return readTierRows(r, name, money.DotDecimal)
+}
+
+// readTierRows is ReadTierRows with numbers written in notation num.
+func readTierRows(r io.Reader, name string, num money.Notation) ([]TierRow, error) {
 	mt := market.Builtin()
-	cr := csv.NewReader(r)
+	cr := newCSVReader(r, num)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err == io.EOF {
@@ -279,12 +298,12 @@ func ReadTierRows(r io.Reader, name string) ([]TierRow, error) {
 			tr.Index = n
 		}
 		if rec[3] != "" {
-			if tr.From, err = parseVolume(rec[3], false); err != nil {
+			if tr.From, err = parseVolume(rec[3], false, num); err != nil {
 				return nil, where(3, "%v", err)
 			}
 		}
 		if rec[4] != "" {
-			if tr.To, err = parseVolume(rec[4], true); err != nil {
+			if tr.To, err = parseVolume(rec[4], true, num); err != nil {
 				return nil, where(4, "%v", err)
 			}
 		}
@@ -297,13 +316,16 @@ func ReadTierRows(r io.Reader, name string) ([]TierRow, error) {
 			return nil, where(5, "%q is not List or Tier", rec[5])
 		}
 		if rec[6] != "" {
-			if tr.Rate, err = money.Parse(rec[6]); err != nil || tr.Rate < 0 {
+			if tr.Rate, err = num.Parse(rec[6]); err != nil || tr.Rate < 0 {
+				if msg := decimalCommaProblem(rec[6], err, num); msg != "" {
+					return nil, where(6, "%s", msg)
+				}
 				return nil, where(6, "%q is not a rate; want a plain decimal such as 0.1150", rec[6])
 			}
 			tr.HasRate = true
 		}
 		if rec[7] != "" {
-			if tr.VsListBP, err = parsePercentBP(rec[7]); err != nil {
+			if tr.VsListBP, err = parsePercentBP(rec[7], num); err != nil {
 				return nil, where(7, "%v", err)
 			}
 			tr.HasVsList = true
@@ -411,24 +433,6 @@ func tierCategory(c Category) bool {
 	return c == Marketing || c == Utility || c == Authentication || c == AuthenticationInternational
 }
 
-// parseVolume reads a message count: digits with optional thousands separators; MAX or
-// "--" for the open end where open is allowed.
-func parseVolume(s string, open bool) (int64, error) {
-	t := strings.TrimSpace(s)
-	if open && (strings.EqualFold(t, "MAX") || t == "--" || t == "—") {
-		return MaxVolume, nil
-	}
-	t = strings.ReplaceAll(t, ",", "")
-	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || n < 0 || t == "" || t[0] == '+' || t[0] == '-' {
-		if open {
-			return 0, fmt.Errorf("%q is not a message count; want digits such as 750,000, or MAX / -- for no upper end", s)
-		}
-		return 0, fmt.Errorf("%q is not a message count; want digits such as 750,001", s)
-	}
-	return n, nil
-}
-
 func volumeText(v int64) string {
 	if v == MaxVolume {
 		return "MAX"
@@ -438,12 +442,15 @@ func volumeText(v int64) string {
 
 // parsePercentBP reads a percentage ("-5", "-5%", "−5 %", "0%") exactly into basis
 // points.
-func parsePercentBP(s string) (int32, error) {
+func parsePercentBP(s string, num money.Notation) (int32, error) {
 	t := strings.TrimSpace(s)
 	t = strings.ReplaceAll(t, "−", "-") // U+2212 MINUS SIGN, as typeset tables print it
 	t = strings.TrimSpace(strings.TrimSuffix(t, "%"))
-	// money.Parse is an exact decimal reader; a percent has at most 2 useful decimals.
-	v, err := money.Parse(t)
+	// num.Parse is an exact decimal reader; a percent has at most 2 useful decimals.
+	v, err := num.Parse(t)
+	if msg := decimalCommaProblem(s, err, num); msg != "" {
+		return 0, errors.New(msg)
+	}
 	// v is the percentage in millionths; one basis point is 0.01 % = 10000 millionths.
 	if err != nil || v%10000 != 0 || v < -100*money.PerUnit || v > 100*money.PerUnit {
 		return 0, fmt.Errorf("%q is not a percentage; want a number such as -5%% (at most 2 decimals, between -100 and 100)", s)

@@ -32,6 +32,11 @@ func genBadParquet(t *testing.T) {
 	writeForeignParquet(t, "testdata/bad/null_ts.parquet", contract(arrow.BinaryTypes.String), `[
 		{"ts": 1714557600000, "user": "5511987654321", "direction": "user"},
 		{"ts": null, "user": "5511987654321", "direction": "user"}]`)
+	// Issue 15: an integer timestamp of MaxInt64 ms was billed in 4920379-07 (2^53 here: the
+	// generator reads JSON numbers as float64).
+	writeForeignParquet(t, "testdata/bad/ts_2e53.parquet", contract(arrow.BinaryTypes.String), `[
+		{"ts": 1714557600000, "user": "5511987654321", "direction": "user"},
+		{"ts": 9007199254740992, "user": "5511987654321", "direction": "user"}]`)
 	// A download cut short: the first half of a good file.
 	p := filepath.Join(t.TempDir(), "good.parquet")
 	writeForeignParquet(t, p, contract(arrow.BinaryTypes.String), `[
@@ -89,6 +94,19 @@ func TestBadCorpus(t *testing.T) {
 		// Found by FuzzParquet: arrow v17 spins on this page; the allocation budget stops it.
 		{file: "bad/corrupt_page.parquet", want: `corrupt_page.parquet:3: corrupt Parquet data: decoding one batch exceeded its allocation budget (a corrupt page?)`},
 		{file: "bad/truncated.parquet", want: `truncated.parquet: truncated Parquet file (no PAR1 magic at the end: the footer is missing)`},
+		// Issue 15: times outside 1970–2100 and impossible UTC offsets.
+		{file: "bad/ts_2e53.parquet", want: `ts_2e53.parquet:2: column ts: 9007199254740992 ms since 1970 is outside the years 1970 to 2100 that a message's time may have (a clock gone wrong, or seconds and milliseconds mixed up?)`},
+		{file: "bad/before_1970.csv", want: `before_1970.csv:2: column ts: "1969-12-31T23:00:00Z" is outside the years 1970 to 2100 that a message's time may have (a clock gone wrong, or seconds and milliseconds mixed up?)`},
+		{file: "bad/before_1970.csv", o: Options{Sort: true}, want: `before_1970.csv:2: column ts: "1969-12-31T23:00:00Z" is outside the years 1970 to 2100 that a message's time may have (a clock gone wrong, or seconds and milliseconds mixed up?)`},
+		{file: "bad/year_2101.webhook", want: `year_2101.webhook:1: column messages.timestamp: "4133980800" is outside the years 1970 to 2100 that a message's time may have (a clock gone wrong, or seconds and milliseconds mixed up?)`},
+		{file: "bad/offset_24h.csv", want: `offset_24h.csv:3: column ts: "2024-05-01T10:00:00+24:00" has the UTC offset +24:00; offsets run from -14:00 to +14:00, with minutes below 60`},
+		{file: "bad/offset_1460.jsonl", want: `offset_1460.jsonl:1: column ts: "2024-05-01T10:00:00+14:60" has the UTC offset +14:60; offsets run from -14:00 to +14:00, with minutes below 60`},
+		// Issue 15: encoding/json kept the last of two "user" keys (billing another
+		// number) and matched "Category" to category.
+		{file: "bad/duplicate_key.jsonl", want: `duplicate_key.jsonl:1: column user: given twice in one object; a key may appear once (readers differ on which value wins)`},
+		{file: "bad/case_key.jsonl", want: `case_key.jsonl:1: column Category: differs from the key "category" only in case; keys are case-sensitive`},
+		{file: "bad/duplicate_key.webhook", want: `duplicate_key.webhook:1: column entry.changes.value.statuses.recipient_id: given twice in one object; a key may appear once (readers differ on which value wins)`},
+		{file: "bad/case_key.webhook", want: `case_key.webhook:1: column entry.changes.value.statuses.pricing.Category: differs from the key "category" only in case; keys are case-sensitive`},
 		{file: big + "/long_line.csv", want: `long_line.csv:2: column user: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"… (1048576 bytes) is too long for an id (at most 256 bytes)`},
 		{file: big + "/long_line.jsonl", want: `long_line.jsonl:1: column user: "7777777777777777777777777777777777777777777777777777777777777777"… (1048576 bytes) is too long for an id (at most 256 bytes)`},
 		{file: big + "/huge.csv", want: `huge.csv:3: row longer than 16 MiB; is it really CSV?`},

@@ -1,6 +1,8 @@
 package trace
 
 import (
+	"bufio"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -45,7 +47,7 @@ func benchTrace(b *testing.B, ext string) string {
 		if benchErr != nil {
 			return
 		}
-		for _, e := range []string{".csv", ".parquet"} {
+		for _, e := range []string{".csv", ".parquet", ".jsonl"} {
 			p := filepath.Join(benchDir, "trace"+e)
 			w, err := NewWriter(p, WriterOptions{})
 			if err != nil {
@@ -84,10 +86,58 @@ func benchTrace(b *testing.B, ext string) string {
 			benchFiles[e] = p
 		}
 	})
+	if benchErr == nil {
+		benchErr = writeBenchWebhook(filepath.Join(benchDir, "trace.webhook"))
+	}
 	if benchErr != nil {
 		b.Fatal(benchErr)
 	}
+	if ext == ".webhook" {
+		return filepath.Join(benchDir, "trace.webhook")
+	}
 	return benchFiles[ext]
+}
+
+// benchRecords is the records a benchmark file holds: a webhook log's sent and delivered
+// statuses of one message make one record.
+func benchRecords(ext string) int {
+	if ext == ".webhook" {
+		return benchRows * 7 / 10
+	}
+	return benchRows
+}
+
+// writeBenchWebhook writes a webhook log of benchRows payloads shaped as Meta sends
+// them: 40% user messages, the rest a sent then a delivered status of a template.
+func writeBenchWebhook(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	const env = `{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":"106540352242922"},`
+	base := int64(1751328000) // 2025-07-01
+	cats := [...]string{"marketing", "utility", "authentication"}
+	for i := range benchRows {
+		ts := base + int64(i)*3
+		user := 5511900000000 + (i*7919)%100_000
+		if i%10 < 4 {
+			fmt.Fprintf(w, `%s"contacts":[{"profile":{"name":"A"},"wa_id":"%d"}],"messages":[{"from":"%d","id":"wamid.u%d","timestamp":"%d","type":"text","text":{"body":"hi"}}]}}]}]}`+"\n",
+				env, user, user, i, ts)
+			continue
+		}
+		status := "sent"
+		if i%2 == 1 {
+			status = "delivered"
+		}
+		fmt.Fprintf(w, `%s"statuses":[{"id":"wamid.b%d","status":"%s","timestamp":"%d","recipient_id":"%d","conversation":{"id":"c%d","origin":{"type":"%s"}},"pricing":{"billable":true,"pricing_model":"PMP","category":"%s","type":"regular"}}]}}]}]}`+"\n",
+			env, i/2, status, ts, user, i/2, cats[i%3], cats[i%3])
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func benchRead(b *testing.B, ext string, o Options) {
@@ -117,13 +167,13 @@ func benchRead(b *testing.B, ext string, o Options) {
 			n++
 		}
 		r.Close()
-		if n != benchRows {
-			b.Fatalf("read %d rows, want %d", n, benchRows)
+		if want := benchRecords(ext); n != want {
+			b.Fatalf("read %d rows, want %d", n, want)
 		}
 	}
 	b.StopTimer()
 	runtime.ReadMemStats(&after)
-	rows := float64(benchRows) * float64(b.N)
+	rows := float64(benchRecords(ext)) * float64(b.N)
 	b.ReportMetric(rows/b.Elapsed().Seconds(), "rows/s")
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/rows, "allocs/row")
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/rows, "B/row")
@@ -132,6 +182,11 @@ func benchRead(b *testing.B, ext string, o Options) {
 
 func BenchmarkReadCSV(b *testing.B)     { benchRead(b, ".csv", Options{}) }
 func BenchmarkReadParquet(b *testing.B) { benchRead(b, ".parquet", Options{}) }
+func BenchmarkReadJSONL(b *testing.B)   { benchRead(b, ".jsonl", Options{}) }
+
+// BenchmarkReadWebhook reads a webhook log: every status event goes through the
+// external sort by message id, and a message's statuses make one record.
+func BenchmarkReadWebhook(b *testing.B) { benchRead(b, ".webhook", Options{Format: "webhook"}) }
 
 // BenchmarkReadCSVSorted adds the external sort with its default chunk: four runs
 // through temp files, merged.

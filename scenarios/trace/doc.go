@@ -13,7 +13,14 @@
 // their records go through the external sort), never by the file. Open picks the
 // format, and every format goes through the same pipeline: parse and validate a row →
 // sort (if asked) → reply chains (mappings) → user/country rule → time order →
-// de-duplication by message_id.
+// de-duplication by message_id. The file is opened once: detection keeps the bytes it
+// reads and the format's reader reads them first, so a FIFO, a pipe or stdin reads like
+// a file (a piped Parquet file through a temporary copy; reader.go, input).
+//
+// Every time lies in the years 1970 to 2100 and every RFC 3339 offset within ±14:00
+// (timerange.go). In JSON (lines and webhooks) a key given twice in one object, or one
+// that differs from a known key only in case, is a bad row (jsonkeys.go): a JSON
+// decoder would silently keep one of the values.
 //
 // What a user has (OpenAll, input.go, multi.go): "-" reads standard input; .gz and .zst
 // text traces are decompressed as they are read; a folder is read recursively, a glob

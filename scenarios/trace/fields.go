@@ -100,13 +100,21 @@ func quote(s string) string {
 func (b *builder) parseTime(s string) (model.Time, string) {
 	switch b.kind {
 	case timeUnix, timeUnixMS:
-		return parseUnix(s, b.kind == timeUnixMS)
+		t, msg := parseUnix(s, b.kind == timeUnixMS)
+		if msg == "" {
+			msg = checkRange(t, s)
+		}
+		return t, msg
 	case timeLayout:
 		t, err := time.Parse(b.layout, s)
 		if err != nil {
 			return 0, fmt.Sprintf("%s does not match the time layout %q", quote(s), b.layout)
 		}
-		return model.FromStd(t), ""
+		if _, off := t.Zone(); off > maxOffset || off < -maxOffset {
+			return 0, fmt.Sprintf("%s has a UTC offset of %+.2f hours; offsets run from -14:00 to +14:00", quote(s), float64(off)/3600)
+		}
+		mt := model.FromStd(t)
+		return mt, checkRange(mt, s)
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
@@ -120,7 +128,11 @@ func (b *builder) parseTime(s string) (model.Time, string) {
 	if err != nil {
 		return 0, fmt.Sprintf("%s is not an RFC 3339 time (like 2024-05-01T13:45:00Z)", quote(s))
 	}
-	return model.FromStd(t), ""
+	if msg := checkOffset(s); msg != "" {
+		return 0, msg
+	}
+	mt := model.FromStd(t)
+	return mt, checkRange(mt, s)
 }
 
 // rfc3339Upper rewrites the date-time separator ("t" or a space) as "T" and a final "z"
@@ -320,6 +332,9 @@ func (b *builder) build(f *fields, line int64, out *row) error {
 
 	if f.tsSet {
 		r.TS = f.ts
+		if msg := checkRange(r.TS, ""); msg != "" {
+			return b.err(line, fTS, msg)
+		}
 	} else {
 		if v[fTS] == "" {
 			return b.err(line, fTS, "missing (required)")
@@ -407,6 +422,9 @@ func (b *builder) build(f *fields, line int64, out *row) error {
 
 	if f.deliveredSet {
 		r.DeliveredTS = f.delivered
+		if msg := checkRange(r.DeliveredTS, ""); msg != "" {
+			return b.err(line, fDeliveredTS, msg)
+		}
 	} else if v[fDeliveredTS] != "" {
 		t, msg := b.parseTime(v[fDeliveredTS])
 		if msg != "" {

@@ -91,6 +91,10 @@ type jsonRow struct {
 	MessageID   *string `json:"message_id"`
 }
 
+// jsonlKeys are the contract's keys, exactly as written: duplicates and case variants
+// are errors (jsonkeys.go).
+var jsonlKeys = newKeyRules(fieldNames[:]...)
+
 type jsonlSource struct {
 	f    io.Closer
 	lr   *lineReader
@@ -98,13 +102,14 @@ type jsonlSource struct {
 	fl   fields
 	rows int64
 	part [nFields]string // partition values for fields a row leaves empty
+	keys keyScan
 }
 
 func (s *jsonlSource) builder() *builder { return s.b }
 
 // openJSONL reads JSON lines from st (closed with the source).
 func openJSONL(st *stream, name string, part [nFields]string) (source, error) {
-	return &jsonlSource{f: st, lr: newLineReader(st), b: newBuilder(name), part: part}, nil
+	return &jsonlSource{f: st, lr: newLineReader(st), b: newBuilder(name), part: part, keys: keyScan{rules: jsonlKeys}}, nil
 }
 
 func (s *jsonlSource) next(r *row) error {
@@ -130,6 +135,9 @@ func (s *jsonlSource) next(r *row) error {
 	var j jsonRow
 	if err := json.Unmarshal(line, &j); err != nil {
 		return jsonErr(s.b.file, n, err)
+	}
+	if p := s.keys.check(line); p != nil {
+		return &Error{File: s.b.file, Line: n, Column: p.where, Msg: p.msg, row: true}
 	}
 	f := &s.fl
 	for i, p := range [nFields]*string{j.TS, j.User, j.Direction, j.Type, j.Category, j.Country,

@@ -1,10 +1,10 @@
 package trace
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -14,6 +14,7 @@ import (
 	"github.com/spendsim/spendsim/model"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/spendsim/spendsim/internal/limits"
 	"github.com/spendsim/spendsim/model/market"
 )
 
@@ -105,14 +106,14 @@ func (f *Field) UnmarshalYAML(n *yaml.Node) error {
 	return fmt.Errorf("line %d: want a constant or {column: …, values: …}", n.Line)
 }
 
-// LoadMapping reads a mapping from a YAML file, strictly: unknown keys are errors.
+// LoadMapping reads a mapping from a YAML file (at most limits.MappingFile bytes),
+// strictly: unknown keys are errors.
 func LoadMapping(path string) (*Mapping, error) {
-	f, err := os.Open(path)
+	data, err := limits.ReadFile(path, limits.MappingFile, "a column mapping")
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	dec := yaml.NewDecoder(f)
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	var m Mapping
 	if err := dec.Decode(&m); err != nil {

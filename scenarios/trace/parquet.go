@@ -103,11 +103,12 @@ type pqColumn struct {
 // parquetSource reads the contract's columns one row group and one batch of
 // parquetBatchRows at a time, so memory follows the batch, not the file.
 type parquetSource struct {
-	pf   *file.Reader
-	mem  *budgetAllocator
-	pool *sync.Pool
-	b    *builder
-	cols []*pqColumn
+	pf    *file.Reader
+	spool string // a temporary copy of a piped file, removed on close; "" for a file
+	mem   *budgetAllocator
+	pool  *sync.Pool
+	b     *builder
+	cols  []*pqColumn
 
 	rg, nrg int
 	size    int64 // file size
@@ -485,5 +486,9 @@ func (a *stringArena) copy(s string) string {
 }
 
 func (s *parquetSource) close() error {
-	return s.pf.Close() // closes f
+	err := s.pf.Close() // closes f
+	if s.spool != "" {
+		os.Remove(s.spool) // a piped file's temporary copy
+	}
+	return err
 }

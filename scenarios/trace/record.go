@@ -3,6 +3,9 @@ package trace
 import (
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -255,15 +258,12 @@ func unitOf(format string) string {
 // content say.
 func openFile(f traceFile, o Options) (source, string, error) {
 	ext, _ := compression(f.name)
-	streamed := f.path == Stdin || ext != ""
+	streamed := f.path == Stdin || ext != "" || !isRegular(f.path)
 	format := o.Format
 	if format == "" && !streamed && formatByExt(f.path) == "parquet" {
 		format = "parquet"
 	}
-	if format == "parquet" {
-		if streamed {
-			return nil, "", &Error{File: f.name, Msg: "Parquet is read from a file, not from standard input or a compressed stream (Parquet is compressed inside: give the .parquet file)"}
-		}
+	if format == "parquet" && !streamed {
 		src, err := openParquet(f.path, f.name, f.part)
 		return src, format, err
 	}
@@ -272,14 +272,13 @@ func openFile(f traceFile, o Options) (source, string, error) {
 		return nil, "", &Error{File: f.name, Msg: err.Error(), Err: err}
 	}
 	if format == "" {
-		if format = st.sniff(formatByExt(f.path)); format == "parquet" {
-			st.Close()
-			if streamed {
-				return nil, "", &Error{File: f.name, Msg: "Parquet is read from a file, not from standard input or a compressed stream (Parquet is compressed inside: give the .parquet file)"}
-			}
-			src, err := openParquet(f.path, f.name, f.part)
-			return src, format, err
-		}
+		format = st.sniff(formatByExt(f.path))
+	}
+	if format == "parquet" {
+		// Read from its end, so not from a pipe, standard input or a decompressor:
+		// the bytes go to a temporary file first (a FIFO cannot be opened twice).
+		src, err := spoolParquet(st, o.TempDir, f)
+		return src, format, err
 	}
 	if o.Mapping != nil && format != "csv" {
 		st.Close()
@@ -298,6 +297,41 @@ func openFile(f traceFile, o Options) (source, string, error) {
 		return nil, "", err
 	}
 	return src, format, nil
+}
+
+// isRegular says whether path is a regular file, one a reader can read at offsets (a
+// FIFO, a character device or standard input is not).
+func isRegular(path string) bool {
+	if path == Stdin {
+		return false
+	}
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// spoolParquet copies a Parquet file that cannot be read at offsets from st into a
+// temporary file in dir (the system's when ""), removed when the source closes.
+func spoolParquet(st *stream, dir string, f traceFile) (source, error) {
+	defer st.Close()
+	tmp, err := os.CreateTemp(dir, "spendsim-parquet-*.parquet")
+	if err != nil {
+		return nil, &Error{File: f.name, Msg: fmt.Sprintf("a piped Parquet file is copied to a temporary file first: %v", err), Err: err}
+	}
+	_, err = io.Copy(tmp, st.r)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return nil, &Error{File: f.name, Msg: fmt.Sprintf("copying a piped Parquet file to %s: %v", filepath.Dir(tmp.Name()), err), Err: err}
+	}
+	src, err := openParquet(tmp.Name(), f.name, f.part)
+	if err != nil {
+		os.Remove(tmp.Name())
+		return nil, err
+	}
+	src.(*parquetSource).spool = tmp.Name()
+	return src, nil
 }
 
 // delimiter is the CSV field separator o asks for, 0 for a comma.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/spendsim/spendsim/model"
@@ -121,6 +122,10 @@ type whStatus struct {
 	} `json:"pricing"`
 }
 
+// webhookKeys are the keys of Meta's payloads that spendsim reads, exactly as Meta
+// writes them: a key given twice, or in another case, is an error (jsonkeys.go).
+var webhookKeys = newKeyRules(jsonTags(reflect.TypeOf(whLine{}))...)
+
 // flexString accepts a JSON string or number: Meta sends timestamps and numbers as
 // strings, but logs that went through other tools sometimes hold numbers.
 type flexString string
@@ -223,6 +228,7 @@ type webhookSource struct {
 	events *sorter[*whEvent]
 	cur    *whEvent          // the message being merged; nil before the first
 	words  map[string]string // interned pricing and conversation vocabulary
+	keys   keyScan
 
 	read     int64 // records produced
 	bad      int64 // bad messages, statuses and lines
@@ -243,7 +249,7 @@ func (s *webhookSource) Ignored() int64 { return s.ignored }
 // openWebhook reads a webhook log from st (closed with the source).
 func openWebhook(st *stream, name string, o Options) (source, error) {
 	return &webhookSource{f: st, lr: newLineReader(st), b: newBuilder(name), defaultCountry: o.DefaultCountry,
-		events: newSorter(o.SortChunkRows, o.TempDir, eventsByID), words: map[string]string{}}, nil
+		events: newSorter(o.SortChunkRows, o.TempDir, eventsByID), words: map[string]string{}, keys: keyScan{rules: webhookKeys}}, nil
 }
 
 func (s *webhookSource) close() error {
@@ -382,6 +388,9 @@ func (s *webhookSource) unixTime(line int64, col string, v flexString) (model.Ti
 		return 0, false
 	}
 	t, msg := parseUnix(string(v), false)
+	if msg == "" {
+		msg = checkRange(t, string(v))
+	}
 	if msg != "" {
 		s.fail(line, col, msg)
 		return 0, false
@@ -397,6 +406,10 @@ func (s *webhookSource) process(line []byte, n int64) {
 	var p whLine
 	if err := json.Unmarshal(line, &p); err != nil {
 		s.bad1(jsonErr(s.b.file, n, err))
+		return
+	}
+	if kp := s.keys.check(line); kp != nil {
+		s.fail(n, kp.where, kp.msg)
 		return
 	}
 	switch {

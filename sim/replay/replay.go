@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -140,6 +141,7 @@ func (rp *replayer) next(src RecordSource, a *ahead) (*model.Record, error) {
 
 func (rp *replayer) run(src RecordSource) (Stats, error) {
 	var a ahead
+	rp.lastTS = math.MinInt64 // no row yet: the first is never "earlier than the previous"
 	for {
 		rec, err := rp.next(src, &a)
 		if errors.Is(err, io.EOF) {

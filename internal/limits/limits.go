@@ -1,0 +1,122 @@
+// Package limits states how far spendsim goes before it refuses: the size of the small
+// files a user hands it (scenarios, column mappings, rate and tier files), read whole
+// into memory, and the memory a command may plan to use, by default a share of the
+// machine. It reads files and /proc/meminfo; the estimates themselves are the
+// scenarios package's.
+package limits
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// The largest small files read whole. A scenario or a mapping is a few kilobytes and a
+// rate file of every market and date a few hundred; these leave room for generated
+// ones and stop /dev/zero or a trace given by mistake at once.
+const (
+	ScenarioFile int64 = 4 << 20
+	MappingFile  int64 = 4 << 20
+	RateFile     int64 = 64 << 20
+)
+
+// ErrTooLarge marks a file past its cap.
+var ErrTooLarge = errors.New("file too large")
+
+// ReadFile reads path whole, or fails with ErrTooLarge once it passes max bytes
+// (without reading further: a FIFO or /dev/zero stops there too). what names the
+// kind of file for the message: "a scenario file".
+func ReadFile(path string, max int64, what string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s: more than %s, the most %s may be (is it the right file?): %w",
+			filepath.Base(path), FormatBytes(float64(max)), what, ErrTooLarge)
+	}
+	return data, nil
+}
+
+// MachineMemory is the machine's total memory (MemTotal of /proc/meminfo); false where
+// it cannot be read.
+func MachineMemory() (uint64, bool) {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := bytes.CutPrefix(sc.Bytes(), []byte("MemTotal:")); ok {
+			kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(string(rest)), " kB"), 10, 64)
+			if err != nil || kb == 0 {
+				return 0, false
+			}
+			return kb << 10, true
+		}
+	}
+	return 0, false
+}
+
+// FallbackMemory is the default limit where the machine's memory cannot be read.
+const FallbackMemory uint64 = 4 << 30
+
+// DefaultMaxMemory is the memory a command may plan to use unless told otherwise: half
+// the machine's (the rest is the system's and other programs'), or FallbackMemory. It
+// says which, for messages.
+func DefaultMaxMemory() (uint64, string) {
+	if m, ok := MachineMemory(); ok {
+		return m / 2, "half of this machine's " + FormatBytes(float64(m))
+	}
+	return FallbackMemory, "the default where the machine's memory is unknown"
+}
+
+// ParseBytes reads a size: a number with an optional unit, KiB, MiB, GiB or TiB (or
+// K, M, G, T, KB, MB, GB, TB, all powers of 1024), or plain bytes: "8GiB", "512M".
+func ParseBytes(s string) (uint64, error) {
+	t := strings.TrimSpace(s)
+	i := strings.IndexFunc(t, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
+	num, unit := t, ""
+	if i >= 0 {
+		num, unit = t[:i], strings.ToUpper(strings.TrimSpace(t[i:]))
+	}
+	shift := map[string]uint{"": 0, "B": 0, "K": 10, "KB": 10, "KIB": 10, "M": 20, "MB": 20, "MIB": 20,
+		"G": 30, "GB": 30, "GIB": 30, "T": 40, "TB": 40, "TIB": 40}
+	sh, ok := shift[unit]
+	v, err := strconv.ParseFloat(num, 64)
+	if !ok || err != nil || !(v > 0) || v*math.Exp2(float64(sh)) >= math.MaxUint64/2 {
+		return 0, fmt.Errorf("%q is not a size; want a number of bytes with a unit, like 8GiB or 512MiB", s)
+	}
+	return uint64(v * math.Exp2(float64(sh))), nil
+}
+
+// FormatBytes shows a size for people: "512.0 MiB", "12.3 GiB"; past an exbibyte in
+// powers of ten ("2.7e+305 bytes").
+func FormatBytes(b float64) string {
+	units := []string{"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+	if b >= 1<<60*1024 || math.IsInf(b, 0) || math.IsNaN(b) {
+		return strconv.FormatFloat(b, 'g', 3, 64) + " bytes"
+	}
+	i := 0
+	for b >= 1024 && i < len(units)-1 {
+		b /= 1024
+		i++
+	}
+	if i == 0 {
+		return fmt.Sprintf("%.0f bytes", b)
+	}
+	return fmt.Sprintf("%.1f %s", b, units[i])
+}

@@ -1,0 +1,47 @@
+package limits
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestReadFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "s.yaml")
+	if err := os.WriteFile(p, make([]byte, 100), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := ReadFile(p, 100, "a scenario file"); err != nil || len(b) != 100 {
+		t.Errorf("at the cap: %d bytes, %v", len(b), err)
+	}
+	_, err := ReadFile(p, 99, "a scenario file")
+	if want := "s.yaml: more than 99 bytes, the most a scenario file may be (is it the right file?): file too large"; err == nil || err.Error() != want || !errors.Is(err, ErrTooLarge) {
+		t.Errorf("past the cap: %v\nwant %s", err, want)
+	}
+	// /dev/zero never ends: the cap stops the read.
+	if _, err := ReadFile("/dev/zero", 1<<20, "a rate file"); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("/dev/zero: %v", err)
+	}
+}
+
+func TestParseAndFormatBytes(t *testing.T) {
+	for in, want := range map[string]uint64{"8GiB": 8 << 30, "512M": 512 << 20, "1.5 GB": 3 << 29, "100": 100, "2t": 2 << 40} {
+		if got, err := ParseBytes(in); err != nil || got != want {
+			t.Errorf("ParseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "x", "-1G", "0", "8 parsecs", "1e30G"} {
+		if _, err := ParseBytes(bad); err == nil {
+			t.Errorf("ParseBytes(%q) succeeded", bad)
+		}
+	}
+	for b, want := range map[float64]string{100: "100 bytes", 1536: "1.5 KiB", 12.3 * (1 << 30): "12.3 GiB", 1e300: "1e+300 bytes"} {
+		if got := FormatBytes(b); got != want {
+			t.Errorf("FormatBytes(%g) = %q, want %q", b, got, want)
+		}
+	}
+	if m, what := DefaultMaxMemory(); m == 0 || what == "" {
+		t.Errorf("DefaultMaxMemory() = %d, %q", m, what)
+	}
+}
