@@ -7,9 +7,9 @@
 // In: a trace file and how to read it (scenarios/trace), billing.Options (the era, the
 // user's rate cards over the built-in ones, the business's zone and currency), and for
 // Restaff a scenario whose agents, bot and patience answer in the trace's place. Out:
-// messages.parquet, bill.parquet, summary.json (reports.ReplaySummary) and
-// manifest.json, and with Restaff restaff.json and restaff.html (reports.Restaff), in
-// Options.Out.
+// messages.parquet, bill.parquet, summary.json (reports.ReplaySummary; those of them
+// Options.Outputs names, all by default) and manifest.json (listing what was written),
+// and with Restaff restaff.json and restaff.html (reports.Restaff), in Options.Out.
 //
 // The contract:
 //
