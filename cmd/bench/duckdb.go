@@ -52,7 +52,7 @@ func (b *bench) duckdbScan(path string, n int64) (proc, error) {
 // file: wall time of each whole process, start-up included, and CPU time, as ratios
 // of one run (absolute figures move with the machine's load, ratios much less).
 func duckScanLines(r *Report, sec string, decode, scan best) {
-	r.add(sec, "DuckDB full scan (docs/bench/duckdb_scan.sql): time", scan.sec, "s", nil)
+	r.add(sec, "DuckDB full scan (duckdb_scan.sql): time", scan.sec, "s", nil)
 	r.add(sec, "CPU time DuckDB full scan (user+sys)", scan.cpu, "s", nil)
 	r.add(sec, "decode time / DuckDB full scan time", decode.sec/scan.sec, "×", nil)
 	r.add(sec, "decode CPU / DuckDB full scan CPU", decode.cpu/scan.cpu, "×", nil)

@@ -40,22 +40,9 @@ func writeTextParquet(t testing.TB, path string, cols []string, rows [][]*string
 	}
 	rec := b.NewRecord()
 	defer rec.Release()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	props := parquet.NewWriterProperties(parquet.WithRootRepetition(parquet.Repetitions.Required),
 		parquet.WithMaxRowGroupLength(rowGroup), parquet.WithDictionaryDefault(dict))
-	fw, err := pqarrow.NewFileWriter(sc, f, props, pqarrow.NewArrowWriterProperties())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := fw.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := fw.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeParquetRecord(t, path, rec, props, pqarrow.NewArrowWriterProperties(), false)
 }
 
 func sp(s string) *string { return &s }
