@@ -118,7 +118,7 @@ type Recorder interface {
 // Event kinds: the agent desk's own (agents.DeskReply, ...) are kinds 0 to
 // agents.DeskEvents-1, scheduled through run.Schedule; the run's follow.
 const (
-	evStaff     = uint8(agents.DeskEvents) + iota // capacity changes; ID = timeline step
+	evStaff     = uint8(agents.DeskEvents) + iota // a capacity change: the horizon's next (ID -1) or the drain's (ID = step)
 	evArrival                                     // a customer starts a conversation
 	evUser                                        // the customer of conversation ID writes again
 	evStaffMore                                   // after the horizon: lay the next week of shifts
@@ -153,10 +153,13 @@ type run struct {
 	think              *dist.Sampler
 	desk               *agents.Desk[conv]
 	biller             *billing.Biller
-	timeline           agents.Timeline
-	country            []uint8 // per customer: index into cfg.Countries
-	active             int     // customers active now (all of them without growth)
-	growthNext         int     // next cfg.Growth step to apply
+	pattern            *agents.Pattern
+	staff              *agents.Cursor // the horizon's capacity changes, laid as they come
+	staffNext          agents.Step    // the change scheduled next (evStaff, ID -1)
+	drain              []agents.Step  // capacity changes after the horizon (layShifts)
+	country            []uint8        // per customer: index into cfg.Countries
+	active             int            // customers active now (all of them without growth)
+	growthNext         int            // next cfg.Growth step to apply
 	countryCode        [][2]byte
 	markets            *market.Local // markets in the business's zone, day cached
 	// marketOf is each country's market (by index into cfg.Countries) on the local day
@@ -272,11 +275,9 @@ func newRun(cfg *Config, seed uint64, rec Recorder) (*run, error) {
 		return StreamSource(seed, name)
 	})
 	r.desk.CountFrom(cfg.Start)
-	r.timeline = cfg.Staffing.Timeline(from, cfg.End, cfg.Location)
-
-	for i, st := range r.timeline.Steps {
-		r.q.Push(st.At, evStaff, int32(i))
-	}
+	r.pattern = cfg.Staffing.Pattern()
+	r.staff = r.pattern.Cursor(from, cfg.End, cfg.Location)
+	r.nextStaff()
 	if t, ok := r.arrivals.Next(from-1, r.rngArrival); ok {
 		r.q.Push(t, evArrival, 0)
 	}
@@ -298,7 +299,7 @@ func (r *run) step() bool {
 	r.events++
 	switch e.Kind {
 	case evStaff:
-		r.desk.SetAgents(e.T, r.timeline.Steps[e.ID].Agents)
+		r.setAgents(e)
 	case evStaffMore:
 		r.layShifts(e.T)
 	case evArrival:
@@ -323,6 +324,27 @@ func (r *run) step() bool {
 		r.outboundEvent(e)
 	}
 	return true
+}
+
+// setAgents applies a capacity change (evStaff): the horizon's next one, or one the
+// drain laid.
+func (r *run) setAgents(e Event) {
+	if e.ID >= 0 {
+		r.desk.SetAgents(e.T, r.drain[e.ID].Agents)
+		return
+	}
+	r.desk.SetAgents(e.T, r.staffNext.Agents)
+	r.nextStaff()
+}
+
+// nextStaff schedules the horizon's next capacity change, one at a time. It comes
+// before any other event of its instant, as it did when a run scheduled every change
+// of the horizon before anything else.
+func (r *run) nextStaff() {
+	if st, ok := r.staff.Next(); ok {
+		r.staffNext = st
+		r.q.PushFirst(st.At, evStaff, -1)
+	}
 }
 
 // Schedule implements agents.Scheduler: the desk's events go in the run's queue.
