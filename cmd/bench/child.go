@@ -112,6 +112,8 @@ func childMain(spec string, stdout io.Writer) error {
 		r, err = measureCore(j, prof)
 	case "reference":
 		r, err = measureReference(j, prof)
+	case "plain":
+		r, err = measurePlain(j, prof)
 	case "generate":
 		r, err = generateTrace(j, prof)
 	case "decode":
