@@ -22,7 +22,7 @@ const childEnv = "SPENDSIM_BENCH_CHILD"
 
 // job is what a child process is asked to do.
 type job struct {
-	Kind       string `json:"kind"` // core, reference, generate, decode, sweep
+	Kind       string `json:"kind"` // core, reference, plain, generate, decode, sweep
 	Seed       uint64 `json:"seed"`
 	Size       int64  `json:"size"`        // conversations (core, reference), messages (generate)
 	Users      int    `json:"users"`       // generate: distinct users
