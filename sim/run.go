@@ -337,7 +337,10 @@ func (r *run) startConversation(t Time, customer int32, entry model.EntryPoint) 
 func (r *run) message(t Time, customer int32, dir model.Direction) *model.Message {
 	m := &r.msg
 	*m = model.Message{TS: t, Pair: uint32(customer), Direction: dir}
-	ci := r.country[customer]
+	ci := uint8(0)
+	if len(r.countryCode) > 1 { // one country: no look at the customer's, a cache miss in a big base
+		ci = r.country[customer]
+	}
 	if t < r.marketFrom || t >= r.marketUntil {
 		for i, code := range r.countryCode {
 			r.marketOf[i] = uint16(r.markets.ForCountry(code, t))
