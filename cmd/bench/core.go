@@ -173,6 +173,15 @@ type refCounts struct {
 	conversations, events, replies, late int64
 }
 
+// result is a loop's counts as a child reports them, timed sec (CPU seconds cpu).
+func (n refCounts) result(sec, cpu float64) childResult {
+	return childResult{
+		Seconds: sec, CPU: cpu,
+		Counts: map[string]int64{"conversations": n.conversations, "events": n.events, "replies": n.replies, "late": n.late},
+		Floats: map[string]float64{"late_share": float64(n.late) / float64(n.replies)},
+	}
+}
+
 // referenceRun simulates the core model of cfg (mmcConfig's) for its horizon, billing
 // into rec.
 func referenceRun(cfg *sim.Config, seed uint64, rec sim.Recorder) (refCounts, error) {
@@ -272,11 +281,7 @@ func measureReference(j job, prof *profiler) (childResult, error) {
 	if err != nil {
 		return childResult{}, err
 	}
-	return childResult{
-		Seconds: sec, CPU: cpu,
-		Counts: map[string]int64{"conversations": n.conversations, "events": n.events, "replies": n.replies, "late": n.late},
-		Floats: map[string]float64{"late_share": float64(n.late) / float64(n.replies)},
-	}, nil
+	return n.result(sec, cpu), nil
 }
 
 // plainRun is the plain container/heap loop the event core is held to: the same
@@ -353,9 +358,5 @@ func measurePlain(j job, prof *profiler) (childResult, error) {
 	if err := prof.stop(); err != nil {
 		return childResult{}, err
 	}
-	return childResult{
-		Seconds: sec, CPU: cpu,
-		Counts: map[string]int64{"conversations": n.conversations, "events": n.events, "replies": n.replies, "late": n.late},
-		Floats: map[string]float64{"late_share": float64(n.late) / float64(n.replies)},
-	}, nil
+	return n.result(sec, cpu), nil
 }
