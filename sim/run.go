@@ -171,7 +171,11 @@ func newRun(cfg *Config, seed uint64, rec Recorder) (*run, error) {
 	for _, g := range cfg.Growth {
 		all = max(all, CustomersGrown(cfg.Customers, g.Factor))
 	}
-	r.country = mix.Assign(all, Stream(seed, "customers"))
+	if len(cfg.Countries) == 1 {
+		r.country = make([]uint8, all) // what the draws give: the one country, and the stream is the base's alone
+	} else {
+		r.country = mix.Assign(all, Stream(seed, "customers"))
+	}
 	r.countryCode = make([][2]byte, len(cfg.Countries))
 	r.markets = cfg.Markets.In(cfg.Location)
 	r.marketOf = make([]uint16, len(cfg.Countries))
