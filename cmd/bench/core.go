@@ -113,7 +113,7 @@ func (b *bench) eventCore() error {
 	r.add(sec, "core / plain loop (customers per CPU-s)", perCPU(core)/perCPU(plain), "×", atLeast(0.7))
 	r.add(sec, "late-reply share, sim.Run", 100*core.res.Floats["late_share"], "%", nil)
 	r.add(sec, "late-reply share, reference (same model)", 100*ref.res.Floats["late_share"], "%", nil)
-	r.add(sec, "late-reply share, plain heap loop (same model)", 100*plain.res.Floats["late_share"], "%", nil)
+	r.add(sec, "late-reply share, plain loop (same model)", 100*plain.res.Floats["late_share"], "%", nil)
 	r.add(sec, "peak RSS sim.Run", mb(core.rss), "MB", nil)
 	r.add(sec, "peak RSS reference", mb(ref.rss), "MB", nil)
 	return nil
