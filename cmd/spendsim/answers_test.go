@@ -332,3 +332,34 @@ func TestDrainIsStaffed(t *testing.T) {
 		}
 	}
 }
+
+// TestDrainCardsInForce: a horizon that ends on 30 September 2025 leaves one agent a
+// backlog answered in October, under the PMP card effective 1 October: cards_in_force
+// lists it beside September's, up to the last day of the drain.
+func TestDrainCardsInForce(t *testing.T) {
+	dir := t.TempDir()
+	sc := strings.Replace(heavy, "start: 2025-09-01", "start: 2025-09-17", 1)
+	sc, _, _ = strings.Cut(sc, "sweep:")
+	out := filepath.Join(dir, "out")
+	if code, _, stderr := spendsim(t, "run", writeFile(t, dir, "heavy.yaml", sc), "--out", out, "-q"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var sum struct {
+		Cards []struct {
+			Effective string `json:"effective_from"`
+			FirstDay  string `json:"first_day"`
+			LastDay   string `json:"last_day"`
+		} `json:"cards_in_force"`
+	}
+	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Cards) != 2 || sum.Cards[0].Effective != "2025-07-01" || sum.Cards[1].Effective != "2025-10-01" ||
+		sum.Cards[1].FirstDay != "2025-10-01" || sum.Cards[1].LastDay <= "2025-10-01" {
+		t.Errorf("cards in force %+v: want the July card for September and the October card for the drain's days", sum.Cards)
+	}
+}
