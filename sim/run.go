@@ -166,6 +166,7 @@ type run struct {
 	waitingReplies          int64 // user messages of counted conversations not yet answered
 	conversations           int64 // counted conversations
 	droppedConversations    int64
+	answeredInWindow        int64 // counted conversations whose first response was sent inside the window
 	events                  int64
 	policy                  agents.LatePolicy
 	msg                     model.Message
@@ -186,6 +187,7 @@ type Outcome struct {
 	// DroppedConversations are conversations whose first reply came after the window
 	// closed and was dropped (late_reply: drop): never answered.
 	DroppedConversations int64
+	AnsweredInWindow     int64 // conversations whose first response was sent inside the window
 	BotReplies           int64 // replies the bot produced, sent or dropped
 	BotResolved          int64 // conversations the bot took on alone (no agent)
 	BotHandoffs          int64 // conversations the bot answered first and handed to the agents
@@ -343,6 +345,7 @@ func (r *run) outcome() Outcome {
 		Conversations:        r.conversations,
 		Unanswered:           r.waitingReplies,
 		DroppedConversations: r.droppedConversations,
+		AnsweredInWindow:     r.answeredInWindow,
 		BotReplies:           dc.BotReplies,
 		BotResolved:          dc.BotResolved,
 		BotHandoffs:          dc.BotHandoffs,
@@ -502,6 +505,9 @@ func (r *run) send(t Time, c *conv, answers bool) ReplyOutcome {
 	if answers && !c.answered {
 		c.answered = true
 		if c.counted {
+			if outcome == InWindow {
+				r.answeredInWindow++
+			}
 			r.rec.FirstResponse(c.start, t)
 		}
 	}
