@@ -50,6 +50,12 @@ func TestCompareWithItself(t *testing.T) {
 	if p.Mean != 0 || p.CI95 == nil || p.CI95.Low != 0 || p.CI95.High != 0 {
 		t.Errorf("p90: B − A = %v s, interval %+v; want exactly 0 and [0, 0]", p.Mean, p.CI95)
 	}
+	if a := c.BMinusA.AnsweredShare; a.Mean != 0 || a.CI95 == nil || a.CI95.Low != 0 || a.CI95.High != 0 || c.A.AnsweredShare.Mean != c.B.AnsweredShare.Mean {
+		t.Errorf("answered share: B − A = %v, interval %+v; want exactly 0 and [0, 0]", a.Mean, a.CI95)
+	}
+	if !strings.Contains(stdout, "answered  100.0% (0 unanswered)  100.0% (0 unanswered)  +0.0 pts") {
+		t.Errorf("table lacks the answered row beside the p90:\n%s", stdout)
+	}
 	if c.A.TotalMicros != c.B.TotalMicros || c.A.TotalMicros == 0 {
 		t.Errorf("A total %d, B total %d micros: want equal and non-zero", c.A.TotalMicros, c.B.TotalMicros)
 	}
