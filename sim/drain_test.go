@@ -28,15 +28,7 @@ func (l *lastReply) Reply(at model.Time, o sim.ReplyOutcome) {
 func runLast(t *testing.T, cfg *sim.Config, seed uint64) (sim.RunResult, model.Time) {
 	t.Helper()
 	rec := &lastReply{Stats: sim.NewStats("t", cfg.Start, cfg.End, cfg.Location)}
-	o, err := sim.Run(cfg, seed, rec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, _, err := rec.Result(o, &cfg.Staffing, "USD")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, rec.at
+	return run(t, cfg, seed, rec), rec.at
 }
 
 // TestDrainStaffingCost: one agent on duty around the clock against 1.3 conversations
