@@ -3,6 +3,8 @@ package reports
 import (
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -206,7 +208,25 @@ func WriteComparisonTable(w io.Writer, c stats.Comparison) {
 	fmt.Fprintf(tw, "p90 first response\t%s\t%s\t%s\t%s\t%s\t\n",
 		stats.Seconds(float64(c.A.FirstResponseP90S.Mean)), stats.Seconds(float64(c.B.FirstResponseP90S.Mean)),
 		signedSeconds(float64(p.Mean)), secondsRange(p.CI95), secondsRange(p.UnpairedCI95))
+	// Beside the p90: how many got a first response at all (an unanswered one counts
+	// in the p90 as never answered).
+	d := c.BMinusA.AnsweredShare
+	fmt.Fprintf(tw, "answered\t%s\t%s\t%s\t%s\t%s\t\n", answeredText(c.A), answeredText(c.B),
+		points(d.Mean), pointsRange(d.CI95), pointsRange(d.UnpairedCI95))
 	tw.Flush()
+}
+
+// answeredText is a side's answered share and its unanswered conversations, means per
+// run: "97.5% (12 unanswered)".
+func answeredText(s stats.CompareSide) string {
+	return fmt.Sprintf("%s (%s unanswered)", percent(s.AnsweredShare.Mean), strconv.FormatFloat(math.Round(10*float64(s.Unanswered.Mean))/10, 'f', -1, 64))
+}
+
+func pointsRange(iv *stats.Interval) string {
+	if iv == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%+.1f to %+.1f pts", 100*float64(iv.Low), 100*float64(iv.High))
 }
 
 func moneyRange(iv *stats.MoneyInterval) string {

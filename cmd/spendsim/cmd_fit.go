@@ -102,6 +102,7 @@ func fitTrace(e *env, traces []string, topts trace.Options, o fit.Options, out, 
 		reports.WriteFitFamilies(e.stderr, res)
 	}
 	reports.WriteReadNotes(e.stderr, res.Counts)
+	reports.WriteFitWarnings(e.stderr, res)
 	if err := res.Write(out); err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ cost_per_conversation counted with the staffing.
 
 SLA (the mean over replications of the run's figure):
    p50<=DURATION, p90<=DURATION, p99<=DURATION   first-response percentile (Go duration: 90s, 45m, 1h30m)
-   in_window>=SHARE                               share of customer messages answered inside the 24 h window (0.95 or 95%)
+   in_window>=SHARE                               share of conversations first answered inside the 24 h window (0.95 or 95%)
    answered>=SHARE                                share of conversations answered at all (98%)
 Every conversation counts: a percentile is over all that arrived, the unanswered last,
 so p90<=1h is met only when nine in ten are answered within the hour.
