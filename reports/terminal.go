@@ -280,10 +280,11 @@ func WriteRatesTable(w io.Writer, rows []pricing.Row, sources bool) error {
 	return tw.Flush()
 }
 
-// WriteReadNotes says (on stderr) what a trace reader read past that changes the bill: the
-// rows --skip-invalid skipped, with the first reasons, and the countries
-// --country-overrides let decide. Always shown, --quiet or not: rows left out of a bill
-// are no progress note.
+// WriteReadNotes says (on stderr) what a trace reader read past or decided that the bill
+// depends on: the rows --skip-invalid skipped, with the first reasons, the countries
+// --country-overrides let decide, and the webhook changes that are no message (account
+// updates, quality updates, payment statuses, system messages). Always shown, --quiet
+// or not: what was left out of a bill is no progress note.
 func WriteReadNotes(w io.Writer, c trace.Counts) {
 	if c.Skipped > 0 {
 		switch {
@@ -300,5 +301,11 @@ func WriteReadNotes(w io.Writer, c trace.Counts) {
 	}
 	if c.CountryOverrides > 0 {
 		fmt.Fprintf(w, "%d rows priced by a country column that contradicts their phone number (--country-overrides)\n", c.CountryOverrides)
+	}
+	switch {
+	case c.Ignored == 1:
+		fmt.Fprintln(w, "1 webhook change that is no message read past (an account or quality update, a payment status, a system message)")
+	case c.Ignored > 1:
+		fmt.Fprintf(w, "%d webhook changes that are no message read past (account and quality updates, payment statuses, system messages)\n", c.Ignored)
 	}
 }

@@ -164,7 +164,7 @@ func allowance(n int) int {
 
 // replayCounts are the reader's counts a replay's summary kept.
 func replayCounts(s *reports.ReplaySummary) trace.Counts {
-	return trace.Counts{Skipped: s.Skipped, SkipReasons: s.SkipReasons, CountryOverrides: s.Overrides}
+	return trace.Counts{Skipped: s.Skipped, SkipReasons: s.SkipReasons, CountryOverrides: s.Overrides, Ignored: s.Ignored}
 }
 
 // defaultCountry reads --default-country: an ISO 3166-1 alpha-2 code, or "".

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -85,5 +86,32 @@ func TestReplayWebhookLogOrder(t *testing.T) {
 	}
 	if replays < 5 {
 		t.Errorf("only %d logs replayed", replays)
+	}
+}
+
+// TestReplayReportsIgnoredChanges: what a webhook log holds that is no message (here an
+// account_update) is read past, and the replay says so: in summary.json and on stderr,
+// --quiet or not, beside the skipped-rows note.
+func TestReplayReportsIgnoredChanges(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := spendsim(t, "replay", "--trace", "../../scenarios/trace/testdata/webhook.jsonl", "--out", out, "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var s struct {
+		Ignored *int64 `json:"ignored_changes"`
+	}
+	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Ignored == nil || *s.Ignored != 1 {
+		t.Errorf("summary.json: ignored_changes = %v, want 1", s.Ignored)
+	}
+	if !strings.Contains(stderr, "1 webhook change that is no message read past") {
+		t.Errorf("stderr does not report the ignored change:\n%s", stderr)
 	}
 }

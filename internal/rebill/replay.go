@@ -63,6 +63,7 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, src *source, o 
 	}
 	c := trace.CountsOf(src.r)
 	s.Skipped, s.SkipReasons, s.Duplicates, s.Overrides = c.Skipped, c.SkipReasons, c.Duplicates, c.CountryOverrides
+	s.Ignored = c.Ignored
 	for _, cu := range st.Cards {
 		s.CardsUsed = append(s.CardsUsed, reports.CardUsed{PricingModel: cu.Model.String(), Currency: cu.Currency,
 			Effective: cu.Effective.Format(time.DateOnly), Messages: cu.Charged})
