@@ -216,15 +216,7 @@ func moneyRange(iv *stats.MoneyInterval) string {
 	return money.SignedCents(money.Micros(iv.LowMicros)) + " to " + money.SignedCents(money.Micros(iv.HighMicros))
 }
 
-func signedSeconds(s float64) string {
-	switch {
-	case s < 0:
-		return "-" + stats.Seconds(-s)
-	case s > 0:
-		return "+" + stats.Seconds(s)
-	}
-	return stats.Seconds(s)
-}
+func signedSeconds(s float64) string { return stats.SignedDuration(s, "-") }
 
 func secondsRange(iv *stats.Interval) string {
 	if iv == nil {

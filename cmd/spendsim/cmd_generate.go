@@ -20,8 +20,9 @@ func generateCommand(e *env) *cli.Command {
 		ArgsUsage: "SCENARIO.yaml | NAME",
 		Description: `Simulates one run of the scenario (sweep point 0, or --point ID; replication 0; the
 scenario's seed or --seed) and writes every message of it, from both sides, as a trace
-in the DESIGN.md format: CSV, JSON lines or Parquet, by the extension of -o (.csv,
-.jsonl/.ndjson, .parquet) or --format. The same seed writes the same bytes.
+in spendsim's trace format (docs/formats.md, "Trace"): CSV, JSON lines or Parquet, by
+the extension of -o (.csv, .jsonl/.ndjson, .parquet) or --format. The same seed writes
+the same bytes.
 
 Columns: ts, user, direction, type, category, country, business, entry_point, status,
 delivered_ts, message_id. The users are synthetic: "c<N>" is customer N of the run,

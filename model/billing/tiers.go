@@ -23,10 +23,11 @@ type bandRow struct {
 }
 
 // chargeTiered charges a template at its volume band's rate when the tiers have bands for
-// (market, category) today, else at the list rate. "Volume tiers (utility,
-// authentication and authentication-international share a counter per market):
-// graduated — each band's rate applies to the messages inside that band; counts include
-// only charged messages and reset each month. Marketing has no tiers."
+// (market, category) today, else at the list rate (docs/billing.md, "Volume tiers"):
+// utility, authentication and authentication-international share one counter per market
+// and account; bands are graduated, each band's rate applying to the messages that fall
+// inside it; only charged messages count, and the count restarts every calendar month.
+// Marketing has no tiers.
 func (b *Biller) chargeTiered(ch *pricing.Charge, cc *cardCache, m *model.Message, cat pricing.Category, at model.Time) error {
 	tiered := ch.Model == pricing.NBP || cat == pricing.Utility || cat == pricing.Authentication ||
 		cat == pricing.AuthenticationInternational

@@ -125,7 +125,7 @@ func isWebhookPayload(line []byte) bool {
 }
 
 // webhookCategory maps Meta's pricing.category and conversation.origin.type
-// (BILLING.md, webhook vocabulary), read as pricing reads Meta's words
+// (docs/formats.md, "Meta webhooks"), read as pricing reads Meta's words
 // (pricing.ParseCategory), to a message's kind and category. marketing_lite (the
 // Marketing Messages Lite API) is marketing. business_initiated (CBP 2022) names no
 // category; it reads as a marketing template, the dearest, so counterfactual bills err
