@@ -311,6 +311,10 @@ func TestExitCodes(t *testing.T) {
 		{"unknown era", []string{"replay", "--trace", trace, "--pricing", "pmp-2030", "--out", out}, 2, "--pricing"},
 		{"missing scenario file", []string{"run", filepath.Join(dir, "no-such.yaml"), "--out", out}, 1, "no such file"},
 		{"missing trace file", []string{"replay", "--trace", filepath.Join(dir, "no-such.csv"), "--out", out}, 1, "no-such.csv"},
+		// validate: a file it cannot read is an I/O error (exit 1),
+		// and any unread file makes the whole check exit 1, whatever the order.
+		{"validate a missing file", []string{"validate", filepath.Join(dir, "no-such.yaml")}, 1, "1 of 1 files could not be read"},
+		{"validate invalid, then missing", []string{"validate", writeFile(t, dir, "inv.yaml", "name: x\ndays: abc\n"), filepath.Join(dir, "no-such.yaml")}, 1, "1 of 2 files could not be read, 1 invalid"},
 		{"bad trace row", []string{"replay", "--trace", bad, "--out", out}, 1, `bad.csv:2: column category: "marketting" is not one of`},
 	} {
 		code, stdout, stderr := spendsim(t, c.args...)
