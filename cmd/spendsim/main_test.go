@@ -308,6 +308,8 @@ func TestExitCodes(t *testing.T) {
 		{"unknown scenario name, forecast", []string{"forecast", "nosuch", "--out", out}, 2, "no embedded scenario"},
 		{"unknown format", []string{"replay", "--trace", trace, "--format", "xml", "--out", out}, 2, `--format "xml" is not one of csv, jsonl, parquet, webhook (see spendsim replay --help)`},
 		{"unknown format, fit", []string{"fit", "--trace", trace, "--format", "xml", "-o", filepath.Join(dir, "f.yaml")}, 2, `--format "xml"`},
+		{"fit to a JSON file", []string{"fit", "--trace", trace, "-o", filepath.Join(dir, "f.json")}, 2, `f.json": fit writes a scenario in YAML; name the file .yaml or .yml`},
+		{"fit to a file with no extension", []string{"fit", "--trace", trace, "-o", filepath.Join(dir, "fitted")}, 2, "name the file .yaml or .yml"},
 		{"unknown era", []string{"replay", "--trace", trace, "--pricing", "pmp-2030", "--out", out}, 2, "--pricing"},
 		{"missing scenario file", []string{"run", filepath.Join(dir, "no-such.yaml"), "--out", out}, 1, "no such file"},
 		{"missing trace file", []string{"replay", "--trace", filepath.Join(dir, "no-such.csv"), "--out", out}, 1, "no-such.csv"},
