@@ -1,7 +1,8 @@
 // Package model holds the vocabulary every other part of spendsim speaks: virtual time,
 // the one message record used by trace replay and synthetic load alike, and the names
 // of its words (vocab.go: directions, kinds, categories, statuses, entry points,
-// weekdays), which every reader and writer spells through String and Parse… here.
+// weekdays), which every reader and writer spells through String and Parse… here, and
+// ValidName, the one rule for the names of scenarios, streams and campaigns.
 //
 // The model packages below it (money, market, pricing, window, load, agents) are pure
 // and I/O-free: no goroutines, no wall clock, no global random numbers, no files. They

@@ -15,6 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/agents"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/blocking"
@@ -346,10 +347,8 @@ func validKeys() map[string][]string {
 	return out
 }
 
-var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
-
 // ValidName says whether name can name a scenario: it names the output folder.
-func ValidName(name string) bool { return nameRE.MatchString(name) }
+func ValidName(name string) bool { return model.ValidName(name) }
 
 // NameFromFile makes a valid scenario name from a file's base name: lower-cased, every
 // other character a "-", leading "-" and "_" dropped; "fitted" if nothing is left.
@@ -387,7 +386,7 @@ func (s *Scenario) WarmupDays() (int, error) {
 func (s *Scenario) Validate() []string {
 	var errs []string
 	add := func(format string, a ...any) { errs = append(errs, fmt.Sprintf(format, a...)) }
-	if !nameRE.MatchString(s.Name) {
+	if !model.ValidName(s.Name) {
 		add("name: %q must be lower-case letters, digits, - or _ (it names the output folder)", s.Name)
 	}
 	if _, err := time.Parse(time.DateOnly, s.Start); err != nil {
