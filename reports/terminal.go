@@ -8,6 +8,8 @@ import (
 
 	"github.com/spendsim/spendsim/internal/optimize"
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/scenarios/trace"
@@ -270,6 +272,23 @@ func WriteRatesTable(w io.Writer, rows []pricing.Row, sources bool) error {
 		fmt.Fprintln(tw, line)
 	}
 	return tw.Flush()
+}
+
+// WriteRatesEra says, above the table of `rates --at DAY`, which billing era is in force
+// on that day: the cards listed are those in force, the era says how they bill.
+func WriteRatesEra(w io.Writer, day time.Time) {
+	d := day.Format(time.DateOnly)
+	e := billing.EraAt(model.FromStd(day), time.UTC)
+	if day.Before(e.Start()) {
+		fmt.Fprintf(w, "# %s: before the first billing era; spendsim bills such dates under %s (%s rules, from %s)\n",
+			d, e, e.Model(), e.Start().Format(time.DateOnly))
+		return
+	}
+	line := fmt.Sprintf("# %s: billing era %s in force (%s rules, since %s", d, e, e.Model(), e.Start().Format(time.DateOnly))
+	if next, ok := e.Next(); ok {
+		line += fmt.Sprintf("; %s from %s", next, next.Start().Format(time.DateOnly))
+	}
+	fmt.Fprintln(w, line+")")
 }
 
 // WriteReadNotes says (on stderr) what a trace reader read past or decided that the bill

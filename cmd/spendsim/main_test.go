@@ -266,6 +266,10 @@ func TestRates(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
+	// The era in force that day heads the table.
+	if want := "# 2025-09-15: billing era pmp-2025 in force (PMP rules, since 2025-07-01; pmp-2026-10 from 2026-10-01)\n"; !strings.HasPrefix(stdout, want) {
+		t.Errorf("rates --at: want the era first, %q; got\n%s", want, stdout)
+	}
 	// The 2025-07-01 PMP USD card, as in model/pricing/data/ratecards.csv.
 	for _, want := range []string{
 		"2025-07-01  PMP    USD       Brazil  marketing           0.0625  third_party",
