@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spendsim/spendsim/internal/sharedtest"
 )
 
 // TestReplayWebhookLogOrder: Meta delivers status webhooks in any order, and again at
@@ -19,7 +22,7 @@ import (
 func TestReplayWebhookLogOrder(t *testing.T) {
 	logs, _ := filepath.Glob("../../../shared/datasets/webhooks/logs/*")
 	if len(logs) == 0 {
-		t.Skip("no webhook corpus")
+		sharedtest.Missing(t, "the webhook corpus", errors.New("no logs in ../shared/datasets/webhooks/logs"))
 	}
 	rng := rand.New(rand.NewPCG(12, 7))
 	replays := 0
