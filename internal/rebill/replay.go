@@ -27,6 +27,10 @@ type Options struct {
 	RateFiles []pricing.File
 	Out       string // output folder
 	Version   string // tool version, for created_by
+	// Args is the command line without the program name, and MappingFile the column
+	// mapping's path ("" for none): manifest.json records them with the trace files.
+	Args        []string
+	MappingFile string
 }
 
 // summarizeReplay reconciles what mw wrote (its running tally against its bill rows,
@@ -168,11 +172,36 @@ func commitReplay(op *reports.Output, o Options, restaffed *scenarios.Scenario) 
 	if restaffed != nil {
 		sc = restaffed
 	}
-	m, err := reports.NewManifest(o.Version, nil, sc)
+	m, err := replayManifest(o, sc)
 	if err != nil {
 		return err
 	}
 	return op.Commit(m)
+}
+
+// replayManifest is the manifest of a replay: the command line, the trace's files and
+// the mapping (with SHA-256), and the rate and tier files, as run's records its own.
+func replayManifest(o Options, sc any) (*reports.Manifest, error) {
+	m, err := reports.NewManifest(o.Version, o.Args, sc)
+	if err != nil {
+		return nil, err
+	}
+	m.SetRateFiles(o.RateFiles)
+	files, err := trace.Files(o.Traces)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if err := m.AddInput("trace", f); err != nil {
+			return nil, err
+		}
+	}
+	if o.MappingFile != "" {
+		if err := m.AddInput("mapping", o.MappingFile); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
 }
 
 func currencyOf(o billing.Options) string {

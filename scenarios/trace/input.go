@@ -30,6 +30,20 @@ type traceFile struct {
 	keys map[string]string // every partition key=value, for messages
 }
 
+// Files are the paths of the files trace arguments name, in the order OpenAll reads
+// them ("-" for standard input): what a manifest lists as the trace's inputs.
+func Files(args []string) ([]string, error) {
+	fs, err := expand(args)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.path
+	}
+	return out, nil
+}
+
 // expand turns trace arguments (files, folders, globs, or "-" for standard input) into
 // the files they name, in order: each argument's files sorted by path. A folder is
 // read recursively for trace files (.csv, .jsonl, .ndjson, .json, .parquet, each also
