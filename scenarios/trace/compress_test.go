@@ -28,6 +28,14 @@ func stdinFrom(t *testing.T, b []byte) {
 	t.Cleanup(func() { os.Stdin = old; f.Close() })
 }
 
+func gzipped(b []byte) []byte {
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write(b)
+	w.Close()
+	return gz.Bytes()
+}
+
 // Compressed standard input is told by its magic number, as a file is by its name.
 func TestCompressedStdin(t *testing.T) {
 	plain, err := os.ReadFile("testdata/good.csv")
@@ -38,13 +46,9 @@ func TestCompressedStdin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var gz bytes.Buffer
-	w := gzip.NewWriter(&gz)
-	w.Write(plain)
-	w.Close()
 	enc, _ := zstd.NewWriter(nil)
 	zs := enc.EncodeAll(plain, nil)
-	for name, b := range map[string][]byte{"plain": plain, "gzip": gz.Bytes(), "zstd": zs} {
+	for name, b := range map[string][]byte{"plain": plain, "gzip": gzipped(plain), "zstd": zs} {
 		stdinFrom(t, b)
 		got, _, err := readAll(t, Stdin, Options{})
 		if err != nil {
@@ -66,12 +70,9 @@ func TestTruncatedCompressed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var gz bytes.Buffer
-	w := gzip.NewWriter(&gz)
-	w.Write(plain)
-	w.Close()
+	gz := gzipped(plain)
 	p := filepath.Join(t.TempDir(), "cut.csv.gz")
-	if err := os.WriteFile(p, gz.Bytes()[:gz.Len()/2], 0o644); err != nil {
+	if err := os.WriteFile(p, gz[:len(gz)/2], 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = readAll(t, p, Options{})
