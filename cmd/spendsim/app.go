@@ -31,7 +31,6 @@ const (
 type env struct {
 	stdout, stderr io.Writer
 	version        string
-	args           []string     // the command line without the program name, for replay's and reconcile's manifest.json
 	cpuProfile     *profile.CPU // recording while --cpuprofile asks
 }
 
@@ -104,9 +103,6 @@ func (e *env) noteSeed(seed uint64) {
 // SIGTERM (see internal/interrupt).
 func Main(args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: stdout, stderr: stderr, version: reports.ToolVersion()}
-	if len(args) > 1 {
-		e.args = args[1:]
-	}
 	ctx, received, stop := interrupt.Watch(stderr)
 	defer stop()
 	app := newApp(e)

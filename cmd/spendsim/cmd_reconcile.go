@@ -87,7 +87,7 @@ Examples:
 			}
 			o := rebill.ReconcileOptions{From: c.String("replay"), Analytics: c.StringSlice("analytics"), Tolerance: tol, Out: c.String("out"),
 				Replay: rebill.Options{Traces: traces, Read: read, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
-					Args: e.args, MappingFile: c.String("mapping")}}
+					Args: c.Args().Slice(), MappingFile: c.String("mapping")}}
 			switch {
 			case o.Out != "":
 			case o.From != "":

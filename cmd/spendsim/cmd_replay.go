@@ -76,7 +76,7 @@ Examples:
 				return err
 			}
 			o := rebill.Options{Traces: traces, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
-				Read: read, Args: e.args, MappingFile: c.String("mapping")}
+				Read: read, Args: c.Args().Slice(), MappingFile: c.String("mapping")}
 			if os.Getenv("GOMEMLIMIT") == "" {
 				// The live state of a replay is per-user maps plus a few row-group
 				// buffers; left alone, the GC lets the heap reach twice that. A soft

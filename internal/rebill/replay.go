@@ -27,8 +27,9 @@ type Options struct {
 	RateFiles []pricing.File
 	Out       string // output folder
 	Version   string // tool version, for created_by
-	// Args is the command line without the program name, and MappingFile the column
-	// mapping's path ("" for none): manifest.json records them with the trace files.
+	// Args are the command's arguments that are not flags, as every manifest records
+	// them, and MappingFile the column mapping's path ("" for none): manifest.json
+	// records them with the trace files.
 	Args        []string
 	MappingFile string
 }
