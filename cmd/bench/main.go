@@ -2,7 +2,9 @@
 // machine and prints them against their targets (issue 6):
 //
 //  1. the event core (sim.Run on the M/M/2 + 24-hour-window model, PMP 2025 billing)
-//     against a plain container/heap reference loop of the same model;
+//     against a container/heap reference loop of the same model doing the same work,
+//     and against a plain container/heap loop that bills and records nothing (issue 14:
+//     the core at ≥ 0.7× its customers per CPU-second);
 //  2. replay of a generated 10,000,000-message Parquet trace through the spendsim
 //     binary under pmp-2025 and cbp-2023, against decoding the same file and nothing
 //     else, and (--duckdb) against DuckDB running the equivalent per-message PMP bill
@@ -283,49 +285,6 @@ func (b *bench) profileOnce(round int, name string) string {
 		return ""
 	}
 	return b.profilePath(name)
-}
-
-func (b *bench) eventCore() error {
-	n := b.sizes.CoreConversations
-	rounds := b.sizes.Rounds
-	sec := fmt.Sprintf("1. event core: M/M/%d + 24 h window, %s customers, %s conversations, PMP 2025; best of %d",
-		coreAgents, thousands(coreCustomers), thousands(n), rounds)
-	// Rounds alternate core and reference, so a burst of other work on the machine
-	// hits both alike.
-	var core, ref best
-	for i := range rounds {
-		b.logf("event core (round %d/%d): sim.Run, %d conversations", i+1, rounds, n)
-		res, p, err := spawn(job{Kind: "core", Seed: b.seed, Size: n, CPUProfile: b.profileOnce(i, "core")})
-		if err != nil {
-			return err
-		}
-		core.add(res.Seconds, res.CPU, p.MaxRSS, res)
-		b.logf("event core (round %d/%d): container/heap reference", i+1, rounds)
-		res, p, err = spawn(job{Kind: "reference", Seed: b.seed, Size: n, CPUProfile: b.profileOnce(i, "reference")})
-		if err != nil {
-			return err
-		}
-		ref.add(res.Seconds, res.CPU, p.MaxRSS, res)
-	}
-	coreEv := float64(core.res.Counts["events"]) / core.sec
-	refEv := float64(ref.res.Counts["events"]) / ref.sec
-	r := b.rep
-	r.add(sec, "sim.Run: customers (conversations)", float64(core.res.Counts["conversations"])/core.sec, "/s", nil)
-	r.add(sec, "sim.Run: events", coreEv, "/s", nil)
-	r.add(sec, "sim.Run: time", core.sec, "s", nil)
-	r.add(sec, "container/heap reference: events", refEv, "/s", nil)
-	r.add(sec, "container/heap reference: time", ref.sec, "s", nil)
-	r.add(sec, "core / reference (events/s)", coreEv/refEv, "×", atLeast(2))
-	// The reference allocates per event; its collector runs on an idle second core
-	// without lengthening the wall time. Per CPU-second the comparison is core to core.
-	r.add(sec, "sim.Run: CPU time (all threads)", core.cpu, "s", nil)
-	r.add(sec, "reference: CPU time (all threads)", ref.cpu, "s", nil)
-	r.add(sec, "core / reference (events per CPU-second)", (coreEv*core.sec/core.cpu)/(refEv*ref.sec/ref.cpu), "×", nil)
-	r.add(sec, "late-reply share, sim.Run", 100*core.res.Floats["late_share"], "%", nil)
-	r.add(sec, "late-reply share, reference (same model)", 100*ref.res.Floats["late_share"], "%", nil)
-	r.add(sec, "peak RSS sim.Run", mb(core.rss), "MB", nil)
-	r.add(sec, "peak RSS reference", mb(ref.rss), "MB", nil)
-	return nil
 }
 
 var recordsRe = regexp.MustCompile(`: (\d+) records,`)

@@ -170,6 +170,7 @@ type Biller struct {
 	begun bool
 
 	// Calendar of the current message: refreshed when a message passes dayEnd.
+	days     model.Days // loc's days, read without a time.Date call where the offset holds
 	dayEnd   model.Time
 	monthEnd model.Time
 	dayBill  billFunc // today's rules: the fixed era's, or under EraAuto the era in force
@@ -261,6 +262,7 @@ func New(o Options) (*Biller, error) {
 		return nil, fmt.Errorf("billing: PrimaryCountry %q is not an upper-case ISO 3166-1 alpha-2 code such as \"IN\"", pc)
 	}
 	b.bounds = newBounds(b.loc)
+	b.days = model.NewDays(b.loc)
 	nAcc := 1
 	for _, a := range b.numberAccount {
 		nAcc = max(nAcc, int(a)+1)
@@ -392,16 +394,16 @@ func messageCategory(m *model.Message) pricing.Category {
 // newDay moves the calendar to the day of at: era, card and band caches are per day, and
 // monthly counters reset when the month changes.
 func (b *Biller) newDay(at model.Time) {
-	t := at.In(b.loc)
-	y, mo, d := t.Date()
-	b.dayEnd = model.FromStd(model.DayStart(y, mo, d+1, b.loc))
+	n := b.days.Of(at)
+	b.dayEnd = b.days.Start(n + 1)
 	e := b.era
 	if e == EraAuto {
 		e = b.bounds.era(at)
 	}
 	b.dayBill = b.bounds.eras[e].bill
 	if at >= b.monthEnd {
-		b.monthEnd = model.FromStd(model.DayStart(y, mo+1, 1, b.loc))
+		y, mo, _ := model.CivilDate(n)
+		b.monthEnd = b.days.Start(model.DayNumber(y, mo+1, 1))
 		for i := range b.accounts {
 			a := &b.accounts[i]
 			a.freeUsed = 0
