@@ -81,6 +81,9 @@ Examples:
 				return usagef("--cost-per-hour %q is not an amount above 0 like 20 or 12.50", c.String("cost-per-hour"))
 			}
 			out := c.String("out")
+			if err := fit.CheckOut(out); err != nil {
+				return usageError{err}
+			}
 			name := c.String("name")
 			if name == "" {
 				name = scenarios.NameFromFile(out)

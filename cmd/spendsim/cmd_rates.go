@@ -22,10 +22,10 @@ came from.
 
 Examples:
    spendsim rates --at 2025-09-15 --market Brazil
-   spendsim rates --at 2024-03-01               # the CBP cards in force that day
+   spendsim rates --at 2024-03-01               # the CBP cards in force that day, under the era then
    spendsim rates --market India --sources      # with source and note columns`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "at", Usage: "only the cards in force on `DATE` (YYYY-MM-DD)"},
+			&cli.StringFlag{Name: "at", Usage: "only the cards in force on `DATE` (YYYY-MM-DD), below a line naming the billing era then"},
 			&cli.StringFlag{Name: "market", Usage: "only `MARKET` (e.g. Brazil, \"North America\")"},
 			&cli.BoolFlag{Name: "sources", Usage: "add the source and note of every rate"},
 		},
@@ -48,6 +48,9 @@ Examples:
 			rows, err := book.Rows(at, c.String("market"))
 			if err != nil {
 				return usageError{err}
+			}
+			if at != nil {
+				reports.WriteRatesEra(e.stdout, *at)
 			}
 			if err := reports.WriteRatesTable(e.stdout, rows, c.Bool("sources")); err != nil {
 				return err

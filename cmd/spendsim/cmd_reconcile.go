@@ -84,12 +84,10 @@ Examples:
 				if traces, read, err = traceOptions(c); err != nil {
 					return err
 				}
-				if read.DefaultCountry, err = defaultCountry(c); err != nil {
-					return err
-				}
 			}
 			o := rebill.ReconcileOptions{From: c.String("replay"), Analytics: c.StringSlice("analytics"), Tolerance: tol, Out: c.String("out"),
-				Replay: rebill.Options{Traces: traces, Read: read, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version}}
+				Replay: rebill.Options{Traces: traces, Read: read, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
+					Args: c.Args().Slice(), MappingFile: c.String("mapping")}}
 			switch {
 			case o.Out != "":
 			case o.From != "":

@@ -51,12 +51,22 @@ Examples:
 				fmt.Fprintf(e.stdout, "%s: ok (%s, %d sweep points × %d replications; %s)\n",
 					f, sc.Name, sc.PointCount(), sc.Replications, sc.Estimate(runtime.GOMAXPROCS(0)))
 			}
-			if len(failed) > 0 {
+			// Exit 1 when any file could not be read (the check is not complete), else
+			// 2 when any is invalid, whatever the order of the files.
+			invalid := 0
+			for _, err := range failed {
 				var se *scenarios.Error
-				if errors.As(failed[0], &se) {
-					return &scenarios.Error{File: "validate", Problems: []string{fmt.Sprintf("%d of %d files invalid", len(failed), c.NArg())}}
+				if errors.As(err, &se) {
+					invalid++
 				}
-				return fmt.Errorf("%d of %d files could not be read", len(failed), c.NArg())
+			}
+			switch unread := len(failed) - invalid; {
+			case unread > 0 && invalid > 0:
+				return fmt.Errorf("%d of %d files could not be read, %d invalid", unread, c.NArg(), invalid)
+			case unread > 0:
+				return fmt.Errorf("%d of %d files could not be read", unread, c.NArg())
+			case invalid > 0:
+				return &scenarios.Error{File: "validate", Problems: []string{fmt.Sprintf("%d of %d files invalid", invalid, c.NArg())}}
 			}
 			return nil
 		},
