@@ -46,12 +46,17 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 	}
 	p("  # Replies by local hour (%s): [%s].\n", r.Location, strings.Join(counts, ", "))
 	if t.RoundTheClock() {
-		p("  # The replies came round the clock, as fast by night as by day: the team is modelled\n")
-		p("  # by its response time, with no queue, and the shift costs it: %d agent%s round the\n", t.Headcount, plural(t.Headcount))
+		p("  # The shift that explains the waits best covers every hour of every day: the team is\n")
+		p("  # modelled by its response time, with no queue, and the shift costs it: %d agent%s round the\n", t.Headcount, plural(t.Headcount))
 		p("  # clock, for the replies at the busiest level at spendsim's default handle time of\n")
 		p("  # %s s (%s agents busy on average, covered 99%% of the time). Sweeping the\n", num(defaultHandle().Mean(), 3), num(t.Work, 3))
 		p("  # headcount changes the cost, not the waits; to let it shape them, rename\n")
 		p("  # response_time to handle_time (agents then take conversations from a queue).\n")
+		if t.Answered[0] > 0 && t.Answered[1] > 0 {
+			p("  # response_time draws a wait whatever the hour, so the run keeps the trace's waits\n")
+			p("  # overall, not how they change through the day: conversations that started in the\n")
+			p("  # twelve hours with the most replies waited a median %s s, the others %s s.\n", num(t.MedianS[0], 4), num(t.MedianS[1], 4))
+		}
 	} else {
 		p("  # Agents on the shift take conversations from a queue: one that starts off duty waits\n")
 		p("  # for the shift, then an agent holds it for the team's own delay (handle_time). The\n")
@@ -76,7 +81,12 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 	p("  # ln f(wait), a censored one ln S(wait); each family also with a share never answered\n")
 	p("  # (ln (share + (1 − share) S(wait)) for the censored), and the lognormal also with a\n")
 	p("  # lognormal tail (two populations: answered soon, or buried for days). %d answered,\n", w.N)
-	p("  # %d censored.\n", w.Censored)
+	p("  # %d censored.", w.Censored)
+	if left := r.Conversations - w.N - w.Censored; left > 0 {
+		p(" The other %d conversation%s left no wait to score: the trace stopped\n", left, plural(int(left)))
+		p("  # following them as they began, or before the shift could take them up.")
+	}
+	p("\n")
 	writeFit(b, "  ", w)
 	if t.RoundTheClock() {
 		p("  response_time: %s\n", spec(best.Spec))
