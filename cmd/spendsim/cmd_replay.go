@@ -38,7 +38,9 @@ of the chosen pricing era, and writes to --out:
 
 --pricing auto bills each message under the era in force on its date; any other era
 bills the whole trace under that model (dates still pick that model's rate card).
-The three totals agree to the micro. Memory grows with users, not messages.
+The three totals agree to the micro. Memory grows with users, not messages. Users are
+billed on --workers cores, the account counters (free tiers, volume tiers, the service
+allowance) settled in one ordered pass: the same bytes at any worker count.
 
 Examples:
    spendsim replay --trace messages.csv
@@ -60,6 +62,7 @@ Examples:
 			&cli.StringFlag{Name: "primary-country", Usage: "business's primary `COUNTRY` (ISO alpha-2), for authentication-international rates"},
 			&cli.StringFlag{Name: "auth-intl-from", Usage: "`DATE` the business became eligible for authentication-international rates"},
 			&cli.IntFlag{Name: "service-allowance", Value: 1000, Usage: "free service messages per number per month from 2026-10-01 (0 turns the allowance off)"},
+			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "billing workers, users hashed across them (default: all cores); the outputs are the same bytes at any count"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
 			&cli.StringFlag{Name: "restaff", Usage: "re-simulate the replies under this `SCENARIO`'s agents (file or embedded name) and compare with the original"},
 			&cli.StringFlag{Name: "point", Usage: "with --restaff: the sweep point `ID` whose agents answer, as spendsim run labels it (needed when the scenario has a sweep)"},
@@ -67,6 +70,9 @@ Examples:
 		Action: func(c *cli.Context) error {
 			if c.String("point") != "" && c.String("restaff") == "" {
 				return usagef("--point picks the sweep point of the --restaff scenario; give --restaff too")
+			}
+			if c.Int("workers") < 0 {
+				return usagef("--workers must be >= 0, got %d", c.Int("workers"))
 			}
 			traces, read, err := traceOptions(c)
 			if err != nil {
@@ -80,7 +86,7 @@ Examples:
 				return err
 			}
 			o := rebill.Options{Traces: traces, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
-				Read: read}
+				Read: read, Workers: c.Int("workers")}
 			if os.Getenv("GOMEMLIMIT") == "" {
 				// The live state of a replay is per-user maps plus a few row-group
 				// buffers; left alone, the GC lets the heap reach twice that. A soft

@@ -3,6 +3,7 @@ package rebill
 import (
 	"context"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -27,6 +28,9 @@ type Options struct {
 	RateFiles []pricing.File
 	Out       string // output folder
 	Version   string // tool version, for created_by
+	// Workers bill users hashed across them (parallel.go); 0 means one per core. The
+	// outputs are the same bytes at any count.
+	Workers int
 }
 
 // summarizeReplay reconciles what mw wrote (its running tally against its bill rows,
@@ -137,7 +141,7 @@ func replayInto(ctx context.Context, op *reports.Output, o Options) (*reports.Re
 	}
 	defer mw.Abort() // nothing once Close has succeeded
 	src := &source{r: r, ctx: ctx}
-	st, err := replay.Replay(src, opts, mw)
+	st, err := replayWith(src, opts, o.Workers, mw)
 	if err != nil {
 		return nil, nil, trace.AtFiles(names, err)
 	}
@@ -149,6 +153,18 @@ func replayInto(ctx context.Context, op *reports.Output, o Options) (*reports.Re
 		return nil, nil, err
 	}
 	return s, rows, nil
+}
+
+// replayWith bills src into sink on workers workers (0: one per core): replay.Replay
+// itself for one.
+func replayWith(src replay.RecordSource, opts billing.Options, workers int, sink replay.Sink) (replay.Stats, error) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers == 1 {
+		return replay.Replay(src, opts, sink)
+	}
+	return replayParallel(src, opts, workers, roundSize, sink)
 }
 
 // writeReplayFiles writes bill.parquet and summary.json into op beside the

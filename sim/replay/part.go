@@ -178,7 +178,8 @@ func (p *Part) Feed(ds []Dealt, sink PartSink, newPair func(seq uint64)) error {
 		p.users.touch(p.names[:n], p.idx[:])
 		for k := range n {
 			d := &ds[k]
-			if err := p.Flush(d.Rec.TS, false, sink); err != nil {
+			// Every later record is evaluated at or after its own send time.
+			if err := p.Flush(Key{d.Rec.TS, d.Seq}, sink); err != nil {
 				return err
 			}
 			first := p.nextPair
@@ -195,17 +196,40 @@ func (p *Part) Feed(ds []Dealt, sink PartSink, newPair func(seq uint64)) error {
 	return nil
 }
 
-// Flush bills the held messages due by t (all of them if all) into sink.
-func (p *Part) Flush(t model.Time, all bool, sink PartSink) error {
-	for p.q.Len() > 0 && (all || p.q.Peek().T <= t) {
-		e := p.q.Pop()
-		h := &p.held[e.ID]
-		if err := p.bill(h, sink); err != nil {
-			p.stop = Key{h.msg.At(), h.seq}
+// Flush bills the held messages whose Key comes before k into sink: after Feed, the
+// Part is where a replay of the whole trace is once it has read the record k names
+// (Key{its send time, its place}), whichever Part held that record.
+func (p *Part) Flush(k Key, sink PartSink) error {
+	for p.q.Len() > 0 {
+		if e := p.q.Peek(); e.T > k.At || e.T == k.At && p.held[e.ID].seq >= k.Seq {
+			return nil
+		}
+		if err := p.pop(sink); err != nil {
 			return err
 		}
-		p.free = append(p.free, e.ID)
 	}
+	return nil
+}
+
+// FlushAll bills every held message into sink: the trace has ended.
+func (p *Part) FlushAll(sink PartSink) error {
+	for p.q.Len() > 0 {
+		if err := p.pop(sink); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pop bills the earliest held message.
+func (p *Part) pop(sink PartSink) error {
+	e := p.q.Pop()
+	h := &p.held[e.ID]
+	if err := p.bill(h, sink); err != nil {
+		p.stop = Key{h.msg.At(), h.seq}
+		return err
+	}
+	p.free = append(p.free, e.ID)
 	return nil
 }
 

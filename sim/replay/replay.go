@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/spendsim/spendsim/model"
@@ -91,14 +92,14 @@ func run(src RecordSource, d *Dealer, part *Part, sink PartSink) (Stats, error) 
 				if ferr := part.Feed(dealt[:k], sink, nil); ferr != nil {
 					return st, ferr
 				}
-				return st, first(part.Flush(recs[k].TS, false, sink), err)
+				return st, first(part.Flush(Key{recs[k].TS, math.MaxUint64}, sink), err)
 			}
 		}
 		if ferr := part.Feed(dealt[:n], sink, nil); ferr != nil {
 			return st, ferr
 		}
 		if errors.Is(err, io.EOF) {
-			return st, part.Flush(0, true, sink)
+			return st, part.FlushAll(sink)
 		}
 		if err != nil {
 			return st, err
