@@ -43,6 +43,7 @@ type round struct {
 
 // partOut is what one worker billed in a round.
 type partOut struct {
+	business bool // only business messages go to the sink: user messages are left out
 	billed   []billedMsg
 	newPairs []uint64   // places in the trace of the records that were their pair's first
 	err      error      // the worker stopped here
@@ -58,15 +59,25 @@ type billedMsg struct {
 }
 
 func (o *partOut) Billed(k replay.Key, rec *model.Record, m *model.Message, ch *pricing.Charge, c *billing.Claim) error {
+	if o.business && m.Direction != model.FromBusiness {
+		return nil // they claim nothing
+	}
 	o.billed = append(o.billed, billedMsg{key: k, rec: *rec, msg: *m, ch: *ch, cl: *c})
 	return nil
 }
 
 const minTime = model.Time(math.MinInt64)
 
-// replayParallel bills src as replay.Replay does, its users hashed across workers, in
-// rounds of size records.
-func replayParallel(src replay.RecordSource, opts billing.Options, workers, size int, sink replay.Sink) (replay.Stats, error) {
+// parallel is how a replay runs in parallel.
+type parallel struct {
+	workers  int  // Parts, each on a goroutine
+	round    int  // records dealt per round
+	business bool // the sink reads business messages only (reports.MessageWriter): leave user messages out
+}
+
+// replayParallel bills src as replay.Replay does, its users hashed across workers.
+func replayParallel(src replay.RecordSource, opts billing.Options, pl parallel, sink replay.Sink) (replay.Stats, error) {
+	workers := pl.workers
 	parts := make([]*replay.Part, workers)
 	for w := range parts {
 		p, err := replay.NewPart(opts)
@@ -86,7 +97,11 @@ func replayParallel(src replay.RecordSource, opts billing.Options, workers, size
 	stop := func() { closeQuit.Do(func() { close(quit) }) }
 	free := make(chan *round, inFlight)
 	for range inFlight {
-		free <- &round{dealt: make([][]replay.Dealt, workers), out: make([]partOut, workers), done: make(chan struct{}, workers)}
+		r := &round{dealt: make([][]replay.Dealt, workers), out: make([]partOut, workers), done: make(chan struct{}, workers)}
+		for w := range r.out {
+			r.out[w].business = pl.business
+		}
+		free <- r
 	}
 	feeds := make([]chan *round, workers)
 	for w := range feeds {
@@ -104,7 +119,7 @@ func replayParallel(src replay.RecordSource, opts billing.Options, workers, size
 		merged <- err
 	}()
 
-	st, err := deal(src, parts, size, feeds, toMerge, free, quit)
+	st, err := deal(src, parts, pl.round, feeds, toMerge, free, quit)
 	for _, f := range feeds {
 		close(f)
 	}

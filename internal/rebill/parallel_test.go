@@ -149,7 +149,7 @@ func TestParallelSameMessages(t *testing.T) {
 			for _, w := range []int{2, 3, 16} {
 				for _, size := range []int{int(seed%4) + 1, 300, roundSize} {
 					var got sinkLog
-					gst, gerr := replayParallel(&recordSlice{recs: recs}, o, w, size, &got)
+					gst, gerr := replayParallel(&recordSlice{recs: recs}, o, parallel{workers: w, round: size}, &got)
 					where := fmt.Sprintf("seed %d %s, %d workers, rounds of %d", seed, era, w, size)
 					if fmt.Sprint(gerr) != fmt.Sprint(werr) {
 						t.Fatalf("%s: error %v, replay.Replay's %v", where, gerr, werr)
@@ -200,7 +200,7 @@ func TestParallelSameError(t *testing.T) {
 		for _, w := range []int{2, 5, 16} {
 			for _, size := range []int{1, 13, 256} {
 				var got sinkLog
-				_, gerr := replayParallel(&failing{recordSlice{recs: recs}, fail}, o, w, size, &got)
+				_, gerr := replayParallel(&failing{recordSlice{recs: recs}, fail}, o, parallel{workers: w, round: size}, &got)
 				where := fmt.Sprintf("seed %d %s, %d workers, rounds of %d", seed, era, w, size)
 				if fmt.Sprint(gerr) != fmt.Sprint(werr) {
 					t.Fatalf("%s: error %v, replay.Replay's %v", where, gerr, werr)

@@ -141,7 +141,7 @@ func replayInto(ctx context.Context, op *reports.Output, o Options) (*reports.Re
 	}
 	defer mw.Abort() // nothing once Close has succeeded
 	src := &source{r: r, ctx: ctx}
-	st, err := replayWith(src, opts, o.Workers, mw)
+	st, err := replayWith(src, opts, o.Workers, mw, true)
 	if err != nil {
 		return nil, nil, trace.AtFiles(names, err)
 	}
@@ -156,15 +156,16 @@ func replayInto(ctx context.Context, op *reports.Output, o Options) (*reports.Re
 }
 
 // replayWith bills src into sink on workers workers (0: one per core): replay.Replay
-// itself for one.
-func replayWith(src replay.RecordSource, opts billing.Options, workers int, sink replay.Sink) (replay.Stats, error) {
+// itself for one. A sink that reads business messages only (reports.MessageWriter)
+// may not get the user messages.
+func replayWith(src replay.RecordSource, opts billing.Options, workers int, sink replay.Sink, business bool) (replay.Stats, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	if workers == 1 {
 		return replay.Replay(src, opts, sink)
 	}
-	return replayParallel(src, opts, workers, roundSize, sink)
+	return replayParallel(src, opts, parallel{workers: workers, round: roundSize, business: business}, sink)
 }
 
 // writeReplayFiles writes bill.parquet and summary.json into op beside the

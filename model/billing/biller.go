@@ -473,7 +473,7 @@ func (b *Biller) claimRate(kind claimKind, e Era, mkt uint16, cat pricing.Catego
 	if c.err == nil {
 		var cell *rateCell
 		cell, c.err = c.card.rate(mkt, cat)
-		c.rate = cell.v
+		c.amount, c.conf = cell.v.amount, cell.v.conf
 	}
 }
 

@@ -48,13 +48,14 @@ type Claim struct {
 	kind      claimKind
 	consulted bool // the rules read card whatever the counters say
 	charged   bool // the message was charged from card (claimFree, claimService: if the counter says so)
+	cat       pricing.Category   // claimVolume: the category charged
+	conf      pricing.Confidence // claimFree, claimService: of amount
 	number    uint16
 	market    uint16
-	cat       pricing.Category // claimVolume: the category charged
 	at        model.Time
 	card      *cardCache
-	rate      rateValue // claimFree, claimService: the list rate it is charged at if not free
-	err       error     // claimFree, claimService: why it could not be charged (no card, no rate)
+	amount    money.Micros // claimFree, claimService: the list rate it is charged at if not free
+	err       error        // claimFree, claimService: why it could not be charged (no card, no rate)
 }
 
 // Ledger keeps the account counters and settles Claims in billing order. Like a
@@ -173,7 +174,7 @@ func (l *Ledger) settleFree(ch *pricing.Charge, c *Claim) error {
 		return c.err
 	}
 	ch.Type = pricing.Regular
-	ch.Amount, ch.Confidence = c.rate.amount, c.rate.conf
+	ch.Amount, ch.Confidence = c.amount, c.conf
 	c.charged = true
 	return nil
 }
@@ -197,7 +198,7 @@ func (l *Ledger) settleService(ch *pricing.Charge, c *Claim) error {
 		return c.err
 	}
 	ch.Type, ch.Billable = pricing.Regular, true
-	ch.Amount, ch.Confidence = c.rate.amount, c.rate.conf
+	ch.Amount, ch.Confidence = c.amount, c.conf
 	c.charged = true
 	return nil
 }
