@@ -46,8 +46,8 @@ var _ = [int(typePending) - int(pricing.NumTypes)]struct{}{} // typePending is n
 // for the cards a bill names. The zero Claim claims nothing.
 type Claim struct {
 	kind      claimKind
-	consulted bool // the rules read card whatever the counters say
-	charged   bool // the message was charged from card (claimFree, claimService: if the counter says so)
+	consulted bool               // the rules read card whatever the counters say
+	charged   bool               // the message was charged from card (claimFree, claimService: if the counter says so)
 	cat       pricing.Category   // claimVolume: the category charged
 	conf      pricing.Confidence // claimFree, claimService: of amount
 	number    uint16
