@@ -91,7 +91,7 @@ const (
 )
 
 // At is the time rules are evaluated at: delivery time if known, else send time
-// (BILLING.md, "Decision — which time").
+// (docs/billing.md, "Which time").
 func (m *Message) At() Time {
 	if m.DeliveredTS != 0 {
 		return m.DeliveredTS

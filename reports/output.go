@@ -14,7 +14,7 @@ import (
 	"github.com/spendsim/spendsim/sim"
 )
 
-// File names inside an output directory (DESIGN.md, "Outputs").
+// File names inside an output directory (docs/formats.md, "Outputs").
 const (
 	RunsFile     = "runs.parquet"
 	DailyFile    = "daily.parquet"

@@ -246,12 +246,7 @@ func points(x stats.Num) string {
 	return "–"
 }
 
-func signedDuration(s float64) string {
-	if math.IsNaN(s) || s < 0 {
-		return durationText(s)
-	}
-	return "+" + durationText(s)
-}
+func signedDuration(s float64) string { return stats.SignedDuration(s, "–") }
 
 // WriteRestaffTable prints the side-by-side comparison for a terminal.
 func WriteRestaffTable(w io.Writer, r *Restaff) error {

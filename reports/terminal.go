@@ -10,6 +10,7 @@ import (
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/scenarios/trace"
 )
 
 // The tables the commands print on the terminal. Amounts are shown by the one rule for
@@ -215,15 +216,7 @@ func moneyRange(iv *stats.MoneyInterval) string {
 	return money.SignedCents(money.Micros(iv.LowMicros)) + " to " + money.SignedCents(money.Micros(iv.HighMicros))
 }
 
-func signedSeconds(s float64) string {
-	switch {
-	case s < 0:
-		return "-" + stats.Seconds(-s)
-	case s > 0:
-		return "+" + stats.Seconds(s)
-	}
-	return stats.Seconds(s)
-}
+func signedSeconds(s float64) string { return stats.SignedDuration(s, "-") }
 
 func secondsRange(iv *stats.Interval) string {
 	if iv == nil {
@@ -277,4 +270,27 @@ func WriteRatesTable(w io.Writer, rows []pricing.Row, sources bool) error {
 		fmt.Fprintln(tw, line)
 	}
 	return tw.Flush()
+}
+
+// WriteReadNotes says (on stderr) what a trace reader read past that changes the bill: the
+// rows --skip-invalid skipped, with the first reasons, and the countries
+// --country-overrides let decide. Always shown, --quiet or not: rows left out of a bill
+// are no progress note.
+func WriteReadNotes(w io.Writer, c trace.Counts) {
+	if c.Skipped > 0 {
+		switch {
+		case c.Skipped == 1:
+			fmt.Fprintln(w, "1 invalid row skipped (--skip-invalid):")
+		case int64(len(c.SkipReasons)) == c.Skipped:
+			fmt.Fprintf(w, "%d invalid rows skipped (--skip-invalid):\n", c.Skipped)
+		default:
+			fmt.Fprintf(w, "%d invalid rows skipped (--skip-invalid); the first %d:\n", c.Skipped, len(c.SkipReasons))
+		}
+		for _, r := range c.SkipReasons {
+			fmt.Fprintf(w, "  %s\n", r)
+		}
+	}
+	if c.CountryOverrides > 0 {
+		fmt.Fprintf(w, "%d rows priced by a country column that contradicts their phone number (--country-overrides)\n", c.CountryOverrides)
+	}
 }

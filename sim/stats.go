@@ -238,13 +238,13 @@ func (s *Stats) Result(o Outcome, st *agents.Staffing, currency string) (RunResu
 	}
 	r.FirstResponseP50S, r.FirstResponseP90S, r.FirstResponseP99S = nan, nan, nan
 	if r.Conversations > 0 {
-		qs, err := s.quantiles([]float64{0.5, 0.9, 0.99}, r.FirstResponses, r.Conversations)
+		qs, err := Quantiles(s.sketch, []float64{0.5, 0.9, 0.99}, r.FirstResponses, r.Conversations)
 		if err != nil {
 			return r, nil, fmt.Errorf("sim: run %s: %w", r.RunID, err)
 		}
 		r.FirstResponseP50S, r.FirstResponseP90S, r.FirstResponseP99S = qs[0], qs[1], qs[2]
 		// Asked apart from the three above so that they stay exactly what they were.
-		if r.FirstResponseQuantilesS, err = s.quantiles(FirstResponseQuantileLevels(), r.FirstResponses, r.Conversations); err != nil {
+		if r.FirstResponseQuantilesS, err = Quantiles(s.sketch, FirstResponseQuantileLevels(), r.FirstResponses, r.Conversations); err != nil {
 			return r, nil, fmt.Errorf("sim: run %s: %w", r.RunID, err)
 		}
 	}
@@ -257,14 +257,15 @@ var nan = math.NaN()
 // answered: +Inf, which sorts after every time and meets no target.
 var NotAnswered = math.Inf(1)
 
-// quantiles are the first-response times at levels over all conversations that
-// arrived, answered of them answered: the unanswered sort after every answered one,
-// so a level whose rank falls among them is NotAnswered. The rank is the sketch's own
-// (level × (all−1), rounded down); when everyone was answered the sketch is asked the
-// levels themselves, so the figures are exactly what the answered alone give.
-func (s *Stats) quantiles(levels []float64, answered, all int64) ([]float64, error) {
+// Quantiles are the first-response times at levels over all conversations that
+// arrived, answered of them answered, whose times sk holds: the unanswered sort after
+// every answered one, so a level whose rank falls among them is NotAnswered. The rank
+// is the sketch's own (level × (all−1), rounded down); when everyone was answered the
+// sketch is asked the levels themselves, so the figures are exactly what the answered
+// alone give. A run and a restaffed trace count their conversations by this one rule.
+func Quantiles(sk *ddsketch.DDSketch, levels []float64, answered, all int64) ([]float64, error) {
 	if answered == all {
-		return s.sketch.GetValuesAtQuantiles(levels)
+		return sk.GetValuesAtQuantiles(levels)
 	}
 	out := make([]float64, len(levels))
 	var ask []float64
@@ -286,7 +287,7 @@ func (s *Stats) quantiles(levels []float64, answered, all int64) ([]float64, err
 	if len(ask) == 0 {
 		return out, nil
 	}
-	vs, err := s.sketch.GetValuesAtQuantiles(ask)
+	vs, err := sk.GetValuesAtQuantiles(ask)
 	if err != nil {
 		return nil, err
 	}

@@ -26,8 +26,8 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// TestGeneratedTrace checks the replay trace against the DESIGN contract and the mix it
-// promises, and that a seed gives the same bytes.
+// TestGeneratedTrace checks the replay trace against the trace contract (docs/formats.md,
+// "Trace") and the mix it promises, and that a seed gives the same bytes.
 func TestGeneratedTrace(t *testing.T) {
 	dir := t.TempDir()
 	const n = 20_000

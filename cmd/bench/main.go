@@ -78,15 +78,17 @@ type sizes struct {
 var (
 	defaultSizes = sizes{CoreConversations: 3_000_000, TraceMessages: 10_000_000, TraceUsers: 1_000_000, SweepRunHours: 100_000, Rounds: 2, TotalLimitS: 300}
 	quickSizes   = sizes{CoreConversations: 200_000, TraceMessages: 300_000, TraceUsers: 30_000, SweepRunHours: 2_000, Rounds: 2, TotalLimitS: 30}
-	// DESIGN's memory bound: a 50,000,000-message trace replays in under 1 GB, memory
-	// growing with customers; 5 million of them is a big business's month.
+	// The README's memory target ("Performance"): a 50,000,000-message trace replays in
+	// under 1 GB, memory growing with customers; 5 million of them is a big business's
+	// month.
 	bigTrace = struct {
 		messages int64
 		users    int
 	}{50_000_000, 5_000_000}
 )
 
-// Replay memory must be bounded by active customers, not messages (DESIGN, Scale).
+// Replay memory must be bounded by active customers, not messages (README,
+// "Performance").
 const replayRSSLimitMB = 1024
 
 // Main runs the benchmark with args and returns the exit code.

@@ -1,23 +1,19 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
+	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"syscall"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/spendsim/spendsim/internal/safefile"
+	"github.com/spendsim/spendsim/internal/interrupt"
+	"github.com/spendsim/spendsim/internal/profile"
 	"github.com/spendsim/spendsim/internal/sweep"
+	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/scenarios/trace"
@@ -35,7 +31,7 @@ const (
 type env struct {
 	stdout, stderr io.Writer
 	version        string
-	cpuProfile     *os.File // open while --cpuprofile records
+	cpuProfile     *profile.CPU // recording while --cpuprofile asks
 }
 
 // usageError marks errors that are the caller's to fix on the command line.
@@ -57,6 +53,37 @@ func required(c *cli.Context, names ...string) error {
 	return nil
 }
 
+// settle does what every command that runs one scenario does the same way with its
+// flags: checks --workers and the memory the scenario needs, settles the seed (printing
+// a fresh one), and returns the output folder (--out, else out/<name><suffix>) and the
+// user's rate files.
+func settle(c *cli.Context, e *env, sc *scenarios.Scenario, suffix string) (string, *pricing.Overlay, error) {
+	if c.Int("workers") < 0 {
+		return "", nil, usagef("--workers must be >= 0, got %d", c.Int("workers"))
+	}
+	if err := checkMemory(c, sc, c.Args().First(), c.Int("workers")); err != nil {
+		return "", nil, err
+	}
+	seed, fresh := scenarios.PickSeed(c.Uint64("seed"), c.IsSet("seed"), sc.Seed)
+	if sc.Seed = seed; fresh && !c.Bool("quiet") {
+		e.noteSeed(seed)
+	}
+	out := c.String("out")
+	if out == "" {
+		out = filepath.Join("out", sc.Name+suffix)
+	}
+	rates, err := readUserRates(c)
+	return out, rates, err
+}
+
+// replications checks n, a --replications value.
+func replications(n int) error {
+	if n < 1 || n > 100_000 {
+		return usagef("--replications must be between 1 and 100000, got %d", n)
+	}
+	return nil
+}
+
 // checkFormat checks a --format flag against the formats the trace readers take.
 func checkFormat(c *cli.Context) error {
 	if f := c.String("format"); f != "" && !slices.Contains(trace.Formats, f) {
@@ -71,35 +98,12 @@ func (e *env) noteSeed(seed uint64) {
 	fmt.Fprintf(e.stderr, "seed %d (pass --seed %d to reproduce)\n", seed, seed)
 }
 
-// noteReadPast says on stderr what a trace reader read past that changes the bill: the
-// rows --skip-invalid skipped, with the first reasons, and the countries
-// --country-overrides let decide. Always shown, --quiet or not: rows left out of a bill
-// are no progress note.
-func (e *env) noteReadPast(c trace.Counts) {
-	if c.Skipped > 0 {
-		switch {
-		case c.Skipped == 1:
-			fmt.Fprintln(e.stderr, "1 invalid row skipped (--skip-invalid):")
-		case int64(len(c.SkipReasons)) == c.Skipped:
-			fmt.Fprintf(e.stderr, "%d invalid rows skipped (--skip-invalid):\n", c.Skipped)
-		default:
-			fmt.Fprintf(e.stderr, "%d invalid rows skipped (--skip-invalid); the first %d:\n", c.Skipped, len(c.SkipReasons))
-		}
-		for _, r := range c.SkipReasons {
-			fmt.Fprintf(e.stderr, "  %s\n", r)
-		}
-	}
-	if c.CountryOverrides > 0 {
-		fmt.Fprintf(e.stderr, "%d rows priced by a country column that contradicts their phone number (--country-overrides)\n", c.CountryOverrides)
-	}
-}
-
 // Main runs the command line and returns the exit code; it never calls os.Exit, so
 // tests can drive it, except when a command has not stopped a second after SIGINT or
-// SIGTERM (see onSignals).
+// SIGTERM (see internal/interrupt).
 func Main(args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: stdout, stderr: stderr, version: reports.ToolVersion()}
-	ctx, received, stop := onSignals(stderr)
+	ctx, received, stop := interrupt.Watch(stderr)
 	defer stop()
 	app := newApp(e)
 	err := app.RunContext(ctx, interspersed(app, args))
@@ -111,8 +115,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		if !errors.As(err, &in) {
 			err = errors.New("interrupted; nothing was written")
 		}
-		fmt.Fprintf(stderr, "spendsim: %s: %v\n", signalName(sig), err)
-		return 128 + int(sig)
+		fmt.Fprintf(stderr, "spendsim: %s: %v\n", interrupt.Name(sig), err)
+		return interrupt.ExitCode(sig)
 	}
 	code := exitCode(err)
 	var ue usageError
@@ -140,61 +144,6 @@ func commandOf(app *cli.App, args []string) string {
 		}
 	}
 	return "spendsim"
-}
-
-// stopGrace is how long a command has to stop cleanly after a signal.
-const stopGrace = time.Second
-
-// onSignals returns a context that SIGINT or SIGTERM cancels, and received, the
-// signal that did (0 if none). Every command stops on it and drops what it was
-// writing; a sweep keeps its finished runs for --resume. A command still busy
-// stopGrace after the signal (work that does not look at the context: a trace being
-// sorted, plots being drawn) is not waited for: its unfinished files are removed
-// (safefile.Abandon) and the process exits with 128 + the signal's number; the outputs
-// are made to survive that anyway (a kill at any moment leaves the previous set or the
-// new one, and the next command in the folder removes what is left). A second signal
-// kills at once. stop ends the watch.
-func onSignals(stderr io.Writer) (ctx context.Context, received func() syscall.Signal, stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
-	var got atomic.Int32
-	done := make(chan struct{})
-	go func() {
-		select {
-		case s := <-ch:
-			sig := s.(syscall.Signal)
-			got.Store(int32(sig))
-			signal.Stop(ch) // the next one kills
-			cancel()
-			select {
-			case <-time.After(stopGrace):
-				safefile.Abandon()
-				fmt.Fprintf(stderr, "spendsim: %s: interrupted; nothing was written (a sweep's finished runs are kept for --resume)\n", signalName(sig))
-				os.Exit(128 + int(sig))
-			case <-done:
-			}
-		case <-done:
-		}
-	}()
-	var once sync.Once
-	return ctx, func() syscall.Signal { return syscall.Signal(got.Load()) }, func() {
-		once.Do(func() {
-			signal.Stop(ch)
-			close(done)
-			cancel()
-		})
-	}
-}
-
-func signalName(s syscall.Signal) string {
-	switch s {
-	case syscall.SIGINT:
-		return "SIGINT"
-	case syscall.SIGTERM:
-		return "SIGTERM"
-	}
-	return s.String()
 }
 
 // interspersed moves a subcommand's flags ahead of its arguments, so that

@@ -73,26 +73,10 @@ Examples:
 // compareScenarios loads A and B (B is A with --pricing-b and one argument), settles
 // the shared seed and the output folder, and runs the comparison.
 func compareScenarios(c *cli.Context, e *env, rates *pricing.Overlay) error {
-	aRef, bRef, pricingB, quiet := c.Args().Get(0), c.Args().Get(1), c.String("pricing-b"), c.Bool("quiet")
-	a, _, err := scenarios.Load(aRef)
+	quiet := c.Bool("quiet")
+	a, b, name, err := sweep.ComparePair(c.Args().Get(0), c.Args().Get(1), c.String("pricing-b"))
 	if err != nil {
 		return err
-	}
-	if bRef == "" {
-		bRef = aRef
-	}
-	b, _, err := scenarios.Load(bRef)
-	if err != nil {
-		return err
-	}
-	if pricingB != "" {
-		if _, err := billing.ParseEra(pricingB); err != nil {
-			return usagef("--pricing-b: %v", err)
-		}
-		b.Pricing = pricingB
-	}
-	if a.Currency != b.Currency {
-		return usagef("A bills in %s and B in %s: a difference needs one currency", a.Currency, b.Currency)
 	}
 	seed, fresh := scenarios.PickSeed(c.Uint64("seed"), c.IsSet("seed"), a.Seed, b.Seed)
 	if fresh && !quiet {
@@ -100,19 +84,12 @@ func compareScenarios(c *cli.Context, e *env, rates *pricing.Overlay) error {
 	}
 	out := c.String("out")
 	if out == "" {
-		name := a.Name + "-vs-" + b.Name
-		if pricingB != "" && c.Args().Get(1) == "" {
-			name = a.Name + "-" + a.Pricing + "-vs-" + b.Pricing
-		}
 		out = reports.DefaultDir("compare-" + name)
 	}
 	r := c.Int("replications")
 	a.Seed, b.Seed, a.Replications, b.Replications = seed, seed, r, r
-	for _, s := range []struct {
-		sc  *scenarios.Scenario
-		ref string
-	}{{a, aRef}, {b, bRef}} {
-		if err := checkMemory(c, s.sc, s.ref, c.Int("workers")); err != nil {
+	for i, sc := range []*scenarios.Scenario{a, b} {
+		if err := checkMemory(c, sc, c.Args().Get(min(i, c.NArg()-1)), c.Int("workers")); err != nil {
 			return err
 		}
 	}

@@ -1,15 +1,13 @@
 package main
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/scenarios/fit"
 	"github.com/spendsim/spendsim/scenarios/trace"
@@ -101,41 +99,12 @@ func fitTrace(e *env, traces []string, topts trace.Options, o fit.Options, out, 
 		return err
 	}
 	if !quiet {
-		printFamilies(e, "first response (censored)", res.Team.Wait)
-		if res.ThinkErr == nil {
-			printFamilies(e, "think time", res.Think)
-		}
+		reports.WriteFitFamilies(e.stderr, res)
 	}
-	e.noteReadPast(res.Counts)
-	lock, err := safefile.LockFile(out)
-	if err != nil {
+	reports.WriteReadNotes(e.stderr, res.Counts)
+	if err := res.Write(out); err != nil {
 		return err
 	}
-	defer lock.Release()
-	if err := safefile.WriteFile(out, res.YAML); err != nil {
-		return err
-	}
-	best := res.Team.Wait.Families[res.Team.Wait.Best]
-	sh := res.Team.Shift()
-	fmt.Fprintf(e.stdout, "%s: %d records, %d users, %d conversations (%.4g an hour, %d levels), %.3g user messages each; response time %s (median %.4g s), %.3g%% never answered; %d agent(s) %s %s–%s at %s an hour (--cost-per-hour); scenario %s written to %s\n",
-		res.Source, res.Records, res.Users, res.Conversations, res.ConversationsPerHour(), max(1, len(res.Levels)), res.MessagesMean,
-		best.Kind, best.MedianS, 100*best.Ignore, sh.Headcount, strings.Join(sh.Days, " "), sh.Start, sh.End, money.Exact(res.Team.CostPerHour), name, out)
+	reports.WriteFitSummary(e.stdout, res, name, out)
 	return nil
-}
-
-func printFamilies(e *env, what string, f fit.Fitted) {
-	censored := ""
-	if f.Censored > 0 {
-		censored = fmt.Sprintf(" and %d censored", f.Censored)
-	}
-	fmt.Fprintf(e.stderr, "%s, %d samples%s (empirical median %.4g s):\n", what, f.N, censored, f.MedianS)
-	for i, fam := range f.Families {
-		mark := ""
-		if i == f.Best {
-			mark = "  <- chosen (lowest AIC)"
-		} else if fam.Unusable != "" {
-			mark = "  (a scenario cannot take it)"
-		}
-		fmt.Fprintf(e.stderr, "  %-11s log-likelihood %14.2f  AIC %14.2f  %s%s\n", fam.Kind, fam.LogLik, fam.AIC, fam.Params, mark)
-	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -95,24 +94,10 @@ Examples:
 				}
 				sc.Replications = 10
 			}
-			if sc.Replications < 1 || sc.Replications > 100_000 {
-				return usagef("--replications must be between 1 and 100000, got %d", sc.Replications)
-			}
-			if c.Int("workers") < 0 {
-				return usagef("--workers must be >= 0, got %d", c.Int("workers"))
-			}
-			if err := checkMemory(c, sc, c.Args().First(), c.Int("workers")); err != nil {
+			if err := replications(sc.Replications); err != nil {
 				return err
 			}
-			seed, fresh := scenarios.PickSeed(c.Uint64("seed"), c.IsSet("seed"), sc.Seed)
-			if sc.Seed = seed; fresh && !c.Bool("quiet") {
-				e.noteSeed(seed)
-			}
-			out := c.String("out")
-			if out == "" {
-				out = filepath.Join("out", sc.Name+"-forecast")
-			}
-			rates, err := readUserRates(c)
+			out, rates, err := settle(c, e, sc, "-forecast")
 			if err != nil {
 				return err
 			}

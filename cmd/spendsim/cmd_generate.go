@@ -3,12 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
@@ -23,8 +20,9 @@ func generateCommand(e *env) *cli.Command {
 		ArgsUsage: "SCENARIO.yaml | NAME",
 		Description: `Simulates one run of the scenario (sweep point 0, or --point ID; replication 0; the
 scenario's seed or --seed) and writes every message of it, from both sides, as a trace
-in the DESIGN.md format: CSV, JSON lines or Parquet, by the extension of -o (.csv,
-.jsonl/.ndjson, .parquet) or --format. The same seed writes the same bytes.
+in spendsim's trace format (docs/formats.md, "Trace"): CSV, JSON lines or Parquet, by
+the extension of -o (.csv, .jsonl/.ndjson, .parquet) or --format. The same seed writes
+the same bytes.
 
 Columns: ts, user, direction, type, category, country, business, entry_point, status,
 delivered_ts, message_id. The users are synthetic: "c<N>" is customer N of the run,
@@ -76,7 +74,7 @@ Examples:
 			// The amount for people, and to the micro what the replay's summary.json
 			// total_micros will say.
 			fmt.Fprintf(e.stdout, "messaging spend %s %s (total_micros %d)\n", money.Cents(g.Spend), g.Currency, g.Spend)
-			fmt.Fprintf(e.stdout, "bill it again: %s\n", replayCommandFor(g.Point.Scenario, o.out, o.rateArgs))
+			fmt.Fprintf(e.stdout, "bill it again: %s\n", g.Point.Scenario.ReplayCommand(o.out, o.rateArgs))
 			return nil
 		},
 	}
@@ -111,49 +109,6 @@ func generate(ctx context.Context, e *env, o generateOptions) (*scenarios.Scenar
 		}
 		return nil, nil, err
 	}
-	// The trace appears under -o only when the run and the file are both complete: a
-	// failed run leaves nothing behind.
-	lock, err := safefile.LockFile(o.out)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer lock.Release()
-	w, err := trace.NewWriter(o.out, trace.WriterOptions{Format: o.format, RowGroupRows: 256 << 10, Version: e.version})
-	if err != nil {
-		return nil, nil, err
-	}
-	defer w.Abort()
-	g, err := sweep.Generate(ctx, sc, p, o.rates, w)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := w.Close(); err != nil {
-		return nil, nil, err
-	}
-	return sc, g, nil
-}
-
-// replayCommandFor is the replay that bills a generated trace as the run billed it: the
-// scenario's era, time zone, currency and business settings, and the rate flags given.
-func replayCommandFor(sc *scenarios.Scenario, path string, rateArgs []string) string {
-	args := []string{"spendsim", "replay", "--trace", path, "--pricing", sc.Pricing, "--timezone", sc.Timezone, "--currency", sc.Currency}
-	args = append(args, rateArgs...)
-	switch a := sc.Business.ServiceAllowance; {
-	case a < 0:
-		args = append(args, "--service-allowance", "0")
-	case a > 0:
-		args = append(args, "--service-allowance", strconv.Itoa(a))
-	}
-	if c := sc.Business.PrimaryCountry; c != "" {
-		args = append(args, "--primary-country", c)
-	}
-	if d := sc.Business.AuthIntlFrom; d != "" {
-		args = append(args, "--auth-intl-from", d)
-	}
-	for i, a := range args {
-		if strings.ContainsAny(a, " \t'\"$\\") {
-			args[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		}
-	}
-	return strings.Join(args, " ")
+	g, err := sweep.GenerateFile(ctx, sc, p, o.rates, o.out, o.format, e.version)
+	return sc, g, err
 }

@@ -2,13 +2,13 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/spendsim/spendsim/internal/optimize"
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 )
@@ -75,9 +75,6 @@ Examples:
 			if maxHC < 1 || maxHC > 10_000 {
 				return usagef("--max-headcount must be between 1 and 10000, got %d", maxHC)
 			}
-			if c.Int("workers") < 0 {
-				return usagef("--workers must be >= 0, got %d", c.Int("workers"))
-			}
 			sc, _, err := scenarios.Load(c.Args().First())
 			if err != nil {
 				return err
@@ -89,43 +86,18 @@ Examples:
 				return usagef("%s has a sweep; optimize chooses the headcounts itself: remove sweep", c.Args().First())
 			}
 			if c.IsSet("replications") {
-				sc.Replications = c.Int("replications")
-				if sc.Replications < 1 || sc.Replications > 100_000 {
-					return usagef("--replications must be between 1 and 100000, got %d", sc.Replications)
+				if sc.Replications = c.Int("replications"); replications(sc.Replications) != nil {
+					return replications(sc.Replications)
 				}
 			}
-			if err := checkMemory(c, sc, c.Args().First(), c.Int("workers")); err != nil {
-				return err
-			}
-			seed, fresh := scenarios.PickSeed(c.Uint64("seed"), c.IsSet("seed"), sc.Seed)
-			if sc.Seed = seed; fresh && !c.Bool("quiet") {
-				e.noteSeed(seed)
-			}
-			out := c.String("out")
-			if out == "" {
-				out = filepath.Join("out", sc.Name+"-optimize")
-			}
-			rates, err := readUserRates(c)
+			out, rates, err := settle(c, e, sc, "-optimize")
 			if err != nil {
 				return err
 			}
-			op, err := reports.NewOutput(out, e.version)
-			if err != nil {
-				return err
-			}
-			defer op.Close()
 			started := time.Now()
-			res, err := optimize.Search(c.Context, sc, optimize.Options{SLA: sla, MaxHeadcount: maxHC,
-				Workers: c.Int("workers"), Bot: c.Bool("bot"), Rates: rates})
+			res, err := sweep.Optimize(c.Context, sc, optimize.Options{SLA: sla, MaxHeadcount: maxHC,
+				Workers: c.Int("workers"), Bot: c.Bool("bot"), Rates: rates}, sweep.Options{Out: out, Version: e.version, Args: c.Args().Slice()})
 			if err != nil {
-				return err
-			}
-			m, err := reports.NewManifest(e.version, c.Args().Slice(), sc)
-			if err != nil {
-				return err
-			}
-			m.Seed, m.Runs = &sc.Seed, res.Runs
-			if err := op.WriteOptimization(res, m); err != nil {
 				return err
 			}
 			reports.WriteOptimizeTable(e.stdout, res)

@@ -107,7 +107,7 @@ Examples:
 				return err
 			}
 			reports.WriteReplayTable(e.stdout, s)
-			e.noteReadPast(replayCounts(s))
+			reports.WriteReadNotes(e.stderr, replayCounts(s))
 			if !c.Bool("quiet") {
 				fmt.Fprintf(e.stderr, "%d records in %.1fs; results in %s\n", s.Records, time.Since(started).Seconds(), o.Out)
 			}

@@ -47,7 +47,7 @@ func restaffAction(c *cli.Context, e *env, o rebill.Options, base string) error 
 		return err
 	}
 	reports.WriteReplayTable(e.stdout, s)
-	e.noteReadPast(replayCounts(s))
+	reports.WriteReadNotes(e.stderr, replayCounts(s))
 	fmt.Fprintln(e.stdout)
 	if err := reports.WriteRestaffTable(e.stdout, rs); err != nil {
 		return err

@@ -266,7 +266,7 @@ func TestRates(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	// The 2025-07-01 PMP USD card, as in the domain data's README.
+	// The 2025-07-01 PMP USD card, as in model/pricing/data/ratecards.csv.
 	for _, want := range []string{
 		"2025-07-01  PMP    USD       Brazil  marketing           0.0625  third_party",
 		"2025-07-01  PMP    USD       Brazil  utility             0.0068  third_party",

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"math"
-	"os"
 	"runtime"
-	"runtime/debug"
 
 	"github.com/urfave/cli/v2"
 
@@ -18,19 +15,11 @@ func memoryFlag() cli.Flag {
 }
 
 // checkMemory refuses sc (read from ref) when its estimate with workers runs at a time
-// (0: all cores) passes --max-memory. A scenario that fits makes the limit the garbage
-// collector's soft limit too (unless GOMEMLIMIT sets one), so that garbage not yet
-// collected, which a busy machine lets pile up, does not take the process past it.
+// (0: all cores) passes --max-memory, and makes a limit it fits the GC's soft limit.
 func checkMemory(c *cli.Context, sc *scenarios.Scenario, ref string, workers int) error {
-	limit, what := limits.DefaultMaxMemory()
-	if s := c.String("max-memory"); s != "" {
-		var err error
-		if limit, err = limits.ParseBytes(s); err != nil {
-			return usagef("--max-memory: %v", err)
-		}
-		what = "--max-memory " + limits.FormatBytes(float64(limit))
-	} else {
-		what = "--max-memory (" + what + ")"
+	limit, what, err := limits.MaxMemory(c.String("max-memory"))
+	if err != nil {
+		return usagef("--max-memory: %v", err)
 	}
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -38,8 +27,6 @@ func checkMemory(c *cli.Context, sc *scenarios.Scenario, ref string, workers int
 	if err := sc.CheckMemory(ref, limit, what, workers); err != nil {
 		return err
 	}
-	if os.Getenv("GOMEMLIMIT") == "" && limit < math.MaxInt64 {
-		debug.SetMemoryLimit(int64(limit))
-	}
+	limits.SetSoftLimit(limit)
 	return nil
 }

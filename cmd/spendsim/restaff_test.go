@@ -203,9 +203,11 @@ func TestRestaffTwitterFasterSlower(t *testing.T) {
 		t.Errorf("the original side differs between runs: %+v", slow.Old)
 	}
 	f := fast.New
-	if *f.LateShare != 0 || *f.LateShare >= *o.LateShare || *f.P90 >= *o.P90 || f.Unanswered != 0 {
+	// The original left 7 of 48 unanswered, so its p90 is not answered (null): the
+	// faster team's, a time, is better whatever it is.
+	if *f.LateShare != 0 || *f.LateShare >= *o.LateShare || f.P90 == nil || (o.P90 != nil && *f.P90 >= *o.P90) || f.Unanswered != 0 {
 		t.Errorf("faster team: late share %v (original %v), p90 %v s (%v s), unanswered %d",
-			*f.LateShare, *o.LateShare, *f.P90, *o.P90, f.Unanswered)
+			*f.LateShare, *o.LateShare, f.P90, o.P90, f.Unanswered)
 	}
 	if f.TotalMicros != 0 {
 		t.Errorf("faster team spends %d micros; every reply is free text in the window", f.TotalMicros)

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/spendsim/spendsim/internal/interrupt"
 )
 
 // writeLongTrace writes a CSV trace of n records (two thirds from the business) from
@@ -101,9 +103,9 @@ func TestSignalsStop(t *testing.T) {
 			}
 			took := time.Since(sent)
 			t.Logf("%v: stopped in %v: %s", tc.sig, took.Round(time.Millisecond), strings.TrimSpace(stderr.String()))
-			// stopGrace is the most a command may take to stop; the rest is the exit and a
+			// interrupt.Grace is the most a command may take to stop; the rest is the exit and a
 			// loaded machine.
-			if took > stopGrace+500*time.Millisecond {
+			if took > interrupt.Grace+500*time.Millisecond {
 				t.Errorf("stopped %v after the signal", took)
 			}
 			if code := exitCodeOf(err); code != tc.wantCode || !strings.Contains(stderr.String(), tc.wantNote) {

@@ -13,11 +13,11 @@ import (
 )
 
 // TestTimelineTraces is the acceptance-style suite: every testdata/timelines/NAME.csv is
-// a small trace in the DESIGN.md format, replayed through the command line exactly as a
-// user would (spendsim replay --trace NAME.csv ARGS), and its summary.json is compared
-// with NAME.expect:
+// a small trace in the format of docs/formats.md, "Trace", replayed through the command
+// line exactly as a user would (spendsim replay --trace NAME.csv ARGS), and its
+// summary.json is compared with NAME.expect:
 //
-//	# rule: the BILLING.md sentence under test (quoted), and the reasoning
+//	# rule: the docs/billing.md section under test and its rule, then the reasoning
 //	args: --pricing pmp-2025 --rates nbp-card.csv       flags; a relative file is in the folder
 //	billable: marketing=1 utility=2                     billable_by_category (charged units);
 //	                                                    every key not named must be 0

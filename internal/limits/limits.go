@@ -14,6 +14,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 )
@@ -119,4 +120,26 @@ func FormatBytes(b float64) string {
 		return fmt.Sprintf("%.0f bytes", b)
 	}
 	return fmt.Sprintf("%.1f %s", b, units[i])
+}
+
+// MaxMemory is the memory limit --max-memory flag asks for (its text; "": half of this
+// machine's), with how to name it in a message.
+func MaxMemory(flag string) (limit uint64, what string, err error) {
+	if flag == "" {
+		limit, what = DefaultMaxMemory()
+		return limit, "--max-memory (" + what + ")", nil
+	}
+	if limit, err = ParseBytes(flag); err != nil {
+		return 0, "", err
+	}
+	return limit, "--max-memory " + FormatBytes(float64(limit)), nil
+}
+
+// SetSoftLimit makes limit the garbage collector's soft limit, unless GOMEMLIMIT sets
+// one: garbage not yet collected, which a busy machine lets pile up, then does not take
+// the process past the limit its work was checked against.
+func SetSoftLimit(limit uint64) {
+	if os.Getenv("GOMEMLIMIT") == "" && limit < math.MaxInt64 {
+		debug.SetMemoryLimit(int64(limit))
+	}
 }

@@ -137,6 +137,19 @@ func Duration(s float64, unknown string) string {
 	}
 }
 
+// SignedDuration shows a difference of durations with its sign ("+1.5 h", "-90 s");
+// a difference involving a time never answered (±Inf) or unknown (NaN) has no number,
+// and shows as unknown.
+func SignedDuration(s float64, unknown string) string {
+	switch {
+	case math.IsNaN(s) || math.IsInf(s, 0):
+		return unknown
+	case s > 0:
+		return "+" + Duration(s, unknown)
+	}
+	return Duration(s, unknown)
+}
+
 // SLAVerdict is summary.json's "sla_target": the target, which sweep points meet it and
 // the cheapest of them in total cost (messaging + staffing).
 //

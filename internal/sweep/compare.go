@@ -5,10 +5,43 @@ import (
 	"fmt"
 
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/sim"
 )
+
+// ComparePair loads the two sides of a comparison: A from aRef, B from bRef, or A again
+// when bRef is ""; pricingB, if given, is the era B is billed under. It checks the era
+// and that both bill in one currency (a *scenarios.Error, the caller's to fix), and
+// names the pair for an output folder: "A-vs-B", or "A-ERA-vs-ERA" for one scenario
+// under two eras.
+func ComparePair(aRef, bRef, pricingB string) (a, b *scenarios.Scenario, name string, err error) {
+	if a, _, err = scenarios.Load(aRef); err != nil {
+		return nil, nil, "", err
+	}
+	one := bRef == ""
+	if one {
+		bRef = aRef
+	}
+	if b, _, err = scenarios.Load(bRef); err != nil {
+		return nil, nil, "", err
+	}
+	if pricingB != "" {
+		if _, err := billing.ParseEra(pricingB); err != nil {
+			return nil, nil, "", &scenarios.Error{File: "--pricing-b", Problems: []string{err.Error()}}
+		}
+		b.Pricing = pricingB
+	}
+	if a.Currency != b.Currency {
+		return nil, nil, "", &scenarios.Error{File: bRef, Problems: []string{fmt.Sprintf("A bills in %s and B in %s: a difference needs one currency", a.Currency, b.Currency)}}
+	}
+	name = a.Name + "-vs-" + b.Name
+	if pricingB != "" && one {
+		name = a.Name + "-" + a.Pricing + "-vs-" + b.Pricing
+	}
+	return a, b, name, nil
+}
 
 // Compare runs the first sweep point of a and of b, each sc.Replications times on
 // common random numbers (replication r of both uses the same seed, a's, so the same

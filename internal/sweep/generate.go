@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/scenarios"
+	"github.com/spendsim/spendsim/scenarios/trace"
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -98,4 +100,25 @@ func (t *traceRecorder) Message(m *model.Message, c *pricing.Charge) {
 		Direction: m.Direction, Kind: m.Kind, Category: m.Category, Status: m.Status, EntryPoint: m.EntryPoint,
 	}
 	t.err = t.w.Write(&t.rec)
+}
+
+// GenerateFile is Generate into a trace file at path (format: "csv", "jsonl",
+// "parquet", or "" by its extension), locked while written and appearing only when the
+// run and the file are both complete: a failed run leaves nothing behind.
+func GenerateFile(ctx context.Context, sc *scenarios.Scenario, p scenarios.Point, rates *pricing.Overlay, path, format, version string) (*Generated, error) {
+	lock, err := safefile.LockFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	w, err := trace.NewWriter(path, trace.WriterOptions{Format: format, RowGroupRows: 256 << 10, Version: version})
+	if err != nil {
+		return nil, err
+	}
+	defer w.Abort()
+	g, err := Generate(ctx, sc, p, rates, w)
+	if err != nil {
+		return nil, err
+	}
+	return g, w.Close()
 }

@@ -19,7 +19,7 @@ const (
 )
 
 // Options configures a Biller. The zero value of every field but Book is a usable
-// default; each Decision of BILLING.md is a field here.
+// default; each Decision of docs/billing.md is a field here (its "Options" table).
 type Options struct {
 	// Era selects the rules. EraAuto (default): each message under the era in force on its
 	// date. Any other era: every message under that era's rules, with rate cards still
@@ -63,26 +63,26 @@ type Options struct {
 
 	// NumberAccount maps a business phone number (model.Message.Number) to the business
 	// account that owns it; free tiers and volume tiers are counted per account. Nil (the
-	// default) puts every number in one account, as BILLING.md's "Decision — scope" says
-	// for a trace; numbers past the end of the slice belong to account 0.
+	// default) puts every number in one account, as docs/billing.md, "Scope", decides for a
+	// trace; numbers past the end of the slice belong to account 0.
 	NumberAccount []uint16
 
 	// TierCountPerCategory counts PMP volume-tier messages per (market, category):
 	// utility apart from authentication and authentication-international, which share
-	// one. Default false follows BILLING.md: one counter per market for all three. Meta's
-	// pricing page ("Volume tiers": messages are aggregated "per market-category pair, e.g.
-	// Brazil-authentication, Brazil-utility"; an auth-intl start mid-month keeps
-	// accumulating with authentication) reads as per-category.
+	// one. Default false follows docs/billing.md, "Volume tiers": one counter per market
+	// for all three. Meta's pricing page ("Volume tiers": messages are aggregated "per
+	// market-category pair, e.g. Brazil-authentication, Brazil-utility"; an auth-intl start
+	// mid-month keeps accumulating with authentication) reads as per-category.
 	TierCountPerCategory bool
 
 	// AtSendTime evaluates the rules at the send time (Message.TS) instead of the delivery
-	// time. Default false: BILLING.md's "Decision — which time" is the delivery time
-	// (model.Message.At). Messages must then come in TS order.
+	// time. Default false: the delivery time (model.Message.At), as docs/billing.md, "Which
+	// time", decides. Messages must then come in TS order.
 	AtSendTime bool
 
 	// EntryPointV1 is how long a CBP 2022 free entry point conversation lasts. 0 means the
-	// default date rule: 24 h before 2023-03-01 and 72 h from then on (BILLING.md
-	// Decision).
+	// default date rule: 24 h before 2023-03-01 and 72 h from then on (docs/billing.md,
+	// "CBP 2022").
 	EntryPointV1 model.Time
 
 	// DeliverUSMarketing turns off the rule that marketing templates to United States
@@ -135,7 +135,7 @@ type StatedStats struct {
 // slices indexed by Message.Pair, monthly counters per account, number and market, and
 // the steady state allocates nothing per message.
 //
-// Rate cards ("dates still pick the rate card"): the latest card of the era's pricing
+// Rate cards (docs/billing.md, "Rate cards"): the latest card of the era's pricing
 // model in force on the message's date in Location; none prices a message dated before
 // its effective date, except under a counterfactual era on a date before the era began,
 // which reads the model's first card. So a 2024 trace under pmp-2025 uses the 2025-07-01

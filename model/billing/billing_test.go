@@ -148,7 +148,7 @@ func TestAutoNBPNeedsACard(t *testing.T) {
 }
 
 // TestBuiltinBook bills through the real pricing.Book adapter: amounts are those of
-// domain/ratecards.csv, and CardUsed names the cards.
+// model/pricing/data/ratecards.csv, and CardUsed names the cards.
 func TestBuiltinBook(t *testing.T) {
 	book, err := pricing.Builtin()
 	if err != nil {

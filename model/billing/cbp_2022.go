@@ -6,11 +6,11 @@ import (
 	"github.com/spendsim/spendsim/model/window"
 )
 
-// billCBP2022: "At most one open conversation per (business, user). A business message
-// delivered while one is open is free, templates included, and keeps the conversation's
-// type. Otherwise the delivered message opens a 24 h conversation: user_initiated if the
-// CSW is open, else business_initiated. [...] The first 1,000 conversations (UI and BI
-// together) per account per calendar month are free."
+// billCBP2022 (docs/billing.md, "CBP 2022"): a pair has at most one open conversation.
+// A business message delivered while it is open is free, templates included, and reports
+// the conversation's type and category. Otherwise the message opens a 24 h conversation:
+// user_initiated if the CSW is open, else business_initiated. The first 1,000
+// conversations of an account in a calendar month, both kinds together, are free.
 func (b *Biller) billCBP2022(ch *pricing.Charge, p *window.Pair, m *model.Message, at model.Time) error {
 	ch.Model = pricing.CBP
 	answered := p.TakeReferral(at)
@@ -18,10 +18,9 @@ func (b *Biller) billCBP2022(ch *pricing.Charge, p *window.Pair, m *model.Messag
 		rideEntry(ch, p, m.Pair)
 		return nil
 	}
-	// "At most one open conversation per (business, user). A business message delivered
-	// while one is open is free, templates included, and keeps the conversation's
-	// type." This holds for a reply to an ad too: the free entry point is a conversation
-	// like the others in CBP v1 and cannot open while one is open (only CBP v2 lets it
+	// One open conversation per pair, which every message delivered while it is open
+	// rides. This holds for a reply to an ad too: the free entry point is a conversation
+	// like the others in CBP 2022 and cannot open while one is open (only CBP 2023 lets it
 	// close the others). The reply still answered the ad, so no window opens later.
 	if p.Open(window.SlotV1, at) {
 		ch.Type, ch.Category = convMeta(p, window.SlotV1)
@@ -29,9 +28,9 @@ func (b *Biller) billCBP2022(ch *pricing.Charge, p *window.Pair, m *model.Messag
 		return nil
 	}
 	if answered {
-		// "Free entry point: a user message from a click-to-WhatsApp ad or Page button,
-		// answered within 24 h, opens a free conversation that does not count toward the
-		// 1,000. Decision: it lasts 24 h before 2023-03-01 and 72 h from then on."
+		// Free entry point (docs/billing.md, "CBP 2022"): an ad or Page message answered
+		// within 24 h opens a free conversation that does not count toward the free tier.
+		// Decision: it lasts 24 h when it opens before 2023-03-01, 72 h from then on.
 		dur := b.entryV1
 		if dur == 0 {
 			dur = window.EntryPointV1

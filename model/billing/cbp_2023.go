@@ -6,10 +6,10 @@ import (
 	"github.com/spendsim/spendsim/model/window"
 )
 
-// billCBP2023: "A template opens a conversation of its category unless one of that
-// category is open; each opening is one charge at that category's rate. A non-template
-// message opens a service conversation only if no conversation of any category is
-// open."
+// billCBP2023 (docs/billing.md, "CBP 2023"): a template opens a conversation of its
+// category unless one of that category is open; each opening is one charge at the
+// category's rate. A non-template message opens a service conversation only when no
+// conversation of any category is open.
 func (b *Biller) billCBP2023(ch *pricing.Charge, p *window.Pair, m *model.Message, at model.Time) error {
 	ch.Model = pricing.CBP
 	answered := p.TakeReferral(at)
@@ -18,9 +18,9 @@ func (b *Biller) billCBP2023(ch *pricing.Charge, p *window.Pair, m *model.Messag
 		return nil
 	}
 	if answered {
-		// "Free entry point: opens when the reply to an ad/Page user comes within 24 h,
-		// lasts 72 h, closes every other open conversation and blocks new ones until it
-		// ends; everything in it is free."
+		// Free entry point: an ad or Page message answered within 24 h opens a 72 h free
+		// window at the reply; it closes every open conversation of the pair, no other
+		// opens until it ends, and everything in it is free.
 		p.CloseAll(at)
 		p.EntryEnd = at + window.EntryPoint
 		rideEntry(ch, p, m.Pair)
@@ -60,12 +60,12 @@ func (b *Biller) billCBP2023(ch *pricing.Charge, p *window.Pair, m *model.Messag
 		return nil
 	}
 	if at >= b.bounds.serviceFree {
-		// "from 2024-11-01 all service conversations are free": free because the
-		// customer wrote first, so reported as free_customer_service.
+		// Every service conversation is free from 2024-11-01: free because the customer
+		// wrote first, so reported as free_customer_service.
 		ch.Type = pricing.FreeCustomerService
 	} else if err := b.claimFree(ch, EraCBP2023, m, pricing.Service, at); err != nil {
-		// "the first 1,000 service conversations per account per month are free":
-		// the Ledger counts them (Ledger.settleFree).
+		// The first 1,000 service conversations of an account in a month are free: the
+		// Ledger counts them (Ledger.settleFree).
 		return err
 	}
 	b.openConv(ch, p, m.Pair, window.SlotService, at)

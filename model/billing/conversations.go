@@ -15,7 +15,7 @@ func rideEntry(ch *pricing.Charge, p *window.Pair, pair uint32) {
 }
 
 // convMeta is the type and category of slot s's conversation, which every message
-// riding it reports ("keeps the conversation's type").
+// riding it reports (docs/billing.md, "CBP 2022" and "CBP 2023").
 func convMeta(p *window.Pair, s window.Slot) (pricing.Type, pricing.Category) {
 	typ, cat := p.Conv(s)
 	return pricing.Type(typ), pricing.Category(cat)

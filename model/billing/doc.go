@@ -1,6 +1,6 @@
 // Package billing applies WhatsApp Business billing rules, every pricing era of
-// BILLING.md, to a time-ordered stream of messages and prices each business message in
-// Meta's own vocabulary (pricing.Charge: pricing_model, type, category, billable,
+// docs/billing.md, to a time-ordered stream of messages and prices each business message
+// in Meta's own vocabulary (pricing.Charge: pricing_model, type, category, billable,
 // conversation id, tier, amount).
 //
 // # Contract
@@ -8,7 +8,7 @@
 //   - A Biller is a pure, single-threaded state machine: no goroutines, clock, global
 //     random numbers or I/O. The same messages in the same order give the same charges.
 //   - Messages come in non-decreasing order of Message.At (delivery time, else send
-//     time: BILLING.md "Decision — which time"); Bill rejects an earlier one.
+//     time: docs/billing.md, "Which time"); Bill rejects an earlier one.
 //   - User messages are free: they open or refresh the customer service window (CSW) and
 //     arm a free entry point. Only delivered (or read) business messages are charged; an
 //     undelivered one gets pricing.ModelNone and changes nothing.
@@ -26,10 +26,10 @@
 //   - Billable is true on exactly the messages that are charged units on the invoice: the
 //     PMP or NBP template, or the message that opened a CBP conversation other than a free
 //     entry point one. As in Meta's webhooks, a conversation inside the CBP monthly free
-//     tier is billable at no cost ("considered billable and reflected on your invoice");
-//     the PMP 2026-10 service allowance is not (those messages are free). Messages riding an open
-//     conversation have Billable false, the conversation's Type and Category, and its
-//     ConversationID (ids are opaque and unique per Biller).
+//     tier is billable at no cost (Meta: "considered billable and reflected on your
+//     invoice"); the PMP 2026-10 service allowance is not (those messages are free).
+//     Messages riding an open conversation have Billable false, the conversation's Type
+//     and Category, and its ConversationID (ids are opaque and unique per Biller).
 //   - Type says why a message is free: free_customer_service (in the CSW; CBP 2023 service
 //     conversations from 2024-11-01), free_entry_point (free entry point window or
 //     conversation, category referral_conversion under CBP), free_tier (CBP monthly free
@@ -38,7 +38,7 @@
 //     user_initiated or business_initiated; NBP charges keep the template's category
 //     although the card has one template rate.
 //
-// # Decisions (each an Options field; BILLING.md's "Decision" lines first)
+// # Decisions (each an Options field; docs/billing.md's Decisions first)
 //
 //   - Rules at the delivery time (AtSendTime to use the send time).
 //   - Windows and conversations per (business number, user); free and volume tiers per
@@ -50,9 +50,9 @@
 //     ordinary charged utility templates, tiers included.
 //   - CBP free tiers of 1,000 a month (FreeConversationsPerMonth).
 //   - Volume tiers: one counter per market for utility, authentication and
-//     authentication-international, as BILLING.md says (TierCountPerCategory for Meta's
-//     per market-category counters). A band is looked up by the message's number in the
-//     month (1-based; Meta's "0:750000" first band starts at 0).
+//     authentication-international (docs/billing.md, "Volume tiers"; TierCountPerCategory
+//     for Meta's per market-category counters). A band is looked up by the message's
+//     number in the month (1-based; Meta's "0:750000" first band starts at 0).
 //   - Marketing templates to US numbers are undelivered from 2025-04-01 under every era
 //     (DeliverUSMarketing to turn off): delivery does not depend on pricing.
 //   - A delivered non-template message outside the CSW (impossible on WhatsApp, so a
@@ -61,7 +61,7 @@
 //   - A free entry point needs the first delivered business reply within 24 h of the
 //     ad/Page user message; that reply consumes the referral, so one click opens at most
 //     one window, and a reply inside an open window does not extend it.
-//   - CBP 2022: "at most one open conversation": a reply to an ad while a conversation
+//   - CBP 2022: a pair has at most one open conversation, so a reply to an ad while one
 //     is open rides it (and answers the ad); only CBP 2023's free entry point closes the
 //     others. CBP 2022 conversations do not carry into CBP 2023; only the documented
 //     CBP → PMP utility carry-over exists.

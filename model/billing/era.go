@@ -10,9 +10,9 @@ import (
 	"github.com/spendsim/spendsim/model/window"
 )
 
-// Era is a set of WhatsApp billing rules (BILLING.md). EraAuto bills each message under
-// the era in force on its date; any other value bills every message under that era's
-// rules (the --pricing counterfactual).
+// Era is a set of WhatsApp billing rules (docs/billing.md, "Eras"). EraAuto bills each
+// message under the era in force on its date; any other value bills every message under
+// that era's rules (the --pricing counterfactual).
 type Era uint8
 
 // The eras, in date order; the table eras gives each one's name, start and rules.

@@ -158,10 +158,11 @@ func (l *Ledger) Settle(ch *pricing.Charge, c *Claim) error {
 	return nil
 }
 
-// settleFree: "The first 1,000 conversations (UI and BI together) per account per
-// calendar month are free" (CBP 2022), "the first 1,000 service conversations per
-// account per month are free" (CBP 2023, one counter with CBP 2022's). Meta: free-tier
-// conversations are billable (they appear on the invoice) but cost nothing.
+// settleFree (docs/billing.md, "CBP 2022" and "CBP 2023"): the first 1,000
+// conversations of an account in a calendar month, both kinds together, are free under
+// CBP 2022; the first 1,000 service conversations under CBP 2023, one counter with CBP
+// 2022's. Meta: free-tier conversations are billable (they appear on the invoice) but
+// cost nothing.
 func (l *Ledger) settleFree(ch *pricing.Charge, c *Claim) error {
 	acc := l.account(c.number)
 	if acc.freeUsed < l.freeConvs {
@@ -179,9 +180,10 @@ func (l *Ledger) settleFree(ch *pricing.Charge, c *Claim) error {
 	return nil
 }
 
-// settleService: "the first 1,000 service messages per business phone number per
-// month are free" (PMP from 2026-10-01, Options.ServiceAllowancePerNumber); past them
-// a service message is charged at the market's utility list rate, reported as service.
+// settleService (docs/billing.md, "PMP 2026-10"): the first 1,000 service messages of
+// each business phone number in a calendar month are free
+// (Options.ServiceAllowancePerNumber); past them a service message is charged at the
+// market's utility list rate, reported as service.
 func (l *Ledger) settleService(ch *pricing.Charge, c *Claim) error {
 	if int(c.number) >= len(l.service) {
 		n := int(c.number) + 1
@@ -204,10 +206,11 @@ func (l *Ledger) settleService(ch *pricing.Charge, c *Claim) error {
 }
 
 // volume prices a charged tiered template at its volume band's rate when the tiers
-// have bands for (market, category) today, else leaves the list rate. "Volume tiers
-// (utility, authentication and authentication-international share a counter per
-// market): graduated — each band's rate applies to the messages inside that band;
-// counts include only charged messages and reset each month. Marketing has no tiers."
+// have bands for (market, category) today, else leaves the list rate (docs/billing.md,
+// "Volume tiers"): utility, authentication and authentication-international share one
+// counter per market and account; bands are graduated, each band's rate applying to the
+// messages that fall inside it; only charged messages count, and the count restarts
+// every calendar month. Marketing has no tiers.
 func (l *Ledger) volume(ch *pricing.Charge, c *Claim) error {
 	acc := l.account(c.number)
 	// Two counters per market: [0] utility (and everything when shared), [1]

@@ -6,9 +6,9 @@ import (
 	"github.com/spendsim/spendsim/model/window"
 )
 
-// billNBP2018: "Inside the CSW every business message is free, templates included.
-// Outside it only templates can be sent; each delivered one is charged at the recipient
-// market's rate."
+// billNBP2018 (docs/billing.md, "NBP 2018"): inside the customer service window every
+// business message is free, templates included; outside it only templates can be sent,
+// and each delivered one is charged at the recipient market's template rate.
 func (b *Biller) billNBP2018(ch *pricing.Charge, p *window.Pair, m *model.Message, at model.Time) error {
 	ch.Model = pricing.NBP
 	// NBP had no free entry point; a reply still answers the ad, so it consumes it.

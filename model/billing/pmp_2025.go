@@ -6,10 +6,11 @@ import (
 	"github.com/spendsim/spendsim/model/window"
 )
 
-// billPMP2025: "Each delivered template is charged by category and market, except:
-// utility templates inside an open CSW are free (free_customer_service); everything
-// inside an open free entry point window is free (free_entry_point). Non-template
-// messages are free. Marketing is charged even inside the CSW."
+// billPMP2025 (docs/billing.md, "PMP 2025"): each delivered template is charged at its
+// category's rate for the market, except that a utility template inside an open CSW is
+// free (free_customer_service) and everything inside an open free entry point window is
+// free (free_entry_point). Non-template messages are free; marketing and authentication
+// are charged inside the CSW too.
 func (b *Biller) billPMP2025(ch *pricing.Charge, p *window.Pair, m *model.Message, at model.Time) error {
 	if pmpFreeEntryPoint(ch, p, at) {
 		return nil
@@ -33,8 +34,8 @@ func (b *Biller) billPMP2025(ch *pricing.Charge, p *window.Pair, m *model.Messag
 // The rules below are PMP's from 2025-07-01 that later PMP eras keep.
 
 // pmpFreeEntryPoint marks ch a PMP charge and reports whether m is free in a free entry
-// point window: "a user message from an ad/Page button, answered (any message) within
-// 24 h; the window opens at that reply and lasts 72 h."
+// point window: an ad or Page message answered within 24 h, by any message, opens a 72 h
+// window at that reply (docs/billing.md, "PMP 2025").
 func pmpFreeEntryPoint(ch *pricing.Charge, p *window.Pair, at model.Time) bool {
 	ch.Model = pricing.PMP
 	if p.TakeReferral(at) && !p.EntryOpen(at) {
@@ -48,8 +49,8 @@ func pmpFreeEntryPoint(ch *pricing.Charge, p *window.Pair, at model.Time) bool {
 }
 
 // cbpUtilityCarryOver reports whether the utility template m rides a CBP utility
-// conversation: "A utility conversation opened under CBP before 2025-07-01 keeps utility
-// templates free until it expires (pricing_model CBP)."
+// conversation: one open on 2025-07-01 keeps utility templates free until it ends,
+// reported as CBP (docs/billing.md, "Crossing from one era to the next").
 func cbpUtilityCarryOver(ch *pricing.Charge, p *window.Pair, m *model.Message, at model.Time) bool {
 	if !p.Open(window.SlotUtility, at) {
 		return false

@@ -6,10 +6,11 @@ import (
 	"github.com/spendsim/spendsim/model/window"
 )
 
-// billPMP2026Oct: PMP 2025's rules, but "Service (non-template) messages and utility
-// templates inside the CSW are charged, at the market's utility rate. Decision: the
-// first 1,000 service messages per business phone number per month are free [...].
-// Everything inside a free entry point window stays free."
+// billPMP2026Oct (docs/billing.md, "PMP 2026-10"): PMP 2025's rules, but service
+// (non-template) messages and utility templates inside the CSW are charged, at the
+// market's utility rate. Decision: the first 1,000 service messages of each business
+// phone number in a calendar month are free. Everything inside a free entry point window
+// stays free.
 func (b *Biller) billPMP2026Oct(ch *pricing.Charge, p *window.Pair, m *model.Message, at model.Time) error {
 	if pmpFreeEntryPoint(ch, p, at) {
 		return nil

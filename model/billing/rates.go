@@ -99,11 +99,11 @@ type cardSlot struct {
 	err     error
 }
 
-// cardFor returns the card that prices a message at `at` under era e's rules. "Dates
-// still pick the rate card": the latest card of the era's pricing model in force on the
-// date, the date first clamped to the era's card span (the era table's cardSpan: the
-// CBP 2022 rules never read a card newer than 2023-05-31 and the CBP 2023 rules never
-// one older than 2023-06-01). No card prices a message dated before its effective
+// cardFor returns the card that prices a message at `at` under era e's rules
+// (docs/billing.md, "Rate cards"): the latest card of the era's pricing model in force
+// on the date, the date first clamped to the era's card span (the era table's cardSpan:
+// the CBP 2022 rules never read a card newer than 2023-05-31 and the CBP 2023 rules
+// never one older than 2023-06-01). No card prices a message dated before its effective
 // date, with one exception: a counterfactual era (a fixed era on a date before it
 // began, whose rules were then another era's) reads its model's first card, as
 // re-pricing 2024 traffic under pmp-2025 reads the 2025-07-01 card.

@@ -10,9 +10,9 @@ import (
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
-// refBiller is a naive reference for the differential test: BILLING.md's rules written
-// again, plainly, with maps, a calendar computed per message, a card looked up per
-// message and no caches. It shares nothing with Biller but the era dates.
+// refBiller is a naive reference for the differential test: docs/billing.md's rules
+// written again, plainly, with maps, a calendar computed per message, a card looked up
+// per message and no caches. It shares nothing with Biller but the era dates.
 type refBiller struct {
 	o        Options
 	book     rateBook

@@ -35,7 +35,7 @@ func (b *Biller) applyStated(ch *pricing.Charge, m *model.Message) {
 // (any known country differs from an unknown one: Meta bills the international rate when
 // the primary business location is not verified), and the card has an international rate
 // for the market; else authentication (a market without such a rate bills the
-// authentication rate, domain/README.md).
+// authentication rate: docs/billing.md, "Authentication-international").
 //
 // Where the log states the category (model.StatedAuthIntl, StatedAuthDomestic) it wins
 // over that inference, unless Options.IgnoreStated; the international rate still needs

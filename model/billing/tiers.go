@@ -22,8 +22,8 @@ type bandRow struct {
 
 // chargeTiered charges a template at the list rate and, for a tiered one (NBP
 // templates; PMP utility, authentication and authentication-international), claims its
-// place in the month's volume count, whose band the Ledger prices it at
-// (Ledger.volume).
+// place in the month's volume count, whose band the Ledger prices it at (Ledger.volume;
+// docs/billing.md, "Volume tiers").
 func (b *Biller) chargeTiered(ch *pricing.Charge, cc *cardCache, m *model.Message, cat pricing.Category) error {
 	tiered := ch.Model == pricing.NBP || cat == pricing.Utility || cat == pricing.Authentication ||
 		cat == pricing.AuthenticationInternational

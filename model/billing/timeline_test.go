@@ -16,7 +16,7 @@ import (
 )
 
 // TestTimelines runs the script-style timelines in testdata/*.txt. Format (one
-// statement per line; '#' starts a comment that quotes the rule under test):
+// statement per line; '#' starts a comment that cites the rule under test):
 //
 //	rate 2025-07-01 PMP marketing 0.0625 Brazil        rate-card cell: date model category rate market
 //	band utility 1 1000 0.0040 India                   volume band: category from to|MAX rate market

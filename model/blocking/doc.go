@@ -1,7 +1,7 @@
 // Package blocking models what a business's templates cost it besides money: users who
 // block it, the quality rating those blocks drive, the messaging limit on how many users
 // it may reach outside the customer service window, and WhatsApp's per-user marketing
-// cap (BILLING.md, "Blocking, quality and limits").
+// cap (docs/billing.md, "Blocking, quality and messaging limits").
 //
 // # Contract
 //

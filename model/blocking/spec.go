@@ -113,7 +113,8 @@ var (
 )
 
 // PortfolioFrom is the date messaging limits moved from phone numbers to business
-// portfolios, with the 2K tier and no downgrade on quality (BILLING.md).
+// portfolios, with the 2K tier and no downgrade on quality (docs/billing.md, "Blocking,
+// quality and messaging limits").
 var PortfolioFrom = [3]int{2025, 10, 7}
 
 // PortfolioStart is PortfolioFrom at local midnight in loc.

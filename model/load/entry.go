@@ -9,7 +9,8 @@ import (
 
 // EntryPoints is how customer-started conversations reach the business: the share whose
 // first message came through a click-to-WhatsApp ad or a Facebook Page button. Such a
-// message opens a free entry point window (BILLING.md); the rest came in directly.
+// message opens a free entry point window (docs/billing.md, "Free entry points"); the
+// rest came in directly.
 type EntryPoints struct {
 	CTWA    float64 `yaml:"ctwa"`     // share through a click-to-WhatsApp ad, 0..1; default 0
 	PageCTA float64 `yaml:"page_cta"` // share through a Facebook Page call-to-action button, 0..1; default 0

@@ -343,8 +343,8 @@ func (t *Table) Rows() []Row { return append([]Row(nil), t.rows...) }
 
 // ForCountry returns the market of a country (ISO 3166-1 alpha-2, either case) on the
 // UTC date of at. Countries the table does not list at that date map to Other. Dates
-// before the earliest row use the earliest rows (BILLING.md, "Markets before
-// 2022-02-01"). A code that is not two ASCII letters returns Unknown.
+// before the earliest row use the earliest rows (docs/billing.md, "Markets"). A code
+// that is not two ASCII letters returns Unknown.
 //
 // It neither allocates nor takes a lock: it runs once per message.
 func (t *Table) ForCountry(iso2 string, at model.Time) ID {
@@ -352,7 +352,7 @@ func (t *Table) ForCountry(iso2 string, at model.Time) ID {
 }
 
 // ForCountryIn is ForCountry with the date taken in loc (the business's time zone, in
-// which BILLING.md puts effective dates). A nil loc means UTC.
+// which docs/billing.md, "Time zone", puts effective dates). A nil loc means UTC.
 func (t *Table) ForCountryIn(iso2 string, at model.Time, loc *time.Location) ID {
 	return t.forCountryDay(iso2, t.clamp(localDay(at, loc)))
 }

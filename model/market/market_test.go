@@ -108,7 +108,7 @@ func TestForCountry(t *testing.T) {
 		{"OM", "2026-10-01", "Oman"},
 		{"UA", "2026-09-30", "Rest of Central & Eastern Europe"},
 		{"UA", "2026-10-01", "Ukraine"},
-		// Before 2022-02-01: the earliest table (BILLING.md).
+		// Before 2022-02-01: the earliest table (docs/billing.md, "Markets").
 		{"ZW", "2019-03-01", "Other"},
 		{"HU", "2019-03-01", "Rest of Central & Eastern Europe"},
 		{"IN", "2018-08-01", "India"},
@@ -127,7 +127,8 @@ func TestForCountry(t *testing.T) {
 	}
 }
 
-// Effective dates are midnight in the business's time zone (BILLING.md).
+// Effective dates are midnight in the business's time zone (docs/billing.md, "Time
+// zone").
 func TestForCountryInZone(t *testing.T) {
 	tb := Builtin()
 	budapest, err := time.LoadLocation("Europe/Budapest")
@@ -364,7 +365,7 @@ func TestNANPShortcutMatchesLibphonenumber(t *testing.T) {
 	}
 }
 
-// A broken embedded table panics with the package prefix (CONVENTIONS.md 10), naming the
+// A broken embedded table panics with the package prefix, as every error does, naming the
 // problem.
 func TestBrokenEmbeddedTablePanics(t *testing.T) {
 	defer func() {

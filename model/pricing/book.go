@@ -85,8 +85,8 @@ func (b *Book) Markets() *market.Table { return b.markets }
 
 // Card returns the latest card of model m in currency (ISO 4217, any case) whose
 // effective_from is on or before the calendar date of at in loc: cards take effect at
-// midnight in the business's time zone (BILLING.md). A nil loc means UTC. The error names
-// the model, currency and date, and what the book does have.
+// midnight in the business's time zone (docs/billing.md, "Time zone"). A nil loc means
+// UTC. The error names the model, currency and date, and what the book does have.
 func (b *Book) Card(m Model, currency string, at model.Time, loc *time.Location) (*Card, error) {
 	if m == ModelNone {
 		return nil, errors.New("pricing: a rate card needs a pricing model (NBP, CBP or PMP)")
@@ -180,7 +180,7 @@ func (e *MissingRateError) Error() string {
 // Rate returns the card's rate for a market and category: an exact lookup, except three
 // fallbacks the data's layout defines:
 //   - authentication_international absent → the market's authentication rate: the market
-//     has no international rate (domain README, "A missing cell means one of two things");
+//     has no international rate (docs/billing.md, "Rate cards");
 //   - marketing_lite → the marketing rate: Meta charges Marketing Messages Lite messages
 //     as marketing messages, and cards have no such column;
 //   - on an NBP card, marketing, utility or authentication absent → the template rate

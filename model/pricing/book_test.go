@@ -167,7 +167,8 @@ func TestCBPCards(t *testing.T) {
 	}
 }
 
-// Cards take effect at midnight in the business's time zone (BILLING.md).
+// Cards take effect at midnight in the business's time zone (docs/billing.md, "Time
+// zone").
 func TestCardSelectionInZone(t *testing.T) {
 	b := mustBook(t)
 	saoPaulo, err1 := time.LoadLocation("America/Sao_Paulo") // UTC-3
@@ -506,10 +507,10 @@ func BenchmarkCard(b *testing.B) {
 	}
 }
 
-// The gaps in the embedded USD cards are exactly those the domain README lists under
-// "Card completeness" and "Known gaps": every market that exists on a card's date has
-// every rate of its era, except these. A data edit that opens or closes a gap must
-// update this list (and the README).
+// The gaps in the embedded USD cards are exactly those data/README.md lists under "What
+// the cards contain" and "Known gaps and doubts": every market that exists on a card's
+// date has every rate of its era, except these. A data edit that opens or closes a gap
+// must update this list (and the README).
 func TestKnownGaps(t *testing.T) {
 	b := mustBook(t)
 	mt := b.Markets()

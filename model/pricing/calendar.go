@@ -7,16 +7,17 @@ import (
 )
 
 // Day is a calendar day on which WhatsApp's rules changed. A change applies from midnight
-// of that day in the business account's time zone (BILLING.md, "Always").
+// of that day in the business account's time zone (docs/billing.md, "Time zone").
 type Day struct {
 	Year  int
 	Month time.Month
 	Day   int
 }
 
-// The calendar of rule changes (BILLING.md), in date order: the one place their dates are
-// written. Package billing starts each pricing era on one of them and applies the others
-// inside its eras; the rate-card readers here use the service-price span.
+// The calendar of rule changes (docs/billing.md, the era sections), in date order: the
+// one place their dates are written. Package billing starts each pricing era on one of
+// them and applies the others inside its eras; the rate-card readers here use the
+// service-price span.
 var (
 	NBPFrom            = Day{2018, time.August, 1}   // NBP: per delivered template outside the CSW
 	CBPFrom            = Day{2022, time.February, 1} // CBP: 24 h user-/business-initiated conversations

@@ -20,8 +20,9 @@
 //     missing per-category cell means the template rate. Any other missing cell is a
 //     *MissingRateError that names market, category and card and says how to supply it.
 //   - Every Rate carries the Confidence of its data row and the date of the card it was
-//     read from. Partial cards (domain README: the INR cards, the 2026-10-01 AED and USD
-//     rows) are overlaid on their predecessor; carried cells say Derived (see assemble).
+//     read from. Partial cards (docs/billing.md, "Rate cards": the INR cards, the
+//     2026-10-01 AED and USD rows) are overlaid on their predecessor; carried cells say
+//     Derived (see assemble).
 //   - Tiers are graduated volume bands per (market, category, currency, date). By default
 //     none apply (the embedded tiers.csv has only examples; BuiltinTiers applies a
 //     third-party India INR table only when asked); ReadMetaTiers reads Meta's Tier

@@ -14,27 +14,29 @@ import (
 	"github.com/spendsim/spendsim/model/money"
 )
 
-// The readers below follow the layout of Meta's downloadable rate files as the domain
-// data's meta-csv-format.md documents it (from an open-source loader written against the
-// real files; no verbatim Meta file was available). They are deliberately tolerant of
-// what that document marks uncertain (metadata lines, header spelling, service cells)
-// and strict about what would change a price (unknown markets, unparsable numbers).
+// The readers below follow the layout of Meta's downloadable rate files as
+// docs/formats.md, "Meta's rate-card CSV" and "Meta's Tier Pricing CSV", describes it
+// (from an open-source loader written against the real files; no verbatim Meta file was
+// available). They are deliberately tolerant of what that layout leaves uncertain
+// (metadata lines, header spelling, service cells) and strict about what would change a
+// price (unknown markets, unparsable numbers).
 
 // metaHeaderSearch is how many records the readers scan for the header row: Meta's files
-// put 5 metadata lines first; the document warns not to rely on exactly 5.
+// put 5 metadata lines first, but not reliably exactly 5 (docs/formats.md, "Meta's
+// rate-card CSV").
 const metaHeaderSearch = 30
 
 // Service conversations and messages were free from ServiceFreeFrom (CBP, 2024-11-01)
-// until PMP began charging them on ServiceChargedFrom (2026-10-01; BILLING.md). A Meta
-// card effective in that span has a 0 service rate whatever its service cell prints
-// (meta-csv-format.md is unsure whether Meta writes 0, $0.00 or n/a); outside it an n/a
-// service cell is no rate.
+// until PMP began charging them on ServiceChargedFrom (2026-10-01). A Meta card
+// effective in that span reads an empty or n/a service cell as 0 (the layout is unsure
+// whether Meta writes 0, $0.00 or n/a there); outside it such a cell is no rate
+// (docs/billing.md, "Rate cards").
 func serviceFree(effective time.Time) bool {
 	return !effective.Before(ServiceFreeFrom.Date()) && effective.Before(ServiceChargedFrom.Date())
 }
 
 // currencyTokens maps the currency tokens Meta's files print to ISO 4217 codes
-// (meta-csv-format.md, "Currency column token"; GBD is a typo found in one Meta file).
+// (docs/formats.md, "Meta's rate-card CSV"; GBD is a typo found in one Meta file).
 var currencyTokens = map[string]string{"$US": "USD", "A$": "AUD", "£": "GBP", "GBD": "GBP", "₹": "INR", "RP": "IDR"}
 
 // metaCurrency reads a currency cell: a known token, else a three-letter ISO code.
@@ -85,7 +87,8 @@ func metaCategory(h string) (Category, bool) {
 	return CatNone, false
 }
 
-// noValue reports whether a cell means "no rate" (meta-csv-format.md: n/a, na, --, empty).
+// noValue reports whether a cell means "no rate" (docs/formats.md, "Meta's rate-card
+// CSV": n/a, na, --, -, empty).
 func noValue(s string) bool {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "", "n/a", "na", "--", "-", "—":

@@ -11,9 +11,9 @@ import (
 	"github.com/spendsim/spendsim/model/money"
 )
 
-// The files in testdata/ are hand-made to the layout documented in the project's domain
-// notes (meta-csv-format.md); they are not Meta's files and their numbers are not
-// Meta's prices.
+// The files in testdata/ are hand-made to the layout documented in docs/formats.md
+// ("Meta's rate-card CSV", "Meta's Tier Pricing CSV"); they are not Meta's files and
+// their numbers are not Meta's prices.
 
 func readTestdata(t testing.TB, name string) string {
 	t.Helper()

@@ -208,8 +208,9 @@ func Merge(base, over *Book) (*Book, error) {
 
 // family groups categories by the card structure they belong to. CBP's 2022
 // user/business-initiated cells were replaced by per-category cells on 2023-06-01
-// (BILLING.md), and NBP's template cells belong to no later structure: a card of one
-// family is never judged by, or filled from, another family's cells.
+// (docs/billing.md, "Rate cards"), and NBP's template cells belong to no later
+// structure: a card of one family is never judged by, or filled from, another family's
+// cells.
 func family(c Category) int {
 	switch c {
 	case UserInitiated, BusinessInitiated:
@@ -225,7 +226,7 @@ const numFamilies = 3
 // assemble builds cards from raw rows and overlays partial cards.
 //
 // Partial cards. Each (effective_from, model, currency) group of ratecards.csv is meant
-// as a full snapshot, but the domain README ("Cards with data for only a few markets")
+// as a full snapshot, but data/README.md ("Partial cards"; docs/billing.md, "Rate cards")
 // lists cards that are not: the INR cards (India only, a category or two at a time),
 // the 2026-10-01 AED excerpt and the 2026-10-01 USD rows (two markets). Decision: a card
 // is complete when, within the category families it uses, it has at least one cell for
@@ -276,7 +277,7 @@ func assemble(mt *market.Table, raws []rawCard) (*Book, error) {
 					c.rates[i] = r
 					p := prev.prov[i]
 					p.Note = fmt.Sprintf("carried forward to the %s card, which lists only some markets or categories "+
-						"(partial card overlay; domain README \"Cards with data for only a few markets\"); %s card row: %s",
+						"(partial card overlay; docs/billing.md \"Rate cards\"); %s card row: %s",
 						c, r.Card.Format(time.DateOnly), p.Note)
 					c.prov[i] = p
 				}

@@ -24,7 +24,7 @@ const MaxVolume int64 = math.MaxInt64
 // Band is one graduated PMP volume band: the messages of a calendar month numbered From
 // to To (both inclusive; Meta's analytics write "0:750000", "750001:MAX") are charged at
 // the band's rate. Bands are graduated: each band's rate applies only to the messages
-// inside it (BILLING.md, "Volume tiers").
+// inside it (docs/billing.md, "Volume tiers").
 type Band struct {
 	Index    int          // tier index: 0 is the list-rate band
 	From, To int64        // messages per calendar month, inclusive; To == MaxVolume when open-ended

@@ -128,7 +128,8 @@ func Shown(has func(Category) bool) []Category {
 	return cs
 }
 
-// Confidence is how sure the rate data behind a charge is (domain/README.md).
+// Confidence is how sure the rate data behind a charge is (data/README.md,
+// "Confidence").
 type Confidence uint8
 
 const (

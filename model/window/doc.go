@@ -7,8 +7,9 @@
 //     fixed-size pages, so a replay of tens of millions of messages allocates only when a
 //     new, higher pair index appears, never per message, and never copies the pairs.
 //   - Every window is stored as the instant it ends; a window is open at t exactly when
-//     t < end (BILLING.md: "Open means t < last_user_ts + 24h"). The zero end time means
-//     "never opened", which is closed at every instant after 1970-01-01.
+//     t < end (docs/billing.md, "Customer service window": open means strictly before
+//     the end, so at exactly 24 h after the latest user message it is closed). The zero
+//     end time means "never opened", which is closed at every instant after 1970-01-01.
 //   - The package holds state and the timing rules only (how long each window lasts);
 //     which message opens or rides which window, and what it costs, is model/billing's.
 //   - Pure and single-threaded: no clock, no goroutines, no I/O.

@@ -2,7 +2,8 @@ package window
 
 import "github.com/spendsim/spendsim/model"
 
-// Durations of the windows, from BILLING.md.
+// Durations of the windows, from docs/billing.md ("Customer service window", "Free entry
+// points" and the era sections).
 const (
 	// CSW is how long a customer service window stays open after the latest user message.
 	CSW = 24 * model.Hour
@@ -98,8 +99,8 @@ func (p *Pair) TakeReferral(t model.Time) bool {
 	return ok
 }
 
-// CloseAll ends, at t, every CBP v2 conversation still open (a free entry point
-// conversation closes the others, BILLING.md CBP v2).
+// CloseAll ends, at t, every CBP 2023 conversation still open (a free entry point
+// conversation closes the others: docs/billing.md, "CBP 2023").
 func (p *Pair) CloseAll(t model.Time) {
 	for s := SlotMarketing; s < NumSlots; s++ {
 		if t < p.ConvEnd[s] {

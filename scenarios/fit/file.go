@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/scenarios/trace"
 )
@@ -52,4 +53,15 @@ func File(traces []string, read trace.Options, o Options, name string) (*FileRes
 		return nil, fmt.Errorf("fit: the estimated scenario does not validate (a bug in fit; please report it with the trace's shape): %w", err)
 	}
 	return &FileResult{Result: res, YAML: text, Counts: trace.CountsOf(r), Source: source}, nil
+}
+
+// Write writes the estimated scenario to path, whole or not at all, with path locked
+// against a second writer.
+func (r *FileResult) Write(path string) error {
+	lock, err := safefile.LockFile(path)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	return safefile.WriteFile(path, r.YAML)
 }

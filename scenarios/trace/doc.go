@@ -1,5 +1,5 @@
 // Package trace reads and writes message traces: the real (or synthetic) message logs
-// that `spendsim replay` bills. The contract is DESIGN.md's Trace table: one row per
+// that `spendsim replay` bills. The contract is docs/formats.md, "Trace": one row per
 // message with ts, user, direction, type, category, country, business, entry_point,
 // status, delivered_ts, message_id, as CSV with a header, JSON lines, or Parquet; and
 // WhatsApp webhook logs, one payload per line in any shape platforms log them (the

@@ -11,7 +11,8 @@ import (
 	"github.com/spendsim/spendsim/model/market"
 )
 
-// The contract's fields, in the DESIGN.md order (also the order the Writer uses).
+// The contract's fields, in the order of docs/formats.md, "Columns" (also the order the
+// Writer uses).
 const (
 	fTS = iota
 	fUser
@@ -36,7 +37,7 @@ var fieldNames = [nFields]string{
 // megabyte "id" is a broken row, not a customer.
 const maxID = 256
 
-// defaultBusiness is the business of rows that name none (DESIGN.md).
+// defaultBusiness is the business of rows that name none (docs/formats.md, "Columns").
 const defaultBusiness = "default"
 
 // fields is one row's raw values, by contract field, before validation.

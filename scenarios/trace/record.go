@@ -122,8 +122,8 @@ type Options struct {
 	// Duplicates further apart than that are not caught: keeping every id of a
 	// 50-million-row trace would cost gigabytes.
 	DedupWindow int
-	// Mapping maps a foreign CSV log's columns onto the contract; nil = the DESIGN
-	// contract. CSV only.
+	// Mapping maps a foreign CSV log's columns onto the contract; nil = the contract's
+	// own columns (docs/formats.md, "Trace"). CSV only.
 	Mapping *Mapping
 	// DefaultCountry (ISO 3166-1 alpha-2) is the country of users whose row names none
 	// and whose id is not a phone number: users a webhook knows only by a

@@ -51,8 +51,11 @@ type Responses struct {
 	BotResolved   int64 // conversations the bot answered alone (restaffed only)
 	Abandoned     int64 // of Unanswered, customers who gave up waiting for an agent (restaffed only)
 
-	// First response, seconds, over the conversations answered (in window or late);
-	// NaN when none was. Percentiles come from a DDSketch (SketchAccuracy).
+	// First response, seconds. The percentiles are over every conversation that wanted
+	// a reply, as a run's are: one never answered sorts after every answered one, so a
+	// percentile that falls among them is sim.NotAnswered (+Inf). The mean is over the
+	// answered (in window or late), NaN when none was. Percentiles come from a
+	// DDSketch (SketchAccuracy).
 	FirstResponseMeanS float64
 	FirstResponseP50S  float64
 	FirstResponseP90S  float64
@@ -86,11 +89,13 @@ func (t *responseTally) answered(start, at model.Time) {
 func (t *responseTally) result() (Responses, error) {
 	r := t.r
 	r.FirstResponseMeanS, r.FirstResponseP50S, r.FirstResponseP90S, r.FirstResponseP99S = math.NaN(), math.NaN(), math.NaN(), math.NaN()
-	if t.n == 0 {
+	if t.n > 0 {
+		r.FirstResponseMeanS = t.sum / float64(t.n)
+	}
+	if r.Wanted == 0 {
 		return r, nil
 	}
-	r.FirstResponseMeanS = t.sum / float64(t.n)
-	qs, err := t.sketch.GetValuesAtQuantiles([]float64{0.5, 0.9, 0.99})
+	qs, err := sim.Quantiles(t.sketch, []float64{0.5, 0.9, 0.99}, t.n, r.Wanted)
 	if err != nil {
 		return r, fmt.Errorf("replay: first-response percentiles: %w", err)
 	}

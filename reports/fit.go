@@ -1,0 +1,47 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/scenarios/fit"
+)
+
+// WriteFitFamilies prints, for the fit's first-response wait and (when it could be
+// fitted) think time, every distribution family tried with its log-likelihood and AIC,
+// marking the one chosen.
+func WriteFitFamilies(w io.Writer, res *fit.FileResult) {
+	writeFamilies(w, "first response (censored)", res.Team.Wait)
+	if res.ThinkErr == nil {
+		writeFamilies(w, "think time", res.Think)
+	}
+}
+
+func writeFamilies(w io.Writer, what string, f fit.Fitted) {
+	censored := ""
+	if f.Censored > 0 {
+		censored = fmt.Sprintf(" and %d censored", f.Censored)
+	}
+	fmt.Fprintf(w, "%s, %d samples%s (empirical median %.4g s):\n", what, f.N, censored, f.MedianS)
+	for i, fam := range f.Families {
+		mark := ""
+		if i == f.Best {
+			mark = "  <- chosen (lowest AIC)"
+		} else if fam.Unusable != "" {
+			mark = "  (a scenario cannot take it)"
+		}
+		fmt.Fprintf(w, "  %-11s log-likelihood %14.2f  AIC %14.2f  %s%s\n", fam.Kind, fam.LogLik, fam.AIC, fam.Params, mark)
+	}
+}
+
+// WriteFitSummary prints one line on what fit read and estimated, and where the
+// scenario named name went.
+func WriteFitSummary(w io.Writer, res *fit.FileResult, name, out string) {
+	best := res.Team.Wait.Families[res.Team.Wait.Best]
+	sh := res.Team.Shift()
+	fmt.Fprintf(w, "%s: %d records, %d users, %d conversations (%.4g an hour, %d levels), %.3g user messages each; response time %s (median %.4g s), %.3g%% never answered; %d agent(s) %s %s–%s at %s an hour (--cost-per-hour); scenario %s written to %s\n",
+		res.Source, res.Records, res.Users, res.Conversations, res.ConversationsPerHour(), max(1, len(res.Levels)), res.MessagesMean,
+		best.Kind, best.MedianS, 100*best.Ignore, sh.Headcount, strings.Join(sh.Days, " "), sh.Start, sh.End, money.Exact(res.Team.CostPerHour), name, out)
+}

@@ -1,0 +1,31 @@
+package scenarios
+
+import (
+	"strconv"
+	"strings"
+)
+
+// ReplayCommand is the replay that bills a generated trace as the run billed it: the
+// scenario's era, time zone, currency and business settings, and the rate flags given.
+func (sc *Scenario) ReplayCommand(path string, rateArgs []string) string {
+	args := []string{"spendsim", "replay", "--trace", path, "--pricing", sc.Pricing, "--timezone", sc.Timezone, "--currency", sc.Currency}
+	args = append(args, rateArgs...)
+	switch a := sc.Business.ServiceAllowance; {
+	case a < 0:
+		args = append(args, "--service-allowance", "0")
+	case a > 0:
+		args = append(args, "--service-allowance", strconv.Itoa(a))
+	}
+	if c := sc.Business.PrimaryCountry; c != "" {
+		args = append(args, "--primary-country", c)
+	}
+	if d := sc.Business.AuthIntlFrom; d != "" {
+		args = append(args, "--auth-intl-from", d)
+	}
+	for i, a := range args {
+		if strings.ContainsAny(a, " \t'\"$\\") {
+			args[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(args, " ")
+}
