@@ -15,6 +15,9 @@
 //
 //   - Every pass streams the trace (read on one core while billing runs on another):
 //     memory grows with users and conversations in flight, not with messages.
+//   - A replay bills its users on Options.Workers goroutines (parallel.go) and settles
+//     the account counters in one ordered pass: its files are the same bytes at any
+//     worker count.
 //   - The three totals (messages, bill, summary) are checked to agree to the micro
 //     before anything is written.
 //   - The files are one output set (reports.Output): the folder is locked while they

@@ -133,7 +133,7 @@ var traceStarts = []time.Time{
 
 // TestParallelSameMessages: a parallel replay hands its sink the very messages, charges
 // and pair ids of replay.Replay, in the same order, with the same stats, for random
-// traces under every era, at 2, 3 and 16 workers and rounds of 1 record to many: the
+// traces under every era, at 1, 2, 4, 7 and 16 workers and rounds of 1 record to many: the
 // claims of every worker settle in billing order whatever the split.
 func TestParallelSameMessages(t *testing.T) {
 	for seed := uint64(1); seed <= 10; seed++ {
@@ -146,7 +146,7 @@ func TestParallelSameMessages(t *testing.T) {
 			if werr != nil && era != "nbp-2018" {
 				t.Fatalf("seed %d %s: %v", seed, era, werr)
 			}
-			for _, w := range []int{2, 3, 16} {
+			for _, w := range []int{1, 2, 4, 7, 16} {
 				for _, size := range []int{int(seed%4) + 1, 300, roundSize} {
 					var got sinkLog
 					gst, gerr := replayParallel(&recordSlice{recs: recs}, o, parallel{workers: w, round: size}, &got)
