@@ -41,6 +41,9 @@ bills the whole trace under that model (dates still pick that model's rate card)
 The three totals agree to the micro. Memory grows with users, not messages. Users are
 billed on --workers cores, the account counters (free tiers, volume tiers, the service
 allowance) settled in one ordered pass: the same bytes at any worker count.
+--pricing all (or a list, cbp-2023,pmp-2025) reads the trace once and bills it under
+each era: OUT/<era>/ holds that era's files, OUT/eras.json and the table the eras side
+by side.
 
 Examples:
    spendsim replay --trace messages.csv
@@ -53,7 +56,7 @@ Examples:
    zcat export.csv.gz | spendsim replay --trace - --delimiter ';'` + restaffHelp,
 		Flags: slices.Concat([]cli.Flag{
 			traceFlag(),
-			&cli.StringFlag{Name: "pricing", Value: "auto", Usage: "the pricing era: " + billing.EraNames()},
+			&cli.StringFlag{Name: "pricing", Value: "auto", Usage: "the pricing era: " + billing.EraNames() + "; all, or a comma-separated list, bills under each"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<trace name>-<pricing>)"},
 			&cli.StringFlag{Name: "timezone", Value: "UTC", Usage: "business account time `ZONE`: months, free tiers and effective dates"},
 			&cli.StringFlag{Name: "currency", Value: "USD", Usage: "rate-card `CURRENCY`"},
@@ -102,6 +105,18 @@ Examples:
 				o.Out = reports.DefaultDir(base)
 			}
 			started := time.Now()
+			if rebill.MultiEra(o.Pricing) {
+				t, s, err := rebill.ReplayEras(c.Context, o)
+				if err != nil {
+					return err
+				}
+				reports.WriteErasTable(e.stdout, t)
+				reports.WriteReadNotes(e.stderr, replayCounts(s))
+				if !c.Bool("quiet") {
+					fmt.Fprintf(e.stderr, "%d records in %.1fs; results in %s\n", s.Records, time.Since(started).Seconds(), o.Out)
+				}
+				return nil
+			}
 			s, err := rebill.Replay(c.Context, o)
 			if err != nil {
 				return err
@@ -119,10 +134,14 @@ Examples:
 // billingOptions turns the flags into billing options and the user's rate files.
 func billingOptions(c *cli.Context) (billing.Options, *pricing.Overlay, error) {
 	var o billing.Options
-	era, err := billing.ParseEra(c.String("pricing"))
+	eras, err := billing.ParseEras(c.String("pricing"))
 	if err != nil {
 		return o, nil, usagef("--pricing: %v", err)
 	}
+	if len(eras) > 1 && (c.Command.Name != "replay" || c.String("restaff") != "") {
+		return o, nil, usagef("--pricing %s names several eras: only a replay without --restaff bills under several; name one", c.String("pricing"))
+	}
+	era := eras[0] // under several, rebill.ReplayEras sets each
 	loc, err := time.LoadLocation(c.String("timezone"))
 	if err != nil || c.String("timezone") == "Local" {
 		return o, nil, usagef("--timezone %q is not an IANA time zone like Europe/Berlin", c.String("timezone"))

@@ -9,7 +9,9 @@
 // Restaff a scenario whose agents, bot and patience answer in the trace's place. Out:
 // messages.parquet, bill.parquet, summary.json (reports.ReplaySummary) and
 // manifest.json, and with Restaff restaff.json and restaff.html (reports.Restaff), in
-// Options.Out.
+// Options.Out. ReplayEras reads the trace once and bills it under several eras ("all",
+// or a list): each era's files in Options.Out/<era>, the very bytes of a Replay under
+// it, and eras.json (reports.Eras) beside them.
 //
 // The contract:
 //

@@ -247,35 +247,12 @@ func firstDiff(got, want string) string {
 // summary.json, manifest.json) is the same bytes at 1, 2 and 16 workers, under every
 // era, for a trace that spans several rounds.
 func TestReplaySameBytesAnyWorkers(t *testing.T) {
-	recs := genRecords(99, traceStarts[3], 3*roundSize+100)
-	for i := range recs {
-		if recs[i].Country == "DE" {
-			recs[i].Country = "IN" // the NBP test card prices no German message
-		}
-	}
-	var csv strings.Builder
-	csv.WriteString("ts,delivered_ts,user,country,business,direction,type,category,status,entry_point,message_id\n")
-	kinds := []string{"text", "template"}
-	cats := []string{"", "marketing", "utility", "authentication"}
-	statuses := []string{"delivered", "read", "sent", "failed"}
-	entries := []string{"", "ctwa", "page_cta"}
-	for _, r := range recs {
-		ts := func(t model.Time) string { return t.Std().UTC().Format(time.RFC3339Nano) }
-		del, kind, status := "", "", ""
-		if r.DeliveredTS != 0 {
-			del = ts(r.DeliveredTS)
-		}
-		dir := "user"
-		if r.Direction == model.FromBusiness {
-			dir, kind, status = "business", kinds[r.Kind], statuses[r.Status]
-		}
-		fmt.Fprintf(&csv, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", ts(r.TS), del, r.User, r.Country, r.Business, dir, kind,
-			cats[r.Category], status, entries[r.EntryPoint], r.MessageID)
-	}
+	csv := traceCSV(genRecords(99, traceStarts[3], 3*roundSize+100))
 	for _, era := range []string{"auto", "nbp-2018", "cbp-2022", "cbp-2023", "pmp-2025", "pmp-2026-10"} {
 		var first map[string][]byte
 		for _, w := range []int{1, 2, 16} {
-			o := options(t, csv.String())
+			o := options(t, csv)
+
 			o.Billing = eraOptions(t, era, 7)
 			o.Pricing, o.Workers = era, w
 			if _, err := Replay(context.Background(), o); err != nil {
@@ -300,4 +277,32 @@ func TestReplaySameBytesAnyWorkers(t *testing.T) {
 			}
 		}
 	}
+}
+
+// traceCSV writes recs as a CSV trace; German users become Indian, since the NBP test
+// card prices no German message.
+func traceCSV(recs []model.Record) string {
+	var csv strings.Builder
+	csv.WriteString("ts,delivered_ts,user,country,business,direction,type,category,status,entry_point,message_id\n")
+	kinds := []string{"text", "template"}
+	cats := []string{"", "marketing", "utility", "authentication"}
+	statuses := []string{"delivered", "read", "sent", "failed"}
+	entries := []string{"", "ctwa", "page_cta"}
+	for _, r := range recs {
+		if r.Country == "DE" {
+			r.Country = "IN"
+		}
+		ts := func(t model.Time) string { return t.Std().UTC().Format(time.RFC3339Nano) }
+		del, kind, status := "", "", ""
+		if r.DeliveredTS != 0 {
+			del = ts(r.DeliveredTS)
+		}
+		dir := "user"
+		if r.Direction == model.FromBusiness {
+			dir, kind, status = "business", kinds[r.Kind], statuses[r.Status]
+		}
+		fmt.Fprintf(&csv, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", ts(r.TS), del, r.User, r.Country, r.Business, dir, kind,
+			cats[r.Category], status, entries[r.EntryPoint], r.MessageID)
+	}
+	return csv.String()
 }

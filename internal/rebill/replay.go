@@ -36,7 +36,8 @@ type Options struct {
 // summarizeReplay reconciles what mw wrote (its running tally against its bill rows,
 // to the micro) and sums the replay up for summary.json, for a plain replay and a
 // restaffed one alike; the bill rows are for bill.parquet.
-func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, src *source, o Options) (*reports.ReplaySummary, []reports.BillRow, error) {
+// users counts the trace's user messages, r is the trace's reader (for its counts).
+func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, users int64, r trace.Reader, o Options) (*reports.ReplaySummary, []reports.BillRow, error) {
 	spend, err := mw.Tally.Spend(1)
 	if err != nil {
 		return nil, nil, err
@@ -52,7 +53,7 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, src *source, o 
 	s := &reports.ReplaySummary{
 		Trace: traceName(o.Traces), Pricing: o.Pricing, Rates: o.Rates, RateFiles: o.RateFiles, Spend: spend,
 		DerivedShare: stats.Num(derived),
-		Records:      st.Records, UserMessages: src.users, Business: st.Billing.Business,
+		Records:      st.Records, UserMessages: users, Business: st.Billing.Business,
 		Delivered: st.Billing.Delivered, Undelivered: st.Billing.Business - st.Billing.Delivered,
 		Users: st.Users, Numbers: st.Numbers,
 		USMarketing: st.Billing.USMarketingHeld, TextOutsideCS: st.Billing.TextOutsideWindow,
@@ -65,7 +66,7 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, src *source, o 
 	if s.RateFiles == nil {
 		s.RateFiles = []pricing.File{}
 	}
-	c := trace.CountsOf(src.r)
+	c := trace.CountsOf(r)
 	s.Skipped, s.SkipReasons, s.Duplicates, s.Overrides = c.Skipped, c.SkipReasons, c.Duplicates, c.CountryOverrides
 	for _, cu := range st.Cards {
 		s.CardsUsed = append(s.CardsUsed, reports.CardUsed{PricingModel: cu.Model.String(), Currency: cu.Currency,
@@ -145,7 +146,7 @@ func replayInto(ctx context.Context, op *reports.Output, o Options) (*reports.Re
 	if err != nil {
 		return nil, nil, trace.AtFiles(names, err)
 	}
-	s, rows, err := summarizeReplay(mw, st, src, o)
+	s, rows, err := summarizeReplay(mw, st, src.users, src.r, o)
 	if err != nil {
 		return nil, nil, err
 	}
