@@ -105,23 +105,19 @@ Examples:
 				o.Out = reports.DefaultDir(base)
 			}
 			started := time.Now()
+			var s *reports.ReplaySummary
 			if rebill.MultiEra(o.Pricing) {
-				t, s, err := rebill.ReplayEras(c.Context, o)
-				if err != nil {
+				var t *reports.Eras
+				if t, s, err = rebill.ReplayEras(c.Context, o); err != nil {
 					return err
 				}
 				reports.WriteErasTable(e.stdout, t)
-				reports.WriteReadNotes(e.stderr, replayCounts(s))
-				if !c.Bool("quiet") {
-					fmt.Fprintf(e.stderr, "%d records in %.1fs; results in %s\n", s.Records, time.Since(started).Seconds(), o.Out)
+			} else {
+				if s, err = rebill.Replay(c.Context, o); err != nil {
+					return err
 				}
-				return nil
+				reports.WriteReplayTable(e.stdout, s)
 			}
-			s, err := rebill.Replay(c.Context, o)
-			if err != nil {
-				return err
-			}
-			reports.WriteReplayTable(e.stdout, s)
 			reports.WriteReadNotes(e.stderr, replayCounts(s))
 			if !c.Bool("quiet") {
 				fmt.Fprintf(e.stderr, "%d records in %.1fs; results in %s\n", s.Records, time.Since(started).Seconds(), o.Out)
