@@ -43,6 +43,16 @@ func NewEraBill(s *ReplaySummary, folder string) EraBill {
 	return EraBill{Pricing: s.Pricing, Folder: folder, Spend: s.Spend, DerivedShare: s.DerivedShare, CardsUsed: s.CardsUsed}
 }
 
+// WriteReplayOrEras prints eras' table when there is one (a replay under several
+// eras), else s's (WriteReplayTable).
+func WriteReplayOrEras(w io.Writer, s *ReplaySummary, eras *Eras) {
+	if eras != nil {
+		WriteErasTable(w, eras)
+		return
+	}
+	WriteReplayTable(w, s)
+}
+
 // WriteErasTable prints the eras side by side: the amount per pricing category under
 // each, the total, and the charged and free units.
 func WriteErasTable(w io.Writer, e *Eras) {

@@ -38,12 +38,9 @@ of the chosen pricing era, and writes to --out:
 
 --pricing auto bills each message under the era in force on its date; any other era
 bills the whole trace under that model (dates still pick that model's rate card).
-The three totals agree to the micro. Memory grows with users, not messages. Users are
-billed on --workers cores, the account counters (free tiers, volume tiers, the service
-allowance) settled in one ordered pass: the same bytes at any worker count.
---pricing all (or a list, cbp-2023,pmp-2025) reads the trace once and bills it under
-each era: OUT/<era>/ holds that era's files, OUT/eras.json and the table the eras side
-by side.
+The three totals agree to the micro. Memory grows with users, not messages. The same
+bytes at any --workers. --pricing all (or cbp-2023,pmp-2025) bills under each era in one
+pass: OUT/<era>/ holds its files, OUT/eras.json and the table set them side by side.
 
 Examples:
    spendsim replay --trace messages.csv
@@ -105,19 +102,11 @@ Examples:
 				o.Out = reports.DefaultDir(base)
 			}
 			started := time.Now()
-			var s *reports.ReplaySummary
-			if rebill.MultiEra(o.Pricing) {
-				var t *reports.Eras
-				if t, s, err = rebill.ReplayEras(c.Context, o); err != nil {
-					return err
-				}
-				reports.WriteErasTable(e.stdout, t)
-			} else {
-				if s, err = rebill.Replay(c.Context, o); err != nil {
-					return err
-				}
-				reports.WriteReplayTable(e.stdout, s)
+			s, eras, err := rebill.ReplayPricing(c.Context, o)
+			if err != nil {
+				return err
 			}
+			reports.WriteReplayOrEras(e.stdout, s, eras)
 			reports.WriteReadNotes(e.stderr, replayCounts(s))
 			if !c.Bool("quiet") {
 				fmt.Fprintf(e.stderr, "%d records in %.1fs; results in %s\n", s.Records, time.Since(started).Seconds(), o.Out)

@@ -18,11 +18,15 @@ import (
 	"github.com/spendsim/spendsim/sim/replay"
 )
 
-// MultiEra reports whether pricing (the --pricing flag) names several eras: "all" or a
-// comma-separated list, which ReplayEras bills; one era is Replay's.
-func MultiEra(pricing string) bool {
-	eras, err := billing.ParseEras(pricing)
-	return err == nil && len(eras) > 1
+// ReplayPricing is Replay when o.Pricing names one era, else ReplayEras ("all" or a
+// comma-separated list: billing.ParseEras), whose table it returns too.
+func ReplayPricing(ctx context.Context, o Options) (*reports.ReplaySummary, *reports.Eras, error) {
+	if eras, err := billing.ParseEras(o.Pricing); err == nil && len(eras) > 1 {
+		t, s, err := ReplayEras(ctx, o)
+		return s, t, err
+	}
+	s, err := Replay(ctx, o)
+	return s, nil, err
 }
 
 // ReplayEras reads the trace once and bills it under each era o.Pricing names ("all",
