@@ -3,6 +3,7 @@ package rebill
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,5 +87,20 @@ func TestReplayErasLeftOutAndFailed(t *testing.T) {
 	}
 	if _, err := os.Stat(o.Out); !os.IsNotExist(err) {
 		t.Errorf("a failed replay left %s: %v", o.Out, err)
+	}
+}
+
+// TestReplayErasCancelled: a replay under several eras whose context ends stops with
+// its error and writes nothing.
+func TestReplayErasCancelled(t *testing.T) {
+	o := options(t, handTrace)
+	o.Pricing = "cbp-2023,pmp-2025"
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := ReplayEras(ctx, o); !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	if _, err := os.Stat(o.Out); !os.IsNotExist(err) {
+		t.Errorf("a cancelled replay left %s: %v", o.Out, err)
 	}
 }
