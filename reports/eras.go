@@ -3,15 +3,23 @@ package reports
 import (
 	"fmt"
 	"io"
+	"math"
 	"text/tabwriter"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
-// ErasFile is the side-by-side table of a replay under several eras (`replay --pricing
-// all` or a list), beside one folder per era (docs/formats.md, "eras.json").
-const ErasFile = "eras.json"
+// The side-by-side table of a replay under several eras (`replay --pricing all` or a
+// list), beside one folder per era (docs/formats.md, "eras.json"), and its bar chart.
+const (
+	ErasFile = "eras.json"
+	ErasPlot = "eras" // .png and .svg
+)
 
 // Eras is one trace billed under several pricing eras: each era's bill, in the order
 // the user named them, as its folder's summary.json gives it.
@@ -97,4 +105,47 @@ func sum(m map[string]int64) int64 {
 		n += v
 	}
 	return n
+}
+
+// WriteEras writes eras.json and its bar chart, eras.png and eras.svg, into o's new set.
+func (o *Output) WriteEras(e *Eras) error {
+	p, err := PlotEras(e)
+	if err != nil {
+		return err
+	}
+	if err := WritePlot(o.staging(), ErasPlot, p); err != nil {
+		return err
+	}
+	return WriteJSON(o.Path(ErasFile), e)
+}
+
+// PlotEras draws each era's whole bill as a bar, in the order of e.Eras.
+func PlotEras(e *Eras) (*plot.Plot, error) {
+	n := len(e.Eras)
+	if n == 0 {
+		return nil, fmt.Errorf("reports: eras plot: no era was billed")
+	}
+	vals, names := make(plotter.Values, n), make([]string, n)
+	top := 0.0
+	for i, b := range e.Eras {
+		vals[i], names[i] = float64(b.TotalMicros)/1e6, b.Pricing // drawing only
+		top = math.Max(top, vals[i])
+	}
+	p := plot.New()
+	p.Title.Text = "The same traffic under each pricing era: " + e.Trace
+	p.Title.TextStyle.Font.Size = vg.Points(13)
+	p.Title.Padding = vg.Points(8)
+	p.Y.Label.Text = fmt.Sprintf("messaging spend (%s)", e.Eras[0].Currency)
+	p.Y.Tick.Marker = moneyTicks{}
+	p.Add(plotter.NewGrid())
+	bars, err := plotter.NewBarChart(vals, vg.Points(math.Min(48, 300/float64(n))))
+	if err != nil {
+		return nil, fmt.Errorf("reports: eras plot: %w", err)
+	}
+	bars.Color, bars.LineStyle.Width = palette[0], 0
+	p.Add(bars)
+	p.NominalX(names...)
+	p.X.Min, p.X.Max = -0.7, float64(n-1)+0.7 // air beside the outer bars
+	p.Y.Min, p.Y.Max = 0, math.Max(top, 1e-6)*1.15
+	return p, nil
 }

@@ -177,7 +177,7 @@ func TestReplayErasSideBySide(t *testing.T) {
 	if !strings.Contains(stdout, "pmp-2025") || !strings.Contains(stdout, "pmp-2026-10") || !strings.Contains(stdout, "billable units") {
 		t.Errorf("stdout lacks the eras side by side:\n%s", stdout)
 	}
-	for _, f := range []string{"eras.json", "manifest.json", "pmp-2025/summary.json", "pmp-2026-10/messages.parquet"} {
+	for _, f := range []string{"eras.json", "eras.png", "eras.svg", "manifest.json", "pmp-2025/summary.json", "pmp-2026-10/messages.parquet"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Error(err)
 		}

@@ -32,8 +32,8 @@ func ReplayPricing(ctx context.Context, o Options) (*reports.ReplaySummary, *rep
 // ReplayEras reads the trace once and bills it under each era o.Pricing names ("all",
 // or a list: billing.ParseEras), every era on goroutines of its own. Each era's files
 // are the output set of o.Out/<era>, the very bytes `replay --pricing <era> --out
-// o.Out/<era>` writes; eras.json, the eras side by side, is the set of o.Out itself,
-// written last. "all" leaves out nbp-2018 when no NBP rate card was given (Eras.LeftOut);
+// o.Out/<era>` writes; eras.json, the eras side by side, and its bar chart eras.png
+// and eras.svg are the set of o.Out itself, written last. "all" leaves out nbp-2018 when no NBP rate card was given (Eras.LeftOut);
 // an era named in a list that cannot be billed is an error, as in Replay. It returns
 // the table and the first era's summary (the trace's counts are every era's). Nothing
 // is written when any era fails.
@@ -123,7 +123,7 @@ func ReplayEras(ctx context.Context, o Options) (*reports.Eras, *reports.ReplayS
 			return nil, nil, err
 		}
 	}
-	if err := reports.WriteJSON(top.Path(reports.ErasFile), res); err != nil {
+	if err := top.WriteEras(res); err != nil {
 		return nil, nil, err
 	}
 	m, err := reports.NewManifest(o.Version, nil, nil)
