@@ -117,14 +117,19 @@ type MessageWriter struct {
 	Bill  *BillTally
 }
 
-// NewMessageWriter creates path (under a temporary name until Close).
+// NewMessageWriter creates path (under a temporary name until Close). With path ""
+// it writes no file and only tallies (a replay asked for no messages.parquet).
 func NewMessageWriter(path, version string, markets *market.Table, currency string, loc *time.Location) (*MessageWriter, error) {
+	w := &MessageWriter{markets: markets, currency: currency, Bill: NewBillTally(loc)}
+	w.Tally.Currency = currency
+	if path == "" {
+		return w, nil
+	}
 	tw, err := table.Create(path, MessageColumns(markets, currency), table.Options{Version: version})
 	if err != nil {
 		return nil, err
 	}
-	w := &MessageWriter{tw: tw, markets: markets, currency: currency, Bill: NewBillTally(loc)}
-	w.Tally.Currency = currency
+	w.tw = tw
 	w.line = tw.Int64("line")
 	w.ts, w.delivered = tw.TimestampMillis("ts"), tw.TimestampMillis("delivered_ts")
 	w.user, w.business, w.messageID = tw.String("user"), tw.String("business"), tw.String("message_id")
@@ -143,6 +148,9 @@ func NewMessageWriter(path, version string, markets *market.Table, currency stri
 func (w *MessageWriter) Message(rec *model.Record, m *model.Message, c *pricing.Charge) error {
 	if m.Direction != model.FromBusiness {
 		return nil
+	}
+	if w.tw == nil {
+		return w.tally(rec, m, c)
 	}
 	w.line.Append(rec.Line)
 	w.ts.AppendMillis(int64(rec.TS))
@@ -177,13 +185,21 @@ func (w *MessageWriter) Message(rec *model.Record, m *model.Message, c *pricing.
 	w.cur.Append(0)
 	appendCode(w.conf, int(c.Confidence))
 	w.appendMeta(rec.Meta)
+	if err := w.tally(rec, m, c); err != nil {
+		return err
+	}
+	return w.tw.EndRow()
+}
+
+// tally adds a delivered message's charge to the running total and the bill.
+func (w *MessageWriter) tally(rec *model.Record, m *model.Message, c *pricing.Charge) error {
 	if m.Status.WasDelivered() {
 		if err := w.Tally.AddCharge(*c); err != nil {
 			return fmt.Errorf("line %d: %w", rec.Line, err)
 		}
 		w.Bill.Add(m.At(), w.markets.Name(market.ID(c.Market)), c)
 	}
-	return w.tw.EndRow()
+	return nil
 }
 
 // appendMeta appends what the log said of the message's price: nulls where it said
@@ -225,13 +241,27 @@ func appendOrNull(a *table.StringAppender, s string) {
 }
 
 // Close completes the file; Abort removes it.
-func (w *MessageWriter) Close() error { return w.tw.Close() }
+func (w *MessageWriter) Close() error {
+	if w.tw == nil {
+		return nil
+	}
+	return w.tw.Close()
+}
 
 // Abort discards the file.
-func (w *MessageWriter) Abort() { w.tw.Abort() }
+func (w *MessageWriter) Abort() {
+	if w.tw != nil {
+		w.tw.Abort()
+	}
+}
 
 // Rows is the number of business messages written.
-func (w *MessageWriter) Rows() int64 { return w.tw.Rows() }
+func (w *MessageWriter) Rows() int64 {
+	if w.tw == nil {
+		return 0
+	}
+	return w.tw.Rows()
+}
 
 type billKey struct {
 	month    int32  // months since year 0 in the account's zone

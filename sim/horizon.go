@@ -85,9 +85,9 @@ func (h *horizon) finish(r *run) {
 	if !h.draining {
 		h.busyEnd = r.desk.BusyTime(r.cfg.End)
 	}
-	h.agentTime = r.timeline.AgentTime
+	h.agentTime = r.staff.AgentTime()
 	if r.cfg.Warmup > 0 {
-		h.agentTime = r.cfg.Staffing.Timeline(r.cfg.Start, r.cfg.End, r.cfg.Location).AgentTime
+		h.agentTime = r.pattern.Cursor(r.cfg.Start, r.cfg.End, r.cfg.Location).AgentTime()
 	}
 }
 
@@ -99,10 +99,10 @@ func (r *run) layShifts(t Time) {
 	if r.desk.Settled() {
 		return
 	}
-	tl := r.cfg.Staffing.Timeline(t, t+drainWeek, r.cfg.Location)
-	for _, st := range tl.Steps {
-		r.timeline.Steps = append(r.timeline.Steps, st)
-		r.q.Push(st.At, evStaff, int32(len(r.timeline.Steps)-1))
+	c := r.pattern.Cursor(t, t+drainWeek, r.cfg.Location)
+	for st, ok := c.Next(); ok; st, ok = c.Next() {
+		r.drain = append(r.drain, st)
+		r.q.Push(st.At, evStaff, int32(len(r.drain)-1))
 	}
 	if t+drainWeek < r.cfg.End+MaxDrain {
 		r.q.Push(t+drainWeek, evStaffMore, 0)

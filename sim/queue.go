@@ -10,7 +10,7 @@ type Time = model.Time
 // array has grown to the run's peak size.
 type Event struct {
 	T    Time
-	Seq  uint64 // insertion order: ties in T are served first-in, first-out
+	Seq  uint64 // insertion order from 1: ties in T are served first-in, first-out (0: PushFirst)
 	Kind uint8
 	ID   int32 // what the event is about (a conversation slot, a shift boundary, ...)
 }
@@ -36,10 +36,13 @@ func (q *Queue) Reset() { q.h, q.seq = q.h[:0], 0 }
 // Push schedules an event of kind at t about id.
 func (q *Queue) Push(t Time, kind uint8, id int32) {
 	q.seq++
-	q.h = append(q.h, Event{T: t, Seq: q.seq, Kind: kind, ID: id})
+	q.push(Event{T: t, Seq: q.seq, Kind: kind, ID: id})
+}
+
+func (q *Queue) push(e Event) {
+	q.h = append(q.h, e)
 	h := q.h
 	i := len(h) - 1
-	e := h[i]
 	for i > 0 {
 		p := (i - 1) / 4
 		if !e.before(&h[p]) {
@@ -49,6 +52,14 @@ func (q *Queue) Push(t Time, kind uint8, id int32) {
 		i = p
 	}
 	h[i] = e
+}
+
+// PushFirst schedules an event of kind at t about id that comes before every event
+// pushed with Push for the same t, as if it had been pushed before all of them. It
+// carries no sequence number, so two such events for one t come in either order: an
+// owner keeps at most one pending at a time.
+func (q *Queue) PushFirst(t Time, kind uint8, id int32) {
+	q.push(Event{T: t, Kind: kind, ID: id})
 }
 
 // Peek returns the earliest event without removing it. It panics on an empty queue.

@@ -127,3 +127,28 @@ func itoa(n int) string {
 	}
 	return strconv.Itoa(n)
 }
+
+// TestQueuePushFirst: an event pushed with PushFirst comes before every event of its
+// time pushed with Push, before or after it, and after every earlier time.
+func TestQueuePushFirst(t *testing.T) {
+	var q Queue
+	for i := int32(0); i < 10; i++ {
+		q.Push(5, 0, i)
+	}
+	q.Push(4, 0, 100)
+	q.PushFirst(5, 1, -1)
+	for i := int32(10); i < 20; i++ {
+		q.Push(5, 0, i)
+	}
+	if e := q.Pop(); e.ID != 100 {
+		t.Fatalf("first pop %+v, want the event at 4", e)
+	}
+	if e := q.Pop(); e.Kind != 1 || e.ID != -1 {
+		t.Fatalf("second pop %+v, want the PushFirst event", e)
+	}
+	for i := int32(0); i < 20; i++ {
+		if e := q.Pop(); e.ID != i {
+			t.Fatalf("pop %d: got id %d", i, e.ID)
+		}
+	}
+}

@@ -65,60 +65,10 @@ type Config struct {
 	Blocking      blocking.Spec
 }
 
-// ReplyOutcome is what became of a reply the agents produced.
-type ReplyOutcome uint8
-
-const (
-	InWindow      ReplyOutcome = iota // free-form text inside the customer service window
-	LateUtility                       // window closed: sent as a utility template
-	LateMarketing                     // window closed: sent as a marketing template
-	Dropped                           // window closed: not sent, customer unanswered
-)
-
-// LateOutcome is what the late-reply policy p makes of a reply ready after the
-// customer service window closed; "" is the default, utility.
-func LateOutcome(p agents.LatePolicy) ReplyOutcome {
-	switch p {
-	case agents.LateMarketing:
-		return LateMarketing
-	case agents.LateDrop:
-		return Dropped
-	}
-	return LateUtility
-}
-
-// BlockRecorder is a Recorder that also wants to know when a customer blocks the
-// business (Stats counts blocks per day). Optional, so that recorders that only want
-// messages need not implement it.
-type BlockRecorder interface {
-	Block(at Time)
-}
-
-// ConversationRecorder is a Recorder that also wants to know when a conversation
-// starts (Stats counts conversations per day). Optional, like BlockRecorder.
-type ConversationRecorder interface {
-	Conversation(at Time)
-}
-
-// Recorder receives what happens in a run, in virtual-time order, for the
-// conversations the run counts (those that arrive inside the horizon, followed to
-// their end) and the templates the business sends inside it. It is the only way out
-// of a run; implementations must not retain the pointers they are given.
-type Recorder interface {
-	// Message is called for every message sent, by either side, with its pricing.
-	Message(m *model.Message, c *pricing.Charge)
-	// Reply is called for every reply the agents or the bot produced, sent or dropped.
-	Reply(at Time, o ReplyOutcome)
-	// Pickup is called when an agent takes a conversation from the queue.
-	Pickup(start, at Time)
-	// FirstResponse is called when a conversation gets its first reply.
-	FirstResponse(start, at Time)
-}
-
 // Event kinds: the agent desk's own (agents.DeskReply, ...) are kinds 0 to
 // agents.DeskEvents-1, scheduled through run.Schedule; the run's follow.
 const (
-	evStaff     = uint8(agents.DeskEvents) + iota // capacity changes; ID = timeline step
+	evStaff     = uint8(agents.DeskEvents) + iota // a capacity change: the horizon's next (ID -1) or the drain's (ID = step)
 	evArrival                                     // a customer starts a conversation
 	evUser                                        // the customer of conversation ID writes again
 	evStaffMore                                   // after the horizon: lay the next week of shifts
@@ -153,10 +103,13 @@ type run struct {
 	think              *dist.Sampler
 	desk               *agents.Desk[conv]
 	biller             *billing.Biller
-	timeline           agents.Timeline
-	country            []uint8 // per customer: index into cfg.Countries
-	active             int     // customers active now (all of them without growth)
-	growthNext         int     // next cfg.Growth step to apply
+	pattern            *agents.Pattern
+	staff              *agents.Cursor // the horizon's capacity changes, laid as they come
+	staffNext          agents.Step    // the change scheduled next (evStaff, ID -1)
+	drain              []agents.Step  // capacity changes after the horizon (layShifts)
+	country            []uint8        // per customer: index into cfg.Countries
+	active             int            // customers active now (all of them without growth)
+	growthNext         int            // next cfg.Growth step to apply
 	countryCode        [][2]byte
 	markets            *market.Local // markets in the business's zone, day cached
 	// marketOf is each country's market (by index into cfg.Countries) on the local day
@@ -172,35 +125,6 @@ type run struct {
 	charge                  pricing.Charge
 	err                     error
 	out                     *outbound // business-initiated traffic; nil without it
-}
-
-// Outcome is what a run knows at its end that no single event told the Recorder.
-type Outcome struct {
-	Conversations int64 // conversations customers started (on their own, or answering a template) inside the horizon
-	// Unanswered is the user messages never answered: their customer gave up, or they
-	// were still waiting when the run ended (after the horizon, only when nobody was
-	// left on duty to answer them).
-	Unanswered int64
-	Abandoned  int64 // conversations whose customer gave up waiting in the queue
-	Ignored    int64 // conversations the agents never took up (agents.ignore_share); also in Unanswered
-	// DroppedConversations are conversations whose first reply came after the window
-	// closed and was dropped (late_reply: drop): never answered.
-	DroppedConversations int64
-	BotReplies           int64 // replies the bot produced, sent or dropped
-	BotResolved          int64 // conversations the bot took on alone (no agent)
-	BotHandoffs          int64 // conversations the bot answered first and handed to the agents
-	AgentTime            Time  // agent-time on duty inside the horizon (agents × duration)
-	BusySlotTime         Time  // chat-slot time in use inside the horizon
-	Slots                int   // chat slots per agent (concurrency)
-	Events               int64 // events processed, for throughput figures
-	Outbound             OutboundCounts
-}
-
-// Stopper is a Recorder that can end a run early: every stopEvery events the run asks
-// Err, and an error ends the run with it. It is how a run in flight stops when its
-// sweep is cancelled (Ctrl-C), or when the file it is being written to fails.
-type Stopper interface {
-	Err() error
 }
 
 // stopEvery is how often, in events, a run asks its Stopper: a few milliseconds.
@@ -247,7 +171,11 @@ func newRun(cfg *Config, seed uint64, rec Recorder) (*run, error) {
 	for _, g := range cfg.Growth {
 		all = max(all, CustomersGrown(cfg.Customers, g.Factor))
 	}
-	r.country = mix.Assign(all, Stream(seed, "customers"))
+	if len(cfg.Countries) == 1 {
+		r.country = make([]uint8, all) // what the draws give: the one country, and the stream is the base's alone
+	} else {
+		r.country = mix.Assign(all, Stream(seed, "customers"))
+	}
 	r.countryCode = make([][2]byte, len(cfg.Countries))
 	r.markets = cfg.Markets.In(cfg.Location)
 	r.marketOf = make([]uint16, len(cfg.Countries))
@@ -272,11 +200,9 @@ func newRun(cfg *Config, seed uint64, rec Recorder) (*run, error) {
 		return StreamSource(seed, name)
 	})
 	r.desk.CountFrom(cfg.Start)
-	r.timeline = cfg.Staffing.Timeline(from, cfg.End, cfg.Location)
-
-	for i, st := range r.timeline.Steps {
-		r.q.Push(st.At, evStaff, int32(i))
-	}
+	r.pattern = cfg.Staffing.Pattern()
+	r.staff = r.pattern.Cursor(from, cfg.End, cfg.Location)
+	r.nextStaff()
 	if t, ok := r.arrivals.Next(from-1, r.rngArrival); ok {
 		r.q.Push(t, evArrival, 0)
 	}
@@ -298,7 +224,7 @@ func (r *run) step() bool {
 	r.events++
 	switch e.Kind {
 	case evStaff:
-		r.desk.SetAgents(e.T, r.timeline.Steps[e.ID].Agents)
+		r.setAgents(e)
 	case evStaffMore:
 		r.layShifts(e.T)
 	case evArrival:
@@ -323,6 +249,27 @@ func (r *run) step() bool {
 		r.outboundEvent(e)
 	}
 	return true
+}
+
+// setAgents applies a capacity change (evStaff): the horizon's next one, or one the
+// drain laid.
+func (r *run) setAgents(e Event) {
+	if e.ID >= 0 {
+		r.desk.SetAgents(e.T, r.drain[e.ID].Agents)
+		return
+	}
+	r.desk.SetAgents(e.T, r.staffNext.Agents)
+	r.nextStaff()
+}
+
+// nextStaff schedules the horizon's next capacity change, one at a time. It comes
+// before any other event of its instant, as it did when a run scheduled every change
+// of the horizon before anything else.
+func (r *run) nextStaff() {
+	if st, ok := r.staff.Next(); ok {
+		r.staffNext = st
+		r.q.PushFirst(st.At, evStaff, -1)
+	}
 }
 
 // Schedule implements agents.Scheduler: the desk's events go in the run's queue.
@@ -394,7 +341,10 @@ func (r *run) startConversation(t Time, customer int32, entry model.EntryPoint) 
 func (r *run) message(t Time, customer int32, dir model.Direction) *model.Message {
 	m := &r.msg
 	*m = model.Message{TS: t, Pair: uint32(customer), Direction: dir}
-	ci := r.country[customer]
+	ci := uint8(0)
+	if len(r.countryCode) > 1 { // one country: no look at the customer's, a cache miss in a big base
+		ci = r.country[customer]
+	}
 	if t < r.marketFrom || t >= r.marketUntil {
 		for i, code := range r.countryCode {
 			r.marketOf[i] = uint16(r.markets.ForCountry(code, t))

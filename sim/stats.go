@@ -23,11 +23,15 @@ const SketchAccuracy = 0.005
 // were still being answered (AfterHorizon). Money is summed as integer micros; daily
 // amounts and the run total come from the same charges, so they agree exactly.
 type Stats struct {
-	res      RunResult
-	rows     []DayRow
-	dayEnd   []Time // dayEnd[i] is the end of day i
-	di       int
-	loc      *time.Location
+	res    RunResult
+	rows   []DayRow
+	dayEnd []Time // dayEnd[i] is the end of day i
+	di     int
+	// cur is rows[di] while a time before curEnd = dayEnd[di] asks for its row: nearly
+	// every call to row, answered without a look at the slices.
+	cur      *DayRow
+	curEnd   Time
+	days     model.Days
 	end      Time // the horizon end: days from here on are after the horizon
 	sketch   *ddsketch.DDSketch
 	frSum    float64
@@ -56,14 +60,16 @@ func NewStats(runID string, from, to Time, loc *time.Location) *Stats {
 	if err != nil {
 		panic("sim: " + err.Error())
 	}
-	s := &Stats{sketch: sk, loc: loc, end: to}
+	s := &Stats{sketch: sk, days: model.NewDays(loc), end: to, curEnd: math.MinInt64}
 	s.res.RunID = runID
-	lt := from.In(loc)
-	d := model.DayStart(lt.Year(), lt.Month(), lt.Day(), loc)
-	for model.FromStd(d) < to {
-		next := model.DayStart(d.Year(), d.Month(), d.Day()+1, loc)
-		s.rows = append(s.rows, DayRow{RunID: runID, Day: d})
-		s.dayEnd = append(s.dayEnd, min(model.FromStd(next), to))
+	if to > from {
+		n := min((to-from)/model.Day+2, 1<<20) // the days, one more where clocks change
+		s.rows, s.dayEnd = make([]DayRow, 0, n), make([]Time, 0, n)
+	}
+	for d := s.days.Start(s.days.Of(from)); d < to; {
+		next := s.days.Start(s.days.Of(d) + 1)
+		s.rows = append(s.rows, DayRow{RunID: runID, Day: d.In(loc)})
+		s.dayEnd = append(s.dayEnd, min(next, to))
 		d = next
 	}
 	return s
@@ -71,13 +77,22 @@ func NewStats(runID string, from, to Time, loc *time.Location) *Stats {
 
 // row returns the day row of t; times only move forward during a run.
 func (s *Stats) row(t Time) *DayRow {
+	if t < s.curEnd {
+		return s.cur
+	}
+	return s.rowAfter(t)
+}
+
+// rowAfter is row for a time past the current row's day.
+func (s *Stats) rowAfter(t Time) *DayRow {
 	for len(s.dayEnd) == 0 || t >= s.dayEnd[len(s.dayEnd)-1] {
 		s.dayAfter()
 	}
 	for s.di < len(s.dayEnd)-1 && t >= s.dayEnd[s.di] {
 		s.di++
 	}
-	return &s.rows[s.di]
+	s.cur, s.curEnd = &s.rows[s.di], s.dayEnd[s.di]
+	return s.cur
 }
 
 // dayAfter adds the row of the next local day after the horizon.
@@ -86,11 +101,10 @@ func (s *Stats) dayAfter() {
 	if n := len(s.dayEnd); n > 0 {
 		from = max(from, s.dayEnd[n-1])
 	}
-	lt := from.In(s.loc)
-	d := model.DayStart(lt.Year(), lt.Month(), lt.Day(), s.loc)
-	next := model.DayStart(d.Year(), d.Month(), d.Day()+1, s.loc)
-	s.rows = append(s.rows, DayRow{RunID: s.res.RunID, Day: d, AfterHorizon: true})
-	s.dayEnd = append(s.dayEnd, model.FromStd(next))
+	d := s.days.Start(s.days.Of(from))
+	next := s.days.Start(s.days.Of(d) + 1)
+	s.rows = append(s.rows, DayRow{RunID: s.res.RunID, Day: d.In(s.days.Location()), AfterHorizon: true})
+	s.dayEnd = append(s.dayEnd, next)
 }
 
 // Conversation implements ConversationRecorder.

@@ -22,7 +22,7 @@ const childEnv = "SPENDSIM_BENCH_CHILD"
 
 // job is what a child process is asked to do.
 type job struct {
-	Kind       string `json:"kind"` // core, reference, generate, decode, sweep
+	Kind       string `json:"kind"` // core, reference, plain, generate, decode, sweep
 	Seed       uint64 `json:"seed"`
 	Size       int64  `json:"size"`        // conversations (core, reference), messages (generate)
 	Users      int    `json:"users"`       // generate: distinct users
@@ -112,6 +112,8 @@ func childMain(spec string, stdout io.Writer) error {
 		r, err = measureCore(j, prof)
 	case "reference":
 		r, err = measureReference(j, prof)
+	case "plain":
+		r, err = measurePlain(j, prof)
 	case "generate":
 		r, err = generateTrace(j, prof)
 	case "decode":

@@ -2,6 +2,7 @@ package main
 
 import (
 	"container/heap"
+	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -61,6 +62,63 @@ func measureCore(j job, prof *profiler) (childResult, error) {
 	}, nil
 }
 
+// eventCore measures the event core against the container/heap reference and the
+// plain heap loop, in alternating rounds.
+func (b *bench) eventCore() error {
+	n := b.sizes.CoreConversations
+	rounds := b.sizes.Rounds
+	sec := fmt.Sprintf("1. event core: M/M/%d + 24 h window, %s customers, %s conversations, PMP 2025; best of %d",
+		coreAgents, thousands(coreCustomers), thousands(n), rounds)
+	// Rounds alternate core, reference and plain loop, so a burst of other work on
+	// the machine hits all alike.
+	var core, ref, plain best
+	for i := range rounds {
+		b.logf("event core (round %d/%d): sim.Run, %d conversations", i+1, rounds, n)
+		res, p, err := spawn(job{Kind: "core", Seed: b.seed, Size: n, CPUProfile: b.profileOnce(i, "core")})
+		if err != nil {
+			return err
+		}
+		core.add(res.Seconds, res.CPU, p.MaxRSS, res)
+		b.logf("event core (round %d/%d): container/heap reference", i+1, rounds)
+		res, p, err = spawn(job{Kind: "reference", Seed: b.seed, Size: n, CPUProfile: b.profileOnce(i, "reference")})
+		if err != nil {
+			return err
+		}
+		ref.add(res.Seconds, res.CPU, p.MaxRSS, res)
+		b.logf("event core (round %d/%d): plain container/heap loop, no billing", i+1, rounds)
+		res, p, err = spawn(job{Kind: "plain", Seed: b.seed, Size: n, CPUProfile: b.profileOnce(i, "plain")})
+		if err != nil {
+			return err
+		}
+		plain.add(res.Seconds, res.CPU, p.MaxRSS, res)
+	}
+	coreEv := float64(core.res.Counts["events"]) / core.sec
+	refEv := float64(ref.res.Counts["events"]) / ref.sec
+	r := b.rep
+	r.add(sec, "sim.Run: customers (conversations)", float64(core.res.Counts["conversations"])/core.sec, "/s", nil)
+	r.add(sec, "sim.Run: events", coreEv, "/s", nil)
+	r.add(sec, "sim.Run: time", core.sec, "s", nil)
+	r.add(sec, "container/heap reference: events", refEv, "/s", nil)
+	r.add(sec, "container/heap reference: time", ref.sec, "s", nil)
+	r.add(sec, "core / reference (events/s)", coreEv/refEv, "×", atLeast(2))
+	// The reference allocates per event; its collector runs on an idle second core
+	// without lengthening the wall time. Per CPU-second the comparison is core to core.
+	r.add(sec, "sim.Run: CPU time (all threads)", core.cpu, "s", nil)
+	r.add(sec, "reference: CPU time (all threads)", ref.cpu, "s", nil)
+	r.add(sec, "core / reference (events per CPU-second)", (coreEv*core.sec/core.cpu)/(refEv*ref.sec/ref.cpu), "×", nil)
+	// Issue 14: the core, billing every message, against the bare loop that bills
+	// nothing, in customers per CPU-second.
+	perCPU := func(b best) float64 { return float64(b.res.Counts["conversations"]) / b.cpu }
+	r.add(sec, "plain loop: customers per CPU-s", perCPU(plain), "/s", nil)
+	r.add(sec, "core / plain loop (customers per CPU-s)", perCPU(core)/perCPU(plain), "×", atLeast(0.7))
+	r.add(sec, "late-reply share, sim.Run", 100*core.res.Floats["late_share"], "%", nil)
+	r.add(sec, "late-reply share, reference (same model)", 100*ref.res.Floats["late_share"], "%", nil)
+	r.add(sec, "late-reply share, plain loop (same model)", 100*plain.res.Floats["late_share"], "%", nil)
+	r.add(sec, "peak RSS sim.Run", mb(core.rss), "MB", nil)
+	r.add(sec, "peak RSS reference", mb(ref.rss), "MB", nil)
+	return nil
+}
+
 // The reference loop is the same model written the way a first simulator usually is:
 // events are heap-allocated and go through container/heap's interface methods,
 // customers live in a map of pointers, the wait queue is a slice of pointers. Per
@@ -90,6 +148,7 @@ type refConv struct {
 }
 
 type refCustomer struct {
+	lastUser      model.Time // plainRun: last user message; the window is open for 24 h after it
 	conversations int
 }
 
@@ -112,6 +171,15 @@ func (h *refHeap) Pop() any {
 
 type refCounts struct {
 	conversations, events, replies, late int64
+}
+
+// result is a loop's counts as a child reports them, timed sec (CPU seconds cpu).
+func (n refCounts) result(sec, cpu float64) childResult {
+	return childResult{
+		Seconds: sec, CPU: cpu,
+		Counts: map[string]int64{"conversations": n.conversations, "events": n.events, "replies": n.replies, "late": n.late},
+		Floats: map[string]float64{"late_share": float64(n.late) / float64(n.replies)},
+	}
 }
 
 // referenceRun simulates the core model of cfg (mmcConfig's) for its horizon, billing
@@ -213,9 +281,82 @@ func measureReference(j job, prof *profiler) (childResult, error) {
 	if err != nil {
 		return childResult{}, err
 	}
-	return childResult{
-		Seconds: sec, CPU: cpu,
-		Counts: map[string]int64{"conversations": n.conversations, "events": n.events, "replies": n.replies, "late": n.late},
-		Floats: map[string]float64{"late_share": float64(n.late) / float64(n.replies)},
-	}, nil
+	return n.result(sec, cpu), nil
+}
+
+// plainRun is the plain container/heap loop the event core is held to: the same
+// queue as referenceRun (heap-allocated events through container/heap, customers in a
+// map of pointers, a slice of waiting conversations) doing only what the model needs to
+// decide when each reply goes out and whether it is late: it bills nothing and records
+// nothing, keeping each customer's last message time to judge the 24-hour window.
+func plainRun(seed uint64, start, end model.Time, customers int) refCounts {
+	var (
+		rng     = rand.New(rand.NewPCG(seed, 0x5eed))
+		h       = &refHeap{}
+		seq     uint64
+		who     = map[int32]*refCustomer{}
+		waiting []*refConv
+		busy    int
+		n       refCounts
+	)
+	push := func(t model.Time, kind int, c *refConv) {
+		seq++
+		heap.Push(h, &refEvent{t: t, seq: seq, kind: kind, conv: c})
+	}
+	expHours := func(rate float64) model.Time {
+		return model.FromSeconds(rng.ExpFloat64() / rate * 3600)
+	}
+	dispatch := func(t model.Time) {
+		for busy < coreAgents && len(waiting) > 0 {
+			c := waiting[0]
+			waiting = waiting[1:]
+			busy++
+			push(t+expHours(coreMu), refReply, c)
+		}
+	}
+	push(start+expHours(coreLambda), refArrival, nil)
+	for h.Len() > 0 {
+		e := heap.Pop(h).(*refEvent)
+		if e.t >= end {
+			break
+		}
+		n.events++
+		switch e.kind {
+		case refArrival:
+			n.conversations++
+			id := int32(rng.IntN(customers))
+			cu := who[id]
+			if cu == nil {
+				cu = &refCustomer{}
+				who[id] = cu
+			}
+			cu.lastUser = e.t
+			cu.conversations++
+			waiting = append(waiting, &refConv{customer: id, start: e.t})
+			dispatch(e.t)
+			push(e.t+expHours(coreLambda), refArrival, nil)
+		case refReply:
+			n.replies++
+			if e.t >= who[e.conv.customer].lastUser+24*model.Hour {
+				n.late++
+			}
+			busy--
+			dispatch(e.t)
+		}
+	}
+	return n
+}
+
+func measurePlain(j job, prof *profiler) (childResult, error) {
+	hours := coreHours(j.Size)
+	if err := prof.start(); err != nil {
+		return childResult{}, err
+	}
+	sw := startWatch()
+	n := plainRun(j.Seed, coreStart, coreStart+model.Time(hours)*model.Hour, coreCustomers)
+	sec, cpu := sw.stop()
+	if err := prof.stop(); err != nil {
+		return childResult{}, err
+	}
+	return n.result(sec, cpu), nil
 }

@@ -2,11 +2,14 @@
 // machine and prints them against their targets (issue 6):
 //
 //  1. the event core (sim.Run on the M/M/2 + 24-hour-window model, PMP 2025 billing)
-//     against a plain container/heap reference loop of the same model;
+//     against a container/heap reference loop of the same model doing the same work,
+//     and against a plain container/heap loop that bills and records nothing (issue 14:
+//     the core at ≥ 0.7× its customers per CPU-second);
 //  2. replay of a generated 10,000,000-message Parquet trace through the spendsim
 //     binary under pmp-2025 and cbp-2023, against decoding the same file and nothing
 //     else, and (--duckdb) against DuckDB running the equivalent per-message PMP bill
-//     query (docs/bench) on the same file;
+//     query (docs/bench) on the same file, and decoding against DuckDB reading every
+//     value of every column of it (docs/bench/duckdb_scan.sql);
 //  3. the peak RSS of each measurement, each run in its own child process;
 //  4. a 64-run sweep through sim.RunAll at 1 worker and at GOMAXPROCS workers.
 //
@@ -102,7 +105,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	spendsim := fs.String("spendsim", "", "spendsim binary `PATH` to replay with (default: go build ./cmd/spendsim)")
 	only := fs.String("only", "", "run only these comma-separated `PARTS` of core, replay, sweep (the total has no target then)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of each measurement into `DIR` (figures then include the profiling overhead)")
-	duckdb := fs.Bool("duckdb", false, "also time the DuckDB reference query (docs/bench/duckdb_pmp_bill.sql) on the 10M trace: needs node, and @duckdb/node-api in NODE_PATH or a node_modules above docs/bench")
+	duckdb := fs.Bool("duckdb", false, "also time the DuckDB reference query (docs/bench/duckdb_pmp_bill.sql) and full scan (docs/bench/duckdb_scan.sql) on the 10M trace: needs node, and @duckdb/node-api in NODE_PATH or a node_modules above docs/bench")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: go run ./cmd/bench [--quick] [--big] [--keep] [--only PARTS] [--out FILE] [--spendsim PATH] [--cpuprofile DIR]\n\n")
 		fs.PrintDefaults()
@@ -285,49 +288,6 @@ func (b *bench) profileOnce(round int, name string) string {
 	return b.profilePath(name)
 }
 
-func (b *bench) eventCore() error {
-	n := b.sizes.CoreConversations
-	rounds := b.sizes.Rounds
-	sec := fmt.Sprintf("1. event core: M/M/%d + 24 h window, %s customers, %s conversations, PMP 2025; best of %d",
-		coreAgents, thousands(coreCustomers), thousands(n), rounds)
-	// Rounds alternate core and reference, so a burst of other work on the machine
-	// hits both alike.
-	var core, ref best
-	for i := range rounds {
-		b.logf("event core (round %d/%d): sim.Run, %d conversations", i+1, rounds, n)
-		res, p, err := spawn(job{Kind: "core", Seed: b.seed, Size: n, CPUProfile: b.profileOnce(i, "core")})
-		if err != nil {
-			return err
-		}
-		core.add(res.Seconds, res.CPU, p.MaxRSS, res)
-		b.logf("event core (round %d/%d): container/heap reference", i+1, rounds)
-		res, p, err = spawn(job{Kind: "reference", Seed: b.seed, Size: n, CPUProfile: b.profileOnce(i, "reference")})
-		if err != nil {
-			return err
-		}
-		ref.add(res.Seconds, res.CPU, p.MaxRSS, res)
-	}
-	coreEv := float64(core.res.Counts["events"]) / core.sec
-	refEv := float64(ref.res.Counts["events"]) / ref.sec
-	r := b.rep
-	r.add(sec, "sim.Run: customers (conversations)", float64(core.res.Counts["conversations"])/core.sec, "/s", nil)
-	r.add(sec, "sim.Run: events", coreEv, "/s", nil)
-	r.add(sec, "sim.Run: time", core.sec, "s", nil)
-	r.add(sec, "container/heap reference: events", refEv, "/s", nil)
-	r.add(sec, "container/heap reference: time", ref.sec, "s", nil)
-	r.add(sec, "core / reference (events/s)", coreEv/refEv, "×", atLeast(2))
-	// The reference allocates per event; its collector runs on an idle second core
-	// without lengthening the wall time. Per CPU-second the comparison is core to core.
-	r.add(sec, "sim.Run: CPU time (all threads)", core.cpu, "s", nil)
-	r.add(sec, "reference: CPU time (all threads)", ref.cpu, "s", nil)
-	r.add(sec, "core / reference (events per CPU-second)", (coreEv*core.sec/core.cpu)/(refEv*ref.sec/ref.cpu), "×", nil)
-	r.add(sec, "late-reply share, sim.Run", 100*core.res.Floats["late_share"], "%", nil)
-	r.add(sec, "late-reply share, reference (same model)", 100*ref.res.Floats["late_share"], "%", nil)
-	r.add(sec, "peak RSS sim.Run", mb(core.rss), "MB", nil)
-	r.add(sec, "peak RSS reference", mb(ref.rss), "MB", nil)
-	return nil
-}
-
 var recordsRe = regexp.MustCompile(`: (\d+) records,`)
 
 // replay generates (or finds) a trace of n messages from users customers and measures
@@ -355,7 +315,7 @@ func (b *bench) replay(n int64, users int, rounds int) error {
 	// machine hits them alike; rates are over the child's whole life as the parent
 	// saw it, start-up included, for decode and replay alike.
 	eras := []string{"pmp-2025", "cbp-2023"}
-	var decode, duck best
+	var decode, duck, scan best
 	replays := make([]best, len(eras))
 	withDuck := b.duckdb && n == b.sizes.TraceMessages // not the 50M trace: DuckDB's own memory grows with it
 	for i := range rounds {
@@ -380,6 +340,11 @@ func (b *bench) replay(n int64, users int, rounds int) error {
 				return err
 			}
 			duck.add(p.Wall.Seconds(), p.CPU.Seconds(), p.MaxRSS, childResult{})
+			b.logf("replay (round %d/%d): DuckDB full scan", i+1, rounds)
+			if p, err = b.duckdbScan(path, n); err != nil {
+				return err
+			}
+			scan.add(p.Wall.Seconds(), p.CPU.Seconds(), p.MaxRSS, childResult{})
 		}
 	}
 	decodeRate := float64(n) / decode.sec
@@ -403,6 +368,7 @@ func (b *bench) replay(n int64, users int, rounds int) error {
 		r.add(sec, "replay pmp-2025 speed / DuckDB", duck.sec/replays[0].sec, "×", atLeast(1))
 		r.add(sec, "CPU time DuckDB (user+sys)", duck.cpu, "s", nil)
 		r.add(sec, "peak RSS DuckDB", mb(duck.rss), "MB", nil)
+		duckScanLines(r, sec, decode, scan)
 	}
 	r.add(sec, "peak RSS decode", mb(decode.rss), "MB", nil)
 	for k, era := range eras {
@@ -434,22 +400,6 @@ func (b *bench) spendsimReplay(path, era string, n int64, profile string) (proc,
 	}
 	if got, _ := strconv.ParseInt(string(m[1]), 10, 64); got != n {
 		return p, fmt.Errorf("spendsim replay --pricing %s: replayed %d records, want %d", era, got, n)
-	}
-	return p, nil
-}
-
-// duckdbBill runs docs/bench/duckdb-bill.mjs on the trace: DuckDB computing the
-// per-message PMP bill and writing it to Parquet, as `spendsim replay` does.
-func (b *bench) duckdbBill(path string) (proc, error) {
-	script := filepath.Join("docs", "bench", "duckdb-bill.mjs")
-	if _, err := os.Stat(script); err != nil {
-		return proc{}, fmt.Errorf("--duckdb: %s not found: run the bench from the module root", script)
-	}
-	out := filepath.Join(b.dir, "duckdb-bill.parquet")
-	p, err := runProc(exec.Command("node", script, path, out))
-	os.Remove(out)
-	if err != nil {
-		return p, fmt.Errorf("--duckdb: node %s (is @duckdb/node-api installed and in NODE_PATH?): %w", script, err)
 	}
 	return p, nil
 }

@@ -39,7 +39,7 @@ func TestQuick(t *testing.T) {
 		got[f.Name] = f.Value
 	}
 	for _, name := range []string{
-		"sim.Run: events", "container/heap reference: events", "core / reference (events/s)",
+		"sim.Run: events", "container/heap reference: events", "core / reference (events/s)", "core / plain loop (customers per CPU-s)",
 		"decode only (trace reader)", "replay pmp-2025 / decode", "replay cbp-2023 / decode",
 		"peak RSS replay pmp-2025", "wall time of this run",
 		fmt.Sprintf("speedup at %d workers", rep.Machine.GOMAXPROCS),

@@ -57,6 +57,7 @@ Examples:
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<trace name>-<pricing>)"},
 			&cli.StringFlag{Name: "timezone", Value: "UTC", Usage: "business account time `ZONE`: months, free tiers and effective dates"},
 			&cli.StringFlag{Name: "currency", Value: "USD", Usage: "rate-card `CURRENCY`"},
+			&cli.StringFlag{Name: "outputs", Value: rebill.OutputNames(), Usage: "the `FILES` to write, of " + rebill.OutputNames() + " (manifest.json lists those written)"},
 		}, readFlags(), []cli.Flag{
 			&cli.StringFlag{Name: "default-country", Usage: "`COUNTRY` (ISO alpha-2) of users known by an id that is not a phone number (groups, business-scoped user ids) whose row names none"},
 			&cli.StringFlag{Name: "primary-country", Usage: "business's primary `COUNTRY` (ISO alpha-2), for authentication-international rates"},
@@ -85,8 +86,12 @@ Examples:
 			if read.DefaultCountry, err = defaultCountry(c); err != nil {
 				return err
 			}
+			outputs, err := rebill.ParseOutputs(c.String("outputs"))
+			if err != nil {
+				return usagef("--outputs: %v", err)
+			}
 			o := rebill.Options{Traces: traces, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
-				Read: read, Workers: c.Int("workers")}
+				Read: read, Outputs: outputs, Workers: c.Int("workers")}
 			if os.Getenv("GOMEMLIMIT") == "" {
 				// The live state of a replay is per-user maps plus a few row-group
 				// buffers; left alone, the GC lets the heap reach twice that. A soft

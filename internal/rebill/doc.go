@@ -7,11 +7,12 @@
 // In: a trace file and how to read it (scenarios/trace), billing.Options (the era, the
 // user's rate cards over the built-in ones, the business's zone and currency), and for
 // Restaff a scenario whose agents, bot and patience answer in the trace's place. Out:
-// messages.parquet, bill.parquet, summary.json (reports.ReplaySummary) and
-// manifest.json, and with Restaff restaff.json and restaff.html (reports.Restaff), in
-// Options.Out. ReplayEras reads the trace once and bills it under several eras ("all",
-// or a list): each era's files in Options.Out/<era>, the very bytes of a Replay under
-// it, and eras.json (reports.Eras) beside them.
+// messages.parquet, bill.parquet, summary.json (reports.ReplaySummary; those of them
+// Options.Outputs names, all by default) and manifest.json (listing what was written),
+// and with Restaff restaff.json and restaff.html (reports.Restaff), in Options.Out.
+// ReplayEras reads the trace once and bills it under several eras ("all", or a list):
+// each era's files in Options.Out/<era>, the very bytes of a Replay under it, and
+// eras.json (reports.Eras) beside them.
 //
 // The contract:
 //

@@ -26,8 +26,9 @@ type Options struct {
 	Rates   string          // the rate source's name ("builtin" or the rate file), for the summary
 	// RateFiles are the user's rate and tier files (pricing.Overlay.Files), for the summary.
 	RateFiles []pricing.File
-	Out       string // output folder
-	Version   string // tool version, for created_by
+	Out       string  // output folder
+	Outputs   Outputs // the files written (0: all of them)
+	Version   string  // tool version, for created_by
 	// Workers bill users hashed across them (parallel.go); 0 means one per core. The
 	// outputs are the same bytes at any count.
 	Workers int
@@ -103,8 +104,8 @@ func (s *source) Next(r *model.Record) error {
 }
 
 // Replay bills the trace exactly and writes messages.parquet (one row per business
-// message), bill.parquet (month × market × category × type), summary.json and
-// manifest.json as the set of o.Out (reports.Output: the folder is locked while it is
+// message), bill.parquet (month × market × category × type), summary.json (those of
+// them o.Outputs asks for) and manifest.json as the set of o.Out (reports.Output: the folder is locked while it is
 // written, and holds its previous set or the whole new one after any failure), after
 // checking that the three totals agree to the micro. It streams: memory grows with
 // users, not messages. It stops, writing nothing, when ctx ends.
@@ -136,7 +137,7 @@ func replayInto(ctx context.Context, op *reports.Output, o Options) (*reports.Re
 	// Decode on one core while billing and writing run on another.
 	r = trace.Prefetch(r, 4096)
 	defer r.Close()
-	mw, err := reports.NewMessageWriter(op.Path(reports.MessagesFile), o.Version, opts.Markets, currencyOf(opts), opts.Location)
+	mw, err := reports.NewMessageWriter(o.Outputs.messagesPath(op), o.Version, opts.Markets, currencyOf(opts), opts.Location)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -169,11 +170,16 @@ func replayWith(src replay.RecordSource, opts billing.Options, workers int, sink
 	return replayParallel(src, opts, parallel{workers: workers, round: roundSize, business: business}, sink)
 }
 
-// writeReplayFiles writes bill.parquet and summary.json into op beside the
-// messages.parquet a replay wrote there.
+// writeReplayFiles writes bill.parquet and summary.json, those of them o.Outputs asks
+// for, into op beside the messages.parquet a replay wrote there.
 func writeReplayFiles(op *reports.Output, o Options, s *reports.ReplaySummary, rows []reports.BillRow) error {
-	if err := reports.WriteBill(op.Path(reports.BillFile), rows, currencyOf(o.Billing), o.Version); err != nil {
-		return err
+	if o.Outputs.has(OutBill) {
+		if err := reports.WriteBill(op.Path(reports.BillFile), rows, currencyOf(o.Billing), o.Version); err != nil {
+			return err
+		}
+	}
+	if !o.Outputs.has(OutSummary) {
+		return nil
 	}
 	return reports.WriteJSON(op.Path(reports.SummaryFile), s)
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"sort"
 	"strings"
 	"time"
 
@@ -207,108 +206,6 @@ func (s Staffing) Validate(path string) []string {
 		}
 	}
 	return append(errs, s.HandleTime.Validate(path+".handle_time")...)
-}
-
-// Step is a point where the number of agents on duty changes.
-type Step struct {
-	At     model.Time
-	Agents int // agents on duty from At until the next step
-}
-
-// Timeline is the number of agents on duty over a horizon, as steps.
-type Timeline struct {
-	Steps      []Step     // sorted; the first is at the horizon start
-	AgentTime  model.Time // agent-time on duty over the horizon (agents × duration)
-	HorizonEnd model.Time
-}
-
-// Timeline lays the shifts over [from, to) in loc. Shifts are placed on local calendar
-// days, so a 09:00 shift starts at 09:00 local time on both sides of a
-// daylight-saving change. No shift starts on a holiday.
-func (s Staffing) Timeline(from, to model.Time, loc *time.Location) Timeline {
-	type change struct {
-		at    model.Time
-		delta int
-	}
-	var cs []change
-	type date struct {
-		y int
-		m time.Month
-		d int
-	}
-	closed := map[date]bool{}
-	for _, h := range s.Holidays {
-		if d, err := time.Parse(time.DateOnly, h); err == nil { // Validate reports the others
-			closed[date{d.Year(), d.Month(), d.Day()}] = true
-		}
-	}
-	first := from.In(loc)
-	day0 := model.DayStart(first.Year(), first.Month(), first.Day()-1, loc) // a shift from the day before may run into the horizon
-	for d := day0; model.FromStd(d) < to; d = model.DayStart(d.Year(), d.Month(), d.Day()+1, loc) {
-		if closed[date{d.Year(), d.Month(), d.Day()}] {
-			continue
-		}
-		for _, sh := range s.Shifts {
-			if sh.Headcount == 0 || !worksOn(sh, d.Weekday()) {
-				continue
-			}
-			sm, _ := parseClock(sh.Start)
-			em, _ := parseClock(sh.End)
-			if em <= sm {
-				em += 24 * 60
-			}
-			a := model.FromStd(model.LocalClock(d.Year(), d.Month(), d.Day(), 0, sm, loc))
-			b := model.FromStd(model.LocalClock(d.Year(), d.Month(), d.Day(), 0, em, loc))
-			a, b = max(a, from), min(b, to)
-			if a >= b {
-				continue
-			}
-			cs = append(cs, change{a, sh.Headcount})
-			if b < to { // the horizon end is not a step
-				cs = append(cs, change{b, -sh.Headcount})
-			}
-		}
-	}
-	sort.SliceStable(cs, func(i, j int) bool { return cs[i].at < cs[j].at })
-	tl := Timeline{Steps: []Step{{At: from}}, HorizonEnd: to}
-	on := 0
-	for _, c := range cs {
-		on += c.delta
-		last := &tl.Steps[len(tl.Steps)-1]
-		if c.at == last.At {
-			last.Agents = on
-			continue
-		}
-		tl.Steps = append(tl.Steps, Step{At: c.at, Agents: on})
-	}
-	// merge steps that do not change the count
-	out := tl.Steps[:1]
-	for _, st := range tl.Steps[1:] {
-		if st.Agents != out[len(out)-1].Agents {
-			out = append(out, st)
-		}
-	}
-	tl.Steps = out
-	for i, st := range tl.Steps {
-		end := to
-		if i+1 < len(tl.Steps) {
-			end = tl.Steps[i+1].At
-		}
-		tl.AgentTime += model.Time(st.Agents) * (end - st.At)
-	}
-	return tl
-}
-
-func worksOn(sh Shift, wd time.Weekday) bool {
-	if len(sh.Days) == 0 {
-		return wd >= time.Monday && wd <= time.Friday
-	}
-	for _, d := range sh.Days {
-		if day, ok := model.ParseWeekday(d); ok && day == wd {
-			return true
-		}
-	}
-	return false
 }
 
 // CostOf is what a team costs: agentTime on duty at CostPerHour (Cost), plus the bot's

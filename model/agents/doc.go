@@ -9,7 +9,9 @@
 // team described only by its response-time distribution.
 //
 // It turns shifts into a capacity timeline (the number of agents on duty between
-// consecutive changes), and it holds the one model of the agents at work, the Desk:
+// consecutive changes): compiled once into a weekly Pattern, laid over a horizon by a
+// Cursor one change at a time, so a run of any length holds a day or two of changes
+// and a steady team's ordinary weeks pass at once. It holds the one model of the agents at work, the Desk:
 // the queue, chat slots, priority, patience and the bot, shared by the simulation
 // (sim.Run) and restaffing a trace (sim/replay). The desk is pure and owns no clock: its
 // owner keeps the event queue, schedules the desk's events through the narrow

@@ -170,6 +170,7 @@ type Biller struct {
 	begun bool
 
 	// Calendar of the current message: refreshed when a message passes dayEnd.
+	days     model.Days // loc's days, read without a time.Date call where the offset holds
 	dayEnd   model.Time
 	monthEnd model.Time
 	dayBill  billFunc // today's rules: the fixed era's, or under EraAuto the era in force
@@ -255,6 +256,7 @@ func New(o Options) (*Biller, error) {
 		return nil, fmt.Errorf("billing: PrimaryCountry %q is not an upper-case ISO 3166-1 alpha-2 code such as \"IN\"", pc)
 	}
 	b.bounds = newBounds(b.loc)
+	b.days = model.NewDays(b.loc)
 	b.led = newLedger(b)
 	if o.Era.Model() == pricing.NBP {
 		// Fail now rather than at the first message: there is no built-in NBP card.
@@ -422,7 +424,7 @@ func messageCategory(m *model.Message) pricing.Category {
 
 // newDay moves the calendar to the day of at: era and card caches are per day.
 func (b *Biller) newDay(at model.Time) {
-	b.dayEnd, b.monthEnd, _ = nextDay(at, b.monthEnd, b.loc)
+	b.dayEnd, b.monthEnd, _ = nextDay(&b.days, at, b.monthEnd)
 	e := b.era
 	if e == EraAuto {
 		e = b.bounds.era(at)

@@ -69,6 +69,7 @@ type Ledger struct {
 	numberAccount   []uint16
 	tierPerCategory bool
 
+	days             model.Days // loc's days (model.Days: no time.Date call where the offset holds)
 	dayEnd, monthEnd model.Time
 	accounts         []accountMonth
 	service          []int32   // service messages charged or allowed per number this month
@@ -114,7 +115,7 @@ func newLedger(b *Biller) *Ledger {
 	return &Ledger{
 		tiers: b.tiers, loc: b.loc, currency: b.currency, freeConvs: b.freeConvs, serviceAllow: b.serviceAllow,
 		numberAccount: b.numberAccount, tierPerCategory: b.tierPerCategory,
-		dayEnd: minTime, accounts: make([]accountMonth, nAcc),
+		dayEnd: minTime, accounts: make([]accountMonth, nAcc), days: model.NewDays(b.loc),
 	}
 }
 
@@ -273,7 +274,7 @@ func (l *Ledger) bandsFor(mkt uint16, cat pricing.Category, at model.Time) []ban
 // newDay moves the calendar to the day of at; the counters reset with the month.
 func (l *Ledger) newDay(at model.Time) {
 	var newMonth bool
-	l.dayEnd, l.monthEnd, newMonth = nextDay(at, l.monthEnd, l.loc)
+	l.dayEnd, l.monthEnd, newMonth = nextDay(&l.days, at, l.monthEnd)
 	if newMonth {
 		for i := range l.accounts {
 			l.accounts[i].freeUsed = 0
@@ -283,15 +284,16 @@ func (l *Ledger) newDay(at model.Time) {
 	}
 }
 
-// nextDay returns the end of the day of at in loc and the end of its month, and
-// whether at has passed monthEnd, the end of the previous message's month.
-func nextDay(at, monthEnd model.Time, loc *time.Location) (dayEnd, nextMonthEnd model.Time, newMonth bool) {
-	y, mo, d := at.In(loc).Date()
-	dayEnd = model.FromStd(model.DayStart(y, mo, d+1, loc))
+// nextDay returns the end of the day of at on the calendar days and the end of its
+// month, and whether at has passed monthEnd, the end of the previous message's month.
+func nextDay(days *model.Days, at, monthEnd model.Time) (dayEnd, nextMonthEnd model.Time, newMonth bool) {
+	n := days.Of(at)
+	dayEnd = days.Start(n + 1)
 	if at < monthEnd {
 		return dayEnd, monthEnd, false
 	}
-	return dayEnd, model.FromStd(model.DayStart(y, mo+1, 1, loc)), true
+	y, mo, _ := model.CivilDate(n)
+	return dayEnd, days.Start(model.DayNumber(y, mo+1, 1)), true
 }
 
 func (l *Ledger) account(number uint16) *accountMonth {

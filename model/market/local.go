@@ -12,7 +12,7 @@ import (
 // when a message falls outside it. Not safe for concurrent use: one per run.
 type Local struct {
 	t           *Table
-	loc         *time.Location
+	days        model.Days
 	from, until model.Time // the cached local day [from, until)
 	day         int32      // its day number, clamped as ForCountryIn clamps
 }
@@ -22,7 +22,7 @@ func (t *Table) In(loc *time.Location) *Local {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Local{t: t, loc: loc, from: 1, until: 0} // empty day: the first lookup fills it
+	return &Local{t: t, days: model.NewDays(loc), from: 1, until: 0} // empty day: the first lookup fills it
 }
 
 // Day is the local day [from, until) of the latest lookup: every lookup inside it
@@ -32,10 +32,9 @@ func (l *Local) Day() (from, until model.Time) { return l.from, l.until }
 // ForCountry is Table.ForCountryIn(iso2, at, loc).
 func (l *Local) ForCountry(iso2 [2]byte, at model.Time) ID {
 	if at < l.from || at >= l.until {
-		lt := at.In(l.loc)
-		l.from = model.FromStd(model.DayStart(lt.Year(), lt.Month(), lt.Day(), l.loc))
-		l.until = model.FromStd(model.DayStart(lt.Year(), lt.Month(), lt.Day()+1, l.loc))
-		l.day = l.t.clamp(localDay(at, l.loc))
+		n := l.days.Of(at)
+		l.from, l.until = l.days.Start(n), l.days.Start(n+1)
+		l.day = l.t.clamp(int32(n)) // localDay(at, loc)
 	}
 	return l.t.forCountryDay(string(iso2[:]), l.day)
 }

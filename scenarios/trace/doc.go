@@ -8,8 +8,9 @@
 // in the log, so a log's line order changes nothing but Line; Record.Meta keeps
 // Meta's own pricing word for word (details in webhook.go).
 //
-// Readers stream: memory is bounded by one row (CSV, JSON lines), one batch of a row
-// group (Parquet), or one sort chunk (Sort, and webhook logs: their statuses and then
+// Readers stream: memory is bounded by one row (CSV, JSON lines), a ring of a few
+// batches of row groups (Parquet: decoded on several cores, handed out in the file's
+// order, errors at the row they belong to; parquet_decode.go), or one sort chunk (Sort, and webhook logs: their statuses and then
 // their records go through the external sort), never by the file. Open picks the
 // format, and every format goes through the same pipeline: parse and validate a row →
 // sort (if asked) → reply chains (mappings) → user/country rule → time order →

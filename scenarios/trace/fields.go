@@ -1,11 +1,13 @@
 package trace
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/market"
@@ -47,6 +49,9 @@ type fields struct {
 	tsSet         bool
 	deliveredSet  bool
 	replyTo       string
+	// utf8 has bit 1<<field set where the source has checked the value's UTF-8
+	// already (a Parquet dictionary's values are checked once, as it is read).
+	utf8 uint16
 }
 
 // timeKind is how text times are written.
@@ -67,8 +72,9 @@ type builder struct {
 	kind   timeKind
 	layout string // Go layout when kind == timeLayout
 
-	lastBusiness string
-	countries    [26 * 26]string // interned upper-case country codes
+	businesses [8]string       // the last few business numbers, copied out of their rows
+	nextBiz    int             // the entry of businesses to replace next
+	countries  [26 * 26]string // interned upper-case country codes
 }
 
 func newBuilder(file string) *builder {
@@ -203,8 +209,17 @@ func checkID(s string) string {
 	return checkUTF8(s)
 }
 
+// checkID is checkID of field's value s, but for the UTF-8 check where the source
+// has made it already (fields.utf8).
+func (f *fields) checkID(field int, s string) string {
+	if f.utf8&(1<<field) != 0 && len(s) <= maxID {
+		return ""
+	}
+	return checkID(s)
+}
+
 func checkUTF8(s string) string {
-	if utf8.ValidString(s) {
+	if isASCII(s) || utf8.ValidString(s) {
 		return ""
 	}
 	for i := 0; i < len(s); {
@@ -215,6 +230,26 @@ func checkUTF8(s string) string {
 		i += n
 	}
 	return "not valid UTF-8"
+}
+
+// isASCII reports whether every byte of s is below 0x80, eight bytes at a time (the
+// last eight overlapping the ones before): ids are ASCII, and utf8.ValidString goes
+// byte by byte through the tail of a short string.
+func isASCII(s string) bool {
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	var acc uint64
+	if len(b) < 8 {
+		for _, c := range b {
+			acc |= uint64(c)
+		}
+		return acc&0x80 == 0
+	}
+	for len(b) > 8 {
+		acc |= binary.LittleEndian.Uint64(b)
+		b = b[8:]
+	}
+	acc |= binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s), len(s))[len(s)-8:])
+	return acc&0x8080808080808080 == 0
 }
 
 // isE164 reports whether s (without its '+') looks like an E.164 number: 7 to 15
@@ -282,10 +317,16 @@ func (b *builder) business(s string) string {
 	if s == "" {
 		return defaultBusiness
 	}
-	if s != b.lastBusiness {
-		b.lastBusiness = strings.Clone(s) // most traces have a handful of numbers
+	// Most traces have a handful of numbers, often interleaved: each is copied once.
+	for _, k := range b.businesses {
+		if k == s {
+			return k
+		}
 	}
-	return b.lastBusiness
+	c := strings.Clone(s)
+	b.businesses[b.nextBiz] = c
+	b.nextBiz = (b.nextBiz + 1) % len(b.businesses)
+	return c
 }
 
 // parseCategory is model.ParseCategory, also reading Meta's authentication-international
@@ -366,7 +407,7 @@ func (b *builder) build(f *fields, line int64, out *row) error {
 		if u == "" {
 			return b.err(line, fUser, "missing (required)")
 		}
-		if msg := checkID(u); msg != "" {
+		if msg := f.checkID(fUser, u); msg != "" {
 			return b.err(line, fUser, msg)
 		}
 		r.User = normUser(u)
@@ -378,12 +419,12 @@ func (b *builder) build(f *fields, line int64, out *row) error {
 	}
 	r.Country = c
 
-	if msg := checkID(v[fBusiness]); msg != "" {
+	if msg := f.checkID(fBusiness, v[fBusiness]); msg != "" {
 		return b.err(line, fBusiness, msg)
 	}
 	r.Business = b.business(v[fBusiness])
 
-	if msg := checkID(v[fMessageID]); msg != "" {
+	if msg := f.checkID(fMessageID, v[fMessageID]); msg != "" {
 		return b.err(line, fMessageID, msg)
 	}
 	r.MessageID = v[fMessageID]

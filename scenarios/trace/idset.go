@@ -12,8 +12,15 @@ import "hash/maphash"
 type idSet struct {
 	cur, old *idGen
 	max      int
-	seed     maphash.Seed // only spreads the slots; nothing depends on its value
+	sink     uint64 // what touch read, so the compiler keeps the reads
 }
+
+// idSeed seeds the ids' hashes (idHash), which sources may compute ahead of the set
+// (earlyRules). It only spreads the slots; nothing depends on its value.
+var idSeed = maphash.MakeSeed()
+
+// idHash is the hash the id set files id under.
+func idHash(id string) uint64 { return maphash.String(idSeed, id) }
 
 // idGen is one generation. A slot holds the upper 32 bits of the id's hash and its
 // entry index + 1 (0 = empty); entry i's id is keys[ends[i-1]:ends[i]].
@@ -45,14 +52,28 @@ func newIDSet(max int) *idSet {
 		words *= 2
 	}
 	return &idSet{
-		cur:  &idGen{slots: make([]uint64, 1024), bloom: make([]uint64, words)},
-		old:  &idGen{slots: make([]uint64, 1024), bloom: make([]uint64, words)},
-		max:  max,
-		seed: maphash.MakeSeed(),
+		cur: &idGen{slots: make([]uint64, 1024), bloom: make([]uint64, words)},
+		old: &idGen{slots: make([]uint64, 1024), bloom: make([]uint64, words)},
+		max: max,
 	}
 }
 
-func (s *idSet) hash(id string) uint64 { return maphash.String(s.seed, id) }
+// touch reads the current generation's slots and both bloom filters where rows' ids
+// will be looked up (those with a hash), to bring them into cache early: the loads
+// do not depend on one another, so many misses are in flight at once.
+func (s *idSet) touch(rows []row) {
+	cm := uint64(len(s.cur.slots) - 1)
+	cb := uint64(len(s.cur.bloom))*64 - 1
+	ob := uint64(len(s.old.bloom))*64 - 1
+	var sum uint64
+	for i := range rows {
+		if r := &rows[i]; r.hashed {
+			h := r.idHash
+			sum += s.cur.slots[h&cm] + s.cur.bloom[(h>>16)&cb>>6] + s.old.bloom[(h>>16)&ob>>6]
+		}
+	}
+	s.sink += sum
+}
 
 // find returns the slot of id in g (or the empty slot where it would go) and its
 // entry index, -1 if absent.
@@ -141,7 +162,7 @@ func (s *idSet) grow(g *idGen) {
 	mask := uint64(len(g.slots) - 1)
 	from := uint32(0)
 	for e, end := range g.ends {
-		h := s.hash(string(g.keys[from:end]))
+		h := idHash(string(g.keys[from:end]))
 		from = end
 		i := h & mask
 		for g.slots[i] != 0 {

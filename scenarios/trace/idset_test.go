@@ -46,7 +46,7 @@ func TestIDSetRemembersWhatRecentDoes(t *testing.T) {
 		ref, set := newRecent[bool](max), newIDSet(max)
 		for i := 0; i < 40_000; i++ {
 			id := randomID(rng, i, max)
-			h := set.hash(id)
+			h := idHash(id)
 			wv, wok := ref.get(id)
 			gv, gok := set.get(id, h)
 			if wv != gv || wok != gok {
@@ -75,7 +75,7 @@ func TestIDSetSee(t *testing.T) {
 			if !want {
 				ref.put(id, delivered)
 			}
-			if got := set.see(id, set.hash(id), delivered); got != want {
+			if got := set.see(id, idHash(id), delivered); got != want {
 				t.Fatalf("max %d, op %d: see(%q, %v) = %v, want %v", max, i, id, delivered, got, want)
 			}
 			if want {

@@ -2,10 +2,8 @@ package trace
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -15,8 +13,6 @@ import (
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 	"github.com/apache/arrow/go/v17/parquet/schema"
-
-	"github.com/spendsim/spendsim/model"
 )
 
 // parquetBatchRows is the rows decoded at a time within a row group.
@@ -25,15 +21,20 @@ const parquetBatchRows = 8 << 10
 // Budgets for decoding one batch. Page headers are trusted for sizes (a corrupt one
 // may ask for gigabytes), and every page goes through the allocator, so a budget
 // there turns a runaway into an error. A good batch makes a few dozen allocations.
+// Columns are decoded side by side, each with its own allocator: the bytes are shared
+// out among them (at least minColumnBytes each), so a batch still stays near
+// maxBatchBytes in all.
 const (
 	maxBatchAllocs = 20_000
 	maxBatchBytes  = 2 << 30
+	minColumnBytes = 256 << 20
 )
 
-// budgetAllocator panics (recovered in next) when a batch exceeds its budget. It is
-// armed only while this goroutine decodes.
+// budgetAllocator panics (recovered where the column is decoded) when a batch of its
+// column exceeds its budget. It is armed only while its goroutine decodes a batch.
 type budgetAllocator struct {
 	memory.Allocator
+	maxBytes      int64 // 0: maxBatchBytes
 	armed         atomic.Bool
 	count, nbytes atomic.Int64
 }
@@ -45,7 +46,11 @@ func (errBudget) Error() string {
 }
 
 func (a *budgetAllocator) charge(n int) {
-	if a.armed.Load() && (a.count.Add(1) > maxBatchAllocs || a.nbytes.Add(int64(n)) > maxBatchBytes) {
+	limit := a.maxBytes
+	if limit == 0 {
+		limit = maxBatchBytes
+	}
+	if a.armed.Load() && (a.count.Add(1) > maxBatchAllocs || a.nbytes.Add(int64(n)) > limit) {
 		a.armed.Store(false)
 		panic(errBudget{})
 	}
@@ -74,10 +79,10 @@ const (
 	colInt96        // INT96 timestamps (Impala, older Spark)
 )
 
-// pqColumn is one contract column of the file, read with arrow's column chunk
-// readers: values come back as views of the decoded pages (dictionary-encoded
-// values as views of the dictionary), so no string is copied per row but the ids
-// the reader keeps.
+// pqColumn is one contract column of the file. Its values are read with arrow's
+// column chunk readers (parquet_decode.go), which hand them over as views of the
+// decoded pages (dictionary-encoded values as views of the dictionary), so no string
+// is copied per row but the ids the reader keeps.
 type pqColumn struct {
 	field  int // contract field
 	leaf   int // leaf column index in the file
@@ -86,45 +91,34 @@ type pqColumn struct {
 	unit   arrow.TimeUnit // colInt64
 	maxDef int16
 	descr  *schema.Column
-
-	// The current row group's reader, one of:
-	ba  *file.ByteArrayColumnChunkReader
-	i64 *file.Int64ColumnChunkReader
-	i96 *file.Int96ColumnChunkReader
-
-	// The current batch: n levels (rows), values packed densely (nulls have none).
-	strs []parquet.ByteArray
-	ints []int64
-	i96s []parquet.Int96
-	defs []int16
-	vi   int // next value
 }
 
-// parquetSource reads the contract's columns one row group and one batch of
-// parquetBatchRows at a time, so memory follows the batch, not the file.
+// parquetSource reads the contract's columns one batch of parquetBatchRows rows of a
+// row group at a time, decoding ahead on several goroutines (parquet_decode.go), so
+// memory follows a few batches, not the file.
 type parquetSource struct {
+	f     *os.File
 	pf    *file.Reader
 	spool string // a temporary copy of a piped file, removed on close; "" for a file
-	mem   *budgetAllocator
-	pool  *sync.Pool
 	b     *builder
 	cols  []*pqColumn
+	size  int64           // file size
+	rows  []int64         // of each row group, as its metadata says
+	part  [nFields]string // partition values of fields without a column
+	early earlyRules      // the reader's checks done while decoding
 
-	rg, nrg int
-	size    int64 // file size
-	rgLeft  int64 // rows of the current row group not yet batched
-	i, n    int   // the batch: next row, rows
-	row     int64
-	fl      fields
-	keep    stringArena
-	part    [nFields]string // partition values of fields without a column
+	dec *pqDecoder // started at the first row
+	cur *pqUnit    // the batch rows are handed out from
+	i   int        // next row of cur
+	k   int        // cur's batch number
+	err error      // sticky: the file cannot be read on
 }
 
 func (s *parquetSource) builder() *builder { return s.b }
 
 // openParquet reads a Parquet trace; part holds partition values for fields that no
 // column of the file gives.
-func openParquet(path, name string, part [nFields]string) (src source, err error) {
+func openParquet(path, name string, part [nFields]string, o Options) (src source, err error) {
 	fail := func(format string, a ...any) error {
 		return &Error{File: name, Msg: fmt.Sprintf(format, a...)}
 	}
@@ -173,8 +167,7 @@ func openParquet(path, name string, part [nFields]string) (src source, err error
 	if err != nil {
 		return nil, fail("unreadable Parquet schema: %v", err)
 	}
-	s := &parquetSource{pf: pf, mem: mem, b: newBuilder(name), nrg: pf.NumRowGroups(), size: st.Size()}
-	s.pool = &sync.Pool{New: func() any { return memory.NewResizableBuffer(mem) }}
+	s := &parquetSource{f: f, pf: pf, b: newBuilder(name), size: st.Size(), early: newEarlyRules(o)}
 	var (
 		have    []string
 		present [nFields]bool
@@ -205,18 +198,12 @@ func openParquet(path, name string, part [nFields]string) (src source, err error
 		switch c.descr.PhysicalType() {
 		case parquet.Types.ByteArray:
 			c.kind = colText
-			c.strs = make([]parquet.ByteArray, parquetBatchRows)
 		case parquet.Types.Int64:
 			c.kind, c.unit = colInt64, int64Unit(c.descr)
-			c.ints = make([]int64, parquetBatchRows)
 		case parquet.Types.Int96:
 			c.kind = colInt96
-			c.i96s = make([]parquet.Int96, parquetBatchRows)
 		default:
 			return nil, &Error{File: name, Column: col, Msg: fmt.Sprintf("has type %s stored as %s, want a string or a timestamp", t, c.descr.PhysicalType())}
-		}
-		if c.maxDef > 0 {
-			c.defs = make([]int16, parquetBatchRows)
 		}
 		s.cols = append(s.cols, c)
 		present[i] = true
@@ -233,6 +220,17 @@ func openParquet(path, name string, part [nFields]string) (src source, err error
 	}
 	if pf.NumRows() == 0 {
 		return nil, fail("no rows")
+	}
+	// Row counts from the footer as it was read (a corrupt count is reported when the
+	// read reaches its row group); the writer version is computed here, once, because
+	// arrow caches it on first use and the column decoders share the metadata.
+	md.WriterVersion()
+	s.rows = make([]int64, len(md.RowGroups))
+	for i, rg := range md.RowGroups {
+		s.rows[i] = -1
+		if rg != nil {
+			s.rows[i] = rg.NumRows
+		}
 	}
 	return s, nil
 }
@@ -265,202 +263,6 @@ func isStringType(t arrow.DataType) bool {
 	return false
 }
 
-// openRowGroup points every column at row group rg. It does here, where a panic can
-// be recovered, what would otherwise fail deep inside arrow on corrupt metadata.
-func (s *parquetSource) openRowGroup(rg int) error {
-	rgr := s.pf.RowGroup(rg)
-	md := s.pf.MetaData().RowGroup(rg)
-	if md.NumRows() < 0 {
-		return fmt.Errorf("%d rows", md.NumRows())
-	}
-	for _, c := range s.cols {
-		cc, err := md.ColumnChunk(c.leaf)
-		if err != nil {
-			return err
-		}
-		start, n := cc.DataPageOffset(), cc.TotalCompressedSize()
-		if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && start > cc.DictionaryPageOffset() {
-			start = cc.DictionaryPageOffset()
-		}
-		if start < 4 || n < 0 || start > s.size || n > s.size-start {
-			return fmt.Errorf("column chunk %d at %d+%d lies outside the file (%d bytes)", c.leaf, start, n, s.size)
-		}
-		pages, err := rgr.GetColumnPageReader(c.leaf)
-		if err != nil {
-			return err
-		}
-		cr := file.NewColumnReader(c.descr, &checkedPages{PageReader: pages, descr: c.descr, mem: s.mem, pool: s.pool}, s.mem, s.pool)
-		c.ba, c.i64, c.i96 = nil, nil, nil
-		var ok bool
-		switch c.kind {
-		case colText:
-			c.ba, ok = cr.(*file.ByteArrayColumnChunkReader)
-		case colInt64:
-			c.i64, ok = cr.(*file.Int64ColumnChunkReader)
-		case colInt96:
-			c.i96, ok = cr.(*file.Int96ColumnChunkReader)
-		}
-		if !ok {
-			return fmt.Errorf("column %s: unexpected reader %T", c.name, cr)
-		}
-	}
-	s.rgLeft = md.NumRows()
-	return nil
-}
-
-// readBatch reads n rows of column c.
-func (c *pqColumn) readBatch(n int) error {
-	var (
-		levels int64
-		values int
-		err    error
-		cr     file.ColumnChunkReader
-	)
-	switch c.kind {
-	case colText:
-		levels, values, err = c.ba.ReadBatch(int64(n), c.strs, c.defs, nil)
-		cr = c.ba
-	case colInt64:
-		levels, values, err = c.i64.ReadBatch(int64(n), c.ints, c.defs, nil)
-		cr = c.i64
-	case colInt96:
-		levels, values, err = c.i96.ReadBatch(int64(n), c.i96s, c.defs, nil)
-		cr = c.i96
-	}
-	if err == nil {
-		err = cr.Err()
-	}
-	if err != nil {
-		return fmt.Errorf("column %s: %w", c.name, err)
-	}
-	if levels != int64(n) {
-		return fmt.Errorf("column %s ends %d rows early", c.name, int64(n)-levels)
-	}
-	present := n
-	if c.maxDef > 0 {
-		present = 0
-		for _, d := range c.defs[:n] {
-			switch {
-			case d == c.maxDef:
-				present++
-			case d > c.maxDef || d < 0:
-				return fmt.Errorf("column %s: definition level %d outside 0..%d", c.name, d, c.maxDef)
-			}
-		}
-	}
-	if values != present {
-		return fmt.Errorf("column %s: %d values for %d non-null rows", c.name, values, present)
-	}
-	c.vi = 0
-	return nil
-}
-
-func (s *parquetSource) nextBatch() error {
-	for s.rgLeft == 0 {
-		if s.rg >= s.nrg {
-			return io.EOF
-		}
-		if err := s.openRowGroup(s.rg); err != nil {
-			return &Error{File: s.b.file, Line: s.row + 1, Msg: fmt.Sprintf("corrupt Parquet row group %d: %v", s.rg, err), Err: err}
-		}
-		s.rg++
-	}
-	n := int(min(s.rgLeft, parquetBatchRows))
-	s.mem.arm()
-	defer s.mem.armed.Store(false)
-	for _, c := range s.cols {
-		if err := c.readBatch(n); err != nil {
-			return &Error{File: s.b.file, Line: s.row + 1, Msg: fmt.Sprintf("corrupt Parquet data in row group %d: %v", s.rg-1, err), Err: err}
-		}
-	}
-	s.rgLeft -= int64(n)
-	s.i, s.n = 0, n
-	return nil
-}
-
-// text returns the column's value in row i of the batch as a string viewing the
-// page ("" if null). Rows must be visited in order.
-func (c *pqColumn) text(i int) string {
-	if c.maxDef > 0 && c.defs[i] < c.maxDef {
-		return ""
-	}
-	v := c.strs[c.vi]
-	c.vi++
-	if len(v) == 0 {
-		return ""
-	}
-	return unsafe.String(unsafe.SliceData(v), len(v))
-}
-
-// time returns the column's value in row i in milliseconds, floored; false if null.
-func (c *pqColumn) time(i int) (model.Time, bool) {
-	if c.maxDef > 0 && c.defs[i] < c.maxDef {
-		return 0, false
-	}
-	if c.kind == colInt96 {
-		t := c.i96s[c.vi].ToTime()
-		c.vi++
-		return model.Time(t.UnixMilli()), true
-	}
-	v := c.ints[c.vi]
-	c.vi++
-	switch c.unit {
-	case arrow.Microsecond:
-		return model.Time(floorDiv(v, 1000)), true
-	case arrow.Nanosecond:
-		return model.Time(floorDiv(v, 1_000_000)), true
-	}
-	return model.Time(v), true
-}
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && a < 0 {
-		q--
-	}
-	return q
-}
-
-func (s *parquetSource) next(r *row) (err error) {
-	defer func() {
-		// arrow v17 panics on some corrupt pages; a bad file must be an error.
-		if p := recover(); p != nil {
-			s.mem.armed.Store(false)
-			err = &Error{File: s.b.file, Line: s.row + 1, Msg: fmt.Sprintf("corrupt Parquet data: %v", p)}
-		}
-	}()
-	if s.i >= s.n {
-		if err := s.nextBatch(); err != nil {
-			return err
-		}
-	}
-	i := s.i
-	s.i++
-	s.row++
-	f := &s.fl
-	f.tsSet, f.deliveredSet = false, false
-	f.v = s.part
-	for _, c := range s.cols {
-		if c.kind == colText {
-			f.v[c.field] = c.text(i)
-			continue
-		}
-		t, ok := c.time(i)
-		switch c.field {
-		case fTS:
-			f.ts, f.tsSet = t, ok
-		case fDeliveredTS:
-			// A null timestamp: delivered at ts.
-			f.delivered, f.deliveredSet = t, true
-		}
-	}
-	// The kept strings are copied out of the pages, which live only as long as
-	// something points into them.
-	f.v[fUser] = s.keep.copy(f.v[fUser])
-	f.v[fMessageID] = s.keep.copy(f.v[fMessageID])
-	return s.b.build(f, s.row, r)
-}
-
 // stringArena copies strings into chunks it never writes again, so the copies are
 // ordinary immutable strings at one allocation per chunk rather than one per row.
 // A chunk lives as long as any string in it (a replay's reorder buffer holds a few).
@@ -486,6 +288,7 @@ func (a *stringArena) copy(s string) string {
 }
 
 func (s *parquetSource) close() error {
+	s.stop()
 	err := s.pf.Close() // closes f
 	if s.spool != "" {
 		os.Remove(s.spool) // a piped file's temporary copy

@@ -7,6 +7,8 @@ import (
 	"math"
 	"math/bits"
 	"sync"
+	"unicode/utf8"
+	"unsafe"
 
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/apache/arrow/go/v17/parquet"
@@ -29,21 +31,53 @@ import (
 // once through a fresh reader that takes the column as optional with every value
 // present, where the levels move the read on and a shortfall shows. Other decoders
 // report a short or broken page as an error themselves.
+//
+// It also keeps the column chunk's dictionary page, its values' UTF-8 checked once:
+// arrow hands out dictionary-encoded values as views of that page's bytes, so a
+// value viewing them needs no check of its own (parquet_decode.go).
 type checkedPages struct {
 	file.PageReader
 	descr *schema.Column
 	mem   memory.Allocator
 	pool  *sync.Pool // the column readers' scratch buffers
 	err   error
+
+	dict     []byte // the dictionary page's bytes, nil before one
+	dictUTF8 bool   // every value in dict is valid UTF-8
 }
 
 func (p *checkedPages) Next() bool {
 	if p.err != nil || !p.PageReader.Next() {
 		return false
 	}
-	if err := p.check(p.PageReader.Page()); err != nil {
+	pg := p.PageReader.Page()
+	if d, ok := pg.(*file.DictionaryPage); ok && p.descr.PhysicalType() == parquet.Types.ByteArray {
+		p.dict = d.Data()
+		p.dictUTF8 = plainUTF8(p.dict)
+	}
+	if err := p.check(pg); err != nil {
 		p.err = err
 		return false
+	}
+	return true
+}
+
+// plainUTF8 reports whether PLAIN-encoded byte arrays (a dictionary page: each a
+// 4-byte length, then its bytes) are whole and every one valid UTF-8. A page it cannot
+// vouch for is checked value by value, as the rows are built.
+func plainUTF8(b []byte) bool {
+	for len(b) > 0 {
+		if len(b) < 4 {
+			return false
+		}
+		n := binary.LittleEndian.Uint32(b)
+		if uint64(n) > uint64(len(b)-4) {
+			return false
+		}
+		if v := b[4 : 4+n]; !isASCII(unsafe.String(unsafe.SliceData(v), len(v))) && !utf8.Valid(v) {
+			return false
+		}
+		b = b[4+n:]
 	}
 	return true
 }

@@ -25,16 +25,27 @@ func writeForeignParquet(t testing.TB, path string, sc *arrow.Schema, rowsJSON s
 		t.Fatal(err)
 	}
 	defer rec.Release()
+	props := parquet.NewWriterProperties(parquet.WithRootRepetition(parquet.Repetitions.Required))
+	writeParquetRecord(t, path, rec, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()), true)
+}
+
+// writeParquetRecord writes rec to path with pqarrow: buffered, as one row group, or
+// in row groups of props' maximum length.
+func writeParquetRecord(t testing.TB, path string, rec arrow.Record, props *parquet.WriterProperties, aprops pqarrow.ArrowWriterProperties, buffered bool) {
+	t.Helper()
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	props := parquet.NewWriterProperties(parquet.WithRootRepetition(parquet.Repetitions.Required))
-	fw, err := pqarrow.NewFileWriter(sc, f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	fw, err := pqarrow.NewFileWriter(rec.Schema(), f, props, aprops)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := fw.WriteBuffered(rec); err != nil {
+	write := fw.Write
+	if buffered {
+		write = fw.WriteBuffered
+	}
+	if err := write(rec); err != nil {
 		t.Fatal(err)
 	}
 	if err := fw.Close(); err != nil {

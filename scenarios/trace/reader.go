@@ -30,6 +30,9 @@ type reader struct {
 	replies *recent[string] // message id → user, for reply_to
 	seen    *idSet          // message id → delivered yet
 
+	batch     batchSource // src, when it decodes in batches ahead
+	touchLeft int         // rows until prefetchIDs looks ahead again
+
 	prevTS   model.Time
 	prevLine int64
 	havePrev bool
@@ -49,6 +52,7 @@ type builderOf interface{ builder() *builder }
 func newReader(src source, file, unit string, o Options) *reader {
 	rd := &reader{src: src, file: file, unit: unit, opt: o}
 	rd.multi, _ = src.(multiSource)
+	rd.batch, _ = src.(batchSource)
 	if bo, ok := src.(builderOf); ok {
 		rd.b = bo.builder()
 	} else {
@@ -129,9 +133,9 @@ func (rd *reader) Next(out *Record) error {
 		return rd.err
 	}
 	for {
-		err := rd.step(&rd.cur)
+		r, err := rd.step()
 		if err == nil {
-			*out = rd.cur.Record
+			*out = r.Record
 			return nil
 		}
 		if err == errDuplicate {
@@ -146,21 +150,106 @@ func (rd *reader) Next(out *Record) error {
 	}
 }
 
-func (rd *reader) step(r *row) error {
-	if rd.sorter != nil {
+// step returns the next row through the pipeline: rd.cur, or a row of the source's
+// batch (batchSource), valid until the next step.
+func (rd *reader) step() (*row, error) {
+	r := &rd.cur
+	switch {
+	case rd.sorter != nil:
 		if !rd.sorted {
 			if err := rd.fill(); err != nil {
-				return err
+				return nil, err
 			}
 			rd.sorted = true
 		}
 		if err := rd.sorter.next(r); err != nil {
-			return err
+			return nil, err
 		}
-	} else if err := rd.pull(r); err != nil {
-		return err
+	case rd.batch != nil:
+		rd.prefetchIDs()
+		var err error
+		if r, err = rd.take(); err != nil {
+			return nil, err
+		}
+	default:
+		if err := rd.pull(r); err != nil {
+			return nil, err
+		}
 	}
-	return rd.finish(r)
+	return r, rd.finish(r)
+}
+
+// batchSource is a source that decodes rows in batches ahead of the reader (Parquet).
+// take is next without the copy: the row stays in the batch, the reader's until the
+// next call; ahead is the rows the calls after it will return, some perhaps bad rows.
+type batchSource interface {
+	take() (*row, error)
+	ahead() []row
+}
+
+// take is pull for a batchSource.
+func (rd *reader) take() (*row, error) {
+	for {
+		r, err := rd.batch.take()
+		if err != nil && rd.opt.SkipInvalid && skippable(err) {
+			rd.skip(err)
+			continue
+		}
+		return r, err
+	}
+}
+
+// idLookahead is how many rows' ids are looked up ahead in the id set.
+const idLookahead = 32
+
+// prefetchIDs touches the id set where the next rows' ids will be looked up, every
+// idLookahead rows: those loads do not wait on one another, so the memory system
+// fetches them together, where looking each id up in turn waited for one cache miss
+// after another (the set is a few megabytes).
+func (rd *reader) prefetchIDs() {
+	if rd.touchLeft > 0 {
+		rd.touchLeft--
+		return
+	}
+	rows := rd.batch.ahead()
+	if len(rows) > idLookahead {
+		rows = rows[:idLookahead]
+	}
+	rd.seen.touch(rows)
+	rd.touchLeft = max(len(rows)-1, 0)
+}
+
+// earlyRules are the checks of finish that need no other row, for a source that
+// decodes rows on several cores to do as it builds them: the user/country rule, where
+// the row passes it, and the hash of its message id. A row that fails the rule is left
+// as it was, for finish to find the same error in its place (or count the override).
+// Not with Sort: the rows are spilled to disk before finish, which does it all then.
+type earlyRules struct {
+	on             bool
+	defaultCountry string
+}
+
+func newEarlyRules(o Options) earlyRules {
+	return earlyRules{on: !o.Sort, defaultCountry: o.DefaultCountry}
+}
+
+func (e *earlyRules) apply(r *row) {
+	if !e.on || r.replyTo != "" {
+		return
+	}
+	if r.MessageID != "" {
+		r.idHash, r.hashed = idHash(r.MessageID), true
+	}
+	if r.Country == "" {
+		c, _, msg := userRule(r.User, "", e.defaultCountry)
+		if msg != "" {
+			return
+		}
+		r.Country = c
+	} else if isE164(r.User) && market.CheckNumberCountry(r.User, r.Country) != nil {
+		return
+	}
+	r.ruled = true
 }
 
 // fill feeds the whole source to the sorter.
@@ -216,7 +305,9 @@ func (rd *reader) finish(r *row) error {
 			rd.replies.put(strings.Clone(r.MessageID), strings.Clone(r.User))
 		}
 	}
-	if r.Country == "" {
+	if r.ruled {
+		// The source applied the rule below while it decoded (earlyRules).
+	} else if r.Country == "" {
 		c, field, msg := userRule(r.User, "", rd.opt.DefaultCountry)
 		if msg != "" {
 			return rd.builderOf(r).err(r.Line, field, msg)
@@ -246,7 +337,11 @@ func (rd *reader) finish(r *row) error {
 		// A log of status events repeats a message's id: sent, then delivered. The first
 		// delivered report of a message that was so far only sent goes through, so the
 		// message is billed once, when it was delivered. (Ids are copied into the set.)
-		if rd.seen.see(r.MessageID, rd.seen.hash(r.MessageID), delivered) {
+		h := r.idHash
+		if !r.hashed {
+			h = idHash(r.MessageID)
+		}
+		if rd.seen.see(r.MessageID, h, delivered) {
 			rd.duplicates++
 			return errDuplicate
 		}

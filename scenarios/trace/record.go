@@ -180,6 +180,11 @@ func skippable(err error) bool {
 type row struct {
 	Record
 	replyTo string // message id this business row answers (mapping reply_to)
+	// What a source did ahead of the reader's finish (earlyRules); an external sort
+	// drops it, and finish then does it itself.
+	ruled  bool   // the row passes the user/country rule, Country set as it says
+	hashed bool   // idHash is the hash of MessageID
+	idHash uint64 // in the id set's seed
 }
 
 // source is one format's parser. next returns io.EOF at the end, an *Error with
@@ -264,7 +269,7 @@ func openFile(f traceFile, o Options) (source, string, error) {
 		format = "parquet"
 	}
 	if format == "parquet" && !streamed {
-		src, err := openParquet(f.path, f.name, f.part)
+		src, err := openParquet(f.path, f.name, f.part, o)
 		return src, format, err
 	}
 	st, err := openStream(f.path)
@@ -277,7 +282,7 @@ func openFile(f traceFile, o Options) (source, string, error) {
 	if format == "parquet" {
 		// Read from its end, so not from a pipe, standard input or a decompressor:
 		// the bytes go to a temporary file first (a FIFO cannot be opened twice).
-		src, err := spoolParquet(st, o.TempDir, f)
+		src, err := spoolParquet(st, o, f)
 		return src, format, err
 	}
 	if o.Mapping != nil && format != "csv" {
@@ -310,10 +315,10 @@ func isRegular(path string) bool {
 }
 
 // spoolParquet copies a Parquet file that cannot be read at offsets from st into a
-// temporary file in dir (the system's when ""), removed when the source closes.
-func spoolParquet(st *stream, dir string, f traceFile) (source, error) {
+// temporary file in o.TempDir (the system's when ""), removed when the source closes.
+func spoolParquet(st *stream, o Options, f traceFile) (source, error) {
 	defer st.Close()
-	tmp, err := os.CreateTemp(dir, "spendsim-parquet-*.parquet")
+	tmp, err := os.CreateTemp(o.TempDir, "spendsim-parquet-*.parquet")
 	if err != nil {
 		return nil, &Error{File: f.name, Msg: fmt.Sprintf("a piped Parquet file is copied to a temporary file first: %v", err), Err: err}
 	}
@@ -325,7 +330,7 @@ func spoolParquet(st *stream, dir string, f traceFile) (source, error) {
 		os.Remove(tmp.Name())
 		return nil, &Error{File: f.name, Msg: fmt.Sprintf("copying a piped Parquet file to %s: %v", filepath.Dir(tmp.Name()), err), Err: err}
 	}
-	src, err := openParquet(tmp.Name(), f.name, f.part)
+	src, err := openParquet(tmp.Name(), f.name, f.part, o)
 	if err != nil {
 		os.Remove(tmp.Name())
 		return nil, err

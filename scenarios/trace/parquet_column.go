@@ -1,0 +1,190 @@
+package trace
+
+import (
+	"fmt"
+	"sync"
+	"unsafe"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/parquet/file"
+
+	"github.com/spendsim/spendsim/model"
+)
+
+// One column of a Parquet trace, decoded a batch at a time by its own goroutine
+// (parquet_decode.go), and its values read back as the rows are built.
+
+// colDecoder reads one column, one batch at a time.
+type colDecoder struct {
+	col  *pqColumn
+	file string // for errors
+	size int64  // of the file
+	pf   *file.Reader
+	mem  *budgetAllocator
+	pool *sync.Pool // the column reader's scratch buffers
+
+	pages *checkedPages // the current row group's column chunk
+	// and its reader, one of:
+	ba  *file.ByteArrayColumnChunkReader
+	i64 *file.Int64ColumnChunkReader
+	i96 *file.Int96ColumnChunkReader
+}
+
+// decode decodes the column's values of batch b into sl, or says in sl.err why not.
+func (cd *colDecoder) decode(b pqBatch, sl *pqSlice) {
+	sl.err, sl.open = nil, false
+	if b.bad {
+		return // the builder reports the row group
+	}
+	opening := b.first
+	defer func() {
+		// arrow v17 panics on some corrupt pages; a bad file must be an error.
+		if p := recover(); p != nil {
+			cd.mem.armed.Store(false)
+			sl.err, sl.open = &Error{File: cd.file, Line: b.start + 1, Msg: fmt.Sprintf("corrupt Parquet data: %v", p)}, opening
+		}
+	}()
+	if b.first {
+		if err := cd.open(b.rg); err != nil {
+			sl.err, sl.open = &Error{File: cd.file, Line: b.start + 1, Msg: fmt.Sprintf("corrupt Parquet row group %d: %v", b.rg, err), Err: err}, true
+			return
+		}
+		opening = false
+	}
+	if b.n == 0 {
+		return
+	}
+	cd.mem.arm()
+	defer cd.mem.armed.Store(false)
+	if err := cd.read(b.n, sl); err != nil {
+		sl.err = &Error{File: cd.file, Line: b.start + 1, Msg: fmt.Sprintf("corrupt Parquet data in row group %d: %v", b.rg, err), Err: err}
+	}
+}
+
+// open points the column at row group rg. It does here, where a panic can be
+// recovered, what would otherwise fail deep inside arrow on corrupt metadata.
+func (cd *colDecoder) open(rg int) error {
+	c := cd.col
+	rgr := cd.pf.RowGroup(rg)
+	cc, err := cd.pf.MetaData().RowGroup(rg).ColumnChunk(c.leaf)
+	if err != nil {
+		return err
+	}
+	start, n := cc.DataPageOffset(), cc.TotalCompressedSize()
+	if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && start > cc.DictionaryPageOffset() {
+		start = cc.DictionaryPageOffset()
+	}
+	if start < 4 || n < 0 || start > cd.size || n > cd.size-start {
+		return fmt.Errorf("column chunk %d at %d+%d lies outside the file (%d bytes)", c.leaf, start, n, cd.size)
+	}
+	pages, err := rgr.GetColumnPageReader(c.leaf)
+	if err != nil {
+		return err
+	}
+	cd.pages = &checkedPages{PageReader: pages, descr: c.descr, mem: cd.mem, pool: cd.pool}
+	cr := file.NewColumnReader(c.descr, cd.pages, cd.mem, cd.pool)
+	cd.ba, cd.i64, cd.i96 = nil, nil, nil
+	var ok bool
+	switch c.kind {
+	case colText:
+		cd.ba, ok = cr.(*file.ByteArrayColumnChunkReader)
+	case colInt64:
+		cd.i64, ok = cr.(*file.Int64ColumnChunkReader)
+	case colInt96:
+		cd.i96, ok = cr.(*file.Int96ColumnChunkReader)
+	}
+	if !ok {
+		return fmt.Errorf("column %s: unexpected reader %T", c.name, cr)
+	}
+	return nil
+}
+
+// read reads n rows of the column into sl.
+func (cd *colDecoder) read(n int, sl *pqSlice) error {
+	c := cd.col
+	var (
+		levels int64
+		values int
+		err    error
+		cr     file.ColumnChunkReader
+	)
+	switch c.kind {
+	case colText:
+		levels, values, err = cd.ba.ReadBatch(int64(n), sl.strs, sl.defs, nil)
+		cr = cd.ba
+	case colInt64:
+		levels, values, err = cd.i64.ReadBatch(int64(n), sl.ints, sl.defs, nil)
+		cr = cd.i64
+	case colInt96:
+		levels, values, err = cd.i96.ReadBatch(int64(n), sl.i96s, sl.defs, nil)
+		cr = cd.i96
+	}
+	if err == nil {
+		err = cr.Err()
+	}
+	sl.dict, sl.dictUTF8 = cd.pages.dict, cd.pages.dictUTF8
+	if err != nil {
+		return fmt.Errorf("column %s: %w", c.name, err)
+	}
+	if levels != int64(n) {
+		return fmt.Errorf("column %s ends %d rows early", c.name, int64(n)-levels)
+	}
+	present := n
+	if c.maxDef > 0 {
+		present = 0
+		for _, d := range sl.defs[:n] {
+			switch {
+			case d == c.maxDef:
+				present++
+			case d > c.maxDef || d < 0:
+				return fmt.Errorf("column %s: definition level %d outside 0..%d", c.name, d, c.maxDef)
+			}
+		}
+	}
+	if values != present {
+		return fmt.Errorf("column %s: %d values for %d non-null rows", c.name, values, present)
+	}
+	return nil
+}
+
+// text returns the column's value in row i of the batch as a string viewing the
+// page ("" if null); *vi is the next value. Rows must be visited in order.
+func (sl *pqSlice) text(c *pqColumn, i int, vi *int) string {
+	if c.maxDef > 0 && sl.defs[i] < c.maxDef {
+		return ""
+	}
+	v := sl.strs[*vi]
+	*vi++
+	if len(v) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(v), len(v))
+}
+
+// time returns the column's value in row i in milliseconds, floored; false if null.
+func (sl *pqSlice) time(c *pqColumn, i int, vi *int) (model.Time, bool) {
+	if c.maxDef > 0 && sl.defs[i] < c.maxDef {
+		return 0, false
+	}
+	k := *vi
+	*vi++
+	if c.kind == colInt96 {
+		return model.Time(sl.i96s[k].ToTime().UnixMilli()), true
+	}
+	v := sl.ints[k]
+	switch c.unit {
+	case arrow.Microsecond:
+		return model.Time(floorDiv(v, 1000)), true
+	case arrow.Nanosecond:
+		return model.Time(floorDiv(v, 1_000_000)), true
+	}
+	return model.Time(v), true
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
