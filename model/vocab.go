@@ -1,6 +1,7 @@
 package model
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -119,3 +120,11 @@ func listed(names []string) []string {
 	}
 	return out
 }
+
+// nameRE is what a name of ours may be: a scenario's (it names the output folder), a
+// notification stream's or a campaign's (they name columns and rows of the outputs).
+var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// ValidName says whether name can name a scenario, a notification stream or a
+// campaign: lower-case letters, digits, "-" and "_", not starting with "-" or "_".
+func ValidName(name string) bool { return nameRE.MatchString(name) }

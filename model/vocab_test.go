@@ -65,3 +65,13 @@ func TestParseAllocatesNothing(t *testing.T) {
 		t.Errorf("%v allocations per parse", n)
 	}
 }
+
+// TestValidName: the one rule for the names of scenarios, streams and campaigns.
+func TestValidName(t *testing.T) {
+	for name, want := range map[string]bool{"small": true, "otp-2fa": true, "a_b9": true, "9": true,
+		"": false, "-x": false, "_x": false, "Bad": false, "a b": false, "é": false} {
+		if got := ValidName(name); got != want {
+			t.Errorf("ValidName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -45,3 +45,11 @@ func WriteFitSummary(w io.Writer, res *fit.FileResult, name, out string) {
 		res.Source, res.Records, res.Users, res.Conversations, res.ConversationsPerHour(), max(1, len(res.Levels)), res.MessagesMean,
 		best.Kind, best.MedianS, 100*best.Ignore, sh.Headcount, strings.Join(sh.Days, " "), sh.Start, sh.End, money.Exact(res.Team.CostPerHour), name, out)
 }
+
+// WriteFitWarnings warns about what the fitted scenario will need that the user may
+// lack: the NBP rate card of a trace reaching back before 2022-02-01.
+func WriteFitWarnings(w io.Writer, res *fit.FileResult) {
+	if note := res.NBPNote(); note != "" {
+		fmt.Fprintf(w, "warning: %s\n", note)
+	}
+}

@@ -80,7 +80,7 @@ func TestReportHTML(t *testing.T) {
 	}
 	s := string(data)
 	for _, want := range []string{
-		"<!DOCTYPE html>", `<table id="points">`, "Cheapest in total:", "p90 first<br>response", "replies<br>in window",
+		"<!DOCTYPE html>", `<table id="points">`, "Cheapest in total:", "p90 first<br>response", "answered<br>in window",
 		"95% Student t confidence interval", `class="ci"`, "name: night-staff", // the scenario, as YAML
 	} {
 		if !strings.Contains(s, want) {

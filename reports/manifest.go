@@ -3,6 +3,7 @@ package reports
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"sort"
@@ -50,6 +51,10 @@ type Manifest struct {
 	// RateFiles are the rate and tier files the result was priced with (path as given,
 	// SHA-256, how each was read); absent when the built-in cards alone priced it.
 	RateFiles []pricing.File `json:"rate_files,omitempty"`
+	// Inputs are the files a replay or reconcile read (trace files, the column mapping,
+	// analytics responses, a replay's messages.parquet), path as given, with SHA-256;
+	// absent for commands whose input is the scenario above.
+	Inputs []Input `json:"inputs,omitempty"`
 	// Files is every other file of the output set with its SHA-256 (Output.Commit
 	// fills it in); the manifest is written last, so its presence marks a complete set.
 	Files []safefile.FileSum `json:"files,omitempty"`
@@ -145,6 +150,31 @@ func (m *Manifest) SetRuns(seed uint64, runs []sim.RunResult) {
 	for i, r := range runs {
 		m.RunSeeds[i] = RunSeed{RunID: r.RunID, Seed: r.Seed}
 	}
+}
+
+// Input is one file a command read: its role ("trace", "mapping", "analytics",
+// "replay"), its path as given, and its SHA-256 and size. Standard input, a pipe or a
+// FIFO is read once and cannot be read again to hash: it has no SHA256, and Note says so.
+type Input struct {
+	Role   string `json:"role"`
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256,omitempty"`
+	Bytes  int64  `json:"bytes,omitempty"`
+	Note   string `json:"note,omitempty"`
+}
+
+// AddInput records path as an input of role, hashed where it is a regular file.
+func (m *Manifest) AddInput(role, path string) error {
+	in := Input{Role: role, Path: path}
+	if st, err := os.Stat(path); path != "-" && err == nil && st.Mode().IsRegular() {
+		if in.SHA256, in.Bytes, err = safefile.HashFile(path); err != nil {
+			return fmt.Errorf("reports: manifest: %w", err)
+		}
+	} else {
+		in.Note = "read once (standard input or a pipe), not hashed"
+	}
+	m.Inputs = append(m.Inputs, in)
+	return nil
 }
 
 // SetRateFiles records the rate and tier files a result was priced with.

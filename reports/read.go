@@ -131,6 +131,8 @@ func intField(r *sim.RunResult, name string) *int64 {
 		return &r.Unanswered
 	case "first_responses":
 		return &r.FirstResponses
+	case "answered_in_window":
+		return &r.AnsweredInWindow
 	case "templates_sent":
 		return &r.Outbound.TemplatesSent
 	case "template_replies":

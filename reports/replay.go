@@ -438,6 +438,7 @@ type ReplaySummary struct {
 	Numbers       int64      `json:"business_numbers"`
 	Skipped       int64      `json:"skipped_invalid_rows"`
 	Duplicates    int64      `json:"duplicate_messages"`
+	Ignored       int64      `json:"ignored_changes"`   // webhook changes, statuses and system messages that are no message (trace.Ignorer)
 	Overrides     int64      `json:"country_overrides"` // rows priced by a country column contradicting their number (--country-overrides)
 	USMarketing   int64      `json:"us_marketing_not_delivered"`
 	TextOutsideCS int64      `json:"text_outside_window"`

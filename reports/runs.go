@@ -77,6 +77,7 @@ var runCounts = []struct {
 	{"dropped", func(r *sim.RunResult) int64 { return r.Dropped }},
 	{"unanswered", func(r *sim.RunResult) int64 { return r.Unanswered }},
 	{"first_responses", func(r *sim.RunResult) int64 { return r.FirstResponses }},
+	{"answered_in_window", func(r *sim.RunResult) int64 { return r.AnsweredInWindow }},
 	{"templates_sent", func(r *sim.RunResult) int64 { return r.Outbound.TemplatesSent }},
 	{"template_replies", func(r *sim.RunResult) int64 { return r.Outbound.TemplateReplies }},
 	{"blocks", func(r *sim.RunResult) int64 { return r.Outbound.Blocks }},

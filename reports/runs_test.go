@@ -36,7 +36,7 @@ var wantRunsColumns = []string{
 	"currency",
 	"customers", "conversations", "user_messages", "business_messages", "templates",
 	"replies", "replies_in_window", "late_utility", "late_marketing", "dropped",
-	"unanswered", "first_responses",
+	"unanswered", "first_responses", "answered_in_window",
 	"templates_sent", "template_replies", "blocks", "reach_lost", "limit_delayed", "limit_failed", "cap_refused",
 	"bot_replies", "bot_resolved", "bot_handoffs", "abandoned",
 	"unanswered_conversations", "dropped_conversations",

@@ -3,11 +3,15 @@ package reports
 import (
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spendsim/spendsim/internal/optimize"
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/scenarios/trace"
@@ -206,7 +210,25 @@ func WriteComparisonTable(w io.Writer, c stats.Comparison) {
 	fmt.Fprintf(tw, "p90 first response\t%s\t%s\t%s\t%s\t%s\t\n",
 		stats.Seconds(float64(c.A.FirstResponseP90S.Mean)), stats.Seconds(float64(c.B.FirstResponseP90S.Mean)),
 		signedSeconds(float64(p.Mean)), secondsRange(p.CI95), secondsRange(p.UnpairedCI95))
+	// Beside the p90: how many got a first response at all (an unanswered one counts
+	// in the p90 as never answered).
+	d := c.BMinusA.AnsweredShare
+	fmt.Fprintf(tw, "answered\t%s\t%s\t%s\t%s\t%s\t\n", answeredText(c.A), answeredText(c.B),
+		points(d.Mean), pointsRange(d.CI95), pointsRange(d.UnpairedCI95))
 	tw.Flush()
+}
+
+// answeredText is a side's answered share and its unanswered conversations, means per
+// run: "97.5% (12 unanswered)".
+func answeredText(s stats.CompareSide) string {
+	return fmt.Sprintf("%s (%s unanswered)", percent(s.AnsweredShare.Mean), strconv.FormatFloat(math.Round(10*float64(s.Unanswered.Mean))/10, 'f', -1, 64))
+}
+
+func pointsRange(iv *stats.Interval) string {
+	if iv == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%+.1f to %+.1f pts", 100*float64(iv.Low), 100*float64(iv.High))
 }
 
 func moneyRange(iv *stats.MoneyInterval) string {
@@ -272,10 +294,28 @@ func WriteRatesTable(w io.Writer, rows []pricing.Row, sources bool) error {
 	return tw.Flush()
 }
 
-// WriteReadNotes says (on stderr) what a trace reader read past that changes the bill: the
-// rows --skip-invalid skipped, with the first reasons, and the countries
-// --country-overrides let decide. Always shown, --quiet or not: rows left out of a bill
-// are no progress note.
+// WriteRatesEra says, above the table of `rates --at DAY`, which billing era is in force
+// on that day: the cards listed are those in force, the era says how they bill.
+func WriteRatesEra(w io.Writer, day time.Time) {
+	d := day.Format(time.DateOnly)
+	e := billing.EraAt(model.FromStd(day), time.UTC)
+	if day.Before(e.Start()) {
+		fmt.Fprintf(w, "# %s: before the first billing era; spendsim bills such dates under %s (%s rules, from %s)\n",
+			d, e, e.Model(), e.Start().Format(time.DateOnly))
+		return
+	}
+	line := fmt.Sprintf("# %s: billing era %s in force (%s rules, since %s", d, e, e.Model(), e.Start().Format(time.DateOnly))
+	if next, ok := e.Next(); ok {
+		line += fmt.Sprintf("; %s from %s", next, next.Start().Format(time.DateOnly))
+	}
+	fmt.Fprintln(w, line+")")
+}
+
+// WriteReadNotes says (on stderr) what a trace reader read past or decided that the bill
+// depends on: the rows --skip-invalid skipped, with the first reasons, the countries
+// --country-overrides let decide, and the webhook changes that are no message (account
+// updates, quality updates, payment statuses, system messages). Always shown, --quiet
+// or not: what was left out of a bill is no progress note.
 func WriteReadNotes(w io.Writer, c trace.Counts) {
 	if c.Skipped > 0 {
 		switch {
@@ -292,5 +332,11 @@ func WriteReadNotes(w io.Writer, c trace.Counts) {
 	}
 	if c.CountryOverrides > 0 {
 		fmt.Fprintf(w, "%d rows priced by a country column that contradicts their phone number (--country-overrides)\n", c.CountryOverrides)
+	}
+	switch {
+	case c.Ignored == 1:
+		fmt.Fprintln(w, "1 webhook change that is no message read past (an account or quality update, a payment status, a system message)")
+	case c.Ignored > 1:
+		fmt.Fprintf(w, "%d webhook changes that are no message read past (account and quality updates, payment statuses, system messages)\n", c.Ignored)
 	}
 }

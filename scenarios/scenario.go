@@ -15,6 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/agents"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/blocking"
@@ -169,6 +170,7 @@ func (e *Error) Error() string {
 var (
 	unknownField = regexp.MustCompile(`^line (\d+): field (\S+) not found in type (\S+)$`)
 	lineError    = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	cannotDecode = regexp.MustCompile("^cannot unmarshal !!(\\w+) (?:`(.*)` )?into (\\S+)$")
 )
 
 // Parse decodes a scenario strictly (an unknown key is an error) over the defaults and
@@ -259,12 +261,53 @@ func yamlProblems(name string, err error) []string {
 			}
 			out = append(out, fmt.Sprintf("%s:%s: unknown field %q%s", name, g[1], g[2], hint))
 		} else if g := lineError.FindStringSubmatch(m); g != nil {
-			out = append(out, fmt.Sprintf("%s:%s: %s", name, g[1], g[2]))
+			out = append(out, fmt.Sprintf("%s:%s: %s", name, g[1], decodeProblem(g[2])))
 		} else {
 			out = append(out, name+": "+strings.TrimPrefix(m, "yaml: "))
 		}
 	}
 	return out
+}
+
+// decodeProblem says a value of the wrong kind in the user's words ("\"abc\" is text,
+// want a whole number") instead of the decoder's, which names Go types.
+func decodeProblem(m string) string {
+	g := cannotDecode.FindStringSubmatch(m)
+	if g == nil {
+		return m
+	}
+	got := map[string]string{"str": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
+		"seq": "a list", "map": "a mapping (key: value lines)", "null": "empty"}[g[1]]
+	if got == "" {
+		got = "a " + g[1]
+	}
+	if g[2] != "" {
+		got = fmt.Sprintf("%q is %s", g[2], got)
+	} else {
+		got = "found " + got
+	}
+	want := g[3]
+	switch {
+	case strings.HasPrefix(want, "[]"):
+		want = "a list"
+	case strings.HasPrefix(want, "map["):
+		want = "a mapping (key: value lines)"
+	case strings.HasPrefix(want, "int") || strings.HasPrefix(want, "uint"):
+		want = "a whole number"
+	case strings.HasPrefix(want, "float"):
+		want = "a number"
+	case want == "string":
+		want = "text"
+	case want == "bool":
+		want = "true or false"
+	default:
+		if keys := validKeys()[want]; len(keys) > 0 {
+			want = "a mapping with keys " + strings.Join(keys, ", ")
+		} else {
+			want = "a value of another kind (see docs/formats.md)"
+		}
+	}
+	return got + "; want " + want
 }
 
 // validKeys maps each struct type of a scenario, named as the YAML decoder names it in
@@ -304,10 +347,8 @@ func validKeys() map[string][]string {
 	return out
 }
 
-var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
-
 // ValidName says whether name can name a scenario: it names the output folder.
-func ValidName(name string) bool { return nameRE.MatchString(name) }
+func ValidName(name string) bool { return model.ValidName(name) }
 
 // NameFromFile makes a valid scenario name from a file's base name: lower-cased, every
 // other character a "-", leading "-" and "_" dropped; "fitted" if nothing is left.
@@ -345,7 +386,7 @@ func (s *Scenario) WarmupDays() (int, error) {
 func (s *Scenario) Validate() []string {
 	var errs []string
 	add := func(format string, a ...any) { errs = append(errs, fmt.Sprintf(format, a...)) }
-	if !nameRE.MatchString(s.Name) {
+	if !model.ValidName(s.Name) {
 		add("name: %q must be lower-case letters, digits, - or _ (it names the output folder)", s.Name)
 	}
 	if _, err := time.Parse(time.DateOnly, s.Start); err != nil {

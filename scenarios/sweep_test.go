@@ -82,7 +82,7 @@ func TestStrictDecoding(t *testing.T) {
 	for _, c := range []struct{ yaml, want string }{
 		{strings.Replace(base, "headcount: 1", "headcont: 1", 1), `s.yaml:11: unknown field "headcont" (valid keys here: name, days, start, end, headcount)`},
 		{base + "agnets: {}\n", `s.yaml:13: unknown field "agnets" (valid keys here: name, description, seed, start, days, warmup, timezone, currency, pricing, replications, business, customers, load, agents, blocking, sweep, sweep_mode, samples, forecast)`},
-		{strings.Replace(base, "count: 10", "count: ten", 1), "s.yaml:4: cannot unmarshal !!str `ten` into int"},
+		{strings.Replace(base, "count: 10", "count: ten", 1), `s.yaml:4: "ten" is text; want a whole number`},
 		{base + "  shifts: [\n", "s.yaml:13:"},
 		{"", "s.yaml: empty scenario file"},
 		{base + "---\nname: x\n", "s.yaml:13: a second YAML document"},

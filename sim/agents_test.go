@@ -267,14 +267,17 @@ func TestPatienceWithBotAndShifts(t *testing.T) {
 
 // TestBotCost: the bot's cost_per_conversation is charged for every conversation it
 // takes on, resolved or handed over, on top of the agents' hours: 0.25 USD each here,
-// 2 agents at 10 USD an hour for 100 hours.
+// 2 agents at 10 USD an hour for the 100 hours of the horizon and the drain after it,
+// until the last reply. (Before the drain was costed, the want was 100 hours flat.)
 func TestBotCost(t *testing.T) {
 	cfg := mmc(t, 2, 1, 1, 100)
 	cfg.Staffing.CostPerHour = 10_000_000
 	cfg.Staffing.Bot = &agents.Bot{ReplyS: 5, ResolveShare: 0.5, CostPerConversation: 250_000}
-	res := runStats(t, cfg, 3)
+	res, last := runLast(t, cfg, 3)
 	took := res.BotResolved + res.BotHandoffs
-	if want := money.Micros(2*100*10_000_000 + took*250_000); res.StaffingMicros != want || took == 0 {
-		t.Errorf("staffing %d micros, want 2 agents × 100 h × 10 USD + %d conversations × 0.25 USD = %d", res.StaffingMicros, took, want)
+	agentTime := 2 * (100*model.Hour + max(0, last-cfg.End))
+	if want := money.Micros(int64((agentTime*10_000_000+model.Hour/2)/model.Hour) + took*250_000); res.StaffingMicros != want || took == 0 {
+		t.Errorf("staffing %d micros, want 2 agents × (100 h + %.4f h of drain) × 10 USD + %d conversations × 0.25 USD = %d",
+			res.StaffingMicros, max(0, last-cfg.End).Hours(), took, want)
 	}
 }

@@ -5,8 +5,9 @@
 // runs independent runs on many cores.
 //
 // A run counts the conversations that arrive inside its horizon and follows each to its
-// end after it, with no new arrivals, billing what that costs (horizon.go); an optional
-// warm-up before the horizon is simulated and counted nowhere.
+// end after it, with no new arrivals, billing what that costs, the agents' hours until
+// the backlog is cleared included (horizon.go); an optional warm-up before the horizon
+// is simulated and counted nowhere.
 //
 // The run loop owns the customers, their messages and the billing; the agents' side
 // (queue, chat slots, priority, patience, bot) is model/agents' Desk, which schedules

@@ -16,15 +16,18 @@ const drainWeek = 7 * 24 * model.Hour
 // starts and the business sends no template of its own, while the conversations still
 // open are followed to their end and the replies they get are billed to the run.
 //
-// The agents' cost is that of the horizon's shifts: the backlog the warm-up leaves is
-// answered on the horizon's shifts, and the backlog the horizon leaves on the shifts
-// after it, as a business's next month answers what this month left. Utilisation is
-// busy slot-time over staffed slot-time inside the horizon.
+// The agents' cost is that of the shifts from Start until the backlog is cleared: the
+// horizon's, and the drain's up to the last event of the drain (the one that closed
+// the last conversation), since the agents who answer the backlog are paid for it. The
+// backlog the warm-up leaves is answered on the horizon's shifts. Utilisation is busy
+// slot-time over staffed slot-time over the same span, so it never counts busy time
+// whose agents were not costed.
 type horizon struct {
 	counting  bool // the clock has reached Start: outbound counts start from zero
 	draining  bool // the clock has passed End
-	agentTime Time // agent-time on duty inside the horizon
-	busyStart Time // the desk's busy slot-time at Start and at End
+	drainEnd  Time // the last event handled after End: where the backlog was cleared
+	agentTime Time // agent-time on duty from Start to the end of the drain
+	busyStart Time // the desk's busy slot-time at Start and at the end of the drain
 	busyEnd   Time
 }
 
@@ -48,11 +51,8 @@ func (h *horizon) advance(r *run, e Event) bool {
 	if e.T < r.cfg.End {
 		return true
 	}
-	if !h.draining {
-		h.draining = true
-		// Every change of the desk so far happened before End.
-		h.busyEnd = r.desk.BusyTime(r.cfg.End)
-	}
+	h.draining = true
+	h.drainEnd = e.T
 	return e.Kind < evNotify
 }
 
@@ -76,18 +76,23 @@ func (h *horizon) over(r *run) bool {
 	return r.desk.InFlight() == 0 || r.q.Peek().T >= r.cfg.End+MaxDrain
 }
 
-// finish closes the clock when the run ends: the horizon's busy time, if the run
-// never got past End, and the horizon's agent-time.
+// finish closes the clock when the run ends: the busy time and agent-time from Start
+// to the end of the drain (End, if the run never got past it).
 func (h *horizon) finish(r *run) {
 	if !h.counting {
 		h.startCounting(r) // nothing happened after Start
 	}
-	if !h.draining {
-		h.busyEnd = r.desk.BusyTime(r.cfg.End)
+	end := r.cfg.End
+	if h.draining {
+		end = h.drainEnd // every change of the desk so far happened by then
 	}
+	h.busyEnd = r.desk.BusyTime(end)
 	h.agentTime = r.staff.AgentTime()
 	if r.cfg.Warmup > 0 {
 		h.agentTime = r.pattern.Cursor(r.cfg.Start, r.cfg.End, r.cfg.Location).AgentTime()
+	}
+	if end > r.cfg.End {
+		h.agentTime += r.pattern.Cursor(r.cfg.End, end, r.cfg.Location).AgentTime()
 	}
 }
 

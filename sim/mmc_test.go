@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/agents"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
 )
@@ -50,7 +51,13 @@ func (w *waitTail) Pickup(start, at model.Time) {
 	}
 }
 
-func run(t *testing.T, cfg *sim.Config, seed uint64, rec *waitTail) sim.RunResult {
+// statsRecorder is the standard statistics, perhaps with more noted beside them.
+type statsRecorder interface {
+	sim.Recorder
+	Result(o sim.Outcome, st *agents.Staffing, currency string) (sim.RunResult, []sim.DayRow, error)
+}
+
+func run(t *testing.T, cfg *sim.Config, seed uint64, rec statsRecorder) sim.RunResult {
 	t.Helper()
 	o, err := sim.Run(cfg, seed, rec)
 	if err != nil {

@@ -71,11 +71,12 @@ type Outcome struct {
 	// DroppedConversations are conversations whose first reply came after the window
 	// closed and was dropped (late_reply: drop): never answered.
 	DroppedConversations int64
+	AnsweredInWindow     int64 // conversations whose first response was sent inside the window
 	BotReplies           int64 // replies the bot produced, sent or dropped
 	BotResolved          int64 // conversations the bot took on alone (no agent)
 	BotHandoffs          int64 // conversations the bot answered first and handed to the agents
-	AgentTime            Time  // agent-time on duty inside the horizon (agents × duration)
-	BusySlotTime         Time  // chat-slot time in use inside the horizon
+	AgentTime            Time  // agent-time on duty from Start until the backlog is cleared (agents × duration)
+	BusySlotTime         Time  // chat-slot time in use over the same span
 	Slots                int   // chat slots per agent (concurrency)
 	Events               int64 // events processed, for throughput figures
 	Outbound             OutboundCounts

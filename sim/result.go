@@ -60,6 +60,7 @@ type RunResult struct {
 	BotResolved      int64 // conversations the bot took on alone, without an agent
 	BotHandoffs      int64 // conversations the bot answered first and handed to the agents
 	FirstResponses   int64 // conversations that got a first response: the answered
+	AnsweredInWindow int64 // of them, those whose first response was sent inside the customer service window
 	// UnansweredConversations never got a first response: abandoned, their first
 	// reply dropped, or still waiting when the run ended (Conversations −
 	// FirstResponses); DroppedConversations are those whose first reply was dropped.
@@ -68,8 +69,9 @@ type RunResult struct {
 	// The shares of Conversations answered, never answered, abandoned and dropped
 	// (0..1; NaN without conversations).
 	AnsweredShare, UnansweredShare, AbandonedShare, DroppedShare float64
-	// InWindowShare is the share of customer messages that wanted a reply that were
-	// answered inside the window: RepliesInWindow ÷ (Replies + Unanswered).
+	// InWindowShare is the share of the conversations that arrived whose first
+	// response was sent inside the window: AnsweredInWindow ÷ Conversations (0 without
+	// conversations). A conversation never answered was not answered in the window.
 	InWindowShare     float64
 	WaitMeanS         float64 // mean time from conversation start to an agent picking it up
 	WaitedShare       float64 // share of conversations that waited for an agent at all
@@ -80,8 +82,8 @@ type RunResult struct {
 	FirstResponseP50S float64
 	FirstResponseP90S float64
 	FirstResponseP99S float64
-	AgentHours        float64 // staffed agent-hours over the horizon
-	Utilisation       float64 // busy slot-hours / staffed slot-hours
+	AgentHours        float64 // staffed agent-hours from Start until the backlog is cleared (horizon + drain)
+	Utilisation       float64 // busy slot-hours / staffed slot-hours over the same span (≤ 1)
 	// FirstResponseQuantilesS is the first-response time in seconds at each of
 	// FirstResponseQuantileLevels, from the run's DDSketch: the run's distribution in
 	// 50 numbers, for CDF plots, over every conversation (NotAnswered at the levels that

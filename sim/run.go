@@ -119,6 +119,7 @@ type run struct {
 	waitingReplies          int64 // user messages of counted conversations not yet answered
 	conversations           int64 // counted conversations
 	droppedConversations    int64
+	answeredInWindow        int64 // counted conversations whose first response was sent inside the window
 	events                  int64
 	policy                  agents.LatePolicy
 	msg                     model.Message
@@ -290,6 +291,7 @@ func (r *run) outcome() Outcome {
 		Conversations:        r.conversations,
 		Unanswered:           r.waitingReplies,
 		DroppedConversations: r.droppedConversations,
+		AnsweredInWindow:     r.answeredInWindow,
 		BotReplies:           dc.BotReplies,
 		BotResolved:          dc.BotResolved,
 		BotHandoffs:          dc.BotHandoffs,
@@ -452,6 +454,9 @@ func (r *run) send(t Time, c *conv, answers bool) ReplyOutcome {
 	if answers && !c.answered {
 		c.answered = true
 		if c.counted {
+			if outcome == InWindow {
+				r.answeredInWindow++
+			}
 			r.rec.FirstResponse(c.start, t)
 		}
 	}

@@ -230,10 +230,11 @@ func (s *Stats) Result(o Outcome, st *agents.Staffing, currency string) (RunResu
 	if slotTime := o.AgentTime * Time(o.Slots); slotTime > 0 {
 		r.Utilisation = float64(o.BusySlotTime) / float64(slotTime)
 	}
-	// Of the customer messages that wanted a reply, the share answered inside the
-	// window: a message never answered was not answered in it.
-	if wanted := r.Replies + r.Unanswered; wanted > 0 {
-		r.InWindowShare = float64(r.RepliesInWindow) / float64(wanted)
+	// Of the conversations that arrived, the share whose first response was sent
+	// inside the window: one never answered was not answered in it.
+	r.AnsweredInWindow = o.AnsweredInWindow
+	if r.Conversations > 0 {
+		r.InWindowShare = float64(r.AnsweredInWindow) / float64(r.Conversations)
 	}
 	r.AnsweredShare, r.UnansweredShare, r.AbandonedShare, r.DroppedShare = nan, nan, nan, nan
 	if n := float64(r.Conversations); n > 0 {

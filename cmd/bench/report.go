@@ -10,6 +10,8 @@ import (
 	"os"
 	"runtime"
 	"strings"
+
+	"github.com/spendsim/spendsim/internal/safefile"
 )
 
 // Machine is where the figures were measured.
@@ -187,7 +189,7 @@ func (r *Report) targets() int {
 	return n
 }
 
-// WriteJSON writes the report to path (via a temp file, so a reader never sees half).
+// WriteJSON writes the report to path, whole or not at all (internal/safefile).
 func (r *Report) WriteJSON(path string) error {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -195,9 +197,5 @@ func (r *Report) WriteJSON(path string) error {
 	if err := enc.Encode(r); err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b.Bytes(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return safefile.WriteFile(path, b.Bytes())
 }

@@ -291,3 +291,75 @@ func TestSweepLateReply(t *testing.T) {
 	sameFiles(t, out, shards, "runs.parquet", "daily.parquet", "summary.json")
 	dailyAddsUp(t, out)
 }
+
+// TestDrainIsStaffed: the agents who answer the backlog after the horizon are paid for
+// it. One agent on heavy leaves a backlog that takes weeks of its shifts to clear; when
+// only the horizon's 80 hours were costed (640 USD), agents=1 looked cheapest in total
+// (655.32 USD against 1,294.16 for two agents). Costing the drain's hours, it is not,
+// and utilisation, over the same hours, stays at most 1.
+func TestDrainIsStaffed(t *testing.T) {
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "heavy.yaml", heavy)
+	out := filepath.Join(dir, "out")
+	if code, _, stderr := spendsim(t, "run", sc, "--out", out, "-q"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var sum struct {
+		Cheapest struct{ Label string }
+	}
+	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Cheapest.Label == "agents=1" || sum.Cheapest.Label == "" {
+		t.Errorf("cheapest in total: %q; one agent leaves weeks of backlog whose hours must be paid", sum.Cheapest.Label)
+	}
+	runs := tabletest.Read(t, filepath.Join(out, "runs.parquet"))
+	for i := range runs.Rows {
+		hours := runs.Value(t, i, "agent_hours").Double()
+		staff := runs.Value(t, i, "staffing_micros").Int64()
+		if u := runs.Value(t, i, "utilisation").Double(); u < 0 || u > 1 {
+			t.Errorf("run %d: utilisation %v, want within [0, 1]", i, u)
+		}
+		if want := int64(math.Round(hours * 8_000_000)); math.Abs(float64(staff-want)) > 1 {
+			t.Errorf("run %d: staffing %d micros, want %.4f agent-hours × 8 USD = %d", i, staff, hours, want)
+		}
+		if i == 0 && hours <= 80 {
+			t.Errorf("one agent: %.1f agent-hours, want the horizon's 80 and the drain's", hours)
+		}
+	}
+}
+
+// TestDrainCardsInForce: a horizon that ends on 30 September 2025 leaves one agent a
+// backlog answered in October, under the PMP card effective 1 October: cards_in_force
+// lists it beside September's, up to the last day of the drain.
+func TestDrainCardsInForce(t *testing.T) {
+	dir := t.TempDir()
+	sc := strings.Replace(heavy, "start: 2025-09-01", "start: 2025-09-17", 1)
+	sc, _, _ = strings.Cut(sc, "sweep:")
+	out := filepath.Join(dir, "out")
+	if code, _, stderr := spendsim(t, "run", writeFile(t, dir, "heavy.yaml", sc), "--out", out, "-q"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var sum struct {
+		Cards []struct {
+			Effective string `json:"effective_from"`
+			FirstDay  string `json:"first_day"`
+			LastDay   string `json:"last_day"`
+		} `json:"cards_in_force"`
+	}
+	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Cards) != 2 || sum.Cards[0].Effective != "2025-07-01" || sum.Cards[1].Effective != "2025-10-01" ||
+		sum.Cards[1].FirstDay != "2025-10-01" || sum.Cards[1].LastDay <= "2025-10-01" {
+		t.Errorf("cards in force %+v: want the July card for September and the October card for the drain's days", sum.Cards)
+	}
+}

@@ -208,19 +208,10 @@ func commandNames(app *cli.App) string {
 func newApp(e *env) *cli.App {
 	onUsage := func(_ *cli.Context, err error, _ bool) error { return usageError{err} }
 	app := &cli.App{
-		Name:    "spendsim",
-		Usage:   "forecast WhatsApp Business messaging spend against support response times",
-		Version: e.version,
-		Description: `spendsim simulates customers writing to a business and agents answering them through
-WhatsApp's 24-hour customer service window, bills every message under the pricing era
-in force (or any other), and writes Parquet results, a summary and plots.
-
-Examples:
-   spendsim run                          # the embedded default scenario (retail-month)
-   spendsim run small --out /tmp/small   # an embedded example, by name
-   spendsim run my.yaml --seed 42 --workers 4
-   spendsim validate my.yaml other.yaml
-   spendsim scenarios                    # list the embedded examples`,
+		Name:                   "spendsim",
+		Usage:                  "forecast WhatsApp Business messaging spend against support response times",
+		Version:                e.version,
+		Description:            helpText("spendsim"),
 		Writer:                 e.stdout,
 		ErrWriter:              e.stderr,
 		HideHelpCommand:        true,

@@ -48,7 +48,7 @@ func TestReplayBadCorpus(t *testing.T) {
 		// CRLF line ends are accepted; the failure is the row's category.
 		{file: "crlf.csv", want: `crlf.csv:3: column category: "promo" is not one of marketing, utility, authentication`},
 		{file: "non_utf8.csv", want: `non_utf8.csv:2: column user: not valid UTF-8 (byte 0xff at offset 3)`},
-		{file: "unsorted.csv", want: `unsorted.csv:4: column ts: 2024-05-01T10:00:00Z is earlier than 2024-05-01T10:05:00Z on line 3; sort the trace by ts or read it with Sort`},
+		{file: "unsorted.csv", want: `unsorted.csv:4: column ts: 2024-05-01T10:00:00Z is earlier than 2024-05-01T10:05:00Z on line 3; sort the trace by ts or pass --sort`},
 		// Valid by design: --sort accepts a trace out of ts order.
 		{file: "unsorted.csv", args: []string{"--sort"}},
 		{file: "no_country.csv", want: `no_country.csv:2: column country: missing, required because user "cust-7" is not an E.164 number (7 to 15 digits, optional +)`},

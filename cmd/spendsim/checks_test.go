@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spendsim/spendsim/internal/sharedtest"
 )
 
 const probeLogs = "../../../shared/datasets/webhooks/logs/"
@@ -63,7 +65,7 @@ func TestCountryContradictsNumber(t *testing.T) {
 func TestSkipInvalidOnStderr(t *testing.T) {
 	probe := probeLogs + "probe_skip_invalid_number.csv"
 	if _, err := os.Stat(probe); err != nil {
-		t.Skip("no webhook corpus")
+		sharedtest.Missing(t, "the webhook corpus", err)
 	}
 	dir := t.TempDir()
 	code, _, stderr := spendsim(t, "replay", "--trace", probe, "--out", filepath.Join(dir, "strict"))
@@ -94,7 +96,7 @@ func TestSkipInvalidOnStderr(t *testing.T) {
 func TestNoCardBeforeEffective(t *testing.T) {
 	probe := probeLogs + "probe_nbp_before_card.csv"
 	if _, err := os.Stat(probe); err != nil {
-		t.Skip("no webhook corpus")
+		sharedtest.Missing(t, "the webhook corpus", err)
 	}
 	dir := t.TempDir()
 	card := writeFile(t, dir, "nbp.csv", "effective_from,pricing_model,market,category,currency,rate\n2018-08-01,NBP,United Kingdom,template,USD,0.0500\n")

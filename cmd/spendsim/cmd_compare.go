@@ -7,7 +7,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/spendsim/spendsim/internal/sweep"
-	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
@@ -15,32 +14,10 @@ import (
 
 func compareCommand(e *env) *cli.Command {
 	return &cli.Command{
-		Name:      "compare",
-		Usage:     "run two variants on the same customers and report the paired difference",
-		ArgsUsage: "A.yaml [B.yaml]",
-		Description: `Runs scenario A and scenario B for --replications replications on common random
-numbers: replication r of both uses the same seed, so the same customers write at the
-same times, and the difference B − A is measured run by run. It prints, and writes to
---out/compare.json, each side's mean spend (messaging, staffing, total) and p90 first
-response, and the mean paired difference with its 95% Student t interval; beside it,
-the wider interval an unpaired comparison of the same runs would give. compare.png and
-.svg show both sides' messaging spend by category.
-
-A scenario with a sweep contributes its first sweep point only (a note on stderr names
-it); compare two sweep points by writing each as its own scenario, or run the sweep and
-read its paired runs from runs.parquet.
-
---pricing-b ERA compares one scenario with itself billed under another era: B is A
-(or the B file given) with pricing: ERA, on the very same simulated messages. Eras:
-` + billing.EraNames() + `.
-
-Both sides must bill in one currency. Money is exact (int64 micros); each mean is
-rounded once to a micro, and so is each interval bound.
-
-Examples:
-   spendsim compare three-agents.yaml four-agents.yaml --replications 20
-   spendsim compare small --pricing-b cbp-2023           # 2025 vs 2023 pricing, same load
-   spendsim compare retail-month --pricing-b pmp-2026-10 --seed 42 --out out/oct26`,
+		Name:        "compare",
+		Usage:       "run two variants on the same customers and report the paired difference",
+		ArgsUsage:   "A.yaml [B.yaml]",
+		Description: helpText("compare"),
 		Flags: append([]cli.Flag{
 			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Value: 10, Usage: "paired replications `R` (at least 2)"},
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: A's, else B's; if none, a fresh one, printed)"},

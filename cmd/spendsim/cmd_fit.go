@@ -15,37 +15,10 @@ import (
 
 func fitCommand(e *env) *cli.Command {
 	return &cli.Command{
-		Name:      "fit",
-		Usage:     "estimate a scenario from a message trace",
-		ArgsUsage: " ",
-		Description: `Reads a trace (any format replay reads, a foreign CSV through --mapping) once, in time
-order, and writes a commented scenario estimated from it:
-
-   start, days          the local days the trace covers (--timezone)
-   customers            distinct users, and their share by country
-   load                 conversations per customer per month, user messages per
-                        conversation, think time, the arrival profile by local hour and
-                        weekday, levels: the daily volume's stretches (surges, quiet
-                        seasons), entry-point shares, notifications per template category
-   agents               a shift from when the replies went out, its headcount and cost
-                        (--cost-per-hour, a placeholder), the wait for a first reply
-                        (lognormal, with a lognormal tail or not, gamma, exponential, each
-                        with a share never answered or not, fitted by censored maximum
-                        likelihood, the lowest AIC chosen; each on stderr) and the share
-                        never answered (ignore_share)
-
-A user message starts a conversation unless the user's current one is waiting for a
-reply (to a message under 24 h old) or had its last message under --session-gap ago;
-a text, or a utility or marketing template, answers the oldest waiting user message.
-A conversation with no first reply within --follow-up counts as unanswered: its wait
-is censored where the trace stops following it (its end, the user's next conversation,
-or --follow-up on). The scenario loads with spendsim validate and runs with spendsim
-run. Memory grows with users, not messages.
-
-Examples:
-   spendsim fit --trace messages.parquet -o fitted.yaml --timezone America/Sao_Paulo --cost-per-hour 12.50
-   spendsim fit --trace twcs.csv --mapping twcs.yaml --sort --skip-invalid -o twcs-fitted.yaml
-   spendsim generate small -o small.csv && spendsim fit --trace small.csv -o back.yaml --timezone America/Sao_Paulo`,
+		Name:        "fit",
+		Usage:       "estimate a scenario from a message trace",
+		ArgsUsage:   " ",
+		Description: helpText("fit"),
 		Flags: slices.Concat([]cli.Flag{
 			traceFlag(),
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "scenario `FILE` to write (required)"},
@@ -81,6 +54,9 @@ Examples:
 				return usagef("--cost-per-hour %q is not an amount above 0 like 20 or 12.50", c.String("cost-per-hour"))
 			}
 			out := c.String("out")
+			if err := fit.CheckOut(out); err != nil {
+				return usageError{err}
+			}
 			name := c.String("name")
 			if name == "" {
 				name = scenarios.NameFromFile(out)
@@ -102,6 +78,7 @@ func fitTrace(e *env, traces []string, topts trace.Options, o fit.Options, out, 
 		reports.WriteFitFamilies(e.stderr, res)
 	}
 	reports.WriteReadNotes(e.stderr, res.Counts)
+	reports.WriteFitWarnings(e.stderr, res)
 	if err := res.Write(out); err != nil {
 		return err
 	}

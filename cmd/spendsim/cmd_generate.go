@@ -15,30 +15,10 @@ import (
 
 func generateCommand(e *env) *cli.Command {
 	return &cli.Command{
-		Name:      "generate",
-		Usage:     "simulate one run of a scenario and write every message it produced as a trace",
-		ArgsUsage: "SCENARIO.yaml | NAME",
-		Description: `Simulates one run of the scenario (sweep point 0, or --point ID; replication 0; the
-scenario's seed or --seed) and writes every message of it, from both sides, as a trace
-in spendsim's trace format (docs/formats.md, "Trace"): CSV, JSON lines or Parquet, by
-the extension of -o (.csv, .jsonl/.ndjson, .parquet) or --format. The same seed writes
-the same bytes.
-
-Columns: ts, user, direction, type, category, country, business, entry_point, status,
-delivered_ts, message_id. The users are synthetic: "c<N>" is customer N of the run,
-an opaque id, with its country in the country column (no phone number is invented).
-business is "default" (a run has one number); message_id is "m<N>", the N-th message.
-
-The trace is written while the run goes (memory does not grow with its messages), under
-a temporary name renamed into place when complete: a failed run leaves nothing.
-Replaying it (same era, rates and time zone: the command to do so is printed) bills the
-run's messaging spend to the micro: the total_micros printed here is the replay's
-summary.json total_micros.
-
-Examples:
-   spendsim generate small -o small.parquet
-   spendsim generate my.yaml -o week.csv --seed 42
-   spendsim generate retail-month -o r.jsonl --point "weekday=3,sunday=0"`,
+		Name:        "generate",
+		Usage:       "simulate one run of a scenario and write every message it produced as a trace",
+		ArgsUsage:   "SCENARIO.yaml | NAME",
+		Description: helpText("generate"),
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "trace `FILE` to write: .csv, .jsonl or .parquet (required)"},
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: the scenario's; if none, a fresh one, printed)"},

@@ -9,22 +9,10 @@ import (
 
 func mergeCommand(e *env) *cli.Command {
 	return &cli.Command{
-		Name:      "merge",
-		Usage:     "combine the parts of a sharded run into the outputs of an unsharded one",
-		ArgsUsage: "OUT",
-		Description: `Reads the parts that 'spendsim run --shard K/N --out OUT' wrote (OUT/shards/*.json,
-OUT/runs/shard=K/*.parquet, OUT/daily/shard=K/*.parquet), checks that all N shards
-finished, that they ran the same scenario and seed, and that every run of the sweep is
-there exactly once, then writes into OUT what an unsharded run would have written, byte
-for byte: runs.parquet, daily.parquet, summary.json, manifest.json, spend_vs_sla.png and
-.svg. The parts are kept, so any Parquet engine can still read them together. --sla is
-the target the summary, plot and report judge, as in spendsim run (default ` + defaultSLA + `).
-
-Examples:
-   spendsim run my.yaml --shard 0/2 --out /shared/out
-   spendsim run my.yaml --shard 1/2 --out /shared/out
-   spendsim merge /shared/out
-   spendsim merge /shared/out --sla 'p90<=1h'`,
+		Name:        "merge",
+		Usage:       "combine the parts of a sharded run into the outputs of an unsharded one",
+		ArgsUsage:   "OUT",
+		Description: helpText("merge"),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "sla", Value: defaultSLA, Usage: "service-level target `EXPR`, as for spendsim run"},
 		},

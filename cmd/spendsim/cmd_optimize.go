@@ -15,40 +15,10 @@ import (
 
 func optimizeCommand(e *env) *cli.Command {
 	return &cli.Command{
-		Name:      "optimize",
-		Usage:     "find the shift headcounts with the lowest total cost that meet a response-time SLA",
-		ArgsUsage: "SCENARIO.yaml | NAME",
-		Description: `Searches the headcount of every shift for the lowest total cost (messaging + staffing,
-the mean over replications) that meets --sla, by simulating each candidate with the
-same seeds (common random numbers: every candidate sees the same customers).
-
-The search: first the scenario's headcounts and every shift at --max-headcount (if
-that misses the SLA, nothing within the cap can, and the command fails naming the
-best figure reached). Then, step by step, it evaluates the neighbours of the current
-plan (one shift ±1, or one agent moved between shifts) in parallel: from a plan
-missing the SLA it moves to the cheapest neighbour meeting it, else to the one closest
-to it; from a plan meeting it, to a cheaper neighbour meeting it, until there is none.
-The answer is the cheapest plan meeting the SLA among everything evaluated. This is a
-local search: on a plateau it may miss a cheaper plan two steps away. With --bot, the
-scenario's agents.bot is one more switch in the plan (on or off, a step like ±1), its
-cost_per_conversation counted with the staffing.
-
-SLA (the mean over replications of the run's figure):
-   p50<=DURATION, p90<=DURATION, p99<=DURATION   first-response percentile (Go duration: 90s, 45m, 1h30m)
-   in_window>=SHARE                               share of customer messages answered inside the 24 h window (0.95 or 95%)
-   answered>=SHARE                                share of conversations answered at all (98%)
-Every conversation counts: a percentile is over all that arrived, the unanswered last,
-so p90<=1h is met only when nine in ten are answered within the hour.
-
-Prints every evaluated plan (cheapest first, * marks the best) and writes to --out
-optimize.json with the same, and optimize_frontier.png (and .svg): every plan's total
-cost against its SLA figure, the target and the best plan marked.
-
-Examples:
-   spendsim optimize notifications --sla 'p90<=24h'   # an embedded example
-   spendsim optimize my.yaml --sla 'p90 <= 30m' --max-headcount 15 --replications 5
-   spendsim optimize my.yaml --sla 'in_window>=0.98' --seed 42
-   spendsim optimize my.yaml --sla 'p90<=1h' --bot      # is the scenario's bot worth its fee?`,
+		Name:        "optimize",
+		Usage:       "find the shift headcounts with the lowest total cost that meet a response-time SLA",
+		ArgsUsage:   "SCENARIO.yaml | NAME",
+		Description: helpText("optimize"),
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "sla", Usage: "the target: `EXPR` like 'p90<=1h' or 'in_window>=0.95'"},
 			&cli.IntFlag{Name: "max-headcount", Value: 20, Usage: "the most agents on any one shift"},

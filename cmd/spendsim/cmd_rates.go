@@ -12,20 +12,12 @@ import (
 
 func ratesCommand(e *env) *cli.Command {
 	return &cli.Command{
-		Name:      "rates",
-		Usage:     "print the built-in rate cards, with each rate's confidence and source",
-		ArgsUsage: " ",
-		Description: `Prints every cell of the embedded WhatsApp rate cards: card date, pricing model,
-currency, market, category, list rate and how sure the data is (official, bsp,
-third_party, derived). Cells carried forward onto a partial card show the card they
-came from.
-
-Examples:
-   spendsim rates --at 2025-09-15 --market Brazil
-   spendsim rates --at 2024-03-01               # the CBP cards in force that day
-   spendsim rates --market India --sources      # with source and note columns`,
+		Name:        "rates",
+		Usage:       "print the built-in rate cards, with each rate's confidence and source",
+		ArgsUsage:   " ",
+		Description: helpText("rates"),
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "at", Usage: "only the cards in force on `DATE` (YYYY-MM-DD)"},
+			&cli.StringFlag{Name: "at", Usage: "only the cards in force on `DATE` (YYYY-MM-DD), below a line naming the billing era then"},
 			&cli.StringFlag{Name: "market", Usage: "only `MARKET` (e.g. Brazil, \"North America\")"},
 			&cli.BoolFlag{Name: "sources", Usage: "add the source and note of every rate"},
 		},
@@ -48,6 +40,9 @@ Examples:
 			rows, err := book.Rows(at, c.String("market"))
 			if err != nil {
 				return usageError{err}
+			}
+			if at != nil {
+				reports.WriteRatesEra(e.stdout, *at)
 			}
 			if err := reports.WriteRatesTable(e.stdout, rows, c.Bool("sources")); err != nil {
 				return err

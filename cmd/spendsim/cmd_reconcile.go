@@ -38,31 +38,11 @@ func reconcileCommand(e *env) *cli.Command {
 		&cli.IntFlag{Name: "show", Value: 20, Usage: "differing messages to list in the terminal (all are in reconcile.parquet)"},
 	}, flags...)
 	return &cli.Command{
-		Name:      "reconcile",
-		Usage:     "set a replayed bill beside Meta's own pricing: the log's pricing objects and its analytics",
-		ArgsUsage: " ",
-		Description: `Compares spendsim's bill with what Meta said: message by message, the pricing object each
-status webhook of the log carried (pricing_model, type, category, billable); month by
-month, market, category and pricing type, Meta's pricing_analytics or
-conversation_analytics responses as the Graph API returns them. Every difference gets a
-reason (no_inbound_in_log, category_differs, free_tier_or_allowance, rate_missing,
-not_in_log, …). Writes to --out:
-
-   reconcile.parquet   one row per compared message, then per month × market × category × type
-   reconcile.json      the verdict, counts by reason, the rows, the differing messages
-   reconcile.html      the same as a page
-
-and, with --trace, the replay's messages.parquet, bill.parquet and summary.json.
-Exit status 0 when everything agrees within --tolerance, 1 when it does not (or on an
-error), 2 for a wrong command line. --tiers also reads Meta's account_update tier
-webhooks (VOLUME_BASED_PRICING_TIER_UPDATE) as a tier file.
-
-Examples:
-   spendsim reconcile --trace webhooks.jsonl
-   spendsim reconcile --trace webhooks.jsonl --analytics pricing_analytics.json --tolerance 0.01
-   spendsim replay --trace webhooks.jsonl --out out/2025-09 && spendsim reconcile --replay out/2025-09 --analytics page1.json --analytics page2.json
-   spendsim reconcile --trace webhooks.jsonl --tiers tier_webhooks.jsonl --timezone America/Sao_Paulo`,
-		Flags: flags,
+		Name:        "reconcile",
+		Usage:       "set a replayed bill beside Meta's own pricing: the log's pricing objects and its analytics",
+		ArgsUsage:   " ",
+		Description: helpText("reconcile"),
+		Flags:       flags,
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("reconcile takes no arguments (got %q); give the log with --trace or a replay's folder with --replay", c.Args().First())
@@ -84,12 +64,10 @@ Examples:
 				if traces, read, err = traceOptions(c); err != nil {
 					return err
 				}
-				if read.DefaultCountry, err = defaultCountry(c); err != nil {
-					return err
-				}
 			}
 			o := rebill.ReconcileOptions{From: c.String("replay"), Analytics: c.StringSlice("analytics"), Tolerance: tol, Out: c.String("out"),
-				Replay: rebill.Options{Traces: traces, Read: read, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version}}
+				Replay: rebill.Options{Traces: traces, Read: read, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
+					Args: c.Args().Slice(), MappingFile: c.String("mapping")}}
 			switch {
 			case o.Out != "":
 			case o.From != "":

@@ -59,7 +59,6 @@ Examples:
 			&cli.StringFlag{Name: "currency", Value: "USD", Usage: "rate-card `CURRENCY`"},
 			&cli.StringFlag{Name: "outputs", Value: rebill.OutputNames(), Usage: "the `FILES` to write, of " + rebill.OutputNames() + " (manifest.json lists those written)"},
 		}, readFlags(), []cli.Flag{
-			&cli.StringFlag{Name: "default-country", Usage: "`COUNTRY` (ISO alpha-2) of users known by an id that is not a phone number (groups, business-scoped user ids) whose row names none"},
 			&cli.StringFlag{Name: "primary-country", Usage: "business's primary `COUNTRY` (ISO alpha-2), for authentication-international rates"},
 			&cli.StringFlag{Name: "auth-intl-from", Usage: "`DATE` the business became eligible for authentication-international rates"},
 			&cli.IntFlag{Name: "service-allowance", Value: 1000, Usage: "free service messages per number per month from 2026-10-01 (0 turns the allowance off)"},
@@ -83,15 +82,12 @@ Examples:
 			if err != nil {
 				return err
 			}
-			if read.DefaultCountry, err = defaultCountry(c); err != nil {
-				return err
-			}
 			outputs, err := rebill.ParseOutputs(c.String("outputs"))
 			if err != nil {
 				return usagef("--outputs: %v", err)
 			}
 			o := rebill.Options{Traces: traces, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
-				Read: read, Outputs: outputs, Workers: c.Int("workers")}
+				Read: read, Outputs: outputs, Args: c.Args().Slice(), MappingFile: c.String("mapping"), Workers: c.Int("workers")}
 			if os.Getenv("GOMEMLIMIT") == "" {
 				// The live state of a replay is per-user maps plus a few row-group
 				// buffers; left alone, the GC lets the heap reach twice that. A soft
@@ -179,18 +175,5 @@ func allowance(n int) int {
 
 // replayCounts are the reader's counts a replay's summary kept.
 func replayCounts(s *reports.ReplaySummary) trace.Counts {
-	return trace.Counts{Skipped: s.Skipped, SkipReasons: s.SkipReasons, CountryOverrides: s.Overrides}
-}
-
-// defaultCountry reads --default-country: an ISO 3166-1 alpha-2 code, or "".
-func defaultCountry(c *cli.Context) (string, error) {
-	dc := c.String("default-country")
-	if dc == "" {
-		return "", nil
-	}
-	cc, err := market.CheckCountry(dc)
-	if err != nil {
-		return "", usagef("--default-country: %v", err)
-	}
-	return cc, nil
+	return trace.Counts{Skipped: s.Skipped, SkipReasons: s.SkipReasons, CountryOverrides: s.Overrides, Ignored: s.Ignored}
 }

@@ -16,79 +16,10 @@ import (
 
 func runCommand(e *env) *cli.Command {
 	return &cli.Command{
-		Name:      "run",
-		Usage:     "simulate a scenario (default: the embedded retail-month) and write results",
-		ArgsUsage: "[SCENARIO.yaml | NAME]",
-		Description: `Simulates every sweep point × replication of the scenario on parallel workers, prints a
-table of spend against response time per sweep point, and writes to --out:
-
-   runs.parquet       one row per run × replication
-   daily.parquet      one row per run and local day
-   summary.json       spend by category and SLA figures per sweep point
-   manifest.json      the resolved scenario, seeds, tool and library versions, and
-                      every other file with its SHA-256 (written last: a complete set)
-   spend_vs_sla.png   spend against p90 first-response time (and .svg)
-   spend_by_category.png      mean spend per sweep point, staffing and each category (and .svg)
-   first_response_cdf.png     share answered within a time, per sweep point (and .svg)
-   report.html        all of it on one self-contained page: table, plots, scenario
-
-The same seed gives byte-identical results at any --workers.
-
---sla sets the service-level target (default ` + defaultSLA + `: nine in ten customers get a
-first reply while their 24-hour customer service window is open, so the reply is
-free). A sweep point meets it only if its whole 95% interval does (with one
-replication: its mean); the cheapest in total cost (messaging + staffing) that meets
-it is printed, marked in spend_vs_sla.png and report.html, and named in summary.json
-(sla_target), or they say that none does. Same syntax as spendsim optimize: p50, p90
-or p99 <= a duration, or in_window or answered >= a share. Every conversation counts: a
-percentile is over all that arrived, those never answered (abandoned, a dropped late
-reply, nobody on duty) counting as not answered in any time, so p90<=24h needs nine in
-ten answered within the day.
-
-A run follows the conversations that arrive inside its horizon to their end: the
-customers still waiting when it closes are answered on the shifts after it (no new
-conversations come) and their replies are billed to the run, dated when sent
-(daily.parquet marks those days after_horizon); staffing is the horizon's shifts. A
-scenario's warmup: 7d is simulated before start and counts nothing.
-
-Finished runs are kept in --out/.partial/ as they complete, so a run that was killed
-or interrupted (Ctrl-C, SIGTERM: it stops within a second) picks up where it stopped
-with --resume (same scenario and seed) and writes the same bytes as if it had never
-stopped. .partial/ is removed at the end. Until then --out keeps its previous files,
-whole; a second command writing to the same --out fails at once.
-
---precision keeps adding replications to every sweep point, in batches, until the 95%
-interval of each point's mean total cost (messaging + staffing) is narrower than that
-share of the mean on either side, or --max-replications is reached. Every point gets
-the same number of replications, so the result is the same as a scenario with that
-many fixed replications.
-
---shard K/N runs only the jobs (sweep point × replication, numbered from 0 in the order
-of runs.parquet) whose number mod N is K, with K counted from 0, and writes a part of
-the results instead of the files above:
-
-   runs/shard=K/part-K-of-N.parquet    this shard's rows of runs.parquet
-   daily/shard=K/part-K-of-N.parquet   this shard's rows of daily.parquet
-   shards/shard-K-of-N.json            the shard's manifest, written last
-
-No summary or plot is written per shard (a point's replications may sit in several
-shards); spendsim merge OUT checks that every run is there once and writes them.
---shards N takes K from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) or
-SLURM_ARRAY_TASK_ID (a Slurm array started with --array=0-(N-1)).
-
-Examples:
-   spendsim run                                  # embedded default, writes out/retail-month/
-   spendsim run small                            # another embedded example
-   spendsim run my.yaml --out results --seed 42
-   spendsim run my.yaml --workers 1              # one core
-   spendsim run my.yaml --sla 'p90<=1h'          # mark the cheapest point answering 90% within the hour
-   spendsim run my.yaml --precision 2%           # replicate until ±2% on total cost
-   spendsim run my.yaml --precision 1% --max-replications 500
-   spendsim run my.yaml --resume                 # go on after a crash or Ctrl-C
-   spendsim run 2021.yaml --rates nbp-card.csv   # before 2022: bring an NBP rate card
-   spendsim run my.yaml --shard 0/2 --out /shared/out   # first of two shards
-   JOB_COMPLETION_INDEX=1 spendsim run my.yaml --shards 2 --out /shared/out   # K from a Kubernetes Indexed Job
-   spendsim merge /shared/out                    # once both have finished`,
+		Name:        "run",
+		Usage:       "simulate a scenario (default: the embedded retail-month) and write results",
+		ArgsUsage:   "[SCENARIO.yaml | NAME]",
+		Description: helpText("run"),
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<scenario name>)"},
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs (default: all cores)"},

@@ -11,16 +11,10 @@ import (
 
 func scenariosCommand(e *env) *cli.Command {
 	return &cli.Command{
-		Name:      "scenarios",
-		Usage:     "list the embedded example scenarios",
-		ArgsUsage: " ",
-		Description: `Lists the scenarios built into spendsim. Run one by name, or print it as a starting
-point for your own:
-
-Examples:
-   spendsim scenarios
-   spendsim run small
-   spendsim scenarios --show retail-month > my.yaml`,
+		Name:        "scenarios",
+		Usage:       "list the embedded example scenarios",
+		ArgsUsage:   " ",
+		Description: helpText("scenarios"),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "show", Usage: "print the YAML of the named scenario"},
 		},

@@ -12,21 +12,11 @@ import (
 
 func validateCommand(e *env) *cli.Command {
 	return &cli.Command{
-		Name:      "validate",
-		Usage:     "check scenario files without running them",
-		ArgsUsage: "FILE...",
-		Description: `Decodes each scenario strictly (a misspelt key is an error), validates every field and
-every sweep value, and reports all problems at once. Exit code 2 if any file is invalid.
-Each valid file's line gives the runs it expands to, about how many events they take
-and the most memory they may need (all of a run's conversations waiting at once), with
-as many runs at a time as there are cores: a scenario needing more than --max-memory
-(default: half of this machine's) is refused, as run refuses it.
-
-Examples:
-   spendsim validate my.yaml
-   spendsim validate my.yaml other.yaml 2021.yaml
-   spendsim validate my.yaml --max-memory 64GiB`,
-		Flags: []cli.Flag{memoryFlag()},
+		Name:        "validate",
+		Usage:       "check scenario files without running them",
+		ArgsUsage:   "FILE...",
+		Description: helpText("validate"),
+		Flags:       []cli.Flag{memoryFlag()},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usagef("validate needs at least one scenario file")
@@ -51,12 +41,22 @@ Examples:
 				fmt.Fprintf(e.stdout, "%s: ok (%s, %d sweep points × %d replications; %s)\n",
 					f, sc.Name, sc.PointCount(), sc.Replications, sc.Estimate(runtime.GOMAXPROCS(0)))
 			}
-			if len(failed) > 0 {
+			// Exit 1 when any file could not be read (the check is not complete), else
+			// 2 when any is invalid, whatever the order of the files.
+			invalid := 0
+			for _, err := range failed {
 				var se *scenarios.Error
-				if errors.As(failed[0], &se) {
-					return &scenarios.Error{File: "validate", Problems: []string{fmt.Sprintf("%d of %d files invalid", len(failed), c.NArg())}}
+				if errors.As(err, &se) {
+					invalid++
 				}
-				return fmt.Errorf("%d of %d files could not be read", len(failed), c.NArg())
+			}
+			switch unread := len(failed) - invalid; {
+			case unread > 0 && invalid > 0:
+				return fmt.Errorf("%d of %d files could not be read, %d invalid", unread, c.NArg(), invalid)
+			case unread > 0:
+				return fmt.Errorf("%d of %d files could not be read", unread, c.NArg())
+			case invalid > 0:
+				return &scenarios.Error{File: "validate", Problems: []string{fmt.Sprintf("%d of %d files invalid", invalid, c.NArg())}}
 			}
 			return nil
 		},

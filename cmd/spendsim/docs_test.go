@@ -124,8 +124,8 @@ func parseCommands(where, line string) ([]example, bool, error) {
 	return out, true, nil
 }
 
-// helpText is what `spendsim [CMD] --help` prints.
-func helpText(t *testing.T, cmd string) string {
+// helpOutput is what `spendsim [CMD] --help` prints.
+func helpOutput(t *testing.T, cmd string) string {
 	t.Helper()
 	args := []string{"--help"}
 	if cmd != "" {
@@ -173,7 +173,7 @@ func helpCommands() []string {
 func TestHelpExamplesGolden(t *testing.T) {
 	var b strings.Builder
 	for _, cmd := range helpCommands() {
-		xs := helpExamples(helpText(t, cmd))
+		xs := helpExamples(helpOutput(t, cmd))
 		name := cmd
 		if name == "" {
 			name = "(spendsim)"
@@ -197,7 +197,7 @@ func TestHelpExamplesRun(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			dir := sandbox(t, "common", name)
-			for _, line := range helpExamples(helpText(t, cmd)) {
+			for _, line := range helpExamples(helpOutput(t, cmd)) {
 				xs, ok, err := parseCommands(name+" --help", line)
 				if err != nil || !ok {
 					t.Fatalf("%s --help: example %q: not a spendsim command (%v)", name, line, err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -270,5 +271,64 @@ func TestFitErrorsLeaveNothing(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 2 {
 		t.Errorf("a failed fit left files: %d entries", len(entries))
+	}
+}
+
+// nbpTrace is a small synthetic trace from YEAR: 40 customers in Brazil write on
+// weekdays in May, and an agent answers each in text ten minutes later.
+func nbpTrace(year string) string {
+	var b strings.Builder
+	b.WriteString("ts,user,direction,type,category,country\n")
+	for day := 6; day <= 17; day++ {
+		for u := range 40 {
+			if (u+day)%3 != 0 {
+				continue
+			}
+			h, m := 9+u%8, (7*u)%50
+			fmt.Fprintf(&b, "%s-05-%02dT%02d:%02d:00Z,+5511900%04d,user,text,,BR\n", year, day, h, m, u)
+			fmt.Fprintf(&b, "%s-05-%02dT%02d:%02d:00Z,+5511900%04d,business,text,,BR\n", year, day, h, m+10, u)
+		}
+	}
+	return b.String()
+}
+
+// TestFitNBPTrace: a trace from 2019 falls under NBP, whose rates spendsim does not
+// ship, so the fitted scenario's pricing: auto cannot run without the user's card.
+// fit warns on stderr and says beside pricing: what to supply; a 2023 trace gets
+// neither.
+func TestFitNBPTrace(t *testing.T) {
+	dir := t.TempDir()
+	for _, year := range []string{"2019", "2023"} {
+		tr := writeFile(t, dir, year+".csv", nbpTrace(year))
+		out := filepath.Join(dir, year+".yaml")
+		code, _, stderr := spendsim(t, "fit", "--trace", tr, "--sort", "-o", out)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", year, code, stderr)
+		}
+		yaml, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, _, _ := strings.Cut(string(yaml), "pricing: auto\n")
+		comment := before[strings.LastIndex(before, "timezone:"):]
+		if year == "2023" {
+			if strings.Contains(stderr, "NBP") || strings.Contains(comment, "NBP") {
+				t.Errorf("2023: a CBP trace needs no NBP card; stderr %q, comment %q", stderr, comment)
+			}
+			continue
+		}
+		for _, want := range []string{"warning: the trace's days 2019-05-06 to 2019-05-17 fall under NBP (nbp-2018)", "--rates FILE", "pricing_model NBP, category template"} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("2019: stderr lacks %q:\n%s", want, stderr)
+			}
+		}
+		for _, want := range []string{"# pricing: auto bills each day under the rules of its date;", "2019-05-06\n# to 2019-05-17 fall under NBP (nbp-2018)", "--rates FILE holding your NBP card", "later era (cbp-2022"} {
+			if !strings.Contains(comment, want) {
+				t.Errorf("2019: the comment before pricing: lacks %q:\n%s", want, comment)
+			}
+		}
+		if code, o, e := spendsim(t, "validate", out); code != 0 {
+			t.Errorf("validate: exit %d: %s%s", code, o, e)
+		}
 	}
 }

@@ -309,15 +309,15 @@ func TestHostileLimits(t *testing.T) {
 	// Files read whole have a size cap: /dev/zero ran out of memory.
 	runHostile(t, []hostileCase{
 		{name: "run /dev/zero", code: 1, args: []string{"run", "/dev/zero", "--out", "{dir}/out"},
-			want: "zero: more than 4.0 MiB, the most a scenario file may be (is it the right file?): file too large"},
+			want: "/dev/zero: more than 4.0 MiB, the most a scenario file may be (is it the right file?): file too large"},
 		{name: "--rates /dev/zero", code: 1, files: map[string]string{"t.csv": threeUtilities},
 			args: []string{"replay", "--trace", "{dir}/t.csv", "--rates", "/dev/zero", "--out", "{dir}/out"},
-			want: "zero: more than 64.0 MiB, the most a rate file may be (is it the right file?): file too large"},
+			want: "/dev/zero: more than 64.0 MiB, the most a rate file may be (is it the right file?): file too large"},
 		{name: "--tiers /dev/zero", code: 1, files: map[string]string{"t.csv": threeUtilities},
 			args: []string{"replay", "--trace", "{dir}/t.csv", "--tiers", "/dev/zero", "--out", "{dir}/out"},
-			want: "zero: more than 64.0 MiB, the most a tier file may be (is it the right file?): file too large"},
+			want: "/dev/zero: more than 64.0 MiB, the most a tier file may be (is it the right file?): file too large"},
 		{name: "--mapping /dev/zero", code: 2, // a mapping is part of the command line files: map[string]string{"t.csv": threeUtilities},
 			args: []string{"replay", "--trace", "{dir}/t.csv", "--mapping", "/dev/zero", "--out", "{dir}/out"},
-			want: "zero: more than 4.0 MiB, the most a column mapping may be (is it the right file?): file too large (see spendsim replay --help)"},
+			want: "/dev/zero: more than 4.0 MiB, the most a column mapping may be (is it the right file?): file too large (see spendsim replay --help)"},
 	})
 }

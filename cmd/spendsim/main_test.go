@@ -266,6 +266,10 @@ func TestRates(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
+	// The era in force that day heads the table.
+	if want := "# 2025-09-15: billing era pmp-2025 in force (PMP rules, since 2025-07-01; pmp-2026-10 from 2026-10-01)\n"; !strings.HasPrefix(stdout, want) {
+		t.Errorf("rates --at: want the era first, %q; got\n%s", want, stdout)
+	}
 	// The 2025-07-01 PMP USD card, as in model/pricing/data/ratecards.csv.
 	for _, want := range []string{
 		"2025-07-01  PMP    USD       Brazil  marketing           0.0625  third_party",
@@ -308,9 +312,15 @@ func TestExitCodes(t *testing.T) {
 		{"unknown scenario name, forecast", []string{"forecast", "nosuch", "--out", out}, 2, "no embedded scenario"},
 		{"unknown format", []string{"replay", "--trace", trace, "--format", "xml", "--out", out}, 2, `--format "xml" is not one of csv, jsonl, parquet, webhook (see spendsim replay --help)`},
 		{"unknown format, fit", []string{"fit", "--trace", trace, "--format", "xml", "-o", filepath.Join(dir, "f.yaml")}, 2, `--format "xml"`},
+		{"fit to a JSON file", []string{"fit", "--trace", trace, "-o", filepath.Join(dir, "f.json")}, 2, `f.json": fit writes a scenario in YAML; name the file .yaml or .yml`},
+		{"fit to a file with no extension", []string{"fit", "--trace", trace, "-o", filepath.Join(dir, "fitted")}, 2, "name the file .yaml or .yml"},
 		{"unknown era", []string{"replay", "--trace", trace, "--pricing", "pmp-2030", "--out", out}, 2, "--pricing"},
 		{"missing scenario file", []string{"run", filepath.Join(dir, "no-such.yaml"), "--out", out}, 1, "no such file"},
 		{"missing trace file", []string{"replay", "--trace", filepath.Join(dir, "no-such.csv"), "--out", out}, 1, "no-such.csv"},
+		// validate: a file it cannot read is an I/O error (exit 1),
+		// and any unread file makes the whole check exit 1, whatever the order.
+		{"validate a missing file", []string{"validate", filepath.Join(dir, "no-such.yaml")}, 1, "1 of 1 files could not be read"},
+		{"validate invalid, then missing", []string{"validate", writeFile(t, dir, "inv.yaml", "name: x\ndays: abc\n"), filepath.Join(dir, "no-such.yaml")}, 1, "1 of 2 files could not be read, 1 invalid"},
 		{"bad trace row", []string{"replay", "--trace", bad, "--out", out}, 1, `bad.csv:2: column category: "marketting" is not one of`},
 	} {
 		code, stdout, stderr := spendsim(t, c.args...)

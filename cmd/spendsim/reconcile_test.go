@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spendsim/spendsim/internal/sharedtest"
+
 	"github.com/spendsim/spendsim/internal/reconcile"
 	"github.com/spendsim/spendsim/reports"
 )
@@ -39,7 +41,7 @@ func readReport(t *testing.T, dir string) reports.ReconcileReport {
 //     free from 2024-11-01, and Meta's webhook still says billable (billable_differs).
 func TestReconcileFidelityLog(t *testing.T) {
 	if _, err := os.Stat(fidelityLog); err != nil {
-		t.Skip("no webhook corpus")
+		sharedtest.Missing(t, "the webhook corpus", err)
 	}
 	out := filepath.Join(t.TempDir(), "rec")
 	code, stdout, stderr := spendsim(t, "reconcile", "--trace", fidelityLog, "--out", out)

@@ -2,11 +2,15 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spendsim/spendsim/internal/sharedtest"
 )
 
 // TestReplayWebhookLogOrder: Meta delivers status webhooks in any order, and again at
@@ -18,7 +22,7 @@ import (
 func TestReplayWebhookLogOrder(t *testing.T) {
 	logs, _ := filepath.Glob("../../../shared/datasets/webhooks/logs/*")
 	if len(logs) == 0 {
-		t.Skip("no webhook corpus")
+		sharedtest.Missing(t, "the webhook corpus", errors.New("no logs in ../shared/datasets/webhooks/logs"))
 	}
 	rng := rand.New(rand.NewPCG(12, 7))
 	replays := 0
@@ -85,5 +89,32 @@ func TestReplayWebhookLogOrder(t *testing.T) {
 	}
 	if replays < 5 {
 		t.Errorf("only %d logs replayed", replays)
+	}
+}
+
+// TestReplayReportsIgnoredChanges: what a webhook log holds that is no message (here an
+// account_update) is read past, and the replay says so: in summary.json and on stderr,
+// --quiet or not, beside the skipped-rows note.
+func TestReplayReportsIgnoredChanges(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := spendsim(t, "replay", "--trace", "../../scenarios/trace/testdata/webhook.jsonl", "--out", out, "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var s struct {
+		Ignored *int64 `json:"ignored_changes"`
+	}
+	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Ignored == nil || *s.Ignored != 1 {
+		t.Errorf("summary.json: ignored_changes = %v, want 1", s.Ignored)
+	}
+	if !strings.Contains(stderr, "1 webhook change that is no message read past") {
+		t.Errorf("stderr does not report the ignored change:\n%s", stderr)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/scenarios/trace"
 )
 
@@ -21,6 +22,7 @@ func readFlags() []cli.Flag {
 		&cli.StringFlag{Name: "delimiter", Usage: "the CSV field separator: one `CHARACTER` (';', '|') or tab (default: the mapping's, else ',')"},
 		&cli.BoolFlag{Name: "sort", Usage: "accept a trace not sorted by ts (external sort through temp files)"},
 		&cli.BoolFlag{Name: "skip-invalid", Usage: "skip and count invalid rows instead of stopping at the first (the count and the first reasons go to stderr)"},
+		&cli.StringFlag{Name: "default-country", Usage: "`COUNTRY` (ISO alpha-2) of users known by an id that is not a phone number (groups, business-scoped user ids) whose row names none"},
 		&cli.BoolFlag{Name: "country-overrides", Usage: "let a country column that contradicts the user's phone number decide (counted) instead of failing"},
 	}
 }
@@ -46,11 +48,27 @@ func traceOptions(c *cli.Context) ([]string, trace.Options, error) {
 		}
 		o.Delimiter = r
 	}
+	var err error
+	if o.DefaultCountry, err = defaultCountry(c); err != nil {
+		return nil, o, err
+	}
 	if m := c.String("mapping"); m != "" {
-		var err error
 		if o.Mapping, err = trace.LoadMapping(m); err != nil {
 			return nil, o, usageError{err}
 		}
 	}
 	return traces, o, nil
+}
+
+// defaultCountry reads --default-country: an ISO 3166-1 alpha-2 code, or "".
+func defaultCountry(c *cli.Context) (string, error) {
+	dc := c.String("default-country")
+	if dc == "" {
+		return "", nil
+	}
+	cc, err := market.CheckCountry(dc)
+	if err != nil {
+		return "", usagef("--default-country: %v", err)
+	}
+	return cc, nil
 }

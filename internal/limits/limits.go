@@ -13,7 +13,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -42,11 +41,11 @@ func ReadFile(path string, max int64, what string) ([]byte, error) {
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if int64(len(data)) > max {
 		return nil, fmt.Errorf("%s: more than %s, the most %s may be (is it the right file?): %w",
-			filepath.Base(path), FormatBytes(float64(max)), what, ErrTooLarge)
+			path, FormatBytes(float64(max)), what, ErrTooLarge)
 	}
 	return data, nil
 }

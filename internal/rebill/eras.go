@@ -126,7 +126,7 @@ func ReplayEras(ctx context.Context, o Options) (*reports.Eras, *reports.ReplayS
 	if err := top.WriteEras(res); err != nil {
 		return nil, nil, err
 	}
-	m, err := reports.NewManifest(o.Version, nil, nil)
+	m, err := replayManifest(o, nil) // the inputs, as each era's manifest records them
 	if err != nil {
 		return nil, nil, err
 	}

@@ -247,12 +247,13 @@ func firstDiff(got, want string) string {
 // summary.json, manifest.json) is the same bytes at 1, 2 and 16 workers, under every
 // era, for a trace that spans several rounds.
 func TestReplaySameBytesAnyWorkers(t *testing.T) {
-	csv := traceCSV(genRecords(99, traceStarts[3], 3*roundSize+100))
+	// One trace file: manifest.json records its path.
+	trace := options(t, traceCSV(genRecords(99, traceStarts[3], 3*roundSize+100)))
 	for _, era := range []string{"auto", "nbp-2018", "cbp-2022", "cbp-2023", "pmp-2025", "pmp-2026-10"} {
 		var first map[string][]byte
 		for _, w := range []int{1, 2, 16} {
-			o := options(t, csv)
-
+			o := trace
+			o.Out = filepath.Join(t.TempDir(), "out")
 			o.Billing = eraOptions(t, era, 7)
 			o.Pricing, o.Workers = era, w
 			if _, err := Replay(context.Background(), o); err != nil {

@@ -134,11 +134,36 @@ func Reconcile(ctx context.Context, o ReconcileOptions) (*Reconciled, error) {
 	if err := safefile.WriteFile(op.Path(reports.ReconcileHTMLFile), page); err != nil {
 		return nil, err
 	}
-	m, err := reports.NewManifest(version, nil, nil)
+	m, err := reconcileManifest(o)
 	if err != nil {
 		return nil, err
 	}
 	return out, op.Commit(m)
+}
+
+// reconcileManifest is a reconciliation's manifest: a replay's (the trace, mapping and
+// rate files) when it replayed, else the replay's messages.parquet it read, and the
+// analytics files, each with its SHA-256.
+func reconcileManifest(o ReconcileOptions) (*reports.Manifest, error) {
+	var m *reports.Manifest
+	var err error
+	if o.From == "" {
+		m, err = replayManifest(o.Replay, nil)
+	} else {
+		if m, err = reports.NewManifest(o.Replay.Version, o.Replay.Args, nil); err == nil {
+			m.SetRateFiles(o.Replay.RateFiles)
+			err = m.AddInput("replay", filepath.Join(o.From, reports.MessagesFile))
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range o.Analytics {
+		if err := m.AddInput("analytics", f); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
 }
 
 var utc = time.UTC

@@ -29,6 +29,11 @@ type Options struct {
 	Out       string  // output folder
 	Outputs   Outputs // the files written (0: all of them)
 	Version   string  // tool version, for created_by
+	// Args are the command's arguments that are not flags, as every manifest records
+	// them, and MappingFile the column mapping's path ("" for none): manifest.json
+	// records them with the trace files.
+	Args        []string
+	MappingFile string
 	// Workers bill users hashed across them (parallel.go); 0 means one per core. The
 	// outputs are the same bytes at any count.
 	Workers int
@@ -69,6 +74,7 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, users int64, r 
 	}
 	c := trace.CountsOf(r)
 	s.Skipped, s.SkipReasons, s.Duplicates, s.Overrides = c.Skipped, c.SkipReasons, c.Duplicates, c.CountryOverrides
+	s.Ignored = c.Ignored
 	for _, cu := range st.Cards {
 		s.CardsUsed = append(s.CardsUsed, reports.CardUsed{PricingModel: cu.Model.String(), Currency: cu.Currency,
 			Effective: cu.Effective.Format(time.DateOnly), Messages: cu.Charged})
@@ -191,11 +197,36 @@ func commitReplay(op *reports.Output, o Options, restaffed *scenarios.Scenario) 
 	if restaffed != nil {
 		sc = restaffed
 	}
-	m, err := reports.NewManifest(o.Version, nil, sc)
+	m, err := replayManifest(o, sc)
 	if err != nil {
 		return err
 	}
 	return op.Commit(m)
+}
+
+// replayManifest is the manifest of a replay: the command line, the trace's files and
+// the mapping (with SHA-256), and the rate and tier files, as run's records its own.
+func replayManifest(o Options, sc any) (*reports.Manifest, error) {
+	m, err := reports.NewManifest(o.Version, o.Args, sc)
+	if err != nil {
+		return nil, err
+	}
+	m.SetRateFiles(o.RateFiles)
+	files, err := trace.Files(o.Traces)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if err := m.AddInput("trace", f); err != nil {
+			return nil, err
+		}
+	}
+	if o.MappingFile != "" {
+		if err := m.AddInput("mapping", o.MappingFile); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
 }
 
 func currencyOf(o billing.Options) string {

@@ -157,7 +157,7 @@ func (s *Set) Files() ([]FileSum, error) {
 		if !d.Type().IsRegular() {
 			return fmt.Errorf("%s: not a regular file", p)
 		}
-		sum, n, err := hashFile(p)
+		sum, n, err := HashFile(p)
 		if err != nil {
 			return err
 		}
@@ -168,7 +168,8 @@ func (s *Set) Files() ([]FileSum, error) {
 	return out, err
 }
 
-func hashFile(p string) (string, int64, error) {
+// HashFile is the SHA-256 (hex) and size of the file at p, read once to its end.
+func HashFile(p string) (string, int64, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return "", 0, err

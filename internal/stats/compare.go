@@ -28,6 +28,10 @@ type CompareSide struct {
 	Total                  string           `json:"total"`
 	AmountMicrosByCategory map[string]int64 `json:"amount_micros_by_category"`
 	FirstResponseP90S      Estimate         `json:"first_response_p90_s"`
+	// AnsweredShare is the share (0..1) of the conversations that got a first response,
+	// Unanswered the conversations that did not, per run: the p90 is judged beside them.
+	AnsweredShare Estimate `json:"answered_share"`
+	Unanswered    Estimate `json:"unanswered_conversations"`
 }
 
 // MoneyDiff is the mean of B − A over paired replications with its 95% Student t
@@ -55,6 +59,7 @@ type Differences struct {
 	StaffingMicros    MoneyDiff `json:"staffing"`
 	TotalMicros       MoneyDiff `json:"total"`
 	FirstResponseP90S Diff      `json:"first_response_p90_s"`
+	AnsweredShare     Diff      `json:"answered_share"`
 }
 
 // Comparison is compare.json: two variants run on common random numbers (replication r
@@ -107,21 +112,30 @@ func Compare(a, b []sim.RunResult, la, lb CompareLabel, seed uint64) (Comparison
 			return Comparison{}, fmt.Errorf("stats: compare: B − A %s: %w", d.name, err)
 		}
 	}
+	c.BMinusA.FirstResponseP90S = pairedDiff(a, b, func(r *sim.RunResult) float64 { return r.FirstResponseP90S })
+	c.BMinusA.AnsweredShare = pairedDiff(a, b, func(r *sim.RunResult) float64 { return r.AnsweredShare })
+	return c, nil
+}
+
+// pairedDiff is the mean of the paired differences of a figure that is not money,
+// with the paired and the unpaired interval around it.
+func pairedDiff(a, b []sim.RunResult, get func(*sim.RunResult) float64) Diff {
 	var pa, pb, pd []float64
 	for i := range a {
-		pa = append(pa, a[i].FirstResponseP90S)
-		pb = append(pb, b[i].FirstResponseP90S)
-		pd = append(pd, b[i].FirstResponseP90S-a[i].FirstResponseP90S)
+		pa = append(pa, get(&a[i]))
+		pb = append(pb, get(&b[i]))
+		pd = append(pd, get(&b[i])-get(&a[i]))
 	}
+	var d Diff
 	mean, half := meanHalfWidth(pd)
-	c.BMinusA.FirstResponseP90S.Mean = Num(mean)
+	d.Mean = Num(mean)
 	if !math.IsNaN(half) {
-		c.BMinusA.FirstResponseP90S.CI95 = &Interval{Low: Num(mean - half), High: Num(mean + half)}
+		d.CI95 = &Interval{Low: Num(mean - half), High: Num(mean + half)}
 	}
 	if uh := welchHalfWidth(pa, pb); !math.IsNaN(uh) {
-		c.BMinusA.FirstResponseP90S.UnpairedCI95 = &Interval{Low: Num(mean - uh), High: Num(mean + uh)}
+		d.UnpairedCI95 = &Interval{Low: Num(mean - uh), High: Num(mean + uh)}
 	}
-	return c, nil
+	return d
 }
 
 func byReplication(runs []sim.RunResult) []sim.RunResult {
@@ -135,7 +149,7 @@ func compareSide(runs []sim.RunResult, l CompareLabel) (CompareSide, error) {
 	s := CompareSide{CompareLabel: l, AmountMicrosByCategory: map[string]int64{}}
 	var msg, staff, tot money.Sum
 	var cats [pricing.NumCategories]money.Sum
-	var p90 []float64
+	var p90, answered, unanswered []float64
 	for i := range runs {
 		r := &runs[i]
 		t, err := money.Add(r.MessagingMicros, r.StaffingMicros)
@@ -149,6 +163,8 @@ func compareSide(runs []sim.RunResult, l CompareLabel) (CompareSide, error) {
 			cats[k].Add(r.AmountByCategory[k])
 		}
 		p90 = append(p90, r.FirstResponseP90S)
+		answered = append(answered, r.AnsweredShare)
+		unanswered = append(unanswered, float64(r.UnansweredConversations))
 	}
 	for _, f := range []struct {
 		sum    *money.Sum
@@ -170,6 +186,7 @@ func compareSide(runs []sim.RunResult, l CompareLabel) (CompareSide, error) {
 		s.AmountMicrosByCategory[c.String()] = DivRound(int64(v), n)
 	}
 	s.FirstResponseP90S = estimate(p90)
+	s.AnsweredShare, s.Unanswered = estimate(answered), estimate(unanswered)
 	return s, nil
 }
 

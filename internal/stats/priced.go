@@ -9,13 +9,14 @@ import (
 
 // Priced says what priced a simulated bill: the user's rate and tier files (path as
 // given and SHA-256; none when the built-in cards alone priced it) and the rate cards
-// in force over the horizon, for summary.json, forecast.json and the manifests.
+// in force over the horizon and its drain, for summary.json, forecast.json and the manifests.
 type Priced struct {
 	RateFiles []pricing.File `json:"rate_files"`
 	Cards     []CardInForce  `json:"cards_in_force"`
 }
 
-// CardInForce is a rate card and the local days of the horizon it priced.
+// CardInForce is a rate card and the local days of the horizon (and of the drain after
+// it) it priced.
 type CardInForce struct {
 	PricingModel string `json:"pricing_model"`
 	Currency     string `json:"currency"`

@@ -17,8 +17,8 @@ type SLAEstimates struct {
 	FirstResponseP50S Estimate `json:"first_response_p50_s"`
 	FirstResponseP90S Estimate `json:"first_response_p90_s"`
 	FirstResponseP99S Estimate `json:"first_response_p99_s"`
-	// InWindowShare is the share (0..1) of customer messages wanting a reply that were
-	// answered inside the customer service window (a message never answered was not).
+	// InWindowShare is the share (0..1) of the conversations that arrived whose first
+	// response was sent inside the customer service window (one never answered was not).
 	InWindowShare Estimate `json:"in_window_share"`
 	// The shares (0..1) of the conversations that got a first response, that never did,
 	// and of those, whose customer gave up waiting and whose first reply was dropped

@@ -25,12 +25,16 @@ func Forecast(ctx context.Context, sc *scenarios.Scenario, o Options) (stats.For
 		return stats.Forecast{}, err
 	}
 	cfg := jobs[0].Config // one point: every replication shares it
-	pr, err := Priced(jobs, o.Rates)
+	sc.Days = int(math.Round((cfg.End - cfg.Start).Hours() / 24))
+	runs, days, err := sim.RunAll(ctx, jobs, o.Workers, nil)
 	if err != nil {
 		return stats.Forecast{}, err
 	}
-	sc.Days = int(math.Round((cfg.End - cfg.Start).Hours() / 24))
-	runs, days, err := sim.RunAll(ctx, jobs, o.Workers, nil)
+	var all []sim.DayRow
+	for _, d := range days {
+		all = append(all, d...)
+	}
+	pr, err := Priced(jobs, o.Rates, all)
 	if err != nil {
 		return stats.Forecast{}, err
 	}

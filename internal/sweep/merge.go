@@ -105,7 +105,15 @@ func Merge(dir string, sla stats.SLA, version string) (*Result, error) {
 	// The run command's own arguments, which every shard shares: the manifest then
 	// reads as the unsharded run's would.
 	sc.Seed = first.Seed
-	summary, err := writeOutputs(op, &sc, runs, days, first.Args, sla, first.Priced)
+	// Every shard priced the same horizon; their drains end on different days, and the
+	// one that ends last has every card the others have.
+	pr := first.Priced
+	for _, m := range ms {
+		if lastCardDay(m.Priced) > lastCardDay(pr) {
+			pr = m.Priced
+		}
+	}
+	summary, err := writeOutputs(op, &sc, runs, days, first.Args, sla, pr)
 	if err != nil {
 		return nil, err
 	}
@@ -121,4 +129,12 @@ func countTrue(bs []bool) int {
 		}
 	}
 	return n
+}
+
+// lastCardDay is the last day (YYYY-MM-DD) p's cards price, "" without cards.
+func lastCardDay(p stats.Priced) string {
+	if len(p.Cards) == 0 {
+		return ""
+	}
+	return p.Cards[len(p.Cards)-1].LastDay
 }

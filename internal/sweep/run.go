@@ -14,6 +14,7 @@ import (
 
 	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
@@ -112,10 +113,6 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 	if err != nil {
 		return nil, err
 	}
-	pr, err := Priced(jobs, o.Rates)
-	if err != nil {
-		return nil, err
-	}
 	key, err := checkpointKey(sc, o.Rates)
 	if err != nil {
 		return nil, err
@@ -123,7 +120,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 	res := &Result{Jobs: len(jobs),
 		RunInfo: reports.RunInfo{Seed: sc.Seed, Start: sc.Start, Days: sc.Days, Timezone: sc.Timezone}}
 	if o.Shards > 0 {
-		return res, runShard(ctx, sc, o, jobs, pr, key, res)
+		return res, runShard(ctx, sc, o, jobs, key, res)
 	}
 	// The folder is locked before the checkpoint in it is touched: a second sweep into
 	// it fails at once instead of mixing its runs in.
@@ -150,6 +147,10 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 		}
 		runs, days, err = x.run(ctx, jobs)
 	}
+	var pr stats.Priced
+	if err == nil {
+		pr, err = Priced(jobs, o.Rates, days)
+	}
 	if err == nil {
 		res.Summary, err = writeOutputs(op, sc, runs, days, o.Args, o.SLA, pr)
 	}
@@ -162,7 +163,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 
 // runShard runs the jobs of shard o.Shard of o.Shards and writes its part (WriteShard)
 // into o.Out, which the other shards share: it locks only its own part there.
-func runShard(ctx context.Context, sc *scenarios.Scenario, o Options, jobs []sim.Job, pr stats.Priced, key string, res *Result) (err error) {
+func runShard(ctx context.Context, sc *scenarios.Scenario, o Options, jobs []sim.Job, key string, res *Result) (err error) {
 	name := fmt.Sprintf("shard-%d-of-%d", o.Shard, o.Shards)
 	_, statErr := os.Stat(o.Out)
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
@@ -193,6 +194,10 @@ func runShard(ctx context.Context, sc *scenarios.Scenario, o Options, jobs []sim
 	}
 	x := &executor{o: o, cp: cp, done: map[string]finished{}}
 	runs, days, err := x.run(ctx, mine)
+	var pr stats.Priced
+	if err == nil {
+		pr, err = Priced(jobs, o.Rates, days)
+	}
 	if err == nil {
 		err = WriteShard(o.Out, o.Version, reports.Simulation{
 			Name: sc.Name, Scenario: sc, Seed: sc.Seed, Args: o.Args,
@@ -342,8 +347,9 @@ func checkpointKey(sc *scenarios.Scenario, rates *pricing.Overlay) (string, erro
 
 // Priced says what prices jobs: the user's rate and tier files and the cards in force
 // over the first job's horizon (the jobs of a scenario share era, currency and dates:
-// a sweep varies numbers only).
-func Priced(jobs []sim.Job, rates *pricing.Overlay) (stats.Priced, error) {
+// a sweep varies numbers only) and over the days after it on which days shows the runs
+// still answering the horizon's conversations (the drain can cross a card change).
+func Priced(jobs []sim.Job, rates *pricing.Overlay, days []sim.DayRow) (stats.Priced, error) {
 	var files []pricing.File
 	if rates != nil {
 		files = rates.Files
@@ -352,7 +358,13 @@ func Priced(jobs []sim.Job, rates *pricing.Overlay) (stats.Priced, error) {
 		return stats.NewPriced(files, nil), nil
 	}
 	cfg := jobs[0].Config
-	spans, err := billing.CardsOver(cfg.Billing, cfg.Start, cfg.End)
+	to := cfg.End
+	for _, d := range days {
+		if d.AfterHorizon {
+			to = max(to, model.FromStd(model.DayStart(d.Day.Year(), d.Day.Month(), d.Day.Day()+1, cfg.Location)))
+		}
+	}
+	spans, err := billing.CardsOver(cfg.Billing, cfg.Start, to)
 	if err != nil {
 		return stats.Priced{}, err
 	}

@@ -107,7 +107,9 @@ type Desk[C any] struct {
 	concurrency int
 	slots       int // chat slots on duty
 	busy        int // chat slots in use
-	// busyArea is the integral of busy slots over time up to lastChange, for utilisation.
+	// busyArea is the integral of busy slots on duty (min(busy, slots)) over time up to
+	// lastChange, for utilisation: the chats an agent finishes after the shift are not
+	// on paid slot-time, so they do not count as its use.
 	busyArea, lastChange model.Time
 
 	handle               *dist.Sampler
@@ -187,6 +189,7 @@ func (d *Desk[C]) Arrive(t model.Time, ad bool, data C) (id int32, ignored bool)
 // waiting conversations to any slot that came free. An agent whose shift ends finishes
 // the chats in hand.
 func (d *Desk[C]) SetAgents(t model.Time, agents int) {
+	d.setBusy(t, d.busy) // the busy time on duty so far, under the slots until t
 	d.slots = agents * d.concurrency
 	d.dispatch(t)
 }
@@ -354,7 +357,7 @@ func (d *Desk[C]) dispatch(t model.Time) {
 }
 
 func (d *Desk[C]) setBusy(t model.Time, busy int) {
-	d.busyArea += model.Time(d.busy) * (t - d.lastChange)
+	d.busyArea += model.Time(min(d.busy, d.slots)) * (t - d.lastChange)
 	d.lastChange, d.busy = t, busy
 }
 
@@ -364,10 +367,10 @@ func (d *Desk[C]) Slots() int { return d.slots }
 // Busy is the number of chat slots in use.
 func (d *Desk[C]) Busy() int { return d.busy }
 
-// BusyTime is the chat-slot time in use from the desk's start to t (not before the last
-// change of it).
+// BusyTime is the chat-slot time in use on duty (at most the slots on duty at each
+// moment) from the desk's start to t (not before the last change of it).
 func (d *Desk[C]) BusyTime(t model.Time) model.Time {
-	return d.busyArea + model.Time(d.busy)*(t-d.lastChange)
+	return d.busyArea + model.Time(min(d.busy, d.slots))*(t-d.lastChange)
 }
 
 // Counts are the desk's counts so far.

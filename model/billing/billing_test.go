@@ -144,6 +144,19 @@ func TestNewErrors(t *testing.T) {
 			t.Errorf("%s: New error %v, want one containing %q", tt.name, err, tt.want)
 		}
 	}
+	_, err = New(Options{Book: book, Era: EraNBP2018})
+	saidOnce(t, err)
+}
+
+// saidOnce fails unless the missing-NBP-card error says each of its points once: the
+// card wrapped in billing's words used to repeat pricing's.
+func saidOnce(t *testing.T, err error) {
+	t.Helper()
+	for _, part := range []string{"spendsim ships none", "--rates FILE", "pricing_model NBP"} {
+		if err == nil || strings.Count(err.Error(), part) != 1 {
+			t.Errorf("%q %d times in %v; want once", part, strings.Count(fmt.Sprint(err), part), err)
+		}
+	}
 }
 
 func business(at model.Time, pair uint32, mkt uint16, cat model.Category) *model.Message {
@@ -168,6 +181,7 @@ func TestAutoNBPNeedsACard(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--rates FILE") {
 		t.Fatalf("want an error asking for --rates FILE, got %v", err)
 	}
+	saidOnce(t, err)
 	// Inside the window nothing needs a card.
 	if _, err := b.Bill(&model.Message{TS: mustTime(t, "2021-05-03T11:00:00Z"), Direction: model.FromUser}); err != nil {
 		t.Fatal(err)

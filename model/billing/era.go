@@ -132,6 +132,23 @@ func (e Era) Model() pricing.Model {
 	return pricing.ModelNone
 }
 
+// Start is the day era e came into force (pricing's calendar, a date at midnight UTC);
+// the zero time for EraAuto.
+func (e Era) Start() time.Time {
+	if e == EraAuto || e >= numEras {
+		return time.Time{}
+	}
+	return eras[e].start.Date()
+}
+
+// Next is the era that followed e, false for the latest.
+func (e Era) Next() (Era, bool) {
+	if e == EraAuto || e+1 >= numEras {
+		return 0, false
+	}
+	return e + 1, true
+}
+
 // EraAt returns the era in force at t on the calendar of loc (nil means UTC). Dates
 // before the first era's start report the first era: there is nothing earlier to bill
 // under.

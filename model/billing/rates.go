@@ -149,7 +149,7 @@ func (b *Biller) lookupCard(e Era, at model.Time) (*cardCache, error) {
 			return nil, fmt.Errorf("billing: %s rules at %v: %w; a card prices only messages from its effective date on: pass --rates FILE with a card of pricing_model %s effective by then", e, at, err, m)
 		}
 		if m == pricing.NBP {
-			return nil, fmt.Errorf("billing: %s rules at %v need an NBP rate card in %s, and spendsim ships none (Meta's 2018 prices are not public): pass --rates FILE with pricing_model NBP, category template rows: %w", e, at, b.currency, err)
+			return nil, fmt.Errorf("billing: %s rules at %v need an NBP rate card (pricing_model NBP, category template rows): %w", e, at, err)
 		}
 		return nil, fmt.Errorf("billing: no %s rate card in %s for %s at %v: %w", m, b.currency, e, at, err)
 	}

@@ -52,7 +52,7 @@ func (c Campaign) TemplateCategory() model.Category {
 // Validate reports problems, each prefixed by path.
 func (c Campaign) Validate(path string) []string {
 	var errs []string
-	if !streamName.MatchString(c.Name) {
+	if !model.ValidName(c.Name) {
 		errs = append(errs, fmt.Sprintf("%s.name: %q must be lower-case letters, digits, - or _", path, c.Name))
 	}
 	if _, ok := TemplateCategory(c.Category); !ok && c.Category != "" {

@@ -2,7 +2,6 @@ package load
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -42,12 +41,10 @@ func TemplateCategory(s string) (model.Category, bool) {
 // categoryList is what a category may be, for errors: "marketing, utility, authentication".
 var categoryList = strings.Join(model.CategoryNames(), ", ")
 
-var streamName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
-
 // Validate reports problems, each prefixed by path.
 func (n Notification) Validate(path string) []string {
 	var errs []string
-	if !streamName.MatchString(n.Name) {
+	if !model.ValidName(n.Name) {
 		errs = append(errs, fmt.Sprintf("%s.name: %q must be lower-case letters, digits, - or _", path, n.Name))
 	}
 	if _, ok := TemplateCategory(n.Category); !ok {

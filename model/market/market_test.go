@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spendsim/spendsim/internal/sharedtest"
+
 	"github.com/nyaruka/phonenumbers"
 
 	"github.com/spendsim/spendsim/model"
@@ -57,7 +59,7 @@ func TestBuiltinParses(t *testing.T) {
 func TestEmbeddedMatchesDomainData(t *testing.T) {
 	want, err := os.ReadFile("../../../shared/domain/markets.csv")
 	if err != nil {
-		t.Skip("project domain data not present:", err)
+		sharedtest.Missing(t, "the project's domain data", err)
 	}
 	if !bytes.Equal(builtinCSV, want) {
 		t.Error("data/markets.csv differs from the project's domain/markets.csv; copy it again")

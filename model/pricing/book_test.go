@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spendsim/spendsim/internal/sharedtest"
+
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/model/money"
@@ -60,7 +62,7 @@ func TestEmbeddedMatchesDomainData(t *testing.T) {
 	}{{"ratecards.csv", builtinRates}, {"tiers.csv", builtinTiersCSV}} {
 		want, err := os.ReadFile("../../../shared/domain/" + f.name)
 		if err != nil {
-			t.Skip("project domain data not present:", err)
+			sharedtest.Missing(t, "the project's domain data", err)
 		}
 		if !bytes.Equal(f.data, want) {
 			t.Errorf("data/%s differs from the project's domain/%s; copy it again", f.name, f.name)

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spendsim/spendsim/internal/sharedtest"
+
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/market"
 )
@@ -16,7 +18,7 @@ import (
 func TestReadTierUpdates(t *testing.T) {
 	data, err := os.ReadFile("../../../shared/datasets/webhooks/shapes/C3_meta_account_update_volume_tier.jsonl")
 	if err != nil {
-		t.Skip("the shared webhook corpus is not here:", err)
+		sharedtest.Missing(t, "the shared webhook corpus", err)
 	}
 	if k, err := Sniff(data); err != nil || k != KindTierUpdates {
 		t.Fatalf("Sniff = %v, %v; want %v", k, err, KindTierUpdates)

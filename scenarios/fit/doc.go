@@ -13,7 +13,8 @@
 // day, constant-size sufficient statistics per uncensored distribution and a seeded
 // uniform sample of at most maxWaits conversations' waits: memory grows with users, not
 // with messages. Result.YAML writes the estimate as a commented scenario that `spendsim
-// run` accepts. How user messages are grouped into conversations, which business
+// run` accepts (for a trace reaching back before 2022-02, with a note, NBPNote, that
+// its NBP days need the user's rate card). How user messages are grouped into conversations, which business
 // messages count as replies, and where a conversation's wait is censored is documented
 // on Trace and Options. File does it for a trace file, as `spendsim fit` does: open,
 // fit, write and check that the scenario loads.

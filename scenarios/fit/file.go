@@ -65,3 +65,13 @@ func (r *FileResult) Write(path string) error {
 	defer lock.Release()
 	return safefile.WriteFile(path, r.YAML)
 }
+
+// CheckOut refuses an output path that does not name a YAML file: fit writes a
+// scenario in YAML, and a fitted.json holding YAML would mislead whoever opens it.
+func CheckOut(path string) error {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml":
+		return nil
+	}
+	return fmt.Errorf("-o %q: fit writes a scenario in YAML; name the file .yaml or .yml (like %s.yaml)", path, strings.TrimSuffix(path, filepath.Ext(path)))
+}

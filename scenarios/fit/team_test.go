@@ -1,9 +1,11 @@
 package fit
 
 import (
+	"bytes"
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -159,5 +161,31 @@ func TestFitTeamRoundTheClock(t *testing.T) {
 	}
 	if !team.RoundTheClock() {
 		t.Errorf("shift %+v, want round the clock", team.Shift())
+	}
+}
+
+// TestSweepCommentFitsTheTeam: the headcount sweep the fitted scenario suggests says
+// what it weighs. A queue team's headcount shapes its waits; a round-the-clock team is
+// modelled by its response time, which no headcount changes, so its comment says the
+// sweep moves the cost alone and what to change first to weigh staffing against waits.
+func TestSweepCommentFitsTheTeam(t *testing.T) {
+	queue := Team{Days: []int{0, 1, 2, 3, 4}, StartHour: 9, Hours: 8, Headcount: 2}
+	clock := Team{Days: []int{0, 1, 2, 3, 4, 5, 6}, Hours: 24, Headcount: 3}
+	var b bytes.Buffer
+	queue.writeSweep(&b)
+	if want := "# To weigh staffing against the waits, sweep the headcount:\n# sweep:\n" +
+		"#   - {path: \"agents.shifts[0].headcount\", values: [2, 4, 8]}\n"; b.String() != want {
+		t.Errorf("queue team:\n%s\nwant:\n%s", b.String(), want)
+	}
+	b.Reset()
+	clock.writeSweep(&b)
+	got := b.String()
+	for _, want := range []string{"changes the cost only", "rename response_time to handle_time", "values: [3, 6, 12]"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("round-the-clock team: %q lacks %q", got, want)
+		}
+	}
+	if strings.HasPrefix(got, "# To weigh staffing against the waits, sweep the headcount:") {
+		t.Errorf("round-the-clock team: %q tells the user a headcount sweep weighs the waits", got)
 	}
 }

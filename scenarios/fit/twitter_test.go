@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spendsim/spendsim/internal/sharedtest"
+
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/scenarios"
@@ -128,7 +130,7 @@ func (r *firstResponses) Pickup(sim.Time, sim.Time)               {}
 // figures; the README quotes them.)
 func TestTwitterRoundTrip(t *testing.T) {
 	if _, err := os.Stat(twitterTrace); err != nil {
-		t.Skipf("the Twitter trace is not here: %v", err)
+		sharedtest.Missing(t, "the Twitter trace", err)
 	}
 	res, err := File([]string{twitterTrace}, trace.Options{}, Options{}, "twitter")
 	if err != nil {

@@ -40,6 +40,9 @@ func (r *Result) YAML(name, source string) []byte {
 	p("start: %s\n", r.Start.Format(time.DateOnly))
 	p("days: %d\n", r.Days)
 	p("timezone: %s\n", r.Location)
+	if note := r.NBPNote(); note != "" {
+		b.WriteString(commentLines("", "pricing: auto bills each day under the rules of its date; "+note+".", 88))
+	}
 	p("pricing: auto\n")
 	p("customers:\n")
 	p("  # The distinct users of the trace. A customer who neither wrote nor got a message is\n")

@@ -99,7 +99,22 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 	p("  # Late replies (after the window closed) went out as templates: %d utility, %d marketing.\n",
 		r.TemplateReplies[model.Utility], r.TemplateReplies[model.Marketing])
 	p("  late_reply: %s\n", late)
-	p("# To weigh staffing against the waits, sweep the headcount:\n")
+	t.writeSweep(b)
+}
+
+// writeSweep writes the headcount sweep the user may uncomment, saying what it weighs
+// for the team fitted: a queue team's headcount shapes its waits; a response-time
+// team's waits do not depend on it, so a sweep of it moves the cost alone.
+func (t *Team) writeSweep(b *bytes.Buffer) {
+	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	if t.RoundTheClock() {
+		p("# Sweeping the headcount changes the cost only: this team's waits come from its\n")
+		p("# response_time, which no headcount shortens. To weigh staffing against the waits,\n")
+		p("# rename response_time to handle_time and set concurrency (agents then take\n")
+		p("# conversations from a queue), then sweep the headcount:\n")
+	} else {
+		p("# To weigh staffing against the waits, sweep the headcount:\n")
+	}
 	p("# sweep:\n")
 	p("#   - {path: \"agents.shifts[0].headcount\", values: [%d, %d, %d]}\n", t.Headcount, 2*t.Headcount, 4*t.Headcount)
 }

@@ -78,7 +78,7 @@ func TestBadCorpus(t *testing.T) {
 		// CRLF: the line ends are not part of values, nor of the message.
 		{file: "bad/crlf.csv", want: `crlf.csv:3: column category: "promo" is not one of marketing, utility, authentication`},
 		{file: "bad/non_utf8.csv", want: `non_utf8.csv:2: column user: not valid UTF-8 (byte 0xff at offset 3)`},
-		{file: "bad/unsorted.csv", want: `unsorted.csv:4: column ts: 2024-05-01T10:00:00Z is earlier than 2024-05-01T10:05:00Z on line 3; sort the trace by ts or read it with Sort`},
+		{file: "bad/unsorted.csv", want: `unsorted.csv:4: column ts: 2024-05-01T10:00:00Z is earlier than 2024-05-01T10:05:00Z on line 3; sort the trace by ts or pass --sort`},
 		{file: "bad/unsorted.csv", o: Options{Sort: true}},
 		{file: "bad/no_country.csv", want: `no_country.csv:2: column country: missing, required because user "cust-7" is not an E.164 number (7 to 15 digits, optional +)`},
 		{file: "bad/open_quote.csv", want: `open_quote.csv:2: bad CSV: extraneous or missing " in quoted-field`},

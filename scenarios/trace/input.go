@@ -30,6 +30,20 @@ type traceFile struct {
 	keys map[string]string // every partition key=value, for messages
 }
 
+// Files are the paths of the files trace arguments name, in the order OpenAll reads
+// them ("-" for standard input): what a manifest lists as the trace's inputs.
+func Files(args []string) ([]string, error) {
+	fs, err := expand(args)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.path
+	}
+	return out, nil
+}
+
 // expand turns trace arguments (files, folders, globs, or "-" for standard input) into
 // the files they name, in order: each argument's files sorted by path. A folder is
 // read recursively for trace files (.csv, .jsonl, .ndjson, .json, .parquet, each also
@@ -206,34 +220,73 @@ type stream struct {
 const streamBuffer = 256 << 10
 
 func openStream(path string) (*stream, error) {
+	s := &stream{}
+	var src io.Reader
+	var ext string
 	if path == Stdin {
-		return &stream{r: bufio.NewReaderSize(os.Stdin, streamBuffer)}, nil
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	s := &stream{closers: []io.Closer{f}}
-	var r io.Reader = f
-	switch ext, _ := compression(path); ext {
-	case ".gz":
-		gz, err := gzip.NewReader(bufio.NewReaderSize(f, 64<<10))
+		// Standard input has no name to tell compression by: its magic number does.
+		br := bufio.NewReaderSize(os.Stdin, 64<<10)
+		ext, src = sniffCompression(br), br
+	} else {
+		f, err := os.Open(path)
 		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("not gzip: %w", err)
+			return nil, err
 		}
-		r, s.closers = gz, append(s.closers, gz)
-	case ".zst":
-		zr, err := zstd.NewReader(f, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		s.closers = []io.Closer{f}
+		ext, _ = compression(path)
+		src = f
+		if ext == ".gz" {
+			src = bufio.NewReaderSize(f, 64<<10)
+		}
+	}
+	r := src
+	switch ext {
+	case ".gz":
+		gz, err := gzip.NewReader(src)
 		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("not zstd: %w", err)
+			s.Close()
+			return nil, fmt.Errorf("not gzip (%w): decompress it, or name it without .gz", err)
+		}
+		r, s.closers = codecReader{gz, "gzip"}, append(s.closers, gz)
+	case ".zst":
+		zr, err := zstd.NewReader(src, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("not zstd (%w): decompress it, or name it without .zst", err)
 		}
 		rc := zr.IOReadCloser()
-		r, s.closers = rc, append(s.closers, rc)
+		r, s.closers = codecReader{rc, "zstd"}, append(s.closers, rc)
 	}
 	s.r = bufio.NewReaderSize(r, streamBuffer)
 	return s, nil
+}
+
+// sniffCompression is ".gz" or ".zst" when r starts with that format's magic number,
+// else "".
+func sniffCompression(r *bufio.Reader) string {
+	head, _ := r.Peek(4)
+	switch {
+	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
+		return ".gz"
+	case len(head) == 4 && string(head) == "\x28\xb5\x2f\xfd":
+		return ".zst"
+	}
+	return ""
+}
+
+// codecReader says, when compressed data cannot be read to its end, that the file is
+// cut short or corrupt, instead of the decompressor's bare "unexpected EOF".
+type codecReader struct {
+	r    io.Reader
+	name string
+}
+
+func (c codecReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("the %s data is cut short or corrupt (%w); check the file with `%s -t` and export it again", c.name, err, c.name)
+	}
+	return n, err
 }
 
 func (s *stream) Read(p []byte) (int, error) { return s.r.Read(p) }

@@ -183,7 +183,7 @@ func TestTwitterSupport(t *testing.T) {
 
 	// Without Sort the file's order is an error; without SkipInvalid an unresolvable
 	// reply is.
-	if _, _, err := readAll(t, path, Options{Mapping: m}); err == nil || err.Error() != `twcs_sample.csv:3: column in_response_to_tweet_id: message "119239" is not earlier in the trace (or was forgotten: reply_memory), so the user it answers is unknown; if the trace is not sorted by ts, read it with Sort` {
+	if _, _, err := readAll(t, path, Options{Mapping: m}); err == nil || err.Error() != `twcs_sample.csv:3: column in_response_to_tweet_id: message "119239" is not earlier in the trace (or was forgotten: reply_memory), so the user it answers is unknown; if the trace is not sorted by ts, pass --sort` {
 		t.Errorf("unsorted read: %v", err)
 	}
 	if _, _, err := readAll(t, path, Options{Mapping: m, SkipInvalid: true}); !errors.Is(err, ErrUnsorted) {

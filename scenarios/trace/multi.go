@@ -241,7 +241,7 @@ func (m *mergeSource) advance(f *mergeFile) error {
 	if prevLine != 0 && f.head.TS < prevTS {
 		b := m.bs[f.i]
 		return &Error{File: b.file, Line: f.head.Line, Column: b.cols[fTS], Err: ErrUnsorted,
-			Msg: fmt.Sprintf("%s is earlier than %s on %s %d; sort the trace by ts or read it with Sort", f.head.TS, prevTS, f.unit, prevLine)}
+			Msg: fmt.Sprintf("%s is earlier than %s on %s %d; sort the trace by ts or pass --sort", f.head.TS, prevTS, f.unit, prevLine)}
 	}
 	f.prevLine = f.head.Line
 	m.push(f)

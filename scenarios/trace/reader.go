@@ -294,7 +294,7 @@ func (rd *reader) finish(r *row) error {
 			if !ok {
 				msg := fmt.Sprintf("message %s is not earlier in the trace (or was forgotten: reply_memory), so the user it answers is unknown", quote(r.replyTo))
 				if rd.sorter == nil {
-					msg += "; if the trace is not sorted by ts, read it with Sort"
+					msg += "; if the trace is not sorted by ts, pass --sort"
 				}
 				return &Error{File: rd.builderOf(r).file, Line: r.Line, Column: rd.opt.Mapping.ReplyTo, row: true, Msg: msg}
 			}
@@ -328,7 +328,7 @@ func (rd *reader) finish(r *row) error {
 	if rd.sorter == nil && rd.multi == nil { // a set of files checks each file's order
 		if rd.havePrev && r.TS < rd.prevTS {
 			return &Error{File: rd.file, Line: r.Line, Column: rd.b.cols[fTS], Err: ErrUnsorted,
-				Msg: fmt.Sprintf("%s is earlier than %s on %s %d; sort the trace by ts or read it with Sort", r.TS, rd.prevTS, rd.unit, rd.prevLine)}
+				Msg: fmt.Sprintf("%s is earlier than %s on %s %d; sort the trace by ts or pass --sort", r.TS, rd.prevTS, rd.unit, rd.prevLine)}
 		}
 		rd.prevTS, rd.prevLine, rd.havePrev = r.TS, r.Line, true
 	}

@@ -145,7 +145,7 @@ func (s *webhookSource) place(r *row, uc uint8) bool {
 		default:
 			msg = fmt.Sprintf("user %s is not a phone number, so its country is unknown", quote(r.User))
 		}
-		msg += "; give a default country (Options.DefaultCountry, replay --default-country)"
+		msg += "; give a default country with --default-country"
 	}
 	s.fail(r.Line, userCols[uc], msg)
 	return false

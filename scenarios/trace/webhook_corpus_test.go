@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spendsim/spendsim/internal/sharedtest"
+
 	"github.com/spendsim/spendsim/model"
 )
 
@@ -21,7 +23,7 @@ func corpusFiles(t *testing.T, dir, pattern string) []string {
 		t.Fatal(err)
 	}
 	if len(files) == 0 {
-		t.Skipf("no webhook corpus at %s", webhookCorpus)
+		sharedtest.Missing(t, "the webhook corpus", fmt.Errorf("no %s in %s", pattern, filepath.Join(webhookCorpus, dir)))
 	}
 	return files
 }

@@ -165,7 +165,7 @@ func TestWebhookUsers(t *testing.T) {
 		{"On-Premises message.recipient_id", `{"statuses":[{"id":"w","status":"delivered","timestamp":"1760000000","message":{"recipient_id":"5511987654321"},"type":"message"}]}`,
 			Options{}, "user=5511987654321 text delivered"},
 		{"a group without a default country", env(`{"statuses":[{"id":"w","status":"read","timestamp":"1760000000","recipient_id":"g1","recipient_type":"group"}]}`),
-			Options{}, `error: hooks.jsonl:1: column statuses.recipient_id: group "g1" has no country (a group id is not a phone number); give a default country (Options.DefaultCountry, replay --default-country)`},
+			Options{}, `error: hooks.jsonl:1: column statuses.recipient_id: group "g1" has no country (a group id is not a phone number); give a default country with --default-country`},
 		{"a group with one", env(`{"statuses":[{"id":"w","status":"read","timestamp":"1760000000","recipient_id":"g1","recipient_type":"group"}]}`),
 			Options{DefaultCountry: "mx"}, "user=g1 country=MX"},
 		{"a placeholder, even with a default country", env(`{"statuses":[{"id":"w","status":"read","timestamp":"1760000000","recipient_id":"<USER_PHONE_NUMBER>"}]}`),

@@ -1,0 +1,51 @@
+package fit
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spendsim/spendsim/model/pricing"
+)
+
+// NBPNote is, for a trace whose days reach back before 2022-02-01, what the fitted
+// scenario's `pricing: auto` needs for them: they fall under NBP (nbp-2018), for which
+// spendsim ships no rates (docs/billing.md, "NBP 2018"), so running the scenario fails
+// until the user supplies a card or picks a later era. "" for a later trace. fit warns
+// with it on stderr and writes it as a comment beside `pricing:`.
+func (r *Result) NBPNote() string {
+	cbp := pricing.CBPFrom.Date()
+	if r.Days <= 0 || !r.Start.Before(time.Date(cbp.Year(), cbp.Month(), cbp.Day(), 0, 0, 0, 0, r.Start.Location())) {
+		return ""
+	}
+	last := r.Start.AddDate(0, 0, r.Days-1)
+	if lastNBP := cbp.AddDate(0, 0, -1); last.After(lastNBP) {
+		last = lastNBP
+	}
+	return fmt.Sprintf("the trace's days %s to %s fall under NBP (nbp-2018), whose rates spendsim does not ship: "+
+		"run the fitted scenario with --rates FILE holding your NBP card (rows of pricing_model NBP, category template; "+
+		"docs/formats.md, \"spendsim's rate cards\"), or set its pricing to a later era (cbp-2022, cbp-2023, pmp-2025) "+
+		"to price the traffic under those rules instead",
+		r.Start.Format(time.DateOnly), last.Format(time.DateOnly))
+}
+
+// commentLines wraps text into YAML comment lines of at most width characters, each
+// starting with prefix and "# ".
+func commentLines(prefix, text string, width int) string {
+	var b strings.Builder
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && len(prefix)+2+len(line)+1+len(w) > width {
+			b.WriteString(prefix + "# " + line + "\n")
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	if line != "" {
+		b.WriteString(prefix + "# " + line + "\n")
+	}
+	return b.String()
+}
