@@ -38,7 +38,9 @@ of the chosen pricing era, and writes to --out:
 
 --pricing auto bills each message under the era in force on its date; any other era
 bills the whole trace under that model (dates still pick that model's rate card).
-The three totals agree to the micro. Memory grows with users, not messages.
+The three totals agree to the micro. Memory grows with users, not messages. The same
+bytes at any --workers. --pricing all (or cbp-2023,pmp-2025) bills under each era in one
+pass: OUT/<era>/ holds its files, OUT/eras.json and the table set them side by side.
 
 Examples:
    spendsim replay --trace messages.csv
@@ -51,7 +53,7 @@ Examples:
    zcat export.csv.gz | spendsim replay --trace - --delimiter ';'` + restaffHelp,
 		Flags: slices.Concat([]cli.Flag{
 			traceFlag(),
-			&cli.StringFlag{Name: "pricing", Value: "auto", Usage: "the pricing era: " + billing.EraNames()},
+			&cli.StringFlag{Name: "pricing", Value: "auto", Usage: "the pricing era: " + billing.EraNames() + "; all, or a comma-separated list, bills under each"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<trace name>-<pricing>)"},
 			&cli.StringFlag{Name: "timezone", Value: "UTC", Usage: "business account time `ZONE`: months, free tiers and effective dates"},
 			&cli.StringFlag{Name: "currency", Value: "USD", Usage: "rate-card `CURRENCY`"},
@@ -60,6 +62,7 @@ Examples:
 			&cli.StringFlag{Name: "primary-country", Usage: "business's primary `COUNTRY` (ISO alpha-2), for authentication-international rates"},
 			&cli.StringFlag{Name: "auth-intl-from", Usage: "`DATE` the business became eligible for authentication-international rates"},
 			&cli.IntFlag{Name: "service-allowance", Value: 1000, Usage: "free service messages per number per month from 2026-10-01 (0 turns the allowance off)"},
+			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "billing workers, users hashed across them (default: all cores); the outputs are the same bytes at any count"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
 			&cli.StringFlag{Name: "restaff", Usage: "re-simulate the replies under this `SCENARIO`'s agents (file or embedded name) and compare with the original"},
 			&cli.StringFlag{Name: "point", Usage: "with --restaff: the sweep point `ID` whose agents answer, as spendsim run labels it (needed when the scenario has a sweep)"},
@@ -67,6 +70,9 @@ Examples:
 		Action: func(c *cli.Context) error {
 			if c.String("point") != "" && c.String("restaff") == "" {
 				return usagef("--point picks the sweep point of the --restaff scenario; give --restaff too")
+			}
+			if c.Int("workers") < 0 {
+				return usagef("--workers must be >= 0, got %d", c.Int("workers"))
 			}
 			traces, read, err := traceOptions(c)
 			if err != nil {
@@ -81,7 +87,7 @@ Examples:
 				return usagef("--outputs: %v", err)
 			}
 			o := rebill.Options{Traces: traces, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
-				Read: read, Outputs: outputs, Args: c.Args().Slice(), MappingFile: c.String("mapping")}
+				Read: read, Outputs: outputs, Args: c.Args().Slice(), MappingFile: c.String("mapping"), Workers: c.Int("workers")}
 			if os.Getenv("GOMEMLIMIT") == "" {
 				// The live state of a replay is per-user maps plus a few row-group
 				// buffers; left alone, the GC lets the heap reach twice that. A soft
@@ -97,11 +103,11 @@ Examples:
 				o.Out = reports.DefaultDir(base)
 			}
 			started := time.Now()
-			s, err := rebill.Replay(c.Context, o)
+			s, eras, err := rebill.ReplayPricing(c.Context, o)
 			if err != nil {
 				return err
 			}
-			reports.WriteReplayTable(e.stdout, s)
+			reports.WriteReplayOrEras(e.stdout, s, eras)
 			reports.WriteReadNotes(e.stderr, replayCounts(s))
 			if !c.Bool("quiet") {
 				fmt.Fprintf(e.stderr, "%d records in %.1fs; results in %s\n", s.Records, time.Since(started).Seconds(), o.Out)
@@ -114,10 +120,14 @@ Examples:
 // billingOptions turns the flags into billing options and the user's rate files.
 func billingOptions(c *cli.Context) (billing.Options, *pricing.Overlay, error) {
 	var o billing.Options
-	era, err := billing.ParseEra(c.String("pricing"))
+	eras, err := billing.ParseEras(c.String("pricing"))
 	if err != nil {
 		return o, nil, usagef("--pricing: %v", err)
 	}
+	if len(eras) > 1 && (c.Command.Name != "replay" || c.String("restaff") != "") {
+		return o, nil, usagef("--pricing %s names several eras: only a replay without --restaff bills under several; name one", c.String("pricing"))
+	}
+	era := eras[0] // under several, rebill.ReplayEras sets each
 	loc, err := time.LoadLocation(c.String("timezone"))
 	if err != nil || c.String("timezone") == "Local" {
 		return o, nil, usagef("--timezone %q is not an IANA time zone like Europe/Berlin", c.String("timezone"))

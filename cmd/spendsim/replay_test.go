@@ -162,3 +162,32 @@ func TestReplayTwitterSampleWithMapping(t *testing.T) {
 		t.Errorf("unexpected summary:\n%s", stdout)
 	}
 }
+
+// TestReplayErasSideBySide: --pricing with a list bills under each era in one pass,
+// prints them side by side and writes one folder per era and eras.json; several eras
+// are a usage error with --restaff and on reconcile.
+func TestReplayErasSideBySide(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "t.csv", pmpTimeline)
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := spendsim(t, "replay", "--trace", tr, "--pricing", "pmp-2025,pmp-2026-10", "--out", out, "-q")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "pmp-2025") || !strings.Contains(stdout, "pmp-2026-10") || !strings.Contains(stdout, "billable units") {
+		t.Errorf("stdout lacks the eras side by side:\n%s", stdout)
+	}
+	for _, f := range []string{"eras.json", "eras.png", "eras.svg", "manifest.json", "pmp-2025/summary.json", "pmp-2026-10/messages.parquet"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	for _, args := range [][]string{
+		{"replay", "--trace", tr, "--pricing", "all", "--restaff", "small"},
+		{"reconcile", "--trace", tr, "--pricing", "all"},
+	} {
+		if code, _, stderr := spendsim(t, append(args, "--out", filepath.Join(dir, "x"))...); code != 2 || !strings.Contains(stderr, "names several eras") {
+			t.Errorf("%v: exit %d, %s", args, code, stderr)
+		}
+	}
+}

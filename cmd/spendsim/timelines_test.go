@@ -201,6 +201,23 @@ func (c *expectCase) run(t *testing.T, dir string) {
 	if c.total != nil && s.TotalMicros != *c.total {
 		fail("total_micros = %d, want %d", s.TotalMicros, *c.total)
 	}
+	// The same bytes at any worker count: users hashed across 1 or 16 workers, the
+	// account counters settled in one ordered pass (internal/rebill/parallel.go).
+	for _, w := range []string{"1", "16"} {
+		again := filepath.Join(t.TempDir(), "out-"+w)
+		args[4] = again
+		if code, _, stderr := spendsim(t, append(args, "--workers", w)...); code != 0 {
+			fail("--workers %s: exit %d: %s", w, code, stderr)
+			continue
+		}
+		for _, f := range []string{"messages.parquet", "bill.parquet", "summary.json", "manifest.json"} {
+			a, err1 := os.ReadFile(filepath.Join(out, f))
+			b, err2 := os.ReadFile(filepath.Join(again, f))
+			if err1 != nil || err2 != nil || string(a) != string(b) {
+				fail("--workers %s: %s is not the same bytes as at the default worker count (%v, %v)", w, f, err1, err2)
+			}
+		}
+	}
 }
 
 // rewrite replaces the case's billable and free lines (the free line goes after the

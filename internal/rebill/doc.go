@@ -10,11 +10,17 @@
 // messages.parquet, bill.parquet, summary.json (reports.ReplaySummary; those of them
 // Options.Outputs names, all by default) and manifest.json (listing what was written),
 // and with Restaff restaff.json and restaff.html (reports.Restaff), in Options.Out.
+// ReplayEras reads the trace once and bills it under several eras ("all", or a list):
+// each era's files in Options.Out/<era>, the very bytes of a Replay under it, and
+// eras.json (reports.Eras) beside them.
 //
 // The contract:
 //
 //   - Every pass streams the trace (read on one core while billing runs on another):
 //     memory grows with users and conversations in flight, not with messages.
+//   - A replay bills its users on Options.Workers goroutines (parallel.go) and settles
+//     the account counters in one ordered pass: its files are the same bytes at any
+//     worker count.
 //   - The three totals (messages, bill, summary) are checked to agree to the micro
 //     before anything is written.
 //   - The files are one output set (reports.Output): the folder is locked while they

@@ -3,6 +3,7 @@ package rebill
 import (
 	"context"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -33,12 +34,16 @@ type Options struct {
 	// records them with the trace files.
 	Args        []string
 	MappingFile string
+	// Workers bill users hashed across them (parallel.go); 0 means one per core. The
+	// outputs are the same bytes at any count.
+	Workers int
 }
 
 // summarizeReplay reconciles what mw wrote (its running tally against its bill rows,
 // to the micro) and sums the replay up for summary.json, for a plain replay and a
 // restaffed one alike; the bill rows are for bill.parquet.
-func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, src *source, o Options) (*reports.ReplaySummary, []reports.BillRow, error) {
+// users counts the trace's user messages, r is the trace's reader (for its counts).
+func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, users int64, r trace.Reader, o Options) (*reports.ReplaySummary, []reports.BillRow, error) {
 	spend, err := mw.Tally.Spend(1)
 	if err != nil {
 		return nil, nil, err
@@ -54,7 +59,7 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, src *source, o 
 	s := &reports.ReplaySummary{
 		Trace: traceName(o.Traces), Pricing: o.Pricing, Rates: o.Rates, RateFiles: o.RateFiles, Spend: spend,
 		DerivedShare: stats.Num(derived),
-		Records:      st.Records, UserMessages: src.users, Business: st.Billing.Business,
+		Records:      st.Records, UserMessages: users, Business: st.Billing.Business,
 		Delivered: st.Billing.Delivered, Undelivered: st.Billing.Business - st.Billing.Delivered,
 		Users: st.Users, Numbers: st.Numbers,
 		USMarketing: st.Billing.USMarketingHeld, TextOutsideCS: st.Billing.TextOutsideWindow,
@@ -67,7 +72,7 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, src *source, o 
 	if s.RateFiles == nil {
 		s.RateFiles = []pricing.File{}
 	}
-	c := trace.CountsOf(src.r)
+	c := trace.CountsOf(r)
 	s.Skipped, s.SkipReasons, s.Duplicates, s.Overrides = c.Skipped, c.SkipReasons, c.Duplicates, c.CountryOverrides
 	s.Ignored = c.Ignored
 	for _, cu := range st.Cards {
@@ -144,11 +149,11 @@ func replayInto(ctx context.Context, op *reports.Output, o Options) (*reports.Re
 	}
 	defer mw.Abort() // nothing once Close has succeeded
 	src := &source{r: r, ctx: ctx}
-	st, err := replay.Replay(src, opts, mw)
+	st, err := replayWith(src, opts, o.Workers, mw, true)
 	if err != nil {
 		return nil, nil, trace.AtFiles(names, err)
 	}
-	s, rows, err := summarizeReplay(mw, st, src, o)
+	s, rows, err := summarizeReplay(mw, st, src.users, src.r, o)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -156,6 +161,19 @@ func replayInto(ctx context.Context, op *reports.Output, o Options) (*reports.Re
 		return nil, nil, err
 	}
 	return s, rows, nil
+}
+
+// replayWith bills src into sink on workers workers (0: one per core): replay.Replay
+// itself for one. A sink that reads business messages only (reports.MessageWriter)
+// may not get the user messages.
+func replayWith(src replay.RecordSource, opts billing.Options, workers int, sink replay.Sink, business bool) (replay.Stats, error) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers == 1 {
+		return replay.Replay(src, opts, sink)
+	}
+	return replayParallel(src, opts, parallel{workers: workers, round: roundSize, business: business}, sink)
 }
 
 // writeReplayFiles writes bill.parquet and summary.json, those of them o.Outputs asks

@@ -180,21 +180,15 @@ type Biller struct {
 	msg model.Message
 
 	cards    [numEras]cardSlot
-	cardList []*cardCache
+	cardList []*cardCache // every card looked up, so that a card has one cache
 
-	// Monthly counters, reset when a message passes monthEnd.
-	accounts []accountMonth
-	service  []int32 // service messages charged-or-allowed per number this month (PMP 2026-10)
-
-	bandCache []bandRow // per market: today's bands per tiered category
+	// The account counters (ledger.go): the message's claim on them, and the Ledger
+	// that settles it at once, unless the Biller is split (NewSplit).
+	cl    Claim
+	led   *Ledger
+	split bool
 
 	stats Stats
-	total money.Sum
-}
-
-type accountMonth struct {
-	freeUsed int     // CBP free-tier conversations used this month
-	volume   []int64 // charged tiered messages this month, two counters per market (see chargeTiered)
 }
 
 // New checks o and returns a Biller.
@@ -263,11 +257,7 @@ func New(o Options) (*Biller, error) {
 	}
 	b.bounds = newBounds(b.loc)
 	b.days = model.NewDays(b.loc)
-	nAcc := 1
-	for _, a := range b.numberAccount {
-		nAcc = max(nAcc, int(a)+1)
-	}
-	b.accounts = make([]accountMonth, nAcc)
+	b.led = newLedger(b)
 	if o.Era.Model() == pricing.NBP {
 		// Fail now rather than at the first message: there is no built-in NBP card.
 		if _, err := b.book.first(pricing.NBP, b.currency); err != nil {
@@ -277,13 +267,49 @@ func New(o Options) (*Biller, error) {
 	return b, nil
 }
 
+// NewSplit checks o and returns a Biller that leaves the account counters to a Ledger
+// (NewLedger): after each Bill, Claim says what the message's price waits on, and the
+// charge Bill returned is complete only once a Ledger has settled that claim. Pairs
+// can then be billed apart, each by a split Biller of its own, and one Ledger settles
+// every claim in billing order (ledger.go). Its Stats count no billable messages and
+// its Total is 0: they are the Ledger's.
+func NewSplit(o Options) (*Biller, error) {
+	b, err := New(o)
+	if err != nil {
+		return nil, err
+	}
+	b.split = true
+	return b, nil
+}
+
+// Claim is what the last message billed leaves to a Ledger (see NewSplit).
+func (b *Biller) Claim() Claim { return b.cl }
+
 func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
 
 // Stats returns the counts so far.
-func (b *Biller) Stats() Stats { return b.stats }
+func (b *Biller) Stats() Stats {
+	s := b.stats
+	s.Billable = b.led.billable
+	return s
+}
+
+// Add adds o's counts to s.
+func (s *Stats) Add(o Stats) {
+	s.Messages += o.Messages
+	s.Business += o.Business
+	s.Delivered += o.Delivered
+	s.Billable += o.Billable
+	s.TextOutsideWindow += o.TextOutsideWindow
+	s.USMarketingHeld += o.USMarketingHeld
+	s.Stated.USMarketingDelivered += o.Stated.USMarketingDelivered
+	s.Stated.AuthIntl += o.Stated.AuthIntl
+	s.Stated.AuthDomestic += o.Stated.AuthDomestic
+	s.Stated.MarketingLite += o.Stated.MarketingLite
+}
 
 // Total returns the sum of every Charge.Amount returned so far, or money.ErrOverflow.
-func (b *Biller) Total() (money.Micros, error) { return b.total.Total() }
+func (b *Biller) Total() (money.Micros, error) { return b.led.Total() }
 
 // WindowOpen reports whether the customer service window of pair is open at t, given the
 // user messages billed so far.
@@ -329,6 +355,7 @@ func (b *Biller) Bill(m *model.Message) (pricing.Charge, error) {
 		b.newDay(at)
 	}
 	b.stats.Messages++
+	b.cl = Claim{number: m.Number, market: m.Market, at: at}
 	p := b.pairs.Get(m.Pair)
 	if m.Direction == model.FromUser {
 		p.UserMessage(at, m.EntryPoint)
@@ -366,11 +393,15 @@ func (b *Biller) Bill(m *model.Message) (pricing.Charge, error) {
 	if err := b.dayBill(b, ch, p, &b.msg, at); err != nil {
 		return pricing.Charge{}, err
 	}
-	b.applyStated(ch, m)
-	if ch.Billable {
-		b.stats.Billable++
-		b.total.Add(ch.Amount)
+	if ch.Type == typePending && b.cl.kind == claimNone {
+		b.cl.kind = claimRider
 	}
+	if !b.split {
+		if err := b.led.Settle(ch, &b.cl); err != nil {
+			return pricing.Charge{}, err
+		}
+	}
+	b.applyStated(ch, m)
 	return *ch, nil
 }
 
@@ -391,36 +422,18 @@ func messageCategory(m *model.Message) pricing.Category {
 	return pricing.CatNone
 }
 
-// newDay moves the calendar to the day of at: era, card and band caches are per day, and
-// monthly counters reset when the month changes.
+// newDay moves the calendar to the day of at: era and card caches are per day.
 func (b *Biller) newDay(at model.Time) {
-	n := b.days.Of(at)
-	b.dayEnd = b.days.Start(n + 1)
+	b.dayEnd, b.monthEnd, _ = nextDay(&b.days, at, b.monthEnd)
 	e := b.era
 	if e == EraAuto {
 		e = b.bounds.era(at)
 	}
 	b.dayBill = b.bounds.eras[e].bill
-	if at >= b.monthEnd {
-		y, mo, _ := model.CivilDate(n)
-		b.monthEnd = b.days.Start(model.DayNumber(y, mo+1, 1))
-		for i := range b.accounts {
-			a := &b.accounts[i]
-			a.freeUsed = 0
-			clear(a.volume)
-		}
-		clear(b.service)
-	}
 }
 
-func (b *Biller) account(number uint16) *accountMonth {
-	if int(number) < len(b.numberAccount) {
-		return &b.accounts[b.numberAccount[number]]
-	}
-	return &b.accounts[0]
-}
-
-// charge marks ch billable at the list rate of cat in market mkt.
+// charge marks ch billable at the list rate of cat in market mkt, from the card cc the
+// rules consulted (cardFor).
 func (b *Biller) charge(ch *pricing.Charge, cc *cardCache, mkt uint16, cat pricing.Category) error {
 	cell, err := cc.rate(mkt, cat)
 	if err != nil {
@@ -431,8 +444,39 @@ func (b *Biller) charge(ch *pricing.Charge, cc *cardCache, mkt uint16, cat prici
 	ch.Billable = true
 	ch.Amount = cell.v.amount
 	ch.Confidence = cell.v.conf
-	cc.charged++
+	b.cl.charged = true
 	return nil
+}
+
+// claimFree leaves to the Ledger whether the conversation of category cat that m opens
+// is one of the account's free ones this month (claimFree), or charged at the list
+// rate of era e's card: the card and rate are looked up now, and an error finding
+// them stops the bill only if the conversation is charged. With the free tier off it
+// is charged now.
+func (b *Biller) claimFree(ch *pricing.Charge, e Era, m *model.Message, cat pricing.Category, at model.Time) error {
+	if b.freeConvs <= 0 {
+		cc, err := b.cardFor(e, at)
+		if err != nil {
+			return err
+		}
+		return b.charge(ch, cc, m.Market, cat)
+	}
+	ch.Type, ch.Category, ch.Billable = typePending, cat, true
+	b.claimRate(claimFree, e, m.Market, cat, at)
+	return nil
+}
+
+// claimRate makes the message's claim one of kind, to be charged, if the counter says
+// so, at the list rate of cat in mkt on era e's card.
+func (b *Biller) claimRate(kind claimKind, e Era, mkt uint16, cat pricing.Category, at model.Time) {
+	c := &b.cl
+	c.kind = kind
+	c.card, c.err = b.card(e, at)
+	if c.err == nil {
+		var cell *rateCell
+		cell, c.err = c.card.rate(mkt, cat)
+		c.amount, c.conf = cell.v.amount, cell.v.conf
+	}
 }
 
 // Reset forgets every message billed so far, keeping the options and the memory already
@@ -442,16 +486,6 @@ func (b *Biller) Reset() {
 	b.last, b.begun = 0, false
 	b.dayEnd, b.monthEnd, b.dayBill = minTime, 0, nil
 	b.cards = [numEras]cardSlot{}
-	for _, cc := range b.cardList {
-		cc.charged = 0
-	}
-	b.cardList = b.cardList[:0]
-	for i := range b.accounts {
-		b.accounts[i].freeUsed = 0
-		clear(b.accounts[i].volume)
-	}
-	clear(b.service)
-	clear(b.bandCache)
+	b.led.reset()
 	b.stats = Stats{}
-	b.total = money.Sum{}
 }

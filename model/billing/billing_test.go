@@ -3,6 +3,7 @@ package billing
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +26,36 @@ func TestParseEra(t *testing.T) {
 	_, err := ParseEra("pmp2025")
 	if err == nil || !strings.Contains(err.Error(), "auto, nbp-2018, cbp-2022, cbp-2023, pmp-2025, pmp-2026-10") {
 		t.Errorf("error should list the valid values: %v", err)
+	}
+}
+
+// TestParseEras: one era, a list in the order given, or all (auto and every era in date
+// order); an era twice or an unknown one is an error naming it.
+func TestParseEras(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []Era
+		err  string
+	}{
+		{"pmp-2025", []Era{EraPMP2025}, ""},
+		{"cbp-2023, PMP-2025", []Era{EraCBP2023, EraPMP2025}, ""},
+		{"pmp-2026-10,auto", []Era{EraPMP2026Oct, EraAuto}, ""},
+		{" All ", []Era{EraAuto, EraNBP2018, EraCBP2022, EraCBP2023, EraPMP2025, EraPMP2026Oct}, ""},
+		{"pmp2025", nil, `pricing era "pmp2025" is not one of`},
+		{"cbp-2023,pmp2025", nil, "a comma-separated list"},
+		{"cbp-2023,pmp-2025,cbp-2023", nil, "names cbp-2023 twice"},
+		{"cbp-2023,", nil, `pricing era "" is not one of`},
+	} {
+		got, err := ParseEras(c.in)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("ParseEras(%q): error %v, want one saying %q", c.in, err, c.err)
+			}
+			continue
+		}
+		if err != nil || !slices.Equal(got, c.want) {
+			t.Errorf("ParseEras(%q) = %v, %v; want %v", c.in, got, err, c.want)
+		}
 	}
 }
 

@@ -47,20 +47,10 @@ func (b *Biller) billCBP2022(ch *pricing.Charge, p *window.Pair, m *model.Messag
 	if p.CSWOpen(at) {
 		cat = pricing.UserInitiated
 	}
-	acc := b.account(m.Number)
-	if b.freeConvs > 0 && acc.freeUsed < b.freeConvs {
-		acc.freeUsed++
-		// Meta: free-tier conversations are billable (they appear on the invoice) but
-		// cost nothing; only free entry point conversations are not billable.
-		ch.Type, ch.Category, ch.Billable = pricing.FreeTier, cat, true
-	} else {
-		cc, err := b.cardFor(EraCBP2022, at)
-		if err != nil {
-			return err
-		}
-		if err := b.charge(ch, cc, m.Market, cat); err != nil {
-			return err
-		}
+	// "The first 1,000 conversations (UI and BI together) per account per calendar
+	// month are free": the Ledger counts them (Ledger.settleFree).
+	if err := b.claimFree(ch, EraCBP2022, m, cat, at); err != nil {
+		return err
 	}
 	end := at + window.Conversation
 	p.SetConv(window.SlotV1, end, uint8(ch.Type), uint8(cat))

@@ -59,24 +59,14 @@ func (b *Biller) billCBP2023(ch *pricing.Charge, p *window.Pair, m *model.Messag
 		ch.ConversationID = window.ConversationID(m.Pair, s, p.ConvEnd[s])
 		return nil
 	}
-	acc := b.account(m.Number)
-	switch {
-	case at >= b.bounds.serviceFree:
+	if at >= b.bounds.serviceFree {
 		// Every service conversation is free from 2024-11-01: free because the customer
 		// wrote first, so reported as free_customer_service.
 		ch.Type = pricing.FreeCustomerService
-	case b.freeConvs > 0 && acc.freeUsed < b.freeConvs:
-		// The first 1,000 service conversations of an account in a month are free.
-		acc.freeUsed++
-		ch.Type, ch.Category, ch.Billable = pricing.FreeTier, pricing.Service, true // billable at no cost, as above
-	default:
-		cc, err := b.cardFor(EraCBP2023, at)
-		if err != nil {
-			return err
-		}
-		if err := b.charge(ch, cc, m.Market, pricing.Service); err != nil {
-			return err
-		}
+	} else if err := b.claimFree(ch, EraCBP2023, m, pricing.Service, at); err != nil {
+		// The first 1,000 service conversations of an account in a month are free: the
+		// Ledger counts them (Ledger.settleFree).
+		return err
 	}
 	b.openConv(ch, p, m.Pair, window.SlotService, at)
 	return nil

@@ -15,6 +15,12 @@
 //   - EraAuto bills each message under the era in force on its date in the account's
 //     time zone; a fixed era bills everything under its rules, the rate card still picked
 //     by date (see Biller).
+//   - Billing splits by user: every rule keeps state per (business number, user) pair
+//     but the account counters (CBP free tiers, PMP and NBP volume tiers, the 2026
+//     service allowance), which decide only a message's price and type. New settles each
+//     counter's Claim at once in a Ledger of its own; NewSplit hands the Claims out, so
+//     that Billers over disjoint users can bill apart and one Ledger (NewLedger) settle
+//     their Claims in billing order: the same charges as one Biller (split_test.go).
 //   - Money is int64 micros: a charge's Amount is a rate-card cell or a volume band's
 //     price, never computed in floating point. Biller.Total is the sum of the Amounts.
 //   - Fast: per-pair state is a dense slice indexed by Message.Pair (package window),

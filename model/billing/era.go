@@ -2,6 +2,7 @@ package billing
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -89,6 +90,38 @@ func ParseEra(s string) (Era, error) {
 		}
 	}
 	return 0, fmt.Errorf("billing: pricing era %q is not one of %s", s, EraNames())
+}
+
+// ParseEras reads the --pricing flag of a replay that may bill under several eras: one
+// era name, a comma-separated list of them ("cbp-2023,pmp-2025", each once), or "all":
+// auto and then every era in date order.
+func ParseEras(s string) ([]Era, error) {
+	if strings.EqualFold(strings.TrimSpace(s), "all") {
+		all := make([]Era, numEras)
+		for e := range numEras {
+			all[e] = e
+		}
+		return all, nil
+	}
+	if !strings.Contains(s, ",") {
+		e, err := ParseEra(s)
+		if err != nil {
+			return nil, err
+		}
+		return []Era{e}, nil
+	}
+	var list []Era
+	for _, name := range strings.Split(s, ",") {
+		e, err := ParseEra(name)
+		if err != nil {
+			return nil, fmt.Errorf("%w; --pricing may also be all, or a comma-separated list of eras", err)
+		}
+		if slices.Contains(list, e) {
+			return nil, fmt.Errorf("billing: pricing %q names %s twice", s, e)
+		}
+		list = append(list, e)
+	}
+	return list, nil
 }
 
 // Model is the pricing model whose rate cards the era's rules use (ModelNone for EraAuto).

@@ -23,5 +23,5 @@ func (b *Biller) billNBP2018(ch *pricing.Charge, p *window.Pair, m *model.Messag
 	}
 	// NBP cards have one template rate (pricing.Card.Rate falls back to it); the charge
 	// still says what kind of template it was.
-	return b.chargeTiered(ch, cc, m, ch.Category, at)
+	return b.chargeTiered(ch, cc, m, ch.Category)
 }

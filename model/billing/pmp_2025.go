@@ -72,5 +72,5 @@ func (b *Biller) chargePMPTemplate(ch *pricing.Charge, m *model.Message, e Era, 
 	if cat == pricing.Authentication {
 		cat = b.authCategory(cc, m, at)
 	}
-	return b.chargeTiered(ch, cc, m, cat, at)
+	return b.chargeTiered(ch, cc, m, cat)
 }

@@ -25,18 +25,13 @@ func (b *Biller) billPMP2026Oct(ch *pricing.Charge, p *window.Pair, m *model.Mes
 }
 
 // chargeService prices a service message: free within the number's monthly allowance
-// (Options.ServiceAllowancePerNumber), else charged at the market's utility list rate,
-// without volume tiers, and reported as service.
+// (Options.ServiceAllowancePerNumber), which the Ledger counts (Ledger.settleService),
+// else charged at the market's utility list rate, without volume tiers, and reported
+// as service.
 func (b *Biller) chargeService(ch *pricing.Charge, m *model.Message, at model.Time) error {
 	if b.serviceAllow > 0 {
-		if int(m.Number) >= len(b.service) {
-			b.growService(int(m.Number) + 1)
-		}
-		if int(b.service[m.Number]) < b.serviceAllow {
-			b.service[m.Number]++
-			ch.Type = pricing.FreeTier
-			return nil
-		}
+		b.claimRate(claimService, EraPMP2026Oct, m.Market, pricing.Utility, at)
+		return nil
 	}
 	cc, err := b.cardFor(EraPMP2026Oct, at)
 	if err != nil {
@@ -47,10 +42,4 @@ func (b *Biller) chargeService(ch *pricing.Charge, m *model.Message, at model.Ti
 	}
 	ch.Category = pricing.Service
 	return nil
-}
-
-func (b *Biller) growService(n int) {
-	s := make([]int32, n, max(n, 2*cap(b.service), 64))
-	copy(s, b.service)
-	b.service = s
 }

@@ -57,7 +57,6 @@ type cardCache struct {
 	currency string
 	rows     []rateRow
 	eff      time.Time // effective date
-	charged  int64     // billable messages priced from this card
 }
 
 type rateRow struct {
@@ -108,7 +107,19 @@ type cardSlot struct {
 // date, with one exception: a counterfactual era (a fixed era on a date before it
 // began, whose rules were then another era's) reads its model's first card, as
 // re-pricing 2024 traffic under pmp-2025 reads the 2025-07-01 card.
+//
+// The message's rules consulted the card, so a bill names it (Ledger.CardUsed).
 func (b *Biller) cardFor(e Era, at model.Time) (*cardCache, error) {
+	cc, err := b.card(e, at)
+	if err == nil {
+		b.cl.card, b.cl.consulted = cc, true
+	}
+	return cc, err
+}
+
+// card is cardFor without noting the card as consulted: for a charge a counter may
+// still make free.
+func (b *Biller) card(e Era, at model.Time) (*cardCache, error) {
 	s := &b.cards[e]
 	if s.validTo == b.dayEnd {
 		return s.cc, s.err
@@ -163,13 +174,7 @@ type CardUse struct {
 // CardUsed lists the rate cards this Biller consulted, in the order first used, with the
 // number of billable messages each priced: enough for a replay summary to name the
 // card(s) behind a bill.
-func (b *Biller) CardUsed() []CardUse {
-	out := make([]CardUse, 0, len(b.cardList))
-	for _, cc := range b.cardList {
-		out = append(out, CardUse{Model: cc.model, Currency: cc.currency, Effective: cc.eff, Charged: cc.charged})
-	}
-	return out
-}
+func (b *Biller) CardUsed() []CardUse { return b.led.CardUsed() }
 
 // CardSpan is a rate card and the days of a horizon it prices.
 type CardSpan struct {

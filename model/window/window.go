@@ -123,6 +123,11 @@ func ConversationID(pair uint32, s Slot, end model.Time) uint64 {
 	return uint64(pair)<<32 | uint64(s)<<28 | mins
 }
 
+// Repair returns conversation id with its pair replaced by pair: the same
+// conversation, its pair numbered otherwise (a replay split across workers numbers
+// pairs per worker first).
+func Repair(id uint64, pair uint32) uint64 { return uint64(pair)<<32 | id&(1<<32-1) }
+
 // Table holds the Pair state of every pair, indexed densely by model.Message.Pair, in
 // pages of fixed size: growing never copies the pairs or needs room for twice them
 // (a replay of 5 million users holds 360 MB of pairs, and a doubling slice went

@@ -14,6 +14,13 @@
 // what a conversation is (see Restaffer). Staffing and bot costs (cost_per_hour,
 // cost_per_conversation) are not applied: a restaffing compares messaging spend.
 //
+// Replay is a Dealer (record order, business numbers: global, in trace order), Parts
+// (users resolved and billed at delivery time with a split Biller; PartOf hashes users
+// to Parts) and a billing.Ledger that settles the account counters in Key order. Replay
+// runs one of each; a caller that merges several Parts by Key (internal/rebill) gets
+// Replay's charges at any number of Parts.
+//
 // Records come and go through RecordSource and Sink; nothing here opens a file. Like
-// the engine, the package is pure and single-threaded.
+// the engine, the package is pure and single-threaded: a Part is used by one goroutine
+// at a time.
 package replay

@@ -68,6 +68,15 @@ func hashString(s string) uint64 {
 	return mix(h)
 }
 
+// userHash is the hash a user is filed under: its low bits pick its slot in a table,
+// its high bits its Part (PartOf).
+func userHash(user string) uint64 {
+	if k, ok := packDigits(user); ok {
+		return mix(k)
+	}
+	return hashString(user)
+}
+
 // arenaKey reads back the id an arena key refers to.
 func (t *userTable) arenaKey(k uint64) string {
 	n := int(k>>40&lenMask) - 1

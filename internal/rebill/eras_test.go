@@ -1,0 +1,106 @@
+package rebill
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spendsim/spendsim/reports"
+)
+
+// TestReplayErasSameAsEachReplay: a replay under every era (--pricing all, the NBP test
+// card given) writes in each era's folder the very bytes of a replay under that era
+// alone, at any worker count, and eras.json holds each era's bill in order.
+func TestReplayErasSameAsEachReplay(t *testing.T) {
+	csv := traceCSV(genRecords(21, traceStarts[4], 2*roundSize+300))
+	for _, w := range []int{0, 2} {
+		o := options(t, csv)
+		o.Billing, o.Pricing, o.Workers = eraOptions(t, "auto", 7), "all", w
+		res, first, err := ReplayEras(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"auto", "nbp-2018", "cbp-2022", "cbp-2023", "pmp-2025", "pmp-2026-10"}
+		if len(res.Eras) != len(want) || len(res.LeftOut) != 0 || first.Pricing != "auto" || res.Records != first.Records {
+			t.Fatalf("%d workers: eras %+v, left out %+v", w, res.Eras, res.LeftOut)
+		}
+		var onDisk reports.Eras
+		b, err := os.ReadFile(filepath.Join(o.Out, reports.ErasFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &onDisk); err != nil {
+			t.Fatal(err)
+		}
+		for i, era := range want {
+			if res.Eras[i].Pricing != era || res.Eras[i].Folder != era || onDisk.Eras[i].TotalMicros != res.Eras[i].TotalMicros {
+				t.Errorf("%d workers: era %d is %s (folder %s, %d micros on disk), want %s", w, i, res.Eras[i].Pricing, res.Eras[i].Folder,
+					onDisk.Eras[i].TotalMicros, era)
+			}
+			if w != 0 {
+				continue
+			}
+			one := o
+			one.Billing, one.Pricing, one.Out, one.Workers = eraOptions(t, era, 7), era, filepath.Join(t.TempDir(), era), 1
+			if _, err := Replay(context.Background(), one); err != nil {
+				t.Fatalf("%s alone: %v", era, err)
+			}
+			for _, f := range []string{"messages.parquet", "bill.parquet", "summary.json", "manifest.json"} {
+				got, err1 := os.ReadFile(filepath.Join(o.Out, era, f))
+				want, err2 := os.ReadFile(filepath.Join(one.Out, f))
+				if err1 != nil || err2 != nil || string(got) != string(want) {
+					t.Errorf("%s/%s is not the bytes of a replay under %s alone (%v, %v)", era, f, era, err1, err2)
+				}
+			}
+		}
+	}
+}
+
+// TestReplayErasLeftOutAndFailed: --pricing all without an NBP card bills the other
+// eras and says why nbp-2018 was left out; a list naming nbp-2018 fails as a replay
+// under it would, naming the era, and writes nothing.
+func TestReplayErasLeftOutAndFailed(t *testing.T) {
+	o := options(t, handTrace)
+	o.Pricing = "all"
+	res, _, err := ReplayEras(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Eras) != 5 || len(res.LeftOut) != 1 || res.LeftOut[0].Pricing != "nbp-2018" || !strings.Contains(res.LeftOut[0].Reason, "--rates FILE") {
+		t.Fatalf("eras %+v, left out %+v", res.Eras, res.LeftOut)
+	}
+	if _, err := os.Stat(filepath.Join(o.Out, "nbp-2018")); !os.IsNotExist(err) {
+		t.Errorf("a folder for the era left out: %v", err)
+	}
+	if res.Eras[3].Pricing != "pmp-2025" || res.Eras[3].TotalMicros != 62_500+1_400 {
+		t.Errorf("pmp-2025: %+v", res.Eras[3])
+	}
+
+	o = options(t, handTrace)
+	o.Pricing = "pmp-2025,nbp-2018"
+	if _, _, err := ReplayEras(context.Background(), o); err == nil || !strings.Contains(err.Error(), "under nbp-2018") {
+		t.Fatalf("error %v, want one under nbp-2018", err)
+	}
+	if _, err := os.Stat(o.Out); !os.IsNotExist(err) {
+		t.Errorf("a failed replay left %s: %v", o.Out, err)
+	}
+}
+
+// TestReplayErasCancelled: a replay under several eras whose context ends stops with
+// its error and writes nothing.
+func TestReplayErasCancelled(t *testing.T) {
+	o := options(t, handTrace)
+	o.Pricing = "cbp-2023,pmp-2025"
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := ReplayEras(ctx, o); !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	if _, err := os.Stat(o.Out); !os.IsNotExist(err) {
+		t.Errorf("a cancelled replay left %s: %v", o.Out, err)
+	}
+}

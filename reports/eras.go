@@ -1,0 +1,151 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"text/tabwriter"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/model/pricing"
+)
+
+// The side-by-side table of a replay under several eras (`replay --pricing all` or a
+// list), beside one folder per era (docs/formats.md, "eras.json"), and its bar chart.
+const (
+	ErasFile = "eras.json"
+	ErasPlot = "eras" // .png and .svg
+)
+
+// Eras is one trace billed under several pricing eras: each era's bill, in the order
+// the user named them, as its folder's summary.json gives it.
+type Eras struct {
+	Trace   string    `json:"trace"`
+	Rates   string    `json:"rates"`   // builtin or the rate file's name
+	Records int64     `json:"records"` // the trace's, as each era's summary.json counts them
+	Eras    []EraBill `json:"eras"`
+	LeftOut []EraLeft `json:"left_out"` // eras of --pricing all that could not be billed
+}
+
+// EraBill is one era's bill.
+type EraBill struct {
+	Pricing string `json:"pricing"` // the era, as --pricing names it
+	Folder  string `json:"folder"`  // its output set, relative to the folder of eras.json
+	stats.Spend
+	DerivedShare stats.Num  `json:"derived_or_third_party_share"`
+	CardsUsed    []CardUsed `json:"cards_used"`
+}
+
+// EraLeft is an era left out, and why.
+type EraLeft struct {
+	Pricing string `json:"pricing"`
+	Reason  string `json:"reason"`
+}
+
+// NewEraBill is s's bill, kept in folder.
+func NewEraBill(s *ReplaySummary, folder string) EraBill {
+	return EraBill{Pricing: s.Pricing, Folder: folder, Spend: s.Spend, DerivedShare: s.DerivedShare, CardsUsed: s.CardsUsed}
+}
+
+// WriteReplayOrEras prints eras' table when there is one (a replay under several
+// eras), else s's (WriteReplayTable).
+func WriteReplayOrEras(w io.Writer, s *ReplaySummary, eras *Eras) {
+	if eras != nil {
+		WriteErasTable(w, eras)
+		return
+	}
+	WriteReplayTable(w, s)
+}
+
+// WriteErasTable prints the eras side by side: the amount per pricing category under
+// each, the total, and the charged and free units.
+func WriteErasTable(w io.Writer, e *Eras) {
+	if len(e.Eras) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%s (%s rates): %d records under %d pricing eras\n\n", e.Trace, e.Rates, e.Records, len(e.Eras))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	line := func(label string, cell func(b *EraBill) string) {
+		fmt.Fprintf(tw, "%s\t", label)
+		for i := range e.Eras {
+			fmt.Fprintf(tw, "%s\t", cell(&e.Eras[i]))
+		}
+		fmt.Fprintln(tw)
+	}
+	line("amount ("+e.Eras[0].Currency+")", func(b *EraBill) string { return b.Pricing })
+	used := func(c pricing.Category) bool {
+		for i := range e.Eras {
+			if e.Eras[i].BillableByCategory[c.String()] != 0 || e.Eras[i].FreeByCategory[c.String()] != 0 {
+				return true
+			}
+		}
+		return false
+	}
+	for _, cat := range pricing.Shown(used) {
+		if used(cat) {
+			line(cat.String(), func(b *EraBill) string { return cents(b.AmountMicrosByCategory[cat.String()]) })
+		}
+	}
+	line("total", func(b *EraBill) string { return cents(b.TotalMicros) })
+	line("billable units", func(b *EraBill) string { return fmt.Sprint(sum(b.BillableByCategory)) })
+	line("free units", func(b *EraBill) string { return fmt.Sprint(sum(b.FreeByCategory)) })
+	tw.Flush()
+	for _, l := range e.LeftOut {
+		fmt.Fprintf(w, "%s left out: %s\n", l.Pricing, l.Reason)
+	}
+}
+
+func sum(m map[string]int64) int64 {
+	var n int64
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// WriteEras writes eras.json and its bar chart, eras.png and eras.svg, into o's new set.
+func (o *Output) WriteEras(e *Eras) error {
+	p, err := PlotEras(e)
+	if err != nil {
+		return err
+	}
+	if err := WritePlot(o.staging(), ErasPlot, p); err != nil {
+		return err
+	}
+	return WriteJSON(o.Path(ErasFile), e)
+}
+
+// PlotEras draws each era's whole bill as a bar, in the order of e.Eras.
+func PlotEras(e *Eras) (*plot.Plot, error) {
+	n := len(e.Eras)
+	if n == 0 {
+		return nil, fmt.Errorf("reports: eras plot: no era was billed")
+	}
+	vals, names := make(plotter.Values, n), make([]string, n)
+	top := 0.0
+	for i, b := range e.Eras {
+		vals[i], names[i] = float64(b.TotalMicros)/1e6, b.Pricing // drawing only
+		top = math.Max(top, vals[i])
+	}
+	p := plot.New()
+	p.Title.Text = "The same traffic under each pricing era: " + e.Trace
+	p.Title.TextStyle.Font.Size = vg.Points(13)
+	p.Title.Padding = vg.Points(8)
+	p.Y.Label.Text = fmt.Sprintf("messaging spend (%s)", e.Eras[0].Currency)
+	p.Y.Tick.Marker = moneyTicks{}
+	p.Add(plotter.NewGrid())
+	bars, err := plotter.NewBarChart(vals, vg.Points(math.Min(48, 300/float64(n))))
+	if err != nil {
+		return nil, fmt.Errorf("reports: eras plot: %w", err)
+	}
+	bars.Color, bars.LineStyle.Width = palette[0], 0
+	p.Add(bars)
+	p.NominalX(names...)
+	p.X.Min, p.X.Max = -0.7, float64(n-1)+0.7 // air beside the outer bars
+	p.Y.Min, p.Y.Max = 0, math.Max(top, 1e-6)*1.15
+	return p, nil
+}
