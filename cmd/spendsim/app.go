@@ -58,8 +58,8 @@ func required(c *cli.Context, names ...string) error {
 // a fresh one), and returns the output folder (--out, else out/<name><suffix>) and the
 // user's rate files.
 func settle(c *cli.Context, e *env, sc *scenarios.Scenario, suffix string) (string, *pricing.Overlay, error) {
-	if c.Int("workers") < 0 {
-		return "", nil, usagef("--workers must be >= 0, got %d", c.Int("workers"))
+	if err := checkWorkers(c); err != nil {
+		return "", nil, err
 	}
 	if err := checkMemory(c, sc, c.Args().First(), c.Int("workers")); err != nil {
 		return "", nil, err
@@ -74,6 +74,14 @@ func settle(c *cli.Context, e *env, sc *scenarios.Scenario, suffix string) (stri
 	}
 	rates, err := readUserRates(c)
 	return out, rates, err
+}
+
+// checkWorkers checks --workers (0: all cores).
+func checkWorkers(c *cli.Context) error {
+	if n := c.Int("workers"); n < 0 {
+		return usagef("--workers must be >= 0, got %d", n)
+	}
+	return nil
 }
 
 // replications checks n, a --replications value.

@@ -35,8 +35,8 @@ func compareCommand(e *env) *cli.Command {
 			if r := c.Int("replications"); r < 2 || r > 100_000 {
 				return usagef("--replications must be between 2 and 100000 (an interval needs two), got %d", r)
 			}
-			if c.Int("workers") < 0 {
-				return usagef("--workers must be >= 0, got %d", c.Int("workers"))
+			if err := checkWorkers(c); err != nil {
+				return err
 			}
 			rates, err := readUserRates(c)
 			if err != nil {

@@ -24,33 +24,10 @@ const replayMemoryLimit = 800 << 20
 
 func replayCommand(e *env) *cli.Command {
 	return &cli.Command{
-		Name:      "replay",
-		Usage:     "bill a message trace exactly, under the era in force or any other",
-		ArgsUsage: " ",
-		Description: `Reads a trace (CSV with header, JSONL, Parquet, or Meta status-webhook payloads, one per
-line), applies the customer service window, conversations, free tiers and entry points
-of the chosen pricing era, and writes to --out:
-
-   messages.parquet   one row per business message with its pricing in Meta's vocabulary
-   bill.parquet       month × market × pricing category × pricing type: count and amount
-   summary.json       totals, billable_by_category, the cards used, data confidence
-   manifest.json      tool and library versions, and every other file with its SHA-256
-
---pricing auto bills each message under the era in force on its date; any other era
-bills the whole trace under that model (dates still pick that model's rate card).
-The three totals agree to the micro. Memory grows with users, not messages. The same
-bytes at any --workers. --pricing all (or cbp-2023,pmp-2025) bills under each era in one
-pass: OUT/<era>/ holds its files, OUT/eras.json and the table set them side by side.
-
-Examples:
-   spendsim replay --trace messages.csv
-   spendsim replay --trace 2024.parquet --pricing pmp-2025 --out what-if-pmp
-   spendsim replay --trace webhooks.jsonl --format webhook --timezone Asia/Kolkata
-   spendsim replay --trace 2019.csv --pricing nbp-2018 --rates nbp-card.csv
-   spendsim replay --trace twcs.csv --mapping twcs.yaml --sort --skip-invalid
-   spendsim replay --trace 'logs/*.csv.gz'             # several files, merged by ts
-   spendsim replay --trace events/ --pricing cbp-2023  # a Hive-partitioned Parquet dataset
-   zcat export.csv.gz | spendsim replay --trace - --delimiter ';'` + restaffHelp,
+		Name:        "replay",
+		Usage:       "bill a message trace exactly, under the era in force or any other",
+		ArgsUsage:   " ",
+		Description: helpText("replay"),
 		Flags: slices.Concat([]cli.Flag{
 			traceFlag(),
 			&cli.StringFlag{Name: "pricing", Value: "auto", Usage: "the pricing era: " + billing.EraNames() + "; all, or a comma-separated list, bills under each"},
@@ -71,8 +48,8 @@ Examples:
 			if c.String("point") != "" && c.String("restaff") == "" {
 				return usagef("--point picks the sweep point of the --restaff scenario; give --restaff too")
 			}
-			if c.Int("workers") < 0 {
-				return usagef("--workers must be >= 0, got %d", c.Int("workers"))
+			if err := checkWorkers(c); err != nil {
+				return err
 			}
 			traces, read, err := traceOptions(c)
 			if err != nil {

@@ -11,22 +11,6 @@ import (
 	"github.com/spendsim/spendsim/scenarios"
 )
 
-// restaffHelp is appended to replay's description.
-const restaffHelp = `
---restaff SCENARIO re-simulates the trace's replies under the scenario's agents (shifts in
-its timezone, concurrency, handle time or response time, late-reply policy, bot, patience; its
-seed draws the random parts): user messages and templates stay as they are, the trace's
-replies (free-form business messages, late-reply templates) are replaced by one reply
-per conversation when that team would have sent it, late ones as templates.
-The restaffed trace is billed like any trace (messages.parquet, bill.parquet and
-summary.json describe it); restaff.json and restaff.html set it beside the original:
-spend by category, the restaffed team's staffing cost over the trace's days (the
-original's is not in the trace), replies in and out of the window, first-response
-percentiles. A scenario with a sweep answers with one point's agents: --point ID.
-
-   spendsim replay --trace 2025-09.csv --restaff night-shift.yaml --pricing pmp-2025
-   spendsim replay --trace 2025-09.csv --restaff retail-month --point "weekday=4,sunday=2"`
-
 // restaffAction is `replay --restaff SCENARIO`.
 func restaffAction(c *cli.Context, e *env, o rebill.Options, base string) error {
 	ref := c.String("restaff")

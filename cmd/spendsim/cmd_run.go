@@ -37,8 +37,8 @@ func runCommand(e *env) *cli.Command {
 			if c.NArg() > 1 {
 				return usagef("run takes at most one scenario, got %d arguments", c.NArg())
 			}
-			if c.Int("workers") < 0 {
-				return usagef("--workers must be >= 0, got %d", c.Int("workers"))
+			if err := checkWorkers(c); err != nil {
+				return err
 			}
 			o := sweep.Options{Version: e.version, Args: c.Args().Slice(), Workers: c.Int("workers"),
 				Resume: c.Bool("resume"), MaxReplications: c.Int("max-replications")}
