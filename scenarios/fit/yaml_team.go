@@ -83,8 +83,12 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 	p("  # lognormal tail (two populations: answered soon, or buried for days). %d answered,\n", w.N)
 	p("  # %d censored.", w.Censored)
 	if left := r.Conversations - w.N - w.Censored; left > 0 {
+		them, they := "them", "they"
+		if left == 1 {
+			them, they = "it", "it"
+		}
 		p(" The other %d conversation%s left no wait to score: the trace stopped\n", left, plural(int(left)))
-		p("  # following them as they began, or before the shift could take them up.")
+		p("  # following %s as %s began, or before the shift could take %s up.", them, they, them)
 	}
 	p("\n")
 	writeFit(b, "  ", w)
