@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"sort"
 	"strings"
@@ -52,18 +53,28 @@ func Examples() ([]Example, error) {
 // such file exists and ref is the name of an embedded example, that example. It returns
 // the scenario and its source text.
 func Load(ref string) (*Scenario, []byte, error) {
-	data, err := limits.ReadFile(ref, limits.ScenarioFile, "a scenario file")
-	if err == nil {
-		sc, err := Parse(data, ref)
-		return sc, data, err
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, err
+	// A folder is never a scenario: `spendsim run small` in a folder holding small/
+	// means the embedded small, as it does anywhere else.
+	dir := false
+	if fi, err := os.Stat(ref); err == nil && fi.IsDir() {
+		dir = true
+	} else {
+		data, err := limits.ReadFile(ref, limits.ScenarioFile, "a scenario file")
+		if err == nil {
+			sc, err := Parse(data, ref)
+			return sc, data, err
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, err
+		}
 	}
 	name := strings.TrimSuffix(ref, ".yaml")
 	if ex, exErr := fs.ReadFile(examples, "examples/"+name+".yaml"); exErr == nil && !strings.ContainsAny(name, "/\\") {
 		sc, err := Parse(ex, name+".yaml")
 		return sc, ex, err
+	}
+	if dir {
+		return nil, nil, fmt.Errorf("%s is a folder, not a scenario file, and no embedded scenario has that name (see `spendsim scenarios`)", ref)
 	}
 	if !strings.ContainsAny(ref, "/\\.") {
 		// A name, not a path: the user's to fix on the command line.
