@@ -31,7 +31,7 @@ func TestComparisonTable(t *testing.T) {
 	WriteComparisonTable(&b, c)
 	want := `A: two (base, pricing auto)
 B: one (base, pricing auto)
-4 paired replications, seed 7, USD
+4 paired replications, seed 7, USD; each figure a mean per run
 
                                             A                      B      B − A           paired 95% CI         unpaired 95% CI
            messaging                    10.00                  12.00      +2.00          +1.00 to +3.00                       -

@@ -195,7 +195,7 @@ func categoryOrder(f stats.Forecast) []string {
 // WriteComparisonTable prints both sides' means and the paired difference B − A with
 // its paired and unpaired 95% intervals.
 func WriteComparisonTable(w io.Writer, c stats.Comparison) {
-	fmt.Fprintf(w, "A: %s (%s, pricing %s)\nB: %s (%s, pricing %s)\n%d paired replications, seed %d, %s\n\n",
+	fmt.Fprintf(w, "A: %s (%s, pricing %s)\nB: %s (%s, pricing %s)\n%d paired replications, seed %d, %s; each figure a mean per run\n\n",
 		c.A.Scenario, c.A.Point, c.A.Pricing, c.B.Scenario, c.B.Point, c.B.Pricing, c.Replications, c.Seed, c.Currency)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "\tA\tB\tB − A\tpaired 95%% CI\tunpaired 95%% CI\t\n")
