@@ -219,20 +219,7 @@ func TestForecastMatchesDaily(t *testing.T) {
 		t.Fatal(err)
 	}
 	sc := writeFile(t, dir, "fq.yaml", strings.Replace(string(src), "replications: 20", "replications: 7", 1))
-	if code, _, stderr := spendsim(t, "forecast", sc, "--replications", "7", "--out", filepath.Join(dir, "f"), "-q"); code != 0 {
-		t.Fatalf("forecast: exit %d: %s", code, stderr)
-	}
-	if code, _, stderr := spendsim(t, "run", sc, "--out", filepath.Join(dir, "r"), "-q"); code != 0 {
-		t.Fatalf("run: exit %d: %s", code, stderr)
-	}
-	days, err := parquet.ReadFile[forecastDay](filepath.Join(dir, "r", "daily.parquet"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := parquet.ReadFile[forecastRow](filepath.Join(dir, "f", "forecast.parquet"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	days, rows := forecastAndRun(t, sc, "7")
 	monthStart := func(m time.Month) int32 { return int32(time.Date(2026, m, 1, 0, 0, 0, 0, time.UTC).Unix() / 86400) }
 	bounds := []int32{monthStart(8), monthStart(9), monthStart(10), monthStart(11)}
 	perRun := map[string]*[3][2]int64{} // run → month → messaging, service
@@ -268,6 +255,29 @@ func TestForecastMatchesDaily(t *testing.T) {
 	}
 }
 
+// forecastAndRun runs spendsim forecast (reps replications) and spendsim run of the
+// scenario file sc into f/ and r/ beside it, and reads run's daily.parquet and the
+// forecast's forecast.parquet.
+func forecastAndRun(t *testing.T, sc, reps string) ([]forecastDay, []forecastRow) {
+	t.Helper()
+	dir := filepath.Dir(sc)
+	if code, _, stderr := spendsim(t, "forecast", sc, "--replications", reps, "--out", filepath.Join(dir, "f"), "-q"); code != 0 {
+		t.Fatalf("forecast: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := spendsim(t, "run", sc, "--out", filepath.Join(dir, "r"), "-q"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	days, err := parquet.ReadFile[forecastDay](filepath.Join(dir, "r", "daily.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := parquet.ReadFile[forecastRow](filepath.Join(dir, "f", "forecast.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return days, rows
+}
+
 // TestForecastStaffingIsTheRuns: an understaffed desk (one agent, two weekday hours)
 // whose backlog takes days of shifts after the horizon. The forecast's staffing over
 // its months is the run's, to the micro: the agents who answer the backlog are paid,
@@ -287,21 +297,8 @@ agents:
   late_reply: utility
   shifts: [{days: [mon, tue, wed, thu, fri], start: "09:00", end: "11:00", headcount: 1}]
 `)
-	if code, _, stderr := spendsim(t, "forecast", sc, "--replications", "3", "--out", filepath.Join(dir, "f"), "-q"); code != 0 {
-		t.Fatalf("forecast: exit %d: %s", code, stderr)
-	}
-	if code, _, stderr := spendsim(t, "run", sc, "--out", filepath.Join(dir, "r"), "-q"); code != 0 {
-		t.Fatalf("run: exit %d: %s", code, stderr)
-	}
+	days, rows := forecastAndRun(t, sc, "3")
 	runs, err := parquet.ReadFile[runRow](filepath.Join(dir, "r", "runs.parquet"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	days, err := parquet.ReadFile[forecastDay](filepath.Join(dir, "r", "daily.parquet"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := parquet.ReadFile[forecastRow](filepath.Join(dir, "f", "forecast.parquet"))
 	if err != nil {
 		t.Fatal(err)
 	}
