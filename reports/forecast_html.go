@@ -132,7 +132,7 @@ Same seed, same report: this page holds no dates and every figure is reproducibl
 {{end}}</tbody>
 </table></div>
 <p class="meta">Percentiles across replications, each taken on its own ({{.Quantiles}}), so the category P50s need not add up to the messaging P50; the means do.
-Below each total with staffing, its P10 – P90. Staffing is the same in every replication. The last row bands each replication's sum over the months (customers: at the end). Exact amounts, to the micro, are in forecast.json and forecast.parquet.</p>
+Below each total with staffing, its P10 – P90. Staffing is each month's shifts, the same in every replication, except in the last month: it also pays the shifts after the horizon until the backlog is cleared (and the bot's fees), which differ between replications, so it shows their mean. The last row bands each replication's sum over the months (customers: at the end). Exact amounts, to the micro, are in forecast.json and forecast.parquet.</p>
 {{if .Notes}}<p class="meta" id="rests-on">{{range .Notes}}{{.}}.<br>{{end}}Each month's share priced from derived and third-party cells, and the rate cards in force, are in forecast.json (derived_share, third_party_share, cards_in_force).</p>
 {{end}}
 <h2 id="scenario">Scenario</h2>

@@ -92,7 +92,9 @@ type ForecastMonth struct {
 	Days      int    `json:"days"`
 	Pricing   string `json:"pricing"`   // the era in force (two, "a→b", if it changes inside the month)
 	Customers int64  `json:"customers"` // active customer base
-	// Staffing is the same in every replication: shifts do not depend on chance.
+	// Staffing is a month's shifts, the same in every replication; the last month's also
+	// holds the drain's shifts and the bot's fees, which depend on chance: the mean over
+	// the replications (staffingByMonth).
 	AgentHours     float64         `json:"agent_hours"`
 	StaffingMicros int64           `json:"staffing_micros"`
 	Staffing       string          `json:"staffing"`
@@ -149,7 +151,9 @@ type ForecastInput struct {
 // BuildForecast cuts each replication's days into months of [Config.Start,
 // Config.End) in the business's time zone, from the start day on (calendar months
 // when start is the 1st), and bands every month's amounts across replications. The
-// days after the horizon (its last conversations answered) count in the last month.
+// days after the horizon (its last conversations answered) count in the last month,
+// their replies and the shifts that sent them: the months' staffing adds up to the
+// runs' (staffingByMonth).
 func BuildForecast(in ForecastInput) (Forecast, error) {
 	cfg := in.Config
 	if len(in.Runs) == 0 || len(in.Runs) != len(in.Days) {
@@ -225,31 +229,28 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 	for c := range cats {
 		horizonCat[c] = make([]int64, reps)
 	}
-	var staffing money.Sum
+	staff, err := staffingByMonth(in, starts)
+	if err != nil {
+		return Forecast{}, err
+	}
 	var agentHours float64
 	for m, st := range starts {
 		end := model.FromStd(st.AddDate(0, 1, 0))
 		end = min(end, cfg.End)
-		tl := cfg.Staffing.Timeline(model.FromStd(st), end, loc)
-		staff, err := agents.Cost(cfg.Staffing.CostPerHour, tl.AgentTime)
-		if err != nil {
-			return Forecast{}, fmt.Errorf("stats: forecast %s: staffing: %w", st.Format("2006-01"), err)
-		}
-		staffing.Add(staff)
-		agentHours += tl.AgentTime.Hours()
 		month := st.Format("2006-01")
+		agentHours += staff[m].hours
 		var bs bands
 		fm := ForecastMonth{
 			Month: month, Start: st.Format(time.DateOnly),
 			Days:       int(end.In(loc).Sub(st).Hours()/24 + 0.5),
 			Pricing:    eraSpan(cfg.Billing.Era, model.FromStd(st), end, loc),
 			Customers:  int64(customersAt(cfg, model.FromStd(st))),
-			AgentHours: tl.AgentTime.Hours(), StaffingMicros: int64(staff), Staffing: staff.String(),
+			AgentHours: staff[m].hours, StaffingMicros: staff[m].mean, Staffing: money.Micros(staff[m].mean).String(),
 			Messaging: bs.of("messaging", amounts[m]), ByCategory: map[string]Band{}, StartDay: st,
 		}
 		totals := make([]int64, reps)
 		for r := range totals {
-			if totals[r], err = plus(amounts[m][r], int64(staff), month+" messaging + staffing"); err != nil {
+			if totals[r], err = plus(amounts[m][r], staff[m].each[r], month+" messaging + staffing"); err != nil {
 				return Forecast{}, err
 			}
 			if horizon[r], err = plus(horizon[r], amounts[m][r], "horizon messaging"); err != nil {
@@ -271,10 +272,16 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 		fm.restsOn(&derived[m], &third[m], &total[m])
 		f.Months = append(f.Months, fm)
 	}
-	staffTotal, err := staffing.Total()
+	// The horizon's staffing is each replication's run's: the months add up to it.
+	var staffing money.Sum
+	for _, r := range in.Runs {
+		staffing.Add(r.StaffingMicros)
+	}
+	staffSum, err := staffing.Total()
 	if err != nil {
 		return Forecast{}, fmt.Errorf("stats: forecast staffing: %w", err)
 	}
+	staffTotal := money.Micros(DivRound(int64(staffSum), int64(reps)))
 	var bs bands
 	h := ForecastMonth{
 		Month: f.Months[0].Month + ".." + f.Months[n-1].Month, Start: f.Months[0].Start,
@@ -286,7 +293,7 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 	}
 	totals := make([]int64, reps)
 	for r := range totals {
-		if totals[r], err = plus(horizon[r], int64(staffTotal), "horizon messaging + staffing"); err != nil {
+		if totals[r], err = plus(horizon[r], int64(in.Runs[r].StaffingMicros), "horizon messaging + staffing"); err != nil {
 			return Forecast{}, err
 		}
 	}
@@ -300,6 +307,57 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 	h.restsOn(&derived[n], &third[n], &total[n])
 	f.Horizon = h
 	return f, nil
+}
+
+// monthStaffing is one month's staffing: each replication's, their mean (rounded half
+// away from zero) and the mean agent-hours.
+type monthStaffing struct {
+	each  []int64 // micros, per replication
+	mean  int64
+	hours float64
+}
+
+// staffingByMonth cuts each replication's staffing cost (sim.RunResult.StaffingMicros,
+// costed by the run: the shifts from Start until its backlog was cleared, and the
+// bot's fees) into the forecast's months. A month before the last costs its shifts;
+// the cost is rounded once on the agent-time from Start to the month's end, so each
+// month is the difference of two such costs and the months add up exactly. The last
+// month is the rest of the run's cost: its own shifts, the drain's (the shifts after
+// the horizon on which its conversations were answered, billed with their replies in
+// that month) and the bot's fees. The drain's length depends on chance, so the last
+// month differs between replications.
+func staffingByMonth(in ForecastInput, starts []time.Time) ([]monthStaffing, error) {
+	cfg, reps, n := in.Config, len(in.Runs), len(starts)
+	out := make([]monthStaffing, n)
+	var upTo model.Time     // agent-time of the months so far
+	var costed money.Micros // its cost
+	for m, st := range starts[:n-1] {
+		tl := cfg.Staffing.Timeline(model.FromStd(st), model.FromStd(starts[m+1]), cfg.Location)
+		upTo += tl.AgentTime
+		c, err := agents.Cost(cfg.Staffing.CostPerHour, upTo)
+		if err != nil {
+			return nil, fmt.Errorf("stats: forecast %s: staffing: %w", st.Format("2006-01"), err)
+		}
+		ms := monthStaffing{each: make([]int64, reps), mean: int64(c - costed), hours: tl.AgentTime.Hours()}
+		for r := range ms.each {
+			ms.each[r] = ms.mean
+		}
+		out[m], costed = ms, c
+	}
+	last := monthStaffing{each: make([]int64, reps)}
+	var sum money.Sum
+	for r, run := range in.Runs {
+		last.each[r] = int64(run.StaffingMicros - costed) // costed is part of it: no overflow
+		sum.Add(money.Micros(last.each[r]))
+		last.hours += run.AgentHours - upTo.Hours()
+	}
+	t, err := sum.Total()
+	if err != nil {
+		return nil, fmt.Errorf("stats: forecast %s: staffing: %w", starts[n-1].Format("2006-01"), err)
+	}
+	last.mean, last.hours = DivRound(int64(t), int64(reps)), last.hours/float64(reps)
+	out[n-1] = last
+	return out, nil
 }
 
 // restsOn fills the shares of fm's bill priced from derived and third-party cells and
