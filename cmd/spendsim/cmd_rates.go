@@ -6,6 +6,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
 )
@@ -17,7 +19,7 @@ func ratesCommand(e *env) *cli.Command {
 		ArgsUsage:   " ",
 		Description: helpText("rates"),
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "at", Usage: "only the cards in force on `DATE` (YYYY-MM-DD), below a line naming the billing era then"},
+			&cli.StringFlag{Name: "at", Usage: "only the cards that bill on `DATE` (YYYY-MM-DD): the pricing model of the billing era then, named on a line above them"},
 			&cli.StringFlag{Name: "market", Usage: "only `MARKET` (e.g. Brazil, \"North America\")"},
 			&cli.BoolFlag{Name: "sources", Usage: "add the source and note of every rate"},
 		},
@@ -25,24 +27,26 @@ func ratesCommand(e *env) *cli.Command {
 			if c.NArg() > 0 {
 				return usagef("rates takes no arguments (got %q); use --at and --market", c.Args().First())
 			}
-			var at *time.Time
+			f := pricing.RowFilter{Market: c.String("market")}
 			if s := c.String("at"); s != "" {
 				d, err := time.Parse(time.DateOnly, s)
 				if err != nil {
 					return usagef("--at %q is not a date YYYY-MM-DD", s)
 				}
-				at = &d
+				// Only the cards that bill that day: the era's model, the shape its rules read.
+				era := billing.EraAt(model.FromStd(d), time.UTC)
+				f.At, f.Model, f.Since = &d, era.Model(), era.CardsFrom()
 			}
 			book, err := pricing.Builtin()
 			if err != nil {
 				return err
 			}
-			rows, err := book.Rows(at, c.String("market"))
+			rows, err := book.Rows(f)
 			if err != nil {
 				return usageError{err}
 			}
-			if at != nil {
-				reports.WriteRatesEra(e.stdout, *at)
+			if f.At != nil {
+				reports.WriteRatesEra(e.stdout, *f.At)
 			}
 			if err := reports.WriteRatesTable(e.stdout, rows, c.Bool("sources")); err != nil {
 				return err

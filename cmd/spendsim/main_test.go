@@ -270,20 +270,50 @@ func TestRates(t *testing.T) {
 	if want := "# 2025-09-15: billing era pmp-2025 in force (PMP rules, since 2025-07-01; pmp-2026-10 from 2026-10-01)\n"; !strings.HasPrefix(stdout, want) {
 		t.Errorf("rates --at: want the era first, %q; got\n%s", want, stdout)
 	}
-	// The 2025-07-01 PMP USD card, as in model/pricing/data/ratecards.csv.
-	for _, want := range []string{
-		"2025-07-01  PMP    USD       Brazil  marketing           0.0625  third_party",
-		"2025-07-01  PMP    USD       Brazil  utility             0.0068  third_party",
-	} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("rates lacks %q:\n%s", want, stdout)
-		}
-	}
+	// The 2025-07-01 PMP USD card, as in model/pricing/data/ratecards.csv, and nothing
+	// else: the 2022 CBP EUR card is still the latest EUR card, but bills nothing in a
+	// PMP era.
+	ratesAre(t, stdout, `
+# 2025-09-15: billing era pmp-2025 in force (PMP rules, since 2025-07-01; pmp-2026-10 from 2026-10-01)
+CARD        MODEL  CURRENCY  MARKET  CATEGORY        RATE    CONFIDENCE   FROM CARD
+2025-07-01  PMP    USD       Brazil  marketing       0.0625  third_party
+2025-07-01  PMP    USD       Brazil  utility         0.0068  third_party
+2025-07-01  PMP    USD       Brazil  authentication  0.0068  derived`)
+	// A CBP date lists the CBP cards the era's rules read: per category from 2023-06-01,
+	// never the user-/business-initiated cards of 2022 before it.
+	_, stdout, _ = spendsim(t, "rates", "--at", "2024-03-01", "--market", "Brazil")
+	ratesAre(t, stdout, `
+# 2024-03-01: billing era cbp-2023 in force (CBP rules, since 2023-06-01; pmp-2025 from 2025-07-01)
+CARD        MODEL  CURRENCY  MARKET  CATEGORY        RATE    CONFIDENCE  FROM CARD
+2023-06-01  CBP    USD       Brazil  marketing       0.0625  derived
+2023-06-01  CBP    USD       Brazil  utility         0.0350  derived
+2023-06-01  CBP    USD       Brazil  authentication  0.0315  derived
+2023-06-01  CBP    USD       Brazil  service         0.0300  derived`)
+	_, stdout, _ = spendsim(t, "rates", "--at", "2023-01-10", "--market", "Brazil")
+	ratesAre(t, stdout, `
+# 2023-01-10: billing era cbp-2022 in force (CBP rules, since 2022-02-01; cbp-2023 from 2023-06-01)
+CARD        MODEL  CURRENCY  MARKET  CATEGORY            RATE    CONFIDENCE  FROM CARD
+2022-02-01  CBP    EUR       Brazil  user_initiated      0.0248  bsp
+2022-02-01  CBP    EUR       Brazil  business_initiated  0.0414  bsp
+2022-02-01  CBP    USD       Brazil  user_initiated      0.0300  derived
+2022-02-01  CBP    USD       Brazil  business_initiated  0.0500  derived`)
 	if code, _, stderr := spendsim(t, "rates", "--market", "Narnia"); code != 2 || !strings.Contains(stderr, `"Narnia" is not a market`) {
 		t.Errorf("unknown market: exit %d, %s", code, stderr)
 	}
 	if code, _, _ := spendsim(t, "rates", "--at", "yesterday"); code != 2 {
 		t.Errorf("bad date: exit %d, want 2", code)
+	}
+}
+
+// ratesAre checks that stdout is want's lines exactly, trailing blanks aside.
+func ratesAre(t *testing.T, stdout, want string) {
+	t.Helper()
+	var got []string
+	for _, l := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		got = append(got, strings.TrimRight(l, " "))
+	}
+	if g, w := strings.Join(got, "\n"), strings.TrimSpace(want); g != w {
+		t.Errorf("rates: got\n%s\nwant\n%s", g, w)
 	}
 }
 

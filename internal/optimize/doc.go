@@ -6,7 +6,10 @@
 // In: a scenario without a sweep and with a seed, and Options (the stats.SLA, the
 // headcount cap, workers, the user's rates). Out: a Result, optimize.json's content,
 // with every plan evaluated, cheapest first; package reports writes it and prints its
-// table. The search is local: on a plateau it may miss a cheaper plan two steps away.
+// table. The search is local: a descent by one-step moves, and from where it stops
+// an escape to the plans two steps away most likely to be cheaper (one agent off a
+// shift and two onto another; one more agent on the failing neighbours closest to
+// the SLA); it may still miss a cheaper plan further away.
 // It depends only on the simulated results, never on the worker count, so the same
 // seed gives the same answer on every machine.
 package optimize

@@ -76,9 +76,12 @@ type Options struct {
 // the current plan (one shift ±1, or one agent moved between shifts, or the bot
 // switched) in one parallel batch: from a plan missing the SLA it moves to the cheapest
 // neighbour meeting it, else to the one closest to it; from a plan meeting it, to a
-// cheaper neighbour meeting it, until there is none. The answer is the cheapest plan
-// meeting the SLA among everything evaluated; ties go to the better SLA figure, then
-// to the plan evaluated first, so the answer is the same on every machine.
+// cheaper neighbour meeting it, until there is none. There it tries an escape (see
+// escape: at most S·(S−1) + 2·S plans two steps away, S the shifts) and, when one of
+// them meets the SLA for less, goes on from it; every move lowers the cost, so the
+// search ends. The answer is the cheapest plan meeting the SLA among everything
+// evaluated; ties go to the better SLA figure, then to the plan evaluated first, so
+// the answer is the same on every machine.
 func Search(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error) {
 	if len(sc.Sweep) > 0 || sc.Seed == 0 || o.MaxHeadcount < 1 || (o.Bot && sc.Agents.Bot == nil) {
 		return nil, fmt.Errorf("optimize: %s: want no sweep, a seed, a bot with Bot and MaxHeadcount >= 1", sc.Name)
@@ -97,6 +100,7 @@ type optimizer struct {
 	cache    map[string]*Plan
 	currency string
 	runs     int
+	noEscape bool // tests: the descent alone, as before escapes, to show what it misses
 }
 
 func hcKey(hc []int) string {
@@ -340,6 +344,12 @@ func (o *optimizer) search(ctx context.Context) (*Result, error) {
 			}
 			next = o.cache[hcKey(up)]
 		}
+		if next == nil && !o.noEscape {
+			var err error
+			if next, err = o.escape(ctx, cur, nbs); err != nil {
+				return nil, err
+			}
+		}
 		if next == nil {
 			break
 		}
@@ -363,6 +373,71 @@ func (o *optimizer) search(ctx context.Context) (*Result, error) {
 		return cmp.Compare(a.order, b.order)
 	})
 	return res, nil
+}
+
+// escapeFrom is how many of the failing neighbours closest to the SLA an escape
+// adds an agent to.
+const escapeFrom = 2
+
+// escape is tried once the descent stops at cur, a plan meeting the SLA whose
+// neighbours nbs are no cheaper or miss it: a plateau the one-step moves cannot leave.
+// It evaluates, in one batch, the plans two steps away that a cheaper plan meeting the
+// SLA is most often among: one agent off one shift and two onto another, and one more
+// agent on any shift (or the bot switched on) of the escapeFrom failing neighbours
+// closest to the SLA. With S shifts that is at most S·(S−1) + escapeFrom·S plans (one
+// more each with --bot). It returns the cheapest of them meeting the SLA if it is
+// cheaper than cur, for the descent to go on from, else nil.
+func (o *optimizer) escape(ctx context.Context, cur *Plan, nbs [][]int) (*Plan, error) {
+	shifts := len(o.sc.Agents.Shifts)
+	var cands [][]int
+	add := func(base []int, moves ...[2]int) {
+		n := slices.Clone(base)
+		for _, m := range moves {
+			n[m[0]] += m[1]
+			if n[m[0]] < 0 || n[m[0]] > o.limit(m[0]) {
+				return
+			}
+		}
+		cands = append(cands, n)
+	}
+	for i := range shifts {
+		for j := range shifts {
+			if i != j {
+				add(cur.plan, [2]int{i, -1}, [2]int{j, +2})
+			}
+		}
+	}
+	var failing []*Plan
+	for _, hc := range nbs {
+		if cd := o.cache[hcKey(hc)]; !cd.Feasible {
+			failing = append(failing, cd)
+		}
+	}
+	slices.SortStableFunc(failing, func(a, b *Plan) int {
+		switch {
+		case o.sla.Better(a.Value, b.Value):
+			return -1
+		case o.sla.Better(b.Value, a.Value):
+			return 1
+		}
+		return cmp.Compare(a.order, b.order)
+	})
+	for _, f := range failing[:min(escapeFrom, len(failing))] {
+		for i := range f.plan {
+			add(f.plan, [2]int{i, +1})
+		}
+	}
+	if err := o.evaluate(ctx, cands); err != nil {
+		return nil, err
+	}
+	var next *Plan
+	for _, hc := range cands {
+		cd := o.cache[hcKey(hc)]
+		if cd.Feasible && o.cheaper(cd, cur) && (next == nil || o.cheaper(cd, next)) {
+			next = cd
+		}
+	}
+	return next, nil
 }
 
 // closest is the evaluated plan nearest to meeting the SLA.

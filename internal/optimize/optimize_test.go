@@ -107,3 +107,77 @@ func TestSearchBot(t *testing.T) {
 		t.Errorf("a bot at 5 USD a conversation: best plan %s, want the bot off", dear)
 	}
 }
+
+// plateauScenario: a long weekday shift and short weekend ones, sized so that the
+// one-step descent stops at weekday=4,saturday=4,sunday=1 (p90<=48h), every neighbour
+// dearer or missing the SLA, while weekday=3,saturday=6,sunday=1 meets it for about
+// 10% less: one agent off the long shift and two onto Saturday, a move of two steps.
+const plateauScenario = `name: plateau
+seed: 11
+start: 2025-09-01
+days: 7
+replications: 1
+customers:
+  count: 4000
+  countries: [{country: BR, share: 1}]
+load:
+  conversations_per_customer_month: 2
+agents:
+  handle_time: {dist: exponential, mean_s: 600}
+  cost_per_hour: 10
+  shifts:
+    - {name: weekday, days: [mon, tue, wed, thu, fri], start: "08:00", end: "20:00", headcount: 2}
+    - {name: saturday, days: [sat], start: "09:00", end: "17:00", headcount: 1}
+    - {name: sunday, days: [sun], start: "10:00", end: "16:00", headcount: 0}
+`
+
+// TestSearchLeavesPlateau: the descent alone (as the search was before its escapes)
+// stops on a plateau and never evaluates the cheaper plan; the search with escapes
+// finds it, with the same answer and the same plans evaluated at any worker count.
+func TestSearchLeavesPlateau(t *testing.T) {
+	run := func(workers int, noEscape bool) *Result {
+		t.Helper()
+		sc, err := scenarios.Parse([]byte(plateauScenario), "plateau.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		target, err := stats.ParseSLA("p90<=48h")
+		if err != nil {
+			t.Fatal(err)
+		}
+		op := &optimizer{sc: sc, sla: target, max: 6, workers: workers, cache: map[string]*Plan{}, noEscape: noEscape}
+		res, err := op.search(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	const cheaper = "weekday=3,saturday=6,sunday=1"
+	old := run(2, true)
+	if old.Best.Label != "weekday=4,saturday=4,sunday=1" {
+		t.Errorf("the descent alone: best %s, want it stuck at weekday=4,saturday=4,sunday=1", old.Best.Label)
+	}
+	for _, p := range old.Evaluated {
+		if p.Label == cheaper {
+			t.Errorf("the descent alone evaluated %s: the test no longer shows a plateau", cheaper)
+		}
+	}
+	got := run(2, false)
+	if got.Best.Label != cheaper || got.Best.TotalWithStaffingMicros >= old.Best.TotalWithStaffingMicros {
+		t.Errorf("with escapes: best %s at %s, want %s, cheaper than %s", got.Best.Label, got.Best.TotalWithStaffing, cheaper, old.Best.TotalWithStaffing)
+	}
+	if n := len(got.Evaluated); n > 100 {
+		t.Errorf("%d plans evaluated, want at most 100", n)
+	}
+	one := run(1, false)
+	labels := func(r *Result) string {
+		var s []string
+		for _, p := range r.Evaluated {
+			s = append(s, p.Label+" "+p.TotalWithStaffing)
+		}
+		return strings.Join(s, "\n")
+	}
+	if labels(one) != labels(got) {
+		t.Errorf("1 worker and 2 workers evaluated different plans:\n%s\n--\n%s", labels(one), labels(got))
+	}
+}

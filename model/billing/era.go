@@ -141,6 +141,16 @@ func (e Era) Start() time.Time {
 	return eras[e].start.Date()
 }
 
+// CardsFrom is the earliest rate card date era e's rules read (pricing's calendar, a
+// date at midnight UTC): an older card of its model is of another shape. The zero
+// time when any card may be read, and for EraAuto.
+func (e Era) CardsFrom() time.Time {
+	if e == EraAuto || e >= numEras || eras[e].cards.from.IsZero() {
+		return time.Time{}
+	}
+	return eras[e].cards.from.Date()
+}
+
 // Next is the era that followed e, false for the latest.
 func (e Era) Next() (Era, bool) {
 	if e == EraAuto || e+1 >= numEras {

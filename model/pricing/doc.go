@@ -34,8 +34,8 @@
 //     (one page or many) into points in this vocabulary, costs exact to the micro.
 //   - MarketingLite is a category only a webhook log yields; Card.Rate prices it at the
 //     marketing rate, and Categories leaves it out (Shown adds it where a bill has it).
-//   - Sniff tells which of those layouts a file is. Rows lists cells for display
-//     (`spendsim rates`); WriteCSV writes a book back in the ratecards.csv layout.
+//   - Sniff tells which of those layouts a file is. Rows lists the cells a RowFilter picks for
+//     display (`spendsim rates`; which model bills on a date is the caller's to say); WriteCSV writes a book back in the ratecards.csv layout.
 //   - An Overlay is the user's --rates and --tiers files (NewOverlay, from the bytes the
 //     caller read), each read by the kind Sniff finds: Cards lays them over the built-in
 //     cards, and Digest fingerprints them, so runs billed with other files are other runs.

@@ -28,35 +28,54 @@ type Row struct {
 	Note   string
 }
 
-// Rows lists card cells sorted by model, currency, card date, market name and category.
-// With at, only the card of each model and currency in force on at's calendar date (in
-// at's own location); otherwise every card. With a market name (any case), only that
-// market; an unknown name is an error listing the known ones. Carried-forward cells are
-// included, with Confidence Derived and From set to their origin card. Fallbacks
-// (authentication for a missing authentication_international) are not rows: they are
-// not in the data.
-func (b *Book) Rows(at *time.Time, marketName string) ([]Row, error) {
+// RowFilter picks the card cells Rows lists; its zero value picks every cell.
+type RowFilter struct {
+	// At: only the card of each model and currency in force on this calendar date (in
+	// its own location); nil: every card.
+	At *time.Time
+	// Model: only this model's cards; ModelNone: every model. Which model bills on a
+	// date is the billing era's, which this package does not know (model/billing's era
+	// table does).
+	Model Model
+	// Since: only cards effective on this calendar date or later (an era's rules read
+	// no older card: CBP's per-category rules never read a user-/business-initiated
+	// card); the zero time: any.
+	Since time.Time
+	// Market: only this market (any case); an unknown name is an error listing the
+	// known ones. "": every market.
+	Market string
+}
+
+// Rows lists the card cells f picks, sorted by model, currency, card date, market name
+// and category. Carried-forward cells are included, with Confidence Derived and From
+// set to their origin card. Fallbacks (authentication for a missing
+// authentication_international) are not rows: they are not in the data.
+func (b *Book) Rows(f RowFilter) ([]Row, error) {
 	want := market.Unknown
-	if marketName != "" {
-		id, ok := b.markets.ID(marketName)
+	if f.Market != "" {
+		id, ok := b.markets.ID(f.Market)
 		if !ok {
-			return nil, fmt.Errorf("pricing: %q is not a market; want one of: %s", marketName, strings.Join(b.markets.Names(), ", "))
+			return nil, fmt.Errorf("pricing: %q is not a market; want one of: %s", f.Market, strings.Join(b.markets.Names(), ", "))
 		}
 		want = id
 	}
 	var cards []*Card
-	if at == nil {
-		cards = b.cards
-	} else {
-		y, mo, d := at.Date()
-		day := dayOf(time.Date(y, mo, d, 0, 0, 0, 0, time.UTC))
-		for _, c := range b.cards {
+	for _, c := range b.cards {
+		if f.Model != ModelNone && c.model != f.Model {
+			continue
+		}
+		if !f.Since.IsZero() && c.effDay < dayOf(f.Since) {
+			continue
+		}
+		if f.At != nil {
+			y, mo, d := f.At.Date()
+			day := dayOf(time.Date(y, mo, d, 0, 0, 0, 0, time.UTC))
 			cs := b.chains[chainKey{c.model, c.currency}]
-			i := sort.Search(len(cs), func(i int) bool { return cs[i].effDay > day }) - 1
-			if i >= 0 && cs[i] == c {
-				cards = append(cards, c)
+			if i := sort.Search(len(cs), func(i int) bool { return cs[i].effDay > day }) - 1; i < 0 || cs[i] != c {
+				continue
 			}
 		}
+		cards = append(cards, c)
 	}
 	var out []Row
 	for _, c := range cards {

@@ -13,7 +13,7 @@ import (
 func TestRows(t *testing.T) {
 	b := mustBook(t)
 	at := time.Date(2026, 10, 15, 0, 0, 0, 0, time.UTC)
-	rows, err := b.Rows(&at, "india")
+	rows, err := b.Rows(RowFilter{At: &at, Market: "india"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,11 +57,11 @@ func TestRows(t *testing.T) {
 		}
 	}
 
-	all, err := b.Rows(nil, "")
+	all, err := b.Rows(RowFilter{})
 	if err != nil || len(all) < 1737 {
 		t.Errorf("all rows: %d, %v; want at least the 1737 cells of ratecards.csv", len(all), err)
 	}
-	if _, err := b.Rows(nil, "Atlantis"); err == nil || !strings.Contains(err.Error(), `"Atlantis" is not a market; want one of: Argentina`) {
+	if _, err := b.Rows(RowFilter{Market: "Atlantis"}); err == nil || !strings.Contains(err.Error(), `"Atlantis" is not a market; want one of: Argentina`) {
 		t.Errorf("unknown market: %v", err)
 	}
 }
@@ -97,8 +97,8 @@ func TestWriteCSVRoundTrip(t *testing.T) {
 
 func sameBooks(t testing.TB, a, b *Book) {
 	t.Helper()
-	ra, err1 := a.Rows(nil, "")
-	rb, err2 := b.Rows(nil, "")
+	ra, err1 := a.Rows(RowFilter{})
+	rb, err2 := b.Rows(RowFilter{})
 	if err1 != nil || err2 != nil || len(ra) != len(rb) {
 		t.Fatalf("rows: %d (%v) vs %d (%v)", len(ra), err1, len(rb), err2)
 	}
@@ -108,5 +108,35 @@ func sameBooks(t testing.TB, a, b *Book) {
 		if x != y {
 			t.Fatalf("row %d: %+v\nvs %+v", i, ra[i], rb[i])
 		}
+	}
+}
+
+// TestRowsModelSince: Model keeps one model's cards, Since drops the cards older than a
+// date, so that a CBP date lists only the per-category cards its rules read.
+func TestRowsModelSince(t *testing.T) {
+	b := mustBook(t)
+	at := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	rows, err := b.Rows(RowFilter{At: &at, Model: CBP, Since: time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC), Market: "India"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows {
+		got = append(got, fmt.Sprintf("%s %s %s %s %s", r.Card.Format(time.DateOnly), r.Model, r.Currency, r.Category, FormatRate(r.Rate)))
+	}
+	want := []string{
+		"2023-06-01 CBP INR marketing 0.7265",
+		"2023-06-01 CBP INR utility 0.3082",
+		"2023-06-01 CBP USD marketing 0.0099",
+		"2023-06-01 CBP USD utility 0.0042",
+		"2023-06-01 CBP USD authentication 0.0042",
+		"2023-06-01 CBP USD service 0.0040",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	pmp, err := b.Rows(RowFilter{At: &at, Model: PMP})
+	if err != nil || len(pmp) != 0 {
+		t.Errorf("PMP cards in force on 2024-03-01: %d rows, %v; want none", len(pmp), err)
 	}
 }
