@@ -48,13 +48,16 @@ func ratesCommand(e *env) *cli.Command {
 			if f.At != nil {
 				reports.WriteRatesEra(e.stdout, *f.At)
 			}
-			if err := reports.WriteRatesTable(e.stdout, rows, c.Bool("sources")); err != nil {
-				return err
-			}
 			if len(rows) == 0 {
-				fmt.Fprintln(e.stderr, "no rates match")
+				// No header over nothing; NBP's card is the user's own (--rates).
+				note := ""
+				if f.At != nil && f.Model == pricing.NBP {
+					note = " (spendsim ships no NBP card: a replay of that day needs yours, --rates FILE)"
+				}
+				fmt.Fprintln(e.stderr, "no rates match"+note)
+				return nil
 			}
-			return nil
+			return reports.WriteRatesTable(e.stdout, rows, c.Bool("sources"))
 		},
 	}
 }

@@ -82,3 +82,18 @@ func lineWith(s, sub string) string {
 	}
 	return ""
 }
+
+// TestRatesNoneOnNBPDay: on a day of the NBP era spendsim has no card to list; it says
+// so and why on stderr, with no empty table on stdout.
+func TestRatesNoneOnNBPDay(t *testing.T) {
+	code, stdout, stderr := spendsim(t, "rates", "--at", "2019-01-01")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.Contains(stdout, "CARD") || !strings.Contains(stdout, "nbp-2018") {
+		t.Errorf("stdout %q: want the era line and no table header", stdout)
+	}
+	if !strings.Contains(stderr, "no rates match") || !strings.Contains(stderr, "--rates FILE") {
+		t.Errorf("stderr %q: want no rates match and how to bring an NBP card", stderr)
+	}
+}
