@@ -22,9 +22,9 @@ func (b *Biller) billCBP2022(ch *pricing.Charge, p *window.Pair, m *model.Messag
 	// rides. This holds for a reply to an ad too: the free entry point is a conversation
 	// like the others in CBP 2022 and cannot open while one is open (only CBP 2023 lets it
 	// close the others). The reply still answered the ad, so no window opens later.
-	if p.Open(window.SlotV1, at) {
-		ch.Type, ch.Category = convMeta(p, window.SlotV1)
-		ch.ConversationID = window.ConversationID(m.Pair, window.SlotV1, p.ConvEnd[window.SlotV1])
+	if c := b.pairs.PeekConvs(m.Pair); c.Open(window.SlotV1, at) {
+		ch.Type, ch.Category = convMeta(c, window.SlotV1)
+		ch.ConversationID = window.ConversationID(m.Pair, window.SlotV1, c.ConvEnd[window.SlotV1])
 		return nil
 	}
 	if answered {
@@ -53,7 +53,7 @@ func (b *Biller) billCBP2022(ch *pricing.Charge, p *window.Pair, m *model.Messag
 		return err
 	}
 	end := at + window.Conversation
-	p.SetConv(window.SlotV1, end, uint8(ch.Type), uint8(cat))
+	b.pairs.Convs(m.Pair).SetConv(window.SlotV1, end, uint8(ch.Type), uint8(cat))
 	ch.ConversationID = window.ConversationID(m.Pair, window.SlotV1, end)
 	ch.Opens = true
 	return nil

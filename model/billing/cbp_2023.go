@@ -21,17 +21,20 @@ func (b *Biller) billCBP2023(ch *pricing.Charge, p *window.Pair, m *model.Messag
 		// Free entry point: an ad or Page message answered within 24 h opens a 72 h free
 		// window at the reply; it closes every open conversation of the pair, no other
 		// opens until it ends, and everything in it is free.
-		p.CloseAll(at)
+		if c := b.pairs.PeekConvs(m.Pair); c != nil {
+			c.CloseAll(at)
+		}
 		p.EntryEnd = at + window.EntryPoint
 		rideEntry(ch, p, m.Pair)
 		ch.Opens = true
 		return nil
 	}
+	c := b.pairs.PeekConvs(m.Pair) // nil while the pair has opened none: none is open
 	if m.Kind == model.Template {
 		s := templateSlot[m.Category]
 		cat := ch.Category
 		var cc *cardCache
-		if cat == pricing.Authentication || !p.Open(s, at) {
+		if cat == pricing.Authentication || !c.Open(s, at) {
 			var err error
 			if cc, err = b.cardFor(EraCBP2023, at); err != nil {
 				return err
@@ -40,23 +43,23 @@ func (b *Biller) billCBP2023(ch *pricing.Charge, p *window.Pair, m *model.Messag
 				cat = b.authCategory(cc, m, at)
 			}
 		}
-		if p.Open(s, at) {
-			ch.Type, ch.Category = convMeta(p, s)
-			ch.ConversationID = window.ConversationID(m.Pair, s, p.ConvEnd[s])
+		if c.Open(s, at) {
+			ch.Type, ch.Category = convMeta(c, s)
+			ch.ConversationID = window.ConversationID(m.Pair, s, c.ConvEnd[s])
 			return nil
 		}
 		if err := b.charge(ch, cc, m.Market, cat); err != nil {
 			return err
 		}
-		b.openConv(ch, p, m.Pair, s, at)
+		b.openConv(ch, m.Pair, s, at)
 		return nil
 	}
 
 	// A non-template message inside any open conversation rides it: report the one
 	// opened last.
-	if s, ok := latestOpen(p, at); ok {
-		ch.Type, ch.Category = convMeta(p, s)
-		ch.ConversationID = window.ConversationID(m.Pair, s, p.ConvEnd[s])
+	if s, ok := latestOpen(c, at); ok {
+		ch.Type, ch.Category = convMeta(c, s)
+		ch.ConversationID = window.ConversationID(m.Pair, s, c.ConvEnd[s])
 		return nil
 	}
 	if at >= b.bounds.serviceFree {
@@ -68,7 +71,7 @@ func (b *Biller) billCBP2023(ch *pricing.Charge, p *window.Pair, m *model.Messag
 		// Ledger counts them (Ledger.settleFree).
 		return err
 	}
-	b.openConv(ch, p, m.Pair, window.SlotService, at)
+	b.openConv(ch, m.Pair, window.SlotService, at)
 	return nil
 }
 
@@ -79,17 +82,17 @@ var templateSlot = [...]window.Slot{
 	model.Authentication: window.SlotAuthentication,
 }
 
-func (b *Biller) openConv(ch *pricing.Charge, p *window.Pair, pair uint32, s window.Slot, at model.Time) {
+func (b *Biller) openConv(ch *pricing.Charge, pair uint32, s window.Slot, at model.Time) {
 	end := at + window.Conversation
-	p.SetConv(s, end, uint8(ch.Type), uint8(ch.Category))
+	b.pairs.Convs(pair).SetConv(s, end, uint8(ch.Type), uint8(ch.Category))
 	ch.ConversationID = window.ConversationID(pair, s, end)
 	ch.Opens = true
 }
 
-func latestOpen(p *window.Pair, at model.Time) (window.Slot, bool) {
+func latestOpen(c *window.Convs, at model.Time) (window.Slot, bool) {
 	best, ok := window.Slot(0), false
 	for s := window.SlotMarketing; s < window.NumSlots; s++ {
-		if p.Open(s, at) && (!ok || p.ConvEnd[s] > p.ConvEnd[best]) {
+		if c.Open(s, at) && (!ok || c.ConvEnd[s] > c.ConvEnd[best]) {
 			best, ok = s, true
 		}
 	}

@@ -16,11 +16,11 @@ func rideEntry(ch *pricing.Charge, p *window.Pair, pair uint32) {
 
 // convMeta is the type and category of slot s's conversation, which every message
 // riding it reports (docs/billing.md, "CBP 2022" and "CBP 2023").
-func convMeta(p *window.Pair, s window.Slot) (pricing.Type, pricing.Category) {
-	typ, cat := p.Conv(s)
+func convMeta(c *window.Convs, s window.Slot) (pricing.Type, pricing.Category) {
+	typ, cat := c.Conv(s)
 	return pricing.Type(typ), pricing.Category(cat)
 }
 
-// window.Pair packs a type and a category into 4 bits each.
+// window.Convs packs a type and a category into 4 bits each.
 var _ = [16 - int(pricing.NumCategories)]struct{}{}
 var _ = [16 - int(pricing.NumTypes)]struct{}{}

@@ -20,7 +20,7 @@ func (b *Biller) billPMP2025(ch *pricing.Charge, p *window.Pair, m *model.Messag
 		return nil
 	}
 	if m.Category == model.Utility {
-		if cbpUtilityCarryOver(ch, p, m, at) {
+		if cbpUtilityCarryOver(ch, b.pairs.PeekConvs(m.Pair), m, at) {
 			return nil
 		}
 		if p.CSWOpen(at) {
@@ -51,13 +51,13 @@ func pmpFreeEntryPoint(ch *pricing.Charge, p *window.Pair, at model.Time) bool {
 // cbpUtilityCarryOver reports whether the utility template m rides a CBP utility
 // conversation: one open on 2025-07-01 keeps utility templates free until it ends,
 // reported as CBP (docs/billing.md, "Crossing from one era to the next").
-func cbpUtilityCarryOver(ch *pricing.Charge, p *window.Pair, m *model.Message, at model.Time) bool {
-	if !p.Open(window.SlotUtility, at) {
+func cbpUtilityCarryOver(ch *pricing.Charge, c *window.Convs, m *model.Message, at model.Time) bool {
+	if !c.Open(window.SlotUtility, at) {
 		return false
 	}
 	ch.Model = pricing.CBP
-	ch.Type, ch.Category = convMeta(p, window.SlotUtility)
-	ch.ConversationID = window.ConversationID(m.Pair, window.SlotUtility, p.ConvEnd[window.SlotUtility])
+	ch.Type, ch.Category = convMeta(c, window.SlotUtility)
+	ch.ConversationID = window.ConversationID(m.Pair, window.SlotUtility, c.ConvEnd[window.SlotUtility])
 	return true
 }
 

@@ -18,7 +18,7 @@ func (b *Biller) billPMP2026Oct(ch *pricing.Charge, p *window.Pair, m *model.Mes
 	if m.Kind != model.Template {
 		return b.chargeService(ch, m, at)
 	}
-	if m.Category == model.Utility && cbpUtilityCarryOver(ch, p, m, at) {
+	if m.Category == model.Utility && cbpUtilityCarryOver(ch, b.pairs.PeekConvs(m.Pair), m, at) {
 		return nil
 	}
 	return b.chargePMPTemplate(ch, m, EraPMP2026Oct, at)

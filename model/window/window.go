@@ -33,8 +33,10 @@ const (
 	SlotEntryPoint = NumSlots // only for ConversationID
 )
 
-// Pair is the state of one (business number, user) pair. It is 72 bytes: replay memory
-// grows with pairs, so fields are packed and conversation ids are derived, not stored.
+// Pair is the hot state of one (business number, user) pair, which every era reads:
+// the customer service window and the free entry point. It is 24 bytes: replay memory
+// grows with pairs. The CBP conversations a pair may hold are its Convs, kept apart in
+// Table so that an era that opens none (PMP) pays nothing for them.
 type Pair struct {
 	// CSWEnd is the latest user message's time + CSW.
 	CSWEnd model.Time
@@ -43,6 +45,11 @@ type Pair struct {
 	Referral model.Time
 	// EntryEnd ends the current free entry point window.
 	EntryEnd model.Time
+}
+
+// Convs is the cold state of one pair: its CBP conversations, one per slot. It is 48
+// bytes; conversation ids are derived, not stored.
+type Convs struct {
 	// ConvEnd ends the open conversation of each slot.
 	ConvEnd [NumSlots]model.Time
 	// ConvMeta packs each slot's conversation's pricing.Type (low 4 bits) and
@@ -52,13 +59,13 @@ type Pair struct {
 }
 
 // SetConv opens the conversation of slot s until end, with its pricing type and category.
-func (p *Pair) SetConv(s Slot, end model.Time, typ, cat uint8) {
-	p.ConvEnd[s] = end
-	p.ConvMeta[s] = typ&0x0f | cat<<4
+func (c *Convs) SetConv(s Slot, end model.Time, typ, cat uint8) {
+	c.ConvEnd[s] = end
+	c.ConvMeta[s] = typ&0x0f | cat<<4
 }
 
 // Conv returns the pricing type and category slot s's conversation opened with.
-func (p *Pair) Conv(s Slot) (typ, cat uint8) { return p.ConvMeta[s] & 0x0f, p.ConvMeta[s] >> 4 }
+func (c *Convs) Conv(s Slot) (typ, cat uint8) { return c.ConvMeta[s] & 0x0f, c.ConvMeta[s] >> 4 }
 
 // CSWOpen reports whether the customer service window is open at t.
 func (p *Pair) CSWOpen(t model.Time) bool { return t < p.CSWEnd }
@@ -66,14 +73,15 @@ func (p *Pair) CSWOpen(t model.Time) bool { return t < p.CSWEnd }
 // EntryOpen reports whether a free entry point window is open at t.
 func (p *Pair) EntryOpen(t model.Time) bool { return t < p.EntryEnd }
 
-// Open reports whether the conversation in slot s is open at t.
-func (p *Pair) Open(s Slot, t model.Time) bool { return t < p.ConvEnd[s] }
+// Open reports whether the conversation in slot s is open at t; a nil Convs (a pair
+// that never opened one) has none open.
+func (c *Convs) Open(s Slot, t model.Time) bool { return c != nil && t < c.ConvEnd[s] }
 
 // AnyOpen reports whether any CBP v2 conversation (marketing, utility, authentication,
-// service) or a free entry point window is open at t.
-func (p *Pair) AnyOpen(t model.Time) bool {
-	return t < p.EntryEnd || t < p.ConvEnd[SlotMarketing] || t < p.ConvEnd[SlotUtility] ||
-		t < p.ConvEnd[SlotAuthentication] || t < p.ConvEnd[SlotService]
+// service) is open at t.
+func (c *Convs) AnyOpen(t model.Time) bool {
+	return c != nil && (t < c.ConvEnd[SlotMarketing] || t < c.ConvEnd[SlotUtility] ||
+		t < c.ConvEnd[SlotAuthentication] || t < c.ConvEnd[SlotService])
 }
 
 // UserMessage records a user message at t: it opens or refreshes the CSW (business
@@ -101,14 +109,14 @@ func (p *Pair) TakeReferral(t model.Time) bool {
 
 // CloseAll ends, at t, every CBP 2023 conversation still open (a free entry point
 // conversation closes the others: docs/billing.md, "CBP 2023").
-func (p *Pair) CloseAll(t model.Time) {
+func (c *Convs) CloseAll(t model.Time) {
 	for s := SlotMarketing; s < NumSlots; s++ {
-		if t < p.ConvEnd[s] {
-			p.ConvEnd[s] = t
+		if t < c.ConvEnd[s] {
+			c.ConvEnd[s] = t
 		}
 	}
-	if t < p.ConvEnd[SlotV1] {
-		p.ConvEnd[SlotV1] = t
+	if t < c.ConvEnd[SlotV1] {
+		c.ConvEnd[SlotV1] = t
 	}
 }
 
@@ -130,16 +138,18 @@ func Repair(id uint64, pair uint32) uint64 { return uint64(pair)<<32 | id&(1<<32
 
 // Table holds the Pair state of every pair, indexed densely by model.Message.Pair, in
 // pages of fixed size: growing never copies the pairs or needs room for twice them
-// (a replay of 5 million users holds 360 MB of pairs, and a doubling slice went
-// through 288 MB + 576 MB at once), and a Pair never moves once it exists.
+// (a doubling slice of 5 million pairs went through 288 MB + 576 MB at once), and a
+// Pair never moves once it exists. A page of Convs is made only when a pair in it first
+// opens a conversation, so a replay under PMP holds 24 bytes a pair, not 72.
 type Table struct {
 	pages [][]Pair
-	n     int // pairs held: one more than the highest pair asked for
+	convs [][]Convs // convs[i] is nil until a pair of page i opens a conversation
+	n     int       // pairs held: one more than the highest pair asked for
 }
 
 const (
 	pageBits = 14
-	pageSize = 1 << pageBits // 1.2 MB of pairs
+	pageSize = 1 << pageBits // 384 KB of pairs, 768 KB of Convs
 )
 
 // Get returns the state of pair, growing the table when pair is new. The pointer stays
@@ -159,6 +169,29 @@ func (t *Table) Peek(pair uint32) *Pair {
 	return &t.pages[pair>>pageBits][pair&(pageSize-1)]
 }
 
+// Convs returns the conversations of pair, which Get has seen, making their page when
+// it is new: call it to open one. The pointer stays valid until Reset.
+func (t *Table) Convs(pair uint32) *Convs {
+	i := pair >> pageBits
+	for len(t.convs) <= int(i) {
+		t.convs = append(t.convs, nil)
+	}
+	if t.convs[i] == nil {
+		t.convs[i] = make([]Convs, pageSize)
+	}
+	return &t.convs[i][pair&(pageSize-1)]
+}
+
+// PeekConvs returns the conversations of pair, or nil when no pair of its page has
+// opened one (then none of pair's is open).
+func (t *Table) PeekConvs(pair uint32) *Convs {
+	i := pair >> pageBits
+	if int(i) >= len(t.convs) || t.convs[i] == nil {
+		return nil
+	}
+	return &t.convs[i][pair&(pageSize-1)]
+}
+
 // Len is the number of pair slots held.
 func (t *Table) Len() int { return t.n }
 
@@ -173,6 +206,9 @@ func (t *Table) grow(n int) {
 func (t *Table) Reset() {
 	for i := 0; i<<pageBits < t.n; i++ {
 		clear(t.pages[i])
+	}
+	for _, c := range t.convs {
+		clear(c)
 	}
 	t.n = 0
 }

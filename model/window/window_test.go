@@ -46,7 +46,7 @@ func TestReferral(t *testing.T) {
 }
 
 func TestCloseAll(t *testing.T) {
-	var p Pair
+	var p Convs
 	for s := SlotV1; s < NumSlots; s++ {
 		p.ConvEnd[s] = t0 + Conversation
 	}
@@ -96,9 +96,43 @@ func TestTableGrowsAndResets(t *testing.T) {
 	}
 }
 
-// TestPairSize guards replay memory: one Pair per (number, user).
+// TestConvsMadeOnDemand: a pair's conversations take memory only once a pair of its
+// page opens one, and survive the table's growth.
+func TestConvsMadeOnDemand(t *testing.T) {
+	var tb Table
+	tb.Get(pageSize + 3)
+	if tb.PeekConvs(3) != nil || tb.PeekConvs(pageSize+3) != nil || tb.PeekConvs(1<<30) != nil {
+		t.Fatal("conversations before any opened")
+	}
+	if tb.PeekConvs(3).Open(SlotUtility, t0) || tb.PeekConvs(3).AnyOpen(t0) {
+		t.Fatal("a nil Convs has one open")
+	}
+	tb.Convs(pageSize+3).SetConv(SlotUtility, t0+Conversation, 1, 2)
+	if tb.PeekConvs(3) != nil {
+		t.Fatal("a page with no conversation was made")
+	}
+	tb.Get(5 * pageSize)
+	c := tb.PeekConvs(pageSize + 3)
+	if !c.Open(SlotUtility, t0) || c.Open(SlotMarketing, t0) {
+		t.Fatal("growth lost a conversation")
+	}
+	if typ, cat := c.Conv(SlotUtility); typ != 1 || cat != 2 {
+		t.Fatalf("conversation meta %d/%d, want 1/2", typ, cat)
+	}
+	tb.Reset()
+	tb.Get(pageSize + 3)
+	if tb.PeekConvs(pageSize+3).Open(SlotUtility, t0) {
+		t.Fatal("Reset kept a conversation")
+	}
+}
+
+// TestPairSize guards replay memory: one Pair per (number, user), and one Convs per
+// pair only where CBP conversations open.
 func TestPairSize(t *testing.T) {
-	if n := unsafe.Sizeof(Pair{}); n > 72 {
-		t.Errorf("Pair is %d bytes, want at most 72", n)
+	if n := unsafe.Sizeof(Pair{}); n > 24 {
+		t.Errorf("Pair is %d bytes, want at most 24", n)
+	}
+	if n := unsafe.Sizeof(Pair{}) + unsafe.Sizeof(Convs{}); n > 72 {
+		t.Errorf("Pair and Convs are %d bytes, want at most 72", n)
 	}
 }
