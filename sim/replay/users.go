@@ -2,9 +2,15 @@ package replay
 
 // userTable gives every user of a replay its first pair, business number and country.
 // It is an open-addressing hash table of 16-byte slots with no pointers in it, so the
-// garbage collector never scans it and a lookup costs one cache miss: a 5-million-user
-// trace needs 128 MB here, where a map[string]entry needed about 130 bytes a user and
-// a pointer per user for the collector to chase.
+// garbage collector never scans it and a lookup costs one cache miss: a map[string]entry
+// needed about 130 bytes a user and a pointer per user for the collector to chase.
+//
+// The table is userSubs tables, a user's hash picking one, each grown on its own by half
+// again when three quarters full, so that growing never holds the old and new slots of
+// the whole table at once (a doubling table of 5 million users went through 64 + 128 MB
+// to end at 128) and the slots are between half and three quarters full: 21 to 32 bytes
+// a user. A slot's place is the hash scaled to the table's length, which need not be a
+// power of two.
 //
 // A user id that is all digits and at most 15 long (every E.164 number) is packed into
 // the key itself: its length in the top 4 bits, then the digits 4 bits each. Any other
@@ -12,10 +18,16 @@ package replay
 // length + 1 in bits 40..59, chunk and offset below): the two kinds never compare equal
 // and no key is 0.
 type userTable struct {
-	slots []userSlot // len a power of two; key 0 = empty
-	n     int        // users held
-	arena [][]byte   // chunks of arenaChunk bytes for ids that are not packed
-	sink  uint64     // what touch read, so the compiler keeps the reads
+	subs  [userSubs]userSub
+	n     int      // users held
+	arena [][]byte // chunks of arenaChunk bytes for ids that are not packed
+	sink  uint64   // what touch read, so the compiler keeps the reads
+}
+
+// userSub is one of a userTable's tables.
+type userSub struct {
+	slots []userSlot // key 0 = empty
+	n     int
 }
 
 type userSlot struct {
@@ -30,6 +42,13 @@ const (
 	arenaChunk     = 1 << arenaChunkBits
 	maxPackedLen   = 15
 	lenMask        = 1<<20 - 1
+
+	// A user's hash picks its table by bits 26..31 and its place there by bits 0..25;
+	// its Part (PartOf) is picked by bits 32..63.
+	userSubBits = 6
+	userSubs    = 1 << userSubBits
+	placeBits   = 26
+	firstSlots  = 16 // a table's length when its first user comes
 )
 
 // packDigits returns the packed key of s, or false when s is not 1 to 15 digits.
@@ -68,8 +87,8 @@ func hashString(s string) uint64 {
 	return mix(h)
 }
 
-// userHash is the hash a user is filed under: its low bits pick its slot in a table,
-// its high bits its Part (PartOf).
+// userHash is the hash a user is filed under: its low bits pick its table and slot in
+// a userTable, its high bits its Part (PartOf).
 func userHash(user string) uint64 {
 	if k, ok := packDigits(user); ok {
 		return mix(k)
@@ -86,44 +105,58 @@ func (t *userTable) arenaKey(k uint64) string {
 	return string(c[o : o+n]) // compared at once; the compiler does not allocate
 }
 
+// where returns the table of hash h and the slot its probe starts at.
+func (t *userTable) where(h uint64) (*userSub, uint64) {
+	sub := &t.subs[h>>placeBits&(userSubs-1)]
+	return sub, (h & (1<<placeBits - 1)) * uint64(len(sub.slots)) >> placeBits
+}
+
 // touch reads the slots where lookups of users start, to bring them into cache early:
-// first every index, then a tight loop of loads that do not depend on one another, so
+// first every place, then a tight loop of loads that do not depend on one another, so
 // that many misses are in flight at once.
 func (t *userTable) touch(users []string, idx []uint64) {
-	if len(t.slots) == 0 {
-		return
-	}
-	mask := uint64(len(t.slots) - 1)
 	for k, u := range users {
-		if key, ok := packDigits(u); ok {
-			idx[k] = mix(key) & mask
-		} else {
-			idx[k] = hashString(u) & mask
+		h := userHash(u)
+		sub, i := t.where(h)
+		if len(sub.slots) == 0 {
+			i = 1 << 63 // nothing to read
 		}
+		idx[k] = h>>placeBits&(userSubs-1)<<placeBits | i
 	}
 	var sum uint64
-	for _, i := range idx[:len(users)] {
-		sum += t.slots[i].key
+	for _, x := range idx[:len(users)] {
+		if x < 1<<63 {
+			sum += t.subs[x>>placeBits].slots[x&(1<<placeBits-1)].key
+		}
 	}
 	t.sink += sum
 }
 
 // find returns the slot of user, or the empty slot where it would go.
 func (t *userTable) find(user string) (*userSlot, uint64) {
-	if t.slots == nil {
-		t.slots = make([]userSlot, 1<<10)
+	k, packed := packDigits(user)
+	var h uint64
+	if packed {
+		h = mix(k)
+	} else {
+		h = hashString(user)
 	}
-	mask := uint64(len(t.slots) - 1)
-	if k, ok := packDigits(user); ok {
-		for i := mix(k) & mask; ; i = (i + 1) & mask {
-			s := &t.slots[i]
+	sub, i := t.where(h)
+	if sub.slots == nil {
+		sub.slots = make([]userSlot, firstSlots)
+		i = (h & (1<<placeBits - 1)) * firstSlots >> placeBits
+	}
+	n := uint64(len(sub.slots))
+	if packed {
+		for ; ; i = next(i, n) {
+			s := &sub.slots[i]
 			if s.key == k || s.key == 0 {
 				return s, k
 			}
 		}
 	}
-	for i := hashString(user) & mask; ; i = (i + 1) & mask {
-		s := &t.slots[i]
+	for ; ; i = next(i, n) {
+		s := &sub.slots[i]
 		if s.key == 0 {
 			return s, 0
 		}
@@ -131,6 +164,14 @@ func (t *userTable) find(user string) (*userSlot, uint64) {
 			return s, s.key
 		}
 	}
+}
+
+// next is the slot a probe goes on to after i, of n.
+func next(i, n uint64) uint64 {
+	if i++; i == n {
+		return 0
+	}
+	return i
 }
 
 // insert fills the empty slot s (from find) with user. It may grow the table, so s is
@@ -142,8 +183,9 @@ func (t *userTable) insert(s *userSlot, key uint64, user string, e userSlot) {
 	e.key = key
 	*s = e
 	t.n++
-	if t.n*4 > len(t.slots)*3 {
-		t.grow()
+	sub, _ := t.where(userHash(user))
+	if sub.n++; sub.n*4 > len(sub.slots)*3 {
+		t.grow(sub)
 	}
 }
 
@@ -171,18 +213,19 @@ func (t *userTable) slotHash(k uint64) uint64 {
 	return hashString(t.arenaKey(k))
 }
 
-func (t *userTable) grow() {
-	old := t.slots
-	t.slots = make([]userSlot, 2*len(old))
-	mask := uint64(len(t.slots) - 1)
+// grow makes sub half as long again, the only table that moves.
+func (t *userTable) grow(sub *userSub) {
+	old := sub.slots
+	sub.slots = make([]userSlot, len(old)+len(old)/2)
+	n := uint64(len(sub.slots))
 	for _, s := range old {
 		if s.key == 0 {
 			continue
 		}
-		i := t.slotHash(s.key) & mask
-		for t.slots[i].key != 0 {
-			i = (i + 1) & mask
+		_, i := t.where(t.slotHash(s.key))
+		for sub.slots[i].key != 0 {
+			i = next(i, n)
 		}
-		t.slots[i] = s
+		sub.slots[i] = s
 	}
 }
