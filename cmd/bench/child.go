@@ -22,11 +22,12 @@ const childEnv = "SPENDSIM_BENCH_CHILD"
 
 // job is what a child process is asked to do.
 type job struct {
-	Kind       string `json:"kind"` // core, reference, plain, generate, decode, sweep
+	Kind       string `json:"kind"` // core, reference, plain, generate, decode, users, sweep
 	Seed       uint64 `json:"seed"`
 	Size       int64  `json:"size"`        // conversations (core, reference), messages (generate)
 	Users      int    `json:"users"`       // generate: distinct users
-	Path       string `json:"path"`        // generate, decode: the trace file
+	Path       string `json:"path"`        // generate, decode, users: the trace file
+	Era        string `json:"era"`         // users: the pricing era
 	Workers    int    `json:"workers"`     // sweep
 	RunHours   int    `json:"run_hours"`   // sweep: horizon of each run
 	CPUProfile string `json:"cpu_profile"` // write a CPU profile of the measured part here
@@ -118,6 +119,8 @@ func childMain(spec string, stdout io.Writer) error {
 		r, err = generateTrace(j, prof)
 	case "decode":
 		r, err = decodeTrace(j, prof)
+	case "users":
+		r, err = measureUsers(j, prof)
 	case "sweep":
 		r, err = measureSweep(j, prof)
 	default:

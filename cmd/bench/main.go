@@ -10,7 +10,8 @@
 //     else, and (--duckdb) against DuckDB running the equivalent per-message PMP bill
 //     query (docs/bench) on the same file, and decoding against DuckDB reading every
 //     value of every column of it (docs/bench/duckdb_scan.sql);
-//  3. the peak RSS of each measurement, each run in its own child process;
+//  3. the peak RSS of each measurement, each run in its own child process, and the
+//     replay's live heap per user after a GC (issue 14: at most 64 bytes under PMP);
 //  4. a 64-run sweep through sim.RunAll at 1 worker and at GOMAXPROCS workers.
 //
 // Usage, from the module root:
@@ -373,6 +374,21 @@ func (b *bench) replay(n int64, users int, rounds int) error {
 	r.add(sec, "peak RSS decode", mb(decode.rss), "MB", nil)
 	for k, era := range eras {
 		r.add(sec, "peak RSS replay "+era, mb(replays[k].rss), "MB", atMost(replayRSSLimitMB))
+	}
+	// The replay's state per user: one measurement each, since it does not vary.
+	for _, era := range eras {
+		b.logf("replay: live heap per user, %s", era)
+		u, _, err := spawn(job{Kind: "users", Size: n, Path: path, Era: era})
+		if err != nil {
+			return err
+		}
+		var target *Target
+		if era == "pmp-2025" && users >= 1_000_000 {
+			// A few MB are the Part's whatever its users (rate cards, the first page
+			// of pairs): they count at --quick's 30,000 users, not at a million.
+			target = atMost(bytesPerUserTarget)
+		}
+		r.add(sec, "live heap per user "+era+" (replay state after GC)", u.Floats["bytes_per_user"], "bytes", target)
 	}
 	if !b.keep {
 		os.Remove(path)
