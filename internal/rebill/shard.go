@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/spendsim/spendsim/internal/safefile"
@@ -66,8 +67,18 @@ type ReplayShardManifest struct {
 	RateFiles    []pricing.File  `json:"rate_files"`
 	Outputs      Outputs         `json:"outputs"`
 	// Settings are the billing options as given (ShardOptions.Settings): merge must be
-	// given the same.
-	Settings []string `json:"settings"`
+	// given the same. ReadSettings say how the trace was read: every shard alike.
+	Settings     []string `json:"settings"`
+	ReadSettings []string `json:"read_settings"`
+}
+
+// ShardOptions are which shard of a replay to bill, and the options as the user gave
+// them (flags, "--pricing=pmp-2025"), which every shard must share: Settings, how the
+// trace is billed, which the merge must be given too, and ReadSettings, how it is read.
+type ShardOptions struct {
+	Shard, Shards int // K of N, K from 0
+	Settings      []string
+	ReadSettings  []string
 }
 
 // partMsg is one billed business message of a part.
@@ -109,12 +120,16 @@ func (w *partWriter) newPair(seq uint64) {
 	}
 }
 
-// ReplayShard bills shard k of n of o's trace into o.Out's replay-shards folder. The
-// settings are the billing options as the user gave them (flags), which every shard
-// and the merge must share. It writes nothing when ctx ends.
-func ReplayShard(ctx context.Context, o Options, settings []string, k, n int) (*ReplayShardManifest, error) {
+// ReplayShard bills shard so.Shard of so.Shards of o's trace into o.Out's
+// replay-shards folder, o.Workers aside: a shard bills on one core. It writes no
+// manifest when ctx ends or anything fails, and leaves no half-written part.
+func ReplayShard(ctx context.Context, o Options, so ShardOptions) (*ReplayShardManifest, error) {
+	k, n := so.Shard, so.Shards
 	if n < 1 || k < 0 || k >= n {
 		return nil, fmt.Errorf("rebill: shard %d of %d: want 0 <= K < N", k, n)
+	}
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return nil, fmt.Errorf("rebill: %w", err)
 	}
 	if _, err := safefile.MkdirInside(o.Out, ReplayShardsDir); err != nil {
 		return nil, fmt.Errorf("rebill: %w", err)
@@ -127,7 +142,7 @@ func ReplayShard(ctx context.Context, o Options, settings []string, k, n int) (*
 	m := &ReplayShardManifest{Tool: "spendsim", Version: o.Version, Shard: k, Shards: n,
 		Messages: shardName("messages", k, n, "gob"), Pairs: shardName("pairs", k, n, "bin"),
 		Traces: o.Traces, Args: o.Args, Pricing: o.Pricing, Rates: o.Rates, RateFiles: o.RateFiles,
-		Outputs: o.Outputs, Settings: settings}
+		Outputs: o.Outputs, Settings: so.Settings, ReadSettings: so.ReadSettings}
 	if m.Args == nil {
 		m.Args = []string{}
 	}
@@ -140,6 +155,12 @@ func ReplayShard(ctx context.Context, o Options, settings []string, k, n int) (*
 	}
 	if m.Inputs, err = replayInputs(o); err != nil {
 		return nil, err
+	}
+	// A killed try of this shard may have left its temporaries.
+	for _, rel := range []string{m.Messages, m.Pairs} {
+		if err := safefile.RemoveTemps(filepath.Join(o.Out, rel)); err != nil {
+			return nil, fmt.Errorf("rebill: %w", err)
+		}
 	}
 	mf, err := safefile.Create(filepath.Join(o.Out, m.Messages), 0)
 	if err != nil {

@@ -29,11 +29,11 @@ func shardAndMerge(t *testing.T, o Options, n int) error {
 	t.Helper()
 	settings := []string{"--pricing=" + o.Pricing}
 	for k := n - 1; k >= 0; k-- { // any order: a shard reads the whole trace
-		if _, err := ReplayShard(context.Background(), o, settings, k, n); err != nil {
+		if _, err := ReplayShard(context.Background(), o, ShardOptions{Shard: k, Shards: n, Settings: settings}); err != nil {
 			return err
 		}
 	}
-	_, err := MergeReplay(context.Background(), MergeOptions{Out: o.Out, Billing: o.Billing, Settings: settings, Version: o.Version})
+	_, err := MergeReplay(context.Background(), MergeOptions{Out: o.Out, Billing: o.Billing, Settings: settings, RateFiles: o.RateFiles, Version: o.Version})
 	return err
 }
 
@@ -56,9 +56,6 @@ func TestShardedReplaySameBytes(t *testing.T) {
 		for _, n := range []int{1, 2, 3} {
 			o := trace
 			o.Out = filepath.Join(t.TempDir(), "out")
-			if err := os.MkdirAll(o.Out, 0o755); err != nil {
-				t.Fatal(err)
-			}
 			if err := shardAndMerge(t, o, n); err != nil {
 				t.Fatalf("%s, %d shards: %v", era, n, err)
 			}
@@ -75,34 +72,31 @@ func TestShardedReplaySameBytes(t *testing.T) {
 // shards of different options, and merge flags unlike the shards'.
 func TestShardedReplayRefuses(t *testing.T) {
 	o := options(t, traceCSV(genRecords(5, traceStarts[4], 400)))
-	if err := os.MkdirAll(o.Out, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 	merge := func(settings []string) error {
-		_, err := MergeReplay(ctx, MergeOptions{Out: o.Out, Billing: o.Billing, Settings: settings, Version: o.Version})
+		_, err := MergeReplay(ctx, MergeOptions{Out: o.Out, Billing: o.Billing, Settings: settings, RateFiles: o.RateFiles, Version: o.Version})
 		return err
 	}
 	same := []string{"--pricing=auto"}
-	if _, err := ReplayShard(ctx, o, same, 0, 2); err != nil {
+	if _, err := ReplayShard(ctx, o, ShardOptions{Shard: 0, Shards: 2, Settings: same}); err != nil {
 		t.Fatal(err)
 	}
 	if err := merge(same); err == nil || !strings.Contains(err.Error(), "shards [1] of 2 have not finished") {
 		t.Errorf("one of two shards: %v", err)
 	}
-	if _, err := ReplayShard(ctx, o, []string{"--pricing=pmp-2025"}, 1, 2); err != nil {
+	if _, err := ReplayShard(ctx, o, ShardOptions{Shard: 1, Shards: 2, Settings: []string{"--pricing=pmp-2025"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := merge(same); err == nil || !strings.Contains(err.Error(), "replayed differently") {
 		t.Errorf("mixed options: %v", err)
 	}
-	if _, err := ReplayShard(ctx, o, same, 1, 2); err != nil {
+	if _, err := ReplayShard(ctx, o, ShardOptions{Shard: 1, Shards: 2, Settings: same}); err != nil {
 		t.Fatal(err)
 	}
 	if err := merge([]string{"--pricing=cbp-2023"}); err == nil || !strings.Contains(err.Error(), "give spendsim merge the billing flags") {
 		t.Errorf("other merge flags: %v", err)
 	}
-	if _, err := ReplayShard(ctx, o, same, 0, 3); err != nil {
+	if _, err := ReplayShard(ctx, o, ShardOptions{Shard: 0, Shards: 3, Settings: same}); err != nil {
 		t.Fatal(err)
 	}
 	if err := merge(same); err == nil || !strings.Contains(err.Error(), "two different splits") {

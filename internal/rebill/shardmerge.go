@@ -17,9 +17,11 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/market"
+	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/model/window"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios/trace"
@@ -128,8 +130,8 @@ func sameReplay(a, b *ReplayShardManifest) string {
 	switch {
 	case !slices.Equal(a.Inputs, b.Inputs):
 		return "trace or mapping files"
-	case !slices.Equal(a.Settings, b.Settings) || a.Pricing != b.Pricing || a.Outputs != b.Outputs:
-		return fmt.Sprintf("options %v and %v", a.Settings, b.Settings)
+	case !slices.Equal(a.Settings, b.Settings) || !slices.Equal(a.ReadSettings, b.ReadSettings) || a.Pricing != b.Pricing || a.Outputs != b.Outputs:
+		return settingsDiff(slices.Concat(a.Settings, a.ReadSettings), slices.Concat(b.Settings, b.ReadSettings))
 	case a.Rates != b.Rates || !reflect.DeepEqual(a.RateFiles, b.RateFiles):
 		return "rate or tier files"
 	case a.Records != b.Records || a.UserMessages != b.UserMessages || a.Numbers != b.Numbers || !slices.Equal(a.Names, b.Names) ||
@@ -139,13 +141,33 @@ func sameReplay(a, b *ReplayShardManifest) string {
 	return ""
 }
 
+// settingsDiff says where the settings (--name=value) a and b differ.
+func settingsDiff(a, b []string) string {
+	var d []string
+	for i := range max(len(a), len(b)) {
+		var x, y string
+		if i < len(a) {
+			x = a[i]
+		}
+		if i < len(b) {
+			y = b[i]
+		}
+		if x != y {
+			d = append(d, fmt.Sprintf("%s, not %s", x, y))
+		}
+	}
+	return strings.Join(d, "; ")
+}
+
 // MergeOptions are a sharded replay's merge: its folder, the billing options (built
-// from the same flags as every shard's: Settings must equal theirs) and the version.
+// from the same flags as every shard's: Settings must equal theirs, and the user's rate
+// and tier files theirs, to the byte) and the version.
 type MergeOptions struct {
-	Out      string
-	Billing  billing.Options
-	Settings []string
-	Version  string
+	Out       string
+	Billing   billing.Options
+	Settings  []string
+	RateFiles []pricing.File
+	Version   string
 }
 
 // MergeReplay reads every shard's part in mo.Out, settles the account counters in one
@@ -163,8 +185,14 @@ func MergeReplay(ctx context.Context, mo MergeOptions) (*reports.ReplaySummary, 
 		return nil, err
 	}
 	first := &ms[0]
+	if first.Version != mo.Version {
+		return nil, fmt.Errorf("%s: the shards were written by spendsim %s, this is %s: merge with the version that billed them", mo.Out, first.Version, mo.Version)
+	}
 	if !slices.Equal(first.Settings, mo.Settings) {
-		return nil, fmt.Errorf("%s: the shards were billed with %v, merge is given %v; give spendsim merge the billing flags every shard had", mo.Out, first.Settings, mo.Settings)
+		return nil, fmt.Errorf("%s: the shards were billed with %s; give spendsim merge the billing flags every shard had", mo.Out, settingsDiff(first.Settings, mo.Settings))
+	}
+	if rf := mo.RateFiles; !reflect.DeepEqual(rf, first.RateFiles) && (len(rf) > 0 || len(first.RateFiles) > 0) {
+		return nil, fmt.Errorf("%s: the shards were billed with the rate and tier files %v, merge is given %v; give spendsim merge the very files every shard had", mo.Out, first.RateFiles, rf)
 	}
 	o := Options{Traces: first.Traces, Billing: mo.Billing, Pricing: first.Pricing, Rates: first.Rates, RateFiles: first.RateFiles,
 		Out: mo.Out, Outputs: first.Outputs, Version: mo.Version, Args: first.Args}
