@@ -120,4 +120,18 @@ func TestShardedReplayRefuses(t *testing.T) {
 	if err := merge(same); err == nil || !strings.Contains(err.Error(), "cut short") {
 		t.Errorf("a part cut short: %v", err)
 	}
+	// A part that is a link out of OUT is not read.
+	outside := filepath.Join(t.TempDir(), "elsewhere.gob")
+	if err := os.WriteFile(outside, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := merge(same); err == nil || !strings.Contains(err.Error(), "outside") {
+		t.Errorf("a part linked out of OUT: %v", err)
+	}
 }

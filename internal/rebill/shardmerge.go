@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/spendsim/spendsim/internal/limits"
+	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/model/pricing"
@@ -107,17 +109,9 @@ func ReadReplayShards(dir string) ([]ReplayShardManifest, error) {
 
 func readShardManifest(p string) (ReplayShardManifest, error) {
 	var m ReplayShardManifest
-	f, err := os.Open(p)
+	data, err := limits.ReadFile(p, maxShardManifest, "a shard manifest")
 	if err != nil {
 		return m, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxShardManifest+1))
-	if err != nil {
-		return m, err
-	}
-	if len(data) > maxShardManifest {
-		return m, fmt.Errorf("%s: over %d MiB: not a shard manifest spendsim wrote", p, maxShardManifest>>20)
 	}
 	if err := json.Unmarshal(data, &m); err != nil {
 		return m, fmt.Errorf("%s: %w", p, err)
@@ -247,7 +241,7 @@ func mergeInto(ctx context.Context, op *reports.Output, o Options, ms []ReplaySh
 	}
 	parts := make([]*partReader, len(ms))
 	for i := range ms {
-		p, err := safeInside(o.Out, ms[i].Messages)
+		p, err := safefile.ReadInside(o.Out, ms[i].Messages)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -357,7 +351,7 @@ func renumberShards(dir string, ms []ReplayShardManifest) ([][]uint32, error) {
 	out := make([][]uint32, len(ms))
 	var total int64
 	for i := range ms {
-		p, err := safeInside(dir, ms[i].Pairs)
+		p, err := safefile.ReadInside(dir, ms[i].Pairs)
 		if err != nil {
 			return nil, err
 		}
@@ -392,18 +386,4 @@ func renumberShards(dir string, ms []ReplayShardManifest) ([][]uint32, error) {
 			return nil, err
 		}
 	}
-}
-
-// safeInside is the path of rel inside dir, refusing a link out of it.
-func safeInside(dir, rel string) (string, error) {
-	p := filepath.Join(dir, rel)
-	realDir, err1 := filepath.EvalSymlinks(dir)
-	real, err2 := filepath.EvalSymlinks(p)
-	if err1 != nil || err2 != nil {
-		return p, nil // missing: opening it says so
-	}
-	if r, err := filepath.Rel(realDir, real); err != nil || !filepath.IsLocal(r) {
-		return "", fmt.Errorf("%s: a link to %s, outside %s; merge reads only the parts inside the output folder", p, real, dir)
-	}
-	return p, nil
 }
