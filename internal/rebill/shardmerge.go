@@ -21,6 +21,7 @@ import (
 
 	"github.com/spendsim/spendsim/internal/limits"
 	"github.com/spendsim/spendsim/internal/safefile"
+	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/model/pricing"
@@ -76,33 +77,19 @@ func ReadReplayShards(dir string) ([]ReplayShardManifest, error) {
 	if len(ms) == 0 {
 		return nil, fmt.Errorf("%s: no shard manifests: no replay shard has finished", folder)
 	}
-	sort.Slice(ms, func(i, j int) bool {
-		if ms[i].Shards != ms[j].Shards {
-			return ms[i].Shards < ms[j].Shards
-		}
-		return ms[i].Shard < ms[j].Shard
-	})
-	first := &ms[0]
+	sort.Slice(ms, func(i, j int) bool { return sweep.ShardLess(ms[i].Shard, ms[i].Shards, ms[j].Shard, ms[j].Shards) })
+	ids := make([][2]int, len(ms))
+	for i, m := range ms {
+		ids[i] = [2]int{m.Shard, m.Shards}
+	}
+	manifest := func(k, n int) string { return shardName("shard", k, n, "json") }
+	if err := sweep.CheckSplit(dir, ReplayShardsDir, ids, manifest); err != nil {
+		return nil, err
+	}
 	for i := range ms[1:] {
-		m := &ms[i+1]
-		if m.Shards != first.Shards {
-			return nil, fmt.Errorf("%s holds shards of %d and of %d: parts of two different splits; remove the stale ones", folder, first.Shards, m.Shards)
+		if why := sameReplay(&ms[0], &ms[i+1]); why != "" {
+			return nil, fmt.Errorf("shards %d and %d of %s replayed differently (%s); run every shard with the same trace and flags", ms[0].Shard, ms[i+1].Shard, dir, why)
 		}
-		if why := sameReplay(first, m); why != "" {
-			return nil, fmt.Errorf("shards %d and %d of %s replayed differently (%s); run every shard with the same trace and flags", first.Shard, m.Shard, dir, why)
-		}
-	}
-	var missing []int
-	next := 0
-	for k := 0; k < first.Shards; k++ {
-		if next < len(ms) && ms[next].Shard == k {
-			next++
-			continue
-		}
-		missing = append(missing, k)
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("%s: shards %v of %d have not finished (no %s)", dir, missing, first.Shards, shardName("shard", missing[0], first.Shards, "json"))
 	}
 	return ms, nil
 }
