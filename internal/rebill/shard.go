@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
@@ -24,7 +26,7 @@ import (
 // each record keeps its place in the trace) and bills only the users replay.PartOf
 // hashes to K, with one replay.Part. It writes what a parallel replay's workers hand
 // its merger: each business message billed, its claim on the account counters still
-// unsettled (messages-K-of-N.gob), and the place in the trace of each of its pairs'
+// unsettled (messages-K-of-N.gob.zst.zst), and the place in the trace of each of its pairs'
 // first records (pairs-K-of-N.bin), then its manifest (shard-K-of-N.json), last, so
 // that a manifest marks a complete part. MergeReplay (shardmerge.go) settles them.
 
@@ -140,7 +142,7 @@ func ReplayShard(ctx context.Context, o Options, so ShardOptions) (*ReplayShardM
 	}
 	defer lock.Release()
 	m := &ReplayShardManifest{Tool: "spendsim", Version: o.Version, Shard: k, Shards: n,
-		Messages: shardName("messages", k, n, "gob"), Pairs: shardName("pairs", k, n, "bin"),
+		Messages: shardName("messages", k, n, "gob.zst"), Pairs: shardName("pairs", k, n, "bin"),
 		Traces: o.Traces, Args: o.Args, Pricing: o.Pricing, Rates: o.Rates, RateFiles: o.RateFiles,
 		Outputs: o.Outputs, Settings: so.Settings, ReadSettings: so.ReadSettings}
 	if m.Args == nil {
@@ -172,9 +174,20 @@ func ReplayShard(ctx context.Context, o Options, so ShardOptions) (*ReplayShardM
 		return nil, err
 	}
 	defer pf.Abort()
-	pw := &partWriter{enc: gob.NewEncoder(mf), pairs: bufio.NewWriter(pf)}
+	// A part is compressed as it is written: over a shared file system the bytes
+	// moved count, and its records repeat their business number and much else.
+	zw, err := zstd.NewWriter(mf, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1),
+		zstd.WithWindowSize(partWindow))
+	if err != nil {
+		return nil, fmt.Errorf("rebill: %w", err)
+	}
+	defer zw.Close()
+	pw := &partWriter{enc: gob.NewEncoder(zw), pairs: bufio.NewWriter(pf)}
 	if err := billShard(ctx, o, m, pw, k, n); err != nil {
 		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("rebill: %s: %w", mf.Path(), err)
 	}
 	if pw.err == nil {
 		pw.err = pw.pairs.Flush()
@@ -191,6 +204,10 @@ func ReplayShard(ctx context.Context, o Options, so ShardOptions) (*ReplayShardM
 	}
 	return m, reports.WriteJSON(filepath.Join(o.Out, manifest), m)
 }
+
+// partWindow is the zstd window of a messages part: merge reads N of them at once, so
+// each one's decoder must stay small.
+const partWindow = 1 << 20
 
 // shardBatch is how many of its records a shard hands its Part at once.
 const shardBatch = 4096

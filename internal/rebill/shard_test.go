@@ -109,7 +109,7 @@ func TestShardedReplayRefuses(t *testing.T) {
 		t.Fatalf("the split of two: %v", err)
 	}
 	// A part cut short is found, not half merged.
-	p := filepath.Join(o.Out, shardName("messages", 1, 2, "gob"))
+	p := filepath.Join(o.Out, shardName("messages", 1, 2, "gob.zst"))
 	b, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/spendsim/spendsim/internal/limits"
 	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/internal/sweep"
@@ -68,9 +70,9 @@ func ReadReplayShards(dir string) ([]ReplayShardManifest, error) {
 		}
 		k, _ := strconv.Atoi(g[1])
 		n, _ := strconv.Atoi(g[2])
-		if m.Shard != k || m.Shards != n || m.Messages != shardName("messages", k, n, "gob") || m.Pairs != shardName("pairs", k, n, "bin") {
+		if m.Shard != k || m.Shards != n || m.Messages != shardName("messages", k, n, "gob.zst") || m.Pairs != shardName("pairs", k, n, "bin") {
 			return nil, fmt.Errorf("%s: says shard %d of %d with parts %q and %q; a replay shard's parts are %s and %s, and merge reads nothing else",
-				p, m.Shard, m.Shards, m.Messages, m.Pairs, shardName("messages", k, n, "gob"), shardName("pairs", k, n, "bin"))
+				p, m.Shard, m.Shards, m.Messages, m.Pairs, shardName("messages", k, n, "gob.zst"), shardName("pairs", k, n, "bin"))
 		}
 		ms = append(ms, m)
 	}
@@ -237,7 +239,13 @@ func mergeInto(ctx context.Context, op *reports.Output, o Options, ms []ReplaySh
 			return nil, nil, err
 		}
 		defer f.Close()
-		parts[i] = &partReader{dec: gob.NewDecoder(bufio.NewReader(f)), f: f, path: p, left: ms[i].MessageCount}
+		zr, err := zstd.NewReader(bufio.NewReader(f), zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
+			zstd.WithDecoderMaxWindow(partWindow))
+		if err != nil {
+			return nil, nil, fmt.Errorf("rebill: %w", err)
+		}
+		defer zr.Close()
+		parts[i] = &partReader{dec: gob.NewDecoder(zr), f: f, path: p, left: ms[i].MessageCount}
 		if err := parts[i].next(); err != nil {
 			return nil, nil, err
 		}
