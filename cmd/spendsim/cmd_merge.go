@@ -1,24 +1,37 @@
 package main
 
 import (
+	"slices"
+
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/rebill"
 	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/reports"
 )
 
 func mergeCommand(e *env) *cli.Command {
+	// A replay's parts are merged under the billing flags its shards had: replay's own.
+	var billingFlags []cli.Flag
+	for _, f := range replayCommand(e).Flags {
+		if slices.Contains(billingFlagNames, f.Names()[0]) {
+			billingFlags = append(billingFlags, f)
+		}
+	}
 	return &cli.Command{
 		Name:        "merge",
-		Usage:       "combine the parts of a sharded run into the outputs of an unsharded one",
+		Usage:       "combine the parts of a sharded run or replay into the outputs of an unsharded one",
 		ArgsUsage:   "OUT",
 		Description: helpText("merge"),
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "sla", Value: defaultSLA, Usage: "service-level target `EXPR`, as for spendsim run"},
-		},
+		}, billingFlags...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("merge takes one output directory, got %d arguments", c.NArg())
+			}
+			if dir := c.Args().First(); rebill.HasReplayShards(dir) {
+				return mergeReplay(c, e, dir)
 			}
 			sla, err := slaTarget(c.String("sla"))
 			if err != nil {
@@ -32,4 +45,23 @@ func mergeCommand(e *env) *cli.Command {
 			return nil
 		},
 	}
+}
+
+// mergeReplay merges the parts of a sharded replay in dir.
+func mergeReplay(c *cli.Context, e *env, dir string) error {
+	if c.IsSet("sla") {
+		return usagef("--sla judges a run's service level: a replay has none")
+	}
+	opts, user, err := billingOptions(c)
+	if err != nil {
+		return err
+	}
+	settings, _ := flagSettings(c, billingFlagNames)
+	s, err := rebill.MergeReplay(c.Context, rebill.MergeOptions{Out: dir, Billing: opts, Settings: settings, RateFiles: user.Files, Version: e.version})
+	if err != nil {
+		return err
+	}
+	reports.WriteReplayOrEras(e.stdout, s, nil)
+	reports.WriteReadNotes(e.stderr, replayCounts(s))
+	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -43,6 +44,8 @@ func replayCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
 			&cli.StringFlag{Name: "restaff", Usage: "re-simulate the replies under this `SCENARIO`'s agents (file or embedded name) and compare with the original"},
 			&cli.StringFlag{Name: "point", Usage: "with --restaff: the sweep point `ID` whose agents answer, as spendsim run labels it (needed when the scenario has a sweep)"},
+			&cli.StringFlag{Name: "shard", Usage: "bill only shard `K/N`: the users hashed to K (K from 0); spendsim merge OUT joins the N parts"},
+			&cli.IntFlag{Name: "shards", Usage: "split into `N` shards, this one's K from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID"},
 		}, rateFlags()),
 		Action: func(c *cli.Context) error {
 			if c.String("point") != "" && c.String("restaff") == "" {
@@ -74,12 +77,18 @@ func replayCommand(e *env) *cli.Command {
 			}
 			base := trace.BaseName(traces[0]) + "-" + o.Pricing
 			if c.String("restaff") != "" {
+				if c.IsSet("shard") || c.IsSet("shards") {
+					return usagef("--restaff re-simulates the whole trace's replies: it cannot be sharded")
+				}
 				return restaffAction(c, e, o, base)
 			}
 			if o.Out = c.String("out"); o.Out == "" {
 				o.Out = reports.DefaultDir(base)
 			}
 			started := time.Now()
+			if c.IsSet("shard") || c.IsSet("shards") {
+				return replayShardAction(c, e, o)
+			}
 			s, eras, err := rebill.ReplayPricing(c.Context, o)
 			if err != nil {
 				return err
@@ -139,6 +148,52 @@ func billingOptions(c *cli.Context) (billing.Options, *pricing.Overlay, error) {
 		o.AuthIntlFrom = model.FromStd(d)
 	}
 	return o, user, nil
+}
+
+// billingFlagNames are the replay flags that decide how a trace is billed: every
+// shard of a replay and its merge must be given the same.
+var billingFlagNames = []string{"pricing", "timezone", "currency", "primary-country", "auth-intl-from", "service-allowance",
+	"rates", "rates-model", "rates-from", "tiers", "decimal-comma"}
+
+// readFlagNames are the replay flags that decide how a trace is read: every shard of
+// a replay must be given the same.
+var readFlagNames = []string{"format", "mapping", "delimiter", "sort", "skip-invalid", "default-country", "country-overrides"}
+
+// flagSettings are the values of the flags names, as --name=value, and those the user
+// set, as words to repeat on a command line.
+func flagSettings(c *cli.Context, names []string) (all, set []string) {
+	for _, n := range names {
+		v := fmt.Sprint(c.Value(n))
+		all = append(all, "--"+n+"="+v)
+		if c.IsSet(n) {
+			set = append(set, "--"+n, v)
+		}
+	}
+	return all, set
+}
+
+// replayShardAction bills one shard of a replay (--shard K/N or --shards N).
+func replayShardAction(c *cli.Context, e *env, o rebill.Options) error {
+	k, n, err := shardSpec(c.String("shard"), c.Int("shards"), os.Getenv)
+	if err != nil {
+		return err
+	}
+	if eras, _ := billing.ParseEras(c.String("pricing")); len(eras) > 1 {
+		return usagef("--pricing %s names several eras: a sharded replay bills under one; run one sharded replay per era", c.String("pricing"))
+	}
+	if c.IsSet("workers") {
+		return usagef("--workers has no effect on a shard, which bills on one core: run more shards instead")
+	}
+	billingSet, mergeFlags := flagSettings(c, billingFlagNames)
+	readSet, _ := flagSettings(c, readFlagNames)
+	m, err := rebill.ReplayShard(c.Context, o, rebill.ShardOptions{Shard: k, Shards: n, Settings: billingSet, ReadSettings: readSet})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "shard %d of %d (the users hashed to %d): %d records read, %d business messages billed, written to %s\n",
+		k, n, k, m.Records, m.MessageCount, filepath.Join(o.Out, rebill.ReplayShardsDir))
+	fmt.Fprintf(e.stdout, "when all %d shards have finished: spendsim merge %s\n", n, strings.Join(append([]string{o.Out}, mergeFlags...), " "))
+	return nil
 }
 
 // allowance maps the flag (a count, 0 or less = none) onto billing's option, where 0

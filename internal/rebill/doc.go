@@ -21,6 +21,12 @@
 //   - A replay bills its users on Options.Workers goroutines (parallel.go) and settles
 //     the account counters in one ordered pass: its files are the same bytes at any
 //     worker count.
+//   - A replay splits across machines the same way (shard.go, shardmerge.go):
+//     ReplayShard K of N bills the users replay.PartOf hashes to K and writes its part
+//     (business messages with their claims unsettled, its pairs' first records) and its
+//     manifest, last, into Options.Out/replay-shards; MergeReplay checks that all N are
+//     there once, of one trace and the same options, settles the counters in one
+//     ordered pass and writes the unsharded replay's four files, the same bytes.
 //   - The three totals (messages, bill, summary) are checked to agree to the micro
 //     before anything is written.
 //   - The files are one output set (reports.Output): the folder is locked while they

@@ -103,7 +103,7 @@ func ReplayEras(ctx context.Context, o Options) (*reports.Eras, *reports.ReplayS
 		if run.err != nil {
 			return nil, nil, fmt.Errorf("under %s: %w", run.o.Pricing, trace.AtFiles(names, run.err))
 		}
-		s, rows, err := summarizeReplay(run.mw, run.st, run.src.users, r, run.o)
+		s, rows, err := summarizeReplay(run.mw, run.st, run.src.users, trace.CountsOf(r), run.o)
 		if err != nil {
 			return nil, nil, err
 		}

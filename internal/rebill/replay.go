@@ -42,8 +42,8 @@ type Options struct {
 // summarizeReplay reconciles what mw wrote (its running tally against its bill rows,
 // to the micro) and sums the replay up for summary.json, for a plain replay and a
 // restaffed one alike; the bill rows are for bill.parquet.
-// users counts the trace's user messages, r is the trace's reader (for its counts).
-func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, users int64, r trace.Reader, o Options) (*reports.ReplaySummary, []reports.BillRow, error) {
+// users counts the trace's user messages, c are the trace reader's counts.
+func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, users int64, c trace.Counts, o Options) (*reports.ReplaySummary, []reports.BillRow, error) {
 	spend, err := mw.Tally.Spend(1)
 	if err != nil {
 		return nil, nil, err
@@ -72,7 +72,6 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, users int64, r 
 	if s.RateFiles == nil {
 		s.RateFiles = []pricing.File{}
 	}
-	c := trace.CountsOf(r)
 	s.Skipped, s.SkipReasons, s.Duplicates, s.Overrides = c.Skipped, c.SkipReasons, c.Duplicates, c.CountryOverrides
 	s.Ignored = c.Ignored
 	for _, cu := range st.Cards {
@@ -153,7 +152,7 @@ func replayInto(ctx context.Context, op *reports.Output, o Options) (*reports.Re
 	if err != nil {
 		return nil, nil, trace.AtFiles(names, err)
 	}
-	s, rows, err := summarizeReplay(mw, st, src.users, src.r, o)
+	s, rows, err := summarizeReplay(mw, st, src.users, trace.CountsOf(src.r), o)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -207,11 +206,16 @@ func commitReplay(op *reports.Output, o Options, restaffed *scenarios.Scenario) 
 // replayManifest is the manifest of a replay: the command line, the trace's files and
 // the mapping (with SHA-256), and the rate and tier files, as run's records its own.
 func replayManifest(o Options, sc any) (*reports.Manifest, error) {
-	m, err := reports.NewManifest(o.Version, o.Args, sc)
+	in, err := replayInputs(o)
 	if err != nil {
 		return nil, err
 	}
-	m.SetRateFiles(o.RateFiles)
+	return manifestOf(o, sc, in)
+}
+
+// replayInputs are the files a replay reads, hashed: the trace's, then the mapping.
+func replayInputs(o Options) ([]reports.Input, error) {
+	m := &reports.Manifest{}
 	files, err := trace.Files(o.Traces)
 	if err != nil {
 		return nil, err
@@ -226,6 +230,18 @@ func replayManifest(o Options, sc any) (*reports.Manifest, error) {
 			return nil, err
 		}
 	}
+	return m.Inputs, nil
+}
+
+// manifestOf is a replay's manifest with its inputs already hashed (a merge has no
+// trace to hash: its shards recorded them).
+func manifestOf(o Options, sc any, inputs []reports.Input) (*reports.Manifest, error) {
+	m, err := reports.NewManifest(o.Version, o.Args, sc)
+	if err != nil {
+		return nil, err
+	}
+	m.SetRateFiles(o.RateFiles)
+	m.Inputs = inputs
 	return m, nil
 }
 

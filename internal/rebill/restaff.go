@@ -142,7 +142,7 @@ func (j *restaffJob) run() (*reports.ReplaySummary, *reports.Restaff, error) {
 	if err != nil {
 		return nil, nil, trace.AtFiles(trace.NamesOf(r), err)
 	}
-	s, rows, err := summarizeReplay(mw, st, src.users, src.r, j.Options)
+	s, rows, err := summarizeReplay(mw, st, src.users, trace.CountsOf(src.r), j.Options)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -72,6 +72,23 @@ func MkdirInside(root, rel string) (string, error) {
 	return p, nil
 }
 
+// ReadInside is the path of rel inside dir for reading a file a manifest names,
+// refusing one that resolves, through a link anywhere on the way, the file itself
+// included, to a place outside dir. A file that does not exist is not refused: opening
+// it says so.
+func ReadInside(dir, rel string) (string, error) {
+	p := filepath.Join(dir, rel)
+	realDir, err1 := filepath.EvalSymlinks(dir)
+	real, err2 := filepath.EvalSymlinks(p)
+	if err1 != nil || err2 != nil {
+		return p, nil
+	}
+	if r, err := filepath.Rel(realDir, real); err != nil || !filepath.IsLocal(r) {
+		return "", fmt.Errorf("%s: a link to %s, outside %s; merge reads only the parts inside the output folder", p, real, dir)
+	}
+	return p, nil
+}
+
 // isTemp says whether name is a temporary of this package: ".NAME.tmp-DIGITS".
 func isTemp(name string) bool {
 	i := strings.LastIndex(name, ".tmp-")

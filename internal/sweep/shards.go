@@ -183,18 +183,16 @@ func ReadShardManifests(dir string) ([]ShardManifest, error) {
 	if len(ms) == 0 {
 		return nil, fmt.Errorf("%s: no shard manifests: no shard has finished", filepath.Join(dir, ShardsDir))
 	}
-	sort.Slice(ms, func(i, j int) bool {
-		if ms[i].Shards != ms[j].Shards {
-			return ms[i].Shards < ms[j].Shards
-		}
-		return ms[i].Shard < ms[j].Shard
-	})
+	sort.Slice(ms, func(i, j int) bool { return ShardLess(ms[i].Shard, ms[i].Shards, ms[j].Shard, ms[j].Shards) })
+	ids := make([][2]int, len(ms))
+	for i, m := range ms {
+		ids[i] = [2]int{m.Shard, m.Shards}
+	}
+	if err := CheckSplit(dir, ShardsDir, ids, ShardManifestPath); err != nil {
+		return nil, err
+	}
 	first := ms[0]
 	for _, m := range ms[1:] {
-		if m.Shards != first.Shards {
-			return nil, fmt.Errorf("%s holds shards of %d and of %d: parts of two different splits; remove the stale ones",
-				filepath.Join(dir, ShardsDir), first.Shards, m.Shards)
-		}
 		if m.Seed != first.Seed || string(m.Scenario) != string(first.Scenario) || m.Jobs != first.Jobs {
 			return nil, fmt.Errorf("shards %d and %d of %s ran different scenarios or seeds", first.Shard, m.Shard, dir)
 		}
@@ -203,20 +201,36 @@ func ReadShardManifests(dir string) ([]ShardManifest, error) {
 				first.Shard, m.Shard, dir, first.Shard, first.ratesOf(), m.Shard, m.ratesOf())
 		}
 	}
+	return ms, nil
+}
+
+// ShardLess orders shards by split, then by number: (k, n) before (k2, n2).
+func ShardLess(k, n, k2, n2 int) bool { return n < n2 || n == n2 && k < k2 }
+
+// CheckSplit checks that the finished shards ids ((K, N) pairs in ShardLess order, whose
+// manifests are in dir's folder) are one split, all N of them: a missing one is named
+// by its manifest's path (manifest(K, N)), as the shard that has not finished.
+func CheckSplit(dir, folder string, ids [][2]int, manifest func(k, n int) string) error {
+	n := ids[0][1]
+	for _, id := range ids[1:] {
+		if id[1] != n {
+			return fmt.Errorf("%s holds shards of %d and of %d: parts of two different splits; remove the stale ones",
+				filepath.Join(dir, folder), n, id[1])
+		}
+	}
 	var missing []int
 	next := 0
-	for k := 0; k < first.Shards; k++ {
-		if next < len(ms) && ms[next].Shard == k {
+	for k := 0; k < n; k++ {
+		if next < len(ids) && ids[next][0] == k {
 			next++
 			continue
 		}
 		missing = append(missing, k)
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("%s: shards %v of %d have not finished (no %s)", dir, missing, first.Shards,
-			ShardManifestPath(missing[0], first.Shards))
+		return fmt.Errorf("%s: shards %v of %d have not finished (no %s)", dir, missing, n, manifest(missing[0], n))
 	}
-	return ms, nil
+	return nil
 }
 
 // ReadParts reads a shard's runs and daily parts back; paramPaths are the sweep's
@@ -266,16 +280,7 @@ func (m *ShardManifest) part(dir, table, given string) (string, error) {
 		return "", fmt.Errorf("%s: %s_part is %q; a shard's part is %s inside the output folder, and merge reads nothing else",
 			manifest, table, given, filepath.ToSlash(want))
 	}
-	p := filepath.Join(dir, want)
-	realDir, err1 := filepath.EvalSymlinks(dir)
-	real, err2 := filepath.EvalSymlinks(p)
-	if err1 != nil || err2 != nil {
-		return p, nil // missing: the reader says so
-	}
-	if rel, err := filepath.Rel(realDir, real); err != nil || !filepath.IsLocal(rel) {
-		return "", fmt.Errorf("%s: a link to %s, outside %s; merge reads only the parts inside the output folder", p, real, dir)
-	}
-	return p, nil
+	return safefile.ReadInside(dir, want)
 }
 
 // ParseShard resolves --shard K/N, or --shards N with K from the batch system's array

@@ -21,6 +21,8 @@
 //     counter's Claim at once in a Ledger of its own; NewSplit hands the Claims out, so
 //     that Billers over disjoint users can bill apart and one Ledger (NewLedger) settle
 //     their Claims in billing order: the same charges as one Biller (split_test.go).
+//     Between processes a Claim travels as a ClaimRecord (Claim.Record,
+//     ClaimReader.Claim): its card by model and effective date, its error as text.
 //   - Money is int64 micros: a charge's Amount is a rate-card cell or a volume band's
 //     price, never computed in floating point. Biller.Total is the sum of the Amounts.
 //   - Fast: per-pair state is a dense slice indexed by Message.Pair (package window),

@@ -1,0 +1,137 @@
+package rebill
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// replayFiles are the files of a replay that sharding must not change.
+var replayFiles = []string{"messages.parquet", "bill.parquet", "summary.json", "manifest.json"}
+
+func readReplayFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	for _, f := range replayFiles {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[f] = string(b)
+	}
+	return files
+}
+
+// shardAndMerge replays o as n shards into o.Out and merges them.
+func shardAndMerge(t *testing.T, o Options, n int) error {
+	t.Helper()
+	settings := []string{"--pricing=" + o.Pricing}
+	for k := n - 1; k >= 0; k-- { // any order: a shard reads the whole trace
+		if _, err := ReplayShard(context.Background(), o, ShardOptions{Shard: k, Shards: n, Settings: settings}); err != nil {
+			return err
+		}
+	}
+	_, err := MergeReplay(context.Background(), MergeOptions{Out: o.Out, Billing: o.Billing, Settings: settings, RateFiles: o.RateFiles, Version: o.Version})
+	return err
+}
+
+// TestShardedReplaySameBytes: N shards merged write the very bytes of the unsharded
+// replay, at N = 1, 2 and 3, for random traces under every era, over the test cards
+// with counters small enough to run out (CBP free tiers, PMP volume tiers, the 2026
+// service allowance).
+func TestShardedReplaySameBytes(t *testing.T) {
+	for i, era := range []string{"auto", "nbp-2018", "cbp-2022", "cbp-2023", "pmp-2025", "pmp-2026-10"} {
+		seed := uint64(11 + i)
+		trace := options(t, traceCSV(genRecords(seed, traceStarts[int(seed)%len(traceStarts)], 3000)))
+		trace.Billing = eraOptions(t, era, seed)
+		trace.Pricing, trace.Workers = era, 1
+		want := trace
+		want.Out = filepath.Join(t.TempDir(), "out")
+		if _, err := Replay(context.Background(), want); err != nil {
+			t.Fatalf("%s: %v", era, err)
+		}
+		wantFiles := readReplayFiles(t, want.Out)
+		for _, n := range []int{1, 2, 3} {
+			o := trace
+			o.Out = filepath.Join(t.TempDir(), "out")
+			if err := shardAndMerge(t, o, n); err != nil {
+				t.Fatalf("%s, %d shards: %v", era, n, err)
+			}
+			for f, b := range readReplayFiles(t, o.Out) {
+				if b != wantFiles[f] {
+					t.Errorf("%s, %d shards: %s differs from the unsharded replay's: %s", era, n, f, firstDiff(b, wantFiles[f]))
+				}
+			}
+		}
+	}
+}
+
+// TestShardedReplayRefuses: merge refuses a missing shard, shards of two splits,
+// shards of different options, and merge flags unlike the shards'.
+func TestShardedReplayRefuses(t *testing.T) {
+	o := options(t, traceCSV(genRecords(5, traceStarts[4], 400)))
+	ctx := context.Background()
+	merge := func(settings []string) error {
+		_, err := MergeReplay(ctx, MergeOptions{Out: o.Out, Billing: o.Billing, Settings: settings, RateFiles: o.RateFiles, Version: o.Version})
+		return err
+	}
+	same := []string{"--pricing=auto"}
+	if _, err := ReplayShard(ctx, o, ShardOptions{Shard: 0, Shards: 2, Settings: same}); err != nil {
+		t.Fatal(err)
+	}
+	if err := merge(same); err == nil || !strings.Contains(err.Error(), "shards [1] of 2 have not finished") {
+		t.Errorf("one of two shards: %v", err)
+	}
+	if _, err := ReplayShard(ctx, o, ShardOptions{Shard: 1, Shards: 2, Settings: []string{"--pricing=pmp-2025"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := merge(same); err == nil || !strings.Contains(err.Error(), "replayed differently") {
+		t.Errorf("mixed options: %v", err)
+	}
+	if _, err := ReplayShard(ctx, o, ShardOptions{Shard: 1, Shards: 2, Settings: same}); err != nil {
+		t.Fatal(err)
+	}
+	if err := merge([]string{"--pricing=cbp-2023"}); err == nil || !strings.Contains(err.Error(), "give spendsim merge the billing flags") {
+		t.Errorf("other merge flags: %v", err)
+	}
+	if _, err := ReplayShard(ctx, o, ShardOptions{Shard: 0, Shards: 3, Settings: same}); err != nil {
+		t.Fatal(err)
+	}
+	if err := merge(same); err == nil || !strings.Contains(err.Error(), "two different splits") {
+		t.Errorf("two splits: %v", err)
+	}
+	if err := os.Remove(filepath.Join(o.Out, shardName("shard", 0, 3, "json"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := merge(same); err != nil {
+		t.Fatalf("the split of two: %v", err)
+	}
+	// A part cut short is found, not half merged.
+	p := filepath.Join(o.Out, shardName("messages", 1, 2, "gob.zst"))
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, b[:len(b)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := merge(same); err == nil || !strings.Contains(err.Error(), "cut short") {
+		t.Errorf("a part cut short: %v", err)
+	}
+	// A part that is a link out of OUT is not read.
+	outside := filepath.Join(t.TempDir(), "elsewhere.gob")
+	if err := os.WriteFile(outside, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := merge(same); err == nil || !strings.Contains(err.Error(), "outside") {
+		t.Errorf("a part linked out of OUT: %v", err)
+	}
+}
