@@ -7,6 +7,7 @@ import (
 
 	"github.com/spendsim/spendsim/internal/rebill"
 	"github.com/spendsim/spendsim/internal/sweep"
+	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/reports"
 )
 
@@ -15,6 +16,12 @@ func mergeCommand(e *env) *cli.Command {
 	var billingFlags []cli.Flag
 	for _, f := range replayCommand(e).Flags {
 		if slices.Contains(billingFlagNames, f.Names()[0]) {
+			if p, ok := f.(*cli.StringFlag); ok && p.Name == "pricing" {
+				// A merge settles one era: the shards' own.
+				q := *p
+				q.Usage = "the pricing era the shards were billed under: " + billing.EraNames()
+				f = &q
+			}
 			billingFlags = append(billingFlags, f)
 		}
 	}
