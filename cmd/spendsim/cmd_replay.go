@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/limits"
 	"github.com/spendsim/spendsim/internal/rebill"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
@@ -19,9 +19,6 @@ import (
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios/trace"
 )
-
-// replayMemoryLimit is the soft heap limit of a replay unless GOMEMLIMIT is set.
-const replayMemoryLimit = 800 << 20
 
 func replayCommand(e *env) *cli.Command {
 	return &cli.Command{
@@ -33,6 +30,7 @@ func replayCommand(e *env) *cli.Command {
 			traceFlag(),
 			&cli.StringFlag{Name: "pricing", Value: "auto", Usage: "the pricing era: " + billing.EraNames() + "; all, or a comma-separated list, bills under each"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<trace name>-<pricing>)"},
+			&cli.StringFlag{Name: "max-memory", Usage: "soft limit on the replay's heap, `SIZE` (8GiB, 512MiB; default 800MiB, or half this machine's if less; GOMEMLIMIT overrides): past it the GC works harder, the replay does not fail"},
 			&cli.StringFlag{Name: "timezone", Value: "UTC", Usage: "business account time `ZONE`: months, free tiers and effective dates"},
 			&cli.StringFlag{Name: "currency", Value: "USD", Usage: "rate-card `CURRENCY`"},
 			&cli.StringFlag{Name: "outputs", Value: rebill.OutputNames(), Usage: "the `FILES` to write, of " + rebill.OutputNames() + " (manifest.json lists those written)"},
@@ -68,13 +66,18 @@ func replayCommand(e *env) *cli.Command {
 			}
 			o := rebill.Options{Traces: traces, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
 				Read: read, Outputs: outputs, Args: c.Args().Slice(), MappingFile: c.String("mapping"), Workers: c.Int("workers")}
-			if os.Getenv("GOMEMLIMIT") == "" {
-				// The live state of a replay is per-user maps plus a few row-group
-				// buffers; left alone, the GC lets the heap reach twice that. A soft
-				// limit keeps a 10M-message, 1M-user replay near 800 MB at the same speed
-				// (GOMEMLIMIT overrides it; above it the GC works harder, it never fails).
-				debug.SetMemoryLimit(replayMemoryLimit)
+			soft, err := limits.ReplaySoftLimit(c.String("max-memory"))
+			if err != nil {
+				return usagef("--max-memory: %v", err)
 			}
+			defer limits.SetSoftLimit(soft)() // GOMEMLIMIT overrides it
+			stopWatch := limits.WatchHeap(time.Second)
+			defer func() {
+				if live := stopWatch(); live > soft/4*3 && !c.Bool("quiet") {
+					fmt.Fprintf(e.stderr, "note: the replay kept up to %s live, more than three quarters of its soft heap limit of %s, so the GC collected often; --max-memory SIZE gives it room\n",
+						limits.FormatBytes(float64(live)), limits.FormatBytes(float64(soft)))
+				}
+			}()
 			base := trace.BaseName(traces[0]) + "-" + o.Pricing
 			if c.String("restaff") != "" {
 				if c.IsSet("shard") || c.IsSet("shards") {

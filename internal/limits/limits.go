@@ -14,8 +14,10 @@ import (
 	"math"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The largest small files read whole. A scenario or a mapping is a few kilobytes and a
@@ -134,11 +136,65 @@ func MaxMemory(flag string) (limit uint64, what string, err error) {
 	return limit, "--max-memory " + FormatBytes(float64(limit)), nil
 }
 
+// ReplayHeap is a replay's soft heap limit by default: its live state is per-user
+// tables plus a few row-group buffers, and left alone the GC lets the heap reach twice
+// that; this keeps a 10M-message, 1M-user replay near 800 MB at the same speed.
+const ReplayHeap uint64 = 800 << 20
+
+// ReplaySoftLimit is the soft heap limit a replay runs under: --max-memory's (its
+// text), else ReplayHeap, or half the machine's memory where that is less.
+func ReplaySoftLimit(flag string) (uint64, error) {
+	if flag != "" {
+		return ParseBytes(flag)
+	}
+	if m, ok := MachineMemory(); ok && m/2 < ReplayHeap {
+		return m / 2, nil
+	}
+	return ReplayHeap, nil
+}
+
+// WatchHeap samples the live heap (as the last GC found it) every period until the
+// returned stop is called, which gives the largest seen. The GC lets the heap grow to
+// twice the live one; held under a soft limit, it collects the more often the closer
+// the live heap comes to the limit.
+func WatchHeap(period time.Duration) (stop func() uint64) {
+	done, result := make(chan struct{}), make(chan uint64)
+	go func() {
+		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		var peak uint64
+		t := time.NewTicker(period)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			if s[0].Value.Kind() == metrics.KindUint64 {
+				peak = max(peak, s[0].Value.Uint64())
+			}
+			select {
+			case <-done:
+				metrics.Read(s) // the end of the work, however short
+				if s[0].Value.Kind() == metrics.KindUint64 {
+					peak = max(peak, s[0].Value.Uint64())
+				}
+				result <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		return <-result
+	}
+}
+
 // SetSoftLimit makes limit the garbage collector's soft limit, unless GOMEMLIMIT sets
 // one: garbage not yet collected, which a busy machine lets pile up, then does not take
-// the process past the limit its work was checked against.
-func SetSoftLimit(limit uint64) {
-	if os.Getenv("GOMEMLIMIT") == "" && limit < math.MaxInt64 {
-		debug.SetMemoryLimit(int64(limit))
+// the process past the limit its work was checked against. restore puts back the limit
+// there was, for a caller (a test) that goes on after the work.
+func SetSoftLimit(limit uint64) (restore func()) {
+	if os.Getenv("GOMEMLIMIT") != "" || limit >= math.MaxInt64 {
+		return func() {}
 	}
+	prev := debug.SetMemoryLimit(int64(limit))
+	return func() { debug.SetMemoryLimit(prev) }
 }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+	"time"
 )
 
 func TestReadFile(t *testing.T) {
@@ -45,4 +47,30 @@ func TestParseAndFormatBytes(t *testing.T) {
 	if m, what := DefaultMaxMemory(); m == 0 || what == "" {
 		t.Errorf("DefaultMaxMemory() = %d, %q", m, what)
 	}
+}
+
+func TestReplaySoftLimit(t *testing.T) {
+	if got, err := ReplaySoftLimit("2GiB"); err != nil || got != 2<<30 {
+		t.Errorf("ReplaySoftLimit(2GiB) = %d, %v; want %d", got, err, uint64(2<<30))
+	}
+	if _, err := ReplaySoftLimit("lots"); err == nil {
+		t.Error("ReplaySoftLimit(lots): no error")
+	}
+	got, err := ReplaySoftLimit("")
+	if err != nil || got == 0 || got > ReplayHeap {
+		t.Errorf("ReplaySoftLimit() = %d, %v; want at most %d", got, err, ReplayHeap)
+	}
+	if m, ok := MachineMemory(); ok && m/2 >= ReplayHeap && got != ReplayHeap {
+		t.Errorf("ReplaySoftLimit() = %d on a machine of %d; want %d", got, m, ReplayHeap)
+	}
+}
+
+func TestWatchHeap(t *testing.T) {
+	stop := WatchHeap(time.Hour)
+	keep := make([]byte, 8<<20)
+	runtime.GC()
+	if live := stop(); live < 8<<20 {
+		t.Errorf("WatchHeap saw %d bytes live; want at least the 8 MiB held", live)
+	}
+	runtime.KeepAlive(keep)
 }
