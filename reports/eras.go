@@ -9,8 +9,10 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
@@ -144,6 +146,25 @@ func PlotEras(e *Eras) (*plot.Plot, error) {
 	}
 	bars.Color, bars.LineStyle.Width = palette[0], 0
 	p.Add(bars)
+	// Each bar says its amount, so that an era that bills nothing (every unit free) reads
+	// as such, not as a missing bar.
+	at := make(plotter.XYs, n)
+	texts := make([]string, n)
+	for i, b := range e.Eras {
+		at[i] = plotter.XY{X: float64(i), Y: vals[i] + math.Max(top, 1e-6)*0.015}
+		texts[i] = money.Cents(money.Micros(b.TotalMicros))
+		if b.TotalMicros == 0 {
+			texts[i] += fmt.Sprintf(" (all %d units free)", sum(b.FreeByCategory))
+		}
+	}
+	labels, err := plotter.NewLabels(plotter.XYLabels{XYs: at, Labels: texts})
+	if err != nil {
+		return nil, fmt.Errorf("reports: eras plot: %w", err)
+	}
+	for i := range labels.TextStyle {
+		labels.TextStyle[i].XAlign = draw.XCenter
+	}
+	p.Add(labels)
 	p.NominalX(names...)
 	p.X.Min, p.X.Max = -0.7, float64(n-1)+0.7 // air beside the outer bars
 	p.Y.Min, p.Y.Max = 0, math.Max(top, 1e-6)*1.15
