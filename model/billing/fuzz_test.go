@@ -50,8 +50,14 @@ func FuzzBill(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// At most 96 messages: longer inputs reach no rule that a shorter one cannot, and
+		// the fuzzer's minimizer, quadratic in the input's length, would spend the run on them.
+		d := data[1:]
+		if len(d) > 96*9 {
+			d = d[:96*9]
+		}
 		at := start
-		for d := data[1:]; len(d) >= 9; d = d[9:] {
+		for ; len(d) >= 9; d = d[9:] {
 			// gap (2 bytes, minutes ×7, so traces span the eras), pair, flags, kind, market.
 			at += model.Time(binary.LittleEndian.Uint16(d)) * 7 * model.Minute
 			pm := int(d[8]) % len(propMarkets)
