@@ -44,6 +44,7 @@ func replayCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "point", Usage: "with --restaff: the sweep point `ID` whose agents answer, as spendsim run labels it (needed when the scenario has a sweep)"},
 			&cli.StringFlag{Name: "shard", Usage: "bill only shard `K/N`: the users hashed to K (K from 0); spendsim merge OUT joins the N parts"},
 			&cli.IntFlag{Name: "shards", Usage: "split into `N` shards, this one's K from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID"},
+			&cli.IntFlag{Name: "passes", Value: 1, Usage: "bill the users in `N` passes over the trace, 1/N of them in memory at a time (parts in the temp folder); the same bytes"},
 		}, rateFlags()),
 		Action: func(c *cli.Context) error {
 			if c.String("point") != "" && c.String("restaff") == "" {
@@ -65,7 +66,10 @@ func replayCommand(e *env) *cli.Command {
 				return usagef("--outputs: %v", err)
 			}
 			o := rebill.Options{Traces: traces, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
-				Read: read, Outputs: outputs, Args: c.Args().Slice(), MappingFile: c.String("mapping"), Workers: c.Int("workers")}
+				Read: read, Outputs: outputs, Args: c.Args().Slice(), MappingFile: c.String("mapping"), Workers: c.Int("workers"), Passes: c.Int("passes")}
+			if err := checkPasses(c, e, &o); err != nil {
+				return err
+			}
 			soft, err := limits.ReplaySoftLimit(c.String("max-memory"))
 			if err != nil {
 				return usagef("--max-memory: %v", err)
@@ -74,7 +78,7 @@ func replayCommand(e *env) *cli.Command {
 			stopWatch := limits.WatchHeap(time.Second)
 			defer func() {
 				if live := stopWatch(); live > soft/4*3 && !c.Bool("quiet") {
-					fmt.Fprintf(e.stderr, "note: the replay kept up to %s live, more than three quarters of its soft heap limit of %s, so the GC collected often; --max-memory SIZE gives it room\n",
+					fmt.Fprintf(e.stderr, "note: the replay kept up to %s live, more than three quarters of its soft heap limit of %s, so the GC collected often; --max-memory SIZE gives it room, --passes N needs 1/N of it\n",
 						limits.FormatBytes(float64(live)), limits.FormatBytes(float64(soft)))
 				}
 			}()
@@ -211,4 +215,18 @@ func allowance(n int) int {
 // replayCounts are the reader's counts a replay's summary kept.
 func replayCounts(s *reports.ReplaySummary) trace.Counts {
 	return trace.Counts{Skipped: s.Skipped, SkipReasons: s.SkipReasons, CountryOverrides: s.Overrides, Ignored: s.Ignored}
+}
+
+// checkPasses checks --passes against the flags it cannot go with, and has each pass
+// finished said on stderr.
+func checkPasses(c *cli.Context, e *env, o *rebill.Options) error {
+	switch n := c.Int("passes"); {
+	case n < 1:
+		return usagef("--passes must be >= 1, got %d", n)
+	case n > 1 && (c.IsSet("workers") || c.IsSet("shard") || c.IsSet("shards") || c.String("restaff") != "" || strings.Contains(o.Pricing, ",") || strings.EqualFold(o.Pricing, "all")):
+		return usagef("--passes bills one era of a plain replay, each pass on one core: not with --workers, --shard, --shards, --restaff or several eras")
+	case n > 1 && !c.Bool("quiet"):
+		o.OnPass = func(k, n int) { fmt.Fprintf(e.stderr, "pass %d of %d done\n", k, n) }
+	}
+	return nil
 }

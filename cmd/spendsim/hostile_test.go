@@ -238,6 +238,31 @@ func TestHostilePipedTrace(t *testing.T) {
 	if a, b := replayTotal(t, filepath.Join(dir, "file")), replayTotal(t, filepath.Join(dir, "pipe")); a != b || a == "0.000000" {
 		t.Errorf("piped: total %s, from the file %s", b, a)
 	}
+	// A pipe can be read once: --passes, which reads the trace once a pass, refuses it.
+	code, _, stderr := spendsim(t, "replay", "--trace", pipe, "--out", filepath.Join(dir, "passes"), "--passes", "2", "-q")
+	if code != 1 || !strings.Contains(stderr, "not standard input or a pipe") {
+		t.Errorf("--passes 2 over a pipe: exit %d, %s", code, stderr)
+	}
+}
+
+// TestPassesRefuses: --passes with the flags it cannot go with is a usage error.
+func TestPassesRefuses(t *testing.T) {
+	replay := func(extra ...string) []string {
+		return append([]string{"replay", "--trace", "{dir}/t.csv", "--out", "{dir}/out", "-q"}, extra...)
+	}
+	files := map[string]string{"t.csv": threeUtilities}
+	both := "--passes bills one era of a plain replay, each pass on one core: not with --workers, --shard, --shards, --restaff or several eras (see spendsim replay --help)"
+	runHostile(t, []hostileCase{
+		{name: "zero", files: files, args: replay("--passes", "0"), code: 2, want: "--passes must be >= 1, got 0 (see spendsim replay --help)"},
+		{name: "workers", files: files, args: replay("--passes", "2", "--workers", "2"), code: 2, want: both},
+		{name: "all eras", files: files, args: replay("--passes", "2", "--pricing", "all"), code: 2, want: both},
+		{name: "shard", files: files, args: replay("--passes", "2", "--shard", "0/2"), code: 2, want: both},
+		{name: "two passes", files: files, args: replay("--passes", "2"), check: func(t *testing.T, dir, _ string) {
+			if got := replayTotal(t, filepath.Join(dir, "out")); got == "0.000000" {
+				t.Errorf("total %s", got)
+			}
+		}},
+	})
 }
 
 // TestHostileLimits: scenarios that validate accepted and that exhausted memory (issue

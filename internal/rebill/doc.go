@@ -27,6 +27,10 @@
 //     manifest, last, into Options.Out/replay-shards; MergeReplay checks that all N are
 //     there once, of one trace and the same options, settles the counters in one
 //     ordered pass and writes the unsharded replay's four files, the same bytes.
+//   - A replay in passes (Options.Passes, passes.go) is the same split run in one
+//     process for a trace with more users than fit in memory: pass K is shard K,
+//     its part in a temporary folder, and the parts are merged into Options.Out, the
+//     same bytes; only 1/N of the users are held at a time.
 //   - The three totals (messages, bill, summary) are checked to agree to the micro
 //     before anything is written.
 //   - The files are one output set (reports.Output): the folder is locked while they

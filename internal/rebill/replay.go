@@ -37,6 +37,11 @@ type Options struct {
 	// Workers bill users hashed across them (parallel.go); 0 means one per core. The
 	// outputs are the same bytes at any count.
 	Workers int
+	// Passes > 1 bills the users in that many passes over the trace, a part of them at
+	// a time (passes.go), for traces with more users than fit in memory: the same
+	// bytes, each pass on one core. OnPass, when set, hears of each pass finished.
+	Passes int
+	OnPass func(done, of int)
 }
 
 // summarizeReplay reconciles what mw wrote (its running tally against its bill rows,
@@ -115,6 +120,9 @@ func (s *source) Next(r *model.Record) error {
 // checking that the three totals agree to the micro. It streams: memory grows with
 // users, not messages. It stops, writing nothing, when ctx ends.
 func Replay(ctx context.Context, o Options) (*reports.ReplaySummary, error) {
+	if o.Passes > 1 {
+		return replayInPasses(ctx, o)
+	}
 	op, err := reports.NewOutput(o.Out, o.Version)
 	if err != nil {
 		return nil, err

@@ -126,6 +126,11 @@ func (w *partWriter) newPair(seq uint64) {
 // replay-shards folder, o.Workers aside: a shard bills on one core. It writes no
 // manifest when ctx ends or anything fails, and leaves no half-written part.
 func ReplayShard(ctx context.Context, o Options, so ShardOptions) (*ReplayShardManifest, error) {
+	return replayShard(ctx, o, so, nil)
+}
+
+// replayShard is ReplayShard with the trace's inputs already hashed (nil: hash them).
+func replayShard(ctx context.Context, o Options, so ShardOptions, inputs []reports.Input) (*ReplayShardManifest, error) {
 	k, n := so.Shard, so.Shards
 	if n < 1 || k < 0 || k >= n {
 		return nil, fmt.Errorf("rebill: shard %d of %d: want 0 <= K < N", k, n)
@@ -155,8 +160,10 @@ func ReplayShard(ctx context.Context, o Options, so ShardOptions) (*ReplayShardM
 	if err := safefile.RemoveInside(o.Out, manifest); err != nil {
 		return nil, fmt.Errorf("rebill: %w", err)
 	}
-	if m.Inputs, err = replayInputs(o); err != nil {
-		return nil, err
+	if m.Inputs = inputs; m.Inputs == nil {
+		if m.Inputs, err = replayInputs(o); err != nil {
+			return nil, err
+		}
 	}
 	// A killed try of this shard may have left its temporaries.
 	for _, rel := range []string{m.Messages, m.Pairs} {

@@ -135,3 +135,69 @@ func TestShardedReplayRefuses(t *testing.T) {
 		t.Errorf("a part linked out of OUT: %v", err)
 	}
 }
+
+// TestReplayInPassesSameBytes: a replay in N passes writes the very bytes of a one-pass
+// replay, at N = 2 and 3, under every era, and leaves no part behind.
+func TestReplayInPassesSameBytes(t *testing.T) {
+	for i, era := range []string{"auto", "nbp-2018", "cbp-2022", "cbp-2023", "pmp-2025", "pmp-2026-10"} {
+		seed := uint64(31 + i)
+		trace := options(t, traceCSV(genRecords(seed, traceStarts[int(seed)%len(traceStarts)], 3000)))
+		trace.Billing = eraOptions(t, era, seed)
+		trace.Pricing = era
+		want := trace
+		want.Out = filepath.Join(t.TempDir(), "out")
+		if _, err := Replay(context.Background(), want); err != nil {
+			t.Fatalf("%s: %v", era, err)
+		}
+		wantFiles := readReplayFiles(t, want.Out)
+		for _, n := range []int{2, 3} {
+			o := trace
+			o.Out = filepath.Join(t.TempDir(), "out")
+			o.Read.TempDir = t.TempDir()
+			var heard []int
+			o.Passes, o.OnPass = n, func(done, of int) { heard = append(heard, done) }
+			if _, err := Replay(context.Background(), o); err != nil {
+				t.Fatalf("%s, %d passes: %v", era, n, err)
+			}
+			for f, b := range readReplayFiles(t, o.Out) {
+				if b != wantFiles[f] {
+					t.Errorf("%s, %d passes: %s differs from the one-pass replay's: %s", era, n, f, firstDiff(b, wantFiles[f]))
+				}
+			}
+			if len(heard) != n || heard[n-1] != n {
+				t.Errorf("%s, %d passes: OnPass heard %v", era, n, heard)
+			}
+			if left, _ := os.ReadDir(o.Read.TempDir); len(left) != 0 {
+				t.Errorf("%s, %d passes: left %d entries in the temp folder", era, n, len(left))
+			}
+			if _, err := os.Stat(filepath.Join(o.Out, ReplayShardsDir)); err == nil {
+				t.Errorf("%s, %d passes: the output folder holds %s", era, n, ReplayShardsDir)
+			}
+		}
+	}
+}
+
+// TestReplayInPassesFails: a trace that breaks in its last pass names the file and
+// line, and leaves neither an output folder nor a part behind; standard input, which
+// cannot be read twice, is refused.
+func TestReplayInPassesFails(t *testing.T) {
+	csv := traceCSV(genRecords(5, traceStarts[0], 500))
+	o := options(t, csv+"2025-07-01T00:00:00Z,,+5511900000001,BR,biz,sideways,text,,delivered,,m-bad\n")
+	o.Pricing, o.Passes = "pmp-2025", 3
+	o.Billing = eraOptions(t, "pmp-2025", 5)
+	o.Read.TempDir = t.TempDir()
+	_, err := Replay(context.Background(), o)
+	if err == nil || !strings.Contains(err.Error(), "trace.csv:502") {
+		t.Fatalf("err = %v, want it to name trace.csv:502", err)
+	}
+	if _, err := os.Stat(o.Out); err == nil {
+		t.Error("a failed replay in passes left its output folder")
+	}
+	if left, _ := os.ReadDir(o.Read.TempDir); len(left) != 0 {
+		t.Errorf("a failed replay in passes left %d entries in the temp folder", len(left))
+	}
+	o.Traces = []string{"-"}
+	if _, err := Replay(context.Background(), o); err == nil || !strings.Contains(err.Error(), "standard input") {
+		t.Errorf("passes over standard input: err = %v", err)
+	}
+}

@@ -179,7 +179,7 @@ func MergeReplay(ctx context.Context, mo MergeOptions) (*reports.ReplaySummary, 
 	}
 	o := Options{Traces: first.Traces, Billing: mo.Billing, Pricing: first.Pricing, Rates: first.Rates, RateFiles: first.RateFiles,
 		Out: mo.Out, Outputs: first.Outputs, Version: mo.Version, Args: first.Args}
-	s, rows, err := mergeInto(ctx, op, o, ms)
+	s, rows, err := mergeInto(ctx, op, o, mo.Out, ms)
 	if err != nil {
 		return nil, err
 	}
@@ -221,16 +221,16 @@ func (p *partReader) next() error {
 	return nil
 }
 
-// mergeInto merges the shards' messages into op's messages.parquet.
-func mergeInto(ctx context.Context, op *reports.Output, o Options, ms []ReplayShardManifest) (*reports.ReplaySummary, []reports.BillRow, error) {
+// mergeInto merges the shards' messages, their parts in dir, into op's messages.parquet.
+func mergeInto(ctx context.Context, op *reports.Output, o Options, dir string, ms []ReplayShardManifest) (*reports.ReplaySummary, []reports.BillRow, error) {
 	first := &ms[0]
-	pairs, err := renumberShards(o.Out, ms)
+	pairs, err := renumberShards(dir, ms)
 	if err != nil {
 		return nil, nil, err
 	}
 	parts := make([]*partReader, len(ms))
 	for i := range ms {
-		p, err := safefile.ReadInside(o.Out, ms[i].Messages)
+		p, err := safefile.ReadInside(dir, ms[i].Messages)
 		if err != nil {
 			return nil, nil, err
 		}
