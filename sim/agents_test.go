@@ -281,3 +281,31 @@ func TestBotCost(t *testing.T) {
 			res.StaffingMicros, max(0, last-cfg.End).Hours(), took, want)
 	}
 }
+
+// TestBotConversationsByDay: the days' BotConversations, which a forecast charges the
+// bot's fees by, add up to the conversations the run's fee counts, and fall on more
+// than one day.
+func TestBotConversationsByDay(t *testing.T) {
+	cfg := mmc(t, 2, 1, 1, 100)
+	cfg.Staffing.Bot = &agents.Bot{ReplyS: 5, ResolveShare: 0.5, CostPerConversation: 250_000}
+	st := sim.NewStats("t", cfg.Start, cfg.End, cfg.Location)
+	o, err := sim.Run(cfg, 3, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, days, err := st.Result(o, &cfg.Staffing, "USD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum int64
+	var withBot int
+	for _, d := range days {
+		sum += d.BotConversations
+		if d.BotConversations > 0 {
+			withBot++
+		}
+	}
+	if took := res.BotResolved + res.BotHandoffs; sum != took || withBot < 4 {
+		t.Errorf("days hold %d bot conversations on %d days, the run's fee counts %d", sum, withBot, took)
+	}
+}

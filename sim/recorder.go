@@ -44,6 +44,14 @@ type ConversationRecorder interface {
 	Conversation(at Time)
 }
 
+// BotRecorder is a Recorder that also wants to know when the bot takes on a
+// conversation, as its fee counts them (Outcome.BotResolved + BotHandoffs): Stats
+// counts them per day, so that a forecast charges each month its own bot fees.
+// Optional, like BlockRecorder.
+type BotRecorder interface {
+	BotConversations(at Time, n int64)
+}
+
 // Recorder receives what happens in a run, in virtual-time order, for the
 // conversations the run counts (those that arrive inside the horizon, followed to
 // their end) and the templates the business sends inside it. It is the only way out

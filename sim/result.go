@@ -127,6 +127,10 @@ type DayRow struct {
 	// Of MessagingMicros, the parts priced from derived and third_party rate cells: for
 	// forecasts, which mark the months resting on them. Not in daily.parquet.
 	DerivedMicros, ThirdPartyMicros money.Micros
+	// BotConversations are the conversations the bot took on this day, as its fee
+	// counts them (RunResult.BotResolved + BotHandoffs): for forecasts, which charge
+	// each month its own. Not in daily.parquet.
+	BotConversations int64
 }
 
 // FirstResponseQuantileLevels are the levels of RunResult.FirstResponseQuantilesS:

@@ -93,6 +93,7 @@ type run struct {
 	// convRec when it wants to hear of conversations (ConversationRecorder).
 	blockRec BlockRecorder
 	convRec  ConversationRecorder
+	botRec   BotRecorder
 	q        Queue
 	clock    horizon // warm-up, horizon and drain
 
@@ -159,6 +160,7 @@ func newRun(cfg *Config, seed uint64, rec Recorder) (*run, error) {
 	r := &run{cfg: cfg, rec: rec, policy: cfg.Staffing.LateReply}
 	r.blockRec, _ = rec.(BlockRecorder)
 	r.convRec, _ = rec.(ConversationRecorder)
+	r.botRec, _ = rec.(BotRecorder)
 	from := r.startClock()
 	var err error
 	if r.biller, err = billing.New(cfg.Billing); err != nil {
@@ -396,7 +398,14 @@ func (r *run) reply(t Time, id int32) {
 // the customer: their message still waits for an agent, and their first response is
 // the agent's reply.
 func (r *run) botAnswer(t Time, id int32) {
-	if !r.desk.Bot(t, id) {
+	before := r.desk.Counts()
+	answers := r.desk.Bot(t, id)
+	if after := r.desk.Counts(); r.botRec != nil {
+		if n := after.BotResolved + after.BotHandoffs - before.BotResolved - before.BotHandoffs; n > 0 {
+			r.botRec.BotConversations(t, n)
+		}
+	}
+	if !answers {
 		r.send(t, r.desk.Conv(id), false)
 		return
 	}

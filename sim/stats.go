@@ -107,6 +107,9 @@ func (s *Stats) dayAfter() {
 	s.dayEnd = append(s.dayEnd, next)
 }
 
+// BotConversations implements BotRecorder.
+func (s *Stats) BotConversations(at Time, n int64) { s.row(at).BotConversations += n }
+
 // Conversation implements ConversationRecorder.
 func (s *Stats) Conversation(at Time) { s.row(at).Conversations++ }
 

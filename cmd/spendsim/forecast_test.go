@@ -346,3 +346,67 @@ agents:
 		t.Errorf("September total P50 %d, from the runs %v", rows[1].TotalP50, lastTotals)
 	}
 }
+
+// TestForecastBotFeesByMonth: the bot's fee per conversation is charged in the month the
+// bot took the conversation on, not all in the last month. The same scenario (and name,
+// which seeds its streams) with and without the fee runs the same conversations; each
+// month's staffing differs by the fees of its own conversations: every month pays some,
+// in proportion to its conversations, and they add up to the runs' bot fees.
+func TestForecastBotFeesByMonth(t *testing.T) {
+	dir := t.TempDir()
+	scenario := func(name, fee string) string {
+		return writeFile(t, dir, name+".yaml", `name: bot-fees
+seed: 11
+start: 2026-06-01
+replications: 2
+forecast: {months: 3}
+customers: {count: 4000, countries: [{country: BR, share: 1}]}
+load: {conversations_per_customer_month: 0.4}
+agents:
+  cost_per_hour: 9.50
+  shifts: [{days: [mon, tue, wed, thu, fri], start: "09:00", end: "18:00", headcount: 2}]
+  bot: {reply_s: 5, resolve_share: 0.3, cost_per_conversation: `+fee+`}
+`)
+	}
+	monthly := func(sc, out string) []forecastRow {
+		if code, _, stderr := spendsim(t, "forecast", sc, "--replications", "2", "--out", filepath.Join(dir, out), "-q"); code != 0 {
+			t.Fatalf("forecast: exit %d: %s", code, stderr)
+		}
+		rows, err := parquet.ReadFile[forecastRow](filepath.Join(dir, out, "forecast.parquet"))
+		if err != nil || len(rows) != 3 {
+			t.Fatalf("%d months, %v", len(rows), err)
+		}
+		return rows
+	}
+	with, without := monthly(scenario("fee", "0.10"), "f1"), monthly(scenario("nofee", "0"), "f0")
+	sc := filepath.Join(dir, "fee.yaml")
+	if code, _, stderr := spendsim(t, "run", sc, "--out", filepath.Join(dir, "r"), "-q"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	type botRow struct {
+		Resolved int64 `parquet:"bot_resolved"`
+		Handoffs int64 `parquet:"bot_handoffs"`
+		Convs    int64 `parquet:"conversations"`
+	}
+	runs, err := parquet.ReadFile[botRow](filepath.Join(dir, "r", "runs.parquet"))
+	if err != nil || len(runs) != 2 {
+		t.Fatalf("%d runs, %v", len(runs), err)
+	}
+	var bot int64
+	for _, r := range runs {
+		bot += r.Resolved + r.Handoffs
+	}
+	wantFees := (bot*100_000 + 1) / 2 // the mean of the runs' fees, 0.10 each, rounded
+	var fees int64
+	for m := range with {
+		d := with[m].StaffingMicros - without[m].StaffingMicros
+		fees += d
+		// June, July and August have about the same conversations: a third of the fees each.
+		if share := float64(d) / float64(wantFees); share < 0.28 || share > 0.39 {
+			t.Errorf("month %d: bot fees %d micros, %.2f of the runs' %d", m, d, share, wantFees)
+		}
+	}
+	if fees < wantFees-1 || fees > wantFees+1 {
+		t.Errorf("the months' bot fees add up to %d micros, the runs' to %d", fees, wantFees)
+	}
+}

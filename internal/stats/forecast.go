@@ -92,9 +92,9 @@ type ForecastMonth struct {
 	Days      int    `json:"days"`
 	Pricing   string `json:"pricing"`   // the era in force (two, "a→b", if it changes inside the month)
 	Customers int64  `json:"customers"` // active customer base
-	// Staffing is a month's shifts, the same in every replication; the last month's also
-	// holds the drain's shifts and the bot's fees, which depend on chance: the mean over
-	// the replications (staffingByMonth).
+	// Staffing is a month's shifts and the fees of the conversations the bot took on in
+	// it; the last month's also holds the drain's shifts. The bot's conversations and
+	// the drain depend on chance: the mean over the replications (staffingByMonth).
 	AgentHours     float64         `json:"agent_hours"`
 	StaffingMicros int64           `json:"staffing_micros"`
 	Staffing       string          `json:"staffing"`
@@ -319,45 +319,86 @@ type monthStaffing struct {
 
 // staffingByMonth cuts each replication's staffing cost (sim.RunResult.StaffingMicros,
 // costed by the run: the shifts from Start until its backlog was cleared, and the
-// bot's fees) into the forecast's months. A month before the last costs its shifts;
-// the cost is rounded once on the agent-time from Start to the month's end, so each
-// month is the difference of two such costs and the months add up exactly. The last
-// month is the rest of the run's cost: its own shifts, the drain's (the shifts after
-// the horizon on which its conversations were answered, billed with their replies in
-// that month) and the bot's fees. The drain's length depends on chance, so the last
-// month differs between replications.
+// bot's fees) into the forecast's months. A month before the last costs its shifts and
+// the fees of the conversations the bot took on in it (sim.DayRow.BotConversations);
+// the shifts' cost is rounded once on the agent-time from Start to the month's end, so
+// each month is the difference of two such costs and the months add up exactly. The
+// last month is the rest of the run's cost: its own shifts and bot fees, and the
+// drain's shifts (the shifts after the horizon on which its conversations were
+// answered, billed with their replies in that month). The drain's length and the bot's
+// conversations depend on chance: a month's staffing is the mean over the replications.
 func staffingByMonth(in ForecastInput, starts []time.Time) ([]monthStaffing, error) {
 	cfg, reps, n := in.Config, len(in.Runs), len(starts)
+	var fee money.Micros
+	if b := cfg.Staffing.Bot; b != nil {
+		fee = b.CostPerConversation
+	}
+	bots := make([][]int64, reps) // [replication][month]: conversations the bot took on
+	for r, days := range in.Days {
+		bots[r] = make([]int64, n)
+		for _, d := range days {
+			bots[r][monthOf(starts, d.Day)] += d.BotConversations
+		}
+	}
 	out := make([]monthStaffing, n)
-	var upTo model.Time     // agent-time of the months so far
-	var costed money.Micros // its cost
+	var upTo model.Time                     // agent-time of the months so far
+	var costed money.Micros                 // its cost
+	feesSoFar := make([]money.Micros, reps) // each replication's bot fees of the months so far
+	var cum cumulative                      // every replication's staffing of the months so far
+	var meanSoFar int64                     // its mean
 	for m, st := range starts[:n-1] {
+		month := st.Format("2006-01")
 		tl := cfg.Staffing.Timeline(model.FromStd(st), model.FromStd(starts[m+1]), cfg.Location)
 		upTo += tl.AgentTime
 		c, err := agents.Cost(cfg.Staffing.CostPerHour, upTo)
 		if err != nil {
-			return nil, fmt.Errorf("stats: forecast %s: staffing: %w", st.Format("2006-01"), err)
+			return nil, fmt.Errorf("stats: forecast %s: staffing: %w", month, err)
 		}
-		ms := monthStaffing{each: make([]int64, reps), mean: int64(c - costed), hours: tl.AgentTime.Hours()}
+		ms := monthStaffing{each: make([]int64, reps), hours: tl.AgentTime.Hours()}
 		for r := range ms.each {
-			ms.each[r] = ms.mean
+			f, err := money.Mul(fee, bots[r][m])
+			if err != nil {
+				return nil, fmt.Errorf("stats: forecast %s: bot fees: %w", month, err)
+			}
+			feesSoFar[r] += f // part of the run's cost: no overflow
+			ms.each[r] = int64(c - costed + f)
+			cum.Add(money.Micros(ms.each[r]))
+		}
+		if ms.mean, err = cum.meanSince(&meanSoFar, reps); err != nil {
+			return nil, fmt.Errorf("stats: forecast %s: staffing: %w", month, err)
 		}
 		out[m], costed = ms, c
 	}
 	last := monthStaffing{each: make([]int64, reps)}
-	var sum money.Sum
 	for r, run := range in.Runs {
-		last.each[r] = int64(run.StaffingMicros - costed) // costed is part of it: no overflow
-		sum.Add(money.Micros(last.each[r]))
+		last.each[r] = int64(run.StaffingMicros - costed - feesSoFar[r]) // both are part of it: no overflow
+		cum.Add(money.Micros(last.each[r]))
 		last.hours += run.AgentHours - upTo.Hours()
 	}
-	t, err := sum.Total()
-	if err != nil {
+	var err error
+	if last.mean, err = cum.meanSince(&meanSoFar, reps); err != nil {
 		return nil, fmt.Errorf("stats: forecast %s: staffing: %w", starts[n-1].Format("2006-01"), err)
 	}
-	last.mean, last.hours = DivRound(int64(t), int64(reps)), last.hours/float64(reps)
+	last.hours /= float64(reps)
 	out[n-1] = last
 	return out, nil
+}
+
+// cumulative is a running sum over the months of every replication's staffing.
+type cumulative struct{ money.Sum }
+
+// meanSince is the mean over reps replications of what was added since the last call,
+// rounded so that the means add up to the mean of the whole (the forecast's months to
+// its horizon): the difference of the rounded running means. *soFar is the last one.
+func (c *cumulative) meanSince(soFar *int64, reps int) (int64, error) {
+	t, err := c.Total()
+	if err != nil {
+		return 0, err
+	}
+	mean := DivRound(int64(t), int64(reps))
+	d := mean - *soFar
+	*soFar = mean
+	return d, nil
 }
 
 // restsOn fills the shares of fm's bill priced from derived and third-party cells and
