@@ -5,8 +5,10 @@
 // reads and writes message logs; subpackage fit estimates a scenario from one.
 //
 // Loading never half-succeeds: a scenario either decodes and validates completely, or
-// the error lists every problem, as FILE:LINE for syntax and unknown keys and as
-// path.to.field for invalid values.
+// the error (an *Error) lists every problem, as FILE:LINE for syntax and unknown keys
+// and as FILE:LINE:COLUMN: path.to.field: message for invalid values, the position
+// being the value's in the YAML text, or the nearest enclosing field's where the value
+// is a default (position.go; none where no part of the path is in the text).
 //
 // Limits (limits.go): a scenario file is at most limits.ScenarioFile bytes; a grid
 // sweep has at most 1,000,000 points, counted without overflow (PointCount); Estimate

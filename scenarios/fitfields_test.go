@@ -68,7 +68,7 @@ func TestLevelsScenario(t *testing.T) {
 func TestLevelsValidate(t *testing.T) {
 	bad := strings.Replace(levelsYAML, "to: 2025-09-05", "to: 2025-09-02", 1)
 	_, err := Parse([]byte(bad), "bad.yaml")
-	if err == nil || !strings.Contains(err.Error(), "bad.yaml: load.levels[0].to: 2025-09-02 is before from (2025-09-03)") {
+	if err == nil || !strings.Contains(err.Error(), "bad.yaml:13:30: load.levels[0].to: 2025-09-02 is before from (2025-09-03)") {
 		t.Errorf("got %v", err)
 	}
 }

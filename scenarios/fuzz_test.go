@@ -1,7 +1,10 @@
 package scenarios
 
 import (
+	"bytes"
+	"fmt"
 	"io/fs"
+	"strings"
 	"testing"
 )
 
@@ -15,11 +18,21 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte(base))
 	f.Add([]byte(base + "sweep:\n  - {path: \"agents.shifts[0].headcount\", values: [1, 2]}\n"))
+	f.Add([]byte(strings.Replace(base, "headcount: 0", "headcount: -1", 1) + "sweep:\n  - {path: agents.concurrency, values: [0, 2]}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sc, err := Parse(data, "fuzz.yaml")
 		if err != nil {
-			if _, ok := err.(*Error); !ok {
+			se, ok := err.(*Error)
+			if !ok {
 				t.Fatalf("error of type %T, want *Error: %v", err, err)
+			}
+			// A problem's position is inside the document.
+			lines := bytes.Count(data, []byte("\n")) + 1
+			for _, p := range se.Problems {
+				var line, col int
+				if n, _ := fmt.Sscanf(p, "fuzz.yaml:%d:%d:", &line, &col); n == 2 && (line < 1 || line > lines || col < 1) {
+					t.Fatalf("%q: position outside the %d lines", p, lines)
+				}
 			}
 			return
 		}

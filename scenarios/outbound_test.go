@@ -67,10 +67,10 @@ agents:
 		t.Fatal("no error")
 	}
 	for _, want := range []string{
-		`x.yaml: load.notifications[0].countries[0]: MX is not in customers.countries, so no customer would get these templates`,
-		`x.yaml: load.campaigns[0].name: "dup" is already the name of load.notifications[0]; names must be unique among notifications and campaigns`,
-		`x.yaml: blocking.per_template.marketing: must be a probability between 0 and 1, got 2`,
-		`x.yaml: blocking.messaging_limit.initial_tier: "5000" is not one of 250, 1000, 2000, 10000, 100000, unlimited (0 or absent: no limit)`,
+		`x.yaml:7:73: load.notifications[0].countries[0]: MX is not in customers.countries, so no customer would get these templates`,
+		`x.yaml:9:14: load.campaigns[0].name: "dup" is already the name of load.notifications[0]; names must be unique among notifications and campaigns`,
+		`x.yaml:11:29: blocking.per_template.marketing: must be a probability between 0 and 1, got 2`,
+		`x.yaml:12:35: blocking.messaging_limit.initial_tier: "5000" is not one of 250, 1000, 2000, 10000, 100000, unlimited (0 or absent: no limit)`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)

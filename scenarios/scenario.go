@@ -194,10 +194,7 @@ func Parse(data []byte, name string) (*Scenario, error) {
 		return nil, &Error{File: name, Problems: []string{fmt.Sprintf("%s:%d: a second YAML document; a scenario file holds one", name, extra.Line)}}
 	}
 	if errs := sc.Validate(); len(errs) > 0 {
-		for i := range errs {
-			errs[i] = name + ": " + errs[i]
-		}
-		return nil, &Error{File: name, Problems: errs}
+		return nil, &Error{File: name, Problems: locate(data, name, errs)}
 	}
 	sc.fitForecastDays()
 	return &sc, nil

@@ -108,13 +108,13 @@ func TestValidateListsEveryProblem(t *testing.T) {
 		t.Fatalf("got %T %v", err, err)
 	}
 	want := []string{
-		`bad.yaml: name: "My Scenario" must be lower-case letters`,
-		`bad.yaml: start: "2025-13-01" is not a date YYYY-MM-DD`,
-		`bad.yaml: days: must be between 1 and 3660, got 0`,
-		`bad.yaml: timezone: "Mars/Base" is not an IANA time zone`,
-		`bad.yaml: pricing: `,
-		`bad.yaml: customers.count: must be between 1 and`,
-		`bad.yaml: load.conversations_per_customer_month: must be > 0, got -1`,
+		`bad.yaml:1:7: name: "My Scenario" must be lower-case letters`,
+		`bad.yaml:2:8: start: "2025-13-01" is not a date YYYY-MM-DD`,
+		`bad.yaml:3:7: days: must be between 1 and 3660, got 0`,
+		`bad.yaml:4:11: timezone: "Mars/Base" is not an IANA time zone`,
+		`bad.yaml:5:10: pricing: `,
+		`bad.yaml:7:10: customers.count: must be between 1 and`,
+		`bad.yaml:10:37: load.conversations_per_customer_month: must be > 0, got -1`,
 	}
 	if len(se.Problems) != len(want) {
 		t.Fatalf("%d problems, want %d:\n%s", len(se.Problems), len(want), strings.Join(se.Problems, "\n"))

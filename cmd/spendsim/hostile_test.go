@@ -302,11 +302,11 @@ func TestHostileLimits(t *testing.T) {
 		{"1,000,000 points", base + "sweep_mode: lhs\nsamples: 1000000\nsweep:\n  - {path: \"agents.shifts[0].headcount\", min: 1, max: 50}\n", validate("s.yaml"),
 			"s.yaml: needs up to 33.0 GiB of memory, more than --max-memory 8.0 GiB: 1000000 sweep points × 1 replications"},
 		{"1e308 conversations a customer-month", strings.Replace(base, "conversations_per_customer_month: 0.5", "conversations_per_customer_month: 1e308", 1), validate("s.yaml"),
-			"s.yaml: load.conversations_per_customer_month: must be at most 1000000 (one every 2.6 s), got 1e+308"},
+			"s.yaml:15:37: load.conversations_per_customer_month: must be at most 1000000 (one every 2.6 s), got 1e+308"},
 		{"64 two-valued dimensions", shifts64 + dims(""), validate("s.yaml"),
-			"s.yaml: sweep: the grid has more than 9.2e18 points (the product of every dimension's number of values), more than 1000000"},
+			"s.yaml:88:1: sweep: the grid has more than 9.2e18 points (the product of every dimension's number of values), more than 1000000"},
 		{"3·2^63 points", shifts64 + dims("  - {path: \"agents.concurrency\", values: [1, 2, 3]}\n"), validate("s.yaml"),
-			"s.yaml: sweep: the grid has more than 9.2e18 points (the product of every dimension's number of values), more than 1000000"},
+			"s.yaml:88:1: sweep: the grid has more than 9.2e18 points (the product of every dimension's number of values), more than 1000000"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

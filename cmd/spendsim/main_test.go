@@ -221,6 +221,30 @@ func TestScenarioErrors(t *testing.T) {
 	}
 }
 
+// TestScenarioErrorPositions: every command that loads a scenario names the line and
+// column of an invalid value, before the field path and message, and exits 2.
+func TestScenarioErrorPositions(t *testing.T) {
+	dir := t.TempDir()
+	bad := writeFile(t, dir, "bad.yaml", strings.Replace(validScenario, "headcount: 1", "headcount: -3", 1))
+	ok := writeFile(t, dir, "ok.yaml", validScenario)
+	tr := writeFile(t, dir, "hand.csv", handTrace)
+	out := filepath.Join(dir, "out")
+	want := bad + ":11:49: agents.shifts[0].headcount: must be >= 0, got -3\n"
+	for _, args := range [][]string{
+		{"validate", bad},
+		{"run", bad, "--out", out},
+		{"optimize", bad, "--sla", "p90<=1h", "--out", out},
+		{"forecast", bad, "--out", out},
+		{"compare", ok, bad, "--out", out},
+		{"replay", "--trace", tr, "--restaff", bad, "--out", out},
+	} {
+		code, _, stderr := spendsim(t, args...)
+		if code != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("spendsim %s: exit %d, stderr %q; want 2 and %q", args[0], code, stderr, want)
+		}
+	}
+}
+
 func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"run", "--no-such-flag"},

@@ -300,7 +300,7 @@ func TestRestaffBadScenario(t *testing.T) {
 		want     string
 	}{
 		{filepath.Join(dir, "none.yaml"), 1, "none.yaml: no such file"},
-		{bad, 2, `bad.yaml: agents.late_reply: "never" is not one of utility, marketing, drop`},
+		{bad, 2, `bad.yaml:20:15: agents.late_reply: "never" is not one of utility, marketing, drop`},
 	} {
 		out := filepath.Join(dir, "out")
 		code, _, stderr := spendsim(t, "replay", "--trace", tr, "--restaff", c.scenario, "--out", out, "-q")

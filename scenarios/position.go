@@ -1,0 +1,152 @@
+package scenarios
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// problemPath is the field path a validation problem starts with, as Validate and the
+// model's validators name fields: YAML keys joined by dots, each with any [index]
+// ("agents.shifts[0].headcount", "sweep[1].values[2]", "load.profile.hour_of_day").
+var problemPath = regexp.MustCompile(`^([a-z_][a-z0-9_]*(?:\[\d+\])*(?:\.[a-z_][a-z0-9_]*(?:\[\d+\])*)*): `)
+
+// locate prefixes each validation problem with the file name and, where the document
+// holds the field its path names, the line and column of that field's value
+// ("bad.yaml:24:67: agents.shifts[0].headcount: must be >= 0, got -3"), so that an
+// editor jumps to it. A field the document lacks (a default, or a block it leaves
+// out) is placed at the nearest enclosing field the document has: the shift of a
+// missing headcount, the agents: key of a missing handle_time; a problem of a field
+// no part of whose path is in the document, or of no field, has no position. A sweep
+// value that makes a point invalid is reported under its own path by Validate
+// (sweep[1].values[2], sweep[0].min: which point), so it is placed at that value. The
+// column counts characters from 1, as the YAML decoder does.
+func locate(data []byte, name string, problems []string) []string {
+	var doc yaml.Node
+	// The first document was decoded already and data holds no second one.
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil || len(doc.Content) == 0 {
+		doc = yaml.Node{}
+	} else {
+		doc = *doc.Content[0]
+	}
+	at := make([]*yaml.Node, len(problems))
+	for i, p := range problems {
+		if g := problemPath.FindStringSubmatch(p); g != nil {
+			at[i] = nodeAt(&doc, g[1])
+		}
+	}
+	// Every point of a sweep is checked whole, so a problem of the scenario itself comes
+	// again under each sweep value ("sweep[1].values[0]: with agents.ignore_share = 0:
+	// load.levels[0].to: ..."). The value did not cause it, unless it sets the very
+	// field to the same wrong value: it is placed where the scenario's own report of it
+	// is.
+	own := map[string]int{} // the scenario's own problems (not the sweep's), by text
+	for i, p := range problems {
+		if _, seen := own[p]; !seen && !strings.HasPrefix(p, "sweep") {
+			own[p] = i
+		}
+	}
+	for i, p := range problems {
+		g := problemPath.FindStringSubmatch(p)
+		if g == nil || !strings.HasPrefix(g[1], "sweep[") {
+			continue
+		}
+		rest, ok := strings.CutPrefix(p[len(g[0]):], "with ") // "with PATH = VALUE: PROBLEM"
+		if !ok {
+			continue
+		}
+		swept, _, _ := strings.Cut(rest, " = ")
+		parts := strings.Split(rest, ": ")
+		for k := 1; k < len(parts); k++ {
+			q := strings.Join(parts[k:], ": ")
+			if j, found := own[q]; found && !strings.HasPrefix(q, swept+": ") {
+				at[i] = at[j]
+				break
+			}
+		}
+	}
+	out := make([]string, len(problems))
+	for i, p := range problems {
+		out[i] = name + ": " + p
+		if n := at[i]; n != nil {
+			out[i] = fmt.Sprintf("%s:%d:%d: %s", name, n.Line, n.Column, p)
+		}
+	}
+	return out
+}
+
+// nodeAt is the node that shows where the field at path is given in the mapping m: its
+// value, or its key where the value is a block mapping or list or is left empty (the
+// value would start on the next line, or nowhere). Where the path leaves the document,
+// it is the node of the deepest field on the path that the document has; nil if none.
+func nodeAt(m *yaml.Node, path string) *yaml.Node {
+	var at *yaml.Node
+	cur := m
+	for seg := range strings.SplitSeq(path, ".") {
+		key, idx, _ := strings.Cut(seg, "[")
+		k, v := lookup(cur, key)
+		if v == nil {
+			return at
+		}
+		at = v
+		if (v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode) && v.Style&yaml.FlowStyle == 0 ||
+			v.Kind == yaml.ScalarNode && v.Value == "" && v.Style == 0 {
+			at = k
+		}
+		cur = resolve(v)
+		for idx != "" {
+			var n string
+			n, idx, _ = strings.Cut(idx, "]")
+			idx = strings.TrimPrefix(idx, "[")
+			i, err := strconv.Atoi(n)
+			if err != nil || cur.Kind != yaml.SequenceNode || i >= len(cur.Content) {
+				return at
+			}
+			at = cur.Content[i]
+			cur = resolve(at)
+		}
+	}
+	return at
+}
+
+// lookup finds key in mapping m, in its own entries first and then in those it merges
+// (<<: *anchor, or a list of them, earlier ones first); nil, nil if m has none.
+func lookup(m *yaml.Node, key string) (k, v *yaml.Node) {
+	m = resolve(m)
+	if m.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	var merges []*yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		switch k := m.Content[i]; {
+		case k.Kind == yaml.ScalarNode && k.Tag == "!!merge":
+			merges = append(merges, m.Content[i+1])
+		case k.Kind == yaml.ScalarNode && k.Value == key:
+			return k, m.Content[i+1]
+		}
+	}
+	for _, mv := range merges {
+		sources := []*yaml.Node{mv}
+		if mv = resolve(mv); mv.Kind == yaml.SequenceNode {
+			sources = mv.Content
+		}
+		for _, src := range sources {
+			if k, v := lookup(src, key); v != nil {
+				return k, v
+			}
+		}
+	}
+	return nil, nil
+}
+
+// resolve follows an alias to its anchored node.
+func resolve(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}

@@ -1,0 +1,207 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// head is lines 1 to 4 of every scenario below.
+const head = `name: t
+start: 2025-09-01
+customers: {count: 10, countries: [{country: BR, share: 1}]}
+load: {conversations_per_customer_month: 1}
+`
+
+// blockHead is head with load in block style, for cases that add to it.
+const blockHead = `name: t
+start: 2025-09-01
+customers: {count: 10, countries: [{country: BR, share: 1}]}
+load:
+  conversations_per_customer_month: 1
+`
+
+// TestProblemPositions: every validation problem names the line and column of the
+// value its path names, or of the nearest enclosing field the file has where the value
+// is a default; a problem no part of whose path is in the file has none.
+func TestProblemPositions(t *testing.T) {
+	cases := []struct {
+		name, yaml string
+		want       []string // every problem, in order
+	}{
+		{"negative headcount in a flow-style shift", head + `agents:
+  shifts:
+    - {start: "09:00", end: "17:00", headcount: -3}
+`, []string{
+			"s.yaml:7:49: agents.shifts[0].headcount: must be >= 0, got -3",
+		}},
+		{"bad duration in block style", head + `agents:
+  handle_time:
+    dist: lognormal
+    mean_s: -5
+    sd_s: 60
+  shifts: [{start: "09:00", end: "17:00", headcount: 1}]
+`, []string{
+			"s.yaml:8:13: agents.handle_time.mean_s: must be > 0 seconds, got -5",
+		}},
+		{"unknown era", head + `pricing: pmp-2024
+agents: {shifts: [{start: "09:00", end: "17:00", headcount: 1}]}
+`, []string{
+			`s.yaml:5:10: pricing: billing: pricing era "pmp-2024" is not one of auto, nbp-2018, cbp-2022, cbp-2023, pmp-2025, pmp-2026-10`,
+		}},
+		{"a sweep value makes a point invalid", head + `agents: {shifts: [{start: "09:00", end: "17:00", headcount: 1}]}
+sweep:
+  - {path: "agents.shifts[0].headcount", values: [2, -1, 4]}
+`, []string{
+			"s.yaml:7:54: sweep[0].values[1]: with agents.shifts[0].headcount = -1: agents.shifts[0].headcount: must be >= 0, got -1",
+		}},
+		{"a problem of the scenario is placed there, not at the sweep values", head + `agents:
+  shifts: [{start: "09:00", end: "17:00", headcount: 1}]
+  ignore_share: 2
+sweep:
+  - {path: "agents.shifts[0].headcount", values: [1, 2]}
+`, []string{
+			"s.yaml:7:17: agents.ignore_share: must be a share between 0 and 1, got 2",
+			"s.yaml:7:17: sweep[0].values[0]: with agents.shifts[0].headcount = 1: agents.ignore_share: must be a share between 0 and 1, got 2",
+			"s.yaml:7:17: sweep[0].values[1]: with agents.shifts[0].headcount = 2: agents.ignore_share: must be a share between 0 and 1, got 2",
+		}},
+		{"a sweep value as wrong as the field it sets", head + `agents: {shifts: [{start: "09:00", end: "17:00", headcount: -1}]}
+sweep:
+  - {path: "agents.shifts[0].headcount", values: [-1, 2]}
+`, []string{
+			"s.yaml:5:61: agents.shifts[0].headcount: must be >= 0, got -1",
+			"s.yaml:7:51: sweep[0].values[0]: with agents.shifts[0].headcount = -1: agents.shifts[0].headcount: must be >= 0, got -1",
+		}},
+		{"an lhs bound makes a point invalid", head + `agents: {shifts: [{start: "09:00", end: "17:00", headcount: 1}]}
+sweep_mode: lhs
+samples: 10
+sweep:
+  - path: agents.bot.resolve_share
+    min: 0
+    max: 1
+  - path: load.entry_points.ctwa
+    min: -0.5
+    max: 0.5
+`, []string{
+			"s.yaml:9:5: sweep[0]: path agents.bot.resolve_share: bot is not set in the scenario; give it a value there to sweep its fields",
+			"s.yaml:13:10: sweep[1].min: with load.entry_points.ctwa = -0.5: load.entry_points.ctwa: must be a share between 0 and 1, got -0.5",
+		}},
+		{"an outbound campaign", blockHead + `  campaigns:
+    - name: promo
+      days: [mon, fri]
+      at: "25:00"
+      audience: 0.3
+agents: {shifts: [{start: "09:00", end: "17:00", headcount: 1}]}
+`, []string{
+			`s.yaml:9:11: load.campaigns[0].at: "25:00" is not a local time HH:MM (00:00 to 23:59)`,
+		}},
+		{"a field inside a list of mappings", `name: t
+start: 2025-09-01
+customers:
+  count: 10
+  countries:
+    - country: BR
+      share: 0.5
+    - country: UK
+      share: 0.25
+load: {conversations_per_customer_month: 1}
+agents: {shifts: [{start: "09:00", end: "17:00", headcount: 1}]}
+`, []string{
+			`s.yaml:8:16: customers.countries[1].country: "UK" is not an ISO 3166-1 alpha-2 code; did you mean GB (United Kingdom)?`,
+			"s.yaml:5:3: customers.countries: the shares add up to 0.75; they must add up to 1 (within 0.001)",
+		}},
+		{"values on continuation lines", head + `timezone: Mars/
+  Base
+agents:
+  shifts: [{start: "09:00", end: "17:00", headcount: 1}]
+  holidays: [2025-09-07,
+     2025-9-8]
+warmup:
+  "7 days"
+`, []string{
+			`s.yaml:12:3: warmup: "7 days" is not a number of days from 0d to 366d, like 7d`,
+			`s.yaml:5:11: timezone: "Mars/ Base" is not an IANA time zone like Europe/Berlin`,
+			`s.yaml:10:6: agents.holidays[1]: "2025-9-8" is not a date YYYY-MM-DD`,
+		}},
+		{"defaults fall back to the enclosing field", `start: 2025-09-01
+customers:
+  countries: [{country: BR, share: 1}]
+load: {conversations_per_customer_month: 1}
+agents:
+  handle_time: {dist: lognormal, mean_s: 300}
+  shifts:
+    - start: "09:00"
+      end: "17:00"
+`, []string{
+			`s.yaml: name: "" must be lower-case letters, digits, - or _ (it names the output folder)`,
+			"s.yaml:2:1: customers.count: must be between 1 and 2147483647, got 0",
+			"s.yaml:6:16: agents.handle_time.sd_s: must be > 0 for a lognormal distribution, got 0",
+		}},
+		{"an empty value points at its key", `name:
+start: 2025-09-01
+customers: {count: 10, countries: [{country: BR, share: 1}]}
+load: {conversations_per_customer_month: 1}
+agents: {shifts: [{start: "09:00", end: "17:00", headcount: 1}]}
+`, []string{
+			`s.yaml:1:1: name: "" must be lower-case letters, digits, - or _ (it names the output folder)`,
+		}},
+		{"anchors, aliases and merge keys", head + `agents:
+  shifts:
+    - &day {start: "9h", end: "17:00", headcount: 1}
+    - {<<: *day, days: [sat]}
+    - *day
+`, []string{
+			`s.yaml:7:20: agents.shifts[0].start: "9h" is not a local time HH:MM`,
+			`s.yaml:7:20: agents.shifts[1].start: "9h" is not a local time HH:MM`,
+			`s.yaml:7:20: agents.shifts[2].start: "9h" is not a local time HH:MM`,
+		}},
+		{"columns count characters, not bytes", head + `agents:
+  shifts: [{name: sábado, days: [sat], start: "09:00", end: "17:00", headcount: -1}]
+`, []string{
+			"s.yaml:6:81: agents.shifts[0].headcount: must be >= 0, got -1",
+		}},
+		{"notifications and blocking", blockHead + `  notifications:
+    - {name: codes, category: authentication, per_customer_month: 1,
+       reply: {probability: 0.5, delay: {dist: gamma, mean_s: 60}}}
+blocking:
+  per_template:
+    marketing: 2
+agents: {shifts: [{start: "09:00", end: "17:00", headcount: 1}]}
+`, []string{
+			"s.yaml:8:41: load.notifications[0].reply.delay.sd_s: must be > 0 for a gamma distribution, got 0",
+			"s.yaml:11:16: blocking.per_template.marketing: must be a probability between 0 and 1, got 2",
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse([]byte(c.yaml), "s.yaml")
+			var se *Error
+			if !errors.As(err, &se) {
+				t.Fatalf("got %T %v, want an *Error", err, err)
+			}
+			if got, want := strings.Join(se.Problems, "\n"), strings.Join(c.want, "\n"); got != want {
+				var at []string
+				for _, p := range se.Problems {
+					at = append(at, textAt(c.yaml, p))
+				}
+				t.Errorf("got\n%s\nwant\n%s\ntext at the positions got:\n%s", got, want, strings.Join(at, "\n"))
+			}
+		})
+	}
+}
+
+// textAt is the rest of the line of doc at the position a problem names, to show where
+// it points.
+func textAt(doc, problem string) string {
+	var line, col int
+	if _, err := fmt.Sscanf(problem, "s.yaml:%d:%d:", &line, &col); err != nil {
+		return "(no position)"
+	}
+	lines := strings.Split(doc, "\n")
+	if line < 1 || line > len(lines) || col < 1 || col > utf8.RuneCountInString(lines[line-1])+1 {
+		return fmt.Sprintf("%d:%d is outside the document", line, col)
+	}
+	return fmt.Sprintf("%d:%d %s", line, col, string([]rune(lines[line-1])[col-1:]))
+}
