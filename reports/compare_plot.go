@@ -17,15 +17,15 @@ import (
 // only in pricing, else its scenario (and point).
 func sideName(tag string, s, other stats.CompareLabel) string {
 	switch {
-	case s.Scenario == other.Scenario && s.Point == other.Point:
+	case s.Scenario == other.Scenario && s.Source == other.Source && s.Point == other.Point:
 		if s.Pricing == "auto" {
 			return tag + ": billed under the era in force (auto)"
 		}
 		return tag + ": billed under " + s.Pricing
 	case s.Point != "base" && s.Point != "":
-		return tag + ": " + s.Scenario + " (" + s.Point + ")"
+		return tag + ": " + s.Side() + " (" + s.Point + ")"
 	}
-	return tag + ": " + s.Scenario
+	return tag + ": " + s.Side()
 }
 
 // PlotComparison draws the two sides' mean messaging spend per category as pairs of
@@ -55,7 +55,7 @@ func PlotComparison(c stats.Comparison) (*plot.Plot, error) {
 	}
 	p := plot.New()
 	title := "Messaging spend, A vs. B on the same customers"
-	if c.A.Scenario == c.B.Scenario {
+	if c.A.Scenario == c.B.Scenario && c.A.Source == c.B.Source && c.A.Pricing != c.B.Pricing {
 		title = "Pricing eras on the same customers: " + c.A.Scenario
 	}
 	d := c.BMinusA.MessagingMicros

@@ -196,7 +196,7 @@ func categoryOrder(f stats.Forecast) []string {
 // its paired and unpaired 95% intervals.
 func WriteComparisonTable(w io.Writer, c stats.Comparison) {
 	fmt.Fprintf(w, "A: %s (%s, pricing %s)\nB: %s (%s, pricing %s)\n%d paired replications, seed %d, %s; each figure a mean per run\n\n",
-		c.A.Scenario, c.A.Point, c.A.Pricing, c.B.Scenario, c.B.Point, c.B.Pricing, c.Replications, c.Seed, c.Currency)
+		c.A.Side(), c.A.Point, c.A.Pricing, c.B.Side(), c.B.Point, c.B.Pricing, c.Replications, c.Seed, c.Currency)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "\tA\tB\tB − A\tpaired 95%% CI\tunpaired 95%% CI\t\n")
 	row := func(name string, a, b int64, d stats.MoneyDiff) {

@@ -62,6 +62,9 @@ func Load(ref string) (*Scenario, []byte, error) {
 		data, err := limits.ReadFile(ref, limits.ScenarioFile, "a scenario file")
 		if err == nil {
 			sc, err := Parse(data, ref)
+			if sc != nil {
+				sc.Source = ref
+			}
 			return sc, data, err
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
@@ -71,6 +74,9 @@ func Load(ref string) (*Scenario, []byte, error) {
 	name := strings.TrimSuffix(ref, ".yaml")
 	if ex, exErr := fs.ReadFile(examples, "examples/"+name+".yaml"); exErr == nil && !strings.ContainsAny(name, "/\\") {
 		sc, err := Parse(ex, name+".yaml")
+		if sc != nil {
+			sc.Source = name
+		}
 		return sc, ex, err
 	}
 	if dir {

@@ -60,6 +60,11 @@ type Scenario struct {
 	// Start (days is then set to their length) with a compounding monthly growth of the customer
 	// base; `spendsim forecast` reports it month by month.
 	Forecast *Forecast `yaml:"forecast" json:",omitempty"`
+
+	// Source is where Load found it: the file as the user named it, or the embedded
+	// example's name. Not part of the scenario: compare names two sides by it when
+	// their names are the same.
+	Source string `yaml:"-" json:"-"`
 }
 
 // Forecast is a multi-month horizon with growth.

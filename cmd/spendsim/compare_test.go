@@ -141,3 +141,43 @@ func TestCompareUsage(t *testing.T) {
 		t.Errorf("compare --help: exit %d", code)
 	}
 }
+
+// TestCompareSameNameTwoFiles: two files whose scenarios share a name (a copy edited
+// for more agents) are told apart by their files, in the table, compare.json and the
+// chart's legend; the chart does not call them two pricing eras. The same scenario
+// on both sides names no file.
+func TestCompareSameNameTwoFiles(t *testing.T) {
+	dir := t.TempDir()
+	body := func(headcount string) string {
+		return `name: desk
+seed: 5
+start: 2025-09-01
+days: 7
+customers: {count: 500, countries: [{country: BR, share: 1}]}
+load: {conversations_per_customer_month: 1}
+agents: {cost_per_hour: 8, shifts: [{start: "08:00", end: "20:00", headcount: ` + headcount + `}]}
+`
+	}
+	a, b := writeFile(t, dir, "two.yaml", body("2")), writeFile(t, dir, "four.yaml", body("4"))
+	code, stdout, stderr := spendsim(t, "compare", a, b, "-r", "2", "--out", filepath.Join(dir, "out"), "-q")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "A: desk from "+a+" (base, pricing auto)\nB: desk from "+b+" (base, pricing auto)\n") {
+		t.Errorf("the table does not tell the sides apart:\n%s", stdout)
+	}
+	c := readComparison(t, filepath.Join(dir, "out"))
+	if c.A.Source != a || c.B.Source != b {
+		t.Errorf("compare.json sources %q and %q, want %q and %q", c.A.Source, c.B.Source, a, b)
+	}
+	if c.BMinusA.StaffingMicros.MeanMicros <= 0 {
+		t.Errorf("four agents cost %d micros more than two, want more", c.BMinusA.StaffingMicros.MeanMicros)
+	}
+	code, stdout, stderr = spendsim(t, "compare", a, a, "-r", "2", "--out", filepath.Join(dir, "same"), "-q")
+	if code != 0 || !strings.Contains(stdout, "A: desk (base, pricing auto)\nB: desk (base, pricing auto)\n") {
+		t.Errorf("a scenario against itself: exit %d, %s%s", code, stdout, stderr)
+	}
+	if c := readComparison(t, filepath.Join(dir, "same")); c.A.Source != "" || c.B.Source != "" {
+		t.Errorf("a scenario against itself names sources %q and %q", c.A.Source, c.B.Source)
+	}
+}

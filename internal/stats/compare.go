@@ -15,6 +15,18 @@ type CompareLabel struct {
 	Scenario string `json:"scenario"`
 	Pricing  string `json:"pricing"` // the era it was billed under ("auto" or an era name)
 	Point    string `json:"point"`   // the sweep point that ran ("base" without a sweep)
+	// Source is the scenario's file (or embedded name), given only when both sides'
+	// scenarios have the same name but came from different places: what tells them apart.
+	Source string `json:"source,omitempty"`
+}
+
+// Side is how a terminal table or a chart names the side: its scenario, and its
+// source when the names alone are the same.
+func (l CompareLabel) Side() string {
+	if l.Source == "" {
+		return l.Scenario
+	}
+	return l.Scenario + " from " + l.Source
 }
 
 // CompareSide is one side's means over the replications, each rounded once to a micro.

@@ -74,6 +74,9 @@ func Compare(ctx context.Context, a, b *scenarios.Scenario, o Options) (stats.Co
 	}
 	la := stats.CompareLabel{Scenario: a.Name, Pricing: a.Pricing, Point: ja[0].PointLabel}
 	lb := stats.CompareLabel{Scenario: b.Name, Pricing: b.Pricing, Point: jb[0].PointLabel}
+	if a.Name == b.Name && a.Source != b.Source {
+		la.Source, lb.Source = a.Source, b.Source
+	}
 	cmp, err := stats.Compare(runs[:len(ja)], runs[len(ja):], la, lb, a.Seed)
 	if err != nil {
 		return stats.Comparison{}, err
