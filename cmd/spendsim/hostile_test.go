@@ -344,5 +344,8 @@ func TestHostileLimits(t *testing.T) {
 		{name: "--mapping /dev/zero", code: 2, // a mapping is part of the command line files: map[string]string{"t.csv": threeUtilities},
 			args: []string{"replay", "--trace", "{dir}/t.csv", "--mapping", "/dev/zero", "--out", "{dir}/out"},
 			want: "/dev/zero: more than 4.0 MiB, the most a column mapping may be (is it the right file?): file too large (see spendsim replay --help)"},
+		{name: "--analytics /dev/zero", code: 1, files: map[string]string{"t.csv": threeUtilities},
+			args: []string{"reconcile", "--trace", "{dir}/t.csv", "--analytics", "/dev/zero", "--out", "{dir}/out"},
+			want: "/dev/zero: more than 256.0 MiB, the most an analytics file may be (is it the right file?): file too large"},
 	})
 }

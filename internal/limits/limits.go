@@ -27,6 +27,9 @@ const (
 	ScenarioFile int64 = 4 << 20
 	MappingFile  int64 = 4 << 20
 	RateFile     int64 = 64 << 20
+	// AnalyticsFile is one of Meta's pricing_analytics or conversation_analytics
+	// responses: a year of daily points for every market and category is tens of MB.
+	AnalyticsFile int64 = 256 << 20
 )
 
 // ErrTooLarge marks a file past its cap.

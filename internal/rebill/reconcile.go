@@ -3,10 +3,10 @@ package rebill
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/spendsim/spendsim/internal/limits"
 	"github.com/spendsim/spendsim/internal/reconcile"
 	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/model/market"
@@ -49,6 +49,21 @@ func Reconcile(ctx context.Context, o ReconcileOptions) (*Reconciled, error) {
 		return nil, err
 	}
 	defer op.Close()
+	// Meta's files first: a bad one is said before the replay, not after it.
+	var points []pricing.AnalyticsPoint
+	var anNames []string
+	for _, f := range o.Analytics {
+		data, err := limits.ReadFile(f, limits.AnalyticsFile, "an analytics file")
+		if err != nil {
+			return nil, err
+		}
+		pts, err := pricing.ReadAnalytics(data, filepath.Base(f))
+		if err != nil {
+			return nil, err
+		}
+		points = append(points, pts...)
+		anNames = append(anNames, filepath.Base(f))
+	}
 	out := &Reconciled{}
 	name, messages := filepath.Base(filepath.Clean(o.From)), filepath.Join(o.From, reports.MessagesFile)
 	if o.From == "" {
@@ -61,20 +76,6 @@ func Reconcile(ctx context.Context, o ReconcileOptions) (*Reconciled, error) {
 		}
 		out.Replay = s
 		name, messages = traceName(o.Replay.Traces), op.Path(reports.MessagesFile)
-	}
-	var points []pricing.AnalyticsPoint
-	var anNames []string
-	for _, f := range o.Analytics {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		pts, err := pricing.ReadAnalytics(data, filepath.Base(f))
-		if err != nil {
-			return nil, err
-		}
-		points = append(points, pts...)
-		anNames = append(anNames, filepath.Base(f))
 	}
 	b := o.Replay.Billing
 	rc, err := reconcile.New(reconcile.Options{Book: b.Book, Currency: currencyOf(b), Location: b.Location, Tolerance: o.Tolerance, Tiers: b.Tiers}, points)
