@@ -193,8 +193,9 @@ type Point struct {
 // "base".
 func (s *Scenario) Points() ([]Point, error) { return s.points(s.Seed) }
 
-// PointByID is the sweep point with that id (as Points names it), or with id "" the
-// first; the error lists the first ten ids.
+// PointByID is the sweep point with that id (as Points names it and runs.parquet's
+// point_id holds it), or with id "" the first; spaces do not count, so the label run's
+// table prints ("weekday=4, sunday=2") finds it too. The error lists the first ten ids.
 func (s *Scenario) PointByID(id string) (Point, error) {
 	points, err := s.Points()
 	if err != nil {
@@ -204,8 +205,9 @@ func (s *Scenario) PointByID(id string) (Point, error) {
 		return points[0], nil
 	}
 	var ids []string
+	bare := func(s string) string { return strings.Join(strings.Fields(s), "") }
 	for _, p := range points {
-		if p.ID == id {
+		if p.ID == id || bare(p.ID) == bare(id) {
 			return p, nil
 		}
 		if len(ids) < 10 {

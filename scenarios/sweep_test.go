@@ -181,6 +181,10 @@ func TestPointByID(t *testing.T) {
 	if err != nil || p.ID != "weekday=4,sunday=2" || p.Index == 0 {
 		t.Errorf("weekday=4,sunday=2: %+v, %v", p, err)
 	}
+	// The label run's table prints, with its spaces, finds the same point.
+	if q, err := sc.PointByID("weekday=4, sunday=2"); err != nil || q.Index != p.Index {
+		t.Errorf("weekday=4, sunday=2 (run's label): %+v, %v", q, err)
+	}
 	if _, err := sc.PointByID("weekday=9"); err == nil || !strings.Contains(err.Error(), "its points are weekday=3,sunday=0; ") {
 		t.Errorf("an unknown point: %v", err)
 	}
