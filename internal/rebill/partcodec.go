@@ -68,8 +68,9 @@ type partEncoder struct {
 	lenBuf  [binary.MaxVarintLen64]byte
 }
 
-// encode writes one message. An error (a string over maxPartString, a zone offset
-// time.Time cannot write) names the record's line; one of w is sticky in w.
+// encode writes one message. An error of its own (a string over maxPartString, a zone
+// offset time.Time cannot write) names the record's line and writes nothing; one of w
+// stays in w, as bufio's do.
 func (e *partEncoder) encode(k replay.Key, rec *model.Record, m *model.Message, ch *pricing.Charge, cl *billing.ClaimRecord) error {
 	if err := checkStrings(rec, cl); err != nil {
 		return err
@@ -80,7 +81,6 @@ func (e *partEncoder) encode(k replay.Key, rec *model.Record, m *model.Message, 
 	b := append(e.buf[:0], flags)
 	b = binary.AppendVarint(b, int64(k.At-e.prevAt))
 	b = binary.AppendVarint(b, int64(k.Seq-e.prevSeq))
-	e.prevAt, e.prevSeq = k.At, k.Seq
 
 	b = binary.AppendVarint(b, int64(rec.TS-k.At))
 	if rec.DeliveredTS != 0 {
@@ -121,6 +121,7 @@ func (e *partEncoder) encode(k replay.Key, rec *model.Record, m *model.Message, 
 		return &replay.LineError{Source: rec.Source, Line: rec.Line, Err: fmt.Errorf("the rate card's effective date: %w", err)}
 	}
 	e.buf = b
+	e.prevAt, e.prevSeq = k.At, k.Seq
 	n := binary.PutUvarint(e.lenBuf[:], uint64(len(b)))
 	if _, err := e.w.Write(e.lenBuf[:n]); err != nil {
 		return err
@@ -332,14 +333,10 @@ func (f *frame) uvarint() uint64 {
 	return v
 }
 
+// varint undoes binary.AppendVarint's zigzag, as binary.Varint does.
 func (f *frame) varint() int64 {
-	v, n := binary.Varint(f.b)
-	if n <= 0 {
-		f.fail()
-		return 0
-	}
-	f.b = f.b[n:]
-	return v
+	u := f.uvarint()
+	return int64(u>>1) ^ -int64(u&1)
 }
 
 func (f *frame) uint16() uint16 {
