@@ -7,7 +7,7 @@
 #
 # Slurm gives each task SLURM_ARRAY_TASK_ID; with --shards N, spendsim reads the whole
 # trace and bills the users hashed to that id, writing /shared/replay/replay-shards/
-# messages-K-of-N.gob.zst, pairs-K-of-N.bin and, last, shard-K-of-N.json. The array must be
+# messages-K-of-N.bin.zst, pairs-K-of-N.bin and, last, shard-K-of-N.json. The array must be
 # 0..N-1 (spendsim counts shards from 0). Every task needs the same flags, and the merge
 # the same billing flags (--pricing, --timezone, --currency, --rates, --tiers, ...): it
 # refuses shards billed otherwise, naming the flag. /shared must be visible to every node.

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/binary"
-	"encoding/gob"
 	"errors"
 	"fmt"
 	"io"
@@ -26,7 +25,7 @@ import (
 // each record keeps its place in the trace) and bills only the users replay.PartOf
 // hashes to K, with one replay.Part. It writes what a parallel replay's workers hand
 // its merger: each business message billed, its claim on the account counters still
-// unsettled (messages-K-of-N.gob.zst.zst), and the place in the trace of each of its pairs'
+// unsettled (messages-K-of-N.bin.zst, partcodec.go), and the place in the trace of each of its pairs'
 // first records (pairs-K-of-N.bin), then its manifest (shard-K-of-N.json), last, so
 // that a manifest marks a complete part. MergeReplay (shardmerge.go) settles them.
 
@@ -47,6 +46,9 @@ type ReplayShardManifest struct {
 	Shards   int    `json:"shards"` // N; this shard billed the users replay.PartOf hashes to Shard
 	Messages string `json:"messages_part"`
 	Pairs    string `json:"pairs_part"`
+	// PartFormat is the layout of the messages part (partFormat); merge reads only
+	// its own.
+	PartFormat int `json:"part_format"`
 	// MessageCount is the business messages in the messages part, PairCount the pairs
 	// in the pairs part.
 	MessageCount int64 `json:"message_count"`
@@ -92,10 +94,10 @@ type partMsg struct {
 	Claim billing.ClaimRecord
 }
 
-// partWriter writes what the shard's Part bills: business messages to the gob stream,
-// the first record of each new pair to the pairs stream.
+// partWriter writes what the shard's Part bills: business messages to the messages
+// part, the first record of each new pair to the pairs stream.
 type partWriter struct {
-	enc      *gob.Encoder
+	enc      partEncoder
 	pairs    *bufio.Writer
 	lastSeq  uint64
 	messages int64
@@ -109,7 +111,8 @@ func (w *partWriter) Billed(k replay.Key, rec *model.Record, m *model.Message, c
 		return nil // they claim nothing
 	}
 	w.messages++
-	return w.enc.Encode(&partMsg{Key: k, Rec: *rec, Msg: *m, Ch: *ch, Claim: c.Record()})
+	cl := c.Record()
+	return w.enc.encode(k, rec, m, ch, &cl)
 }
 
 // newPair records seq, the place of a pair's first record: ascending, so as deltas.
@@ -147,7 +150,7 @@ func replayShard(ctx context.Context, o Options, so ShardOptions, inputs []repor
 	}
 	defer lock.Release()
 	m := &ReplayShardManifest{Tool: "spendsim", Version: o.Version, Shard: k, Shards: n,
-		Messages: shardName("messages", k, n, "gob.zst"), Pairs: shardName("pairs", k, n, "bin"),
+		Messages: messagesPart(k, n), Pairs: shardName("pairs", k, n, "bin"), PartFormat: partFormat,
 		Traces: o.Traces, Args: o.Args, Pricing: o.Pricing, Rates: o.Rates, RateFiles: o.RateFiles,
 		Outputs: o.Outputs, Settings: so.Settings, ReadSettings: so.ReadSettings}
 	if m.Args == nil {
@@ -189,9 +192,12 @@ func replayShard(ctx context.Context, o Options, so ShardOptions, inputs []repor
 		return nil, fmt.Errorf("rebill: %w", err)
 	}
 	defer zw.Close()
-	pw := &partWriter{enc: gob.NewEncoder(zw), pairs: bufio.NewWriter(pf)}
+	pw := &partWriter{enc: partEncoder{w: bufio.NewWriterSize(zw, partBuffer)}, pairs: bufio.NewWriter(pf)}
 	if err := billShard(ctx, o, m, pw, k, n); err != nil {
 		return nil, err
+	}
+	if err := pw.enc.w.Flush(); err != nil {
+		return nil, fmt.Errorf("rebill: %s: %w", mf.Path(), err)
 	}
 	if err := zw.Close(); err != nil {
 		return nil, fmt.Errorf("rebill: %s: %w", mf.Path(), err)
@@ -215,6 +221,12 @@ func replayShard(ctx context.Context, o Options, so ShardOptions, inputs []repor
 // partWindow is the zstd window of a messages part: merge reads N of them at once, so
 // each one's decoder must stay small.
 const partWindow = 1 << 20
+
+// partBuffer is the buffer between a messages part's frames and its zstd stream.
+const partBuffer = 64 << 10
+
+// messagesPart is the path in OUT of shard k of n's messages part.
+func messagesPart(k, n int) string { return shardName("messages", k, n, "bin.zst") }
 
 // shardBatch is how many of its records a shard hands its Part at once.
 const shardBatch = 4096

@@ -2,6 +2,7 @@ package rebill
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,7 +110,7 @@ func TestShardedReplayRefuses(t *testing.T) {
 		t.Fatalf("the split of two: %v", err)
 	}
 	// A part cut short is found, not half merged.
-	p := filepath.Join(o.Out, shardName("messages", 1, 2, "gob.zst"))
+	p := filepath.Join(o.Out, messagesPart(1, 2))
 	b, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)
@@ -199,5 +200,39 @@ func TestReplayInPassesFails(t *testing.T) {
 	o.Traces = []string{"-"}
 	if _, err := Replay(context.Background(), o); err == nil || !strings.Contains(err.Error(), "standard input") {
 		t.Errorf("passes over standard input: err = %v", err)
+	}
+}
+
+// TestShardedReplayRefusesOldParts: shards whose messages parts are in another
+// format (those of spendsim before its part codec were gob, with no part_format in
+// the manifest) are refused, with the advice to re-run them.
+func TestShardedReplayRefusesOldParts(t *testing.T) {
+	o := options(t, traceCSV(genRecords(7, traceStarts[1], 300)))
+	settings := []string{"--pricing=auto"}
+	for k := range 2 {
+		if _, err := ReplayShard(context.Background(), o, ShardOptions{Shard: k, Shards: 2, Settings: settings}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := filepath.Join(o.Out, shardName("shard", 1, 2, "json"))
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "part_format")
+	m["messages_part"] = shardName("messages", 1, 2, "gob.zst")
+	if b, err = json.Marshal(m); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = MergeReplay(context.Background(), MergeOptions{Out: o.Out, Billing: o.Billing, Settings: settings, RateFiles: o.RateFiles, Version: o.Version})
+	if err == nil || !strings.Contains(err.Error(), "gob format") || !strings.Contains(err.Error(), "re-run the shards") {
+		t.Errorf("a shard of the gob format: %v", err)
 	}
 }

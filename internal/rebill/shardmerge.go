@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/binary"
-	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -70,9 +69,17 @@ func ReadReplayShards(dir string) ([]ReplayShardManifest, error) {
 		}
 		k, _ := strconv.Atoi(g[1])
 		n, _ := strconv.Atoi(g[2])
-		if m.Shard != k || m.Shards != n || m.Messages != shardName("messages", k, n, "gob.zst") || m.Pairs != shardName("pairs", k, n, "bin") {
+		if m.PartFormat != partFormat {
+			was := fmt.Sprintf("format %d", m.PartFormat)
+			if m.PartFormat == 0 {
+				was = "the gob format of an earlier spendsim"
+			}
+			return nil, fmt.Errorf("%s: its messages part is in %s, and this spendsim reads only its own format %d: re-run the shards with this spendsim (spendsim replay --shard K/N), then merge",
+				p, was, partFormat)
+		}
+		if m.Shard != k || m.Shards != n || m.Messages != messagesPart(k, n) || m.Pairs != shardName("pairs", k, n, "bin") {
 			return nil, fmt.Errorf("%s: says shard %d of %d with parts %q and %q; a replay shard's parts are %s and %s, and merge reads nothing else",
-				p, m.Shard, m.Shards, m.Messages, m.Pairs, shardName("messages", k, n, "gob.zst"), shardName("pairs", k, n, "bin"))
+				p, m.Shard, m.Shards, m.Messages, m.Pairs, messagesPart(k, n), shardName("pairs", k, n, "bin"))
 		}
 		ms = append(ms, m)
 	}
@@ -195,25 +202,26 @@ func MergeReplay(ctx context.Context, mo MergeOptions) (*reports.ReplaySummary, 
 
 // partReader reads one shard's messages part.
 type partReader struct {
-	dec  *gob.Decoder
-	f    *os.File
-	path string
-	left int64 // messages still to read
-	cur  partMsg
-	ok   bool
+	dec   partDecoder
+	path  string
+	count int64   // the messages its manifest counts
+	left  int64   // messages still to read
+	cur   partMsg // valid until the next call of next (partDecoder.decode)
+	ok    bool
 }
 
 func (p *partReader) next() error {
 	if p.left == 0 {
 		p.ok = false
-		var extra partMsg
-		if err := p.dec.Decode(&extra); !errors.Is(err, io.EOF) {
-			return fmt.Errorf("%s: more messages than its manifest's count: not the part its shard wrote", p.path)
+		if err := p.dec.atEnd(); err != nil {
+			return fmt.Errorf("%s: %w: not the part its shard wrote", p.path, err)
 		}
 		return nil
 	}
-	p.cur = partMsg{}
-	if err := p.dec.Decode(&p.cur); err != nil {
+	if err := p.dec.decode(&p.cur); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = fmt.Errorf("it ends after %d of the %d messages its manifest counts", p.count-p.left, p.count)
+		}
 		return fmt.Errorf("%s: %w (a part cut short or not written by spendsim)", p.path, err)
 	}
 	p.left--
@@ -245,7 +253,7 @@ func mergeInto(ctx context.Context, op *reports.Output, o Options, dir string, m
 			return nil, nil, fmt.Errorf("rebill: %w", err)
 		}
 		defer zr.Close()
-		parts[i] = &partReader{dec: gob.NewDecoder(zr), f: f, path: p, left: ms[i].MessageCount}
+		parts[i] = &partReader{dec: partDecoder{r: bufio.NewReaderSize(zr, partBuffer)}, path: p, count: ms[i].MessageCount, left: ms[i].MessageCount}
 		if err := parts[i].next(); err != nil {
 			return nil, nil, err
 		}
