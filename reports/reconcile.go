@@ -22,6 +22,9 @@ const (
 func ReadMessages(path string, fn func(*reconcile.Message) error) error {
 	var m reconcile.Message
 	return table.Read(path, func(t *table.Batch) error {
+		if !t.IsString("user") && t.IsString("message_id") {
+			return fmt.Errorf("%s is in the slim layout (--outputs messages-slim), without the times, users and countries reconcile matches Meta's word on: replay the trace again with --outputs messages (the default)", path)
+		}
 		line, ts, dts := t.Int64("line"), t.TimestampOrNull("ts"), t.TimestampOrNull("delivered_ts")
 		user, business, id := t.String("user"), t.String("business"), t.StringOrNull("message_id")
 		country, mkt := t.String("country"), t.String("market")

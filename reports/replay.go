@@ -24,7 +24,31 @@ const BillFile = "bill.parquet"
 // Vocabularies are enum columns (dictionary-encoded strings written from their codes),
 // line and the times are delta-encoded, amounts and tiers dictionary-encoded: the
 // values are what they always were, only cheaper to write.
-func MessageColumns(markets *market.Table, currency string) []table.Column {
+//
+// The slim layout (slim true) leaves out the copies of the input (ts, delivered_ts,
+// user, business, type, category, status, country): line and message_id
+// join a row back to the trace. It keeps every column of the pricing and of Meta's word.
+func MessageColumns(markets *market.Table, currency string, slim bool) []table.Column {
+	cols := messageColumns(markets, currency)
+	if !slim {
+		return cols
+	}
+	out := cols[:0:0]
+	for _, c := range cols {
+		if !inputCopy[c.Name] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// inputCopy are the columns of messages.parquet that copy the input, which the slim
+// layout leaves out.
+var inputCopy = map[string]bool{"ts": true, "delivered_ts": true, "user": true, "business": true,
+	"type": true, "category": true, "status": true, "country": true}
+
+// messageColumns is the full layout of messages.parquet.
+func messageColumns(markets *market.Table, currency string) []table.Column {
 	return []table.Column{
 		table.Int64Col("line").WithDelta(),
 		table.TimestampMillisCol("ts").WithDelta(),
@@ -117,24 +141,26 @@ type MessageWriter struct {
 	Bill  *BillTally
 }
 
-// NewMessageWriter creates path (under a temporary name until Close). With path ""
-// it writes no file and only tallies (a replay asked for no messages.parquet).
-func NewMessageWriter(path, version string, markets *market.Table, currency string, loc *time.Location) (*MessageWriter, error) {
+// NewMessageWriter creates path (under a temporary name until Close), in the slim
+// layout when slim (MessageColumns). With path "" it writes no file and only tallies
+// (a replay asked for no messages.parquet).
+func NewMessageWriter(path, version string, markets *market.Table, currency string, loc *time.Location, slim bool) (*MessageWriter, error) {
 	w := &MessageWriter{markets: markets, currency: currency, Bill: NewBillTally(loc)}
 	w.Tally.Currency = currency
 	if path == "" {
 		return w, nil
 	}
-	tw, err := table.Create(path, MessageColumns(markets, currency), table.Options{Version: version})
+	tw, err := table.Create(path, MessageColumns(markets, currency, slim), table.Options{Version: version})
 	if err != nil {
 		return nil, err
 	}
 	w.tw = tw
-	w.line = tw.Int64("line")
-	w.ts, w.delivered = tw.TimestampMillis("ts"), tw.TimestampMillis("delivered_ts")
-	w.user, w.business, w.messageID = tw.String("user"), tw.String("business"), tw.String("message_id")
-	w.typ, w.category, w.status = tw.Enum("type"), tw.Enum("category"), tw.Enum("status")
-	w.country, w.mkt = tw.Enum("country"), tw.Enum("market")
+	w.line, w.messageID, w.mkt = tw.Int64("line"), tw.String("message_id"), tw.Enum("market")
+	if !slim {
+		w.ts, w.delivered = tw.TimestampMillis("ts"), tw.TimestampMillis("delivered_ts")
+		w.user, w.business = tw.String("user"), tw.String("business")
+		w.typ, w.category, w.status, w.country = tw.Enum("type"), tw.Enum("category"), tw.Enum("status"), tw.Enum("country")
+	}
 	w.pmodel, w.ptype, w.pcat = tw.Enum("pricing_model"), tw.Enum("pricing_type"), tw.Enum("pricing_category")
 	w.billable, w.convID, w.tier = tw.Bool("billable"), tw.Int64("conversation_id"), tw.Int32("tier")
 	w.amount, w.cur, w.conf = tw.Int64("amount_micros"), tw.Enum("currency"), tw.Enum("rate_confidence")
@@ -153,23 +179,12 @@ func (w *MessageWriter) Message(rec *model.Record, m *model.Message, c *pricing.
 		return w.tally(rec, m, c)
 	}
 	w.line.Append(rec.Line)
-	w.ts.AppendMillis(int64(rec.TS))
-	if rec.DeliveredTS != 0 {
-		w.delivered.AppendMillis(int64(rec.DeliveredTS))
-	} else {
-		w.delivered.AppendNull()
+	if w.ts != nil { // the full layout's copy of the input
+		if err := w.appendInput(rec, m); err != nil {
+			return err
+		}
 	}
-	cc, ok := countryIndex(m.Country)
-	if !ok {
-		return fmt.Errorf("reports: messages.parquet: country %q is not two upper-case letters", m.Country[:])
-	}
-	w.user.Append(rec.User)
-	w.business.Append(rec.Business)
 	appendOrNull(w.messageID, rec.MessageID)
-	w.typ.Append(int(m.Kind))
-	appendCode(w.category, int(m.Category))
-	w.status.Append(int(m.Status))
-	w.country.Append(cc)
 	w.mkt.Append(int(m.Market))
 	appendCode(w.pmodel, int(c.Model))
 	appendCode(w.ptype, int(c.Type))
@@ -189,6 +204,27 @@ func (w *MessageWriter) Message(rec *model.Record, m *model.Message, c *pricing.
 		return err
 	}
 	return w.tw.EndRow()
+}
+
+// appendInput appends the full layout's copy of the input message.
+func (w *MessageWriter) appendInput(rec *model.Record, m *model.Message) error {
+	w.ts.AppendMillis(int64(rec.TS))
+	if rec.DeliveredTS != 0 {
+		w.delivered.AppendMillis(int64(rec.DeliveredTS))
+	} else {
+		w.delivered.AppendNull()
+	}
+	cc, ok := countryIndex(m.Country)
+	if !ok {
+		return fmt.Errorf("reports: messages.parquet: country %q is not two upper-case letters", m.Country[:])
+	}
+	w.user.Append(rec.User)
+	w.business.Append(rec.Business)
+	w.typ.Append(int(m.Kind))
+	appendCode(w.category, int(m.Category))
+	w.status.Append(int(m.Status))
+	w.country.Append(cc)
+	return nil
 }
 
 // tally adds a delivered message's charge to the running total and the bill.

@@ -33,7 +33,7 @@ func replayCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "max-memory", Usage: "soft limit on the replay's heap, `SIZE` (8GiB, 512MiB; default 800MiB, or half this machine's if less; GOMEMLIMIT overrides): past it the GC works harder, the replay does not fail"},
 			&cli.StringFlag{Name: "timezone", Value: "UTC", Usage: "business account time `ZONE`: months, free tiers and effective dates"},
 			&cli.StringFlag{Name: "currency", Value: "USD", Usage: "rate-card `CURRENCY`"},
-			&cli.StringFlag{Name: "outputs", Value: rebill.OutputNames(), Usage: "the `FILES` to write, of " + rebill.OutputNames() + " (manifest.json lists those written)"},
+			&cli.StringFlag{Name: "outputs", Value: rebill.DefaultOutputs, Usage: "the `FILES` to write, of " + rebill.OutputNames() + " (manifest.json lists those written)"},
 		}, readFlags(), []cli.Flag{
 			&cli.StringFlag{Name: "primary-country", Usage: "business's primary `COUNTRY` (ISO alpha-2), for authentication-international rates"},
 			&cli.StringFlag{Name: "auth-intl-from", Usage: "`DATE` the business became eligible for authentication-international rates"},

@@ -349,3 +349,18 @@ func TestHostileLimits(t *testing.T) {
 			want: "/dev/zero: more than 256.0 MiB, the most an analytics file may be (is it the right file?): file too large"},
 	})
 }
+
+// TestReconcileRefusesSlim: reconcile --replay of a replay written with --outputs
+// messages-slim says the file lacks what it matches on, and how to get it.
+func TestReconcileRefusesSlim(t *testing.T) {
+	dir := t.TempDir()
+	trace := writeFile(t, dir, "t.csv", threeUtilities)
+	out := filepath.Join(dir, "slim")
+	if code, _, stderr := spendsim(t, "replay", "--trace", trace, "--outputs", "bill,summary,messages-slim", "--out", out, "-q"); code != 0 {
+		t.Fatal(stderr)
+	}
+	code, _, stderr := spendsim(t, "reconcile", "--replay", out, "--out", filepath.Join(dir, "rc"))
+	if want := "is in the slim layout (--outputs messages-slim)"; code != 1 || !strings.Contains(stderr, want) || !strings.Contains(stderr, "--outputs messages (the default)") {
+		t.Errorf("reconcile of a slim replay: exit %d, %s", code, stderr)
+	}
+}

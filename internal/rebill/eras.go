@@ -63,7 +63,7 @@ func ReplayEras(ctx context.Context, o Options) (*reports.Eras, *reports.ReplayS
 			return nil, nil, err
 		}
 		defer op.Close()
-		mw, err := reports.NewMessageWriter(eo.Outputs.messagesPath(op), o.Version, eo.Billing.Markets, currencyOf(eo.Billing), eo.Billing.Location)
+		mw, err := reports.NewMessageWriter(eo.Outputs.messagesPath(op), o.Version, eo.Billing.Markets, currencyOf(eo.Billing), eo.Billing.Location, eo.Outputs.slim())
 		if err != nil {
 			return nil, nil, err
 		}

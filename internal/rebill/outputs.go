@@ -8,22 +8,28 @@ import (
 )
 
 // Outputs is the set of a replay's files written (`spendsim replay --outputs`): any of
-// OutBill, OutSummary, OutMessages. The zero value writes them all. What is left out
+// OutBill, OutSummary, and OutMessages or OutMessagesSlim (messages.parquet in its
+// full or its slim layout, reports.MessageColumns). The zero value writes them all,
+// messages.parquet full. What is left out
 // is not written and so not listed in manifest.json; the replay still bills every
 // message and checks the three totals against one another to the micro.
 type Outputs uint8
 
 const (
-	OutBill     Outputs = 1 << iota // bill.parquet
-	OutSummary                      // summary.json
-	OutMessages                     // messages.parquet
+	OutBill         Outputs = 1 << iota // bill.parquet
+	OutSummary                          // summary.json
+	OutMessages                         // messages.parquet
+	OutMessagesSlim                     // messages.parquet, slim: pricing, line and message_id
 )
 
 // outputNames are the words of --outputs, in the order help lists them.
 var outputNames = []struct {
 	name string
 	out  Outputs
-}{{"bill", OutBill}, {"summary", OutSummary}, {"messages", OutMessages}}
+}{{"bill", OutBill}, {"summary", OutSummary}, {"messages", OutMessages}, {"messages-slim", OutMessagesSlim}}
+
+// DefaultOutputs is what --outputs writes when not given: every file, messages.parquet full.
+const DefaultOutputs = "bill,summary,messages"
 
 // OutputNames is the valid words of ParseOutputs, comma-separated.
 func OutputNames() string {
@@ -49,6 +55,9 @@ func ParseOutputs(s string) (Outputs, error) {
 			return 0, fmt.Errorf("unknown output %q; the outputs are %s", w, OutputNames())
 		}
 	}
+	if o&OutMessages != 0 && o&OutMessagesSlim != 0 {
+		return 0, fmt.Errorf("messages and messages-slim are two layouts of one file, messages.parquet: name one")
+	}
 	return o, nil
 }
 
@@ -58,8 +67,11 @@ func (o Outputs) has(out Outputs) bool { return o == 0 || o&out != 0 }
 // messagesPath is where a replay writes messages.parquet in op, "" when it is not
 // asked for (reports.NewMessageWriter then only tallies).
 func (o Outputs) messagesPath(op *reports.Output) string {
-	if !o.has(OutMessages) {
+	if !o.has(OutMessages) && !o.slim() {
 		return ""
 	}
 	return op.Path(reports.MessagesFile)
 }
+
+// slim reports whether messages.parquet is written in its slim layout.
+func (o Outputs) slim() bool { return o&OutMessagesSlim != 0 }

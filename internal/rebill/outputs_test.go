@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/parquet-go/parquet-go"
 )
 
 func TestParseOutputs(t *testing.T) {
@@ -95,5 +97,98 @@ func TestReplayOutputs(t *testing.T) {
 				t.Errorf("outputs %b: %s differs from a full replay's", c.outputs, f)
 			}
 		}
+	}
+}
+
+// parquetColumns reads every value of a Parquet file as text, by column name.
+func parquetColumns(t *testing.T, path string) map[string][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := pf.Schema().Columns()
+	out := map[string][]string{}
+	for _, rg := range pf.RowGroups() {
+		rows := rg.Rows()
+		buf := make([]parquet.Row, 256)
+		for {
+			n, err := rows.ReadRows(buf)
+			for _, row := range buf[:n] {
+				for _, v := range row {
+					name := strings.Join(names[v.Column()], ".")
+					out[name] = append(out[name], v.String())
+				}
+			}
+			if err != nil {
+				break
+			}
+		}
+		rows.Close()
+	}
+	return out
+}
+
+// TestReplayMessagesSlim: --outputs messages-slim writes messages.parquet without the
+// copies of the input: its columns are the full layout's less those, with the same
+// values row for row, and the bill and summary are the full replay's. Sharded and in
+// passes, the slim file is the same bytes as in one pass.
+func TestReplayMessagesSlim(t *testing.T) {
+	trace := options(t, traceCSV(genRecords(41, traceStarts[0], 2000)))
+	trace.Billing = eraOptions(t, "cbp-2023", 41)
+	trace.Pricing = "cbp-2023"
+	full, slim := trace, trace
+	full.Out, slim.Out = filepath.Join(t.TempDir(), "full"), filepath.Join(t.TempDir(), "slim")
+	slim.Outputs = OutBill | OutSummary | OutMessagesSlim
+	for _, o := range []Options{full, slim} {
+		if _, err := Replay(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"bill.parquet", "summary.json"} {
+		a, _ := os.ReadFile(filepath.Join(full.Out, f))
+		b, _ := os.ReadFile(filepath.Join(slim.Out, f))
+		if string(a) != string(b) || len(a) == 0 {
+			t.Errorf("%s differs between the full and the slim replay", f)
+		}
+	}
+	fc, sc := parquetColumns(t, filepath.Join(full.Out, "messages.parquet")), parquetColumns(t, filepath.Join(slim.Out, "messages.parquet"))
+	dropped := []string{"business", "category", "country", "delivered_ts", "status", "ts", "type", "user"}
+	var gone []string
+	for name, vals := range fc {
+		sv, ok := sc[name]
+		if !ok {
+			gone = append(gone, name)
+			continue
+		}
+		if !slices.Equal(vals, sv) || len(vals) == 0 {
+			t.Errorf("column %s: %d values in the full file, %d in the slim one, or they differ", name, len(vals), len(sv))
+		}
+	}
+	if slices.Sort(gone); !slices.Equal(gone, dropped) || len(sc) != len(fc)-len(dropped) {
+		t.Errorf("the slim layout left out %v (and has %d of the full %d columns), want %v", gone, len(sc), len(fc), dropped)
+	}
+	want, _ := os.ReadFile(filepath.Join(slim.Out, "messages.parquet"))
+	for _, n := range []int{2, 3} {
+		o := slim
+		o.Out, o.Passes, o.Read.TempDir = filepath.Join(t.TempDir(), "passes"), n, t.TempDir()
+		if _, err := Replay(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(filepath.Join(o.Out, "messages.parquet")); string(got) != string(want) {
+			t.Errorf("%d passes: the slim messages.parquet differs from one pass's", n)
+		}
+	}
+	if _, err := ParseOutputs("messages,messages-slim"); err == nil || !strings.Contains(err.Error(), "name one") {
+		t.Errorf("messages and messages-slim together: %v", err)
 	}
 }

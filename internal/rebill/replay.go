@@ -150,7 +150,7 @@ func replayInto(ctx context.Context, op *reports.Output, o Options) (*reports.Re
 	// Decode on one core while billing and writing run on another.
 	r = trace.Prefetch(r, 4096)
 	defer r.Close()
-	mw, err := reports.NewMessageWriter(o.Outputs.messagesPath(op), o.Version, opts.Markets, currencyOf(opts), opts.Location)
+	mw, err := reports.NewMessageWriter(o.Outputs.messagesPath(op), o.Version, opts.Markets, currencyOf(opts), opts.Location, o.Outputs.slim())
 	if err != nil {
 		return nil, nil, err
 	}

@@ -128,7 +128,7 @@ func (j *restaffJob) run() (*reports.ReplaySummary, *reports.Restaff, error) {
 		return nil, nil, err
 	}
 	defer r.Close()
-	mw, err := reports.NewMessageWriter(j.Outputs.messagesPath(op), j.Version, j.Billing.Markets, currencyOf(j.Billing), j.Billing.Location)
+	mw, err := reports.NewMessageWriter(j.Outputs.messagesPath(op), j.Version, j.Billing.Markets, currencyOf(j.Billing), j.Billing.Location, j.Outputs.slim())
 	if err != nil {
 		return nil, nil, err
 	}

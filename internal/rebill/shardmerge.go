@@ -263,7 +263,7 @@ func mergeInto(ctx context.Context, op *reports.Output, o Options, dir string, m
 	if err != nil {
 		return nil, nil, err
 	}
-	mw, err := reports.NewMessageWriter(o.Outputs.messagesPath(op), o.Version, opts.Markets, currencyOf(opts), opts.Location)
+	mw, err := reports.NewMessageWriter(o.Outputs.messagesPath(op), o.Version, opts.Markets, currencyOf(opts), opts.Location, o.Outputs.slim())
 	if err != nil {
 		return nil, nil, err
 	}
