@@ -66,6 +66,14 @@ func CategoryNames() []string   { return listed(categoryNames[:]) }
 func StatusNames() []string     { return listed(statusNames[:]) }
 func EntryPointNames() []string { return listed(entryPointNames[:]) }
 
+// ValidCodes reports whether a message's direction, kind, category, status and entry
+// point are codes of the vocabulary: for a message read back from a file of ours,
+// before anything indexes by them.
+func ValidCodes(d Direction, k Kind, c Category, s Status, e EntryPoint) bool {
+	return int(d) < len(directionNames) && int(k) < len(kindNames) && int(c) < len(categoryNames) &&
+		int(s) < len(statusNames) && int(e) < len(entryPointNames)
+}
+
 // Weekdays as scenarios name them (agents' shifts, campaigns): "mon" … "sun".
 var weekdayNames = [...]string{time.Sunday: "sun", time.Monday: "mon", time.Tuesday: "tue",
 	time.Wednesday: "wed", time.Thursday: "thu", time.Friday: "fri", time.Saturday: "sat"}

@@ -207,7 +207,12 @@ func (s *Scenario) PointByID(id string) (Point, error) {
 	var ids []string
 	bare := func(s string) string { return strings.Join(strings.Fields(s), "") }
 	for _, p := range points {
-		if p.ID == id || bare(p.ID) == bare(id) {
+		if p.ID == id {
+			return p, nil
+		}
+	}
+	for _, p := range points {
+		if bare(p.ID) == bare(id) {
 			return p, nil
 		}
 		if len(ids) < 10 {

@@ -221,8 +221,8 @@ func replayCounts(s *reports.ReplaySummary) trace.Counts {
 // finished said on stderr.
 func checkPasses(c *cli.Context, e *env, o *rebill.Options) error {
 	switch n := c.Int("passes"); {
-	case n < 1:
-		return usagef("--passes must be >= 1, got %d", n)
+	case n < 1 || n > rebill.MaxPasses:
+		return usagef("--passes must be between 1 and %d, got %d", rebill.MaxPasses, n)
 	case n > 1 && (c.IsSet("workers") || c.IsSet("shard") || c.IsSet("shards") || c.String("restaff") != "" || strings.Contains(o.Pricing, ",") || strings.EqualFold(o.Pricing, "all")):
 		return usagef("--passes bills one era of a plain replay, each pass on one core: not with --workers, --shard, --shards, --restaff or several eras")
 	case n > 1 && !c.Bool("quiet"):

@@ -180,4 +180,9 @@ agents: {cost_per_hour: 8, shifts: [{start: "08:00", end: "20:00", headcount: ` 
 	if c := readComparison(t, filepath.Join(dir, "same")); c.A.Source != "" || c.B.Source != "" {
 		t.Errorf("a scenario against itself names sources %q and %q", c.A.Source, c.B.Source)
 	}
+	// One file spelt two ways is one scenario.
+	code, stdout, stderr = spendsim(t, "compare", a, filepath.Join(dir, ".", "..", filepath.Base(dir), "two.yaml"), "-r", "2", "--out", filepath.Join(dir, "spelt"), "-q")
+	if code != 0 || !strings.Contains(stdout, "A: desk (base, pricing auto)\nB: desk (base, pricing auto)\n") {
+		t.Errorf("one file spelt two ways: exit %d, %s%s", code, stdout, stderr)
+	}
 }

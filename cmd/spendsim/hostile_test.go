@@ -253,7 +253,8 @@ func TestPassesRefuses(t *testing.T) {
 	files := map[string]string{"t.csv": threeUtilities}
 	both := "--passes bills one era of a plain replay, each pass on one core: not with --workers, --shard, --shards, --restaff or several eras (see spendsim replay --help)"
 	runHostile(t, []hostileCase{
-		{name: "zero", files: files, args: replay("--passes", "0"), code: 2, want: "--passes must be >= 1, got 0 (see spendsim replay --help)"},
+		{name: "zero", files: files, args: replay("--passes", "0"), code: 2, want: "--passes must be between 1 and 256, got 0 (see spendsim replay --help)"},
+		{name: "too many", files: files, args: replay("--passes", "1000"), code: 2, want: "--passes must be between 1 and 256, got 1000 (see spendsim replay --help)"},
 		{name: "workers", files: files, args: replay("--passes", "2", "--workers", "2"), code: 2, want: both},
 		{name: "all eras", files: files, args: replay("--passes", "2", "--pricing", "all"), code: 2, want: both},
 		{name: "shard", files: files, args: replay("--passes", "2", "--shard", "0/2"), code: 2, want: both},

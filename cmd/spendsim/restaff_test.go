@@ -391,4 +391,15 @@ func TestRestaffSweptScenario(t *testing.T) {
 	if r.Point != "agents=2" || r.Old.StaffingMicros != nil || r.New.StaffingMicros == nil || *r.New.StaffingMicros != 432_000_000 {
 		t.Errorf("restaff.json: point %q, staffing %v and %v", r.Point, r.Old.StaffingMicros, r.New.StaffingMicros)
 	}
+	// The point as a table prints it, spaced, is found, and restaff.json names it as
+	// runs.parquet's point_id does.
+	spaced := filepath.Join(dir, "spaced")
+	restaffOK(t, spaced, append(args[1:len(args)-1], "--restaff", "small", "--point", "agents = 2")...)
+	data, err = os.ReadFile(filepath.Join(spaced, "restaff.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &r); err != nil || r.Point != "agents=2" {
+		t.Errorf("--point 'agents = 2': restaff.json names point %q (%v), want agents=2", r.Point, err)
+	}
 }

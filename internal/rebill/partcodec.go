@@ -262,6 +262,11 @@ func (d *partDecoder) decode(pm *partMsg) error {
 	if f.err == nil && len(f.b) > 0 {
 		f.err = fmt.Errorf("%d bytes after the message's last field", len(f.b))
 	}
+	if f.err == nil && (!model.ValidCodes(rec.Direction, rec.Kind, rec.Category, rec.Status, rec.EntryPoint) ||
+		!model.ValidCodes(m.Direction, m.Kind, m.Category, m.Status, m.EntryPoint) || !cl.Valid() ||
+		rec.Meta != nil && rec.Meta.Billable > model.IsBillable) {
+		f.err = errPartCorrupt
+	}
 	if f.err != nil {
 		return f.err
 	}

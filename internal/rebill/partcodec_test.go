@@ -13,6 +13,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/pricing"
 )
 
 // filler sets every field of a value, found by reflection, to a value of its own:
@@ -97,7 +100,39 @@ func filled(t testing.TB, mode int) partMsg {
 	var pm partMsg
 	f := filler{mode: mode, t: t}
 	f.fill(reflect.ValueOf(&pm).Elem(), "partMsg")
+	codes(&pm, mode)
 	return pm
+}
+
+// codes sets the fields that hold a vocabulary's codes, which the decoder checks, to
+// codes of it, non-zero so that a field the codec left out still shows: the first code
+// in mode 0, the last in the others.
+func codes(pm *partMsg, mode int) {
+	pick := func(first, last uint8) uint8 {
+		if mode == 0 {
+			return first
+		}
+		return last
+	}
+	for _, r := range []struct {
+		d *model.Direction
+		k *model.Kind
+		c *model.Category
+		s *model.Status
+		e *model.EntryPoint
+	}{{&pm.Rec.Direction, &pm.Rec.Kind, &pm.Rec.Category, &pm.Rec.Status, &pm.Rec.EntryPoint},
+		{&pm.Msg.Direction, &pm.Msg.Kind, &pm.Msg.Category, &pm.Msg.Status, &pm.Msg.EntryPoint}} {
+		*r.d, *r.k = model.Direction(pick(1, uint8(model.FromBusiness))), model.Template
+		*r.c, *r.s = model.Category(pick(1, uint8(model.Authentication))), model.Status(pick(1, uint8(model.Failed)))
+		*r.e = model.EntryPoint(pick(1, uint8(model.EntryPageCTA)))
+	}
+	if pm.Rec.Meta != nil {
+		pm.Rec.Meta.Billable = model.Billable(pick(1, uint8(model.IsBillable)))
+	}
+	pm.Claim.Kind = pick(1, 4)
+	pm.Claim.Cat = pricing.Category(pick(1, uint8(pricing.NumCategories-1)))
+	pm.Claim.Conf = pricing.Confidence(pick(1, uint8(pricing.UserSupplied)))
+	pm.Claim.CardModel = pricing.Model(pick(1, uint8(pricing.PMP)))
 }
 
 // encodeParts writes msgs as a messages part (its frames, before zstd).
@@ -294,4 +329,27 @@ func FuzzPartDecode(f *testing.F) {
 			t.Fatalf("messages written, read and written again differ")
 		}
 	})
+}
+
+// TestPartCodecRefusesCodes: a message whose codes are not the vocabulary's (a part
+// not written by spendsim) is refused at decoding, before merge's Parquet writer or
+// Ledger would index by them.
+func TestPartCodecRefusesCodes(t *testing.T) {
+	for name, spoil := range map[string]func(*partMsg){
+		"kind":        func(pm *partMsg) { pm.Msg.Kind = 200 },
+		"status":      func(pm *partMsg) { pm.Rec.Status = 9 },
+		"entry point": func(pm *partMsg) { pm.Msg.EntryPoint = 3 },
+		"claim kind":  func(pm *partMsg) { pm.Claim.Kind = 77 },
+		"claim conf":  func(pm *partMsg) { pm.Claim.Conf = 6 },
+		"billable":    func(pm *partMsg) { pm.Rec.Meta = &model.MetaPricing{Billable: 3} },
+	} {
+		pm := filled(t, 0)
+		spoil(&pm)
+		b := encodeParts(t, []partMsg{pm})
+		d := partDecoder{r: bufio.NewReader(bytes.NewReader(b))}
+		var got partMsg
+		if err := d.decode(&got); !errors.Is(err, errPartCorrupt) {
+			t.Errorf("%s out of range: %v, want the part refused", name, err)
+		}
+	}
 }

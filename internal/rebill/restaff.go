@@ -53,7 +53,7 @@ func Restaff(ctx context.Context, o Options, sc *scenarios.Scenario, point strin
 		if err != nil {
 			return nil, nil, &scenarios.Error{File: sc.Name, Problems: []string{err.Error()}}
 		}
-		sc = p.Scenario
+		sc, point = p.Scenario, p.ID // restaff.json names it as runs.parquet's point_id does
 	}
 	loc, err := time.LoadLocation(sc.Timezone)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // replayFiles are the files of a replay that sharding must not change.
@@ -178,9 +179,10 @@ func TestReplayInPassesSameBytes(t *testing.T) {
 	}
 }
 
-// TestReplayInPassesFails: a trace that breaks in its last pass names the file and
-// line, and leaves neither an output folder nor a part behind; standard input, which
-// cannot be read twice, is refused.
+// TestReplayInPassesFails: a trace with a bad row (which every pass reads, so the first
+// stops on it) names the file and line, and leaves neither an output folder nor a part
+// behind; standard input, which cannot be read twice, is refused, and so is a trace
+// that changes between passes (a log still being written).
 func TestReplayInPassesFails(t *testing.T) {
 	csv := traceCSV(genRecords(5, traceStarts[0], 500))
 	o := options(t, csv+"2025-07-01T00:00:00Z,,+5511900000001,BR,biz,sideways,text,,delivered,,m-bad\n")
@@ -200,6 +202,40 @@ func TestReplayInPassesFails(t *testing.T) {
 	o.Traces = []string{"-"}
 	if _, err := Replay(context.Background(), o); err == nil || !strings.Contains(err.Error(), "standard input") {
 		t.Errorf("passes over standard input: err = %v", err)
+	}
+
+	grows := options(t, csv)
+	grows.Pricing, grows.Passes, grows.Billing = "pmp-2025", 3, o.Billing
+	grows.Read.TempDir = t.TempDir()
+	grows.OnPass = func(done, of int) {
+		if done == 1 { // the log gains its next records
+			if err := os.WriteFile(grows.Traces[0], []byte(traceCSV(genRecords(5, traceStarts[0], 900))), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := Replay(context.Background(), grows); err == nil || !strings.Contains(err.Error(), "the trace changed while it was replayed") {
+		t.Errorf("a trace that grows between passes: err = %v", err)
+	}
+	if _, err := os.Stat(grows.Out); err == nil {
+		t.Error("a replay whose trace changed left its output folder")
+	}
+	touched := options(t, csv)
+	touched.Pricing, touched.Passes, touched.Billing = "pmp-2025", 2, o.Billing
+	touched.Read.TempDir = t.TempDir()
+	touched.OnPass = func(done, of int) {
+		if done == 2 { // rewritten after the last pass read it: same records, a new time
+			later := time.Now().Add(time.Hour)
+			if err := os.Chtimes(touched.Traces[0], later, later); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := Replay(context.Background(), touched); err == nil || !strings.Contains(err.Error(), "changed while it was replayed in passes") {
+		t.Errorf("a trace touched during the passes: err = %v", err)
+	}
+	if _, err := Replay(context.Background(), Options{Traces: o.Traces, Passes: MaxPasses + 1, Out: filepath.Join(t.TempDir(), "x")}); err == nil || !strings.Contains(err.Error(), "at most 256") {
+		t.Errorf("%d passes: err = %v", MaxPasses+1, err)
 	}
 }
 

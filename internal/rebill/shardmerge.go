@@ -269,6 +269,10 @@ func mergeInto(ctx context.Context, op *reports.Output, o Options, dir string, m
 	}
 	defer mw.Abort()
 	var cr billing.ClaimReader
+	markets := opts.Markets
+	if markets == nil {
+		markets = market.Builtin()
+	}
 	for n := 0; ; n++ {
 		if n%checkEvery == 0 {
 			if err := ctx.Err(); err != nil {
@@ -288,6 +292,9 @@ func mergeInto(ctx context.Context, op *reports.Output, o Options, dir string, m
 		if int64(b.Msg.Pair) >= int64(len(pairs[w])) {
 			return nil, nil, fmt.Errorf("%s: pair %d, of %d the shard saw: not the part its shard wrote", parts[w].path, b.Msg.Pair, len(pairs[w]))
 		}
+		if n := markets.Len(); int(b.Msg.Market) > n || int(b.Ch.Market) > n || int(b.Claim.Market) > n {
+			return nil, nil, fmt.Errorf("%s: market %d, of the %d markets merge is given: not the part its shard wrote", parts[w].path, max(b.Msg.Market, b.Ch.Market, b.Claim.Market), n)
+		}
 		b.Msg.Pair = pairs[w][b.Msg.Pair]
 		if b.Ch.ConversationID != 0 {
 			b.Ch.ConversationID = window.Repair(b.Ch.ConversationID, b.Msg.Pair)
@@ -295,6 +302,9 @@ func mergeInto(ctx context.Context, op *reports.Output, o Options, dir string, m
 		cl := cr.Claim(&b.Claim)
 		if err := led.Settle(&b.Ch, &cl); err != nil {
 			return nil, nil, trace.AtFiles(first.Names, &replay.LineError{Source: b.Rec.Source, Line: b.Rec.Line, Err: err})
+		}
+		if !b.Ch.Valid() { // settled, its codes are the vocabulary's
+			return nil, nil, fmt.Errorf("%s: a charge of pricing model %d, type %d, category %d: not the part its shard wrote", parts[w].path, b.Ch.Model, b.Ch.Type, b.Ch.Category)
 		}
 		if err := mw.Message(&b.Rec, &b.Msg, &b.Ch); err != nil {
 			return nil, nil, err
@@ -365,6 +375,10 @@ func renumberShards(dir string, ms []ReplayShardManifest) ([][]uint32, error) {
 		defer f.Close()
 		if total += ms[i].PairCount; ms[i].PairCount < 0 || total > 1<<32 {
 			return nil, fmt.Errorf("%s: pair counts over 2^32: not shards spendsim wrote", dir)
+		}
+		// Each pair takes a byte at least: a count past the file's size is not its own.
+		if st, err := f.Stat(); err != nil || ms[i].PairCount > st.Size() {
+			return nil, fmt.Errorf("%s: %d pairs in a smaller file: not the part its shard wrote", p, ms[i].PairCount)
 		}
 		ss[i] = &stream{r: bufio.NewReader(f), path: p, left: ms[i].PairCount}
 		out[i] = make([]uint32, 0, ms[i].PairCount)

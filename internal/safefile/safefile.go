@@ -181,3 +181,20 @@ func SyncDir(dir string) {
 	d.Sync()
 	d.Close()
 }
+
+// TempDir makes a new folder in dir (the system's temporary folder when "") named
+// after pattern, as os.MkdirTemp does, for files a command needs only while it runs.
+// remove removes it; until then Abandon removes it too, so that a command stopped by a
+// signal leaves nothing there.
+func TempDir(dir, pattern string) (path string, remove func(), err error) {
+	path, err = os.MkdirTemp(dir, pattern)
+	if err != nil {
+		return "", nil, err
+	}
+	key := new(byte)
+	track(key, func() { os.RemoveAll(path) })
+	return path, func() {
+		untrack(key)
+		os.RemoveAll(path)
+	}, nil
+}

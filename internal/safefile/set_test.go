@@ -407,3 +407,30 @@ func TestAbandon(t *testing.T) {
 		s.Close()
 	}
 }
+
+// TestTempDirAbandon: a temporary folder is removed by its remove, or by Abandon when a
+// signal ends the process first (a replay in passes stopped mid-way).
+func TestTempDirAbandon(t *testing.T) {
+	base := t.TempDir()
+	a, removeA, err := TempDir(base, "passes-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := TempDir(base, "passes-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{a, b} {
+		if err := os.WriteFile(filepath.Join(d, "part"), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	removeA()
+	Abandon()
+	if left, _ := os.ReadDir(base); len(left) != 0 {
+		t.Errorf("left %d folders in the temporary folder", len(left))
+	}
+	if _, _, err := TempDir(filepath.Join(base, "missing"), "x-*"); err == nil {
+		t.Error("a temporary folder in a folder that does not exist")
+	}
+}

@@ -3,6 +3,7 @@ package sweep
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/billing"
@@ -74,7 +75,7 @@ func Compare(ctx context.Context, a, b *scenarios.Scenario, o Options) (stats.Co
 	}
 	la := stats.CompareLabel{Scenario: a.Name, Pricing: a.Pricing, Point: ja[0].PointLabel}
 	lb := stats.CompareLabel{Scenario: b.Name, Pricing: b.Pricing, Point: jb[0].PointLabel}
-	if a.Name == b.Name && a.Source != b.Source {
+	if a.Name == b.Name && !sameSource(a.Source, b.Source) {
 		la.Source, lb.Source = a.Source, b.Source
 	}
 	cmp, err := stats.Compare(runs[:len(ja)], runs[len(ja):], la, lb, a.Seed)
@@ -87,6 +88,17 @@ func Compare(ctx context.Context, a, b *scenarios.Scenario, o Options) (stats.Co
 	}
 	m.Seed, m.Runs = &a.Seed, len(runs)
 	return cmp, op.WriteComparison(cmp, m)
+}
+
+// sameSource reports whether two scenarios came from the same place: one embedded
+// name, or one file however it was spelt (small.yaml, ./small.yaml).
+func sameSource(a, b string) bool {
+	if a == b {
+		return true
+	}
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
 
 // firstPoint is the jobs of a scenario's first sweep point.

@@ -47,6 +47,13 @@ func (c *Claim) Record() ClaimRecord {
 	return r
 }
 
+// Valid reports whether r's codes are ones a Biller writes: a record read from a file
+// (a replay's part) is checked before a Ledger settles it.
+func (r *ClaimRecord) Valid() bool {
+	return r.Kind <= uint8(claimService) && r.Cat < pricing.NumCategories && r.Conf <= pricing.UserSupplied &&
+		r.CardModel <= pricing.PMP
+}
+
 // ClaimReader rebuilds Claims from records for one Ledger: every record naming one card
 // gets one card, as every claim of one Biller does.
 type ClaimReader struct {

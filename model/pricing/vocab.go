@@ -172,6 +172,12 @@ type Charge struct {
 	Confidence     Confidence // of the rate behind Amount; ConfNone when not billable
 }
 
+// Valid reports whether c's codes are of the vocabulary (a charge read back from a
+// file of ours is checked before anything indexes by them).
+func (c *Charge) Valid() bool {
+	return c.Model <= PMP && c.Type < NumTypes && c.Category < NumCategories && c.Confidence <= UserSupplied
+}
+
 // Unit reports whether c carries one unit of its pricing model, the thing a rate
 // prices: a delivered business message under NBP and PMP, a conversation under CBP
 // (carried by the message that opened it; messages riding it are not units). Every

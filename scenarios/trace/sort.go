@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/model"
 )
 
@@ -30,13 +31,17 @@ type sorter[T any] struct {
 	dir       string
 	x         extSort[T]
 
-	buf     []T
-	w       *bufio.Writer
-	runs    []*run[T]
-	heap    []int // indexes into runs, a min-heap by (head, index)
-	inMem   bool
-	pos     int
-	scratch []byte
+	buf  []T
+	w    *bufio.Writer
+	runs []*run[T]
+	// runDir holds the run files, made at the first spill in dir; removeRuns removes it
+	// (and a process stopped by a signal removes it too: safefile.Abandon).
+	runDir     string
+	removeRuns func()
+	heap       []int // indexes into runs, a min-heap by (head, index)
+	inMem      bool
+	pos        int
+	scratch    []byte
 }
 
 // extSort is what sorter needs of T: its order, and its run-file form.
@@ -90,7 +95,14 @@ func (s *sorter[T]) sortBuf() {
 
 func (s *sorter[T]) spill() error {
 	s.sortBuf()
-	f, err := os.CreateTemp(s.dir, "spendsim-trace-*.run")
+	if s.runDir == "" {
+		dir, remove, err := safefile.TempDir(s.dir, "spendsim-sort-*")
+		if err != nil {
+			return fmt.Errorf("sorting the trace: %w", err)
+		}
+		s.runDir, s.removeRuns = dir, remove
+	}
+	f, err := os.CreateTemp(s.runDir, "spendsim-trace-*.run")
 	if err != nil {
 		return fmt.Errorf("sorting the trace: %w", err)
 	}
@@ -224,6 +236,10 @@ func (s *sorter[T]) close() error {
 	}
 	s.runs = nil
 	s.buf = nil
+	if s.removeRuns != nil {
+		s.removeRuns()
+		s.runDir, s.removeRuns = "", nil
+	}
 	return errors.Join(errs...)
 }
 
