@@ -139,28 +139,21 @@ func MaxMemory(flag string) (limit uint64, what string, err error) {
 	return limit, "--max-memory " + FormatBytes(float64(limit)), nil
 }
 
-// ReplayHeap is the least soft heap limit a replay runs under by default: its live
-// state is per-user tables plus a few row-group buffers, and left alone the GC lets the
-// heap reach twice that; this keeps a 10M-message, 1M-user replay near 800 MB at the
-// same speed.
+// ReplayHeap is a replay's soft heap limit by default: its live state is per-user
+// tables plus a few row-group buffers, and left alone the GC lets the heap reach twice
+// that; this keeps a 10M-message, 1M-user replay near 800 MB at the same speed.
 const ReplayHeap uint64 = 800 << 20
 
 // ReplaySoftLimit is the soft heap limit a replay runs under: --max-memory's (its
-// text), else a quarter of the machine's memory and at least ReplayHeap (half the
-// machine's where that is less), so that on a large machine a trace of many users does
-// not keep the GC running while most of the memory lies idle.
+// text), else ReplayHeap, or half the machine's memory where that is less.
 func ReplaySoftLimit(flag string) (uint64, error) {
 	if flag != "" {
 		return ParseBytes(flag)
 	}
-	m, ok := MachineMemory()
-	switch {
-	case !ok:
-		return ReplayHeap, nil
-	case m/2 < ReplayHeap:
+	if m, ok := MachineMemory(); ok && m/2 < ReplayHeap {
 		return m / 2, nil
 	}
-	return max(ReplayHeap, m/4), nil
+	return ReplayHeap, nil
 }
 
 // WatchHeap samples the live heap (as the last GC found it) every period until the
