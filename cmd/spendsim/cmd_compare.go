@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/progress"
 	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
@@ -71,7 +72,7 @@ func compareScenarios(c *cli.Context, e *env, rates *pricing.Overlay) error {
 		}
 	}
 	cmp, err := sweep.Compare(c.Context, a, b, sweep.Options{Out: out, Version: e.version, Workers: c.Int("workers"),
-		Rates: rates, Progress: &progress{w: e.stderr, quiet: quiet}})
+		Rates: rates, Progress: &progress.Runs{W: e.stderr, Quiet: quiet}})
 	if err != nil {
 		return err
 	}

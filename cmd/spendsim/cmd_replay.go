@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/spendsim/spendsim/internal/limits"
+	"github.com/spendsim/spendsim/internal/progress"
 	"github.com/spendsim/spendsim/internal/rebill"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
@@ -67,7 +68,12 @@ func replayCommand(e *env) *cli.Command {
 			}
 			o := rebill.Options{Traces: traces, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
 				Read: read, Outputs: outputs, Args: c.Args().Slice(), MappingFile: c.String("mapping"), Workers: c.Int("workers"), Passes: c.Int("passes")}
-			if err := checkPasses(c, e, &o); err != nil {
+			rp := progress.NewRecords(e.stderr, c.Bool("quiet"))
+			defer rp.Stop()
+			if o.Progress = rp.Read; c.Int("passes") > 1 {
+				o.OnPass = func(k, n int) { rp.Note(fmt.Sprintf("pass %d of %d done", k, n)) }
+			}
+			if err := checkPasses(c); err != nil {
 				return err
 			}
 			soft, err := limits.ReplaySoftLimit(c.String("max-memory"))
@@ -87,17 +93,17 @@ func replayCommand(e *env) *cli.Command {
 				if c.IsSet("shard") || c.IsSet("shards") {
 					return usagef("--restaff re-simulates the whole trace's replies: it cannot be sharded")
 				}
-				return restaffAction(c, e, o, base)
+				return restaffAction(c, e, o, base, rp)
 			}
 			if o.Out = c.String("out"); o.Out == "" {
 				o.Out = reports.DefaultDir(base)
 			}
 			started := time.Now()
 			if c.IsSet("shard") || c.IsSet("shards") {
-				return replayShardAction(c, e, o)
+				return replayShardAction(c, e, o, rp)
 			}
 			s, eras, err := rebill.ReplayPricing(c.Context, o)
-			if err != nil {
+			if rp.Stop(); err != nil {
 				return err
 			}
 			reports.WriteReplayOrEras(e.stdout, s, eras)
@@ -180,7 +186,7 @@ func flagSettings(c *cli.Context, names []string) (all, set []string) {
 }
 
 // replayShardAction bills one shard of a replay (--shard K/N or --shards N).
-func replayShardAction(c *cli.Context, e *env, o rebill.Options) error {
+func replayShardAction(c *cli.Context, e *env, o rebill.Options, rp *progress.Records) error {
 	k, n, err := shardSpec(c.String("shard"), c.Int("shards"), os.Getenv)
 	if err != nil {
 		return err
@@ -194,6 +200,7 @@ func replayShardAction(c *cli.Context, e *env, o rebill.Options) error {
 	billingSet, mergeFlags := flagSettings(c, billingFlagNames)
 	readSet, _ := flagSettings(c, readFlagNames)
 	m, err := rebill.ReplayShard(c.Context, o, rebill.ShardOptions{Shard: k, Shards: n, Settings: billingSet, ReadSettings: readSet})
+	rp.Stop()
 	if err != nil {
 		return err
 	}
@@ -217,16 +224,13 @@ func replayCounts(s *reports.ReplaySummary) trace.Counts {
 	return trace.Counts{Skipped: s.Skipped, SkipReasons: s.SkipReasons, CountryOverrides: s.Overrides, Ignored: s.Ignored}
 }
 
-// checkPasses checks --passes against the flags it cannot go with, and has each pass
-// finished said on stderr.
-func checkPasses(c *cli.Context, e *env, o *rebill.Options) error {
-	switch n := c.Int("passes"); {
+// checkPasses checks --passes against the flags it cannot go with.
+func checkPasses(c *cli.Context) error {
+	switch n, pricing := c.Int("passes"), c.String("pricing"); {
 	case n < 1 || n > rebill.MaxPasses:
 		return usagef("--passes must be between 1 and %d, got %d", rebill.MaxPasses, n)
-	case n > 1 && (c.IsSet("workers") || c.IsSet("shard") || c.IsSet("shards") || c.String("restaff") != "" || strings.Contains(o.Pricing, ",") || strings.EqualFold(o.Pricing, "all")):
+	case n > 1 && (c.IsSet("workers") || c.IsSet("shard") || c.IsSet("shards") || c.String("restaff") != "" || strings.Contains(pricing, ",") || strings.EqualFold(pricing, "all")):
 		return usagef("--passes bills one era of a plain replay, each pass on one core: not with --workers, --shard, --shards, --restaff or several eras")
-	case n > 1 && !c.Bool("quiet"):
-		o.OnPass = func(k, n int) { fmt.Fprintf(e.stderr, "pass %d of %d done\n", k, n) }
 	}
 	return nil
 }

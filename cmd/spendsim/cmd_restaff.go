@@ -6,13 +6,14 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/progress"
 	"github.com/spendsim/spendsim/internal/rebill"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 )
 
 // restaffAction is `replay --restaff SCENARIO`.
-func restaffAction(c *cli.Context, e *env, o rebill.Options, base string) error {
+func restaffAction(c *cli.Context, e *env, o rebill.Options, base string, rp *progress.Records) error {
 	ref := c.String("restaff")
 	sc, _, err := scenarios.Load(ref)
 	if err != nil {
@@ -27,6 +28,7 @@ func restaffAction(c *cli.Context, e *env, o rebill.Options, base string) error 
 	}
 	started := time.Now()
 	s, rs, err := rebill.Restaff(c.Context, o, sc, c.String("point"), seed)
+	rp.Stop()
 	if err != nil {
 		return err
 	}

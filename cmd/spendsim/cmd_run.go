@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/progress"
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/reports"
@@ -110,11 +111,11 @@ func runScenario(c *cli.Context, e *env, o sweep.Options) error {
 	if err := checkMemory(c, &planned, ref, o.Workers); err != nil {
 		return err
 	}
-	p := &progress{w: e.stderr, quiet: quiet}
+	p := &progress.Runs{W: e.stderr, Quiet: quiet}
 	o.Progress = p
 	started := time.Now()
 	res, err := sweep.Run(c.Context, sc, o)
-	p.stop()
+	p.Stop()
 	if err != nil {
 		return err
 	}

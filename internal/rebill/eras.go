@@ -92,7 +92,7 @@ func ReplayEras(ctx context.Context, o Options) (*reports.Eras, *reports.ReplayS
 			run.st, run.err = replayWith(&run.src, run.o.Billing, workers, run.mw, true)
 		}()
 	}
-	readErr := fanOut(ctx, r, runs)
+	readErr := fanOut(ctx, r, runs, o.Progress)
 	wg.Wait()
 	if !errors.Is(readErr, io.EOF) {
 		return nil, nil, trace.AtFiles(names, readErr) // every era stopped on it
@@ -155,8 +155,9 @@ const fanBatch = 1024 // records per batch handed to the eras
 
 // fanOut reads r once and hands each batch to every era still reading, then the error
 // that ended it (io.EOF at the end of the trace), which it returns; it stops early when
-// ctx ends.
-func fanOut(ctx context.Context, r trace.Reader, runs []*eraRun) error {
+// ctx ends. progress, when set, hears of the records read (Options.Progress).
+func fanOut(ctx context.Context, r trace.Reader, runs []*eraRun, progress func(int64)) error {
+	var read int64
 	send := func(b recordBatch) {
 		for _, run := range runs {
 			select {
@@ -180,6 +181,9 @@ func fanOut(ctx context.Context, r trace.Reader, runs []*eraRun) error {
 			}
 		}
 		if len(recs) > 0 {
+			if read += int64(len(recs)); progress != nil && read%progressEvery == 0 {
+				progress(read)
+			}
 			send(recordBatch{recs: recs})
 		}
 		if err != nil {

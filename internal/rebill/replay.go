@@ -42,6 +42,10 @@ type Options struct {
 	// bytes, each pass on one core. OnPass, when set, hears of each pass finished.
 	Passes int
 	OnPass func(done, of int)
+	// Progress, when set, hears every progressEvery records how many of the trace's
+	// records the pass under way has read (a progress display), from the reading
+	// goroutine.
+	Progress func(records int64)
 }
 
 // summarizeReplay reconciles what mw wrote (its running tally against its bill rows,
@@ -90,18 +94,25 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, users int64, c 
 // replay when ctx ends (checked every checkEvery records: cheap, and well within a
 // second at any decoding speed).
 type source struct {
-	r     trace.Reader
-	ctx   context.Context
-	users int64
-	n     int
+	r        trace.Reader
+	ctx      context.Context
+	users    int64
+	n        int
+	progress func(int64) // Options.Progress
 }
 
-const checkEvery = 1024
+const (
+	checkEvery    = 1024
+	progressEvery = 64 * checkEvery
+)
 
 func (s *source) Next(r *model.Record) error {
 	if s.n++; s.n%checkEvery == 0 {
 		if err := s.ctx.Err(); err != nil {
 			return err
+		}
+		if s.progress != nil && s.n%progressEvery == 0 {
+			s.progress(int64(s.n))
 		}
 	}
 	if err := s.r.Next(r); err != nil {
@@ -155,7 +166,7 @@ func replayInto(ctx context.Context, op *reports.Output, o Options) (*reports.Re
 		return nil, nil, err
 	}
 	defer mw.Abort() // nothing once Close has succeeded
-	src := &source{r: r, ctx: ctx}
+	src := &source{r: r, ctx: ctx, progress: o.Progress}
 	st, err := replayWith(src, opts, o.Workers, mw, true)
 	if err != nil {
 		return nil, nil, trace.AtFiles(names, err)

@@ -93,7 +93,7 @@ func (j *restaffJob) original() (reports.RestaffSide, error) {
 		return reports.RestaffSide{}, err
 	}
 	defer r.Close()
-	meter := replay.NewResponseMeter(&source{r: r, ctx: j.ctx})
+	meter := replay.NewResponseMeter(&source{r: r, ctx: j.ctx, progress: j.Progress})
 	tally := stats.SpendTally{Currency: currencyOf(j.Billing)}
 	if _, err := replay.Replay(meter, j.Billing, spendSink{&tally}); err != nil {
 		return reports.RestaffSide{}, trace.AtFiles(trace.NamesOf(r), err)
@@ -133,7 +133,7 @@ func (j *restaffJob) run() (*reports.ReplaySummary, *reports.Restaff, error) {
 		return nil, nil, err
 	}
 	defer mw.Abort() // nothing once Close has succeeded
-	src := &source{r: r, ctx: j.ctx}
+	src := &source{r: r, ctx: j.ctx, progress: j.Progress}
 	rsf, err := replay.NewRestaffer(src, j.cfg)
 	if err != nil {
 		return nil, nil, &scenarios.Error{File: j.scenario.Name, Problems: []string{err.Error()}}

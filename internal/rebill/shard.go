@@ -244,7 +244,7 @@ func billShard(ctx context.Context, o Options, m *ReplayShardManifest, pw *partW
 	if err != nil {
 		return err
 	}
-	src := &source{r: r, ctx: ctx}
+	src := &source{r: r, ctx: ctx, progress: o.Progress}
 	d := replay.NewDealer(n)
 	batch := make([]replay.Dealt, 0, shardBatch)
 	feed := func() error {

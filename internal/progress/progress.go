@@ -1,0 +1,199 @@
+// Package progress draws what a long command is doing on stderr: a bar of finished runs
+// for a sweep (Runs, a sweep.Progress) and a count of records read for a replay
+// (Records). Both draw on a terminal only and from two seconds in, so a quick command
+// leaves no trace and logs and CI stay clean; notes go out whether or not it is a
+// terminal, unless quiet.
+package progress
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+)
+
+// delay is how long a command runs before its progress is drawn.
+const delay = 2 * time.Second
+
+// terminal is w when it is a terminal, else nil.
+func terminal(w io.Writer) *os.File {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return f
+}
+
+// Runs is a sweep's progress on W: notes, unless Quiet, and while runs go a bar of
+// finished runs with an ETA.
+type Runs struct {
+	W     io.Writer
+	Quiet bool
+	p     *mpb.Progress // nil: no bar is drawing
+	bar   *mpb.Bar
+	timer *time.Timer
+	total int64
+}
+
+// Planned adds n runs to the bar's total (--precision adds batches as it goes).
+func (r *Runs) Planned(n int) {
+	if r.p == nil && !r.Quiet {
+		r.start()
+	}
+	if r.p != nil {
+		r.total += int64(n)
+		r.bar.SetTotal(r.total, false)
+	}
+}
+
+// Finished counts one run done.
+func (r *Runs) Finished(int) {
+	if r.p != nil {
+		r.bar.Increment()
+	}
+}
+
+// Note ends the bar and prints text on a line of its own, unless Quiet.
+func (r *Runs) Note(text string) {
+	r.Stop()
+	if !r.Quiet {
+		fmt.Fprintln(r.W, text)
+	}
+}
+
+func (r *Runs) start() {
+	f := terminal(r.W)
+	if f == nil {
+		return
+	}
+	shown := make(chan any)
+	r.p = mpb.New(mpb.WithOutput(f), mpb.WithWidth(40), mpb.WithRenderDelay(shown))
+	r.bar = r.p.AddBar(0,
+		mpb.PrependDecorators(decor.Name("runs "), decor.CountersNoUnit("%d/%d")),
+		mpb.AppendDecorators(decor.Elapsed(decor.ET_STYLE_GO), decor.Name(" elapsed, about "),
+			decor.AverageETA(decor.ET_STYLE_GO), decor.Name(" left")),
+	)
+	r.timer, r.total = time.AfterFunc(delay, func() { close(shown) }), 0
+}
+
+// Stop ends the bar and waits until it is drawn for the last time, so that what is
+// printed next starts on a line of its own.
+func (r *Runs) Stop() {
+	if r.p == nil {
+		return
+	}
+	r.timer.Stop()
+	if r.bar.Current() >= r.total {
+		r.bar.SetTotal(r.total, true)
+	} else {
+		r.bar.Abort(false)
+	}
+	r.p.Wait()
+	r.p = nil
+}
+
+// Records is a replay's progress on a terminal: the records read so far, how fast, and
+// for how long. Read may be called from any goroutine; Stop ends it.
+type Records struct {
+	mu    sync.Mutex
+	w     io.Writer
+	quiet bool
+	p     *mpb.Progress
+	bar   *mpb.Bar
+	timer *time.Timer
+
+	// The pass under way (a replay in passes reads the trace again from its start):
+	// when it began, and the records it has read; read by the bar's decorator.
+	passMu    sync.Mutex
+	passStart time.Time
+	read      int64
+}
+
+// NewRecords draws on w when it is a terminal and quiet is false; otherwise it draws
+// nothing and costs nothing but the calls.
+func NewRecords(w io.Writer, quiet bool) *Records {
+	r := &Records{w: w, quiet: quiet}
+	f := terminal(w)
+	if f == nil || quiet {
+		return r
+	}
+	shown := make(chan any)
+	r.p = mpb.New(mpb.WithOutput(f), mpb.WithWidth(1), mpb.WithRenderDelay(shown))
+	r.passStart = time.Now()
+	r.bar = r.p.New(0, mpb.SpinnerStyle(),
+		mpb.PrependDecorators(decor.Any(func(decor.Statistics) string { return r.text() })),
+		mpb.AppendDecorators(decor.Elapsed(decor.ET_STYLE_GO), decor.Name(" elapsed")),
+	)
+	r.timer = time.AfterFunc(delay, func() { close(shown) })
+	return r
+}
+
+// Read says that n records have been read so far in this pass over the trace; fewer
+// than the last call says a new pass began.
+func (r *Records) Read(n int64) {
+	if r.bar == nil {
+		return
+	}
+	r.passMu.Lock()
+	if n < r.read {
+		r.passStart = time.Now()
+	}
+	r.read = n
+	r.passMu.Unlock()
+	r.bar.SetCurrent(n)
+}
+
+// text is what the bar says before its spinner: records read and how fast.
+func (r *Records) text() string {
+	r.passMu.Lock()
+	defer r.passMu.Unlock()
+	s := time.Since(r.passStart).Seconds()
+	if s <= 0 {
+		s = 1
+	}
+	return fmt.Sprintf("%s records read, %s a second", thousands(r.read), thousands(int64(float64(r.read)/s)))
+}
+
+// thousands writes n with a comma every three digits.
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// Note prints text on a line of its own, above the count while it is drawn, unless
+// quiet.
+func (r *Records) Note(text string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case r.quiet:
+	case r.p != nil:
+		fmt.Fprintln(r.p, text)
+	default:
+		fmt.Fprintln(r.w, text)
+	}
+}
+
+// Stop ends the count and waits until it is cleared, so that what is printed next
+// starts on a line of its own.
+func (r *Records) Stop() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.p == nil {
+		return
+	}
+	r.timer.Stop()
+	r.bar.Abort(true)
+	r.p.Wait()
+	r.p = nil
+}
