@@ -316,7 +316,7 @@ func (b *bench) replay(n int64, users int, rounds int) error {
 	// machine hits them alike; rates are over the child's whole life as the parent
 	// saw it, start-up included, for decode and replay alike.
 	eras := []string{"pmp-2025", "cbp-2023"}
-	var decode, duck, scan best
+	var decode, duck, scan, oneWorker, allCores best
 	replays := make([]best, len(eras))
 	withDuck := b.duckdb && n == b.sizes.TraceMessages // not the 50M trace: DuckDB's own memory grows with it
 	for i := range rounds {
@@ -334,6 +334,17 @@ func (b *bench) replay(n int64, users int, rounds int) error {
 			}
 			replays[k].add(p.Wall.Seconds(), p.CPU.Seconds(), p.MaxRSS, childResult{})
 		}
+		b.logf("replay (round %d/%d): spendsim replay --pricing pmp-2025 --workers 1 and --workers %d", i+1, rounds, runtime.GOMAXPROCS(0))
+		p, err = b.spendsimReplay(path, eras[0], n, "", "--workers", "1")
+		if err != nil {
+			return err
+		}
+		oneWorker.add(p.Wall.Seconds(), p.CPU.Seconds(), p.MaxRSS, childResult{})
+		p, err = b.spendsimReplay(path, eras[0], n, "", "--workers", strconv.Itoa(runtime.GOMAXPROCS(0)))
+		if err != nil {
+			return err
+		}
+		allCores.add(p.Wall.Seconds(), p.CPU.Seconds(), p.MaxRSS, childResult{})
 		if withDuck {
 			b.logf("replay (round %d/%d): DuckDB reference query", i+1, rounds)
 			p, err := b.duckdbBill(path)
@@ -362,6 +373,12 @@ func (b *bench) replay(n int64, users int, rounds int) error {
 	for k, era := range eras {
 		r.add(sec, "CPU time replay "+era, replays[k].cpu, "s", nil)
 	}
+	// Billing on every core against one worker: the same bytes, and on a machine of few
+	// cores, where decoding and encoding hold a core each, no gain (the default is all
+	// cores but two: rebill.DefaultWorkers).
+	r.add(sec, fmt.Sprintf("replay pmp-2025: %d workers / 1 worker", runtime.GOMAXPROCS(0)), oneWorker.sec/allCores.sec, "×", nil)
+	r.add(sec, "CPU time replay pmp-2025 --workers 1", oneWorker.cpu, "s", nil)
+	r.add(sec, fmt.Sprintf("CPU time replay pmp-2025 --workers %d", runtime.GOMAXPROCS(0)), allCores.cpu, "s", nil)
 	if withDuck {
 		// Wall time of each whole process, start-up included, as for the replays.
 		r.add(sec, "DuckDB reference query (docs/bench): time", duck.sec, "s", nil)
@@ -398,13 +415,14 @@ func (b *bench) replay(n int64, users int, rounds int) error {
 
 // spendsimReplay runs `spendsim replay` on the trace under era into a scratch
 // directory, checks it replayed every record, and removes what it wrote.
-func (b *bench) spendsimReplay(path, era string, n int64, profile string) (proc, error) {
+func (b *bench) spendsimReplay(path, era string, n int64, profile string, flags ...string) (proc, error) {
 	outDir := filepath.Join(b.dir, "replay-"+era)
 	var args []string
 	if profile != "" {
 		args = append(args, "--cpuprofile", profile) // spendsim's own flag, before the command
 	}
 	args = append(args, "replay", "--trace", path, "--pricing", era, "--out", outDir, "--quiet")
+	args = append(args, flags...)
 	p, err := runProc(exec.Command(b.spendBin, args...))
 	os.RemoveAll(outDir)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 
@@ -78,10 +77,10 @@ func ReplayEras(ctx context.Context, o Options) (*reports.Eras, *reports.ReplayS
 	r = trace.Prefetch(r, 4096)
 	defer r.Close()
 
-	// The eras run side by side: all cores between them, unless --workers says.
+	// The eras run side by side: DefaultWorkers between them, unless --workers says.
 	workers := o.Workers
 	if workers <= 0 {
-		workers = max(1, runtime.GOMAXPROCS(0)/max(1, len(runs)))
+		workers = max(1, DefaultWorkers()/max(1, len(runs)))
 	}
 	var wg sync.WaitGroup
 	for _, run := range runs {

@@ -34,7 +34,7 @@ type Options struct {
 	// records them with the trace files.
 	Args        []string
 	MappingFile string
-	// Workers bill users hashed across them (parallel.go); 0 means one per core. The
+	// Workers bill users hashed across them (parallel.go); 0 means DefaultWorkers. The
 	// outputs are the same bytes at any count.
 	Workers int
 	// Passes > 1 bills the users in that many passes over the trace, a part of them at
@@ -181,12 +181,19 @@ func replayInto(ctx context.Context, op *reports.Output, o Options) (*reports.Re
 	return s, rows, nil
 }
 
-// replayWith bills src into sink on workers workers (0: one per core): replay.Replay
+// DefaultWorkers is how many goroutines bill a replay unless told: every core but the
+// two that reading the trace and writing messages.parquet keep busy, and at least one.
+// On a 2-core machine two billing workers ran at 0.89 times the speed of one
+// (`go run ./cmd/bench --only replay`), the merge of their messages costing more than
+// the second core gave.
+func DefaultWorkers() int { return max(1, runtime.GOMAXPROCS(0)-2) }
+
+// replayWith bills src into sink on workers workers (0: DefaultWorkers): replay.Replay
 // itself for one. A sink that reads business messages only (reports.MessageWriter)
 // may not get the user messages.
 func replayWith(src replay.RecordSource, opts billing.Options, workers int, sink replay.Sink, business bool) (replay.Stats, error) {
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		workers = DefaultWorkers()
 	}
 	if workers == 1 {
 		return replay.Replay(src, opts, sink)
