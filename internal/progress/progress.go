@@ -108,6 +108,7 @@ type Records struct {
 	p     *mpb.Progress
 	bar   *mpb.Bar
 	timer *time.Timer
+	shown bool // the count is being drawn (from delay on): notes go above it
 
 	// The pass under way (a replay in passes reads the trace again from its start):
 	// when it began, and the records it has read; read by the bar's decorator.
@@ -131,7 +132,14 @@ func NewRecords(w io.Writer, quiet bool) *Records {
 		mpb.PrependDecorators(decor.Any(func(decor.Statistics) string { return r.text() })),
 		mpb.AppendDecorators(decor.Elapsed(decor.ET_STYLE_GO), decor.Name(" elapsed")),
 	)
-	r.timer = time.AfterFunc(delay, func() { close(shown) })
+	r.timer = time.AfterFunc(delay, func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.p != nil {
+			r.shown = true
+			close(shown)
+		}
+	})
 	return r
 }
 
@@ -177,10 +185,10 @@ func (r *Records) Note(text string) {
 	defer r.mu.Unlock()
 	switch {
 	case r.quiet:
-	case r.p != nil:
-		fmt.Fprintln(r.p, text)
+	case r.shown && r.p != nil:
+		fmt.Fprintln(r.p, text) // above the count, at its next refresh
 	default:
-		fmt.Fprintln(r.w, text)
+		fmt.Fprintln(r.w, text) // nothing drawn yet
 	}
 }
 
