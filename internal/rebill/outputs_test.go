@@ -9,8 +9,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/parquet-go/parquet-go"
+	"github.com/spendsim/spendsim/internal/sharedtest"
+	"github.com/spendsim/spendsim/internal/table/tabletest"
+	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/scenarios/trace"
 )
 
 func TestParseOutputs(t *testing.T) {
@@ -103,37 +108,13 @@ func TestReplayOutputs(t *testing.T) {
 // parquetColumns reads every value of a Parquet file as text, by column name.
 func parquetColumns(t *testing.T, path string) map[string][]string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pf, err := parquet.OpenFile(f, st.Size())
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := pf.Schema().Columns()
+	f := tabletest.Read(t, path)
+	names := f.Names()
 	out := map[string][]string{}
-	for _, rg := range pf.RowGroups() {
-		rows := rg.Rows()
-		buf := make([]parquet.Row, 256)
-		for {
-			n, err := rows.ReadRows(buf)
-			for _, row := range buf[:n] {
-				for _, v := range row {
-					name := strings.Join(names[v.Column()], ".")
-					out[name] = append(out[name], v.String())
-				}
-			}
-			if err != nil {
-				break
-			}
+	for _, row := range f.Rows {
+		for _, v := range row {
+			out[names[v.Column()]] = append(out[names[v.Column()]], v.String())
 		}
-		rows.Close()
 	}
 	return out
 }
@@ -190,5 +171,44 @@ func TestReplayMessagesSlim(t *testing.T) {
 	}
 	if _, err := ParseOutputs("messages,messages-slim"); err == nil || !strings.Contains(err.Error(), "name one") {
 		t.Errorf("messages and messages-slim together: %v", err)
+	}
+}
+
+// TestMessagesSlimRealLog: on a real webhook log, whose messages carry Meta's own
+// pricing (the meta_* columns), the slim file holds the full file's values in every
+// column it keeps, and the bill and summary are the full replay's.
+func TestMessagesSlimRealLog(t *testing.T) {
+	path := "../../../shared/datasets/webhooks/logs/fidelity_ctx.jsonl"
+	if _, err := os.Stat(path); err != nil {
+		sharedtest.Missing(t, "the shared webhook corpus", err)
+	}
+	book, err := pricing.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := Options{Traces: []string{path}, Read: trace.Options{Format: "webhook"}, Pricing: "auto", Rates: "builtin", Version: "v0.0.0-test",
+		Billing: billing.Options{Book: book, Markets: book.Markets(), Currency: "USD", Location: time.UTC}, Out: filepath.Join(t.TempDir(), "full")}
+	slim := full
+	slim.Out, slim.Outputs = filepath.Join(t.TempDir(), "slim"), OutBill|OutSummary|OutMessagesSlim
+	for _, o := range []Options{full, slim} {
+		if _, err := Replay(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"bill.parquet", "summary.json"} {
+		a, _ := os.ReadFile(filepath.Join(full.Out, f))
+		b, _ := os.ReadFile(filepath.Join(slim.Out, f))
+		if string(a) != string(b) || len(a) == 0 {
+			t.Errorf("%s differs between the full and the slim replay", f)
+		}
+	}
+	fc, sc := parquetColumns(t, filepath.Join(full.Out, "messages.parquet")), parquetColumns(t, filepath.Join(slim.Out, "messages.parquet"))
+	if !slices.ContainsFunc(sc["meta_pricing_model"], func(v string) bool { return v == "PMP" || v == "CBP" }) {
+		t.Fatal("the slim file has no meta_pricing_model values: not the log's pricing")
+	}
+	for name, vals := range sc {
+		if !slices.Equal(vals, fc[name]) {
+			t.Errorf("column %s differs between the full and the slim file", name)
+		}
 	}
 }
