@@ -176,7 +176,8 @@ func TestReplayMessagesSlim(t *testing.T) {
 
 // TestMessagesSlimRealLog: on a real webhook log, whose messages carry Meta's own
 // pricing (the meta_* columns), the slim file holds the full file's values in every
-// column it keeps, and the bill and summary are the full replay's.
+// column it keeps, and the bill and summary are the full replay's; a replay of it in
+// three passes writes the one-pass replay's very bytes.
 func TestMessagesSlimRealLog(t *testing.T) {
 	path := "../../../shared/datasets/webhooks/logs/fidelity_ctx.jsonl"
 	if _, err := os.Stat(path); err != nil {
@@ -200,6 +201,17 @@ func TestMessagesSlimRealLog(t *testing.T) {
 		b, _ := os.ReadFile(filepath.Join(slim.Out, f))
 		if string(a) != string(b) || len(a) == 0 {
 			t.Errorf("%s differs between the full and the slim replay", f)
+		}
+	}
+	// In three passes, the full replay's very bytes.
+	passes := full
+	passes.Out, passes.Passes, passes.Read.TempDir = filepath.Join(t.TempDir(), "passes"), 3, t.TempDir()
+	if _, err := Replay(context.Background(), passes); err != nil {
+		t.Fatal(err)
+	}
+	for f, b := range readReplayFiles(t, passes.Out) {
+		if want, _ := os.ReadFile(filepath.Join(full.Out, f)); b != string(want) {
+			t.Errorf("3 passes: %s differs from one pass's", f)
 		}
 	}
 	fc, sc := parquetColumns(t, filepath.Join(full.Out, "messages.parquet")), parquetColumns(t, filepath.Join(slim.Out, "messages.parquet"))
