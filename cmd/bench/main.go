@@ -365,7 +365,7 @@ func (b *bench) replay(n int64, users int, rounds int) error {
 		r.add(sec, "replay "+era+" (spendsim replay, end to end)", float64(n)/replays[k].sec, "messages/s", nil)
 	}
 	for k, era := range eras {
-		r.add(sec, "replay "+era+" / decode", 100*decode.sec/replays[k].sec, "%", atLeast(50))
+		r.add(sec, "replay "+era+" / decode", 100*decode.sec/replays[k].sec, "%", atLeast(replayOfDecodeTarget))
 	}
 	// CPU time shows what the wall-clock ratio hides when the replay pipelines its
 	// stages over several cores.
@@ -383,7 +383,7 @@ func (b *bench) replay(n int64, users int, rounds int) error {
 		// Wall time of each whole process, start-up included, as for the replays.
 		r.add(sec, "DuckDB reference query (docs/bench): time", duck.sec, "s", nil)
 		r.add(sec, "replay pmp-2025: time", replays[0].sec, "s", nil)
-		r.add(sec, "replay pmp-2025 speed / DuckDB", duck.sec/replays[0].sec, "×", atLeast(1))
+		r.add(sec, "replay pmp-2025 speed / DuckDB", duck.sec/replays[0].sec, "×", atLeast(replayOverDuckDBTarget))
 		r.add(sec, "CPU time DuckDB (user+sys)", duck.cpu, "s", nil)
 		r.add(sec, "peak RSS DuckDB", mb(duck.rss), "MB", nil)
 		duckScanLines(r, sec, decode, scan)
