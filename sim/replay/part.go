@@ -133,6 +133,8 @@ type Part struct {
 	stop     Key // where Feed or Flush stopped on an error
 	idx      [lookahead]uint64
 	names    [lookahead]string
+	pairs    [lookahead]uint32 // the pair of each record of the group Feed holds
+	fresh    [lookahead]bool   // whether it was the pair's first record
 }
 
 // pending is a record waiting for its delivery time to come round.
@@ -176,20 +178,38 @@ func (p *Part) Feed(ds []Dealt, sink PartSink, newPair func(seq uint64)) error {
 			p.names[k] = ds[k].Rec.User
 		}
 		p.users.touch(p.names[:n], p.idx[:])
+		// The group is held before what is due by its records' send times is billed:
+		// no record is due before its own send time and place, so the same messages are
+		// billed in the same order, and the pairs' window states, known once the group
+		// is resolved, are fetched together too.
+		held, herr := n, error(nil)
 		for k := range n {
+			first := p.nextPair
+			pair, err := p.hold(&ds[k])
+			if err != nil {
+				held, herr = k, err
+				break
+			}
+			p.pairs[k], p.fresh[k] = pair, p.nextPair != first
+		}
+		p.biller.Touch(p.pairs[:held])
+		for k := range held {
 			d := &ds[k]
 			// Every later record is evaluated at or after its own send time.
 			if err := p.Flush(Key{d.Rec.TS, d.Seq}, sink); err != nil {
 				return err
 			}
-			first := p.nextPair
-			if err := p.hold(d); err != nil {
-				p.stop = Key{d.Rec.TS, d.Seq}
-				return err
-			}
-			if p.nextPair != first && newPair != nil {
+			if p.fresh[k] && newPair != nil {
 				newPair(d.Seq)
 			}
+		}
+		if herr != nil {
+			d := &ds[held]
+			if err := p.Flush(Key{d.Rec.TS, d.Seq}, sink); err != nil {
+				return err
+			}
+			p.stop = Key{d.Rec.TS, d.Seq}
+			return herr
 		}
 		ds = ds[n:]
 	}
@@ -256,7 +276,8 @@ func (p *Part) bill(h *pending, sink PartSink) error {
 	return sink.Billed(Key{m.At(), h.seq}, &h.rec, m, &p.charge, &p.claim)
 }
 
-func (p *Part) hold(d *Dealt) error {
+// hold resolves the record and holds it until its evaluation time; it returns its pair.
+func (p *Part) hold(d *Dealt) (uint32, error) {
 	var id int32
 	if n := len(p.free); n > 0 {
 		id, p.free = p.free[n-1], p.free[:n-1]
@@ -268,10 +289,10 @@ func (p *Part) hold(d *Dealt) error {
 	h.seq, h.rec = d.Seq, d.Rec
 	if err := p.resolve(&h.rec, d.Number, &h.msg); err != nil {
 		p.free = append(p.free, id)
-		return err
+		return 0, err
 	}
 	p.q.Push(h.rec.At(), 0, id)
-	return nil
+	return h.msg.Pair, nil
 }
 
 // resolve gives the record's parties their dense ids and the recipient's country. It
