@@ -125,16 +125,22 @@ type Part struct {
 	users    userTable
 	more     map[numberPair]uint32 // pairs beyond each user's first
 	nextPair uint32
-	q        sim.Queue // orders pending records by (evaluation time, arrival)
-	held     []pending // slot per queued record, reused through free
-	free     []int32
-	charge   pricing.Charge
-	claim    billing.Claim
-	stop     Key // where Feed or Flush stopped on an error
-	idx      [lookahead]uint64
-	names    [lookahead]string
-	pairs    [lookahead]uint32 // the pair of each record of the group Feed holds
-	fresh    [lookahead]bool   // whether it was the pair's first record
+	// Held records wait in one of two queues. Most are evaluated at their send time
+	// (user messages, and business messages without a delivery time): they come in
+	// billing order already and wait in due, first in, first out. The others, billed
+	// at a delivery time ahead, are ordered by q (evaluation time, arrival).
+	q       sim.Queue
+	due     []int32 // slots of held records, due[dueHead:] waiting
+	dueHead int
+	held    []pending // slot per queued record, reused through free
+	free    []int32
+	charge  pricing.Charge
+	claim   billing.Claim
+	stop    Key // where Feed or Flush stopped on an error
+	idx     [lookahead]uint64
+	names   [lookahead]string
+	pairs   [lookahead]uint32 // the pair of each record of the group Feed holds
+	fresh   [lookahead]bool   // whether it was the pair's first record
 }
 
 // pending is a record waiting for its delivery time to come round.
@@ -220,36 +226,68 @@ func (p *Part) Feed(ds []Dealt, sink PartSink, newPair func(seq uint64)) error {
 // Part is where a replay of the whole trace is once it has read the record k names
 // (Key{its send time, its place}), whichever Part held that record.
 func (p *Part) Flush(k Key, sink PartSink) error {
-	for p.q.Len() > 0 {
-		if e := p.q.Peek(); e.T > k.At || e.T == k.At && p.held[e.ID].seq >= k.Seq {
+	for {
+		id, fromDue, ok := p.next()
+		if !ok {
 			return nil
 		}
-		if err := p.pop(sink); err != nil {
+		if h := &p.held[id]; h.msg.At() > k.At || h.msg.At() == k.At && h.seq >= k.Seq {
+			return nil
+		}
+		if err := p.pop(id, fromDue, sink); err != nil {
 			return err
 		}
 	}
-	return nil
 }
 
 // FlushAll bills every held message into sink: the trace has ended.
 func (p *Part) FlushAll(sink PartSink) error {
-	for p.q.Len() > 0 {
-		if err := p.pop(sink); err != nil {
+	for {
+		id, fromDue, ok := p.next()
+		if !ok {
+			return nil
+		}
+		if err := p.pop(id, fromDue, sink); err != nil {
 			return err
 		}
 	}
-	return nil
 }
 
-// pop bills the earliest held message.
-func (p *Part) pop(sink PartSink) error {
-	e := p.q.Pop()
-	h := &p.held[e.ID]
+// next returns the slot of the held message billed first, and whether it waits in
+// due; false when none is held.
+func (p *Part) next() (id int32, fromDue, ok bool) {
+	haveDue := p.dueHead < len(p.due)
+	if p.q.Len() == 0 {
+		if !haveDue {
+			return 0, false, false
+		}
+		return p.due[p.dueHead], true, true
+	}
+	e := p.q.Peek()
+	if haveDue {
+		d := p.due[p.dueHead]
+		if h := &p.held[d]; h.msg.TS < e.T || h.msg.TS == e.T && h.seq < p.held[e.ID].seq {
+			return d, true, true
+		}
+	}
+	return e.ID, false, true
+}
+
+// pop bills the held message in slot id, the first in billing order (next).
+func (p *Part) pop(id int32, fromDue bool, sink PartSink) error {
+	if fromDue {
+		if p.dueHead++; p.dueHead == len(p.due) {
+			p.due, p.dueHead = p.due[:0], 0
+		}
+	} else {
+		p.q.Pop()
+	}
+	h := &p.held[id]
 	if err := p.bill(h, sink); err != nil {
 		p.stop = Key{h.msg.At(), h.seq}
 		return err
 	}
-	p.free = append(p.free, e.ID)
+	p.free = append(p.free, id)
 	return nil
 }
 
@@ -291,7 +329,13 @@ func (p *Part) hold(d *Dealt) (uint32, error) {
 		p.free = append(p.free, id)
 		return 0, err
 	}
-	p.q.Push(h.rec.At(), 0, id)
+	// A record evaluated at its send time comes after every one in due: records come
+	// in send-time order (Dealer.Check), and due holds only such records.
+	if at := h.msg.At(); at == h.msg.TS && (p.dueHead == len(p.due) || at >= p.held[p.due[len(p.due)-1]].msg.TS) {
+		p.due = append(p.due, id)
+	} else {
+		p.q.Push(at, 0, id)
+	}
 	return h.msg.Pair, nil
 }
 
