@@ -53,15 +53,19 @@ func (c *fixedCol[T]) array(t arrow.DataType) arrow.Array {
 }
 
 // stringCol is one batch of a string column: the bytes of its values one after
-// another, and where each ends (an arrow string array's own layout).
+// another, and where each ends (an arrow string array's own layout). Nulls before the
+// batch's first value are only counted (lead), and laid out when a value comes or the
+// batch is handed over: a column that is null in every row (meta_* of a log without
+// Meta's pricing) costs a count a row.
 type stringCol struct {
 	offsets []int32 // value i is data[offsets[i]:offsets[i+1]]; offsets[0] = 0
 	data    []byte
 	valid   []byte
 	nulls   int
+	lead    int // nulls not yet in offsets and valid, all before the first value
 }
 
-func (c *stringCol) len() int { return len(c.offsets) - 1 }
+func (c *stringCol) len() int { return len(c.offsets) - 1 + c.lead }
 
 // reset starts a batch of capacity rows. Its bytes are sized by the batch before, a
 // little over, as a column's values are much alike from one batch to the next (16
@@ -73,25 +77,51 @@ func (c *stringCol) reset(capacity int) {
 		size = len(c.data) + len(c.data)/8
 	}
 	c.offsets = append(make([]int32, 0, capacity+1), 0)
-	c.data, c.valid, c.nulls = make([]byte, 0, size), nil, 0
+	c.data, c.valid, c.nulls, c.lead = make([]byte, 0, size), nil, 0, 0
 }
 
 // append adds v; a batch past math.MaxInt32 bytes, whose offsets wrapped, panics when
 // it is handed over (array), not here, so that append is inlined.
 func (c *stringCol) append(v string) {
+	if c.lead > 0 {
+		c.layLead()
+	}
 	c.data = append(c.data, v...)
 	c.offsets = append(c.offsets, int32(len(c.data)))
 }
 
 func (c *stringCol) appendNull() {
 	c.nulls++
+	if len(c.offsets) == 1 {
+		c.lead++
+		return
+	}
 	c.valid = clearBit(c.valid, c.len(), cap(c.offsets)-1)
 	c.offsets = append(c.offsets, int32(len(c.data)))
+}
+
+// layLead lays out the leading nulls as appendNull would have one by one: empty
+// values, their validity bits clear in a bitmap of the batch's capacity.
+//
+//go:noinline
+func (c *stringCol) layLead() {
+	n := c.lead
+	c.lead = 0
+	c.valid = allValid(cap(c.offsets) - 1)
+	clear(c.valid[:n/8])
+	for i := n &^ 7; i < n; i++ {
+		c.valid[i/8] &^= 1 << (i % 8)
+	}
+	c.offsets = c.offsets[:1+n] // data is empty: every offset is 0
+	clear(c.offsets)
 }
 
 func (c *stringCol) array(t arrow.DataType) arrow.Array {
 	if len(c.data) > math.MaxInt32 {
 		panic(fmt.Sprintf("table: a batch of a string column passed %d bytes", math.MaxInt32))
+	}
+	if c.lead > 0 {
+		c.layLead()
 	}
 	return newArray(t, c.len(), c.nulls, c.valid, bytesOf(c.offsets), c.data)
 }
