@@ -170,8 +170,9 @@ func NewPart(opts billing.Options) (*Part, error) {
 	return &Part{biller: b, local: markets.In(loc), markets: markets, more: map[numberPair]uint32{}}, nil
 }
 
-// Feed takes the records dealt to the Part, in order. Before each is held, every held
-// message due by its send time is billed into sink, as in a replay of the whole trace.
+// Feed takes the records dealt to the Part, in order. Every held message due by a
+// record's send time is billed into sink before anything due later, as in a replay of
+// the whole trace.
 // It reports each record that is its pair's first to newPair (nil: none). On an error
 // Stopped says where in billing order it happened.
 func (p *Part) Feed(ds []Dealt, sink PartSink, newPair func(seq uint64)) error {
