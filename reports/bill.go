@@ -38,6 +38,18 @@ type BillTally struct {
 	// so converting each one's time to a calendar date is rarely needed.
 	month                int32
 	monthFrom, monthTill model.Time
+	// cur holds the month's cells by (market, category, type) (curIndex), so that the
+	// map is looked up only for a cell's first message of a month.
+	cur []*billCell
+}
+
+// curIndex is the place of a charge's cell in BillTally.cur; false for a category or
+// type outside the vocabulary, whose cell is looked up in the map.
+func curIndex(c *pricing.Charge) (int, bool) {
+	if c.Category >= pricing.NumCategories || c.Type >= pricing.NumTypes {
+		return 0, false
+	}
+	return (int(c.Market)*int(pricing.NumCategories)+int(c.Category))*int(pricing.NumTypes) + int(c.Type), true
 }
 
 // NewBillTally buckets months in loc.
@@ -57,7 +69,34 @@ func (b *BillTally) Add(t model.Time, marketName string, c *pricing.Charge) {
 		b.month = int32(y)*12 + int32(m) - 1
 		b.monthFrom = model.FromStd(time.Date(y, m, 1, 0, 0, 0, 0, b.loc))
 		b.monthTill = model.FromStd(time.Date(y, m+1, 1, 0, 0, 0, 0, b.loc))
+		clear(b.cur)
 	}
+	i, ok := curIndex(c)
+	var cell *billCell
+	if ok && i < len(b.cur) {
+		cell = b.cur[i]
+	}
+	if cell == nil {
+		cell = b.cell(marketName, c)
+		if ok {
+			if i >= len(b.cur) {
+				b.cur = append(b.cur, make([]*billCell, i+1-len(b.cur))...)
+			}
+			b.cur[i] = cell
+		}
+	}
+	cell.messages++
+	if c.Billable {
+		cell.billable++
+		cell.amount.Add(c.Amount)
+		if c.Confidence == pricing.Derived || c.Confidence == pricing.ThirdParty {
+			cell.derived.Add(c.Amount)
+		}
+	}
+}
+
+// cell returns the month's cell of c, made when it is new.
+func (b *BillTally) cell(marketName string, c *pricing.Charge) *billCell {
 	k := billKey{b.month, c.Market, c.Category, c.Type}
 	cell := b.cells[k]
 	if cell == nil {
@@ -69,14 +108,7 @@ func (b *BillTally) Add(t model.Time, marketName string, c *pricing.Charge) {
 		}
 		b.names[c.Market] = marketName
 	}
-	cell.messages++
-	if c.Billable {
-		cell.billable++
-		cell.amount.Add(c.Amount)
-		if c.Confidence == pricing.Derived || c.Confidence == pricing.ThirdParty {
-			cell.derived.Add(c.Amount)
-		}
-	}
+	return cell
 }
 
 // BillRow is one row of bill.parquet.

@@ -53,24 +53,38 @@ func (c *fixedCol[T]) array(t arrow.DataType) arrow.Array {
 }
 
 // stringCol is one batch of a string column: the bytes of its values one after
-// another, and where each ends (an arrow string array's own layout).
+// another, and where each ends (an arrow string array's own layout). Nulls before the
+// batch's first value are only counted (lead), and laid out when a value comes or the
+// batch is handed over: a column that is null in every row (meta_* of a log without
+// Meta's pricing) costs a count a row.
 type stringCol struct {
 	offsets []int32 // value i is data[offsets[i]:offsets[i+1]]; offsets[0] = 0
 	data    []byte
 	valid   []byte
 	nulls   int
+	lead    int // nulls not yet in offsets and valid, all before the first value
 }
 
-func (c *stringCol) len() int { return len(c.offsets) - 1 }
+func (c *stringCol) len() int { return len(c.offsets) - 1 + c.lead }
 
+// reset starts a batch of capacity rows. Its bytes are sized by the batch before, a
+// little over, as a column's values are much alike from one batch to the next (16
+// bytes a value for the first): an all-null column gets none, and one of long ids does
+// not grow by doubling in every batch.
 func (c *stringCol) reset(capacity int) {
+	size := 16 * capacity
+	if c.offsets != nil {
+		size = len(c.data) + len(c.data)/8
+	}
 	c.offsets = append(make([]int32, 0, capacity+1), 0)
-	c.data, c.valid, c.nulls = make([]byte, 0, 16*capacity), nil, 0
+	c.data, c.valid, c.nulls, c.lead = make([]byte, 0, size), nil, 0, 0
 }
 
+// append adds v; a batch past math.MaxInt32 bytes, whose offsets wrapped, panics when
+// it is handed over (array), not here, so that append is inlined.
 func (c *stringCol) append(v string) {
-	if len(c.data)+len(v) > math.MaxInt32 {
-		panic(fmt.Sprintf("table: a batch of a string column passed %d bytes", math.MaxInt32))
+	if c.lead > 0 {
+		c.layLead()
 	}
 	c.data = append(c.data, v...)
 	c.offsets = append(c.offsets, int32(len(c.data)))
@@ -78,11 +92,37 @@ func (c *stringCol) append(v string) {
 
 func (c *stringCol) appendNull() {
 	c.nulls++
+	if len(c.offsets) == 1 {
+		c.lead++
+		return
+	}
 	c.valid = clearBit(c.valid, c.len(), cap(c.offsets)-1)
 	c.offsets = append(c.offsets, int32(len(c.data)))
 }
 
+// layLead lays out the leading nulls as appendNull would have one by one: empty
+// values, their validity bits clear in a bitmap of the batch's capacity.
+//
+//go:noinline
+func (c *stringCol) layLead() {
+	n := c.lead
+	c.lead = 0
+	c.valid = allValid(cap(c.offsets) - 1)
+	clear(c.valid[:n/8])
+	for i := n &^ 7; i < n; i++ {
+		c.valid[i/8] &^= 1 << (i % 8)
+	}
+	c.offsets = c.offsets[:1+n] // data is empty: every offset is 0
+	clear(c.offsets)
+}
+
 func (c *stringCol) array(t arrow.DataType) arrow.Array {
+	if len(c.data) > math.MaxInt32 {
+		panic(fmt.Sprintf("table: a batch of a string column passed %d bytes", math.MaxInt32))
+	}
+	if c.lead > 0 {
+		c.layLead()
+	}
 	return newArray(t, c.len(), c.nulls, c.valid, bytesOf(c.offsets), c.data)
 }
 
@@ -91,12 +131,21 @@ func (c *stringCol) array(t arrow.DataType) arrow.Array {
 // capacity its slices were reset to (EndRow flushes at BatchRows).
 func clearBit(valid []byte, i, capacity int) []byte {
 	if valid == nil {
-		valid = make([]byte, (capacity+7)/8)
-		for k := range valid {
-			valid[k] = 0xff
-		}
+		valid = allValid(capacity)
 	}
 	valid[i/8] &^= 1 << (i % 8)
+	return valid
+}
+
+// allValid is a validity bitmap of capacity rows, every one set; apart from clearBit so
+// that the appends calling clearBit are inlined.
+//
+//go:noinline
+func allValid(capacity int) []byte {
+	valid := make([]byte, (capacity+7)/8)
+	for k := range valid {
+		valid[k] = 0xff
+	}
 	return valid
 }
 
@@ -163,9 +212,16 @@ type EnumAppender struct {
 // Append stores Values[i]; an index outside Values is a programming error and panics.
 func (a *EnumAppender) Append(i int) {
 	if uint(i) >= uint(a.n) {
-		panic(fmt.Sprintf("table: enum index %d outside its %d values", i, a.n))
+		a.outside(i)
 	}
 	a.c.vals = append(a.c.vals, int32(i))
+}
+
+// outside is apart from Append so that Append is inlined.
+//
+//go:noinline
+func (a *EnumAppender) outside(i int) {
+	panic(fmt.Sprintf("table: enum index %d outside its %d values", i, a.n))
 }
 func (a *EnumAppender) AppendNull() { a.c.appendNull() }
 

@@ -192,6 +192,28 @@ func (t *Table) PeekConvs(pair uint32) *Convs {
 	return &t.convs[i][pair&(pageSize-1)]
 }
 
+// Touch reads the state of every pair of pairs the table holds, its Pair and, where
+// its page has them, its Convs, to bring them into cache before they are needed: the
+// loads do not depend on one another, so their cache misses overlap, where billing the
+// pairs one by one waits for one after another. It returns what it read, for the
+// caller to keep so the compiler keeps the loads.
+func (t *Table) Touch(pairs []uint32) model.Time {
+	var sum model.Time
+	for _, pair := range pairs {
+		if int(pair) >= t.n {
+			continue
+		}
+		i, j := pair>>pageBits, pair&(pageSize-1)
+		sum += t.pages[i][j].CSWEnd
+		if int(i) < len(t.convs) && t.convs[i] != nil {
+			// Both ends: a Convs may straddle two cache lines.
+			c := &t.convs[i][j]
+			sum += c.ConvEnd[0] + model.Time(c.ConvMeta[NumSlots-1])
+		}
+	}
+	return sum
+}
+
 // Len is the number of pair slots held.
 func (t *Table) Len() int { return t.n }
 

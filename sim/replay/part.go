@@ -125,14 +125,22 @@ type Part struct {
 	users    userTable
 	more     map[numberPair]uint32 // pairs beyond each user's first
 	nextPair uint32
-	q        sim.Queue // orders pending records by (evaluation time, arrival)
-	held     []pending // slot per queued record, reused through free
-	free     []int32
-	charge   pricing.Charge
-	claim    billing.Claim
-	stop     Key // where Feed or Flush stopped on an error
-	idx      [lookahead]uint64
-	names    [lookahead]string
+	// Held records wait in one of two queues. Most are evaluated at their send time
+	// (user messages, and business messages without a delivery time): they come in
+	// billing order already and wait in due, first in, first out. The others, billed
+	// at a delivery time ahead, are ordered by q (evaluation time, arrival).
+	q       sim.Queue
+	due     []int32 // slots of held records, due[dueHead:] waiting
+	dueHead int
+	held    []pending // slot per queued record, reused through free
+	free    []int32
+	charge  pricing.Charge
+	claim   billing.Claim
+	stop    Key // where Feed or Flush stopped on an error
+	idx     [lookahead]uint64
+	names   [lookahead]string
+	pairs   [lookahead]uint32 // the pair of each record of the group Feed holds
+	fresh   [lookahead]bool   // whether it was the pair's first record
 }
 
 // pending is a record waiting for its delivery time to come round.
@@ -162,8 +170,9 @@ func NewPart(opts billing.Options) (*Part, error) {
 	return &Part{biller: b, local: markets.In(loc), markets: markets, more: map[numberPair]uint32{}}, nil
 }
 
-// Feed takes the records dealt to the Part, in order. Before each is held, every held
-// message due by its send time is billed into sink, as in a replay of the whole trace.
+// Feed takes the records dealt to the Part, in order. Every held message due by a
+// record's send time is billed into sink before anything due later, as in a replay of
+// the whole trace.
 // It reports each record that is its pair's first to newPair (nil: none). On an error
 // Stopped says where in billing order it happened.
 func (p *Part) Feed(ds []Dealt, sink PartSink, newPair func(seq uint64)) error {
@@ -176,20 +185,38 @@ func (p *Part) Feed(ds []Dealt, sink PartSink, newPair func(seq uint64)) error {
 			p.names[k] = ds[k].Rec.User
 		}
 		p.users.touch(p.names[:n], p.idx[:])
+		// The group is held before what is due by its records' send times is billed:
+		// no record is due before its own send time and place, so the same messages are
+		// billed in the same order, and the pairs' window states, known once the group
+		// is resolved, are fetched together too.
+		held, herr := n, error(nil)
 		for k := range n {
+			first := p.nextPair
+			pair, err := p.hold(&ds[k])
+			if err != nil {
+				held, herr = k, err
+				break
+			}
+			p.pairs[k], p.fresh[k] = pair, p.nextPair != first
+		}
+		p.biller.Touch(p.pairs[:held])
+		for k := range held {
 			d := &ds[k]
 			// Every later record is evaluated at or after its own send time.
 			if err := p.Flush(Key{d.Rec.TS, d.Seq}, sink); err != nil {
 				return err
 			}
-			first := p.nextPair
-			if err := p.hold(d); err != nil {
-				p.stop = Key{d.Rec.TS, d.Seq}
-				return err
-			}
-			if p.nextPair != first && newPair != nil {
+			if p.fresh[k] && newPair != nil {
 				newPair(d.Seq)
 			}
+		}
+		if herr != nil {
+			d := &ds[held]
+			if err := p.Flush(Key{d.Rec.TS, d.Seq}, sink); err != nil {
+				return err
+			}
+			p.stop = Key{d.Rec.TS, d.Seq}
+			return herr
 		}
 		ds = ds[n:]
 	}
@@ -200,36 +227,68 @@ func (p *Part) Feed(ds []Dealt, sink PartSink, newPair func(seq uint64)) error {
 // Part is where a replay of the whole trace is once it has read the record k names
 // (Key{its send time, its place}), whichever Part held that record.
 func (p *Part) Flush(k Key, sink PartSink) error {
-	for p.q.Len() > 0 {
-		if e := p.q.Peek(); e.T > k.At || e.T == k.At && p.held[e.ID].seq >= k.Seq {
+	for {
+		id, fromDue, ok := p.next()
+		if !ok {
 			return nil
 		}
-		if err := p.pop(sink); err != nil {
+		if h := &p.held[id]; h.msg.At() > k.At || h.msg.At() == k.At && h.seq >= k.Seq {
+			return nil
+		}
+		if err := p.pop(id, fromDue, sink); err != nil {
 			return err
 		}
 	}
-	return nil
 }
 
 // FlushAll bills every held message into sink: the trace has ended.
 func (p *Part) FlushAll(sink PartSink) error {
-	for p.q.Len() > 0 {
-		if err := p.pop(sink); err != nil {
+	for {
+		id, fromDue, ok := p.next()
+		if !ok {
+			return nil
+		}
+		if err := p.pop(id, fromDue, sink); err != nil {
 			return err
 		}
 	}
-	return nil
 }
 
-// pop bills the earliest held message.
-func (p *Part) pop(sink PartSink) error {
-	e := p.q.Pop()
-	h := &p.held[e.ID]
+// next returns the slot of the held message billed first, and whether it waits in
+// due; false when none is held.
+func (p *Part) next() (id int32, fromDue, ok bool) {
+	haveDue := p.dueHead < len(p.due)
+	if p.q.Len() == 0 {
+		if !haveDue {
+			return 0, false, false
+		}
+		return p.due[p.dueHead], true, true
+	}
+	e := p.q.Peek()
+	if haveDue {
+		d := p.due[p.dueHead]
+		if h := &p.held[d]; h.msg.TS < e.T || h.msg.TS == e.T && h.seq < p.held[e.ID].seq {
+			return d, true, true
+		}
+	}
+	return e.ID, false, true
+}
+
+// pop bills the held message in slot id, the first in billing order (next).
+func (p *Part) pop(id int32, fromDue bool, sink PartSink) error {
+	if fromDue {
+		if p.dueHead++; p.dueHead == len(p.due) {
+			p.due, p.dueHead = p.due[:0], 0
+		}
+	} else {
+		p.q.Pop()
+	}
+	h := &p.held[id]
 	if err := p.bill(h, sink); err != nil {
 		p.stop = Key{h.msg.At(), h.seq}
 		return err
 	}
-	p.free = append(p.free, e.ID)
+	p.free = append(p.free, id)
 	return nil
 }
 
@@ -256,7 +315,8 @@ func (p *Part) bill(h *pending, sink PartSink) error {
 	return sink.Billed(Key{m.At(), h.seq}, &h.rec, m, &p.charge, &p.claim)
 }
 
-func (p *Part) hold(d *Dealt) error {
+// hold resolves the record and holds it until its evaluation time; it returns its pair.
+func (p *Part) hold(d *Dealt) (uint32, error) {
 	var id int32
 	if n := len(p.free); n > 0 {
 		id, p.free = p.free[n-1], p.free[:n-1]
@@ -268,10 +328,16 @@ func (p *Part) hold(d *Dealt) error {
 	h.seq, h.rec = d.Seq, d.Rec
 	if err := p.resolve(&h.rec, d.Number, &h.msg); err != nil {
 		p.free = append(p.free, id)
-		return err
+		return 0, err
 	}
-	p.q.Push(h.rec.At(), 0, id)
-	return nil
+	// A record evaluated at its send time comes after every one in due: records come
+	// in send-time order (Dealer.Check), and due holds only such records.
+	if at := h.msg.At(); at == h.msg.TS && (p.dueHead == len(p.due) || at >= p.held[p.due[len(p.due)-1]].msg.TS) {
+		p.due = append(p.due, id)
+	} else {
+		p.q.Push(at, 0, id)
+	}
+	return h.msg.Pair, nil
 }
 
 // resolve gives the record's parties their dense ids and the recipient's country. It
