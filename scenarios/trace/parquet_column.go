@@ -147,38 +147,77 @@ func (cd *colDecoder) read(n int, sl *pqSlice) error {
 	return nil
 }
 
-// text returns the column's value in row i of the batch as a string viewing the
-// page ("" if null); *vi is the next value. Rows must be visited in order.
-func (sl *pqSlice) text(c *pqColumn, i int, vi *int) string {
-	if c.maxDef > 0 && sl.defs[i] < c.maxDef {
-		return ""
+// fillText sets the column's field in blk, the fields of the batch's rows from row
+// i0, to strings viewing the page ("" if null), marking those the dictionary's check
+// vouches for as valid UTF-8. vi is the column's next value; fillText returns the next
+// one after blk.
+func (sl *pqSlice) fillText(c *pqColumn, blk []fields, i0, vi int) int {
+	field, bit := c.field, uint16(1)<<c.field
+	for j := range blk {
+		f := &blk[j]
+		if c.maxDef > 0 && sl.defs[i0+j] < c.maxDef {
+			f.v[field] = ""
+			continue
+		}
+		v := sl.strs[vi]
+		vi++
+		if len(v) == 0 {
+			f.v[field] = ""
+			continue
+		}
+		s := unsafe.String(unsafe.SliceData(v), len(v))
+		if sl.checked(s) {
+			f.utf8 |= bit
+		}
+		f.v[field] = s
 	}
-	v := sl.strs[*vi]
-	*vi++
-	if len(v) == 0 {
-		return ""
-	}
-	return unsafe.String(unsafe.SliceData(v), len(v))
+	return vi
 }
 
-// time returns the column's value in row i in milliseconds, floored; false if null.
-func (sl *pqSlice) time(c *pqColumn, i int, vi *int) (model.Time, bool) {
-	if c.maxDef > 0 && sl.defs[i] < c.maxDef {
-		return 0, false
+// checked reports whether s is a value of the dictionary whose UTF-8 was checked.
+func (sl *pqSlice) checked(s string) bool {
+	if !sl.dictUTF8 || len(s) == 0 {
+		return false
 	}
-	k := *vi
-	*vi++
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	d := uintptr(unsafe.Pointer(unsafe.SliceData(sl.dict)))
+	return p >= d && p+uintptr(len(s)) <= d+uintptr(len(sl.dict))
+}
+
+// fillTime is fillText for a timestamp column: its values in milliseconds, floored.
+// A null delivered_ts is delivered at ts.
+func (sl *pqSlice) fillTime(c *pqColumn, blk []fields, i0, vi int) int {
+	for j := range blk {
+		f := &blk[j]
+		var t model.Time
+		ok := c.maxDef == 0 || sl.defs[i0+j] >= c.maxDef
+		if ok {
+			t = sl.time(c, vi)
+			vi++
+		}
+		switch c.field {
+		case fTS:
+			f.ts, f.tsSet = t, ok
+		case fDeliveredTS:
+			f.delivered, f.deliveredSet = t, true
+		}
+	}
+	return vi
+}
+
+// time is the column's value k in milliseconds, floored.
+func (sl *pqSlice) time(c *pqColumn, k int) model.Time {
 	if c.kind == colInt96 {
-		return model.Time(sl.i96s[k].ToTime().UnixMilli()), true
+		return model.Time(sl.i96s[k].ToTime().UnixMilli())
 	}
 	v := sl.ints[k]
 	switch c.unit {
 	case arrow.Microsecond:
-		return model.Time(floorDiv(v, 1000)), true
+		return model.Time(floorDiv(v, 1000))
 	case arrow.Nanosecond:
-		return model.Time(floorDiv(v, 1_000_000)), true
+		return model.Time(floorDiv(v, 1_000_000))
 	}
-	return model.Time(v), true
+	return model.Time(v)
 }
 
 func floorDiv(a, b int64) int64 {

@@ -1,7 +1,12 @@
 package trace
 
 import (
+	"errors"
+	"math/rand/v2"
+	"strconv"
 	"testing"
+
+	"github.com/spendsim/spendsim/model/market"
 )
 
 // TestUnusableNumberIsABadRow: a user whose number cannot be a phone number (a
@@ -54,6 +59,43 @@ func TestBSUIDCountry(t *testing.T) {
 	} {
 		if got := bsuidCountry(s); got != want {
 			t.Errorf("bsuidCountry(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestPossibleShapes: market.CheckNumber gives every E.164 number of one shape (first
+// three digits, length) one verdict, so the rule may take an accepted shape's word for
+// the next number of that shape (possibleShapes); and the rule gives every number the
+// error or the acceptance it gave before the memo, the memo warm or cold.
+func TestPossibleShapes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 3))
+	number := func(prefix, n int) string {
+		b := []byte(strconv.Itoa(prefix))
+		for len(b) < n {
+			b = append(b, byte('0'+rng.IntN(10)))
+		}
+		return string(b)
+	}
+	for prefix := 100; prefix <= 999; prefix++ {
+		for n := 7; n <= 15; n++ {
+			first := number(prefix, n)
+			want := market.CheckNumber(first) == nil
+			for range 4 {
+				u := number(prefix, n)
+				if ok := market.CheckNumber(u) == nil; ok != want {
+					t.Fatalf("CheckNumber(%s) ok=%v but CheckNumber(%s) ok=%v: one shape, two verdicts", first, want, u, ok)
+				}
+				_, field, msg := userRule(u, "", "")
+				if want != (msg == "") {
+					t.Fatalf("userRule(%s) = %d %q after %s, want ok=%v", u, field, msg, first, want)
+				}
+				if !want {
+					var ne *market.NumberError
+					if err := market.CheckNumber(u); !errors.As(err, &ne) || msg != quote(u)+ne.Reason || field != fUser {
+						t.Fatalf("userRule(%s) = %d %q, want the number's reason %v", u, field, msg, err)
+					}
+				}
+			}
 		}
 	}
 }
