@@ -333,6 +333,12 @@ func (p *Part) hold(d *Dealt) (uint32, error) {
 	// A record evaluated at its send time comes after every one in due: records come
 	// in send-time order (Dealer.Check), and due holds only such records.
 	if at := h.msg.At(); at == h.msg.TS && (p.dueHead == len(p.due) || at >= p.held[p.due[len(p.due)-1]].msg.TS) {
+		// The billed front of due goes once it is half of it: Feed bills up to each
+		// record's send time, not the record itself, so due seldom empties, and without
+		// this it would keep a slot for every record of a trace (memory per message).
+		if p.dueHead > 0 && 2*p.dueHead >= len(p.due) {
+			p.due, p.dueHead = p.due[:copy(p.due, p.due[p.dueHead:])], 0
+		}
 		p.due = append(p.due, id)
 	} else {
 		p.q.Push(at, 0, id)
