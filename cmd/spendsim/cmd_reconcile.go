@@ -20,11 +20,13 @@ var errDiffer = errors.New("spendsim and Meta differ")
 func reconcileCommand(e *env) *cli.Command {
 	// The replay's own flags (how to read the log, how to bill it, the rate files),
 	// but the trace is optional here and --out, --quiet and --restaff are reconcile's
-	// or not offered.
+	// or not offered. Nor are --shard, --shards, --passes and --point, which reconcile
+	// would accept and ignore: a log too big for one pass is replayed with
+	// `replay --passes N` (or sharded and merged), then reconciled with --replay DIR.
 	var flags []cli.Flag
 	for _, f := range replayCommand(e).Flags {
 		switch f.Names()[0] {
-		case "trace", "out", "quiet", "restaff":
+		case "trace", "out", "quiet", "restaff", "shard", "shards", "passes", "point":
 			continue
 		}
 		flags = append(flags, f)
@@ -67,7 +69,7 @@ func reconcileCommand(e *env) *cli.Command {
 			}
 			o := rebill.ReconcileOptions{From: c.String("replay"), Analytics: c.StringSlice("analytics"), Tolerance: tol, Out: c.String("out"),
 				Replay: rebill.Options{Traces: traces, Read: read, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
-					Args: c.Args().Slice(), MappingFile: c.String("mapping")}}
+					Args: c.Args().Slice(), MappingFile: c.String("mapping"), Workers: c.Int("workers")}}
 			switch {
 			case o.Out != "":
 			case o.From != "":

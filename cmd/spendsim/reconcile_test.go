@@ -210,6 +210,11 @@ func TestReconcileUsage(t *testing.T) {
 		{"reconcile", "--trace", "a.jsonl", "--replay", "dir"},
 		{"reconcile", "--trace", "a.jsonl", "--tolerance", "a cent"},
 		{"reconcile", "--trace", "a.jsonl", "extra"},
+		// Replay flags reconcile does not honour are refused, not ignored.
+		{"reconcile", "--trace", "a.jsonl", "--shard", "0/2"},
+		{"reconcile", "--trace", "a.jsonl", "--shards", "2"},
+		{"reconcile", "--trace", "a.jsonl", "--passes", "2"},
+		{"reconcile", "--trace", "a.jsonl", "--point", "weekday=4"},
 	} {
 		if code, _, stderr := spendsim(t, args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2: %s", args, code, stderr)
