@@ -400,7 +400,7 @@ func (b *bench) replay(n int64, users int, rounds int) error {
 			return err
 		}
 		var target *Target
-		if era == "pmp-2025" && users >= 1_000_000 {
+		if users >= 1_000_000 {
 			// A few MB are the Part's whatever its users (rate cards, the first page
 			// of pairs): they count at --quick's 30,000 users, not at a million.
 			target = atMost(bytesPerUserTarget)

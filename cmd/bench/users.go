@@ -13,7 +13,7 @@ import (
 	"github.com/spendsim/spendsim/sim/replay"
 )
 
-// bytesPerUserTarget is issue 14's bound on a replay's live state per user under PMP.
+// bytesPerUserTarget is issue 14's bound on a replay's live state per user, in every era.
 const bytesPerUserTarget = 64
 
 // measureUsers bills the trace at j.Path under j.Era through one replay.Part whose

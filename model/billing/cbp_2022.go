@@ -52,8 +52,7 @@ func (b *Biller) billCBP2022(ch *pricing.Charge, p *window.Pair, m *model.Messag
 	if err := b.claimFree(ch, EraCBP2022, m, cat, at); err != nil {
 		return err
 	}
-	end := at + window.Conversation
-	b.pairs.Convs(m.Pair).SetConv(window.SlotV1, end, uint8(ch.Type), uint8(cat))
+	end := b.pairs.OpenConv(m.Pair, window.SlotV1, at, uint8(ch.Type), uint8(cat))
 	ch.ConversationID = window.ConversationID(m.Pair, window.SlotV1, end)
 	ch.Opens = true
 	return nil

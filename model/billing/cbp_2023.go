@@ -21,9 +21,7 @@ func (b *Biller) billCBP2023(ch *pricing.Charge, p *window.Pair, m *model.Messag
 		// Free entry point: an ad or Page message answered within 24 h opens a 72 h free
 		// window at the reply; it closes every open conversation of the pair, no other
 		// opens until it ends, and everything in it is free.
-		if c := b.pairs.PeekConvs(m.Pair); c != nil {
-			c.CloseAll(at)
-		}
+		b.pairs.CloseConvs(m.Pair, at)
 		p.EntryEnd = at + window.EntryPoint
 		rideEntry(ch, p, m.Pair)
 		ch.Opens = true
@@ -83,8 +81,7 @@ var templateSlot = [...]window.Slot{
 }
 
 func (b *Biller) openConv(ch *pricing.Charge, pair uint32, s window.Slot, at model.Time) {
-	end := at + window.Conversation
-	b.pairs.Convs(pair).SetConv(s, end, uint8(ch.Type), uint8(ch.Category))
+	end := b.pairs.OpenConv(pair, s, at, uint8(ch.Type), uint8(ch.Category))
 	ch.ConversationID = window.ConversationID(pair, s, end)
 	ch.Opens = true
 }

@@ -7,8 +7,12 @@
 //     fixed-size pages, so a replay of tens of millions of messages allocates only when a
 //     new, higher pair index appears, never per message, and never copies the pairs.
 //   - Hot and cold apart: every era reads a pair's Pair (the CSW and the free entry
-//     point, 24 bytes); only CBP conversations need its Convs (48 bytes), whose pages the
-//     Table makes when a pair in them first opens one, so a PMP replay never pays for them.
+//     point, 24 bytes); only CBP conversations need more, 16 bytes each, kept only while
+//     they may be open (a hash table that drops the ended ones when it fills), so a PMP
+//     replay never pays for them and a CBP one pays for the conversations open at once,
+//     not for every pair that ever opened one. This relies on billing in time order,
+//     which the Biller checks; Table.OpenConv panics on a conversation opened earlier
+//     than the one before.
 //   - Every window is stored as the instant it ends; a window is open at t exactly when
 //     t < end (docs/billing.md, "Customer service window": open means strictly before
 //     the end, so at exactly 24 h after the latest user message it is closed). The zero

@@ -35,8 +35,8 @@ const (
 
 // Pair is the hot state of one (business number, user) pair, which every era reads:
 // the customer service window and the free entry point. It is 24 bytes: replay memory
-// grows with pairs. The CBP conversations a pair may hold are its Convs, kept apart in
-// Table so that an era that opens none (PMP) pays nothing for them.
+// grows with pairs. The CBP conversations a pair may hold are kept apart in Table, only
+// while they may be open, so that an era that opens none (PMP) pays nothing for them.
 type Pair struct {
 	// CSWEnd is the latest user message's time + CSW.
 	CSWEnd model.Time
@@ -47,8 +47,8 @@ type Pair struct {
 	EntryEnd model.Time
 }
 
-// Convs is the cold state of one pair: its CBP conversations, one per slot. It is 48
-// bytes; conversation ids are derived, not stored.
+// Convs is what Table.PeekConvs says of one pair's CBP conversations, one per slot
+// (a slot with none ends at 0); conversation ids are derived, not stored.
 type Convs struct {
 	// ConvEnd ends the open conversation of each slot.
 	ConvEnd [NumSlots]model.Time
@@ -56,12 +56,6 @@ type Convs struct {
 	// pricing.Category (high 4 bits), as bytes so that this package needs nothing from
 	// pricing: messages riding a conversation report the type and category it opened with.
 	ConvMeta [NumSlots]uint8
-}
-
-// SetConv opens the conversation of slot s until end, with its pricing type and category.
-func (c *Convs) SetConv(s Slot, end model.Time, typ, cat uint8) {
-	c.ConvEnd[s] = end
-	c.ConvMeta[s] = typ&0x0f | cat<<4
 }
 
 // Conv returns the pricing type and category slot s's conversation opened with.
@@ -107,19 +101,6 @@ func (p *Pair) TakeReferral(t model.Time) bool {
 	return ok
 }
 
-// CloseAll ends, at t, every CBP 2023 conversation still open (a free entry point
-// conversation closes the others: docs/billing.md, "CBP 2023").
-func (c *Convs) CloseAll(t model.Time) {
-	for s := SlotMarketing; s < NumSlots; s++ {
-		if t < c.ConvEnd[s] {
-			c.ConvEnd[s] = t
-		}
-	}
-	if t < c.ConvEnd[SlotV1] {
-		c.ConvEnd[SlotV1] = t
-	}
-}
-
 // ConversationID names a conversation by its pair, slot and end time. Two conversations
 // of one pair and slot never end within the same minute (each lasts at least 24 h and the
 // next opens only after it ends, or after a free entry point closes it and blocks others
@@ -139,17 +120,18 @@ func Repair(id uint64, pair uint32) uint64 { return uint64(pair)<<32 | id&(1<<32
 // Table holds the Pair state of every pair, indexed densely by model.Message.Pair, in
 // pages of fixed size: growing never copies the pairs or needs room for twice them
 // (a doubling slice of 5 million pairs went through 288 MB + 576 MB at once), and a
-// Pair never moves once it exists. A page of Convs is made only when a pair in it first
-// opens a conversation, so a replay under PMP holds 24 bytes a pair, not 72.
+// Pair never moves once it exists. The CBP conversations are kept apart, only while
+// they may be open (convTable): 24 bytes a pair under every era, and under CBP 16 or
+// so for each conversation open at once.
 type Table struct {
 	pages [][]Pair
-	convs [][]Convs // convs[i] is nil until a pair of page i opens a conversation
-	n     int       // pairs held: one more than the highest pair asked for
+	convs convTable
+	n     int // pairs held: one more than the highest pair asked for
 }
 
 const (
 	pageBits = 14
-	pageSize = 1 << pageBits // 384 KB of pairs, 768 KB of Convs
+	pageSize = 1 << pageBits // 384 KB of pairs
 )
 
 // Get returns the state of pair, growing the table when pair is new. The pointer stays
@@ -169,31 +151,24 @@ func (t *Table) Peek(pair uint32) *Pair {
 	return &t.pages[pair>>pageBits][pair&(pageSize-1)]
 }
 
-// Convs returns the conversations of pair, which Get has seen, making their page when
-// it is new: call it to open one. The pointer stays valid until Reset.
-func (t *Table) Convs(pair uint32) *Convs {
-	i := pair >> pageBits
-	for len(t.convs) <= int(i) {
-		t.convs = append(t.convs, nil)
-	}
-	if t.convs[i] == nil {
-		t.convs[i] = make([]Convs, pageSize)
-	}
-	return &t.convs[i][pair&(pageSize-1)]
+// OpenConv opens the conversation of pair (which Get has seen) in slot s at at, with
+// its pricing type and category, and returns when it ends: at + Conversation. at is
+// never earlier than the opening before (billing is in time order).
+func (t *Table) OpenConv(pair uint32, s Slot, at model.Time, typ, cat uint8) model.Time {
+	return t.convs.open(pair, s, at, typ&0x0f|cat<<4)
 }
 
-// PeekConvs returns the conversations of pair, or nil when no pair of its page has
-// opened one (then none of pair's is open).
-func (t *Table) PeekConvs(pair uint32) *Convs {
-	i := pair >> pageBits
-	if int(i) >= len(t.convs) || t.convs[i] == nil {
-		return nil
-	}
-	return &t.convs[i][pair&(pageSize-1)]
-}
+// CloseConvs ends, at t, every conversation of pair still open (a CBP 2023 free entry
+// point conversation closes the others: docs/billing.md, "CBP 2023").
+func (t *Table) CloseConvs(pair uint32, at model.Time) { t.convs.closeAll(pair, at) }
 
-// Touch reads the state of every pair of pairs the table holds, its Pair and, where
-// its page has them, its Convs, to bring them into cache before they are needed: the
+// PeekConvs returns the conversations of pair, or nil when it has none that may be
+// open (then none of pair's is open). The Convs is the table's, to read until its
+// next call.
+func (t *Table) PeekConvs(pair uint32) *Convs { return t.convs.peek(pair) }
+
+// Touch reads the state of every pair of pairs the table holds, its Pair and where its
+// conversations would be, to bring them into cache before they are needed: the
 // loads do not depend on one another, so their cache misses overlap, where billing the
 // pairs one by one waits for one after another. It returns what it read, for the
 // caller to keep so the compiler keeps the loads.
@@ -203,13 +178,7 @@ func (t *Table) Touch(pairs []uint32) model.Time {
 		if int(pair) >= t.n {
 			continue
 		}
-		i, j := pair>>pageBits, pair&(pageSize-1)
-		sum += t.pages[i][j].CSWEnd
-		if int(i) < len(t.convs) && t.convs[i] != nil {
-			// Both ends: a Convs may straddle two cache lines.
-			c := &t.convs[i][j]
-			sum += c.ConvEnd[0] + model.Time(c.ConvMeta[NumSlots-1])
-		}
+		sum += t.pages[pair>>pageBits][pair&(pageSize-1)].CSWEnd + t.convs.touch(pair)
 	}
 	return sum
 }
@@ -229,8 +198,6 @@ func (t *Table) Reset() {
 	for i := 0; i<<pageBits < t.n; i++ {
 		clear(t.pages[i])
 	}
-	for _, c := range t.convs {
-		clear(c)
-	}
+	t.convs.reset()
 	t.n = 0
 }
