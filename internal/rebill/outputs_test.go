@@ -130,18 +130,7 @@ func TestReplayMessagesSlim(t *testing.T) {
 	full, slim := trace, trace
 	full.Out, slim.Out = filepath.Join(t.TempDir(), "full"), filepath.Join(t.TempDir(), "slim")
 	slim.Outputs = OutBill | OutSummary | OutMessagesSlim
-	for _, o := range []Options{full, slim} {
-		if _, err := Replay(context.Background(), o); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, f := range []string{"bill.parquet", "summary.json"} {
-		a, _ := os.ReadFile(filepath.Join(full.Out, f))
-		b, _ := os.ReadFile(filepath.Join(slim.Out, f))
-		if string(a) != string(b) || len(a) == 0 {
-			t.Errorf("%s differs between the full and the slim replay", f)
-		}
-	}
+	replayFullAndSlim(t, full, slim)
 	fc, sc := parquetColumns(t, filepath.Join(full.Out, "messages.parquet")), parquetColumns(t, filepath.Join(slim.Out, "messages.parquet"))
 	dropped := []string{"business", "category", "country", "delivered_ts", "status", "ts", "type", "user"}
 	var gone []string
@@ -174,6 +163,24 @@ func TestReplayMessagesSlim(t *testing.T) {
 	}
 }
 
+// replayFullAndSlim replays full and slim, the same replay with every output and with
+// a slim messages.parquet, and checks their bill.parquet and summary.json are the same.
+func replayFullAndSlim(t *testing.T, full, slim Options) {
+	t.Helper()
+	for _, o := range []Options{full, slim} {
+		if _, err := Replay(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"bill.parquet", "summary.json"} {
+		a, _ := os.ReadFile(filepath.Join(full.Out, f))
+		b, _ := os.ReadFile(filepath.Join(slim.Out, f))
+		if string(a) != string(b) || len(a) == 0 {
+			t.Errorf("%s differs between the full and the slim replay", f)
+		}
+	}
+}
+
 // TestMessagesSlimRealLog: on a real webhook log, whose messages carry Meta's own
 // pricing (the meta_* columns), the slim file holds the full file's values in every
 // column it keeps, and the bill and summary are the full replay's; a replay of it in
@@ -191,18 +198,7 @@ func TestMessagesSlimRealLog(t *testing.T) {
 		Billing: billing.Options{Book: book, Markets: book.Markets(), Currency: "USD", Location: time.UTC}, Out: filepath.Join(t.TempDir(), "full")}
 	slim := full
 	slim.Out, slim.Outputs = filepath.Join(t.TempDir(), "slim"), OutBill|OutSummary|OutMessagesSlim
-	for _, o := range []Options{full, slim} {
-		if _, err := Replay(context.Background(), o); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, f := range []string{"bill.parquet", "summary.json"} {
-		a, _ := os.ReadFile(filepath.Join(full.Out, f))
-		b, _ := os.ReadFile(filepath.Join(slim.Out, f))
-		if string(a) != string(b) || len(a) == 0 {
-			t.Errorf("%s differs between the full and the slim replay", f)
-		}
-	}
+	replayFullAndSlim(t, full, slim)
 	// In three passes, the full replay's very bytes.
 	passes := full
 	passes.Out, passes.Passes, passes.Read.TempDir = filepath.Join(t.TempDir(), "passes"), 3, t.TempDir()
