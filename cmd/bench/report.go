@@ -90,6 +90,14 @@ func (r *Report) add(section, name string, v float64, unit string, t *Target) {
 	r.Figures = append(r.Figures, f)
 }
 
+// miss marks the last figure's target missed whatever its value: it was measured
+// against a reference that did other work.
+func (r *Report) miss() {
+	f := &r.Figures[len(r.Figures)-1]
+	met := false
+	f.Met = &met
+}
+
 func (r *Report) note(format string, a ...any) { r.Notes = append(r.Notes, fmt.Sprintf(format, a...)) }
 
 // Missed lists the figures that missed their target.
