@@ -9,9 +9,11 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"github.com/spendsim/spendsim/internal/safefile"
+	"github.com/spendsim/spendsim/model/money"
 )
 
 // Machine is where the figures were measured.
@@ -129,22 +131,8 @@ func formatValue(v float64, unit string) string {
 	return fmt.Sprintf("%.2f", v)
 }
 
-func thousands(n int64) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+// thousands writes n with its thousands grouped, as every figure spendsim shows.
+func thousands(n int64) string { return money.GroupThousands(strconv.FormatInt(n, 10)) }
 
 func (t *Target) String(unit string) string {
 	if t == nil {
