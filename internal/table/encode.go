@@ -49,6 +49,7 @@ type chunks struct {
 	cols    []Column
 
 	ones   []int16 // definition levels of a batch without nulls; never written to
+	zeros  []int16 // definition levels of a batch of nulls; never written to
 	levels []int16 // scratch definition levels of a batch with nulls
 	values []parquet.ByteArray
 }
@@ -68,7 +69,7 @@ func newChunks(schema *arrow.Schema, cols []Column, sink io.Writer, props *parqu
 		ones[i] = 1
 	}
 	return &chunks{fw: fw, maxRows: props.MaxRowGroupLength(), ctx: pqarrow.NewArrowWriteContext(context.TODO(), &arrProps),
-		cols: cols, ones: ones}, nil
+		cols: cols, ones: ones, zeros: make([]int16, batch)}, nil
 }
 
 // write adds a batch to the current row group, starting a new one whenever it holds
@@ -136,10 +137,14 @@ func (c *chunks) writeColumn(i int, a arrow.Array) error {
 		c.values = make([]parquet.ByteArray, n)
 	}
 	values := c.values[:n]
-	data, offsets := s.ValueBytes(), s.ValueOffsets()
-	base := offsets[0]
-	for j := range values {
-		values[j] = data[offsets[j]-base : offsets[j+1]-base : offsets[j+1]-base]
+	// A batch that is all null (meta_* of a log without Meta's pricing) needs no
+	// values: the writer reads only those its validity bits mark as present.
+	if s.NullN() < n {
+		data, offsets := s.ValueBytes(), s.ValueOffsets()
+		base := offsets[0]
+		for j := range values {
+			values[j] = data[offsets[j]-base : offsets[j+1]-base : offsets[j+1]-base]
+		}
 	}
 	if !nullable || s.NullN() == 0 {
 		_, err = w.WriteBatch(values, def, nil)
@@ -179,11 +184,16 @@ func (c *chunks) writeList(cw file.ColumnChunkWriter, l *array.List, nullable bo
 }
 
 // defLevels is a's definition levels as a top-level OPTIONAL column: 1 where a has a
-// value, 0 where it is null.
+// value, 0 where it is null. A batch with no null or only nulls shares one run.
 func (c *chunks) defLevels(a arrow.Array) []int16 {
 	n := a.Len()
-	if a.NullN() == 0 && n <= len(c.ones) {
-		return c.ones[:n]
+	if n <= len(c.ones) {
+		switch a.NullN() {
+		case 0:
+			return c.ones[:n]
+		case n:
+			return c.zeros[:n]
+		}
 	}
 	if cap(c.levels) < n {
 		c.levels = make([]int16, n)
@@ -196,12 +206,28 @@ func (c *chunks) defLevels(a arrow.Array) []int16 {
 		}
 		return levels
 	}
-	for j := range levels {
-		k := off + j
-		levels[j] = int16(bits[k>>3] >> (k & 7) & 1)
+	j := 0
+	for ; j < n && (off+j)&7 != 0; j++ {
+		levels[j] = int16(bits[(off+j)>>3] >> ((off + j) & 7) & 1)
+	}
+	for ; j+8 <= n; j += 8 { // a byte of the bitmap at a time
+		*(*[8]int16)(levels[j:]) = bitLevels[bits[(off+j)>>3]]
+	}
+	for ; j < n; j++ {
+		levels[j] = int16(bits[(off+j)>>3] >> ((off + j) & 7) & 1)
 	}
 	return levels
 }
+
+// bitLevels is the eight definition levels of each byte of a validity bitmap.
+var bitLevels = func() (t [256][8]int16) {
+	for b := range t {
+		for k := range t[b] {
+			t[b][k] = int16(b >> k & 1)
+		}
+	}
+	return t
+}()
 
 // close ends the last row group and writes the footer.
 func (c *chunks) close() error {
