@@ -8,7 +8,7 @@
 //     them;
 //   - created_by "spendsim <version>" (Options.Version, required), a REQUIRED root
 //     (some readers reject the writer's default repeated one), row groups of at most
-//     Options.RowGroupRows rows written with WriteBuffered;
+//     Options.RowGroupRows rows, buffered in memory until they are complete;
 //   - snake_case column names (enforced) with the unit last (amount_micros,
 //     first_response_p90_s);
 //   - dictionary encoding only where the Column says (StringCol and EnumCol by default,
@@ -31,8 +31,11 @@
 // Writer streams: it buffers Options.BatchRows rows per column in plain slices laid out
 // as arrow's arrays, then hands them without a copy to one background goroutine that
 // encodes them into the current row group, so memory is bounded by one row group
-// whatever the row count. Values go in through typed appenders obtained once per
-// column; there is no reflection on the hot path.
+// whatever the row count. The encoder calls arrow's column chunk writers itself, as
+// pqarrow's FileWriter.WriteBuffered would but without its general level builder
+// (encode.go); the bytes are pqarrow's, which encode_test.go checks. Values go in
+// through typed appenders obtained once per column; there is no reflection on the hot
+// path.
 //
 // While it is initialised the package swaps arrow's process-wide zstd codec for one
 // that reuses encoders across pages (zstd.go); the bytes written are identical to a

@@ -9,7 +9,6 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/apache/arrow/go/v17/parquet"
 	"github.com/apache/arrow/go/v17/parquet/compress"
-	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 
 	"github.com/spendsim/spendsim/internal/safefile"
 )
@@ -25,6 +24,10 @@ type Options struct {
 	// encoded in memory until it is complete, so this bounds the writer's memory.
 	// Default 1,048,576.
 	RowGroupRows int64
+
+	// viaPqarrow writes through pqarrow's FileWriter instead of chunks: the reference
+	// the tests compare chunks' bytes with.
+	viaPqarrow bool
 }
 
 const (
@@ -55,7 +58,7 @@ type Writer struct {
 	index map[string]int
 
 	f  *safefile.File
-	fw *pqarrow.FileWriter
+	fw batchWriter
 	rb *array.RecordBuilder // bools and lists; its other builders stay unused
 	// bufs holds, per column, the batch of a number, time, date, enum or string column
 	// in plain slices laid out as arrow's arrays; nil for the kinds rb builds.
@@ -87,9 +90,7 @@ func (w *Writer) encode() {
 	var err error
 	for rec := range w.work {
 		if err == nil {
-			// WriteBuffered, not Write: Write starts a row group per call, and our
-			// batches are much smaller than a good row group.
-			if err = w.fw.WriteBuffered(rec); err != nil {
+			if err = w.fw.write(rec); err != nil {
 				w.bgMu.Lock()
 				w.bgErr = fmt.Errorf("table: %s: %w", w.path, err)
 				w.bgMu.Unlock()
@@ -216,8 +217,12 @@ func Create(path string, cols []Column, opts Options) (*Writer, error) {
 	// before Commit has synced it. The sink reports its first error to the writer, which
 	// stops at its next batch: the Parquet library drops the error of a row group's
 	// flush, and a full disk would otherwise go unnoticed until Close.
-	w.fw, err = pqarrow.NewFileWriter(schema, sink{w}, parquet.NewWriterProperties(pqOpts...),
-		pqarrow.NewArrowWriterProperties())
+	props := parquet.NewWriterProperties(pqOpts...)
+	if opts.viaPqarrow {
+		w.fw, err = newPqarrowWriter(schema, sink{w}, props)
+	} else {
+		w.fw, err = newChunks(schema, cols, sink{w}, props, opts.BatchRows)
+	}
 	if err != nil {
 		w.Abort()
 		return nil, fmt.Errorf("table: %s: %w", path, err)
@@ -407,7 +412,7 @@ func (w *Writer) Close() error {
 		err = bgErr
 	}
 	if err == nil {
-		if err = w.fw.Close(); err != nil {
+		if err = w.fw.close(); err != nil {
 			err = fmt.Errorf("table: %s: %w", w.path, err)
 		}
 	}
