@@ -295,10 +295,10 @@ type pqBuilder struct {
 	keep stringArena
 	blk  []fields // a block of rows' fields; those without a column hold partition values
 	vi   []int    // by column: the next value of the batch
-	// Coded fields' checked values (parquet_dict.go): "", the file's value of a field it
-	// has no column of, and the batch's dictionaries.
-	empty, part [nFields]dictEntry
-	memos       [nFields]*dictMemo
+	// Coded fields' checked values by code (parquet_dict.go): the batch's dictionary's,
+	// else fixed's.
+	tab   [nFields][]dictEntry
+	fixed [nFields][]dictEntry
 }
 
 // buildBlock is how many rows are filled in, column by column, before they are built
@@ -316,9 +316,9 @@ func (s *parquetSource) newBuilder() *pqBuilder {
 		pb.blk[j].v = s.part
 	}
 	for _, field := range codedFields {
-		pb.empty[field] = newDictEntry(&pb.b, field, "")
+		pb.fixed[field] = fixedEntries(&pb.b, field, s.part[field])
+		pb.tab[field] = pb.fixed[field]
 		if !column[field] {
-			pb.part[field] = newDictEntry(&pb.b, field, s.part[field])
 			for j := range pb.blk {
 				pb.blk[j].code[field] = codePart
 			}
@@ -336,7 +336,12 @@ func (s *parquetSource) buildUnit(pb *pqBuilder, u *pqUnit) {
 	}
 	for c, col := range s.cols {
 		pb.vi[c] = 0
-		pb.memos[col.field] = u.cols[c].memo
+		if coded(col.field) {
+			pb.tab[col.field] = pb.fixed[col.field]
+			if m := u.cols[c].memo; m != nil {
+				pb.tab[col.field] = m.ents
+			}
+		}
 	}
 	i := 0
 	defer func() {

@@ -28,8 +28,8 @@ func coded(field int) bool {
 
 // A row's code for a coded field (fields.code): 0 when the field's value is in v, as
 // for any other field; codeEmpty for "" (a null or empty value); codePart for the
-// file's value for a field it has no column of (a partition folder's, else ""); else
-// the dictionary entry codeEntry+i.
+// file's value for a field it has no column of (a partition folder's, else ""); from
+// codeEntry on, the values of the batch's dictionary (dictMemo.ents).
 const (
 	codeNone = iota
 	codeEmpty
@@ -41,8 +41,15 @@ const (
 type dictEntry struct {
 	s    string // the value, copied out of the page
 	ok   bool   // it is a valid value of its field (direction: and not empty)
+	pass bool   // build lets it pass: ok, or "" where the field may be empty
 	code uint8  // what it parses to: a Direction, Kind, Category, Status or EntryPoint
 	str  string // country: the code, interned; business: the number, kept
+}
+
+// fixedEntries are the entries of the codes below codeEntry: codeNone's passes nothing
+// (the row is built by build), then "" and the file's value part.
+func fixedEntries(b *builder, field int, part string) []dictEntry {
+	return []dictEntry{codeNone: {}, codeEmpty: newDictEntry(b, field, ""), codePart: newDictEntry(b, field, part)}
 }
 
 // newDictEntry checks s as a value of the coded field.
@@ -73,14 +80,15 @@ func newDictEntry(b *builder, field int, s string) dictEntry {
 		}
 	}
 	e.code = c
+	e.pass = e.ok || s == "" && (field == fType || field == fCategory)
 	return e
 }
 
 // dictMemo is a column chunk's dictionary of a coded field, each entry checked.
 type dictMemo struct {
 	base unsafe.Pointer // the dictionary page's first byte
-	at   []uint16       // by byte offset of a value in the page: codeEntry + its entry
-	ents []dictEntry
+	at   []uint16       // by byte offset of a value in the page: its code
+	ents []dictEntry    // by code: fixedEntries, then the page's values
 }
 
 // maxMemoBytes bounds the dictionary pages given a memo: a field of few values has a
@@ -94,7 +102,7 @@ func newDictMemo(field int, dict []byte, b *builder) *dictMemo {
 	if len(dict) > maxMemoBytes {
 		return nil
 	}
-	m := &dictMemo{base: unsafe.Pointer(unsafe.SliceData(dict)), at: make([]uint16, len(dict))}
+	m := &dictMemo{base: unsafe.Pointer(unsafe.SliceData(dict)), at: make([]uint16, len(dict)), ents: fixedEntries(b, field, "")}
 	for off := 0; off < len(dict); {
 		if len(dict)-off < 4 {
 			return nil
@@ -106,7 +114,7 @@ func newDictMemo(field int, dict []byte, b *builder) *dictMemo {
 		}
 		if n > 0 {
 			// Copied: the strings a record keeps must not view a page.
-			m.at[off] = uint16(codeEntry + len(m.ents))
+			m.at[off] = uint16(len(m.ents))
 			m.ents = append(m.ents, newDictEntry(b, field, strings.Clone(string(dict[off:off+n]))))
 		}
 		off += n
@@ -152,25 +160,11 @@ func (sl *pqSlice) fillCoded(c *pqColumn, blk []fields, i0, vi int) int {
 // codedFields are the coded fields, in the order buildFast reads them.
 var codedFields = [...]int{fDirection, fType, fCategory, fCountry, fBusiness, fEntryPoint, fStatus}
 
-// entry returns the checked entry of field in f, nil where f holds the value itself.
-func (pb *pqBuilder) entry(f *fields, field int) *dictEntry {
-	switch k := f.code[field]; k {
-	case codeNone:
-		return nil
-	case codeEmpty:
-		return &pb.empty[field]
-	case codePart:
-		return &pb.part[field]
-	default:
-		return &pb.memos[field].ents[k-codeEntry]
-	}
-}
-
 // spell puts the values of f's coded fields back in v, for builder.build.
 func (pb *pqBuilder) spell(f *fields) {
 	for _, field := range codedFields {
-		if e := pb.entry(f, field); e != nil {
-			f.v[field] = e.s
+		if k := f.code[field]; k != codeNone {
+			f.v[field] = pb.tab[field][k].s
 		}
 	}
 }
@@ -182,13 +176,11 @@ func (pb *pqBuilder) buildFast(f *fields, line int64, out *row) bool {
 	if !f.tsSet || f.v[fDeliveredTS] != "" && !f.deliveredSet {
 		return false
 	}
-	dir, typ, cat := pb.entry(f, fDirection), pb.entry(f, fType), pb.entry(f, fCategory)
-	cty, biz, ep, st := pb.entry(f, fCountry), pb.entry(f, fBusiness), pb.entry(f, fEntryPoint), pb.entry(f, fStatus)
-	if dir == nil || typ == nil || cat == nil || cty == nil || biz == nil || ep == nil || st == nil {
-		return false
-	}
-	if !dir.ok || !cty.ok || !biz.ok || !ep.ok || !st.ok ||
-		typ.s != "" && !typ.ok || cat.s != "" && !cat.ok {
+	t := &pb.tab
+	dir, typ, cat := &t[fDirection][f.code[fDirection]], &t[fType][f.code[fType]], &t[fCategory][f.code[fCategory]]
+	cty, biz := &t[fCountry][f.code[fCountry]], &t[fBusiness][f.code[fBusiness]]
+	ep, st := &t[fEntryPoint][f.code[fEntryPoint]], &t[fStatus][f.code[fStatus]]
+	if !(dir.pass && typ.pass && cat.pass && cty.pass && biz.pass && ep.pass && st.pass) {
 		return false
 	}
 	u := f.v[fUser]
