@@ -52,6 +52,8 @@ type fields struct {
 	// utf8 has bit 1<<field set where the source has checked the value's UTF-8
 	// already (a Parquet dictionary's values are checked once, as it is read).
 	utf8 uint16
+	// code says where a Parquet row's coded field is (parquet_dict.go); 0: in v.
+	code [nFields]uint16
 }
 
 // timeKind is how text times are written.

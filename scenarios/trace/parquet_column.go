@@ -22,6 +22,7 @@ type colDecoder struct {
 	pf   *file.Reader
 	mem  *budgetAllocator
 	pool *sync.Pool // the column reader's scratch buffers
+	b    *builder   // checks a coded field's dictionary entries (parquet_dict.go)
 
 	pages *checkedPages // the current row group's column chunk
 	// and its reader, one of:
@@ -81,7 +82,7 @@ func (cd *colDecoder) open(rg int) error {
 	if err != nil {
 		return err
 	}
-	cd.pages = &checkedPages{PageReader: pages, descr: c.descr, mem: cd.mem, pool: cd.pool}
+	cd.pages = &checkedPages{PageReader: pages, descr: c.descr, mem: cd.mem, pool: cd.pool, field: c.field, b: cd.b}
 	cr := file.NewColumnReader(c.descr, cd.pages, cd.mem, cd.pool)
 	cd.ba, cd.i64, cd.i96 = nil, nil, nil
 	var ok bool
@@ -122,7 +123,7 @@ func (cd *colDecoder) read(n int, sl *pqSlice) error {
 	if err == nil {
 		err = cr.Err()
 	}
-	sl.dict, sl.dictUTF8 = cd.pages.dict, cd.pages.dictUTF8
+	sl.dict, sl.dictUTF8, sl.memo = cd.pages.dict, cd.pages.dictUTF8, cd.pages.memo
 	if err != nil {
 		return fmt.Errorf("column %s: %w", c.name, err)
 	}
@@ -155,6 +156,7 @@ func (sl *pqSlice) fillText(c *pqColumn, blk []fields, i0, vi int) int {
 	field, bit := c.field, uint16(1)<<c.field
 	for j := range blk {
 		f := &blk[j]
+		f.code[field] = codeNone
 		if c.maxDef > 0 && sl.defs[i0+j] < c.maxDef {
 			f.v[field] = ""
 			continue

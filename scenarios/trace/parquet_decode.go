@@ -95,6 +95,7 @@ type pqSlice struct {
 	// all valid UTF-8: values viewing it need no check of their own.
 	dict     []byte
 	dictUTF8 bool
+	memo     *dictMemo // of a coded field's small dictionary page (parquet_dict.go)
 }
 
 // pqDecoder is the goroutines decoding a file and the ring they share.
@@ -136,7 +137,8 @@ func (s *parquetSource) start() *pqDecoder {
 	perColumn := max(int64(maxBatchBytes)/int64(max(len(s.cols), 1)), minColumnBytes)
 	for c, col := range s.cols {
 		d.tokens[c] = make(chan struct{}, len(d.units))
-		cd := &colDecoder{col: col, file: s.b.file, size: s.size,
+		memoB := *s.b
+		cd := &colDecoder{col: col, file: s.b.file, size: s.size, b: &memoB,
 			mem: &budgetAllocator{Allocator: memory.DefaultAllocator, maxBytes: perColumn}}
 		cd.pool = &sync.Pool{New: func() any { return memory.NewResizableBuffer(cd.mem) }}
 		props := parquet.NewReaderProperties(cd.mem)
@@ -293,6 +295,10 @@ type pqBuilder struct {
 	keep stringArena
 	blk  []fields // a block of rows' fields; those without a column hold partition values
 	vi   []int    // by column: the next value of the batch
+	// Coded fields' checked values by code (parquet_dict.go): the batch's dictionary's,
+	// else fixed's.
+	tab   [nFields][]dictEntry
+	fixed [nFields][]dictEntry
 }
 
 // buildBlock is how many rows are filled in, column by column, before they are built
@@ -302,8 +308,21 @@ const buildBlock = 64
 
 func (s *parquetSource) newBuilder() *pqBuilder {
 	pb := &pqBuilder{b: *s.b, vi: make([]int, len(s.cols)), blk: make([]fields, buildBlock)}
+	var column [nFields]bool
+	for _, c := range s.cols {
+		column[c.field] = true
+	}
 	for j := range pb.blk {
 		pb.blk[j].v = s.part
+	}
+	for _, field := range codedFields {
+		pb.fixed[field] = fixedEntries(&pb.b, field, s.part[field])
+		pb.tab[field] = pb.fixed[field]
+		if !column[field] {
+			for j := range pb.blk {
+				pb.blk[j].code[field] = codePart
+			}
+		}
 	}
 	return pb
 }
@@ -315,8 +334,14 @@ func (s *parquetSource) buildUnit(pb *pqBuilder, u *pqUnit) {
 		u.fatal = err
 		return
 	}
-	for c := range pb.vi {
+	for c, col := range s.cols {
 		pb.vi[c] = 0
+		if coded(col.field) {
+			pb.tab[col.field] = pb.fixed[col.field]
+			if m := u.cols[c].memo; m != nil {
+				pb.tab[col.field] = m.ents
+			}
+		}
 	}
 	i := 0
 	defer func() {
@@ -334,9 +359,12 @@ func (s *parquetSource) buildUnit(pb *pqBuilder, u *pqUnit) {
 		}
 		for c, col := range s.cols {
 			sl := &u.cols[c]
-			if col.kind == colText {
+			switch {
+			case col.kind == colText && sl.memo != nil:
+				pb.vi[c] = sl.fillCoded(col, blk, i0, pb.vi[c])
+			case col.kind == colText:
 				pb.vi[c] = sl.fillText(col, blk, i0, pb.vi[c])
-			} else {
+			default:
 				pb.vi[c] = sl.fillTime(col, blk, i0, pb.vi[c])
 			}
 		}
@@ -347,7 +375,11 @@ func (s *parquetSource) buildUnit(pb *pqBuilder, u *pqUnit) {
 			f.v[fUser] = pb.keep.copy(f.v[fUser])
 			f.v[fMessageID] = pb.keep.copy(f.v[fMessageID])
 			r := &u.rows[i]
-			err := pb.b.build(f, u.b.start+int64(i)+1, r)
+			var err error
+			if line := u.b.start + int64(i) + 1; !pb.buildFast(f, line, r) {
+				pb.spell(f)
+				err = pb.b.build(f, line, r)
+			}
 			u.errs[i] = err
 			if err == nil {
 				s.early.apply(r)

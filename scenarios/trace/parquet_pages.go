@@ -44,6 +44,11 @@ type checkedPages struct {
 
 	dict     []byte // the dictionary page's bytes, nil before one
 	dictUTF8 bool   // every value in dict is valid UTF-8
+	// A coded field's dictionary, each value checked once (parquet_dict.go); nil if
+	// the field is not coded or the page is not small and whole.
+	field int
+	b     *builder
+	memo  *dictMemo
 }
 
 func (p *checkedPages) Next() bool {
@@ -54,6 +59,9 @@ func (p *checkedPages) Next() bool {
 	if d, ok := pg.(*file.DictionaryPage); ok && p.descr.PhysicalType() == parquet.Types.ByteArray {
 		p.dict = d.Data()
 		p.dictUTF8 = plainUTF8(p.dict)
+		if coded(p.field) {
+			p.memo = newDictMemo(p.field, p.dict, p.b)
+		}
 	}
 	if err := p.check(pg); err != nil {
 		p.err = err
