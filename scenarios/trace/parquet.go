@@ -24,6 +24,10 @@ const parquetBatchRows = 8 << 10
 // Columns are decoded side by side, each with its own allocator: the bytes are shared
 // out among them (at least minColumnBytes each), so a batch still stays near
 // maxBatchBytes in all.
+// pageAllocator is the allocator every budgetAllocator draws from: Go's, whatever
+// build tags choose arrow's memory.DefaultAllocator (-tags mallocator makes it C's).
+var pageAllocator = memory.NewGoAllocator()
+
 const (
 	maxBatchAllocs = 20_000
 	maxBatchBytes  = 2 << 30
@@ -32,6 +36,12 @@ const (
 
 // budgetAllocator panics (recovered where the column is decoded) when a batch of its
 // column exceeds its budget. It is armed only while its goroutine decodes a batch.
+//
+// It allocates from Go's heap (pageAllocator), never from a pool or C's malloc, and
+// frees nothing itself: dictMemo.find tells a dictionary-coded value by its address in
+// the dictionary page, which is sound only while no other page can be given the memory
+// of a page the memo still points into. Go's collector never reuses memory a pointer
+// still reaches; an allocator that recycles freed buffers would break that silently.
 type budgetAllocator struct {
 	memory.Allocator
 	maxBytes      int64 // 0: maxBatchBytes
@@ -151,7 +161,7 @@ func openParquet(path, name string, part [nFields]string, o Options) (src source
 	if string(tail[:]) != "PAR1" {
 		return nil, fail("truncated Parquet file (no PAR1 magic at the end: the footer is missing)")
 	}
-	mem := &budgetAllocator{Allocator: memory.DefaultAllocator}
+	mem := &budgetAllocator{Allocator: pageAllocator}
 	props := parquet.NewReaderProperties(mem)
 	props.BufferedStreamEnabled = true
 	pf, err := file.NewParquetReader(f, file.WithReadProps(props))

@@ -139,7 +139,7 @@ func (s *parquetSource) start() *pqDecoder {
 		d.tokens[c] = make(chan struct{}, len(d.units))
 		memoB := *s.b
 		cd := &colDecoder{col: col, file: s.b.file, size: s.size, b: &memoB,
-			mem: &budgetAllocator{Allocator: memory.DefaultAllocator, maxBytes: perColumn}}
+			mem: &budgetAllocator{Allocator: pageAllocator, maxBytes: perColumn}}
 		cd.pool = &sync.Pool{New: func() any { return memory.NewResizableBuffer(cd.mem) }}
 		props := parquet.NewReaderProperties(cd.mem)
 		props.BufferedStreamEnabled = true

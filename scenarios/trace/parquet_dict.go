@@ -86,7 +86,7 @@ func newDictEntry(b *builder, field int, s string) dictEntry {
 
 // dictMemo is a column chunk's dictionary of a coded field, each entry checked.
 type dictMemo struct {
-	base unsafe.Pointer // the dictionary page's first byte
+	base unsafe.Pointer // the dictionary page's first byte; keeps the page alive (budgetAllocator)
 	at   []uint16       // by byte offset of a value in the page: its code
 	ents []dictEntry    // by code: fixedEntries, then the page's values
 }
