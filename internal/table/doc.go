@@ -12,7 +12,10 @@
 //   - snake_case column names (enforced) with the unit last (amount_micros,
 //     first_response_p90_s);
 //   - dictionary encoding only where the Column says (StringCol and EnumCol by default,
-//     never times or amounts), DELTA_BINARY_PACKED where it says WithDelta;
+//     never times or amounts), and then for the whole column chunk: the dictionary page
+//     may grow to 1 GiB instead of falling back to plain pages at arrow's 1 MiB, whose
+//     footer arrow writes in a map's order (not the same bytes twice);
+//     DELTA_BINARY_PACKED where it says WithDelta;
 //   - no min/max statistics on id columns (strings without a dictionary) and enum
 //     columns: their bounds prune nothing and cost a comparison or a hash per row;
 //     every other column keeps them.

@@ -30,6 +30,14 @@ type Options struct {
 	viaPqarrow bool
 }
 
+// maxDictionaryBytes is the dictionary page a column chunk may grow to before arrow
+// falls back to plain pages for the rest of it. Arrow writes the footer's page-encoding
+// counts of such a chunk (dictionary and plain) in a Go map's order, which differs
+// from run to run, so the same rows would not give the same bytes: the limit is far
+// above arrow's 1 MiB default so that no dictionary column falls back, whatever its
+// number of distinct values (a row group's dictionary holds at most its own values).
+const maxDictionaryBytes = 1 << 30
+
 const (
 	defaultBatchRows    = 1 << 16
 	defaultRowGroupRows = 1 << 20
@@ -157,6 +165,7 @@ func Create(path string, cols []Column, opts Options) (*Writer, error) {
 		parquet.WithRootRepetition(parquet.Repetitions.Required),
 		parquet.WithMaxRowGroupLength(opts.RowGroupRows),
 		parquet.WithDictionaryDefault(false),
+		parquet.WithDictionaryPageSizeLimit(maxDictionaryBytes),
 	}
 	for i, c := range cols {
 		t := c.Kind.arrowType()

@@ -384,3 +384,49 @@ func BenchmarkTableWriter(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// TestTableManyDistinctSameBytes writes a dictionary column with more distinct values
+// than arrow's default 1 MiB dictionary page holds (a trace's users) several times: the
+// dictionary must not fall back to plain pages, since arrow writes a fallen-back
+// chunk's page-encoding counts in a map's order and the bytes would differ run to run.
+func TestTableManyDistinctSameBytes(t *testing.T) {
+	dir := t.TempDir()
+	const n = 80_000 // 80,000 values of 17 bytes, 4 more each in the page: 1.6 MiB
+	write := func(name string) []byte {
+		path := filepath.Join(dir, name)
+		w, err := Create(path, []Column{StringCol("user")}, Options{Version: testVersion})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Abort()
+		user := w.String("user")
+		for i := range n {
+			user.Append(fmt.Sprintf("55119%012d", i*7919))
+			if err := w.EndRow(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	first := write("0.parquet")
+	for i := 1; i < 6; i++ {
+		if b := write(fmt.Sprintf("%d.parquet", i)); !slices.Equal(b, first) {
+			t.Fatalf("write %d: %d bytes differ from the first write's %d", i, len(b), len(first))
+		}
+	}
+	f := tabletest.Read(t, filepath.Join(dir, "0.parquet"))
+	for _, rg := range f.Meta.RowGroups {
+		for _, st := range rg.Columns[0].MetaData.EncodingStats {
+			if st.PageType == format.DataPage && st.Encoding != format.RLEDictionary {
+				t.Errorf("user has %d data pages in %v: the dictionary fell back", st.Count, st.Encoding)
+			}
+		}
+	}
+}
