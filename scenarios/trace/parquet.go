@@ -24,15 +24,15 @@ const parquetBatchRows = 8 << 10
 // Columns are decoded side by side, each with its own allocator: the bytes are shared
 // out among them (at least minColumnBytes each), so a batch still stays near
 // maxBatchBytes in all.
-// pageAllocator is the allocator every budgetAllocator draws from: Go's, whatever
-// build tags choose arrow's memory.DefaultAllocator (-tags mallocator makes it C's).
-var pageAllocator = memory.NewGoAllocator()
-
 const (
 	maxBatchAllocs = 20_000
 	maxBatchBytes  = 2 << 30
 	minColumnBytes = 256 << 20
 )
+
+// pageAllocator is the allocator every budgetAllocator draws from: Go's, whatever
+// build tags choose arrow's memory.DefaultAllocator (-tags mallocator makes it C's).
+var pageAllocator = memory.NewGoAllocator()
 
 // budgetAllocator panics (recovered where the column is decoded) when a batch of its
 // column exceeds its budget. It is armed only while its goroutine decodes a batch.
