@@ -1,17 +1,22 @@
 package trace
 
 import (
+	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/apache/arrow/go/v17/parquet"
+	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
+	"github.com/spendsim/spendsim/internal/sharedtest"
 )
 
 // TestParquetDictMatchesPlain reads the same rows, good and bad, with the text columns
@@ -113,4 +118,91 @@ func writeTimedParquet(t *testing.T, path string, cols []string, rows []map[stri
 	defer rec.Release()
 	props := parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(1100), parquet.WithDictionaryDefault(dict))
 	writeParquetRecord(t, path, rec, props, pqarrow.NewArrowWriterProperties(), false)
+}
+
+// TestParquetDictRealTrace reads the real Twitter customer-support trace (shared
+// datasets) as CSV and as Parquet with its text columns dictionary-encoded (buildFast)
+// and plain (build), in row groups of 300: the three give the same records, but for
+// the line, which a CSV counts from its header.
+func TestParquetDictRealTrace(t *testing.T) {
+	const src = "../../../shared/datasets/customer_care_twitter.csv"
+	f, err := os.Open(src)
+	if err != nil {
+		sharedtest.Missing(t, "the Twitter trace", err)
+		return
+	}
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := decodeAll(t, src, Options{})
+	if want.err != nil || len(want.recs) != len(rows)-1 {
+		t.Fatalf("CSV: %d records of %d rows, %v", len(want.recs), len(rows)-1, want.err)
+	}
+	head := rows[0]
+	ts := &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}
+	var fields []arrow.Field
+	for _, c := range head {
+		typ := arrow.DataType(arrow.BinaryTypes.String)
+		if c == "ts" || c == "delivered_ts" {
+			typ = ts
+		}
+		fields = append(fields, arrow.Field{Name: c, Type: typ, Nullable: c != "ts"})
+	}
+	b := array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema(fields, nil))
+	defer b.Release()
+	for _, r := range rows[1:] {
+		for k, v := range r {
+			switch fb := b.Field(k).(type) {
+			case *array.TimestampBuilder:
+				if v == "" {
+					fb.AppendNull()
+					continue
+				}
+				at, err := time.Parse(time.RFC3339, v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fb.Append(arrow.Timestamp(at.UnixMilli()))
+			case *array.StringBuilder:
+				if v == "" {
+					fb.AppendNull()
+				} else {
+					fb.Append(v)
+				}
+			}
+		}
+	}
+	rec := b.NewRecord()
+	defer rec.Release()
+	for _, dict := range []bool{true, false} {
+		path := filepath.Join(t.TempDir(), "twitter.parquet")
+		props := parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(300), parquet.WithDictionaryDefault(dict))
+		writeParquetRecord(t, path, rec, props, pqarrow.NewArrowWriterProperties(), false)
+		pf, err := file.OpenParquetFile(path, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range head {
+			if cc, err := pf.MetaData().RowGroup(0).ColumnChunk(i); err != nil || c == "direction" && cc.HasDictionaryPage() != dict {
+				t.Fatalf("dictionary %v: column %s is not written as asked (%v)", dict, c, err)
+			}
+		}
+		pf.Close()
+		got := decodeAll(t, path, Options{})
+		if got.err != nil || len(got.recs) != len(want.recs) {
+			t.Fatalf("dictionary %v: %d records, %v; want %d", dict, len(got.recs), got.err, len(want.recs))
+		}
+		for i := range got.recs {
+			g, w := got.recs[i], want.recs[i]
+			if g.Line != int64(i)+1 {
+				t.Fatalf("dictionary %v: record %d has line %d", dict, i, g.Line)
+			}
+			g.Line = w.Line
+			if !reflect.DeepEqual(g, w) {
+				t.Fatalf("dictionary %v: record %d\n got %+v\nwant %+v", dict, i, g, w)
+			}
+		}
+	}
 }
