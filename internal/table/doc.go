@@ -32,9 +32,13 @@
 // file's sink keeps it.
 //
 // Writer streams: it buffers Options.BatchRows rows per column in plain slices laid out
-// as arrow's arrays, then hands them without a copy to one background goroutine that
+// as arrow's arrays, then hands them without a copy to a background goroutine that
 // encodes them into the current row group, so memory is bounded by one row group
-// whatever the row count. The encoder calls arrow's column chunk writers itself, as
+// whatever the row count. It shares each batch's columns out among Options.Encoders
+// goroutines (one per core, at most 8, by default), each column to one goroutine at a
+// time and in batch order, so the bytes are the same at any count; a row group's end
+// (its dictionary pages and last pages, written in column order) is the one part that
+// stays on one goroutine. The encoder calls arrow's column chunk writers itself, as
 // pqarrow's FileWriter.WriteBuffered would but without its general level builder
 // (encode.go); the bytes are pqarrow's, which encode_test.go checks. Values go in
 // through typed appenders obtained once per column; there is no reflection on the hot

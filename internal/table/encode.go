@@ -3,6 +3,8 @@ package table
 import (
 	"context"
 	"io"
+	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -45,18 +47,29 @@ type chunks struct {
 	rgw     file.BufferedRowGroupWriter // nil before the first batch
 	rgRows  int64                       // rows in rgw
 	maxRows int64
-	ctx     context.Context // pqarrow's write context, for the columns it writes
 	cols    []Column
 
-	ones   []int16 // definition levels of a batch without nulls; never written to
-	zeros  []int16 // definition levels of a batch of nulls; never written to
-	levels []int16 // scratch definition levels of a batch with nulls
+	ones  []int16 // definition levels of a batch without nulls; never written to
+	zeros []int16 // definition levels of a batch of nulls; never written to
+
+	// encoders holds one scratch per goroutine that encodes a batch's columns: with
+	// more than one, the columns of each batch are shared out among that many
+	// goroutines (encodeColumns), ids and times first as they cost the most.
+	encoders []*encoder
+	order    []int   // the columns in the order they are handed out
+	errs     []error // per column, the error of the batch's write
+}
+
+// encoder is what one goroutine reuses from batch to batch to encode columns.
+type encoder struct {
+	ctx    context.Context // pqarrow's write context, for the columns it writes; its buffers are its own
+	levels []int16         // scratch definition levels of a batch with nulls
 	values []parquet.ByteArray
 }
 
 // newChunks starts a file of the given arrow schema on sink, as pqarrow.NewFileWriter
 // does (its schema conversion, no key-value metadata).
-func newChunks(schema *arrow.Schema, cols []Column, sink io.Writer, props *parquet.WriterProperties, batch int) (batchWriter, error) {
+func newChunks(schema *arrow.Schema, cols []Column, sink io.Writer, props *parquet.WriterProperties, batch, encoders int) (batchWriter, error) {
 	arrProps := pqarrow.NewArrowWriterProperties()
 	pqSchema, err := pqarrow.ToParquet(schema, props, arrProps)
 	if err != nil {
@@ -68,9 +81,24 @@ func newChunks(schema *arrow.Schema, cols []Column, sink io.Writer, props *parqu
 	for i := range ones {
 		ones[i] = 1
 	}
-	return &chunks{fw: fw, maxRows: props.MaxRowGroupLength(), ctx: pqarrow.NewArrowWriteContext(context.TODO(), &arrProps),
-		cols: cols, ones: ones, zeros: make([]int16, batch)}, nil
+	c := &chunks{fw: fw, maxRows: props.MaxRowGroupLength(), cols: cols, ones: ones, zeros: make([]int16, batch),
+		errs: make([]error, len(cols))}
+	for range max(1, min(encoders, len(cols))) {
+		c.encoders = append(c.encoders, &encoder{ctx: pqarrow.NewArrowWriteContext(context.TODO(), &arrProps)})
+	}
+	for _, heavy := range []bool{true, false} {
+		for i, col := range cols {
+			if costly(col) == heavy {
+				c.order = append(c.order, i)
+			}
+		}
+	}
+	return c, nil
 }
+
+// costly tells the columns that cost the most to encode: strings without a dictionary
+// (ids: their bytes are most of a file's) and delta-encoded integers (times, lines).
+func costly(c Column) bool { return (c.Kind == KindString && !c.Dict) || c.Delta }
 
 // write adds a batch to the current row group, starting a new one whenever it holds
 // maxRows rows, as WriteBuffered splits a record.
@@ -83,23 +111,63 @@ func (c *chunks) write(rec arrow.Record) error {
 			}
 		}
 		k := min(n-off, c.maxRows-c.rgRows)
-		for i := range c.cols {
-			a := rec.Column(i)
-			if off != 0 || k != n {
-				a = array.NewSlice(a, off, off+k)
-			}
-			err := c.writeColumn(i, a)
-			if off != 0 || k != n {
-				a.Release()
-			}
-			if err != nil {
-				return err
-			}
+		if err := c.encodeColumns(rec, off, k); err != nil {
+			return err
 		}
 		c.rgRows += k
 		off += k
 	}
 	return nil
+}
+
+// encodeColumns writes rows [off, off+k) of every column of rec into the current row
+// group. With several encoders the columns are handed out one at a time to that many
+// goroutines: each column writer is used by one goroutine at a time and gets its
+// batches in order (this one waits for all of them before the next batch), so the
+// bytes are the same at any number of encoders. The error returned is the first
+// column's, in column order.
+func (c *chunks) encodeColumns(rec arrow.Record, off, k int64) error {
+	if len(c.encoders) == 1 {
+		for i := range c.cols {
+			if err := c.encodeSlice(c.encoders[0], rec, i, off, k); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var (
+		next atomic.Int32
+		wg   sync.WaitGroup
+	)
+	for _, e := range c.encoders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := int(next.Add(1)) - 1; j < len(c.order); j = int(next.Add(1)) - 1 {
+				i := c.order[j]
+				c.errs[i] = c.encodeSlice(e, rec, i, off, k)
+			}
+		}()
+	}
+	wg.Wait()
+	for i, err := range c.errs {
+		if err != nil {
+			clear(c.errs[i:])
+			return err
+		}
+	}
+	return nil
+}
+
+// encodeSlice writes rows [off, off+k) of rec's column i.
+func (c *chunks) encodeSlice(e *encoder, rec arrow.Record, i int, off, k int64) error {
+	a := rec.Column(i)
+	if off == 0 && k == rec.NumRows() {
+		return c.writeColumn(e, i, a)
+	}
+	a = array.NewSlice(a, off, off+k)
+	defer a.Release()
+	return c.writeColumn(e, i, a)
 }
 
 func (c *chunks) newRowGroup() error {
@@ -113,30 +181,30 @@ func (c *chunks) newRowGroup() error {
 }
 
 // writeColumn writes column i's part of a batch.
-func (c *chunks) writeColumn(i int, a arrow.Array) error {
+func (c *chunks) writeColumn(e *encoder, i int, a arrow.Array) error {
 	cw, err := c.rgw.Column(i)
 	if err != nil {
 		return err
 	}
 	nullable := c.cols[i].Nullable
 	if l, ok := a.(*array.List); ok {
-		return c.writeList(cw, l, nullable)
+		return c.writeList(e, cw, l, nullable)
 	}
 	var def []int16
 	if nullable {
-		def = c.defLevels(a)
+		def = c.defLevels(e, a)
 	}
 	s, ok := a.(*array.String)
 	w, isBA := cw.(*file.ByteArrayColumnChunkWriter)
 	if !ok || !isBA {
-		return pqarrow.WriteArrowToColumn(c.ctx, cw, a, def, nil, nullable)
+		return pqarrow.WriteArrowToColumn(e.ctx, cw, a, def, nil, nullable)
 	}
 	// pqarrow's writeDenseArrow for a string array, with a reused values slice.
 	n := s.Len()
-	if cap(c.values) < n {
-		c.values = make([]parquet.ByteArray, n)
+	if cap(e.values) < n {
+		e.values = make([]parquet.ByteArray, n)
 	}
-	values := c.values[:n]
+	values := e.values[:n]
 	// A batch that is all null (meta_* of a log without Meta's pricing) needs no
 	// values: the writer reads only those its validity bits mark as present.
 	if s.NullN() < n {
@@ -159,7 +227,7 @@ func (c *chunks) writeColumn(i int, a arrow.Array) error {
 // (or its only level when it is empty or null) at repetition level 0 and its others at
 // 1; an empty list one level below the repeated group's, a null list two below. The
 // values are the part of the child array the batch's lists cover.
-func (c *chunks) writeList(cw file.ColumnChunkWriter, l *array.List, nullable bool) error {
+func (c *chunks) writeList(e *encoder, cw file.ColumnChunkWriter, l *array.List, nullable bool) error {
 	info := cw.LevelInfo()
 	present, list := info.DefLevel, info.RepeatedAncestorDefLevel
 	n, off := l.Len(), l.Data().Offset()
@@ -180,12 +248,12 @@ func (c *chunks) writeList(cw file.ColumnChunkWriter, l *array.List, nullable bo
 	}
 	values := array.NewSlice(l.ListValues(), int64(offsets[0]), int64(offsets[n]))
 	defer values.Release()
-	return pqarrow.WriteArrowToColumn(c.ctx, cw, values, def, rep, false)
+	return pqarrow.WriteArrowToColumn(e.ctx, cw, values, def, rep, false)
 }
 
 // defLevels is a's definition levels as a top-level OPTIONAL column: 1 where a has a
 // value, 0 where it is null. A batch with no null or only nulls shares one run.
-func (c *chunks) defLevels(a arrow.Array) []int16 {
+func (c *chunks) defLevels(e *encoder, a arrow.Array) []int16 {
 	n := a.Len()
 	if n <= len(c.ones) {
 		switch a.NullN() {
@@ -195,10 +263,10 @@ func (c *chunks) defLevels(a arrow.Array) []int16 {
 			return c.zeros[:n]
 		}
 	}
-	if cap(c.levels) < n {
-		c.levels = make([]int16, n)
+	if cap(e.levels) < n {
+		e.levels = make([]int16, n)
 	}
-	levels := c.levels[:n]
+	levels := e.levels[:n]
 	bits, off := a.NullBitmapBytes(), a.Data().Offset()
 	if bits == nil {
 		for j := range levels {

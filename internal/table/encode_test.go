@@ -110,7 +110,8 @@ func writeDiff(t *testing.T, path string, rows int, opts Options, seed uint64, n
 
 // TestChunksMatchPqarrow: the column-chunk writer writes the very bytes pqarrow's
 // FileWriter.WriteBuffered writes, whatever the nulls, batch sizes, row-group splits
-// (batches that cross a row group, row groups that end on a batch) and row counts.
+// (batches that cross a row group, row groups that end on a batch) and row counts, with
+// one goroutine encoding the columns or several at once.
 func TestChunksMatchPqarrow(t *testing.T) {
 	nulls := map[string]func(row, col int) bool{
 		"none":    func(int, int) bool { return false },
@@ -126,25 +127,27 @@ func TestChunksMatchPqarrow(t *testing.T) {
 	dir := t.TempDir()
 	for name, null := range nulls {
 		for _, sz := range sizes {
-			t.Run(fmt.Sprintf("%s/%d-%d-%d", name, sz.batch, sz.group, sz.rows), func(t *testing.T) {
-				opts := Options{Version: testVersion, BatchRows: sz.batch, RowGroupRows: int64(sz.group)}
-				got, want := filepath.Join(dir, "chunks.parquet"), filepath.Join(dir, "pqarrow.parquet")
-				writeDiff(t, got, sz.rows, opts, uint64(sz.rows), null)
-				opts.viaPqarrow = true
-				writeDiff(t, want, sz.rows, opts, uint64(sz.rows), null)
-				g, err := os.ReadFile(got)
-				if err != nil {
-					t.Fatal(err)
-				}
-				wnt, err := os.ReadFile(want)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !bytes.Equal(g, wnt) {
-					t.Fatalf("%d rows, batches of %d, row groups of %d, nulls %s: the column-chunk writer wrote %d bytes that differ from pqarrow's %d",
-						sz.rows, sz.batch, sz.group, name, len(g), len(wnt))
-				}
-			})
+			for _, encoders := range []int{1, 4} {
+				t.Run(fmt.Sprintf("%s/%d-%d-%d/encoders=%d", name, sz.batch, sz.group, sz.rows, encoders), func(t *testing.T) {
+					opts := Options{Version: testVersion, BatchRows: sz.batch, RowGroupRows: int64(sz.group), Encoders: encoders}
+					got, want := filepath.Join(dir, "chunks.parquet"), filepath.Join(dir, "pqarrow.parquet")
+					writeDiff(t, got, sz.rows, opts, uint64(sz.rows), null)
+					opts.viaPqarrow, opts.Encoders = true, 0
+					writeDiff(t, want, sz.rows, opts, uint64(sz.rows), null)
+					g, err := os.ReadFile(got)
+					if err != nil {
+						t.Fatal(err)
+					}
+					wnt, err := os.ReadFile(want)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !bytes.Equal(g, wnt) {
+						t.Fatalf("%d rows, batches of %d, row groups of %d, nulls %s, %d encoders: the column-chunk writer wrote %d bytes that differ from pqarrow's %d",
+							sz.rows, sz.batch, sz.group, name, encoders, len(g), len(wnt))
+					}
+				})
+			}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package table
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -24,6 +25,10 @@ type Options struct {
 	// encoded in memory until it is complete, so this bounds the writer's memory.
 	// Default 1,048,576.
 	RowGroupRows int64
+	// Encoders is how many goroutines encode the columns of a batch at once (each
+	// column by one goroutine at a time, so the bytes are the same at any count).
+	// Default: one per core (GOMAXPROCS), at most maxEncoders; never more than columns.
+	Encoders int
 
 	// viaPqarrow writes through pqarrow's FileWriter instead of chunks: the reference
 	// the tests compare chunks' bytes with.
@@ -37,6 +42,11 @@ type Options struct {
 // above arrow's 1 MiB default so that no dictionary column falls back, whatever its
 // number of distinct values (a row group's dictionary holds at most its own values).
 const maxDictionaryBytes = 1 << 30
+
+// maxEncoders bounds the default number of encoding goroutines: each holds a zstd
+// encoder's history while it compresses, and a batch waits for its costliest column
+// (message ids, in a replay), so more goroutines than that gain little.
+const maxEncoders = 8
 
 const (
 	defaultBatchRows    = 1 << 16
@@ -81,10 +91,10 @@ type Writer struct {
 	err     error // first error; the writer is dead after it
 	closed  bool
 
-	// Batches are encoded and compressed on one background goroutine while the caller
-	// fills the next one: encoding is most of a writer's cost, and a replay that
-	// decodes, bills and encodes on one core leaves the other idle. One consumer keeps
-	// the output order, so files are byte-identical either way.
+	// Batches are encoded and compressed in the background while the caller fills the
+	// next one: encoding is most of a writer's cost. One goroutine takes the batches in
+	// order and shares each one's columns out among the encoders (chunks), so files are
+	// byte-identical whatever the number of encoders.
 	work  chan arrow.Record
 	done  chan struct{}
 	bgMu  sync.Mutex
@@ -150,6 +160,9 @@ func Create(path string, cols []Column, opts Options) (*Writer, error) {
 	}
 	if opts.RowGroupRows <= 0 {
 		opts.RowGroupRows = defaultRowGroupRows
+	}
+	if opts.Encoders <= 0 {
+		opts.Encoders = min(runtime.GOMAXPROCS(0), maxEncoders)
 	}
 	installPooledZstd()
 
@@ -230,7 +243,7 @@ func Create(path string, cols []Column, opts Options) (*Writer, error) {
 	if opts.viaPqarrow {
 		w.fw, err = newPqarrowWriter(schema, sink{w}, props)
 	} else {
-		w.fw, err = newChunks(schema, cols, sink{w}, props, opts.BatchRows)
+		w.fw, err = newChunks(schema, cols, sink{w}, props, opts.BatchRows, opts.Encoders)
 	}
 	if err != nil {
 		w.Abort()

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -348,40 +350,55 @@ func TestTableWrongAppenderPanics(t *testing.T) {
 	w.Float64("x")
 }
 
-// BenchmarkTableWriter writes a messages.parquet-like table; memory per op stays flat
-// as b.N grows because batches are encoded and dropped.
+// BenchmarkTableWriter writes a messages.parquet-like table (ids, times, vocabularies)
+// with one goroutine encoding the columns and with one per core; memory per op stays
+// flat as b.N grows because batches are encoded and dropped.
 func BenchmarkTableWriter(b *testing.B) {
 	cols := []Column{
-		TimestampMillisCol("ts"), StringCol("pricing_model"), StringCol("pricing_type"),
+		Int64Col("line").WithDelta(), TimestampMillisCol("ts").WithDelta(), StringCol("user").WithDict(false),
+		StringCol("message_id").WithDict(false).OrNull(), StringCol("pricing_model"), StringCol("pricing_type"),
 		StringCol("pricing_category"), BoolCol("billable"), Uint64Col("conversation_id"),
 		Int32Col("tier"), StringCol("market"), Int64Col("amount_micros"), StringCol("currency"),
 	}
-	w, err := Create(filepath.Join(b.TempDir(), "messages.parquet"), cols, Options{Version: testVersion})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer w.Abort()
-	ts, model, typ, cat, bill := w.TimestampMillis("ts"), w.String("pricing_model"), w.String("pricing_type"), w.String("pricing_category"), w.Bool("billable")
-	conv, tier, market, amount, cur := w.Uint64("conversation_id"), w.Int32("tier"), w.String("market"), w.Int64("amount_micros"), w.String("currency")
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		ts.AppendMillis(1_767_225_600_000 + int64(i)*37)
-		model.Append("PMP")
-		typ.Append("regular")
-		cat.Append("utility")
-		bill.Append(true)
-		conv.Append(uint64(i / 3))
-		tier.Append(int32(i % 3))
-		market.Append("BR")
-		amount.Append(int64(8000 + i%17))
-		cur.Append("USD")
-		if err := w.EndRow(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		b.Fatal(err)
+	for _, encoders := range []int{1, runtime.GOMAXPROCS(0)} {
+		b.Run(fmt.Sprintf("encoders=%d", encoders), func(b *testing.B) {
+			w, err := Create(filepath.Join(b.TempDir(), "messages.parquet"), cols, Options{Version: testVersion, Encoders: encoders})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer w.Abort()
+			line, ts, user, id := w.Int64("line"), w.TimestampMillis("ts"), w.String("user"), w.String("message_id")
+			model, typ, cat, bill := w.String("pricing_model"), w.String("pricing_type"), w.String("pricing_category"), w.Bool("billable")
+			conv, tier, market, amount, cur := w.Uint64("conversation_id"), w.Int32("tier"), w.String("market"), w.Int64("amount_micros"), w.String("currency")
+			users, ids := make([]string, 1<<16), make([]string, 1<<16)
+			for i := range users {
+				users[i] = fmt.Sprintf("55119%08d", i*7919%100_000_000)
+				ids[i] = "wamid.HBgM" + strconv.FormatInt(int64(i)*104_729, 36)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				line.Append(int64(i))
+				ts.AppendMillis(1_767_225_600_000 + int64(i)*37)
+				user.Append(users[i&(1<<16-1)])
+				id.Append(ids[(i*3)&(1<<16-1)])
+				model.Append("PMP")
+				typ.Append("regular")
+				cat.Append("utility")
+				bill.Append(true)
+				conv.Append(uint64(i / 3))
+				tier.Append(int32(i % 3))
+				market.Append("BR")
+				amount.Append(int64(8000 + i%17))
+				cur.Append("USD")
+				if err := w.EndRow(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := w.Close(); err != nil {
+				b.Fatal(err)
+			}
+		})
 	}
 }
 
