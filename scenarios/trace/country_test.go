@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"io"
 	"strings"
 	"testing"
 )
@@ -78,5 +79,43 @@ func TestSkipReasons(t *testing.T) {
 	}
 	if n != 1 || c.Skipped != 4 || strings.Join(c.SkipReasons, "\n") != strings.Join(want, "\n") {
 		t.Errorf("%d records, %d skipped, reasons:\n%s\nwant 1, 4:\n%s", n, c.Skipped, strings.Join(c.SkipReasons, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestSkipInvalidNothingLeft: a trace whose every row is invalid is an error under
+// SkipInvalid too, naming the count and the first reason, not an empty trace that a
+// replay would bill as nothing owed; one valid row is enough to read on.
+func TestSkipInvalidNothingLeft(t *testing.T) {
+	dir := t.TempDir()
+	bad := "2025-08-01T10:00:00Z,1111111111111,business,template,marketing,,b,,,,\n" +
+		"2025-08-01T10:02:00Z,5511987654321,business,template,marketting,,,,,,\n"
+	cases := []struct {
+		name, body, want string
+	}{
+		// The first skipped, which with Sort may be a row whose problem shows earlier.
+		{"all.csv", header + bad, `all.csv: nothing to read: all 2 lines of the trace were invalid and skipped; the first: all.csv:`},
+		{"one.csv", header + bad[:strings.Index(bad, "\n")+1], `one.csv: nothing to read: the trace's only line was invalid and skipped: one.csv:2: column user: "1111111111111" is too long for calling code +1; want a complete international number`},
+		{"some.csv", header + bad + "2025-08-01T10:03:00Z,5511987654321,user,,,,,,,,\n", ""},
+	}
+	for _, c := range cases {
+		for _, o := range []Options{{SkipInvalid: true}, {SkipInvalid: true, Sort: true, SortChunkRows: 1}} {
+			r, err := Open(writeFile(t, dir, c.name, c.body), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r = Prefetch(r, 2)
+			var rec Record
+			n := 0
+			for err = r.Next(&rec); err == nil; err = r.Next(&rec) {
+				n++
+			}
+			r.Close()
+			switch {
+			case c.want == "" && (err != io.EOF || n != 1):
+				t.Errorf("%s %+v: %d records, then %v; want 1, then EOF", c.name, o, n, err)
+			case c.want != "" && (err == nil || !strings.HasPrefix(err.Error(), c.want) || !strings.Contains(err.Error(), "column ")):
+				t.Errorf("%s %+v: %v\nwant %s", c.name, o, err, c.want)
+			}
+		}
 	}
 }

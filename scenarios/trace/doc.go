@@ -46,7 +46,9 @@
 //
 // Errors are *Error values. With Options.SkipInvalid a bad row is skipped and counted
 // (Reader.Skipped) instead; problems with the file as a whole (a missing column, a
-// truncated Parquet footer, unsorted input, I/O) always fail.
+// truncated Parquet footer, unsorted input, I/O) always fail, and so does a trace whose
+// every row was skipped: the reader says it found nothing rather than end as if the
+// trace were empty.
 //
 // Foreign logs: a Mapping (Go struct or YAML, LoadMapping) reads any CSV log by naming
 // the source column of each field, time layouts, value translations, constants and a

@@ -42,6 +42,7 @@ type reader struct {
 	reasons    []string // of the first MaxSkipReasons skipped rows
 	duplicates int64
 	overrides  int64
+	any        bool // a record has been handed out
 	err        error
 	closed     bool
 	cur        row
@@ -92,6 +93,17 @@ func (rd *reader) skip(err error) {
 	}
 }
 
+// allInvalid is the error of a trace whose every row was skipped as invalid: a
+// reader that found nothing says so, rather than handing over an empty trace that
+// would bill as nothing owed.
+func (rd *reader) allInvalid() error {
+	what := fmt.Sprintf("all %d %ss of the trace were invalid and skipped; the first: %s", rd.skipped, rd.unit, rd.reasons[0])
+	if rd.skipped == 1 {
+		what = "the trace's only " + rd.unit + " was invalid and skipped: " + rd.reasons[0]
+	}
+	return &Error{File: rd.file, Msg: "nothing to read: " + what}
+}
+
 func (rd *reader) Ignored() int64 {
 	if ig, ok := rd.src.(Ignorer); ok {
 		return ig.Ignored()
@@ -136,6 +148,7 @@ func (rd *reader) Next(out *Record) error {
 		r, err := rd.step()
 		if err == nil {
 			*out = r.Record
+			rd.any = true
 			return nil
 		}
 		if err == errDuplicate {
@@ -144,6 +157,9 @@ func (rd *reader) Next(out *Record) error {
 		if rd.opt.SkipInvalid && skippable(err) {
 			rd.skip(err)
 			continue
+		}
+		if err == io.EOF && !rd.any && rd.skipped > 0 {
+			err = rd.allInvalid()
 		}
 		rd.err = err
 		return err
