@@ -23,7 +23,7 @@ func forecastCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "independent replications (default: the scenario's, at least 10)"},
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: the scenario's; if none, a fresh one, printed)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<scenario name>-forecast)"},
-			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs (default: all cores)"},
+			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs, at most 1024 (default: all cores)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
 			memoryFlag(),
 		}, rateFlags()...),

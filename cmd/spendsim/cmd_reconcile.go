@@ -49,6 +49,9 @@ func reconcileCommand(e *env) *cli.Command {
 			if c.NArg() > 0 {
 				return usagef("reconcile takes no arguments (got %q); give the log with --trace or a replay's folder with --replay", c.Args().First())
 			}
+			if err := checkWorkers(c); err != nil {
+				return err
+			}
 			if (len(c.StringSlice("trace")) == 0) == (c.String("replay") == "") {
 				return usagef("give one of --trace LOG (replay it now) or --replay DIR (a replay's output)")
 			}

@@ -39,7 +39,7 @@ func replayCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "primary-country", Usage: "business's primary `COUNTRY` (ISO alpha-2), for authentication-international rates"},
 			&cli.StringFlag{Name: "auth-intl-from", Usage: "`DATE` the business became eligible for authentication-international rates"},
 			&cli.IntFlag{Name: "service-allowance", Value: 1000, Usage: "free service messages per number per month from 2026-10-01 (0 turns the allowance off)"},
-			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "billing workers, users hashed across them (default: all cores but two, at least one); the outputs are the same bytes at any count"},
+			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "billing workers, users hashed across them, at most 1024 (default: all cores but two, at least one); the outputs are the same bytes at any count"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
 			&cli.StringFlag{Name: "restaff", Usage: "re-simulate the replies under this `SCENARIO`'s agents (file or embedded name) and compare with the original"},
 			&cli.StringFlag{Name: "point", Usage: "with --restaff: the sweep point `ID` whose agents answer, as spendsim run labels it (needed when the scenario has a sweep)"},

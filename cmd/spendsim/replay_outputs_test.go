@@ -48,3 +48,31 @@ func TestReplayMaxMemory(t *testing.T) {
 		t.Errorf("--max-memory lots: exit %d, stderr %q; want 2", code, stderr)
 	}
 }
+
+// TestReplayUsageSlips: sizes and counts that make no sense are usage errors (exit 2)
+// that say what to give, not runs that take minutes: --max-memory in bytes without its
+// unit, --workers past 1024; nothing is written. A trace whose every row is invalid is
+// an error under --skip-invalid too (exit 1, no output), not a bill of 0.00.
+func TestReplayUsageSlips(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "t.csv", "ts,user,direction,type,category\n2025-08-01T10:00:00Z,5511987654321,business,template,marketing\n")
+	bad := writeFile(t, dir, "bad.csv", "ts,user,direction,type,category\nxx,5511987654321,business,template,marketing\n2025-08-01T10:00:00Z,5511987654321,sideways,text,\n")
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--trace", tr, "--max-memory", "512"}, 2, `--max-memory: "512" is 512 bytes; give the unit, like 512MiB or 8GiB`},
+		{[]string{"--trace", tr, "--workers", "100000"}, 2, "--workers must be between 0 (the default) and 1024, got 100000"},
+		{[]string{"--trace", bad, "--skip-invalid"}, 1, "bad.csv: nothing to read: all 2 lines of the trace were invalid and skipped; the first: bad.csv:2: column ts:"},
+	} {
+		out := filepath.Join(dir, "out")
+		code, _, stderr := spendsim(t, append([]string{"replay", "--out", out, "-q"}, c.args...)...)
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, stderr, c.code, c.want)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("%v left %s behind", c.args, out)
+		}
+	}
+}

@@ -121,9 +121,26 @@ func FormatBytes(b float64) string {
 		i++
 	}
 	if i == 0 {
+		if b == 1 {
+			return "1 byte"
+		}
 		return fmt.Sprintf("%.0f bytes", b)
 	}
 	return fmt.Sprintf("%.1f %s", b, units[i])
+}
+
+// unitless is the size below which a --max-memory value given in bytes ("512", "1B")
+// is taken for a slip, a unit left out ("512" for 512MiB), rather than a limit: under
+// 512 bytes a replay ran at four times the CPU, its GC never done.
+const unitless uint64 = 64 << 20
+
+// parseLimit reads a --max-memory value: a size (ParseBytes), in bytes only from 64 MiB.
+func parseLimit(flag string) (uint64, error) {
+	limit, err := ParseBytes(flag)
+	if t := strings.ToUpper(strings.TrimSpace(flag)); err == nil && limit < unitless && strings.TrimRight(t, "0123456789.B") == "" {
+		err = fmt.Errorf("%q is %s; give the unit, like 512MiB or 8GiB", flag, FormatBytes(float64(limit)))
+	}
+	return limit, err
 }
 
 // MaxMemory is the memory limit --max-memory flag asks for (its text; "": half of this
@@ -133,7 +150,7 @@ func MaxMemory(flag string) (limit uint64, what string, err error) {
 		limit, what = DefaultMaxMemory()
 		return limit, "--max-memory (" + what + ")", nil
 	}
-	if limit, err = ParseBytes(flag); err != nil {
+	if limit, err = parseLimit(flag); err != nil {
 		return 0, "", err
 	}
 	return limit, "--max-memory " + FormatBytes(float64(limit)), nil
@@ -148,7 +165,7 @@ const ReplayHeap uint64 = 800 << 20
 // text), else ReplayHeap, or half the machine's memory where that is less.
 func ReplaySoftLimit(flag string) (uint64, error) {
 	if flag != "" {
-		return ParseBytes(flag)
+		return parseLimit(flag)
 	}
 	if m, ok := MachineMemory(); ok && m/2 < ReplayHeap {
 		return m / 2, nil

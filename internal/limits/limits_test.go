@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -39,7 +40,7 @@ func TestParseAndFormatBytes(t *testing.T) {
 			t.Errorf("ParseBytes(%q) succeeded", bad)
 		}
 	}
-	for b, want := range map[float64]string{100: "100 bytes", 1536: "1.5 KiB", 12.3 * (1 << 30): "12.3 GiB", 1e300: "1e+300 bytes"} {
+	for b, want := range map[float64]string{1: "1 byte", 100: "100 bytes", 1536: "1.5 KiB", 12.3 * (1 << 30): "12.3 GiB", 1e300: "1e+300 bytes"} {
 		if got := FormatBytes(b); got != want {
 			t.Errorf("FormatBytes(%g) = %q, want %q", b, got, want)
 		}
@@ -62,6 +63,26 @@ func TestReplaySoftLimit(t *testing.T) {
 	}
 	if m, ok := MachineMemory(); ok && m/2 >= ReplayHeap && got != ReplayHeap {
 		t.Errorf("ReplaySoftLimit() = %d on a machine of %d; want %d", got, m, ReplayHeap)
+	}
+}
+
+// TestMemoryLimitWithoutUnit: a --max-memory value in bytes under 64 MiB ("512", "1B")
+// is refused as a unit left out, for replays and simulations alike; bytes from 64 MiB
+// and any size with a unit (even a small one, which the replay then warns about) pass.
+func TestMemoryLimitWithoutUnit(t *testing.T) {
+	for _, bad := range []string{"512", "1B", " 4096 ", "67108863"} {
+		_, err := ReplaySoftLimit(bad)
+		_, _, err2 := MaxMemory(bad)
+		if err == nil || err2 == nil || !strings.Contains(err.Error(), "give the unit, like 512MiB") {
+			t.Errorf("%q: ReplaySoftLimit %v, MaxMemory %v; want both to ask for the unit", bad, err, err2)
+		}
+	}
+	for in, want := range map[string]uint64{"67108864": 64 << 20, "1KiB": 1 << 10, "512M": 512 << 20, "1.5GB": 3 << 29} {
+		got, err := ReplaySoftLimit(in)
+		got2, _, err2 := MaxMemory(in)
+		if err != nil || err2 != nil || got != want || got2 != want {
+			t.Errorf("%q: %d, %v and %d, %v; want %d", in, got, err, got2, err2, want)
+		}
 	}
 }
 
