@@ -71,6 +71,11 @@ func (o *Output) Path(name string) string { return o.set.Path(name) }
 // staging is the folder the new files are written in.
 func (o *Output) staging() string { return o.set.Path("") }
 
+// Nest names a folder inside Dir holding an output set of its own, committed before
+// this one and part of it (a replay's era folder): the manifest lists its manifest, and
+// the set that next replaces this one without it removes it (safefile.Set.Nest).
+func (o *Output) Nest(folder string) { o.set.Nest(folder) }
+
 // Commit lists every file written in m (Files), writes m as manifest.json and puts the
 // new set in place of the folder's previous one.
 func (o *Output) Commit(m *Manifest) error {

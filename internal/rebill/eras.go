@@ -32,7 +32,9 @@ func ReplayPricing(ctx context.Context, o Options) (*reports.ReplaySummary, *rep
 // or a list: billing.ParseEras), every era on goroutines of its own. Each era's files
 // are the output set of o.Out/<era>, the very bytes `replay --pricing <era> --out
 // o.Out/<era>` writes; eras.json, the eras side by side, and its bar chart eras.png
-// and eras.svg are the set of o.Out itself, written last. "all" leaves out nbp-2018 when no NBP rate card was given (Eras.LeftOut);
+// and eras.svg are the set of o.Out itself, written last, its manifest listing each
+// era's (so the next set written to o.Out removes the era folders it does not write,
+// and never a folder of the user's). "all" leaves out nbp-2018 when no NBP rate card was given (Eras.LeftOut);
 // an era named in a list that cannot be billed is an error, as in Replay. It returns
 // the table and the first era's summary (the trace's counts are every era's). Nothing
 // is written when any era fails.
@@ -121,6 +123,7 @@ func ReplayEras(ctx context.Context, o Options) (*reports.Eras, *reports.ReplayS
 		if err := commitReplay(run.op, run.o, nil); err != nil {
 			return nil, nil, err
 		}
+		top.Nest(run.o.Pricing) // so that the next set written to o.Out drops the eras it does not bill
 	}
 	if err := top.WriteEras(res); err != nil {
 		return nil, nil, err

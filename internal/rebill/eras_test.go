@@ -6,9 +6,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/reports"
 )
 
@@ -102,5 +104,75 @@ func TestReplayErasCancelled(t *testing.T) {
 	}
 	if _, err := os.Stat(o.Out); !os.IsNotExist(err) {
 		t.Errorf("a cancelled replay left %s: %v", o.Out, err)
+	}
+}
+
+// TestReplayErasRerunDropsStaleEras: a replay into a folder an earlier replay under
+// several eras wrote removes the era folders it does not write itself, as it removes
+// the earlier run's files (their manifests listed in the earlier set's), so that
+// OUT/*/summary.json are this run's alone; the user's own folders stay, one holding a
+// replay of its own included, and an interrupted rerun leaves the earlier set whole.
+func TestReplayErasRerunDropsStaleEras(t *testing.T) {
+	o := options(t, handTrace)
+	mine := o
+	mine.Out = filepath.Join(o.Out, "mine")
+	if _, err := Replay(context.Background(), mine); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(o.Out, "notes"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(o.Out, "notes", "n.txt"), []byte("the user's"), 0o644)
+	run := func(pricing string, ctx context.Context) error {
+		t.Helper()
+		p := o
+		p.Pricing = pricing
+		p.Billing.Era, _ = billing.ParseEra(strings.Split(pricing, ",")[0])
+		_, _, err := ReplayPricing(ctx, p)
+		return err
+	}
+	folders := func() []string {
+		t.Helper()
+		es, err := os.ReadDir(o.Out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range es {
+			if e.IsDir() {
+				got = append(got, e.Name())
+			}
+		}
+		return got
+	}
+	for _, step := range []struct {
+		pricing string
+		want    []string
+	}{
+		{"cbp-2023", []string{"mine", "notes"}},
+		{"cbp-2023,pmp-2025", []string{"cbp-2023", "mine", "notes", "pmp-2025"}},
+		{"pmp-2025,pmp-2026-10", []string{"mine", "notes", "pmp-2025", "pmp-2026-10"}},
+		{"pmp-2025", []string{"mine", "notes"}},
+		{"all", []string{"auto", "cbp-2022", "cbp-2023", "mine", "notes", "pmp-2025", "pmp-2026-10"}},
+	} {
+		if err := run(step.pricing, context.Background()); err != nil {
+			t.Fatalf("--pricing %s: %v", step.pricing, err)
+		}
+		if got := folders(); !slices.Equal(got, step.want) {
+			t.Errorf("after --pricing %s: folders %v, want %v", step.pricing, got, step.want)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := run("cbp-2023,pmp-2025", ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v", err)
+	}
+	if got, want := folders(), []string{"auto", "cbp-2022", "cbp-2023", "mine", "notes", "pmp-2025", "pmp-2026-10"}; !slices.Equal(got, want) {
+		t.Errorf("an interrupted rerun left folders %v, want the earlier set's %v", got, want)
+	}
+	for _, f := range []string{"eras.json", "cbp-2022/summary.json", "mine/summary.json", "notes/n.txt"} {
+		if _, err := os.Stat(filepath.Join(o.Out, f)); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
 	}
 }

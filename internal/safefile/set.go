@@ -64,6 +64,7 @@ type Set struct {
 	lock    *Lock
 	created bool     // OpenSet created Dir
 	remove  []string // more names of the previous set (Remove)
+	nested  []string // folders whose sets belong to this one (Nest)
 
 	committed, closed bool
 	moving            atomic.Bool // past the commit point: Abandon leaves it to the next writer
@@ -142,10 +143,31 @@ func (s *Set) Path(name string) string { return filepath.Join(s.stage, name) }
 // whose manifest lists no files (written before manifests did).
 func (s *Set) Remove(names ...string) { s.remove = append(s.remove, names...) }
 
-// Files lists every file written so far into the new set but the manifest, sorted by
-// path, with its SHA-256 (read back from the disk) and size.
+// Nest names a folder inside Dir that holds a set of its own, committed before this
+// one and belonging to it (a replay's era folder): Files lists that set's manifest, so
+// the set that next replaces this one without it removes that folder's set too (its
+// manifest, the files it lists, then the folder if nothing else is left in it). A
+// folder is recognised as a set only by its manifest being listed: folders the user
+// made beside a set are never touched.
+func (s *Set) Nest(folder string) { s.nested = append(s.nested, folder) }
+
+// Files lists every file written so far into the new set but the manifest, and the
+// manifests of the nested sets (Nest), sorted by path, with its SHA-256 (read back from
+// the disk) and size.
 func (s *Set) Files() ([]FileSum, error) {
 	var out []FileSum
+	for _, sub := range s.nested {
+		rel := filepath.Join(sub, ManifestName)
+		p, err := Inside(s.Dir, rel)
+		if err != nil {
+			return nil, err
+		}
+		sum, n, err := HashFile(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, FileSum{Path: filepath.ToSlash(rel), SHA256: sum, Bytes: n})
+	}
 	err := filepath.WalkDir(s.stage, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -217,8 +239,8 @@ func (s *Set) commit() error {
 	// Which files the new set replaces is recorded before anything moves: once the
 	// old manifest is gone, only this record knows.
 	old, _ := listed(filepath.Join(s.Dir, ManifestName))
-	replaces := slices.Concat(old, s.remove, newSet)
-	slices.Sort(replaces)
+	replaces := slices.Concat(old, s.remove, newSet, nestedGone(s.Dir, old, newSet))
+	slices.SortFunc(replaces, manifestsFirst)
 	if err := WriteFile(filepath.Join(s.stage, replacesName), []byte(strings.Join(slices.Compact(replaces), "\n"))); err != nil {
 		return err
 	}
@@ -231,6 +253,41 @@ func (s *Set) commit() error {
 	}
 	SyncDir(s.Dir)
 	return moveIn(s.Dir)
+}
+
+// nestedGone is the files of the nested sets (Set.Nest) the previous set old lists and
+// the new one does not: the files each nested manifest lists, inside its folder.
+func nestedGone(dir string, old, newSet []string) []string {
+	var gone []string
+	for _, name := range old {
+		sub := filepath.Dir(name)
+		if filepath.Base(name) != ManifestName || sub == "." || slices.Contains(newSet, name) {
+			continue
+		}
+		p, err := Inside(dir, name)
+		if err != nil {
+			continue
+		}
+		files, _ := listed(p)
+		for _, f := range files {
+			gone = append(gone, filepath.Join(sub, f))
+		}
+	}
+	return gone
+}
+
+// manifestsFirst orders the files a set replaces: nested sets' manifests first, so
+// that a nested folder loses its manifest before any file it lists (it holds its set
+// whole or no manifest, as the output folder does), then by name.
+func manifestsFirst(a, b string) int {
+	am, bm := filepath.Base(a) == ManifestName, filepath.Base(b) == ManifestName
+	switch {
+	case am && !bm:
+		return -1
+	case bm && !am:
+		return 1
+	}
+	return strings.Compare(a, b)
 }
 
 // listed is the files a manifest lists, nil if there is no manifest or it lists none
@@ -261,7 +318,8 @@ func listed(manifest string) ([]string, error) {
 
 // moveIn moves a committed set (dir/.spendsim-commit) into dir: it removes the old
 // manifest, then every file the set replaces (those already moved in by an earlier,
-// killed, moveIn excepted), renames the new files in and the manifest last. Every step
+// killed, moveIn excepted) and the folders inside that this leaves empty, renames the
+// new files in and the manifest last. Every step
 // can be repeated, so a moveIn killed at any point is finished by the next.
 func moveIn(dir string) error {
 	c := filepath.Join(dir, commitName)
@@ -302,6 +360,7 @@ func moveIn(dir string) error {
 		if err := RemoveInside(dir, name); err != nil {
 			return err
 		}
+		removeEmpty(dir, filepath.Dir(name))
 	}
 	touched := map[string]bool{dir: true}
 	for _, name := range newSet {
@@ -347,6 +406,18 @@ func RemoveInside(dir, rel string) error {
 		AfterStep(p)
 	}
 	return nil
+}
+
+// removeEmpty removes the folder sub of dir and then each folder above it, up to dir
+// itself (excluded), as long as each is empty: a set's files gone, no folder of the
+// set's is left behind, and one holding anything else stays.
+func removeEmpty(dir, sub string) {
+	for ; sub != "." && filepath.IsLocal(sub); sub = filepath.Dir(sub) {
+		p, err := Inside(dir, sub)
+		if err != nil || os.Remove(p) != nil {
+			return
+		}
+	}
 }
 
 // Close unlocks the folder. A set not committed is dropped: the staging folder is

@@ -434,3 +434,49 @@ func TestTempDirAbandon(t *testing.T) {
 		t.Error("a temporary folder in a folder that does not exist")
 	}
 }
+
+// TestSetNested: a set that nests the sets of folders inside it (a replay's era
+// folders) lists their manifests; the set that replaces it removes the nested sets it
+// does not nest again, folder and all, and keeps those it nests again and a folder the
+// user made beside them.
+func TestSetNested(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	writeSet(t, filepath.Join(dir, "cbp"), "cbp", map[string]string{"bill.parquet": "A cbp bill", "summary.json": "A cbp"})
+	writeSet(t, filepath.Join(dir, "pmp"), "pmp", map[string]string{"bill.parquet": "A pmp bill"})
+	writeSet(t, filepath.Join(dir, "mine"), "mine", map[string]string{"bill.parquet": "the user's own run"})
+	nested := func(run string, files map[string]string, subs ...string) {
+		t.Helper()
+		s, err := OpenSet(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		for _, sub := range subs {
+			s.Nest(sub)
+		}
+		if err := stage(s, run, files); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	nested("A", map[string]string{"eras.json": "A eras"}, "cbp", "pmp")
+	mine := []string{"mine/bill.parquet", "mine/manifest.json"}
+	checkComplete(t, dir, append([]string{"cbp/bill.parquet", "cbp/summary.json", "pmp/bill.parquet"}, mine...)...)
+
+	writeSet(t, filepath.Join(dir, "pmp"), "pmp", map[string]string{"bill.parquet": "B pmp bill"})
+	nested("B", map[string]string{"eras.json": "B eras"}, "pmp")
+	if _, err := os.Stat(filepath.Join(dir, "cbp")); !os.IsNotExist(err) {
+		t.Errorf("the era folder the new set does not nest is still there: %v", err)
+	}
+	checkComplete(t, dir, append([]string{"pmp/bill.parquet"}, mine...)...)
+	if run := checkComplete(t, filepath.Join(dir, "pmp")); run != "pmp" {
+		t.Errorf("pmp holds the set of %s", run)
+	}
+
+	writeSet(t, dir, "C", map[string]string{"summary.json": "C summary"})
+	if got, want := walk(t, dir), []string{"manifest.json", "mine/bill.parquet", "mine/manifest.json", "summary.json"}; !slices.Equal(got, want) {
+		t.Errorf("after a set nesting none: %v, want %v", got, want)
+	}
+}
