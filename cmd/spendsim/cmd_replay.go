@@ -119,9 +119,16 @@ func replayCommand(e *env) *cli.Command {
 // billingOptions turns the flags into billing options and the user's rate files.
 func billingOptions(c *cli.Context) (billing.Options, *pricing.Overlay, error) {
 	var o billing.Options
-	eras, err := billing.ParseEras(c.String("pricing"))
+	eras, name, err := billing.ParsePricing(c.String("pricing"))
 	if err != nil {
 		return o, nil, usagef("--pricing: %v", err)
+	}
+	if name != c.String("pricing") {
+		// Spelt canonically from here on: summaries, folder names and the settings
+		// that shards and merge compare read the flag, and must not see "PMP-2025".
+		if err := c.Set("pricing", name); err != nil {
+			return o, nil, err
+		}
 	}
 	if len(eras) > 1 && (c.Command.Name != "replay" || c.String("restaff") != "") {
 		return o, nil, usagef("--pricing %s names several eras: only a replay without --restaff bills under several; name one", c.String("pricing"))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -189,5 +190,37 @@ func TestReplayErasSideBySide(t *testing.T) {
 		if code, _, stderr := spendsim(t, append(args, "--out", filepath.Join(dir, "x"))...); code != 2 || !strings.Contains(stderr, "names several eras") {
 			t.Errorf("%v: exit %d, %s", args, code, stderr)
 		}
+	}
+}
+
+// TestReplayPricingSpelling: an era named in capitals is the era in its one spelling
+// everywhere: the same summary.json bytes as a replay naming it in lower case, and
+// shards billed under "PMP-2025" merge under --pricing pmp-2025.
+func TestReplayPricingSpelling(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "t.csv", pmpTimeline)
+	summary := func(pricing string) string {
+		t.Helper()
+		out := filepath.Join(dir, pricing)
+		if code, _, stderr := spendsim(t, "replay", "--trace", tr, "--pricing", pricing, "--out", out, "-q"); code != 0 {
+			t.Fatalf("--pricing %s: exit %d: %s", pricing, code, stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(out, "summary.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	if upper, lower := summary("PMP-2025"), summary("pmp-2025"); upper != lower {
+		t.Errorf("--pricing PMP-2025 wrote another summary.json than pmp-2025:\n%s\n%s", upper, lower)
+	}
+	out := filepath.Join(dir, "shards")
+	for k := range 2 {
+		if code, _, stderr := spendsim(t, "replay", "--trace", tr, "--out", out, "--pricing", "PMP-2025", "--shard", strconv.Itoa(k)+"/2", "-q"); code != 0 {
+			t.Fatalf("shard %d: exit %d: %s", k, code, stderr)
+		}
+	}
+	if code, _, stderr := spendsim(t, "merge", out, "--pricing", "pmp-2025"); code != 0 {
+		t.Errorf("merge --pricing pmp-2025 of shards billed under PMP-2025: exit %d: %s", code, stderr)
 	}
 }

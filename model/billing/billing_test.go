@@ -59,6 +59,23 @@ func TestParseEras(t *testing.T) {
 	}
 }
 
+// TestParsePricing: a --pricing value is spelt one way from where it is parsed on,
+// whatever case and spaces the user gave it.
+func TestParsePricing(t *testing.T) {
+	for in, want := range map[string]string{
+		"PMP-2025": "pmp-2025", " pmp-2025 ": "pmp-2025", "Auto": "auto", "cbp-2023, PMP-2025": "cbp-2023,pmp-2025",
+		" All ": "all", "pmp-2026-10,auto": "pmp-2026-10,auto",
+	} {
+		eras, got, err := ParsePricing(in)
+		if list, _ := ParseEras(in); err != nil || got != want || !slices.Equal(eras, list) {
+			t.Errorf("ParsePricing(%q) = %v, %q, %v; want %v, %q", in, eras, got, err, list, want)
+		}
+	}
+	if _, _, err := ParsePricing("pmp2025"); err == nil {
+		t.Error("ParsePricing accepted pmp2025")
+	}
+}
+
 // TestEraTable: EraAt takes the last era started, so the table must be in date order;
 // every era has a name of its own, a pricing model and rules.
 func TestEraTable(t *testing.T) {

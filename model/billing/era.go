@@ -124,6 +124,25 @@ func ParseEras(s string) ([]Era, error) {
 	return list, nil
 }
 
+// ParsePricing is ParseEras that also gives s in its canonical spelling, the one every
+// output, folder name and comparison of settings uses: "all", or the eras' names
+// joined by commas (" PMP-2025" is "pmp-2025", "CBP-2023,pmp-2025" is
+// "cbp-2023,pmp-2025").
+func ParsePricing(s string) ([]Era, string, error) {
+	list, err := ParseEras(s)
+	if err != nil {
+		return nil, "", err
+	}
+	if strings.EqualFold(strings.TrimSpace(s), "all") {
+		return list, "all", nil
+	}
+	names := make([]string, len(list))
+	for i, e := range list {
+		names[i] = e.String()
+	}
+	return list, strings.Join(names, ","), nil
+}
+
 // Model is the pricing model whose rate cards the era's rules use (ModelNone for EraAuto).
 func (e Era) Model() pricing.Model {
 	if e < numEras {
