@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"text/tabwriter"
 
 	"gonum.org/v1/plot"
@@ -12,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 )
@@ -93,12 +95,46 @@ func WriteErasTable(w io.Writer, e *Eras) {
 		}
 	}
 	line("total", func(b *EraBill) string { return cents(b.TotalMicros) })
+	mixed := false
+	line("units counted", func(b *EraBill) string {
+		u := UnitOf(b.Pricing, &b.Spend)
+		mixed = mixed || u == mixedUnits
+		return u
+	})
 	line("billable units", func(b *EraBill) string { return fmt.Sprint(sum(b.BillableByCategory)) })
 	line("free units", func(b *EraBill) string { return fmt.Sprint(sum(b.FreeByCategory)) })
 	tw.Flush()
+	if mixed {
+		fmt.Fprintln(w, mixedUnitsNote)
+	}
 	for _, l := range e.LeftOut {
 		fmt.Fprintf(w, "%s left out: %s\n", l.Pricing, l.Reason)
 	}
+}
+
+// The unit a bill's billable and free counts count (stats.Spend): what a rate prices.
+const (
+	messageUnits      = "messages"
+	conversationUnits = "conversations"
+	mixedUnits        = "units"
+	mixedUnitsNote    = "a unit is a conversation where CBP billed, a message where NBP or PMP did"
+)
+
+// UnitOf is what the billable and free counts of s, billed under pricing (an era name
+// or auto), count: conversations under a CBP era, messages under NBP and PMP. Under
+// auto the eras in force decide: messages when every unit was one delivered message
+// (NBP, PMP, or CBP conversations of one message each), else "units" (mixedUnitsNote).
+func UnitOf(pricingName string, s *stats.Spend) string {
+	era, err := billing.ParseEra(pricingName)
+	switch {
+	case err == nil && era != billing.EraAuto && era.Model() == pricing.CBP:
+		return conversationUnits
+	case err == nil && era != billing.EraAuto:
+		return messageUnits
+	case sum(s.BillableByCategory)+sum(s.FreeByCategory) == sum(s.MessagesByPricingType):
+		return messageUnits
+	}
+	return mixedUnits
 }
 
 func sum(m map[string]int64) int64 {
@@ -127,14 +163,20 @@ func PlotEras(e *Eras) (*plot.Plot, error) {
 	if n == 0 {
 		return nil, fmt.Errorf("reports: eras plot: no era was billed")
 	}
-	vals, names := make(plotter.Values, n), make([]string, n)
-	top := 0.0
+	vals, top := eraTotals(e)
+	names := make([]string, n)
 	for i, b := range e.Eras {
-		vals[i], names[i] = float64(b.TotalMicros)/1e6, b.Pricing // drawing only
-		top = math.Max(top, vals[i])
+		names[i] = b.Pricing
 	}
 	p := plot.New()
 	p.Title.Text = "The same traffic under each pricing era: " + e.Trace
+	if len(e.LeftOut) > 0 {
+		left := make([]string, len(e.LeftOut))
+		for i, l := range e.LeftOut {
+			left[i] = l.Pricing
+		}
+		p.Title.Text += "\nnot billed: " + strings.Join(left, ", ") + " (eras.json's left_out says why)"
+	}
 	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.Title.Padding = vg.Points(8)
 	p.Y.Label.Text = fmt.Sprintf("messaging spend (%s)", e.Eras[0].Currency)
@@ -146,15 +188,43 @@ func PlotEras(e *Eras) (*plot.Plot, error) {
 	}
 	bars.Color, bars.LineStyle.Width = palette[0], 0
 	p.Add(bars)
-	// Each bar says its amount, so that an era that bills nothing (every unit free) reads
-	// as such, not as a missing bar.
-	at := make(plotter.XYs, n)
-	texts := make([]string, n)
+	labels, err := eraLabels(e)
+	if err != nil {
+		return nil, err
+	}
+	p.Add(labels)
+	p.NominalX(names...)
+	p.X.Min, p.X.Max = -0.7, float64(n-1)+0.7 // air beside the outer bars
+	p.Y.Min, p.Y.Max = 0, math.Max(top, 1e-6)*1.15
+	if top == 0 { // every era bills nothing: one tick at 0, not a column of "0.00"s
+		p.Y.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 0, Label: money.Cents(0)}})
+	}
+	return p, nil
+}
+
+// eraTotals are the eras' totals in the currency's units, for drawing only, and the
+// largest.
+func eraTotals(e *Eras) (vals plotter.Values, top float64) {
+	vals = make(plotter.Values, len(e.Eras))
+	for i, b := range e.Eras {
+		vals[i] = float64(b.TotalMicros) / 1e6
+		top = math.Max(top, vals[i])
+	}
+	return vals, top
+}
+
+// eraLabels say each bar's amount above it, so that an era that bills nothing (every
+// unit free) reads as such, not as a missing bar: "0.00", then "all free:" and the
+// units on lines of their own, which side by side on one line ran into each other.
+func eraLabels(e *Eras) (*plotter.Labels, error) {
+	vals, top := eraTotals(e)
+	at := make(plotter.XYs, len(e.Eras))
+	texts := make([]string, len(e.Eras))
 	for i, b := range e.Eras {
 		at[i] = plotter.XY{X: float64(i), Y: vals[i] + math.Max(top, 1e-6)*0.015}
 		texts[i] = money.Cents(money.Micros(b.TotalMicros))
 		if b.TotalMicros == 0 {
-			texts[i] += fmt.Sprintf(" (all %d units free)", sum(b.FreeByCategory))
+			texts[i] += fmt.Sprintf("\nall free:\n%d %s", sum(b.FreeByCategory), UnitOf(b.Pricing, &b.Spend))
 		}
 	}
 	labels, err := plotter.NewLabels(plotter.XYLabels{XYs: at, Labels: texts})
@@ -164,9 +234,5 @@ func PlotEras(e *Eras) (*plot.Plot, error) {
 	for i := range labels.TextStyle {
 		labels.TextStyle[i].XAlign = draw.XCenter
 	}
-	p.Add(labels)
-	p.NominalX(names...)
-	p.X.Min, p.X.Max = -0.7, float64(n-1)+0.7 // air beside the outer bars
-	p.Y.Min, p.Y.Max = 0, math.Max(top, 1e-6)*1.15
-	return p, nil
+	return labels, nil
 }

@@ -2,14 +2,19 @@ package reports
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/spendsim/spendsim/internal/stats"
 )
 
 // TestErasPlotSaysAllFree: an era that bills nothing is labelled with its amount and
-// its free units, not drawn as a missing bar; the others carry their amounts.
+// its free units (conversations under CBP), not drawn as a missing bar; the others
+// carry their amounts.
 func TestErasPlotSaysAllFree(t *testing.T) {
 	e := &Eras{Trace: "t.jsonl", Eras: []EraBill{
 		{Pricing: "cbp-2022", Spend: stats.Spend{Currency: "USD", FreeByCategory: map[string]int64{"service": 12, "utility": 8}}},
@@ -27,9 +32,54 @@ func TestErasPlotSaysAllFree(t *testing.T) {
 	if _, err := w.WriteTo(&b); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"0.00 (all 20 units free)", "0.32"} {
+	for _, want := range []string{">0.00<", ">all free:<", ">20 conversations<", ">0.32<"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("the eras plot does not say %q", want)
+		}
+	}
+}
+
+// TestErasPlotAllZero: the Twitter trace bills nothing under any era (every unit free)
+// and leaves nbp-2018 out: the spend axis has one tick, "0.00", not a column of them;
+// the bars' labels, wide as they are, do not run into each other; the title names the
+// era left out.
+func TestErasPlotAllZero(t *testing.T) {
+	e := &Eras{Trace: "customer_care_twitter.csv", LeftOut: []EraLeft{{Pricing: "nbp-2018", Reason: "no NBP card"}}}
+	for _, era := range []string{"auto", "nbp-2018", "cbp-2022", "cbp-2023", "pmp-2025", "pmp-2026-10"} {
+		free := int64(148)
+		if strings.HasPrefix(era, "cbp") {
+			free = 114
+		}
+		e.Eras = append(e.Eras, EraBill{Pricing: era, Spend: stats.Spend{Currency: "USD", FreeByCategory: map[string]int64{"service": free},
+			MessagesByPricingType: map[string]int64{"free_customer_service": 148}}})
+	}
+	p, err := PlotEras(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ticks []string
+	for _, tk := range p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max) {
+		if tk.Label != "" {
+			ticks = append(ticks, tk.Label)
+		}
+	}
+	if !slices.Equal(ticks, []string{"0.00"}) {
+		t.Errorf("spend axis ticks %q, want one 0.00", ticks)
+	}
+	if !strings.Contains(p.Title.Text, "nbp-2018") {
+		t.Errorf("the title %q does not name the era left out", p.Title.Text)
+	}
+	labels, err := eraLabels(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc := p.DataCanvas(draw.New(vgimg.NewWith(vgimg.UseWH(plotWidth, plotHeight), vgimg.UseDPI(plotDPI))))
+	gap := dc.X(p.X.Norm(1)) - dc.X(p.X.Norm(0)) // between two bars' centres
+	for i := 1; i < len(e.Eras); i++ {
+		left, right := labels.TextStyle[i-1].Width(labels.Labels[i-1]), labels.TextStyle[i].Width(labels.Labels[i])
+		if left/2+right/2 >= gap {
+			t.Errorf("the labels of %s (%q) and %s (%q) overlap: %.0f + %.0f points wide, %.0f apart", e.Eras[i-1].Pricing, labels.Labels[i-1],
+				e.Eras[i].Pricing, labels.Labels[i], left, right, gap)
 		}
 	}
 }

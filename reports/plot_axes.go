@@ -70,9 +70,18 @@ type moneyTicks struct{}
 
 func (moneyTicks) Ticks(min, max float64) []plot.Tick {
 	ts := niceTicks{}.Ticks(min, max)
+	last := ""
 	for i := range ts {
-		if ts[i].Label != "" {
-			ts[i].Label = money.Cents(money.Micros(math.Round(ts[i].Value * float64(money.PerUnit))))
+		if ts[i].Label == "" {
+			continue
+		}
+		// Over a range narrower than a cent (a bill of 0.00) neighbouring ticks round to
+		// one label: the first keeps it, the others become minor ticks, not a column of
+		// "0.00".
+		if l := money.Cents(money.Micros(math.Round(ts[i].Value * float64(money.PerUnit)))); l != last {
+			ts[i].Label, last = l, l
+		} else {
+			ts[i].Label = ""
 		}
 	}
 	return ts

@@ -252,6 +252,12 @@ func secondsRange(iv *stats.Interval) string {
 func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 	fmt.Fprintf(w, "%s under %s (%s rates): %d records, %d business messages (%d delivered), %d users\n\n",
 		s.Trace, s.Pricing, s.Rates, s.Records, s.Business, s.Delivered, s.Users)
+	switch UnitOf(s.Pricing, &s.Spend) { // the header counted messages: say what else the columns count
+	case conversationUnits:
+		fmt.Fprintln(w, "billable and free count conversations (CBP charges per conversation), not messages")
+	case mixedUnits:
+		fmt.Fprintln(w, "billable and free count units ("+mixedUnitsNote+")")
+	}
 	fmt.Fprintf(w, "%-30s %10s %10s %16s\n", "pricing category", "billable", "free", "amount ("+s.Currency+")")
 	for _, cat := range pricing.Shown(func(c pricing.Category) bool { _, ok := s.BillableByCategory[c.String()]; return ok }) {
 		n, free := s.BillableByCategory[cat.String()], s.FreeByCategory[cat.String()]
@@ -262,7 +268,11 @@ func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 	}
 	fmt.Fprintf(w, "%-30s %10s %10s %16s\n", "total", "", "", cents(s.TotalMicros))
 	for _, cu := range s.CardsUsed {
-		fmt.Fprintf(w, "card: %s %s effective %s (%d charged messages)\n", cu.PricingModel, cu.Currency, cu.Effective, cu.Messages)
+		unit := messageUnits
+		if cu.PricingModel == pricing.CBP.String() {
+			unit = conversationUnits // what a CBP card prices
+		}
+		fmt.Fprintf(w, "card: %s %s effective %s (%d charged %s)\n", cu.PricingModel, cu.Currency, cu.Effective, cu.Messages, unit)
 	}
 	if d := float64(s.DerivedShare); d > 0 {
 		fmt.Fprintf(w, "%.1f%% of the amount was priced from derived or third-party rates (see `spendsim rates --sources`)\n", 100*d)

@@ -1,0 +1,65 @@
+package reports
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/spendsim/spendsim/internal/stats"
+)
+
+// TestTablesSayTheUnit: billable and free counts are conversations under CBP and
+// messages under NBP and PMP (the Twitter trace: 114 conversations under cbp-2023, 148
+// messages under pmp-2025). The eras side by side say each era's unit; a single era's
+// table says so where its header's "business messages" is not what its columns count,
+// and a card's line counts what the card prices.
+func TestTablesSayTheUnit(t *testing.T) {
+	spend := func(free int64, byType map[string]int64) stats.Spend {
+		return stats.Spend{Currency: "USD", BillableByCategory: map[string]int64{"service": 0}, FreeByCategory: map[string]int64{"service": free},
+			MessagesByPricingType: byType}
+	}
+	cbp := spend(114, map[string]int64{"free_tier": 148})
+	pmp := spend(148, map[string]int64{"free_customer_service": 148})
+	mixed := spend(120, map[string]int64{"free_customer_service": 148})
+
+	var b strings.Builder
+	WriteErasTable(&b, &Eras{Trace: "tw.csv", Eras: []EraBill{{Pricing: "cbp-2023", Spend: cbp}, {Pricing: "pmp-2025", Spend: pmp}, {Pricing: "auto", Spend: mixed}}})
+	if got := strings.Fields(lineWith(b.String(), "units counted")); strings.Join(got, " ") != "units counted conversations messages units" {
+		t.Errorf("the eras' units: %q\n%s", got, b.String())
+	}
+	if !strings.Contains(b.String(), "a unit is a conversation where CBP billed, a message where NBP or PMP did") {
+		t.Errorf("auto's mixed units are not explained:\n%s", b.String())
+	}
+
+	for _, c := range []struct {
+		pricing, model string
+		spend          stats.Spend
+		note, card     string
+	}{
+		{"cbp-2023", "CBP", cbp, "billable and free count conversations", "(7 charged conversations)"},
+		{"CBP-2022", "CBP", cbp, "billable and free count conversations", "(7 charged conversations)"},
+		{"pmp-2025", "PMP", pmp, "", "(7 charged messages)"},
+		{"auto", "PMP", pmp, "", "(7 charged messages)"},
+		{"auto", "CBP", mixed, "billable and free count units (a unit is a conversation where CBP billed", "(7 charged conversations)"},
+	} {
+		var b strings.Builder
+		WriteReplayTable(&b, &ReplaySummary{Trace: "tw.csv", Pricing: c.pricing, Spend: c.spend, Business: 148, Delivered: 148,
+			CardsUsed: []CardUsed{{PricingModel: c.model, Currency: "USD", Effective: "2023-06-01", Messages: 7}}})
+		out := b.String()
+		if c.note != "" && !strings.Contains(out, c.note) || c.note == "" && strings.Contains(out, "billable and free count") {
+			t.Errorf("%s: want the note %q:\n%s", c.pricing, c.note, out)
+		}
+		if !strings.Contains(out, c.card) {
+			t.Errorf("%s: the card line does not say %q:\n%s", c.pricing, c.card, out)
+		}
+	}
+}
+
+// lineWith is the first line of s containing sub, "" if none.
+func lineWith(s, sub string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			return l
+		}
+	}
+	return ""
+}
