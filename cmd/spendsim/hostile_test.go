@@ -365,3 +365,37 @@ func TestReconcileRefusesSlim(t *testing.T) {
 		t.Errorf("reconcile of a slim replay: exit %d, %s", code, stderr)
 	}
 }
+
+// TestReconcileReplayWithoutMessages: reconcile --replay of a replay that wrote no
+// messages.parquet (--outputs bill,summary) says so and how to get it; of a replay
+// under several eras, that each era has its folder, naming them; of a folder that holds
+// no replay, that it does not. Nothing is written.
+func TestReconcileReplayWithoutMessages(t *testing.T) {
+	dir := t.TempDir()
+	trace := writeFile(t, dir, "t.csv", threeUtilities)
+	bs, eras := filepath.Join(dir, "bs"), filepath.Join(dir, "eras")
+	for _, args := range [][]string{{"--outputs", "bill,summary", "--out", bs}, {"--pricing", "cbp-2023,pmp-2025", "--out", eras}} {
+		if code, _, stderr := spendsim(t, append([]string{"replay", "--trace", trace, "-q"}, args...)...); code != 0 {
+			t.Fatal(stderr)
+		}
+	}
+	for _, c := range []struct {
+		replay string
+		want   []string
+	}{
+		{bs, []string{"written without messages.parquet", "replay the trace again with messages in --outputs"}},
+		{eras, []string{"a replay under several eras", "--replay " + filepath.Join(eras, "cbp-2023") + ", or --replay " + filepath.Join(eras, "pmp-2025")}},
+		{dir, []string{"holds no replay", "give --replay the --out folder of a spendsim replay"}},
+	} {
+		rc := filepath.Join(dir, "rc")
+		code, _, stderr := spendsim(t, "reconcile", "--replay", c.replay, "--out", rc)
+		for _, want := range c.want {
+			if code != 1 || !strings.Contains(stderr, want) {
+				t.Errorf("reconcile --replay %s: exit %d, want 1 and %q: %s", c.replay, code, want, stderr)
+			}
+		}
+		if _, err := os.Stat(rc); !os.IsNotExist(err) {
+			t.Errorf("reconcile --replay %s left %s: %v", c.replay, rc, err)
+		}
+	}
+}

@@ -2,8 +2,13 @@ package rebill
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spendsim/spendsim/internal/limits"
@@ -44,6 +49,11 @@ type Reconciled struct {
 // files written are removed.
 func Reconcile(ctx context.Context, o ReconcileOptions) (*Reconciled, error) {
 	version := o.Replay.Version
+	if o.From != "" {
+		if err := replayToReconcile(o.From); err != nil {
+			return nil, err
+		}
+	}
 	op, err := reports.NewOutput(o.Out, version)
 	if err != nil {
 		return nil, err
@@ -170,3 +180,27 @@ func reconcileManifest(o ReconcileOptions) (*reports.Manifest, error) {
 var utc = time.UTC
 
 func marketID(id int) market.ID { return market.ID(id) }
+
+// replayToReconcile checks that dir, a --replay folder, holds the messages.parquet
+// reconcile reads, and where it does not says why and what to give instead: a replay
+// under several eras has one folder per era, a replay with fewer --outputs none.
+func replayToReconcile(dir string) error {
+	_, err := os.Stat(filepath.Join(dir, reports.MessagesFile))
+	if !errors.Is(err, fs.ErrNotExist) {
+		return err // there (the reader checks its layout), or unreadable: said as it is
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, reports.ErasFile)); err == nil {
+		var e reports.Eras
+		if err := json.Unmarshal(b, &e); err == nil && len(e.Eras) > 0 {
+			folders := make([]string, len(e.Eras))
+			for i, era := range e.Eras {
+				folders[i] = filepath.Join(dir, era.Folder)
+			}
+			return fmt.Errorf("%s holds a replay under several eras, one folder each: reconcile one era's, --replay %s", dir, strings.Join(folders, ", or --replay "))
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, reports.ManifestFile)); err == nil {
+		return fmt.Errorf("%s holds a replay written without %s (its --outputs left it out), which reconcile reads message by message: replay the trace again with messages in --outputs (the default)", dir, reports.MessagesFile)
+	}
+	return fmt.Errorf("%s holds no replay (no %s, no %s): give --replay the --out folder of a spendsim replay", dir, reports.MessagesFile, reports.ManifestFile)
+}
