@@ -12,7 +12,8 @@
 // and with Restaff restaff.json and restaff.html (reports.Restaff), in Options.Out.
 // ReplayEras reads the trace once and bills it under several eras ("all", or a list):
 // each era's files in Options.Out/<era>, the very bytes of a Replay under it, and
-// eras.json (reports.Eras) beside them.
+// eras.json (reports.Eras) beside them, whose manifest nests the era folders' sets: the
+// next set written to Options.Out removes the era folders it does not write.
 //
 // The contract:
 //

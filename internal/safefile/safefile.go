@@ -10,7 +10,9 @@
 //     inside it and moved in with its manifest last, the previous set's files removed
 //     first, so the folder holds one complete set (its manifest.json, listing every file
 //     with its SHA-256) or no manifest, never files of two runs; a kill at any moment is
-//     finished or undone by the next writer of the folder.
+//     finished or undone by the next writer of the folder. A set may nest the sets of
+//     folders inside it (Nest: a replay's era folders), listing their manifests; the
+//     set that replaces it removes the nested sets it does not nest again.
 //   - Writers lock what they write (Lock: flock on a lock file that exists only while
 //     held): a set's folder (OpenSet), a part of a folder that several writers fill
 //     (LockPart: the shards of a sweep), a single output file (LockFile). A second
