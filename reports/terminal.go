@@ -277,6 +277,13 @@ func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 	if d := float64(s.DerivedShare); d > 0 {
 		fmt.Fprintf(w, "%.1f%% of the amount was priced from derived or third-party rates (see `spendsim rates --sources`)\n", 100*d)
 	}
+	if n := s.TextOutsideCS; n > 0 {
+		what := fmt.Sprintf("%d delivered free-form business messages were", n)
+		if n == 1 {
+			what = "1 delivered free-form business message was"
+		}
+		fmt.Fprintf(w, "%s sent with no customer service window open, which WhatsApp refuses (the trace may lack the user messages that opened one); priced as free-form, counted in summary.json's text_outside_window\n", what)
+	}
 }
 
 // WriteRatesTable prints rate-card cells: card date, model, currency, market, category,

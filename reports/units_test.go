@@ -63,3 +63,21 @@ func lineWith(s, sub string) string {
 	}
 	return ""
 }
+
+// TestReplayTableSaysTextOutsideWindow: free-form messages sent with no window open
+// (WhatsApp refuses them; the Twitter trace has 20) are said on the terminal, not only
+// in summary.json, and nothing is said when there are none.
+func TestReplayTableSaysTextOutsideWindow(t *testing.T) {
+	for n, want := range map[int64]string{
+		0:  "",
+		1:  "1 delivered free-form business message was sent with no customer service window open, which WhatsApp refuses",
+		20: "20 delivered free-form business messages were sent with no customer service window open, which WhatsApp refuses",
+	} {
+		var b strings.Builder
+		WriteReplayTable(&b, &ReplaySummary{Trace: "tw.csv", Pricing: "pmp-2025", TextOutsideCS: n})
+		got := lineWith(b.String(), "customer service window open")
+		if want == "" && got != "" || !strings.Contains(got, want) || want != "" && !strings.Contains(got, "text_outside_window") {
+			t.Errorf("%d outside the window: %q, want %q", n, got, want)
+		}
+	}
+}
