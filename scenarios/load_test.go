@@ -27,3 +27,17 @@ func TestLoadFolderIsNoScenario(t *testing.T) {
 		t.Fatalf("Load(a folder): %v; want it refused as a folder", err)
 	}
 }
+
+// TestPricingSpeltCanonically: a scenario's pricing in any case is the era's own name
+// once parsed (outputs and comparisons of settings read it), as --pricing is.
+func TestPricingSpeltCanonically(t *testing.T) {
+	for in, want := range map[string]string{"PMP-2025": "pmp-2025", " Cbp-2023": "cbp-2023", "AUTO": "auto", "pmp-2026-10": "pmp-2026-10"} {
+		sc, err := Parse([]byte(base+"pricing: \""+in+"\"\n"), "s.yaml")
+		if err != nil {
+			t.Fatalf("pricing %q: %v", in, err)
+		}
+		if sc.Pricing != want {
+			t.Errorf("pricing %q parsed as %q, want %q", in, sc.Pricing, want)
+		}
+	}
+}

@@ -202,6 +202,9 @@ func Parse(data []byte, name string) (*Scenario, error) {
 		return nil, &Error{File: name, Problems: locate(data, name, errs)}
 	}
 	sc.fitForecastDays()
+	if era, err := billing.ParseEra(sc.Pricing); err == nil {
+		sc.Pricing = era.String() // "PMP-2025" is pmp-2025 in every output and comparison
+	}
 	return &sc, nil
 }
 

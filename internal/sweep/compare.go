@@ -29,10 +29,11 @@ func ComparePair(aRef, bRef, pricingB string) (a, b *scenarios.Scenario, name st
 		return nil, nil, "", err
 	}
 	if pricingB != "" {
-		if _, err := billing.ParseEra(pricingB); err != nil {
+		era, err := billing.ParseEra(pricingB)
+		if err != nil {
 			return nil, nil, "", &scenarios.Error{File: "--pricing-b", Problems: []string{err.Error()}}
 		}
-		b.Pricing = pricingB
+		b.Pricing = era.String()
 	}
 	if a.Currency != b.Currency {
 		return nil, nil, "", &scenarios.Error{File: bRef, Problems: []string{fmt.Sprintf("A bills in %s and B in %s: a difference needs one currency", a.Currency, b.Currency)}}
