@@ -2,7 +2,8 @@ package scenarios
 
 import (
 	"strconv"
-	"strings"
+
+	"github.com/spendsim/spendsim/internal/shellquote"
 )
 
 // ReplayCommand is the replay that bills a generated trace as the run billed it: the
@@ -22,10 +23,5 @@ func (sc *Scenario) ReplayCommand(path string, rateArgs []string) string {
 	if d := sc.Business.AuthIntlFrom; d != "" {
 		args = append(args, "--auth-intl-from", d)
 	}
-	for i, a := range args {
-		if strings.ContainsAny(a, " \t'\"$\\") {
-			args[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		}
-	}
-	return strings.Join(args, " ")
+	return shellquote.Join(args)
 }
