@@ -33,6 +33,16 @@ type env struct {
 	stdout, stderr io.Writer
 	version        string
 	cpuProfile     *profile.CPU // recording while --cpuprofile asks
+	args           []string     // the command line as given, the program's name first
+}
+
+// commandLine is the command line as given, for a shard's manifest to record: spendsim,
+// then the words after the program's name.
+func (e *env) commandLine() []string {
+	if len(e.args) == 0 {
+		return nil
+	}
+	return append([]string{"spendsim"}, e.args[1:]...)
 }
 
 // usageError marks errors that are the caller's to fix on the command line.
@@ -116,7 +126,7 @@ func (e *env) noteSeed(seed uint64) {
 // tests can drive it, except when a command has not stopped a second after SIGINT or
 // SIGTERM (see internal/interrupt).
 func Main(args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr, version: reports.ToolVersion()}
+	e := &env{stdout: stdout, stderr: stderr, version: reports.ToolVersion(), args: args}
 	ctx, received, stop := interrupt.Watch(stderr)
 	defer stop()
 	app := newApp(e)

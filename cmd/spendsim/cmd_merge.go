@@ -37,14 +37,19 @@ func mergeCommand(e *env) *cli.Command {
 			if c.NArg() != 1 {
 				return usagef("merge takes one output directory, got %d arguments", c.NArg())
 			}
-			if dir := c.Args().First(); rebill.HasReplayShards(dir) {
+			dir := c.Args().First()
+			replay, err := rebill.FindShards(dir)
+			if err != nil {
+				return err
+			}
+			if replay {
 				return mergeReplay(c, e, dir)
 			}
 			sla, err := slaTarget(c.String("sla"))
 			if err != nil {
 				return err
 			}
-			res, err := sweep.Merge(c.Args().First(), sla, e.version)
+			res, err := sweep.Merge(dir, sla, e.version)
 			if err != nil {
 				return err
 			}

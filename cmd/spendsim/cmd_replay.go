@@ -13,6 +13,7 @@ import (
 	"github.com/spendsim/spendsim/internal/limits"
 	"github.com/spendsim/spendsim/internal/progress"
 	"github.com/spendsim/spendsim/internal/rebill"
+	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/market"
@@ -206,14 +207,14 @@ func replayShardAction(c *cli.Context, e *env, o rebill.Options, rp *progress.Re
 	}
 	billingSet, mergeFlags := flagSettings(c, billingFlagNames)
 	readSet, _ := flagSettings(c, readFlagNames)
-	m, err := rebill.ReplayShard(c.Context, o, rebill.ShardOptions{Shard: k, Shards: n, Settings: billingSet, ReadSettings: readSet})
+	m, err := rebill.ReplayShard(c.Context, o, rebill.ShardOptions{Shard: k, Shards: n, Settings: billingSet, ReadSettings: readSet, Command: e.commandLine()})
 	rp.Stop()
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "shard %d of %d (the users hashed to %d): %d records read, %d business messages billed, written to %s\n",
 		k, n, k, m.Records, m.MessageCount, filepath.Join(o.Out, rebill.ReplayShardsDir))
-	fmt.Fprintf(e.stdout, "when all %d shards have finished: spendsim merge %s\n", n, strings.Join(append([]string{o.Out}, mergeFlags...), " "))
+	fmt.Fprintln(e.stdout, sweep.MergeNote(n, o.Out, mergeFlags))
 	return nil
 }
 

@@ -41,7 +41,7 @@ func runCommand(e *env) *cli.Command {
 			if err := checkWorkers(c); err != nil {
 				return err
 			}
-			o := sweep.Options{Version: e.version, Args: c.Args().Slice(), Workers: c.Int("workers"),
+			o := sweep.Options{Version: e.version, Args: c.Args().Slice(), Workers: c.Int("workers"), Command: e.commandLine(),
 				Resume: c.Bool("resume"), MaxReplications: c.Int("max-replications")}
 			var err error
 			if o.SLA, err = slaTarget(c.String("sla")); err != nil {
@@ -122,7 +122,7 @@ func runScenario(c *cli.Context, e *env, o sweep.Options) error {
 	if o.Shards > 0 {
 		fmt.Fprintf(e.stdout, "%s: shard %d of %d (the jobs whose number mod %d is %d): %d of %d runs, seed %d, written to %s\n",
 			sc.Name, o.Shard, o.Shards, o.Shards, o.Shard, res.Runs, res.Jobs, seed, filepath.Join(o.Out, sweep.ShardManifestPath(o.Shard, o.Shards)))
-		fmt.Fprintf(e.stdout, "when all %d shards have finished: spendsim merge %s\n", o.Shards, o.Out)
+		fmt.Fprintln(e.stdout, sweep.MergeNote(o.Shards, o.Out, nil))
 		if !quiet {
 			fmt.Fprintf(e.stderr, "%d runs in %.1fs\n", res.Runs-res.Resumed, time.Since(started).Seconds())
 		}

@@ -97,3 +97,35 @@ func TestReplayShardUsage(t *testing.T) {
 		t.Errorf("merge: exit %d: %s", code, stderr)
 	}
 }
+
+// TestReplayShardNotes: a shard prints the merge command quoted for a shell (an output
+// folder and a tier file with spaces in their names), in words that fit one shard of
+// one; a merge missing a shard names it and the command that runs it, a finished
+// shard's own with its --shard; merge given the shards' folder itself, or a folder with
+// no shards, says what it expects.
+func TestReplayShardNotes(t *testing.T) {
+	dir := t.TempDir()
+	trace := writeFile(t, dir, "t.csv", "ts,user,direction,type,category,status\n2025-08-01T10:00:00Z,5511987654321,business,template,marketing,delivered\n")
+	out := filepath.Join(dir, "my out")
+	_, stdout, stderr := spendsim(t, "replay", "--trace", trace, "--out", out, "--pricing", "pmp-2025", "--shard", "0/1", "-q")
+	if want := "this is the only shard (1 of 1); merge it: spendsim merge '" + out + "' --pricing pmp-2025\n"; !strings.HasSuffix(stdout, want) {
+		t.Errorf("shard 0 of 1 prints\n%s%s\nwant it to end\n%s", stdout, stderr, want)
+	}
+	two := filepath.Join(dir, "two out")
+	_, stdout, stderr = spendsim(t, "replay", "--trace", trace, "--out", two, "--shard", "1/2", "-q")
+	if want := "when all 2 shards have finished: spendsim merge '" + two + "'\n"; !strings.HasSuffix(stdout, want) {
+		t.Errorf("shard 1 of 2 prints\n%s%s\nwant it to end\n%s", stdout, stderr, want)
+	}
+	code, _, stderr := spendsim(t, "merge", two)
+	if want := "shard 0 of 2 has not finished (no replay-shards/shard-0-of-2.json); run it, then merge again: spendsim replay --trace " + trace + " --out '" + two + "' --shard 0/2 -q"; code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("merge missing shard 0: exit %d: %s\nwant %s", code, stderr, want)
+	}
+	code, _, stderr = spendsim(t, "merge", filepath.Join(two, "replay-shards"))
+	if want := "is the replay-shards folder itself: give merge the folder that holds it, spendsim merge '" + two + "'"; code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("merge of replay-shards itself: exit %d: %s\nwant %s", code, stderr, want)
+	}
+	code, _, stderr = spendsim(t, "merge", filepath.Join(dir, "nonexist"))
+	if code != 1 || !strings.Contains(stderr, "replay-shards/ (from spendsim replay --shard K/N --out") || !strings.Contains(stderr, "shards/ (from spendsim run SCENARIO --shard K/N --out") {
+		t.Errorf("merge of a folder that does not exist: exit %d: %s", code, stderr)
+	}
+}

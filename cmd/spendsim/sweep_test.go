@@ -70,8 +70,10 @@ func TestShardsMergeToUnsharded(t *testing.T) {
 			t.Fatalf("%v: exit %d: %s", args, code, stderr)
 		}
 	}
-	// Three of four shards: merge must refuse, naming the missing one.
-	if code, _, stderr := spendsim(t, "merge", parts); code != 1 || !strings.Contains(stderr, "shards [2] of 4 have not finished") {
+	// Three of four shards: merge must refuse, naming the missing one and the command
+	// that runs it (a finished shard's, with its own --shard).
+	if code, _, stderr := spendsim(t, "merge", parts); code != 1 || !strings.Contains(stderr, "shard 2 of 4 has not finished") ||
+		!strings.Contains(stderr, "spendsim run "+sc+" --out "+parts+" -q --shard 2/4") {
 		t.Errorf("merge with a shard missing: exit %d, stderr %q", code, stderr)
 	}
 	t.Setenv("JOB_COMPLETION_INDEX", "2")

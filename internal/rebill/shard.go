@@ -74,6 +74,9 @@ type ReplayShardManifest struct {
 	// given the same. ReadSettings say how the trace was read: every shard alike.
 	Settings     []string `json:"settings"`
 	ReadSettings []string `json:"read_settings"`
+	// Command is the shard's command line as given (program, command, flags), from
+	// which merge prints the command that runs a shard again.
+	Command []string `json:"command,omitempty"`
 }
 
 // ShardOptions are which shard of a replay to bill, and the options as the user gave
@@ -83,6 +86,7 @@ type ShardOptions struct {
 	Shard, Shards int // K of N, K from 0
 	Settings      []string
 	ReadSettings  []string
+	Command       []string // the command line as given, for the manifest (ReplayShardManifest.Command)
 }
 
 // partMsg is one billed business message of a part.
@@ -152,7 +156,7 @@ func replayShard(ctx context.Context, o Options, so ShardOptions, inputs []repor
 	m := &ReplayShardManifest{Tool: "spendsim", Version: o.Version, Shard: k, Shards: n,
 		Messages: messagesPart(k, n), Pairs: shardName("pairs", k, n, "bin"), PartFormat: partFormat,
 		Traces: o.Traces, Args: o.Args, Pricing: o.Pricing, Rates: o.Rates, RateFiles: o.RateFiles,
-		Outputs: o.Outputs, Settings: so.Settings, ReadSettings: so.ReadSettings}
+		Outputs: o.Outputs, Settings: so.Settings, ReadSettings: so.ReadSettings, Command: so.Command}
 	if m.Args == nil {
 		m.Args = []string{}
 	}

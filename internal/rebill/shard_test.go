@@ -83,7 +83,7 @@ func TestShardedReplayRefuses(t *testing.T) {
 	if _, err := ReplayShard(ctx, o, ShardOptions{Shard: 0, Shards: 2, Settings: same}); err != nil {
 		t.Fatal(err)
 	}
-	if err := merge(same); err == nil || !strings.Contains(err.Error(), "shards [1] of 2 have not finished") {
+	if err := merge(same); err == nil || !strings.Contains(err.Error(), "shard 1 of 2 has not finished") {
 		t.Errorf("one of two shards: %v", err)
 	}
 	if _, err := ReplayShard(ctx, o, ShardOptions{Shard: 1, Shards: 2, Settings: []string{"--pricing=pmp-2025"}}); err != nil {

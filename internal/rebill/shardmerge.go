@@ -38,12 +38,6 @@ const maxShardManifest = 16 << 20
 
 var replayShardName = regexp.MustCompile(`^shard-(\d+)-of-(\d+)\.json$`)
 
-// HasReplayShards reports whether dir holds the parts of a sharded replay.
-func HasReplayShards(dir string) bool {
-	st, err := os.Stat(filepath.Join(dir, ReplayShardsDir))
-	return err == nil && st.IsDir()
-}
-
 // ReadReplayShards reads every shard manifest in dir's replay-shards folder and checks
 // that they are the N shards of one replay, each once, of the same trace, options and
 // rate files. They come back in shard order.
@@ -51,7 +45,8 @@ func ReadReplayShards(dir string) ([]ReplayShardManifest, error) {
 	folder := filepath.Join(dir, ReplayShardsDir)
 	entries, err := os.ReadDir(folder)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s has no %s folder: no replay shard has finished there (run `spendsim replay --shard K/N --out %s` first)", dir, ReplayShardsDir, dir)
+		_, err := FindShards(dir)
+		return nil, err
 	}
 	if err != nil {
 		return nil, err
@@ -91,8 +86,7 @@ func ReadReplayShards(dir string) ([]ReplayShardManifest, error) {
 	for i, m := range ms {
 		ids[i] = [2]int{m.Shard, m.Shards}
 	}
-	manifest := func(k, n int) string { return shardName("shard", k, n, "json") }
-	if err := sweep.CheckSplit(dir, ReplayShardsDir, ids, manifest); err != nil {
+	if err := sweep.CheckSplit(dir, ids, replaySplit(dir, ms)); err != nil {
 		return nil, err
 	}
 	for i := range ms[1:] {

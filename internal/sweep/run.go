@@ -43,7 +43,10 @@ type Options struct {
 	// Shards, if above 0, makes Run run only the jobs whose number mod Shards is Shard
 	// (K counts from 0) and write a part of the results instead of the outputs.
 	Shard, Shards int
-	Progress      Progress // nil: nobody is told
+	// Command is a shard's command line as given (program, command, flags), which its
+	// manifest records for merge to name the command that runs a missing shard.
+	Command  []string
+	Progress Progress // nil: nobody is told
 }
 
 // Progress hears how a sweep goes.
@@ -202,7 +205,7 @@ func runShard(ctx context.Context, sc *scenarios.Scenario, o Options, jobs []sim
 		err = WriteShard(o.Out, o.Version, reports.Simulation{
 			Name: sc.Name, Scenario: sc, Seed: sc.Seed, Args: o.Args,
 			Runs: runs, Days: days, HorizonDays: float64(sc.Days), Priced: pr,
-		}, o.Rates.DigestOf(), o.Shard, o.Shards, len(jobs))
+		}, o.Rates.DigestOf(), o.Command, o.Shard, o.Shards, len(jobs))
 	}
 	if err != nil {
 		return cp.Leave(err, len(x.done))

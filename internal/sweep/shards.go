@@ -8,11 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spendsim/spendsim/internal/safefile"
+	"github.com/spendsim/spendsim/internal/shellquote"
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/sim"
@@ -60,6 +63,9 @@ type ShardManifest struct {
 	// --decimal-comma); absent with the built-in cards alone. Merge refuses shards that
 	// differ in it: their runs priced other cards.
 	RatesDigest string `json:"rates_digest,omitempty"`
+	// Command is the shard's command line as given (program, command, flags), from
+	// which merge prints the command that runs a missing shard.
+	Command []string `json:"command,omitempty"`
 }
 
 // ratesOf says which files a shard billed with, for messages.
@@ -80,8 +86,9 @@ func (m *ShardManifest) ratesOf() string {
 // with no runs (more shards than runs) writes only its manifest: an empty part could not
 // carry the sweep's param columns, and readers would see two schemas. The caller holds
 // the shard's lock (safefile.LockPart); links inside dir are refused, not followed.
-// digest is the user's rate files' (pricing.Overlay.Digest), "" without any.
-func WriteShard(dir, version string, s reports.Simulation, digest string, shard, shards, jobs int) error {
+// digest is the user's rate files' (pricing.Overlay.Digest), "" without any; command is
+// the shard's command line as given (ShardManifest.Command).
+func WriteShard(dir, version string, s reports.Simulation, digest string, command []string, shard, shards, jobs int) error {
 	runs, days, err := stats.InOrder(s.Runs, s.Days)
 	if err != nil {
 		return err
@@ -106,7 +113,7 @@ func WriteShard(dir, version string, s reports.Simulation, digest string, shard,
 	}
 	m := ShardManifest{
 		Tool: "spendsim", Version: version, Shard: shard, Shards: shards, Seed: s.Seed, Jobs: jobs,
-		RunIDs: ids, HorizonDays: s.HorizonDays, Args: args, Scenario: raw, Priced: s.Priced.Listed(),
+		RunIDs: ids, HorizonDays: s.HorizonDays, Args: args, Scenario: raw, Priced: s.Priced.Listed(), Command: command,
 	}
 	manifest := ShardManifestPath(shard, shards)
 	if err := safefile.RemoveInside(dir, manifest); err != nil {
@@ -153,7 +160,8 @@ var shardManifestName = regexp.MustCompile(`^shard-(\d+)-of-(\d+)\.json$`)
 func ReadShardManifests(dir string) ([]ShardManifest, error) {
 	entries, err := os.ReadDir(filepath.Join(dir, ShardsDir))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s has no %s folder: no shard has finished there (run `spendsim run SCENARIO --shard K/N --out %s` first)", dir, ShardsDir, dir)
+		return nil, fmt.Errorf("%s has no %s folder: no shard of a sweep has finished there (run %s first)",
+			dir, ShardsDir, shellquote.Join([]string{"spendsim", "run", "SCENARIO", "--shard", "K/N", "--out", dir}))
 	}
 	if err != nil {
 		return nil, err
@@ -188,7 +196,7 @@ func ReadShardManifests(dir string) ([]ShardManifest, error) {
 	for i, m := range ms {
 		ids[i] = [2]int{m.Shard, m.Shards}
 	}
-	if err := CheckSplit(dir, ShardsDir, ids, ShardManifestPath); err != nil {
+	if err := CheckSplit(dir, ids, splitFiles(dir, ms)); err != nil {
 		return nil, err
 	}
 	first := ms[0]
@@ -204,20 +212,54 @@ func ReadShardManifests(dir string) ([]ShardManifest, error) {
 	return ms, nil
 }
 
+// splitFiles are where the shards of a sweep keep their files in dir, and how to run
+// one again: as a finished shard ran (ms, those that finished), with its own --shard.
+func splitFiles(dir string, ms []ShardManifest) SplitFiles {
+	var command []string
+	for _, m := range ms {
+		if len(m.Command) > 0 {
+			command = m.Command
+			break
+		}
+	}
+	return SplitFiles{
+		Folder: ShardsDir,
+		Files: func(k, n int) []string {
+			return []string{ShardManifestPath(k, n), ShardPart("runs", k, n), ShardPart("daily", k, n)}
+		},
+		Rerun: func(k, n int) string {
+			if command == nil { // shards of a spendsim that did not record it
+				return RerunCommand(slices.Concat([]string{"spendsim", "run"}, ms[0].Args, []string{"--shard", "", "--out", dir}), k, n) +
+					" with the other flags the shards had"
+			}
+			return RerunCommand(command, k, n)
+		},
+	}
+}
+
 // ShardLess orders shards by split, then by number: (k, n) before (k2, n2).
 func ShardLess(k, n, k2, n2 int) bool { return n < n2 || n == n2 && k < k2 }
 
+// SplitFiles says where a kind of shard keeps its files, for CheckSplit's messages.
+type SplitFiles struct {
+	Folder string // the folder of the output folder that holds the manifests: shards, replay-shards
+	// Files are the paths, relative to the output folder, of the files shard k of n
+	// writes, its manifest first.
+	Files func(k, n int) []string
+	// Rerun is the command line that runs shard k of n again, from a finished shard's
+	// manifest.
+	Rerun func(k, n int) string
+}
+
 // CheckSplit checks that the finished shards ids ((K, N) pairs in ShardLess order, whose
-// manifests are in dir's folder) are one split, all N of them: a missing one is named
-// by its manifest's path (manifest(K, N)), as the shard that has not finished.
-func CheckSplit(dir, folder string, ids [][2]int, manifest func(k, n int) string) error {
-	n := ids[0][1]
-	for _, id := range ids[1:] {
-		if id[1] != n {
-			return fmt.Errorf("%s holds shards of %d and of %d: parts of two different splits; remove the stale ones",
-				filepath.Join(dir, folder), n, id[1])
-		}
+// manifests are in dir's folder) are one split, all N of them. A missing shard is named
+// as the shard that has not finished, with the command that runs it; shards of several
+// splits are refused, naming the files of the older ones, which are stale.
+func CheckSplit(dir string, ids [][2]int, sf SplitFiles) error {
+	if n := ids[0][1]; n != ids[len(ids)-1][1] {
+		return splitsError(dir, ids, sf)
 	}
+	n := ids[0][1]
 	var missing []int
 	next := 0
 	for k := 0; k < n; k++ {
@@ -227,10 +269,112 @@ func CheckSplit(dir, folder string, ids [][2]int, manifest func(k, n int) string
 		}
 		missing = append(missing, k)
 	}
-	if len(missing) > 0 {
-		return fmt.Errorf("%s: shards %v of %d have not finished (no %s)", dir, missing, n, manifest(missing[0], n))
+	if len(missing) == 0 {
+		return nil
 	}
-	return nil
+	k := missing[0]
+	if len(missing) == 1 {
+		return fmt.Errorf("%s: shard %d of %d has not finished (no %s); run it, then merge again: %s",
+			dir, k, n, sf.Files(k, n)[0], sf.Rerun(k, n))
+	}
+	return fmt.Errorf("%s: %s of %d have not finished (no %s, …); run each, then merge again: %s, and likewise with --shard K/%d for the others",
+		dir, ShardList(missing), n, sf.Files(k, n)[0], sf.Rerun(k, n), n)
+}
+
+// ShardList names shards readably: "shard 1", "shards 1 and 2", "shards 0, 3 and 5",
+// "shards 0, 1, 2, 3, 4 and 95 more".
+func ShardList(ks []int) string {
+	if len(ks) == 1 {
+		return fmt.Sprintf("shard %d", ks[0])
+	}
+	const most = 5
+	words := make([]string, 0, most+1)
+	for _, k := range ks[:min(len(ks), most)] {
+		words = append(words, strconv.Itoa(k))
+	}
+	if len(ks) > most {
+		words = append(words, fmt.Sprintf("%d more", len(ks)-most))
+	}
+	return "shards " + strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// splitsError names the shards of each split in dir and the files of all but the
+// newest split (the one whose newest manifest was written last), as stale.
+func splitsError(dir string, ids [][2]int, sf SplitFiles) error {
+	type split struct {
+		n      int
+		files  []string // those that exist, relative to dir
+		newest time.Time
+	}
+	var splits []*split
+	for _, id := range ids {
+		if len(splits) == 0 || splits[len(splits)-1].n != id[1] {
+			splits = append(splits, &split{n: id[1]})
+		}
+		sp := splits[len(splits)-1]
+		for i, f := range sf.Files(id[0], id[1]) {
+			st, err := os.Lstat(filepath.Join(dir, f))
+			if err != nil {
+				continue
+			}
+			sp.files = append(sp.files, f)
+			if i == 0 && st.ModTime().After(sp.newest) {
+				sp.newest = st.ModTime()
+			}
+		}
+	}
+	newest := 0
+	for i, sp := range splits {
+		if sp.newest.After(splits[newest].newest) {
+			newest = i
+		}
+	}
+	var of, older, stale []string
+	for i, sp := range splits {
+		of = append(of, fmt.Sprintf("of %d", sp.n))
+		if i != newest {
+			older = append(older, fmt.Sprintf("of %d", sp.n))
+			for _, f := range sp.files {
+				stale = append(stale, shellquote.Quote(filepath.Join(dir, f)))
+			}
+		}
+	}
+	count := "two"
+	if len(splits) > 2 {
+		count = strconv.Itoa(len(splits))
+	}
+	return fmt.Errorf("%s holds shards %s: parts of %s different splits. The split of %d was written last, so the split %s is likely stale: remove its files (rm %s), or rerun the shards of the split you mean",
+		filepath.Join(dir, sf.Folder), strings.Join(of, " and "), count, splits[newest].n, strings.Join(older, " and "), strings.Join(stale, " "))
+}
+
+// RerunCommand is command (a shard's command line as given: program, command, flags)
+// with its --shard K/N or --shards N made --shard k/n, quoted for a POSIX shell.
+func RerunCommand(command []string, k, n int) string {
+	out := make([]string, 0, len(command))
+	spec := fmt.Sprintf("%d/%d", k, n)
+	for i := 0; i < len(command); i++ {
+		w := command[i]
+		name, _, hasValue := strings.Cut(strings.TrimLeft(w, "-"), "=")
+		if !strings.HasPrefix(w, "-") || name != "shard" && name != "shards" {
+			out = append(out, w)
+			continue
+		}
+		if !hasValue {
+			i++ // its value is the next word
+		}
+		out = append(out, "--shard", spec)
+	}
+	return shellquote.Join(out)
+}
+
+// MergeNote is what a finished shard of n prints: the merge command, quoted for a POSIX
+// shell, to run once every shard has finished.
+func MergeNote(n int, out string, flags []string) string {
+	cmd := shellquote.Join(slices.Concat([]string{"spendsim", "merge", out}, flags))
+	if n == 1 {
+		return "this is the only shard (1 of 1); merge it: " + cmd
+	}
+	return fmt.Sprintf("when all %d shards have finished: %s", n, cmd)
 }
 
 // ReadParts reads a shard's runs and daily parts back; paramPaths are the sweep's
