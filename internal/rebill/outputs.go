@@ -61,6 +61,20 @@ func ParseOutputs(s string) (Outputs, error) {
 	return o, nil
 }
 
+// String is o as --outputs names it: "bill,summary".
+func (o Outputs) String() string {
+	if o == 0 {
+		return DefaultOutputs
+	}
+	var names []string
+	for _, n := range outputNames {
+		if o&n.out != 0 {
+			names = append(names, n.name)
+		}
+	}
+	return strings.Join(names, ",")
+}
+
 // has reports whether o writes out (all of them for the zero value).
 func (o Outputs) has(out Outputs) bool { return o == 0 || o&out != 0 }
 

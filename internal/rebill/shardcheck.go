@@ -6,14 +6,18 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/spendsim/spendsim/internal/shellquote"
 	"github.com/spendsim/spendsim/internal/sweep"
+	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/reports"
 )
 
-// What merge checks of a replay's shards before it reads their parts: before anything,
-// that the folder it is given holds shards at all (FindShards), and that they are one
-// split, all N of them (replaySplit, for sweep.CheckSplit).
+// What merge checks of a replay's shards before it reads their parts: that they are
+// shards of one replay (sameReplay: the same files, compared by content, and flags),
+// and, before anything, that the folder it is given holds shards at all (FindShards).
 
 // FindShards says what dir, the folder spendsim merge is given, holds: the parts of a
 // sharded replay (replay true: dir/replay-shards) or of a sharded sweep (dir/shards).
@@ -51,6 +55,122 @@ func FindShards(dir string) (replay bool, err error) {
 	}
 	return false, fmt.Errorf("%s holds neither %s/ nor %s/: no shard has finished there, or it is not the shards' --out folder; %s",
 		dir, ReplayShardsDir, sweep.ShardsDir, expected)
+}
+
+// sameReplay says how b differs from a in what it replayed, "" if not at all. Files are
+// compared by their content (SHA-256 and size, in order), not by their paths: the nodes
+// of a cluster mount a shared folder at different paths, and a glob reads the files
+// its expansion names.
+func sameReplay(a, b *ReplayShardManifest) string {
+	sa, sb := fmt.Sprintf("shard %d", a.Shard), fmt.Sprintf("shard %d", b.Shard)
+	if d := inputsDiff(sa, a.Inputs, sb, b.Inputs); d != "" {
+		return d
+	}
+	if d := rateFilesDiff(sa, a.RateFiles, sb, b.RateFiles); d != "" {
+		return d
+	}
+	if d := settingsDiff(contentSettings(slices.Concat(a.Settings, a.ReadSettings)), contentSettings(slices.Concat(b.Settings, b.ReadSettings))); d != "" {
+		return d
+	}
+	switch {
+	case a.Pricing != b.Pricing:
+		return fmt.Sprintf("%s had --pricing %s, %s --pricing %s", sa, a.Pricing, sb, b.Pricing)
+	case a.Outputs != b.Outputs:
+		return fmt.Sprintf("%s had --outputs %s, %s --outputs %s: merge writes the files every shard was asked for", sa, a.Outputs, sb, b.Outputs)
+	case a.Version != b.Version:
+		return fmt.Sprintf("%s was written by spendsim %s, %s by %s", sa, a.Version, sb, b.Version)
+	case a.Records != b.Records || a.UserMessages != b.UserMessages || a.Numbers != b.Numbers || !slices.Equal(a.Args, b.Args):
+		return fmt.Sprintf("%s read %d records, %s %d, of the same files: the trace was read differently", sa, a.Records, sb, b.Records)
+	}
+	return ""
+}
+
+// pathSettings are the flags whose value is a file's path: their files are compared by
+// content (inputs, rate_files), and their paths may differ from shard to shard.
+var pathSettings = []string{"--rates=", "--tiers=", "--mapping="}
+
+// contentSettings are settings without the paths of pathSettings.
+func contentSettings(settings []string) []string {
+	return slices.DeleteFunc(slices.Clone(settings), func(s string) bool {
+		return slices.ContainsFunc(pathSettings, func(p string) bool { return strings.HasPrefix(s, p) })
+	})
+}
+
+// sameInput reports whether a and b are the same file by content; a file that could not
+// be hashed (standard input) is the same by path.
+func sameInput(a, b reports.Input) bool {
+	return a.Role == b.Role && a.SHA256 == b.SHA256 && a.Bytes == b.Bytes && a.Note == b.Note && (a.SHA256 != "" || a.Path == b.Path)
+}
+
+func inputText(in reports.Input) string {
+	if in.SHA256 == "" {
+		return fmt.Sprintf("%s %s (%s)", in.Role, in.Path, in.Note)
+	}
+	return fmt.Sprintf("%s %s (sha256 %.12s…, %d bytes)", in.Role, in.Path, in.SHA256, in.Bytes)
+}
+
+// inputsDiff says where the files a and b read (trace files, mapping) differ, "" if not.
+func inputsDiff(na string, a []reports.Input, nb string, b []reports.Input) string {
+	for i := range max(len(a), len(b)) {
+		switch {
+		case i >= len(a):
+			return fmt.Sprintf("%s read %d files, %s %d: %s read %s as well", na, len(a), nb, len(b), nb, inputText(b[i]))
+		case i >= len(b):
+			return fmt.Sprintf("%s read %d files, %s %d: %s read %s as well", na, len(a), nb, len(b), na, inputText(a[i]))
+		case !sameInput(a[i], b[i]):
+			return fmt.Sprintf("file %d of %d differs: %s read %s, %s read %s", i+1, len(a), na, inputText(a[i]), nb, inputText(b[i]))
+		}
+	}
+	return ""
+}
+
+func rateFileText(f pricing.File) string {
+	s := fmt.Sprintf("--%s %s (sha256 %.12s…, %s", f.Role, f.Path, f.SHA256, f.Kind)
+	if f.Model != "" {
+		s += ", " + f.Model
+	}
+	if f.EffectiveFrom != "" {
+		s += " from " + f.EffectiveFrom
+	}
+	return s + ")"
+}
+
+// rateFilesDiff says where the rate and tier files a and b were billed with differ by
+// content or by how they were read, "" if not.
+func rateFilesDiff(na string, a []pricing.File, nb string, b []pricing.File) string {
+	same := func(x, y pricing.File) bool {
+		return x.Role == y.Role && x.SHA256 == y.SHA256 && x.Kind == y.Kind && x.Model == y.Model &&
+			x.EffectiveFrom == y.EffectiveFrom && slices.Equal(x.Currencies, y.Currencies)
+	}
+	for i := range max(len(a), len(b)) {
+		switch {
+		case i >= len(a):
+			return fmt.Sprintf("%s had %s, %s no such file", nb, rateFileText(b[i]), na)
+		case i >= len(b):
+			return fmt.Sprintf("%s had %s, %s no such file", na, rateFileText(a[i]), nb)
+		case !same(a[i], b[i]):
+			return fmt.Sprintf("%s had %s, %s %s", na, rateFileText(a[i]), nb, rateFileText(b[i]))
+		}
+	}
+	return ""
+}
+
+// settingsDiff says where the settings (--name=value) a and b differ.
+func settingsDiff(a, b []string) string {
+	var d []string
+	for i := range max(len(a), len(b)) {
+		var x, y string
+		if i < len(a) {
+			x = a[i]
+		}
+		if i < len(b) {
+			y = b[i]
+		}
+		if x != y {
+			d = append(d, fmt.Sprintf("%s, not %s", x, y))
+		}
+	}
+	return strings.Join(d, "; ")
 }
 
 // rerunShard is the command that runs shard k of n of dir's replay again, as a finished

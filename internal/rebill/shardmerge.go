@@ -11,12 +11,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"reflect"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -91,7 +88,8 @@ func ReadReplayShards(dir string) ([]ReplayShardManifest, error) {
 	}
 	for i := range ms[1:] {
 		if why := sameReplay(&ms[0], &ms[i+1]); why != "" {
-			return nil, fmt.Errorf("shards %d and %d of %s replayed differently (%s); run every shard with the same trace and flags", ms[0].Shard, ms[i+1].Shard, dir, why)
+			return nil, fmt.Errorf("shards %d and %d of %s replayed differently: %s; run every shard with the same trace files (by content: their paths may differ) and flags",
+				ms[0].Shard, ms[i+1].Shard, dir, why)
 		}
 	}
 	return ms, nil
@@ -107,40 +105,6 @@ func readShardManifest(p string) (ReplayShardManifest, error) {
 		return m, fmt.Errorf("%s: %w", p, err)
 	}
 	return m, nil
-}
-
-// sameReplay says how a and b differ in what they replayed, "" if not at all.
-func sameReplay(a, b *ReplayShardManifest) string {
-	switch {
-	case !slices.Equal(a.Inputs, b.Inputs):
-		return "trace or mapping files"
-	case !slices.Equal(a.Settings, b.Settings) || !slices.Equal(a.ReadSettings, b.ReadSettings) || a.Pricing != b.Pricing || a.Outputs != b.Outputs:
-		return settingsDiff(slices.Concat(a.Settings, a.ReadSettings), slices.Concat(b.Settings, b.ReadSettings))
-	case a.Rates != b.Rates || !reflect.DeepEqual(a.RateFiles, b.RateFiles):
-		return "rate or tier files"
-	case a.Records != b.Records || a.UserMessages != b.UserMessages || a.Numbers != b.Numbers || !slices.Equal(a.Names, b.Names) ||
-		!slices.Equal(a.Traces, b.Traces) || !slices.Equal(a.Args, b.Args) || a.Version != b.Version:
-		return "the trace read, or the version"
-	}
-	return ""
-}
-
-// settingsDiff says where the settings (--name=value) a and b differ.
-func settingsDiff(a, b []string) string {
-	var d []string
-	for i := range max(len(a), len(b)) {
-		var x, y string
-		if i < len(a) {
-			x = a[i]
-		}
-		if i < len(b) {
-			y = b[i]
-		}
-		if x != y {
-			d = append(d, fmt.Sprintf("%s, not %s", x, y))
-		}
-	}
-	return strings.Join(d, "; ")
 }
 
 // MergeOptions are a sharded replay's merge: its folder, the billing options (built
@@ -172,11 +136,11 @@ func MergeReplay(ctx context.Context, mo MergeOptions) (*reports.ReplaySummary, 
 	if first.Version != mo.Version {
 		return nil, fmt.Errorf("%s: the shards were written by spendsim %s, this is %s: merge with the version that billed them", mo.Out, first.Version, mo.Version)
 	}
-	if !slices.Equal(first.Settings, mo.Settings) {
-		return nil, fmt.Errorf("%s: the shards were billed with %s; give spendsim merge the billing flags every shard had", mo.Out, settingsDiff(first.Settings, mo.Settings))
+	if d := settingsDiff(contentSettings(first.Settings), contentSettings(mo.Settings)); d != "" {
+		return nil, fmt.Errorf("%s: the shards were billed with %s; give spendsim merge the billing flags every shard had", mo.Out, d)
 	}
-	if rf := mo.RateFiles; !reflect.DeepEqual(rf, first.RateFiles) && (len(rf) > 0 || len(first.RateFiles) > 0) {
-		return nil, fmt.Errorf("%s: the shards were billed with the rate and tier files %v, merge is given %v; give spendsim merge the very files every shard had", mo.Out, first.RateFiles, rf)
+	if d := rateFilesDiff("the shards", first.RateFiles, "merge", mo.RateFiles); d != "" {
+		return nil, fmt.Errorf("%s: %s; give spendsim merge files of the same content as every shard had (their paths may differ)", mo.Out, d)
 	}
 	o := Options{Traces: first.Traces, Billing: mo.Billing, Pricing: first.Pricing, Rates: first.Rates, RateFiles: first.RateFiles,
 		Out: mo.Out, Outputs: first.Outputs, Version: mo.Version, Args: first.Args}
