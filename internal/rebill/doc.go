@@ -25,9 +25,11 @@
 //   - A replay splits across machines the same way (shard.go, shardmerge.go):
 //     ReplayShard K of N bills the users replay.PartOf hashes to K and writes its part
 //     (business messages with their claims unsettled, its pairs' first records) and its
-//     manifest, last, into Options.Out/replay-shards; MergeReplay checks that all N are
-//     there once, of one trace and the same options, settles the counters in one
-//     ordered pass and writes the unsharded replay's four files, the same bytes.
+//     manifest (with the parts' SHA-256), last, into Options.Out/replay-shards;
+//     MergeReplay checks (shardcheck.go) that all N are there once, of one trace (its
+//     files compared by content, not path) and the same options, and that every part is
+//     the bytes its shard wrote, settles the counters in one ordered pass and writes the
+//     unsharded replay's four files, the same bytes.
 //   - A replay in passes (Options.Passes, passes.go) is the same split run in one
 //     process for a trace with more users than fit in memory: pass K is shard K,
 //     its part in a temporary folder, and the parts are merged into Options.Out, the

@@ -61,7 +61,7 @@ func replayInPasses(ctx context.Context, o Options) (*reports.ReplaySummary, err
 	po.Out = tmp
 	ms := make([]ReplayShardManifest, n)
 	for k := range n {
-		m, err := replayShard(ctx, po, ShardOptions{Shard: k, Shards: n}, inputs)
+		m, err := replayShard(ctx, po, ShardOptions{Shard: k, Shards: n, unhashed: true}, inputs)
 		if err != nil {
 			if errors.Is(err, syscall.ENOSPC) {
 				err = fmt.Errorf("%w: the passes' parts fill %s; set TMPDIR to a folder with room for about twice messages.parquet", err, tmp)

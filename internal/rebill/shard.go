@@ -46,6 +46,12 @@ type ReplayShardManifest struct {
 	Shards   int    `json:"shards"` // N; this shard billed the users replay.PartOf hashes to Shard
 	Messages string `json:"messages_part"`
 	Pairs    string `json:"pairs_part"`
+	// The parts' SHA-256 and sizes, as the shard wrote them: merge reads a part only if
+	// it still has them.
+	MessagesSHA256 string `json:"messages_sha256"`
+	MessagesBytes  int64  `json:"messages_bytes"`
+	PairsSHA256    string `json:"pairs_sha256"`
+	PairsBytes     int64  `json:"pairs_bytes"`
 	// PartFormat is the layout of the messages part (partFormat); merge reads only
 	// its own.
 	PartFormat int `json:"part_format"`
@@ -87,6 +93,9 @@ type ShardOptions struct {
 	Settings      []string
 	ReadSettings  []string
 	Command       []string // the command line as given, for the manifest (ReplayShardManifest.Command)
+	// unhashed leaves the parts' SHA-256 out of the manifest: a replay in passes merges
+	// its own parts at once, and reading them again to hash them would cost a pass.
+	unhashed bool
 }
 
 // partMsg is one billed business message of a part.
@@ -217,6 +226,16 @@ func replayShard(ctx context.Context, o Options, so ShardOptions, inputs []repor
 		return nil, err
 	}
 	if err := pf.Commit(); err != nil {
+		return nil, err
+	}
+	if so.unhashed {
+		return m, reports.WriteJSON(filepath.Join(o.Out, manifest), m)
+	}
+	// Read back as merge will check them (checkParts).
+	if m.MessagesSHA256, m.MessagesBytes, err = safefile.HashFile(filepath.Join(o.Out, m.Messages)); err != nil {
+		return nil, err
+	}
+	if m.PairsSHA256, m.PairsBytes, err = safefile.HashFile(filepath.Join(o.Out, m.Pairs)); err != nil {
 		return nil, err
 	}
 	return m, reports.WriteJSON(filepath.Join(o.Out, manifest), m)

@@ -6,9 +6,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
+	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/internal/shellquote"
 	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/model/pricing"
@@ -17,7 +20,8 @@ import (
 
 // What merge checks of a replay's shards before it reads their parts: that they are
 // shards of one replay (sameReplay: the same files, compared by content, and flags),
-// and, before anything, that the folder it is given holds shards at all (FindShards).
+// that each part is the bytes its shard wrote (checkParts), and, before anything, that
+// the folder it is given holds shards at all (FindShards).
 
 // FindShards says what dir, the folder spendsim merge is given, holds: the parts of a
 // sharded replay (replay true: dir/replay-shards) or of a sharded sweep (dir/shards).
@@ -196,4 +200,54 @@ func replaySplit(dir string, ms []ReplayShardManifest) sweep.SplitFiles {
 		},
 		Rerun: func(k, n int) string { return rerunShard(dir, &ms[0], k, n) },
 	}
+}
+
+// checkParts checks that every part of the shards ms in dir is the file its shard wrote:
+// its size and SHA-256 as the shard's manifest recorded them. The parts are hashed on
+// every core, a file each.
+func checkParts(dir string, ms []ReplayShardManifest) error {
+	type part struct {
+		m           *ReplayShardManifest
+		rel, sha256 string
+		bytes       int64
+	}
+	var parts []part
+	for i := range ms {
+		m := &ms[i]
+		parts = append(parts, part{m, m.Messages, m.MessagesSHA256, m.MessagesBytes}, part{m, m.Pairs, m.PairsSHA256, m.PairsBytes})
+	}
+	errs := make([]error, len(parts))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, p := range parts {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			errs[i] = checkPart(dir, p.m, p.rel, p.sha256, p.bytes)
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// checkPart checks that the part rel of m in dir has the size and SHA-256 m recorded.
+func checkPart(dir string, m *ReplayShardManifest, rel, sum string, size int64) error {
+	p, err := safefile.ReadInside(dir, rel)
+	if err != nil {
+		return err
+	}
+	rerun := fmt.Sprintf("rerun shard %d of %d, then merge again: %s", m.Shard, m.Shards, rerunShard(dir, m, m.Shard, m.Shards))
+	if sum == "" {
+		return fmt.Errorf("%s: its shard's manifest records no SHA-256 of it (written by an earlier spendsim), so merge cannot tell it is whole; %s", p, rerun)
+	}
+	got, n, err := safefile.HashFile(p)
+	switch {
+	case err != nil:
+		return err
+	case n != size:
+		return fmt.Errorf("%s is %d bytes, its shard wrote %d: cut short or rewritten since; %s", p, n, size, rerun)
+	case got != sum:
+		return fmt.Errorf("%s is not the part its shard wrote: its SHA-256 is %.12s…, the shard's manifest records %.12s… (damaged or rewritten since); %s", p, got, sum, rerun)
+	}
+	return nil
 }

@@ -142,6 +142,59 @@ func TestShardsGlobAndNames(t *testing.T) {
 	}
 }
 
+// TestShardPartDamaged: a part whose bytes were rewritten, its size kept, is refused
+// before merge reads it, naming the file and the command that reruns its shard; so is
+// a part of another size.
+func TestShardPartDamaged(t *testing.T) {
+	o := options(t, traceCSV(genRecords(24, traceStarts[4], 800)))
+	o.Billing = eraOptions(t, "pmp-2025", 24)
+	o.Pricing = "pmp-2025"
+	settings := []string{"--pricing=pmp-2025"}
+	ctx := context.Background()
+	for k := range 2 {
+		command := []string{"spendsim", "replay", "--trace", o.Traces[0], "--shard", "9/9", "--out", o.Out}
+		if _, err := ReplayShard(ctx, o, ShardOptions{Shard: k, Shards: 2, Settings: settings, Command: command}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	merge := func() error {
+		_, err := MergeReplay(ctx, MergeOptions{Out: o.Out, Billing: o.Billing, Settings: settings, Version: o.Version})
+		return err
+	}
+	if err := merge(); err != nil {
+		t.Fatal(err)
+	}
+	for _, rel := range []string{shardName("pairs", 1, 2, "bin"), messagesPart(0, 2)} {
+		p := filepath.Join(o.Out, rel)
+		good, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := []byte(string(good))
+		b[len(b)/2] ^= 1
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err = merge()
+		if err == nil || !strings.Contains(err.Error(), p+" is not the part its shard wrote") ||
+			!strings.Contains(err.Error(), "then merge again: spendsim replay --trace "+o.Traces[0]+" --shard ") {
+			t.Errorf("%s with a byte rewritten: %v", rel, err)
+		}
+		if err := os.WriteFile(p, append(good, 0), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := merge(); err == nil || !strings.Contains(err.Error(), "cut short or rewritten") {
+			t.Errorf("%s a byte longer: %v", rel, err)
+		}
+		if err := os.WriteFile(p, good, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := merge(); err != nil {
+		t.Errorf("the parts as written again: %v", err)
+	}
+}
+
 // TestShardsOtherOutputs: shards asked for other files (--outputs) are refused, naming
 // both; messages and messages-slim too, whose messages.parquet differ.
 func TestShardsOtherOutputs(t *testing.T) {

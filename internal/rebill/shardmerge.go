@@ -142,6 +142,9 @@ func MergeReplay(ctx context.Context, mo MergeOptions) (*reports.ReplaySummary, 
 	if d := rateFilesDiff("the shards", first.RateFiles, "merge", mo.RateFiles); d != "" {
 		return nil, fmt.Errorf("%s: %s; give spendsim merge files of the same content as every shard had (their paths may differ)", mo.Out, d)
 	}
+	if err := checkParts(mo.Out, ms); err != nil {
+		return nil, err
+	}
 	o := Options{Traces: first.Traces, Billing: mo.Billing, Pricing: first.Pricing, Rates: first.Rates, RateFiles: first.RateFiles,
 		Out: mo.Out, Outputs: first.Outputs, Version: mo.Version, Args: first.Args}
 	s, rows, err := mergeInto(ctx, op, o, mo.Out, ms)
