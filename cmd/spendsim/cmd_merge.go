@@ -37,6 +37,10 @@ func mergeCommand(e *env) *cli.Command {
 			if c.NArg() != 1 {
 				return usagef("merge takes one output directory, got %d arguments", c.NArg())
 			}
+			sla, err := slaTarget(c.String("sla"))
+			if err != nil {
+				return err
+			}
 			dir := c.Args().First()
 			replay, err := rebill.FindShards(dir)
 			if err != nil {
@@ -44,10 +48,6 @@ func mergeCommand(e *env) *cli.Command {
 			}
 			if replay {
 				return mergeReplay(c, e, dir)
-			}
-			sla, err := slaTarget(c.String("sla"))
-			if err != nil {
-				return err
 			}
 			res, err := sweep.Merge(dir, sla, e.version)
 			if err != nil {

@@ -41,7 +41,9 @@ func FindShards(dir string) (replay bool, err error) {
 		return false, fmt.Errorf("%s is not a folder: %s", dir, expected)
 	case isDir(filepath.Join(dir, ReplayShardsDir)):
 		return true, nil
-	case isDir(filepath.Join(dir, sweep.ShardsDir)):
+	case isDir(filepath.Join(dir, sweep.ShardsDir)), isDir(filepath.Join(dir, sweep.PartialDir)):
+		// A sweep's, or a sweep whose shards are still running (their runs so far in
+		// .partial): sweep.Merge says which, once it has found the folder free or not.
 		return false, nil
 	}
 	abs, _ := filepath.Abs(dir)
