@@ -39,6 +39,7 @@ func TestShardsSameFilesOtherPaths(t *testing.T) {
 	shard := func(trace, tiers string) (Options, ShardOptions) {
 		o := base
 		o.Traces = []string{trace}
+		o.Args = []string{trace} // the trace named after the flags: a path like the others
 		ov := tierOverlay(t, tiers, tierBytes)
 		o.Rates, o.RateFiles, o.Billing.Tiers = ov.Name, ov.Files, ov.Tiers
 		return o, ShardOptions{Shards: 2, Settings: []string{"--pricing=pmp-2025", "--tiers=" + tiers}}
