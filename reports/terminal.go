@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -271,6 +272,9 @@ func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 		unit := messageUnits
 		if cu.PricingModel == pricing.CBP.String() {
 			unit = conversationUnits // what a CBP card prices
+		}
+		if cu.Messages == 1 {
+			unit = strings.TrimSuffix(unit, "s")
 		}
 		fmt.Fprintf(w, "card: %s %s effective %s (%d charged %s)\n", cu.PricingModel, cu.Currency, cu.Effective, cu.Messages, unit)
 	}

@@ -81,3 +81,16 @@ func TestReplayTableSaysTextOutsideWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestCardLineSingular: one charged unit is "1 charged conversation", not "1 charged
+// conversations" (a CBP timeline with one conversation printed that).
+func TestCardLineSingular(t *testing.T) {
+	for model, want := range map[string]string{"CBP": "(1 charged conversation)", "PMP": "(1 charged message)"} {
+		var b strings.Builder
+		WriteReplayTable(&b, &ReplaySummary{Trace: "t.csv", Pricing: "auto",
+			CardsUsed: []CardUsed{{PricingModel: model, Currency: "USD", Effective: "2023-06-01", Messages: 1}}})
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("%s: want %q:\n%s", model, want, b.String())
+		}
+	}
+}
