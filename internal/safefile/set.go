@@ -147,8 +147,9 @@ func (s *Set) Remove(names ...string) { s.remove = append(s.remove, names...) }
 // one and belonging to it (a replay's era folder): Files lists that set's manifest, so
 // the set that next replaces this one without it removes that folder's set too (its
 // manifest, the files it lists, then the folder if nothing else is left in it). A
-// folder is recognised as a set only by its manifest being listed: folders the user
-// made beside a set are never touched.
+// folder is recognised as a set only by its manifest being listed, with the SHA-256 it
+// still has: folders the user made beside a set, a set the user has since written into
+// one (another manifest), and a folder reached through a link are never touched.
 func (s *Set) Nest(folder string) { s.nested = append(s.nested, folder) }
 
 // Files lists every file written so far into the new set but the manifest, and the
@@ -238,9 +239,17 @@ func (s *Set) commit() error {
 	}
 	// Which files the new set replaces is recorded before anything moves: once the
 	// old manifest is gone, only this record knows.
-	old, _ := listed(filepath.Join(s.Dir, ManifestName))
-	replaces := slices.Concat(old, s.remove, newSet, nestedGone(s.Dir, old, newSet))
+	oldSet, _ := listedSums(filepath.Join(s.Dir, ManifestName))
+	old, gone := nestedGone(s.Dir, oldSet, newSet)
+	replaces := slices.Concat(old, s.remove, newSet, gone)
 	slices.SortFunc(replaces, manifestsFirst)
+	// Checked before the commit point: a file that cannot be removed safely (a link on
+	// the way) is refused while the old set is still whole, not halfway through moveIn.
+	for _, name := range replaces {
+		if _, err := Inside(s.Dir, name); err != nil {
+			return err
+		}
+	}
 	if err := WriteFile(filepath.Join(s.stage, replacesName), []byte(strings.Join(slices.Compact(replaces), "\n"))); err != nil {
 		return err
 	}
@@ -255,25 +264,34 @@ func (s *Set) commit() error {
 	return moveIn(s.Dir)
 }
 
-// nestedGone is the files of the nested sets (Set.Nest) the previous set old lists and
-// the new one does not: the files each nested manifest lists, inside its folder.
-func nestedGone(dir string, old, newSet []string) []string {
-	var gone []string
-	for _, name := range old {
+// nestedGone splits the previous set's files (oldSet) into those the new one replaces
+// (old) and, for each nested set (Set.Nest) the new one drops, the files its manifest
+// lists, inside its folder (gone). A nested set is removed only while it is the one the
+// previous set recorded (its manifest has the same SHA-256) and its folder is reached
+// without a link: a folder the user has since written a set of their own into, or
+// replaced by a link to elsewhere, is left as it is, manifest and all.
+func nestedGone(dir string, oldSet []FileSum, newSet []string) (old, gone []string) {
+	for _, f := range oldSet {
+		name := filepath.FromSlash(f.Path)
 		sub := filepath.Dir(name)
 		if filepath.Base(name) != ManifestName || sub == "." || slices.Contains(newSet, name) {
+			old = append(old, name)
 			continue
 		}
 		p, err := Inside(dir, name)
 		if err != nil {
 			continue
 		}
+		if sum, _, err := HashFile(p); err != nil || sum != f.SHA256 {
+			continue
+		}
 		files, _ := listed(p)
 		for _, f := range files {
 			gone = append(gone, filepath.Join(sub, f))
 		}
+		old = append(old, name)
 	}
-	return gone
+	return old, gone
 }
 
 // manifestsFirst orders the files a set replaces: nested sets' manifests first, so
@@ -294,6 +312,19 @@ func manifestsFirst(a, b string) int {
 // (it may be an older spendsim's) or is not one. Paths that would leave the folder are
 // dropped: a manifest is data, and may have been edited.
 func listed(manifest string) ([]string, error) {
+	sums, err := listedSums(manifest)
+	var names []string
+	for _, f := range sums {
+		names = append(names, filepath.FromSlash(f.Path))
+	}
+	if names == nil && sums != nil {
+		names = []string{}
+	}
+	return names, err
+}
+
+// listedSums is listed with each file's SHA-256 and size as the manifest records them.
+func listedSums(manifest string) ([]FileSum, error) {
 	b, err := os.ReadFile(manifest)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -307,13 +338,13 @@ func listed(manifest string) ([]string, error) {
 	if json.Unmarshal(b, &m) != nil {
 		return nil, nil
 	}
-	names := []string{}
+	sums := []FileSum{}
 	for _, f := range m.Files {
 		if p := filepath.FromSlash(f.Path); filepath.IsLocal(p) && p != ManifestName {
-			names = append(names, p)
+			sums = append(sums, f)
 		}
 	}
-	return names, nil
+	return sums, nil
 }
 
 // moveIn moves a committed set (dir/.spendsim-commit) into dir: it removes the old

@@ -480,3 +480,90 @@ func TestSetNested(t *testing.T) {
 		t.Errorf("after a set nesting none: %v, want %v", got, want)
 	}
 }
+
+// TestSetNestedNotOurs: a nested set the previous set recorded is removed only while it
+// is that set. A folder the user has since written a set of their own into (another
+// manifest), or replaced by a link to another disk, is left as it is, and the new set
+// commits whole; a file of the previous set reached only through a link is refused
+// before the commit point, leaving the previous set whole.
+func TestSetNestedNotOurs(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	nestedRun := func(run string, subs ...string) error {
+		t.Helper()
+		s, err := OpenSet(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		for _, sub := range subs {
+			s.Nest(sub)
+		}
+		if err := stage(s, run, map[string]string{"eras.json": run + " eras"}); err != nil {
+			t.Fatal(err)
+		}
+		return s.Commit()
+	}
+	writeSet(t, filepath.Join(dir, "cbp"), "cbp", map[string]string{"bill.parquet": "A cbp bill"})
+	writeSet(t, filepath.Join(dir, "pmp"), "pmp", map[string]string{"bill.parquet": "A pmp bill"})
+	if err := nestedRun("A", "cbp", "pmp"); err != nil {
+		t.Fatal(err)
+	}
+	// The user's own replay into cbp/, and pmp/ moved to another disk behind a link.
+	writeSet(t, filepath.Join(dir, "cbp"), "mine", map[string]string{"summary.json": "the user's own"})
+	elsewhere := filepath.Join(t.TempDir(), "pmp")
+	if err := os.Rename(filepath.Join(dir, "pmp"), elsewhere); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, filepath.Join(dir, "pmp")); err != nil {
+		t.Fatal(err)
+	}
+	if err := nestedRun("B"); err != nil {
+		t.Fatalf("a set dropping era folders that are no longer its own: %v", err)
+	}
+	if run := checkComplete(t, dir, "cbp/manifest.json", "cbp/summary.json", "pmp"); run != "B" {
+		t.Errorf("the folder holds the set of %s, want B", run)
+	}
+	if run := checkComplete(t, filepath.Join(dir, "cbp")); run != "mine" {
+		t.Errorf("cbp/ holds the set of %s, want the user's own", run)
+	}
+	if run := checkComplete(t, elsewhere); run != "pmp" {
+		t.Errorf("the linked folder holds the set of %s, want pmp's, untouched", run)
+	}
+
+	// A file of the previous set under a link: refused before anything moves.
+	if err := os.MkdirAll(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenSet(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stage(s, "C", map[string]string{"sub/x.json": "C x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	moved := filepath.Join(t.TempDir(), "sub")
+	if err := os.Rename(filepath.Join(dir, "sub"), moved); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(moved, filepath.Join(dir, "sub")); err != nil {
+		t.Fatal(err)
+	}
+	if err := nestedRun("D"); err == nil || !strings.Contains(err.Error(), "is a symbolic link") {
+		t.Fatalf("a set replacing a file under a link: %v; want it refused", err)
+	}
+	// The walk does not follow the link, so C is checked by hand: its manifest, its file
+	// through the link, and nothing of D's, not even a commit begun.
+	if got, want := walk(t, dir), []string{"cbp/manifest.json", "cbp/summary.json", "manifest.json", "pmp", "sub"}; !slices.Equal(got, want) {
+		t.Errorf("after the refusal: %v, want %v", got, want)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, ManifestName)); err != nil || !strings.Contains(string(b), `"run":"C"`) {
+		t.Errorf("after the refusal the manifest is not C's: %s, %v", b, err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "sub", "x.json")); err != nil || string(b) != "C x" {
+		t.Errorf("after the refusal C's file reads %q, %v", b, err)
+	}
+}
