@@ -373,11 +373,14 @@ func TestReconcileRefusesSlim(t *testing.T) {
 func TestReconcileReplayWithoutMessages(t *testing.T) {
 	dir := t.TempDir()
 	trace := writeFile(t, dir, "t.csv", threeUtilities)
-	bs, eras := filepath.Join(dir, "bs"), filepath.Join(dir, "eras")
-	for _, args := range [][]string{{"--outputs", "bill,summary", "--out", bs}, {"--pricing", "cbp-2023,pmp-2025", "--out", eras}} {
+	bs, eras, shards, run := filepath.Join(dir, "bs"), filepath.Join(dir, "eras"), filepath.Join(dir, "shards"), filepath.Join(dir, "run")
+	for _, args := range [][]string{{"--outputs", "bill,summary", "--out", bs}, {"--pricing", "cbp-2023,pmp-2025", "--out", eras}, {"--pricing", "pmp-2025", "--shard", "0/2", "--out", shards}} {
 		if code, _, stderr := spendsim(t, append([]string{"replay", "--trace", trace, "-q"}, args...)...); code != 0 {
 			t.Fatal(stderr)
 		}
+	}
+	if code, _, stderr := spendsim(t, "run", "small", "--seed", "7", "--out", run, "-q"); code != 0 {
+		t.Fatal(stderr)
 	}
 	for _, c := range []struct {
 		replay string
@@ -386,6 +389,8 @@ func TestReconcileReplayWithoutMessages(t *testing.T) {
 		{bs, []string{"written without messages.parquet", "replay the trace again with messages in --outputs"}},
 		{eras, []string{"a replay under several eras", "--replay " + filepath.Join(eras, "cbp-2023") + ", or --replay " + filepath.Join(eras, "pmp-2025")}},
 		{dir, []string{"holds no replay", "give --replay the --out folder of a spendsim replay"}},
+		{shards, []string{"holds the shards of a replay, not yet merged: run spendsim merge " + shards}},
+		{run, []string{"holds the output of another command than replay", "give --replay the --out folder of a spendsim replay"}},
 	} {
 		rc := filepath.Join(dir, "rc")
 		code, _, stderr := spendsim(t, "reconcile", "--replay", c.replay, "--out", rc)

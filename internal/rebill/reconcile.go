@@ -8,12 +8,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spendsim/spendsim/internal/limits"
 	"github.com/spendsim/spendsim/internal/reconcile"
 	"github.com/spendsim/spendsim/internal/safefile"
+	"github.com/spendsim/spendsim/internal/shellquote"
 	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
@@ -199,8 +201,15 @@ func replayToReconcile(dir string) error {
 			return fmt.Errorf("%s holds a replay under several eras, one folder each: reconcile one era's, --replay %s", dir, strings.Join(folders, ", or --replay "))
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, reports.ManifestFile)); err == nil {
-		return fmt.Errorf("%s holds a replay written without %s (its --outputs left it out), which reconcile reads message by message: replay the trace again with messages in --outputs (the default)", dir, reports.MessagesFile)
+	if st, err := os.Stat(filepath.Join(dir, ReplayShardsDir)); err == nil && st.IsDir() {
+		return fmt.Errorf("%s holds the shards of a replay, not yet merged: run spendsim merge %s (with the shards' billing flags), then reconcile it", dir, shellquote.Quote(dir))
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, reports.ManifestFile)); err == nil {
+		var m reports.Manifest
+		if json.Unmarshal(b, &m) == nil && slices.ContainsFunc(m.Inputs, func(in reports.Input) bool { return in.Role == "trace" }) {
+			return fmt.Errorf("%s holds a replay written without %s (its --outputs left it out), which reconcile reads message by message: replay the trace again with messages in --outputs (the default)", dir, reports.MessagesFile)
+		}
+		return fmt.Errorf("%s holds the output of another command than replay (its manifest names no trace): give --replay the --out folder of a spendsim replay", dir)
 	}
 	return fmt.Errorf("%s holds no replay (no %s, no %s): give --replay the --out folder of a spendsim replay", dir, reports.MessagesFile, reports.ManifestFile)
 }
