@@ -3,6 +3,7 @@ package table
 import (
 	"context"
 	"io"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -83,6 +84,9 @@ func newChunks(schema *arrow.Schema, cols []Column, sink io.Writer, props *parqu
 	}
 	c := &chunks{fw: fw, maxRows: props.MaxRowGroupLength(), cols: cols, ones: ones, zeros: make([]int16, batch),
 		errs: make([]error, len(cols))}
+	if encoders <= 0 {
+		encoders = min(runtime.GOMAXPROCS(0), maxEncoders)
+	}
 	for range max(1, min(encoders, len(cols))) {
 		c.encoders = append(c.encoders, &encoder{ctx: pqarrow.NewArrowWriteContext(context.TODO(), &arrProps)})
 	}
@@ -95,6 +99,11 @@ func newChunks(schema *arrow.Schema, cols []Column, sink io.Writer, props *parqu
 	}
 	return c, nil
 }
+
+// maxEncoders bounds the default number of encoding goroutines: each holds a zstd
+// encoder's history while it compresses, and a batch waits for its costliest column
+// (message ids, in a replay), so more goroutines than that gain little.
+const maxEncoders = 8
 
 // costly tells the columns that cost the most to encode: strings without a dictionary
 // (ids: their bytes are most of a file's) and delta-encoded integers (times, lines).

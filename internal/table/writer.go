@@ -2,7 +2,6 @@ package table
 
 import (
 	"fmt"
-	"runtime"
 	"sync"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -42,11 +41,6 @@ type Options struct {
 // above arrow's 1 MiB default so that no dictionary column falls back, whatever its
 // number of distinct values (a row group's dictionary holds at most its own values).
 const maxDictionaryBytes = 1 << 30
-
-// maxEncoders bounds the default number of encoding goroutines: each holds a zstd
-// encoder's history while it compresses, and a batch waits for its costliest column
-// (message ids, in a replay), so more goroutines than that gain little.
-const maxEncoders = 8
 
 const (
 	defaultBatchRows    = 1 << 16
@@ -160,9 +154,6 @@ func Create(path string, cols []Column, opts Options) (*Writer, error) {
 	}
 	if opts.RowGroupRows <= 0 {
 		opts.RowGroupRows = defaultRowGroupRows
-	}
-	if opts.Encoders <= 0 {
-		opts.Encoders = min(runtime.GOMAXPROCS(0), maxEncoders)
 	}
 	installPooledZstd()
 
