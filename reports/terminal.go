@@ -273,10 +273,8 @@ func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 		if cu.PricingModel == pricing.CBP.String() {
 			unit = conversationUnits // what a CBP card prices
 		}
-		if cu.Messages == 1 {
-			unit = strings.TrimSuffix(unit, "s")
-		}
-		fmt.Fprintf(w, "card: %s %s effective %s (%d charged %s)\n", cu.PricingModel, cu.Currency, cu.Effective, cu.Messages, unit)
+		fmt.Fprintf(w, "card: %s %s effective %s (%d charged %s%s)\n", cu.PricingModel, cu.Currency, cu.Effective, cu.Messages,
+			strings.TrimSuffix(unit, "s"), plural(int(cu.Messages)))
 	}
 	if d := float64(s.DerivedShare); d > 0 {
 		fmt.Fprintf(w, "%.1f%% of the amount was priced from derived or third-party rates (see `spendsim rates --sources`)\n", 100*d)

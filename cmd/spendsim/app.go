@@ -87,14 +87,14 @@ func settle(c *cli.Context, e *env, sc *scenarios.Scenario, suffix string) (stri
 	return out, rates, err
 }
 
-// checkWorkers checks --workers (0: all cores).
 // maxWorkers bounds --workers: 100,000 billing workers took a 51k-row replay from
 // 0.16 s and 80 MB to 22 s and 1 GB; 1,024 cost 0.8 s and 155 MB.
 const maxWorkers = 1024
 
+// checkWorkers checks --workers (0: the command's default).
 func checkWorkers(c *cli.Context) error {
 	if n := c.Int("workers"); n < 0 || n > maxWorkers {
-		return usagef("--workers must be between 0 (the default) and %d, got %d: each worker holds its own tables, so workers past the machine's %d cores only cost memory",
+		return usagef("--workers must be between 0 (the default) and %d, got %d: each worker holds its own memory, so workers past the machine's %d cores only cost memory",
 			maxWorkers, n, runtime.NumCPU())
 	}
 	return nil

@@ -11,7 +11,7 @@ import (
 
 // memoryFlag is --max-memory, for the commands that run scenarios.
 func memoryFlag() cli.Flag {
-	return &cli.StringFlag{Name: "max-memory", Usage: "refuse a scenario whose estimated memory passes `SIZE` (8GiB, 512MiB; default: half of this machine's)"}
+	return &cli.StringFlag{Name: "max-memory", Usage: "refuse a scenario whose estimated memory passes `SIZE`, with its unit (8GiB, 512MiB; default: half of this machine's)"}
 }
 
 // checkMemory refuses sc (read from ref) when its estimate with workers runs at a time

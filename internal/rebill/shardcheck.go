@@ -85,8 +85,12 @@ func sameReplay(a, b *ReplayShardManifest) string {
 		return fmt.Sprintf("%s had --outputs %s, %s --outputs %s: merge writes the files every shard was asked for", sa, a.Outputs, sb, b.Outputs)
 	case a.Version != b.Version:
 		return fmt.Sprintf("%s was written by spendsim %s, %s by %s", sa, a.Version, sb, b.Version)
-	case a.Records != b.Records || a.UserMessages != b.UserMessages || a.Numbers != b.Numbers:
+	case a.Records != b.Records:
 		return fmt.Sprintf("%s read %d records, %s %d, of the same files: the trace was read differently", sa, a.Records, sb, b.Records)
+	case a.UserMessages != b.UserMessages:
+		return fmt.Sprintf("%s read %d user messages, %s %d, of the same files: the trace was read differently", sa, a.UserMessages, sb, b.UserMessages)
+	case a.Numbers != b.Numbers:
+		return fmt.Sprintf("%s read %d business numbers, %s %d, of the same files: the trace was read differently", sa, a.Numbers, sb, b.Numbers)
 	}
 	return ""
 }

@@ -273,12 +273,15 @@ func CheckSplit(dir string, ids [][2]int, sf SplitFiles) error {
 		return nil
 	}
 	k := missing[0]
+	// The command is a finished shard's, --shard changed: its paths are as that shard's
+	// node named them, which another node may mount elsewhere.
+	whose := fmt.Sprintf(" (shard %d's command line, its paths as it named them)", ids[0][0])
 	if len(missing) == 1 {
-		return fmt.Errorf("%s: shard %d of %d has not finished (no %s); run it, then merge again: %s",
-			dir, k, n, sf.Files(k, n)[0], sf.Rerun(k, n))
+		return fmt.Errorf("%s: shard %d of %d has not finished (no %s); run it, then merge again: %s%s",
+			dir, k, n, sf.Files(k, n)[0], sf.Rerun(k, n), whose)
 	}
-	return fmt.Errorf("%s: %s of %d have not finished (no %s, …); run each, then merge again: %s, and likewise with --shard K/%d for the others",
-		dir, ShardList(missing), n, sf.Files(k, n)[0], sf.Rerun(k, n), n)
+	return fmt.Errorf("%s: %s of %d have not finished (no %s, …); run each, then merge again: %s%s, and likewise with --shard K/%d for the others",
+		dir, ShardList(missing), n, sf.Files(k, n)[0], sf.Rerun(k, n), whose, n)
 }
 
 // ShardList names shards readably: "shard 1", "shards 1 and 2", "shards 0, 3 and 5",
