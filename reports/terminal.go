@@ -251,7 +251,9 @@ func secondsRange(iv *stats.Interval) string {
 // WriteReplayTable prints a replayed bill: charged and free units and the amount per category,
 // the total, the rate cards used and the share priced from derived rates.
 func WriteReplayTable(w io.Writer, s *ReplaySummary) {
-	fmt.Fprintf(w, "%s under %s (%s rates): %d records, %d business messages (%d delivered), %d users\n\n",
+	// Users counts (business number, user) pairs, as summary.json's users does: a
+	// customer who wrote to two of the business's numbers counts twice.
+	fmt.Fprintf(w, "%s under %s (%s rates): %d records, %d business messages (%d delivered), %d (business number, user) pairs\n\n",
 		s.Trace, s.Pricing, s.Rates, s.Records, s.Business, s.Delivered, s.Users)
 	switch UnitOf(s.Pricing, &s.Spend) { // the header counted messages: say what else the columns count
 	case conversationUnits:

@@ -94,3 +94,14 @@ func TestCardLineSingular(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayTableHeaderSaysPairs: the header counts what summary.json's users counts,
+// (business number, user) pairs, and says so: "4291 users" read as distinct customers
+// on a trace of 1,501.
+func TestReplayTableHeaderSaysPairs(t *testing.T) {
+	var b strings.Builder
+	WriteReplayTable(&b, &ReplaySummary{Trace: "t.csv", Pricing: "pmp-2025", Records: 9, Business: 4, Delivered: 3, Users: 2})
+	if want := "t.csv under pmp-2025 ( rates): 9 records, 4 business messages (3 delivered), 2 (business number, user) pairs\n"; !strings.HasPrefix(b.String(), want) {
+		t.Errorf("header %q, want %q", lineWith(b.String(), "records"), want)
+	}
+}
