@@ -85,12 +85,14 @@ func sameReplay(a, b *ReplayShardManifest) string {
 		return fmt.Sprintf("%s had --outputs %s, %s --outputs %s: merge writes the files every shard was asked for", sa, a.Outputs, sb, b.Outputs)
 	case a.Version != b.Version:
 		return fmt.Sprintf("%s was written by spendsim %s, %s by %s", sa, a.Version, sb, b.Version)
-	case a.Records != b.Records:
-		return fmt.Sprintf("%s read %d records, %s %d, of the same files: the trace was read differently", sa, a.Records, sb, b.Records)
-	case a.UserMessages != b.UserMessages:
-		return fmt.Sprintf("%s read %d user messages, %s %d, of the same files: the trace was read differently", sa, a.UserMessages, sb, b.UserMessages)
-	case a.Numbers != b.Numbers:
-		return fmt.Sprintf("%s read %d business numbers, %s %d, of the same files: the trace was read differently", sa, a.Numbers, sb, b.Numbers)
+	}
+	for _, n := range []struct {
+		what string
+		a, b int64
+	}{{"records", a.Records, b.Records}, {"user messages", a.UserMessages, b.UserMessages}, {"business numbers", a.Numbers, b.Numbers}} {
+		if n.a != n.b {
+			return fmt.Sprintf("%s read %d %s, %s %d, of the same files: the trace was read differently", sa, n.a, n.what, sb, n.b)
+		}
 	}
 	return ""
 }

@@ -435,6 +435,24 @@ func TestTempDirAbandon(t *testing.T) {
 	}
 }
 
+// commitNesting commits into dir a set of files tagged run that nests the sets of the
+// folders subs (Set.Nest), and returns Commit's error.
+func commitNesting(t *testing.T, dir, run string, files map[string]string, subs ...string) error {
+	t.Helper()
+	s, err := OpenSet(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, sub := range subs {
+		s.Nest(sub)
+	}
+	if err := stage(s, run, files); err != nil {
+		t.Fatal(err)
+	}
+	return s.Commit()
+}
+
 // TestSetNested: a set that nests the sets of folders inside it (a replay's era
 // folders) lists their manifests; the set that replaces it removes the nested sets it
 // does not nest again, folder and all, and keeps those it nests again and a folder the
@@ -446,18 +464,7 @@ func TestSetNested(t *testing.T) {
 	writeSet(t, filepath.Join(dir, "mine"), "mine", map[string]string{"bill.parquet": "the user's own run"})
 	nested := func(run string, files map[string]string, subs ...string) {
 		t.Helper()
-		s, err := OpenSet(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		for _, sub := range subs {
-			s.Nest(sub)
-		}
-		if err := stage(s, run, files); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Commit(); err != nil {
+		if err := commitNesting(t, dir, run, files, subs...); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -490,18 +497,7 @@ func TestSetNestedNotOurs(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	nestedRun := func(run string, subs ...string) error {
 		t.Helper()
-		s, err := OpenSet(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		for _, sub := range subs {
-			s.Nest(sub)
-		}
-		if err := stage(s, run, map[string]string{"eras.json": run + " eras"}); err != nil {
-			t.Fatal(err)
-		}
-		return s.Commit()
+		return commitNesting(t, dir, run, map[string]string{"eras.json": run + " eras"}, subs...)
 	}
 	writeSet(t, filepath.Join(dir, "cbp"), "cbp", map[string]string{"bill.parquet": "A cbp bill"})
 	writeSet(t, filepath.Join(dir, "pmp"), "pmp", map[string]string{"bill.parquet": "A pmp bill"})
