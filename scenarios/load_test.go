@@ -3,6 +3,7 @@ package scenarios
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -39,5 +40,25 @@ func TestPricingSpeltCanonically(t *testing.T) {
 		if sc.Pricing != want {
 			t.Errorf("pricing %q parsed as %q, want %q", in, sc.Pricing, want)
 		}
+	}
+}
+
+// TestSweptPricingSpeltCanonically: the values of a sweep over pricing are the eras'
+// own names too, in the points' scenarios and ids.
+func TestSweptPricingSpeltCanonically(t *testing.T) {
+	sc, err := Parse([]byte(base+"sweep:\n  - {path: pricing, values: [CBP-2023, Pmp-2025]}\n"), "s.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	points, err := sc.Points()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range points {
+		got = append(got, p.ID+" "+p.Scenario.Pricing)
+	}
+	if want := []string{"pricing=cbp-2023 cbp-2023", "pricing=pmp-2025 pmp-2025"}; !slices.Equal(got, want) {
+		t.Errorf("points %q, want %q", got, want)
 	}
 }

@@ -202,10 +202,27 @@ func Parse(data []byte, name string) (*Scenario, error) {
 		return nil, &Error{File: name, Problems: locate(data, name, errs)}
 	}
 	sc.fitForecastDays()
-	if era, err := billing.ParseEra(sc.Pricing); err == nil {
-		sc.Pricing = era.String() // "PMP-2025" is pmp-2025 in every output and comparison
-	}
+	sc.canonicalPricing()
 	return &sc, nil
+}
+
+// canonicalPricing spells the pricing era, and the values of a sweep over it, as the
+// era's own name: "PMP-2025" is pmp-2025 in every output, point id and comparison.
+func (s *Scenario) canonicalPricing() {
+	canonical := func(name string) string {
+		if era, err := billing.ParseEra(name); err == nil {
+			return era.String()
+		}
+		return name
+	}
+	s.Pricing = canonical(s.Pricing)
+	for k := range s.Sweep {
+		if s.Sweep[k].Path == "pricing" {
+			for j := range s.Sweep[k].Values {
+				s.Sweep[k].Values[j].Text = canonical(s.Sweep[k].Values[j].Text)
+			}
+		}
+	}
 }
 
 // fitForecastDays sets Days to the length of a forecast's months, so that everything
