@@ -563,3 +563,81 @@ func TestSetNestedNotOurs(t *testing.T) {
 		t.Errorf("after the refusal C's file reads %q, %v", b, err)
 	}
 }
+
+// TestSetNestedKilledAtEveryStep kills, after each of its steps, a commit that drops a
+// nested set (cbp) and keeps another (pmp): right after the kill the dropped folder
+// holds its set whole or has lost its manifest (it goes first), and the next writer
+// finishes the commit or keeps the previous set, with cbp whole or gone accordingly.
+func TestSetNestedKilledAtEveryStep(t *testing.T) {
+	defer func() { AfterStep = nil }()
+	for at := 1; ; at++ {
+		dir := filepath.Join(t.TempDir(), "out")
+		writeSet(t, filepath.Join(dir, "cbp"), "cbp", map[string]string{"bill.parquet": "A cbp bill", "summary.json": "A cbp"})
+		writeSet(t, filepath.Join(dir, "pmp"), "pmp", map[string]string{"bill.parquet": "A pmp bill"})
+		if err := commitNesting(t, dir, "A", map[string]string{"eras.json": "A eras"}, "cbp", "pmp"); err != nil {
+			t.Fatal(err)
+		}
+		steps, committed := 0, false
+		AfterStep = func(p string) {
+			committed = committed || filepath.Base(p) == commitName
+			if steps++; steps == at {
+				panic(killed{})
+			}
+		}
+		var s *Set
+		died := func() (died bool) {
+			defer func() {
+				if r := recover(); r != nil {
+					if _, ok := r.(killed); !ok {
+						panic(r)
+					}
+					died = true
+					s.lock.f.Close() // the kernel's part
+				}
+			}()
+			var err error
+			if s, err = OpenSet(dir); err != nil {
+				t.Fatal(err)
+			}
+			s.Nest("pmp")
+			if err := stage(s, "B", map[string]string{"eras.json": "B eras"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			s.Close()
+			return false
+		}()
+		AfterStep = nil
+		if !died {
+			t.Logf("a commit dropping a nested set has %d steps; killed after each", at-1)
+			return
+		}
+		cbp := filepath.Join(dir, "cbp")
+		if _, err := os.Stat(filepath.Join(cbp, ManifestName)); err == nil {
+			if run := checkComplete(t, cbp); run != "cbp" {
+				t.Errorf("killed at step %d: cbp/ holds the set of %s", at, run)
+			}
+		}
+		next, err := OpenSet(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		next.Close()
+		pmp := []string{"pmp/bill.parquet"}
+		if committed {
+			if run := checkComplete(t, dir, pmp...); run != "B" {
+				t.Errorf("killed at step %d after the commit point, then cleaned: the set of %s, want B", at, run)
+			}
+			if _, err := os.Stat(cbp); !os.IsNotExist(err) {
+				t.Errorf("killed at step %d after the commit point, then cleaned: cbp/ is still there: %v", at, walk(t, dir))
+			}
+		} else if run := checkComplete(t, dir, append(pmp, "cbp/bill.parquet", "cbp/summary.json")...); run != "A" {
+			t.Errorf("killed at step %d before the commit point, then cleaned: the set of %s, want A", at, run)
+		}
+		if run := checkComplete(t, filepath.Join(dir, "pmp")); run != "pmp" {
+			t.Errorf("killed at step %d: pmp/ holds the set of %s", at, run)
+		}
+	}
+}
