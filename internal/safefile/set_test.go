@@ -209,49 +209,54 @@ func TestSetLock(t *testing.T) {
 // the lock is let go as the kernel would, without any cleaning up.
 type killed struct{}
 
+// killedAt opens a set in dir, stages it with fill and commits it, killing the process
+// (killed) after step at of the renames and removals on the way. It says whether the
+// kill came before the commit returned (died) and whether the commit point was passed.
+func killedAt(t *testing.T, at int, dir string, fill func(*Set) error) (died, committed bool) {
+	t.Helper()
+	steps := 0
+	AfterStep = func(p string) {
+		committed = committed || filepath.Base(p) == commitName
+		if steps++; steps == at {
+			panic(killed{})
+		}
+	}
+	defer func() { AfterStep = nil }()
+	var s *Set
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(killed); !ok {
+				panic(r)
+			}
+			died = true
+			if s != nil {
+				s.lock.f.Close() // the kernel's part
+			}
+		}
+	}()
+	var err error
+	if s, err = OpenSet(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := fill(s); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	return false, committed
+}
+
 // TestSetKilledAtEveryStep kills a commit after each of its steps (every rename and
 // removal) and checks that the folder then holds set A or set B, whole, or no
 // manifest and no file of A beside one of B; and that the next writer finishes what
 // was left so that the folder holds B whole, and no trace of the machinery.
 func TestSetKilledAtEveryStep(t *testing.T) {
-	defer func() { AfterStep = nil }()
 	for at := 1; ; at++ {
 		dir := filepath.Join(t.TempDir(), "out")
 		writeSet(t, dir, "A", setA)
-		steps, committed := 0, false
-		AfterStep = func(p string) {
-			committed = committed || filepath.Base(p) == commitName
-			if steps++; steps == at {
-				panic(killed{})
-			}
-		}
-		var s *Set
-		died := func() (died bool) {
-			defer func() {
-				if r := recover(); r != nil {
-					if _, ok := r.(killed); !ok {
-						panic(r)
-					}
-					died = true
-					if s != nil {
-						s.lock.f.Close() // the kernel's part
-					}
-				}
-			}()
-			var err error
-			if s, err = OpenSet(dir); err != nil {
-				t.Fatal(err)
-			}
-			if err := stage(s, "B", setB); err != nil {
-				t.Fatal(err)
-			}
-			if err := s.Commit(); err != nil {
-				t.Fatal(err)
-			}
-			s.Close()
-			return false
-		}()
-		AfterStep = nil
+		died, committed := killedAt(t, at, dir, func(s *Set) error { return stage(s, "B", setB) })
 		if !died {
 			t.Logf("a commit has %d steps; killed after each", at-1)
 			return
@@ -569,7 +574,6 @@ func TestSetNestedNotOurs(t *testing.T) {
 // holds its set whole or has lost its manifest (it goes first), and the next writer
 // finishes the commit or keeps the previous set, with cbp whole or gone accordingly.
 func TestSetNestedKilledAtEveryStep(t *testing.T) {
-	defer func() { AfterStep = nil }()
 	for at := 1; ; at++ {
 		dir := filepath.Join(t.TempDir(), "out")
 		writeSet(t, filepath.Join(dir, "cbp"), "cbp", map[string]string{"bill.parquet": "A cbp bill", "summary.json": "A cbp"})
@@ -577,39 +581,10 @@ func TestSetNestedKilledAtEveryStep(t *testing.T) {
 		if err := commitNesting(t, dir, "A", map[string]string{"eras.json": "A eras"}, "cbp", "pmp"); err != nil {
 			t.Fatal(err)
 		}
-		steps, committed := 0, false
-		AfterStep = func(p string) {
-			committed = committed || filepath.Base(p) == commitName
-			if steps++; steps == at {
-				panic(killed{})
-			}
-		}
-		var s *Set
-		died := func() (died bool) {
-			defer func() {
-				if r := recover(); r != nil {
-					if _, ok := r.(killed); !ok {
-						panic(r)
-					}
-					died = true
-					s.lock.f.Close() // the kernel's part
-				}
-			}()
-			var err error
-			if s, err = OpenSet(dir); err != nil {
-				t.Fatal(err)
-			}
+		died, committed := killedAt(t, at, dir, func(s *Set) error {
 			s.Nest("pmp")
-			if err := stage(s, "B", map[string]string{"eras.json": "B eras"}); err != nil {
-				t.Fatal(err)
-			}
-			if err := s.Commit(); err != nil {
-				t.Fatal(err)
-			}
-			s.Close()
-			return false
-		}()
-		AfterStep = nil
+			return stage(s, "B", map[string]string{"eras.json": "B eras"})
+		})
 		if !died {
 			t.Logf("a commit dropping a nested set has %d steps; killed after each", at-1)
 			return
