@@ -69,7 +69,7 @@ func replayInPasses(ctx context.Context, o Options) (*reports.ReplaySummary, err
 			return nil, err
 		}
 		ms[k] = *m
-		if why := sameReplay(&ms[0], m); why != "" {
+		if why := sameReplay("pass", &ms[0], m); why != "" {
 			return nil, fmt.Errorf("passes 1 and %d of %s read different traces (%s): the trace changed while it was replayed", k+1, traceName(o.Traces), why)
 		}
 		if o.OnPass != nil {

@@ -66,9 +66,10 @@ func FindShards(dir string) (replay bool, err error) {
 // sameReplay says how b differs from a in what it replayed, "" if not at all. Files are
 // compared by their content (SHA-256 and size, in order), not by their paths: the nodes
 // of a cluster mount a shared folder at different paths, and a glob reads the files
-// its expansion names.
-func sameReplay(a, b *ReplayShardManifest) string {
-	sa, sb := fmt.Sprintf("shard %d", a.Shard), fmt.Sprintf("shard %d", b.Shard)
+// its expansion names. unit names what a and b are to the user: "shard" (numbered from
+// 0, as --shard K/N is) or "pass" (numbered from 1).
+func sameReplay(unit string, a, b *ReplayShardManifest) string {
+	sa, sb := replayPart(unit, a), replayPart(unit, b)
 	if d := inputsDiff(sa, a.Inputs, sb, b.Inputs); d != "" {
 		return d
 	}
@@ -90,11 +91,21 @@ func sameReplay(a, b *ReplayShardManifest) string {
 		what string
 		a, b int64
 	}{{"records", a.Records, b.Records}, {"user messages", a.UserMessages, b.UserMessages}, {"business numbers", a.Numbers, b.Numbers}} {
+		if n.a != n.b && unit == "pass" { // the passes hashed the files once, before the first
+			return fmt.Sprintf("%s read %d %s, %s %d", sa, n.a, n.what, sb, n.b)
+		}
 		if n.a != n.b {
 			return fmt.Sprintf("%s read %d %s, %s %d, of the same files: the trace was read differently", sa, n.a, n.what, sb, n.b)
 		}
 	}
 	return ""
+}
+
+func replayPart(unit string, m *ReplayShardManifest) string {
+	if unit == "pass" {
+		return fmt.Sprintf("pass %d", m.Shard+1)
+	}
+	return fmt.Sprintf("%s %d", unit, m.Shard)
 }
 
 // pathSettings are the flags whose value is a file's path: their files are compared by

@@ -87,7 +87,7 @@ func ReadReplayShards(dir string) ([]ReplayShardManifest, error) {
 		return nil, err
 	}
 	for i := range ms[1:] {
-		if why := sameReplay(&ms[0], &ms[i+1]); why != "" {
+		if why := sameReplay("shard", &ms[0], &ms[i+1]); why != "" {
 			return nil, fmt.Errorf("shards %d and %d of %s replayed differently: %s; run every shard with the same trace files (by content: their paths may differ) and flags",
 				ms[0].Shard, ms[i+1].Shard, dir, why)
 		}
