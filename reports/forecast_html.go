@@ -6,6 +6,7 @@ import (
 	"html/template"
 
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 )
@@ -54,7 +55,7 @@ func ForecastReport(f stats.Forecast, scenario any, plots []ReportPlot) ([]byte,
 	}
 	h := f.Horizon
 	v.Headline = fmt.Sprintf("Over %d month%s the WhatsApp bill is between %s and %s %s (P10–P90 across %d replications), P50 %s; with staffing (%s), P50 %s.",
-		len(f.Months), plural(len(f.Months)), money.Cents(money.Micros(h.Messaging.P10Micros)), money.Cents(money.Micros(h.Messaging.P90Micros)), f.Currency,
+		len(f.Months), words.S(len(f.Months)), money.Cents(money.Micros(h.Messaging.P10Micros)), money.Cents(money.Micros(h.Messaging.P90Micros)), f.Currency,
 		f.Replications, money.Cents(money.Micros(h.Messaging.P50Micros)), money.Cents(money.Micros(h.StaffingMicros)), money.Cents(money.Micros(h.Total.P50Micros)))
 	// Only the categories with spend in some replication get a column.
 	var cats []string
@@ -93,13 +94,6 @@ func ForecastReport(f stats.Forecast, scenario any, plots []ReportPlot) ([]byte,
 		return nil, fmt.Errorf("reports: %s: %w", ReportFile, err)
 	}
 	return out.Bytes(), nil
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 var forecastTemplate = template.Must(template.New(ReportFile).Parse(`<!DOCTYPE html>

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spendsim/spendsim/internal/optimize"
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/money"
@@ -276,7 +277,7 @@ func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 			unit = conversationUnits // what a CBP card prices
 		}
 		fmt.Fprintf(w, "card: %s %s effective %s (%d charged %s%s)\n", cu.PricingModel, cu.Currency, cu.Effective, cu.Messages,
-			strings.TrimSuffix(unit, "s"), plural(int(cu.Messages)))
+			strings.TrimSuffix(unit, "s"), words.S(cu.Messages))
 	}
 	if d := float64(s.DerivedShare); d > 0 {
 		fmt.Fprintf(w, "%.1f%% of the amount was priced from derived or third-party rates (see `spendsim rates --sources`)\n", 100*d)

@@ -32,7 +32,7 @@ func replayCommand(e *env) *cli.Command {
 			traceFlag(),
 			&cli.StringFlag{Name: "pricing", Value: "auto", Usage: "the pricing era: " + billing.EraNames() + "; all, or a comma-separated list, bills under each"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<trace name>-<pricing>)"},
-			&cli.StringFlag{Name: "max-memory", Usage: "soft limit on the replay's heap, `SIZE` with its unit (8GiB, 512MiB; default 800MiB, or half this machine's if less; GOMEMLIMIT overrides): past it the GC works harder, the replay does not fail"},
+			&cli.StringFlag{Name: "max-memory", Usage: "soft limit on the replay's heap, `SIZE` with its unit (8GiB, 512MiB; default 800MiB, or half this machine's if less; GOMEMLIMIT overrides): past it the GC works harder, the replay does not fail", Action: notePastMachine("replay")},
 			&cli.StringFlag{Name: "timezone", Value: "UTC", Usage: "business account time `ZONE`: months, free tiers and effective dates"},
 			&cli.StringFlag{Name: "currency", Value: "USD", Usage: "rate-card `CURRENCY`"},
 			&cli.StringFlag{Name: "outputs", Value: rebill.DefaultOutputs, Usage: "the `FILES` to write, of " + rebill.OutputNames() + " (manifest.json lists those written)"},

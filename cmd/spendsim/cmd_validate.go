@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/scenarios"
 )
 
@@ -38,8 +39,8 @@ func validateCommand(e *env) *cli.Command {
 					failed = append(failed, err)
 					continue
 				}
-				fmt.Fprintf(e.stdout, "%s: ok (%s, %d sweep points × %d replications; %s)\n",
-					f, sc.Name, sc.PointCount(), sc.Replications, sc.Estimate(runtime.GOMAXPROCS(0)))
+				fmt.Fprintf(e.stdout, "%s: ok (%s, %s × %s; %s)\n",
+					f, sc.Name, words.Count(sc.PointCount(), "sweep point"), words.Count(sc.Replications, "replication"), sc.Estimate(runtime.GOMAXPROCS(0)))
 			}
 			// Exit 1 when any file could not be read (the check is not complete), else
 			// 2 when any is invalid, whatever the order of the files.

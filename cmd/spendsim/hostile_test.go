@@ -301,7 +301,7 @@ func TestHostileLimits(t *testing.T) {
 		{"1,000 points × 100,000 replications", strings.Replace(base, "days: 7", "days: 7\nreplications: 100000", 1) + grid(1000), validate("s.yaml"),
 			"s.yaml: needs up to 1.7 TiB of memory, more than --max-memory 8.0 GiB: 1000 sweep points × 100000 replications"},
 		{"1,000,000 points", base + "sweep_mode: lhs\nsamples: 1000000\nsweep:\n  - {path: \"agents.shifts[0].headcount\", min: 1, max: 50}\n", validate("s.yaml"),
-			"s.yaml: needs up to 33.0 GiB of memory, more than --max-memory 8.0 GiB: 1000000 sweep points × 1 replications"},
+			"s.yaml: needs up to 33.0 GiB of memory, more than --max-memory 8.0 GiB: 1000000 sweep points × 1 replication"},
 		{"1e308 conversations a customer-month", strings.Replace(base, "conversations_per_customer_month: 0.5", "conversations_per_customer_month: 1e308", 1), validate("s.yaml"),
 			"s.yaml:15:37: load.conversations_per_customer_month: must be at most 1000000 (one every 2.6 s), got 1e+308"},
 		{"64 two-valued dimensions", shifts64 + dims(""), validate("s.yaml"),

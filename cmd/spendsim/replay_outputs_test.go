@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spendsim/spendsim/internal/limits"
 )
 
 // TestReplayOutputsFlag: --outputs writes only the files named; an unknown name is a
@@ -46,6 +48,17 @@ func TestReplayMaxMemory(t *testing.T) {
 	}
 	if code, _, stderr := spendsim(t, "replay", "--trace", tr, "--max-memory", "lots", "--out", filepath.Join(dir, "b")); code != 2 || !strings.Contains(stderr, `--max-memory: "lots" is not a size`) {
 		t.Errorf("--max-memory lots: exit %d, stderr %q; want 2", code, stderr)
+	}
+	// a size past the machine's memory is taken, with a note that it does not protect
+	// the machine (on replay and on the commands that run scenarios alike)
+	if _, ok := limits.MachineMemory(); ok {
+		if code, _, stderr := spendsim(t, "replay", "--trace", tr, "--max-memory", "100TiB", "--out", filepath.Join(dir, "big"), "-q"); code != 0 ||
+			!strings.Contains(stderr, "note: --max-memory 100.0 TiB is more than this machine's memory") || !strings.Contains(stderr, "does not keep the replay from running out of memory") {
+			t.Errorf("--max-memory 100TiB: exit %d, stderr %q; want 0 and a note", code, stderr)
+		}
+		if code, _, stderr := spendsim(t, "validate", "--max-memory", "100TiB", filepath.Join("..", "..", "scenarios", "examples", "small.yaml")); code != 0 || !strings.Contains(stderr, "does not keep the runs from running out of memory") {
+			t.Errorf("validate --max-memory 100TiB: exit %d, stderr %q; want 0 and a note", code, stderr)
+		}
 	}
 }
 

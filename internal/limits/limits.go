@@ -156,6 +156,18 @@ func MaxMemory(flag string) (limit uint64, what string, err error) {
 	return limit, "--max-memory " + FormatBytes(float64(limit)), nil
 }
 
+// PastMachine is a note for a --max-memory of limit bytes that is more than this
+// machine has, naming what the system may then kill (a replay, a sweep); "" for a limit
+// within the machine's memory, or where that cannot be read.
+func PastMachine(limit uint64, what string) string {
+	m, ok := MachineMemory()
+	if !ok || limit <= m {
+		return ""
+	}
+	return fmt.Sprintf("note: --max-memory %s is more than this machine's memory (%s), so it does not keep the %s from running out of memory",
+		FormatBytes(float64(limit)), FormatBytes(float64(m)), what)
+}
+
 // ReplayHeap is a replay's soft heap limit by default: its live state is per-user
 // tables plus a few row-group buffers, and left alone the GC lets the heap reach twice
 // that; this keeps a 10M-message, 1M-user replay near 800 MB at the same speed.

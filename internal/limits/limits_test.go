@@ -86,6 +86,22 @@ func TestMemoryLimitWithoutUnit(t *testing.T) {
 	}
 }
 
+// TestPastMachine: a limit past the machine's memory gets a note naming both sizes and
+// what may be stopped; one within it, none.
+func TestPastMachine(t *testing.T) {
+	m, ok := MachineMemory()
+	if !ok {
+		t.Skip("this machine's memory cannot be read")
+	}
+	if n := PastMachine(m, "replay"); n != "" {
+		t.Errorf("PastMachine(the machine's own memory) = %q; want none", n)
+	}
+	n := PastMachine(100<<40, "replay")
+	if want := "--max-memory " + FormatBytes(100<<40) + " is more than this machine's memory (" + FormatBytes(float64(m)) + "), so it does not keep the replay from running out of memory"; !strings.Contains(n, want) {
+		t.Errorf("PastMachine(100TiB) = %q; want it to contain %q", n, want)
+	}
+}
+
 func TestWatchHeap(t *testing.T) {
 	stop := WatchHeap(time.Hour)
 	keep := make([]byte, 8<<20)

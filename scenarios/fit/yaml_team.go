@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/agents"
 	"github.com/spendsim/spendsim/model/money"
@@ -47,7 +48,7 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 	p("  # Replies by local hour (%s): [%s].\n", r.Location, strings.Join(counts, ", "))
 	if t.RoundTheClock() {
 		p("  # The shift that explains the waits best covers every hour of every day: the team is\n")
-		p("  # modelled by its response time, with no queue, and the shift costs it: %d agent%s round the\n", t.Headcount, plural(t.Headcount))
+		p("  # modelled by its response time, with no queue, and the shift costs it: %d agent%s round the\n", t.Headcount, words.S(t.Headcount))
 		p("  # clock, for the replies at the busiest level at spendsim's default handle time of\n")
 		p("  # %s s (%s agents busy on average, covered 99%% of the time). Sweeping the\n", num(defaultHandle().Mean(), 3), num(t.Work, 3))
 		p("  # headcount changes the cost, not the waits; to let it shape them, rename\n")
@@ -87,7 +88,7 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 		if left == 1 {
 			them, they = "it", "it"
 		}
-		p(" The other %d conversation%s left no wait to score: the trace stopped\n", left, plural(int(left)))
+		p(" The other %d conversation%s left no wait to score: the trace stopped\n", left, words.S(left))
 		p("  # following %s as %s began, or before the shift could take %s up.", them, they, them)
 	}
 	p("\n")
@@ -138,13 +139,6 @@ func share(n, of int64) string {
 		return "-"
 	}
 	return num(100*float64(n)/float64(of), 3)
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // proposalText is a shift proposal in words: "mon–sun 12:00–02:00" or "round the clock".
