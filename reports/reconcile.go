@@ -150,7 +150,7 @@ func (w *ReconcileWriter) Add(r *reconcile.Row) error {
 	w.msgs.Append(r.Messages)
 	w.mmsgs.Append(r.MetaMessages)
 	w.amt.Append(int64(r.Amount))
-	if r.MetaPriced {
+	if r.MetaKnown() {
 		w.mamt.Append(int64(r.MetaAmount))
 		w.diff.Append(int64(r.Difference()))
 	} else {

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spendsim/spendsim/internal/reconcile"
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 )
@@ -20,25 +22,30 @@ const MaxListedDifferences = 1000
 
 // ReconcileReport is reconcile.json.
 type ReconcileReport struct {
-	Replay          string             `json:"replay"`    // the replay's folder, or the trace replayed
-	Analytics       []string           `json:"analytics"` // the analytics files' names
-	Currency        string             `json:"currency"`
-	Timezone        string             `json:"timezone"`
-	ToleranceMicros int64              `json:"tolerance_micros"`
-	Tolerance       string             `json:"tolerance"`
-	Agrees          bool               `json:"agrees"` // everything compared agrees within the tolerance: exit status 0
-	Messages        ReconcileMessages  `json:"messages"`
-	AnalyticsRows   ReconcileAnalytics `json:"analytics_rows"`
-	TotalMicros     int64              `json:"total_micros"`
-	Total           string             `json:"total"`
-	MetaTotalMicros *int64             `json:"meta_total_micros"` // null where some of Meta's amount is unknown
-	MetaTotal       *string            `json:"meta_total"`
-	ByReason        map[string]int64   `json:"by_reason"` // every reason, zero or not
-	Reasons         map[string]string  `json:"reasons"`   // what each reason means
-	Rows            []ReconcileRow     `json:"rows"`      // month × market × category × type
-	Differences     []ReconcileRow     `json:"differences"`
-	DifferencesLeft int64              `json:"differences_left_out"` // differing messages past MaxListedDifferences
-	TierUpdates     []ReconcileTier    `json:"tier_updates"`
+	Replay           string             `json:"replay"`    // the replay's folder, or the trace replayed
+	Analytics        []string           `json:"analytics"` // the analytics files' names
+	Currency         string             `json:"currency"`
+	Timezone         string             `json:"timezone"`
+	ToleranceMicros  int64              `json:"tolerance_micros"`
+	Tolerance        string             `json:"tolerance"`
+	Agrees           bool               `json:"agrees"`  // verdict agree: exit status 0
+	Verdict          string             `json:"verdict"` // agree, differ, unverified, nothing_compared (reconcile.Outcome)
+	Messages         ReconcileMessages  `json:"messages"`
+	AnalyticsRows    ReconcileAnalytics `json:"analytics_rows"`
+	TotalMicros      int64              `json:"total_micros"` // spendsim's whole bill
+	Total            string             `json:"total"`
+	ComparedMicros   int64              `json:"compared_total_micros"` // of it, what was set beside Meta's word
+	Compared         string             `json:"compared_total"`
+	UnverifiedMicros int64              `json:"unverified_total_micros"` // of it, what Meta said nothing about
+	Unverified       string             `json:"unverified_total"`
+	MetaTotalMicros  *int64             `json:"meta_total_micros"` // Meta's side of compared_total; null where some of it is unknown
+	MetaTotal        *string            `json:"meta_total"`
+	ByReason         map[string]int64   `json:"by_reason"` // every reason, zero or not
+	Reasons          map[string]string  `json:"reasons"`   // what each reason means
+	Rows             []ReconcileRow     `json:"rows"`      // month × market × category × type
+	Differences      []ReconcileRow     `json:"differences"`
+	DifferencesLeft  int64              `json:"differences_left_out"` // differing messages past MaxListedDifferences
+	TierUpdates      []ReconcileTier    `json:"tier_updates"`
 }
 
 // ReconcileMessages counts the messages compared one by one.
@@ -48,6 +55,7 @@ type ReconcileMessages struct {
 	WithoutMetaPricing int64 `json:"without_meta_pricing"`
 	Agree              int64 `json:"agree"`
 	Differ             int64 `json:"differ"`
+	Unverified         int64 `json:"unverified"` // charged, without Meta's word: no pricing object, no analytics row
 }
 
 // ReconcileAnalytics counts the rows compared with Meta's analytics.
@@ -104,7 +112,7 @@ func jsonRow(r *reconcile.Row) ReconcileRow {
 		MetaPricingModel: r.MetaModel, MetaPricingType: r.MetaType, MetaCategory: r.MetaCategory, MetaBillable: r.MetaBillable,
 		MetaTier: r.Tier, Messages: r.Messages, MetaMessages: r.MetaMessages, AmountMicros: int64(r.Amount), Amount: r.Amount.String(),
 		Agrees: r.Agrees, Reason: string(r.Reason), Detail: r.Detail}
-	if r.MetaPriced {
+	if r.MetaKnown() {
 		v, s := int64(r.MetaAmount), r.MetaAmount.String()
 		j.MetaAmountMicros, j.MetaAmount = &v, &s
 	}
@@ -120,11 +128,13 @@ func NewReconcileReport(res *reconcile.Result, differences []*reconcile.Row, mor
 	currency string, loc *time.Location, tol money.Micros, marketName func(int) string) ReconcileReport {
 	s := res.Summary
 	rep := ReconcileReport{Replay: replayName, Analytics: append([]string{}, analytics...), Currency: currency, Timezone: loc.String(),
-		ToleranceMicros: int64(tol), Tolerance: tol.String(), Agrees: res.Agrees(),
-		Messages: ReconcileMessages{Business: s.Messages, Compared: s.Compared, WithoutMetaPricing: s.WithoutMetaPricing, Agree: s.Agree, Differ: s.Differ},
+		ToleranceMicros: int64(tol), Tolerance: tol.String(), Agrees: res.Agrees(), Verdict: string(res.Outcome()),
+		Messages: ReconcileMessages{Business: s.Messages, Compared: s.Compared, WithoutMetaPricing: s.WithoutMetaPricing, Agree: s.Agree, Differ: s.Differ,
+			Unverified: s.Unverified},
 		AnalyticsRows: ReconcileAnalytics{Points: s.Points, Rows: s.Rows, Agree: s.RowsAgree, Differ: s.RowsDiffer,
 			OutsideSpan: s.OutsideSpan, StraddlePoints: s.StraddlePoints},
-		TotalMicros: int64(s.TotalMicros), Total: s.TotalMicros.String(),
+		TotalMicros: int64(s.TotalMicros), Total: s.TotalMicros.String(), ComparedMicros: int64(s.ComparedMicros), Compared: s.ComparedMicros.String(),
+		UnverifiedMicros: int64(s.UnverifiedMicros), Unverified: s.UnverifiedMicros.String(),
 		ByReason: map[string]int64{}, Reasons: map[string]string{}, Rows: []ReconcileRow{}, Differences: []ReconcileRow{},
 		DifferencesLeft: more, TierUpdates: []ReconcileTier{}}
 	if s.MetaTotalKnown {
@@ -159,12 +169,17 @@ func WriteReconcileTable(w io.Writer, rep *ReconcileReport, limit int) {
 	m, a := rep.Messages, rep.AnalyticsRows
 	fmt.Fprintf(w, "%s: %d business messages, %d with Meta's pricing in the log (%d agree, %d differ)",
 		rep.Replay, m.Business, m.Compared, m.Agree, m.Differ)
+	if m.Unverified > 0 {
+		fmt.Fprintf(w, ", %s with no word from Meta", words.Count(m.Unverified, "charged message"))
+	}
 	if a.Points > 0 {
 		fmt.Fprintf(w, "; %d analytics points in %d rows (%d agree, %d differ)", a.Points, a.Rows, a.Agree, a.Differ)
 	}
-	fmt.Fprintf(w, "\n\n")
+	fmt.Fprintf(w, "\n")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "month\tsource\tmarket\tcategory\ttype\tspendsim\tMeta\tamount\tMeta amount\tverdict\n")
+	if len(rep.Rows) > 0 {
+		fmt.Fprintf(tw, "\nmonth\tsource\tmarket\tcategory\ttype\tspendsim\tMeta\tamount\tMeta amount\tverdict\n")
+	}
 	for _, r := range rep.Rows {
 		meta := "?"
 		if r.MetaAmount != nil {
@@ -181,13 +196,13 @@ func WriteReconcileTable(w io.Writer, rep *ReconcileReport, limit int) {
 			dash(r.PricingType), r.Messages, r.MetaMessages, r.Amount, meta, verdict)
 	}
 	tw.Flush()
-	meta := "unknown"
-	if rep.MetaTotal != nil {
-		meta = *rep.MetaTotal
-	}
-	fmt.Fprintf(w, "\ntotal: spendsim %s, Meta %s %s\n", rep.Total, meta, rep.Currency)
+	writeReconcileTotal(w, rep)
 	if len(rep.Differences) > 0 {
-		fmt.Fprintf(w, "\ndiffering messages:\n")
+		heading := "differing messages"
+		if rep.Messages.Unverified > 0 {
+			heading = "differing messages, and those Meta said nothing about"
+		}
+		fmt.Fprintf(w, "\n%s:\n", heading)
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for i, d := range rep.Differences {
 			if i == limit {
@@ -198,8 +213,15 @@ func WriteReconcileTable(w io.Writer, rep *ReconcileReport, limit int) {
 		}
 		tw.Flush()
 	}
-	if rep.Agrees {
+	switch reconcile.Outcome(rep.Verdict) {
+	case reconcile.Agree:
 		fmt.Fprintf(w, "\nagree: every compared message and row agrees within %s %s\n", rep.Tolerance, rep.Currency)
+		return
+	case reconcile.NothingCompared:
+		fmt.Fprintf(w, "\nNOTHING COMPARED: %s\n", nothingCompared(rep))
+		return
+	case reconcile.Unverified:
+		fmt.Fprintf(w, "\nUNVERIFIED: every compared message and row agrees within %s %s, but %s\n", rep.Tolerance, rep.Currency, unverified(rep))
 		return
 	}
 	fmt.Fprintf(w, "\nDIFFER:")
@@ -209,6 +231,59 @@ func WriteReconcileTable(w io.Writer, rep *ReconcileReport, limit int) {
 		}
 	}
 	fmt.Fprintf(w, "\n")
+}
+
+// writeReconcileTotal prints the totals: spendsim's whole bill beside Meta's word on
+// it, or, where Meta said nothing about some of it, the part compared and the rest.
+func writeReconcileTotal(w io.Writer, rep *ReconcileReport) {
+	meta := "unknown"
+	if rep.MetaTotal != nil {
+		meta = *rep.MetaTotal
+	}
+	switch {
+	case reconcile.Outcome(rep.Verdict) == reconcile.NothingCompared:
+		fmt.Fprintf(w, "\ntotal: spendsim %s %s; Meta said nothing to compare it with\n", rep.Total, rep.Currency)
+	case rep.Messages.Unverified > 0:
+		fmt.Fprintf(w, "\ntotal: spendsim %s %s: %s compared (Meta %s), %s unverified (%s Meta said nothing about)\n",
+			rep.Total, rep.Currency, rep.Compared, meta, rep.Unverified, words.Count(rep.Messages.Unverified, "charged message"))
+	default:
+		fmt.Fprintf(w, "\ntotal: spendsim %s, Meta %s %s\n", rep.Total, meta, rep.Currency)
+	}
+}
+
+// nothingCompared says why a reconciliation compared nothing, and what to give.
+func nothingCompared(rep *ReconcileReport) string {
+	what := "the trace holds no business message"
+	switch n := rep.Messages.Business; {
+	case n == 1:
+		what = "the trace's only business message carries no pricing object"
+	case n > 1:
+		what = fmt.Sprintf("not one of the trace's %d business messages carries a pricing object", n)
+	}
+	return fmt.Sprintf("%s and no --analytics were given, so nothing agrees or differs (spendsim's bill: %s %s); "+
+		"reconcile a webhook log whose statuses carry Meta's pricing, or give Meta's pricing_analytics with --analytics",
+		what, rep.Total, rep.Currency)
+}
+
+// unverified says what Meta said nothing about.
+func unverified(rep *ReconcileReport) string {
+	return fmt.Sprintf("Meta said nothing about %s spendsim charged (%s %s of its %s): no pricing object in the log, no analytics row (%s)",
+		words.Count(rep.Messages.Unverified, "message"), rep.Unverified, rep.Currency, rep.Total, reconcile.NoMetaPricing)
+}
+
+// Err is the reconciliation's verdict as an error for the exit status: nil when it
+// agrees.
+func (rep *ReconcileReport) Err() error {
+	switch reconcile.Outcome(rep.Verdict) {
+	case reconcile.Agree:
+		return nil
+	case reconcile.NothingCompared:
+		return errors.New("nothing compared: Meta said nothing about this bill (no pricing object in the log, no --analytics)")
+	case reconcile.Unverified:
+		return fmt.Errorf("unverified: Meta said nothing about %s spendsim charged (%s %s)",
+			words.Count(rep.Messages.Unverified, "message"), rep.Unverified, rep.Currency)
+	}
+	return errors.New("spendsim and Meta differ")
 }
 
 func dash(s string) string {
@@ -255,9 +330,9 @@ tr.differ td { background: #fff3f0; }
 <body>
 <section id="reconcile">
 <h1>Reconciling with Meta: {{.Replay}}</h1>
-<p class="verdict">{{if .Agrees}}Everything compared agrees within {{.Tolerance}} {{.Currency}}.{{else}}spendsim and Meta differ: {{.Messages.Differ}} messages, {{.AnalyticsRows.Differ}} analytics rows.{{end}}</p>
+<p class="verdict">{{if .Agrees}}Everything compared agrees within {{.Tolerance}} {{.Currency}}.{{else if eq .Verdict "nothing_compared"}}Nothing compared: Meta said nothing about this bill (no pricing object in the log, no analytics).{{else if eq .Verdict "unverified"}}Unverified: everything compared agrees, but Meta said nothing about {{.Messages.Unverified}} charged messages ({{.Unverified}} {{.Currency}}).{{else}}spendsim and Meta differ: {{.Messages.Differ}} messages, {{.AnalyticsRows.Differ}} analytics rows{{if .Messages.Unverified}}; {{.Messages.Unverified}} charged messages without Meta's word{{end}}.{{end}}</p>
 <p class="meta">{{.Messages.Business}} business messages, {{.Messages.Compared}} with Meta's pricing object in the log ({{.Messages.Agree}} agree, {{.Messages.Differ}} differ);
-{{.AnalyticsRows.Points}} analytics points in {{.AnalyticsRows.Rows}} rows. Total: spendsim {{.Total}}, Meta {{meta .MetaTotal}} {{.Currency}}. Months in {{.Timezone}}.</p>
+{{.AnalyticsRows.Points}} analytics points in {{.AnalyticsRows.Rows}} rows. Total: spendsim {{.Total}} {{.Currency}}{{if .Messages.Unverified}}, of which {{.Compared}} compared (Meta {{meta .MetaTotal}}) and {{.Unverified}} unverified{{else}}, Meta {{meta .MetaTotal}}{{end}}. Months in {{.Timezone}}.</p>
 <h2>By month, market, category and pricing type</h2>
 <table>
 <thead><tr><th>month</th><th>source</th><th>market</th><th>category</th><th>type</th><th>spendsim</th><th>Meta</th><th>amount</th><th>Meta amount</th><th>verdict</th></tr></thead>

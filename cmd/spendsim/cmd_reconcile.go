@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -12,10 +11,6 @@ import (
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios/trace"
 )
-
-// errDiffer is reconcile's verdict when spendsim and Meta differ: exit status 1, so a
-// finance pipeline can gate on it.
-var errDiffer = errors.New("spendsim and Meta differ")
 
 func reconcileCommand(e *env) *cli.Command {
 	// The replay's own flags (how to read the log, how to bill it, the rate files),
@@ -86,8 +81,8 @@ func reconcileCommand(e *env) *cli.Command {
 				return err
 			}
 			reports.WriteReconcileTable(e.stdout, &res.Report, c.Int("show"))
-			if !res.Report.Agrees {
-				return fmt.Errorf("%w: see %s", errDiffer, filepath.Join(o.Out, reports.ReconcileJSONFile))
+			if err := res.Report.Err(); err != nil {
+				return fmt.Errorf("%w: see %s", err, filepath.Join(o.Out, reports.ReconcileJSONFile))
 			}
 			return nil
 		},

@@ -106,16 +106,18 @@ func (r *Reconciler) key(a pricing.Analytics, month int32, market, category, typ
 	return k
 }
 
-// ours sums a delivered message into the analytics rows.
-func (r *Reconciler) ours(m *Message) {
+// ours sums a delivered message into the analytics rows, and says whether any counted
+// it.
+func (r *Reconciler) ours(m *Message) bool {
 	if len(r.an) == 0 {
-		return
+		return false
 	}
 	if !r.inSpan(m.At) {
 		r.sum.OutsideSpan++
-		return
+		return false
 	}
 	month := monthIndex(r.month(m.At))
+	counted := false
 	for _, a := range r.anSrc {
 		k := r.key(a, month, m.Market, m.Category, m.Type)
 		if a == pricing.ConversationAnalytics {
@@ -133,12 +135,15 @@ func (r *Reconciler) ours(m *Message) {
 				g.Messages++
 			}
 			g.Amount += m.Amount
+			counted = true
 			continue
 		}
 		g := r.anGroup(k)
 		g.Messages++
 		g.Amount += m.Amount
+		counted = true
 	}
+	return counted
 }
 
 // judgeRows gives each analytics row its verdict, and the reasons of the differing
@@ -151,7 +156,9 @@ func (r *Reconciler) judgeRows() {
 		for _, a := range r.anSrc {
 			if g := r.anRow[r.key(a, monthIndex(lg.Month), lg.Market, lg.Category, lg.Type)]; g != nil {
 				for _, w := range lg.Why {
-					g.why(w)
+					if w != NoMetaPricing { // not counted in any analytics row
+						g.why(w)
+					}
 				}
 			}
 		}

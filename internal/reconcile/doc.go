@@ -7,9 +7,10 @@
 // In: the replay's messages (a row of messages.parquet each, in any order), Meta's
 // analytics points (model/pricing.ReadAnalytics), the rate cards the replay used (to
 // price Meta's word where it differs from spendsim's: a webhook carries no amount). Out:
-// a Row per message that carried Meta's pricing (as it is judged, for the caller to
-// write), and a Result: the rows by month × market × category × type, counts by reason,
-// totals on both sides.
+// a Row per message that carried Meta's pricing or that spendsim charged without a word
+// of Meta's (as it is judged, for the caller to write), and a Result: the rows by month
+// × market × category × type, counts by reason, spendsim's whole bill and the part of it
+// compared, Meta's side, and an Outcome.
 //
 // The contract:
 //
@@ -24,5 +25,11 @@
 //     not in Meta's, counts, amounts, volume tier) and the reasons of the differing
 //     messages under its key.
 //   - Counts must be equal; amounts may differ by Options.Tolerance per row.
+//   - Meta's word is priced as the biller would price it in the message's place: where
+//     it differs, 0 when free, not billable, or a CBP conversation the month's free
+//     tier covers (spendsim counted the message in it), else the list rate.
+//   - A charge Meta said nothing about (no pricing object, no analytics row) is
+//     NoMetaPricing: in spendsim's total, unverified, never agreement. Nor is a run in
+//     which Meta said nothing at all (NothingCompared). Only Agree passes the gate.
 //   - Pure: no I/O; reports writes the files.
 package reconcile

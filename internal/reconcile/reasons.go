@@ -20,6 +20,8 @@ const (
 	BillableDiffers    Reason = "billable_differs"       // same price, but one side calls the message billable
 	RateMissing        Reason = "rate_missing"           // spendsim's cards have no rate for what Meta charged
 	NotDeliveredInLog  Reason = "not_delivered_in_log"   // Meta priced it, the log never saw it delivered
+	// Per message and per row: spendsim charged it, Meta said nothing about it.
+	NoMetaPricing Reason = "no_meta_pricing" // no pricing object in the log, no analytics row: unverified
 
 	// Per row of Meta's analytics.
 	NotInLog      Reason = "not_in_log"     // Meta counted messages the log does not have
@@ -45,6 +47,7 @@ var Reasons = []struct {
 	{BillableDiffers, "the price agrees but one side calls the message billable (Meta marks free service conversations billable from 2024-11-01; spendsim does not)"},
 	{RateMissing, "spendsim's rate cards have no rate for the category Meta charged in this market: give it with --rates"},
 	{NotDeliveredInLog, "Meta priced the message (on its sent status) but the log has no delivered or read status for it"},
+	{NoMetaPricing, "spendsim charged the message but Meta said nothing about it: its statuses in the log carry no pricing object and no --analytics row counts it (none given, or outside their span): the charge is unverified, not agreed"},
 	{NotInLog, "Meta's analytics count messages here that the log does not have"},
 	{NotInMeta, "the log has messages here that Meta's analytics do not count"},
 	{CountDiffers, "both count messages here, but not as many"},

@@ -36,9 +36,12 @@ type Reconciler struct {
 	markets *market.Table
 	local   *market.Local
 
-	sum      Summary
-	byReason map[Reason]int64
-	groups   map[groupKey]*Row // per-message verdicts by spendsim's key (month, market, category, type)
+	sum        Summary
+	bill       money.Sum // every business message: spendsim's whole bill
+	unverified money.Sum // the charged messages Meta said nothing about
+	byReason   map[Reason]int64
+	groups     map[groupKey]*Row // per-message verdicts by spendsim's key (month, market, category, type)
+	outside    map[groupKey]*Row // with analytics: those of the messages no analytics row counts
 
 	an    []pricing.AnalyticsPoint
 	anDim [3]map[pricing.Analytics]bool // which analytics break down by country, category, type
@@ -61,7 +64,7 @@ func New(o Options, analytics []pricing.AnalyticsPoint) (*Reconciler, error) {
 	if o.Location == nil {
 		o.Location = time.UTC
 	}
-	r := &Reconciler{o: o, markets: o.Book.Markets(), byReason: map[Reason]int64{}, groups: map[groupKey]*Row{},
+	r := &Reconciler{o: o, markets: o.Book.Markets(), byReason: map[Reason]int64{}, groups: map[groupKey]*Row{}, outside: map[groupKey]*Row{},
 		anRow: map[groupKey]*Row{}, convs: map[groupKey]map[int64]bool{}}
 	r.local = r.markets.In(o.Location)
 	if err := r.analytics(analytics); err != nil {
@@ -71,53 +74,74 @@ func New(o Options, analytics []pricing.AnalyticsPoint) (*Reconciler, error) {
 }
 
 // Message reconciles one business message; messages may come in any order. It returns
-// the message's row when the log carried Meta's pricing for it (nil otherwise).
+// the message's row when the log carried Meta's pricing for it, or when spendsim charged
+// it and Meta said nothing about it (reason NoMetaPricing); nil otherwise.
 func (r *Reconciler) Message(m *Message) (*Row, error) {
 	r.sum.Messages++
-	if m.Delivered {
-		r.ours(m)
-	}
+	r.bill.Add(m.Amount)
+	counted := m.Delivered && r.ours(m)
+	var row *Row
 	if m.Meta == nil || m.Meta.PricingModel == "" && m.Meta.Category == "" && m.Meta.PricingType == "" &&
 		m.Meta.Billable == model.BillableUnknown {
 		r.sum.WithoutMetaPricing++
-		return nil, nil
-	}
-	r.sum.Compared++
-	reason, detail := judge(m)
-	v := Verdict{Reason: reason, Detail: detail, MetaAmount: m.Amount, MetaPriced: true}
-	if reason != "" {
-		var err error
-		if v.MetaAmount, v.MetaPriced, err = r.metaAmount(m); err != nil {
-			return nil, err
+		if m.Amount == 0 || counted {
+			return nil, nil
 		}
-		if !v.MetaPriced && reason == CategoryDiffers {
-			v.Reason = RateMissing
-		}
-	}
-	row := r.messageRow(m, &v)
-	if row.Agrees {
-		r.sum.Agree++
+		// Money Meta said nothing about: no pricing object, no analytics row. It is
+		// spendsim's bill all the same, and it is not agreement.
+		row = r.unverifiedRow(m)
+		r.sum.Unverified++
+		r.unverified.Add(m.Amount)
+		r.byReason[NoMetaPricing]++
 	} else {
-		r.sum.Differ++
-		r.byReason[row.Reason]++
+		r.sum.Compared++
+		reason, detail := judge(m)
+		v := Verdict{Reason: reason, Detail: detail, MetaAmount: m.Amount, MetaPriced: true}
+		if reason != "" {
+			var err error
+			if v.MetaAmount, v.MetaPriced, err = r.metaAmount(m); err != nil {
+				return nil, err
+			}
+			if !v.MetaPriced && reason == CategoryDiffers {
+				v.Reason = RateMissing
+			}
+		}
+		row = r.messageRow(m, &v)
+		if row.Agrees {
+			r.sum.Agree++
+		} else {
+			r.sum.Differ++
+			r.byReason[row.Reason]++
+		}
 	}
 	k := groupKey{src: SourceLog, month: monthIndex(r.month(m.At)), market: m.Market, category: m.Category, typ: m.Type}
-	g := r.groups[k]
-	if g == nil {
-		g = &Row{Level: LevelGroup, Source: SourceLog, Month: r.monthOf(k.month), Market: k.market, Category: k.category, Type: k.typ, MetaPriced: true}
-		r.groups[k] = g
+	logGroup(r.groups, k, r.monthOf(k.month)).add(row)
+	if len(r.an) > 0 && !counted {
+		// No analytics row holds its amount: a row of its own, beside them.
+		logGroup(r.outside, k, r.monthOf(k.month)).add(row)
 	}
-	g.add(row)
 	return row, nil
 }
 
-// metaAmount prices Meta's word: 0 where Meta says free or not billable (or the
-// message was never delivered), else the list rate of Meta's category in the message's
-// market on the card of Meta's pricing model in force at the message's date (that
-// model's first card for a date before any). ok is false where the card has no rate.
+func logGroup(groups map[groupKey]*Row, k groupKey, month time.Time) *Row {
+	g := groups[k]
+	if g == nil {
+		g = &Row{Level: LevelGroup, Source: SourceLog, Month: month, Market: k.market, Category: k.category, Type: k.typ, MetaPriced: true}
+		groups[k] = g
+	}
+	return g
+}
+
+// metaAmount prices Meta's word where it differs from spendsim's charge, as the biller
+// would price it in the message's place: 0 where Meta says free or not billable (or the
+// message was never delivered); 0 where Meta's word is a CBP conversation that falls in
+// the month's free tier (freeTierCovers); else the list rate of Meta's category in the
+// message's market on the card of Meta's pricing model in force at the message's date
+// (that model's first card for a date before any). ok is false where the card has no
+// rate.
 func (r *Reconciler) metaAmount(m *Message) (money.Micros, bool, error) {
 	mp := m.Meta
-	if !m.Delivered || mp.Billable == model.NotBillable || isFree(mp.PricingType) {
+	if !m.Delivered || mp.Billable == model.NotBillable || isFree(mp.PricingType) || freeTierCovers(m) {
 		return 0, true, nil
 	}
 	mdl := m.Model
@@ -162,6 +186,26 @@ func (r *Reconciler) metaAmount(m *Message) (money.Micros, bool, error) {
 	return rate.Amount, true, nil
 }
 
+// freeTierCovers says whether Meta's word on m is a conversation the month's free tier
+// covers (docs/billing.md, "CBP 2022", "CBP 2023"): Meta marks a free-tier conversation
+// billable and states no pricing type, so its word alone does not say. The biller's
+// count does: spendsim counted m in the account's free tier (pricing type free_tier),
+// so the month's free conversations were not used up, and Meta's conversation is one
+// of them when the free tier covers its category — every conversation under CBP 2022
+// (user_initiated, business_initiated, referral_conversion), service under CBP 2023.
+func freeTierCovers(m *Message) bool {
+	mp := m.Meta
+	if m.Type != pricing.FreeTier.String() || mp.PricingType != "" || m.Model != pricing.CBP.String() ||
+		mp.PricingModel != "" && mp.PricingModel != pricing.CBP.String() {
+		return false
+	}
+	switch metaCategory(mp) {
+	case pricing.UserInitiated.String(), pricing.BusinessInitiated.String(), pricing.ReferralConversion.String(), pricing.Service.String():
+		return true
+	}
+	return false
+}
+
 func (r *Reconciler) month(t model.Time) time.Time { return replay.MonthOf(t, r.o.Location) }
 
 // Result is the reconciliation.
@@ -169,9 +213,12 @@ type Result struct {
 	Summary Summary
 	// Groups are the rows by month × market × category × type: against Meta's analytics
 	// where some were given (Source analytics), else the per-message verdicts summed
-	// by spendsim's key (Source log); sorted.
+	// by spendsim's key (Source log). With analytics, the messages no analytics row
+	// counts (outside their span, never delivered) that the log priced or that spendsim
+	// charged have Source log rows beside them, so every charge is in one row. Sorted.
 	Groups []*Row
-	// ByReason counts the differing messages and rows by reason.
+	// ByReason counts the differing messages and rows by reason, and the charged
+	// messages Meta said nothing about (NoMetaPricing).
 	ByReason map[Reason]int64
 	// Updates are the tier webhooks the replay's tier files held.
 	Updates []pricing.TierUpdate
@@ -183,43 +230,85 @@ type Summary struct {
 	Compared           int64 // of those, with Meta's pricing object in the log
 	WithoutMetaPricing int64 // with none: not compared one by one
 	Agree, Differ      int64 // compared messages
+	// Unverified counts the messages spendsim charged that Meta said nothing about: no
+	// pricing object in the log and no analytics row counting them (NoMetaPricing).
+	Unverified       int64
+	UnverifiedMicros money.Micros
 	// Analytics rows.
-	Points          int64 // data points read
-	Rows            int64 // rows they make by month × market × category × type
-	RowsAgree       int64
-	RowsDiffer      int64
-	OutsideSpan     int64 // delivered messages outside the analytics' span: not set beside them
-	StraddlePoints  int64 // points whose span crosses a month boundary in the account's zone
+	Points         int64 // data points read
+	Rows           int64 // rows they make by month × market × category × type
+	RowsAgree      int64
+	RowsDiffer     int64
+	OutsideSpan    int64 // delivered messages outside the analytics' span: not set beside them
+	StraddlePoints int64 // points whose span crosses a month boundary in the account's zone
+	// TotalMicros is spendsim's whole bill: every business message of the replay (its
+	// summary.json's total). ComparedMicros is the part of it set beside Meta's word,
+	// MetaTotalMicros Meta's side of that part (analytics costs where given, else the
+	// log's word priced); the rest is UnverifiedMicros.
 	TotalMicros     money.Micros
-	MetaTotalMicros money.Micros // Meta's side: analytics costs where given, else the log's word priced
-	MetaTotalKnown  bool         // false where some of Meta's amounts are unknown
+	ComparedMicros  money.Micros
+	MetaTotalMicros money.Micros
+	MetaTotalKnown  bool // false where some of Meta's amounts are unknown, or Meta said nothing
 }
 
-// Agrees says whether everything compared agrees within the tolerance: the gate a
-// finance pipeline checks (spendsim reconcile's exit status).
-func (res *Result) Agrees() bool { return res.Summary.Differ == 0 && res.Summary.RowsDiffer == 0 }
+// Outcome is a reconciliation's verdict, in reconcile.json's words.
+type Outcome string
+
+const (
+	// Agree: everything compared agrees within the tolerance, and every charge
+	// was compared. The only verdict that passes the gate.
+	Agree Outcome = "agree"
+	// Differ: some compared message or row differs.
+	Differ Outcome = "differ"
+	// Unverified: everything compared agrees, but Meta said nothing about some
+	// of spendsim's charges (Summary.Unverified).
+	Unverified Outcome = "unverified"
+	// NothingCompared: Meta said nothing to compare with: no message of the log
+	// carried a pricing object and no analytics were given.
+	NothingCompared Outcome = "nothing_compared"
+)
+
+// Outcome says how the reconciliation came out; checked in this order: nothing
+// compared, a difference, an unverified charge, agreement.
+func (res *Result) Outcome() Outcome {
+	s := &res.Summary
+	switch {
+	case s.Compared == 0 && s.Points == 0:
+		return NothingCompared
+	case s.Differ > 0 || s.RowsDiffer > 0:
+		return Differ
+	case s.Unverified > 0:
+		return Unverified
+	}
+	return Agree
+}
+
+// Agrees says whether everything compared agrees within the tolerance and every charge
+// was compared: the gate a finance pipeline checks (spendsim reconcile's exit status).
+func (res *Result) Agrees() bool { return res.Outcome() == Agree }
 
 // Result finishes the reconciliation.
 func (r *Reconciler) Result() (*Result, error) {
 	res := &Result{Summary: r.sum, ByReason: r.byReason, Updates: r.o.Tiers.Updates()}
-	var rows map[groupKey]*Row
+	logRows := r.groups
 	if len(r.an) > 0 {
-		rows = r.anRow
 		r.judgeRows()
-	} else {
-		rows = r.groups
+		for _, g := range r.anRow {
+			res.Groups = append(res.Groups, g)
+		}
+		logRows = r.outside
 	}
-	for _, g := range rows {
+	for _, g := range logRows {
 		res.Groups = append(res.Groups, g)
 	}
 	sort.Slice(res.Groups, func(i, j int) bool { return res.Groups[i].less(res.Groups[j]) })
-	var ours, meta money.Sum
+	var compared, meta money.Sum
 	known := true
 	for _, g := range res.Groups {
-		ours.Add(g.Amount)
+		compared.Add(g.Amount - g.UnverifiedAmount)
 		meta.Add(g.MetaAmount)
 		known = known && g.MetaPriced
-		if len(r.an) > 0 {
+		if g.Source != SourceLog {
 			res.Summary.Rows++
 			if g.Agrees {
 				res.Summary.RowsAgree++
@@ -230,13 +319,19 @@ func (r *Reconciler) Result() (*Result, error) {
 		}
 	}
 	var err error
-	if res.Summary.TotalMicros, err = ours.Total(); err != nil {
+	if res.Summary.TotalMicros, err = r.bill.Total(); err != nil {
+		return nil, err
+	}
+	if res.Summary.UnverifiedMicros, err = r.unverified.Total(); err != nil {
+		return nil, err
+	}
+	if res.Summary.ComparedMicros, err = compared.Total(); err != nil {
 		return nil, err
 	}
 	if res.Summary.MetaTotalMicros, err = meta.Total(); err != nil {
 		return nil, err
 	}
-	res.Summary.MetaTotalKnown = known
+	res.Summary.MetaTotalKnown = known && (r.sum.Compared > 0 || len(r.an) > 0) // Meta said something
 	res.Summary.Points = int64(len(r.an))
 	res.Summary.OutsideSpan, res.Summary.StraddlePoints = r.sum.OutsideSpan, r.sum.StraddlePoints
 	return res, nil

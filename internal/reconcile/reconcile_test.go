@@ -108,7 +108,12 @@ func TestAnalyticsRows(t *testing.T) {
 	want := map[string]Reason{"Brazil marketing": "", "Brazil utility": AmountDiffers, "India authentication": VolumeTier,
 		"India utility": CountDiffers, "Mexico marketing": NotInLog, "Germany marketing": NotInMeta}
 	got := map[string]Reason{}
+	var unverified []*Row
 	for _, g := range res.Groups {
+		if g.Source == SourceLog {
+			unverified = append(unverified, g)
+			continue
+		}
 		got[g.Market+" "+g.Category] = g.Reason
 		if g.Type != "" || g.Source != SourcePricing {
 			t.Errorf("row %+v: type should be summed over, source pricing_analytics", g)
@@ -121,6 +126,17 @@ func TestAnalyticsRows(t *testing.T) {
 	}
 	if len(got) != len(want) || res.Summary.OutsideSpan != 1 || res.Agrees() || res.Summary.RowsAgree != 1 {
 		t.Errorf("rows %v, summary %+v", got, res.Summary)
+	}
+	// The message outside the span is in no analytics row: its charge is unverified, in
+	// a row of its own beside them, and in spendsim's total.
+	if len(unverified) != 1 || unverified[0].Month.Month() != time.August || unverified[0].Reason != NoMetaPricing ||
+		unverified[0].Amount != money.MustParse("0.0625") || unverified[0].MetaKnown() {
+		t.Errorf("unverified rows %+v, want 2025-08 Brazil marketing no_meta_pricing 0.0625, Meta's amount unknown", unverified)
+	}
+	s := res.Summary
+	if s.Unverified != 1 || s.UnverifiedMicros != money.MustParse("0.0625") || s.TotalMicros != money.MustParse("0.3322") ||
+		s.ComparedMicros != money.MustParse("0.2697") || res.ByReason[NoMetaPricing] != 1 {
+		t.Errorf("summary %+v, by reason %v", s, res.ByReason)
 	}
 }
 

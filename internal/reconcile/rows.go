@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/money"
 )
@@ -52,8 +53,13 @@ type Row struct {
 	// (webhooks carry no amount); of an analytics row, Meta's cost.
 	Messages, MetaMessages int64
 	Amount, MetaAmount     money.Micros
-	MetaPriced             bool   // false: some of Meta's amount is unknown (no cost given, no rate)
-	Tier                   string // an analytics row's tiers, as Meta wrote them ("0:750000"), comma-separated
+	MetaPriced             bool // false: some of Meta's amount is unknown (no cost given, no rate)
+	// Unverified counts the messages under the row spendsim charged and Meta said
+	// nothing about (NoMetaPricing), UnverifiedAmount their amount: in Amount, not in
+	// MetaAmount. A row with any has no Meta amount to show (MetaKnown).
+	Unverified       int64
+	UnverifiedAmount money.Micros
+	Tier             string // an analytics row's tiers, as Meta wrote them ("0:750000"), comma-separated
 
 	Agrees bool
 	Reason Reason   // "" when it agrees
@@ -61,8 +67,12 @@ type Row struct {
 	Why    []Reason // a group's: the reasons of the differing messages under its key
 }
 
-// Difference is spendsim's amount minus Meta's.
+// Difference is spendsim's amount minus Meta's, where MetaKnown.
 func (g *Row) Difference() money.Micros { return g.Amount - g.MetaAmount }
+
+// MetaKnown says whether the row's Meta amount is Meta's for all of it: every message
+// under it carried Meta's word, and that word was priced.
+func (g *Row) MetaKnown() bool { return g.MetaPriced && g.Unverified == 0 }
 
 func (r *Reconciler) messageRow(m *Message, v *Verdict) *Row {
 	mp := m.Meta
@@ -77,20 +87,34 @@ func (r *Reconciler) messageRow(m *Message, v *Verdict) *Row {
 	return row
 }
 
+// unverifiedRow is the row of a message spendsim charged and Meta said nothing about:
+// Meta's side is empty, and its amount unknown.
+func (r *Reconciler) unverifiedRow(m *Message) *Row {
+	return &Row{Level: LevelMessage, Source: SourceLog, Month: r.month(m.At), Market: m.Market, Category: m.Category, Type: m.Type,
+		Line: m.Line, MessageID: m.MessageID, User: m.User, Country: m.Country, Model: m.Model, Billable: m.Billable,
+		Messages: 1, Amount: m.Amount, MetaPriced: true, Unverified: 1, UnverifiedAmount: m.Amount, Reason: NoMetaPricing,
+		Detail: "spendsim charged " + m.Amount.String() + "; the log has no pricing object for it and no analytics row counts it"}
+}
+
 // add sums a message's row into a group of the log's verdicts.
 func (g *Row) add(m *Row) {
 	if g.Messages == 0 {
 		g.Agrees = true
 	}
-	g.Messages++
-	g.MetaMessages++
+	g.Messages += m.Messages
+	g.MetaMessages += m.MetaMessages
 	g.Amount += m.Amount
 	g.MetaAmount += m.MetaAmount
 	g.MetaPriced = g.MetaPriced && m.MetaPriced
+	g.Unverified += m.Unverified
+	g.UnverifiedAmount += m.UnverifiedAmount
 	if !m.Agrees {
 		g.Agrees = false
 		g.why(m.Reason)
 		g.Reason = g.Why[0]
+	}
+	if g.Unverified > 0 {
+		g.Detail = words.Count(g.Unverified, "charged message") + " (" + g.UnverifiedAmount.String() + ") Meta said nothing about"
 	}
 }
 
