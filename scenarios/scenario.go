@@ -57,8 +57,9 @@ type Scenario struct {
 	SweepMode string `yaml:"sweep_mode" json:",omitempty"`
 	Samples   int    `yaml:"samples" json:",omitempty"` // sweep points of an lhs sweep, 1 to 1000000
 	// Forecast, when present, makes the horizon Forecast.Months calendar months from
-	// Start (days is then set to their length) with a compounding monthly growth of the customer
-	// base; `spendsim forecast` reports it month by month.
+	// Start, for `spendsim run` too, with a compounding monthly growth of the customer
+	// base; `spendsim forecast` reports it month by month. Days is then the months'
+	// length: a file that gives another days is an error (see horizon.go).
 	Forecast *Forecast `yaml:"forecast" json:",omitempty"`
 
 	// Source is where Load found it: the file as the user named it, or the embedded
@@ -198,7 +199,11 @@ func Parse(data []byte, name string) (*Scenario, error) {
 	if err := dec.Decode(&extra); err == nil {
 		return nil, &Error{File: name, Problems: []string{fmt.Sprintf("%s:%d: a second YAML document; a scenario file holds one", name, extra.Line)}}
 	}
-	if errs := sc.Validate(); len(errs) > 0 {
+	errs := sc.Validate()
+	if p := sc.daysAgainstForecast(data); p != "" {
+		errs = append(errs, p)
+	}
+	if len(errs) > 0 {
 		return nil, &Error{File: name, Problems: locate(data, name, errs)}
 	}
 	sc.fitForecastDays()
@@ -223,19 +228,6 @@ func (s *Scenario) canonicalPricing() {
 			}
 		}
 	}
-}
-
-// fitForecastDays sets Days to the length of a forecast's months, so that everything
-// reading Days (plots per month, the manifest) sees the horizon the runs simulate.
-func (s *Scenario) fitForecastDays() {
-	if s.Forecast == nil {
-		return
-	}
-	day, err := time.Parse(time.DateOnly, s.Start)
-	if err != nil {
-		return // Validate reported it
-	}
-	s.Days = int(day.AddDate(0, s.Forecast.Months, 0).Sub(day).Hours() / 24)
 }
 
 // amountProblem locates an amount the decoder could not read: the YAML decoder stops

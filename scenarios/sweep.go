@@ -311,6 +311,11 @@ func (s *Scenario) validateSweep() []string {
 			add("%s.path: %s is swept twice", p, d.Path)
 		}
 		seen[d.Path] = true
+		if d.Path == "days" && s.Forecast != nil {
+			// Config ends the runs at the months' end: every point would run the same.
+			add("%s.path: days is forecast.months' length in a scenario with a forecast block; sweep forecast.months, or remove the forecast block", p)
+			continue
+		}
 		var probes []SweepValue
 		if lhs {
 			if len(d.Values) > 0 {
