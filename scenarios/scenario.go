@@ -99,7 +99,8 @@ type Business struct {
 	PrimaryCountry string `yaml:"primary_country"` // ISO alpha-2 of the business's primary country, for authentication-international rates; "" = not eligible
 	AuthIntlFrom   string `yaml:"auth_intl_from"`  // date (YYYY-MM-DD) the business became eligible for authentication-international rates; "" = never
 	// ServiceAllowance is the free service messages per business number per month under
-	// the rules from 2026-10-01; 0 = the default 1000, -1 = none.
+	// the rules from 2026-10-01; default 1000; 0 = none, as replay's --service-allowance
+	// 0 (-1, which older files wrote for none, is none too).
 	ServiceAllowance int `yaml:"service_allowance"`
 }
 
@@ -148,6 +149,7 @@ func Default() Scenario {
 		Currency:     "USD",
 		Pricing:      "auto",
 		Replications: 1,
+		Business:     Business{ServiceAllowance: billing.DefaultServiceAllowancePerNumber},
 		Load: LoadSpec{Conversation: load.Conversation{
 			MessagesMean: 1,
 			ThinkTime:    dist.Spec{Kind: dist.Exponential, MeanS: 300},
@@ -437,7 +439,7 @@ func (s *Scenario) Validate() []string {
 		}
 	}
 	if s.Business.ServiceAllowance < -1 {
-		add("business.service_allowance: must be >= -1 (-1 turns the allowance off), got %d", s.Business.ServiceAllowance)
+		add("business.service_allowance: must be 0 or more (0 turns the allowance off), got %d", s.Business.ServiceAllowance)
 	}
 	if s.Customers.Count < 1 || s.Customers.Count > math.MaxInt32 {
 		add("customers.count: must be between 1 and %d, got %d", math.MaxInt32, s.Customers.Count)
