@@ -451,11 +451,10 @@ func (s *Scenario) Validate() []string {
 	errs = append(errs, s.Load.EntryPoints.Validate("load.entry_points")...)
 	errs = append(errs, s.validateOutbound()...)
 	errs = append(errs, s.Agents.Validate("agents")...)
-	errs = append(errs, s.validateSweep()...)
 	if s.Forecast != nil {
 		errs = append(errs, s.Forecast.Validate("forecast", s.Customers.Count)...)
 	}
-	return errs
+	return append(errs, s.validateSweep(errs)...)
 }
 
 func formatValue(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

@@ -279,7 +279,15 @@ const (
 )
 
 // validateSweep checks the sweep block: every problem as "sweep[i].field: message".
-func (s *Scenario) validateSweep() []string {
+// Every point is checked whole, so a problem of the scenario itself (own, Validate's
+// problems without the sweep) would come again under each sweep value: it is left to
+// own, which reports it once at its field, unless the value sets the very field it is
+// about (agents.shifts[0].headcount = -1 where the file says -1 too).
+func (s *Scenario) validateSweep(own []string) []string {
+	ownSet := make(map[string]bool, len(own))
+	for _, e := range own {
+		ownSet[e] = true
+	}
 	var errs []string
 	add := func(format string, a ...any) { errs = append(errs, fmt.Sprintf(format, a...)) }
 	lhs := s.SweepMode == SweepLHS
@@ -382,7 +390,9 @@ func (s *Scenario) validateSweep() []string {
 				where = p + [...]string{".min", ".max"}[j]
 			}
 			for _, e := range probe.Validate() {
-				add("%s: with %s = %s: %s", where, d.Path, v, e)
+				if !ownSet[e] || strings.HasPrefix(e, d.Path+": ") {
+					add("%s: with %s = %s: %s", where, d.Path, v, e)
+				}
 			}
 		}
 	}
