@@ -162,21 +162,11 @@ func fieldByYAML(v reflect.Value, name string) (reflect.Value, bool) {
 	if v.Kind() != reflect.Struct {
 		return reflect.Value{}, false
 	}
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		tag := t.Field(i).Tag.Get("yaml")
-		tagName, opts, _ := strings.Cut(tag, ",")
-		if opts == "inline" {
-			if f, ok := fieldByYAML(v.Field(i), name); ok {
-				return f, true
-			}
-			continue
-		}
-		if tagName == name {
-			return v.Field(i), true
-		}
+	f, ok := structFieldByYAML(v.Type(), name)
+	if !ok {
+		return reflect.Value{}, false
 	}
-	return reflect.Value{}, false
+	return v.FieldByIndex(f.Index), true
 }
 
 // Point is one sweep point: the scenario with the swept fields set.

@@ -204,11 +204,17 @@ func typeNamed(path string, m string) bool {
 	t := reflect.TypeOf(Scenario{})
 	for seg := range strings.SplitSeq(path, ".") {
 		key, idx, _ := strings.Cut(seg, "[")
-		f, ok := fieldTypeByYAML(t, key)
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return false
+		}
+		f, ok := structFieldByYAML(t, key)
 		if !ok {
 			return false
 		}
-		t = f
+		t = f.Type
 		for range strings.Count(idx, "[") + min(len(idx), 1) {
 			for t.Kind() == reflect.Pointer {
 				t = t.Elem()
@@ -222,29 +228,24 @@ func typeNamed(path string, m string) bool {
 	return t.String() == g[3]
 }
 
-// fieldTypeByYAML is the type of struct t's field with that YAML key, looking into
-// inlined structs and through pointers.
-func fieldTypeByYAML(t reflect.Type, key string) (reflect.Type, bool) {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t.Kind() != reflect.Struct {
-		return nil, false
-	}
+// structFieldByYAML finds struct type t's field by its YAML name, looking into inlined
+// structs; its Index leads to it from t.
+func structFieldByYAML(t reflect.Type, name string) (reflect.StructField, bool) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if opts == "inline" {
-			if ft, ok := fieldTypeByYAML(f.Type, key); ok {
-				return ft, true
+		tagName, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if opts == "inline" && f.Type.Kind() == reflect.Struct {
+			if g, ok := structFieldByYAML(f.Type, name); ok {
+				g.Index = append([]int{i}, g.Index...)
+				return g, true
 			}
 			continue
 		}
-		if name == key {
-			return f.Type, true
+		if tagName == name {
+			return f, true
 		}
 	}
-	return nil, false
+	return reflect.StructField{}, false
 }
 
 // syntaxProblem is a YAML syntax error as FILE:LINE: message, the line one-based where
