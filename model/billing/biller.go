@@ -18,17 +18,6 @@ const (
 	DefaultServiceAllowancePerNumber = 1000 // PMP from 2026-10-01, partners' report
 )
 
-// ServiceAllowance is a user's count of free service messages per number per month, as
-// replay's --service-allowance and a scenario's business.service_allowance give it (0
-// or less: none), in the terms of Options.ServiceAllowancePerNumber (0: the default;
-// negative: none).
-func ServiceAllowance(n int) int {
-	if n <= 0 {
-		return -1
-	}
-	return n
-}
-
 // Options configures a Biller. The zero value of every field but Book is a usable
 // default; each Decision of docs/billing.md is a field here (its "Options" table).
 type Options struct {
