@@ -5,10 +5,13 @@
 // reads and writes message logs; subpackage fit estimates a scenario from one.
 //
 // Loading never half-succeeds: a scenario either decodes and validates completely, or
-// the error (an *Error) lists every problem, as FILE:LINE for syntax and unknown keys
-// and as FILE:LINE:COLUMN: path.to.field: message for invalid values, the position
-// being the value's in the YAML text, or the nearest enclosing field's where the value
-// is a default (position.go; none where no part of the path is in the text).
+// the error (an *Error) lists every problem, as FILE:LINE: message for YAML syntax (the
+// line the parser gives, made one-based; yamlerrors.go) and as FILE:LINE:COLUMN:
+// path.to.field: message otherwise: for unknown keys and values of the wrong kind, the
+// key or value the decoder's line holds (the line alone where two fit), for invalid
+// values the value's position in the YAML text, or the nearest enclosing field's where
+// the value is a default (position.go; none where no part of the path is in the text).
+// A problem of the scenario itself is reported once, not again under each sweep value.
 //
 // Limits (limits.go): a scenario file is at most limits.ScenarioFile bytes; a grid
 // sweep has at most 1,000,000 points, counted without overflow (PointCount); Estimate

@@ -34,9 +34,9 @@ func TestHostileScenarios(t *testing.T) {
 		want string
 	}{
 		{"decimal comma", []string{"cost_per_hour: 8", `cost_per_hour: "8,50"`},
-			`s.yaml:21: cost_per_hour: "8,50": the decimal separator is a dot (8.50); a comma may only group thousands (1,940.13)`},
+			`s.yaml:21:18: agents.cost_per_hour: "8,50": the decimal separator is a dot (8.50); a comma may only group thousands (1,940.13)`},
 		{"not an amount", []string{"cost_per_hour: 8", `cost_per_hour: 8.5.0`},
-			`s.yaml:21: cost_per_hour: "8.5.0" is not a decimal amount`},
+			`s.yaml:21:18: agents.cost_per_hour: "8.5.0" is not a decimal amount`},
 	} {
 		_, err := Parse(smallWith(t, c.repl...), "s.yaml")
 		if err == nil || err.Error() != c.want {

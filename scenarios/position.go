@@ -23,8 +23,9 @@ var problemPath = regexp.MustCompile(`^([a-z_][a-z0-9_]*(?:\[\d+\])*(?:\.[a-z_][
 // missing headcount, the agents: key of a missing handle_time; a problem of a field
 // no part of whose path is in the document, or of no field, has no position. A sweep
 // value that makes a point invalid is reported under its own path by Validate
-// (sweep[1].values[2], sweep[0].min: which point), so it is placed at that value. The
-// column counts characters from 1, as the YAML decoder does.
+// (sweep[1].values[2], sweep[0].min: which point), so it is placed at that value; a
+// problem of the scenario itself is reported once, at its own field (validateSweep).
+// The column counts characters from 1, as the YAML decoder does.
 func locate(data []byte, name string, problems []string) []string {
 	var doc yaml.Node
 	// The first document was decoded already and data holds no second one.
@@ -37,36 +38,6 @@ func locate(data []byte, name string, problems []string) []string {
 	for i, p := range problems {
 		if g := problemPath.FindStringSubmatch(p); g != nil {
 			at[i] = nodeAt(&doc, g[1])
-		}
-	}
-	// Every point of a sweep is checked whole, so a problem of the scenario itself comes
-	// again under each sweep value ("sweep[1].values[0]: with agents.ignore_share = 0:
-	// load.levels[0].to: ..."). The value did not cause it, unless it sets the very
-	// field to the same wrong value: it is placed where the scenario's own report of it
-	// is.
-	own := map[string]int{} // the scenario's own problems (not the sweep's), by text
-	for i, p := range problems {
-		if _, seen := own[p]; !seen && !strings.HasPrefix(p, "sweep") {
-			own[p] = i
-		}
-	}
-	for i, p := range problems {
-		g := problemPath.FindStringSubmatch(p)
-		if g == nil || !strings.HasPrefix(g[1], "sweep[") {
-			continue
-		}
-		rest, ok := strings.CutPrefix(p[len(g[0]):], "with ") // "with PATH = VALUE: PROBLEM"
-		if !ok {
-			continue
-		}
-		swept, _, _ := strings.Cut(rest, " = ")
-		parts := strings.Split(rest, ": ")
-		for k := 1; k < len(parts); k++ {
-			q := strings.Join(parts[k:], ": ")
-			if j, found := own[q]; found && !strings.HasPrefix(q, swept+": ") {
-				at[i] = at[j]
-				break
-			}
 		}
 	}
 	out := make([]string, len(problems))

@@ -57,15 +57,26 @@ sweep:
 `, []string{
 			"s.yaml:7:54: sweep[0].values[1]: with agents.shifts[0].headcount = -1: agents.shifts[0].headcount: must be >= 0, got -1",
 		}},
-		{"a problem of the scenario is placed there, not at the sweep values", head + `agents:
+		{"a problem of the scenario is reported once, at its field, not again at every sweep value", head + `agents:
   shifts: [{start: "09:00", end: "17:00", headcount: 1}]
   ignore_share: 2
 sweep:
   - {path: "agents.shifts[0].headcount", values: [1, 2]}
 `, []string{
 			"s.yaml:7:17: agents.ignore_share: must be a share between 0 and 1, got 2",
-			"s.yaml:7:17: sweep[0].values[0]: with agents.shifts[0].headcount = 1: agents.ignore_share: must be a share between 0 and 1, got 2",
-			"s.yaml:7:17: sweep[0].values[1]: with agents.shifts[0].headcount = 2: agents.ignore_share: must be a share between 0 and 1, got 2",
+		}},
+		{"problems of the scenario once, a problem one value causes at the value", head + `days: -5
+agents:
+  shifts: [{start: "09:00", end: "17:00", headcount: 1}]
+  handle_time: {mean_s: -600}
+  cost_per_hour: -10
+sweep:
+  - {path: "agents.shifts[0].headcount", name: agents, values: [0, -1, 3]}
+`, []string{
+			"s.yaml:5:7: days: must be between 1 and 3660, got -5",
+			"s.yaml:9:18: agents.cost_per_hour: must be >= 0, got -10.000000",
+			"s.yaml:8:25: agents.handle_time.mean_s: must be > 0 seconds, got -600",
+			"s.yaml:11:68: sweep[0].values[1]: with agents.shifts[0].headcount = -1: agents.shifts[0].headcount: must be >= 0, got -1",
 		}},
 		{"a sweep value as wrong as the field it sets", head + `agents: {shifts: [{start: "09:00", end: "17:00", headcount: -1}]}
 sweep:

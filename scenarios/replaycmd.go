@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/spendsim/spendsim/internal/shellquote"
+	"github.com/spendsim/spendsim/model/billing"
 )
 
 // ReplayCommand is the replay that bills a generated trace as the run billed it: the
@@ -11,10 +12,8 @@ import (
 func (sc *Scenario) ReplayCommand(path string, rateArgs []string) string {
 	args := []string{"spendsim", "replay", "--trace", path, "--pricing", sc.Pricing, "--timezone", sc.Timezone, "--currency", sc.Currency}
 	args = append(args, rateArgs...)
-	switch a := sc.Business.ServiceAllowance; {
-	case a < 0:
-		args = append(args, "--service-allowance", "0")
-	case a > 0:
+	// The flag's 0 is the scenario's: none; its default is the scenario's too.
+	if a := max(sc.Business.ServiceAllowance, 0); a != billing.DefaultServiceAllowancePerNumber {
 		args = append(args, "--service-allowance", strconv.Itoa(a))
 	}
 	if c := sc.Business.PrimaryCountry; c != "" {

@@ -95,7 +95,7 @@ func (s *Scenario) Config(rates *pricing.Overlay) (*sim.Config, error) {
 
 			PrimaryCountry:            s.Business.PrimaryCountry,
 			AuthIntlFrom:              authFrom,
-			ServiceAllowancePerNumber: s.Business.ServiceAllowance,
+			ServiceAllowancePerNumber: billing.ServiceAllowance(s.Business.ServiceAllowance),
 		},
 	}, nil
 }

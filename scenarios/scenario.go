@@ -7,8 +7,6 @@ import (
 	"io"
 	"math"
 	"path/filepath"
-	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -57,8 +55,9 @@ type Scenario struct {
 	SweepMode string `yaml:"sweep_mode" json:",omitempty"`
 	Samples   int    `yaml:"samples" json:",omitempty"` // sweep points of an lhs sweep, 1 to 1000000
 	// Forecast, when present, makes the horizon Forecast.Months calendar months from
-	// Start (days is then set to their length) with a compounding monthly growth of the customer
-	// base; `spendsim forecast` reports it month by month.
+	// Start, for `spendsim run` too, with a compounding monthly growth of the customer
+	// base; `spendsim forecast` reports it month by month. Days is then the months'
+	// length: a file that gives another days is an error (see horizon.go).
 	Forecast *Forecast `yaml:"forecast" json:",omitempty"`
 
 	// Source is where Load found it: the file as the user named it, or the embedded
@@ -98,7 +97,8 @@ type Business struct {
 	PrimaryCountry string `yaml:"primary_country"` // ISO alpha-2 of the business's primary country, for authentication-international rates; "" = not eligible
 	AuthIntlFrom   string `yaml:"auth_intl_from"`  // date (YYYY-MM-DD) the business became eligible for authentication-international rates; "" = never
 	// ServiceAllowance is the free service messages per business number per month under
-	// the rules from 2026-10-01; 0 = the default 1000, -1 = none.
+	// the rules from 2026-10-01; default 1000; 0 = none, as replay's --service-allowance
+	// 0 (-1, which older files wrote for none, is none too).
 	ServiceAllowance int `yaml:"service_allowance"`
 }
 
@@ -147,6 +147,7 @@ func Default() Scenario {
 		Currency:     "USD",
 		Pricing:      "auto",
 		Replications: 1,
+		Business:     Business{ServiceAllowance: billing.DefaultServiceAllowancePerNumber},
 		Load: LoadSpec{Conversation: load.Conversation{
 			MessagesMean: 1,
 			ThinkTime:    dist.Spec{Kind: dist.Exponential, MeanS: 300},
@@ -172,12 +173,6 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %d problems:\n  %s", e.File, len(e.Problems), strings.Join(e.Problems, "\n  "))
 }
 
-var (
-	unknownField = regexp.MustCompile(`^line (\d+): field (\S+) not found in type (\S+)$`)
-	lineError    = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	cannotDecode = regexp.MustCompile("^cannot unmarshal !!(\\w+) (?:`(.*)` )?into (\\S+)$")
-)
-
 // Parse decodes a scenario strictly (an unknown key is an error) over the defaults and
 // validates it. name is the file name used in messages.
 func Parse(data []byte, name string) (*Scenario, error) {
@@ -192,13 +187,17 @@ func Parse(data []byte, name string) (*Scenario, error) {
 		if errors.As(err, &pe) {
 			return nil, &Error{File: name, Problems: []string{amountProblem(data, name, pe)}}
 		}
-		return nil, &Error{File: name, Problems: yamlProblems(name, err)}
+		return nil, &Error{File: name, Problems: yamlProblems(data, name, err)}
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		return nil, &Error{File: name, Problems: []string{fmt.Sprintf("%s:%d: a second YAML document; a scenario file holds one", name, extra.Line)}}
 	}
-	if errs := sc.Validate(); len(errs) > 0 {
+	errs := sc.Validate()
+	if p := sc.daysAgainstForecast(data); p != "" {
+		errs = append(errs, p)
+	}
+	if len(errs) > 0 {
 		return nil, &Error{File: name, Problems: locate(data, name, errs)}
 	}
 	sc.fitForecastDays()
@@ -223,150 +222,6 @@ func (s *Scenario) canonicalPricing() {
 			}
 		}
 	}
-}
-
-// fitForecastDays sets Days to the length of a forecast's months, so that everything
-// reading Days (plots per month, the manifest) sees the horizon the runs simulate.
-func (s *Scenario) fitForecastDays() {
-	if s.Forecast == nil {
-		return
-	}
-	day, err := time.Parse(time.DateOnly, s.Start)
-	if err != nil {
-		return // Validate reported it
-	}
-	s.Days = int(day.AddDate(0, s.Forecast.Months, 0).Sub(day).Hours() / 24)
-}
-
-// amountProblem locates an amount the decoder could not read: the YAML decoder stops
-// at a field's own parser without saying where, so the amount is looked up in the
-// document by its text, and the problem reads FILE:LINE: key: what is wrong.
-func amountProblem(data []byte, name string, pe *money.ParseError) string {
-	msg := strings.TrimPrefix(pe.Error(), "money: ")
-	var doc yaml.Node
-	if yaml.Unmarshal(data, &doc) != nil {
-		return name + ": " + msg
-	}
-	var find func(n *yaml.Node) string
-	find = func(n *yaml.Node) string {
-		for i, c := range n.Content {
-			if n.Kind == yaml.MappingNode && i%2 == 1 && c.Kind == yaml.ScalarNode && c.Value == pe.Text {
-				return fmt.Sprintf("%s:%d: %s: %s", name, c.Line, n.Content[i-1].Value, msg)
-			}
-			if s := find(c); s != "" {
-				return s
-			}
-		}
-		return ""
-	}
-	if s := find(&doc); s != "" {
-		return s
-	}
-	return name + ": " + msg
-}
-
-// yamlProblems turns the decoder's messages into FILE:LINE: ones.
-func yamlProblems(name string, err error) []string {
-	var msgs []string
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	} else {
-		msgs = []string{err.Error()}
-	}
-	out := make([]string, 0, len(msgs))
-	for _, m := range msgs {
-		if g := unknownField.FindStringSubmatch(m); g != nil {
-			hint := ""
-			if keys := validKeys()[g[3]]; len(keys) > 0 {
-				hint = " (valid keys here: " + strings.Join(keys, ", ") + ")"
-			}
-			out = append(out, fmt.Sprintf("%s:%s: unknown field %q%s", name, g[1], g[2], hint))
-		} else if g := lineError.FindStringSubmatch(m); g != nil {
-			out = append(out, fmt.Sprintf("%s:%s: %s", name, g[1], decodeProblem(g[2])))
-		} else {
-			out = append(out, name+": "+strings.TrimPrefix(m, "yaml: "))
-		}
-	}
-	return out
-}
-
-// decodeProblem says a value of the wrong kind in the user's words ("\"abc\" is text,
-// want a whole number") instead of the decoder's, which names Go types.
-func decodeProblem(m string) string {
-	g := cannotDecode.FindStringSubmatch(m)
-	if g == nil {
-		return m
-	}
-	got := map[string]string{"str": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
-		"seq": "a list", "map": "a mapping (key: value lines)", "null": "empty"}[g[1]]
-	if got == "" {
-		got = "a " + g[1]
-	}
-	if g[2] != "" {
-		got = fmt.Sprintf("%q is %s", g[2], got)
-	} else {
-		got = "found " + got
-	}
-	want := g[3]
-	switch {
-	case strings.HasPrefix(want, "[]"):
-		want = "a list"
-	case strings.HasPrefix(want, "map["):
-		want = "a mapping (key: value lines)"
-	case strings.HasPrefix(want, "int") || strings.HasPrefix(want, "uint"):
-		want = "a whole number"
-	case strings.HasPrefix(want, "float"):
-		want = "a number"
-	case want == "string":
-		want = "text"
-	case want == "bool":
-		want = "true or false"
-	default:
-		if keys := validKeys()[want]; len(keys) > 0 {
-			want = "a mapping with keys " + strings.Join(keys, ", ")
-		} else {
-			want = "a value of another kind (see docs/formats.md)"
-		}
-	}
-	return got + "; want " + want
-}
-
-// validKeys maps each struct type of a scenario, named as the YAML decoder names it in
-// errors ("agents.Shift"), to its YAML keys in declaration order.
-func validKeys() map[string][]string {
-	out := map[string][]string{}
-	var walk func(t reflect.Type)
-	walk = func(t reflect.Type) {
-		for t.Kind() == reflect.Slice || t.Kind() == reflect.Pointer {
-			t = t.Elem()
-		}
-		if t.Kind() != reflect.Struct || out[t.String()] != nil {
-			return
-		}
-		out[t.String()] = []string{}
-		var keys []string
-		var collect func(t reflect.Type)
-		collect = func(t reflect.Type) {
-			for i := 0; i < t.NumField(); i++ {
-				f := t.Field(i)
-				name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-				if opts == "inline" {
-					collect(f.Type)
-					continue
-				}
-				if name == "" || name == "-" {
-					continue
-				}
-				keys = append(keys, name)
-				walk(f.Type)
-			}
-		}
-		collect(t)
-		out[t.String()] = keys
-	}
-	walk(reflect.TypeOf(Scenario{}))
-	return out
 }
 
 // ValidName says whether name can name a scenario: it names the output folder.
@@ -445,7 +300,7 @@ func (s *Scenario) Validate() []string {
 		}
 	}
 	if s.Business.ServiceAllowance < -1 {
-		add("business.service_allowance: must be >= -1 (-1 turns the allowance off), got %d", s.Business.ServiceAllowance)
+		add("business.service_allowance: must be 0 or more (0 turns the allowance off), got %d", s.Business.ServiceAllowance)
 	}
 	if s.Customers.Count < 1 || s.Customers.Count > math.MaxInt32 {
 		add("customers.count: must be between 1 and %d, got %d", math.MaxInt32, s.Customers.Count)
@@ -457,11 +312,10 @@ func (s *Scenario) Validate() []string {
 	errs = append(errs, s.Load.EntryPoints.Validate("load.entry_points")...)
 	errs = append(errs, s.validateOutbound()...)
 	errs = append(errs, s.Agents.Validate("agents")...)
-	errs = append(errs, s.validateSweep()...)
 	if s.Forecast != nil {
 		errs = append(errs, s.Forecast.Validate("forecast", s.Customers.Count)...)
 	}
-	return errs
+	return append(errs, s.validateSweep(errs)...)
 }
 
 func formatValue(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

@@ -162,21 +162,11 @@ func fieldByYAML(v reflect.Value, name string) (reflect.Value, bool) {
 	if v.Kind() != reflect.Struct {
 		return reflect.Value{}, false
 	}
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		tag := t.Field(i).Tag.Get("yaml")
-		tagName, opts, _ := strings.Cut(tag, ",")
-		if opts == "inline" {
-			if f, ok := fieldByYAML(v.Field(i), name); ok {
-				return f, true
-			}
-			continue
-		}
-		if tagName == name {
-			return v.Field(i), true
-		}
+	f, ok := structFieldByYAML(v.Type(), name)
+	if !ok {
+		return reflect.Value{}, false
 	}
-	return reflect.Value{}, false
+	return v.FieldByIndex(f.Index), true
 }
 
 // Point is one sweep point: the scenario with the swept fields set.
@@ -279,7 +269,15 @@ const (
 )
 
 // validateSweep checks the sweep block: every problem as "sweep[i].field: message".
-func (s *Scenario) validateSweep() []string {
+// Every point is checked whole, so a problem of the scenario itself (own, Validate's
+// problems without the sweep) would come again under each sweep value: it is left to
+// own, which reports it once at its field, unless the value sets the very field it is
+// about (agents.shifts[0].headcount = -1 where the file says -1 too).
+func (s *Scenario) validateSweep(own []string) []string {
+	ownSet := make(map[string]bool, len(own))
+	for _, e := range own {
+		ownSet[e] = true
+	}
 	var errs []string
 	add := func(format string, a ...any) { errs = append(errs, fmt.Sprintf(format, a...)) }
 	lhs := s.SweepMode == SweepLHS
@@ -311,6 +309,11 @@ func (s *Scenario) validateSweep() []string {
 			add("%s.path: %s is swept twice", p, d.Path)
 		}
 		seen[d.Path] = true
+		if d.Path == "days" && s.Forecast != nil {
+			// Config ends the runs at the months' end: every point would run the same.
+			add("%s.path: days is forecast.months' length in a scenario with a forecast block; sweep forecast.months, or remove the forecast block", p)
+			continue
+		}
 		var probes []SweepValue
 		if lhs {
 			if len(d.Values) > 0 {
@@ -377,7 +380,9 @@ func (s *Scenario) validateSweep() []string {
 				where = p + [...]string{".min", ".max"}[j]
 			}
 			for _, e := range probe.Validate() {
-				add("%s: with %s = %s: %s", where, d.Path, v, e)
+				if !ownSet[e] || strings.HasPrefix(e, d.Path+": ") {
+					add("%s: with %s = %s: %s", where, d.Path, v, e)
+				}
 			}
 		}
 	}

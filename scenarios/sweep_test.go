@@ -80,10 +80,23 @@ func TestSweepErrors(t *testing.T) {
 
 func TestStrictDecoding(t *testing.T) {
 	for _, c := range []struct{ yaml, want string }{
-		{strings.Replace(base, "headcount: 1", "headcont: 1", 1), `s.yaml:11: unknown field "headcont" (valid keys here: name, days, start, end, headcount)`},
-		{base + "agnets: {}\n", `s.yaml:13: unknown field "agnets" (valid keys here: name, description, seed, start, days, warmup, timezone, currency, pricing, replications, business, customers, load, agents, blocking, sweep, sweep_mode, samples, forecast)`},
-		{strings.Replace(base, "count: 10", "count: ten", 1), `s.yaml:4: "ten" is text; want a whole number`},
-		{base + "  shifts: [\n", "s.yaml:13:"},
+		// Decoding errors name the line and column, and the field path, of what they are
+		// about: the decoder gives the line alone, the document the rest.
+		{strings.Replace(base, "headcount: 1", "headcont: 1", 1), `s.yaml:11:38: agents.shifts[0]: unknown field "headcont" (valid keys here: name, days, start, end, headcount)`},
+		{base + "agnets: {}\n", `s.yaml:13:1: unknown field "agnets" (valid keys here: name, description, seed, start, days, warmup, timezone, currency, pricing, replications, business, customers, load, agents, blocking, sweep, sweep_mode, samples, forecast)`},
+		{strings.Replace(base, "count: 10", "count: ten", 1), `s.yaml:4:10: customers.count: "ten" is text; want a whole number`},
+		{strings.Replace(base, "share: 1}]", "share: [1]}]", 1), `s.yaml:5:36: customers.countries[0].share: found a list; want a number`},
+		{strings.Replace(base, "count: 10", "count: 10\n  count: 11", 1), `s.yaml:5:3: customers: mapping key "count" already defined at line 4`},
+		// Two values on a line read "x": the field that takes a whole number is meant.
+		{strings.Replace(base, `{start: "09:00", end: "17:00", headcount: 1}`, `{start: "09:00", end: "17:00", headcount: x, name: x}`, 1), `s.yaml:11:49: agents.shifts[0].headcount: "x" is text; want a whole number`},
+		// Two such fields: which one the decoder meant is not known, so the line alone.
+		{strings.Replace(base, "count: 10\n  countries: [{country: BR, share: 1}]", "count: 10\n  countries: [{country: BR, share: x}, {country: IN, share: x}]", 1), `s.yaml:5: "x" is text; want a number`},
+		// A syntax error has the line the YAML parser gives, one-based (it gives the
+		// line before for the parser's own errors): where an unclosed [ or { opened.
+		{base + "  shifts: [\n", "s.yaml:13: did not find expected node content (at the end of the file)"},
+		{strings.Replace(base, "[{country: BR, share: 1}]", "[{country: BR, share: 1}", 1), "s.yaml:5: did not find expected ',' or ']'"},
+		{strings.Replace(base, "load:\n", "load: {a: 1\n", 1), "s.yaml:6: did not find expected ',' or '}'"},
+		{"- name: t\n", `s.yaml:1:1: found a list; want a mapping with keys name, description,`},
 		{"", "s.yaml: empty scenario file"},
 		{base + "---\nname: x\n", "s.yaml:13: a second YAML document"},
 	} {

@@ -152,7 +152,7 @@ func billingOptions(c *cli.Context) (billing.Options, *pricing.Overlay, error) {
 	}
 	o = billing.Options{
 		Era: era, Book: book, Markets: book.Markets(), Currency: c.String("currency"), Location: loc,
-		ServiceAllowancePerNumber: allowance(c.Int("service-allowance")),
+		ServiceAllowancePerNumber: billing.ServiceAllowance(c.Int("service-allowance")),
 		PrimaryCountry:            strings.ToUpper(c.String("primary-country")),
 		Tiers:                     user.Tiers,
 	}
@@ -220,13 +220,6 @@ func replayShardAction(c *cli.Context, e *env, o rebill.Options, rp *progress.Re
 
 // allowance maps the flag (a count, 0 or less = none) onto billing's option, where 0
 // means the default and a negative number turns the allowance off.
-func allowance(n int) int {
-	if n <= 0 {
-		return -1
-	}
-	return n
-}
-
 // replayCounts are the reader's counts a replay's summary kept.
 func replayCounts(s *reports.ReplaySummary) trace.Counts {
 	return trace.Counts{Skipped: s.Skipped, SkipReasons: s.SkipReasons, CountryOverrides: s.Overrides, Ignored: s.Ignored}

@@ -199,7 +199,7 @@ func TestScenarioErrors(t *testing.T) {
 	if code != 2 {
 		t.Errorf("misspelt key: exit %d, want 2", code)
 	}
-	if want := misspelt + `:11: unknown field "headcont"`; !strings.Contains(stderr, want) {
+	if want := misspelt + `:11:38: agents.shifts[0]: unknown field "headcont"`; !strings.Contains(stderr, want) {
 		t.Errorf("misspelt key: stderr %q lacks %q", stderr, want)
 	}
 	negative := writeFile(t, dir, "negative.yaml", strings.Replace(validScenario, "headcount: 1", "headcount: -3", 1)+"timezone: Mars/Olympus\n")

@@ -43,3 +43,14 @@ func (b *Biller) chargeService(ch *pricing.Charge, m *model.Message, at model.Ti
 	ch.Category = pricing.Service
 	return nil
 }
+
+// ServiceAllowance is a user's count of free service messages per number per month, as
+// replay's --service-allowance and a scenario's business.service_allowance give it (0
+// or less: none), in the terms of Options.ServiceAllowancePerNumber (0: the default;
+// negative: none).
+func ServiceAllowance(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
+}

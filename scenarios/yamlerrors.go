@@ -1,0 +1,355 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/spendsim/spendsim/model/money"
+)
+
+// The decoder's messages give a line and no column, and name Go types rather than
+// fields; the problems below give FILE:LINE:COLUMN: path: message by finding, in the
+// document, the one key or value on that line the message is about. Where the line
+// holds two that fit, which one is not known and the line alone is given.
+
+var (
+	unknownField = regexp.MustCompile(`^line (\d+): field (\S+) not found in type (\S+)$`)
+	lineError    = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	cannotDecode = regexp.MustCompile("^cannot unmarshal !!(\\w+) (?:`(.*)` )?into (\\S+)$")
+	duplicateKey = regexp.MustCompile(`^mapping key "(.*)" already defined at line \d+$`)
+)
+
+// parserProblems are the YAML parser's own syntax errors (go.yaml.in/yaml/v3's
+// parserc.go), as against its scanner's. For these the decoder gives the parser's
+// zero-based line of where the construct it was reading began (an unclosed [ or {,
+// or the mapping or list being read), and no line at all for the first.
+var parserProblems = map[string]bool{
+	"did not find expected ',' or ']'": true, "did not find expected ',' or '}'": true,
+	"did not find expected '-' indicator": true, "did not find expected <document start>": true,
+	"did not find expected <stream-start>": true, "did not find expected key": true,
+	"did not find expected node content": true, "found duplicate %TAG directive": true,
+	"found duplicate %YAML directive": true, "found incompatible YAML document": true,
+	"found undefined tag handle": true,
+}
+
+// docField is a key's value or a list's item in the document, with its field path
+// ("agents.shifts[0].headcount"; "" for the document itself) and, for a value, its key.
+type docField struct {
+	path     string
+	key, val *yaml.Node
+}
+
+// docFields lists the fields of the document's first mapping in document order; nil
+// if data is not YAML. Aliases are not followed: the anchored node is listed where it
+// stands, and merge keys are left out.
+func docFields(data []byte) []docField {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	out := []docField{{val: doc.Content[0]}}
+	var walk func(n *yaml.Node, path string)
+	walk = func(n *yaml.Node, path string) {
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				if k.Tag == "!!merge" {
+					continue
+				}
+				p := k.Value
+				if path != "" {
+					p = path + "." + k.Value
+				}
+				out = append(out, docField{p, k, v})
+				walk(v, p)
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				p := fmt.Sprintf("%s[%d]", path, i)
+				out = append(out, docField{p, nil, c})
+				walk(c, p)
+			}
+		}
+	}
+	walk(doc.Content[0], "")
+	return out
+}
+
+// onlyOne is the one field that fits, or false when none or several do.
+func onlyOne(fields []docField, fits func(docField) bool) (docField, bool) {
+	var found []docField
+	for _, f := range fields {
+		if fits(f) {
+			found = append(found, f)
+		}
+	}
+	if len(found) != 1 {
+		return docField{}, false
+	}
+	return found[0], true
+}
+
+// at is "FILE:LINE:COLUMN: path: " for node n and path ("" leaves the path out).
+func at(name string, n *yaml.Node, path string) string {
+	if path != "" {
+		path += ": "
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", name, n.Line, n.Column, path)
+}
+
+// parentPath is the path of the mapping that holds f's key.
+func (f docField) parentPath() string {
+	return strings.TrimSuffix(strings.TrimSuffix(f.path, f.key.Value), ".")
+}
+
+// amountProblem locates an amount the decoder could not read: the YAML decoder stops
+// at a field's own parser without saying where, so the amount is looked up in the
+// document by its text (the first value that reads so: the decoder stops at the first
+// it cannot read), and the problem reads FILE:LINE:COLUMN: path: what is wrong.
+func amountProblem(data []byte, name string, pe *money.ParseError) string {
+	msg := strings.TrimPrefix(pe.Error(), "money: ")
+	for _, f := range docFields(data) {
+		if f.key != nil && f.val.Kind == yaml.ScalarNode && f.val.Value == pe.Text {
+			return at(name, f.val, f.path) + msg
+		}
+	}
+	return name + ": " + msg
+}
+
+// yamlProblems turns the decoder's messages into FILE:LINE:COLUMN: path: ones, or
+// FILE:LINE: ones where the document does not say which field a message is about and
+// for syntax errors, whose column the decoder does not give.
+func yamlProblems(data []byte, name string, err error) []string {
+	var msgs []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{err.Error()}
+	}
+	fields := docFields(data)
+	out := make([]string, 0, len(msgs))
+	for _, m := range msgs {
+		if g := unknownField.FindStringSubmatch(m); g != nil {
+			line, _ := strconv.Atoi(g[1])
+			where := fmt.Sprintf("%s:%d: ", name, line)
+			if f, ok := onlyOne(fields, func(f docField) bool { return f.key != nil && f.key.Line == line && f.key.Value == g[2] }); ok {
+				where = at(name, f.key, f.parentPath())
+			}
+			hint := ""
+			if keys := validKeys()[g[3]]; len(keys) > 0 {
+				hint = " (valid keys here: " + strings.Join(keys, ", ") + ")"
+			}
+			out = append(out, fmt.Sprintf("%sunknown field %q%s", where, g[2], hint))
+		} else if g := lineError.FindStringSubmatch(m); g != nil && te != nil {
+			line, _ := strconv.Atoi(g[1])
+			where := fmt.Sprintf("%s:%d: ", name, line)
+			f, ok := onlyOne(fields, func(f docField) bool { return fitsTypeError(f, line, g[2]) })
+			if !ok { // two on the line fit ([{share: [1]}]): the one whose field has the type named
+				f, ok = onlyOne(fields, func(f docField) bool { return fitsTypeError(f, line, g[2]) && typeNamed(f.path, g[2]) })
+			}
+			if ok {
+				where = at(name, f.val, f.path)
+				if f.key != nil && duplicateKey.MatchString(g[2]) {
+					where = at(name, f.key, f.parentPath())
+				}
+			}
+			out = append(out, where+decodeProblem(g[2]))
+		} else {
+			out = append(out, syntaxProblem(data, name, m))
+		}
+	}
+	return out
+}
+
+// fitsTypeError says whether f is what the decoder's message m about line is about: the
+// value it could not decode, or the key given twice.
+func fitsTypeError(f docField, line int, m string) bool {
+	if g := duplicateKey.FindStringSubmatch(m); g != nil {
+		return f.key != nil && f.key.Line == line && f.key.Value == g[1]
+	}
+	g := cannotDecode.FindStringSubmatch(m)
+	if g == nil || f.val.Line != line {
+		return false
+	}
+	switch g[1] {
+	case "seq":
+		return f.val.Kind == yaml.SequenceNode
+	case "map":
+		return f.val.Kind == yaml.MappingNode
+	}
+	if f.val.Kind != yaml.ScalarNode {
+		return false
+	}
+	if short, ok := strings.CutSuffix(g[2], "..."); ok && len(g[2]) == 10 { // the decoder cuts values past 10 characters
+		return len(f.val.Value) > 10 && strings.HasPrefix(f.val.Value, short)
+	}
+	return f.val.Value == g[2]
+}
+
+// typeNamed says whether the scenario field at path has the Go type the decoder's
+// message m says it could not decode into.
+func typeNamed(path string, m string) bool {
+	g := cannotDecode.FindStringSubmatch(m)
+	if g == nil {
+		return false
+	}
+	t := reflect.TypeOf(Scenario{})
+	for seg := range strings.SplitSeq(path, ".") {
+		key, idx, _ := strings.Cut(seg, "[")
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return false
+		}
+		f, ok := structFieldByYAML(t, key)
+		if !ok {
+			return false
+		}
+		t = f.Type
+		for range strings.Count(idx, "[") + min(len(idx), 1) {
+			for t.Kind() == reflect.Pointer {
+				t = t.Elem()
+			}
+			if t.Kind() != reflect.Slice {
+				return false
+			}
+			t = t.Elem()
+		}
+	}
+	return t.String() == g[3]
+}
+
+// structFieldByYAML finds struct type t's field by its YAML name, looking into inlined
+// structs; its Index leads to it from t.
+func structFieldByYAML(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tagName, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if opts == "inline" && f.Type.Kind() == reflect.Struct {
+			if g, ok := structFieldByYAML(f.Type, name); ok {
+				g.Index = append([]int{i}, g.Index...)
+				return g, true
+			}
+			continue
+		}
+		if tagName == name {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// syntaxProblem is a YAML syntax error as FILE:LINE: message, the line one-based where
+// the parser gave its zero-based one, and an error at the end of the file placed on its
+// last line. The decoder gives no column.
+func syntaxProblem(data []byte, name, m string) string {
+	m = strings.TrimPrefix(m, "yaml: ")
+	line := 0
+	msg := m
+	if g := lineError.FindStringSubmatch(m); g != nil {
+		line, _ = strconv.Atoi(g[1])
+		msg = g[2]
+	}
+	if !parserProblems[msg] {
+		if line == 0 {
+			return name + ": " + m
+		}
+		return fmt.Sprintf("%s:%d: %s", name, line, msg)
+	}
+	line++
+	lines := strings.Count(string(data), "\n")
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		lines++
+	}
+	if line > lines && lines > 0 {
+		line, msg = lines, msg+" (at the end of the file)"
+	}
+	return fmt.Sprintf("%s:%d: %s", name, line, msg)
+}
+
+// decodeProblem says a value of the wrong kind in the user's words ("\"abc\" is text,
+// want a whole number") instead of the decoder's, which names Go types.
+func decodeProblem(m string) string {
+	g := cannotDecode.FindStringSubmatch(m)
+	if g == nil {
+		return m
+	}
+	got := map[string]string{"str": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
+		"seq": "a list", "map": "a mapping (key: value lines)", "null": "empty"}[g[1]]
+	if got == "" {
+		got = "a " + g[1]
+	}
+	if g[2] != "" {
+		got = fmt.Sprintf("%q is %s", g[2], got)
+	} else {
+		got = "found " + got
+	}
+	want := g[3]
+	switch {
+	case strings.HasPrefix(want, "[]"):
+		want = "a list"
+	case strings.HasPrefix(want, "map["):
+		want = "a mapping (key: value lines)"
+	case strings.HasPrefix(want, "int") || strings.HasPrefix(want, "uint"):
+		want = "a whole number"
+	case strings.HasPrefix(want, "float"):
+		want = "a number"
+	case want == "string":
+		want = "text"
+	case want == "bool":
+		want = "true or false"
+	default:
+		if keys := validKeys()[want]; len(keys) > 0 {
+			want = "a mapping with keys " + strings.Join(keys, ", ")
+		} else {
+			want = "a value of another kind (see docs/formats.md)"
+		}
+	}
+	return got + "; want " + want
+}
+
+// validKeys maps each struct type of a scenario, named as the YAML decoder names it in
+// errors ("agents.Shift"), to its YAML keys in declaration order.
+func validKeys() map[string][]string {
+	out := map[string][]string{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Slice || t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || out[t.String()] != nil {
+			return
+		}
+		out[t.String()] = []string{}
+		var keys []string
+		var collect func(t reflect.Type)
+		collect = func(t reflect.Type) {
+			for i := 0; i < t.NumField(); i++ {
+				f := t.Field(i)
+				name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+				if opts == "inline" {
+					collect(f.Type)
+					continue
+				}
+				if name == "" || name == "-" {
+					continue
+				}
+				keys = append(keys, name)
+				walk(f.Type)
+			}
+		}
+		collect(t)
+		out[t.String()] = keys
+	}
+	walk(reflect.TypeOf(Scenario{}))
+	return out
+}
