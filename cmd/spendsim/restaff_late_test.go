@@ -80,20 +80,10 @@ func readJSON(t *testing.T, path string, v any) {
 }
 
 // lateHandTrace is handTrace with C's Friday-evening message answered by the original
-// team on Monday 2025-09-08 at 21:00Z with free-form text, two days after C's window
-// closed: a reply WhatsApp would have refused.
-const lateHandTrace = `ts,user,direction,type,category
-2025-09-01T11:00:00Z,5511987654321,user,,
-2025-09-01T11:30:00Z,5511900000002,user,,
-2025-09-01T12:05:00Z,5511987654321,business,text,
-2025-09-01T12:15:00Z,5511900000002,user,,
-2025-09-01T19:55:00Z,5511987654321,user,,
-2025-09-01T19:58:00Z,5511900000002,user,,
-2025-09-03T15:00:00Z,5511900000003,business,template,marketing
-2025-09-05T20:30:00Z,5511900000003,user,,
-2025-09-08T15:00:00Z,919876543210,business,template,authentication
-2025-09-08T21:00:00Z,5511900000003,business,text,
-`
+// team not at 20:45Z but on Monday 2025-09-08 at 21:00Z, with free-form text, two days
+// after C's window closed: a reply WhatsApp would have refused.
+var lateHandTrace = strings.Replace(handTrace, "2025-09-05T20:45:00Z,5511900000003,business,text,\n", "", 1) +
+	"2025-09-08T21:00:00Z,5511900000003,business,text,\n"
 
 // TestRestaffLateFreeFormHandTrace: the charges of both sides, by hand (Brazil and
 // India, PMP 2025 card). As traced, the original pays the marketing template (0.0625)
