@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/words"
+	"github.com/spendsim/spendsim/model/agents"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim/replay"
@@ -26,6 +28,10 @@ const (
 type RestaffSide struct {
 	Label string `json:"label"` // "original", or the scenario's name
 	stats.Spend
+	// TextOutsideWindow is summary.json's text_outside_window for this side's trace:
+	// delivered free-form business messages outside the customer service window, which
+	// WhatsApp refuses, priced as free-form (the restaffed team sends none).
+	TextOutsideWindow int64 `json:"text_outside_window"`
 	// StaffingMicros is the team's cost over the trace's local days: the restaffed
 	// scenario's shifts at its cost_per_hour, plus its bot's fee per conversation taken
 	// on; null for the original, whose team the trace does not describe.
@@ -34,16 +40,23 @@ type RestaffSide struct {
 	Staffing                *string `json:"staffing"`
 	TotalWithStaffingMicros *int64  `json:"total_with_staffing_micros"`
 	TotalWithStaffing       *string `json:"total_with_staffing"`
-	RepliesWanted           int64   `json:"replies_wanted"`     // conversations that wanted a reply
-	InWindow                int64   `json:"answered_in_window"` // answered inside the customer service window
-	Late                    int64   `json:"late_replies"`       // answered after it closed (restaffed: as templates)
-	LateUtility             int64   `json:"late_utility_templates"`
-	LateMarketing           int64   `json:"late_marketing_templates"`
-	Dropped                 int64   `json:"dropped_replies"` // late replies the late-reply policy did not send
-	Unanswered              int64   `json:"unanswered"`      // no reply by the end
-	BotReplies              int64   `json:"bot_replies"`     // replies the bot produced, sent or dropped
-	BotResolved             int64   `json:"bot_resolved"`    // conversations the bot answered alone
-	Abandoned               int64   `json:"abandoned"`       // of Unanswered, customers who gave up waiting for an agent
+	// Customers counts the (business number, user) pairs who wrote: the same on both
+	// sides. RepliesWanted counts their conversations that wanted a reply, grouped
+	// along the side's own replies (a message while its user waits joins the waiting
+	// conversation), so a slower team has fewer, longer conversations of the same
+	// customers and messages.
+	Customers     int64 `json:"customers"`
+	RepliesWanted int64 `json:"replies_wanted"`
+	InWindow      int64 `json:"answered_in_window"` // answered inside the customer service window
+	Late          int64 `json:"late_replies"`       // answered after it closed (restaffed: as templates)
+	LateUtility   int64 `json:"late_utility_templates"`
+	LateMarketing int64 `json:"late_marketing_templates"`
+	LateFreeForm  int64 `json:"late_free_form"`  // of Late, free-form messages WhatsApp would have refused (original only)
+	Dropped       int64 `json:"dropped_replies"` // late replies the late-reply policy did not send
+	Unanswered    int64 `json:"unanswered"`      // no reply by the end
+	BotReplies    int64 `json:"bot_replies"`     // replies the bot produced, sent or dropped
+	BotResolved   int64 `json:"bot_resolved"`    // conversations the bot answered alone
+	Abandoned     int64 `json:"abandoned"`       // of Unanswered, customers who gave up waiting for an agent
 	// LateShare is (Late + Dropped + Unanswered) / RepliesWanted: the conversations not
 	// answered inside the customer's window, whether the reply came late, was dropped
 	// or never came. It is the figure a faster team lowers: a customer the original
@@ -66,7 +79,7 @@ func NewRestaffSide(label string, s stats.Spend, r replay.Responses) RestaffSide
 	return RestaffSide{
 		Label: label, Spend: s,
 		RepliesWanted: r.Wanted, InWindow: r.InWindow, Late: r.Late,
-		LateUtility: r.LateUtility, LateMarketing: r.LateMarketing, Dropped: r.Dropped, Unanswered: r.Unanswered,
+		LateUtility: r.LateUtility, LateMarketing: r.LateMarketing, LateFreeForm: r.LateFreeForm, Dropped: r.Dropped, Unanswered: r.Unanswered,
 		BotReplies: r.BotReplies, BotResolved: r.BotResolved, Abandoned: r.Abandoned,
 		LateShare:          share(r.Late+r.Dropped+r.Unanswered, r.Wanted),
 		InWindowShare:      share(r.InWindow, produced),
@@ -115,6 +128,10 @@ type RestaffDiff struct {
 	FirstResponseP50S      stats.Num        `json:"first_response_p50_s"`
 	FirstResponseP90S      stats.Num        `json:"first_response_p90_s"`
 	FirstResponseP99S      stats.Num        `json:"first_response_p99_s"`
+	// LikeForLike…: the restaffed bill minus Restaff.OldLikeForLike.
+	LikeForLikeTotalMicros            int64            `json:"like_for_like_total_micros"`
+	LikeForLikeTotal                  string           `json:"like_for_like_total"`
+	LikeForLikeAmountMicrosByCategory map[string]int64 `json:"like_for_like_amount_micros_by_category"`
 }
 
 // Restaff is restaff.json.
@@ -132,14 +149,26 @@ type Restaff struct {
 	SimulatedReplies int64       `json:"simulated_replies"`
 	Old              RestaffSide `json:"old"`
 	New              RestaffSide `json:"new"`
-	Difference       RestaffDiff `json:"difference"`
+	// OldLikeForLike is the original's bill with its late free-form replies (which
+	// WhatsApp would have refused) sent as the restaffed team sends its late replies,
+	// by LateReply: as utility or marketing templates, or not at all (drop). Old is
+	// the bill as traced, what a plain replay of the trace bills; the two are the same
+	// when Old.LateFreeForm is 0.
+	LateReply      agents.LatePolicy `json:"late_reply"`
+	OldLikeForLike stats.Spend       `json:"old_like_for_like"`
+	Difference     RestaffDiff       `json:"difference"`
 }
 
-// NewRestaff compares two sides; money differences are exact.
-func NewRestaff(old, new RestaffSide) (Restaff, error) {
+// NewRestaff compares two sides; money differences are exact. oldLike is the
+// original's bill like for like with the restaffed team's late-reply policy late.
+func NewRestaff(old, new RestaffSide, oldLike stats.Spend, late agents.LatePolicy) (Restaff, error) {
+	if late == "" {
+		late = agents.LateUtility
+	}
 	d := RestaffDiff{
 		AmountMicrosByCategory: map[string]int64{}, BillableByCategory: map[string]int64{}, FreeByCategory: map[string]int64{},
-		RepliesWanted: new.RepliesWanted - old.RepliesWanted, InWindow: new.InWindow - old.InWindow,
+		LikeForLikeAmountMicrosByCategory: map[string]int64{},
+		RepliesWanted:                     new.RepliesWanted - old.RepliesWanted, InWindow: new.InWindow - old.InWindow,
 		Late: new.Late - old.Late, Dropped: new.Dropped - old.Dropped, Unanswered: new.Unanswered - old.Unanswered,
 		LateShare:          new.LateShare - old.LateShare,
 		InWindowShare:      new.InWindowShare - old.InWindowShare,
@@ -152,18 +181,29 @@ func NewRestaff(old, new RestaffSide) (Restaff, error) {
 	if old.Currency != new.Currency {
 		return Restaff{}, fmt.Errorf("reports: restaff: the original is in %s, the restaffed trace in %s", old.Currency, new.Currency)
 	}
+	if oldLike.Currency != old.Currency {
+		return Restaff{}, fmt.Errorf("reports: restaff: the original is in %s as traced, in %s like for like", old.Currency, oldLike.Currency)
+	}
 	t, err := money.Add(money.Micros(new.TotalMicros), -money.Micros(old.TotalMicros))
 	if err != nil {
 		return Restaff{}, fmt.Errorf("reports: restaff: total difference: %w", err)
 	}
 	d.TotalMicros, d.Total = int64(t), t.String()
-	for _, c := range pricing.Shown(func(c pricing.Category) bool { return hasCategory(&old, c) || hasCategory(&new, c) }) {
+	if t, err = money.Add(money.Micros(new.TotalMicros), -money.Micros(oldLike.TotalMicros)); err != nil {
+		return Restaff{}, fmt.Errorf("reports: restaff: like-for-like total difference: %w", err)
+	}
+	d.LikeForLikeTotalMicros, d.LikeForLikeTotal = int64(t), t.String()
+	for _, c := range pricing.Shown(func(c pricing.Category) bool { return hasCategory(&old.Spend, c) || hasCategory(&new.Spend, c) }) {
 		k := c.String()
 		d.AmountMicrosByCategory[k] = new.AmountMicrosByCategory[k] - old.AmountMicrosByCategory[k]
 		d.BillableByCategory[k] = new.BillableByCategory[k] - old.BillableByCategory[k]
 		d.FreeByCategory[k] = new.FreeByCategory[k] - old.FreeByCategory[k]
 	}
-	return Restaff{Old: old, New: new, Difference: d}, nil
+	for _, c := range pricing.Shown(func(c pricing.Category) bool { return hasCategory(&oldLike, c) || hasCategory(&new.Spend, c) }) {
+		k := c.String()
+		d.LikeForLikeAmountMicrosByCategory[k] = new.AmountMicrosByCategory[k] - oldLike.AmountMicrosByCategory[k]
+	}
+	return Restaff{Old: old, New: new, LateReply: late, OldLikeForLike: oldLike, Difference: d}, nil
 }
 
 // restaffRow is one line of the side-by-side table.
@@ -172,10 +212,15 @@ type restaffRow struct {
 	Head                  bool // a section's first line
 }
 
-func (r *Restaff) rows() []restaffRow {
-	o, n, d := &r.Old, &r.New, &r.Difference
-	rows := []restaffRow{{Label: "spend (" + n.Currency + ")", Old: cents(o.TotalMicros),
-		New: cents(n.TotalMicros), Diff: money.SignedCents(money.Micros(d.TotalMicros)), Head: true}}
+// LikeForLike says whether the original has a like-for-like bill of its own (billed in a
+// pass of its own, shown in the table): only where its team answered late with
+// free-form messages; else it is the bill as traced.
+func (r *Restaff) LikeForLike() bool { return r.Old.LateFreeForm > 0 }
+
+// spendRows are a bill's lines, old against new: the total, then each category charged.
+func spendRows(label string, o, n *stats.Spend, total int64, byCategory map[string]int64) []restaffRow {
+	rows := []restaffRow{{Label: label + " (" + n.Currency + ")", Old: cents(o.TotalMicros),
+		New: cents(n.TotalMicros), Diff: money.SignedCents(money.Micros(total)), Head: true}}
 	for _, c := range pricing.Shown(func(c pricing.Category) bool { return hasCategory(o, c) || hasCategory(n, c) }) {
 		k := c.String()
 		if o.AmountMicrosByCategory[k] == 0 && n.AmountMicrosByCategory[k] == 0 && o.BillableByCategory[k] == 0 && n.BillableByCategory[k] == 0 {
@@ -184,7 +229,16 @@ func (r *Restaff) rows() []restaffRow {
 		rows = append(rows, restaffRow{Label: "  " + k,
 			Old:  fmt.Sprintf("%s (%d)", cents(o.AmountMicrosByCategory[k]), o.BillableByCategory[k]),
 			New:  fmt.Sprintf("%s (%d)", cents(n.AmountMicrosByCategory[k]), n.BillableByCategory[k]),
-			Diff: money.SignedCents(money.Micros(d.AmountMicrosByCategory[k]))})
+			Diff: money.SignedCents(money.Micros(byCategory[k]))})
+	}
+	return rows
+}
+
+func (r *Restaff) rows() []restaffRow {
+	o, n, d := &r.Old, &r.New, &r.Difference
+	rows := spendRows("spend", &o.Spend, &n.Spend, d.TotalMicros, d.AmountMicrosByCategory)
+	if r.LikeForLike() {
+		rows = append(rows, spendRows("like for like", &r.OldLikeForLike, &n.Spend, d.LikeForLikeTotalMicros, d.LikeForLikeAmountMicrosByCategory)...)
 	}
 	// Staffing: the original's team is not in the trace; with both known, the
 	// difference too.
@@ -204,9 +258,17 @@ func (r *Restaff) rows() []restaffRow {
 	count := func(label string, a, b, dd int64, head bool) {
 		rows = append(rows, restaffRow{Label: label, Old: fmt.Sprint(a), New: fmt.Sprint(b), Diff: fmt.Sprintf("%+d", dd), Head: head})
 	}
-	count("replies wanted", o.RepliesWanted, n.RepliesWanted, d.RepliesWanted, true)
+	count("customers who wrote", o.Customers, n.Customers, n.Customers-o.Customers, true)
+	count("conversations", o.RepliesWanted, n.RepliesWanted, d.RepliesWanted, true)
 	count("  answered in window", o.InWindow, n.InWindow, d.InWindow, false)
-	count("  late (templates)", o.Late, n.Late, d.Late, false)
+	if o.LateFreeForm == 0 && n.LateFreeForm == 0 {
+		count("  late (templates)", o.Late, n.Late, d.Late, false)
+	} else {
+		count("  answered late", o.Late, n.Late, d.Late, false)
+		oT, nT := o.LateUtility+o.LateMarketing, n.LateUtility+n.LateMarketing
+		count("    as templates", oT, nT, nT-oT, false)
+		count("    as free-form", o.LateFreeForm, n.LateFreeForm, n.LateFreeForm-o.LateFreeForm, false)
+	}
 	count("  dropped", o.Dropped, n.Dropped, d.Dropped, false)
 	count("  unanswered", o.Unanswered, n.Unanswered, d.Unanswered, false)
 	if o.Abandoned != 0 || n.Abandoned != 0 {
@@ -261,6 +323,9 @@ func WriteRestaffTable(w io.Writer, r *Restaff) error {
 		fmt.Fprintf(&b, "%-24s %22s %22s %14s\n", row.Label, row.Old, row.New, row.Diff)
 	}
 	b.WriteString("late share: the conversations not answered inside the customer's 24-hour window (late, dropped or never); replies in window / late: of the replies sent\n")
+	for _, note := range r.notes() {
+		b.WriteString(note + "\n")
+	}
 	fmt.Fprintf(&b, "%d replies of the trace left out (free-form messages, late templates); %d simulated replies sent in their place\n", r.RemovedReplies, r.SimulatedReplies)
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -272,8 +337,9 @@ func RestaffHTML(r *Restaff) ([]byte, error) {
 	var out bytes.Buffer
 	if err := restaffTemplate.Execute(&out, struct {
 		*Restaff
-		Rows []restaffRow
-	}{r, r.rows()}); err != nil {
+		Rows  []restaffRow
+		Notes []string
+	}{r, r.rows(), r.notes()}); err != nil {
 		return nil, fmt.Errorf("reports: %s: %w", RestaffHTMLFile, err)
 	}
 	return out.Bytes(), nil
@@ -291,6 +357,7 @@ table { border-collapse: collapse; font-size: 0.9em; }
 th, td { padding: 0.35em 0.6em; border-bottom: 1px solid #e4e4e4; text-align: right; white-space: nowrap; }
 th { background: #f4f4f4; }
 td:first-child, th:first-child { text-align: left; }
+td:first-child { white-space: pre; }
 tr.head td { border-top: 2px solid #ccc; font-weight: 600; }
 </style>
 </head>
@@ -308,17 +375,50 @@ its {{.RemovedReplies}} replies (free-form messages, late templates) are replace
 <p class="meta">A conversation starts with a user message while the user waits for no reply and is answered by the first
 free-form reply after it (in the original, also by a utility or marketing template sent after the window closed);
 later messages while the user waits join it. Late replies came after the user's 24-hour
-window had closed (restaffed: sent as templates by the late-reply policy). The late share counts the conversations
+window had closed (restaffed: sent as templates by the late-reply policy; original: as its trace sent them). The late share counts the conversations
 not answered inside the window: answered late, dropped by the late-reply policy, or never answered. Amounts in parentheses count charged messages;
 exact amounts are in restaff.json and summary.json. Staffing is the restaffed scenario's shifts over the trace's days at its cost per hour,
 plus its bot's fee; the trace does not say what its own team cost. First-response percentiles come from a DDSketch (0.5% relative accuracy).</p>
-</body>
+{{range .Notes}}<p class="meta">{{.}}</p>
+{{end}}</body>
 </html>
 `))
 
-// hasCategory says whether a side's bill lists the category (marketing_lite only where
-// it has some).
-func hasCategory(s *RestaffSide, c pricing.Category) bool {
+// hasCategory says whether a bill lists the category (marketing_lite only where it has
+// some).
+func hasCategory(s *stats.Spend, c pricing.Category) bool {
 	_, ok := s.BillableByCategory[c.String()]
 	return ok
+}
+
+// notes explain the table where it could be misread, for the terminal and the page
+// alike: conversations are each side's own, a late free-form reply is one WhatsApp
+// refuses (billed as traced, then like for like), and free-form messages outside the
+// window are counted as a plain replay counts them.
+func (r *Restaff) notes() []string {
+	o, n := &r.Old, &r.New
+	grouping := ""
+	switch d := r.Difference.RepliesWanted; {
+	case d < 0:
+		grouping = fmt.Sprintf(" (%d here: not fewer customers)", d)
+	case d > 0:
+		grouping = fmt.Sprintf(" (%+d here: not more customers)", d)
+	}
+	notes := []string{"conversations: a customer's messages while they wait for a reply join one conversation, so each side groups the same customers' messages along its own replies, and a slower team answers fewer, longer conversations" + grouping}
+	if r.LikeForLike() {
+		as := "as " + string(r.LateReply) + " templates"
+		if r.LateReply == agents.LateDrop {
+			as = "not at all (late_reply: drop)"
+		}
+		notes = append(notes, fmt.Sprintf("as free-form: %s the original answered with a free-form message after the customer's 24-hour window had closed, which WhatsApp refuses (only templates may be sent then); "+
+			"spend bills them as traced, as free-form, as a plain replay of the trace does; like for like bills them as %s sends its late replies, %s",
+			words.Count(o.LateFreeForm, "conversation"), n.Label, as))
+	}
+	if o.TextOutsideWindow > 0 {
+		notes = append(notes, o.Label+": "+textOutsideNote(o.TextOutsideWindow, "restaff.json's old.text_outside_window"))
+	}
+	if n.TextOutsideWindow > 0 {
+		notes = append(notes, n.Label+": "+textOutsideNote(n.TextOutsideWindow, "restaff.json's new.text_outside_window and summary.json's text_outside_window"))
+	}
+	return notes
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/model/agents"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim/replay"
 )
@@ -34,11 +35,12 @@ func restaffPair(t *testing.T) Restaff {
 		FirstResponseMeanS: 2400, FirstResponseP50S: 900, FirstResponseP90S: 3900, FirstResponseP99S: 3900})
 	new := NewRestaffSide("one-agent", restaffSpend(t, marketing, utility), replay.Responses{Wanted: 5, InWindow: 4, Late: 1, LateUtility: 1,
 		FirstResponseMeanS: 59064, FirstResponseP50S: 4200, FirstResponseP90S: 58320, FirstResponseP99S: nan})
-	r, err := NewRestaff(old, new)
+	r, err := NewRestaff(old, new, old.Spend, agents.LateUtility)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.Trace, r.Pricing, r.Scenario, r.Timezone, r.Seed, r.RemovedReplies, r.SimulatedReplies = "hand.csv", "pmp-2025", "one-agent", "America/Sao_Paulo", 1, 2, 5
+	r.Old.Customers, r.New.Customers = 3, 3
 	return r
 }
 
@@ -75,7 +77,7 @@ func TestRestaffDifference(t *testing.T) {
 	}
 	other := r.New
 	other.Currency = "EUR"
-	if _, err := NewRestaff(r.Old, other); err == nil || !strings.Contains(err.Error(), "in USD, the restaffed trace in EUR") {
+	if _, err := NewRestaff(r.Old, other, r.Old.Spend, r.LateReply); err == nil || !strings.Contains(err.Error(), "in USD, the restaffed trace in EUR") {
 		t.Errorf("currency mismatch: %v", err)
 	}
 }
@@ -97,7 +99,8 @@ spend (USD)                                0.06                   0.07          
   utility                              0.00 (0)               0.01 (1)          +0.01
 staffing (USD)                          unknown                  16.00              –
 spend + staffing                        unknown                  16.07              –
-replies wanted                                4                      5             +1
+customers who wrote                           3                      3             +0
+conversations                                 4                      5             +1
   answered in window                          2                      4             +2
   late (templates)                            0                      1             +1
   dropped                                     0                      0             +0
@@ -109,6 +112,7 @@ first response p50                     15.0 min               70.0 min      +55.
 first response p90                     65.0 min                 16.2 h        +15.1 h
 first response p99                     65.0 min                      –              –
 late share: the conversations not answered inside the customer's 24-hour window (late, dropped or never); replies in window / late: of the replies sent
+conversations: a customer's messages while they wait for a reply join one conversation, so each side groups the same customers' messages along its own replies, and a slower team answers fewer, longer conversations (+1 here: not more customers)
 2 replies of the trace left out (free-form messages, late templates); 5 simulated replies sent in their place
 `
 	if b.String() != want {
@@ -157,5 +161,115 @@ func TestRestaffHTML(t *testing.T) {
 	}
 	if bytes.Contains(page, []byte("<night>")) {
 		t.Error("restaff.html holds the scenario name unescaped")
+	}
+}
+
+// likeForLikePair is restaffPair where the original answered A's first conversation a
+// day late with free-form text (which WhatsApp refuses; as traced it is free), so its
+// bill like for like holds that reply as a utility template, 0.0068 as the restaffed
+// team's late reply to C.
+func likeForLikePair(t *testing.T, late agents.LatePolicy) Restaff {
+	t.Helper()
+	r := restaffPair(t)
+	marketing := pricing.Charge{Model: pricing.PMP, Billable: true, Category: pricing.Marketing, Type: pricing.Regular, Amount: 62_500}
+	utility := pricing.Charge{Model: pricing.PMP, Billable: true, Category: pricing.Utility, Type: pricing.Regular, Amount: 6_800}
+	old := NewRestaffSide("original", restaffSpend(t, marketing), replay.Responses{Wanted: 4, InWindow: 1, Late: 1, LateFreeForm: 1, Unanswered: 2,
+		FirstResponseMeanS: 45450, FirstResponseP50S: 900, FirstResponseP90S: 90000, FirstResponseP99S: 90000})
+	old.Customers, old.TextOutsideWindow = 3, 1
+	like := restaffSpend(t, marketing, utility)
+	if late == agents.LateDrop {
+		like = old.Spend
+	}
+	rs, err := NewRestaff(old, r.New, like, late)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs.Trace, rs.Pricing, rs.Scenario, rs.Timezone, rs.Seed, rs.RemovedReplies, rs.SimulatedReplies = r.Trace, r.Pricing, r.Scenario, r.Timezone, r.Seed, r.RemovedReplies, r.SimulatedReplies
+	return rs
+}
+
+// TestRestaffTableLikeForLike: an original that answered late with free-form text shows
+// its bill as traced (free, as a plain replay bills it) and like for like (the reply
+// as the utility template the restaffed team would send), its late replies split into
+// templates and free-form, and the plain replay's note on free-form text outside the
+// window; restaff.json holds both bills and both differences.
+func TestRestaffTableLikeForLike(t *testing.T) {
+	r := likeForLikePair(t, agents.LateUtility)
+	var b strings.Builder
+	if err := WriteRestaffTable(&b, &r); err != nil {
+		t.Fatal(err)
+	}
+	want := `hand.csv restaffed with one-agent (shifts in America/Sao_Paulo, seed 1), under pmp-2025:
+                                       original              one-agent     difference
+spend (USD)                                0.06                   0.07          +0.01
+  marketing                            0.06 (1)               0.06 (1)           0.00
+  utility                              0.00 (0)               0.01 (1)          +0.01
+like for like (USD)                        0.07                   0.07           0.00
+  marketing                            0.06 (1)               0.06 (1)           0.00
+  utility                              0.01 (1)               0.01 (1)           0.00
+staffing (USD)                          unknown                unknown              –
+spend + staffing                        unknown                unknown              –
+customers who wrote                           3                      3             +0
+conversations                                 4                      5             +1
+  answered in window                          1                      4             +3
+  answered late                               1                      1             +0
+    as templates                              0                      1             +1
+    as free-form                              1                      0             -1
+  dropped                                     0                      0             +0
+  unanswered                                  2                      0             -2
+late share                                75.0%                  20.0%      -55.0 pts
+  replies in window                       50.0%                  80.0%      +30.0 pts
+  replies late                            50.0%                  20.0%      -30.0 pts
+first response p50                     15.0 min               70.0 min      +55.0 min
+first response p90                       25.0 h                 16.2 h         -8.8 h
+first response p99                       25.0 h                      –              –
+late share: the conversations not answered inside the customer's 24-hour window (late, dropped or never); replies in window / late: of the replies sent
+conversations: a customer's messages while they wait for a reply join one conversation, so each side groups the same customers' messages along its own replies, and a slower team answers fewer, longer conversations (+1 here: not more customers)
+as free-form: 1 conversation the original answered with a free-form message after the customer's 24-hour window had closed, which WhatsApp refuses (only templates may be sent then); spend bills them as traced, as free-form, as a plain replay of the trace does; like for like bills them as one-agent sends its late replies, as utility templates
+original: 1 delivered free-form business message was sent with no customer service window open, which WhatsApp refuses (the trace may lack the user messages that opened one); priced as free-form, counted in restaff.json's old.text_outside_window
+2 replies of the trace left out (free-form messages, late templates); 5 simulated replies sent in their place
+`
+	if b.String() != want {
+		t.Errorf("table:\n%s\nwant:\n%s", b.String(), want)
+	}
+	d := r.Difference
+	if d.TotalMicros != 6_800 || d.LikeForLikeTotalMicros != 0 || d.LikeForLikeTotal != "0.000000" ||
+		d.LikeForLikeAmountMicrosByCategory["utility"] != 0 || r.OldLikeForLike.TotalMicros != 69_300 || r.Old.TotalMicros != 62_500 {
+		t.Errorf("as traced %d, like for like %d (%s, utility %d); bills %d and %d", d.TotalMicros, d.LikeForLikeTotalMicros,
+			d.LikeForLikeTotal, d.LikeForLikeAmountMicrosByCategory["utility"], r.Old.TotalMicros, r.OldLikeForLike.TotalMicros)
+	}
+	data, err := json.Marshal(&r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"text_outside_window":1,`, `"customers":3,`, `"late_free_form":1,`, `"late_reply":"utility","old_like_for_like":{"currency":"USD","total_micros":69300,`,
+		`"like_for_like_total_micros":0,"like_for_like_total":"0.000000"`} {
+		if !bytes.Contains(data, []byte(want)) {
+			t.Errorf("restaff.json lacks %s:\n%s", want, data)
+		}
+	}
+	page, err := RestaffHTML(&r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"<td>like for like (USD)</td><td>0.07</td><td>0.07</td><td>0.00</td>",
+		"<td>    as free-form</td><td>1</td><td>0</td><td>-1</td>",
+		`<p class="meta">as free-form: 1 conversation the original answered`,
+		`<p class="meta">original: 1 delivered free-form business message was sent`,
+		`<p class="meta">conversations: a customer&#39;s messages`,
+	} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("restaff.html lacks %q", want)
+		}
+	}
+	// Under late_reply: drop the original's late free-form reply is not sent at all.
+	r = likeForLikePair(t, agents.LateDrop)
+	b.Reset()
+	if err := WriteRestaffTable(&b, &r); err != nil {
+		t.Fatal(err)
+	}
+	if want := "like for like bills them as one-agent sends its late replies, not at all (late_reply: drop)\n"; !strings.Contains(b.String(), want) {
+		t.Errorf("table lacks %q:\n%s", want, b.String())
 	}
 }

@@ -283,12 +283,18 @@ func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 		fmt.Fprintf(w, "%.1f%% of the amount was priced from derived or third-party rates (see `spendsim rates --sources`)\n", 100*d)
 	}
 	if n := s.TextOutsideCS; n > 0 {
-		what := fmt.Sprintf("%d delivered free-form business messages were", n)
-		if n == 1 {
-			what = "1 delivered free-form business message was"
-		}
-		fmt.Fprintf(w, "%s sent with no customer service window open, which WhatsApp refuses (the trace may lack the user messages that opened one); priced as free-form, counted in summary.json's text_outside_window\n", what)
+		fmt.Fprintln(w, textOutsideNote(n, "summary.json's text_outside_window"))
 	}
+}
+
+// textOutsideNote says that n delivered free-form business messages (n > 0) went out
+// with no window open, and where they are counted.
+func textOutsideNote(n int64, counted string) string {
+	what := fmt.Sprintf("%d delivered free-form business messages were", n)
+	if n == 1 {
+		what = "1 delivered free-form business message was"
+	}
+	return what + " sent with no customer service window open, which WhatsApp refuses (the trace may lack the user messages that opened one); priced as free-form, counted in " + counted
 }
 
 // WriteRatesTable prints rate-card cells: card date, model, currency, market, category,

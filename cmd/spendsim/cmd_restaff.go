@@ -39,7 +39,11 @@ func restaffAction(c *cli.Context, e *env, o rebill.Options, base string, rp *pr
 		return err
 	}
 	if !c.Bool("quiet") {
-		fmt.Fprintf(e.stderr, "%d records in %.1fs (two passes over the trace); results in %s\n", s.Records, time.Since(started).Seconds(), o.Out)
+		passes := "two passes over the trace"
+		if rs.LikeForLike() {
+			passes = "three passes over the trace: the original as traced, like for like, restaffed"
+		}
+		fmt.Fprintf(e.stderr, "%d records in %.1fs (%s); results in %s\n", s.Records, time.Since(started).Seconds(), passes, o.Out)
 	}
 	return nil
 }

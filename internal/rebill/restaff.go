@@ -30,8 +30,11 @@ type restaffJob struct {
 // zone, concurrency, handle or response time, late-reply policy, bot, patience; seed
 // draws the random parts) and bills the restaffed trace like Replay, into the same
 // files, beside restaff.json and restaff.html, which set it against the original: the
-// trace as it is, billed and measured the same way. It makes two passes over the trace,
-// each streaming. A scenario with a sweep answers with the agents of one of its points,
+// trace as it is, billed and measured the same way, and billed again like for like
+// when its team answered late with free-form messages (which WhatsApp refuses; billed
+// as traced they cost nothing, where the restaffed team's late replies are paid
+// templates). It makes two passes over the trace (three for a like-for-like bill), each
+// streaming. A scenario with a sweep answers with the agents of one of its points,
 // point (its id, as spendsim run labels it); without one, point must be "" or "base".
 // An agents block restaff cannot use, or a sweep without a point, is a
 // *scenarios.Error.
@@ -86,19 +89,10 @@ func (j *restaffJob) open() (trace.Reader, error) {
 	return trace.Prefetch(r, 4096), nil
 }
 
-// original bills the trace as it is and measures its replies: the "old" side.
+// original bills the trace as it is and measures its replies: the "old" side, billed
+// as a plain replay bills it.
 func (j *restaffJob) original() (reports.RestaffSide, error) {
-	r, err := j.open()
-	if err != nil {
-		return reports.RestaffSide{}, err
-	}
-	defer r.Close()
-	meter := replay.NewResponseMeter(&source{r: r, ctx: j.ctx, progress: j.Progress})
-	tally := stats.SpendTally{Currency: currencyOf(j.Billing)}
-	if _, err := replay.Replay(meter, j.Billing, spendSink{&tally}); err != nil {
-		return reports.RestaffSide{}, trace.AtFiles(trace.NamesOf(r), err)
-	}
-	spend, err := tally.Spend(1)
+	spend, st, meter, err := j.bill(false)
 	if err != nil {
 		return reports.RestaffSide{}, err
 	}
@@ -106,12 +100,47 @@ func (j *restaffJob) original() (reports.RestaffSide, error) {
 	if err != nil {
 		return reports.RestaffSide{}, err
 	}
-	return reports.NewRestaffSide("original", spend, resp), nil
+	side := reports.NewRestaffSide("original", spend, resp)
+	side.Customers, side.TextOutsideWindow = meter.Customers(), st.Billing.TextOutsideWindow
+	return side, nil
+}
+
+// likeForLike is the original's bill with its late free-form replies sent as the
+// restaffed team sends its late replies (replay.ResponseMeter.SendLateAs): a pass of its
+// own when the original has any, else its bill as traced.
+func (j *restaffJob) likeForLike(old *reports.RestaffSide) (stats.Spend, error) {
+	if old.LateFreeForm == 0 {
+		return old.Spend, nil
+	}
+	spend, _, _, err := j.bill(true)
+	return spend, err
+}
+
+// bill replays the trace as it is, or with its late free-form replies sent by the
+// restaffed team's late-reply policy, into a tally, measuring its replies.
+func (j *restaffJob) bill(likeForLike bool) (stats.Spend, replay.Stats, *replay.ResponseMeter, error) {
+	r, err := j.open()
+	if err != nil {
+		return stats.Spend{}, replay.Stats{}, nil, err
+	}
+	defer r.Close()
+	meter := replay.NewResponseMeter(&source{r: r, ctx: j.ctx, progress: j.Progress})
+	if likeForLike {
+		meter.SendLateAs(j.cfg.Staffing.LateReply)
+	}
+	tally := stats.SpendTally{Currency: currencyOf(j.Billing)}
+	st, err := replay.Replay(meter, j.Billing, spendSink{&tally})
+	if err != nil {
+		return stats.Spend{}, st, nil, trace.AtFiles(trace.NamesOf(r), err)
+	}
+	spend, err := tally.Spend(1)
+	return spend, st, meter, err
 }
 
 // run makes two passes over the trace: the original, billed and measured, then the
-// restaffed trace, billed into the usual outputs. Each pass streams; neither holds the
-// trace. The files are written as one set (reports.Output), as Replay writes its own.
+// restaffed trace, billed into the usual outputs; and a third, between them, when the
+// original has late free-form replies to bill like for like. Each pass streams; none
+// holds the trace. The files are written as one set (reports.Output), as Replay writes its own.
 func (j *restaffJob) run() (*reports.ReplaySummary, *reports.Restaff, error) {
 	// Locked before the first pass, so that a second writer fails at once.
 	op, err := reports.NewOutput(j.Out, j.Version)
@@ -120,6 +149,10 @@ func (j *restaffJob) run() (*reports.ReplaySummary, *reports.Restaff, error) {
 	}
 	defer op.Close()
 	old, err := j.original()
+	if err != nil {
+		return nil, nil, err
+	}
+	oldLike, err := j.likeForLike(&old)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -151,6 +184,7 @@ func (j *restaffJob) run() (*reports.ReplaySummary, *reports.Restaff, error) {
 		return nil, nil, err
 	}
 	side := reports.NewRestaffSide(j.scenario.Name, s.Spend, resp)
+	side.Customers, side.TextOutsideWindow = rsf.Customers(), s.TextOutsideCS
 	staff, err := j.scenario.Agents.CostOf(rsf.Staffing())
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", j.scenario.Name, err)
@@ -158,7 +192,7 @@ func (j *restaffJob) run() (*reports.ReplaySummary, *reports.Restaff, error) {
 	if err := side.SetStaffing(staff); err != nil {
 		return nil, nil, err
 	}
-	rs, err := reports.NewRestaff(old, side)
+	rs, err := reports.NewRestaff(old, side, oldLike, j.cfg.Staffing.LateReply)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/DataDog/sketches-go/ddsketch"
 
 	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/agents"
 	"github.com/spendsim/spendsim/model/window"
 	"github.com/spendsim/spendsim/sim"
 )
@@ -33,6 +34,13 @@ import (
 // a notification or campaign, kept on both sides; so is a late template to a user who
 // waits for no reply. The restaffed trace loses the original's replies, late templates
 // included, and its own team's replies take their place.
+//
+// A late free-form reply is one WhatsApp would have refused: outside the window only
+// templates go out. Billed as traced it is priced as free-form (billing counts it in
+// Stats.TextOutsideWindow), so the original would pay nothing for a reply the restaffed
+// team pays a template for. To compare like for like, ResponseMeter.SendLateAs yields
+// each one as the restaffed team's late-reply policy sends its own late replies (the
+// same template, or nothing), through the one rule both use (lateAs).
 
 // Responses are the reply figures of one side of a restaffing. A conversation counts
 // as in window, late or dropped by the reply that ends it (the agent's, or the bot's
@@ -43,8 +51,9 @@ type Responses struct {
 	Wanted        int64 // conversations that wanted a reply
 	InWindow      int64 // answered inside the customer service window
 	Late          int64 // answered after the window closed
-	LateUtility   int64 // of Late, sent as a utility template (restaffed only)
-	LateMarketing int64 // of Late, sent as a marketing template (restaffed only)
+	LateUtility   int64 // of Late, sent as a utility template
+	LateMarketing int64 // of Late, sent as a marketing template
+	LateFreeForm  int64 // of Late, a free-form message WhatsApp would have refused (original only)
 	Dropped       int64 // late replies the late-reply policy dropped (restaffed only)
 	Unanswered    int64 // conversations without a reply at the end
 	BotReplies    int64 // replies the bot produced, sent or dropped (restaffed only)
@@ -159,13 +168,14 @@ func (p *origPair) observe(rec *model.Record) origKind {
 	return origOther
 }
 
-// ResponseMeter passes a trace through unchanged and measures its replies (see the
-// rules above). Memory grows with users.
+// ResponseMeter passes a trace through unchanged (but see SendLateAs) and measures its
+// replies (see the rules above). Memory grows with users.
 type ResponseMeter struct {
 	src     RecordSource
 	pairs   map[pairKey]*origPair
 	waiting int64
 	tally   responseTally
+	late    sim.ReplyOutcome // what a late free-form reply becomes; InWindow: stays as it is
 }
 
 // NewResponseMeter measures the replies of the records src yields.
@@ -173,11 +183,27 @@ func NewResponseMeter(src RecordSource) *ResponseMeter {
 	return &ResponseMeter{src: src, pairs: map[pairKey]*origPair{}, tally: newResponseTally()}
 }
 
+// SendLateAs makes the meter yield each late free-form reply as the late-reply policy
+// p sends a late reply (a utility or marketing template; under drop, not at all): the
+// original trace as its team would have had to send it, to bill like for like with a
+// restaffing under p. What the meter measures is unchanged.
+func (m *ResponseMeter) SendLateAs(p agents.LatePolicy) { m.late = sim.LateOutcome(p) }
+
 // Next implements RecordSource.
 func (m *ResponseMeter) Next(r *model.Record) error {
-	if err := m.src.Next(r); err != nil {
-		return err
+	for {
+		if err := m.src.Next(r); err != nil {
+			return err
+		}
+		if m.observe(r) {
+			return nil
+		}
 	}
+}
+
+// observe measures r and, under SendLateAs, rewrites a late free-form reply; it reports
+// whether r is to be yielded (false: dropped by the late-reply policy).
+func (m *ResponseMeter) observe(r *model.Record) bool {
 	k := keyOf(r)
 	p := m.pairs[k]
 	if p == nil && r.Direction == model.FromUser {
@@ -190,15 +216,29 @@ func (m *ResponseMeter) Next(r *model.Record) error {
 		m.tally.r.Wanted++
 	case origReply:
 		m.waiting--
+		m.tally.answered(p.start, r.TS)
 		if r.At() < p.cswEnd {
 			m.tally.r.InWindow++
-		} else {
-			m.tally.r.Late++
+			break
 		}
-		m.tally.answered(p.start, r.TS)
+		m.tally.r.Late++
+		switch {
+		case r.Kind == model.Text:
+			m.tally.r.LateFreeForm++
+			if m.late != sim.InWindow {
+				return lateAs(r, m.late)
+			}
+		case r.Category == model.Utility:
+			m.tally.r.LateUtility++
+		default:
+			m.tally.r.LateMarketing++ // observe takes no other late template for a reply
+		}
 	}
-	return nil
+	return true
 }
+
+// Customers is the number of (business number, user) pairs who wrote.
+func (m *ResponseMeter) Customers() int64 { return int64(len(m.pairs)) }
 
 // Responses is what the meter saw; call it after the source ended.
 func (m *ResponseMeter) Responses() (Responses, error) {

@@ -283,13 +283,24 @@ func (r *Restaffer) send(t model.Time, p *restaffPair, out *model.Record) sim.Re
 	}
 	*out = model.Record{TS: t, User: p.user, Business: p.business, Country: p.country,
 		Direction: model.FromBusiness, Status: model.Delivered}
+	lateAs(out, o)
+	return o
+}
+
+// lateAs makes rec, a reply, what outcome o sends: a utility or marketing template; it
+// reports false for a reply the policy drops (rec is then not sent), and leaves rec
+// alone inside the window. Restaffed late replies and the original's late free-form
+// ones, billed like for like, go out by this one rule.
+func lateAs(rec *model.Record, o sim.ReplyOutcome) bool {
 	switch o {
 	case sim.LateUtility:
-		out.Kind, out.Category = model.Template, model.Utility
+		rec.Kind, rec.Category = model.Template, model.Utility
 	case sim.LateMarketing:
-		out.Kind, out.Category = model.Template, model.Marketing
+		rec.Kind, rec.Category = model.Template, model.Marketing
+	case sim.Dropped:
+		return false
 	}
-	return o
+	return true
 }
 
 // Responses are the restaffed trace's reply figures; call it after Next returned io.EOF.
@@ -318,6 +329,10 @@ func (r *Restaffer) Staffing() (agentTime model.Time, botConversations int64) {
 	dc := r.desk.Counts()
 	return r.staffing.Timeline(from, to, r.loc).AgentTime, dc.BotResolved + dc.BotHandoffs
 }
+
+// Customers is the number of (business number, user) pairs who wrote: the original's
+// (ResponseMeter.Customers), whatever the staffing.
+func (r *Restaffer) Customers() int64 { return int64(len(r.pairs)) }
 
 // Removed is the number of the trace's business messages left out: its free-form ones
 // and its late-reply templates.

@@ -220,7 +220,8 @@ func TestResponseMeterOriginal(t *testing.T) {
 }
 
 // TestResponseMeterLateText: a free-form reply 24 h or more after the user's latest
-// message is late (the window is open while t < last + 24 h).
+// message is late (the window is open while t < last + 24 h), and free-form: one
+// WhatsApp would have refused.
 func TestResponseMeterLateText(t *testing.T) {
 	m := replay.NewResponseMeter(&sliceSource{recs: []model.Record{
 		userRec(1, "2025-09-01T08:00:00Z", userA),
@@ -230,7 +231,7 @@ func TestResponseMeterLateText(t *testing.T) {
 	}})
 	drain(t, m)
 	res, _ := m.Responses()
-	if c := counts(res); c != (replay.Responses{Wanted: 2, InWindow: 1, Late: 1}) {
+	if c := counts(res); c != (replay.Responses{Wanted: 2, InWindow: 1, Late: 1, LateFreeForm: 1}) {
 		t.Errorf("responses %+v", c)
 	}
 }
@@ -322,7 +323,7 @@ func TestRestaffByResponseTime(t *testing.T) {
 
 // TestRestaffLateTemplates: a utility or marketing template that is the first business
 // message to a waiting user after the window closed is the original team's late reply
-// (what a late-reply policy sends): counted late in the original and replaced in the
+// (what a late-reply policy sends): counted late (as a utility template) in the original and replaced in the
 // restaffed trace. A template inside the window, or to a user who waits for no reply,
 // is a notification: kept, and no reply on either side.
 func TestRestaffLateTemplates(t *testing.T) {
@@ -339,7 +340,7 @@ func TestRestaffLateTemplates(t *testing.T) {
 	m := replay.NewResponseMeter(&sliceSource{recs: trace})
 	drain(t, m)
 	res, _ := m.Responses()
-	if c := counts(res); c != (replay.Responses{Wanted: 1, Late: 1}) || res.FirstResponseMeanS != 86400 {
+	if c := counts(res); c != (replay.Responses{Wanted: 1, Late: 1, LateUtility: 1}) || res.FirstResponseMeanS != 86400 {
 		t.Errorf("original %+v", res)
 	}
 	r, err := replay.NewRestaffer(&sliceSource{recs: trace}, oneAgent(agents.LateUtility))
