@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/spendsim/spendsim/internal/sharedtest"
 )
 
 // restaffLikeForLike is what restaff.json says of the original's late free-form
@@ -141,9 +139,6 @@ func TestRestaffLateFreeFormHandTrace(t *testing.T) {
 	}
 }
 
-// twitterCare is the shared customer-care trace (Twitter, UK customers).
-const twitterCare = "../../../shared/datasets/customer_care_twitter.csv"
-
 // TestRestaffTwitterCareLikeForLike is the review's case: the shared customer-care
 // trace restaffed with small's one agent. The original answered 20 conversations
 // after the window had closed with free-form messages: as traced they cost nothing
@@ -153,9 +148,7 @@ const twitterCare = "../../../shared/datasets/customer_care_twitter.csv"
 // restaffed 1110 are the same 1025 customers' messages, grouped along each side's own
 // replies.
 func TestRestaffTwitterCareLikeForLike(t *testing.T) {
-	if _, err := os.Stat(twitterCare); err != nil {
-		sharedtest.Missing(t, "the Twitter customer-care trace", err)
-	}
+	needShared(t, twitterCare)
 	dir := t.TempDir()
 	stdout, _, r, plain := restaffBoth(t, dir, "--trace", twitterCare, "--pricing", "pmp-2025", "--restaff", "small", "--point", "agents=1")
 	if r.Old.TotalMicros != 0 || plain.TotalMicros != 0 || r.Old.TextOutsideWindow != 20 || plain.TextOutsideWindow != 20 || r.Old.LateFreeForm != 20 || r.Old.Late != 20 {
