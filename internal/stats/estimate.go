@@ -108,6 +108,11 @@ func estimate(xs []float64) Estimate {
 	return e
 }
 
+// EstimateOf is the mean of one figure's values over replications and its 95%
+// interval, as summary.json gives them (a +Inf among them makes both +Inf): for
+// optimize, which judges its plans on them (SLA.MetBy).
+func EstimateOf(xs []float64) Estimate { return estimate(xs) }
+
 // moneyCI centres the interval on the exactly computed mean and rounds its bounds to
 // whole micros; nil with a single replication.
 func moneyCI(meanMicros int64, each []float64) (*MoneyInterval, error) {
