@@ -91,9 +91,15 @@ type RunInfo struct {
 // (over every conversation: "not answered" when more than a tenth never were), the
 // share of conversations answered, the in-window share (and the abandoned and dropped
 // shares when any point had some, blocks and reach lost when any point sent
-// templates), then the cheapest point and the cheapest meeting the SLA target.
+// templates), then the cheapest point and the cheapest meeting the SLA target, and,
+// when the runs went on past the horizon, how much of each point's spend that drain
+// was (the header then says "+ drain").
 func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
-	fmt.Fprintf(w, "%s: %d runs, seed %d, %s + %d days (%s), %s\n\n", s.Scenario, s.Runs, r.Seed, r.Start, r.Days, r.Timezone, s.Currency)
+	drain := ""
+	if Drained(s) {
+		drain = " + drain" // the spend holds days past the horizon: the note after the table says how many
+	}
+	fmt.Fprintf(w, "%s: %d runs, seed %d, %s + %d days%s (%s), %s\n\n", s.Scenario, s.Runs, r.Seed, r.Start, r.Days, drain, r.Timezone, s.Currency)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	// Scenarios with notifications, campaigns or blocking also show the mean blocks and
 	// templates lost to them per run; with impatient customers or dropped late replies,
@@ -143,6 +149,12 @@ func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
 			fmt.Fprintf(w, "cheapest meeting %s: %s (%s %s), %s\n", v.Text, c.Label, cents(c.TotalWithStaffingMicros), s.Currency, v.SLAJudgement())
 		} else {
 			fmt.Fprintf(w, "no point meets %s (%s)\n", v.Text, v.SLAJudgement())
+		}
+	}
+	if lead, lines := drainNote(s); lead != "" {
+		fmt.Fprintf(w, "\n+ drain: %s\n", lead)
+		for _, l := range lines {
+			fmt.Fprintf(w, "  %s\n", l)
 		}
 	}
 }

@@ -1,0 +1,49 @@
+package reports
+
+import (
+	"fmt"
+
+	"github.com/spendsim/spendsim/internal/stats"
+)
+
+// drainShown is how many sweep points the drain note names, the first in point order;
+// summary.json's drain holds every point's.
+const drainShown = 6
+
+// Drained says whether any point's runs went on past the horizon: its spend then holds
+// the drain, and every label naming the horizon says "+ drain".
+func Drained(s stats.Summary) bool {
+	for _, p := range s.Points {
+		if p.Drain != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// drainNote says how much of each point's spend fell after the horizon, for the run
+// table and report.html: a lead sentence, then one line per point with a drain (at
+// most drainShown, then how many more). Empty without a drain.
+func drainNote(s stats.Summary) (lead string, lines []string) {
+	more := 0
+	for _, p := range s.Points {
+		d := p.Drain
+		if d == nil {
+			continue
+		}
+		if len(lines) == drainShown {
+			more++
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("%s: up to %d days after the horizon (%.1f on average), %s of its %s %s (staffing %s, messaging %s)",
+			p.Label, d.DaysMax, float64(d.DaysMean), cents(d.TotalMicros), cents(p.TotalWithStaffingMicros), s.Currency,
+			cents(d.StaffingMicros), cents(d.MessagingMicros)))
+	}
+	if len(lines) == 0 {
+		return "", nil
+	}
+	if more > 0 {
+		lines = append(lines, fmt.Sprintf("and %d more points (summary.json's drain)", more))
+	}
+	return "the days after the horizon on which its conversations were still being answered are billed to the run (the agents on duty then, and the replies sent):", lines
+}
