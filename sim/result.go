@@ -90,10 +90,15 @@ type RunResult struct {
 	// fall among the unanswered). Nil without conversations.
 	FirstResponseQuantilesS []float64
 
-	MessagingMicros  money.Micros
-	DerivedMicros    money.Micros // of MessagingMicros, priced from derived rate cells (carried forward onto partial cards, or derived in the data)
-	ThirdPartyMicros money.Micros // of MessagingMicros, priced from third_party rate cells
-	StaffingMicros   money.Micros
+	MessagingMicros    money.Micros
+	DerivedMicros      money.Micros // of MessagingMicros, priced from derived rate cells (carried forward onto partial cards, or derived in the data)
+	ThirdPartyMicros   money.Micros // of MessagingMicros, priced from third_party rate cells
+	StaffingMicros     money.Micros
+	AmountByCategory   [pricing.NumCategories]money.Micros
+	BillableByCategory [pricing.NumCategories]int64 // charged units (pricing type regular): pricing.Charge.Unit
+	FreeByCategory     [pricing.NumCategories]int64 // free units: free tier, free customer service, free entry point
+	MessagesByType     [pricing.NumTypes]int64      // delivered business messages by pricing type
+
 	// The drain: what the run cost after its horizon, answering the conversations
 	// that arrived inside it (billed to the run: a bill covers every message a run
 	// caused). DrainDays are the local days after the horizon on which it still
@@ -103,10 +108,6 @@ type RunResult struct {
 	DrainDays            int64
 	DrainMessagingMicros money.Micros
 	DrainStaffingMicros  money.Micros
-	AmountByCategory     [pricing.NumCategories]money.Micros
-	BillableByCategory   [pricing.NumCategories]int64 // charged units (pricing type regular): pricing.Charge.Unit
-	FreeByCategory       [pricing.NumCategories]int64 // free units: free tier, free customer service, free entry point
-	MessagesByType       [pricing.NumTypes]int64      // delivered business messages by pricing type
 
 	// Outbound is what became of the business's notifications and campaigns.
 	Outbound OutboundCounts
