@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/words"
 )
 
 // drainShown is how many sweep points the drain note names, the first in point order;
@@ -35,15 +36,15 @@ func drainNote(s stats.Summary) (lead string, lines []string) {
 			more++
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("%s: up to %d days after the horizon (%.1f on average), %s of its %s %s (staffing %s, messaging %s)",
-			p.Label, d.DaysMax, float64(d.DaysMean), cents(d.TotalMicros), cents(p.TotalWithStaffingMicros), s.Currency,
+		lines = append(lines, fmt.Sprintf("%s: up to %s after the horizon (%.1f on average), %s of its %s %s (staffing %s, messaging %s)",
+			p.Label, words.Count(d.DaysMax, "day"), float64(d.DaysMean), cents(d.TotalMicros), cents(p.TotalWithStaffingMicros), s.Currency,
 			cents(d.StaffingMicros), cents(d.MessagingMicros)))
 	}
 	if len(lines) == 0 {
 		return "", nil
 	}
 	if more > 0 {
-		lines = append(lines, fmt.Sprintf("and %d more points (summary.json's drain)", more))
+		lines = append(lines, "and "+words.Count(more, "more point")+" (summary.json's drain)")
 	}
 	return "the days after the horizon on which its conversations were still being answered are billed to the run (the agents on duty then, and the replies sent):", lines
 }
