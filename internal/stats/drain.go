@@ -41,17 +41,9 @@ func summarizeDrain(reps []*sim.RunResult) (*DrainSummary, error) {
 	}
 	n := int64(len(reps))
 	d := &DrainSummary{DaysMax: most, DaysMean: Num(float64(days) / float64(n))}
-	for _, f := range []struct {
-		sum    *money.Sum
-		micros *int64
-		text   *string
-	}{{&msg, &d.MessagingMicros, &d.Messaging}, {&staff, &d.StaffingMicros, &d.Staffing}, {&total, &d.TotalMicros, &d.Total}} {
-		t, err := f.sum.Total()
-		if err != nil {
-			return nil, fmt.Errorf("drain: %w", err)
-		}
-		*f.micros = DivRound(int64(t), n)
-		*f.text = money.Micros(*f.micros).String()
+	if err := setMeans(n, amountMean{&msg, &d.MessagingMicros, &d.Messaging}, amountMean{&staff, &d.StaffingMicros, &d.Staffing},
+		amountMean{&total, &d.TotalMicros, &d.Total}); err != nil {
+		return nil, fmt.Errorf("drain: %w", err)
 	}
 	return d, nil
 }
