@@ -36,8 +36,12 @@ func drainNote(s stats.Summary) (lead string, lines []string) {
 			more++
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("%s: up to %s after the horizon (%.1f on average), %s of its %s %s (staffing %s, messaging %s)",
-			p.Label, words.Count(d.DaysMax, "day"), float64(d.DaysMean), cents(d.TotalMicros), cents(p.TotalWithStaffingMicros), s.Currency,
+		days := "up to " + words.Count(d.DaysMax, "day")
+		if float64(d.DaysMean) != float64(d.DaysMax) {
+			days += fmt.Sprintf(" (%.1f on average)", float64(d.DaysMean))
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s after the horizon, %s of its %s %s (staffing %s, messaging %s)",
+			p.Label, days, cents(d.TotalMicros), cents(p.TotalWithStaffingMicros), s.Currency,
 			cents(d.StaffingMicros), cents(d.MessagingMicros)))
 	}
 	if len(lines) == 0 {
