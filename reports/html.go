@@ -64,6 +64,8 @@ type reportView struct {
 	SLA        string // the target, "p90 ≤ 1h"; "" when none was given
 	SLAHow     string // how points were judged against it
 	SLABest    string // the cheapest point meeting it; "" when none does
+	DrainLead  string // the spend holds days past the horizon: what that means, then per point
+	Drain      []string
 	Plots      []reportPlotView
 	YAML       string
 }
@@ -124,6 +126,7 @@ func Report(s stats.Summary, seed uint64, scenario any, plots []ReportPlot) ([]b
 			v.SLABest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, money.Cents(money.Micros(c.TotalWithStaffingMicros)), s.Currency)
 		}
 	}
+	v.DrainLead, v.Drain = drainNote(s)
 	v.Plots = plotViews(plots)
 	var err error
 	if v.YAML, err = scenarioYAML(scenario); err != nil {
@@ -227,6 +230,8 @@ Same seed, same report: this page holds no dates and every figure is reproducibl
 
 <h2 id="summary">Summary per sweep point</h2>
 {{if .Cheapest}}<p>Cheapest in total: <strong>{{.Cheapest}}</strong>.</p>{{end}}
+{{if .DrainLead}}<p id="drain"><strong>Spend per run includes the drain:</strong> {{.DrainLead}}</p>
+<ul>{{range .Drain}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .SLA}}<p id="sla">{{if .SLABest}}Cheapest meeting the target {{.SLA}}: <strong>{{.SLABest}}</strong>.{{else}}<strong>No sweep point meets the target {{.SLA}}.</strong>{{end}} Each point is {{.SLAHow}}.</p>{{end}}
 <div class="wide"><table id="points">
 <thead><tr><th>point</th><th>replications</th>{{range .Categories}}<th>messaging:<br>{{.}}</th>{{end}}<th>messaging{{if .OnlyOne}}<br>(all {{.OnlyOne}}){{end}}</th><th>staffing</th><th>total</th><th>p50 first<br>response</th><th>p90 first<br>response</th><th>p99 first<br>response</th><th>answered</th>{{if .Abandoned}}<th>abandoned</th>{{end}}{{if .Dropped}}<th>first reply<br>dropped</th>{{end}}<th>answered<br>in window</th>{{if .SLA}}<th>meets<br>{{.SLA}}</th>{{end}}</tr></thead>

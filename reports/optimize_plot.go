@@ -27,7 +27,7 @@ func (o *Output) WriteOptimization(r *optimize.Result, m *Manifest) error {
 	}
 	pts := make([]OptimizePoint, len(r.Evaluated))
 	for i, p := range r.Evaluated {
-		pts[i] = OptimizePoint{Label: p.Label, TotalMicros: p.TotalWithStaffingMicros, Value: p.Value, Feasible: p.Feasible, Best: p.Best}
+		pts[i] = OptimizePoint{Label: p.Label, TotalMicros: p.TotalWithStaffingMicros, Value: p.Value, Feasible: p.Feasible, Undecided: p.Undecided, Best: p.Best}
 	}
 	pl, err := PlotOptimize(r.Scenario, r.Currency, r.SLA.Metric, r.SLA.Limit, pts)
 	if err != nil {
@@ -45,16 +45,19 @@ type OptimizePoint struct {
 	TotalMicros int64   // messaging + staffing, mean over replications
 	Value       float64 // the SLA figure: seconds, or a share for in_window
 	Feasible    bool
+	Undecided   bool // its 95% interval reaches both sides of the target
 	Best        bool
 }
 
 var (
 	feasibleColor   = color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff}
 	infeasibleColor = color.Gray{Y: 0xa0}
+	undecidedColor  = color.RGBA{R: 0xe6, G: 0x9f, B: 0x00, A: 0xff}
 )
 
 // PlotOptimize draws every evaluated plan's total cost against its SLA figure, plans
-// meeting the SLA in green, the others grey, the target as a dashed line and the best
+// meeting the SLA in green, those whose 95% interval reaches both sides of the target
+// (undecided: counted as missing it) orange, the others grey, the target as a dashed line and the best
 // plan ringed and labelled. metric is p50, p90, p99 (limit in seconds) or in_window
 // (limit a share).
 func PlotOptimize(scenario, currency, metric string, limit float64, pts []OptimizePoint) (*plot.Plot, error) {
@@ -82,16 +85,19 @@ func PlotOptimize(scenario, currency, metric string, limit float64, pts []Optimi
 	p.X.Tick.Marker = niceTicks{}
 	p.Y.Tick.Marker = moneyTicks{}
 	p.Add(plotter.NewGrid())
-	var ok, no, best plotter.XYs
+	var ok, no, open, best plotter.XYs
 	var bestLabel string
 	for _, q := range pts {
 		if math.IsNaN(q.Value) || math.IsInf(q.Value, 0) {
 			continue // no first response at all: nowhere to draw it
 		}
 		xy := plotter.XY{X: x(q.Value), Y: float64(q.TotalMicros) / 1e6} // drawing only
-		if q.Feasible {
+		switch {
+		case q.Feasible:
 			ok = append(ok, xy)
-		} else {
+		case q.Undecided:
+			open = append(open, xy)
+		default:
 			no = append(no, xy)
 		}
 		if q.Best {
@@ -102,7 +108,7 @@ func PlotOptimize(scenario, currency, metric string, limit float64, pts []Optimi
 		xys   plotter.XYs
 		name  string
 		color color.Color
-	}{{no, "misses the SLA", infeasibleColor}, {ok, "meets the SLA", feasibleColor}} {
+	}{{no, "misses the SLA", infeasibleColor}, {open, "undecided (95% interval crosses it)", undecidedColor}, {ok, "meets the SLA", feasibleColor}} {
 		if len(s.xys) == 0 {
 			continue
 		}
@@ -114,10 +120,10 @@ func PlotOptimize(scenario, currency, metric string, limit float64, pts []Optimi
 		p.Add(sc)
 		p.Legend.Add(s.name, sc)
 	}
-	names := []string{"misses the SLA", "meets the SLA", "target"}
+	names := []string{"misses the SLA", "undecided (95% interval crosses it)", "meets the SLA", "target"}
 	lim := x(limit)
-	if len(ok)+len(no) > 0 {
-		ys := append(append(plotter.XYs{}, ok...), no...)
+	if len(ok)+len(no)+len(open) > 0 {
+		ys := append(append(append(plotter.XYs{}, ok...), no...), open...)
 		lo, hi := ys[0].Y, ys[0].Y
 		for _, xy := range ys {
 			lo, hi = math.Min(lo, xy.Y), math.Max(hi, xy.Y)
@@ -143,7 +149,7 @@ func PlotOptimize(scenario, currency, metric string, limit float64, pts []Optimi
 		}
 		ring.Shape, ring.Radius, ring.Color = draw.RingGlyph{}, ringRadius, color.Gray{Y: 0x30}
 		p.Add(ring)
-		obstacles := []plotter.XYs{ok, no}
+		obstacles := []plotter.XYs{ok, no, open}
 		p.Add(&placedLabels{xys: best, labels: []string{bestLabel}, obstacles: obstacles, rings: best,
 			style: labelStyle(), legend: &p.Legend, legendNames: names})
 	}

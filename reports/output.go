@@ -141,7 +141,7 @@ func (o *Output) WriteSimulation(s Simulation) (stats.Summary, error) {
 			return stats.Summary{}, err
 		}
 	}
-	opt := PlotOptions{HorizonDays: s.HorizonDays}
+	opt := PlotOptions{HorizonDays: s.HorizonDays, Drain: Drained(summary)}
 	if opt.HorizonDays == 0 && len(runs) > 0 {
 		for _, d := range days {
 			if d.RunID == runs[0].RunID && !d.AfterHorizon {

@@ -21,13 +21,23 @@ type PlotOptions struct {
 	// as the tables and summary.json give it, and the axis names the horizon; zero:
 	// unknown, the axis says per run only.
 	HorizonDays float64
+	// Drain: the runs went on past the horizon answering its conversations, and the
+	// spend holds those days too; the axis says "+ drain".
+	Drain bool
 }
 
 // spendAxis is the y-axis wording of a plot of spend per run: the same figures as the
 // run table, never rescaled to another period.
 func (o PlotOptions) spendAxis(currency string) string {
+	drain := ""
+	if o.Drain {
+		drain = " + drain"
+	}
 	if d := o.HorizonDays; d > 0 {
-		return fmt.Sprintf("spend per run (%s, %s days)", currency, strconv.FormatFloat(d, 'g', 4, 64))
+		return fmt.Sprintf("spend per run (%s, %s days%s)", currency, strconv.FormatFloat(d, 'g', 4, 64), drain)
+	}
+	if o.Drain {
+		return fmt.Sprintf("spend per run (%s, horizon + drain)", currency)
 	}
 	return fmt.Sprintf("spend per run (%s)", currency)
 }

@@ -159,6 +159,12 @@ func intField(r *sim.RunResult, name string) *int64 {
 		return &r.UnansweredConversations
 	case "dropped_conversations":
 		return &r.DroppedConversations
+	case "drain_days":
+		return &r.DrainDays
+	case "drain_messaging_micros":
+		return (*int64)(&r.DrainMessagingMicros)
+	case "drain_staffing_micros":
+		return (*int64)(&r.DrainStaffingMicros)
 	}
 	panic("reports: runs column " + name + " has no field to read into")
 }

@@ -91,6 +91,9 @@ var runCounts = []struct {
 	{"abandoned", func(r *sim.RunResult) int64 { return r.Abandoned }},
 	{"unanswered_conversations", func(r *sim.RunResult) int64 { return r.UnansweredConversations }},
 	{"dropped_conversations", func(r *sim.RunResult) int64 { return r.DroppedConversations }},
+	{"drain_days", func(r *sim.RunResult) int64 { return r.DrainDays }},
+	{"drain_messaging_micros", func(r *sim.RunResult) int64 { return int64(r.DrainMessagingMicros) }},
+	{"drain_staffing_micros", func(r *sim.RunResult) int64 { return int64(r.DrainStaffingMicros) }},
 }
 
 // runFloats are the float columns of runs.parquet: shares (0..1), seconds, hours.

@@ -39,7 +39,7 @@ var wantRunsColumns = []string{
 	"unanswered", "first_responses", "answered_in_window",
 	"templates_sent", "template_replies", "blocks", "reach_lost", "limit_delayed", "limit_failed", "cap_refused",
 	"bot_replies", "bot_resolved", "bot_handoffs", "abandoned",
-	"unanswered_conversations", "dropped_conversations",
+	"unanswered_conversations", "dropped_conversations", "drain_days", "drain_messaging_micros", "drain_staffing_micros",
 	"in_window_share", "wait_mean_s", "waited_share", "first_response_mean_s",
 	"first_response_p50_s", "first_response_p90_s", "first_response_p99_s",
 	"agent_hours", "utilisation",

@@ -24,7 +24,10 @@ import (
 // micro.
 
 // WriteOptimizeTable prints every plan an optimize search evaluated, cheapest first,
-// the best marked with *.
+// the best marked with *: the target's figure (the mean over replications) with its
+// 95% interval, which the verdict rests on, and "undecided" for a plan whose interval
+// reaches both sides of the target. Undecided plans cheaper than the best whose mean
+// meets the target are named after it: more replications may show them to meet it.
 func WriteOptimizeTable(w io.Writer, r *optimize.Result) {
 	fmt.Fprintf(w, "%s: %s, %d replications per plan, seed %d, at most %d per shift, %s\n\n",
 		r.Scenario, r.SLA.Text, r.Replications, r.Seed, r.MaxHeadcount, r.Currency)
@@ -32,30 +35,48 @@ func WriteOptimizeTable(w io.Writer, r *optimize.Result) {
 	// Beside the target's figure, the share of conversations answered at all, unless
 	// that is the target.
 	answered := r.SLA.Metric != "answered"
-	fmt.Fprintf(tw, "plan\tmessaging\tstaffing\ttotal\t%s\t", r.SLA.Metric)
+	fmt.Fprintf(tw, "plan\tmessaging\tstaffing\ttotal\t%s\t95%% interval\t", r.SLA.Metric)
 	if answered {
 		fmt.Fprint(tw, "answered\t")
 	}
 	fmt.Fprint(tw, "meets SLA\t\n")
+	var undecided []*optimize.Plan
 	for _, cd := range r.Evaluated {
 		mark := ""
 		if cd.Best {
 			mark = " *"
 		}
 		meets := "no"
-		if cd.Feasible {
+		switch {
+		case cd.Feasible:
 			meets = "yes"
+		case cd.Undecided:
+			meets = "undecided"
+			if cd.TotalWithStaffingMicros < r.Best.TotalWithStaffingMicros && r.SLA.Met(cd.Value) {
+				undecided = append(undecided, cd)
+			}
 		}
-		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t", cd.Label, mark, cents(cd.MessagingMicros), cents(cd.StaffingMicros),
-			cents(cd.TotalWithStaffingMicros), r.SLA.Format(cd.Value))
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\t", cd.Label, mark, cents(cd.MessagingMicros), cents(cd.StaffingMicros),
+			cents(cd.TotalWithStaffingMicros), r.SLA.Format(cd.Value), r.SLA.FormatInterval(cd.SLAFigure.CI95))
 		if answered {
 			fmt.Fprintf(tw, "%s\t", percent(cd.AnsweredShare))
 		}
 		fmt.Fprintf(tw, "%s\t\n", meets)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nbest: %s, %s %s in total, %s %s, %s of conversations answered\n", r.Best.Label, cents(r.Best.TotalWithStaffingMicros), r.Currency,
-		r.SLA.Metric, r.SLA.Format(r.Best.Value), percent(r.Best.AnsweredShare))
+	b := r.Best
+	figure := r.SLA.Format(b.Value)
+	if b.SLAFigure.CI95 != nil {
+		figure += " (95% interval " + r.SLA.FormatInterval(b.SLAFigure.CI95) + ")"
+	}
+	fmt.Fprintf(w, "\nbest: %s, %s %s in total, %s %s, %s of conversations answered\n", b.Label, cents(b.TotalWithStaffingMicros), r.Currency,
+		r.SLA.Metric, figure, percent(b.AnsweredShare))
+	// The same sentence as run's verdict: the same verdict.
+	fmt.Fprintf(w, "meeting %s, as run judges a sweep point: %s\n", r.SLA.Text, (&stats.SLAVerdict{SLA: r.SLA, JudgedOn: r.JudgedOn}).SLAJudgement())
+	for _, cd := range undecided {
+		fmt.Fprintf(w, "%s is cheaper (%s %s) and meets %s on its mean, but its 95%% interval (%s) reaches past the target: %d replications cannot decide it; rerun with more --replications\n",
+			cd.Label, cents(cd.TotalWithStaffingMicros), r.Currency, r.SLA.Text, r.SLA.FormatInterval(cd.SLAFigure.CI95), r.Replications)
+	}
 }
 
 // RunInfo is what a sweep ran, for the first line of its table.
@@ -70,9 +91,15 @@ type RunInfo struct {
 // (over every conversation: "not answered" when more than a tenth never were), the
 // share of conversations answered, the in-window share (and the abandoned and dropped
 // shares when any point had some, blocks and reach lost when any point sent
-// templates), then the cheapest point and the cheapest meeting the SLA target.
+// templates), then the cheapest point and the cheapest meeting the SLA target, and,
+// when the runs went on past the horizon, how much of each point's spend that drain
+// was (the header then says "+ drain").
 func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
-	fmt.Fprintf(w, "%s: %d runs, seed %d, %s + %d days (%s), %s\n\n", s.Scenario, s.Runs, r.Seed, r.Start, r.Days, r.Timezone, s.Currency)
+	drain := ""
+	if Drained(s) {
+		drain = " + drain" // the spend holds days past the horizon: the note after the table says how many
+	}
+	fmt.Fprintf(w, "%s: %d runs, seed %d, %s + %d days%s (%s), %s\n\n", s.Scenario, s.Runs, r.Seed, r.Start, r.Days, drain, r.Timezone, s.Currency)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	// Scenarios with notifications, campaigns or blocking also show the mean blocks and
 	// templates lost to them per run; with impatient customers or dropped late replies,
@@ -122,6 +149,12 @@ func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
 			fmt.Fprintf(w, "cheapest meeting %s: %s (%s %s), %s\n", v.Text, c.Label, cents(c.TotalWithStaffingMicros), s.Currency, v.SLAJudgement())
 		} else {
 			fmt.Fprintf(w, "no point meets %s (%s)\n", v.Text, v.SLAJudgement())
+		}
+	}
+	if lead, lines := drainNote(s); lead != "" {
+		fmt.Fprintf(w, "\n+ drain: %s\n", lead)
+		for _, l := range lines {
+			fmt.Fprintf(w, "  %s\n", l)
 		}
 	}
 }

@@ -27,6 +27,7 @@ type horizon struct {
 	draining  bool // the clock has passed End
 	drainEnd  Time // the last event handled after End: where the backlog was cleared
 	agentTime Time // agent-time on duty from Start to the end of the drain
+	drainTime Time // of agentTime, the drain's: from End to the end of the drain
 	busyStart Time // the desk's busy slot-time at Start and at the end of the drain
 	busyEnd   Time
 }
@@ -92,7 +93,8 @@ func (h *horizon) finish(r *run) {
 		h.agentTime = r.pattern.Cursor(r.cfg.Start, r.cfg.End, r.cfg.Location).AgentTime()
 	}
 	if end > r.cfg.End {
-		h.agentTime += r.pattern.Cursor(r.cfg.End, end, r.cfg.Location).AgentTime()
+		h.drainTime = r.pattern.Cursor(r.cfg.End, end, r.cfg.Location).AgentTime()
+		h.agentTime += h.drainTime
 	}
 }
 

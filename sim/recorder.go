@@ -84,6 +84,7 @@ type Outcome struct {
 	BotResolved          int64 // conversations the bot took on alone (no agent)
 	BotHandoffs          int64 // conversations the bot answered first and handed to the agents
 	AgentTime            Time  // agent-time on duty from Start until the backlog is cleared (agents × duration)
+	DrainAgentTime       Time  // of AgentTime, the part after the horizon end: the drain's shifts
 	BusySlotTime         Time  // chat-slot time in use over the same span
 	Slots                int   // chat slots per agent (concurrency)
 	Events               int64 // events processed, for throughput figures

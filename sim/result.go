@@ -99,6 +99,16 @@ type RunResult struct {
 	FreeByCategory     [pricing.NumCategories]int64 // free units: free tier, free customer service, free entry point
 	MessagesByType     [pricing.NumTypes]int64      // delivered business messages by pricing type
 
+	// The drain: what the run cost after its horizon, answering the conversations
+	// that arrived inside it (billed to the run: a bill covers every message a run
+	// caused). DrainDays are the local days after the horizon on which it still
+	// answered (its AfterHorizon day rows); DrainMessagingMicros, of MessagingMicros,
+	// the replies sent on them; DrainStaffingMicros, of StaffingMicros, the agents on
+	// duty from the horizon end until the backlog was cleared. All zero without a drain.
+	DrainDays            int64
+	DrainMessagingMicros money.Micros
+	DrainStaffingMicros  money.Micros
+
 	// Outbound is what became of the business's notifications and campaigns.
 	Outbound OutboundCounts
 }

@@ -300,6 +300,7 @@ func (r *run) outcome() Outcome {
 		Abandoned:            dc.Abandoned,
 		Ignored:              dc.Ignored,
 		AgentTime:            r.clock.agentTime,
+		DrainAgentTime:       r.clock.drainTime,
 		BusySlotTime:         r.clock.busyEnd - r.clock.busyStart,
 		Slots:                r.cfg.Staffing.Concurrency,
 		Events:               r.events,

@@ -221,6 +221,21 @@ func (s *Stats) Result(o Outcome, st *agents.Staffing, currency string) (RunResu
 	if r.StaffingMicros, err = st.CostOf(o.AgentTime, o.BotResolved+o.BotHandoffs); err != nil {
 		return r, nil, fmt.Errorf("sim: run %s: %w", r.RunID, err)
 	}
+	// The drain's share of the staffing: the whole less the horizon's alone, so the
+	// parts add up to the cost rounded once.
+	horizonCost, err := st.CostOf(o.AgentTime-o.DrainAgentTime, o.BotResolved+o.BotHandoffs)
+	if err != nil {
+		return r, nil, fmt.Errorf("sim: run %s: %w", r.RunID, err)
+	}
+	r.DrainStaffingMicros = r.StaffingMicros - horizonCost
+	var drainMsg money.Sum
+	for i := range s.rows {
+		if s.rows[i].AfterHorizon {
+			r.DrainDays++
+			drainMsg.Add(s.rows[i].MessagingMicros)
+		}
+	}
+	r.DrainMessagingMicros, _ = drainMsg.Total() // part of the total: no overflow where it had none
 	r.Currency = currency
 	r.Conversations = o.Conversations
 	r.Unanswered = o.Unanswered

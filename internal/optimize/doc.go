@@ -1,7 +1,11 @@
 // Package optimize finds the cheapest staffing plan that meets a response-time SLA:
 // the headcount of every shift of a scenario (and, if asked, whether to use its bot),
 // each candidate simulated with the same seeds (common random numbers: every plan sees
-// the same customers) and judged on the mean over replications of the SLA's figure.
+// the same customers) and judged as `spendsim run --sla` judges a sweep point
+// (stats.SLA.MetBy): it meets the SLA only if the whole 95% interval of the SLA's
+// figure over its replications does (its mean with one replication). A plan whose
+// interval reaches both sides of the target is undecided and counts as missing it;
+// the search never adds replications of its own (more --replications decide more).
 //
 // In: a scenario without a sweep and with a seed, and Options (the stats.SLA, the
 // headcount cap, workers, the user's rates). Out: a Result, optimize.json's content,

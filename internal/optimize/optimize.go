@@ -37,11 +37,21 @@ type Plan struct {
 	UnansweredShare stats.Num `json:"unanswered_share"`
 	AbandonedShare  stats.Num `json:"abandoned_share"`
 	DroppedShare    stats.Num `json:"dropped_share"`
-	Feasible        bool      `json:"feasible"`
-	Best            bool      `json:"best"`
-	Value           float64   `json:"-"` // the SLA figure: FirstResponseP90S, InWindowShare… as the target's metric
-	plan            []int     // Headcounts, then with --bot 1 (bot on) or 0 (off)
-	order           int       // evaluation order, for ties
+	// SLAFigure is the target's figure over the replications: its mean (the field
+	// above of the target's metric) and 95% interval (null with one replication).
+	SLAFigure stats.Estimate `json:"sla_figure"`
+	// Feasible: the plan meets the SLA, judged as run judges a sweep point
+	// (stats.SLA.MetBy): its whole 95% interval meets the target (its mean with one
+	// replication).
+	Feasible bool `json:"feasible"`
+	// Undecided: the interval reaches both sides of the target, so these replications
+	// cannot say whether the plan meets it; it counts as missing it (Feasible false).
+	Undecided bool    `json:"undecided"`
+	Best      bool    `json:"best"`
+	Value     float64 `json:"-"` // the mean of the SLA figure: SLAFigure.Mean
+	judged    float64 // the end of SLAFigure the verdict rests on (stats.SLA.Judged): the search's distance to the target
+	plan      []int   // Headcounts, then with --bot 1 (bot on) or 0 (off)
+	order     int     // evaluation order, for ties
 }
 
 // Result is optimize.json.
@@ -51,16 +61,19 @@ type Result struct {
 	Seed         uint64    `json:"seed"`
 	Replications int       `json:"replications"`
 	SLA          stats.SLA `json:"sla"`
-	MaxHeadcount int       `json:"max_headcount"`
-	Shifts       []string  `json:"shifts"`
-	Best         *Plan     `json:"best"`
-	Evaluated    []*Plan   `json:"evaluated"` // cheapest first
-	Runs         int       `json:"-"`         // runs simulated to find Best
+	// JudgedOn is what the verdicts rest on, as in summary.json's sla_target: "ci95",
+	// or "mean" when a plan has no interval (one replication).
+	JudgedOn     string   `json:"judged_on"`
+	MaxHeadcount int      `json:"max_headcount"`
+	Shifts       []string `json:"shifts"`
+	Best         *Plan    `json:"best"`
+	Evaluated    []*Plan  `json:"evaluated"` // cheapest first
+	Runs         int      `json:"-"`         // runs simulated to find Best
 }
 
 // Options are what a search is asked for besides the scenario.
 type Options struct {
-	SLA          stats.SLA        // the target every answer meets, judged on the mean over replications
+	SLA          stats.SLA        // the target every answer meets, judged as run judges it (stats.SLA.MetBy)
 	MaxHeadcount int              // the most agents on any one shift, 1 or more
 	Workers      int              // parallel runs; 0 = all cores
 	Bot          bool             // also switch the scenario's agents.bot on or off
@@ -101,6 +114,7 @@ type optimizer struct {
 	currency string
 	runs     int
 	noEscape bool // tests: the descent alone, as before escapes, to show what it misses
+	onMean   bool // some plan was judged on its mean: it had no interval
 }
 
 func hcKey(hc []int) string {
@@ -193,6 +207,7 @@ func (o *optimizer) evaluate(ctx context.Context, plans [][]int) error {
 		var msg, staff money.Sum
 		// Means over replications; a percentile not answered (+Inf) in one stays so.
 		var p50, p90, p99, inw, ans, unans, aband, drop float64
+		var figure []float64 // the target's figure, per replication
 		for _, r := range runs {
 			if r.Point != i {
 				continue
@@ -208,6 +223,7 @@ func (o *optimizer) evaluate(ctx context.Context, plans [][]int) error {
 			unans += r.UnansweredShare
 			aband += r.AbandonedShare
 			drop += r.DroppedShare
+			figure = append(figure, o.figure(&r))
 		}
 		m, err1 := msg.Total()
 		s, err2 := staff.Total()
@@ -227,22 +243,33 @@ func (o *optimizer) evaluate(ctx context.Context, plans [][]int) error {
 		cd.FirstResponseP99S, cd.InWindowShare = stats.Num(p99/n), stats.Num(inw/n)
 		cd.AnsweredShare, cd.UnansweredShare = stats.Num(ans/n), stats.Num(unans/n)
 		cd.AbandonedShare, cd.DroppedShare = stats.Num(aband/n), stats.Num(drop/n)
-		switch o.sla.Metric {
-		case "p50":
-			cd.Value = p50 / n
-		case "p90":
-			cd.Value = p90 / n
-		case "p99":
-			cd.Value = p99 / n
-		case "answered":
-			cd.Value = ans / n
-		default:
-			cd.Value = inw / n
+		// The same verdict as run's on a sweep point, on the same estimate.
+		cd.SLAFigure = stats.EstimateOf(figure)
+		cd.Value = float64(cd.SLAFigure.Mean)
+		cd.Feasible, cd.Undecided = o.sla.MetBy(cd.SLAFigure), o.sla.Undecided(cd.SLAFigure)
+		var onCI bool
+		cd.judged, onCI = o.sla.Judged(cd.SLAFigure)
+		if !onCI {
+			o.onMean = true
 		}
-		cd.Feasible = o.sla.Met(cd.Value)
 		o.cache[hcKey(hc)] = cd
 	}
 	return nil
+}
+
+// figure is the run's figure of the target's metric.
+func (o *optimizer) figure(r *sim.RunResult) float64 {
+	switch o.sla.Metric {
+	case "p50":
+		return r.FirstResponseP50S
+	case "p90":
+		return r.FirstResponseP90S
+	case "p99":
+		return r.FirstResponseP99S
+	case "answered":
+		return r.AnsweredShare
+	}
+	return r.InWindowShare
 }
 
 // cheaper orders candidates by total cost, then by the SLA figure, then by when they
@@ -251,8 +278,8 @@ func (o *optimizer) cheaper(a, b *Plan) bool {
 	if a.TotalWithStaffingMicros != b.TotalWithStaffingMicros {
 		return a.TotalWithStaffingMicros < b.TotalWithStaffingMicros
 	}
-	if a.Value != b.Value && !(math.IsNaN(a.Value) && math.IsNaN(b.Value)) {
-		return o.sla.Better(a.Value, b.Value)
+	if a.judged != b.judged && !(math.IsNaN(a.judged) && math.IsNaN(b.judged)) {
+		return o.sla.Better(a.judged, b.judged)
 	}
 	return a.order < b.order
 }
@@ -308,9 +335,7 @@ func (o *optimizer) search(ctx context.Context) (*Result, error) {
 	res := &Result{Scenario: o.sc.Name, Seed: o.sc.Seed, Replications: o.sc.Replications,
 		SLA: o.sla, MaxHeadcount: o.max, Shifts: o.shiftNames()}
 	if !slices.ContainsFunc(tops, func(t []int) bool { return o.cache[hcKey(t)].Feasible }) {
-		best := o.closest()
-		return nil, fmt.Errorf("optimize: %s cannot be met within --max-headcount %d: the best %s reached is %s (%s, %.1f%% of conversations answered); raise --max-headcount or relax the SLA",
-			o.sla.Text, o.max, o.sla.Metric, o.sla.Format(best.Value), best.Label, 100*float64(best.AnsweredShare))
+		return nil, o.unreachable(tops)
 	}
 	cur := o.cache[hcKey(start)]
 	for step := 0; step < 10_000; step++ {
@@ -326,8 +351,8 @@ func (o *optimizer) search(ctx context.Context) (*Result, error) {
 				if next == nil || !next.Feasible || o.cheaper(cd, next) {
 					next = cd
 				}
-			case !cur.Feasible && !cd.Feasible && o.sla.Better(cd.Value, cur.Value):
-				if next == nil || (!next.Feasible && o.sla.Better(cd.Value, next.Value)) {
+			case !cur.Feasible && !cd.Feasible && o.sla.Better(cd.judged, cur.judged):
+				if next == nil || (!next.Feasible && o.sla.Better(cd.judged, next.judged)) {
 					next = cd
 				}
 			}
@@ -362,7 +387,10 @@ func (o *optimizer) search(ctx context.Context) (*Result, error) {
 		}
 	}
 	res.Best.Best = true
-	res.Currency, res.Runs = o.currency, o.runs
+	res.Currency, res.Runs, res.JudgedOn = o.currency, o.runs, "ci95"
+	if o.onMean {
+		res.JudgedOn = "mean"
+	}
 	slices.SortFunc(res.Evaluated, func(a, b *Plan) int {
 		if o.cheaper(a, b) {
 			return -1
@@ -375,69 +403,19 @@ func (o *optimizer) search(ctx context.Context) (*Result, error) {
 	return res, nil
 }
 
-// escapeFrom is how many of the failing neighbours closest to the SLA an escape
-// adds an agent to.
-const escapeFrom = 2
-
-// escape is tried once the descent stops at cur, a plan meeting the SLA whose
-// neighbours nbs are no cheaper or miss it: a plateau the one-step moves cannot leave.
-// It evaluates, in one batch, the plans two steps away that a cheaper plan meeting the
-// SLA is most often among: one agent off one shift and two onto another, and one more
-// agent on any shift (or the bot switched on) of the escapeFrom failing neighbours
-// closest to the SLA. With S shifts that is at most S·(S−1) + escapeFrom·S plans (one
-// more each with --bot). It returns the cheapest of them meeting the SLA if it is
-// cheaper than cur, for the descent to go on from, else nil.
-func (o *optimizer) escape(ctx context.Context, cur *Plan, nbs [][]int) (*Plan, error) {
-	shifts := len(o.sc.Agents.Shifts)
-	var cands [][]int
-	add := func(base []int, moves ...[2]int) {
-		n := slices.Clone(base)
-		for _, m := range moves {
-			n[m[0]] += m[1]
-			if n[m[0]] < 0 || n[m[0]] > o.limit(m[0]) {
-				return
-			}
-		}
-		cands = append(cands, n)
-	}
-	for i := range shifts {
-		for j := range shifts {
-			if i != j {
-				add(cur.plan, [2]int{i, -1}, [2]int{j, +2})
-			}
+// unreachable is the error when no plan at the cap (tops) meets the SLA: with one whose
+// interval reaches both sides of the target, more replications may decide it;
+// otherwise nothing within the cap meets it.
+func (o *optimizer) unreachable(tops [][]int) error {
+	for _, t := range tops {
+		if cd := o.cache[hcKey(t)]; cd.Undecided {
+			return fmt.Errorf("optimize: %s: %d replications cannot decide it: with every shift at --max-headcount %d (%s) the mean %s is %s but its 95%% interval (%s) reaches past the target, and optimize, like run, takes a plan to meet the SLA only if its whole interval does; raise --replications for a narrower interval, or --max-headcount",
+				o.sla.Text, o.sc.Replications, o.max, cd.Label, o.sla.Metric, o.sla.Format(cd.Value), o.sla.FormatInterval(cd.SLAFigure.CI95))
 		}
 	}
-	var failing []*Plan
-	for _, hc := range nbs {
-		if cd := o.cache[hcKey(hc)]; !cd.Feasible {
-			failing = append(failing, cd)
-		}
-	}
-	slices.SortStableFunc(failing, func(a, b *Plan) int {
-		switch {
-		case o.sla.Better(a.Value, b.Value):
-			return -1
-		case o.sla.Better(b.Value, a.Value):
-			return 1
-		}
-		return cmp.Compare(a.order, b.order)
-	})
-	for _, f := range failing[:min(escapeFrom, len(failing))] {
-		for i := range f.plan {
-			add(f.plan, [2]int{i, +1})
-		}
-	}
-	if err := o.evaluate(ctx, cands); err != nil {
-		return nil, err
-	}
-	var next *Plan
-	for _, hc := range cands {
-		cd := o.cache[hcKey(hc)]
-		if cd.Feasible && o.cheaper(cd, cur) && (next == nil || o.cheaper(cd, next)) {
-			next = cd
-		}
-	}
-	return next, nil
+	best := o.closest()
+	return fmt.Errorf("optimize: %s cannot be met within --max-headcount %d: the best %s reached is %s, 95%% interval %s (%s, %.1f%% of conversations answered); raise --max-headcount or relax the SLA",
+		o.sla.Text, o.max, o.sla.Metric, o.sla.Format(best.Value), o.sla.FormatInterval(best.SLAFigure.CI95), best.Label, 100*float64(best.AnsweredShare))
 }
 
 // closest is the evaluated plan nearest to meeting the SLA.
@@ -446,11 +424,11 @@ func (o *optimizer) escape(ctx context.Context, cur *Plan, nbs [][]int) (*Plan, 
 func (o *optimizer) closest() *Plan {
 	var best *Plan
 	for _, cd := range o.cache {
-		if best == nil || o.sla.Better(cd.Value, best.Value) {
+		if best == nil || o.sla.Better(cd.judged, best.judged) {
 			best = cd
 			continue
 		}
-		if cd.Value == best.Value && (cd.AnsweredShare > best.AnsweredShare ||
+		if cd.judged == best.judged && (cd.AnsweredShare > best.AnsweredShare ||
 			cd.AnsweredShare == best.AnsweredShare && cd.order < best.order) {
 			best = cd
 		}

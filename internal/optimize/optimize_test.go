@@ -41,8 +41,8 @@ func search(t *testing.T, yaml, sla string, max int, bot bool) (*Result, error) 
 	return Search(context.Background(), sc, Options{SLA: target, MaxHeadcount: max, Bot: bot})
 }
 
-// TestSearch: the plan found meets the SLA, no evaluated plan meeting it is cheaper,
-// and an SLA out of reach within the cap fails naming the best figure reached.
+// TestSearch: the plan found meets the SLA (its whole 95% interval does), no evaluated
+// plan meeting it is cheaper, and an SLA out of reach within the cap fails naming the best figure reached.
 func TestSearch(t *testing.T) {
 	res, err := search(t, optScenario, "p90 <= 20m", 5, false)
 	if err != nil {
@@ -54,8 +54,9 @@ func TestSearch(t *testing.T) {
 	bests := 0
 	var bestTotal int64
 	for _, c := range res.Evaluated {
-		if c.Feasible != (float64(c.FirstResponseP90S) <= 1200) {
-			t.Errorf("%s: p90 %.0f s marked feasible=%v against p90<=20m", c.Label, float64(c.FirstResponseP90S), c.Feasible)
+		// Judged as run judges a point: the upper end of the p90's 95% interval.
+		if c.SLAFigure.CI95 == nil || c.Feasible != (float64(c.SLAFigure.CI95.High) <= 1200) {
+			t.Errorf("%s: p90 %.0f s, interval %v, marked feasible=%v against p90<=20m", c.Label, float64(c.FirstResponseP90S), c.SLAFigure.CI95, c.Feasible)
 		}
 		if c.Best {
 			bests++

@@ -178,17 +178,9 @@ func compareSide(runs []sim.RunResult, l CompareLabel) (CompareSide, error) {
 		answered = append(answered, r.AnsweredShare)
 		unanswered = append(unanswered, float64(r.UnansweredConversations))
 	}
-	for _, f := range []struct {
-		sum    *money.Sum
-		micros *int64
-		text   *string
-	}{{&msg, &s.MessagingMicros, &s.Messaging}, {&staff, &s.StaffingMicros, &s.Staffing}, {&tot, &s.TotalMicros, &s.Total}} {
-		v, err := f.sum.Total()
-		if err != nil {
-			return s, err
-		}
-		*f.micros = DivRound(int64(v), n)
-		*f.text = money.Micros(*f.micros).String()
+	if err := setMeans(n, amountMean{&msg, &s.MessagingMicros, &s.Messaging}, amountMean{&staff, &s.StaffingMicros, &s.Staffing},
+		amountMean{&tot, &s.TotalMicros, &s.Total}); err != nil {
+		return s, err
 	}
 	for _, c := range pricing.Categories() {
 		v, err := cats[c].Total()

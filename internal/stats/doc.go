@@ -24,6 +24,7 @@
 //     figure that cannot be known (a percentile of no responses) is NaN, written as
 //     JSON null (Num).
 //   - An SLA is a ceiling on a first-response percentile or a floor on the in-window
-//     share. A sweep point meets it only if the pessimistic end of its 95% interval does
-//     (its mean with one replication); an unknown figure never meets it.
+//     share. A sweep point (or an optimize plan: the same verdict, SLA.MetBy) meets it
+//     only if the pessimistic end of its 95% interval does (its mean with one
+//     replication); an unknown figure never meets it.
 package stats

@@ -108,6 +108,33 @@ func estimate(xs []float64) Estimate {
 	return e
 }
 
+// amountMean is one amount's mean over replications: the sum of its replications',
+// and where the mean goes, in micros and as text.
+type amountMean struct {
+	sum    *money.Sum
+	micros *int64
+	text   *string
+}
+
+// setMeans sets each amount to its sum's mean over n replications, rounded once
+// (DivRound); money.ErrOverflow when a sum overflowed.
+func setMeans(n int64, ms ...amountMean) error {
+	for _, m := range ms {
+		v, err := m.sum.Total()
+		if err != nil {
+			return err
+		}
+		*m.micros = DivRound(int64(v), n)
+		*m.text = money.Micros(*m.micros).String()
+	}
+	return nil
+}
+
+// EstimateOf is the mean of one figure's values over replications and its 95%
+// interval, as summary.json gives them (a +Inf among them makes both +Inf): for
+// optimize, which judges its plans on them (SLA.MetBy).
+func EstimateOf(xs []float64) Estimate { return estimate(xs) }
+
 // moneyCI centres the interval on the exactly computed mean and rounds its bounds to
 // whole micros; nil with a single replication.
 func moneyCI(meanMicros int64, each []float64) (*MoneyInterval, error) {

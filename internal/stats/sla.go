@@ -14,7 +14,7 @@ import (
 // on the share of conversations answered at all. Every conversation that arrived
 // counts: a percentile is over all of them, the unanswered last, so p90<=1h is met only
 // if at least 90% were answered within the hour. run and merge judge sweep points on it
-// (JudgeSLA), optimize judges plans (Met).
+// (JudgeSLA), optimize judges plans, with the one verdict (MetBy).
 type SLA struct {
 	Text   string  `json:"text"`   // as written, without spaces: "p90<=1h"
 	Metric string  `json:"metric"` // p50, p90 or p99 (a ceiling, seconds), or in_window or answered (a floor, a share 0..1)
@@ -181,24 +181,59 @@ func (t SLA) estimate(p *PointSummary) (Estimate, error) {
 	return Estimate{}, fmt.Errorf("stats: SLA target %q: metric %q is not one of p50, p90, p99, in_window, answered", t.Text, t.Metric)
 }
 
-// meets judges one point: the pessimistic end of its 95% interval (its mean with a
-// single replication) against the limit. An unknown figure (no first response at all)
-// never meets a target.
+// meets judges one point (MetBy on the figure of p the target is on).
 func (t SLA) meets(p *PointSummary) (bool, bool, error) {
 	e, err := t.estimate(p)
 	if err != nil {
 		return false, false, err
 	}
-	v, onCI := float64(e.Mean), false
-	if e.CI95 != nil {
-		onCI = true
-		if t.Floor() {
-			v = float64(e.CI95.Low)
-		} else {
-			v = float64(e.CI95.High)
-		}
+	_, onCI := t.Judged(e)
+	return t.MetBy(e), onCI, nil
+}
+
+// Judged is the figure of e a verdict rests on: the pessimistic end of its 95%
+// interval (the upper for a ceiling, the lower for a floor), or its mean with a single
+// replication, which gives no interval (onCI false).
+func (t SLA) Judged(e Estimate) (v float64, onCI bool) {
+	switch {
+	case e.CI95 == nil:
+		return float64(e.Mean), false
+	case t.Floor():
+		return float64(e.CI95.Low), true
 	}
-	return t.Met(v), onCI, nil
+	return float64(e.CI95.High), true
+}
+
+// MetBy is the verdict on an estimate over replications, the one that run, merge
+// (JudgeSLA) and optimize give: met only if the whole 95% interval meets the target
+// (the mean with a single replication). An unknown figure (no first response at all)
+// never meets it.
+func (t SLA) MetBy(e Estimate) bool {
+	v, _ := t.Judged(e)
+	return t.Met(v)
+}
+
+// Undecided says whether e's 95% interval reaches both sides of the limit: more
+// replications could show the target met or missed. An interval ending on the
+// limit is decided (the limit meets the target).
+func (t SLA) Undecided(e Estimate) bool {
+	if e.CI95 == nil || t.MetBy(e) {
+		return false
+	}
+	optimistic := float64(e.CI95.Low)
+	if t.Floor() {
+		optimistic = float64(e.CI95.High)
+	}
+	return t.Met(optimistic)
+}
+
+// FormatInterval shows an interval of the target's metric for people: "6.3 h to
+// 9.7 h", or "-" with none (a single replication).
+func (t SLA) FormatInterval(iv *Interval) string {
+	if iv == nil {
+		return "-"
+	}
+	return t.Format(float64(iv.Low)) + " to " + t.Format(float64(iv.High))
 }
 
 // JudgeSLA sets s.SLA: which points meet t and the cheapest of them in total cost (the

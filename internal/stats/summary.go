@@ -74,6 +74,9 @@ type PointSummary struct {
 	// Agents is what the bot and the customers' patience did; absent without a bot
 	// reply or a customer giving up.
 	Agents *AgentsSummary `json:"agents,omitempty"`
+	// Drain is how much of the spend fell after the horizon, on the days its
+	// conversations were still being answered; absent when no run went past it.
+	Drain *DrainSummary `json:"drain,omitempty"`
 }
 
 // Cheapest names the sweep point with the lowest mean messaging + staffing cost (the
@@ -244,6 +247,9 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 	}
 	p.Outbound = summarizeOutbound(reps)
 	p.Agents = summarizeAgents(reps)
+	if p.Drain, err = summarizeDrain(reps); err != nil {
+		return PointSummary{}, err
+	}
 	p.SLA = SLAEstimates{
 		FirstResponseP50S: estimate(p50),
 		FirstResponseP90S: estimate(p90),

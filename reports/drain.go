@@ -1,0 +1,54 @@
+package reports
+
+import (
+	"fmt"
+
+	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/words"
+)
+
+// drainShown is how many sweep points the drain note names, the first in point order;
+// summary.json's drain holds every point's.
+const drainShown = 6
+
+// Drained says whether any point's runs went on past the horizon: its spend then holds
+// the drain, and every label naming the horizon says "+ drain".
+func Drained(s stats.Summary) bool {
+	for _, p := range s.Points {
+		if p.Drain != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// drainNote says how much of each point's spend fell after the horizon, for the run
+// table and report.html: a lead sentence, then one line per point with a drain (at
+// most drainShown, then how many more). Empty without a drain.
+func drainNote(s stats.Summary) (lead string, lines []string) {
+	more := 0
+	for _, p := range s.Points {
+		d := p.Drain
+		if d == nil {
+			continue
+		}
+		if len(lines) == drainShown {
+			more++
+			continue
+		}
+		days := "up to " + words.Count(d.DaysMax, "day")
+		if float64(d.DaysMean) != float64(d.DaysMax) {
+			days += fmt.Sprintf(" (%.1f on average)", float64(d.DaysMean))
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s after the horizon, %s of its %s %s (staffing %s, messaging %s)",
+			p.Label, days, cents(d.TotalMicros), cents(p.TotalWithStaffingMicros), s.Currency,
+			cents(d.StaffingMicros), cents(d.MessagingMicros)))
+	}
+	if len(lines) == 0 {
+		return "", nil
+	}
+	if more > 0 {
+		lines = append(lines, "and "+words.Count(more, "more point")+" (summary.json's drain)")
+	}
+	return "the days after the horizon on which its conversations were still being answered are billed to the run (the agents on duty then, and the replies sent):", lines
+}
