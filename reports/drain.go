@@ -11,15 +11,21 @@ import (
 // summary.json's drain holds every point's.
 const drainShown = 6
 
-// Drained says whether any point's runs went on past the horizon: its spend then holds
-// the drain, and every label naming the horizon says "+ drain".
+// Drained says whether any point's spend holds a drain that cost something: every label
+// naming the horizon then says "+ drain". A drain that cost nothing (a team not costed,
+// replies inside the window) leaves the spend the horizon's, and the labels alone;
+// summary.json's drain still gives its days.
 func Drained(s stats.Summary) bool {
 	for _, p := range s.Points {
-		if p.Drain != nil {
+		if costlyDrain(p) {
 			return true
 		}
 	}
 	return false
+}
+
+func costlyDrain(p stats.PointSummary) bool {
+	return p.Drain != nil && p.Drain.TotalMicros != 0
 }
 
 // drainNote says how much of each point's spend fell after the horizon, for the run
@@ -29,7 +35,7 @@ func drainNote(s stats.Summary) (lead string, lines []string) {
 	more := 0
 	for _, p := range s.Points {
 		d := p.Drain
-		if d == nil {
+		if !costlyDrain(p) {
 			continue
 		}
 		if len(lines) == drainShown {

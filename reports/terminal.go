@@ -99,7 +99,7 @@ func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
 	if Drained(s) {
 		drain = " + drain" // the spend holds days past the horizon: the note after the table says how many
 	}
-	fmt.Fprintf(w, "%s: %d runs, seed %d, %s + %d days%s (%s), %s\n\n", s.Scenario, s.Runs, r.Seed, r.Start, r.Days, drain, r.Timezone, s.Currency)
+	fmt.Fprintf(w, "%s: %s, seed %d, %s + %s%s (%s), %s\n\n", s.Scenario, words.Count(s.Runs, "run"), r.Seed, r.Start, words.Count(r.Days, "day"), drain, r.Timezone, s.Currency)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	// Scenarios with notifications, campaigns or blocking also show the mean blocks and
 	// templates lost to them per run; with impatient customers or dropped late replies,
