@@ -196,6 +196,25 @@ func TestHostileMerge(t *testing.T) {
 		}
 		merge(t, out, `{out}/shards/shard-1-of-2.json: runs_part is "../../../../etc/passwd"; a shard's part is runs/shard=1/part-1-of-2.parquet inside the output folder, and merge reads nothing else`)
 	})
+	// shards of another spendsim (their runs.parquet may lack columns this one reads) are
+	// refused by name, not by a missing column or as "different scenarios"
+	t.Run("another version", func(t *testing.T) {
+		out := shards(t)
+		m := readShardManifest(t, out, 1, 2)
+		m.Version = "v0.9.0"
+		if err := reports.WriteJSON(filepath.Join(out, sweep.ShardManifestPath(1, 2)), m); err != nil {
+			t.Fatal(err)
+		}
+		merge(t, out, "shards 0 and 1 of {out} were written by spendsim "+reports.ToolVersion()+" and v0.9.0: run every shard with one version")
+		for k := range 2 {
+			m := readShardManifest(t, out, k, 2)
+			m.Version = "v0.9.0"
+			if err := reports.WriteJSON(filepath.Join(out, sweep.ShardManifestPath(k, 2)), m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		merge(t, out, "{out}: the shards were written by spendsim v0.9.0, this is "+reports.ToolVersion()+": merge with the version that ran them")
+	})
 	t.Run("a part linked out of OUT", func(t *testing.T) {
 		out := shards(t)
 		elsewhere := filepath.Join(t.TempDir(), "part.parquet")

@@ -93,7 +93,7 @@ func (c *Checkpoint) Load(runID string, seed uint64) (sim.RunResult, []sim.DayRo
 		return sim.RunResult{}, nil, false, fmt.Errorf("sweep: %s: unreadable (%v); delete it to run that run again", p, err)
 	}
 	if f.Key != c.Key || f.Run.RunID != runID || f.Run.Seed != seed {
-		return sim.RunResult{}, nil, false, fmt.Errorf("sweep: %s holds a run of another scenario or seed; "+
+		return sim.RunResult{}, nil, false, fmt.Errorf("sweep: %s holds a run of another scenario or seed, or of a spendsim whose results had other fields; "+
 			"delete %s or run without --resume to start afresh", p, c.Dir)
 	}
 	return f.Run, f.Days, true, nil

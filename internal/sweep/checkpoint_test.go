@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -74,5 +75,22 @@ func TestCheckpointLeave(t *testing.T) {
 	}
 	if _, _, ok, _ := cp.Load(runs[0].RunID, runs[0].Seed); !ok {
 		t.Error("the run was not kept")
+	}
+}
+
+// TestCheckpointKeyHoldsResultShape: a checkpoint's key changes with the fields of what
+// it holds, so runs saved by a spendsim whose results lacked a field (read back as
+// zero by gob) are refused on --resume rather than resumed with zeros.
+func TestCheckpointKeyHoldsResultShape(t *testing.T) {
+	type before struct{ Messaging int64 }
+	type after struct {
+		Messaging int64
+		DrainDays int64
+	}
+	if shapeOf(reflect.TypeFor[before]()) == shapeOf(reflect.TypeFor[after]()) {
+		t.Error("shapeOf does not tell a result with one more field from one without")
+	}
+	if !strings.Contains(resultShape, " DrainDays:int64") || !strings.Contains(resultShape, "sim.DayRow") {
+		t.Errorf("resultShape = %q; want the fields of sim.RunResult and sim.DayRow", resultShape)
 	}
 }

@@ -31,6 +31,9 @@ func Merge(dir string, sla stats.SLA, version string) (*Result, error) {
 		return nil, err
 	}
 	first := ms[0]
+	if first.Version != version {
+		return nil, fmt.Errorf("%s: the shards were written by spendsim %s, this is %s: merge with the version that ran them", dir, first.Version, version)
+	}
 	var sc scenarios.Scenario
 	if err := json.Unmarshal(first.Scenario, &sc); err != nil {
 		return nil, fmt.Errorf("%s: scenario: %w", filepath.Join(dir, ShardManifestPath(0, first.Shards)), err)
@@ -61,7 +64,8 @@ func Merge(dir string, sla stats.SLA, version string) (*Result, error) {
 	for _, m := range ms {
 		rs, ds, err := m.ReadParts(dir, paths)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w; if another build of spendsim %s wrote shard %d of %d, run it again with this one: %s",
+				err, m.Version, m.Shard, m.Shards, splitFiles(dir, ms).Rerun(m.Shard, m.Shards))
 		}
 		for _, r := range rs {
 			i, ok := index[r.RunID]

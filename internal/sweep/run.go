@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"reflect"
+	"strings"
 	"sync"
 
 	"github.com/spendsim/spendsim/internal/safefile"
@@ -341,11 +343,31 @@ func checkpointKey(sc *scenarios.Scenario, rates *pricing.Overlay) (string, erro
 	if err != nil {
 		return "", err
 	}
+	b = append(b, resultShape...)
 	if rates != nil {
 		b = append(b, rates.Digest...)
 	}
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:8]), nil
+}
+
+// resultShape is the fields a checkpoint file holds: a checkpoint of a spendsim whose
+// results had other fields (gob reads a field it lacks as zero, so a run from before the
+// drain was recorded would resume with no drain) is another sweep's, not this one's.
+var resultShape = shapeOf(reflect.TypeFor[sim.RunResult](), reflect.TypeFor[sim.DayRow]())
+
+// shapeOf names the fields of types, with their types, in order.
+func shapeOf(types ...reflect.Type) string {
+	var b strings.Builder
+	for _, t := range types {
+		b.WriteString(t.String())
+		for i := range t.NumField() {
+			f := t.Field(i)
+			fmt.Fprintf(&b, " %s:%s", f.Name, f.Type)
+		}
+		b.WriteByte(';')
+	}
+	return b.String()
 }
 
 // Priced says what prices jobs: the user's rate and tier files and the cards in force

@@ -201,6 +201,9 @@ func ReadShardManifests(dir string) ([]ShardManifest, error) {
 	}
 	first := ms[0]
 	for _, m := range ms[1:] {
+		if m.Version != first.Version {
+			return nil, fmt.Errorf("shards %d and %d of %s were written by spendsim %s and %s: run every shard with one version", first.Shard, m.Shard, dir, first.Version, m.Version)
+		}
 		if m.Seed != first.Seed || string(m.Scenario) != string(first.Scenario) || m.Jobs != first.Jobs {
 			return nil, fmt.Errorf("shards %d and %d of %s ran different scenarios or seeds", first.Shard, m.Shard, dir)
 		}
