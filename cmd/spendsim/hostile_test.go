@@ -215,6 +215,23 @@ func TestHostileMerge(t *testing.T) {
 		}
 		merge(t, out, "{out}: the shards were written by spendsim v0.9.0, this is "+reports.ToolVersion()+": merge with the version that ran them")
 	})
+	// a part this build cannot read (a column missing: what an older build wrote) names
+	// the shard's rerun
+	t.Run("a part of another build", func(t *testing.T) {
+		out := shards(t)
+		daily, err := os.ReadFile(filepath.Join(out, sweep.ShardPart("daily", 1, 2)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, sweep.ShardPart("runs", 1, 2)), daily, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := spendsim(t, "merge", out)
+		if code != 1 || !strings.Contains(stderr, ": no column ") || !strings.Contains(stderr, "wrote shard 1 of 2, run it again with this one: spendsim run ") ||
+			!strings.Contains(stderr, "--shard 1/2") {
+			t.Errorf("merge: exit %d, stderr %q; want the missing column and the rerun of shard 1", code, stderr)
+		}
+	})
 	t.Run("a part linked out of OUT", func(t *testing.T) {
 		out := shards(t)
 		elsewhere := filepath.Join(t.TempDir(), "part.parquet")

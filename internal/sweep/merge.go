@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -63,9 +64,11 @@ func Merge(dir string, sla stats.SLA, version string) (*Result, error) {
 	var days []sim.DayRow
 	for _, m := range ms {
 		rs, ds, err := m.ReadParts(dir, paths)
-		if err != nil {
+		if unreadable := (*unreadablePart)(nil); errors.As(err, &unreadable) {
 			return nil, fmt.Errorf("%w; if another build of spendsim %s wrote shard %d of %d, run it again with this one: %s",
 				err, m.Version, m.Shard, m.Shards, splitFiles(dir, ms).Rerun(m.Shard, m.Shards))
+		} else if err != nil {
+			return nil, err
 		}
 		for _, r := range rs {
 			i, ok := index[r.RunID]

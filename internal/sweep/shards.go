@@ -403,11 +403,11 @@ func (m *ShardManifest) ReadParts(dir string, paramPaths []string) ([]sim.RunRes
 	}
 	runs, err := reports.ReadRuns(runsPath, paramPaths)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, &unreadablePart{err}
 	}
 	days, err := reports.ReadDaily(dailyPath)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, &unreadablePart{err}
 	}
 	if len(runs) != len(m.RunIDs) {
 		return nil, nil, fmt.Errorf("%s: %d runs, its manifest lists %d", m.RunsPart, len(runs), len(m.RunIDs))
@@ -471,3 +471,10 @@ func ParseShard(shard string, shards int, getenv func(string) string) (int, int,
 	}
 	return 0, 0, nil
 }
+
+// unreadablePart is a part whose content could not be read as this spendsim reads
+// them (a column missing, another type): what another build of spendsim wrote.
+type unreadablePart struct{ err error }
+
+func (e *unreadablePart) Error() string { return e.err.Error() }
+func (e *unreadablePart) Unwrap() error { return e.err }
