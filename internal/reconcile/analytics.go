@@ -107,7 +107,9 @@ func (r *Reconciler) key(a pricing.Analytics, month int32, market, category, typ
 }
 
 // ours sums a delivered message into the analytics rows, and says whether any counted
-// it.
+// it. A message goes into one source's rows, never both, so that the compared total is
+// the bill's once: a CBP conversation into conversation_analytics where given, anything
+// else (and CBP without it) into pricing_analytics.
 func (r *Reconciler) ours(m *Message) bool {
 	if len(r.an) == 0 {
 		return false
@@ -117,13 +119,14 @@ func (r *Reconciler) ours(m *Message) bool {
 		return false
 	}
 	month := monthIndex(r.month(m.At))
+	conversation := m.Model == pricing.CBP.String() && m.ConversationID != 0 && slices.Contains(r.anSrc, pricing.ConversationAnalytics)
 	counted := false
 	for _, a := range r.anSrc {
+		if (a == pricing.ConversationAnalytics) != conversation {
+			continue // the other source's message
+		}
 		k := r.key(a, month, m.Market, m.Category, m.Type)
 		if a == pricing.ConversationAnalytics {
-			if m.Model != pricing.CBP.String() || m.ConversationID == 0 {
-				continue
-			}
 			seen := r.convs[k]
 			if seen == nil {
 				seen = map[int64]bool{}

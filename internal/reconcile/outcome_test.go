@@ -127,3 +127,48 @@ func TestMetaAmountFreeTier(t *testing.T) {
 		}
 	}
 }
+
+// TestBothAnalyticsCountOnce: given both of Meta's analytics, a CBP conversation is set
+// beside conversation_analytics only, a PMP message beside pricing_analytics only, so the
+// compared total is the bill's once (compared + unverified = total). It was summed into
+// a row of each, and compared came to twice the bill.
+func TestBothAnalyticsCountOnce(t *testing.T) {
+	book, err := pricing.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	jun, jul := at(t, "2025-06-01T00:00:00Z"), at(t, "2025-07-01T00:00:00Z")
+	aug := at(t, "2025-08-01T00:00:00Z")
+	points := []pricing.AnalyticsPoint{
+		{Source: pricing.ConversationAnalytics, Start: jun, End: jul, Country: "BR", Count: 1, Cost: money.MustParse("0.0625"), HasCost: true},
+		{Source: pricing.PricingAnalytics, Start: jul, End: aug, Country: "BR", Count: 1, Cost: money.MustParse("0.0625"), HasCost: true},
+	}
+	r, err := New(Options{Book: book}, points)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []*Message{
+		{At: at(t, "2025-06-02T10:00:00Z"), Market: "Brazil", Model: "CBP", Type: "regular", Category: "marketing", Billable: true,
+			Delivered: true, ConversationID: 1, Amount: money.MustParse("0.0625")},
+		{At: at(t, "2025-07-02T10:00:00Z"), Market: "Brazil", Model: "PMP", Type: "regular", Category: "marketing", Billable: true,
+			Delivered: true, Amount: money.MustParse("0.0625")},
+	} {
+		if _, err := r.Message(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := r.Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := res.Summary
+	if s.TotalMicros != 125_000 || s.ComparedMicros != 125_000 || s.UnverifiedMicros != 0 || s.MetaTotalMicros != 125_000 || res.Outcome() != Agree {
+		t.Errorf("total %d, compared %d, unverified %d, Meta %d, %s; want 125000, 125000, 0, 125000, agree",
+			s.TotalMicros, s.ComparedMicros, s.UnverifiedMicros, s.MetaTotalMicros, res.Outcome())
+	}
+	for _, g := range res.Groups {
+		if g.Messages != 1 {
+			t.Errorf("row %+v: %d messages; want each message in one row", *g, g.Messages)
+		}
+	}
+}
