@@ -52,7 +52,7 @@ func TestServiceAllowance(t *testing.T) {
 		})
 	}
 	_, err := Parse([]byte(head+"business: {service_allowance: -2}\n"+`agents: {shifts: [{start: "09:00", end: "17:00", headcount: 1}]}`), "s.yaml")
-	if want := "s.yaml:5:31: business.service_allowance: must be 0 or more (0 turns the allowance off), got -2"; err == nil || err.Error() != want {
+	if want := "s.yaml:5:31: business.service_allowance: must be 0 or more (0 turns the allowance off; -1, as older files wrote, does too), got -2"; err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
 }

@@ -37,6 +37,9 @@ func TestHostileScenarios(t *testing.T) {
 			`s.yaml:21:18: agents.cost_per_hour: "8,50": the decimal separator is a dot (8.50); a comma may only group thousands (1,940.13)`},
 		{"not an amount", []string{"cost_per_hour: 8", `cost_per_hour: 8.5.0`},
 			`s.yaml:21:18: agents.cost_per_hour: "8.5.0" is not a decimal amount`},
+		// the same text in a field that is no amount (the description) is not the place
+		{"decimal comma after the same text", []string{"cost_per_hour: 8", `cost_per_hour: "8,50"`, "description: One week, 5k customers in BR and IN, two weekday staffing levels", `description: "8,50"`},
+			`s.yaml:21:18: agents.cost_per_hour: "8,50": the decimal separator is a dot (8.50); a comma may only group thousands (1,940.13)`},
 	} {
 		_, err := Parse(smallWith(t, c.repl...), "s.yaml")
 		if err == nil || err.Error() != c.want {

@@ -300,7 +300,7 @@ func (s *Scenario) Validate() []string {
 		}
 	}
 	if s.Business.ServiceAllowance < -1 {
-		add("business.service_allowance: must be 0 or more (0 turns the allowance off), got %d", s.Business.ServiceAllowance)
+		add("business.service_allowance: must be 0 or more (0 turns the allowance off; -1, as older files wrote, does too), got %d", s.Business.ServiceAllowance)
 	}
 	if s.Customers.Count < 1 || s.Customers.Count > math.MaxInt32 {
 		add("customers.count: must be between 1 and %d, got %d", math.MaxInt32, s.Customers.Count)

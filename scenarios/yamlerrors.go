@@ -111,12 +111,14 @@ func (f docField) parentPath() string {
 
 // amountProblem locates an amount the decoder could not read: the YAML decoder stops
 // at a field's own parser without saying where, so the amount is looked up in the
-// document by its text (the first value that reads so: the decoder stops at the first
-// it cannot read), and the problem reads FILE:LINE:COLUMN: path: what is wrong.
+// document by its text among the fields that hold amounts (the first that reads so:
+// the decoder stops at the first it cannot read), and the problem reads
+// FILE:LINE:COLUMN: path: what is wrong.
 func amountProblem(data []byte, name string, pe *money.ParseError) string {
 	msg := strings.TrimPrefix(pe.Error(), "money: ")
+	amount := reflect.TypeFor[money.Micros]()
 	for _, f := range docFields(data) {
-		if f.key != nil && f.val.Kind == yaml.ScalarNode && f.val.Value == pe.Text {
+		if t, ok := fieldType(f.path); ok && t == amount && f.key != nil && f.val.Kind == yaml.ScalarNode && f.val.Value == pe.Text {
 			return at(name, f.val, f.path) + msg
 		}
 	}
@@ -201,31 +203,44 @@ func typeNamed(path string, m string) bool {
 	if g == nil {
 		return false
 	}
+	t, ok := fieldType(path)
+	return ok && t.String() == g[3]
+}
+
+// fieldType is the Go type of the scenario field at path ("agents.shifts[0].headcount",
+// "per_template.marketing": a map's key reads as its value), pointers left out.
+func fieldType(path string) (reflect.Type, bool) {
 	t := reflect.TypeOf(Scenario{})
-	for seg := range strings.SplitSeq(path, ".") {
-		key, idx, _ := strings.Cut(seg, "[")
+	deref := func() {
 		for t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}
-		if t.Kind() != reflect.Struct {
-			return false
-		}
-		f, ok := structFieldByYAML(t, key)
-		if !ok {
-			return false
-		}
-		t = f.Type
-		for range strings.Count(idx, "[") + min(len(idx), 1) {
-			for t.Kind() == reflect.Pointer {
-				t = t.Elem()
+	}
+	for seg := range strings.SplitSeq(path, ".") {
+		key, idx, _ := strings.Cut(seg, "[")
+		deref()
+		switch t.Kind() {
+		case reflect.Struct:
+			f, ok := structFieldByYAML(t, key)
+			if !ok {
+				return nil, false
 			}
+			t = f.Type
+		case reflect.Map:
+			t = t.Elem()
+		default:
+			return nil, false
+		}
+		for range strings.Count(idx, "[") + min(len(idx), 1) {
+			deref()
 			if t.Kind() != reflect.Slice {
-				return false
+				return nil, false
 			}
 			t = t.Elem()
 		}
 	}
-	return t.String() == g[3]
+	deref()
+	return t, true
 }
 
 // structFieldByYAML finds struct type t's field by its YAML name, looking into inlined
