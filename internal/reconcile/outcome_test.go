@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/spendsim/spendsim/model"
@@ -170,5 +171,17 @@ func TestBothAnalyticsCountOnce(t *testing.T) {
 		if g.Messages != 1 {
 			t.Errorf("row %+v: %d messages; want each message in one row", *g, g.Messages)
 		}
+	}
+}
+
+// TestGroupReasonDifferenceFirst: a group holding an unverified charge and a message
+// that differs is labelled by the difference, which the terminal would otherwise not
+// show (it prints the group's reason, and no_meta_pricing sorts first).
+func TestGroupReasonDifferenceFirst(t *testing.T) {
+	var g Row
+	g.add(&Row{Messages: 1, Reason: NoMetaPricing, Unverified: 1})
+	g.add(&Row{Messages: 1, Reason: RateMissing})
+	if g.Agrees || g.Reason != RateMissing || !slices.Equal(g.Why, []Reason{NoMetaPricing, RateMissing}) {
+		t.Errorf("group: agrees %v, reason %s, why %v; want rate_missing first of both", g.Agrees, g.Reason, g.Why)
 	}
 }

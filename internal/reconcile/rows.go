@@ -112,6 +112,9 @@ func (g *Row) add(m *Row) {
 		g.Agrees = false
 		g.why(m.Reason)
 		g.Reason = g.Why[0]
+		if i := slices.IndexFunc(g.Why, func(r Reason) bool { return r != NoMetaPricing }); i >= 0 {
+			g.Reason = g.Why[i] // a difference Meta stated comes before a charge it said nothing about
+		}
 	}
 	if g.Unverified > 0 {
 		g.Detail = words.Count(g.Unverified, "charged message") + " (" + g.UnverifiedAmount.String() + ") Meta said nothing about"
