@@ -57,10 +57,12 @@ func TestDrainIsSaid(t *testing.T) {
 	// Every run's drain days are its after_horizon days; agents=1's most is days_max.
 	runs := tabletest.Read(t, filepath.Join(out, "runs.parquet"))
 	days := tabletest.Read(t, filepath.Join(out, "daily.parquet"))
-	after := map[string]int64{}
+	after, afterMessaging := map[string]int64{}, map[string]int64{}
 	for i := range days.Rows {
 		if days.Value(t, i, "after_horizon").Boolean() {
-			after[days.Value(t, i, "run_id").String()]++
+			id := days.Value(t, i, "run_id").String()
+			after[id]++
+			afterMessaging[id] += days.Value(t, i, "messaging_micros").Int64()
 		}
 	}
 	var most int64
@@ -69,9 +71,19 @@ func TestDrainIsSaid(t *testing.T) {
 		if n != after[id] {
 			t.Errorf("run %s: drain_days %d, daily.parquet has %d days after the horizon", id, n, after[id])
 		}
+		if m := runs.Value(t, i, "drain_messaging_micros").Int64(); m != afterMessaging[id] {
+			t.Errorf("run %s: drain_messaging_micros %d, daily.parquet's days after the horizon %d", id, m, afterMessaging[id])
+		}
 		if runs.Value(t, i, "point").Int32() == 0 {
 			most = max(most, n)
 		}
+	}
+	var drainMessaging int64
+	for _, m := range afterMessaging {
+		drainMessaging += m
+	}
+	if drainMessaging == 0 {
+		t.Error("no run sent a paid message after the horizon: the drain's messaging is not checked")
 	}
 	if most == 0 || one.Drain.DaysMax != most {
 		t.Errorf("agents=1: days_max %d, its runs' most days after the horizon %d", one.Drain.DaysMax, most)
