@@ -318,6 +318,30 @@ func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 	if n := s.TextOutsideCS; n > 0 {
 		fmt.Fprintln(w, textOutsideNote(n, "summary.json's text_outside_window"))
 	}
+	if f := s.LogFacts; f != (LogFacts{}) {
+		fmt.Fprintln(w, logFactsNote(f))
+	}
+}
+
+// logFactsNote says how many charges a fact the log stated decided where spendsim would
+// have inferred otherwise (f not zero): a reader checking a bill against the rules
+// alone would find them priced "wrongly".
+func logFactsNote(f LogFacts) string {
+	var parts []string
+	for _, c := range []struct {
+		n          int64
+		noun, what string
+	}{
+		{f.USMarketingDelivered, "US marketing template", "charged: Meta's statuses say delivered"},
+		{f.AuthIntl, "authentication template", "charged at the international rate"},
+		{f.AuthDomestic, "authentication template", "charged at the domestic rate"},
+		{f.MarketingLite, "marketing template", "reported as marketing_lite"},
+	} {
+		if c.n > 0 {
+			parts = append(parts, words.Count(c.n, c.noun)+" "+c.what)
+		}
+	}
+	return "as the log states: " + strings.Join(parts, "; ") + " (summary.json's log_facts_applied; docs/billing.md, \"The log's word\")"
 }
 
 // textOutsideNote says that n delivered free-form business messages (n > 0) went out

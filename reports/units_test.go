@@ -105,3 +105,21 @@ func TestReplayTableHeaderSaysPairs(t *testing.T) {
 		t.Errorf("header %q, want %q", lineWith(b.String(), "records"), want)
 	}
 }
+
+// TestReplayTableSaysLogFacts: charges a fact the log stated decided (a US marketing
+// template Meta says was delivered is charged, though the rules say such templates are
+// not delivered) are said on the terminal, not only in summary.json's
+// log_facts_applied; nothing is said when the log decided nothing.
+func TestReplayTableSaysLogFacts(t *testing.T) {
+	for f, want := range map[LogFacts]string{
+		{}:                              "",
+		{USMarketingDelivered: 2}:       "as the log states: 2 US marketing templates charged: Meta's statuses say delivered (summary.json's log_facts_applied",
+		{AuthIntl: 1, MarketingLite: 3}: "as the log states: 1 authentication template charged at the international rate; 3 marketing templates reported as marketing_lite (",
+	} {
+		var b strings.Builder
+		WriteReplayTable(&b, &ReplaySummary{Trace: "log.jsonl", Pricing: "auto", LogFacts: f})
+		if got := lineWith(b.String(), "as the log states"); want == "" && got != "" || !strings.Contains(got, want) {
+			t.Errorf("%+v: %q, want %q", f, got, want)
+		}
+	}
+}
