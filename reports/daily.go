@@ -50,7 +50,8 @@ func DailyColumns() []table.Column {
 		cols = append(cols, table.Int64Col("amount_"+c.String()+"_micros"))
 	}
 	// Last, so the columns before keep their places: true on the days after the
-	// horizon, when the run's conversations were still being answered.
+	// horizon, when the run's conversations were still being answered or its held
+	// templates going out.
 	return append(cols, table.BoolCol("after_horizon"))
 }
 

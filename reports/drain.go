@@ -2,9 +2,12 @@ package reports
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/internal/words"
+	"github.com/spendsim/spendsim/model/money"
 )
 
 // drainShown is how many sweep points the drain note names, the first in point order;
@@ -30,9 +33,11 @@ func costlyDrain(p stats.PointSummary) bool {
 
 // drainNote says how much of each point's spend fell after the horizon, for the run
 // table and report.html: a lead sentence, then one line per point with a drain (at
-// most drainShown, then how many more). Empty without a drain.
+// most drainShown, then how many more). Empty without a drain. Where the messaging
+// limit held templates that went after the horizon, the lead says so and each line
+// counts them, and the templates still held when the drain stopped (never sent).
 func drainNote(s stats.Summary) (lead string, lines []string) {
-	more := 0
+	more, held := 0, false
 	for _, p := range s.Points {
 		d := p.Drain
 		if !costlyDrain(p) {
@@ -46,9 +51,17 @@ func drainNote(s stats.Summary) (lead string, lines []string) {
 		if float64(d.DaysMean) != float64(d.DaysMax) {
 			days += fmt.Sprintf(" (%.1f on average)", float64(d.DaysMean))
 		}
-		lines = append(lines, fmt.Sprintf("%s: %s after the horizon, %s of its %s %s (staffing %s, messaging %s)",
+		line := fmt.Sprintf("%s: %s after the horizon, %s of its %s %s (staffing %s, messaging %s)",
 			p.Label, days, cents(d.TotalMicros), cents(p.TotalWithStaffingMicros), s.Currency,
-			cents(d.StaffingMicros), cents(d.MessagingMicros)))
+			cents(d.StaffingMicros), cents(d.MessagingMicros))
+		if o := p.Outbound; o != nil && (o.LimitAfterHorizon.Mean > 0 || o.LimitHeldAtEnd.Mean > 0) {
+			held = true
+			line += "; " + count(o.LimitAfterHorizon.Mean) + " templates the messaging limit held went after the horizon"
+			if o.LimitHeldAtEnd.Mean > 0 {
+				line += ", " + count(o.LimitHeldAtEnd.Mean) + " were still held when the drain stopped and were never sent"
+			}
+		}
+		lines = append(lines, line)
 	}
 	if len(lines) == 0 {
 		return "", nil
@@ -56,5 +69,13 @@ func drainNote(s stats.Summary) (lead string, lines []string) {
 	if more > 0 {
 		lines = append(lines, "and "+words.Count(more, "more point")+" (summary.json's drain)")
 	}
+	if held {
+		return "the days after the horizon on which its conversations were still being answered, or the templates the messaging limit held back were still going out, are billed to the run (the agents on duty then, the replies and the templates sent):", lines
+	}
 	return "the days after the horizon on which its conversations were still being answered are billed to the run (the agents on duty then, and the replies sent):", lines
+}
+
+// count is a mean count per run for people: whole, thousands grouped.
+func count(n stats.Num) string {
+	return money.GroupThousands(strconv.FormatFloat(math.Round(float64(n)), 'f', 0, 64))
 }

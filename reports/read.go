@@ -147,6 +147,10 @@ func intField(r *sim.RunResult, name string) *int64 {
 		return &r.Outbound.LimitFailed
 	case "cap_refused":
 		return &r.Outbound.CapRefused
+	case "limit_after_horizon":
+		return &r.Outbound.LimitAfterHorizon
+	case "limit_held_at_end":
+		return &r.Outbound.LimitHeldAtEnd
 	case "bot_replies":
 		return &r.BotReplies
 	case "bot_resolved":

@@ -85,6 +85,8 @@ var runCounts = []struct {
 	{"limit_delayed", func(r *sim.RunResult) int64 { return r.Outbound.LimitDelayed }},
 	{"limit_failed", func(r *sim.RunResult) int64 { return r.Outbound.LimitFailed }},
 	{"cap_refused", func(r *sim.RunResult) int64 { return r.Outbound.CapRefused }},
+	{"limit_after_horizon", func(r *sim.RunResult) int64 { return r.Outbound.LimitAfterHorizon }},
+	{"limit_held_at_end", func(r *sim.RunResult) int64 { return r.Outbound.LimitHeldAtEnd }},
 	{"bot_replies", func(r *sim.RunResult) int64 { return r.BotReplies }},
 	{"bot_resolved", func(r *sim.RunResult) int64 { return r.BotResolved }},
 	{"bot_handoffs", func(r *sim.RunResult) int64 { return r.BotHandoffs }},

@@ -38,6 +38,7 @@ var wantRunsColumns = []string{
 	"replies", "replies_in_window", "late_utility", "late_marketing", "dropped",
 	"unanswered", "first_responses", "answered_in_window",
 	"templates_sent", "template_replies", "blocks", "reach_lost", "limit_delayed", "limit_failed", "cap_refused",
+	"limit_after_horizon", "limit_held_at_end",
 	"bot_replies", "bot_resolved", "bot_handoffs", "abandoned",
 	"unanswered_conversations", "dropped_conversations", "drain_days", "drain_messaging_micros", "drain_staffing_micros",
 	"in_window_share", "wait_mean_s", "waited_share", "first_response_mean_s",

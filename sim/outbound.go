@@ -22,19 +22,27 @@ const (
 )
 
 // OutboundCounts is what became of business-initiated templates (notifications and
-// campaigns) in a run. Every template the business sent is counted once in
-// TemplatesSent, and ends delivered, or in ReachLost, CapRefused or LimitFailed (or
-// still held by the limit at the horizon end); LimitDelayed counts those that waited.
+// campaigns) in a run. The business asks to send each template inside the horizon; one
+// the messaging limit holds back waits, and goes when the limit lets it, in the drain
+// after the horizon if need be (billed on the day it goes). Every template asked for
+// ends sent, counted once in TemplatesSent (then delivered, or in ReachLost, CapRefused
+// or LimitFailed), or, only if it is still held MaxDrain after the horizon end, in
+// LimitHeldAtEnd; LimitDelayed counts those that waited, whichever way they ended.
 type OutboundCounts struct {
-	TemplatesSent   int64  // notification and campaign templates the business sent
-	Blocks          int64  // users who blocked the business after a template
-	ReachLost       int64  // templates to users who had blocked: status sent, never delivered or charged
-	LimitDelayed    int64  // templates held back by the messaging limit: sent later, or still waiting at the horizon end
-	LimitFailed     int64  // templates over the messaging limit that failed (not charged)
-	CapRefused      int64  // marketing templates refused by the per-user marketing cap (not charged)
-	TemplateReplies int64  // conversations customers started by answering a template
-	Quality         string // final quality rating: high, medium, low; "" without a blocking block
-	MessagingLimit  string // final messaging limit: 250, 1000, 2000, ..., unlimited; "" without a blocking block
+	TemplatesSent   int64 // notification and campaign templates the business sent (to WhatsApp, in the horizon or the drain)
+	Blocks          int64 // users who blocked the business after a template
+	ReachLost       int64 // templates to users who had blocked: status sent, never delivered or charged
+	LimitDelayed    int64 // templates held back by the messaging limit: sent later (LimitAfterHorizon of them after the horizon), or LimitHeldAtEnd
+	LimitFailed     int64 // templates over the messaging limit that failed (not charged)
+	CapRefused      int64 // marketing templates refused by the per-user marketing cap (not charged)
+	TemplateReplies int64 // conversations customers started by answering a template
+	// LimitAfterHorizon are the templates held by the limit that went after the horizon
+	// end, in the drain; LimitHeldAtEnd those still held when the drain reached its
+	// bound (MaxDrain): never sent, never billed, not in TemplatesSent.
+	LimitAfterHorizon int64
+	LimitHeldAtEnd    int64
+	Quality           string // quality rating at the horizon end: high, medium, low; "" without a blocking block
+	MessagingLimit    string // messaging limit at the horizon end: 250, 1000, 2000, ..., unlimited; "" without a blocking block
 }
 
 // source is a notification stream or a campaign: what its templates are and how
@@ -78,6 +86,7 @@ type broadcast struct {
 type held struct {
 	customer int32
 	src      int32
+	counted  bool // asked for inside the horizon (not in the warm-up): in TemplatesSent
 }
 
 // outbound is the run's business-initiated traffic and what WhatsApp makes of it.
@@ -90,6 +99,7 @@ type outbound struct {
 	freeCast   []int32
 	waiting    fifo.Ring[held] // templates waiting for room under the messaging limit, in order
 	waking     bool            // an evHeld event is pending
+	atEnd      bool            // the standing at the horizon end is noted (outboundAtEnd)
 	byCountry  [][]int32       // customers of each country index, ascending; nil without market filters
 
 	spec             blocking.Spec
@@ -331,7 +341,7 @@ func (r *run) requestTemplate(t Time, c int32, src int) {
 			return
 		default:
 			o.counts.LimitDelayed++
-			o.waiting.Push(held{customer: c, src: int32(src)})
+			o.waiting.Push(held{customer: c, src: int32(src), counted: r.clock.counting})
 			r.wake(t)
 			return
 		}
@@ -369,6 +379,9 @@ func (r *run) releaseHeld(t Time) {
 			a.Admit(h.customer, t)
 		}
 		o.waiting.Pop()
+		if h.counted && t >= r.cfg.End {
+			o.counts.LimitAfterHorizon++
+		}
 		r.deliverTemplate(t, h.customer, int(h.src))
 	}
 	if o.waiting.Len() > 0 {
@@ -436,16 +449,43 @@ func (o *outbound) userWrote(c int32) {
 	}
 }
 
-// outboundOutcome is the run's business-initiated traffic at the horizon end.
+// holding is how many templates wait for room under the messaging limit (0 without
+// outbound traffic).
+func (o *outbound) holding() int {
+	if o == nil {
+		return 0
+	}
+	return o.waiting.Len()
+}
+
+// outboundAtEnd notes the account's standing at the horizon end (called once, when the
+// clock reaches it): the drain may move it on while it sends the held templates.
+func (r *run) outboundAtEnd() {
+	o := r.out
+	if o == nil || o.atEnd {
+		return
+	}
+	o.atEnd = true
+	if o.account != nil {
+		o.account.Advance(r.cfg.End)
+		o.counts.Quality = o.account.Quality().String()
+		o.counts.MessagingLimit = o.account.LimitName(r.cfg.End)
+	}
+}
+
+// outboundOutcome is the run's business-initiated traffic at its end: the templates
+// still held (MaxDrain after the horizon) were asked for but never sent.
 func (r *run) outboundOutcome() OutboundCounts {
 	o := r.out
 	if o == nil {
 		return OutboundCounts{}
 	}
-	if o.account != nil {
-		o.account.Advance(r.cfg.End)
-		o.counts.Quality = o.account.Quality().String()
-		o.counts.MessagingLimit = o.account.LimitName(r.cfg.End)
+	r.outboundAtEnd() // a run stopped before the horizon end
+	for o.waiting.Len() > 0 {
+		if o.waiting.Pop().counted {
+			o.counts.LimitHeldAtEnd++
+			o.counts.TemplatesSent--
+		}
 	}
 	return o.counts
 }

@@ -100,10 +100,10 @@ type RunResult struct {
 	MessagesByType     [pricing.NumTypes]int64      // delivered business messages by pricing type
 
 	// The drain: what the run cost after its horizon, answering the conversations
-	// that arrived inside it (billed to the run: a bill covers every message a run
-	// caused). DrainDays are the local days after the horizon on which it still
-	// answered (its AfterHorizon day rows); DrainMessagingMicros, of MessagingMicros,
-	// the replies sent on them; DrainStaffingMicros, of StaffingMicros, the agents on
+	// that arrived inside it and sending the templates the messaging limit held (billed
+	// to the run: a bill covers every message a run caused). DrainDays are the local
+	// days after the horizon on which it still answered or sent (its AfterHorizon day
+	// rows); DrainMessagingMicros, of MessagingMicros, the messages sent on them; DrainStaffingMicros, of StaffingMicros, the agents on
 	// duty from the horizon end until the backlog was cleared. All zero without a drain.
 	DrainDays            int64
 	DrainMessagingMicros money.Micros
@@ -118,7 +118,8 @@ type DayRow struct {
 	RunID string
 	Day   time.Time // midnight starting the day, in the business's time zone
 	// AfterHorizon marks a day after the horizon, on which the run's conversations were
-	// still being answered (no conversation starts on it).
+	// still being answered or the templates the messaging limit held still going out
+	// (no conversation starts on it).
 	AfterHorizon bool
 
 	Conversations     int64

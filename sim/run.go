@@ -20,10 +20,11 @@ import (
 // look up elsewhere. It is read-only during runs and may be shared between them.
 //
 // A run counts what the conversations that arrive inside the horizon [Start, End) cause,
-// whenever it happens: after End no customer starts a conversation and the business
-// sends no template of its own, but the conversations still open are followed to their
-// end (answered, abandoned, or a late reply dropped), with the shifts going on as
-// planned, and what that costs is billed to the run. Before Start, Warmup is simulated
+// whenever it happens, and every template the business asks for inside it: after End
+// no customer starts a conversation and the business starts no template of its own,
+// but the conversations still open are followed to their end (answered, abandoned, or
+// a late reply dropped), with the shifts going on as planned, and the templates the
+// messaging limit still holds go as it lets them; what that costs is billed to the run. Before Start, Warmup is simulated
 // and counts nothing.
 type Config struct {
 	Start, End model.Time     // horizon [Start, End)

@@ -20,7 +20,7 @@ const SketchAccuracy = 0.005
 
 // Stats is the Recorder that turns a run into a RunResult and one DayRow per local
 // day: the days of the horizon, then the days after it on which the run's conversations
-// were still being answered (AfterHorizon). Money is summed as integer micros; daily
+// were still being answered or its held templates going out (AfterHorizon). Money is summed as integer micros; daily
 // amounts and the run total come from the same charges, so they agree exactly.
 type Stats struct {
 	res    RunResult

@@ -18,7 +18,12 @@ type OutboundSummary struct {
 	LimitDelayed    Estimate `json:"limit_delayed"`    // templates held back by the messaging limit
 	LimitFailed     Estimate `json:"limit_failed"`     // templates failed over the messaging limit
 	CapRefused      Estimate `json:"cap_refused"`      // marketing templates refused by the per-user cap
-	// Quality and MessagingLimit are the final rating and limit most runs ended with
+	// LimitAfterHorizon: of LimitDelayed, the templates that went after the horizon
+	// (in the drain, billed to the run); LimitHeldAtEnd: those still held when the
+	// drain reached its bound, never sent.
+	LimitAfterHorizon Estimate `json:"limit_after_horizon"`
+	LimitHeldAtEnd    Estimate `json:"limit_held_at_end"`
+	// Quality and MessagingLimit are the rating and limit at the horizon end most runs had
 	// (on a tie the worse: lower quality, lower limit); the counts by value follow.
 	// Absent without a blocking block.
 	Quality            string           `json:"quality,omitempty"`
@@ -45,13 +50,15 @@ func summarizeOutbound(reps []*sim.RunResult) *OutboundSummary {
 		return estimate(xs)
 	}
 	s := &OutboundSummary{
-		TemplatesSent:   col(func(o *sim.OutboundCounts) int64 { return o.TemplatesSent }),
-		TemplateReplies: col(func(o *sim.OutboundCounts) int64 { return o.TemplateReplies }),
-		Blocks:          col(func(o *sim.OutboundCounts) int64 { return o.Blocks }),
-		ReachLost:       col(func(o *sim.OutboundCounts) int64 { return o.ReachLost }),
-		LimitDelayed:    col(func(o *sim.OutboundCounts) int64 { return o.LimitDelayed }),
-		LimitFailed:     col(func(o *sim.OutboundCounts) int64 { return o.LimitFailed }),
-		CapRefused:      col(func(o *sim.OutboundCounts) int64 { return o.CapRefused }),
+		TemplatesSent:     col(func(o *sim.OutboundCounts) int64 { return o.TemplatesSent }),
+		TemplateReplies:   col(func(o *sim.OutboundCounts) int64 { return o.TemplateReplies }),
+		Blocks:            col(func(o *sim.OutboundCounts) int64 { return o.Blocks }),
+		ReachLost:         col(func(o *sim.OutboundCounts) int64 { return o.ReachLost }),
+		LimitDelayed:      col(func(o *sim.OutboundCounts) int64 { return o.LimitDelayed }),
+		LimitFailed:       col(func(o *sim.OutboundCounts) int64 { return o.LimitFailed }),
+		CapRefused:        col(func(o *sim.OutboundCounts) int64 { return o.CapRefused }),
+		LimitAfterHorizon: col(func(o *sim.OutboundCounts) int64 { return o.LimitAfterHorizon }),
+		LimitHeldAtEnd:    col(func(o *sim.OutboundCounts) int64 { return o.LimitHeldAtEnd }),
 	}
 	s.Quality, s.QualityRuns = mode(reps, func(o *sim.OutboundCounts) string { return o.Quality }, qualityRank)
 	s.MessagingLimit, s.MessagingLimitRuns = mode(reps, func(o *sim.OutboundCounts) string { return o.MessagingLimit }, limitRank)

@@ -75,7 +75,8 @@ type PointSummary struct {
 	// reply or a customer giving up.
 	Agents *AgentsSummary `json:"agents,omitempty"`
 	// Drain is how much of the spend fell after the horizon, on the days its
-	// conversations were still being answered; absent when no run went past it.
+	// conversations were still being answered or its held templates going out; absent
+	// when no run went past it.
 	Drain *DrainSummary `json:"drain,omitempty"`
 }
 
