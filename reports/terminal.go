@@ -29,8 +29,8 @@ import (
 // reaches both sides of the target. Undecided plans cheaper than the best whose mean
 // meets the target are named after it: more replications may show them to meet it.
 func WriteOptimizeTable(w io.Writer, r *optimize.Result) {
-	fmt.Fprintf(w, "%s: %s, %d replications per plan, seed %d, at most %d per shift, %s\n\n",
-		r.Scenario, r.SLA.Text, r.Replications, r.Seed, r.MaxHeadcount, r.Currency)
+	fmt.Fprintf(w, "%s: %s, %s per plan, seed %d, at most %d per shift, %s\n\n",
+		r.Scenario, r.SLA.Text, words.Count(r.Replications, "replication"), r.Seed, r.MaxHeadcount, r.Currency)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	// Beside the target's figure, the share of conversations answered at all, unless
 	// that is the target.
@@ -74,8 +74,8 @@ func WriteOptimizeTable(w io.Writer, r *optimize.Result) {
 	// The same sentence as run's verdict: the same verdict.
 	fmt.Fprintf(w, "meeting %s, as run judges a sweep point: %s\n", r.SLA.Text, (&stats.SLAVerdict{SLA: r.SLA, JudgedOn: r.JudgedOn}).SLAJudgement())
 	for _, cd := range undecided {
-		fmt.Fprintf(w, "%s is cheaper (%s %s) and meets %s on its mean, but its 95%% interval (%s) reaches past the target: %d replications cannot decide it; rerun with more --replications\n",
-			cd.Label, cents(cd.TotalWithStaffingMicros), r.Currency, r.SLA.Text, r.SLA.FormatInterval(cd.SLAFigure.CI95), r.Replications)
+		fmt.Fprintf(w, "%s is cheaper (%s %s) and meets %s on its mean, but its 95%% interval (%s) reaches past the target: %s cannot decide it; rerun with more --replications\n",
+			cd.Label, cents(cd.TotalWithStaffingMicros), r.Currency, r.SLA.Text, r.SLA.FormatInterval(cd.SLAFigure.CI95), words.Count(r.Replications, "replication"))
 	}
 }
 
@@ -163,14 +163,16 @@ func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
 func cents(m int64) string { return money.Cents(money.Micros(m)) }
 
 // WriteForecastTable prints a forecast month by month, and the whole horizon: P10, P50
-// and P90 of the bill, the P50 of each category with spend, staffing and the total.
+// and P90 of the bill, the P50 of each category with spend, staffing and the total;
+// under it, how the percentiles are taken, what the band covers, and the rows whose
+// total P50 is not their messaging P50 + staffing.
 func WriteForecastTable(w io.Writer, f stats.Forecast) {
 	growth := ""
 	if f.GrowthPerMonth != 0 {
 		growth = fmt.Sprintf(", customers %+g%% a month", 100*f.GrowthPerMonth)
 	}
-	fmt.Fprintf(w, "%s: %d months from %s, %d replications, seed %d%s, %s\n\n",
-		f.Scenario, len(f.Months), f.Months[0].Start, f.Replications, f.Seed, growth, f.Currency)
+	fmt.Fprintf(w, "%s: %s from %s, %s, seed %d%s, %s\n\n",
+		f.Scenario, words.Count(len(f.Months), "month"), f.Months[0].Start, words.Count(f.Replications, "replication"), f.Seed, growth, f.Currency)
 	// Categories with spend in any month, in the cards' order.
 	var cats []string
 	for _, name := range categoryOrder(f) {
@@ -209,6 +211,10 @@ func WriteForecastTable(w io.Writer, f stats.Forecast) {
 	row(h)
 	tw.Flush()
 	fmt.Fprintf(w, "\npercentiles across replications, nearest rank (k-th smallest, k = ceil(p*R/100))\n")
+	fmt.Fprintln(w, ForecastBandScope)
+	if n := staffingNote(f); n != "" {
+		fmt.Fprintln(w, n)
+	}
 	for _, note := range notes {
 		fmt.Fprintln(w, note)
 	}
