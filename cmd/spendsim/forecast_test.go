@@ -434,7 +434,7 @@ agents: {concurrency: 2, handle_time: {dist: exponential, mean_s: 240}, cost_per
 	}
 	for _, want := range []string{
 		"1 replication: P10 = P50 = P90, a band of no width; 10 or more give a band (--replications N)\n",
-		"the forecast runs 1 month from 2025-09-01 (30 days), not the 7 days spendsim run gives "+week+": a scenario's days do not count in a forecast",
+		"the forecast runs 1 month from 2025-09-01 (30 days), not the 7 days spendsim run gives " + week + ": a scenario's days do not count in a forecast",
 		"1 run in ",
 	} {
 		if !strings.Contains(stderr, want) {
