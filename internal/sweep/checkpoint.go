@@ -123,7 +123,7 @@ func (c *Checkpoint) Leave(err error, kept int) error {
 	if kept == 0 || errors.As(err, &in) { // none of this sweep's, or it says so already
 		return err
 	}
-	return fmt.Errorf("%w (the %s finished are kept in %s: once that is fixed, run again with --resume to go on)", err, words.Count(kept, "run"), c.Dir)
+	return fmt.Errorf("%w (the %s finished %s kept in %s: once that is fixed, run again with --resume to go on)", err, words.Count(kept, "run"), words.Are(kept), c.Dir)
 }
 
 func (c *Checkpoint) removeParent() {

@@ -79,7 +79,7 @@ type Interrupted struct {
 }
 
 func (e *Interrupted) Error() string {
-	return fmt.Sprintf("interrupted; the %s finished so far are kept in %s: run again with --resume to go on", words.Count(e.Kept, "run"), e.Checkpoint)
+	return fmt.Sprintf("interrupted; the %s finished so far %s kept in %s: run again with --resume to go on", words.Count(e.Kept, "run"), words.Are(e.Kept), e.Checkpoint)
 }
 
 func (e *Interrupted) Unwrap() error { return e.Err }
