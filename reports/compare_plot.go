@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 )
@@ -29,8 +30,8 @@ func sideName(tag string, s, other stats.CompareLabel) string {
 }
 
 // PlotComparison draws the two sides' mean messaging spend per category as pairs of
-// bars, with the whole messaging bill last; the title carries the paired difference
-// and its 95% interval. Staffing is left out: it does not depend on the pricing era and
+// bars, with the whole messaging bill last; the title carries the paired difference,
+// its 95% interval and whether that excludes 0. Staffing is left out: it does not depend on the pricing era and
 // would dwarf the bill.
 func PlotComparison(c stats.Comparison) (*plot.Plot, error) {
 	type group struct {
@@ -58,12 +59,7 @@ func PlotComparison(c stats.Comparison) (*plot.Plot, error) {
 	if c.A.Scenario == c.B.Scenario && c.A.Source == c.B.Source && c.A.Pricing != c.B.Pricing {
 		title = "Pricing eras on the same customers: " + c.A.Scenario
 	}
-	d := c.BMinusA.MessagingMicros
-	sub := fmt.Sprintf("B − A: %s %s", money.SignedCents(money.Micros(d.MeanMicros)), c.Currency)
-	if d.CI95 != nil {
-		sub += fmt.Sprintf(" (95%% CI %s to %s), paired over %d replications", money.SignedCents(money.Micros(d.CI95.LowMicros)), money.SignedCents(money.Micros(d.CI95.HighMicros)), c.Replications)
-	}
-	p.Title.Text = title + "\n" + sub
+	p.Title.Text = title + "\n" + compareSubtitle(c)
 	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.Title.Padding = vg.Points(8)
 	p.Y.Label.Text = fmt.Sprintf("mean spend per run (%s)", c.Currency)
@@ -92,6 +88,27 @@ func PlotComparison(c stats.Comparison) (*plot.Plot, error) {
 	p.Legend.Padding = vg.Points(3)
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(6), -vg.Points(6)
 	return p, nil
+}
+
+// compareSubtitle is the compare chart's verdict on the messaging bill: B − A with its
+// paired 95% interval (the one to read: both sides ran on the same customers), and
+// whether that interval excludes 0, since bars of different heights may differ by no
+// more than the runs' randomness.
+func compareSubtitle(c stats.Comparison) string {
+	d := c.BMinusA.MessagingMicros
+	sub := fmt.Sprintf("B − A: %s %s", money.SignedCents(money.Micros(d.MeanMicros)), c.Currency)
+	if d.CI95 == nil {
+		return sub
+	}
+	sub += fmt.Sprintf(", paired 95%% CI %s to %s over %s", money.SignedCents(money.Micros(d.CI95.LowMicros)),
+		money.SignedCents(money.Micros(d.CI95.HighMicros)), words.Count(c.Replications, "replication"))
+	switch {
+	case !d.CI95.ExcludesZero():
+		return sub + "\nthe interval includes 0: no clear difference in the messaging bill"
+	case d.MeanMicros > 0:
+		return sub + "\nthe interval excludes 0: B's messaging bill is higher"
+	}
+	return sub + "\nthe interval excludes 0: B's messaging bill is lower"
 }
 
 // CompareFile is the file `spendsim compare` writes; the bar chart is compare.png/.svg.

@@ -2,12 +2,14 @@ package reports
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/spendsim/spendsim/internal/stats"
 )
 
-// TestComparisonTable: compare's table, golden. Beside the money rows and the p90, the
+// TestComparisonTable: compare's table, golden. Each difference says whether its paired
+// interval excludes 0, and two lines under the table say which interval to read. Beside the money rows and the p90, the
 // answered row gives each side's answered share with its unanswered conversations
 // (means per run) and the difference in percentage points, so a cheaper B that leaves
 // customers unanswered shows it.
@@ -33,14 +35,73 @@ func TestComparisonTable(t *testing.T) {
 B: one (base, pricing auto)
 4 paired replications, seed 7, USD; each figure a mean per run
 
-                                            A                      B      B − A           paired 95% CI         unpaired 95% CI
-           messaging                    10.00                  12.00      +2.00          +1.00 to +3.00                       -
-            staffing                   800.00                 400.00    -400.00      -401.00 to -399.00                       -
-               total                   810.00                 412.00    -398.00      -399.00 to -397.00                       -
-  p90 first response                 60.0 min                  2.0 h  +60.0 min  +50.0 min to +70.0 min  +33.3 min to +86.7 min
-            answered  97.5% (12.3 unanswered)  80.0% (98 unanswered)  -17.5 pts      -20.0 to -15.0 pts      -25.0 to -10.0 pts
+                                            A                      B      B − A           paired 95% CI  excludes 0         unpaired 95% CI
+           messaging                    10.00                  12.00      +2.00          +1.00 to +3.00         yes                       -
+            staffing                   800.00                 400.00    -400.00      -401.00 to -399.00         yes                       -
+               total                   810.00                 412.00    -398.00      -399.00 to -397.00         yes                       -
+  p90 first response                 60.0 min                  2.0 h  +60.0 min  +50.0 min to +70.0 min         yes  +33.3 min to +86.7 min
+            answered  97.5% (12.3 unanswered)  80.0% (98 unanswered)  -17.5 pts      -20.0 to -15.0 pts         yes      -25.0 to -10.0 pts
+
+read the paired interval: replication r of A and B ran on the same seed (the same customers), so B − A is measured run by run; the unpaired one ignores that pairing and is shown for contrast only
+excludes 0: yes, B and A differ beyond the runs' randomness (95%); no, 4 replications cannot tell them apart (more --replications narrow the interval)
 `
 	if b.String() != want {
 		t.Errorf("compare table:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+// TestComparisonTableSaysNoDifference: a paired interval that includes 0 reads "no"
+// (the reviewer's +0.01 with -0.01 to +0.03 read as a difference), one the runs could
+// not give reads "-", and a wide unpaired interval beside a paired one that excludes 0
+// does not change the verdict: the paired one is read.
+func TestComparisonTableSaysNoDifference(t *testing.T) {
+	mi := func(lo, hi int64) *stats.MoneyInterval { return &stats.MoneyInterval{LowMicros: lo, HighMicros: hi} }
+	c := stats.Comparison{Currency: "USD", Seed: 7, Replications: 5,
+		A: stats.CompareSide{CompareLabel: stats.CompareLabel{Scenario: "aa", Pricing: "auto", Point: "base"}},
+		B: stats.CompareSide{CompareLabel: stats.CompareLabel{Scenario: "bb", Pricing: "auto", Point: "base"}},
+		BMinusA: stats.Differences{
+			MessagingMicros: stats.MoneyDiff{MeanMicros: 10_000, CI95: mi(-10_000, 30_000), UnpairedCI95: mi(-170_000, 190_000)},
+			StaffingMicros:  stats.MoneyDiff{MeanMicros: 4_850_000, CI95: mi(1_550_000, 8_160_000), UnpairedCI95: mi(-16_570_000, 26_280_000)},
+			TotalMicros:     stats.MoneyDiff{MeanMicros: 4_870_000},
+		},
+	}
+	var b bytes.Buffer
+	WriteComparisonTable(&b, c)
+	for _, want := range []string{
+		"messaging 0.00 0.00 +0.01 -0.01 to +0.03 no -0.17 to +0.19",
+		"staffing 0.00 0.00 +4.85 +1.55 to +8.16 yes -16.57 to +26.28",
+		"total 0.00 0.00 +4.87 - - -",
+		"no, 5 replications cannot tell them apart",
+	} {
+		// Columns compared word by word: the table's padding is the golden test's.
+		if !strings.Contains(strings.Join(strings.Fields(b.String()), " "), want) {
+			t.Errorf("compare table lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+// TestComparePlotSaysWhetherIntervalExcludesZero: compare.png's title gives the paired
+// interval and its verdict, so bars of different heights whose difference the runs'
+// randomness explains are not read as a difference.
+func TestComparePlotSaysWhetherIntervalExcludesZero(t *testing.T) {
+	mi := func(lo, hi int64) *stats.MoneyInterval { return &stats.MoneyInterval{LowMicros: lo, HighMicros: hi} }
+	for _, c := range []struct {
+		d    stats.MoneyDiff
+		want string
+	}{
+		{stats.MoneyDiff{MeanMicros: 10_000, CI95: mi(-10_000, 30_000)},
+			"B − A: +0.01 USD, paired 95% CI -0.01 to +0.03 over 5 replications\nthe interval includes 0: no clear difference in the messaging bill"},
+		{stats.MoneyDiff{MeanMicros: 20_000, CI95: mi(10_000, 30_000)}, "the interval excludes 0: B's messaging bill is higher"},
+		{stats.MoneyDiff{MeanMicros: -20_000, CI95: mi(-30_000, -10_000)}, "the interval excludes 0: B's messaging bill is lower"},
+	} {
+		cmp := stats.Comparison{Currency: "USD", Replications: 5, BMinusA: stats.Differences{MessagingMicros: c.d},
+			A: stats.CompareSide{CompareLabel: stats.CompareLabel{Scenario: "aa"}}, B: stats.CompareSide{CompareLabel: stats.CompareLabel{Scenario: "bb"}}}
+		p, err := PlotComparison(cmp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(p.Title.Text, c.want) {
+			t.Errorf("compare plot title:\n%s\nlacks:\n%s", p.Title.Text, c.want)
+		}
 	}
 }

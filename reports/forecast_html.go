@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"strings"
 
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/internal/words"
@@ -30,6 +31,7 @@ type forecastView struct {
 	Growth             string
 	Quantiles          string
 	Headline           string
+	BandScope          string // what the band covers: ForecastBandScope as a sentence
 	Categories         []string
 	Rows               []forecastRow
 	Plots              []reportPlotView
@@ -49,14 +51,15 @@ func ForecastReport(f stats.Forecast, scenario any, plots []ReportPlot) ([]byte,
 		Scenario: f.Scenario, Currency: f.Currency, Seed: f.Seed, Replications: f.Replications,
 		Months: len(f.Months), First: f.Months[0].Month, Last: f.Months[len(f.Months)-1].Month,
 		Quantiles: f.Quantiles, Plots: plotViews(plots), Notes: restsNotes(f),
+		BandScope: "T" + strings.TrimPrefix(ForecastBandScope, "t") + ".",
 	}
 	if f.GrowthPerMonth != 0 {
 		v.Growth = fmt.Sprintf("customers %+.4g%% a month, compounding", 100*f.GrowthPerMonth)
 	}
 	h := f.Horizon
-	v.Headline = fmt.Sprintf("Over %d month%s the WhatsApp bill is between %s and %s %s (P10–P90 across %d replications), P50 %s; with staffing (%s), P50 %s.",
+	v.Headline = fmt.Sprintf("Over %d month%s the WhatsApp bill is between %s and %s %s (P10–P90 across %s), P50 %s; with staffing (%s), P50 %s.",
 		len(f.Months), words.S(len(f.Months)), money.Cents(money.Micros(h.Messaging.P10Micros)), money.Cents(money.Micros(h.Messaging.P90Micros)), f.Currency,
-		f.Replications, money.Cents(money.Micros(h.Messaging.P50Micros)), money.Cents(money.Micros(h.StaffingMicros)), money.Cents(money.Micros(h.Total.P50Micros)))
+		words.Count(f.Replications, "replication"), money.Cents(money.Micros(h.Messaging.P50Micros)), money.Cents(money.Micros(h.StaffingMicros)), money.Cents(money.Micros(h.Total.P50Micros)))
 	// Only the categories with spend in some replication get a column.
 	var cats []string
 	for _, c := range pricing.Categories() {
@@ -108,9 +111,10 @@ var forecastTemplate = template.Must(template.New(ReportFile).Parse(`<!DOCTYPE h
 </head>
 <body>
 <h1>spendsim forecast: {{.Scenario}}</h1>
-<p class="meta">{{.Months}} month{{if ne .Months 1}}s{{end}}, {{.First}} to {{.Last}}, {{.Replications}} replications, seed {{.Seed}}{{if .Growth}}, {{.Growth}}{{end}}; amounts in {{.Currency}}.
+<p class="meta">{{.Months}} month{{if ne .Months 1}}s{{end}}, {{.First}} to {{.Last}}, {{.Replications}} replication{{if ne .Replications 1}}s{{end}}, seed {{.Seed}}{{if .Growth}}, {{.Growth}}{{end}}; amounts in {{.Currency}}.
 Same seed, same report: this page holds no dates and every figure is reproducible.</p>
 <p id="headline"><strong>{{.Headline}}</strong></p>
+<p class="meta" id="band-scope">{{.BandScope}}</p>
 
 <h2 id="plots">Plots</h2>
 {{range .Plots}}<figure id="{{.Base}}">

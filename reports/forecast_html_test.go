@@ -175,3 +175,24 @@ func TestForecastReportHTML(t *testing.T) {
 		t.Errorf("output holds %v, want %v", names, w)
 	}
 }
+
+// TestForecastReportSaysWhatTheBandCovers: beside the headline's band, report.html says
+// that it is the customers' randomness alone (growth, rates, staffing and the billing
+// decisions held as given), and counts a single replication in the singular.
+func TestForecastReportSaysWhatTheBandCovers(t *testing.T) {
+	f := handForecast()
+	f.Replications = 1
+	data, err := ForecastReport(f, map[string]any{"name": "hand"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := html.UnescapeString(string(data))
+	for _, want := range []string{
+		`<p class="meta" id="band-scope">The P10–P90 band is the spread of the simulated customers' arrivals and behaviour alone: growth, rates, staffing and the billing decisions`,
+		"(P10–P90 across 1 replication)", ", 1 replication, seed 42",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+}

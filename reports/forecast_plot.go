@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 )
@@ -54,7 +55,7 @@ func forecastSubtitle(f stats.Forecast) string {
 	if f.GrowthPerMonth != 0 {
 		g = fmt.Sprintf(", customers %+.4g%% a month", 100*f.GrowthPerMonth)
 	}
-	return fmt.Sprintf("%d replications%s", f.Replications, g)
+	return words.Count(f.Replications, "replication") + g
 }
 
 var bandColor = color.NRGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0x50}

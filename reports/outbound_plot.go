@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -19,13 +20,19 @@ const OutboundByDay = "outbound_by_day"
 // customer who had (line). Nil when the run sent no template that could be blocked
 // or lost, so scenarios without notifications, campaigns or blocking get no such plot.
 // Every sweep point sees the same customers and templates (common random numbers), so
-// the first run stands for all of them; the title names it.
+// the first run stands for all of them; the title names it. Days after the horizon (the
+// drain, answering the conversations that arrived inside it) follow a dashed line that
+// marks the horizon's end.
 func PlotOutboundByDay(scenario, runID string, days []sim.DayRow) (*plot.Plot, error) {
 	var blocks, lost plotter.XYs
 	some := false
+	horizon := 0 // the run's days inside the horizon; those after it are its drain
 	for _, d := range days {
 		if d.RunID != runID {
 			continue
+		}
+		if !d.AfterHorizon {
+			horizon++
 		}
 		x := float64(len(blocks))
 		blocks = append(blocks, plotter.XY{X: x, Y: float64(d.Blocks)})
@@ -70,8 +77,17 @@ func PlotOutboundByDay(scenario, runID string, days []sim.DayRow) (*plot.Plot, e
 	p.Legend.Add("templates lost (sent to a customer who had blocked)", line)
 	p.Legend.Top = true
 	p.Legend.Left = true
+	if horizon < len(blocks) {
+		// The days after the horizon are the drain: the run answering the conversations
+		// that arrived inside it. A line marks where the horizon ends.
+		end := &vLine{x: float64(horizon) - 0.5}
+		end.Color, end.Width, end.Dashes = color.Gray{Y: 0x55}, vg.Points(1.2), []vg.Length{vg.Points(4), vg.Points(3)}
+		p.Add(end)
+		p.Legend.Add(fmt.Sprintf("horizon ends after day %d; later days: the drain (its backlog answered)", horizon), end)
+		p.X.Label.Text = fmt.Sprintf("day from the start (local): %s of horizon, then the drain", words.Count(horizon, "day"))
+	}
 	p.Legend.TextStyle.Color = color.Black
-	p.X.Tick.Marker = dayTicks(len(days))
+	p.X.Tick.Marker = dayTicks(len(blocks))
 	return p, nil
 }
 

@@ -62,6 +62,53 @@ func pointQuantiles(reps []*sim.RunResult) []float64 {
 	return mean
 }
 
+// cdfXYs is a point's line: its mean quantiles qs at levels (x no less than xMin, the
+// axis' left end) up to the last level every replication answered. A line that stops
+// short then ends at answered, the point's answered share the table gives, reached at
+// last, its replications' slowest answer on average: the 2% levels alone stop up to 2
+// points below that share, and further below where the replications differ.
+func cdfXYs(qs, levels []float64, answered, last, xMin float64) plotter.XYs {
+	xys := make(plotter.XYs, 0, len(qs)+1)
+	for j, v := range qs {
+		if math.IsInf(v, 1) {
+			break // this level and the ones above it were not answered in every replication
+		}
+		xys = append(xys, plotter.XY{X: math.Max(v, xMin), Y: 100 * levels[j]})
+	}
+	if len(xys) == 0 || len(xys) == len(qs) {
+		return xys
+	}
+	if end := xys[len(xys)-1]; 100*answered > end.Y {
+		x := end.X
+		if last > x { // false for NaN
+			x = last
+		}
+		xys = append(xys, plotter.XY{X: x, Y: 100 * answered})
+	}
+	return xys
+}
+
+// lastAnswered is the mean over replications of each one's slowest first response, as
+// its quantiles give it (the last level answered): where its line reaches its answered
+// share. NaN when no replication answered any level.
+func lastAnswered(reps []*sim.RunResult) float64 {
+	sum, n := 0.0, 0
+	for _, r := range reps {
+		last := math.NaN()
+		for _, v := range r.FirstResponseQuantilesS {
+			if math.IsInf(v, 1) {
+				break
+			}
+			last = v
+		}
+		if !math.IsNaN(last) {
+			sum += last
+			n++
+		}
+	}
+	return sum / float64(n)
+}
+
 // spread picks at most k of n indices, evenly spread, first and last included.
 func spread(n, k int) []int {
 	if n <= k {
@@ -81,8 +128,9 @@ func spread(n, k int) []int {
 // PlotFirstResponseCDF draws, per sweep point, the share of conversations whose first
 // response came within a time, on a logarithmic time axis (response times run from
 // seconds to days). Each line is the mean over the point's replications of its
-// quantiles at 1%, 3%, ..., 99%, over every conversation that arrived: a line stops at
-// the share answered, below 100% when some conversations never were.
+// quantiles at 1%, 3%, ..., 99%, over every conversation that arrived; where some
+// conversations were never answered the line ends at the point's answered share, the
+// table's, reached at its replications' slowest answer (on average).
 func PlotFirstResponseCDF(s stats.Summary, runs []sim.RunResult) (*plot.Plot, error) {
 	groups := stats.ByPoint(runs)
 	labels := map[int]string{}
@@ -90,14 +138,20 @@ func PlotFirstResponseCDF(s stats.Summary, runs []sim.RunResult) (*plot.Plot, er
 		labels[p.Point] = p.Label
 	}
 	levels := sim.FirstResponseQuantileLevels()
+	answered := map[int]float64{} // the share the table gives
+	for _, p := range s.Points {
+		answered[p.Point] = float64(p.SLA.AnsweredShare.Mean)
+	}
 	type line struct {
-		label string
-		qs    []float64
+		label    string
+		qs       []float64
+		answered float64 // share of conversations answered, the point's mean
+		last     float64 // when its replications reached it: their slowest answered, on average
 	}
 	var lines []line
 	for _, g := range groups {
 		if qs := pointQuantiles(g); qs != nil {
-			lines = append(lines, line{labels[g[0].Point], qs})
+			lines = append(lines, line{labels[g[0].Point], qs, answered[g[0].Point], lastAnswered(g)})
 		}
 	}
 	p := plot.New()
@@ -127,6 +181,9 @@ func PlotFirstResponseCDF(s stats.Summary, runs []sim.RunResult) (*plot.Plot, er
 			}
 			hi = math.Max(hi, v)
 		}
+		if l.last > hi { // where a short line ends (false for NaN)
+			hi = l.last
+		}
 	}
 	if math.IsInf(lo, 1) {
 		lo = 1
@@ -138,13 +195,7 @@ func PlotFirstResponseCDF(s stats.Summary, runs []sim.RunResult) (*plot.Plot, er
 	pick := spread(len(lines), maxCDFLines)
 	for k, i := range pick {
 		l := lines[i]
-		xys := make(plotter.XYs, 0, len(l.qs))
-		for j, v := range l.qs {
-			if math.IsInf(v, 1) {
-				break // this level and the ones above it were never answered
-			}
-			xys = append(xys, plotter.XY{X: math.Max(v, p.X.Min), Y: 100 * levels[j]})
-		}
+		xys := cdfXYs(l.qs, levels, l.answered, l.last, p.X.Min)
 		if len(xys) == 0 {
 			p.Legend.Add(l.label + " (under 1% answered)")
 			continue

@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"fmt"
+	"math"
 	"testing"
 
 	"github.com/spendsim/spendsim/internal/stats"
@@ -58,5 +60,38 @@ func TestNewPlotsEdgeCases(t *testing.T) {
 	}
 	if _, err := RenderPNG(p); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCDFLineEndsAtAnsweredShare: where some conversations were never answered, a
+// point's line ends at its answered share as the table gives it (the reviewer's lines
+// stopped near 41% beside a table saying 44.2%: the 2% levels stop short of it, and a
+// level counts only where every replication answered it), at or after its last level.
+func TestCDFLineEndsAtAnsweredShare(t *testing.T) {
+	levels := sim.FirstResponseQuantileLevels()
+	run := func(rep int, answered float64) sim.RunResult {
+		qs := make([]float64, len(levels))
+		for i, l := range levels {
+			qs[i] = 60 * (1 + l*100) // a minute and more
+			if l > answered {
+				qs[i] = math.Inf(1)
+			}
+		}
+		return sim.RunResult{RunID: fmt.Sprint(rep), Replication: rep, AnsweredShare: answered, FirstResponseQuantilesS: qs}
+	}
+	runs := []sim.RunResult{run(0, 0.41), run(1, 0.475)}
+	s := stats.Summary{Scenario: "s", Points: []stats.PointSummary{{Label: "base", Replications: 2,
+		SLA: stats.SLAEstimates{AnsweredShare: stats.Estimate{Mean: 0.4425}}}}}
+	if _, err := PlotFirstResponseCDF(s, runs); err != nil {
+		t.Fatal(err)
+	}
+	g := stats.ByPoint(runs)[0]
+	xys := cdfXYs(pointQuantiles(g), levels, float64(s.Points[0].SLA.AnsweredShare.Mean), lastAnswered(g), 1)
+	end, before := xys[len(xys)-1], xys[len(xys)-2]
+	if math.Abs(end.Y-44.25) > 1e-9 {
+		t.Errorf("the line ends at %v%%, want the answered share 44.25%%", end.Y)
+	}
+	if math.Abs(before.Y-41) > 1e-9 || end.X < before.X {
+		t.Errorf("the line's last levels %+v then %+v: want the 41%% level, then the end no earlier", before, end)
 	}
 }

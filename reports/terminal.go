@@ -29,8 +29,8 @@ import (
 // reaches both sides of the target. Undecided plans cheaper than the best whose mean
 // meets the target are named after it: more replications may show them to meet it.
 func WriteOptimizeTable(w io.Writer, r *optimize.Result) {
-	fmt.Fprintf(w, "%s: %s, %d replications per plan, seed %d, at most %d per shift, %s\n\n",
-		r.Scenario, r.SLA.Text, r.Replications, r.Seed, r.MaxHeadcount, r.Currency)
+	fmt.Fprintf(w, "%s: %s, %s per plan, seed %d, at most %d per shift, %s\n\n",
+		r.Scenario, r.SLA.Text, words.Count(r.Replications, "replication"), r.Seed, r.MaxHeadcount, r.Currency)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	// Beside the target's figure, the share of conversations answered at all, unless
 	// that is the target.
@@ -74,8 +74,8 @@ func WriteOptimizeTable(w io.Writer, r *optimize.Result) {
 	// The same sentence as run's verdict: the same verdict.
 	fmt.Fprintf(w, "meeting %s, as run judges a sweep point: %s\n", r.SLA.Text, (&stats.SLAVerdict{SLA: r.SLA, JudgedOn: r.JudgedOn}).SLAJudgement())
 	for _, cd := range undecided {
-		fmt.Fprintf(w, "%s is cheaper (%s %s) and meets %s on its mean, but its 95%% interval (%s) reaches past the target: %d replications cannot decide it; rerun with more --replications\n",
-			cd.Label, cents(cd.TotalWithStaffingMicros), r.Currency, r.SLA.Text, r.SLA.FormatInterval(cd.SLAFigure.CI95), r.Replications)
+		fmt.Fprintf(w, "%s is cheaper (%s %s) and meets %s on its mean, but its 95%% interval (%s) reaches past the target: %s cannot decide it; rerun with more --replications\n",
+			cd.Label, cents(cd.TotalWithStaffingMicros), r.Currency, r.SLA.Text, r.SLA.FormatInterval(cd.SLAFigure.CI95), words.Count(r.Replications, "replication"))
 	}
 }
 
@@ -163,14 +163,16 @@ func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
 func cents(m int64) string { return money.Cents(money.Micros(m)) }
 
 // WriteForecastTable prints a forecast month by month, and the whole horizon: P10, P50
-// and P90 of the bill, the P50 of each category with spend, staffing and the total.
+// and P90 of the bill, the P50 of each category with spend, staffing and the total;
+// under it, how the percentiles are taken, what the band covers, and the rows whose
+// total P50 is not their messaging P50 + staffing.
 func WriteForecastTable(w io.Writer, f stats.Forecast) {
 	growth := ""
 	if f.GrowthPerMonth != 0 {
 		growth = fmt.Sprintf(", customers %+g%% a month", 100*f.GrowthPerMonth)
 	}
-	fmt.Fprintf(w, "%s: %d months from %s, %d replications, seed %d%s, %s\n\n",
-		f.Scenario, len(f.Months), f.Months[0].Start, f.Replications, f.Seed, growth, f.Currency)
+	fmt.Fprintf(w, "%s: %s from %s, %s, seed %d%s, %s\n\n",
+		f.Scenario, words.Count(len(f.Months), "month"), f.Months[0].Start, words.Count(f.Replications, "replication"), f.Seed, growth, f.Currency)
 	// Categories with spend in any month, in the cards' order.
 	var cats []string
 	for _, name := range categoryOrder(f) {
@@ -209,6 +211,10 @@ func WriteForecastTable(w io.Writer, f stats.Forecast) {
 	row(h)
 	tw.Flush()
 	fmt.Fprintf(w, "\npercentiles across replications, nearest rank (k-th smallest, k = ceil(p*R/100))\n")
+	fmt.Fprintln(w, ForecastBandScope)
+	if n := staffingNote(f); n != "" {
+		fmt.Fprintln(w, n)
+	}
 	for _, note := range notes {
 		fmt.Fprintln(w, note)
 	}
@@ -228,29 +234,46 @@ func categoryOrder(f stats.Forecast) []string {
 }
 
 // WriteComparisonTable prints both sides' means and the paired difference B − A with
-// its paired and unpaired 95% intervals.
+// its paired 95% interval, whether that interval excludes 0, and the unpaired interval
+// for contrast; two lines under the table say which interval to read and what
+// "excludes 0" means.
 func WriteComparisonTable(w io.Writer, c stats.Comparison) {
-	fmt.Fprintf(w, "A: %s (%s, pricing %s)\nB: %s (%s, pricing %s)\n%d paired replications, seed %d, %s; each figure a mean per run\n\n",
-		c.A.Side(), c.A.Point, c.A.Pricing, c.B.Side(), c.B.Point, c.B.Pricing, c.Replications, c.Seed, c.Currency)
+	fmt.Fprintf(w, "A: %s (%s, pricing %s)\nB: %s (%s, pricing %s)\n%s, seed %d, %s; each figure a mean per run\n\n",
+		c.A.Side(), c.A.Point, c.A.Pricing, c.B.Side(), c.B.Point, c.B.Pricing, words.Count(c.Replications, "paired replication"), c.Seed, c.Currency)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "\tA\tB\tB − A\tpaired 95%% CI\tunpaired 95%% CI\t\n")
+	fmt.Fprintf(tw, "\tA\tB\tB − A\tpaired 95%% CI\texcludes 0\tunpaired 95%% CI\t\n")
 	row := func(name string, a, b int64, d stats.MoneyDiff) {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", name, cents(a), cents(b), money.SignedCents(money.Micros(d.MeanMicros)),
-			moneyRange(d.CI95), moneyRange(d.UnpairedCI95))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", name, cents(a), cents(b), money.SignedCents(money.Micros(d.MeanMicros)),
+			moneyRange(d.CI95), excludesZero(d.CI95 != nil, d.CI95.ExcludesZero()), moneyRange(d.UnpairedCI95))
 	}
 	row("messaging", c.A.MessagingMicros, c.B.MessagingMicros, c.BMinusA.MessagingMicros)
 	row("staffing", c.A.StaffingMicros, c.B.StaffingMicros, c.BMinusA.StaffingMicros)
 	row("total", c.A.TotalMicros, c.B.TotalMicros, c.BMinusA.TotalMicros)
 	p := c.BMinusA.FirstResponseP90S
-	fmt.Fprintf(tw, "p90 first response\t%s\t%s\t%s\t%s\t%s\t\n",
+	fmt.Fprintf(tw, "p90 first response\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
 		stats.Seconds(float64(c.A.FirstResponseP90S.Mean)), stats.Seconds(float64(c.B.FirstResponseP90S.Mean)),
-		signedSeconds(float64(p.Mean)), secondsRange(p.CI95), secondsRange(p.UnpairedCI95))
+		signedSeconds(float64(p.Mean)), secondsRange(p.CI95), excludesZero(p.CI95 != nil, p.CI95.ExcludesZero()), secondsRange(p.UnpairedCI95))
 	// Beside the p90: how many got a first response at all (an unanswered one counts
 	// in the p90 as never answered).
 	d := c.BMinusA.AnsweredShare
-	fmt.Fprintf(tw, "answered\t%s\t%s\t%s\t%s\t%s\t\n", answeredText(c.A), answeredText(c.B),
-		points(d.Mean), pointsRange(d.CI95), pointsRange(d.UnpairedCI95))
+	fmt.Fprintf(tw, "answered\t%s\t%s\t%s\t%s\t%s\t%s\t\n", answeredText(c.A), answeredText(c.B),
+		points(d.Mean), pointsRange(d.CI95), excludesZero(d.CI95 != nil, d.CI95.ExcludesZero()), pointsRange(d.UnpairedCI95))
 	tw.Flush()
+	fmt.Fprintln(w, "\nread the paired interval: replication r of A and B ran on the same seed (the same customers), so B − A is measured run by run; the unpaired one ignores that pairing and is shown for contrast only")
+	fmt.Fprintf(w, "excludes 0: yes, B and A differ beyond the runs' randomness (95%%); no, %s cannot tell them apart (more --replications narrow the interval)\n",
+		words.Count(c.Replications, "replication"))
+}
+
+// excludesZero is the verdict column of compare's table: "yes" when the paired 95%
+// interval excludes 0, "no" when it includes it, "-" without one.
+func excludesZero(some, excludes bool) string {
+	switch {
+	case !some:
+		return "-"
+	case excludes:
+		return "yes"
+	}
+	return "no"
 }
 
 // answeredText is a side's answered share and its unanswered conversations, means per

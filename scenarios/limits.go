@@ -144,10 +144,10 @@ func (s *Scenario) CheckMemory(name string, limit uint64, what string, workers i
 		return nil
 	}
 	return &Error{File: name, Problems: []string{fmt.Sprintf(
-		"%s: needs up to %s of memory, more than %s: %s sweep point%s × %s, %d runs at a time, "+
+		"%s: needs up to %s of memory, more than %s: %s sweep point%s × %s, %s at a time, "+
 			"each of %.3g customers and %.3g conversations (all of which may wait in the queue at once; %.2g events in all); "+
 			"run fewer points, replications, workers or customers, or raise --max-memory",
-		name, limits.FormatBytes(e.Bytes), what, countText(e.Points), words.S(e.Points), words.Count(e.Replications, "replication"), e.Concurrent, e.Customers, e.Conversations, e.Events)}}
+		name, limits.FormatBytes(e.Bytes), what, countText(e.Points), words.S(e.Points), words.Count(e.Replications, "replication"), words.Count(e.Concurrent, "run"), e.Customers, e.Conversations, e.Events)}}
 }
 
 func countText(n int64) string {

@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/spendsim/spendsim/internal/sweep"
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 )
@@ -63,6 +64,11 @@ func forecastCommand(e *env) *cli.Command {
 			if err := replications(sc.Replications); err != nil {
 				return err
 			}
+			quiet := c.Bool("quiet")
+			if n := reports.ForecastReplicationsNote(sc.Replications); n != "" && !quiet {
+				fmt.Fprintln(e.stderr, n) // the replications that run, the flag's included
+			}
+			days := sc.Days // sweep.Forecast makes them the months'
 			out, rates, err := settle(c, e, sc, "-forecast")
 			if err != nil {
 				return err
@@ -73,9 +79,12 @@ func forecastCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if n := reports.ForecastHorizonNote(c.Args().First(), days, f); n != "" && !quiet {
+				fmt.Fprintln(e.stderr, n)
+			}
 			reports.WriteForecastTable(e.stdout, f)
-			if !c.Bool("quiet") {
-				fmt.Fprintf(e.stderr, "%d runs in %.1fs; results in %s\n", f.Replications, time.Since(started).Seconds(), out)
+			if !quiet {
+				fmt.Fprintf(e.stderr, "%s in %.1fs; results in %s\n", words.Count(f.Replications, "run"), time.Since(started).Seconds(), out)
 			}
 			return nil
 		},

@@ -9,6 +9,7 @@ import (
 	"github.com/spendsim/spendsim/internal/optimize"
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/internal/sweep"
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 )
@@ -72,7 +73,7 @@ func optimizeCommand(e *env) *cli.Command {
 			}
 			reports.WriteOptimizeTable(e.stdout, res)
 			if !c.Bool("quiet") {
-				fmt.Fprintf(e.stderr, "%d plans, %d runs in %.1fs; results in %s\n", len(res.Evaluated), res.Runs, time.Since(started).Seconds(), out)
+				fmt.Fprintf(e.stderr, "%s, %s in %.1fs; results in %s\n", words.Count(len(res.Evaluated), "plan"), words.Count(res.Runs, "run"), time.Since(started).Seconds(), out)
 			}
 			return nil
 		},

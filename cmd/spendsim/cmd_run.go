@@ -11,6 +11,7 @@ import (
 	"github.com/spendsim/spendsim/internal/progress"
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/internal/sweep"
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 )
@@ -102,7 +103,7 @@ func runScenario(c *cli.Context, e *env, o sweep.Options) error {
 		o.Out = filepath.Join("out", sc.Name)
 	}
 	if o.Precision > 0 && sc.Replications > o.MaxReplications {
-		return usagef("--max-replications %d is below the scenario's %d replications", o.MaxReplications, sc.Replications)
+		return usagef("--max-replications %d is below the scenario's %s", o.MaxReplications, words.Count(sc.Replications, "replication"))
 	}
 	planned := *sc
 	if o.Precision > 0 {
@@ -120,11 +121,11 @@ func runScenario(c *cli.Context, e *env, o sweep.Options) error {
 		return err
 	}
 	if o.Shards > 0 {
-		fmt.Fprintf(e.stdout, "%s: shard %d of %d (the jobs whose number mod %d is %d): %d of %d runs, seed %d, written to %s\n",
-			sc.Name, o.Shard, o.Shards, o.Shards, o.Shard, res.Runs, res.Jobs, seed, filepath.Join(o.Out, sweep.ShardManifestPath(o.Shard, o.Shards)))
+		fmt.Fprintf(e.stdout, "%s: shard %d of %d (the jobs whose number mod %d is %d): %d of %s, seed %d, written to %s\n",
+			sc.Name, o.Shard, o.Shards, o.Shards, o.Shard, res.Runs, words.Count(res.Jobs, "run"), seed, filepath.Join(o.Out, sweep.ShardManifestPath(o.Shard, o.Shards)))
 		fmt.Fprintln(e.stdout, sweep.MergeNote(o.Shards, o.Out, nil))
 		if !quiet {
-			fmt.Fprintf(e.stderr, "%d runs in %.1fs\n", res.Runs-res.Resumed, time.Since(started).Seconds())
+			fmt.Fprintf(e.stderr, "%s in %.1fs\n", words.Count(res.Runs-res.Resumed, "run"), time.Since(started).Seconds())
 		}
 		return nil
 	}
@@ -134,7 +135,7 @@ func runScenario(c *cli.Context, e *env, o sweep.Options) error {
 		if res.Resumed > 0 {
 			note = fmt.Sprintf(" (%d more resumed from %s)", res.Resumed, res.Checkpoint)
 		}
-		fmt.Fprintf(e.stderr, "%d runs in %.1fs%s; results in %s\n", res.Runs-res.Resumed, time.Since(started).Seconds(), note, o.Out)
+		fmt.Fprintf(e.stderr, "%s in %.1fs%s; results in %s\n", words.Count(res.Runs-res.Resumed, "run"), time.Since(started).Seconds(), note, o.Out)
 	}
 	return nil
 }

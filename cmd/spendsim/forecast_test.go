@@ -410,3 +410,42 @@ agents:
 		t.Errorf("the months' bot fees add up to %d micros, the runs' to %d", fees, wantFees)
 	}
 }
+
+// TestForecastNotesOnWhatRan: the warning on a band of fewer than 10 replications
+// follows the replications that run, --replications included (it was given only when
+// the scenario's own were under 10, so -r 1 printed P10 = P50 = P90 unremarked), and a
+// scenario whose days are not the forecast's months gets a note that its days did not
+// count. --quiet silences both.
+func TestForecastNotesOnWhatRan(t *testing.T) {
+	week := filepath.Join(t.TempDir(), "week.yaml")
+	if err := os.WriteFile(week, []byte(`name: week
+seed: 7
+start: 2025-09-01
+days: 7
+customers: {count: 500, countries: [{country: BR, share: 1}]}
+load: {conversations_per_customer_month: 0.5, messages_per_conversation: 2, think_time: {dist: exponential, mean_s: 180}}
+agents: {concurrency: 2, handle_time: {dist: exponential, mean_s: 240}, cost_per_hour: 8, shifts: [{name: day, start: "09:00", end: "18:00", headcount: 1}]}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := spendsim(t, "forecast", week, "--months", "1", "--replications", "1", "--out", t.TempDir())
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{
+		"1 replication: P10 = P50 = P90, a band of no width; 10 or more give a band (--replications N)\n",
+		"the forecast runs 1 month from 2025-09-01 (30 days), not the 7 days spendsim run gives " + week + ": a scenario's days do not count in a forecast",
+		"1 run in ",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if !strings.Contains(stdout, "week: 1 month from 2025-09-01, 1 replication,") {
+		t.Errorf("table header:\n%s", stdout)
+	}
+	_, _, stderr = spendsim(t, "forecast", week, "--months", "1", "--replications", "1", "--out", t.TempDir(), "-q")
+	if stderr != "" {
+		t.Errorf("--quiet: stderr %q", stderr)
+	}
+}

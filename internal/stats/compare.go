@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
@@ -90,7 +91,7 @@ type Comparison struct {
 // must have the same replications with the same seeds, in one currency.
 func Compare(a, b []sim.RunResult, la, lb CompareLabel, seed uint64) (Comparison, error) {
 	if len(a) == 0 || len(a) != len(b) {
-		return Comparison{}, fmt.Errorf("stats: compare: %d runs of A and %d of B; both need the same replications", len(a), len(b))
+		return Comparison{}, fmt.Errorf("stats: compare: %s of A and %d of B; both need the same replications", words.Count(len(a), "run"), len(b))
 	}
 	a, b = byReplication(a), byReplication(b)
 	for i := range a {

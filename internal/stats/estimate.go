@@ -65,6 +65,26 @@ type MoneyInterval struct {
 	High       string `json:"high"`
 }
 
+// ExcludesZero says whether a difference's interval lies wholly on one side of 0:
+// then the replications' randomness does not explain the difference (at 95%). False
+// without an interval (one replication) or with a bound unknown or infinite.
+func (iv *Interval) ExcludesZero() bool {
+	if iv == nil {
+		return false
+	}
+	lo, hi := float64(iv.Low), float64(iv.High)
+	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		return false
+	}
+	return lo > 0 || hi < 0
+}
+
+// ExcludesZero is Interval.ExcludesZero for an amount: an interval ending on 0
+// includes it.
+func (iv *MoneyInterval) ExcludesZero() bool {
+	return iv != nil && (iv.LowMicros > 0 || iv.HighMicros < 0)
+}
+
 // meanHalfWidth is the sample mean of xs and the half-width of its two-sided 95%
 // Student t confidence interval; the half-width is NaN for fewer than two values.
 func meanHalfWidth(xs []float64) (mean, half float64) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/agents"
 	"github.com/spendsim/spendsim/model/billing"
@@ -54,7 +55,7 @@ func bandOf(xs []int64) (Band, error) {
 	}
 	total, err := sum.Total()
 	if err != nil {
-		return Band{}, fmt.Errorf("the sum of the %d replications (for the mean): %w", len(xs), err)
+		return Band{}, fmt.Errorf("the sum of the %s (for the mean): %w", words.Count(len(xs), "replication"), err)
 	}
 	b := Band{P10Micros: Quantile(xs, 10), P50Micros: Quantile(xs, 50), P90Micros: Quantile(xs, 90),
 		MeanMicros: DivRound(int64(total), int64(len(xs)))}
@@ -157,7 +158,7 @@ type ForecastInput struct {
 func BuildForecast(in ForecastInput) (Forecast, error) {
 	cfg := in.Config
 	if len(in.Runs) == 0 || len(in.Runs) != len(in.Days) {
-		return Forecast{}, fmt.Errorf("stats: forecast of %d runs and %d day lists", len(in.Runs), len(in.Days))
+		return Forecast{}, fmt.Errorf("stats: forecast of %s and %d day lists", words.Count(len(in.Runs), "run"), len(in.Days))
 	}
 	loc := cfg.Location
 	first := cfg.Start.In(loc)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/spendsim/spendsim/internal/safefile"
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/sim"
 )
 
@@ -122,7 +123,7 @@ func (c *Checkpoint) Leave(err error, kept int) error {
 	if kept == 0 || errors.As(err, &in) { // none of this sweep's, or it says so already
 		return err
 	}
-	return fmt.Errorf("%w (the %d runs finished are kept in %s: once that is fixed, run again with --resume to go on)", err, kept, c.Dir)
+	return fmt.Errorf("%w (the %s finished %s kept in %s: once that is fixed, run again with --resume to go on)", err, words.Count(kept, "run"), words.Are(kept), c.Dir)
 }
 
 func (c *Checkpoint) removeParent() {

@@ -70,7 +70,7 @@ func TestCheckpointLeave(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = cp.Leave(failed, 1)
-	if !errors.Is(err, failed) || !strings.Contains(err.Error(), "the 1 runs finished are kept in "+cp.Dir+": once that is fixed, run again with --resume") {
+	if !errors.Is(err, failed) || !strings.Contains(err.Error(), "the 1 run finished is kept in "+cp.Dir+": once that is fixed, run again with --resume") {
 		t.Errorf("a run kept: %v", err)
 	}
 	if _, _, ok, _ := cp.Load(runs[0].RunID, runs[0].Seed); !ok {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/sim"
@@ -49,7 +50,7 @@ func Merge(dir string, sla stats.SLA, version string) (*Result, error) {
 		return nil, err
 	}
 	if len(jobs) != first.Jobs {
-		return nil, fmt.Errorf("%s: the scenario expands to %d runs, the shards were split from %d", dir, len(jobs), first.Jobs)
+		return nil, fmt.Errorf("%s: the scenario expands to %s, the shards were split from %d", dir, words.Count(len(jobs), "run"), first.Jobs)
 	}
 	index := make(map[string]int, len(jobs))
 	for i, j := range jobs {
@@ -107,7 +108,7 @@ func Merge(dir string, sla stats.SLA, version string) (*Result, error) {
 			more = fmt.Sprintf(" and %d more", len(missing)-5)
 			missing = missing[:5]
 		}
-		return nil, fmt.Errorf("%s: %d of %d runs are in no shard: %s%s", dir, len(jobs)-countTrue(have), len(jobs), strings.Join(missing, ", "), more)
+		return nil, fmt.Errorf("%s: %d of %s are in no shard: %s%s", dir, len(jobs)-countTrue(have), words.Count(len(jobs), "run"), strings.Join(missing, ", "), more)
 	}
 	// The run command's own arguments, which every shard shares: the manifest then
 	// reads as the unsharded run's would.

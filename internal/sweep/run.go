@@ -16,6 +16,7 @@ import (
 
 	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/pricing"
@@ -78,7 +79,7 @@ type Interrupted struct {
 }
 
 func (e *Interrupted) Error() string {
-	return fmt.Sprintf("interrupted; the %d runs finished so far are kept in %s: run again with --resume to go on", e.Kept, e.Checkpoint)
+	return fmt.Sprintf("interrupted; the %s finished so far %s kept in %s: run again with --resume to go on", words.Count(e.Kept, "run"), words.Are(e.Kept), e.Checkpoint)
 }
 
 func (e *Interrupted) Unwrap() error { return e.Err }
@@ -324,8 +325,8 @@ func (x *executor) morePrecision(sc *scenarios.Scenario, runs []sim.RunResult) (
 		if !reached {
 			verdict = fmt.Sprintf("NOT reached at --max-replications %d", x.o.MaxReplications)
 		}
-		x.o.Progress.Note(fmt.Sprintf("precision %s: %d replications per point; widest 95%% interval ±%.2f%% of the mean total cost (%s)",
-			verdict, r, 100*worst.Relative, worst.PointID))
+		x.o.Progress.Note(fmt.Sprintf("precision %s: %s per point; widest 95%% interval ±%.2f%% of the mean total cost (%s)",
+			verdict, words.Count(r, "replication"), 100*worst.Relative, worst.PointID))
 		return false, nil
 	}
 	sc.Replications = min(x.o.MaxReplications, max(r+1, min(need, 2*r)))

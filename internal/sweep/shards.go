@@ -17,6 +17,7 @@ import (
 	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/internal/shellquote"
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/sim"
 )
@@ -389,7 +390,7 @@ func MergeNote(n int, out string, flags []string) string {
 func (m *ShardManifest) ReadParts(dir string, paramPaths []string) ([]sim.RunResult, []sim.DayRow, error) {
 	if m.RunsPart == "" {
 		if len(m.RunIDs) > 0 {
-			return nil, nil, fmt.Errorf("shard %d of %d lists %d runs but no runs part", m.Shard, m.Shards, len(m.RunIDs))
+			return nil, nil, fmt.Errorf("shard %d of %d lists %s but no runs part", m.Shard, m.Shards, words.Count(len(m.RunIDs), "run"))
 		}
 		return nil, nil, nil
 	}
@@ -410,7 +411,7 @@ func (m *ShardManifest) ReadParts(dir string, paramPaths []string) ([]sim.RunRes
 		return nil, nil, &unreadablePart{err}
 	}
 	if len(runs) != len(m.RunIDs) {
-		return nil, nil, fmt.Errorf("%s: %d runs, its manifest lists %d", m.RunsPart, len(runs), len(m.RunIDs))
+		return nil, nil, fmt.Errorf("%s: %s, its manifest lists %d", m.RunsPart, words.Count(len(runs), "run"), len(m.RunIDs))
 	}
 	for i, r := range runs {
 		if r.RunID != m.RunIDs[i] {

@@ -19,3 +19,11 @@ func S[N Integer](n N) string {
 func Count[N Integer](n N, noun string) string {
 	return fmt.Sprintf("%d %s%s", n, noun, S(n))
 }
+
+// Are is the verb after n things: "is" for 1 ("1 run is kept"), "are" otherwise.
+func Are[N Integer](n N) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}

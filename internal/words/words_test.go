@@ -16,3 +16,9 @@ func TestCount(t *testing.T) {
 		t.Errorf("S(1) = %q, S(7) = %q", S(1), S(7))
 	}
 }
+
+func TestAre(t *testing.T) {
+	if Are(1) != "is" || Are(0) != "are" || Are(int64(3)) != "are" {
+		t.Errorf("Are(1) = %q, Are(0) = %q, Are(3) = %q", Are(1), Are(0), Are(int64(3)))
+	}
+}
