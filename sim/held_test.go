@@ -4,8 +4,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/blocking"
 	"github.com/spendsim/spendsim/model/load"
+	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
 )
@@ -110,5 +112,39 @@ func TestHeldTemplatesStopAtMaxDrain(t *testing.T) {
 	}
 	if last := days[len(days)-1].Day; !last.Equal(time.Date(2026, 9, 2, 0, 0, 0, 0, time.UTC)) || res.DrainDays != 366 {
 		t.Errorf("last day %v, %d drain days; want 2026-09-02, 366", last, res.DrainDays)
+	}
+}
+
+// TestHeldWarmupTemplatesNotBilled: the warm-up's templates that the messaging limit
+// still holds at Start take their room first, but are billed and counted nowhere, in
+// the horizon or in the drain. Every customer blocks after a template, so the number
+// stays at 250 a day: the warm-up's Monday campaign (2025-09-01) leaves 1,250 of its
+// 3,000 held at Start (2025-09-08); the horizon's Monday asks for 3,000 more, which go
+// behind them. Each of the horizon's 3,000 ends once: delivered and billed, lost to a
+// customer who blocked, or still held at the drain's bound; the warm-up's are in
+// none of these. Before the fix the drain billed the warm-up's too.
+func TestHeldWarmupTemplatesNotBilled(t *testing.T) {
+	start := time.Date(2025, 9, 8, 0, 0, 0, 0, time.UTC)
+	cfg := quiet(t, start, 1, 3000)
+	cfg.Warmup = 7 * 24 * model.Hour
+	cfg.Campaigns = []load.Campaign{{Name: "launch", Category: "utility", Days: []string{"mon"}, At: "10:00", Audience: 1}}
+	cfg.Blocking = blocking.Spec{PerTemplate: blocking.PerCategory{Utility: 1},
+		MessagingLimit: blocking.LimitSpec{InitialTier: "250", Overflow: blocking.Delay}}
+	res, days := heldRun(t, cfg)
+	o := res.Outbound
+	billed := res.BillableByCategory[pricing.Utility]
+	if o.TemplatesSent+o.LimitHeldAtEnd != 3000 || billed+o.ReachLost+o.CapRefused+o.LimitFailed != o.TemplatesSent {
+		t.Errorf("the horizon's 3,000: %d sent + %d held at the end; of the sent, %d billed + %d reach lost + %d capped + %d failed",
+			o.TemplatesSent, o.LimitHeldAtEnd, billed, o.ReachLost, o.CapRefused, o.LimitFailed)
+	}
+	if o.Blocks > billed {
+		t.Errorf("%d blocks counted from %d delivered templates: the warm-up's blocks are counted", o.Blocks, billed)
+	}
+	var dayBillable int64
+	for _, d := range days {
+		dayBillable += d.Billable
+	}
+	if r := rate(t, cfg.Start, pricing.Utility); dayBillable != billed || res.MessagingMicros != money.Micros(billed)*r {
+		t.Errorf("days bill %d templates, the run %d at %d micros; want %d × %d", dayBillable, res.MessagingMicros, billed, billed, r)
 	}
 }

@@ -337,7 +337,7 @@ func (r *run) requestTemplate(t Time, c int32, src int) {
 			a.Admit(c, t)
 		case a.Overflow() == blocking.Fail:
 			o.counts.LimitFailed++
-			r.sendTemplate(t, c, src, model.Failed)
+			r.sendTemplate(t, c, src, model.Failed, r.clock.counting)
 			return
 		default:
 			o.counts.LimitDelayed++
@@ -346,7 +346,7 @@ func (r *run) requestTemplate(t Time, c int32, src int) {
 			return
 		}
 	}
-	r.deliverTemplate(t, c, src)
+	r.deliverTemplate(t, c, src, r.clock.counting)
 }
 
 // wake schedules the next look at the templates waiting for room: when the rolling
@@ -382,7 +382,7 @@ func (r *run) releaseHeld(t Time) {
 		if h.counted && t >= r.cfg.End {
 			o.counts.LimitAfterHorizon++
 		}
-		r.deliverTemplate(t, h.customer, int(h.src))
+		r.deliverTemplate(t, h.customer, int(h.src), h.counted)
 	}
 	if o.waiting.Len() > 0 {
 		r.wake(t)
@@ -391,21 +391,28 @@ func (r *run) releaseHeld(t Time) {
 
 // deliverTemplate hands src's template to WhatsApp for customer c at t: a user who
 // blocked the business never gets it, the marketing cap may refuse it, and otherwise it
-// is delivered, billed, may make the user block, and may be answered.
-func (r *run) deliverTemplate(t Time, c int32, src int) {
+// is delivered, billed, may make the user block, and may be answered. counted says
+// whether it was asked for in the horizon: one the warm-up asked for (held by the
+// messaging limit past Start) takes its room and moves the world on (blocks, the
+// limit), but is billed and counted nowhere, as the warm-up is not.
+func (r *run) deliverTemplate(t Time, c int32, src int, counted bool) {
 	o := r.out
 	s := &o.sources[src]
 	if o.blocked != nil && o.blocked[c] {
-		o.counts.ReachLost++
-		r.sendTemplate(t, c, src, model.Sent)
+		if counted {
+			o.counts.ReachLost++
+		}
+		r.sendTemplate(t, c, src, model.Sent, counted)
 		return
 	}
 	if s.category == model.Marketing && o.spec.MarketingCap > 0 && o.rngCap.Float64() < o.spec.MarketingCap {
-		o.counts.CapRefused++
-		r.sendTemplate(t, c, src, model.Failed)
+		if counted {
+			o.counts.CapRefused++
+		}
+		r.sendTemplate(t, c, src, model.Failed, counted)
 		return
 	}
-	if r.sendTemplate(t, c, src, model.Delivered).Model == pricing.ModelNone {
+	if r.sendTemplate(t, c, src, model.Delivered, counted).Model == pricing.ModelNone {
 		return // not delivered after all (marketing to US numbers from 2025-04-01)
 	}
 	if o.account != nil {
@@ -420,9 +427,11 @@ func (r *run) deliverTemplate(t Time, c int32, src int) {
 		p := blocking.BlockProbability(o.spec.PerTemplate.For(s.category), o.spec.Fatigue, n7)
 		if p > 0 && o.rngBlock.Float64() < p {
 			o.blocked[c] = true
-			o.counts.Blocks++
-			if r.blockRec != nil && t >= r.cfg.Start {
-				r.blockRec.Block(t)
+			if counted {
+				o.counts.Blocks++
+				if r.blockRec != nil && t >= r.cfg.Start {
+					r.blockRec.Block(t)
+				}
 			}
 			o.account.Blocked(t)
 			return // a user who blocks does not answer
@@ -433,11 +442,12 @@ func (r *run) deliverTemplate(t Time, c int32, src int) {
 	}
 }
 
-// sendTemplate records and bills a template with its delivery status.
-func (r *run) sendTemplate(t Time, c int32, src int, status model.Status) *pricing.Charge {
+// sendTemplate records and bills a template with its delivery status; one the warm-up
+// asked for (counted false) is billed for the window's state only, and recorded nowhere.
+func (r *run) sendTemplate(t Time, c int32, src int, status model.Status, counted bool) *pricing.Charge {
 	m := r.message(t, c, model.FromBusiness)
 	m.Kind, m.Category, m.Status = model.Template, r.out.sources[src].category, status
-	r.bill(m, t >= r.cfg.Start)
+	r.bill(m, counted && t >= r.cfg.Start)
 	return &r.charge
 }
 
