@@ -88,6 +88,16 @@ func cdfXYs(qs, levels []float64, answered, last, xMin float64) plotter.XYs {
 	return xys
 }
 
+// noLineNote is what the legend says of a point with no line: no level was answered in
+// every replication, because under 1% of its conversations were, or because some of
+// its replications answered nobody while others did (answered, the table's share).
+func noLineNote(answered float64) string {
+	if answered >= 0.01 { // false for NaN
+		return fmt.Sprintf(" (%.0f%% answered, no line: some replications answered nobody)", 100*answered)
+	}
+	return " (under 1% answered)"
+}
+
 // lastAnswered is the mean over replications of each one's slowest first response, as
 // its quantiles give it (the last level answered): where its line reaches its answered
 // share. NaN when no replication answered any level.
@@ -197,7 +207,7 @@ func PlotFirstResponseCDF(s stats.Summary, runs []sim.RunResult) (*plot.Plot, er
 		l := lines[i]
 		xys := cdfXYs(l.qs, levels, l.answered, l.last, p.X.Min)
 		if len(xys) == 0 {
-			p.Legend.Add(l.label + " (under 1% answered)")
+			p.Legend.Add(l.label + noLineNote(l.answered))
 			continue
 		}
 		ln, err := plotter.NewLine(xys)

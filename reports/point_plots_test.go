@@ -95,3 +95,21 @@ func TestCDFLineEndsAtAnsweredShare(t *testing.T) {
 		t.Errorf("the line's last levels %+v then %+v: want the 41%% level, then the end no earlier", before, end)
 	}
 }
+
+// TestNoLineNote: a point drawn with no line says why: under 1% answered, or (when its
+// share is more) that some replications answered nobody; it said "under 1% answered"
+// of a point whose table gave 24%.
+func TestNoLineNote(t *testing.T) {
+	for answered, want := range map[float64]string{
+		0.243: " (24% answered, no line: some replications answered nobody)",
+		0.005: " (under 1% answered)",
+		0:     " (under 1% answered)",
+	} {
+		if got := noLineNote(answered); got != want {
+			t.Errorf("noLineNote(%v) = %q, want %q", answered, got, want)
+		}
+	}
+	if got := noLineNote(math.NaN()); got != " (under 1% answered)" {
+		t.Errorf("noLineNote(NaN) = %q", got)
+	}
+}

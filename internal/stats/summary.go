@@ -215,9 +215,11 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 		p50 = append(p50, r.FirstResponseP50S)
 		p90 = append(p90, r.FirstResponseP90S)
 		p99 = append(p99, r.FirstResponseP99S)
-		inWin = append(inWin, r.InWindowShare)
-		for k, v := range [...]float64{r.AnsweredShare, r.UnansweredShare, r.AbandonedShare, r.DroppedShare} {
-			shares[k] = append(shares[k], v)
+		if r.Conversations > 0 { // a share of no conversation is none: such a replication is left out of the shares
+			inWin = append(inWin, r.InWindowShare)
+			for k, v := range [...]float64{r.AnsweredShare, r.UnansweredShare, r.AbandonedShare, r.DroppedShare} {
+				shares[k] = append(shares[k], v)
+			}
 		}
 		for k, v := range [...]int64{r.Conversations, r.FirstResponses, r.UnansweredConversations, r.Abandoned, r.DroppedConversations} {
 			counts[k] = append(counts[k], float64(v))

@@ -220,3 +220,25 @@ func TestSpendTallyCharges(t *testing.T) {
 		t.Errorf("amount by category %v", s.AmountByCategory)
 	}
 }
+
+// TestSharesLeaveOutEmptyReplications: a replication in which no conversation arrived
+// has no answered or in-window share (0 of 0); it is left out of the shares' means, not
+// counted as 0 (in_window_share was biased low) nor as unknown (answered_share was null
+// for the whole point, and the CDF plot said "under 1% answered").
+func TestSharesLeaveOutEmptyReplications(t *testing.T) {
+	runs := statstest.SynthRuns(1, 3)
+	empty := &runs[1]
+	empty.Conversations, empty.FirstResponses, empty.InWindowShare = 0, 0, 0
+	empty.AnsweredShare, empty.UnansweredShare, empty.AbandonedShare, empty.DroppedShare = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+	s, err := Summarize("x", runs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sla := s.Points[0].SLA
+	wantAnswered := (runs[0].AnsweredShare + runs[2].AnsweredShare) / 2
+	wantInWindow := (runs[0].InWindowShare + runs[2].InWindowShare) / 2
+	if math.Abs(float64(sla.AnsweredShare.Mean)-wantAnswered) > 1e-12 || math.Abs(float64(sla.InWindowShare.Mean)-wantInWindow) > 1e-12 {
+		t.Errorf("answered share %v, in window %v; want %v, %v (the two replications with conversations)",
+			sla.AnsweredShare.Mean, sla.InWindowShare.Mean, wantAnswered, wantInWindow)
+	}
+}
