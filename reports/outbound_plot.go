@@ -79,11 +79,12 @@ func PlotOutboundByDay(scenario, runID string, days []sim.DayRow) (*plot.Plot, e
 	p.Legend.Left = true
 	if horizon < len(blocks) {
 		// The days after the horizon are the drain: the run answering the conversations
-		// that arrived inside it. A line marks where the horizon ends.
+		// that arrived inside it, and sending the templates the messaging limit held.
+		// A line marks where the horizon ends.
 		end := &vLine{x: float64(horizon) - 0.5}
 		end.Color, end.Width, end.Dashes = color.Gray{Y: 0x55}, vg.Points(1.2), []vg.Length{vg.Points(4), vg.Points(3)}
 		p.Add(end)
-		p.Legend.Add(fmt.Sprintf("horizon ends after day %d; later days: the drain (its backlog answered)", horizon), end)
+		p.Legend.Add(fmt.Sprintf("horizon ends after day %d; later days: the drain (its backlog answered, held templates sent)", horizon), end)
 		p.X.Label.Text = fmt.Sprintf("day from the start (local): %s of horizon, then the drain", words.Count(horizon, "day"))
 	}
 	p.Legend.TextStyle.Color = color.Black
