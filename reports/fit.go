@@ -47,9 +47,12 @@ func WriteFitSummary(w io.Writer, res *fit.FileResult, name, out string) {
 }
 
 // WriteFitWarnings warns about what the fitted scenario will need that the user may
-// lack: the NBP rate card of a trace reaching back before 2022-02-01.
+// lack: the NBP rate card of a trace reaching back before 2022-02-01; and what it
+// fitted that is not what the user wants, a team fitted to a bot's replies.
 func WriteFitWarnings(w io.Writer, res *fit.FileResult) {
-	if note := res.NBPNote(); note != "" {
-		fmt.Fprintf(w, "warning: %s\n", note)
+	for _, note := range []string{res.NBPNote(), res.BotNote()} {
+		if note != "" {
+			fmt.Fprintf(w, "warning: %s\n", note)
+		}
 	}
 }

@@ -49,3 +49,23 @@ func commentLines(prefix, text string, width int) string {
 	}
 	return b.String()
 }
+
+// BotPaceS is the median reply delay under which a trace's replies are taken for a
+// bot's or an auto-reply's, not a team's: people do not answer half their customers
+// within a minute.
+const BotPaceS = 60
+
+// BotNote is, for a trace whose replies come at a bot's pace (median under BotPaceS),
+// the warning that the fitted team is then the bot: its agents, handle time and cost
+// would be fitted to machine replies, and a run of the scenario answers in seconds at
+// the cost of a round-the-clock team. "" otherwise. fit warns with it on stderr and
+// writes it above agents.
+func (r *Result) BotNote() string {
+	if r.Response.N == 0 || r.Response.MedianS >= BotPaceS {
+		return ""
+	}
+	return fmt.Sprintf("half the trace's %d replies came within %s s of the customer's message: a bot's or an auto-reply's pace, "+
+		"not a team's; the scenario's agents are fitted to those replies, so its team is the bot. "+
+		"Fit the trace without the bot's messages to estimate the people behind it, and model the bot with agents.bot",
+		r.Response.N, num(r.Response.MedianS, 3))
+}

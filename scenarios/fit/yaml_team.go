@@ -19,6 +19,9 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 	t := r.Team
 	w := t.Wait
 	best := w.Families[w.Best]
+	if note := r.BotNote(); note != "" {
+		b.WriteString(commentLines("", "Warning: "+note+".", 88))
+	}
 	p("agents:\n")
 	p("  # Whom the team answered, and how fast: of %d conversations, %d got a first reply\n", r.Conversations, r.Answered)
 	p("  # within %s of starting (%s%%) and %d did not; their waits are censored where the\n", durationText(r.FollowUp), num(100*float64(r.Answered)/float64(r.Conversations), 3), r.Unanswered)
@@ -66,7 +69,10 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 		p("  # not work (a reply hours later is not hours of typing), so each agent holds several\n")
 		p("  # conversations: enough slots for those in hand at the busiest level (%s on\n", num(t.InHand, 3))
 		p("  # average) 99%% of the time, so that the queue adds almost nothing to the waits until\n")
-		p("  # the headcount is swept down.\n")
+		p("  # the headcount is swept down. Swept down, the queue's waits come on top of the\n")
+		p("  # trace's own, which already hold whatever queue the real team had: such a point\n")
+		p("  # answers slower than the real team would with that many agents, so read it as a\n")
+		p("  # bound, not as the real team at that size.\n")
 	}
 	sh := t.Shift()
 	p("  shifts:\n")
