@@ -220,7 +220,8 @@ func TestFitTwitterSample(t *testing.T) {
 	}
 	// 93 rows: 2 replies answer tweets outside the sample (skipped), 49 customer tweets
 	// from 29 users, 42 brand replies.
-	for _, want := range []string{"91 records, 29 users", "response time lognormal"} {
+	// counts in words ("1 level", "4 agents"), and the cost per hour said to be a placeholder
+	for _, want := range []string{"91 records, 29 users", "response time lognormal", "an hour, 1 level)", " 4 agents ", "(--cost-per-hour, a placeholder)"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q: %s", want, stdout)
 		}
