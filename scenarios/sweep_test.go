@@ -94,6 +94,10 @@ func TestStrictDecoding(t *testing.T) {
 		// A syntax error has the line the YAML parser gives, one-based (it gives the
 		// line before for the parser's own errors): where an unclosed [ or { opened.
 		{base + "  shifts: [\n", "s.yaml:13: did not find expected node content (at the end of the file)"},
+		// A file saved with bare CRs (classic Mac) has its lines where an editor shows
+		// them, the parser's count: an unclosed [ at the end is on its last line, 13.
+		{strings.ReplaceAll(base+"  shifts: [\n", "\n", "\r"), "s.yaml:13: did not find expected node content (at the end of the file)"},
+		{strings.ReplaceAll(strings.Replace(base, "count: 10", "count: ten", 1), "\n", "\r"), `s.yaml:4:10: customers.count: "ten" is text; want a whole number`},
 		{strings.Replace(base, "[{country: BR, share: 1}]", "[{country: BR, share: 1}", 1), "s.yaml:5: did not find expected ',' or ']'"},
 		{strings.Replace(base, "load:\n", "load: {a: 1\n", 1), "s.yaml:6: did not find expected ',' or '}'"},
 		{"- name: t\n", `s.yaml:1:1: found a list; want a mapping with keys name, description,`},

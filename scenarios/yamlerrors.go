@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"reflect"
@@ -281,11 +282,7 @@ func syntaxProblem(data []byte, name, m string) string {
 		return fmt.Sprintf("%s:%d: %s", name, line, msg)
 	}
 	line++
-	lines := strings.Count(string(data), "\n")
-	if len(data) > 0 && data[len(data)-1] != '\n' {
-		lines++
-	}
-	if line > lines && lines > 0 {
+	if lines := yamlLines(data); line > lines && lines > 0 {
 		line, msg = lines, msg+" (at the end of the file)"
 	}
 	return fmt.Sprintf("%s:%d: %s", name, line, msg)
@@ -367,4 +364,36 @@ func validKeys() map[string][]string {
 	}
 	walk(reflect.TypeOf(Scenario{}))
 	return out
+}
+
+// yamlLines is how many lines the YAML parser sees in data: it breaks lines at CR LF,
+// CR, LF, NEL, LS and PS, as YAML 1.1 does, so a file saved with bare CRs (classic Mac)
+// has as many lines as an editor shows, and a break that ends the file opens none.
+func yamlLines(data []byte) int {
+	lines, open := 0, false
+	for i := 0; i < len(data); {
+		n := 0
+		switch {
+		case data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n':
+			n = 2
+		case data[i] == '\r' || data[i] == '\n':
+			n = 1
+		case bytes.HasPrefix(data[i:], []byte("\u0085")):
+			n = 2
+		case bytes.HasPrefix(data[i:], []byte("\u2028")), bytes.HasPrefix(data[i:], []byte("\u2029")):
+			n = 3
+		}
+		if n == 0 {
+			open = true
+			i++
+			continue
+		}
+		lines++
+		open = false
+		i += n
+	}
+	if open {
+		lines++
+	}
+	return lines
 }
