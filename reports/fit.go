@@ -42,9 +42,13 @@ func writeFamilies(w io.Writer, what string, f fit.Fitted) {
 func WriteFitSummary(w io.Writer, res *fit.FileResult, name, out string) {
 	best := res.Team.Wait.Families[res.Team.Wait.Best]
 	sh := res.Team.Shift()
-	fmt.Fprintf(w, "%s: %d records, %d users, %d conversations (%.4g an hour, %s), %.3g user messages each; response time %s (median %.4g s), %.3g%% never answered; %s %s %s–%s at %s an hour (--cost-per-hour, a placeholder); scenario %s written to %s\n",
+	cost := "--cost-per-hour"
+	if res.Team.CostIsPlaceholder {
+		cost = "a placeholder: set --cost-per-hour"
+	}
+	fmt.Fprintf(w, "%s: %d records, %d users, %d conversations (%.4g an hour, %s), %.3g user messages each; response time %s (median %.4g s), %.3g%% never answered; %s %s %s–%s at %s an hour (%s); scenario %s written to %s\n",
 		res.Source, res.Records, res.Users, res.Conversations, res.ConversationsPerHour(), words.Count(max(1, len(res.Levels)), "level"), res.MessagesMean,
-		best.Kind, best.MedianS, 100*best.Ignore, words.Count(sh.Headcount, "agent"), strings.Join(sh.Days, " "), sh.Start, sh.End, money.Exact(res.Team.CostPerHour), name, out)
+		best.Kind, best.MedianS, 100*best.Ignore, words.Count(sh.Headcount, "agent"), strings.Join(sh.Days, " "), sh.Start, sh.End, money.Exact(res.Team.CostPerHour), cost, name, out)
 }
 
 // WriteFitWarnings warns about what the fitted scenario will need that the user may

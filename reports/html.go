@@ -66,8 +66,10 @@ type reportView struct {
 	SLABest    string // the cheapest point meeting it; "" when none does
 	DrainLead  string // the spend holds days past the horizon: what that means, then per point
 	Drain      []string
-	Plots      []reportPlotView
-	YAML       string
+	// Placeholder says the staffing marked * is at a placeholder cost per hour; "" when none is.
+	Placeholder string
+	Plots       []reportPlotView
+	YAML        string
 }
 
 // Report renders report.html: a page with no outside references (plots inline as
@@ -97,6 +99,10 @@ func Report(s stats.Summary, seed uint64, scenario any, plots []ReportPlot) ([]b
 			MessagingCI: moneyIntervalText(p.TotalCI95), TotalCI: moneyIntervalText(p.TotalWithStaffingCI95),
 			Cheapest: s.Cheapest != nil && s.Cheapest.Point == p.Point,
 			MeetsSLA: s.MeetsSLA(p.Point),
+		}
+		if p.StaffingCostPlaceholder {
+			r.Staffing, r.Total = r.Staffing+"*", r.Total+"*"
+			v.Placeholder = "* " + placeholderNote("the marked", "which point is cheapest") + "."
 		}
 		r.CheapestSLA = s.SLA != nil && s.SLA.Cheapest != nil && s.SLA.Cheapest.Point == p.Point
 		r.P50, r.P50CI = estimateText(p.SLA.FirstResponseP50S, durationText)
@@ -230,7 +236,8 @@ Same seed, same report: this page holds no dates and every figure is reproducibl
 
 <h2 id="summary">Summary per sweep point</h2>
 {{if .Cheapest}}<p>Cheapest in total: <strong>{{.Cheapest}}</strong>.</p>{{end}}
-{{if .DrainLead}}<p id="drain"><strong>Spend per run includes the drain:</strong> {{.DrainLead}}</p>
+{{if .Placeholder}}<p id="placeholder">{{.Placeholder}}</p>
+{{end}}{{if .DrainLead}}<p id="drain"><strong>Spend per run includes the drain:</strong> {{.DrainLead}}</p>
 <ul>{{range .Drain}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .SLA}}<p id="sla">{{if .SLABest}}Cheapest meeting the target {{.SLA}}: <strong>{{.SLABest}}</strong>.{{else}}<strong>No sweep point meets the target {{.SLA}}.</strong>{{end}} Each point is {{.SLAHow}}.</p>{{end}}
 <div class="wide"><table id="points">

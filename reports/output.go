@@ -111,6 +111,10 @@ type Simulation struct {
 	// Priced is what priced the bill (rate and tier files, cards in force), for
 	// summary.json and manifest.json; the zero value says the built-in cards, none listed.
 	Priced stats.Priced
+	// Placeholder holds the points (by index) whose team is priced at a placeholder
+	// cost per hour (agents.Staffing.PlaceholderCost), marked in summary.json and the
+	// run table.
+	Placeholder map[int]bool
 }
 
 // WriteSimulation writes runs.parquet, daily.parquet, summary.json (the summary it returns),
@@ -136,6 +140,9 @@ func (o *Output) WriteSimulation(s Simulation) (stats.Summary, error) {
 		return stats.Summary{}, err
 	}
 	summary.Priced = s.Priced.Listed()
+	for i := range summary.Points {
+		summary.Points[i].StaffingCostPlaceholder = s.Placeholder[summary.Points[i].Point]
+	}
 	if s.SLA != nil {
 		if err := summary.JudgeSLA(*s.SLA); err != nil {
 			return stats.Summary{}, err

@@ -40,6 +40,10 @@ type RestaffSide struct {
 	Staffing                *string `json:"staffing"`
 	TotalWithStaffingMicros *int64  `json:"total_with_staffing_micros"`
 	TotalWithStaffing       *string `json:"total_with_staffing"`
+	// StaffingCostPlaceholder: the staffing, and the total with it, price the team at a
+	// placeholder cost per hour (the scenario's agents.cost_per_hour is still its
+	// cost_per_hour_placeholder, as spendsim fit writes it). Absent otherwise.
+	StaffingCostPlaceholder bool `json:"staffing_cost_placeholder,omitempty"`
 	// Customers counts the (business number, user) pairs who wrote: the same on both
 	// sides. RepliesWanted counts their conversations that wanted a reply, grouped
 	// along the side's own replies (a message while its user waits joins the waiting
@@ -419,6 +423,9 @@ func (r *Restaff) notes() []string {
 	}
 	if n.TextOutsideWindow > 0 {
 		notes = append(notes, n.Label+": "+textOutsideNote(n.TextOutsideWindow, "restaff.json's new.text_outside_window and summary.json's text_outside_window"))
+	}
+	if n.StaffingCostPlaceholder {
+		notes = append(notes, placeholderNote(n.Label+"'s", "the difference in spend + staffing"))
 	}
 	return notes
 }

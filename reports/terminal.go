@@ -77,6 +77,9 @@ func WriteOptimizeTable(w io.Writer, r *optimize.Result) {
 		fmt.Fprintf(w, "%s is cheaper (%s %s) and meets %s on its mean, but its 95%% interval (%s) reaches past the target: %s cannot decide it; rerun with more --replications\n",
 			cd.Label, cents(cd.TotalWithStaffingMicros), r.Currency, r.SLA.Text, r.SLA.FormatInterval(cd.SLAFigure.CI95), words.Count(r.Replications, "replication"))
 	}
+	if r.StaffingCostPlaceholder {
+		fmt.Fprintln(w, placeholderNote("every plan's", "which plan is best"))
+	}
 }
 
 // RunInfo is what a sweep ran, for the first line of its table.
@@ -122,9 +125,14 @@ func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
 		fmt.Fprintf(tw, "blocks\treach lost\t")
 	}
 	fmt.Fprintln(tw)
+	placeholder := false
 	for _, p := range s.Points {
+		mark := ""
+		if p.StaffingCostPlaceholder {
+			mark, placeholder = "*", true
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t", p.Label,
-			cents(p.TotalMicros), cents(p.StaffingMicros), cents(p.TotalWithStaffingMicros),
+			cents(p.TotalMicros), cents(p.StaffingMicros)+mark, cents(p.TotalWithStaffingMicros)+mark,
 			stats.Seconds(float64(p.SLA.FirstResponseP90S.Mean)), percent(p.SLA.AnsweredShare.Mean))
 		if abandoned {
 			fmt.Fprintf(tw, "%s\t", percent(p.SLA.AbandonedShare.Mean))
@@ -141,6 +149,9 @@ func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+	if placeholder {
+		fmt.Fprintf(w, "\n* %s\n", placeholderNote("the marked", "which point is cheapest"))
+	}
 	if s.Cheapest != nil {
 		fmt.Fprintf(w, "\ncheapest in total: %s (%s %s)\n", s.Cheapest.Label, cents(s.Cheapest.TotalWithStaffingMicros), s.Currency)
 	}
@@ -157,6 +168,13 @@ func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
 			fmt.Fprintf(w, "  %s\n", l)
 		}
 	}
+}
+
+// placeholderNote says that whose staffing (and every total with it) prices the team at
+// a placeholder cost per hour: the scenario's agents.cost_per_hour is still its
+// cost_per_hour_placeholder, as spendsim fit writes it.
+func placeholderNote(whose, cheapest string) string {
+	return fmt.Sprintf("%s staffing is at a placeholder cost per hour (agents.cost_per_hour is still its cost_per_hour_placeholder, as spendsim fit writes it: a trace does not say what an agent-hour costs); the totals, and %s, rest on it: set your team's cost_per_hour", whose, cheapest)
 }
 
 // cents shows an amount for people (money.Cents); files keep every micro.
@@ -215,6 +233,9 @@ func WriteForecastTable(w io.Writer, f stats.Forecast) {
 	if n := staffingNote(f); n != "" {
 		fmt.Fprintln(w, n)
 	}
+	if f.StaffingCostPlaceholder {
+		fmt.Fprintln(w, placeholderNote("the", "their percentiles"))
+	}
 	for _, note := range notes {
 		fmt.Fprintln(w, note)
 	}
@@ -262,6 +283,9 @@ func WriteComparisonTable(w io.Writer, c stats.Comparison) {
 	fmt.Fprintln(w, "\nread the paired interval: replication r of A and B ran on the same seed (the same customers), so B − A is measured run by run; the unpaired one ignores that pairing and is shown for contrast only")
 	fmt.Fprintf(w, "excludes 0: yes, B and A differ beyond the runs' randomness (95%%); no, %s cannot tell them apart (more --replications narrow the interval)\n",
 		words.Count(c.Replications, "replication"))
+	if whose := map[[2]bool]string{{true, false}: "A's", {false, true}: "B's", {true, true}: "both sides'"}[[2]bool{c.A.StaffingCostPlaceholder, c.B.StaffingCostPlaceholder}]; whose != "" {
+		fmt.Fprintln(w, placeholderNote(whose, "their difference"))
+	}
 }
 
 // excludesZero is the verdict column of compare's table: "yes" when the paired 95%

@@ -49,9 +49,11 @@ func fitCommand(e *env) *cli.Command {
 			if c.Duration("follow-up") <= 0 {
 				return usagef("--follow-up must be > 0, got %s", c.Duration("follow-up"))
 			}
-			cost, err := money.Parse(c.String("cost-per-hour"))
-			if err != nil || cost <= 0 {
-				return usagef("--cost-per-hour %q is not an amount above 0 like 20 or 12.50", c.String("cost-per-hour"))
+			var cost money.Micros // unset: fit's default, written as a placeholder
+			if c.IsSet("cost-per-hour") {
+				if cost, err = money.Parse(c.String("cost-per-hour")); err != nil || cost <= 0 {
+					return usagef("--cost-per-hour %q is not an amount above 0 like 20 or 12.50", c.String("cost-per-hour"))
+				}
 			}
 			out := c.String("out")
 			if err := fit.CheckOut(out); err != nil {

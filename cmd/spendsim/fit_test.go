@@ -221,7 +221,7 @@ func TestFitTwitterSample(t *testing.T) {
 	// 93 rows: 2 replies answer tweets outside the sample (skipped), 49 customer tweets
 	// from 29 users, 42 brand replies.
 	// counts in words ("1 level", "4 agents"), and the cost per hour said to be a placeholder
-	for _, want := range []string{"91 records, 29 users", "response time lognormal", "an hour, 1 level)", " 4 agents ", "(--cost-per-hour, a placeholder)"} {
+	for _, want := range []string{"91 records, 29 users", "response time lognormal", "an hour, 1 level)", " 4 agents ", "(a placeholder: set --cost-per-hour)"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q: %s", want, stdout)
 		}
@@ -244,8 +244,23 @@ func TestFitTwitterSample(t *testing.T) {
 	// them. (The run follows the horizon's last conversations to their end, so such a
 	// late reply is billed whenever it falls.)
 	nbp := writeFile(t, dir, "nbp.csv", "effective_from,pricing_model,market,category,currency,rate\n2017-01-01,NBP,North America,template,USD,0.0085\n")
-	if code, _, e := spendsim(t, "run", out, "--rates", nbp, "--out", filepath.Join(dir, "run"), "-q"); code != 0 {
+	code, table, e := spendsim(t, "run", out, "--rates", nbp, "--out", filepath.Join(dir, "run"), "-q")
+	if code != 0 {
 		t.Fatalf("run: exit %d: %s", code, e)
+	}
+	// The run of the fitted scenario marks its staffing as the placeholder's it is.
+	if !strings.Contains(table, "* the marked staffing is at a placeholder cost per hour") {
+		t.Errorf("the run table does not say its staffing is a placeholder's:\n%s", table)
+	}
+	// A cost the user gives is theirs: no placeholder written, none said.
+	own := filepath.Join(dir, "own.yaml")
+	code, stdout, stderr = spendsim(t, "fit", "--trace", "../../scenarios/trace/testdata/twcs_sample.csv",
+		"--mapping", "../../scenarios/trace/testdata/twcs.yaml", "--sort", "--skip-invalid", "--cost-per-hour", "12.50", "-o", own, "-q")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if y, err := os.ReadFile(own); err != nil || strings.Contains(string(y), "placeholder") || !strings.Contains(string(y), "cost_per_hour: 12.5") || strings.Contains(stdout, "placeholder") {
+		t.Errorf("fit --cost-per-hour 12.50 wrote (%v):\n%s\nand said %s", err, y, stdout)
 	}
 }
 

@@ -69,6 +69,10 @@ type Result struct {
 	Best         *Plan    `json:"best"`
 	Evaluated    []*Plan  `json:"evaluated"` // cheapest first
 	Runs         int      `json:"-"`         // runs simulated to find Best
+	// StaffingCostPlaceholder: the staffing figures, and the totals with them, price the
+	// team at a placeholder cost per hour (agents.cost_per_hour is still its
+	// cost_per_hour_placeholder, as spendsim fit writes it). Absent otherwise.
+	StaffingCostPlaceholder bool `json:"staffing_cost_placeholder,omitempty"`
 }
 
 // Options are what a search is asked for besides the scenario.
@@ -333,7 +337,7 @@ func (o *optimizer) search(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Scenario: o.sc.Name, Seed: o.sc.Seed, Replications: o.sc.Replications,
-		SLA: o.sla, MaxHeadcount: o.max, Shifts: o.shiftNames()}
+		SLA: o.sla, MaxHeadcount: o.max, Shifts: o.shiftNames(), StaffingCostPlaceholder: o.sc.Agents.PlaceholderCost()}
 	if !slices.ContainsFunc(tops, func(t []int) bool { return o.cache[hcKey(t)].Feasible }) {
 		return nil, o.unreachable(tops)
 	}

@@ -192,6 +192,7 @@ func (j *restaffJob) run() (*reports.ReplaySummary, *reports.Restaff, error) {
 	if err := side.SetStaffing(staff); err != nil {
 		return nil, nil, err
 	}
+	side.StaffingCostPlaceholder = j.scenario.Agents.PlaceholderCost()
 	rs, err := reports.NewRestaff(old, side, oldLike, j.cfg.Staffing.LateReply)
 	if err != nil {
 		return nil, nil, err

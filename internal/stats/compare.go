@@ -19,6 +19,10 @@ type CompareLabel struct {
 	// Source is the scenario's file (or embedded name), given only when both sides'
 	// scenarios have the same name but came from different places: what tells them apart.
 	Source string `json:"source,omitempty"`
+	// StaffingCostPlaceholder: the staffing figures, and the totals with them, price the
+	// team at a placeholder cost per hour (agents.cost_per_hour is still its
+	// cost_per_hour_placeholder, as spendsim fit writes it). Absent otherwise.
+	StaffingCostPlaceholder bool `json:"staffing_cost_placeholder,omitempty"`
 }
 
 // Side is how a terminal table or a chart names the side: its scenario, and its

@@ -135,6 +135,10 @@ type Forecast struct {
 	// Horizon is the whole horizon: each replication's months summed, then banded.
 	Horizon ForecastMonth   `json:"horizon"`
 	Months  []ForecastMonth `json:"months"`
+	// StaffingCostPlaceholder: the staffing figures, and the totals with them, price the
+	// team at a placeholder cost per hour (agents.cost_per_hour is still its
+	// cost_per_hour_placeholder, as spendsim fit writes it). Absent otherwise.
+	StaffingCostPlaceholder bool `json:"staffing_cost_placeholder,omitempty"`
 }
 
 // ForecastInput is what BuildForecast needs: the configuration every replication ran
@@ -224,6 +228,7 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 	f := Forecast{
 		Scenario: in.Name, Currency: in.Runs[0].Currency, Seed: in.Seed, Replications: reps,
 		GrowthPerMonth: in.GrowthPerMonth, Quantiles: QuantileMethod, Priced: in.Priced.Listed(),
+		StaffingCostPlaceholder: in.Config.Staffing.PlaceholderCost(),
 	}
 	horizon := make([]int64, reps)
 	horizonCat := make([][]int64, len(cats))

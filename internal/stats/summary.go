@@ -67,7 +67,11 @@ type PointSummary struct {
 	TotalWithStaffingMicros int64          `json:"total_with_staffing_micros"` // messaging + staffing
 	TotalWithStaffing       string         `json:"total_with_staffing"`
 	TotalWithStaffingCI95   *MoneyInterval `json:"total_with_staffing_ci95"`
-	SLA                     SLAEstimates   `json:"sla"`
+	// StaffingCostPlaceholder says the staffing figures (and so the totals with them)
+	// price the team at a placeholder cost per hour, not a real one: the point's
+	// agents.cost_per_hour is still its cost_per_hour_placeholder. Absent otherwise.
+	StaffingCostPlaceholder bool         `json:"staffing_cost_placeholder,omitempty"`
+	SLA                     SLAEstimates `json:"sla"`
 	// Outbound is what became of notifications and campaigns; absent when the point
 	// sent none and had no blocking block.
 	Outbound *OutboundSummary `json:"outbound,omitempty"`

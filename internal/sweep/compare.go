@@ -74,8 +74,10 @@ func Compare(ctx context.Context, a, b *scenarios.Scenario, o Options) (stats.Co
 	if err != nil {
 		return stats.Comparison{}, err
 	}
-	la := stats.CompareLabel{Scenario: a.Name, Pricing: a.Pricing, Point: ja[0].PointLabel}
-	lb := stats.CompareLabel{Scenario: b.Name, Pricing: b.Pricing, Point: jb[0].PointLabel}
+	la := stats.CompareLabel{Scenario: a.Name, Pricing: a.Pricing, Point: ja[0].PointLabel,
+		StaffingCostPlaceholder: ja[0].Config.Staffing.PlaceholderCost()}
+	lb := stats.CompareLabel{Scenario: b.Name, Pricing: b.Pricing, Point: jb[0].PointLabel,
+		StaffingCostPlaceholder: jb[0].Config.Staffing.PlaceholderCost()}
 	if a.Name == b.Name && !sameSource(a.Source, b.Source) {
 		la.Source, lb.Source = a.Source, b.Source
 	}

@@ -121,7 +121,7 @@ func Merge(dir string, sla stats.SLA, version string) (*Result, error) {
 			pr = m.Priced
 		}
 	}
-	summary, err := writeOutputs(op, &sc, runs, days, first.Args, sla, pr)
+	summary, err := writeOutputs(op, &sc, jobs, runs, days, first.Args, sla, pr)
 	if err != nil {
 		return nil, err
 	}

@@ -158,7 +158,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 		pr, err = Priced(jobs, o.Rates, days)
 	}
 	if err == nil {
-		res.Summary, err = writeOutputs(op, sc, runs, days, o.Args, o.SLA, pr)
+		res.Summary, err = writeOutputs(op, sc, jobs, runs, days, o.Args, o.SLA, pr)
 	}
 	if err != nil {
 		return nil, cp.Leave(err, len(x.done))
@@ -220,10 +220,18 @@ func runShard(ctx context.Context, sc *scenarios.Scenario, o Options, jobs []sim
 // writeOutputs writes every output file of a sweep (each appears under its final name
 // only when complete; manifest.json, written last, marks a complete set) and returns
 // the summary, judged on sla.
-func writeOutputs(op *reports.Output, sc *scenarios.Scenario, runs []sim.RunResult, days []sim.DayRow, args []string, sla stats.SLA, pr stats.Priced) (stats.Summary, error) {
+func writeOutputs(op *reports.Output, sc *scenarios.Scenario, jobs []sim.Job, runs []sim.RunResult, days []sim.DayRow, args []string, sla stats.SLA, pr stats.Priced) (stats.Summary, error) {
 	s := reports.Simulation{
 		Name: sc.Name, Scenario: sc, Seed: sc.Seed, Args: args,
 		Runs: runs, Days: days, HorizonDays: float64(sc.Days), Priced: pr,
+	}
+	for _, j := range jobs {
+		if j.Config.Staffing.PlaceholderCost() {
+			if s.Placeholder == nil {
+				s.Placeholder = map[int]bool{}
+			}
+			s.Placeholder[j.Point] = true
+		}
 	}
 	if sla.Metric != "" {
 		s.SLA = &sla

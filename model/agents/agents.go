@@ -37,7 +37,12 @@ type Staffing struct {
 	Concurrency int          `yaml:"concurrency"`   // chats one agent handles at once; default 1
 	HandleTime  dist.Spec    `yaml:"handle_time"`   // agent time to answer one customer message
 	CostPerHour money.Micros `yaml:"cost_per_hour"` // fully loaded cost of one agent-hour, in the scenario currency; 0 = not costed
-	LateReply   LatePolicy   `yaml:"late_reply"`    // utility (default), marketing or drop
+	// CostPerHourPlaceholder is the placeholder cost_per_hour was written with by whoever
+	// did not know the real cost (spendsim fit: a trace does not say what an agent-hour
+	// costs). While cost_per_hour equals it, every staffing figure is a placeholder's and
+	// the reports say so; setting a real cost_per_hour ends that. 0 = none.
+	CostPerHourPlaceholder money.Micros `yaml:"cost_per_hour_placeholder,omitempty" json:",omitempty"`
+	LateReply              LatePolicy   `yaml:"late_reply"` // utility (default), marketing or drop
 	// ResponseTime, when set (mean_s > 0), models the team by how long it takes to
 	// reply instead of by queueing: every user message gets its reply this long after
 	// it arrives, whoever is on duty. Shifts are then optional (they still cost
@@ -166,6 +171,9 @@ func (s Staffing) Validate(path string) []string {
 	if s.CostPerHour < 0 {
 		errs = append(errs, fmt.Sprintf("%s.cost_per_hour: must be >= 0, got %s", path, s.CostPerHour))
 	}
+	if s.CostPerHourPlaceholder < 0 {
+		errs = append(errs, fmt.Sprintf("%s.cost_per_hour_placeholder: must be >= 0, got %s", path, s.CostPerHourPlaceholder))
+	}
 	switch s.LateReply {
 	case LateUtility, LateMarketing, LateDrop:
 	default:
@@ -206,6 +214,12 @@ func (s Staffing) Validate(path string) []string {
 		}
 	}
 	return append(errs, s.HandleTime.Validate(path+".handle_time")...)
+}
+
+// PlaceholderCost reports whether the team's cost_per_hour is still the placeholder it
+// was written with (CostPerHourPlaceholder), so that its staffing figures are not real.
+func (s *Staffing) PlaceholderCost() bool {
+	return s.CostPerHourPlaceholder > 0 && s.CostPerHour == s.CostPerHourPlaceholder
 }
 
 // CostOf is what a team costs: agentTime on duty at CostPerHour (Cost), plus the bot's

@@ -35,9 +35,9 @@ type Options struct {
 	// answered, its wait censored there), as a reply weeks later rarely answers the
 	// message a log ties it to. Default DefaultFollowUp.
 	FollowUp time.Duration
-	// CostPerHour is what the fitted scenario costs an agent-hour at, in its currency: a
-	// trace does not say, so it is a placeholder for the user to set. 0 =
-	// DefaultCostPerHour.
+	// CostPerHour is what the fitted scenario costs an agent-hour at, in its currency:
+	// a trace does not say. 0 = DefaultCostPerHour, written as a placeholder
+	// (agents.cost_per_hour_placeholder), which the reports then mark.
 	CostPerHour money.Micros
 }
 
@@ -142,12 +142,14 @@ type user struct {
 }
 
 type estimator struct {
-	o     Options
-	users map[string]int32
-	u     []user
-	r     Result
-	first model.Time
-	last  model.Time
+	o Options
+	// placeholder: o.CostPerHour is the default, not the user's (Team.CostIsPlaceholder)
+	placeholder bool
+	users       map[string]int32
+	u           []user
+	r           Result
+	first       model.Time
+	last        model.Time
 	// lastNew is the last record that began something (a conversation, a
 	// notification): the horizon ends on its day, not on the day of the replies the
 	// last conversations got after it.
@@ -189,13 +191,14 @@ func Trace(src Source, o Options) (*Result, error) {
 	if o.SessionGap <= 0 {
 		o.SessionGap = DefaultSessionGap
 	}
-	if o.CostPerHour <= 0 {
+	placeholder := o.CostPerHour <= 0
+	if placeholder {
 		o.CostPerHour = DefaultCostPerHour
 	}
 	if o.FollowUp <= 0 {
 		o.FollowUp = DefaultFollowUp
 	}
-	e := &estimator{o: o, users: map[string]int32{}, biz: map[string]struct{}{}, markets: o.Markets}
+	e := &estimator{o: o, placeholder: placeholder, users: map[string]int32{}, biz: map[string]struct{}{}, markets: o.Markets}
 	if e.markets == nil {
 		e.markets = market.Builtin()
 	}
@@ -460,6 +463,7 @@ func (e *estimator) finish() (*Result, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("fit: the team's wait for a first reply: %w", err)
 	}
+	r.Team.CostIsPlaceholder = e.placeholder
 	for _, c := range []model.Category{model.Utility, model.Marketing, model.Authentication} {
 		n := e.noteN[c]
 		if n == 0 {

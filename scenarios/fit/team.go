@@ -59,6 +59,9 @@ type Team struct {
 	Headcount, Concurrency int
 	Work, InHand           float64
 	CostPerHour            money.Micros
+	// CostIsPlaceholder says CostPerHour is DefaultCostPerHour, not the user's figure:
+	// the scenario marks it as a placeholder.
+	CostIsPlaceholder bool
 }
 
 // RoundTheClock says the shift covers every hour of every day: the team is modelled by

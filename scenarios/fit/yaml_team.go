@@ -77,9 +77,17 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 	sh := t.Shift()
 	p("  shifts:\n")
 	p("    - {name: %s, days: [%s], start: %q, end: %q, headcount: %d}\n", sh.Name, strings.Join(sh.Days, ", "), sh.Start, sh.End, sh.Headcount)
-	p("  # A placeholder: the trace does not say what an agent-hour costs. %s a fully loaded\n", money.Exact(t.CostPerHour))
-	p("  # agent-hour in the scenario's currency (spendsim fit --cost-per-hour); set yours.\n")
-	p("  cost_per_hour: %s\n", money.Exact(t.CostPerHour))
+	if t.CostIsPlaceholder {
+		p("  # A placeholder: the trace does not say what an agent-hour costs. %s a fully loaded\n", money.Exact(t.CostPerHour))
+		p("  # agent-hour in the scenario's currency (spendsim fit --cost-per-hour); set yours.\n")
+		p("  # While cost_per_hour is still cost_per_hour_placeholder, spendsim marks every\n")
+		p("  # staffing figure, and every total with it, as a placeholder's.\n")
+		p("  cost_per_hour: %s\n", money.Exact(t.CostPerHour))
+		p("  cost_per_hour_placeholder: %s\n", money.Exact(t.CostPerHour))
+	} else {
+		p("  # A fully loaded agent-hour in the scenario's currency (spendsim fit --cost-per-hour).\n")
+		p("  cost_per_hour: %s\n", money.Exact(t.CostPerHour))
+	}
 	p("  # The wait from when the team could take a conversation up (its start")
 	if !t.RoundTheClock() {
 		p(", or the shift's")
