@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model"
 )
 
@@ -162,27 +163,22 @@ func (s *webhookSource) next(r *row) error {
 func (s *webhookSource) nothingRead() error {
 	if s.bad > 0 {
 		return &Error{File: s.b.file, Msg: fmt.Sprintf("not one message could be read from %s (%d invalid; the first: %v)",
-			plural(s.lines, "line"), s.bad, s.firstBad)}
+			words.Count(s.lines, "line"), s.bad, s.firstBad)}
 	}
-	msg := fmt.Sprintf("no messages or statuses in %s: nothing to bill", plural(s.lines, "payload"))
+	msg := fmt.Sprintf("no messages or statuses in %s: nothing to bill", words.Count(s.lines, "payload"))
 	if s.ignored > 0 {
 		msg = fmt.Sprintf("no messages or statuses in %s, only %s (%s), read past: nothing to bill",
-			plural(s.lines, "payload"), plural(s.ignored, "change of another field"), strings.Join(s.fields, ", "))
+			words.Count(s.lines, "payload"), otherFields(s.ignored), strings.Join(s.fields, ", "))
 	}
 	return &Error{File: s.b.file, Msg: msg}
 }
 
-// plural is "1 line", "2 lines"; "change of another field" becomes "changes of other fields".
-func plural(n int64, what string) string {
+// otherFields is "1 change of another field", "2 changes of other fields".
+func otherFields(n int64) string {
 	if n == 1 {
-		return "1 " + what
+		return "1 change of another field"
 	}
-	w, rest, _ := strings.Cut(what, " ")
-	rest = strings.Replace(rest, "another field", "other fields", 1)
-	if rest != "" {
-		rest = " " + rest
-	}
-	return fmt.Sprintf("%d %ss%s", n, w, rest)
+	return fmt.Sprintf("%d changes of other fields", n)
 }
 
 // fail queues a bad row.
