@@ -334,8 +334,8 @@ func secondsRange(iv *stats.Interval) string {
 func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 	// Users counts (business number, user) pairs, as summary.json's users does: a
 	// customer who wrote to two of the business's numbers counts twice.
-	fmt.Fprintf(w, "%s under %s (%s rates): %d records, %d business messages (%d delivered), %d (business number, user) pairs\n\n",
-		s.Trace, s.Pricing, s.Rates, s.Records, s.Business, s.Delivered, s.Users)
+	fmt.Fprintf(w, "%s under %s (%s rates): %s, %s (%d delivered), %s\n\n",
+		s.Trace, s.Pricing, s.Rates, words.Count(s.Records, "record"), words.Count(s.Business, "business message"), s.Delivered, words.Count(s.Users, "(business number, user) pair"))
 	switch UnitOf(s.Pricing, &s.Spend) { // the header counted messages: say what else the columns count
 	case conversationUnits:
 		fmt.Fprintln(w, "billable and free count conversations (CBP charges per conversation), not messages")
@@ -351,6 +351,10 @@ func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 		fmt.Fprintf(w, "%-30s %10d %10d %16s\n", cat, n, free, cents(s.AmountMicrosByCategory[cat.String()]))
 	}
 	fmt.Fprintf(w, "%-30s %10s %10s %16s\n", "total", "", "", cents(s.TotalMicros))
+	if s.TotalMicros%10_000 != 0 {
+		// The table shows cents; a bill to reconcile wants every micro.
+		fmt.Fprintf(w, "total to the micro: %s %s (summary.json's total; the amounts above are rounded to the cent)\n", s.Total, s.Currency)
+	}
 	for _, cu := range s.CardsUsed {
 		unit := messageUnits
 		if cu.PricingModel == pricing.CBP.String() {

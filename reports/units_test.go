@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/model/money"
 )
 
 // TestTablesSayTheUnit: billable and free counts are conversations under CBP and
@@ -120,6 +121,30 @@ func TestReplayTableSaysLogFacts(t *testing.T) {
 		WriteReplayTable(&b, &ReplaySummary{Trace: "log.jsonl", Pricing: "auto", LogFacts: f})
 		if got := lineWith(b.String(), "as the log states"); want == "" && got != "" || !strings.Contains(got, want) {
 			t.Errorf("%+v: %q, want %q", f, got, want)
+		}
+	}
+}
+
+// TestReplayTableGivesTheExactTotal: the table rounds to the cent, so a bill of
+// 0.0068 USD read "0.01"; a replay's total that is not whole cents is also given to
+// the micro, as summary.json holds it, for reconciling an invoice. Whole cents and
+// "1 record" need no extra line.
+func TestReplayTableGivesTheExactTotal(t *testing.T) {
+	for micros, want := range map[int64]string{
+		6_800:     "total to the micro: 0.006800 USD (summary.json's total; the amounts above are rounded to the cent)",
+		1_940_130: "total to the micro: 1.940130 USD",
+		1_940_000: "",
+		0:         "",
+	} {
+		var b strings.Builder
+		WriteReplayTable(&b, &ReplaySummary{Trace: "t.csv", Pricing: "pmp-2025", Records: 1, Business: 1, Users: 1,
+			Spend: stats.Spend{Currency: "USD", TotalMicros: micros, Total: money.Micros(micros).String()}})
+		got := lineWith(b.String(), "to the micro")
+		if want == "" && got != "" || !strings.Contains(got, want) {
+			t.Errorf("%d micros: %q, want %q", micros, got, want)
+		}
+		if !strings.Contains(b.String(), ": 1 record, 1 business message (0 delivered), 1 (business number, user) pair\n") {
+			t.Errorf("header: %q", lineWith(b.String(), "record"))
 		}
 	}
 }

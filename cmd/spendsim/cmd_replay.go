@@ -14,6 +14,7 @@ import (
 	"github.com/spendsim/spendsim/internal/progress"
 	"github.com/spendsim/spendsim/internal/rebill"
 	"github.com/spendsim/spendsim/internal/sweep"
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/market"
@@ -110,7 +111,7 @@ func replayCommand(e *env) *cli.Command {
 			reports.WriteReplayOrEras(e.stdout, s, eras)
 			reports.WriteReadNotes(e.stderr, replayCounts(s))
 			if !c.Bool("quiet") {
-				fmt.Fprintf(e.stderr, "%d records in %.1fs; results in %s\n", s.Records, time.Since(started).Seconds(), o.Out)
+				fmt.Fprintf(e.stderr, "%s in %.1fs; results in %s\n", words.Count(s.Records, "record"), time.Since(started).Seconds(), o.Out)
 			}
 			return nil
 		},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spendsim/spendsim/internal/progress"
 	"github.com/spendsim/spendsim/internal/rebill"
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
 )
@@ -43,7 +44,7 @@ func restaffAction(c *cli.Context, e *env, o rebill.Options, base string, rp *pr
 		if rs.LikeForLike() {
 			passes = "three passes over the trace: the original as traced, like for like, restaffed"
 		}
-		fmt.Fprintf(e.stderr, "%d records in %.1fs (%s); results in %s\n", s.Records, time.Since(started).Seconds(), passes, o.Out)
+		fmt.Fprintf(e.stderr, "%s in %.1fs (%s); results in %s\n", words.Count(s.Records, "record"), time.Since(started).Seconds(), passes, o.Out)
 	}
 	return nil
 }
