@@ -4,6 +4,7 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/spendsim/spendsim/internal/sharedtest"
@@ -15,6 +16,22 @@ import (
 // those left out) add up to the conversations counted, and a round-the-clock team's
 // comment shows how the waits change through the day instead of claiming they do not.
 func TestTwitterCommentsAddUp(t *testing.T) {
+	commentsAddUp(t, 0)
+}
+
+// TestSampledCommentsAddUp: past maxWaits conversations the waits are a uniform
+// sample, and the comment says so and counts within it. A 152,495-conversation trace
+// said "131072 answered, 0 censored. The other 21423 conversations left no wait to
+// score: the trace stopped following them", a reason that was not true.
+func TestSampledCommentsAddUp(t *testing.T) {
+	defer func(n int) { maxWaits = n }(maxWaits)
+	maxWaits = 256
+	commentsAddUp(t, 256)
+}
+
+// commentsAddUp fits the Twitter trace and checks its comments add up: to the
+// conversations counted, or with sample > 0 to the sample the comment names.
+func commentsAddUp(t *testing.T, sample int) {
 	if _, err := os.Stat(twitterTrace); err != nil {
 		sharedtest.Missing(t, "the Twitter trace", err)
 	}
@@ -38,6 +55,12 @@ func TestTwitterCommentsAddUp(t *testing.T) {
 	other := 0
 	if m := regexp.MustCompile(`The other (\d+) conversations? left no wait`).FindStringSubmatch(y); m != nil {
 		other, _ = strconv.Atoi(m[1])
+	}
+	if sample > 0 {
+		if want := "uniform sample of 256 of the 1,067 conversations"; !strings.Contains(y, want) {
+			t.Errorf("no %q in the fitted scenario:\n%s", want, y)
+		}
+		convs = sample
 	}
 	if answered+censored+other != convs {
 		t.Errorf("%d answered + %d censored + %d left out = %d, want the %d conversations counted", answered, censored, other, answered+censored+other, convs)

@@ -464,6 +464,7 @@ func (e *estimator) finish() (*Result, error) {
 		return nil, fmt.Errorf("fit: the team's wait for a first reply: %w", err)
 	}
 	r.Team.CostIsPlaceholder = e.placeholder
+	r.Team.Scored, r.Team.Of = int64(len(e.waits.w)), e.waits.seen
 	for _, c := range []model.Category{model.Utility, model.Marketing, model.Authentication} {
 		n := e.noteN[c]
 		if n == 0 {

@@ -62,6 +62,9 @@ type Team struct {
 	// CostIsPlaceholder says CostPerHour is DefaultCostPerHour, not the user's figure:
 	// the scenario marks it as a placeholder.
 	CostIsPlaceholder bool
+	// Scored is how many conversations' waits the fit scored, and Of how many it saw:
+	// past maxWaits, a uniform sample of them (Scored < Of).
+	Scored, Of int64
 }
 
 // RoundTheClock says the shift covers every hour of every day: the team is modelled by
@@ -90,7 +93,7 @@ type convWait struct {
 // maxWaits bounds the conversations kept for the team's fit: a uniform sample of them
 // beyond (reservoir sampling, seeded: the same trace gives the same fit), so memory
 // stays constant; 131,072 waits pin a median far closer than a trace's own spread.
-const maxWaits = 1 << 17
+var maxWaits = 1 << 17 // a variable only so that a test can sample a small trace
 
 type reservoir struct {
 	w    []convWait
@@ -107,7 +110,7 @@ func (r *reservoir) add(w convWait) {
 	if r.rng == nil {
 		r.rng = rand.New(rand.NewPCG(0x5eed, 0xf17))
 	}
-	if i := r.rng.Int64N(r.seen); i < maxWaits {
+	if i := r.rng.Int64N(r.seen); i < int64(maxWaits) {
 		r.w[i] = w
 	}
 }
@@ -138,6 +141,9 @@ func fitTeam(waits []convWait, replies *Profile, from, to time.Time, loc *time.L
 			return math.Inf(1)
 		}
 		ll += d.logLik()
+		if math.IsNaN(ll) {
+			return math.Inf(1) // no likelihood to rank by: last, never taken before a scored shift
+		}
 		k := 3.0
 		if d.replied > 0 {
 			k++ // the off-duty reply rate

@@ -3,6 +3,7 @@ package fit
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -95,9 +96,16 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 	p(")\n  # to its first reply, fitted by censored maximum likelihood: an answered wait adds\n")
 	p("  # ln f(wait), a censored one ln S(wait); each family also with a share never answered\n")
 	p("  # (ln (share + (1 − share) S(wait)) for the censored), and the lognormal also with a\n")
-	p("  # lognormal tail (two populations: answered soon, or buried for days). %d answered,\n", w.N)
-	p("  # %d censored.", w.Censored)
-	if left := r.Conversations - w.N - w.Censored; left > 0 {
+	p("  # lognormal tail (two populations: answered soon, or buried for days).")
+	of := int64(r.Conversations)
+	if t.Scored < t.Of {
+		// Past maxWaits the waits are a uniform sample: say so, and count within it.
+		p(" Scored on a\n  # uniform sample of %s of the %s conversations (memory stays bounded):",
+			money.GroupThousands(strconv.FormatInt(t.Scored, 10)), money.GroupThousands(strconv.FormatInt(t.Of, 10)))
+		of = t.Scored
+	}
+	p(" %d answered,\n  # %d censored.", w.N, w.Censored)
+	if left := of - int64(w.N) - int64(w.Censored); left > 0 {
 		them, they := "them", "they"
 		if left == 1 {
 			them, they = "it", "it"
