@@ -127,9 +127,13 @@ func (e *env) noteSeed(seed uint64) {
 // SIGTERM (see internal/interrupt).
 func Main(args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: stdout, stderr: stderr, version: reports.ToolVersion(), args: args}
-	ctx, received, stop := interrupt.Watch(stderr)
-	defer stop()
 	app := newApp(e)
+	kept := ""
+	if commandOf(app, args) == "spendsim run" {
+		kept = "the runs finished so far are kept for --resume"
+	}
+	ctx, received, stop := interrupt.Watch(stderr, kept)
+	defer stop()
 	err := app.RunContext(ctx, interspersed(app, args))
 	if err == nil {
 		return exitOK

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
@@ -72,6 +74,10 @@ type generateOptions struct {
 func generate(ctx context.Context, e *env, o generateOptions) (*scenarios.Scenario, *sweep.Generated, error) {
 	if _, err := trace.WriterFormat(o.out, o.format); err != nil {
 		return nil, nil, usagef("-o %s: %v (or pass --format csv, jsonl or parquet)", o.out, err)
+	}
+	if st, err := os.Stat(o.out); err == nil && st.IsDir() {
+		// Refused before the run, not after it at the rename.
+		return nil, nil, usagef("-o %s is a folder; generate writes one trace file: name a file in it, like %s", o.out, filepath.Join(o.out, "trace.csv"))
 	}
 	sc, _, err := scenarios.Load(o.ref)
 	if err != nil {

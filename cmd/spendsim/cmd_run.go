@@ -96,6 +96,7 @@ func runScenario(c *cli.Context, e *env, o sweep.Options) error {
 		}
 	}
 	sc.Seed = seed
+	o.FreshSeed = fresh
 	if fresh && !quiet {
 		e.noteSeed(seed)
 	}

@@ -206,6 +206,8 @@ func TestGenerateErrors(t *testing.T) {
 		{[]string{sc, "-o", filepath.Join(dir, "t.csv"), "--point", "nope"}, 2, `--point "nope" is not a sweep point of gen-test; its points are base`},
 		{[]string{"-o", filepath.Join(dir, "t.csv")}, 2, "generate takes one scenario"},
 		{[]string{sc, "-o", filepath.Join(dir, "missing", "t.csv")}, 1, "no such file or directory"},
+		// A folder is refused before the run (it failed after it, at the rename).
+		{[]string{sc, "-o", dir, "--format", "csv"}, 2, "is a folder; generate writes one trace file"},
 	} {
 		code, _, stderr := spendsim(t, append([]string{"generate"}, c.args...)...)
 		if code != c.code || !strings.Contains(stderr, c.want) {

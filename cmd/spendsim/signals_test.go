@@ -136,3 +136,43 @@ func TestSignalsStop(t *testing.T) {
 		})
 	}
 }
+
+// TestInterruptedFreshSeedSaysTheSeed: a scenario with no seed runs on one picked
+// afresh, which -q does not print; interrupted, the run said "run again with --resume"
+// and the resume then failed, "--resume needs the seed the interrupted run printed".
+// Now the message names the seed with the flag, and going on as it says completes the
+// run.
+func TestInterruptedFreshSeedSaysTheSeed(t *testing.T) {
+	childMain()
+	if testing.Short() {
+		t.Skip("interrupts a run of a few seconds")
+	}
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "noseed.yaml", strings.Replace(mediumScenario, "seed: 5\n", "", 1))
+	out := filepath.Join(dir, "out")
+	cmd := child("TestInterruptedFreshSeedSaysTheSeed", nil, "run", sc, "--workers", "1", "-q", "--out", out)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	exited := startAtWork(t, cmd, filepath.Join(out, ".partial/all/*.gob"))
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-exited:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("still running 10 s after SIGINT")
+	}
+	var seed uint64
+	i := strings.Index(stderr.String(), "run again with --resume --seed ")
+	if i < 0 {
+		t.Fatalf("the message does not name the seed: %s", stderr.String())
+	}
+	if _, err := fmt.Sscanf(stderr.String()[i:], "run again with --resume --seed %d to go on", &seed); err != nil {
+		t.Fatalf("%v: %s", err, stderr.String())
+	}
+	if code, _, errOut := spendsim(t, "run", sc, "-q", "--out", out, "--resume", "--seed", fmt.Sprint(seed)); code != 0 {
+		t.Fatalf("resume as told: exit %d: %s", code, errOut)
+	}
+	checkOneSet(t, out)
+}

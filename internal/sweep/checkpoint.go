@@ -114,7 +114,7 @@ func (c *Checkpoint) Remove() error {
 // Leave is what a sweep that failed does with its checkpoint: kept if it holds runs to
 // resume from, removed (as Remove does) if it holds none. It returns err, saying where
 // the kept runs of this sweep (of which it knows kept) are.
-func (c *Checkpoint) Leave(err error, kept int) error {
+func (c *Checkpoint) Leave(err error, kept int, resume string) error {
 	if os.Remove(c.Dir) == nil { // fails, as it should, on a folder that holds runs
 		c.removeParent()
 		return err
@@ -123,7 +123,7 @@ func (c *Checkpoint) Leave(err error, kept int) error {
 	if kept == 0 || errors.As(err, &in) { // none of this sweep's, or it says so already
 		return err
 	}
-	return fmt.Errorf("%w (the %s finished %s kept in %s: once that is fixed, run again with --resume to go on)", err, words.Count(kept, "run"), words.Are(kept), c.Dir)
+	return fmt.Errorf("%w (the %s finished %s kept in %s: once that is fixed, run again with %s to go on)", err, words.Count(kept, "run"), words.Are(kept), c.Dir, resume)
 }
 
 func (c *Checkpoint) removeParent() {

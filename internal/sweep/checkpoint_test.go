@@ -58,7 +58,7 @@ func TestCheckpointLeave(t *testing.T) {
 		t.Fatal(err)
 	}
 	failed := errors.New("disk full")
-	if err := cp.Leave(failed, 0); err != failed {
+	if err := cp.Leave(failed, 0, "--resume"); err != failed {
 		t.Errorf("nothing kept: %v", err)
 	}
 	if got, err := os.ReadDir(root); err != nil || len(got) != 0 {
@@ -69,7 +69,7 @@ func TestCheckpointLeave(t *testing.T) {
 	if err := cp.Save(runs[0], nil); err != nil {
 		t.Fatal(err)
 	}
-	err = cp.Leave(failed, 1)
+	err = cp.Leave(failed, 1, "--resume")
 	if !errors.Is(err, failed) || !strings.Contains(err.Error(), "the 1 run finished is kept in "+cp.Dir+": once that is fixed, run again with --resume") {
 		t.Errorf("a run kept: %v", err)
 	}

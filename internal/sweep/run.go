@@ -50,6 +50,19 @@ type Options struct {
 	// manifest records for merge to name the command that runs a missing shard.
 	Command  []string
 	Progress Progress // nil: nobody is told
+	// FreshSeed says the seed was picked afresh for this run (none in the scenario or
+	// on the command line): going on after an interruption then needs it given, and
+	// the message that says how names it (--resume --seed S).
+	FreshSeed bool
+}
+
+// resumeFlags is what the user adds to go on from the checkpoint: --resume, and the
+// seed when it was picked afresh (another pick would draw other runs).
+func (o *Options) resumeFlags(seed uint64) string {
+	if o.FreshSeed {
+		return fmt.Sprintf("--resume --seed %d", seed)
+	}
+	return "--resume"
 }
 
 // Progress hears how a sweep goes.
@@ -75,11 +88,12 @@ func (silent) Note(string)  {}
 type Interrupted struct {
 	Kept       int    // runs finished and saved
 	Checkpoint string // where
+	Resume     string // the flags that go on from it: "--resume", "--resume --seed S"
 	Err        error
 }
 
 func (e *Interrupted) Error() string {
-	return fmt.Sprintf("interrupted; the %s finished so far %s kept in %s: run again with --resume to go on", words.Count(e.Kept, "run"), words.Are(e.Kept), e.Checkpoint)
+	return fmt.Sprintf("interrupted; the %s finished so far %s kept in %s: run again with %s to go on", words.Count(e.Kept, "run"), words.Are(e.Kept), e.Checkpoint, e.Resume)
 }
 
 func (e *Interrupted) Unwrap() error { return e.Err }
@@ -140,7 +154,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 		return nil, err
 	}
 	res.Checkpoint = cp.Dir
-	x := &executor{o: o, cp: cp, done: map[string]finished{}}
+	x := &executor{o: o, seed: sc.Seed, cp: cp, done: map[string]finished{}}
 	runs, days, err := x.run(ctx, jobs)
 	for err == nil && o.Precision > 0 {
 		var more bool
@@ -161,7 +175,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 		res.Summary, err = writeOutputs(op, sc, jobs, runs, days, o.Args, o.SLA, pr)
 	}
 	if err != nil {
-		return nil, cp.Leave(err, len(x.done))
+		return nil, cp.Leave(err, len(x.done), o.resumeFlags(sc.Seed))
 	}
 	res.Runs, res.Jobs, res.Resumed = len(runs), len(jobs), x.loaded
 	return res, cp.Remove()
@@ -198,7 +212,7 @@ func runShard(ctx context.Context, sc *scenarios.Scenario, o Options, jobs []sim
 			mine = append(mine, jobs[i])
 		}
 	}
-	x := &executor{o: o, cp: cp, done: map[string]finished{}}
+	x := &executor{o: o, seed: sc.Seed, cp: cp, done: map[string]finished{}}
 	runs, days, err := x.run(ctx, mine)
 	var pr stats.Priced
 	if err == nil {
@@ -211,7 +225,7 @@ func runShard(ctx context.Context, sc *scenarios.Scenario, o Options, jobs []sim
 		}, o.Rates.DigestOf(), o.Command, o.Shard, o.Shards, len(jobs))
 	}
 	if err != nil {
-		return cp.Leave(err, len(x.done))
+		return cp.Leave(err, len(x.done), o.resumeFlags(sc.Seed))
 	}
 	res.Runs, res.Resumed = len(runs), x.loaded
 	return cp.Remove()
@@ -249,6 +263,7 @@ type finished struct {
 // saved ones on Resume and ones already run in an earlier batch of Precision.
 type executor struct {
 	o      Options
+	seed   uint64 // the scenario's, for the message that says how to go on
 	cp     *Checkpoint
 	done   map[string]finished // by run id
 	loaded int                 // runs taken from the checkpoint rather than run
@@ -292,7 +307,7 @@ func (x *executor) run(ctx context.Context, jobs []sim.Job) ([]sim.RunResult, []
 		})
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, nil, &Interrupted{Kept: len(x.done), Checkpoint: x.cp.Dir, Err: err}
+				return nil, nil, &Interrupted{Kept: len(x.done), Checkpoint: x.cp.Dir, Resume: x.o.resumeFlags(x.seed), Err: err}
 			}
 			return nil, nil, err
 		}
