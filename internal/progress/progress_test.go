@@ -2,7 +2,10 @@ package progress
 
 import (
 	"bytes"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // TestRecordsOffTerminal: on a writer that is no terminal (a log, CI) nothing is drawn,
@@ -33,4 +36,73 @@ func TestThousands(t *testing.T) {
 			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
 		}
 	}
+}
+
+// TestProgressLinesOffTerminal: off a terminal (nohup, cron, CI) a long command said
+// nothing until its end; now it writes a plain line every logEvery: runs done of
+// planned with the time left, records read (naming the pass past the first), and
+// notes between whole lines. A command shorter than logEvery writes none, and quiet
+// none at all.
+func TestProgressLinesOffTerminal(t *testing.T) {
+	defer func(d time.Duration) { logEvery = d }(logEvery)
+	logEvery = 20 * time.Millisecond
+	var buf lockedBuffer
+	r := &Runs{W: &buf}
+	r.Planned(4)
+	r.Finished(1)
+	time.Sleep(50 * time.Millisecond)
+	r.Stop()
+	if got := buf.String(); !strings.HasPrefix(got, "runs 1/4, ") || !strings.Contains(got, " elapsed, about ") {
+		t.Errorf("runs wrote %q", got)
+	}
+
+	buf = lockedBuffer{}
+	rec := NewRecords(&buf, false)
+	rec.Read(2000)
+	rec.Read(10) // the second pass
+	rec.Note("pass 1 of 2 done")
+	time.Sleep(50 * time.Millisecond)
+	rec.Stop()
+	if got := buf.String(); !strings.Contains(got, "pass 1 of 2 done\n") || !strings.Contains(got, "pass 2: 10 records read, ") {
+		t.Errorf("records wrote %q", got)
+	}
+
+	buf = lockedBuffer{}
+	q := NewRecords(&buf, true)
+	qr := &Runs{W: &buf, Quiet: true}
+	q.Read(5)
+	qr.Planned(3)
+	time.Sleep(50 * time.Millisecond)
+	q.Stop()
+	qr.Stop()
+	if buf.String() != "" {
+		t.Errorf("quiet wrote %q", buf.String())
+	}
+
+	logEvery = time.Hour
+	buf = lockedBuffer{}
+	quick := NewRecords(&buf, false)
+	quick.Read(5)
+	quick.Stop()
+	if buf.String() != "" {
+		t.Errorf("a quick command wrote %q", buf.String())
+	}
+}
+
+// lockedBuffer is a bytes.Buffer the lines' goroutine and the test may share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
