@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
@@ -42,6 +43,10 @@ type EraBill struct {
 	stats.Spend
 	DerivedShare stats.Num  `json:"derived_or_third_party_share"`
 	CardsUsed    []CardUsed `json:"cards_used"`
+	// TextOutsideCS counts the delivered free-form business messages sent with no
+	// window open (summary.json's text_outside_window): priced as free-form, though
+	// WhatsApp refuses them.
+	TextOutsideCS int64 `json:"text_outside_window"`
 }
 
 // EraLeft is an era left out, and why.
@@ -52,7 +57,8 @@ type EraLeft struct {
 
 // NewEraBill is s's bill, kept in folder.
 func NewEraBill(s *ReplaySummary, folder string) EraBill {
-	return EraBill{Pricing: s.Pricing, Folder: folder, Spend: s.Spend, DerivedShare: s.DerivedShare, CardsUsed: s.CardsUsed}
+	return EraBill{Pricing: s.Pricing, Folder: folder, Spend: s.Spend, DerivedShare: s.DerivedShare, CardsUsed: s.CardsUsed,
+		TextOutsideCS: s.TextOutsideCS}
 }
 
 // WriteReplayOrEras prints eras' table when there is one (a replay under several
@@ -66,7 +72,10 @@ func WriteReplayOrEras(w io.Writer, s *ReplaySummary, eras *Eras) {
 }
 
 // WriteErasTable prints the eras side by side: the amount per pricing category under
-// each, the total, and the charged and free units.
+// each, the total, and the charged and free units; under the table, as a replay under
+// one era says them, the cards each era's bill used (and any older than another
+// currency's card the same rules read) and the free-form messages sent with no window
+// open: once when every era counts as many, else era by era.
 func WriteErasTable(w io.Writer, e *Eras) {
 	if len(e.Eras) == 0 {
 		return
@@ -107,9 +116,35 @@ func WriteErasTable(w io.Writer, e *Eras) {
 	if mixed {
 		fmt.Fprintln(w, mixedUnitsNote)
 	}
+	for _, b := range e.Eras {
+		for _, cu := range b.CardsUsed {
+			writeCard(w, b.Pricing+" card: ", cu)
+		}
+	}
+	if n, same := sameTextOutside(e); same && n > 0 {
+		fmt.Fprintln(w, "every era: "+textOutsideNote(n, "eras.json's text_outside_window"))
+	} else if !same {
+		for _, b := range e.Eras {
+			if b.TextOutsideCS > 0 {
+				fmt.Fprintln(w, b.Pricing+": "+textOutsideNote(b.TextOutsideCS, "eras.json's text_outside_window"))
+			}
+		}
+	}
 	for _, l := range e.LeftOut {
 		fmt.Fprintf(w, "%s left out: %s\n", l.Pricing, l.Reason)
 	}
+}
+
+// sameTextOutside is the eras' count of free-form messages sent with no window open,
+// and whether every era counts as many.
+func sameTextOutside(e *Eras) (n int64, same bool) {
+	for i, b := range e.Eras {
+		if i > 0 && b.TextOutsideCS != n {
+			return 0, false
+		}
+		n = b.TextOutsideCS
+	}
+	return n, true
 }
 
 // The unit a bill's billable and free counts count (stats.Spend): what a rate prices.
@@ -193,6 +228,8 @@ func PlotEras(e *Eras) (*plot.Plot, error) {
 		return nil, err
 	}
 	p.Add(labels)
+	p.X.Label.Text = strings.Join(eraFootnotes(e), "\n")
+	p.X.Label.TextStyle.Font.Size = vg.Points(10)
 	p.NominalX(names...)
 	p.X.Min, p.X.Max = -0.7, float64(n-1)+0.7 // air beside the outer bars
 	p.Y.Min, p.Y.Max = 0, math.Max(top, 1e-6)*1.15
@@ -216,6 +253,10 @@ func eraTotals(e *Eras) (vals plotter.Values, top float64) {
 // eraLabels say each bar's amount above it, so that an era that bills nothing (every
 // unit free) reads as such, not as a missing bar: "0.00", then "all free:" and the
 // units on lines of their own, which side by side on one line ran into each other.
+// Free-form messages sent with no window open, which WhatsApp refuses, qualify that
+// "free" ("but 20 messages sent with no window open*"), and are named under a bar with
+// an amount too; an amount priced by a card older than another currency's card in
+// force is marked † (eraFootnotes explains both marks).
 func eraLabels(e *Eras) (*plotter.Labels, error) {
 	vals, top := eraTotals(e)
 	at := make(plotter.XYs, len(e.Eras))
@@ -223,8 +264,20 @@ func eraLabels(e *Eras) (*plotter.Labels, error) {
 	for i, b := range e.Eras {
 		at[i] = plotter.XY{X: float64(i), Y: vals[i] + math.Max(top, 1e-6)*0.015}
 		texts[i] = money.Cents(money.Micros(b.TotalMicros))
-		if b.TotalMicros == 0 {
+		if staleCard(&b) {
+			texts[i] += staleMark
+		}
+		outside := ""
+		if n := b.TextOutsideCS; n > 0 {
+			outside = "\n" + words.Count(n, "message") + "\nsent with no\nwindow open" + outsideMark
+		}
+		switch {
+		case b.TotalMicros == 0 && outside != "":
+			texts[i] += fmt.Sprintf("\nall free:\n%d %s,\nbut ", sum(b.FreeByCategory), UnitOf(b.Pricing, &b.Spend)) + outside[1:]
+		case b.TotalMicros == 0:
 			texts[i] += fmt.Sprintf("\nall free:\n%d %s", sum(b.FreeByCategory), UnitOf(b.Pricing, &b.Spend))
+		default:
+			texts[i] += outside
 		}
 	}
 	labels, err := plotter.NewLabels(plotter.XYLabels{XYs: at, Labels: texts})
@@ -235,4 +288,40 @@ func eraLabels(e *Eras) (*plotter.Labels, error) {
 		labels.TextStyle[i].XAlign = draw.XCenter
 	}
 	return labels, nil
+}
+
+// The marks of eraLabels, explained under the bars (eraFootnotes).
+const (
+	outsideMark = "*"
+	staleMark   = "†"
+)
+
+// eraFootnotes explain the marks of the bars' labels that some era carries.
+func eraFootnotes(e *Eras) []string {
+	var outside, stale bool
+	for i := range e.Eras {
+		outside = outside || e.Eras[i].TextOutsideCS > 0
+		stale = stale || staleCard(&e.Eras[i])
+	}
+	var notes []string
+	if outside {
+		notes = append(notes, outsideMark+" free-form messages sent with no customer service window open, which WhatsApp refuses;",
+			"priced here as free-form (eras.json's text_outside_window)")
+	}
+	if stale {
+		notes = append(notes, staleMark+" priced by a card older than another currency's card in force then:",
+			"the bill may rest on old prices (eras.json's cards_used)")
+	}
+	return notes
+}
+
+// staleCard reports whether a card b's bill used is older than another currency's
+// card the same rules read (CardUsed.Newer).
+func staleCard(b *EraBill) bool {
+	for _, cu := range b.CardsUsed {
+		if cu.Newer != nil {
+			return true
+		}
+	}
+	return false
 }

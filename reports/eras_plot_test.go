@@ -83,3 +83,58 @@ func TestErasPlotAllZero(t *testing.T) {
 		}
 	}
 }
+
+// TestErasPlotQualifiesFree: where free-form messages went out with no window open
+// (the Twitter trace: 20 under every era, each era billing nothing), no bar says "all
+// free" without them, a bar with an amount names them too, and a bar priced by a card
+// older than another currency's is marked; the marks are explained under the bars, and
+// the labels, wider still, do not run into each other.
+func TestErasPlotQualifiesFree(t *testing.T) {
+	e := &Eras{Trace: "customer_care_twitter.csv"}
+	for _, era := range []string{"auto", "nbp-2018", "cbp-2022", "cbp-2023", "pmp-2025", "pmp-2026-10"} {
+		free := int64(148)
+		if strings.HasPrefix(era, "cbp") {
+			free = 114
+		}
+		b := EraBill{Pricing: era, Spend: stats.Spend{Currency: "USD", FreeByCategory: map[string]int64{"service": free},
+			MessagesByPricingType: map[string]int64{"free_customer_service": 148}}, TextOutsideCS: 20}
+		if era == "nbp-2018" {
+			b.TotalMicros = 320_000
+			b.CardsUsed = []CardUsed{{PricingModel: "NBP", Newer: &NewerCard{Currency: "EUR"}}}
+		}
+		e.Eras = append(e.Eras, b)
+	}
+	p, err := PlotEras(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels, err := eraLabels(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, b := range e.Eras {
+		want := "0.00\nall free:\n148 messages,\nbut 20 messages\nsent with no\nwindow open*"
+		switch {
+		case b.Pricing == "nbp-2018":
+			want = "0.32†\n20 messages\nsent with no\nwindow open*"
+		case strings.HasPrefix(b.Pricing, "cbp"):
+			want = "0.00\nall free:\n114 conversations,\nbut 20 messages\nsent with no\nwindow open*"
+		}
+		if labels.Labels[i] != want {
+			t.Errorf("%s's label %q, want %q", b.Pricing, labels.Labels[i], want)
+		}
+	}
+	for _, want := range []string{"* free-form messages sent with no customer service window open, which WhatsApp refuses",
+		"† priced by a card older than another currency's card in force then"} {
+		if !strings.Contains(p.X.Label.Text, want) {
+			t.Errorf("under the bars %q, want %q", p.X.Label.Text, want)
+		}
+	}
+	dc := p.DataCanvas(draw.New(vgimg.NewWith(vgimg.UseWH(plotWidth, plotHeight), vgimg.UseDPI(plotDPI))))
+	gap := dc.X(p.X.Norm(1)) - dc.X(p.X.Norm(0))
+	for i := 1; i < len(e.Eras); i++ {
+		if left, right := labels.TextStyle[i-1].Width(labels.Labels[i-1]), labels.TextStyle[i].Width(labels.Labels[i]); left/2+right/2 >= gap {
+			t.Errorf("the labels of %s and %s overlap: %.0f + %.0f points wide, %.0f apart", e.Eras[i-1].Pricing, e.Eras[i].Pricing, left, right, gap)
+		}
+	}
+}

@@ -301,6 +301,17 @@ type CardUsed struct {
 	Currency     string `json:"currency"`
 	Effective    string `json:"effective_from"` // YYYY-MM-DD
 	Messages     int64  `json:"charged_messages"`
+	// Newer is the later card of the model, in another currency, that the same rules
+	// read for the latest message this card priced (billing.NewerElsewhere): this card
+	// predates a price change it does not show. Absent when there is none.
+	Newer *NewerCard `json:"newer_card_elsewhere,omitempty"`
+}
+
+// NewerCard is a card of another currency later than a card a bill used.
+type NewerCard struct {
+	Currency   string `json:"currency"`
+	Effective  string `json:"effective_from"` // YYYY-MM-DD
+	LastPriced string `json:"last_priced"`    // the local day of the latest message the older card priced, YYYY-MM-DD
 }
 
 // ReplaySummary is summary.json for a replay.

@@ -356,12 +356,7 @@ func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 		fmt.Fprintf(w, "total to the micro: %s %s (summary.json's total; the amounts above are rounded to the cent)\n", s.Total, s.Currency)
 	}
 	for _, cu := range s.CardsUsed {
-		unit := messageUnits
-		if cu.PricingModel == pricing.CBP.String() {
-			unit = conversationUnits // what a CBP card prices
-		}
-		fmt.Fprintf(w, "card: %s %s effective %s (%d charged %s%s)\n", cu.PricingModel, cu.Currency, cu.Effective, cu.Messages,
-			strings.TrimSuffix(unit, "s"), words.S(cu.Messages))
+		writeCard(w, "card: ", cu)
 	}
 	if d := float64(s.DerivedShare); d > 0 {
 		fmt.Fprintf(w, "%.1f%% of the amount was priced from derived or third-party rates (see `spendsim rates --sources`)\n", 100*d)
@@ -371,6 +366,23 @@ func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 	}
 	if f := s.LogFacts; f != (LogFacts{}) {
 		fmt.Fprintln(w, logFactsNote(f))
+	}
+}
+
+// writeCard names a card that priced a bill, on a line that starts with lead: its
+// model, currency, effective date and charged units; and, on a line of its own, when a
+// card of its model in another currency that the same rules read for its latest
+// message is later (CardUsed.Newer), that the bill may rest on old prices.
+func writeCard(w io.Writer, lead string, cu CardUsed) {
+	unit := messageUnits
+	if cu.PricingModel == pricing.CBP.String() {
+		unit = conversationUnits // what a CBP card prices
+	}
+	fmt.Fprintf(w, "%s%s %s effective %s (%d charged %s%s)\n", lead, cu.PricingModel, cu.Currency, cu.Effective, cu.Messages,
+		strings.TrimSuffix(unit, "s"), words.S(cu.Messages))
+	if n := cu.Newer; n != nil {
+		fmt.Fprintf(w, "  older than the %s %s card of %s, which these rules read on %s (the last day this card priced): Meta changed %s prices after %s and the book has no later %s card, so this bill may rest on old prices; compare in %s (--currency %s) or give a current %s card (--rates FILE)\n",
+			cu.PricingModel, n.Currency, n.Effective, n.LastPriced, cu.PricingModel, cu.Effective, cu.Currency, n.Currency, n.Currency, cu.Currency)
 	}
 }
 

@@ -148,3 +148,71 @@ func TestReplayTableGivesTheExactTotal(t *testing.T) {
 		}
 	}
 }
+
+// TestErasTableSaysTextOutsideWindow: the eras side by side say the free-form messages
+// sent with no window open, as a replay under one era does (the Twitter trace: 0.00
+// under every era, but 20 such replies): once when every era counts as many, era by
+// era when they differ, nothing when there are none.
+func TestErasTableSaysTextOutsideWindow(t *testing.T) {
+	note := "delivered free-form business messages were sent with no customer service window open, which WhatsApp refuses"
+	for _, c := range []struct {
+		counts []int64
+		want   []string // the lines saying it, in order
+	}{
+		{[]int64{20, 20, 20}, []string{"every era: 20 " + note}},
+		{[]int64{20, 0, 3}, []string{"cbp-2023: 20 " + note, "pmp-2026-10: 3 " + note}},
+		{[]int64{0, 0, 0}, nil},
+	} {
+		e := &Eras{Trace: "tw.csv"}
+		for i, era := range []string{"cbp-2023", "pmp-2025", "pmp-2026-10"} {
+			e.Eras = append(e.Eras, EraBill{Pricing: era, Spend: stats.Spend{Currency: "USD"}, TextOutsideCS: c.counts[i]})
+		}
+		var b strings.Builder
+		WriteErasTable(&b, e)
+		var got []string
+		for _, l := range strings.Split(b.String(), "\n") {
+			if strings.Contains(l, "no customer service window open") {
+				got = append(got, l)
+			}
+		}
+		if len(got) != len(c.want) {
+			t.Fatalf("%v: %d lines about it, want %d:\n%s", c.counts, len(got), len(c.want), b.String())
+		}
+		for i := range got {
+			if !strings.HasPrefix(got[i], c.want[i]) || !strings.HasSuffix(got[i], "eras.json's text_outside_window") {
+				t.Errorf("%v: %q, want %q … eras.json's text_outside_window", c.counts, got[i], c.want[i])
+			}
+		}
+	}
+}
+
+// TestTablesNameTheCards: the eras side by side name each era's cards as a replay
+// under one era does, and both say when a card is older than another currency's that
+// the same rules read (CBP INR 2023-06-01 pricing July 2025, where USD has 2025-04-01:
+// under it India utility cost 0.31 INR under cbp-2023 against 0.12 under pmp-2025,
+// though in USD both eras charge 0.0014).
+func TestTablesNameTheCards(t *testing.T) {
+	old := CardUsed{PricingModel: "CBP", Currency: "INR", Effective: "2023-06-01", Messages: 2,
+		Newer: &NewerCard{Currency: "USD", Effective: "2025-04-01", LastPriced: "2025-07-16"}}
+	pmp := CardUsed{PricingModel: "PMP", Currency: "INR", Effective: "2025-07-01", Messages: 2}
+	stale := "  older than the CBP USD card of 2025-04-01, which these rules read on 2025-07-16 (the last day this card priced): " +
+		"Meta changed CBP prices after 2023-06-01 and the book has no later INR card, so this bill may rest on old prices; " +
+		"compare in USD (--currency USD) or give a current INR card (--rates FILE)\n"
+
+	var b strings.Builder
+	WriteErasTable(&b, &Eras{Trace: "cur.csv", Eras: []EraBill{
+		{Pricing: "cbp-2023", Spend: stats.Spend{Currency: "INR"}, CardsUsed: []CardUsed{old}},
+		{Pricing: "pmp-2025", Spend: stats.Spend{Currency: "INR"}, CardsUsed: []CardUsed{pmp}},
+	}})
+	want := "cbp-2023 card: CBP INR effective 2023-06-01 (2 charged conversations)\n" + stale +
+		"pmp-2025 card: PMP INR effective 2025-07-01 (2 charged messages)\n"
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("the eras' table does not say\n%s\n%s", want, b.String())
+	}
+
+	b.Reset()
+	WriteReplayTable(&b, &ReplaySummary{Trace: "cur.csv", Pricing: "cbp-2023", CardsUsed: []CardUsed{old}})
+	if want := "card: CBP INR effective 2023-06-01 (2 charged conversations)\n" + stale; !strings.Contains(b.String(), want) {
+		t.Errorf("the replay's table does not say\n%s\n%s", want, b.String())
+	}
+}

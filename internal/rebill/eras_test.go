@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -173,6 +174,49 @@ func TestReplayErasRerunDropsStaleEras(t *testing.T) {
 	for _, f := range []string{"eras.json", "cbp-2022/summary.json", "mine/summary.json", "notes/n.txt"} {
 		if _, err := os.Stat(filepath.Join(o.Out, f)); err != nil {
 			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
+// TestReplayErasCarryWhatMisleads: eras.json carries what a side-by-side reading would
+// miss. The Twitter trace bills nothing under any era, but 20 of its free-form replies
+// went out with no window open (each era's text_outside_window: 20). India utility and
+// marketing of July 2025 in INR: cbp-2023's bill rests on the one CBP INR card, of
+// 2023-06-01, where the rules read USD's of 2025-04-01 on the last day it priced, so its
+// card names that newer one; pmp-2025's INR card is as new as USD's.
+func TestReplayErasCarryWhatMisleads(t *testing.T) {
+	o := options(t, "")
+	o.Traces, o.Pricing = []string{"../../../shared/datasets/customer_care_twitter.csv"}, "all"
+	res, _, err := ReplayEras(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var onDisk reports.Eras
+	if b, err := os.ReadFile(filepath.Join(o.Out, reports.ErasFile)); err != nil || json.Unmarshal(b, &onDisk) != nil {
+		t.Fatalf("eras.json: %v", err)
+	}
+	for i, b := range res.Eras {
+		if b.TotalMicros != 0 || b.TextOutsideCS != 20 || onDisk.Eras[i].TextOutsideCS != 20 {
+			t.Errorf("twitter under %s: %d micros, %d (on disk %d) free-form with no window, want 0 and 20", b.Pricing, b.TotalMicros,
+				b.TextOutsideCS, onDisk.Eras[i].TextOutsideCS)
+		}
+	}
+
+	o = options(t, "ts,user,direction,type,category\n"+
+		"2025-07-15T00:00:00Z,+919812345672,business,template,utility\n"+
+		"2025-07-16T00:00:00Z,+919812345673,business,template,marketing\n")
+	o.Pricing, o.Billing.Currency = "cbp-2023,pmp-2025", "INR"
+	if res, _, err = ReplayEras(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	want := []reports.CardUsed{
+		{PricingModel: "CBP", Currency: "INR", Effective: "2023-06-01", Messages: 2,
+			Newer: &reports.NewerCard{Currency: "USD", Effective: "2025-04-01", LastPriced: "2025-07-16"}},
+		{PricingModel: "PMP", Currency: "INR", Effective: "2025-07-01", Messages: 2},
+	}
+	for i, b := range res.Eras {
+		if len(b.CardsUsed) != 1 || !reflect.DeepEqual(b.CardsUsed[0], want[i]) {
+			t.Errorf("%s: cards used %+v, want %+v", b.Pricing, b.CardsUsed, want[i])
 		}
 	}
 }

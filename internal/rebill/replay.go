@@ -84,8 +84,21 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, users int64, c 
 	s.Skipped, s.SkipReasons, s.Duplicates, s.Overrides = c.Skipped, c.SkipReasons, c.Duplicates, c.CountryOverrides
 	s.Ignored = c.Ignored
 	for _, cu := range st.Cards {
-		s.CardsUsed = append(s.CardsUsed, reports.CardUsed{PricingModel: cu.Model.String(), Currency: cu.Currency,
-			Effective: cu.Effective.Format(time.DateOnly), Messages: cu.Charged})
+		used := reports.CardUsed{PricingModel: cu.Model.String(), Currency: cu.Currency,
+			Effective: cu.Effective.Format(time.DateOnly), Messages: cu.Charged}
+		newer, ok, err := billing.NewerElsewhere(o.Billing, cu)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			loc := o.Billing.Location
+			if loc == nil {
+				loc = time.UTC
+			}
+			used.Newer = &reports.NewerCard{Currency: newer.Currency, Effective: newer.Effective.Format(time.DateOnly),
+				LastPriced: cu.Last.In(loc).Format(time.DateOnly)}
+		}
+		s.CardsUsed = append(s.CardsUsed, used)
 	}
 	return s, rows, nil
 }

@@ -89,12 +89,14 @@ type accountMonth struct {
 	volume   []int64 // charged tiered messages this month, two counters per market (see volume)
 }
 
-// cardUse counts the billable messages one rate card priced.
+// cardUse counts the billable messages one rate card priced, and keeps the latest
+// message it was read for.
 type cardUse struct {
 	card    rateCard
 	model   pricing.Model
 	eff     time.Time
 	charged int64
+	last    model.Time
 }
 
 // NewLedger returns the Ledger that settles the claims of split Billers built from the
@@ -151,6 +153,7 @@ func (l *Ledger) Settle(ch *pricing.Charge, c *Claim) error {
 		if c.charged {
 			u.charged++
 		}
+		u.last = max(u.last, c.at)
 	}
 	if ch.Billable {
 		l.billable++
@@ -313,7 +316,7 @@ func (l *Ledger) use(cc *cardCache) *cardUse {
 		i++
 	}
 	if i == len(l.cards) {
-		l.cards = append(l.cards, cardUse{card: cc.card, model: cc.model, eff: cc.eff})
+		l.cards = append(l.cards, cardUse{card: cc.card, model: cc.model, eff: cc.eff, last: minTime})
 	}
 	l.lastCard, l.lastIdx = cc, i
 	return &l.cards[i]
@@ -324,7 +327,7 @@ func (l *Ledger) use(cc *cardCache) *cardUse {
 func (l *Ledger) CardUsed() []CardUse {
 	out := make([]CardUse, 0, len(l.cards))
 	for _, u := range l.cards {
-		out = append(out, CardUse{Model: u.model, Currency: l.currency, Effective: u.eff, Charged: u.charged})
+		out = append(out, CardUse{Model: u.model, Currency: l.currency, Effective: u.eff, Charged: u.charged, Last: u.last})
 	}
 	return out
 }

@@ -2,6 +2,8 @@ package billing
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spendsim/spendsim/model"
@@ -167,8 +169,56 @@ func (b *Biller) lookupCard(e Era, at model.Time) (*cardCache, error) {
 type CardUse struct {
 	Model     pricing.Model
 	Currency  string
-	Effective time.Time // the card's effective date
-	Charged   int64     // billable messages priced from it
+	Effective time.Time  // the card's effective date
+	Charged   int64      // billable messages priced from it
+	Last      model.Time // the latest message the rules read it for
+}
+
+// NewerElsewhere returns the card of u's pricing model that o's rules would have read
+// for u's latest message in another currency of o.Book, in force on its date (a
+// counterfactual's first card excepted), when it is later than u's card
+// (the latest such, the first currency in alphabetical order on a tie): Meta changed
+// the model's prices after u's card, and u's currency has no card that shows it, so a
+// bill in it prices at the old rates, which can reverse a comparison with another era
+// (a CBP INR bill of 2025 traffic rests on the 2023-06-01 card, before the 2024 India
+// utility cut the USD cards carry). ok is false when no other currency has a later
+// card in force then, or o has no Book.
+func NewerElsewhere(o Options, u CardUse) (newer CardUse, ok bool, err error) {
+	if o.Book == nil {
+		return CardUse{}, false, nil
+	}
+	var currencies []string
+	for _, c := range o.Book.Cards() {
+		if c.Model() == u.Model && !strings.EqualFold(c.Currency(), u.Currency) && !slices.Contains(currencies, c.Currency()) {
+			currencies = append(currencies, c.Currency())
+		}
+	}
+	slices.Sort(currencies)
+	for _, cur := range currencies {
+		oc := o
+		oc.Currency = cur
+		b, err := New(oc)
+		if err != nil {
+			return CardUse{}, false, err
+		}
+		e := b.era
+		if e == EraAuto {
+			e = b.bounds.era(u.Last)
+		}
+		if eras[e].model != u.Model {
+			continue
+		}
+		// The card in force on the day the rules read (never a counterfactual's first
+		// card, later than the message: no price change it could have missed).
+		c, err := b.book.card(u.Model, cur, b.bounds.cardDate(e, u.Last), b.loc)
+		if err != nil {
+			continue // no card in that currency then
+		}
+		if eff := c.effective(); eff.After(u.Effective) && (!ok || eff.After(newer.Effective)) {
+			newer, ok = CardUse{Model: u.Model, Currency: cur, Effective: eff, Last: u.Last}, true
+		}
+	}
+	return newer, ok, nil
 }
 
 // CardUsed lists the rate cards this Biller consulted, in the order first used, with the
