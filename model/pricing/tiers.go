@@ -32,8 +32,22 @@ type Band struct {
 	HasRate  bool         // false: the band is given only relative to the list rate (VsListBP)
 	// VsListBP is the band's price relative to the list rate, in basis points of it
 	// (Meta's "vs. List rate" column: -5 % is -500). Used when HasRate is false.
-	VsListBP   int32
+	VsListBP int32
+	// Confidence is the confidence of the band's own Rate; a band without one rests on
+	// the list rate's cell (PriceConfidence).
 	Confidence Confidence
+}
+
+// PriceConfidence is the confidence of the price Price gives, list that of the list
+// rate's cell: a band with a rate of its own is as sure as its data row says; a band
+// that is the list rate, or a discount on it, is as sure as the list rate it is
+// computed from — a third-party list rate discounted by the user's tier file is still a
+// third-party figure.
+func (b Band) PriceConfidence(list Confidence) Confidence {
+	if b.HasRate && b.Confidence != ConfNone {
+		return b.Confidence
+	}
+	return list
 }
 
 // Price is the band's rate per message given the card's list rate: Rate when the band
