@@ -165,6 +165,23 @@ func TestReplayCardShapes(t *testing.T) {
 	}
 }
 
+// TestReplayShareOfNothing: a bill of 0 rests on no rate, so its share priced from
+// derived or third-party rates is null, as docs/formats.md says of a share of nothing
+// (a review found 0 for the Twitter customer-care trace under cbp-2022, all free tier).
+func TestReplayShareOfNothing(t *testing.T) {
+	dir := t.TempDir()
+	trace := writeFile(t, dir, "free.csv", "ts,user,direction,type,category\n"+
+		"2025-09-01T10:00:00Z,5511987654321,user,,\n2025-09-01T10:05:00Z,5511987654321,business,text,\n")
+	code, _, stderr := spendsim(t, "replay", "--trace", trace, "-q", "--out", filepath.Join(dir, "out"))
+	raw, err := os.ReadFile(filepath.Join(dir, "out", "summary.json"))
+	if code != 0 || err != nil {
+		t.Fatalf("exit %d, %v: %s", code, err, stderr)
+	}
+	if !strings.Contains(string(raw), `"total_micros": 0,`) || !strings.Contains(string(raw), `"derived_or_third_party_share": null`) {
+		t.Errorf("a bill of 0: want derived_or_third_party_share null:\n%s", raw)
+	}
+}
+
 func TestReplayMalformedLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
 	bad := writeFile(t, dir, "bad.csv", "ts,user,direction,type,category\n2025-09-01T10:00:00Z,5511987654321,user,,\n2025-09-01T10:06:00Z,5511987654321,business,template,marketting\n")
