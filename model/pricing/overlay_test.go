@@ -76,6 +76,40 @@ func TestOverlay(t *testing.T) {
 	}
 }
 
+// TestOverlayRatesFromDatesAFile: --rates-from is the effective date of Meta's rate card
+// or Tier Pricing CSV, which carry none; given for no such file it would be dropped
+// without a word (a review passed it with a spendsim-layout NBP card, and the replay
+// exited 0), so it is an OverlayError, a usage error. With a Meta file beside a
+// spendsim one it dates the Meta file.
+func TestOverlayRatesFromDatesAFile(t *testing.T) {
+	ours := []byte("effective_from,pricing_model,market,category,currency,rate\n2018-08-01,NBP,Brazil,template,USD,0.0500\n")
+	ourTiers := []byte("market,category,tier_index,volume_from,volume_to,rate_type,rate,discount_pct,currency,effective_from,confidence,source,note\n" +
+		"Brazil,utility,0,0,2,List,,0,USD,2025-07-01,,,\nBrazil,utility,1,3,MAX,Tier,0.0050,,USD,2025-07-01,,,\n")
+	metaTiers, err := os.ReadFile("testdata/meta-tiers-usd.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		f    UserFiles
+		want string
+	}{
+		{UserFiles{Rates: "nbp_card.csv", RatesData: ours, From: from},
+			"--rates-from 2025-07-01 dates no file: it is the effective date of Meta's rate card CSV or Tier Pricing CSV, which do not carry one, and nbp_card.csv is in spendsim's rate card layout, whose rows carry their own effective_from: drop --rates-from"},
+		{UserFiles{Tiers: "t.csv", TiersData: ourTiers, From: from}, "t.csv is in spendsim's tier layout"},
+		{UserFiles{From: from}, "no --rates or --tiers file is given: drop --rates-from"},
+	} {
+		var oe *OverlayError
+		if _, err := NewOverlay(c.f); !errors.As(err, &oe) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s/%s: %v, want an OverlayError saying %q", c.f.Rates, c.f.Tiers, err, c.want)
+		}
+	}
+	o, err := NewOverlay(UserFiles{Rates: "nbp_card.csv", RatesData: ours, Tiers: "tiers.csv", TiersData: metaTiers, From: from})
+	if err != nil || o.Book == nil || o.Tiers == nil || len(o.Files) != 2 || o.Files[1].EffectiveFrom != "2025-07-01" {
+		t.Errorf("our card and Meta's tiers dated by --rates-from: %+v, %v", o, err)
+	}
+}
+
 // TestOverlayFilesAndCurrency: the overlay records each file (path as given, SHA-256 of
 // its bytes, how it was read, its currencies); a file in another currency than the
 // bill's is refused rather than passed over; --rates-model takes Meta's models only.
