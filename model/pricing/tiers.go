@@ -32,17 +32,13 @@ type Band struct {
 	HasRate  bool         // false: the band is given only relative to the list rate (VsListBP)
 	// VsListBP is the band's price relative to the list rate, in basis points of it
 	// (Meta's "vs. List rate" column: -5 % is -500). Used when HasRate is false.
-	VsListBP int32
-	// Confidence is the confidence of the band's own Rate; a band without one rests on
-	// the list rate's cell (PriceConfidence).
-	Confidence Confidence
+	VsListBP   int32
+	Confidence Confidence // of Rate; a band without one rests on the list rate's cell
 }
 
-// PriceConfidence is the confidence of the price Price gives, list that of the list
-// rate's cell: a band with a rate of its own is as sure as its data row says; a band
-// that is the list rate, or a discount on it, is as sure as the list rate it is
-// computed from — a third-party list rate discounted by the user's tier file is still a
-// third-party figure.
+// PriceConfidence is the confidence of Price's price, list that of the list rate's cell:
+// a band's own rate is as sure as its row says; the list rate, or a discount on it, is
+// as sure as that cell (a third-party rate less 10 % is still third-party).
 func (b Band) PriceConfidence(list Confidence) Confidence {
 	if b.HasRate && b.Confidence != ConfNone {
 		return b.Confidence
