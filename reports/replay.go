@@ -323,7 +323,7 @@ type ReplaySummary struct {
 	// SHA-256, how each was read; empty with the built-in cards alone.
 	RateFiles []pricing.File `json:"rate_files"`
 	stats.Spend
-	DerivedShare  stats.Num  `json:"derived_or_third_party_share"` // share of the amount priced from derived or third_party rates
+	DerivedShare  stats.Num  `json:"derived_or_third_party_share"` // share of the amount priced from derived or third_party rates; null for a bill of 0
 	CardsUsed     []CardUsed `json:"cards_used"`
 	Records       int64      `json:"records"`
 	UserMessages  int64      `json:"user_messages"`
@@ -355,8 +355,9 @@ type LogFacts struct {
 }
 
 // Reconcile checks that the bill and the running tally agree to the micro, and
-// returns the summary's share priced from derived or third-party rates.
-func Reconcile(rows []BillRow, s stats.Spend) (derivedShare float64, err error) {
+// returns the summary's share priced from derived or third-party rates (stats.Share:
+// null for a bill of 0).
+func Reconcile(rows []BillRow, s stats.Spend) (derivedShare stats.Num, err error) {
 	var total, derived money.Sum
 	billable := map[string]int64{}
 	for _, r := range rows {
@@ -384,9 +385,5 @@ func Reconcile(rows []BillRow, s stats.Spend) (derivedShare float64, err error) 
 	if len(mism) > 0 {
 		return 0, fmt.Errorf("reports: billable counts do not reconcile: %s", strings.Join(mism, ", "))
 	}
-	d, _ := derived.Total()
-	if t == 0 {
-		return 0, nil
-	}
-	return float64(d) / float64(t), nil
+	return stats.Share(&derived, &total), nil
 }

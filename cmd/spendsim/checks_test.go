@@ -123,7 +123,9 @@ func TestNoCardBeforeEffective(t *testing.T) {
 // takes the models Meta's CSVs have.
 func TestRunRecordsRates(t *testing.T) {
 	dir := t.TempDir()
-	sc := writeFile(t, dir, "tiny.yaml", validScenario+"seed: 7\n")
+	// Utility notifications give the run a bill: a bill of 0 has no share (null).
+	sc := writeFile(t, dir, "tiny.yaml", strings.Replace(validScenario, "conversations_per_customer_month: 1\n",
+		"conversations_per_customer_month: 1\n  notifications:\n    - {name: updates, category: utility, per_customer_month: 30}\n", 1)+"seed: 7\n")
 	body := "effective_from,pricing_model,market,category,currency,rate\n2025-07-01,PMP,Brazil,utility,USD,0.0100\n"
 	rates := writeFile(t, dir, "mine.csv", body)
 	out := filepath.Join(dir, "o")

@@ -35,7 +35,7 @@ func ratesCommand(e *env) *cli.Command {
 				}
 				// Only the cards that bill that day: the era's model, the shape its rules read.
 				era := billing.EraAt(model.FromStd(d), time.UTC)
-				f.At, f.Model, f.Since = &d, era.Model(), era.CardsFrom()
+				f.At, f.Model, f.Cards = &d, era.Model(), era.Cards()
 			}
 			book, err := pricing.Builtin()
 			if err != nil {

@@ -97,3 +97,18 @@ func TestRatesNoneOnNBPDay(t *testing.T) {
 		t.Errorf("stderr %q: want no rates match and how to bring an NBP card", stderr)
 	}
 }
+
+// TestRatesFromNeedsAMetaFile: --rates-from with a rate file in spendsim's layout, whose
+// rows carry their own effective_from, dates nothing: a usage error (exit 2), not a
+// flag silently dropped (a review's replay exited 0).
+func TestRatesFromNeedsAMetaFile(t *testing.T) {
+	dir := t.TempDir()
+	trace := writeFile(t, dir, "t.csv", "ts,user,direction,type,category\n2021-03-01T10:00:00Z,5511987654321,business,template,utility\n")
+	code, _, stderr := spendsim(t, "replay", "--trace", trace, "--rates", "testdata/timelines/cards/nbp.csv", "--rates-from", "2025-07-01", "-q", "--out", filepath.Join(dir, "out"))
+	if code != 2 || !strings.Contains(stderr, "--rates-from 2025-07-01 dates no file") || !strings.Contains(stderr, "nbp.csv is in spendsim's rate card layout") {
+		t.Errorf("exit %d, want 2 and --rates-from dating no file:\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
+		t.Error("a usage error left an output folder")
+	}
+}

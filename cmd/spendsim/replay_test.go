@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -131,6 +132,53 @@ func TestReplayEraCounterfactual(t *testing.T) {
 				t.Errorf("%s: billable %s = %d, want %d", c.era, cat, s.BillableByCategory[cat], n)
 			}
 		}
+	}
+}
+
+// TestReplayCardShapes: the built-in CBP cards in EUR are of 2022-02-01 only, of the
+// user-/business-initiated shape, which the CBP 2023 rules never read (docs/billing.md,
+// "Rate cards"). A review's repro (eur23.csv): replay asked for a 2022-02-01 marketing
+// cell, and once given one (eur_fix.csv) billed 2023 and 2024 conversations from the 2022
+// card. Every era that bills those dates, and --pricing all, must say there is no CBP
+// 2023 card in EUR and show a row dated in the CBP 2023 range.
+func TestReplayCardShapes(t *testing.T) {
+	dir := t.TempDir()
+	trace := writeFile(t, dir, "eur23.csv", "ts,user,direction,type,category\n"+
+		"2023-07-03T10:00:00Z,+4915110000000,business,template,marketing\n"+
+		"2024-07-03T10:00:00Z,+4915110000001,business,template,marketing\n")
+	wrongFix := writeFile(t, dir, "eur_fix.csv", "effective_from,pricing_model,market,category,currency,rate\n2022-02-01,CBP,Germany,marketing,EUR,0.1000\n")
+	for i, args := range [][]string{
+		{"--pricing", "auto"},
+		{"--pricing", "auto", "--rates", wrongFix},
+		{"--pricing", "cbp-2023", "--rates", wrongFix},
+		{"--pricing", "all"},
+	} {
+		code, _, stderr := spendsim(t, append([]string{"replay", "--trace", trace, "--currency", "EUR", "-q", "--out", filepath.Join(dir, fmt.Sprint(i))}, args...)...)
+		if code != 1 || !strings.Contains(stderr, "no cbp-2023 rate card in EUR") || !strings.Contains(stderr, "2023-06-01,CBP,<market>,<category>,EUR,<rate>") {
+			t.Errorf("%v: exit %d, want 1 and no CBP 2023 card in EUR:\n%s", args, code, stderr)
+		}
+	}
+	fix := writeFile(t, dir, "eur23_fix.csv", "effective_from,pricing_model,market,category,currency,rate\n2023-06-01,CBP,Germany,marketing,EUR,0.1000\n")
+	code, stdout, stderr := spendsim(t, "replay", "--trace", trace, "--currency", "EUR", "--rates", fix, "-q", "--out", filepath.Join(dir, "fixed"))
+	if code != 0 || !strings.Contains(stdout, "card: CBP EUR effective 2023-06-01 (2 charged conversations)") {
+		t.Errorf("with a 2023-06-01 EUR card: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestReplayShareOfNothing: a bill of 0 rests on no rate, so its share priced from
+// derived or third-party rates is null, as docs/formats.md says of a share of nothing
+// (a review found 0 for the Twitter customer-care trace under cbp-2022, all free tier).
+func TestReplayShareOfNothing(t *testing.T) {
+	dir := t.TempDir()
+	trace := writeFile(t, dir, "free.csv", "ts,user,direction,type,category\n"+
+		"2025-09-01T10:00:00Z,5511987654321,user,,\n2025-09-01T10:05:00Z,5511987654321,business,text,\n")
+	code, _, stderr := spendsim(t, "replay", "--trace", trace, "-q", "--out", filepath.Join(dir, "out"))
+	raw, err := os.ReadFile(filepath.Join(dir, "out", "summary.json"))
+	if code != 0 || err != nil {
+		t.Fatalf("exit %d, %v: %s", code, err, stderr)
+	}
+	if !strings.Contains(string(raw), `"total_micros": 0,`) || !strings.Contains(string(raw), `"derived_or_third_party_share": null`) {
+		t.Errorf("a bill of 0: want derived_or_third_party_share null:\n%s", raw)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/pricing"
@@ -67,7 +66,7 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, users int64, c 
 	}
 	s := &reports.ReplaySummary{
 		Trace: traceName(o.Traces), Pricing: o.Pricing, Rates: o.Rates, RateFiles: o.RateFiles, Spend: spend,
-		DerivedShare: stats.Num(derived),
+		DerivedShare: derived,
 		Records:      st.Records, UserMessages: users, Business: st.Billing.Business,
 		Delivered: st.Billing.Delivered, Undelivered: st.Billing.Business - st.Billing.Delivered,
 		Users: st.Users, Numbers: st.Numbers,

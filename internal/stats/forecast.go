@@ -104,7 +104,8 @@ type ForecastMonth struct {
 	ByCategory     map[string]Band `json:"by_category"`         // every category, zero or not
 	// DerivedShare and ThirdPartyShare are the shares (0..1) of the month's messaging
 	// bill, over all replications, priced from derived rate cells (carried forward onto
-	// a partial card, or derived in the rate data) and from third_party ones.
+	// a partial card, or derived in the rate data) and from third_party ones; null (NaN)
+	// for a month billed 0 (Share).
 	DerivedShare    Num `json:"derived_share"`
 	ThirdPartyShare Num `json:"third_party_share"`
 	// RestsOn marks what the month's prices rest on beyond published rates:
@@ -410,7 +411,7 @@ func (c *cumulative) meanSince(soFar *int64, reps int) (int64, error) {
 // restsOn fills the shares of fm's bill priced from derived and third-party cells and
 // what its prices rest on beyond published rates.
 func (fm *ForecastMonth) restsOn(derived, third, total *money.Sum) {
-	fm.DerivedShare, fm.ThirdPartyShare = Num(shareOf(derived, total)), Num(shareOf(third, total))
+	fm.DerivedShare, fm.ThirdPartyShare = Share(derived, total), Share(third, total)
 	fm.RestsOn = []string{}
 	if fm.DerivedShare > 0 {
 		fm.RestsOn = append(fm.RestsOn, RestsDerived)

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/spendsim/spendsim/model/money"
@@ -59,7 +60,8 @@ type PointSummary struct {
 	Replications int          `json:"replications"`
 	Spend
 	// DerivedShare is the share (0..1) of the messaging bill priced from derived
-	// (carried-forward) or third_party rate cells, over all replications.
+	// (carried-forward) or third_party rate cells, over all replications; null (NaN) for a
+	// bill of 0 (Share).
 	DerivedShare            Num            `json:"derived_or_third_party_share"`
 	TotalCI95               *MoneyInterval `json:"total_ci95"` // of the messaging bill; null with 1 replication
 	StaffingMicros          int64          `json:"staffing_micros"`
@@ -241,7 +243,7 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 	if err != nil {
 		return PointSummary{}, fmt.Errorf("messaging + staffing: %w", err)
 	}
-	p.DerivedShare = Num(shareOf(&derived, &messaging))
+	p.DerivedShare = Share(&derived, &messaging)
 	p.StaffingMicros = DivRound(int64(st), n)
 	p.Staffing = money.Micros(p.StaffingMicros).String()
 	p.TotalWithStaffingMicros = DivRound(int64(ws), n)
@@ -349,13 +351,14 @@ func parentSegment(path string) string {
 	return parent
 }
 
-// shareOf is part ÷ whole, 0 for a whole of 0 (nothing to rest on anything) or one
-// that overflowed.
-func shareOf(part, whole *money.Sum) float64 {
+// Share is part ÷ whole, the share of a bill resting on something (derived or
+// third-party rates). A share of nothing cannot be computed: for a whole of 0, or sums
+// that overflowed, it is NaN, which JSON writes null (docs/formats.md, "Outputs").
+func Share(part, whole *money.Sum) Num {
 	w, err := whole.Total()
 	p, err2 := part.Total()
 	if err != nil || err2 != nil || w == 0 {
-		return 0
+		return Num(math.NaN())
 	}
-	return float64(p) / float64(w)
+	return Num(float64(p) / float64(w))
 }

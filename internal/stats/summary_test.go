@@ -106,6 +106,29 @@ func TestSummaryFigures(t *testing.T) {
 	}
 }
 
+// TestDerivedShareOfNothing: a point whose bill is 0 has no share priced from derived
+// or third-party rates: summary.json says null (docs/formats.md, "a share of nothing"),
+// not 0, which would claim the bill rests on published rates. A review found 0.
+func TestDerivedShareOfNothing(t *testing.T) {
+	runs := statstest.SynthRuns(2, 2)
+	for i := range runs {
+		if r := &runs[i]; r.Point == 1 {
+			r.MessagingMicros, r.DerivedMicros, r.ThirdPartyMicros = 0, 0, 0
+			clear(r.AmountByCategory[:])
+		}
+	}
+	s, err := Summarize("s", runs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range s.Points {
+		got, _ := json.Marshal(p.DerivedShare)
+		if zero := p.TotalMicros == 0; zero != (p.Point == 1) || zero != (string(got) == "null") {
+			t.Errorf("point %d (total %d micros): derived_or_third_party_share %s; want null exactly for a bill of 0", p.Point, p.TotalMicros, got)
+		}
+	}
+}
+
 func TestCheapestCountsStaffing(t *testing.T) {
 	runs := statstest.SynthRuns(3, 1)
 	for i := range runs {

@@ -261,7 +261,7 @@ func New(o Options) (*Biller, error) {
 	b.led = newLedger(b)
 	if o.Era.Model() == pricing.NBP {
 		// Fail now rather than at the first message: there is no built-in NBP card.
-		if _, err := b.book.first(pricing.NBP, b.currency); err != nil {
+		if _, err := b.book.first(pricing.NBP, b.currency, pricing.Span{}); err != nil {
 			return nil, fmt.Errorf("billing: the %s rules need an NBP rate card (pricing_model NBP, category template rows): %w", o.Era, err)
 		}
 	}

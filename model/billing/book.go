@@ -12,16 +12,16 @@ import (
 
 type bookRates struct{ b *pricing.Book }
 
-func (r bookRates) card(m pricing.Model, currency string, at model.Time, loc *time.Location) (rateCard, error) {
-	c, err := r.b.Card(m, currency, at, loc)
+func (r bookRates) card(m pricing.Model, currency string, at model.Time, loc *time.Location, s pricing.Span) (rateCard, error) {
+	c, err := r.b.CardIn(m, currency, at, loc, s)
 	if err != nil {
 		return nil, err
 	}
 	return bookCard{c}, nil
 }
 
-func (r bookRates) first(m pricing.Model, currency string) (rateCard, error) {
-	c, err := r.b.First(m, currency)
+func (r bookRates) first(m pricing.Model, currency string, s pricing.Span) (rateCard, error) {
+	c, err := r.b.FirstIn(m, currency, s)
 	if err != nil {
 		return nil, err
 	}

@@ -94,8 +94,8 @@
 //
 // era.go holds the one table of eras: each row gives the era's name (as --pricing,
 // scenarios, help and errors spell it; ParseEra and EraNames read it), its pricing model,
-// its start day, the span of that model's rate cards its rules may read (cardSpan), and
-// its billing function. Each era's rules are in a file named after it, '_' for '-'
+// its start day, its billing function and the span of that model's rate cards its rules
+// may read (pricing.Span: cards of the shape the rules were written for). Each era's rules are in a file named after it, '_' for '-'
 // (pmp_2025.go), with its timeline beside them (testdata/pmp_2025.txt); rules two eras
 // share are one helper (pmp_2025.go's for PMP 2026-10, conversations.go's for the CBP
 // eras). Dates come from pricing's calendar (pricing/calendar.go), the one place the days

@@ -32,8 +32,15 @@ type eraRules struct {
 	name  string        // as --pricing, scenarios and errors spell it; the era's files are named after it
 	model pricing.Model // whose rate cards the rules read
 	start pricing.Day   // in force from this day (pricing's calendar) until the next era's start
-	cards cardSpan      // which of the model's cards the rules may read
 	bill  billFunc      // the rules, applied to a delivered business message
+	// cards is which of the model's rate cards the rules may read, those of the shape
+	// they were written for: CBP cards changed shape on 2023-06-01 (user-/business-
+	// initiated cells gave way to per-category cells), so the CBP 2022 rules never read
+	// a card from then on and the CBP 2023 rules never an earlier one. A date outside
+	// the span reads the latest card of the span in force then (a 2025 date under
+	// cbp-2022, the 2022-02-01 card); a currency with no card in the span is an error,
+	// never a card of the other shape (rates.go, lookupCard).
+	cards pricing.Span
 }
 
 // billFunc applies an era's rules to a delivered business message m at `at` on its pair
@@ -41,24 +48,14 @@ type eraRules struct {
 // missing rate is an error the caller stops on.
 type billFunc func(b *Biller, ch *pricing.Charge, p *window.Pair, m *model.Message, at model.Time) error
 
-// cardSpan is which of its model's rate cards an era's rules may read, as days of
-// pricing's calendar; the zero Day leaves that side open. Cards change shape when the
-// rules do (CBP's user-/business-initiated rows gave way to per-category rows on
-// 2023-06-01), so rules written for one shape must never read the other: a date outside
-// the span reads the card in force at its edge.
-type cardSpan struct {
-	from   pricing.Day // earliest card date read: an earlier date reads this day's card
-	before pricing.Day // cards from this day on are not read: a later date reads the day before's
-}
-
 // eras is the one table of pricing eras, in date order. Adding an era: see doc.go.
 var eras = [numEras]eraRules{
 	EraAuto:       {name: "auto"},
-	EraNBP2018:    {"nbp-2018", pricing.NBP, pricing.NBPFrom, cardSpan{}, (*Biller).billNBP2018},
-	EraCBP2022:    {"cbp-2022", pricing.CBP, pricing.CBPFrom, cardSpan{before: pricing.CBPByCategoryFrom}, (*Biller).billCBP2022},
-	EraCBP2023:    {"cbp-2023", pricing.CBP, pricing.CBPByCategoryFrom, cardSpan{from: pricing.CBPByCategoryFrom}, (*Biller).billCBP2023},
-	EraPMP2025:    {"pmp-2025", pricing.PMP, pricing.PMPFrom, cardSpan{}, (*Biller).billPMP2025},
-	EraPMP2026Oct: {"pmp-2026-10", pricing.PMP, pricing.ServiceChargedFrom, cardSpan{}, (*Biller).billPMP2026Oct},
+	EraNBP2018:    {"nbp-2018", pricing.NBP, pricing.NBPFrom, (*Biller).billNBP2018, pricing.Span{}},
+	EraCBP2022:    {"cbp-2022", pricing.CBP, pricing.CBPFrom, (*Biller).billCBP2022, pricing.Span{Before: pricing.CBPByCategoryFrom}},
+	EraCBP2023:    {"cbp-2023", pricing.CBP, pricing.CBPByCategoryFrom, (*Biller).billCBP2023, pricing.Span{From: pricing.CBPByCategoryFrom}},
+	EraPMP2025:    {"pmp-2025", pricing.PMP, pricing.PMPFrom, (*Biller).billPMP2025, pricing.Span{}},
+	EraPMP2026Oct: {"pmp-2026-10", pricing.PMP, pricing.ServiceChargedFrom, (*Biller).billPMP2026Oct, pricing.Span{}},
 }
 
 // firstEra is the earliest era: dates before its start are billed under it, there being
@@ -160,14 +157,13 @@ func (e Era) Start() time.Time {
 	return eras[e].start.Date()
 }
 
-// CardsFrom is the earliest rate card date era e's rules read (pricing's calendar, a
-// date at midnight UTC): an older card of its model is of another shape. The zero
-// time when any card may be read, and for EraAuto.
-func (e Era) CardsFrom() time.Time {
-	if e == EraAuto || e >= numEras || eras[e].cards.from.IsZero() {
-		return time.Time{}
+// Cards is the span of its model's rate cards era e's rules read: a card outside it is
+// of another shape. The zero Span (any card) for EraAuto.
+func (e Era) Cards() pricing.Span {
+	if e == EraAuto || e >= numEras {
+		return pricing.Span{}
 	}
-	return eras[e].cards.from.Date()
+	return eras[e].cards
 }
 
 // Next is the era that followed e, false for the latest.
@@ -203,14 +199,10 @@ type eraBounds struct {
 	start model.Time
 	model pricing.Model
 	bill  billFunc
-	// Cards are read at a date clamped to [cardFrom, cardBefore).
-	cardFrom, cardBefore model.Time
+	cards pricing.Span // the cards the rules may read
 }
 
-const (
-	minTime = model.Time(-1 << 63)
-	maxTime = model.Time(1<<63 - 1)
-)
+const minTime = model.Time(-1 << 63)
 
 func newBounds(loc *time.Location) bounds {
 	b := bounds{
@@ -220,14 +212,7 @@ func newBounds(loc *time.Location) bounds {
 	}
 	for e := firstEra; e < numEras; e++ {
 		r := &eras[e]
-		eb := eraBounds{start: r.start.At(loc), model: r.model, bill: r.bill, cardFrom: minTime, cardBefore: maxTime}
-		if !r.cards.from.IsZero() {
-			eb.cardFrom = r.cards.from.At(loc)
-		}
-		if !r.cards.before.IsZero() {
-			eb.cardBefore = r.cards.before.At(loc)
-		}
-		b.eras[e] = eb
+		b.eras[e] = eraBounds{start: r.start.At(loc), model: r.model, bill: r.bill, cards: r.cards}
 	}
 	return b
 }
@@ -241,16 +226,4 @@ func (b *bounds) era(t model.Time) Era {
 		}
 	}
 	return e
-}
-
-// cardDate is the date at which era e reads its rate card for a message at t.
-func (b *bounds) cardDate(e Era, t model.Time) model.Time {
-	eb := &b.eras[e]
-	if t < eb.cardFrom {
-		t = eb.cardFrom
-	}
-	if t >= eb.cardBefore {
-		t = eb.cardBefore - 1
-	}
-	return t
 }

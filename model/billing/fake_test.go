@@ -52,26 +52,28 @@ func (b *testBook) add(eff time.Time, m pricing.Model, mkt uint16, cat pricing.C
 	c.cells[[2]int{int(mkt), int(cat)}] = pricing.Rate{Amount: money.Micros(amount), Confidence: pricing.UserSupplied, Card: eff}
 }
 
-func (b *testBook) card(m pricing.Model, currency string, at model.Time, loc *time.Location) (rateCard, error) {
+func (b *testBook) card(m pricing.Model, currency string, at model.Time, loc *time.Location, s pricing.Span) (rateCard, error) {
 	y, mo, d := at.In(loc).Date()
 	date := time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
 	var found *testCard
 	for _, c := range b.cards[m] {
-		if !c.eff.After(date) {
+		if !c.eff.After(date) && s.Holds(c.eff) {
 			found = c
 		}
 	}
 	if found == nil {
-		return nil, fmt.Errorf("test book: no %s card on %s", m, date.Format(time.DateOnly))
+		return nil, fmt.Errorf("test book: no %s card %s on %s", m, s, date.Format(time.DateOnly))
 	}
 	return found, nil
 }
 
-func (b *testBook) first(m pricing.Model, currency string) (rateCard, error) {
-	if len(b.cards[m]) == 0 {
-		return nil, fmt.Errorf("test book: no %s card", m)
+func (b *testBook) first(m pricing.Model, currency string, s pricing.Span) (rateCard, error) {
+	for _, c := range b.cards[m] {
+		if s.Holds(c.eff) {
+			return c, nil
+		}
 	}
-	return b.cards[m][0], nil
+	return nil, fmt.Errorf("test book: no %s card %s", m, s)
 }
 
 // cell looks a cell up in this card, else in the cards before it (the test files write

@@ -249,9 +249,7 @@ func (l *Ledger) volume(ch *pricing.Charge, c *Claim) error {
 			}
 			ch.Amount = p
 			ch.Tier = int8(bd.Index)
-			if bd.Confidence != pricing.ConfNone {
-				ch.Confidence = bd.Confidence
-			}
+			ch.Confidence = bd.PriceConfidence(ch.Confidence)
 			break
 		}
 	}

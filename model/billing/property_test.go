@@ -262,9 +262,9 @@ func TestPropertyPMPInWindow(t *testing.T) {
 				t.Fatalf("trace ends at %v, outside PMP 2025", end)
 			}
 			charges, b := billAll(t, Options{Era: e, book: book, Markets: mt, PrimaryCountry: "BR", AuthIntlFrom: start}, trace)
-			card, err := book.card(pricing.PMP, "USD", start, time.UTC)
+			card, err := book.card(pricing.PMP, "USD", start, time.UTC, pricing.Span{})
 			if err != nil {
-				card, _ = book.first(pricing.PMP, "USD") // the first PMP card prices older traffic
+				card, _ = book.first(pricing.PMP, "USD", pricing.Span{}) // the first PMP card prices older traffic
 			}
 			var want money.Micros
 			usOff := pricing.USMarketingOffFrom.At(time.UTC)

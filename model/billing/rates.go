@@ -15,10 +15,11 @@ import (
 // them through bookRates; tests substitute small hand-written cards so that expected
 // amounts do not move when the shipped rate data is corrected.
 type rateBook interface {
-	// card returns the latest card of model m in force on the date of at in loc.
-	card(m pricing.Model, currency string, at model.Time, loc *time.Location) (rateCard, error)
-	// first returns the earliest card of model m.
-	first(m pricing.Model, currency string) (rateCard, error)
+	// card returns the latest card of model m among those s holds in force on the date
+	// of at in loc (pricing.Book.CardIn).
+	card(m pricing.Model, currency string, at model.Time, loc *time.Location, s pricing.Span) (rateCard, error)
+	// first returns the earliest card of model m among those s holds.
+	first(m pricing.Model, currency string, s pricing.Span) (rateCard, error)
 }
 
 // rateCard values must be comparable and equal exactly when they are the same card:
@@ -103,12 +104,12 @@ type cardSlot struct {
 
 // cardFor returns the card that prices a message at `at` under era e's rules
 // (docs/billing.md, "Rate cards"): the latest card of the era's pricing model in force
-// on the date, the date first clamped to the era's card span (the era table's cardSpan:
-// the CBP 2022 rules never read a card newer than 2023-05-31 and the CBP 2023 rules
-// never one older than 2023-06-01). No card prices a message dated before its effective
-// date, with one exception: a counterfactual era (a fixed era on a date before it
-// began, whose rules were then another era's) reads its model's first card, as
-// re-pricing 2024 traffic under pmp-2025 reads the 2025-07-01 card.
+// on the date among the cards of the era's span (the era table's cards: the CBP 2022
+// rules never read a card from 2023-06-01 on and the CBP 2023 rules never an older
+// one). No card prices a message dated before its effective date, with one exception:
+// a counterfactual era (a fixed era on a date before it began, whose rules were then
+// another era's) reads the first card of its span, as re-pricing 2024 traffic under
+// pmp-2025 reads the 2025-07-01 card.
 //
 // The message's rules consulted the card, so a bill names it (Ledger.CardUsed).
 func (b *Biller) cardFor(e Era, at model.Time) (*cardCache, error) {
@@ -132,28 +133,21 @@ func (b *Biller) card(e Era, at model.Time) (*cardCache, error) {
 }
 
 func (b *Biller) lookupCard(e Era, at model.Time) (*cardCache, error) {
-	m := b.bounds.eras[e].model
-	q := b.bounds.cardDate(e, at)
+	eb := &b.bounds.eras[e]
+	m := eb.model
 	if b.book == nil {
 		return nil, fmt.Errorf("billing: no rate book to price %s messages at %v", e, at)
 	}
-	c, err := b.book.card(m, b.currency, q, b.loc)
-	if err != nil && b.era != EraAuto && at < b.bounds.eras[e].start && b.bounds.era(at) != e {
-		// Card fails before the model's first card; First succeeding shows that was the
+	c, err := b.book.card(m, b.currency, at, b.loc, eb.cards)
+	if err != nil && b.era != EraAuto && at < eb.start && b.bounds.era(at) != e {
+		// Card fails before the span's first card; First succeeding shows that was the
 		// only reason, so a counterfactual date before any card uses the first one.
-		if f, ferr := b.book.first(m, b.currency); ferr == nil {
+		if f, ferr := b.book.first(m, b.currency, eb.cards); ferr == nil {
 			c, err = f, nil
 		}
 	}
 	if err != nil {
-		if _, ferr := b.book.first(m, b.currency); ferr == nil {
-			// The model has cards, but none in force yet.
-			return nil, fmt.Errorf("billing: %s rules at %v: %w; a card prices only messages from its effective date on: pass --rates FILE with a card of pricing_model %s effective by then", e, at, err, m)
-		}
-		if m == pricing.NBP {
-			return nil, fmt.Errorf("billing: %s rules at %v need an NBP rate card (pricing_model NBP, category template rows): %w", e, at, err)
-		}
-		return nil, fmt.Errorf("billing: no %s rate card in %s for %s at %v: %w", m, b.currency, e, at, err)
+		return nil, b.noCard(e, at, err)
 	}
 	for _, cc := range b.cardList {
 		if cc.card == c {
@@ -163,6 +157,28 @@ func (b *Biller) lookupCard(e Era, at model.Time) (*cardCache, error) {
 	cc := &cardCache{card: c, model: m, currency: b.currency, eff: c.effective()}
 	b.cardList = append(b.cardList, cc)
 	return cc, nil
+}
+
+// noCard says why no card prices a message at `at` under era e's rules (err, the
+// book's word) and what to pass to bill it.
+func (b *Biller) noCard(e Era, at model.Time, err error) error {
+	eb := &b.bounds.eras[e]
+	m := eb.model
+	if _, ferr := b.book.first(m, b.currency, eb.cards); ferr == nil {
+		// The model has cards of the era's shape, but none in force yet.
+		return fmt.Errorf("billing: %s rules at %v: %w; a card prices only messages from its effective date on: pass --rates FILE with a card of pricing_model %s effective by then", e, at, err, m)
+	}
+	if _, ferr := b.book.first(m, b.currency, pricing.Span{}); ferr == nil {
+		// Cards of the model in this currency, all of another shape: never read in its
+		// place. A card dated on the era's first day is in its span and prices any date.
+		return fmt.Errorf("billing: no %s rate card in %s: the %s rules read only %s cards %s (docs/billing.md, \"Rate cards\"): %w; "+
+			"pass --rates FILE, a CSV with header effective_from,pricing_model,market,category,currency,rate, with a card of such a date: rows such as %s,%s,<market>,<category>,%s,<rate>",
+			e, b.currency, e, m, eb.cards, err, eb.start.In(b.loc).Format(time.DateOnly), m, b.currency)
+	}
+	if m == pricing.NBP {
+		return fmt.Errorf("billing: %s rules at %v need an NBP rate card (pricing_model NBP, category template rows): %w", e, at, err)
+	}
+	return fmt.Errorf("billing: no %s rate card in %s for %s at %v: %w", m, b.currency, e, at, err)
 }
 
 // CardUse says how many billable messages one rate card priced.
@@ -210,7 +226,7 @@ func NewerElsewhere(o Options, u CardUse) (newer CardUse, ok bool, err error) {
 		}
 		// The card in force on the day the rules read (never a counterfactual's first
 		// card, later than the message: no price change it could have missed).
-		c, err := b.book.card(u.Model, cur, b.bounds.cardDate(e, u.Last), b.loc)
+		c, err := b.book.card(u.Model, cur, u.Last, b.loc, eras[e].cards)
 		if err != nil {
 			continue // no card in that currency then
 		}

@@ -71,9 +71,9 @@ func (r *refBiller) card(era Era, at model.Time) rateCard {
 	if era == EraCBP2023 && q < r.day(2023, 6, 1) {
 		q = r.day(2023, 6, 1)
 	}
-	c, err := r.book.card(m, "USD", q, r.loc)
+	c, err := r.book.card(m, "USD", q, r.loc, pricing.Span{})
 	if err != nil {
-		c, err = r.book.first(m, "USD")
+		c, err = r.book.first(m, "USD", pricing.Span{})
 	}
 	if err != nil {
 		panic(err)

@@ -83,41 +83,137 @@ func Builtin() (*Book, error) {
 // Markets is the market table the book's cards are indexed by.
 func (b *Book) Markets() *market.Table { return b.markets }
 
+// Span is which of a model's rate cards a set of rules may read: those effective on or
+// after From and before Before, days of the calendar; the zero Day leaves that side
+// open, and the zero Span holds every card. Cards change shape when the rules do (CBP's
+// user-/business-initiated cells gave way to per-category cells on 2023-06-01), so
+// package billing gives each era the span of the shape its rules read (docs/billing.md,
+// "Rate cards"), and `spendsim rates --at` lists only those.
+type Span struct {
+	From, Before Day
+}
+
+// Holds reports whether a card effective on the date eff (midnight UTC, as
+// Card.Effective) is one s lets rules read.
+func (s Span) Holds(eff time.Time) bool { return s.holds(dayOf(eff)) }
+
+func (s Span) holds(day int32) bool {
+	return (s.From.IsZero() || day >= dayOf(s.From.Date())) && (s.Before.IsZero() || day < dayOf(s.Before.Date()))
+}
+
+// String says which cards s holds, as errors name them: "effective 2023-06-01 or
+// later", "effective before 2023-06-01", "effective from 2022-02-01 to before
+// 2023-06-01"; "" for the zero Span.
+func (s Span) String() string {
+	from, before := s.From.Date().Format(time.DateOnly), s.Before.Date().Format(time.DateOnly)
+	switch {
+	case s.From.IsZero() && s.Before.IsZero():
+		return ""
+	case s.Before.IsZero():
+		return "effective " + from + " or later"
+	case s.From.IsZero():
+		return "effective before " + before
+	}
+	return "effective from " + from + " to before " + before
+}
+
+// inSpan is the part of chain cs (oldest first) that s holds: a chain is in date order,
+// so that part is contiguous.
+func (s Span) inSpan(cs []*Card) []*Card {
+	i, j := 0, len(cs)
+	for i < j && !s.holds(cs[i].effDay) {
+		i++
+	}
+	for j > i && !s.holds(cs[j-1].effDay) {
+		j--
+	}
+	return cs[i:j]
+}
+
+// inForce is the latest card of chain cs (oldest first) effective on or before day, nil
+// if none is.
+func inForce(cs []*Card, day int32) *Card {
+	// Cards are few (tens); the last one at or before day wins.
+	if i := sort.Search(len(cs), func(i int) bool { return cs[i].effDay > day }) - 1; i >= 0 {
+		return cs[i]
+	}
+	return nil
+}
+
 // Card returns the latest card of model m in currency (ISO 4217, any case) whose
 // effective_from is on or before the calendar date of at in loc: cards take effect at
 // midnight in the business's time zone (docs/billing.md, "Time zone"). A nil loc means
 // UTC. The error names the model, currency and date, and what the book does have.
 func (b *Book) Card(m Model, currency string, at model.Time, loc *time.Location) (*Card, error) {
+	return b.CardIn(m, currency, at, loc, Span{})
+}
+
+// CardIn is Card among the cards span s holds only: a card outside s is never returned,
+// however recent. The error says which cards s holds when the book has cards of m in
+// currency outside it only.
+func (b *Book) CardIn(m Model, currency string, at model.Time, loc *time.Location, s Span) (*Card, error) {
 	if m == ModelNone {
 		return nil, errors.New("pricing: a rate card needs a pricing model (NBP, CBP or PMP)")
 	}
-	cs := b.chains[chainKey{m, upperASCII(currency)}]
+	cur := upperASCII(currency)
+	all := b.chains[chainKey{m, cur}]
+	cs := s.inSpan(all)
 	day := localDay(at, loc)
-	// Cards are few (tens); the last one at or before day wins.
-	i := sort.Search(len(cs), func(i int) bool { return cs[i].effDay > day }) - 1
-	if i >= 0 {
-		return cs[i], nil
+	if c := inForce(cs, day); c != nil {
+		return c, nil
 	}
 	date := time.Unix(int64(day)*86400, 0).UTC().Format(time.DateOnly)
-	if len(cs) > 0 {
-		return nil, fmt.Errorf("pricing: no %s card in %s in force on %s: the earliest is effective %s",
-			m, upperASCII(currency), date, cs[0].effective.Format(time.DateOnly))
+	which := m.String() + " card in " + cur
+	if w := s.String(); w != "" {
+		which += " " + w
 	}
-	return nil, fmt.Errorf("pricing: no %s card in %s in force on %s: %s; supply one with --rates FILE",
-		m, upperASCII(currency), date, b.has(m))
+	switch {
+	case len(cs) > 0:
+		return nil, fmt.Errorf("pricing: no %s in force on %s: the earliest is effective %s",
+			which, date, cs[0].effective.Format(time.DateOnly))
+	case len(all) > 0:
+		return nil, b.outside(which, all)
+	}
+	return nil, fmt.Errorf("pricing: no %s in force on %s: %s; supply one with --rates FILE", which, date, b.has(m))
 }
 
 // First returns the earliest card of model m in currency: billing applies it to dates
 // before the model's first card when a counterfactual era is replayed on older traffic.
 func (b *Book) First(m Model, currency string) (*Card, error) {
+	return b.FirstIn(m, currency, Span{})
+}
+
+// FirstIn is First among the cards span s holds only.
+func (b *Book) FirstIn(m Model, currency string, s Span) (*Card, error) {
 	if m == ModelNone {
 		return nil, errors.New("pricing: a rate card needs a pricing model (NBP, CBP or PMP)")
 	}
-	cs := b.chains[chainKey{m, upperASCII(currency)}]
-	if len(cs) == 0 {
-		return nil, fmt.Errorf("pricing: no %s card in %s: %s; supply one with --rates FILE", m, upperASCII(currency), b.has(m))
+	cur := upperASCII(currency)
+	all := b.chains[chainKey{m, cur}]
+	which := m.String() + " card in " + cur
+	if w := s.String(); w != "" {
+		which += " " + w
 	}
-	return cs[0], nil
+	if cs := s.inSpan(all); len(cs) > 0 {
+		return cs[0], nil
+	} else if len(all) > 0 {
+		return nil, b.outside(which, all)
+	}
+	return nil, fmt.Errorf("pricing: no %s: %s; supply one with --rates FILE", which, b.has(m))
+}
+
+// outside is the error for a book whose cards of a model and currency, all, are all
+// outside the span `which` names.
+func (b *Book) outside(which string, all []*Card) error {
+	dates := make([]string, 0, 3)
+	for i, c := range all {
+		if i == 3 {
+			dates = append(dates, "…")
+			break
+		}
+		dates = append(dates, c.effective.Format(time.DateOnly))
+	}
+	return fmt.Errorf("pricing: no %s: the book's %s %s cards are effective %s", which, all[0].model, all[0].currency, strings.Join(dates, ", "))
 }
 
 // has describes the currencies the book holds for model m, for error messages.

@@ -242,6 +242,62 @@ func TestCardErrors(t *testing.T) {
 	}
 }
 
+// TestCardInSpan: CardIn and FirstIn never return a card outside the span, however
+// recent (docs/billing.md, "Rate cards": the CBP 2022 rules never read a card from
+// 2023-06-01 on, the CBP 2023 rules never an earlier one). The built-in CBP cards in EUR
+// are of 2022-02-01 only, those in INR of 2023-06-01 only: a review found replay pricing
+// 2023 EUR traffic from the 2022 card and 2021 INR traffic under cbp-2022 from the 2023
+// card.
+func TestCardInSpan(t *testing.T) {
+	b := mustBook(t)
+	v1, v2 := Span{Before: CBPByCategoryFrom}, Span{From: CBPByCategoryFrom}
+	got := func(c *Card, err error) string {
+		if err != nil {
+			return err.Error()
+		}
+		return c.String()
+	}
+	tests := []struct {
+		name string
+		got  string
+		want string
+	}{
+		{"v2 EUR", got(b.CardIn(CBP, "EUR", noon("2023-07-03"), nil, v2)),
+			"pricing: no CBP card in EUR effective 2023-06-01 or later: the book's CBP EUR cards are effective 2022-02-01"},
+		{"v2 EUR first", got(b.FirstIn(CBP, "EUR", v2)),
+			"pricing: no CBP card in EUR effective 2023-06-01 or later: the book's CBP EUR cards are effective 2022-02-01"},
+		{"v1 INR", got(b.CardIn(CBP, "INR", noon("2024-09-01"), nil, v1)),
+			"pricing: no CBP card in INR effective before 2023-06-01: the book's CBP INR cards are effective 2023-06-01"},
+		{"v1 INR first", got(b.FirstIn(CBP, "INR", v1)),
+			"pricing: no CBP card in INR effective before 2023-06-01: the book's CBP INR cards are effective 2023-06-01"},
+		{"v1 USD 2025: the last card before the span ends", got(b.CardIn(CBP, "USD", noon("2025-03-01"), nil, v1)), "CBP USD 2022-02-01"},
+		{"v2 USD 2025", got(b.CardIn(CBP, "USD", noon("2025-03-01"), nil, v2)), "CBP USD 2025-02-01"},
+		{"v2 USD 2022: none in force yet", got(b.CardIn(CBP, "usd", noon("2022-05-02"), nil, v2)),
+			"pricing: no CBP card in USD effective 2023-06-01 or later in force on 2022-05-02: the earliest is effective 2023-06-01"},
+		{"v2 USD first", got(b.FirstIn(CBP, "USD", v2)), "CBP USD 2023-06-01"},
+		{"v2 GBP", got(b.CardIn(CBP, "GBP", noon("2024-01-01"), nil, v2)),
+			"pricing: no CBP card in GBP effective 2023-06-01 or later in force on 2024-01-01: the book has CBP cards in EUR, INR, USD; supply one with --rates FILE"},
+		{"zero span: any card", got(b.CardIn(CBP, "EUR", noon("2023-07-03"), nil, Span{})), "CBP EUR 2022-02-01"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s:\n got %s\nwant %s", tt.name, tt.got, tt.want)
+		}
+	}
+	for _, s := range []struct {
+		s    Span
+		want string
+	}{{Span{}, ""}, {v1, "effective before 2023-06-01"}, {v2, "effective 2023-06-01 or later"},
+		{Span{From: CBPFrom, Before: CBPByCategoryFrom}, "effective from 2022-02-01 to before 2023-06-01"}} {
+		if got := s.s.String(); got != s.want {
+			t.Errorf("%+v.String() = %q, want %q", s.s, got, s.want)
+		}
+	}
+	if !v1.Holds(date("2023-05-31")) || v1.Holds(date("2023-06-01")) || v2.Holds(date("2023-05-31")) || !v2.Holds(date("2023-06-01")) {
+		t.Error("Holds: a span holds its From day and not its Before day")
+	}
+}
+
 func TestMissingRate(t *testing.T) {
 	b := mustBook(t)
 	c := mustCard(t, b, PMP, "USD", "2025-07-01")

@@ -14,6 +14,9 @@
 //     another. Books are read-only after construction and safe for concurrent readers.
 //   - Book.Card(model, currency, at, loc) is the latest card effective on or before the
 //     calendar date of at in the business's time zone (cards change at midnight there).
+//     Book.CardIn and FirstIn read only the cards a Span holds (package billing gives
+//     each era the span of the card shape its rules read), and Rows lists the same
+//     cards: a card outside the span is never returned in its place.
 //   - Card.Rate(market, category) is an exact lookup in a dense array (no maps, no
 //     allocation), with two fallbacks the data layout defines: a missing
 //     authentication_international cell means the authentication rate, and on NBP cards a

@@ -248,6 +248,26 @@ func TestBandPrice(t *testing.T) {
 	}
 }
 
+// TestBandPriceConfidence: a band's own rate is as sure as its row says; a band at the
+// list rate or a discount on it is as sure as the list rate it is computed from.
+func TestBandPriceConfidence(t *testing.T) {
+	tests := []struct {
+		b    Band
+		want Confidence
+	}{
+		{Band{HasRate: true, Rate: 5000, Confidence: UserSupplied}, UserSupplied},
+		{Band{HasRate: true, Rate: 5000, Confidence: Official}, Official},
+		{Band{HasRate: true, Rate: 5000}, ThirdParty}, // no confidence of its own
+		{Band{Confidence: UserSupplied}, ThirdParty},  // List: the list rate
+		{Band{VsListBP: -1000, Confidence: UserSupplied}, ThirdParty},
+	}
+	for _, tt := range tests {
+		if got := tt.b.PriceConfidence(ThirdParty); got != tt.want {
+			t.Errorf("%+v.PriceConfidence(third_party) = %s, want %s", tt.b, got, tt.want)
+		}
+	}
+}
+
 func mustPrice(t *testing.T, b Band, list money.Micros) money.Micros {
 	t.Helper()
 	p, err := b.Price(list)

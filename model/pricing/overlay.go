@@ -119,11 +119,19 @@ func NewOverlay(f UserFiles) (*Overlay, error) {
 	if !f.From.IsZero() {
 		from = f.From.Format(time.DateOnly)
 	}
+	// Which files take --rates-from: a date given for none of them would be dropped
+	// without a word.
+	var dated, undated []string
 	h := sha256.New()
 	if f.Rates != "" {
 		kind, err := sniffData(f.Rates, f.RatesData, f.notation())
 		if err != nil {
 			return nil, err
+		}
+		if kind == KindMetaRates {
+			dated = append(dated, f.Rates)
+		} else {
+			undated = append(undated, fmt.Sprintf("%s is %s", f.Rates, kind.dates()))
 		}
 		if o.Book, err = readRates(f.Rates, f.RatesData, kind, f.Model, f.From, f.notation()); err != nil {
 			return nil, err
@@ -145,6 +153,11 @@ func NewOverlay(f UserFiles) (*Overlay, error) {
 		if err != nil {
 			return nil, err
 		}
+		if kind == KindMetaTiers {
+			dated = append(dated, f.Tiers)
+		} else {
+			undated = append(undated, fmt.Sprintf("%s is %s", f.Tiers, kind.dates()))
+		}
 		if o.Tiers, err = readTiersFile(f.Tiers, f.TiersData, kind, f.From, f.notation()); err != nil {
 			return nil, err
 		}
@@ -159,6 +172,13 @@ func NewOverlay(f UserFiles) (*Overlay, error) {
 			tf.EffectiveFrom = from
 		}
 		o.Files = append(o.Files, tf)
+	}
+	if from != "" && len(dated) == 0 {
+		if len(undated) == 0 {
+			undated = []string{"no --rates or --tiers file is given"}
+		}
+		return nil, overlayErrorf("--rates-from %s dates no file: it is the effective date of Meta's rate card CSV or Tier Pricing CSV, which do not carry one, and %s: drop --rates-from",
+			from, strings.Join(undated, "; "))
 	}
 	if o.Book != nil || o.Tiers != nil {
 		o.Digest = hex.EncodeToString(h.Sum(nil)[:8])
@@ -293,4 +313,17 @@ func readTiersFile(path string, data []byte, kind FileKind, from time.Time, num 
 		return ReadTierUpdates(data, filepath.Base(path), market.Builtin())
 	}
 	return nil, overlayErrorf("%s is a %s file; --tiers wants volume tiers", path, kind)
+}
+
+// dates says how a file of kind k, which takes no --rates-from, is dated.
+func (k FileKind) dates() string {
+	switch k {
+	case KindRateCards:
+		return "in spendsim's rate card layout, whose rows carry their own effective_from"
+	case KindTiers:
+		return "in spendsim's tier layout, whose rows carry their own effective_from"
+	case KindTierUpdates:
+		return "a log of Meta's tier webhooks, whose events carry their own month"
+	}
+	return "a " + k.String() + " file"
 }

@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// TestOverlay: no files change nothing; a Meta card needs its date and model, and a
-// file given for the other use is refused, each as an OverlayError (the user's to fix);
+// TestOverlay: no files change nothing; a Meta card needs its date and model, a
+// --rates-from needs a Meta file to date, and a file given for the other use is refused, each as an OverlayError (the user's to fix);
 // the digest depends on the bytes and on how they were read.
 func TestOverlay(t *testing.T) {
 	none, err := NewOverlay(UserFiles{Model: "PMP"})
@@ -46,6 +46,12 @@ func TestOverlay(t *testing.T) {
 		{UserFiles{Rates: "card.csv", RatesData: card, Model: "XYZ", From: from}, `--rates-model "XYZ"`},
 		{UserFiles{Rates: "tiers.csv", RatesData: tiers, Model: "PMP", From: from}, "--rates wants a rate card"},
 		{UserFiles{Tiers: "card.csv", TiersData: card, From: from}, "--tiers wants volume tiers"},
+		// --rates-from dates Meta's files only; given for none it would be dropped without
+		// a word (a review passed it with a spendsim-layout NBP card: the replay exited 0).
+		{UserFiles{Rates: "nbp_card.csv", RatesData: []byte(ourNBPCard), From: from},
+			"--rates-from 2025-07-01 dates no file: it is the effective date of Meta's rate card CSV or Tier Pricing CSV, which do not carry one, and nbp_card.csv is in spendsim's rate card layout, whose rows carry their own effective_from: drop --rates-from"},
+		{UserFiles{Tiers: "t.csv", TiersData: []byte(ourTiers), From: from}, "t.csv is in spendsim's tier layout"},
+		{UserFiles{From: from}, "no --rates or --tiers file is given: drop --rates-from"},
 	} {
 		var oe *OverlayError
 		if _, err := NewOverlay(c.f); !errors.As(err, &oe) || !strings.Contains(err.Error(), c.want) {
@@ -75,6 +81,27 @@ func TestOverlay(t *testing.T) {
 		t.Error("the digest ignores the effective date")
 	}
 }
+
+// TestOverlayRatesFromDatesMetaFiles: --rates-from dates the Meta file beside a file of
+// spendsim's layout (TestOverlay: with no Meta file it is refused).
+func TestOverlayRatesFromDatesMetaFiles(t *testing.T) {
+	tiers, err := os.ReadFile("testdata/meta-tiers-usd.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+	o, err := NewOverlay(UserFiles{Rates: "nbp_card.csv", RatesData: []byte(ourNBPCard), Tiers: "tiers.csv", TiersData: tiers, From: from})
+	if err != nil || o.Book == nil || o.Tiers == nil || len(o.Files) != 2 || o.Files[1].EffectiveFrom != "2025-07-01" {
+		t.Errorf("our card and Meta's tiers dated by --rates-from: %+v, %v", o, err)
+	}
+}
+
+// ourNBPCard and ourTiers are files in spendsim's layouts, each row with its date.
+const (
+	ourNBPCard = "effective_from,pricing_model,market,category,currency,rate\n2018-08-01,NBP,Brazil,template,USD,0.0500\n"
+	ourTiers   = "market,category,tier_index,volume_from,volume_to,rate_type,rate,discount_pct,currency,effective_from,confidence,source,note\n" +
+		"Brazil,utility,0,0,2,List,,0,USD,2025-07-01,,,\nBrazil,utility,1,3,MAX,Tier,0.0050,,USD,2025-07-01,,,\n"
+)
 
 // TestOverlayFilesAndCurrency: the overlay records each file (path as given, SHA-256 of
 // its bytes, how it was read, its currencies); a file in another currency than the

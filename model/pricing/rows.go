@@ -37,10 +37,11 @@ type RowFilter struct {
 	// date is the billing era's, which this package does not know (model/billing's era
 	// table does).
 	Model Model
-	// Since: only cards effective on this calendar date or later (an era's rules read
-	// no older card: CBP's per-category rules never read a user-/business-initiated
-	// card); the zero time: any.
-	Since time.Time
+	// Cards: only the cards this span holds, and with At the one of them in force then
+	// (Book.CardIn): an era's rules read cards of their own shape only — CBP's
+	// per-category rules no user-/business-initiated card, nor the other way round. The
+	// zero Span: any.
+	Cards Span
 	// Market: only this market (any case); an unknown name is an error listing the
 	// known ones. "": every market.
 	Market string
@@ -61,17 +62,13 @@ func (b *Book) Rows(f RowFilter) ([]Row, error) {
 	}
 	var cards []*Card
 	for _, c := range b.cards {
-		if f.Model != ModelNone && c.model != f.Model {
-			continue
-		}
-		if !f.Since.IsZero() && c.effDay < dayOf(f.Since) {
+		if f.Model != ModelNone && c.model != f.Model || !f.Cards.holds(c.effDay) {
 			continue
 		}
 		if f.At != nil {
 			y, mo, d := f.At.Date()
 			day := dayOf(time.Date(y, mo, d, 0, 0, 0, 0, time.UTC))
-			cs := b.chains[chainKey{c.model, c.currency}]
-			if i := sort.Search(len(cs), func(i int) bool { return cs[i].effDay > day }) - 1; i < 0 || cs[i] != c {
+			if inForce(f.Cards.inSpan(b.chains[chainKey{c.model, c.currency}]), day) != c {
 				continue
 			}
 		}

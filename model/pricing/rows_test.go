@@ -111,12 +111,12 @@ func sameBooks(t testing.TB, a, b *Book) {
 	}
 }
 
-// TestRowsModelSince: Model keeps one model's cards, Since drops the cards older than a
-// date, so that a CBP date lists only the per-category cards its rules read.
-func TestRowsModelSince(t *testing.T) {
+// TestRowsModelSpan: Model keeps one model's cards, Cards drops the cards outside a span,
+// so that a CBP date lists only the per-category cards its rules read.
+func TestRowsModelSpan(t *testing.T) {
 	b := mustBook(t)
 	at := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
-	rows, err := b.Rows(RowFilter{At: &at, Model: CBP, Since: time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC), Market: "India"})
+	rows, err := b.Rows(RowFilter{At: &at, Model: CBP, Cards: Span{From: CBPByCategoryFrom}, Market: "India"})
 	if err != nil {
 		t.Fatal(err)
 	}

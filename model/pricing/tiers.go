@@ -33,7 +33,17 @@ type Band struct {
 	// VsListBP is the band's price relative to the list rate, in basis points of it
 	// (Meta's "vs. List rate" column: -5 % is -500). Used when HasRate is false.
 	VsListBP   int32
-	Confidence Confidence
+	Confidence Confidence // of Rate; a band without one rests on the list rate's cell
+}
+
+// PriceConfidence is the confidence of Price's price, list that of the list rate's cell:
+// a band's own rate is as sure as its row says; the list rate, or a discount on it, is
+// as sure as that cell (a third-party rate less 10 % is still third-party).
+func (b Band) PriceConfidence(list Confidence) Confidence {
+	if b.HasRate && b.Confidence != ConfNone {
+		return b.Confidence
+	}
+	return list
 }
 
 // Price is the band's rate per message given the card's list rate: Rate when the band
