@@ -3,6 +3,8 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spendsim/spendsim/model"
@@ -131,4 +133,35 @@ func (s *Scenario) Jobs(seed uint64, rates *pricing.Overlay) ([]sim.Job, error) 
 		}
 	}
 	return jobs, nil
+}
+
+// CardGaps says where the scenario's days reach an era for which the book (the
+// built-in cards, with the user's rates over them; nil: none) has no card in its
+// currency: one line per such era of any sweep point, naming what to pass. A run of
+// those days stops at the first message it charges there; a run that charges none
+// needs no card, so validate warns with them rather than failing. A single era with no
+// card at all is an *Error: no run of it starts.
+func (s *Scenario) CardGaps(rates *pricing.Overlay) ([]string, error) {
+	points, err := s.Points()
+	if err != nil {
+		return nil, err
+	}
+	var gaps []string
+	for _, p := range points {
+		cfg, err := p.Scenario.Config(rates)
+		if err != nil {
+			return nil, err
+		}
+		b, err := billing.New(cfg.Billing)
+		if err != nil {
+			// No card at all for a single era's rules: no run starts.
+			return nil, &Error{File: s.Name, Problems: []string{"pricing: " + strings.TrimPrefix(err.Error(), "billing: ")}}
+		}
+		for _, e := range b.Uncovered(cfg.Start, cfg.End) {
+			if m := strings.TrimPrefix(e.Error(), "billing: "); !slices.Contains(gaps, m) {
+				gaps = append(gaps, m)
+			}
+		}
+	}
+	return gaps, nil
 }

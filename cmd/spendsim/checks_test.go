@@ -219,3 +219,29 @@ func TestForecastMarksWhatPricesRestOn(t *testing.T) {
 		t.Errorf("cards in force %+v: want the 2026-10-01 card, carried forward from its predecessor", f.Cards)
 	}
 }
+
+// TestValidateWarnsOfCardGaps: validate said ok to a scenario fitted from the Twitter
+// trace (2018–2020, NBP days) that run refused at once for want of an NBP card. It now
+// warns on stderr, naming what to pass (exit 0: a run that charges nothing there needs
+// no card), says nothing once --rates gives the card, and a scenario priced under
+// nbp-2018 alone, which no run of starts, is invalid.
+func TestValidateWarnsOfCardGaps(t *testing.T) {
+	dir := t.TempDir()
+	old := strings.Replace(tinyScenario, "start: 2025-09-01", "start: 2019-05-02", 1) // pricing: auto, the default
+	if !strings.Contains(old, "2019-05-02") {
+		t.Fatalf("tinyScenario has no start to move:\n%s", tinyScenario)
+	}
+	sc := writeFile(t, dir, "old.yaml", old)
+	code, stdout, stderr := spendsim(t, "validate", sc)
+	if code != 0 || !strings.Contains(stdout, ": ok (") || !strings.Contains(stderr, "old.yaml: warning: a run stops at the first message it charges on days no rate card prices: nbp-2018 rules at 2019-05-02") {
+		t.Errorf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	card := writeFile(t, dir, "nbp.csv", "effective_from,pricing_model,market,category,currency,rate\n2017-01-01,NBP,Brazil,template,USD,0.0085\n")
+	if code, _, stderr := spendsim(t, "validate", sc, "--rates", card); code != 0 || stderr != "" {
+		t.Errorf("with the card: exit %d, stderr %q", code, stderr)
+	}
+	nbp := writeFile(t, dir, "nbp.yaml", old+"pricing: nbp-2018\n")
+	if code, _, stderr := spendsim(t, "validate", nbp); code != 2 || !strings.Contains(stderr, "pricing: the nbp-2018 rules need an NBP rate card") {
+		t.Errorf("nbp-2018 alone: exit %d, stderr %q", code, stderr)
+	}
+}

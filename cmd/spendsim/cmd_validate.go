@@ -17,10 +17,14 @@ func validateCommand(e *env) *cli.Command {
 		Usage:       "check scenario files without running them",
 		ArgsUsage:   "FILE...",
 		Description: helpText("validate"),
-		Flags:       []cli.Flag{memoryFlag()},
+		Flags:       append([]cli.Flag{memoryFlag()}, rateFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usagef("validate needs at least one scenario file")
+			}
+			rates, err := readUserRates(c)
+			if err != nil {
+				return err
 			}
 			var failed []error
 			for _, f := range c.Args().Slice() {
@@ -41,6 +45,17 @@ func validateCommand(e *env) *cli.Command {
 				}
 				fmt.Fprintf(e.stdout, "%s: ok (%s, %s × %s; %s)\n",
 					f, sc.Name, words.Count(sc.PointCount(), "sweep point"), words.Count(sc.Replications, "replication"), sc.Estimate(runtime.GOMAXPROCS(0)))
+				// Valid, but days no card prices: a run stops at the first message it
+				// charges there.
+				gaps, err := sc.CardGaps(rates)
+				if err != nil {
+					fmt.Fprintln(e.stderr, err)
+					failed = append(failed, err)
+					continue
+				}
+				for _, g := range gaps {
+					fmt.Fprintf(e.stderr, "%s: warning: a run stops at the first message it charges on days no rate card prices: %s\n", f, g)
+				}
 			}
 			// Exit 1 when any file could not be read (the check is not complete), else
 			// 2 when any is invalid, whatever the order of the files.

@@ -291,3 +291,34 @@ func CardsOver(o Options, from, to model.Time) ([]CardSpan, error) {
 	}
 	return out, nil
 }
+
+// Uncovered says, for each era whose rules this Biller would read for some instant of
+// [from, to), whether a card prices the first such instant: the error lookupCard gives
+// when none does (what to pass to bill it), one per era, in era order; nil when every
+// era has its card. A run over those days stops at the first message it charges
+// there; one that charges none (only free messages) needs no card, so this is a
+// warning to give before a run, not a verdict.
+func (b *Biller) Uncovered(from, to model.Time) []error {
+	var errs []error
+	check := func(e Era, at model.Time) {
+		if _, err := b.lookupCard(e, at); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if b.era != EraAuto {
+		check(b.era, from)
+		return errs
+	}
+	first := b.bounds.era(from) // in force from `from`, even before its own start
+	for e := first; e < numEras; e++ {
+		at := from
+		if e != first {
+			at = b.bounds.eras[e].start
+		}
+		if at >= to {
+			break
+		}
+		check(e, at)
+	}
+	return errs
+}
