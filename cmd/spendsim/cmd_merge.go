@@ -49,7 +49,11 @@ func mergeCommand(e *env) *cli.Command {
 			if replay {
 				return mergeReplay(c, e, dir)
 			}
-			res, err := sweep.Merge(dir, sla, e.version)
+			var slaArgs []string // recorded as the unsharded run's manifest records it
+			if c.IsSet("sla") {
+				slaArgs = []string{"--sla", c.String("sla")}
+			}
+			res, err := sweep.Merge(dir, sla, slaArgs, e.version)
 			if err != nil {
 				return err
 			}

@@ -67,7 +67,7 @@ func reconcileCommand(e *env) *cli.Command {
 			}
 			o := rebill.ReconcileOptions{From: c.String("replay"), Analytics: c.StringSlice("analytics"), Tolerance: tol, Out: c.String("out"),
 				Replay: rebill.Options{Traces: traces, Read: read, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
-					Args: c.Args().Slice(), MappingFile: c.String("mapping"), Workers: c.Int("workers")}}
+					Args: e.manifestArgs(c), MappingFile: c.String("mapping"), Workers: c.Int("workers")}}
 			switch {
 			case o.Out != "":
 			case o.From != "":

@@ -68,7 +68,7 @@ func replayCommand(e *env) *cli.Command {
 				return usagef("--outputs: %v", err)
 			}
 			o := rebill.Options{Traces: traces, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
-				Read: read, Outputs: outputs, Args: c.Args().Slice(), MappingFile: c.String("mapping"), Workers: c.Int("workers"), Passes: c.Int("passes")}
+				Read: read, Outputs: outputs, Args: e.manifestArgs(c), MappingFile: c.String("mapping"), Workers: c.Int("workers"), Passes: c.Int("passes")}
 			rp := progress.NewRecords(e.stderr, c.Bool("quiet"))
 			defer rp.Stop()
 			if o.Progress = rp.Read; c.Int("passes") > 1 {
