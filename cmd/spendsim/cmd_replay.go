@@ -29,7 +29,7 @@ func replayCommand(e *env) *cli.Command {
 		ArgsUsage:   " ",
 		Description: helpText("replay"),
 		Flags: slices.Concat([]cli.Flag{
-			traceFlag(),
+			traceFlag("the trace (required)"),
 			&cli.StringFlag{Name: "pricing", Value: "auto", Usage: "the pricing era: " + billing.EraNames() + "; all, or a comma-separated list, bills under each"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<trace name>-<pricing>)"},
 			&cli.StringFlag{Name: "max-memory", Usage: "soft limit on the replay's heap, `SIZE` with its unit (8GiB, 512MiB; default 800MiB, or half this machine's if less; GOMEMLIMIT overrides): past it the GC works harder, the replay does not fail", Action: notePastMachine("replay")},
