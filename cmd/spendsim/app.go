@@ -157,7 +157,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 // commandOf names the command args run, for a pointer to its help: "spendsim replay",
 // or "spendsim" when none is named.
 func commandOf(app *cli.App, args []string) string {
-	if i := 1 + cmdline.CommandAt(args[1:], flagsOf(app.Flags)); i < len(args) && app.Command(args[i]) != nil {
+	if i := 1 + cmdline.CommandAt(args[1:], cmdline.Of(app.Flags)); i < len(args) && app.Command(args[i]) != nil {
 		return "spendsim " + args[i]
 	}
 	return "spendsim"
@@ -168,23 +168,11 @@ func commandOf(app *cli.App, args []string) string {
 // at the first argument. The program's own flags may come before the command; tokens
 // after "--" are left alone.
 func interspersed(app *cli.App, args []string) []string {
-	i := 1 + cmdline.CommandAt(args[1:], flagsOf(app.Flags))
+	i := 1 + cmdline.CommandAt(args[1:], cmdline.Of(app.Flags))
 	if i >= len(args) || app.Command(args[i]) == nil {
 		return args
 	}
-	return append(slices.Clone(args[:i+1]), cmdline.Interspersed(args[i+1:], flagsOf(app.Command(args[i]).Flags))...)
-}
-
-// flagsOf are flags by every name, saying which take a value.
-func flagsOf(flags []cli.Flag) cmdline.Flags {
-	fs := cmdline.Flags{}
-	for _, f := range flags {
-		_, isBool := f.(*cli.BoolFlag)
-		for _, n := range f.Names() {
-			fs[n] = cmdline.Flag{Name: f.Names()[0], Value: !isBool}
-		}
-	}
-	return fs
+	return append(slices.Clone(args[:i+1]), cmdline.Interspersed(args[i+1:], cmdline.Of(app.Command(args[i]).Flags))...)
 }
 
 // unrecorded are the flags that change no output file, only where and how the command
@@ -198,7 +186,7 @@ func (e *env) manifestArgs(c *cli.Context) []string {
 	if len(e.args) == 0 {
 		return nil
 	}
-	return cmdline.Without(e.args[1:], flagsOf(c.App.Flags), flagsOf(c.Command.Flags), unrecorded)
+	return cmdline.Without(e.args[1:], cmdline.Of(c.App.Flags), cmdline.Of(c.Command.Flags), unrecorded)
 }
 
 func exitCode(err error) int {

@@ -3,6 +3,8 @@ package cmdline
 import (
 	"slices"
 	"strings"
+
+	"github.com/urfave/cli/v2"
 )
 
 // Flag is one flag of a command: its first name and whether it takes a value.
@@ -13,6 +15,18 @@ type Flag struct {
 
 // Flags are a command's flags by every name and alias, without dashes: "out" and "o".
 type Flags map[string]Flag
+
+// Of are a command's flags, as urfave/cli defines them, by every name.
+func Of(flags []cli.Flag) Flags {
+	fs := Flags{}
+	for _, f := range flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, n := range f.Names() {
+			fs[n] = Flag{Name: f.Names()[0], Value: !isBool}
+		}
+	}
+	return fs
+}
 
 // flagWord reads w as a flag of fs: its first name, and whether its value is the next
 // word. ok is false for a word that is not a flag ("-" is standard input, not a flag).

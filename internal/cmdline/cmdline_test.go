@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
 )
 
 var (
@@ -52,6 +54,20 @@ func TestInterspersed(t *testing.T) {
 		got := Interspersed(strings.Fields(c.in), run)
 		if want := strings.Fields(c.want); !slices.Equal(got, want) {
 			t.Errorf("Interspersed(%q) = %q, want %q", c.in, got, want)
+		}
+	}
+}
+
+// TestOf: every name and alias of a urfave/cli flag, a switch taking no value.
+func TestOf(t *testing.T) {
+	fs := Of([]cli.Flag{&cli.StringFlag{Name: "out", Aliases: []string{"o"}}, &cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}}, &cli.IntFlag{Name: "workers"}})
+	want := Flags{"out": {"out", true}, "o": {"out", true}, "quiet": {"quiet", false}, "q": {"quiet", false}, "workers": {"workers", true}}
+	if len(fs) != len(want) {
+		t.Fatalf("Of = %v, want %v", fs, want)
+	}
+	for n, f := range want {
+		if fs[n] != f {
+			t.Errorf("Of[%q] = %+v, want %+v", n, fs[n], f)
 		}
 	}
 }

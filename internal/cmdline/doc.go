@@ -5,7 +5,7 @@
 // that cannot change a result (where to write, how many workers, how quietly), so that
 // the same command gives the same bytes whatever those flags were.
 //
-// It knows no flag by itself: the caller says, for each name of a command's flags,
-// whether it takes a value (Flags). A word it cannot read as a flag of the command (a
+// It knows no flag by itself: the caller gives a command's flags (Of reads urfave/cli's
+// definitions), each name saying whether it takes a value. A word it cannot read as a flag of the command (a
 // bundle of short flags, "-qw") is kept as it is.
 package cmdline
