@@ -43,7 +43,7 @@ func replayCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "billing workers, users hashed across them, at most 1024 (default: all cores but two, at least one); the outputs are the same bytes at any count"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
 			&cli.StringFlag{Name: "restaff", Usage: "re-simulate the replies under this `SCENARIO`'s agents (file or embedded name) and compare with the original"},
-			&cli.StringFlag{Name: "point", Usage: "with --restaff: the sweep point `ID` whose agents answer, as spendsim run labels it (needed when the scenario has a sweep)"},
+			&cli.StringFlag{Name: "point", Usage: "with --restaff: the sweep point whose agents answer, its `ID` (point_id) or its label, as spendsim run's table shows it (needed when the scenario has a sweep)"},
 			&cli.StringFlag{Name: "shard", Usage: "bill only shard `K/N`: the users hashed to K (K from 0); spendsim merge OUT joins the N parts"},
 			&cli.IntFlag{Name: "shards", Usage: "split into `N` shards, this one's K from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID"},
 			&cli.IntFlag{Name: "passes", Value: 1, Usage: "bill the users in `N` passes over the trace, 1/N of them in memory at a time (parts in the temp folder); the same bytes"},

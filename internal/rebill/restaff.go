@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/spendsim/spendsim/internal/safefile"
@@ -45,12 +44,8 @@ func Restaff(ctx context.Context, o Options, sc *scenarios.Scenario, point strin
 			if err != nil {
 				return nil, nil, err
 			}
-			ids := make([]string, 0, 10)
-			for _, p := range ps[:min(len(ps), 10)] {
-				ids = append(ids, p.ID)
-			}
 			return nil, nil, &scenarios.Error{File: sc.Name, Problems: []string{fmt.Sprintf(
-				"%s sweeps %d points and a restaffing answers with one team: pick it with --point ID (%s)", sc.Name, len(ps), strings.Join(ids, "; "))}}
+				"%s sweeps %d points and a restaffing answers with one team: pick it with --point ID (%s)", sc.Name, len(ps), scenarios.PointChoices(ps, 10))}}
 		}
 		p, err := sc.PointByID(point)
 		if err != nil {
