@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/spendsim/spendsim/model/market"
@@ -36,6 +38,9 @@ func traceOptions(c *cli.Context) ([]string, trace.Options, error) {
 		return nil, o, usagef("required flag --trace not set")
 	}
 	traces = append(traces, c.Args().Slice()...)
+	if _, err := trace.Files(traces); err != nil { // said here, naming the flag
+		return nil, o, fmt.Errorf("--trace %w", err)
+	}
 	if err := checkFormat(c); err != nil {
 		return nil, o, err
 	}

@@ -2,6 +2,7 @@ package rebill
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -57,11 +58,20 @@ func Restaff(ctx context.Context, o Options, sc *scenarios.Scenario, point strin
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: timezone: %w", sc.Name, err) // Validate accepted it; cannot happen
 	}
-	if slices.Contains(o.Traces, trace.Stdin) {
-		return nil, nil, fmt.Errorf("--restaff reads the trace twice (the original, then the restaffed one): give a file, not standard input")
+	if err := RestaffTraces(o.Traces); err != nil {
+		return nil, nil, err
 	}
 	j := restaffJob{Options: o, ctx: ctx, scenario: sc, point: point, cfg: replay.RestaffConfig{Staffing: sc.Agents, Location: loc, Seed: seed}}
 	return j.run()
+}
+
+// RestaffTraces refuses traces a restaffing cannot read: standard input, which it
+// would read twice.
+func RestaffTraces(traces []string) error {
+	if slices.Contains(traces, trace.Stdin) {
+		return errors.New("--restaff reads the trace twice (the original, then the restaffed one): give a file, not standard input")
+	}
+	return nil
 }
 
 // spendSink tallies what a replay charges and writes nothing.
