@@ -56,8 +56,11 @@ func reconcileCommand(e *env) *cli.Command {
 			if (len(c.StringSlice("trace")) == 0) == (c.String("replay") == "") {
 				return usagef("give one of --trace LOG (replay it now) or --replay DIR (a replay's output)")
 			}
-			if err := replayedAlready(c); err != nil {
-				return err
+			// With --replay DIR the log was read and billed: how to do it changes nothing.
+			for _, n := range slices.Concat([]string{"pricing", "primary-country", "auth-intl-from", "service-allowance", "workers"}, readFlagNames) {
+				if c.String("replay") != "" && c.IsSet(n) {
+					return usagef("--%s has no effect with --replay DIR, whose bill is already made: give it to the replay (spendsim replay --%s …), then reconcile its folder", n, n)
+				}
 			}
 			tol, err := money.Parse(c.String("tolerance"))
 			if err != nil || tol < 0 {
@@ -96,15 +99,4 @@ func reconcileCommand(e *env) *cli.Command {
 			return nil
 		},
 	}
-}
-
-// replayedAlready refuses, with --replay DIR, the flags that say how to read and bill a
-// log: the replay read and billed it, and they would change nothing.
-func replayedAlready(c *cli.Context) error {
-	for _, n := range slices.Concat([]string{"pricing", "primary-country", "auth-intl-from", "service-allowance", "workers"}, readFlagNames) {
-		if c.String("replay") != "" && c.IsSet(n) {
-			return usagef("--%s has no effect with --replay DIR, whose bill is already made: give it to the replay (spendsim replay --%s …), then reconcile its folder", n, n)
-		}
-	}
-	return nil
 }
