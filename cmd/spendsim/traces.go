@@ -38,9 +38,6 @@ func traceOptions(c *cli.Context) ([]string, trace.Options, error) {
 		return nil, o, usagef("required flag --trace not set")
 	}
 	traces = append(traces, c.Args().Slice()...)
-	if _, err := trace.Files(traces); err != nil { // said here, naming the flag
-		return nil, o, fmt.Errorf("--trace %w", err)
-	}
 	if err := checkFormat(c); err != nil {
 		return nil, o, err
 	}
@@ -61,6 +58,9 @@ func traceOptions(c *cli.Context) ([]string, trace.Options, error) {
 		if o.Mapping, err = trace.LoadMapping(m); err != nil {
 			return nil, o, usageError{err}
 		}
+	}
+	if _, err := trace.Files(traces); err != nil { // said here, naming the flag
+		return nil, o, fmt.Errorf("--trace %w", err)
 	}
 	return traces, o, nil
 }
