@@ -41,7 +41,10 @@ type Manifest struct {
 	Revision  string   `json:"vcs_revision,omitempty"` // commit the binary was built from, when stamped
 	Modified  bool     `json:"vcs_modified,omitempty"` // the working tree had uncommitted changes
 	Modules   []Module `json:"modules"`                // linked dependencies, sorted by path
-	Args      []string `json:"args"`                   // command line, without the program name
+	// Args are the command line after the program's name as the user gave it (the
+	// command, its arguments and flags), less the flags that change no output file
+	// (--out, --workers, --quiet, --shard…): docs/formats.md, manifest.json.
+	Args []string `json:"args"`
 	// Scenario is the resolved scenario (defaults applied, sweeps expanded), as the
 	// caller's value marshals to JSON.
 	Scenario json.RawMessage `json:"scenario"`

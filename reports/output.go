@@ -99,7 +99,7 @@ type Simulation struct {
 	Name     string   // scenario name, shown in summary.json and plot titles
 	Scenario any      // the resolved scenario, marshalled into manifest.json
 	Seed     uint64   // the scenario seed every run seed derives from
-	Args     []string // command line without the program name
+	Args     []string // the command line as the manifest records it (Manifest.Args)
 	Runs     []sim.RunResult
 	Days     []sim.DayRow
 	// HorizonDays is the length of one run's horizon, named on the plots' spend axis;

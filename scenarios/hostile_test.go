@@ -86,10 +86,10 @@ func TestPointCountAndEstimate(t *testing.T) {
 	if m := more.Estimate(4); !(m.Bytes > e.Bytes) {
 		t.Errorf("ten times the customers: %s, not more than %s", m, e)
 	}
-	if err := sc.CheckMemory("s.yaml", 1<<40, "--max-memory 1.0 TiB", 4); err != nil {
+	if err := sc.CheckMemory("s.yaml", 1<<40, "--max-memory 1.0 TiB", 4, true); err != nil {
 		t.Error(err)
 	}
-	if err := sc.CheckMemory("s.yaml", 1<<20, "--max-memory 1.0 MiB", 4); err == nil || !strings.HasPrefix(err.Error(), "s.yaml: needs up to ") {
+	if err := sc.CheckMemory("s.yaml", 1<<20, "--max-memory 1.0 MiB", 4, true); err == nil || !strings.HasPrefix(err.Error(), "s.yaml: needs up to ") {
 		t.Errorf("past the limit: %v", err)
 	}
 }

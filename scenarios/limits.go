@@ -137,17 +137,22 @@ func (e Estimate) String() string {
 
 // CheckMemory refuses a scenario whose estimate, with workers runs at a time, passes
 // limit bytes (what names the limit for the message: "--max-memory 8.0 GiB"). The
-// error is an *Error, a problem of the scenario for name (its file).
-func (s *Scenario) CheckMemory(name string, limit uint64, what string, workers int) error {
+// error is an *Error, a problem of the scenario for name (its file); its advice names
+// --workers as the caller's to lower where workersFlag says the command has it, and
+// as the commands that run scenarios' where not (validate).
+func (s *Scenario) CheckMemory(name string, limit uint64, what string, workers int, workersFlag bool) error {
 	e := s.Estimate(workers)
 	if e.Bytes <= float64(limit) {
 		return nil
 	}
+	advice := "run fewer points, replications, workers or customers, or raise --max-memory"
+	if !workersFlag {
+		advice = "run fewer points, replications or customers, or raise --max-memory; or give the command that runs it fewer --workers (run, compare, forecast, optimize)"
+	}
 	return &Error{File: name, Problems: []string{fmt.Sprintf(
 		"%s: needs up to %s of memory, more than %s: %s sweep point%s × %s, %s at a time, "+
-			"each of %.3g customers and %.3g conversations (all of which may wait in the queue at once; %.2g events in all); "+
-			"run fewer points, replications, workers or customers, or raise --max-memory",
-		name, limits.FormatBytes(e.Bytes), what, countText(e.Points), words.S(e.Points), words.Count(e.Replications, "replication"), words.Count(e.Concurrent, "run"), e.Customers, e.Conversations, e.Events)}}
+			"each of %.3g customers and %.3g conversations (all of which may wait in the queue at once; %.2g events in all); %s",
+		name, limits.FormatBytes(e.Bytes), what, countText(e.Points), words.S(e.Points), words.Count(e.Replications, "replication"), words.Count(e.Concurrent, "run"), e.Customers, e.Conversations, e.Events, advice)}}
 }
 
 func countText(n int64) string {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/model/dist"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/sim"
@@ -172,7 +173,8 @@ func fieldByYAML(v reflect.Value, name string) (reflect.Value, bool) {
 // Point is one sweep point: the scenario with the swept fields set.
 type Point struct {
 	Index    int
-	ID       string // stable and readable: "weekday_agents=4,handle=300"
+	ID       string // stable and readable: "weekday_agents=4,handle=300"; "lhs-003"
+	Label    string // as run's table shows it: "weekday_agents=4, handle=300", "8 agents" (Points fills it)
 	Params   []sim.Param
 	Scenario *Scenario
 }
@@ -180,36 +182,20 @@ type Point struct {
 // Points expands the sweep in declared order: a grid with the first dimension
 // varying slowest, or, with sweep_mode: lhs, the Latin hypercube drawn from the
 // scenario's seed (see lhsPoints). A scenario without a sweep is one point with id
-// "base".
-func (s *Scenario) Points() ([]Point, error) { return s.points(s.Seed) }
-
-// PointByID is the sweep point with that id (as Points names it and runs.parquet's
-// point_id holds it), or with id "" the first; spaces do not count, so the label run's
-// table prints ("weekday=4, sunday=2") finds it too. The error lists the first ten ids.
-func (s *Scenario) PointByID(id string) (Point, error) {
-	points, err := s.Points()
+// "base". Each point is labelled as run's table and summary.json label it.
+func (s *Scenario) Points() ([]Point, error) {
+	points, err := s.points(s.Seed)
 	if err != nil {
-		return Point{}, err
+		return nil, err
 	}
-	if id == "" {
-		return points[0], nil
+	params := make([][]sim.Param, len(points))
+	for i, p := range points {
+		params[i] = p.Params
 	}
-	var ids []string
-	bare := func(s string) string { return strings.Join(strings.Fields(s), "") }
-	for _, p := range points {
-		if p.ID == id {
-			return p, nil
-		}
+	for i, l := range stats.PointLabels(params) {
+		points[i].Label = l
 	}
-	for _, p := range points {
-		if bare(p.ID) == bare(id) {
-			return p, nil
-		}
-		if len(ids) < 10 {
-			ids = append(ids, p.ID)
-		}
-	}
-	return Point{}, fmt.Errorf("%q is not a sweep point of %s; its points are %s", id, s.Name, strings.Join(ids, "; "))
+	return points, nil
 }
 
 // points is Points with the seed an lhs sweep is drawn from.

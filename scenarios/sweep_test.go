@@ -207,6 +207,52 @@ func TestPointByID(t *testing.T) {
 	}
 }
 
+// TestPointByLabel: --point finds a point by the label run's table shows, which is not
+// its id in a Latin hypercube ("agents=3" is lhs-00K) nor for an unnamed headcount ("2
+// agents" is headcount=2); a label two points share finds neither, naming their ids;
+// the list of points shows the labels with the ids. A hypercube's points were found by
+// their lhs-NNN ids alone, which run's table never shows.
+func TestPointByLabel(t *testing.T) {
+	sc, err := Parse([]byte(base+"seed: 3\nsweep_mode: lhs\nsamples: 3\nsweep:\n  - {path: \"agents.shifts[0].headcount\", name: agents, min: 1, max: 3}\n"), "lhs.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts, err := sc.Points()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var choices []string
+	for _, p := range pts {
+		got, err := sc.PointByID(p.Label)
+		if err != nil || got.ID != p.ID || !strings.HasPrefix(p.ID, "lhs-") || !strings.HasPrefix(p.Label, "agents=") {
+			t.Errorf("--point %q: %+v, %v; want %s", p.Label, got, err, p.ID)
+		}
+		if got, err := sc.PointByID(p.ID); err != nil || got.Index != p.Index {
+			t.Errorf("--point %q: %+v, %v", p.ID, got, err)
+		}
+		choices = append(choices, p.Label+" ("+p.ID+")")
+	}
+	if _, err := sc.PointByID("agents=9"); err == nil || !strings.Contains(err.Error(), "its points are "+strings.Join(choices, "; ")) {
+		t.Errorf("an unknown point: %v; want the labels %q", err, choices)
+	}
+
+	grid, err := Parse([]byte(base+"sweep:\n  - {path: \"agents.shifts[0].headcount\", values: [1, 2]}\n"), "grid.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := grid.PointByID("2 agents"); err != nil || p.ID != "headcount=2" {
+		t.Errorf("--point '2 agents': %+v, %v", p, err)
+	}
+
+	twice, err := Parse([]byte(base+"seed: 3\nsweep_mode: lhs\nsamples: 6\nsweep:\n  - {path: \"agents.shifts[0].headcount\", name: agents, min: 1, max: 2}\n"), "twice.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := twice.PointByID("agents=2"); err == nil || !strings.Contains(err.Error(), `"agents=2" labels 3 points of t (lhs-`) {
+		t.Errorf("a label of three points: %v", err)
+	}
+}
+
 // TestSweepNames: a sweep ranges over a field that takes names (issue 11): each point
 // sets the name, ids and params carry it, and the manifest's JSON reads back. Names a
 // field does not take, numbers for a field of names (and the reverse), and numbers

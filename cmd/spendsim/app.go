@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/cmdline"
 	"github.com/spendsim/spendsim/internal/interrupt"
 	"github.com/spendsim/spendsim/internal/profile"
 	"github.com/spendsim/spendsim/internal/sweep"
@@ -160,58 +161,36 @@ func Main(args []string, stdout, stderr io.Writer) int {
 // commandOf names the command args run, for a pointer to its help: "spendsim replay",
 // or "spendsim" when none is named.
 func commandOf(app *cli.App, args []string) string {
-	for i := 1; i < len(args); i++ {
-		switch a := args[i]; {
-		case a == "--cpuprofile" || a == "-cpuprofile" || a == "--memprofile" || a == "-memprofile":
-			i++ // the flag's value
-		case strings.HasPrefix(a, "-"):
-		case app.Command(a) != nil:
-			return "spendsim " + a
-		default:
-			return "spendsim"
-		}
+	if i := 1 + cmdline.CommandAt(args[1:], cmdline.Of(app.Flags)); i < len(args) && app.Command(args[i]) != nil {
+		return "spendsim " + args[i]
 	}
 	return "spendsim"
 }
 
 // interspersed moves a subcommand's flags ahead of its arguments, so that
 // `spendsim run my.yaml --seed 42` works as it reads: urfave/cli v2 stops parsing flags
-// at the first argument. Tokens after "--" are left alone.
+// at the first argument. The program's own flags may come before the command; tokens
+// after "--" are left alone.
 func interspersed(app *cli.App, args []string) []string {
-	if len(args) < 3 {
+	i := 1 + cmdline.CommandAt(args[1:], cmdline.Of(app.Flags))
+	if i >= len(args) || app.Command(args[i]) == nil {
 		return args
 	}
-	cmd := app.Command(args[1])
-	if cmd == nil {
-		return args
+	return append(slices.Clone(args[:i+1]), cmdline.Interspersed(args[i+1:], cmdline.Of(app.Command(args[i]).Flags))...)
+}
+
+// unrecorded are the flags that change no output file, only where and how the command
+// writes them (docs/formats.md, manifest.json's args).
+var unrecorded = []string{"cpuprofile", "memprofile", "out", "workers", "quiet", "max-memory", "resume", "passes", "shard", "shards", "show"}
+
+// manifestArgs are the words manifest.json records as args: the command line as given
+// after the program's name, less the unrecorded flags, so that the output set is the
+// same bytes whatever they were.
+func (e *env) manifestArgs(c *cli.Context) []string {
+	if len(e.args) == 0 {
+		return nil
 	}
-	takesValue := map[string]bool{}
-	for _, f := range cmd.Flags {
-		_, isBool := f.(*cli.BoolFlag)
-		for _, n := range f.Names() {
-			takesValue[n] = !isBool
-		}
-	}
-	var flags, rest []string
-	for i := 2; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			rest = append(rest, args[i:]...)
-			break
-		}
-		if len(a) > 1 && a[0] == '-' {
-			flags = append(flags, a)
-			name := strings.TrimLeft(a, "-")
-			if !strings.Contains(name, "=") && takesValue[name] && i+1 < len(args) {
-				i++
-				flags = append(flags, args[i])
-			}
-			continue
-		}
-		rest = append(rest, a)
-	}
-	out := append([]string{args[0], args[1]}, flags...)
-	return append(out, rest...)
+	return cmdline.Without(e.args[1:], cmdline.Of(c.App.Flags), cmdline.Of(c.Command.Flags), unrecorded)
 }
 
 func exitCode(err error) int {

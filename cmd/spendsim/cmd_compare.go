@@ -71,7 +71,7 @@ func compareScenarios(c *cli.Context, e *env, rates *pricing.Overlay) error {
 			return err
 		}
 	}
-	cmp, err := sweep.Compare(c.Context, a, b, sweep.Options{Out: out, Version: e.version, Workers: c.Int("workers"),
+	cmp, err := sweep.Compare(c.Context, a, b, sweep.Options{Out: out, Version: e.version, Args: e.manifestArgs(c), Workers: c.Int("workers"),
 		Rates: rates, Progress: &progress.Runs{W: e.stderr, Quiet: quiet}})
 	if err != nil {
 		return err

@@ -20,7 +20,7 @@ func fitCommand(e *env) *cli.Command {
 		ArgsUsage:   " ",
 		Description: helpText("fit"),
 		Flags: slices.Concat([]cli.Flag{
-			traceFlag(),
+			traceFlag("the trace (required)"),
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "scenario `FILE` to write (required)"},
 			&cli.StringFlag{Name: "timezone", Value: "UTC", Usage: "business time `ZONE`: the horizon's days and the profiles are local to it"},
 		}, readFlags(), []cli.Flag{

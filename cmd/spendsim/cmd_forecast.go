@@ -74,7 +74,7 @@ func forecastCommand(e *env) *cli.Command {
 				return err
 			}
 			started := time.Now()
-			f, err := sweep.Forecast(c.Context, sc, sweep.Options{Out: out, Version: e.version, Args: c.Args().Slice(),
+			f, err := sweep.Forecast(c.Context, sc, sweep.Options{Out: out, Version: e.version, Args: e.manifestArgs(c),
 				Workers: c.Int("workers"), Rates: rates})
 			if err != nil {
 				return err

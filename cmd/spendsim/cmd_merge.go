@@ -16,11 +16,8 @@ func mergeCommand(e *env) *cli.Command {
 	var billingFlags []cli.Flag
 	for _, f := range replayCommand(e).Flags {
 		if slices.Contains(billingFlagNames, f.Names()[0]) {
-			if p, ok := f.(*cli.StringFlag); ok && p.Name == "pricing" {
-				// A merge settles one era: the shards' own.
-				q := *p
-				q.Usage = "the pricing era the shards were billed under: " + billing.EraNames()
-				f = &q
+			if f.Names()[0] == "pricing" { // a merge settles one era: the shards' own
+				f = onePricing(f, "the pricing era the shards were billed under: "+billing.EraNames())
 			}
 			billingFlags = append(billingFlags, f)
 		}
@@ -49,7 +46,11 @@ func mergeCommand(e *env) *cli.Command {
 			if replay {
 				return mergeReplay(c, e, dir)
 			}
-			res, err := sweep.Merge(dir, sla, e.version)
+			var slaArgs []string // recorded as the unsharded run's manifest records it
+			if c.IsSet("sla") {
+				slaArgs = []string{"--sla", c.String("sla")}
+			}
+			res, err := sweep.Merge(dir, sla, slaArgs, e.version)
 			if err != nil {
 				return err
 			}
@@ -76,4 +77,12 @@ func mergeReplay(c *cli.Context, e *env, dir string) error {
 	reports.WriteReplayOrEras(e.stdout, s, nil)
 	reports.WriteReadNotes(e.stderr, replayCounts(s))
 	return nil
+}
+
+// onePricing is replay's --pricing flag f, described as usage, for a command that bills
+// under one era.
+func onePricing(f cli.Flag, usage string) cli.Flag {
+	p := *f.(*cli.StringFlag)
+	p.Usage = usage
+	return &p
 }

@@ -67,7 +67,7 @@ func optimizeCommand(e *env) *cli.Command {
 			}
 			started := time.Now()
 			res, err := sweep.Optimize(c.Context, sc, optimize.Options{SLA: sla, MaxHeadcount: maxHC,
-				Workers: c.Int("workers"), Bot: c.Bool("bot"), Rates: rates}, sweep.Options{Out: out, Version: e.version, Args: c.Args().Slice()})
+				Workers: c.Int("workers"), Bot: c.Bool("bot"), Rates: rates}, sweep.Options{Out: out, Version: e.version, Args: e.manifestArgs(c)})
 			if err != nil {
 				return err
 			}

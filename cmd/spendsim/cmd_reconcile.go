@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/spendsim/spendsim/internal/rebill"
+	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios/trace"
@@ -15,22 +17,26 @@ import (
 func reconcileCommand(e *env) *cli.Command {
 	// The replay's own flags (how to read the log, how to bill it, the rate files),
 	// but the trace is optional here and --out, --quiet and --restaff are reconcile's
-	// or not offered. Nor are --shard, --shards, --passes and --point, which reconcile
-	// would accept and ignore: a log too big for one pass is replayed with
-	// `replay --passes N` (or sharded and merged), then reconciled with --replay DIR.
+	// or not offered. Nor are --shard, --shards, --passes, --point, --outputs and
+	// --max-memory, which reconcile would accept and ignore: a log too big for one pass
+	// is replayed with `replay --passes N` (or sharded and merged), then reconciled
+	// with --replay DIR; reconcile reads the messages.parquet it writes. --pricing
+	// names one era: one bill is set beside Meta's.
 	var flags []cli.Flag
 	for _, f := range replayCommand(e).Flags {
 		switch f.Names()[0] {
-		case "trace", "out", "quiet", "restaff", "shard", "shards", "passes", "point":
+		case "trace", "out", "quiet", "restaff", "shard", "shards", "passes", "point", "outputs", "max-memory":
 			continue
+		case "pricing":
+			f = onePricing(f, "the pricing `ERA` to bill the log under (with --trace), one of "+billing.EraNames())
 		}
 		flags = append(flags, f)
 	}
 	flags = append([]cli.Flag{
-		traceFlag(), // a log to replay and reconcile (a webhook log carries Meta's pricing objects)
-		&cli.StringFlag{Name: "replay", Usage: "a replay's output `DIR` to reconcile instead (its messages.parquet); give the rate flags the replay had"},
+		traceFlag("the log to replay and reconcile (or --replay DIR)"), // a webhook log carries Meta's pricing objects
+		&cli.StringFlag{Name: "replay", Usage: "a replay's output `DIR` to reconcile instead of --trace (its messages.parquet); give the rate flags the replay had (--timezone, --currency, --rates, --tiers)"},
 		&cli.StringSliceFlag{Name: "analytics", Aliases: []string{"a"}, Usage: "Meta's pricing_analytics or conversation_analytics response `FILE` (one or many pages; repeatable)"},
-		&cli.StringFlag{Name: "tolerance", Value: "0", Usage: "how far an `AMOUNT` may differ per row and still agree, in the bill's currency (0.01)"},
+		&cli.StringFlag{Name: "tolerance", Value: "0", DefaultText: "0, to the micro", Usage: "how far an `AMOUNT` (in the bill's currency, like 0.01) may differ per row and still agree"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR`, a set of its own (default: the --replay folder with -reconcile added, or out/<trace name>-reconcile)"},
 		&cli.IntFlag{Name: "show", Value: 20, Usage: "differing messages to list in the terminal (all are in reconcile.parquet)"},
 	}, flags...)
@@ -50,6 +56,12 @@ func reconcileCommand(e *env) *cli.Command {
 			if (len(c.StringSlice("trace")) == 0) == (c.String("replay") == "") {
 				return usagef("give one of --trace LOG (replay it now) or --replay DIR (a replay's output)")
 			}
+			// With --replay DIR the log was read and billed: how to do it changes nothing.
+			for _, n := range slices.Concat([]string{"pricing", "primary-country", "auth-intl-from", "service-allowance", "workers"}, readFlagNames) {
+				if c.String("replay") != "" && c.IsSet(n) {
+					return usagef("--%s has no effect with --replay DIR, whose bill is already made: give it to the replay (spendsim replay --%s …), then reconcile its folder", n, n)
+				}
+			}
 			tol, err := money.Parse(c.String("tolerance"))
 			if err != nil || tol < 0 {
 				return usagef("--tolerance %q is not an amount such as 0.01", c.String("tolerance"))
@@ -67,7 +79,7 @@ func reconcileCommand(e *env) *cli.Command {
 			}
 			o := rebill.ReconcileOptions{From: c.String("replay"), Analytics: c.StringSlice("analytics"), Tolerance: tol, Out: c.String("out"),
 				Replay: rebill.Options{Traces: traces, Read: read, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
-					Args: c.Args().Slice(), MappingFile: c.String("mapping"), Workers: c.Int("workers")}}
+					Args: e.manifestArgs(c), MappingFile: c.String("mapping"), Workers: c.Int("workers")}}
 			switch {
 			case o.Out != "":
 			case o.From != "":

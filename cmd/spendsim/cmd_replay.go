@@ -30,7 +30,7 @@ func replayCommand(e *env) *cli.Command {
 		ArgsUsage:   " ",
 		Description: helpText("replay"),
 		Flags: slices.Concat([]cli.Flag{
-			traceFlag(),
+			traceFlag("the trace (required)"),
 			&cli.StringFlag{Name: "pricing", Value: "auto", Usage: "the pricing era: " + billing.EraNames() + "; all, or a comma-separated list, bills under each"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<trace name>-<pricing>)"},
 			&cli.StringFlag{Name: "max-memory", Usage: "soft limit on the replay's heap, `SIZE` with its unit (8GiB, 512MiB; default 800MiB, or half this machine's if less; GOMEMLIMIT overrides): past it the GC works harder, the replay does not fail", Action: notePastMachine("replay")},
@@ -44,7 +44,7 @@ func replayCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "billing workers, users hashed across them, at most 1024 (default: all cores but two, at least one); the outputs are the same bytes at any count"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
 			&cli.StringFlag{Name: "restaff", Usage: "re-simulate the replies under this `SCENARIO`'s agents (file or embedded name) and compare with the original"},
-			&cli.StringFlag{Name: "point", Usage: "with --restaff: the sweep point `ID` whose agents answer, as spendsim run labels it (needed when the scenario has a sweep)"},
+			&cli.StringFlag{Name: "point", Usage: "with --restaff: the sweep point whose agents answer, its `ID` (point_id) or its label, as spendsim run's table shows it (needed when the scenario has a sweep)"},
 			&cli.StringFlag{Name: "shard", Usage: "bill only shard `K/N`: the users hashed to K (K from 0); spendsim merge OUT joins the N parts"},
 			&cli.IntFlag{Name: "shards", Usage: "split into `N` shards, this one's K from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID"},
 			&cli.IntFlag{Name: "passes", Value: 1, Usage: "bill the users in `N` passes over the trace, 1/N of them in memory at a time (parts in the temp folder); the same bytes"},
@@ -69,7 +69,7 @@ func replayCommand(e *env) *cli.Command {
 				return usagef("--outputs: %v", err)
 			}
 			o := rebill.Options{Traces: traces, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
-				Read: read, Outputs: outputs, Args: c.Args().Slice(), MappingFile: c.String("mapping"), Workers: c.Int("workers"), Passes: c.Int("passes")}
+				Read: read, Outputs: outputs, Args: e.manifestArgs(c), MappingFile: c.String("mapping"), Workers: c.Int("workers"), Passes: c.Int("passes")}
 			rp := progress.NewRecords(e.stderr, c.Bool("quiet"))
 			defer rp.Stop()
 			if o.Progress = rp.Read; c.Int("passes") > 1 {

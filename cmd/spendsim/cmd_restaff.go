@@ -15,6 +15,9 @@ import (
 
 // restaffAction is `replay --restaff SCENARIO`.
 func restaffAction(c *cli.Context, e *env, o rebill.Options, base string, rp *progress.Records) error {
+	if err := rebill.RestaffTraces(o.Traces); err != nil {
+		return usageError{err}
+	}
 	ref := c.String("restaff")
 	sc, _, err := scenarios.Load(ref)
 	if err != nil {

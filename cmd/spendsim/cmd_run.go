@@ -42,7 +42,7 @@ func runCommand(e *env) *cli.Command {
 			if err := checkWorkers(c); err != nil {
 				return err
 			}
-			o := sweep.Options{Version: e.version, Args: c.Args().Slice(), Workers: c.Int("workers"), Command: e.commandLine(),
+			o := sweep.Options{Version: e.version, Args: e.manifestArgs(c), Workers: c.Int("workers"), Command: e.commandLine(),
 				Resume: c.Bool("resume"), MaxReplications: c.Int("max-replications")}
 			var err error
 			if o.SLA, err = slaTarget(c.String("sla")); err != nil {

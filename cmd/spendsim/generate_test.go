@@ -238,6 +238,66 @@ func TestGeneratePoint(t *testing.T) {
 	}
 }
 
+// TestGeneratePointLHS: in a Latin-hypercube sweep --point takes the labels run's
+// table and summary.json show ("agents=3"), and finds the point whose point_id
+// summary.json gives it ("lhs-002"); replay --restaff likewise. It took only the
+// lhs-NNN ids, and its error listed them: ids run never shows.
+func TestGeneratePointLHS(t *testing.T) {
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "lhs.yaml", `name: lhs
+seed: 3
+start: 2025-09-01
+days: 2
+customers: {count: 300, countries: [{country: BR, share: 1}]}
+load: {conversations_per_customer_month: 2}
+agents:
+  cost_per_hour: 8
+  shifts: [{start: "09:00", end: "17:00", headcount: 1}]
+sweep_mode: lhs
+samples: 3
+sweep:
+  - {path: "agents.shifts[0].headcount", name: agents, min: 1, max: 3}
+`)
+	out := filepath.Join(dir, "run")
+	code, table, stderr := spendsim(t, "run", sc, "--out", out, "-q")
+	if code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	var s struct {
+		Points []struct {
+			PointID string `json:"point_id"`
+			Label   string `json:"label"`
+		} `json:"points"`
+	}
+	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &s); err != nil || len(s.Points) != 3 {
+		t.Fatalf("summary.json: %v, %d points", err, len(s.Points))
+	}
+	var labels []string
+	for _, p := range s.Points {
+		if !strings.Contains(table, "  "+p.Label+"  ") || !strings.HasPrefix(p.PointID, "lhs-") {
+			t.Errorf("point %s labelled %q: not in run's table\n%s", p.PointID, p.Label, table)
+		}
+		code, stdout, stderr := spendsim(t, "generate", sc, "-o", filepath.Join(dir, p.PointID+".csv"), "--point", p.Label)
+		if code != 0 || !strings.Contains(stdout, "point "+p.PointID+",") {
+			t.Errorf("generate --point %q: exit %d, want point %s: %s%s", p.Label, code, p.PointID, stdout, stderr)
+		}
+		labels = append(labels, p.Label+" ("+p.PointID+")")
+	}
+	code, _, stderr = spendsim(t, "generate", sc, "-o", filepath.Join(dir, "x.csv"), "--point", "agents=9")
+	if want := "its points are " + strings.Join(labels, "; "); code != 2 || !strings.Contains(stderr, want) {
+		t.Errorf("generate --point agents=9: exit %d, %s; want 2 and %q", code, stderr, want)
+	}
+	tr := filepath.Join(dir, s.Points[0].PointID+".csv")
+	code, _, stderr = spendsim(t, "replay", "--trace", tr, "--restaff", sc, "--point", s.Points[1].Label, "--out", filepath.Join(dir, "restaff"), "-q")
+	if code != 0 {
+		t.Errorf("replay --restaff --point %q: exit %d: %s", s.Points[1].Label, code, stderr)
+	}
+}
+
 // TestGenerateNotificationsExample: the embedded example with notifications, campaigns,
 // blocking, the marketing cap and messaging limits. Templates to users who blocked the
 // business are written as sent and refused ones as failed, and the replay charges

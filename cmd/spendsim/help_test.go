@@ -1,8 +1,12 @@
 package main
 
 import (
+	"encoding/json"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -28,6 +32,44 @@ func TestHelpFiles(t *testing.T) {
 	for _, c := range app.Commands {
 		if !c.Hidden && c.Description == "" {
 			t.Errorf("spendsim %s has no description", c.Name)
+		}
+	}
+}
+
+// TestHelpListsRunFiles: run --help and merge --help list every file a run writes, as
+// its manifest lists them (reports.SimulationFiles). run's left out
+// outbound_by_day.png/.svg; merge's named spend_vs_sla alone of the plots, and no
+// report.html.
+func TestHelpListsRunFiles(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "run")
+	if code, _, stderr := spendsim(t, "run", "notifications", "--out", out, "-q"); code != 0 {
+		t.Fatalf("run notifications: exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct{ Files []struct{ Path string } }
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	files := []string{"manifest.json"}
+	for _, f := range m.Files {
+		files = append(files, f.Path)
+	}
+	if !slices.Contains(files, "outbound_by_day.svg") {
+		t.Fatalf("notifications wrote no outbound plot (%v): the test needs one", files)
+	}
+	for _, cmd := range []string{"run", "merge"} {
+		help := helpOutput(t, cmd)
+		for _, f := range files {
+			name := f
+			if base, ok := strings.CutSuffix(f, ".svg"); ok {
+				name = base + ".png" // listed as NAME.png … (and .svg)
+			}
+			if !strings.Contains(help, name) {
+				t.Errorf("%s --help does not list %s", cmd, f)
+			}
 		}
 	}
 }

@@ -145,6 +145,10 @@ func TestManyInputsErrors(t *testing.T) {
 		{[]string{"--trace", filepath.Join(dir, "a.csv"), "--trace", filepath.Join(dir, "b.csv")}, `b.csv:2: column category: "marketting" is not one of`},
 		{[]string{"--trace", filepath.Join(dir, "a.csv"), filepath.Join(dir, "c.csv")}, "c.csv:3: column ts: 2025-08-01T11:00:00Z is earlier than 2025-08-01T11:30:00Z on line 2"},
 		{[]string{"--trace", filepath.Join(dir, "*.parquet")}, "no file matches"},
+		// A file that is not there is named with the flag and what a trace may be; it
+		// read "stat nofile.csv: no such file or directory".
+		{[]string{"--trace", "nofile.csv"}, "spendsim: --trace nofile.csv: no such file or directory (a trace is a file, a folder of them, a quoted glob, or - for standard input)"},
+		{[]string{"--trace", filepath.Join(dir, "a.csv"), "nofile.csv"}, "spendsim: --trace nofile.csv: no such file or directory"},
 	} {
 		code, _, stderr := spendsim(t, append([]string{"replay", "--out", filepath.Join(dir, "o")}, c.args...)...)
 		if code != 1 || !strings.Contains(stderr, c.want) {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"runtime"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
@@ -39,7 +40,8 @@ func checkMemory(c *cli.Context, sc *scenarios.Scenario, ref string, workers int
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	if err := sc.CheckMemory(ref, limit, what, workers); err != nil {
+	workersFlag := slices.ContainsFunc(c.Command.Flags, func(f cli.Flag) bool { return f.Names()[0] == "workers" })
+	if err := sc.CheckMemory(ref, limit, what, workers, workersFlag); err != nil {
 		return err
 	}
 	limits.SetSoftLimit(limit)

@@ -139,3 +139,18 @@ func TestMemoryEstimateHolds(t *testing.T) {
 		})
 	}
 }
+
+// TestMemoryAdviceFitsCommand: a scenario past --max-memory is refused with advice the
+// command can follow: run's names its --workers; validate, which has none, names the
+// commands that do (it advised "run fewer … workers").
+func TestMemoryAdviceFitsCommand(t *testing.T) {
+	small := filepath.Join("..", "..", "scenarios", "examples", "small.yaml")
+	code, _, stderr := spendsim(t, "validate", "--max-memory", "1MiB", small)
+	if code != 2 || strings.Contains(stderr, "workers or customers") || !strings.Contains(stderr, "fewer --workers (run, compare, forecast, optimize)") {
+		t.Errorf("validate: exit %d, stderr %q; want 2 and advice without a --workers of its own", code, stderr)
+	}
+	code, _, stderr = spendsim(t, "run", small, "--max-memory", "1MiB", "--out", filepath.Join(t.TempDir(), "o"))
+	if code != 2 || !strings.Contains(stderr, "run fewer points, replications, workers or customers") {
+		t.Errorf("run: exit %d, stderr %q; want 2 and advice naming its --workers", code, stderr)
+	}
+}

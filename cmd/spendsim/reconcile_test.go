@@ -215,9 +215,51 @@ func TestReconcileUsage(t *testing.T) {
 		{"reconcile", "--trace", "a.jsonl", "--shards", "2"},
 		{"reconcile", "--trace", "a.jsonl", "--passes", "2"},
 		{"reconcile", "--trace", "a.jsonl", "--point", "weekday=4"},
+		// reconcile writes the replay's files in full (it reads messages.parquet's
+		// meta_ columns): --outputs bill,summary was accepted and ignored.
+		{"reconcile", "--trace", "a.jsonl", "--outputs", "bill,summary"},
+		{"reconcile", "--trace", "a.jsonl", "--max-memory", "1GiB"},
+		// One bill beside Meta's.
+		{"reconcile", "--trace", "a.jsonl", "--pricing", "all"},
+		// With --replay DIR the bill is made: how to read and bill a log changes nothing.
+		{"reconcile", "--replay", "dir", "--pricing", "cbp-2023"},
+		{"reconcile", "--replay", "dir", "--format", "webhook"},
+		{"reconcile", "--replay", "dir", "--service-allowance", "0"},
 	} {
 		if code, _, stderr := spendsim(t, args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2: %s", args, code, stderr)
+		}
+	}
+}
+
+// TestReconcileHelp: reconcile's help offers what reconcile accepts. It offered
+// --pricing all or a list (refused: one bill is set beside Meta's), marked --trace
+// required (--replay DIR is the other way), and read "(0.01) (default: "0")" for
+// --tolerance, as if the default were a cent.
+func TestReconcileHelp(t *testing.T) {
+	help := helpOutput(t, "reconcile")
+	line := func(flag string) string {
+		for _, l := range strings.Split(help, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), flag+" ") {
+				return l
+			}
+		}
+		t.Fatalf("no %s in reconcile --help:\n%s", flag, help)
+		return ""
+	}
+	if l := line("--pricing"); strings.Contains(l, "all") || strings.Contains(l, "list") {
+		t.Errorf("--pricing offers several eras: %s", l)
+	}
+	if l := line("--trace"); strings.Contains(l, "(required)") || !strings.Contains(l, "--replay DIR") {
+		t.Errorf("--trace: %s", l)
+	}
+	if l := line("--tolerance"); strings.Contains(l, "(0.01)") || !strings.Contains(l, "(default: 0, to the micro)") {
+		t.Errorf("--tolerance: %s", l)
+	}
+	_, options, _ := strings.Cut(help, "OPTIONS:")
+	for _, flag := range []string{"--outputs", "--max-memory", "--passes", "--shard", "--restaff"} {
+		if strings.Contains(options, flag+" ") {
+			t.Errorf("reconcile --help offers %s, which reconcile refuses", flag)
 		}
 	}
 }

@@ -313,6 +313,18 @@ func TestRestaffBadScenario(t *testing.T) {
 	}
 }
 
+// TestRestaffStdin: --restaff reads the trace twice, so a trace on standard input is a
+// flag clash, exit 2 as every other (it exited 1), and nothing is read.
+func TestRestaffStdin(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "hand.csv", handTrace)
+	defer feedStdin(t, tr, false)()
+	code, _, stderr := spendsim(t, "replay", "--trace", "-", "--restaff", "testdata/restaff/one-agent.yaml", "--out", filepath.Join(dir, "out"))
+	if want := "--restaff reads the trace twice (the original, then the restaffed one): give a file, not standard input"; code != 2 || !strings.Contains(stderr, want) {
+		t.Errorf("--trace - --restaff: exit %d, stderr %q; want 2 and %q", code, stderr, want)
+	}
+}
+
 // TestRestaffBotHandTrace: one-agent.yaml behind a bot that answers 30 s after each
 // conversation starts and hands it to the agent 60 s later. The bot's five replies are
 // free text in the window and make every first response 30 s; the agent's replies come

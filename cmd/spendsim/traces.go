@@ -1,17 +1,19 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/scenarios/trace"
 )
 
-// traceFlag is --trace, for the commands that read a trace. Fresh per command:
-// urfave/cli keeps state in flags.
-func traceFlag() cli.Flag {
+// traceFlag is --trace, for the commands that read a trace; what says what it is for
+// ("the trace (required)"). Fresh per command: urfave/cli keeps state in flags.
+func traceFlag(what string) cli.Flag {
 	return &cli.StringSliceFlag{Name: "trace", Aliases: []string{"t"},
-		Usage: "the trace (required): a `FILE` (.csv, .jsonl, .parquet; .csv.gz, .jsonl.zst…), a folder (a Hive-partitioned Parquet dataset too), a quoted glob, or - for standard input; repeat it, or name more files after the flags, to read several as one, merged by ts"}
+		Usage: what + ": a `FILE` (.csv, .jsonl, .parquet; .csv.gz, .jsonl.zst…), a folder (a Hive-partitioned Parquet dataset too), a quoted glob, or - for standard input; repeat it, or name more files after the flags, to read several as one, merged by ts"}
 }
 
 // readFlags say how a trace is read.
@@ -56,6 +58,9 @@ func traceOptions(c *cli.Context) ([]string, trace.Options, error) {
 		if o.Mapping, err = trace.LoadMapping(m); err != nil {
 			return nil, o, usageError{err}
 		}
+	}
+	if _, err := trace.Files(traces); err != nil { // said here, naming the flag
+		return nil, o, fmt.Errorf("--trace %w", err)
 	}
 	return traces, o, nil
 }

@@ -28,9 +28,9 @@ type Options struct {
 	Out       string  // output folder
 	Outputs   Outputs // the files written (0: all of them)
 	Version   string  // tool version, for created_by
-	// Args are the command's arguments that are not flags, as every manifest records
-	// them, and MappingFile the column mapping's path ("" for none): manifest.json
-	// records them with the trace files.
+	// Args are the command line as manifest.json records it (reports.Manifest.Args),
+	// and MappingFile the column mapping's path ("" for none): manifest.json records
+	// them with the trace files.
 	Args        []string
 	MappingFile string
 	// Workers bill users hashed across them (parallel.go); 0 means DefaultWorkers. The

@@ -2,9 +2,9 @@ package rebill
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/spendsim/spendsim/internal/safefile"
@@ -45,12 +45,8 @@ func Restaff(ctx context.Context, o Options, sc *scenarios.Scenario, point strin
 			if err != nil {
 				return nil, nil, err
 			}
-			ids := make([]string, 0, 10)
-			for _, p := range ps[:min(len(ps), 10)] {
-				ids = append(ids, p.ID)
-			}
 			return nil, nil, &scenarios.Error{File: sc.Name, Problems: []string{fmt.Sprintf(
-				"%s sweeps %d points and a restaffing answers with one team: pick it with --point ID (%s)", sc.Name, len(ps), strings.Join(ids, "; "))}}
+				"%s sweeps %d points and a restaffing answers with one team: pick it with --point ID (%s)", sc.Name, len(ps), scenarios.PointChoices(ps, 10))}}
 		}
 		p, err := sc.PointByID(point)
 		if err != nil {
@@ -62,11 +58,20 @@ func Restaff(ctx context.Context, o Options, sc *scenarios.Scenario, point strin
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: timezone: %w", sc.Name, err) // Validate accepted it; cannot happen
 	}
-	if slices.Contains(o.Traces, trace.Stdin) {
-		return nil, nil, fmt.Errorf("--restaff reads the trace twice (the original, then the restaffed one): give a file, not standard input")
+	if err := RestaffTraces(o.Traces); err != nil {
+		return nil, nil, err
 	}
 	j := restaffJob{Options: o, ctx: ctx, scenario: sc, point: point, cfg: replay.RestaffConfig{Staffing: sc.Agents, Location: loc, Seed: seed}}
 	return j.run()
+}
+
+// RestaffTraces refuses traces a restaffing cannot read: standard input, which it
+// would read twice.
+func RestaffTraces(traces []string) error {
+	if slices.Contains(traces, trace.Stdin) {
+		return errors.New("--restaff reads the trace twice (the original, then the restaffed one): give a file, not standard input")
+	}
+	return nil
 }
 
 // spendSink tallies what a replay charges and writes nothing.

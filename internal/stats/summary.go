@@ -153,15 +153,50 @@ func Summarize(scenario string, runs []sim.RunResult) (Summary, error) {
 	return s, nil
 }
 
-// varyingParams marks the params whose value differs between runs. A field swept over
-// a single value tells the points nothing apart, so labels leave it out; if no param
-// varies, all are kept.
+// PointLabels are the labels Summarize gives the points whose params these are (each
+// point's, alike in paths): PointLabel of the params that vary between them. A caller
+// that names a point as the run table shows it finds it by these.
+func PointLabels(points [][]sim.Param) []string {
+	if len(points) == 0 {
+		return nil
+	}
+	vary := varying(points)
+	labels := make([]string, len(points))
+	for i, ps := range points {
+		labels[i] = PointLabel(shown(ps, vary))
+	}
+	return labels
+}
+
+// shown are the params of params that vary marks: those a label names.
+func shown(params []sim.Param, vary []bool) []sim.Param {
+	var out []sim.Param
+	for i, p := range params {
+		if vary[i] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// varyingParams marks the params whose value differs between runs (varying).
 func varyingParams(runs []*sim.RunResult) []bool {
-	vary := make([]bool, len(runs[0].Params))
+	params := make([][]sim.Param, len(runs))
+	for i, r := range runs {
+		params[i] = r.Params
+	}
+	return varying(params)
+}
+
+// varying marks the params whose value differs between points. A field swept over a
+// single value tells the points nothing apart, so labels leave it out; if no param
+// varies, all are kept.
+func varying(points [][]sim.Param) []bool {
+	vary := make([]bool, len(points[0]))
 	some := false
-	for i, p := range runs[0].Params {
-		for _, r := range runs[1:] {
-			if !r.Params[i].Equal(p) {
+	for i, p := range points[0] {
+		for _, r := range points[1:] {
+			if !r[i].Equal(p) {
 				vary[i], some = true, true
 				break
 			}
@@ -178,16 +213,10 @@ func varyingParams(runs []*sim.RunResult) []bool {
 func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 	n := int64(len(reps))
 	first := reps[0]
-	var shown []sim.Param
-	for i, pr := range first.Params {
-		if vary[i] {
-			shown = append(shown, pr)
-		}
-	}
 	p := PointSummary{
 		Point:        first.Point,
 		PointID:      first.PointLabel,
-		Label:        PointLabel(shown),
+		Label:        PointLabel(shown(first.Params, vary)),
 		Params:       make([]ParamValue, len(first.Params)),
 		Replications: len(reps),
 	}

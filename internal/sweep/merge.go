@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spendsim/spendsim/internal/stats"
@@ -19,8 +20,11 @@ import (
 // all N shards must have finished, of the same scenario and seed, and every run of the
 // sweep must be there exactly once, in the shard its number says. The full job list
 // comes from the scenario itself, not from the shards, so a run that no shard wrote is
-// found missing rather than silently left out. The parts are kept.
-func Merge(dir string, sla stats.SLA, version string) (*Result, error) {
+// found missing rather than silently left out. The parts are kept. manifest.json
+// records the shards' command line (their args, alike but for the flags a manifest
+// leaves out) with slaArgs after it, merge's --sla as given (none: the default), as
+// the unsharded run's with that --sla records it.
+func Merge(dir string, sla stats.SLA, slaArgs []string, version string) (*Result, error) {
 	// Locked first: a shard still writing its part holds the folder, and merge fails
 	// at once rather than read half of it.
 	op, err := reports.NewOutput(dir, version)
@@ -110,8 +114,6 @@ func Merge(dir string, sla stats.SLA, version string) (*Result, error) {
 		}
 		return nil, fmt.Errorf("%s: %d of %s are in no shard: %s%s", dir, len(jobs)-countTrue(have), words.Count(len(jobs), "run"), strings.Join(missing, ", "), more)
 	}
-	// The run command's own arguments, which every shard shares: the manifest then
-	// reads as the unsharded run's would.
 	sc.Seed = first.Seed
 	// Every shard priced the same horizon; their drains end on different days, and the
 	// one that ends last has every card the others have.
@@ -121,7 +123,7 @@ func Merge(dir string, sla stats.SLA, version string) (*Result, error) {
 			pr = m.Priced
 		}
 	}
-	summary, err := writeOutputs(op, &sc, jobs, runs, days, first.Args, sla, pr)
+	summary, err := writeOutputs(op, &sc, jobs, runs, days, slices.Concat(first.Args, slaArgs), sla, pr)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ import (
 type Options struct {
 	Out     string           // output folder; Run keeps its checkpoint in Out/.partial
 	Version string           // tool version, for Parquet's created_by and the manifests
-	Args    []string         // the command line without the program name, for the manifest
+	Args    []string         // the command line as the manifest records it (reports.Manifest.Args)
 	Workers int              // parallel runs; 0 = all cores
 	Rates   *pricing.Overlay // the user's cards and tiers over the built-in ones; nil: none
 	// SLA is judged per sweep point in summary.json, the plot and report.html (Run and

@@ -54,7 +54,7 @@ type ShardManifest struct {
 	RunsPart    string          `json:"runs_part,omitempty"` // relative paths; absent when the shard got no runs
 	DailyPart   string          `json:"daily_part,omitempty"`
 	HorizonDays float64         `json:"horizon_days"`
-	Args        []string        `json:"args"`
+	Args        []string        `json:"args"` // as manifest.json records them (Options.Args), the merged one's; before, the scenario alone
 	Scenario    json.RawMessage `json:"scenario"`
 	// Priced is what priced the sweep (rate and tier files, cards in force): merge has
 	// no rate files to read it from.
@@ -233,7 +233,11 @@ func splitFiles(dir string, ms []ShardManifest) SplitFiles {
 		},
 		Rerun: func(k, n int) string {
 			if command == nil { // shards of a spendsim that did not record it
-				return RerunCommand(slices.Concat([]string{"spendsim", "run"}, ms[0].Args, []string{"--shard", "", "--out", dir}), k, n) +
+				program := []string{"spendsim", "run"}
+				if len(ms[0].Args) > 0 && ms[0].Args[0] == "run" { // args that begin with the command
+					program = program[:1]
+				}
+				return RerunCommand(slices.Concat(program, ms[0].Args, []string{"--shard", "", "--out", dir}), k, n) +
 					" with the other flags the shards had"
 			}
 			return RerunCommand(command, k, n)

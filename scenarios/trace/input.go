@@ -93,7 +93,7 @@ func expand(args []string) ([]traceFile, error) {
 		for _, p := range paths {
 			st, err := os.Stat(p)
 			if err != nil {
-				return nil, err
+				return nil, statError(p, err)
 			}
 			if !st.IsDir() {
 				if err := add(root, p); err != nil {
@@ -120,6 +120,19 @@ func expand(args []string) ([]traceFile, error) {
 		}
 	}
 	return out, nil
+}
+
+// statError is why a trace argument p could not be read: "nofile.csv: no such file or
+// directory", and for a name that is not there, what a trace argument may be.
+func statError(p string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // p says which file; "stat" says nothing to the user
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s: %w (a trace is a file, a folder of them, a quoted glob, or - for standard input)", p, err)
+	}
+	return fmt.Errorf("%s: %w", p, err)
 }
 
 // globRoot is the folder a glob's matches are named relative to: its part before the
