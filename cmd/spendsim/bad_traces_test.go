@@ -160,3 +160,48 @@ func TestReplayBadCorpus(t *testing.T) {
 		})
 	}
 }
+
+// TestMappingRefusedForParquet: --mapping with a Parquet trace (a file, a Hive-
+// partitioned folder; replay and fit) is a usage error that writes nothing. It was
+// silently ignored, exit 0, and the manifest listed the mapping among the inputs as if
+// it had been applied.
+func TestMappingRefusedForParquet(t *testing.T) {
+	dir := t.TempDir()
+	pq := filepath.Join(dir, "t.parquet")
+	if code, _, stderr := spendsim(t, "generate", "small", "-o", pq, "-q"); code != 0 {
+		t.Fatalf("generate: exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(pq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part := filepath.Join(dir, "ds", "country=US")
+	if err := os.MkdirAll(part, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, part, "data_0.parquet", string(b))
+	m := writeFile(t, dir, "m.yaml", "country: US\n")
+	out := filepath.Join(dir, "out")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"replay", "--trace", pq, "--mapping", m, "--out", out},
+			"t.parquet: a column mapping applies to CSV only, not parquet (see spendsim replay --help)"},
+		{[]string{"replay", "--trace", filepath.Join(dir, "ds"), "--mapping", m, "--out", out},
+			"country=US/data_0.parquet: a column mapping applies to CSV only, not parquet (see spendsim replay --help)"},
+		{[]string{"replay", "--trace", filepath.Join(dir, "ds"), "--mapping", m, "--sort", "--out", out},
+			"country=US/data_0.parquet: a column mapping applies to CSV only, not parquet (see spendsim replay --help)"},
+		{[]string{"fit", "--trace", pq, "--mapping", m, "-o", filepath.Join(out, "fit.yaml")},
+			"t.parquet: a column mapping applies to CSV only, not parquet (see spendsim fit --help)"},
+	}
+	for _, c := range cases {
+		code, stdout, stderr := spendsim(t, c.args...)
+		if code != 2 || stderr != "spendsim: "+c.want+"\n" || stdout != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and %q", c.args, code, stdout, stderr, c.want)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("%v: a refused command wrote %s", c.args, out)
+		}
+	}
+}

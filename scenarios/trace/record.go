@@ -242,6 +242,9 @@ func OpenAll(args []string, o Options) (Reader, error) {
 		}
 		return newReader(src, name, unitOf(format), o), nil
 	}
+	if err := mappingFitsAll(files, o); err != nil {
+		return nil, err
+	}
 	src, webhooks, err := openSet(files, o)
 	if err != nil {
 		return nil, err
@@ -269,6 +272,9 @@ func openFile(f traceFile, o Options) (source, string, error) {
 		format = "parquet"
 	}
 	if format == "parquet" && !streamed {
+		if err := mappingFits(o, f.name, format); err != nil {
+			return nil, "", err
+		}
 		src, err := openParquet(f.path, f.name, f.part, o)
 		return src, format, err
 	}
@@ -279,15 +285,15 @@ func openFile(f traceFile, o Options) (source, string, error) {
 	if format == "" {
 		format = st.sniff(formatByExt(f.path))
 	}
+	if err := mappingFits(o, f.name, format); err != nil {
+		st.Close()
+		return nil, "", err
+	}
 	if format == "parquet" {
 		// Read from its end, so not from a pipe, standard input or a decompressor:
 		// the bytes go to a temporary file first (a FIFO cannot be opened twice).
 		src, err := spoolParquet(st, o, f)
 		return src, format, err
-	}
-	if o.Mapping != nil && format != "csv" {
-		st.Close()
-		return nil, "", &Error{File: f.name, Msg: fmt.Sprintf("a column mapping applies to CSV only, not %s", format)}
 	}
 	var src source
 	switch format {
