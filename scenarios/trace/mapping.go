@@ -166,6 +166,24 @@ func (m *Mapping) fields() [nFields]*Field {
 	}
 }
 
+// columns are the header names the mapping reads, in the contract's field order: the
+// source columns it names, and the required fields it neither maps nor makes constant.
+func (m *Mapping) columns() []string {
+	var out []string
+	for i, f := range m.fields() {
+		switch {
+		case f.Column != "":
+			out = append(out, f.Column)
+		case f.Value == "" && (i == fTS || i == fUser || i == fDirection):
+			out = append(out, fieldNames[i])
+		}
+	}
+	if m.ReplyTo != "" {
+		out = append(out, m.ReplyTo)
+	}
+	return out
+}
+
 func (m *Mapping) replyMemory() int {
 	if m.ReplyMemory > 0 {
 		return m.ReplyMemory

@@ -295,6 +295,10 @@ func openFile(f traceFile, o Options) (source, string, error) {
 		src, err := spoolParquet(st, o, f)
 		return src, format, err
 	}
+	if err := checkText(st, f.name, format); err != nil {
+		st.Close()
+		return nil, "", err
+	}
 	var src source
 	switch format {
 	case "csv":
