@@ -329,9 +329,11 @@ type ReplaySummary struct {
 	TextOutsideCS int64      `json:"text_outside_window"`
 	LogFacts      LogFacts   `json:"log_facts_applied"`
 
-	// SkipReasons are the errors of the first rows skipped, for the command to
-	// report (summary.json has the count).
-	SkipReasons []string `json:"-"`
+	// SkipReasons are the errors of the first rows skipped, and FirstDuplicate where
+	// the first repeated message id was (trace.Counts), for the command to report
+	// (summary.json has the counts).
+	SkipReasons    []string `json:"-"`
+	FirstDuplicate string   `json:"-"`
 }
 
 // LogFacts counts the messages whose charge a fact the log stated decided, where

@@ -448,10 +448,11 @@ func WriteRatesEra(w io.Writer, day time.Time) {
 }
 
 // WriteReadNotes says (on stderr) what a trace reader read past or decided that the bill
-// depends on: the rows --skip-invalid skipped, with the first reasons, the countries
-// --country-overrides let decide, and the webhook changes that are no message (account
-// updates, quality updates, payment statuses, system messages). Always shown, --quiet
-// or not: what was left out of a bill is no progress note.
+// depends on: the rows --skip-invalid skipped, with the first reasons, the rows dropped
+// as repeats of a message id, with the first, the countries --country-overrides let
+// decide, and the webhook changes that are no message (account updates, quality
+// updates, payment statuses, system messages). Always shown, --quiet or not: what was
+// left out of a bill is no progress note.
 func WriteReadNotes(w io.Writer, c trace.Counts) {
 	if c.Skipped > 0 {
 		switch {
@@ -465,6 +466,14 @@ func WriteReadNotes(w io.Writer, c trace.Counts) {
 		for _, r := range c.SkipReasons {
 			fmt.Fprintf(w, "  %s\n", r)
 		}
+	}
+	if c.Duplicates > 0 {
+		line := fmt.Sprintf("%s dropped as %s of a message_id already read (a retry, or a later status of the same message: billed once)",
+			words.Count(c.Duplicates, "row"), map[bool]string{true: "a repeat", false: "repeats"}[c.Duplicates == 1])
+		if c.FirstDuplicate != "" {
+			line += "; the first: " + c.FirstDuplicate
+		}
+		fmt.Fprintln(w, line)
 	}
 	if c.CountryOverrides > 0 {
 		fmt.Fprintf(w, "%d rows priced by a country column that contradicts their phone number (--country-overrides)\n", c.CountryOverrides)

@@ -66,6 +66,8 @@ func TestReplayBadCorpus(t *testing.T) {
 		{file: "utf16be.csv", want: `utf16be.csv: UTF-16 text (big-endian): save it as UTF-8 (a spreadsheet's "CSV UTF-8")`},
 		{file: "parquet_named.csv", want: `parquet_named.csv: a Parquet file, not CSV text: name it parquet_named.parquet, or pass --format parquet`},
 		{file: "tab_separated.csv", want: "tab_separated.csv:1: missing required column ts (the header has ts\tuser\tdirection); the header is one column, its names separated by tabs: pass --delimiter tab"},
+		// Three marketing templates to three users under one id were billed as one.
+		{file: "id_clash.csv", want: `id_clash.csv:3: column message_id: "x1" already names the message on line 2, which has another user, direction or category: an id names one message (a retry repeats it whole); give each message its own id`},
 		{file: "number_ts.jsonl", want: `number_ts.jsonl:2: column ts: a JSON number, want a string`},
 		{file: "bad_json.jsonl", want: `bad_json.jsonl:2: bad JSON: unexpected end of JSON input`},
 		{file: "non_utf8.jsonl", want: `non_utf8.jsonl:1: not valid UTF-8 (byte 0xfe at offset 42)`},
@@ -215,6 +217,32 @@ func TestMappingRefusedForParquet(t *testing.T) {
 		}
 		if _, err := os.Stat(out); !os.IsNotExist(err) {
 			t.Errorf("%v: a refused command wrote %s", c.args, out)
+		}
+	}
+}
+
+// TestDuplicateNote: rows dropped as repeats of a message id are said on stderr, with
+// the first, --quiet or not, by replay and fit (they were only counted in
+// summary.json's duplicate_messages); an id clash is an invalid row.
+func TestDuplicateNote(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "t.csv", "ts,user,direction,type,category,country,message_id\n"+
+		"2025-09-01T05:00:00Z,5511987654321,user,,,,u1\n"+
+		"2025-09-01T05:00:01Z,5511987654321,business,text,,,b1\n"+
+		"2025-09-01T05:00:02Z,5511987654321,business,text,,,b1\n"+
+		"2025-09-01T05:00:03Z,5511987654321,user,,,,u1\n"+
+		"2025-09-01T06:00:00Z,5511987654322,user,,,,u2\n"+
+		"2025-09-01T06:01:00Z,5511987654322,business,text,,,b2\n"+
+		"2025-09-01T07:00:00Z,5511987654323,user,,,,u3\n"+
+		"2025-09-01T07:02:00Z,5511987654323,business,text,,,b3\n")
+	const note = "2 rows dropped as repeats of a message_id already read (a retry, or a later status of the same message: billed once); the first: t.csv:4 repeats t.csv:3\n"
+	for _, args := range [][]string{
+		{"replay", "--trace", tr, "--out", filepath.Join(dir, "r"), "-q"},
+		{"fit", "--trace", tr, "-o", filepath.Join(dir, "f.yaml"), "-q"},
+	} {
+		code, _, stderr := spendsim(t, args...)
+		if code != 0 || !strings.Contains(stderr, note) {
+			t.Errorf("%s: exit %d, stderr %q; want the note %q", args[0], code, stderr, note)
 		}
 	}
 }

@@ -95,6 +95,8 @@ func TestBadCorpus(t *testing.T) {
 		{file: "bad/utf16be.csv", want: `utf16be.csv: UTF-16 text (big-endian): save it as UTF-8 (a spreadsheet's "CSV UTF-8")`},
 		{file: "bad/parquet_named.csv", want: `parquet_named.csv: a Parquet file, not CSV text: name it parquet_named.parquet, or pass --format parquet`},
 		{file: "bad/tab_separated.csv", want: "tab_separated.csv:1: missing required column ts (the header has ts\tuser\tdirection); the header is one column, its names separated by tabs: pass --delimiter tab"},
+		// Three marketing templates to three users under one id were billed as one.
+		{file: "bad/id_clash.csv", want: `id_clash.csv:3: column message_id: "x1" already names the message on line 2, which has another user, direction or category: an id names one message (a retry repeats it whole); give each message its own id`},
 		{file: "bad/number_ts.jsonl", want: `number_ts.jsonl:2: column ts: a JSON number, want a string`},
 		{file: "bad/bad_json.jsonl", want: `bad_json.jsonl:2: bad JSON: unexpected end of JSON input`},
 		{file: "bad/non_utf8.jsonl", want: `non_utf8.jsonl:1: not valid UTF-8 (byte 0xfe at offset 42)`},

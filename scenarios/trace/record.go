@@ -54,7 +54,10 @@ type Counts struct {
 	Skipped     int64    // rows skipped as invalid (Options.SkipInvalid)
 	SkipReasons []string // the errors of the first MaxSkipReasons of them, as they would have failed
 	Duplicates  int64    // records dropped as repeated message ids (Duplicater)
-	Ignored     int64    // what was not a message (Ignorer)
+	// FirstDuplicate is where the first of them was and where its id was seen first
+	// ("t.csv:9 repeats t.csv:3"), "" without duplicates.
+	FirstDuplicate string `json:",omitempty"`
+	Ignored        int64  // what was not a message (Ignorer)
 	// CountryOverrides counts rows whose country column contradicts their E.164 user
 	// and was kept, as Options.CountryOverrides asks.
 	CountryOverrides int64
@@ -183,7 +186,8 @@ type row struct {
 	// What a source did ahead of the reader's finish (earlyRules); an external sort
 	// drops it, and finish then does it itself.
 	ruled  bool   // the row passes the user/country rule, Country set as it says
-	hashed bool   // idHash is the hash of MessageID
+	hashed bool   // idHash is the hash of MessageID, fp the row's msgPrint
+	fp     uint32 // msgPrint of User, Direction, Category
 	idHash uint64 // in the id set's seed
 }
 
