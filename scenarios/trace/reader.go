@@ -83,7 +83,8 @@ func (rd *reader) Duplicates() int64 { return rd.duplicates }
 
 func (rd *reader) Counts() Counts {
 	return Counts{Skipped: rd.skipped, SkipReasons: rd.reasons[:len(rd.reasons):len(rd.reasons)],
-		Duplicates: rd.duplicates, FirstDuplicate: rd.firstDup, Ignored: rd.Ignored(), CountryOverrides: rd.overrides}
+		Duplicates: rd.duplicates, FirstDuplicate: rd.firstDup, Ignored: rd.Ignored(), CountryOverrides: rd.overrides,
+		NaiveTimes: rd.naiveTimes()}
 }
 
 // skip counts a row skipped as invalid, keeping the first few reasons.
@@ -103,6 +104,14 @@ func (rd *reader) allInvalid() error {
 		what = "the trace's only " + rd.unit + " was invalid and skipped: " + rd.reasons[0]
 	}
 	return &Error{File: rd.file, Msg: "nothing to read: " + what}
+}
+
+// naiveTimes is what the source says of timestamps with no time zone (naiveSource).
+func (rd *reader) naiveTimes() string {
+	if ns, ok := rd.src.(naiveSource); ok {
+		return ns.naiveTimes()
+	}
+	return ""
 }
 
 func (rd *reader) Ignored() int64 {

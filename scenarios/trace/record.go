@@ -57,7 +57,11 @@ type Counts struct {
 	// FirstDuplicate is where the first of them was and where its id was seen first
 	// ("t.csv:9 repeats t.csv:3"), "" without duplicates.
 	FirstDuplicate string `json:",omitempty"`
-	Ignored        int64  // what was not a message (Ignorer)
+	// NaiveTimes names the first Parquet file and column whose timestamps carry no time
+	// zone (isAdjustedToUTC false) and were read as UTC, and how many other files had
+	// such ("t.parquet: column ts (and 2 other files)"); "" for none.
+	NaiveTimes string `json:",omitempty"`
+	Ignored    int64  // what was not a message (Ignorer)
 	// CountryOverrides counts rows whose country column contradicts their E.164 user
 	// and was kept, as Options.CountryOverrides asks.
 	CountryOverrides int64
