@@ -340,9 +340,12 @@ type ReplaySummary struct {
 	TextOutsideCS int64      `json:"text_outside_window"`
 	LogFacts      LogFacts   `json:"log_facts_applied"`
 
-	// SkipReasons are the errors of the first rows skipped, for the command to
-	// report (summary.json has the count).
-	SkipReasons []string `json:"-"`
+	// SkipReasons are the errors of the first rows skipped, FirstDuplicate where the
+	// first repeated message id was, NaiveTimes the Parquet timestamps with no time
+	// zone (trace.Counts), for the command to report (summary.json has the counts).
+	SkipReasons    []string `json:"-"`
+	FirstDuplicate string   `json:"-"`
+	NaiveTimes     string   `json:"-"`
 }
 
 // LogFacts counts the messages whose charge a fact the log stated decided, where

@@ -460,10 +460,12 @@ func WriteRatesEra(w io.Writer, day time.Time) {
 }
 
 // WriteReadNotes says (on stderr) what a trace reader read past or decided that the bill
-// depends on: the rows --skip-invalid skipped, with the first reasons, the countries
-// --country-overrides let decide, and the webhook changes that are no message (account
-// updates, quality updates, payment statuses, system messages). Always shown, --quiet
-// or not: what was left out of a bill is no progress note.
+// depends on: the rows --skip-invalid skipped, with the first reasons, the rows dropped
+// as repeats of a message id, with the first, the countries --country-overrides let
+// decide, the webhook changes that are no message (account updates, quality updates,
+// payment statuses, system messages), and Parquet timestamps with no time zone, read
+// as UTC. Always shown, --quiet or not: what was left out of a bill, or how its times
+// were read, is no progress note.
 func WriteReadNotes(w io.Writer, c trace.Counts) {
 	if c.Skipped > 0 {
 		switch {
@@ -477,6 +479,20 @@ func WriteReadNotes(w io.Writer, c trace.Counts) {
 		for _, r := range c.SkipReasons {
 			fmt.Fprintf(w, "  %s\n", r)
 		}
+	}
+	if c.Duplicates > 0 {
+		line := fmt.Sprintf("%s dropped as %s of a message_id already read (a retry, or a later status of the same message: billed once)",
+			words.Count(c.Duplicates, "row"), map[bool]string{true: "a repeat", false: "repeats"}[c.Duplicates == 1])
+		switch {
+		case c.FirstDuplicate != "" && c.Duplicates == 1:
+			line += ": " + c.FirstDuplicate
+		case c.FirstDuplicate != "":
+			line += "; the first: " + c.FirstDuplicate
+		}
+		fmt.Fprintln(w, line)
+	}
+	if c.NaiveTimes != "" {
+		fmt.Fprintf(w, "%s: timestamps with no time zone (not adjusted to UTC: pandas' default for naive datetimes), read as UTC; if they are local times, write them with their zone (pandas: .dt.tz_localize(ZONE))\n", c.NaiveTimes)
 	}
 	if c.CountryOverrides > 0 {
 		fmt.Fprintf(w, "%d rows priced by a country column that contradicts their phone number (--country-overrides)\n", c.CountryOverrides)

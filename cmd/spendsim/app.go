@@ -148,8 +148,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return interrupt.ExitCode(sig)
 	}
 	code := exitCode(err)
-	var ue usageError
-	if errors.As(err, &ue) {
+	if isUsage(err) {
 		// One line and where to read more, never the whole help.
 		fmt.Fprintf(stderr, "spendsim: %v (see %s --help)\n", err, commandOf(app, args))
 		return code
@@ -194,12 +193,18 @@ func (e *env) manifestArgs(c *cli.Context) []string {
 }
 
 func exitCode(err error) int {
-	var ue usageError
 	var se *scenarios.Error
-	if errors.As(err, &ue) || errors.As(err, &se) {
+	if isUsage(err) || errors.As(err, &se) {
 		return exitUsage
 	}
 	return exitFailure
+}
+
+// isUsage says whether err is the caller's to fix on the command line: a usageError, or
+// a trace refusing options that do not fit it (a --mapping for a trace not CSV).
+func isUsage(err error) bool {
+	var ue usageError
+	return errors.As(err, &ue) || errors.Is(err, trace.ErrMappingNotCSV)
 }
 
 func commandNames(app *cli.App) string {

@@ -53,6 +53,21 @@ func TestReplayBadCorpus(t *testing.T) {
 		{file: "unsorted.csv", args: []string{"--sort"}},
 		{file: "no_country.csv", want: `no_country.csv:2: column country: missing, required because user "cust-7" is not an E.164 number (7 to 15 digits, optional +)`},
 		{file: "open_quote.csv", want: `open_quote.csv:2: bad CSV: extraneous or missing " in quoted-field`},
+		// Issue: files that are not CSV text, or CSV without a header, said something
+		// misleading ("column \"\" appears twice in the header", "bare \" in
+		// non-quoted-field", a header of binary garbage). Their first bytes say what
+		// they are. Bare-CR line ends (classic Mac) are read as line ends.
+		{file: "no_header.csv", want: `no_header.csv:1: no header row: the first line holds values ("2024-05-01T10:00:00Z" is a time); want a header line naming the columns (ts,user,direction,type,category,country,business,entry_point,status,delivered_ts,message_id)`},
+		{file: "bare_cr.csv", want: `bare_cr.csv:3: column category: "promo" is not one of marketing, utility, authentication`},
+		{file: "bare_cr.jsonl", want: `bare_cr.jsonl:2: column ts: a JSON number, want a string`},
+		{file: "gzip_named.csv", want: `gzip_named.csv: the file starts with gzip data, not text: name it gzip_named.csv.gz (it is decompressed as it is read), or decompress it`},
+		{file: "zstd_named.csv", want: `zstd_named.csv: the file starts with zstd data, not text: name it zstd_named.csv.zst (it is decompressed as it is read), or decompress it`},
+		{file: "utf16.csv", want: `utf16.csv: UTF-16 text (little-endian, with a byte-order mark): save it as UTF-8 (a spreadsheet's "CSV UTF-8")`},
+		{file: "utf16be.csv", want: `utf16be.csv: UTF-16 text (big-endian): save it as UTF-8 (a spreadsheet's "CSV UTF-8")`},
+		{file: "parquet_named.csv", want: `parquet_named.csv: a Parquet file, not CSV text: name it parquet_named.parquet, or pass --format parquet`},
+		{file: "tab_separated.csv", want: "tab_separated.csv:1: missing required column ts (the header has ts\tuser\tdirection); the header is one column, its names separated by tabs: pass --delimiter tab"},
+		// Three marketing templates to three users under one id were billed as one.
+		{file: "id_clash.csv", want: `id_clash.csv:3: column message_id: "x1" already names the message on line 2, which has another user, direction or category: an id names one message (a retry repeats it whole); give each message its own id`},
 		{file: "number_ts.jsonl", want: `number_ts.jsonl:2: column ts: a JSON number, want a string`},
 		{file: "bad_json.jsonl", want: `bad_json.jsonl:2: bad JSON: unexpected end of JSON input`},
 		{file: "non_utf8.jsonl", want: `non_utf8.jsonl:1: not valid UTF-8 (byte 0xfe at offset 42)`},
@@ -158,5 +173,76 @@ func TestReplayBadCorpus(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestMappingRefusedForParquet: --mapping with a Parquet trace (a file, a Hive-
+// partitioned folder; replay and fit) is a usage error that writes nothing. It was
+// silently ignored, exit 0, and the manifest listed the mapping among the inputs as if
+// it had been applied.
+func TestMappingRefusedForParquet(t *testing.T) {
+	dir := t.TempDir()
+	pq := filepath.Join(dir, "t.parquet")
+	if code, _, stderr := spendsim(t, "generate", "small", "-o", pq, "-q"); code != 0 {
+		t.Fatalf("generate: exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(pq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part := filepath.Join(dir, "ds", "country=US")
+	if err := os.MkdirAll(part, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, part, "data_0.parquet", string(b))
+	m := writeFile(t, dir, "m.yaml", "country: US\n")
+	out := filepath.Join(dir, "out")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"replay", "--trace", pq, "--mapping", m, "--out", out},
+			"t.parquet: a column mapping applies to CSV only, not parquet (see spendsim replay --help)"},
+		{[]string{"replay", "--trace", filepath.Join(dir, "ds"), "--mapping", m, "--out", out},
+			"country=US/data_0.parquet: a column mapping applies to CSV only, not parquet (see spendsim replay --help)"},
+		{[]string{"replay", "--trace", filepath.Join(dir, "ds"), "--mapping", m, "--sort", "--out", out},
+			"country=US/data_0.parquet: a column mapping applies to CSV only, not parquet (see spendsim replay --help)"},
+		{[]string{"fit", "--trace", pq, "--mapping", m, "-o", filepath.Join(out, "fit.yaml")},
+			"t.parquet: a column mapping applies to CSV only, not parquet (see spendsim fit --help)"},
+	}
+	for _, c := range cases {
+		code, stdout, stderr := spendsim(t, c.args...)
+		if code != 2 || stderr != "spendsim: "+c.want+"\n" || stdout != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and %q", c.args, code, stdout, stderr, c.want)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("%v: a refused command wrote %s", c.args, out)
+		}
+	}
+}
+
+// TestDuplicateNote: rows dropped as repeats of a message id are said on stderr, with
+// the first, --quiet or not, by replay and fit (they were only counted in
+// summary.json's duplicate_messages); an id clash is an invalid row.
+func TestDuplicateNote(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "t.csv", "ts,user,direction,type,category,country,message_id\n"+
+		"2025-09-01T05:00:00Z,5511987654321,user,,,,u1\n"+
+		"2025-09-01T05:00:01Z,5511987654321,business,text,,,b1\n"+
+		"2025-09-01T05:00:02Z,5511987654321,business,text,,,b1\n"+
+		"2025-09-01T05:00:03Z,5511987654321,user,,,,u1\n"+
+		"2025-09-01T06:00:00Z,5511987654322,user,,,,u2\n"+
+		"2025-09-01T06:01:00Z,5511987654322,business,text,,,b2\n"+
+		"2025-09-01T07:00:00Z,5511987654323,user,,,,u3\n"+
+		"2025-09-01T07:02:00Z,5511987654323,business,text,,,b3\n")
+	const note = "2 rows dropped as repeats of a message_id already read (a retry, or a later status of the same message: billed once); the first: t.csv:4 repeats t.csv:3\n"
+	for _, args := range [][]string{
+		{"replay", "--trace", tr, "--out", filepath.Join(dir, "r"), "-q"},
+		{"fit", "--trace", tr, "-o", filepath.Join(dir, "f.yaml"), "-q"},
+	} {
+		code, _, stderr := spendsim(t, args...)
+		if code != 0 || !strings.Contains(stderr, note) {
+			t.Errorf("%s: exit %d, stderr %q; want the note %q", args[0], code, stderr, note)
+		}
 	}
 }

@@ -223,7 +223,8 @@ func replayShardAction(c *cli.Context, e *env, o rebill.Options, rp *progress.Re
 // means the default and a negative number turns the allowance off.
 // replayCounts are the reader's counts a replay's summary kept.
 func replayCounts(s *reports.ReplaySummary) trace.Counts {
-	return trace.Counts{Skipped: s.Skipped, SkipReasons: s.SkipReasons, CountryOverrides: s.Overrides, Ignored: s.Ignored}
+	return trace.Counts{Skipped: s.Skipped, SkipReasons: s.SkipReasons, Duplicates: s.Duplicates, FirstDuplicate: s.FirstDuplicate,
+		CountryOverrides: s.Overrides, Ignored: s.Ignored, NaiveTimes: s.NaiveTimes}
 }
 
 // checkPasses checks --passes against the flags it cannot go with.

@@ -82,6 +82,21 @@ func TestBadCorpus(t *testing.T) {
 		{file: "bad/unsorted.csv", o: Options{Sort: true}},
 		{file: "bad/no_country.csv", want: `no_country.csv:2: column country: missing, required because user "cust-7" is not an E.164 number (7 to 15 digits, optional +)`},
 		{file: "bad/open_quote.csv", want: `open_quote.csv:2: bad CSV: extraneous or missing " in quoted-field`},
+		// Issue: files that are not CSV text, or CSV without a header, said something
+		// misleading ("column \"\" appears twice in the header", "bare \" in
+		// non-quoted-field", a header of binary garbage). Their first bytes say what
+		// they are. Bare-CR line ends (classic Mac) are read as line ends.
+		{file: "bad/no_header.csv", want: `no_header.csv:1: no header row: the first line holds values ("2024-05-01T10:00:00Z" is a time); want a header line naming the columns (ts,user,direction,type,category,country,business,entry_point,status,delivered_ts,message_id)`},
+		{file: "bad/bare_cr.csv", want: `bare_cr.csv:3: column category: "promo" is not one of marketing, utility, authentication`},
+		{file: "bad/bare_cr.jsonl", want: `bare_cr.jsonl:2: column ts: a JSON number, want a string`},
+		{file: "bad/gzip_named.csv", want: `gzip_named.csv: the file starts with gzip data, not text: name it gzip_named.csv.gz (it is decompressed as it is read), or decompress it`},
+		{file: "bad/zstd_named.csv", want: `zstd_named.csv: the file starts with zstd data, not text: name it zstd_named.csv.zst (it is decompressed as it is read), or decompress it`},
+		{file: "bad/utf16.csv", want: `utf16.csv: UTF-16 text (little-endian, with a byte-order mark): save it as UTF-8 (a spreadsheet's "CSV UTF-8")`},
+		{file: "bad/utf16be.csv", want: `utf16be.csv: UTF-16 text (big-endian): save it as UTF-8 (a spreadsheet's "CSV UTF-8")`},
+		{file: "bad/parquet_named.csv", want: `parquet_named.csv: a Parquet file, not CSV text: name it parquet_named.parquet, or pass --format parquet`},
+		{file: "bad/tab_separated.csv", want: "tab_separated.csv:1: missing required column ts (the header has ts\tuser\tdirection); the header is one column, its names separated by tabs: pass --delimiter tab"},
+		// Three marketing templates to three users under one id were billed as one.
+		{file: "bad/id_clash.csv", want: `id_clash.csv:3: column message_id: "x1" already names the message on line 2, which has another user, direction or category: an id names one message (a retry repeats it whole); give each message its own id`},
 		{file: "bad/number_ts.jsonl", want: `number_ts.jsonl:2: column ts: a JSON number, want a string`},
 		{file: "bad/bad_json.jsonl", want: `bad_json.jsonl:2: bad JSON: unexpected end of JSON input`},
 		{file: "bad/non_utf8.jsonl", want: `non_utf8.jsonl:1: not valid UTF-8 (byte 0xfe at offset 42)`},

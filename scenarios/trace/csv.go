@@ -82,6 +82,18 @@ func openCSV(st *stream, name string, m *Mapping, delim rune, part [nFields]stri
 	if err != nil {
 		return nil, s.readErr(err)
 	}
+	var mf [nFields]*Field
+	if m != nil {
+		mf = m.fields()
+		s.b.kind, s.b.layout = m.timeKind()
+	}
+	if v := s.headerValue(header, mf); v != "" {
+		want := "the columns (" + strings.Join(fieldNames[:], ",") + ")"
+		if m != nil {
+			want = "the mapping's columns (" + strings.Join(m.columns(), ",") + ")"
+		}
+		return nil, fail("no header row: the first line holds values (%s is a time); want a header line naming %s", quote(v), want)
+	}
 	s.ncol = len(header)
 	pos := make(map[string]int, len(header))
 	for i, h := range header {
@@ -96,11 +108,6 @@ func openCSV(st *stream, name string, m *Mapping, delim rune, part [nFields]stri
 		have = have[:200] + "…"
 	}
 
-	var mf [nFields]*Field
-	if m != nil {
-		mf = m.fields()
-		s.b.kind, s.b.layout = m.timeKind()
-	}
 	for i := range s.col {
 		s.col[i] = -1
 		var fld Field
@@ -130,7 +137,11 @@ func openCSV(st *stream, name string, m *Mapping, delim rune, part [nFields]stri
 	}
 	for _, req := range []int{fTS, fUser, fDirection} {
 		if s.col[req] < 0 && s.konst[req] == "" {
-			return nil, fail("missing required column %s (the header has %s)", fieldNames[req], have)
+			msg := fmt.Sprintf("missing required column %s (the header has %s)", fieldNames[req], have)
+			if sep := otherSeparator(header); sep != "" {
+				msg += "; the header is one column, its names separated by " + sep
+			}
+			return nil, fail("%s", msg)
 		}
 	}
 	if m != nil && m.ReplyTo != "" {
@@ -142,6 +153,46 @@ func openCSV(st *stream, name string, m *Mapping, delim rune, part [nFields]stri
 	}
 	s.lastLine = 1
 	return s, nil
+}
+
+// headerValue is a time that the first line holds where a header would name the ts
+// column, "" when it names it or holds no time: a file without a header row, whose
+// first row would otherwise be read as column names (`column "" appears twice`).
+func (s *csvSource) headerValue(header []string, mf [nFields]*Field) string {
+	ts := fieldNames[fTS]
+	if mf[fTS] != nil && mf[fTS].Column != "" {
+		ts = mf[fTS].Column
+	}
+	for _, h := range header {
+		if strings.TrimSpace(h) == ts {
+			return ""
+		}
+	}
+	for _, h := range header {
+		if h = strings.TrimSpace(h); h != "" {
+			if _, msg := s.b.parseTime(h); msg == "" {
+				return h
+			}
+		}
+	}
+	return ""
+}
+
+// otherSeparator says what separates the names of a one-column header, and the
+// --delimiter that reads it, when it holds a tab, ";" or "|"; "" when it holds none.
+func otherSeparator(header []string) string {
+	if len(header) != 1 {
+		return ""
+	}
+	for _, sep := range []string{"\t", ";", "|"} {
+		if strings.Contains(header[0], sep) {
+			if sep == "\t" {
+				return "tabs: pass --delimiter tab"
+			}
+			return fmt.Sprintf("%q: pass --delimiter '%s'", sep, sep)
+		}
+	}
+	return ""
 }
 
 // readErr turns what encoding/csv reports into a located error.

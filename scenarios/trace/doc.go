@@ -14,9 +14,15 @@
 // their records go through the external sort), never by the file. Open picks the
 // format, and every format goes through the same pipeline: parse and validate a row →
 // sort (if asked) → reply chains (mappings) → user/country rule → time order →
-// de-duplication by message_id. The file is opened once: detection keeps the bytes it
+// de-duplication by message_id (a repeat of the same message — user, direction,
+// category, told by a fingerprint kept beside each id — is dropped and counted, the
+// first located in Counts.FirstDuplicate; another message under an id already read
+// is a bad row: idset.go). The file is opened once: detection keeps the bytes it
 // reads and the format's reader reads them first, so a FIFO, a pipe or stdin reads like
-// a file (a piped Parquet file through a temporary copy; reader.go, input).
+// a file (a piped Parquet file through a temporary copy; reader.go, input). A text
+// trace's first bytes are looked at once for what it is not (gzip or zstd data under a
+// plain name, UTF-16, a Parquet file: an error saying what to do), and a file whose
+// first line ends in a bare CR is read with bare CRs as line ends (sniff.go).
 //
 // Every time lies in the years 1970 to 2100 and every RFC 3339 offset within ±14:00
 // (timerange.go). In JSON (lines and webhooks) a key given twice in one object, or one

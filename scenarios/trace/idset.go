@@ -1,14 +1,23 @@
 package trace
 
-import "hash/maphash"
+import (
+	"hash/maphash"
 
-// idSet is recent[bool] for message ids, made cheap enough to ask once per row: the
+	"github.com/spendsim/spendsim/model"
+)
+
+// idSet is recent[idEntry] for message ids, made cheap enough to ask once per row: the
 // same two generations (the current one turns old when it holds max ids, and the old
-// one is dropped), so it remembers exactly the ids recent[bool] would, but each
-// generation is an open-addressing table of 8-byte slots over an arena of key bytes.
-// A row costs a hash and a probe of two tables of 2 MB (at the default window) rather
-// than two map lookups that chase a string pointer each, and no allocation: the
-// arenas are reused when a generation is dropped.
+// one is dropped), so it remembers exactly the ids recent would, but each generation
+// is an open-addressing table of 8-byte slots over an arena of key bytes. A row costs
+// a hash and a probe of two tables of 2 MB (at the default window) rather than two map
+// lookups that chase a string pointer each, and no allocation: the arenas are reused
+// when a generation is dropped.
+//
+// Beside each id it keeps 12 bytes (idEntry): whether the message was delivered, a
+// 31-bit fingerprint of its user, direction and category, which tells a retry (the
+// same message again) from an id clash (another message under the same id), and where
+// the id was first seen, for the note and the error that point the user at both rows.
 type idSet struct {
 	cur, old *idGen
 	max      int
@@ -22,13 +31,43 @@ var idSeed = maphash.MakeSeed()
 // idHash is the hash the id set files id under.
 func idHash(id string) uint64 { return maphash.String(idSeed, id) }
 
+// idEntry is what the set keeps of an id: val is the fingerprint of its message
+// (msgPrint) shifted left by one, with bit 0 set once the message was delivered; at is
+// where the id was first seen (rowAt).
+type idEntry struct {
+	val uint32
+	at  uint64
+}
+
+func (e idEntry) delivered() bool { return e.val&1 != 0 }
+
+// msgPrint is the 31-bit fingerprint of a message's user, direction and category: two
+// rows of one message id with different fingerprints are two messages. userHash is
+// the user's hash in idSeed; direction and category are mixed in by odd constants, so
+// one user's messages of different directions or categories never share a print.
+func msgPrint(userHash uint64, dir model.Direction, cat model.Category) uint32 {
+	h := userHash ^ uint64(dir)*0x9E3779B97F4A7C15 ^ uint64(cat)*0xC2B2AE3D27D4EB4F
+	return uint32(h >> 33)
+}
+
+// rowAt packs where a row is, its file (Record.Source) and line, into 8 bytes.
+func rowAt(source uint16, line int64) uint64 {
+	return uint64(source)<<48 | uint64(line)&(1<<48-1)
+}
+
+// atOf unpacks rowAt.
+func atOf(at uint64) (source uint16, line int64) {
+	return uint16(at >> 48), int64(at & (1<<48 - 1))
+}
+
 // idGen is one generation. A slot holds the upper 32 bits of the id's hash and its
 // entry index + 1 (0 = empty); entry i's id is keys[ends[i-1]:ends[i]].
 type idGen struct {
 	slots []uint64
 	keys  []byte
 	ends  []uint32
-	vals  []bool
+	vals  []uint32 // idEntry.val of each entry
+	ats   []uint64 // idEntry.at of each entry
 	// bloom has one bit per hash value (mod its length) set for every id in the
 	// generation: 16 bits an id, so an id that is not there is ruled out by a word that
 	// is in cache 94% of the time, and the old generation's table is probed only for
@@ -99,57 +138,79 @@ func (g *idGen) find(id string, h uint64) (int, int) {
 }
 
 // getOld looks id up in the old generation (the bloom filter first).
-func (s *idSet) getOld(id string, h uint64) (bool, bool) {
+func (s *idSet) getOld(id string, h uint64) (idEntry, bool) {
 	if !s.old.mayHave(h) {
-		return false, false
+		return idEntry{}, false
 	}
 	if _, e := s.old.find(id, h); e >= 0 {
-		return s.old.vals[e], true
+		return idEntry{s.old.vals[e], s.old.ats[e]}, true
 	}
-	return false, false
+	return idEntry{}, false
 }
 
+// What see says of a row's id.
+const (
+	idNew    = iota // not seen (or the first delivered report of a message seen undelivered)
+	idRepeat        // the same message again: a duplicate
+	idClash         // another message under an id already seen
+)
+
 // see is the reader's de-duplication rule (reader.finish) in one probe of the
-// current generation: id is a duplicate if it was seen before, unless this is the
-// first delivered report of a message seen so far only as not delivered. Ids that
-// are not duplicates are put with delivered. It is recent's get, then put unless a
-// duplicate (idset_test.go has get and put, and checks both against recent).
-func (s *idSet) see(id string, h uint64, delivered bool) (dup bool) {
+// current generation: an id seen before with another fingerprint (msgPrint) is a
+// clash; with the same, a duplicate, unless this is the first delivered report of a
+// message seen so far only as not delivered. A new id is put as the row's (print,
+// delivered, at); the first delivered report updates its entry, keeping where the id
+// was first seen. first is that place, for a repeat or a clash. It is recent's get,
+// then put unless a repeat or clash (idset_test.go has get and put, and checks both
+// against recent).
+func (s *idSet) see(id string, h uint64, fp uint32, delivered bool, at uint64) (verdict int, first uint64) {
 	slot, e := s.cur.find(id, h)
-	was, seen := false, e >= 0
+	var was idEntry
+	seen := e >= 0
 	if seen {
-		was = s.cur.vals[e]
+		was = idEntry{s.cur.vals[e], s.cur.ats[e]}
 	} else {
 		was, seen = s.getOld(id, h)
 	}
-	if seen && (!delivered || was) {
-		return true
+	v := idEntry{fp << 1, at}
+	if delivered {
+		v.val |= 1
 	}
-	s.set(id, h, delivered, slot, e)
-	return false
+	if seen {
+		switch {
+		case was.val>>1 != fp:
+			return idClash, was.at
+		case !delivered || was.delivered():
+			return idRepeat, was.at
+		}
+		v.at = was.at
+	}
+	s.set(id, h, v, slot, e)
+	return idNew, 0
 }
 
 // set stores v for id, whose probe of the current generation gave slot and entry e.
 // When the current generation is full it becomes the old one first (even when id is
 // in it), as recent.put does.
-func (s *idSet) set(id string, h uint64, v bool, slot, e int) {
+func (s *idSet) set(id string, h uint64, v idEntry, slot, e int) {
 	if len(s.cur.ends) >= s.max {
 		s.old, s.cur = s.cur, s.old
 		g := s.cur
 		clear(g.slots)
 		clear(g.bloom)
-		g.keys, g.ends, g.vals = g.keys[:0], g.ends[:0], g.vals[:0]
+		g.keys, g.ends, g.vals, g.ats = g.keys[:0], g.ends[:0], g.vals[:0], g.ats[:0]
 		slot, e = g.find(id, h)
 	}
 	g := s.cur
 	if e >= 0 {
-		g.vals[e] = v
+		g.vals[e], g.ats[e] = v.val, v.at
 		return
 	}
 	g.mark(h)
 	g.keys = append(g.keys, id...)
 	g.ends = append(g.ends, uint32(len(g.keys)))
-	g.vals = append(g.vals, v)
+	g.vals = append(g.vals, v.val)
+	g.ats = append(g.ats, v.at)
 	g.slots[slot] = h>>32<<32 | uint64(len(g.ends))
 	if 2*len(g.ends) > len(g.slots) {
 		s.grow(g)

@@ -166,6 +166,24 @@ func (m *Mapping) fields() [nFields]*Field {
 	}
 }
 
+// columns are the header names the mapping reads, in the contract's field order: the
+// source columns it names, and the required fields it neither maps nor makes constant.
+func (m *Mapping) columns() []string {
+	var out []string
+	for i, f := range m.fields() {
+		switch {
+		case f.Column != "":
+			out = append(out, f.Column)
+		case f.Value == "" && (i == fTS || i == fUser || i == fDirection):
+			out = append(out, fieldNames[i])
+		}
+	}
+	if m.ReplyTo != "" {
+		out = append(out, m.ReplyTo)
+	}
+	return out
+}
+
 func (m *Mapping) replyMemory() int {
 	if m.ReplyMemory > 0 {
 		return m.ReplyMemory
@@ -248,4 +266,46 @@ func (m *Mapping) Validate() error {
 		return nil
 	}
 	return errors.New(strings.Join(msgs, "\n"))
+}
+
+// ErrMappingNotCSV marks the error for a column mapping given with a trace that is not
+// CSV (errors.Is): the caller's options do not fit the trace, so nothing is read.
+var ErrMappingNotCSV = errors.New("a column mapping applies to CSV only")
+
+// mappingFits refuses a column mapping for a trace file in another format than CSV:
+// read without it, the trace would be billed as if the mapping had been applied.
+func mappingFits(o Options, name, format string) error {
+	if o.Mapping == nil || format == "csv" {
+		return nil
+	}
+	return &Error{File: name, Msg: fmt.Sprintf("%v, not %s", ErrMappingNotCSV, format), Err: ErrMappingNotCSV}
+}
+
+// mappingFitsAll checks a mapping against every file of a set before any is read (a
+// sorted set's files are opened one after another, the last after all the others'
+// rows): by --format, by name, else by content for regular files (a pipe can be read
+// only once: openFile checks it when it opens it).
+func mappingFitsAll(files []traceFile, o Options) error {
+	if o.Mapping == nil {
+		return nil
+	}
+	if o.Format != "" {
+		return mappingFits(o, files[0].name, o.Format)
+	}
+	for _, f := range files {
+		format := formatByExt(f.path)
+		if format != "parquet" && format != "csv" {
+			if !isRegular(f.path) {
+				continue
+			}
+			var err error
+			if format, err = detect(f.path); err != nil {
+				continue // said when the file is opened
+			}
+		}
+		if err := mappingFits(o, f.name, format); err != nil {
+			return err
+		}
+	}
+	return nil
 }

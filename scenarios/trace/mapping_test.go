@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -202,4 +203,67 @@ func mustRead(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// writeGoodAs writes testdata/good.csv's records to path (its format by extension).
+func writeGoodAs(t *testing.T, path string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	w, err := NewWriter(path, WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range goodRecords(0) {
+		if err := w.Write(&r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMappingCSVOnly: a column mapping is refused for every trace that is not CSV,
+// Parquet included (it was read as if no mapping were given, and the manifest listed
+// the mapping as applied), whether the format comes from the name, the content or
+// --format, and for a file of a folder before any row is read.
+func TestMappingCSVOnly(t *testing.T) {
+	dir := t.TempDir()
+	writeGoodAs(t, filepath.Join(dir, "t.parquet"))
+	writeGoodAs(t, filepath.Join(dir, "ds", "country=BR", "part-0.parquet"))
+	writeGoodAs(t, filepath.Join(dir, "mixed", "a.csv"))
+	writeGoodAs(t, filepath.Join(dir, "mixed", "b.parquet"))
+	b, err := os.ReadFile(filepath.Join(dir, "t.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	noext := writeFile(t, dir, "t", string(b))
+	m := &Mapping{Country: Field{Value: "US"}}
+	cases := []struct {
+		path string
+		o    Options
+		want string
+	}{
+		{path: filepath.Join(dir, "t.parquet"), want: "t.parquet: a column mapping applies to CSV only, not parquet"},
+		{path: noext, want: "t: a column mapping applies to CSV only, not parquet"},
+		{path: filepath.Join(dir, "t.parquet"), o: Options{Format: "parquet"}, want: "t.parquet: a column mapping applies to CSV only, not parquet"},
+		{path: filepath.Join(dir, "ds"), want: "country=BR/part-0.parquet: a column mapping applies to CSV only, not parquet"},
+		{path: filepath.Join(dir, "ds"), o: Options{Sort: true}, want: "country=BR/part-0.parquet: a column mapping applies to CSV only, not parquet"},
+		{path: filepath.Join(dir, "mixed"), o: Options{Sort: true}, want: "b.parquet: a column mapping applies to CSV only, not parquet"},
+		{path: "testdata/good.jsonl", want: "good.jsonl: a column mapping applies to CSV only, not jsonl"},
+	}
+	for _, c := range cases {
+		c.o.Mapping = m
+		r, err := Open(c.path, c.o)
+		if err == nil {
+			r.Close()
+			t.Errorf("%s %+v: opened with a mapping", c.path, c.o)
+			continue
+		}
+		if err.Error() != c.want || !errors.Is(err, ErrMappingNotCSV) {
+			t.Errorf("%s: err = %v, want %s (and ErrMappingNotCSV)", c.path, err, c.want)
+		}
+	}
 }

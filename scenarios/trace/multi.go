@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"sort"
+
+	"github.com/spendsim/spendsim/internal/words"
 )
 
 // A set of trace files is one source to the reader's pipeline (reader.go), so reply
@@ -65,6 +67,11 @@ type fileSet struct {
 	files []traceFile
 	o     Options
 	bs    []*builder
+	// The first file opened whose timestamps have no time zone (naiveSource), and how
+	// many files opened so far have them, each counted once.
+	naive      string
+	naiveFiles int
+	naiveSeen  []bool
 }
 
 func (f *fileSet) open(i int) (source, string, error) {
@@ -77,7 +84,27 @@ func (f *fileSet) open(i int) (source, string, error) {
 	} else {
 		f.bs[i] = newBuilder(f.files[i].name)
 	}
+	if ns, ok := s.(naiveSource); ok && ns.naiveTimes() != "" {
+		if f.naiveSeen == nil {
+			f.naiveSeen = make([]bool, len(f.files))
+		}
+		if !f.naiveSeen[i] {
+			f.naiveSeen[i] = true
+			if f.naiveFiles++; f.naive == "" {
+				f.naive = ns.naiveTimes()
+			}
+		}
+	}
 	return s, format, nil
+}
+
+// naiveTimes is the first file opened whose timestamps have no time zone, and how
+// many others (naiveSource).
+func (f *fileSet) naiveTimes() string {
+	if f.naiveFiles > 1 {
+		return f.naive + " (and " + words.Count(f.naiveFiles-1, "other file") + ")"
+	}
+	return f.naive
 }
 
 func (f *fileSet) builderAt(i uint16) *builder {

@@ -116,6 +116,7 @@ type parquetSource struct {
 	rows  []int64         // of each row group, as its metadata says
 	part  [nFields]string // partition values of fields without a column
 	early earlyRules      // the reader's checks done while decoding
+	naive string          // "name: column ts": timestamps without the UTC flag, read as UTC; "" for none
 
 	dec *pqDecoder // started at the first row
 	cur *pqUnit    // the batch rows are handed out from
@@ -228,6 +229,7 @@ func openParquet(path, name string, part [nFields]string, o Options) (src source
 			return nil, fail("missing required column %s (the file has %s)", fieldNames[req], strings.Join(have, ","))
 		}
 	}
+	s.naive = naiveTimes(name, s.cols)
 	if pf.NumRows() == 0 {
 		return nil, fail("no rows")
 	}
@@ -244,6 +246,35 @@ func openParquet(path, name string, part [nFields]string, o Options) (src source
 	}
 	return s, nil
 }
+
+// naiveTimes says which timestamp columns of a file are not adjusted to UTC
+// (isAdjustedToUTC false: pandas' default for naive datetimes), "file: column ts", or
+// "" for none. Their values are read as UTC, the only instant they can name without a
+// zone, and the command says so (Counts.NaiveTimes). INT96 has no such flag: Spark
+// writes it in UTC, and it is read so.
+func naiveTimes(name string, cols []*pqColumn) string {
+	var naive []string
+	for _, c := range cols {
+		if lt, ok := c.descr.LogicalType().(*schema.TimestampLogicalType); ok && c.kind == colInt64 && !lt.IsAdjustedToUTC() {
+			naive = append(naive, c.name)
+		}
+	}
+	switch len(naive) {
+	case 0:
+		return ""
+	case 1:
+		return name + ": column " + naive[0]
+	}
+	return name + ": columns " + strings.Join(naive, ", ")
+}
+
+// naiveSource is a source that can say which of its files have timestamps with no time
+// zone: the first ("file: column ts", with how many others), "" for none.
+type naiveSource interface {
+	naiveTimes() string
+}
+
+func (s *parquetSource) naiveTimes() string { return s.naive }
 
 // int64Unit is the unit of an INT64 timestamp column, from its annotation (Arrow
 // calls the column a timestamp only when it has one).

@@ -59,18 +59,22 @@ func decodeTrace(t *testing.T, n int, rowGroup int64, dict bool) (path string, b
 	cols := []string{"ts", "user", "direction", "type", "category", "business", "status", "message_id"}
 	rows := make([][]*string, n)
 	bad = map[int]string{}
-	for i := range rows {
-		ts := fmt.Sprintf("2024-05-01T%02d:%02d:%02d.%03dZ", i/3_600_000%24, i/60_000%60, i/1000%60, i%1000)
-		user := fmt.Sprintf("55119%08d", i%5000)
-		id := fmt.Sprintf("wamid.%d", i)
-		if i%97 == 5 {
-			id = fmt.Sprintf("wamid.%d", i-3) // a repeat: dropped
-		}
-		r := []*string{sp(ts), sp(user), sp("business"), sp("template"), sp([]string{"marketing", "utility", "authentication"}[i%3]),
-			sp([]string{"15550001111", "15550002222"}[i%2]), sp("delivered"), sp(id)}
-		if i%2 == 1 {
+	// The message of row j, but for its time.
+	message := func(j int) []*string {
+		user := fmt.Sprintf("55119%08d", j%5000)
+		r := []*string{nil, sp(user), sp("business"), sp("template"), sp([]string{"marketing", "utility", "authentication"}[j%3]),
+			sp([]string{"15550001111", "15550002222"}[j%2]), sp("delivered"), sp(fmt.Sprintf("wamid.%d", j))}
+		if j%2 == 1 {
 			r[2], r[3], r[4], r[6] = sp("user"), nil, nil, nil
 		}
+		return r
+	}
+	for i := range rows {
+		r := message(i)
+		if i%97 == 5 {
+			r = message(i - 3) // a retry of row i-3's message: dropped (another message under its id would be a clash)
+		}
+		r[0] = sp(fmt.Sprintf("2024-05-01T%02d:%02d:%02d.%03dZ", i/3_600_000%24, i/60_000%60, i/1000%60, i%1000))
 		switch {
 		case i%1009 == 7:
 			r[4] = sp("marketting")

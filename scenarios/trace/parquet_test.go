@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -128,5 +129,55 @@ func TestParquetManyRowGroups(t *testing.T) {
 				t.Fatalf("sort=%v: record %d = %+v", sort, i, r)
 			}
 		}
+	}
+}
+
+// TestParquetNaiveTimes: timestamps without Parquet's UTC flag (isAdjustedToUTC false:
+// pandas' default for naive datetimes) are read as UTC, and the counts say which file
+// and column, once per file however often a set opens it, so the command can say so.
+func TestParquetNaiveTimes(t *testing.T) {
+	dir := t.TempDir()
+	schema := func(zone string) *arrow.Schema {
+		return arrow.NewSchema([]arrow.Field{
+			{Name: "ts", Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: zone}},
+			{Name: "user", Type: arrow.BinaryTypes.String},
+			{Name: "direction", Type: arrow.BinaryTypes.String},
+		}, nil)
+	}
+	const rows = `[{"ts": 1714557600000000, "user": "5511987654321", "direction": "user"}]`
+	if err := os.MkdirAll(filepath.Join(dir, "ds", "country=BR"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "ds", "country=IN"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	naive := filepath.Join(dir, "naive.parquet")
+	writeForeignParquet(t, naive, schema(""), rows)
+	writeForeignParquet(t, filepath.Join(dir, "utc.parquet"), schema("UTC"), rows)
+	writeForeignParquet(t, filepath.Join(dir, "ds", "country=BR", "a.parquet"), schema(""), rows)
+	writeForeignParquet(t, filepath.Join(dir, "ds", "country=BR", "b.parquet"), schema("UTC"), rows)
+	writeForeignParquet(t, filepath.Join(dir, "ds", "country=IN", "c.parquet"), schema(""), strings.Replace(rows, "5511987654321", "919876543210", 1))
+	cases := []struct {
+		path string
+		o    Options
+		want string
+	}{
+		{path: naive, want: "naive.parquet: column ts"},
+		{path: filepath.Join(dir, "utc.parquet")},
+		{path: filepath.Join(dir, "ds"), want: "country=BR/a.parquet: column ts (and 1 other file)"},
+		{path: filepath.Join(dir, "ds"), o: Options{Sort: true}, want: "country=BR/a.parquet: column ts (and 1 other file)"},
+	}
+	for _, c := range cases {
+		recs, counts, err := readCounts(t, []string{c.path}, c.o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counts.NaiveTimes != c.want || len(recs) == 0 {
+			t.Errorf("%s (sort %v): NaiveTimes %q, want %q", c.path, c.o.Sort, counts.NaiveTimes, c.want)
+		}
+	}
+	r := mustReadAll(t, naive, Options{})
+	if got := r[0].TS.Std().UTC().Format(time.RFC3339); got != "2024-05-01T10:00:00Z" {
+		t.Errorf("read as %s, want 2024-05-01T10:00:00Z (as UTC)", got)
 	}
 }

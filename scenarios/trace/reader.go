@@ -41,6 +41,7 @@ type reader struct {
 	skipped    int64
 	reasons    []string // of the first MaxSkipReasons skipped rows
 	duplicates int64
+	firstDup   string // where the first duplicate was, and its id first (Counts.FirstDuplicate)
 	overrides  int64
 	any        bool // a record has been handed out
 	err        error
@@ -82,7 +83,8 @@ func (rd *reader) Duplicates() int64 { return rd.duplicates }
 
 func (rd *reader) Counts() Counts {
 	return Counts{Skipped: rd.skipped, SkipReasons: rd.reasons[:len(rd.reasons):len(rd.reasons)],
-		Duplicates: rd.duplicates, Ignored: rd.Ignored(), CountryOverrides: rd.overrides}
+		Duplicates: rd.duplicates, FirstDuplicate: rd.firstDup, Ignored: rd.Ignored(), CountryOverrides: rd.overrides,
+		NaiveTimes: rd.naiveTimes()}
 }
 
 // skip counts a row skipped as invalid, keeping the first few reasons.
@@ -102,6 +104,14 @@ func (rd *reader) allInvalid() error {
 		what = "the trace's only " + rd.unit + " was invalid and skipped: " + rd.reasons[0]
 	}
 	return &Error{File: rd.file, Msg: "nothing to read: " + what}
+}
+
+// naiveTimes is what the source says of timestamps with no time zone (naiveSource).
+func (rd *reader) naiveTimes() string {
+	if ns, ok := rd.src.(naiveSource); ok {
+		return ns.naiveTimes()
+	}
+	return ""
 }
 
 func (rd *reader) Ignored() int64 {
@@ -255,6 +265,7 @@ func (e *earlyRules) apply(r *row) {
 	}
 	if r.MessageID != "" {
 		r.idHash, r.hashed = idHash(r.MessageID), true
+		r.fp = msgPrint(idHash(r.User), r.Direction, r.Category)
 	}
 	if r.Country == "" {
 		c, _, msg := userRule(r.User, "", e.defaultCountry)
@@ -353,16 +364,41 @@ func (rd *reader) finish(r *row) error {
 		// A log of status events repeats a message's id: sent, then delivered. The first
 		// delivered report of a message that was so far only sent goes through, so the
 		// message is billed once, when it was delivered. (Ids are copied into the set.)
-		h := r.idHash
+		h, fp := r.idHash, r.fp
 		if !r.hashed {
-			h = idHash(r.MessageID)
+			h, fp = idHash(r.MessageID), msgPrint(idHash(r.User), r.Direction, r.Category)
 		}
-		if rd.seen.see(r.MessageID, h, delivered) {
-			rd.duplicates++
+		at := rowAt(r.Source, r.Line)
+		switch verdict, first := rd.seen.see(r.MessageID, h, fp, delivered, at); verdict {
+		case idRepeat:
+			// A retry (a webhook delivered twice, a log's repeated line): counted, and
+			// the first one said on stderr.
+			if rd.duplicates++; rd.duplicates == 1 {
+				rd.firstDup = rd.place(at) + " repeats " + rd.place(first)
+			}
 			return errDuplicate
+		case idClash:
+			return rd.builderOf(r).err(r.Line, fMessageID, fmt.Sprintf(
+				"%s already names the message on %s, which has another user, direction or category: an id names one message (a retry repeats it whole); give each message its own id",
+				quote(r.MessageID), rd.placeFrom(r.Source, first)))
 		}
 	}
 	return nil
+}
+
+// place is where at (rowAt) is: file:line.
+func (rd *reader) place(at uint64) string {
+	src, line := atOf(at)
+	return fmt.Sprintf("%s:%d", rd.Names()[min(int(src), len(rd.Names())-1)], line)
+}
+
+// placeFrom is where at is, said from a row of file src: "line 3" (row, for Parquet)
+// in the same file, else file:line.
+func (rd *reader) placeFrom(src uint16, at uint64) string {
+	if s, line := atOf(at); s == src {
+		return fmt.Sprintf("%s %d", rd.unit, line)
+	}
+	return rd.place(at)
 }
 
 var errClosed = errors.New("trace: Next after Close")

@@ -54,7 +54,14 @@ type Counts struct {
 	Skipped     int64    // rows skipped as invalid (Options.SkipInvalid)
 	SkipReasons []string // the errors of the first MaxSkipReasons of them, as they would have failed
 	Duplicates  int64    // records dropped as repeated message ids (Duplicater)
-	Ignored     int64    // what was not a message (Ignorer)
+	// FirstDuplicate is where the first of them was and where its id was seen first
+	// ("t.csv:9 repeats t.csv:3"), "" without duplicates.
+	FirstDuplicate string `json:",omitempty"`
+	// NaiveTimes names the first Parquet file and column whose timestamps carry no time
+	// zone (isAdjustedToUTC false) and were read as UTC, and how many other files had
+	// such ("t.parquet: column ts (and 2 other files)"); "" for none.
+	NaiveTimes string `json:",omitempty"`
+	Ignored    int64  // what was not a message (Ignorer)
 	// CountryOverrides counts rows whose country column contradicts their E.164 user
 	// and was kept, as Options.CountryOverrides asks.
 	CountryOverrides int64
@@ -183,7 +190,8 @@ type row struct {
 	// What a source did ahead of the reader's finish (earlyRules); an external sort
 	// drops it, and finish then does it itself.
 	ruled  bool   // the row passes the user/country rule, Country set as it says
-	hashed bool   // idHash is the hash of MessageID
+	hashed bool   // idHash is the hash of MessageID, fp the row's msgPrint
+	fp     uint32 // msgPrint of User, Direction, Category
 	idHash uint64 // in the id set's seed
 }
 
@@ -242,6 +250,9 @@ func OpenAll(args []string, o Options) (Reader, error) {
 		}
 		return newReader(src, name, unitOf(format), o), nil
 	}
+	if err := mappingFitsAll(files, o); err != nil {
+		return nil, err
+	}
 	src, webhooks, err := openSet(files, o)
 	if err != nil {
 		return nil, err
@@ -269,6 +280,9 @@ func openFile(f traceFile, o Options) (source, string, error) {
 		format = "parquet"
 	}
 	if format == "parquet" && !streamed {
+		if err := mappingFits(o, f.name, format); err != nil {
+			return nil, "", err
+		}
 		src, err := openParquet(f.path, f.name, f.part, o)
 		return src, format, err
 	}
@@ -279,15 +293,19 @@ func openFile(f traceFile, o Options) (source, string, error) {
 	if format == "" {
 		format = st.sniff(formatByExt(f.path))
 	}
+	if err := mappingFits(o, f.name, format); err != nil {
+		st.Close()
+		return nil, "", err
+	}
 	if format == "parquet" {
 		// Read from its end, so not from a pipe, standard input or a decompressor:
 		// the bytes go to a temporary file first (a FIFO cannot be opened twice).
 		src, err := spoolParquet(st, o, f)
 		return src, format, err
 	}
-	if o.Mapping != nil && format != "csv" {
+	if err := checkText(st, f.name, format); err != nil {
 		st.Close()
-		return nil, "", &Error{File: f.name, Msg: fmt.Sprintf("a column mapping applies to CSV only, not %s", format)}
+		return nil, "", err
 	}
 	var src source
 	switch format {
