@@ -439,7 +439,11 @@ func (e *estimator) finish() (*Result, error) {
 		r.ThinkErr = err
 	}
 	if r.Response, err = e.respS.Fit(zero); errors.Is(err, ErrTooFew) {
-		return nil, fmt.Errorf("fit: %d business replies to user messages: a response time needs at least 2", e.respS.N())
+		replies := fmt.Sprintf("%d business replies", e.respS.N())
+		if e.respS.N() == 1 {
+			replies = "1 business reply"
+		}
+		return nil, fmt.Errorf("fit: %s to user messages: a response time needs at least 2", replies)
 	} else if err != nil {
 		return nil, fmt.Errorf("fit: response time: %w", err)
 	}

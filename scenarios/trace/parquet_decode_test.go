@@ -149,7 +149,6 @@ func TestParquetDecodeAnyCores(t *testing.T) {
 			}
 		}
 		lenient, strict := want[0], want[1]
-		t.Logf("DEBUG dict=%v: %d recs %+v; strict %d %v", dict, len(lenient.recs), lenient.counts, len(strict.recs), strict.err)
 		if int(lenient.counts.Skipped) != len(bad) {
 			t.Errorf("dict=%v: skipped %d rows, want %d", dict, lenient.counts.Skipped, len(bad))
 		}
@@ -211,7 +210,6 @@ func TestParquetCorruptRowGroup(t *testing.T) {
 		if got.err == nil || !strings.HasPrefix(got.err.Error(), "t.parquet:20001: corrupt Parquet") {
 			t.Fatalf("%d cores: error %v, want one at row 20001, the row group's first", procs, got.err)
 		}
-		t.Logf("DEBUG %d cores: %d recs, %v", procs, len(got.recs), got.err)
 		var e *Error
 		if !errors.As(got.err, &e) || e.row {
 			t.Errorf("%d cores: %v is skippable", procs, got.err)
