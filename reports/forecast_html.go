@@ -37,6 +37,7 @@ type forecastView struct {
 	Plots              []reportPlotView
 	YAML               string
 	Notes              []string // what the months' marks mean (restsNotes)
+	Placeholder        string   // the staffing is at a placeholder cost per hour; "" when not
 }
 
 // ForecastReport renders a forecast's report.html: a page with no outside references
@@ -57,9 +58,14 @@ func ForecastReport(f stats.Forecast, scenario any, plots []ReportPlot) ([]byte,
 		v.Growth = fmt.Sprintf("customers %+.4g%% a month, compounding", 100*f.GrowthPerMonth)
 	}
 	h := f.Horizon
+	staffing := money.Cents(money.Micros(h.StaffingMicros))
+	if f.StaffingCostPlaceholder {
+		staffing += ", at a placeholder cost per hour: see below"
+		v.Placeholder = placeholderNote("The", "their percentiles") + "."
+	}
 	v.Headline = fmt.Sprintf("Over %d month%s the WhatsApp bill is between %s and %s %s (P10–P90 across %s), P50 %s; with staffing (%s), P50 %s.",
 		len(f.Months), words.S(len(f.Months)), money.Cents(money.Micros(h.Messaging.P10Micros)), money.Cents(money.Micros(h.Messaging.P90Micros)), f.Currency,
-		words.Count(f.Replications, "replication"), money.Cents(money.Micros(h.Messaging.P50Micros)), money.Cents(money.Micros(h.StaffingMicros)), money.Cents(money.Micros(h.Total.P50Micros)))
+		words.Count(f.Replications, "replication"), money.Cents(money.Micros(h.Messaging.P50Micros)), staffing, money.Cents(money.Micros(h.Total.P50Micros)))
 	// Only the categories with spend in some replication get a column.
 	var cats []string
 	for _, c := range pricing.Categories() {
@@ -131,7 +137,8 @@ Same seed, same report: this page holds no dates and every figure is reproducibl
 </table></div>
 <p class="meta">Percentiles across replications, each taken on its own ({{.Quantiles}}), so the category P50s need not add up to the messaging P50; the means do.
 Below each total with staffing, its P10 – P90. Staffing is each month's shifts, the same in every replication, except in the last month: it also pays the shifts after the horizon until the backlog is cleared (and the bot's fees), which differ between replications, so it shows their mean. The last row bands each replication's sum over the months (customers: at the end). Exact amounts, to the micro, are in forecast.json and forecast.parquet.</p>
-{{if .Notes}}<p class="meta" id="rests-on">{{range .Notes}}{{.}}.<br>{{end}}Each month's share priced from derived and third-party cells, and the rate cards in force, are in forecast.json (derived_share, third_party_share, cards_in_force).</p>
+{{if .Placeholder}}<p id="placeholder">{{.Placeholder}}</p>
+{{end}}{{if .Notes}}<p class="meta" id="rests-on">{{range .Notes}}{{.}}.<br>{{end}}Each month's share priced from derived and third-party cells, and the rate cards in force, are in forecast.json (derived_share, third_party_share, cards_in_force).</p>
 {{end}}
 <h2 id="scenario">Scenario</h2>
 <p class="meta">The resolved scenario that produced this forecast, defaults filled in (also in manifest.json).</p>

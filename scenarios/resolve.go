@@ -140,8 +140,8 @@ func (s *Scenario) Jobs(seed uint64, rates *pricing.Overlay) ([]sim.Job, error) 
 // currency: one line per such era of any sweep point, naming what to pass. A run of
 // those days stops at the first message it charges there; a run that charges none
 // needs no card, so validate warns with them rather than failing. A single era with no
-// card at all is an *Error: no run of it starts.
-func (s *Scenario) CardGaps(rates *pricing.Overlay) ([]string, error) {
+// card at all is an *Error naming file: no run of it starts.
+func (s *Scenario) CardGaps(rates *pricing.Overlay, file string) ([]string, error) {
 	points, err := s.Points()
 	if err != nil {
 		return nil, err
@@ -155,7 +155,7 @@ func (s *Scenario) CardGaps(rates *pricing.Overlay) ([]string, error) {
 		b, err := billing.New(cfg.Billing)
 		if err != nil {
 			// No card at all for a single era's rules: no run starts.
-			return nil, &Error{File: s.Name, Problems: []string{"pricing: " + strings.TrimPrefix(err.Error(), "billing: ")}}
+			return nil, &Error{File: file, Problems: []string{file + ": pricing: " + strings.TrimPrefix(err.Error(), "billing: ")}}
 		}
 		for _, e := range b.Uncovered(cfg.Start, cfg.End) {
 			if m := strings.TrimPrefix(e.Error(), "billing: "); !slices.Contains(gaps, m) {

@@ -241,7 +241,8 @@ func TestValidateWarnsOfCardGaps(t *testing.T) {
 		t.Errorf("with the card: exit %d, stderr %q", code, stderr)
 	}
 	nbp := writeFile(t, dir, "nbp.yaml", old+"pricing: nbp-2018\n")
-	if code, _, stderr := spendsim(t, "validate", nbp); code != 2 || !strings.Contains(stderr, "pricing: the nbp-2018 rules need an NBP rate card") {
-		t.Errorf("nbp-2018 alone: exit %d, stderr %q", code, stderr)
+	// Not "ok" on stdout, and the problem names its file.
+	if code, stdout, stderr := spendsim(t, "validate", nbp); code != 2 || stdout != "" || !strings.Contains(stderr, nbp+": pricing: the nbp-2018 rules need an NBP rate card") {
+		t.Errorf("nbp-2018 alone: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }

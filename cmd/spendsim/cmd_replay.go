@@ -73,7 +73,12 @@ func replayCommand(e *env) *cli.Command {
 			rp := progress.NewRecords(e.stderr, c.Bool("quiet"))
 			defer rp.Stop()
 			if o.Progress = rp.Read; c.Int("passes") > 1 {
-				o.OnPass = func(k, n int) { rp.Note(fmt.Sprintf("pass %d of %d done", k, n)) }
+				o.OnPass = func(k, n int) {
+					rp.Note(fmt.Sprintf("pass %d of %d done", k, n))
+					if k < n {
+						rp.Pass(k + 1)
+					}
+				}
 			}
 			if err := checkPasses(c); err != nil {
 				return err

@@ -43,16 +43,16 @@ func validateCommand(e *env) *cli.Command {
 					failed = append(failed, err)
 					continue
 				}
-				fmt.Fprintf(e.stdout, "%s: ok (%s, %s × %s; %s)\n",
-					f, sc.Name, words.Count(sc.PointCount(), "sweep point"), words.Count(sc.Replications, "replication"), sc.Estimate(runtime.GOMAXPROCS(0)))
 				// Valid, but days no card prices: a run stops at the first message it
 				// charges there.
-				gaps, err := sc.CardGaps(rates)
+				gaps, err := sc.CardGaps(rates, f)
 				if err != nil {
 					fmt.Fprintln(e.stderr, err)
 					failed = append(failed, err)
 					continue
 				}
+				fmt.Fprintf(e.stdout, "%s: ok (%s, %s × %s; %s)\n",
+					f, sc.Name, words.Count(sc.PointCount(), "sweep point"), words.Count(sc.Replications, "replication"), sc.Estimate(runtime.GOMAXPROCS(0)))
 				for _, g := range gaps {
 					fmt.Fprintf(e.stderr, "%s: warning: a run stops at the first message it charges on days no rate card prices: %s\n", f, g)
 				}

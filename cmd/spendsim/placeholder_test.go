@@ -100,5 +100,13 @@ func TestPlaceholderStaffingIsMarked(t *testing.T) {
 		if c.note != "" && (!strings.Contains(stdout, c.note) || !recorded) {
 			t.Errorf("%v: want %q in the table and staffing_cost_placeholder in %s (%v):\n%s", c.args, c.note, c.file, recorded, stdout)
 		}
+		// The forecast's page says it too (it gave the staffing as real).
+		if c.args[0] == "forecast" {
+			page, err := os.ReadFile(filepath.Join(o, "report.html"))
+			if err != nil || !strings.Contains(string(page), `<p id="placeholder">The staffing is at a placeholder cost per hour`) ||
+				!strings.Contains(string(page), ", at a placeholder cost per hour: see below)") {
+				t.Errorf("forecast report.html does not mark the placeholder staffing (%v)", err)
+			}
+		}
 	}
 }

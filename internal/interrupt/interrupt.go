@@ -27,10 +27,10 @@ const Grace = time.Second
 
 // Watch returns a context that SIGINT or SIGTERM cancels; received says which signal
 // did (0 if none), and stop ends the watch. If the command has not returned Grace
-// after the signal, Watch abandons its unfinished files, says so on stderr (with kept,
-// what the command keeps all the same, if anything: "a sweep's finished runs are kept
-// for --resume") and exits the process.
-func Watch(stderr io.Writer, kept string) (ctx context.Context, received func() syscall.Signal, stop func()) {
+// after the signal, Watch abandons its unfinished files, says so on stderr (with what
+// kept says the command keeps all the same, if anything: "the runs finished so far are
+// kept: run again with --resume to go on") and exits the process.
+func Watch(stderr io.Writer, kept func() string) (ctx context.Context, received func() syscall.Signal, stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
@@ -46,10 +46,11 @@ func Watch(stderr io.Writer, kept string) (ctx context.Context, received func() 
 			select {
 			case <-time.After(Grace):
 				safefile.Abandon()
-				if kept != "" {
-					kept = " (" + kept + ")"
+				note := ""
+				if k := kept(); k != "" {
+					note = " (" + k + ")"
 				}
-				fmt.Fprintf(stderr, "spendsim: %s: interrupted; nothing was written%s\n", Name(sig), kept)
+				fmt.Fprintf(stderr, "spendsim: %s: interrupted; nothing was written%s\n", Name(sig), note)
 				os.Exit(ExitCode(sig))
 			case <-done:
 			}

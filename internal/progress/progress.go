@@ -134,7 +134,8 @@ func (r *Runs) start() {
 			done, planned := r.done.Load(), r.planned.Load()
 			line := fmt.Sprintf("runs %d/%d, %s elapsed", done, planned, elapsed)
 			if done > 0 && done < planned {
-				line += fmt.Sprintf(", about %s left", (elapsed * time.Duration(planned-done) / time.Duration(done)).Round(time.Second))
+				left := time.Duration(float64(elapsed) * float64(planned-done) / float64(done)) // in float: no overflow
+				line += fmt.Sprintf(", about %s left", left.Round(time.Second))
 			}
 			return line
 		})
@@ -218,6 +219,15 @@ func NewRecords(w io.Writer, quiet bool) *Records {
 		}
 	})
 	return r
+}
+
+// Pass says that pass k (from 1) over the trace begins: its count starts at 0. Read
+// also takes a count below the last for a new pass, but a pass that ended within one
+// report of its start would not show it.
+func (r *Records) Pass(k int) {
+	r.passMu.Lock()
+	defer r.passMu.Unlock()
+	r.pass, r.passStart, r.read = k, time.Now(), 0
 }
 
 // Read says that n records have been read so far in this pass over the trace; fewer

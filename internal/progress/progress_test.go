@@ -67,6 +67,18 @@ func TestProgressLinesOffTerminal(t *testing.T) {
 		t.Errorf("records wrote %q", got)
 	}
 
+	// A pass said by Pass shows even when its count never went below the last.
+	buf = lockedBuffer{}
+	rec = NewRecords(&buf, false)
+	rec.Read(65536)
+	rec.Pass(2)
+	rec.Read(65536)
+	time.Sleep(50 * time.Millisecond)
+	rec.Stop()
+	if got := buf.String(); !strings.Contains(got, "pass 2: 65,536 records read, ") {
+		t.Errorf("records after Pass wrote %q", got)
+	}
+
 	buf = lockedBuffer{}
 	q := NewRecords(&buf, true)
 	qr := &Runs{W: &buf, Quiet: true}
