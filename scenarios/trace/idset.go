@@ -2,6 +2,7 @@ package trace
 
 import (
 	"hash/maphash"
+	"strings"
 
 	"github.com/spendsim/spendsim/model"
 )
@@ -48,6 +49,19 @@ func (e idEntry) delivered() bool { return e.val&1 != 0 }
 func msgPrint(userHash uint64, dir model.Direction, cat model.Category) uint32 {
 	h := userHash ^ uint64(dir)*0x9E3779B97F4A7C15 ^ uint64(cat)*0xC2B2AE3D27D4EB4F
 	return uint32(h >> 33)
+}
+
+// rowPrint is msgPrint of a row's message. Meta's own ids (wamid.…) name one message
+// each, whatever the log calls its user: the same message may come once with the
+// user's phone number and once with their business-scoped user id (BSUID) alone, so
+// the user is left out of their print, and only a change of direction or category
+// makes a clash.
+func rowPrint(id, user string, dir model.Direction, cat model.Category) uint32 {
+	var u uint64
+	if !strings.HasPrefix(id, "wamid.") {
+		u = idHash(user)
+	}
+	return msgPrint(u, dir, cat)
 }
 
 // rowAt packs where a row is, its file (Record.Source) and line, into 8 bytes.

@@ -265,7 +265,7 @@ func (e *earlyRules) apply(r *row) {
 	}
 	if r.MessageID != "" {
 		r.idHash, r.hashed = idHash(r.MessageID), true
-		r.fp = msgPrint(idHash(r.User), r.Direction, r.Category)
+		r.fp = rowPrint(r.MessageID, r.User, r.Direction, r.Category)
 	}
 	if r.Country == "" {
 		c, _, msg := userRule(r.User, "", e.defaultCountry)
@@ -366,7 +366,7 @@ func (rd *reader) finish(r *row) error {
 		// message is billed once, when it was delivered. (Ids are copied into the set.)
 		h, fp := r.idHash, r.fp
 		if !r.hashed {
-			h, fp = idHash(r.MessageID), msgPrint(idHash(r.User), r.Direction, r.Category)
+			h, fp = idHash(r.MessageID), rowPrint(r.MessageID, r.User, r.Direction, r.Category)
 		}
 		at := rowAt(r.Source, r.Line)
 		switch verdict, first := rd.seen.see(r.MessageID, h, fp, delivered, at); verdict {
