@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/spendsim/spendsim/model/money"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 )
@@ -263,14 +265,8 @@ func (r *Records) text() string {
 	return fmt.Sprintf("%s%s records read, %s a second", pass, thousands(r.read), thousands(int64(float64(r.read)/s)))
 }
 
-// thousands writes n with a comma every three digits.
-func thousands(n int64) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+// thousands writes n with a comma every three digits, as every count is shown.
+func thousands(n int64) string { return money.GroupThousands(strconv.FormatInt(n, 10)) }
 
 // Note prints text on a line of its own, above the count while it is drawn, unless
 // quiet.
