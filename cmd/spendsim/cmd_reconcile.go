@@ -92,6 +92,9 @@ func reconcileCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if res.Replay != nil { // what reading the log left out, as replay says it
+				reports.WriteReadNotes(e.stderr, replayCounts(res.Replay))
+			}
 			reports.WriteReconcileTable(e.stdout, &res.Report, c.Int("show"))
 			if err := res.Report.Err(); err != nil {
 				return fmt.Errorf("%w: see %s", err, filepath.Join(o.Out, reports.ReconcileJSONFile))
