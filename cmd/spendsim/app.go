@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync/atomic"
 
 	"github.com/urfave/cli/v2"
 
@@ -34,18 +33,9 @@ const (
 type env struct {
 	stdout, stderr io.Writer
 	version        string
-	cpuProfile     *profile.CPU // recording while --cpuprofile asks
-	args           []string     // the command line as given, the program's name first
-	// kept is what an interrupted command keeps all the same, for the message given
-	// when it does not stop in time (interrupt.Watch): run's finished runs, and how to
-	// go on from them once its seed is settled.
-	kept atomic.Pointer[string]
-}
-
-// setKept says that the command keeps its finished runs, resumed with the flags resume.
-func (e *env) setKept(resume string) {
-	k := "the runs finished so far are kept: run again with " + resume + " to go on"
-	e.kept.Store(&k)
+	cpuProfile     *profile.CPU   // recording while --cpuprofile asks
+	args           []string       // the command line as given, the program's name first
+	kept           interrupt.Kept // run's finished runs, said if it does not stop in time
 }
 
 // commandLine is the command line as given, for a shard's manifest to record: spendsim,
@@ -141,14 +131,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: stdout, stderr: stderr, version: reports.ToolVersion(), args: args}
 	app := newApp(e)
 	if commandOf(app, args) == "spendsim run" {
-		e.setKept("--resume")
+		e.kept.Runs("--resume")
 	}
-	ctx, received, stop := interrupt.Watch(stderr, func() string {
-		if k := e.kept.Load(); k != nil {
-			return *k
-		}
-		return ""
-	})
+	ctx, received, stop := interrupt.Watch(stderr, &e.kept)
 	defer stop()
 	err := app.RunContext(ctx, interspersed(app, args))
 	if err == nil {

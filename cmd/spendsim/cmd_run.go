@@ -98,7 +98,7 @@ func runScenario(c *cli.Context, e *env, o sweep.Options) error {
 	sc.Seed = seed
 	o.FreshSeed = fresh
 	if fresh {
-		e.setKept(fmt.Sprintf("--resume --seed %d", seed))
+		e.kept.Runs(fmt.Sprintf("--resume --seed %d", seed))
 	}
 	if fresh && !quiet {
 		e.noteSeed(seed)

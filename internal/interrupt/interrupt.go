@@ -22,6 +22,24 @@ import (
 	"github.com/spendsim/spendsim/internal/safefile"
 )
 
+// Kept is what a command keeps all the same when it does not stop in time, for Watch
+// to say: nothing, unless Runs says so. Safe to set while Watch runs.
+type Kept struct{ note atomic.Pointer[string] }
+
+// Runs says the command keeps its finished runs, and resume is the flags that go on
+// from them ("--resume", "--resume --seed S" once a fresh seed is picked).
+func (k *Kept) Runs(resume string) {
+	s := "the runs finished so far are kept: run again with " + resume + " to go on"
+	k.note.Store(&s)
+}
+
+func (k *Kept) String() string {
+	if s := k.note.Load(); s != nil {
+		return *s
+	}
+	return ""
+}
+
 // Grace is how long a command has to stop cleanly after a signal.
 const Grace = time.Second
 
@@ -30,7 +48,7 @@ const Grace = time.Second
 // after the signal, Watch abandons its unfinished files, says so on stderr (with what
 // kept says the command keeps all the same, if anything: "the runs finished so far are
 // kept: run again with --resume to go on") and exits the process.
-func Watch(stderr io.Writer, kept func() string) (ctx context.Context, received func() syscall.Signal, stop func()) {
+func Watch(stderr io.Writer, kept *Kept) (ctx context.Context, received func() syscall.Signal, stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
@@ -47,7 +65,7 @@ func Watch(stderr io.Writer, kept func() string) (ctx context.Context, received 
 			case <-time.After(Grace):
 				safefile.Abandon()
 				note := ""
-				if k := kept(); k != "" {
+				if k := kept.String(); k != "" {
 					note = " (" + k + ")"
 				}
 				fmt.Fprintf(stderr, "spendsim: %s: interrupted; nothing was written%s\n", Name(sig), note)
