@@ -57,12 +57,13 @@ type FileSum struct {
 //
 // Close unlocks the folder; without a Commit before it (a failed or interrupted command)
 // the staging folder goes, the previous set stays as it was, and a folder OpenSet
-// created is removed again if nothing else was put in it.
+// created, and the parents it created for it, are removed again if nothing else was put
+// in them.
 type Set struct {
 	Dir     string // the output folder
 	stage   string
 	lock    *Lock
-	created bool     // OpenSet created Dir
+	created []string // the folders OpenSet created, Dir and its parents, deepest first
 	remove  []string // more names of the previous set (Remove)
 	nested  []string // folders whose sets belong to this one (Nest)
 
@@ -99,21 +100,29 @@ func OpenSet(dir string) (*Set, error) {
 	return s, nil
 }
 
-// makeOutDir creates dir and its parents if needed, and says whether it did.
-func makeOutDir(dir string) (bool, error) {
+// makeOutDir creates dir and its parents if needed, and returns the folders it
+// created, deepest first.
+func makeOutDir(dir string) ([]string, error) {
 	fi, err := os.Stat(dir)
 	switch {
 	case err == nil && !fi.IsDir():
-		return false, fmt.Errorf("%s is a file, not a folder: give another output folder", dir)
+		return nil, fmt.Errorf("%s is a file, not a folder: give another output folder", dir)
 	case err == nil:
-		return false, nil
+		return nil, nil
 	case !errors.Is(err, fs.ErrNotExist):
-		return false, err
+		return nil, err
+	}
+	var made []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil || filepath.Dir(d) == d {
+			break
+		}
+		made = append(made, d)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return false, err
+		return nil, err
 	}
-	return true, nil
+	return made, nil
 }
 
 // cleanUp finishes a set a killed writer had committed, and removes its staging
@@ -468,9 +477,12 @@ func (s *Set) Close() {
 	s.removeIfEmpty()
 }
 
-// removeIfEmpty removes Dir if OpenSet created it and nothing is in it.
+// removeIfEmpty removes the folders OpenSet created, Dir first, while they are empty: a
+// failed first write into out/a/b leaves no out/a behind.
 func (s *Set) removeIfEmpty() {
-	if s.created {
-		os.Remove(s.Dir) // fails, as it should, on a folder that holds anything
+	for _, d := range s.created {
+		if os.Remove(d) != nil {
+			return // not empty, as it should be when it holds anything
+		}
 	}
 }

@@ -152,6 +152,14 @@ func TestSetCloseKeepsPrevious(t *testing.T) {
 	if _, err := os.Stat(fresh); !os.IsNotExist(err) {
 		t.Errorf("a failed first set left %s: %v", fresh, err)
 	}
+	// Nor the parents it made for it (out/a/b left out/a behind); a parent that was
+	// there stays.
+	if _, err := os.Stat(filepath.Dir(fresh)); !os.IsNotExist(err) {
+		t.Errorf("a failed first set left its parent %s: %v", filepath.Dir(fresh), err)
+	}
+	if _, err := os.Stat(filepath.Dir(filepath.Dir(fresh))); err != nil {
+		t.Errorf("the temp folder that was there went: %v", err)
+	}
 	if err := s.Commit(); err == nil {
 		t.Error("Commit after Close succeeded")
 	}
