@@ -50,7 +50,7 @@ func TestProgressLinesOffTerminal(t *testing.T) {
 	r := &Runs{W: &buf}
 	r.Planned(4)
 	r.Finished(1)
-	time.Sleep(50 * time.Millisecond)
+	waitFor(&buf, "runs 1/4, ")
 	r.Stop()
 	if got := buf.String(); !strings.HasPrefix(got, "runs 1/4, ") || !strings.Contains(got, " elapsed, about ") {
 		t.Errorf("runs wrote %q", got)
@@ -61,7 +61,7 @@ func TestProgressLinesOffTerminal(t *testing.T) {
 	rec.Read(2000)
 	rec.Read(10) // the second pass
 	rec.Note("pass 1 of 2 done")
-	time.Sleep(50 * time.Millisecond)
+	waitFor(&buf, "pass 2: 10 records read, ")
 	rec.Stop()
 	if got := buf.String(); !strings.Contains(got, "pass 1 of 2 done\n") || !strings.Contains(got, "pass 2: 10 records read, ") {
 		t.Errorf("records wrote %q", got)
@@ -73,7 +73,7 @@ func TestProgressLinesOffTerminal(t *testing.T) {
 	rec.Read(65536)
 	rec.Pass(2)
 	rec.Read(65536)
-	time.Sleep(50 * time.Millisecond)
+	waitFor(&buf, "pass 2: 65,536 records read, ")
 	rec.Stop()
 	if got := buf.String(); !strings.Contains(got, "pass 2: 65,536 records read, ") {
 		t.Errorf("records after Pass wrote %q", got)
@@ -98,6 +98,14 @@ func TestProgressLinesOffTerminal(t *testing.T) {
 	quick.Stop()
 	if buf.String() != "" {
 		t.Errorf("a quick command wrote %q", buf.String())
+	}
+}
+
+// waitFor waits until buf holds want, at most 5 s: a fixed sleep would fail on a loaded
+// machine whose ticker fires late; the assertions after it say what was written.
+func waitFor(buf *lockedBuffer, want string) {
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end) && !strings.Contains(buf.String(), want); {
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
