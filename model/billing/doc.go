@@ -23,6 +23,10 @@
 //     their Claims in billing order: the same charges as one Biller (split_test.go).
 //     Between processes a Claim travels as a ClaimRecord (Claim.Record,
 //     ClaimReader.Claim): its card by model and effective date, its error as text.
+//   - A charge priced outside a Biller reads its card as a Biller does: ModelCards
+//     gives the card the rules of a pricing model in force at an instant read (the
+//     model's era then, within the era's span of cards), with a Biller's error where
+//     there is none (reconcile prices Meta's word with it).
 //   - Money is int64 micros: a charge's Amount is a rate-card cell or a volume band's
 //     price, never computed in floating point. Biller.Total is the sum of the Amounts.
 //   - Fast: per-pair state is a dense slice indexed by Message.Pair (package window),

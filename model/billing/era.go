@@ -217,6 +217,19 @@ func newBounds(loc *time.Location) bounds {
 	return b
 }
 
+// eraOf is the era whose rules of pricing model m are in force at t: the latest era of
+// m started by t, else m's first era (t is before m's rules began: a counterfactual).
+// False when no era has model m.
+func (b *bounds) eraOf(m pricing.Model, t model.Time) (Era, bool) {
+	e, ok := EraAuto, false
+	for k := firstEra; k < numEras; k++ {
+		if b.eras[k].model == m && (!ok || t >= b.eras[k].start) {
+			e, ok = k, true
+		}
+	}
+	return e, ok
+}
+
 // era is the era in force at t: the last one started by t, else the first.
 func (b *bounds) era(t model.Time) Era {
 	e := firstEra

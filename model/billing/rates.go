@@ -181,6 +181,62 @@ func (b *Biller) noCard(e Era, at model.Time, err error) error {
 	return fmt.Errorf("billing: no %s rate card in %s for %s at %v: %w", m, b.currency, e, at, err)
 }
 
+// ModelCards reads the rate card that prices a charge of a given pricing model, as a
+// Biller does, for a charge billed elsewhere: Meta's word on a message (a webhook's
+// pricing object) names a pricing model and no era, and internal/reconcile prices it
+// on the card the rules of that model read at the message's time.
+type ModelCards struct {
+	o      Options
+	bounds bounds
+	by     [numEras]*Biller // a fixed-era Biller per era asked for
+	errs   [numEras]error   // New's error for that era (the NBP rules without an NBP card)
+}
+
+// NewModelCards checks o (its Book, Currency and Location are what count; Era is
+// ignored) and returns a ModelCards.
+func NewModelCards(o Options) (*ModelCards, error) {
+	if o.Book == nil {
+		return nil, fmt.Errorf("billing: Options.Book is required (the rate cards to price with)")
+	}
+	o.Era = EraAuto
+	b, err := New(o)
+	if err != nil {
+		return nil, err
+	}
+	return &ModelCards{o: o, bounds: b.bounds}, nil
+}
+
+// Card returns the card that prices a charge of pricing model m at `at`: the card the
+// rules of m in force then read (docs/billing.md, "Rate cards") — those of the latest
+// era of m started by `at`, among the cards of that era's span (CBP before 2023-06-01
+// reads only the user-/business-initiated cards, CBP from then on only the
+// per-category ones), or, for a date before m's first era began, that era's as a
+// counterfactual (its first card). The error is a Biller's: which card, of which
+// dates, is missing, and the row to add with --rates.
+func (c *ModelCards) Card(m pricing.Model, at model.Time) (*pricing.Card, error) {
+	e, ok := c.bounds.eraOf(m, at)
+	if !ok {
+		return nil, fmt.Errorf("billing: no pricing era has pricing model %q", m)
+	}
+	if c.by[e] == nil && c.errs[e] == nil {
+		o := c.o
+		o.Era = e
+		c.by[e], c.errs[e] = New(o)
+	}
+	if c.errs[e] != nil {
+		return nil, c.errs[e]
+	}
+	cc, err := c.by[e].lookupCard(e, at)
+	if err != nil {
+		return nil, err
+	}
+	bc, ok := cc.card.(bookCard)
+	if !ok {
+		return nil, fmt.Errorf("billing: ModelCards reads Options.Book only")
+	}
+	return bc.c, nil
+}
+
 // CardUse says how many billable messages one rate card priced.
 type CardUse struct {
 	Model     pricing.Model
