@@ -27,7 +27,11 @@
 //   - Counts must be equal; amounts may differ by Options.Tolerance per row.
 //   - Meta's word is priced as the biller would price it in the message's place: where
 //     it differs, 0 when free, not billable, or a CBP conversation the month's free
-//     tier covers (spendsim counted the message in it), else the list rate.
+//     tier covers (spendsim counted the message in it), else the list rate on the card
+//     the rules of Meta's pricing model read at the message's time
+//     (billing.ModelCards: that model's era then, within the era's span of cards, as a
+//     replay reads it). Where no such card or cell exists Meta's amount is unknown, and
+//     the row's detail says which card or cell is missing and the row to add.
 //   - A charge Meta said nothing about (no pricing object, no analytics row) is
 //     NoMetaPricing: in spendsim's total, unverified, never agreement. Nor is a run in
 //     which Meta said nothing at all (NothingCompared). Only Agree passes the gate.

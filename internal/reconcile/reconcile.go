@@ -3,9 +3,11 @@ package reconcile
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
@@ -15,7 +17,8 @@ import (
 // Options are what a reconciliation needs besides the messages and Meta's analytics.
 type Options struct {
 	// Book prices Meta's word where it differs from spendsim's (the rate of Meta's
-	// category on the card of Meta's pricing model): the cards the replay used.
+	// category on the card the rules of Meta's pricing model read at the message's
+	// time: billing.ModelCards): the cards the replay used.
 	Book     *pricing.Book
 	Currency string         // of the bill; default USD
 	Location *time.Location // the account's time zone: months; default UTC
@@ -35,6 +38,7 @@ type Reconciler struct {
 	o       Options
 	markets *market.Table
 	local   *market.Local
+	cards   *billing.ModelCards // the card that prices Meta's word
 
 	sum        Summary
 	bill       money.Sum // every business message: spendsim's whole bill
@@ -67,6 +71,10 @@ func New(o Options, analytics []pricing.AnalyticsPoint) (*Reconciler, error) {
 	r := &Reconciler{o: o, markets: o.Book.Markets(), byReason: map[Reason]int64{}, groups: map[groupKey]*Row{}, outside: map[groupKey]*Row{},
 		anRow: map[groupKey]*Row{}, convs: map[groupKey]map[int64]bool{}}
 	r.local = r.markets.In(o.Location)
+	var err error
+	if r.cards, err = billing.NewModelCards(billing.Options{Book: o.Book, Currency: o.Currency, Location: o.Location}); err != nil {
+		return nil, fmt.Errorf("reconcile: %w", err)
+	}
 	if err := r.analytics(analytics); err != nil {
 		return nil, err
 	}
@@ -98,12 +106,13 @@ func (r *Reconciler) Message(m *Message) (*Row, error) {
 		reason, detail := judge(m)
 		v := Verdict{Reason: reason, Detail: detail, MetaAmount: m.Amount, MetaPriced: true}
 		if reason != "" {
-			var err error
-			if v.MetaAmount, v.MetaPriced, err = r.metaAmount(m); err != nil {
-				return nil, err
-			}
+			var why string
+			v.MetaAmount, v.MetaPriced, why = r.metaAmount(m)
 			if !v.MetaPriced && reason == CategoryDiffers {
 				v.Reason = RateMissing
+			}
+			if why != "" {
+				v.Detail += "; Meta's amount unknown: " + why
 			}
 		}
 		row = r.messageRow(m, &v)
@@ -136,13 +145,16 @@ func logGroup(groups map[groupKey]*Row, k groupKey, month time.Time) *Row {
 // would price it in the message's place: 0 where Meta says free or not billable (or the
 // message was never delivered); 0 where Meta's word is a CBP conversation that falls in
 // the month's free tier (freeTierCovers); else the list rate of Meta's category in the
-// message's market on the card of Meta's pricing model in force at the message's date
-// (that model's first card for a date before any). ok is false where the card has no
-// rate.
-func (r *Reconciler) metaAmount(m *Message) (money.Micros, bool, error) {
+// message's market on the card the rules of Meta's pricing model read at the message's
+// time (billing.ModelCards: the card of that model's era then, within the era's span of
+// cards; its first card for a date before the model's first era). ok is false where
+// there is no such rate; why then says what is missing and, where a card or a cell
+// is, the row to add with --rates ("" where Meta's word names no model, category or
+// market spendsim prices).
+func (r *Reconciler) metaAmount(m *Message) (amount money.Micros, ok bool, why string) {
 	mp := m.Meta
 	if !m.Delivered || mp.Billable == model.NotBillable || isFree(mp.PricingType) || freeTierCovers(m) {
-		return 0, true, nil
+		return 0, true, ""
 	}
 	mdl := m.Model
 	if mp.PricingModel != "" {
@@ -157,33 +169,40 @@ func (r *Reconciler) metaAmount(m *Message) (money.Micros, bool, error) {
 	case "PMP":
 		pm = pricing.PMP
 	default:
-		return 0, false, nil
+		return 0, false, ""
 	}
 	cat, ok := pricing.ParseCategory(metaCategory(mp))
 	if metaCategory(mp) == pricing.MarketingLite.String() {
 		cat, ok = pricing.MarketingLite, true
 	}
 	if !ok {
-		return 0, false, nil
+		return 0, false, ""
 	}
 	id, ok := r.markets.ID(m.Market)
 	if !ok {
-		return 0, false, nil
+		return 0, false, ""
 	}
-	card, err := r.o.Book.Card(pm, r.o.Currency, m.At, r.o.Location)
+	card, err := r.cards.Card(pm, m.At)
 	if err != nil {
-		if card, err = r.o.Book.First(pm, r.o.Currency); err != nil {
-			return 0, false, nil
-		}
+		return 0, false, note(err)
 	}
 	if cat == pricing.AuthenticationInternational && !card.Has(id, cat) {
-		return 0, false, nil // the card would fall back to authentication: not what Meta charged
+		return 0, false, "" // the card would fall back to authentication: not what Meta charged
 	}
 	rate, err := card.Rate(id, cat)
 	if err != nil {
-		return 0, false, nil
+		return 0, false, note(err)
 	}
-	return rate.Amount, true, nil
+	return rate.Amount, true, ""
+}
+
+// note is err as a row's detail says it, without its package's prefix.
+func note(err error) string {
+	s := err.Error()
+	for _, p := range []string{"billing: ", "pricing: "} {
+		s = strings.TrimPrefix(s, p)
+	}
+	return s
 }
 
 // freeTierCovers says whether Meta's word on m is a conversation the month's free tier
