@@ -320,16 +320,7 @@ func CardsOver(o Options, from, to model.Time) ([]CardSpan, error) {
 	}
 	var out []CardSpan
 	var last *cardCache
-	for t := from; t < to; {
-		lt := t.In(b.loc)
-		y, mo, d := lt.Date()
-		day := model.DayStart(y, mo, d, b.loc)
-		next := model.FromStd(model.DayStart(y, mo, d+1, b.loc))
-		e := b.era
-		if e == EraAuto {
-			e = b.bounds.era(t)
-		}
-		cc, err := b.lookupCard(e, t)
+	b.eachDay(from, to, func(_ model.Time, day time.Time, _ Era, cc *cardCache, err error) {
 		switch {
 		case err != nil:
 			last = nil
@@ -343,9 +334,26 @@ func CardsOver(o Options, from, to model.Time) ([]CardSpan, error) {
 			out = append(out, cs)
 			last = cc
 		}
+	})
+	return out, nil
+}
+
+// eachDay calls f for each local day of [from, to) in b's zone, in order, with the
+// day's first instant in the span (from, on the first day), its local midnight, the
+// era whose rules bill it, and the card those rules read then (lookupCard).
+func (b *Biller) eachDay(from, to model.Time, f func(t model.Time, day time.Time, e Era, cc *cardCache, err error)) {
+	for t := from; t < to; {
+		y, mo, d := t.In(b.loc).Date()
+		day := model.DayStart(y, mo, d, b.loc)
+		next := model.FromStd(model.DayStart(y, mo, d+1, b.loc))
+		e := b.era
+		if e == EraAuto {
+			e = b.bounds.era(t)
+		}
+		cc, err := b.lookupCard(e, t)
+		f(t, day, e, cc, err)
 		t = next
 	}
-	return out, nil
 }
 
 // Uncovered says, for each era whose rules this Biller would read for some instant of

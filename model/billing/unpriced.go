@@ -1,0 +1,130 @@
+package billing
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/market"
+	"github.com/spendsim/spendsim/model/pricing"
+)
+
+// Sent is a kind of business message sent to customers in a country: what Unpriced
+// checks the rate cards price.
+type Sent struct {
+	Country  [2]byte        // ISO 3166-1 alpha-2, upper case
+	Kind     model.Kind     // model.Text: free-form, sent only inside the customer service window
+	Category model.Category // a template's
+}
+
+// String says what s is in words: "authentication templates to customers in TR".
+func (s Sent) String() string {
+	what := "free-form messages"
+	if s.Kind == model.Template {
+		what = s.Category.String() + " templates"
+	}
+	return what + " to customers in " + string(s.Country[:])
+}
+
+// UnpricedError is a kind of message sent that Era's rules would charge, from At on,
+// at a rate the card they read lacks.
+type UnpricedError struct {
+	Era  Era
+	At   time.Time // the first day found, in the account's time zone
+	Sent Sent
+	Err  error // the Biller's: a *pricing.MissingRateError names the card, market and category, and the row to add
+}
+
+func (e *UnpricedError) Error() string {
+	return fmt.Sprintf("billing: from %s the %s rules charge %s at a rate the card lacks: %s",
+		e.At.Format(time.DateOnly), e.Era, e.Sent, strings.TrimPrefix(e.Err.Error(), "pricing: "))
+}
+
+func (e *UnpricedError) Unwrap() error { return e.Err }
+
+// Unpriced says where the messages sent, on the days of [from, to), would meet a charge
+// no rate card prices under o's rules: first the eras no card prices (Uncovered), then
+// an *UnpricedError for each card, market and category a charge of theirs would need
+// and the card in force lacks, at the first day found, in date order. It finds them by
+// billing each kind of message sent, on each day the card in force or a country's
+// market changes, on a Biller of o's options with the free tiers and the service
+// allowance off (every conversation and message charged): the cells are the ones the
+// rules read, found by the rules themselves. A template is billed outside the
+// customer service window and inside it, a free-form message inside it only. A run
+// stops at the first such message it charges; one it never charges (a conversation
+// the month's free tier covers, a message the allowance covers) needs no cell, so this
+// is a warning to give before a run, not a verdict. The error is New's for o.
+func Unpriced(o Options, from, to model.Time, sent []Sent) ([]error, error) {
+	o.FreeConversationsPerMonth, o.ServiceAllowancePerNumber = -1, -1
+	o.StrictWindow, o.AtSendTime, o.NumberAccount = false, false, nil
+	b, err := New(o)
+	if err != nil {
+		return nil, err
+	}
+	if b.markets == nil {
+		return nil, errors.New("billing: Unpriced needs Options.Book or Options.Markets: the markets of the countries")
+	}
+	errs := b.Uncovered(from, to)
+	type gap struct {
+		era  Era
+		card *pricing.Card
+		mkt  string
+		cat  pricing.Category
+	}
+	seen := map[gap]bool{}
+	seenText := map[string]bool{}
+	var lastCard *cardCache
+	var lastEra Era
+	mkts, last := make([]market.ID, len(sent)), make([]market.ID, len(sent))
+	var pair uint32
+	b.eachDay(from, to, func(t model.Time, day time.Time, e Era, cc *cardCache, err error) {
+		if err != nil {
+			return // Uncovered names the era
+		}
+		for i, s := range sent {
+			mkts[i] = b.markets.ForCountryIn(string(s.Country[:]), t, b.loc)
+		}
+		if cc == lastCard && e == lastEra && slices.Equal(mkts, last) {
+			return // what was billed yesterday
+		}
+		lastCard, lastEra = cc, e
+		copy(last, mkts)
+		for i, s := range sent {
+			for _, open := range []bool{false, true} {
+				if s.Kind == model.Text && !open {
+					continue
+				}
+				pair++
+				m := model.Message{TS: t, Pair: pair, Market: uint16(mkts[i]), Country: s.Country, Direction: model.FromUser}
+				if open {
+					if _, err := b.Bill(&m); err != nil {
+						errs = append(errs, err)
+						return
+					}
+				}
+				m.Direction, m.Kind, m.Category, m.Status = model.FromBusiness, s.Kind, s.Category, model.Delivered
+				_, err := b.Bill(&m)
+				if err == nil {
+					continue
+				}
+				var mr *pricing.MissingRateError
+				if errors.As(err, &mr) {
+					k := gap{e, mr.Card, mr.Market, mr.Category}
+					if seen[k] {
+						continue
+					}
+					seen[k] = true
+				} else if seenText[err.Error()] {
+					continue
+				} else {
+					seenText[err.Error()] = true
+				}
+				errs = append(errs, &UnpricedError{Era: e, At: day, Sent: s, Err: err})
+			}
+		}
+	})
+	return errs, nil
+}
