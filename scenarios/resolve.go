@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -135,12 +136,16 @@ func (s *Scenario) Jobs(seed uint64, rates *pricing.Overlay) ([]sim.Job, error) 
 	return jobs, nil
 }
 
-// CardGaps says where the scenario's days reach an era for which the book (the
-// built-in cards, with the user's rates over them; nil: none) has no card in its
-// currency: one line per such era of any sweep point, naming what to pass. A run of
-// those days stops at the first message it charges there; a run that charges none
-// needs no card, so validate warns with them rather than failing. A single era with no
-// card at all is an *Error naming file: no run of it starts.
+// CardGaps says where a run of the scenario would meet a charge no rate card prices,
+// with the built-in cards and the user's rates over them (rates; nil: none), as
+// warnings to print: days of an era for which the book has no card in the scenario's
+// currency, and cells — a market and category the run's messages would be charged in
+// — that the card in force lacks (billing.Unpriced, over the days a run bills, its
+// warm-up's included, and the messages it sends: sim.Config.Sends). One line each,
+// across sweep points, naming the era, the market and category, and what to pass. A
+// run stops at the first message it charges there; one that charges none needs no card
+// or cell, so validate warns rather than failing. A single era with no card at all is
+// an *Error naming file: no run of it starts.
 func (s *Scenario) CardGaps(rates *pricing.Overlay, file string) ([]string, error) {
 	points, err := s.Points()
 	if err != nil {
@@ -152,13 +157,18 @@ func (s *Scenario) CardGaps(rates *pricing.Overlay, file string) ([]string, erro
 		if err != nil {
 			return nil, err
 		}
-		b, err := billing.New(cfg.Billing)
+		errs, err := billing.Unpriced(cfg.Billing, cfg.Start-cfg.Warmup, cfg.End, cfg.Sends())
 		if err != nil {
 			// No card at all for a single era's rules: no run starts.
 			return nil, &Error{File: file, Problems: []string{file + ": pricing: " + strings.TrimPrefix(err.Error(), "billing: ")}}
 		}
-		for _, e := range b.Uncovered(cfg.Start, cfg.End) {
-			if m := strings.TrimPrefix(e.Error(), "billing: "); !slices.Contains(gaps, m) {
+		for _, e := range errs {
+			lead := "a run stops at the first message it charges on days no rate card prices: "
+			var ue *billing.UnpricedError
+			if errors.As(e, &ue) {
+				lead = "a run stops at the first message it charges that no rate card cell prices: "
+			}
+			if m := lead + strings.TrimPrefix(e.Error(), "billing: "); !slices.Contains(gaps, m) {
 				gaps = append(gaps, m)
 			}
 		}

@@ -220,6 +220,46 @@ func TestForecastMarksWhatPricesRestOn(t *testing.T) {
 	}
 }
 
+// TestValidateWarnsOfCellGaps: validate said ok to a scenario whose run stopped at once:
+// the built-in PMP USD cards of 2025-07-01 to 2026-01-01 have no utility or
+// authentication cell for Turkey, and a run sending authentication codes to Turkish
+// customers stops at the first. validate now warns, naming the era, the market and
+// category, the card and the row to add (exit 0); run fails as the warning says; with
+// those rows in --rates, validate says nothing and the run bills. (Should the shipped
+// cards gain Turkey's cells, this test needs another gap of theirs, or cards of its own.)
+func TestValidateWarnsOfCellGaps(t *testing.T) {
+	dir := t.TempDir()
+	tr := strings.Replace(tinyScenario, "countries: [{country: BR, share: 1}]", "countries: [{country: BR, share: 0.5}, {country: TR, share: 0.5}]", 1)
+	tr = strings.Replace(tr, "  conversations_per_customer_month: 3\n", "  conversations_per_customer_month: 3\n  notifications:\n    - {name: codes, category: authentication, per_customer_month: 4}\n", 1)
+	if !strings.Contains(tr, "TR") || !strings.Contains(tr, "codes") {
+		t.Fatalf("tinyScenario changed:\n%s", tinyScenario)
+	}
+	sc := writeFile(t, dir, "tr.yaml", tr)
+	code, stdout, stderr := spendsim(t, "validate", sc)
+	want := sc + ": warning: a run stops at the first message it charges that no rate card cell prices: from 2025-09-01 the pmp-2025 rules charge " +
+		"authentication templates to customers in TR at a rate the card lacks: the PMP USD card of 2025-07-01 has no authentication rate for Turkey; " +
+		"supply it with --rates FILE, a CSV with header effective_from,pricing_model,market,category,currency,rate and a row such as " +
+		"2025-07-01,PMP,Turkey,authentication,USD,<rate>\n"
+	if code != 0 || !strings.Contains(stdout, ": ok (") || !strings.Contains(stderr, want) || !strings.Contains(stderr, "2025-07-01,PMP,Turkey,utility,USD,<rate>") {
+		t.Errorf("validate: exit %d\nstdout %s\nstderr %s\nwant %s", code, stdout, stderr, want)
+	}
+	// The run stops at the first such charge, with the error the warning quotes.
+	code, _, runErr := spendsim(t, "run", sc, "--seed", "1", "--out", filepath.Join(dir, "out"), "--quiet")
+	_, missing, _ := strings.Cut(runErr, "pricing: ")
+	missing, _, _ = strings.Cut(missing, ";")
+	if code != 1 || !strings.Contains(missing, "rate for Turkey") || !strings.Contains(stderr, ": "+missing+";") {
+		t.Errorf("run: exit %d, stderr %q: want the error a warning of validate's quotes", code, runErr)
+	}
+	rows := writeFile(t, dir, "tr.csv", "effective_from,pricing_model,market,category,currency,rate\n"+
+		"2025-07-01,PMP,Turkey,utility,USD,0.0053\n2025-07-01,PMP,Turkey,authentication,USD,0.0083\n")
+	if code, _, stderr := spendsim(t, "validate", sc, "--rates", rows); code != 0 || stderr != "" {
+		t.Errorf("validate with the rows: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := spendsim(t, "run", sc, "--seed", "1", "--rates", rows, "--out", filepath.Join(dir, "out2"), "--quiet"); code != 0 {
+		t.Errorf("run with the rows: exit %d, stderr %q", code, stderr)
+	}
+}
+
 // TestValidateWarnsOfCardGaps: validate said ok to a scenario fitted from the Twitter
 // trace (2018–2020, NBP days) that run refused at once for want of an NBP card. It now
 // warns on stderr, naming what to pass (exit 0: a run that charges nothing there needs

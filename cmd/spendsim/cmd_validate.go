@@ -43,8 +43,8 @@ func validateCommand(e *env) *cli.Command {
 					failed = append(failed, err)
 					continue
 				}
-				// Valid, but days no card prices: a run stops at the first message it
-				// charges there.
+				// Valid, but days no card prices, or messages no cell prices: a run
+				// stops at the first message it charges there.
 				gaps, err := sc.CardGaps(rates, f)
 				if err != nil {
 					fmt.Fprintln(e.stderr, err)
@@ -54,7 +54,7 @@ func validateCommand(e *env) *cli.Command {
 				fmt.Fprintf(e.stdout, "%s: ok (%s, %s × %s; %s)\n",
 					f, sc.Name, words.Count(sc.PointCount(), "sweep point"), words.Count(sc.Replications, "replication"), sc.Estimate(runtime.GOMAXPROCS(0)))
 				for _, g := range gaps {
-					fmt.Fprintf(e.stderr, "%s: warning: a run stops at the first message it charges on days no rate card prices: %s\n", f, g)
+					fmt.Fprintf(e.stderr, "%s: warning: %s\n", f, g)
 				}
 			}
 			// Exit 1 when any file could not be read (the check is not complete), else
