@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
@@ -18,13 +17,6 @@ func TestUncovered(t *testing.T) {
 	book, err := pricing.Builtin()
 	if err != nil {
 		t.Fatal(err)
-	}
-	day := func(s string) model.Time {
-		d, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return model.FromStd(d)
 	}
 	for _, c := range []struct {
 		era      Era
@@ -44,7 +36,7 @@ func TestUncovered(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := b.Uncovered(day(c.from), day(c.to))
+		got := b.Uncovered(utcDay(t, c.from), utcDay(t, c.to))
 		ok := len(got) == len(c.want)
 		for i := 0; ok && i < len(got); i++ {
 			ok = strings.HasPrefix(got[i].Error(), c.want[i])

@@ -32,13 +32,6 @@ func TestUnpriced(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	day := func(s string) model.Time {
-		d, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return model.FromStd(d)
-	}
 	text := func(cc string) Sent { return Sent{Country: [2]byte{cc[0], cc[1]}, Kind: model.Text} }
 	tmpl := func(cc string, cat model.Category) Sent {
 		return Sent{Country: [2]byte{cc[0], cc[1]}, Kind: model.Template, Category: cat}
@@ -83,7 +76,7 @@ func TestUnpriced(t *testing.T) {
 		{"no card in the currency", "EUR", "2025-09-01", "2025-09-03", []Sent{tmpl("BR", model.Marketing)},
 			[]string{"billing: no PMP rate card in EUR for pmp-2025 at 2025-09-01T00:00:00Z: pricing: no PMP card in EUR in force on 2025-09-01: the book has PMP cards in USD; supply one with --rates FILE"}},
 	} {
-		got, err := Unpriced(Options{Book: book, Currency: c.currency}, day(c.from), day(c.to), c.sent)
+		got, err := Unpriced(Options{Book: book, Currency: c.currency}, utcDay(t, c.from), utcDay(t, c.to), c.sent)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -96,4 +89,14 @@ func TestUnpriced(t *testing.T) {
 			t.Errorf("%s: got\n%v\nwant\n%q", c.name, got, c.want)
 		}
 	}
+}
+
+// utcDay is the first instant of the date s (YYYY-MM-DD) in UTC.
+func utcDay(t *testing.T, s string) model.Time {
+	t.Helper()
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return model.FromStd(d)
 }
