@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model/money"
@@ -37,8 +38,9 @@ func writeFamilies(w io.Writer, what string, f fit.Fitted) {
 	}
 }
 
-// WriteFitSummary prints one line on what fit read and estimated, and where the
-// scenario named name went.
+// WriteFitSummary prints one line on what fit read and estimated (the rates over the
+// observed arrival period, fit.Result.PeriodNote), and where the scenario named name
+// went.
 func WriteFitSummary(w io.Writer, res *fit.FileResult, name, out string) {
 	best := res.Team.Wait.Families[res.Team.Wait.Best]
 	sh := res.Team.Shift()
@@ -46,8 +48,8 @@ func WriteFitSummary(w io.Writer, res *fit.FileResult, name, out string) {
 	if res.Team.CostIsPlaceholder {
 		cost = "a placeholder: set --cost-per-hour"
 	}
-	fmt.Fprintf(w, "%s: %d records, %d users, %d conversations (%.4g an hour, %s), %.3g user messages each; response time %s (median %.4g s), %.3g%% never answered; %s %s %s–%s at %s an hour (%s); scenario %s written to %s\n",
-		res.Source, res.Records, res.Users, res.Conversations, res.ConversationsPerHour(), words.Count(max(1, len(res.Levels)), "level"), res.MessagesMean,
+	fmt.Fprintf(w, "%s: %d records, %d users, %d conversations, arrivals over %s from %s (%.4g an hour, %s), %.3g user messages each; response time %s (median %.4g s), %.3g%% never answered; %s %s %s–%s at %s an hour (%s); scenario %s written to %s\n",
+		res.Source, res.Records, res.Users, res.Conversations, words.Count(res.Days, "day"), res.Start.Format(time.DateOnly), res.ConversationsPerHour(), words.Count(max(1, len(res.Levels)), "level"), res.MessagesMean,
 		best.Kind, best.MedianS, 100*best.Ignore, words.Count(sh.Headcount, "agent"), strings.Join(sh.Days, " "), sh.Start, sh.End, money.Exact(res.Team.CostPerHour), cost, name, out)
 }
 

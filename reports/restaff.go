@@ -61,6 +61,12 @@ type RestaffSide struct {
 	BotReplies    int64 `json:"bot_replies"`     // replies the bot produced, sent or dropped
 	BotResolved   int64 `json:"bot_resolved"`    // conversations the bot answered alone
 	Abandoned     int64 `json:"abandoned"`       // of Unanswered, customers who gave up waiting for an agent
+
+	// LateFreeFormFurther counts the original's other free-form business messages
+	// outside the window, which answer no conversation (a second message after a
+	// reply, before the customer wrote again): refused by WhatsApp as well, and billed
+	// like for like the same way. 0 for the restaffed side.
+	LateFreeFormFurther int64 `json:"late_free_form_further"`
 	// LateShare is (Late + Dropped + Unanswered) / RepliesWanted: the conversations not
 	// answered inside the customer's window, whether the reply came late, was dropped
 	// or never came. It is the figure a faster team lowers: a customer the original
@@ -83,7 +89,7 @@ func NewRestaffSide(label string, s stats.Spend, r replay.Responses) RestaffSide
 	return RestaffSide{
 		Label: label, Spend: s,
 		RepliesWanted: r.Wanted, InWindow: r.InWindow, Late: r.Late,
-		LateUtility: r.LateUtility, LateMarketing: r.LateMarketing, LateFreeForm: r.LateFreeForm, Dropped: r.Dropped, Unanswered: r.Unanswered,
+		LateUtility: r.LateUtility, LateMarketing: r.LateMarketing, LateFreeForm: r.LateFreeForm, LateFreeFormFurther: r.LateFreeFormFurther, Dropped: r.Dropped, Unanswered: r.Unanswered,
 		BotReplies: r.BotReplies, BotResolved: r.BotResolved, Abandoned: r.Abandoned,
 		LateShare:          share(r.Late+r.Dropped+r.Unanswered, r.Wanted),
 		InWindowShare:      share(r.InWindow, produced),
@@ -153,11 +159,12 @@ type Restaff struct {
 	SimulatedReplies int64       `json:"simulated_replies"`
 	Old              RestaffSide `json:"old"`
 	New              RestaffSide `json:"new"`
-	// OldLikeForLike is the original's bill with its late free-form replies (which
-	// WhatsApp would have refused) sent as the restaffed team sends its late replies,
-	// by LateReply: as utility or marketing templates, or not at all (drop). Old is
-	// the bill as traced, what a plain replay of the trace bills; the two are the same
-	// when Old.LateFreeForm is 0.
+	// OldLikeForLike is the original's bill with its free-form messages outside the
+	// window (which WhatsApp would have refused: its late replies and any further ones)
+	// sent as the restaffed team sends its late replies, by LateReply: as utility or
+	// marketing templates, or not at all (drop). Old is the bill as traced, what a plain
+	// replay of the trace bills; the two are the same when Old.LateFreeForm and
+	// Old.LateFreeFormFurther are 0.
 	LateReply      agents.LatePolicy `json:"late_reply"`
 	OldLikeForLike stats.Spend       `json:"old_like_for_like"`
 	Difference     RestaffDiff       `json:"difference"`
@@ -217,9 +224,9 @@ type restaffRow struct {
 }
 
 // LikeForLike says whether the original has a like-for-like bill of its own (billed in a
-// pass of its own, shown in the table): only where its team answered late with
-// free-form messages; else it is the bill as traced.
-func (r *Restaff) LikeForLike() bool { return r.Old.LateFreeForm > 0 }
+// pass of its own, shown in the table): only where its team sent free-form messages
+// outside the window; else it is the bill as traced.
+func (r *Restaff) LikeForLike() bool { return r.Old.LateFreeForm > 0 || r.Old.LateFreeFormFurther > 0 }
 
 // spendRows are a bill's lines, old against new: the total, then each category charged.
 func spendRows(label string, o, n *stats.Spend, total int64, byCategory map[string]int64) []restaffRow {
@@ -396,9 +403,10 @@ func hasCategory(s *stats.Spend, c pricing.Category) bool {
 }
 
 // notes explain the table where it could be misread, for the terminal and the page
-// alike: conversations are each side's own, a late free-form reply is one WhatsApp
-// refuses (billed as traced, then like for like), and free-form messages outside the
-// window are counted as a plain replay counts them.
+// alike: conversations are each side's own, a free-form message outside the window (a
+// late reply or a further one) is one WhatsApp refuses (billed as traced, then like for
+// like), and free-form messages outside the window are counted as a plain replay
+// counts them.
 func (r *Restaff) notes() []string {
 	o, n := &r.Old, &r.New
 	grouping := ""
@@ -414,9 +422,18 @@ func (r *Restaff) notes() []string {
 		if r.LateReply == agents.LateDrop {
 			as = "not at all (late_reply: drop)"
 		}
-		notes = append(notes, fmt.Sprintf("as free-form: %s the original answered with a free-form message after the customer's 24-hour window had closed, which WhatsApp refuses (only templates may be sent then); "+
+		// A further message (after a reply, before the customer wrote again) is refused
+		// and billed like for like as the late replies are.
+		what := words.Count(o.LateFreeForm, "conversation") + " the original answered with a free-form message after the customer's 24-hour window had closed"
+		switch further := o.LateFreeFormFurther; {
+		case further > 0 && o.LateFreeForm > 0:
+			what += ", and " + words.Count(further, "further free-form message") + " it sent outside the window, answering no conversation (after a reply, before the customer wrote again)"
+		case further > 0:
+			what = words.Count(further, "free-form message") + " the original sent outside the customer's 24-hour window, answering no conversation (after a reply, before the customer wrote again)"
+		}
+		notes = append(notes, fmt.Sprintf("as free-form: %s, which WhatsApp refuses (only templates may be sent then); "+
 			"spend bills them as traced, as free-form, as a plain replay of the trace does; like for like bills them as %s sends its late replies, %s",
-			words.Count(o.LateFreeForm, "conversation"), n.Label, as))
+			what, n.Label, as))
 	}
 	if o.TextOutsideWindow > 0 {
 		notes = append(notes, o.Label+": "+textOutsideNote(o.TextOutsideWindow, "restaff.json's old.text_outside_window"))

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parquet-go/parquet-go"
+
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/reports"
 )
@@ -184,5 +186,75 @@ agents: {cost_per_hour: 8, shifts: [{start: "08:00", end: "20:00", headcount: ` 
 	code, stdout, stderr = spendsim(t, "compare", a, filepath.Join(dir, ".", "..", filepath.Base(dir), "two.yaml"), "-r", "2", "--out", filepath.Join(dir, "spelt"), "-q")
 	if code != 0 || !strings.Contains(stdout, "A: desk (base, pricing auto)\nB: desk (base, pricing auto)\n") {
 		t.Errorf("one file spelt two ways: exit %d, %s%s", code, stdout, stderr)
+	}
+}
+
+// quietDesk: five customers writing 0.6 times a month each, a week long: about 0.7
+// conversations a run, so that some replications have none. IMPATIENT is replaced by a
+// patience line (or nothing).
+const quietDesk = `name: quiet-NAME
+seed: 3
+replications: 8
+start: 2025-09-01
+days: 7
+timezone: America/Sao_Paulo
+customers:
+  count: 5
+  countries: [{country: BR, share: 1}]
+load:
+  conversations_per_customer_month: 0.6
+agents:
+  handle_time: {dist: constant, mean_s: 600}
+  cost_per_hour: 10
+  late_reply: utility
+IMPATIENT  shifts:
+    - {start: "09:00", end: "18:00", headcount: 1}
+`
+
+// TestCompareEmptyReplications: a desk so quiet that some of the 8 replications have no
+// conversation at all, against the same desk with customers who give up after about
+// ten minutes (exponential patience), so that those who write off duty leave
+// unanswered. A replication with no conversation has no answered share; as in
+// summary.json it is left out of the answered shares and their difference, which it
+// made unknown ("–") for the whole comparison.
+func TestCompareEmptyReplications(t *testing.T) {
+	dir := t.TempDir()
+	a := writeFile(t, dir, "patient.yaml", strings.NewReplacer("NAME", "patient", "IMPATIENT", "").Replace(quietDesk))
+	b := writeFile(t, dir, "impatient.yaml", strings.NewReplacer("NAME", "impatient", "IMPATIENT", "  patience: {dist: exponential, mean_s: 600}\n").Replace(quietDesk))
+	// The premise: A's runs, on the seeds compare gives them, include some with no
+	// conversation and some with.
+	runOut := filepath.Join(dir, "run")
+	if code, _, stderr := spendsim(t, "run", a, "--out", runOut, "-q"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	runs, err := parquet.ReadFile[convRow](filepath.Join(runOut, "runs.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var empty int
+	for _, r := range runs {
+		if r.Conversations == 0 {
+			empty++
+		}
+	}
+	if len(runs) != 8 || empty == 0 || empty == len(runs) {
+		t.Fatalf("%d runs, %d with no conversation: the test needs some of each", len(runs), empty)
+	}
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := spendsim(t, "compare", a, b, "-r", "8", "--out", out, "-q")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	c := readComparison(t, out)
+	if c.Replications != 8 || c.Seed != 3 {
+		t.Fatalf("replications %d, seed %d; want 8 and 3, as run's", c.Replications, c.Seed)
+	}
+	d := c.BMinusA.AnsweredShare
+	if c.A.AnsweredShare.Mean != 1 || !(c.B.AnsweredShare.Mean < 1) || !(d.Mean < 0) || d.CI95 == nil {
+		t.Errorf("answered share A %v, B %v, B − A %v (paired %+v); want 1, under 1 and below 0, with an interval",
+			c.A.AnsweredShare.Mean, c.B.AnsweredShare.Mean, d.Mean, d.CI95)
+	}
+	if strings.Contains(stdout, "answered  – (") || !strings.Contains(stdout, "answered  100.0% (0 unanswered)") {
+		t.Errorf("the answered row is unknown, or not A's 100%%:\n%s", stdout)
 	}
 }

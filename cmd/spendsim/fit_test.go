@@ -348,3 +348,70 @@ func TestFitNBPTrace(t *testing.T) {
 		}
 	}
 }
+
+// backlogMonth: 5,000 customers writing half a conversation a month each for 30 days,
+// answered by one agent on weekdays, who cannot keep up: after the horizon the backlog
+// drains for days, with late templates and the customers' answers to them, and no new
+// conversation.
+const backlogMonth = `name: backlog-month
+seed: 7
+start: 2025-09-01
+days: 30
+timezone: America/Sao_Paulo
+customers:
+  count: 5000
+  countries: [{country: BR, share: 1}]
+load:
+  conversations_per_customer_month: 0.5
+  messages_per_conversation: 2
+  think_time: {dist: exponential, mean_s: 180}
+agents:
+  concurrency: 2
+  handle_time: {dist: gamma, mean_s: 240, sd_s: 120}
+  late_reply: utility
+  shifts:
+    - {start: "09:00", end: "18:00", headcount: 1}
+`
+
+// TestFitLeavesOutTheDrain: fitting backlogMonth's trace, whose last six days hold only
+// the drain, gives back its 30 days and its arrival rate (customers seen × their rate,
+// within four standard errors of about 2,460 conversations: 8%). Before, the horizon ran
+// to the drain's last conversation, 36 days, and the rate came out 18% low.
+func TestFitLeavesOutTheDrain(t *testing.T) {
+	dir := t.TempDir()
+	orig := writeFile(t, dir, "backlog.yaml", backlogMonth)
+	tr := filepath.Join(dir, "trace.csv")
+	generateOK(t, orig, "-o", tr)
+	fitted := filepath.Join(dir, "fitted.yaml")
+	code, stdout, stderr := spendsim(t, "fit", "--trace", tr, "--timezone", "America/Sao_Paulo", "-o", fitted, "-q")
+	if code != 0 {
+		t.Fatalf("fit: exit %d: %s", code, stderr)
+	}
+	o, _, err := scenarios.Load(orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _, err := scenarios.Load(fitted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Start != o.Start || f.Days != 30 {
+		t.Errorf("horizon %s + %d days, want %s + 30", f.Start, f.Days, o.Start)
+	}
+	rate := func(s *scenarios.Scenario) float64 {
+		return float64(s.Customers.Count) * s.Load.PerCustomerMonth / (30 * 24)
+	}
+	if got, want := rate(f), rate(o); math.Abs(got/want-1) > 0.08 {
+		t.Errorf("arrival rate %.4g an hour, generated at %.4g: off by %+.1f%%", got, want, 100*(got/want-1))
+	}
+	data, err := os.ReadFile(fitted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := strings.ReplaceAll(string(data), "\n# ", " "); !strings.Contains(text, "were observed from 2025-09-01 to 2025-09-30, 30 days") || !strings.Contains(text, "The trace runs from 2025-09-01 to 2025-10-") {
+		t.Errorf("fitted scenario does not say what span it measured:\n%s", data[:min(len(data), 1500)])
+	}
+	if !strings.Contains(stdout, "arrivals over 30 days from 2025-09-01 (") {
+		t.Errorf("stdout: %s", stdout)
+	}
+}

@@ -18,6 +18,7 @@ type restaffLikeForLike struct {
 		RepliesWanted     int64 `json:"replies_wanted"`
 		Late              int64 `json:"late_replies"`
 		LateFreeForm      int64 `json:"late_free_form"`
+		LateFreeFormMore  int64 `json:"late_free_form_further"`
 	} `json:"old"`
 	New struct {
 		TotalMicros       int64 `json:"total_micros"`
@@ -136,6 +137,73 @@ func TestRestaffLateFreeFormHandTrace(t *testing.T) {
 	if !strings.Contains(string(page), "<td>like for like (USD)</td><td>0.07</td><td>0.07</td><td>0.00</td>") ||
 		!strings.Contains(string(page), `<p class="meta">original: 1 delivered free-form business message was sent`) {
 		t.Errorf("restaff.html lacks the like-for-like row or the note:\n%s", page)
+	}
+}
+
+// TestRestaffTwoLateTextsHandTrace: lateHandTrace with a second free-form message to
+// C five minutes after the first late one, on Monday 2025-09-08 at 21:05Z, before C
+// writes again: two late free-form messages in one conversation, both refused by
+// WhatsApp. As traced the original pays 0.0639 (the marketing template and the
+// authentication code; both texts free, both in text_outside_window). Like for like
+// each goes out as one-agent.yaml's late-reply policy sends a late reply, a utility
+// template at 0.0068: 0.0639 + 2 × 0.0068 = 0.0775 (before, only the first was
+// re-priced: 0.0707, as if the original had paid one template for two late messages).
+// The restaffed team sends C one late utility template (0.0707 in all), so like for
+// like the restaffing saves 0.0068, where the bill as traced shows it costing 0.0068.
+func TestRestaffTwoLateTextsHandTrace(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "late2.csv", lateHandTrace+"2025-09-08T21:05:00Z,5511900000003,business,text,\n")
+	stdout, stderr, r, plain := restaffBoth(t, dir, "--trace", tr, "--pricing", "pmp-2025", "--restaff", "testdata/restaff/one-agent.yaml")
+	if r.Old.TotalMicros != 63_900 || plain.TotalMicros != 63_900 || r.Old.TextOutsideWindow != 2 || plain.TextOutsideWindow != 2 {
+		t.Errorf("original as traced %d micros, %d text outside the window; plain replay %d, %d; want 63900 and 2 both",
+			r.Old.TotalMicros, r.Old.TextOutsideWindow, plain.TotalMicros, plain.TextOutsideWindow)
+	}
+	if o := r.Old; o.RepliesWanted != 4 || o.Late != 1 || o.LateFreeForm != 1 || o.LateFreeFormMore != 1 {
+		t.Errorf("original %+v: want 4 conversations, 1 answered late with free-form, 1 further late free-form message", o)
+	}
+	l := r.OldLikeForLike
+	if l.TotalMicros != 77_500 || l.AmountByCategory["utility"] != 13_600 || l.Billable["utility"] != 2 || l.AmountByCategory["marketing"] != 62_500 ||
+		l.AmountByCategory["authentication"] != 1_400 {
+		t.Errorf("like for like: %+v; want 77500: marketing 62500, utility 13600 (2), authentication 1400", l)
+	}
+	if r.New.TotalMicros != 70_700 || r.Difference.TotalMicros != 6_800 || r.Difference.LikeForLikeTotalMicros != -6_800 {
+		t.Errorf("restaffed %d micros; differences %d as traced, %d like for like; want 70700, 6800, -6800",
+			r.New.TotalMicros, r.Difference.TotalMicros, r.Difference.LikeForLikeTotalMicros)
+	}
+	for _, line := range []string{
+		"like for like (USD)                        0.08                   0.07          -0.01\n",
+		"  utility                              0.01 (2)               0.01 (1)          -0.01\n",
+		"as free-form: 1 conversation the original answered with a free-form message after the customer's 24-hour window had closed, and 1 further free-form message it sent outside the window",
+	} {
+		if !strings.Contains(stdout, line) {
+			t.Errorf("stdout lacks %q:\n%s", line, stdout)
+		}
+	}
+	if !strings.Contains(stderr, "three passes over the trace") {
+		t.Errorf("stderr: %s", stderr)
+	}
+}
+
+// TestRestaffFurtherLateTextOnly: the original answered C inside the window (20:45Z,
+// as handTrace) and wrote to C again on Monday at 21:00Z, after the window closed, with
+// no late reply at all: a like-for-like bill of its own all the same, the one further
+// message sent as a utility template (0.0639 + 0.0068 = 0.0707: the same as the
+// restaffed team's bill).
+func TestRestaffFurtherLateTextOnly(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "further.csv", handTrace+"2025-09-08T21:00:00Z,5511900000003,business,text,\n")
+	stdout, stderr, r, _ := restaffBoth(t, dir, "--trace", tr, "--pricing", "pmp-2025", "--restaff", "testdata/restaff/one-agent.yaml")
+	if o := r.Old; o.LateFreeForm != 0 || o.LateFreeFormMore != 1 || o.TextOutsideWindow != 1 || o.TotalMicros != 63_900 {
+		t.Errorf("original %+v: want no late free-form reply, 1 further late free-form message, 63900 micros", o)
+	}
+	if l := r.OldLikeForLike; l.TotalMicros != 70_700 || l.Billable["utility"] != 1 || r.Difference.LikeForLikeTotalMicros != 0 {
+		t.Errorf("like for like %+v, difference %d; want 70700 with 1 utility template, 0", l, r.Difference.LikeForLikeTotalMicros)
+	}
+	if !strings.Contains(stdout, "as free-form: 1 free-form message the original sent outside the customer's 24-hour window, answering no conversation") {
+		t.Errorf("stdout lacks the note:\n%s", stdout)
+	}
+	if !strings.Contains(stderr, "three passes over the trace") {
+		t.Errorf("stderr: %s", stderr)
 	}
 }
 

@@ -31,9 +31,9 @@ type restaffJob struct {
 // draws the random parts) and bills the restaffed trace like Replay, into the same
 // files, beside restaff.json and restaff.html, which set it against the original: the
 // trace as it is, billed and measured the same way, and billed again like for like
-// when its team answered late with free-form messages (which WhatsApp refuses; billed
-// as traced they cost nothing, where the restaffed team's late replies are paid
-// templates). It makes two passes over the trace (three for a like-for-like bill), each
+// when its team sent free-form messages after the window had closed, late replies or
+// further ones (which WhatsApp refuses; billed as traced they cost nothing, where the
+// restaffed team's late replies are paid templates). It makes two passes over the trace (three for a like-for-like bill), each
 // streaming. A scenario with a sweep answers with the agents of one of its points,
 // point (its id, as spendsim run labels it); without one, point must be "" or "base".
 // An agents block restaff cannot use, or a sweep without a point, is a
@@ -110,19 +110,20 @@ func (j *restaffJob) original() (reports.RestaffSide, error) {
 	return side, nil
 }
 
-// likeForLike is the original's bill with its late free-form replies sent as the
-// restaffed team sends its late replies (replay.ResponseMeter.SendLateAs): a pass of its
-// own when the original has any, else its bill as traced.
+// likeForLike is the original's bill with its free-form messages outside the window
+// (its late replies, and any further ones) sent as the restaffed team sends its late
+// replies (replay.ResponseMeter.SendLateAs): a pass of its own when the original has
+// any, else its bill as traced.
 func (j *restaffJob) likeForLike(old *reports.RestaffSide) (stats.Spend, error) {
-	if old.LateFreeForm == 0 {
+	if old.LateFreeForm == 0 && old.LateFreeFormFurther == 0 {
 		return old.Spend, nil
 	}
 	spend, _, _, err := j.bill(true)
 	return spend, err
 }
 
-// bill replays the trace as it is, or with its late free-form replies sent by the
-// restaffed team's late-reply policy, into a tally, measuring its replies.
+// bill replays the trace as it is, or with its free-form messages outside the window
+// sent by the restaffed team's late-reply policy, into a tally, measuring its replies.
 func (j *restaffJob) bill(likeForLike bool) (stats.Spend, replay.Stats, *replay.ResponseMeter, error) {
 	r, err := j.open()
 	if err != nil {
@@ -144,7 +145,7 @@ func (j *restaffJob) bill(likeForLike bool) (stats.Spend, replay.Stats, *replay.
 
 // run makes two passes over the trace: the original, billed and measured, then the
 // restaffed trace, billed into the usual outputs; and a third, between them, when the
-// original has late free-form replies to bill like for like. Each pass streams; none
+// original has free-form messages outside the window to bill like for like. Each pass streams; none
 // holds the trace. The files are written as one set (reports.Output), as Replay writes its own.
 func (j *restaffJob) run() (*reports.ReplaySummary, *reports.Restaff, error) {
 	// Locked before the first pass, so that a second writer fails at once.

@@ -46,7 +46,8 @@ type CompareSide struct {
 	AmountMicrosByCategory map[string]int64 `json:"amount_micros_by_category"`
 	FirstResponseP90S      Estimate         `json:"first_response_p90_s"`
 	// AnsweredShare is the share (0..1) of the conversations that got a first response,
-	// Unanswered the conversations that did not, per run: the p90 is judged beside them.
+	// over the replications that had any (hasShares), Unanswered the conversations that
+	// did not, per run: the p90 is judged beside them.
 	AnsweredShare Estimate `json:"answered_share"`
 	Unanswered    Estimate `json:"unanswered_conversations"`
 }
@@ -129,19 +130,29 @@ func Compare(a, b []sim.RunResult, la, lb CompareLabel, seed uint64) (Comparison
 			return Comparison{}, fmt.Errorf("stats: compare: B − A %s: %w", d.name, err)
 		}
 	}
-	c.BMinusA.FirstResponseP90S = pairedDiff(a, b, func(r *sim.RunResult) float64 { return r.FirstResponseP90S })
-	c.BMinusA.AnsweredShare = pairedDiff(a, b, func(r *sim.RunResult) float64 { return r.AnsweredShare })
+	every := func(*sim.RunResult) bool { return true }
+	c.BMinusA.FirstResponseP90S = pairedDiff(a, b, func(r *sim.RunResult) float64 { return r.FirstResponseP90S }, every)
+	c.BMinusA.AnsweredShare = pairedDiff(a, b, func(r *sim.RunResult) float64 { return r.AnsweredShare }, hasShares)
 	return c, nil
 }
 
 // pairedDiff is the mean of the paired differences of a figure that is not money,
-// with the paired and the unpaired interval around it.
-func pairedDiff(a, b []sim.RunResult, get func(*sim.RunResult) float64) Diff {
+// with the paired and the unpaired interval around it, over the runs that have the
+// figure (has): a pair counts where both runs do, the unpaired interval takes each
+// side's runs that do.
+func pairedDiff(a, b []sim.RunResult, get func(*sim.RunResult) float64, has func(*sim.RunResult) bool) Diff {
 	var pa, pb, pd []float64
 	for i := range a {
-		pa = append(pa, get(&a[i]))
-		pb = append(pb, get(&b[i]))
-		pd = append(pd, get(&b[i])-get(&a[i]))
+		ha, hb := has(&a[i]), has(&b[i])
+		if ha {
+			pa = append(pa, get(&a[i]))
+		}
+		if hb {
+			pb = append(pb, get(&b[i]))
+		}
+		if ha && hb {
+			pd = append(pd, get(&b[i])-get(&a[i]))
+		}
 	}
 	var d Diff
 	mean, half := meanHalfWidth(pd)
@@ -180,7 +191,9 @@ func compareSide(runs []sim.RunResult, l CompareLabel) (CompareSide, error) {
 			cats[k].Add(r.AmountByCategory[k])
 		}
 		p90 = append(p90, r.FirstResponseP90S)
-		answered = append(answered, r.AnsweredShare)
+		if hasShares(r) {
+			answered = append(answered, r.AnsweredShare)
+		}
 		unanswered = append(unanswered, float64(r.UnansweredConversations))
 	}
 	if err := setMeans(n, amountMean{&msg, &s.MessagingMicros, &s.Messaging}, amountMean{&staff, &s.StaffingMicros, &s.Staffing},

@@ -9,10 +9,12 @@
 // and without that share, fitted by censored maximum likelihood and chosen by AIC),
 // its headcount and a placeholder cost.
 //
-// Trace reads a trace once, in time order, keeping a few fields per user, a count per
-// day, constant-size sufficient statistics per uncensored distribution and a seeded
+// Trace reads a trace once, in time order, keeping a few fields per user, counts per
+// day and hour, constant-size sufficient statistics per uncensored distribution and a seeded
 // uniform sample of at most maxWaits conversations' waits: memory grows with users, not
-// with messages. Result.YAML writes the estimate as a commented scenario that `spendsim
+// with messages. The rates are per hour of the observed arrival period (period.go):
+// from the first arrival's day to the last's, leaving out a drain's days of replies.
+// Result.YAML writes the estimate as a commented scenario that `spendsim
 // run` accepts (for a trace reaching back before 2022-02, with a note, NBPNote, that
 // its NBP days need the user's rate card). How user messages are grouped into conversations, which business
 // messages count as replies, and where a conversation's wait is censored is documented

@@ -67,8 +67,15 @@ type Result struct {
 	Location   *time.Location
 	SessionGap time.Duration
 	FollowUp   time.Duration
-	Start      time.Time // local midnight of the first record's day
-	Days       int       // local days from Start to the last record's day, inclusive
+	// Start and Days are the observed arrival period (period.go): local midnight of
+	// the first arrival's day, and the local days from it to the last arrival's,
+	// inclusive. The rates and profiles are per hour of it.
+	Start time.Time
+	Days  int
+	// From and To are local midnights of the first and the last record's day: the
+	// trace's days, which may run past the period at either end.
+	From, To time.Time
+	LeftOut  LeftOut // conversations and notifications outside the period
 
 	Records          int64
 	UserMessages     int64
@@ -79,9 +86,10 @@ type Result struct {
 	UnknownCountry   int   // users with no country and no E.164 number to derive one
 	Countries        []CountryShare
 
-	Conversations     int64
+	Conversations     int64   // every conversation of the trace (InPeriod and LeftOut)
+	InPeriod          int64   // of Conversations, those started in the period: what the rate rests on
 	Answered          int64   // conversations that got a first reply within the follow-up
-	Profile           Profile // conversation starts by local hour and weekday, over the level-weighted exposure
+	Profile           Profile // the period's conversation starts by local hour and weekday, over the level-weighted exposure
 	Levels            []Level // the daily volume's stretches; nil when it did not change
 	PerCustomerMonth  float64 // conversations per customer per 30 days
 	RatePerHour       float64 // base arrival rate (profile weight 1), conversations per hour
@@ -97,7 +105,7 @@ type Result struct {
 	ReplyProfile      Profile // the replies by local hour and weekday (counts and exposure)
 	Team              *Team   // when agents work, their wait to a first reply, the share never answered
 	Notifications     []Notification
-	NotificationTotal int64
+	NotificationTotal int64 // the notifications sent in the period
 }
 
 // CountryShare is one country's share of the users.
@@ -132,9 +140,11 @@ type user struct {
 	country    [2]byte
 	last       model.Time // last message of the user's conversation (not notifications)
 	waiting    model.Time // oldest user message waiting for a reply, if isWaiting
+	business   model.Time // the last business message delivered to the user, if told
 	reply      model.Time // the business's last answer in the conversation, if replied
 	convStart  model.Time // the conversation's first message
 	answered   bool       // the conversation has had its first reply
+	told       bool       // the business has delivered a message to the user
 	isWaiting  bool
 	replied    bool
 	inConv     bool
@@ -150,21 +160,14 @@ type estimator struct {
 	r           Result
 	first       model.Time
 	last        model.Time
-	// lastNew is the last record that began something (a conversation, a
-	// notification): the horizon ends on its day, not on the day of the replies the
-	// last conversations got after it.
-	lastNew   model.Time
-	started   bool
-	biz       map[string]struct{}
-	notes     [4]Profile // notification counts by category
-	noteN     [4]int64
-	markets   *market.Table
-	thinkS    Samples
-	respS     Samples
-	subSecond bool    // some timestamp has milliseconds: the trace's resolution is 1 ms
-	daily     []int64 // conversations started per local day from the first record's (day0)
-	day0      int64   // the first record's local day, in days since 1970-01-01
-	waits     reservoir
+	days        dayTable // the counts by day, and the arrivals that bound the period
+	started     bool
+	biz         map[string]struct{}
+	markets     *market.Table
+	thinkS      Samples
+	respS       Samples
+	subSecond   bool // some timestamp has milliseconds: the trace's resolution is 1 ms
+	waits       reservoir
 }
 
 // Trace estimates a scenario's parameters from a trace read in ts order.
@@ -224,7 +227,7 @@ func (e *estimator) add(r *model.Record) error {
 	}
 	if !e.started {
 		e.first, e.started = r.TS, true
-		e.day0 = civilDay(r.TS, e.o.Location)
+		e.days.day0 = civilDay(r.TS, e.o.Location)
 	}
 	e.last = r.TS
 	e.subSecond = e.subSecond || r.TS%model.Second != 0
@@ -278,16 +281,15 @@ func (e *estimator) userMessage(u *user, r *model.Record) {
 			e.wait(u, r.TS, false) // the trace stops following it here
 		}
 		u.convStart, u.answered = r.TS, false
-		if d := civilDay(r.TS, e.o.Location) - e.day0; d < maxDays {
-			for int64(len(e.daily)) <= d {
-				e.daily = append(e.daily, 0)
-			}
-			e.daily[d]++
-		}
 		e.r.Conversations++
-		e.lastNew = r.TS
-		wd, h := slot(r.TS, e.o.Location)
-		e.r.Profile.Count[wd][h]++
+		if dc := e.days.at(r.TS, e.o.Location); dc != nil {
+			dc.conv[r.TS.In(e.o.Location).Hour()]++
+		}
+		// Of the customer's accord: through an ad or a Page button, or not in answer to
+		// a business message delivered to them just before.
+		if gap := model.Time(e.o.SessionGap / time.Millisecond); r.EntryPoint != model.EntryNone || !u.told || r.TS-u.business >= gap {
+			e.days.arrive(r.TS)
+		}
 		switch r.EntryPoint {
 		case model.EntryCTWA:
 			e.r.EntryCTWA++
@@ -306,6 +308,8 @@ func (e *estimator) businessMessage(u *user, r *model.Record) {
 	e.r.BusinessMessages++
 	if !r.Status.WasDelivered() {
 		e.r.Undelivered++
+	} else {
+		u.business, u.told = r.TS, true
 	}
 	answers := r.Kind == model.Text || r.Category == model.Utility || r.Category == model.Marketing
 	switch {
@@ -324,17 +328,14 @@ func (e *estimator) businessMessage(u *user, r *model.Record) {
 		u.isWaiting = false
 		u.last, u.reply, u.replied = r.TS, r.TS, true
 	case r.Kind == model.Template:
-		c := r.Category
-		e.noteN[c]++
-		if !u.inConv || r.TS-u.last >= waitingLimit {
-			// A notification far from any conversation of its user: the business's
-			// own traffic, which the horizon holds. One within a day of the user's
-			// conversation may be a late reply fit could not pair (two conversations
-			// taken for one), so it does not stretch the horizon.
-			e.lastNew = max(e.lastNew, r.TS)
+		if !u.inConv {
+			// To a user who has not written: the business's own traffic. One to a
+			// user who has may be a late reply fit could not pair, days late.
+			e.days.arrive(r.TS)
 		}
-		wd, h := slot(r.TS, e.o.Location)
-		e.notes[c].Count[wd][h]++
+		if dc := e.days.at(r.TS, e.o.Location); dc != nil {
+			dc.notes[r.Category][r.TS.In(e.o.Location).Hour()]++
+		}
 	case u.inConv:
 		// A further free-form message in the conversation: the customer answers it.
 		u.last, u.reply, u.replied = r.TS, r.TS, true
@@ -379,14 +380,9 @@ func (e *estimator) finish() (*Result, error) {
 		return nil, errors.New("fit: the trace has no user messages, so no conversation to estimate from")
 	}
 	loc := e.o.Location
-	ft, lt := e.first.In(loc), e.lastNew.In(loc)
-	r.Start = model.DayStart(ft.Year(), ft.Month(), ft.Day(), loc)
-	lastDay := model.DayStart(lt.Year(), lt.Month(), lt.Day(), loc)
-	for d := r.Start; !d.After(lastDay); d = model.DayStart(d.Year(), d.Month(), d.Day()+1, loc) {
-		r.Days++
-	}
-	if r.Days > maxDays {
-		return nil, fmt.Errorf("fit: the trace spans %d days (%s to %s); a scenario holds at most %d", r.Days, r.Start.Format(time.DateOnly), lastDay.Format(time.DateOnly), maxDays)
+	notes, noteN, daily, err := e.period()
+	if err != nil {
+		return nil, err
 	}
 	end := r.Start.AddDate(0, 0, r.Days)
 	exposure := exposureOf(r.Start, end, loc)
@@ -416,17 +412,20 @@ func (e *estimator) finish() (*Result, error) {
 		r.Countries = r.Countries[:255] // a scenario holds 255; the rest are the smallest
 	}
 
-	for len(e.daily) < r.Days {
-		e.daily = append(e.daily, 0)
+	for _, n := range daily {
+		r.InPeriod += n
 	}
-	r.Levels, _ = r.fitLevels(e.daily[:r.Days])
+	if r.InPeriod == 0 {
+		return nil, fmt.Errorf("fit: no conversation started in the trace's arrival period (%d days from %s)", r.Days, r.Start.Format(time.DateOnly))
+	}
+	r.Levels, _ = r.fitLevels(daily)
 	// The arrival process is Poisson with rate base × level × hour weight × weekday
 	// weight, so the maximum-likelihood base rate is the conversations over the
 	// profile-weighted exposure, each hour weighted by its day's level (fitLevels
 	// leaves that exposure in the profile). Dividing by the plain horizon instead
 	// would be off by the weight of the days a horizon of whole weeks would not have
 	// (a 30-day month has two).
-	r.RatePerHour = float64(r.Conversations) / r.Profile.weightedHours()
+	r.RatePerHour = float64(r.InPeriod) / r.Profile.weightedHours()
 	r.PerCustomerMonth = r.RatePerHour * 30 * 24 / float64(r.Users)
 	r.MessagesMean = float64(r.UserMessages) / float64(r.Conversations)
 
@@ -434,7 +433,6 @@ func (e *estimator) finish() (*Result, error) {
 	if e.subSecond {
 		zero = 0.0005
 	}
-	var err error
 	if r.Think, err = e.thinkS.Fit(zero); err != nil {
 		r.ThinkErr = err
 	}
@@ -470,11 +468,11 @@ func (e *estimator) finish() (*Result, error) {
 	r.Team.CostIsPlaceholder = e.placeholder
 	r.Team.Scored, r.Team.Of = int64(len(e.waits.w)), e.waits.seen
 	for _, c := range []model.Category{model.Utility, model.Marketing, model.Authentication} {
-		n := e.noteN[c]
+		n := noteN[c]
 		if n == 0 {
 			continue
 		}
-		p := e.notes[c]
+		p := notes[c]
 		p.Exposure = exposure
 		p.weigh()
 		r.NotificationTotal += n

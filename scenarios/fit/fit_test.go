@@ -276,3 +276,53 @@ func TestTraceFollowUp(t *testing.T) {
 		t.Errorf("a 10-day follow-up: %d answered (%v), want 3", r.Answered, err)
 	}
 }
+
+// TestTraceArrivalPeriod: arrivals from Monday 2025-09-01 to Wednesday 2025-09-03 (UTC),
+// between a first and a last day that hold only what answers them. On Sunday the
+// business answers P, whose conversation began before the trace, and P writes back ten
+// minutes later: a conversation, but an answer, not an arrival. On Thursday, the drain:
+// B's late reply and B's answer to it, and a utility template to A that fit cannot pair
+// (A's conversation was answered on Monday), which A answers three minutes later (a new
+// conversation by the session gap, but an answer too). Neither day is in the period: 3
+// days, not the 5 of the trace, and the rate is 3 conversations over them, not 5 over 5
+// days (before, the horizon ran from the first record's day to the last conversation's).
+func TestTraceArrivalPeriod(t *testing.T) {
+	src := records{
+		text("2025-08-31T23:00:00Z", "p", "BR"),
+		userMsg("2025-08-31T23:10:00Z", "p", "BR"), // answers the text: left out
+		userMsg("2025-09-01T09:00:00Z", "a", "BR"), // arrival
+		text("2025-09-01T09:10:00Z", "a", "BR"),
+		userMsg("2025-09-02T10:00:00Z", "b", "BR"), // arrival, answered on Thursday
+		userMsg("2025-09-03T11:00:00Z", "c", "BR"), // arrival
+		text("2025-09-03T11:05:00Z", "c", "BR"),
+		template("2025-09-03T12:00:00Z", "n", "BR", model.Utility), // to a user who never wrote: an arrival
+		template("2025-09-04T10:00:00Z", "b", "BR", model.Utility), // B's late reply
+		userMsg("2025-09-04T10:02:00Z", "b", "BR"),
+		template("2025-09-04T15:00:00Z", "a", "BR", model.Utility), // to A, who wrote: no arrival
+		userMsg("2025-09-04T15:03:00Z", "a", "BR"),                 // answers it: left out
+		text("2025-09-04T15:05:00Z", "a", "BR"),
+	}
+	r, err := Trace(&src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(t time.Time) string { return t.Format(time.DateOnly) }
+	if day(r.Start) != "2025-09-01" || r.Days != 3 || day(r.From) != "2025-08-31" || day(r.To) != "2025-09-04" {
+		t.Errorf("period %s + %d days, trace %s to %s; want 2025-09-01 + 3, 2025-08-31 to 2025-09-04", day(r.Start), r.Days, day(r.From), day(r.To))
+	}
+	if r.Conversations != 5 || r.InPeriod != 3 || r.LeftOut != (LeftOut{Conversations: 2, Notifications: 1}) {
+		t.Errorf("%d conversations, %d in the period, left out %+v; want 5, 3, 2 conversations and 1 notification", r.Conversations, r.InPeriod, r.LeftOut)
+	}
+	if len(r.Notifications) != 1 || r.Notifications[0].Count != 1 || r.NotificationTotal != 1 {
+		t.Errorf("notifications %+v (total %d); want the one to N", r.Notifications, r.NotificationTotal)
+	}
+	if p := r.Profile.Count; p[0][9] != 1 || p[1][10] != 1 || p[2][11] != 1 || p[3][15] != 0 || p[6][23] != 0 {
+		t.Errorf("starts Monday 09 %d, Tuesday 10 %d, Wednesday 11 %d, Thursday 15 %d, Sunday 23 %d; want 1, 1, 1, 0, 0", p[0][9], p[1][10], p[2][11], p[3][15], p[6][23])
+	}
+	if got := r.ConversationsPerHour(); math.Abs(got-3.0/72) > 1e-12 {
+		t.Errorf("conversations per hour %v, want 3 over 72 hours", got)
+	}
+	if note := r.PeriodNote(); !strings.Contains(note, "observed from 2025-09-01 to 2025-09-03, 3 days") || !strings.Contains(note, "the 2 conversations and 1 notification there are left out") {
+		t.Errorf("note: %s", note)
+	}
+}

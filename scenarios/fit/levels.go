@@ -134,7 +134,7 @@ func (r *Result) fitLevels(daily []int64) ([]Level, []float64) {
 			total += e[d]
 		}
 		starts = segment(daily, e, levelPenalty(r.Days))
-		mean := float64(r.Conversations) / total
+		mean := float64(r.InPeriod) / total
 		for i, s := range starts {
 			t := r.Days
 			if i+1 < len(starts) {

@@ -19,14 +19,14 @@ import (
 func (r *Result) YAML(name, source string) []byte {
 	var b bytes.Buffer
 	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
-	end := r.Start.AddDate(0, 0, r.Days-1)
 	p("# Fitted by `spendsim fit` from %s: %d records (%d user messages, %d business\n", source, r.Records, r.UserMessages, r.BusinessMessages)
-	p("# messages) from %d users, %s to %s (%s).\n", r.Users, r.Start.Format(time.DateOnly), end.Format(time.DateOnly), r.Location)
+	p("# messages) from %d users, %s to %s (%s).\n", r.Users, r.From.Format(time.DateOnly), r.To.Format(time.DateOnly), r.Location)
 	p("#\n# Conversations: a user message starts one unless the user's current conversation is\n")
 	p("# waiting for a reply (to a message under 24 h old) or had its last message less than\n")
 	p("# %s before. A text, or a utility or marketing template, answers the oldest waiting\n", gapText(r.SessionGap))
 	p("# user message; other templates are notifications. That found %d conversations and\n", r.Conversations)
-	p("# %d replies.\n", r.Replies)
+	p("# %d replies.\n#\n", r.Replies)
+	b.WriteString(commentLines("", r.PeriodNote(), 88))
 	p("#\n# Not estimated (spendsim's defaults apply): marketing campaigns on a schedule (a\n")
 	p("# campaign shows up as a notification stream with a peaked send-time profile),\n")
 	p("# replies to templates, blocking, messaging limits, bots, customer patience (see\n")
@@ -57,7 +57,7 @@ func (r *Result) YAML(name, source string) []byte {
 		p("    - {country: %s, share: %s}  # %d users\n", c.Country, shareText(r.Countries, i), c.Users)
 	}
 	p("load:\n")
-	p("  # %d conversations over the horizon's profile-weighted %s hours, per customer, per\n", r.Conversations, num(r.HorizonHours(), 5))
+	p("  # %d conversations over the horizon's profile-weighted %s hours, per customer, per\n", r.InPeriod, num(r.Profile.weightedHours(), 5))
 	p("  # 30 days (%s conversations an hour on average).\n", num(r.ConversationsPerHour(), 4))
 	p("  conversations_per_customer_month: %s\n", num(r.PerCustomerMonth, 6))
 	p("  # %d user messages in %d conversations.\n", r.UserMessages, r.Conversations)
@@ -78,7 +78,7 @@ func (r *Result) YAML(name, source string) []byte {
 	p("    day_of_week: %s  # mon..sun\n", weights(r.Profile.Weekday[:]))
 	if len(r.Levels) > 0 {
 		p("  # The daily volume changed %d times: each stretch of days at its own rate, as a factor\n", len(r.Levels)-1)
-		p("  # of the base above (%s conversations a day on average), found by penalised Poisson\n", num(float64(r.Conversations)/float64(r.Days), 4))
+		p("  # of the base above (%s conversations a day on average), found by penalised Poisson\n", num(float64(r.InPeriod)/float64(r.Days), 4))
 		p("  # likelihood over the days' counts (a stretch is kept where it gains more than\n")
 		p("  # 1.5 ln %d = %s in log-likelihood), the profile estimated with it.\n", r.Days, num(levelPenalty(r.Days), 3))
 		p("  levels:\n")

@@ -6,8 +6,9 @@
 // memory grows with users, not messages. ResponseMeter passes a trace through and
 // measures its replies (who waited for one, answered inside the customer service window
 // or late, first-response times); to bill a trace like for like with a restaffing, it
-// sends the late free-form replies (which WhatsApp refuses) as the restaffed team's
-// late-reply policy sends its own. Restaffer turns a trace into the trace it would have
+// sends its free-form business messages outside the window (late replies and any
+// further ones, which WhatsApp refuses) as the restaffed team's late-reply policy sends
+// its own late replies. Restaffer turns a trace into the trace it would have
 // been under another agents block, driving model/agents' Desk, the same model of the
 // agents sim.Run uses (queue, chat slots, priority, patience, bot), with events in a
 // sim.Queue and random draws from the streams "restaff.handle", "restaff.response",

@@ -40,7 +40,11 @@ import (
 // Stats.TextOutsideWindow), so the original would pay nothing for a reply the restaffed
 // team pays a template for. To compare like for like, ResponseMeter.SendLateAs yields
 // each one as the restaffed team's late-reply policy sends its own late replies (the
-// same template, or nothing), through the one rule both use (lateAs).
+// same template, or nothing), through the one rule both use (lateAs). The same holds
+// for every other free-form business message outside the window (origPair.closed): a
+// second message after the late reply, before the customer writes again, or one to a
+// user who never wrote; the meter counts them apart (Responses.LateFreeFormFurther),
+// as they answer no conversation.
 
 // Responses are the reply figures of one side of a restaffing. A conversation counts
 // as in window, late or dropped by the reply that ends it (the agent's, or the bot's
@@ -59,6 +63,11 @@ type Responses struct {
 	BotReplies    int64 // replies the bot produced, sent or dropped (restaffed only)
 	BotResolved   int64 // conversations the bot answered alone (restaffed only)
 	Abandoned     int64 // of Unanswered, customers who gave up waiting for an agent (restaffed only)
+
+	// LateFreeFormFurther counts the other free-form business messages outside the
+	// window, which answer no conversation: sent after a reply before the customer
+	// wrote again, or to a user who never wrote (original only; not part of Wanted).
+	LateFreeFormFurther int64
 
 	// First response, seconds. The percentiles are over every conversation that wanted
 	// a reply, as a run's are: one never answered sorts after every answered one, so a
@@ -160,13 +169,17 @@ func (p *origPair) observe(rec *model.Record) origKind {
 		}
 		return origOther
 	}
-	late := rec.At() >= p.cswEnd
-	if text || (late && (rec.Category == model.Utility || rec.Category == model.Marketing)) {
+	if text || (p.closed(rec.At()) && (rec.Category == model.Utility || rec.Category == model.Marketing)) {
 		p.waiting = false
 		return origReply
 	}
 	return origOther
 }
+
+// closed says whether the pair's customer service window is closed at t: t is not
+// before the end of the window of its user's latest message, or (p nil) its user never
+// wrote. A free-form message then is one WhatsApp refuses.
+func (p *origPair) closed(t model.Time) bool { return p == nil || t >= p.cswEnd }
 
 // ResponseMeter passes a trace through unchanged (but see SendLateAs) and measures its
 // replies (see the rules above). Memory grows with users.
@@ -183,10 +196,11 @@ func NewResponseMeter(src RecordSource) *ResponseMeter {
 	return &ResponseMeter{src: src, pairs: map[pairKey]*origPair{}, tally: newResponseTally()}
 }
 
-// SendLateAs makes the meter yield each late free-form reply as the late-reply policy
-// p sends a late reply (a utility or marketing template; under drop, not at all): the
-// original trace as its team would have had to send it, to bill like for like with a
-// restaffing under p. What the meter measures is unchanged.
+// SendLateAs makes the meter yield each free-form business message outside the window
+// (a late reply, or a further one: Responses.LateFreeFormFurther) as the late-reply
+// policy p sends a late reply (a utility or marketing template; under drop, not at
+// all): the original trace as its team would have had to send it, to bill like for
+// like with a restaffing under p. What the meter measures is unchanged.
 func (m *ResponseMeter) SendLateAs(p agents.LatePolicy) { m.late = sim.LateOutcome(p) }
 
 // Next implements RecordSource.
@@ -201,8 +215,9 @@ func (m *ResponseMeter) Next(r *model.Record) error {
 	}
 }
 
-// observe measures r and, under SendLateAs, rewrites a late free-form reply; it reports
-// whether r is to be yielded (false: dropped by the late-reply policy).
+// observe measures r and, under SendLateAs, rewrites a free-form business message
+// outside the window; it reports whether r is to be yielded (false: dropped by the
+// late-reply policy).
 func (m *ResponseMeter) observe(r *model.Record) bool {
 	k := keyOf(r)
 	p := m.pairs[k]
@@ -210,7 +225,8 @@ func (m *ResponseMeter) observe(r *model.Record) bool {
 		p = &origPair{}
 		m.pairs[k.clone()] = p
 	}
-	switch p.observe(r) {
+	kind := p.observe(r)
+	switch kind {
 	case origStarts:
 		m.waiting++
 		m.tally.r.Wanted++
@@ -225,14 +241,22 @@ func (m *ResponseMeter) observe(r *model.Record) bool {
 		switch {
 		case r.Kind == model.Text:
 			m.tally.r.LateFreeForm++
-			if m.late != sim.InWindow {
-				return lateAs(r, m.late)
-			}
 		case r.Category == model.Utility:
 			m.tally.r.LateUtility++
 		default:
 			m.tally.r.LateMarketing++ // observe takes no other late template for a reply
 		}
+	}
+	// WhatsApp refuses every free-form message outside the window, the late reply and
+	// any after it alike: like for like, each goes out as the late-reply policy says.
+	if r.Direction != model.FromBusiness || r.Kind != model.Text || !p.closed(r.At()) {
+		return true
+	}
+	if kind != origReply {
+		m.tally.r.LateFreeFormFurther++
+	}
+	if m.late != sim.InWindow {
+		return lateAs(r, m.late)
 	}
 	return true
 }

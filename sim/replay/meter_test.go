@@ -35,8 +35,10 @@ func lateTextTrace() []model.Record {
 // counted with line 7 in text_outside_window, as a plain replay counts them. Like for
 // like with a utility late-reply policy it goes out as a utility template, 0.0068 USD,
 // as the restaffed team's late replies do; with marketing, 0.0625; with drop, not at
-// all. Line 7 answers nobody and stays as traced. What the meter measures does not
-// change: three conversations, two answered in the window, one late and free-form.
+// all. Line 7 answers nobody, but WhatsApp refuses it as well: like for like it goes
+// out the same way (it stayed as traced, free-form, before). What the meter measures
+// does not change: three conversations, two answered in the window, one late and
+// free-form; line 7 is counted apart, as a further late free-form message.
 func TestResponseMeterSendLateAs(t *testing.T) {
 	book, err := pricing.Builtin()
 	if err != nil {
@@ -51,9 +53,9 @@ func TestResponseMeterSendLateAs(t *testing.T) {
 		name          string
 	}{
 		{"", "3 service 0; 4 service 0; 6 service 0; 7 service 0", 2, "as traced"},
-		{agents.LateUtility, "3 service 0; 4 utility 6800; 6 service 0; 7 service 0", 1, "utility"},
-		{agents.LateMarketing, "3 service 0; 4 marketing 62500; 6 service 0; 7 service 0", 1, "marketing"},
-		{agents.LateDrop, "3 service 0; 6 service 0; 7 service 0", 1, "drop"},
+		{agents.LateUtility, "3 service 0; 4 utility 6800; 6 service 0; 7 utility 6800", 0, "utility"},
+		{agents.LateMarketing, "3 service 0; 4 marketing 62500; 6 service 0; 7 marketing 62500", 0, "marketing"},
+		{agents.LateDrop, "3 service 0; 6 service 0", 0, "drop"},
 	} {
 		m := replay.NewResponseMeter(&sliceSource{recs: lateTextTrace()})
 		if c.late != "" {
@@ -75,7 +77,7 @@ func TestResponseMeterSendLateAs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cs := counts(res); cs != (replay.Responses{Wanted: 3, InWindow: 2, Late: 1, LateFreeForm: 1}) || m.Customers() != 2 {
+		if cs := counts(res); cs != (replay.Responses{Wanted: 3, InWindow: 2, Late: 1, LateFreeForm: 1, LateFreeFormFurther: 1}) || m.Customers() != 2 {
 			t.Errorf("%s: responses %+v, %d customers; want 2", c.name, cs, m.Customers())
 		}
 	}

@@ -289,8 +289,8 @@ func (r *Restaffer) send(t model.Time, p *restaffPair, out *model.Record) sim.Re
 
 // lateAs makes rec, a reply, what outcome o sends: a utility or marketing template; it
 // reports false for a reply the policy drops (rec is then not sent), and leaves rec
-// alone inside the window. Restaffed late replies and the original's late free-form
-// ones, billed like for like, go out by this one rule.
+// alone inside the window. Restaffed late replies and the original's free-form
+// messages outside the window, billed like for like, go out by this one rule.
 func lateAs(rec *model.Record, o sim.ReplyOutcome) bool {
 	switch o {
 	case sim.LateUtility:

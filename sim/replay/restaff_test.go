@@ -236,6 +236,61 @@ func TestResponseMeterLateText(t *testing.T) {
 	}
 }
 
+// TestResponseMeterLateTextsLikeForLike: A writes on Monday at 08:00 (the window is
+// open to Tuesday 08:00); the team answers on Tuesday at 09:00 with free-form text,
+// late, and again at 09:30, its second late free-form message before A writes again.
+// Both are refused by WhatsApp, so like for like both go out as the late-reply policy
+// sends a late reply: two utility templates (or, under drop, neither). A text inside
+// the next window (A wrote at 10:00) stays as it is, and so does the count of late
+// replies: one conversation, answered late, and one further message. A free-form
+// message to B, who never wrote, has no window either: it goes out the same way.
+// (Before, only the reply was rewritten: the 09:30 text stayed free-form.)
+func TestResponseMeterLateTextsLikeForLike(t *testing.T) {
+	trace := func() []model.Record {
+		return []model.Record{
+			userRec(1, "2025-09-01T08:00:00Z", userA),
+			textRec(2, "2025-09-02T09:00:00Z", userA),
+			textRec(3, "2025-09-02T09:30:00Z", userA),
+			userRec(4, "2025-09-02T10:00:00Z", userA),
+			textRec(5, "2025-09-02T10:05:00Z", userA),
+			textRec(6, "2025-09-02T11:00:00Z", userB),
+		}
+	}
+	for _, tc := range []struct {
+		late agents.LatePolicy
+		want []string
+	}{
+		{agents.LateUtility, []string{"09-01T08:00 1 user", "09-02T09:00 1 utility", "09-02T09:30 1 utility", "09-02T10:00 1 user", "09-02T10:05 1 text", "09-02T11:00 2 utility"}},
+		{agents.LateMarketing, []string{"09-01T08:00 1 user", "09-02T09:00 1 marketing", "09-02T09:30 1 marketing", "09-02T10:00 1 user", "09-02T10:05 1 text", "09-02T11:00 2 marketing"}},
+		{agents.LateDrop, []string{"09-01T08:00 1 user", "09-02T10:00 1 user", "09-02T10:05 1 text"}},
+	} {
+		m := replay.NewResponseMeter(&sliceSource{recs: trace()})
+		m.SendLateAs(tc.late)
+		var got []string
+		for _, rec := range drain(t, m) {
+			got = append(got, describe(rec))
+		}
+		if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+			t.Errorf("%s: like for like:\n%s\nwant:\n%s", tc.late, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+		}
+		res, err := m.Responses()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := counts(res); c != (replay.Responses{Wanted: 2, InWindow: 1, Late: 1, LateFreeForm: 1, LateFreeFormFurther: 2}) {
+			t.Errorf("%s: responses %+v", tc.late, c)
+		}
+	}
+	// As traced, the meter passes every record on unchanged and counts the same.
+	m := replay.NewResponseMeter(&sliceSource{recs: trace()})
+	if got := drain(t, m); len(got) != 6 || got[2].Kind != model.Text || got[5].Kind != model.Text {
+		t.Errorf("as traced: %d records, the 09:30 one %s", len(got), describe(got[2]))
+	}
+	if res, _ := m.Responses(); res.LateFreeForm != 1 || res.LateFreeFormFurther != 2 {
+		t.Errorf("as traced: %d late free-form replies, %d further; want 1 and 2", res.LateFreeForm, res.LateFreeFormFurther)
+	}
+}
+
 // TestRestaffBilled: the restaffed trace bills like any trace. Brazil under PMP 2025:
 // the trace's marketing template (0.0625) and the late utility template (0.0068), and
 // India's authentication code (0.0014); free-form replies inside the window are free.
