@@ -434,6 +434,13 @@ func (r *Restaff) notes() []string {
 		notes = append(notes, fmt.Sprintf("as free-form: %s, which WhatsApp refuses (only templates may be sent then); "+
 			"spend bills them as traced, as free-form, as a plain replay of the trace does; like for like bills them as %s sends its late replies, %s",
 			what, n.Label, as))
+		if o.LateFreeFormFurther > 0 {
+			// The restaffed trace answers each conversation once: what the original sent
+			// beyond that is in its bill alone, and in the difference as if saved.
+			notes = append(notes, fmt.Sprintf("%s sends one reply per conversation and none of the original's further messages: "+
+				"the like-for-like difference counts the %s as saved, a saving a team that still had to send them would not make",
+				n.Label, words.Count(o.LateFreeFormFurther, "further message")))
+		}
 	}
 	if o.TextOutsideWindow > 0 {
 		notes = append(notes, o.Label+": "+textOutsideNote(o.TextOutsideWindow, "restaff.json's old.text_outside_window"))

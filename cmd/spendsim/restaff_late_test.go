@@ -174,6 +174,7 @@ func TestRestaffTwoLateTextsHandTrace(t *testing.T) {
 		"like for like (USD)                        0.08                   0.07          -0.01\n",
 		"  utility                              0.01 (2)               0.01 (1)          -0.01\n",
 		"as free-form: 1 conversation the original answered with a free-form message after the customer's 24-hour window had closed, and 1 further free-form message it sent outside the window",
+		"sends one reply per conversation and none of the original's further messages: the like-for-like difference counts the 1 further message as saved",
 	} {
 		if !strings.Contains(stdout, line) {
 			t.Errorf("stdout lacks %q:\n%s", line, stdout)

@@ -2,6 +2,7 @@ package optimize
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -95,5 +96,72 @@ func TestSearchJudgesAsRun(t *testing.T) {
 	}
 	if p := plans["day=3,eve=6"]; p == nil || p.Feasible || !p.Undecided || res.JudgedOn != "ci95" {
 		t.Errorf("day=3,eve=6 (mean 8.0 h, interval to 9.7 h): %+v, judged on %q; want undecided, not feasible, on ci95", p, res.JudgedOn)
+	}
+}
+
+// quietDesk: five customers who write about once in two months each, so that some
+// of the 8 replications of a week have no conversation at all, and a night off duty in
+// which the impatient give up.
+const quietDesk = `name: quiet
+seed: 3
+replications: 8
+start: 2025-09-01
+days: 7
+timezone: America/Sao_Paulo
+customers:
+  count: 5
+  countries: [{country: BR, share: 1}]
+load:
+  conversations_per_customer_month: 0.6
+agents:
+  handle_time: {dist: constant, mean_s: 600}
+  cost_per_hour: 10
+  late_reply: utility
+  patience: {dist: exponential, mean_s: 600}
+  shifts:
+    - {name: day, days: [mon, tue, wed, thu, fri, sat, sun], start: "09:00", end: "18:00", headcount: 1}
+`
+
+// TestSearchEmptyReplications: a replication in which no conversation arrived has no
+// shares; optimize leaves it out of a plan's shares and of a share target's figure,
+// as summary.json does (stats.HasShares), where the plan's answered share was NaN and
+// the plan judged on nothing. Eight replications of five customers cannot decide the
+// target, and the figures optimize gives for the plan are run's on the same plan.
+func TestSearchEmptyReplications(t *testing.T) {
+	sc, err := scenarios.Parse([]byte(quietDesk), "quiet.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := sc.Jobs(sc.Seed, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs, _, err := sim.RunAll(context.Background(), jobs, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var empty int
+	for _, r := range runs {
+		if r.Conversations == 0 {
+			empty++
+		}
+	}
+	if empty == 0 || empty == len(runs) {
+		t.Fatalf("%d of %d replications with no conversation: the test needs some of each", empty, len(runs))
+	}
+	sum, err := stats.Summarize(sc.Name, runs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, err := stats.ParseSLA("answered>=0.2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sum.Points[0].SLA.AnsweredShare
+	// The scenario's own plan (day=1) is the cap's: the one optimize judges first.
+	_, err = Search(context.Background(), sc, Options{SLA: target, MaxHeadcount: 1})
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("the mean answered is %s but its 95%% interval (%s)",
+		target.Format(float64(want.Mean)), target.FormatInterval(want.CI95))) {
+		t.Errorf("got %v\nwant run's answered share %v and interval %+v, undecided", err, want.Mean, want.CI95)
 	}
 }

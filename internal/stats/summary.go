@@ -250,7 +250,7 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 		p50 = append(p50, r.FirstResponseP50S)
 		p90 = append(p90, r.FirstResponseP90S)
 		p99 = append(p99, r.FirstResponseP99S)
-		if hasShares(r) {
+		if HasShares(r) {
 			inWin = append(inWin, r.InWindowShare)
 			for k, v := range [...]float64{r.AnsweredShare, r.UnansweredShare, r.AbandonedShare, r.DroppedShare} {
 				shares[k] = append(shares[k], v)
@@ -380,12 +380,12 @@ func parentSegment(path string) string {
 	return parent
 }
 
-// hasShares says whether a run has shares of its conversations (answered, in the
+// HasShares says whether a run has shares of its conversations (answered, in the
 // window, unanswered, abandoned, dropped): a share of no conversation is none, so a
 // replication in which no conversation arrived is left out of every mean, interval
 // and difference of shares (summary.json's and compare.json's), rather than counted
 // as 0 or making the figure unknown for all the replications.
-func hasShares(r *sim.RunResult) bool { return r.Conversations > 0 }
+func HasShares(r *sim.RunResult) bool { return r.Conversations > 0 }
 
 // Share is part ÷ whole, the share of a bill resting on something (derived or
 // third-party rates). A share of nothing cannot be computed: for a whole of 0, or sums
