@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -253,6 +254,12 @@ func TestCompareEmptyReplications(t *testing.T) {
 	if c.A.AnsweredShare.Mean != 1 || !(c.B.AnsweredShare.Mean < 1) || !(d.Mean < 0) || d.CI95 == nil {
 		t.Errorf("answered share A %v, B %v, B − A %v (paired %+v); want 1, under 1 and below 0, with an interval",
 			c.A.AnsweredShare.Mean, c.B.AnsweredShare.Mean, d.Mean, d.CI95)
+	}
+	// The p90 likewise: a replication with no conversation has none (it made A's p90
+	// unknown). B's customers who give up leave more than a tenth unanswered: its p90
+	// is "not answered", and the difference unknown.
+	if p := c.A.FirstResponseP90S; math.IsNaN(float64(p.Mean)) || p.CI95 == nil || !strings.Contains(stdout, "p90 first response                  7.4 h            not answered") {
+		t.Errorf("p90 A %+v; want known, with an interval, and 7.4 h against not answered:\n%s", p, stdout)
 	}
 	if strings.Contains(stdout, "answered  – (") || !strings.Contains(stdout, "answered  100.0% (0 unanswered)") {
 		t.Errorf("the answered row is unknown, or not A's 100%%:\n%s", stdout)

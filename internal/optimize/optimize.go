@@ -211,8 +211,8 @@ func (o *optimizer) evaluate(ctx context.Context, plans [][]int) error {
 		var msg, staff money.Sum
 		// Means over replications; a percentile not answered (+Inf) in one stays so.
 		var p50, p90, p99, inw, ans, unans, aband, drop float64
-		var withShares float64 // replications with shares (stats.HasShares), the shares' divisor
-		var figure []float64   // the target's figure, per replication
+		var withConv float64 // replications with conversations (stats.HasConversations): the figures' divisor
+		var figure []float64 // the target's figure, per replication
 		for _, r := range runs {
 			if r.Point != i {
 				continue
@@ -220,19 +220,18 @@ func (o *optimizer) evaluate(ctx context.Context, plans [][]int) error {
 			o.currency = r.Currency
 			msg.Add(r.MessagingMicros)
 			staff.Add(r.StaffingMicros)
+			if !stats.HasConversations(&r) {
+				continue // no percentile, no share: summary.json's rule
+			}
+			withConv++
 			p50 += r.FirstResponseP50S
 			p90 += r.FirstResponseP90S
 			p99 += r.FirstResponseP99S
-			if stats.HasShares(&r) {
-				withShares++
-				inw += r.InWindowShare
-				ans += r.AnsweredShare
-				unans += r.UnansweredShare
-				aband += r.AbandonedShare
-				drop += r.DroppedShare
-			} else if o.sla.Floor() {
-				continue // a share of no conversation is none: summary.json's rule
-			}
+			inw += r.InWindowShare
+			ans += r.AnsweredShare
+			unans += r.UnansweredShare
+			aband += r.AbandonedShare
+			drop += r.DroppedShare
 			figure = append(figure, o.figure(&r))
 		}
 		m, err1 := msg.Total()
@@ -248,11 +247,11 @@ func (o *optimizer) evaluate(ctx context.Context, plans [][]int) error {
 		}
 		cd.TotalWithStaffingMicros = int64(tot)
 		cd.TotalWithStaffing = money.Micros(cd.TotalWithStaffingMicros).String()
-		n := float64(reps)
+		n := withConv
 		cd.FirstResponseP50S, cd.FirstResponseP90S = stats.Num(p50/n), stats.Num(p90/n)
-		cd.FirstResponseP99S, cd.InWindowShare = stats.Num(p99/n), stats.Num(inw/withShares)
-		cd.AnsweredShare, cd.UnansweredShare = stats.Num(ans/withShares), stats.Num(unans/withShares)
-		cd.AbandonedShare, cd.DroppedShare = stats.Num(aband/withShares), stats.Num(drop/withShares)
+		cd.FirstResponseP99S, cd.InWindowShare = stats.Num(p99/n), stats.Num(inw/n)
+		cd.AnsweredShare, cd.UnansweredShare = stats.Num(ans/n), stats.Num(unans/n)
+		cd.AbandonedShare, cd.DroppedShare = stats.Num(aband/n), stats.Num(drop/n)
 		// The same verdict as run's on a sweep point, on the same estimate.
 		cd.SLAFigure = stats.EstimateOf(figure)
 		cd.Value = float64(cd.SLAFigure.Mean)

@@ -124,7 +124,7 @@ agents:
 
 // TestSearchEmptyReplications: a replication in which no conversation arrived has no
 // shares; optimize leaves it out of a plan's shares and of a share target's figure,
-// as summary.json does (stats.HasShares), where the plan's answered share was NaN and
+// as summary.json does (stats.HasConversations), where the plan's answered share was NaN and
 // the plan judged on nothing. Eight replications of five customers cannot decide the
 // target, and the figures optimize gives for the plan are run's on the same plan.
 func TestSearchEmptyReplications(t *testing.T) {

@@ -46,7 +46,7 @@ type CompareSide struct {
 	AmountMicrosByCategory map[string]int64 `json:"amount_micros_by_category"`
 	FirstResponseP90S      Estimate         `json:"first_response_p90_s"`
 	// AnsweredShare is the share (0..1) of the conversations that got a first response,
-	// over the replications that had any (HasShares), Unanswered the conversations that
+	// over the replications that had any (HasConversations), Unanswered the conversations that
 	// did not, per run: the p90 is judged beside them.
 	AnsweredShare Estimate `json:"answered_share"`
 	Unanswered    Estimate `json:"unanswered_conversations"`
@@ -130,9 +130,8 @@ func Compare(a, b []sim.RunResult, la, lb CompareLabel, seed uint64) (Comparison
 			return Comparison{}, fmt.Errorf("stats: compare: B − A %s: %w", d.name, err)
 		}
 	}
-	every := func(*sim.RunResult) bool { return true }
-	c.BMinusA.FirstResponseP90S = pairedDiff(a, b, func(r *sim.RunResult) float64 { return r.FirstResponseP90S }, every)
-	c.BMinusA.AnsweredShare = pairedDiff(a, b, func(r *sim.RunResult) float64 { return r.AnsweredShare }, HasShares)
+	c.BMinusA.FirstResponseP90S = pairedDiff(a, b, func(r *sim.RunResult) float64 { return r.FirstResponseP90S }, HasConversations)
+	c.BMinusA.AnsweredShare = pairedDiff(a, b, func(r *sim.RunResult) float64 { return r.AnsweredShare }, HasConversations)
 	return c, nil
 }
 
@@ -190,8 +189,8 @@ func compareSide(runs []sim.RunResult, l CompareLabel) (CompareSide, error) {
 		for k := range r.AmountByCategory {
 			cats[k].Add(r.AmountByCategory[k])
 		}
-		p90 = append(p90, r.FirstResponseP90S)
-		if HasShares(r) {
+		if HasConversations(r) {
+			p90 = append(p90, r.FirstResponseP90S)
 			answered = append(answered, r.AnsweredShare)
 		}
 		unanswered = append(unanswered, float64(r.UnansweredConversations))

@@ -247,10 +247,10 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 		// Spread estimates only: the bill itself is summed in integers above.
 		messagingEach[i] = float64(r.MessagingMicros)
 		withStaffingEach[i] = float64(tot)
-		p50 = append(p50, r.FirstResponseP50S)
-		p90 = append(p90, r.FirstResponseP90S)
-		p99 = append(p99, r.FirstResponseP99S)
-		if HasShares(r) {
+		if HasConversations(r) {
+			p50 = append(p50, r.FirstResponseP50S)
+			p90 = append(p90, r.FirstResponseP90S)
+			p99 = append(p99, r.FirstResponseP99S)
 			inWin = append(inWin, r.InWindowShare)
 			for k, v := range [...]float64{r.AnsweredShare, r.UnansweredShare, r.AbandonedShare, r.DroppedShare} {
 				shares[k] = append(shares[k], v)
@@ -380,12 +380,13 @@ func parentSegment(path string) string {
 	return parent
 }
 
-// HasShares says whether a run has shares of its conversations (answered, in the
-// window, unanswered, abandoned, dropped): a share of no conversation is none, so a
+// HasConversations says whether a run has figures of its conversations: the
+// first-response percentiles and the shares (answered, in the window, unanswered,
+// abandoned, dropped). A percentile or a share of no conversation is none, so a
 // replication in which no conversation arrived is left out of every mean, interval
-// and difference of shares (summary.json's and compare.json's), rather than counted
-// as 0 or making the figure unknown for all the replications.
-func HasShares(r *sim.RunResult) bool { return r.Conversations > 0 }
+// and difference of them (summary.json's, compare.json's, optimize's), rather than
+// counted as 0 or making the figure unknown for all the replications.
+func HasConversations(r *sim.RunResult) bool { return r.Conversations > 0 }
 
 // Share is part ÷ whole, the share of a bill resting on something (derived or
 // third-party rates). A share of nothing cannot be computed: for a whole of 0, or sums

@@ -245,7 +245,8 @@ func TestSpendTallyCharges(t *testing.T) {
 }
 
 // TestSharesLeaveOutEmptyReplications: a replication in which no conversation arrived
-// has no answered or in-window share (0 of 0); it is left out of the shares' means, not
+// has no first-response percentile and no answered or in-window share (0 of 0); it is
+// left out of their means, not
 // counted as 0 (in_window_share was biased low) nor as unknown (answered_share was null
 // for the whole point, and the CDF plot said "under 1% answered").
 func TestSharesLeaveOutEmptyReplications(t *testing.T) {
@@ -253,6 +254,8 @@ func TestSharesLeaveOutEmptyReplications(t *testing.T) {
 	empty := &runs[1]
 	empty.Conversations, empty.FirstResponses, empty.InWindowShare = 0, 0, 0
 	empty.AnsweredShare, empty.UnansweredShare, empty.AbandonedShare, empty.DroppedShare = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+	// And no percentile (sim leaves them NaN): they made the point's p50/p90/p99 null.
+	empty.FirstResponseP50S, empty.FirstResponseP90S, empty.FirstResponseP99S = math.NaN(), math.NaN(), math.NaN()
 	s, err := Summarize("x", runs)
 	if err != nil {
 		t.Fatal(err)
@@ -263,5 +266,8 @@ func TestSharesLeaveOutEmptyReplications(t *testing.T) {
 	if math.Abs(float64(sla.AnsweredShare.Mean)-wantAnswered) > 1e-12 || math.Abs(float64(sla.InWindowShare.Mean)-wantInWindow) > 1e-12 {
 		t.Errorf("answered share %v, in window %v; want %v, %v (the two replications with conversations)",
 			sla.AnsweredShare.Mean, sla.InWindowShare.Mean, wantAnswered, wantInWindow)
+	}
+	if want := (runs[0].FirstResponseP90S + runs[2].FirstResponseP90S) / 2; !(math.Abs(float64(sla.FirstResponseP90S.Mean)-want) <= 1e-9) || sla.FirstResponseP90S.CI95 == nil {
+		t.Errorf("p90 %+v; want %v with an interval (the two replications with conversations)", sla.FirstResponseP90S, want)
 	}
 }
