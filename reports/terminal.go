@@ -351,7 +351,7 @@ func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 		fmt.Fprintf(w, "%-30s %10d %10d %16s\n", cat, n, free, cents(s.AmountMicrosByCategory[cat.String()]))
 	}
 	fmt.Fprintf(w, "%-30s %10s %10s %16s\n", "total", "", "", cents(s.TotalMicros))
-	if s.TotalMicros%10_000 != 0 {
+	if !money.WholeCents(money.Micros(s.TotalMicros)) {
 		// The table shows cents; a bill to reconcile wants every micro.
 		fmt.Fprintf(w, "total to the micro: %s %s (summary.json's total; the amounts above are rounded to the cent)\n", s.Total, s.Currency)
 	}
