@@ -10,10 +10,12 @@ import (
 	"github.com/spendsim/spendsim/model/pricing"
 )
 
-// WriteForecastTable prints a forecast month by month, and the whole horizon: P10, P50
-// and P90 of the bill, the P50 of each category with spend, staffing and the total;
-// under it, how the percentiles are taken, what the band covers, and the rows whose
-// total P50 is not their messaging P50 + staffing.
+// WriteForecastTable prints a forecast month by month (monthName: a month that is not
+// a calendar month by its dates), and the whole horizon: P10, P50 and P90 of the bill,
+// the P50 of each category with spend, staffing and the total; under it, how the
+// percentiles are taken, what the band covers, that the months are not calendar months
+// where they are not, and the rows whose total P50 is not their messaging P50 +
+// staffing.
 func WriteForecastTable(w io.Writer, f stats.Forecast) {
 	growth := ""
 	if f.GrowthPerMonth != 0 {
@@ -40,7 +42,7 @@ func WriteForecastTable(w io.Writer, f stats.Forecast) {
 	}
 	fmt.Fprintln(tw)
 	row := func(fm stats.ForecastMonth) {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t", fm.Month, fm.Pricing, fm.Customers,
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t", monthName(fm), fm.Pricing, fm.Customers,
 			cents(fm.Messaging.P10Micros), cents(fm.Messaging.P50Micros), cents(fm.Messaging.P90Micros))
 		for _, cat := range cats {
 			fmt.Fprintf(tw, "%s\t", cents(fm.ByCategory[cat].P50Micros))
@@ -55,11 +57,14 @@ func WriteForecastTable(w io.Writer, f stats.Forecast) {
 		row(fm)
 	}
 	h := f.Horizon
-	h.Month, h.Pricing, h.RestsOn = "all", "", nil
+	h.Month, h.Pricing, h.RestsOn, h.End = "all", "", nil, ""
 	row(h)
 	tw.Flush()
 	fmt.Fprintf(w, "\npercentiles across replications, nearest rank (k-th smallest, k = ceil(p*R/100))\n")
 	fmt.Fprintln(w, ForecastBandScope)
+	if n := monthsNote(f); n != "" {
+		fmt.Fprintln(w, n)
+	}
 	if n := staffingNote(f); n != "" {
 		fmt.Fprintln(w, n)
 	}
