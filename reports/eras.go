@@ -72,7 +72,8 @@ func WriteReplayOrEras(w io.Writer, s *ReplaySummary, eras *Eras) {
 }
 
 // WriteErasTable prints the eras side by side: the amount per pricing category under
-// each, the total, and the charged and free units; under the table, as a replay under
+// each, the total (also to the micro when some era's is not whole cents, as a replay
+// under one era shows it), and the charged and free units; under the table, as a replay under
 // one era says them, the cards each era's bill used (and any older than another
 // currency's card the same rules read) and the free-form messages sent with no window
 // open: once when every era counts as many, else era by era.
@@ -104,6 +105,13 @@ func WriteErasTable(w io.Writer, e *Eras) {
 		}
 	}
 	line("total", func(b *EraBill) string { return cents(b.TotalMicros) })
+	micros := false // some era's total is not whole cents: the table shows every total to the micro
+	for i := range e.Eras {
+		micros = micros || !money.WholeCents(money.Micros(e.Eras[i].TotalMicros))
+	}
+	if micros {
+		line("total to the micro", func(b *EraBill) string { return b.Total })
+	}
 	mixed := false
 	line("units counted", func(b *EraBill) string {
 		u := UnitOf(b.Pricing, &b.Spend)
@@ -113,6 +121,10 @@ func WriteErasTable(w io.Writer, e *Eras) {
 	line("billable units", func(b *EraBill) string { return fmt.Sprint(sum(b.BillableByCategory)) })
 	line("free units", func(b *EraBill) string { return fmt.Sprint(sum(b.FreeByCategory)) })
 	tw.Flush()
+	if micros {
+		// As a replay under one era says it: a bill to reconcile wants every micro.
+		fmt.Fprintln(w, "total to the micro: eras.json's total; the amounts above are rounded to the cent")
+	}
 	if mixed {
 		fmt.Fprintln(w, mixedUnitsNote)
 	}

@@ -27,7 +27,8 @@ type forecastView struct {
 	Seed               uint64
 	Replications       int
 	Months             int
-	First, Last        string
+	First, Last        string // the first and last months, or days where the months are not calendar months
+	MonthsNote         string // the months are not calendar months (monthsNote); "" when they are
 	Growth             string
 	Quantiles          string
 	Headline           string
@@ -50,9 +51,12 @@ func ForecastReport(f stats.Forecast, scenario any, plots []ReportPlot) ([]byte,
 	}
 	v := forecastView{
 		Scenario: f.Scenario, Currency: f.Currency, Seed: f.Seed, Replications: f.Replications,
-		Months: len(f.Months), First: f.Months[0].Month, Last: f.Months[len(f.Months)-1].Month,
+		Months: len(f.Months), First: f.Months[0].Month, Last: f.Months[len(f.Months)-1].Month, MonthsNote: monthsNote(f),
 		Quantiles: f.Quantiles, Plots: plotViews(plots), Notes: restsNotes(f),
 		BandScope: "T" + strings.TrimPrefix(ForecastBandScope, "t") + ".",
+	}
+	if v.MonthsNote != "" {
+		v.First, v.Last = f.Months[0].Start, f.Months[len(f.Months)-1].End
 	}
 	if f.GrowthPerMonth != 0 {
 		v.Growth = fmt.Sprintf("customers %+.4g%% a month, compounding", 100*f.GrowthPerMonth)
@@ -76,7 +80,7 @@ func ForecastReport(f stats.Forecast, scenario any, plots []ReportPlot) ([]byte,
 	v.Categories = cats
 	row := func(fm stats.ForecastMonth, horizon bool) forecastRow {
 		r := forecastRow{
-			Month: withMarks(fm.Month, fm), Pricing: fm.Pricing, Customers: money.GroupThousands(fmt.Sprint(fm.Customers)),
+			Month: withMarks(monthName(fm), fm), Pricing: fm.Pricing, Customers: money.GroupThousands(fmt.Sprint(fm.Customers)),
 			P10: money.Cents(money.Micros(fm.Messaging.P10Micros)), P50: money.Cents(money.Micros(fm.Messaging.P50Micros)), P90: money.Cents(money.Micros(fm.Messaging.P90Micros)),
 			Mean: money.Cents(money.Micros(fm.Messaging.MeanMicros)), Staffing: money.Cents(money.Micros(fm.StaffingMicros)),
 			Total: money.Cents(money.Micros(fm.Total.P50Micros)), TotalP10: money.Cents(money.Micros(fm.Total.P10Micros)), TotalP90: money.Cents(money.Micros(fm.Total.P90Micros)),
@@ -121,7 +125,8 @@ var forecastTemplate = template.Must(template.New(ReportFile).Parse(`<!DOCTYPE h
 Same seed, same report: this page holds no dates and every figure is reproducible.</p>
 <p id="headline"><strong>{{.Headline}}</strong></p>
 <p class="meta" id="band-scope">{{.BandScope}}</p>
-
+{{if .MonthsNote}}<p class="meta" id="month-periods">{{.MonthsNote}}.</p>
+{{end}}
 <h2 id="plots">Plots</h2>
 {{range .Plots}}<figure id="{{.Base}}">
 <img src="{{.Src}}" alt="{{.Title}}" data-file="{{.Base}}.png" width="1200" height="750">

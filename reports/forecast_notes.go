@@ -62,7 +62,7 @@ func staffingNote(f stats.Forecast) string {
 		if fm.Total.P50Micros == fm.Messaging.P50Micros+fm.StaffingMicros {
 			continue
 		}
-		name := fm.Month
+		name := monthName(fm)
 		if fm.Month == f.Horizon.Month {
 			name = "all"
 		}
@@ -78,4 +78,24 @@ func staffingNote(f stats.Forecast) string {
 	}
 	return fmt.Sprintf("%s: staffing is the mean across replications, which differ in it (the shifts until their backlog was cleared, the bot's fees), and each total one replication's own bill + staffing, so total P50 is not messaging P50 + staffing%s",
 		strings.Join(rows, ", "), tail)
+}
+
+// monthName is how people read a forecast month: YYYY-MM for a calendar month, else its
+// first and last days, 2026-08-15..2026-09-14: a forecast's months run from its start
+// day (docs/formats.md, forecast.json), and a label "2026-08" for 15 August to 14
+// September reads as the calendar month Meta invoices.
+func monthName(fm stats.ForecastMonth) string {
+	if fm.Calendar() || fm.End == "" {
+		return fm.Month
+	}
+	return fm.Start + ".." + fm.End
+}
+
+// monthsNote says, under a forecast whose months are not calendar months, that they
+// run from its start day while Meta invoices by calendar month; "" for calendar months.
+func monthsNote(f stats.Forecast) string {
+	if len(f.Months) == 0 || f.Months[0].Calendar() || f.Months[0].End == "" {
+		return ""
+	}
+	return fmt.Sprintf("each month runs a month from the start day (%s), not a calendar month as Meta invoices: start on a 1st for months that match the invoices", f.Months[0].Start)
 }

@@ -74,3 +74,28 @@ func TestForecastTableNotes(t *testing.T) {
 		t.Errorf("no footnote on the total below the staffing:\n%s", b.String())
 	}
 }
+
+// TestMonthLabelsSayTheDates: a month that is not a calendar month is labelled by its
+// first and last days, on the terminal and in the plots (across a year end too); a
+// calendar month by its name; a month without an end (forecast.json before it had
+// one) as before.
+func TestMonthLabelsSayTheDates(t *testing.T) {
+	f := stats.Forecast{Months: []stats.ForecastMonth{
+		{Month: "2026-08", Start: "2026-08-15", End: "2026-09-14"},
+		{Month: "2026-12", Start: "2026-12-15", End: "2027-01-14"},
+		{Month: "2026-09", Start: "2026-09-01", End: "2026-09-30"},
+		{Month: "2026-02", Start: "2026-02-01", End: "2026-02-27"}, // the 1st, cut short: not the calendar month
+		{Month: "2026-10", Start: "2026-10-15"},
+	}}
+	terminal := []string{"2026-08-15..2026-09-14", "2026-12-15..2027-01-14", "2026-09", "2026-02-01..2026-02-27", "2026-10"}
+	plot := []string{"15 Aug–14 Sep 2026", "15 Dec 2026–14 Jan 2027", "Sep 2026", "1 Feb–27 Feb 2026", "from 15 Oct 2026"}
+	ticks := monthLabels(f)
+	for i, fm := range f.Months {
+		if got := monthName(fm); got != terminal[i] {
+			t.Errorf("%+v: named %q, want %q", fm, got, terminal[i])
+		}
+		if ticks[i] != plot[i] {
+			t.Errorf("%+v: plotted %q, want %q", fm, ticks[i], plot[i])
+		}
+	}
+}

@@ -34,13 +34,18 @@ func monthLabels(f stats.Forecast) monthTicks {
 	ls := make(monthTicks, len(f.Months))
 	for i, fm := range f.Months {
 		t, err := time.Parse(time.DateOnly, fm.Start)
+		e, errEnd := time.Parse(time.DateOnly, fm.End)
 		switch {
 		case err != nil:
 			ls[i] = fm.Month
-		case t.Day() == 1:
+		case fm.Calendar():
 			ls[i] = t.Format("Jan 2006")
-		default:
+		case errEnd != nil: // no end: a forecast.json written before months said theirs
 			ls[i] = "from " + t.Format("2 Jan 2006")
+		case t.Year() == e.Year():
+			ls[i] = t.Format("2 Jan") + "–" + e.Format("2 Jan 2006")
+		default:
+			ls[i] = t.Format("2 Jan 2006") + "–" + e.Format("2 Jan 2006")
 		}
 		ls[i] = withMarks(ls[i], fm)
 		if fm.Pricing != "" {

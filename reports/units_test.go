@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -146,6 +147,30 @@ func TestReplayTableGivesTheExactTotal(t *testing.T) {
 		if !strings.Contains(b.String(), ": 1 record, 1 business message (0 delivered), 1 (business number, user) pair\n") {
 			t.Errorf("header: %q", lineWith(b.String(), "record"))
 		}
+	}
+}
+
+// TestErasTableGivesTheExactTotals: side by side, as under one era, a total that is not
+// whole cents is given to the micro too, so a free era (0.000000) and one charging
+// 0.0042 no longer both read 0.00 (the support lead's review, three India utility
+// templates under --pricing all); where every total is whole cents, no such row.
+func TestErasTableGivesTheExactTotals(t *testing.T) {
+	spend := func(micros int64) stats.Spend {
+		return stats.Spend{Currency: "USD", TotalMicros: micros, Total: money.Micros(micros).String()}
+	}
+	var b strings.Builder
+	WriteErasTable(&b, &Eras{Trace: "in3.csv", Eras: []EraBill{{Pricing: "cbp-2022", Spend: spend(0)}, {Pricing: "pmp-2025", Spend: spend(4_200)}}})
+	row := strings.Fields(lineWith(b.String(), "total to the micro  "))
+	if want := []string{"total", "to", "the", "micro", "0.000000", "0.004200"}; !slices.Equal(row, want) {
+		t.Errorf("row %q, want %q:\n%s", row, want, b.String())
+	}
+	if !strings.Contains(b.String(), "\ntotal to the micro: eras.json's total; the amounts above are rounded to the cent\n") {
+		t.Errorf("no note saying the amounts are rounded:\n%s", b.String())
+	}
+	b.Reset()
+	WriteErasTable(&b, &Eras{Trace: "w.csv", Eras: []EraBill{{Pricing: "cbp-2022", Spend: spend(0)}, {Pricing: "pmp-2025", Spend: spend(1_940_000)}}})
+	if strings.Contains(b.String(), "to the micro") {
+		t.Errorf("whole cents, yet:\n%s", b.String())
 	}
 }
 

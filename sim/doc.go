@@ -6,7 +6,8 @@
 //
 // A run counts the conversations that arrive inside its horizon and follows each to its
 // end after it, with no new arrivals, billing what that costs, the agents' hours until
-// the backlog is cleared included, and sends the templates the messaging limit still
+// the backlog is cleared included (a team modelled by its response time needs nobody
+// for it: the horizon's hours alone), and sends the templates the messaging limit still
 // holds as it lets them (horizon.go); an optional warm-up before the horizon
 // is simulated and counted nowhere.
 //

@@ -56,6 +56,29 @@ func TestDrainStaffingCost(t *testing.T) {
 	}
 }
 
+// TestDrainResponseTimeStaffing: a team modelled by its response time (here always
+// 30 h) answers the horizon's last conversations after it, whoever is on duty, so the
+// run still drains (the replies are sent and billed after the horizon) but nobody is
+// needed for it: the staffing is the horizon's shifts alone, 1 agent × 100 h × 10 USD,
+// and none of it is the drain's. It was billed the drain's 30 h of shifts too (the
+// support lead's review: 72 days of drain shifts on a fitted 20-day scenario).
+func TestDrainResponseTimeStaffing(t *testing.T) {
+	cfg := mmc(t, 1, 1.3, 1, 100)
+	cfg.Staffing.CostPerHour = 10_000_000
+	cfg.Staffing.ResponseTime = dist.Spec{Kind: dist.Constant, MeanS: 30 * 3600}
+	res, last := runLast(t, cfg, 7)
+	if last <= cfg.End+29*model.Hour {
+		t.Fatalf("the last reply went %v after the horizon: want the 30 h response time to drain past it", last-cfg.End)
+	}
+	if res.DrainDays == 0 {
+		t.Errorf("no drain days: the replies after the horizon are the run's")
+	}
+	if res.StaffingMicros != 1_000_000_000 || res.DrainStaffingMicros != 0 || res.AgentHours != 100 {
+		t.Errorf("staffing %d micros (drain %d), %v agent hours; want 1 agent × 100 h × 10 USD = 1000000000, none of it the drain's",
+			res.StaffingMicros, res.DrainStaffingMicros, res.AgentHours)
+	}
+}
+
 // TestUtilisationAtMostOne: whatever the staffing, the backlog or the warm-up, busy
 // slot-time never exceeds the staffed slot-time it is counted over (the horizon and
 // the drain), so utilisation stays in [0, 1].

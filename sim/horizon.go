@@ -26,7 +26,9 @@ const drainWeek = 7 * 24 * model.Hour
 // for it; the held templates need no agent, and once the backlog is cleared the drain
 // goes on with them alone. The backlog the warm-up leaves is answered on the horizon's
 // shifts. Utilisation is busy slot-time over staffed slot-time over the same span, so
-// it never counts busy time whose agents were not costed.
+// it never counts busy time whose agents were not costed. A team modelled by its
+// response time answers the backlog after that time whoever is on duty, so nobody
+// is needed for it: its cost is the horizon's shifts alone, the roster it keeps.
 type horizon struct {
 	counting  bool // the clock has reached Start: outbound counts start from zero
 	draining  bool // the clock has passed End
@@ -109,7 +111,7 @@ func (h *horizon) finish(r *run) {
 	if r.cfg.Warmup > 0 {
 		h.agentTime = r.pattern.Cursor(r.cfg.Start, r.cfg.End, r.cfg.Location).AgentTime()
 	}
-	if end > r.cfg.End {
+	if end > r.cfg.End && !r.cfg.Staffing.ByResponseTime() {
 		h.drainTime = r.pattern.Cursor(r.cfg.End, end, r.cfg.Location).AgentTime()
 		h.agentTime += h.drainTime
 	}

@@ -83,7 +83,7 @@ type Outcome struct {
 	BotReplies           int64 // replies the bot produced, sent or dropped
 	BotResolved          int64 // conversations the bot took on alone (no agent)
 	BotHandoffs          int64 // conversations the bot answered first and handed to the agents
-	AgentTime            Time  // agent-time on duty from Start until the backlog is cleared (agents × duration)
+	AgentTime            Time  // agent-time on duty from Start until the backlog is cleared (agents × duration); a response-time team's, to End
 	DrainAgentTime       Time  // of AgentTime, the part after the horizon end: the drain's shifts
 	BusySlotTime         Time  // chat-slot time in use over the same span
 	Slots                int   // chat slots per agent (concurrency)

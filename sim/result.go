@@ -82,7 +82,7 @@ type RunResult struct {
 	FirstResponseP50S float64
 	FirstResponseP90S float64
 	FirstResponseP99S float64
-	AgentHours        float64 // staffed agent-hours from Start until the backlog is cleared (horizon + drain)
+	AgentHours        float64 // staffed agent-hours from Start until the backlog is cleared (horizon + drain; a response-time team's, the horizon alone)
 	Utilisation       float64 // busy slot-hours / staffed slot-hours over the same span (≤ 1)
 	// FirstResponseQuantilesS is the first-response time in seconds at each of
 	// FirstResponseQuantileLevels, from the run's DDSketch: the run's distribution in

@@ -446,3 +446,76 @@ agents: {concurrency: 2, handle_time: {dist: exponential, mean_s: 240}, cost_per
 		t.Errorf("--quiet: stderr %q", stderr)
 	}
 }
+
+// TestForecastMonthsSayTheirDates: a forecast's months run a month from its start day
+// (docs/formats.md), so one starting on 15 August has months of 15 August to 14
+// September: the table, report.html and the plots label them by those dates (they
+// said "2026-08", which reads as the calendar month Meta invoices, support lead's
+// review), a note says they are not calendar months, and forecast.json gives each
+// month's last day (end). From the 1st they stay the calendar months, YYYY-MM, with no
+// note.
+func TestForecastMonthsSayTheirDates(t *testing.T) {
+	scenario := func(start string) string {
+		return `name: mid
+seed: 3
+start: ` + start + `
+replications: 2
+forecast: {months: 3}
+customers: {count: 500, countries: [{country: BR, share: 1}]}
+load: {conversations_per_customer_month: 0.3}
+agents:
+  cost_per_hour: 8
+  shifts: [{days: [mon, tue, wed, thu, fri], start: "09:00", end: "17:00", headcount: 1}]
+`
+	}
+	type month struct{ Month, Start, End string }
+	for _, c := range []struct {
+		start  string
+		labels []string // the table's month column
+		months []month  // forecast.json's
+		note   bool
+	}{
+		{"2026-08-15", []string{"2026-08-15..2026-09-14", "2026-09-15..2026-10-14", "2026-10-15..2026-11-14"},
+			[]month{{"2026-08", "2026-08-15", "2026-09-14"}, {"2026-09", "2026-09-15", "2026-10-14"}, {"2026-10", "2026-10-15", "2026-11-14"}}, true},
+		{"2026-08-01", []string{"2026-08", "2026-09", "2026-10"},
+			[]month{{"2026-08", "2026-08-01", "2026-08-31"}, {"2026-09", "2026-09-01", "2026-09-30"}, {"2026-10", "2026-10-01", "2026-10-31"}}, false},
+	} {
+		dir := t.TempDir()
+		sc := writeFile(t, dir, "mid.yaml", scenario(c.start))
+		out := filepath.Join(dir, "f")
+		code, stdout, stderr := spendsim(t, "forecast", sc, "--out", out, "-q")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.start, code, stderr)
+		}
+		for _, l := range c.labels {
+			if !strings.Contains(stdout, "\n  "+l+"  ") {
+				t.Errorf("%s: no row labelled %s:\n%s", c.start, l, stdout)
+			}
+		}
+		note := "not a calendar month as Meta invoices"
+		if strings.Contains(stdout, note) != c.note {
+			t.Errorf("%s: note %q said: %v, want %v", c.start, note, !c.note, c.note)
+		}
+		var f struct {
+			Months  []month `json:"months"`
+			Horizon month   `json:"horizon"`
+		}
+		data, err := os.ReadFile(filepath.Join(out, "forecast.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, &f); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(f.Months, c.months) || f.Horizon.Start != c.months[0].Start || f.Horizon.End != c.months[2].End {
+			t.Errorf("%s: forecast.json months %+v, horizon %+v; want %+v", c.start, f.Months, f.Horizon, c.months)
+		}
+		html, err := os.ReadFile(filepath.Join(out, "report.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(html), "<td>"+c.labels[0]) || strings.Contains(string(html), note) != c.note {
+			t.Errorf("%s: report.html does not label the first month %s (or its note is wrong)", c.start, c.labels[0])
+		}
+	}
+}

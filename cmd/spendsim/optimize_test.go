@@ -158,3 +158,21 @@ func TestOptimizeBot(t *testing.T) {
 		t.Errorf("--bot without a bot: exit %d, %s", code, stderr)
 	}
 }
+
+// TestOptimizeResponseTime: a scenario whose replies come after a response time, whoever
+// is on shift (spendsim fit keeping response_time), is refused with exit 2 and why,
+// and leaves no output folder: before, optimize printed "best: ...=0" (no agents), a
+// staffing answer the model cannot give.
+func TestOptimizeResponseTime(t *testing.T) {
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "rt.yaml", strings.Replace(optScenario, "  handle_time: {dist: exponential, mean_s: 300}\n",
+		"  response_time: {dist: lognormal, mean_s: 2000, sd_s: 3000}\n", 1))
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := spendsim(t, "optimize", sc, "--sla", "p50<=1h", "--out", out)
+	if code != 2 || stdout != "" || !strings.Contains(stderr, "no headcount changes the waits") || !strings.Contains(stderr, "replace response_time with handle_time") {
+		t.Errorf("exit %d:\n%s%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%s: %v, want no folder", out, err)
+	}
+}

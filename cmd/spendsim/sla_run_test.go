@@ -74,6 +74,9 @@ func TestRunSLA(t *testing.T) {
 		{[]string{"run", "small", "--out", o, "--sla", "p95<=1h"}, `want p50|p90|p99 <= DURATION`},
 		{[]string{"run", "small", "--out", o, "--shard", "0/2", "--sla", "p90<=1h"}, "give it to spendsim merge"},
 		{[]string{"merge", o, "--sla", "fast"}, `--sla: "fast"`},
+		// A share's error is the SLA's, not --precision's ("8000% of the mean").
+		{[]string{"run", "small", "--out", o, "--sla", "answered>=80"}, `--sla: "answered>=80": "80" is not a share: write 80% or 0.8`},
+		{[]string{"run", "small", "--out", o, "--sla", "p80<=1m"}, `the percentiles are p50, p90 and p99`},
 	} {
 		code, _, stderr := spendsim(t, tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.want) {

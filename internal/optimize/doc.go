@@ -7,7 +7,9 @@
 // interval reaches both sides of the target is undecided and counts as missing it;
 // the search never adds replications of its own (more --replications decide more).
 //
-// In: a scenario without a sweep and with a seed, and Options (the stats.SLA, the
+// In: a scenario without a sweep and with a seed, whose agents answer from a queue (a
+// team modelled by agents.response_time replies after its response time whoever is on
+// shift, so headcount cannot change its waits: refused, a *scenarios.Error), and Options (the stats.SLA, the
 // headcount cap, workers, the user's rates). Out: a Result, optimize.json's content,
 // with every plan evaluated, cheapest first; package reports writes it and prints its
 // table. The search is local: a descent by one-step moves, and from where it stops

@@ -98,8 +98,15 @@ type Options struct {
 // them meets the SLA for less, goes on from it; every move lowers the cost, so the
 // search ends. The answer is the cheapest plan meeting the SLA among everything
 // evaluated; ties go to the better SLA figure, then to the plan evaluated first, so
-// the answer is the same on every machine.
+// the answer is the same on every machine. A team modelled by its response time
+// (agents.response_time) has waits no headcount changes: Search refuses it with a
+// *scenarios.Error rather than answer with no agents.
 func Search(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error) {
+	if sc.Agents.ByResponseTime() {
+		return nil, &scenarios.Error{File: sc.Name, Problems: []string{fmt.Sprintf("optimize: %s: agents.response_time models the team by how long it takes "+
+			"to reply, whoever is on shift, so no headcount changes the waits: staffing only adds cost, and the answer would be no agents at all. "+
+			"To weigh staffing against the waits, replace response_time with handle_time (and concurrency), so that agents answer from a queue", sc.Name)}}
+	}
 	if len(sc.Sweep) > 0 || sc.Seed == 0 || o.MaxHeadcount < 1 || (o.Bot && sc.Agents.Bot == nil) {
 		return nil, fmt.Errorf("optimize: %s: want no sweep, a seed, a bot with Bot and MaxHeadcount >= 1", sc.Name)
 	}

@@ -2,6 +2,7 @@ package optimize
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -180,5 +181,24 @@ func TestSearchLeavesPlateau(t *testing.T) {
 	}
 	if labels(one) != labels(got) {
 		t.Errorf("1 worker and 2 workers evaluated different plans:\n%s\n--\n%s", labels(one), labels(got))
+	}
+}
+
+// TestSearchRefusesResponseTime: a team modelled by its response time replies after it
+// whoever is on shift, so every headcount has the same waits and the cheapest plan
+// would be no agents at all (the support lead's review: "best: fitted=0"). Search
+// refuses it as a scenario error saying why and what to change, and simulates nothing.
+func TestSearchRefusesResponseTime(t *testing.T) {
+	yaml := strings.Replace(optScenario, "  handle_time: {dist: exponential, mean_s: 300}\n",
+		"  response_time: {dist: lognormal, mean_s: 2000, sd_s: 3000}\n", 1)
+	res, err := search(t, yaml, "p50<=1h", 5, false)
+	var se *scenarios.Error
+	if !errors.As(err, &se) || res != nil {
+		t.Fatalf("got %+v, %v; want a *scenarios.Error", res, err)
+	}
+	for _, want := range []string{"agents.response_time", "no headcount changes the waits", "replace response_time with handle_time"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%v: want it to say %q", err, want)
+		}
 	}
 }

@@ -88,8 +88,12 @@ func plus(a, b int64, what string) (int64, error) {
 
 // ForecastMonth is one month of a forecast.
 type ForecastMonth struct {
-	Month     string `json:"month"` // YYYY-MM of the period's first day
-	Start     string `json:"start"` // first local day, YYYY-MM-DD
+	Month string `json:"month"` // YYYY-MM of the period's first day
+	Start string `json:"start"` // first local day, YYYY-MM-DD
+	// End is the last local day, YYYY-MM-DD, inclusive: the day before the next month's
+	// start (the horizon's end for the last). A month runs from the start day, so it is
+	// a calendar month only when the forecast starts on the 1st (Calendar).
+	End       string `json:"end"`
 	Days      int    `json:"days"`
 	Pricing   string `json:"pricing"`   // the era in force (two, "a→b", if it changes inside the month)
 	Customers int64  `json:"customers"` // active customer base
@@ -242,13 +246,15 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 	}
 	var agentHours float64
 	for m, st := range starts {
-		end := model.FromStd(st.AddDate(0, 1, 0))
-		end = min(end, cfg.End)
+		end := cfg.End // the next month's start: the days monthOf puts in this month
+		if m+1 < n {
+			end = model.FromStd(starts[m+1])
+		}
 		month := st.Format("2006-01")
 		agentHours += staff[m].hours
 		var bs bands
 		fm := ForecastMonth{
-			Month: month, Start: st.Format(time.DateOnly),
+			Month: month, Start: st.Format(time.DateOnly), End: lastDay(end, loc),
 			Days:       int(end.In(loc).Sub(st).Hours()/24 + 0.5),
 			Pricing:    eraSpan(cfg.Billing.Era, model.FromStd(st), end, loc),
 			Customers:  int64(customersAt(cfg, model.FromStd(st))),
@@ -291,7 +297,7 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 	staffTotal := money.Micros(DivRound(int64(staffSum), int64(reps)))
 	var bs bands
 	h := ForecastMonth{
-		Month: f.Months[0].Month + ".." + f.Months[n-1].Month, Start: f.Months[0].Start,
+		Month: f.Months[0].Month + ".." + f.Months[n-1].Month, Start: f.Months[0].Start, End: f.Months[n-1].End,
 		Days:      int(cfg.End.In(loc).Sub(first).Hours()/24 + 0.5),
 		Pricing:   eraSpan(cfg.Billing.Era, cfg.Start, cfg.End, loc),
 		Customers: f.Months[n-1].Customers, AgentHours: agentHours,
@@ -451,4 +457,18 @@ func eraSpan(e billing.Era, from, to model.Time, loc *time.Location) string {
 		return a.String()
 	}
 	return a.String() + "→" + b.String()
+}
+
+// lastDay is the local day before end (a local midnight), YYYY-MM-DD.
+func lastDay(end model.Time, loc *time.Location) string {
+	t := end.In(loc)
+	return model.DayStart(t.Year(), t.Month(), t.Day()-1, loc).Format(time.DateOnly)
+}
+
+// Calendar says whether the month is a calendar month, the 1st to its last day (Meta
+// invoices by them): every month of a forecast that starts on the 1st.
+func (m ForecastMonth) Calendar() bool {
+	start, err1 := time.Parse(time.DateOnly, m.Start)
+	end, err2 := time.Parse(time.DateOnly, m.End)
+	return err1 == nil && err2 == nil && start.Day() == 1 && end.Equal(start.AddDate(0, 1, -1))
 }

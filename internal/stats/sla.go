@@ -21,23 +21,38 @@ type SLA struct {
 	Limit  float64 `json:"limit"`  // seconds for a percentile, a share 0..1 for in_window and answered
 }
 
-var slaRE = regexp.MustCompile(`^\s*(p50|p90|p99|in_window|answered)\s*(<=|>=)\s*(\S+)\s*$`)
+var (
+	slaRE = regexp.MustCompile(`^\s*(p50|p90|p99|in_window|answered)\s*(<=|>=)\s*(\S+)\s*$`)
+	// pctRE finds a percentile the SLA does not know ("p80<=1m"), to say which it does.
+	pctRE = regexp.MustCompile(`^\s*[pP](\d+(?:\.\d+)?)\b`)
+)
+
+// slaForms is the SLA's grammar, for errors: what to write instead.
+const slaForms = "want p50|p90|p99 <= DURATION (like p90<=1h: 90% of conversations answered within the hour), " +
+	"or in_window|answered >= SHARE (like in_window>=0.95 or answered>=98%)"
 
 // ParseSLA reads "p90<=1h", "p99 <= 90s", "in_window>=0.95" (or 95%) or
-// "answered>=98%".
+// "answered>=98%". A share is over 0 and at most 1 (100%): "answered>=100%" asks for
+// every conversation answered.
 func ParseSLA(s string) (SLA, error) {
 	g := slaRE.FindStringSubmatch(s)
 	if g == nil {
-		return SLA{}, fmt.Errorf("%q: want p50|p90|p99 <= DURATION (like p90<=1h), or in_window|answered >= SHARE (like in_window>=0.95 or answered>=98%%)", s)
+		if p := pctRE.FindStringSubmatch(s); p != nil && p[1] != "50" && p[1] != "90" && p[1] != "99" {
+			// Summaries estimate these three alone (with their intervals), so no other
+			// percentile can be judged.
+			return SLA{}, fmt.Errorf("%q: p%s is not a percentile spendsim reports: the percentiles are p50, p90 and p99, "+
+				"each over every conversation that arrived (p90<=1m means 90%% of conversations answered within a minute); %s", s, p[1], slaForms)
+		}
+		return SLA{}, fmt.Errorf("%q: %s", s, slaForms)
 	}
 	out := SLA{Text: strings.Join(strings.Fields(s), ""), Metric: g[1]}
 	if g[1] == "in_window" || g[1] == "answered" {
 		if g[2] != ">=" {
 			return SLA{}, fmt.Errorf("%q: %s is a floor: write %s>=%s", s, g[1], g[1], g[3])
 		}
-		v, err := ParseShare(g[3])
+		v, err := floorShare(g[3])
 		if err != nil {
-			return SLA{}, err
+			return SLA{}, fmt.Errorf("%q: %w", s, err)
 		}
 		out.Limit = v
 		return out, nil
@@ -53,18 +68,48 @@ func ParseSLA(s string) (SLA, error) {
 	return out, nil
 }
 
-// ParseShare reads "2%" or "0.02" as 0.02, a share strictly between 0 and 1.
-func ParseShare(s string) (float64, error) {
+// readShare reads "2%" or "0.02": the number as a fraction (0.02 both), and whether it
+// was written as a percentage; ok false when s is no number.
+func readShare(s string) (v float64, pct, ok bool) {
 	t := strings.TrimSpace(s)
-	pct := strings.HasSuffix(t, "%")
+	pct = strings.HasSuffix(t, "%")
 	v, err := strconv.ParseFloat(strings.TrimSuffix(t, "%"), 64)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a share: write 2%% or 0.02", s)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, pct, false
 	}
 	if pct {
 		v /= 100
-	} else if v >= 1 {
-		return 0, fmt.Errorf("%q would be %s00%% of the mean: write 2%% or 0.02", s, s)
+	}
+	return v, pct, true
+}
+
+// floorShare reads an SLA's share: "95%" or "0.95", over 0 and at most 1. A number over 1
+// without % is not a share ("80": 80% or 0.8?), and the error offers both.
+func floorShare(s string) (float64, error) {
+	v, pct, ok := readShare(s)
+	switch {
+	case !ok:
+		return 0, fmt.Errorf("%q is not a share: write 95%% or 0.95", s)
+	case !pct && v > 1:
+		return 0, fmt.Errorf("%q is not a share: write %s%% or %s", s, shortFloat(v), shortFloat(v/100))
+	case !(v > 0 && v <= 1):
+		return 0, fmt.Errorf("%q must be between 0%% and 100%%, 0%% excluded (every plan meets a floor of nothing)", s)
+	}
+	return v, nil
+}
+
+// shortFloat writes x as briefly as it reads: 80, 0.8, 0.015.
+func shortFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// ParseShare reads "2%" or "0.02" as 0.02, a share strictly between 0 and 1: the
+// precision --precision asks of a mean.
+func ParseShare(s string) (float64, error) {
+	v, pct, ok := readShare(s)
+	if !ok {
+		return 0, fmt.Errorf("%q is not a share: write 2%% or 0.02", s)
+	}
+	if !pct && v >= 1 {
+		return 0, fmt.Errorf("%q would be %s%% of the mean: write 2%% or 0.02", s, shortFloat(100*v))
 	}
 	if !(v > 0 && v < 1) {
 		return 0, fmt.Errorf("%q must be between 0%% and 100%%, exclusive", s)

@@ -109,6 +109,60 @@ func TestParseSLA(t *testing.T) {
 	}
 }
 
+// TestParseSLAShares: README's grammar, in_window|answered >= SHARE with SHARE 0.95 or
+// 95%: a fraction up to 1 or a percentage up to 100% (a floor of every conversation is
+// a target; one of none is not). A number over 1 without % is not a share, and the
+// error offers both readings; it said `"80" would be 8000% of the mean`, the wording
+// of --precision, and `"1.0" would be 1.000% of the mean` for what is 100% (the
+// support lead's review).
+func TestParseSLAShares(t *testing.T) {
+	for in, want := range map[string]float64{
+		"answered>=98%": 0.98, "answered>=0.98": 0.98, "in_window>=1.0": 1, "in_window>=1": 1,
+		"answered>=100%": 1, "in_window >= 0.5%": 0.005, "answered>=.9": 0.9,
+	} {
+		if s, err := ParseSLA(in); err != nil || math.Abs(s.Limit-want) > 1e-12 {
+			t.Errorf("%q: %+v, %v; want limit %v", in, s, err, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"answered>=80":      `"answered>=80": "80" is not a share: write 80% or 0.8`,
+		"in_window>=1.5":    `"in_window>=1.5": "1.5" is not a share: write 1.5% or 0.015`,
+		"answered>=lots":    `"answered>=lots": "lots" is not a share: write 95% or 0.95`,
+		"answered>=0":       `"answered>=0": "0" must be between 0% and 100%, 0% excluded`,
+		"in_window>=-5%":    `"in_window>=-5%": "-5%" must be between 0% and 100%, 0% excluded`,
+		"in_window>=100.5%": `"in_window>=100.5%": "100.5%" must be between 0% and 100%, 0% excluded`,
+	} {
+		if _, err := ParseSLA(in); err == nil || !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "of the mean") {
+			t.Errorf("%q: %v, want %s…", in, err, want)
+		}
+	}
+}
+
+// TestParseSLAPercentiles: p50, p90 and p99 are the percentiles a summary estimates;
+// any other pNN is refused naming them and what one means ("80% answered within a
+// minute" would be p80<=1m, which spendsim cannot judge), and so is a target that
+// names none.
+func TestParseSLAPercentiles(t *testing.T) {
+	for _, in := range []string{"p80<=1m", "P95 <= 1h", "p99.9<=1h"} {
+		_, err := ParseSLA(in)
+		if err == nil {
+			t.Fatalf("%q accepted", in)
+		}
+		for _, want := range []string{"is not a percentile spendsim reports: the percentiles are p50, p90 and p99",
+			"p90<=1m means 90% of conversations answered within a minute", "want p50|p90|p99 <= DURATION"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%q: %v\nwant it to say %q", in, err, want)
+			}
+		}
+	}
+	for _, in := range []string{"fast", "p90<1h"} {
+		_, err := ParseSLA(in)
+		if err == nil || !strings.Contains(err.Error(), "like p90<=1h: 90% of conversations answered within the hour") || strings.Contains(err.Error(), "not a percentile") {
+			t.Errorf("%q: %v", in, err)
+		}
+	}
+}
+
 // TestSLAMet: a ceiling and a floor are inclusive; an unknown or infinite figure never
 // meets a target and is never closer to it.
 func TestSLAMet(t *testing.T) {
@@ -147,6 +201,13 @@ func TestParseShare(t *testing.T) {
 	for _, bad := range []string{"2", "0%", "x", "100%", "-1%"} {
 		if _, err := ParseShare(bad); err == nil {
 			t.Errorf("ParseShare(%q) accepted", bad)
+		}
+	}
+	// --precision 1.0 is 100% of the mean, not "1.000%" (the percentage was the text
+	// with "00" added).
+	for in, want := range map[string]string{"1.0": `"1.0" would be 100% of the mean`, "2": `"2" would be 200% of the mean`} {
+		if _, err := ParseShare(in); err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("ParseShare(%q): %v, want %s…", in, err, want)
 		}
 	}
 }

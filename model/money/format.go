@@ -33,6 +33,10 @@ func Cents(m Micros) string {
 	return s
 }
 
+// WholeCents says whether Cents shows m exactly. A table in cents shows an amount that
+// is not whole cents to the micro too (Micros.String): a bill of 0.0042 is not 0.00.
+func WholeCents(m Micros) bool { return m%10_000 == 0 }
+
 // SignedCents is Cents with "+" before an amount that shows above zero: "+1,234.57",
 // "-0.50", "0.00". Differences (B − A, restaffed − original) and their intervals.
 func SignedCents(m Micros) string {

@@ -48,3 +48,13 @@ func TestExact(t *testing.T) {
 		}
 	}
 }
+
+// TestWholeCents: an amount Cents shows exactly, and one a table in cents must also show
+// to the micro (0.0042 reads 0.00).
+func TestWholeCents(t *testing.T) {
+	for m, want := range map[Micros]bool{0: true, 10_000: true, -1_940_000: true, 4_200: false, -1: false, 1_940_130: false} {
+		if WholeCents(m) != want {
+			t.Errorf("WholeCents(%d) = %v", m, !want)
+		}
+	}
+}
