@@ -83,12 +83,6 @@ type broadcast struct {
 	sent     int64
 }
 
-type held struct {
-	customer int32
-	src      int32
-	counted  bool // asked for inside the horizon (not in the warm-up): in TemplatesSent
-}
-
 // outbound is the run's business-initiated traffic and what WhatsApp makes of it.
 type outbound struct {
 	sources    []source
@@ -349,46 +343,6 @@ func (r *run) requestTemplate(t Time, c int32, src int) {
 	r.deliverTemplate(t, c, src, r.clock.counting)
 }
 
-// wake schedules the next look at the templates waiting for room: when the rolling
-// 24 h window next has room, or at the next hourly evaluation if that comes first
-// (the limit may rise there).
-func (r *run) wake(t Time) {
-	o := r.out
-	if o.waking {
-		return
-	}
-	at := o.account.RoomAt(t)
-	if next := o.account.NextChange(t); next != 0 && next < at {
-		at = next
-	}
-	o.waking = true
-	r.q.Push(at, evHeld, 0)
-}
-
-// releaseHeld sends the waiting templates that fit now, first come first served.
-func (r *run) releaseHeld(t Time) {
-	o := r.out
-	o.waking = false
-	a := o.account
-	for o.waiting.Len() > 0 {
-		h := o.waiting.Front()
-		if a.Needs(h.customer, t, r.biller.WindowOpen(uint32(h.customer), t)) {
-			if a.RoomAt(t) > t {
-				break
-			}
-			a.Admit(h.customer, t)
-		}
-		o.waiting.Pop()
-		if h.counted && t >= r.cfg.End {
-			o.counts.LimitAfterHorizon++
-		}
-		r.deliverTemplate(t, h.customer, int(h.src), h.counted)
-	}
-	if o.waiting.Len() > 0 {
-		r.wake(t)
-	}
-}
-
 // deliverTemplate hands src's template to WhatsApp for customer c at t: a user who
 // blocked the business never gets it, the marketing cap may refuse it, and otherwise it
 // is delivered, billed, may make the user block, and may be answered. counted says
@@ -457,15 +411,6 @@ func (o *outbound) userWrote(c int32) {
 	if o != nil && o.blocked != nil {
 		o.blocked[c] = false
 	}
-}
-
-// holding is how many templates wait for room under the messaging limit (0 without
-// outbound traffic).
-func (o *outbound) holding() int {
-	if o == nil {
-		return 0
-	}
-	return o.waiting.Len()
 }
 
 // outboundAtEnd notes the account's standing at the horizon end (called once, when the
