@@ -199,8 +199,11 @@ func TestPointByID(t *testing.T) {
 		t.Errorf("weekday=4,sunday=2: %+v, %v", p, err)
 	}
 	// The label run's table prints, with its spaces, finds the same point.
-	if q, err := sc.PointByID("weekday=4, sunday=2"); err != nil || q.Index != p.Index {
+	if q, err := sc.PointByID("weekday=4, sunday=2"); err != nil || q.Index != p.Index || q.Named("weekday=4, sunday=2") != "weekday=4, sunday=2" {
 		t.Errorf("weekday=4, sunday=2 (run's label): %+v, %v", q, err)
+	}
+	if got := first.Named(""); got != first.ID {
+		t.Errorf("the first point, not asked for, is named %q, want its id %s", got, first.ID)
 	}
 	if _, err := sc.PointByID("weekday=9"); err == nil || !strings.Contains(err.Error(), "its points are weekday=3,sunday=0; ") {
 		t.Errorf("an unknown point: %v", err)
@@ -230,6 +233,13 @@ func TestPointByLabel(t *testing.T) {
 		if got, err := sc.PointByID(p.ID); err != nil || got.Index != p.Index {
 			t.Errorf("--point %q: %+v, %v", p.ID, got, err)
 		}
+		// Named as asked, with the id where that is another name.
+		if got, want := p.Named(p.Label), p.Label+" ("+p.ID+")"; got != want {
+			t.Errorf("point %s asked for as %q is named %q, want %q", p.ID, p.Label, got, want)
+		}
+		if got := p.Named(p.ID); got != p.ID {
+			t.Errorf("point %s asked for by its id is named %q", p.ID, got)
+		}
 		choices = append(choices, p.Label+" ("+p.ID+")")
 	}
 	if _, err := sc.PointByID("agents=9"); err == nil || !strings.Contains(err.Error(), "its points are "+strings.Join(choices, "; ")) {
@@ -240,7 +250,7 @@ func TestPointByLabel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, err := grid.PointByID("2 agents"); err != nil || p.ID != "headcount=2" {
+	if p, err := grid.PointByID("2 agents"); err != nil || p.ID != "headcount=2" || p.Named("2 agents") != "2 agents (headcount=2)" {
 		t.Errorf("--point '2 agents': %+v, %v", p, err)
 	}
 
