@@ -460,7 +460,8 @@ func WriteRatesEra(w io.Writer, day time.Time) {
 }
 
 // WriteReadNotes says (on stderr) what a trace reader read past or decided that the bill
-// depends on: the rows --skip-invalid skipped, with the first reasons, the rows dropped
+// depends on: the rows --skip-invalid skipped (in a webhook log, the lines, statuses and
+// messages, as it counts them), with the first reasons, the rows dropped
 // as repeats of a message id, with the first, the countries --country-overrides let
 // decide, the webhook changes that are no message (account updates, quality updates,
 // payment statuses, system messages), and Parquet timestamps with no time zone, read
@@ -468,13 +469,17 @@ func WriteRatesEra(w io.Writer, day time.Time) {
 // were read, is no progress note.
 func WriteReadNotes(w io.Writer, c trace.Counts) {
 	if c.Skipped > 0 {
+		one, many := "row", "rows"
+		if c.Webhook {
+			one, many = "status, message or line", "statuses, messages or lines"
+		}
 		switch {
 		case c.Skipped == 1:
-			fmt.Fprintln(w, "1 invalid row skipped (--skip-invalid):")
+			fmt.Fprintf(w, "1 invalid %s skipped (--skip-invalid):\n", one)
 		case int64(len(c.SkipReasons)) == c.Skipped:
-			fmt.Fprintf(w, "%d invalid rows skipped (--skip-invalid):\n", c.Skipped)
+			fmt.Fprintf(w, "%d invalid %s skipped (--skip-invalid):\n", c.Skipped, many)
 		default:
-			fmt.Fprintf(w, "%d invalid rows skipped (--skip-invalid); the first %d:\n", c.Skipped, len(c.SkipReasons))
+			fmt.Fprintf(w, "%d invalid %s skipped (--skip-invalid); the first %d:\n", c.Skipped, many, len(c.SkipReasons))
 		}
 		for _, r := range c.SkipReasons {
 			fmt.Fprintf(w, "  %s\n", r)

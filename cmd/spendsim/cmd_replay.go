@@ -229,7 +229,7 @@ func replayShardAction(c *cli.Context, e *env, o rebill.Options, rp *progress.Re
 // replayCounts are the reader's counts a replay's summary kept.
 func replayCounts(s *reports.ReplaySummary) trace.Counts {
 	return trace.Counts{Skipped: s.Skipped, SkipReasons: s.SkipReasons, Duplicates: s.Duplicates, FirstDuplicate: s.FirstDuplicate,
-		CountryOverrides: s.Overrides, Ignored: s.Ignored, NaiveTimes: s.NaiveTimes}
+		CountryOverrides: s.Overrides, Ignored: s.Ignored, NaiveTimes: s.NaiveTimes, Webhook: s.Webhook}
 }
 
 // checkPasses checks --passes against the flags it cannot go with.
