@@ -101,6 +101,27 @@ func TestStrictDecoding(t *testing.T) {
 		{strings.Replace(base, "[{country: BR, share: 1}]", "[{country: BR, share: 1}", 1), "s.yaml:5: did not find expected ',' or ']'"},
 		{strings.Replace(base, "load:\n", "load: {a: 1\n", 1), "s.yaml:6: did not find expected ',' or '}'"},
 		{"- name: t\n", `s.yaml:1:1: found a list; want a mapping with keys name, description,`},
+		// A value given through an alias is decoded at its anchor's line: the error is
+		// placed at the alias whose field has the type named, and says where the value
+		// is. It named the anchor's own field and place (agents.shifts[0].start, 11:15).
+		{strings.Replace(base, `{start: "09:00", end: "17:00", headcount: 1}`, `{start: &nine "09:00", end: "17:00", headcount: 1}
+    - {start: "10:00", end: "14:00", headcount: *nine}`, 1), `s.yaml:12:49: agents.shifts[1].headcount: "09:00" is text; want a whole number (from &nine at 11:15)`},
+		// One anchored value that fails at every use: each use, in order.
+		{strings.Replace(base, `{start: "09:00", end: "17:00", headcount: 1}`, `&day {start: "09:00", end: "17:00", headcount: x}
+    - *day
+    - {<<: *day, name: b}`, 1), `s.yaml:11:54: agents.shifts[0].headcount: "x" is text; want a whole number
+  s.yaml:12:7: agents.shifts[1].headcount: "x" is text; want a whole number (from &day at 11:54)
+  s.yaml:13:12: agents.shifts[2].headcount: "x" is text; want a whole number (from &day at 11:54)`},
+		// A key a mapping gives itself is not merged: the anchor's x is not decoded there.
+		{strings.Replace(base, `{start: "09:00", end: "17:00", headcount: 1}`, `&day {start: "09:00", end: "17:00", headcount: x}
+    - {<<: *day, headcount: 2}
+    - {<<: *day, name: c}`, 1), `s.yaml:11:54: agents.shifts[0].headcount: "x" is text; want a whole number
+  s.yaml:13:12: agents.shifts[2].headcount: "x" is text; want a whole number (from &day at 11:54)`},
+		// Anchors that hold themselves are listed once, not for ever.
+		{strings.Replace(base, "handle_time: {mean_s: 300}", "handle_time: &a {mean_s: 300, <<: *a}", 1), "s.yaml: anchor 'a' value contains itself"},
+		{strings.Replace(base, "  shifts:\n", "  shifts: &s\n", 1) + "    - *s\n", "s.yaml:13:7: agents.shifts[2]: found a list; want a mapping with keys name, days, start, end, headcount (from &s at 10:11)"},
+		{strings.Replace(base, "handle_time: {mean_s: 300}", "handle_time: &ht {mean_s: 300, sd: 1}\n  patience: *ht", 1), `s.yaml:9:34: agents.handle_time: unknown field "sd" (valid keys here: dist, mean_s, sd_s, tail)
+  s.yaml:10:13: agents.patience: unknown field "sd" (valid keys here: dist, mean_s, sd_s, tail) (from &ht at 9:34)`},
 		{"", "s.yaml: empty scenario file"},
 		{base + "---\nname: x\n", "s.yaml:13: a second YAML document"},
 	} {
