@@ -8,6 +8,12 @@ import (
 	"github.com/spendsim/spendsim/scenarios/trace"
 )
 
+// Counts are the reader's counts the summary kept, for WriteReadNotes.
+func (s *ReplaySummary) Counts() trace.Counts {
+	return trace.Counts{Skipped: s.Skipped, SkipReasons: s.SkipReasons, Duplicates: s.Duplicates, FirstDuplicate: s.FirstDuplicate,
+		CountryOverrides: s.Overrides, Ignored: s.Ignored, NaiveTimes: s.NaiveTimes, Webhook: s.Webhook}
+}
+
 // WriteReadNotes says (on stderr) what a trace reader read past or decided that the bill
 // depends on: the rows --skip-invalid skipped (in a webhook log, the lines, statuses and
 // messages, as it counts them), with the first reasons, the rows dropped
