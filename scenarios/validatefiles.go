@@ -11,8 +11,8 @@ import (
 type Checked struct {
 	Ref      string    // the file (or embedded name) as given
 	Scenario *Scenario // the scenario, when it is valid
-	// Gaps are the eras of the scenario's days that no rate card prices (CardGaps): a
-	// run stops at the first message it charges there, so they warn rather than fail.
+	// Gaps are CardGaps' warnings for a valid scenario: where a run would meet a charge
+	// no rate card prices, and stop there; a run that charges none there needs no card.
 	Gaps []string
 	Err  error // why it is not valid: an *Error when invalid, another when it could not be read
 }
