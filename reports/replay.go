@@ -346,6 +346,7 @@ type ReplaySummary struct {
 	SkipReasons    []string `json:"-"`
 	FirstDuplicate string   `json:"-"`
 	NaiveTimes     string   `json:"-"`
+	Webhook        bool     `json:"-"` // a webhook log was read: Skipped counts lines, statuses and messages (trace.Counts)
 }
 
 // LogFacts counts the messages whose charge a fact the log stated decided, where

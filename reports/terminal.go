@@ -16,7 +16,6 @@ import (
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
-	"github.com/spendsim/spendsim/scenarios/trace"
 )
 
 // The tables the commands print on the terminal. Amounts are shown by the one rule for
@@ -383,50 +382,4 @@ func WriteRatesEra(w io.Writer, day time.Time) {
 		line += fmt.Sprintf("; %s from %s", next, next.Start().Format(time.DateOnly))
 	}
 	fmt.Fprintln(w, line+")")
-}
-
-// WriteReadNotes says (on stderr) what a trace reader read past or decided that the bill
-// depends on: the rows --skip-invalid skipped, with the first reasons, the rows dropped
-// as repeats of a message id, with the first, the countries --country-overrides let
-// decide, the webhook changes that are no message (account updates, quality updates,
-// payment statuses, system messages), and Parquet timestamps with no time zone, read
-// as UTC. Always shown, --quiet or not: what was left out of a bill, or how its times
-// were read, is no progress note.
-func WriteReadNotes(w io.Writer, c trace.Counts) {
-	if c.Skipped > 0 {
-		switch {
-		case c.Skipped == 1:
-			fmt.Fprintln(w, "1 invalid row skipped (--skip-invalid):")
-		case int64(len(c.SkipReasons)) == c.Skipped:
-			fmt.Fprintf(w, "%d invalid rows skipped (--skip-invalid):\n", c.Skipped)
-		default:
-			fmt.Fprintf(w, "%d invalid rows skipped (--skip-invalid); the first %d:\n", c.Skipped, len(c.SkipReasons))
-		}
-		for _, r := range c.SkipReasons {
-			fmt.Fprintf(w, "  %s\n", r)
-		}
-	}
-	if c.Duplicates > 0 {
-		line := fmt.Sprintf("%s dropped as %s of a message_id already read (a retry, or a later status of the same message: billed once)",
-			words.Count(c.Duplicates, "row"), map[bool]string{true: "a repeat", false: "repeats"}[c.Duplicates == 1])
-		switch {
-		case c.FirstDuplicate != "" && c.Duplicates == 1:
-			line += ": " + c.FirstDuplicate
-		case c.FirstDuplicate != "":
-			line += "; the first: " + c.FirstDuplicate
-		}
-		fmt.Fprintln(w, line)
-	}
-	if c.NaiveTimes != "" {
-		fmt.Fprintf(w, "%s: timestamps with no time zone (not adjusted to UTC: pandas' default for naive datetimes), read as UTC; if they are local times, write them with their zone (pandas: .dt.tz_localize(ZONE))\n", c.NaiveTimes)
-	}
-	if c.CountryOverrides > 0 {
-		fmt.Fprintf(w, "%d rows priced by a country column that contradicts their phone number (--country-overrides)\n", c.CountryOverrides)
-	}
-	switch {
-	case c.Ignored == 1:
-		fmt.Fprintln(w, "1 webhook change that is no message read past (an account or quality update, a payment status, a system message)")
-	case c.Ignored > 1:
-		fmt.Fprintf(w, "%d webhook changes that are no message read past (account and quality updates, payment statuses, system messages)\n", c.Ignored)
-	}
 }

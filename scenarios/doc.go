@@ -11,7 +11,11 @@
 // key or value the decoder's line holds (the line alone where two fit), for invalid
 // values the value's position in the YAML text, or the nearest enclosing field's where
 // the value is a default (position.go; none where no part of the path is in the text).
-// A problem of the scenario itself is reported once, not again under each sweep value.
+// A field given through an alias is placed at the alias, not at its anchor, and says
+// where the anchor holds it ("(from &day at 7:20)"). A problem of the scenario itself is
+// reported once, not again under each sweep value. ValidateFiles checks files one by
+// one as `spendsim validate` does (scenario, memory, rate cards) and says how the check
+// went as a whole: unread files first, then invalid ones (validatefiles.go).
 //
 // Limits (limits.go): a scenario file is at most limits.ScenarioFile bytes; a grid
 // sweep has at most 1,000,000 points, counted without overflow (PointCount); Estimate

@@ -19,6 +19,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(base))
 	f.Add([]byte(base + "sweep:\n  - {path: \"agents.shifts[0].headcount\", values: [1, 2]}\n"))
 	f.Add([]byte(strings.Replace(base, "headcount: 0", "headcount: -1", 1) + "sweep:\n  - {path: agents.concurrency, values: [0, 2]}\n"))
+	// Anchors, aliases and merges, whose problems are placed at the aliases.
+	f.Add([]byte(strings.Replace(base, "{start: \"09:00\", end: \"17:00\", headcount: 1}", "&day {start: &t \"09:00\", end: \"17:00\", headcount: x}\n    - {<<: [*day], headcount: *t}\n    - *day", 1)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sc, err := Parse(data, "fuzz.yaml")
 		if err != nil {

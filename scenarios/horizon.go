@@ -48,7 +48,7 @@ func (s *Scenario) daysAgainstForecast(data []byte) string {
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil || len(doc.Content) == 0 {
 		return ""
 	}
-	if _, v := lookup(doc.Content[0], "days"); v == nil {
+	if _, v, _ := lookup(doc.Content[0], "days"); v == nil {
 		return ""
 	}
 	return fmt.Sprintf("days: %d, but forecast.months: %d from %s is %d days, and a scenario with a forecast block runs its months: "+

@@ -49,6 +49,19 @@ func (s *Scenario) PointByID(id string) (Point, error) {
 	return Point{}, fmt.Errorf("%q is not a sweep point of %s; its points are %s", id, s.Name, PointChoices(points, 10))
 }
 
+// Named names p for someone who asked for it as asked (a --point): as they wrote it,
+// then its id in brackets where that is another name ("agents=3 (lhs-002)", "2 agents
+// (headcount=2)"); its id alone where asked is "" (the first point) or is the id.
+func (p Point) Named(asked string) string {
+	switch {
+	case asked == "":
+		return p.ID
+	case bare(asked) == p.ID:
+		return asked
+	}
+	return fmt.Sprintf("%s (%s)", asked, p.ID)
+}
+
 // PointChoices names the first n points for a list of choices, "; " between them: each
 // as run's table labels it, and its id in brackets where that is another name ("agents=2
 // (lhs-000)", "2 agents (headcount=2)").

@@ -158,6 +158,8 @@ agents: {shifts: [{start: "09:00", end: "17:00", headcount: 1}]}
 `, []string{
 			`s.yaml:1:1: name: "" must be lower-case letters, digits, - or _ (it names the output folder)`,
 		}},
+		// A field given through an alias is placed where the alias is used, and says
+		// where in the anchor its value is: every use pointed at the anchor's 7:20.
 		{"anchors, aliases and merge keys", head + `agents:
   shifts:
     - &day {start: "9h", end: "17:00", headcount: 1}
@@ -165,8 +167,24 @@ agents: {shifts: [{start: "09:00", end: "17:00", headcount: 1}]}
     - *day
 `, []string{
 			`s.yaml:7:20: agents.shifts[0].start: "9h" is not a local time HH:MM`,
-			`s.yaml:7:20: agents.shifts[1].start: "9h" is not a local time HH:MM`,
-			`s.yaml:7:20: agents.shifts[2].start: "9h" is not a local time HH:MM`,
+			`s.yaml:8:12: agents.shifts[1].start: "9h" is not a local time HH:MM (from &day at 7:20)`,
+			`s.yaml:9:7: agents.shifts[2].start: "9h" is not a local time HH:MM (from &day at 7:20)`,
+		}},
+		{"a scalar alias, valid where it is anchored", head + `agents:
+  handle_time: {mean_s: &five 5}
+  shifts:
+    - {start: "09:00", end: "17:00", headcount: 1}
+    - {start: "10:00", end: "14:00", headcount: 1}
+blocking: {per_template: {marketing: *five}}
+`, []string{
+			"s.yaml:10:38: blocking.per_template.marketing: must be a probability between 0 and 1, got 5 (from &five at 6:25)",
+		}},
+		{"a key a mapping gives itself over a merged one is placed where it is given", head + `agents:
+  shifts:
+    - &day {start: "09:00", end: "17:00", headcount: 1}
+    - {<<: [*day], headcount: -1}
+`, []string{
+			"s.yaml:8:31: agents.shifts[1].headcount: must be >= 0, got -1",
 		}},
 		{"columns count characters, not bytes", head + `agents:
   shifts: [{name: sábado, days: [sat], start: "09:00", end: "17:00", headcount: -1}]

@@ -101,6 +101,27 @@ func TestStrictDecoding(t *testing.T) {
 		{strings.Replace(base, "[{country: BR, share: 1}]", "[{country: BR, share: 1}", 1), "s.yaml:5: did not find expected ',' or ']'"},
 		{strings.Replace(base, "load:\n", "load: {a: 1\n", 1), "s.yaml:6: did not find expected ',' or '}'"},
 		{"- name: t\n", `s.yaml:1:1: found a list; want a mapping with keys name, description,`},
+		// A value given through an alias is decoded at its anchor's line: the error is
+		// placed at the alias whose field has the type named, and says where the value
+		// is. It named the anchor's own field and place (agents.shifts[0].start, 11:15).
+		{strings.Replace(base, `{start: "09:00", end: "17:00", headcount: 1}`, `{start: &nine "09:00", end: "17:00", headcount: 1}
+    - {start: "10:00", end: "14:00", headcount: *nine}`, 1), `s.yaml:12:49: agents.shifts[1].headcount: "09:00" is text; want a whole number (from &nine at 11:15)`},
+		// One anchored value that fails at every use: each use, in order.
+		{strings.Replace(base, `{start: "09:00", end: "17:00", headcount: 1}`, `&day {start: "09:00", end: "17:00", headcount: x}
+    - *day
+    - {<<: *day, name: b}`, 1), `s.yaml:11:54: agents.shifts[0].headcount: "x" is text; want a whole number
+  s.yaml:12:7: agents.shifts[1].headcount: "x" is text; want a whole number (from &day at 11:54)
+  s.yaml:13:12: agents.shifts[2].headcount: "x" is text; want a whole number (from &day at 11:54)`},
+		// A key a mapping gives itself is not merged: the anchor's x is not decoded there.
+		{strings.Replace(base, `{start: "09:00", end: "17:00", headcount: 1}`, `&day {start: "09:00", end: "17:00", headcount: x}
+    - {<<: *day, headcount: 2}
+    - {<<: *day, name: c}`, 1), `s.yaml:11:54: agents.shifts[0].headcount: "x" is text; want a whole number
+  s.yaml:13:12: agents.shifts[2].headcount: "x" is text; want a whole number (from &day at 11:54)`},
+		// Anchors that hold themselves are listed once, not for ever.
+		{strings.Replace(base, "handle_time: {mean_s: 300}", "handle_time: &a {mean_s: 300, <<: *a}", 1), "s.yaml: anchor 'a' value contains itself"},
+		{strings.Replace(base, "  shifts:\n", "  shifts: &s\n", 1) + "    - *s\n", "s.yaml:13:7: agents.shifts[2]: found a list; want a mapping with keys name, days, start, end, headcount (from &s at 10:11)"},
+		{strings.Replace(base, "handle_time: {mean_s: 300}", "handle_time: &ht {mean_s: 300, sd: 1}\n  patience: *ht", 1), `s.yaml:9:34: agents.handle_time: unknown field "sd" (valid keys here: dist, mean_s, sd_s, tail)
+  s.yaml:10:13: agents.patience: unknown field "sd" (valid keys here: dist, mean_s, sd_s, tail) (from &ht at 9:34)`},
 		{"", "s.yaml: empty scenario file"},
 		{base + "---\nname: x\n", "s.yaml:13: a second YAML document"},
 	} {
@@ -199,8 +220,11 @@ func TestPointByID(t *testing.T) {
 		t.Errorf("weekday=4,sunday=2: %+v, %v", p, err)
 	}
 	// The label run's table prints, with its spaces, finds the same point.
-	if q, err := sc.PointByID("weekday=4, sunday=2"); err != nil || q.Index != p.Index {
+	if q, err := sc.PointByID("weekday=4, sunday=2"); err != nil || q.Index != p.Index || q.Named("weekday=4, sunday=2") != "weekday=4, sunday=2" {
 		t.Errorf("weekday=4, sunday=2 (run's label): %+v, %v", q, err)
+	}
+	if got := first.Named(""); got != first.ID {
+		t.Errorf("the first point, not asked for, is named %q, want its id %s", got, first.ID)
 	}
 	if _, err := sc.PointByID("weekday=9"); err == nil || !strings.Contains(err.Error(), "its points are weekday=3,sunday=0; ") {
 		t.Errorf("an unknown point: %v", err)
@@ -230,6 +254,13 @@ func TestPointByLabel(t *testing.T) {
 		if got, err := sc.PointByID(p.ID); err != nil || got.Index != p.Index {
 			t.Errorf("--point %q: %+v, %v", p.ID, got, err)
 		}
+		// Named as asked, with the id where that is another name.
+		if got, want := p.Named(p.Label), p.Label+" ("+p.ID+")"; got != want {
+			t.Errorf("point %s asked for as %q is named %q, want %q", p.ID, p.Label, got, want)
+		}
+		if got := p.Named(p.ID); got != p.ID {
+			t.Errorf("point %s asked for by its id is named %q", p.ID, got)
+		}
 		choices = append(choices, p.Label+" ("+p.ID+")")
 	}
 	if _, err := sc.PointByID("agents=9"); err == nil || !strings.Contains(err.Error(), "its points are "+strings.Join(choices, "; ")) {
@@ -240,7 +271,7 @@ func TestPointByLabel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, err := grid.PointByID("2 agents"); err != nil || p.ID != "headcount=2" {
+	if p, err := grid.PointByID("2 agents"); err != nil || p.ID != "headcount=2" || p.Named("2 agents") != "2 agents (headcount=2)" {
 		t.Errorf("--point '2 agents': %+v, %v", p, err)
 	}
 

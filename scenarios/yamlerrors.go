@@ -17,7 +17,10 @@ import (
 // The decoder's messages give a line and no column, and name Go types rather than
 // fields; the problems below give FILE:LINE:COLUMN: path: message by finding, in the
 // document, the one key or value on that line the message is about. Where the line
-// holds two that fit, which one is not known and the line alone is given.
+// holds two that fit, which one is not known and the line alone is given. A value
+// given through an alias is decoded, and reported, at its anchor's line: the field is
+// found among every place the anchor is used, by the type the message names, and
+// placed at the alias (position.go).
 
 var (
 	unknownField = regexp.MustCompile(`^line (\d+): field (\S+) not found in type (\S+)$`)
@@ -41,69 +44,162 @@ var parserProblems = map[string]bool{
 
 // docField is a key's value or a list's item in the document, with its field path
 // ("agents.shifts[0].headcount"; "" for the document itself) and, for a value, its key.
+// A field the document gives through an alias (*day, or a merge's) has use, the first
+// alias on its path, and the key and value in the anchor; use is nil elsewhere.
 type docField struct {
-	path     string
-	key, val *yaml.Node
+	path          string
+	key, val, use *yaml.Node
 }
 
-// docFields lists the fields of the document's first mapping in document order; nil
-// if data is not YAML. Aliases are not followed: the anchored node is listed where it
-// stands, and merge keys are left out.
+// maxAliased bounds the fields docFields lists through aliases (those in place are
+// bounded by the document): aliases of aliases can name more fields than a document
+// could hold (a "billion laughs"), and an anchor can hold an alias of itself.
+const maxAliased = 1 << 12
+
+// docFields lists the fields of the document's first mapping in the order the decoder
+// reads them (document order, aliases followed where they are used, a mapping's merged
+// keys after its own, a key it gives itself not merged); nil if data is not YAML.
 func docFields(data []byte) []docField {
 	var doc yaml.Node
 	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
 		return nil
 	}
 	out := []docField{{val: doc.Content[0]}}
-	var walk func(n *yaml.Node, path string)
-	walk = func(n *yaml.Node, path string) {
+	aliased := 0
+	var walk func(n *yaml.Node, path string, use *yaml.Node)
+	field := func(path string, k, v, use *yaml.Node) {
+		if use == nil && v.Kind == yaml.AliasNode {
+			use = v
+		}
+		if use != nil {
+			if aliased++; aliased > maxAliased {
+				return
+			}
+		}
+		v = resolve(v)
+		out = append(out, docField{path, k, v, use})
+		walk(v, path, use)
+	}
+	walk = func(n *yaml.Node, path string, use *yaml.Node) {
 		switch n.Kind {
 		case yaml.MappingNode:
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				k, v := n.Content[i], n.Content[i+1]
-				if k.Tag == "!!merge" {
-					continue
-				}
-				p := k.Value
+			for _, e := range entries(n, use, map[string]bool{}, map[*yaml.Node]bool{}) {
+				p := e.key.Value
 				if path != "" {
-					p = path + "." + k.Value
+					p = path + "." + e.key.Value
 				}
-				out = append(out, docField{p, k, v})
-				walk(v, p)
+				field(p, e.key, e.val, e.use)
 			}
 		case yaml.SequenceNode:
 			for i, c := range n.Content {
-				p := fmt.Sprintf("%s[%d]", path, i)
-				out = append(out, docField{p, nil, c})
-				walk(c, p)
+				field(fmt.Sprintf("%s[%d]", path, i), nil, c, use)
 			}
 		}
 	}
-	walk(doc.Content[0], "")
+	walk(doc.Content[0], "", nil)
 	return out
 }
 
-// onlyOne is the one field that fits, or false when none or several do.
-func onlyOne(fields []docField, fits func(docField) bool) (docField, bool) {
-	var found []docField
-	for _, f := range fields {
-		if fits(f) {
-			found = append(found, f)
+// entries are the key-value pairs of mapping m the decoder reads, in its order: m's
+// own (given reaches m through the alias use), then those of the mappings it merges
+// (<<: *day, or a list of them), each through its alias, less the keys seen already.
+// A mapping that merges itself (&a {<<: *a}) is read once.
+func entries(m, use *yaml.Node, seen map[string]bool, in map[*yaml.Node]bool) []docField {
+	if in[m] {
+		return nil
+	}
+	in[m] = true
+	defer delete(in, m)
+	var own, merges []*yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := m.Content[i]; k.Tag == "!!merge" {
+			merges = append(merges, m.Content[i+1])
+		} else if !seen[k.Value] {
+			own = append(own, k, m.Content[i+1])
 		}
 	}
-	if len(found) != 1 {
-		return docField{}, false
+	var out []docField
+	for i := 0; i < len(own); i += 2 {
+		seen[own[i].Value] = true
+		out = append(out, docField{key: own[i], val: own[i+1], use: use})
 	}
-	return found[0], true
+	for _, mv := range merges {
+		sources := []*yaml.Node{mv}
+		if r := resolve(mv); r.Kind == yaml.SequenceNode {
+			sources = r.Content
+		}
+		for _, src := range sources {
+			u := use
+			if u == nil && src.Kind == yaml.AliasNode {
+				u = src
+			} else if u == nil && mv.Kind == yaml.AliasNode {
+				u = mv
+			}
+			if r := resolve(src); r.Kind == yaml.MappingNode {
+				out = append(out, entries(r, u, seen, in)...)
+			}
+		}
+	}
+	return out
 }
 
-// at is "FILE:LINE:COLUMN: path: " for node n and path ("" leaves the path out).
-func at(name string, n *yaml.Node, path string) string {
+// pick is the field a decoder message is about, of those that fit: the one that fits,
+// else the one that also fits narrower (nil: none narrower). Where those left are one
+// node of the document reached at several places (an anchor and its aliases), the
+// decoder met them in the order docFields lists them and reports each of them, so it
+// is the first of them not yet taken. False when none or several fit.
+func pick(fields []docField, taken map[int]bool, fits, narrower func(docField) bool) (docField, bool) {
+	var found, narrow []int
+	for i, f := range fields {
+		if fits(f) {
+			found = append(found, i)
+			if narrower != nil && narrower(f) {
+				narrow = append(narrow, i)
+			}
+		}
+	}
+	for _, c := range [][]int{found, narrow} {
+		if len(c) == 1 {
+			taken[c[0]] = true
+			return fields[c[0]], true
+		}
+	}
+	for _, c := range [][]int{narrow, found} {
+		if len(c) == 0 || !oneNode(fields, c) {
+			continue
+		}
+		for _, i := range c {
+			if !taken[i] {
+				taken[i] = true
+				return fields[i], true
+			}
+		}
+	}
+	return docField{}, false
+}
+
+// oneNode says whether the fields at is are one key and value of the document.
+func oneNode(fields []docField, is []int) bool {
+	for _, i := range is[1:] {
+		if fields[i].key != fields[is[0]].key || fields[i].val != fields[is[0]].val {
+			return false
+		}
+	}
+	return true
+}
+
+// at is "FILE:LINE:COLUMN: path: " for node n of field f and path ("" leaves the path
+// out), placed at the alias where f is given through one.
+func (f docField) at(name string, n *yaml.Node, path string) string {
 	if path != "" {
 		path += ": "
 	}
-	return fmt.Sprintf("%s:%d:%d: %s", name, n.Line, n.Column, path)
+	return position(name, n, f.use) + path
 }
+
+// fromAnchor is " (from &day at 7:20)" for node n of a field given through an alias,
+// "" for one given in place.
+func (f docField) fromAnchor(n *yaml.Node) string { return fromAnchor(n, f.use) }
 
 // parentPath is the path of the mapping that holds f's key.
 func (f docField) parentPath() string {
@@ -120,7 +216,7 @@ func amountProblem(data []byte, name string, pe *money.ParseError) string {
 	amount := reflect.TypeFor[money.Micros]()
 	for _, f := range docFields(data) {
 		if t, ok := fieldType(f.path); ok && t == amount && f.key != nil && f.val.Kind == yaml.ScalarNode && f.val.Value == pe.Text {
-			return at(name, f.val, f.path) + msg
+			return f.at(name, f.val, f.path) + msg + f.fromAnchor(f.val)
 		}
 	}
 	return name + ": " + msg
@@ -138,33 +234,34 @@ func yamlProblems(data []byte, name string, err error) []string {
 		msgs = []string{err.Error()}
 	}
 	fields := docFields(data)
+	taken := map[int]bool{}
 	out := make([]string, 0, len(msgs))
 	for _, m := range msgs {
 		if g := unknownField.FindStringSubmatch(m); g != nil {
 			line, _ := strconv.Atoi(g[1])
-			where := fmt.Sprintf("%s:%d: ", name, line)
-			if f, ok := onlyOne(fields, func(f docField) bool { return f.key != nil && f.key.Line == line && f.key.Value == g[2] }); ok {
-				where = at(name, f.key, f.parentPath())
+			where, from := fmt.Sprintf("%s:%d: ", name, line), ""
+			if f, ok := pick(fields, taken, func(f docField) bool { return f.key != nil && f.key.Line == line && f.key.Value == g[2] }, nil); ok {
+				where, from = f.at(name, f.key, f.parentPath()), f.fromAnchor(f.key)
 			}
 			hint := ""
 			if keys := validKeys()[g[3]]; len(keys) > 0 {
 				hint = " (valid keys here: " + strings.Join(keys, ", ") + ")"
 			}
-			out = append(out, fmt.Sprintf("%sunknown field %q%s", where, g[2], hint))
+			out = append(out, fmt.Sprintf("%sunknown field %q%s%s", where, g[2], hint, from))
 		} else if g := lineError.FindStringSubmatch(m); g != nil && te != nil {
 			line, _ := strconv.Atoi(g[1])
-			where := fmt.Sprintf("%s:%d: ", name, line)
-			f, ok := onlyOne(fields, func(f docField) bool { return fitsTypeError(f, line, g[2]) })
-			if !ok { // two on the line fit ([{share: [1]}]): the one whose field has the type named
-				f, ok = onlyOne(fields, func(f docField) bool { return fitsTypeError(f, line, g[2]) && typeNamed(f.path, g[2]) })
-			}
+			where, from := fmt.Sprintf("%s:%d: ", name, line), ""
+			// Two on the line may fit ([{share: [1]}]), or one anchored value at the
+			// places it is used: the one whose field has the type named.
+			f, ok := pick(fields, taken, func(f docField) bool { return fitsTypeError(f, line, g[2]) },
+				func(f docField) bool { return typeNamed(f.path, g[2]) })
 			if ok {
-				where = at(name, f.val, f.path)
+				where, from = f.at(name, f.val, f.path), f.fromAnchor(f.val)
 				if f.key != nil && duplicateKey.MatchString(g[2]) {
-					where = at(name, f.key, f.parentPath())
+					where, from = f.at(name, f.key, f.parentPath()), f.fromAnchor(f.key)
 				}
 			}
-			out = append(out, where+decodeProblem(g[2]))
+			out = append(out, where+decodeProblem(g[2])+from)
 		} else {
 			out = append(out, syntaxProblem(data, name, m))
 		}
@@ -175,6 +272,9 @@ func yamlProblems(data []byte, name string, err error) []string {
 // fitsTypeError says whether f is what the decoder's message m about line is about: the
 // value it could not decode, or the key given twice.
 func fitsTypeError(f docField, line int, m string) bool {
+	if f.val.Line != line && (f.key == nil || f.key.Line != line) {
+		return false // before the patterns: aliases can list many fields
+	}
 	if g := duplicateKey.FindStringSubmatch(m); g != nil {
 		return f.key != nil && f.key.Line == line && f.key.Value == g[1]
 	}

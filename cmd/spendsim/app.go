@@ -200,11 +200,12 @@ func exitCode(err error) int {
 	return exitFailure
 }
 
-// isUsage says whether err is the caller's to fix on the command line: a usageError, or
-// a trace refusing options that do not fit it (a --mapping for a trace not CSV).
+// isUsage says whether err is the caller's to fix on the command line: a usageError, a
+// trace refusing options that do not fit it (a --mapping for a trace not CSV), or trace
+// arguments that do not go together (a file named twice).
 func isUsage(err error) bool {
 	var ue usageError
-	return errors.As(err, &ue) || errors.Is(err, trace.ErrMappingNotCSV)
+	return errors.As(err, &ue) || errors.Is(err, trace.ErrMappingNotCSV) || errors.Is(err, trace.ErrArguments)
 }
 
 func commandNames(app *cli.App) string {

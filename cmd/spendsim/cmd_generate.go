@@ -52,7 +52,7 @@ func generateCommand(e *env) *cli.Command {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "%s: point %s, replication 0, seed %d (run seed %d): %d messages (%d from users, %d from the business) written to %s\n",
-				sc.Name, g.Point.ID, sc.Seed, g.RunSeed, g.Messages, g.UserMessages, g.Messages-g.UserMessages, o.out)
+				sc.Name, g.Point.Named(o.point), sc.Seed, g.RunSeed, g.Messages, g.UserMessages, g.Messages-g.UserMessages, o.out)
 			// The amount for people, and to the micro what the replay's summary.json
 			// total_micros will say.
 			fmt.Fprintf(e.stdout, "messaging spend %s %s (total_micros %d)\n", money.Cents(g.Spend), g.Currency, g.Spend)

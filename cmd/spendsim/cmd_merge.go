@@ -75,7 +75,7 @@ func mergeReplay(c *cli.Context, e *env, dir string) error {
 		return err
 	}
 	reports.WriteReplayOrEras(e.stdout, s, nil)
-	reports.WriteReadNotes(e.stderr, replayCounts(s))
+	reports.WriteReadNotes(e.stderr, s.Counts())
 	return nil
 }
 

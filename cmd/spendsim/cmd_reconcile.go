@@ -93,7 +93,7 @@ func reconcileCommand(e *env) *cli.Command {
 				return err
 			}
 			if res.Replay != nil { // what reading the log left out, as replay says it
-				reports.WriteReadNotes(e.stderr, replayCounts(res.Replay))
+				reports.WriteReadNotes(e.stderr, res.Replay.Counts())
 			}
 			reports.WriteReconcileTable(e.stdout, &res.Report, c.Int("show"))
 			if err := res.Report.Err(); err != nil {

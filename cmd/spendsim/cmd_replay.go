@@ -114,7 +114,7 @@ func replayCommand(e *env) *cli.Command {
 				return err
 			}
 			reports.WriteReplayOrEras(e.stdout, s, eras)
-			reports.WriteReadNotes(e.stderr, replayCounts(s))
+			reports.WriteReadNotes(e.stderr, s.Counts())
 			if !c.Bool("quiet") {
 				fmt.Fprintf(e.stderr, "%s in %.1fs; results in %s\n", words.Count(s.Records, "record"), time.Since(started).Seconds(), o.Out)
 			}
@@ -222,14 +222,6 @@ func replayShardAction(c *cli.Context, e *env, o rebill.Options, rp *progress.Re
 		k, n, k, m.Records, m.MessageCount, filepath.Join(o.Out, rebill.ReplayShardsDir))
 	fmt.Fprintln(e.stdout, sweep.MergeNote(n, o.Out, mergeFlags))
 	return nil
-}
-
-// allowance maps the flag (a count, 0 or less = none) onto billing's option, where 0
-// means the default and a negative number turns the allowance off.
-// replayCounts are the reader's counts a replay's summary kept.
-func replayCounts(s *reports.ReplaySummary) trace.Counts {
-	return trace.Counts{Skipped: s.Skipped, SkipReasons: s.SkipReasons, Duplicates: s.Duplicates, FirstDuplicate: s.FirstDuplicate,
-		CountryOverrides: s.Overrides, Ignored: s.Ignored, NaiveTimes: s.NaiveTimes}
 }
 
 // checkPasses checks --passes against the flags it cannot go with.

@@ -37,7 +37,7 @@ func restaffAction(c *cli.Context, e *env, o rebill.Options, base string, rp *pr
 		return err
 	}
 	reports.WriteReplayTable(e.stdout, s)
-	reports.WriteReadNotes(e.stderr, replayCounts(s))
+	reports.WriteReadNotes(e.stderr, s.Counts())
 	fmt.Fprintln(e.stdout)
 	if err := reports.WriteRestaffTable(e.stdout, rs); err != nil {
 		return err

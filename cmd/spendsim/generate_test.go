@@ -282,8 +282,10 @@ sweep:
 			t.Errorf("point %s labelled %q: not in run's table\n%s", p.PointID, p.Label, table)
 		}
 		code, stdout, stderr := spendsim(t, "generate", sc, "-o", filepath.Join(dir, p.PointID+".csv"), "--point", p.Label)
-		if code != 0 || !strings.Contains(stdout, "point "+p.PointID+",") {
-			t.Errorf("generate --point %q: exit %d, want point %s: %s%s", p.Label, code, p.PointID, stdout, stderr)
+		// The point as the user named it, then its id: it said "point lhs-002", a name
+		// the user never gave.
+		if want := "lhs: point " + p.Label + " (" + p.PointID + "), replication 0"; code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("generate --point %q: exit %d, want %q: %s%s", p.Label, code, want, stdout, stderr)
 		}
 		labels = append(labels, p.Label+" ("+p.PointID+")")
 	}

@@ -369,6 +369,13 @@ func TestExitCodes(t *testing.T) {
 		{"fit to a JSON file", []string{"fit", "--trace", trace, "-o", filepath.Join(dir, "f.json")}, 2, `f.json": fit writes a scenario in YAML; name the file .yaml or .yml`},
 		{"fit to a file with no extension", []string{"fit", "--trace", trace, "-o", filepath.Join(dir, "fitted")}, 2, "name the file .yaml or .yml"},
 		{"unknown era", []string{"replay", "--trace", trace, "--pricing", "pmp-2030", "--out", out}, 2, "--pricing"},
+		// Trace arguments that do not go together are the command line's to fix; "given
+		// twice" exited 1, as if the data were wrong.
+		{"trace named twice", []string{"replay", "--trace", trace, "--trace", trace, "--out", out}, 2, "t.csv: given twice; name each file once (a folder or a glob names every trace file in it) (see spendsim replay --help)"},
+		{"trace named in its folder too", []string{"replay", "--trace", dir, trace, "--out", out}, 2, "t.csv: given twice"},
+		{"trace named by a glob too", []string{"fit", "--trace", filepath.Join(dir, "t.*"), "--trace", trace, "-o", filepath.Join(dir, "f.yaml")}, 2, "t.csv: given twice"},
+		{"trace named twice, reconcile", []string{"reconcile", "--trace", trace, "--trace", trace}, 2, "t.csv: given twice"},
+		{"standard input beside a file", []string{"replay", "--trace", "-", "--trace", trace, "--out", out}, 2, "-: standard input must be the only trace (see spendsim replay --help)"},
 		{"missing scenario file", []string{"run", filepath.Join(dir, "no-such.yaml"), "--out", out}, 1, "no such file"},
 		{"missing trace file", []string{"replay", "--trace", filepath.Join(dir, "no-such.csv"), "--out", out}, 1, "no-such.csv"},
 		// validate: a file it cannot read is an I/O error (exit 1),

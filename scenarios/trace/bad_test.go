@@ -89,6 +89,11 @@ func TestBadCorpus(t *testing.T) {
 		{file: "bad/no_header.csv", want: `no_header.csv:1: no header row: the first line holds values ("2024-05-01T10:00:00Z" is a time); want a header line naming the columns (ts,user,direction,type,category,country,business,entry_point,status,delivered_ts,message_id)`},
 		{file: "bad/bare_cr.csv", want: `bare_cr.csv:3: column category: "promo" is not one of marketing, utility, authentication`},
 		{file: "bad/bare_cr.jsonl", want: `bare_cr.jsonl:2: column ts: a JSON number, want a string`},
+		// Mixed line ends (a header written with LF, rows pasted from a Mac export):
+		// every bare CR ends a line, not only in a file whose first line ends in one
+		// ("mixed_cr.csv:2: has 21 fields, the header has 11").
+		{file: "bad/mixed_cr.csv", want: `mixed_cr.csv:4: column category: "promo" is not one of marketing, utility, authentication`},
+		{file: "bad/mixed_cr.jsonl", want: `mixed_cr.jsonl:3: column ts: a JSON number, want a string`},
 		{file: "bad/gzip_named.csv", want: `gzip_named.csv: the file starts with gzip data, not text: name it gzip_named.csv.gz (it is decompressed as it is read), or decompress it`},
 		{file: "bad/zstd_named.csv", want: `zstd_named.csv: the file starts with zstd data, not text: name it zstd_named.csv.zst (it is decompressed as it is read), or decompress it`},
 		{file: "bad/utf16.csv", want: `utf16.csv: UTF-16 text (little-endian, with a byte-order mark): save it as UTF-8 (a spreadsheet's "CSV UTF-8")`},

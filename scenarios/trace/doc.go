@@ -21,8 +21,8 @@
 // reads and the format's reader reads them first, so a FIFO, a pipe or stdin reads like
 // a file (a piped Parquet file through a temporary copy; reader.go, input). A text
 // trace's first bytes are looked at once for what it is not (gzip or zstd data under a
-// plain name, UTF-16, a Parquet file: an error saying what to do), and a file whose
-// first line ends in a bare CR is read with bare CRs as line ends (sniff.go).
+// plain name, UTF-16, a Parquet file: an error saying what to do), and a bare CR ends a
+// line wherever it is, in a file of mixed line ends too (sniff.go).
 //
 // Every time lies in the years 1970 to 2100 and every RFC 3339 offset within ±14:00
 // (timerange.go). In JSON (lines and webhooks) a key given twice in one object, or one

@@ -30,6 +30,17 @@ type traceFile struct {
 	keys map[string]string // every partition key=value, for messages
 }
 
+// ErrArguments marks an error in the trace arguments themselves, not in what the files
+// hold (errors.Is): a file named twice, standard input beside other traces. The
+// caller's to fix on the command line.
+var ErrArguments = errors.New("the trace arguments do not go together")
+
+// argsError is an error of ErrArguments, its message the whole of what it says.
+type argsError string
+
+func (e argsError) Error() string        { return string(e) }
+func (e argsError) Is(target error) bool { return target == ErrArguments }
+
 // Files are the paths of the files trace arguments name, in the order OpenAll reads
 // them ("-" for standard input): what a manifest lists as the trace's inputs.
 func Files(args []string) ([]string, error) {
@@ -58,7 +69,7 @@ func expand(args []string) ([]traceFile, error) {
 	add := func(root, path string) error {
 		clean := filepath.Clean(path)
 		if seen[clean] {
-			return fmt.Errorf("%s: given twice", path)
+			return argsError(path + ": given twice; name each file once (a folder or a glob names every trace file in it)")
 		}
 		seen[clean] = true
 		f := traceFile{path: path, name: filepath.Base(path)}
@@ -74,7 +85,7 @@ func expand(args []string) ([]traceFile, error) {
 	for _, a := range args {
 		if a == Stdin {
 			if len(args) > 1 {
-				return nil, errors.New("-: standard input must be the only trace")
+				return nil, argsError("-: standard input must be the only trace")
 			}
 			return []traceFile{{path: Stdin, name: "stdin"}}, nil
 		}

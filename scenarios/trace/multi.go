@@ -20,6 +20,7 @@ type multiSource interface {
 	source
 	builderAt(i uint16) *builder
 	names() []string
+	webhookRead() bool
 }
 
 // openSet opens files as one source: concatenated when the reader sorts anyway (Sort,
@@ -72,6 +73,7 @@ type fileSet struct {
 	naive      string
 	naiveFiles int
 	naiveSeen  []bool
+	webhook    bool // a file opened so far is a webhook log (Counts.Webhook)
 }
 
 func (f *fileSet) open(i int) (source, string, error) {
@@ -79,6 +81,7 @@ func (f *fileSet) open(i int) (source, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	f.webhook = f.webhook || format == "webhook"
 	if bo, ok := s.(builderOf); ok {
 		f.bs[i] = bo.builder()
 	} else {
@@ -106,6 +109,9 @@ func (f *fileSet) naiveTimes() string {
 	}
 	return f.naive
 }
+
+// webhookRead says whether a file opened so far is a webhook log.
+func (f *fileSet) webhookRead() bool { return f.webhook }
 
 func (f *fileSet) builderAt(i uint16) *builder {
 	if int(i) < len(f.bs) && f.bs[i] != nil {

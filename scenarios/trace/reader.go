@@ -43,6 +43,7 @@ type reader struct {
 	duplicates int64
 	firstDup   string // where the first duplicate was, and its id first (Counts.FirstDuplicate)
 	overrides  int64
+	webhook    bool // one file read as a webhook log (a set says so itself: multiSource)
 	any        bool // a record has been handed out
 	err        error
 	closed     bool
@@ -84,7 +85,7 @@ func (rd *reader) Duplicates() int64 { return rd.duplicates }
 func (rd *reader) Counts() Counts {
 	return Counts{Skipped: rd.skipped, SkipReasons: rd.reasons[:len(rd.reasons):len(rd.reasons)],
 		Duplicates: rd.duplicates, FirstDuplicate: rd.firstDup, Ignored: rd.Ignored(), CountryOverrides: rd.overrides,
-		NaiveTimes: rd.naiveTimes()}
+		NaiveTimes: rd.naiveTimes(), Webhook: rd.webhook || rd.multi != nil && rd.multi.webhookRead()}
 }
 
 // skip counts a row skipped as invalid, keeping the first few reasons.

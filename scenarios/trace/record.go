@@ -65,6 +65,10 @@ type Counts struct {
 	// CountryOverrides counts rows whose country column contradicts their E.164 user
 	// and was kept, as Options.CountryOverrides asks.
 	CountryOverrides int64
+	// Webhook says a webhook log was read: Skipped then counts what docs/formats.md
+	// says (its unreadable lines, invalid statuses and inbound messages, and business
+	// messages whose statuses lack what billing needs), not rows, and is worded so.
+	Webhook bool `json:",omitempty"`
 }
 
 // MaxSkipReasons is how many skipped rows' errors Counts keeps.
@@ -248,7 +252,9 @@ func OpenAll(args []string, o Options) (Reader, error) {
 		if format == "webhook" {
 			o.Sort = true // records are complete only at the end of the log
 		}
-		return newReader(src, name, unitOf(format), o), nil
+		rd := newReader(src, name, unitOf(format), o)
+		rd.webhook = format == "webhook"
+		return rd, nil
 	}
 	if err := mappingFitsAll(files, o); err != nil {
 		return nil, err

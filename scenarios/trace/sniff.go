@@ -17,9 +17,11 @@ import (
 
 // checkText looks at the start of st, a text trace of format named name, and says what
 // is wrong with it if it is not such text: compressed data under a plain name, UTF-16,
-// a Parquet file. Lines that end in a bare CR (classic Mac OS, and Excel for Mac's "CSV
-// (Macintosh)") are read as lines: st then reads through crLines, since neither
-// encoding/csv nor the JSON-lines reader ends a line at a CR.
+// a Parquet file. st then reads through crLines, so that a line ending in a bare CR
+// (classic Mac OS, and Excel for Mac's "CSV (Macintosh)") is a line wherever it is in
+// the file, the first line or a later one: neither encoding/csv nor the JSON-lines
+// reader ends a line at a CR, and a file with mixed line ends read its bare-CR lines
+// as one ("has 13 fields, the header has 5").
 func checkText(st *stream, name, format string) error {
 	head, _ := st.r.Peek(4)
 	fail := func(format string, a ...any) error {
@@ -42,10 +44,7 @@ func checkText(st *stream, name, format string) error {
 	if enc := utf16Kind(head); enc != "" {
 		return fail("UTF-16 text (%s): save it as UTF-8 (a spreadsheet's \"CSV UTF-8\")", enc)
 	}
-	buf, _ := st.r.Peek(streamBuffer)
-	if i := bytes.IndexAny(buf, "\r\n"); i >= 0 && buf[i] == '\r' && i+1 < len(buf) && buf[i+1] != '\n' {
-		st.r = bufio.NewReaderSize(&crLines{r: st.r}, streamBuffer)
-	}
+	st.r = bufio.NewReaderSize(&crLines{r: st.r}, streamBuffer)
 	return nil
 }
 
@@ -77,8 +76,9 @@ func utf16Kind(head []byte) string {
 }
 
 // crLines reads r with every bare CR turned into an LF, and a CRLF into one LF, so line
-// numbers count a classic Mac file's lines. Only a file whose first line ends in a bare
-// CR is read through it.
+// numbers count a file's lines as an editor does, whatever mix of LF, CRLF and bare CR
+// ends them. Neither changes what a reader makes of a file without bare CRs: CSV and
+// JSON lines read a CRLF as an LF. A chunk without a CR is handed on as read.
 type crLines struct {
 	r      io.Reader
 	lastCR bool // the last byte read was a CR (handed out as an LF)
@@ -87,17 +87,34 @@ type crLines struct {
 func (c *crLines) Read(p []byte) (int, error) {
 	for {
 		n, err := c.r.Read(p)
-		w := 0
-		for _, ch := range p[:n] {
-			if ch == '\n' && c.lastCR {
-				c.lastCR = false // the LF of a CRLF, whose CR is already an LF
-				continue
+		r, w := 0, 0 // read and write positions in p[:n]
+		if c.lastCR && n > 0 {
+			c.lastCR = false
+			if p[0] == '\n' {
+				r = 1 // the LF of a CRLF split between reads, whose CR is already an LF
 			}
-			if c.lastCR = ch == '\r'; c.lastCR {
-				ch = '\n'
+		}
+		for r < n {
+			i := bytes.IndexByte(p[r:n], '\r')
+			if i < 0 {
+				if w != r {
+					copy(p[w:], p[r:n])
+				}
+				w += n - r
+				break
 			}
-			p[w] = ch
+			if w != r {
+				copy(p[w:], p[r:r+i])
+			}
+			w, r = w+i, r+i+1
+			p[w] = '\n'
 			w++
+			switch {
+			case r == n:
+				c.lastCR = true
+			case p[r] == '\n':
+				r++
+			}
 		}
 		if w > 0 || n == 0 || err != nil {
 			return w, err

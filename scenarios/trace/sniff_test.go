@@ -21,6 +21,41 @@ func TestCRLines(t *testing.T) {
 	}
 }
 
+// TestCRLinesReference: however the bytes arrive, crLines reads as a plain reference
+// does (a CRLF is one LF, a bare CR is an LF), over every mix of the bytes that matter.
+func TestCRLinesReference(t *testing.T) {
+	ref := func(s string) string {
+		return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	}
+	alphabet := []byte{'a', '\r', '\n'}
+	var inputs []string
+	var grow func(s string)
+	grow = func(s string) {
+		inputs = append(inputs, s)
+		if len(s) < 7 {
+			for _, b := range alphabet {
+				grow(s + string(b))
+			}
+		}
+	}
+	grow("")
+	inputs = append(inputs, strings.Repeat("ts,user\n", 5000)+strings.Repeat("x,y\r", 5000)+strings.Repeat("z\r\n", 5000))
+	wraps := map[string]func(io.Reader) io.Reader{
+		"whole":    func(r io.Reader) io.Reader { return r },
+		"one byte": iotest.OneByteReader,
+		"half":     iotest.HalfReader,
+		"data+err": iotest.DataErrReader,
+	}
+	for _, in := range inputs {
+		for name, wrap := range wraps {
+			got, err := io.ReadAll(&crLines{r: wrap(strings.NewReader(in))})
+			if err != nil || string(got) != ref(in) {
+				t.Fatalf("%s read of %q: got %q, %v; want %q", name, in, got, err, ref(in))
+			}
+		}
+	}
+}
+
 // TestNoHeaderMapped: a foreign log without its header line says so, naming the
 // columns the mapping reads, rather than that a column is missing.
 func TestNoHeaderMapped(t *testing.T) {

@@ -3,6 +3,7 @@ package trace
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -197,5 +198,42 @@ func TestWebhookUsers(t *testing.T) {
 				t.Errorf("\n got %s\nwant %s", got, c.want)
 			}
 		})
+	}
+}
+
+// TestCountsWebhook: Counts says when a webhook log was read, alone or among other
+// files (told by its content, or by Format), so that what Skipped counted — lines,
+// statuses and messages, not rows — is named so.
+func TestCountsWebhook(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		o    Options
+		want bool
+	}{
+		{[]string{"testdata/good.csv"}, Options{}, false},
+		{[]string{"testdata/good.csv", "testdata/good.jsonl"}, Options{}, false},
+		{[]string{"testdata/webhook.jsonl"}, Options{}, true},
+		{[]string{"testdata/webhook.jsonl"}, Options{Format: "webhook"}, true},
+		{[]string{"testdata/webhook.jsonl", "testdata/good.csv"}, Options{Sort: true}, true},
+		{[]string{"testdata/good.csv", "testdata/webhook.jsonl"}, Options{}, true},
+	} {
+		c.o.DefaultCountry = "BR"
+		r, err := OpenAll(c.args, c.o)
+		if err != nil {
+			t.Fatalf("%v: %v", c.args, err)
+		}
+		for {
+			var rec Record
+			if err := r.Next(&rec); err != nil {
+				if err != io.EOF {
+					t.Errorf("%v: %v", c.args, err)
+				}
+				break
+			}
+		}
+		if got := CountsOf(r).Webhook; got != c.want {
+			t.Errorf("%v %+v: Counts.Webhook %v, want %v", c.args, c.o, got, c.want)
+		}
+		r.Close()
 	}
 }
