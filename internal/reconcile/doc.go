@@ -28,6 +28,14 @@
 //   - Meta's word is priced as the biller would price it in the message's place: where
 //     it differs, 0 when free, not billable, or a CBP conversation the month's free
 //     tier covers (spendsim counted the message in it), else the list rate.
+//   - Under CBP Meta charges a conversation once. Every status of its messages carries
+//     its pricing (billable true on each message of a billable one): the message whose
+//     status first names a conversation.id (for its business number and user) opened
+//     it, the others ride it. A rider's billable is the conversation's, compared with
+//     whether spendsim's conversation is billable (spendsim opening a charged one there
+//     is ConversationDiffer), and Meta's word on it is priced 0. Messages come in
+//     delivery order (messages.parquet's) for a conversation's opening to come first.
+//     PMP and NBP charge every message, whatever conversation.id its statuses carry.
 //   - A charge Meta said nothing about (no pricing object, no analytics row) is
 //     NoMetaPricing: in spendsim's total, unverified, never agreement. Nor is a run in
 //     which Meta said nothing at all (NothingCompared). Only Agree passes the gate.

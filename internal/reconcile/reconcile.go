@@ -29,8 +29,8 @@ type Options struct {
 
 // Reconciler compares a replay's messages, one at a time, with the pricing objects
 // the log carried and with Meta's analytics. Memory grows with the rows of the bill
-// (month × market × category × type), not with messages; the per-message verdicts go
-// to the caller as they are made.
+// (month × market × category × type) and the CBP conversations Meta's word names, not
+// with messages; the per-message verdicts go to the caller as they are made.
 type Reconciler struct {
 	o       Options
 	markets *market.Table
@@ -50,6 +50,10 @@ type Reconciler struct {
 	convs map[groupKey]map[int64]bool // conversation_analytics: distinct conversation ids per row
 	from  model.Time                  // the analytics' span [from, to)
 	to    model.Time
+
+	// metaConvs are the CBP conversations Meta's word named, with the line of the
+	// message that opened each (conversations.go).
+	metaConvs map[metaConversation]int64
 }
 
 // New starts a reconciliation against analytics (none: against the log's pricing
@@ -65,7 +69,7 @@ func New(o Options, analytics []pricing.AnalyticsPoint) (*Reconciler, error) {
 		o.Location = time.UTC
 	}
 	r := &Reconciler{o: o, markets: o.Book.Markets(), byReason: map[Reason]int64{}, groups: map[groupKey]*Row{}, outside: map[groupKey]*Row{},
-		anRow: map[groupKey]*Row{}, convs: map[groupKey]map[int64]bool{}}
+		anRow: map[groupKey]*Row{}, convs: map[groupKey]map[int64]bool{}, metaConvs: map[metaConversation]int64{}}
 	r.local = r.markets.In(o.Location)
 	if err := r.analytics(analytics); err != nil {
 		return nil, err
@@ -73,7 +77,9 @@ func New(o Options, analytics []pricing.AnalyticsPoint) (*Reconciler, error) {
 	return r, nil
 }
 
-// Message reconciles one business message; messages may come in any order. It returns
+// Message reconciles one business message; messages may come in any order but a CBP
+// conversation's, which come in delivery order (messages.parquet's), the one that
+// opened it first. It returns
 // the message's row when the log carried Meta's pricing for it, or when spendsim charged
 // it and Meta said nothing about it (reason NoMetaPricing); nil otherwise.
 func (r *Reconciler) Message(m *Message) (*Row, error) {
@@ -95,9 +101,14 @@ func (r *Reconciler) Message(m *Message) (*Row, error) {
 		r.byReason[NoMetaPricing]++
 	} else {
 		r.sum.Compared++
-		reason, detail := judge(m)
+		ride := r.metaRides(m)
+		reason, detail := judge(m, ride)
 		v := Verdict{Reason: reason, Detail: detail, MetaAmount: m.Amount, MetaPriced: true}
-		if reason != "" {
+		switch {
+		case reason == "":
+		case ride.rides:
+			v.MetaAmount = 0 // one charge a conversation, at its opening: not a second one
+		default:
 			var err error
 			if v.MetaAmount, v.MetaPriced, err = r.metaAmount(m); err != nil {
 				return nil, err
