@@ -1,11 +1,14 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/spendsim/spendsim/internal/reconcile"
+	"github.com/spendsim/spendsim/reports"
 )
 
 const cbpSwitchProbe = "../../../shared/datasets/webhooks/logs/probe_cbp_pmp_switch.jsonl"
@@ -52,5 +55,85 @@ func TestReconcileCBPRiderOnce(t *testing.T) {
 		if !strings.Contains(stdout, "total: spendsim "+tc.total+", Meta "+tc.total+" USD") {
 			t.Errorf("%s: stdout:\n%s", tc.log, stdout)
 		}
+	}
+}
+
+// TestReconcileCountsOnly: Meta's analytics without cost (as Meta gives them to
+// partner-billed accounts) verify counts, not money. A reviewer's pa3.json printed
+// "Meta unknown", then "agree: every compared message and row agrees within 0.000000
+// USD", and exited 0. The verdict is counts_only, exit 1 (README: the exit status is 0
+// only when everything agrees within --tolerance), and the terminal does not say agree.
+func TestReconcileCountsOnly(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "pmp.csv", reconcileTrace)
+	rp := filepath.Join(dir, "replay")
+	if code, _, stderr := spendsim(t, "replay", "--trace", tr, "--out", rp, "--quiet"); code != 0 {
+		t.Fatalf("replay: exit %d: %s", code, stderr)
+	}
+	withCost := analyticsFromMessages(t, filepath.Join(rp, reports.MessagesFile), "")
+	noCost := writeFile(t, dir, "nocost.json", regexp.MustCompile(`,"cost":[0-9.]+`).ReplaceAllString(withCost, ""))
+	out := filepath.Join(dir, "rec")
+	code, stdout, stderr := spendsim(t, "reconcile", "--replay", rp, "--analytics", noCost, "--out", out)
+	if code != 1 || !strings.Contains(stderr, "counts only") {
+		t.Fatalf("exit %d, want 1 (counts only)\n%s%s", code, stdout, stderr)
+	}
+	rep := readReport(t, out)
+	if rep.Agrees || rep.Verdict != string(reconcile.CountsOnly) || rep.MetaTotal != nil || rep.AnalyticsRows.Differ != 0 ||
+		rep.AnalyticsRows.CountsOnly != rep.AnalyticsRows.Rows || rep.CountsOnly != rep.Total {
+		t.Errorf("verdict %s (agrees %v), Meta's total %v, rows %+v, counts-only total %s of %s", rep.Verdict, rep.Agrees, rep.MetaTotal,
+			rep.AnalyticsRows, rep.CountsOnly, rep.Total)
+	}
+	if strings.Contains(stdout, "agree:") || !strings.Contains(stdout, "COUNTS ONLY: every compared count agrees, but Meta's analytics give no cost for") {
+		t.Errorf("the terminal:\n%s", stdout)
+	}
+	if page, err := os.ReadFile(filepath.Join(out, reports.ReconcileHTMLFile)); err != nil || !strings.Contains(string(page), "Counts only:") {
+		t.Errorf("reconcile.html does not say counts only (%v)", err)
+	}
+}
+
+// TestReconcileSkippedRows: a row of the log skipped as invalid may hold Meta's word
+// (here a delivered status with its pricing object and a bad timestamp, added to the
+// fidelity log less its two differing messages). A reviewer's --skip-invalid run said
+// "1 invalid row skipped" on stderr, then agree, exit 0, and reconcile.json had no
+// record of it. Now: unverified, exit 1, the count and the row's error in
+// reconcile.json; the same from the replay's folder (--replay), which has the count.
+func TestReconcileSkippedRows(t *testing.T) {
+	needShared(t, fidelityLog)
+	data, err := os.ReadFile(fidelityLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for i, l := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		if i+1 != 30 && i+1 != 31 && i+1 != 33 { // era_differs (sent, delivered), billable_differs
+			lines = append(lines, l)
+		}
+	}
+	dir := t.TempDir()
+	ok := writeFile(t, dir, "fid_ok.jsonl", strings.Join(lines, "\n")+"\n")
+	if code, stdout, stderr := spendsim(t, "reconcile", "--trace", ok, "--out", filepath.Join(dir, "ok")); code != 0 {
+		t.Fatalf("the fidelity log less its differences: exit %d, want 0\n%s%s", code, stdout, stderr)
+	}
+	bad := writeFile(t, dir, "fid_bad.jsonl", strings.Join(lines, "\n")+"\n"+`{"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": {"messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550001111", "phone_number_id": "111"}, "statuses": [{"id": "wamid.BADTS", "status": "delivered", "timestamp": "17786000xx", "recipient_id": "5511987654321", "pricing": {"billable": true, "pricing_model": "PMP", "category": "marketing", "type": "regular"}}]}}]}]}`+"\n")
+	out := filepath.Join(dir, "rec")
+	code, stdout, stderr := spendsim(t, "reconcile", "--trace", bad, "--skip-invalid", "--out", out)
+	if code != 1 || !strings.Contains(stderr, "unverified: 1 row of the log was skipped as invalid") {
+		t.Fatalf("exit %d, want 1 (unverified)\n%s%s", code, stdout, stderr)
+	}
+	rep := readReport(t, out)
+	if rep.Agrees || rep.Verdict != string(reconcile.Unverified) || rep.Skipped != 1 || len(rep.SkippedRows) != 1 ||
+		!strings.Contains(rep.SkippedRows[0], "fid_bad.jsonl:") || !strings.Contains(rep.SkippedRows[0], "17786000xx") {
+		t.Errorf("verdict %s (agrees %v), skipped %d %q", rep.Verdict, rep.Agrees, rep.Skipped, rep.SkippedRows)
+	}
+	if strings.Contains(stdout, "agree:") || !strings.Contains(stdout, "UNVERIFIED: every compared message and row agrees within 0.000000 USD, but 1 row of the log was skipped") {
+		t.Errorf("the terminal:\n%s", stdout)
+	}
+	rp := filepath.Join(dir, "replay")
+	if code, _, stderr := spendsim(t, "replay", "--trace", bad, "--skip-invalid", "--out", rp, "--quiet"); code != 0 {
+		t.Fatalf("replay: exit %d: %s", code, stderr)
+	}
+	code, _, stderr = spendsim(t, "reconcile", "--replay", rp, "--out", filepath.Join(dir, "again"))
+	if rep := readReport(t, filepath.Join(dir, "again")); code != 1 || rep.Verdict != string(reconcile.Unverified) || rep.Skipped != 1 {
+		t.Errorf("--replay: exit %d, verdict %s, skipped %d; want 1, unverified, 1: %s", code, rep.Verdict, rep.Skipped, stderr)
 	}
 }

@@ -78,6 +78,8 @@ func Reconcile(ctx context.Context, o ReconcileOptions) (*Reconciled, error) {
 	}
 	out := &Reconciled{}
 	name, messages := filepath.Base(filepath.Clean(o.From)), filepath.Join(o.From, reports.MessagesFile)
+	var skipped int64 // rows of the log skipped as invalid: Meta's word in them unread
+	var skipReasons []string
 	if o.From == "" {
 		s, rows, err := replayInto(ctx, op, o.Replay)
 		if err != nil {
@@ -88,9 +90,17 @@ func Reconcile(ctx context.Context, o ReconcileOptions) (*Reconciled, error) {
 		}
 		out.Replay = s
 		name, messages = traceName(o.Replay.Traces), op.Path(reports.MessagesFile)
+		skipped, skipReasons = s.Skipped, s.SkipReasons
+	} else {
+		rp, err := ReadReplayed(o.From)
+		if err != nil {
+			return nil, err
+		}
+		skipped = rp.Skipped
 	}
 	b := o.Replay.Billing
-	rc, err := reconcile.New(reconcile.Options{Book: b.Book, Currency: currencyOf(b), Location: b.Location, Tolerance: o.Tolerance, Tiers: b.Tiers}, points)
+	rc, err := reconcile.New(reconcile.Options{Book: b.Book, Currency: currencyOf(b), Location: b.Location, Tolerance: o.Tolerance, Tiers: b.Tiers,
+		Skipped: skipped}, points)
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +147,7 @@ func Reconcile(ctx context.Context, o ReconcileOptions) (*Reconciled, error) {
 	}
 	out.Report = reports.NewReconcileReport(res, diffs, more, name, anNames, currencyOf(b), loc, o.Tolerance,
 		func(id int) string { return markets.Name(marketID(id)) })
+	out.Report.SkippedRows = append(out.Report.SkippedRows, skipReasons...)
 	page, err := reports.ReconcileHTML(&out.Report)
 	if err != nil {
 		return nil, err

@@ -38,6 +38,9 @@
 //     PMP and NBP charge every message, whatever conversation.id its statuses carry.
 //   - A charge Meta said nothing about (no pricing object, no analytics row) is
 //     NoMetaPricing: in spendsim's total, unverified, never agreement. Nor is a run in
-//     which Meta said nothing at all (NothingCompared). Only Agree passes the gate.
+//     which Meta said nothing at all (NothingCompared), one whose log had rows skipped
+//     as invalid (Options.Skipped: Meta's word in them unread, Unverified), or one
+//     whose analytics rows agree on counts only, Meta giving no cost (CountsOnly: the
+//     money unverified). Only Agree passes the gate.
 //   - Pure: no I/O; reports writes the files.
 package reconcile
