@@ -242,6 +242,23 @@ func WriteReconcileTable(w io.Writer, rep *ReconcileReport, limit int) {
 	fmt.Fprintf(w, "\n")
 }
 
+// WriteReconcileNotes prints what the user should know to read the verdict, with what
+// to do: analytics points that cross a month boundary in the zone the months were
+// counted in (Meta's run from the account's midnight: the zone is not the account's).
+// replayed says the zone was the --replay folder's, fixed when it was billed.
+func WriteReconcileNotes(w io.Writer, rep *ReconcileReport, replayed bool) {
+	if n := rep.AnalyticsRows.StraddlePoints; n > 0 {
+		do := "Give the account's time zone with --timezone ZONE"
+		if replayed {
+			do = "Replay the trace again with the account's time zone (--timezone ZONE), then reconcile that folder"
+		}
+		fmt.Fprintf(w, "%s of Meta's analytics %s a month boundary in %s, the time zone months are counted in here: "+
+			"Meta's points start at the account's midnight, so the account keeps another time zone, and rows may differ "+
+			"only in the month they fall in. %s (the WhatsApp Business Account's, which Meta's analytics use).\n",
+			words.Count(n, "point"), map[bool]string{true: "crosses", false: "cross"}[n == 1], rep.Timezone, do)
+	}
+}
+
 // writeReconcileTotal prints the totals: spendsim's whole bill beside Meta's word on
 // it, or, where Meta said nothing about some of it, the part compared and the rest.
 func writeReconcileTotal(w io.Writer, rep *ReconcileReport) {

@@ -96,6 +96,7 @@ func reconcileCommand(e *env) *cli.Command {
 				reports.WriteReadNotes(e.stderr, replayCounts(res.Replay))
 			}
 			reports.WriteReconcileTable(e.stdout, &res.Report, c.Int("show"))
+			reports.WriteReconcileNotes(e.stderr, &res.Report, o.From != "")
 			if err := res.Report.Err(); err != nil {
 				return fmt.Errorf("%w: see %s", err, filepath.Join(o.Out, reports.ReconcileJSONFile))
 			}

@@ -137,3 +137,37 @@ func TestReconcileSkippedRows(t *testing.T) {
 		t.Errorf("--replay: exit %d, verdict %s, skipped %d; want 1, unverified, 1: %s", code, rep.Verdict, rep.Skipped, stderr)
 	}
 }
+
+// TestReconcileStraddleNote: Meta's analytics points start at the account's midnight.
+// Counted in another time zone, a month's point crosses a month boundary; reconcile.json
+// counted such points (points_straddling_months) but the terminal said nothing, and a
+// reviewer (a replay made in America/Sao_Paulo, reconciled in the default UTC) saw only
+// differences. The note says so on stderr, and what to do: give --timezone (with
+// --trace), or replay with it (with --replay, whose zone is the replay's).
+func TestReconcileStraddleNote(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "pmp.csv", reconcileTrace)
+	// July 2025 in America/Sao_Paulo (UTC−3): 03:00 UTC to 03:00 UTC.
+	pa := writeFile(t, dir, "pa.json", `{"pricing_analytics":{"data":[{"data_points":[`+
+		`{"start":1751338800,"end":1754017200,"country":"BR","pricing_category":"MARKETING","pricing_type":"REGULAR","volume":1,"cost":0.0625}]}]},"id":"1"}`)
+	const note = "1 point of Meta's analytics crosses a month boundary in UTC"
+	_, _, stderr := spendsim(t, "reconcile", "--trace", tr, "--analytics", pa, "--out", filepath.Join(dir, "utc"))
+	if !strings.Contains(stderr, note) || !strings.Contains(stderr, "Give the account's time zone with --timezone ZONE") {
+		t.Errorf("--trace in UTC: stderr lacks the note:\n%s", stderr)
+	}
+	if rep := readReport(t, filepath.Join(dir, "utc")); rep.AnalyticsRows.StraddlePoints != 1 {
+		t.Errorf("points_straddling_months %d, want 1", rep.AnalyticsRows.StraddlePoints)
+	}
+	_, _, stderr = spendsim(t, "reconcile", "--trace", tr, "--analytics", pa, "--timezone", "America/Sao_Paulo", "--out", filepath.Join(dir, "sp"))
+	if strings.Contains(stderr, "month boundary") {
+		t.Errorf("in the account's zone: a note all the same:\n%s", stderr)
+	}
+	rp := filepath.Join(dir, "replay")
+	if code, _, stderr := spendsim(t, "replay", "--trace", tr, "--out", rp, "--quiet"); code != 0 {
+		t.Fatalf("replay: exit %d: %s", code, stderr)
+	}
+	_, _, stderr = spendsim(t, "reconcile", "--replay", rp, "--analytics", pa, "--out", filepath.Join(dir, "rp"))
+	if !strings.Contains(stderr, note) || !strings.Contains(stderr, "Replay the trace again with the account's time zone (--timezone ZONE)") {
+		t.Errorf("--replay made in UTC: stderr lacks the note:\n%s", stderr)
+	}
+}
