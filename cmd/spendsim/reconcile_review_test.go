@@ -171,3 +171,79 @@ func TestReconcileStraddleNote(t *testing.T) {
 		t.Errorf("--replay made in UTC: stderr lacks the note:\n%s", stderr)
 	}
 }
+
+// TestReconcileReplaySettings: reconcile --replay DIR prices and counts in the
+// replay's currency and time zone, read from its folder (summary.json, the command
+// line manifest.json records), and refuses a flag that says otherwise, or rate files
+// other than the replay's (exit 2, naming what the replay used). A reviewer's
+// `reconcile --replay rpok --currency INR` of a USD replay printed agree in INR beside
+// USD amounts and exited 0; --timezone likewise.
+func TestReconcileReplaySettings(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "in.csv", "ts,user,direction,type,category\n"+
+		"2025-07-02T10:00:00Z,919876500001,business,template,marketing\n2025-07-03T10:00:00Z,919876500002,business,template,utility\n")
+	usd, inr := filepath.Join(dir, "usd"), filepath.Join(dir, "inr")
+	for _, args := range [][]string{{"--out", usd}, {"--currency", "INR", "--timezone", "Asia/Kolkata", "--out", inr}} {
+		if code, _, stderr := spendsim(t, append([]string{"replay", "--trace", tr, "-q"}, args...)...); code != 0 {
+			t.Fatalf("replay %v: exit %d: %s", args, code, stderr)
+		}
+	}
+	rates := filepath.Join("testdata", "examples", "common", "my-oct-2026-rates.csv")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--replay", usd, "--currency", "INR"}, "--currency INR contradicts the replay in " + usd + ", billed in USD"},
+		{[]string{"--replay", usd, "--timezone", "America/Sao_Paulo"}, "--timezone America/Sao_Paulo contradicts the replay in " + usd + ", whose months are UTC's"},
+		{[]string{"--replay", inr, "--currency", "USD"}, "billed in INR"},
+		{[]string{"--replay", inr, "--timezone", "UTC"}, "whose months are Asia/Kolkata's"},
+		{[]string{"--replay", usd, "--rates", rates}, "the replay in " + usd + " priced with the built-in cards alone"},
+	} {
+		out := filepath.Join(dir, "rec")
+		code, _, stderr := spendsim(t, append(append([]string{"reconcile"}, c.args...), "--out", out)...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, want 2 and %q: %s", c.args, code, c.want, stderr)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("%v: left %s", c.args, out)
+		}
+	}
+	// The replay's own settings, given or left out: accepted, and used.
+	for _, c := range []struct {
+		dir, currency, zone string
+		args                []string
+	}{
+		{usd, "USD", "UTC", nil},
+		{usd, "USD", "UTC", []string{"--currency", "USD", "--timezone", "UTC"}},
+		{inr, "INR", "Asia/Kolkata", nil},
+		{inr, "INR", "Asia/Kolkata", []string{"--timezone", "Asia/Kolkata"}},
+	} {
+		pa := writeFile(t, dir, "pa.json", analyticsFromMessages(t, filepath.Join(c.dir, reports.MessagesFile), ""))
+		out := filepath.Join(dir, "ok")
+		code, stdout, stderr := spendsim(t, append([]string{"reconcile", "--replay", c.dir, "--analytics", pa, "--out", out}, c.args...)...)
+		if code != 0 {
+			t.Errorf("%s %v: exit %d, want 0\n%s%s", c.dir, c.args, code, stdout, stderr)
+			continue
+		}
+		rep := readReport(t, out)
+		if rep.Currency != c.currency || rep.Timezone != c.zone || !strings.Contains(stdout, "agrees within 0.000000 "+c.currency) {
+			t.Errorf("%s %v: currency %s, zone %s; want %s, %s\n%s", c.dir, c.args, rep.Currency, rep.Timezone, c.currency, c.zone, stdout)
+		}
+		if err := os.RemoveAll(out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A replay priced with a rate file: reconcile wants the same file, and takes it.
+	withRates := filepath.Join(dir, "rates")
+	if code, _, stderr := spendsim(t, "replay", "--trace", tr, "--rates", rates, "--out", withRates, "-q"); code != 0 {
+		t.Fatalf("replay --rates: exit %d: %s", code, stderr)
+	}
+	pa := writeFile(t, dir, "pa.json", analyticsFromMessages(t, filepath.Join(withRates, reports.MessagesFile), ""))
+	code, _, stderr := spendsim(t, "reconcile", "--replay", withRates, "--analytics", pa, "--out", filepath.Join(dir, "r1"))
+	if want := "priced with --rates " + rates + " (sha256 "; code != 2 || !strings.Contains(stderr, want) || !strings.Contains(stderr, "given the built-in cards alone") {
+		t.Errorf("without the replay's --rates: exit %d, want 2 and %q: %s", code, want, stderr)
+	}
+	if code, _, stderr := spendsim(t, "reconcile", "--replay", withRates, "--analytics", pa, "--rates", rates, "--out", filepath.Join(dir, "r2")); code != 0 {
+		t.Errorf("with the replay's --rates: exit %d, want 0: %s", code, stderr)
+	}
+}

@@ -30,8 +30,11 @@ type ReconcileOptions struct {
 	// zone, currency) price Meta's word either way.
 	Replay Options
 	// From is a replay's output folder to reconcile instead of replaying: its
-	// messages.parquet, written by a replay of this version.
+	// messages.parquet, written by a replay of this version. Replayed is what it says
+	// of how it was made (ReadReplayed): Replay.Billing must be its currency, zone and
+	// cards (Replayed's checks), and its skipped rows count.
 	From      string
+	Replayed  *Replayed
 	Analytics []string     // pricing_analytics / conversation_analytics response files
 	Tolerance money.Micros // per row
 	Out       string       // where reconcile.parquet, .json and .html go (a replay's files too)
@@ -91,12 +94,11 @@ func Reconcile(ctx context.Context, o ReconcileOptions) (*Reconciled, error) {
 		out.Replay = s
 		name, messages = traceName(o.Replay.Traces), op.Path(reports.MessagesFile)
 		skipped, skipReasons = s.Skipped, s.SkipReasons
-	} else {
-		rp, err := ReadReplayed(o.From)
-		if err != nil {
+	} else if o.Replayed != nil {
+		if err := o.Replayed.check(o.Replay.Billing); err != nil {
 			return nil, err
 		}
-		skipped = rp.Skipped
+		skipped = o.Replayed.Skipped
 	}
 	b := o.Replay.Billing
 	rc, err := reconcile.New(reconcile.Options{Book: b.Book, Currency: currencyOf(b), Location: b.Location, Tolerance: o.Tolerance, Tiers: b.Tiers,
