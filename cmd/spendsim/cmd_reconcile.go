@@ -120,12 +120,7 @@ func reconcileCommand(e *env) *cli.Command {
 // readReplayed reads how the replay in dir was made, refuses a --currency or
 // --timezone that says otherwise (a usage error), and sets both to the replay's.
 func readReplayed(c *cli.Context, dir string) (*rebill.Replayed, error) {
-	rp, err := rebill.ReadReplayed(dir, cmdline.Of(c.App.Flags), func(name string) cmdline.Flags {
-		if cmd := c.App.Command(name); cmd != nil {
-			return cmdline.Of(cmd.Flags)
-		}
-		return nil
-	})
+	rp, err := rebill.ReadReplayed(dir, cmdline.Of(c.App.Flags), cmdline.Commands(c.App))
 	if err != nil {
 		return nil, err
 	}

@@ -28,6 +28,17 @@ func Of(flags []cli.Flag) Flags {
 	return fs
 }
 
+// Commands gives the flags of app's commands by a command's name (nil for no command
+// of that name), to read a command line recorded by any of them.
+func Commands(app *cli.App) func(name string) Flags {
+	return func(name string) Flags {
+		if c := app.Command(name); c != nil {
+			return Of(c.Flags)
+		}
+		return nil
+	}
+}
+
 // flagWord reads w as a flag of fs: its first name, and whether its value is the next
 // word. ok is false for a word that is not a flag ("-" is standard input, not a flag).
 func (fs Flags) flagWord(w string) (name string, valueNext, ok bool) {

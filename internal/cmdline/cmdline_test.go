@@ -97,3 +97,14 @@ func TestValue(t *testing.T) {
 		}
 	}
 }
+
+// TestCommands: a command's flags by its name; none for a name no command has.
+func TestCommands(t *testing.T) {
+	app := &cli.App{Commands: []*cli.Command{{Name: "replay", Flags: []cli.Flag{&cli.StringFlag{Name: "timezone"}}}}}
+	if fs := Commands(app)("replay"); fs["timezone"] != (Flag{"timezone", true}) {
+		t.Errorf("replay's flags %v", fs)
+	}
+	if fs := Commands(app)("merge"); fs != nil {
+		t.Errorf("no command merge: %v", fs)
+	}
+}
