@@ -29,7 +29,7 @@ type ReconcileReport struct {
 	ToleranceMicros  int64              `json:"tolerance_micros"`
 	Tolerance        string             `json:"tolerance"`
 	Agrees           bool               `json:"agrees"`  // verdict agree: exit status 0
-	Verdict          string             `json:"verdict"` // agree, differ, unverified, nothing_compared (reconcile.Outcome)
+	Verdict          string             `json:"verdict"` // agree, differ, unverified, counts_only, nothing_compared (reconcile.Outcome)
 	Messages         ReconcileMessages  `json:"messages"`
 	AnalyticsRows    ReconcileAnalytics `json:"analytics_rows"`
 	TotalMicros      int64              `json:"total_micros"` // spendsim's whole bill
