@@ -29,7 +29,7 @@ type ReconcileReport struct {
 	ToleranceMicros  int64              `json:"tolerance_micros"`
 	Tolerance        string             `json:"tolerance"`
 	Agrees           bool               `json:"agrees"`  // verdict agree: exit status 0
-	Verdict          string             `json:"verdict"` // agree, differ, unverified, nothing_compared (reconcile.Outcome)
+	Verdict          string             `json:"verdict"` // agree, differ, unverified, counts_only, nothing_compared (reconcile.Outcome)
 	Messages         ReconcileMessages  `json:"messages"`
 	AnalyticsRows    ReconcileAnalytics `json:"analytics_rows"`
 	TotalMicros      int64              `json:"total_micros"` // spendsim's whole bill
@@ -40,9 +40,13 @@ type ReconcileReport struct {
 	Unverified       string             `json:"unverified_total"`
 	MetaTotalMicros  *int64             `json:"meta_total_micros"` // Meta's side of compared_total; null where some of it is unknown
 	MetaTotal        *string            `json:"meta_total"`
-	ByReason         map[string]int64   `json:"by_reason"` // every reason, zero or not
-	Reasons          map[string]string  `json:"reasons"`   // what each reason means
-	Rows             []ReconcileRow     `json:"rows"`      // month × market × category × type
+	CountsOnlyMicros int64              `json:"counts_only_total_micros"` // of compared_total, what is in rows compared on counts only
+	CountsOnly       string             `json:"counts_only_total"`
+	Skipped          int64              `json:"skipped_invalid_rows"` // rows of the log skipped as invalid (--skip-invalid): Meta's word in them unread
+	SkippedRows      []string           `json:"skipped_rows"`         // the errors of the first of them (--trace; a replay's summary.json keeps the count)
+	ByReason         map[string]int64   `json:"by_reason"`            // every reason, zero or not
+	Reasons          map[string]string  `json:"reasons"`              // what each reason means
+	Rows             []ReconcileRow     `json:"rows"`                 // month × market × category × type
 	Differences      []ReconcileRow     `json:"differences"`
 	DifferencesLeft  int64              `json:"differences_left_out"` // differing messages past MaxListedDifferences
 	TierUpdates      []ReconcileTier    `json:"tier_updates"`
@@ -66,6 +70,7 @@ type ReconcileAnalytics struct {
 	Differ         int64 `json:"differ"`
 	OutsideSpan    int64 `json:"messages_outside_span"`
 	StraddlePoints int64 `json:"points_straddling_months"`
+	CountsOnly     int64 `json:"counts_only"` // of agree, rows whose counts agree and whose cost Meta did not give
 }
 
 // ReconcileRow is a row of reconcile.parquet in JSON.
@@ -132,9 +137,10 @@ func NewReconcileReport(res *reconcile.Result, differences []*reconcile.Row, mor
 		Messages: ReconcileMessages{Business: s.Messages, Compared: s.Compared, WithoutMetaPricing: s.WithoutMetaPricing, Agree: s.Agree, Differ: s.Differ,
 			Unverified: s.Unverified},
 		AnalyticsRows: ReconcileAnalytics{Points: s.Points, Rows: s.Rows, Agree: s.RowsAgree, Differ: s.RowsDiffer,
-			OutsideSpan: s.OutsideSpan, StraddlePoints: s.StraddlePoints},
+			OutsideSpan: s.OutsideSpan, StraddlePoints: s.StraddlePoints, CountsOnly: s.CountsOnly},
 		TotalMicros: int64(s.TotalMicros), Total: s.TotalMicros.String(), ComparedMicros: int64(s.ComparedMicros), Compared: s.ComparedMicros.String(),
 		UnverifiedMicros: int64(s.UnverifiedMicros), Unverified: s.UnverifiedMicros.String(),
+		CountsOnlyMicros: int64(s.CountsOnlyMicros), CountsOnly: s.CountsOnlyMicros.String(), Skipped: s.Skipped, SkippedRows: []string{},
 		ByReason: map[string]int64{}, Reasons: map[string]string{}, Rows: []ReconcileRow{}, Differences: []ReconcileRow{},
 		DifferencesLeft: more, TierUpdates: []ReconcileTier{}}
 	if s.MetaTotalKnown {
@@ -223,6 +229,9 @@ func WriteReconcileTable(w io.Writer, rep *ReconcileReport, limit int) {
 	case reconcile.Unverified:
 		fmt.Fprintf(w, "\nUNVERIFIED: every compared message and row agrees within %s %s, but %s\n", rep.Tolerance, rep.Currency, unverified(rep))
 		return
+	case reconcile.CountsOnly:
+		fmt.Fprintf(w, "\nCOUNTS ONLY: every compared count agrees, but %s\n", countsOnly(rep))
+		return
 	}
 	fmt.Fprintf(w, "\nDIFFER:")
 	for _, r := range reconcile.Reasons {
@@ -231,6 +240,23 @@ func WriteReconcileTable(w io.Writer, rep *ReconcileReport, limit int) {
 		}
 	}
 	fmt.Fprintf(w, "\n")
+}
+
+// WriteReconcileNotes prints what the user should know to read the verdict, with what
+// to do: analytics points that cross a month boundary in the zone the months were
+// counted in (Meta's run from the account's midnight: the zone is not the account's).
+// replayed says the zone was the --replay folder's, fixed when it was billed.
+func WriteReconcileNotes(w io.Writer, rep *ReconcileReport, replayed bool) {
+	if n := rep.AnalyticsRows.StraddlePoints; n > 0 {
+		do := "Give the account's time zone with --timezone ZONE"
+		if replayed {
+			do = "Replay the trace again with the account's time zone (--timezone ZONE), then reconcile that folder"
+		}
+		fmt.Fprintf(w, "%s of Meta's analytics %s a month boundary in %s, the time zone months are counted in here: "+
+			"Meta's points start at the account's midnight, so the account keeps another time zone, and rows may differ "+
+			"only in the month they fall in. %s (the WhatsApp Business Account's, which Meta's analytics use).\n",
+			words.Count(n, "point"), map[bool]string{true: "crosses", false: "cross"}[n == 1], rep.Timezone, do)
+	}
 }
 
 // writeReconcileTotal prints the totals: spendsim's whole bill beside Meta's word on
@@ -265,10 +291,31 @@ func nothingCompared(rep *ReconcileReport) string {
 		what, rep.Total, rep.Currency)
 }
 
-// unverified says what Meta said nothing about.
+// unverified says what Meta said nothing about, and what of the log was not read.
 func unverified(rep *ReconcileReport) string {
-	return fmt.Sprintf("Meta said nothing about %s spendsim charged (%s %s of its %s): no pricing object in the log, no analytics row (%s)",
-		words.Count(rep.Messages.Unverified, "message"), rep.Unverified, rep.Currency, rep.Total, reconcile.NoMetaPricing)
+	var parts []string
+	if n := rep.Messages.Unverified; n > 0 {
+		parts = append(parts, fmt.Sprintf("Meta said nothing about %s spendsim charged (%s %s of its %s): no pricing object in the log, no analytics row (%s)",
+			words.Count(n, "message"), rep.Unverified, rep.Currency, rep.Total, reconcile.NoMetaPricing))
+	}
+	if rep.Skipped > 0 {
+		it := map[bool]string{true: "it", false: "them"}[rep.Skipped == 1]
+		parts = append(parts, skipped(rep)+": whatever Meta said in "+it+" was not compared; correct "+it+" in the log and reconcile again")
+	}
+	return strings.Join(parts, "; and ")
+}
+
+// skipped says how many rows of the log were skipped.
+func skipped(rep *ReconcileReport) string {
+	return fmt.Sprintf("%s of the log %s skipped as invalid (--skip-invalid)", words.Count(rep.Skipped, "row"),
+		map[bool]string{true: "was", false: "were"}[rep.Skipped == 1])
+}
+
+// countsOnly says which money Meta's analytics did not verify.
+func countsOnly(rep *ReconcileReport) string {
+	return fmt.Sprintf("Meta's analytics give no cost for %s, so spendsim's %s %s in them is not verified: "+
+		"give analytics whose points carry their cost (Meta shows none to an account billed through a partner: check the partner's invoice)",
+		words.Count(rep.AnalyticsRows.CountsOnly, "row"), rep.CountsOnly, rep.Currency)
 }
 
 // Err is the reconciliation's verdict as an error for the exit status: nil when it
@@ -280,8 +327,14 @@ func (rep *ReconcileReport) Err() error {
 	case reconcile.NothingCompared:
 		return errors.New("nothing compared: Meta said nothing about this bill (no pricing object in the log, no --analytics)")
 	case reconcile.Unverified:
+		if rep.Messages.Unverified == 0 {
+			return fmt.Errorf("unverified: %s", skipped(rep))
+		}
 		return fmt.Errorf("unverified: Meta said nothing about %s spendsim charged (%s %s)",
 			words.Count(rep.Messages.Unverified, "message"), rep.Unverified, rep.Currency)
+	case reconcile.CountsOnly:
+		return fmt.Errorf("counts only: Meta's analytics give no cost for %s (%s %s of spendsim's): the money is not verified",
+			words.Count(rep.AnalyticsRows.CountsOnly, "row"), rep.CountsOnly, rep.Currency)
 	}
 	return errors.New("spendsim and Meta differ")
 }
@@ -330,7 +383,7 @@ tr.differ td { background: #fff3f0; }
 <body>
 <section id="reconcile">
 <h1>Reconciling with Meta: {{.Replay}}</h1>
-<p class="verdict">{{if .Agrees}}Everything compared agrees within {{.Tolerance}} {{.Currency}}.{{else if eq .Verdict "nothing_compared"}}Nothing compared: Meta said nothing about this bill (no pricing object in the log, no analytics).{{else if eq .Verdict "unverified"}}Unverified: everything compared agrees, but Meta said nothing about {{.Messages.Unverified}} charged messages ({{.Unverified}} {{.Currency}}).{{else}}spendsim and Meta differ: {{.Messages.Differ}} messages, {{.AnalyticsRows.Differ}} analytics rows{{if .Messages.Unverified}}; {{.Messages.Unverified}} charged messages without Meta's word{{end}}.{{end}}</p>
+<p class="verdict">{{if .Agrees}}Everything compared agrees within {{.Tolerance}} {{.Currency}}.{{else if eq .Verdict "nothing_compared"}}Nothing compared: Meta said nothing about this bill (no pricing object in the log, no analytics).{{else if eq .Verdict "unverified"}}Unverified: everything compared agrees, but {{if .Messages.Unverified}}Meta said nothing about {{.Messages.Unverified}} charged messages ({{.Unverified}} {{.Currency}}){{if .Skipped}}, and {{end}}{{end}}{{if .Skipped}}{{.Skipped}} rows of the log were skipped as invalid (--skip-invalid), whose word of Meta's was not compared{{end}}.{{else if eq .Verdict "counts_only"}}Counts only: everything compared agrees, but Meta's analytics give no cost for {{.AnalyticsRows.CountsOnly}} rows: spendsim's {{.CountsOnly}} {{.Currency}} in them is not verified.{{else}}spendsim and Meta differ: {{.Messages.Differ}} messages, {{.AnalyticsRows.Differ}} analytics rows{{if .Messages.Unverified}}; {{.Messages.Unverified}} charged messages without Meta's word{{end}}.{{end}}</p>
 <p class="meta">{{.Messages.Business}} business messages, {{.Messages.Compared}} with Meta's pricing object in the log ({{.Messages.Agree}} agree, {{.Messages.Differ}} differ);
 {{.AnalyticsRows.Points}} analytics points in {{.AnalyticsRows.Rows}} rows. Total: spendsim {{.Total}} {{.Currency}}{{if .Messages.Unverified}}, of which {{.Compared}} compared (Meta {{meta .MetaTotal}}) and {{.Unverified}} unverified{{else}}, Meta {{meta .MetaTotal}}{{end}}. Months in {{.Timezone}}.</p>
 <h2>By month, market, category and pricing type</h2>

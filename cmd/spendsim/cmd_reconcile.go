@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/cmdline"
 	"github.com/spendsim/spendsim/internal/rebill"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/money"
@@ -34,7 +35,7 @@ func reconcileCommand(e *env) *cli.Command {
 	}
 	flags = append([]cli.Flag{
 		traceFlag("the log to replay and reconcile (or --replay DIR)"), // a webhook log carries Meta's pricing objects
-		&cli.StringFlag{Name: "replay", Usage: "a replay's output `DIR` to reconcile instead of --trace (its messages.parquet); give the rate flags the replay had (--timezone, --currency, --rates, --tiers)"},
+		&cli.StringFlag{Name: "replay", Usage: "a replay's output `DIR` to reconcile instead of --trace (its messages.parquet), in the replay's currency and time zone; give the rate files the replay had (--rates, --tiers)"},
 		&cli.StringSliceFlag{Name: "analytics", Aliases: []string{"a"}, Usage: "Meta's pricing_analytics or conversation_analytics response `FILE` (one or many pages; repeatable)"},
 		&cli.StringFlag{Name: "tolerance", Value: "0", DefaultText: "0, to the micro", Usage: "how far an `AMOUNT` (in the bill's currency, like 0.01) may differ per row and still agree"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR`, a set of its own (default: the --replay folder with -reconcile added, or out/<trace name>-reconcile)"},
@@ -66,9 +67,20 @@ func reconcileCommand(e *env) *cli.Command {
 			if err != nil || tol < 0 {
 				return usagef("--tolerance %q is not an amount such as 0.01", c.String("tolerance"))
 			}
+			var rp *rebill.Replayed
+			if dir := c.String("replay"); dir != "" {
+				if rp, err = readReplayed(c, dir); err != nil {
+					return err
+				}
+			}
 			opts, user, err := billingOptions(c)
 			if err != nil {
 				return err
+			}
+			if rp != nil {
+				if err := rp.CheckRateFiles(user.Files); err != nil {
+					return usageError{err}
+				}
 			}
 			var traces []string
 			var read trace.Options
@@ -77,7 +89,7 @@ func reconcileCommand(e *env) *cli.Command {
 					return err
 				}
 			}
-			o := rebill.ReconcileOptions{From: c.String("replay"), Analytics: c.StringSlice("analytics"), Tolerance: tol, Out: c.String("out"),
+			o := rebill.ReconcileOptions{From: c.String("replay"), Replayed: rp, Analytics: c.StringSlice("analytics"), Tolerance: tol, Out: c.String("out"),
 				Replay: rebill.Options{Traces: traces, Read: read, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
 					Args: e.manifestArgs(c), MappingFile: c.String("mapping"), Workers: c.Int("workers")}}
 			switch {
@@ -96,10 +108,31 @@ func reconcileCommand(e *env) *cli.Command {
 				reports.WriteReadNotes(e.stderr, res.Replay.Counts())
 			}
 			reports.WriteReconcileTable(e.stdout, &res.Report, c.Int("show"))
+			reports.WriteReconcileNotes(e.stderr, &res.Report, o.From != "")
 			if err := res.Report.Err(); err != nil {
 				return fmt.Errorf("%w: see %s", err, filepath.Join(o.Out, reports.ReconcileJSONFile))
 			}
 			return nil
 		},
 	}
+}
+
+// readReplayed reads how the replay in dir was made, refuses a --currency or
+// --timezone that says otherwise (a usage error), and sets both to the replay's.
+func readReplayed(c *cli.Context, dir string) (*rebill.Replayed, error) {
+	rp, err := rebill.ReadReplayed(dir, cmdline.Of(c.App.Flags), cmdline.Commands(c.App))
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range [][2]string{{"currency", rp.Currency}, {"timezone", rp.Timezone}} {
+		if c.IsSet(f[0]) {
+			if err := rp.CheckFlag(f[0], c.String(f[0])); err != nil {
+				return nil, usageError{err}
+			}
+		}
+		if err := c.Set(f[0], f[1]); err != nil {
+			return nil, err
+		}
+	}
+	return rp, nil
 }

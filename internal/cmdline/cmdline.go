@@ -28,6 +28,17 @@ func Of(flags []cli.Flag) Flags {
 	return fs
 }
 
+// Commands gives the flags of app's commands by a command's name (nil for no command
+// of that name), to read a command line recorded by any of them.
+func Commands(app *cli.App) func(name string) Flags {
+	return func(name string) Flags {
+		if c := app.Command(name); c != nil {
+			return Of(c.Flags)
+		}
+		return nil
+	}
+}
+
 // flagWord reads w as a flag of fs: its first name, and whether its value is the next
 // word. ok is false for a word that is not a flag ("-" is standard input, not a flag).
 func (fs Flags) flagWord(w string) (name string, valueNext, ok bool) {
@@ -119,4 +130,36 @@ func without(words []string, fs Flags, drop []string) []string {
 		}
 	}
 	return out
+}
+
+// Value is the value the command's flag name (its first name) was given in words, a
+// command line after the program's name (global are the program's flags, command the
+// command's), as the parser would read it: the last of several, "--name=value" or
+// "--name value" under any of its names; given is false where it was not given. Words
+// after "--" are arguments.
+func Value(words []string, global, command Flags, name string) (value string, given bool) {
+	at := CommandAt(words, global)
+	if at == len(words) {
+		return "", false
+	}
+	for i := at + 1; i < len(words); i++ {
+		w := words[i]
+		if w == "--" {
+			break
+		}
+		n, valueNext, ok := command.flagWord(w)
+		switch {
+		case !ok:
+		case n == name && valueNext && i+1 < len(words):
+			value, given = words[i+1], true
+			i++
+		case n == name:
+			if _, v, inline := strings.Cut(w, "="); inline {
+				value, given = v, true
+			}
+		case valueNext:
+			i++
+		}
+	}
+	return value, given
 }

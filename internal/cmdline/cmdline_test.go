@@ -71,3 +71,40 @@ func TestOf(t *testing.T) {
 		}
 	}
 }
+
+// TestValue: a flag's value in a recorded command line, in every spelling, the last
+// one given; not a word that is another flag's value, nor after "--".
+func TestValue(t *testing.T) {
+	cmd := Flags{"timezone": {Name: "timezone", Value: true}, "tz": {Name: "timezone", Value: true},
+		"mapping": {Name: "mapping", Value: true}, "sort": {Name: "sort"}, "trace": {Name: "trace", Value: true}}
+	for _, c := range []struct {
+		in, want string
+		given    bool
+	}{
+		{"replay --trace t.csv --timezone America/Sao_Paulo", "America/Sao_Paulo", true},
+		{"replay --timezone=Asia/Kolkata --trace t.csv", "Asia/Kolkata", true},
+		{"replay -tz Europe/Berlin --sort --trace t.csv", "Europe/Berlin", true},
+		{"--cpuprofile cpu.out replay --trace t.csv --timezone UTC --timezone Asia/Tokyo", "Asia/Tokyo", true},
+		{"replay --trace t.csv", "", false},
+		{"replay --mapping --timezone --trace t.csv", "", false}, // the mapping file's odd name
+		{"replay --trace t.csv -- --timezone UTC", "", false},
+		{"replay --trace t.csv --timezone", "", false},
+		{"", "", false},
+	} {
+		got, given := Value(strings.Fields(c.in), global, cmd, "timezone")
+		if got != c.want || given != c.given {
+			t.Errorf("Value(%q) = %q, %v; want %q, %v", c.in, got, given, c.want, c.given)
+		}
+	}
+}
+
+// TestCommands: a command's flags by its name; none for a name no command has.
+func TestCommands(t *testing.T) {
+	app := &cli.App{Commands: []*cli.Command{{Name: "replay", Flags: []cli.Flag{&cli.StringFlag{Name: "timezone"}}}}}
+	if fs := Commands(app)("replay"); fs["timezone"] != (Flag{"timezone", true}) {
+		t.Errorf("replay's flags %v", fs)
+	}
+	if fs := Commands(app)("merge"); fs != nil {
+		t.Errorf("no command merge: %v", fs)
+	}
+}

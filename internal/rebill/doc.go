@@ -3,6 +3,8 @@
 // pipeline from trace to files of `spendsim replay`. Reconcile sets a replay (run then,
 // or read back from its messages.parquet) beside Meta's word (internal/reconcile) and
 // writes reconcile.parquet, reconcile.json and reconcile.html: `spendsim reconcile`.
+// A replay read back is reconciled as it was made (ReadReplayed: its currency, time
+// zone, rate files and skipped rows, from its summary.json and manifest.json).
 //
 // In: a trace file and how to read it (scenarios/trace), billing.Options (the era, the
 // user's rate cards over the built-in ones, the business's zone and currency), and for

@@ -30,8 +30,11 @@ type ReconcileOptions struct {
 	// zone, currency) price Meta's word either way.
 	Replay Options
 	// From is a replay's output folder to reconcile instead of replaying: its
-	// messages.parquet, written by a replay of this version.
+	// messages.parquet, written by a replay of this version. Replayed is what it says
+	// of how it was made (ReadReplayed): Replay.Billing must be its currency, zone and
+	// cards (Replayed's checks), and its skipped rows count.
 	From      string
+	Replayed  *Replayed
 	Analytics []string     // pricing_analytics / conversation_analytics response files
 	Tolerance money.Micros // per row
 	Out       string       // where reconcile.parquet, .json and .html go (a replay's files too)
@@ -78,6 +81,8 @@ func Reconcile(ctx context.Context, o ReconcileOptions) (*Reconciled, error) {
 	}
 	out := &Reconciled{}
 	name, messages := filepath.Base(filepath.Clean(o.From)), filepath.Join(o.From, reports.MessagesFile)
+	var skipped int64 // rows of the log skipped as invalid: Meta's word in them unread
+	var skipReasons []string
 	if o.From == "" {
 		s, rows, err := replayInto(ctx, op, o.Replay)
 		if err != nil {
@@ -88,9 +93,16 @@ func Reconcile(ctx context.Context, o ReconcileOptions) (*Reconciled, error) {
 		}
 		out.Replay = s
 		name, messages = traceName(o.Replay.Traces), op.Path(reports.MessagesFile)
+		skipped, skipReasons = s.Skipped, s.SkipReasons
+	} else if o.Replayed != nil {
+		if err := o.Replayed.check(o.Replay.Billing); err != nil {
+			return nil, err
+		}
+		skipped = o.Replayed.Skipped
 	}
 	b := o.Replay.Billing
-	rc, err := reconcile.New(reconcile.Options{Book: b.Book, Currency: currencyOf(b), Location: b.Location, Tolerance: o.Tolerance, Tiers: b.Tiers}, points)
+	rc, err := reconcile.New(reconcile.Options{Book: b.Book, Currency: currencyOf(b), Location: b.Location, Tolerance: o.Tolerance, Tiers: b.Tiers,
+		Skipped: skipped}, points)
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +149,7 @@ func Reconcile(ctx context.Context, o ReconcileOptions) (*Reconciled, error) {
 	}
 	out.Report = reports.NewReconcileReport(res, diffs, more, name, anNames, currencyOf(b), loc, o.Tolerance,
 		func(id int) string { return markets.Name(marketID(id)) })
+	out.Report.SkippedRows = append(out.Report.SkippedRows, skipReasons...)
 	page, err := reports.ReconcileHTML(&out.Report)
 	if err != nil {
 		return nil, err

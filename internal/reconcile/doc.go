@@ -32,8 +32,19 @@
 //     (billing.ModelCards: that model's era then, within the era's span of cards, as a
 //     replay reads it). Where no such card or cell exists Meta's amount is unknown, and
 //     the row's detail says which card or cell is missing and the row to add.
+//   - Under CBP Meta charges a conversation once. Every status of its messages carries
+//     its pricing (billable true on each message of a billable one): the message whose
+//     status first names a conversation.id (for its business number and user) opened
+//     it, the others ride it. A rider's billable is the conversation's, compared with
+//     whether spendsim's conversation is billable (spendsim opening a charged one there
+//     is ConversationDiffer), and Meta's word on it is priced 0. Messages come in
+//     delivery order (messages.parquet's) for a conversation's opening to come first.
+//     PMP and NBP charge every message, whatever conversation.id its statuses carry.
 //   - A charge Meta said nothing about (no pricing object, no analytics row) is
 //     NoMetaPricing: in spendsim's total, unverified, never agreement. Nor is a run in
-//     which Meta said nothing at all (NothingCompared). Only Agree passes the gate.
+//     which Meta said nothing at all (NothingCompared), one whose log had rows skipped
+//     as invalid (Options.Skipped: Meta's word in them unread, Unverified), or one
+//     whose analytics rows agree on counts only, Meta giving no cost (CountsOnly: the
+//     money unverified). Only Agree passes the gate.
 //   - Pure: no I/O; reports writes the files.
 package reconcile

@@ -53,8 +53,10 @@ func isFree(t string) bool {
 
 // judge compares spendsim's charge of m with the pricing object the log carried, field
 // by field as far as Meta stated them (pricing_model; type, PMP only; category; billable),
-// and names the first difference's reason.
-func judge(m *Message) (Reason, string) {
+// and names the first difference's reason. Where m rides a CBP conversation Meta's word
+// named before (ride), Meta's billable is the conversation's, compared with whether
+// spendsim's conversation is billable; spendsim opening a charged one there differs.
+func judge(m *Message, ride metaRide) (Reason, string) {
 	mp := m.Meta
 	mc, mt := metaCategory(mp), mp.PricingType
 	metaBillable := mp.Billable == model.IsBillable
@@ -93,8 +95,15 @@ func judge(m *Message) (Reason, string) {
 		}
 		return CategoryDiffers, d
 	}
-	if mp.Billable != model.BillableUnknown && metaBillable != m.Billable {
-		d := fmt.Sprintf("Meta billable %t, spendsim %t (%s)", metaBillable, m.Billable, m.Type)
+	ours := m.Billable
+	if ride.rides {
+		if r, d := ride.opens(m); r != "" {
+			return r, d
+		}
+		ours = conversationBillable(m)
+	}
+	if mp.Billable != model.BillableUnknown && metaBillable != ours {
+		d := fmt.Sprintf("Meta billable %t, spendsim %t (%s)", metaBillable, ours, m.Type)
 		switch {
 		case m.Type == pricing.FreeTier.String():
 			return FreeTierOrAllow, d

@@ -185,3 +185,50 @@ func TestGroupReasonDifferenceFirst(t *testing.T) {
 		t.Errorf("group: agrees %v, reason %s, why %v; want rate_missing first of both", g.Agrees, g.Reason, g.Why)
 	}
 }
+
+// TestOutcomeNotAgreeUnread: two ways a reconciliation whose every comparison agrees is
+// still not agreement. Analytics rows whose counts agree but whose points carry no cost
+// (Meta shows none to partner-billed accounts) verify no money: counts_only, not agree
+// (a reviewer's pa3.json printed "agree … within 0.000000 USD" beside "Meta unknown").
+// Rows of the log skipped as invalid may hold Meta's word: unverified (a reviewer's
+// log with one bad timestamp, --skip-invalid, agreed and exited 0).
+func TestOutcomeNotAgreeUnread(t *testing.T) {
+	book, err := pricing.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	jul, aug := at(t, "2025-07-01T00:00:00Z"), at(t, "2025-08-01T00:00:00Z")
+	m := &Message{At: at(t, "2025-07-02T10:00:00Z"), Market: "Brazil", Model: "PMP", Type: "regular", Category: "utility", Billable: true,
+		Delivered: true, Amount: money.MustParse("0.0068")}
+	for _, tc := range []struct {
+		name                string
+		hasCost             bool
+		skipped             int64
+		want                Outcome
+		countsOnly, onlyAmt string
+	}{
+		{"cost given", true, 0, Agree, "", "0"},
+		{"no cost", false, 0, CountsOnly, "1", "0.0068"},
+		{"cost given, a row skipped", true, 1, Unverified, "", "0"},
+		{"no cost, a row skipped", false, 1, Unverified, "1", "0.0068"},
+	} {
+		pt := pricing.AnalyticsPoint{Source: pricing.PricingAnalytics, Start: jul, End: aug, Country: "BR", Category: pricing.Utility, Count: 1}
+		if tc.hasCost {
+			pt.Cost, pt.HasCost = money.MustParse("0.0068"), true
+		}
+		r, err := New(Options{Book: book, Skipped: tc.skipped}, []pricing.AnalyticsPoint{pt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Message(m); err != nil {
+			t.Fatal(err)
+		}
+		res := result(t, r)
+		s := res.Summary
+		if res.Outcome() != tc.want || res.Agrees() != (tc.want == Agree) || s.Skipped != tc.skipped ||
+			(s.CountsOnly > 0) != (tc.countsOnly != "") || s.CountsOnlyMicros != money.MustParse(tc.onlyAmt) {
+			t.Errorf("%s: outcome %s (agrees %v), counts only %d (%s), skipped %d; want %s", tc.name, res.Outcome(), res.Agrees(),
+				s.CountsOnly, s.CountsOnlyMicros, s.Skipped, tc.want)
+		}
+	}
+}

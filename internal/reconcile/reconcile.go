@@ -28,12 +28,16 @@ type Options struct {
 	// Tiers are the replay's tier files: tier webhooks among them explain rows whose
 	// amount differs because Meta counted more of the month.
 	Tiers *pricing.Tiers
+	// Skipped counts the rows of the log the replay skipped as invalid
+	// (--skip-invalid): whatever Meta said in them was not compared, so the
+	// reconciliation is at best unverified.
+	Skipped int64
 }
 
 // Reconciler compares a replay's messages, one at a time, with the pricing objects
 // the log carried and with Meta's analytics. Memory grows with the rows of the bill
-// (month × market × category × type), not with messages; the per-message verdicts go
-// to the caller as they are made.
+// (month × market × category × type) and the CBP conversations Meta's word names, not
+// with messages; the per-message verdicts go to the caller as they are made.
 type Reconciler struct {
 	o       Options
 	markets *market.Table
@@ -54,6 +58,10 @@ type Reconciler struct {
 	convs map[groupKey]map[int64]bool // conversation_analytics: distinct conversation ids per row
 	from  model.Time                  // the analytics' span [from, to)
 	to    model.Time
+
+	// metaConvs are the CBP conversations Meta's word named, with the line of the
+	// message that opened each (conversations.go).
+	metaConvs map[metaConversation]int64
 }
 
 // New starts a reconciliation against analytics (none: against the log's pricing
@@ -69,7 +77,7 @@ func New(o Options, analytics []pricing.AnalyticsPoint) (*Reconciler, error) {
 		o.Location = time.UTC
 	}
 	r := &Reconciler{o: o, markets: o.Book.Markets(), byReason: map[Reason]int64{}, groups: map[groupKey]*Row{}, outside: map[groupKey]*Row{},
-		anRow: map[groupKey]*Row{}, convs: map[groupKey]map[int64]bool{}}
+		anRow: map[groupKey]*Row{}, convs: map[groupKey]map[int64]bool{}, metaConvs: map[metaConversation]int64{}}
 	r.local = r.markets.In(o.Location)
 	var err error
 	if r.cards, err = billing.NewModelCards(billing.Options{Book: o.Book, Currency: o.Currency, Location: o.Location}); err != nil {
@@ -81,7 +89,9 @@ func New(o Options, analytics []pricing.AnalyticsPoint) (*Reconciler, error) {
 	return r, nil
 }
 
-// Message reconciles one business message; messages may come in any order. It returns
+// Message reconciles one business message; messages may come in any order but a CBP
+// conversation's, which come in delivery order (messages.parquet's), the one that
+// opened it first. It returns
 // the message's row when the log carried Meta's pricing for it, or when spendsim charged
 // it and Meta said nothing about it (reason NoMetaPricing); nil otherwise.
 func (r *Reconciler) Message(m *Message) (*Row, error) {
@@ -103,9 +113,14 @@ func (r *Reconciler) Message(m *Message) (*Row, error) {
 		r.byReason[NoMetaPricing]++
 	} else {
 		r.sum.Compared++
-		reason, detail := judge(m)
+		ride := r.metaRides(m)
+		reason, detail := judge(m, ride)
 		v := Verdict{Reason: reason, Detail: detail, MetaAmount: m.Amount, MetaPriced: true}
-		if reason != "" {
+		switch {
+		case reason == "":
+		case ride.rides:
+			v.MetaAmount = 0 // one charge a conversation, at its opening: not a second one
+		default:
 			var why string
 			v.MetaAmount, v.MetaPriced, why = r.metaAmount(m)
 			if !v.MetaPriced && reason == CategoryDiffers {
@@ -268,6 +283,13 @@ type Summary struct {
 	ComparedMicros  money.Micros
 	MetaTotalMicros money.Micros
 	MetaTotalKnown  bool // false where some of Meta's amounts are unknown, or Meta said nothing
+	// CountsOnly counts the analytics rows whose counts agree but whose cost Meta did
+	// not give (no cost in its points): the money in them, CountsOnlyMicros of
+	// spendsim's, is not verified.
+	CountsOnly       int64
+	CountsOnlyMicros money.Micros
+	// Skipped counts the rows of the log the replay skipped as invalid (Options.Skipped).
+	Skipped int64
 }
 
 // Outcome is a reconciliation's verdict, in reconcile.json's words.
@@ -275,20 +297,25 @@ type Outcome string
 
 const (
 	// Agree: everything compared agrees within the tolerance, and every charge
-	// was compared. The only verdict that passes the gate.
+	// was compared, on its amount too, and no row of the log was skipped. The only
+	// verdict that passes the gate.
 	Agree Outcome = "agree"
 	// Differ: some compared message or row differs.
 	Differ Outcome = "differ"
 	// Unverified: everything compared agrees, but Meta said nothing about some
-	// of spendsim's charges (Summary.Unverified).
+	// of spendsim's charges (Summary.Unverified), or rows of the log that may hold
+	// Meta's word were skipped as invalid (Summary.Skipped).
 	Unverified Outcome = "unverified"
+	// CountsOnly: everything compared agrees, but only on counts where Meta's
+	// analytics gave no cost (Summary.CountsOnly): the money is not verified.
+	CountsOnly Outcome = "counts_only"
 	// NothingCompared: Meta said nothing to compare with: no message of the log
 	// carried a pricing object and no analytics were given.
 	NothingCompared Outcome = "nothing_compared"
 )
 
 // Outcome says how the reconciliation came out; checked in this order: nothing
-// compared, a difference, an unverified charge, agreement.
+// compared, a difference, an unverified charge or skipped row, counts only, agreement.
 func (res *Result) Outcome() Outcome {
 	s := &res.Summary
 	switch {
@@ -296,14 +323,17 @@ func (res *Result) Outcome() Outcome {
 		return NothingCompared
 	case s.Differ > 0 || s.RowsDiffer > 0:
 		return Differ
-	case s.Unverified > 0:
+	case s.Unverified > 0 || s.Skipped > 0:
 		return Unverified
+	case s.CountsOnly > 0:
+		return CountsOnly
 	}
 	return Agree
 }
 
-// Agrees says whether everything compared agrees within the tolerance and every charge
-// was compared: the gate a finance pipeline checks (spendsim reconcile's exit status).
+// Agrees says whether everything compared agrees within the tolerance, every charge
+// was compared, on its amount too, and no row of the log was skipped: the gate a
+// finance pipeline checks (spendsim reconcile's exit status).
 func (res *Result) Agrees() bool { return res.Outcome() == Agree }
 
 // Result finishes the reconciliation.
@@ -321,7 +351,7 @@ func (r *Reconciler) Result() (*Result, error) {
 		res.Groups = append(res.Groups, g)
 	}
 	sort.Slice(res.Groups, func(i, j int) bool { return res.Groups[i].less(res.Groups[j]) })
-	var compared, meta money.Sum
+	var compared, meta, countsOnly money.Sum
 	known := true
 	for _, g := range res.Groups {
 		compared.Add(g.Amount - g.UnverifiedAmount)
@@ -331,6 +361,10 @@ func (r *Reconciler) Result() (*Result, error) {
 			res.Summary.Rows++
 			if g.Agrees {
 				res.Summary.RowsAgree++
+				if !g.MetaPriced { // the counts agree; Meta gave no cost
+					res.Summary.CountsOnly++
+					countsOnly.Add(g.Amount)
+				}
 			} else {
 				res.Summary.RowsDiffer++
 				r.byReason[g.Reason]++
@@ -350,6 +384,10 @@ func (r *Reconciler) Result() (*Result, error) {
 	if res.Summary.MetaTotalMicros, err = meta.Total(); err != nil {
 		return nil, err
 	}
+	if res.Summary.CountsOnlyMicros, err = countsOnly.Total(); err != nil {
+		return nil, err
+	}
+	res.Summary.Skipped = r.o.Skipped
 	res.Summary.MetaTotalKnown = known && (r.sum.Compared > 0 || len(r.an) > 0) // Meta said something
 	res.Summary.Points = int64(len(r.an))
 	res.Summary.OutsideSpan, res.Summary.StraddlePoints = r.sum.OutsideSpan, r.sum.StraddlePoints

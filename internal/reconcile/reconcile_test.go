@@ -49,7 +49,7 @@ func TestJudge(t *testing.T) {
 	for _, tc := range tests {
 		m := &Message{Delivered: tc.delivered, Model: tc.ours.model, Type: tc.ours.typ, Category: tc.ours.cat, Billable: tc.ours.billable,
 			Meta: &model.MetaPricing{PricingModel: tc.meta.model, PricingType: tc.meta.typ, Category: tc.meta.cat, Billable: tc.meta.billable}}
-		if got, d := judge(m); got != tc.want {
+		if got, d := judge(m, metaRide{}); got != tc.want {
 			t.Errorf("%s: %q (%s), want %q", tc.name, got, d, tc.want)
 		}
 	}
