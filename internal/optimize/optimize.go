@@ -260,7 +260,7 @@ func (o *optimizer) evaluate(ctx context.Context, plans [][]int) error {
 		cd.AnsweredShare, cd.UnansweredShare = stats.Num(ans/n), stats.Num(unans/n)
 		cd.AbandonedShare, cd.DroppedShare = stats.Num(aband/n), stats.Num(drop/n)
 		// The same verdict as run's on a sweep point, on the same estimate.
-		cd.SLAFigure = stats.EstimateOf(figure)
+		cd.SLAFigure = o.sla.Estimate(figure)
 		cd.Value = float64(cd.SLAFigure.Mean)
 		cd.Feasible, cd.Undecided = o.sla.MetBy(cd.SLAFigure), o.sla.Undecided(cd.SLAFigure)
 		var onCI bool

@@ -130,16 +130,17 @@ func Compare(a, b []sim.RunResult, la, lb CompareLabel, seed uint64) (Comparison
 			return Comparison{}, fmt.Errorf("stats: compare: B − A %s: %w", d.name, err)
 		}
 	}
-	c.BMinusA.FirstResponseP90S = pairedDiff(a, b, func(r *sim.RunResult) float64 { return r.FirstResponseP90S }, HasConversations)
-	c.BMinusA.AnsweredShare = pairedDiff(a, b, func(r *sim.RunResult) float64 { return r.AnsweredShare }, HasConversations)
+	c.BMinusA.FirstResponseP90S = pairedDiff(a, b, func(r *sim.RunResult) float64 { return r.FirstResponseP90S }, HasConversations, math.Inf(1))
+	c.BMinusA.AnsweredShare = pairedDiff(a, b, func(r *sim.RunResult) float64 { return r.AnsweredShare }, HasConversations, 1)
 	return c, nil
 }
 
 // pairedDiff is the mean of the paired differences of a figure that is not money,
 // with the paired and the unpaired interval around it, over the runs that have the
 // figure (has): a pair counts where both runs do, the unpaired interval takes each
-// side's runs that do.
-func pairedDiff(a, b []sim.RunResult, get func(*sim.RunResult) float64, has func(*sim.RunResult) bool) Diff {
+// side's runs that do. A difference of figures in [0, bound] lies in [-bound, bound]:
+// the intervals are cut there (a difference of shares, bound 1, never past ±100 points).
+func pairedDiff(a, b []sim.RunResult, get func(*sim.RunResult) float64, has func(*sim.RunResult) bool, bound float64) Diff {
 	var pa, pb, pd []float64
 	for i := range a {
 		ha, hb := has(&a[i]), has(&b[i])
@@ -157,10 +158,10 @@ func pairedDiff(a, b []sim.RunResult, get func(*sim.RunResult) float64, has func
 	mean, half := meanHalfWidth(pd)
 	d.Mean = Num(mean)
 	if !math.IsNaN(half) {
-		d.CI95 = &Interval{Low: Num(mean - half), High: Num(mean + half)}
+		d.CI95 = &Interval{Low: Num(max(mean-half, -bound)), High: Num(min(mean+half, bound))}
 	}
 	if uh := welchHalfWidth(pa, pb); !math.IsNaN(uh) {
-		d.UnpairedCI95 = &Interval{Low: Num(mean - uh), High: Num(mean + uh)}
+		d.UnpairedCI95 = &Interval{Low: Num(max(mean-uh, -bound)), High: Num(min(mean+uh, bound))}
 	}
 	return d
 }
@@ -207,7 +208,7 @@ func compareSide(runs []sim.RunResult, l CompareLabel) (CompareSide, error) {
 		s.AmountMicrosByCategory[c.String()] = DivRound(int64(v), n)
 	}
 	s.FirstResponseP90S = estimate(p90)
-	s.AnsweredShare, s.Unanswered = estimate(answered), estimate(unanswered)
+	s.AnsweredShare, s.Unanswered = shareEstimate(answered), estimate(unanswered)
 	return s, nil
 }
 

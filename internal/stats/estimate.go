@@ -109,8 +109,20 @@ func meanHalfWidth(xs []float64) (mean, half float64) {
 
 // estimate is the mean of xs and its interval. A +Inf among them (a percentile that
 // fell among the conversations never answered) makes the mean and both ends of the
-// interval +Inf: not answered, whatever the other replications did.
-func estimate(xs []float64) Estimate {
+// interval +Inf: not answered, whatever the other replications did. Every figure it
+// is given is a count, a time or a share, none below 0: the interval is cut at 0,
+// where a Student-t interval of a few replications would reach past it (an abandoned
+// count of "-0.3 to 1.5"); cut, it still holds the mean with 95% confidence, as the
+// figure is never below 0.
+func estimate(xs []float64) Estimate { return bounded(xs, 0, math.Inf(1)) }
+
+// shareEstimate is estimate of a share, whose interval is cut at 1 as well: 8
+// replications' answered share of 25% reaches from 0%, not from -18.9%, to 68.9%.
+func shareEstimate(xs []float64) Estimate { return bounded(xs, 0, 1) }
+
+// bounded is the mean of xs and its Student-t interval cut to [lo, hi], the values the
+// figure can take.
+func bounded(xs []float64, lo, hi float64) Estimate {
 	for _, x := range xs {
 		if math.IsInf(x, 1) {
 			e := Estimate{Mean: Num(x)}
@@ -123,7 +135,7 @@ func estimate(xs []float64) Estimate {
 	mean, half := meanHalfWidth(xs)
 	e := Estimate{Mean: Num(mean)}
 	if !math.IsNaN(half) {
-		e.CI95 = &Interval{Low: Num(mean - half), High: Num(mean + half)}
+		e.CI95 = &Interval{Low: Num(max(mean-half, lo)), High: Num(min(mean+half, hi))}
 	}
 	return e
 }
@@ -150,10 +162,15 @@ func setMeans(n int64, ms ...amountMean) error {
 	return nil
 }
 
-// EstimateOf is the mean of one figure's values over replications and its 95%
-// interval, as summary.json gives them (a +Inf among them makes both +Inf): for
-// optimize, which judges its plans on them (SLA.MetBy).
-func EstimateOf(xs []float64) Estimate { return estimate(xs) }
+// Estimate is the mean of the target's figure over replications and its 95%
+// interval, as summary.json gives them (a +Inf among them makes both +Inf; a share's
+// interval is cut to 0..1): for optimize, which judges its plans on them (MetBy).
+func (t SLA) Estimate(xs []float64) Estimate {
+	if t.Floor() {
+		return shareEstimate(xs)
+	}
+	return estimate(xs)
+}
 
 // moneyCI centres the interval on the exactly computed mean and rounds its bounds to
 // whole micros; nil with a single replication.
