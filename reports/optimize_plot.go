@@ -43,7 +43,7 @@ func (o *Output) WriteOptimization(r *optimize.Result, m *Manifest) error {
 type OptimizePoint struct {
 	Label       string
 	TotalMicros int64   // messaging + staffing, mean over replications
-	Value       float64 // the SLA figure: seconds, or a share for in_window
+	Value       float64 // the SLA figure: seconds, or a share for in_window and answered
 	Feasible    bool
 	Undecided   bool // its 95% interval reaches both sides of the target
 	Best        bool
@@ -58,13 +58,16 @@ var (
 // PlotOptimize draws every evaluated plan's total cost against its SLA figure, plans
 // meeting the SLA in green, those whose 95% interval reaches both sides of the target
 // (undecided: counted as missing it) orange, the others grey, the target as a dashed line and the best
-// plan ringed and labelled. metric is p50, p90, p99 (limit in seconds) or in_window
-// (limit a share).
+// plan ringed and labelled. metric is p50, p90, p99 (limit in seconds), in_window or
+// answered (limit a share, drawn as a percentage).
 func PlotOptimize(scenario, currency, metric string, limit float64, pts []OptimizePoint) (*plot.Plot, error) {
 	div, unit, scale := 1.0, "", 1.0
-	if metric == "in_window" {
-		unit, scale = "% of replies in the window", 100
-	} else {
+	switch metric {
+	case "in_window":
+		unit, scale = "% of conversations first answered in the window", 100
+	case "answered":
+		unit, scale = "% of conversations answered", 100
+	default:
 		maxS := limit
 		for _, q := range pts {
 			if !math.IsNaN(q.Value) && !math.IsInf(q.Value, 0) {

@@ -68,8 +68,12 @@ func WriteOptimizeTable(w io.Writer, r *optimize.Result) {
 	if b.SLAFigure.CI95 != nil {
 		figure += " (95% interval " + r.SLA.FormatInterval(b.SLAFigure.CI95) + ")"
 	}
-	fmt.Fprintf(w, "\nbest: %s, %s %s in total, %s %s, %s of conversations answered\n", b.Label, cents(b.TotalWithStaffingMicros), r.Currency,
-		r.SLA.Metric, figure, percent(b.AnsweredShare))
+	share := ", " + percent(b.AnsweredShare) + " of conversations answered"
+	if r.SLA.Metric == "answered" {
+		share = "" // the figure itself
+	}
+	fmt.Fprintf(w, "\nbest: %s, %s %s in total, %s %s%s\n", b.Label, cents(b.TotalWithStaffingMicros), r.Currency,
+		r.SLA.Metric, figure, share)
 	// The same sentence as run's verdict: the same verdict.
 	fmt.Fprintf(w, "meeting %s, as run judges a sweep point: %s\n", r.SLA.Text, (&stats.SLAVerdict{SLA: r.SLA, JudgedOn: r.JudgedOn}).SLAJudgement())
 	for _, cd := range undecided {

@@ -100,6 +100,11 @@ func TestPlaceholderStaffingIsMarked(t *testing.T) {
 		if c.note != "" && (!strings.Contains(stdout, c.note) || !recorded) {
 			t.Errorf("%v: want %q in the table and staffing_cost_placeholder in %s (%v):\n%s", c.args, c.note, c.file, recorded, stdout)
 		}
+		// An answered target's best plan gives its answered share once, as the figure
+		// (it was given twice: "answered 100.0% (…), 100.0% of conversations answered").
+		if c.args[0] == "optimize" && (!strings.Contains(stdout, "answered 1") || strings.Contains(stdout, "of conversations answered\n")) {
+			t.Errorf("optimize answered>=0.9: the best plan's answered share, once:\n%s", stdout)
+		}
 		// The forecast's page says it too (it gave the staffing as real).
 		if c.args[0] == "forecast" {
 			page, err := os.ReadFile(filepath.Join(o, "report.html"))

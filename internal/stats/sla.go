@@ -10,8 +10,8 @@ import (
 )
 
 // SLA is a service-level target on one figure of a run or sweep point: a ceiling on a
-// first-response percentile, or a floor on the share of replies sent in the window or
-// on the share of conversations answered at all. Every conversation that arrived
+// first-response percentile, or a floor on the share of conversations first answered
+// in the window or on the share answered at all. Every conversation that arrived
 // counts: a percentile is over all of them, the unanswered last, so p90<=1h is met only
 // if at least 90% were answered within the hour. run and merge judge sweep points on it
 // (JudgeSLA), optimize judges plans, with the one verdict (MetBy).
