@@ -182,6 +182,17 @@ func moneyCI(meanMicros int64, each []float64) (*MoneyInterval, error) {
 	return moneyAround(meanMicros, half)
 }
 
+// spendCI is moneyCI of a spend, which is never below 0: its interval is cut at 0, as
+// estimate's are (a messaging bill of 11.21 over a few replications read -7.19 to
+// 29.61).
+func spendCI(meanMicros int64, each []float64) (*MoneyInterval, error) {
+	ci, err := moneyCI(meanMicros, each)
+	if ci != nil && ci.LowMicros < 0 {
+		ci.LowMicros, ci.Low = 0, money.Micros(0).String()
+	}
+	return ci, err
+}
+
 // moneyAround is the interval m ± half in whole micros, or money.ErrOverflow when a
 // bound leaves the int64 range (it used to wrap: a total_ci95 of −4.6e12 around a mean
 // of +4.6e12).

@@ -47,3 +47,17 @@ func TestIntervalsWithinTheFigure(t *testing.T) {
 		t.Errorf("difference %+v, paired %+v, unpaired %+v; want 0.5, the paired interval cut to -1..1 (uncut it is wider), the unpaired at 1", d.Mean, d.CI95, d.UnpairedCI95)
 	}
 }
+
+// TestSpendIntervalAtZero: a bill is never below 0. Three replications billing 0, 0
+// and 30 have a Student-t interval reaching far below 0; summary.json's starts at 0.
+func TestSpendIntervalAtZero(t *testing.T) {
+	each := []float64{0, 0, 30_000_000}
+	ci, err := spendCI(10_000_000, each)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uncut, _ := moneyCI(10_000_000, each)
+	if uncut.LowMicros >= 0 || ci.LowMicros != 0 || ci.Low != "0.000000" || ci.HighMicros != uncut.HighMicros {
+		t.Errorf("spend interval %+v (uncut %+v); want it from 0 to the uncut high", ci, uncut)
+	}
+}

@@ -277,10 +277,10 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 	p.Staffing = money.Micros(p.StaffingMicros).String()
 	p.TotalWithStaffingMicros = DivRound(int64(ws), n)
 	p.TotalWithStaffing = money.Micros(p.TotalWithStaffingMicros).String()
-	if p.TotalCI95, err = moneyCI(p.TotalMicros, messagingEach); err != nil {
+	if p.TotalCI95, err = spendCI(p.TotalMicros, messagingEach); err != nil {
 		return PointSummary{}, fmt.Errorf("total_ci95: %w", err)
 	}
-	if p.TotalWithStaffingCI95, err = moneyCI(p.TotalWithStaffingMicros, withStaffingEach); err != nil {
+	if p.TotalWithStaffingCI95, err = spendCI(p.TotalWithStaffingMicros, withStaffingEach); err != nil {
 		return PointSummary{}, fmt.Errorf("total_with_staffing_ci95: %w", err)
 	}
 	p.Outbound = summarizeOutbound(reps)
