@@ -29,6 +29,8 @@ func mergeCommand(e *env) *cli.Command {
 		Description: helpText("merge"),
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "sla", Value: defaultSLA, Usage: "service-level target `EXPR`, as for spendsim run"},
+			// Taken as run and replay take it, for one script's flags to fit all three.
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "accepted as by run and replay: merge writes no progress, and says what reading the parts left out even so, as replay does"},
 		}, billingFlags...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
@@ -75,7 +77,7 @@ func mergeReplay(c *cli.Context, e *env, dir string) error {
 		return err
 	}
 	reports.WriteReplayOrEras(e.stdout, s, nil)
-	reports.WriteReadNotes(e.stderr, s.Counts())
+	reports.WriteReadNotes(e.stderr, s.Counts()) // even with -q, as replay's: what the bill leaves out
 	return nil
 }
 

@@ -71,7 +71,7 @@ func TestManifestArgs(t *testing.T) {
 			t.Fatalf("shard %d: exit %d: %s", k, code, stderr)
 		}
 	}
-	if code, _, stderr := spendsim(t, "merge", parts, "--sla", "p90<=1h"); code != 0 {
+	if code, _, stderr := spendsim(t, "merge", parts, "--sla", "p90<=1h", "-q"); code != 0 { // -q as run takes it, and recorded nowhere
 		t.Fatalf("merge: exit %d: %s", code, stderr)
 	}
 	if got, want := manifestArgsOf(t, parts), []string{"run", sweep, "--sla", "p90<=1h"}; !slices.Equal(got, want) {
