@@ -103,13 +103,14 @@ func docFields(data []byte) []docField {
 // entries are the key-value pairs of mapping m the decoder reads, in its order: m's
 // own (given reaches m through the alias use), then those of the mappings it merges
 // (<<: *day, or a list of them), each through its alias, less the keys seen already.
-// A mapping that merges itself (&a {<<: *a}) is read once.
-func entries(m, use *yaml.Node, seen map[string]bool, in map[*yaml.Node]bool) []docField {
-	if in[m] {
+// A mapping is read once (read marks it): one that merges itself (&a {<<: *a}), or
+// is merged again, has no key left unseen the second time, and a chain of mappings
+// each merging the one before twice would otherwise be read 2^depth times.
+func entries(m, use *yaml.Node, seen map[string]bool, read map[*yaml.Node]bool) []docField {
+	if read[m] {
 		return nil
 	}
-	in[m] = true
-	defer delete(in, m)
+	read[m] = true
 	var own, merges []*yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if k := m.Content[i]; k.Tag == "!!merge" {
@@ -136,7 +137,7 @@ func entries(m, use *yaml.Node, seen map[string]bool, in map[*yaml.Node]bool) []
 				u = mv
 			}
 			if r := resolve(src); r.Kind == yaml.MappingNode {
-				out = append(out, entries(r, u, seen, in)...)
+				out = append(out, entries(r, u, seen, read)...)
 			}
 		}
 	}
