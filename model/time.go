@@ -80,6 +80,17 @@ func DayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
 	return LocalClock(y, m, d, 0, 0, loc)
 }
 
+// MonthsOn is the first instant, in loc, of day d of the month k months after y-m,
+// or of that month's last day where it has no day d: a month from 31 January is 28
+// (or 29) February, the next 31 March. A forecast's months and its growth steps
+// start there; time.Date would roll 31 February over to 3 March, making two months
+// of March.
+func MonthsOn(y int, m time.Month, d, k int, loc *time.Location) time.Time {
+	first := time.Date(y, m+time.Month(k), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return DayStart(first.Year(), first.Month(), min(d, last), loc)
+}
+
 // DayOf is the first instant of t's civil date in loc.
 func DayOf(t time.Time, loc *time.Location) time.Time {
 	lt := t.In(loc)

@@ -63,10 +63,10 @@ func (s *Scenario) Config(rates *pricing.Overlay) (*sim.Config, error) {
 	}
 	var growth []load.Step
 	if f := s.Forecast; f != nil {
-		end = model.DayStart(y, m+time.Month(f.Months), d, loc)
+		end = model.MonthsOn(y, m, d, f.Months, loc)
 		for k := 1; k < f.Months; k++ {
 			growth = append(growth, load.Step{
-				At:     model.FromStd(model.DayStart(y, m+time.Month(k), d, loc)),
+				At:     model.FromStd(model.MonthsOn(y, m, d, k, loc)),
 				Factor: math.Pow(1+f.GrowthPerMonth, float64(k)),
 			})
 		}

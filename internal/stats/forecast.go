@@ -173,7 +173,7 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 	first := cfg.Start.In(loc)
 	var starts []time.Time
 	for m := 0; ; m++ {
-		s := model.DayStart(first.Year(), first.Month()+time.Month(m), first.Day(), loc)
+		s := model.MonthsOn(first.Year(), first.Month(), first.Day(), m, loc)
 		if model.FromStd(s) >= cfg.End {
 			break
 		}
