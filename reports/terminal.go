@@ -73,30 +73,30 @@ func WriteOptimizeTable(w io.Writer, r *optimize.Result) {
 	// The same sentence as run's verdict: the same verdict.
 	fmt.Fprintf(w, "meeting %s, as run judges a sweep point: %s\n", r.SLA.Text, (&stats.SLAVerdict{SLA: r.SLA, JudgedOn: r.JudgedOn}).SLAJudgement())
 	for _, cd := range undecided {
-		fmt.Fprintln(w, undecidedNote(r.SLA, cd.Label, cd.TotalWithStaffingMicros, r.Currency, cd.SLAFigure, r.Replications, true, "--replications"))
+		fmt.Fprintln(w, undecidedNote(r.SLA, r.SLA.Text, cd.Label, cd.TotalWithStaffingMicros, r.Currency, cd.SLAFigure, r.Replications, true, "--replications"))
 	}
 	if r.StaffingCostPlaceholder {
 		fmt.Fprintln(w, placeholderNote("every plan's", "which plan is best"))
 	}
 }
 
-// undecidedNote is the sentence naming a plan or sweep point that meets t on its mean
-// but whose 95% interval e reaches past the target (SLA.MetOnMeanOnly): cheaper says it
-// costs less than the answer (the cheapest meeting t), more names what gives more
-// replications.
-func undecidedNote(t stats.SLA, label string, totalMicros int64, currency string, e stats.Estimate, replications int, cheaper bool, more string) string {
+// undecidedNote is the sentence naming a plan or sweep point that meets t (written as
+// target) on its mean but whose 95% interval e reaches past it (SLA.MetOnMeanOnly):
+// cheaper says it costs less than the answer (the cheapest meeting t), more names what
+// gives more replications.
+func undecidedNote(t stats.SLA, target, label string, totalMicros int64, currency string, e stats.Estimate, replications int, cheaper bool, more string) string {
 	lead := fmt.Sprintf("%s (%s %s) meets", label, cents(totalMicros), currency)
 	if cheaper {
 		lead = fmt.Sprintf("%s is cheaper (%s %s) and meets", label, cents(totalMicros), currency)
 	}
 	return fmt.Sprintf("%s %s on its mean, but its 95%% interval (%s) reaches past the target: %s cannot decide it; rerun with more %s",
-		lead, t.Text, t.FormatInterval(e.CI95), words.Count(replications, "replication"), more)
+		lead, target, t.FormatInterval(e.CI95), words.Count(replications, "replication"), more)
 }
 
 // undecidedNotes names, as optimize names such plans (undecidedNote), the undecided
 // sweep points of s that meet its SLA target on their mean and cost less than the
-// cheapest meeting it (all of them when none does).
-func undecidedNotes(s stats.Summary) []string {
+// cheapest meeting it (all of them when none does), the target written by text.
+func undecidedNotes(s stats.Summary, text func(stats.SLA) string) []string {
 	v := s.SLA
 	if v == nil {
 		return nil
@@ -107,7 +107,7 @@ func undecidedNotes(s stats.Summary) []string {
 			continue
 		}
 		if e, err := v.Figure(&p); err == nil && v.MetOnMeanOnly(e) {
-			notes = append(notes, undecidedNote(v.SLA, p.Label, p.TotalWithStaffingMicros, s.Currency, e, p.Replications, v.Cheapest != nil, "replications (replications: in the scenario)"))
+			notes = append(notes, undecidedNote(v.SLA, text(v.SLA), p.Label, p.TotalWithStaffingMicros, s.Currency, e, p.Replications, v.Cheapest != nil, "replications (replications: in the scenario)"))
 		}
 	}
 	return notes
@@ -193,7 +193,7 @@ func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
 		} else {
 			fmt.Fprintf(w, "no point meets %s (%s)\n", v.Text, v.SLAJudgement())
 		}
-		for _, n := range undecidedNotes(s) {
+		for _, n := range undecidedNotes(s, func(t stats.SLA) string { return t.Text }) {
 			fmt.Fprintln(w, n)
 		}
 	}
