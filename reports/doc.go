@@ -48,5 +48,7 @@
 // spend_vs_sla.png (8 × 5 in, 150 dpi) and .svg plot spend per run (as the tables give
 // it) against the p90
 // first-response time, one labelled point per sweep point, with the intervals as error
-// bars and the cheapest point ringed.
+// bars and the cheapest point ringed; with an SLA target, the cheapest point meeting it
+// ringed in green and the points it leaves undecided in dashed orange, as summary.json,
+// report.html and the run table judge them.
 package reports

@@ -46,6 +46,7 @@ type reportRow struct {
 	Abandoned, AbandonedCI string
 	Dropped, DroppedCI     string
 	MeetsSLA, CheapestSLA  bool
+	UndecidedSLA           bool // its 95% interval reaches both sides of the target
 }
 
 type reportView struct {
@@ -64,8 +65,12 @@ type reportView struct {
 	SLA        string // the target, "p90 ≤ 1h"; "" when none was given
 	SLAHow     string // how points were judged against it
 	SLABest    string // the cheapest point meeting it; "" when none does
-	DrainLead  string // the spend holds days past the horizon: what that means, then per point
-	Drain      []string
+	// SLAUndecided: some point is undecided, and the page says what that is; SLANotes
+	// names those more replications may show to meet the target, as run's table does.
+	SLAUndecided bool
+	SLANotes     []string
+	DrainLead    string // the spend holds days past the horizon: what that means, then per point
+	Drain        []string
 	// Placeholder says the staffing marked * is at a placeholder cost per hour; "" when none is.
 	Placeholder string
 	Plots       []reportPlotView
@@ -98,7 +103,7 @@ func Report(s stats.Summary, seed uint64, scenario any, plots []ReportPlot) ([]b
 			Messaging: money.Cents(money.Micros(p.TotalMicros)), Staffing: money.Cents(money.Micros(p.StaffingMicros)), Total: money.Cents(money.Micros(p.TotalWithStaffingMicros)),
 			MessagingCI: moneyIntervalText(p.TotalCI95), TotalCI: moneyIntervalText(p.TotalWithStaffingCI95),
 			Cheapest: s.Cheapest != nil && s.Cheapest.Point == p.Point,
-			MeetsSLA: s.MeetsSLA(p.Point),
+			MeetsSLA: s.MeetsSLA(p.Point), UndecidedSLA: s.UndecidedSLA(p.Point),
 		}
 		if p.StaffingCostPlaceholder {
 			r.Staffing, r.Total = r.Staffing+"*", r.Total+"*"
@@ -130,6 +135,9 @@ func Report(s stats.Summary, seed uint64, scenario any, plots []ReportPlot) ([]b
 		v.SLA, v.SLAHow = slaText(t.SLA), t.SLAJudgement()
 		if c := t.Cheapest; c != nil {
 			v.SLABest = fmt.Sprintf("%s: %s %s a run, messaging and staffing", c.Label, money.Cents(money.Micros(c.TotalWithStaffingMicros)), s.Currency)
+		}
+		if len(t.Undecided) > 0 {
+			v.SLAUndecided, v.SLANotes = true, undecidedNotes(s, slaText)
 		}
 	}
 	v.DrainLead, v.Drain = drainNote(s)
@@ -239,11 +247,11 @@ Same seed, same report: this page holds no dates and every figure is reproducibl
 {{if .Placeholder}}<p id="placeholder">{{.Placeholder}}</p>
 {{end}}{{if .DrainLead}}<p id="drain"><strong>Spend per run includes the drain:</strong> {{.DrainLead}}</p>
 <ul>{{range .Drain}}<li>{{.}}</li>{{end}}</ul>{{end}}
-{{if .SLA}}<p id="sla">{{if .SLABest}}Cheapest meeting the target {{.SLA}}: <strong>{{.SLABest}}</strong>.{{else}}<strong>No sweep point meets the target {{.SLA}}.</strong>{{end}} Each point is {{.SLAHow}}.</p>{{end}}
+{{if .SLA}}<p id="sla">{{if .SLABest}}Cheapest meeting the target {{.SLA}}: <strong>{{.SLABest}}</strong>.{{else}}<strong>No sweep point meets the target {{.SLA}}.</strong>{{end}} Each point is {{.SLAHow}}.{{if .SLAUndecided}} A point marked <em>undecided</em> has a 95% interval reaching both sides of the target: its replications cannot say whether it meets it, so it counts as not meeting it, and more replications may decide it.{{range .SLANotes}} {{.}}.{{end}}{{end}}</p>{{end}}
 <div class="wide"><table id="points">
 <thead><tr><th>point</th><th>replications</th>{{range .Categories}}<th>messaging:<br>{{.}}</th>{{end}}<th>messaging{{if .OnlyOne}}<br>(all {{.OnlyOne}}){{end}}</th><th>staffing</th><th>total</th><th>p50 first<br>response</th><th>p90 first<br>response</th><th>p99 first<br>response</th><th>answered</th>{{if .Abandoned}}<th>abandoned</th>{{end}}{{if .Dropped}}<th>first reply<br>dropped</th>{{end}}<th>answered<br>in window</th>{{if .SLA}}<th>meets<br>{{.SLA}}</th>{{end}}</tr></thead>
 <tbody>
-{{range .Rows}}<tr{{if .Cheapest}} class="cheapest"{{end}}><td>{{.Label}}</td><td>{{.Replications}}</td>{{range .Categories}}<td>{{.}}</td>{{end}}<td>{{.Messaging}}{{if .MessagingCI}}<span class="ci">{{.MessagingCI}}</span>{{end}}</td><td>{{.Staffing}}</td><td>{{.Total}}{{if .TotalCI}}<span class="ci">{{.TotalCI}}</span>{{end}}</td><td>{{.P50}}{{if .P50CI}}<span class="ci">{{.P50CI}}</span>{{end}}</td><td>{{.P90}}{{if .P90CI}}<span class="ci">{{.P90CI}}</span>{{end}}</td><td>{{.P99}}{{if .P99CI}}<span class="ci">{{.P99CI}}</span>{{end}}</td><td>{{.Answered}}{{if .AnsweredCI}}<span class="ci">{{.AnsweredCI}}</span>{{end}}</td>{{if $.Abandoned}}<td>{{.Abandoned}}{{if .AbandonedCI}}<span class="ci">{{.AbandonedCI}}</span>{{end}}</td>{{end}}{{if $.Dropped}}<td>{{.Dropped}}{{if .DroppedCI}}<span class="ci">{{.DroppedCI}}</span>{{end}}</td>{{end}}<td>{{.InWindow}}{{if .InWindowCI}}<span class="ci">{{.InWindowCI}}</span>{{end}}</td>{{if $.SLA}}{{if .CheapestSLA}}<td class="sla-best">yes, cheapest</td>{{else if .MeetsSLA}}<td>yes</td>{{else}}<td>no</td>{{end}}{{end}}</tr>
+{{range .Rows}}<tr{{if .Cheapest}} class="cheapest"{{end}}><td>{{.Label}}</td><td>{{.Replications}}</td>{{range .Categories}}<td>{{.}}</td>{{end}}<td>{{.Messaging}}{{if .MessagingCI}}<span class="ci">{{.MessagingCI}}</span>{{end}}</td><td>{{.Staffing}}</td><td>{{.Total}}{{if .TotalCI}}<span class="ci">{{.TotalCI}}</span>{{end}}</td><td>{{.P50}}{{if .P50CI}}<span class="ci">{{.P50CI}}</span>{{end}}</td><td>{{.P90}}{{if .P90CI}}<span class="ci">{{.P90CI}}</span>{{end}}</td><td>{{.P99}}{{if .P99CI}}<span class="ci">{{.P99CI}}</span>{{end}}</td><td>{{.Answered}}{{if .AnsweredCI}}<span class="ci">{{.AnsweredCI}}</span>{{end}}</td>{{if $.Abandoned}}<td>{{.Abandoned}}{{if .AbandonedCI}}<span class="ci">{{.AbandonedCI}}</span>{{end}}</td>{{end}}{{if $.Dropped}}<td>{{.Dropped}}{{if .DroppedCI}}<span class="ci">{{.DroppedCI}}</span>{{end}}</td>{{end}}<td>{{.InWindow}}{{if .InWindowCI}}<span class="ci">{{.InWindowCI}}</span>{{end}}</td>{{if $.SLA}}{{if .CheapestSLA}}<td class="sla-best">yes, cheapest</td>{{else if .MeetsSLA}}<td>yes</td>{{else if .UndecidedSLA}}<td>undecided</td>{{else}}<td>no</td>{{end}}{{end}}</tr>
 {{end}}</tbody>
 </table></div>
 <p class="meta">Means over replications{{if .Intervals}}; below each mean in grey, its 95% Student t confidence interval across replications{{end}}.

@@ -168,12 +168,15 @@ func (o *Output) WriteSimulation(s Simulation) (stats.Summary, error) {
 	if err != nil {
 		return stats.Summary{}, err
 	}
+	spendCaption := "Spend per run against the p90 first-response time (over every conversation), one point per sweep point; the line joins the points no other point beats on both; the cheapest in total is ringed in grey, and the cheapest meeting the SLA target (dashed line, when it is on p90) in green."
+	if summary.SLA != nil && len(summary.SLA.Undecided) > 0 {
+		spendCaption += " A dashed orange ring marks a point whose 95% interval reaches both sides of the target: undecided, counted as not meeting it."
+	}
 	plots := []struct {
 		base, title, caption string
 		p                    *plot.Plot
 	}{
-		{SpendVsSLA, "Spend against response time",
-			"Spend per run against the p90 first-response time (over every conversation), one point per sweep point; the line joins the points no other point beats on both; the cheapest in total is ringed in grey, and the cheapest meeting the SLA target (dashed line, when it is on p90) in green.", plt},
+		{SpendVsSLA, "Spend against response time", spendCaption, plt},
 		{SpendByCategory, "Spend by category",
 			"Mean spend per sweep point, staffing at the bottom and the WhatsApp bill by pricing category above it.", byCat},
 		{FirstResponseCDF, "First-response time distribution",

@@ -28,9 +28,10 @@ type sweepXY struct {
 // PlotSpendVsSLA draws spend against the p90 first-response time, one point per sweep
 // point: a "messaging" series and, when any point pays for staff, "messaging +
 // staffing". With more than one replication the 95% intervals are drawn as error bars
-// on both axes. Points whose p90 is unknown (no conversations) are left out, and so
-// are those whose p90 falls among the conversations never answered: the legend names
-// them.
+// on both axes. With an SLA target, the cheapest point meeting it is ringed in green
+// and those undecided on it (summary.json's points_undecided) in dashed orange. Points
+// whose p90 is unknown (no conversations) are left out, and so are those whose p90
+// falls among the conversations never answered: the legend names them.
 func PlotSpendVsSLA(s stats.Summary, opt PlotOptions) (*plot.Plot, error) {
 	yLabel := opt.spendAxis(s.Currency)
 	var maxS float64
@@ -182,8 +183,8 @@ func PlotSpendVsSLA(s stats.Summary, opt PlotOptions) (*plot.Plot, error) {
 		rings = append(rings, labelled[i])
 	}
 	// The SLA target: the cheapest point meeting it gets a green ring outside the grey
-	// one, a p90 target (the x axis) is a dashed line, and when no point meets it the
-	// legend says so.
+	// one, the points it leaves undecided a dashed orange one, a p90 target (the x
+	// axis) is a dashed line, and when no point meets it the legend says so.
 	ringR := ringRadius
 	var target *vLine
 	if v := s.SLA; v != nil {
@@ -214,6 +215,37 @@ func PlotSpendVsSLA(s stats.Summary, opt PlotOptions) (*plot.Plot, error) {
 			none := "no point meets " + slaText(v.SLA)
 			p.Legend.Add(none)
 			names = append(names, none)
+		}
+		// An undecided point (its interval reaches both sides of the target) gets a
+		// dashed orange ring, optimize's colour for such a plan.
+		var open plotter.XYs
+		for i, q := range pts {
+			if s.UndecidedSLA(q.point) {
+				open = append(open, labelled[i])
+			}
+		}
+		if len(open) > 0 {
+			ringR = ringRadius + 4
+			ring, err := plotter.NewScatter(open)
+			if err != nil {
+				return nil, fmt.Errorf("reports: plot: %w", err)
+			}
+			ring.Shape = thickRing{width: vg.Points(2), dashes: []vg.Length{vg.Points(3), vg.Points(2)}}
+			ring.Radius = ringR
+			ring.Color = undecidedColor
+			p.Add(ring)
+			swatch := *ring
+			swatch.Radius = vg.Points(5)
+			swatch.Shape = thickRing{width: vg.Points(2), dashes: []vg.Length{vg.Points(2), vg.Points(1.5)}}
+			name := undecidedLegend(v.SLA)
+			p.Legend.Add(name, &swatch)
+			names = append(names, name)
+			for _, xy := range open {
+				if !slices.Contains(rings, xy) {
+					obstacles = append(obstacles, plotter.XYs{xy})
+					rings = append(rings, xy)
+				}
+			}
 		}
 		if v.Metric == "p90" {
 			maxX := 0.0
@@ -298,12 +330,20 @@ func (l *vLine) Thumbnail(c *draw.Canvas) {
 	c.StrokeLine2(l.LineStyle, c.Min.X, y, c.Max.X, y)
 }
 
+// undecidedLegend is the plot's legend entry for the points undecided on t.
+func undecidedLegend(t stats.SLA) string {
+	return "undecided (95% interval crosses " + slaText(t) + ")"
+}
+
 // thickRing is draw.RingGlyph with a heavier line, so a second ring around a ringed
-// point stands out.
-type thickRing struct{ width vg.Length }
+// point stands out; dashed, it marks a verdict its replications leave open.
+type thickRing struct {
+	width  vg.Length
+	dashes []vg.Length
+}
 
 func (g thickRing) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
-	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: g.width})
+	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: g.width, Dashes: g.dashes})
 	var p vg.Path
 	p.Move(vg.Point{X: pt.X + sty.Radius, Y: pt.Y})
 	p.Arc(pt, sty.Radius, 0, 2*math.Pi)

@@ -51,7 +51,7 @@ func WriteOptimizeTable(w io.Writer, r *optimize.Result) {
 			meets = "yes"
 		case cd.Undecided:
 			meets = "undecided"
-			if cd.TotalWithStaffingMicros < r.Best.TotalWithStaffingMicros && r.SLA.Met(cd.Value) {
+			if cd.TotalWithStaffingMicros < r.Best.TotalWithStaffingMicros && r.SLA.MetOnMeanOnly(cd.SLAFigure) {
 				undecided = append(undecided, cd)
 			}
 		}
@@ -77,12 +77,44 @@ func WriteOptimizeTable(w io.Writer, r *optimize.Result) {
 	// The same sentence as run's verdict: the same verdict.
 	fmt.Fprintf(w, "meeting %s, as run judges a sweep point: %s\n", r.SLA.Text, (&stats.SLAVerdict{SLA: r.SLA, JudgedOn: r.JudgedOn}).SLAJudgement())
 	for _, cd := range undecided {
-		fmt.Fprintf(w, "%s is cheaper (%s %s) and meets %s on its mean, but its 95%% interval (%s) reaches past the target: %s cannot decide it; rerun with more --replications\n",
-			cd.Label, cents(cd.TotalWithStaffingMicros), r.Currency, r.SLA.Text, r.SLA.FormatInterval(cd.SLAFigure.CI95), words.Count(r.Replications, "replication"))
+		fmt.Fprintln(w, undecidedNote(r.SLA, r.SLA.Text, cd.Label, cd.TotalWithStaffingMicros, r.Currency, cd.SLAFigure, r.Replications, true, "--replications"))
 	}
 	if r.StaffingCostPlaceholder {
 		fmt.Fprintln(w, placeholderNote("every plan's", "which plan is best"))
 	}
+}
+
+// undecidedNote is the sentence naming a plan or sweep point that meets t (written as
+// target) on its mean but whose 95% interval e reaches past it (SLA.MetOnMeanOnly):
+// cheaper says it costs less than the answer (the cheapest meeting t), more names what
+// gives more replications.
+func undecidedNote(t stats.SLA, target, label string, totalMicros int64, currency string, e stats.Estimate, replications int, cheaper bool, more string) string {
+	lead := fmt.Sprintf("%s (%s %s) meets", label, cents(totalMicros), currency)
+	if cheaper {
+		lead = fmt.Sprintf("%s is cheaper (%s %s) and meets", label, cents(totalMicros), currency)
+	}
+	return fmt.Sprintf("%s %s on its mean, but its 95%% interval (%s) reaches past the target: %s cannot decide it; rerun with more %s",
+		lead, target, t.FormatInterval(e.CI95), words.Count(replications, "replication"), more)
+}
+
+// undecidedNotes names, as optimize names such plans (undecidedNote), the undecided
+// sweep points of s that meet its SLA target on their mean and cost less than the
+// cheapest meeting it (all of them when none does), the target written by text.
+func undecidedNotes(s stats.Summary, text func(stats.SLA) string) []string {
+	v := s.SLA
+	if v == nil {
+		return nil
+	}
+	var notes []string
+	for _, p := range s.Points {
+		if !s.UndecidedSLA(p.Point) || v.Cheapest != nil && p.TotalWithStaffingMicros >= v.Cheapest.TotalWithStaffingMicros {
+			continue
+		}
+		if e, err := v.Figure(&p); err == nil && v.MetOnMeanOnly(e) {
+			notes = append(notes, undecidedNote(v.SLA, text(v.SLA), p.Label, p.TotalWithStaffingMicros, s.Currency, e, p.Replications, v.Cheapest != nil, "replications (replications: in the scenario)"))
+		}
+	}
+	return notes
 }
 
 // RunInfo is what a sweep ran, for the first line of its table.
@@ -97,7 +129,8 @@ type RunInfo struct {
 // (over every conversation: "not answered" when more than a tenth never were), the
 // share of conversations answered, the in-window share (and the abandoned and dropped
 // shares when any point had some, blocks and reach lost when any point sent
-// templates), then the cheapest point and the cheapest meeting the SLA target, and,
+// templates), then the cheapest point and the cheapest meeting the SLA target with any
+// undecided point cheaper than it that meets the target on its mean (undecidedNotes), and,
 // when the runs went on past the horizon, how much of each point's spend that drain
 // was (the header then says "+ drain").
 func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
@@ -163,6 +196,9 @@ func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
 			fmt.Fprintf(w, "cheapest meeting %s: %s (%s %s), %s\n", v.Text, c.Label, cents(c.TotalWithStaffingMicros), s.Currency, v.SLAJudgement())
 		} else {
 			fmt.Fprintf(w, "no point meets %s (%s)\n", v.Text, v.SLAJudgement())
+		}
+		for _, n := range undecidedNotes(s, func(t stats.SLA) string { return t.Text }) {
+			fmt.Fprintln(w, n)
 		}
 	}
 	if lead, lines := drainNote(s); lead != "" {

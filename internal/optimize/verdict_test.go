@@ -45,7 +45,7 @@ agents:
 // day∈{3,4}, eve∈{5,6} and judged as `spendsim run --sla` judges it (stats.Summarize,
 // JudgeSLA) meets p90<=9h at exactly the plans optimize marks feasible, and the
 // cheapest of them is optimize's answer; the plan meeting the target on its mean
-// only is undecided, its interval shown.
+// only is undecided, its interval shown, in optimize.json and summary.json alike.
 func TestSearchJudgesAsRun(t *testing.T) {
 	res, err := search(t, twoShifts, "p90<=9h", 6, false)
 	if err != nil {
@@ -86,6 +86,9 @@ func TestSearchJudgesAsRun(t *testing.T) {
 		if p.TotalWithStaffingMicros != pt.TotalWithStaffingMicros || p.Feasible != sum.MeetsSLA(pt.Point) {
 			t.Errorf("%s: optimize %d micros, feasible %v; run %d micros, meets %v",
 				label, p.TotalWithStaffingMicros, p.Feasible, pt.TotalWithStaffingMicros, sum.MeetsSLA(pt.Point))
+		}
+		if p.Undecided != sum.UndecidedSLA(pt.Point) {
+			t.Errorf("%s: optimize undecided %v, run %v", label, p.Undecided, sum.UndecidedSLA(pt.Point))
 		}
 		if p.SLAFigure.CI95 == nil || *p.SLAFigure.CI95 != *pt.SLA.FirstResponseP90S.CI95 {
 			t.Errorf("%s: optimize's p90 interval %v, run's %v", label, p.SLAFigure.CI95, pt.SLA.FirstResponseP90S.CI95)

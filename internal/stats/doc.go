@@ -26,5 +26,7 @@
 //   - An SLA is a ceiling on a first-response percentile or a floor on the in-window
 //     share. A sweep point (or an optimize plan: the same verdict, SLA.MetBy) meets it
 //     only if the pessimistic end of its 95% interval does (its mean with one
-//     replication); an unknown figure never meets it.
+//     replication); an unknown figure never meets it. One whose interval reaches both
+//     sides of the target is undecided (SLA.Undecided): it counts as missing it, and
+//     summary.json lists it apart, as optimize.json marks such a plan.
 package stats

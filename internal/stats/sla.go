@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -201,16 +202,19 @@ func SignedDuration(s float64, unknown string) string {
 // A point meets the target only if its whole 95% confidence interval does: the
 // interval's upper end is at or under a percentile's ceiling, its lower end at or over
 // the in-window floor. A point with a single replication has no interval and is judged
-// on its mean (JudgedOn says so).
+// on its mean (JudgedOn says so). A point whose interval reaches both sides of the
+// target is undecided (SLA.Undecided): it counts as missing the target, and more
+// replications may show it met or missed, as optimize says of such a plan.
 type SLAVerdict struct {
 	SLA
-	JudgedOn string    `json:"judged_on"`        // "ci95" or, with one replication, "mean"
-	Meeting  []int     `json:"points_meeting"`   // sweep point numbers, in point order
-	Cheapest *Cheapest `json:"cheapest_meeting"` // null: no point meets the target
+	JudgedOn  string    `json:"judged_on"`        // "ci95" or, with one replication, "mean"
+	Meeting   []int     `json:"points_meeting"`   // sweep point numbers, in point order
+	Undecided []int     `json:"points_undecided"` // sweep point numbers, in point order: none of Meeting
+	Cheapest  *Cheapest `json:"cheapest_meeting"` // null: no point meets the target
 }
 
-// estimate is the figure of p the target is on.
-func (t SLA) estimate(p *PointSummary) (Estimate, error) {
+// Figure is the estimate of p the target is on: its p90 for p90<=1h.
+func (t SLA) Figure(p *PointSummary) (Estimate, error) {
 	switch t.Metric {
 	case "p50":
 		return p.SLA.FirstResponseP50S, nil
@@ -224,16 +228,6 @@ func (t SLA) estimate(p *PointSummary) (Estimate, error) {
 		return p.SLA.AnsweredShare, nil
 	}
 	return Estimate{}, fmt.Errorf("stats: SLA target %q: metric %q is not one of p50, p90, p99, in_window, answered", t.Text, t.Metric)
-}
-
-// meets judges one point (MetBy on the figure of p the target is on).
-func (t SLA) meets(p *PointSummary) (bool, bool, error) {
-	e, err := t.estimate(p)
-	if err != nil {
-		return false, false, err
-	}
-	_, onCI := t.Judged(e)
-	return t.MetBy(e), onCI, nil
 }
 
 // Judged is the figure of e a verdict rests on: the pessimistic end of its 95%
@@ -272,6 +266,13 @@ func (t SLA) Undecided(e Estimate) bool {
 	return t.Met(optimistic)
 }
 
+// MetOnMeanOnly says whether e is undecided with its mean meeting the target: the
+// estimate more replications may show to meet it, which optimize and run name when it
+// is cheaper than their answer.
+func (t SLA) MetOnMeanOnly(e Estimate) bool {
+	return t.Undecided(e) && t.Met(float64(e.Mean))
+}
+
 // FormatInterval shows an interval of the target's metric for people: "6.3 h to
 // 9.7 h", or "-" with none (a single replication).
 func (t SLA) FormatInterval(iv *Interval) string {
@@ -281,21 +282,25 @@ func (t SLA) FormatInterval(iv *Interval) string {
 	return t.Format(float64(iv.Low)) + " to " + t.Format(float64(iv.High))
 }
 
-// JudgeSLA sets s.SLA: which points meet t and the cheapest of them in total cost (the
+// JudgeSLA sets s.SLA: which points meet t (MetBy on the figure of each the target is
+// on), which are undecided (Undecided), and the cheapest meeting it in total cost (the
 // lowest point number on a tie, as for Summary.Cheapest).
 func (s *Summary) JudgeSLA(t SLA) error {
-	v := &SLAVerdict{SLA: t, JudgedOn: "ci95", Meeting: []int{}}
+	v := &SLAVerdict{SLA: t, JudgedOn: "ci95", Meeting: []int{}, Undecided: []int{}}
 	var best *PointSummary
 	for i := range s.Points {
 		p := &s.Points[i]
-		ok, onCI, err := t.meets(p)
+		e, err := t.Figure(p)
 		if err != nil {
 			return err
 		}
-		if !onCI {
+		if _, onCI := t.Judged(e); !onCI {
 			v.JudgedOn = "mean"
 		}
-		if !ok {
+		if t.Undecided(e) {
+			v.Undecided = append(v.Undecided, p.Point)
+		}
+		if !t.MetBy(e) {
 			continue
 		}
 		v.Meeting = append(v.Meeting, p.Point)
@@ -316,12 +321,13 @@ func (s *Summary) MeetsSLA(point int) bool {
 	if s.SLA == nil {
 		return false
 	}
-	for _, m := range s.SLA.Meeting {
-		if m == point {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(s.SLA.Meeting, point)
+}
+
+// UndecidedSLA says whether point is undecided on the judged target (false when there
+// is none): its 95% interval reaches both sides of it.
+func (s *Summary) UndecidedSLA(point int) bool {
+	return s.SLA != nil && slices.Contains(s.SLA.Undecided, point)
 }
 
 // SLAJudgement is one sentence on how points were judged, for the report and the plot.

@@ -42,17 +42,18 @@ func TestJudgeSLA(t *testing.T) {
 	pts[3].SLA.FirstResponseP90S.CI95 = iv(math.NaN(), math.NaN())
 	pts[3].SLA.InWindowShare.CI95 = iv(math.NaN(), math.NaN())
 	for _, tc := range []struct {
-		target   SLA
-		meeting  []int
-		cheapest int // -1: none
-		how      string
+		target    SLA
+		meeting   []int
+		undecided []int // the interval reaches both sides of the limit
+		cheapest  int   // -1: none
+		how       string
 	}{
-		{SLA{Text: "p90<=1h", Metric: "p90", Limit: 3600}, []int{1, 2, 4}, 1, "judged on the upper end of the 95% interval"},
-		{SLA{Text: "p90<=1000s", Metric: "p90", Limit: 1000}, []int{4}, 4, "judged on the upper end of the 95% interval"},
-		{SLA{Text: "p90<=5m", Metric: "p90", Limit: 300}, []int{}, -1, "judged on the upper end of the 95% interval"},
+		{SLA{Text: "p90<=1h", Metric: "p90", Limit: 3600}, []int{1, 2, 4}, []int{0}, 1, "judged on the upper end of the 95% interval"},
+		{SLA{Text: "p90<=1000s", Metric: "p90", Limit: 1000}, []int{4}, []int{2}, 4, "judged on the upper end of the 95% interval"},
+		{SLA{Text: "p90<=5m", Metric: "p90", Limit: 300}, []int{}, []int{}, -1, "judged on the upper end of the 95% interval"},
 		// Floors: lower end at or over 0.95.
-		{SLA{Text: "in_window>=0.95", Metric: "in_window", Limit: 0.95}, []int{0, 1, 2, 4}, 0, "judged on the lower end of the 95% interval"},
-		{SLA{Text: "in_window>=0.96", Metric: "in_window", Limit: 0.96}, []int{0, 2}, 0, "judged on the lower end of the 95% interval"},
+		{SLA{Text: "in_window>=0.95", Metric: "in_window", Limit: 0.95}, []int{0, 1, 2, 4}, []int{}, 0, "judged on the lower end of the 95% interval"},
+		{SLA{Text: "in_window>=0.96", Metric: "in_window", Limit: 0.96}, []int{0, 2}, []int{1, 4}, 0, "judged on the lower end of the 95% interval"},
 	} {
 		s := Summary{Scenario: "t", Currency: "USD", Points: append([]PointSummary(nil), pts...)}
 		if err := s.JudgeSLA(tc.target); err != nil {
@@ -61,6 +62,14 @@ func TestJudgeSLA(t *testing.T) {
 		v := s.SLA
 		if !slices.Equal(v.Meeting, tc.meeting) {
 			t.Errorf("%s: meeting %v, want %v", tc.target.Text, v.Meeting, tc.meeting)
+		}
+		if !slices.Equal(v.Undecided, tc.undecided) {
+			t.Errorf("%s: undecided %v, want %v", tc.target.Text, v.Undecided, tc.undecided)
+		}
+		for _, p := range s.Points {
+			if s.UndecidedSLA(p.Point) != slices.Contains(tc.undecided, p.Point) {
+				t.Errorf("%s: UndecidedSLA(%d) = %v", tc.target.Text, p.Point, s.UndecidedSLA(p.Point))
+			}
 		}
 		switch {
 		case tc.cheapest < 0 && v.Cheapest != nil:
@@ -84,6 +93,26 @@ func TestJudgeSLA(t *testing.T) {
 	}
 	if err := s.JudgeSLA(SLA{Text: "p95<=1h", Metric: "p95", Limit: 3600}); err == nil {
 		t.Error("metric p95 accepted")
+	}
+}
+
+// TestMetOnMeanOnly: an undecided estimate is named as one more replications may show
+// to meet the target only when its mean meets it.
+func TestMetOnMeanOnly(t *testing.T) {
+	target := SLA{Text: "p90<=1h", Metric: "p90", Limit: 3600}
+	for _, tc := range []struct {
+		e                 Estimate
+		undecided, onMean bool
+	}{
+		{Estimate{Mean: 3400, CI95: iv(3200, 3800)}, true, true},
+		{Estimate{Mean: 3700, CI95: iv(3500, 3900)}, true, false},  // misses on its mean too
+		{Estimate{Mean: 3000, CI95: iv(2800, 3600)}, false, false}, // met
+		{Estimate{Mean: 3000}, false, false},                       // one replication: decided on the mean
+		{Estimate{Mean: 4000, CI95: iv(3700, 4300)}, false, false}, // missed
+	} {
+		if got, on := target.Undecided(tc.e), target.MetOnMeanOnly(tc.e); got != tc.undecided || on != tc.onMean {
+			t.Errorf("%+v %v: undecided %v, on its mean only %v; want %v, %v", tc.e, tc.e.CI95, got, on, tc.undecided, tc.onMean)
+		}
 	}
 }
 
