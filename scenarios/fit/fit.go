@@ -11,6 +11,7 @@ import (
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/model/money"
+	"github.com/spendsim/spendsim/model/window"
 )
 
 // Source streams trace records in ts order (trace.Reader is one).
@@ -60,7 +61,7 @@ const DefaultSessionGap = time.Hour
 
 // waitingLimit is how long a user message waiting for a reply keeps the conversation
 // open for further user messages: the customer service window.
-const waitingLimit = 24 * model.Hour
+const waitingLimit = window.CSW
 
 // Result is what was estimated from a trace, with the counts each figure rests on.
 type Result struct {
@@ -286,8 +287,11 @@ func (e *estimator) userMessage(u *user, r *model.Record) {
 			dc.conv[r.TS.In(e.o.Location).Hour()]++
 		}
 		// Of the customer's accord: through an ad or a Page button, or not in answer to
-		// a business message delivered to them just before.
-		if gap := model.Time(e.o.SessionGap / time.Millisecond); r.EntryPoint != model.EntryNone || !u.told || r.TS-u.business >= gap {
+		// a business message delivered to them within the customer service window
+		// before. Not SessionGap: an answer to a notification or to a late reply often
+		// comes hours later (a drain's answers after the horizon would read as arrivals
+		// and stretch the period), while SessionGap judges a conversation's own pace.
+		if r.EntryPoint != model.EntryNone || !u.told || r.TS-u.business >= window.CSW {
 			e.days.arrive(r.TS)
 		}
 		switch r.EntryPoint {

@@ -58,12 +58,12 @@ func handMade() records {
 		text("2025-03-03T12:10:00Z", "5511987654321", ""),                 //   reply in the same second: 0 s
 		template("2025-03-03T13:00:00Z", "c", "IN", model.Authentication), // C: notification
 		userMsg("2025-03-03T13:05:00Z", "c", "IN"),                        // C: conversation 3, never answered
-		userMsg("2025-03-04T10:00:00Z", "a", "BR"),                        // A: conversation 4 (a day later)
-		userMsg("2025-03-04T10:30:00Z", "a", "BR"),                        //   still waiting: continues, no think sample
-		template("2025-03-04T12:30:00Z", "a", "BR", model.Utility),        //   a utility template answers the oldest: 9000 s
-		userMsg("2025-03-04T14:00:00Z", "a", "BR"),                        // A: 90 min after the answer > 1 h: conversation 5
-		template("2025-03-04T14:01:00Z", "a", "BR", model.Authentication), //   authentication never answers: a notification
-		text("2025-03-04T14:02:00Z", "a", "BR"),                           //   reply after 120 s
+		userMsg("2025-03-04T10:20:00Z", "a", "BR"),                        // A: conversation 4 (a day after the last reply: an arrival)
+		userMsg("2025-03-04T10:50:00Z", "a", "BR"),                        //   still waiting: continues, no think sample
+		template("2025-03-04T12:50:00Z", "a", "BR", model.Utility),        //   a utility template answers the oldest: 9000 s
+		userMsg("2025-03-04T14:20:00Z", "a", "BR"),                        // A: 90 min after the answer > 1 h: conversation 5
+		template("2025-03-04T14:21:00Z", "a", "BR", model.Authentication), //   authentication never answers: a notification
+		text("2025-03-04T14:22:00Z", "a", "BR"),                           //   reply after 120 s
 	}
 }
 
@@ -130,7 +130,7 @@ func TestTraceByHand(t *testing.T) {
 }
 
 func TestTraceSessionGap(t *testing.T) {
-	// With a 2-hour gap, A's 14:00 message continues conversation 4.
+	// With a 2-hour gap, A's 14:20 message continues conversation 4.
 	src := handMade()
 	r, err := Trace(&src, Options{SessionGap: 2 * time.Hour})
 	if err != nil {
@@ -324,5 +324,42 @@ func TestTraceArrivalPeriod(t *testing.T) {
 	}
 	if note := r.PeriodNote(); !strings.Contains(note, "observed from 2025-09-01 to 2025-09-03, 3 days") || !strings.Contains(note, "the 2 conversations and 1 notification there are left out") {
 		t.Errorf("note: %s", note)
+	}
+}
+
+// TestTraceSlowAnswersAreNoArrivals: what answers a business message within the
+// customer service window is no arrival, however slow, so a drain's slow answers do not
+// stretch the period. Arrivals run from Monday 2025-09-01 to Wednesday (UTC): A writes,
+// B writes, D gets a template (D never wrote) and writes back 25 hours later, past the
+// window: of D's own accord. On Thursday, the drain: a utility template to A that fit
+// cannot pair, which A answers 1 h 45 min later; B's late reply, which B answers 2 h 30
+// min later; and D answers Wednesday's reply 23 hours later. Each is a conversation by
+// the session gap, none an arrival: 3 days, not 4 (before, an answer more than the
+// session gap after the business's message counted as an arrival, and a generated
+// retail month's horizon ran 9 days into its drain).
+func TestTraceSlowAnswersAreNoArrivals(t *testing.T) {
+	src := records{
+		userMsg("2025-09-01T09:00:00Z", "a", "BR"), // arrival
+		text("2025-09-01T09:10:00Z", "a", "BR"),
+		userMsg("2025-09-02T10:00:00Z", "b", "BR"),                 // arrival, answered on Thursday
+		template("2025-09-02T19:00:00Z", "d", "BR", model.Utility), // to a user who never wrote: an arrival
+		userMsg("2025-09-03T20:00:00Z", "d", "BR"),                 // 25 h after it: an arrival
+		text("2025-09-03T20:05:00Z", "d", "BR"),
+		template("2025-09-04T08:00:00Z", "a", "BR", model.Utility), // to A, who wrote: no arrival
+		userMsg("2025-09-04T09:45:00Z", "a", "BR"),                 // answers it 1 h 45 min later: left out
+		template("2025-09-04T10:00:00Z", "b", "BR", model.Utility), // B's late reply
+		userMsg("2025-09-04T12:30:00Z", "b", "BR"),                 // answers it 2 h 30 min later: left out
+		userMsg("2025-09-04T19:05:00Z", "d", "BR"),                 // answers Wednesday's reply 23 h later: left out
+	}
+	r, err := Trace(&src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(t time.Time) string { return t.Format(time.DateOnly) }
+	if day(r.Start) != "2025-09-01" || r.Days != 3 || day(r.To) != "2025-09-04" {
+		t.Errorf("period %s + %d days, trace to %s; want 2025-09-01 + 3, to 2025-09-04", day(r.Start), r.Days, day(r.To))
+	}
+	if r.Conversations != 6 || r.InPeriod != 3 || r.LeftOut != (LeftOut{Conversations: 3, Notifications: 1}) {
+		t.Errorf("%d conversations, %d in the period, left out %+v; want 6, 3, 3 conversations and 1 notification", r.Conversations, r.InPeriod, r.LeftOut)
 	}
 }

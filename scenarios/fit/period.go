@@ -12,12 +12,14 @@ import (
 // customers' conversations and the business's notifications, per hour of the days in
 // which they were seen arriving. Those days run from the first arrival's local day to
 // the last's, where an arrival is a conversation a customer starts of their own accord
-// (its first message came through an ad or a Page button, or not within SessionGap of
-// a business message delivered to them, which it would answer) or a template to a user
-// who has not written (the business's own traffic). A trace's last days may hold only what follows the last
-// arrivals: a backlog's replies, late templates that fit cannot pair with a message,
-// and the customers' answers to them (spendsim generate writes such a drain after its
-// horizon); its first, replies to conversations that began before it. Counting those
+// (its first message came through an ad or a Page button, or not within the customer
+// service window, 24 h, of a business message delivered to them, which it would
+// answer: an answer to a notification or a late reply can take hours, so SessionGap,
+// a conversation's own pace, would take one for an arrival) or a template to a user
+// who has not written (the business's own traffic). A trace's last days may hold only
+// what follows the last arrivals: a backlog's replies, late templates that fit cannot
+// pair with a message, and the customers' answers to them (spendsim generate writes
+// such a drain after its horizon); its first, replies to conversations that began before it. Counting those
 // days would lower every rate, so the rates, the profiles and the daily levels rest on
 // the period's days alone, and what fell outside it is counted (Result.LeftOut).
 // A template to a user who has written is never an arrival: a late reply to them can
