@@ -100,7 +100,7 @@ func TestUndecidedMarked(t *testing.T) {
 		named     string // its sentence, "" when none is named
 	}{
 		// Cheaper than 8 agents, the cheapest meeting it, and meets it on its mean.
-		{"p90<=2500s", []int{1}, "6 agents", "6 agents is cheaper (11,201.00 USD) and meets p90 ≤ 2500s on its mean, but its 95% interval (34.0 min to 46.0 min) reaches past the target: 3 replications cannot decide it; rerun with more replications (replications: in the scenario)."},
+		{"p90<=2500s", []int{1}, "6 agents", "6 agents is cheaper (11,201.00 USD) and meets p90 ≤ 2500s on its mean, but its 95% interval (34.0 min to 46.0 min) reaches past the target: 3 replications cannot decide it; raise replications in the scenario and run it again."},
 		// Misses it on its mean, and dearer than the cheapest meeting it anyway.
 		{"p90<=3500s", []int{0}, "4 agents", ""},
 		// Nothing meets it: the one meeting it on its mean is named.

@@ -77,7 +77,7 @@ func WriteOptimizeTable(w io.Writer, r *optimize.Result) {
 	// The same sentence as run's verdict: the same verdict.
 	fmt.Fprintf(w, "meeting %s, as run judges a sweep point: %s\n", r.SLA.Text, (&stats.SLAVerdict{SLA: r.SLA, JudgedOn: r.JudgedOn}).SLAJudgement())
 	for _, cd := range undecided {
-		fmt.Fprintln(w, undecidedNote(r.SLA, r.SLA.Text, cd.Label, cd.TotalWithStaffingMicros, r.Currency, cd.SLAFigure, r.Replications, true, "--replications"))
+		fmt.Fprintln(w, undecidedNote(r.SLA, r.SLA.Text, cd.Label, cd.TotalWithStaffingMicros, r.Currency, cd.SLAFigure, r.Replications, true, "rerun with more --replications"))
 	}
 	if r.StaffingCostPlaceholder {
 		fmt.Fprintln(w, placeholderNote("every plan's", "which plan is best"))
@@ -93,7 +93,7 @@ func undecidedNote(t stats.SLA, target, label string, totalMicros int64, currenc
 	if cheaper {
 		lead = fmt.Sprintf("%s is cheaper (%s %s) and meets", label, cents(totalMicros), currency)
 	}
-	return fmt.Sprintf("%s %s on its mean, but its 95%% interval (%s) reaches past the target: %s cannot decide it; rerun with more %s",
+	return fmt.Sprintf("%s %s on its mean, but its 95%% interval (%s) reaches past the target: %s cannot decide it; %s",
 		lead, target, t.FormatInterval(e.CI95), words.Count(replications, "replication"), more)
 }
 
@@ -111,7 +111,7 @@ func undecidedNotes(s stats.Summary, text func(stats.SLA) string) []string {
 			continue
 		}
 		if e, err := v.Figure(&p); err == nil && v.MetOnMeanOnly(e) {
-			notes = append(notes, undecidedNote(v.SLA, text(v.SLA), p.Label, p.TotalWithStaffingMicros, s.Currency, e, p.Replications, v.Cheapest != nil, "replications (replications: in the scenario)"))
+			notes = append(notes, undecidedNote(v.SLA, text(v.SLA), p.Label, p.TotalWithStaffingMicros, s.Currency, e, p.Replications, v.Cheapest != nil, "raise replications in the scenario and run it again"))
 		}
 	}
 	return notes

@@ -144,7 +144,7 @@ func TestRunNamesUndecided(t *testing.T) {
 		}
 		return v.SLA.Meeting, v.SLA.Undecided
 	}
-	const ten = "and meets p90<=2.7h on its mean, but its 95% interval (2.4 h to 2.9 h) reaches past the target: 5 replications cannot decide it; rerun with more "
+	const ten = "and meets p90<=2.7h on its mean, but its 95% interval (2.4 h to 2.9 h) reaches past the target: 5 replications cannot decide it; "
 
 	out := filepath.Join(dir, "run")
 	code, stdout, stderr := spendsim(t, "run", sc, "--out", out, "--sla", "p90<=2.7h", "-q")
@@ -152,7 +152,7 @@ func TestRunNamesUndecided(t *testing.T) {
 		t.Fatalf("run: exit %d: %s", code, stderr)
 	}
 	want := "cheapest meeting p90<=2.7h: agents=11 (37,272.30 USD), judged on the upper end of the 95% interval\n" +
-		"agents=10 is cheaper (33,899.02 USD) " + ten + "replications (replications: in the scenario)\n"
+		"agents=10 is cheaper (33,899.02 USD) " + ten + "raise replications in the scenario and run it again\n"
 	if !strings.Contains(stdout, want) || strings.Contains(stdout, "agents=9 is cheaper") {
 		t.Errorf("run's table lacks %q, or names agents=9, which misses the target on its mean:\n%s", want, stdout)
 	}
@@ -163,7 +163,7 @@ func TestRunNamesUndecided(t *testing.T) {
 	// optimize, on the same desk at 10 agents, says the same of it.
 	a10 := writeFile(t, dir, "a10.yaml", undecidedSweep)
 	code, stdout, stderr = spendsim(t, "optimize", a10, "--sla", "p90<=2.7h", "--out", filepath.Join(dir, "opt"))
-	if code != 0 || !strings.Contains(stdout, "all-day=10 is cheaper (33,899.02 USD) "+ten+"--replications\n") {
+	if code != 0 || !strings.Contains(stdout, "all-day=10 is cheaper (33,899.02 USD) "+ten+"rerun with more --replications\n") {
 		t.Errorf("optimize: exit %d, stdout lacks agents=10's verdict:\n%s%s", code, stdout, stderr)
 	}
 
@@ -181,7 +181,7 @@ func TestRunNamesUndecided(t *testing.T) {
 		t.Fatalf("merge: exit %d: %s", code, stderr)
 	}
 	want = "no point meets p90<=2.55h (judged on the upper end of the 95% interval)\n" +
-		"agents=11 (37,272.30 USD) meets p90<=2.55h on its mean, but its 95% interval (2.3 h to 2.6 h) reaches past the target: 5 replications cannot decide it; rerun with more replications (replications: in the scenario)\n"
+		"agents=11 (37,272.30 USD) meets p90<=2.55h on its mean, but its 95% interval (2.3 h to 2.6 h) reaches past the target: 5 replications cannot decide it; raise replications in the scenario and run it again\n"
 	if !strings.Contains(stdout, want) || strings.Contains(stdout, "agents=10 (") {
 		t.Errorf("merge's table lacks %q, or names agents=10:\n%s", want, stdout)
 	}
