@@ -77,3 +77,35 @@ func TestReconcileReplaySkipsUncounted(t *testing.T) {
 		}
 	}
 }
+
+// TestReconcileSkippedNamedAsRead: the verdict names a webhook log's skips as the read
+// notes above it do (statuses, messages or lines; a reviewer's run said "2 invalid
+// statuses, messages or lines skipped", then "2 rows of the log were skipped"), with
+// --trace and from a replay's folder, whose summary.json keeps that it read a webhook
+// log (webhook_log).
+func TestReconcileSkippedNamedAsRead(t *testing.T) {
+	dir := t.TempDir()
+	log := skipLog(t, dir)
+	const verdict = "2 statuses, messages or lines of the log were skipped as invalid (--skip-invalid)"
+	code, stdout, stderr := spendsim(t, "reconcile", "--trace", log, "--skip-invalid", "--out", filepath.Join(dir, "rec"))
+	if code != 1 || !strings.Contains(stderr, "2 invalid statuses, messages or lines skipped (--skip-invalid)") ||
+		!strings.Contains(stdout, "UNVERIFIED: every compared message and row agrees within 0.000000 USD, but "+verdict) ||
+		!strings.Contains(stderr, "unverified: "+verdict) || strings.Contains(stdout+stderr, "rows of the log") {
+		t.Errorf("--trace: exit %d, want 1 and the skips named as read:\n%s%s", code, stdout, stderr)
+	}
+	rp := filepath.Join(dir, "replay")
+	if code, _, stderr := spendsim(t, "replay", "--trace", log, "--skip-invalid", "--out", rp, "--quiet"); code != 0 {
+		t.Fatalf("replay: exit %d: %s", code, stderr)
+	}
+	if s, err := os.ReadFile(filepath.Join(rp, "summary.json")); err != nil || !strings.Contains(string(s), `"webhook_log": true`) {
+		t.Errorf("summary.json does not say it read a webhook log (%v):\n%s", err, s)
+	}
+	code, stdout, stderr = spendsim(t, "reconcile", "--replay", rp, "--out", filepath.Join(dir, "again"))
+	if code != 1 || !strings.Contains(stdout, "but "+verdict) || !strings.Contains(stderr, "unverified: "+verdict) {
+		t.Errorf("--replay: exit %d, want 1 and the skips named as read:\n%s%s", code, stdout, stderr)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "again", "reconcile.html"))
+	if err != nil || !strings.Contains(string(page), "but "+verdict+", whose word") {
+		t.Errorf("reconcile.html lacks %q (%v)", verdict, err)
+	}
+}

@@ -35,6 +35,9 @@ type Replayed struct {
 	// skipped_invalid_rows). A replay that ran with --skip-invalid and wrote no
 	// summary.json has no count: ReadReplayed refuses it.
 	Skipped int64
+	// Webhook says the replay read a webhook log (summary.json's webhook_log): Skipped
+	// counts its statuses, messages and lines, and is named so.
+	Webhook bool
 }
 
 // ReadReplayed reads what dir, a replay's output folder, says of how it was made: its
@@ -92,7 +95,7 @@ func ReadReplayed(dir string, global cmdline.Flags, command func(name string) cm
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, fmt.Errorf("%s: %w (reconcile reads a replay's summary.json: replay the trace again)", path, err)
 	}
-	r.Currency, r.Skipped = s.Currency, s.Skipped
+	r.Currency, r.Skipped, r.Webhook = s.Currency, s.Skipped, s.Webhook
 	return r, nil
 }
 
