@@ -24,10 +24,7 @@ func (s *ReplaySummary) Counts() trace.Counts {
 // were read, is no progress note.
 func WriteReadNotes(w io.Writer, c trace.Counts) {
 	if c.Skipped > 0 {
-		one, many := "row", "rows"
-		if c.Webhook {
-			one, many = "status, message or line", "statuses, messages or lines"
-		}
+		one, many := skippedUnits(c.Webhook)
 		switch {
 		case c.Skipped == 1:
 			fmt.Fprintf(w, "1 invalid %s skipped (--skip-invalid):\n", one)
@@ -63,4 +60,13 @@ func WriteReadNotes(w io.Writer, c trace.Counts) {
 	case c.Ignored > 1:
 		fmt.Fprintf(w, "%d webhook changes that are no message read past (account and quality updates, payment statuses, system messages)\n", c.Ignored)
 	}
+}
+
+// skippedUnits names what --skip-invalid skipped, one and many, as the reader counted
+// it (trace.Counts.Webhook): rows, or in a webhook log its statuses, messages and lines.
+func skippedUnits(webhook bool) (one, many string) {
+	if webhook {
+		return "status, message or line", "statuses, messages or lines"
+	}
+	return "row", "rows"
 }

@@ -44,6 +44,7 @@ type ReconcileReport struct {
 	CountsOnly       string             `json:"counts_only_total"`
 	Skipped          int64              `json:"skipped_invalid_rows"` // rows of the log skipped as invalid (--skip-invalid): Meta's word in them unread
 	SkippedRows      []string           `json:"skipped_rows"`         // the errors of the first of them (--trace; a replay's summary.json keeps the count)
+	SkippedWebhook   bool               `json:"-"`                    // the log is a webhook log: Skipped counts its statuses, messages and lines (trace.Counts.Webhook)
 	ByReason         map[string]int64   `json:"by_reason"`            // every reason, zero or not
 	Reasons          map[string]string  `json:"reasons"`              // what each reason means
 	Rows             []ReconcileRow     `json:"rows"`                 // month × market × category × type
@@ -305,10 +306,14 @@ func unverified(rep *ReconcileReport) string {
 	return strings.Join(parts, "; and ")
 }
 
-// skipped says how many rows of the log were skipped.
+// skipped says how many rows of the log were skipped, named as the replay counted
+// them (WriteReadNotes): rows, or a webhook log's statuses, messages and lines.
 func skipped(rep *ReconcileReport) string {
-	return fmt.Sprintf("%s of the log %s skipped as invalid (--skip-invalid)", words.Count(rep.Skipped, "row"),
-		map[bool]string{true: "was", false: "were"}[rep.Skipped == 1])
+	one, many := skippedUnits(rep.SkippedWebhook)
+	if rep.Skipped == 1 {
+		return fmt.Sprintf("1 %s of the log was skipped as invalid (--skip-invalid)", one)
+	}
+	return fmt.Sprintf("%d %s of the log were skipped as invalid (--skip-invalid)", rep.Skipped, many)
 }
 
 // countsOnly says which money Meta's analytics did not verify.
@@ -357,7 +362,8 @@ func ReconcileHTML(rep *ReconcileReport) ([]byte, error) {
 }
 
 var reconcileTemplate = template.Must(template.New(ReconcileHTMLFile).Funcs(template.FuncMap{
-	"orDash": dash,
+	"orDash":  dash,
+	"skipped": skipped,
 	"meta": func(s *string) string {
 		if s == nil {
 			return "unknown"
@@ -383,7 +389,7 @@ tr.differ td { background: #fff3f0; }
 <body>
 <section id="reconcile">
 <h1>Reconciling with Meta: {{.Replay}}</h1>
-<p class="verdict">{{if .Agrees}}Everything compared agrees within {{.Tolerance}} {{.Currency}}.{{else if eq .Verdict "nothing_compared"}}Nothing compared: Meta said nothing about this bill (no pricing object in the log, no analytics).{{else if eq .Verdict "unverified"}}Unverified: everything compared agrees, but {{if .Messages.Unverified}}Meta said nothing about {{.Messages.Unverified}} charged messages ({{.Unverified}} {{.Currency}}){{if .Skipped}}, and {{end}}{{end}}{{if .Skipped}}{{.Skipped}} rows of the log were skipped as invalid (--skip-invalid), whose word of Meta's was not compared{{end}}.{{else if eq .Verdict "counts_only"}}Counts only: everything compared agrees, but Meta's analytics give no cost for {{.AnalyticsRows.CountsOnly}} rows: spendsim's {{.CountsOnly}} {{.Currency}} in them is not verified.{{else}}spendsim and Meta differ: {{.Messages.Differ}} messages, {{.AnalyticsRows.Differ}} analytics rows{{if .Messages.Unverified}}; {{.Messages.Unverified}} charged messages without Meta's word{{end}}.{{end}}</p>
+<p class="verdict">{{if .Agrees}}Everything compared agrees within {{.Tolerance}} {{.Currency}}.{{else if eq .Verdict "nothing_compared"}}Nothing compared: Meta said nothing about this bill (no pricing object in the log, no analytics).{{else if eq .Verdict "unverified"}}Unverified: everything compared agrees, but {{if .Messages.Unverified}}Meta said nothing about {{.Messages.Unverified}} charged messages ({{.Unverified}} {{.Currency}}){{if .Skipped}}, and {{end}}{{end}}{{if .Skipped}}{{skipped .}}, whose word of Meta's was not compared{{end}}.{{else if eq .Verdict "counts_only"}}Counts only: everything compared agrees, but Meta's analytics give no cost for {{.AnalyticsRows.CountsOnly}} rows: spendsim's {{.CountsOnly}} {{.Currency}} in them is not verified.{{else}}spendsim and Meta differ: {{.Messages.Differ}} messages, {{.AnalyticsRows.Differ}} analytics rows{{if .Messages.Unverified}}; {{.Messages.Unverified}} charged messages without Meta's word{{end}}.{{end}}</p>
 <p class="meta">{{.Messages.Business}} business messages, {{.Messages.Compared}} with Meta's pricing object in the log ({{.Messages.Agree}} agree, {{.Messages.Differ}} differ);
 {{.AnalyticsRows.Points}} analytics points in {{.AnalyticsRows.Rows}} rows. Total: spendsim {{.Total}} {{.Currency}}{{if .Messages.Unverified}}, of which {{.Compared}} compared (Meta {{meta .MetaTotal}}) and {{.Unverified}} unverified{{else}}, Meta {{meta .MetaTotal}}{{end}}. Months in {{.Timezone}}.</p>
 <h2>By month, market, category and pricing type</h2>

@@ -346,7 +346,10 @@ type ReplaySummary struct {
 	SkipReasons    []string `json:"-"`
 	FirstDuplicate string   `json:"-"`
 	NaiveTimes     string   `json:"-"`
-	Webhook        bool     `json:"-"` // a webhook log was read: Skipped counts lines, statuses and messages (trace.Counts)
+	// Webhook says a webhook log was read: Skipped counts lines, statuses and messages
+	// (trace.Counts). summary.json keeps it (absent where false) for reconcile --replay
+	// to name the skipped as the replay did.
+	Webhook bool `json:"webhook_log,omitempty"`
 }
 
 // LogFacts counts the messages whose charge a fact the log stated decided, where

@@ -97,6 +97,7 @@ func TestReconcileCountsOnly(t *testing.T) {
 // "1 invalid row skipped" on stderr, then agree, exit 0, and reconcile.json had no
 // record of it. Now: unverified, exit 1, the count and the row's error in
 // reconcile.json; the same from the replay's folder (--replay), which has the count.
+// The skip is named as a webhook log's are counted: a status, message or line.
 func TestReconcileSkippedRows(t *testing.T) {
 	needShared(t, fidelityLog)
 	data, err := os.ReadFile(fidelityLog)
@@ -117,7 +118,7 @@ func TestReconcileSkippedRows(t *testing.T) {
 	bad := writeFile(t, dir, "fid_bad.jsonl", strings.Join(lines, "\n")+"\n"+`{"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": {"messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550001111", "phone_number_id": "111"}, "statuses": [{"id": "wamid.BADTS", "status": "delivered", "timestamp": "17786000xx", "recipient_id": "5511987654321", "pricing": {"billable": true, "pricing_model": "PMP", "category": "marketing", "type": "regular"}}]}}]}]}`+"\n")
 	out := filepath.Join(dir, "rec")
 	code, stdout, stderr := spendsim(t, "reconcile", "--trace", bad, "--skip-invalid", "--out", out)
-	if code != 1 || !strings.Contains(stderr, "unverified: 1 row of the log was skipped as invalid") {
+	if code != 1 || !strings.Contains(stderr, "unverified: 1 status, message or line of the log was skipped as invalid") {
 		t.Fatalf("exit %d, want 1 (unverified)\n%s%s", code, stdout, stderr)
 	}
 	rep := readReport(t, out)
@@ -125,7 +126,7 @@ func TestReconcileSkippedRows(t *testing.T) {
 		!strings.Contains(rep.SkippedRows[0], "fid_bad.jsonl:") || !strings.Contains(rep.SkippedRows[0], "17786000xx") {
 		t.Errorf("verdict %s (agrees %v), skipped %d %q", rep.Verdict, rep.Agrees, rep.Skipped, rep.SkippedRows)
 	}
-	if strings.Contains(stdout, "agree:") || !strings.Contains(stdout, "UNVERIFIED: every compared message and row agrees within 0.000000 USD, but 1 row of the log was skipped") {
+	if strings.Contains(stdout, "agree:") || !strings.Contains(stdout, "UNVERIFIED: every compared message and row agrees within 0.000000 USD, but 1 status, message or line of the log was skipped") {
 		t.Errorf("the terminal:\n%s", stdout)
 	}
 	rp := filepath.Join(dir, "replay")

@@ -135,8 +135,9 @@ func without(words []string, fs Flags, drop []string) []string {
 // Value is the value the command's flag name (its first name) was given in words, a
 // command line after the program's name (global are the program's flags, command the
 // command's), as the parser would read it: the last of several, "--name=value" or
-// "--name value" under any of its names; given is false where it was not given. Words
-// after "--" are arguments.
+// "--name value" under any of its names, and "true" for a switch given bare
+// ("--skip-invalid"); given is false where it was not given. Words after "--" are
+// arguments.
 func Value(words []string, global, command Flags, name string) (value string, given bool) {
 	at := CommandAt(words, global)
 	if at == len(words) {
@@ -156,6 +157,8 @@ func Value(words []string, global, command Flags, name string) (value string, gi
 		case n == name:
 			if _, v, inline := strings.Cut(w, "="); inline {
 				value, given = v, true
+			} else if f, known := command[n]; known && !f.Value {
+				value, given = "true", true
 			}
 		case valueNext:
 			i++

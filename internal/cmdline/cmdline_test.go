@@ -98,6 +98,29 @@ func TestValue(t *testing.T) {
 	}
 }
 
+// TestValueSwitch: a switch reads "true" given bare, its value given with "="; the last
+// one counts. reconcile --replay reads a replay's --skip-invalid this way.
+func TestValueSwitch(t *testing.T) {
+	cmd := Flags{"skip-invalid": {Name: "skip-invalid"}, "trace": {Name: "trace", Value: true}}
+	for _, c := range []struct {
+		in, want string
+		given    bool
+	}{
+		{"replay --trace t.jsonl --skip-invalid", "true", true},
+		{"replay --skip-invalid --trace t.jsonl", "true", true},
+		{"replay --trace t.jsonl --skip-invalid=false", "false", true},
+		{"replay --skip-invalid=false --trace t.jsonl -skip-invalid", "true", true},
+		{"replay --trace --skip-invalid", "", false}, // the trace file's odd name
+		{"replay --trace t.jsonl", "", false},
+		{"replay --trace t.jsonl -- --skip-invalid", "", false},
+	} {
+		got, given := Value(strings.Fields(c.in), global, cmd, "skip-invalid")
+		if got != c.want || given != c.given {
+			t.Errorf("Value(%q) = %q, %v; want %q, %v", c.in, got, given, c.want, c.given)
+		}
+	}
+}
+
 // TestCommands: a command's flags by its name; none for a name no command has.
 func TestCommands(t *testing.T) {
 	app := &cli.App{Commands: []*cli.Command{{Name: "replay", Flags: []cli.Flag{&cli.StringFlag{Name: "timezone"}}}}}

@@ -4,7 +4,8 @@
 // or read back from its messages.parquet) beside Meta's word (internal/reconcile) and
 // writes reconcile.parquet, reconcile.json and reconcile.html: `spendsim reconcile`.
 // A replay read back is reconciled as it was made (ReadReplayed: its currency, time
-// zone, rate files and skipped rows, from its summary.json and manifest.json).
+// zone, rate files and skipped rows, from its summary.json and manifest.json; one made
+// with --skip-invalid and no summary.json is refused, its skipped rows uncounted).
 //
 // In: a trace file and how to read it (scenarios/trace), billing.Options (the era, the
 // user's rate cards over the built-in ones, the business's zone and currency), and for

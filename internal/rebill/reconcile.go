@@ -83,6 +83,7 @@ func Reconcile(ctx context.Context, o ReconcileOptions) (*Reconciled, error) {
 	name, messages := filepath.Base(filepath.Clean(o.From)), filepath.Join(o.From, reports.MessagesFile)
 	var skipped int64 // rows of the log skipped as invalid: Meta's word in them unread
 	var skipReasons []string
+	var webhook bool // the log is a webhook log: skipped counts statuses, messages and lines
 	if o.From == "" {
 		s, rows, err := replayInto(ctx, op, o.Replay)
 		if err != nil {
@@ -93,12 +94,12 @@ func Reconcile(ctx context.Context, o ReconcileOptions) (*Reconciled, error) {
 		}
 		out.Replay = s
 		name, messages = traceName(o.Replay.Traces), op.Path(reports.MessagesFile)
-		skipped, skipReasons = s.Skipped, s.SkipReasons
+		skipped, skipReasons, webhook = s.Skipped, s.SkipReasons, s.Webhook
 	} else if o.Replayed != nil {
 		if err := o.Replayed.check(o.Replay.Billing); err != nil {
 			return nil, err
 		}
-		skipped = o.Replayed.Skipped
+		skipped, webhook = o.Replayed.Skipped, o.Replayed.Webhook
 	}
 	b := o.Replay.Billing
 	rc, err := reconcile.New(reconcile.Options{Book: b.Book, Currency: currencyOf(b), Location: b.Location, Tolerance: o.Tolerance, Tiers: b.Tiers,
@@ -150,6 +151,7 @@ func Reconcile(ctx context.Context, o ReconcileOptions) (*Reconciled, error) {
 	out.Report = reports.NewReconcileReport(res, diffs, more, name, anNames, currencyOf(b), loc, o.Tolerance,
 		func(id int) string { return markets.Name(marketID(id)) })
 	out.Report.SkippedRows = append(out.Report.SkippedRows, skipReasons...)
+	out.Report.SkippedWebhook = webhook
 	page, err := reports.ReconcileHTML(&out.Report)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,14 +32,21 @@ type Replayed struct {
 	// with the built-in cards alone).
 	RateFiles []pricing.File
 	// Skipped counts the trace's rows the replay skipped as invalid (summary.json's
-	// skipped_invalid_rows; 0 where it wrote no summary.json).
+	// skipped_invalid_rows). A replay that ran with --skip-invalid and wrote no
+	// summary.json has no count: ReadReplayed refuses it.
 	Skipped int64
+	// Webhook says the replay read a webhook log (summary.json's webhook_log): Skipped
+	// counts its statuses, messages and lines, and is named so.
+	Webhook bool
 }
 
 // ReadReplayed reads what dir, a replay's output folder, says of how it was made: its
 // manifest.json (written last: a complete set has one) and its summary.json where it
 // wrote one. global are the program's flags and command gives a command's by name
-// (nil for none), to read the command line the manifest records.
+// (nil for none), to read the command line the manifest records. A replay that ran
+// with --skip-invalid needs its summary.json, the only record of how many rows it
+// skipped: without it, rows holding Meta's word may have been left out unseen, and
+// ReadReplayed says so and what to do rather than reconcile as if none were.
 func ReadReplayed(dir string, global cmdline.Flags, command func(name string) cmdline.Flags) (*Replayed, error) {
 	if err := replayToReconcile(dir); err != nil {
 		return nil, err
@@ -74,6 +82,11 @@ func ReadReplayed(dir string, global cmdline.Flags, command func(name string) cm
 	b, err = os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
+		if v, ok := cmdline.Value(m.Args, global, flags, "skip-invalid"); ok && !isFalse(v) {
+			return nil, fmt.Errorf("%s: the replay ran with --skip-invalid and wrote no %s, which alone records how many rows of the log it skipped "+
+				"(rows that may hold Meta's word): reconcile cannot tell whether any were. Replay the trace again with summary in --outputs "+
+				"(--outputs messages,summary), or reconcile the log itself (spendsim reconcile --trace LOG --skip-invalid)", dir, reports.SummaryFile)
+		}
 		return r, nil // --outputs without summary: the command line says the currency
 	case err != nil:
 		return nil, err
@@ -82,8 +95,15 @@ func ReadReplayed(dir string, global cmdline.Flags, command func(name string) cm
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, fmt.Errorf("%s: %w (reconcile reads a replay's summary.json: replay the trace again)", path, err)
 	}
-	r.Currency, r.Skipped = s.Currency, s.Skipped
+	r.Currency, r.Skipped, r.Webhook = s.Currency, s.Skipped, s.Webhook
 	return r, nil
+}
+
+// isFalse says whether v is a switch's value that turns it off, as the flag parser
+// reads it ("false", "0", "f", …).
+func isFalse(v string) bool {
+	b, err := strconv.ParseBool(v)
+	return err == nil && !b
 }
 
 // CheckFlag says whether --name value, given to reconcile, contradicts the replay:

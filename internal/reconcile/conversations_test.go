@@ -1,7 +1,9 @@
 package reconcile
 
 import (
+	"fmt"
 	"testing"
+	"unsafe"
 
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/money"
@@ -62,6 +64,19 @@ func TestCBPConversationRides(t *testing.T) {
 			{"2024-03-01T11:00:00Z", "b", "u", "CBP", "regular", true, 1, rate, "CBP", "CONVERSATION_ID", "", rate},
 			{"2024-03-01T11:00:00Z", "b", "v", "CBP", "regular", true, 2, rate, "CBP", "CONVERSATION_ID", "", rate},
 		}, "0.07", "0.07"},
+		{"CBP 2023: two conversations of a pair open at once, the first ridden after the second opened", []msg{
+			{"2024-03-01T11:00:00Z", "b", "u", "CBP", "regular", true, 1, rate, "CBP", "c1", "", rate},
+			{"2024-03-01T12:00:00Z", "b", "u", "CBP", "regular", true, 2, rate, "CBP", "c2", "", rate},
+			{"2024-03-01T13:00:00Z", "b", "u", "CBP", "regular", false, 1, "0", "CBP", "c1", "", "0"},
+		}, "0.07", "0.07"},
+		{"a rider just under 72 h after its opening (a free entry point lasts 72 h)", []msg{
+			{"2024-03-01T11:00:00Z", "b", "u", "CBP", "regular", true, 1, rate, "CBP", "c1", "", rate},
+			{"2024-03-04T10:59:59Z", "b", "u", "CBP", "regular", false, 1, "0", "CBP", "c1", "", "0"},
+		}, "0.035", "0.035"},
+		{"an id named again 72 h after its opening: no conversation of Meta's lasts so long, a new one", []msg{
+			{"2024-03-01T11:00:00Z", "b", "u", "CBP", "regular", true, 1, rate, "CBP", "CONVERSATION_ID", "", rate},
+			{"2024-03-04T11:00:00Z", "b", "u", "CBP", "regular", true, 2, rate, "CBP", "CONVERSATION_ID", "", rate},
+		}, "0.07", "0.07"},
 		{"PMP: every message charged, conversation.id or not", []msg{
 			{"2025-07-02T11:00:00Z", "b", "u", "PMP", "regular", true, 0, "0.0068", "PMP", "c1", "", "0.0068"},
 			{"2025-07-02T12:00:00Z", "b", "u", "PMP", "regular", true, 0, "0.0068", "PMP", "c1", "", "0.0068"},
@@ -84,5 +99,63 @@ func TestCBPConversationRides(t *testing.T) {
 		if s.TotalMicros != money.MustParse(tc.wantTotal) || s.MetaTotalMicros != money.MustParse(tc.wantMeta) {
 			t.Errorf("%s: spendsim %s, Meta %s; want %s, %s", tc.name, s.TotalMicros, s.MetaTotalMicros, tc.wantTotal, tc.wantMeta)
 		}
+	}
+}
+
+// TestMetaConversationsForgotten: a CBP conversation is remembered while a message may
+// ride it (72 h at most), by pair: a pair that opens a conversation a day for years
+// holds a few, not one a day (the reconciler kept every conversation of the log).
+func TestMetaConversationsForgotten(t *testing.T) {
+	r := newLogReconciler(t)
+	start := at(t, "2024-01-01T09:00:00Z")
+	for day := range 1000 {
+		for _, user := range []string{"u", "v"} {
+			ts := start + model.Time(day)*24*model.Hour
+			_, err := r.Message(&Message{Line: int64(2*day + 1), At: ts, Business: "b", User: user, Market: "Brazil", Delivered: true,
+				Model: "CBP", Type: "regular", Category: "utility", Billable: true, ConversationID: int64(day + 1), Amount: money.MustParse("0.035"),
+				Meta: &model.MetaPricing{PricingModel: "CBP", Category: "utility", Billable: model.IsBillable, ConversationID: fmt.Sprintf("conv-%s-%d", user, day)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(r.metaConvs) != 2 {
+		t.Fatalf("%d pairs remembered, want 2", len(r.metaConvs))
+	}
+	for k, p := range r.metaConvs {
+		// Opened a day apart, for 72 h: the three of the last three days.
+		if len(p.convs) != 3 || p.convs[2].id != fmt.Sprintf("conv-%s-999", k.user) {
+			t.Errorf("pair %v remembers %d conversations (%v), want the last 3", k, len(p.convs), p.convs)
+		}
+	}
+	if s := result(t, r).Summary; s.Agree != 2000 || s.Differ != 0 {
+		t.Errorf("%d agree, %d differ; want 2000, 0", s.Agree, s.Differ)
+	}
+}
+
+// TestMetaRidesCopiesStrings: what the reconciler remembers of a conversation is its
+// own copy. A message's strings, read from messages.parquet, are views into the
+// buffers of a whole batch of rows: kept as they are, each remembered conversation
+// held its batch's buffers. Here the caller's bytes are overwritten after the opening
+// message, as a reused buffer would be: the rider still finds the conversation.
+func TestMetaRidesCopiesStrings(t *testing.T) {
+	r := newLogReconciler(t)
+	buf := []byte("b5511987650001utilconv1")
+	view := func(from, to int) string { return unsafe.String(&buf[from], to-from) }
+	msg := func(line int64, ts, business, user, id string, billable bool, conv int64, amount string) *Message {
+		return &Message{Line: line, At: at(t, ts), Business: business, User: user, Market: "Brazil", Delivered: true,
+			Model: "CBP", Type: "regular", Category: "utility", Billable: billable, ConversationID: conv, Amount: money.MustParse(amount),
+			Meta: &model.MetaPricing{PricingModel: "CBP", Category: "utility", Billable: model.IsBillable, ConversationID: id}}
+	}
+	if _, err := r.Message(msg(1, "2024-03-01T11:00:00Z", view(0, 1), view(1, 14), view(14, 23), true, 1, "0.035")); err != nil {
+		t.Fatal(err)
+	}
+	copy(buf, "xxxxxxxxxxxxxxxxxxxxxxx")
+	row, err := r.Message(msg(2, "2024-03-02T01:00:00Z", "b", "5511987650001", "utilconv1", false, 1, "0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if row.Reason != "" || row.MetaAmount != 0 {
+		t.Errorf("the rider: %q (%s), Meta amount %s; want agreement, 0 (it rides conversation utilconv1)", row.Reason, row.Detail, row.MetaAmount)
 	}
 }

@@ -37,8 +37,10 @@
 //     status first names a conversation.id (for its business number and user) opened
 //     it, the others ride it. A rider's billable is the conversation's, compared with
 //     whether spendsim's conversation is billable (spendsim opening a charged one there
-//     is ConversationDiffer), and Meta's word on it is priced 0. Messages come in
-//     delivery order (messages.parquet's) for a conversation's opening to come first.
+//     is ConversationDiffer), and Meta's word on it is priced 0. A conversation lasts
+//     72 h at most (a free entry point's; the others 24 h): an id named 72 h or more
+//     after its opening opens a new one. Messages come in delivery order
+//     (messages.parquet's) for a conversation's opening to come first.
 //     PMP and NBP charge every message, whatever conversation.id its statuses carry.
 //   - A charge Meta said nothing about (no pricing object, no analytics row) is
 //     NoMetaPricing: in spendsim's total, unverified, never agreement. Nor is a run in

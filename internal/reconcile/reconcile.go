@@ -36,8 +36,9 @@ type Options struct {
 
 // Reconciler compares a replay's messages, one at a time, with the pricing objects
 // the log carried and with Meta's analytics. Memory grows with the rows of the bill
-// (month × market × category × type) and the CBP conversations Meta's word names, not
-// with messages; the per-message verdicts go to the caller as they are made.
+// (month × market × category × type) and the (business number, user) pairs whose CBP
+// conversations Meta's word names (each keeping those it may still ride), not with
+// messages; the per-message verdicts go to the caller as they are made.
 type Reconciler struct {
 	o       Options
 	markets *market.Table
@@ -59,9 +60,9 @@ type Reconciler struct {
 	from  model.Time                  // the analytics' span [from, to)
 	to    model.Time
 
-	// metaConvs are the CBP conversations Meta's word named, with the line of the
-	// message that opened each (conversations.go).
-	metaConvs map[metaConversation]int64
+	// metaConvs are, by pair, the CBP conversations Meta's word named that a later
+	// message may still ride, with the message that opened each (conversations.go).
+	metaConvs map[metaPair]*metaOpen
 }
 
 // New starts a reconciliation against analytics (none: against the log's pricing
@@ -77,7 +78,7 @@ func New(o Options, analytics []pricing.AnalyticsPoint) (*Reconciler, error) {
 		o.Location = time.UTC
 	}
 	r := &Reconciler{o: o, markets: o.Book.Markets(), byReason: map[Reason]int64{}, groups: map[groupKey]*Row{}, outside: map[groupKey]*Row{},
-		anRow: map[groupKey]*Row{}, convs: map[groupKey]map[int64]bool{}, metaConvs: map[metaConversation]int64{}}
+		anRow: map[groupKey]*Row{}, convs: map[groupKey]map[int64]bool{}, metaConvs: map[metaPair]*metaOpen{}}
 	r.local = r.markets.In(o.Location)
 	var err error
 	if r.cards, err = billing.NewModelCards(billing.Options{Book: o.Book, Currency: o.Currency, Location: o.Location}); err != nil {
