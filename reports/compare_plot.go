@@ -2,7 +2,9 @@ package reports
 
 import (
 	"fmt"
+	"image/color"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -29,60 +31,100 @@ func sideName(tag string, s, other stats.CompareLabel) string {
 	return tag + ": " + s.Side()
 }
 
-// PlotComparison draws the two sides' mean messaging spend per category as pairs of
-// bars, with the whole messaging bill last; the title carries the paired difference,
-// its 95% interval and whether that excludes 0. Staffing is left out: it does not depend on the pricing era and
-// would dwarf the bill.
+// PlotComparison draws the paired differences B − A the terminal table gives: the
+// messaging bill, staffing and the total, each a bar (the mean per run) with its paired
+// 95% interval as a whisker and, under its name, whether that interval excludes 0; when
+// the messaging bill has two or more categories, each category's B − A is a paler bar
+// beside it (a difference of the two sides' means: compare.json holds no interval for
+// a category). The title states the verdict on the total, the question the table
+// answers: a staffing A/B moves the total, not the messaging bill, and an era A/B the
+// other way round.
 func PlotComparison(c stats.Comparison) (*plot.Plot, error) {
-	type group struct {
-		name string
-		a, b int64
+	type bar struct {
+		name     string
+		d        stats.MoneyDiff
+		col      color.Color
+		category bool // a category of the messaging bill: no interval
 	}
-	var groups []group
+	var bars []bar
+	var cats []bar
 	for _, cat := range pricing.Categories() {
 		a, b := c.A.AmountMicrosByCategory[cat.String()], c.B.AmountMicrosByCategory[cat.String()]
 		if a != 0 || b != 0 {
-			groups = append(groups, group{cat.String(), a, b})
+			cats = append(cats, bar{cat.String(), stats.MoneyDiff{MeanMicros: b - a}, paleMessaging, true})
 		}
 	}
-	groups = append(groups, group{"all messaging", c.A.MessagingMicros, c.B.MessagingMicros})
-	va, vb := make(plotter.Values, len(groups)), make(plotter.Values, len(groups))
-	names := make([]string, len(groups))
-	top := 0.0
-	for i, g := range groups {
-		va[i], vb[i] = float64(g.a)/1e6, float64(g.b)/1e6 // drawing only
-		names[i] = g.name
-		top = math.Max(top, math.Max(va[i], vb[i]))
+	if len(cats) > 1 { // one category is the whole bill: its bar would repeat messaging's
+		bars = cats
 	}
+	bars = append(bars, bar{"messaging", c.BMinusA.MessagingMicros, messagingColor, false},
+		bar{"staffing", c.BMinusA.StaffingMicros, staffingColor, false}, bar{"total", c.BMinusA.TotalMicros, totalColor, false})
 	p := plot.New()
-	title := "Messaging spend, A vs. B on the same customers"
+	context := "A vs. B on the same customers"
 	if c.A.Scenario == c.B.Scenario && c.A.Source == c.B.Source && c.A.Pricing != c.B.Pricing {
-		title = "Pricing eras on the same customers: " + c.A.Scenario
+		context = "Pricing eras on the same customers: " + c.A.Scenario
 	}
-	p.Title.Text = title + "\n" + compareSubtitle(c)
+	p.Title.Text = compareVerdict(c) + "\n" + context + ", " + words.Count(c.Replications, "paired replication")
 	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.Title.Padding = vg.Points(8)
-	p.Y.Label.Text = fmt.Sprintf("mean spend per run (%s)", c.Currency)
+	p.Y.Label.Text = fmt.Sprintf("B − A, mean per run (%s)", c.Currency)
 	p.Y.Tick.Marker = moneyTicks{}
 	p.Add(plotter.NewGrid())
-	w := vg.Points(math.Min(36, 240/float64(len(groups))))
-	ba, err := plotter.NewBarChart(va, w)
-	if err != nil {
-		return nil, fmt.Errorf("reports: compare plot: %w", err)
+	w := vg.Points(math.Min(48, 300/float64(len(bars))))
+	lo, hi := 0.0, 0.0
+	names := make([]string, len(bars))
+	var whiskers errorPoints
+	var notes []string // under the axis: what the whiskers and pale bars are
+	for i, b := range bars {
+		v := float64(b.d.MeanMicros) / 1e6 // drawing only
+		bc, err := plotter.NewBarChart(plotter.Values{v}, w)
+		if err != nil {
+			return nil, fmt.Errorf("reports: compare plot: %w", err)
+		}
+		bc.XMin, bc.Color, bc.LineStyle.Width = float64(i), b.col, 0
+		p.Add(bc)
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+		names[i] = b.name + "\n" + money.SignedCents(money.Micros(b.d.MeanMicros))
+		if iv := b.d.CI95; iv != nil {
+			l, h := float64(iv.LowMicros)/1e6, float64(iv.HighMicros)/1e6
+			whiskers.XYs = append(whiskers.XYs, plotter.XY{X: float64(i), Y: v})
+			whiskers.yerr = append(whiskers.yerr, struct{ Low, High float64 }{v - l, h - v})
+			lo, hi = math.Min(lo, l), math.Max(hi, h)
+			names[i] += "\nexcludes 0: " + excludesZero(true, iv.ExcludesZero())
+		} else if !b.category {
+			names[i] += "\nexcludes 0: " + excludesZero(false, false)
+		}
 	}
-	bb, err := plotter.NewBarChart(vb, w)
-	if err != nil {
-		return nil, fmt.Errorf("reports: compare plot: %w", err)
+	if len(whiskers.XYs) > 0 {
+		eb, err := plotter.NewYErrorBars(whiskers)
+		if err != nil {
+			return nil, fmt.Errorf("reports: compare plot: %w", err)
+		}
+		eb.LineStyle.Width, eb.CapWidth = vg.Points(1.5), w/2
+		p.Add(eb)
+		notes = append(notes, "whiskers: the paired 95% intervals (both sides ran on the same customers)")
 	}
-	ba.Color, bb.Color = palette[0], palette[1]
-	ba.LineStyle.Width, bb.LineStyle.Width = 0, 0
-	ba.Offset, bb.Offset = -w/2-1, w/2+1
-	p.Add(ba, bb)
-	p.Legend.Add(sideName("A", c.A.CompareLabel, c.B.CompareLabel), ba)
-	p.Legend.Add(sideName("B", c.B.CompareLabel, c.A.CompareLabel), bb)
+	if len(cats) > 1 {
+		notes = append(notes, "pale bars: the messaging bill by category, B's mean less A's (compare.json gives them no interval)")
+		p.X.Tick.Label.Font.Size = vg.Points(9) // up to seven columns: "excludes 0: yes" would run into its neighbour's
+	}
+	p.X.Label.Text = strings.Join(notes, "\n")
+	p.X.Label.TextStyle.Font.Size = vg.Points(10)
+	p.X.Label.Padding = vg.Points(6)
+	zero := plotter.NewFunction(func(float64) float64 { return 0 })
+	zero.LineStyle.Width, zero.LineStyle.Color = vg.Points(1), color.Black
+	p.Add(zero)
+	p.Legend.Add(sideName("A", c.A.CompareLabel, c.B.CompareLabel))
+	p.Legend.Add(sideName("B", c.B.CompareLabel, c.A.CompareLabel))
 	p.NominalX(names...)
-	p.X.Min, p.X.Max = -0.7, float64(len(groups)-1)+0.7 // air beside the outer bars
-	p.Y.Min, p.Y.Max = 0, math.Max(top, 1e-6)*1.3
+	p.X.Min, p.X.Max = -0.7, float64(len(bars)-1)+0.7 // air beside the outer bars
+	pad := math.Max(hi-lo, 1e-6) * 0.15
+	p.Y.Min, p.Y.Max = lo-pad, hi+pad*3 // room above for the legend
+	// No difference at all (A against itself): one tick at 0, not a column of "0.00"s.
+	if lo == 0 && hi == 0 {
+		p.Y.Min, p.Y.Max = -1, 3
+		p.Y.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 0, Label: money.Cents(0)}})
+	}
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Legend.TextStyle.Font.Size = vg.Points(10)
 	p.Legend.Padding = vg.Points(3)
@@ -90,25 +132,35 @@ func PlotComparison(c stats.Comparison) (*plot.Plot, error) {
 	return p, nil
 }
 
-// compareSubtitle is the compare chart's verdict on the messaging bill: B − A with its
-// paired 95% interval (the one to read: both sides ran on the same customers), and
-// whether that interval excludes 0, since bars of different heights may differ by no
-// more than the runs' randomness.
-func compareSubtitle(c stats.Comparison) string {
-	d := c.BMinusA.MessagingMicros
-	sub := fmt.Sprintf("B − A: %s %s", money.SignedCents(money.Micros(d.MeanMicros)), c.Currency)
+// Colours of compare.png's bars: messaging's and staffing's as every plot draws them,
+// a category of the messaging bill paler, the total dark.
+var (
+	paleMessaging = color.RGBA{R: 0x8f, G: 0xbb, B: 0xd9, A: 0xff}
+	totalColor    = color.RGBA{R: 0x44, G: 0x44, B: 0x44, A: 0xff}
+)
+
+// compareVerdict is compare.png's headline: the paired difference in the total (messaging
+// + staffing) with its 95% interval, in the words of the terminal table's "excludes 0"
+// column — "B costs 14,400.41 USD more in total / paired 95% interval +14,384.48 to
+// +14,416.33 excludes 0" on two lines — or, when the interval includes 0, that these
+// replications cannot tell A from B (or, every paired difference 0, that B costs the same).
+func compareVerdict(c stats.Comparison) string {
+	d := c.BMinusA.TotalMicros
+	amount := func(m int64) string { return money.Cents(money.Micros(m)) + " " + c.Currency }
 	if d.CI95 == nil {
-		return sub
+		return fmt.Sprintf("B − A in total: %s %s (no interval)", money.SignedCents(money.Micros(d.MeanMicros)), c.Currency)
 	}
-	sub += fmt.Sprintf(", paired 95%% CI %s to %s over %s", money.SignedCents(money.Micros(d.CI95.LowMicros)),
-		money.SignedCents(money.Micros(d.CI95.HighMicros)), words.Count(c.Replications, "replication"))
+	iv := "paired 95% interval " + moneyRange(d.CI95)
 	switch {
+	case d.MeanMicros == 0 && d.CI95.LowMicros == 0 && d.CI95.HighMicros == 0:
+		return "B costs the same as A in total, replication by replication\n" + iv
 	case !d.CI95.ExcludesZero():
-		return sub + "\nthe interval includes 0: no clear difference in the messaging bill"
+		return fmt.Sprintf("No clear difference in total: B − A %s %s\n%s includes 0: %s cannot tell A from B",
+			money.SignedCents(money.Micros(d.MeanMicros)), c.Currency, iv, words.Count(c.Replications, "replication"))
 	case d.MeanMicros > 0:
-		return sub + "\nthe interval excludes 0: B's messaging bill is higher"
+		return fmt.Sprintf("B costs %s more in total\n%s excludes 0", amount(d.MeanMicros), iv)
 	}
-	return sub + "\nthe interval excludes 0: B's messaging bill is lower"
+	return fmt.Sprintf("B costs %s less in total\n%s excludes 0", amount(-d.MeanMicros), iv)
 }
 
 // CompareFile is the file `spendsim compare` writes; the bar chart is compare.png/.svg.

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,9 +81,10 @@ func TestComparisonTableSaysNoDifference(t *testing.T) {
 	}
 }
 
-// TestComparePlotSaysWhetherIntervalExcludesZero: compare.png's title gives the paired
-// interval and its verdict, so bars of different heights whose difference the runs'
-// randomness explains are not read as a difference.
+// TestComparePlotSaysWhetherIntervalExcludesZero: compare.png's title gives the total's
+// paired interval and its verdict, so bars of different heights whose difference the
+// runs' randomness explains are not read as a difference. (Its verdict was on the
+// messaging bill alone until the staffing A/B below; the three cases are the same.)
 func TestComparePlotSaysWhetherIntervalExcludesZero(t *testing.T) {
 	mi := func(lo, hi int64) *stats.MoneyInterval { return &stats.MoneyInterval{LowMicros: lo, HighMicros: hi} }
 	for _, c := range []struct {
@@ -90,18 +92,73 @@ func TestComparePlotSaysWhetherIntervalExcludesZero(t *testing.T) {
 		want string
 	}{
 		{stats.MoneyDiff{MeanMicros: 10_000, CI95: mi(-10_000, 30_000)},
-			"B − A: +0.01 USD, paired 95% CI -0.01 to +0.03 over 5 replications\nthe interval includes 0: no clear difference in the messaging bill"},
-		{stats.MoneyDiff{MeanMicros: 20_000, CI95: mi(10_000, 30_000)}, "the interval excludes 0: B's messaging bill is higher"},
-		{stats.MoneyDiff{MeanMicros: -20_000, CI95: mi(-30_000, -10_000)}, "the interval excludes 0: B's messaging bill is lower"},
+			"No clear difference in total: B − A +0.01 USD\npaired 95% interval -0.01 to +0.03 includes 0: 5 replications cannot tell A from B"},
+		{stats.MoneyDiff{MeanMicros: 20_000, CI95: mi(10_000, 30_000)}, "B costs 0.02 USD more in total\npaired 95% interval +0.01 to +0.03 excludes 0"},
+		{stats.MoneyDiff{MeanMicros: -20_000, CI95: mi(-30_000, -10_000)}, "B costs 0.02 USD less in total\npaired 95% interval -0.03 to -0.01 excludes 0"},
+		{stats.MoneyDiff{MeanMicros: 0, CI95: mi(0, 0)}, "B costs the same as A in total, replication by replication\npaired 95% interval 0.00 to 0.00"},
 	} {
-		cmp := stats.Comparison{Currency: "USD", Replications: 5, BMinusA: stats.Differences{MessagingMicros: c.d},
+		cmp := stats.Comparison{Currency: "USD", Replications: 5, BMinusA: stats.Differences{MessagingMicros: c.d, TotalMicros: c.d},
 			A: stats.CompareSide{CompareLabel: stats.CompareLabel{Scenario: "aa"}}, B: stats.CompareSide{CompareLabel: stats.CompareLabel{Scenario: "bb"}}}
 		p, err := PlotComparison(cmp)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(p.Title.Text, c.want) {
-			t.Errorf("compare plot title:\n%s\nlacks:\n%s", p.Title.Text, c.want)
+		if !strings.HasPrefix(p.Title.Text, c.want+"\n") {
+			t.Errorf("compare plot title:\n%s\ndoes not begin with:\n%s", p.Title.Text, c.want)
 		}
+	}
+}
+
+// TestComparePlotShowsStaffingAndTotal: a staffing A/B (one more agent, the reviewer's
+// a10 vs a11) leaves the messaging bill alone and costs 14,400.41 more in total; the
+// chart said "no clear difference in the messaging bill" over empty bars. Its title now
+// gives the verdict on the total and its bars B − A for messaging, staffing and total,
+// each named with its mean and whether its paired interval excludes 0, as the table
+// does.
+func TestComparePlotShowsStaffingAndTotal(t *testing.T) {
+	mi := func(lo, hi int64) *stats.MoneyInterval { return &stats.MoneyInterval{LowMicros: lo, HighMicros: hi} }
+	staff := stats.MoneyDiff{MeanMicros: 14_400_410_000, CI95: mi(14_384_480_000, 14_416_330_000)}
+	side := func(name string, staffing int64) stats.CompareSide {
+		return stats.CompareSide{CompareLabel: stats.CompareLabel{Scenario: name, Pricing: "auto", Point: "base"}, StaffingMicros: staffing, TotalMicros: staffing}
+	}
+	cmp := stats.Comparison{Currency: "USD", Replications: 10, A: side("sw", 144_204_210_000), B: side("sw11", 158_604_620_000),
+		BMinusA: stats.Differences{MessagingMicros: stats.MoneyDiff{CI95: mi(0, 0)}, StaffingMicros: staff, TotalMicros: staff}}
+	p, err := PlotComparison(cmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "B costs 14,400.41 USD more in total\npaired 95% interval +14,384.48 to +14,416.33 excludes 0\n"; !strings.HasPrefix(p.Title.Text, want) {
+		t.Errorf("compare plot title:\n%s\ndoes not begin with:\n%s", p.Title.Text, want)
+	}
+	var names []string
+	for _, tk := range p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max) {
+		if tk.Label != "" {
+			names = append(names, tk.Label)
+		}
+	}
+	want := []string{"messaging\n0.00\nexcludes 0: no", "staffing\n+14,400.41\nexcludes 0: yes", "total\n+14,400.41\nexcludes 0: yes"}
+	if !slices.Equal(names, want) {
+		t.Errorf("compare plot bars: %q, want %q", names, want)
+	}
+	if _, err := RenderPNG(p); err != nil {
+		t.Fatal(err)
+	}
+
+	// An era A/B: the messaging bill's categories stand beside it as pale bars (no
+	// interval), when there are two or more; a single one would repeat messaging's bar.
+	cmp.A.AmountMicrosByCategory = map[string]int64{"marketing": 3_000_000, "utility": 1_000_000}
+	cmp.B.AmountMicrosByCategory = map[string]int64{"marketing": 4_500_000, "utility": 500_000}
+	p, err = PlotComparison(cmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names = names[:0]
+	for _, tk := range p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max) {
+		if tk.Label != "" {
+			names = append(names, tk.Label)
+		}
+	}
+	if want := append([]string{"marketing\n+1.50", "utility\n-0.50"}, want...); !slices.Equal(names, want) {
+		t.Errorf("compare plot bars with categories: %q, want %q", names, want)
 	}
 }
