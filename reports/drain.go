@@ -35,14 +35,18 @@ func costlyDrain(p stats.PointSummary) bool {
 // table and report.html: a lead sentence, then one line per point with a drain (at
 // most drainShown, then how many more). Empty without a drain. Where the messaging
 // limit held templates that went after the horizon, the lead says so and each line
-// counts them, and the templates still held when the drain stopped (never sent).
+// counts them, and the templates still held when the drain stopped (never sent). The
+// lead names the agents on duty then only where a point's drain paid some: a team
+// modelled by its response time (agents.response_time) pays no drain shifts, and its
+// lines say "staffing 0.00".
 func drainNote(s stats.Summary) (lead string, lines []string) {
-	more, held := 0, false
+	more, held, staffed := 0, false, false
 	for _, p := range s.Points {
 		d := p.Drain
 		if !costlyDrain(p) {
 			continue
 		}
+		staffed = staffed || d.StaffingMicros != 0
 		if len(lines) == drainShown {
 			more++
 			continue
@@ -69,10 +73,18 @@ func drainNote(s stats.Summary) (lead string, lines []string) {
 	if more > 0 {
 		lines = append(lines, "and "+words.Count(more, "more point")+" (summary.json's drain)")
 	}
+	days, billed := "on which its conversations were still being answered", "the replies"
 	if held {
-		return "the days after the horizon on which its conversations were still being answered, or the templates the messaging limit held back were still going out, are billed to the run (the agents on duty then, the replies and the templates sent):", lines
+		days += ", or the templates the messaging limit held back were still going out,"
+		billed += " and the templates"
 	}
-	return "the days after the horizon on which its conversations were still being answered are billed to the run (the agents on duty then, and the replies sent):", lines
+	switch {
+	case staffed && held:
+		billed = "the agents on duty then, " + billed
+	case staffed:
+		billed = "the agents on duty then, and " + billed
+	}
+	return "the days after the horizon " + days + " are billed to the run (" + billed + " sent):", lines
 }
 
 // count is a mean count per run for people: whole, thousands grouped.

@@ -141,17 +141,25 @@ func (s *Scenario) Jobs(seed uint64, rates *pricing.Overlay) ([]sim.Job, error) 
 // warnings to print: days of an era for which the book has no card in the scenario's
 // currency, and cells — a market and category the run's messages would be charged in
 // — that the card in force lacks (billing.Unpriced, over the days a run bills, its
-// warm-up's included, and the messages it sends: sim.Config.Sends). One line each,
-// across sweep points, naming the era, the market and category, and what to pass. A
-// run stops at the first message it charges there; one that charges none needs no card
-// or cell, so validate warns rather than failing. A single era with no card at all is
-// an *Error naming file: no run of it starts.
+// warm-up's included, and the messages it sends: sim.Config.Sends). The days a run
+// bills go on after the horizon, in the drain, while its last conversations are
+// answered (sim.Config.DrainSends): what only those days meet, up to sim.MaxDrain
+// after the end, is warned of apart, as most runs finish the drain within days. One
+// line each, across sweep points, naming the era, the market and category, and what
+// to pass. A run stops at the first message it charges there; one that charges none
+// needs no card or cell, so validate warns rather than failing. A single era with no
+// card at all is an *Error naming file: no run of it starts.
 func (s *Scenario) CardGaps(rates *pricing.Overlay, file string) ([]string, error) {
 	points, err := s.Points()
 	if err != nil {
 		return nil, err
 	}
 	var gaps []string
+	add := func(lead string, e error) {
+		if m := lead + strings.TrimPrefix(e.Error(), "billing: "); !slices.Contains(gaps, m) {
+			gaps = append(gaps, m)
+		}
+	}
 	for _, p := range points {
 		cfg, err := p.Scenario.Config(rates)
 		if err != nil {
@@ -163,15 +171,35 @@ func (s *Scenario) CardGaps(rates *pricing.Overlay, file string) ([]string, erro
 			return nil, &Error{File: file, Problems: []string{file + ": pricing: " + strings.TrimPrefix(err.Error(), "billing: ")}}
 		}
 		for _, e := range errs {
-			lead := "a run stops at the first message it charges on days no rate card prices: "
+			add(gapLead(e, "a run"), e)
+		}
+		// The drain's: over the same first days, so that a card or era already found in
+		// the horizon is not found again; what is found first on a day after End, or is
+		// an era the horizon never reads, is the drain's alone.
+		drain, err := billing.Unpriced(cfg.Billing, cfg.Start-cfg.Warmup, cfg.End+sim.MaxDrain, cfg.DrainSends())
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range drain {
 			var ue *billing.UnpricedError
-			if errors.As(e, &ue) {
-				lead = "a run stops at the first message it charges that no rate card cell prices: "
+			if errors.As(e, &ue) && model.FromStd(ue.At) < cfg.End || !errors.As(e, &ue) && slices.ContainsFunc(errs, func(h error) bool { return h.Error() == e.Error() }) {
+				continue
 			}
-			if m := lead + strings.TrimPrefix(e.Error(), "billing: "); !slices.Contains(gaps, m) {
-				gaps = append(gaps, m)
-			}
+			add(gapLead(e, drainRun), e)
 		}
 	}
 	return gaps, nil
+}
+
+// drainRun is the run a warning of the drain's days speaks of.
+var drainRun = fmt.Sprintf("a run still answering its last conversations after the horizon (the drain, at most %d days)", int64(sim.MaxDrain/model.Day))
+
+// gapLead is what a warning of CardGaps says before the billing error e: that run (a
+// run, or one in its drain) stops, and where.
+func gapLead(e error, run string) string {
+	var ue *billing.UnpricedError
+	if errors.As(e, &ue) {
+		return run + " stops at the first message it charges that no rate card cell prices: "
+	}
+	return run + " stops at the first message it charges on days no rate card prices: "
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/blocking"
 	"github.com/spendsim/spendsim/model/load"
 )
 
@@ -24,13 +25,7 @@ func (c *Config) Sends() []billing.Sent {
 			out = append(out, s)
 		}
 	}
-	late := model.CatNone
-	switch LateOutcome(c.Staffing.LateReply) {
-	case LateUtility:
-		late = model.Utility
-	case LateMarketing:
-		late = model.Marketing
-	}
+	late := c.lateCategory()
 	reaches := func(filter []string, country string) bool {
 		return len(filter) == 0 || slices.Contains(filter, country)
 	}
@@ -51,4 +46,34 @@ func (c *Config) Sends() []billing.Sent {
 		}
 	}
 	return out
+}
+
+// DrainSends lists, of Sends, the kinds of business message a run of c may send after
+// the horizon, in the drain (sim/horizon.go), where no conversation starts and the
+// business starts no template of its own: the agents' replies and the late-reply
+// template to the conversations still open, and, only where the messaging limit
+// delays templates (Blocking.MessagingLimit on, overflow delay), the notifications'
+// and campaigns' templates it held back, which go in the drain as it lets them.
+func (c *Config) DrainSends() []billing.Sent {
+	out := c.Sends()
+	lim := c.Blocking.MessagingLimit
+	if _, off, _ := lim.Level(); !off && lim.Overflow != blocking.Fail {
+		return out
+	}
+	late := c.lateCategory()
+	return slices.DeleteFunc(out, func(s billing.Sent) bool {
+		return s.Kind == model.Template && s.Category != late
+	})
+}
+
+// lateCategory is the category of the late-reply template (Staffing.LateReply), or
+// model.CatNone when the late reply is dropped.
+func (c *Config) lateCategory() model.Category {
+	switch LateOutcome(c.Staffing.LateReply) {
+	case LateUtility:
+		return model.Utility
+	case LateMarketing:
+		return model.Marketing
+	}
+	return model.CatNone
 }

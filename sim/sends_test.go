@@ -8,6 +8,7 @@ import (
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/agents"
 	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/blocking"
 	"github.com/spendsim/spendsim/model/load"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/sim"
@@ -16,11 +17,12 @@ import (
 // sentLog records the kinds of business message a run sent, by country.
 type sentLog struct {
 	noRecords
-	sent []billing.Sent
+	sent  []billing.Sent
+	after model.Time // only those sent from then on (0: all)
 }
 
 func (l *sentLog) Message(m *model.Message, _ *pricing.Charge) {
-	if m.Direction != model.FromBusiness {
+	if m.Direction != model.FromBusiness || m.TS < l.after {
 		return
 	}
 	s := billing.Sent{Country: m.Country, Kind: m.Kind}
@@ -70,6 +72,53 @@ func TestSends(t *testing.T) {
 	for _, s := range cfg.Sends() {
 		if s.Kind == model.Template && s.Category == model.Marketing {
 			t.Errorf("late_reply drop: Sends lists %s", s)
+		}
+	}
+}
+
+// TestDrainSends: Config.DrainSends, what validate checks the cards price after the
+// horizon, lists every kind of business message a run sent in its drain: without a
+// messaging limit, the agents' replies and late replies only (no notification or
+// campaign starts then); with a limit that delays, also the templates it held, which
+// go in the drain — here a campaign of utility templates to 3,000 customers of a 250
+// number.
+func TestDrainSends(t *testing.T) {
+	cfg, err := sim.MMc(model.FromStd(time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)), 3000, 1, 30, 4, 24)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Countries = []load.Share{{Country: "BR", Share: 0.5}, {Country: "MX", Share: 0.5}}
+	cfg.Staffing.LateReply = agents.LateMarketing
+	cfg.Campaigns = []load.Campaign{{Name: "launch", Category: "utility", Days: []string{"mon"}, At: "10:00", Audience: 1}}
+	text := func(c string) billing.Sent { return billing.Sent{Country: [2]byte{c[0], c[1]}, Kind: model.Text} }
+	tmpl := func(c string, cat model.Category) billing.Sent {
+		return billing.Sent{Country: [2]byte{c[0], c[1]}, Kind: model.Template, Category: cat}
+	}
+	for _, c := range []struct {
+		name  string
+		limit blocking.LimitSpec
+		want  []billing.Sent
+	}{
+		{"no limit", blocking.LimitSpec{}, []billing.Sent{text("BR"), tmpl("BR", model.Marketing), text("MX"), tmpl("MX", model.Marketing)}},
+		{"limit failing", blocking.LimitSpec{InitialTier: "250", Overflow: blocking.Fail}, []billing.Sent{text("BR"), tmpl("BR", model.Marketing), text("MX"), tmpl("MX", model.Marketing)}},
+		{"limit delaying", blocking.LimitSpec{InitialTier: "250"}, cfg.Sends()},
+	} {
+		cfg.Blocking = blocking.Spec{MessagingLimit: c.limit}
+		got := cfg.DrainSends()
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: DrainSends %v, want %v", c.name, got, c.want)
+		}
+		log := &sentLog{after: cfg.End}
+		if _, err := sim.Run(cfg, 5, log); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range log.sent {
+			if !slices.Contains(got, s) {
+				t.Errorf("%s: the run sent %s in its drain, which DrainSends does not list (%v)", c.name, s, got)
+			}
+		}
+		if held := slices.Contains(log.sent, tmpl("BR", model.Utility)); held != (c.limit.InitialTier != "" && c.limit.Overflow != blocking.Fail) {
+			t.Errorf("%s: utility templates in the drain %v (%v)", c.name, held, log.sent)
 		}
 	}
 }

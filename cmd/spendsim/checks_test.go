@@ -252,6 +252,60 @@ func TestValidateWarnsOfCellGaps(t *testing.T) {
 	}
 	rows := writeFile(t, dir, "tr.csv", "effective_from,pricing_model,market,category,currency,rate\n"+
 		"2025-07-01,PMP,Turkey,utility,USD,0.0053\n2025-07-01,PMP,Turkey,authentication,USD,0.0083\n")
+	// The drain, should it last into the next cards, would send late replies (utility
+	// templates) to Turkey under them: warned of apart, as the drain's days.
+	_, _, stderr = spendsim(t, "validate", sc, "--rates", rows)
+	if strings.Count(stderr, "warning: ") != 2 || strings.Count(stderr, "warning: a run still answering its last conversations after the horizon (the drain, at most 366 days) stops at ") != 2 ||
+		!strings.Contains(stderr, "2025-10-01,PMP,Turkey,utility,USD,<rate>") || !strings.Contains(stderr, "2026-01-01,PMP,Turkey,utility,USD,<rate>") {
+		t.Errorf("validate with the rows of the horizon's card: stderr %q, want the drain's two utility cells", stderr)
+	}
+	rows = writeFile(t, dir, "tr.csv", "effective_from,pricing_model,market,category,currency,rate\n"+
+		"2025-07-01,PMP,Turkey,utility,USD,0.0053\n2025-07-01,PMP,Turkey,authentication,USD,0.0083\n"+
+		"2025-10-01,PMP,Turkey,utility,USD,0.0053\n2026-01-01,PMP,Turkey,utility,USD,0.0053\n")
+	if code, _, stderr := spendsim(t, "validate", sc, "--rates", rows); code != 0 || stderr != "" {
+		t.Errorf("validate with the rows: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := spendsim(t, "run", sc, "--seed", "1", "--rates", rows, "--out", filepath.Join(dir, "out2"), "--quiet"); code != 0 {
+		t.Errorf("run with the rows: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestValidateWarnsOfDrainCellGaps: validate checked the cells only over the horizon,
+// but a run bills on in the drain after it, while its last conversations are answered.
+// Here the horizon ends on 2025-07-01, where the pmp-2025 rules and their PMP USD card
+// (no utility cell for Turkey) begin; the one agent works Sundays, so the conversations
+// of Monday 30 June are answered on 6 July, their window long closed, by a late-reply
+// utility template: the run stops there. validate said ok; it now warns of the drain's
+// days, the run fails as the warning says, and with the row both are content.
+func TestValidateWarnsOfDrainCellGaps(t *testing.T) {
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "drain.yaml", `name: drain
+start: 2025-06-28
+days: 3
+replications: 1
+customers:
+  count: 300
+  countries: [{country: BR, share: 0.5}, {country: TR, share: 0.5}]
+load:
+  conversations_per_customer_month: 3
+agents:
+  late_reply: utility
+  shifts:
+    - {days: [sun], start: "09:00", end: "17:00", headcount: 1}
+`)
+	code, stdout, stderr := spendsim(t, "validate", sc)
+	want := sc + ": warning: a run still answering its last conversations after the horizon (the drain, at most 366 days) stops at the first message it charges " +
+		"that no rate card cell prices: from 2025-07-01 the pmp-2025 rules charge utility templates to customers in TR at a rate the card lacks: " +
+		"the PMP USD card of 2025-07-01 has no utility rate for Turkey; supply it with --rates FILE"
+	if code != 0 || !strings.Contains(stdout, ": ok (") || !strings.Contains(stderr, want) {
+		t.Errorf("validate: exit %d\nstdout %s\nstderr %s\nwant %s", code, stdout, stderr, want)
+	}
+	code, _, runErr := spendsim(t, "run", sc, "--seed", "1", "--out", filepath.Join(dir, "out"), "--quiet")
+	if code != 1 || !strings.Contains(runErr, "sim: 2025-07-06T") || !strings.Contains(runErr, "pricing: the PMP USD card of 2025-07-01 has no utility rate for Turkey;") {
+		t.Errorf("run: exit %d, stderr %q: want it stopped in the drain, on 6 July, as validate's warning says", code, runErr)
+	}
+	rows := writeFile(t, dir, "tr.csv", "effective_from,pricing_model,market,category,currency,rate\n"+
+		"2025-07-01,PMP,Turkey,utility,USD,0.0053\n2025-10-01,PMP,Turkey,utility,USD,0.0053\n2026-01-01,PMP,Turkey,utility,USD,0.0053\n")
 	if code, _, stderr := spendsim(t, "validate", sc, "--rates", rows); code != 0 || stderr != "" {
 		t.Errorf("validate with the rows: exit %d, stderr %q", code, stderr)
 	}
