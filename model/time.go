@@ -96,3 +96,33 @@ func DayOf(t time.Time, loc *time.Location) time.Time {
 	lt := t.In(loc)
 	return DayStart(lt.Year(), lt.Month(), lt.Day(), loc)
 }
+
+// SameZone says whether a and b keep the same clock at every instant a bill can
+// fall on (1970 to 2200): then they cut the same days and months, and a bill made in
+// one is the bill made in the other. Names alone would tell Etc/UTC from UTC, or
+// Asia/Calcutta from Asia/Kolkata, though they are one zone.
+func SameZone(a, b *time.Location) bool {
+	if a.String() == b.String() {
+		return true
+	}
+	end := time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+	for t := time.Unix(0, 0); t.Before(end); {
+		ta, tb := t.In(a), t.In(b)
+		_, oa := ta.Zone()
+		_, ob := tb.Zone()
+		if oa != ob {
+			return false
+		}
+		_, ea := ta.ZoneBounds()
+		_, eb := tb.ZoneBounds()
+		switch {
+		case ea.IsZero() && eb.IsZero():
+			return true // neither changes again
+		case ea.IsZero() || (!eb.IsZero() && eb.Before(ea)):
+			t = eb
+		default:
+			t = ea
+		}
+	}
+	return true
+}

@@ -55,3 +55,31 @@ func TestLocalClock(t *testing.T) {
 		t.Errorf("DayOf = %s", got)
 	}
 }
+
+func TestSameZone(t *testing.T) {
+	load := func(name string) *time.Location {
+		t.Helper()
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loc
+	}
+	for _, c := range []struct {
+		a, b string
+		same bool
+	}{
+		{"UTC", "Etc/UTC", true},
+		{"UTC", "Etc/Zulu", true},
+		{"Asia/Kolkata", "Asia/Calcutta", true},
+		{"America/Sao_Paulo", "Brazil/East", true},
+		{"UTC", "Europe/London", false},               // the same in winter, not in summer
+		{"America/Sao_Paulo", "America/Bahia", false}, // UTC−3 today, kept summer time in 2011–12
+		{"Asia/Kolkata", "Asia/Colombo", false},       // both +05:30 now, not in 1996–2006
+		{"Etc/GMT-3", "Europe/Istanbul", false},       // Istanbul kept summer time until 2016
+	} {
+		if got := SameZone(load(c.a), load(c.b)); got != c.same {
+			t.Errorf("SameZone(%s, %s) = %v, want %v", c.a, c.b, got, c.same)
+		}
+	}
+}

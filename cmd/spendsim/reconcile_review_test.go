@@ -178,7 +178,8 @@ func TestReconcileStraddleNote(t *testing.T) {
 // line manifest.json records), and refuses a flag that says otherwise, or rate files
 // other than the replay's (exit 2, naming what the replay used). A reviewer's
 // `reconcile --replay rpok --currency INR` of a USD replay printed agree in INR beside
-// USD amounts and exited 0; --timezone likewise.
+// USD amounts and exited 0; --timezone likewise. Zones are compared by their clocks,
+// not their names.
 func TestReconcileReplaySettings(t *testing.T) {
 	dir := t.TempDir()
 	tr := writeFile(t, dir, "in.csv", "ts,user,direction,type,category\n"+
@@ -218,6 +219,9 @@ func TestReconcileReplaySettings(t *testing.T) {
 		{usd, "USD", "UTC", []string{"--currency", "USD", "--timezone", "UTC"}},
 		{inr, "INR", "Asia/Kolkata", nil},
 		{inr, "INR", "Asia/Kolkata", []string{"--timezone", "Asia/Kolkata"}},
+		// Another name of the replay's zone is its zone: Etc/UTC was refused as not UTC.
+		{usd, "USD", "UTC", []string{"--timezone", "Etc/UTC"}},
+		{inr, "INR", "Asia/Kolkata", []string{"--timezone", "Asia/Calcutta"}},
 	} {
 		pa := writeFile(t, dir, "pa.json", analyticsFromMessages(t, filepath.Join(c.dir, reports.MessagesFile), ""))
 		out := filepath.Join(dir, "ok")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spendsim/spendsim/internal/cmdline"
+	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
@@ -116,7 +117,7 @@ func (r *Replayed) CheckFlag(name, value string) error {
 				"or replay the trace again with --currency %s", value, r.Dir, r.Currency, value)
 		}
 	case "timezone":
-		if value != r.Timezone {
+		if !r.sameZone(value) {
 			return fmt.Errorf("--timezone %s contradicts the replay in %s, whose months are %s's (its manifest.json's command line): "+
 				"leave --timezone out, or replay the trace again with --timezone %s", value, r.Dir, r.Timezone, value)
 		}
@@ -153,10 +154,21 @@ func (r *Replayed) check(b billing.Options) error {
 	if loc == nil {
 		loc = time.UTC
 	}
-	if currencyOf(b) != r.Currency || loc.String() != r.Timezone {
+	if currencyOf(b) != r.Currency || !r.sameZone(loc.String()) {
 		return fmt.Errorf("rebill: reconciling %s in %s, %s, which the replay billed in %s, %s", r.Dir, currencyOf(b), loc, r.Currency, r.Timezone)
 	}
 	return nil
+}
+
+// sameZone says whether the zone named name cuts days and months as the replay's
+// did (Etc/UTC as UTC); a name that does not load is not the replay's.
+func (r *Replayed) sameZone(name string) bool {
+	a, err := time.LoadLocation(name)
+	if err != nil {
+		return false
+	}
+	b, err := time.LoadLocation(r.Timezone)
+	return err == nil && model.SameZone(a, b)
 }
 
 // describeFiles names rate and tier files as flags, each with the start of its SHA-256.
