@@ -29,11 +29,17 @@ const (
 // Eras is one trace billed under several pricing eras: each era's bill, in the order
 // the user named them, as its folder's summary.json gives it.
 type Eras struct {
-	Trace   string    `json:"trace"`
-	Rates   string    `json:"rates"`   // builtin or the rate file's name
-	Records int64     `json:"records"` // the trace's, as each era's summary.json counts them
-	Eras    []EraBill `json:"eras"`
-	LeftOut []EraLeft `json:"left_out"` // eras of --pricing all that could not be billed
+	Trace   string `json:"trace"`
+	Rates   string `json:"rates"`   // builtin or the rate file's name
+	Records int64  `json:"records"` // the trace's, as each era's summary.json counts them
+	// Business and Skipped are the trace's business messages and the rows
+	// --skip-invalid skipped (as each era's summary.json counts them): a bill of 0 over
+	// a trace whose business rows were all skipped, or never delivered, is not "all free".
+	Business int64     `json:"business_messages"`
+	Skipped  int64     `json:"skipped_invalid_rows"`
+	Webhook  bool      `json:"webhook_log,omitempty"` // Skipped counts a webhook log's lines, statuses and messages
+	Eras     []EraBill `json:"eras"`
+	LeftOut  []EraLeft `json:"left_out"` // eras of --pricing all that could not be billed
 }
 
 // EraBill is one era's bill.
@@ -47,6 +53,12 @@ type EraBill struct {
 	// window open (summary.json's text_outside_window): priced as free-form, though
 	// WhatsApp refuses them.
 	TextOutsideCS int64 `json:"text_outside_window"`
+	// Delivered, USMarketing and LogFacts are summary.json's: the business messages
+	// delivered, the US marketing templates not delivered, and the charges the log's own
+	// word decided, under this era.
+	Delivered   int64    `json:"delivered_business_messages"`
+	USMarketing int64    `json:"us_marketing_not_delivered"`
+	LogFacts    LogFacts `json:"log_facts_applied"`
 }
 
 // EraLeft is an era left out, and why.
@@ -58,7 +70,7 @@ type EraLeft struct {
 // NewEraBill is s's bill, kept in folder.
 func NewEraBill(s *ReplaySummary, folder string) EraBill {
 	return EraBill{Pricing: s.Pricing, Folder: folder, Spend: s.Spend, DerivedShare: s.DerivedShare, CardsUsed: s.CardsUsed,
-		TextOutsideCS: s.TextOutsideCS}
+		TextOutsideCS: s.TextOutsideCS, Delivered: s.Delivered, USMarketing: s.USMarketing, LogFacts: s.LogFacts}
 }
 
 // WriteReplayOrEras prints eras' table when there is one (a replay under several
@@ -81,7 +93,12 @@ func WriteErasTable(w io.Writer, e *Eras) {
 	if len(e.Eras) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "%s (%s rates): %d records under %d pricing eras\n\n", e.Trace, e.Rates, e.Records, len(e.Eras))
+	delivered, sameDelivered := eraSame(e, func(b *EraBill) int64 { return b.Delivered })
+	what := words.Count(e.Business, "business message")
+	if sameDelivered {
+		what += fmt.Sprintf(" (%d delivered)", delivered)
+	}
+	fmt.Fprintf(w, "%s (%s rates): %s, %s, under %d pricing eras\n\n", e.Trace, e.Rates, words.Count(e.Records, "record"), what, len(e.Eras))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	line := func(label string, cell func(b *EraBill) string) {
 		fmt.Fprintf(tw, "%s\t", label)
@@ -120,6 +137,9 @@ func WriteErasTable(w io.Writer, e *Eras) {
 	})
 	line("billable units", func(b *EraBill) string { return fmt.Sprint(sum(b.BillableByCategory)) })
 	line("free units", func(b *EraBill) string { return fmt.Sprint(sum(b.FreeByCategory)) })
+	if !sameDelivered {
+		line("delivered messages", func(b *EraBill) string { return fmt.Sprint(b.Delivered) })
+	}
 	tw.Flush()
 	if micros {
 		// As a replay under one era says it: a bill to reconcile wants every micro.
@@ -133,30 +153,60 @@ func WriteErasTable(w io.Writer, e *Eras) {
 			writeCard(w, b.Pricing+" card: ", cu)
 		}
 	}
-	if n, same := sameTextOutside(e); same && n > 0 {
-		fmt.Fprintln(w, "every era: "+textOutsideNote(n, "eras.json's text_outside_window"))
-	} else if !same {
-		for _, b := range e.Eras {
-			if b.TextOutsideCS > 0 {
-				fmt.Fprintln(w, b.Pricing+": "+textOutsideNote(b.TextOutsideCS, "eras.json's text_outside_window"))
-			}
+	// The notes a replay under one era prints under its table, said once where every
+	// era has the same, else era by era.
+	eraNote(w, e, func(b *EraBill) int64 { return b.TextOutsideCS }, func(n int64) string {
+		return textOutsideNote(n, "eras.json's text_outside_window")
+	})
+	eraNote(w, e, func(b *EraBill) float64 {
+		if d := float64(b.DerivedShare); d > 0 { // NaN (a bill of 0) has no share to say
+			return d
 		}
+		return 0
+	}, derivedNote)
+	eraNote(w, e, func(b *EraBill) LogFacts { return b.LogFacts }, func(f LogFacts) string {
+		return logFactsNote(f, "eras.json's log_facts_applied")
+	})
+	if e.Skipped > 0 {
+		one, many := skippedUnits(e.Webhook)
+		if e.Skipped == 1 {
+			many = one
+		}
+		fmt.Fprintf(w, "every era: %d invalid %s skipped (--skip-invalid) and not billed (eras.json's skipped_invalid_rows)\n", e.Skipped, many)
 	}
 	for _, l := range e.LeftOut {
 		fmt.Fprintf(w, "%s left out: %s\n", l.Pricing, l.Reason)
 	}
 }
 
-// sameTextOutside is the eras' count of free-form messages sent with no window open,
-// and whether every era counts as many.
-func sameTextOutside(e *Eras) (n int64, same bool) {
-	for i, b := range e.Eras {
-		if i > 0 && b.TextOutsideCS != n {
-			return 0, false
+// eraSame is what f says of every era, and whether it says the same of each.
+func eraSame[T comparable](e *Eras, f func(*EraBill) T) (v T, same bool) {
+	for i := range e.Eras {
+		if x := f(&e.Eras[i]); i == 0 {
+			v = x
+		} else if x != v {
+			var zero T
+			return zero, false
 		}
-		n = b.TextOutsideCS
 	}
-	return n, true
+	return v, true
+}
+
+// eraNote prints note(f(era)) for the eras where f is not zero: once, led by "every
+// era", where every era has the same, else a line per era led by its name.
+func eraNote[T comparable](w io.Writer, e *Eras, f func(*EraBill) T, note func(T) string) {
+	var zero T
+	if v, same := eraSame(e, f); same {
+		if v != zero {
+			fmt.Fprintln(w, "every era: "+note(v))
+		}
+		return
+	}
+	for i := range e.Eras {
+		if v := f(&e.Eras[i]); v != zero {
+			fmt.Fprintln(w, e.Eras[i].Pricing+": "+note(v))
+		}
+	}
 }
 
 // The unit a bill's billable and free counts count (stats.Spend): what a rate prices.
@@ -275,7 +325,7 @@ func eraLabels(e *Eras) (*plotter.Labels, error) {
 	texts := make([]string, len(e.Eras))
 	for i, b := range e.Eras {
 		at[i] = plotter.XY{X: float64(i), Y: vals[i] + math.Max(top, 1e-6)*0.015}
-		texts[i] = money.Cents(money.Micros(b.TotalMicros))
+		texts[i] = eraAmount(&b)
 		if staleCard(&b) {
 			texts[i] += staleMark
 		}
@@ -284,10 +334,13 @@ func eraLabels(e *Eras) (*plotter.Labels, error) {
 			outside = "\n" + words.Count(n, "message") + "\nsent with no\nwindow open" + outsideMark
 		}
 		switch {
+		case b.TotalMicros == 0 && sum(b.FreeByCategory) == 0 && b.Delivered == 0:
+			// Not "all free": nothing was delivered, so nothing could be charged.
+			texts[i] += "\nnothing\ndelivered"
 		case b.TotalMicros == 0 && outside != "":
-			texts[i] += fmt.Sprintf("\nall free:\n%d %s,\nbut ", sum(b.FreeByCategory), UnitOf(b.Pricing, &b.Spend)) + outside[1:]
+			texts[i] += "\nall free:\n" + freeUnits(&b) + ",\nbut " + outside[1:]
 		case b.TotalMicros == 0:
-			texts[i] += fmt.Sprintf("\nall free:\n%d %s", sum(b.FreeByCategory), UnitOf(b.Pricing, &b.Spend))
+			texts[i] += "\nall free:\n" + freeUnits(&b)
 		default:
 			texts[i] += outside
 		}
@@ -300,6 +353,26 @@ func eraLabels(e *Eras) (*plotter.Labels, error) {
 		labels.TextStyle[i].XAlign = draw.XCenter
 	}
 	return labels, nil
+}
+
+// freeUnits counts b's free units in what they are ("1 conversation", "20 messages").
+func freeUnits(b *EraBill) string {
+	return words.Count(sum(b.FreeByCategory), strings.TrimSuffix(UnitOf(b.Pricing, &b.Spend), "s"))
+}
+
+// eraAmount is the label of b's bar: its total in cents, or to the micro where cents
+// would misstate it by more than a thousandth (0.0028 is not "0.00", nor 0.0066 "0.01"),
+// as the table's "total to the micro" row gives it.
+func eraAmount(b *EraBill) string {
+	m := money.Micros(b.TotalMicros)
+	rounded := (m + 5_000) / 10_000 * 10_000
+	if m < 0 {
+		rounded = (m - 5_000) / 10_000 * 10_000
+	}
+	if d := rounded - m; d != 0 && 1000*max(d, -d) > max(m, -m) {
+		return b.Total
+	}
+	return money.Cents(m)
 }
 
 // The marks of eraLabels, explained under the bars (eraFootnotes).
@@ -323,6 +396,13 @@ func eraFootnotes(e *Eras) []string {
 	if stale {
 		notes = append(notes, staleMark+" priced by a card older than another currency's card in force then:",
 			"the bill may rest on old prices (eras.json's cards_used)")
+	}
+	if e.Skipped > 0 {
+		one, many := skippedUnits(e.Webhook)
+		if e.Skipped == 1 {
+			many = one
+		}
+		notes = append(notes, fmt.Sprintf("%d invalid %s skipped (--skip-invalid) and billed under no era", e.Skipped, many))
 	}
 	return notes
 }

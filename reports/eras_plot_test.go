@@ -138,3 +138,66 @@ func TestErasPlotQualifiesFree(t *testing.T) {
 		}
 	}
 }
+
+// TestErasPlotSmallAndUndelivered: bills of a fraction of a cent are labelled to the
+// micro and the axis keeps the decimals that tell its ticks apart (a reviewer's four
+// eras charging 0.0028 were four full bars labelled "0.00" on an axis reading "0.00");
+// an era with nothing delivered says so, not "all free: 0 messages"; one free unit is
+// singular; rows --skip-invalid skipped are said under the bars.
+func TestErasPlotSmallAndUndelivered(t *testing.T) {
+	svg := func(e *Eras) string {
+		t.Helper()
+		p, err := PlotEras(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := p.WriterTo(600, 400, "svg")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if _, err := w.WriteTo(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	small := &Eras{Trace: "tiny.csv", Eras: []EraBill{
+		{Pricing: "cbp-2022", Spend: stats.Spend{Currency: "USD", Total: "0.000000", FreeByCategory: map[string]int64{"business_initiated": 1}}, Delivered: 2},
+		{Pricing: "pmp-2025", Spend: stats.Spend{Currency: "USD", TotalMicros: 2_800, Total: "0.002800"}, Delivered: 2},
+	}}
+	got := svg(small)
+	for _, want := range []string{">0.002800<", ">1 conversation<", ">0.001<", ">0.002<"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the plot of bills under a cent does not say %q", want)
+		}
+	}
+	if strings.Contains(got, ">1 conversations<") {
+		t.Error("one free conversation reads as plural")
+	}
+	none := &Eras{Trace: "undelivered.csv", Business: 2, Skipped: 2, Eras: []EraBill{{Pricing: "pmp-2025", Spend: stats.Spend{Currency: "USD", Total: "0.000000"}}}}
+	got = svg(none)
+	for _, want := range []string{">nothing<", ">delivered<", ">2 invalid rows skipped (--skip-invalid) and billed under no era<"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the plot of a bill with nothing delivered does not say %q", want)
+		}
+	}
+	if strings.Contains(got, "all free") {
+		t.Error("nothing was delivered, yet the plot says all free")
+	}
+	for _, c := range []struct {
+		micros int64
+		total  string
+		want   string
+	}{
+		{2_800, "0.002800", "0.002800"},
+		{6_600, "0.006600", "0.006600"},            // 0.01 would be half as much again
+		{1_234_567_890, "1234.567890", "1,234.57"}, // cents are within a thousandth
+		{320_000, "0.320000", "0.32"},
+		{0, "0.000000", "0.00"},
+	} {
+		b := EraBill{Spend: stats.Spend{TotalMicros: c.micros, Total: c.total}}
+		if got := eraAmount(&b); got != c.want {
+			t.Errorf("eraAmount(%d) = %q, want %q", c.micros, got, c.want)
+		}
+	}
+}

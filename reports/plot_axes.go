@@ -70,21 +70,52 @@ type moneyTicks struct{}
 
 func (moneyTicks) Ticks(min, max float64) []plot.Tick {
 	ts := niceTicks{}.Ticks(min, max)
+	// Cents tell the ticks apart on any axis a cent wide or more. On a narrower one
+	// (bills of a fraction of a cent, 0.0028 and 0.0042) they would all read "0.00":
+	// there the ticks keep the decimals that tell them apart, as the amounts' labels
+	// go to the micro.
+	cents, seen, distinct := make([]string, len(ts)), map[string]bool{}, true
+	for i := range ts {
+		if ts[i].Label == "" {
+			continue
+		}
+		cents[i] = money.Cents(money.Micros(math.Round(ts[i].Value * float64(money.PerUnit))))
+		distinct = distinct && !seen[cents[i]]
+		seen[cents[i]] = true
+	}
+	if !distinct && labelsDistinct(ts) {
+		return ts
+	}
 	last := ""
 	for i := range ts {
 		if ts[i].Label == "" {
 			continue
 		}
-		// Over a range narrower than a cent (a bill of 0.00) neighbouring ticks round to
-		// one label: the first keeps it, the others become minor ticks, not a column of
-		// "0.00".
-		if l := money.Cents(money.Micros(math.Round(ts[i].Value * float64(money.PerUnit)))); l != last {
-			ts[i].Label, last = l, l
+		// Over a range narrower than a micro (a bill of 0.00) neighbouring ticks round
+		// to one label: the first keeps it, the others become minor ticks, not a column
+		// of "0.00".
+		if cents[i] != last {
+			ts[i].Label, last = cents[i], cents[i]
 		} else {
 			ts[i].Label = ""
 		}
 	}
 	return ts
+}
+
+// labelsDistinct says whether no two labelled ticks read the same.
+func labelsDistinct(ts []plot.Tick) bool {
+	seen := map[string]bool{}
+	for _, t := range ts {
+		if t.Label == "" {
+			continue
+		}
+		if seen[t.Label] {
+			return false
+		}
+		seen[t.Label] = true
+	}
+	return true
 }
 
 func formatTick(v float64, decimals int) string {

@@ -324,13 +324,13 @@ func WriteReplayTable(w io.Writer, s *ReplaySummary) {
 		writeCard(w, "card: ", cu)
 	}
 	if d := float64(s.DerivedShare); d > 0 {
-		fmt.Fprintf(w, "%.1f%% of the amount was priced from derived or third-party rates (see `spendsim rates --sources`)\n", 100*d)
+		fmt.Fprintln(w, derivedNote(d))
 	}
 	if n := s.TextOutsideCS; n > 0 {
 		fmt.Fprintln(w, textOutsideNote(n, "summary.json's text_outside_window"))
 	}
 	if f := s.LogFacts; f != (LogFacts{}) {
-		fmt.Fprintln(w, logFactsNote(f))
+		fmt.Fprintln(w, logFactsNote(f, "summary.json's log_facts_applied"))
 	}
 }
 
@@ -354,7 +354,7 @@ func writeCard(w io.Writer, lead string, cu CardUsed) {
 // logFactsNote says how many charges a fact the log stated decided where spendsim would
 // have inferred otherwise (f not zero): a reader checking a bill against the rules
 // alone would find them priced "wrongly".
-func logFactsNote(f LogFacts) string {
+func logFactsNote(f LogFacts, counted string) string {
 	var parts []string
 	for _, c := range []struct {
 		n          int64
@@ -369,7 +369,13 @@ func logFactsNote(f LogFacts) string {
 			parts = append(parts, words.Count(c.n, c.noun)+" "+c.what)
 		}
 	}
-	return "as the log states: " + strings.Join(parts, "; ") + " (summary.json's log_facts_applied; docs/billing.md, \"The log's word\")"
+	return "as the log states: " + strings.Join(parts, "; ") + " (" + counted + "; docs/billing.md, \"The log's word\")"
+}
+
+// derivedNote says that a share d (> 0) of a bill's amount was priced from derived or
+// third-party rate cells.
+func derivedNote(d float64) string {
+	return fmt.Sprintf("%.1f%% of the amount was priced from derived or third-party rates (see `spendsim rates --sources`)", 100*d)
 }
 
 // textOutsideNote says that n delivered free-form business messages (n > 0) went out

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -239,5 +240,42 @@ func TestTablesNameTheCards(t *testing.T) {
 	WriteReplayTable(&b, &ReplaySummary{Trace: "cur.csv", Pricing: "cbp-2023", CardsUsed: []CardUsed{old}})
 	if want := "card: CBP INR effective 2023-06-01 (2 charged conversations)\n" + stale; !strings.Contains(b.String(), want) {
 		t.Errorf("the replay's table does not say\n%s\n%s", want, b.String())
+	}
+}
+
+// TestErasTableSaysWhatOneEraSays: side by side, the eras say what a replay under one
+// era says under its table: how many business messages were delivered, the share
+// priced from derived or third-party rates, the charges the log's word decided, and
+// the rows --skip-invalid skipped (a reviewer's fidelity_ctx.jsonl under --pricing all
+// said none of these, though its every era rested on third-party rates and log facts).
+// A bill of 0 has no derived share to say (summary.json's null), not "NaN%".
+func TestErasTableSaysWhatOneEraSays(t *testing.T) {
+	facts := LogFacts{AuthIntl: 2}
+	e := &Eras{Trace: "w.jsonl", Rates: "builtin", Records: 36, Business: 24, Skipped: 3, Webhook: true, Eras: []EraBill{
+		{Pricing: "cbp-2022", Spend: stats.Spend{Currency: "USD"}, DerivedShare: stats.Num(math.NaN()), Delivered: 24},
+		{Pricing: "pmp-2025", Spend: stats.Spend{Currency: "USD", TotalMicros: 320_000}, DerivedShare: 1, Delivered: 24, LogFacts: facts},
+		{Pricing: "pmp-2026-10", Spend: stats.Spend{Currency: "USD", TotalMicros: 330_000}, DerivedShare: 1, Delivered: 24, LogFacts: facts},
+	}}
+	var b strings.Builder
+	WriteErasTable(&b, e)
+	got := b.String()
+	for _, want := range []string{
+		"w.jsonl (builtin rates): 36 records, 24 business messages (24 delivered), under 3 pricing eras\n",
+		"\npmp-2025: 100.0% of the amount was priced from derived or third-party rates",
+		"\npmp-2026-10: as the log states: 2 authentication templates charged at the international rate (eras.json's log_facts_applied;",
+		"\nevery era: 3 invalid statuses, messages or lines skipped (--skip-invalid) and not billed (eras.json's skipped_invalid_rows)\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the eras' table lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "NaN") || strings.Contains(got, "cbp-2022: 100.0%") || strings.Contains(got, "delivered messages") {
+		t.Errorf("the eras' table says a share of nothing, or a row of deliveries that agree:\n%s", got)
+	}
+	e.Eras[0].Delivered = 20 // under one era, some were not delivered: a row says so
+	b.Reset()
+	WriteErasTable(&b, e)
+	if row := strings.Fields(lineWith(b.String(), "delivered messages")); !slices.Equal(row, []string{"delivered", "messages", "20", "24", "24"}) {
+		t.Errorf("delivered row %q:\n%s", row, b.String())
 	}
 }

@@ -116,7 +116,7 @@ func ReplayEras(ctx context.Context, o Options) (*reports.Eras, *reports.ReplayS
 		}
 		res.Eras = append(res.Eras, reports.NewEraBill(s, run.o.Pricing))
 		if first == nil {
-			first, res.Records = s, s.Records
+			first, res.Records, res.Business, res.Skipped, res.Webhook = s, s.Records, s.Business, s.Skipped, s.Webhook
 		}
 	}
 	for _, run := range runs {
