@@ -288,7 +288,7 @@ func TestPropertyPMPInWindow(t *testing.T) {
 					cat = pricing.Marketing
 				default:
 					cat = pricing.Authentication
-					if m.Country != [2]byte{'B', 'R'} && card.has(m.Market, pricing.AuthenticationInternational) {
+					if m.Country != [2]byte{'B', 'R'} && card.has(m.Market, pricing.AuthenticationInternational) && intlOnDate(book, m.Market, m.At(), time.UTC) {
 						cat = pricing.AuthenticationInternational
 					}
 				}

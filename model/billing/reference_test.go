@@ -160,7 +160,8 @@ func (r *refBiller) Bill(m *model.Message) refResult {
 	}
 	authCat := func(c rateCard) pricing.Category {
 		if r.o.AuthIntlFrom != 0 && at >= r.o.AuthIntlFrom && m.Country != [2]byte{} &&
-			string(m.Country[:]) != r.o.PrimaryCountry && c.has(m.Market, pricing.AuthenticationInternational) {
+			string(m.Country[:]) != r.o.PrimaryCountry && c.has(m.Market, pricing.AuthenticationInternational) &&
+			intlOnDate(r.book, m.Market, at, r.loc) {
 			return pricing.AuthenticationInternational
 		}
 		return pricing.Authentication
@@ -336,4 +337,16 @@ func TestDifferential(t *testing.T) {
 			}
 		}
 	}
+}
+
+// intlOnDate is the reference's reading of "the international rate keeps its date": on
+// the date of at, some card of any model in force has market mkt's
+// authentication-international rate.
+func intlOnDate(book rateBook, mkt uint16, at model.Time, loc *time.Location) bool {
+	for _, m := range []pricing.Model{pricing.CBP, pricing.PMP} {
+		if c, err := book.card(m, "USD", at, loc, pricing.Span{}); err == nil && c.has(mkt, pricing.AuthenticationInternational) {
+			return true
+		}
+	}
+	return false
 }

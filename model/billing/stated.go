@@ -41,7 +41,7 @@ func (b *Biller) applyStated(ch *pricing.Charge, m *model.Message) {
 // over that inference, unless Options.IgnoreStated; the international rate still needs
 // the card's cell.
 func (b *Biller) authCategory(cc *cardCache, m *model.Message, at model.Time) pricing.Category {
-	intl := cc.has(m.Market, pricing.AuthenticationInternational)
+	intl := cc.has(m.Market, pricing.AuthenticationInternational) && b.intlOnDate(cc, m.Market, at)
 	inferred := pricing.Authentication
 	if b.authIntl && at >= b.authIntlFrom && m.Country != [2]byte{} && m.Country != b.primary && intl {
 		inferred = pricing.AuthenticationInternational
@@ -58,4 +58,23 @@ func (b *Biller) authCategory(cc *cardCache, m *model.Message, at model.Time) pr
 	}
 	b.authStated = stated != inferred
 	return stated
+}
+
+// intlOnDate says whether market mkt had an authentication-international rate on the
+// date of at, where cc is a card read before its effective date (a counterfactual: a
+// 2024 trace under pmp-2025 reads the 2025-07-01 card). Markets gained that rate on
+// dates of their own (India on 2024-07-01), and a fixed era keeps the rules' dates
+// (docs/billing.md, "Eras"): the rate applies where some card of any model in force
+// on that date has it. A card in force on the date says so itself.
+func (b *Biller) intlOnDate(cc *cardCache, mkt uint16, at model.Time) bool {
+	y, mo, d := cc.eff.Date()
+	if b.days.Of(at) >= model.DayNumber(y, mo, d) {
+		return true
+	}
+	for _, m := range []pricing.Model{pricing.CBP, pricing.PMP} {
+		if c, err := b.book.card(m, b.currency, at, b.loc, pricing.Span{}); err == nil && c.has(mkt, pricing.AuthenticationInternational) {
+			return true
+		}
+	}
+	return false
 }
