@@ -19,7 +19,7 @@ func forecastCommand(e *env) *cli.Command {
 		ArgsUsage:   "SCENARIO.yaml | NAME",
 		Description: helpText("forecast"),
 		Flags: append([]cli.Flag{
-			&cli.IntFlag{Name: "months", Usage: "calendar months from the scenario's start", DefaultText: "the scenario's forecast.months, else 3"},
+			&cli.IntFlag{Name: "months", Usage: "simulate `N` months from the scenario's start, each one month from its start day (calendar months when that is a 1st)", DefaultText: "the scenario's forecast.months, else 3"},
 			&cli.Float64Flag{Name: "growth", Usage: "customer-base growth per month, compounding: `SHARE` like 0.03", DefaultText: "the scenario's"},
 			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "independent replications", DefaultText: "the scenario's, at least 10"},
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed", DefaultText: "the scenario's; if none, a fresh one, printed"},
