@@ -84,7 +84,10 @@ type ReconcileRow struct {
 	PricingType      string   `json:"pricing_type"`
 	Line             int64    `json:"line,omitempty"`
 	MessageID        string   `json:"message_id,omitempty"`
+	User             string   `json:"user,omitempty"`
+	Country          string   `json:"country,omitempty"`
 	PricingModel     string   `json:"pricing_model,omitempty"`
+	Billable         *bool    `json:"billable,omitempty"` // spendsim's, a message's only
 	MetaPricingModel string   `json:"meta_pricing_model,omitempty"`
 	MetaPricingType  string   `json:"meta_pricing_type,omitempty"`
 	MetaCategory     string   `json:"meta_pricing_category,omitempty"`
@@ -96,6 +99,9 @@ type ReconcileRow struct {
 	Amount           string   `json:"amount"`
 	MetaAmountMicros *int64   `json:"meta_amount_micros"`
 	MetaAmount       *string  `json:"meta_amount"`
+	DifferenceMicros *int64   `json:"difference_micros"` // spendsim's minus Meta's; null with meta_amount_micros
+	Difference       *string  `json:"difference"`
+	Currency         string   `json:"currency"`
 	Agrees           bool     `json:"agrees"`
 	Reason           string   `json:"reason,omitempty"`
 	MessageReasons   []string `json:"message_reasons,omitempty"`
@@ -112,15 +118,21 @@ type ReconcileTier struct {
 	To             *int64 `json:"to"` // null: MAX
 }
 
-func jsonRow(r *reconcile.Row) ReconcileRow {
+func jsonRow(r *reconcile.Row, currency string) ReconcileRow {
 	j := ReconcileRow{Level: string(r.Level), Source: string(r.Source), Month: r.Month.Format("2006-01"), Market: r.Market,
-		PricingCategory: r.Category, PricingType: r.Type, Line: r.Line, MessageID: r.MessageID, PricingModel: r.Model,
+		PricingCategory: r.Category, PricingType: r.Type, Line: r.Line, MessageID: r.MessageID, User: r.User, Country: r.Country, PricingModel: r.Model,
 		MetaPricingModel: r.MetaModel, MetaPricingType: r.MetaType, MetaCategory: r.MetaCategory, MetaBillable: r.MetaBillable,
 		MetaTier: r.Tier, Messages: r.Messages, MetaMessages: r.MetaMessages, AmountMicros: int64(r.Amount), Amount: r.Amount.String(),
-		Agrees: r.Agrees, Reason: string(r.Reason), Detail: r.Detail}
+		Currency: currency, Agrees: r.Agrees, Reason: string(r.Reason), Detail: r.Detail}
+	if r.Level == reconcile.LevelMessage {
+		b := r.Billable
+		j.Billable = &b
+	}
 	if r.MetaKnown() {
 		v, s := int64(r.MetaAmount), r.MetaAmount.String()
 		j.MetaAmountMicros, j.MetaAmount = &v, &s
+		d, ds := int64(r.Difference()), r.Difference().String()
+		j.DifferenceMicros, j.Difference = &d, &ds
 	}
 	for _, w := range r.Why {
 		j.MessageReasons = append(j.MessageReasons, string(w))
@@ -153,10 +165,10 @@ func NewReconcileReport(res *reconcile.Result, differences []*reconcile.Row, mor
 		rep.Reasons[string(r.Reason)] = r.Text
 	}
 	for _, g := range res.Groups {
-		rep.Rows = append(rep.Rows, jsonRow(g))
+		rep.Rows = append(rep.Rows, jsonRow(g, currency))
 	}
 	for _, d := range differences {
-		rep.Differences = append(rep.Differences, jsonRow(d))
+		rep.Differences = append(rep.Differences, jsonRow(d, currency))
 	}
 	for _, u := range res.Updates {
 		t := ReconcileTier{TierUpdateTime: u.At.Std().UTC().Format(time.RFC3339), EffectiveMonth: fmt.Sprintf("%04d-%02d", u.Year, int(u.Month)),

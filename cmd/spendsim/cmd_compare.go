@@ -21,10 +21,10 @@ func compareCommand(e *env) *cli.Command {
 		Description: helpText("compare"),
 		Flags: append([]cli.Flag{
 			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Value: 10, Usage: "paired replications `R` (at least 2)"},
-			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: A's, else B's; if none, a fresh one, printed)"},
+			&cli.Uint64Flag{Name: "seed", Usage: "random seed", DefaultText: "A's, else B's; if none, a fresh one, printed"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/compare-<A>-vs-<B>)"},
 			&cli.StringFlag{Name: "pricing-b", Usage: "bill B (default: A itself) under `ERA`"},
-			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs, at most 1024 (default: all cores)"},
+			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs, at most 1024", DefaultText: "all cores"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
 			memoryFlag(),
 		}, rateFlags()...),

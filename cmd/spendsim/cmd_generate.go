@@ -23,7 +23,7 @@ func generateCommand(e *env) *cli.Command {
 		Description: helpText("generate"),
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "trace `FILE` to write: .csv, .jsonl or .parquet (required)"},
-			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: the scenario's; if none, a fresh one, printed)"},
+			&cli.Uint64Flag{Name: "seed", Usage: "random seed", DefaultText: "the scenario's; if none, a fresh one, printed"},
 			&cli.StringFlag{Name: "point", Usage: "sweep point to simulate: its `ID` (point_id) or its label, as `spendsim run`'s table shows it (default: the first)"},
 			&cli.StringFlag{Name: "format", Usage: "csv, jsonl or parquet (default: by the extension of -o)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},

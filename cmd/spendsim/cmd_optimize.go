@@ -23,10 +23,10 @@ func optimizeCommand(e *env) *cli.Command {
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "sla", Usage: "the target: `EXPR` like 'p90<=1h' or 'in_window>=0.95'"},
 			&cli.IntFlag{Name: "max-headcount", Value: 20, Usage: "the most agents on any one shift"},
-			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "replications per candidate (default: the scenario's)"},
-			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: the scenario's; if none, a fresh one, printed)"},
+			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "replications per candidate", DefaultText: "the scenario's"},
+			&cli.Uint64Flag{Name: "seed", Usage: "random seed", DefaultText: "the scenario's; if none, a fresh one, printed"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<scenario name>-optimize)"},
-			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs, at most 1024 (default: all cores)"},
+			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs, at most 1024", DefaultText: "all cores"},
 			&cli.BoolFlag{Name: "bot", Usage: "also decide whether to use the scenario's agents.bot (on or off), its cost_per_conversation counted as staffing"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
 			memoryFlag(),

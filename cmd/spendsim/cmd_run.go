@@ -24,15 +24,15 @@ func runCommand(e *env) *cli.Command {
 		Description: helpText("run"),
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<scenario name>)"},
-			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs, at most 1024 (default: all cores)"},
-			&cli.Uint64Flag{Name: "seed", Usage: "random seed (default: the scenario's; if none, a fresh one, printed)"},
+			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "parallel runs, at most 1024", DefaultText: "all cores"},
+			&cli.Uint64Flag{Name: "seed", Usage: "random seed", DefaultText: "the scenario's; if none, a fresh one, printed"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress or notes on stderr"},
 			&cli.StringFlag{Name: "sla", Value: defaultSLA, Usage: "service-level target `EXPR` the cheapest point must meet, like 'p90<=1h' or 'in_window>=0.95'"},
 			&cli.StringFlag{Name: "precision", Usage: "replicate until every point's 95% interval of mean total cost is within `SHARE` of the mean (2% or 0.02)"},
 			&cli.IntFlag{Name: "max-replications", Value: 200, Usage: "cap on replications per point with --precision"},
 			&cli.BoolFlag{Name: "resume", Usage: "reuse the runs an interrupted run of the same scenario and seed finished"},
 			&cli.StringFlag{Name: "shard", Usage: "run only shard `K/N`: jobs whose number mod N is K (K from 0)"},
-			&cli.IntFlag{Name: "shards", Usage: "split into `N` shards, this one's K from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID"},
+			&cli.IntFlag{Name: "shards", Usage: "split into `N` shards, this one's K from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID", DefaultText: "unsharded"},
 			memoryFlag(),
 		}, rateFlags()...),
 		Action: func(c *cli.Context) error {

@@ -73,3 +73,17 @@ func TestHelpListsRunFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpOneDefault: a flag's line in any --help names one default. urfave/cli adds
+// "(default: VALUE)" of its own to every flag that takes a value, so a default written
+// into the Usage showed twice ("(default: all cores) (default: 0)"); it goes in the
+// flag's DefaultText instead.
+func TestHelpOneDefault(t *testing.T) {
+	for _, cmd := range helpCommands() {
+		for _, line := range strings.Split(helpOutput(t, cmd), "\n") {
+			if strings.Count(line, "default:") > 1 {
+				t.Errorf("spendsim %s --help: two defaults on one line: %s", cmd, strings.TrimSpace(line))
+			}
+		}
+	}
+}

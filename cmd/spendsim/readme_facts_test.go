@@ -67,3 +67,39 @@ func TestReadmeFacts(t *testing.T) {
 	// Each file once, four generated oversize files, two files again with --sort.
 	mustSay("runs the " + strconv.Itoa(len(bad)+4+2) + " cases of the malformed-trace corpus (the " + strconv.Itoa(len(bad)) + " files of")
 }
+
+// TestCompareTitleQuoted keeps the compare.png title that the README and compare --help
+// quote true: it is the title of the command they name (the help's first example), read
+// from compare.svg, each of its lines said by both.
+func TestCompareTitleQuoted(t *testing.T) {
+	files := filepath.Join("testdata", "examples", "common")
+	out := filepath.Join(t.TempDir(), "cmp")
+	if code, _, stderr := spendsim(t, "compare", filepath.Join(files, "three-agents.yaml"), filepath.Join(files, "four-agents.yaml"),
+		"--replications", "20", "--out", out, "-q"); code != 0 {
+		t.Fatalf("compare: exit %d: %s", code, stderr)
+	}
+	svg, err := os.ReadFile(filepath.Join(out, "compare.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	verdict := regexp.MustCompile(`B costs [^<]* in total`).Find(svg)
+	interval := regexp.MustCompile(`paired 95% interval [^<]* 0`).Find(svg)
+	if verdict == nil || interval == nil {
+		t.Fatalf("compare.svg has no title of the form 'B costs … in total' / 'paired 95%% interval …': %.300s", svg)
+	}
+	want := string(verdict) + " / " + string(interval)
+	b, err := os.ReadFile(filepath.Join(readmeRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	oneLine := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	if !strings.Contains(oneLine(string(b)), `"`+want+`"`) {
+		t.Errorf("README does not quote the compare title %q", want)
+	}
+	if !strings.Contains(oneLine(helpText("compare")), `"`+want+`"`) {
+		t.Errorf("compare --help does not quote the compare title %q", want)
+	}
+	if !strings.Contains(helpText("compare"), "spendsim compare three-agents.yaml four-agents.yaml --replications 20") {
+		t.Errorf("compare --help no longer has the example whose title it quotes")
+	}
+}
