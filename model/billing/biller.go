@@ -29,7 +29,8 @@ type Options struct {
 	// Book holds the rate cards. Required; the NBP rules additionally need a user-supplied
 	// card with pricing_model NBP (none is built in).
 	Book *pricing.Book
-	// Tiers holds PMP volume bands; nil bills list rates.
+	// Tiers holds volume bands: PMP's per category, NBP's (category Template) over all
+	// of a market's templates; nil bills list rates.
 	Tiers *pricing.Tiers
 	// Markets is the table that Message.Market ids index. Nil means Book's own table;
 	// a different table is an error, since its ids would price the wrong markets.
@@ -70,7 +71,7 @@ type Options struct {
 	// TierCountPerCategory counts PMP volume-tier messages per (market, category):
 	// utility apart from authentication and authentication-international, which share
 	// one. Default false follows docs/billing.md, "Volume tiers": one counter per market
-	// for all three. Meta's pricing page ("Volume tiers": messages are aggregated "per
+	// for all three. NBP templates keep one counter per market either way. Meta's pricing page ("Volume tiers": messages are aggregated "per
 	// market-category pair, e.g. Brazil-authentication, Brazil-utility"; an auth-intl start
 	// mid-month keeps accumulating with authentication) reads as per-category.
 	TierCountPerCategory bool

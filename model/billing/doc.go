@@ -64,7 +64,9 @@
 //   - Volume tiers: one counter per market for utility, authentication and
 //     authentication-international (docs/billing.md, "Volume tiers"; TierCountPerCategory
 //     for Meta's per market-category counters). A band is looked up by the message's
-//     number in the month (1-based; Meta's "0:750000" first band starts at 0).
+//     number in the month (1-based; Meta's "0:750000" first band starts at 0). NBP
+//     templates, every category, count on their market's one counter and take the
+//     market's Template bands; PMP's tier webhooks (floors) do not raise it.
 //   - Marketing templates to US numbers are undelivered from 2025-04-01 under every era
 //     (DeliverUSMarketing to turn off): delivery does not depend on pricing.
 //   - A delivered non-template message outside the CSW (impossible on WhatsApp, so a

@@ -214,13 +214,17 @@ func (l *Ledger) settleService(ch *pricing.Charge, c *Claim) error {
 // "Volume tiers"): utility, authentication and authentication-international share one
 // counter per market and account; bands are graduated, each band's rate applying to the
 // messages that fall inside it; only charged messages count, and the count restarts
-// every calendar month. Marketing has no tiers.
+// every calendar month. Marketing has no tiers. An NBP template, whatever its category,
+// counts on its market's one counter and is priced by the market's template bands
+// (docs/billing.md, "NBP 2018"); Meta's tier webhooks, PMP's, raise no NBP count.
 func (l *Ledger) volume(ch *pricing.Charge, c *Claim) error {
 	acc := l.account(c.number)
-	// Two counters per market: [0] utility (and everything when shared), [1]
-	// authentication and authentication-international when counted per category.
+	nbp := ch.Model == pricing.NBP
+	// Two counters per market: [0] utility (and everything when shared; every NBP
+	// template), [1] authentication and authentication-international when counted per
+	// category. No month holds both NBP and PMP charges: one era bills a month.
 	k := 2 * int(c.market)
-	if l.tierPerCategory && c.cat != pricing.Utility {
+	if l.tierPerCategory && !nbp && c.cat != pricing.Utility {
 		k++
 	}
 	if k >= len(acc.volume) {
@@ -233,12 +237,11 @@ func (l *Ledger) volume(ch *pricing.Charge, c *Claim) error {
 	if l.tiers == nil {
 		return nil
 	}
-	if f := l.tiers.floor(c.market, c.cat, c.at, l.loc); n < f {
-		n, acc.volume[k] = f, f // Meta counted messages the log does not hold
-	}
 	bandCat := c.cat
-	if ch.Model == pricing.NBP {
-		bandCat = pricing.Template // NBP bands, if a --rates file has any
+	if nbp {
+		bandCat = pricing.Template // NBP's bands: category template of a tier file
+	} else if f := l.tiers.floor(c.market, c.cat, c.at, l.loc); n < f {
+		n, acc.volume[k] = f, f // Meta counted messages the log does not hold
 	}
 	for _, bd := range l.bandsFor(c.market, bandCat, c.at) {
 		if n >= bd.From && n <= bd.To {

@@ -7,11 +7,13 @@ import (
 
 // Volume tiers: NBP templates and PMP utility and authentication templates.
 
-// tiered categories share one volume counter per market but may have their own bands.
+// tiered categories share one volume counter per market but may have their own bands
+// (bandRow keeps a day's bands of each).
 const (
 	tierUtility = iota
 	tierAuth
 	tierAuthIntl
+	tierNBP // NBP's template bands
 	numTiered
 )
 
@@ -42,6 +44,8 @@ func tierIndex(cat pricing.Category) int {
 		return tierAuth
 	case pricing.AuthenticationInternational:
 		return tierAuthIntl
+	case pricing.Template:
+		return tierNBP
 	}
 	return tierUtility
 }

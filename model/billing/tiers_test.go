@@ -1,6 +1,8 @@
 package billing
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,5 +49,68 @@ func TestBandConfidence(t *testing.T) {
 			t.Errorf("message %d: %s, tier %d, confidence %s; want %d micros, tier %d, %s",
 				i+1, ch.Amount, ch.Tier, ch.Confidence, want[i].amount, want[i].tier, want[i].conf)
 		}
+	}
+}
+
+// TestNBPBandsFromTierFile bills NBP templates by bands read from a tier file (category
+// template) through the real pricing.Tiers adapter, on a counterfactual nbp-2018 bill of
+// November 2025 that also holds Meta's tier webhook for Brazil utility (band 1001:MAX).
+// The webhook raises PMP's utility count (the first PMP utility template is the 1001st,
+// band 1) but not NBP's count over all templates, which Meta never reported: NBP's 1st
+// and 2nd templates take band 0 (the list rate), the 3rd band 1 (20 % below the card's
+// 0.0500).
+func TestNBPBandsFromTierFile(t *testing.T) {
+	base, err := pricing.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, err := pricing.ReadBook(strings.NewReader("effective_from,pricing_model,market,category,currency,rate\n"+
+		"2018-08-01,NBP,Brazil,template,USD,0.0500\n"), "nbp.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, err := pricing.Merge(base, card)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bands, err := pricing.ReadTiers(strings.NewReader(
+		"market,category,tier_index,volume_from,volume_to,rate_type,rate,discount_pct,currency,effective_from,confidence,source,note\n"+
+			"Brazil,template,0,1,2,List,,0,USD,2018-08-01,,,\n"+
+			"Brazil,template,1,3,MAX,Tier,,-20,USD,2018-08-01,,,\n"+
+			"Brazil,utility,0,0,1000,List,,0,USD,2025-07-01,,,\n"+
+			"Brazil,utility,1,1001,MAX,Tier,,-10,USD,2025-07-01,,,\n"), "bands.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	floors, err := pricing.ReadTierUpdates([]byte(`{"event":"VOLUME_BASED_PRICING_TIER_UPDATE","volume_tier_info":`+
+		`{"tier_update_time":1761955200,"pricing_category":"UTILITY","tier":"1001:MAX","effective_month":"2025-11","region":"Brazil"}}`),
+		"webhooks.jsonl", market.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tiers := pricing.MergeTiers(bands, floors)
+	br, _ := book.Markets().ID("Brazil")
+	at := mustTime(t, "2025-11-10T10:00:00Z")
+	bill := func(e Era) string {
+		b, err := New(Options{Era: e, Book: book, Tiers: tiers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for i, cat := range []model.Category{model.Utility, model.Marketing, model.Utility} {
+			ch, err := b.Bill(business(at+model.Time(i)*model.Minute, uint32(i), uint16(br), cat))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprintf("%s/%d", ch.Amount, ch.Tier))
+		}
+		return strings.Join(got, " ")
+	}
+	if got, want := bill(EraNBP2018), "0.050000/0 0.050000/0 0.040000/1"; got != want {
+		t.Errorf("nbp-2018: %s, want %s", got, want)
+	}
+	// PMP Brazil utility 0.0068 (2025-07-01 card): band 1 from the first, by the webhook.
+	if got, want := bill(EraPMP2025), "0.006120/1 0.062500/0 0.006120/1"; got != want {
+		t.Errorf("pmp-2025: %s, want %s", got, want)
 	}
 }

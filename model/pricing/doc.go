@@ -29,7 +29,8 @@
 //   - Tiers are graduated volume bands per (market, category, currency, date). By default
 //     none apply (the embedded tiers.csv has only examples; BuiltinTiers applies a
 //     third-party India INR table only when asked); ReadMetaTiers reads Meta's Tier
-//     Pricing CSV, ReadTiers the tiers.csv layout, MergeTiers combines several files.
+//     Pricing CSV, ReadTiers the tiers.csv layout (where category template gives NBP's
+//     bands), MergeTiers combines several files.
 //     Band.Price turns a band given as a discount into a rate. ReadTierUpdates reads
 //     Meta's account_update tier webhooks as floors on the month's volume count
 //     (Tiers.Floor).

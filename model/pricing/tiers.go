@@ -21,10 +21,11 @@ import (
 // MaxVolume is the open upper end of the last band ("MAX", "--" in Meta's files).
 const MaxVolume int64 = math.MaxInt64
 
-// Band is one graduated PMP volume band: the messages of a calendar month numbered From
-// to To (both inclusive; Meta's analytics write "0:750000", "750001:MAX") are charged at
-// the band's rate. Bands are graduated: each band's rate applies only to the messages
-// inside it (docs/billing.md, "Volume tiers").
+// Band is one graduated volume band (PMP's, or NBP's where the user gives them): the
+// charged messages of a calendar month numbered From to To (both inclusive; Meta's
+// analytics write "0:750000", "750001:MAX") are charged at the band's rate. Bands are
+// graduated: each band's rate applies only to the messages inside it (docs/billing.md,
+// "Volume tiers").
 type Band struct {
 	Index    int          // tier index: 0 is the list-rate band
 	From, To int64        // messages per calendar month, inclusive; To == MaxVolume when open-ended
@@ -163,7 +164,7 @@ func (t *Tiers) Tables() []TierTable {
 // generic discount steps that are not complete band tables, so fields may be unknown.
 type TierRow struct {
 	Market     string     // a market name, or "*" for every market
-	Categories []Category // "utility|authentication" lists several
+	Categories []Category // "utility|authentication" lists several; Template (NBP) stands alone
 	Index      int        // tier index; -1 when not given
 	From, To   int64      // inclusive; -1 when not given; To == MaxVolume for "MAX"
 	RateType   string     // "List" or "Tier"
@@ -295,10 +296,13 @@ func readTierRows(r io.Reader, name string, num money.Notation) ([]TierRow, erro
 		}
 		for _, s := range strings.Split(rec[1], "|") {
 			c, ok := ParseCategory(s)
-			if !ok || !tierCategory(c) {
-				return nil, where(1, "%q is not one of marketing, utility, authentication, authentication_international (| separates several)", s)
+			if !ok || !(tierCategory(c) || c == Template) {
+				return nil, where(1, "%q is not one of utility, authentication, authentication_international, marketing (PMP) or template (NBP) (| separates several)", s)
 			}
 			tr.Categories = append(tr.Categories, c)
+		}
+		if len(tr.Categories) > 1 && slices.Contains(tr.Categories, Template) {
+			return nil, where(1, "%q joins template, NBP's bands over all of a market's templates, to PMP's per-category bands; want template alone on the row", rec[1])
 		}
 		if rec[2] != "" {
 			n, err := strconv.Atoi(rec[2])
@@ -437,8 +441,10 @@ func NewTiers(rows []TierRow, name string) (*Tiers, error) {
 	return t, nil
 }
 
-// tierCategory reports whether a category may have volume bands. Marketing appears in
-// the data only as Meta's "0:MAX" (no tiers); it is accepted so that row reads.
+// tierCategory reports whether a PMP category may have volume bands, in any tier file.
+// Marketing appears in the data only as Meta's "0:MAX" (no tiers); it is accepted so
+// that row reads. NBP's Template is read only from spendsim's tier layout
+// (readTierRows): Meta's Tier Pricing CSV and tier webhooks are PMP's.
 func tierCategory(c Category) bool {
 	return c == Marketing || c == Utility || c == Authentication || c == AuthenticationInternational
 }
