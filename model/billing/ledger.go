@@ -243,7 +243,7 @@ func (l *Ledger) volume(ch *pricing.Charge, c *Claim) error {
 	} else if f := l.tiers.floor(c.market, c.cat, c.at, l.loc); n < f {
 		n, acc.volume[k] = f, f // Meta counted messages the log does not hold
 	}
-	for _, bd := range l.bandsFor(c.market, bandCat, c.at) {
+	for _, bd := range l.bandsFor(c.market, bandCat, c.at, c.card) {
 		if n >= bd.From && n <= bd.To {
 			p, err := bd.Price(ch.Amount)
 			if err != nil {
@@ -259,8 +259,13 @@ func (l *Ledger) volume(ch *pricing.Charge, c *Claim) error {
 	return nil
 }
 
-// bandsFor returns today's bands for (mkt, cat), looked up once per day.
-func (l *Ledger) bandsFor(mkt uint16, cat pricing.Category, at model.Time) []band {
+// bandsFor returns today's bands for (mkt, cat), looked up once per day. The bands are
+// those in force with card, the card that priced the message: on its date, or, where a
+// counterfactual era reads a card before its effective date (a 2024 trace under
+// pmp-2025 reads the 2025-07-01 card), on the card's effective date, as the card's
+// rates are; a tier table of 2025-07-01 was otherwise never in force, and every
+// message went at the list rate.
+func (l *Ledger) bandsFor(mkt uint16, cat pricing.Category, at model.Time, card *cardCache) []band {
 	if int(mkt) >= len(l.bandCache) {
 		c := make([]bandRow, int(mkt)+1)
 		copy(c, l.bandCache)
@@ -270,6 +275,10 @@ func (l *Ledger) bandsFor(mkt uint16, cat pricing.Category, at model.Time) []ban
 	k := tierIndex(cat)
 	if r.validTo[k] != l.dayEnd {
 		r.validTo[k] = l.dayEnd
+		if card != nil {
+			y, m, d := card.eff.Date()
+			at = max(at, model.FromStd(model.DayStart(y, m, d, l.loc)))
+		}
 		r.bands[k] = l.tiers.bands(mkt, cat, l.currency, at, l.loc)
 	}
 	return r.bands[k]

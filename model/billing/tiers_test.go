@@ -114,3 +114,46 @@ func TestNBPBandsFromTierFile(t *testing.T) {
 		t.Errorf("pmp-2025: %s, want %s", got, want)
 	}
 }
+
+// TestCounterfactualReadsTheCardsBands: a counterfactual era that prices a date before
+// its first card with that card (a 2024 trace under pmp-2025 reads the 2025-07-01 card)
+// reads the volume bands in force with that card too. A reviewer's 2024 trace went
+// wholly at the list rate under a 2025-07-01 tier table, while the same traffic dated
+// 2025 crossed its bands, and the bill still named the tier file it had not used.
+func TestCounterfactualReadsTheCardsBands(t *testing.T) {
+	book, err := pricing.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tiers, err := pricing.ReadTiers(strings.NewReader(
+		"market,category,tier_index,volume_from,volume_to,rate_type,rate,discount_pct,currency,effective_from,confidence,source,note\n"+
+			"Brazil,utility,0,0,2,List,,0,USD,2025-07-01,,,\n"+
+			"Brazil,utility,1,3,MAX,Tier,,-10,USD,2025-07-01,,,\n"), "bands.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	br, _ := book.Markets().ID("Brazil")
+	bill := func(start string) string {
+		b, err := New(Options{Era: EraPMP2025, Book: book, Tiers: tiers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := mustTime(t, start)
+		var got []string
+		for i := range 4 {
+			ch, err := b.Bill(business(at+model.Time(i)*model.Minute, uint32(i), uint16(br), model.Utility))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprintf("%s/%d", ch.Amount, ch.Tier))
+		}
+		return strings.Join(got, " ")
+	}
+	// Brazil utility 0.0068 on the 2025-07-01 card; from the third, 10% off.
+	want := "0.006800/0 0.006800/0 0.006120/1 0.006120/1"
+	for _, start := range []string{"2025-08-04T10:00:00Z", "2024-08-05T10:00:00Z"} {
+		if got := bill(start); got != want {
+			t.Errorf("pmp-2025 from %s: %s, want %s", start, got, want)
+		}
+	}
+}
