@@ -105,7 +105,7 @@ const DedupIDBytes = 220
 // CheckDedupWindow says what is wrong with n as Options.DedupWindow, nil if nothing.
 func CheckDedupWindow(n int) error {
 	if n < 1 || n > MaxDedupWindow {
-		return fmt.Errorf("the window is how many message ids are remembered to catch a repeat, from 1 to %d, got %d", MaxDedupWindow, n)
+		return fmt.Errorf("trace: a de-duplication window of %d message ids is not between 1 and %d", n, MaxDedupWindow)
 	}
 	return nil
 }
