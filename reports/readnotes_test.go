@@ -3,7 +3,9 @@ package reports
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/scenarios/trace"
 )
 
@@ -41,6 +43,48 @@ func TestWriteReadNotes(t *testing.T) {
 		WriteReadNotes(&b, c.c)
 		if b.String() != c.want {
 			t.Errorf("%+v:\n got %q\nwant %q", c.c, b.String(), c.want)
+		}
+	}
+}
+
+// TestDedupReachNote: a reader that forgot ids says how far back it looked for repeats
+// (a repeat further apart was billed again, said nowhere before); one that forgot none,
+// or does not say, says nothing. The summary's duplicate_check carries the same back
+// to the note (a merge, reconcile).
+func TestDedupReachNote(t *testing.T) {
+	at := model.FromStd(time.Date(2025, 8, 14, 21, 35, 54, 0, time.UTC))
+	for _, c := range []struct {
+		d    trace.DedupReach
+		want string
+	}{
+		{trace.DedupReach{}, ""},
+		{trace.DedupReach{Window: 131072, Complete: true}, ""},
+		{trace.DedupReach{Window: 131072, Reach: 4*24*model.Hour + 24*model.Minute + 57*model.Second + 151, At: at},
+			"repeated message_ids were looked for among the last 131072 to 262144 ids read, which at the trace's busiest (2025-08-14T21:35:54Z) went back 4d0h24m57s: a repeat further apart than that may have been billed again; --dedup-window N remembers more (now 131072; about 220 bytes of memory per id)\n"},
+	} {
+		var b strings.Builder
+		WriteReadNotes(&b, trace.Counts{Dedup: c.d})
+		if b.String() != c.want {
+			t.Errorf("%+v:\n got %q\nwant %q", c.d, b.String(), c.want)
+		}
+		s := ReplaySummary{DuplicateCheck: NewDuplicateCheck(c.d)}
+		if got := s.Counts().Dedup; got.Window != c.d.Window || got.Complete != c.d.Complete || got.Reach != c.d.Reach || got.At != c.d.At {
+			t.Errorf("%+v through summary.json: %+v", c.d, got)
+		}
+	}
+}
+
+func TestSpan(t *testing.T) {
+	for _, c := range []struct {
+		t    model.Time
+		want string
+	}{
+		{0, "0s"}, {250, "0.25s"}, {1999, "1s"}, {3 * model.Minute, "3m"}, {model.Hour, "1h"},
+		{model.Hour + 32*model.Minute + 5*model.Second, "1h32m5s"}, {2 * model.Day, "2d"},
+		{2*model.Day + 4*model.Hour, "2d4h"}, {4*model.Day + 24*model.Minute + 57*model.Second, "4d0h24m57s"},
+	} {
+		if got := Span(c.t); got != c.want {
+			t.Errorf("Span(%d) = %q, want %q", c.t, got, c.want)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/model/money"
 	"github.com/spendsim/spendsim/model/pricing"
+	"github.com/spendsim/spendsim/scenarios/trace"
 )
 
 // MessageColumns is the layout of messages.parquet: one row per business message, the
@@ -340,6 +342,10 @@ type ReplaySummary struct {
 	TextOutsideCS int64      `json:"text_outside_window"`
 	LogFacts      LogFacts   `json:"log_facts_applied"`
 
+	// DuplicateCheck is how far back the de-duplication reached; absent where the
+	// reader did not say (a shard manifest of an older build).
+	DuplicateCheck *DuplicateCheck `json:"duplicate_check,omitempty"`
+
 	// SkipReasons are the errors of the first rows skipped, FirstDuplicate where the
 	// first repeated message id was, NaiveTimes the Parquet timestamps with no time
 	// zone (trace.Counts), for the command to report (summary.json has the counts).
@@ -350,6 +356,49 @@ type ReplaySummary struct {
 	// (trace.Counts). summary.json keeps it (absent where false) for reconcile --replay
 	// to name the skipped as the replay did.
 	Webhook bool `json:"webhook_log,omitempty"`
+}
+
+// DuplicateCheck is summary.json's account of how far back the de-duplication by
+// message_id reached (trace.DedupReach): the reader remembers the last Window to
+// 2×Window ids, so a repeat further apart is billed again. Complete says no id was
+// forgotten; otherwise ReachS is the shortest span of trace time, in seconds, that the
+// remembered ids covered, at ReachAt (RFC 3339, UTC): repeats less than ReachS apart
+// were caught wherever they were.
+type DuplicateCheck struct {
+	Window   int      `json:"window"`
+	Complete bool     `json:"complete"`
+	ReachS   *float64 `json:"reach_s"`  // null when complete
+	ReachAt  *string  `json:"reach_at"` // null when complete
+}
+
+// NewDuplicateCheck is d for summary.json; nil where the reader did not say.
+func NewDuplicateCheck(d trace.DedupReach) *DuplicateCheck {
+	if d.Window == 0 {
+		return nil
+	}
+	c := &DuplicateCheck{Window: d.Window, Complete: d.Complete}
+	if !d.Complete {
+		s, at := d.Reach.Seconds(), d.At.Std().Format(time.RFC3339)
+		c.ReachS, c.ReachAt = &s, &at
+	}
+	return c
+}
+
+// reach is c as the reader said it (trace.DedupReach), for the notes.
+func (c *DuplicateCheck) reach() trace.DedupReach {
+	if c == nil {
+		return trace.DedupReach{}
+	}
+	d := trace.DedupReach{Window: c.Window, Complete: c.Complete}
+	if c.ReachS != nil {
+		d.Reach = model.Time(math.Round(*c.ReachS * float64(model.Second)))
+	}
+	if c.ReachAt != nil {
+		if t, err := time.Parse(time.RFC3339, *c.ReachAt); err == nil {
+			d.At = model.FromStd(t)
+		}
+	}
+	return d
 }
 
 // LogFacts counts the messages whose charge a fact the log stated decided, where

@@ -38,6 +38,7 @@ func replayCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "currency", Value: "USD", Usage: "rate-card `CURRENCY`"},
 			&cli.StringFlag{Name: "outputs", Value: rebill.DefaultOutputs, Usage: "the `FILES` to write, of " + rebill.OutputNames() + " (manifest.json lists those written)"},
 		}, readFlags(), []cli.Flag{
+			dedupWindowFlag(),
 			&cli.StringFlag{Name: "primary-country", Usage: "business's primary `COUNTRY` (ISO alpha-2), for authentication-international rates"},
 			&cli.StringFlag{Name: "auth-intl-from", Usage: "`DATE` the business became eligible for authentication-international rates"},
 			&cli.IntFlag{Name: "service-allowance", Value: 1000, Usage: "free service messages per number per month from 2026-10-01 (0 turns the allowance off)"},
@@ -184,7 +185,7 @@ var billingFlagNames = []string{"pricing", "timezone", "currency", "primary-coun
 
 // readFlagNames are the replay flags that decide how a trace is read: every shard of
 // a replay must be given the same.
-var readFlagNames = []string{"format", "mapping", "delimiter", "sort", "skip-invalid", "default-country", "country-overrides"}
+var readFlagNames = []string{"format", "mapping", "delimiter", "sort", "skip-invalid", "default-country", "country-overrides", "dedup-window"}
 
 // flagSettings are the values of the flags names, as --name=value, and those the user
 // set, as words to repeat on a command line.

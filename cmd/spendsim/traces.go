@@ -29,6 +29,13 @@ func readFlags() []cli.Flag {
 	}
 }
 
+// dedupWindowFlag is --dedup-window, how many message ids a replay remembers to drop
+// repeats (trace.Options.DedupWindow).
+func dedupWindowFlag() cli.Flag {
+	return &cli.IntFlag{Name: "dedup-window", Value: trace.DefaultDedupWindow,
+		Usage: fmt.Sprintf("remember the last `N` to 2N message ids to drop repeats (a retry, a later status): a repeat further apart is billed again, and summary.json's duplicate_check says how far back the check reached; each id costs about %d bytes of memory (1000000: about %d MB), at most %d", trace.DedupIDBytes, trace.DedupIDBytes, trace.MaxDedupWindow)}
+}
+
 // traceOptions reads the trace flags: the traces (every --trace, then the arguments
 // after the flags, as a shell expands an unquoted glob) and how to read them.
 func traceOptions(c *cli.Context) ([]string, trace.Options, error) {
@@ -49,6 +56,13 @@ func traceOptions(c *cli.Context) ([]string, trace.Options, error) {
 			return nil, o, usagef("--delimiter: %v", err)
 		}
 		o.Delimiter = r
+	}
+	if c.IsSet("dedup-window") {
+		n := c.Int("dedup-window")
+		if trace.CheckDedupWindow(n) != nil {
+			return nil, o, usagef("--dedup-window must be between 1 and %d message ids, got %d", trace.MaxDedupWindow, n)
+		}
+		o.DedupWindow = n
 	}
 	var err error
 	if o.DefaultCountry, err = defaultCountry(c); err != nil {

@@ -82,6 +82,7 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, users int64, c 
 	}
 	s.Skipped, s.SkipReasons, s.Duplicates, s.Overrides = c.Skipped, c.SkipReasons, c.Duplicates, c.CountryOverrides
 	s.Ignored, s.FirstDuplicate, s.NaiveTimes, s.Webhook = c.Ignored, c.FirstDuplicate, c.NaiveTimes, c.Webhook
+	s.DuplicateCheck = reports.NewDuplicateCheck(c.Dedup)
 	for _, cu := range st.Cards {
 		used := reports.CardUsed{PricingModel: cu.Model.String(), Currency: cu.Currency,
 			Effective: cu.Effective.Format(time.DateOnly), Messages: cu.Charged}

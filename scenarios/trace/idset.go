@@ -19,10 +19,21 @@ import (
 // 31-bit fingerprint of its user, direction and category, which tells a retry (the
 // same message again) from an id clash (another message under the same id), and where
 // the id was first seen, for the note and the error that point the user at both rows.
+//
+// It also measures how far back it reached in trace time (reach), at no cost per row:
+// what it remembers shrinks only when a generation turns, so it measures then.
 type idSet struct {
 	cur, old *idGen
 	max      int
-	sink     uint64 // what touch read, so the compiler keeps the reads
+	// limit is when set turns a generation: max, and 0 until the first id, so that the
+	// first id goes through turn too, which notes its time.
+	limit int
+	sink  uint64 // what touch read, so the compiler keeps the reads
+
+	from     model.Time // the ts of the first id of the current generation
+	turns    int64      // generations turned: ids were forgotten from the second on
+	shortest model.Time // the shortest span the ids covered after a turn that forgot some (turns > 1)
+	at       model.Time // when that was
 }
 
 // idSeed seeds the ids' hashes (idHash), which sources may compute ahead of the set
@@ -177,7 +188,10 @@ const (
 // was first seen. first is that place, for a repeat or a clash. It is recent's get,
 // then put unless a repeat or clash (idset_test.go has get and put, and checks both
 // against recent).
-func (s *idSet) see(id string, h uint64, fp uint32, delivered bool, at uint64) (verdict int, first uint64) {
+//
+// ts is the row's time, which is never earlier than the last row's (the reader sees rows
+// in ts order): reach measures in it.
+func (s *idSet) see(id string, h uint64, fp uint32, delivered bool, at uint64, ts model.Time) (verdict int, first uint64) {
 	slot, e := s.cur.find(id, h)
 	var was idEntry
 	seen := e >= 0
@@ -199,21 +213,16 @@ func (s *idSet) see(id string, h uint64, fp uint32, delivered bool, at uint64) (
 		}
 		v.at = was.at
 	}
-	s.set(id, h, v, slot, e)
+	s.set(id, h, v, slot, e, ts)
 	return idNew, 0
 }
 
-// set stores v for id, whose probe of the current generation gave slot and entry e.
-// When the current generation is full it becomes the old one first (even when id is
-// in it), as recent.put does.
-func (s *idSet) set(id string, h uint64, v idEntry, slot, e int) {
-	if len(s.cur.ends) >= s.max {
-		s.old, s.cur = s.cur, s.old
-		g := s.cur
-		clear(g.slots)
-		clear(g.bloom)
-		g.keys, g.ends, g.vals, g.ats = g.keys[:0], g.ends[:0], g.vals[:0], g.ats[:0]
-		slot, e = g.find(id, h)
+// set stores v for id, whose probe of the current generation gave slot and entry e,
+// at time ts. When the current generation is full it becomes the old one first (even
+// when id is in it), as recent.put does.
+func (s *idSet) set(id string, h uint64, v idEntry, slot, e int, ts model.Time) {
+	if len(s.cur.ends) >= s.limit {
+		slot, e = s.turn(id, h, slot, e, ts)
 	}
 	g := s.cur
 	if e >= 0 {
@@ -229,6 +238,40 @@ func (s *idSet) set(id string, h uint64, v idEntry, slot, e int) {
 	if 2*len(g.ends) > len(g.slots) {
 		s.grow(g)
 	}
+}
+
+// turn makes the full current generation the old one, dropping the old one, and
+// returns id's probe of the new, empty current one; before the first id it only notes
+// its time. After a turn the set remembers the ids from the previous turn's time (or
+// the first id's) to ts: the shortest such span over the run is how far back a repeat
+// was surely caught (reach).
+func (s *idSet) turn(id string, h uint64, slot, e int, ts model.Time) (int, int) {
+	if s.limit == 0 {
+		s.limit, s.from = s.max, ts
+		return slot, e
+	}
+	// The first turn drops the empty generation the set began with: every id is still
+	// remembered until the second.
+	if span := ts - s.from; s.turns == 1 || s.turns > 1 && span < s.shortest {
+		s.shortest, s.at = span, ts
+	}
+	s.turns++
+	s.from = ts
+	s.old, s.cur = s.cur, s.old
+	g := s.cur
+	clear(g.slots)
+	clear(g.bloom)
+	g.keys, g.ends, g.vals, g.ats = g.keys[:0], g.ends[:0], g.vals[:0], g.ats[:0]
+	return g.find(id, h)
+}
+
+// reach says how far back the set reached over the run (DedupReach).
+func (s *idSet) reach() DedupReach {
+	r := DedupReach{Window: s.max, Complete: s.turns < 2}
+	if !r.Complete {
+		r.Reach, r.At = s.shortest, s.at
+	}
+	return r
 }
 
 // grow doubles g's table, keeping it at most half full.

@@ -23,7 +23,7 @@ func (s *idSet) get(id string, h uint64) (idEntry, bool) {
 // (even when id is already in it), then id is set in the current one.
 func (s *idSet) put(id string, h uint64, v idEntry) {
 	slot, e := s.cur.find(id, h)
-	s.set(id, h, v, slot, e)
+	s.set(id, h, v, slot, e, 0)
 }
 
 // randomID is the id of operation i on a set remembering max ids: mostly new ids,
@@ -96,7 +96,7 @@ func TestIDSetSee(t *testing.T) {
 				}
 				ref.put(id, v)
 			}
-			if got, first := set.see(id, idHash(id), fp, delivered, uint64(i)); got != want || first != wantFirst {
+			if got, first := set.see(id, idHash(id), fp, delivered, uint64(i), model.Time(i)); got != want || first != wantFirst {
 				t.Fatalf("max %d, op %d: see(%q, %v) = %v at %d, want %v at %d", max, i, id, delivered, got, first, want, wantFirst)
 			}
 			switch want {

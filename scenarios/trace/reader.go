@@ -73,8 +73,9 @@ func newReader(src source, file, unit string, o Options) *reader {
 	}
 	w := o.DedupWindow
 	if w <= 0 {
-		w = 1 << 17
+		w = DefaultDedupWindow
 	}
+	w = min(w, MaxDedupWindow)
 	rd.seen = newIDSet(w)
 	return rd
 }
@@ -85,7 +86,7 @@ func (rd *reader) Duplicates() int64 { return rd.duplicates }
 func (rd *reader) Counts() Counts {
 	return Counts{Skipped: rd.skipped, SkipReasons: rd.reasons[:len(rd.reasons):len(rd.reasons)],
 		Duplicates: rd.duplicates, FirstDuplicate: rd.firstDup, Ignored: rd.Ignored(), CountryOverrides: rd.overrides,
-		NaiveTimes: rd.naiveTimes(), Webhook: rd.webhook || rd.multi != nil && rd.multi.webhookRead()}
+		NaiveTimes: rd.naiveTimes(), Dedup: rd.seen.reach(), Webhook: rd.webhook || rd.multi != nil && rd.multi.webhookRead()}
 }
 
 // skip counts a row skipped as invalid, keeping the first few reasons.
@@ -370,7 +371,7 @@ func (rd *reader) finish(r *row) error {
 			h, fp = idHash(r.MessageID), rowPrint(r.MessageID, r.User, r.Direction, r.Category)
 		}
 		at := rowAt(r.Source, r.Line)
-		switch verdict, first := rd.seen.see(r.MessageID, h, fp, delivered, at); verdict {
+		switch verdict, first := rd.seen.see(r.MessageID, h, fp, delivered, at, r.TS); verdict {
 		case idRepeat:
 			// A retry (a webhook delivered twice, a log's repeated line): counted, and
 			// the first one said on stderr.

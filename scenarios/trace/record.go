@@ -65,10 +65,49 @@ type Counts struct {
 	// CountryOverrides counts rows whose country column contradicts their E.164 user
 	// and was kept, as Options.CountryOverrides asks.
 	CountryOverrides int64
+	// Dedup is how far back the de-duplication by message_id reached (DedupWindow):
+	// the zero value where a Reader does not say.
+	Dedup DedupReach
 	// Webhook says a webhook log was read: Skipped then counts what docs/formats.md
 	// says (its unreadable lines, invalid statuses and inbound messages, and business
 	// messages whose statuses lack what billing needs), not rows, and is worded so.
 	Webhook bool `json:",omitempty"`
+}
+
+// DedupReach is how far back a reader's de-duplication by message_id reached: it
+// remembers the last Window to 2×Window ids (Options.DedupWindow), so a repeat further
+// apart than that is not caught, and is billed again. Complete says no id was
+// forgotten: every repeat of the trace was caught. Otherwise Reach is the shortest
+// span of trace time the remembered ids covered, at At (the ts where the set forgot
+// the most recent ids, a generation turning at the trace's busiest): a repeat less
+// than Reach after its first row was caught wherever it was; one further apart may
+// not have been.
+type DedupReach struct {
+	Window   int // 0 where the reader does not say
+	Complete bool
+	Reach    model.Time // a span, in milliseconds; 0 when Complete
+	At       model.Time // 0 when Complete
+}
+
+// DefaultDedupWindow is Options.DedupWindow's default.
+const DefaultDedupWindow = 1 << 17
+
+// MaxDedupWindow bounds Options.DedupWindow: a generation's ids, at most maxID bytes
+// each, are kept in one arena indexed by 32 bits.
+const MaxDedupWindow = 16_000_000
+
+// DedupIDBytes is about what the de-duplication keeps per id of its window, with ids
+// of about 60 bytes as Meta's wamid ids are: two generations of Window ids, each its
+// id's bytes and some 40 bytes of table, entry and filter, with the arenas' slack
+// (the live heap of a set of 2^17 and 2^20 such ids: 199 and 219 bytes per id).
+const DedupIDBytes = 220
+
+// CheckDedupWindow says what is wrong with n as Options.DedupWindow, nil if nothing.
+func CheckDedupWindow(n int) error {
+	if n < 1 || n > MaxDedupWindow {
+		return fmt.Errorf("trace: a de-duplication window of %d message ids is not between 1 and %d", n, MaxDedupWindow)
+	}
+	return nil
 }
 
 // MaxSkipReasons is how many skipped rows' errors Counts keeps.
@@ -129,9 +168,10 @@ type Options struct {
 	// TempDir holds the sort's run files; default os.TempDir().
 	TempDir string
 	// DedupWindow is how many recent message ids are remembered to drop duplicates
-	// (two generations of this many, so at least this many); default 131072.
-	// Duplicates further apart than that are not caught: keeping every id of a
-	// 50-million-row trace would cost gigabytes.
+	// (two generations of this many, so at least this many); default 131072
+	// (DefaultDedupWindow), at most MaxDedupWindow. Duplicates further apart than that
+	// are not caught (Counts.Dedup says how far back it reached): keeping every id of
+	// a 50-million-row trace would cost gigabytes (DedupIDBytes per id of the window).
 	DedupWindow int
 	// Mapping maps a foreign CSV log's columns onto the contract; nil = the contract's
 	// own columns (docs/formats.md, "Trace"). CSV only.
