@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -248,6 +249,52 @@ func TestDuplicateNote(t *testing.T) {
 		code, _, stderr := spendsim(t, args...)
 		if code != 0 || !strings.Contains(stderr, note) {
 			t.Errorf("%s: exit %d, stderr %q; want the note %q", args[0], code, stderr, note)
+		}
+	}
+}
+
+// TestStatusLogCountsMessages: a CSV log of status events (a message's sent row, then
+// its delivered and read rows) is one business message, delivered, billed once: the
+// summary counted the sent row and the delivered row as two business messages, one of
+// them undelivered (a reviewer's "3 business messages (2 delivered)" for two messages,
+// both delivered). Sharded and merged, the same counts.
+func TestStatusLogCountsMessages(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "status.csv", "ts,user,direction,type,category,status,delivered_ts,message_id\n"+
+		"2025-08-02T10:00:00Z,5511987654321,business,template,marketing,sent,,x1\n"+
+		"2025-08-02T10:00:00Z,5511987654321,business,template,marketing,delivered,2025-08-02T10:00:05Z,x1\n"+
+		"2025-08-02T10:00:00Z,5511987654321,business,template,marketing,read,2025-08-02T10:00:05Z,x1\n"+
+		"2025-08-02T11:00:00Z,5511987654322,business,template,marketing,delivered,,x2\n"+
+		"2025-08-02T12:00:00Z,5511987654323,business,template,marketing,sent,,x3\n")
+	one, shards := filepath.Join(dir, "one"), filepath.Join(dir, "shards")
+	if code, stdout, stderr := spendsim(t, "replay", "--trace", tr, "--pricing", "pmp-2025", "--out", one, "-q"); code != 0 ||
+		!strings.Contains(stdout, "3 business messages (2 delivered)") {
+		t.Fatalf("replay: exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, k := range []string{"0/2", "1/2"} {
+		if code, _, stderr := spendsim(t, "replay", "--trace", tr, "--pricing", "pmp-2025", "--shard", k, "--out", shards, "-q"); code != 0 {
+			t.Fatalf("shard %s: exit %d: %s", k, code, stderr)
+		}
+	}
+	if code, _, stderr := spendsim(t, "merge", shards, "--pricing", "pmp-2025"); code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, stderr)
+	}
+	for _, out := range []string{one, shards} {
+		var s struct {
+			Business    int64 `json:"business_messages"`
+			Delivered   int64 `json:"delivered_business_messages"`
+			Undelivered int64 `json:"undelivered_business_messages"`
+			Total       string
+		}
+		data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, &s); err != nil {
+			t.Fatal(err)
+		}
+		if s.Business != 3 || s.Delivered != 2 || s.Undelivered != 1 || s.Total != "0.125000" {
+			t.Errorf("%s: %+v; want 3 business messages, 2 delivered, 1 not, 0.125000", out, s)
 		}
 	}
 }

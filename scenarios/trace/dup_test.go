@@ -54,6 +54,11 @@ func TestDuplicateIDs(t *testing.T) {
 	if c.Duplicates != 2 || c.FirstDuplicate != "retry.csv:4 repeats retry.csv:2" || c.Skipped != 0 {
 		t.Errorf("counts %+v, want 2 duplicates, the first retry.csv:4 repeats retry.csv:2", c)
 	}
+	// The delivered row is a second record of x1: counted, so that a count of business
+	// messages is of messages, not rows.
+	if c.Redelivered != 1 {
+		t.Errorf("counts %+v, want 1 redelivered (x1's delivery after its sent row)", c)
+	}
 
 	clash := filepath.Join("testdata", "bad", "id_clash.csv")
 	_, _, err = readCounts(t, []string{clash}, Options{})

@@ -175,9 +175,10 @@ func (s *idSet) getOld(id string, h uint64) (idEntry, bool) {
 
 // What see says of a row's id.
 const (
-	idNew    = iota // not seen (or the first delivered report of a message seen undelivered)
-	idRepeat        // the same message again: a duplicate
-	idClash         // another message under an id already seen
+	idNew       = iota // not seen
+	idRepeat           // the same message again: a duplicate
+	idClash            // another message under an id already seen
+	idDelivered        // the first delivered report of a message seen so far only undelivered
 )
 
 // see is the reader's de-duplication rule (reader.finish) in one probe of the
@@ -214,6 +215,9 @@ func (s *idSet) see(id string, h uint64, fp uint32, delivered bool, at uint64, t
 		v.at = was.at
 	}
 	s.set(id, h, v, slot, e, ts)
+	if seen {
+		return idDelivered, was.at
+	}
 	return idNew, 0
 }
 
