@@ -28,7 +28,7 @@ import (
 func scopeFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.BoolFlag{Name: "at-send-time", Usage: "evaluate the rules at each message's send time (ts), not its delivery time (delivered_ts): the window, era, card, market and month"},
-		&cli.BoolFlag{Name: "account-per-number", Usage: "bill each business number as an account of its own: its own CBP free tier and volume tiers (default: every number of the trace one account)"},
+		&cli.BoolFlag{Name: "account-per-number", Usage: "bill each business number as an account of its own, with its own CBP free tier and volume tiers (else every number of the trace is one account)"},
 		&cli.StringFlag{Name: "accounts", Usage: "CSV `FILE` of number,account lines: the business account of each business number of the trace, whose numbers share free tiers and volume tiers"},
 		&cli.IntFlag{Name: "entry-point-hours", DefaultText: "24, 72 from 2023-03-01", Usage: "how long a CBP 2022 free entry point conversation lasts, `HOURS` 24 or 72, whatever its date"},
 	}
