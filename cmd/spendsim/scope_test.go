@@ -54,7 +54,7 @@ func scopeTrace(seed uint64, start time.Time) string {
 }
 
 // TestReplayScopeShardsMerge: under each of the flags, a replay in 2 shards, merged,
-// and one on 3 workers write the plain replay's files, byte for byte; the flags change
+// one on 3 workers and one in 2 passes write the plain replay's files, byte for byte; the flags change
 // the bill of the trace (else the test would prove nothing); a shard or a merge given
 // other such flags than the rest is refused, an accounts file by its content.
 func TestReplayScopeShardsMerge(t *testing.T) {
@@ -113,9 +113,13 @@ func TestReplayScopeShardsMerge(t *testing.T) {
 		if code, _, stderr := spendsim(t, append([]string{"replay", "--out", workers, "--workers", "3"}, common...)...); code != 0 {
 			t.Fatalf("%v: --workers 3: exit %d: %s", c.flags, code, stderr)
 		}
+		passes := filepath.Join(dir, fmt.Sprintf("passes%d", i))
+		if code, _, stderr := spendsim(t, append([]string{"replay", "--out", passes, "--passes", "2"}, common...)...); code != 0 {
+			t.Fatalf("%v: --passes 2: exit %d: %s", c.flags, code, stderr)
+		}
 		for _, f := range []string{"messages.parquet", "bill.parquet", "summary.json", "manifest.json"} {
 			w, errW := os.ReadFile(filepath.Join(want, f))
-			for _, other := range []string{sharded, workers} {
+			for _, other := range []string{sharded, workers, passes} {
 				o, err := os.ReadFile(filepath.Join(other, f))
 				if errW != nil || err != nil || string(o) != string(w) {
 					t.Errorf("%v: %s of %s differs from the plain replay's (%v, %v)", c.flags, f, filepath.Base(other), errW, err)
@@ -288,5 +292,54 @@ func TestOneAccountNote(t *testing.T) {
 	m, err := os.ReadFile(filepath.Join(dir, "3", reports.ManifestFile))
 	if err != nil || !strings.Contains(string(m), `"role": "accounts"`) {
 		t.Errorf("manifest.json lists no accounts file (%v):\n%s", err, m)
+	}
+}
+
+// TestRunEntryPointHours: business.entry_point_hours bills a simulation as replay's
+// --entry-point-hours bills a trace. Customers who come through an ad, and marketing
+// templates sent to them at random under CBP 2022 in May 2022 (24 h by date): with 72,
+// the templates of the 48 hours after each reply ride the free entry point
+// conversation, so the run costs less.
+func TestRunEntryPointHours(t *testing.T) {
+	dir := t.TempDir()
+	const sc = `name: NAME
+seed: 7
+start: 2022-05-02
+days: 14
+pricing: cbp-2022
+BUSINESS
+customers: {count: 800, countries: [{country: BR, share: 1}]}
+load:
+  conversations_per_customer_month: 1
+  entry_points: {ctwa: 1}
+  notifications: [{name: promo, category: marketing, per_customer_month: 10}]
+agents:
+  concurrency: 4
+  handle_time: {dist: exponential, mean_s: 120}
+  shifts: [{name: all, start: "00:00", end: "23:59", headcount: 5}]
+`
+	total := map[string]int64{}
+	for _, c := range []struct{ name, business string }{{"by-date", ""}, {"h24", "business: {entry_point_hours: 24}"}, {"h72", "business: {entry_point_hours: 72}"}} {
+		f := writeFile(t, dir, c.name+".yaml", strings.NewReplacer("NAME", c.name, "BUSINESS", c.business).Replace(sc))
+		out := filepath.Join(dir, c.name)
+		if code, _, stderr := spendsim(t, "run", f, "--out", out, "-q"); code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.name, code, stderr)
+		}
+		var s struct {
+			Points []struct {
+				TotalMicros int64 `json:"total_micros"`
+			} `json:"points"`
+		}
+		data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+		if err == nil {
+			err = json.Unmarshal(data, &s)
+		}
+		if err != nil || len(s.Points) != 1 {
+			t.Fatalf("%s: summary.json: %v", c.name, err)
+		}
+		total[c.name] = s.Points[0].TotalMicros
+	}
+	if total["h24"] != total["by-date"] || !(total["h72"] < total["h24"]) {
+		t.Errorf("totals %v: want 24 h the same as by date in May 2022, and 72 h cheaper", total)
 	}
 }
