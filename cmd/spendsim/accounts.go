@@ -80,7 +80,8 @@ func readAccounts(path string) (*accountsFile, error) {
 		return nil, usageError{err}
 	}
 	a := &accountsFile{sha256: fmt.Sprintf("%x", sha256.Sum256(data))}
-	r := csv.NewReader(bytes.NewReader(data))
+	// A spreadsheet's "CSV UTF-8" starts with a byte order mark, which is no number.
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
 	r.FieldsPerRecord, r.Comment, r.TrimLeadingSpace = -1, '#', true
 	at := func(field int) string {
 		line, col := r.FieldPos(field)

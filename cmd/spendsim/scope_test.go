@@ -260,7 +260,7 @@ func TestAccountsFlags(t *testing.T) {
 func TestOneAccountNote(t *testing.T) {
 	dir := t.TempDir()
 	tr := filepath.Join("testdata", "timelines", "cbp2022-free-tier-two-numbers.csv")
-	one := writeFile(t, dir, "one.csv", "phone-a,acme\nphone-b,acme\n")
+	one := writeFile(t, dir, "one.csv", "\ufeffphone-a,acme\nphone-b,acme\n") // a spreadsheet's, with a byte order mark
 	const note = "note: 2 business numbers billed as one account (free tiers and volume tiers shared); --account-per-number bills each as its own, --accounts FILE groups them\n"
 	for i, c := range []struct {
 		args     []string
