@@ -20,6 +20,13 @@ const (
 // ReadMessages reads back a messages.parquet that a replay wrote, one message at a time
 // (in file order), for reconciling; zone is the replay's --timezone.
 func ReadMessages(path string, fn func(*reconcile.Message) error) error {
+	return ReadMessagesAt(path, false, fn)
+}
+
+// ReadMessagesAt is ReadMessages of a replay that evaluated the rules at the send time
+// (atSend, replay --at-send-time: billing.Options.AtSendTime): each Message's At is
+// its ts, not its delivered_ts, as the replay billed it.
+func ReadMessagesAt(path string, atSend bool, fn func(*reconcile.Message) error) error {
 	var m reconcile.Message
 	return table.Read(path, func(t *table.Batch) error {
 		if !t.IsString("user") && t.IsString("message_id") {
@@ -52,7 +59,7 @@ func ReadMessages(path string, fn func(*reconcile.Message) error) error {
 				Tier: tier.Value(i), Amount: money.Micros(amount.Value(i)),
 			}
 			m.At = model.Time(ts.Value(i))
-			if !dts.IsNull(i) {
+			if !dts.IsNull(i) && !atSend {
 				m.At = model.Time(dts.Value(i))
 			}
 			m.Delivered = m.Model != ""

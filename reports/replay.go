@@ -334,6 +334,7 @@ type ReplaySummary struct {
 	Undelivered   int64      `json:"undelivered_business_messages"`
 	Users         int64      `json:"users"`
 	Numbers       int64      `json:"business_numbers"`
+	Accounts      int64      `json:"business_accounts"` // the accounts whose free tiers and volume tiers count apart
 	Skipped       int64      `json:"skipped_invalid_rows"`
 	Duplicates    int64      `json:"duplicate_messages"`
 	Ignored       int64      `json:"ignored_changes"`   // webhook changes, statuses and system messages that are no message (trace.Ignorer)

@@ -22,5 +22,8 @@ func (sc *Scenario) ReplayCommand(path string, rateArgs []string) string {
 	if d := sc.Business.AuthIntlFrom; d != "" {
 		args = append(args, "--auth-intl-from", d)
 	}
+	if h := sc.Business.EntryPointHours; h != 0 {
+		args = append(args, "--entry-point-hours", strconv.Itoa(h))
+	}
 	return shellquote.Join(args)
 }

@@ -99,6 +99,7 @@ func (s *Scenario) Config(rates *pricing.Overlay) (*sim.Config, error) {
 			PrimaryCountry:            s.Business.PrimaryCountry,
 			AuthIntlFrom:              authFrom,
 			ServiceAllowancePerNumber: billing.ServiceAllowance(s.Business.ServiceAllowance),
+			EntryPointV1:              model.Time(s.Business.EntryPointHours) * model.Hour,
 		},
 	}, nil
 }

@@ -100,6 +100,10 @@ type Business struct {
 	// the rules from 2026-10-01; default 1000; 0 = none, as replay's --service-allowance
 	// 0 (-1, which older files wrote for none, is none too).
 	ServiceAllowance int `yaml:"service_allowance"`
+	// EntryPointHours is how long a CBP 2022 free entry point conversation lasts, 24 or
+	// 72, whatever its date, as replay's --entry-point-hours; 0 (default): 24 h before
+	// 2023-03-01, 72 h from then on.
+	EntryPointHours int `yaml:"entry_point_hours,omitempty" json:",omitempty"`
 }
 
 // Customers is the customer base.
@@ -301,6 +305,9 @@ func (s *Scenario) Validate() []string {
 	}
 	if s.Business.ServiceAllowance < -1 {
 		add("business.service_allowance: must be 0 or more (0 turns the allowance off; -1, as older files wrote, does too), got %d", s.Business.ServiceAllowance)
+	}
+	if h := s.Business.EntryPointHours; h != 0 && h != 24 && h != 72 {
+		add("business.entry_point_hours: must be 24 or 72 (Meta's two lengths of a CBP 2022 free entry point conversation; absent: by date), got %d", h)
 	}
 	if s.Customers.Count < 1 || s.Customers.Count > math.MaxInt32 {
 		add("customers.count: must be between 1 and %d, got %d", math.MaxInt32, s.Customers.Count)

@@ -78,6 +78,7 @@ func mergeReplay(c *cli.Context, e *env, dir string) error {
 	}
 	reports.WriteReplayOrEras(e.stdout, s, nil)
 	reports.WriteReadNotes(e.stderr, s.Counts()) // even with -q, as replay's: what the bill leaves out
+	noteOneAccount(c, e.stderr, s)
 	return nil
 }
 

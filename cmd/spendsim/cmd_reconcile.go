@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 
 	"github.com/urfave/cli/v2"
 
@@ -58,7 +59,8 @@ func reconcileCommand(e *env) *cli.Command {
 				return usagef("give one of --trace LOG (replay it now) or --replay DIR (a replay's output)")
 			}
 			// With --replay DIR the log was read and billed: how to do it changes nothing.
-			for _, n := range slices.Concat([]string{"pricing", "primary-country", "auth-intl-from", "service-allowance", "workers"}, readFlagNames) {
+			for _, n := range slices.Concat([]string{"pricing", "primary-country", "auth-intl-from", "service-allowance", "workers",
+				"account-per-number", "accounts", "entry-point-hours"}, readFlagNames) {
 				if c.String("replay") != "" && c.IsSet(n) {
 					return usagef("--%s has no effect with --replay DIR, whose bill is already made: give it to the replay (spendsim replay --%s …), then reconcile its folder", n, n)
 				}
@@ -91,7 +93,7 @@ func reconcileCommand(e *env) *cli.Command {
 			}
 			o := rebill.ReconcileOptions{From: c.String("replay"), Replayed: rp, Analytics: c.StringSlice("analytics"), Tolerance: tol, Out: c.String("out"),
 				Replay: rebill.Options{Traces: traces, Read: read, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
-					Args: e.manifestArgs(c), MappingFile: c.String("mapping"), Workers: c.Int("workers")}}
+					Args: e.manifestArgs(c), MappingFile: c.String("mapping"), AccountsFile: c.String("accounts"), Workers: c.Int("workers")}}
 			switch {
 			case o.Out != "":
 			case o.From != "":
@@ -106,6 +108,7 @@ func reconcileCommand(e *env) *cli.Command {
 			}
 			if res.Replay != nil { // what reading the log left out, as replay says it
 				reports.WriteReadNotes(e.stderr, res.Replay.Counts())
+				noteOneAccount(c, e.stderr, res.Replay)
 			}
 			reports.WriteReconcileTable(e.stdout, &res.Report, c.Int("show"))
 			reports.WriteReconcileNotes(e.stderr, &res.Report, o.From != "")
@@ -117,14 +120,15 @@ func reconcileCommand(e *env) *cli.Command {
 	}
 }
 
-// readReplayed reads how the replay in dir was made, refuses a --currency or
-// --timezone that says otherwise (a usage error), and sets both to the replay's.
+// readReplayed reads how the replay in dir was made, refuses a --currency,
+// --timezone or --at-send-time that says otherwise (a usage error), and sets each to
+// the replay's.
 func readReplayed(c *cli.Context, dir string) (*rebill.Replayed, error) {
 	rp, err := rebill.ReadReplayed(dir, cmdline.Of(c.App.Flags), cmdline.Commands(c.App))
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range [][2]string{{"currency", rp.Currency}, {"timezone", rp.Timezone}} {
+	for _, f := range [][2]string{{"currency", rp.Currency}, {"timezone", rp.Timezone}, {"at-send-time", strconv.FormatBool(rp.AtSendTime)}} {
 		if c.IsSet(f[0]) {
 			if err := rp.CheckFlag(f[0], c.String(f[0])); err != nil {
 				return nil, usageError{err}

@@ -49,7 +49,7 @@ func replayCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "shard", Usage: "bill only shard `K/N`: the users hashed to K (K from 0); spendsim merge OUT joins the N parts"},
 			&cli.IntFlag{Name: "shards", Usage: "split into `N` shards, this one's K from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID", DefaultText: "unsharded"},
 			&cli.IntFlag{Name: "passes", Value: 1, Usage: "bill the users in `N` passes over the trace, 1/N of them in memory at a time (parts in the temp folder); the same bytes"},
-		}, rateFlags()),
+		}, scopeFlags(), rateFlags()),
 		Action: func(c *cli.Context) error {
 			if c.String("point") != "" && c.String("restaff") == "" {
 				return usagef("--point picks the sweep point of the --restaff scenario; give --restaff too")
@@ -70,7 +70,8 @@ func replayCommand(e *env) *cli.Command {
 				return usagef("--outputs: %v", err)
 			}
 			o := rebill.Options{Traces: traces, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
-				Read: read, Outputs: outputs, Args: e.manifestArgs(c), MappingFile: c.String("mapping"), Workers: c.Int("workers"), Passes: c.Int("passes")}
+				Read: read, Outputs: outputs, Args: e.manifestArgs(c), MappingFile: c.String("mapping"), AccountsFile: c.String("accounts"),
+				Workers: c.Int("workers"), Passes: c.Int("passes")}
 			rp := progress.NewRecords(e.stderr, c.Bool("quiet"))
 			defer rp.Stop()
 			if o.Progress = rp.Read; c.Int("passes") > 1 {
@@ -116,6 +117,7 @@ func replayCommand(e *env) *cli.Command {
 			}
 			reports.WriteReplayOrEras(e.stdout, s, eras)
 			reports.WriteReadNotes(e.stderr, s.Counts())
+			noteOneAccount(c, e.stderr, s)
 			if !c.Bool("quiet") {
 				fmt.Fprintf(e.stderr, "%s in %.1fs; results in %s\n", words.Count(s.Records, "record"), time.Since(started).Seconds(), o.Out)
 			}
@@ -175,13 +177,16 @@ func billingOptions(c *cli.Context) (billing.Options, *pricing.Overlay, error) {
 		}
 		o.AuthIntlFrom = model.FromStd(d)
 	}
+	if err := scopeOptions(c, &o); err != nil {
+		return o, nil, err
+	}
 	return o, user, nil
 }
 
 // billingFlagNames are the replay flags that decide how a trace is billed: every
 // shard of a replay and its merge must be given the same.
 var billingFlagNames = []string{"pricing", "timezone", "currency", "primary-country", "auth-intl-from", "service-allowance",
-	"rates", "rates-model", "rates-from", "tiers", "decimal-comma"}
+	"rates", "rates-model", "rates-from", "tiers", "decimal-comma", "at-send-time", "account-per-number", "accounts", "entry-point-hours"}
 
 // readFlagNames are the replay flags that decide how a trace is read: every shard of
 // a replay must be given the same.
@@ -192,8 +197,12 @@ var readFlagNames = []string{"format", "mapping", "delimiter", "sort", "skip-inv
 func flagSettings(c *cli.Context, names []string) (all, set []string) {
 	for _, n := range names {
 		v := fmt.Sprint(c.Value(n))
-		all = append(all, "--"+n+"="+v)
-		if c.IsSet(n) {
+		all = append(all, "--"+n+"="+settingValue(c, n))
+		switch b, isBool := c.Value(n).(bool); {
+		case !c.IsSet(n):
+		case isBool: // a switch takes no word after it: "--at-send-time true" gives merge an argument
+			set = append(set, fmt.Sprintf("--%s=%t", n, b))
+		default:
 			set = append(set, "--"+n, v)
 		}
 	}

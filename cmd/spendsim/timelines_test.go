@@ -153,7 +153,7 @@ func (c *expectCase) run(t *testing.T, dir string) {
 	out := filepath.Join(t.TempDir(), "out")
 	args := []string{"replay", "--trace", c.trace, "--out", out, "-q"}
 	for i, a := range c.args {
-		if i > 0 && (c.args[i-1] == "--rates" || c.args[i-1] == "--tiers") && a != "builtin" && !filepath.IsAbs(a) {
+		if i > 0 && (c.args[i-1] == "--rates" || c.args[i-1] == "--tiers" || c.args[i-1] == "--accounts") && a != "builtin" && !filepath.IsAbs(a) {
 			a = filepath.Join(dir, a)
 		}
 		args = append(args, a)

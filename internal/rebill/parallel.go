@@ -119,7 +119,7 @@ func replayParallel(src replay.RecordSource, opts billing.Options, pl parallel, 
 		merged <- err
 	}()
 
-	st, err := deal(src, parts, pl.round, feeds, toMerge, free, quit)
+	st, err := deal(src, opts, parts, pl.round, feeds, toMerge, free, quit)
 	for _, f := range feeds {
 		close(f)
 	}
@@ -148,9 +148,10 @@ func replayParallel(src replay.RecordSource, opts billing.Options, pl parallel, 
 }
 
 // deal reads src into rounds and sends each to every worker and then to the merger.
-func deal(src replay.RecordSource, parts []*replay.Part, size int, feeds []chan *round, toMerge, free chan *round, quit chan struct{}) (replay.Stats, error) {
+func deal(src replay.RecordSource, opts billing.Options, parts []*replay.Part, size int, feeds []chan *round, toMerge, free chan *round, quit chan struct{}) (replay.Stats, error) {
 	var st replay.Stats
 	d := replay.NewDealer(len(parts))
+	d.SetAccounts(opts)
 	var rec model.Record
 	for {
 		var r *round
@@ -196,7 +197,7 @@ func deal(src replay.RecordSource, parts []*replay.Part, size int, feeds []chan 
 		}
 		toMerge <- r
 		if r.end || r.stop != nil {
-			st.Numbers = int64(d.Numbers())
+			st.Numbers, st.Accounts = int64(d.Numbers()), int64(d.Accounts())
 			return st, nil
 		}
 	}

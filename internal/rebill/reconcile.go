@@ -114,7 +114,7 @@ func Reconcile(ctx context.Context, o ReconcileOptions) (*Reconciled, error) {
 	defer w.Abort() // nothing once Close has succeeded
 	var diffs []*reconcile.Row
 	var more int64
-	err = reports.ReadMessages(messages, func(m *reconcile.Message) error {
+	err = reports.ReadMessagesAt(messages, b.AtSendTime, func(m *reconcile.Message) error {
 		row, err := rc.Message(m)
 		if err != nil || row == nil {
 			return err

@@ -33,6 +33,9 @@ type Options struct {
 	// them with the trace files.
 	Args        []string
 	MappingFile string
+	// AccountsFile is the file that says which account each business number is in
+	// (replay --accounts; "" for none): manifest.json records it with the trace files.
+	AccountsFile string
 	// Workers bill users hashed across them (parallel.go); 0 means DefaultWorkers. The
 	// outputs are the same bytes at any count.
 	Workers int
@@ -69,7 +72,7 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, users int64, c 
 		DerivedShare: derived,
 		Records:      st.Records, UserMessages: users, Business: st.Billing.Business - c.Redelivered,
 		Delivered: st.Billing.Delivered, Undelivered: st.Billing.Business - c.Redelivered - st.Billing.Delivered,
-		Users: st.Users, Numbers: st.Numbers,
+		Users: st.Users, Numbers: st.Numbers, Accounts: st.Accounts,
 		USMarketing: st.Billing.USMarketingHeld, TextOutsideCS: st.Billing.TextOutsideWindow,
 		LogFacts: reports.LogFacts{
 			USMarketingDelivered: st.Billing.Stated.USMarketingDelivered, AuthIntl: st.Billing.Stated.AuthIntl,
@@ -252,7 +255,8 @@ func replayManifest(o Options, sc any) (*reports.Manifest, error) {
 	return manifestOf(o, sc, in)
 }
 
-// replayInputs are the files a replay reads, hashed: the trace's, then the mapping.
+// replayInputs are the files a replay reads, hashed: the trace's, then the mapping and
+// the accounts file.
 func replayInputs(o Options) ([]reports.Input, error) {
 	m := &reports.Manifest{}
 	files, err := trace.Files(o.Traces)
@@ -266,6 +270,11 @@ func replayInputs(o Options) ([]reports.Input, error) {
 	}
 	if o.MappingFile != "" {
 		if err := m.AddInput("mapping", o.MappingFile); err != nil {
+			return nil, err
+		}
+	}
+	if o.AccountsFile != "" {
+		if err := m.AddInput("accounts", o.AccountsFile); err != nil {
 			return nil, err
 		}
 	}

@@ -29,6 +29,9 @@ type Replayed struct {
 	// --timezone of the command line manifest.json records (UTC, billing's default,
 	// where it gave none).
 	Currency, Timezone string
+	// AtSendTime says the replay evaluated the rules at the send time (--at-send-time
+	// on the command line manifest.json records): its months and cards are ts's.
+	AtSendTime bool
 	// RateFiles are the rate and tier files it priced with (manifest.json's; none
 	// with the built-in cards alone).
 	RateFiles []pricing.File
@@ -79,6 +82,9 @@ func ReadReplayed(dir string, global cmdline.Flags, command func(name string) cm
 	if v, ok := cmdline.Value(m.Args, global, flags, "currency"); ok {
 		r.Currency = v
 	}
+	if v, ok := cmdline.Value(m.Args, global, flags, "at-send-time"); ok {
+		r.AtSendTime = !isFalse(v)
+	}
 	path = filepath.Join(dir, reports.SummaryFile)
 	b, err = os.ReadFile(path)
 	switch {
@@ -116,6 +122,11 @@ func (r *Replayed) CheckFlag(name, value string) error {
 			return fmt.Errorf("--currency %s contradicts the replay in %s, billed in %s (its summary.json): leave --currency out, "+
 				"or replay the trace again with --currency %s", value, r.Dir, r.Currency, value)
 		}
+	case "at-send-time":
+		if at := !isFalse(value); at != r.AtSendTime {
+			return fmt.Errorf("--at-send-time=%t contradicts the replay in %s, which evaluated the rules at %s (its manifest.json's command line): "+
+				"leave --at-send-time out, or replay the trace again with --at-send-time=%t", at, r.Dir, r.evaluatedAt(), at)
+		}
 	case "timezone":
 		if !r.sameZone(value) {
 			return fmt.Errorf("--timezone %s contradicts the replay in %s, whose months are %s's (its manifest.json's command line): "+
@@ -148,7 +159,15 @@ func (r *Replayed) CheckRateFiles(given []pricing.File) error {
 		r.Dir, describeFiles(r.RateFiles), describeFiles(given))
 }
 
-// check says whether b bills as the replay did: its currency and zone.
+// evaluatedAt says when the replay evaluated the rules, in words.
+func (r *Replayed) evaluatedAt() string {
+	if r.AtSendTime {
+		return "the send time (ts)"
+	}
+	return "the delivery time (delivered_ts, else ts)"
+}
+
+// check says whether b bills as the replay did: its currency, zone and which time.
 func (r *Replayed) check(b billing.Options) error {
 	loc := b.Location
 	if loc == nil {
@@ -156,6 +175,9 @@ func (r *Replayed) check(b billing.Options) error {
 	}
 	if currencyOf(b) != r.Currency || !r.sameZone(loc.String()) {
 		return fmt.Errorf("rebill: reconciling %s in %s, %s, which the replay billed in %s, %s", r.Dir, currencyOf(b), loc, r.Currency, r.Timezone)
+	}
+	if b.AtSendTime != r.AtSendTime {
+		return fmt.Errorf("rebill: reconciling %s with AtSendTime %t, the replay evaluated the rules at %s", r.Dir, b.AtSendTime, r.evaluatedAt())
 	}
 	return nil
 }

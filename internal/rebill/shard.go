@@ -67,6 +67,7 @@ type ReplayShardManifest struct {
 	Records      int64           `json:"records"`
 	UserMessages int64           `json:"user_messages"`
 	Numbers      int64           `json:"numbers"`
+	Accounts     int64           `json:"accounts"`
 	Counts       trace.Counts    `json:"counts"`
 	Names        []string        `json:"names"`
 	Inputs       []reports.Input `json:"inputs"`
@@ -269,6 +270,7 @@ func billShard(ctx context.Context, o Options, m *ReplayShardManifest, pw *partW
 	}
 	src := &source{r: r, ctx: ctx, progress: o.Progress}
 	d := replay.NewDealer(n)
+	d.SetAccounts(o.Billing)
 	batch := make([]replay.Dealt, 0, shardBatch)
 	feed := func() error {
 		err := p.Feed(batch, pw, pw.newPair)
@@ -307,7 +309,7 @@ func billShard(ctx context.Context, o Options, m *ReplayShardManifest, pw *partW
 	if err := p.FlushAll(pw); err != nil {
 		return trace.AtFiles(m.Names, err)
 	}
-	m.Billing, m.UserMessages, m.Numbers = p.Stats(), src.users, int64(d.Numbers())
+	m.Billing, m.UserMessages, m.Numbers, m.Accounts = p.Stats(), src.users, int64(d.Numbers()), int64(d.Accounts())
 	m.Counts = trace.CountsOf(r)
 	return nil
 }

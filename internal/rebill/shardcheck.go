@@ -90,7 +90,7 @@ func sameReplay(unit string, a, b *ReplayShardManifest) string {
 	for _, n := range []struct {
 		what string
 		a, b int64
-	}{{"records", a.Records, b.Records}, {"user messages", a.UserMessages, b.UserMessages}, {"business numbers", a.Numbers, b.Numbers}} {
+	}{{"records", a.Records, b.Records}, {"user messages", a.UserMessages, b.UserMessages}, {"business numbers", a.Numbers, b.Numbers}, {"business accounts", a.Accounts, b.Accounts}} {
 		if n.a != n.b && unit == "pass" { // the passes hashed the files once, before the first
 			return fmt.Sprintf("%s read %d %s, %s %d", sa, n.a, n.what, sb, n.b)
 		}

@@ -274,7 +274,7 @@ func mergeInto(ctx context.Context, op *reports.Output, o Options, dir string, m
 			return nil, nil, err
 		}
 	}
-	st := replay.Stats{Records: first.Records, Numbers: first.Numbers, Markets: opts.Markets, Currency: currencyOf(opts)}
+	st := replay.Stats{Records: first.Records, Numbers: first.Numbers, Accounts: first.Accounts, Markets: opts.Markets, Currency: currencyOf(opts)}
 	for i := range ms {
 		st.Billing.Add(ms[i].Billing)
 		st.Users += ms[i].PairCount

@@ -67,6 +67,14 @@ type Options struct {
 	// default) puts every number in one account, as docs/billing.md, "Scope", decides for a
 	// trace; numbers past the end of the slice belong to account 0.
 	NumberAccount []uint16
+	// AccountPerNumber makes every business phone number an account of its own (a
+	// trace of several businesses' numbers). It cannot go with NumberAccount.
+	AccountPerNumber bool
+	// Numbers names the business numbers NumberAccount indexes, for a trace replay
+	// (sim/replay), which gives them the ids 0, 1, … in this order and refuses a trace's
+	// number not named here. Nil: ids in order of first appearance, any number. The
+	// Biller itself does not read it.
+	Numbers []string
 
 	// TierCountPerCategory counts PMP volume-tier messages per (market, category):
 	// utility apart from authentication and authentication-international, which share
@@ -158,6 +166,7 @@ type Biller struct {
 	authIntl        bool
 	authIntlFrom    model.Time
 	numberAccount   []uint16
+	perNumber       bool
 	atSend          bool
 	entryV1         model.Time
 	usMarketingOff  bool
@@ -207,6 +216,7 @@ func New(o Options) (*Biller, error) {
 		serviceAllow:    o.ServiceAllowancePerNumber,
 		authIntlFrom:    o.AuthIntlFrom,
 		numberAccount:   o.NumberAccount,
+		perNumber:       o.AccountPerNumber,
 		atSend:          o.AtSendTime,
 		entryV1:         o.EntryPointV1,
 		usMarketingOff:  !o.DeliverUSMarketing,
@@ -244,6 +254,9 @@ func New(o Options) (*Biller, error) {
 	}
 	if b.serviceAllow == 0 {
 		b.serviceAllow = DefaultServiceAllowancePerNumber
+	}
+	if o.AccountPerNumber && o.NumberAccount != nil {
+		return nil, fmt.Errorf("billing: AccountPerNumber and NumberAccount both say which account a number is in: set one")
 	}
 	if o.EntryPointV1 < 0 {
 		return nil, fmt.Errorf("billing: EntryPointV1 %v is negative", o.EntryPointV1)

@@ -154,6 +154,7 @@ func TestNewErrors(t *testing.T) {
 		{"bad era", Options{Book: book, Era: numEras}, "unknown era"},
 		{"negative entry point", Options{Book: book, EntryPointV1: -1}, "EntryPointV1"},
 		{"other market table", Options{Book: book, Markets: otherTable(t)}, "market table"},
+		{"two account maps", Options{Book: book, AccountPerNumber: true, NumberAccount: []uint16{0, 1}}, "set one"},
 	}
 	for _, tt := range tests {
 		_, err := New(tt.o)

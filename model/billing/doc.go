@@ -54,7 +54,8 @@
 //
 //   - Rules at the delivery time (AtSendTime to use the send time).
 //   - Windows and conversations per (business number, user); free and volume tiers per
-//     account, all numbers one account (NumberAccount to split).
+//     account, all numbers one account (NumberAccount to split, AccountPerNumber for one
+//     each).
 //   - CBP 2022 free entry point lasts 24 h before 2023-03-01, 72 h after (EntryPointV1).
 //   - PMP from 2026-10-01: 1,000 free service messages per number per month
 //     (ServiceAllowancePerNumber; negative turns it off). Service is charged at the

@@ -67,6 +67,7 @@ type Ledger struct {
 	freeConvs       int // per account and month; <0 off
 	serviceAllow    int // per number and month; <0 off
 	numberAccount   []uint16
+	perNumber       bool // an account per number (Options.AccountPerNumber): accounts grow as numbers come
 	tierPerCategory bool
 
 	days             model.Days // loc's days (model.Days: no time.Date call where the offset holds)
@@ -116,7 +117,7 @@ func newLedger(b *Biller) *Ledger {
 	}
 	return &Ledger{
 		tiers: b.tiers, loc: b.loc, currency: b.currency, freeConvs: b.freeConvs, serviceAllow: b.serviceAllow,
-		numberAccount: b.numberAccount, tierPerCategory: b.tierPerCategory,
+		numberAccount: b.numberAccount, perNumber: b.perNumber, tierPerCategory: b.tierPerCategory,
 		dayEnd: minTime, accounts: make([]accountMonth, nAcc), days: model.NewDays(b.loc),
 	}
 }
@@ -310,6 +311,12 @@ func nextDay(days *model.Days, at, monthEnd model.Time) (dayEnd, nextMonthEnd mo
 }
 
 func (l *Ledger) account(number uint16) *accountMonth {
+	if l.perNumber {
+		if int(number) >= len(l.accounts) {
+			l.accounts = append(l.accounts, make([]accountMonth, int(number)+1-len(l.accounts))...)
+		}
+		return &l.accounts[number]
+	}
 	if int(number) < len(l.numberAccount) {
 		return &l.accounts[l.numberAccount[number]]
 	}

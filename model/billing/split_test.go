@@ -37,6 +37,9 @@ func TestSplitSameCharges(t *testing.T) {
 			o := Options{Era: e, book: book, tiers: tiers, Markets: mt, FreeConversationsPerMonth: 1 + int(seed%4)*2,
 				PrimaryCountry: "BR", AuthIntlFrom: start, ServiceAllowancePerNumber: 1 + int(seed%3),
 				NumberAccount: []uint16{0, 1, 0}, TierCountPerCategory: seed%2 == 0}
+			if seed%3 == 0 {
+				o.NumberAccount, o.AccountPerNumber = nil, true
+			}
 			if e == EraNBP2018 && seed%5 == 0 {
 				o.FreeConversationsPerMonth = -1 // off: charged at once
 			}

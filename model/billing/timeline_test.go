@@ -269,6 +269,8 @@ func (r *tlRun) applyOption(l tlLine, k, v string) {
 		var d time.Duration
 		d, err = time.ParseDuration(v)
 		o.EntryPointV1 = model.Time(d.Milliseconds())
+	case "account_per_number":
+		o.AccountPerNumber = v == "true"
 	case "accounts": // number:account,...
 		for _, p := range strings.Split(v, ",") {
 			n, a, _ := strings.Cut(p, ":")

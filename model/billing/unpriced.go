@@ -59,7 +59,7 @@ func (e *UnpricedError) Unwrap() error { return e.Err }
 // is a warning to give before a run, not a verdict. The error is New's for o.
 func Unpriced(o Options, from, to model.Time, sent []Sent) ([]error, error) {
 	o.FreeConversationsPerMonth, o.ServiceAllowancePerNumber = -1, -1
-	o.StrictWindow, o.AtSendTime, o.NumberAccount = false, false, nil
+	o.StrictWindow, o.AtSendTime, o.NumberAccount, o.AccountPerNumber = false, false, nil, false
 	b, err := New(o)
 	if err != nil {
 		return nil, err

@@ -49,6 +49,10 @@ type PartSink interface {
 type Dealer struct {
 	parts        int
 	numbers      map[string]uint16
+	named        int    // numbers named beforehand (SetAccounts), ids 0..named-1; the only ones allowed when > 0
+	seen         []bool // which named numbers the trace has
+	accounts     []uint16
+	perNumber    bool
 	lastBusiness string // the previous record's business number, and its id
 	lastNumber   uint16
 	haveLast     bool
@@ -62,6 +66,23 @@ func NewDealer(parts int) *Dealer {
 }
 
 const minTime = model.Time(-1 << 63)
+
+// SetAccounts gives the numbers o names (billing.Options.Numbers) the ids 0, 1, … in
+// that order, which o.NumberAccount indexes, and makes any other number of the trace an
+// error; it also says which account each number is in, for Accounts. Call it before
+// dealing, with the Options the Parts and the Ledger bill with.
+func (d *Dealer) SetAccounts(o billing.Options) {
+	d.accounts, d.perNumber = o.NumberAccount, o.AccountPerNumber
+	if len(o.Numbers) == 0 {
+		return
+	}
+	for i, n := range o.Numbers {
+		if _, ok := d.numbers[n]; !ok && i < 1<<16 {
+			d.numbers[n] = uint16(i)
+		}
+	}
+	d.named, d.seen = len(o.Numbers), make([]bool, len(o.Numbers))
+}
 
 // Check checks rec against the previous record. Its error comes before any message due
 // by rec's send time is billed (no Part may flush to rec.TS).
@@ -86,6 +107,17 @@ func (d *Dealer) Deal(rec *model.Record, dl *Dealt) (int, error) {
 	if !d.haveLast || business != d.lastBusiness {
 		// Traces rarely switch numbers from one row to the next: the last is remembered.
 		num, ok := d.numbers[business]
+		if !ok && d.named > 0 {
+			about := ""
+			if rec.Business == "" {
+				about = " (the number of rows that give no business)"
+			}
+			return 0, lineErrorf(rec, "column business: number %q%s is not in the accounts file, which must give every number of the trace its account: add a line %q",
+				business, about, business+",ACCOUNT")
+		}
+		if d.named > 0 {
+			d.seen[num] = true
+		}
 		if !ok {
 			if len(d.numbers) >= 1<<16 {
 				return 0, lineErrorf(rec, "more than 65536 business numbers in one trace")
@@ -105,7 +137,46 @@ func (d *Dealer) Deal(rec *model.Record, dl *Dealt) (int, error) {
 }
 
 // Numbers is how many business numbers the Dealer has seen.
-func (d *Dealer) Numbers() int { return len(d.numbers) }
+func (d *Dealer) Numbers() int {
+	if d.named == 0 {
+		return len(d.numbers)
+	}
+	n := 0
+	for _, s := range d.seen {
+		if s {
+			n++
+		}
+	}
+	return n
+}
+
+// Accounts is how many business accounts the numbers the Dealer has seen are in (see
+// SetAccounts): one for all unless numbers are an account each or mapped to several.
+func (d *Dealer) Accounts() int {
+	switch {
+	case d.perNumber:
+		return d.Numbers()
+	case len(d.numbers) == 0:
+		return 0
+	case d.accounts == nil:
+		return 1
+	}
+	in := map[uint16]bool{}
+	for _, id := range d.numbers {
+		if d.named == 0 || d.seen[id] {
+			in[d.accountOf(id)] = true
+		}
+	}
+	return len(in)
+}
+
+// accountOf is the account of number id, as billing.Ledger counts it.
+func (d *Dealer) accountOf(id uint16) uint16 {
+	if int(id) < len(d.accounts) {
+		return d.accounts[id]
+	}
+	return 0
+}
 
 // PartOf is the Part, of parts, that bills user: the high bits of the hash the users
 // table files them by, whose low bits place them in its slots.
@@ -129,6 +200,7 @@ type Part struct {
 	// (user messages, and business messages without a delivery time): they come in
 	// billing order already and wait in due, first in, first out. The others, billed
 	// at a delivery time ahead, are ordered by q (evaluation time, arrival).
+	atSend  bool // billing.Options.AtSendTime: evaluated at the send time, held in no queue
 	q       sim.Queue
 	due     []int32 // slots of held records, due[dueHead:] waiting
 	dueHead int
@@ -167,7 +239,7 @@ func NewPart(opts billing.Options) (*Part, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Part{biller: b, local: markets.In(loc), markets: markets, more: map[numberPair]uint32{}}, nil
+	return &Part{biller: b, local: markets.In(loc), markets: markets, more: map[numberPair]uint32{}, atSend: opts.AtSendTime}, nil
 }
 
 // Feed takes the records dealt to the Part, in order. Every held message due by a
@@ -357,6 +429,11 @@ func (p *Part) resolve(rec *model.Record, num uint16, m *model.Message) error {
 		Status: rec.Status, EntryPoint: rec.EntryPoint, Stated: rec.Stated(),
 	}
 	m.Number = num
+	if p.atSend {
+		// Evaluated at its send time (docs/billing.md, "Which time"): billed in send
+		// order, in the month, market and card of ts. The record keeps delivered_ts.
+		m.DeliveredTS = 0
+	}
 	slot, key := p.users.find(rec.User)
 	var u userSlot
 	if slot.key == 0 {

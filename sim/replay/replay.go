@@ -29,6 +29,7 @@ type Stats struct {
 	Records  int64
 	Users    int64 // distinct (business number, user) pairs
 	Numbers  int64 // distinct business numbers
+	Accounts int64 // the business accounts they are in (Dealer.Accounts)
 	Billing  billing.Stats
 	Cards    []billing.CardUse
 	Markets  *market.Table
@@ -52,11 +53,12 @@ func Replay(src RecordSource, opts billing.Options, sink Sink) (Stats, error) {
 		return Stats{}, err
 	}
 	d := NewDealer(1)
+	d.SetAccounts(opts)
 	st, err := run(src, d, part, &Settler{Ledger: led, Sink: sink})
 	if err != nil {
 		return st, err
 	}
-	st.Users, st.Numbers = part.Pairs(), int64(d.Numbers())
+	st.Users, st.Numbers, st.Accounts = part.Pairs(), int64(d.Numbers()), int64(d.Accounts())
 	st.Billing = part.Stats()
 	st.Billing.Billable += led.Billable()
 	st.Cards = led.CardUsed()
