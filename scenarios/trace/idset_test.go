@@ -63,7 +63,7 @@ func TestIDSetRemembersWhatRecentDoes(t *testing.T) {
 
 // TestIDSetSee: see is get-then-put under the reader's rule (a repeat with another
 // print is a clash; with the same, a duplicate unless it is the first delivered report
-// of an id seen only undelivered), on the same random ids as above, against
+// of an id seen only undelivered, idDelivered), on the same random ids as above, against
 // recent[idEntry]. An id's message mostly keeps its print; one repeat in eight brings
 // another.
 func TestIDSetSee(t *testing.T) {
@@ -87,9 +87,11 @@ func TestIDSetSee(t *testing.T) {
 			case seen && (!delivered || was.delivered()):
 				want, wantFirst = idRepeat, was.at
 			case seen:
-				at = was.at // the first delivered report keeps where the id was first seen
+				// The first delivered report: said as such, with where the id was first
+				// seen, which its entry keeps.
+				want, wantFirst, at = idDelivered, was.at, was.at
 			}
-			if want == idNew {
+			if want == idNew || want == idDelivered {
 				v := idEntry{fp << 1, at}
 				if delivered {
 					v.val |= 1
