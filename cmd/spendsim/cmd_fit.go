@@ -26,7 +26,7 @@ func fitCommand(e *env) *cli.Command {
 		}, readFlags(), []cli.Flag{
 			&cli.DurationFlag{Name: "session-gap", Value: fit.DefaultSessionGap, Usage: "a user message this long after the last message of a conversation not waiting for a reply starts a new one"},
 			&cli.DurationFlag{Name: "follow-up", Value: fit.DefaultFollowUp, Usage: "a conversation with no first reply this long after it started counts as unanswered"},
-			&cli.DurationFlag{Name: "bot", Usage: "the business runs a bot: a text within `DURATION` of the customer's message, before the team's first reply, is the bot's (agents.bot), not the team's reply (default: none)"},
+			&cli.DurationFlag{Name: "bot", Usage: "the business runs a bot: a text within `DURATION` of the customer's message, before the team's first reply, is the bot's (agents.bot), not the team's reply", DefaultText: "none"},
 			&cli.StringFlag{Name: "cost-per-hour", Value: money.Exact(fit.DefaultCostPerHour), Usage: "what an agent-hour costs, in the scenario's currency (USD): the trace does not say, so this is a placeholder to set"},
 			&cli.StringFlag{Name: "name", Usage: "scenario `NAME` (default: from -o)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},

@@ -593,7 +593,7 @@ func (e *estimator) finish() (*Result, error) {
 		}
 		b.estimate()
 		if b.Delay, err = e.botS.Fit(zero); errors.Is(err, ErrTooFew) {
-			return nil, fmt.Errorf("fit: %d business texts came within --bot %s of the customer's message: the bot's reply delay needs at least 2", b.Replies, b.Within)
+			return nil, fmt.Errorf("fit: %d business texts came within --bot %s of the customer's message before the team's first reply: the bot's reply delay needs at least 2 (for a trace with no bot, leave --bot out)", b.Replies, b.Within)
 		} else if err != nil {
 			return nil, fmt.Errorf("fit: the bot's reply delay: %w", err)
 		}
