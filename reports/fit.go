@@ -39,8 +39,8 @@ func writeFamilies(w io.Writer, what string, f fit.Fitted) {
 }
 
 // WriteFitSummary prints one line on what fit read and estimated (the rates over the
-// observed arrival period, fit.Result.PeriodNote), and where the scenario named name
-// went.
+// observed arrival period, fit.Result.PeriodNote; the bot, with --bot), and where the
+// scenario named name went.
 func WriteFitSummary(w io.Writer, res *fit.FileResult, name, out string) {
 	best := res.Team.Wait.Families[res.Team.Wait.Best]
 	sh := res.Team.Shift()
@@ -48,9 +48,13 @@ func WriteFitSummary(w io.Writer, res *fit.FileResult, name, out string) {
 	if res.Team.CostIsPlaceholder {
 		cost = "a placeholder: set --cost-per-hour"
 	}
-	fmt.Fprintf(w, "%s: %d records, %d users, %d conversations, arrivals over %s from %s (%.4g an hour, %s), %.3g user messages each; response time %s (median %.4g s), %.3g%% never answered; %s %s %s–%s at %s an hour (%s); scenario %s written to %s\n",
+	bot := ""
+	if res.Bot != nil {
+		bot = fmt.Sprintf("a bot answering first in %.3g s and resolving %.3g%% alone; ", res.Bot.ReplyS(), 100*res.BotResolveShare())
+	}
+	fmt.Fprintf(w, "%s: %d records, %d users, %d conversations, arrivals over %s from %s (%.4g an hour, %s), %.3g user messages each; %sresponse time %s (median %.4g s), %.3g%% never answered; %s %s %s–%s at %s an hour (%s); scenario %s written to %s\n",
 		res.Source, res.Records, res.Users, res.Conversations, words.Count(res.Days, "day"), res.Start.Format(time.DateOnly), res.ConversationsPerHour(), words.Count(max(1, len(res.Levels)), "level"), res.MessagesMean,
-		best.Kind, best.MedianS, 100*best.Ignore, words.Count(sh.Headcount, "agent"), strings.Join(sh.Days, " "), sh.Start, sh.End, money.Exact(res.Team.CostPerHour), cost, name, out)
+		bot, best.Kind, best.MedianS, 100*best.Ignore, words.Count(sh.Headcount, "agent"), strings.Join(sh.Days, " "), sh.Start, sh.End, money.Exact(res.Team.CostPerHour), cost, name, out)
 }
 
 // WriteFitWarnings warns about what the fitted scenario will need that the user may

@@ -26,6 +26,7 @@ func fitCommand(e *env) *cli.Command {
 		}, readFlags(), []cli.Flag{
 			&cli.DurationFlag{Name: "session-gap", Value: fit.DefaultSessionGap, Usage: "a user message this long after the last message of a conversation not waiting for a reply starts a new one"},
 			&cli.DurationFlag{Name: "follow-up", Value: fit.DefaultFollowUp, Usage: "a conversation with no first reply this long after it started counts as unanswered"},
+			&cli.DurationFlag{Name: "bot", Usage: "the business runs a bot: a text within `DURATION` of the customer's message, before the team's first reply, is the bot's (agents.bot), not the team's reply", DefaultText: "none"},
 			&cli.StringFlag{Name: "cost-per-hour", Value: money.Exact(fit.DefaultCostPerHour), Usage: "what an agent-hour costs, in the scenario's currency (USD): the trace does not say, so this is a placeholder to set"},
 			&cli.StringFlag{Name: "name", Usage: "scenario `NAME` (default: from -o)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
@@ -49,6 +50,9 @@ func fitCommand(e *env) *cli.Command {
 			if c.Duration("follow-up") <= 0 {
 				return usagef("--follow-up must be > 0, got %s", c.Duration("follow-up"))
 			}
+			if c.IsSet("bot") && c.Duration("bot") <= 0 {
+				return usagef("--bot must be > 0, got %s", c.Duration("bot"))
+			}
 			var cost money.Micros // unset: fit's default, written as a placeholder
 			if c.IsSet("cost-per-hour") {
 				if cost, err = money.Parse(c.String("cost-per-hour")); err != nil || cost <= 0 {
@@ -66,7 +70,7 @@ func fitCommand(e *env) *cli.Command {
 				return usagef("--name %q must be lower-case letters, digits, - or _", name)
 			}
 			return fitTrace(e, traces, topts, fit.Options{Location: loc, SessionGap: c.Duration("session-gap"),
-				FollowUp: c.Duration("follow-up"), CostPerHour: cost}, out, name, c.Bool("quiet"))
+				FollowUp: c.Duration("follow-up"), CostPerHour: cost, Bot: c.Duration("bot")}, out, name, c.Bool("quiet"))
 		},
 	}
 }

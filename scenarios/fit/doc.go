@@ -7,7 +7,8 @@
 // scored by likelihood), how long a conversation waits for its first reply and the
 // share never answered (exponential, lognormal, lognormal with a tail and gamma, with
 // and without that share, fitted by censored maximum likelihood and chosen by AIC),
-// its headcount and a placeholder cost.
+// its headcount and a placeholder cost; with Options.Bot, the bot that answers first
+// (its pace, and the share of conversations it resolves alone) apart from the team.
 //
 // Trace reads a trace once, in time order, keeping a few fields per user, counts per
 // day and hour, constant-size sufficient statistics per uncensored distribution and a seeded

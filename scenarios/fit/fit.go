@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -40,6 +41,13 @@ type Options struct {
 	// a trace does not say. 0 = DefaultCostPerHour, written as a placeholder
 	// (agents.cost_per_hour_placeholder), which the reports then mark.
 	CostPerHour money.Micros
+	// Bot, when above 0, says the business runs a bot that answers first: a text sent
+	// within Bot of the customer's latest message, while the conversation waits for the
+	// team's first reply, is the bot's. It answers nothing for the team: the message
+	// still waits for the team's first reply (its wait, the response time, the replies'
+	// hours are the team's), and the bot is estimated apart (Result.Bot). 0 = every
+	// reply is the team's.
+	Bot time.Duration
 }
 
 // DefaultFollowUp is Options.FollowUp's default: a week, past any late reply a
@@ -105,6 +113,7 @@ type Result struct {
 	Unanswered        int64   // conversations that got no first reply within the follow-up
 	ReplyProfile      Profile // the replies by local hour and weekday (counts and exposure)
 	Team              *Team   // when agents work, their wait to a first reply, the share never answered
+	Bot               *Bot    // the bot that answered first (Options.Bot); nil without it
 	Notifications     []Notification
 	NotificationTotal int64 // the notifications sent in the period
 }
@@ -136,6 +145,74 @@ type Notification struct {
 	Profile          Profile
 }
 
+// Bot is the bot estimated from the replies Options.Bot takes for its: how fast it
+// answers, and the conversations it kept to itself.
+type Bot struct {
+	Within  time.Duration // Options.Bot
+	Replies int64         // business texts taken for the bot's
+	Delay   Fitted        // the customer's message → the bot's reply
+	// Conversations counts those the bot answered before the team's first reply, and
+	// Kept those of them that got no team reply within the follow-up: the bot's alone,
+	// or customers the team never answered, which a trace cannot tell apart; both are
+	// counted as the bot's, and left out of the team's wait.
+	Conversations, Kept int64
+	// NoteRate is how often (a second) a utility or marketing template reached a
+	// customer who had written and was not waiting for a reply: at that rate one
+	// reaches a conversation the bot kept and, the conversation still waiting, reads as
+	// the team's late reply. Resolved is Kept with each weighted by the inverse of its
+	// chance to escape one, e^(NoteRate × the time it was followed): the conversations
+	// the bot resolved alone, notifications or not, at most Conversations.
+	NoteRate float64
+	Resolved float64
+	// kept counts Kept by the hours each was followed (from its start to the follow-up,
+	// the user's next conversation or the trace's end), for Resolved.
+	kept []int64
+	// quiet is the customers' time, in seconds, not waiting since their conversation's
+	// last answer, and notes the utility and marketing templates that reached them in
+	// it: NoteRate.
+	quiet float64
+	notes int64
+}
+
+// Escape is the chance that a utility or marketing template does not reach a
+// conversation nobody answers within the follow-up, at NoteRate.
+func (b *Bot) Escape(followUp time.Duration) float64 {
+	return math.Exp(-b.NoteRate * followUp.Seconds())
+}
+
+// estimate sets NoteRate and Resolved from what the trace showed.
+func (b *Bot) estimate() {
+	if b.quiet > 0 {
+		b.NoteRate = float64(b.notes) / b.quiet
+	}
+	b.Resolved = 0
+	for h, n := range b.kept {
+		if n > 0 {
+			b.Resolved += float64(n) * math.Exp(b.NoteRate*(float64(h)+0.5)*3600)
+		}
+	}
+	b.Resolved = min(b.Resolved, float64(b.Conversations))
+}
+
+// ReplyS is the bot's reply delay in seconds: its median, or every delay when they were
+// all the same (a simulated bot's).
+func (b *Bot) ReplyS() float64 {
+	if b.Delay.Constant {
+		return b.Delay.MinS
+	}
+	return b.Delay.MedianS
+}
+
+// BotResolveShare is the share of the conversations the bot resolved alone
+// (Bot.Resolved), as agents.bot.resolve_share gives it: of every conversation, as a
+// simulated bot answers every one first. 0 without a bot.
+func (r *Result) BotResolveShare() float64 {
+	if r.Bot == nil || r.Conversations == 0 {
+		return 0
+	}
+	return r.Bot.Resolved / float64(r.Conversations)
+}
+
 // user is what the estimate keeps per user: memory grows with users, not messages.
 type user struct {
 	country    [2]byte
@@ -145,6 +222,8 @@ type user struct {
 	reply      model.Time // the business's last answer in the conversation, if replied
 	convStart  model.Time // the conversation's first message
 	answered   bool       // the conversation has had its first reply
+	botConv    bool       // the bot answered the conversation before its first reply
+	botReplied bool       // the bot answered the user's latest message (at reply)
 	told       bool       // the business has delivered a message to the user
 	isWaiting  bool
 	replied    bool
@@ -167,7 +246,8 @@ type estimator struct {
 	markets     *market.Table
 	thinkS      Samples
 	respS       Samples
-	subSecond   bool // some timestamp has milliseconds: the trace's resolution is 1 ms
+	botS        Samples // the bot's reply delays (Options.Bot)
+	subSecond   bool    // some timestamp has milliseconds: the trace's resolution is 1 ms
 	waits       reservoir
 }
 
@@ -188,6 +268,17 @@ type estimator struct {
 // sample. With notifications in the trace, a notification that reaches a user whose
 // message is waiting reads as its reply: a simulated trace has few such, a real one
 // can be told apart only by what the log does not say.
+//
+// With Options.Bot, a text sent within it of the user's latest message, while the
+// conversation waits for its first reply, is a bot's (Result.Bot): it answers nothing,
+// so the message waits on for the team's first reply, which a late template can be,
+// and the user's message after that continues the conversation; a user message after
+// the bot's reply gives a think-time sample. A conversation the bot answered and the
+// team did not within FollowUp is the bot's, left out of the team's waits. Such a
+// conversation waits on, so a notification reaching it reads as the team's reply: how
+// often one reaches the users who wrote while nothing waits (Bot.NoteRate) gives each
+// conversation kept its chance to have escaped one, and Bot.Resolved counts each by the
+// inverse of that chance.
 func Trace(src Source, o Options) (*Result, error) {
 	if o.Location == nil {
 		o.Location = time.UTC
@@ -203,6 +294,9 @@ func Trace(src Source, o Options) (*Result, error) {
 		o.FollowUp = DefaultFollowUp
 	}
 	e := &estimator{o: o, placeholder: placeholder, users: map[string]int32{}, biz: map[string]struct{}{}, markets: o.Markets}
+	if o.Bot > 0 {
+		e.r.Bot = &Bot{Within: o.Bot, kept: make([]int64, o.FollowUp/time.Hour+1)}
+	}
 	if e.markets == nil {
 		e.markets = market.Builtin()
 	}
@@ -269,19 +363,24 @@ func (e *estimator) add(r *model.Record) error {
 
 func (e *estimator) userMessage(u *user, r *model.Record) {
 	e.r.UserMessages++
+	if b := e.r.Bot; b != nil && u.inConv && !u.isWaiting {
+		b.quiet += (r.TS - u.reply).Seconds()
+	}
 	gap := model.Time(e.o.SessionGap / time.Millisecond)
 	// (b) holds while waiting too: a customer who has waited over 24 h and writes
 	// again minutes after their last message is still in the same conversation.
 	cont := u.inConv && ((u.isWaiting && r.TS-u.waiting < waitingLimit) || r.TS-u.last < gap)
 	if cont {
-		if !u.isWaiting && u.replied {
+		// After an answer: the team's, or the bot's to the customer's latest message
+		// (which leaves the conversation waiting for the team).
+		if (!u.isWaiting || u.botReplied) && u.replied {
 			e.thinkS.Add((r.TS - u.reply).Seconds())
 		}
 	} else {
 		if u.inConv && !u.answered {
 			e.wait(u, r.TS, false) // the trace stops following it here
 		}
-		u.convStart, u.answered = r.TS, false
+		u.convStart, u.answered, u.botConv = r.TS, false, false
 		e.r.Conversations++
 		if dc := e.days.at(r.TS, e.o.Location); dc != nil {
 			dc.conv[r.TS.In(e.o.Location).Hour()]++
@@ -302,6 +401,7 @@ func (e *estimator) userMessage(u *user, r *model.Record) {
 		}
 		u.replied = false
 	}
+	u.botReplied = false
 	if !u.isWaiting || !cont {
 		u.waiting, u.isWaiting = r.TS, true
 	}
@@ -317,6 +417,17 @@ func (e *estimator) businessMessage(u *user, r *model.Record) {
 	}
 	answers := r.Kind == model.Text || r.Category == model.Utility || r.Category == model.Marketing
 	switch {
+	case e.o.Bot > 0 && u.isWaiting && !u.answered && r.Kind == model.Text && r.TS-u.last <= model.Time(e.o.Bot/time.Millisecond):
+		// The bot's reply to the customer's latest message (u.last, while waiting): the
+		// message still waits for the team, and the conversation's last message stays
+		// the customer's.
+		e.botS.Add((r.TS - u.last).Seconds())
+		e.r.Bot.Replies++
+		if !u.botConv {
+			u.botConv = true
+			e.r.Bot.Conversations++
+		}
+		u.reply, u.replied, u.botReplied = r.TS, true, true
 	case u.isWaiting && answers:
 		e.r.Replies++
 		if r.Kind == model.Template {
@@ -332,6 +443,9 @@ func (e *estimator) businessMessage(u *user, r *model.Record) {
 		u.isWaiting = false
 		u.last, u.reply, u.replied = r.TS, r.TS, true
 	case r.Kind == model.Template:
+		if b := e.r.Bot; b != nil && u.inConv && (r.Category == model.Utility || r.Category == model.Marketing) {
+			b.notes++ // nothing waits (else it answered): Bot.NoteRate
+		}
 		if !u.inConv {
 			// To a user who has not written: the business's own traffic. One to a
 			// user who has may be a late reply fit could not pair, days late.
@@ -352,6 +466,13 @@ func (e *estimator) businessMessage(u *user, r *model.Record) {
 func (e *estimator) wait(u *user, end model.Time, answered bool) {
 	if limit := u.convStart + model.Time(e.o.FollowUp/time.Millisecond); end > limit {
 		end, answered = limit, false
+	}
+	if u.botConv && !answered {
+		// No team reply after the bot's: the bot's alone (or a customer the team never
+		// answered: the trace cannot tell), no wait of the team's.
+		e.r.Bot.Kept++
+		e.r.Bot.kept[(end-u.convStart)/model.Hour]++
+		return
 	}
 	if answered {
 		e.r.Answered++
@@ -463,6 +584,23 @@ func (e *estimator) finish() (*Result, error) {
 			top = max(top, l.Factor)
 		}
 		peak *= top
+	}
+	if b := r.Bot; b != nil {
+		for i := range e.u {
+			if u := &e.u[i]; u.inConv && !u.isWaiting {
+				b.quiet += (e.last - u.reply).Seconds()
+			}
+		}
+		b.estimate()
+		if b.Delay, err = e.botS.Fit(zero); errors.Is(err, ErrTooFew) {
+			return nil, fmt.Errorf("fit: %d business texts came within --bot %s of the customer's message before the team's first reply: the bot's reply delay needs at least 2 (for a trace with no bot, leave --bot out)", b.Replies, b.Within)
+		} else if err != nil {
+			return nil, fmt.Errorf("fit: the bot's reply delay: %w", err)
+		}
+		// The conversations the bot kept are not the team's: none of its waits, and
+		// none of its work.
+		r.Unanswered -= b.Kept
+		peak *= 1 - r.BotResolveShare()
 	}
 	if r.Team, err = fitTeam(e.waits.w, &r.ReplyProfile, r.Start, end, loc, zero, peak, r.MessagesMean, e.o.CostPerHour); errors.Is(err, ErrTooFew) {
 		return nil, fmt.Errorf("fit: %d conversations got a first reply: the team's wait needs at least 2", r.Answered)

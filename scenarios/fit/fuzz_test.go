@@ -45,7 +45,7 @@ func fuzzRecords(data []byte) records {
 }
 
 // FuzzTrace: whatever the trace, Trace either fails with an error or gives an estimate
-// whose scenario loads, validated, with spendsim's own parser.
+// whose scenario loads, validated, with spendsim's own parser; with --bot too.
 func FuzzTrace(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 0, 5, 0, 1, 0, 2, 0, 0, 1, 3, 0, 1, 0})
 	f.Add([]byte{0, 4, 0, 1, 0, 4, 0x81, 0, 90, 1, 0, 2, 1, 1, 3, 0, 200, 2, 0x86, 0, 1, 2, 0x81, 0})
@@ -54,18 +54,20 @@ func FuzzTrace(f *testing.F) {
 		if len(data) > 4096 {
 			return
 		}
-		src := fuzzRecords(data)
 		berlin, err := time.LoadLocation("Europe/Berlin")
 		if err != nil {
 			t.Skip(err)
 		}
-		r, err := Trace(&src, Options{Location: berlin})
-		if err != nil {
-			return
-		}
-		text := r.YAML("fuzz", "fuzz.csv")
-		if _, err := scenarios.Parse(text, "fuzz.yaml"); err != nil {
-			t.Fatalf("the fitted scenario does not load: %v\n%s", err, text)
+		for _, bot := range []time.Duration{0, 10 * time.Second} {
+			src := fuzzRecords(data)
+			r, err := Trace(&src, Options{Location: berlin, Bot: bot})
+			if err != nil {
+				continue
+			}
+			text := r.YAML("fuzz", "fuzz.csv")
+			if _, err := scenarios.Parse(text, "fuzz.yaml"); err != nil {
+				t.Fatalf("the fitted scenario (--bot %s) does not load: %v\n%s", bot, err, text)
+			}
 		}
 	})
 }

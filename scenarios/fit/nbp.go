@@ -58,14 +58,34 @@ const BotPaceS = 60
 // BotNote is, for a trace whose replies come at a bot's pace (median under BotPaceS),
 // the warning that the fitted team is then the bot: its agents, handle time and cost
 // would be fitted to machine replies, and a run of the scenario answers in seconds at
-// the cost of a round-the-clock team. "" otherwise. fit warns with it on stderr and
-// writes it above agents.
+// the cost of a round-the-clock team. It names the --bot that would take them for a
+// bot's (BotWithin); with --bot already given, the replies after it are still that
+// fast. "" otherwise. fit warns with it on stderr and writes it above agents.
 func (r *Result) BotNote() string {
 	if r.Response.N == 0 || r.Response.MedianS >= BotPaceS {
 		return ""
 	}
+	if r.Bot != nil {
+		return fmt.Sprintf("half the team's %d replies (those --bot %s did not take for the bot's) came within %s s of the customer's message: "+
+			"still a bot's or an auto-reply's pace, so the scenario's team may be a bot too. "+
+			"If a bot answers later than %s, fit it again with a longer --bot",
+			r.Response.N, botFlag(r.Bot.Within), num(r.Response.MedianS, 3), botFlag(r.Bot.Within))
+	}
 	return fmt.Sprintf("half the trace's %d replies came within %s s of the customer's message: a bot's or an auto-reply's pace, "+
 		"not a team's; the scenario's agents are fitted to those replies, so its team is the bot. "+
-		"Fit the trace without the bot's messages to estimate the people behind it, and model the bot with agents.bot",
-		r.Response.N, num(r.Response.MedianS, 3))
+		"If a bot answers first, fit it again with --bot %s: its replies (texts within %s of the customer's message, before the team's first reply) "+
+		"are then the bot's, agents.bot, and the team is fitted to the replies after them",
+		r.Response.N, num(r.Response.MedianS, 3), botFlag(BotWithin(r.Response.MedianS)), botFlag(BotWithin(r.Response.MedianS)))
+}
+
+// BotWithin is the --bot BotNote proposes for replies whose median delay is medianS
+// seconds: twice that, rounded up to a round number of seconds, so that a bot's
+// replies fall within it and a team's, slower, do not.
+func BotWithin(medianS float64) time.Duration {
+	for _, s := range []int{1, 2, 5, 10, 15, 20, 30, 45, 60, 90} {
+		if float64(s) >= 2*medianS {
+			return time.Duration(s) * time.Second
+		}
+	}
+	return 2 * time.Minute
 }

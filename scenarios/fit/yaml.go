@@ -25,12 +25,22 @@ func (r *Result) YAML(name, source string) []byte {
 	p("# waiting for a reply (to a message under 24 h old) or had its last message less than\n")
 	p("# %s before. A text, or a utility or marketing template, answers the oldest waiting\n", gapText(r.SessionGap))
 	p("# user message; other templates are notifications. That found %d conversations and\n", r.Conversations)
-	p("# %d replies.\n#\n", r.Replies)
+	if b := r.Bot; b != nil {
+		p("# %d replies, and %d of a bot's: a text within %s of the customer's latest message,\n", r.Replies, b.Replies, b.Within)
+		p("# before the team's first reply (spendsim fit --bot), answers nothing for the team.\n#\n")
+	} else {
+		p("# %d replies.\n#\n", r.Replies)
+	}
 	b.WriteString(commentLines("", r.PeriodNote(), 88))
 	p("#\n# Not estimated (spendsim's defaults apply): marketing campaigns on a schedule (a\n")
 	p("# campaign shows up as a notification stream with a peaked send-time profile),\n")
-	p("# replies to templates, blocking, messaging limits, bots, customer patience (see\n")
-	p("# agents), growth.\n")
+	if r.Bot == nil {
+		p("# replies to templates, blocking, messaging limits, bots, customer patience (see\n")
+		p("# agents), growth.\n")
+	} else {
+		p("# replies to templates, blocking, messaging limits, customer patience (see agents),\n")
+		p("# growth.\n")
+	}
 	if r.Businesses > 1 {
 		p("# The trace has %d business numbers; the scenario has one, with all their traffic.\n", r.Businesses)
 	}

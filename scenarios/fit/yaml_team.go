@@ -24,11 +24,22 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 		b.WriteString(commentLines("", "Warning: "+note+".", 88))
 	}
 	p("agents:\n")
-	p("  # Whom the team answered, and how fast: of %d conversations, %d got a first reply\n", r.Conversations, r.Answered)
-	p("  # within %s of starting (%s%%) and %d did not; their waits are censored where the\n", durationText(r.FollowUp), num(100*float64(r.Answered)/float64(r.Conversations), 3), r.Unanswered)
-	p("  # trace stopped following them (its end, the user's next conversation, or %s\n", durationText(r.FollowUp))
-	p("  # on: spendsim fit --follow-up). Every reply's delay, the answered only: %d replies,\n", r.Response.N)
-	p("  # median %s s, p90 %s s.\n", num(r.Response.MedianS, 4), num(r.Response.P90S, 4))
+	had := r.Conversations // the conversations the team had
+	if r.Bot != nil {
+		r.writeBot(b)
+		had -= r.Bot.Kept
+		p("  # Whom the team answered, and how fast: of the %d conversations it had, %d got a\n", had, r.Answered)
+		p("  # first reply within %s of starting (%s%%) and %d did not; their waits are censored\n", durationText(r.FollowUp), num(100*float64(r.Answered)/float64(had), 3), r.Unanswered)
+		p("  # where the trace stopped following them (its end, the user's next conversation, or\n")
+		p("  # %s on: spendsim fit --follow-up). Every team reply's delay, the answered only:\n", durationText(r.FollowUp))
+		p("  # %d replies, ", r.Response.N)
+	} else {
+		p("  # Whom the team answered, and how fast: of %d conversations, %d got a first reply\n", r.Conversations, r.Answered)
+		p("  # within %s of starting (%s%%) and %d did not; their waits are censored where the\n", durationText(r.FollowUp), num(100*float64(r.Answered)/float64(r.Conversations), 3), r.Unanswered)
+		p("  # trace stopped following them (its end, the user's next conversation, or %s\n", durationText(r.FollowUp))
+		p("  # on: spendsim fit --follow-up). Every reply's delay, the answered only: %d replies,\n  # ", r.Response.N)
+	}
+	p("median %s s, p90 %s s.\n", num(r.Response.MedianS, 4), num(r.Response.P90S, 4))
 	p("  #\n  # When agents work: shifts proposed from the local hours and weekdays of the replies,\n")
 	p("  # each scored by the censored likelihood of the waits under it (a conversation that\n")
 	p("  # starts off duty waits for the shift); %d proposals, the lowest AIC first:\n", len(t.Proposals))
@@ -97,7 +108,7 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 	p("  # ln f(wait), a censored one ln S(wait); each family also with a share never answered\n")
 	p("  # (ln (share + (1 − share) S(wait)) for the censored), and the lognormal also with a\n")
 	p("  # lognormal tail (two populations: answered soon, or buried for days).")
-	of := int64(r.Conversations)
+	of := had
 	if t.Scored < t.Of {
 		// Past maxWaits the waits are a uniform sample: say so, and count within it.
 		p(" Scored on a\n  # uniform sample of %s of the %s conversations (memory stays bounded):",
@@ -122,7 +133,12 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 		p("  handle_time: %s\n", spec(best.Spec))
 	}
 	if best.Ignore > 0 {
-		p("  # Never answered: %s%% of the conversations, a share the team never takes up. Customers\n", num(100*best.Ignore, 4))
+		if r.Bot != nil {
+			p("  # Never answered: %s%% of the conversations the bot hands over, a share the team never\n  # takes up. Customers", num(100*best.Ignore, 4))
+		} else {
+			p("  # Never answered: %s%% of the conversations, a share the team never takes up. Customers", num(100*best.Ignore, 4))
+		}
+		p("\n")
 		p("  # who give up instead (patience) would go unanswered the more often the longer they\n")
 		p("  # wait: of the conversations that started in the twelve hours with the most replies\n")
 		p("  # %s%% were answered (median wait %s s), of the others %s%% (median %s s).\n",
@@ -137,6 +153,30 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 		r.TemplateReplies[model.Utility], r.TemplateReplies[model.Marketing])
 	p("  late_reply: %s\n", late)
 	t.writeSweep(b)
+}
+
+// writeBot writes agents.bot: the bot's pace and the share it resolves alone, with
+// what the trace can and cannot say of them.
+func (r *Result) writeBot(b *bytes.Buffer) {
+	bot := r.Bot
+	text := fmt.Sprintf("A bot answers first (spendsim fit --bot %s): %d replies, a median %s s after the customer's message (reply_s). "+
+		"It answered %d of the %d conversations before the team did, and %d of those got no team reply within %s. "+
+		"A trace cannot tell a conversation the bot resolved alone from a customer the team never answered after it: each counts as the bot's, "+
+		"so the team's figures below (its wait, and the share it never answers) come from the %d conversations it had: those the bot handed over, "+
+		"which a team reply shows, and those it did not answer. A team reply later than %s counts as none: if the team answers that late, fit with a longer --follow-up. "+
+		"A utility or marketing template that reaches a customer whose conversation still waits reads as the team's late reply: "+
+		"the customers who had written got one %s times a month while nothing waited, so a conversation nobody answers went %s without one %s%% of the time. "+
+		"Each of the %d counts for the inverse of that chance over the time it was followed: %s conversations resolved alone, %s%% of all "+
+		"(resolve_share: a run's bot answers every conversation first). The others a template reached are among the team's waits, as late replies: "+
+		"a run sends a late reply where the trace had that template. "+
+		"The trace does not say when the bot hands a conversation over (handoff_s 0: the team's wait counts from the customer's message) "+
+		"or what the bot costs (cost_per_conversation: add yours).",
+		botFlag(bot.Within), bot.Replies, num(bot.ReplyS(), 3), bot.Conversations, r.Conversations, bot.Kept, durationText(r.FollowUp),
+		r.Conversations-bot.Kept, durationText(r.FollowUp),
+		num(bot.NoteRate*30*86400, 3), durationText(r.FollowUp), num(100*bot.Escape(r.FollowUp), 3),
+		bot.Kept, num(bot.Resolved, 5), num(100*r.BotResolveShare(), 4))
+	b.WriteString(commentLines("  ", text, 88))
+	fmt.Fprintf(b, "  bot: {reply_s: %s, resolve_share: %s}\n", num(bot.ReplyS(), 3), num(r.BotResolveShare(), 4))
 }
 
 // writeSweep writes the headcount sweep the user may uncomment, saying what it weighs
@@ -191,4 +231,16 @@ func durationText(d time.Duration) string {
 		return fmt.Sprintf("%d days", d/(24*time.Hour))
 	}
 	return gapText(d)
+}
+
+// botFlag writes d as --bot takes it: 10s, 1m, 1m30s.
+func botFlag(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
