@@ -148,6 +148,7 @@ func ReplayShard(ctx context.Context, o Options, so ShardOptions) (*ReplayShardM
 // replayShard is ReplayShard with the trace's inputs already hashed (nil: hash them).
 func replayShard(ctx context.Context, o Options, so ShardOptions, inputs []reports.Input) (*ReplayShardManifest, error) {
 	k, n := so.Shard, so.Shards
+	hashPiped(&o)
 	if n < 1 || k < 0 || k >= n {
 		return nil, fmt.Errorf("rebill: shard %d of %d: want 0 <= K < N", k, n)
 	}
@@ -222,6 +223,7 @@ func replayShard(ctx context.Context, o Options, so ShardOptions, inputs []repor
 		return nil, fmt.Errorf("rebill: %s: %w", pf.Path(), pw.err)
 	}
 	m.MessageCount, m.PairCount = pw.messages, pw.npairs
+	pipedInputs(m.Inputs, o.Read.Piped) // standard input, hashed as it was read
 	if err := mf.Commit(); err != nil {
 		return nil, err
 	}
