@@ -157,7 +157,8 @@ func (m *Manifest) SetRuns(seed uint64, runs []sim.RunResult) {
 
 // Input is one file a command read: its role ("trace", "mapping", "analytics",
 // "replay"), its path as given, and its SHA-256 and size. Standard input, a pipe or a
-// FIFO is read once and cannot be read again to hash: it has no SHA256, and Note says so.
+// FIFO is read once and cannot be read again to hash: a replay hashes it as it reads it
+// (Note PipedNote); else it has no SHA256, and Note says so (UnhashedNote).
 type Input struct {
 	Role   string `json:"role"`
 	Path   string `json:"path"`
@@ -165,6 +166,13 @@ type Input struct {
 	Bytes  int64  `json:"bytes,omitempty"`
 	Note   string `json:"note,omitempty"`
 }
+
+// Notes of an input read once (standard input or a pipe): hashed as it was read
+// (PipedNote), or not (UnhashedNote).
+const (
+	PipedNote    = "read once (standard input or a pipe), hashed as it was read"
+	UnhashedNote = "read once (standard input or a pipe), not hashed"
+)
 
 // AddInput records path as an input of role, hashed where it is a regular file.
 func (m *Manifest) AddInput(role, path string) error {
@@ -174,7 +182,7 @@ func (m *Manifest) AddInput(role, path string) error {
 			return fmt.Errorf("reports: manifest: %w", err)
 		}
 	} else {
-		in.Note = "read once (standard input or a pipe), not hashed"
+		in.Note = UnhashedNote
 	}
 	m.Inputs = append(m.Inputs, in)
 	return nil

@@ -202,10 +202,11 @@ func exitCode(err error) int {
 
 // isUsage says whether err is the caller's to fix on the command line: a usageError, a
 // trace refusing options that do not fit it (a --mapping for a trace not CSV), or trace
-// arguments that do not go together (a file named twice).
+// arguments that do not go together (a file named twice), or flags that contradict what
+// they apply to (merge's billing flags against its shards', --resume against the kept runs).
 func isUsage(err error) bool {
 	var ue usageError
-	return errors.As(err, &ue) || errors.Is(err, trace.ErrMappingNotCSV) || errors.Is(err, trace.ErrArguments)
+	return errors.As(err, &ue) || errors.Is(err, trace.ErrMappingNotCSV) || errors.Is(err, trace.ErrArguments) || errors.Is(err, sweep.ErrFlags)
 }
 
 func commandNames(app *cli.App) string {

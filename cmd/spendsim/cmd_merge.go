@@ -1,12 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/spendsim/spendsim/internal/rebill"
 	"github.com/spendsim/spendsim/internal/sweep"
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/reports"
 )
@@ -48,6 +51,9 @@ func mergeCommand(e *env) *cli.Command {
 			if replay {
 				return mergeReplay(c, e, dir)
 			}
+			if set := setFlags(c, billingFlagNames); len(set) > 0 {
+				return usagef("%s %s a replay's billing flags: %s holds a run's shards, priced as they ran (their scenario, and the --rates and --tiers each shard was given); merge them without", strings.Join(set, ", "), words.Are(len(set)), dir)
+			}
 			var slaArgs []string // recorded as the unsharded run's manifest records it
 			if c.IsSet("sla") {
 				slaArgs = []string{"--sla", c.String("sla")}
@@ -57,6 +63,9 @@ func mergeCommand(e *env) *cli.Command {
 				return err
 			}
 			reports.WriteRunTable(e.stdout, res.Summary, res.RunInfo)
+			if res.Note != "" { // even with -q: a query over the parts would count them
+				fmt.Fprintln(e.stderr, "note: "+res.Note)
+			}
 			return nil
 		},
 	}
@@ -80,6 +89,17 @@ func mergeReplay(c *cli.Context, e *env, dir string) error {
 	reports.WriteReadNotes(e.stderr, s.Counts()) // even with -q, as replay's: what the bill leaves out
 	noteOneAccount(c, e.stderr, s)
 	return nil
+}
+
+// setFlags are those of names given on c's command line, as --name.
+func setFlags(c *cli.Context, names []string) []string {
+	var set []string
+	for _, n := range names {
+		if c.IsSet(n) {
+			set = append(set, "--"+n)
+		}
+	}
+	return set
 }
 
 // onePricing is replay's --pricing flag f, described as usage, for a command that bills

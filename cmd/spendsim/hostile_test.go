@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -224,6 +225,11 @@ func TestHostileMerge(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(filepath.Join(out, sweep.ShardPart("runs", 1, 2)), daily, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m := readShardManifest(t, out, 1, 2) // as that build recorded the part it wrote
+		m.RunsSHA256, m.RunsBytes = fmt.Sprintf("%x", sha256.Sum256(daily)), int64(len(daily))
+		if err := reports.WriteJSON(filepath.Join(out, sweep.ShardManifestPath(1, 2)), m); err != nil {
 			t.Fatal(err)
 		}
 		code, _, stderr := spendsim(t, "merge", out)

@@ -87,7 +87,7 @@ func TestReplayShardUsage(t *testing.T) {
 		}
 	}
 	code, _, stderr := spendsim(t, "merge", out)
-	if code != 1 || !strings.Contains(stderr, "--pricing=pmp-2025, not --pricing=auto") {
+	if code != 2 || !strings.Contains(stderr, "--pricing=pmp-2025, not --pricing=auto") { // the merge's flags contradict the shards': usage
 		t.Errorf("merge without the shards' --pricing: exit %d: %s", code, stderr)
 	}
 	if code, _, stderr := spendsim(t, "merge", out, "--pricing", "pmp-2025", "--sla", "p90<=1h"); code != 2 {

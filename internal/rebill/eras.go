@@ -43,6 +43,7 @@ func ReplayEras(ctx context.Context, o Options) (*reports.Eras, *reports.ReplayS
 	if err != nil {
 		return nil, nil, err
 	}
+	hashPiped(&o)
 	top, err := reports.NewOutput(o.Out, o.Version)
 	if err != nil {
 		return nil, nil, err

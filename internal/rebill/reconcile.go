@@ -54,6 +54,7 @@ type Reconciled struct {
 // files written are removed.
 func Reconcile(ctx context.Context, o ReconcileOptions) (*Reconciled, error) {
 	version := o.Replay.Version
+	hashPiped(&o.Replay)
 	if o.From != "" {
 		if err := replayToReconcile(o.From); err != nil {
 			return nil, err

@@ -150,6 +150,7 @@ func Replay(ctx context.Context, o Options) (*reports.ReplaySummary, error) {
 	if o.Passes > 1 {
 		return replayInPasses(ctx, o)
 	}
+	hashPiped(&o)
 	op, err := reports.NewOutput(o.Out, o.Version)
 	if err != nil {
 		return nil, err
@@ -268,6 +269,7 @@ func replayInputs(o Options) ([]reports.Input, error) {
 			return nil, err
 		}
 	}
+	pipedInputs(m.Inputs, o.Read.Piped)
 	if o.MappingFile != "" {
 		if err := m.AddInput("mapping", o.MappingFile); err != nil {
 			return nil, err
@@ -279,6 +281,25 @@ func replayInputs(o Options) ([]reports.Input, error) {
 		}
 	}
 	return m.Inputs, nil
+}
+
+// pipedInputs records in inputs the SHA-256 and size of those read from standard input
+// or a pipe (which cannot be hashed before they are read), once piped has hashed them
+// to their end.
+func pipedInputs(inputs []reports.Input, piped *trace.Piped) {
+	for i, in := range inputs {
+		if sum, n, ok := piped.Digest(in.Path); ok && in.SHA256 == "" {
+			inputs[i].SHA256, inputs[i].Bytes, inputs[i].Note = sum, n, reports.PipedNote
+		}
+	}
+}
+
+// hashPiped makes o's trace reader hash standard input and pipes as it reads them, for
+// the manifest to record their SHA-256 as a file's (pipedInputs).
+func hashPiped(o *Options) {
+	if o.Read.Piped == nil {
+		o.Read.Piped = new(trace.Piped)
+	}
 }
 
 // manifestOf is a replay's manifest with its inputs already hashed (a merge has no

@@ -147,8 +147,9 @@ func ReplayShard(ctx context.Context, o Options, so ShardOptions) (*ReplayShardM
 }
 
 // replayShard is ReplayShard with the trace's inputs already hashed (nil: hash them).
-func replayShard(ctx context.Context, o Options, so ShardOptions, inputs []reports.Input) (*ReplayShardManifest, error) {
+func replayShard(ctx context.Context, o Options, so ShardOptions, inputs []reports.Input) (_ *ReplayShardManifest, err error) {
 	k, n := so.Shard, so.Shards
+	hashPiped(&o)
 	if n < 1 || k < 0 || k >= n {
 		return nil, fmt.Errorf("rebill: shard %d of %d: want 0 <= K < N", k, n)
 	}
@@ -177,6 +178,14 @@ func replayShard(ctx context.Context, o Options, so ShardOptions, inputs []repor
 	if err := safefile.RemoveInside(o.Out, manifest); err != nil {
 		return nil, fmt.Errorf("rebill: %w", err)
 	}
+	// A shard that fails (a full disk as its manifest is written) leaves no part
+	// without its manifest.
+	defer func() {
+		if err != nil {
+			safefile.RemoveInside(o.Out, m.Messages)
+			safefile.RemoveInside(o.Out, m.Pairs)
+		}
+	}()
 	if m.Inputs = inputs; m.Inputs == nil {
 		if m.Inputs, err = replayInputs(o); err != nil {
 			return nil, err
@@ -223,6 +232,7 @@ func replayShard(ctx context.Context, o Options, so ShardOptions, inputs []repor
 		return nil, fmt.Errorf("rebill: %s: %w", pf.Path(), pw.err)
 	}
 	m.MessageCount, m.PairCount = pw.messages, pw.npairs
+	pipedInputs(m.Inputs, o.Read.Piped) // standard input, hashed as it was read
 	if err := mf.Commit(); err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/model/pricing"
 	"github.com/spendsim/spendsim/reports"
+	"github.com/spendsim/spendsim/scenarios/trace"
 )
 
 // What merge checks of a replay's shards before it reads their parts: that they are
@@ -119,17 +120,22 @@ func contentSettings(settings []string) []string {
 	})
 }
 
-// sameInput reports whether a and b are the same file by content; a file that could not
-// be hashed (standard input) is the same by path.
+// sameInput reports whether a and b are the same file by content, a file or standard
+// input (hashed as it was read) alike. An input that was not hashed is the same as
+// none: two shards fed equal counts of other data would merge into a bill of neither.
 func sameInput(a, b reports.Input) bool {
-	return a.Role == b.Role && a.SHA256 == b.SHA256 && a.Bytes == b.Bytes && a.Note == b.Note && (a.SHA256 != "" || a.Path == b.Path)
+	return a.Role == b.Role && a.SHA256 != "" && a.SHA256 == b.SHA256 && a.Bytes == b.Bytes
 }
 
 func inputText(in reports.Input) string {
-	if in.SHA256 == "" {
-		return fmt.Sprintf("%s %s (%s)", in.Role, in.Path, in.Note)
+	path := in.Path
+	if path == trace.Stdin {
+		path = "standard input"
 	}
-	return fmt.Sprintf("%s %s (sha256 %.12s…, %d bytes)", in.Role, in.Path, in.SHA256, in.Bytes)
+	if in.SHA256 == "" {
+		return fmt.Sprintf("%s %s (%s)", in.Role, path, in.Note)
+	}
+	return fmt.Sprintf("%s %s (sha256 %.12s…, %d bytes)", in.Role, path, in.SHA256, in.Bytes)
 }
 
 // inputsDiff says where the files a and b read (trace files, mapping) differ, "" if not.

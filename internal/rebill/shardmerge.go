@@ -49,18 +49,32 @@ func ReadReplayShards(dir string) ([]ReplayShardManifest, error) {
 		return nil, err
 	}
 	var ms []ReplayShardManifest
+	var broken func() error // the first manifest that could not be decoded, said once the others give the command that reruns it
 	for _, e := range entries {
 		g := replayShardName.FindStringSubmatch(e.Name())
 		if g == nil || !e.Type().IsRegular() {
 			continue // parts, temporaries of a shard still writing, unrelated files
 		}
 		p := filepath.Join(folder, e.Name())
-		m, err := readShardManifest(p)
+		k, _ := strconv.Atoi(g[1])
+		n, _ := strconv.Atoi(g[2])
+		m, size, err := readShardManifest(p)
+		var undecoded *undecodedManifest
+		if errors.As(err, &undecoded) {
+			if broken == nil {
+				broken = func() error {
+					rerun := ""
+					if len(ms) > 0 {
+						rerun = rerunShard(dir, &ms[0], k, n)
+					}
+					return sweep.ManifestError(p, size, undecoded.err, k, n, rerun)
+				}
+			}
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
-		k, _ := strconv.Atoi(g[1])
-		n, _ := strconv.Atoi(g[2])
 		if m.PartFormat != partFormat {
 			was := fmt.Sprintf("format %d", m.PartFormat)
 			if m.PartFormat == 0 {
@@ -74,6 +88,9 @@ func ReadReplayShards(dir string) ([]ReplayShardManifest, error) {
 				p, m.Shard, m.Shards, m.Messages, m.Pairs, messagesPart(k, n), shardName("pairs", k, n, "bin"))
 		}
 		ms = append(ms, m)
+	}
+	if broken != nil {
+		return nil, broken()
 	}
 	if len(ms) == 0 {
 		return nil, fmt.Errorf("%s: no shard manifests: no replay shard has finished", folder)
@@ -95,17 +112,27 @@ func ReadReplayShards(dir string) ([]ReplayShardManifest, error) {
 	return ms, nil
 }
 
-func readShardManifest(p string) (ReplayShardManifest, error) {
+// readShardManifest reads the shard manifest at p, and says its size.
+func readShardManifest(p string) (ReplayShardManifest, int, error) {
 	var m ReplayShardManifest
 	data, err := limits.ReadFile(p, maxShardManifest, "a shard manifest")
 	if err != nil {
-		return m, err
+		return m, 0, err
 	}
 	if err := json.Unmarshal(data, &m); err != nil {
-		return m, fmt.Errorf("%s: %w", p, err)
+		return m, len(data), &undecodedManifest{p, err}
 	}
-	return m, nil
+	return m, len(data), nil
 }
+
+// undecodedManifest is a shard manifest that is not JSON of one (sweep.ManifestError).
+type undecodedManifest struct {
+	path string
+	err  error
+}
+
+func (e *undecodedManifest) Error() string { return e.path + ": " + e.err.Error() }
+func (e *undecodedManifest) Unwrap() error { return e.err }
 
 // MergeOptions are a sharded replay's merge: its folder, the billing options (built
 // from the same flags as every shard's: Settings must equal theirs, and the user's rate
@@ -137,10 +164,10 @@ func MergeReplay(ctx context.Context, mo MergeOptions) (*reports.ReplaySummary, 
 		return nil, fmt.Errorf("%s: the shards were written by spendsim %s, this is %s: merge with the version that billed them", mo.Out, first.Version, mo.Version)
 	}
 	if d := settingsDiff(contentSettings(first.Settings), contentSettings(mo.Settings)); d != "" {
-		return nil, fmt.Errorf("%s: the shards were billed with %s; give spendsim merge the billing flags every shard had", mo.Out, d)
+		return nil, sweep.FlagsErrorf("%s: the shards were billed with %s; give spendsim merge the billing flags every shard had", mo.Out, d)
 	}
 	if d := rateFilesDiff("the shards", first.RateFiles, "merge", mo.RateFiles); d != "" {
-		return nil, fmt.Errorf("%s: %s; give spendsim merge files of the same content as every shard had (their paths may differ)", mo.Out, d)
+		return nil, sweep.FlagsErrorf("%s: %s; give spendsim merge files of the same content as every shard had (their paths may differ)", mo.Out, d)
 	}
 	if err := checkParts(mo.Out, ms); err != nil {
 		return nil, err

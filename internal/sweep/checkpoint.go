@@ -3,6 +3,7 @@ package sweep
 import (
 	"bytes"
 	"encoding/gob"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -30,6 +31,10 @@ type Checkpoint struct {
 	Key string
 }
 
+// identityFile is where a checkpoint records the sweep it keeps runs of (Identity), for
+// --resume to name what differs when it is given another.
+const identityFile = "identity.json"
+
 // checkpointFile is one finished run.
 type checkpointFile struct {
 	Key  string
@@ -41,8 +46,10 @@ type checkpointFile struct {
 // out/.partial, creating it if needed. Unless keep is set it first removes what an
 // earlier sweep left there: a run without --resume starts afresh; with keep, only the
 // temporaries of runs being saved when an earlier sweep was killed go. A symbolic link
-// on the way (.partial, or the checkpoint itself) is refused, never followed.
-func OpenCheckpoint(out, name, key string, keep bool) (*Checkpoint, error) {
+// on the way (.partial, or the checkpoint itself) is refused, never followed. id, if
+// not nil, is recorded as the sweep's; resuming (keep) runs an earlier sweep kept of
+// another id is refused, naming what differs: the flag, the seed, the scenario's fields.
+func OpenCheckpoint(out, name, key string, keep bool, id *Identity) (*Checkpoint, error) {
 	rel := filepath.Join(PartialDir, name)
 	dir, err := safefile.Inside(out, rel)
 	if err != nil {
@@ -60,7 +67,42 @@ func OpenCheckpoint(out, name, key string, keep bool) (*Checkpoint, error) {
 	if err := safefile.RemoveTempsIn(dir); err != nil {
 		return nil, fmt.Errorf("sweep: %w", err)
 	}
-	return &Checkpoint{Dir: dir, Key: key}, nil
+	c := &Checkpoint{Dir: dir, Key: key}
+	if id == nil {
+		return c, nil
+	}
+	if err := c.sameSweep(id); err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(id)
+	if err != nil {
+		return nil, err
+	}
+	return c, safefile.WriteFile(filepath.Join(dir, identityFile), data)
+}
+
+// sameSweep refuses to go on from runs of a sweep other than id, naming what differs.
+func (c *Checkpoint) sameSweep(id *Identity) error {
+	runs := c.runs()
+	data, err := os.ReadFile(filepath.Join(c.Dir, identityFile))
+	if err != nil || runs == 0 { // none recorded (an earlier spendsim: Load tells by Key), or nothing kept
+		return nil
+	}
+	var kept Identity
+	if json.Unmarshal(data, &kept) != nil {
+		return nil
+	}
+	if d := identityDiff(&kept, id, "in the kept runs", "in this run"); d != "" {
+		return FlagsErrorf("--resume: the %s kept in %s are of another sweep: %s; run with what they ran to go on from them, or without --resume to start afresh",
+			words.Count(runs, "run"), c.Dir, d)
+	}
+	return nil
+}
+
+// runs counts the runs saved in c.
+func (c *Checkpoint) runs() int {
+	saved, _ := filepath.Glob(filepath.Join(c.Dir, "*.gob"))
+	return len(saved)
 }
 
 func (c *Checkpoint) path(runID string) string {
@@ -115,6 +157,9 @@ func (c *Checkpoint) Remove() error {
 // resume from, removed (as Remove does) if it holds none. It returns err, saying where
 // the kept runs of this sweep (of which it knows kept) are.
 func (c *Checkpoint) Leave(err error, kept int, resume string) error {
+	if c.runs() == 0 {
+		os.Remove(filepath.Join(c.Dir, identityFile))
+	}
 	if os.Remove(c.Dir) == nil { // fails, as it should, on a folder that holds runs
 		c.removeParent()
 		return err

@@ -18,7 +18,7 @@ func TestCheckpoint(t *testing.T) {
 	runs[1].FirstResponseP90S = math.NaN()
 	days := statstest.SynthDays(runs, 3)
 	root := t.TempDir()
-	cp, err := OpenCheckpoint(root, "all", "key1", false)
+	cp, err := OpenCheckpoint(root, "all", "key1", false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,11 +32,11 @@ func TestCheckpoint(t *testing.T) {
 	if _, _, ok, err := cp.Load(runs[0].RunID, runs[0].Seed); ok || err != nil {
 		t.Errorf("a run never saved: ok %v, err %v", ok, err)
 	}
-	other, _ := OpenCheckpoint(root, "all", "key2", true)
+	other, _ := OpenCheckpoint(root, "all", "key2", true, nil)
 	if _, _, _, err := other.Load(runs[1].RunID, runs[1].Seed); err == nil {
 		t.Error("a checkpoint of another scenario was accepted")
 	}
-	fresh, _ := OpenCheckpoint(root, "all", "key1", false)
+	fresh, _ := OpenCheckpoint(root, "all", "key1", false, nil)
 	if _, _, ok, _ := fresh.Load(runs[1].RunID, runs[1].Seed); ok {
 		t.Error("opening without keep kept an earlier sweep's runs")
 	}
@@ -53,7 +53,7 @@ func TestCheckpoint(t *testing.T) {
 // where, and how to go on.
 func TestCheckpointLeave(t *testing.T) {
 	root := t.TempDir()
-	cp, err := OpenCheckpoint(root, "all", "key1", false)
+	cp, err := OpenCheckpoint(root, "all", "key1", false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestCheckpointLeave(t *testing.T) {
 	if got, err := os.ReadDir(root); err != nil || len(got) != 0 {
 		t.Errorf("after a failure with no run: %v (%v)", got, err)
 	}
-	cp, _ = OpenCheckpoint(root, "all", "key1", false)
+	cp, _ = OpenCheckpoint(root, "all", "key1", false, nil)
 	runs := statstest.SynthRuns(1, 1)
 	if err := cp.Save(runs[0], nil); err != nil {
 		t.Fatal(err)

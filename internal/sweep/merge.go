@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spendsim/spendsim/internal/shellquote"
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/reports"
@@ -72,6 +73,8 @@ func Merge(dir string, sla stats.SLA, slaArgs []string, version string) (*Result
 		if unreadable := (*unreadablePart)(nil); errors.As(err, &unreadable) {
 			return nil, fmt.Errorf("%w; if another build of spendsim %s wrote shard %d of %d, run it again with this one: %s",
 				err, m.Version, m.Shard, m.Shards, splitFiles(dir, ms).Rerun(m.Shard, m.Shards))
+		} else if damaged := (*damagedPart)(nil); errors.As(err, &damaged) {
+			return nil, fmt.Errorf("%w; rerun shard %d of %d, then merge again: %s", err, m.Shard, m.Shards, splitFiles(dir, ms).Rerun(m.Shard, m.Shards))
 		} else if err != nil {
 			return nil, err
 		}
@@ -127,8 +130,39 @@ func Merge(dir string, sla stats.SLA, slaArgs []string, version string) (*Result
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Summary: summary, Runs: len(runs), Jobs: len(jobs),
-		RunInfo: reports.RunInfo{Seed: first.Seed, Start: sc.Start, Days: sc.Days, Timezone: sc.Timezone}}, nil
+	res := &Result{Summary: summary, Runs: len(runs), Jobs: len(jobs),
+		RunInfo: reports.RunInfo{Seed: first.Seed, Start: sc.Start, Days: sc.Days, Timezone: sc.Timezone}}
+	if stray := strayParts(dir, ms); len(stray) > 0 {
+		them := "it"
+		if len(stray) > 1 {
+			them = "them"
+		}
+		res.Note = fmt.Sprintf("%s beside the parts %s no part of the %d shards merged (a killed shard's, or an earlier split's): a query over %s would read %s too; read %s instead, or remove %s: rm %s",
+			words.Count(len(stray), "Parquet file"), words.Are(len(stray)), first.Shards, filepath.Join(dir, "runs", "*", "*.parquet"), them,
+			filepath.Join(dir, "runs", "*", fmt.Sprintf("part-*-of-%d.parquet", first.Shards)), them, shellquote.Join(stray))
+	}
+	return res, nil
+}
+
+// strayParts are the Parquet files under dir's runs/ and daily/ folders that are no
+// part of the shards ms merged (a part of a shard that was killed, or of an earlier
+// split): a glob over runs/*/*.parquet would read them with the others. Paths are
+// dir's, joined.
+func strayParts(dir string, ms []ShardManifest) []string {
+	mine := map[string]bool{}
+	for _, m := range ms {
+		mine[filepath.FromSlash(m.RunsPart)], mine[filepath.FromSlash(m.DailyPart)] = true, true
+	}
+	var stray []string
+	for _, table := range []string{"runs", "daily"} {
+		found, _ := filepath.Glob(filepath.Join(dir, table, "*", "*.parquet"))
+		for _, p := range found {
+			if rel, err := filepath.Rel(dir, p); err == nil && !mine[rel] {
+				stray = append(stray, p)
+			}
+		}
+	}
+	return stray
 }
 
 func countTrue(bs []bool) int {

@@ -107,6 +107,9 @@ type Result struct {
 	Resumed int             // runs taken from the checkpoint instead of run again
 	// Checkpoint is where finished runs were kept while the sweep ran (removed since).
 	Checkpoint string
+	// Note is Merge's word on Parquet files beside its parts that are none of them,
+	// which a query over all the folder's parts would read; "" when there are none.
+	Note string
 }
 
 // Run simulates every job of sc (sweep point × replication) on parallel workers and
@@ -137,10 +140,14 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 	if err != nil {
 		return nil, err
 	}
+	id, err := identityOf(sc, o.Rates)
+	if err != nil {
+		return nil, err
+	}
 	res := &Result{Jobs: len(jobs),
 		RunInfo: reports.RunInfo{Seed: sc.Seed, Start: sc.Start, Days: sc.Days, Timezone: sc.Timezone}}
 	if o.Shards > 0 {
-		return res, runShard(ctx, sc, o, jobs, key, res)
+		return res, runShard(ctx, sc, o, jobs, key, id, res)
 	}
 	// The folder is locked before the checkpoint in it is touched: a second sweep into
 	// it fails at once instead of mixing its runs in.
@@ -149,7 +156,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 		return nil, err
 	}
 	defer op.Close()
-	cp, err := OpenCheckpoint(o.Out, "all", key, o.Resume)
+	cp, err := OpenCheckpoint(o.Out, "all", key, o.Resume, id)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +190,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 
 // runShard runs the jobs of shard o.Shard of o.Shards and writes its part (WriteShard)
 // into o.Out, which the other shards share: it locks only its own part there.
-func runShard(ctx context.Context, sc *scenarios.Scenario, o Options, jobs []sim.Job, key string, res *Result) (err error) {
+func runShard(ctx context.Context, sc *scenarios.Scenario, o Options, jobs []sim.Job, key string, id *Identity, res *Result) (err error) {
 	name := fmt.Sprintf("shard-%d-of-%d", o.Shard, o.Shards)
 	_, statErr := os.Stat(o.Out)
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
@@ -201,7 +208,7 @@ func runShard(ctx context.Context, sc *scenarios.Scenario, o Options, jobs []sim
 		return err
 	}
 	defer lock.Release()
-	cp, err := OpenCheckpoint(o.Out, name, key, o.Resume)
+	cp, err := OpenCheckpoint(o.Out, name, key, o.Resume, id)
 	if err != nil {
 		return err
 	}

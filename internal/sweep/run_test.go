@@ -125,7 +125,7 @@ func TestResumeAfterInterrupt(t *testing.T) {
 		t.Fatal("interrupted run reported success")
 	}
 	o.Resume, o.Progress = true, nil
-	if err := run(context.Background(), t, strings.Replace(sweepScenario, "seed: 11", "seed: 12", 1), o); err == nil || !strings.Contains(err.Error(), "another scenario or seed") {
+	if err := run(context.Background(), t, strings.Replace(sweepScenario, "seed: 11", "seed: 12", 1), o); err == nil || !strings.Contains(err.Error(), "of another sweep: seed: 11 in the kept runs, 12 in this run; run with what they ran") {
 		t.Errorf("resume with another seed: %v", err)
 	}
 }

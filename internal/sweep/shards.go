@@ -28,7 +28,7 @@ const ShardsDir = "shards"
 // ShardPart is the path, relative to the output directory, of one shard's part of a
 // table ("runs" or "daily"): runs/shard=2/part-2-of-4.parquet. The shard=K folder is
 // Hive partitioning, so DuckDB, Spark or Trino read all parts as one table with a
-// shard column: read_parquet('out/runs/*/*.parquet', hive_partitioning = true).
+// shard column: read_parquet('out/runs/*/part-*-of-4.parquet', hive_partitioning = true).
 func ShardPart(table string, shard, shards int) string {
 	return filepath.Join(table, fmt.Sprintf("shard=%d", shard), fmt.Sprintf("part-%d-of-%d.parquet", shard, shards))
 }
@@ -56,6 +56,16 @@ type ShardManifest struct {
 	HorizonDays float64         `json:"horizon_days"`
 	Args        []string        `json:"args"` // as manifest.json records them (Options.Args), the merged one's; before, the scenario alone
 	Scenario    json.RawMessage `json:"scenario"`
+	// ScenarioSHA256 is the SHA-256 of Scenario as written (ScenarioSHA256): what the
+	// shard ran, resolved, replications included.
+	ScenarioSHA256 string `json:"scenario_sha256"`
+	// The parts' SHA-256 and sizes as the shard wrote them: merge reads a part only if
+	// it still has them (a part copied in from another sweep of the same seed and run
+	// ids would otherwise mix two scenarios).
+	RunsSHA256  string `json:"runs_sha256,omitempty"`
+	RunsBytes   int64  `json:"runs_bytes,omitempty"`
+	DailySHA256 string `json:"daily_sha256,omitempty"`
+	DailyBytes  int64  `json:"daily_bytes,omitempty"`
 	// Priced is what priced the sweep (rate and tier files, cards in force): merge has
 	// no rate files to read it from.
 	Priced stats.Priced `json:"priced"`
@@ -70,16 +80,7 @@ type ShardManifest struct {
 }
 
 // ratesOf says which files a shard billed with, for messages.
-func (m *ShardManifest) ratesOf() string {
-	if m.RatesDigest == "" {
-		return "the built-in cards"
-	}
-	var parts []string
-	for _, f := range m.Priced.RateFiles {
-		parts = append(parts, fmt.Sprintf("--%s %s (sha256 %.12s…)", f.Role, f.Path, f.SHA256))
-	}
-	return strings.Join(parts, " and ") + " read as digest " + m.RatesDigest
-}
+func (m *ShardManifest) ratesOf() string { return ratesText(m.RatesDigest, m.Priced.RateFiles) }
 
 // WriteShard writes one shard's runs and daily parts into dir and then its manifest,
 // having removed its previous manifest first, so that a manifest never marks parts it
@@ -89,7 +90,7 @@ func (m *ShardManifest) ratesOf() string {
 // the shard's lock (safefile.LockPart); links inside dir are refused, not followed.
 // digest is the user's rate files' (pricing.Overlay.Digest), "" without any; command is
 // the shard's command line as given (ShardManifest.Command).
-func WriteShard(dir, version string, s reports.Simulation, digest string, command []string, shard, shards, jobs int) error {
+func WriteShard(dir, version string, s reports.Simulation, digest string, command []string, shard, shards, jobs int) (err error) {
 	runs, days, err := stats.InOrder(s.Runs, s.Days)
 	if err != nil {
 		return err
@@ -114,12 +115,20 @@ func WriteShard(dir, version string, s reports.Simulation, digest string, comman
 	}
 	m := ShardManifest{
 		Tool: "spendsim", Version: version, Shard: shard, Shards: shards, Seed: s.Seed, Jobs: jobs,
-		RunIDs: ids, HorizonDays: s.HorizonDays, Args: args, Scenario: raw, Priced: s.Priced.Listed(), Command: command,
+		RunIDs: ids, HorizonDays: s.HorizonDays, Args: args, Scenario: raw, ScenarioSHA256: ScenarioSHA256(raw),
+		Priced: s.Priced.Listed(), Command: command,
 	}
 	manifest := ShardManifestPath(shard, shards)
 	if err := safefile.RemoveInside(dir, manifest); err != nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
+	// A shard that fails (a full disk) leaves no part without its manifest: a glob over
+	// the parts would read it as finished.
+	defer func() {
+		if err != nil {
+			removeParts(dir, shard, shards)
+		}
+	}()
 	// place makes a file's folder and clears the temporaries a killed try of this shard
 	// left there.
 	place := func(rel string) (string, error) {
@@ -139,10 +148,16 @@ func WriteShard(dir, version string, s reports.Simulation, digest string, comman
 		if err := reports.WriteRuns(p, runs, version); err != nil {
 			return err
 		}
+		if m.RunsSHA256, m.RunsBytes, err = safefile.HashFile(p); err != nil {
+			return err
+		}
 		if p, err = place(m.DailyPart); err != nil {
 			return err
 		}
 		if err := reports.WriteDaily(p, days, version); err != nil {
+			return err
+		}
+		if m.DailySHA256, m.DailyBytes, err = safefile.HashFile(p); err != nil {
 			return err
 		}
 	}
@@ -151,6 +166,21 @@ func WriteShard(dir, version string, s reports.Simulation, digest string, comman
 		return err
 	}
 	return reports.WriteJSON(p, m)
+}
+
+// removeParts removes shard k of n's parts from dir, and their shard=K folders once
+// empty.
+func removeParts(dir string, k, n int) {
+	for _, table := range []string{"runs", "daily"} {
+		rel := ShardPart(table, k, n)
+		if safefile.RemoveInside(dir, rel) == nil {
+			for sub := filepath.Dir(rel); sub != "."; sub = filepath.Dir(sub) {
+				if p, err := safefile.Inside(dir, sub); err != nil || os.Remove(p) != nil {
+					break // not empty: another shard's part stays
+				}
+			}
+		}
+	}
 }
 
 var shardManifestName = regexp.MustCompile(`^shard-(\d+)-of-(\d+)\.json$`)
@@ -168,6 +198,7 @@ func ReadShardManifests(dir string) ([]ShardManifest, error) {
 		return nil, err
 	}
 	var ms []ShardManifest
+	var broken func() error // the first manifest that could not be decoded, said once the others give the command that reruns it
 	for _, e := range entries {
 		g := shardManifestName.FindStringSubmatch(e.Name())
 		if g == nil || e.IsDir() {
@@ -178,16 +209,32 @@ func ReadShardManifests(dir string) ([]ShardManifest, error) {
 		if err != nil {
 			return nil, err
 		}
-		var m ShardManifest
-		if err := json.Unmarshal(data, &m); err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
-		}
 		k, _ := strconv.Atoi(g[1])
 		n, _ := strconv.Atoi(g[2])
+		var m ShardManifest
+		if err := json.Unmarshal(data, &m); err != nil {
+			if broken == nil {
+				broken = func() error {
+					rerun := ""
+					if len(ms) > 0 {
+						rerun = splitFiles(dir, ms).Rerun(k, n)
+					}
+					return ManifestError(p, len(data), err, k, n, rerun)
+				}
+			}
+			continue
+		}
 		if m.Shard != k || m.Shards != n {
 			return nil, fmt.Errorf("%s: says shard %d of %d", p, m.Shard, m.Shards)
 		}
+		if sum := ScenarioSHA256(m.Scenario); m.ScenarioSHA256 != sum {
+			return nil, fmt.Errorf("%s: its scenario's SHA-256 is %.12s…, its scenario_sha256 says %q: edited since, or written by an earlier spendsim; rerun shard %d of %d",
+				p, sum, m.ScenarioSHA256, k, n)
+		}
 		ms = append(ms, m)
+	}
+	if broken != nil {
+		return nil, broken()
 	}
 	if len(ms) == 0 {
 		return nil, fmt.Errorf("%s: no shard manifests: no shard has finished", filepath.Join(dir, ShardsDir))
@@ -205,8 +252,18 @@ func ReadShardManifests(dir string) ([]ShardManifest, error) {
 		if m.Version != first.Version {
 			return nil, fmt.Errorf("shards %d and %d of %s were written by spendsim %s and %s: run every shard with one version", first.Shard, m.Shard, dir, first.Version, m.Version)
 		}
-		if m.Seed != first.Seed || string(m.Scenario) != string(first.Scenario) || m.Jobs != first.Jobs {
-			return nil, fmt.Errorf("shards %d and %d of %s ran different scenarios or seeds", first.Shard, m.Shard, dir)
+		na, nb := fmt.Sprintf("in shard %d", first.Shard), fmt.Sprintf("in shard %d", m.Shard)
+		if m.Seed != first.Seed {
+			return nil, fmt.Errorf("shards %d and %d of %s ran different seeds: seed %d %s, %d %s; run every shard with the same seed",
+				first.Shard, m.Shard, dir, first.Seed, na, m.Seed, nb)
+		}
+		if string(m.Scenario) != string(first.Scenario) || m.ScenarioSHA256 != first.ScenarioSHA256 || m.Jobs != first.Jobs {
+			why := scenarioDiff(first.Scenario, m.Scenario, na, nb)
+			if why == "" {
+				why = fmt.Sprintf("scenario sha256 %.12s… and %d runs %s, %.12s… and %d runs %s",
+					first.ScenarioSHA256, first.Jobs, na, m.ScenarioSHA256, m.Jobs, nb)
+			}
+			return nil, fmt.Errorf("shards %d and %d of %s ran different scenarios: %s; run every shard with the same scenario file", first.Shard, m.Shard, dir, why)
 		}
 		if m.RatesDigest != first.RatesDigest {
 			return nil, fmt.Errorf("shards %d and %d of %s were billed with different rates (shard %d: %s; shard %d: %s); run every shard with the same --rates and --tiers",
@@ -406,6 +463,12 @@ func (m *ShardManifest) ReadParts(dir string, paramPaths []string) ([]sim.RunRes
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := checkPartSum(runsPath, m.RunsSHA256, m.RunsBytes); err != nil {
+		return nil, nil, err
+	}
+	if err := checkPartSum(dailyPath, m.DailySHA256, m.DailyBytes); err != nil {
+		return nil, nil, err
+	}
 	runs, err := reports.ReadRuns(runsPath, paramPaths)
 	if err != nil {
 		return nil, nil, &unreadablePart{err}
@@ -476,6 +539,29 @@ func ParseShard(shard string, shards int, getenv func(string) string) (int, int,
 	}
 	return 0, 0, nil
 }
+
+// checkPartSum checks that the part at p has the size and SHA-256 its manifest recorded.
+func checkPartSum(p, sum string, size int64) error {
+	if sum == "" {
+		return &damagedPart{fmt.Errorf("%s: its shard's manifest records no SHA-256 of it (written by an earlier spendsim), so merge cannot tell it is the part its shard wrote", p)}
+	}
+	got, n, err := safefile.HashFile(p)
+	switch {
+	case err != nil:
+		return err
+	case n != size:
+		return &damagedPart{fmt.Errorf("%s is %d bytes, its shard wrote %d: cut short, or replaced since (by a part of another sweep?)", p, n, size)}
+	case got != sum:
+		return &damagedPart{fmt.Errorf("%s is not the part its shard wrote: its SHA-256 is %.12s…, the shard's manifest records %.12s… (damaged, or replaced since by a part of another sweep?)", p, got, sum)}
+	}
+	return nil
+}
+
+// damagedPart is a part that is not the file its shard wrote.
+type damagedPart struct{ err error }
+
+func (e *damagedPart) Error() string { return e.err.Error() }
+func (e *damagedPart) Unwrap() error { return e.err }
 
 // unreadablePart is a part whose content could not be read as this spendsim reads
 // them (a column missing, another type): what another build of spendsim wrote.

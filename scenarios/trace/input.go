@@ -243,13 +243,17 @@ type stream struct {
 // sniffed from it whole up to this size.
 const streamBuffer = 256 << 10
 
-func openStream(path string) (*stream, error) {
+func openStream(path string, piped *Piped) (*stream, error) {
 	s := &stream{}
 	var src io.Reader
 	var ext string
 	if path == Stdin {
 		// Standard input has no name to tell compression by: its magic number does.
-		br := bufio.NewReaderSize(os.Stdin, 64<<10)
+		var in io.Reader = os.Stdin
+		if piped != nil {
+			in = piped.tee(path, in)
+		}
+		br := bufio.NewReaderSize(in, 64<<10)
 		ext, src = sniffCompression(br), br
 	} else {
 		f, err := os.Open(path)
@@ -259,8 +263,11 @@ func openStream(path string) (*stream, error) {
 		s.closers = []io.Closer{f}
 		ext, _ = compression(path)
 		src = f
+		if st, err := f.Stat(); piped != nil && err == nil && !st.Mode().IsRegular() {
+			src = piped.tee(path, f) // a pipe: read once, so hashed as it is read
+		}
 		if ext == ".gz" {
-			src = bufio.NewReaderSize(f, 64<<10)
+			src = bufio.NewReaderSize(src, 64<<10)
 		}
 	}
 	r := src
@@ -369,7 +376,7 @@ func detect(path string) (string, error) {
 	if ext == "" && formatByExt(path) == "parquet" {
 		return "parquet", nil
 	}
-	st, err := openStream(path)
+	st, err := openStream(path, nil)
 	if err != nil {
 		return "", err
 	}

@@ -193,6 +193,8 @@ type Options struct {
 	// (market.CheckNumberCountry: GB for a +1 number) decide, and counts the row
 	// (Counts.CountryOverrides). Default false: such a row is invalid.
 	CountryOverrides bool
+	// Piped, when set, hashes standard input and pipes as they are read (Piped.Digest).
+	Piped *Piped
 }
 
 // Error is a located problem with a trace: File is the base name of the path the
@@ -337,7 +339,7 @@ func openFile(f traceFile, o Options) (source, string, error) {
 		src, err := openParquet(f.path, f.name, f.part, o)
 		return src, format, err
 	}
-	st, err := openStream(f.path)
+	st, err := openStream(f.path, o.Piped)
 	if err != nil {
 		return nil, "", &Error{File: f.name, Msg: err.Error(), Err: err}
 	}
