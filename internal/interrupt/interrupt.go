@@ -15,30 +15,46 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/spendsim/spendsim/internal/safefile"
+	"github.com/spendsim/spendsim/internal/words"
 )
 
 // Kept is what a command keeps all the same when it does not stop in time, for Watch
 // to say: nothing, unless Runs says so. Safe to set while Watch runs.
-type Kept struct{ note atomic.Pointer[string] }
+type Kept struct{ runs atomic.Pointer[keptRuns] }
 
-// Runs says the command keeps its finished runs, and resume is the flags that go on
-// from them ("--resume", "--resume --seed S" once a fresh seed is picked).
-func (k *Kept) Runs(resume string) {
-	s := "the runs finished so far are kept: run again with " + resume + " to go on"
-	k.note.Store(&s)
+type keptRuns struct{ dir, resume string }
+
+// Runs says the command keeps the runs it finishes in dir, a file each (hidden names,
+// temporaries, apart), and resume is the flags that go on from them ("--resume",
+// "--resume --seed S" once a fresh seed is picked). Until a run is there, or if dir is
+// gone, nothing is kept.
+func (k *Kept) Runs(dir, resume string) {
+	k.runs.Store(&keptRuns{dir, resume})
 }
 
 func (k *Kept) String() string {
-	if s := k.note.Load(); s != nil {
-		return *s
+	r := k.runs.Load()
+	if r == nil {
+		return ""
 	}
-	return ""
+	entries, _ := os.ReadDir(r.dir)
+	n := 0
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".") {
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("the %s finished so far %s kept in %s: run again with %s to go on", words.Count(n, "run"), words.Are(n), r.dir, r.resume)
 }
 
 // Grace is how long a command has to stop cleanly after a signal.
@@ -61,8 +77,8 @@ const Repeat = 500 * time.Millisecond
 // Watch returns a context that SIGINT or SIGTERM cancels; received says which signal
 // did (0 if none), and stop ends the watch. If the command has not returned Grace
 // after the signal, Watch abandons its unfinished files, says so on stderr (with what
-// kept says the command keeps all the same, if anything: "the runs finished so far are
-// kept: run again with --resume to go on") and exits the process.
+// kept says the command keeps all the same, if anything: "the 3 runs finished so far
+// are kept in out/x/.partial/all: run again with --resume to go on") and exits the process.
 func Watch(stderr io.Writer, kept *Kept) (ctx context.Context, received func() syscall.Signal, stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan os.Signal, 1)

@@ -15,6 +15,9 @@ import (
 // signals the value names (see watchedChild) instead of running the tests.
 const childEnv = "SPENDSIM_INTERRUPT_CHILD"
 
+// keptEnv names the folder where the child keeps its runs.
+const keptEnv = "SPENDSIM_INTERRUPT_KEPT"
+
 func TestMain(m *testing.M) {
 	if plan := os.Getenv(childEnv); plan != "" {
 		watchedChild(plan)
@@ -26,8 +29,16 @@ func TestMain(m *testing.M) {
 // "SIG@MS" at MS milliseconds after the first (the first waits until Watch saw it), and
 // then finishes its work 200 ms after the last one, within Grace of the first, printing
 // "stopped cleanly" and exiting 0 as a command that stops in time does.
+//
+// With keptEnv set to a folder, the command keeps runs there (Kept.Runs); a plan
+// ending in "busy" never finishes, for Watch to stop it Grace after the first signal.
 func watchedChild(plan string) {
-	ctx, received, stop := Watch(os.Stderr, &Kept{})
+	var kept Kept
+	if dir := os.Getenv(keptEnv); dir != "" {
+		kept.Runs(dir, "--resume")
+	}
+	ctx, received, stop := Watch(os.Stderr, &kept)
+	plan, busy := strings.CutSuffix(plan, " busy")
 	start, last := time.Now(), time.Duration(0)
 	for i, step := range strings.Fields(plan) {
 		name, ms, _ := strings.Cut(step, "@")
@@ -40,6 +51,9 @@ func watchedChild(plan string) {
 			<-ctx.Done() // Watch has the first one
 			start = time.Now()
 		}
+	}
+	if busy {
+		select {}
 	}
 	time.Sleep(time.Until(start.Add(last + 200*time.Millisecond)))
 	stop()
@@ -89,4 +103,32 @@ func TestRepeatedSignal(t *testing.T) {
 
 func ms(d time.Duration) string {
 	return strings.TrimSuffix((d / time.Millisecond * time.Millisecond).String(), "ms")
+}
+
+// TestKeptSaysWhatIsThere: a run that did not stop within Grace said "the runs finished
+// so far are kept: run again with --resume" whether or not any run had finished. Now it
+// counts the runs in the folder that keeps them and names it, and says nothing is kept
+// when none is there.
+func TestKeptSaysWhatIsThere(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		files []string
+		want  string
+	}{
+		{nil, "spendsim: SIGINT: interrupted; nothing was written\n"},
+		{[]string{".a.gob.tmp-1"}, "spendsim: SIGINT: interrupted; nothing was written\n"},
+		{[]string{"a.gob", "b.gob", ".c.gob.tmp-2"}, "spendsim: SIGINT: interrupted; nothing was written (the 2 runs finished so far are kept in " + dir + ": run again with --resume to go on)\n"},
+	} {
+		for _, f := range tc.files {
+			os.WriteFile(dir+"/"+f, nil, 0o644)
+		}
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), childEnv+"=INT@0 busy", keptEnv+"="+dir)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 || stderr.String() != tc.want {
+			t.Errorf("%v: %v, %q; want exit 130 and %q", tc.files, err, stderr.String(), tc.want)
+		}
+	}
 }

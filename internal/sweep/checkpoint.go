@@ -63,6 +63,19 @@ func OpenCheckpoint(out, name, key string, keep bool) (*Checkpoint, error) {
 	return &Checkpoint{Dir: dir, Key: key}, nil
 }
 
+// CheckpointDir is where a sweep into out keeps the runs it finished: out/.partial/all,
+// or shard K of N's out/.partial/shard-K-of-N (N = 0: not sharded).
+func CheckpointDir(out string, shard, shards int) string {
+	return filepath.Join(out, PartialDir, checkpointName(shard, shards))
+}
+
+func checkpointName(shard, shards int) string {
+	if shards == 0 {
+		return "all"
+	}
+	return fmt.Sprintf("shard-%d-of-%d", shard, shards)
+}
+
 func (c *Checkpoint) path(runID string) string {
 	// Run ids hold "/" and "="; escaping keeps them one readable file name each.
 	return filepath.Join(c.Dir, url.PathEscape(runID)+".gob")
@@ -115,11 +128,14 @@ func (c *Checkpoint) Remove() error {
 // resume from, removed (as Remove does) if it holds none. It returns err, saying where
 // the kept runs of this sweep (of which it knows kept) are.
 func (c *Checkpoint) Leave(err error, kept int, resume string) error {
+	var in *Interrupted
 	if os.Remove(c.Dir) == nil { // fails, as it should, on a folder that holds runs
 		c.removeParent()
+		if errors.As(err, &in) {
+			in.Kept = 0 // whatever it counted, none is there to resume from
+		}
 		return err
 	}
-	var in *Interrupted
 	if kept == 0 || errors.As(err, &in) { // none of this sweep's, or it says so already
 		return err
 	}
