@@ -232,12 +232,19 @@ func globRoot(glob string) string {
 func traceFilesIn(dir string) ([]string, []NotRead, error) {
 	var out []string
 	var left []NotRead
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	root := dir
+	if st, err := os.Lstat(dir); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+		// WalkDir follows no link, the root's included: a folder named through one read
+		// as a folder with no trace files. With a separator after it, the root is the
+		// folder the link points to; the paths under it are still dir's.
+		root = dir + string(filepath.Separator)
+	}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		name := d.Name()
-		if p != dir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+		if p != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -246,7 +253,7 @@ func traceFilesIn(dir string) ([]string, []NotRead, error) {
 		switch {
 		case d.Type().IsRegular() && formatByExt(name) != "":
 			out = append(out, p)
-		case !d.IsDir() && p != dir:
+		case !d.IsDir() && p != root:
 			rel, _ := filepath.Rel(dir, p)
 			left = append(left, NotRead{Folder: dir, Name: filepath.ToSlash(rel), Why: whyNotRead(d)})
 		}

@@ -42,6 +42,16 @@ func TestFolderNotRead(t *testing.T) {
 	if want := []string{"a.csv", "b.CSV", "sub/e.JSONL.GZ"}; !slices.Equal(got, want) {
 		t.Errorf("read %v, want %v", got, want)
 	}
+	// The folder named through a link reads the same files (a link at the top is the
+	// user's own naming, followed; it was read as a folder with no trace files).
+	link := filepath.Join(t.TempDir(), "d2link")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	if viaLink, nr, err := Listing([]string{link}); err != nil || len(viaLink) != len(files) || len(nr) != len(notRead) ||
+		viaLink[0] != filepath.Join(link, "a.csv") || nr[0].Folder != link {
+		t.Errorf("through a link: %v %v, %v", viaLink, nr, err)
+	}
 	notes := NotReadNotes(notRead)
 	want := dir + ": 4 files not read: c.txt (not .csv, .jsonl, .ndjson, .json or .parquet), " +
 		"d.csv.bz2 (.bz2 is not a compression spendsim reads: gzip or zstd), " +
