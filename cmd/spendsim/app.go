@@ -130,9 +130,6 @@ func (e *env) noteSeed(seed uint64) {
 func Main(args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: stdout, stderr: stderr, version: reports.ToolVersion(), args: args}
 	app := newApp(e)
-	if commandOf(app, args) == "spendsim run" {
-		e.kept.Runs("--resume")
-	}
 	ctx, received, stop := interrupt.Watch(stderr, &e.kept)
 	defer stop()
 	err := app.RunContext(ctx, interspersed(app, args))

@@ -90,11 +90,21 @@ func replayCommand(e *env) *cli.Command {
 				return usagef("--max-memory: %v", err)
 			}
 			defer limits.SetSoftLimit(soft)() // GOMEMLIMIT overrides it
+			by, room := "the default", "--max-memory SIZE gives it room"
+			if c.IsSet("max-memory") {
+				by = "--max-memory"
+			}
+			if soft, by = limits.SoftLimitBy(soft, by); by == "GOMEMLIMIT" {
+				room = "a larger GOMEMLIMIT gives it room"
+				if c.IsSet("max-memory") {
+					by = "GOMEMLIMIT, which overrides --max-memory"
+				}
+			}
 			stopWatch := limits.WatchHeap(time.Second)
 			defer func() {
-				if live := stopWatch(); live > soft/4*3 && !c.Bool("quiet") {
-					fmt.Fprintf(e.stderr, "note: the replay kept up to %s live, more than three quarters of its soft heap limit of %s, so the GC collected often; --max-memory SIZE gives it room, --passes N needs 1/N of it\n",
-						limits.FormatBytes(float64(live)), limits.FormatBytes(float64(soft)))
+				if live := stopWatch(); soft > 0 && live > soft/4*3 && !c.Bool("quiet") {
+					fmt.Fprintf(e.stderr, "note: the replay kept up to %s live, more than three quarters of its soft heap limit of %s (%s), so the GC collected often; %s, --passes N needs 1/N of it\n",
+						limits.FormatBytes(float64(live)), limits.FormatBytes(float64(soft)), by, room)
 				}
 			}()
 			base := trace.BaseName(traces[0]) + "-" + o.Pricing

@@ -97,15 +97,17 @@ func runScenario(c *cli.Context, e *env, o sweep.Options) error {
 	}
 	sc.Seed = seed
 	o.FreshSeed = fresh
-	if fresh {
-		e.kept.Runs(fmt.Sprintf("--resume --seed %d", seed))
-	}
 	if fresh && !quiet {
 		e.noteSeed(seed)
 	}
 	if o.Out = c.String("out"); o.Out == "" {
 		o.Out = filepath.Join("out", sc.Name)
 	}
+	resume := "--resume"
+	if fresh {
+		resume = fmt.Sprintf("--resume --seed %d", seed)
+	}
+	e.kept.Runs(sweep.CheckpointDir(o.Out, o.Shard, o.Shards), resume)
 	if o.Precision > 0 && sc.Replications > o.MaxReplications {
 		return usagef("--max-replications %d is below the scenario's %s", o.MaxReplications, words.Count(sc.Replications, "replication"))
 	}

@@ -284,3 +284,33 @@ func writeHiveDataset(t *testing.T, ds string, recs []trace.Record) {
 	}
 	writeFile(t, ds, "_SUCCESS", "")
 }
+
+// TestTraceFolderSaysWhatItLeftOut: replay --trace FOLDER of a.csv, b.CSV, c.txt and
+// d.csv.bz2 billed the CSV files with exit 0 and no word of the other two. It reads
+// b.CSV (extensions match in any case) and names what it left out, and why, on stderr,
+// with -q too, as fit does.
+func TestTraceFolderSaysWhatItLeftOut(t *testing.T) {
+	dir := t.TempDir()
+	d2 := filepath.Join(dir, "d2")
+	os.MkdirAll(d2, 0o755)
+	rows := func(ts string) string {
+		return "ts,user,direction,type,category\n" + ts + ",5511987654321,business,template,marketing\n"
+	}
+	writeFile(t, d2, "a.csv", rows("2025-08-01T10:00:00Z"))
+	writeFile(t, d2, "b.CSV", rows("2025-08-02T10:00:00Z"))
+	writeFile(t, d2, "c.txt", rows("2025-08-03T10:00:00Z"))
+	writeFile(t, d2, "d.csv.bz2", "BZh91AY&SY")
+	writeFile(t, d2, "_SUCCESS", "")
+	note := "note: --trace " + d2 + ": 2 files not read: c.txt (not .csv, .jsonl, .ndjson, .json or .parquet), d.csv.bz2 (.bz2 is not a compression spendsim reads: gzip or zstd)\n"
+	out := filepath.Join(dir, "o")
+	code, _, stderr := spendsim(t, "replay", "--trace", d2, "--out", out, "-q")
+	if code != 0 || stderr != note {
+		t.Errorf("replay: exit %d, stderr %q; want 0 and %q", code, stderr, note)
+	}
+	if s, err := os.ReadFile(filepath.Join(out, "summary.json")); err != nil || !strings.Contains(string(s), `"records": 2,`) {
+		t.Errorf("summary.json: %v: want the records of a.csv and b.CSV: %s", err, s)
+	}
+	if code, _, stderr := spendsim(t, "fit", "--trace", d2, "-q"); !strings.Contains(stderr, note) {
+		t.Errorf("fit: exit %d, stderr %q; want %q", code, stderr, note)
+	}
+}

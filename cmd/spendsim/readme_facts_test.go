@@ -103,3 +103,36 @@ func TestCompareTitleQuoted(t *testing.T) {
 		t.Errorf("compare --help no longer has the example whose title it quotes")
 	}
 }
+
+// TestReadmeNamesTempFolders: every folder spendsim makes in the temporary folder
+// (safefile.TempDir) is one a SIGKILL leaves behind, and the README says so by name: it
+// named the --passes folder but not the --sort one, which a killed sort left there
+// (35 MB) with nothing to say what it was.
+func TestReadmeNamesTempFolders(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(readmeRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	pattern := regexp.MustCompile(`safefile\.TempDir\([^,]+, "([^"]+)"\)`)
+	found := 0
+	err = filepath.WalkDir(readmeRoot, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return err
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, m := range pattern.FindAllSubmatch(src, -1) {
+			found++
+			if !strings.Contains(readme, "`"+string(m[1])+"`") {
+				t.Errorf("%s makes %s in the temporary folder, which a killed command leaves; the README does not name it", p, m[1])
+			}
+		}
+		return nil
+	})
+	if err != nil || found == 0 {
+		t.Fatalf("no safefile.TempDir call found (%v): the pattern is out of date", err)
+	}
+}

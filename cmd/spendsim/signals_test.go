@@ -45,7 +45,9 @@ func writeLongTrace(t *testing.T, path string, n int) {
 // TestSignalsStop sends SIGINT or SIGTERM to long commands (run, replay, generate) in
 // another process: each stops within a second, exits 130 or 143, says so, and leaves
 // --out as it was (a run keeps its finished runs in .partial and says how to resume);
-// no temporary file, staging folder or lock is left.
+// no temporary file, staging folder or lock is left. The same signal twice within
+// milliseconds, as GNU timeout and batch systems that signal the process group send it,
+// is one signal: it used to kill spendsim at once, leaving its temporaries and lock.
 func TestSignalsStop(t *testing.T) {
 	childMain()
 	if testing.Short() {
@@ -65,13 +67,18 @@ func TestSignalsStop(t *testing.T) {
 		wantCode  int
 		wantNote  string
 		wantAfter []string // hidden entries of OUT that may remain
+		twice     bool     // the signal again 20 ms later
 	}{
 		{"run SIGINT", syscall.SIGINT, []string{"run", sc, "--workers", "1", "-q"}, false,
-			".partial/all/*.gob", 130, "SIGINT: interrupted; the ", []string{".partial"}},
+			".partial/all/*.gob", 130, "SIGINT: interrupted; the ", []string{".partial"}, false},
 		{"replay SIGTERM", syscall.SIGTERM, []string{"replay", "--trace", trace, "-q"}, false,
-			".spendsim-staging-*/.messages.parquet.tmp-*", 143, "SIGTERM: interrupted; nothing was written", nil},
+			".spendsim-staging-*/.messages.parquet.tmp-*", 143, "SIGTERM: interrupted; nothing was written", nil, false},
 		{"generate SIGINT", syscall.SIGINT, []string{"generate", "retail-month", "-q"}, true,
-			".gen.parquet.tmp-*", 130, "SIGINT: interrupted; nothing was written", nil},
+			".gen.parquet.tmp-*", 130, "SIGINT: interrupted; nothing was written", nil, false},
+		{"gen-twice SIGTERM", syscall.SIGTERM, []string{"generate", "retail-month", "-q"}, true,
+			".gen.parquet.tmp-*", 143, "SIGTERM: interrupted; nothing was written", nil, true},
+		{"replay-twice SIGTERM", syscall.SIGTERM, []string{"replay", "--trace", trace, "-q"}, false,
+			".spendsim-staging-*/.messages.parquet.tmp-*", 143, "SIGTERM: interrupted; nothing was written", nil, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(dir, strings.Fields(tc.name)[0])
@@ -93,6 +100,10 @@ func TestSignalsStop(t *testing.T) {
 			sent := time.Now()
 			if err := cmd.Process.Signal(tc.sig); err != nil {
 				t.Fatal(err)
+			}
+			if tc.twice {
+				time.Sleep(20 * time.Millisecond)
+				cmd.Process.Signal(tc.sig)
 			}
 			var err error
 			select {

@@ -138,6 +138,11 @@ func TestShardSpec(t *testing.T) {
 		{"", 4, nil, 0, 0, "neither JOB_COMPLETION_INDEX"},
 		{"", 4, map[string]string{"SLURM_ARRAY_TASK_ID": "4"}, 0, 0, "--array=0-3"},
 		{"1/4", 4, nil, 0, 0, "not both"},
+		// Both set: one number when they agree; when they disagree, which is this task's
+		// is not known (one was used, silently).
+		{"", 3, map[string]string{"JOB_COMPLETION_INDEX": "2", "SLURM_ARRAY_TASK_ID": "2"}, 2, 3, ""},
+		{"", 3, map[string]string{"JOB_COMPLETION_INDEX": "0", "SLURM_ARRAY_TASK_ID": "2"}, 0, 0, "JOB_COMPLETION_INDEX=0 and SLURM_ARRAY_TASK_ID=2 disagree"},
+		{"", 3, map[string]string{"JOB_COMPLETION_INDEX": "1", "SLURM_ARRAY_TASK_ID": "7"}, 0, 0, `SLURM_ARRAY_TASK_ID="7" is not a shard number`},
 	} {
 		k, n, err := shardSpec(c.shard, c.shards, env(c.vars))
 		if c.errHas != "" {

@@ -73,8 +73,13 @@ func traceOptions(c *cli.Context) ([]string, trace.Options, error) {
 			return nil, o, usageError{err}
 		}
 	}
-	if _, err := trace.Files(traces); err != nil { // said here, naming the flag
+	_, notRead, err := trace.Listing(traces)
+	if err != nil { // said here, naming the flag
 		return nil, o, fmt.Errorf("--trace %w", err)
+	}
+	// Even with -q, as the read notes are: the bill leaves these files out.
+	for _, line := range trace.NotReadNotes(notRead) {
+		fmt.Fprintln(c.App.ErrWriter, "note: --trace "+line)
 	}
 	return traces, o, nil
 }

@@ -2,9 +2,11 @@ package limits
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +65,29 @@ func TestReplaySoftLimit(t *testing.T) {
 	}
 	if m, ok := MachineMemory(); ok && m/2 >= ReplayHeap && got != ReplayHeap {
 		t.Errorf("ReplaySoftLimit() = %d on a machine of %d; want %d", got, m, ReplayHeap)
+	}
+}
+
+// TestSoftLimitBy: under GOMEMLIMIT (which the runtime read at start, and
+// SetSoftLimit leaves alone) the soft limit in force is GOMEMLIMIT's, and says so;
+// GOMEMLIMIT=off is none; without it, the flag's.
+func TestSoftLimitBy(t *testing.T) {
+	prev := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(prev)
+	t.Setenv("GOMEMLIMIT", "")
+	if got, by := SoftLimitBy(800<<20, "the default"); got != 800<<20 || by != "the default" {
+		t.Errorf("no GOMEMLIMIT: %d %q", got, by)
+	}
+	t.Setenv("GOMEMLIMIT", "100MiB")
+	debug.SetMemoryLimit(100 << 20)
+	SetSoftLimit(800 << 20)
+	if got, by := SoftLimitBy(800<<20, "--max-memory"); got != 100<<20 || by != "GOMEMLIMIT" {
+		t.Errorf("GOMEMLIMIT=100MiB: %d %q; want %d GOMEMLIMIT", got, by, 100<<20)
+	}
+	t.Setenv("GOMEMLIMIT", "off")
+	debug.SetMemoryLimit(math.MaxInt64)
+	if got, by := SoftLimitBy(800<<20, "--max-memory"); got != 0 || by != "GOMEMLIMIT" {
+		t.Errorf("GOMEMLIMIT=off: %d %q; want 0 GOMEMLIMIT", got, by)
 	}
 }
 

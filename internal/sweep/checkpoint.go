@@ -105,6 +105,19 @@ func (c *Checkpoint) runs() int {
 	return len(saved)
 }
 
+// CheckpointDir is where a sweep into out keeps the runs it finished: out/.partial/all,
+// or shard K of N's out/.partial/shard-K-of-N (N = 0: not sharded).
+func CheckpointDir(out string, shard, shards int) string {
+	return filepath.Join(out, PartialDir, checkpointName(shard, shards))
+}
+
+func checkpointName(shard, shards int) string {
+	if shards == 0 {
+		return "all"
+	}
+	return fmt.Sprintf("shard-%d-of-%d", shard, shards)
+}
+
 func (c *Checkpoint) path(runID string) string {
 	// Run ids hold "/" and "="; escaping keeps them one readable file name each.
 	return filepath.Join(c.Dir, url.PathEscape(runID)+".gob")
@@ -160,11 +173,14 @@ func (c *Checkpoint) Leave(err error, kept int, resume string) error {
 	if c.runs() == 0 {
 		os.Remove(filepath.Join(c.Dir, identityFile))
 	}
+	var in *Interrupted
 	if os.Remove(c.Dir) == nil { // fails, as it should, on a folder that holds runs
 		c.removeParent()
+		if errors.As(err, &in) {
+			in.Kept = 0 // whatever it counted, none is there to resume from
+		}
 		return err
 	}
-	var in *Interrupted
 	if kept == 0 || errors.As(err, &in) { // none of this sweep's, or it says so already
 		return err
 	}

@@ -86,13 +86,18 @@ func (silent) Note(string)  {}
 // Interrupted is the error of a sweep whose context ended: what it kept, and how to go
 // on. It wraps the context's error.
 type Interrupted struct {
-	Kept       int    // runs finished and saved
+	Kept       int    // runs finished and saved (0: none, and Checkpoint was removed)
 	Checkpoint string // where
 	Resume     string // the flags that go on from it: "--resume", "--resume --seed S"
 	Err        error
 }
 
 func (e *Interrupted) Error() string {
+	if e.Kept == 0 {
+		// Checkpoint, and --out if the sweep made it, are gone: no path to point at, and
+		// --resume would find nothing to go on from.
+		return "interrupted before any run finished; nothing was kept: run again (without --resume) to start over"
+	}
 	return fmt.Sprintf("interrupted; the %s finished so far %s kept in %s: run again with %s to go on", words.Count(e.Kept, "run"), words.Are(e.Kept), e.Checkpoint, e.Resume)
 }
 
@@ -156,7 +161,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 		return nil, err
 	}
 	defer op.Close()
-	cp, err := OpenCheckpoint(o.Out, "all", key, o.Resume, id)
+	cp, err := OpenCheckpoint(o.Out, checkpointName(0, 0), key, o.Resume, id)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +196,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 // runShard runs the jobs of shard o.Shard of o.Shards and writes its part (WriteShard)
 // into o.Out, which the other shards share: it locks only its own part there.
 func runShard(ctx context.Context, sc *scenarios.Scenario, o Options, jobs []sim.Job, key string, id *Identity, res *Result) (err error) {
-	name := fmt.Sprintf("shard-%d-of-%d", o.Shard, o.Shards)
+	name := checkpointName(o.Shard, o.Shards)
 	_, statErr := os.Stat(o.Out)
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return err

@@ -3,6 +3,7 @@ package sweep
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -155,4 +156,45 @@ func TestPrecisionResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameFiles(t, whole, resumed, outputFiles...)
+}
+
+// TestInterruptedSaysWhatIsKept: a run stopped before any run finished said "the 0 runs
+// finished so far are kept in hg/.partial/all: run again with --resume", though the
+// empty checkpoint, and the output folder the run had made, were removed. Now it says
+// nothing was kept; stopped later, the folder it names is there, holding the runs.
+func TestInterruptedSaysWhatIsKept(t *testing.T) {
+	for _, shards := range []int{0, 2} {
+		out := filepath.Join(t.TempDir(), "hg")
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel() // Ctrl-C before the first run finished
+		err := run(ctx, t, sweepScenario, Options{Out: out, Shards: shards})
+		var in *Interrupted
+		if !errors.As(err, &in) {
+			t.Fatalf("shards %d: %v, want an interruption", shards, err)
+		}
+		if msg := err.Error(); strings.Contains(msg, "kept in") || !strings.Contains(msg, "nothing was kept") || strings.Contains(msg, "with --resume") {
+			t.Errorf("shards %d: %q, want it to say nothing was kept", shards, msg)
+		}
+		if _, serr := os.Stat(out); serr == nil {
+			t.Errorf("shards %d: %s is left behind", shards, out)
+		}
+
+		ctx, cancel = context.WithCancel(context.Background())
+		err = run(ctx, t, sweepScenario, Options{Out: out, Shards: shards, Progress: hook{func(done int) {
+			if done == 1 {
+				cancel()
+			}
+		}}})
+		cancel()
+		if !errors.As(err, &in) || in.Kept == 0 {
+			t.Fatalf("shards %d, stopped after a run: %v", shards, err)
+		}
+		if in.Checkpoint != CheckpointDir(out, 0, shards) {
+			t.Errorf("shards %d: kept in %s, CheckpointDir says %s", shards, in.Checkpoint, CheckpointDir(out, 0, shards))
+		}
+		saved, _ := filepath.Glob(filepath.Join(in.Checkpoint, "*.gob"))
+		if !strings.Contains(err.Error(), "kept in "+in.Checkpoint+": run again with --resume") || len(saved) != in.Kept {
+			t.Errorf("shards %d: %q, and %s holds %d runs", shards, err, in.Checkpoint, len(saved))
+		}
+	}
 }

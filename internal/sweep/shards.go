@@ -523,6 +523,10 @@ func ParseShard(shard string, shards int, getenv func(string) string) (int, int,
 		if shards < 1 {
 			return 0, 0, fmt.Errorf("--shards must be >= 1, got %d", shards)
 		}
+		// Both set (a Slurm job launching pods, an environment copied from another job)
+		// is fine when they agree; when they disagree neither can be trusted to be this
+		// task's number, and picking one would bill some shard twice and another never.
+		found, from := -1, ""
 		for _, name := range []string{"JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"} {
 			v := getenv(name)
 			if v == "" {
@@ -533,7 +537,14 @@ func ParseShard(shard string, shards int, getenv func(string) string) (int, int,
 				return 0, 0, fmt.Errorf("--shards %d: %s=%q is not a shard number from 0 to %d (a Slurm array needs --array=0-%d)",
 					shards, name, v, shards-1, shards-1)
 			}
-			return k, shards, nil
+			if found >= 0 && k != found {
+				return 0, 0, fmt.Errorf("--shards %d: %s=%d and %s=%d disagree on this task's shard: unset the one that is not this job's, or give --shard K/%d",
+					shards, from, found, name, k, shards)
+			}
+			found, from = k, name
+		}
+		if found >= 0 {
+			return found, shards, nil
 		}
 		return 0, 0, fmt.Errorf("--shards %d: neither JOB_COMPLETION_INDEX (Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID is set; give --shard K/%d", shards, shards)
 	}

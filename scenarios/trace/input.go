@@ -44,15 +44,78 @@ func (e argsError) Is(target error) bool { return target == ErrArguments }
 // Files are the paths of the files trace arguments name, in the order OpenAll reads
 // them ("-" for standard input): what a manifest lists as the trace's inputs.
 func Files(args []string) ([]string, error) {
-	fs, err := expand(args)
+	files, _, err := Listing(args)
+	return files, err
+}
+
+// Listing is Files, and the files under the folders named that are not read though
+// they are not hidden (NotRead), for the user to hear of.
+func Listing(args []string) ([]string, []NotRead, error) {
+	fs, notRead, err := expand(args)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]string, len(fs))
 	for i, f := range fs {
 		out[i] = f.path
 	}
-	return out, nil
+	return out, notRead, nil
+}
+
+// NotRead is a file under a trace folder that the folder's rule leaves out though its
+// name does not hide it (names starting with "." or "_", like _SUCCESS or .crc files,
+// are left out without a word): an extension no reader takes (c.txt), a compression
+// none reads (d.csv.bz2), a link. Left out silently, such files made a bill short by
+// half with exit 0.
+type NotRead struct {
+	Folder string // the folder as named (a trace argument, or a glob's match)
+	Name   string // the file's path under it, with /
+	Why    string // "not .csv, .jsonl, .ndjson, .json or .parquet"
+}
+
+// NotReadNotes says which files each folder left out and why, a line per folder:
+// "d2: 2 files not read: c.txt (not .csv, …), d.csv.bz2 (.bz2 is not a compression
+// spendsim reads: gzip or zstd)"; the first few files of a folder are named.
+func NotReadNotes(nr []NotRead) []string {
+	const named = 8
+	var lines []string
+	for i := 0; i < len(nr); {
+		j := i
+		for j < len(nr) && nr[j].Folder == nr[i].Folder {
+			j++
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s: %d file%s not read: ", nr[i].Folder, j-i, map[bool]string{true: "", false: "s"}[j-i == 1])
+		for k := i; k < j && k < i+named; k++ {
+			if k > i {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s (%s)", nr[k].Name, nr[k].Why)
+		}
+		if j-i > named {
+			fmt.Fprintf(&b, ", and %d more", j-i-named)
+		}
+		lines = append(lines, b.String())
+		i = j
+	}
+	return lines
+}
+
+// otherCompressions are compressions no trace reader decompresses, told apart from
+// extensions that are not a trace format at all for the message.
+var otherCompressions = []string{".bz2", ".xz", ".lz4", ".lz", ".lzma", ".lzo", ".zip", ".7z", ".br", ".snappy", ".sz", ".z"}
+
+// whyNotRead is why a folder's file that is no trace file by its name is not read.
+func whyNotRead(d fs.DirEntry) string {
+	switch name := d.Name(); {
+	case d.Type()&fs.ModeSymlink != 0:
+		return "a symbolic link: links under a folder are not followed; name the file itself"
+	case !d.Type().IsRegular():
+		return "not a regular file"
+	case slices.Contains(otherCompressions, strings.ToLower(filepath.Ext(name))) && formatByExt(strings.TrimSuffix(name, filepath.Ext(name))) != "":
+		return filepath.Ext(name) + " is not a compression spendsim reads: gzip or zstd"
+	}
+	return "not .csv, .jsonl, .ndjson, .json or .parquet"
 }
 
 // expand turns trace arguments (files, folders, globs, or "-" for standard input) into
@@ -60,11 +123,14 @@ func Files(args []string) ([]string, error) {
 // read recursively for trace files (.csv, .jsonl, .ndjson, .json, .parquet, each also
 // .gz or .zst compressed), leaving out names starting with "." or "_" (_SUCCESS, .crc
 // files), as Spark and DuckDB datasets hold them.
-func expand(args []string) ([]traceFile, error) {
+//
+// It also returns the files of those folders left out for another reason (NotRead).
+func expand(args []string) ([]traceFile, []NotRead, error) {
 	if len(args) == 0 {
-		return nil, errors.New("trace: no trace given")
+		return nil, nil, errors.New("trace: no trace given")
 	}
 	var out []traceFile
+	var notRead []NotRead
 	seen := map[string]bool{}
 	add := func(root, path string) error {
 		clean := filepath.Clean(path)
@@ -85,52 +151,57 @@ func expand(args []string) ([]traceFile, error) {
 	for _, a := range args {
 		if a == Stdin {
 			if len(args) > 1 {
-				return nil, argsError("-: standard input must be the only trace")
+				return nil, nil, argsError("-: standard input must be the only trace")
 			}
-			return []traceFile{{path: Stdin, name: "stdin"}}, nil
+			return []traceFile{{path: Stdin, name: "stdin"}}, nil, nil
 		}
 		paths := []string{a}
 		root := ""
 		if strings.ContainsAny(a, "*?[") {
 			m, err := filepath.Glob(a)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", a, err)
+				return nil, nil, fmt.Errorf("%s: %w", a, err)
 			}
 			if len(m) == 0 {
-				return nil, fmt.Errorf("%s: no file matches", a)
+				return nil, nil, fmt.Errorf("%s: no file matches", a)
 			}
 			paths, root = m, globRoot(a)
 		}
 		for _, p := range paths {
 			st, err := os.Stat(p)
 			if err != nil {
-				return nil, statError(p, err)
+				return nil, nil, statError(p, err)
 			}
 			if !st.IsDir() {
 				if err := add(root, p); err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				continue
 			}
-			files, err := traceFilesIn(p)
+			files, left, err := traceFilesIn(p)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if len(files) == 0 {
-				return nil, fmt.Errorf("%s: a folder with no trace files (.csv, .jsonl, .parquet, also .gz or .zst)", p)
+				err := fmt.Errorf("%s: a folder with no trace files (.csv, .jsonl, .parquet, also .gz or .zst)", p)
+				if notes := NotReadNotes(left); len(notes) > 0 {
+					err = fmt.Errorf("%s: a folder with no trace files (.csv, .jsonl, .parquet, also .gz or .zst): %s", p, strings.TrimPrefix(notes[0], p+": "))
+				}
+				return nil, nil, err
 			}
+			notRead = append(notRead, left...)
 			r := p
 			if root != "" {
 				r = root
 			}
 			for _, f := range files {
 				if err := add(r, f); err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 			}
 		}
 	}
-	return out, nil
+	return out, notRead, nil
 }
 
 // statError is why a trace argument p could not be read: "nofile.csv: no such file or
@@ -156,27 +227,40 @@ func globRoot(glob string) string {
 	return dir
 }
 
-// traceFilesIn lists the trace files under dir, sorted by path.
-func traceFilesIn(dir string) ([]string, error) {
+// traceFilesIn lists the trace files under dir, sorted by path, and the files under it
+// not read though not hidden.
+func traceFilesIn(dir string) ([]string, []NotRead, error) {
 	var out []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	var left []NotRead
+	root := dir
+	if st, err := os.Lstat(dir); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+		// WalkDir follows no link, the root's included: a folder named through one read
+		// as a folder with no trace files. With a separator after it, the root is the
+		// folder the link points to; the paths under it are still dir's.
+		root = dir + string(filepath.Separator)
+	}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		name := d.Name()
-		if p != dir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+		if p != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if d.Type().IsRegular() && formatByExt(name) != "" {
+		switch {
+		case d.Type().IsRegular() && formatByExt(name) != "":
 			out = append(out, p)
+		case !d.IsDir() && p != root:
+			rel, _ := filepath.Rel(dir, p)
+			left = append(left, NotRead{Folder: dir, Name: filepath.ToSlash(rel), Why: whyNotRead(d)})
 		}
 		return nil
 	})
-	slices.Sort(out)
-	return out, err
+	slices.Sort(out) // WalkDir walks in lexical order: left is sorted too
+	return out, left, err
 }
 
 // partitions reads the key=value folders of a relative path (Hive partitioning): the

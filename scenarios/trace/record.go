@@ -268,7 +268,7 @@ func Open(path string, o Options) (Reader, error) { return OpenAll([]string{path
 // or glob, else its base name) and the line; Record.Source is the file's index in
 // Names.
 func OpenAll(args []string, o Options) (Reader, error) {
-	files, err := expand(args)
+	files, _, err := expand(args)
 	if err != nil {
 		return nil, err
 	}
