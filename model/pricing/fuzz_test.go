@@ -111,3 +111,30 @@ func checkBook(t *testing.T, b *Book) {
 		}
 	}
 }
+
+// FuzzReadTiers: spendsim's tier layout (tiers.csv, and NBP's category template rows)
+// read from anything: an error names the file, and a table read lists its bands
+// without panicking, each band's range in order.
+func FuzzReadTiers(f *testing.F) {
+	f.Add(builtinTiersCSV)
+	const h = "market,category,tier_index,volume_from,volume_to,rate_type,rate,discount_pct,currency,effective_from,confidence,source,note\n"
+	f.Add([]byte(h + "Brazil,template,0,1,2,List,,0,USD,2018-08-01,,,\nBrazil,template,1,3,MAX,Tier,,-20,USD,2018-08-01,,,\n"))
+	f.Add([]byte(h + "India,utility|authentication,0,0,750000,List,,0,USD,2025-07-01,,,\nIndia,utility|authentication,1,750001,MAX,Tier,0.0012,,USD,2025-07-01,,,\n"))
+	f.Add([]byte(h + "Brazil,template|utility,0,1,2,List,,0,USD,2018-08-01,,,\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tiers, err := ReadTiers(bytes.NewReader(data), "fuzz.csv")
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.csv") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		for _, tb := range tiers.Tables() {
+			for i, b := range tb.Bands {
+				if b.From > b.To || (i > 0 && b.From <= tb.Bands[i-1].To) {
+					t.Fatalf("bands out of order in %+v", tb)
+				}
+			}
+		}
+	})
+}
