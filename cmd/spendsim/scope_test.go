@@ -126,16 +126,17 @@ func TestReplayScopeShardsMerge(t *testing.T) {
 				}
 			}
 		}
-		// The merge given the era alone, without the flag the shards had.
-		if code, _, stderr := spendsim(t, append([]string{"merge", sharded}, pricing...)...); code != 1 || !strings.Contains(stderr, "--"+strings.TrimPrefix(c.flags[2], "--")+"=") {
-			t.Errorf("%v: merge without the flag: exit %d, want 1 naming it: %s", c.flags, code, stderr)
+		// The merge given the era alone, without the flag the shards had: the command
+		// line is wrong, a usage error (exit 2).
+		if code, _, stderr := spendsim(t, append([]string{"merge", sharded}, pricing...)...); code != 2 || !strings.Contains(stderr, "--"+strings.TrimPrefix(c.flags[2], "--")+"=") {
+			t.Errorf("%v: merge without the flag: exit %d, want 2 naming it: %s", c.flags, code, stderr)
 		}
 	}
 	// An accounts file of other content at merge, under the same path or another.
 	sharded := filepath.Join(dir, "sharded1")
 	other := writeFile(t, dir, "other.csv", "phone-a,north\nphone-b,north\nphone-c,north\n")
-	if code, _, stderr := spendsim(t, "merge", sharded, "--pricing", "cbp-2022", "--accounts", other); code != 1 || !strings.Contains(stderr, "--accounts=sha256:") {
-		t.Errorf("merge with another accounts file: exit %d, want 1: %s", code, stderr)
+	if code, _, stderr := spendsim(t, "merge", sharded, "--pricing", "cbp-2022", "--accounts", other); code != 2 || !strings.Contains(stderr, "--accounts=sha256:") {
+		t.Errorf("merge with another accounts file: exit %d, want 2: %s", code, stderr)
 	}
 	moved := writeFile(t, dir, "moved.csv", "number,account\nphone-a,north\nphone-b,south\nphone-c,north\n")
 	if code, _, stderr := spendsim(t, "merge", sharded, "--pricing", "cbp-2022", "--accounts", moved); code != 0 {
