@@ -192,6 +192,7 @@ type Biller struct {
 
 	cards    [numEras]cardSlot
 	cardList []*cardCache // every card looked up, so that a card has one cache
+	intlDays []intlDay    // by market: had it an authentication-international rate today (intlOnDate)
 
 	// The account counters (ledger.go): the message's claim on them, and the Ledger
 	// that settles it at once, unless the Biller is split (NewSplit).

@@ -60,6 +60,7 @@ type cardCache struct {
 	currency string
 	rows     []rateRow
 	eff      time.Time // effective date
+	effDay   int64     // eff as model.DayNumber counts it
 }
 
 type rateRow struct {
@@ -154,7 +155,8 @@ func (b *Biller) lookupCard(e Era, at model.Time) (*cardCache, error) {
 			return cc, nil
 		}
 	}
-	cc := &cardCache{card: c, model: m, currency: b.currency, eff: c.effective()}
+	eff := c.effective()
+	cc := &cardCache{card: c, model: m, currency: b.currency, eff: eff, effDay: model.DayNumber(eff.Date())}
 	b.cardList = append(b.cardList, cc)
 	return cc, nil
 }

@@ -41,9 +41,13 @@ func (b *Biller) applyStated(ch *pricing.Charge, m *model.Message) {
 // over that inference, unless Options.IgnoreStated; the international rate still needs
 // the card's cell.
 func (b *Biller) authCategory(cc *cardCache, m *model.Message, at model.Time) pricing.Category {
-	intl := cc.has(m.Market, pricing.AuthenticationInternational) && b.intlOnDate(cc, m.Market, at)
+	intl := cc.has(m.Market, pricing.AuthenticationInternational)
+	eligible := b.authIntl && at >= b.authIntlFrom && m.Country != [2]byte{} && m.Country != b.primary
+	if intl && (eligible || m.Stated&model.StatedAuthIntl != 0) {
+		intl = b.intlOnDate(cc, m.Market, at) // only where the international rate could apply
+	}
 	inferred := pricing.Authentication
-	if b.authIntl && at >= b.authIntlFrom && m.Country != [2]byte{} && m.Country != b.primary && intl {
+	if eligible && intl {
 		inferred = pricing.AuthenticationInternational
 	}
 	if b.ignoreStated {
@@ -66,15 +70,29 @@ func (b *Biller) authCategory(cc *cardCache, m *model.Message, at model.Time) pr
 // dates of their own (India on 2024-07-01), and a fixed era keeps the rules' dates
 // (docs/billing.md, "Eras"): the rate applies where some card of any model in force
 // on that date has it. A card in force on the date says so itself.
+// The answer is kept for the day, per market, as the card is.
 func (b *Biller) intlOnDate(cc *cardCache, mkt uint16, at model.Time) bool {
-	y, mo, d := cc.eff.Date()
-	if b.days.Of(at) >= model.DayNumber(y, mo, d) {
+	if b.days.Of(at) >= cc.effDay {
 		return true
 	}
-	for _, m := range []pricing.Model{pricing.CBP, pricing.PMP} {
-		if c, err := b.book.card(m, b.currency, at, b.loc, pricing.Span{}); err == nil && c.has(mkt, pricing.AuthenticationInternational) {
-			return true
+	if int(mkt) >= len(b.intlDays) {
+		b.intlDays = append(b.intlDays, make([]intlDay, int(mkt)+1-len(b.intlDays))...)
+	}
+	s := &b.intlDays[mkt]
+	if s.validTo != b.dayEnd {
+		s.validTo, s.ok = b.dayEnd, false
+		for _, m := range []pricing.Model{pricing.CBP, pricing.PMP} {
+			if c, err := b.book.card(m, b.currency, at, b.loc, pricing.Span{}); err == nil && c.has(mkt, pricing.AuthenticationInternational) {
+				s.ok = true
+				break
+			}
 		}
 	}
-	return false
+	return s.ok
+}
+
+// intlDay is intlOnDate's answer for a market, current while validTo is Biller.dayEnd.
+type intlDay struct {
+	validTo model.Time
+	ok      bool
 }
