@@ -18,7 +18,11 @@ type Record struct {
 	// Source is the index of the file it came from among the files of a trace read as
 	// one (0 for a trace of one file); Line is within that file.
 	Source uint16
-	Line   int64 // 1-based line (CSV, JSONL, webhooks) or row (Parquet) it came from
+	// Redelivered marks the first delivered report of a business message read before
+	// as only sent (a log of status events: sent, then delivered): the same message
+	// again, now delivered and billed. A count of messages counts it once.
+	Redelivered bool
+	Line        int64 // 1-based line (CSV, JSONL, webhooks) or row (Parquet) it came from
 	// Meta is what Meta's own webhooks said about a business message's price, word for
 	// word; nil when the trace said nothing (every format but webhook logs, and user
 	// messages). Billing reads only the facts Stated draws from it; the rest is kept so a

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -296,5 +297,51 @@ func TestStatusLogCountsMessages(t *testing.T) {
 		if s.Business != 3 || s.Delivered != 2 || s.Undelivered != 1 || s.Total != "0.125000" {
 			t.Errorf("%s: %+v; want 3 business messages, 2 delivered, 1 not, 0.125000", out, s)
 		}
+	}
+}
+
+// TestStatusLogOnceEverywhere: the sent and delivered rows of one business message are
+// one message for fit and for a restaffing too. fit --bot counted each bot reply of a
+// status log twice ("80 replies" of the bot's for 40), and a restaffed replay of one,
+// whose replies it drops and simulates anew, said "0 business messages (30 delivered)"
+// and -30 undelivered, taking the trace's second rows off replies it never billed.
+func TestStatusLogOnceEverywhere(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("ts,user,direction,type,category,message_id,status,delivered_ts\n")
+	for i := range 3 {
+		fmt.Fprintf(&b, "2025-08-04T1%d:00:00Z,+551199990000%d,user,text,,u%d,,\n", i, i, i)
+		fmt.Fprintf(&b, "2025-08-04T1%d:00:02Z,+551199990000%d,business,text,,bot%d,sent,\n", i, i, i)
+		fmt.Fprintf(&b, "2025-08-04T1%d:00:03Z,+551199990000%d,business,text,,bot%d,delivered,2025-08-04T1%d:00:03Z\n", i, i, i, i)
+		fmt.Fprintf(&b, "2025-08-04T1%d:05:00Z,+551199990000%d,business,text,,team%d,delivered,\n", i, i, i)
+	}
+	tr := writeFile(t, dir, "status.csv", b.String())
+	fitted := filepath.Join(dir, "fit.yaml")
+	if code, _, stderr := spendsim(t, "fit", "--trace", tr, "-o", fitted, "--bot", "10s", "-q"); code != 0 {
+		t.Fatalf("fit: exit %d: %s", code, stderr)
+	}
+	y, err := os.ReadFile(fitted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(y), "3 replies, and 3 of a bot's") {
+		t.Errorf("fit --bot does not count 3 bot replies of 3 messages:\n%s", y)
+	}
+	out := filepath.Join(dir, "rs")
+	code, stdout, stderr := spendsim(t, "replay", "--trace", tr, "--pricing", "pmp-2025", "--out", out, "-q",
+		"--restaff", filepath.Join("testdata", "restaff", "one-agent.yaml"))
+	if code != 0 {
+		t.Fatalf("restaff: exit %d: %s", code, stderr)
+	}
+	var s struct {
+		Business    int64 `json:"business_messages"`
+		Undelivered int64 `json:"undelivered_business_messages"`
+	}
+	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err == nil {
+		err = json.Unmarshal(data, &s)
+	}
+	if err != nil || s.Business <= 0 || s.Undelivered != 0 {
+		t.Errorf("restaffed summary: %+v (%v), want its replies counted and none undelivered\n%s", s, err, stdout)
 	}
 }

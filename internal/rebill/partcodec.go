@@ -87,7 +87,7 @@ func (e *partEncoder) encode(k replay.Key, rec *model.Record, m *model.Message, 
 		b = binary.AppendVarint(b, int64(rec.DeliveredTS-rec.TS))
 	}
 	b = appendStrings(b, rec.User, rec.Business, rec.MessageID, rec.Country)
-	b = append(b, byte(rec.Direction), byte(rec.Kind), byte(rec.Category), byte(rec.Status), byte(rec.EntryPoint))
+	b = append(b, byte(rec.Direction), byte(rec.Kind), byte(rec.Category), byte(rec.Status), byte(rec.EntryPoint), byte(bit(1, rec.Redelivered)))
 	b = binary.AppendUvarint(b, uint64(rec.Source))
 	b = binary.AppendVarint(b, rec.Line-int64(k.Seq))
 	if mp := rec.Meta; mp != nil {
@@ -220,7 +220,7 @@ func (d *partDecoder) decode(pm *partMsg) error {
 	}
 	rec.User, rec.Business, rec.MessageID, rec.Country = f.str(), f.str(), f.str(), f.str()
 	rec.Direction, rec.Kind, rec.Category = model.Direction(f.byte()), model.Kind(f.byte()), model.Category(f.byte())
-	rec.Status, rec.EntryPoint = model.Status(f.byte()), model.EntryPoint(f.byte())
+	rec.Status, rec.EntryPoint, rec.Redelivered = model.Status(f.byte()), model.EntryPoint(f.byte()), f.byte() != 0
 	rec.Source = f.uint16()
 	rec.Line = int64(k.Seq) + f.varint()
 	rec.Meta = nil

@@ -70,8 +70,8 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, users int64, c 
 	s := &reports.ReplaySummary{
 		Trace: traceName(o.Traces), Pricing: o.Pricing, Rates: o.Rates, RateFiles: o.RateFiles, Spend: spend,
 		DerivedShare: derived,
-		Records:      st.Records, UserMessages: users, Business: st.Billing.Business - c.Redelivered,
-		Delivered: st.Billing.Delivered, Undelivered: st.Billing.Business - c.Redelivered - st.Billing.Delivered,
+		Records:      st.Records, UserMessages: users, Business: st.Billing.Business,
+		Delivered: st.Billing.Delivered, Undelivered: st.Billing.Business - st.Billing.Delivered,
 		Users: st.Users, Numbers: st.Numbers, Accounts: st.Accounts,
 		USMarketing: st.Billing.USMarketingHeld, TextOutsideCS: st.Billing.TextOutsideWindow,
 		LogFacts: reports.LogFacts{

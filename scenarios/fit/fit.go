@@ -353,6 +353,15 @@ func (e *estimator) add(r *model.Record) error {
 			}
 		}
 	}
+	if r.Redelivered {
+		// The delivered report of a business message read before as only sent (a log
+		// of status events): the same message, which answered or told what it did
+		// then. Only its delivery is news; counted again, a bot's reply or a team's
+		// would be two.
+		e.r.Undelivered--
+		u.business, u.told = r.TS, true
+		return nil
+	}
 	if r.Direction == model.FromUser {
 		e.userMessage(u, r)
 	} else {

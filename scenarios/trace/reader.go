@@ -41,7 +41,6 @@ type reader struct {
 	skipped    int64
 	reasons    []string // of the first MaxSkipReasons skipped rows
 	duplicates int64
-	delivered  int64  // rows let through as the first delivered report of a message read before as not delivered (Counts.Redelivered)
 	firstDup   string // where the first duplicate was, and its id first (Counts.FirstDuplicate)
 	overrides  int64
 	webhook    bool // one file read as a webhook log (a set says so itself: multiSource)
@@ -86,7 +85,7 @@ func (rd *reader) Duplicates() int64 { return rd.duplicates }
 
 func (rd *reader) Counts() Counts {
 	return Counts{Skipped: rd.skipped, SkipReasons: rd.reasons[:len(rd.reasons):len(rd.reasons)],
-		Duplicates: rd.duplicates, Redelivered: rd.delivered, FirstDuplicate: rd.firstDup, Ignored: rd.Ignored(), CountryOverrides: rd.overrides,
+		Duplicates: rd.duplicates, FirstDuplicate: rd.firstDup, Ignored: rd.Ignored(), CountryOverrides: rd.overrides,
 		NaiveTimes: rd.naiveTimes(), Dedup: rd.seen.reach(), Webhook: rd.webhook || rd.multi != nil && rd.multi.webhookRead()}
 }
 
@@ -318,6 +317,7 @@ func (rd *reader) Names() []string {
 
 // finish applies the rules that need rows in time order.
 func (rd *reader) finish(r *row) error {
+	r.Redelivered = false
 	if rd.replies != nil {
 		if r.replyTo != "" {
 			u, ok := rd.replies.get(r.replyTo)
@@ -383,7 +383,7 @@ func (rd *reader) finish(r *row) error {
 		case idDelivered:
 			// Its earlier row went through as a business message not delivered: this
 			// one is the same message, now delivered, and billed.
-			rd.delivered++
+			r.Redelivered = true
 		case idClash:
 			return rd.builderOf(r).err(r.Line, fMessageID, fmt.Sprintf(
 				"%s already names the message on %s, which has another user, direction or category: an id names one message (a retry repeats it whole); give each message its own id",

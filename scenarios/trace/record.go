@@ -54,11 +54,6 @@ type Counts struct {
 	Skipped     int64    // rows skipped as invalid (Options.SkipInvalid)
 	SkipReasons []string // the errors of the first MaxSkipReasons of them, as they would have failed
 	Duplicates  int64    // records dropped as repeated message ids (Duplicater)
-	// Redelivered counts the records let through as the first delivered report of a
-	// message read before as only sent (a log of status events: sent, then delivered):
-	// each is a second record of one business message, so a count of business messages
-	// leaves them out.
-	Redelivered int64 `json:",omitempty"`
 	// FirstDuplicate is where the first of them was and where its id was seen first
 	// ("t.csv:9 repeats t.csv:3"), "" without duplicates.
 	FirstDuplicate string `json:",omitempty"`

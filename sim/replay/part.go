@@ -196,6 +196,9 @@ type Part struct {
 	users    userTable
 	more     map[numberPair]uint32 // pairs beyond each user's first
 	nextPair uint32
+	// redelivered counts the business records that are a message's second record
+	// (model.Record.Redelivered): Stats counts each business message once.
+	redelivered int64
 	// Held records wait in one of two queues. Most are evaluated at their send time
 	// (user messages, and business messages without a delivery time): they come in
 	// billing order already and wait in due, first in, first out. The others, billed
@@ -371,7 +374,13 @@ func (p *Part) Stopped() Key { return p.stop }
 func (p *Part) Pairs() int64 { return int64(p.nextPair) }
 
 // Stats are the Part's billing counts, less what its claims settle.
-func (p *Part) Stats() billing.Stats { return p.biller.Stats() }
+// A status log's sent row and its delivered row are one business message: the biller
+// saw two, and the delivered one is counted once.
+func (p *Part) Stats() billing.Stats {
+	s := p.biller.Stats()
+	s.Business -= p.redelivered
+	return s
+}
 
 func (p *Part) bill(h *pending, sink PartSink) error {
 	// The market is resolved at the evaluation time: markets move between groups.
@@ -429,6 +438,9 @@ func (p *Part) resolve(rec *model.Record, num uint16, m *model.Message) error {
 		Status: rec.Status, EntryPoint: rec.EntryPoint, Stated: rec.Stated(),
 	}
 	m.Number = num
+	if rec.Redelivered && rec.Direction == model.FromBusiness {
+		p.redelivered++
+	}
 	if p.atSend {
 		// Evaluated at its send time (docs/billing.md, "Which time"): billed in send
 		// order, in the month, market and card of ts. The record keeps delivered_ts.
