@@ -107,7 +107,7 @@ func runScenario(c *cli.Context, e *env, o sweep.Options) error {
 	if fresh {
 		resume = fmt.Sprintf("--resume --seed %d", seed)
 	}
-	e.kept.Runs(sweep.CheckpointDir(o.Out, o.Shard, o.Shards), resume)
+	e.kept.Runs(sweep.CheckpointDir(o.Out, o.Shard, o.Shards), resume, sweep.KeptRuns)
 	if o.Precision > 0 && sc.Replications > o.MaxReplications {
 		return usagef("--max-replications %d is below the scenario's %s", o.MaxReplications, words.Count(sc.Replications, "replication"))
 	}

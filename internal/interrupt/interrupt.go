@@ -15,7 +15,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -29,14 +28,17 @@ import (
 // to say: nothing, unless Runs says so. Safe to set while Watch runs.
 type Kept struct{ runs atomic.Pointer[keptRuns] }
 
-type keptRuns struct{ dir, resume string }
+type keptRuns struct {
+	dir, resume string
+	count       func(dir string) int
+}
 
-// Runs says the command keeps the runs it finishes in dir, a file each (hidden names,
-// temporaries, apart), and resume is the flags that go on from them ("--resume",
-// "--resume --seed S" once a fresh seed is picked). Until a run is there, or if dir is
-// gone, nothing is kept.
-func (k *Kept) Runs(dir, resume string) {
-	k.runs.Store(&keptRuns{dir, resume})
+// Runs says the command keeps the runs it finishes in dir, as many as count(dir) says
+// (the keeper's own count: other files it keeps there are no runs), and resume is the
+// flags that go on from them ("--resume", "--resume --seed S" once a fresh seed is
+// picked). Until a run is there, or if dir is gone, nothing is kept.
+func (k *Kept) Runs(dir, resume string, count func(dir string) int) {
+	k.runs.Store(&keptRuns{dir, resume, count})
 }
 
 func (k *Kept) String() string {
@@ -44,13 +46,7 @@ func (k *Kept) String() string {
 	if r == nil {
 		return ""
 	}
-	entries, _ := os.ReadDir(r.dir)
-	n := 0
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), ".") {
-			n++
-		}
-	}
+	n := r.count(r.dir)
 	if n == 0 {
 		return ""
 	}

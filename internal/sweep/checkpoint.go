@@ -100,8 +100,12 @@ func (c *Checkpoint) sameSweep(id *Identity) error {
 }
 
 // runs counts the runs saved in c.
-func (c *Checkpoint) runs() int {
-	saved, _ := filepath.Glob(filepath.Join(c.Dir, "*.gob"))
+func (c *Checkpoint) runs() int { return KeptRuns(c.Dir) }
+
+// KeptRuns counts the finished runs a checkpoint folder dir holds (its other files,
+// identity.json and temporaries, are none).
+func KeptRuns(dir string) int {
+	saved, _ := filepath.Glob(filepath.Join(dir, "*.gob"))
 	return len(saved)
 }
 
