@@ -195,11 +195,27 @@ func settingsDiff(a, b []string) string {
 		if i < len(b) {
 			y = b[i]
 		}
-		if x != y {
+		if !sameSetting(x, y) {
 			d = append(d, fmt.Sprintf("%s, not %s", x, y))
 		}
 	}
 	return strings.Join(d, "; ")
+}
+
+// sameSetting says whether two recorded settings bill alike: equal, or two names of
+// one time zone (--timezone=Etc/UTC and --timezone=UTC), compared as reconcile
+// --replay compares them (Replayed.sameZone).
+func sameSetting(x, y string) bool {
+	if x == y {
+		return true
+	}
+	const tz = "--timezone="
+	zx, okx := strings.CutPrefix(x, tz)
+	zy, oky := strings.CutPrefix(y, tz)
+	if !okx || !oky {
+		return false
+	}
+	return (&Replayed{Timezone: zx}).sameZone(zy)
 }
 
 // rerunShard is the command that runs shard k of n of dir's replay again, as a finished
