@@ -168,15 +168,21 @@ func WriteErasTable(w io.Writer, e *Eras) {
 		return logFactsNote(f, "eras.json's log_facts_applied")
 	})
 	if e.Skipped > 0 {
-		one, many := skippedUnits(e.Webhook)
-		if e.Skipped == 1 {
-			many = one
-		}
-		fmt.Fprintf(w, "every era: %d invalid %s skipped (--skip-invalid) and not billed (eras.json's skipped_invalid_rows)\n", e.Skipped, many)
+		fmt.Fprintf(w, "every era: %s (--skip-invalid) and not billed (eras.json's skipped_invalid_rows)\n", e.skipped())
 	}
 	for _, l := range e.LeftOut {
 		fmt.Fprintf(w, "%s left out: %s\n", l.Pricing, l.Reason)
 	}
+}
+
+// skipped says what --skip-invalid skipped: "2 invalid rows skipped", or statuses,
+// messages or lines of a webhook log.
+func (e *Eras) skipped() string {
+	one, many := skippedUnits(e.Webhook)
+	if e.Skipped == 1 {
+		many = one
+	}
+	return fmt.Sprintf("%d invalid %s skipped", e.Skipped, many)
 }
 
 // eraSame is what f says of every era, and whether it says the same of each.
@@ -398,11 +404,7 @@ func eraFootnotes(e *Eras) []string {
 			"the bill may rest on old prices (eras.json's cards_used)")
 	}
 	if e.Skipped > 0 {
-		one, many := skippedUnits(e.Webhook)
-		if e.Skipped == 1 {
-			many = one
-		}
-		notes = append(notes, fmt.Sprintf("%d invalid %s skipped (--skip-invalid) and billed under no era", e.Skipped, many))
+		notes = append(notes, e.skipped()+" (--skip-invalid) and billed under no era")
 	}
 	return notes
 }
