@@ -20,20 +20,9 @@ func TestErasPlotSaysAllFree(t *testing.T) {
 		{Pricing: "cbp-2022", Spend: stats.Spend{Currency: "USD", FreeByCategory: map[string]int64{"service": 12, "utility": 8}}},
 		{Pricing: "pmp-2025", Spend: stats.Spend{Currency: "USD", TotalMicros: 320_000}},
 	}}
-	p, err := PlotEras(e)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := p.WriterTo(600, 400, "svg")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if _, err := w.WriteTo(&b); err != nil {
-		t.Fatal(err)
-	}
+	got := erasSVG(t, e)
 	for _, want := range []string{">0.00<", ">all free:<", ">20 conversations<", ">0.32<"} {
-		if !strings.Contains(b.String(), want) {
+		if !strings.Contains(got, want) {
 			t.Errorf("the eras plot does not say %q", want)
 		}
 	}
@@ -145,27 +134,11 @@ func TestErasPlotQualifiesFree(t *testing.T) {
 // an era with nothing delivered says so, not "all free: 0 messages"; one free unit is
 // singular; rows --skip-invalid skipped are said under the bars.
 func TestErasPlotSmallAndUndelivered(t *testing.T) {
-	svg := func(e *Eras) string {
-		t.Helper()
-		p, err := PlotEras(e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w, err := p.WriterTo(600, 400, "svg")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if _, err := w.WriteTo(&b); err != nil {
-			t.Fatal(err)
-		}
-		return b.String()
-	}
 	small := &Eras{Trace: "tiny.csv", Eras: []EraBill{
 		{Pricing: "cbp-2022", Spend: stats.Spend{Currency: "USD", Total: "0.000000", FreeByCategory: map[string]int64{"business_initiated": 1}}, Delivered: 2},
 		{Pricing: "pmp-2025", Spend: stats.Spend{Currency: "USD", TotalMicros: 2_800, Total: "0.002800"}, Delivered: 2},
 	}}
-	got := svg(small)
+	got := erasSVG(t, small)
 	for _, want := range []string{">0.002800<", ">1 conversation<", ">0.001<", ">0.002<"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the plot of bills under a cent does not say %q", want)
@@ -175,7 +148,7 @@ func TestErasPlotSmallAndUndelivered(t *testing.T) {
 		t.Error("one free conversation reads as plural")
 	}
 	none := &Eras{Trace: "undelivered.csv", Business: 2, Skipped: 2, Eras: []EraBill{{Pricing: "pmp-2025", Spend: stats.Spend{Currency: "USD", Total: "0.000000"}}}}
-	got = svg(none)
+	got = erasSVG(t, none)
 	for _, want := range []string{">nothing<", ">delivered<", ">2 invalid rows skipped (--skip-invalid) and billed under no era<"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the plot of a bill with nothing delivered does not say %q", want)
@@ -200,4 +173,22 @@ func TestErasPlotSmallAndUndelivered(t *testing.T) {
 			t.Errorf("eraAmount(%d) = %q, want %q", c.micros, got, c.want)
 		}
 	}
+}
+
+// erasSVG is the eras plot of e as SVG text, whose labels a test can look for.
+func erasSVG(t *testing.T, e *Eras) string {
+	t.Helper()
+	p, err := PlotEras(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := p.WriterTo(600, 400, "svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if _, err := w.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
