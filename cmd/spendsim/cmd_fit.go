@@ -24,6 +24,7 @@ func fitCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "scenario `FILE` to write (required)"},
 			&cli.StringFlag{Name: "timezone", Value: "UTC", Usage: "business time `ZONE`: the horizon's days and the profiles are local to it"},
 		}, readFlags(), []cli.Flag{
+			dedupWindowFlag(), // the read notes name it when the window did not reach
 			&cli.DurationFlag{Name: "session-gap", Value: fit.DefaultSessionGap, Usage: "a user message this long after the last message of a conversation not waiting for a reply starts a new one"},
 			&cli.DurationFlag{Name: "follow-up", Value: fit.DefaultFollowUp, Usage: "a conversation with no first reply this long after it started counts as unanswered"},
 			&cli.DurationFlag{Name: "bot", Usage: "the business runs a bot: a text within `DURATION` of the customer's message, before the team's first reply, is the bot's (agents.bot), not the team's reply", DefaultText: "none"},

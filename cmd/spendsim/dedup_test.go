@@ -111,3 +111,25 @@ func TestReplayDedupWindow(t *testing.T) {
 		t.Errorf("reconcile --replay --dedup-window: exit %d, %s", code, stderr)
 	}
 }
+
+// TestFitDedupWindow: fit says how far back its de-duplication reached, as replay does,
+// and takes the --dedup-window its note names (it refused the flag its own note told
+// the user to give).
+func TestFitDedupWindow(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("ts,user,direction,type,category,message_id\n")
+	for i := range 12 { // a customer a minute writes, and is answered a minute later
+		fmt.Fprintf(&b, "2025-09-01T06:%02d:00Z,+55119999000%02d,user,text,,u%d\n", 2*i, i, i)
+		fmt.Fprintf(&b, "2025-09-01T06:%02d:00Z,+55119999000%02d,business,text,,b%d\n", 2*i+1, i, i)
+	}
+	tr := writeFile(t, dir, "t.csv", b.String())
+	code, _, stderr := spendsim(t, "fit", "--trace", tr, "-o", filepath.Join(dir, "small.yaml"), "-q", "--dedup-window", "3")
+	if code != 0 || !strings.Contains(stderr, "--dedup-window N remembers more (now 3;") {
+		t.Errorf("fit --dedup-window 3: exit %d, stderr %q; want 0 and the note", code, stderr)
+	}
+	code, _, stderr = spendsim(t, "fit", "--trace", tr, "-o", filepath.Join(dir, "all.yaml"), "-q")
+	if code != 0 || strings.Contains(stderr, "--dedup-window") {
+		t.Errorf("fit: exit %d, stderr %q; want 0 and no note (the window reached the whole trace)", code, stderr)
+	}
+}
