@@ -185,7 +185,7 @@ func fitTeam(waits []convWait, replies *Profile, from, to time.Time, loc *time.L
 			dayRate[d] = byDay[d] / x
 		}
 	}
-	for _, days := range daySets(dayRate) {
+	for _, days := range replyDays(daySets(dayRate), byDay) {
 		propose(days, t.StartHour, t.Hours)
 	}
 	t.Days = t.bestProposal().Days
@@ -418,6 +418,33 @@ func hourWindows(count [24]float64) [][2]int {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i][1] > out[j][1] || out[i][1] == out[j][1] && out[i][0] < out[j][0] })
+	return out
+}
+
+// minShiftReplies is the least share of the team's replies a proposed shift's days must
+// hold.
+const minShiftReplies = 0.9
+
+// replyDays are the weekday sets of sets whose days hold at least minShiftReplies of the
+// replies (byDay, by weekday). A team works where its replies go out: days that leave
+// out more than a tenth of them are no shift of its, however well a wait for the next
+// such day explains a backlog's waits (a month-long backlog fitted a Monday-only team,
+// while 77% of the replies went out Tuesday to Saturday).
+func replyDays(sets [][]int, byDay [7]float64) [][]int {
+	var total float64
+	for _, n := range byDay {
+		total += n
+	}
+	var out [][]int
+	for _, days := range sets {
+		var covered float64
+		for _, d := range days {
+			covered += byDay[d]
+		}
+		if covered >= minShiftReplies*total {
+			out = append(out, days)
+		}
+	}
 	return out
 }
 

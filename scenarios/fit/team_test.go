@@ -2,6 +2,7 @@ package fit
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -187,5 +188,21 @@ func TestSweepCommentFitsTheTeam(t *testing.T) {
 	}
 	if strings.HasPrefix(got, "# To weigh staffing against the waits, sweep the headcount:") {
 		t.Errorf("round-the-clock team: %q tells the user a headcount sweep weighs the waits", got)
+	}
+}
+
+// TestReplyDays: a shift's weekdays hold at least nine tenths of the team's replies.
+// The replies of a backlogged team (retail-month with three weekday agents, by local
+// weekday from Sunday) proposed every weekday set down to Monday alone, and a Monday
+// shift won on its waits though 77% of the replies went out on other days.
+func TestReplyDays(t *testing.T) {
+	byDay := [7]float64{0, 5094, 5080, 5103, 5062, 4502, 1704}
+	var rate [7]float64
+	for d, n := range byDay {
+		rate[d] = n / 360 // each weekday's hours in the month: one rate scale
+	}
+	got := fmt.Sprint(replyDays(daySets(rate), byDay))
+	if want := "[[1 2 3 4 5 6] [1 2 3 4 5]]"; got != want {
+		t.Errorf("replyDays = %s, want %s (Monday to Saturday, and to Friday: 94%% of the replies)", got, want)
 	}
 }
