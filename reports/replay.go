@@ -353,6 +353,14 @@ type ReplaySummary struct {
 	SkipReasons    []string `json:"-"`
 	FirstDuplicate string   `json:"-"`
 	NaiveTimes     string   `json:"-"`
+	// TiersUnused names the tier file given when none of its band tables was in force
+	// for any charged message that counts toward volume tiers (billing.Stats.Banded 0,
+	// Tiered above 0): the bill is at list rates, for the command to say.
+	// Messages counts those charged messages.
+	TiersUnused struct {
+		File     string
+		Messages int64
+	} `json:"-"`
 	// Webhook says a webhook log was read: Skipped counts lines, statuses and messages
 	// (trace.Counts). summary.json keeps it (absent where false) for reconcile --replay
 	// to name the skipped as the replay did.

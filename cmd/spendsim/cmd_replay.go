@@ -127,6 +127,10 @@ func replayCommand(e *env) *cli.Command {
 			}
 			reports.WriteReplayOrEras(e.stdout, s, eras)
 			reports.WriteReadNotes(e.stderr, s.Counts())
+			if f := s.TiersUnused.File; f != "" && eras == nil {
+				fmt.Fprintf(e.stderr, "note: --tiers %s applied to none of the %s that count toward volume tiers: none of its band tables is in force for their market, category and date (NBP's bands are category template; PMP's utility, authentication, authentication_international), so they went at list rates\n",
+					f, words.Count(s.TiersUnused.Messages, "charged message"))
+			}
 			noteOneAccount(c, e.stderr, s)
 			if !c.Bool("quiet") {
 				fmt.Fprintf(e.stderr, "%s in %.1fs; results in %s\n", words.Count(s.Records, "record"), time.Since(started).Seconds(), o.Out)

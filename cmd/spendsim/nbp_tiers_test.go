@@ -153,3 +153,36 @@ func TestReplayNBPBandsParallel(t *testing.T) {
 		same(fmt.Sprintf("%d shards merged", n), out)
 	}
 }
+
+// TestTiersUnusedNote: a tier file none of whose band tables applied to any message
+// counting toward volume tiers is said on stderr, the bill being at list rates. A
+// reviewer's NBP bands written under category utility changed nothing, and only
+// summary.json's rate_files named the file, as if it had been used.
+func TestTiersUnusedNote(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "t.csv", "ts,user,direction,type,category\n"+
+		"2019-03-04T10:00:00Z,5511987654321,business,template,marketing\n"+
+		"2019-03-04T11:00:00Z,5511987654322,business,template,utility\n"+
+		"2019-03-04T12:00:00Z,5511987654323,business,template,marketing\n")
+	card := writeFile(t, dir, "card.csv", "effective_from,pricing_model,market,category,currency,rate\n2018-08-01,NBP,Brazil,template,USD,0.0500\n")
+	const h = "market,category,tier_index,volume_from,volume_to,rate_type,rate,discount_pct,currency,effective_from,confidence,source,note\n"
+	wrong := writeFile(t, dir, "utility.csv", h+"Brazil,utility,0,1,2,List,,0,USD,2018-08-01,,,\nBrazil,utility,1,3,MAX,Tier,,-20,USD,2018-08-01,,,\n")
+	right := writeFile(t, dir, "template.csv", h+"Brazil,template,0,1,2,List,,0,USD,2018-08-01,,,\nBrazil,template,1,3,MAX,Tier,,-20,USD,2018-08-01,,,\n")
+	const note = "note: --tiers " // then the file, "applied to none of the 3 charged messages"
+	for _, c := range []struct {
+		tiers string
+		said  bool
+		total string
+	}{{wrong, true, "0.150000"}, {right, false, "0.140000"}} {
+		out := filepath.Join(dir, filepath.Base(c.tiers)+"-out")
+		code, _, stderr := spendsim(t, "replay", "--trace", tr, "--pricing", "nbp-2018", "--rates", card, "--tiers", c.tiers, "--out", out, "-q")
+		said := strings.Contains(stderr, note+c.tiers+" applied to none of the 3 charged messages that count toward volume tiers")
+		if code != 0 || said != c.said {
+			t.Errorf("--tiers %s: exit %d, note said %v, want %v:\n%s", filepath.Base(c.tiers), code, said, c.said, stderr)
+		}
+		data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+		if err != nil || !strings.Contains(string(data), `"total": "`+c.total+`"`) {
+			t.Errorf("--tiers %s: total not %s (%v)", filepath.Base(c.tiers), c.total, err)
+		}
+	}
+}

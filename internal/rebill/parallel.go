@@ -135,7 +135,7 @@ func replayParallel(src replay.RecordSource, opts billing.Options, pl parallel, 
 	for _, p := range parts {
 		st.Billing.Add(p.Stats())
 	}
-	st.Billing.Billable += led.Billable()
+	led.Settled(&st.Billing)
 	st.Cards = led.CardUsed()
 	st.Markets, st.Currency = opts.Markets, opts.Currency
 	if st.Markets == nil {

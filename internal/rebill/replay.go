@@ -83,6 +83,7 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, users int64, c 
 	if s.RateFiles == nil {
 		s.RateFiles = []pricing.File{}
 	}
+	s.TiersUnused.File, s.TiersUnused.Messages = tiersUnused(o.RateFiles, st.Billing), st.Billing.Tiered
 	s.Skipped, s.SkipReasons, s.Duplicates, s.Overrides = c.Skipped, c.SkipReasons, c.Duplicates, c.CountryOverrides
 	s.Ignored, s.FirstDuplicate, s.NaiveTimes, s.Webhook = c.Ignored, c.FirstDuplicate, c.NaiveTimes, c.Webhook
 	s.DuplicateCheck = reports.NewDuplicateCheck(c.Dedup)
@@ -328,4 +329,18 @@ func traceName(args []string) string {
 		names[i] = filepath.Base(a)
 	}
 	return strings.Join(names, ", ")
+}
+
+// tiersUnused is the tier file among files that priced no message of b, which had
+// messages that count toward volume tiers (ReplaySummary.TiersUnused); "" otherwise.
+func tiersUnused(files []pricing.File, b billing.Stats) string {
+	if b.Tiered == 0 || b.Banded > 0 {
+		return ""
+	}
+	for _, f := range files {
+		if f.Role == "tiers" {
+			return f.Path
+		}
+	}
+	return ""
 }

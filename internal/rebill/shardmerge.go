@@ -306,7 +306,7 @@ func mergeInto(ctx context.Context, op *reports.Output, o Options, dir string, m
 		st.Billing.Add(ms[i].Billing)
 		st.Users += ms[i].PairCount
 	}
-	st.Billing.Billable += led.Billable()
+	led.Settled(&st.Billing)
 	st.Cards = led.CardUsed()
 	if st.Markets == nil {
 		st.Markets = market.Builtin()

@@ -127,7 +127,11 @@ type Stats struct {
 	Billable          int64 // charged business messages
 	TextOutsideWindow int64 // delivered non-template messages outside the CSW
 	USMarketingHeld   int64 // marketing templates to US numbers not delivered (from 2025-04-01)
-	Stated            StatedStats
+	// Tiered counts the charged messages that count toward volume tiers, and Banded
+	// those of them a band table (Options.Tiers) was in force for: with a tier file
+	// given, Banded 0 and Tiered above 0 say it applied to nothing.
+	Tiered, Banded int64
+	Stated         StatedStats
 }
 
 // StatedStats counts the messages whose charge the log's word changed
@@ -306,7 +310,7 @@ func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
 // Stats returns the counts so far.
 func (b *Biller) Stats() Stats {
 	s := b.stats
-	s.Billable = b.led.billable
+	s.Billable, s.Tiered, s.Banded = b.led.billable, b.led.tiered, b.led.banded
 	return s
 }
 
@@ -318,6 +322,8 @@ func (s *Stats) Add(o Stats) {
 	s.Billable += o.Billable
 	s.TextOutsideWindow += o.TextOutsideWindow
 	s.USMarketingHeld += o.USMarketingHeld
+	s.Tiered += o.Tiered
+	s.Banded += o.Banded
 	s.Stated.USMarketingDelivered += o.Stated.USMarketingDelivered
 	s.Stated.AuthIntl += o.Stated.AuthIntl
 	s.Stated.AuthDomestic += o.Stated.AuthDomestic

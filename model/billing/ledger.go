@@ -82,6 +82,8 @@ type Ledger struct {
 	lastIdx  int
 
 	billable int64
+	tiered   int64 // charged messages claiming a volume count (Stats.Tiered)
+	banded   int64 // of them, those a band table was in force for (Stats.Banded)
 	total    money.Sum
 }
 
@@ -235,6 +237,7 @@ func (l *Ledger) volume(ch *pricing.Charge, c *Claim) error {
 	}
 	acc.volume[k]++
 	n := acc.volume[k]
+	l.tiered++
 	if l.tiers == nil {
 		return nil
 	}
@@ -244,7 +247,11 @@ func (l *Ledger) volume(ch *pricing.Charge, c *Claim) error {
 	} else if f := l.tiers.floor(c.market, c.cat, c.at, l.loc); n < f {
 		n, acc.volume[k] = f, f // Meta counted messages the log does not hold
 	}
-	for _, bd := range l.bandsFor(c.market, bandCat, c.at, c.card) {
+	bands := l.bandsFor(c.market, bandCat, c.at, c.card)
+	if len(bands) > 0 {
+		l.banded++
+	}
+	for _, bd := range bands {
 		if n >= bd.From && n <= bd.To {
 			p, err := bd.Price(ch.Amount)
 			if err != nil {
@@ -349,8 +356,13 @@ func (l *Ledger) CardUsed() []CardUse {
 	return out
 }
 
-// Billable is the number of billable messages settled so far.
-func (l *Ledger) Billable() int64 { return l.billable }
+// Settled adds to s what the Ledger counted: the billable messages, and the tiered and
+// banded ones (Stats.Tiered, Stats.Banded).
+func (l *Ledger) Settled(s *Stats) {
+	s.Billable += l.billable
+	s.Tiered += l.tiered
+	s.Banded += l.banded
+}
 
 // Total returns the sum of the settled charges' amounts, or money.ErrOverflow.
 func (l *Ledger) Total() (money.Micros, error) { return l.total.Total() }

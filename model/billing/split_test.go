@@ -102,6 +102,6 @@ func billSplit(t *testing.T, o Options, trace []model.Message, n int) ([]pricing
 	for _, b := range parts {
 		st.Add(b.Stats())
 	}
-	st.Billable += led.Billable()
+	led.Settled(&st)
 	return charges, st, led
 }

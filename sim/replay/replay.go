@@ -60,7 +60,7 @@ func Replay(src RecordSource, opts billing.Options, sink Sink) (Stats, error) {
 	}
 	st.Users, st.Numbers, st.Accounts = part.Pairs(), int64(d.Numbers()), int64(d.Accounts())
 	st.Billing = part.Stats()
-	st.Billing.Billable += led.Billable()
+	led.Settled(&st.Billing)
 	st.Cards = led.CardUsed()
 	st.Markets, st.Currency = part.markets, opts.Currency
 	if st.Currency == "" {
