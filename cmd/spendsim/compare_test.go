@@ -11,6 +11,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/stats/statstest"
 	"github.com/spendsim/spendsim/reports"
 )
 
@@ -190,28 +191,6 @@ agents: {cost_per_hour: 8, shifts: [{start: "08:00", end: "20:00", headcount: ` 
 	}
 }
 
-// quietDesk: five customers writing 0.6 times a month each, a week long: about 0.7
-// conversations a run, so that some replications have none. IMPATIENT is replaced by a
-// patience line (or nothing).
-const quietDesk = `name: quiet-NAME
-seed: 3
-replications: 8
-start: 2025-09-01
-days: 7
-timezone: America/Sao_Paulo
-customers:
-  count: 5
-  countries: [{country: BR, share: 1}]
-load:
-  conversations_per_customer_month: 0.6
-agents:
-  handle_time: {dist: constant, mean_s: 600}
-  cost_per_hour: 10
-  late_reply: utility
-IMPATIENT  shifts:
-    - {start: "09:00", end: "18:00", headcount: 1}
-`
-
 // TestCompareEmptyReplications: a desk so quiet that some of the 8 replications have no
 // conversation at all, against the same desk with customers who give up after about
 // ten minutes (exponential patience), so that those who write off duty leave
@@ -220,8 +199,8 @@ IMPATIENT  shifts:
 // made unknown ("–") for the whole comparison.
 func TestCompareEmptyReplications(t *testing.T) {
 	dir := t.TempDir()
-	a := writeFile(t, dir, "patient.yaml", strings.NewReplacer("NAME", "patient", "IMPATIENT", "").Replace(quietDesk))
-	b := writeFile(t, dir, "impatient.yaml", strings.NewReplacer("NAME", "impatient", "IMPATIENT", "  patience: {dist: exponential, mean_s: 600}\n").Replace(quietDesk))
+	a := writeFile(t, dir, "patient.yaml", statstest.QuietDesk("quiet-patient", false))
+	b := writeFile(t, dir, "impatient.yaml", statstest.QuietDesk("quiet-impatient", true))
 	// The premise: A's runs, on the seeds compare gives them, include some with no
 	// conversation and some with.
 	runOut := filepath.Join(dir, "run")

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/spendsim/spendsim/internal/stats"
+	"github.com/spendsim/spendsim/internal/stats/statstest"
 	"github.com/spendsim/spendsim/scenarios"
 	"github.com/spendsim/spendsim/sim"
 )
@@ -102,36 +103,13 @@ func TestSearchJudgesAsRun(t *testing.T) {
 	}
 }
 
-// quietDesk: five customers who write about once in two months each, so that some
-// of the 8 replications of a week have no conversation at all, and a night off duty in
-// which the impatient give up.
-const quietDesk = `name: quiet
-seed: 3
-replications: 8
-start: 2025-09-01
-days: 7
-timezone: America/Sao_Paulo
-customers:
-  count: 5
-  countries: [{country: BR, share: 1}]
-load:
-  conversations_per_customer_month: 0.6
-agents:
-  handle_time: {dist: constant, mean_s: 600}
-  cost_per_hour: 10
-  late_reply: utility
-  patience: {dist: exponential, mean_s: 600}
-  shifts:
-    - {name: day, days: [mon, tue, wed, thu, fri, sat, sun], start: "09:00", end: "18:00", headcount: 1}
-`
-
 // TestSearchEmptyReplications: a replication in which no conversation arrived has no
 // shares; optimize leaves it out of a plan's shares and of a share target's figure,
 // as summary.json does (stats.HasConversations), where the plan's answered share was NaN and
 // the plan judged on nothing. Eight replications of five customers cannot decide the
 // target, and the figures optimize gives for the plan are run's on the same plan.
 func TestSearchEmptyReplications(t *testing.T) {
-	sc, err := scenarios.Parse([]byte(quietDesk), "quiet.yaml")
+	sc, err := scenarios.Parse([]byte(statstest.QuietDesk("quiet", true)), "quiet.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

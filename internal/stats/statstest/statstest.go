@@ -1,5 +1,6 @@
 // Package statstest makes the synthetic runs that the tests of stats and reports
-// summarise and write: every figure exact and derived from (point, replication) alone.
+// summarise and write (every figure exact and derived from (point, replication) alone),
+// and the small scenarios several packages' tests simulate (QuietDesk).
 package statstest
 
 import (
@@ -181,4 +182,34 @@ func SynthDays(runs []sim.RunResult, n int) []sim.DayRow {
 		}
 	}
 	return rows
+}
+
+// QuietDesk is a scenario named name of a desk so quiet that some of its 8 replications
+// of a week have no conversation at all: five customers who write about once in two
+// months each (0.6 a month), answered by one agent on a day shift named "day"; with
+// impatient, customers give up after 10 minutes on average, so the night off duty loses
+// some. The tests of compare and optimize judge replications with no conversation on it.
+func QuietDesk(name string, impatient bool) string {
+	patience := ""
+	if impatient {
+		patience = "  patience: {dist: exponential, mean_s: 600}\n"
+	}
+	return `name: ` + name + `
+seed: 3
+replications: 8
+start: 2025-09-01
+days: 7
+timezone: America/Sao_Paulo
+customers:
+  count: 5
+  countries: [{country: BR, share: 1}]
+load:
+  conversations_per_customer_month: 0.6
+agents:
+  handle_time: {dist: constant, mean_s: 600}
+  cost_per_hour: 10
+  late_reply: utility
+` + patience + `  shifts:
+    - {name: day, days: [mon, tue, wed, thu, fri, sat, sun], start: "09:00", end: "18:00", headcount: 1}
+`
 }
