@@ -199,7 +199,8 @@ func eraSame[T comparable](e *Eras, f func(*EraBill) T) (v T, same bool) {
 }
 
 // eraNote prints note(f(era)) for the eras where f is not zero: once, led by "every
-// era", where every era has the same, else a line per era led by its name.
+// era", where every era has the same, else a line per value led by the eras that have
+// it ("auto and pmp-2025: …"), in the order the eras first have it.
 func eraNote[T comparable](w io.Writer, e *Eras, f func(*EraBill) T, note func(T) string) {
 	var zero T
 	if v, same := eraSame(e, f); same {
@@ -208,10 +209,20 @@ func eraNote[T comparable](w io.Writer, e *Eras, f func(*EraBill) T, note func(T
 		}
 		return
 	}
+	var values []T
+	names := map[T][]string{}
 	for i := range e.Eras {
-		if v := f(&e.Eras[i]); v != zero {
-			fmt.Fprintln(w, e.Eras[i].Pricing+": "+note(v))
+		v := f(&e.Eras[i])
+		if v == zero {
+			continue
 		}
+		if names[v] == nil {
+			values = append(values, v)
+		}
+		names[v] = append(names[v], e.Eras[i].Pricing)
+	}
+	for _, v := range values {
+		fmt.Fprintln(w, words.And(names[v])+": "+note(v))
 	}
 }
 

@@ -177,8 +177,8 @@ func TestErasTableGivesTheExactTotals(t *testing.T) {
 
 // TestErasTableSaysTextOutsideWindow: the eras side by side say the free-form messages
 // sent with no window open, as a replay under one era does (the Twitter trace: 0.00
-// under every era, but 20 such replies): once when every era counts as many, era by
-// era when they differ, nothing when there are none.
+// under every era, but 20 such replies): once when every era counts as many, once for
+// the eras that count as many when they differ, nothing when there are none.
 func TestErasTableSaysTextOutsideWindow(t *testing.T) {
 	note := "delivered free-form business messages were sent with no customer service window open, which WhatsApp refuses"
 	for _, c := range []struct {
@@ -187,6 +187,8 @@ func TestErasTableSaysTextOutsideWindow(t *testing.T) {
 	}{
 		{[]int64{20, 20, 20}, []string{"every era: 20 " + note}},
 		{[]int64{20, 0, 3}, []string{"cbp-2023: 20 " + note, "pmp-2026-10: 3 " + note}},
+		{[]int64{20, 0, 20}, []string{"cbp-2023 and pmp-2026-10: 20 " + note}},
+		{[]int64{3, 20, 3}, []string{"cbp-2023 and pmp-2026-10: 3 " + note, "pmp-2025: 20 " + note}},
 		{[]int64{0, 0, 0}, nil},
 	} {
 		e := &Eras{Trace: "tw.csv"}
@@ -248,7 +250,8 @@ func TestTablesNameTheCards(t *testing.T) {
 // priced from derived or third-party rates, the charges the log's word decided, and
 // the rows --skip-invalid skipped (a reviewer's fidelity_ctx.jsonl under --pricing all
 // said none of these, though its every era rested on third-party rates and log facts).
-// A bill of 0 has no derived share to say (summary.json's null), not "NaN%".
+// A bill of 0 has no derived share to say (summary.json's null), not "NaN%"; the eras
+// that say the same say it once.
 func TestErasTableSaysWhatOneEraSays(t *testing.T) {
 	facts := LogFacts{AuthIntl: 2}
 	e := &Eras{Trace: "w.jsonl", Rates: "builtin", Records: 36, Business: 24, Skipped: 3, Webhook: true, Eras: []EraBill{
@@ -261,8 +264,8 @@ func TestErasTableSaysWhatOneEraSays(t *testing.T) {
 	got := b.String()
 	for _, want := range []string{
 		"w.jsonl (builtin rates): 36 records, 24 business messages (24 delivered), under 3 pricing eras\n",
-		"\npmp-2025: 100.0% of the amount was priced from derived or third-party rates",
-		"\npmp-2026-10: as the log states: 2 authentication templates charged at the international rate (eras.json's log_facts_applied;",
+		"\npmp-2025 and pmp-2026-10: 100.0% of the amount was priced from derived or third-party rates",
+		"\npmp-2025 and pmp-2026-10: as the log states: 2 authentication templates charged at the international rate (eras.json's log_facts_applied;",
 		"\nevery era: 3 invalid statuses, messages or lines skipped (--skip-invalid) and not billed (eras.json's skipped_invalid_rows)\n",
 	} {
 		if !strings.Contains(got, want) {

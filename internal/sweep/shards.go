@@ -356,14 +356,14 @@ func ShardList(ks []int) string {
 		return fmt.Sprintf("shard %d", ks[0])
 	}
 	const most = 5
-	words := make([]string, 0, most+1)
+	names := make([]string, 0, most+1)
 	for _, k := range ks[:min(len(ks), most)] {
-		words = append(words, strconv.Itoa(k))
+		names = append(names, strconv.Itoa(k))
 	}
 	if len(ks) > most {
-		words = append(words, fmt.Sprintf("%d more", len(ks)-most))
+		names = append(names, fmt.Sprintf("%d more", len(ks)-most))
 	}
-	return "shards " + strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+	return "shards " + words.And(names)
 }
 
 // splitsError names the shards of each split in dir and the files of all but the

@@ -1,6 +1,9 @@
 package words
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Integer is a count of things.
 type Integer interface {
@@ -26,4 +29,17 @@ func Are[N Integer](n N) string {
 		return "is"
 	}
 	return "are"
+}
+
+// And is a list read as one: "a", "a and b", "a, b and c"; "" for none.
+func And(items []string) string { return series(items, " and ") }
+
+// Or is a list of alternatives: "a", "a or b", "a, b or c"; "" for none.
+func Or(items []string) string { return series(items, " or ") }
+
+func series(items []string, last string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + last + items[len(items)-1]
 }

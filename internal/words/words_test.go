@@ -22,3 +22,22 @@ func TestAre(t *testing.T) {
 		t.Errorf("Are(1) = %q, Are(0) = %q, Are(3) = %q", Are(1), Are(0), Are(int64(3)))
 	}
 }
+
+func TestSeries(t *testing.T) {
+	for _, c := range []struct {
+		items   []string
+		and, or string
+	}{
+		{nil, "", ""},
+		{[]string{"a"}, "a", "a"},
+		{[]string{"a", "b"}, "a and b", "a or b"},
+		{[]string{"a", "b", "c"}, "a, b and c", "a, b or c"},
+	} {
+		if got := And(c.items); got != c.and {
+			t.Errorf("And(%q) = %q, want %q", c.items, got, c.and)
+		}
+		if got := Or(c.items); got != c.or {
+			t.Errorf("Or(%q) = %q, want %q", c.items, got, c.or)
+		}
+	}
+}

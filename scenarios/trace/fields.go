@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/market"
 )
@@ -357,14 +358,9 @@ var (
 	categoryList   = strings.Join(model.CategoryNames(), ", ")
 	statusList     = strings.Join(model.StatusNames(), ", ")
 	entryPointList = strings.Join(model.EntryPointNames(), ", ")
-	kindOr         = orList(model.KindNames())
-	categoryOr     = orList(model.CategoryNames())
+	kindOr         = words.Or(model.KindNames())
+	categoryOr     = words.Or(model.CategoryNames())
 )
-
-// orList is "a, b or c".
-func orList(names []string) string {
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
-}
 
 // build validates f into out. The user/country rule is checked later (finish),
 // after a reply chain may have supplied the user.
