@@ -71,7 +71,8 @@ type Forecast struct {
 	Months int `yaml:"months"` // calendar months from start, 1 to 120
 	// GrowthPerMonth is the customer base's growth per month, compounding: month m
 	// (from 0) has customers.count × (1 + GrowthPerMonth)^m customers, and
-	// conversations arrive in proportion. 0.03 = 3% a month; negative shrinks; > -1.
+	// conversations arrive in proportion. 0.03 = 3% a month; negative shrinks; above
+	// -1 and under 1 (a 5 is a percent written as a number, not +500% a month).
 	GrowthPerMonth float64 `yaml:"growth_per_month"`
 }
 
@@ -82,9 +83,13 @@ func (f *Forecast) Validate(path string, customers int) []string {
 		errs = append(errs, fmt.Sprintf("%s.months: must be between 1 and 120, got %d", path, f.Months))
 	}
 	g := f.GrowthPerMonth
-	if math.IsNaN(g) || math.IsInf(g, 0) || g <= -1 || g > 10 {
-		errs = append(errs, fmt.Sprintf("%s.growth_per_month: must be a share above -1 and at most 10 (0.03 = 3%% a month), got %v", path, g))
-	} else if f.Months >= 1 && f.Months <= 120 {
+	switch {
+	case math.IsNaN(g) || math.IsInf(g, 0) || g <= -1:
+		errs = append(errs, fmt.Sprintf("%s.growth_per_month: must be a share above -1 and under 1 (0.03 = 3%% a month), got %v", path, g))
+	case g >= 1:
+		// A percent written as a number (5 for 5%) would grow the base 500% a month.
+		errs = append(errs, fmt.Sprintf("%s.growth_per_month: %v would be %+g%% a month: write %v for %v%% (a share under 1)", path, g, 100*g, g/100, g))
+	case f.Months >= 1 && f.Months <= 120:
 		if last := float64(customers) * math.Pow(1+g, float64(f.Months-1)); last > math.MaxInt32 {
 			errs = append(errs, fmt.Sprintf("%s.growth_per_month: grows customers.count to %.0f by the last month, more than %d", path, last, math.MaxInt32))
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/reports"
@@ -20,7 +21,7 @@ func forecastCommand(e *env) *cli.Command {
 		Description: helpText("forecast"),
 		Flags: append([]cli.Flag{
 			&cli.IntFlag{Name: "months", Usage: "simulate `N` months from the scenario's start, each one month from its start day (calendar months when that is a 1st)", DefaultText: "the scenario's forecast.months, else 3"},
-			&cli.Float64Flag{Name: "growth", Usage: "customer-base growth per month, compounding: `SHARE` like 0.03", DefaultText: "the scenario's"},
+			&cli.StringFlag{Name: "growth", Usage: "customer-base growth per month, compounding: `SHARE` like 3% or 0.03 (-2% shrinks)", DefaultText: "the scenario's"},
 			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "independent replications", DefaultText: "the scenario's, at least 10"},
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed", DefaultText: "the scenario's; if none, a fresh one, printed"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<scenario name>-forecast)"},
@@ -47,7 +48,11 @@ func forecastCommand(e *env) *cli.Command {
 				fc.Months = c.Int("months")
 			}
 			if c.IsSet("growth") {
-				fc.GrowthPerMonth = c.Float64("growth")
+				g, err := stats.ParseGrowth(c.String("growth"))
+				if err != nil {
+					return usagef("--growth: %v", err)
+				}
+				fc.GrowthPerMonth = g
 			}
 			if errs := fc.Validate("forecast", sc.Customers.Count); len(errs) > 0 {
 				return usagef("%s (--months, --growth)", errs[0])

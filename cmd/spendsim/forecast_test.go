@@ -153,7 +153,10 @@ agents: {late_reply: marketing, shifts: [{start: "09:00", end: "17:00", headcoun
 		want string
 	}{
 		{[]string{"forecast", "forecast-quarter", "--months", "0"}, "forecast.months: must be between 1 and 120"},
-		{[]string{"forecast", "forecast-quarter", "--growth", "-1.5"}, "forecast.growth_per_month"},
+		{[]string{"forecast", "forecast-quarter", "--growth", "-1.5"}, `--growth: "-1.5" would be -150% a month: write -1.5% or -0.015 for -1.5%`},
+		// An analyst's "5" meant 5%, and ran as +500% a month; "5%" was a parse error.
+		{[]string{"forecast", "forecast-quarter", "--growth", "5"}, `--growth: "5" would be +500% a month: write 5% or 0.05 for 5%`},
+		{[]string{"forecast", "forecast-quarter", "--growth", "3", "--months", "0"}, `--growth: "3" would be +300% a month`},
 		{[]string{"forecast", "small"}, "has a sweep"},
 		{[]string{"forecast"}, "forecast takes one scenario"},
 	} {
@@ -172,6 +175,11 @@ agents: {shifts: [{start: "09:00", end: "17:00", headcount: 1}]}
 	code, _, stderr = spendsim(t, "validate", bad)
 	if code != 2 || !strings.Contains(stderr, `unknown field "grwoth" (valid keys here: months, growth_per_month)`) {
 		t.Errorf("unknown key: exit %d: %s", code, stderr)
+	}
+	pct := writeFile(t, dir, "pct.yaml", strings.Replace(strings.Replace(readFile(t, bad), ", grwoth: 1", "", 1), "months: 200, growth_per_month: 0.05", "months: 2, growth_per_month: 5", 1))
+	code, _, stderr = spendsim(t, "validate", pct)
+	if code != 2 || !strings.Contains(stderr, "pct.yaml:3:41: forecast.growth_per_month: 5 would be +500% a month: write 0.05 for 5% (a share under 1)") {
+		t.Errorf("a percent as a number: exit %d: %s", code, stderr)
 	}
 	bad = writeFile(t, dir, "bad2.yaml", strings.Replace(readFile(t, bad), ", grwoth: 1", "", 1))
 	code, _, stderr = spendsim(t, "validate", bad)

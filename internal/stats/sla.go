@@ -118,6 +118,22 @@ func ParseShare(s string) (float64, error) {
 	return v, nil
 }
 
+// ParseGrowth reads a monthly growth as "3%", "-2%" or "0.03" (0.03 for each). A bare
+// number of 1 or more is refused with both readings offered: "5" is far likelier 5%
+// than +500% a month. The range is Forecast.Validate's.
+func ParseGrowth(s string) (float64, error) {
+	v, pct, ok := readShare(s)
+	switch {
+	case !ok:
+		return 0, fmt.Errorf("%q is not a growth per month: write 3%% or 0.03", s)
+	case !pct && math.Abs(v) >= 1:
+		return 0, fmt.Errorf("%q would be %+g%% a month: write %s%% or %s for %s%%", s, 100*v, shortFloat(v), shortFloat(v/100), shortFloat(v))
+	case v <= -1 || v >= 1:
+		return 0, fmt.Errorf("%q must be above -100%% and under +100%% a month", s)
+	}
+	return v, nil
+}
+
 // Floor says whether the target is a lower bound (in_window, answered) rather than a
 // ceiling.
 func (t SLA) Floor() bool { return t.Metric == "in_window" || t.Metric == "answered" }

@@ -252,3 +252,33 @@ func TestDuration(t *testing.T) {
 		t.Error("unknown durations")
 	}
 }
+
+// TestParseGrowth: a monthly growth reads as a percent or a share; a bare 5 is refused
+// with both readings (an analyst's "5" meant 5%, and ran as +500% a month), and a
+// growth of a doubling a month or more is out of range either way.
+func TestParseGrowth(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want float64
+		err  string
+	}{
+		{"3%", 0.03, ""}, {"0.03", 0.03, ""}, {"-2%", -0.02, ""}, {" 0 ", 0, ""}, {"99%", 0.99, ""},
+		{"5", 0, `"5" would be +500% a month: write 5% or 0.05 for 5%`},
+		{"-1", 0, `"-1" would be -100% a month: write -1% or -0.01 for -1%`},
+		{"150%", 0, `"150%" must be above -100% and under +100% a month`},
+		{"-100%", 0, `"-100%" must be above -100% and under +100% a month`},
+		{"abc", 0, `"abc" is not a growth per month: write 3% or 0.03`},
+		{"NaN", 0, `"NaN" is not a growth per month: write 3% or 0.03`},
+	} {
+		got, err := ParseGrowth(c.in)
+		if c.err != "" {
+			if err == nil || err.Error() != c.err {
+				t.Errorf("ParseGrowth(%q) = %v, %v; want error %q", c.in, got, err, c.err)
+			}
+			continue
+		}
+		if err != nil || math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("ParseGrowth(%q) = %v, %v; want %v", c.in, got, err, c.want)
+		}
+	}
+}
