@@ -51,7 +51,9 @@ func PlotComparison(c stats.Comparison) (*plot.Plot, error) {
 	for _, cat := range pricing.Categories() {
 		a, b := c.A.AmountMicrosByCategory[cat.String()], c.B.AmountMicrosByCategory[cat.String()]
 		if a != 0 || b != 0 {
-			cats = append(cats, bar{cat.String(), stats.MoneyDiff{MeanMicros: b - a}, paleMessaging, true})
+			// authentication_international ran into its neighbours' labels on one line.
+			name := strings.ReplaceAll(cat.String(), "_", "\n")
+			cats = append(cats, bar{name, stats.MoneyDiff{MeanMicros: b - a}, paleMessaging, true})
 		}
 	}
 	if len(cats) > 1 { // one category is the whole bill: its bar would repeat messaging's

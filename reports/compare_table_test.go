@@ -161,4 +161,19 @@ func TestComparePlotShowsStaffingAndTotal(t *testing.T) {
 	if want := append([]string{"marketing\n+1.50", "utility\n-0.50"}, want...); !slices.Equal(names, want) {
 		t.Errorf("compare plot bars with categories: %q, want %q", names, want)
 	}
+
+	// A two-word category takes two lines: authentication_international on one ran
+	// into its neighbours' labels (a bank's OTPs, seven bars).
+	cmp.A.AmountMicrosByCategory["authentication_international"] = 2_000_000
+	p, err = PlotComparison(cmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, tk := range p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max) {
+		found = found || strings.HasPrefix(tk.Label, "authentication\ninternational\n")
+	}
+	if !found {
+		t.Errorf("no bar labelled authentication / international on two lines")
+	}
 }
