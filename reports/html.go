@@ -62,9 +62,10 @@ type reportView struct {
 	OnlyOne    string   // the one category paid for, if just one
 	Rows       []reportRow
 	Cheapest   string
-	SLA        string // the target, "p90 ≤ 1h"; "" when none was given
-	SLAHow     string // how points were judged against it
-	SLABest    string // the cheapest point meeting it; "" when none does
+	Priced     []string // the cards, rate files and derived share (pricedNotes)
+	SLA        string   // the target, "p90 ≤ 1h"; "" when none was given
+	SLAHow     string   // how points were judged against it
+	SLABest    string   // the cheapest point meeting it; "" when none does
 	// SLAUndecided: some point is undecided, and the page says what that is; SLANotes
 	// names those more replications may show to meet the target, as run's table does.
 	SLAUndecided bool
@@ -141,6 +142,7 @@ func Report(s stats.Summary, seed uint64, scenario any, plots []ReportPlot) ([]b
 		}
 	}
 	v.DrainLead, v.Drain = drainNote(s)
+	v.Priced = pricedNotes(s)
 	v.Plots = plotViews(plots)
 	var err error
 	if v.YAML, err = scenarioYAML(scenario); err != nil {
@@ -255,7 +257,7 @@ Same seed, same report: this page holds no dates and every figure is reproducibl
 {{end}}</tbody>
 </table></div>
 <p class="meta">Means over replications{{if .Intervals}}; below each mean in grey, its 95% Student t confidence interval across replications{{end}}.
-Messaging is the WhatsApp bill, staffing agent-hours × cost per hour; the exact amounts, to the micro, are in summary.json.
+Messaging is the WhatsApp bill, staffing agent-hours × cost per hour; the exact amounts, to the micro, are in summary.json.{{range .Priced}} {{.}}.{{end}}
 Every conversation that arrived counts: first-response percentiles are over all of them, a conversation never answered (abandoned, its first reply dropped, or still waiting at the end) sorting after every answered one, so a percentile that falls among them reads “not answered”; <em>answered</em> is the share of conversations that got a first response, <em>answered in window</em> the share of conversations whose first response was sent inside the 24-hour window. Conversations that arrive inside the horizon are followed to their end after it, and the replies they get are billed to the run. First-response percentiles come from each run's DDSketch (0.5% relative accuracy).</p>
 
 <h2 id="plots">Plots</h2>

@@ -207,6 +207,12 @@ func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
 			fmt.Fprintf(w, "  %s\n", l)
 		}
 	}
+	if notes := pricedNotes(s); len(notes) > 0 {
+		fmt.Fprintln(w)
+		for _, n := range notes {
+			fmt.Fprintln(w, n)
+		}
+	}
 }
 
 // placeholderNote says that whose staffing (and every total with it) prices the team at
@@ -374,8 +380,11 @@ func logFactsNote(f LogFacts, counted string) string {
 
 // derivedNote says that a share d (> 0) of a bill's amount was priced from derived or
 // third-party rate cells.
-func derivedNote(d float64) string {
-	return fmt.Sprintf("%.1f%% of the amount was priced from derived or third-party rates (see `spendsim rates --sources`)", 100*d)
+func derivedNote(d float64) string { return derivedNoteOf(d, "the amount") }
+
+// derivedNoteOf is derivedNote of what the share is of ("the messaging bill").
+func derivedNoteOf(d float64, what string) string {
+	return fmt.Sprintf("%.1f%% of %s was priced from derived or third-party rates (see `spendsim rates --sources`)", 100*d, what)
 }
 
 // textOutsideNote says that n delivered free-form business messages (n > 0) went out
