@@ -183,7 +183,7 @@ func (w *MessageWriter) Message(rec *model.Record, m *model.Message, c *pricing.
 		}
 	}
 	appendOrNull(w.messageID, rec.MessageID)
-	w.mkt.Append(int(m.Market))
+	w.mkt.Append(int(c.Market)) // the market it was priced in (billing.Biller.Bill)
 	appendCode(w.pmodel, int(c.Model))
 	appendCode(w.ptype, int(c.Type))
 	appendCode(w.pcat, int(c.Category))

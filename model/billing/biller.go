@@ -351,6 +351,9 @@ func (b *Biller) EntryPointOpen(pair uint32, t model.Time) bool {
 // refresh the pair's windows and return a zero Charge. Business messages return their
 // Charge; one that was not delivered (status sent or failed, or a marketing template
 // to a US number from 2025-04-01) has Model pricing.ModelNone and changes no state.
+// A business message's Charge.Market is the market it is priced in: m.Market, the
+// recipient's market on the message's date, except under a fixed era whose card stands
+// for another date, where markets had other groupings (cardMarket).
 //
 // Messages must come in non-decreasing order of Message.At (Message.TS with
 // Options.AtSendTime); an earlier one is an error naming both times, and is not billed.
@@ -385,12 +388,15 @@ func (b *Biller) Bill(m *model.Message) (pricing.Charge, error) {
 	}
 
 	b.stats.Business++
+	// A counterfactual prices the message in the market grouping of its card.
+	mkt := b.cardMarket(m, at)
+	b.cl.market = mkt
 	// The rules are called through the era table, and the compiler cannot see that an
 	// indirect call keeps no pointer: given a charge on the stack and the caller's
 	// message, it would move both to the heap, one allocation per message. So the charge
 	// is built in the Biller, and the rules get a copy of the message kept there.
 	ch := &b.ch
-	*ch = pricing.Charge{Market: m.Market, Category: messageCategory(m)}
+	*ch = pricing.Charge{Market: mkt, Category: messageCategory(m)}
 	if !m.Status.WasDelivered() {
 		return *ch, nil
 	}
@@ -411,6 +417,7 @@ func (b *Biller) Bill(m *model.Message) (pricing.Charge, error) {
 	}
 
 	b.msg = *m
+	b.msg.Market = mkt
 	b.authStated = false
 	if err := b.dayBill(b, ch, p, &b.msg, at); err != nil {
 		return pricing.Charge{}, err

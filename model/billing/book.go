@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"strings"
 	"time"
 
 	"github.com/spendsim/spendsim/model"
@@ -26,6 +27,15 @@ func (r bookRates) first(m pricing.Model, currency string, s pricing.Span) (rate
 		return nil, err
 	}
 	return bookCard{c}, nil
+}
+
+func (r bookRates) next(m pricing.Model, currency string, after time.Time) (time.Time, bool) {
+	for _, c := range r.b.Cards() { // by model, currency and date
+		if c.Model() == m && strings.EqualFold(c.Currency(), currency) && c.Effective().After(after) {
+			return c.Effective(), true
+		}
+	}
+	return time.Time{}, false
 }
 
 // bookCard compares equal exactly when it wraps the same *pricing.Card.

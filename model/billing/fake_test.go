@@ -76,6 +76,15 @@ func (b *testBook) first(m pricing.Model, currency string, s pricing.Span) (rate
 	return nil, fmt.Errorf("test book: no %s card %s", m, s)
 }
 
+func (b *testBook) next(m pricing.Model, currency string, after time.Time) (time.Time, bool) {
+	for _, c := range b.cards[m] {
+		if c.eff.After(after) {
+			return c.eff, true
+		}
+	}
+	return time.Time{}, false
+}
+
 // cell looks a cell up in this card, else in the cards before it (the test files write
 // only the cells a card changes, as pricing's overlay of partial cards does).
 func (c *testCard) cell(mkt uint16, cat pricing.Category) (pricing.Rate, bool) {

@@ -20,6 +20,14 @@ type propMarket struct {
 
 var propMarkets = []propMarket{{"Brazil", "BR"}, {"India", "IN"}, {"North America", "US"}, {"North America", "CA"}}
 
+// propMovers are recipients whose market changes on 2026-10-01 (Morocco and Ukraine
+// leave their regional groups): a fixed era reading an older card prices them in its
+// grouping (docs/billing.md, "Eras"). name is the group; standalone their own market.
+var propMovers = []propMarket{{"Rest of Africa", "MA"}, {"Rest of Central & Eastern Europe", "UA"}}
+
+// propStandalone is the market a mover has of its own from 2026-10-01.
+var propStandalone = map[string]string{"MA": "Morocco", "UA": "Ukraine"}
+
 // propBook is a complete card of every era for the property markets, so that no message
 // of a random trace lacks a rate. Amounts are arbitrary but distinct per category.
 func propBook(t testing.TB, mt *market.Table) *testBook {
@@ -31,12 +39,23 @@ func propBook(t testing.TB, mt *market.Table) *testBook {
 		}
 		return x
 	}
-	for i, pm := range propMarkets {
+	for i, pm := range append(append([]propMarket(nil), propMarkets...), propMovers...) {
 		id, ok := mt.ID(pm.name)
 		if !ok {
 			t.Fatalf("market %q", pm.name)
 		}
 		mkt := uint16(id)
+		if own, ok := propStandalone[pm.country]; ok {
+			// Its own market from 2026-10-01, on the PMP card of that day only.
+			oid, ok := mt.ID(own)
+			if !ok {
+				t.Fatalf("market %q", own)
+			}
+			base := int64(1000 * (i + 11))
+			b.add(d("2026-10-01"), pricing.PMP, uint16(oid), pricing.Marketing, base+40000)
+			b.add(d("2026-10-01"), pricing.PMP, uint16(oid), pricing.Utility, base+4000)
+			b.add(d("2026-10-01"), pricing.PMP, uint16(oid), pricing.Authentication, base+4100)
+		}
 		base := int64(1000 * (i + 1))
 		b.add(d("2018-08-01"), pricing.NBP, mkt, pricing.Template, base+500)
 		b.add(d("2022-02-01"), pricing.CBP, mkt, pricing.UserInitiated, base+100)
@@ -68,6 +87,7 @@ type genOptions struct {
 	start    model.Time
 	gapMax   model.Time // mean gap between consecutive messages is gapMax/2
 	inWindow bool       // every business message has a user message just before it (no entry points)
+	movers   bool       // recipients also in propMovers: markets that change on 2026-10-01
 }
 
 // genTrace makes a random time-ordered trace (by Message.At). One seed, one trace.
@@ -79,8 +99,12 @@ func genTrace(seed uint64, mt *market.Table, g genOptions) []model.Message {
 		number  uint16
 	}
 	users := make([]user, g.pairs)
+	pms := propMarkets
+	if g.movers {
+		pms = append(append([]propMarket(nil), propMarkets...), propMovers...)
+	}
 	for i := range users {
-		pm := propMarkets[r.IntN(len(propMarkets))]
+		pm := pms[r.IntN(len(pms))]
 		id, _ := mt.ID(pm.name)
 		users[i] = user{uint16(id), [2]byte{pm.country[0], pm.country[1]}, uint16(r.IntN(3))}
 	}
@@ -125,7 +149,22 @@ func genTrace(seed uint64, mt *market.Table, g genOptions) []model.Message {
 				m.TS = at - model.Time(r.Int64N(int64(2*model.Hour)))
 			}
 		}
+		if g.movers {
+			m.Market = uint16(mt.ForCountry(string(m.Country[:]), m.At())) // on its date, as a replay resolves it
+		}
 		out = append(out, m)
+	}
+	return out
+}
+
+// inZone is trace with every recipient's market resolved on the message's date in loc,
+// as a replay in that time zone resolves it (markets change at local midnight).
+func inZone(trace []model.Message, mt *market.Table, loc *time.Location) []model.Message {
+	out := append([]model.Message(nil), trace...)
+	for i := range out {
+		if m := &out[i]; m.Country != [2]byte{} {
+			m.Market = uint16(mt.ForCountryIn(string(m.Country[:]), m.At(), loc))
+		}
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package billing
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -20,6 +21,9 @@ type rateBook interface {
 	card(m pricing.Model, currency string, at model.Time, loc *time.Location, s pricing.Span) (rateCard, error)
 	// first returns the earliest card of model m among those s holds.
 	first(m pricing.Model, currency string, s pricing.Span) (rateCard, error)
+	// next returns the effective date of the earliest card of model m in currency
+	// effective after `after` (any span), false if there is none.
+	next(m pricing.Model, currency string, after time.Time) (time.Time, bool)
 }
 
 // rateCard values must be comparable and equal exactly when they are the same card:
@@ -61,6 +65,9 @@ type cardCache struct {
 	rows     []rateRow
 	eff      time.Time // effective date
 	effDay   int64     // eff as model.DayNumber counts it
+	// lastDay is the last day the card stands for (cardPeriod), as model.DayNumber
+	// counts days; math.MaxInt64 when open-ended.
+	lastDay int64
 }
 
 type rateRow struct {
@@ -101,6 +108,11 @@ type cardSlot struct {
 	validTo model.Time // the slot is current while this equals Biller.dayEnd
 	cc      *cardCache
 	err     error
+	// today is the day the slot is for, and marketDay the day the card stands for
+	// (today clamped into cc's period), on which a counterfactual looks markets up
+	// (Biller.cardMarket); moved says some market changed between the two.
+	today, marketDay int64
+	moved            bool
 }
 
 // cardFor returns the card that prices a message at `at` under era e's rules
@@ -130,7 +142,40 @@ func (b *Biller) card(e Era, at model.Time) (*cardCache, error) {
 	}
 	s.validTo = b.dayEnd
 	s.cc, s.err = b.lookupCard(e, at)
+	s.today = b.days.Of(at)
+	s.marketDay, s.moved = s.today, false
+	if s.err == nil {
+		s.marketDay = min(max(s.today, s.cc.effDay), s.cc.lastDay)
+		s.moved = b.markets != nil && s.marketDay != s.today && b.markets.Moved(s.today, s.marketDay)
+	}
 	return s.cc, s.err
+}
+
+// cardMarket is the market a business message m at `at` is priced in under a fixed
+// era (docs/billing.md, "Eras", the market goes with the card): its country's market on
+// the day the era's card stands for, its own date clamped into the card's period,
+// where a market changed between that day and the message's; else m.Market, the
+// caller's market of the message's date. Under EraAuto the card in force on the date
+// prices it, so m.Market stands. A message with no country, or no card to read (an
+// error the rules will give if it is charged), keeps m.Market too. The card and the
+// day are looked up once per day (cardSlot); a message costs two array lookups only
+// on days a market moved between the dates.
+func (b *Biller) cardMarket(m *model.Message, at model.Time) uint16 {
+	if b.era == EraAuto || m.Country == [2]byte{} {
+		return m.Market
+	}
+	s := &b.cards[b.era]
+	if s.validTo != b.dayEnd {
+		b.card(b.era, at)
+	}
+	if !s.moved {
+		return m.Market
+	}
+	then := b.markets.ForCountryOn(m.Country, s.marketDay)
+	if then == b.markets.ForCountryOn(m.Country, s.today) {
+		return m.Market // this country did not move: the caller's market stands
+	}
+	return uint16(then)
 }
 
 func (b *Biller) lookupCard(e Era, at model.Time) (*cardCache, error) {
@@ -157,8 +202,47 @@ func (b *Biller) lookupCard(e Era, at model.Time) (*cardCache, error) {
 	}
 	eff := c.effective()
 	cc := &cardCache{card: c, model: m, currency: b.currency, eff: eff, effDay: model.DayNumber(eff.Date())}
+	cc.lastDay = b.cardLastDay(e, cc)
 	b.cardList = append(b.cardList, cc)
 	return cc, nil
+}
+
+// cardLastDay is the last day card cc stands for, read under era e's rules
+// (docs/billing.md, "Eras"): the day before the next card of its model and currency,
+// and no later than the last day of the span of cards e reads (cbp-2022's end at
+// 2023-05-31, for a currency with no later CBP card) nor than the last day the rules of
+// its model were in force (CBP to 2025-06-30, NBP to 2022-01-31, PMP open) — unless
+// the card is dated after that day (a user's card of a model Meta no longer used),
+// which then stands for every date from its own. math.MaxInt64: open-ended. A card's
+// span is that of every era that reads it (the eras of one model read the same cards
+// or none in common), so the answer is the card's.
+func (b *Biller) cardLastDay(e Era, cc *cardCache) int64 {
+	last := int64(math.MaxInt64)
+	if n, ok := b.book.next(cc.model, b.currency, cc.eff); ok {
+		last = model.DayNumber(n.Date()) - 1
+	}
+	if before := b.bounds.eras[e].cards.Before; !before.IsZero() {
+		last = min(last, model.DayNumber(before.Year, before.Month, before.Day)-1)
+	}
+	if end, ok := b.modelEnd(cc.model); ok && cc.effDay <= end {
+		last = min(last, end)
+	}
+	return max(last, cc.effDay)
+}
+
+// modelEnd is the last day the rules of pricing model m were in force (the day before
+// the era after its last era began, as model.DayNumber counts days), false while they
+// still are.
+func (b *Biller) modelEnd(m pricing.Model) (int64, bool) {
+	for k := numEras - 1; k >= firstEra; k-- {
+		if b.bounds.eras[k].model == m {
+			if k+1 >= numEras {
+				return 0, false
+			}
+			return b.days.Of(b.bounds.eras[k+1].start) - 1, true
+		}
+	}
+	return 0, false
 }
 
 // noCard says why no card prices a message at `at` under era e's rules (err, the

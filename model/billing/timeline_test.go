@@ -24,7 +24,9 @@ import (
 //	case NAME                                          a new Biller; lines before the first case are shared
 //	2025-07-03T10:00:00Z user 5511987654321 [ctwa|page] [number=N]
 //	2025-07-03T10:05:00Z business 5511987654321 template marketing|text [status=S] [delivered=T] [number=N]
-//	  => PMP regular marketing billable 0.0625 [tier=1] [conv=A]      expected charge
+//	  => PMP regular marketing billable 0.0625 [tier=1] [conv=A] [market=Rest_of_Africa]
+//	                                                                  expected charge; market: the
+//	                                                                  one priced ('_' for ' ')
 //	  => none                                                         not delivered
 //	  => error SUBSTRING                                              Bill fails
 //	check window|entry 5511987654321 2025-07-04T10:00:00Z open|closed [number=N]
@@ -443,6 +445,11 @@ func (r *tlRun) expect(l tlLine, f []string) {
 	have := fmt.Sprintf("%s %s %s %s %s", got.Model, got.Type, got.Category, billable(got.Billable), got.Amount)
 	if opts["tier"] != "" {
 		have += fmt.Sprintf(" tier=%d", got.Tier)
+	}
+	if name, ok := opts["market"]; ok {
+		name = strings.ReplaceAll(name, "_", " ")
+		want += " market=" + name
+		have += " market=" + r.mt.Name(market.ID(got.Market))
 	}
 	if have != want {
 		r.errorf(l, "\n\twant %s\n\tgot  %s", want, have)

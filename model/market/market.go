@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -67,6 +68,9 @@ type Table struct {
 	// codes is indexed by the country calling code (1..999). Rows within a code are
 	// sorted by prefix length, longest first, so the first valid match is the longest.
 	codes [1000][]numRow
+	// changes are the days some row starts or stops applying (a row's effective_from,
+	// the day after its effective_to), sorted, without repeats: Moved's answer.
+	changes []int32
 
 	rows []Row
 }
@@ -285,6 +289,16 @@ func build(rows []Row, spans []span, name string) (*Table, error) {
 		}
 		t.country[ci] = out
 	}
+	for _, sp := range spans {
+		if sp.from > t.earliest {
+			t.changes = append(t.changes, sp.from)
+		}
+		if sp.to != openEnd {
+			t.changes = append(t.changes, sp.to+1)
+		}
+	}
+	sort.Slice(t.changes, func(i, j int) bool { return t.changes[i] < t.changes[j] })
+	t.changes = slices.Compact(t.changes)
 	return t, nil
 }
 
@@ -356,6 +370,25 @@ func (t *Table) ForCountry(iso2 string, at model.Time) ID {
 func (t *Table) ForCountryIn(iso2 string, at model.Time, loc *time.Location) ID {
 	return t.forCountryDay(iso2, t.clamp(localDay(at, loc)))
 }
+
+// ForCountryOn is ForCountry on the calendar date numbered day (days since 1970-01-01,
+// as model.DayNumber and model.Days count them), a date already taken in the account's
+// time zone. Like ForCountry it neither allocates nor takes a lock.
+func (t *Table) ForCountryOn(iso2 [2]byte, day int64) ID {
+	return t.forCountryDay(string(iso2[:]), t.clamp(clampDay(day)))
+}
+
+// Moved reports whether some row of the table starts or stops applying between the
+// calendar dates numbered a and b (either order; day numbers as ForCountryOn's): false
+// means every country and number has the same market on both dates.
+func (t *Table) Moved(a, b int64) bool {
+	lo, hi := t.clamp(clampDay(min(a, b))), t.clamp(clampDay(max(a, b)))
+	i := sort.Search(len(t.changes), func(i int) bool { return t.changes[i] > lo })
+	return i < len(t.changes) && t.changes[i] <= hi
+}
+
+// clampDay fits a day number into the table's int32 days.
+func clampDay(d int64) int32 { return int32(max(min(d, int64(openEnd)), -int64(openEnd))) }
 
 func (t *Table) forCountryDay(iso2 string, day int32) ID {
 	if len(iso2) != 2 {

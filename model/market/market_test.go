@@ -525,3 +525,55 @@ func TestPossibleReasonIsLibphonenumbers(t *testing.T) {
 		t.Fatalf("only %d numbers checked", checked)
 	}
 }
+
+// ForCountryOn and Moved serve a counterfactual era that prices a message on a card of
+// another date (docs/billing.md, "Eras"): the market is looked up on the card's date,
+// and only where some row changed between the two dates.
+func TestForCountryOnAndMoved(t *testing.T) {
+	tb := Builtin()
+	dn := func(s string) int64 {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return model.DayNumber(d.Date())
+	}
+	name := func(iso string, s string) string { return tb.Name(tb.ForCountryOn([2]byte{iso[0], iso[1]}, dn(s))) }
+	for _, c := range []struct{ iso, date, want string }{
+		{"PL", "2026-06-30", "Rest of Central & Eastern Europe"},
+		{"PL", "2026-07-01", "Poland"},
+		{"MA", "2026-09-30", "Rest of Africa"},
+		{"MA", "2026-10-01", "Morocco"},
+		{"ZW", "2025-09-30", "Other"},
+		{"ZW", "2025-10-01", "Rest of Africa"},
+		{"BR", "2019-01-01", "Brazil"}, // before the earliest row: the earliest rows
+	} {
+		if got := name(c.iso, c.date); got != c.want {
+			t.Errorf("ForCountryOn(%s, %s) = %q, want %q", c.iso, c.date, got, c.want)
+		}
+		if got, want := name(c.iso, c.date), tb.Name(tb.ForCountry(c.iso, day(c.date))); got != want {
+			t.Errorf("ForCountryOn(%s, %s) = %q, ForCountry %q", c.iso, c.date, got, want)
+		}
+	}
+	for _, c := range []struct {
+		a, b  string
+		moved bool
+	}{
+		{"2023-06-01", "2025-06-30", false},
+		{"2025-06-30", "2023-06-01", false},
+		{"2025-06-30", "2025-10-01", true}, // Zimbabwe
+		{"2025-10-01", "2026-06-30", false},
+		{"2026-06-30", "2026-07-01", true}, // Poland and five more
+		{"2026-07-01", "2026-07-01", false},
+		{"2019-01-01", "2022-02-01", false}, // before the earliest row: the earliest rows
+		{"2026-10-01", "2030-01-01", false},
+	} {
+		if got := tb.Moved(dn(c.a), dn(c.b)); got != c.moved {
+			t.Errorf("Moved(%s, %s) = %v, want %v", c.a, c.b, got, c.moved)
+		}
+	}
+	aug := dn("2026-08-03")
+	if n := testing.AllocsPerRun(100, func() { tb.ForCountryOn([2]byte{'P', 'L'}, aug) }); n != 0 {
+		t.Errorf("ForCountryOn allocates %v times", n)
+	}
+}
