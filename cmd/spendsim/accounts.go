@@ -15,6 +15,7 @@ import (
 	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/reports"
 )
 
@@ -87,7 +88,13 @@ func readAccounts(path string) (*accountsFile, error) {
 		line, col := r.FieldPos(field)
 		return fmt.Sprintf("%s:%d:%d", path, line, col)
 	}
-	seen := map[string]int{} // number: its line
+	// number, '+' dropped as the trace's numbers are matched (market.NormNumber): its
+	// line and spelling
+	type firstSeen struct {
+		line   int
+		number string
+	}
+	seen := map[string]firstSeen{}
 	accounts := map[string]uint16{}
 	for first := true; ; first = false {
 		rec, err := r.Read()
@@ -116,13 +123,18 @@ func readAccounts(path string) (*accountsFile, error) {
 		case rec[1] == "":
 			return nil, usagef("--accounts %s: no account for number %q", at(1), rec[0])
 		}
-		if l, ok := seen[rec[0]]; ok {
-			return nil, usagef("--accounts %s: number %q again (first on line %d): each number is in one account", at(0), rec[0], l)
+		norm := market.NormNumber(rec[0])
+		if f, ok := seen[norm]; ok {
+			as := ""
+			if f.number != rec[0] {
+				as = fmt.Sprintf(" as %q, the same number with or without its +", f.number)
+			}
+			return nil, usagef("--accounts %s: number %q again (first on line %d%s): each number is in one account", at(0), rec[0], f.line, as)
 		}
 		if len(a.numbers) == 1<<16 {
 			return nil, usagef("--accounts %s: more than 65536 numbers", at(0))
 		}
-		seen[rec[0]] = line
+		seen[norm] = firstSeen{line, rec[0]}
 		id, ok := accounts[rec[1]]
 		if !ok {
 			id = uint16(len(a.names))

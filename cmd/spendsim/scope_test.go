@@ -254,6 +254,41 @@ func TestAccountsFlags(t *testing.T) {
 	}
 }
 
+// TestAccountsPlus: an accounts file's numbers meet the trace's business numbers with
+// or without their '+', as the trace reader takes a user "+5511…" and "5511…" for one:
+// a file written from a spreadsheet that dropped the '+' bills the trace that kept it
+// (and the other way round), both numbers in the file's accounts; the same number
+// written both ways in the file is the same number twice.
+func TestAccountsPlus(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "t.csv", "ts,user,direction,type,category,business\n"+
+		"2025-08-01T12:00:00Z,5511987654321,business,template,utility,+15550001111\n"+
+		"2025-08-01T12:01:00Z,5511987654322,business,template,utility,15550002222\n")
+	for i, file := range []string{
+		"number,account\n15550001111,north\n+15550002222,south\n",
+		"+15550001111,north\n15550002222,south\n",
+	} {
+		out := filepath.Join(dir, fmt.Sprint(i))
+		code, _, stderr := spendsim(t, "replay", "--trace", tr, "--out", out, "-q", "--accounts", writeFile(t, dir, "accounts.csv", file))
+		if code != 0 {
+			t.Fatalf("%q: exit %d: %s", file, code, stderr)
+		}
+		var s reports.ReplaySummary
+		data, err := os.ReadFile(filepath.Join(out, reports.SummaryFile))
+		if err == nil {
+			err = json.Unmarshal(data, &s)
+		}
+		if err != nil || s.Numbers != 2 || s.Accounts != 2 {
+			t.Errorf("%q: business_numbers %d, business_accounts %d, want 2, 2 (%v)", file, s.Numbers, s.Accounts, err)
+		}
+	}
+	code, _, stderr := spendsim(t, "replay", "--trace", tr, "--out", filepath.Join(dir, "x"), "-q",
+		"--accounts", writeFile(t, dir, "accounts.csv", "15550001111,north\n+15550001111,south\n"))
+	if want := `accounts.csv:2:1: number "+15550001111" again (first on line 1 as "15550001111"`; code != 2 || !strings.Contains(stderr, want) {
+		t.Errorf("one number with and without its +: exit %d, want 2 and %q: %s", code, want, stderr)
+	}
+}
+
 // TestOneAccountNote: a trace of several business numbers billed as one account (the
 // default) says so once on stderr, and summary.json counts its accounts; a replay told
 // which account each number is in, or -q, says nothing; manifest.json lists the
