@@ -35,33 +35,36 @@ func scopeFlags() []cli.Flag {
 	}
 }
 
-// scopeOptions sets o's scope decisions from the flags.
-func scopeOptions(c *cli.Context, o *billing.Options) error {
+// scopeOptions sets o's scope decisions from the flags, and returns the --accounts
+// file as read (nil for none): the one reading of it that bills, and that the settings
+// of shards and merge and manifest.json record, so that a file changed mid-run cannot be
+// recorded with other bytes than those billed.
+func scopeOptions(c *cli.Context, o *billing.Options) (*accountsFile, error) {
 	o.AtSendTime = c.Bool("at-send-time")
 	if o.AtSendTime && c.String("restaff") != "" {
-		return usagef("--at-send-time cannot go with --restaff, which measures the trace's replies in and out of the window at their delivery time")
+		return nil, usagef("--at-send-time cannot go with --restaff, which measures the trace's replies in and out of the window at their delivery time")
 	}
 	switch h := c.Int("entry-point-hours"); h {
 	case 0: // by date
 	case 24, 72:
 		o.EntryPointV1 = model.Time(h) * model.Hour
 	default:
-		return usagef("--entry-point-hours must be 24 or 72 (Meta's two lengths of a CBP 2022 free entry point conversation), got %d", h)
+		return nil, usagef("--entry-point-hours must be 24 or 72 (Meta's two lengths of a CBP 2022 free entry point conversation), got %d", h)
 	}
 	path := c.String("accounts")
 	if path != "" && c.Bool("account-per-number") {
-		return usagef("--accounts and --account-per-number both say which account each number is in: give one")
+		return nil, usagef("--accounts and --account-per-number both say which account each number is in: give one")
 	}
 	o.AccountPerNumber = c.Bool("account-per-number")
 	if path == "" {
-		return nil
+		return nil, nil
 	}
 	a, err := readAccounts(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	o.Numbers, o.NumberAccount = a.numbers, a.account
-	return nil
+	return a, nil
 }
 
 // accountsFile is an --accounts file read: each number, in the file's order, and the
@@ -70,17 +73,33 @@ type accountsFile struct {
 	numbers []string
 	account []uint16
 	names   []string
-	sha256  string
+	path    string // as given
+	sha256  string // of the bytes read, hex
+	size    int64
+}
+
+// input is the file as manifest.json records it with the trace; nil for none.
+func (a *accountsFile) input() *reports.Input {
+	if a == nil {
+		return nil
+	}
+	return &reports.Input{Role: "accounts", Path: a.path, SHA256: a.sha256, Bytes: a.size}
+}
+
+// readAccountsData reads an --accounts file's bytes; a test watches it to see the file
+// read once.
+var readAccountsData = func(path string) ([]byte, error) {
+	return limits.ReadFile(path, limits.MappingFile, "an accounts file")
 }
 
 // readAccounts reads an --accounts file: CSV lines number,account (a first line
 // number,account is a header; # starts a comment line). Every number once.
 func readAccounts(path string) (*accountsFile, error) {
-	data, err := limits.ReadFile(path, limits.MappingFile, "an accounts file")
+	data, err := readAccountsData(path)
 	if err != nil {
 		return nil, usageError{err}
 	}
-	a := &accountsFile{sha256: fmt.Sprintf("%x", sha256.Sum256(data))}
+	a := &accountsFile{path: path, sha256: fmt.Sprintf("%x", sha256.Sum256(data)), size: int64(len(data))}
 	// A spreadsheet's "CSV UTF-8" starts with a byte order mark, which is no number.
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
 	r.FieldsPerRecord, r.Comment, r.TrimLeadingSpace = -1, '#', true
@@ -150,13 +169,11 @@ func readAccounts(path string) (*accountsFile, error) {
 }
 
 // settingValue is flag n's value as the settings that shards and merge compare record
-// it: --accounts by its file's content (paths differ across machines), the others as
-// given.
-func settingValue(c *cli.Context, n string) string {
-	if n == "accounts" && c.String(n) != "" {
-		if a, err := readAccounts(c.String(n)); err == nil {
-			return "sha256:" + a.sha256
-		}
+// it: --accounts by the content of acc, the file as billing read it (paths differ
+// across machines), the others as given.
+func settingValue(c *cli.Context, n string, acc *accountsFile) string {
+	if n == "accounts" && acc != nil {
+		return "sha256:" + acc.sha256
 	}
 	return fmt.Sprint(c.Value(n))
 }

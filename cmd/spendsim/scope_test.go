@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -286,6 +287,56 @@ func TestAccountsPlus(t *testing.T) {
 		"--accounts", writeFile(t, dir, "accounts.csv", "15550001111,north\n+15550001111,south\n"))
 	if want := `accounts.csv:2:1: number "+15550001111" again (first on line 1 as "15550001111"`; code != 2 || !strings.Contains(stderr, want) {
 		t.Errorf("one number with and without its +: exit %d, want 2 and %q: %s", code, want, stderr)
+	}
+}
+
+// TestAccountsReadOnce: a replay reads its --accounts file once, and what it records of
+// the file is what it billed: a file changed while the replay runs (here, at once after
+// the read) is not hashed again for manifest.json, nor read again for the settings a
+// shard leaves for merge to compare.
+func TestAccountsReadOnce(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "t.csv", scopeTrace(3, time.Date(2022, 5, 28, 0, 0, 0, 0, time.UTC)))
+	const billed = "number,account\nphone-a,north\nphone-b,south\nphone-c,north\n"
+	accounts := filepath.Join(dir, "accounts.csv")
+	reads := 0
+	read := readAccountsData
+	t.Cleanup(func() { readAccountsData = read })
+	readAccountsData = func(path string) ([]byte, error) {
+		reads++
+		data, err := read(path)
+		// Someone edits the file as soon as it has been read.
+		if werr := os.WriteFile(path, []byte("number,account\nphone-a,north\nphone-b,north\nphone-c,north\n"), 0o644); werr != nil {
+			t.Fatal(werr)
+		}
+		return data, err
+	}
+	sum := fmt.Sprintf("%x", sha256.Sum256([]byte(billed)))
+	for _, c := range []struct {
+		what string
+		args []string
+		file string // the file that records the accounts file's digest
+	}{
+		{"replay", nil, reports.ManifestFile},
+		{"shard", []string{"--shard", "0/2"}, ""},
+	} {
+		writeFile(t, dir, "accounts.csv", billed)
+		reads = 0
+		out := filepath.Join(dir, c.what)
+		code, _, stderr := spendsim(t, append([]string{"replay", "--trace", tr, "--pricing", "cbp-2022", "--accounts", accounts, "--out", out, "-q"}, c.args...)...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.what, code, stderr)
+		}
+		if reads != 1 {
+			t.Errorf("%s: the accounts file read %d times, want once", c.what, reads)
+		}
+		if c.file == "" {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(out, c.file))
+		if err != nil || !strings.Contains(string(data), sum) {
+			t.Errorf("%s: %s does not record the accounts file billed (sha256 %s) (%v):\n%s", c.what, c.file, sum, err, data)
+		}
 	}
 }
 
