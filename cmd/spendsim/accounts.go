@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -176,6 +177,20 @@ func settingValue(c *cli.Context, n string, acc *accountsFile) string {
 		return "sha256:" + acc.sha256
 	}
 	return fmt.Sprint(c.Value(n))
+}
+
+// noteEntryPointUnused says that --entry-point-hours changed nothing where no CBP 2022
+// free entry point conversation opened (reports.ReplaySummary.EntryPointUnused): the
+// flag sets no other era's length. Even with -q, as the note of a tier file that
+// applied to nothing: the user asked for something the bill does not show.
+func noteEntryPointUnused(w io.Writer, s *reports.ReplaySummary) {
+	if s == nil || s.EntryPointUnused == 0 {
+		return
+	}
+	next, _ := billing.EraCBP2022.Next()
+	last := next.Start().AddDate(0, 0, -1)
+	fmt.Fprintf(w, "note: --entry-point-hours %d changed nothing: it sets the length of CBP 2022's free entry point conversations alone, and none opened (an ad or Page message answered under CBP 2022's rules opens one: delivered %s to %s, or on any date under --pricing cbp-2022)\n",
+		s.EntryPointUnused, billing.EraCBP2022.Start().Format(time.DateOnly), last.Format(time.DateOnly))
 }
 
 // noteOneAccount says, once, that a trace's several business numbers were billed as one

@@ -87,6 +87,7 @@ func mergeReplay(c *cli.Context, e *env, dir string) error {
 	}
 	reports.WriteReplayOrEras(e.stdout, s, nil)
 	reports.WriteReadNotes(e.stderr, s.Counts()) // even with -q, as replay's: what the bill leaves out
+	noteEntryPointUnused(e.stderr, s)
 	noteOneAccount(c, e.stderr, s)
 	return nil
 }

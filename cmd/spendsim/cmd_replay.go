@@ -131,6 +131,9 @@ func replayCommand(e *env) *cli.Command {
 				fmt.Fprintf(e.stderr, "note: --tiers %s applied to none of the %s that count toward volume tiers: none of its band tables is in force for their market, category and date (NBP's bands are category template; PMP's utility, authentication, authentication_international), so they went at list rates\n",
 					f, words.Count(s.TiersUnused.Messages, "charged message"))
 			}
+			if eras == nil {
+				noteEntryPointUnused(e.stderr, s)
+			}
 			noteOneAccount(c, e.stderr, s)
 			if !c.Bool("quiet") {
 				fmt.Fprintf(e.stderr, "%s in %.1fs; results in %s\n", words.Count(s.Records, "record"), time.Since(started).Seconds(), o.Out)

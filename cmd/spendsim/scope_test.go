@@ -430,3 +430,49 @@ agents:
 		t.Errorf("totals %v: want 24 h the same as by date in May 2022, and 72 h cheaper", total)
 	}
 }
+
+// TestEntryPointHoursUnusedNote: --entry-point-hours sets the length of CBP 2022's free
+// entry point conversations alone, so a replay in which none opened (a 2025 trace under
+// its own era, or a 2022 trace with no ad answered) says once on stderr, even with -q,
+// that the flag changed nothing; a replay in which one opened, under the era in force or
+// --pricing cbp-2022, says nothing, nor does one without the flag; a merge of shards
+// says what the replay says.
+func TestEntryPointHoursUnusedNote(t *testing.T) {
+	dir := t.TempDir()
+	const h = "ts,user,direction,type,category,entry_point\n"
+	ad := func(day string) string {
+		return h + day + "T10:00:00Z,5511987654321,user,,,ctwa\n" +
+			day + "T10:05:00Z,5511987654321,business,text,,\n" +
+			day + "T20:00:00Z,5511987654321,business,template,marketing,\n"
+	}
+	noAd := h + "2022-06-01T10:00:00Z,5511987654321,business,template,marketing,\n"
+	const note = "note: --entry-point-hours 72 changed nothing: it sets the length of CBP 2022's free entry point conversations alone, and none opened"
+	for i, c := range []struct {
+		trace string
+		args  []string
+		said  bool
+	}{
+		{ad("2025-08-01"), []string{"--entry-point-hours", "72"}, true},
+		{ad("2025-08-01"), []string{"--entry-point-hours", "72", "--pricing", "cbp-2022"}, false},
+		{ad("2022-06-01"), []string{"--entry-point-hours", "72"}, false},
+		{noAd, []string{"--entry-point-hours", "72"}, true},
+		{ad("2025-08-01"), nil, false},
+	} {
+		tr := writeFile(t, dir, fmt.Sprintf("t%d.csv", i), c.trace)
+		out := filepath.Join(dir, fmt.Sprint(i))
+		code, _, stderr := spendsim(t, append([]string{"replay", "--trace", tr, "--out", out, "-q"}, c.args...)...)
+		if n := strings.Count(stderr, note); code != 0 || n != map[bool]int{true: 1, false: 0}[c.said] {
+			t.Errorf("%d %v: exit %d, the note %d times, want said %v:\n%s", i, c.args, code, n, c.said, stderr)
+		}
+		sharded := out + "-sharded"
+		for k := range 2 {
+			if code, _, stderr := spendsim(t, append([]string{"replay", "--trace", tr, "--out", sharded, "-q", "--shard", fmt.Sprintf("%d/2", k)}, c.args...)...); code != 0 {
+				t.Fatalf("%d %v: shard %d: exit %d: %s", i, c.args, k, code, stderr)
+			}
+		}
+		code, _, stderr = spendsim(t, append([]string{"merge", sharded}, c.args...)...)
+		if n := strings.Count(stderr, note); code != 0 || n != map[bool]int{true: 1, false: 0}[c.said] {
+			t.Errorf("%d %v: merge: exit %d, the note %d times, want said %v:\n%s", i, c.args, code, n, c.said, stderr)
+		}
+	}
+}

@@ -85,6 +85,9 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, users int64, c 
 		s.RateFiles = []pricing.File{}
 	}
 	s.TiersUnused.File, s.TiersUnused.Messages = tiersUnused(o.RateFiles, st.Billing), st.Billing.Tiered
+	if o.Billing.EntryPointV1 != 0 && st.Billing.EntryPointsV1 == 0 {
+		s.EntryPointUnused = int(o.Billing.EntryPointV1 / model.Hour)
+	}
 	s.Skipped, s.SkipReasons, s.Duplicates, s.Overrides = c.Skipped, c.SkipReasons, c.Duplicates, c.CountryOverrides
 	s.Ignored, s.FirstDuplicate, s.NaiveTimes, s.Webhook = c.Ignored, c.FirstDuplicate, c.NaiveTimes, c.Webhook
 	s.DuplicateCheck = reports.NewDuplicateCheck(c.Dedup)
