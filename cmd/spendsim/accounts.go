@@ -187,10 +187,8 @@ func noteEntryPointUnused(w io.Writer, s *reports.ReplaySummary) {
 	if s == nil || s.EntryPointUnused == 0 {
 		return
 	}
-	next, _ := billing.EraCBP2022.Next()
-	last := next.Start().AddDate(0, 0, -1)
 	fmt.Fprintf(w, "note: --entry-point-hours %d changed nothing: it sets the length of CBP 2022's free entry point conversations alone, and none opened (an ad or Page message answered under CBP 2022's rules opens one: delivered %s to %s, or on any date under --pricing cbp-2022)\n",
-		s.EntryPointUnused, billing.EraCBP2022.Start().Format(time.DateOnly), last.Format(time.DateOnly))
+		s.EntryPointUnused, billing.EraCBP2022.Start().Format(time.DateOnly), cbp2022Last().Format(time.DateOnly))
 }
 
 // noteOneAccount says, once, that a trace's several business numbers were billed as one

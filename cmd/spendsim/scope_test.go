@@ -476,3 +476,41 @@ func TestEntryPointHoursUnusedNote(t *testing.T) {
 		}
 	}
 }
+
+// TestRunEntryPointHoursUnusedNote: business.entry_point_hours sets the length of CBP
+// 2022's free entry point conversations alone, so a run that cannot open one (billed
+// under another era's rules, or with no customer coming through an ad) says once on
+// stderr that the field changes nothing; one that can says nothing.
+func TestRunEntryPointHoursUnusedNote(t *testing.T) {
+	dir := t.TempDir()
+	const sc = `name: NAME
+seed: 7
+start: START
+days: 2
+pricing: PRICING
+business: {entry_point_hours: 72}
+customers: {count: 50, countries: [{country: BR, share: 1}]}
+load:
+  conversations_per_customer_month: 1
+  entry_points: {ctwa: CTWA}
+agents:
+  shifts: [{name: all, start: "00:00", end: "23:59", headcount: 1}]
+`
+	const note = "business.entry_point_hours 72 changes nothing: it sets the length of CBP 2022's free entry point conversations alone, and no run can open one"
+	for _, c := range []struct {
+		name, start, pricing, ctwa string
+		said                       bool
+	}{
+		{"pmp", "2025-08-04", "auto", "1", true},
+		{"pmp-as-cbp", "2025-08-04", "cbp-2022", "1", false},
+		{"cbp", "2022-05-02", "auto", "1", false},
+		{"cbp-no-ads", "2022-05-02", "auto", "0", true},
+		{"eve-of-cbp", "2022-01-30", "auto", "1", false}, // its drain bills under CBP 2022
+	} {
+		f := writeFile(t, dir, c.name+".yaml", strings.NewReplacer("NAME", c.name, "START", c.start, "PRICING", c.pricing, "CTWA", c.ctwa).Replace(sc))
+		code, _, stderr := spendsim(t, "run", f, "--out", filepath.Join(dir, c.name), "-q")
+		if n := strings.Count(stderr, note); code != 0 || n != map[bool]int{true: 1, false: 0}[c.said] {
+			t.Errorf("%s: exit %d, the note %d times, want said %v:\n%s", c.name, code, n, c.said, stderr)
+		}
+	}
+}
