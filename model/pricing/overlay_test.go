@@ -172,6 +172,10 @@ func TestTiersAboveList(t *testing.T) {
 			"t.csv:3:29: the rate 0.065000 of the Brazil utility band 2:MAX of 2025-07-01 is above the list rate 0.006800 of the PMP USD card effective 2025-07-01; volume tiers are discounts: want at most 0.006800"},
 		{"list band a decimal off", UserFiles{Tiers: "t.csv", TiersData: []byte(h + "Brazil,utility,0,0,1,List,0.068,,USD,2025-08-01,,,\nBrazil,utility,1,2,MAX,Tier,0.0065,,USD,2025-08-01,,,\n")},
 			"t.csv:2:27: the rate 0.068000 of the Brazil utility band 0:1 of 2025-08-01 is above the list rate 0.006800"},
+		{"the earliest line of several", UserFiles{Tiers: "t.csv", TiersData: []byte(h +
+			"Brazil,utility,0,0,1,List,0.0068,,USD,2025-07-01,,,\nBrazil,utility,1,2,MAX,Tier,0.0650,,USD,2025-07-01,,,\n" +
+			"Brazil,authentication,0,0,1,List,0.0068,,USD,2025-07-01,,,\nBrazil,authentication,1,2,MAX,Tier,0.0650,,USD,2025-07-01,,,\n")},
+			"t.csv:3:29: the rate 0.065000 of the Brazil utility band"},
 		{"discount above 0", UserFiles{Tiers: "t.csv", TiersData: []byte(h + "Brazil,utility,0,0,1,List,,0,USD,2025-07-01,,,\nBrazil,utility,1,2,MAX,Tier,,5,USD,2025-07-01,,,\n")},
 			`t.csv:3:30: column discount_pct: "5" prices the band above the list rate; volume tiers are discounts on it: want 0 or a negative percentage such as -5%`},
 		{"meta discount above 0", UserFiles{Tiers: "t.csv", From: from, TiersData: bytes.Replace(metaTiers, []byte("Tier 1,0.0013,-5%"), []byte("Tier 1,0.0013,5%"), 1)},

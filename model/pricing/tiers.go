@@ -472,6 +472,8 @@ func (t *Tiers) CheckList(book *Book) error {
 	if t == nil || book == nil {
 		return nil
 	}
+	var first error // the earliest line's, whatever the map's order
+	firstLine := 0
 	for k, ts := range t.tables {
 		m, cat := PMP, k.cat
 		if cat == Template {
@@ -497,13 +499,17 @@ func (t *Tiers) CheckList(book *Book) error {
 					continue
 				}
 				r := tt.rows[b]
-				return fmt.Errorf("%s:%d:%d: the rate %s of the %s %s band %s:%s of %s is above the list rate %s of the %s %s card effective %s; volume tiers are discounts: want at most %s (a misplaced decimal? if the card is the one out of date, give the right one with --rates)",
+				if first != nil && r.Line >= firstLine {
+					continue
+				}
+				firstLine = r.Line
+				first = fmt.Errorf("%s:%d:%d: the rate %s of the %s %s band %s:%s of %s is above the list rate %s of the %s %s card effective %s; volume tiers are discounts: want at most %s (a misplaced decimal? if the card is the one out of date, give the right one with --rates)",
 					tt.file, r.Line, r.RateCol, bd.Rate, t.markets.Name(k.m), cat, volumeText(bd.From), volumeText(bd.To),
 					tt.effective.Format(time.DateOnly), list.Amount, m, k.currency, c.effective.Format(time.DateOnly), list.Amount)
 			}
 		}
 	}
-	return nil
+	return first
 }
 
 // tierCategory reports whether a PMP category may have volume bands, in any tier file.
