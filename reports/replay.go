@@ -361,6 +361,11 @@ type ReplaySummary struct {
 		File     string
 		Messages int64
 	} `json:"-"`
+	// EntryPointUnused is the free entry point length given (--entry-point-hours,
+	// billing.Options.EntryPointV1), in hours, when no CBP 2022 free entry point
+	// conversation opened (billing.Stats.EntryPointsV1 0), so that it changed nothing,
+	// for the command to say; 0 otherwise.
+	EntryPointUnused int `json:"-"`
 	// Webhook says a webhook log was read: Skipped counts lines, statuses and messages
 	// (trace.Counts). summary.json keeps it (absent where false) for reconcile --replay
 	// to name the skipped as the replay did.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model"
 	"github.com/spendsim/spendsim/model/billing"
+	"github.com/spendsim/spendsim/model/market"
 	"github.com/spendsim/spendsim/reports"
 )
 
@@ -34,33 +36,36 @@ func scopeFlags() []cli.Flag {
 	}
 }
 
-// scopeOptions sets o's scope decisions from the flags.
-func scopeOptions(c *cli.Context, o *billing.Options) error {
+// scopeOptions sets o's scope decisions from the flags, and returns the --accounts
+// file as read (nil for none): the one reading of it that bills, and that the settings
+// of shards and merge and manifest.json record, so that a file changed mid-run cannot be
+// recorded with other bytes than those billed.
+func scopeOptions(c *cli.Context, o *billing.Options) (*accountsFile, error) {
 	o.AtSendTime = c.Bool("at-send-time")
 	if o.AtSendTime && c.String("restaff") != "" {
-		return usagef("--at-send-time cannot go with --restaff, which measures the trace's replies in and out of the window at their delivery time")
+		return nil, usagef("--at-send-time cannot go with --restaff, which measures the trace's replies in and out of the window at their delivery time")
 	}
 	switch h := c.Int("entry-point-hours"); h {
 	case 0: // by date
 	case 24, 72:
 		o.EntryPointV1 = model.Time(h) * model.Hour
 	default:
-		return usagef("--entry-point-hours must be 24 or 72 (Meta's two lengths of a CBP 2022 free entry point conversation), got %d", h)
+		return nil, usagef("--entry-point-hours must be 24 or 72 (Meta's two lengths of a CBP 2022 free entry point conversation), got %d", h)
 	}
 	path := c.String("accounts")
 	if path != "" && c.Bool("account-per-number") {
-		return usagef("--accounts and --account-per-number both say which account each number is in: give one")
+		return nil, usagef("--accounts and --account-per-number both say which account each number is in: give one")
 	}
 	o.AccountPerNumber = c.Bool("account-per-number")
 	if path == "" {
-		return nil
+		return nil, nil
 	}
 	a, err := readAccounts(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	o.Numbers, o.NumberAccount = a.numbers, a.account
-	return nil
+	return a, nil
 }
 
 // accountsFile is an --accounts file read: each number, in the file's order, and the
@@ -69,17 +74,33 @@ type accountsFile struct {
 	numbers []string
 	account []uint16
 	names   []string
-	sha256  string
+	path    string // as given
+	sha256  string // of the bytes read, hex
+	size    int64
+}
+
+// input is the file as manifest.json records it with the trace; nil for none.
+func (a *accountsFile) input() *reports.Input {
+	if a == nil {
+		return nil
+	}
+	return &reports.Input{Role: "accounts", Path: a.path, SHA256: a.sha256, Bytes: a.size}
+}
+
+// readAccountsData reads an --accounts file's bytes; a test watches it to see the file
+// read once.
+var readAccountsData = func(path string) ([]byte, error) {
+	return limits.ReadFile(path, limits.MappingFile, "an accounts file")
 }
 
 // readAccounts reads an --accounts file: CSV lines number,account (a first line
 // number,account is a header; # starts a comment line). Every number once.
 func readAccounts(path string) (*accountsFile, error) {
-	data, err := limits.ReadFile(path, limits.MappingFile, "an accounts file")
+	data, err := readAccountsData(path)
 	if err != nil {
 		return nil, usageError{err}
 	}
-	a := &accountsFile{sha256: fmt.Sprintf("%x", sha256.Sum256(data))}
+	a := &accountsFile{path: path, sha256: fmt.Sprintf("%x", sha256.Sum256(data)), size: int64(len(data))}
 	// A spreadsheet's "CSV UTF-8" starts with a byte order mark, which is no number.
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
 	r.FieldsPerRecord, r.Comment, r.TrimLeadingSpace = -1, '#', true
@@ -87,7 +108,13 @@ func readAccounts(path string) (*accountsFile, error) {
 		line, col := r.FieldPos(field)
 		return fmt.Sprintf("%s:%d:%d", path, line, col)
 	}
-	seen := map[string]int{} // number: its line
+	// number, '+' dropped as the trace's numbers are matched (market.NormNumber): its
+	// line and spelling
+	type firstSeen struct {
+		line   int
+		number string
+	}
+	seen := map[string]firstSeen{}
 	accounts := map[string]uint16{}
 	for first := true; ; first = false {
 		rec, err := r.Read()
@@ -116,13 +143,18 @@ func readAccounts(path string) (*accountsFile, error) {
 		case rec[1] == "":
 			return nil, usagef("--accounts %s: no account for number %q", at(1), rec[0])
 		}
-		if l, ok := seen[rec[0]]; ok {
-			return nil, usagef("--accounts %s: number %q again (first on line %d): each number is in one account", at(0), rec[0], l)
+		norm := market.NormNumber(rec[0])
+		if f, ok := seen[norm]; ok {
+			as := ""
+			if f.number != rec[0] {
+				as = fmt.Sprintf(" as %q, the same number with or without its +", f.number)
+			}
+			return nil, usagef("--accounts %s: number %q again (first on line %d%s): each number is in one account", at(0), rec[0], f.line, as)
 		}
 		if len(a.numbers) == 1<<16 {
 			return nil, usagef("--accounts %s: more than 65536 numbers", at(0))
 		}
-		seen[rec[0]] = line
+		seen[norm] = firstSeen{line, rec[0]}
 		id, ok := accounts[rec[1]]
 		if !ok {
 			id = uint16(len(a.names))
@@ -138,15 +170,25 @@ func readAccounts(path string) (*accountsFile, error) {
 }
 
 // settingValue is flag n's value as the settings that shards and merge compare record
-// it: --accounts by its file's content (paths differ across machines), the others as
-// given.
-func settingValue(c *cli.Context, n string) string {
-	if n == "accounts" && c.String(n) != "" {
-		if a, err := readAccounts(c.String(n)); err == nil {
-			return "sha256:" + a.sha256
-		}
+// it: --accounts by the content of acc, the file as billing read it (paths differ
+// across machines), the others as given.
+func settingValue(c *cli.Context, n string, acc *accountsFile) string {
+	if n == "accounts" && acc != nil {
+		return "sha256:" + acc.sha256
 	}
 	return fmt.Sprint(c.Value(n))
+}
+
+// noteEntryPointUnused says that --entry-point-hours changed nothing where no CBP 2022
+// free entry point conversation opened (reports.ReplaySummary.EntryPointUnused): the
+// flag sets no other era's length. Even with -q, as the note of a tier file that
+// applied to nothing: the user asked for something the bill does not show.
+func noteEntryPointUnused(w io.Writer, s *reports.ReplaySummary) {
+	if s == nil || s.EntryPointUnused == 0 {
+		return
+	}
+	fmt.Fprintf(w, "note: --entry-point-hours %d changed nothing: it sets the length of CBP 2022's free entry point conversations alone, and none opened (an ad or Page message answered under CBP 2022's rules opens one: delivered %s to %s, or on any date under --pricing cbp-2022)\n",
+		s.EntryPointUnused, billing.EraCBP2022.Start().Format(time.DateOnly), cbp2022Last().Format(time.DateOnly))
 }
 
 // noteOneAccount says, once, that a trace's several business numbers were billed as one

@@ -76,17 +76,18 @@ func mergeReplay(c *cli.Context, e *env, dir string) error {
 	if c.IsSet("sla") {
 		return usagef("--sla judges a run's service level: a replay has none")
 	}
-	opts, user, err := billingOptions(c)
+	opts, user, acc, err := billingOptions(c)
 	if err != nil {
 		return err
 	}
-	settings, _ := flagSettings(c, billingFlagNames)
+	settings, _ := flagSettings(c, billingFlagNames, acc)
 	s, err := rebill.MergeReplay(c.Context, rebill.MergeOptions{Out: dir, Billing: opts, Settings: settings, RateFiles: user.Files, Version: e.version})
 	if err != nil {
 		return err
 	}
 	reports.WriteReplayOrEras(e.stdout, s, nil)
 	reports.WriteReadNotes(e.stderr, s.Counts()) // even with -q, as replay's: what the bill leaves out
+	noteEntryPointUnused(e.stderr, s)
 	noteOneAccount(c, e.stderr, s)
 	return nil
 }

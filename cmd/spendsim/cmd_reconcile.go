@@ -75,7 +75,7 @@ func reconcileCommand(e *env) *cli.Command {
 					return err
 				}
 			}
-			opts, user, err := billingOptions(c)
+			opts, user, acc, err := billingOptions(c)
 			if err != nil {
 				return err
 			}
@@ -93,7 +93,7 @@ func reconcileCommand(e *env) *cli.Command {
 			}
 			o := rebill.ReconcileOptions{From: c.String("replay"), Replayed: rp, Analytics: c.StringSlice("analytics"), Tolerance: tol, Out: c.String("out"),
 				Replay: rebill.Options{Traces: traces, Read: read, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
-					Args: e.manifestArgs(c), MappingFile: c.String("mapping"), AccountsFile: c.String("accounts"), Workers: c.Int("workers")}}
+					Args: e.manifestArgs(c), MappingFile: c.String("mapping"), Accounts: acc.input(), Workers: c.Int("workers")}}
 			switch {
 			case o.Out != "":
 			case o.From != "":

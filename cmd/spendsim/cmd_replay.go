@@ -61,7 +61,7 @@ func replayCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			opts, user, err := billingOptions(c)
+			opts, user, acc, err := billingOptions(c)
 			if err != nil {
 				return err
 			}
@@ -70,7 +70,7 @@ func replayCommand(e *env) *cli.Command {
 				return usagef("--outputs: %v", err)
 			}
 			o := rebill.Options{Traces: traces, Billing: opts, Pricing: c.String("pricing"), Rates: user.Name, RateFiles: user.Files, Version: e.version,
-				Read: read, Outputs: outputs, Args: e.manifestArgs(c), MappingFile: c.String("mapping"), AccountsFile: c.String("accounts"),
+				Read: read, Outputs: outputs, Args: e.manifestArgs(c), MappingFile: c.String("mapping"), Accounts: acc.input(),
 				Workers: c.Int("workers"), Passes: c.Int("passes")}
 			rp := progress.NewRecords(e.stderr, c.Bool("quiet"))
 			defer rp.Stop()
@@ -119,7 +119,7 @@ func replayCommand(e *env) *cli.Command {
 			}
 			started := time.Now()
 			if c.IsSet("shard") || c.IsSet("shards") {
-				return replayShardAction(c, e, o, rp)
+				return replayShardAction(c, e, o, acc, rp)
 			}
 			s, eras, err := rebill.ReplayPricing(c.Context, o)
 			if rp.Stop(); err != nil {
@@ -131,6 +131,9 @@ func replayCommand(e *env) *cli.Command {
 				fmt.Fprintf(e.stderr, "note: --tiers %s applied to none of the %s that count toward volume tiers: none of its band tables is in force for their market, category and date (NBP's bands are category template; PMP's utility, authentication, authentication_international), so they went at list rates\n",
 					f, words.Count(s.TiersUnused.Messages, "charged message"))
 			}
+			if eras == nil {
+				noteEntryPointUnused(e.stderr, s)
+			}
 			noteOneAccount(c, e.stderr, s)
 			if !c.Bool("quiet") {
 				fmt.Fprintf(e.stderr, "%s in %.1fs; results in %s\n", words.Count(s.Records, "record"), time.Since(started).Seconds(), o.Out)
@@ -140,38 +143,39 @@ func replayCommand(e *env) *cli.Command {
 	}
 }
 
-// billingOptions turns the flags into billing options and the user's rate files.
-func billingOptions(c *cli.Context) (billing.Options, *pricing.Overlay, error) {
+// billingOptions turns the flags into billing options, the user's rate files and the
+// --accounts file as read (nil for none).
+func billingOptions(c *cli.Context) (billing.Options, *pricing.Overlay, *accountsFile, error) {
 	var o billing.Options
 	eras, name, err := billing.ParsePricing(c.String("pricing"))
 	if err != nil {
-		return o, nil, usagef("--pricing: %v", err)
+		return o, nil, nil, usagef("--pricing: %v", err)
 	}
 	if name != c.String("pricing") {
 		// Spelt canonically from here on: summaries, folder names and the settings
 		// that shards and merge compare read the flag, and must not see "PMP-2025".
 		if err := c.Set("pricing", name); err != nil {
-			return o, nil, err
+			return o, nil, nil, err
 		}
 	}
 	if len(eras) > 1 && (c.Command.Name != "replay" || c.String("restaff") != "") {
-		return o, nil, usagef("--pricing %s names several eras: only a replay without --restaff bills under several; name one", c.String("pricing"))
+		return o, nil, nil, usagef("--pricing %s names several eras: only a replay without --restaff bills under several; name one", c.String("pricing"))
 	}
 	era := eras[0] // under several, rebill.ReplayEras sets each
 	loc, err := time.LoadLocation(c.String("timezone"))
 	if err != nil || c.String("timezone") == "Local" {
-		return o, nil, usagef("--timezone %q is not an IANA time zone like Europe/Berlin", c.String("timezone"))
+		return o, nil, nil, usagef("--timezone %q is not an IANA time zone like Europe/Berlin", c.String("timezone"))
 	}
 	user, err := readUserRates(c)
 	if err != nil {
-		return o, nil, err
+		return o, nil, nil, err
 	}
 	if err := user.CheckCurrency(c.String("currency")); err != nil {
-		return o, nil, usageError{err}
+		return o, nil, nil, usageError{err}
 	}
 	book, err := user.Cards()
 	if err != nil {
-		return o, nil, err
+		return o, nil, nil, err
 	}
 	o = billing.Options{
 		Era: era, Book: book, Markets: book.Markets(), Currency: c.String("currency"), Location: loc,
@@ -181,20 +185,21 @@ func billingOptions(c *cli.Context) (billing.Options, *pricing.Overlay, error) {
 	}
 	if pc := c.String("primary-country"); pc != "" {
 		if o.PrimaryCountry, err = market.CheckCountry(pc); err != nil {
-			return o, nil, usagef("--primary-country: %v", err)
+			return o, nil, nil, usagef("--primary-country: %v", err)
 		}
 	}
 	if s := c.String("auth-intl-from"); s != "" {
 		d, err := time.ParseInLocation(time.DateOnly, s, loc)
 		if err != nil {
-			return o, nil, usagef("--auth-intl-from %q is not a date YYYY-MM-DD", s)
+			return o, nil, nil, usagef("--auth-intl-from %q is not a date YYYY-MM-DD", s)
 		}
 		o.AuthIntlFrom = model.FromStd(d)
 	}
-	if err := scopeOptions(c, &o); err != nil {
-		return o, nil, err
+	acc, err := scopeOptions(c, &o)
+	if err != nil {
+		return o, nil, nil, err
 	}
-	return o, user, nil
+	return o, user, acc, nil
 }
 
 // billingFlagNames are the replay flags that decide how a trace is billed: every
@@ -206,12 +211,13 @@ var billingFlagNames = []string{"pricing", "timezone", "currency", "primary-coun
 // a replay must be given the same.
 var readFlagNames = []string{"format", "mapping", "delimiter", "sort", "skip-invalid", "default-country", "country-overrides", "dedup-window"}
 
-// flagSettings are the values of the flags names, as --name=value, and those the user
-// set, as words to repeat on a command line.
-func flagSettings(c *cli.Context, names []string) (all, set []string) {
+// flagSettings are the values of the flags names, as --name=value (--accounts by acc,
+// the file as billing read it), and those the user set, as words to repeat on a
+// command line.
+func flagSettings(c *cli.Context, names []string, acc *accountsFile) (all, set []string) {
 	for _, n := range names {
 		v := fmt.Sprint(c.Value(n))
-		all = append(all, "--"+n+"="+settingValue(c, n))
+		all = append(all, "--"+n+"="+settingValue(c, n, acc))
 		switch b, isBool := c.Value(n).(bool); {
 		case !c.IsSet(n):
 		case isBool: // a switch takes no word after it: "--at-send-time true" gives merge an argument
@@ -224,7 +230,7 @@ func flagSettings(c *cli.Context, names []string) (all, set []string) {
 }
 
 // replayShardAction bills one shard of a replay (--shard K/N or --shards N).
-func replayShardAction(c *cli.Context, e *env, o rebill.Options, rp *progress.Records) error {
+func replayShardAction(c *cli.Context, e *env, o rebill.Options, acc *accountsFile, rp *progress.Records) error {
 	k, n, err := shardSpec(c.String("shard"), c.Int("shards"), os.Getenv)
 	if err != nil {
 		return err
@@ -235,8 +241,8 @@ func replayShardAction(c *cli.Context, e *env, o rebill.Options, rp *progress.Re
 	if c.IsSet("workers") {
 		return usagef("--workers has no effect on a shard, which bills on one core: run more shards instead")
 	}
-	billingSet, mergeFlags := flagSettings(c, billingFlagNames)
-	readSet, _ := flagSettings(c, readFlagNames)
+	billingSet, mergeFlags := flagSettings(c, billingFlagNames, acc)
+	readSet, _ := flagSettings(c, readFlagNames, nil)
 	m, err := rebill.ReplayShard(c.Context, o, rebill.ShardOptions{Shard: k, Shards: n, Settings: billingSet, ReadSettings: readSet, Command: e.commandLine()})
 	rp.Stop()
 	if err != nil {

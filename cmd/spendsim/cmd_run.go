@@ -12,8 +12,11 @@ import (
 	"github.com/spendsim/spendsim/internal/stats"
 	"github.com/spendsim/spendsim/internal/sweep"
 	"github.com/spendsim/spendsim/internal/words"
+	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/billing"
 	"github.com/spendsim/spendsim/reports"
 	"github.com/spendsim/spendsim/scenarios"
+	"github.com/spendsim/spendsim/sim"
 )
 
 func runCommand(e *env) *cli.Command {
@@ -118,6 +121,17 @@ func runScenario(c *cli.Context, e *env, o sweep.Options) error {
 	if err := checkMemory(c, &planned, ref, o.Workers); err != nil {
 		return err
 	}
+	// Even with -q, as replay's note of a flag that changed nothing.
+	if h := sc.Business.EntryPointHours; h != 0 {
+		jobs, err := sc.Jobs(sc.Seed, o.Rates)
+		if err != nil {
+			return err
+		}
+		if !entryPointV1Can(jobs) {
+			fmt.Fprintf(e.stderr, "note: %s's business.entry_point_hours %d changes nothing: it sets the length of CBP 2022's free entry point conversations alone, and no run can open one (none has customers coming through an ad or Page button, load.entry_points, while it bills under CBP 2022's rules: pricing cbp-2022, or auto on dates from %s to %s)\n",
+				sc.Name, h, billing.EraCBP2022.Start().Format(time.DateOnly), cbp2022Last().Format(time.DateOnly))
+		}
+	}
 	p := &progress.Runs{W: e.stderr, Quiet: quiet}
 	o.Progress = p
 	started := time.Now()
@@ -144,6 +158,37 @@ func runScenario(c *cli.Context, e *env, o sweep.Options) error {
 		fmt.Fprintf(e.stderr, "%s in %.1fs%s; results in %s\n", words.Count(res.Runs-res.Resumed, "run"), time.Since(started).Seconds(), note, o.Out)
 	}
 	return nil
+}
+
+// entryPointV1Can reports whether a CBP 2022 free entry point conversation may open in
+// any of jobs, so that a length given for it (billing.Options.EntryPointV1) may change
+// the bill: a run whose customers come through an ad or Page button, billed under
+// CBP 2022's rules on some day from its warm-up to a month after its horizon (the drain
+// answers the last conversations after it).
+func entryPointV1Can(jobs []sim.Job) bool {
+	for _, j := range jobs {
+		c := j.Config
+		if !c.EntryPoints.Any() {
+			continue
+		}
+		switch era := c.Billing.Era; era {
+		case billing.EraCBP2022:
+			return true
+		case billing.EraAuto:
+			first := billing.EraAt(c.Start-c.Warmup, c.Location)
+			last := billing.EraAt(c.End+31*model.Day, c.Location)
+			if first <= billing.EraCBP2022 && billing.EraCBP2022 <= last {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// cbp2022Last is the last day of the CBP 2022 era.
+func cbp2022Last() time.Time {
+	next, _ := billing.EraCBP2022.Next()
+	return next.Start().AddDate(0, 0, -1)
 }
 
 // shardSpec is sweep.ParseShard, its errors the user's to fix on the command line.

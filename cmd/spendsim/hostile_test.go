@@ -124,11 +124,14 @@ func TestHostileMoney(t *testing.T) {
 					t.Errorf("total %s, want 1e9 + 1e9 + 0.95e9", got)
 				}
 			}},
+		// A band 5 % above a list rate near the range would pass it; no band may be
+		// above the list rate (a discount of 0 % or more), so only a library caller
+		// can reach Band.Price's overflow error now.
 		{name: "volume band past the range", code: 1,
 			files: map[string]string{"t.csv": threeUtilities, "r.csv": hostileHeader + "2025-07-01,PMP,Brazil,utility,USD,9000000000000\n",
 				"tiers.csv": strings.Replace(tiers, "TIER", "+5", 1)},
 			args: replay("--rates", "{dir}/r.csv", "--tiers", "{dir}/tiers.csv"),
-			want: "t.csv:3: billing: utility template 2 of the month in its market: volume band 1 prices it at the list rate 9000000000000.000000 +5%: money: amount overflows int64 micros (±9.2 trillion units)"},
+			want: `tiers.csv:3:30: column discount_pct: "+5%" prices the band above the list rate; volume tiers are discounts on it: want 0 or a negative percentage such as -5% (Meta's "vs. List rate" runs from 0% to -25%)`},
 		{name: "the bill's total past the range", code: 1,
 			files: map[string]string{"t.csv": threeUtilities, "r.csv": hostileHeader + "2025-07-01,PMP,Brazil,utility,USD,5000000000000\n"},
 			args:  replay("--rates", "{dir}/r.csv"),

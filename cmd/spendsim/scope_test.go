@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -254,6 +255,91 @@ func TestAccountsFlags(t *testing.T) {
 	}
 }
 
+// TestAccountsPlus: an accounts file's numbers meet the trace's business numbers with
+// or without their '+', as the trace reader takes a user "+5511…" and "5511…" for one:
+// a file written from a spreadsheet that dropped the '+' bills the trace that kept it
+// (and the other way round), both numbers in the file's accounts; the same number
+// written both ways in the file is the same number twice.
+func TestAccountsPlus(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "t.csv", "ts,user,direction,type,category,business\n"+
+		"2025-08-01T12:00:00Z,5511987654321,business,template,utility,+15550001111\n"+
+		"2025-08-01T12:01:00Z,5511987654322,business,template,utility,15550002222\n")
+	for i, file := range []string{
+		"number,account\n15550001111,north\n+15550002222,south\n",
+		"+15550001111,north\n15550002222,south\n",
+	} {
+		out := filepath.Join(dir, fmt.Sprint(i))
+		code, _, stderr := spendsim(t, "replay", "--trace", tr, "--out", out, "-q", "--accounts", writeFile(t, dir, "accounts.csv", file))
+		if code != 0 {
+			t.Fatalf("%q: exit %d: %s", file, code, stderr)
+		}
+		var s reports.ReplaySummary
+		data, err := os.ReadFile(filepath.Join(out, reports.SummaryFile))
+		if err == nil {
+			err = json.Unmarshal(data, &s)
+		}
+		if err != nil || s.Numbers != 2 || s.Accounts != 2 {
+			t.Errorf("%q: business_numbers %d, business_accounts %d, want 2, 2 (%v)", file, s.Numbers, s.Accounts, err)
+		}
+	}
+	code, _, stderr := spendsim(t, "replay", "--trace", tr, "--out", filepath.Join(dir, "x"), "-q",
+		"--accounts", writeFile(t, dir, "accounts.csv", "15550001111,north\n+15550001111,south\n"))
+	if want := `accounts.csv:2:1: number "+15550001111" again (first on line 1 as "15550001111"`; code != 2 || !strings.Contains(stderr, want) {
+		t.Errorf("one number with and without its +: exit %d, want 2 and %q: %s", code, want, stderr)
+	}
+}
+
+// TestAccountsReadOnce: a replay reads its --accounts file once, and what it records of
+// the file is what it billed: a file changed while the replay runs (here, at once after
+// the read) is not hashed again for manifest.json, nor read again for the settings a
+// shard leaves for merge to compare.
+func TestAccountsReadOnce(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeFile(t, dir, "t.csv", scopeTrace(3, time.Date(2022, 5, 28, 0, 0, 0, 0, time.UTC)))
+	const billed = "number,account\nphone-a,north\nphone-b,south\nphone-c,north\n"
+	accounts := filepath.Join(dir, "accounts.csv")
+	reads := 0
+	read := readAccountsData
+	t.Cleanup(func() { readAccountsData = read })
+	readAccountsData = func(path string) ([]byte, error) {
+		reads++
+		data, err := read(path)
+		// Someone edits the file as soon as it has been read.
+		if werr := os.WriteFile(path, []byte("number,account\nphone-a,north\nphone-b,north\nphone-c,north\n"), 0o644); werr != nil {
+			t.Fatal(werr)
+		}
+		return data, err
+	}
+	sum := fmt.Sprintf("%x", sha256.Sum256([]byte(billed)))
+	for _, c := range []struct {
+		what string
+		args []string
+		file string // the file that records the accounts file's digest
+	}{
+		{"replay", nil, reports.ManifestFile},
+		{"shard", []string{"--shard", "0/2"}, ""},
+	} {
+		writeFile(t, dir, "accounts.csv", billed)
+		reads = 0
+		out := filepath.Join(dir, c.what)
+		code, _, stderr := spendsim(t, append([]string{"replay", "--trace", tr, "--pricing", "cbp-2022", "--accounts", accounts, "--out", out, "-q"}, c.args...)...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.what, code, stderr)
+		}
+		if reads != 1 {
+			t.Errorf("%s: the accounts file read %d times, want once", c.what, reads)
+		}
+		if c.file == "" {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(out, c.file))
+		if err != nil || !strings.Contains(string(data), sum) {
+			t.Errorf("%s: %s does not record the accounts file billed (sha256 %s) (%v):\n%s", c.what, c.file, sum, err, data)
+		}
+	}
+}
+
 // TestOneAccountNote: a trace of several business numbers billed as one account (the
 // default) says so once on stderr, and summary.json counts its accounts; a replay told
 // which account each number is in, or -q, says nothing; manifest.json lists the
@@ -342,5 +428,89 @@ agents:
 	}
 	if total["h24"] != total["by-date"] || !(total["h72"] < total["h24"]) {
 		t.Errorf("totals %v: want 24 h the same as by date in May 2022, and 72 h cheaper", total)
+	}
+}
+
+// TestEntryPointHoursUnusedNote: --entry-point-hours sets the length of CBP 2022's free
+// entry point conversations alone, so a replay in which none opened (a 2025 trace under
+// its own era, or a 2022 trace with no ad answered) says once on stderr, even with -q,
+// that the flag changed nothing; a replay in which one opened, under the era in force or
+// --pricing cbp-2022, says nothing, nor does one without the flag; a merge of shards
+// says what the replay says.
+func TestEntryPointHoursUnusedNote(t *testing.T) {
+	dir := t.TempDir()
+	const h = "ts,user,direction,type,category,entry_point\n"
+	ad := func(day string) string {
+		return h + day + "T10:00:00Z,5511987654321,user,,,ctwa\n" +
+			day + "T10:05:00Z,5511987654321,business,text,,\n" +
+			day + "T20:00:00Z,5511987654321,business,template,marketing,\n"
+	}
+	noAd := h + "2022-06-01T10:00:00Z,5511987654321,business,template,marketing,\n"
+	const note = "note: --entry-point-hours 72 changed nothing: it sets the length of CBP 2022's free entry point conversations alone, and none opened"
+	for i, c := range []struct {
+		trace string
+		args  []string
+		said  bool
+	}{
+		{ad("2025-08-01"), []string{"--entry-point-hours", "72"}, true},
+		{ad("2025-08-01"), []string{"--entry-point-hours", "72", "--pricing", "cbp-2022"}, false},
+		{ad("2022-06-01"), []string{"--entry-point-hours", "72"}, false},
+		{noAd, []string{"--entry-point-hours", "72"}, true},
+		{ad("2025-08-01"), nil, false},
+	} {
+		tr := writeFile(t, dir, fmt.Sprintf("t%d.csv", i), c.trace)
+		out := filepath.Join(dir, fmt.Sprint(i))
+		code, _, stderr := spendsim(t, append([]string{"replay", "--trace", tr, "--out", out, "-q"}, c.args...)...)
+		if n := strings.Count(stderr, note); code != 0 || n != map[bool]int{true: 1, false: 0}[c.said] {
+			t.Errorf("%d %v: exit %d, the note %d times, want said %v:\n%s", i, c.args, code, n, c.said, stderr)
+		}
+		sharded := out + "-sharded"
+		for k := range 2 {
+			if code, _, stderr := spendsim(t, append([]string{"replay", "--trace", tr, "--out", sharded, "-q", "--shard", fmt.Sprintf("%d/2", k)}, c.args...)...); code != 0 {
+				t.Fatalf("%d %v: shard %d: exit %d: %s", i, c.args, k, code, stderr)
+			}
+		}
+		code, _, stderr = spendsim(t, append([]string{"merge", sharded}, c.args...)...)
+		if n := strings.Count(stderr, note); code != 0 || n != map[bool]int{true: 1, false: 0}[c.said] {
+			t.Errorf("%d %v: merge: exit %d, the note %d times, want said %v:\n%s", i, c.args, code, n, c.said, stderr)
+		}
+	}
+}
+
+// TestRunEntryPointHoursUnusedNote: business.entry_point_hours sets the length of CBP
+// 2022's free entry point conversations alone, so a run that cannot open one (billed
+// under another era's rules, or with no customer coming through an ad) says once on
+// stderr that the field changes nothing; one that can says nothing.
+func TestRunEntryPointHoursUnusedNote(t *testing.T) {
+	dir := t.TempDir()
+	const sc = `name: NAME
+seed: 7
+start: START
+days: 2
+pricing: PRICING
+business: {entry_point_hours: 72}
+customers: {count: 50, countries: [{country: BR, share: 1}]}
+load:
+  conversations_per_customer_month: 1
+  entry_points: {ctwa: CTWA}
+agents:
+  shifts: [{name: all, start: "00:00", end: "23:59", headcount: 1}]
+`
+	const note = "business.entry_point_hours 72 changes nothing: it sets the length of CBP 2022's free entry point conversations alone, and no run can open one"
+	for _, c := range []struct {
+		name, start, pricing, ctwa string
+		said                       bool
+	}{
+		{"pmp", "2025-08-04", "auto", "1", true},
+		{"pmp-as-cbp", "2025-08-04", "cbp-2022", "1", false},
+		{"cbp", "2022-05-02", "auto", "1", false},
+		{"cbp-no-ads", "2022-05-02", "auto", "0", true},
+		{"eve-of-cbp", "2022-01-30", "auto", "1", false}, // its drain bills under CBP 2022
+	} {
+		f := writeFile(t, dir, c.name+".yaml", strings.NewReplacer("NAME", c.name, "START", c.start, "PRICING", c.pricing, "CTWA", c.ctwa).Replace(sc))
+		code, _, stderr := spendsim(t, "run", f, "--out", filepath.Join(dir, c.name), "-q")
+		if n := strings.Count(stderr, note); code != 0 || n != map[bool]int{true: 1, false: 0}[c.said] {
+			t.Errorf("%s: exit %d, the note %d times, want said %v:\n%s", c.name, code, n, c.said, stderr)
+		}
 	}
 }

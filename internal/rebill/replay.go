@@ -33,9 +33,10 @@ type Options struct {
 	// them with the trace files.
 	Args        []string
 	MappingFile string
-	// AccountsFile is the file that says which account each business number is in
-	// (replay --accounts; "" for none): manifest.json records it with the trace files.
-	AccountsFile string
+	// Accounts is the file that says which account each business number is in (replay
+	// --accounts; nil for none), hashed from the bytes billing read: manifest.json
+	// records it with the trace files as it is, not reading the file again.
+	Accounts *reports.Input
 	// Workers bill users hashed across them (parallel.go); 0 means DefaultWorkers. The
 	// outputs are the same bytes at any count.
 	Workers int
@@ -84,6 +85,9 @@ func summarizeReplay(mw *reports.MessageWriter, st replay.Stats, users int64, c 
 		s.RateFiles = []pricing.File{}
 	}
 	s.TiersUnused.File, s.TiersUnused.Messages = tiersUnused(o.RateFiles, st.Billing), st.Billing.Tiered
+	if o.Billing.EntryPointV1 != 0 && st.Billing.EntryPointsV1 == 0 {
+		s.EntryPointUnused = int(o.Billing.EntryPointV1 / model.Hour)
+	}
 	s.Skipped, s.SkipReasons, s.Duplicates, s.Overrides = c.Skipped, c.SkipReasons, c.Duplicates, c.CountryOverrides
 	s.Ignored, s.FirstDuplicate, s.NaiveTimes, s.Webhook = c.Ignored, c.FirstDuplicate, c.NaiveTimes, c.Webhook
 	s.DuplicateCheck = reports.NewDuplicateCheck(c.Dedup)
@@ -276,10 +280,8 @@ func replayInputs(o Options) ([]reports.Input, error) {
 			return nil, err
 		}
 	}
-	if o.AccountsFile != "" {
-		if err := m.AddInput("accounts", o.AccountsFile); err != nil {
-			return nil, err
-		}
+	if o.Accounts != nil {
+		m.Inputs = append(m.Inputs, *o.Accounts)
 	}
 	return m.Inputs, nil
 }

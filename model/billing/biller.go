@@ -131,7 +131,11 @@ type Stats struct {
 	// those of them a band table (Options.Tiers) was in force for: with a tier file
 	// given, Banded 0 and Tiered above 0 say it applied to nothing.
 	Tiered, Banded int64
-	Stated         StatedStats
+	// EntryPointsV1 counts the CBP 2022 free entry point conversations opened, the
+	// only ones whose length Options.EntryPointV1 sets: with it given, 0 says it
+	// changed nothing.
+	EntryPointsV1 int64
+	Stated        StatedStats
 }
 
 // StatedStats counts the messages whose charge the log's word changed
@@ -324,6 +328,7 @@ func (s *Stats) Add(o Stats) {
 	s.USMarketingHeld += o.USMarketingHeld
 	s.Tiered += o.Tiered
 	s.Banded += o.Banded
+	s.EntryPointsV1 += o.EntryPointsV1
 	s.Stated.USMarketingDelivered += o.Stated.USMarketingDelivered
 	s.Stated.AuthIntl += o.Stated.AuthIntl
 	s.Stated.AuthDomestic += o.Stated.AuthDomestic

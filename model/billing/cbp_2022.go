@@ -41,6 +41,7 @@ func (b *Biller) billCBP2022(ch *pricing.Charge, p *window.Pair, m *model.Messag
 		p.EntryEnd = at + dur
 		rideEntry(ch, p, m.Pair)
 		ch.Opens = true
+		b.stats.EntryPointsV1++
 		return nil
 	}
 	cat := pricing.BusinessInitiated

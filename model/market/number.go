@@ -290,3 +290,28 @@ func nanpRegions() (out [1000]string) {
 	}
 	return out
 }
+
+// IsE164 reports whether s (without its '+') looks like an E.164 number: 7 to 15
+// digits, the first not 0. Whether the number really exists is CheckNumber's business;
+// trace readers use it to decide only whether a country must be given.
+func IsE164(s string) bool {
+	if len(s) < 7 || len(s) > maxE164 || s[0] == '0' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// NormNumber drops the optional '+' of an E.164 number so that "+5511…" and "5511…"
+// are one number: the trace readers' form of a user, and how an accounts file's numbers
+// meet a trace's business numbers. Anything else (an opaque id) is returned as is.
+func NormNumber(s string) string {
+	if len(s) > 1 && s[0] == '+' && IsE164(s[1:]) {
+		return s[1:]
+	}
+	return s
+}

@@ -175,6 +175,12 @@ func readMetaTiers(r io.Reader, name string, effective time.Time, num money.Nota
 			if lt != "list" && !strings.Contains(lt, "tier") {
 				return nil, at(g.start+2, "%q is neither List nor a Tier; want List or Tier N", tr.RateType)
 			}
+			if g.start+3 < len(rec) {
+				_, tr.RateCol = cr.FieldPos(g.start + 3)
+			}
+			if g.start+4 < len(rec) {
+				_, tr.VsListCol = cr.FieldPos(g.start + 4)
+			}
 			if s := cell(g.start + 3); !noValue(s) {
 				if tr.Rate, err = metaAmount(s, num); err != nil {
 					if msg := decimalCommaProblem(s, err, num); msg != "" {
@@ -187,6 +193,10 @@ func readMetaTiers(r io.Reader, name string, effective time.Time, num money.Nota
 			if s := cell(g.start + 4); !noValue(s) {
 				if tr.VsListBP, err = parsePercentBP(s, num); err != nil {
 					return nil, at(g.start+4, "%v", err)
+				}
+				if tr.VsListBP > 0 {
+					l, _ := cr.FieldPos(g.start + 4)
+					return nil, fmt.Errorf("%s:%d:%d: column %s: %s", name, l, tr.VsListCol, strings.Join(strings.Fields(header[min(g.start+4, len(header)-1)]), " "), aboveListPct(s))
 				}
 				tr.HasVsList = true
 			}

@@ -180,6 +180,17 @@ func NewOverlay(f UserFiles) (*Overlay, error) {
 		return nil, overlayErrorf("--rates-from %s dates no file: it is the effective date of Meta's rate card CSV or Tier Pricing CSV, which do not carry one, and %s: drop --rates-from",
 			from, strings.Join(undated, "; "))
 	}
+	if o.Tiers != nil {
+		// A band above the list rate it discounts is a typo: checked against the cards
+		// it will price with, the built-in ones and the user's over them.
+		book, err := o.Cards()
+		if err != nil {
+			return nil, err
+		}
+		if err := o.Tiers.CheckList(book); err != nil {
+			return nil, err
+		}
+	}
 	if o.Book != nil || o.Tiers != nil {
 		o.Digest = hex.EncodeToString(h.Sum(nil)[:8])
 	}

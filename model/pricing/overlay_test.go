@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -89,6 +90,10 @@ func TestOverlayRatesFromDatesMetaFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The sample's India auth-intl bands are those of the sample card (0.0304), above
+	// the built-in card's list rate (0.0280), which no band may be (TestTiersAboveList):
+	// here they are the built-in card's.
+	tiers = bytes.ReplaceAll(bytes.ReplaceAll(tiers, []byte("List,0.0304,"), []byte("List,0.0280,")), []byte("Tier 1,0.0289,"), []byte("Tier 1,0.0266,"))
 	from := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
 	o, err := NewOverlay(UserFiles{Rates: "nbp_card.csv", RatesData: []byte(ourNBPCard), Tiers: "tiers.csv", TiersData: tiers, From: from})
 	if err != nil || o.Book == nil || o.Tiers == nil || len(o.Files) != 2 || o.Files[1].EffectiveFrom != "2025-07-01" {
@@ -135,6 +140,58 @@ func TestOverlayFilesAndCurrency(t *testing.T) {
 	for _, m := range []string{"NBP", "xyz"} {
 		if _, err := NewOverlay(UserFiles{Model: m}); !errors.As(err, &oe) || !strings.Contains(err.Error(), "is not one of CBP, PMP") {
 			t.Errorf("--rates-model %s: %v", m, err)
+		}
+	}
+}
+
+// TestTiersAboveList: volume tiers are discounts, so a tier file whose band is priced
+// above the list rate it discounts is refused at the rate's line and column, naming the
+// card and the most the band may be: a misplaced decimal (0.0650 for 0.0065) billed
+// every message in the band ten times over without a word. A discount_pct above 0 is
+// refused in both layouts. A band at the list rate, or a table checked against the
+// user's own card, reads; a later card's lower list rate is not held against a table
+// published with its own date's.
+func TestTiersAboveList(t *testing.T) {
+	h := strings.Join(tierColumns, ",") + "\n"
+	metaTiers, err := os.ReadFile("testdata/meta-tiers-usd.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metaCard, err := os.ReadFile("testdata/meta-pricing-usd.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+	// Brazil utility in USD on the built-in 2025-07-01 card: 0.0068.
+	for _, c := range []struct {
+		name string
+		f    UserFiles
+		want string // "" for none
+	}{
+		{"typo", UserFiles{Tiers: "t.csv", TiersData: []byte(h + "Brazil,utility,0,0,1,List,0.0068,,USD,2025-07-01,,,\nBrazil,utility,1,2,MAX,Tier,0.0650,,USD,2025-07-01,,,\n")},
+			"t.csv:3:29: the rate 0.065000 of the Brazil utility band 2:MAX of 2025-07-01 is above the list rate 0.006800 of the PMP USD card effective 2025-07-01; volume tiers are discounts: want at most 0.006800"},
+		{"list band a decimal off", UserFiles{Tiers: "t.csv", TiersData: []byte(h + "Brazil,utility,0,0,1,List,0.068,,USD,2025-08-01,,,\nBrazil,utility,1,2,MAX,Tier,0.0065,,USD,2025-08-01,,,\n")},
+			"t.csv:2:27: the rate 0.068000 of the Brazil utility band 0:1 of 2025-08-01 is above the list rate 0.006800"},
+		{"the earliest line of several", UserFiles{Tiers: "t.csv", TiersData: []byte(h +
+			"Brazil,utility,0,0,1,List,0.0068,,USD,2025-07-01,,,\nBrazil,utility,1,2,MAX,Tier,0.0650,,USD,2025-07-01,,,\n" +
+			"Brazil,authentication,0,0,1,List,0.0068,,USD,2025-07-01,,,\nBrazil,authentication,1,2,MAX,Tier,0.0650,,USD,2025-07-01,,,\n")},
+			"t.csv:3:29: the rate 0.065000 of the Brazil utility band"},
+		{"discount above 0", UserFiles{Tiers: "t.csv", TiersData: []byte(h + "Brazil,utility,0,0,1,List,,0,USD,2025-07-01,,,\nBrazil,utility,1,2,MAX,Tier,,5,USD,2025-07-01,,,\n")},
+			`t.csv:3:30: column discount_pct: "5" prices the band above the list rate; volume tiers are discounts on it: want 0 or a negative percentage such as -5%`},
+		{"meta discount above 0", UserFiles{Tiers: "t.csv", From: from, TiersData: bytes.Replace(metaTiers, []byte("Tier 1,0.0013,-5%"), []byte("Tier 1,0.0013,5%"), 1)},
+			`t.csv:8:43: column vs. List rate: "5%" prices the band above the list rate`},
+		{"meta rate above the user's card", UserFiles{Tiers: "t.csv", From: from, Rates: "p.csv", RatesData: metaCard, Model: "PMP",
+			TiersData: bytes.Replace(metaTiers, []byte("Tier 1,0.0013,-5%"), []byte("Tier 1,0.0130,-5%"), 1)},
+			"t.csv:8:36: the rate 0.013000 of the India utility band 750001:15000000 of 2025-07-01 is above the list rate 0.001400 of the PMP USD card effective 2025-07-01"},
+		{"at list", UserFiles{Tiers: "t.csv", TiersData: []byte(h + "Brazil,utility,0,0,1,List,0.0068,0,USD,2025-07-01,,,\nBrazil,utility,1,2,MAX,Tier,0.0065,-5,USD,2025-07-01,,,\n")}, ""},
+		{"a later card's lower list rate", UserFiles{Rates: "r.csv", RatesData: []byte("effective_from,pricing_model,market,category,currency,rate\n" +
+			"2025-07-01,PMP,Brazil,utility,USD,0.0100\n2025-09-01,PMP,Brazil,utility,USD,0.0050\n"),
+			Tiers: "t.csv", TiersData: []byte(h + "Brazil,utility,0,0,1,List,0.0100,,USD,2025-07-01,,,\nBrazil,utility,1,2,MAX,Tier,0.0080,,USD,2025-07-01,,,\n")}, ""},
+		{"meta tiers with their card", UserFiles{Tiers: "t.csv", From: from, Rates: "p.csv", RatesData: metaCard, Model: "PMP", TiersData: metaTiers}, ""},
+	} {
+		_, err := NewOverlay(c.f)
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("%s: %v\nwant %q", c.name, err, c.want)
 		}
 	}
 }

@@ -90,6 +90,8 @@ type tierTable struct {
 	effective time.Time
 	effDay    int32
 	bands     []Band
+	rows      []TierRow // the rows bands were read from, parallel to bands: where each is
+	file      string    // and the file they were read from, for CheckList's errors
 }
 
 // Bands returns the bands of a market and category in currency, from the latest table
@@ -178,6 +180,9 @@ type TierRow struct {
 	Source     string
 	Note       string
 	Line       int // in the file it was read from
+	// RateCol and VsListCol are the columns (from 1, in bytes, as encoding/csv counts
+	// them) of the rate and discount cells in Line, for errors; 0 when not known.
+	RateCol, VsListCol int
 }
 
 var tierColumns = []string{"market", "category", "tier_index", "volume_from", "volume_to", "rate_type",
@@ -329,6 +334,8 @@ func readTierRows(r io.Reader, name string, num money.Notation) ([]TierRow, erro
 		default:
 			return nil, where(5, "%q is not List or Tier", rec[5])
 		}
+		_, tr.RateCol = cr.FieldPos(6)
+		_, tr.VsListCol = cr.FieldPos(7)
 		if rec[6] != "" {
 			if tr.Rate, err = num.Parse(rec[6]); err != nil || tr.Rate < 0 {
 				if msg := decimalCommaProblem(rec[6], err, num); msg != "" {
@@ -341,6 +348,9 @@ func readTierRows(r io.Reader, name string, num money.Notation) ([]TierRow, erro
 		if rec[7] != "" {
 			if tr.VsListBP, err = parsePercentBP(rec[7], num); err != nil {
 				return nil, where(7, "%v", err)
+			}
+			if tr.VsListBP > 0 {
+				return nil, fmt.Errorf("%s:%d:%d: column discount_pct: %s", name, line, tr.VsListCol, aboveListPct(rec[7]))
 			}
 			tr.HasVsList = true
 		}
@@ -432,13 +442,74 @@ func NewTiers(rows []TierRow, name string) (*Tiers, error) {
 			return nil, fmt.Errorf("%s:%d: the last %s %s band of %s %s ends at %d; want MAX (an open upper end)",
 				name, last.Line, mt.Name(k.m), k.cat, k.currency, k.eff.Format(time.DateOnly), last.To)
 		}
-		t.tables[k.tierKey] = append(t.tables[k.tierKey], tierTable{effective: k.eff, effDay: dayOf(k.eff), bands: bands})
+		t.tables[k.tierKey] = append(t.tables[k.tierKey], tierTable{effective: k.eff, effDay: dayOf(k.eff), bands: bands, rows: rs, file: name})
 	}
 	// Rows of one key and date form one table, so dates within a key are distinct.
 	for _, ts := range t.tables {
 		sort.Slice(ts, func(i, j int) bool { return ts[i].effDay < ts[j].effDay })
 	}
 	return t, nil
+}
+
+// aboveListPct says why a band's discount_pct (Meta's "vs. List rate") s above 0 is
+// refused: volume tiers lower the list rate, never raise it.
+func aboveListPct(s string) string {
+	return fmt.Sprintf("%q prices the band above the list rate; volume tiers are discounts on it: want 0 or a negative percentage such as -5%% (Meta's \"vs. List rate\" runs from 0%% to -25%%)", s)
+}
+
+// CheckList refuses a band whose own rate is above the list rate it discounts: the
+// rate of its market and category (NBP's bands: the template rate) on the card of book,
+// in its currency, in force on the table's effective date (or, for a table older than
+// every card, the first card, whose date the bands go with: docs/billing.md, "Volume
+// tiers"). Meta's volume tiers only lower the list rate (its Tier Pricing CSV's "vs.
+// List rate" runs from 0 % to -25 %), so a band above it is a typo, a misplaced decimal
+// most often, that would overcharge every message in it. The error names the file, line
+// and column of the rate, the card and the most the band may be. Later cards are not
+// held against the table, which was published with the list rates of its date; cells
+// the book lacks, and cards in other currencies, are not checked: billing says what is
+// missing when a message needs it.
+func (t *Tiers) CheckList(book *Book) error {
+	if t == nil || book == nil {
+		return nil
+	}
+	var first error // the earliest line's, whatever the map's order
+	firstLine := 0
+	for k, ts := range t.tables {
+		m, cat := PMP, k.cat
+		if cat == Template {
+			m = NBP
+		}
+		chain := book.chains[chainKey{m, k.currency}]
+		if len(chain) == 0 {
+			continue
+		}
+		for i, tt := range ts {
+			c := inForce(chain, tt.effDay)
+			if c == nil {
+				if c = chain[0]; i+1 < len(ts) && ts[i+1].effDay <= c.effDay {
+					continue // replaced before any card took effect: never in force
+				}
+			}
+			list, err := c.Rate(k.m, cat)
+			if err != nil {
+				continue
+			}
+			for b, bd := range tt.bands {
+				if !bd.HasRate || bd.Rate <= list.Amount {
+					continue
+				}
+				r := tt.rows[b]
+				if first != nil && r.Line >= firstLine {
+					continue
+				}
+				firstLine = r.Line
+				first = fmt.Errorf("%s:%d:%d: the rate %s of the %s %s band %s:%s of %s is above the list rate %s of the %s %s card effective %s; volume tiers are discounts: want at most %s (a misplaced decimal? if the card is the one out of date, give the right one with --rates)",
+					tt.file, r.Line, r.RateCol, bd.Rate, t.markets.Name(k.m), cat, volumeText(bd.From), volumeText(bd.To),
+					tt.effective.Format(time.DateOnly), list.Amount, m, k.currency, c.effective.Format(time.DateOnly), list.Amount)
+			}
+		}
+	}
+	return first
 }
 
 // tierCategory reports whether a PMP category may have volume bands, in any tier file.

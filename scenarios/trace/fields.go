@@ -255,30 +255,6 @@ func isASCII(s string) bool {
 	return acc&0x8080808080808080 == 0
 }
 
-// isE164 reports whether s (without its '+') looks like an E.164 number: 7 to 15
-// digits, the first not 0. Whether the number really exists is the market package's
-// business; here it decides only whether the country must be given.
-func isE164(s string) bool {
-	if len(s) < 7 || len(s) > 15 || s[0] == '0' {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// normUser drops the optional '+' of an E.164 number so that "+5511…" and "5511…"
-// are one customer.
-func normUser(s string) string {
-	if len(s) > 1 && s[0] == '+' && isE164(s[1:]) {
-		return s[1:]
-	}
-	return s
-}
-
 // country validates and upper-cases an ISO 3166-1 alpha-2 code (market.IsCountry: a
 // typo such as UK or XX is no country), interned.
 func (b *builder) country(s string) (string, bool) {
@@ -408,7 +384,7 @@ func (b *builder) build(f *fields, line int64, out *row) error {
 		if msg := f.checkID(fUser, u); msg != "" {
 			return b.err(line, fUser, msg)
 		}
-		r.User = normUser(u)
+		r.User = market.NormNumber(u)
 	}
 
 	c, ok := b.country(v[fCountry])

@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/market"
 )
 
 // Dictionary-encoded columns of few values (direction, type, category, country,
@@ -194,7 +195,7 @@ func (pb *pqBuilder) buildFast(f *fields, line int64, out *row) bool {
 	r := &out.Record
 	r.Line, r.TS = line, f.ts
 	r.Direction = model.Direction(dir.code)
-	r.User = normUser(u)
+	r.User = market.NormNumber(u)
 	r.Country, r.Business, r.MessageID = cty.str, biz.str, f.v[fMessageID]
 	if r.Direction == model.FromUser {
 		r.EntryPoint = model.EntryPoint(ep.code)

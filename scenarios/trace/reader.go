@@ -275,7 +275,7 @@ func (e *earlyRules) apply(r *row) {
 			return
 		}
 		r.Country = c
-	} else if isE164(r.User) && market.CheckNumberCountry(r.User, r.Country) != nil {
+	} else if market.IsE164(r.User) && market.CheckNumberCountry(r.User, r.Country) != nil {
 		return
 	}
 	r.ruled = true
@@ -343,7 +343,7 @@ func (rd *reader) finish(r *row) error {
 			return rd.builderOf(r).err(r.Line, field, msg)
 		}
 		r.Country = c
-	} else if isE164(r.User) {
+	} else if market.IsE164(r.User) {
 		// A country that contradicts the number prices the message in the wrong
 		// market: an error, or with CountryOverrides the column's word, counted.
 		if err := market.CheckNumberCountry(r.User, r.Country); err != nil {

@@ -20,7 +20,7 @@ func userRule(user, country, defaultCountry string) (string, int, string) {
 	if country != "" {
 		return country, 0, ""
 	}
-	if isE164(user) {
+	if market.IsE164(user) {
 		w, bit := shapeBit(user)
 		if possibleShapes[w].Load()&bit != 0 {
 			return "", 0, ""
@@ -55,7 +55,7 @@ func userRule(user, country, defaultCountry string) (string, int, string) {
 // each time, for its reason.
 var possibleShapes [1000 * 16 / 64]atomic.Uint64
 
-// shapeBit is the word and bit of possibleShapes for number, an E.164 number (isE164).
+// shapeBit is the word and bit of possibleShapes for number, an E.164 number (market.IsE164).
 func shapeBit(number string) (int, uint64) {
 	k := (int(number[0]-'0')*100+int(number[1]-'0')*10+int(number[2]-'0'))*16 + len(number)
 	return k >> 6, 1 << (k & 63)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spendsim/spendsim/internal/words"
 	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/market"
 )
 
 // Webhook logs: one payload per line, in whichever shape the platform logged it —
@@ -335,7 +336,7 @@ func (s *webhookSource) message(m *whMessage, v *whValue, business string, n int
 	var r row
 	r.TS, r.Line = t, n
 	r.Direction = model.FromUser
-	r.User, r.Business, r.MessageID = normUser(user), business, m.ID
+	r.User, r.Business, r.MessageID = market.NormNumber(user), business, m.ID
 	if len(m.Referral) > 0 && string(m.Referral) != "null" {
 		r.EntryPoint = model.EntryCTWA
 	}

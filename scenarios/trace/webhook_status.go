@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/market"
 )
 
 // A business message's statuses, by index: the order of outcomes (furthest last,
@@ -247,7 +248,7 @@ func (s *webhookSource) record(e *whEvent) {
 	}
 	var r row
 	r.Line, r.Direction = e.line, model.FromBusiness
-	r.User, r.Business, r.MessageID = normUser(e.user), e.business, e.key
+	r.User, r.Business, r.MessageID = market.NormNumber(e.user), e.business, e.key
 	if e.wamid != "" {
 		r.MessageID = e.wamid
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/spendsim/spendsim/internal/safefile"
 	"github.com/spendsim/spendsim/internal/table"
 	"github.com/spendsim/spendsim/model"
+	"github.com/spendsim/spendsim/model/market"
 )
 
 // WriterOptions configure a Writer.
@@ -146,7 +147,7 @@ func (w *Writer) values(r *Record, v *[nFields]string) error {
 		return bad("direction %d is not user or business", r.Direction)
 	}
 	v[fDirection] = r.Direction.String()
-	user := normUser(r.User)
+	user := market.NormNumber(r.User)
 	if user == "" {
 		return bad("no user")
 	}
@@ -162,7 +163,7 @@ func (w *Writer) values(r *Record, v *[nFields]string) error {
 			return bad("country %s", countryProblem(r.Country))
 		}
 		v[fCountry] = c
-	} else if !isE164(user) {
+	} else if !market.IsE164(user) {
 		return bad("user %s is not an E.164 number and there is no country", quote(user))
 	}
 	v[fBusiness] = r.Business

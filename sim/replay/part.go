@@ -77,6 +77,8 @@ func (d *Dealer) SetAccounts(o billing.Options) {
 		return
 	}
 	for i, n := range o.Numbers {
+		// "+15550001111" and "15550001111" are one number, as a trace's users are.
+		n = market.NormNumber(n)
 		if _, ok := d.numbers[n]; !ok && i < 1<<16 {
 			d.numbers[n] = uint16(i)
 		}
@@ -106,7 +108,11 @@ func (d *Dealer) Deal(rec *model.Record, dl *Dealt) (int, error) {
 	}
 	if !d.haveLast || business != d.lastBusiness {
 		// Traces rarely switch numbers from one row to the next: the last is remembered.
-		num, ok := d.numbers[business]
+		key := business
+		if d.named > 0 {
+			key = market.NormNumber(business) // as SetAccounts keyed the file's numbers
+		}
+		num, ok := d.numbers[key]
 		if !ok && d.named > 0 {
 			about := ""
 			if rec.Business == "" {
