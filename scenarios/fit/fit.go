@@ -226,8 +226,8 @@ type user struct {
 	business   model.Time // the last business message delivered to the user, if told
 	reply      model.Time // the business's last answer in the conversation, if replied
 	convStart  model.Time // the conversation's first message
-	teamFirst  model.Time // the team's first reply in the conversation, if held
-	teamLast   model.Time // the team's last reply in the conversation, if held
+	teamFirst  model.Time // the team reply that began the stretch it holds the conversation in, if held
+	teamLast   model.Time // the team's last message in the conversation, if held
 	held       bool       // the team answered the conversation within the follow-up
 	answered   bool       // the conversation has had its first reply
 	botConv    bool       // the bot answered the conversation before its first reply
@@ -463,7 +463,11 @@ func (e *estimator) businessMessage(u *user, r *model.Record) {
 			}
 			u.answered = true
 		} else if u.held {
-			e.work.handle.Add((r.TS - u.waiting).Seconds())
+			if r.TS-u.teamLast <= model.Time(e.o.SessionGap/time.Millisecond) {
+				// An agent holding the chat answers the customer's next message: a
+				// handle time. After a longer gap the team took it up anew, a wait.
+				e.work.handle.Add((r.TS - u.waiting).Seconds())
+			}
 			e.holding(u, r.TS)
 		}
 		u.isWaiting = false
