@@ -52,9 +52,14 @@ func WriteFitSummary(w io.Writer, res *fit.FileResult, name, out string) {
 	if res.Bot != nil {
 		bot = fmt.Sprintf("a bot answering first in %.3g s and resolving %.3g%% alone; ", res.Bot.ReplyS(), 100*res.BotResolveShare())
 	}
+	team := words.Count(sh.Headcount, "agent")
+	if t := res.Team; t.FromBacklog() {
+		// Sized from what it got through while behind: say the split it rests on.
+		team = fmt.Sprintf("%s (%.3g chats held at once while behind, %d each: --concurrency)", team, t.Backlog.Slots, t.Concurrency)
+	}
 	fmt.Fprintf(w, "%s: %d records, %d users, %d conversations, arrivals over %s from %s (%.4g an hour, %s), %.3g user messages each; %sresponse time %s (median %.4g s), %.3g%% never answered; %s %s %s–%s at %s an hour (%s); scenario %s written to %s\n",
 		res.Source, res.Records, res.Users, res.Conversations, words.Count(res.Days, "day"), res.Start.Format(time.DateOnly), res.ConversationsPerHour(), words.Count(max(1, len(res.Levels)), "level"), res.MessagesMean,
-		bot, best.Kind, best.MedianS, 100*best.Ignore, words.Count(sh.Headcount, "agent"), strings.Join(sh.Days, " "), sh.Start, sh.End, money.Exact(res.Team.CostPerHour), cost, name, out)
+		bot, best.Kind, best.MedianS, 100*best.Ignore, team, strings.Join(sh.Days, " "), sh.Start, sh.End, money.Exact(res.Team.CostPerHour), cost, name, out)
 }
 
 // WriteFitWarnings warns about what the fitted scenario will need that the user may
@@ -64,6 +69,11 @@ func WriteFitWarnings(w io.Writer, res *fit.FileResult) {
 	for _, note := range []string{res.NBPNote(), res.BotNote()} {
 		if note != "" {
 			fmt.Fprintf(w, "warning: %s\n", note)
+		}
+	}
+	if res.Team != nil {
+		if note := res.Team.BacklogNote(); note != "" {
+			fmt.Fprintf(w, "note: %s\n", note)
 		}
 	}
 }

@@ -29,6 +29,7 @@ func fitCommand(e *env) *cli.Command {
 			&cli.DurationFlag{Name: "follow-up", Value: fit.DefaultFollowUp, Usage: "a conversation with no first reply this long after it started counts as unanswered"},
 			&cli.DurationFlag{Name: "bot", Usage: "the business runs a bot: a text within `DURATION` of the customer's message, before the team's first reply, is the bot's (agents.bot), not the team's reply", DefaultText: "none"},
 			&cli.StringFlag{Name: "cost-per-hour", Value: money.Exact(fit.DefaultCostPerHour), Usage: "what an agent-hour costs, in the scenario's currency (USD): the trace does not say, so this is a placeholder to set"},
+			&cli.IntFlag{Name: "concurrency", Value: 1, Usage: "chats one agent holds at once: where the trace shows the team behind, it shows how many chats the team held at once, and the headcount is those over `N`"},
 			&cli.StringFlag{Name: "name", Usage: "scenario `NAME` (default: from -o)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no notes on stderr"},
 		}),
@@ -54,6 +55,9 @@ func fitCommand(e *env) *cli.Command {
 			if c.IsSet("bot") && c.Duration("bot") <= 0 {
 				return usagef("--bot must be > 0, got %s", c.Duration("bot"))
 			}
+			if c.Int("concurrency") < 1 {
+				return usagef("--concurrency must be at least 1, got %d", c.Int("concurrency"))
+			}
 			var cost money.Micros // unset: fit's default, written as a placeholder
 			if c.IsSet("cost-per-hour") {
 				if cost, err = money.Parse(c.String("cost-per-hour")); err != nil || cost <= 0 {
@@ -71,7 +75,7 @@ func fitCommand(e *env) *cli.Command {
 				return usagef("--name %q must be lower-case letters, digits, - or _", name)
 			}
 			return fitTrace(e, traces, topts, fit.Options{Location: loc, SessionGap: c.Duration("session-gap"),
-				FollowUp: c.Duration("follow-up"), CostPerHour: cost, Bot: c.Duration("bot")}, out, name, c.Bool("quiet"))
+				FollowUp: c.Duration("follow-up"), CostPerHour: cost, Bot: c.Duration("bot"), Concurrency: c.Int("concurrency")}, out, name, c.Bool("quiet"))
 		},
 	}
 }

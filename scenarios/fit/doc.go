@@ -9,6 +9,10 @@
 // and without that share, fitted by censored maximum likelihood and chosen by AIC),
 // its headcount and a placeholder cost; with Options.Bot, the bot that answers first
 // (its pace, and the share of conversations it resolves alone) apart from the team.
+// The headcount comes from what the team got through while it was behind, where the
+// trace shows it behind often enough (throughput.go): the conversations it held at
+// once then are its chat slots, split by Options.Concurrency; elsewhere it is a guess
+// at the default handle time, and the comments say so.
 //
 // Trace reads a trace once, in time order, keeping a few fields per user, counts per
 // day and hour, constant-size sufficient statistics per uncensored distribution and a seeded

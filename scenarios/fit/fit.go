@@ -48,6 +48,11 @@ type Options struct {
 	// hours are the team's), and the bot is estimated apart (Result.Bot). 0 = every
 	// reply is the team's.
 	Bot time.Duration
+	// Concurrency is the chats one agent holds at once. A backlogged trace shows how
+	// many conversations the team held at once (agents × concurrency), not how they
+	// were split: the headcount fitted from it is that sum over Concurrency. 0 = the
+	// default scenario's (1). Used only where the trace shows a backlog (Backlog).
+	Concurrency int
 }
 
 // DefaultFollowUp is Options.FollowUp's default: a week, past any late reply a
@@ -221,6 +226,9 @@ type user struct {
 	business   model.Time // the last business message delivered to the user, if told
 	reply      model.Time // the business's last answer in the conversation, if replied
 	convStart  model.Time // the conversation's first message
+	teamFirst  model.Time // the team reply that began the stretch it holds the conversation in, if held
+	teamLast   model.Time // the team's last message in the conversation, if held
+	held       bool       // the team answered the conversation within the follow-up
 	answered   bool       // the conversation has had its first reply
 	botConv    bool       // the bot answered the conversation before its first reply
 	botReplied bool       // the bot answered the user's latest message (at reply)
@@ -249,6 +257,7 @@ type estimator struct {
 	botS        Samples // the bot's reply delays (Options.Bot)
 	subSecond   bool    // some timestamp has milliseconds: the trace's resolution is 1 ms
 	waits       reservoir
+	work        workLog
 }
 
 // Trace estimates a scenario's parameters from a trace read in ts order.
@@ -322,6 +331,7 @@ func (e *estimator) add(r *model.Record) error {
 	}
 	if !e.started {
 		e.first, e.started = r.TS, true
+		e.work.base = r.TS - r.TS%model.Hour
 		e.days.day0 = civilDay(r.TS, e.o.Location)
 	}
 	e.last = r.TS
@@ -389,6 +399,7 @@ func (e *estimator) userMessage(u *user, r *model.Record) {
 		if u.inConv && !u.answered {
 			e.wait(u, r.TS, false) // the trace stops following it here
 		}
+		e.release(u)
 		u.convStart, u.answered, u.botConv = r.TS, false, false
 		e.r.Conversations++
 		if dc := e.days.at(r.TS, e.o.Location); dc != nil {
@@ -446,8 +457,18 @@ func (e *estimator) businessMessage(u *user, r *model.Record) {
 		wd, h := slot(r.TS, e.o.Location)
 		e.r.ReplyProfile.Count[wd][h]++
 		if !u.answered {
-			e.wait(u, r.TS, true)
+			if e.wait(u, r.TS, true) {
+				e.work.takeUp(u.convStart, r.TS)
+				u.teamFirst, u.teamLast, u.held = r.TS, r.TS, true
+			}
 			u.answered = true
+		} else if u.held {
+			if r.TS-u.teamLast <= model.Time(e.o.SessionGap/time.Millisecond) {
+				// An agent holding the chat answers the customer's next message: a
+				// handle time. After a longer gap the team took it up anew, a wait.
+				e.work.handle.Add((r.TS - u.waiting).Seconds())
+			}
+			e.holding(u, r.TS)
 		}
 		u.isWaiting = false
 		u.last, u.reply, u.replied = r.TS, r.TS, true
@@ -466,13 +487,37 @@ func (e *estimator) businessMessage(u *user, r *model.Record) {
 	case u.inConv:
 		// A further free-form message in the conversation: the customer answers it.
 		u.last, u.reply, u.replied = r.TS, r.TS, true
+		if u.held {
+			e.holding(u, r.TS)
+		}
+	}
+}
+
+// holding records a team message at t in u's conversation, which the team holds: the
+// stretch of holding it goes on, or, after more than a session gap with none (the
+// first reply was a notification, or the customer left and came back), a new one
+// begins.
+func (e *estimator) holding(u *user, t model.Time) {
+	if t-u.teamLast > model.Time(e.o.SessionGap/time.Millisecond) {
+		e.work.release(u.teamFirst, u.teamLast)
+		e.work.resume(t)
+		u.teamFirst = t
+	}
+	u.teamLast = t
+}
+
+// release ends the team's hold of u's conversation, if it held it.
+func (e *estimator) release(u *user) {
+	if u.held {
+		e.work.release(u.teamFirst, u.teamLast)
+		u.held = false
 	}
 }
 
 // wait records u's conversation's wait for its first reply, which came at end (or,
 // unanswered, was followed until end), within the follow-up: a reply later answers
-// nothing, and the wait is censored there.
-func (e *estimator) wait(u *user, end model.Time, answered bool) {
+// nothing, and the wait is censored there. It reports whether the wait is answered.
+func (e *estimator) wait(u *user, end model.Time, answered bool) bool {
 	if limit := u.convStart + model.Time(e.o.FollowUp/time.Millisecond); end > limit {
 		end, answered = limit, false
 	}
@@ -481,12 +526,13 @@ func (e *estimator) wait(u *user, end model.Time, answered bool) {
 		// answered: the trace cannot tell), no wait of the team's.
 		e.r.Bot.Kept++
 		e.r.Bot.kept[(end-u.convStart)/model.Hour]++
-		return
+		return false
 	}
 	if answered {
 		e.r.Answered++
 	}
 	e.waits.add(convWait{start: u.convStart, end: end, answered: answered})
+	return answered
 }
 
 // maxDays bounds a scenario's horizon.
@@ -583,6 +629,7 @@ func (e *estimator) finish() (*Result, error) {
 		if u := &e.u[i]; u.inConv && !u.answered {
 			e.wait(u, e.last, false) // censored at the trace's end
 		}
+		e.release(&e.u[i])
 	}
 	r.Unanswered = r.Conversations - r.Answered
 	r.ReplyProfile.Exposure = exposure
@@ -617,6 +664,7 @@ func (e *estimator) finish() (*Result, error) {
 		return nil, fmt.Errorf("fit: the team's wait for a first reply: %w", err)
 	}
 	r.Team.CostIsPlaceholder = e.placeholder
+	r.Team.sizeFromBacklog(&e.work, r.Start, end, loc, zero, e.o.SessionGap, e.o.Concurrency)
 	r.Team.Scored, r.Team.Of = int64(len(e.waits.w)), e.waits.seen
 	for _, c := range []model.Category{model.Utility, model.Marketing, model.Authentication} {
 		n := noteN[c]

@@ -28,7 +28,10 @@ import (
 // trace whose night-time customers wait until morning says so, and one that answers
 // round the clock at the same speed keeps the whole day. With the whole day and week
 // the team is a response_time (no queue; the shift only costs), else a queue on the
-// shift whose handle time is the team's own delay.
+// shift whose handle time is the team's own delay, sized as Headcount says; unless the
+// trace shows the team behind often enough (Backlog): then the queue is sized by what
+// the team got through while behind, and its handle time is the delay of the replies
+// after a conversation's first.
 type Team struct {
 	Days      []int // weekdays on duty, Monday 0
 	StartHour int   // local hour the shift starts
@@ -49,7 +52,8 @@ type Team struct {
 	// OffDutyReplies counts conversations answered before the shift they started
 	// outside of (the fitted scenario answers them when the shift starts).
 	OffDutyReplies int64
-	// Headcount is the agents the work takes at the busiest level: replies at
+	// Headcount, where the trace shows no backlog to size the team by (FromBacklog
+	// false), is the agents the work takes at the busiest level: replies at
 	// spendsim's default handle time (Work agents busy on average), covered 99% of the
 	// time. Concurrency is the chats each holds so that the conversations in hand (InHand
 	// on average: taken up at the busiest level's rate, each held for the fitted wait)
@@ -65,6 +69,9 @@ type Team struct {
 	// Scored is how many conversations' waits the fit scored, and Of how many it saw:
 	// past maxWaits, a uniform sample of them (Scored < Of).
 	Scored, Of int64
+	// Backlog is the team's throughput while work waited for it, and whether the
+	// headcount comes from it; nil for a round-the-clock team (no queue).
+	Backlog *Backlog
 }
 
 // RoundTheClock says the shift covers every hour of every day: the team is modelled by

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,6 +143,12 @@ func TestTwitterRoundTrip(t *testing.T) {
 	}
 	if len(sc.Agents.Shifts) != 1 || sc.Agents.Shifts[0].Headcount < 1 || sc.Agents.CostPerHour != DefaultCostPerHour {
 		t.Errorf("shifts %+v at %s an hour: want one staffed shift costed at the default", sc.Agents.Shifts, sc.Agents.CostPerHour)
+	}
+	// A few conversations a day, answered at the team's own pace: never behind long
+	// enough to measure what it could get through, and fit says its headcount is a
+	// guess rather than sizing it from a throughput its customers set.
+	if res.Team.FromBacklog() || !strings.HasPrefix(res.Team.BacklogNote(), "the headcount is not measured") {
+		t.Errorf("the Twitter team sized from a backlog (%+v); note %q", res.Team.Backlog, res.Team.BacklogNote())
 	}
 	if len(sc.Load.Levels) < 2 || sc.Agents.IgnoreShare <= 0 {
 		t.Errorf("%d levels, ignore_share %v: want the daily volume's levels and a share never answered", len(sc.Load.Levels), sc.Agents.IgnoreShare)

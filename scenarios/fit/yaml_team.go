@@ -73,6 +73,8 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 			p("  # overall, not how they change through the day: conversations that started in the\n")
 			p("  # twelve hours with the most replies waited a median %s s, the others %s s.\n", num(t.MedianS[0], 4), num(t.MedianS[1], 4))
 		}
+	} else if t.FromBacklog() {
+		t.writeBacklog(b)
 	} else {
 		p("  # Agents on the shift take conversations from a queue: one that starts off duty waits\n")
 		p("  # for the shift, then an agent holds it for the team's own delay (handle_time). The\n")
@@ -85,6 +87,9 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 		p("  # trace's own, which already hold whatever queue the real team had: such a point\n")
 		p("  # answers slower than the real team would with that many agents, so read it as a\n")
 		p("  # bound, not as the real team at that size.\n")
+	}
+	if note := t.BacklogNote(); note != "" {
+		b.WriteString(commentLines("  ", strings.ToUpper(note[:1])+note[1:]+".", 88))
 	}
 	sh := t.Shift()
 	p("  shifts:\n")
@@ -128,6 +133,13 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 	writeFit(b, "  ", w)
 	if t.RoundTheClock() {
 		p("  response_time: %s\n", spec(best.Spec))
+	} else if t.FromBacklog() {
+		h := t.Backlog.Handle
+		p("  # The handle time: the delay of the team's replies after a conversation's first, each\n")
+		p("  # answering the customer's next message in a chat an agent holds: %d replies.\n", h.N)
+		writeFit(b, "  ", h)
+		p("  concurrency: %d\n", t.Concurrency)
+		p("  handle_time: %s\n", spec(h.BestSpec()))
 	} else {
 		p("  concurrency: %d\n", t.Concurrency)
 		p("  handle_time: %s\n", spec(best.Spec))
@@ -153,6 +165,47 @@ func (r *Result) writeAgents(b *bytes.Buffer) {
 		r.TemplateReplies[model.Utility], r.TemplateReplies[model.Marketing])
 	p("  late_reply: %s\n", late)
 	t.writeSweep(b)
+}
+
+// writeBacklog writes how the headcount of a team sized from its throughput in a
+// backlog (Team.FromBacklog) came about.
+func (t *Team) writeBacklog(b *bytes.Buffer) {
+	bl := t.Backlog
+	text := fmt.Sprintf("Agents on the shift take conversations from a queue: one that starts off duty waits for the shift. "+
+		"The trace shows the team behind in %d of its %d hours on duty (%s), "+
+		"so every agent was busy then, and what the team got through is what it can: it took up %s conversations an hour "+
+		"and held %s at once on average (each from a handle time before a reply to the last reply that followed within %s). "+
+		"Those are its chat slots, agents × concurrency; the trace cannot say how they split. "+
+		"At %d chat%s an agent (spendsim fit --concurrency: set your agents'), that is %d agent%s. "+
+		"The waits are the queue's: a run draws a handle time for each reply and queues the rest, "+
+		"so a sweep of the headcount shows what more or fewer agents would have done to them.",
+		bl.Hours, bl.OnDuty, behindText, num(bl.Pickups, 3), num(bl.Slots, 3), gapText(bl.gap),
+		t.Concurrency, words.S(t.Concurrency), t.Headcount, words.S(t.Headcount))
+	b.WriteString(commentLines("  ", text, 88))
+}
+
+// behindText is what makes an hour on duty one the team was behind in.
+const behindText = "an answered conversation waited through the whole hour, and most of those taken up in it had waited since before it"
+
+// BacklogNote says why the headcount does not come from the team's throughput, where
+// it does not: "" where it does, or where the trace shows no hour on duty.
+func (t *Team) BacklogNote() string {
+	bl := t.Backlog
+	if bl == nil || t.FromBacklog() || bl.OnDuty == 0 {
+		return ""
+	}
+	behind := fmt.Sprintf("the trace shows the team behind in %d of its %d hours on duty (%s)", bl.Hours, bl.OnDuty, behindText)
+	switch {
+	case t.RoundTheClock():
+		return fmt.Sprintf("the headcount is not measured: the team is modelled by its response time, with no queue to size, and %s; "+
+			"the headcount is the replies' work at spendsim's default handle time, a guess", behind)
+	case bl.HandleErr != nil:
+		return fmt.Sprintf("the headcount is not measured: %s, but too few replies came after a conversation's first to tell the handle time; "+
+			"it is the replies' work at spendsim's default handle time, a guess", behind)
+	}
+	return fmt.Sprintf("the headcount is not measured: %s, too seldom (it takes %d hours and a quarter of those on duty) "+
+		"to say what the team could get through rather than what its customers asked of it; "+
+		"it is the replies' work at spendsim's default handle time, a guess", behind, minBacklogHours)
 }
 
 // writeBot writes agents.bot: the bot's pace and the share it resolves alone, with
