@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/parquet"
 	"github.com/apache/arrow/go/v17/parquet/file"
 
 	"github.com/spendsim/spendsim/model"
@@ -29,6 +30,18 @@ type colDecoder struct {
 	ba  *file.ByteArrayColumnChunkReader
 	i64 *file.Int64ColumnChunkReader
 	i96 *file.Int96ColumnChunkReader
+
+	// A coded field's pages decoded here (parquet_codes.go): fast says the column may
+	// be, arrow that arrow's reader reads the current chunk from now on.
+	fast, arrow bool
+	codes       []uint8   // the current page's rows' codes
+	pos         int       // the next row of codes
+	lvls        []uint64  // the current page's definition levels, a bit a row
+	tab         []uint8   // by index in the dictionary: its code (memo.idx)
+	memo        *dictMemo // of the chunk's dictionary page, once read here (nil before)
+	dict        []byte    // that page's values, count and encoding
+	dictN       int32
+	dictEnc     parquet.Encoding
 }
 
 // decode decodes the column's values of batch b into sl, or says in sl.err why not.
@@ -85,6 +98,7 @@ func (cd *colDecoder) open(rg int) error {
 	cd.pages = &checkedPages{PageReader: pages, descr: c.descr, mem: cd.mem, pool: cd.pool, field: c.field, b: cd.b}
 	cr := file.NewColumnReader(c.descr, cd.pages, cd.mem, cd.pool)
 	cd.ba, cd.i64, cd.i96 = nil, nil, nil
+	cd.arrow, cd.codes, cd.pos, cd.dict, cd.memo = !cd.fast, cd.codes[:0], 0, nil, nil
 	var ok bool
 	switch c.kind {
 	case colText:
@@ -109,10 +123,24 @@ func (cd *colDecoder) read(n int, sl *pqSlice) error {
 		err    error
 		cr     file.ColumnChunkReader
 	)
+	fast := 0 // rows whose codes are in sl.codes
 	switch c.kind {
 	case colText:
-		levels, values, err = cd.ba.ReadBatch(int64(n), sl.strs, sl.defs, nil)
 		cr = cd.ba
+		rest := true
+		if !cd.arrow {
+			fast, err, rest = cd.readCoded(n, sl)
+			levels = int64(fast)
+		}
+		if rest {
+			defs := sl.defs
+			if defs != nil {
+				defs = defs[fast:]
+			}
+			var more int64
+			more, values, err = cd.ba.ReadBatch(int64(n-fast), sl.strs, defs, nil)
+			levels += more
+		}
 	case colInt64:
 		levels, values, err = cd.i64.ReadBatch(int64(n), sl.ints, sl.defs, nil)
 		cr = cd.i64
@@ -123,6 +151,7 @@ func (cd *colDecoder) read(n int, sl *pqSlice) error {
 	if err == nil {
 		err = cr.Err()
 	}
+	sl.nfast = fast
 	sl.dict, sl.dictUTF8, sl.memo = cd.pages.dict, cd.pages.dictUTF8, cd.pages.memo
 	if err != nil {
 		return fmt.Errorf("column %s: %w", c.name, err)
@@ -130,10 +159,10 @@ func (cd *colDecoder) read(n int, sl *pqSlice) error {
 	if levels != int64(n) {
 		return fmt.Errorf("column %s ends %d rows early", c.name, int64(n)-levels)
 	}
-	present := n
+	present := n - fast
 	if c.maxDef > 0 {
 		present = 0
-		for _, d := range sl.defs[:n] {
+		for _, d := range sl.defs[fast:n] {
 			switch {
 			case d == c.maxDef:
 				present++

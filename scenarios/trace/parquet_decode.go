@@ -89,8 +89,12 @@ type pqSlice struct {
 	ints []int64
 	i96s []parquet.Int96
 	defs []int16
-	err  error // the column could not be decoded for this batch
-	open bool  // err was met opening the row group's column chunk
+	// A coded field's rows decoded by the column's own decoder (parquet_codes.go):
+	// codes[:nfast] are the batch's first rows' codes; arrow's reader read the rest.
+	codes []uint8
+	nfast int
+	err   error // the column could not be decoded for this batch
+	open  bool  // err was met opening the row group's column chunk
 	// The column chunk's dictionary page (nil if none), and whether its values are
 	// all valid UTF-8: values viewing it need no check of their own.
 	dict     []byte
@@ -130,6 +134,9 @@ func (s *parquetSource) start() *pqDecoder {
 			if col.maxDef > 0 {
 				sl.defs = make([]int16, parquetBatchRows)
 			}
+			if codesFast(col) {
+				sl.codes = make([]uint8, parquetBatchRows)
+			}
 		}
 		d.units[i] = u
 	}
@@ -138,7 +145,7 @@ func (s *parquetSource) start() *pqDecoder {
 	for c, col := range s.cols {
 		d.tokens[c] = make(chan struct{}, len(d.units))
 		memoB := *s.b
-		cd := &colDecoder{col: col, file: s.b.file, size: s.size, b: &memoB,
+		cd := &colDecoder{col: col, file: s.b.file, size: s.size, b: &memoB, fast: codesFast(col),
 			mem: &budgetAllocator{Allocator: pageAllocator, maxBytes: perColumn}}
 		cd.pool = &sync.Pool{New: func() any { return memory.NewResizableBuffer(cd.mem) }}
 		props := parquet.NewReaderProperties(cd.mem)

@@ -90,6 +90,7 @@ type dictMemo struct {
 	base unsafe.Pointer // the dictionary page's first byte; keeps the page alive (budgetAllocator)
 	at   []uint16       // by byte offset of a value in the page: its code
 	ents []dictEntry    // by code: fixedEntries, then the page's values
+	idx  []uint16       // by index in the dictionary: its code (codeEmpty for "")
 }
 
 // maxMemoBytes bounds the dictionary pages given a memo: a field of few values has a
@@ -113,11 +114,14 @@ func newDictMemo(field int, dict []byte, b *builder) *dictMemo {
 		if n > len(dict)-off {
 			return nil
 		}
+		code := uint16(codeEmpty)
 		if n > 0 {
 			// Copied: the strings a record keeps must not view a page.
-			m.at[off] = uint16(len(m.ents))
+			code = uint16(len(m.ents))
+			m.at[off] = code
 			m.ents = append(m.ents, newDictEntry(b, field, strings.Clone(string(dict[off:off+n]))))
 		}
+		m.idx = append(m.idx, code)
 		off += n
 	}
 	return m
@@ -136,7 +140,15 @@ func (m *dictMemo) find(v []byte) uint16 {
 // code, or its value where the memo does not have it.
 func (sl *pqSlice) fillCoded(c *pqColumn, blk []fields, i0, vi int) int {
 	field, m := c.field, sl.memo
-	for j := range blk {
+	j := 0
+	if i0 < sl.nfast {
+		// Rows decoded to their codes already (parquet_codes.go).
+		codes := sl.codes[i0:min(i0+len(blk), sl.nfast)]
+		for ; j < len(codes); j++ {
+			blk[j].code[field] = uint16(codes[j])
+		}
+	}
+	for ; j < len(blk); j++ {
 		f := &blk[j]
 		if c.maxDef > 0 && sl.defs[i0+j] < c.maxDef {
 			f.code[field] = codeEmpty

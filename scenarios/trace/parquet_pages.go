@@ -49,9 +49,19 @@ type checkedPages struct {
 	field int
 	b     *builder
 	memo  *dictMemo
+
+	// Pages the column's own decoder read and left to arrow's reader (colDecoder.
+	// handoff), handed out before any other; cur is the one handed out last.
+	queue []file.Page
+	cur   file.Page
 }
 
 func (p *checkedPages) Next() bool {
+	if len(p.queue) > 0 {
+		p.cur, p.queue = p.queue[0], p.queue[1:]
+		return true
+	}
+	p.cur = nil
 	if p.err != nil || !p.PageReader.Next() {
 		return false
 	}
@@ -88,6 +98,13 @@ func plainUTF8(b []byte) bool {
 		b = b[4+n:]
 	}
 	return true
+}
+
+func (p *checkedPages) Page() file.Page {
+	if p.cur != nil {
+		return p.cur
+	}
+	return p.PageReader.Page()
 }
 
 func (p *checkedPages) Err() error {
