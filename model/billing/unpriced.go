@@ -18,6 +18,11 @@ type Sent struct {
 	Country  [2]byte        // ISO 3166-1 alpha-2, upper case
 	Kind     model.Kind     // model.Text: free-form, sent only inside the customer service window
 	Category model.Category // a template's
+	// Scheduled: the business sends these of its own accord (notifications, campaigns),
+	// whatever its customers do, so a run surely sends some. Of several kinds that
+	// meet one missing cell on a day, Unpriced reports a scheduled one that no counter
+	// spares (UnpricedError.Unavoidable) over the others.
+	Scheduled bool
 }
 
 // String says what s is in words: "authentication templates to customers in TR".
@@ -87,7 +92,7 @@ func Unpriced(o Options, from, to model.Time, sent []Sent) ([]error, error) {
 		mkt  string
 		cat  pricing.Category
 	}
-	seen := map[gap]bool{}
+	seen := map[gap]int{} // the gap's UnpricedError: errs[i]
 	seenText := map[string]bool{}
 	var lastCard *cardCache
 	var lastEra Era
@@ -142,10 +147,17 @@ func Unpriced(o Options, from, to model.Time, sent []Sent) ([]error, error) {
 				var mr *pricing.MissingRateError
 				if errors.As(err, &mr) {
 					k := gap{e, mr.Card, mr.Market, mr.Category}
-					if seen[k] {
+					if i, ok := seen[k]; ok {
+						// Of the kinds that meet one gap on its first day, report the one
+						// a run is surest to meet: scheduled, and with no counter to spare it.
+						if old := errs[i].(*UnpricedError); old.At.Equal(day) && !(old.Unavoidable && old.Sent.Scheduled) && s.Scheduled {
+							if uerr, cerr := bill(counted, m, s, open); uerr == nil && cerr != nil {
+								errs[i] = &UnpricedError{Era: e, At: day, Sent: s, Err: err, Unavoidable: true}
+							}
+						}
 						continue
 					}
-					seen[k] = true
+					seen[k] = len(errs)
 				} else if seenText[err.Error()] {
 					continue
 				} else {
