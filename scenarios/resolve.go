@@ -148,48 +148,56 @@ func (s *Scenario) Jobs(seed uint64, rates *pricing.Overlay) ([]sim.Job, error) 
 // after the end, is warned of apart, as most runs finish the drain within days. One
 // line each, across sweep points, naming the era, the market and category, and what
 // to pass. A run stops at the first message it charges there; one that charges none
-// needs no card or cell, so validate warns rather than failing. A single era with no
-// card at all is an *Error naming file: no run of it starts.
-func (s *Scenario) CardGaps(rates *pricing.Overlay, file string) ([]string, error) {
+// needs no card or cell, so most are warnings (gaps). Those a run is sure to meet are
+// failures (fails): a cell of the horizon that a notification's or campaign's template
+// needs (sent whatever the customers do) and that no free tier or service allowance
+// could spare (billing.UnpricedError.Unavoidable). A single era with no card at all is
+// an *Error naming file: no run of it starts.
+func (s *Scenario) CardGaps(rates *pricing.Overlay, file string) (gaps, fails []string, err error) {
 	points, err := s.Points()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var gaps []string
-	add := func(lead string, e error) {
-		if m := lead + strings.TrimPrefix(e.Error(), "billing: "); !slices.Contains(gaps, m) {
-			gaps = append(gaps, m)
+	add := func(lead string, e error, horizon bool) {
+		m := lead + strings.TrimPrefix(e.Error(), "billing: ")
+		if slices.Contains(gaps, m) || slices.Contains(fails, m) {
+			return
 		}
+		if ue := (*billing.UnpricedError)(nil); errors.As(e, &ue) && ue.Unavoidable && ue.Sent.Scheduled && horizon {
+			fails = append(fails, m)
+			return
+		}
+		gaps = append(gaps, m)
 	}
 	for _, p := range points {
 		cfg, err := p.Scenario.Config(rates)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		errs, err := billing.Unpriced(cfg.Billing, cfg.Start-cfg.Warmup, cfg.End, cfg.Sends())
 		if err != nil {
 			// No card at all for a single era's rules: no run starts.
-			return nil, &Error{File: file, Problems: []string{file + ": pricing: " + strings.TrimPrefix(err.Error(), "billing: ")}}
+			return nil, nil, &Error{File: file, Problems: []string{file + ": pricing: " + strings.TrimPrefix(err.Error(), "billing: ")}}
 		}
 		for _, e := range errs {
-			add(gapLead(e, "a run"), e)
+			add(gapLead(e, "a run"), e, true)
 		}
 		// The drain's: over the same first days, so that a card or era already found in
 		// the horizon is not found again; what is found first on a day after End, or is
 		// an era the horizon never reads, is the drain's alone.
 		drain, err := billing.Unpriced(cfg.Billing, cfg.Start-cfg.Warmup, cfg.End+sim.MaxDrain, cfg.DrainSends())
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, e := range drain {
 			var ue *billing.UnpricedError
 			if errors.As(e, &ue) && model.FromStd(ue.At) < cfg.End || !errors.As(e, &ue) && slices.ContainsFunc(errs, func(h error) bool { return h.Error() == e.Error() }) {
 				continue
 			}
-			add(gapLead(e, drainRun), e)
+			add(gapLead(e, drainRun), e, false)
 		}
 	}
-	return gaps, nil
+	return gaps, fails, nil
 }
 
 // drainRun is the run a warning of the drain's days speaks of.

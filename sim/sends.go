@@ -14,34 +14,38 @@ import (
 // service window) and, where the window has closed, the late-reply template
 // (Staffing.LateReply: utility, marketing, or none when dropped) to every country; each
 // notification's and campaign's template to its countries (every country without a
-// filter). Each (country, kind, category) once, in the order of c.Countries; what
+// filter), Scheduled as the business sends them whatever its customers do. Each
+// (country, kind, category) once, in the order of c.Countries; what
 // billing.Unpriced checks the rate cards price before a run (validate).
 func (c *Config) Sends() []billing.Sent {
 	var out []billing.Sent
-	add := func(country string, kind model.Kind, cat model.Category) {
+	add := func(country string, kind model.Kind, cat model.Category, scheduled bool) {
 		s := billing.Sent{Kind: kind, Category: cat}
 		copy(s.Country[:], country)
-		if !slices.Contains(out, s) {
+		i := slices.IndexFunc(out, func(o billing.Sent) bool { return o.Country == s.Country && o.Kind == kind && o.Category == cat })
+		if i < 0 {
 			out = append(out, s)
+			i = len(out) - 1
 		}
+		out[i].Scheduled = out[i].Scheduled || scheduled
 	}
 	late := c.lateCategory()
 	reaches := func(filter []string, country string) bool {
 		return len(filter) == 0 || slices.Contains(filter, country)
 	}
 	for _, sh := range c.Countries {
-		add(sh.Country, model.Text, model.CatNone)
+		add(sh.Country, model.Text, model.CatNone, false)
 		if late != model.CatNone {
-			add(sh.Country, model.Template, late)
+			add(sh.Country, model.Template, late, false)
 		}
 		for _, n := range c.Notifications {
 			if cat, ok := load.TemplateCategory(n.Category); ok && reaches(n.Countries, sh.Country) {
-				add(sh.Country, model.Template, cat)
+				add(sh.Country, model.Template, cat, n.PerCustomerMonth > 0)
 			}
 		}
 		for _, cp := range c.Campaigns {
 			if reaches(cp.Countries, sh.Country) {
-				add(sh.Country, model.Template, cp.TemplateCategory())
+				add(sh.Country, model.Template, cp.TemplateCategory(), cp.Audience > 0)
 			}
 		}
 	}

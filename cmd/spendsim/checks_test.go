@@ -223,9 +223,12 @@ func TestForecastMarksWhatPricesRestOn(t *testing.T) {
 // TestValidateWarnsOfCellGaps: validate said ok to a scenario whose run stopped at once:
 // the built-in PMP USD cards of 2025-07-01 to 2026-01-01 have no utility or
 // authentication cell for Turkey, and a run sending authentication codes to Turkish
-// customers stops at the first. validate now warns, naming the era, the market and
-// category, the card and the row to add (exit 0); run fails as the warning says; with
-// those rows in --rates, validate says nothing and the run bills. (Should the shipped
+// customers stops at the first. validate now says so, naming the era, the market and
+// category, the card and the row to add: an error (exit 1, not "ok"), as the codes are
+// a notification's, sent whatever the customers do, and no free tier spares them, so
+// that `validate && run` stops at validate; the utility cell only replies and late
+// replies need is a warning. run fails as validate says; with those rows in --rates,
+// validate says nothing and the run bills. (Should the shipped
 // cards gain Turkey's cells, this test needs another gap of theirs, or cards of its own.)
 func TestValidateWarnsOfCellGaps(t *testing.T) {
 	dir := t.TempDir()
@@ -236,11 +239,13 @@ func TestValidateWarnsOfCellGaps(t *testing.T) {
 	}
 	sc := writeFile(t, dir, "tr.yaml", tr)
 	code, stdout, stderr := spendsim(t, "validate", sc)
-	want := sc + ": warning: a run stops at the first message it charges that no rate card cell prices: from 2025-09-01 the pmp-2025 rules charge " +
+	want := sc + ": error: a run stops at the first message it charges that no rate card cell prices: from 2025-09-01 the pmp-2025 rules charge " +
 		"authentication templates to customers in TR at a rate the card lacks: the PMP USD card of 2025-07-01 has no authentication rate for Turkey; " +
 		"supply it with --rates FILE, a CSV with header effective_from,pricing_model,market,category,currency,rate and a row such as " +
 		"2025-07-01,PMP,Turkey,authentication,USD,<rate>\n"
-	if code != 0 || !strings.Contains(stdout, ": ok (") || !strings.Contains(stderr, want) || !strings.Contains(stderr, "2025-07-01,PMP,Turkey,utility,USD,<rate>") {
+	if code != 1 || !strings.Contains(stdout, ": valid, but a run stops for want of rates (") || !strings.Contains(stderr, want) ||
+		!strings.Contains(stderr, ": warning: ") || !strings.Contains(stderr, "2025-07-01,PMP,Turkey,utility,USD,<rate>") ||
+		!strings.Contains(stderr, "spendsim: 1 of 1 files would not run: a run stops at the first message it charges at a missing rate listed above") {
 		t.Errorf("validate: exit %d\nstdout %s\nstderr %s\nwant %s", code, stdout, stderr, want)
 	}
 	// The run stops at the first such charge, with the error the warning quotes.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -135,6 +136,7 @@ func replayCommand(e *env) *cli.Command {
 				noteEntryPointUnused(e.stderr, s)
 			}
 			noteOneAccount(c, e.stderr, s)
+			noteAuthIntl(c, e.stderr, s, eras == nil)
 			if !c.Bool("quiet") {
 				fmt.Fprintf(e.stderr, "%s in %.1fs; results in %s\n", words.Count(s.Records, "record"), time.Since(started).Seconds(), o.Out)
 			}
@@ -263,4 +265,23 @@ func checkPasses(c *cli.Context) error {
 		return usagef("--passes bills one era of a plain replay, each pass on one core: not with --workers, --shard, --shards, --restaff or several eras")
 	}
 	return nil
+}
+
+// noteAuthIntl says, once, what --auth-intl-from without --primary-country means (not
+// with -q): every recipient counts as international (docs/billing.md,
+// "Authentication-international"), and, for a bill of one era (counted), how many of
+// the charged authentication messages or conversations that made international.
+func noteAuthIntl(c *cli.Context, w io.Writer, s *reports.ReplaySummary, counted bool) {
+	if c.Bool("quiet") || c.String("auth-intl-from") == "" || c.String("primary-country") != "" {
+		return
+	}
+	n := "note: --auth-intl-from " + c.String("auth-intl-from") + " without --primary-country: from that date every recipient counts as international, " +
+		"and authentication messages pay the authentication-international rate wherever the market has one"
+	if s != nil && counted {
+		intl, dom := s.BillableByCategory[pricing.AuthenticationInternational.String()], s.BillableByCategory[pricing.Authentication.String()]
+		if intl+dom > 0 {
+			n += fmt.Sprintf(" (here %d of the %s, %.1f%%)", intl, words.Count(intl+dom, "charged authentication unit"), 100*float64(intl)/float64(intl+dom))
+		}
+	}
+	fmt.Fprintln(w, n+"; give --primary-country CC, the country the business is based in, to bill its own customers at the domestic rate")
 }

@@ -103,6 +103,9 @@ func runScenario(c *cli.Context, e *env, o sweep.Options) error {
 	if fresh && !quiet {
 		e.noteSeed(seed)
 	}
+	if n := sc.AuthIntlNote(); n != "" && !quiet {
+		fmt.Fprintln(e.stderr, "note: "+n)
+	}
 	if o.Out = c.String("out"); o.Out == "" {
 		o.Out = filepath.Join("out", sc.Name)
 	}

@@ -32,8 +32,18 @@ func validateCommand(e *env) *cli.Command {
 					return
 				}
 				sc := r.Scenario
-				fmt.Fprintf(e.stdout, "%s: ok (%s, %s × %s; %s)\n",
-					r.Ref, sc.Name, words.Count(sc.PointCount(), "sweep point"), words.Count(sc.Replications, "replication"), sc.Estimate(runtime.GOMAXPROCS(0)))
+				verdict := "ok"
+				if len(r.Fails) > 0 {
+					verdict = "valid, but a run stops for want of rates"
+				}
+				fmt.Fprintf(e.stdout, "%s: %s (%s, %s × %s; %s)\n",
+					r.Ref, verdict, sc.Name, words.Count(sc.PointCount(), "sweep point"), words.Count(sc.Replications, "replication"), sc.Estimate(runtime.GOMAXPROCS(0)))
+				if n := sc.AuthIntlNote(); n != "" {
+					fmt.Fprintf(e.stderr, "%s: note: %s\n", r.Ref, n)
+				}
+				for _, g := range r.Fails {
+					fmt.Fprintf(e.stderr, "%s: error: %s\n", r.Ref, g)
+				}
 				for _, g := range r.Gaps {
 					fmt.Fprintf(e.stderr, "%s: warning: %s\n", r.Ref, g)
 				}

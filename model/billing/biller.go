@@ -2,6 +2,8 @@ package billing
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spendsim/spendsim/model"
@@ -200,7 +202,10 @@ type Biller struct {
 
 	cards    [numEras]cardSlot
 	cardList []*cardCache // every card looked up, so that a card has one cache
-	intlDays []intlDay    // by market: had it an authentication-international rate today (intlOnDate)
+	intlDays []intlDay    // by market: had it an authentication-international rate today (intlDay)
+	// intlCurrencies are the currencies whose cards intlOn reads: the billing currency,
+	// then the book's others.
+	intlCurrencies []string
 
 	// The account counters (ledger.go): the message's claim on them, and the Ledger
 	// that settles it at once, unless the Biller is split (NewSplit).
@@ -278,6 +283,14 @@ func New(o Options) (*Biller, error) {
 		b.primary = [2]byte{pc[0], pc[1]}
 	default:
 		return nil, fmt.Errorf("billing: PrimaryCountry %q is not an upper-case ISO 3166-1 alpha-2 code such as \"IN\"", pc)
+	}
+	b.intlCurrencies = []string{b.currency}
+	if l, ok := b.book.(currencyLister); ok {
+		for _, c := range l.currencies() {
+			if !strings.EqualFold(c, b.currency) && !slices.Contains(b.intlCurrencies, c) {
+				b.intlCurrencies = append(b.intlCurrencies, c)
+			}
+		}
 	}
 	b.bounds = newBounds(b.loc)
 	b.days = model.NewDays(b.loc)

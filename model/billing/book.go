@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +37,35 @@ func (r bookRates) next(m pricing.Model, currency string, after time.Time) (time
 		}
 	}
 	return time.Time{}, false
+}
+
+// currencies lists the currencies of the book's cards, sorted (currencyLister).
+func (r bookRates) currencies() []string {
+	var out []string
+	for _, c := range r.b.Cards() {
+		if !slices.Contains(out, c.Currency()) {
+			out = append(out, c.Currency())
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// inForce is card without an error to build: ok false where none is in force.
+func (r bookRates) inForce(m pricing.Model, currency string, at model.Time, loc *time.Location, s pricing.Span) (rateCard, bool) {
+	if c := r.b.InForce(m, currency, at, loc, s); c != nil {
+		return bookCard{c}, true
+	}
+	return nil, false
+}
+
+// currencyLister is a rateBook that can list its currencies, and look a card up
+// without allocating: a market's authentication-international rate is looked for in
+// each currency (Biller.intlOn). A book that cannot is read in the billing currency
+// alone.
+type currencyLister interface {
+	currencies() []string
+	inForce(m pricing.Model, currency string, at model.Time, loc *time.Location, s pricing.Span) (rateCard, bool)
 }
 
 // bookCard compares equal exactly when it wraps the same *pricing.Card.

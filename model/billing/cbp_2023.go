@@ -32,19 +32,23 @@ func (b *Biller) billCBP2023(ch *pricing.Charge, p *window.Pair, m *model.Messag
 		s := templateSlot[m.Category]
 		cat := ch.Category
 		var cc *cardCache
+		var catErr error // a missing international rate: an error only if the message opens a conversation
 		if cat == pricing.Authentication || !c.Open(s, at) {
 			var err error
 			if cc, err = b.cardFor(EraCBP2023, at); err != nil {
 				return err
 			}
 			if cat == pricing.Authentication {
-				cat = b.authCategory(cc, m, at)
+				cat, catErr = b.authCategory(cc, m, at)
 			}
 		}
 		if c.Open(s, at) {
 			ch.Type, ch.Category = convMeta(c, s)
 			ch.ConversationID = window.ConversationID(m.Pair, s, c.ConvEnd[s])
 			return nil
+		}
+		if catErr != nil {
+			return catErr
 		}
 		if err := b.charge(ch, cc, m.Market, cat); err != nil {
 			return err

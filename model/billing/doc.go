@@ -82,9 +82,13 @@
 //     CBP → PMP utility carry-over exists.
 //   - Authentication-international needs AuthIntlFrom (the start time Meta sets for an
 //     eligible business) passed, a recipient country (Message.Country) other than
-//     PrimaryCountry, and an authentication_international cell on the card for the
-//     market; else the authentication rate applies. An unknown PrimaryCountry ("")
-//     differs from every country, as Meta bills an unverified primary location.
+//     PrimaryCountry, and a market that has the rate on the date; else the
+//     authentication rate applies. A market has it where a card of the rules in force
+//     on the date has the authentication_international cell, in any currency of the
+//     book: a card that lacks the cell where another currency's has it is missing a
+//     rate (a *pricing.MissingRateError), never a sign that the market has none. An
+//     unknown PrimaryCountry ("") differs from every country, as Meta bills an
+//     unverified primary location.
 //   - The log's word (stated.go): facts a log states (model.Message.Stated, from Meta's
 //     own webhooks) win over the inference above — a US marketing template Meta says was
 //     delivered is charged, pricing.category authentication_international or

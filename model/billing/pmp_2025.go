@@ -70,7 +70,9 @@ func (b *Biller) chargePMPTemplate(ch *pricing.Charge, m *model.Message, e Era, 
 	}
 	cat := ch.Category
 	if cat == pricing.Authentication {
-		cat = b.authCategory(cc, m, at)
+		if cat, err = b.authCategory(cc, m, at); err != nil {
+			return err
+		}
 	}
 	return b.chargeTiered(ch, cc, m, cat)
 }

@@ -177,6 +177,12 @@ func (b *Book) CardIn(m Model, currency string, at model.Time, loc *time.Locatio
 	return nil, fmt.Errorf("pricing: no %s in force on %s: %s; supply one with --rates FILE", which, date, b.has(m))
 }
 
+// InForce is CardIn without the error: the card, or nil where none is in force. It
+// allocates nothing, for lookups on a hot path that expect to find none.
+func (b *Book) InForce(m Model, currency string, at model.Time, loc *time.Location, s Span) *Card {
+	return inForce(s.inSpan(b.chains[chainKey{m, upperASCII(currency)}]), localDay(at, loc))
+}
+
 // First returns the earliest card of model m in currency: billing applies it to dates
 // before the model's first card when a counterfactual era is replayed on older traffic.
 func (b *Book) First(m Model, currency string) (*Card, error) {
@@ -260,23 +266,31 @@ func (c *Card) String() string {
 }
 
 // MissingRateError is returned by Card.Rate for a cell the data does not have.
+// Billing returns one too for an authentication_international cell a card lacks where
+// the market has that rate (Why says how billing knows).
 type MissingRateError struct {
 	Card     *Card
 	Market   string
 	Category Category
+	Why      string // why the cell is needed, where the card's lacking it is not enough to say so ("" for none)
 }
 
 func (e *MissingRateError) Error() string {
 	d := e.Card.effective.Format(time.DateOnly)
-	return fmt.Sprintf("pricing: the %s %s card of %s has no %s rate for %s; supply it with --rates FILE, "+
+	why := ""
+	if e.Why != "" {
+		why = " (" + e.Why + ")"
+	}
+	return fmt.Sprintf("pricing: the %s %s card of %s has no %s rate for %s%s; supply it with --rates FILE, "+
 		"a CSV with header effective_from,pricing_model,market,category,currency,rate and a row such as %s,%s,%s,%s,%s,<rate>",
-		e.Card.model, e.Card.currency, d, e.Category, e.Market, d, e.Card.model, csvQuote(e.Market), e.Category, e.Card.currency)
+		e.Card.model, e.Card.currency, d, e.Category, e.Market, why, d, e.Card.model, csvQuote(e.Market), e.Category, e.Card.currency)
 }
 
 // Rate returns the card's rate for a market and category: an exact lookup, except three
 // fallbacks the data's layout defines:
 //   - authentication_international absent → the market's authentication rate: the market
-//     has no international rate (docs/billing.md, "Rate cards");
+//     has no international rate (docs/billing.md, "Rate cards"), unless a card of
+//     another currency shows it has, which billing checks before it asks;
 //   - marketing_lite → the marketing rate: Meta charges Marketing Messages Lite messages
 //     as marketing messages, and cards have no such column;
 //   - on an NBP card, marketing, utility or authentication absent → the template rate
