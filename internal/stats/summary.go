@@ -86,9 +86,11 @@ type PointSummary struct {
 	Drain *DrainSummary `json:"drain,omitempty"`
 	// OffDuty is what the point's shifts allow at any headcount under the SLA target
 	// (JudgeSLA): the share of conversations that arrived with nobody on duty and the
-	// floor their wait puts under the target's percentile. Absent without a target, or
-	// where the runs did not count it (a team modelled by its response time, a merge).
-	OffDuty *OffDuty         `json:"off_duty,omitempty"`
+	// floor their wait puts under the target's percentile, for run's SLA line. Nil
+	// without a target, or where the runs did not count it (a team modelled by its
+	// response time, runs read back for a merge). Not in summary.json, which a merge
+	// of shards must write byte for byte as the unsharded run.
+	OffDuty *OffDuty         `json:"-"`
 	runs    []*sim.RunResult // its replications, for JudgeSLA
 }
 
