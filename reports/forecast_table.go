@@ -77,6 +77,7 @@ func WriteForecastTable(w io.Writer, f stats.Forecast) {
 	if len(notes) > 0 {
 		fmt.Fprintf(w, "(forecast.json: each month's rests_on, derived_share and third_party_share; the cards: cards_in_force)\n")
 	}
+	writeForecastResponse(w, f)
 }
 
 func categoryOrder(f stats.Forecast) []string {

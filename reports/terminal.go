@@ -197,6 +197,9 @@ func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
 		} else {
 			fmt.Fprintf(w, "no point meets %s (%s)\n", v.Text, v.SLAJudgement())
 		}
+		for _, n := range offDutyNotes(s) {
+			fmt.Fprintln(w, n)
+		}
 		for _, n := range undecidedNotes(s, func(t stats.SLA) string { return t.Text }) {
 			fmt.Fprintln(w, n)
 		}
@@ -213,6 +216,32 @@ func WriteRunTable(w io.Writer, s stats.Summary, r RunInfo) {
 			fmt.Fprintln(w, n)
 		}
 	}
+}
+
+// offDutyNotes are optimize's note on the shifts (stats.OffDuty.Note) for the points
+// missing the SLA target: for every such point whose shifts alone miss it, and where
+// no point meets it, for each that had conversations arrive off duty; named by label
+// when the run has several points.
+func offDutyNotes(s stats.Summary) []string {
+	v := s.SLA
+	if v == nil {
+		return nil
+	}
+	var notes []string
+	for _, p := range s.Points {
+		if s.MeetsSLA(p.Point) || p.OffDuty == nil || !p.OffDuty.ShiftsMustChange && v.Cheapest != nil {
+			continue
+		}
+		n := p.OffDuty.Note(v.SLA)
+		if n == "" {
+			continue
+		}
+		if len(s.Points) > 1 {
+			n = p.Label + ": " + n
+		}
+		notes = append(notes, n)
+	}
+	return notes
 }
 
 // placeholderNote says that whose staffing (and every total with it) prices the team at

@@ -62,13 +62,13 @@ func (s *Scenario) Config(rates *pricing.Overlay) (*sim.Config, error) {
 		return nil, fmt.Errorf("warmup: %w", err)
 	}
 	var growth []load.Step
+	var periods []model.Time
 	if f := s.Forecast; f != nil {
 		end = model.MonthsOn(y, m, d, f.Months, loc)
 		for k := 1; k < f.Months; k++ {
-			growth = append(growth, load.Step{
-				At:     model.FromStd(model.MonthsOn(y, m, d, k, loc)),
-				Factor: math.Pow(1+f.GrowthPerMonth, float64(k)),
-			})
+			at := model.FromStd(model.MonthsOn(y, m, d, k, loc))
+			growth = append(growth, load.Step{At: at, Factor: math.Pow(1+f.GrowthPerMonth, float64(k))})
+			periods = append(periods, at)
 		}
 	}
 	return &sim.Config{
@@ -76,6 +76,7 @@ func (s *Scenario) Config(rates *pricing.Overlay) (*sim.Config, error) {
 		End:           model.FromStd(end),
 		Warmup:        model.FromStd(day) - model.FromStd(model.DayStart(y, m, d-warmup, loc)),
 		Growth:        growth,
+		Periods:       periods,
 		Levels:        load.LevelSteps(s.Load.Levels, loc),
 		Location:      loc,
 		Customers:     s.Customers.Count,

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/spendsim/spendsim/model"
 )
 
 // Job is one run of a sweep: a sweep point's configuration with one replication's seed.
@@ -29,6 +31,11 @@ func Simulate(j *Job) (RunResult, []DayRow, error) {
 func simulate(ctx context.Context, j *Job) (RunResult, []DayRow, error) {
 	cfg := j.Config
 	st := NewStats(j.ID, cfg.Start, cfg.End, cfg.Location)
+	st.SplitAt(cfg.Periods)
+	if !cfg.Staffing.ByResponseTime() {
+		// A year past the horizon: the next shift of the last arrival, however sparse.
+		st.WatchDuty(cfg.Staffing.Duty(cfg.Start, cfg.End+366*model.Day, cfg.Location), cfg.Staffing.Bot == nil)
+	}
 	st.stop = ctx.Err
 	o, err := Run(cfg, j.Seed, st)
 	if err != nil {

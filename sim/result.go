@@ -111,6 +111,38 @@ type RunResult struct {
 
 	// Outbound is what became of the business's notifications and campaigns.
 	Outbound OutboundCounts
+
+	// OffDutyCounted says the run counted the conversations that arrived while no agent
+	// was on duty (a simulated team answering from a queue; not one modelled by its
+	// response time, nor a run read back from runs.parquet, which lacks them): then
+	// OffDutyConversations are they, OffDutyShare their share of Conversations (NaN
+	// without conversations), and OffDutyFloorP50S, P90S and P99S the first-response
+	// percentiles the wait for the next shift alone gives, over every conversation as
+	// the run's own (those that arrived on duty at 0, those no shift came for
+	// NotAnswered): no headcount brings a percentile under its floor. The floors are
+	// NaN where a bot answers meanwhile, or with the share; all zero when not counted.
+	OffDutyCounted                                       bool
+	OffDutyConversations                                 int64
+	OffDutyShare                                         float64
+	OffDutyFloorP50S, OffDutyFloorP90S, OffDutyFloorP99S float64
+
+	// Periods, for a forecast's run (Config.Periods), are the first-response figures
+	// of the conversations that arrived in each of its months, in order; nil otherwise.
+	// Not in runs.parquet.
+	Periods []PeriodFigures
+}
+
+// PeriodFigures are how fast the conversations that arrived in one period of a run
+// (a forecast's month) were answered, whenever that was: counted as the run's own
+// figures are, every conversation that arrived in the period, the unanswered sorting
+// last (NotAnswered when a percentile falls among them); NaN without conversations.
+type PeriodFigures struct {
+	Conversations     int64 // arrived in the period
+	FirstResponses    int64 // of them, answered
+	AnsweredShare     float64
+	FirstResponseP50S float64
+	FirstResponseP90S float64
+	FirstResponseP99S float64
 }
 
 // DayRow is one run's figures for one calendar day in the business's time zone.

@@ -46,7 +46,12 @@ type Config struct {
 	// not the customer base: from Levels[i].At on, Factor times the (grown) base rate
 	// (load.LevelSteps lays a scenario's load.levels). Sorted by At; nil: the base
 	// throughout.
-	Levels       []load.Step
+	Levels []load.Step
+	// Periods, for forecasts, are the starts of the months after the first, sorted:
+	// the run's Stats also figures how fast the conversations that arrived in each
+	// period, [Start, Periods[0]), [Periods[0], Periods[1]), ... up to End, were
+	// answered (RunResult.Periods). Nil: the whole horizon only.
+	Periods      []model.Time
 	Countries    []load.Share // market mix of the customer base
 	Profile      load.Profile
 	Conversation load.Conversation

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/DataDog/sketches-go/ddsketch"
@@ -43,6 +44,62 @@ type Stats struct {
 	stop     func() error // Err's answer; nil: never stop
 	derived  money.Sum    // priced from derived (carried-forward) rate cells
 	third    money.Sum    // priced from third_party cells
+	// splits are the starts of the periods after the first (SplitAt), periods their
+	// tallies by arrival; both nil unless a forecast asked for them.
+	splits  []Time
+	periods []periodTally
+	// duty tells the conversations that arrived with nobody on duty (WatchDuty); nil:
+	// not asked. offDuty counts them, offDutyWait holds how long each waited for the
+	// next shift (those for whom none came, offDutyNever, apart); offDutyFloor says
+	// that wait bounds their first response from below (no bot answers meanwhile).
+	duty         *agents.Duty
+	offDuty      int64
+	offDutyNever int64
+	offDutyWait  *ddsketch.DDSketch
+	offDutyFloor bool
+}
+
+// WatchDuty makes the run count the conversations that arrived while no agent was on
+// duty and how long each had to wait for the next shift (RunResult.OffDuty...): d
+// lays the run's shifts. floor says nobody else answers meanwhile (no bot), so that
+// the wait is a floor under the first response.
+func (s *Stats) WatchDuty(d *agents.Duty, floor bool) {
+	sk, err := ddsketch.NewDefaultDDSketch(SketchAccuracy)
+	if err != nil {
+		panic("sim: " + err.Error())
+	}
+	s.duty, s.offDutyWait, s.offDutyFloor = d, sk, floor
+}
+
+// periodTally is what a period's conversations, by when they arrived, became: how
+// many arrived, how many were answered and how fast.
+type periodTally struct {
+	arrived, answered int64
+	sketch            *ddsketch.DDSketch
+}
+
+// SplitAt makes the run figure the conversations that arrived in each period apart
+// (RunResult.Periods): starts are the starts of the periods after the first, sorted,
+// inside the horizon. None: the run's figures alone.
+func (s *Stats) SplitAt(starts []Time) {
+	if len(starts) == 0 {
+		return
+	}
+	s.splits = starts
+	s.periods = make([]periodTally, len(starts)+1)
+	for i := range s.periods {
+		sk, err := ddsketch.NewDefaultDDSketch(SketchAccuracy)
+		if err != nil {
+			panic("sim: " + err.Error())
+		}
+		s.periods[i].sketch = sk
+	}
+}
+
+// period is the tally of the period holding t.
+func (s *Stats) period(t Time) *periodTally {
+	i, _ := slices.BinarySearch(s.splits, t+1) // the splits at or before t
+	return &s.periods[i]
 }
 
 // Err implements Stopper: a run recorded by a sweep's Stats ends when the sweep's
@@ -111,7 +168,22 @@ func (s *Stats) dayAfter() {
 func (s *Stats) BotConversations(at Time, n int64) { s.row(at).BotConversations += n }
 
 // Conversation implements ConversationRecorder.
-func (s *Stats) Conversation(at Time) { s.row(at).Conversations++ }
+func (s *Stats) Conversation(at Time) {
+	s.row(at).Conversations++
+	if s.periods != nil {
+		s.period(at).arrived++
+	}
+	if s.duty != nil {
+		if wait, on := s.duty.Wait(at); !on {
+			s.offDuty++
+			if wait == agents.Never {
+				s.offDutyNever++
+			} else if err := s.offDutyWait.Add(wait.Seconds()); err != nil {
+				panic("sim: " + err.Error())
+			}
+		}
+	}
+}
 
 // Message implements Recorder.
 func (s *Stats) Message(m *model.Message, c *pricing.Charge) {
@@ -200,6 +272,13 @@ func (s *Stats) FirstResponse(start, at Time) {
 	if err := s.sketch.Add(sec); err != nil {
 		panic("sim: " + err.Error())
 	}
+	if s.periods != nil {
+		p := s.period(start)
+		p.answered++
+		if err := p.sketch.Add(sec); err != nil {
+			panic("sim: " + err.Error())
+		}
+	}
 }
 
 // Result completes the run's figures with its outcome and staffing cost.
@@ -281,7 +360,79 @@ func (s *Stats) Result(o Outcome, st *agents.Staffing, currency string) (RunResu
 			return r, nil, fmt.Errorf("sim: run %s: %w", r.RunID, err)
 		}
 	}
+	if err := s.offDutyFigures(&r); err != nil {
+		return r, nil, fmt.Errorf("sim: run %s: %w", r.RunID, err)
+	}
+	if r.Periods, err = s.periodFigures(); err != nil {
+		return r, nil, fmt.Errorf("sim: run %s: %w", r.RunID, err)
+	}
 	return r, s.rows, nil
+}
+
+// periodFigures are the periods' first-response figures (SplitAt), by the rule of the
+// run's own: every conversation that arrived counts, the unanswered last (Quantiles).
+func (s *Stats) periodFigures() ([]PeriodFigures, error) {
+	if s.periods == nil {
+		return nil, nil
+	}
+	out := make([]PeriodFigures, len(s.periods))
+	for i, p := range s.periods {
+		f := PeriodFigures{Conversations: p.arrived, FirstResponses: p.answered,
+			AnsweredShare: nan, FirstResponseP50S: nan, FirstResponseP90S: nan, FirstResponseP99S: nan}
+		if p.arrived > 0 {
+			f.AnsweredShare = float64(p.answered) / float64(p.arrived)
+			qs, err := Quantiles(p.sketch, []float64{0.5, 0.9, 0.99}, p.answered, p.arrived)
+			if err != nil {
+				return nil, err
+			}
+			f.FirstResponseP50S, f.FirstResponseP90S, f.FirstResponseP99S = qs[0], qs[1], qs[2]
+		}
+		out[i] = f
+	}
+	return out, nil
+}
+
+// offDutyFigures fills r's off-duty figures (WatchDuty): the share of its
+// conversations that arrived with nobody on duty, and the first-response percentiles
+// the waits for the next shift alone give, every conversation counted (those that
+// arrived on duty at 0, those for whom no shift came last, as NotAnswered).
+func (s *Stats) offDutyFigures(r *RunResult) error {
+	if s.duty == nil {
+		return nil
+	}
+	r.OffDutyShare, r.OffDutyFloorP50S, r.OffDutyFloorP90S, r.OffDutyFloorP99S = nan, nan, nan, nan
+	r.OffDutyCounted, r.OffDutyConversations = true, s.offDuty
+	n := r.Conversations
+	if n == 0 {
+		return nil
+	}
+	r.OffDutyShare = float64(s.offDuty) / float64(n)
+	if !s.offDutyFloor {
+		return nil
+	}
+	onDuty, waited := n-s.offDuty, s.offDuty-s.offDutyNever
+	fs := []*float64{&r.OffDutyFloorP50S, &r.OffDutyFloorP90S, &r.OffDutyFloorP99S}
+	for i, q := range []float64{0.5, 0.9, 0.99} {
+		// Quantiles' rank; the on-duty first (at 0), the never-served last.
+		rank := math.Floor(q * float64(n-1))
+		switch {
+		case rank < float64(onDuty):
+			*fs[i] = 0
+		case rank-float64(onDuty) >= float64(waited):
+			*fs[i] = NotAnswered
+		default:
+			qa := 0.0
+			if waited > 1 {
+				qa = math.Min(1, (rank-float64(onDuty)+0.5)/float64(waited-1))
+			}
+			v, err := s.offDutyWait.GetValueAtQuantile(qa)
+			if err != nil {
+				return err
+			}
+			*fs[i] = v
+		}
+	}
+	return nil
 }
 
 var nan = math.NaN()

@@ -22,6 +22,7 @@ func forecastCommand(e *env) *cli.Command {
 		Flags: append([]cli.Flag{
 			&cli.IntFlag{Name: "months", Usage: "simulate `N` months from the scenario's start, each one month from its start day (calendar months when that is a 1st)", DefaultText: "the scenario's forecast.months, else 3"},
 			&cli.StringFlag{Name: "growth", Usage: "customer-base growth per month, compounding: `SHARE` like 3% or 0.03 (-2% shrinks)", DefaultText: "the scenario's"},
+			&cli.StringFlag{Name: "sla", Usage: "service-level target `EXPR` to mark each month on, like 'p90<=1h' or 'answered>=98%' (p50, p90, p99, answered)", DefaultText: "none"},
 			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "independent replications", DefaultText: "the scenario's, at least 10"},
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed", DefaultText: "the scenario's; if none, a fresh one, printed"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: out/<scenario name>-forecast)"},
@@ -58,6 +59,15 @@ func forecastCommand(e *env) *cli.Command {
 				return usagef("%s (--months, --growth)", errs[0])
 			}
 			sc.Forecast = &fc
+			var sla stats.SLA
+			if c.IsSet("sla") {
+				if sla, err = slaTarget(c.String("sla")); err != nil {
+					return err
+				}
+				if err := stats.CheckForecastSLA(sla); err != nil {
+					return usagef("--sla: %v", err)
+				}
+			}
 			if c.IsSet("replications") {
 				sc.Replications = c.Int("replications")
 			} else if sc.Replications < 10 {
@@ -80,7 +90,7 @@ func forecastCommand(e *env) *cli.Command {
 			}
 			started := time.Now()
 			f, err := sweep.Forecast(c.Context, sc, sweep.Options{Out: out, Version: e.version, Args: e.manifestArgs(c),
-				Workers: c.Int("workers"), Rates: rates})
+				Workers: c.Int("workers"), Rates: rates, SLA: sla})
 			if err != nil {
 				return err
 			}

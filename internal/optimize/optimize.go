@@ -37,6 +37,9 @@ type Plan struct {
 	UnansweredShare stats.Num `json:"unanswered_share"`
 	AbandonedShare  stats.Num `json:"abandoned_share"`
 	DroppedShare    stats.Num `json:"dropped_share"`
+	// OffDutyShare is the share of conversations that arrived while none of the plan's
+	// agents were on duty (mean over replications; null where not counted).
+	OffDutyShare stats.Num `json:"off_duty_share"`
 	// SLAFigure is the target's figure over the replications: its mean (the field
 	// above of the target's metric) and 95% interval (null with one replication).
 	SLAFigure stats.Estimate `json:"sla_figure"`
@@ -49,6 +52,7 @@ type Plan struct {
 	Undecided bool    `json:"undecided"`
 	Best      bool    `json:"best"`
 	Value     float64 `json:"-"` // the mean of the SLA figure: SLAFigure.Mean
+	offDuty   *stats.OffDuty
 	judged    float64 // the end of SLAFigure the verdict rests on (stats.SLA.Judged): the search's distance to the target
 	plan      []int   // Headcounts, then with --bot 1 (bot on) or 0 (off)
 	order     int     // evaluation order, for ties
@@ -73,6 +77,11 @@ type Result struct {
 	// team at a placeholder cost per hour (agents.cost_per_hour is still its
 	// cost_per_hour_placeholder, as spendsim fit writes it). Absent otherwise.
 	StaffingCostPlaceholder bool `json:"staffing_cost_placeholder,omitempty"`
+	// OffDuty is what the shifts allow at any headcount, from the plan with every shift
+	// at MaxHeadcount: the share of conversations arriving while nobody is on duty and,
+	// for a percentile target, the floor their wait for the next shift puts under it;
+	// null where not counted (a team modelled by its response time).
+	OffDuty *stats.OffDuty `json:"off_duty"`
 }
 
 // Options are what a search is asked for besides the scenario.
@@ -89,7 +98,8 @@ type Options struct {
 // plan is sc with other headcounts (and the bot on or off), simulated
 // sc.Replications times. The search: first sc's own headcounts and every shift at
 // o.MaxHeadcount (if that misses the SLA, nothing within the cap can, and Search fails
-// naming the best figure reached). Then, step by step, it evaluates the neighbours of
+// with an *Unreachable naming the best figure reached, and where the shifts alone miss
+// the SLA whatever their headcounts, saying so; it returns the plans evaluated with it). Then, step by step, it evaluates the neighbours of
 // the current plan (one shift ±1, or one agent moved between shifts, or the bot
 // switched) in one parallel batch: from a plan missing the SLA it moves to the cheapest
 // neighbour meeting it, else to the one closest to it; from a plan meeting it, to a
@@ -220,10 +230,12 @@ func (o *optimizer) evaluate(ctx context.Context, plans [][]int) error {
 		var p50, p90, p99, inw, ans, unans, aband, drop float64
 		var withConv float64 // replications with conversations (stats.HasConversations): the figures' divisor
 		var figure []float64 // the target's figure, per replication
+		var mine []*sim.RunResult
 		for _, r := range runs {
 			if r.Point != i {
 				continue
 			}
+			mine = append(mine, &r)
 			o.currency = r.Currency
 			msg.Add(r.MessagingMicros)
 			staff.Add(r.StaffingMicros)
@@ -259,6 +271,11 @@ func (o *optimizer) evaluate(ctx context.Context, plans [][]int) error {
 		cd.FirstResponseP99S, cd.InWindowShare = stats.Num(p99/n), stats.Num(inw/n)
 		cd.AnsweredShare, cd.UnansweredShare = stats.Num(ans/n), stats.Num(unans/n)
 		cd.AbandonedShare, cd.DroppedShare = stats.Num(aband/n), stats.Num(drop/n)
+		cd.offDuty = stats.OffDutyOf(o.sla, mine)
+		cd.OffDutyShare = stats.Num(math.NaN())
+		if cd.offDuty != nil {
+			cd.OffDutyShare = cd.offDuty.Share.Mean
+		}
 		// The same verdict as run's on a sweep point, on the same estimate.
 		cd.SLAFigure = o.sla.Estimate(figure)
 		cd.Value = float64(cd.SLAFigure.Mean)
@@ -350,8 +367,10 @@ func (o *optimizer) search(ctx context.Context) (*Result, error) {
 	}
 	res := &Result{Scenario: o.sc.Name, Seed: o.sc.Seed, Replications: o.sc.Replications,
 		SLA: o.sla, MaxHeadcount: o.max, Shifts: o.shiftNames(), StaffingCostPlaceholder: o.sc.Agents.PlaceholderCost()}
+	res.OffDuty = o.cache[hcKey(tops[0])].offDuty
 	if !slices.ContainsFunc(tops, func(t []int) bool { return o.cache[hcKey(t)].Feasible }) {
-		return nil, o.unreachable(tops)
+		o.collect(res)
+		return res, o.unreachable(tops)
 	}
 	cur := o.cache[hcKey(start)]
 	for step := 0; step < 10_000; step++ {
@@ -396,13 +415,22 @@ func (o *optimizer) search(ctx context.Context) (*Result, error) {
 		}
 		cur = next
 	}
+	o.collect(res)
+	return res, nil
+}
+
+// collect fills res with every plan evaluated, cheapest first, and the cheapest
+// meeting the SLA (none when nothing within the cap does).
+func (o *optimizer) collect(res *Result) {
 	for _, cd := range o.cache {
 		res.Evaluated = append(res.Evaluated, cd)
 		if cd.Feasible && (res.Best == nil || o.cheaper(cd, res.Best)) {
 			res.Best = cd
 		}
 	}
-	res.Best.Best = true
+	if res.Best != nil {
+		res.Best.Best = true
+	}
 	res.Currency, res.Runs, res.JudgedOn = o.currency, o.runs, "ci95"
 	if o.onMean {
 		res.JudgedOn = "mean"
@@ -416,8 +444,13 @@ func (o *optimizer) search(ctx context.Context) (*Result, error) {
 		}
 		return cmp.Compare(a.order, b.order)
 	})
-	return res, nil
 }
+
+// Unreachable is Search's error when no plan within the cap meets the SLA; Search then
+// returns its Result too, every plan evaluated and no Best, for optimize.json.
+type Unreachable struct{ msg string }
+
+func (e *Unreachable) Error() string { return e.msg }
 
 // unreachable is the error when no plan at the cap (tops) meets the SLA: with one whose
 // interval reaches both sides of the target, more replications may decide it;
@@ -425,13 +458,24 @@ func (o *optimizer) search(ctx context.Context) (*Result, error) {
 func (o *optimizer) unreachable(tops [][]int) error {
 	for _, t := range tops {
 		if cd := o.cache[hcKey(t)]; cd.Undecided {
-			return fmt.Errorf("optimize: %s: %d replications cannot decide it: with every shift at --max-headcount %d (%s) the mean %s is %s but its 95%% interval (%s) reaches past the target, and optimize, like run, takes a plan to meet the SLA only if its whole interval does; raise --replications for a narrower interval, or --max-headcount",
-				o.sla.Text, o.sc.Replications, o.max, cd.Label, o.sla.Metric, o.sla.Format(cd.Value), o.sla.FormatInterval(cd.SLAFigure.CI95))
+			return &Unreachable{fmt.Sprintf("optimize: %s: %d replications cannot decide it: with every shift at --max-headcount %d (%s) the mean %s is %s but its 95%% interval (%s) reaches past the target, and optimize, like run, takes a plan to meet the SLA only if its whole interval does; raise --replications for a narrower interval, or --max-headcount",
+				o.sla.Text, o.sc.Replications, o.max, cd.Label, o.sla.Metric, o.sla.Format(cd.Value), o.sla.FormatInterval(cd.SLAFigure.CI95))}
 		}
 	}
 	best := o.closest()
-	return fmt.Errorf("optimize: %s cannot be met within --max-headcount %d: the best %s reached is %s, 95%% interval %s (%s, %.1f%% of conversations answered); raise --max-headcount or relax the SLA",
-		o.sla.Text, o.max, o.sla.Metric, o.sla.Format(best.Value), o.sla.FormatInterval(best.SLAFigure.CI95), best.Label, 100*float64(best.AnsweredShare))
+	reached := fmt.Sprintf("the best %s reached is %s, 95%% interval %s (%s, %.1f%% of conversations answered)",
+		o.sla.Metric, o.sla.Format(best.Value), o.sla.FormatInterval(best.SLAFigure.CI95), best.Label, 100*float64(best.AnsweredShare))
+	// What the shifts allow at any headcount: the plan with every shift at the cap.
+	od := o.cache[hcKey(tops[0])].offDuty
+	if od != nil && od.ShiftsMustChange {
+		return &Unreachable{fmt.Sprintf("optimize: %s cannot be met by any headcount: with every shift at --max-headcount %d %s; %s",
+			o.sla.Text, o.max, reached, od.Note(o.sla))}
+	}
+	msg := fmt.Sprintf("optimize: %s cannot be met within --max-headcount %d: %s; raise --max-headcount or relax the SLA", o.sla.Text, o.max, reached)
+	if n := od.Note(o.sla); n != "" {
+		msg += " (" + n + ")"
+	}
+	return &Unreachable{msg}
 }
 
 // closest is the evaluated plan nearest to meeting the SLA.

@@ -117,6 +117,9 @@ type ForecastMonth struct {
 	// RestsServiceAtUtility when service messages were charged at the utility rate
 	// (pmp-2026-10, a decision of docs/billing.md). Empty for neither.
 	RestsOn []string `json:"rests_on"`
+	// Response is how fast the month's customers were answered by the scenario's
+	// staffing, held as it is; null for a forecast whose runs did not figure it.
+	Response *ForecastResponse `json:"response"`
 	// StartDay is Start as the local midnight it names (forecast.parquet's month column).
 	StartDay time.Time `json:"-"`
 }
@@ -144,6 +147,9 @@ type Forecast struct {
 	// team at a placeholder cost per hour (agents.cost_per_hour is still its
 	// cost_per_hour_placeholder, as spendsim fit writes it). Absent otherwise.
 	StaffingCostPlaceholder bool `json:"staffing_cost_placeholder,omitempty"`
+	// SLA is the target of `forecast --sla` and the months missing it; absent without
+	// one.
+	SLA *ForecastSLA `json:"sla_target,omitempty"`
 }
 
 // ForecastInput is what BuildForecast needs: the configuration every replication ran
@@ -244,6 +250,7 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 	if err != nil {
 		return Forecast{}, err
 	}
+	responses, horizonResponse := forecastResponses(in.Runs, n)
 	var agentHours float64
 	for m, st := range starts {
 		end := cfg.End // the next month's start: the days monthOf puts in this month
@@ -283,6 +290,9 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 			return Forecast{}, fmt.Errorf("stats: forecast %s: %w", month, bs.err)
 		}
 		fm.restsOn(&derived[m], &third[m], &total[m])
+		if responses != nil {
+			fm.Response = responses[m]
+		}
 		f.Months = append(f.Months, fm)
 	}
 	// The horizon's staffing is each replication's run's: the months add up to it.
@@ -318,6 +328,7 @@ func BuildForecast(in ForecastInput) (Forecast, error) {
 		return Forecast{}, fmt.Errorf("stats: forecast horizon: %w", bs.err)
 	}
 	h.restsOn(&derived[n], &third[n], &total[n])
+	h.Response = horizonResponse
 	f.Horizon = h
 	return f, nil
 }

@@ -231,19 +231,32 @@ type SLAVerdict struct {
 
 // Figure is the estimate of p the target is on: its p90 for p90<=1h.
 func (t SLA) Figure(p *PointSummary) (Estimate, error) {
+	e := &p.SLA
+	return t.pick(&e.FirstResponseP50S, &e.FirstResponseP90S, &e.FirstResponseP99S, &e.InWindowShare, &e.AnsweredShare)
+}
+
+// pick is the one of the estimates the target is on; nil for one not estimated, which
+// is an error when the target asks for it.
+func (t SLA) pick(p50, p90, p99, inWindow, answered *Estimate) (Estimate, error) {
+	var e *Estimate
 	switch t.Metric {
 	case "p50":
-		return p.SLA.FirstResponseP50S, nil
+		e = p50
 	case "p90":
-		return p.SLA.FirstResponseP90S, nil
+		e = p90
 	case "p99":
-		return p.SLA.FirstResponseP99S, nil
+		e = p99
 	case "in_window":
-		return p.SLA.InWindowShare, nil
+		e = inWindow
 	case "answered":
-		return p.SLA.AnsweredShare, nil
+		e = answered
+	default:
+		return Estimate{}, fmt.Errorf("stats: SLA target %q: metric %q is not one of p50, p90, p99, in_window, answered", t.Text, t.Metric)
 	}
-	return Estimate{}, fmt.Errorf("stats: SLA target %q: metric %q is not one of p50, p90, p99, in_window, answered", t.Text, t.Metric)
+	if e == nil {
+		return Estimate{}, fmt.Errorf("%s is not estimated here", t.Metric)
+	}
+	return *e, nil
 }
 
 // Judged is the figure of e a verdict rests on: the pessimistic end of its 95%
@@ -316,6 +329,7 @@ func (s *Summary) JudgeSLA(t SLA) error {
 		if t.Undecided(e) {
 			v.Undecided = append(v.Undecided, p.Point)
 		}
+		p.OffDuty = OffDutyOf(t, p.runs)
 		if !t.MetBy(e) {
 			continue
 		}

@@ -84,6 +84,14 @@ type PointSummary struct {
 	// conversations were still being answered or its held templates going out; absent
 	// when no run went past it.
 	Drain *DrainSummary `json:"drain,omitempty"`
+	// OffDuty is what the point's shifts allow at any headcount under the SLA target
+	// (JudgeSLA): the share of conversations that arrived with nobody on duty and the
+	// floor their wait puts under the target's percentile, for run's SLA line. Nil
+	// without a target, or where the runs did not count it (a team modelled by its
+	// response time, runs read back for a merge). Not in summary.json, which a merge
+	// of shards must write byte for byte as the unsharded run.
+	OffDuty *OffDuty         `json:"-"`
+	runs    []*sim.RunResult // its replications, for JudgeSLA
 }
 
 // Cheapest names the sweep point with the lowest mean messaging + staffing cost (the
@@ -219,6 +227,7 @@ func summarizePoint(reps []*sim.RunResult, vary []bool) (PointSummary, error) {
 		Label:        PointLabel(shown(first.Params, vary)),
 		Params:       make([]ParamValue, len(first.Params)),
 		Replications: len(reps),
+		runs:         reps,
 	}
 	for i, pr := range first.Params {
 		p.Params[i] = ParamValue{Path: pr.Path, Value: pr.Value}

@@ -45,5 +45,10 @@ func Forecast(ctx context.Context, sc *scenarios.Scenario, o Options) (stats.For
 	if err != nil {
 		return stats.Forecast{}, err
 	}
+	if o.SLA.Text != "" {
+		if err := f.JudgeSLA(o.SLA); err != nil {
+			return stats.Forecast{}, err
+		}
+	}
 	return f, op.WriteForecast(f, sc, o.Args, runs)
 }

@@ -314,3 +314,42 @@ func floorDiv(a, b int64) int64 {
 	}
 	return q
 }
+
+// Duty answers, for times asked in increasing order, whether an agent is on duty and,
+// when none is, how long until one is: the wait no headcount shortens, as nobody
+// answers before the next shift starts.
+type Duty struct {
+	c       *Cursor
+	cur     Step // the step holding the last time asked
+	next    Step // the step after it, when hasNext
+	hasNext bool
+}
+
+// Duty lays s's shifts from from on (over [from, to), to well past the last time to be
+// asked, so that the next shift after it is found) in loc.
+func (s Staffing) Duty(from, to model.Time, loc *time.Location) *Duty {
+	d := &Duty{c: s.Pattern().Cursor(from, to, loc)}
+	d.cur, _ = d.c.Next() // the agents on duty at from
+	d.next, d.hasNext = d.c.Next()
+	return d
+}
+
+// Wait is 0 and true when an agent is on duty at t, else the time from t until one is
+// and false; Never when nobody comes on duty before the Duty's end. t is at or after
+// the last time asked.
+func (d *Duty) Wait(t model.Time) (wait model.Time, onDuty bool) {
+	for d.hasNext && d.next.At <= t {
+		d.cur = d.next
+		d.next, d.hasNext = d.c.Next()
+	}
+	if d.cur.Agents > 0 {
+		return 0, true
+	}
+	if !d.hasNext { // a step changes the count: after none on duty, some are
+		return Never, false
+	}
+	return d.next.At - t, false
+}
+
+// Never is Duty.Wait's answer when nobody comes on duty again.
+const Never = model.Time(math.MaxInt64)
