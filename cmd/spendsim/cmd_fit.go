@@ -75,7 +75,7 @@ func fitCommand(e *env) *cli.Command {
 				return usagef("--name %q must be lower-case letters, digits, - or _", name)
 			}
 			return fitTrace(e, traces, topts, fit.Options{Location: loc, SessionGap: c.Duration("session-gap"),
-				FollowUp: c.Duration("follow-up"), CostPerHour: cost, Bot: c.Duration("bot"), Concurrency: c.Int("concurrency")}, out, name, c.Bool("quiet"))
+				FollowUp: c.Duration("follow-up"), CostPerHour: cost, Bot: c.Duration("bot"), Concurrency: givenConcurrency(c)}, out, name, c.Bool("quiet"))
 		},
 	}
 }
@@ -95,4 +95,13 @@ func fitTrace(e *env, traces []string, topts trace.Options, o fit.Options, out, 
 	}
 	reports.WriteFitSummary(e.stdout, res, name, out)
 	return nil
+}
+
+// givenConcurrency is fit's --concurrency where the user gave it, else 0 (the default
+// scenario's, 1): a note says so where a given one changed nothing.
+func givenConcurrency(c *cli.Context) int {
+	if c.IsSet("concurrency") {
+		return c.Int("concurrency")
+	}
+	return 0
 }

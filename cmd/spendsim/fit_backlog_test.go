@@ -92,5 +92,14 @@ func TestFitBacklogHeadcount(t *testing.T) {
 		if !strings.Contains(stderr, "note: the headcount is not measured: the trace shows the team behind in ") {
 			t.Errorf("fit does not say the headcount is a guess:\n%s", stderr)
 		}
+		if strings.Contains(stderr, "--concurrency") {
+			t.Errorf("fit names a --concurrency nobody gave:\n%s", stderr)
+		}
+		// A --concurrency given changes nothing here, and fit says so (a reviewer's 1
+		// and 7 gave the same scenario, with no word of the flag).
+		code, _, stderr = spendsim(t, "fit", "--trace", tr, "--timezone", "America/Sao_Paulo", "--concurrency", "7", "-o", out, "-q")
+		if code != 0 || !strings.Contains(stderr, "; --concurrency 7 was not used (it splits a measured headcount)") {
+			t.Errorf("fit --concurrency 7 on a team seldom behind: exit %d, no word that the flag was not used:\n%s", code, stderr)
+		}
 	})
 }

@@ -111,6 +111,9 @@ type Backlog struct {
 	// Applies says the estimate stands: backlogged hours are at least minBacklogShare
 	// of those on duty and at least minBacklogHours, and the handle time is fitted.
 	Applies bool
+	// Asked is the concurrency the user gave (fit --concurrency; 0: none), which only
+	// the estimate uses: BacklogNote says so where it does not stand.
+	Asked int
 }
 
 // minBacklogHours and minBacklogShare are the backlogged hours on duty the throughput
@@ -185,6 +188,7 @@ func (t *Team) sizeFromBacklog(w *workLog, from, to time.Time, loc *time.Locatio
 	s := agents.Staffing{Shifts: []agents.Shift{(&Team{Days: t.Days, StartHour: t.StartHour, Hours: t.Hours, Headcount: 1}).Shift()}}
 	steps := s.Timeline(model.FromStd(from), model.FromStd(to.AddDate(0, 0, 8)), loc).Steps
 	t.Backlog = w.backlog(steps, zeroS, gap)
+	t.Backlog.Asked = concurrency
 	if t.RoundTheClock() || !t.Backlog.Applies {
 		return
 	}

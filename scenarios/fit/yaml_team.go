@@ -195,17 +195,23 @@ func (t *Team) BacklogNote() string {
 		return ""
 	}
 	behind := fmt.Sprintf("the trace shows the team behind in %d of its %d hours on duty (%s)", bl.Hours, bl.OnDuty, behindText)
+	// A --concurrency given splits a measured headcount only: without one, it changed
+	// nothing, and a user who gave it should hear so.
+	unused := ""
+	if bl.Asked > 0 {
+		unused = fmt.Sprintf("; --concurrency %d was not used (it splits a measured headcount), concurrency %d being the conversations in hand over that headcount", bl.Asked, t.Concurrency)
+	}
 	switch {
 	case t.RoundTheClock():
 		return fmt.Sprintf("the headcount is not measured: the team is modelled by its response time, with no queue to size, and %s; "+
-			"the headcount is the replies' work at spendsim's default handle time, a guess", behind)
+			"the headcount is the replies' work at spendsim's default handle time, a guess%s", behind, unused)
 	case bl.HandleErr != nil:
 		return fmt.Sprintf("the headcount is not measured: %s, but too few replies came after a conversation's first to tell the handle time; "+
-			"it is the replies' work at spendsim's default handle time, a guess", behind)
+			"it is the replies' work at spendsim's default handle time, a guess%s", behind, unused)
 	}
 	return fmt.Sprintf("the headcount is not measured: %s, too seldom (it takes %d hours and a quarter of those on duty) "+
 		"to say what the team could get through rather than what its customers asked of it; "+
-		"it is the replies' work at spendsim's default handle time, a guess", behind, minBacklogHours)
+		"it is the replies' work at spendsim's default handle time, a guess%s", behind, minBacklogHours, unused)
 }
 
 // writeBot writes agents.bot: the bot's pace and the share it resolves alone, with
