@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -253,10 +254,43 @@ func restsNotes(f stats.Forecast) []string {
 	}
 	var out []string
 	if derived {
-		out = append(out, "* priced in part from carried-forward or derived rate cells")
+		out = append(out, derivedMarkNote(f))
 	}
 	if service {
 		out = append(out, "+ service charged at the utility rate (a decision: docs/billing.md, PMP 2026-10)")
 	}
 	return out
+}
+
+// derivedMarkNote explains the * mark with the shares it stands for: "in part" read as
+// a little to an analyst whose every cell was derived or third-party, as forecast.json
+// said (derived_share 0.67, third_party_share 0.33).
+func derivedMarkNote(f stats.Forecast) string {
+	dlo, dhi, tlo, thi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	official := false // some marked month was priced in part from official or bsp cells
+	for _, fm := range f.Months {
+		if !slices.Contains(fm.RestsOn, stats.RestsDerived) {
+			continue
+		}
+		d, t := float64(fm.DerivedShare), float64(fm.ThirdPartyShare)
+		if math.IsNaN(t) {
+			t = 0
+		}
+		dlo, dhi, tlo, thi = math.Min(dlo, d), math.Max(dhi, d), math.Min(tlo, t), math.Max(thi, t)
+		official = official || d+t < 0.9995
+	}
+	span := func(lo, hi float64) string {
+		if math.Round(1000*lo) == math.Round(1000*hi) {
+			return fmt.Sprintf("%.1f%%", 100*hi)
+		}
+		return fmt.Sprintf("%.1f%% to %.1f%%", 100*lo, 100*hi)
+	}
+	n := "* priced from carried-forward or derived rate cells: " + span(dlo, dhi) + " of the month's messaging bill"
+	if thi > 0 {
+		n += ", and " + span(tlo, thi) + " from third-party ones"
+	}
+	if !official {
+		n += ", none of it from official or BSP cells"
+	}
+	return n
 }

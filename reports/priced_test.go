@@ -62,3 +62,26 @@ func TestRunSaysWhatPricedIt(t *testing.T) {
 		t.Errorf("nothing to say, yet %q", n)
 	}
 }
+
+// TestForecastDerivedMarkSaysTheShares: the forecast's * says how much of the marked
+// months' bill rests on carried-forward, derived and third-party cells; "in part" read
+// as a little to an analyst whose every cell was one or the other (forecast.json:
+// derived_share 0.67, third_party_share 0.33).
+func TestForecastDerivedMarkSaysTheShares(t *testing.T) {
+	month := func(d, tp float64) stats.ForecastMonth {
+		return stats.ForecastMonth{DerivedShare: stats.Num(d), ThirdPartyShare: stats.Num(tp), RestsOn: []string{stats.RestsDerived}}
+	}
+	for _, c := range []struct {
+		months []stats.ForecastMonth
+		want   string
+	}{
+		{[]stats.ForecastMonth{month(0.67, 0.33), month(0.67, 0.33)},
+			"* priced from carried-forward or derived rate cells: 67.0% of the month's messaging bill, and 33.0% from third-party ones, none of it from official or BSP cells"},
+		{[]stats.ForecastMonth{month(0.2, 0), month(0.5, 0.1), {DerivedShare: 0, ThirdPartyShare: 0.9, RestsOn: []string{}}},
+			"* priced from carried-forward or derived rate cells: 20.0% to 50.0% of the month's messaging bill, and 0.0% to 10.0% from third-party ones"},
+	} {
+		if got := derivedMarkNote(stats.Forecast{Months: c.months}); got != c.want {
+			t.Errorf("got  %q\nwant %q", got, c.want)
+		}
+	}
+}

@@ -187,7 +187,7 @@ func TestForecastMarksWhatPricesRestOn(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"rests on", "*+\n", "* priced in part from carried-forward or derived rate cells",
+	for _, want := range []string{"rests on", "*+\n", "* priced from carried-forward or derived rate cells: 100.0% of the month's messaging bill, none of it from official or BSP cells",
 		"+ service charged at the utility rate (a decision: docs/billing.md, PMP 2026-10)"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("table lacks %q:\n%s", want, stdout)
